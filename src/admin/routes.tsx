@@ -1,0 +1,69 @@
+// Administrators manage people, API tokens and see the institutions.
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { AdminPage } from "../../views/admin/page";
+import { allow } from "../auth/middleware";
+import { createToken, createUser, UserInputError } from "../auth/service";
+import { ROLES } from "../db/schema/core";
+import { audit } from "../http/audit";
+import type { AppEnv } from "../http/context";
+import { zodIssues, type Issue } from "../http/errors";
+import { render } from "../http/render";
+import { listInstitutions, listTokens, listUsers, revokeToken } from "./service";
+
+const optionalCode = z.string().trim().toUpperCase().optional().transform((s) => s || undefined);
+const UserForm = z.object({
+  username: z.string().trim().min(2).max(40),
+  displayName: z.string().trim().max(60).optional(),
+  role: z.enum(ROLES),
+  institution: optionalCode,
+  password: z.string().min(8, "at least 8 characters").max(200),
+});
+const TokenForm = z.object({ name: z.string().trim().min(1).max(60), role: z.enum(ROLES), institution: optionalCode });
+
+function page(c: Context<AppEnv>, extra: { issues?: Issue[]; message?: string; newToken?: string; values?: Record<string, string> } = {}, status: 200 | 400 = 200) {
+  const db = c.var.deps.db;
+  return render(
+    c,
+    c.var.t("nav.admin"),
+    <AdminPage t={c.var.t} lang={c.var.lang} csrf={c.var.session?.csrfToken ?? null} users={listUsers(db)} tokens={listTokens(db)} institutions={listInstitutions(db)} {...extra} />,
+    status,
+  );
+}
+
+const asStrings = (b: Record<string, unknown>) => Object.fromEntries(Object.entries(b).filter(([k, v]) => typeof v === "string" && k !== "password" && k !== "_csrf")) as Record<string, string>;
+
+export const adminRoutes = new Hono<AppEnv>()
+  .use(allow("admin.manage"))
+  .get("/", (c) => page(c))
+  .post("/users", async (c) => {
+    const body = await c.req.parseBody();
+    const form = UserForm.safeParse(body);
+    if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 400);
+    try {
+      const user = await createUser(c.var.deps.db, form.data);
+      audit(c, { action: "create", entity: "user", entityId: user.id, detail: { username: user.username, role: user.role, institution: form.data.institution } });
+    } catch (e) {
+      if (e instanceof UserInputError) return page(c, { message: e.message, values: asStrings(body) }, 400);
+      throw e;
+    }
+    return c.redirect("/admin", 303);
+  })
+  .post("/tokens", async (c) => {
+    const body = await c.req.parseBody();
+    const form = TokenForm.safeParse(body);
+    if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 400);
+    try {
+      const { token, id } = createToken(c.var.deps.db, form.data);
+      audit(c, { action: "create", entity: "api_token", entityId: id, detail: { name: form.data.name, role: form.data.role } });
+      return page(c, { newToken: token });
+    } catch (e) {
+      if (e instanceof UserInputError) return page(c, { message: e.message, values: asStrings(body) }, 400);
+      throw e;
+    }
+  })
+  .post("/tokens/:id{[0-9]+}/revoke", (c) => {
+    const id = Number(c.req.param("id"));
+    if (revokeToken(c.var.deps.db, id, c.var.deps.clock.now())) audit(c, { action: "revoke", entity: "api_token", entityId: id });
+    return c.redirect("/admin", 303);
+  });

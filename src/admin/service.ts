@@ -1,0 +1,30 @@
+// Administration: people, tokens, institutions. Not case contents.
+import { asc, desc, eq } from "drizzle-orm";
+import type { Db } from "../db";
+import { apiTokens, institutions, users } from "../db/schema";
+
+export function listUsers(db: Db) {
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, active: users.active, institution: institutions.code, createdAt: users.createdAt })
+    .from(users)
+    .leftJoin(institutions, eq(institutions.id, users.institutionId))
+    .orderBy(asc(users.username))
+    .all();
+}
+
+export function listTokens(db: Db) {
+  return db
+    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, institution: institutions.code, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .leftJoin(institutions, eq(institutions.id, apiTokens.institutionId))
+    .orderBy(desc(apiTokens.id))
+    .all();
+}
+
+export function listInstitutions(db: Db) {
+  return db.select().from(institutions).orderBy(asc(institutions.kind), asc(institutions.id)).all();
+}
+
+export function revokeToken(db: Db, id: number, now: number): boolean {
+  return db.update(apiTokens).set({ revokedAt: new Date(now) }).where(eq(apiTokens.id, id)).run().changes > 0;
+}

@@ -1,0 +1,90 @@
+// /api/v1: bearer-token authentication, the shared routes, and the OpenAPI document.
+import { z } from "@hono/zod-openapi";
+import { swaggerUiHtml } from "../../views/api/docs";
+import { casesApi } from "../cases/api";
+import { eq } from "drizzle-orm";
+import { listAudit } from "../audit/service";
+import { allow } from "../auth/middleware";
+import { institutions } from "../db/schema";
+import type { AppEnv } from "../http/context";
+import { AppError } from "../http/errors";
+import { publicityApi } from "../publicity/api";
+import { requestsApi } from "../requests/api";
+import { statsApi } from "../stats/api";
+import { supervisionApi } from "../supervision/api";
+import { suspectsApi } from "../suspects/api";
+import { targetsApi } from "../targets/api";
+import { apiRouter, commonErrors, createRoute, jsonResponse } from "./openapi";
+import { Hono } from "hono";
+
+const Institution = z.object({ code: z.string(), kind: z.enum(["bank", "carrier"]), nameZh: z.string(), nameEn: z.string() }).openapi("Institution");
+const Me = z.object({ name: z.string(), role: z.string(), institution: Institution.nullable() }).openapi("Me");
+const AuditRow = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  detail: z.unknown(),
+  ip: z.string().nullable(),
+});
+
+const shared = apiRouter()
+  .openapi(
+    createRoute({ method: "get", path: "/me", tags: ["Session"], summary: "Who the token belongs to", responses: { 200: jsonResponse(Me, "The caller"), ...commonErrors } }),
+    (c) => {
+      const actor = c.var.actor!;
+      const inst = actor.institutionId ? c.var.deps.db.select().from(institutions).where(eq(institutions.id, actor.institutionId)).get() : null;
+      return c.json({ name: actor.name, role: actor.role, institution: inst ? { code: inst.code, kind: inst.kind, nameZh: inst.nameZh, nameEn: inst.nameEn } : null }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/institutions",
+      tags: ["Session"],
+      summary: "Banks and carriers with desks in the center",
+      responses: { 200: jsonResponse(z.object({ institutions: z.array(Institution) }), "All institutions"), ...commonErrors },
+    }),
+    (c) => c.json({ institutions: c.var.deps.db.select({ code: institutions.code, kind: institutions.kind, nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).all() }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/audit",
+      tags: ["Audit"],
+      summary: "The audit trail (supervisors)",
+      middleware: [allow("audit.read")] as const,
+      request: { query: z.object({ entity: z.string().max(50).optional(), entityId: z.string().max(50).optional(), actor: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+      responses: { 200: jsonResponse(z.object({ entries: z.array(AuditRow) }), "Newest first"), ...commonErrors },
+    }),
+    (c) => {
+      const q = c.req.valid("query");
+      const rows = listAudit(c.var.deps.db, q, q.limit);
+      return c.json({ entries: rows.map((r) => ({ ...r, at: r.at.toISOString(), detail: r.detail ? JSON.parse(r.detail) : null })) }, 200);
+    },
+  );
+
+export function apiApp() {
+  const api = apiRouter();
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "An API token from `bun run cli token create`" });
+  api.use("*", async (c, next) => {
+    if (c.req.path !== "/api/v1/openapi.json" && !c.var.actor) {
+      c.header("WWW-Authenticate", 'Bearer realm="fanzha"');
+      throw new AppError(401, "unauthenticated", "Send Authorization: Bearer <token>");
+    }
+    await next();
+  });
+  for (const sub of [shared, suspectsApi, casesApi, targetsApi, requestsApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
+  api.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Fanzha API", version: "1", description: "The anti-fraud center platform's JSON API. Errors: {\"error\": {code, message, issues: [{path, message}]}}." },
+    servers: [{ url: "/api/v1" }],
+    security: [{ bearer: [] }],
+  });
+  return api;
+}
+
+/** The browsable reference (Swagger UI, served from our own origin). */
+export const apiDocsRoutes = new Hono<AppEnv>().get("/", (c) => c.html(swaggerUiHtml()));

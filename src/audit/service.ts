@@ -1,0 +1,50 @@
+// The audit trail: who did what to which record, when, from where. Append-only.
+import { and, desc, eq, gte, like, lt, type SQL } from "drizzle-orm";
+import type { Db } from "../db";
+import { auditLog } from "../db/schema";
+import type { Actor } from "../domain/access";
+
+export type AuditEntry = {
+  action: string; // view | create | update | delete | export | sign_in | sign_out | ...
+  entity: string;
+  entityId?: string | number | null;
+  detail?: unknown;
+};
+
+export type AuditWho = { actor: Actor | null; ip: string | null; at: number };
+
+export function recordAudit(db: Db, who: AuditWho, e: AuditEntry): void {
+  db.insert(auditLog)
+    .values({
+      at: new Date(who.at),
+      userId: who.actor?.kind === "user" ? who.actor.id : null,
+      tokenId: who.actor?.kind === "token" ? who.actor.id : null,
+      actor: who.actor?.name ?? "anonymous",
+      action: e.action,
+      entity: e.entity,
+      entityId: e.entityId == null ? null : String(e.entityId),
+      detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+      ip: who.ip,
+    })
+    .run();
+}
+
+export type AuditFilter = { actor?: string; entity?: string; entityId?: string; action?: string; from?: number; to?: number; before?: number };
+
+export function listAudit(db: Db, f: AuditFilter, limit = 100) {
+  const where: SQL[] = [];
+  if (f.actor) where.push(like(auditLog.actor, `%${f.actor}%`));
+  if (f.entity) where.push(eq(auditLog.entity, f.entity));
+  if (f.entityId) where.push(eq(auditLog.entityId, f.entityId));
+  if (f.action) where.push(eq(auditLog.action, f.action));
+  if (f.from != null) where.push(gte(auditLog.at, new Date(f.from)));
+  if (f.to != null) where.push(lt(auditLog.at, new Date(f.to)));
+  if (f.before != null) where.push(lt(auditLog.id, f.before));
+  return db
+    .select()
+    .from(auditLog)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,76 @@
+// Who is asking, whether they may, and whether the request really came from our pages.
+import type { Context, MiddlewareHandler } from "hono";
+import { getConnInfo } from "hono/bun";
+import { getCookie } from "hono/cookie";
+import { timingSafeEqual } from "node:crypto";
+import { can, type Permission } from "../domain/access";
+import type { AppEnv } from "../http/context";
+import { AppError, forbidden } from "../http/errors";
+import { actorForToken, loadSession } from "./service";
+
+export const SESSION_COOKIE = "fz_session";
+
+export function clientIp(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? "local";
+  } catch {
+    return "local"; // app.request in tests has no socket
+  }
+}
+
+/** Pages: the session cookie. API: the bearer token. Sets c.var.actor (or null). */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { db, clock } = c.var.deps;
+  c.set("actor", null);
+  c.set("session", null);
+  const auth = c.req.header("Authorization");
+  if (c.req.path.startsWith("/api/")) {
+    const m = auth && /^Bearer\s+(\S+)$/i.exec(auth);
+    if (m) c.set("actor", actorForToken(db, m[1]!, clock.now()));
+  } else {
+    const token = getCookie(c, SESSION_COOKIE);
+    const found = token ? loadSession(db, token, clock.now()) : null;
+    if (found) {
+      c.set("actor", found.actor);
+      c.set("session", found.session);
+    }
+  }
+  await next();
+};
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Cookie-authenticated writes must carry the session's CSRF token (htmx sends it as a
+ * header from <body hx-headers>, plain forms as a hidden _csrf field). Bearer-token API
+ * calls carry no ambient credentials and need none.
+ */
+export const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const session = c.var.session;
+  if (!UNSAFE.has(c.req.method) || !session) return next();
+  let sent = c.req.header("X-CSRF-Token");
+  const type = c.req.header("Content-Type") ?? "";
+  // multipart uploads are streamed by their route: they must use the header
+  if (!sent && type.startsWith("application/x-www-form-urlencoded")) {
+    const body = await c.req.parseBody();
+    sent = typeof body._csrf === "string" ? body._csrf : undefined;
+  }
+  if (!sent || !sameToken(sent, session.csrfToken)) throw new AppError(403, "csrf", "CSRF token missing or wrong");
+  await next();
+};
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The one authorisation gate: signed in, and the role holds every permission named. */
+export function allow(...permissions: Permission[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const actor = c.var.actor;
+    if (!actor) throw new AppError(401, "unauthenticated", "Sign in or send a valid bearer token");
+    if (!permissions.every((p) => can(actor, p))) throw forbidden(`Role ${actor.role} may not do this`);
+    await next();
+  };
+}

@@ -1,0 +1,126 @@
+// Users, sessions, sign-in throttling and API tokens.
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Db } from "../db";
+import { apiTokens, institutions, sessions, signInAttempts, users, type Role } from "../db/schema";
+import { requiresInstitution, type Actor } from "../domain/access";
+
+export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000 };
+
+function randomToken(bytes = 32): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
+}
+
+export function sha256(s: string): string {
+  return new Bun.CryptoHasher("sha256").update(s).digest("hex");
+}
+
+export class UserInputError extends Error {}
+
+function institutionIdFor(db: Db, role: Role, code: string | undefined): number | null {
+  if (!requiresInstitution(role)) {
+    if (code) throw new UserInputError(`role ${role} does not belong to an institution`);
+    return null;
+  }
+  if (!code) throw new UserInputError(`role ${role} needs an institution (--institution CODE)`);
+  const inst = db.select().from(institutions).where(eq(institutions.code, code.toUpperCase())).get();
+  if (!inst) throw new UserInputError(`no institution with code ${code}`);
+  const wanted = role === "bank" ? "bank" : "carrier";
+  if (inst.kind !== wanted) throw new UserInputError(`${code} is a ${inst.kind}, not a ${wanted}`);
+  return inst.id;
+}
+
+export async function createUser(
+  db: Db,
+  u: { username: string; password: string; role: Role; institution?: string; displayName?: string },
+) {
+  if (u.password.length < 8) throw new UserInputError("password must be at least 8 characters");
+  if (!/^[a-z0-9_.-]{2,40}$/i.test(u.username)) throw new UserInputError("username: 2–40 letters, digits, _ . -");
+  if (db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get())
+    throw new UserInputError(`user ${u.username} already exists`);
+  const institutionId = institutionIdFor(db, u.role, u.institution);
+  const passwordHash = await Bun.password.hash(u.password);
+  return db
+    .insert(users)
+    .values({ username: u.username, displayName: u.displayName ?? u.username, passwordHash, role: u.role, institutionId })
+    .returning()
+    .get();
+}
+
+export function createToken(db: Db, t: { name: string; role: Role; institution?: string }): { token: string; id: number } {
+  const institutionId = institutionIdFor(db, t.role, t.institution);
+  const token = `fz_${randomToken()}`;
+  const row = db.insert(apiTokens).values({ name: t.name, tokenHash: sha256(token), role: t.role, institutionId }).returning().get();
+  return { token, id: row.id };
+}
+
+export function actorForToken(db: Db, token: string, now: number): Actor | null {
+  const row = db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
+    .get();
+  if (!row) return null;
+  // last-use time at minute granularity: keeps the hot lookup path free of writes
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000)
+    db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.id)).run();
+  return { kind: "token", id: row.id, name: `token:${row.name}`, role: row.role, institutionId: row.institutionId };
+}
+
+/** Failed sign-ins for this username or from this address within the window. */
+export function isThrottled(db: Db, username: string, ip: string, now: number): boolean {
+  const since = new Date(now - THROTTLE.windowMs);
+  const rows = db
+    .select({ username: signInAttempts.username, ip: signInAttempts.ip })
+    .from(signInAttempts)
+    .where(and(eq(signInAttempts.succeeded, false), gt(signInAttempts.at, since)))
+    .all();
+  const byUser = rows.filter((r) => r.username === username).length;
+  const byIp = rows.filter((r) => r.ip === ip).length;
+  // an address may mistype a few usernames; a username is guarded on its own
+  return byUser >= THROTTLE.maxFailures || byIp >= THROTTLE.maxFailures * 4;
+}
+
+export type SignInResult = { ok: true; user: typeof users.$inferSelect } | { ok: false; throttled: boolean };
+
+export async function verifySignIn(db: Db, username: string, password: string, ip: string, now: number): Promise<SignInResult> {
+  if (isThrottled(db, username, ip, now)) return { ok: false, throttled: true };
+  const user = db.select().from(users).where(eq(users.username, username)).get();
+  // verify against a dummy hash for unknown users so timing does not reveal which exist
+  const ok = await Bun.password.verify(password, user?.passwordHash ?? DUMMY_HASH);
+  const succeeded = ok && !!user && user.active;
+  db.insert(signInAttempts).values({ username, ip, succeeded, at: new Date(now) }).run();
+  if (!succeeded) return { ok: false, throttled: false };
+  return { ok: true, user: user! };
+}
+const DUMMY_HASH = await Bun.password.hash("not-a-real-password-" + randomToken(8));
+
+export function createSession(db: Db, userId: number, meta: { ip: string | null; userAgent: string | null }, now: number, ttlMs: number) {
+  const token = randomToken();
+  const csrfToken = randomToken();
+  db.insert(sessions)
+    .values({ id: sha256(token), userId, csrfToken, ip: meta.ip, userAgent: meta.userAgent, expiresAt: new Date(now + ttlMs) })
+    .run();
+  return { token, csrfToken };
+}
+
+export function loadSession(db: Db, token: string, now: number) {
+  const row = db
+    .select({ id: sessions.id, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sha256(token)))
+    .get();
+  if (!row || row.expiresAt.getTime() <= now || !row.user.active) return null;
+  const actor: Actor = {
+    kind: "user",
+    id: row.user.id,
+    name: row.user.username,
+    role: row.user.role,
+    institutionId: row.user.institutionId,
+  };
+  return { session: { id: row.id, csrfToken: row.csrfToken }, actor, displayName: row.user.displayName };
+}
+
+export function deleteSession(db: Db, sessionId: string) {
+  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}

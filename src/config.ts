@@ -1,0 +1,93 @@
+// Environment → typed configuration. Every variable has an embedded default so that
+// `npm start` works on a fresh machine; a bad value stops start-up naming the variable.
+import { z } from "zod";
+
+const minutes = (n: number) => n * 60_000;
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_PATH: z.string().min(1).default("./data/fanzha.sqlite"),
+  PUBLIC_BASE_URL: z.url().optional(),
+  FANZHA_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  // "auto": load demo data when the database is new; "true"/"false" force it
+  FANZHA_DEMO: z.enum(["auto", "true", "false"]).default("auto"),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +8610xxxxxxxx").optional(),
+  OUTBOX_DIR: z.string().min(1).default("./data/outbox"),
+  // traffic-light deadlines, minutes
+  WARNING_DEADLINE_HIGH_MIN: z.coerce.number().positive().default(10),
+  WARNING_DEADLINE_MEDIUM_MIN: z.coerce.number().positive().default(60),
+  WARNING_DEADLINE_LOW_MIN: z.coerce.number().positive().default(24 * 60),
+  QUEUE_LEASE_MIN: z.coerce.number().positive().default(5),
+  REQUEST_ACK_DEADLINE_MIN: z.coerce.number().positive().default(5),
+  REQUEST_STOP_PAYMENT_DEADLINE_MIN: z.coerce.number().positive().default(30),
+  REQUEST_FREEZE_DEADLINE_MIN: z.coerce.number().positive().default(240),
+  REQUEST_SUSPEND_DEADLINE_MIN: z.coerce.number().positive().default(120),
+  SESSION_HOURS: z.coerce.number().positive().default(12),
+});
+
+export type Env = z.input<typeof schema>;
+
+export type Config = {
+  port: number;
+  host: string;
+  databasePath: string;
+  publicBaseUrl: string;
+  secureCookies: boolean;
+  adminPassword?: string;
+  demo: "auto" | "true" | "false";
+  twilio?: { accountSid: string; authToken: string; from: string };
+  outboxDir: string;
+  warningDeadlineMs: { high: number; medium: number; low: number };
+  queueLeaseMs: number;
+  requestDeadlineMs: { acknowledge: number; stop_payment: number; freeze: number; suspend_number: number };
+  sessionMs: number;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // empty strings mean "unset", as in most shells' `VAR= cmd`
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const twilioVars = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM];
+  if (twilioVars.some(Boolean) && !twilioVars.every(Boolean)) {
+    throw new ConfigError(
+      "Invalid configuration:\n  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together (or none, for the local outbox)",
+    );
+  }
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    publicBaseUrl,
+    secureCookies: publicBaseUrl.startsWith("https://"),
+    adminPassword: e.FANZHA_ADMIN_PASSWORD,
+    demo: e.FANZHA_DEMO,
+    twilio: e.TWILIO_ACCOUNT_SID
+      ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM! }
+      : undefined,
+    outboxDir: e.OUTBOX_DIR,
+    warningDeadlineMs: {
+      high: minutes(e.WARNING_DEADLINE_HIGH_MIN),
+      medium: minutes(e.WARNING_DEADLINE_MEDIUM_MIN),
+      low: minutes(e.WARNING_DEADLINE_LOW_MIN),
+    },
+    queueLeaseMs: minutes(e.QUEUE_LEASE_MIN),
+    requestDeadlineMs: {
+      acknowledge: minutes(e.REQUEST_ACK_DEADLINE_MIN),
+      stop_payment: minutes(e.REQUEST_STOP_PAYMENT_DEADLINE_MIN),
+      freeze: minutes(e.REQUEST_FREEZE_DEADLINE_MIN),
+      suspend_number: minutes(e.REQUEST_SUSPEND_DEADLINE_MIN),
+    },
+    sessionMs: e.SESSION_HOURS * 3_600_000,
+  };
+}

@@ -1,0 +1,99 @@
+// Core tables: institutions, people who sign in, API tokens, the audit trail.
+// Instants are integer milliseconds since the epoch (UTC); money is integer fen.
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const ROLES = ["agent", "bank", "carrier", "publicity", "supervisor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+export const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(now);
+
+export const institutions = sqliteTable("institutions", {
+  id: integer("id").primaryKey(),
+  code: text("code").notNull().unique(),
+  kind: text("kind", { enum: ["bank", "carrier"] }).notNull(),
+  nameZh: text("name_zh").notNull(),
+  nameEn: text("name_en").notNull(),
+});
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey(),
+  username: text("username").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ROLES }).notNull(),
+  institutionId: integer("institution_id").references(() => institutions.id),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    // sha-256 of the cookie value: a stolen database does not yield live sessions
+    id: text("id").primaryKey(),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    csrfToken: text("csrf_token").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const signInAttempts = sqliteTable(
+  "sign_in_attempts",
+  {
+    id: integer("id").primaryKey(),
+    username: text("username").notNull(),
+    ip: text("ip").notNull(),
+    succeeded: integer("succeeded", { mode: "boolean" }).notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("sign_in_attempts_user_at_idx").on(t.username, t.at), index("sign_in_attempts_ip_at_idx").on(t.ip, t.at)],
+);
+
+export const apiTokens = sqliteTable("api_tokens", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  role: text("role", { enum: ROLES }).notNull(),
+  institutionId: integer("institution_id").references(() => institutions.id),
+  createdAt: createdAt(),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+});
+
+// Append-only: no code path updates or deletes a row (a trigger enforces it).
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    userId: integer("user_id").references(() => users.id),
+    tokenId: integer("token_id").references(() => apiTokens.id),
+    actor: text("actor").notNull(), // username or "token:<name>", kept even if the user goes
+    action: text("action").notNull(), // e.g. "view", "create", "update", "sign_in"
+    entity: text("entity").notNull(), // e.g. "case", "suspect", "request"
+    entityId: text("entity_id"),
+    detail: text("detail"), // JSON
+    ip: text("ip"),
+  },
+  (t) => [index("audit_at_idx").on(t.at), index("audit_entity_idx").on(t.entity, t.entityId), index("audit_user_idx").on(t.userId, t.at)],
+);
+
+// Idempotency-Key of API writes: a repeat returns the first answer.
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    id: integer("id").primaryKey(),
+    principal: text("principal").notNull(), // "user:1" / "token:3"
+    key: text("key").notNull(),
+    status: integer("status").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("idempotency_principal_key_uq").on(t.principal, t.key)],
+);

@@ -1,0 +1,5 @@
+export * from "./core";
+export * from "./cases";
+export * from "./warnings";
+export * from "./requests";
+export * from "./stats";

@@ -1,0 +1,45 @@
+// Instants are stored in UTC; people read them in Asia/Shanghai (UTC+8, no DST).
+export const SHANGHAI = "Asia/Shanghai";
+const OFFSET_MS = 8 * 3_600_000;
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function fmt(lang: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = lang + JSON.stringify(opts);
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN", { timeZone: SHANGHAI, hourCycle: "h23", ...opts })));
+  return f;
+}
+
+/** 2026-11-21 15:04 — the same shape in both languages, sortable and unambiguous. */
+export function formatInstant(at: Date | number | null | undefined): string {
+  if (at == null) return "";
+  const d = new Date(at);
+  const p = Object.fromEntries(
+    fmt("zh", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** The Shanghai calendar date (YYYY-MM-DD) of an instant. */
+export function shanghaiDate(at: Date | number): string {
+  return new Date(new Date(at).getTime() + OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant at which a Shanghai calendar date (YYYY-MM-DD) begins. */
+export function startOfShanghaiDay(date: string): number {
+  return Date.parse(`${date}T00:00:00+08:00`);
+}
+
+/** Parses a datetime-local input value (YYYY-MM-DDTHH:mm, read as Shanghai time). */
+export function parseShanghaiLocal(value: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
+  const t = Date.parse(`${value.length === 16 ? value + ":00" : value}+08:00`);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** The value for a datetime-local input showing this instant in Shanghai time. */
+export function toShanghaiLocal(at: Date | number): string {
+  return new Date(new Date(at).getTime() + OFFSET_MS).toISOString().slice(0, 16);
+}

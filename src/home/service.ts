@@ -1,0 +1,67 @@
+// What each role's home screen counts: that person's work, at a glance.
+import { and, count, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import type { Db } from "../db";
+import { apiTokens, cases, institutions, requests, targets, users } from "../db/schema";
+import { institutionScope, type Actor } from "../domain/access";
+
+const OPEN_REQUEST = ["sent", "acknowledged"] as const;
+
+export type HomeTile = { key: string; value: number; href: string; tone?: "bad" | "warn" };
+
+export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
+  const n = (q: { c: number } | undefined) => q?.c ?? 0;
+  const nowD = new Date(now);
+  switch (actor.role) {
+    case "agent":
+    case "supervisor": {
+      const open = eq(targets.status, "open");
+      const waiting = n(db.select({ c: count() }).from(targets).where(open).get());
+      const overdue = n(db.select({ c: count() }).from(targets).where(and(open, lt(targets.dueAt, nowD))).get());
+      const mine = n(
+        db.select({ c: count() }).from(targets).where(and(open, eq(targets.claimedBy, actor.id), sql`${targets.leaseExpiresAt} > ${now}`)).get(),
+      );
+      const openRequests = n(db.select({ c: count() }).from(requests).where(inArray(requests.status, OPEN_REQUEST)).get());
+      const lateRequests = n(
+        db.select({ c: count() }).from(requests).where(and(inArray(requests.status, OPEN_REQUEST), isNotNull(requests.deadlineAt), lt(requests.deadlineAt, nowD))).get(),
+      );
+      const drafts = n(db.select({ c: count() }).from(requests).where(eq(requests.status, "draft")).get());
+      const tiles: HomeTile[] = [
+        { key: "home.targetsWaiting", value: waiting, href: "/targets" },
+        { key: "home.targetsOverdue", value: overdue, href: "/targets?overdue=1", tone: overdue ? "bad" : undefined },
+        { key: "home.requestsOpen", value: openRequests, href: "/requests" },
+        { key: "home.requestsLate", value: lateRequests, href: actor.role === "supervisor" ? "/supervision" : "/requests", tone: lateRequests ? "bad" : undefined },
+        { key: "home.requestDrafts", value: drafts, href: "/requests?status=draft", tone: drafts ? "warn" : undefined },
+      ];
+      if (actor.role === "agent") tiles.splice(2, 0, { key: "home.targetsMine", value: mine, href: "/targets" });
+      return tiles;
+    }
+    case "bank":
+    case "carrier": {
+      const scope = institutionScope(actor)!;
+      const mine = and(eq(requests.institutionId, scope), inArray(requests.status, OPEN_REQUEST));
+      const open = n(db.select({ c: count() }).from(requests).where(mine).get());
+      const unacked = n(db.select({ c: count() }).from(requests).where(and(eq(requests.institutionId, scope), eq(requests.status, "sent"))).get());
+      const late = n(db.select({ c: count() }).from(requests).where(and(mine, isNotNull(requests.deadlineAt), lt(requests.deadlineAt, nowD))).get());
+      return [
+        { key: "home.deskOpen", value: open, href: "/desk" },
+        { key: "home.deskUnacked", value: unacked, href: "/desk", tone: unacked ? "warn" : undefined },
+        { key: "home.deskLate", value: late, href: "/desk", tone: late ? "bad" : undefined },
+      ];
+    }
+    case "publicity": {
+      const monthAgo = new Date(now - 30 * 86_400_000);
+      const high = n(db.select({ c: count() }).from(targets).where(and(eq(targets.riskGrade, "high"), sql`${targets.createdAt} >= ${monthAgo.getTime()}`)).get());
+      const alerts = n(db.select({ c: count() }).from(cases).where(sql`${cases.receivedAt} >= ${monthAgo.getTime()}`).get());
+      return [
+        { key: "home.highRisk30d", value: high, href: "/publicity" },
+        { key: "home.alerts30d", value: alerts, href: "/stats" },
+      ];
+    }
+    case "admin":
+      return [
+        { key: "admin.users", value: n(db.select({ c: count() }).from(users).get()), href: "/admin" },
+        { key: "admin.tokens", value: n(db.select({ c: count() }).from(apiTokens).get()), href: "/admin" },
+        { key: "admin.institutions", value: n(db.select({ c: count() }).from(institutions).get()), href: "/admin" },
+      ];
+  }
+}

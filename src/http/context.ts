@@ -1,0 +1,30 @@
+// The typed context every route sees.
+import type { Config } from "../config";
+import type { Db } from "../db";
+import type { Actor } from "../domain/access";
+import type { EventBus } from "../events";
+import type { Telephony } from "../telephony";
+import type { Lang, T } from "../../views/i18n";
+
+export type Clock = { now(): number };
+export const systemClock: Clock = { now: () => Date.now() };
+
+export type Deps = {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  telephony: Telephony;
+  events: EventBus;
+};
+
+export type SessionInfo = { id: string; csrfToken: string };
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    actor: Actor | null;
+    session: SessionInfo | null;
+    lang: Lang;
+    t: T;
+  };
+};

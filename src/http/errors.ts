@@ -1,0 +1,36 @@
+// One error type for everything a user can get wrong; onError turns it into a page,
+// a fragment, or the JSON error shape {"error": {code, message, issues}}.
+import type { z } from "zod";
+
+export type Issue = { path: string; message: string };
+
+export class AppError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
+    readonly code: string,
+    message: string,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, issues: Issue[] = []) => new AppError(400, "bad_request", message, issues);
+export const notFound = (what = "record") => new AppError(404, "not_found", `No such ${what}`);
+export const forbidden = (message = "You are not allowed to do this") => new AppError(403, "forbidden", message);
+export const conflict = (message: string, code = "conflict") => new AppError(409, code, message);
+
+export function zodIssues(error: z.core.$ZodError): Issue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+export function validationError(error: z.core.$ZodError): AppError {
+  const issues = zodIssues(error);
+  const first = issues[0];
+  const message = first ? `${first.path || "body"}: ${first.message}` : "Invalid input";
+  return new AppError(400, "invalid_input", message, issues);
+}
+
+export function errorBody(e: AppError) {
+  return { error: { code: e.code, message: e.message, issues: e.issues } };
+}

@@ -1,0 +1,60 @@
+// One error handler for pages, htmx fragments and the JSON API.
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { Errors } from "../../views/components";
+import type { AppEnv } from "./context";
+import { AppError, errorBody } from "./errors";
+import { render, wantsFragment } from "./render";
+
+const HTTP_CODES: Record<number, string> = {
+  400: "bad_request",
+  401: "unauthenticated",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
+function toAppError(err: Error): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException && err.status < 500) {
+    // e.g. malformed JSON, wrong content type, Origin refused by the CSRF check
+    const message = err.status === 415 ? "Content-Type must be application/json" : err.message || "Bad request";
+    return new AppError(err.status as AppError["status"], HTTP_CODES[err.status] ?? "bad_request", message);
+  }
+  return null;
+}
+
+const isApi = (c: Context) => c.req.path.startsWith("/api/");
+
+export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  const e = toAppError(err);
+  if (!e) {
+    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}`, err);
+    if (isApi(c)) return c.json({ error: { code: "internal", message: "Internal error; it has been logged", issues: [] } }, 500);
+    return c.text("Internal error; it has been logged", 500);
+  }
+  if (isApi(c) || c.req.path.startsWith("/webhooks/")) return c.json(errorBody(e), e.status);
+  if (e.status === 401) {
+    const next = new URL(c.req.url);
+    const target = `/signin?next=${encodeURIComponent(next.pathname + next.search)}`;
+    if (c.req.header("HX-Request")) {
+      c.header("HX-Redirect", target);
+      return c.body(null, 204);
+    }
+    return c.redirect(target, 303);
+  }
+  const t = c.var.t;
+  const message = e.code === "csrf" ? t("error.csrf") : e.status === 403 ? t("error.forbidden") : e.status === 404 ? t("error.notFound") : e.message;
+  const body = <Errors message={message} issues={e.status === 400 ? e.issues : undefined} />;
+  if (wantsFragment(c)) return c.html(body, e.status as ContentfulStatusCode);
+  return render(c, t("error.title"), <><h1>{t("error.title")}</h1>{body}</>, e.status as ContentfulStatusCode);
+};
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) => {
+  if (isApi(c)) return c.json(errorBody(new AppError(404, "not_found", `No route ${c.req.method} ${c.req.path}`)), 404);
+  if (!c.var.actor && c.req.method === "GET" && c.var.t) return handleError(new AppError(401, "unauthenticated", "Sign in"), c);
+  return handleError(new AppError(404, "not_found", "Page not found"), c);
+};

@@ -1,0 +1,53 @@
+// Process entry: config → db (migrate) → app → Bun.serve; schedulers; graceful stop.
+import { count } from "drizzle-orm";
+import { createApp } from "./app";
+import { createUser } from "./auth/service";
+import { ConfigError, loadConfig } from "./config";
+import { users } from "./db/schema";
+import { DEMO_PASSWORD, loadDemo } from "./demo/load";
+import { startJobs } from "./jobs";
+import { openPlatform } from "./platform";
+
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}
+
+const deps = openPlatform(config);
+const { db } = deps;
+const fresh = (db.select({ c: count() }).from(users).get()?.c ?? 0) === 0;
+
+if (fresh) {
+  const password = config.adminPassword ?? Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
+  await createUser(db, { username: "admin", password, role: "admin", displayName: "系统管理员" });
+  console.log(config.adminPassword ? "Created user admin with FANZHA_ADMIN_PASSWORD." : `Created user admin with password: ${password}  (shown once)`);
+}
+
+if (config.demo === "true" || (config.demo === "auto" && fresh)) {
+  console.log("Loading demo data (two years of cases, suspects, targets, warnings, requests)…");
+  const demoUsers = await loadDemo(deps);
+  console.log("\nDemo sign-ins (password for all: " + DEMO_PASSWORD + "):");
+  for (const u of demoUsers) console.log(`  ${u.username.padEnd(14)} ${u.role}${u.institution ? " · " + u.institution : ""}`);
+}
+
+const app = createApp(deps);
+const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 120 });
+const stopJobs = startJobs(deps);
+console.log(`\nFanzha is running at http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`);
+console.log(`Telephony: ${deps.telephony.provider === "outbox" ? "local outbox (nothing is sent; see /outbox)" : "Twilio"}`);
+
+function stop(signal: string) {
+  console.log(`${signal}: stopping`);
+  stopJobs();
+  server.stop();
+  db.$client.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));

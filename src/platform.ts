@@ -1,0 +1,19 @@
+// Opening the platform: config → db (migrated, reference data) → deps.
+import type { Config } from "./config";
+import { openDb } from "./db";
+import { seedInstitutions } from "./db/seed";
+import { EventBus } from "./events";
+import { systemClock, type Clock, type Deps } from "./http/context";
+import { createTelephony } from "./telephony";
+
+export function openPlatform(config: Config, opts: { clock?: Clock; httpClient?: Parameters<typeof createTelephony>[0]["httpClient"] } = {}): Deps {
+  const db = openDb(config.databasePath);
+  seedInstitutions(db);
+  return {
+    config,
+    db,
+    clock: opts.clock ?? systemClock,
+    telephony: createTelephony({ config, db, httpClient: opts.httpClient }),
+    events: new EventBus(),
+  };
+}

@@ -1,0 +1,3 @@
+import { apiRouter } from "../api/openapi";
+
+export const supervisionApi = apiRouter();

@@ -1,0 +1,81 @@
+import type { Issue } from "../../src/http/errors";
+import { ROLES } from "../../src/db/schema/core";
+import type { listInstitutions, listTokens, listUsers } from "../../src/admin/service";
+import { CsrfField, Errors, Field, When } from "../components";
+import type { Lang, T } from "../i18n";
+
+type Props = {
+  t: T;
+  lang: Lang;
+  csrf: string | null;
+  users: ReturnType<typeof listUsers>;
+  tokens: ReturnType<typeof listTokens>;
+  institutions: ReturnType<typeof listInstitutions>;
+  issues?: Issue[];
+  message?: string;
+  newToken?: string;
+  values?: Record<string, string>;
+};
+
+export function AdminPage(p: Props) {
+  const { t } = p;
+  const v = p.values ?? {};
+  const instOptions = [<option value="">—</option>, ...p.institutions.map((i) => <option value={i.code} selected={v.institution === i.code}>{`${i.code} · ${p.lang === "zh" ? i.nameZh : i.nameEn}`}</option>)];
+  const roleOptions = ROLES.map((r) => <option value={r} selected={v.role === r}>{t(`role.${r}`)}</option>);
+  return (
+    <>
+      <h1>{t("nav.admin")}</h1>
+      <Errors message={p.message} issues={p.issues} />
+      {p.newToken && (
+        <div class="notice" data-testid="new-token">
+          {t("admin.tokenShownOnce")} <code>{p.newToken}</code>
+        </div>
+      )}
+      <h2>{t("admin.users")}</h2>
+      <table>
+        <thead><tr><th>{t("field.username")}</th><th>{t("field.displayName")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("common.time")}</th></tr></thead>
+        <tbody>
+          {p.users.map((u) => (
+            <tr><td>{u.username}</td><td>{u.displayName}</td><td>{t(`role.${u.role}`)}</td><td>{u.institution ?? ""}</td><td><When at={u.createdAt} /></td></tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="post" action="/admin/users" class="row card">
+        <CsrfField token={p.csrf} />
+        <Field label={t("field.username")} name="username" issues={p.issues}><input name="username" required value={v.username ?? ""} /></Field>
+        <Field label={t("field.displayName")} name="displayName" issues={p.issues}><input name="displayName" value={v.displayName ?? ""} /></Field>
+        <Field label={t("field.role")} name="role" issues={p.issues}><select name="role">{roleOptions}</select></Field>
+        <Field label={t("field.institution")} name="institution" issues={p.issues}><select name="institution">{instOptions}</select></Field>
+        <Field label={t("field.password")} name="password" issues={p.issues}><input name="password" type="password" required minlength={8} autocomplete="new-password" /></Field>
+        <button type="submit" class="primary">{t("admin.addUser")}</button>
+      </form>
+      <h2>{t("admin.tokens")}</h2>
+      <table>
+        <thead><tr><th>{t("field.name")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("common.time")}</th><th>{t("common.status")}</th><th></th></tr></thead>
+        <tbody>
+          {p.tokens.map((k) => (
+            <tr>
+              <td>{k.name}</td><td>{t(`role.${k.role}`)}</td><td>{k.institution ?? ""}</td><td><When at={k.createdAt} /></td>
+              <td>{k.revokedAt ? <span class="pill">revoked</span> : <When at={k.lastUsedAt} />}</td>
+              <td>{!k.revokedAt && (
+                <form method="post" action={`/admin/tokens/${k.id}/revoke`} class="inline"><CsrfField token={p.csrf} /><button type="submit" data-confirm={t("admin.revoke") + "?"}>{t("admin.revoke")}</button></form>
+              )}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="post" action="/admin/tokens" class="row card">
+        <CsrfField token={p.csrf} />
+        <Field label={t("field.name")} name="name" issues={p.issues}><input name="name" required /></Field>
+        <Field label={t("field.role")} name="role" issues={p.issues}><select name="role">{roleOptions}</select></Field>
+        <Field label={t("field.institution")} name="institution" issues={p.issues}><select name="institution">{instOptions}</select></Field>
+        <button type="submit" class="primary">{t("admin.createToken")}</button>
+      </form>
+      <h2>{t("admin.institutions")}</h2>
+      <table>
+        <thead><tr><th>Code</th><th>中文</th><th>English</th><th></th></tr></thead>
+        <tbody>{p.institutions.map((i) => <tr><td>{i.code}</td><td>{i.nameZh}</td><td>{i.nameEn}</td><td>{i.kind}</td></tr>)}</tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+window.addEventListener("load", () => {
+  window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#swagger", deepLinking: true });
+});
