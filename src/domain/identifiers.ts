@@ -104,7 +104,7 @@ export function luhnValid(digits: string): boolean {
 // Sources: MIIT allocations as summarised in DESIGN.md §3 and VincentSit/ChinaMobilePhoneNumberRegex
 // (rules.json). Longest prefix wins, so 1349 (satellite, Telecom) beats 134x (Mobile).
 
-type RangeRow = {
+export type RangeRow = {
   carrier: string | null;
   host?: string; // MVNO ranges: the basic carrier hosting them
   segment: MobileSegment;
@@ -112,7 +112,7 @@ type RangeRow = {
   prefixes: string;
 };
 
-const MOBILE_RANGES: RangeRow[] = [
+export const MOBILE_RANGES: readonly RangeRow[] = [
   { carrier: "CMCC", segment: "mobile", length: 11, prefixes: "1340 1341 1342 1343 1344 1345 1346 1347 1348 135 136 137 138 139 150 151 152 157 158 159 172 178 182 183 184 187 188 195 197 198" },
   { carrier: "CUCC", segment: "mobile", length: 11, prefixes: "130 131 132 155 156 166 175 176 185 186 196" },
   { carrier: "CTCC", segment: "mobile", length: 11, prefixes: "133 153 173 177 180 181 189 190 191 193 199" },

@@ -1,0 +1,51 @@
+// Real-browser tests: the platform served on loopback from a temporary database, driven by
+// playwright-core in Debian's chromium (never a downloaded browser).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { createApp } from "../../src/app";
+import { createUser } from "../../src/auth/service";
+import { loadConfig } from "../../src/config";
+import type { Role } from "../../src/domain/access";
+import { openPlatform } from "../../src/platform";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export async function startServer(env: Record<string, string> = {}, opts: Parameters<typeof openPlatform>[1] = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "fanzha-browser-"));
+  // bind first so PUBLIC_BASE_URL can name the real port
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port;
+  probe.stop(true);
+  const base = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ DATABASE_PATH: join(dir, "fanzha.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: base, PORT: String(port), ...env });
+  const deps = openPlatform(config, opts);
+  const app = createApp(deps);
+  const server = Bun.serve({ port, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
+  return {
+    base,
+    deps,
+    app,
+    async user(role: Role, institution?: string, username = `${role}-${Math.random().toString(36).slice(2, 8)}`) {
+      await createUser(deps.db, { username, password: "password-123", role, institution });
+      return { username, password: "password-123" };
+    },
+    stop() {
+      server.stop(true);
+      deps.db.$client.close();
+    },
+  };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+export async function signInPage(page: Page, base: string, u: { username: string; password: string }) {
+  await page.goto(`${base}/signin`);
+  await page.fill('input[name="username"]', u.username);
+  await page.fill('input[name="password"]', u.password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type="submit"]')]);
+}

@@ -1,0 +1,171 @@
+import { describe, expect, test } from "bun:test";
+import { createUser } from "../../src/auth/service";
+import { ORIGIN, signIn, testPlatform } from "../helpers";
+
+const form = (o: Record<string, string>) => ({
+  method: "POST",
+  headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+  body: new URLSearchParams(o),
+});
+
+describe("sign-in", () => {
+  test("a correct password starts a session with an HttpOnly SameSite cookie", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    const res = await p.app.request("/signin", form({ username: "wang", password: "password-123" }));
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toContain("fz_session=");
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+  });
+
+  test("the session cookie is Secure when the public address is https", async () => {
+    const p = testPlatform({ PUBLIC_BASE_URL: "https://fanzha.example.gov.cn" });
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    const res = await p.app.request("/signin", { ...form({ username: "wang", password: "password-123" }), headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://fanzha.example.gov.cn" } });
+    expect(res.headers.get("set-cookie")).toContain("Secure");
+  });
+
+  test("a wrong password is refused with 401 and no session", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    const res = await p.app.request("/signin", form({ username: "wang", password: "wrong-password" }));
+    expect(res.status).toBe(401);
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+
+  test("the sixth attempt after five failures is throttled even with the right password", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    for (let i = 0; i < 5; i++) expect((await p.app.request("/signin", form({ username: "wang", password: "nope-nope" }))).status).toBe(401);
+    const res = await p.app.request("/signin", form({ username: "wang", password: "password-123" }));
+    expect(res.status).toBe(429);
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+
+  test("throttling ends when the failures leave the window", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    for (let i = 0; i < 5; i++) await p.app.request("/signin", form({ username: "wang", password: "nope-nope" }));
+    p.clock.advance(16 * 60_000);
+    expect((await p.app.request("/signin", form({ username: "wang", password: "password-123" }))).status).toBe(303);
+  });
+
+  test("a failed sign-in is written to the audit log", async () => {
+    const p = testPlatform();
+    await p.app.request("/signin", form({ username: "ghost", password: "whatever-1" }));
+    const row = p.deps.db.$client.query("select action, entity_id from audit_log").get() as { action: string; entity_id: string };
+    expect(row).toEqual({ action: "sign_in_failed", entity_id: "ghost" });
+  });
+
+  test("the next parameter cannot redirect to another site", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    const res = await p.app.request("/signin", form({ username: "wang", password: "password-123", next: "//evil.example/" }));
+    expect(res.headers.get("location")).toBe("/");
+  });
+});
+
+describe("sign-out", () => {
+  test("signing out ends the session on the server", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    expect((await u.request("/signout", { method: "POST" })).status).toBe(303);
+    const home = await u.request("/");
+    expect(home.status).toBe(303);
+    expect(home.headers.get("location")).toStartWith("/signin");
+  });
+});
+
+describe("CSRF", () => {
+  test("a signed-in POST without the CSRF token is refused and changes nothing", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await p.app.request("/signout", { method: "POST", headers: { Cookie: u.cookie, Origin: ORIGIN } });
+    expect(res.status).toBe(403);
+    expect((await u.request("/")).status).toBe(200);
+  });
+
+  test("a POST with a wrong CSRF token is refused", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await u.request("/signout", { method: "POST", headers: { "X-CSRF-Token": "forged" } });
+    expect(res.status).toBe(403);
+  });
+
+  test("a form post from another origin is refused", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await p.app.request("/signout", {
+      method: "POST",
+      headers: { Cookie: u.cookie, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": u.csrf },
+      body: "x=1",
+    });
+    expect(res.status).toBe(403);
+  });
+
+  test("the CSRF token is accepted from a hidden form field", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await p.app.request("/signout", {
+      method: "POST",
+      headers: { Cookie: u.cookie, Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: u.csrf }),
+    });
+    expect(res.status).toBe(303);
+  });
+});
+
+describe("pages", () => {
+  test("a page without a session redirects to sign-in, keeping the address", async () => {
+    const p = testPlatform();
+    const res = await p.app.request("/audit?entity=case");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/signin?next=%2Faudit%3Fentity%3Dcase");
+  });
+
+  test("pages carry a CSP and frame protection", async () => {
+    const p = testPlatform();
+    const res = await p.app.request("/signin");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  test("a full page starts with the doctype and an htmx request gets only the fragment", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "supervisor");
+    const full = await (await u.request("/")).text();
+    expect(full).toStartWith("<!DOCTYPE html>");
+    const res = await u.request("/", { htmx: true });
+    expect(res.headers.get("vary")).toContain("HX-Request");
+    const part = await res.text();
+    expect(part).not.toContain("<html");
+    expect(part).toContain('data-testid="home-title"');
+  });
+
+  test("a history-restore request gets the full page", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "supervisor");
+    const res = await u.request("/", { headers: { "HX-Request": "true", "HX-History-Restore-Request": "true" } });
+    expect(await res.text()).toStartWith("<!DOCTYPE html>");
+  });
+
+  test("the interface is Chinese by default and English after switching", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    expect(await (await u.request("/")).text()).toContain("工作台");
+    const sw = await u.request("/lang/en?back=/");
+    const lang = sw.headers.get("set-cookie")!.split(";")[0]!;
+    const res = await p.app.request("/", { headers: { Cookie: `${u.cookie}; ${lang}` } });
+    expect(await res.text()).toContain("Sign out");
+  });
+
+  test("healthz answers without authentication", async () => {
+    const p = testPlatform();
+    const res = await p.app.request("/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+});
