@@ -13,6 +13,7 @@ import { authRoutes } from "./auth/routes";
 import { authenticate, csrfGuard } from "./auth/middleware";
 import { casesRoutes } from "./cases/routes";
 import { homeRoutes } from "./home/routes";
+import { importsRoutes } from "./imports/routes";
 import type { AppEnv, Deps } from "./http/context";
 import { handleError, handleNotFound } from "./http/on-error";
 import { publicityRoutes } from "./publicity/routes";
@@ -81,6 +82,7 @@ export function createApp(deps: Deps) {
   app.route("/", homeRoutes);
   app.route("/cases", casesRoutes);
   app.route("/suspects", suspectsRoutes);
+  app.route("/imports", importsRoutes);
   app.route("/targets", targetsRoutes);
   app.route("/outbox", outboxRoutes);
   app.route("/", requestsRoutes); // /requests and /desk

@@ -206,11 +206,8 @@ export function normalizePhone(input: string): NormalizedPhone | Rejection {
   }
 
   // International form: "+…" or the "00" international prefix dialled from China.
-  const plus = s[0] === "+";
-  let intl: string | null = plus ? s.slice(1) : s.startsWith("00") ? s.slice(2) : null;
-  let national: string | null = null;
-  if (intl === null) national = s;
-  else if (intl.startsWith("86")) national = intl.slice(2);
+  const intl = s[0] === "+" ? s.slice(1) : s.startsWith("00") ? s.slice(2) : null;
+  let national = intl === null ? s : intl.startsWith("86") ? intl.slice(2) : null;
   // "8613800138000": carrier exports often drop the "+".
   if (intl === null && s.length === 13 && s.startsWith("861")) national = s.slice(2);
 
