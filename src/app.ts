@@ -59,6 +59,7 @@ export function createApp(deps: Deps) {
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/static", staticRoutes);
+  app.get("/favicon.ico", (c) => c.redirect("/static/favicon.svg", 301));
   // Twilio signs its callbacks; they carry no cookie and no CSRF token
   app.route("/webhooks", webhookRoutes);
 

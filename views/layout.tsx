@@ -29,6 +29,7 @@ export function Layout(props: { ctx: PageCtx; title: string; children: Child }) 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"historyCacheSize":0}' />
         <title>{`${props.title} · ${t("app.name")}`}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/sse.js" defer></script>

@@ -14,6 +14,7 @@ const FILES: Record<string, string> = {
   "swagger-ui.css": join(pkg("swagger-ui-dist"), "swagger-ui.css"),
   "swagger-ui-bundle.js": join(pkg("swagger-ui-dist"), "swagger-ui-bundle.js"),
   "app.css": join(own, "app.css"),
+  "favicon.svg": join(own, "favicon.svg"),
   "app.js": join(own, "app.js"),
   "api-docs.js": join(own, "api-docs.js"),
   "charts.js": join(own, "charts.js"),

@@ -1,0 +1,127 @@
+// Table exports (CSV and XLSX) for every screen that shows a table. One entry point,
+// sendTable, so that every export is audited the same way and encodes the same way.
+import ExcelJS from "exceljs";
+import type { Context } from "hono";
+import { PassThrough, Readable } from "node:stream";
+import { formatInstant } from "../domain/time";
+import { audit } from "../http/audit";
+import type { AppEnv } from "../http/context";
+
+export type ExportFormat = "csv" | "xlsx";
+export const EXPORT_FORMATS = ["csv", "xlsx"] as const satisfies readonly ExportFormat[];
+
+export type Cell = string | number | boolean | Date | null | undefined;
+export type ExportColumn = { key: string; header: string };
+
+export type TableExport = {
+  /** Without extension; the format's extension is appended. May be Chinese. */
+  filename: string;
+  format: ExportFormat;
+  columns: readonly ExportColumn[];
+  rows: Iterable<Record<string, Cell | unknown>>;
+  /** What was exported, for the audit log (action "export"). */
+  audit: { entity: string; detail?: Record<string, unknown> };
+};
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: "text/csv; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+
+/** Streams the table as a download and records the export in the audit log first. */
+export function sendTable(c: Context<AppEnv>, t: TableExport): Response {
+  const name = t.filename.endsWith(`.${t.format}`) ? t.filename : `${t.filename}.${t.format}`;
+  audit(c, {
+    action: "export",
+    entity: t.audit.entity,
+    detail: { ...t.audit.detail, format: t.format, filename: name, ...(Array.isArray(t.rows) ? { rows: t.rows.length } : {}) },
+  });
+  const body = t.format === "csv" ? csvStream(t.columns, t.rows) : xlsxStream(t.columns, t.rows);
+  return new Response(body, {
+    headers: {
+      "Content-Type": CONTENT_TYPES[t.format],
+      "Content-Disposition": contentDisposition(name),
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
+
+/** ASCII fallback plus RFC 5987 filename* so browsers keep the Chinese name. */
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** Dates are written as Shanghai wall-clock time, the way every screen shows them. */
+function plain(v: unknown): string | number | boolean | null {
+  if (v == null) return null;
+  if (v instanceof Date) return formatInstant(v);
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
+  return String(v);
+}
+
+// A cell starting with = + - @ would run as a formula in Excel (CSV injection); numbers are safe.
+const FORMULA = /^[=+\-@\t\r]/;
+function defuse(s: string): string {
+  return FORMULA.test(s) && !/^[+-]?\d+(\.\d+)?%?$/.test(s) ? `'${s}` : s;
+}
+
+function csvField(v: unknown): string {
+  const p = plain(v);
+  if (p == null) return "";
+  const s = typeof p === "string" ? defuse(p) : String(p);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+const ROWS_PER_CHUNK = 1000;
+
+/** UTF-8 with a BOM, CRLF line ends: Excel opens it with the Chinese intact. */
+export function csvStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  const it = rows[Symbol.iterator]();
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    pull(ctrl) {
+      const lines: string[] = [];
+      if (!started) {
+        started = true;
+        lines.push("\uFEFF" + columns.map((col) => csvField(col.header)).join(","));
+      }
+      for (let i = 0; i < ROWS_PER_CHUNK; i++) {
+        const n = it.next();
+        if (n.done) {
+          if (lines.length) ctrl.enqueue(enc.encode(lines.join("\r\n") + "\r\n"));
+          ctrl.close();
+          return;
+        }
+        lines.push(columns.map((col) => csvField(n.value[col.key])).join(","));
+      }
+      ctrl.enqueue(enc.encode(lines.join("\r\n") + "\r\n"));
+    },
+  });
+}
+
+/** One worksheet, bold header row, written by exceljs's streaming writer. */
+export function xlsxStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>): ReadableStream<Uint8Array> {
+  const out = new PassThrough();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const ws = wb.addWorksheet("Sheet1");
+  ws.columns = columns.map((col) => ({ header: col.header, key: col.key, width: Math.max(10, Math.min(40, col.header.length * 2 + 4)) }));
+  ws.getRow(1).font = { bold: true };
+  ws.getRow(1).commit();
+  queueMicrotask(async () => {
+    try {
+      for (const r of rows) {
+        const values: Record<string, unknown> = {};
+        for (const col of columns) values[col.key] = plain(r[col.key]);
+        ws.addRow(values).commit();
+      }
+      ws.commit();
+      await wb.commit();
+    } catch (e) {
+      out.destroy(e as Error);
+    }
+  });
+  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+}

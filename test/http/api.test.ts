@@ -1,0 +1,86 @@
+import { describe, expect, test } from "bun:test";
+import { apiClient, testPlatform } from "../helpers";
+
+describe("JSON API shell", () => {
+  test("a request without a token gets 401 in the JSON error shape", async () => {
+    const p = testPlatform();
+    const res = await p.app.request("/api/v1/me");
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toContain("Bearer");
+    expect(await res.json()).toEqual({ error: { code: "unauthenticated", message: expect.any(String), issues: [] } });
+  });
+
+  test("a revoked or unknown token gets 401", async () => {
+    const p = testPlatform();
+    const res = await p.app.request("/api/v1/me", { headers: { Authorization: "Bearer fz_nope" } });
+    expect(res.status).toBe(401);
+  });
+
+  test("a token sees who it belongs to, with its institution", async () => {
+    const p = testPlatform();
+    const bank = apiClient(p, "bank", "ICBC");
+    const body = (await (await bank.call("/api/v1/me")).json()) as { role: string; institution: { code: string } };
+    expect(body.role).toBe("bank");
+    expect(body.institution.code).toBe("ICBC");
+  });
+
+  test("a token of the wrong role gets 403", async () => {
+    const p = testPlatform();
+    const res = await apiClient(p, "agent").call("/api/v1/audit");
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+  });
+
+  test("a supervisor token reads the audit trail", async () => {
+    const p = testPlatform();
+    const res = await apiClient(p, "supervisor").call("/api/v1/audit");
+    expect(res.status).toBe(200);
+  });
+
+  test("malformed JSON is a 400 in the JSON error shape", async () => {
+    const p = testPlatform();
+    const res = await apiClient(p, "agent").call("/api/v1/lookup", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{not json" });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string; issues: unknown[] } };
+    expect(body.error.code).toBe("bad_request");
+    expect(body.error.message).toMatch(/JSON/i);
+  });
+
+  test("a body that is not JSON is refused with 415", async () => {
+    const p = testPlatform();
+    const res = await apiClient(p, "agent").call("/api/v1/lookup", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "13800138000" });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unsupported_media_type");
+  });
+
+  test("an oversized body is refused with 413 before it is read", async () => {
+    const p = testPlatform();
+    const huge = JSON.stringify({ values: Array.from({ length: 200_000 }, () => "13800138000") });
+    const res = await apiClient(p, "agent").call("/api/v1/lookup", { method: "POST", headers: { "Content-Type": "application/json" }, body: huge });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+  });
+
+  test("an unknown API route is a JSON 404", async () => {
+    const p = testPlatform();
+    const res = await apiClient(p, "agent").call("/api/v1/nothing-here");
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
+  });
+
+  test("the OpenAPI document is served without a token and lists the routes", async () => {
+    const p = testPlatform();
+    const res = await p.app.request("/api/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/me");
+  });
+
+  test("the browsable API reference is served from our own origin", async () => {
+    const p = testPlatform();
+    const html = await (await p.app.request("/api/docs")).text();
+    expect(html).toContain("/static/swagger-ui-bundle.js");
+    expect(html).not.toMatch(/https?:\/\/(?!localhost)/);
+  });
+});
