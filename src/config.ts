@@ -3,6 +3,7 @@
 import { z } from "zod";
 
 const minutes = (n: number) => n * 60_000;
+const list = (csv: string, unitMs: number) => csv.split(",").map((n) => Number(n) * unitMs).sort((a, b) => b - a);
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -25,6 +26,13 @@ const schema = z.object({
   REQUEST_STOP_PAYMENT_DEADLINE_MIN: z.coerce.number().positive().default(30),
   REQUEST_FREEZE_DEADLINE_MIN: z.coerce.number().positive().default(240),
   REQUEST_SUSPEND_DEADLINE_MIN: z.coerce.number().positive().default(120),
+  REQUEST_RESTORE_DEADLINE_MIN: z.coerce.number().positive().default(120),
+  REQUEST_CLOSE_CARD_DEADLINE_MIN: z.coerce.number().positive().default(24 * 60),
+  // returns: on the spot or within 3 working days
+  REQUEST_RETURN_DEADLINE_MIN: z.coerce.number().positive().default(3 * 24 * 60),
+  // reminders before a stop-payment expires (hours) and before a freeze lapses (days)
+  STOP_PAYMENT_REMINDER_HOURS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole hours").default("12,2"),
+  FREEZE_REMINDER_DAYS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days").default("30,7,1"),
   SESSION_HOURS: z.coerce.number().positive().default(12),
 });
 
@@ -42,7 +50,17 @@ export type Config = {
   outboxDir: string;
   warningDeadlineMs: { high: number; medium: number; low: number };
   queueLeaseMs: number;
-  requestDeadlineMs: { acknowledge: number; stop_payment: number; freeze: number; suspend_number: number };
+  requestDeadlineMs: {
+    acknowledge: number;
+    stop_payment: number;
+    freeze: number;
+    suspend_number: number;
+    restore_number: number;
+    close_card: number;
+    return: number;
+  };
+  /** Reminders before an in-force request runs out, largest first (ms before expiry). */
+  requestReminderMs: { stop_payment: number[]; freeze: number[] };
   sessionMs: number;
 };
 
@@ -87,6 +105,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stop_payment: minutes(e.REQUEST_STOP_PAYMENT_DEADLINE_MIN),
       freeze: minutes(e.REQUEST_FREEZE_DEADLINE_MIN),
       suspend_number: minutes(e.REQUEST_SUSPEND_DEADLINE_MIN),
+      restore_number: minutes(e.REQUEST_RESTORE_DEADLINE_MIN),
+      close_card: minutes(e.REQUEST_CLOSE_CARD_DEADLINE_MIN),
+      return: minutes(e.REQUEST_RETURN_DEADLINE_MIN),
+    },
+    requestReminderMs: {
+      stop_payment: list(e.STOP_PAYMENT_REMINDER_HOURS, 3_600_000),
+      freeze: list(e.FREEZE_REMINDER_DAYS, 86_400_000),
     },
     sessionMs: e.SESSION_HOURS * 3_600_000,
   };

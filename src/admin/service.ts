@@ -1,5 +1,5 @@
 // Administration: people, tokens, institutions. Not case contents.
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db";
 import { apiTokens, institutions, users } from "../db/schema";
 
@@ -26,5 +26,5 @@ export function listInstitutions(db: Db) {
 }
 
 export function revokeToken(db: Db, id: number, now: number): boolean {
-  return db.update(apiTokens).set({ revokedAt: new Date(now) }).where(eq(apiTokens.id, id)).run().changes > 0;
+  return db.update(apiTokens).set({ revokedAt: new Date(now) }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id }).all().length > 0;
 }

@@ -60,8 +60,8 @@ export const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 

@@ -55,6 +55,6 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) => {
   if (isApi(c)) return c.json(errorBody(new AppError(404, "not_found", `No route ${c.req.method} ${c.req.path}`)), 404);
-  if (!c.var.actor && c.req.method === "GET" && c.var.t) return handleError(new AppError(401, "unauthenticated", "Sign in"), c);
+  if (!c.var.actor && c.req.method === "GET") return handleError(new AppError(401, "unauthenticated", "Sign in"), c);
   return handleError(new AppError(404, "not_found", "Page not found"), c);
 };

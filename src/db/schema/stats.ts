@@ -1,5 +1,5 @@
 // Statistics: imported monthly baselines for periods the system has no records of.
-import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, users } from "./core";
 
 export const baselineTotals = sqliteTable(
@@ -15,4 +15,34 @@ export const baselineTotals = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("baseline_metric_month_district_uq").on(t.metric, t.month, t.district)],
+);
+
+// Pre-aggregated figures from the records, maintained by triggers on cases, targets, warnings
+// and requests (migration stats_triggers), so every write path keeps them exact. What each
+// metric counts, and on which day, is defined once in the views stats_case_facts,
+// stats_warning_facts and stats_request_facts; src/stats/service.ts documents it.
+// day is the Asia/Shanghai calendar date; district and fraud_type are "" when unknown.
+export const statsDaily = sqliteTable(
+  "stats_daily",
+  {
+    day: text("day").notNull(), // YYYY-MM-DD
+    metric: text("metric").notNull(),
+    district: text("district").notNull(),
+    fraudType: text("fraud_type").notNull(),
+    value: integer("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.metric, t.district, t.fraudType] })],
+);
+
+// The same figures by month, kept by a trigger on stats_daily: a year is 12 reads, not 365.
+export const statsMonthly = sqliteTable(
+  "stats_monthly",
+  {
+    month: text("month").notNull(), // YYYY-MM
+    metric: text("metric").notNull(),
+    district: text("district").notNull(),
+    fraudType: text("fraud_type").notNull(),
+    value: integer("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.metric, t.district, t.fraudType] })],
 );

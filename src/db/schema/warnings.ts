@@ -41,11 +41,16 @@ export const targets = sqliteTable(
     caseId: integer("case_id").references(() => cases.id),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    // queue order of the grade (high 0, medium 1, low 2): text grades do not sort that way
+    queueRank: integer("queue_rank").generatedAlwaysAs(sql`CASE risk_grade WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END`, { mode: "virtual" }),
   },
   (t) => [
     // one open target per phone: a new one merges into it
     uniqueIndex("targets_open_phone_uq").on(t.phone).where(sql`status = 'open'`),
     index("targets_queue_idx").on(t.status, t.riskGrade, t.createdAt),
+    // "next": walked in queue order; the lease is in the index so claimed rows are skipped without a table read
+    index("targets_open_queue_idx").on(t.queueRank, t.availableAt, t.leaseExpiresAt).where(sql`status = 'open'`),
+    index("targets_open_due_idx").on(t.dueAt).where(sql`status = 'open'`),
     index("targets_created_idx").on(t.createdAt),
   ],
 );
