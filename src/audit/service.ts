@@ -13,7 +13,8 @@ export type AuditEntry = {
 
 export type AuditWho = { actor: Actor | null; ip: string | null; at: number };
 
-export function recordAudit(db: Db, who: AuditWho, e: AuditEntry): void {
+// takes the database or a transaction on it, so a change and its audit entry commit together
+export function recordAudit(db: Pick<Db, "insert">, who: AuditWho, e: AuditEntry): void {
   db.insert(auditLog)
     .values({
       at: new Date(who.at),

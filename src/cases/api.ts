@@ -1,3 +1,66 @@
-import { apiRouter } from "../api/openapi";
+// /api/v1/cases: intake with the suspects it names, and reading one case.
+import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z } from "../api/openapi";
+import { allow } from "../auth/middleware";
+import { victimFor } from "../domain/cases";
+import type { Role } from "../domain/access";
+import { who } from "../http/audit";
+import { suspectJson } from "../suspects/api";
+import { CaseEnvelope, caseDataFromApi, CaseInput } from "./schemas";
+import { createCase, viewCase, type CaseRecord } from "./service";
 
-export const casesApi = apiRouter();
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The API's case object; the victim as the caller's role may see them. */
+export function caseJson(c: CaseRecord, role: Role) {
+  return {
+    id: c.id,
+    receivedAt: iso(c.receivedAt)!,
+    district: c.district,
+    fraudType: c.fraudType,
+    loss: c.lossFen,
+    victim: victimFor(role, c.victim),
+    narrative: c.narrative,
+    status: c.status,
+    filedAt: iso(c.filedAt),
+    solvedAt: iso(c.solvedAt),
+    closedAt: iso(c.closedAt),
+    suspectsDetained: c.suspectsDetained,
+    createdAt: iso(c.createdAt)!,
+    suspects: c.suspects.map((s) => ({ ...suspectJson(s), level: s.level })),
+  };
+}
+
+const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }) });
+
+export const casesApi = apiRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/cases",
+      tags: ["Cases"],
+      summary: "Enter a case with the suspects it names",
+      description: "One transaction: an invalid suspect value (issue path suspects.<i>.value) or an impossible status date saves nothing.",
+      middleware: [allow("cases.write")] as const,
+      request: { body: jsonBody(CaseInput) },
+      responses: { 201: jsonResponse(CaseEnvelope, "The case, its suspects recorded or merged"), ...commonErrors },
+    }),
+    (c) => {
+      const rec = createCase(c.var.deps.db, who(c), caseDataFromApi(c.req.valid("json")));
+      return c.json({ case: caseJson(rec, c.var.actor!.role) }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/cases/{id}",
+      tags: ["Cases"],
+      summary: "One case (audited: it holds the victim's personal data)",
+      middleware: [allow("cases.read")] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(CaseEnvelope, "The case"), 404: errorResponse("No such case"), ...commonErrors },
+    }),
+    (c) => {
+      const rec = viewCase(c.var.deps.db, who(c), c.req.valid("param").id);
+      return c.json({ case: caseJson(rec, c.var.actor!.role) }, 200);
+    },
+  );

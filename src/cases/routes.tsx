@@ -1,4 +1,95 @@
-import { Hono } from "hono";
+// The case screens: list with filters, intake with its suspects, one case and its status.
+import { Hono, type Context } from "hono";
+import { CaseDetailPage } from "../../views/cases/detail";
+import { CaseFormPage, SuspectRow } from "../../views/cases/form";
+import { CasesPage } from "../../views/cases/list";
+import { allow } from "../auth/middleware";
+import { can } from "../domain/access";
+import { victimFor } from "../domain/cases";
+import { toShanghaiLocal } from "../domain/time";
+import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
+import { AppError, zodIssues, type Issue } from "../http/errors";
+import { render } from "../http/render";
+import { CaseFilter, caseFromForm, CaseStatusForm, type CaseFormValues } from "./schemas";
+import { caseRequests, changeCaseStatus, checkCase, createCase, knownDistricts, listCases, viewCase } from "./service";
 
-export const casesRoutes = new Hono<AppEnv>();
+function formPage(c: Context<AppEnv>, values: CaseFormValues, issues?: Issue[]) {
+  const t = c.var.t;
+  const page = <CaseFormPage t={t} csrf={c.var.session?.csrfToken ?? null} values={values} issues={issues} districts={knownDistricts(c.var.deps.db)} />;
+  // a full page even for htmx (the form is not an htmx form); 422 keeps the browser on the page
+  return render(c, t("cases.new"), page, issues?.length ? 422 : 200);
+}
+
+function detailPage(c: Context<AppEnv>, id: number, extra: { saved?: boolean; issues?: Issue[] } = {}) {
+  const { db, clock } = c.var.deps;
+  const actor = c.var.actor!;
+  const rec = viewCase(db, who(c), id);
+  return render(
+    c,
+    `${c.var.t("cases.title")} #${id}`,
+    <CaseDetailPage
+      t={c.var.t}
+      lang={c.var.lang}
+      csrf={c.var.session?.csrfToken ?? null}
+      c={rec}
+      victim={victimFor(actor.role, rec.victim)}
+      requests={caseRequests(db, id)}
+      canWrite={can(actor, "cases.write")}
+      now={clock.now()}
+      {...extra}
+    />,
+    extra.issues?.length ? 422 : 200,
+  );
+}
+
+const blank = (now: number): CaseFormValues => ({
+  receivedAt: toShanghaiLocal(now),
+  fraudType: "",
+  district: "",
+  loss: "",
+  "victim.name": "",
+  "victim.phone": "",
+  "victim.idNumber": "",
+  "victim.age": "",
+  narrative: "",
+  status: "received",
+  filedAt: "",
+  solvedAt: "",
+  suspectsDetained: "",
+  suspects: [],
+});
+
+const idOf = (c: Context<AppEnv>) => Number(c.req.param("id"));
+
+export const casesRoutes = new Hono<AppEnv>()
+  .use(allow("cases.read"))
+  .get("/", (c) => {
+    const filter = CaseFilter.parse(c.req.query());
+    const db = c.var.deps.db;
+    return render(c, c.var.t("cases.title"), <CasesPage t={c.var.t} filter={filter} list={listCases(db, filter)} districts={knownDistricts(db)} canWrite={can(c.var.actor!, "cases.write")} />);
+  })
+  .get("/new", allow("cases.write"), (c) => formPage(c, blank(c.var.deps.clock.now())))
+  .get("/new/suspect-row", allow("cases.write"), (c) => c.html(<SuspectRow t={c.var.t} autofocus />))
+  .post("/", allow("cases.write"), async (c) => {
+    const now = c.var.deps.clock.now();
+    const { data, issues, values } = caseFromForm(await c.req.parseBody({ all: true }), now);
+    // the service's checks too, so every mistake shows at once; a field already wrong is reported once
+    const more = checkCase(data, now).issues.filter((i) => !issues.some((x) => x.path === i.path));
+    if (issues.length || more.length) return formPage(c, values, [...issues, ...more]);
+    const rec = createCase(c.var.deps.db, who(c), data);
+    return c.redirect(`/cases/${rec.id}?saved=1`, 303);
+  })
+  .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c), { saved: c.req.query("saved") === "1" }))
+  .post("/:id{[0-9]+}/status", allow("cases.write"), async (c) => {
+    const id = idOf(c);
+    const form = CaseStatusForm.safeParse(await c.req.parseBody());
+    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error) });
+    try {
+      changeCaseStatus(c.var.deps.db, who(c), id, form.data);
+    } catch (e) {
+      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues });
+      throw e;
+    }
+    return c.redirect(`/cases/${id}`, 303);
+  });

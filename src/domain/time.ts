@@ -43,3 +43,17 @@ export function parseShanghaiLocal(value: string): number | null {
 export function toShanghaiLocal(at: Date | number): string {
   return new Date(new Date(at).getTime() + OFFSET_MS).toISOString().slice(0, 16);
 }
+
+/** The same wall-clock time `months` calendar months later in Shanghai (31 Aug + 6 → 28/29 Feb). */
+export function addShanghaiMonths(at: number, months: number): number {
+  const d = new Date(at + OFFSET_MS);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()) - OFFSET_MS;
+}
+
+/** The instants [from, to) covering Shanghai calendar dates from..to, both days included. */
+export function shanghaiDaysRange(p: { from: string; to: string }): { from: number; to: number } {
+  return { from: startOfShanghaiDay(p.from), to: startOfShanghaiDay(p.to) + 86_400_000 };
+}

@@ -123,5 +123,5 @@ export function xlsxStream(columns: readonly ExportColumn[], rows: Iterable<Reco
       out.destroy(e as Error);
     }
   });
-  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+  return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
 }

@@ -1,5 +1,160 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../http/context";
-
 // Bulk file imports (suspects, targets, baselines): upload, live progress, report, rejected rows.
-export const importsRoutes = new Hono<AppEnv>();
+//
+// Upload: POST /imports/<kind> with a multipart/form-data body whose part "file" is the CSV or
+// XLSX (the page's form sends it through htmx, which adds the CSRF header). The body is parsed
+// as it streams in and the file written to a temporary file — never buffered whole — then
+// imported in the background. Answer: 303 (HX-Redirect for htmx) to /imports/<id>, the report
+// page, which follows the progress over server-sent events. The kind's permission (e.g.
+// suspects.write) gates its uploads and its reports.
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { streamSSE } from "hono/streaming";
+import { ImportForm, ImportProgress, ImportReportPage, ImportResult, ImportsPage, REJECTIONS_ON_SCREEN, type KindChoice } from "../../views/imports/page";
+import { allow } from "../auth/middleware";
+import { can } from "../domain/access";
+import { audit, who } from "../http/audit";
+import type { AppEnv } from "../http/context";
+import { AppError, notFound } from "../http/errors";
+import { render, wantsFragment } from "../http/render";
+import { importChannel, importHandler, importKinds, liveProgress, startImport } from "./engine";
+import { allRejections, getImport, listImports, rejectionsPage } from "./service";
+import { csvLine } from "./table";
+import { receiveUpload } from "./upload";
+
+/** The kinds this actor may import, with their columns. */
+function choices(c: Context<AppEnv>): KindChoice[] {
+  return importKinds()
+    .map(importHandler)
+    .filter((h) => can(c.var.actor!, h.permission))
+    .map((h) => ({ kind: h.kind, columns: h.columns }));
+}
+
+/** The gate for a kind's uploads and reports: its handler's permission, through allow(). */
+const allowKind =
+  (kindOf: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> =>
+  (c, next) =>
+    allow(importHandler(kindOf(c)).permission)(c, next);
+
+const idOf = (c: Context<AppEnv>) => Number(c.req.param("id"));
+
+/** An import's own gate (behind the signed-in check): 404 for an unknown id, then its kind's permission. */
+const allowImport: MiddlewareHandler<AppEnv> = (c, next) => {
+  const rec = getImport(c.var.deps.db, idOf(c));
+  if (!rec) throw notFound("import");
+  return allowKind(() => rec.kind)(c, next);
+};
+
+/** The kind asked for, or the first one the actor may import (the permission check then fails if none). */
+const chosenKind = (c: Context<AppEnv>) => c.req.query("kind") || choices(c)[0]?.kind || importKinds()[0]!;
+
+function importsPage(c: Context<AppEnv>, kind: string, message?: string, status: 200 | 400 | 413 | 415 | 422 = 200) {
+  const kinds = choices(c);
+  const chosen = kinds.find((k) => k.kind === kind)!;
+  if (wantsFragment(c) && message) return c.html(<ImportForm t={c.var.t} kind={chosen} message={message} />);
+  const recent = listImports(c.var.deps.db, kinds.map((k) => k.kind));
+  return render(c, c.var.t("imports.title"), <ImportsPage t={c.var.t} kinds={kinds} chosen={chosen} recent={recent} message={message} />, status);
+}
+
+const KEEPALIVE_MS = 15_000;
+const PROGRESS_GAP_MS = 250; // at most four progress swaps a second, whatever the batch rate
+
+export const importsRoutes = new Hono<AppEnv>()
+  .use(allow())
+  .get("/", allowKind(chosenKind), (c) => importsPage(c, chosenKind(c)))
+  .post("/:kind{[a-z_]+}", allowKind((c) => c.req.param("kind")!), async (c) => {
+    const kind = c.req.param("kind");
+    let started;
+    try {
+      const up = await receiveUpload(c.req.raw);
+      started = await startImport(c.var.deps, who(c), { kind, filename: up.filename, path: up.path, sha256: up.sha256 });
+    } catch (e) {
+      // the user's mistake (no file, unreadable, no header): the form again, saying why
+      if (e instanceof AppError && e.status !== 401 && e.status !== 403 && e.status !== 404) {
+        return importsPage(c, kind, e.message, e.status as 400 | 413 | 415 | 422);
+      }
+      throw e;
+    }
+    const url = `/imports/${started.id}${started.repeated ? "?repeated=1" : ""}`;
+    if (wantsFragment(c)) {
+      c.header("HX-Redirect", url);
+      return c.body(null, 204);
+    }
+    return c.redirect(url, 303);
+  })
+  .get("/:id{[0-9]+}", allowImport, (c) => {
+    const { db } = c.var.deps;
+    const rec = getImport(db, idOf(c))!;
+    // rejected rows are raw file content: numbers, names
+    audit(c, { action: "view", entity: "import", entityId: rec.id });
+    const progress = rec.status === "running" ? liveProgress(c.var.deps, rec.id) : undefined;
+    return render(
+      c,
+      `${c.var.t("imports.report")} · ${rec.filename}`,
+      <ImportReportPage t={c.var.t} rec={rec} repeated={c.req.query("repeated") === "1"} progress={progress} rejections={progress ? [] : rejectionsPage(db, rec.id, REJECTIONS_ON_SCREEN)} />,
+    );
+  })
+  .get("/:id{[0-9]+}/events", allowImport, (c) =>
+    streamSSE(c, async (stream) => {
+      const { deps, t } = c.var;
+      const id = idOf(c);
+      let wake = () => {};
+      const unsubscribe = deps.events.subscribe(importChannel(id), () => wake());
+      /** true when woken by the import's event, false after `ms` of silence */
+      const sleep = (ms: number) =>
+        new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), ms);
+          wake = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+        });
+      stream.onAbort(() => wake());
+      try {
+        let sent = "";
+        while (!stream.aborted) {
+          const live = liveProgress(deps, id);
+          if (!live) {
+            // settled (or never ran here): the result replaces the bar, and the browser closes the stream
+            const rec = getImport(deps.db, id)!;
+            await stream.writeSSE({ event: "done", data: String(<ImportResult t={t} rec={rec} rejections={rejectionsPage(deps.db, id, REJECTIONS_ON_SCREEN)} />) });
+            break;
+          }
+          const snapshot = JSON.stringify(live);
+          if (snapshot !== sent) {
+            sent = snapshot;
+            await stream.writeSSE({ event: "progress", data: String(<ImportProgress t={t} progress={live} />) });
+            await new Promise((r) => setTimeout(r, PROGRESS_GAP_MS));
+          } else if (!(await sleep(KEEPALIVE_MS)) && !stream.aborted) {
+            await stream.write(": keepalive\n\n");
+          }
+        }
+      } finally {
+        unsubscribe();
+      }
+    }),
+  )
+  .get("/:id{[0-9]+}/rejected.csv", allowImport, (c) => {
+    const { db } = c.var.deps;
+    const { t } = c.var;
+    const rec = getImport(db, idOf(c))!;
+    audit(c, { action: "export", entity: "import", entityId: rec.id, detail: { rows: rec.rejected } });
+    // line and reason first, then the row as it was (under the file's own header): fix, re-import
+    const head = `${csvLine([t("imports.line"), t("imports.reason")])},${rec.header ?? csvLine([t("imports.raw")])}\r\n`;
+    const pages = allRejections(db.$client, rec.id);
+    const enc = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        ctl.enqueue(enc.encode("\uFEFF" + head)); // the BOM makes Excel read it as UTF-8
+      },
+      pull(ctl) {
+        const next = pages.next();
+        if (next.done) return ctl.close();
+        ctl.enqueue(enc.encode(next.value.map((r) => `${r.line},${csvLine([r.reason])},${r.raw}\r\n`).join("")));
+      },
+    });
+    const base = rec.filename.replace(/\.[^.]*$/, "");
+    return c.body(body, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="import-${rec.id}-rejected.csv"; filename*=UTF-8''${encodeURIComponent(`${base}-rejected.csv`)}`,
+      "Cache-Control": "no-store",
+    });
+  });

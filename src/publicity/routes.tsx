@@ -1,4 +1,90 @@
-import { Hono } from "hono";
+// /publicity: the high-risk lists (宣传高危名单), the door-to-door visit list, and their exports.
+// Every row comes masked from the publicity service; every export and every view of the
+// person-level visit list is audited.
+import { Hono, type Context } from "hono";
+import { PublicityPage, VisitsPage } from "../../views/publicity/page";
+import { periodQuery } from "../../views/supervision/period";
+import { allow } from "../auth/middleware";
+import { sendTable } from "../exports/tabular";
+import { audit } from "../http/audit";
 import type { AppEnv } from "../http/context";
+import { badRequest, validationError } from "../http/errors";
+import { render } from "../http/render";
+import { readPeriod } from "../supervision/schemas";
+import { exportParams, exportQuery } from "./schemas";
+import { ageBandsByTargets, districtsByTargets, fraudTypesOnTheRise, publicityLists, topSuspectNumbers, visitSummary, visitTargets } from "./service";
+import { ageBandsTable, districtsTable, fraudTypesTable, suspectNumbersTable, visitSummaryTable, visitsTable, type PublicityTable, type Table } from "./tables";
 
-export const publicityRoutes = new Hono<AppEnv>();
+/** Rows the visit list shows on screen; the export has them all. */
+const VISIT_ROWS = 500;
+
+const choose = (c: Context<AppEnv>) => readPeriod(c.req.query(), c.var.deps.clock.now(), c.var.t);
+
+export const publicityRoutes = new Hono<AppEnv>()
+  .get("/", allow("publicity.read"), (c) => {
+    const { t, lang } = c.var;
+    const { resolved, period, issues } = choose(c);
+    return render(
+      c,
+      t("publicity.title"),
+      <PublicityPage t={t} lang={lang} resolved={resolved} query={periodQuery(resolved)} issues={issues} lists={period ? publicityLists(c.var.deps.db, period) : null} />,
+      issues.length ? 400 : 200,
+    );
+  })
+  .get("/visits", allow("publicity.read"), (c) => {
+    const t = c.var.t;
+    const { resolved, period, issues, district } = choose(c);
+    const db = c.var.deps.db;
+    const rows = period ? visitTargets(db, period, { district, limit: VISIT_ROWS }) : null;
+    // masked, but still a list of people: who looked at it is on record
+    if (period && rows) audit(c, { action: "view", entity: "publicity_visits", detail: { from: period.from, to: period.to, district, rows: rows.length } });
+    return render(
+      c,
+      t("publicity.visitsList"),
+      <VisitsPage
+        t={t}
+        resolved={resolved}
+        query={periodQuery(resolved)}
+        issues={issues}
+        district={district}
+        districts={period ? visitSummary(db, period) : []}
+        rows={rows}
+        limit={VISIT_ROWS}
+      />,
+      issues.length ? 400 : 200,
+    );
+  })
+  .get("/export/:table", allow("publicity.read"), (c) => {
+    const { t, lang } = c.var;
+    const params = exportParams.safeParse(c.req.param());
+    if (!params.success) throw validationError(params.error);
+    const q = exportQuery.safeParse(c.req.query());
+    if (!q.success) throw validationError(q.error);
+    const { period, issues, district } = choose(c);
+    if (!period) throw badRequest(t("stats.invalid"), issues);
+    const name = params.data.table;
+    const db = c.var.deps.db;
+    const tables: Record<PublicityTable, () => Table> = {
+      fraudTypes: () => fraudTypesTable(t, fraudTypesOnTheRise(db, period)),
+      districts: () => districtsTable(t, districtsByTargets(db, period)),
+      ageBands: () => ageBandsTable(t, ageBandsByTargets(db, period)),
+      suspectNumbers: () => suspectNumbersTable(t, lang, topSuspectNumbers(db, period)),
+      visitSummary: () => visitSummaryTable(t, visitSummary(db, period)),
+      visits: () => visitsTable(t, visitTargets(db, period, { district })),
+    };
+    const titles: Record<PublicityTable, string> = {
+      fraudTypes: "publicity.fraudTypes",
+      districts: "publicity.districts",
+      ageBands: "publicity.ageBands",
+      suspectNumbers: "publicity.suspectNumbers",
+      visitSummary: "publicity.visits",
+      visits: "publicity.visitsList",
+    };
+    const scoped = name === "visits" && district;
+    return sendTable(c, {
+      filename: `${t(titles[name])}-${period.from}_${period.to}${scoped ? `-${district}` : ""}`,
+      format: q.data.format,
+      ...tables[name](),
+      audit: { entity: "publicity", detail: { table: name, from: period.from, to: period.to, ...(scoped ? { district } : {}) } },
+    });
+  });

@@ -1,3 +1,118 @@
-import { apiRouter } from "../api/openapi";
+// /api/v1/requests: institution systems and the center's tools create requests, read them
+// (a bank or carrier token sees only its own institution's) and answer them.
+import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z } from "../api/openapi";
+import { allow } from "../auth/middleware";
+import { who } from "../http/audit";
+import { CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
+import { createRequest, listRequests, principal, requestDetail, requestDetailJson, requestJson, respond } from "./service";
 
-export const requestsApi = apiRouter();
+const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }) });
+const Envelope = z.object({ request: RequestJson }).openapi("RequestEnvelope");
+const notFound = { 404: errorResponse("No such request (or not addressed to the caller's institution)") };
+
+export const requestsApi = apiRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/requests",
+      tags: ["Requests"],
+      summary: "Create a request to a bank or carrier (sent at once unless a draft)",
+      description:
+        "Routed to the institution of the suspect (inferred from the number or card) unless `institution` names one. " +
+        "With an `Idempotency-Key` header a repeat returns the first answer and creates nothing.",
+      middleware: [allow("requests.write")] as const,
+      request: {
+        headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional().openapi({ description: "Any unique string per intended request" }) }),
+        body: jsonBody(CreateRequestBody),
+      },
+      responses: {
+        201: jsonResponse(Envelope, "The request (or, for a repeated Idempotency-Key, the first answer)"),
+        409: errorResponse("A return larger than what is still frozen"),
+        ...commonErrors,
+      },
+    }),
+    (c) => {
+      const b = c.req.valid("json");
+      const key = c.req.valid("header")["idempotency-key"];
+      const actor = c.var.actor!;
+      const { deps } = c.var;
+      const created = createRequest(
+        deps,
+        who(c),
+        { kind: b.kind, suspectId: b.suspectId, value: b.value, institution: b.institution, caseId: b.caseId, parentRequestId: b.parentRequestId, amountFen: b.amount, note: b.note, draft: b.draft },
+        key ? { principal: principal(actor), key, body: (r) => ({ request: requestJson(r, actor, deps.clock.now(), deps.config) }) } : undefined,
+      );
+      if (created.replay) {
+        c.header("Idempotent-Replayed", "true");
+        return c.json(JSON.parse(created.replay.body) as z.infer<typeof Envelope>, 201);
+      }
+      return c.json({ request: requestJson(created.request, actor, deps.clock.now(), deps.config) }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/requests",
+      tags: ["Requests"],
+      summary: "Requests, newest first (a bank or carrier token sees only its institution's)",
+      middleware: [allow("requests.read")] as const,
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(z.object({ requests: z.array(RequestJson) }), "Newest first"), ...commonErrors },
+    }),
+    (c) => {
+      const q = c.req.valid("query");
+      const { db, clock, config } = c.var.deps;
+      const now = clock.now();
+      const rows = listRequests(db, c.var.actor!, q, now, config);
+      return c.json({ requests: rows.map((r) => requestJson(r, c.var.actor!, now, config)) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/requests/{id}",
+      tags: ["Requests"],
+      summary: "One request with its responses and onward transfers",
+      middleware: [allow("requests.read")] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(z.object({ request: RequestDetailJson }), "The request"), ...notFound, ...commonErrors },
+    }),
+    (c) => {
+      const { db, clock, config } = c.var.deps;
+      const d = requestDetail(db, c.var.actor!, c.req.valid("param").id);
+      return c.json({ request: requestDetailJson(d, c.var.actor!, clock.now(), config) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/requests/{id}/responses",
+      tags: ["Requests"],
+      summary: "Answer a request (bank and carrier tokens)",
+      description:
+        "acknowledge, then confirm / partial (with the amount and balance; onward transfers each add a level n+1 suspect and a draft stop-payment), " +
+        "reject or fail (with a reason); a carrier records an owner's appeal on a completed suspension. " +
+        "A response the state machine does not allow is a 409.",
+      middleware: [allow("requests.respond")] as const,
+      request: { params: IdParam, body: jsonBody(RespondBody) },
+      responses: {
+        201: jsonResponse(Envelope, "The updated request"),
+        409: errorResponse("Not allowed in the request's state, or a return larger than what is frozen"),
+        ...notFound,
+        ...commonErrors,
+      },
+    }),
+    (c) => {
+      const b = c.req.valid("json");
+      const { deps } = c.var;
+      const id = c.req.valid("param").id;
+      const r = respond(deps, who(c), id, {
+        action: b.action,
+        amountFen: b.amount,
+        balanceFen: b.balance,
+        reason: b.reason,
+        onwardTransfers: b.onwardTransfers?.map((o) => ({ account: o.account, bank: o.bank, amountFen: o.amount, at: Date.parse(o.at) })),
+      });
+      return c.json({ request: requestJson(r, c.var.actor!, deps.clock.now(), deps.config) }, 201);
+    },
+  );

@@ -1,4 +1,356 @@
-import { Hono } from "hono";
+// Pages: the center's requests (/requests…) and the institutions' desks (/desk…), both kept
+// live over server-sent events.
+import { Hono, type Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { DeskRequestPage, OnwardRowFields, type AnswerValues, type OnwardValues } from "../../views/desk/detail";
+import { DeskAlert, DeskPage, DeskQueue } from "../../views/desk/page";
+import type { T } from "../../views/i18n";
+import { RequestDetailPage } from "../../views/requests/detail";
+import { FundFlowPage } from "../../views/requests/flow";
+import { InstitutionField, NewRequestPage, type CreateValues } from "../../views/requests/form";
+import { RequestsListPage } from "../../views/requests/list";
+import { allow } from "../auth/middleware";
+import { institutionScope } from "../domain/access";
+import { formatFen } from "../domain/money";
+import type { LiveEvent } from "../events";
+import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
+import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
+import { pageCtx, render } from "../http/render";
+import { CreateForm, createInputFromForm, ListPageQuery, NewFormQuery, OnwardRow, RespondForm, type OnwardInput } from "./schemas";
+import {
+  actionsFor,
+  centerAction,
+  createRequest,
+  deskAnswered,
+  deskQueue,
+  fundFlow,
+  getRequest,
+  inferInstitution,
+  institutionOptions,
+  listRequests,
+  principal,
+  RefusedTransition,
+  requestDetail,
+  respond,
+  ReturnTooLarge,
+  suspectBrief,
+} from "./service";
 
-export const requestsRoutes = new Hono<AppEnv>();
+type C = Context<AppEnv>;
+
+const PAGE = 100;
+/** Below Bun's idle timeout, so a quiet stream stays open. */
+const KEEPALIVE_MS = 20_000;
+
+function idOf(c: C, name = "id"): number {
+  const n = Number(c.req.param(name));
+  if (!Number.isSafeInteger(n) || n <= 0) throw notFound("request");
+  return n;
+}
+
+/** A refused action in words: the state machine's refusal, a return too large, a race. */
+function refusal(t: T, e: AppError): string {
+  if (e instanceof RefusedTransition) {
+    return t(`requests.refused.${e.refusal}`, { action: t(`requests.action.${e.action}`), kind: t(`requests.kind.${e.kind}`), status: t(`requests.status.${e.from}`) });
+  }
+  if (e instanceof ReturnTooLarge) return t("requests.returnTooLarge", { amount: formatFen(e.left) });
+  if (e.code === "stale") return t("requests.stale");
+  return e.message;
+}
+
+/** Back to the page the button was on (same origin only), else the request. */
+function back(c: C, fallback: string): string {
+  const ref = c.req.header("Referer");
+  if (!ref) return fallback;
+  try {
+    const u = new URL(ref);
+    return u.origin === new URL(c.req.url).origin ? u.pathname + u.search : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * A server-sent-event stream of one EventBus channel. `map` turns each event into what this
+ * viewer receives (rendered in their language, filtered to what they may see), or null.
+ */
+function live(c: C, channel: string, map: (e: LiveEvent) => Promise<LiveEvent | null> | LiveEvent | null) {
+  return streamSSE(c, async (stream) => {
+    let chain = Promise.resolve();
+    const unsubscribe = c.var.deps.events.subscribe(channel, (e) => {
+      chain = chain
+        .then(async () => {
+          const m = await map(e);
+          if (m && !stream.aborted) await stream.writeSSE(m);
+        })
+        .catch(() => stream.abort());
+    });
+    stream.onAbort(unsubscribe);
+    // the first bytes send the headers: until then the browser's EventSource (and the page's
+    // load event) wait
+    await stream.writeSSE({ event: "ready", data: "", retry: 3000 });
+    while (!stream.aborted) {
+      await stream.sleep(KEEPALIVE_MS);
+      if (!stream.aborted) await stream.writeSSE({ event: "ping", data: "" });
+    }
+    unsubscribe();
+  });
+}
+
+function one(v: unknown): string {
+  const x = Array.isArray(v) ? v[0] : v;
+  return typeof x === "string" ? x : "";
+}
+function many(v: unknown): string[] {
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === "string" ? x : ""));
+}
+
+export const requestsRoutes = new Hono<AppEnv>()
+  // ---------------------------------------------------------------------------------------------
+  // The center: list, live updates, new request, fund flow, one request and its actions
+  .get("/requests", allow("requests.write"), (c) => {
+    const { db, clock, config } = c.var.deps;
+    const q = ListPageQuery.parse(c.req.query());
+    const filter = { ...q, limit: PAGE };
+    const now = clock.now();
+    const rows = listRequests(db, c.var.actor!, filter, now, config);
+    const url = new URL(c.req.url);
+    const next = new URLSearchParams(url.search);
+    next.set("before", String(rows.at(-1)?.id ?? 0));
+    return render(
+      c,
+      c.var.t("requests.title"),
+      <RequestsListPage
+        t={c.var.t}
+        lang={c.var.lang}
+        csrf={pageCtx(c).csrfToken}
+        now={now}
+        cfg={config}
+        rows={rows}
+        filter={filter}
+        institutions={institutionOptions(db)}
+        nextHref={rows.length === PAGE ? `/requests?${next}` : null}
+        liveHref={url.pathname + url.search}
+      />,
+    );
+  })
+  .get("/requests/events", allow("requests.write"), (c) => {
+    const only = c.req.query("id");
+    return live(c, "requests", (e) => (only && e.data !== only ? null : { event: "changed", data: e.data }));
+  })
+  .get("/requests/new", allow("requests.write"), (c) => {
+    const q = NewFormQuery.parse(c.req.query());
+    const suspect = q.suspectId ? suspectBrief(c.var.deps.db, q.suspectId) : null;
+    const inferred = suspect ? suspect.institutionCode : q.value ? inferOrNull(q.value) : null;
+    const values: CreateValues = { ...q, suspectId: suspect ? String(suspect.id) : undefined };
+    return newForm(c, { suspect, inferred, values });
+  })
+  .get("/requests/new/institution", allow("requests.write"), (c) => {
+    const value = c.req.query("value") ?? "";
+    return c.html(
+      <InstitutionField t={c.var.t} lang={c.var.lang} institutions={institutionOptions(c.var.deps.db)} chosen={c.req.query("institution")} inferred={inferOrNull(value)} known={value.trim() !== ""} />,
+    );
+  })
+  .post("/requests", allow("requests.write"), async (c) => {
+    const body = await c.req.parseBody();
+    const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, one(v)])) as CreateValues & { nonce?: string };
+    const suspect = values.suspectId ? suspectBrief(c.var.deps.db, Number(values.suspectId)) : null;
+    const again = (issues: Issue[] | undefined, error: string | undefined, status: 400 | 404 | 409 | 422) =>
+      newForm(c, { suspect, inferred: suspect?.institutionCode ?? (values.value ? inferOrNull(values.value) : null), values, issues, error, nonce: values.nonce }, status);
+    const parsed = CreateForm.safeParse(body);
+    if (!parsed.success) return again(zodIssues(parsed.error), undefined, 400);
+    try {
+      const actor = c.var.actor!;
+      const { request, replay } = createRequest(c.var.deps, who(c), createInputFromForm(parsed.data), {
+        principal: principal(actor),
+        key: `form:${parsed.data.nonce}`,
+        body: (r) => ({ request: { id: r.id } }),
+      });
+      return c.redirect(`/requests/${request.id}${replay ? "" : `?done=${parsed.data.intent === "draft" ? "drafted" : "sent"}`}`, 303);
+    } catch (e) {
+      if (e instanceof AppError && (e.status === 400 || e.status === 409)) {
+        const fields = e.status === 400 && e.issues.length ? e.issues : undefined;
+        return again(fields, fields ? undefined : refusal(c.var.t, e), e.status);
+      }
+      throw e;
+    }
+  })
+  .get("/requests/cases/:caseId/flow", allow("cases.read"), (c) => {
+    const { db, clock, config } = c.var.deps;
+    const flow = fundFlow(db, idOf(c, "caseId"), clock.now(), config);
+    if (!flow) throw notFound("case");
+    return render(c, c.var.t("requests.flowTitle", { id: flow.caseId }), <FundFlowPage t={c.var.t} lang={c.var.lang} flow={flow} csrf={pageCtx(c).csrfToken} />);
+  })
+  .get("/requests/:id{[0-9]+}", allow("requests.write"), (c) => detailPage(c, idOf(c)))
+  .post("/requests/:id{[0-9]+}/:action{send|renew|release}", allow("requests.write"), (c) => {
+    const id = idOf(c);
+    const action = c.req.param("action") as "send" | "renew" | "release";
+    try {
+      centerAction(c.var.deps, who(c), id, action);
+    } catch (e) {
+      // a double click on send: the first one sent it, which is what was wanted
+      if (e instanceof RefusedTransition && action === "send" && e.from !== "draft") return c.redirect(back(c, `/requests/${id}`), 303);
+      if (e instanceof AppError && e.status === 409) return detailPage(c, id, { error: refusal(c.var.t, e), status: 409 });
+      throw e;
+    }
+    return c.redirect(back(c, `/requests/${id}`), 303);
+  })
+  // ---------------------------------------------------------------------------------------------
+  // The desks: the queue, live arrivals, one request and its answer
+  .get("/desk", allow("requests.respond"), (c) => {
+    const { db, clock, config } = c.var.deps;
+    const actor = c.var.actor!;
+    const inst = institutionScope(actor)!;
+    const now = clock.now();
+    const search = (c.req.query("q") ?? "").replace(/\D/g, "");
+    const name = institutionOptions(db).find((i) => i.id === inst);
+    return render(
+      c,
+      c.var.t("desk.title"),
+      <DeskPage
+        t={c.var.t}
+        now={now}
+        cfg={config}
+        institution={name ? (c.var.lang === "zh" ? name.nameZh : name.nameEn) : "—"}
+        q={deskQueue(db, inst, now)}
+        answered={deskAnswered(db, inst, search || undefined)}
+        search={search}
+      />,
+    );
+  })
+  .get("/desk/queue", allow("requests.respond"), (c) => {
+    const { db, clock, config } = c.var.deps;
+    const now = clock.now();
+    c.header("Vary", "HX-Request");
+    return c.html(<DeskQueue t={c.var.t} now={now} cfg={config} q={deskQueue(db, institutionScope(c.var.actor!)!, now)} />);
+  })
+  .get("/desk/events", allow("requests.respond"), (c) => {
+    const actor = c.var.actor!;
+    const { db } = c.var.deps;
+    const t = c.var.t;
+    return live(c, `desk:${institutionScope(actor)}`, async (e) => {
+      if (e.event !== "arrived") return { event: "changed", data: e.data };
+      const r = getRequest(db, actor, Number(e.data));
+      return { event: "arrived", data: await (<DeskAlert t={t} r={r} />).toString() };
+    });
+  })
+  .get("/desk/onward-row", allow("requests.respond"), (c) =>
+    c.html(<OnwardRowFields t={c.var.t} lang={c.var.lang} banks={institutionOptions(c.var.deps.db).filter((i) => i.kind === "bank")} now={c.var.deps.clock.now()} />),
+  )
+  .get("/desk/:id{[0-9]+}", allow("requests.respond"), (c) => deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" }))
+  .post("/desk/:id{[0-9]+}/respond", allow("requests.respond"), async (c) => {
+    const id = idOf(c);
+    getRequest(c.var.deps.db, c.var.actor!, id); // another institution's request is a 404 before anything is read
+    const body = await c.req.parseBody({ all: true });
+    const values: AnswerValues = { amount: one(body.amount), balance: one(body.balance), reason: one(body.reason), onward: onwardValues(body) };
+    const parsed = RespondForm.safeParse({ action: one(body.action), amount: values.amount, balance: values.balance, reason: values.reason });
+    const issues: Issue[] = parsed.success ? [] : zodIssues(parsed.error);
+    const onward: OnwardInput[] = [];
+    values.onward!.forEach((row, i) => {
+      const o = OnwardRow.safeParse(row);
+      if (o.success) onward.push({ account: o.data.account, bank: o.data.bank, amountFen: o.data.amount, at: o.data.at });
+      else issues.push(...zodIssues(o.error).map((x) => ({ path: `onwardTransfers.${i}.${x.path}`, message: x.message })));
+    });
+    if (!parsed.success || issues.length) return deskDetail(c, id, { issues, values, status: 400 });
+    try {
+      respond(c.var.deps, who(c), id, { action: parsed.data.action, amountFen: parsed.data.amount, balanceFen: parsed.data.balance, reason: parsed.data.reason, onwardTransfers: onward });
+    } catch (e) {
+      if (e instanceof AppError && (e.status === 400 || e.status === 409)) {
+        return deskDetail(c, id, { issues: e.status === 400 ? e.issues : undefined, error: e.status === 409 ? refusal(c.var.t, e) : undefined, values, status: e.status });
+      }
+      throw e;
+    }
+    return c.redirect(`/desk/${id}?answered=1`, 303);
+  });
+
+function inferOrNull(value: string): string | null {
+  const r = inferInstitution(value);
+  return r.ok ? r.code : null;
+}
+
+function newForm(
+  c: C,
+  p: { suspect: ReturnType<typeof suspectBrief>; inferred: string | null; values: CreateValues; issues?: Issue[]; error?: string; nonce?: string },
+  status: 200 | 400 | 404 | 409 | 422 = 200,
+) {
+  return render(
+    c,
+    c.var.t("requests.new"),
+    <NewRequestPage
+      t={c.var.t}
+      lang={c.var.lang}
+      csrf={pageCtx(c).csrfToken}
+      // a re-shown form keeps its nonce: submitting it again is still the same request
+      nonce={p.nonce && /^[\w-]{8,64}$/.test(p.nonce) ? p.nonce : crypto.randomUUID()}
+      institutions={institutionOptions(c.var.deps.db)}
+      suspect={p.suspect}
+      inferred={p.inferred}
+      values={p.values}
+      issues={p.issues}
+      error={p.error}
+    />,
+    status,
+  );
+}
+
+function detailPage(c: C, id: number, o: { error?: string; status?: 200 | 409 } = {}) {
+  const { db, clock, config } = c.var.deps;
+  const actor = c.var.actor!;
+  const now = clock.now();
+  const d = requestDetail(db, actor, id);
+  const done = c.req.query("done");
+  return render(
+    c,
+    `${c.var.t(`requests.kind.${d.request.kind}`)} #${id}`,
+    <RequestDetailPage
+      t={c.var.t}
+      lang={c.var.lang}
+      csrf={pageCtx(c).csrfToken}
+      d={d}
+      actions={actionsFor(d.request, actor, now)}
+      now={now}
+      cfg={config}
+      notice={done === "sent" ? c.var.t("requests.sent") : done === "drafted" ? c.var.t("requests.drafted") : undefined}
+      error={o.error}
+    />,
+    o.status ?? 200,
+  );
+}
+
+function deskDetail(c: C, id: number, o: { answered?: boolean; issues?: Issue[]; error?: string; values?: AnswerValues; status?: 200 | 400 | 409 } = {}) {
+  const { db, clock, config } = c.var.deps;
+  const actor = c.var.actor!;
+  const now = clock.now();
+  const d = requestDetail(db, actor, id);
+  return render(
+    c,
+    `${c.var.t(`requests.kind.${d.request.kind}`)} #${id}`,
+    <DeskRequestPage
+      t={c.var.t}
+      lang={c.var.lang}
+      csrf={pageCtx(c).csrfToken}
+      d={d}
+      actions={actionsFor(d.request, actor, now)}
+      banks={institutionOptions(db).filter((i) => i.kind === "bank")}
+      now={now}
+      cfg={config}
+      answered={o.answered}
+      issues={o.issues}
+      error={o.error}
+      values={o.values}
+    />,
+    o.status ?? 200,
+  );
+}
+
+/** The onward-transfer rows as typed; rows with neither account nor amount are left out. */
+function onwardValues(body: Record<string, unknown>): OnwardValues[] {
+  const accounts = many(body.ot_account);
+  const banks = many(body.ot_bank);
+  const amounts = many(body.ot_amount);
+  const ats = many(body.ot_at);
+  return accounts
+    .map((account, i) => ({ account: account.trim(), bank: (banks[i] ?? "").trim(), amount: (amounts[i] ?? "").trim(), at: ats[i] ?? "" }))
+    .filter((r) => r.account !== "" || r.amount !== "");
+}

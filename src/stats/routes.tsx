@@ -1,4 +1,147 @@
+// /stats: the year-on-year screen, its exports, the monthly bulletin, baseline import.
 import { Hono } from "hono";
+import type { Context } from "hono";
+import { BaselinePanel, BaselinesPage } from "../../views/stats/baselines";
+import { BulletinPage } from "../../views/stats/bulletin";
+import { StatsPage } from "../../views/stats/page";
+import { allow } from "../auth/middleware";
+import { can } from "../domain/access";
+import { shanghaiDate } from "../domain/time";
+import { capAtToday, monthPeriod, quarterOf, type Metric } from "../domain/yoy";
+import { sendTable } from "../exports/tabular";
+import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
+import { AppError, badRequest, validationError, zodIssues } from "../http/errors";
+import { render, wantsFragment } from "../http/render";
+import { startImport, whenSettled } from "../imports/engine";
+import { getImport, rejectionsPage } from "../imports/service";
+import { receiveUpload } from "../imports/upload";
+import { baselineImport } from "./import";
+import { bulletinQuery, exportQuery, formQuery, FROM_AFTER_TO, resolvePeriod, screenQuery } from "./schemas";
+import { baselineSummary, compare, knownDistricts, yearChart } from "./service";
+import { statsTable } from "./tables";
 
-export const statsRoutes = new Hono<AppEnv>();
+/** Baseline files are a few hundred rows; anything this large is not one. */
+const MAX_BASELINE_BYTES = 5 * 1024 * 1024;
+
+const today = (c: Context<AppEnv>) => shanghaiDate(c.var.deps.clock.now());
+
+/** The last twelve quarters, newest first, for the picker. */
+function recentQuarters(day: string): string[] {
+  const [y, q] = quarterOf(day).split("-Q").map(Number) as [number, number];
+  return Array.from({ length: 12 }, (_, i) => {
+    const n = y * 4 + (q - 1) - i;
+    return `${Math.floor(n / 4)}-Q${(n % 4) + 1}`;
+  });
+}
+
+/** What the screen and its exports show for the picker's state. */
+function screen(c: Context<AppEnv>, raw: Record<string, string>) {
+  const db = c.var.deps.db;
+  const day = today(c);
+  const parsed = screenQuery.safeParse(formQuery(raw));
+  const q = parsed.success ? parsed.data : screenQuery.parse({});
+  const resolved = resolvePeriod(q, day);
+  const issues = parsed.success ? resolved.issues : zodIssues(parsed.error);
+  const period = parsed.success ? resolved.period : null;
+  return {
+    q,
+    resolved,
+    issues,
+    cmp: period ? compare(db, period, q.district, q.metric) : null,
+    chart: period ? yearChart(db, Number(period.to.slice(0, 4)), q.district, day) : null,
+  };
+}
+
+export const statsRoutes = new Hono<AppEnv>()
+  .get("/", allow("stats.read"), (c) => {
+    const t = c.var.t;
+    const raw = c.req.query();
+    const s = screen(c, raw);
+    const issues = s.issues.map((i) => (i.message === FROM_AFTER_TO ? { ...i, message: t("stats.error.fromAfterTo") } : i));
+    return render(
+      c,
+      t("stats.title"),
+      <StatsPage
+        t={t}
+        resolved={s.resolved}
+        form={{
+          kind: raw.kind ?? s.resolved.kind,
+          month: raw.month || s.resolved.month,
+          quarter: raw.quarter || s.resolved.quarter,
+          from: raw.from ?? (s.resolved.kind === "custom" ? (s.resolved.period?.from ?? "") : ""),
+          to: raw.to ?? (s.resolved.kind === "custom" ? (s.resolved.period?.to ?? "") : ""),
+        }}
+        query={{ district: s.q.district, metric: s.q.metric as Metric }}
+        districts={knownDistricts(c.var.deps.db)}
+        quarters={recentQuarters(today(c))}
+        cmp={s.cmp}
+        chart={s.chart}
+        issues={issues}
+        canImport={can(c.var.actor!, "stats.import")}
+      />,
+      issues.length ? 400 : 200,
+    );
+  })
+  .get("/export", allow("stats.read"), (c) => {
+    const which = exportQuery.safeParse(c.req.query());
+    if (!which.success) throw validationError(which.error);
+    const s = screen(c, c.req.query());
+    const t = c.var.t;
+    if (!s.cmp || !s.chart) throw badRequest(t("stats.invalid"), s.issues);
+    const table = statsTable(t, which.data.table, s.cmp, s.chart);
+    const { from, to } = s.cmp.period;
+    return sendTable(c, {
+      filename: `${t("stats.title")}-${t(`stats.table.${which.data.table}`)}-${from}_${to}${s.q.district ? `-${s.q.district}` : ""}`,
+      format: which.data.format,
+      columns: table.columns,
+      rows: table.rows,
+      audit: { entity: "stats", detail: { table: which.data.table, from, to, district: s.q.district, metric: s.q.metric } },
+    });
+  })
+  .get("/bulletin", allow("stats.read"), (c) => {
+    const parsed = bulletinQuery.safeParse(c.req.query());
+    if (!parsed.success) throw validationError(parsed.error);
+    const { month, district } = parsed.data;
+    const db = c.var.deps.db;
+    const day = today(c);
+    const period = capAtToday(monthPeriod(month), day);
+    const ytd = { from: `${month.slice(0, 4)}-01-01`, to: period.to };
+    const t = c.var.t;
+    return render(
+      c,
+      t("bulletin.title", { month }),
+      <BulletinPage
+        t={t}
+        month={month}
+        district={district}
+        monthCmp={compare(db, period, district, "alerts")}
+        ytdCmp={compare(db, ytd, district)}
+        chart={yearChart(db, Number(month.slice(0, 4)), district, period.to)}
+        generatedAt={c.var.deps.clock.now()}
+      />,
+    );
+  })
+  .get("/baselines", allow("stats.read", "stats.import"), (c) =>
+    render(c, c.var.t("baseline.title"), <BaselinesPage t={c.var.t} summary={baselineSummary(c.var.deps.db)} />),
+  )
+  .post("/baselines", allow("stats.read", "stats.import"), async (c) => {
+    // the engine reads the file in a worker and records it in batches; a baseline file is small,
+    // so the answer waits for the import to finish and shows its report
+    const t = c.var.t;
+    const { deps } = c.var;
+    const answer = (result: Omit<Parameters<typeof BaselinePanel>[0], "t" | "summary">, status: 200 | 400 | 422) => {
+      const node = <BaselinePanel t={t} summary={baselineSummary(deps.db)} {...result} />;
+      return wantsFragment(c) ? c.html(node, 200) : render(c, t("baseline.title"), node, status);
+    };
+    try {
+      const received = await receiveUpload(c.req.raw, "file", MAX_BASELINE_BYTES);
+      const started = await startImport(deps, who(c), { kind: baselineImport.kind, filename: received.filename, path: received.path, sha256: received.sha256 });
+      await whenSettled(deps, started.id);
+      const record = getImport(deps.db, started.id)!;
+      return answer({ record, repeated: started.repeated, rejections: rejectionsPage(deps.db, started.id, 100) }, 200);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      return answer({ error: e.message }, e.status === 422 ? 422 : 400);
+    }
+  });

@@ -1,4 +1,124 @@
-import { Hono } from "hono";
+// /supervision: the board (督办看板) — live traffic lights and overdue lists, response times
+// for a period against the same period last year, and an export of every table.
+import { Hono, type Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { LiveBoard, SupervisionPage } from "../../views/supervision/page";
+import { periodQuery } from "../../views/supervision/period";
+import { allow } from "../auth/middleware";
+import { sendTable } from "../exports/tabular";
 import type { AppEnv } from "../http/context";
+import { badRequest, validationError } from "../http/errors";
+import { render } from "../http/render";
+import { exportParams, exportQuery, readPeriod, requestKindQuery } from "./schemas";
+import { board, responseTimes } from "./service";
+import { isTimesTable, liveTable, TABLE_TITLES, timesTable } from "./tables";
 
-export const supervisionRoutes = new Hono<AppEnv>();
+/** Rows each list shows on screen; the counts and the exports have them all. */
+const SCREEN_ROWS = 50;
+/** A quiet stream still sends a comment now and then, so proxies and idle timeouts keep it. */
+const KEEPALIVE_MS = 25_000;
+const NUDGE_GAP_MS = 2_000;
+/** What the board shows moves when these channels speak (src/events.ts). */
+const LIVE_CHANNELS = ["supervision", "requests", "queue"];
+
+function liveBoard(c: Context<AppEnv>, limit: number) {
+  const { db, clock, config } = c.var.deps;
+  return board(db, clock.now(), config, limit);
+}
+
+export const supervisionRoutes = new Hono<AppEnv>()
+  .get("/", allow("supervision.read"), (c) => {
+    const { t, lang } = c.var;
+    const now = c.var.deps.clock.now();
+    const choice = readPeriod(c.req.query(), now, t);
+    const kind = requestKindQuery.safeParse(c.req.query("requestKind"));
+    const issues = [...choice.issues, ...(kind.success ? [] : [{ path: "requestKind", message: kind.error.issues[0]!.message }])];
+    const requestKind = kind.success ? kind.data : undefined;
+    const times = choice.period && !issues.length ? responseTimes(c.var.deps.db, choice.period, requestKind) : null;
+    return render(
+      c,
+      t("supervision.title"),
+      <SupervisionPage
+        t={t}
+        lang={lang}
+        now={now}
+        board={liveBoard(c, SCREEN_ROWS)}
+        resolved={choice.resolved}
+        query={periodQuery(choice.resolved, { requestKind })}
+        requestKind={requestKind ?? null}
+        issues={issues}
+        times={times}
+      />,
+      issues.length ? 400 : 200,
+    );
+  })
+  // the self-refreshing part alone, for htmx polling and SSE nudges
+  .get("/live", allow("supervision.read"), (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.html(<LiveBoard t={c.var.t} lang={c.var.lang} board={liveBoard(c, SCREEN_ROWS)} now={c.var.deps.clock.now()} />);
+  })
+  // "something changed": a request moved, the warning queue moved, or the clock escalated
+  // something — open boards reload their live part, at most once per NUDGE_GAP_MS
+  .get("/events", allow("supervision.read"), (c) =>
+    streamSSE(c, async (stream) => {
+      let wake = () => {};
+      let changed = false;
+      const nudge = () => {
+        changed = true;
+        wake();
+      };
+      const unsubscribe = LIVE_CHANNELS.map((ch) => c.var.deps.events.subscribe(ch, nudge));
+      const sleep = (ms: number) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      stream.onAbort(() => wake());
+      try {
+        await stream.write(": connected\n\n"); // headers and a first byte now, not at the first change
+        while (!stream.aborted) {
+          if (!changed) await sleep(KEEPALIVE_MS);
+          if (stream.aborted) break;
+          if (!changed) {
+            await stream.write(": keepalive\n\n");
+            continue;
+          }
+          changed = false;
+          await stream.writeSSE({ event: "changed", data: String(c.var.deps.clock.now()) });
+          // a burst of changes becomes one reload
+          await new Promise((resolve) => setTimeout(resolve, NUDGE_GAP_MS));
+        }
+      } finally {
+        unsubscribe.forEach((u) => u());
+      }
+    }),
+  )
+  .get("/export/:table", allow("supervision.read"), (c) => {
+    const { t, lang } = c.var;
+    const params = exportParams.safeParse(c.req.param());
+    if (!params.success) throw validationError(params.error);
+    const q = exportQuery.safeParse(c.req.query());
+    if (!q.success) throw validationError(q.error);
+    const name = params.data.table;
+    const { format, requestKind } = q.data;
+    if (isTimesTable(name)) {
+      const choice = readPeriod(c.req.query(), c.var.deps.clock.now(), t);
+      if (!choice.period) throw badRequest(t("stats.invalid"), choice.issues);
+      const { from, to } = choice.period;
+      return sendTable(c, {
+        filename: `${t("supervision.title")}-${t(TABLE_TITLES[name])}${t("supervision.responseTimes")}-${from}_${to}`,
+        format,
+        ...timesTable(t, lang, name, responseTimes(c.var.deps.db, choice.period, requestKind)),
+        audit: { entity: "supervision", detail: { table: name, from, to, requestKind: requestKind ?? null } },
+      });
+    }
+    return sendTable(c, {
+      filename: `${t("supervision.title")}-${t(TABLE_TITLES[name])}`,
+      format,
+      ...liveTable(t, lang, name, liveBoard(c, -1)),
+      audit: { entity: "supervision", detail: { table: name } },
+    });
+  });

@@ -1,4 +1,223 @@
-import { Hono } from "hono";
+// The warning screens (/targets): the queue and "take next", entering a target, one target with
+// its contacts, outcomes and follow-ups, and the live streams (queue changes, a call's status).
+import { Hono, type Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { streamSSE } from "hono/streaming";
+import { TargetDetailPage, type DetailProps } from "../../views/targets/detail";
+import { TargetFormPage } from "../../views/targets/form";
+import { StatusText } from "../../views/targets/parts";
+import { QueuePage, QueueTable } from "../../views/targets/queue";
+import { allow } from "../auth/middleware";
+import { can } from "../domain/access";
+import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
+import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
+import { render } from "../http/render";
+import { ContactForm, FollowUpDoneForm, FollowUpForm, OutcomeForm, QueueFilter, TargetForm, type TargetFormValues } from "./schemas";
+import { addTarget, claimNext, claimTarget, heldBy, holds, mergesOf, queueCounts, queuePage, releaseTarget, viewTarget } from "./service";
+import { completeFollowUp, contact, followUpsDue, followUpsOf, getFollowUp, getWarning, recordOutcome, scheduleFollowUp, visitsPending, warningsOf, type ContactResult } from "./warnings";
 
-export const targetsRoutes = new Hono<AppEnv>();
+type C = Context<AppEnv>;
+const AGENT_PHONE_COOKIE = "fz_agent_phone";
+const HEARTBEAT_MS = 20_000;
+
+const idOf = (c: C, name = "id") => Number(c.req.param(name));
+const strings = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+
+/** The queue's rows (all the live refresh needs). */
+function tableProps(c: C) {
+  const { db, clock, config } = c.var.deps;
+  const now = clock.now();
+  const filter = QueueFilter.parse(c.req.query());
+  return { t: c.var.t, now, deadlines: config.warningDeadlineMs, filter, page: queuePage(db, filter, now) };
+}
+
+function queueProps(c: C, nothingWaiting = false) {
+  const db = c.var.deps.db;
+  const table = tableProps(c);
+  return {
+    ...table,
+    csrf: c.var.session?.csrfToken ?? null,
+    counts: queueCounts(db, table.now),
+    mine: heldBy(db, c.var.actor!, table.now),
+    followUps: followUpsDue(db),
+    visits: visitsPending(db),
+    canWrite: can(c.var.actor!, "targets.write"),
+    nothingWaiting,
+  };
+}
+
+type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error">;
+
+/** The target page; every render is a view of personal data and is audited. */
+function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409 | 422 = 200) {
+  const { db, clock, config } = c.var.deps;
+  const now = clock.now();
+  const actor = c.var.actor!;
+  const target = viewTarget(db, who(c), id);
+  return render(
+    c,
+    `${c.var.t("targets.title")} #${id}`,
+    <TargetDetailPage
+      t={c.var.t}
+      csrf={c.var.session?.csrfToken ?? null}
+      now={now}
+      deadlines={config.warningDeadlineMs}
+      target={target}
+      warnings={warningsOf(db, id)}
+      followUps={followUpsOf(db, id)}
+      merges={mergesOf(db, id)}
+      mine={holds(target, actor, now)}
+      canWork={can(actor, "warnings.write")}
+      agentPhone={getCookie(c, AGENT_PHONE_COOKIE) ?? ""}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+/** A user's mistake on the target page: shown there, with what went wrong. */
+function refused(c: C, id: number, e: unknown) {
+  if (!(e instanceof AppError)) throw e;
+  if (e.status === 400) return detailPage(c, id, { issues: e.issues }, 422);
+  if (e.status === 409) return detailPage(c, id, { error: e.message }, 409);
+  throw e;
+}
+
+/** After a contact or outcome: back to the page, or the page with what needs the agent's attention. */
+function afterContact(c: C, id: number, r: ContactResult) {
+  if (r.problem || r.caseId !== null) return detailPage(c, id, { result: r });
+  return c.redirect(`/targets/${id}`, 303);
+}
+
+function formPage(c: C, values: TargetFormValues, issues?: Issue[]) {
+  const page = <TargetFormPage t={c.var.t} csrf={c.var.session?.csrfToken ?? null} values={values} issues={issues} />;
+  return render(c, c.var.t("targets.new"), page, issues?.length ? 422 : 200);
+}
+
+export const targetsRoutes = new Hono<AppEnv>()
+  .use(allow("targets.read"))
+  .get("/", (c) => render(c, c.var.t("targets.queue"), <QueuePage {...queueProps(c, c.req.query("none") === "1")} />))
+  .get("/list", (c) => c.html(<QueueTable {...tableProps(c)} />))
+  // the queue page refreshes its table when anything in the queue changes
+  .get("/events", (c) =>
+    streamSSE(c, async (stream) => {
+      const off = c.var.deps.events.subscribe("queue", () => void stream.writeSSE({ event: "changed", data: "" }));
+      stream.onAbort(off);
+      while (!stream.aborted) await heartbeat(stream);
+      off();
+    }),
+  )
+  .post("/next", allow("targets.write"), (c) => {
+    const t = claimNext(c.var.deps, who(c));
+    return c.redirect(t ? `/targets/${t.id}` : "/targets?none=1", 303);
+  })
+  .get("/new", allow("targets.write"), (c) => formPage(c, {}))
+  .post("/", allow("targets.write"), async (c) => {
+    const values = strings(await c.req.parseBody()) as TargetFormValues;
+    const form = TargetForm.safeParse(values);
+    if (!form.success) return formPage(c, values, zodIssues(form.error));
+    try {
+      const r = addTarget(c.var.deps, who(c), { ...form.data, amountAtRiskFen: form.data.amountAtRisk, source: "manual" });
+      return c.redirect(`/targets/${r.target.id}?${r.merged ? "merged" : "created"}=1`, 303);
+    } catch (e) {
+      if (e instanceof AppError && e.status === 400) return formPage(c, values, e.issues);
+      throw e;
+    }
+  })
+  .get("/:id{[0-9]+}", (c) => {
+    const notice = c.req.query("merged") ? "merged" : c.req.query("created") ? "created" : undefined;
+    return detailPage(c, idOf(c), { notice });
+  })
+  .post("/:id{[0-9]+}/claim", allow("targets.write"), (c) => {
+    const id = idOf(c);
+    try {
+      claimTarget(c.var.deps, who(c), id);
+    } catch (e) {
+      return refused(c, id, e);
+    }
+    return c.redirect(`/targets/${id}`, 303);
+  })
+  .post("/:id{[0-9]+}/release", allow("targets.write"), (c) => {
+    const id = idOf(c);
+    try {
+      releaseTarget(c.var.deps, who(c), id);
+    } catch (e) {
+      return refused(c, id, e);
+    }
+    return c.redirect("/targets", 303);
+  })
+  .post("/:id{[0-9]+}/contacts", allow("warnings.write"), async (c) => {
+    const id = idOf(c);
+    const body = strings(await c.req.parseBody());
+    const form = ContactForm.safeParse(body);
+    // a manual call is recorded with its outcome: it has already happened
+    const done = form.success && form.data.channel === "manual_call" ? OutcomeForm.safeParse(body) : null;
+    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error) }, 422);
+    if (done && !done.success) return detailPage(c, id, { issues: zodIssues(done.error) }, 422);
+    const f = form.data;
+    try {
+      const r = await contact(c.var.deps, who(c), {
+        ...f,
+        ...(done?.data ?? {}),
+        paidAmountFen: done?.data?.paidAmount,
+        targetId: id,
+        assignee: f.assignee && f.assigneeKind ? `${f.assigneeKind}:${f.assignee}` : f.assignee,
+      });
+      if (f.connectTo) setCookie(c, AGENT_PHONE_COOKIE, f.connectTo, { path: "/targets", httpOnly: true, sameSite: "Lax", secure: c.var.deps.config.secureCookies, maxAge: 30 * 86_400 });
+      return afterContact(c, id, r);
+    } catch (e) {
+      return refused(c, id, e);
+    }
+  })
+  .post("/warnings/:wid{[0-9]+}/outcome", allow("warnings.write"), async (c) => {
+    const w = getWarning(c.var.deps.db, idOf(c, "wid"));
+    if (!w) throw notFound("warning");
+    const form = OutcomeForm.safeParse(strings(await c.req.parseBody()));
+    if (!form.success) return detailPage(c, w.targetId, { issues: zodIssues(form.error) }, 422);
+    try {
+      return afterContact(c, w.targetId, recordOutcome(c.var.deps, who(c), w.id, { ...form.data, paidAmountFen: form.data.paidAmount }));
+    } catch (e) {
+      return refused(c, w.targetId, e);
+    }
+  })
+  // a call's status, live: the first event is the status now, then each change as Twilio reports it
+  .get("/warnings/:wid{[0-9]+}/events", (c) => {
+    const { db, events } = c.var.deps;
+    const w = getWarning(db, idOf(c, "wid"));
+    // allow("targets.read") above: agents and supervisors see every target's contacts
+    if (!w) throw notFound("warning");
+    const html = async (status: string | null) => (await (<StatusText t={c.var.t} status={status} outbox={w.provider === "outbox"} />).toString()) as string;
+    return streamSSE(c, async (stream) => {
+      const off = events.subscribe(`warning:${w.id}`, async (e) => void stream.writeSSE({ event: "status", data: await html(e.data) }));
+      stream.onAbort(off);
+      await stream.writeSSE({ event: "status", data: await html(getWarning(db, w.id)!.providerStatus) });
+      while (!stream.aborted) await heartbeat(stream);
+      off();
+    });
+  })
+  .post("/:id{[0-9]+}/follow-ups", allow("warnings.write"), async (c) => {
+    const id = idOf(c);
+    const form = FollowUpForm.safeParse(strings(await c.req.parseBody()));
+    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error) }, 422);
+    scheduleFollowUp(c.var.deps, who(c), id, form.data);
+    return c.redirect(`/targets/${id}`, 303);
+  })
+  .post("/follow-ups/:fid{[0-9]+}", allow("warnings.write"), async (c) => {
+    const f = getFollowUp(c.var.deps.db, idOf(c, "fid"));
+    if (!f) throw notFound("follow-up");
+    const form = FollowUpDoneForm.safeParse(strings(await c.req.parseBody()));
+    if (!form.success) return detailPage(c, f.targetId, { issues: zodIssues(form.error) }, 422);
+    try {
+      completeFollowUp(c.var.deps, who(c), f.id, form.data);
+    } catch (e) {
+      return refused(c, f.targetId, e);
+    }
+    return c.redirect(`/targets/${f.targetId}`, 303);
+  });
+
+/** Keeps the connection open through proxies that drop idle ones. */
+async function heartbeat(stream: { sleep(ms: number): Promise<unknown>; write(s: string): Promise<unknown>; aborted: boolean }) {
+  await stream.sleep(HEARTBEAT_MS);
+  if (!stream.aborted) await stream.write(": ping\n\n");
+}

@@ -1,13 +1,20 @@
 // Interface text in zh-CN (default) and English. Each capability keeps its own
 // dictionary file here; keys are "capability.thing".
 import core from "./core";
+import imports from "./imports";
+import publicity from "./publicity";
+import requests from "./requests";
+import supervision from "./supervision";
+import stats from "./stats";
+import suspects from "./suspects";
+import targets from "./targets";
 
 export type Lang = "zh" | "en";
 export const LANGS: readonly Lang[] = ["zh", "en"];
 export type Dict = { zh: Record<string, string>; en: Record<string, string> };
 export type T = (key: string, params?: Record<string, string | number>) => string;
 
-const dicts: Dict[] = [core];
+const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports];
 
 /** Capabilities register their dictionaries at import time. */
 export function addDictionary(d: Dict): void {

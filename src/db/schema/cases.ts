@@ -97,6 +97,8 @@ export const imports = sqliteTable(
     kind: text("kind").notNull(), // "suspects" | "targets" | "baseline"
     filename: text("filename").notNull(),
     fileHash: text("file_hash").notNull(),
+    // the file's header row as a CSV line: the rejected-rows download repeats it so the rows can be fixed and imported again
+    header: text("header"),
     status: text("status", { enum: ["running", "done", "failed"] }).notNull().default("running"),
     totalRows: integer("total_rows").notNull().default(0),
     imported: integer("imported").notNull().default(0),

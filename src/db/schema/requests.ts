@@ -18,6 +18,9 @@ export const REQUEST_STATUSES = [
   "released",
 ] as const;
 export const RESPONSE_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal", "release"] as const;
+// Every transition is a row in responses (the request's timeline): the institution's answers
+// above, plus the center's and the clock's.
+export const HISTORY_ACTIONS = [...RESPONSE_ACTIONS, "send", "renew", "expire", "lapse"] as const;
 
 export const requests = sqliteTable(
   "requests",
@@ -48,6 +51,8 @@ export const requests = sqliteTable(
     // the next response deadline (ack, then answer); null once answered
     deadlineAt: integer("deadline_at", { mode: "timestamp_ms" }),
     escalatedAt: integer("escalated_at", { mode: "timestamp_ms" }),
+    // the last reminder before expiry/lapse; a renewal moves expiresAt past it
+    remindedAt: integer("reminded_at", { mode: "timestamp_ms" }),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [
@@ -56,6 +61,11 @@ export const requests = sqliteTable(
     index("requests_suspect_idx").on(t.suspectId),
     index("requests_status_deadline_idx").on(t.status, t.deadlineAt),
     index("requests_created_idx").on(t.createdAt),
+    // the expiry/lapse job and reminders scan in-force requests by their expiry
+    index("requests_status_expires_idx").on(t.status, t.expiresAt),
+    index("requests_parent_idx").on(t.parentRequestId),
+    // a desk's answered requests, newest first, without sorting its whole history
+    index("requests_answered_idx").on(t.institutionId, t.respondedAt),
   ],
 );
 
@@ -64,7 +74,7 @@ export const responses = sqliteTable(
   {
     id: integer("id").primaryKey(),
     requestId: integer("request_id").notNull().references(() => requests.id),
-    action: text("action", { enum: RESPONSE_ACTIONS }).notNull(),
+    action: text("action", { enum: HISTORY_ACTIONS }).notNull(),
     fromStatus: text("from_status").notNull(),
     toStatus: text("to_status").notNull(),
     amountFen: integer("amount_fen"),
@@ -87,6 +97,8 @@ export const onwardTransfers = sqliteTable(
     suspectId: integer("suspect_id").notNull().references(() => suspects.id),
     amountFen: integer("amount_fen").notNull(),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    // the receiving bank as the answer named it; kept when it is not one of the center's desks
+    bank: text("bank"),
     nextRequestId: integer("next_request_id").references(() => requests.id),
   },
   (t) => [index("onward_request_idx").on(t.requestId)],

@@ -22,6 +22,8 @@ export const baselineTotals = sqliteTable(
 // metric counts, and on which day, is defined once in the views stats_case_facts,
 // stats_warning_facts and stats_request_facts; src/stats/service.ts documents it.
 // day is the Asia/Shanghai calendar date; district and fraud_type are "" when unknown.
+// Physically both tables are WITHOUT ROWID, clustered on (metric, date, district, fraud_type)
+// (rebuilt in migration stats_triggers; drizzle cannot declare it): reads are range scans.
 export const statsDaily = sqliteTable(
   "stats_daily",
   {

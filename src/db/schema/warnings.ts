@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { cases, RISK_LEVELS, suspects } from "./cases";
-import { createdAt, users } from "./core";
+import { apiTokens, createdAt, users } from "./core";
 
 export const TARGET_REASONS = ["contacted_by", "paying_to", "other"] as const;
 export const TARGET_SOURCES = ["manual", "import", "feed"] as const;
@@ -35,6 +35,8 @@ export const targets = sqliteTable(
     availableAt: integer("available_at", { mode: "timestamp_ms" }).notNull(),
     dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
     claimedBy: integer("claimed_by").references(() => users.id),
+    // an API client (a token, not a person) working the queue
+    claimedByToken: integer("claimed_by_token").references(() => apiTokens.id),
     leaseExpiresAt: integer("lease_expires_at", { mode: "timestamp_ms" }),
     outcome: text("outcome", { enum: WARNING_OUTCOMES }),
     closedAt: integer("closed_at", { mode: "timestamp_ms" }),
@@ -51,6 +53,8 @@ export const targets = sqliteTable(
     // "next": walked in queue order; the lease is in the index so claimed rows are skipped without a table read
     index("targets_open_queue_idx").on(t.queueRank, t.availableAt, t.leaseExpiresAt).where(sql`status = 'open'`),
     index("targets_open_due_idx").on(t.dueAt).where(sql`status = 'open'`),
+    // live claims: who holds what, and how many are being worked (expired leases sort below now)
+    index("targets_open_lease_idx").on(t.leaseExpiresAt).where(sql`status = 'open' AND lease_expires_at IS NOT NULL`),
     index("targets_created_idx").on(t.createdAt),
   ],
 );
@@ -61,6 +65,7 @@ export const warnings = sqliteTable(
     id: integer("id").primaryKey(),
     targetId: integer("target_id").notNull().references(() => targets.id),
     agentId: integer("agent_id").references(() => users.id),
+    agentToken: integer("agent_token").references(() => apiTokens.id),
     channel: text("channel", { enum: WARNING_CHANNELS }).notNull(),
     outcome: text("outcome", { enum: WARNING_OUTCOMES }),
     note: text("note"),
@@ -77,6 +82,8 @@ export const warnings = sqliteTable(
     index("warnings_target_idx").on(t.targetId),
     index("warnings_created_idx").on(t.createdAt),
     uniqueIndex("warnings_provider_sid_uq").on(t.providerSid),
+    // visits dispatched and not yet reported back: the queue page lists them
+    index("warnings_open_visits_idx").on(t.scheduledAt).where(sql`channel = 'visit' AND outcome IS NULL`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `warnings_open_visits_idx` ON `warnings` (`scheduled_at`) WHERE channel = 'visit' AND outcome IS NULL;

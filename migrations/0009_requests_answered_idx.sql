@@ -1,0 +1,1 @@
+CREATE INDEX `requests_answered_idx` ON `requests` (`institution_id`,`responded_at`);

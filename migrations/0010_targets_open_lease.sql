@@ -1,0 +1,1 @@
+CREATE INDEX `targets_open_lease_idx` ON `targets` (`lease_expires_at`) WHERE status = 'open' AND lease_expires_at IS NOT NULL;

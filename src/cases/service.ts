@@ -1,0 +1,217 @@
+// Cases (警情): intake with the suspects it names (one transaction), list, detail, status changes.
+import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { recordAudit, type AuditWho } from "../audit/service";
+import type { Db } from "../db";
+import { cases, type CASE_STATUSES, type FRAUD_TYPES } from "../db/schema/cases";
+import { caseTransition, checkCaseDates, intakeDates, normalizeIdNumber, type CaseDates, type Victim } from "../domain/cases";
+import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
+import { CASE_SUSPECT_RISK } from "../domain/suspects";
+import { startOfShanghaiDay } from "../domain/time";
+import { AppError, notFound, type Issue } from "../http/errors";
+import type { CaseFilter } from "./schemas";
+import { reportSuspect, suspectsOfCase, type Conn, type SuspectRecord } from "../suspects/service";
+
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export type FraudType = (typeof FRAUD_TYPES)[number];
+
+/** A case as entered, from the form or the API. Instants in ms, money in fen. */
+export type CaseData = {
+  receivedAt: number;
+  district: string;
+  fraudType: FraudType;
+  lossFen: number;
+  victim: Victim;
+  narrative: string | null;
+  status: CaseStatus;
+  filedAt: number | null;
+  solvedAt: number | null;
+  suspectsDetained: number;
+  suspects: { kind?: SuspectKind; value: string }[];
+};
+
+export type CaseRecord = CaseDates & {
+  id: number;
+  district: string;
+  fraudType: FraudType;
+  lossFen: number;
+  victim: Victim;
+  narrative: string | null;
+  suspectsDetained: number;
+  createdAt: number;
+  suspects: (SuspectRecord & { level: number })[];
+};
+
+const invalid = (issues: Issue[]) => new AppError(400, "invalid_input", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
+
+/**
+ * Everything that can be wrong with a case, all at once: the victim's phone and ID number, the
+ * status dates and their order, and each suspect row (`suspects.<i>.value`). A case with any
+ * issue is not saved at all.
+ */
+export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: CaseDates; victim: Victim; suspects: Identifier[] } {
+  const issues: Issue[] = [];
+  const victim = { ...d.victim };
+  if (d.victim.phone) {
+    const p = normalizePhone(d.victim.phone);
+    if (p.ok) victim.phone = p.value;
+    else issues.push({ path: "victim.phone", message: p.reason });
+  }
+  if (d.victim.idNumber) {
+    const n = normalizeIdNumber(d.victim.idNumber);
+    if (n.ok) victim.idNumber = n.value;
+    else issues.push({ path: "victim.idNumber", message: n.reason });
+  }
+  const dates = intakeDates({ status: d.status, receivedAt: d.receivedAt, filedAt: d.filedAt, solvedAt: d.solvedAt }, now);
+  issues.push(...checkCaseDates(dates, now));
+  // the same number written twice in one case is one suspect, one sighting
+  const suspects = new Map<string, Identifier>();
+  d.suspects.forEach((row, i) => {
+    const id = normalizeIdentifier(row.value, row.kind);
+    if (id.ok) suspects.set(`${id.kind}:${id.value}`, id);
+    else issues.push({ path: `suspects.${i}.value`, message: id.reason });
+  });
+  return { issues, dates, victim, suspects: [...suspects.values()] };
+}
+
+/** Intake: the case, its suspects recorded (or merged) and linked, and the audit, in one transaction. */
+export function createCase(db: Db, who: AuditWho, d: CaseData): CaseRecord {
+  const { issues, dates, victim, suspects } = checkCase(d, who.at);
+  if (issues.length) throw invalid(issues);
+  return db.transaction((tx) => {
+    const at = new Date(who.at);
+    const { id } = tx
+      .insert(cases)
+      .values({
+        receivedAt: new Date(dates.receivedAt),
+        district: d.district,
+        fraudType: d.fraudType,
+        lossFen: d.lossFen,
+        victimName: victim.name,
+        victimPhone: victim.phone,
+        victimIdNumber: victim.idNumber,
+        victimAge: victim.age,
+        narrative: d.narrative,
+        status: dates.status,
+        filedAt: dates.filedAt === null ? null : new Date(dates.filedAt),
+        solvedAt: dates.solvedAt === null ? null : new Date(dates.solvedAt),
+        closedAt: dates.closedAt === null ? null : new Date(dates.closedAt),
+        suspectsDetained: d.suspectsDetained,
+        createdBy: who.actor?.kind === "user" ? who.actor.id : null,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning({ id: cases.id })
+      .get();
+    // the victim stays out of the audit detail: the log is read more widely than the case
+    recordAudit(tx, who, { action: "create", entity: "case", entityId: id, detail: { fraudType: d.fraudType, district: d.district, status: dates.status, suspects: suspects.length } });
+    for (const identifier of suspects) {
+      reportSuspect(tx, who, { identifier, riskLevel: CASE_SUSPECT_RISK, source: `case:${id}`, caseId: id, at: who.at });
+    }
+    return readCase(tx, id)!;
+  });
+}
+
+function readCase(tx: Conn, id: number): CaseRecord | null {
+  const c = tx.select().from(cases).where(eq(cases.id, id)).get();
+  if (!c) return null;
+  const ms = (d: Date | null) => (d ? d.getTime() : null);
+  return {
+    id: c.id,
+    receivedAt: c.receivedAt.getTime(),
+    district: c.district,
+    fraudType: c.fraudType,
+    lossFen: c.lossFen,
+    victim: { name: c.victimName, phone: c.victimPhone, idNumber: c.victimIdNumber, age: c.victimAge },
+    narrative: c.narrative,
+    status: c.status,
+    filedAt: ms(c.filedAt),
+    solvedAt: ms(c.solvedAt),
+    closedAt: ms(c.closedAt),
+    suspectsDetained: c.suspectsDetained,
+    createdAt: c.createdAt.getTime(),
+    suspects: suspectsOfCase(tx, id),
+  };
+}
+
+/** A case's detail, and the audit entry every view of it leaves (the victim is personal data). */
+export function viewCase(db: Db, who: AuditWho, id: number): CaseRecord {
+  const rec = readCase(db, id);
+  if (!rec) throw notFound("case");
+  recordAudit(db, who, { action: "view", entity: "case", entityId: id });
+  return rec;
+}
+
+/** received → filed → solved / closed; the new status's date is `at`, checked against the others. */
+export function changeCaseStatus(db: Db, who: AuditWho, id: number, change: { status: CaseStatus; at: number | null; suspectsDetained: number | null }): CaseRecord {
+  return db.transaction((tx) => {
+    const cur = readCase(tx, id);
+    if (!cur) throw notFound("case");
+    const t = caseTransition(cur, change.status, change.at ?? who.at, who.at);
+    if (!t.ok) throw invalid(t.issues);
+    const d = t.dates;
+    tx.update(cases)
+      .set({
+        status: d.status,
+        filedAt: d.filedAt === null ? null : new Date(d.filedAt),
+        solvedAt: d.solvedAt === null ? null : new Date(d.solvedAt),
+        closedAt: d.closedAt === null ? null : new Date(d.closedAt),
+        suspectsDetained: change.suspectsDetained ?? cur.suspectsDetained,
+        updatedAt: new Date(who.at),
+      })
+      .where(eq(cases.id, id))
+      .run();
+    recordAudit(tx, who, { action: "update", entity: "case", entityId: id, detail: { from: cur.status, to: d.status, at: new Date(change.at ?? who.at).toISOString(), suspectsDetained: change.suspectsDetained ?? undefined } });
+    return readCase(tx, id)!;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list
+
+export const PAGE_SIZE = 50;
+
+/** Newest first; dates are Shanghai calendar days, `to` inclusive. The victim is not listed. */
+export function listCases(db: Db, f: CaseFilter) {
+  const where: SQL[] = [];
+  if (f.status) where.push(eq(cases.status, f.status));
+  if (f.fraudType) where.push(eq(cases.fraudType, f.fraudType));
+  if (f.district) where.push(eq(cases.district, f.district));
+  if (f.from) where.push(gte(cases.receivedAt, new Date(startOfShanghaiDay(f.from))));
+  if (f.to) where.push(lt(cases.receivedAt, new Date(startOfShanghaiDay(f.to) + 86_400_000)));
+  const cond = where.length ? and(...where) : undefined;
+  const total = db.select({ n: count() }).from(cases).where(cond).get()?.n ?? 0;
+  const rows = db
+    .select({
+      id: cases.id,
+      receivedAt: cases.receivedAt,
+      district: cases.district,
+      fraudType: cases.fraudType,
+      lossFen: cases.lossFen,
+      status: cases.status,
+      suspects: sql<number>`(select count(*) from case_suspects cs where cs.case_id = ${cases.id})`,
+    })
+    .from(cases)
+    .where(cond)
+    .orderBy(desc(cases.receivedAt), desc(cases.id))
+    .limit(PAGE_SIZE)
+    .offset((f.page - 1) * PAGE_SIZE)
+    .all();
+  return { rows, total, page: f.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+export type CaseList = ReturnType<typeof listCases>;
+
+/** Districts already used, for the form's suggestions (the district index makes this cheap). */
+export function knownDistricts(db: Db): string[] {
+  return db.$client.query<{ district: string }, []>(`select distinct district from cases order by district limit 200`).all().map((r) => r.district);
+}
+
+/** Requests sent about this case's suspects, for its page. */
+export function caseRequests(db: Db, caseId: number) {
+  return db.$client
+    .query<{ id: number; kind: string; status: string; institution: string; suspectId: number; createdAt: number; amountFen: number | null; doneAmountFen: number | null }, [number]>(
+      `select r.id, r.kind, r.status, i.code as institution, r.suspect_id as suspectId, r.created_at as createdAt, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen
+       from requests r join institutions i on i.id = r.institution_id where r.case_id = ? order by r.created_at desc limit 200`,
+    )
+    .all(caseId);
+}

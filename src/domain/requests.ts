@@ -1,0 +1,282 @@
+// The one lifecycle of every request to a bank or carrier (止付/冻结/返还/停机/复机/销卡):
+// which transitions exist and who may make them, response deadlines, how long a stop-payment
+// or a freeze holds, traffic lights, reminders, and how the money adds up. Pure: the clock
+// and the configuration are passed in.
+import type { Config } from "../config";
+import { SUSPECT_STATUSES } from "../db/schema/cases";
+import { HISTORY_ACTIONS, REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
+import { addShanghaiMonths } from "./time";
+
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export type RequestAction = (typeof HISTORY_ACTIONS)[number];
+export type SuspectStatus = (typeof SUSPECT_STATUSES)[number];
+/** Who moves a request: the center's agents, the institution's desk, or the clock. */
+export type Party = "center" | "institution" | "system";
+
+export { REQUEST_KINDS, REQUEST_STATUSES };
+
+export const OPEN_STATUSES = ["sent", "acknowledged"] as const satisfies readonly RequestStatus[];
+/** Answered and holding: the money stays stopped/frozen, the number stays cut off. */
+export const IN_FORCE_STATUSES = ["completed", "partially_completed"] as const satisfies readonly RequestStatus[];
+export const TERMINAL_STATUSES = ["rejected", "failed", "expired", "lapsed", "released"] as const satisfies readonly RequestStatus[];
+
+/** Kinds that carry an amount of money. */
+export const MONEY_KINDS = ["stop_payment", "freeze", "return"] as const satisfies readonly RequestKind[];
+/** Kinds that hold money for a limited time and can be renewed. */
+export const HOLD_KINDS = ["stop_payment", "freeze"] as const satisfies readonly RequestKind[];
+/** Which institution and which suspect kind each request kind goes to. */
+export const KIND_TARGET: Record<RequestKind, { institution: "bank" | "carrier"; suspect: "bank_account" | "phone" }[]> = {
+  stop_payment: [{ institution: "bank", suspect: "bank_account" }],
+  freeze: [{ institution: "bank", suspect: "bank_account" }],
+  return: [{ institution: "bank", suspect: "bank_account" }],
+  suspend_number: [{ institution: "carrier", suspect: "phone" }],
+  restore_number: [{ institution: "carrier", suspect: "phone" }],
+  // 断卡 covers phone cards and bank cards
+  close_card: [
+    { institution: "bank", suspect: "bank_account" },
+    { institution: "carrier", suspect: "phone" },
+  ],
+};
+
+export const STOP_PAYMENT_MS = 48 * 3_600_000;
+export const MAX_STOP_PAYMENT_RENEWALS = 2;
+export const FREEZE_MONTHS = 6;
+
+type Rule = { from: readonly RequestStatus[]; to: RequestStatus | "same"; by: Partial<Record<Party, readonly RequestKind[]>> };
+
+const ALL = REQUEST_KINDS;
+/**
+ * The state machine. An answer (confirm/partial/reject/fail) may come straight from "sent":
+ * answering implies the desk received it. "same" keeps the status and records the event.
+ */
+export const RULES: Record<RequestAction, Rule> = {
+  send: { from: ["draft"], to: "sent", by: { center: ALL } },
+  acknowledge: { from: ["sent"], to: "acknowledged", by: { institution: ALL } },
+  confirm: { from: OPEN_STATUSES, to: "completed", by: { institution: ALL } },
+  partial: { from: OPEN_STATUSES, to: "partially_completed", by: { institution: MONEY_KINDS } },
+  reject: { from: OPEN_STATUSES, to: "rejected", by: { institution: ALL } },
+  fail: { from: OPEN_STATUSES, to: "failed", by: { institution: ALL } },
+  // the owner of a suspended number appealed (申诉): the center decides on a restore_number
+  appeal: { from: ["completed"], to: "same", by: { institution: ["suspend_number"] } },
+  renew: { from: IN_FORCE_STATUSES, to: "same", by: { center: HOLD_KINDS } },
+  // the center lifts a hold; the clock releases a freeze fully returned, a stop-payment a
+  // freeze took over from, and a suspension once the number is restored
+  release: { from: IN_FORCE_STATUSES, to: "released", by: { center: HOLD_KINDS, system: [...HOLD_KINDS, "suspend_number"] } },
+  expire: { from: IN_FORCE_STATUSES, to: "expired", by: { system: ["stop_payment"] } },
+  lapse: { from: IN_FORCE_STATUSES, to: "lapsed", by: { system: ["freeze"] } },
+};
+
+export type Transitionable = { kind: RequestKind; status: RequestStatus; renewals: number; expiresAt: number | null };
+export type RefusalCode = "not_allowed" | "wrong_party" | "renewal_limit" | "already_expired" | "not_due";
+export type Verdict = { ok: true; to: RequestStatus } | { ok: false; code: RefusalCode; reason: string };
+
+const refuse = (code: RefusalCode, reason: string): Verdict => ({ ok: false, code, reason });
+
+/** May `party` take `action` on this request now, and to which status does it lead? */
+export function transition(r: Transitionable, action: RequestAction, party: Party, now: number): Verdict {
+  const rule = RULES[action];
+  const kinds = rule.by[party];
+  if (!kinds) return refuse("wrong_party", `the ${party} cannot ${action} a request`);
+  if (!kinds.includes(r.kind) || !rule.from.includes(r.status)) {
+    return refuse("not_allowed", `cannot ${action} a ${r.kind} request that is ${r.status}`);
+  }
+  if (action === "renew") {
+    if (r.expiresAt != null && now >= r.expiresAt) return refuse("already_expired", `the ${r.kind} ran out at ${new Date(r.expiresAt).toISOString()}; send a new one`);
+    if (r.kind === "stop_payment" && r.renewals >= MAX_STOP_PAYMENT_RENEWALS) {
+      return refuse("renewal_limit", `a stop-payment may be renewed at most ${MAX_STOP_PAYMENT_RENEWALS} times; a freeze must follow`);
+    }
+  }
+  if ((action === "expire" || action === "lapse") && (r.expiresAt == null || now < r.expiresAt)) {
+    return refuse("not_due", `the ${r.kind} holds until ${r.expiresAt == null ? "released" : new Date(r.expiresAt).toISOString()}`);
+  }
+  return { ok: true, to: rule.to === "same" ? r.status : rule.to };
+}
+
+/** The actions `party` could take on this request now (the buttons a screen offers). */
+export function allowedActions(r: Transitionable, party: Party, now: number): RequestAction[] {
+  return HISTORY_ACTIONS.filter((a) => transition(r, a, party, now).ok);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines, expiry, traffic lights
+
+export type DeadlineConfig = Pick<Config, "requestDeadlineMs" | "requestReminderMs">;
+
+/**
+ * The response deadline after moving to `to`: acknowledge within the ack time of sending,
+ * answer within the kind's time of sending; none once answered.
+ */
+export function deadlineAfter(kind: RequestKind, to: RequestStatus, sentAt: number | null, cfg: DeadlineConfig): number | null {
+  if (sentAt == null) return null;
+  if (to === "sent") return sentAt + cfg.requestDeadlineMs.acknowledge;
+  if (to === "acknowledged") return sentAt + cfg.requestDeadlineMs[kind];
+  return null;
+}
+
+/** When a hold answered at `effectiveAt` runs out: 48 h for a stop-payment, 6 months for a freeze. */
+export function expiryAfter(kind: RequestKind, effectiveAt: number): number | null {
+  if (kind === "stop_payment") return effectiveAt + STOP_PAYMENT_MS;
+  if (kind === "freeze") return addShanghaiMonths(effectiveAt, FREEZE_MONTHS);
+  return null;
+}
+
+/** A renewal extends the hold from its current end, so it holds without a gap. */
+export function renewedExpiry(kind: RequestKind, expiresAt: number): number {
+  return kind === "freeze" ? addShanghaiMonths(expiresAt, FREEZE_MONTHS) : expiresAt + STOP_PAYMENT_MS;
+}
+
+export type Light = "green" | "yellow" | "red" | "grey";
+/** An open request turns yellow in the last third of its window. */
+export const YELLOW_FRACTION = 1 / 3;
+
+export type Timed = {
+  kind: RequestKind;
+  status: RequestStatus;
+  sentAt: number | null;
+  deadlineAt: number | null;
+  expiresAt: number | null;
+};
+
+const isOpen = (s: RequestStatus) => (OPEN_STATUSES as readonly string[]).includes(s);
+export const isInForce = (s: RequestStatus) => (IN_FORCE_STATUSES as readonly string[]).includes(s);
+
+/**
+ * 亮灯: an open request by its response deadline; a hold in force by how close it is to
+ * running out (yellow from the first reminder, red from the last); anything else grey.
+ */
+export function trafficLight(r: Timed, now: number, cfg: DeadlineConfig): Light {
+  if (isOpen(r.status) && r.deadlineAt != null && r.sentAt != null) {
+    const left = r.deadlineAt - now;
+    if (left <= 0) return "red";
+    return left <= (r.deadlineAt - r.sentAt) * YELLOW_FRACTION ? "yellow" : "green";
+  }
+  const reminders = reminderList(r.kind, cfg);
+  if (isInForce(r.status) && r.expiresAt != null && reminders.length) {
+    const left = r.expiresAt - now;
+    if (left <= reminders[reminders.length - 1]!) return "red";
+    return left <= reminders[0]! ? "yellow" : "green";
+  }
+  return "grey";
+}
+
+export function isOverdue(r: Pick<Timed, "status" | "deadlineAt">, now: number): boolean {
+  return isOpen(r.status) && r.deadlineAt != null && now >= r.deadlineAt;
+}
+
+/** Overdue and not yet escalated to the supervisors (督办). */
+export function needsEscalation(r: Pick<Timed, "status" | "deadlineAt"> & { escalatedAt: number | null }, now: number): boolean {
+  return isOverdue(r, now) && r.escalatedAt == null;
+}
+
+function reminderList(kind: RequestKind, cfg: DeadlineConfig): number[] {
+  return kind === "stop_payment" || kind === "freeze" ? cfg.requestReminderMs[kind] : [];
+}
+
+/**
+ * The reminder due now before a hold runs out (its threshold in ms before expiry), or null.
+ * Each threshold fires once: remindedAt is the last reminder, and a renewal moves expiresAt
+ * past it so the reminders start again.
+ */
+export function dueReminder(r: Pick<Timed, "kind" | "status" | "expiresAt"> & { remindedAt: number | null }, now: number, cfg: DeadlineConfig): number | null {
+  if (!isInForce(r.status) || r.expiresAt == null || now >= r.expiresAt) return null;
+  let due: number | null = null;
+  for (const ms of reminderList(r.kind, cfg)) if (now >= r.expiresAt - ms) due = ms; // largest first: ends on the smallest crossed
+  if (due === null) return null;
+  return r.remindedAt != null && r.remindedAt >= r.expiresAt - due ? null : due;
+}
+
+/** Is the hold past its end, so the clock must expire (stop-payment) or lapse (freeze) it? */
+export function expiryAction(r: Pick<Timed, "kind" | "status" | "expiresAt">, now: number): "expire" | "lapse" | null {
+  if (!isInForce(r.status) || r.expiresAt == null || now < r.expiresAt) return null;
+  return r.kind === "stop_payment" ? "expire" : r.kind === "freeze" ? "lapse" : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suspect follows its requests
+
+const EFFECT: Record<RequestKind, SuspectStatus | null> = {
+  stop_payment: "stopped",
+  freeze: "frozen",
+  return: null,
+  suspend_number: "cut_off",
+  close_card: "cut_off",
+  restore_number: "cleared",
+};
+
+/** requested → stopped / frozen / cut_off (or cleared after a restore), and back when a hold ends. */
+export function suspectStatusAfter(kind: RequestKind, to: RequestStatus, current: SuspectStatus): SuspectStatus {
+  const effect = EFFECT[kind];
+  if (!effect) return current;
+  switch (to) {
+    case "sent":
+      return effect !== "cleared" && (current === "active" || current === "cleared") ? "requested" : current;
+    case "completed":
+    case "partially_completed":
+      // a freeze outranks a later stop-payment on the same account
+      return kind === "stop_payment" && current === "frozen" ? current : effect;
+    case "rejected":
+    case "failed":
+      return current === "requested" ? "active" : current;
+    case "expired":
+    case "lapsed":
+    case "released":
+      return current === effect ? "active" : current;
+    default:
+      return current;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money: returns draw on a freeze; a case's amounts add up
+
+export type ReturnClaim = { status: RequestStatus; amountFen: number | null; doneAmountFen: number | null };
+
+/** What a return holds against its freeze: the amount asked while open, the amount done once answered. */
+function claimOf(r: ReturnClaim): number {
+  if (r.status === "completed" || r.status === "partially_completed") return r.doneAmountFen ?? 0;
+  if (r.status === "draft" || isOpen(r.status)) return r.amountFen ?? 0;
+  return 0;
+}
+
+/** How much of a freeze can still be returned (never more than was frozen). */
+export function returnableFen(frozenFen: number, returns: readonly ReturnClaim[]): number {
+  return Math.max(0, frozenFen - returns.reduce((s, r) => s + claimOf(r), 0));
+}
+
+export type FundRow = { id: number; kind: RequestKind; status: RequestStatus; doneAmountFen: number | null; parentRequestId: number | null };
+export type CaseFunds = {
+  lost: number;
+  stopped: number;
+  frozen: number;
+  returned: number;
+  /** frozen and still held for the victims */
+  stillFrozen: number;
+  /** frozen, then released or lapsed without being returned */
+  unfrozen: number;
+  /** lost and not (yet) returned */
+  unrecovered: number;
+};
+
+const answered = (s: RequestStatus, ...also: RequestStatus[]) => isInForce(s) || also.includes(s);
+
+/** Per case: frozen = returned + stillFrozen + unfrozen and lost = returned + unrecovered. */
+export function caseFunds(lossFen: number, rows: readonly FundRow[]): CaseFunds {
+  const sum = (pred: (r: FundRow) => boolean) => rows.filter(pred).reduce((s, r) => s + (r.doneAmountFen ?? 0), 0);
+  const returnedFrom = (freezeId: number) => sum((r) => r.kind === "return" && answered(r.status) && r.parentRequestId === freezeId);
+  const stopped = sum((r) => r.kind === "stop_payment" && answered(r.status, "expired", "released"));
+  const frozen = sum((r) => r.kind === "freeze" && answered(r.status, "lapsed", "released"));
+  const returned = sum((r) => r.kind === "return" && answered(r.status));
+  const stillFrozen = rows
+    .filter((r) => r.kind === "freeze" && isInForce(r.status))
+    .reduce((s, r) => s + Math.max(0, (r.doneAmountFen ?? 0) - returnedFrom(r.id)), 0);
+  return {
+    lost: lossFen,
+    stopped,
+    frozen,
+    returned,
+    stillFrozen,
+    unfrozen: frozen - returned - stillFrozen,
+    unrecovered: Math.max(0, lossFen - returned),
+  };
+}

@@ -1,0 +1,65 @@
+// How the kind and risk columns of an imported file are written, and the SQL form of the merge
+// rule (domain/suspects.ts mergeSighting) for the bulk import's prepared statements. Pure.
+import type { SuspectKind } from "./identifiers";
+import { DEFAULT_RISK, REOPEN_REASON, RISK_RANK, type RiskLevel } from "./suspects";
+
+const word = (s: string) => s.normalize("NFKC").trim().toLowerCase().replace(/[\s_\-]/g, "");
+
+const KIND_WORDS = new Map<string, SuspectKind>();
+for (const w of ["phone", "mobile", "tel", "telephone", "number", "电话", "号码", "手机", "手机号", "手机号码", "电话号码", "涉诈号码", "固话"]) KIND_WORDS.set(word(w), "phone");
+for (const w of ["bank_account", "bankaccount", "account", "card", "bankcard", "银行卡", "银行账户", "银行账号", "账户", "账号", "卡号", "涉诈账户", "银行卡号"]) KIND_WORDS.set(word(w), "bank_account");
+
+const RISK_WORDS = new Map<string, RiskLevel>();
+for (const [level, words] of [
+  ["high", ["high", "h", "高", "高风险", "高危"]],
+  ["medium", ["medium", "med", "m", "中", "中风险", "中危", "一般"]],
+  ["low", ["low", "l", "低", "低风险", "低危"]],
+] as const) {
+  for (const w of words) RISK_WORDS.set(word(w), level);
+}
+
+export type Parsed<T> = { ok: true; value: T | undefined } | { ok: false; reason: string };
+
+/** 类型 column: phone / bank_account in English or Chinese; blank means "detect from the value". */
+export function kindFromWord(s: string | undefined): Parsed<SuspectKind> {
+  if (!s || !s.trim()) return { ok: true, value: undefined };
+  const k = KIND_WORDS.get(word(s));
+  return k ? { ok: true, value: k } : { ok: false, reason: `unknown kind "${s.trim()}": use phone/电话 or bank_account/银行卡` };
+}
+
+/** 风险等级 column: high/medium/low or 高/中/低; blank means "not said". */
+export function riskFromWord(s: string | undefined): Parsed<RiskLevel> {
+  if (!s || !s.trim()) return { ok: true, value: undefined };
+  const r = RISK_WORDS.get(word(s));
+  return r ? { ok: true, value: r } : { ok: false, reason: `unknown risk level "${s.trim()}": use high/medium/low or 高/中/低` };
+}
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const rankSql = (expr: string) => `(case ${expr} ${Object.entries(RISK_RANK).map(([k, v]) => `when ${sqlString(k)} then ${v}`).join(" ")} else -1 end)`;
+
+/**
+ * `INSERT … ON CONFLICT (value, kind) DO UPDATE` that applies firstSighting on insert and
+ * mergeSighting on conflict, column for column. Parameters: ?1 kind, ?2 value, ?3 inferred
+ * institution id (or null), ?4 reported risk (or null), ?5 the sighting's instant (ms), ?6 note,
+ * trimmed (or null). RETURNING id and sightings: sightings = 1 exactly when the row was created, since a
+ * merge always leaves it at 2 or more.
+ */
+export function upsertSightingSql(): string {
+  return `insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, status_reason, first_seen_at, last_seen_at, sightings, note)
+    values (?1, ?2, ?3, 1, coalesce(?4, ${sqlString(DEFAULT_RISK)}), 'active', null, ?5, ?5, 1, ?6)
+    on conflict (value, kind) do update set
+      sightings = sightings + 1,
+      risk_level = case when ?4 is not null and ${rankSql("?4")} > ${rankSql("risk_level")} then ?4 else risk_level end,
+      status = case when status = 'cleared' then 'active' else status end,
+      status_reason = case when status = 'cleared' then ${sqlString(REOPEN_REASON)} else status_reason end,
+      first_seen_at = min(first_seen_at, ?5),
+      last_seen_at = max(last_seen_at, ?5),
+      institution_inferred = case when institution_id is null then 1 else institution_inferred end,
+      institution_id = coalesce(institution_id, ?3),
+      note = case
+        when ?6 is null then note
+        when note is null then ?6
+        when instr(char(10) || note || char(10), char(10) || ?6 || char(10)) > 0 then note
+        else note || char(10) || ?6 end
+    returning id, sightings`;
+}

@@ -1,0 +1,197 @@
+// The bulk-import engine. A file on disk (the upload was streamed there) is read in a worker
+// thread (rows.ts, reader.ts) while this thread records each prepared batch in one transaction
+// with the kind's handler, so parsing and writing run on two cores and the server keeps
+// answering between batches. Every data row ends imported, merged or rejected (with its line,
+// raw text and reason); the counts are stored with each batch, so an interrupted import resumes
+// where it stopped, and the same file imported again (same kind, same SHA-256) changes nothing.
+import type { Database } from "bun:sqlite";
+import { unlink } from "node:fs/promises";
+import { eq } from "drizzle-orm";
+import { recordAudit, type AuditWho } from "../audit/service";
+import { imports } from "../db/schema";
+import type { Deps } from "../http/context";
+import { AppError, notFound } from "../http/errors";
+import type { ImportHandler, Outcome } from "./handler";
+import { IMPORT_HANDLERS } from "./handlers";
+import type { Batch, ReaderMessage, ReaderStart } from "./reader";
+import type { TableInfo } from "./rows";
+import { createImport, findByHash, getImport, recordBatch, reopenImport, setHeader, settleImport, type Counts, type ImportStatus, type RejectionRow } from "./service";
+
+/** Rows per batch: one transaction each. Large enough to amortise the commit, small enough to keep the server answering. */
+export const BATCH_ROWS = 10_000;
+
+export function importHandler(kind: string): ImportHandler {
+  const h = IMPORT_HANDLERS[kind];
+  if (!h) throw notFound("kind of import");
+  return h;
+}
+
+export const importKinds = () => Object.keys(IMPORT_HANDLERS);
+
+/** The file to import: already on disk, hashed while it was received. */
+export type Upload = { kind: string; filename: string; path: string; sha256: string };
+
+/** What the progress bar shows; published on the event bus as JSON on `import:<id>`. */
+export type Progress = Counts & { id: number; status: ImportStatus; bytes: number; size: number; error: string | null };
+
+export const importChannel = (id: number) => `import:${id}`;
+
+type Run = { live: Progress; settled: Promise<void> };
+const runs = new WeakMap<Database, Map<number, Run>>();
+function runsOf(deps: Deps): Map<number, Run> {
+  let m = runs.get(deps.db.$client);
+  if (!m) runs.set(deps.db.$client, (m = new Map()));
+  return m;
+}
+
+/** Live progress of an import running in this process (bytes read are not stored). */
+export function liveProgress(deps: Deps, id: number): Progress | undefined {
+  return runsOf(deps).get(id)?.live;
+}
+
+/** Resolves when the import has finished (done or failed); at once if it is not running here. */
+export function whenSettled(deps: Deps, id: number): Promise<void> {
+  return runsOf(deps).get(id)?.settled ?? Promise.resolve();
+}
+
+export type Started = { id: number; repeated: boolean };
+
+/**
+ * Starts importing an uploaded file and returns once its header is accepted; the rows are
+ * recorded in the background. The same file again: the earlier import's id (repeated), unless
+ * it failed or was interrupted — then it resumes. A file that cannot be read or has no
+ * recognisable header: 422, and nothing is recorded.
+ */
+export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opts: { batchRows?: number } = {}): Promise<Started> {
+  const { db } = deps;
+  const handler = importHandler(upload.kind);
+  const active = runsOf(deps);
+  const earlier = findByHash(db, upload.kind, upload.sha256);
+  if (earlier && (earlier.status === "done" || active.has(earlier.id))) {
+    await unlink(upload.path).catch(() => {});
+    return { id: earlier.id, repeated: true };
+  }
+  const userId = who.actor?.kind === "user" ? who.actor.id : null;
+  // claimed before the first await: a second upload of the same file finds this one running
+  const id = earlier ? (reopenImport(db, earlier.id), earlier.id) : createImport(db, { kind: upload.kind, filename: upload.filename, fileHash: upload.sha256, userId, at: who.at });
+  const skip = earlier?.totalRows ?? 0;
+  const live: Progress = { id, status: "running", totalRows: skip, imported: earlier?.imported ?? 0, merged: earlier?.merged ?? 0, rejected: earlier?.rejected ?? 0, bytes: 0, size: 0, error: null };
+  let settle!: () => void;
+  const run: Run = { live, settled: new Promise((r) => (settle = r)) };
+  active.set(id, run);
+
+  const worker = new Worker(new URL("./reader.ts", import.meta.url).href);
+  let header!: (info: TableInfo) => void;
+  let refuse!: (e: Error) => void;
+  const headerSeen = new Promise<TableInfo>((res, rej) => ((header = res), (refuse = rej)));
+  let finished = false;
+
+  const finish = async (error: string | null) => {
+    if (finished) return;
+    finished = true;
+    worker.terminate();
+    const at = deps.clock.now();
+    settleImport(db, id, at, error);
+    const rec = getImport(db, id)!;
+    Object.assign(live, { status: rec.status, totalRows: rec.totalRows, imported: rec.imported, merged: rec.merged, rejected: rec.rejected, error });
+    recordAudit(db, { ...who, at }, {
+      action: error === null ? "import" : "import_failed",
+      entity: "import",
+      entityId: id,
+      detail: { kind: upload.kind, filename: upload.filename, sha256: upload.sha256, totalRows: rec.totalRows, imported: rec.imported, merged: rec.merged, rejected: rec.rejected, error: error ?? undefined },
+    });
+    deps.events.publish(importChannel(id), "done", JSON.stringify(live));
+    active.delete(id);
+    await unlink(upload.path).catch(() => {});
+    settle();
+  };
+
+  worker.onmessage = (e: MessageEvent<ReaderMessage>) => {
+    const m = e.data;
+    if (finished) return;
+    try {
+      if (m.type === "header") {
+        live.size = m.info.size;
+        setHeader(db, id, m.header);
+        header(m.info);
+      } else if (m.type === "refused") {
+        refuse(new AppError(422, "unreadable_file", m.message));
+      } else if (m.type === "batch") {
+        recordBatchOf(deps, handler, id, userId, m, live);
+        deps.events.publish(importChannel(id), "progress", JSON.stringify(live));
+        worker.postMessage({ type: "ack" });
+      } else if (m.type === "end") {
+        live.bytes = m.bytes;
+        void finish(null);
+      } else {
+        refuse(new Error(m.message));
+        void finish(m.message);
+      }
+    } catch (err) {
+      void finish(err instanceof Error ? err.message : String(err));
+    }
+  };
+  worker.onerror = (e) => {
+    refuse(new Error(e.message));
+    void finish(`the reader stopped: ${e.message}`);
+  };
+  worker.postMessage({ type: "start", path: upload.path, kind: upload.kind, skip, batchRows: opts.batchRows ?? BATCH_ROWS } satisfies ReaderStart);
+
+  let info: TableInfo;
+  try {
+    info = await headerSeen;
+  } catch (err) {
+    if (err instanceof AppError) {
+      // nothing was recorded: forget a new import entirely, leave a resumed one failed as it was
+      finished = true;
+      worker.terminate();
+      active.delete(id);
+      if (earlier) settleImport(db, id, deps.clock.now(), err.message);
+      else db.delete(imports).where(eq(imports.id, id)).run();
+      await unlink(upload.path).catch(() => {});
+      settle();
+    }
+    throw err;
+  }
+  recordAudit(db, who, {
+    action: earlier ? "resume" : "create",
+    entity: "import",
+    entityId: id,
+    detail: { kind: upload.kind, filename: upload.filename, sha256: upload.sha256, format: info.format, encoding: info.encoding, size: info.size, skip: skip || undefined },
+  });
+  return { id, repeated: false };
+}
+
+/** One batch, one transaction: the handler's outcomes, the counts and the rejected rows together. */
+function recordBatchOf(deps: Deps, handler: ImportHandler, importId: number, userId: number | null, b: Batch, live: Progress): void {
+  const { db } = deps;
+  const n = b.lines.length;
+  const at = deps.clock.now();
+  let raws: string[] | null = null;
+  const rawOf = (i: number) => (raws ??= b.raws.split("\0"))[i] ?? "";
+  const counts: Counts = { totalRows: n, imported: 0, merged: 0, rejected: 0 };
+  const rejections: RejectionRow[] = [];
+  db.transaction((tx) => {
+    const outcomes = b.items.length ? handler.handleBatch(b.items, { tx, client: db.$client, importId, at, userId, config: deps.config }) : [];
+    if (outcomes.length !== b.items.length) throw new Error(`${handler.kind} import: ${outcomes.length} outcomes for ${b.items.length} rows`);
+    let k = 0;
+    let r = 0;
+    for (let i = 0; i < n; i++) {
+      let o: Outcome;
+      if (r < b.rejects.length && b.rejects[r]![0] === i) o = { rejected: b.rejects[r++]![1] };
+      else o = outcomes[k++]!;
+      if (o === "imported") counts.imported++;
+      else if (o === "merged") counts.merged++;
+      else {
+        counts.rejected++;
+        rejections.push({ line: b.lines[i]!, raw: rawOf(i), reason: o.rejected });
+      }
+    }
+    recordBatch(tx, importId, counts, rejections);
+  });
+  live.totalRows += counts.totalRows;
+  live.imported += counts.imported;
+  live.merged += counts.merged;
+  live.rejected += counts.rejected;
+  live.bytes = b.bytes;
+}

@@ -1,0 +1,47 @@
+// What a kind of import (suspects, targets, baselines) plugs into the engine.
+import type { Database } from "bun:sqlite";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type { Config } from "../config";
+import type { schema } from "../db";
+import type { Permission } from "../domain/access";
+import type { HeaderMap, ImportColumn, RowCells } from "./table";
+
+/** The database or a transaction on it. */
+export type Conn = BaseSQLiteDatabase<"sync", void, typeof schema>;
+
+export type Rejected = { rejected: string };
+/** What became of one data row. Duplicates inside one file are "merged": the second sighting. */
+export type Outcome = "imported" | "merged" | Rejected;
+
+export type BatchContext = {
+  /** The drizzle transaction the batch runs in; `client` is the same connection for raw prepared statements. */
+  tx: Conn;
+  client: Database;
+  importId: number;
+  /** The instant the batch is recorded at (the injected clock). */
+  at: number;
+  userId: number | null;
+  /** The platform's configuration (e.g. the warning deadlines a target import needs). */
+  config: Config;
+};
+
+export interface ImportHandler<P = unknown> {
+  kind: string;
+  /** Needed to upload this kind and to read its reports. */
+  permission: Permission;
+  columns: readonly ImportColumn[];
+  /** Optional: a header layout the column aliases cannot express (e.g. one column per metric). */
+  mapHeader?(header: readonly string[]): HeaderMap | string;
+  /**
+   * Pure (runs in the reader thread, no database): one row → what handleBatch needs, or why the
+   * row is rejected. The result crosses threads, so plain data only.
+   */
+  prepare(row: RowCells): P | Rejected;
+  /** Runs inside the batch's transaction: one outcome per row, in order. */
+  handleBatch(rows: P[], ctx: BatchContext): Outcome[];
+}
+
+export const isRejected = (x: unknown): x is Rejected => typeof x === "object" && x !== null && "rejected" in x;
+
+/** Typed helper for handler modules. */
+export const defineImport = <P>(h: ImportHandler<P>): ImportHandler<P> => h;

@@ -1,0 +1,114 @@
+// The reader thread: reads the file, maps the header, and turns rows into prepared batches with
+// the handler's pure prepare(). The main thread records each batch in one transaction and acks
+// it; the reader stays at most two batches ahead, so memory stays bounded whatever the file size.
+import { isRejected } from "./handler";
+import { IMPORT_HANDLERS } from "./handlers";
+import { describeFile, readTable, type TableInfo } from "./rows";
+import { cellsOf, csvLine, isBlankRow, mapHeader, type HeaderMap } from "./table";
+
+declare const self: Worker;
+
+export type ReaderStart = { type: "start"; path: string; kind: string; skip: number; batchRows: number };
+export type ReaderAck = { type: "ack" };
+
+/** One batch of data rows: a line number and raw CSV line for each, prepared items for the accepted ones. */
+export type Batch = {
+  type: "batch";
+  lines: Int32Array;
+  /** The rows as CSV lines, joined by "\0": split only when a row is rejected. */
+  raws: string;
+  /** Prepared items of the rows not in `rejects`, in row order. */
+  items: unknown[];
+  /** [row index in the batch, reason] of rows rejected while reading or preparing. */
+  rejects: [number, string][];
+  bytes: number;
+};
+
+export type ReaderMessage =
+  | { type: "header"; info: TableInfo; header: string; columns: string[] }
+  | { type: "refused"; message: string }
+  | Batch
+  | { type: "end"; bytes: number }
+  | { type: "error"; message: string };
+
+const post = (m: ReaderMessage) => self.postMessage(m);
+
+class Refused extends Error {}
+
+let credits = 2;
+let wake: (() => void) | null = null;
+
+self.onmessage = (e: MessageEvent<ReaderStart | ReaderAck>) => {
+  if (e.data.type === "ack") {
+    credits++;
+    wake?.();
+    wake = null;
+  } else {
+    read(e.data).catch((err: unknown) => post(err instanceof Refused ? { type: "refused", message: err.message } : { type: "error", message: err instanceof Error ? err.message : String(err) }));
+  }
+};
+
+async function read(start: ReaderStart): Promise<void> {
+  const handler = IMPORT_HANDLERS[start.kind];
+  if (!handler) throw new Error(`no import handler for ${start.kind}`);
+  const info = await describeFile(start.path);
+  if ("refused" in info) throw new Refused(info.refused);
+
+  let header: HeaderMap | null = null;
+  let dataRows = 0;
+  let bytes = 0;
+  let lines: number[] = [];
+  let raws: string[] = [];
+  let items: unknown[] = [];
+  let rejects: [number, string][] = [];
+
+  const flush = () => {
+    if (lines.length === 0) return;
+    post({ type: "batch", lines: Int32Array.from(lines), raws: raws.join("\0"), items, rejects, bytes });
+    credits--;
+    lines = [];
+    raws = [];
+    items = [];
+    rejects = [];
+  };
+  // A data row counts once it is past the rows an earlier, interrupted run already recorded.
+  const take = (line: number, raw: string) => {
+    if (++dataRows <= start.skip) return false;
+    lines.push(line);
+    raws.push(raw);
+    return true;
+  };
+
+  await readTable(start.path, info, {
+    row(cells, line) {
+      if (isBlankRow(cells)) return;
+      if (!header) {
+        const map = (handler.mapHeader ?? ((h) => mapHeader(h, handler.columns)))(cells);
+        if (typeof map === "string") throw new Refused(map);
+        header = map;
+        post({ type: "header", info, header: csvLine(cells), columns: Object.keys(map) });
+        return;
+      }
+      if (!take(line, csvLine(cells))) return;
+      const p = handler.prepare(cellsOf(cells, header));
+      if (isRejected(p)) rejects.push([lines.length - 1, p.rejected]);
+      else items.push(p);
+      if (lines.length >= start.batchRows) flush();
+    },
+    unreadable(line, raw, reason) {
+      if (!header) throw new Refused(`no recognisable header row: line ${line} cannot be read (${reason})`);
+      if (take(line, raw)) rejects.push([lines.length - 1, reason]);
+      if (lines.length >= start.batchRows) flush();
+    },
+    progress(b) {
+      bytes = b;
+    },
+    ready() {
+      if (credits > 0) return;
+      return new Promise<void>((r) => (wake = r));
+    },
+  });
+  if (!header) throw new Refused("no recognisable header row: the file has no rows");
+  flush();
+  post({ type: "end", bytes });
+}

@@ -1,0 +1,145 @@
+// Streaming a table file row by row — CSV through csv-parse, XLSX through exceljs's streaming
+// WorkbookReader — so a file of any size passes through in bounded memory. Each row comes with
+// its line number as seen in the file (line 1 is the first line; an XLSX row keeps its number).
+import { parse } from "csv-parse";
+import ExcelJS from "exceljs";
+import { createReadStream } from "node:fs";
+import { PassThrough } from "node:stream";
+import { csvLine, innerLineBreaks, sniffEncoding, sniffFormat, type Encoding, type Format } from "./table";
+
+export type TableInfo = { format: Format; encoding: Encoding | null; size: number };
+
+/** Format and encoding from the first 64 KiB, or why the file cannot be read. */
+export async function describeFile(path: string): Promise<TableInfo | { refused: string }> {
+  const file = Bun.file(path);
+  const head = await file.slice(0, 65536).bytes();
+  const f = sniffFormat(head);
+  if ("refused" in f) return f;
+  return { format: f.format, encoding: f.format === "csv" ? sniffEncoding(head) : null, size: file.size };
+}
+
+export type RowSink = {
+  /** A row's cells (header included), in file order. */
+  row(cells: string[], line: number): void;
+  /** A row that could not be read at all (a broken quote, a lossy Excel number): rejected as is. */
+  unreadable(line: number, raw: string, reason: string): void;
+  /** Bytes of the file consumed so far. */
+  progress(bytes: number): void;
+  /** Awaited between chunks: the consumer's back-pressure. */
+  ready(): Promise<void> | void;
+};
+
+export function readTable(path: string, info: TableInfo, sink: RowSink): Promise<void> {
+  return info.format === "xlsx" ? readXlsx(path, sink) : readCsv(path, info.encoding ?? "utf-8", sink);
+}
+
+// A quoted cell longer than this means a closing quote is missing: stop rather than buffer the file.
+const MAX_RECORD = 1 << 20;
+
+async function readCsv(path: string, encoding: Encoding, sink: RowSink): Promise<void> {
+  // The decoder drops a BOM; csv-parse works on the decoded text.
+  const decoder = new TextDecoder(encoding);
+  const parser = parse({ relax_column_count: true, relax_quotes: true, skip_records_with_error: true, max_record_size: MAX_RECORD });
+  // Parse errors arrive during write(), possibly ahead of records still waiting in the buffer:
+  // keep them with the count of records that precede them and report them in order.
+  type Skip = { records: number; lines: number; message: string; code: string };
+  const problems: Skip[] = [];
+  let fatal: Error | null = null;
+  let ended = false;
+  parser.on("skip", (e: Skip) => {
+    // csv-parse stops after this one: fail the import rather than lose the rest silently
+    if (e.code === "CSV_MAX_RECORD_SIZE") fatal ??= new Error(`line ${e.lines}: a quoted cell runs on for more than ${MAX_RECORD} bytes — is a closing quote (") missing?`);
+    else problems.push(e);
+  });
+  parser.on("error", (e) => (fatal ??= e));
+  parser.on("end", () => (ended = true));
+
+  let records = 0;
+  let linesBefore = 0;
+  const flushProblems = (upTo: number) => {
+    while (problems.length && problems[0]!.records <= upTo) {
+      const p = problems.shift()!;
+      const line = linesBefore + 1;
+      sink.unreadable(line, "", p.code === "CSV_QUOTE_NOT_CLOSED" ? `a quote opened on line ${line} is never closed` : p.message);
+      linesBefore = Math.max(line, p.lines);
+    }
+  };
+  const drain = () => {
+    let rec: string[] | null;
+    while ((rec = parser.read() as string[] | null) !== null) {
+      flushProblems(records);
+      sink.row(rec, linesBefore + 1);
+      linesBefore += 1 + innerLineBreaks(rec);
+      records++;
+    }
+    if (fatal) throw fatal;
+  };
+
+  let bytes = 0;
+  for await (const chunk of Bun.file(path).stream()) {
+    parser.write(decoder.decode(chunk, { stream: true }));
+    drain();
+    bytes += chunk.byteLength;
+    sink.progress(bytes);
+    await sink.ready();
+  }
+  parser.end(decoder.decode());
+  // the last record and any final error come after end(); "end" fires once all is read
+  while (!ended) {
+    drain();
+    await new Promise((r) => setImmediate(r));
+  }
+  drain();
+  flushProblems(Number.MAX_SAFE_INTEGER);
+}
+
+async function readXlsx(path: string, sink: RowSink): Promise<void> {
+  let bytes = 0;
+  const counted = new PassThrough();
+  counted.on("data", (b: Buffer) => (bytes += b.length));
+  createReadStream(path).pipe(counted);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted, { worksheets: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", entries: "ignore" });
+  for await (const sheet of reader) {
+    let n = 0;
+    for await (const row of sheet) {
+      const values = row.values as ExcelJS.CellValue[];
+      const cells: string[] = [];
+      let lossy: string | null = null;
+      for (let i = 1; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)) lossy ??= String(v);
+        cells.push(cellText(v));
+      }
+      if (lossy) {
+        sink.unreadable(row.number, csvLine(cells), `${lossy} was stored as an Excel number and has lost digits beyond the 15th: format the column as text and type it again`);
+      } else {
+        sink.row(cells, row.number);
+      }
+      if (++n % 1000 === 0) {
+        sink.progress(bytes);
+        await sink.ready();
+      }
+    }
+    break; // the first worksheet only
+  }
+  sink.progress(bytes);
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A cell as the text a person sees in it. */
+export function cellText(v: ExcelJS.CellValue | undefined): string {
+  if (v == null) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return Number.isInteger(v) ? v.toFixed(0) : String(v);
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  // Excel dates carry no zone; exceljs reads them as UTC wall time
+  if (v instanceof Date) {
+    const d = `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())}`;
+    return v.getUTCHours() || v.getUTCMinutes() ? `${d} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}` : d;
+  }
+  if ("richText" in v) return v.richText.map((r) => r.text).join("");
+  if ("result" in v) return cellText(v.result as ExcelJS.CellValue);
+  if ("text" in v) return String(v.text);
+  return "";
+}

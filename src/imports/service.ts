@@ -1,0 +1,134 @@
+// The import records: one row per file and kind, its counts kept with every batch (so an
+// interrupted import resumes exactly where it stopped), and its rejected rows.
+import type { Database } from "bun:sqlite";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db";
+import { importRejections, imports, users } from "../db/schema";
+import type { Conn } from "./handler";
+
+export type ImportStatus = "running" | "done" | "failed";
+export type Counts = { totalRows: number; imported: number; merged: number; rejected: number };
+export type RejectionRow = { line: number; raw: string; reason: string };
+
+const COLUMNS = {
+  id: imports.id,
+  kind: imports.kind,
+  filename: imports.filename,
+  fileHash: imports.fileHash,
+  header: imports.header,
+  status: imports.status,
+  totalRows: imports.totalRows,
+  imported: imports.imported,
+  merged: imports.merged,
+  rejected: imports.rejected,
+  error: imports.error,
+  createdAt: imports.createdAt,
+  finishedAt: imports.finishedAt,
+  createdBy: users.username,
+};
+
+export type ImportRecord = {
+  id: number;
+  kind: string;
+  filename: string;
+  fileHash: string;
+  header: string | null;
+  status: ImportStatus;
+  totalRows: number;
+  imported: number;
+  merged: number;
+  rejected: number;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  createdBy: string | null;
+};
+
+const base = (db: Conn) => db.select(COLUMNS).from(imports).leftJoin(users, eq(users.id, imports.createdBy));
+
+/** The latest import of this file (by content) as this kind. */
+export function findByHash(db: Conn, kind: string, hash: string): ImportRecord | undefined {
+  return base(db)
+    .where(and(eq(imports.kind, kind), eq(imports.fileHash, hash)))
+    .orderBy(desc(imports.id))
+    .limit(1)
+    .get();
+}
+
+export function getImport(db: Conn, id: number): ImportRecord | undefined {
+  return base(db).where(eq(imports.id, id)).get();
+}
+
+export function listImports(db: Db, kinds: string[], limit = 50): ImportRecord[] {
+  if (kinds.length === 0) return [];
+  return base(db).where(inArray(imports.kind, kinds)).orderBy(desc(imports.id)).limit(limit).all();
+}
+
+export function createImport(db: Conn, i: { kind: string; filename: string; fileHash: string; userId: number | null; at: number }): number {
+  return db
+    .insert(imports)
+    .values({ kind: i.kind, filename: i.filename, fileHash: i.fileHash, status: "running", createdBy: i.userId, createdAt: new Date(i.at) })
+    .returning({ id: imports.id })
+    .get().id;
+}
+
+/** A failed or interrupted import of the same file runs again from the first row it had not recorded. */
+export function reopenImport(db: Conn, id: number): void {
+  db.update(imports).set({ status: "running", error: null, finishedAt: null }).where(eq(imports.id, id)).run();
+}
+
+export function setHeader(db: Conn, id: number, header: string): void {
+  db.update(imports).set({ header }).where(eq(imports.id, id)).run();
+}
+
+/** Inside the batch's transaction: the batch's counts and rejected rows. */
+export function recordBatch(tx: Conn, id: number, counts: Counts, rejections: RejectionRow[]): void {
+  tx.update(imports)
+    .set({
+      totalRows: sql`${imports.totalRows} + ${counts.totalRows}`,
+      imported: sql`${imports.imported} + ${counts.imported}`,
+      merged: sql`${imports.merged} + ${counts.merged}`,
+      rejected: sql`${imports.rejected} + ${counts.rejected}`,
+    })
+    .where(eq(imports.id, id))
+    .run();
+  for (let i = 0; i < rejections.length; i += 500) {
+    tx.insert(importRejections)
+      .values(rejections.slice(i, i + 500).map((r) => ({ importId: id, ...r })))
+      .run();
+  }
+}
+
+export function settleImport(db: Conn, id: number, at: number, error: string | null): void {
+  db.update(imports)
+    .set({ status: error === null ? "done" : "failed", error, finishedAt: new Date(at) })
+    .where(eq(imports.id, id))
+    .run();
+}
+
+export function rejectionsPage(db: Db, id: number, limit: number): RejectionRow[] {
+  return db
+    .select({ line: importRejections.line, raw: importRejections.raw, reason: importRejections.reason })
+    .from(importRejections)
+    .where(eq(importRejections.importId, id))
+    .orderBy(importRejections.line)
+    .limit(limit)
+    .all();
+}
+
+/**
+ * All rejected rows in line order (they are stored in file order, so by id), a page at a time:
+ * an import can reject a million rows, and no read cursor stays open while the download waits.
+ */
+export function* allRejections(client: Database, id: number, page = 5000): Generator<RejectionRow[]> {
+  const q = client.query<RejectionRow & { id: number }, [number, number, number]>(
+    "select id, line, raw, reason from import_rejections where import_id = ? and id > ? order by id limit ?",
+  );
+  let after = 0;
+  for (;;) {
+    const rows = q.all(id, after, page);
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.id;
+    yield rows;
+  }
+}

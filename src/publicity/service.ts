@@ -1,0 +1,230 @@
+// The publicity team's high-risk lists (宣传高危名单). This service is the only way publicity
+// reads the records, and it masks on the way out: no row it returns carries a full name,
+// a full phone number, or anything about a bank account (no account, no bank, no amount).
+import type { Db } from "../db";
+import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS, WARNING_OUTCOMES } from "../db/schema";
+import { maskName, maskPhone } from "../domain/masking";
+import { shanghaiDaysRange } from "../domain/time";
+import { changePct, previousPeriod, type Period } from "../domain/yoy";
+import { compare } from "../stats/service";
+
+export type FraudTypeTrend = { fraudType: (typeof FRAUD_TYPES)[number]; current: number; previous: number; change: number; changePct: number | null };
+
+/**
+ * Alerts per fraud type, this period against the same period last year — the figures of the
+ * year-on-year screen. Ordered by the rise in cases (current − previous), largest first: a
+ * type going from 100 to 150 matters more to a campaign than one going from 1 to 3, though
+ * the second is the larger percentage.
+ */
+export function fraudTypesOnTheRise(db: Db, period: Period): FraudTypeTrend[] {
+  const rows = new Map((compare(db, period, null, "alerts").breakdown?.byFraudType ?? []).map((r) => [r.key, r]));
+  return FRAUD_TYPES.map((fraudType) => {
+    const current = rows.get(fraudType)?.current ?? 0;
+    const previous = rows.get(fraudType)?.previous ?? 0;
+    return { fraudType, current, previous, change: current - previous, changePct: changePct(current, previous) };
+  }).sort((a, b) => b.change - a.change || b.current - a.current);
+}
+
+export type DistrictCount = { district: string | null; targets: number; highRisk: number; previous: number; changePct: number | null };
+
+/** Targets (people at risk) per district in the period, most first, with last year's count. */
+export function districtsByTargets(db: Db, period: Period): DistrictCount[] {
+  const cur = shanghaiDaysRange(period);
+  const prev = shanghaiDaysRange(previousPeriod(period));
+  return db.$client
+    .query<{ district: string | null; targets: number; highRisk: number; previous: number }, number[]>(
+      `select district,
+              sum(created_at >= ? and created_at < ?) targets,
+              sum(created_at >= ? and created_at < ? and risk_grade = 'high') highRisk,
+              sum(created_at >= ? and created_at < ?) previous
+         from targets
+        where (created_at >= ? and created_at < ?) or (created_at >= ? and created_at < ?)
+        group by district
+        order by targets desc, highRisk desc, district`,
+    )
+    .all(cur.from, cur.to, cur.from, cur.to, prev.from, prev.to, cur.from, cur.to, prev.from, prev.to)
+    .map((r) => ({ ...r, changePct: changePct(r.targets, r.previous) }));
+}
+
+/** Age bands as the publicity campaigns address them (students, young workers, … the elderly). */
+export const AGE_BANDS = [
+  { key: "under18", min: 0, max: 17 },
+  { key: "18to24", min: 18, max: 24 },
+  { key: "25to34", min: 25, max: 34 },
+  { key: "35to44", min: 35, max: 44 },
+  { key: "45to54", min: 45, max: 54 },
+  { key: "55to64", min: 55, max: 64 },
+  { key: "65plus", min: 65, max: Infinity },
+] as const;
+export type AgeBandKey = (typeof AGE_BANDS)[number]["key"] | "unknown";
+
+export function ageBand(age: number | null | undefined): AgeBandKey {
+  if (age == null || age < 0) return "unknown";
+  return AGE_BANDS.find((b) => age >= b.min && age <= b.max)!.key;
+}
+
+export type AgeBandCount = { band: AgeBandKey; targets: number; highRisk: number; previous: number; changePct: number | null };
+
+/** Targets per age band in the period, most first. */
+export function ageBandsByTargets(db: Db, period: Period): AgeBandCount[] {
+  const cur = shanghaiDaysRange(period);
+  const prev = shanghaiDaysRange(previousPeriod(period));
+  // a hundred-odd distinct ages at most: band them here, with the one ageBand rule
+  const rows = db.$client
+    .query<{ age: number | null; targets: number; highRisk: number; previous: number }, number[]>(
+      `select age,
+              sum(created_at >= ? and created_at < ?) targets,
+              sum(created_at >= ? and created_at < ? and risk_grade = 'high') highRisk,
+              sum(created_at >= ? and created_at < ?) previous
+         from targets
+        where (created_at >= ? and created_at < ?) or (created_at >= ? and created_at < ?)
+        group by age`,
+    )
+    .all(cur.from, cur.to, cur.from, cur.to, prev.from, prev.to, cur.from, cur.to, prev.from, prev.to);
+  const bands = new Map<AgeBandKey, AgeBandCount>();
+  for (const r of rows) {
+    const band = ageBand(r.age);
+    const b = bands.get(band) ?? { band, targets: 0, highRisk: 0, previous: 0, changePct: null };
+    b.targets += r.targets;
+    b.highRisk += r.highRisk;
+    b.previous += r.previous;
+    bands.set(band, b);
+  }
+  return [...bands.values()]
+    .map((b) => ({ ...b, changePct: changePct(b.targets, b.previous) }))
+    .filter((b) => b.targets > 0)
+    .sort((a, b) => b.targets - a.targets || b.highRisk - a.highRisk);
+}
+
+export type SuspectNumber = {
+  rank: number;
+  number: string; // masked: 138****8000
+  carrier: { code: string; nameZh: string; nameEn: string } | null;
+  riskLevel: (typeof RISK_LEVELS)[number];
+  status: (typeof SUSPECT_STATUSES)[number];
+  cases: number;
+  targets: number;
+  lastSeenAt: Date;
+};
+
+/**
+ * Fraud phone numbers to name in public warnings: the ones that reached the most victims
+ * (cases) and potential victims (targets) in the period. Phones only, masked.
+ */
+export function topSuspectNumbers(db: Db, period: Period, limit = 20): SuspectNumber[] {
+  const cur = shanghaiDaysRange(period);
+  const rows = db.$client
+    .query<
+      { value: string; riskLevel: string; status: string; cases: number; targets: number; lastSeenAt: number; code: string | null; nameZh: string | null; nameEn: string | null },
+      number[]
+    >(
+      `with hits as (
+         select cs.suspect_id sid, count(*) cases, 0 targets
+           from cases c join case_suspects cs on cs.case_id = c.id
+          where c.received_at >= ? and c.received_at < ?
+          group by cs.suspect_id
+         union all
+         select suspect_id, 0, count(*)
+           from targets
+          where suspect_id is not null and created_at >= ? and created_at < ?
+          group by suspect_id)
+       select s.value, s.risk_level riskLevel, s.status, sum(h.cases) cases, sum(h.targets) targets, s.last_seen_at lastSeenAt,
+              i.code, i.name_zh nameZh, i.name_en nameEn
+         from hits h join suspects s on s.id = h.sid
+         left join institutions i on i.id = s.institution_id and i.kind = 'carrier'
+        where s.kind = 'phone'
+        group by s.id
+        order by sum(h.cases) + sum(h.targets) desc, s.sightings desc, s.last_seen_at desc, s.id
+        limit ?`,
+    )
+    .all(cur.from, cur.to, cur.from, cur.to, limit);
+  return rows.map((r, i) => ({
+    rank: i + 1,
+    number: maskPhone(r.value),
+    carrier: r.code ? { code: r.code, nameZh: r.nameZh!, nameEn: r.nameEn! } : null,
+    riskLevel: r.riskLevel as SuspectNumber["riskLevel"],
+    status: r.status as SuspectNumber["status"],
+    cases: r.cases,
+    targets: r.targets,
+    lastSeenAt: new Date(r.lastSeenAt),
+  }));
+}
+
+/** Outcomes after which a high-risk person still needs someone at the door. */
+export const VISIT_OUTCOMES = ["unreachable", "refused"] as const satisfies readonly (typeof WARNING_OUTCOMES)[number][];
+
+export type VisitTarget = {
+  district: string | null;
+  name: string; // masked: 张*
+  phone: string; // masked: 138****8000
+  age: number | null;
+  ageBand: AgeBandKey;
+  reason: (typeof TARGET_REASONS)[number];
+  state: "open" | (typeof VISIT_OUTCOMES)[number];
+  createdAt: Date;
+};
+
+export type VisitSummary = { district: string | null; targets: number };
+
+const VISIT_WHERE = `risk_grade = 'high' and created_at >= ? and created_at < ?
+  and (status = 'open' or outcome in (${VISIT_OUTCOMES.map((o) => `'${o}'`).join(", ")}))`;
+
+/**
+ * High-risk people of the period that a call did not settle (still open, unreachable, or
+ * refused): the door-to-door list, per district. Names and numbers masked; no free text
+ * (a note may quote an account or a full name), no amounts.
+ */
+export function visitTargets(db: Db, period: Period, opts: { district?: string | null; limit?: number } = {}): VisitTarget[] {
+  const cur = shanghaiDaysRange(period);
+  const params: (number | string)[] = [cur.from, cur.to];
+  if (opts.district) params.push(opts.district);
+  params.push(opts.limit ?? -1); // sqlite: a negative limit is no limit
+  const rows = db.$client
+    .query<{ district: string | null; name: string | null; phone: string; age: number | null; reason: string; status: string; outcome: string | null; createdAt: number }, (number | string)[]>(
+      `select district, name, phone, age, reason, status, outcome, created_at createdAt
+         from targets where ${VISIT_WHERE}${opts.district ? " and district = ?" : ""}
+        order by district is null, district, created_at desc, id desc
+        limit ?`,
+    )
+    .all(...params);
+  return rows.map((r) => ({
+    district: r.district,
+    name: maskName(r.name),
+    phone: maskPhone(r.phone),
+    age: r.age,
+    ageBand: ageBand(r.age),
+    reason: r.reason as VisitTarget["reason"],
+    state: r.status === "open" ? "open" : (r.outcome as VisitTarget["state"]),
+    createdAt: new Date(r.createdAt),
+  }));
+}
+
+/** How many door-to-door targets each district has in the period. */
+export function visitSummary(db: Db, period: Period): VisitSummary[] {
+  const cur = shanghaiDaysRange(period);
+  return db.$client
+    .query<VisitSummary, number[]>(
+      `select district, count(*) targets from targets where ${VISIT_WHERE}
+        group by district order by targets desc, district`,
+    )
+    .all(cur.from, cur.to);
+}
+
+export type PublicityLists = {
+  fraudTypes: FraudTypeTrend[];
+  districts: DistrictCount[];
+  ageBands: AgeBandCount[];
+  suspectNumbers: SuspectNumber[];
+  visitSummary: VisitSummary[];
+};
+
+/** Every list of the screen for one period, read in one snapshot. */
+export function publicityLists(db: Db, period: Period): PublicityLists {
+  return db.transaction(() => ({
+    fraudTypes: fraudTypesOnTheRise(db, period),
+    districts: districtsByTargets(db, period),
+    ageBands: ageBandsByTargets(db, period),
+    suspectNumbers: topSuspectNumbers(db, period),
+    visitSummary: visitSummary(db, period),
+  }));
+}

@@ -1,0 +1,233 @@
+// What a request and a response look like coming in (forms and JSON) and going out (JSON).
+import { z } from "@hono/zod-openapi";
+import { REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
+import { yuanToFen } from "../domain/money";
+import { parseShanghaiLocal } from "../domain/time";
+
+export const RESPONSE_INPUT_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal"] as const;
+export const CENTER_ACTIONS = ["send", "renew", "release"] as const;
+
+const fen = z.number().int().min(0).max(1e15);
+const text = (max: number) => z.string().trim().max(max);
+
+// ---------------------------------------------------------------------------------------------
+// The service's inputs (already in fen and epoch ms)
+
+export type CreateInput = {
+  kind: (typeof REQUEST_KINDS)[number];
+  suspectId?: number;
+  value?: string;
+  institution?: string;
+  caseId?: number;
+  parentRequestId?: number;
+  amountFen?: number;
+  note?: string;
+  draft?: boolean;
+};
+
+export type OnwardInput = { account: string; bank?: string; amountFen: number; at: number };
+export type RespondInput = {
+  action: (typeof RESPONSE_INPUT_ACTIONS)[number];
+  amountFen?: number;
+  balanceFen?: number;
+  reason?: string;
+  onwardTransfers?: OnwardInput[];
+};
+
+// ---------------------------------------------------------------------------------------------
+// JSON API
+
+export const CreateRequestBody = z
+  .object({
+    kind: z.enum(REQUEST_KINDS),
+    suspectId: z.number().int().positive().optional(),
+    value: text(64).min(1).optional().openapi({ description: "A phone number or bank account, in any written form; recorded as a suspect" }),
+    institution: text(16).min(1).optional().openapi({ description: "Institution code (ICBC, CMCC, …); inferred from the suspect when omitted" }),
+    caseId: z.number().int().positive(),
+    parentRequestId: z.number().int().positive().optional().openapi({
+      description: "For a return, the freeze it draws on; for a freeze, the stop-payment it follows. Inferred when there is exactly one.",
+    }),
+    amount: fen.optional().openapi({ description: "Amount in fen (分): stop-payments, freezes and returns" }),
+    note: text(1000).optional(),
+    draft: z.boolean().optional().openapi({ description: "Keep as a draft instead of sending at once" }),
+  })
+  .refine((b) => (b.suspectId === undefined) !== (b.value === undefined), { message: "give exactly one of suspectId and value", path: ["suspectId"] })
+  .openapi("CreateRequest");
+
+export const OnwardTransferBody = z.object({
+  account: text(64).min(1),
+  bank: text(64).optional().openapi({ description: "Code or name of the receiving bank; inferred from the card number when omitted" }),
+  amount: fen.openapi({ description: "fen" }),
+  at: z.iso.datetime({ offset: true }).openapi({ description: "When the money moved on (ISO 8601)" }),
+});
+
+export const RespondBody = z
+  .object({
+    action: z.enum(RESPONSE_INPUT_ACTIONS),
+    amount: fen.optional().openapi({ description: "Amount stopped / frozen / returned, in fen" }),
+    balance: fen.optional().openapi({ description: "Balance of the account after the action, in fen" }),
+    reason: text(1000).optional(),
+    onwardTransfers: z.array(OnwardTransferBody).max(50).optional(),
+  })
+  .openapi("RequestResponse");
+
+export const ListQuery = z.object({
+  status: z.enum(REQUEST_STATUSES).optional(),
+  kind: z.enum(REQUEST_KINDS).optional(),
+  caseId: z.coerce.number().int().positive().optional(),
+  before: z.coerce.number().int().positive().optional().openapi({ description: "Page on: requests with a smaller id" }),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+const Instant = z.string().nullable();
+export const RequestJson = z
+  .object({
+    id: z.number(),
+    kind: z.enum(REQUEST_KINDS),
+    status: z.enum(REQUEST_STATUSES),
+    level: z.number(),
+    caseId: z.number().nullable().openapi({ description: "null for bank and carrier callers" }),
+    parentRequestId: z.number().nullable(),
+    suspect: z.object({ id: z.number(), kind: z.string(), value: z.string() }),
+    institution: z.object({ code: z.string(), name: z.string() }),
+    amount: z.number().nullable(),
+    doneAmount: z.number().nullable(),
+    balance: z.number().nullable(),
+    note: z.string().nullable(),
+    renewals: z.number(),
+    light: z.enum(["green", "yellow", "red", "grey"]),
+    createdAt: z.string(),
+    sentAt: Instant,
+    acknowledgedAt: Instant,
+    respondedAt: Instant,
+    effectiveAt: Instant,
+    expiresAt: Instant,
+    deadlineAt: Instant,
+    escalatedAt: Instant,
+  })
+  .openapi("Request");
+
+export const RequestDetailJson = RequestJson.extend({
+  responses: z.array(
+    z.object({
+      action: z.string(),
+      from: z.string(),
+      to: z.string(),
+      amount: z.number().nullable(),
+      balance: z.number().nullable(),
+      reason: z.string().nullable(),
+      by: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+  onwardTransfers: z.array(
+    z.object({ account: z.string(), bank: z.string().nullable(), amount: z.number(), at: z.string(), level: z.number(), nextRequestId: z.number().nullable() }),
+  ),
+}).openapi("RequestDetail");
+
+// ---------------------------------------------------------------------------------------------
+// Forms (amounts in yuan, times in Shanghai local time)
+
+function toFen(s: string, ctx: z.RefinementCtx): number {
+  const v = yuanToFen(s);
+  if (v === null) {
+    ctx.addIssue({ code: "custom", message: "not an amount in yuan (e.g. 1234.50)" });
+    return z.NEVER;
+  }
+  return v;
+}
+const yuan = z
+  .string()
+  .trim()
+  .transform((s, ctx) => (s === "" ? undefined : toFen(s, ctx)));
+const optionalId = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    if (s === "") return undefined;
+    const n = Number(s);
+    if (!Number.isSafeInteger(n) || n <= 0) {
+      ctx.addIssue({ code: "custom", message: "not a record number" });
+      return z.NEVER;
+    }
+    return n;
+  });
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === "" ? undefined : s));
+
+export const CreateForm = z
+  .object({
+    kind: z.enum(REQUEST_KINDS),
+    suspectId: optionalId.optional(),
+    value: optionalText(64).optional(),
+    institution: optionalText(16).optional(),
+    caseId: optionalId.optional(),
+    parentRequestId: optionalId.optional(),
+    amount: yuan.optional(),
+    note: optionalText(1000).optional(),
+    intent: z.enum(["send", "draft"]).default("send"),
+    nonce: z.string().min(8).max(64),
+  })
+  .refine((b) => b.suspectId !== undefined || b.value !== undefined, { message: "enter the number or account", path: ["value"] });
+
+export function createInputFromForm(f: z.output<typeof CreateForm>): CreateInput {
+  return {
+    kind: f.kind,
+    suspectId: f.suspectId,
+    value: f.suspectId === undefined ? f.value : undefined,
+    institution: f.institution,
+    caseId: f.caseId,
+    parentRequestId: f.parentRequestId,
+    amountFen: f.amount,
+    note: f.note,
+    draft: f.intent === "draft",
+  };
+}
+
+export const RespondForm = z.object({
+  action: z.enum(RESPONSE_INPUT_ACTIONS),
+  amount: yuan.optional(),
+  balance: yuan.optional(),
+  reason: optionalText(1000).optional(),
+});
+
+/** One onward-transfer row of the desk form; rows left empty are skipped. */
+export const OnwardRow = z.object({
+  account: z.string().trim().min(1, "enter the account").max(64),
+  bank: optionalText(64).optional(),
+  amount: z.string().trim().min(1, "enter the amount").transform(toFen),
+  at: z.string().transform((s, ctx) => {
+    const v = parseShanghaiLocal(s.trim());
+    if (v === null) {
+      ctx.addIssue({ code: "custom", message: "enter the date and time" });
+      return z.NEVER;
+    }
+    return v;
+  }),
+});
+
+/** The list page's filters; a filter that does not parse is ignored, not an error page. */
+export const ListPageQuery = z.object({
+  status: z.enum(REQUEST_STATUSES).optional().catch(undefined),
+  kind: z.enum(REQUEST_KINDS).optional().catch(undefined),
+  institution: z.string().trim().max(16).optional().catch(undefined).transform((s) => s || undefined),
+  caseId: z.coerce.number().int().positive().optional().catch(undefined),
+  overdue: z.literal("1").optional().catch(undefined).transform(Boolean),
+  expiring: z.literal("1").optional().catch(undefined).transform(Boolean),
+  before: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+/** What the new-request form may be opened with (links from a suspect, a case, a request). */
+export const NewFormQuery = z.object({
+  kind: z.enum(REQUEST_KINDS).optional().catch(undefined),
+  suspectId: z.coerce.number().int().positive().optional().catch(undefined),
+  caseId: z.string().regex(/^\d+$/).optional().catch(undefined),
+  parentRequestId: z.string().regex(/^\d+$/).optional().catch(undefined),
+  institution: z.string().max(16).optional().catch(undefined),
+  amount: z.string().max(20).optional().catch(undefined),
+  value: z.string().max(64).optional().catch(undefined),
+});

@@ -1,0 +1,874 @@
+// Requests to banks and carriers: create, send, answer, renew, release; the desks' queues; the
+// clock's work (escalation, expiry, lapse, reminders); a case's fund flow. Rules live in
+// domain/requests.ts; every change runs in one transaction with its audit entry, and the live
+// screens hear about it after the commit.
+import type { Database, SQLQueryBindings, Statement } from "bun:sqlite";
+import { and, eq } from "drizzle-orm";
+import { recordAudit, type AuditWho } from "../audit/service";
+import type { Db } from "../db";
+import { caseSuspects, idempotencyKeys, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
+import { institutionScope, type Actor } from "../domain/access";
+import { normalizeIdentifier } from "../domain/identifiers";
+import {
+  allowedActions,
+  caseFunds,
+  deadlineAfter,
+  dueReminder,
+  expiryAction,
+  expiryAfter,
+  HOLD_KINDS,
+  isInForce,
+  KIND_TARGET,
+  MONEY_KINDS,
+  needsEscalation,
+  renewedExpiry,
+  returnableFen,
+  suspectStatusAfter,
+  trafficLight,
+  transition,
+  type CaseFunds,
+  type Light,
+  type Party,
+  type RefusalCode,
+  type RequestAction,
+  type RequestKind,
+  type RequestStatus,
+  type SuspectStatus,
+} from "../domain/requests";
+import { checkStatusChange } from "../domain/suspects";
+import type { Deps } from "../http/context";
+import { JOBS } from "../jobs";
+import { AppError, badRequest, conflict, notFound, type Issue } from "../http/errors";
+import { apiSource } from "../suspects/api";
+import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service";
+import type { CreateInput, OnwardInput, RespondInput } from "./schemas";
+
+type Ctx = Pick<Deps, "db" | "config" | "events">;
+
+/** A transition the state machine does not allow: 409 in the API, a plain message on a page. */
+export class RefusedTransition extends AppError {
+  constructor(
+    readonly action: RequestAction,
+    readonly from: RequestStatus,
+    readonly kind: RequestKind,
+    readonly refusal: RefusalCode,
+    reason: string,
+  ) {
+    super(409, "transition_refused", `Refused: ${reason}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export type RequestView = {
+  id: number;
+  kind: RequestKind;
+  status: RequestStatus;
+  caseId: number | null;
+  suspectId: number;
+  institutionId: number;
+  level: number;
+  parentRequestId: number | null;
+  amountFen: number | null;
+  doneAmountFen: number | null;
+  balanceFen: number | null;
+  note: string | null;
+  renewals: number;
+  createdBy: number | null;
+  createdByToken: number | null;
+  createdAt: number;
+  sentAt: number | null;
+  acknowledgedAt: number | null;
+  respondedAt: number | null;
+  effectiveAt: number | null;
+  expiresAt: number | null;
+  deadlineAt: number | null;
+  escalatedAt: number | null;
+  remindedAt: number | null;
+  suspectKind: "phone" | "bank_account";
+  suspectValue: string;
+  suspectStatus: SuspectStatus;
+  instCode: string;
+  instKind: "bank" | "carrier";
+  instZh: string;
+  instEn: string;
+};
+
+const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id as suspectId, r.institution_id as institutionId,
+  r.level, r.parent_request_id as parentRequestId, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen,
+  r.balance_fen as balanceFen, r.note, r.renewals, r.created_by as createdBy, r.created_by_token as createdByToken,
+  r.created_at as createdAt, r.sent_at as sentAt, r.acknowledged_at as acknowledgedAt, r.responded_at as respondedAt,
+  r.effective_at as effectiveAt, r.expires_at as expiresAt, r.deadline_at as deadlineAt, r.escalated_at as escalatedAt,
+  r.reminded_at as remindedAt, s.kind as suspectKind, s.value as suspectValue, s.status as suspectStatus,
+  i.code as instCode, i.kind as instKind, i.name_zh as instZh, i.name_en as instEn
+  from requests r join suspects s on s.id = r.suspect_id join institutions i on i.id = r.institution_id`;
+
+// Prepared once per database: the desk and the lists are hot paths.
+const statements = new WeakMap<Database, Map<string, Statement>>();
+function prepared<R, P extends SQLQueryBindings[] = SQLQueryBindings[]>(db: Db, text: string): Statement<R, P> {
+  let byText = statements.get(db.$client);
+  if (!byText) statements.set(db.$client, (byText = new Map()));
+  let st = byText.get(text);
+  if (!st) byText.set(text, (st = db.$client.prepare(text)));
+  return st as unknown as Statement<R, P>;
+}
+
+function load(db: Db, id: number): RequestView | null {
+  return prepared<RequestView, [number]>(db, `${SELECT} where r.id = ?`).get(id);
+}
+
+/** Bank and carrier staff see what was sent to their institution; never drafts, never another's. */
+function visibleTo(actor: Pick<Actor, "role" | "institutionId">, r: RequestView): boolean {
+  const scope = institutionScope(actor);
+  return scope === null || (r.institutionId === scope && r.status !== "draft");
+}
+
+/** One request as this actor may see it; another institution's request is a 404. */
+export function getRequest(db: Db, actor: Actor, id: number): RequestView {
+  const r = load(db, id);
+  if (!r || !visibleTo(actor, r)) throw notFound("request");
+  return r;
+}
+
+export type ListFilter = {
+  status?: RequestStatus;
+  kind?: RequestKind;
+  caseId?: number;
+  institution?: string;
+  overdue?: boolean;
+  expiring?: boolean;
+  before?: number;
+  limit: number;
+};
+
+const OPEN_SQL = `('sent','acknowledged')`;
+const IN_FORCE_SQL = `('completed','partially_completed')`;
+
+/** Newest first, scoped to the actor's institution, filtered. */
+export function listRequests(db: Db, actor: Actor, f: ListFilter, now: number, cfg: Deps["config"]): RequestView[] {
+  const where: string[] = [];
+  const params: SQLQueryBindings[] = [];
+  const scope = institutionScope(actor);
+  if (scope !== null) {
+    where.push("r.institution_id = ? and r.status <> 'draft'");
+    params.push(scope);
+  }
+  if (f.status) where.push("r.status = ?"), params.push(f.status);
+  if (f.kind) where.push("r.kind = ?"), params.push(f.kind);
+  if (f.caseId) where.push("r.case_id = ?"), params.push(f.caseId);
+  if (f.institution) where.push("i.code = ?"), params.push(f.institution);
+  if (f.overdue) where.push(`r.status in ${OPEN_SQL} and r.deadline_at <= ?`), params.push(now);
+  if (f.expiring) {
+    const horizon = Math.max(...cfg.requestReminderMs.freeze, ...cfg.requestReminderMs.stop_payment);
+    where.push(`r.status in ${IN_FORCE_SQL} and r.expires_at <= ?`), params.push(now + horizon);
+  }
+  if (f.before) where.push("r.id < ?"), params.push(f.before);
+  params.push(f.limit);
+  return prepared<RequestView>(db, `${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by r.id desc limit ?`).all(...params);
+}
+
+export type DeskQueue = { rows: RequestView[]; open: number; unacked: number; overdue: number };
+
+/** How many open requests a desk screen lists: the most urgent; the counts cover them all. */
+export const DESK_ROWS = 50;
+
+/** A desk's open requests, most urgent (earliest deadline) first, and its counts. */
+export function deskQueue(db: Db, institutionId: number, now: number, limit = DESK_ROWS): DeskQueue {
+  // one index range per status (requests_desk_idx), merged: no sort of the whole queue
+  const range = prepared<RequestView, [number, string, number]>(db, `${SELECT} where r.institution_id = ? and r.status = ? order by r.deadline_at, r.id limit ?`);
+  const rows = [...range.all(institutionId, "sent", limit), ...range.all(institutionId, "acknowledged", limit)]
+    .sort((a, b) => (a.deadlineAt ?? Infinity) - (b.deadlineAt ?? Infinity) || a.id - b.id)
+    .slice(0, limit);
+  const counts = prepared<{ open: number; unacked: number; overdue: number }, [number, number]>(
+    db,
+    `select count(*) as open, coalesce(sum(status = 'sent'), 0) as unacked, coalesce(sum(deadline_at <= ?), 0) as overdue
+     from requests where institution_id = ? and status in ${OPEN_SQL}`,
+  ).get(now, institutionId)!;
+  return { rows, ...counts };
+}
+
+/**
+ * What a desk answered lately (newest first), optionally only accounts/numbers containing
+ * `digits`. Answered = has an answer time; read backwards along requests_answered_idx.
+ */
+export function deskAnswered(db: Db, institutionId: number, digits: string | undefined, limit = 20): RequestView[] {
+  const where = `${SELECT} where r.institution_id = ? and r.responded_at is not null`;
+  if (digits) {
+    return prepared<RequestView, [number, string, number]>(db, `${where} and s.value like ? order by r.responded_at desc limit ?`).all(institutionId, `%${digits}%`, limit);
+  }
+  return prepared<RequestView, [number, number]>(db, `${where} order by r.responded_at desc limit ?`).all(institutionId, limit);
+}
+
+export type HistoryRow = {
+  action: RequestAction;
+  fromStatus: RequestStatus;
+  toStatus: RequestStatus;
+  amountFen: number | null;
+  balanceFen: number | null;
+  reason: string | null;
+  by: string | null;
+  at: number;
+};
+export type OnwardRow = {
+  suspectId: number;
+  account: string;
+  bank: string | null;
+  amountFen: number;
+  at: number;
+  level: number;
+  nextRequestId: number | null;
+  nextStatus: RequestStatus | null;
+};
+
+export type RequestDetail = {
+  request: RequestView;
+  history: HistoryRow[];
+  onward: OnwardRow[];
+  /** requests that follow this one: freezes, returns, restores, onward stop-payments */
+  children: RequestView[];
+  parent: RequestView | null;
+  /** for a freeze in force: how much can still be returned */
+  returnableFen: number | null;
+};
+
+export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
+  const request = getRequest(db, actor, id);
+  const history = prepared<HistoryRow, [number]>(
+    db,
+    `select x.action, x.from_status as fromStatus, x.to_status as toStatus, x.amount_fen as amountFen, x.balance_fen as balanceFen,
+       x.reason, coalesce(u.display_name, t.name) as by, x.at
+     from responses x left join users u on u.id = x.user_id left join api_tokens t on t.id = x.token_id
+     where x.request_id = ? order by x.at, x.id`,
+  ).all(id);
+  const onward = prepared<OnwardRow, [number, number]>(
+    db,
+    `select o.suspect_id as suspectId, s.value as account, o.bank, o.amount_fen as amountFen, o.at, ? as level,
+       o.next_request_id as nextRequestId, n.status as nextStatus
+     from onward_transfers o join suspects s on s.id = o.suspect_id left join requests n on n.id = o.next_request_id
+     where o.request_id = ? order by o.id`,
+  ).all(request.level + 1, id);
+  const scoped = (rows: RequestView[]) => rows.filter((r) => visibleTo(actor, r));
+  const children = scoped(prepared<RequestView, [number]>(db, `${SELECT} where r.parent_request_id = ? order by r.id`).all(id));
+  const parentRow = request.parentRequestId ? load(db, request.parentRequestId) : null;
+  const parent = parentRow && visibleTo(actor, parentRow) ? parentRow : null;
+  const returnable = request.kind === "freeze" && isInForce(request.status) ? freezeReturnable(db, request) : null;
+  return { request, history, onward, children, parent, returnableFen: returnable };
+}
+
+function returnsOf(db: Db, freezeId: number, except?: number) {
+  return prepared<{ id: number; status: RequestStatus; amountFen: number | null; doneAmountFen: number | null }, [number]>(
+    db,
+    `select id, status, amount_fen as amountFen, done_amount_fen as doneAmountFen from requests where parent_request_id = ? and kind = 'return'`,
+  )
+    .all(freezeId)
+    .filter((r) => r.id !== except);
+}
+
+/** Returned from a freeze so far: answered returns only. */
+function returnedFrom(db: Db, freezeId: number): number {
+  return returnsOf(db, freezeId)
+    .filter((x) => isInForce(x.status))
+    .reduce((s, x) => s + (x.doneAmountFen ?? 0), 0);
+}
+
+function freezeReturnable(db: Db, freeze: Pick<RequestView, "id" | "doneAmountFen">, except?: number): number {
+  return returnableFen(freeze.doneAmountFen ?? 0, returnsOf(db, freeze.id, except));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON shape (API answers and stored idempotent replies)
+
+const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+
+export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institutionId">, now: number, cfg: Deps["config"]) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    level: r.level,
+    // bank and carrier staff get what they need to act, not the case behind it
+    caseId: institutionScope(actor) === null ? r.caseId : null,
+    parentRequestId: r.parentRequestId,
+    suspect: { id: r.suspectId, kind: r.suspectKind, value: r.suspectValue },
+    institution: { code: r.instCode, name: r.instZh },
+    amount: r.amountFen,
+    doneAmount: r.doneAmountFen,
+    balance: r.balanceFen,
+    note: r.note,
+    renewals: r.renewals,
+    light: lightOf(r, now, cfg),
+    createdAt: iso(r.createdAt)!,
+    sentAt: iso(r.sentAt),
+    acknowledgedAt: iso(r.acknowledgedAt),
+    respondedAt: iso(r.respondedAt),
+    effectiveAt: iso(r.effectiveAt),
+    expiresAt: iso(r.expiresAt),
+    deadlineAt: iso(r.deadlineAt),
+    escalatedAt: iso(r.escalatedAt),
+  };
+}
+
+export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, cfg: Deps["config"]) {
+  return {
+    ...requestJson(d.request, actor, now, cfg),
+    responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, by: h.by, at: iso(h.at)! })),
+    // the next request went to another institution: its number is the center's business
+    onwardTransfers: d.onward.map((o) => ({ account: o.account, bank: o.bank, amount: o.amountFen, at: iso(o.at)!, level: o.level, nextRequestId: institutionScope(actor) === null ? o.nextRequestId : null })),
+  };
+}
+
+export function lightOf(r: RequestView, now: number, cfg: Deps["config"]): Light {
+  return trafficLight(r, now, cfg);
+}
+
+/** The actions this actor could take on the request now (the buttons on its screen). */
+export function actionsFor(r: RequestView, actor: Actor, now: number): RequestAction[] {
+  return allowedActions(r, partyOf(actor), now);
+}
+
+function partyOf(actor: Actor | null): Party {
+  return actor && institutionScope(actor) !== null ? "institution" : "center";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: one transition
+
+type Live = { channel: string; event: string; data: string };
+type Tx = { tx: Conn; db: Db; who: AuditWho; cfg: Deps["config"]; live: Live[] };
+
+function principalOf(who: AuditWho) {
+  return { userId: who.actor?.kind === "user" ? who.actor.id : null, tokenId: who.actor?.kind === "token" ? who.actor.id : null };
+}
+
+/**
+ * Moves a request by one action (the state machine decides), records it in the request's
+ * timeline and the audit log, and moves its suspect along. Returns the new status.
+ */
+function move(
+  t: Tx,
+  r: RequestView,
+  action: RequestAction,
+  party: Party,
+  patch: Partial<typeof requests.$inferInsert> = {},
+  answer: { amountFen?: number | null; balanceFen?: number | null; reason?: string | null } = {},
+): { to: RequestStatus; responseId: number } {
+  const now = t.who.at;
+  const v = transition(r, action, party, now);
+  if (!v.ok) throw new RefusedTransition(action, r.status, r.kind, v.code, v.reason);
+  const done = t.tx
+    .update(requests)
+    .set({ ...patch, status: v.to, updatedAt: new Date(now) })
+    .where(and(eq(requests.id, r.id), eq(requests.status, r.status)))
+    .returning({ id: requests.id })
+    .all();
+  if (done.length !== 1) throw conflict("The request changed meanwhile; reload it", "stale");
+  const { id: responseId } = t.tx
+    .insert(responses)
+    .values({
+      requestId: r.id,
+      action,
+      fromStatus: r.status,
+      toStatus: v.to,
+      amountFen: answer.amountFen ?? null,
+      balanceFen: answer.balanceFen ?? null,
+      reason: answer.reason ?? null,
+      ...principalOf(t.who),
+      at: new Date(now),
+    })
+    .returning({ id: responses.id })
+    .get();
+  recordAudit(t.tx, t.who, { action, entity: "request", entityId: r.id, detail: { kind: r.kind, from: r.status, to: v.to, ...answer } });
+  followSuspect(t, r, v.to);
+  t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
+  t.live.push({ channel: `desk:${r.institutionId}`, event: action === "send" ? "arrived" : "changed", data: String(r.id) });
+  return { to: v.to, responseId };
+}
+
+/** The suspect's status follows its requests; the suspect's own lifecycle has the last word. */
+function followSuspect(t: Tx, r: RequestView, to: RequestStatus): void {
+  const cur = t.tx.select({ status: suspects.status }).from(suspects).where(eq(suspects.id, r.suspectId)).get();
+  if (!cur) return;
+  const next = suspectStatusAfter(r.kind, to, cur.status);
+  const reason = `request #${r.id} (${r.kind}) ${to}`;
+  if (next === cur.status || !checkStatusChange(cur.status, next, reason).ok) return;
+  setSuspectStatus(t.tx, t.who, { suspectId: r.suspectId, status: next, reason });
+}
+
+function inTransaction<T>(ctx: Ctx, who: AuditWho, fn: (t: Tx) => T): T {
+  const live: Live[] = [];
+  const out = ctx.db.transaction((tx) => fn({ tx, db: ctx.db, who, cfg: ctx.config, live }));
+  // after the commit: the desks and the center's screens hear of it
+  for (const e of live) ctx.events.publish(e.channel, e.event, e.data);
+  return out;
+}
+
+function reload(t: Tx, id: number): RequestView {
+  return load(t.db, id)!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creating
+
+export type Created = { request: RequestView; replay?: { status: number; body: string } };
+
+export type Idempotency = { principal: string; key: string; body: (r: RequestView) => unknown };
+
+export function principal(actor: Actor): string {
+  return `${actor.kind}:${actor.id}`;
+}
+
+/** A repeat of an Idempotency-Key (or a page's form nonce): the first answer, nothing created. */
+export function idempotentReplay(db: Db, principalKey: string, key: string): { status: number; body: string } | null {
+  return prepared<{ status: number; body: string }, [string, string]>(db, `select status, body from idempotency_keys where principal = ? and key = ?`).get(principalKey, key);
+}
+
+const fieldError = (path: string, message: string) => badRequest(`${path}: ${message}`, [{ path, message }]);
+
+/**
+ * Creates a request to the institution of its suspect (or the one chosen), sent at once unless
+ * it is a draft. With `idem`, a repeat of the key returns the first answer and creates nothing.
+ */
+export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?: Idempotency): Created {
+  return inTransaction(ctx, who, (t) => {
+    if (idem) {
+      const replay = idempotentReplay(t.db, idem.principal, idem.key);
+      if (replay) return { request: load(t.db, (JSON.parse(replay.body) as { request: { id: number } }).request.id)!, replay };
+    }
+    const { tx } = t;
+    if (input.caseId != null && !prepared<{ id: number }, [number]>(t.db, `select id from cases where id = ?`).get(input.caseId)) {
+      throw fieldError("caseId", `no case ${input.caseId}`);
+    }
+    const suspect = resolveSuspect(t, input);
+    const targets = KIND_TARGET[input.kind];
+    if (!targets.some((x) => x.suspect === suspect.kind)) {
+      throw fieldError(input.suspectId ? "suspectId" : "value", `a ${input.kind} request needs a ${targets.map((x) => x.suspect).join(" or ")}, not a ${suspect.kind}`);
+    }
+    const inst = resolveInstitution(t, input.institution, suspect.institutionId);
+    if (!inst) throw fieldError("institution", "cannot be inferred for this suspect; choose the bank or carrier");
+    if (!targets.some((x) => x.suspect === suspect.kind && x.institution === inst.kind)) {
+      throw fieldError("institution", `${inst.code} is a ${inst.kind}; a ${input.kind} for a ${suspect.kind} goes to a ${targets.find((x) => x.suspect === suspect.kind)!.institution}`);
+    }
+    const isMoney = (MONEY_KINDS as readonly string[]).includes(input.kind);
+    if (input.amountFen != null && !isMoney) throw fieldError("amount", "only stop-payments, freezes and returns carry an amount");
+    const parent = resolveParent(t, input, suspect.id);
+    if (input.kind === "return") {
+      if (input.amountFen == null || input.amountFen <= 0) throw fieldError("amount", "enter the amount to return");
+      const left = freezeReturnable(t.db, parent!);
+      if (input.amountFen > left) throw returnTooLarge(input.amountFen, left);
+    }
+    const level = caseLevel(t, input.caseId, suspect.id) ?? parent?.level ?? 1;
+    const { id } = tx
+      .insert(requests)
+      .values({
+        kind: input.kind,
+        status: "draft",
+        caseId: input.caseId ?? null,
+        suspectId: suspect.id,
+        institutionId: inst.id,
+        level,
+        parentRequestId: parent?.id ?? null,
+        amountFen: input.amountFen ?? null,
+        note: input.note ?? null,
+        ...creatorOf(who),
+        createdAt: new Date(who.at),
+        updatedAt: new Date(who.at),
+      })
+      .returning({ id: requests.id })
+      .get();
+    if (input.caseId != null) linkToCase(t, input.caseId, suspect.id, level, null);
+    recordAudit(tx, who, { action: "create", entity: "request", entityId: id, detail: { kind: input.kind, institution: inst.code, suspectId: suspect.id, caseId: input.caseId, amountFen: input.amountFen, draft: !!input.draft } });
+    t.live.push({ channel: "requests", event: "changed", data: String(id) });
+    if (!input.draft) send(t, reload(t, id));
+    const request = reload(t, id);
+    if (idem) {
+      const body = JSON.stringify(idem.body(request));
+      tx.insert(idempotencyKeys).values({ principal: idem.principal, key: idem.key, status: 201, body, createdAt: new Date(who.at) }).run();
+    }
+    return { request };
+  });
+}
+
+function creatorOf(who: AuditWho) {
+  return { createdBy: who.actor?.kind === "user" ? who.actor.id : null, createdByToken: who.actor?.kind === "token" ? who.actor.id : null };
+}
+
+type SuspectRow = { id: number; kind: "phone" | "bank_account"; institutionId: number | null };
+
+function resolveSuspect(t: Tx, input: CreateInput): SuspectRow {
+  if (input.suspectId != null) {
+    const s = prepared<SuspectRow, [number]>(t.db, `select id, kind, institution_id as institutionId from suspects where id = ?`).get(input.suspectId);
+    if (!s) throw fieldError("suspectId", `no suspect ${input.suspectId}`);
+    return s;
+  }
+  const idf = normalizeIdentifier(input.value ?? "");
+  if (!idf.ok) throw fieldError("value", idf.reason);
+  const source = t.who.actor?.kind === "token" ? apiSource(t.who.actor) : "manual";
+  const rec = reportSuspect(t.tx, t.who, { identifier: idf, riskLevel: input.caseId != null ? "high" : undefined, source, caseId: input.caseId ?? null, at: t.who.at });
+  return prepared<SuspectRow, [number]>(t.db, `select id, kind, institution_id as institutionId from suspects where id = ?`).get(rec.suspect.id)!;
+}
+
+type Inst = { id: number; code: string; kind: "bank" | "carrier" };
+
+function resolveInstitution(t: Tx, code: string | undefined, fallbackId: number | null): Inst | null {
+  if (code) {
+    const i = prepared<Inst, [string]>(t.db, `select id, code, kind from institutions where code = ? collate nocase`).get(code);
+    if (!i) throw fieldError("institution", `no institution ${code}`);
+    return i;
+  }
+  return fallbackId == null ? null : prepared<Inst, [number]>(t.db, `select id, code, kind from institutions where id = ?`).get(fallbackId);
+}
+
+/**
+ * The request this one follows: a return draws on a freeze in force; a freeze takes over from a
+ * stop-payment. Named, or inferred when the suspect has exactly one candidate.
+ */
+function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestView | null {
+  const want: RequestKind | null = input.kind === "return" ? "freeze" : input.kind === "freeze" ? "stop_payment" : input.kind === "restore_number" ? "suspend_number" : null;
+  if (input.parentRequestId != null) {
+    const p = load(t.db, input.parentRequestId);
+    if (!p) throw fieldError("parentRequestId", `no request ${input.parentRequestId}`);
+    if (p.kind !== want || p.suspectId !== suspectId) throw fieldError("parentRequestId", `request ${p.id} is not a ${want ?? "request this one can follow"} on the same account`);
+    if (input.kind === "return" && !isInForce(p.status)) throw fieldError("parentRequestId", `freeze ${p.id} is ${p.status}: nothing left to return`);
+    return p;
+  }
+  if (!want) return null;
+  const candidates = prepared<RequestView, [number, string]>(t.db, `${SELECT} where r.suspect_id = ? and r.kind = ? and r.status in ${IN_FORCE_SQL} order by r.id`)
+    .all(suspectId, want)
+    .filter((p) => input.caseId == null || p.caseId == null || p.caseId === input.caseId);
+  if (candidates.length === 1) return candidates[0]!;
+  if (input.kind === "return") {
+    throw fieldError("parentRequestId", candidates.length ? "this account has several freezes in force; name the one to return from" : "this account has no freeze in force to return from");
+  }
+  return null;
+}
+
+/** Never return more than was frozen: 409 naming what is left. */
+export class ReturnTooLarge extends AppError {
+  constructor(
+    asked: number,
+    readonly left: number,
+  ) {
+    super(409, "return_exceeds_frozen", `Refused: returning ${asked} fen is more than the ${left} fen still frozen`, [{ path: "amount", message: `at most ${left} fen` }]);
+  }
+}
+
+function returnTooLarge(asked: number, left: number): AppError {
+  return new ReturnTooLarge(asked, left);
+}
+
+function caseLevel(t: Tx, caseId: number | undefined, suspectId: number): number | null {
+  if (caseId == null) return null;
+  return prepared<{ level: number }, [number, number]>(t.db, `select level from case_suspects where case_id = ? and suspect_id = ?`).get(caseId, suspectId)?.level ?? null;
+}
+
+function linkToCase(t: Tx, caseId: number, suspectId: number, level: number, parentSuspectId: number | null): void {
+  t.tx.insert(caseSuspects).values({ caseId, suspectId, level, parentSuspectId, createdAt: new Date(t.who.at) }).onConflictDoNothing().run();
+}
+
+function send(t: Tx, r: RequestView): void {
+  const now = t.who.at;
+  move(t, r, "send", "center", { sentAt: new Date(now), deadlineAt: new Date(deadlineAfter(r.kind, "sent", now, t.cfg)!) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The center's actions on a request: send a draft, renew a hold, release it
+
+export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: "send" | "renew" | "release"): RequestView {
+  return inTransaction(ctx, who, (t) => {
+    const r = getRequest(t.db, who.actor!, id);
+    if (action === "send") send(t, r);
+    else if (action === "renew") {
+      const patch = r.expiresAt != null ? { renewals: r.renewals + 1, expiresAt: new Date(renewedExpiry(r.kind, r.expiresAt)) } : {};
+      move(t, r, "renew", "center", patch);
+    } else move(t, r, "release", "center", { deadlineAt: null });
+    return reload(t, id);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The institution's answer
+
+/** Checks an answer's fields before anything is written; every problem is named at once. */
+function checkAnswer(r: RequestView, input: RespondInput): Issue[] {
+  const issues: Issue[] = [];
+  const money = (MONEY_KINDS as readonly string[]).includes(r.kind);
+  if ((input.action === "confirm" || input.action === "partial") && money && input.amountFen == null) {
+    issues.push({ path: "amount", message: `enter the amount ${r.kind === "return" ? "returned" : r.kind === "freeze" ? "frozen" : "stopped"}` });
+  }
+  if (!money && (input.amountFen != null || input.balanceFen != null)) issues.push({ path: "amount", message: `a ${r.kind} carries no amount` });
+  if ((input.action === "reject" || input.action === "fail" || input.action === "appeal") && !input.reason) issues.push({ path: "reason", message: "give the reason" });
+  const onward = input.onwardTransfers ?? [];
+  if (onward.length && !((input.action === "confirm" || input.action === "partial") && (HOLD_KINDS as readonly string[]).includes(r.kind))) {
+    issues.push({ path: "onwardTransfers", message: "onward transfers come with the answer to a stop-payment or freeze" });
+  }
+  onward.forEach((o, i) => {
+    const idf = normalizeIdentifier(o.account, "bank_account");
+    if (!idf.ok) issues.push({ path: `onwardTransfers.${i}.account`, message: idf.reason });
+  });
+  return issues;
+}
+
+export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput): RequestView {
+  return inTransaction(ctx, who, (t) => {
+    const r = getRequest(t.db, who.actor!, id);
+    // the state machine first: answering twice is a 409, whatever the fields say
+    const v = transition(r, input.action, "institution", who.at);
+    if (!v.ok) throw new RefusedTransition(input.action, r.status, r.kind, v.code, v.reason);
+    const issues = checkAnswer(r, input);
+    if (issues.length) throw badRequest(`${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    const now = who.at;
+    const answer = { amountFen: input.amountFen ?? null, balanceFen: input.balanceFen ?? null, reason: input.reason ?? null };
+    switch (input.action) {
+      case "acknowledge":
+        move(t, r, "acknowledge", "institution", { acknowledgedAt: new Date(now), deadlineAt: new Date(deadlineAfter(r.kind, "acknowledged", r.sentAt, t.cfg)!) });
+        break;
+      case "confirm":
+      case "partial": {
+        if (r.kind === "return") {
+          const parent = load(t.db, r.parentRequestId!)!;
+          const left = freezeReturnable(t.db, parent, r.id);
+          if (input.amountFen! > left) throw returnTooLarge(input.amountFen!, left);
+        }
+        const expires = expiryAfter(r.kind, now);
+        const { responseId } = move(
+          t,
+          r,
+          input.action,
+          "institution",
+          {
+            acknowledgedAt: new Date(r.acknowledgedAt ?? now),
+            respondedAt: new Date(now),
+            deadlineAt: null,
+            doneAmountFen: input.amountFen ?? null,
+            balanceFen: input.balanceFen ?? null,
+            effectiveAt: new Date(now),
+            expiresAt: expires == null ? null : new Date(expires),
+          },
+          answer,
+        );
+        // the answer confirms which institution holds the account or number
+        t.tx.update(suspects).set({ institutionId: r.institutionId, institutionInferred: false }).where(eq(suspects.id, r.suspectId)).run();
+        afterDone(t, reload(t, r.id));
+        recordOnward(t, r, responseId, input.onwardTransfers ?? []);
+        break;
+      }
+      case "reject":
+      case "fail":
+        move(t, r, input.action, "institution", { acknowledgedAt: new Date(r.acknowledgedAt ?? now), respondedAt: new Date(now), deadlineAt: null }, answer);
+        break;
+      case "appeal": {
+        move(t, r, "appeal", "institution", {}, answer);
+        // the center decides: a restore_number draft, sent by an agent if the appeal is upheld
+        const { id: restoreId } = t.tx
+          .insert(requests)
+          .values({ kind: "restore_number", status: "draft", caseId: r.caseId, suspectId: r.suspectId, institutionId: r.institutionId, level: r.level, parentRequestId: r.id, note: input.reason ?? null, createdAt: new Date(now), updatedAt: new Date(now) })
+          .returning({ id: requests.id })
+          .get();
+        recordAudit(t.tx, who, { action: "create", entity: "request", entityId: restoreId, detail: { kind: "restore_number", appealOf: r.id, draft: true } });
+        break;
+      }
+    }
+    return reload(t, id);
+  });
+}
+
+/** What an answered request sets off: a freeze takes over from its stop-payment, a full return empties its freeze, a restore ends its suspension. */
+function afterDone(t: Tx, r: RequestView): void {
+  if (!r.parentRequestId) return;
+  const parent = load(t.db, r.parentRequestId);
+  if (!parent || !isInForce(parent.status)) return;
+  const takesOver =
+    (r.kind === "freeze" && parent.kind === "stop_payment") ||
+    (r.kind === "restore_number" && parent.kind === "suspend_number") ||
+    (r.kind === "return" && parent.kind === "freeze" && returnedFrom(t.db, parent.id) >= (parent.doneAmountFen ?? 0));
+  if (takesOver) move(t, parent, "release", "system", { deadlineAt: null }, { reason: `request #${r.id} (${r.kind}) ${r.status}` });
+}
+
+/**
+ * "Already moved on to account X at bank Y": each becomes a level n+1 suspect on the case and,
+ * when the bank has a desk here, a draft stop-payment to it for the agent to send in one click.
+ */
+function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInput[]): void {
+  for (const o of rows) {
+    const idf = normalizeIdentifier(o.account, "bank_account");
+    if (!idf.ok) continue; // checked in checkAnswer
+    const rec = reportSuspect(t.tx, t.who, { identifier: idf, riskLevel: "high", source: `request:${r.id}`, note: null, at: t.who.at });
+    // the bank the answer named; else the one the card number points to. A bank without a desk
+    // here gets no draft: the transfer is kept, with the bank as written, for the agent.
+    const inferred = rec.suspect.institution?.code;
+    const bankId = o.bank ? (bankByName(t.db, o.bank)?.id ?? null) : inferred ? bankIdByCode(t.db, inferred) : null;
+    const level = r.level + 1;
+    if (r.caseId != null) linkToCase(t, r.caseId, rec.suspect.id, level, r.suspectId);
+    let nextRequestId: number | null = null;
+    if (bankId != null) {
+      nextRequestId = t.tx
+        .insert(requests)
+        .values({ kind: "stop_payment", status: "draft", caseId: r.caseId, suspectId: rec.suspect.id, institutionId: bankId, level, parentRequestId: r.id, amountFen: o.amountFen, createdAt: new Date(t.who.at), updatedAt: new Date(t.who.at) })
+        .returning({ id: requests.id })
+        .get().id;
+      recordAudit(t.tx, t.who, { action: "create", entity: "request", entityId: nextRequestId, detail: { kind: "stop_payment", onwardFrom: r.id, level, draft: true } });
+    }
+    t.tx.insert(onwardTransfers).values({ responseId, requestId: r.id, suspectId: rec.suspect.id, amountFen: o.amountFen, at: new Date(o.at), bank: o.bank ?? rec.suspect.institution?.code ?? null, nextRequestId }).run();
+  }
+}
+
+/** A bank named by code or by name, as a desk or a bank's system writes it; only banks. */
+function bankByName(db: Db, name: string): { id: number } | null {
+  return prepared<{ id: number }, [string, string, string]>(
+    db,
+    `select id from institutions where kind = 'bank' and (code = ? collate nocase or name_zh = ? or name_en = ? collate nocase)`,
+  ).get(name, name, name);
+}
+
+function bankIdByCode(db: Db, code: string): number | null {
+  return prepared<{ id: number }, [string]>(db, `select id from institutions where kind = 'bank' and code = ?`).get(code)?.id ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The clock: escalation (督办), expiry and lapse, reminders before either
+
+const SYSTEM = (now: number): AuditWho => ({ actor: null, ip: "job:requests", at: now });
+
+export type ClockRun = { escalated: number; expired: number; lapsed: number; reminded: number };
+
+export function runRequestClock(ctx: Ctx, now: number): ClockRun {
+  const out: ClockRun = { escalated: 0, expired: 0, lapsed: 0, reminded: 0 };
+  const db = ctx.db;
+  inTransaction(ctx, SYSTEM(now), (t) => {
+    for (const r of prepared<RequestView, [number]>(db, `${SELECT} where r.status in ${OPEN_SQL} and r.deadline_at <= ? and r.escalated_at is null`).all(now)) {
+      if (!needsEscalation(r, now)) continue;
+      t.tx.update(requests).set({ escalatedAt: new Date(now) }).where(eq(requests.id, r.id)).run();
+      recordAudit(t.tx, t.who, { action: "escalate", entity: "request", entityId: r.id, detail: { kind: r.kind, status: r.status, institution: r.instCode, deadlineAt: r.deadlineAt } });
+      t.live.push({ channel: "supervision", event: "escalated", data: JSON.stringify({ requestId: r.id, kind: r.kind, status: r.status, institution: r.instCode, deadlineAt: iso(r.deadlineAt) }) });
+      t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
+      out.escalated++;
+    }
+    for (const r of prepared<RequestView, [number]>(db, `${SELECT} where r.status in ${IN_FORCE_SQL} and r.expires_at <= ?`).all(now)) {
+      const action = expiryAction(r, now);
+      if (!action) continue;
+      move(t, r, action, "system", {}, { reason: `ran out at ${iso(r.expiresAt)}` });
+      out[action === "expire" ? "expired" : "lapsed"]++;
+    }
+    const horizon = Math.max(0, ...ctx.config.requestReminderMs.freeze, ...ctx.config.requestReminderMs.stop_payment);
+    for (const r of prepared<RequestView, [number, number]>(db, `${SELECT} where r.status in ${IN_FORCE_SQL} and r.expires_at > ? and r.expires_at <= ?`).all(now, now + horizon)) {
+      const due = dueReminder(r, now, ctx.config);
+      if (due === null) continue;
+      t.tx.update(requests).set({ remindedAt: new Date(now) }).where(eq(requests.id, r.id)).run();
+      recordAudit(t.tx, t.who, { action: "remind", entity: "request", entityId: r.id, detail: { kind: r.kind, expiresAt: iso(r.expiresAt), beforeMs: due } });
+      t.live.push({ channel: "supervision", event: "reminder", data: JSON.stringify({ requestId: r.id, kind: r.kind, institution: r.instCode, expiresAt: iso(r.expiresAt) }) });
+      t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
+      out.reminded++;
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A case's fund flow (资金流向): level 1 → 2 → 3 …, with amounts and states
+
+export type FlowRequest = Pick<RequestView, "id" | "kind" | "status" | "amountFen" | "doneAmountFen" | "expiresAt" | "instCode"> & { light: Light };
+export type FlowNode = {
+  suspectId: number;
+  kind: "phone" | "bank_account";
+  value: string;
+  level: number;
+  parentSuspectId: number | null;
+  bank: { code: string; nameZh: string; nameEn: string } | null;
+  /** money that moved into this account from its parent, as the parent's bank answered */
+  inflowFen: number | null;
+  requests: FlowRequest[];
+  children: FlowNode[];
+};
+export type FundFlow = { caseId: number; lossFen: number; funds: CaseFunds; accounts: FlowNode[]; numbers: FlowNode[] };
+
+export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"]): FundFlow | null {
+  const kase = prepared<{ lossFen: number }, [number]>(db, `select loss_fen as lossFen from cases where id = ?`).get(caseId);
+  if (!kase) return null;
+  const links = prepared<
+    { suspectId: number; kind: "phone" | "bank_account"; value: string; level: number; parentSuspectId: number | null; code: string | null; nameZh: string | null; nameEn: string | null },
+    [number]
+  >(
+    db,
+    `select cs.suspect_id as suspectId, s.kind, s.value, cs.level, cs.parent_suspect_id as parentSuspectId, i.code, i.name_zh as nameZh, i.name_en as nameEn
+     from case_suspects cs join suspects s on s.id = cs.suspect_id left join institutions i on i.id = s.institution_id
+     where cs.case_id = ? order by cs.level, cs.created_at, cs.suspect_id`,
+  ).all(caseId);
+  const reqs = prepared<RequestView, [number]>(db, `${SELECT} where r.case_id = ? order by r.id`).all(caseId);
+  const inflow = new Map(
+    prepared<{ suspectId: number; fen: number }, [number]>(
+      db,
+      `select o.suspect_id as suspectId, sum(o.amount_fen) as fen from onward_transfers o join requests r on r.id = o.request_id where r.case_id = ? group by o.suspect_id`,
+    )
+      .all(caseId)
+      .map((x) => [x.suspectId, x.fen]),
+  );
+  const nodes = new Map<number, FlowNode>();
+  for (const l of links) {
+    nodes.set(l.suspectId, {
+      suspectId: l.suspectId,
+      kind: l.kind,
+      value: l.value,
+      level: l.level,
+      parentSuspectId: l.parentSuspectId,
+      bank: l.code ? { code: l.code, nameZh: l.nameZh!, nameEn: l.nameEn! } : null,
+      inflowFen: inflow.get(l.suspectId) ?? null,
+      requests: [],
+      children: [],
+    });
+  }
+  for (const r of reqs) {
+    nodes.get(r.suspectId)?.requests.push({ id: r.id, kind: r.kind, status: r.status, amountFen: r.amountFen, doneAmountFen: r.doneAmountFen, expiresAt: r.expiresAt, instCode: r.instCode, light: lightOf(r, now, cfg) });
+  }
+  const accounts: FlowNode[] = [];
+  const numbers: FlowNode[] = [];
+  for (const n of nodes.values()) {
+    const parent = n.parentSuspectId != null ? nodes.get(n.parentSuspectId) : undefined;
+    if (parent && parent !== n) parent.children.push(n);
+    else (n.kind === "phone" ? numbers : accounts).push(n);
+  }
+  return { caseId, lossFen: kase.lossFen, funds: caseFunds(kase.lossFen, reqs), accounts, numbers };
+}
+
+/** The case's money summary alone (for a case page): lost, stopped, frozen, returned. */
+export function caseFundsOf(db: Db, caseId: number): CaseFunds | null {
+  const kase = prepared<{ lossFen: number }, [number]>(db, `select loss_fen as lossFen from cases where id = ?`).get(caseId);
+  if (!kase) return null;
+  const rows = prepared<{ id: number; kind: RequestKind; status: RequestStatus; doneAmountFen: number | null; parentRequestId: number | null }, [number]>(
+    db,
+    `select id, kind, status, done_amount_fen as doneAmountFen, parent_request_id as parentRequestId from requests where case_id = ?`,
+  ).all(caseId);
+  return caseFunds(kase.lossFen, rows);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms' helpers
+
+export type InstitutionOption = { id: number; code: string; kind: "bank" | "carrier"; nameZh: string; nameEn: string };
+
+export function institutionOptions(db: Db): InstitutionOption[] {
+  return db.select({ id: institutions.id, code: institutions.code, kind: institutions.kind, nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).orderBy(institutions.id).all();
+}
+
+/** The institution a typed value points to (the form preselects it), or why it is not a value. */
+export function inferInstitution(input: string): { ok: true; code: string | null; kind: "phone" | "bank_account"; display: string } | { ok: false; reason: string } {
+  const idf = normalizeIdentifier(input);
+  if (!idf.ok) return idf;
+  return { ok: true, code: idf.institution?.code ?? null, kind: idf.kind, display: idf.display };
+}
+
+export type SuspectBrief = { id: number; kind: "phone" | "bank_account"; value: string; institutionCode: string | null; status: SuspectStatus };
+
+export function suspectBrief(db: Db, id: number): SuspectBrief | null {
+  return prepared<SuspectBrief, [number]>(
+    db,
+    `select s.id, s.kind, s.value, i.code as institutionCode, s.status from suspects s left join institutions i on i.id = s.institution_id where s.id = ?`,
+  ).get(id);
+}
+
+/** Which kinds of request make sense for this suspect kind. */
+export function kindsFor(suspectKind: "phone" | "bank_account" | null): RequestKind[] {
+  return (Object.keys(KIND_TARGET) as RequestKind[]).filter((k) => suspectKind === null || KIND_TARGET[k].some((x) => x.suspect === suspectKind));
+}
+
+JOBS.push({ name: "requests", everyMs: 15_000, run: (deps, now) => void runRequestClock(deps, now) });

@@ -1,0 +1,116 @@
+// Historical baselines (历史基线) through the import engine: monthly totals per metric,
+// optionally per district, from CSV or XLSX. Two layouts:
+//   long  — month, metric, value [, district]: one figure per row
+//   wide  — month [, district], then one column per metric (警情, 立案, …): one row per month
+// Amounts are in yuan, stored in fen. A figure for a metric, month and district already on file
+// is replaced: that row is "merged"; a row whose figures are all new is "imported".
+import type { Database, Statement } from "bun:sqlite";
+import { yuanToFen } from "../domain/money";
+import { METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
+import { defineImport, type Outcome } from "../imports/handler";
+import { headerKey, mapHeader, type HeaderMap, type ImportColumn } from "../imports/table";
+import stats from "../../views/i18n/stats";
+
+/** metric, month (YYYY-MM), district ("" = whole city), value (count or fen). */
+export type BaselineFigure = [metric: Metric, month: string, district: string, value: number];
+
+const COLUMNS: readonly ImportColumn[] = [
+  { key: "month", required: true, aliases: ["月份", "月", "统计月份", "年月"] },
+  { key: "metric", aliases: ["指标", "指标名称", "项目"] },
+  { key: "value", aliases: ["数值", "值", "合计", "数量", "金额"] },
+  { key: "district", aliases: ["辖区", "区县", "地区", "区域", "分局"] },
+];
+
+/** A metric by its code, or its Chinese or English label; "(元)" / "(yuan)" ignored. */
+const METRIC_NAMES = new Map<string, Metric>();
+for (const m of METRICS) for (const name of [m, stats.zh[`stats.m.${m}`]!, stats.en[`stats.m.${m}`]!]) METRIC_NAMES.set(headerKey(name), m);
+const UNIT = /[（(]\s*(元|yuan|rmb|cny)\s*[)）]\s*$/i;
+export const metricOf = (name: string): Metric | null => METRIC_NAMES.get(headerKey(name.replace(UNIT, ""))) ?? null;
+
+const WIDE = "m:"; // header-map key prefix of a metric column in the wide layout
+
+/** Long layout when the header names a metric and a value column, else one column per metric. */
+function mapBaselineHeader(header: readonly string[]): HeaderMap | string {
+  const map = mapHeader(header, COLUMNS);
+  if (typeof map === "string") return map;
+  if (map.metric !== undefined && map.value !== undefined) return map;
+  const wide: HeaderMap = { month: map.month!, ...(map.district !== undefined ? { district: map.district } : {}) };
+  header.forEach((h, i) => {
+    const m = i === map.month || i === map.district ? null : metricOf(h);
+    if (m) wide[WIDE + m] = i;
+  });
+  if (Object.keys(wide).some((k) => k.startsWith(WIDE))) return wide;
+  return "no metric columns: give 指标 and 数值 (metric, value) columns, or one column per metric (警情, 立案, 破案, 刑拘, …)";
+}
+
+/** 2025-01, 2025/1, 2025.1, 2025年1月, 202501, or a date in the month (an Excel date cell) → 2025-01. */
+export function parseMonth(s: string): string | null {
+  const m = /^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?(?:[-/.]\d{1,2}(?:[ T].*)?)?|(\d{2}))\s*$/.exec(s);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2] ?? m[3]);
+  if (month < 1 || month > 12 || year < 1990 || year > 2100) return null;
+  return `${year}-${String(month).padStart(2, "0")}`;
+}
+
+/** Counts are whole numbers; amounts are yuan with up to two decimals. */
+function parseValue(metric: Metric, text: string): number | null {
+  const clean = text.replace(/[,，\s]/g, "");
+  if (MONEY_METRICS.has(metric)) return yuanToFen(clean);
+  return /^\d{1,12}$/.test(clean) ? Number(clean) : null;
+}
+
+type Statements = { find: Statement<{ id: number }, [string, string, string]>; upsert: Statement<unknown, [string, string, string, number, number, number | null, number]> };
+const prepared = new WeakMap<Database, Statements>();
+function statements(client: Database): Statements {
+  let s = prepared.get(client);
+  if (!s) {
+    s = {
+      find: client.prepare("SELECT id FROM baseline_totals WHERE metric = ? AND month = ? AND district = ?"),
+      upsert: client.prepare(
+        `INSERT INTO baseline_totals (metric, month, district, value, import_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (metric, month, district) DO UPDATE SET value = excluded.value, import_id = excluded.import_id, created_by = excluded.created_by, created_at = excluded.created_at`,
+      ),
+    };
+    prepared.set(client, s);
+  }
+  return s;
+}
+
+export const baselineImport = defineImport<BaselineFigure[]>({
+  kind: "baseline",
+  permission: "stats.import",
+  columns: COLUMNS,
+  mapHeader: mapBaselineHeader,
+
+  prepare(row) {
+    const month = parseMonth(row.month ?? "");
+    if (!month) return { rejected: `month "${row.month ?? ""}" is not a month (YYYY-MM)` };
+    const district = (row.district ?? "").trim();
+    if (district.length > 50) return { rejected: "district is longer than 50 characters" };
+    const pairs: [string, string][] = row.metric !== undefined ? [[row.metric, row.value ?? ""]] : Object.keys(row).filter((k) => k.startsWith(WIDE)).map((k) => [k.slice(WIDE.length), row[k]!]);
+    const figures: BaselineFigure[] = [];
+    for (const [name, text] of pairs) {
+      const metric = metricOf(name);
+      if (!metric) return { rejected: `unknown metric "${name}"` };
+      if (row.metric === undefined && text.trim() === "") continue; // wide layout: a blank cell is no figure
+      const value = parseValue(metric, text);
+      if (value === null) return { rejected: `${metric}: "${text}" is not ${MONEY_METRICS.has(metric) ? "an amount in yuan" : "a whole number"}` };
+      figures.push([metric, month, district, value]);
+    }
+    if (!figures.length) return { rejected: "no figures in this row" };
+    return figures;
+  },
+
+  handleBatch(rows, ctx) {
+    const s = statements(ctx.client);
+    return rows.map((figures): Outcome => {
+      let replaced = false;
+      for (const [metric, month, district, value] of figures) {
+        if (s.find.get(metric, month, district)) replaced = true;
+        s.upsert.run(metric, month, district, value, ctx.importId, ctx.userId, ctx.at);
+      }
+      return replaced ? "merged" : "imported";
+    });
+  },
+});

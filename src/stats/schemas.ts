@@ -1,0 +1,84 @@
+// What the statistics screens and API accept. Dates are Asia/Shanghai calendar dates.
+import { z } from "zod";
+import { EXPORT_FORMATS } from "../exports/tabular";
+import type { Issue } from "../http/errors";
+import {
+  capAtToday,
+  isDate,
+  isMonth,
+  isQuarter,
+  METRICS,
+  monthPeriod,
+  quarterOf,
+  quarterPeriod,
+  ytdPeriod,
+  type Period,
+  type PeriodKind,
+} from "../domain/yoy";
+
+const dateString = z.string().refine(isDate, "must be a real date written YYYY-MM-DD");
+const district = z
+  .string()
+  .trim()
+  .max(50)
+  .optional()
+  .transform((d) => d || null);
+
+/** The one cross-field rule of a date range; the screen shows it translated. */
+export const FROM_AFTER_TO = "from must not be after to";
+
+/** The screen's period picker; every field optional, filled from today. */
+export const screenQuery = z.object({
+  kind: z.enum(["month", "quarter", "ytd", "custom"]).default("month"),
+  month: z.string().refine(isMonth, "must be a month written YYYY-MM").optional(),
+  quarter: z.string().refine(isQuarter, "must be a quarter written YYYY-Qn").optional(),
+  from: dateString.optional(),
+  to: dateString.optional(),
+  district,
+  // the metric the breakdowns and the chart show first
+  metric: z.enum(METRICS).default("alerts"),
+});
+export type ScreenQuery = z.infer<typeof screenQuery>;
+
+export const exportQuery = z.object({
+  table: z.enum(["metrics", "fraudTypes", "districts", "months"]),
+  format: z.enum(EXPORT_FORMATS),
+});
+
+export const bulletinQuery = z.object({
+  month: z.string().refine(isMonth, "must be a month written YYYY-MM"),
+  district,
+});
+
+/** Empty inputs of a GET form mean "not given". */
+export function formQuery(q: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== ""));
+}
+
+export type ResolvedPeriod = { kind: PeriodKind; month: string; quarter: string; period: Period | null; issues: Issue[] };
+
+/**
+ * The period the picker asks for. A period still running ends today, so that it is compared
+ * with the same days a year earlier. A custom range with from after to is refused.
+ */
+export function resolvePeriod(q: ScreenQuery, today: string): ResolvedPeriod {
+  const month = q.month ?? today.slice(0, 7);
+  const quarter = q.quarter ?? quarterOf(today);
+  const base = { kind: q.kind, month, quarter, issues: [] };
+  switch (q.kind) {
+    case "month":
+      return { ...base, period: capAtToday(monthPeriod(month), today) };
+    case "quarter": {
+      const [y, n] = quarter.split("-Q").map(Number) as [number, number];
+      return { ...base, period: capAtToday(quarterPeriod(y, n), today) };
+    }
+    case "ytd":
+      return { ...base, period: ytdPeriod(today) };
+    case "custom": {
+      const from = q.from ?? `${today.slice(0, 7)}-01`;
+      const to = q.to ?? today;
+      if (from > to) return { ...base, period: null, issues: [{ path: "from", message: FROM_AFTER_TO }] };
+      return { ...base, period: { from, to } };
+    }
+  }
+}

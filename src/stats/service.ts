@@ -1,0 +1,338 @@
+// Year-on-year statistics from the records, with imported baselines where the system has none.
+//
+// What each metric counts, and on which Asia/Shanghai day, is defined once in SQL: the views
+// stats_case_facts, stats_warning_facts and stats_request_facts (migrations/0005_stats_triggers.sql).
+//   alerts           every case, on the day it was received (received_at)
+//   casesFiled       cases with filed_at, on that day
+//   casesSolved      cases with solved_at, on that day
+//   suspectsDetained the case's suspects_detained, on the day it was solved (else filed, else received)
+//   warnings         every warning (call, SMS, visit) made to a target, on its created_at
+//   peopleWarned     each target once, on the day of its first warning (so the figure adds up
+//                    across days and months: a person warned in March and again in May is one
+//                    person in the year, counted in March)
+//   stopPayments, freezes, numbersCutOff (suspend_number), cardsCutOff (close_card)
+//                    requests that took effect — completed or partially completed, including
+//                    those since expired, lapsed or released — on their effective_at (the stop or
+//                    freeze time; responded_at if none). A renewal updates the same request.
+//   amountStopped, amountFrozen, amountReturned
+//                    done_amount_fen of stop_payment / freeze / return requests that took effect,
+//                    on the same day
+// District and fraud type come from the case (for warnings: the target's district and its
+// case's fraud type); "" when unknown.
+//
+// Triggers keep stats_daily (and stats_monthly from it) equal to a full recount of those views on
+// every insert, update and delete, whichever code path writes. Reads here touch only the
+// pre-aggregated tables: whole months from stats_monthly, the days of partly covered months from
+// stats_daily.
+//
+// Baselines (baseline_totals): monthly totals imported for months the system has no records
+// of. A month counts as recorded once any record of any metric falls in it; in a recorded month
+// the records win and its baselines are ignored. Baselines are whole months: a period that covers
+// an unrecorded month only in part leaves that month's baseline out, and says so.
+import type { Db } from "../db";
+import { FRAUD_TYPES } from "../db/schema";
+import {
+  changePct,
+  METRICS,
+  monthsOf,
+  previousPeriod,
+  splitPeriod,
+  verdict,
+  type Metric,
+  type Period,
+  type Verdict,
+} from "../domain/yoy";
+
+export type Source = "records" | "baseline" | "mixed";
+export type Figure = { value: number; source: Source };
+type Values = Record<Metric, number>;
+
+/** Breakdown bucket for baseline figures that carry no fraud type / no district. */
+export const BASELINE_BUCKET = "(baseline)";
+
+const zeros = (): Values => Object.fromEntries(METRICS.map((m) => [m, 0])) as Values;
+const isKnownMetric = (m: string): m is Metric => (METRICS as readonly string[]).includes(m);
+
+type MonthRow = { metric: string; month: string; total: number; scoped: number };
+type SumRow = { metric: string; value: number };
+type CellRow = { district: string; fraudType: string; value: number };
+type BaselineRow = { metric: string; month: string; district: string; value: number };
+
+// Both tables are clustered on (metric, date, …): "metric IN (…)" walks them metric by metric in
+// key order, so grouping by metric (and month) needs no sort.
+const METRIC_LIST = METRICS.map((m) => `'${m}'`).join(", ");
+const IN_SCOPE = "(?3 IS NULL OR district = ?3)";
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+function prepare(db: Db) {
+  const sql = db.$client;
+  return {
+    // per metric and month: city-wide (decides whether the month is recorded) and in scope
+    months: sql.prepare<MonthRow, [string, string, string | null]>(
+      `SELECT metric, month, sum(value) AS total, sum(CASE WHEN ${IN_SCOPE} THEN value ELSE 0 END) AS scoped
+       FROM stats_monthly WHERE metric IN (${METRIC_LIST}) AND month BETWEEN ?1 AND ?2 GROUP BY metric, month`,
+    ),
+    days: sql.prepare<SumRow, [string, string, string | null]>(
+      `SELECT metric, sum(value) AS value FROM stats_daily
+       WHERE metric IN (${METRIC_LIST}) AND day BETWEEN ?1 AND ?2 AND ${IN_SCOPE} GROUP BY metric`,
+    ),
+    monthCells: sql.prepare<CellRow, [string, string, string | null, string]>(
+      `SELECT district, fraud_type AS fraudType, sum(value) AS value FROM stats_monthly
+       WHERE metric = ?4 AND month BETWEEN ?1 AND ?2 AND ${IN_SCOPE} GROUP BY district, fraud_type`,
+    ),
+    dayCells: sql.prepare<CellRow, [string, string, string | null, string]>(
+      `SELECT district, fraud_type AS fraudType, sum(value) AS value FROM stats_daily
+       WHERE metric = ?4 AND day BETWEEN ?1 AND ?2 AND ${IN_SCOPE} GROUP BY district, fraud_type`,
+    ),
+    baselines: sql.prepare<BaselineRow, [string, string]>(`SELECT metric, month, district, value FROM baseline_totals WHERE month BETWEEN ?1 AND ?2`),
+  };
+}
+function stmts(db: Db) {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepare(db)));
+  return s;
+}
+
+/** Months in which at least one record of any metric falls (anywhere in the city). */
+function recordedMonths(rows: MonthRow[]): Set<string> {
+  return new Set(rows.filter((r) => r.total !== 0).map((r) => r.month));
+}
+
+/**
+ * Baseline figures for the given unrecorded months. The city total of a metric is its city-wide
+ * row ("" district) when imported, otherwise the sum of its district rows. With a district in
+ * scope only that district's rows count. byDistrict splits each metric's figure by district;
+ * a city total larger than its districts' rows leaves the rest in BASELINE_BUCKET.
+ */
+function baselineFigures(rows: BaselineRow[], months: ReadonlySet<string>, district: string | null) {
+  const total = zeros();
+  const used = new Set<Metric>();
+  const byDistrict = new Map<Metric, Map<string, number>>();
+  const groups = new Map<string, { metric: Metric; city: number | null; districts: Map<string, number> }>();
+  for (const r of rows) {
+    if (!months.has(r.month) || !isKnownMetric(r.metric)) continue;
+    const key = `${r.month}|${r.metric}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { metric: r.metric, city: null, districts: new Map() }));
+    if (r.district === "") g.city = r.value;
+    else g.districts.set(r.district, r.value);
+  }
+  const addTo = (metric: Metric, bucket: string, v: number) => {
+    let m = byDistrict.get(metric);
+    if (!m) byDistrict.set(metric, (m = new Map()));
+    m.set(bucket, (m.get(bucket) ?? 0) + v);
+  };
+  for (const g of groups.values()) {
+    if (district !== null) {
+      const v = g.districts.get(district);
+      if (v === undefined) continue;
+      total[g.metric] += v;
+      used.add(g.metric);
+      addTo(g.metric, district, v);
+      continue;
+    }
+    let sum = 0;
+    for (const [d, v] of g.districts) {
+      addTo(g.metric, d, v);
+      sum += v;
+    }
+    const cityTotal = g.city ?? sum;
+    if (cityTotal !== sum) addTo(g.metric, BASELINE_BUCKET, cityTotal - sum);
+    total[g.metric] += cityTotal;
+    used.add(g.metric);
+  }
+  return { total, used, byDistrict };
+}
+
+export type Breakdown = { byFraudType: Map<string, number>; byDistrict: Map<string, number> };
+
+export type Side = {
+  period: Period;
+  totals: Record<Metric, Figure>;
+  /** One metric by fraud type and by district, when asked for. */
+  breakdown: Breakdown | null;
+  /** Unrecorded months the period covers only in part: their baselines are left out. */
+  partialBaselineMonths: string[];
+};
+
+/** Every figure of one period, in one district or the whole city (district null). */
+export function periodFigures(db: Db, period: Period, district: string | null, breakdownMetric: Metric | null): Side {
+  const s = stmts(db);
+  const split = splitPeriod(period);
+  const all = monthsOf(period);
+  const whole = new Set(split.months);
+
+  // records: whole months from stats_monthly, the other days from stats_daily
+  const monthRows = s.months.all(all[0]!, all.at(-1)!, district);
+  const records = zeros();
+  for (const r of monthRows) if (whole.has(r.month) && isKnownMetric(r.metric)) records[r.metric] += r.scoped;
+  for (const range of split.dayRanges) for (const r of s.days.all(range.from, range.to, district)) if (isKnownMetric(r.metric)) records[r.metric] += r.value;
+
+  // baselines for the whole months that have no records
+  const recorded = recordedMonths(monthRows);
+  const baselineRows = s.baselines.all(all[0]!, all.at(-1)!);
+  const base = baselineFigures(baselineRows, new Set(split.months.filter((m) => !recorded.has(m))), district);
+  const partialBaselineMonths = [...new Set(baselineRows.filter((r) => !whole.has(r.month) && !recorded.has(r.month)).map((r) => r.month))].sort();
+
+  const anyRecords = recorded.size > 0;
+  const totals = {} as Record<Metric, Figure>;
+  for (const m of METRICS) {
+    const fromBaseline = base.used.has(m);
+    totals[m] = { value: records[m] + base.total[m], source: fromBaseline ? (anyRecords ? "mixed" : "baseline") : "records" };
+  }
+
+  let breakdown: Breakdown | null = null;
+  if (breakdownMetric) {
+    breakdown = { byFraudType: new Map(), byDistrict: new Map() };
+    const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
+    const cells = [
+      ...(split.months.length ? s.monthCells.all(split.months[0]!, split.months.at(-1)!, district, breakdownMetric) : []),
+      ...split.dayRanges.flatMap((range) => s.dayCells.all(range.from, range.to, district, breakdownMetric)),
+    ];
+    for (const c of cells) {
+      add(breakdown.byFraudType, c.fraudType, c.value);
+      add(breakdown.byDistrict, c.district, c.value);
+    }
+    if (base.used.has(breakdownMetric)) add(breakdown.byFraudType, BASELINE_BUCKET, base.total[breakdownMetric]);
+    for (const [d, v] of base.byDistrict.get(breakdownMetric) ?? []) add(breakdown.byDistrict, d, v);
+  }
+  return { period, totals, breakdown, partialBaselineMonths };
+}
+
+export type MetricRow = { metric: Metric; current: Figure; previous: Figure; changePct: number | null; verdict: Verdict };
+export type BreakdownRow = { key: string; current: number; previous: number };
+
+export type Comparison = {
+  period: Period;
+  previous: Period;
+  district: string | null;
+  rows: MetricRow[];
+  /** The breakdown metric by fraud type and by district, when asked for. */
+  breakdown: { metric: Metric; byFraudType: BreakdownRow[]; byDistrict: BreakdownRow[] } | null;
+  partialBaselineMonths: string[];
+};
+
+function breakdownRows(cur: Map<string, number>, prev: Map<string, number>, order: readonly string[]): BreakdownRow[] {
+  const keys = new Set([...order.filter((k) => cur.has(k) || prev.has(k)), ...cur.keys(), ...prev.keys()]);
+  return [...keys].map((key) => ({ key, current: cur.get(key) ?? 0, previous: prev.get(key) ?? 0 }));
+}
+
+/** A period against the same period one year earlier; optionally one metric broken down. */
+export function compare(db: Db, period: Period, district: string | null, breakdownMetric: Metric | null = null): Comparison {
+  const previous = previousPeriod(period);
+  const cur = periodFigures(db, period, district, breakdownMetric);
+  const prev = periodFigures(db, previous, district, breakdownMetric);
+  const rows = METRICS.map((metric) => {
+    const pct = changePct(cur.totals[metric].value, prev.totals[metric].value);
+    return { metric, current: cur.totals[metric], previous: prev.totals[metric], changePct: pct, verdict: verdict(metric, pct) };
+  });
+  let breakdown: Comparison["breakdown"] = null;
+  if (breakdownMetric && cur.breakdown && prev.breakdown) {
+    const districts = [...new Set([...cur.breakdown.byDistrict.keys(), ...prev.breakdown.byDistrict.keys()])].sort((a, b) => a.localeCompare(b, "zh"));
+    breakdown = {
+      metric: breakdownMetric,
+      byFraudType: breakdownRows(cur.breakdown.byFraudType, prev.breakdown.byFraudType, [...FRAUD_TYPES, "", BASELINE_BUCKET]),
+      byDistrict: breakdownRows(cur.breakdown.byDistrict, prev.breakdown.byDistrict, districts),
+    };
+  }
+  return {
+    period,
+    previous,
+    district,
+    rows,
+    breakdown,
+    partialBaselineMonths: [...new Set([...cur.partialBaselineMonths, ...prev.partialBaselineMonths])].sort(),
+  };
+}
+
+export type MonthlyPoint = { month: string; value: number; source: Source } | null;
+export type YearChart = { year: number; months: string[]; series: Record<Metric, { current: MonthlyPoint[]; previous: MonthlyPoint[] }> };
+
+/**
+ * This year against last year, month by month, for every metric (the screen picks one).
+ * Months after `today` have no point yet. Unrecorded months use their baseline.
+ */
+export function yearChart(db: Db, year: number, district: string | null, today: string): YearChart {
+  const s = stmts(db);
+  const first = `${year - 1}-01`;
+  const last = `${year}-12`;
+  const monthRows = s.months.all(first, last, district);
+  const recorded = recordedMonths(monthRows);
+  const values = new Map<string, number>();
+  for (const r of monthRows) values.set(`${r.month}|${r.metric}`, r.scoped);
+  const allMonths = monthsOf({ from: `${first}-01`, to: `${last}-01` });
+  const baselineRows = s.baselines.all(first, last);
+  const base = new Map(allMonths.filter((m) => !recorded.has(m)).map((m) => [m, baselineFigures(baselineRows, new Set([m]), district)]));
+
+  const point = (month: string, metric: Metric): MonthlyPoint => {
+    if (month > today.slice(0, 7)) return null;
+    const b = base.get(month);
+    if (b?.used.has(metric)) return { month, value: b.total[metric], source: "baseline" };
+    return { month, value: values.get(`${month}|${metric}`) ?? 0, source: "records" };
+  };
+  const series = {} as YearChart["series"];
+  for (const metric of METRICS) {
+    series[metric] = {
+      current: allMonths.slice(12).map((m) => point(m, metric)),
+      previous: allMonths.slice(0, 12).map((m) => point(m, metric)),
+    };
+  }
+  return { year, months: allMonths.slice(12).map((m) => m.slice(5)), series };
+}
+
+export type BaselineSummary = { metric: Metric; rows: number; first: string; last: string; districts: number };
+
+/** What baselines are on file, per metric. */
+export function baselineSummary(db: Db): BaselineSummary[] {
+  return db.$client
+    .query<BaselineSummary, []>(
+      `SELECT metric, count(*) AS rows, min(month) AS first, max(month) AS last, count(DISTINCT nullif(district, '')) AS districts
+       FROM baseline_totals GROUP BY metric ORDER BY metric`,
+    )
+    .all();
+}
+
+/** Districts of alerts, warnings and baselines, for the filter (from the small tables). */
+export function knownDistricts(db: Db): string[] {
+  const rows = db.$client
+    .query<{ district: string }, []>(
+      `SELECT district FROM stats_monthly WHERE metric IN ('alerts', 'warnings') AND district <> ''
+       UNION SELECT district FROM baseline_totals WHERE district <> '' ORDER BY 1`,
+    )
+    .all();
+  return rows.map((r) => r.district);
+}
+
+/**
+ * Differences between the pre-aggregated tables and a full recount from the records
+ * (empty when they agree). The triggers' correctness check, and a repair tool's first step.
+ */
+export function recountDifferences(db: Db): { table: string; key: string; stored: number; recounted: number }[] {
+  const daily = db.$client
+    .query<{ key: string; stored: number; recounted: number }, []>(
+      `WITH fresh AS (SELECT day, metric, district, fraud_type, sum(value) AS value FROM stats_facts GROUP BY 1, 2, 3, 4),
+            keys AS (SELECT day, metric, district, fraud_type FROM fresh UNION SELECT day, metric, district, fraud_type FROM stats_daily)
+       SELECT k.day || '|' || k.metric || '|' || k.district || '|' || k.fraud_type AS key,
+              coalesce(s.value, 0) AS stored, coalesce(f.value, 0) AS recounted
+       FROM keys k
+       LEFT JOIN stats_daily s USING (day, metric, district, fraud_type)
+       LEFT JOIN fresh f USING (day, metric, district, fraud_type)
+       WHERE coalesce(s.value, 0) <> coalesce(f.value, 0)`,
+    )
+    .all()
+    .map((r) => ({ table: "stats_daily", ...r }));
+  const monthly = db.$client
+    .query<{ key: string; stored: number; recounted: number }, []>(
+      `WITH fresh AS (SELECT substr(day, 1, 7) AS month, metric, district, fraud_type, sum(value) AS value FROM stats_daily GROUP BY 1, 2, 3, 4),
+            keys AS (SELECT month, metric, district, fraud_type FROM fresh UNION SELECT month, metric, district, fraud_type FROM stats_monthly)
+       SELECT k.month || '|' || k.metric || '|' || k.district || '|' || k.fraud_type AS key,
+              coalesce(s.value, 0) AS stored, coalesce(f.value, 0) AS recounted
+       FROM keys k
+       LEFT JOIN stats_monthly s USING (month, metric, district, fraud_type)
+       LEFT JOIN fresh f USING (month, metric, district, fraud_type)
+       WHERE coalesce(s.value, 0) <> coalesce(f.value, 0)`,
+    )
+    .all()
+    .map((r) => ({ table: "stats_monthly", ...r }));
+  return [...daily, ...monthly];
+}

@@ -1,0 +1,83 @@
+// The tables of the statistics screen as rows for CSV/XLSX export: the same figures the
+// screen shows, with money as yuan numbers so a spreadsheet can add them up.
+import type { ExportColumn } from "../exports/tabular";
+import { changePct, METRICS, type Metric } from "../domain/yoy";
+import type { T } from "../../views/i18n";
+import { districtLabel, exportValue, fraudTypeLabel, metricLabel, sourceLabel } from "../../views/stats/labels";
+import type { BreakdownRow, Comparison, YearChart } from "./service";
+
+export type Table = { columns: ExportColumn[]; rows: Record<string, unknown>[] };
+export type TableName = "metrics" | "fraudTypes" | "districts" | "months";
+
+function metricsTable(t: T, cmp: Comparison): Table {
+  return {
+    columns: [
+      { key: "metric", header: t("stats.metric") },
+      { key: "current", header: `${t("stats.current")} ${cmp.period.from}~${cmp.period.to}` },
+      { key: "previous", header: `${t("stats.previous")} ${cmp.previous.from}~${cmp.previous.to}` },
+      { key: "change", header: `${t("stats.change")} %` },
+      { key: "currentSource", header: t("stats.currentSource") },
+      { key: "previousSource", header: t("stats.previousSource") },
+    ],
+    rows: cmp.rows.map((r) => ({
+      metric: metricLabel(t, r.metric),
+      current: exportValue(r.metric, r.current.value),
+      previous: exportValue(r.metric, r.previous.value),
+      change: r.changePct ?? "—",
+      currentSource: sourceLabel(t, r.current.source),
+      previousSource: sourceLabel(t, r.previous.source),
+    })),
+  };
+}
+
+function breakdownTable(t: T, rows: BreakdownRow[], metric: Metric, keyHeader: string, label: (t: T, k: string) => string): Table {
+  return {
+    columns: [
+      { key: "key", header: keyHeader },
+      { key: "current", header: `${metricLabel(t, metric)} ${t("stats.current")}` },
+      { key: "previous", header: `${metricLabel(t, metric)} ${t("stats.previous")}` },
+      { key: "change", header: `${t("stats.change")} %` },
+    ],
+    rows: rows.map((r) => ({
+      key: label(t, r.key),
+      current: exportValue(metric, r.current),
+      previous: exportValue(metric, r.previous),
+      change: changePct(r.current, r.previous) ?? "—",
+    })),
+  };
+}
+
+/** The chart's data: one row per month, this year and last year for every metric. */
+function monthsTable(t: T, chart: YearChart): Table {
+  const columns: ExportColumn[] = [{ key: "month", header: t("stats.month.col") }];
+  for (const m of METRICS) {
+    columns.push({ key: `${m}.current`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year })}` });
+    columns.push({ key: `${m}.previous`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year - 1 })}` });
+  }
+  const rows = chart.months.map((label, i) => {
+    const row: Record<string, unknown> = { month: t("stats.monthLabel", { m: Number(label) }) };
+    for (const m of METRICS) {
+      const cur = chart.series[m].current[i];
+      const prev = chart.series[m].previous[i];
+      row[`${m}.current`] = cur ? exportValue(m, cur.value) : null;
+      row[`${m}.previous`] = prev ? exportValue(m, prev.value) : null;
+    }
+    return row;
+  });
+  return { columns, rows };
+}
+
+/** One table of the screen; the breakdowns need a comparison made with a breakdown metric. */
+export function statsTable(t: T, name: TableName, cmp: Comparison, chart: YearChart): Table {
+  const b = cmp.breakdown;
+  switch (name) {
+    case "metrics":
+      return metricsTable(t, cmp);
+    case "fraudTypes":
+      return breakdownTable(t, b?.byFraudType ?? [], b?.metric ?? "alerts", t("stats.fraudType"), fraudTypeLabel);
+    case "districts":
+      return breakdownTable(t, b?.byDistrict ?? [], b?.metric ?? "alerts", t("stats.district"), districtLabel);
+    case "months":
+      return monthsTable(t, chart);
+  }
+}

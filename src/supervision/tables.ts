@@ -1,0 +1,138 @@
+// The supervision board's tables as rows for CSV/XLSX export: the figures the screen shows,
+// durations in minutes (one decimal) so a spreadsheet can sort and average them.
+import type { ExportColumn } from "../exports/tabular";
+import type { Lang, T } from "../../views/i18n";
+import type { Board, InstitutionTimes, LightCounts, OverdueRequest } from "./service";
+
+/** Tables of the live part of the board (now) and of the response times (a period). */
+export const LIVE_TABLES = ["requestLights", "targetLights", "overdueRequests", "escalatedRequests", "overdueTargets"] as const;
+export const TIMES_TABLES = ["bankTimes", "carrierTimes"] as const;
+export type LiveTable = (typeof LIVE_TABLES)[number];
+export type TimesTable = (typeof TIMES_TABLES)[number];
+export const isTimesTable = (name: LiveTable | TimesTable): name is TimesTable => (TIMES_TABLES as readonly string[]).includes(name);
+
+/** The heading of each table on the screen: the export's file name. */
+export const TABLE_TITLES: Record<LiveTable | TimesTable, string> = {
+  requestLights: "supervision.requestLights",
+  targetLights: "supervision.targetLights",
+  overdueRequests: "supervision.overdueRequests",
+  escalatedRequests: "supervision.escalated",
+  overdueTargets: "supervision.overdueTargets",
+  bankTimes: "supervision.banks",
+  carrierTimes: "supervision.carriers",
+};
+
+export type Table = { columns: ExportColumn[]; rows: Record<string, unknown>[] };
+
+const minutes = (ms: number | null) => (ms == null ? null : Math.round(ms / 6_000) / 10);
+
+function lightsTable(t: T, head: string, rows: { label: string; counts: LightCounts }[], total: LightCounts, escalated: boolean): Table {
+  const columns: ExportColumn[] = [
+    { key: "label", header: head },
+    { key: "green", header: t("supervision.light.green") },
+    { key: "yellow", header: t("supervision.light.yellow") },
+    { key: "red", header: t("supervision.light.red") },
+    { key: "overdue", header: t("supervision.overdue") },
+    ...(escalated ? [{ key: "escalated", header: t("supervision.escalatedCount") }] : []),
+    { key: "total", header: t("supervision.total") },
+  ];
+  return { columns, rows: [...rows, { label: t("supervision.total"), counts: total }].map((r) => ({ label: r.label, ...r.counts })) };
+}
+
+function requestsTable(t: T, lang: Lang, rows: OverdueRequest[], escalated: boolean): Table {
+  return {
+    columns: [
+      { key: "id", header: t("supervision.col.id") },
+      { key: "institution", header: t("supervision.col.institution") },
+      { key: "kind", header: t("supervision.col.kind") },
+      { key: "status", header: t("supervision.col.status") },
+      { key: "level", header: t("supervision.col.level") },
+      { key: "caseId", header: t("supervision.col.case") },
+      { key: "sentAt", header: t("supervision.col.sentAt") },
+      { key: "deadlineAt", header: t("supervision.col.deadlineAt") },
+      ...(escalated ? [{ key: "escalatedAt", header: t("supervision.col.escalatedAt") }] : []),
+      { key: "age", header: t("supervision.col.age") + t("supervision.col.minutes") },
+      { key: "overdue", header: t("supervision.col.overdueBy") + t("supervision.col.minutes") },
+    ],
+    rows: rows.map((r) => ({
+      ...r,
+      institution: lang === "zh" ? r.institution.nameZh : r.institution.nameEn,
+      kind: t(`supervision.kind.${r.kind}`),
+      status: t(`supervision.status.${r.status}`),
+      age: minutes(r.ageMs),
+      overdue: minutes(Math.max(0, r.overdueMs)),
+    })),
+  };
+}
+
+function timingsTable(t: T, lang: Lang, rows: InstitutionTimes[]): Table {
+  const m = t("supervision.col.minutes");
+  return {
+    columns: [
+      { key: "institution", header: t("supervision.col.institution") },
+      { key: "sent", header: t("supervision.col.sent") },
+      { key: "answered", header: t("supervision.col.answered") },
+      { key: "ackMedian", header: t("supervision.col.ackMedian") + m },
+      { key: "ackP90", header: t("supervision.col.ackP90") + m },
+      { key: "answerMedian", header: t("supervision.col.answerMedian") + m },
+      { key: "answerP90", header: t("supervision.col.answerP90") + m },
+      { key: "prevAckMedian", header: t("supervision.col.prevAckMedian") + m },
+      { key: "prevAckP90", header: t("supervision.col.prevAckP90") + m },
+      { key: "prevAnswerMedian", header: t("supervision.col.prevAnswerMedian") + m },
+      { key: "prevAnswerP90", header: t("supervision.col.prevAnswerP90") + m },
+      { key: "change", header: `${t("supervision.col.answerChange")} %` },
+    ],
+    rows: rows.map((r) => ({
+      institution: lang === "zh" ? r.institution.nameZh : r.institution.nameEn,
+      sent: r.current.sent,
+      answered: r.current.answer.count,
+      ackMedian: minutes(r.current.ack.median),
+      ackP90: minutes(r.current.ack.p90),
+      answerMedian: minutes(r.current.answer.median),
+      answerP90: minutes(r.current.answer.p90),
+      prevAckMedian: minutes(r.previous.ack.median),
+      prevAckP90: minutes(r.previous.ack.p90),
+      prevAnswerMedian: minutes(r.previous.answer.median),
+      prevAnswerP90: minutes(r.previous.answer.p90),
+      change: r.answerMedianChangePct ?? "—",
+    })),
+  };
+}
+
+/** One table of the live part of the board. */
+export function liveTable(t: T, lang: Lang, name: LiveTable, board: Board): Table {
+  switch (name) {
+    case "requestLights":
+      return lightsTable(t, t("supervision.kindCol"), board.requestLights.byKind.map((r) => ({ label: t(`supervision.kind.${r.kind}`), counts: r.counts })), board.requestLights.total, true);
+    case "targetLights":
+      return lightsTable(t, t("supervision.gradeCol"), board.targetLights.byGrade.map((r) => ({ label: t(`supervision.grade.${r.grade}`), counts: r.counts })), board.targetLights.total, false);
+    case "overdueRequests":
+      return requestsTable(t, lang, board.overdueRequests, false);
+    case "escalatedRequests":
+      return requestsTable(t, lang, board.escalatedRequests, true);
+    case "overdueTargets":
+      return {
+        columns: [
+          { key: "id", header: t("supervision.col.id") },
+          { key: "grade", header: t("supervision.col.grade") },
+          { key: "district", header: t("supervision.col.district") },
+          { key: "reason", header: t("supervision.col.reason") },
+          { key: "createdAt", header: t("supervision.col.createdAt") },
+          { key: "dueAt", header: t("supervision.col.dueAt") },
+          { key: "overdue", header: t("supervision.col.overdueBy") + t("supervision.col.minutes") },
+          { key: "claimedBy", header: t("supervision.col.claimedBy") },
+        ],
+        rows: board.overdueTargets.map((r) => ({
+          ...r,
+          grade: t(`supervision.grade.${r.riskGrade}`),
+          reason: t(`supervision.reason.${r.reason}`),
+          overdue: minutes(r.overdueMs),
+        })),
+      };
+  }
+}
+
+/** Response times of the banks or of the carriers. */
+export function timesTable(t: T, lang: Lang, name: TimesTable, times: InstitutionTimes[]): Table {
+  return timingsTable(t, lang, times.filter((r) => r.institution.kind === (name === "bankTimes" ? "bank" : "carrier")));
+}

@@ -1,0 +1,85 @@
+// Bulk import of suspects from CSV/XLSX: the rows are normalised in the reader thread and
+// recorded here with raw prepared statements — the same merge as mergeSuspect (domain/suspects.ts
+// mergeSighting, as SQL in domain/suspect-merge.ts), at hundreds of thousands of rows a second.
+import type { Database, Statement } from "bun:sqlite";
+import { normalizeIdentifier, type SuspectKind } from "../domain/identifiers";
+import { kindFromWord, riskFromWord, upsertSightingSql } from "../domain/suspect-merge";
+import type { RiskLevel } from "../domain/suspects";
+import { defineImport, type Outcome } from "../imports/handler";
+
+/** A prepared row: kind, normalised value, inferred institution code, reported risk, note. */
+type Row = [kind: SuspectKind, value: string, institution: string | null, risk: RiskLevel | null, note: string | null];
+
+/** The source a suspect gets from an import: one suspect_sources row per (suspect, import). */
+export const importSource = (importId: number) => `import:${importId}`;
+
+type Statements = {
+  upsert: Statement<unknown, [SuspectKind, string, number | null, RiskLevel | null, number, string | null]>;
+  maxId: Statement<{ m: number }, []>;
+  source: Statement<unknown, [number, string, number]>;
+  newSources: Statement<unknown, [number, string, number]>;
+  institutions: Map<string, number>;
+};
+const prepared = new WeakMap<Database, Statements>();
+
+function statements(client: Database): Statements {
+  let s = prepared.get(client);
+  if (!s) {
+    s = {
+      upsert: client.prepare(upsertSightingSql()),
+      maxId: client.prepare("select coalesce(max(id), 0) as m from suspects"),
+      source: client.prepare("insert or ignore into suspect_sources (suspect_id, source, first_at) values (?, ?, ?)"),
+      // every suspect created by this batch has an id above the batch's starting maximum
+      newSources: client.prepare("insert or ignore into suspect_sources (suspect_id, source, first_at) select id, ?2, ?3 from suspects where id > ?1"),
+      institutions: new Map(client.query<{ code: string; id: number }, []>("select code, id from institutions").all().map((r) => [r.code, r.id])),
+    };
+    prepared.set(client, s);
+  }
+  return s;
+}
+
+export const suspectsImport = defineImport<Row>({
+  kind: "suspects",
+  permission: "suspects.write",
+  columns: [
+    {
+      key: "value",
+      required: true,
+      aliases: ["号码", "电话", "电话号码", "手机", "手机号", "手机号码", "涉诈号码", "账号", "账户", "卡号", "银行卡号", "银行账号", "涉诈账户", "号码/账号", "phone", "number", "account", "identifier"],
+    },
+    { key: "kind", aliases: ["类型", "种类", "号码类型", "type"] },
+    { key: "risk", aliases: ["风险等级", "风险", "等级", "risk", "riskLevel", "risk_level"] },
+    { key: "note", aliases: ["备注", "说明", "notes", "remark", "comment"] },
+  ],
+
+  prepare(row) {
+    const input = row.value!.trim();
+    if (!input) return { rejected: "the number/account cell is empty" };
+    const kind = kindFromWord(row.kind);
+    if (!kind.ok) return { rejected: kind.reason };
+    const risk = riskFromWord(row.risk);
+    if (!risk.ok) return { rejected: risk.reason };
+    const id = normalizeIdentifier(input, kind.value);
+    if (!id.ok) return { rejected: id.reason };
+    return [id.kind, id.value, id.institution?.code ?? null, risk.value ?? null, row.note?.trim() || null];
+  },
+
+  handleBatch(rows, ctx) {
+    const s = statements(ctx.client);
+    const source = importSource(ctx.importId);
+    const before = s.maxId.get()!.m;
+    const out = new Array<Outcome>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const [id, sightings] = s.upsert.values(r[0], r[1], r[2] === null ? null : (s.institutions.get(r[2]) ?? null), r[3], ctx.at, r[4])[0] as [number, number];
+      if (sightings === 1) {
+        out[i] = "imported";
+      } else {
+        out[i] = "merged";
+        s.source.run(id, source, ctx.at);
+      }
+    }
+    s.newSources.run(before, source, ctx.at);
+    return out;
+  },
+});

@@ -1,0 +1,108 @@
+// Bulk import of targets (高危潜在受骗群众) from CSV/XLSX through the import engine: rows are
+// checked in the reader thread and recorded here one by one with the same intake as the API and
+// the form (addTargetIn: a phone with an open target merges into it), each audited, so a merge
+// shows on the target's timeline. Every row ends imported, merged or rejected with its reason.
+import type { Database } from "bun:sqlite";
+import type { AuditWho } from "../audit/service";
+import type { Actor } from "../domain/access";
+import { yuanToFen } from "../domain/money";
+import { riskFromWord } from "../domain/suspect-merge";
+import type { Grade } from "../domain/queue";
+import { AppError } from "../http/errors";
+import { defineImport, type Outcome } from "../imports/handler";
+import { addTargetIn, checkTarget, type NewTarget, type TargetReason } from "./service";
+
+const REASON_WORDS = new Map<string, TargetReason>();
+for (const [reason, words] of [
+  ["contacted_by", ["contacted_by", "contacted", "call", "被联系", "被涉诈号码联系", "来电", "涉诈来电", "接到诈骗电话"]],
+  ["paying_to", ["paying_to", "paying", "payment", "转账", "汇款", "向涉诈账户转账", "支付"]],
+  ["other", ["other", "其他", "其它"]],
+] as const) {
+  for (const w of words) REASON_WORDS.set(w.toLowerCase(), reason);
+}
+
+/** A checked row, plain data (it crosses from the reader thread). */
+type Row = Omit<NewTarget, "source" | "origin">;
+
+const text = (s: string | undefined) => s?.trim() || null;
+
+const actors = new WeakMap<Database, Map<number, Actor>>();
+/** The uploader, for the audit entry each row leaves. */
+function uploader(client: Database, userId: number | null): Actor | null {
+  if (userId === null) return null;
+  let byId = actors.get(client);
+  if (!byId) actors.set(client, (byId = new Map()));
+  let a = byId.get(userId);
+  if (!a) {
+    const u = client.query<{ username: string; role: Actor["role"]; institutionId: number | null }, [number]>("select username, role, institution_id as institutionId from users where id = ?").get(userId);
+    if (!u) return null;
+    byId.set(userId, (a = { kind: "user", id: userId, name: u.username, role: u.role, institutionId: u.institutionId }));
+  }
+  return a;
+}
+
+export const targetsImport = defineImport<Row>({
+  kind: "targets",
+  permission: "targets.write",
+  columns: [
+    { key: "phone", required: true, aliases: ["电话", "手机", "手机号", "手机号码", "电话号码", "联系电话", "号码", "mobile", "phone number"] },
+    { key: "grade", required: true, aliases: ["风险等级", "等级", "风险", "预警等级", "riskGrade", "risk_grade", "risk", "level"] },
+    { key: "name", aliases: ["姓名", "名字", "对象姓名", "name"] },
+    { key: "district", aliases: ["辖区", "区县", "地区", "区域", "派出所辖区", "district"] },
+    { key: "age", aliases: ["年龄", "age"] },
+    { key: "reason", aliases: ["预警原因", "原因", "类型", "reason"] },
+    { key: "suspect", aliases: ["涉诈号码", "涉诈账户", "涉诈号码/账户", "关联号码", "关联账户", "对方号码", "对方账户", "suspect", "suspectValue"] },
+    { key: "amount", aliases: ["涉险金额", "金额", "转账金额", "涉险金额(元)", "amount", "amountAtRisk"] },
+    { key: "note", aliases: ["备注", "说明", "原因说明", "note", "reasonNote", "remark"] },
+  ],
+
+  prepare(row) {
+    const phone = row.phone?.trim() ?? "";
+    if (!phone) return { rejected: "the phone cell is empty" };
+    const grade = riskFromWord(row.grade);
+    if (!grade.ok) return { rejected: grade.reason.replace("risk level", "risk grade") };
+    if (!grade.value) return { rejected: "the risk grade cell is empty: use high/medium/low or 高/中/低" };
+    let reason: TargetReason | null = null;
+    if (text(row.reason)) {
+      reason = REASON_WORDS.get(row.reason!.trim().toLowerCase()) ?? null;
+      if (!reason) return { rejected: `unknown reason "${row.reason!.trim()}": use 被联系 (contacted_by), 转账 (paying_to) or 其他 (other)` };
+    }
+    let age: number | null = null;
+    if (text(row.age)) {
+      age = Number(row.age!.trim());
+      if (!Number.isInteger(age) || age < 0 || age > 130) return { rejected: `age "${row.age!.trim()}" is not a whole number from 0 to 130` };
+    }
+    let amountAtRiskFen: number | null = null;
+    if (text(row.amount)) {
+      amountAtRiskFen = yuanToFen(row.amount!);
+      if (amountAtRiskFen === null) return { rejected: `amount "${row.amount!.trim()}" is not an amount in yuan` };
+    }
+    const checked = checkTarget({ phone, reason, suspectValue: text(row.suspect) });
+    if (checked.issues.length) return { rejected: checked.issues.map((i) => (i.path === "phone" ? i.message : `suspect: ${i.message}`)).join("; ") };
+    return {
+      phone: checked.checked.phone,
+      riskGrade: grade.value as Grade,
+      name: text(row.name),
+      district: text(row.district),
+      age,
+      reason: checked.checked.reason,
+      reasonNote: text(row.note),
+      suspectValue: checked.checked.suspect?.value ?? null,
+      amountAtRiskFen,
+    };
+  },
+
+  handleBatch(rows, ctx) {
+    const who: AuditWho = { actor: uploader(ctx.client, ctx.userId), ip: null, at: ctx.at };
+    const origin = `import:${ctx.importId}`;
+    return rows.map((r): Outcome => {
+      try {
+        return ctx.tx.transaction((sp) => addTargetIn(sp, ctx.client, who, { ...r, source: "import", origin }, ctx.config.warningDeadlineMs)).merged ? "merged" : "imported";
+      } catch (e) {
+        // checked in prepare; a row the intake still refuses is that row's rejection
+        if (e instanceof AppError) return { rejected: e.message };
+        throw e;
+      }
+    });
+  },
+});

@@ -1,0 +1,67 @@
+// An agent's intake journey in a real browser: a case with two suspects, then finding one of
+// them again by typing part of its number.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Browser } from "playwright-core";
+import { launch, signInPage, startServer } from "./harness";
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+describe("agent: cases and suspects", () => {
+  test("an agent enters a case with two suspects, then finds one by typing part of its number", async () => {
+    const u = await server.user("agent");
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    // the invalid form's 422 is logged by the browser as a failed load: it is the answer we want
+    page.on("console", (m) => m.type() === "error" && !m.text().includes("status of 422") && errors.push(m.text()));
+    await signInPage(page, server.base, u);
+
+    await page.click('nav a[href="/cases"]');
+    await page.click('a[href="/cases/new"]');
+    // the received time is already filled in; the fraud type has the focus
+    expect(await page.inputValue('input[name="receivedAt"]')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("fraudType");
+    await page.selectOption('select[name="fraudType"]', "fake_investment");
+    await page.fill('input[name="district"]', "南山区");
+    await page.fill('input[name="loss"]', "12,345.67");
+    await page.fill('input[name="victim.name"]', "张三丰");
+    await page.fill('input[name="victim.phone"]', "139 0013 9000");
+    const values = page.locator('input[name="suspect.value"]');
+    await values.nth(0).fill("+86 138-0013-8000");
+    // a typo first: the whole form comes back with the row's error, nothing typed is lost
+    await values.nth(1).fill("6222 02");
+    await page.click('button[type="submit"].primary');
+    expect(await page.textContent(".errors")).toContain("第 2 行");
+    expect(page.url()).toEndWith("/cases");
+    expect(await page.inputValue('input[name="victim.name"]')).toBe("张三丰");
+    await page.locator('input[name="suspect.value"]').nth(1).fill("6222 0212 3456 7890 128");
+    await Promise.all([page.waitForURL(/\/cases\/\d+\?saved=1$/), page.click('button[type="submit"].primary')]);
+
+    const suspects = await page.textContent('[data-testid="case-suspects"]');
+    expect(suspects).toContain("138 0013 8000");
+    expect(suspects).toContain("6222 0212 3456 7890 128");
+    expect(await page.textContent('[data-testid="victim"]')).toContain("张三丰");
+
+    await page.click('nav a[href="/suspects"]');
+    await page.locator('[data-testid="suspect-search"]').pressSequentially("7890 12", { delay: 30 });
+    // the page opened on the newest suspects (both); the search narrows it to the one typed
+    await page.waitForFunction(() => document.querySelectorAll("#suspect-results tbody tr").length === 1);
+    const hit = page.locator('#suspect-results a[title="6222021234567890128"]');
+    expect(await hit.count()).toBe(1);
+    await Promise.all([page.waitForURL(/\/suspects\/\d+$/), hit.click()]);
+    expect(await page.textContent('[data-testid="suspect-display"]')).toContain("6222 0212 3456 7890 128");
+    expect(await page.locator('a[href^="/cases/"]').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

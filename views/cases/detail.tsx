@@ -1,0 +1,161 @@
+// One case: its facts, the victim (in full or masked, by role), its suspects and requests, and
+// the status change form.
+import type { CaseRecord } from "../../src/cases/service";
+import type { Victim } from "../../src/domain/cases";
+import { CASE_TRANSITIONS } from "../../src/domain/cases";
+import { formatFen } from "../../src/domain/money";
+import { toShanghaiLocal } from "../../src/domain/time";
+import type { Issue } from "../../src/http/errors";
+import { CsrfField, Errors, Field, When } from "../components";
+import type { Lang, T } from "../i18n";
+import { labelOr, SuspectCells, SuspectHead } from "../suspects/parts";
+import { labelIssues } from "./form";
+
+type Req = { id: number; kind: string; status: string; institution: string; createdAt: number; amountFen: number | null; doneAmountFen: number | null };
+
+export function CaseDetailPage(p: {
+  t: T;
+  lang: Lang;
+  csrf: string | null;
+  c: CaseRecord;
+  victim: Victim & { masked: boolean };
+  requests: Req[];
+  canWrite: boolean;
+  now: number;
+  saved?: boolean;
+  issues?: Issue[];
+}) {
+  const { t, c, victim: v } = p;
+  const next = CASE_TRANSITIONS[c.status];
+  return (
+    <>
+      <p>
+        <a href="/cases">← {t("cases.title")}</a>
+      </p>
+      {p.saved && (
+        <p class="notice" role="status">
+          {t("cases.saved")}
+        </p>
+      )}
+      <h1 data-testid="case-title">
+        {t("cases.title")} #{c.id} <span class="pill">{t(`cases.state.${c.status}`)}</span>
+      </h1>
+      <div class="grid">
+        <dl class="card">
+          <dt>{t("cases.fraudType")}</dt>
+          <dd>{t(`cases.fraud.${c.fraudType}`)}</dd>
+          <dt>{t("cases.district")}</dt>
+          <dd>{c.district}</dd>
+          <dt>{t("cases.lossShort")}</dt>
+          <dd>{formatFen(c.lossFen)}</dd>
+          <dt>{t("cases.suspectsDetained")}</dt>
+          <dd>{c.suspectsDetained}</dd>
+        </dl>
+        <dl class="card">
+          <dt>{t("cases.receivedAt")}</dt>
+          <dd>
+            <When at={c.receivedAt} />
+          </dd>
+          <dt>{t("cases.filedAt")}</dt>
+          <dd>
+            <When at={c.filedAt} />
+          </dd>
+          <dt>{t("cases.solvedAt")}</dt>
+          <dd>
+            <When at={c.solvedAt} />
+          </dd>
+          <dt>{t("cases.closedAt")}</dt>
+          <dd>
+            <When at={c.closedAt} />
+          </dd>
+        </dl>
+        <dl class="card" data-testid="victim">
+          <dt>
+            {t("cases.victimName")} {v.masked && <span class="pill">{t("cases.masked")}</span>}
+          </dt>
+          <dd>{v.name}</dd>
+          <dt>{t("cases.victimPhone")}</dt>
+          <dd>{v.phone || "—"}</dd>
+          <dt>{t("cases.victimIdNumber")}</dt>
+          <dd>{v.idNumber || "—"}</dd>
+          <dt>{t("cases.victimAge")}</dt>
+          <dd>{v.age ?? "—"}</dd>
+        </dl>
+      </div>
+      {c.narrative && (
+        <div class="card" style="white-space:pre-line">
+          {c.narrative}
+        </div>
+      )}
+
+      {p.canWrite && next.length > 0 && (
+        <form method="post" action={`/cases/${c.id}/status`} class="row card">
+          <CsrfField token={p.csrf} />
+          <Errors issues={labelIssues(t, p.issues)} />
+          <Field label={t("cases.changeStatus")} name="status" issues={p.issues}>
+            <select name="status">
+              {next.map((s) => (
+                <option value={s}>{t(`cases.state.${s}`)}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t("cases.changeAt")} name="at" issues={p.issues}>
+            <input type="datetime-local" name="at" value={toShanghaiLocal(p.now)} />
+          </Field>
+          <Field label={t("cases.suspectsDetained")} name="suspectsDetained" issues={p.issues}>
+            <input type="number" name="suspectsDetained" min={0} value={String(c.suspectsDetained)} style="width:6rem" />
+          </Field>
+          <button type="submit" class="primary">
+            {t("common.save")}
+          </button>
+        </form>
+      )}
+
+      <h2>{t("cases.suspects")}</h2>
+      {c.suspects.length === 0 ? (
+        <p class="muted">{t("common.none")}</p>
+      ) : (
+        <table data-testid="case-suspects">
+          <thead>
+            <tr>
+              <SuspectHead t={t} />
+              <th class="num">{t("cases.level")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.suspects.map((s) => (
+              <tr>
+                <SuspectCells t={t} lang={p.lang} s={s} />
+                <td class="num">{s.level}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2>{t("cases.requests")}</h2>
+      {p.requests.length === 0 ? (
+        <p class="muted">{t("common.none")}</p>
+      ) : (
+        <table>
+          <tbody>
+            {p.requests.map((r) => (
+              <tr>
+                <td>
+                  <a href={`/requests/${r.id}`}>#{r.id}</a>
+                </td>
+                <td>{labelOr(t, `requests.kind.${r.kind}`, r.kind)}</td>
+                <td>{r.institution}</td>
+                <td>{labelOr(t, `requests.status.${r.status}`, r.status)}</td>
+                <td class="num">{formatFen(r.doneAmountFen ?? r.amountFen)}</td>
+                <td>
+                  <When at={r.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

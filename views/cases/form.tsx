@@ -1,0 +1,163 @@
+// Case intake: the case, the victim, and the numbers and accounts it names, in one form.
+// Laid out in the order a call goes; the first field with an error takes the focus.
+import type { CaseFormValues } from "../../src/cases/schemas";
+import { CASE_STATUSES, FRAUD_TYPES } from "../../src/db/schema/cases";
+import type { Issue } from "../../src/http/errors";
+import { CsrfField, Errors, Field, fieldError } from "../components";
+import type { T } from "../i18n";
+
+const LABELS: Record<string, string> = {
+  receivedAt: "cases.receivedAt",
+  fraudType: "cases.fraudType",
+  district: "cases.district",
+  loss: "cases.loss",
+  "victim.name": "cases.victimName",
+  "victim.phone": "cases.victimPhone",
+  "victim.idNumber": "cases.victimIdNumber",
+  "victim.age": "cases.victimAge",
+  narrative: "cases.narrative",
+  status: "cases.status",
+  filedAt: "cases.filedAt",
+  solvedAt: "cases.solvedAt",
+  closedAt: "cases.closedAt",
+  suspectsDetained: "cases.suspectsDetained",
+  at: "cases.changeAt",
+};
+
+/** Issues with the field's name in words ("Row 2" for a suspect row) instead of its path. */
+export function labelIssues(t: T, issues: Issue[] | undefined): Issue[] | undefined {
+  return issues?.map((i) => {
+    const row = /^suspects\.(\d+)\./.exec(i.path);
+    const label = row ? `${t("cases.suspects")} · ${t("cases.suspectRow", { n: Number(row[1]) + 1 })}` : LABELS[i.path] ? t(LABELS[i.path]!) : i.path;
+    return { path: label, message: i.message };
+  });
+}
+
+export function SuspectRow(p: { t: T; kind?: string; value?: string; error?: string; autofocus?: boolean }) {
+  const { t } = p;
+  return (
+    <div class="row suspect-row">
+      <select name="suspect.kind" aria-label={t("suspects.kind")}>
+        <option value="">{t("suspects.kind.auto")}</option>
+        <option value="phone" selected={p.kind === "phone"}>
+          {t("suspects.kind.phone")}
+        </option>
+        <option value="bank_account" selected={p.kind === "bank_account"}>
+          {t("suspects.kind.bank_account")}
+        </option>
+      </select>
+      <input
+        name="suspect.value"
+        value={p.value ?? ""}
+        size={32}
+        inputmode="tel"
+        autocomplete="off"
+        aria-label={t("suspects.value")}
+        aria-invalid={p.error ? "true" : undefined}
+        autofocus={p.autofocus}
+      />
+      {p.error && <span class="field-error">{p.error}</span>}
+    </div>
+  );
+}
+
+export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormValues; issues?: Issue[]; districts: string[] }) {
+  const { t, values: v, issues } = p;
+  const focus = issues?.[0]?.path ?? "fraudType";
+  const af = (name: string) => focus === name || undefined;
+  const rows = [...v.suspects, ...Array.from({ length: Math.max(1, 2 - v.suspects.length) }, () => ({ kind: "", value: "" }))];
+  return (
+    <>
+      <h1>{t("cases.new")}</h1>
+      <form method="post" action="/cases" class="stack" data-testid="case-form" style="max-width:960px">
+        <CsrfField token={p.csrf} />
+        <Errors message={issues?.length ? t("error.invalid") : undefined} issues={labelIssues(t, issues)} />
+        <div class="row">
+          <Field label={t("cases.fraudType")} name="fraudType" issues={issues}>
+            <select name="fraudType" required autofocus={af("fraudType")}>
+              <option value="">—</option>
+              {FRAUD_TYPES.map((f) => (
+                <option value={f} selected={v.fraudType === f}>
+                  {t(`cases.fraud.${f}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t("cases.district")} name="district" issues={issues}>
+            <input name="district" value={v.district} required maxlength={50} list="districts" autofocus={af("district")} />
+          </Field>
+          <Field label={t("cases.receivedAt")} name="receivedAt" issues={issues}>
+            <input type="datetime-local" name="receivedAt" value={v.receivedAt} required autofocus={af("receivedAt")} />
+          </Field>
+          <Field label={t("cases.loss")} name="loss" issues={issues}>
+            <input name="loss" value={v.loss} inputmode="decimal" placeholder="12,345.67" size={14} autofocus={af("loss")} />
+          </Field>
+        </div>
+        <datalist id="districts">
+          {p.districts.map((d) => (
+            <option value={d} />
+          ))}
+        </datalist>
+        <fieldset class="row">
+          <legend>{t("cases.victim")}</legend>
+          <Field label={t("cases.victimName")} name="victim.name" issues={issues}>
+            <input name="victim.name" value={v["victim.name"]} required maxlength={50} autofocus={af("victim.name")} />
+          </Field>
+          <Field label={t("cases.victimPhone")} name="victim.phone" issues={issues}>
+            <input name="victim.phone" value={v["victim.phone"]} inputmode="tel" maxlength={40} autofocus={af("victim.phone")} />
+          </Field>
+          <Field label={t("cases.victimIdNumber")} name="victim.idNumber" issues={issues}>
+            <input name="victim.idNumber" value={v["victim.idNumber"]} maxlength={40} size={22} autofocus={af("victim.idNumber")} />
+          </Field>
+          <Field label={t("cases.victimAge")} name="victim.age" issues={issues}>
+            <input name="victim.age" value={v["victim.age"]} type="number" min={0} max={130} style="width:5rem" autofocus={af("victim.age")} />
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>{t("cases.suspects")}</legend>
+          <p class="hint muted">{t("cases.suspectsHint")}</p>
+          <div id="suspect-rows" data-testid="suspect-rows">
+            {rows.map((r, i) => (
+              <SuspectRow t={t} kind={r.kind} value={r.value} error={fieldError(issues, `suspects.${i}.value`)} autofocus={af(`suspects.${i}.value`)} />
+            ))}
+          </div>
+          <button type="button" hx-get="/cases/new/suspect-row" hx-target="#suspect-rows" hx-swap="beforeend">
+            + {t("cases.addRow")}
+          </button>
+        </fieldset>
+        <Field label={t("cases.narrative")} name="narrative" issues={issues}>
+          <textarea name="narrative" rows={4} maxlength={10000} autofocus={af("narrative")}>
+            {v.narrative}
+          </textarea>
+        </Field>
+        <fieldset class="row">
+          <legend>{t("cases.statusDates")}</legend>
+          <Field label={t("cases.status")} name="status" issues={issues}>
+            <select name="status" autofocus={af("status")}>
+              {CASE_STATUSES.map((s) => (
+                <option value={s} selected={(v.status || "received") === s}>
+                  {t(`cases.state.${s}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t("cases.filedAt")} name="filedAt" issues={issues}>
+            <input type="datetime-local" name="filedAt" value={v.filedAt} autofocus={af("filedAt")} />
+          </Field>
+          <Field label={t("cases.solvedAt")} name="solvedAt" issues={issues}>
+            <input type="datetime-local" name="solvedAt" value={v.solvedAt} autofocus={af("solvedAt")} />
+          </Field>
+          <Field label={t("cases.suspectsDetained")} name="suspectsDetained" issues={issues}>
+            <input name="suspectsDetained" value={v.suspectsDetained} type="number" min={0} style="width:6rem" autofocus={af("suspectsDetained")} />
+          </Field>
+          <span class="hint muted">{t("cases.statusDatesHint")}</span>
+        </fieldset>
+        <div>
+          <button type="submit" class="primary">
+            {t("cases.save")}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,260 @@
+// One request at a desk: only what the institution needs to act (no victim, no case), and the
+// answers its state allows — acknowledge, confirm (with amount, balance and onward transfers),
+// partial, reject or fail with a reason; a carrier records an owner's appeal.
+import { HOLD_KINDS, MONEY_KINDS, type DeadlineConfig, type RequestAction } from "../../src/domain/requests";
+import { toShanghaiLocal } from "../../src/domain/time";
+import type { Issue } from "../../src/http/errors";
+import type { InstitutionOption, RequestDetail } from "../../src/requests/service";
+import { CsrfField, Errors, Field, When } from "../components";
+import type { Lang, T } from "../i18n";
+import { displayValue, DueCell, History, KindLabel, labelIssues, Money, StatusPill } from "../requests/parts";
+
+export type OnwardValues = { account: string; bank: string; amount: string; at: string };
+export type AnswerValues = { amount?: string; balance?: string; reason?: string; onward?: OnwardValues[] };
+
+const EMPTY_ROWS = 2;
+
+export function OnwardRowFields(p: { t: T; banks: InstitutionOption[]; lang: Lang; v?: OnwardValues; now: number }) {
+  const { t, v } = p;
+  return (
+    <div class="row onward-row" data-testid="onward-row">
+      <label>
+        {t("requests.onwardAccount")}
+        <input name="ot_account" value={v?.account ?? ""} inputmode="numeric" autocomplete="off" style="width:16rem" />
+      </label>
+      <label>
+        {t("requests.onwardBank")}
+        <input name="ot_bank" value={v?.bank ?? ""} list="desk-banks" placeholder={t("requests.institutionAuto")} style="width:10rem" />
+      </label>
+      <label>
+        {t("requests.onwardAmount")}
+        <input name="ot_amount" value={v?.amount ?? ""} inputmode="decimal" style="width:9rem" />
+      </label>
+      <label>
+        {t("requests.onwardAt")}
+        <input type="datetime-local" name="ot_at" value={v?.at || toShanghaiLocal(p.now)} />
+      </label>
+    </div>
+  );
+}
+
+export function DeskRequestPage(p: {
+  t: T;
+  lang: Lang;
+  csrf: string | null;
+  d: RequestDetail;
+  actions: RequestAction[];
+  banks: InstitutionOption[];
+  now: number;
+  cfg: DeadlineConfig;
+  error?: string;
+  issues?: Issue[];
+  values?: AnswerValues;
+  answered?: boolean;
+}) {
+  const { t, d, actions } = p;
+  const r = d.request;
+  const v = p.values ?? {};
+  const money = (MONEY_KINDS as readonly string[]).includes(r.kind);
+  const canOnward = (HOLD_KINDS as readonly string[]).includes(r.kind);
+  const answers = actions.filter((a) => a === "confirm" || a === "partial");
+  const rows = v.onward?.length ? v.onward : [];
+  const confirmLabel = r.kind === "suspend_number" || r.kind === "close_card" ? "desk.confirmSuspended" : r.kind === "restore_number" ? "desk.confirmRestored" : "desk.confirmDone";
+  return (
+    <>
+      <p>
+        <a href="/desk">← {t("desk.back")}</a>
+      </p>
+      {p.answered && (
+        <p class="notice" role="status">
+          {t("desk.answered.ok")}
+        </p>
+      )}
+      <h1 data-testid="request-title">
+        <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
+      </h1>
+      <Errors message={p.error} issues={labelIssues(t, p.issues)} />
+      <div class="grid">
+        <dl class="card">
+          <dt>{t("requests.suspect")}</dt>
+          <dd class="mono" data-testid="request-suspect">
+            {displayValue(r.suspectKind, r.suspectValue)}
+          </dd>
+          <dt>{t("requests.amountShort")}</dt>
+          <dd>
+            <Money fen={r.amountFen} />
+          </dd>
+          <dt>{t("requests.level")}</dt>
+          <dd>{t("requests.levelN", { n: r.level })}</dd>
+          {r.note && (
+            <>
+              <dt>{t("requests.note")}</dt>
+              <dd style="white-space:pre-line">{r.note}</dd>
+            </>
+          )}
+          {d.parent && r.kind === "return" && (
+            <>
+              <dt>{t("requests.kind.freeze")}</dt>
+              <dd>
+                <a href={`/desk/${d.parent.id}`}>#{d.parent.id}</a> · <Money fen={d.parent.doneAmountFen} />
+              </dd>
+            </>
+          )}
+        </dl>
+        <dl class="card">
+          <dt>{t("requests.sentAt")}</dt>
+          <dd>
+            <When at={r.sentAt} />
+          </dd>
+          <dt>{t("requests.deadlineAt")}</dt>
+          <dd>
+            <When at={r.deadlineAt} />
+          </dd>
+          <dt>{t("requests.respondedAt")}</dt>
+          <dd>
+            <When at={r.respondedAt} />
+          </dd>
+          {r.doneAmountFen != null && (
+            <>
+              <dt>{t("requests.done")}</dt>
+              <dd>
+                <Money fen={r.doneAmountFen} /> ({t("requests.balance")} <Money fen={r.balanceFen} />)
+              </dd>
+            </>
+          )}
+          {r.expiresAt != null && (
+            <>
+              <dt>{t("requests.expiresAt")}</dt>
+              <dd>
+                <When at={r.expiresAt} /> {r.renewals > 0 && <span class="pill">{t("requests.renewals")} {r.renewals}</span>}
+              </dd>
+            </>
+          )}
+        </dl>
+      </div>
+
+      {actions.length > 0 && <h2>{t("desk.answer")}</h2>}
+      {actions.includes("acknowledge") && (
+        <form method="post" action={`/desk/${r.id}/respond`} class="card">
+          <CsrfField token={p.csrf} />
+          <button type="submit" name="action" value="acknowledge" class="primary" data-testid="acknowledge">
+            {t("requests.action.acknowledge")}
+          </button>
+        </form>
+      )}
+      {answers.length > 0 && (
+        <form method="post" action={`/desk/${r.id}/respond`} class="card stack" style="max-width:1100px" data-testid="confirm-form">
+          <CsrfField token={p.csrf} />
+          {money && (
+            <div class="row">
+              <Field label={t(`desk.amountDone.${r.kind}`)} name="amount" issues={p.issues}>
+                <input name="amount" value={v.amount ?? ""} inputmode="decimal" required />
+              </Field>
+              {r.kind !== "return" && (
+                <Field label={t("desk.balance")} name="balance" issues={p.issues}>
+                  <input name="balance" value={v.balance ?? ""} inputmode="decimal" />
+                </Field>
+              )}
+            </div>
+          )}
+          {canOnward && (
+            <fieldset>
+              <legend>{t("requests.onward")}</legend>
+              <p class="hint muted">{t("desk.onwardHint")}</p>
+              <datalist id="desk-banks">
+                {p.banks.map((b) => (
+                  <option value={b.code}>{p.lang === "zh" ? b.nameZh : b.nameEn}</option>
+                ))}
+              </datalist>
+              <div id="onward-rows">
+                {[...rows, ...Array.from({ length: Math.max(0, EMPTY_ROWS - rows.length) }, () => undefined)].map((row) => (
+                  <OnwardRowFields t={t} lang={p.lang} banks={p.banks} v={row} now={p.now} />
+                ))}
+              </div>
+              <button type="button" hx-get="/desk/onward-row" hx-target="#onward-rows" hx-swap="beforeend">
+                {t("desk.addRow")}
+              </button>
+            </fieldset>
+          )}
+          <div class="row">
+            {answers.includes("confirm") && (
+              <button type="submit" name="action" value="confirm" class="primary" data-testid="confirm">
+                {t(confirmLabel)}
+              </button>
+            )}
+            {answers.includes("partial") && (
+              <button type="submit" name="action" value="partial" data-testid="partial">
+                {t("requests.action.partial")}
+              </button>
+            )}
+          </div>
+        </form>
+      )}
+      {actions.includes("reject") && (
+        <form method="post" action={`/desk/${r.id}/respond`} class="card stack" data-testid="reject-form">
+          <CsrfField token={p.csrf} />
+          <Field label={t("desk.rejectReason")} name="reason" issues={p.issues}>
+            <textarea name="reason" placeholder={t("desk.rejectHint")}>
+              {v.reason ?? ""}
+            </textarea>
+          </Field>
+          <div class="row">
+            <button type="submit" name="action" value="reject" data-testid="reject">
+              {t("requests.action.reject")}
+            </button>
+            {actions.includes("fail") && (
+              <button type="submit" name="action" value="fail">
+                {t("requests.action.fail")}
+              </button>
+            )}
+          </div>
+        </form>
+      )}
+      {actions.includes("appeal") && (
+        <form method="post" action={`/desk/${r.id}/respond`} class="card stack" data-testid="appeal-form">
+          <CsrfField token={p.csrf} />
+          <Field label={t("desk.appealReason")} name="reason" issues={p.issues}>
+            <textarea name="reason" placeholder={t("desk.appealHint")}>
+              {v.reason ?? ""}
+            </textarea>
+          </Field>
+          <button type="submit" name="action" value="appeal">
+            {t("requests.action.appeal")}
+          </button>
+        </form>
+      )}
+
+      {d.onward.length > 0 && (
+        <>
+          <h2>{t("requests.onward")}</h2>
+          <table data-testid="onward">
+            <thead>
+              <tr>
+                <th>{t("requests.onwardAccount")}</th>
+                <th>{t("requests.onwardBank")}</th>
+                <th class="num">{t("requests.amountShort")}</th>
+                <th>{t("requests.onwardAt")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.onward.map((o) => (
+                <tr>
+                  <td class="mono">{displayValue("bank_account", o.account)}</td>
+                  <td>{o.bank ?? "—"}</td>
+                  <td class="num">
+                    <Money fen={o.amountFen} />
+                  </td>
+                  <td>
+                    <When at={o.at} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <h2>{t("requests.timeline")}</h2>
+      <History t={t} rows={d.history} />
+    </>
+  );
+}

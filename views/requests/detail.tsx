@@ -1,0 +1,227 @@
+// One request as the center sees it: its facts, what the center can do now (send, renew,
+// release, the follow-up freeze or return), its history, the onward transfers it revealed with
+// their level n+1 drafts, and the requests that follow it.
+import { formatFen } from "../../src/domain/money";
+import type { DeadlineConfig, RequestAction } from "../../src/domain/requests";
+import type { RequestDetail, RequestView } from "../../src/requests/service";
+import { CsrfField, Errors, When } from "../components";
+import type { Lang, T } from "../i18n";
+import { SendButton } from "./list";
+import { displayValue, DueCell, History, institutionName, KindLabel, Money, StatusPill } from "./parts";
+
+function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew" | "release"; confirm?: string }) {
+  return (
+    <form method="post" action={`/requests/${p.id}/${p.action}`} class="inline">
+      <CsrfField token={p.csrf} />
+      <button type="submit" data-testid={`${p.action}-${p.id}`} data-confirm={p.confirm}>
+        {p.t(`requests.action.${p.action}`)}
+      </button>
+    </form>
+  );
+}
+
+const followUp = (r: RequestView, kind: "freeze" | "return", amount: number | null) =>
+  `/requests/new?${new URLSearchParams({
+    kind,
+    suspectId: String(r.suspectId),
+    institution: r.instCode,
+    parentRequestId: String(r.id),
+    ...(r.caseId != null && { caseId: String(r.caseId) }),
+    ...(amount != null && { amount: (amount / 100).toFixed(2) }),
+  })}`;
+
+export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: RequestDetail; actions: RequestAction[]; now: number; cfg: DeadlineConfig; notice?: string; error?: string }) {
+  const { t, d, actions } = p;
+  const r = d.request;
+  return (
+    <div hx-ext="sse" sse-connect={`/requests/events?id=${r.id}`}>
+      <div id="request-live" hx-get={`/requests/${r.id}`} hx-select="#request-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:300ms">
+        <p>
+          <a href="/requests">← {t("requests.title")}</a>
+          {r.caseId != null && (
+            <>
+              {" · "}
+              <a href={`/cases/${r.caseId}`}>
+                {t("requests.case")} #{r.caseId}
+              </a>
+              {" · "}
+              <a href={`/requests/cases/${r.caseId}/flow`}>{t("requests.flow")}</a>
+            </>
+          )}
+        </p>
+        {p.notice && (
+          <p class="notice" role="status">
+            {p.notice}
+          </p>
+        )}
+        <h1 data-testid="request-title">
+          <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
+        </h1>
+        <Errors message={p.error} />
+        <div class="row" data-testid="request-actions">
+          {actions.includes("send") && <SendButton t={t} csrf={p.csrf} id={r.id} />}
+          {actions.includes("renew") && <ActionButton t={t} csrf={p.csrf} id={r.id} action="renew" />}
+          {actions.includes("release") && <ActionButton t={t} csrf={p.csrf} id={r.id} action="release" confirm={t("requests.confirmRelease")} />}
+          {r.kind === "stop_payment" && (r.status === "completed" || r.status === "partially_completed") && (
+            <a class="button" href={followUp(r, "freeze", r.doneAmountFen)}>
+              {t("requests.requestFreeze")}
+            </a>
+          )}
+          {d.returnableFen != null && d.returnableFen > 0 && (
+            <a class="button" href={followUp(r, "return", d.returnableFen)}>
+              {t("requests.requestReturn")} ({t("requests.returnable", { amount: formatFen(d.returnableFen) })})
+            </a>
+          )}
+        </div>
+        <div class="grid">
+          <dl class="card">
+            <dt>{t("requests.suspect")}</dt>
+            <dd>
+              <a class="mono" href={`/suspects/${r.suspectId}`}>
+                {displayValue(r.suspectKind, r.suspectValue)}
+              </a>
+            </dd>
+            <dt>{t("requests.institution")}</dt>
+            <dd>{institutionName(p.lang, r)}</dd>
+            <dt>{t("requests.level")}</dt>
+            <dd>{t("requests.levelN", { n: r.level })}</dd>
+            {d.parent && (
+              <>
+                <dt>{t("requests.parent")}</dt>
+                <dd>
+                  <a href={`/requests/${d.parent.id}`}>
+                    <KindLabel t={t} kind={d.parent.kind} /> #{d.parent.id}
+                  </a>
+                </dd>
+              </>
+            )}
+            {r.note && (
+              <>
+                <dt>{t("requests.note")}</dt>
+                <dd style="white-space:pre-line">{r.note}</dd>
+              </>
+            )}
+          </dl>
+          <dl class="card">
+            <dt>{t("requests.amountShort")}</dt>
+            <dd>
+              <Money fen={r.amountFen} />
+            </dd>
+            <dt>{t("requests.done")}</dt>
+            <dd data-testid="done-amount">
+              <Money fen={r.doneAmountFen} />
+            </dd>
+            <dt>{t("requests.balance")}</dt>
+            <dd>
+              <Money fen={r.balanceFen} />
+            </dd>
+            <dt>{t("requests.renewals")}</dt>
+            <dd>{r.renewals}</dd>
+          </dl>
+          <dl class="card">
+            <dt>{t("requests.sentAt")}</dt>
+            <dd>
+              <When at={r.sentAt} />
+            </dd>
+            <dt>{t("requests.acknowledgedAt")}</dt>
+            <dd>
+              <When at={r.acknowledgedAt} />
+            </dd>
+            <dt>{t("requests.respondedAt")}</dt>
+            <dd>
+              <When at={r.respondedAt} />
+            </dd>
+            <dt>{t("requests.deadlineAt")}</dt>
+            <dd>
+              <When at={r.deadlineAt} />
+              {r.escalatedAt != null && <span class="pill bad">{t("requests.escalatedAt")}</span>}
+            </dd>
+            <dt>{t("requests.expiresAt")}</dt>
+            <dd>
+              <When at={r.expiresAt} />
+            </dd>
+          </dl>
+        </div>
+
+        {d.onward.length > 0 && (
+          <>
+            <h2>{t("requests.onward")}</h2>
+            <table data-testid="onward">
+              <thead>
+                <tr>
+                  <th>{t("requests.onwardAccount")}</th>
+                  <th>{t("requests.onwardBank")}</th>
+                  <th class="num">{t("requests.amountShort")}</th>
+                  <th>{t("requests.onwardAt")}</th>
+                  <th>{t("requests.level")}</th>
+                  <th>{t("requests.nextRequest")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.onward.map((o) => (
+                  <tr>
+                    <td>
+                      <a class="mono" href={`/suspects/${o.suspectId}`}>
+                        {displayValue("bank_account", o.account)}
+                      </a>
+                    </td>
+                    <td>{o.bank ?? "—"}</td>
+                    <td class="num">
+                      <Money fen={o.amountFen} />
+                    </td>
+                    <td>
+                      <When at={o.at} />
+                    </td>
+                    <td>{t("requests.levelN", { n: o.level })}</td>
+                    <td>
+                      {o.nextRequestId == null ? (
+                        <span class="warn">{t("requests.noDesk")}</span>
+                      ) : (
+                        <>
+                          <a href={`/requests/${o.nextRequestId}`}>#{o.nextRequestId}</a> <StatusPill t={t} status={o.nextStatus!} />{" "}
+                          {o.nextStatus === "draft" && <SendButton t={t} csrf={p.csrf} id={o.nextRequestId} />}
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+
+        {d.children.length > 0 && (
+          <>
+            <h2>{t("requests.followUps")}</h2>
+            <table data-testid="children">
+              <tbody>
+                {d.children.map((c) => (
+                  <tr data-request-id={String(c.id)}>
+                    <td>
+                      <a href={`/requests/${c.id}`}>#{c.id}</a>
+                    </td>
+                    <td>
+                      <KindLabel t={t} kind={c.kind} />
+                    </td>
+                    <td class="mono">{displayValue(c.suspectKind, c.suspectValue)}</td>
+                    <td>{institutionName(p.lang, c)}</td>
+                    <td class="num">
+                      <Money fen={c.doneAmountFen ?? c.amountFen} />
+                    </td>
+                    <td>
+                      <StatusPill t={t} status={c.status} />
+                    </td>
+                    <td>{c.status === "draft" && <SendButton t={t} csrf={p.csrf} id={c.id} />}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+
+        <h2>{t("requests.timeline")}</h2>
+        <History t={t} rows={d.history} />
+      </div>
+    </div>
+  );
+}

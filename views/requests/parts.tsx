@@ -1,0 +1,128 @@
+// Pieces every request screen shows: the kind, the status, the number as people read it, the
+// traffic light with the time left, the history of a request.
+import { normalizeIdentifier } from "../../src/domain/identifiers";
+import { formatFen } from "../../src/domain/money";
+import { isInForce, trafficLight, type DeadlineConfig } from "../../src/domain/requests";
+import type { Issue } from "../../src/http/errors";
+import type { HistoryRow, RequestView } from "../../src/requests/service";
+import { Light, When } from "../components";
+import type { Lang, T } from "../i18n";
+
+/** Account in groups of four, phone as dialled; the stored value if it no longer parses. */
+export function displayValue(kind: "phone" | "bank_account", value: string): string {
+  const n = normalizeIdentifier(value, kind);
+  return n.ok ? n.display : value;
+}
+
+export function KindLabel(p: { t: T; kind: string }) {
+  return <>{p.t(`requests.kind.${p.kind}`)}</>;
+}
+
+const STATUS_TONE: Record<string, string> = { rejected: "bad", failed: "bad", expired: "bad", lapsed: "bad", completed: "good", partially_completed: "good" };
+
+export function StatusPill(p: { t: T; status: string }) {
+  return (
+    <span class={`pill ${STATUS_TONE[p.status] ?? ""}`} data-status={p.status}>
+      {p.t(`requests.status.${p.status}`)}
+    </span>
+  );
+}
+
+export function institutionName(lang: Lang, r: Pick<RequestView, "instZh" | "instEn">): string {
+  return lang === "zh" ? r.instZh : r.instEn;
+}
+
+/** 12 分钟 / 3 小时 / 20 天: coarse enough to read at a glance. */
+export function span(t: T, ms: number): string {
+  const m = Math.max(0, Math.round(ms / 60_000));
+  if (m < 120) return t("requests.minutes", { n: m });
+  const h = Math.round(m / 60);
+  return h < 72 ? t("requests.hours", { n: h }) : t("requests.days", { n: Math.round(h / 24) });
+}
+
+/** The light and the time it stands for: time to answer while open, time to run out while in force. */
+export function DueCell(p: { t: T; r: Pick<RequestView, "kind" | "status" | "sentAt" | "deadlineAt" | "expiresAt">; now: number; cfg: DeadlineConfig }) {
+  const { t, r, now } = p;
+  const colour = trafficLight(r, now, p.cfg);
+  let text = "";
+  if (r.deadlineAt != null) text = r.deadlineAt > now ? t("requests.left", { t: span(t, r.deadlineAt - now) }) : t("requests.over", { t: span(t, now - r.deadlineAt) });
+  else if (isInForce(r.status) && r.expiresAt != null) text = t("requests.expiresIn", { t: span(t, r.expiresAt - now) });
+  return (
+    <span data-light={colour} title={t(`requests.light.${colour}`)}>
+      <Light colour={colour} label={text} />
+    </span>
+  );
+}
+
+export function Money(p: { fen: number | null | undefined }) {
+  return p.fen == null ? <span class="muted">—</span> : <>{formatFen(p.fen)}</>;
+}
+
+export function History(p: { t: T; rows: HistoryRow[] }) {
+  const { t } = p;
+  return (
+    <table data-testid="request-history">
+      <thead>
+        <tr>
+          <th>{t("common.time")}</th>
+          <th>{t("common.actions")}</th>
+          <th>{t("requests.status")}</th>
+          <th class="num">{t("requests.amountShort")}</th>
+          <th class="num">{t("requests.balance")}</th>
+          <th>{t("requests.reason")}</th>
+          <th>{t("requests.by")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.map((h) => (
+          <tr>
+            <td>
+              <When at={h.at} />
+            </td>
+            <td>{t(`requests.action.${h.action}`)}</td>
+            <td>
+              {h.fromStatus === h.toStatus ? (
+                <StatusPill t={t} status={h.toStatus} />
+              ) : (
+                <>
+                  {t(`requests.status.${h.fromStatus}`)} → <StatusPill t={t} status={h.toStatus} />
+                </>
+              )}
+            </td>
+            <td class="num">
+              <Money fen={h.amountFen} />
+            </td>
+            <td class="num">
+              <Money fen={h.balanceFen} />
+            </td>
+            <td>{h.reason ?? ""}</td>
+            <td>{h.by ?? <span class="muted">—</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  kind: "requests.kind",
+  value: "requests.value",
+  suspectId: "requests.suspect",
+  institution: "requests.institution",
+  caseId: "requests.caseId",
+  amount: "requests.amountShort",
+  balance: "requests.balance",
+  note: "requests.note",
+  reason: "requests.reason",
+  parentRequestId: "requests.parent",
+};
+
+/** Issues with the field named in words; onward-transfer rows as "资金已转出 · 2". */
+export function labelIssues(t: T, issues: Issue[] | undefined): Issue[] | undefined {
+  return issues?.map((i) => {
+    const row = /^onwardTransfers\.(\d+)\.(\w+)/.exec(i.path);
+    if (row) return { path: `${t("requests.onward")} · ${Number(row[1]) + 1}`, message: i.message };
+    const key = FIELD_LABELS[i.path];
+    return { path: key ? t(key) : i.path, message: i.message };
+  });
+}

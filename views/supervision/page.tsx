@@ -1,0 +1,331 @@
+// 督办看板: the live part (lights, overdue, escalated) refreshes itself; response times follow the period.
+import type { Child } from "hono/jsx";
+import type { ResolvedPeriod } from "../../src/stats/schemas";
+import type { Issue } from "../../src/http/errors";
+import type { Board, InstitutionTimes, LightCounts, OverdueRequest, OverdueTarget } from "../../src/supervision/service";
+import { REQUEST_KINDS } from "../../src/db/schema";
+import { formatChangePct } from "../../src/domain/yoy";
+import { Light, When } from "../components";
+import type { Lang, T } from "../i18n";
+import { ExportLinks, PeriodPicker } from "./period";
+
+/** 2天3小时 / 1h 5m: the two largest units, enough to compare at a glance. */
+export function formatDuration(ms: number | null | undefined, t: T): string {
+  if (ms == null) return "—";
+  const s = Math.max(0, Math.round(ms / 1000));
+  const units: [string, number][] = [
+    ["d", Math.floor(s / 86_400)],
+    ["h", Math.floor((s % 86_400) / 3600)],
+    ["m", Math.floor((s % 3600) / 60)],
+    ["s", s % 60],
+  ];
+  const first = units.findIndex(([, n]) => n > 0);
+  if (first < 0) return t("supervision.dur.s", { n: 0 });
+  return units
+    .slice(first, first + 2)
+    .filter(([, n]) => n > 0)
+    .map(([u, n]) => t(`supervision.dur.${u}`, { n }))
+    .join(" ");
+}
+
+const EXPORT = "/supervision/export";
+
+function Section(props: { title: string; table: string; query: string; children: Child; note?: string }) {
+  return (
+    <section class="card" data-testid={`section-${props.table}`}>
+      <h2>
+        {props.title} <ExportLinks href={EXPORT} table={props.table} query={props.query} />
+      </h2>
+      {props.note && <p class="muted">{props.note}</p>}
+      {props.children}
+    </section>
+  );
+}
+
+function LightsTable(props: { t: T; head: string; rows: { label: string; counts: LightCounts }[]; total: LightCounts; escalated: boolean; testid: string }) {
+  const { t } = props;
+  const cells = (c: LightCounts) => (
+    <>
+      <td class="num">{c.green}</td>
+      <td class="num">{c.yellow}</td>
+      <td class={`num ${c.red ? "bad" : ""}`}>{c.red}</td>
+      <td class={`num ${c.overdue ? "bad" : ""}`}>{c.overdue}</td>
+      {props.escalated && <td class="num">{c.escalated}</td>}
+      <td class="num">{c.total}</td>
+    </>
+  );
+  return (
+    <table data-testid={props.testid}>
+      <thead>
+        <tr>
+          <th>{props.head}</th>
+          <th class="num">
+            <Light colour="green" label={t("supervision.light.green")} />
+          </th>
+          <th class="num">
+            <Light colour="yellow" label={t("supervision.light.yellow")} />
+          </th>
+          <th class="num">
+            <Light colour="red" label={t("supervision.light.red")} />
+          </th>
+          <th class="num">{t("supervision.overdue")}</th>
+          {props.escalated && <th class="num">{t("supervision.escalatedCount")}</th>}
+          <th class="num">{t("supervision.total")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr>
+            <td>{r.label}</td>
+            {cells(r.counts)}
+          </tr>
+        ))}
+        <tr class="total">
+          <th>{t("supervision.total")}</th>
+          {cells(props.total)}
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+function instName(i: { nameZh: string; nameEn: string }, lang: Lang) {
+  return lang === "zh" ? i.nameZh : i.nameEn;
+}
+
+function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total: number; testid: string; escalated?: boolean }) {
+  const { t, lang } = props;
+  if (!props.rows.length) return <p class="muted">{t("common.none")}</p>;
+  return (
+    <>
+      <table data-testid={props.testid}>
+        <thead>
+          <tr>
+            <th>{t("supervision.col.id")}</th>
+            <th>{t("supervision.col.institution")}</th>
+            <th>{t("supervision.col.kind")}</th>
+            <th>{t("supervision.col.status")}</th>
+            <th>{t("supervision.col.sentAt")}</th>
+            <th>{t("supervision.col.deadlineAt")}</th>
+            {props.escalated && <th>{t("supervision.col.escalatedAt")}</th>}
+            <th class="num">{t("supervision.col.age")}</th>
+            <th class="num">{t("supervision.col.overdueBy")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <td>
+                <a href={`/requests/${r.id}`}>#{r.id}</a>
+              </td>
+              <td>{instName(r.institution, lang)}</td>
+              <td>{t(`supervision.kind.${r.kind}`)}</td>
+              <td>{t(`supervision.status.${r.status}`)}</td>
+              <td>
+                <When at={r.sentAt} />
+              </td>
+              <td>
+                <When at={r.deadlineAt} />
+              </td>
+              {props.escalated && (
+                <td>
+                  <When at={r.escalatedAt} />
+                </td>
+              )}
+              <td class="num">{formatDuration(r.ageMs, t)}</td>
+              <td class="num bad">{r.overdueMs > 0 ? formatDuration(r.overdueMs, t) : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.total > props.rows.length && <p class="muted">{t("supervision.showingFirst", { n: props.rows.length, total: props.total })}</p>}
+    </>
+  );
+}
+
+function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number }) {
+  const { t } = props;
+  if (!props.rows.length) return <p class="muted">{t("common.none")}</p>;
+  return (
+    <>
+      <table data-testid="overdue-targets">
+        <thead>
+          <tr>
+            <th>{t("supervision.col.id")}</th>
+            <th>{t("supervision.col.grade")}</th>
+            <th>{t("supervision.col.district")}</th>
+            <th>{t("supervision.col.reason")}</th>
+            <th>{t("supervision.col.createdAt")}</th>
+            <th>{t("supervision.col.dueAt")}</th>
+            <th class="num">{t("supervision.col.overdueBy")}</th>
+            <th>{t("supervision.col.claimedBy")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <td>
+                <a href={`/targets/${r.id}`}>#{r.id}</a>
+              </td>
+              <td>{t(`supervision.grade.${r.riskGrade}`)}</td>
+              <td>{r.district ?? "—"}</td>
+              <td>{t(`supervision.reason.${r.reason}`)}</td>
+              <td>
+                <When at={r.createdAt} />
+              </td>
+              <td>
+                <When at={r.dueAt} />
+              </td>
+              <td class="num bad">{formatDuration(r.overdueMs, t)}</td>
+              <td>{r.claimedBy ?? <span class="muted">{t("supervision.unclaimed")}</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.total > props.rows.length && <p class="muted">{t("supervision.showingFirst", { n: props.rows.length, total: props.total })}</p>}
+    </>
+  );
+}
+
+/** The part of the board that refreshes itself: polled every 15 s and pulled at once on an SSE nudge. */
+export function LiveBoard(props: { t: T; lang: Lang; board: Board; now: number }) {
+  const { t, lang, board } = props;
+  const q = ""; // these tables are "now": no period
+  return (
+    <div id="supervision-live" hx-get="/supervision/live" hx-trigger="every 15s, sse:changed" hx-swap="outerHTML" data-testid="supervision-live">
+      <p class="muted no-print">
+        {t("supervision.live")} · {t("supervision.refreshed")} <When at={props.now} />
+      </p>
+      <div class="grid">
+        <Section title={t("supervision.requestLights")} table="requestLights" query={q} note={t("supervision.lightsNote")}>
+          <LightsTable
+            t={t}
+            head={t("supervision.kindCol")}
+            rows={board.requestLights.byKind.map((r) => ({ label: t(`supervision.kind.${r.kind}`), counts: r.counts }))}
+            total={board.requestLights.total}
+            escalated
+            testid="request-lights"
+          />
+        </Section>
+        <Section title={t("supervision.targetLights")} table="targetLights" query={q}>
+          <LightsTable
+            t={t}
+            head={t("supervision.gradeCol")}
+            rows={board.targetLights.byGrade.map((r) => ({ label: t(`supervision.grade.${r.grade}`), counts: r.counts }))}
+            total={board.targetLights.total}
+            escalated={false}
+            testid="target-lights"
+          />
+        </Section>
+      </div>
+      <Section title={t("supervision.overdueRequests")} table="overdueRequests" query={q}>
+        <RequestsTable t={t} lang={lang} rows={board.overdueRequests} total={board.requestLights.total.overdue} testid="overdue-requests" />
+      </Section>
+      <Section title={t("supervision.escalated")} table="escalatedRequests" query={q}>
+        <RequestsTable t={t} lang={lang} rows={board.escalatedRequests} total={board.requestLights.total.escalated} testid="escalated-requests" escalated />
+      </Section>
+      <Section title={t("supervision.overdueTargets")} table="overdueTargets" query={q}>
+        <TargetsTable t={t} rows={board.overdueTargets} total={board.targetLights.total.overdue} />
+      </Section>
+    </div>
+  );
+}
+
+function TimesTable(props: { t: T; lang: Lang; rows: InstitutionTimes[]; testid: string }) {
+  const { t, lang } = props;
+  const d = (ms: number | null) => formatDuration(ms, t);
+  return (
+    <table data-testid={props.testid}>
+      <thead>
+        <tr>
+          <th rowspan={2}>{t("supervision.col.institution")}</th>
+          <th class="num" rowspan={2}>
+            {t("supervision.col.sent")}
+          </th>
+          <th colspan={4}>{t("stats.current")}</th>
+          <th colspan={4}>{t("stats.previous")}</th>
+          <th class="num" rowspan={2}>
+            {t("supervision.col.answerChange")}
+          </th>
+        </tr>
+        <tr>
+          {[0, 1].map(() => (
+            <>
+              <th class="num">{t("supervision.col.ackMedian")}</th>
+              <th class="num">{t("supervision.col.ackP90")}</th>
+              <th class="num">{t("supervision.col.answerMedian")}</th>
+              <th class="num">{t("supervision.col.answerP90")}</th>
+            </>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr data-institution={r.institution.code}>
+            <td>{instName(r.institution, lang)}</td>
+            <td class="num">{r.current.sent}</td>
+            <td class="num">{d(r.current.ack.median)}</td>
+            <td class="num">{d(r.current.ack.p90)}</td>
+            <td class="num">{d(r.current.answer.median)}</td>
+            <td class="num">{d(r.current.answer.p90)}</td>
+            <td class="num muted">{d(r.previous.ack.median)}</td>
+            <td class="num muted">{d(r.previous.ack.p90)}</td>
+            <td class="num muted">{d(r.previous.answer.median)}</td>
+            <td class="num muted">{d(r.previous.answer.p90)}</td>
+            {/* slower answers are bad: a rise reads red */}
+            <td class={`num ${r.answerMedianChangePct == null || r.answerMedianChangePct === 0 ? "" : r.answerMedianChangePct > 0 ? "bad" : "good"}`}>
+              {formatChangePct(r.answerMedianChangePct)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function SupervisionPage(props: {
+  t: T;
+  lang: Lang;
+  now: number;
+  board: Board;
+  resolved: ResolvedPeriod;
+  query: string;
+  requestKind: string | null;
+  issues?: Issue[];
+  times: InstitutionTimes[] | null;
+}) {
+  const { t, lang } = props;
+  return (
+    <>
+      <h1>{t("supervision.title")}</h1>
+      <div hx-ext="sse" sse-connect="/supervision/events">
+        <LiveBoard t={t} lang={lang} board={props.board} now={props.now} />
+      </div>
+      <h2 id="times">{t("supervision.responseTimes")}</h2>
+      <PeriodPicker t={t} action="/supervision" resolved={props.resolved} issues={props.issues}>
+        <label>
+          {t("supervision.kindFilter")}
+          <select name="requestKind">
+            <option value="">{t("supervision.allKinds")}</option>
+            {REQUEST_KINDS.map((k) => (
+              <option value={k} selected={props.requestKind === k}>
+                {t(`supervision.kind.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </PeriodPicker>
+      {props.times && (
+        <>
+          <p class="muted">{t("supervision.responseNote")}</p>
+          <Section title={t("supervision.banks")} table="bankTimes" query={props.query}>
+            <TimesTable t={t} lang={lang} rows={props.times.filter((r) => r.institution.kind === "bank")} testid="bank-times" />
+          </Section>
+          <Section title={t("supervision.carriers")} table="carrierTimes" query={props.query}>
+            <TimesTable t={t} lang={lang} rows={props.times.filter((r) => r.institution.kind === "carrier")} testid="carrier-times" />
+          </Section>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,201 @@
+// One suspect: what it is, its status (and the change form), where it was reported, its cases,
+// the requests sent about it, and its history.
+import { formatFen } from "../../src/domain/money";
+import { STATUS_TRANSITIONS } from "../../src/domain/suspects";
+import type { Issue } from "../../src/http/errors";
+import type { SuspectDetail } from "../../src/suspects/service";
+import { CsrfField, Errors, Field, When } from "../components";
+import type { Lang, T } from "../i18n";
+import { InstitutionName, labelOr, RiskPill, StatusPill } from "./parts";
+
+export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: SuspectDetail; canWrite: boolean; issues?: Issue[]; message?: string }) {
+  const { t, d } = p;
+  const s = d.suspect;
+  const next = STATUS_TRANSITIONS[s.status];
+  return (
+    <>
+      <p>
+        <a href="/suspects">← {t("suspects.title")}</a>
+      </p>
+      <h1 class="mono" data-testid="suspect-display">
+        {s.display} <RiskPill t={t} risk={s.riskLevel} /> <StatusPill t={t} status={s.status} />
+      </h1>
+      <div class="grid">
+        <dl class="card">
+          <dt>{t("suspects.kind")}</dt>
+          <dd>{t(`suspects.kind.${s.kind}`)}</dd>
+          <dt>{t("suspects.value")}</dt>
+          <dd class="mono">{s.value}</dd>
+          <dt>{t("suspects.institution")}</dt>
+          <dd>
+            <InstitutionName t={t} lang={p.lang} s={s} />
+          </dd>
+          {s.statusReason && (
+            <>
+              <dt>{t("suspects.reason")}</dt>
+              <dd>{s.statusReason}</dd>
+            </>
+          )}
+        </dl>
+        <dl class="card">
+          <dt>{t("suspects.sightings")}</dt>
+          <dd>{s.sightings}</dd>
+          <dt>{t("suspects.firstSeen")}</dt>
+          <dd>
+            <When at={s.firstSeenAt} />
+          </dd>
+          <dt>{t("suspects.lastSeen")}</dt>
+          <dd>
+            <When at={s.lastSeenAt} />
+          </dd>
+          {s.warnings.length > 0 && (
+            <>
+              <dt>{t("suspects.warnings")}</dt>
+              <dd class="field-error">{s.warnings.join("; ")}</dd>
+            </>
+          )}
+          {s.note && (
+            <>
+              <dt>{t("suspects.note")}</dt>
+              <dd style="white-space:pre-line">{s.note}</dd>
+            </>
+          )}
+        </dl>
+      </div>
+
+      {p.canWrite && next.length > 0 && (
+        <form method="post" action={`/suspects/${s.id}/status`} class="row card" id="status-form">
+          <CsrfField token={p.csrf} />
+          <Errors message={p.message} />
+          <Field label={t("suspects.changeStatus")} name="status" issues={p.issues}>
+            <select name="status">
+              {next.map((st) => (
+                <option value={st}>{t(`suspects.state.${st}`)}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t("suspects.reason")} name="reason" hint={t("suspects.reasonHint")} issues={p.issues}>
+            <input name="reason" maxlength={500} size={40} />
+          </Field>
+          <button type="submit" class="primary">
+            {t("common.save")}
+          </button>
+        </form>
+      )}
+
+      <h2>{t("suspects.cases")}</h2>
+      {d.cases.length === 0 ? (
+        <p class="muted">{t("common.none")}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t("cases.id")}</th>
+              <th>{t("cases.receivedAt")}</th>
+              <th>{t("cases.fraudType")}</th>
+              <th>{t("cases.district")}</th>
+              <th class="num">{t("cases.lossShort")}</th>
+              <th>{t("cases.status")}</th>
+              <th class="num">{t("cases.level")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.cases.map((c) => (
+              <tr>
+                <td>
+                  <a href={`/cases/${c.id}`}>#{c.id}</a>
+                </td>
+                <td>
+                  <When at={c.receivedAt} />
+                </td>
+                <td>{t(`cases.fraud.${c.fraudType}`)}</td>
+                <td>{c.district}</td>
+                <td class="num">{formatFen(c.lossFen)}</td>
+                <td>{t(`cases.state.${c.status}`)}</td>
+                <td class="num">{c.level}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2>{t("suspects.requests")}</h2>
+      {d.requests.length === 0 ? (
+        <p class="muted">{t("common.none")}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{t("suspects.kind")}</th>
+              <th>{t("suspects.institution")}</th>
+              <th>{t("common.status")}</th>
+              <th class="num">{t("suspects.amount")}</th>
+              <th>{t("common.time")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.requests.map((r) => (
+              <tr>
+                <td>
+                  <a href={`/requests/${r.id}`}>#{r.id}</a>
+                </td>
+                <td>{labelOr(t, `requests.kind.${r.kind}`, r.kind)}</td>
+                <td>{r.institution}</td>
+                <td>{labelOr(t, `requests.status.${r.status}`, r.status)}</td>
+                <td class="num">{formatFen(r.doneAmountFen ?? r.amountFen)}</td>
+                <td>
+                  <When at={r.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <div class="grid">
+        <div>
+          <h2>{t("suspects.sources")}</h2>
+          <table>
+            <tbody>
+              {d.sources.map((x) => (
+                <tr>
+                  <td>{x.source.startsWith("case:") ? <a href={`/cases/${x.source.slice(5)}`}>{x.source}</a> : x.source}</td>
+                  <td>
+                    <When at={x.firstAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div>
+          <h2>{t("suspects.history")}</h2>
+          {d.history.length === 0 && <p class="muted">{t("common.none")}</p>}
+          <table data-testid="suspect-history">
+            <tbody>
+              {d.history.map((h) => (
+                <tr>
+                  <td>
+                    <When at={h.at} />
+                  </td>
+                  <td>{labelOr(t, `suspects.history.${h.action}`, h.action)}</td>
+                  <td>{h.actor}</td>
+                  <td class="muted">{historyDetail(t, h.detail)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function historyDetail(t: T, d: Record<string, unknown> | null): string {
+  if (!d) return "";
+  if (typeof d.from === "string" && typeof d.to === "string") {
+    return `${t(`suspects.state.${d.from}`)} → ${t(`suspects.state.${d.to}`)}${d.reason ? `: ${d.reason}` : ""}`;
+  }
+  return [d.source, d.riskLevel && t(`suspects.risk.${d.riskLevel}`), d.reopened && t("suspects.state.active")].filter(Boolean).join(" · ");
+}

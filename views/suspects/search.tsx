@@ -1,0 +1,128 @@
+// The suspects screen: search as you type on top, the paste-many box (folded) under it, then the results.
+import type { Issue } from "../../src/http/errors";
+import type { PasteOutcome, SearchMode, SuspectRecord } from "../../src/suspects/service";
+import { CsrfField, When } from "../components";
+import type { Lang, T } from "../i18n";
+import { SuspectCells, SuspectHead } from "./parts";
+import { PasteBox } from "./paste";
+
+export function SuspectResults(p: { t: T; lang: Lang; mode: SearchMode; rows: SuspectRecord[] }) {
+  const { t } = p;
+  return (
+    <div id="suspect-results" aria-live="polite">
+      {p.mode === "recent" && <h2>{t("suspects.recent")}</h2>}
+      {p.mode === "too_short" && p.rows.length === 0 && <p class="muted">{t("suspects.tooShort")}</p>}
+      {p.mode === "match" && p.rows.length === 0 && <p class="muted">{t("suspects.noMatch")}</p>}
+      {p.rows.length > 0 && (
+        <table data-testid="suspect-results">
+          <thead>
+            <tr>
+              <SuspectHead t={t} />
+              <th>{t("suspects.lastSeen")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((s) => (
+              <tr>
+                <SuspectCells t={t} lang={p.lang} s={s} />
+                <td>
+                  <When at={s.lastSeenAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+export function SuspectsPage(p: {
+  t: T;
+  lang: Lang;
+  csrf: string | null;
+  q: string;
+  mode: SearchMode;
+  rows: SuspectRecord[];
+  canWrite: boolean;
+  paste?: { text: string; outcomes?: PasteOutcome[]; issues?: Issue[]; message?: string };
+}) {
+  const { t } = p;
+  return (
+    <>
+      <h1>{t("suspects.title")}</h1>
+      <form method="get" action="/suspects" class="card" role="search">
+        <label>
+          {t("suspects.search")}
+          <span class="hint">{t("suspects.searchHint")}</span>
+          <input
+            type="search"
+            name="q"
+            value={p.q}
+            autofocus
+            autocomplete="off"
+            inputmode="tel"
+            hx-get="/suspects/search"
+            hx-trigger="input changed delay:200ms, search"
+            hx-target="#suspect-results"
+            hx-swap="outerHTML"
+            hx-sync="this:replace"
+            data-testid="suspect-search"
+          />
+        </label>
+      </form>
+      {p.canWrite && (
+        <details class="card" open={p.paste ? true : undefined}>
+          <summary>
+            <strong>{t("suspects.paste")}</strong>
+          </summary>
+          <PasteForm t={t} csrf={p.csrf} text={p.paste?.text ?? ""} />
+          <PasteBox t={t} lang={p.lang} outcomes={p.paste?.outcomes} issues={p.paste?.issues} message={p.paste?.message} />
+        </details>
+      )}
+      <SuspectResults t={t} lang={p.lang} mode={p.mode} rows={p.rows} />
+    </>
+  );
+}
+
+function PasteForm(p: { t: T; csrf: string | null; text: string }) {
+  const { t } = p;
+  return (
+    <form method="post" action="/suspects/paste" class="stack" hx-post="/suspects/paste" hx-target="#paste-results" hx-swap="outerHTML">
+      <CsrfField token={p.csrf} />
+      <label>
+        {t("suspects.pasteText")}
+        <span class="hint">{t("suspects.pasteHint")}</span>
+        <textarea name="text" rows={8} required data-testid="paste-text">
+          {p.text}
+        </textarea>
+      </label>
+      <div class="row">
+        <label>
+          {t("suspects.kind")}
+          <select name="kind">
+            <option value="">{t("suspects.kind.auto")}</option>
+            <option value="phone">{t("suspects.kind.phone")}</option>
+            <option value="bank_account">{t("suspects.kind.bank_account")}</option>
+          </select>
+        </label>
+        <label>
+          {t("suspects.risk")}
+          <select name="riskLevel">
+            <option value="">—</option>
+            <option value="high">{t("suspects.risk.high")}</option>
+            <option value="medium">{t("suspects.risk.medium")}</option>
+            <option value="low">{t("suspects.risk.low")}</option>
+          </select>
+        </label>
+        <label>
+          {t("suspects.note")}
+          <input name="note" maxlength={1000} />
+        </label>
+        <button type="submit" class="primary">
+          {t("suspects.pasteSubmit")}
+        </button>
+      </div>
+    </form>
+  );
+}

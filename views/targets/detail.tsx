@@ -1,0 +1,425 @@
+// One target: who they are and why they are at risk, who holds them, the ways to contact them,
+// every contact with its live status and outcome, follow-up reviews, and the timeline.
+import { FRAUD_TYPES } from "../../src/db/schema/cases";
+import { WARNING_OUTCOMES } from "../../src/db/schema/warnings";
+import { formatFen } from "../../src/domain/money";
+import { leaseHeld, type Deadlines } from "../../src/domain/queue";
+import { toShanghaiLocal } from "../../src/domain/time";
+import type { Issue } from "../../src/http/errors";
+import { FOLLOW_UP_OUTCOMES } from "../../src/targets/schemas";
+import { lightOf, type TargetView } from "../../src/targets/service";
+import { STANDARD_SMS_TEXT, type FollowUpView, type Problem, type WarningView } from "../../src/targets/warnings";
+import { CsrfField, Errors, When } from "../components";
+import type { T } from "../i18n";
+import { assigneeText, GradePill, phoneText, ProviderStatus, TargetLight, TargetState, timeOnly } from "./parts";
+
+export type DetailProps = {
+  t: T;
+  csrf: string | null;
+  now: number;
+  deadlines: Deadlines;
+  target: TargetView;
+  warnings: WarningView[];
+  followUps: FollowUpView[];
+  merges: { at: number; actor: string; source: string | null }[];
+  /** the viewer holds the claim */
+  mine: boolean;
+  canWork: boolean;
+  agentPhone: string;
+  notice?: "created" | "merged";
+  result?: { problem: Problem | null; caseId: number | null; stopPaymentId: number | null };
+  issues?: Issue[];
+  error?: string;
+};
+
+export function TargetDetailPage(p: DetailProps) {
+  const { t, target: x, now } = p;
+  const open = x.status === "open";
+  const heldByOther = leaseHeld(x.leaseExpiresAt, now) && !p.mine;
+  const mayAct = p.canWork && open && !heldByOther;
+  return (
+    <>
+      <h1 data-testid="target-title">
+        {phoneText(x.phone)} {x.name ?? ""} <GradePill t={t} grade={x.riskGrade} /> <TargetLight t={t} light={lightOf(x, now, p.deadlines)} />
+      </h1>
+      {p.notice && <p class="notice">{t(`targets.${p.notice}`)}</p>}
+      <Result t={t} result={p.result} />
+      <Errors message={p.error ?? (p.issues?.length ? t("error.invalid") : undefined)} issues={p.issues} />
+      <div class="grid two">
+        <dl class="card">
+          <dt>{t("targets.phone")}</dt>
+          <dd data-testid="target-phone">{phoneText(x.phone)}</dd>
+          <dt>{t("targets.district")}</dt>
+          <dd>{x.district ?? "—"}</dd>
+          <dt>{t("targets.age")}</dt>
+          <dd>{x.age ?? "—"}</dd>
+          <dt>{t("targets.reason")}</dt>
+          <dd>
+            {t(`targets.reason.${x.reason}`)}
+            {x.suspectId !== null && (
+              <>
+                {" · "}
+                <a href={`/suspects/${x.suspectId}`}>{x.suspectKind === "phone" ? phoneText(x.suspectValue!) : x.suspectValue}</a>
+              </>
+            )}
+            {x.reasonNote && <div class="muted">{x.reasonNote}</div>}
+          </dd>
+          <dt>{t("targets.amountShort")}</dt>
+          <dd>{formatFen(x.amountAtRiskFen) || "—"}</dd>
+          <dt>{t("targets.source")}</dt>
+          <dd>{t(`targets.source.${x.source}`)}</dd>
+        </dl>
+        <section class="card" data-testid="target-state">
+          <p>
+            <TargetState t={t} target={x} now={now} />
+          </p>
+          <p>
+            {t("targets.due")}: <When at={x.dueAt} /> · {t("targets.createdAt")}: <When at={x.createdAt} />
+          </p>
+          {x.caseId !== null && (
+            <p>
+              <a href={`/cases/${x.caseId}`}>
+                {t("targets.case")} #{x.caseId}
+              </a>
+            </p>
+          )}
+          {p.mine && open && (
+            <>
+              <p class="notice">{t("targets.youHold", { until: timeOnly(x.leaseExpiresAt!) })}</p>
+              <form method="post" action={`/targets/${x.id}/release`} class="inline">
+                <CsrfField token={p.csrf} />
+                <button type="submit">{t("targets.release")}</button>
+              </form>
+            </>
+          )}
+          {mayAct && !p.mine && (
+            <form method="post" action={`/targets/${x.id}/claim`} class="inline">
+              <CsrfField token={p.csrf} />
+              <button type="submit" data-testid="claim">
+                {t("targets.claim")}
+              </button>
+            </form>
+          )}
+        </section>
+      </div>
+      {mayAct && <ContactPanel {...p} />}
+      <section class="card">
+        <h2 style="margin-top:0">{t("targets.contacts")}</h2>
+        <Contacts {...p} mayReport={p.canWork && !heldByOther} />
+      </section>
+      <FollowUps {...p} />
+      <section class="card">
+        <h2 style="margin-top:0">{t("targets.timeline")}</h2>
+        <Timeline {...p} />
+      </section>
+    </>
+  );
+}
+
+function Result(p: { t: T; result: DetailProps["result"] }) {
+  const r = p.result;
+  if (!r || (!r.problem && r.caseId === null)) return null;
+  return (
+    <div class={r.problem ? "warn-box" : "notice"} role="status" data-testid="result">
+      {r.caseId !== null && (
+        <p>
+          <a href={`/cases/${r.caseId}`}>{p.t("targets.openedCase", { id: r.caseId })}</a>
+          {r.stopPaymentId !== null && (
+            <>
+              {" · "}
+              <a href={`/requests/${r.stopPaymentId}`}>{p.t("targets.draftStopPayment", { id: r.stopPaymentId })}</a>
+            </>
+          )}
+        </p>
+      )}
+      {r.problem && (
+        <p>
+          {p.t(`targets.problem.${r.problem.code}`)}
+          {r.problem.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ContactPanel(p: DetailProps) {
+  const { t, target: x } = p;
+  const action = `/targets/${x.id}/contacts`;
+  const Hidden = (h: { channel: string }) => (
+    <>
+      <CsrfField token={p.csrf} />
+      <input type="hidden" name="channel" value={h.channel} />
+    </>
+  );
+  return (
+    <section class="card" data-testid="contact">
+      <h2 style="margin-top:0">{t("targets.contact")}</h2>
+      <div class="grid two">
+        <form method="post" action={action} class="stack">
+          <Hidden channel="call" />
+          <strong>{t("targets.contact.call")}</strong>
+          <button type="submit" class="primary" data-testid="call-warning">
+            {t("targets.contact.callButton")}
+          </button>
+        </form>
+        <form method="post" action={action} class="stack">
+          <Hidden channel="call" />
+          <strong>{t("targets.contact.connect")}</strong>
+          <label>
+            {t("targets.contact.connectTo")}
+            <input name="connectTo" type="tel" value={p.agentPhone} required autocomplete="tel" />
+          </label>
+          <button type="submit" data-testid="call-connect">
+            {t("targets.contact.connectButton")}
+          </button>
+        </form>
+        <form method="post" action={action} class="stack">
+          <Hidden channel="sms" />
+          <strong>{t("targets.contact.sms")}</strong>
+          <label>
+            {t("targets.contact.message")}
+            <textarea name="message" maxlength={500}>
+              {STANDARD_SMS_TEXT}
+            </textarea>
+          </label>
+          <button type="submit" data-testid="send-sms">
+            {t("targets.contact.smsButton")}
+          </button>
+        </form>
+        <form method="post" action={action} class="stack">
+          <Hidden channel="manual_call" />
+          <strong>{t("targets.contact.manual")}</strong>
+          <OutcomeSelect t={t} />
+          <label>
+            {t("common.note")}
+            <input name="note" maxlength={1000} />
+          </label>
+          <button type="submit">{t("targets.contact.manualButton")}</button>
+        </form>
+        <form method="post" action={action} class="stack" data-testid="visit-form">
+          <Hidden channel="visit" />
+          <strong>{t("targets.contact.visit")}</strong>
+          <div class="row">
+            <label>
+              {t("targets.contact.assigneeKind")}
+              <select name="assigneeKind">
+                <option value="police_station">{t("targets.assignee.police_station")}</option>
+                <option value="grid_worker">{t("targets.assignee.grid_worker")}</option>
+              </select>
+            </label>
+            <label>
+              {t("targets.contact.assignee")}
+              <input name="assignee" required maxlength={100} />
+            </label>
+            <label>
+              {t("targets.contact.scheduledAt")}
+              <input name="scheduledAt" type="datetime-local" value={toShanghaiLocal(p.now)} required />
+            </label>
+          </div>
+          <label>
+            {t("common.note")}
+            <input name="note" maxlength={1000} />
+          </label>
+          <button type="submit">{t("targets.contact.visitButton")}</button>
+        </form>
+      </div>
+    </section>
+  );
+}
+
+function OutcomeSelect(p: { t: T }) {
+  return (
+    <label>
+      {p.t("targets.outcome")}
+      <select name="outcome" required>
+        <option value="">—</option>
+        {WARNING_OUTCOMES.map((o) => (
+          <option value={o}>{p.t(`targets.outcome.${o}`)}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** `mayReport`: outcomes may be recorded (a visit's report even after the target was closed). */
+function Contacts(p: DetailProps & { mayReport: boolean }) {
+  const { t } = p;
+  if (p.warnings.length === 0) return <p class="muted">{t("common.none")}</p>;
+  return (
+    <table data-testid="contacts">
+      <thead>
+        <tr>
+          <th>{t("common.time")}</th>
+          <th>{t("outbox.channel")}</th>
+          <th>{t("targets.agent")}</th>
+          <th>{t("targets.providerStatus")}</th>
+          <th>{t("targets.outcome")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.warnings.map((w) => (
+          <tr data-warning-id={w.id}>
+            <td>
+              <When at={w.createdAt} />
+            </td>
+            <td>
+              {t(`targets.channel.${w.channel}`)}
+              {w.channel === "visit" && (
+                <div class="muted">
+                  {assigneeText(t, w.assignee)} · <When at={w.scheduledAt} />
+                </div>
+              )}
+              {w.note && <div class="muted">{w.note}</div>}
+            </td>
+            <td>{w.agentName ?? ""}</td>
+            <td>
+              <ProviderStatus t={t} warning={w} />
+            </td>
+            <td>
+              {w.outcome ? (
+                <span data-testid={`outcome-${w.id}`}>{t(`targets.outcome.${w.outcome}`)}</span>
+              ) : p.mayReport && (p.target.status === "open" || w.channel === "visit") ? (
+                <OutcomeForm t={t} csrf={p.csrf} warningId={w.id} />
+              ) : (
+                "—"
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function OutcomeForm(p: { t: T; csrf: string | null; warningId: number }) {
+  const { t } = p;
+  return (
+    <form method="post" action={`/targets/warnings/${p.warningId}/outcome`} class="stack" data-testid={`outcome-form-${p.warningId}`}>
+      <CsrfField token={p.csrf} />
+      <div class="row">
+        <OutcomeSelect t={t} />
+        <label>
+          {t("common.note")}
+          <input name="note" maxlength={1000} />
+        </label>
+      </div>
+      <details>
+        <summary class="muted">{t("targets.paidHint")}</summary>
+        <div class="row">
+          <label>
+            {t("targets.paidAmount")}
+            <input name="paidAmount" inputmode="decimal" size={10} />
+          </label>
+          <label>
+            {t("targets.paidTo")}
+            <input name="paidTo" inputmode="numeric" size={24} />
+          </label>
+          <label>
+            {t("targets.fraudType")}
+            <select name="fraudType">
+              {FRAUD_TYPES.map((f) => (
+                <option value={f} selected={f === "other"}>
+                  {t(`cases.fraud.${f}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </details>
+      <label>
+        {t("targets.followUpAt")}
+        <input name="followUpAt" type="datetime-local" />
+      </label>
+      <button type="submit" class="primary">
+        {t("targets.recordOutcome")}
+      </button>
+    </form>
+  );
+}
+
+function FollowUps(p: DetailProps) {
+  const { t } = p;
+  return (
+    <section class="card" data-testid="follow-ups">
+      <h2 style="margin-top:0">{t("targets.followUps")}</h2>
+      {p.followUps.length > 0 && (
+        <table>
+          <tbody>
+            {p.followUps.map((f) => (
+              <tr>
+                <td>
+                  <When at={f.dueAt} />
+                </td>
+                <td>{f.assignedName ?? ""}</td>
+                <td>{f.note ?? ""}</td>
+                <td>
+                  {f.doneAt !== null ? (
+                    <>
+                      {t(`targets.followUp.outcome.${f.outcome}`)} · <When at={f.doneAt} />
+                    </>
+                  ) : p.canWork ? (
+                    <form method="post" action={`/targets/follow-ups/${f.id}`} class="row">
+                      <CsrfField token={p.csrf} />
+                      <select name="outcome" required aria-label={t("targets.outcome")}>
+                        <option value="">—</option>
+                        {FOLLOW_UP_OUTCOMES.map((o) => (
+                          <option value={o}>{t(`targets.followUp.outcome.${o}`)}</option>
+                        ))}
+                      </select>
+                      <input name="note" maxlength={1000} aria-label={t("common.note")} />
+                      <button type="submit">{t("targets.followUp.record")}</button>
+                    </form>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {p.canWork && (
+        <form method="post" action={`/targets/${p.target.id}/follow-ups`} class="row" style="margin-top:.6rem">
+          <CsrfField token={p.csrf} />
+          <label>
+            {t("targets.followUp.dueAt")}
+            <input name="dueAt" type="datetime-local" required value={toShanghaiLocal(p.now + 86_400_000)} />
+          </label>
+          <label>
+            {t("common.note")}
+            <input name="note" maxlength={1000} />
+          </label>
+          <button type="submit">{t("targets.followUp.schedule")}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Timeline(p: DetailProps) {
+  const { t, target: x } = p;
+  const items: { at: number; text: string; who?: string | null }[] = [
+    { at: x.createdAt, text: t("targets.tl.created", { source: t(`targets.source.${x.source}`) }) },
+    ...p.merges.map((m) => ({ at: m.at, text: t("targets.tl.merged", { source: m.source ?? "" }), who: m.actor })),
+    ...p.warnings.map((w) => ({
+      at: w.createdAt,
+      text: [t(`targets.channel.${w.channel}`), w.providerStatus, w.outcome && t(`targets.outcome.${w.outcome}`)].filter(Boolean).join(" · "),
+      who: w.agentName,
+    })),
+    ...p.followUps.flatMap((f) => [
+      { at: f.createdAt, text: t("targets.tl.followUp", { at: toShanghaiLocal(f.dueAt).replace("T", " ") }) },
+      ...(f.doneAt !== null ? [{ at: f.doneAt, text: `${t("targets.followUp.done")} · ${t(`targets.followUp.outcome.${f.outcome}`)}` }] : []),
+    ]),
+    ...(x.closedAt !== null ? [{ at: x.closedAt, text: t("targets.tl.closed", { outcome: x.outcome ? t(`targets.outcome.${x.outcome}`) : "" }) }] : []),
+  ].sort((a, b) => a.at - b.at);
+  return (
+    <ol data-testid="timeline">
+      {items.map((i) => (
+        <li>
+          <When at={i.at} /> {i.text}
+          {i.who && <span class="muted"> · {i.who}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,82 @@
+// The local outbox (/outbox): every call and SMS, and — without Twilio credentials — a plain
+// statement that none of it left the building.
+import { maskPhone } from "../../src/domain/masking";
+import type { SentMessage } from "../../src/telephony/log";
+import { When } from "../components";
+import type { T } from "../i18n";
+import { phoneText } from "../targets/parts";
+
+// Calls are stored as the TwiML Twilio runs: show what the callee hears, or whom they are put through to.
+const decode = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+function callContent(t: T, twiml: string, showPhone: (p: string) => string): string {
+  const say = /<Say[^>]*>([^<]*)<\/Say>/.exec(twiml)?.[1];
+  const dial = /<Dial[^>]*>([^<]*)<\/Dial>/.exec(twiml)?.[1];
+  return [say && decode(say), dial && t("outbox.connect", { phone: showPhone(decode(dial)) })].filter(Boolean).join(" · ");
+}
+
+export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; rows: SentMessage[]; more: boolean; personal: boolean; canOpenTargets: boolean }) {
+  const { t } = p;
+  const show = (phone: string) => (p.personal ? phoneText(phone) : maskPhone(phone));
+  return (
+    <>
+      <h1>{t("outbox.title")}</h1>
+      {p.provider === "outbox" ? (
+        <p class="outbox-banner" role="note" data-testid="outbox-banner">
+          {t("outbox.banner")}
+        </p>
+      ) : (
+        <p class="notice">{t("outbox.twilio")}</p>
+      )}
+      <table data-testid="outbox">
+        <thead>
+          <tr>
+            <th>{t("common.time")}</th>
+            <th></th>
+            <th>{t("outbox.channel")}</th>
+            <th>{t("outbox.to")}</th>
+            <th>{t("outbox.content")}</th>
+            <th>{t("common.status")}</th>
+            <th>{t("outbox.target")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.length === 0 && (
+            <tr>
+              <td colspan={7} class="muted">
+                {t("common.none")}
+              </td>
+            </tr>
+          )}
+          {p.rows.map((m) => (
+            <tr data-sid={m.sid}>
+              <td>
+                <When at={m.createdAt} />
+              </td>
+              <td>
+                {m.provider === "outbox" ? (
+                  <span class="pill" style="background:#fffaeb;border-color:#f79009;color:#b54708" data-testid="not-sent">
+                    {t("outbox.notSent")}
+                  </span>
+                ) : (
+                  <span class="pill">{t("outbox.sent")}</span>
+                )}
+              </td>
+              <td>{t(`targets.channel.${m.channel}`)}</td>
+              <td class="nowrap">{show(m.to)}</td>
+              <td>{m.channel === "call" ? callContent(t, m.body ?? "", show) : m.body}</td>
+              <td>
+                <span class="pill">{m.status}</span>
+              </td>
+              <td>{m.targetId !== null && p.canOpenTargets ? <a href={`/targets/${m.targetId}`}>#{m.targetId}</a> : m.targetId !== null ? `#${m.targetId}` : ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {p.more && (
+        <p>
+          <a href={`/outbox?before=${p.rows[p.rows.length - 1]!.id}`}>{t("outbox.older")}</a>
+        </p>
+      )}
+    </>
+  );
+}
