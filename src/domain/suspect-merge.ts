@@ -38,28 +38,33 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const rankSql = (expr: string) => `(case ${expr} ${Object.entries(RISK_RANK).map(([k, v]) => `when ${sqlString(k)} then ${v}`).join(" ")} else -1 end)`;
 
 /**
- * `INSERT … ON CONFLICT (value, kind) DO UPDATE` that applies firstSighting on insert and
- * mergeSighting on conflict, column for column. Parameters: ?1 kind, ?2 value, ?3 inferred
- * institution id (or null), ?4 reported risk (or null), ?5 the sighting's instant (ms), ?6 note,
- * trimmed (or null). RETURNING id and sightings: sightings = 1 exactly when the row was created, since a
- * merge always leaves it at 2 or more.
+ * The merge rule as SQL, column for column, for prepared statements. Parameters: ?1 kind,
+ * ?2 value, ?3 inferred institution id (or null), ?4 reported risk (or null), ?5 the sighting's
+ * instant (ms), ?6 note, trimmed (or null).
+ * - `insert`: firstSighting; does nothing (0 changes) when the suspect exists.
+ * - `merge`: mergeSighting on the existing row (every right-hand side reads the old values);
+ *   RETURNING its id.
  */
-export function upsertSightingSql(): string {
-  return `insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, status_reason, first_seen_at, last_seen_at, sightings, note)
-    values (?1, ?2, ?3, 1, coalesce(?4, ${sqlString(DEFAULT_RISK)}), 'active', null, ?5, ?5, 1, ?6)
-    on conflict (value, kind) do update set
-      sightings = sightings + 1,
-      risk_level = case when ?4 is not null and ${rankSql("?4")} > ${rankSql("risk_level")} then ?4 else risk_level end,
-      status = case when status = 'cleared' then 'active' else status end,
-      status_reason = case when status = 'cleared' then ${sqlString(REOPEN_REASON)} else status_reason end,
-      first_seen_at = min(first_seen_at, ?5),
-      last_seen_at = max(last_seen_at, ?5),
-      institution_inferred = case when institution_id is null then 1 else institution_inferred end,
-      institution_id = coalesce(institution_id, ?3),
-      note = case
-        when ?6 is null then note
-        when note is null then ?6
-        when instr(char(10) || note || char(10), char(10) || ?6 || char(10)) > 0 then note
-        else note || char(10) || ?6 end
-    returning id, sightings`;
+export function sightingSql(): { insert: string; merge: string } {
+  return {
+    insert: `insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, status_reason, first_seen_at, last_seen_at, sightings, note)
+      values (?1, ?2, ?3, 1, coalesce(?4, ${sqlString(DEFAULT_RISK)}), 'active', null, ?5, ?5, 1, ?6)
+      on conflict (value, kind) do nothing`,
+    merge: `update suspects set
+        sightings = sightings + 1,
+        risk_level = case when ?4 is not null and ${rankSql("?4")} > ${rankSql("risk_level")} then ?4 else risk_level end,
+        status = case when status = 'cleared' then 'active' else status end,
+        status_reason = case when status = 'cleared' then ${sqlString(REOPEN_REASON)} else status_reason end,
+        first_seen_at = min(first_seen_at, ?5),
+        last_seen_at = max(last_seen_at, ?5),
+        institution_inferred = case when institution_id is null then 1 else institution_inferred end,
+        institution_id = coalesce(institution_id, ?3),
+        note = case
+          when ?6 is null then note
+          when note is null then ?6
+          when instr(char(10) || note || char(10), char(10) || ?6 || char(10)) > 0 then note
+          else note || char(10) || ?6 end
+      where value = ?2 and kind = ?1
+      returning id`,
+  };
 }

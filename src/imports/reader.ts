@@ -4,7 +4,7 @@
 import { isRejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import { describeFile, readTable, type TableInfo } from "./rows";
-import { cellsOf, csvLine, isBlankRow, mapHeader, type HeaderMap } from "./table";
+import { cellsOf, csvLine, isBlankRow, mapHeader, RAW_CELL, RAW_ROW, type HeaderMap } from "./table";
 
 declare const self: Worker;
 
@@ -15,10 +15,12 @@ export type ReaderAck = { type: "ack" };
 export type Batch = {
   type: "batch";
   lines: Int32Array;
-  /** The rows as CSV lines, joined by "\0": split only when a row is rejected. */
+  /** Each row's cells joined by RAW_CELL, the rows by RAW_ROW: split only when a row is rejected. */
   raws: string;
-  /** Prepared items of the rows not in `rejects`, in row order. */
-  items: unknown[];
+  /** Prepared items of the rows not in `rejects` (packed, if the handler packs), in sortKey order. */
+  items: unknown;
+  /** The row (index in the batch) of each item. */
+  itemRows: Int32Array;
   /** [row index in the batch, reason] of rows rejected while reading or preparing. */
   rejects: [number, string][];
   bytes: number;
@@ -60,22 +62,38 @@ async function read(start: ReaderStart): Promise<void> {
   let lines: number[] = [];
   let raws: string[] = [];
   let items: unknown[] = [];
+  let itemRows: number[] = [];
   let rejects: [number, string][] = [];
 
   const flush = () => {
     if (lines.length === 0) return;
-    post({ type: "batch", lines: Int32Array.from(lines), raws: raws.join("\0"), items, rejects, bytes });
+    if (handler.sortKey) {
+      const keys = items.map((p) => handler.sortKey!(p));
+      const order = keys.map((_, k) => k).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+      items = order.map((k) => items[k]);
+      itemRows = order.map((k) => itemRows[k]!);
+    }
+    post({
+      type: "batch",
+      lines: Int32Array.from(lines),
+      raws: raws.join(RAW_ROW),
+      items: handler.pack ? handler.pack(items) : items,
+      itemRows: Int32Array.from(itemRows),
+      rejects,
+      bytes,
+    });
     credits--;
     lines = [];
     raws = [];
     items = [];
+    itemRows = [];
     rejects = [];
   };
   // A data row counts once it is past the rows an earlier, interrupted run already recorded.
-  const take = (line: number, raw: string) => {
+  const take = (line: number, cells: string[]) => {
     if (++dataRows <= start.skip) return false;
     lines.push(line);
-    raws.push(raw);
+    raws.push(cells.join(RAW_CELL));
     return true;
   };
 
@@ -89,15 +107,18 @@ async function read(start: ReaderStart): Promise<void> {
         post({ type: "header", info, header: csvLine(cells), columns: Object.keys(map) });
         return;
       }
-      if (!take(line, csvLine(cells))) return;
+      if (!take(line, cells)) return;
       const p = handler.prepare(cellsOf(cells, header));
       if (isRejected(p)) rejects.push([lines.length - 1, p.rejected]);
-      else items.push(p);
+      else {
+        items.push(p);
+        itemRows.push(lines.length - 1);
+      }
       if (lines.length >= start.batchRows) flush();
     },
-    unreadable(line, raw, reason) {
+    unreadable(line, cells, reason) {
       if (!header) throw new Refused(`no recognisable header row: line ${line} cannot be read (${reason})`);
-      if (take(line, raw)) rejects.push([lines.length - 1, reason]);
+      if (take(line, cells)) rejects.push([lines.length - 1, reason]);
       if (lines.length >= start.batchRows) flush();
     },
     progress(b) {

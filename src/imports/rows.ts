@@ -5,7 +5,7 @@ import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
 import { createReadStream } from "node:fs";
 import { PassThrough } from "node:stream";
-import { csvLine, innerLineBreaks, sniffEncoding, sniffFormat, type Encoding, type Format } from "./table";
+import { innerLineBreaks, sniffEncoding, sniffFormat, type Encoding, type Format } from "./table";
 
 export type TableInfo = { format: Format; encoding: Encoding | null; size: number };
 
@@ -21,8 +21,8 @@ export async function describeFile(path: string): Promise<TableInfo | { refused:
 export type RowSink = {
   /** A row's cells (header included), in file order. */
   row(cells: string[], line: number): void;
-  /** A row that could not be read at all (a broken quote, a lossy Excel number): rejected as is. */
-  unreadable(line: number, raw: string, reason: string): void;
+  /** A row that could not be read (a broken quote, a lossy Excel number): rejected with its cells as read. */
+  unreadable(line: number, cells: string[], reason: string): void;
   /** Bytes of the file consumed so far. */
   progress(bytes: number): void;
   /** Awaited between chunks: the consumer's back-pressure. */
@@ -60,7 +60,7 @@ async function readCsv(path: string, encoding: Encoding, sink: RowSink): Promise
     while (problems.length && problems[0]!.records <= upTo) {
       const p = problems.shift()!;
       const line = linesBefore + 1;
-      sink.unreadable(line, "", p.code === "CSV_QUOTE_NOT_CLOSED" ? `a quote opened on line ${line} is never closed` : p.message);
+      sink.unreadable(line, [], p.code === "CSV_QUOTE_NOT_CLOSED" ? `a quote opened on line ${line} is never closed` : p.message);
       linesBefore = Math.max(line, p.lines);
     }
   };
@@ -111,7 +111,7 @@ async function readXlsx(path: string, sink: RowSink): Promise<void> {
         cells.push(cellText(v));
       }
       if (lossy) {
-        sink.unreadable(row.number, csvLine(cells), `${lossy} was stored as an Excel number and has lost digits beyond the 15th: format the column as text and type it again`);
+        sink.unreadable(row.number, cells, `${lossy} was stored as an Excel number and has lost digits beyond the 15th: format the column as text and type it again`);
       } else {
         sink.row(cells, row.number);
       }

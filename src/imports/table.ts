@@ -72,6 +72,11 @@ export function cellsOf(row: readonly string[], map: HeaderMap): RowCells {
 
 export const isBlankRow = (row: readonly string[]) => row.every((c) => c.trim() === "");
 
+// How rows travel between threads before anyone needs them as CSV: cells joined by RAW_CELL,
+// rows by RAW_ROW (control characters no spreadsheet cell carries).
+export const RAW_CELL = "\u001f";
+export const RAW_ROW = "\u0000";
+
 const NEEDS_QUOTES = /[",\r\n]/;
 /** One row as a CSV line (RFC 4180 quoting): how a rejected row is kept and downloaded. */
 export function csvLine(row: readonly string[]): string {

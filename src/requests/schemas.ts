@@ -5,7 +5,6 @@ import { yuanToFen } from "../domain/money";
 import { parseShanghaiLocal } from "../domain/time";
 
 export const RESPONSE_INPUT_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal"] as const;
-export const CENTER_ACTIONS = ["send", "renew", "release"] as const;
 
 const fen = z.number().int().min(0).max(1e15);
 const text = (max: number) => z.string().trim().max(max);

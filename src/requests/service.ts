@@ -297,7 +297,7 @@ export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institu
     balance: r.balanceFen,
     note: r.note,
     renewals: r.renewals,
-    light: lightOf(r, now, cfg),
+    light: trafficLight(r, now, cfg),
     createdAt: iso(r.createdAt)!,
     sentAt: iso(r.sentAt),
     acknowledgedAt: iso(r.acknowledgedAt),
@@ -316,10 +316,6 @@ export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, c
     // the next request went to another institution: its number is the center's business
     onwardTransfers: d.onward.map((o) => ({ account: o.account, bank: o.bank, amount: o.amountFen, at: iso(o.at)!, level: o.level, nextRequestId: institutionScope(actor) === null ? o.nextRequestId : null })),
   };
-}
-
-export function lightOf(r: RequestView, now: number, cfg: Deps["config"]): Light {
-  return trafficLight(r, now, cfg);
 }
 
 /** The actions this actor could take on the request now (the buttons on its screen). */
@@ -419,7 +415,7 @@ export function principal(actor: Actor): string {
 }
 
 /** A repeat of an Idempotency-Key (or a page's form nonce): the first answer, nothing created. */
-export function idempotentReplay(db: Db, principalKey: string, key: string): { status: number; body: string } | null {
+function idempotentReplay(db: Db, principalKey: string, key: string): { status: number; body: string } | null {
   return prepared<{ status: number; body: string }, [string, string]>(db, `select status, body from idempotency_keys where principal = ? and key = ?`).get(principalKey, key);
 }
 
@@ -455,7 +451,7 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
     if (input.kind === "return") {
       if (input.amountFen == null || input.amountFen <= 0) throw fieldError("amount", "enter the amount to return");
       const left = freezeReturnable(t.db, parent!);
-      if (input.amountFen > left) throw returnTooLarge(input.amountFen, left);
+      if (input.amountFen > left) throw new ReturnTooLarge(input.amountFen, left);
     }
     const level = caseLevel(t, input.caseId, suspect.id) ?? parent?.level ?? 1;
     const { id } = tx
@@ -553,10 +549,6 @@ export class ReturnTooLarge extends AppError {
   }
 }
 
-function returnTooLarge(asked: number, left: number): AppError {
-  return new ReturnTooLarge(asked, left);
-}
-
 function caseLevel(t: Tx, caseId: number | undefined, suspectId: number): number | null {
   if (caseId == null) return null;
   return prepared<{ level: number }, [number, number]>(t.db, `select level from case_suspects where case_id = ? and suspect_id = ?`).get(caseId, suspectId)?.level ?? null;
@@ -628,7 +620,7 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
         if (r.kind === "return") {
           const parent = load(t.db, r.parentRequestId!)!;
           const left = freezeReturnable(t.db, parent, r.id);
-          if (input.amountFen! > left) throw returnTooLarge(input.amountFen!, left);
+          if (input.amountFen! > left) throw new ReturnTooLarge(input.amountFen!, left);
         }
         const expires = expiryAfter(r.kind, now);
         const { responseId } = move(
@@ -818,7 +810,7 @@ export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"
     });
   }
   for (const r of reqs) {
-    nodes.get(r.suspectId)?.requests.push({ id: r.id, kind: r.kind, status: r.status, amountFen: r.amountFen, doneAmountFen: r.doneAmountFen, expiresAt: r.expiresAt, instCode: r.instCode, light: lightOf(r, now, cfg) });
+    nodes.get(r.suspectId)?.requests.push({ id: r.id, kind: r.kind, status: r.status, amountFen: r.amountFen, doneAmountFen: r.doneAmountFen, expiresAt: r.expiresAt, instCode: r.instCode, light: trafficLight(r, now, cfg) });
   }
   const accounts: FlowNode[] = [];
   const numbers: FlowNode[] = [];
@@ -828,17 +820,6 @@ export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"
     else (n.kind === "phone" ? numbers : accounts).push(n);
   }
   return { caseId, lossFen: kase.lossFen, funds: caseFunds(kase.lossFen, reqs), accounts, numbers };
-}
-
-/** The case's money summary alone (for a case page): lost, stopped, frozen, returned. */
-export function caseFundsOf(db: Db, caseId: number): CaseFunds | null {
-  const kase = prepared<{ lossFen: number }, [number]>(db, `select loss_fen as lossFen from cases where id = ?`).get(caseId);
-  if (!kase) return null;
-  const rows = prepared<{ id: number; kind: RequestKind; status: RequestStatus; doneAmountFen: number | null; parentRequestId: number | null }, [number]>(
-    db,
-    `select id, kind, status, done_amount_fen as doneAmountFen, parent_request_id as parentRequestId from requests where case_id = ?`,
-  ).all(caseId);
-  return caseFunds(kase.lossFen, rows);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -864,11 +845,6 @@ export function suspectBrief(db: Db, id: number): SuspectBrief | null {
     db,
     `select s.id, s.kind, s.value, i.code as institutionCode, s.status from suspects s left join institutions i on i.id = s.institution_id where s.id = ?`,
   ).get(id);
-}
-
-/** Which kinds of request make sense for this suspect kind. */
-export function kindsFor(suspectKind: "phone" | "bank_account" | null): RequestKind[] {
-  return (Object.keys(KIND_TARGET) as RequestKind[]).filter((k) => suspectKind === null || KIND_TARGET[k].some((x) => x.suspect === suspectKind));
 }
 
 JOBS.push({ name: "requests", everyMs: 15_000, run: (deps, now) => void runRequestClock(deps, now) });

@@ -20,10 +20,11 @@
 // District and fraud type come from the case (for warnings: the target's district and its
 // case's fraud type); "" when unknown.
 //
-// Triggers keep stats_daily (and stats_monthly from it) equal to a full recount of those views on
-// every insert, update and delete, whichever code path writes. Reads here touch only the
-// pre-aggregated tables: whole months from stats_monthly, the days of partly covered months from
-// stats_daily.
+// Triggers keep stats_daily equal to a full recount of those views on every insert, update and
+// delete, whichever code path writes; stats_monthly, and the city-wide stats_daily_city and
+// stats_monthly_city, follow stats_daily by triggers too. Reads here touch only these tables:
+// whole months from the monthly ones, the days of partly covered months from the daily ones,
+// the city tables when no district is asked for.
 //
 // Baselines (baseline_totals): monthly totals imported for months the system has no records
 // of. A month counts as recorded once any record of any metric falls in it; in a recorded month
@@ -53,36 +54,41 @@ export const BASELINE_BUCKET = "(baseline)";
 const zeros = (): Values => Object.fromEntries(METRICS.map((m) => [m, 0])) as Values;
 const isKnownMetric = (m: string): m is Metric => (METRICS as readonly string[]).includes(m);
 
-type MonthRow = { metric: string; month: string; total: number; scoped: number };
+type MonthRow = { metric: string; month: string; value: number };
 type SumRow = { metric: string; value: number };
 type CellRow = { district: string; fraudType: string; value: number };
 type BaselineRow = { metric: string; month: string; district: string; value: number };
 
-// Both tables are clustered on (metric, date, …): "metric IN (…)" walks them metric by metric in
-// key order, so grouping by metric (and month) needs no sort.
+// The tables are clustered on (metric, date, …): "metric IN (…)" walks them metric by metric in
+// key order, so grouping by metric (and month) needs no sort. Without a district the city
+// tables answer (13 rows a day or month); with one, the detail tables filtered by it.
 const METRIC_LIST = METRICS.map((m) => `'${m}'`).join(", ");
-const IN_SCOPE = "(?3 IS NULL OR district = ?3)";
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
   const sql = db.$client;
   return {
-    // per metric and month: city-wide (decides whether the month is recorded) and in scope
-    months: sql.prepare<MonthRow, [string, string, string | null]>(
-      `SELECT metric, month, sum(value) AS total, sum(CASE WHEN ${IN_SCOPE} THEN value ELSE 0 END) AS scoped
-       FROM stats_monthly WHERE metric IN (${METRIC_LIST}) AND month BETWEEN ?1 AND ?2 GROUP BY metric, month`,
+    cityMonths: sql.prepare<MonthRow, [string, string]>(
+      `SELECT metric, month, value FROM stats_monthly_city WHERE metric IN (${METRIC_LIST}) AND month BETWEEN ?1 AND ?2`,
     ),
-    days: sql.prepare<SumRow, [string, string, string | null]>(
+    districtMonths: sql.prepare<MonthRow, [string, string, string]>(
+      `SELECT metric, month, sum(value) AS value FROM stats_monthly
+       WHERE metric IN (${METRIC_LIST}) AND month BETWEEN ?1 AND ?2 AND district = ?3 GROUP BY metric, month`,
+    ),
+    cityDays: sql.prepare<SumRow, [string, string]>(
+      `SELECT metric, sum(value) AS value FROM stats_daily_city WHERE metric IN (${METRIC_LIST}) AND day BETWEEN ?1 AND ?2 GROUP BY metric`,
+    ),
+    districtDays: sql.prepare<SumRow, [string, string, string]>(
       `SELECT metric, sum(value) AS value FROM stats_daily
-       WHERE metric IN (${METRIC_LIST}) AND day BETWEEN ?1 AND ?2 AND ${IN_SCOPE} GROUP BY metric`,
+       WHERE metric IN (${METRIC_LIST}) AND day BETWEEN ?1 AND ?2 AND district = ?3 GROUP BY metric`,
     ),
     monthCells: sql.prepare<CellRow, [string, string, string | null, string]>(
       `SELECT district, fraud_type AS fraudType, sum(value) AS value FROM stats_monthly
-       WHERE metric = ?4 AND month BETWEEN ?1 AND ?2 AND ${IN_SCOPE} GROUP BY district, fraud_type`,
+       WHERE metric = ?4 AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR district = ?3) GROUP BY district, fraud_type`,
     ),
     dayCells: sql.prepare<CellRow, [string, string, string | null, string]>(
       `SELECT district, fraud_type AS fraudType, sum(value) AS value FROM stats_daily
-       WHERE metric = ?4 AND day BETWEEN ?1 AND ?2 AND ${IN_SCOPE} GROUP BY district, fraud_type`,
+       WHERE metric = ?4 AND day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR district = ?3) GROUP BY district, fraud_type`,
     ),
     baselines: sql.prepare<BaselineRow, [string, string]>(`SELECT metric, month, district, value FROM baseline_totals WHERE month BETWEEN ?1 AND ?2`),
   };
@@ -93,9 +99,23 @@ function stmts(db: Db) {
   return s;
 }
 
-/** Months in which at least one record of any metric falls (anywhere in the city). */
-function recordedMonths(rows: MonthRow[]): Set<string> {
-  return new Set(rows.filter((r) => r.total !== 0).map((r) => r.month));
+/**
+ * Monthly figures from first to last (YYYY-MM): which months are recorded (any record of any
+ * metric anywhere in the city) and each month's value per metric in scope.
+ */
+function monthFigures(db: Db, first: string, last: string, district: string | null) {
+  const s = stmts(db);
+  const city = s.cityMonths.all(first, last);
+  const recorded = new Set(city.filter((r) => r.value !== 0).map((r) => r.month));
+  const values = new Map<string, number>();
+  for (const r of district === null ? city : s.districtMonths.all(first, last, district)) values.set(`${r.month}|${r.metric}`, r.value);
+  return { recorded, values };
+}
+
+/** Per-metric totals of a range of days in scope. */
+function dayTotals(db: Db, range: Period, district: string | null): SumRow[] {
+  const s = stmts(db);
+  return district === null ? s.cityDays.all(range.from, range.to) : s.districtDays.all(range.from, range.to, district);
 }
 
 /**
@@ -162,14 +182,14 @@ export function periodFigures(db: Db, period: Period, district: string | null, b
   const all = monthsOf(period);
   const whole = new Set(split.months);
 
-  // records: whole months from stats_monthly, the other days from stats_daily
-  const monthRows = s.months.all(all[0]!, all.at(-1)!, district);
+  // records: whole months from the monthly tables, the other days from the daily ones
+  const months = monthFigures(db, all[0]!, all.at(-1)!, district);
   const records = zeros();
-  for (const r of monthRows) if (whole.has(r.month) && isKnownMetric(r.metric)) records[r.metric] += r.scoped;
-  for (const range of split.dayRanges) for (const r of s.days.all(range.from, range.to, district)) if (isKnownMetric(r.metric)) records[r.metric] += r.value;
+  for (const m of split.months) for (const metric of METRICS) records[metric] += months.values.get(`${m}|${metric}`) ?? 0;
+  for (const range of split.dayRanges) for (const r of dayTotals(db, range, district)) if (isKnownMetric(r.metric)) records[r.metric] += r.value;
 
   // baselines for the whole months that have no records
-  const recorded = recordedMonths(monthRows);
+  const recorded = months.recorded;
   const baselineRows = s.baselines.all(all[0]!, all.at(-1)!);
   const base = baselineFigures(baselineRows, new Set(split.months.filter((m) => !recorded.has(m))), district);
   const partialBaselineMonths = [...new Set(baselineRows.filter((r) => !whole.has(r.month) && !recorded.has(r.month)).map((r) => r.month))].sort();
@@ -253,15 +273,11 @@ export type YearChart = { year: number; months: string[]; series: Record<Metric,
  * Months after `today` have no point yet. Unrecorded months use their baseline.
  */
 export function yearChart(db: Db, year: number, district: string | null, today: string): YearChart {
-  const s = stmts(db);
   const first = `${year - 1}-01`;
   const last = `${year}-12`;
-  const monthRows = s.months.all(first, last, district);
-  const recorded = recordedMonths(monthRows);
-  const values = new Map<string, number>();
-  for (const r of monthRows) values.set(`${r.month}|${r.metric}`, r.scoped);
+  const { recorded, values } = monthFigures(db, first, last, district);
   const allMonths = monthsOf({ from: `${first}-01`, to: `${last}-01` });
-  const baselineRows = s.baselines.all(first, last);
+  const baselineRows = stmts(db).baselines.all(first, last);
   const base = new Map(allMonths.filter((m) => !recorded.has(m)).map((m) => [m, baselineFigures(baselineRows, new Set([m]), district)]));
 
   const point = (month: string, metric: Metric): MonthlyPoint => {
@@ -303,36 +319,30 @@ export function knownDistricts(db: Db): string[] {
   return rows.map((r) => r.district);
 }
 
+/** Each pre-aggregated table, its key, and what it must equal, recounted from one level down. */
+const RECOUNTS: { table: string; key: string[]; fresh: string }[] = [
+  { table: "stats_daily", key: ["metric", "day", "district", "fraud_type"], fresh: "SELECT metric, day, district, fraud_type, sum(value) AS value FROM stats_facts GROUP BY 1, 2, 3, 4" },
+  { table: "stats_monthly", key: ["metric", "month", "district", "fraud_type"], fresh: "SELECT metric, substr(day, 1, 7) AS month, district, fraud_type, sum(value) AS value FROM stats_daily GROUP BY 1, 2, 3, 4" },
+  { table: "stats_daily_city", key: ["metric", "day"], fresh: "SELECT metric, day, sum(value) AS value FROM stats_daily GROUP BY 1, 2" },
+  { table: "stats_monthly_city", key: ["metric", "month"], fresh: "SELECT metric, substr(day, 1, 7) AS month, sum(value) AS value FROM stats_daily GROUP BY 1, 2" },
+];
+
 /**
- * Differences between the pre-aggregated tables and a full recount from the records
- * (empty when they agree). The triggers' correctness check, and a repair tool's first step.
+ * Differences between the pre-aggregated tables and a full recount from the records (empty
+ * when they agree): stats_daily against the facts views, the others against stats_daily.
+ * The triggers' correctness check, and a repair tool's first step.
  */
 export function recountDifferences(db: Db): { table: string; key: string; stored: number; recounted: number }[] {
-  const daily = db.$client
-    .query<{ key: string; stored: number; recounted: number }, []>(
-      `WITH fresh AS (SELECT day, metric, district, fraud_type, sum(value) AS value FROM stats_facts GROUP BY 1, 2, 3, 4),
-            keys AS (SELECT day, metric, district, fraud_type FROM fresh UNION SELECT day, metric, district, fraud_type FROM stats_daily)
-       SELECT k.day || '|' || k.metric || '|' || k.district || '|' || k.fraud_type AS key,
-              coalesce(s.value, 0) AS stored, coalesce(f.value, 0) AS recounted
-       FROM keys k
-       LEFT JOIN stats_daily s USING (day, metric, district, fraud_type)
-       LEFT JOIN fresh f USING (day, metric, district, fraud_type)
-       WHERE coalesce(s.value, 0) <> coalesce(f.value, 0)`,
-    )
-    .all()
-    .map((r) => ({ table: "stats_daily", ...r }));
-  const monthly = db.$client
-    .query<{ key: string; stored: number; recounted: number }, []>(
-      `WITH fresh AS (SELECT substr(day, 1, 7) AS month, metric, district, fraud_type, sum(value) AS value FROM stats_daily GROUP BY 1, 2, 3, 4),
-            keys AS (SELECT month, metric, district, fraud_type FROM fresh UNION SELECT month, metric, district, fraud_type FROM stats_monthly)
-       SELECT k.month || '|' || k.metric || '|' || k.district || '|' || k.fraud_type AS key,
-              coalesce(s.value, 0) AS stored, coalesce(f.value, 0) AS recounted
-       FROM keys k
-       LEFT JOIN stats_monthly s USING (month, metric, district, fraud_type)
-       LEFT JOIN fresh f USING (month, metric, district, fraud_type)
-       WHERE coalesce(s.value, 0) <> coalesce(f.value, 0)`,
-    )
-    .all()
-    .map((r) => ({ table: "stats_monthly", ...r }));
-  return [...daily, ...monthly];
+  return RECOUNTS.flatMap(({ table, key, fresh }) => {
+    const cols = key.join(", ");
+    return db.$client
+      .query<{ key: string; stored: number; recounted: number }, []>(
+        `WITH fresh AS (${fresh}), keys AS (SELECT ${cols} FROM fresh UNION SELECT ${cols} FROM ${table})
+         SELECT ${key.map((k) => `k.${k}`).join(" || '|' || ")} AS key, coalesce(s.value, 0) AS stored, coalesce(f.value, 0) AS recounted
+         FROM keys k LEFT JOIN ${table} s USING (${cols}) LEFT JOIN fresh f USING (${cols})
+         WHERE coalesce(s.value, 0) <> coalesce(f.value, 0)`,
+      )
+      .all()
+      .map((r) => ({ table, ...r }));
+  });
 }

@@ -14,7 +14,7 @@ import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
 import { render } from "../http/render";
 import { ContactForm, FollowUpDoneForm, FollowUpForm, OutcomeForm, QueueFilter, TargetForm, type TargetFormValues } from "./schemas";
-import { addTarget, claimNext, claimTarget, heldBy, holds, mergesOf, queueCounts, queuePage, releaseTarget, viewTarget } from "./service";
+import { addTarget, claimNext, claimTarget, heldNow, holds, mergesOf, queueCounts, queuePage, releaseTarget, sweepLapsed, viewTarget } from "./service";
 import { completeFollowUp, contact, followUpsDue, followUpsOf, getFollowUp, getWarning, recordOutcome, scheduleFollowUp, visitsPending, warningsOf, type ContactResult } from "./warnings";
 
 type C = Context<AppEnv>;
@@ -29,6 +29,7 @@ function tableProps(c: C) {
   const { db, clock, config } = c.var.deps;
   const now = clock.now();
   const filter = QueueFilter.parse(c.req.query());
+  sweepLapsed(db, now);
   return { t: c.var.t, now, deadlines: config.warningDeadlineMs, filter, page: queuePage(db, filter, now) };
 }
 
@@ -39,7 +40,8 @@ function queueProps(c: C, nothingWaiting = false) {
     ...table,
     csrf: c.var.session?.csrfToken ?? null,
     counts: queueCounts(db, table.now),
-    mine: heldBy(db, c.var.actor!, table.now),
+    mine: heldNow(db, table.now, c.var.actor!),
+    worked: heldNow(db, table.now),
     followUps: followUpsDue(db),
     visits: visitsPending(db),
     canWrite: can(c.var.actor!, "targets.write"),
@@ -102,7 +104,8 @@ export const targetsRoutes = new Hono<AppEnv>()
   // the queue page refreshes its table when anything in the queue changes
   .get("/events", (c) =>
     streamSSE(c, async (stream) => {
-      const off = c.var.deps.events.subscribe("queue", () => void stream.writeSSE({ event: "changed", data: "" }));
+      // a write racing the browser's disconnect fails; the abort handler then unsubscribes
+      const off = c.var.deps.events.subscribe("queue", () => void stream.writeSSE({ event: "changed", data: "" }).catch(() => {}));
       stream.onAbort(off);
       while (!stream.aborted) await heartbeat(stream);
       off();
@@ -189,7 +192,7 @@ export const targetsRoutes = new Hono<AppEnv>()
     if (!w) throw notFound("warning");
     const html = async (status: string | null) => (await (<StatusText t={c.var.t} status={status} outbox={w.provider === "outbox"} />).toString()) as string;
     return streamSSE(c, async (stream) => {
-      const off = events.subscribe(`warning:${w.id}`, async (e) => void stream.writeSSE({ event: "status", data: await html(e.data) }));
+      const off = events.subscribe(`warning:${w.id}`, (e) => void html(e.data).then((data) => stream.writeSSE({ event: "status", data })).catch(() => {}));
       stream.onAbort(off);
       await stream.writeSSE({ event: "status", data: await html(getWarning(db, w.id)!.providerStatus) });
       while (!stream.aborted) await heartbeat(stream);

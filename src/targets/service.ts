@@ -71,10 +71,13 @@ const COLUMNS = `t.id, t.phone, t.name, t.district, t.age, t.reason, t.reason_no
   coalesce(u.display_name, 'token:' || k.name) as claimerName, t.lease_expires_at as leaseExpiresAt, t.outcome,
   t.closed_at as closedAt, t.case_id as caseId, t.created_at as createdAt`;
 const JOINS = `left join suspects s on s.id = t.suspect_id left join users u on u.id = t.claimed_by left join api_tokens k on k.id = t.claimed_by_token`;
-// The queue walks this index in order; without statistics the planner would prefer (status, …).
-const QUEUE_FROM = `from targets t indexed by targets_open_queue_idx ${JOINS}`;
-const QUEUE_WHERE = `t.status = 'open'`;
+// The queue is read in the order of its index; without statistics the planner would prefer (status, …).
+const QUEUE_FROM = `from targets t indexed by targets_queue_free_idx ${JOINS}`;
+const QUEUE_WHERE = `t.status = 'open' and t.lease_expires_at is null`;
 const QUEUE_ORDER = `order by t.queue_rank, t.available_at`;
+// Held now: the lease index, live leases only (lapsed ones sort below now until swept).
+const HELD_FROM = `from targets t indexed by targets_open_lease_idx ${JOINS}`;
+const HELD_WHERE = `t.status = 'open' and t.lease_expires_at is not null and t.lease_expires_at > $now`;
 
 export function getTarget(db: Db, id: number): TargetView | null {
   return prepared<TargetView, [number]>(db, `select ${COLUMNS} from targets t ${JOINS} where t.id = ?`).get(id);
@@ -291,10 +294,19 @@ const holder = (actor: Actor | null) => ({
   token: actor?.kind === "token" ? actor.id : null,
 });
 
+// Leases that lapsed give their targets back: the row returns to the queue index at its old place.
+const SWEEP = `update targets indexed by targets_open_lease_idx set claimed_by = null, claimed_by_token = null, lease_expires_at = null
+  where status = 'open' and lease_expires_at is not null and lease_expires_at <= ?`;
+
+/** Clears lapsed leases (a probe of the lease index when there are none); before reading or claiming from the queue. */
+export function sweepLapsed(db: Db, now: number): void {
+  prepared<unknown, [number]>(db, SWEEP).run(now);
+}
+
 // One statement picks and claims: SQLite runs it alone, so two agents can never get the same row.
-const CLAIM_NEXT = `update targets set claimed_by = $user, claimed_by_token = $token, lease_expires_at = $until, updated_at = $now
-  where id = (select id from targets indexed by targets_open_queue_idx
-              where status = 'open' and available_at <= $now and (lease_expires_at is null or lease_expires_at <= $now)
+export const CLAIM_NEXT = `update targets set claimed_by = $user, claimed_by_token = $token, lease_expires_at = $until, updated_at = $now
+  where id = (select id from targets indexed by targets_queue_free_idx
+              where status = 'open' and lease_expires_at is null and available_at <= $now
               order by queue_rank, available_at limit 1)
   returning id`;
 
@@ -303,6 +315,7 @@ export function claimNext(ctx: Ctx, who: AuditWho): TargetView | null {
   const now = who.at;
   const until = now + ctx.config.queueLeaseMs;
   const id = ctx.db.transaction((tx) => {
+    sweepLapsed(ctx.db, now);
     const row = prepared<{ id: number }, [Named]>(ctx.db, CLAIM_NEXT).get({ ...holder(who.actor), until, now });
     if (row) recordAudit(tx, who, { action: "claim", entity: "target", entityId: row.id, detail: { next: true, until } });
     return row?.id ?? null;
@@ -353,24 +366,32 @@ export const QUEUE_PAGE_SIZE = 50;
 
 export type QueueCounts = { open: Record<Grade, number>; held: number; overdue: number };
 
-/** The queue's tiles; each is a count over a range of one index, never a scan of every open target. */
+/**
+ * The queue's tiles. Each is a count over a range of one index, never a scan of every open
+ * target: waiting per grade (the queue index) plus held per grade (the few live leases).
+ */
 export function queueCounts(db: Db, now: number): QueueCounts {
-  const byRank = prepared<{ n: number }, [number]>(db, `select count(*) as n from targets indexed by targets_open_queue_idx where status = 'open' and queue_rank = ?`);
-  const open = { high: byRank.get(0)!.n, medium: byRank.get(1)!.n, low: byRank.get(2)!.n };
-  const held = prepared<{ n: number }, [number]>(
-    db,
-    `select count(*) as n from targets indexed by targets_open_lease_idx where status = 'open' and lease_expires_at is not null and lease_expires_at > ?`,
-  ).get(now)!.n;
+  const waiting = prepared<{ n: number }, [number]>(db, `select count(*) as n from targets indexed by targets_queue_free_idx where status = 'open' and lease_expires_at is null and queue_rank = ?`);
+  const open = { high: waiting.get(0)!.n, medium: waiting.get(1)!.n, low: waiting.get(2)!.n };
+  let held = 0;
+  const heldRows = prepared<{ riskGrade: Grade; n: number }, [Named]>(db, `select t.risk_grade as riskGrade, count(*) as n from targets t indexed by targets_open_lease_idx where ${HELD_WHERE} group by t.risk_grade`).all({ now });
+  for (const r of heldRows) {
+    open[r.riskGrade] += r.n;
+    held += r.n;
+  }
   const overdue = prepared<{ n: number }, [number]>(db, `select count(*) as n from targets indexed by targets_open_due_idx where status = 'open' and due_at < ?`).get(now)!.n;
   return { open, held, overdue };
 }
 
-/** One page of the queue in queue order, or of the overdue, most overdue first. */
+/**
+ * One page of the queue (waiting, in queue order), or of every open target past its deadline,
+ * most overdue first, whoever holds it.
+ */
 export function queuePage(db: Db, f: { grade?: Grade; overdue: boolean; page: number }, now: number): { rows: TargetView[]; more: boolean } {
   const offset = (f.page - 1) * QUEUE_PAGE_SIZE;
   const grade = f.grade ? ` and t.risk_grade = '${f.grade}'` : ""; // an enum value, never user text
   const rows = f.overdue
-    ? prepared<TargetView>(db, `select ${COLUMNS} from targets t indexed by targets_open_due_idx ${JOINS} where ${QUEUE_WHERE} and t.due_at < ?${grade} order by t.due_at limit ? offset ?`).all(
+    ? prepared<TargetView>(db, `select ${COLUMNS} from targets t indexed by targets_open_due_idx ${JOINS} where t.status = 'open' and t.due_at < ?${grade} order by t.due_at limit ? offset ?`).all(
         now,
         QUEUE_PAGE_SIZE + 1,
         offset,
@@ -379,14 +400,15 @@ export function queuePage(db: Db, f: { grade?: Grade; overdue: boolean; page: nu
   return { rows: rows.slice(0, QUEUE_PAGE_SIZE), more: rows.length > QUEUE_PAGE_SIZE };
 }
 
-/** The targets this actor holds right now. */
-export function heldBy(db: Db, actor: Actor, now: number): TargetView[] {
-  const h = holder(actor);
-  return prepared<TargetView, [Named]>(
-    db,
-    `select ${COLUMNS} from targets t indexed by targets_open_lease_idx ${JOINS}
-     where ${QUEUE_WHERE} and t.lease_expires_at is not null and t.lease_expires_at > $now and t.claimed_by is $user and t.claimed_by_token is $token ${QUEUE_ORDER}`,
-  ).all({ now, ...h });
+/** Targets being worked right now (soonest lease end first), with who holds them; the caller's own when `actor` is given. */
+export function heldNow(db: Db, now: number, actor?: Actor): TargetView[] {
+  if (actor) {
+    return prepared<TargetView, [Named]>(db, `select ${COLUMNS} ${HELD_FROM} where ${HELD_WHERE} and t.claimed_by is $user and t.claimed_by_token is $token ${QUEUE_ORDER}`).all({
+      now,
+      ...holder(actor),
+    });
+  }
+  return prepared<TargetView, [Named]>(db, `select ${COLUMNS} ${HELD_FROM} where ${HELD_WHERE} order by t.lease_expires_at limit 30`).all({ now });
 }
 
 /** A target's detail page: every view is audited (the target's name and phone are personal data). */

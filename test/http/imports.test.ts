@@ -15,7 +15,7 @@ type Session = Awaited<ReturnType<typeof signIn>>;
 
 async function upload(s: Session, name: string, bytes?: Uint8Array, kind = "suspects", init: { htmx?: boolean; headers?: Record<string, string> } = {}) {
   const fd = new FormData();
-  fd.append("file", new File([bytes ?? (await fixture(name).bytes())], name));
+  fd.append("file", new File([(bytes ?? (await fixture(name).bytes())) as Uint8Array<ArrayBuffer>], name));
   return s.request(`/imports/${kind}`, { method: "POST", body: fd, ...init });
 }
 

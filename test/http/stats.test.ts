@@ -164,6 +164,14 @@ describe("pre-aggregated figures", () => {
     expect(totals(p, "2026-01-01", "2026-12-31")).toMatchObject({ alerts: 1, casesFiled: 0, warnings: 0, freezes: 0 });
   });
 
+  test("a recount notices a figure changed behind the triggers' back, in every table", () => {
+    const p = testPlatform();
+    records(p.deps.db).addCase({ at: "2026-05-05 10:00" });
+    p.deps.db.$client.exec("DROP TRIGGER stats_daily_ai; DROP TRIGGER stats_daily_city_ai");
+    p.deps.db.$client.exec("INSERT INTO stats_daily (metric, day, district, fraud_type, value) VALUES ('alerts', '2026-05-06', '东城区', 'other', 1)");
+    expect(recountDifferences(p.deps.db).map((d) => d.table)).toEqual(["stats_daily", "stats_monthly", "stats_daily_city", "stats_monthly_city"]);
+  });
+
   test("answer with the same figures as a recount computed straight from the records", () => {
     const p = testPlatform();
     const r = records(p.deps.db);

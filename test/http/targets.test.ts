@@ -1,6 +1,8 @@
 // Targets and the queue over HTTP: the JSON API contract, merging, "next" and its leases,
 // contacts and outcomes, and the queue and target pages.
 import { describe, expect, test } from "bun:test";
+import { whenSettled } from "../../src/imports/engine";
+import { CLAIM_NEXT } from "../../src/targets/service";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const MIN = 60_000;
@@ -191,14 +193,13 @@ describe("POST /api/v1/targets/next", () => {
     expect(one<{ n: number }>(p, "select count(*) as n from targets where lease_expires_at > ?", p.clock.now()).n).toBe(60);
   });
 
-  test("the database walks the queue index rather than sorting", () => {
+  test("the claim walks the queue index rather than sorting", () => {
     const p = testPlatform();
-    const plan = rows<{ detail: string }>(
-      p,
-      "explain query plan select id from targets indexed by targets_open_queue_idx where status = 'open' and available_at <= 0 and (lease_expires_at is null or lease_expires_at <= 0) order by queue_rank, available_at limit 1",
-    ).map((r) => r.detail);
-    expect(plan.join("\n")).toContain("targets_open_queue_idx");
-    expect(plan.join("\n")).not.toContain("TEMP B-TREE");
+    const plan = (p.deps.db.$client.query(`explain query plan ${CLAIM_NEXT}`).all({ user: null, token: null, until: 0, now: 0 }) as { detail: string }[])
+      .map((r) => r.detail)
+      .join("\n");
+    expect(plan).toContain("targets_queue_free_idx");
+    expect(plan).not.toContain("TEMP B-TREE");
   });
 
   test("the stored queue rank follows the grades' order", async () => {
@@ -561,7 +562,6 @@ describe("file import of targets", () => {
     const res = await agent.request("/imports/targets", { method: "POST", body });
     expect(res.status).toBe(303);
     const id = Number(/\/imports\/(\d+)/.exec(res.headers.get("location")!)![1]);
-    const { whenSettled } = await import("../../src/imports/engine");
     await whenSettled(p.deps, id);
     return one<{ status: string; total_rows: number; imported: number; merged: number; rejected: number }>(p, "select status, total_rows, imported, merged, rejected from imports where id = ?", id);
   }

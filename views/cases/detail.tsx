@@ -133,7 +133,15 @@ export function CaseDetailPage(p: {
         </table>
       )}
 
-      <h2>{t("cases.requests")}</h2>
+      <h2>
+        {t("cases.requests")}{" "}
+        <a class="button" href={`/requests/cases/${c.id}/flow`} data-testid="case-flow-link">
+          {t("requests.flow")} →
+        </a>
+        <a class="button" href={`/requests/new?caseId=${c.id}`}>
+          + {t("requests.new")}
+        </a>
+      </h2>
       {p.requests.length === 0 ? (
         <p class="muted">{t("common.none")}</p>
       ) : (

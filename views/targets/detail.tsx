@@ -1,7 +1,7 @@
 // One target: who they are and why they are at risk, who holds them, the ways to contact them,
 // every contact with its live status and outcome, follow-up reviews, and the timeline.
 import { FRAUD_TYPES } from "../../src/db/schema/cases";
-import { WARNING_OUTCOMES } from "../../src/db/schema/warnings";
+import { TARGET_SOURCES, WARNING_OUTCOMES } from "../../src/db/schema/warnings";
 import { formatFen } from "../../src/domain/money";
 import { leaseHeld, type Deadlines } from "../../src/domain/queue";
 import { toShanghaiLocal } from "../../src/domain/time";
@@ -396,11 +396,18 @@ function FollowUps(p: DetailProps) {
   );
 }
 
+/** "feed" → its name; "import:12" → the import's name and number. */
+function sourceText(t: T, source: string | null): string {
+  if (!source) return "";
+  const [kind, id] = source.split(":");
+  return (TARGET_SOURCES as readonly string[]).includes(kind!) ? `${t(`targets.source.${kind}`)}${id ? ` #${id}` : ""}` : source;
+}
+
 function Timeline(p: DetailProps) {
   const { t, target: x } = p;
   const items: { at: number; text: string; who?: string | null }[] = [
     { at: x.createdAt, text: t("targets.tl.created", { source: t(`targets.source.${x.source}`) }) },
-    ...p.merges.map((m) => ({ at: m.at, text: t("targets.tl.merged", { source: m.source ?? "" }), who: m.actor })),
+    ...p.merges.map((m) => ({ at: m.at, text: t("targets.tl.merged", { source: sourceText(t, m.source) }), who: m.actor })),
     ...p.warnings.map((w) => ({
       at: w.createdAt,
       text: [t(`targets.channel.${w.channel}`), w.providerStatus, w.outcome && t(`targets.outcome.${w.outcome}`)].filter(Boolean).join(" · "),

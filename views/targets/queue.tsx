@@ -19,6 +19,7 @@ export type QueueProps = {
   counts: QueueCounts;
   page: { rows: TargetView[]; more: boolean };
   mine: TargetView[];
+  worked: TargetView[];
   followUps: PendingItem[];
   visits: PendingItem[];
   canWrite: boolean;
@@ -101,6 +102,12 @@ export function QueuePage(p: QueueProps) {
       <div hx-ext="sse" sse-connect="/targets/events">
         <QueueTable {...p} />
       </div>
+      {p.worked.length > 0 && (
+        <section style="margin-top:1rem" data-testid="worked">
+          <h2>{t("targets.beingWorked")}</h2>
+          <Rows t={t} now={p.now} deadlines={p.deadlines} rows={p.worked} />
+        </section>
+      )}
       <div class="grid two" style="margin-top:1rem">
         <Pending t={t} title={t("targets.visitsPending")} items={p.visits} testid="visits-pending" />
         <Pending t={t} title={t("targets.followUpsDue")} items={p.followUps} testid="follow-ups-due" />
@@ -111,65 +118,72 @@ export function QueuePage(p: QueueProps) {
 
 /** The queue's rows; also served alone (/targets/list) for the live refresh. */
 export function QueueTable(p: Pick<QueueProps, "t" | "now" | "deadlines" | "filter" | "page">) {
-  const { t, now, filter } = p;
+  const { t, filter } = p;
   return (
     <div id="queue-table" hx-get={`/targets/list${queueQuery(filter)}`} hx-trigger="sse:changed throttle:2s, every 30s" hx-swap="outerHTML">
-      <table data-testid="queue">
-        <thead>
-          <tr>
-            <th></th>
-            <th>{t("targets.grade")}</th>
-            <th>{t("targets.phone")}</th>
-            <th>{t("targets.name")}</th>
-            <th>{t("targets.district")}</th>
-            <th>{t("targets.reason")}</th>
-            <th class="num">{t("targets.amountShort")}</th>
-            <th>{t("targets.waitingSince")}</th>
-            <th>{t("targets.due")}</th>
-            <th>{t("targets.state")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.page.rows.length === 0 && (
-            <tr>
-              <td colspan={10} class="muted">
-                {t("targets.none")}
-              </td>
-            </tr>
-          )}
-          {p.page.rows.map((x) => (
-            <tr data-target-id={x.id}>
-              <td>
-                <TargetLight t={t} light={lightOf(x, now, p.deadlines)} />
-              </td>
-              <td>
-                <GradePill t={t} grade={x.riskGrade} />
-              </td>
-              <td class="nowrap">
-                <a href={`/targets/${x.id}`}>{phoneText(x.phone)}</a>
-              </td>
-              <td>{x.name ?? ""}</td>
-              <td>{x.district ?? ""}</td>
-              <td>{t(`targets.reason.${x.reason}`)}</td>
-              <td class="num">{formatFen(x.amountAtRiskFen)}</td>
-              <td>
-                <When at={x.availableAt} />
-              </td>
-              <td>
-                <When at={x.dueAt} />
-              </td>
-              <td>
-                <TargetState t={t} target={x} now={now} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Rows t={t} now={p.now} deadlines={p.deadlines} rows={p.page.rows} testid="queue" />
       <div class="row" style="margin-top:.5rem">
         {filter.page > 1 && <a href={`/targets${queueQuery(filter, filter.page - 1)}`}>{t("common.prev")}</a>}
         {p.page.more && <a href={`/targets${queueQuery(filter, filter.page + 1)}`}>{t("common.next")}</a>}
       </div>
     </div>
+  );
+}
+
+function Rows(p: { t: T; now: number; deadlines: Deadlines; rows: TargetView[]; testid?: string }) {
+  const { t, now } = p;
+  return (
+    <table data-testid={p.testid}>
+      <thead>
+        <tr>
+          <th></th>
+          <th>{t("targets.grade")}</th>
+          <th>{t("targets.phone")}</th>
+          <th>{t("targets.name")}</th>
+          <th>{t("targets.district")}</th>
+          <th>{t("targets.reason")}</th>
+          <th class="num">{t("targets.amountShort")}</th>
+          <th>{t("targets.waitingSince")}</th>
+          <th>{t("targets.due")}</th>
+          <th>{t("targets.state")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.length === 0 && (
+          <tr>
+            <td colspan={10} class="muted">
+              {t("targets.none")}
+            </td>
+          </tr>
+        )}
+        {p.rows.map((x) => (
+          <tr data-target-id={x.id}>
+            <td>
+              <TargetLight t={t} light={lightOf(x, now, p.deadlines)} />
+            </td>
+            <td>
+              <GradePill t={t} grade={x.riskGrade} />
+            </td>
+            <td class="nowrap">
+              <a href={`/targets/${x.id}`}>{phoneText(x.phone)}</a>
+            </td>
+            <td>{x.name ?? ""}</td>
+            <td>{x.district ?? ""}</td>
+            <td>{t(`targets.reason.${x.reason}`)}</td>
+            <td class="num">{formatFen(x.amountAtRiskFen)}</td>
+            <td>
+              <When at={x.availableAt} />
+            </td>
+            <td>
+              <When at={x.dueAt} />
+            </td>
+            <td>
+              <TargetState t={t} target={x} now={now} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

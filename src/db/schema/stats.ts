@@ -48,3 +48,26 @@ export const statsMonthly = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.month, t.metric, t.district, t.fraudType] })],
 );
+
+// City-wide totals per metric, kept from stats_daily by triggers (migration stats_city_totals):
+// a read without a district touches 13 rows a day or a month instead of every district and type.
+// Physically WITHOUT ROWID too (rebuilt in that migration).
+export const statsDailyCity = sqliteTable(
+  "stats_daily_city",
+  {
+    metric: text("metric").notNull(),
+    day: text("day").notNull(),
+    value: integer("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.metric, t.day] })],
+);
+
+export const statsMonthlyCity = sqliteTable(
+  "stats_monthly_city",
+  {
+    metric: text("metric").notNull(),
+    month: text("month").notNull(),
+    value: integer("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.metric, t.month] })],
+);

@@ -50,11 +50,14 @@ export const targets = sqliteTable(
     // one open target per phone: a new one merges into it
     uniqueIndex("targets_open_phone_uq").on(t.phone).where(sql`status = 'open'`),
     index("targets_queue_idx").on(t.status, t.riskGrade, t.createdAt),
-    // "next": walked in queue order; the lease is in the index so claimed rows are skipped without a table read
-    index("targets_open_queue_idx").on(t.queueRank, t.availableAt, t.leaseExpiresAt).where(sql`status = 'open'`),
+    // the queue proper: open targets nobody holds, in queue order. A claim takes its row out, so
+    // "next" reads the first entry instead of skipping everyone being worked; lapsed leases are
+    // cleared (and their rows come back at their place) just before each claim
+    index("targets_queue_free_idx").on(t.queueRank, t.availableAt).where(sql`status = 'open' AND lease_expires_at IS NULL`),
     index("targets_open_due_idx").on(t.dueAt).where(sql`status = 'open'`),
-    // live claims: who holds what, and how many are being worked (expired leases sort below now)
-    index("targets_open_lease_idx").on(t.leaseExpiresAt).where(sql`status = 'open' AND lease_expires_at IS NOT NULL`),
+    // live claims: who holds what, and how many are being worked (expired leases sort below now);
+    // the holder is in the index so "mine" is read from it alone
+    index("targets_open_lease_idx").on(t.leaseExpiresAt, t.claimedBy, t.claimedByToken).where(sql`status = 'open' AND lease_expires_at IS NOT NULL`),
     index("targets_created_idx").on(t.createdAt),
   ],
 );

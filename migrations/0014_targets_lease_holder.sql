@@ -1,0 +1,2 @@
+DROP INDEX `targets_open_lease_idx`;--> statement-breakpoint
+CREATE INDEX `targets_open_lease_idx` ON `targets` (`lease_expires_at`,`claimed_by`,`claimed_by_token`) WHERE status = 'open' AND lease_expires_at IS NOT NULL;

@@ -1,0 +1,26 @@
+// The server side of test/bench/lookup.ts, run as its own `bun` process so its RSS is measured
+// alone: the real app (createApp on the benchmark database) and, in the same process, a bare
+// Hono JSON route to compare with. Prints "ready <port> <token>" once listening.
+//
+//   bun test/bench/_lookup-server.ts <database path>
+import { Hono } from "hono";
+import { createApp } from "../../src/app";
+import { createToken } from "../../src/auth/service";
+import { loadConfig } from "../../src/config";
+import { openPlatform } from "../../src/platform";
+
+const path = process.argv[2];
+if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path>");
+
+const deps = openPlatform(loadConfig({ DATABASE_PATH: path, FANZHA_DEMO: "false" }));
+// the caller a payment system would be: a bank's API token
+const { token } = createToken(deps.db, { name: `bench-${Date.now()}`, role: "bank", institution: "ICBC" });
+const app = createApp(deps);
+const bare = new Hono().get("/bare", (c) => c.json({ value: "+8613800138000", kind: "phone", flagged: true }));
+
+const server = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  fetch: (req) => (new URL(req.url).pathname === "/bare" ? bare.fetch(req) : app.fetch(req)),
+});
+console.log(`ready ${server.port} ${token}`);
