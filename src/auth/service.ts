@@ -1,5 +1,5 @@
 // Users, sessions, sign-in throttling and API tokens.
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { apiTokens, institutions, sessions, signInAttempts, users, type Role } from "../db/schema";
 import { requiresInstitution, type Actor } from "../domain/access";
@@ -53,16 +53,26 @@ export function createToken(db: Db, t: { name: string; role: Role; institution?:
   return { token, id: row.id };
 }
 
+// Every API request resolves its token: one prepared statement per database, not a query rebuilt per call.
+const tokenQueries = new WeakMap<Db, ReturnType<typeof prepareTokenQueries>>();
+function prepareTokenQueries(db: Db) {
+  return {
+    find: db
+      .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, institutionId: apiTokens.institutionId, lastUsedAt: apiTokens.lastUsedAt })
+      .from(apiTokens)
+      .where(and(eq(apiTokens.tokenHash, sql.placeholder("hash")), isNull(apiTokens.revokedAt)))
+      .prepare(),
+    touch: db.update(apiTokens).set({ lastUsedAt: sql`${sql.placeholder("now")}` }).where(eq(apiTokens.id, sql.placeholder("id"))).prepare(),
+  };
+}
+
 export function actorForToken(db: Db, token: string, now: number): Actor | null {
-  const row = db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
-    .get();
+  let q = tokenQueries.get(db);
+  if (!q) tokenQueries.set(db, (q = prepareTokenQueries(db)));
+  const row = q.find.get({ hash: sha256(token) });
   if (!row) return null;
   // last-use time at minute granularity: keeps the hot lookup path free of writes
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000)
-    db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.id)).run();
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) q.touch.run({ now, id: row.id });
   return { kind: "token", id: row.id, name: `token:${row.name}`, role: row.role, institutionId: row.institutionId };
 }
 

@@ -1,20 +1,19 @@
 // /api/v1/cases: intake with the suspects it names, and reading one case.
-import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { victimFor } from "../domain/cases";
 import type { Role } from "../domain/access";
+import { iso } from "../domain/time";
 import { who } from "../http/audit";
 import { suspectJson } from "../suspects/api";
 import { CaseEnvelope, caseDataFromApi, CaseInput } from "./schemas";
 import { createCase, viewCase, type CaseRecord } from "./service";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 /** The API's case object; the victim as the caller's role may see them. */
 export function caseJson(c: CaseRecord, role: Role) {
   return {
     id: c.id,
-    receivedAt: iso(c.receivedAt)!,
+    receivedAt: iso(c.receivedAt),
     district: c.district,
     fraudType: c.fraudType,
     loss: c.lossFen,
@@ -25,12 +24,10 @@ export function caseJson(c: CaseRecord, role: Role) {
     solvedAt: iso(c.solvedAt),
     closedAt: iso(c.closedAt),
     suspectsDetained: c.suspectsDetained,
-    createdAt: iso(c.createdAt)!,
+    createdAt: iso(c.createdAt),
     suspects: c.suspects.map((s) => ({ ...suspectJson(s), level: s.level })),
   };
 }
-
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }) });
 
 export const casesApi = apiRouter()
   .openapi(

@@ -1,6 +1,8 @@
 // Rules of the warning queue (预警劝阻): which target comes first, how long a claim lasts, when a
 // target is late, what an outcome does to it, and how provider call/SMS statuses advance.
-// Pure: no I/O. The database applies the same order through targets.queue_rank (see schema).
+// Pure: no I/O. The queue's order and claimability are applied in SQL (targets.queue_rank and
+// targets_queue_free_idx, src/targets/service.ts); compareQueue and claimable state the same
+// rules here, where the unit tests pin them.
 import { RISK_LEVELS } from "../db/schema/cases";
 import type { WARNING_OUTCOMES } from "../db/schema/warnings";
 

@@ -5,9 +5,10 @@ import { DEFAULT_RISK, REOPEN_REASON, RISK_RANK, type RiskLevel } from "./suspec
 
 const word = (s: string) => s.normalize("NFKC").trim().toLowerCase().replace(/[\s_\-]/g, "");
 
+// each word as written and as normalised
 const KIND_WORDS = new Map<string, SuspectKind>();
-for (const w of ["phone", "mobile", "tel", "telephone", "number", "电话", "号码", "手机", "手机号", "手机号码", "电话号码", "涉诈号码", "固话"]) KIND_WORDS.set(word(w), "phone");
-for (const w of ["bank_account", "bankaccount", "account", "card", "bankcard", "银行卡", "银行账户", "银行账号", "账户", "账号", "卡号", "涉诈账户", "银行卡号"]) KIND_WORDS.set(word(w), "bank_account");
+for (const w of ["phone", "mobile", "tel", "telephone", "number", "电话", "号码", "手机", "手机号", "手机号码", "电话号码", "涉诈号码", "固话"]) KIND_WORDS.set(w, "phone").set(word(w), "phone");
+for (const w of ["bank_account", "account", "card", "bankcard", "银行卡", "银行账户", "银行账号", "账户", "账号", "卡号", "涉诈账户", "银行卡号"]) KIND_WORDS.set(w, "bank_account").set(word(w), "bank_account");
 
 const RISK_WORDS = new Map<string, RiskLevel>();
 for (const [level, words] of [
@@ -15,7 +16,7 @@ for (const [level, words] of [
   ["medium", ["medium", "med", "m", "中", "中风险", "中危", "一般"]],
   ["low", ["low", "l", "低", "低风险", "低危"]],
 ] as const) {
-  for (const w of words) RISK_WORDS.set(word(w), level);
+  for (const w of words) RISK_WORDS.set(w, level).set(word(w), level);
 }
 
 export type Parsed<T> = { ok: true; value: T | undefined } | { ok: false; reason: string };
@@ -23,14 +24,15 @@ export type Parsed<T> = { ok: true; value: T | undefined } | { ok: false; reason
 /** 类型 column: phone / bank_account in English or Chinese; blank means "detect from the value". */
 export function kindFromWord(s: string | undefined): Parsed<SuspectKind> {
   if (!s || !s.trim()) return { ok: true, value: undefined };
-  const k = KIND_WORDS.get(word(s));
+  // a file repeats a few spellings a million times: try the cell as written first
+  const k = KIND_WORDS.get(s) ?? KIND_WORDS.get(word(s));
   return k ? { ok: true, value: k } : { ok: false, reason: `unknown kind "${s.trim()}": use phone/电话 or bank_account/银行卡` };
 }
 
 /** 风险等级 column: high/medium/low or 高/中/低; blank means "not said". */
 export function riskFromWord(s: string | undefined): Parsed<RiskLevel> {
   if (!s || !s.trim()) return { ok: true, value: undefined };
-  const r = RISK_WORDS.get(word(s));
+  const r = RISK_WORDS.get(s) ?? RISK_WORDS.get(word(s));
   return r ? { ok: true, value: r } : { ok: false, reason: `unknown risk level "${s.trim()}": use high/medium/low or 高/中/低` };
 }
 

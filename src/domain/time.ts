@@ -39,6 +39,13 @@ export function parseShanghaiLocal(value: string): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
+/** An instant as the API writes it: UTC, ISO 8601; no instant stays null. */
+export function iso(at: Date | number): string;
+export function iso(at: Date | number | null | undefined): string | null;
+export function iso(at: Date | number | null | undefined): string | null {
+  return at == null ? null : new Date(at).toISOString();
+}
+
 /** The value for a datetime-local input showing this instant in Shanghai time. */
 export function toShanghaiLocal(at: Date | number): string {
   return new Date(new Date(at).getTime() + OFFSET_MS).toISOString().slice(0, 16);

@@ -71,6 +71,9 @@ export function formatChangePct(pct: number | null): string {
 // Calendar dates (YYYY-MM-DD) in Asia/Shanghai. Periods are inclusive of both ends.
 
 export type Period = { from: string; to: string };
+
+/** The one cross-field rule of a date range; screens show it translated. */
+export const FROM_AFTER_TO = "from must not be after to";
 export type PeriodKind = "month" | "quarter" | "ytd" | "custom";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

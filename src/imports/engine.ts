@@ -11,18 +11,18 @@ import { recordAudit, type AuditWho } from "../audit/service";
 import { imports } from "../db/schema";
 import type { Deps } from "../http/context";
 import { AppError, notFound } from "../http/errors";
-import type { ImportHandler, Outcome } from "./handler";
+import type { ImportHandler } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import type { Batch, ReaderMessage, ReaderStart } from "./reader";
 import type { TableInfo } from "./rows";
 import { csvLine, RAW_CELL, RAW_ROW } from "./table";
-import { createImport, findByHash, getImport, recordBatch, reopenImport, setHeader, settleImport, type Counts, type ImportStatus, type RejectionRow } from "./service";
+import { createImport, findByHash, getImport, type ImportRecord, recordBatch, reopenImport, setHeader, settleImport, type Counts, type ImportStatus, type RejectionRow } from "./service";
 
 /**
- * Rows per batch, one transaction each. Every commit rewrites the index pages it touched, and
+ * Rows per batch, one transaction each. Every commit writes out the index pages it touched, and
  * random values touch most of a unique index's pages: at 10k rows per commit a 1M-row import
- * writes gigabytes of WAL, at 100k about a tenth of that. The price: the server pauses for the
- * length of one batch (~0.3 s) at a time while an import runs.
+ * writes gigabytes of WAL, at 100k a tenth of that. The price: while an import runs, the server
+ * pauses for one batch (a few hundred ms) at a time.
  */
 export const BATCH_ROWS = 100_000;
 
@@ -53,6 +53,15 @@ function runsOf(deps: Deps): Map<number, Run> {
 /** Live progress of an import running in this process (bytes read are not stored). */
 export function liveProgress(deps: Deps, id: number): Progress | undefined {
   return runsOf(deps).get(id)?.live;
+}
+
+/**
+ * An import as the screens show it: one left "running" by a process that has since stopped is
+ * interrupted (uploading the same file again resumes it).
+ */
+export function asShown(deps: Deps, rec: ImportRecord): ImportRecord {
+  if (rec.status !== "running" || runsOf(deps).has(rec.id)) return rec;
+  return { ...rec, status: "failed", error: rec.error ?? "the server stopped during the import" };
 }
 
 /** Resolves when the import has finished (done or failed); at once if it is not running here. */
@@ -174,24 +183,31 @@ function recordBatchOf(deps: Deps, handler: ImportHandler, importId: number, use
   const n = b.lines.length;
   const at = deps.clock.now();
   let raws: string[] | null = null;
-  const rawOf = (i: number) => csvLine(((raws ??= b.raws.split(RAW_ROW))[i] ?? "").split(RAW_CELL));
+  const itemRaw = (k: number) => csvLine(((raws ??= b.itemRaws?.split(RAW_ROW) ?? [])[k] ?? "").split(RAW_CELL));
   const items = handler.unpack ? handler.unpack(b.items) : (b.items as unknown[]);
   const counts: Counts = { totalRows: n, imported: 0, merged: 0, rejected: 0 };
   const rejections: RejectionRow[] = [];
   db.transaction((tx) => {
     const outcomes = items.length ? handler.handleBatch(items, { tx, client: db.$client, importId, at, userId, config: deps.config }) : [];
     if (outcomes.length !== items.length) throw new Error(`${handler.kind} import: ${outcomes.length} outcomes for ${items.length} rows`);
-    // back to file order: items may have been recorded in their handler's sort order
-    const byRow = new Array<Outcome>(n);
-    for (let k = 0; k < outcomes.length; k++) byRow[b.itemRows[k]!] = outcomes[k]!;
-    for (const [i, reason] of b.rejects) byRow[i] = { rejected: reason };
+    // back to file order (the items may have been recorded in their sort order)
+    const item = new Int32Array(n).fill(-1);
+    for (let k = 0; k < b.itemRows.length; k++) item[b.itemRows[k]!] = k;
+    let r = 0;
     for (let i = 0; i < n; i++) {
-      const o = byRow[i]!;
+      const k = item[i]!;
+      if (k < 0) {
+        const [, reason, raw] = b.rejects[r++]!;
+        counts.rejected++;
+        rejections.push({ line: b.lines[i]!, raw, reason });
+        continue;
+      }
+      const o = outcomes[k]!;
       if (o === "imported") counts.imported++;
       else if (o === "merged") counts.merged++;
       else {
         counts.rejected++;
-        rejections.push({ line: b.lines[i]!, raw: rawOf(i), reason: o.rejected });
+        rejections.push({ line: b.lines[i]!, raw: itemRaw(k), reason: o.rejected });
       }
     }
     recordBatch(tx, importId, counts, rejections);

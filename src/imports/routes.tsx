@@ -15,7 +15,7 @@ import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound } from "../http/errors";
 import { render, wantsFragment } from "../http/render";
-import { importChannel, importHandler, importKinds, liveProgress, startImport } from "./engine";
+import { asShown, importChannel, importHandler, importKinds, liveProgress, startImport } from "./engine";
 import { allRejections, getImport, listImports, rejectionsPage } from "./service";
 import { csvLine } from "./table";
 import { receiveUpload } from "./upload";
@@ -50,7 +50,7 @@ function importsPage(c: Context<AppEnv>, kind: string, message?: string, status:
   const kinds = choices(c);
   const chosen = kinds.find((k) => k.kind === kind)!;
   if (wantsFragment(c) && message) return c.html(<ImportForm t={c.var.t} kind={chosen} message={message} />);
-  const recent = listImports(c.var.deps.db, kinds.map((k) => k.kind));
+  const recent = listImports(c.var.deps.db, kinds.map((k) => k.kind)).map((r) => asShown(c.var.deps, r));
   return render(c, c.var.t("imports.title"), <ImportsPage t={c.var.t} kinds={kinds} chosen={chosen} recent={recent} message={message} />, status);
 }
 
@@ -82,7 +82,7 @@ export const importsRoutes = new Hono<AppEnv>()
   })
   .get("/:id{[0-9]+}", allowImport, (c) => {
     const { db } = c.var.deps;
-    const rec = getImport(db, idOf(c))!;
+    const rec = asShown(c.var.deps, getImport(db, idOf(c))!);
     // rejected rows are raw file content: numbers, names
     audit(c, { action: "view", entity: "import", entityId: rec.id });
     const progress = rec.status === "running" ? liveProgress(c.var.deps, rec.id) : undefined;
@@ -114,7 +114,7 @@ export const importsRoutes = new Hono<AppEnv>()
           const live = liveProgress(deps, id);
           if (!live) {
             // settled (or never ran here): the result replaces the bar, and the browser closes the stream
-            const rec = getImport(deps.db, id)!;
+            const rec = asShown(deps, getImport(deps.db, id)!);
             await stream.writeSSE({ event: "done", data: String(<ImportResult t={t} rec={rec} rejections={rejectionsPage(deps.db, id, REJECTIONS_ON_SCREEN)} />) });
             break;
           }

@@ -4,7 +4,7 @@
 import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
 import { createReadStream } from "node:fs";
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import { innerLineBreaks, sniffEncoding, sniffFormat, type Encoding, type Format } from "./table";
 
 export type TableInfo = { format: Format; encoding: Encoding | null; size: number };
@@ -95,8 +95,13 @@ async function readCsv(path: string, encoding: Encoding, sink: RowSink): Promise
 
 async function readXlsx(path: string, sink: RowSink): Promise<void> {
   let bytes = 0;
-  const counted = new PassThrough();
-  counted.on("data", (b: Buffer) => (bytes += b.length));
+  // counts what exceljs has taken, keeping its back-pressure
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
   createReadStream(path).pipe(counted);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted, { worksheets: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", entries: "ignore" });
   for await (const sheet of reader) {

@@ -43,14 +43,14 @@ export function sniffEncoding(head: Uint8Array): Encoding {
 /** Header text compared loosely: case, spaces, underscores, dashes and brackets do not matter. */
 export const headerKey = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[\s_\-()（）[\]【】:：*]/g, "");
 
-// five or more digits, as phone numbers, accounts and amounts are written
-const NUMBER = /^[\s+\-()（）.\d０-９]*[\d０-９]{5}[\s+\-()（）.\d０-９]*$/;
+// digits and the punctuation numbers are written with, five digits or more: a phone, an account, an amount
+const looksLikeNumber = (s: string) => /^[\s+\-()（）.\d０-９]+$/.test(s) && (s.match(/[\d０-９]/g)?.length ?? 0) >= 5;
 
 /** Maps header cells to the handler's columns by alias; a string says why the header is not usable. */
 export function mapHeader(header: readonly string[], columns: readonly ImportColumn[]): HeaderMap | string {
   const want = () => columns.filter((c) => c.required).map((c) => [c.key, ...c.aliases].slice(0, 6).join(" / ")).join("; ");
   // a header names columns; a row with a number in it is data (a file without a header)
-  const number = header.find((h) => NUMBER.test(h));
+  const number = header.find(looksLikeNumber);
   if (number !== undefined) return `no recognisable header row: the first row is data (${number.trim()}); add a first row naming the columns (${want()})`;
   const keys = header.map(headerKey);
   const map: HeaderMap = {};

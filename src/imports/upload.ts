@@ -32,9 +32,10 @@ export function filenameOf(disposition: string): string | null {
     }
   }
   if (name === null) {
-    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(disposition);
+    // browsers send the name as UTF-8 bytes, quotes as %22, and do not escape backslashes
+    const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/i.exec(disposition);
     if (!plain) return null;
-    name = (plain[1] ?? plain[2]!).replace(/\\(.)/g, "$1").replace(/%22/g, '"').trim();
+    name = (plain[1] ?? plain[2]!).replace(/%22/g, '"').trim();
   }
   return name.split(/[\\/]/).pop()!.slice(0, 200) || null;
 }

@@ -1,24 +1,16 @@
 // GET /api/v1/publicity/*: the high-risk lists as JSON, masked exactly as on the screen.
-import { apiRouter, commonErrors, createRoute, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, jsonResponse, periodQuery, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS } from "../db/schema";
-import { isDate, previousPeriod } from "../domain/yoy";
+import { previousPeriod } from "../domain/yoy";
 import { audit } from "../http/audit";
 import { AGE_BANDS, publicityLists, VISIT_OUTCOMES, visitTargets } from "./service";
 
-const day = z.string().refine(isDate, "must be a real date written YYYY-MM-DD").openapi({ format: "date" });
-const range = {
-  from: day.openapi({ param: { name: "from", in: "query" }, description: "First day (Asia/Shanghai), inclusive", example: "2026-11-01" }),
-  to: day.openapi({ param: { name: "to", in: "query" }, description: "Last day (Asia/Shanghai), inclusive", example: "2026-11-21" }),
-};
-const ListsQuery = z.object(range).refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["from"] });
-const VisitsQuery = z
-  .object({
-    ...range,
-    district: z.string().trim().max(50).optional().openapi({ param: { name: "district", in: "query" }, description: "One district; all when absent" }),
-    limit: z.coerce.number().int().min(1).max(5000).default(500).openapi({ param: { name: "limit", in: "query" } }),
-  })
-  .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["from"] });
+const ListsQuery = periodQuery({});
+const VisitsQuery = periodQuery({
+  district: z.string().trim().max(50).optional().openapi({ param: { name: "district", in: "query" }, description: "One district; all when absent" }),
+  limit: z.coerce.number().int().min(1).max(5000).default(500).openapi({ param: { name: "limit", in: "query" } }),
+});
 
 const AgeBand = z.enum(["unknown", ...AGE_BANDS.map((b) => b.key)]);
 const Count = { targets: z.number().int(), highRisk: z.number().int(), previous: z.number().int(), changePct: z.number().nullable() };

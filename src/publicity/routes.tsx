@@ -10,7 +10,7 @@ import { audit } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { badRequest, validationError } from "../http/errors";
 import { render } from "../http/render";
-import { readPeriod } from "../supervision/schemas";
+import { readPeriod } from "../stats/schemas";
 import { exportParams, exportQuery } from "./schemas";
 import { ageBandsByTargets, districtsByTargets, fraudTypesOnTheRise, publicityLists, topSuspectNumbers, visitSummary, visitTargets } from "./service";
 import { ageBandsTable, districtsTable, fraudTypesTable, suspectNumbersTable, visitSummaryTable, visitsTable, type PublicityTable, type Table } from "./tables";
@@ -18,7 +18,10 @@ import { ageBandsTable, districtsTable, fraudTypesTable, suspectNumbersTable, vi
 /** Rows the visit list shows on screen; the export has them all. */
 const VISIT_ROWS = 500;
 
-const choose = (c: Context<AppEnv>) => readPeriod(c.req.query(), c.var.deps.clock.now(), c.var.t);
+const choose = (c: Context<AppEnv>) => {
+  const choice = readPeriod(c.req.query(), c.var.deps.clock.now(), c.var.t);
+  return { ...choice, district: choice.query.district };
+};
 
 export const publicityRoutes = new Hono<AppEnv>()
   .get("/", allow("publicity.read"), (c) => {

@@ -1,4 +1,4 @@
-// What the high-risk lists accept besides the period (supervision/schemas readPeriod).
+// What the high-risk lists accept besides the period (stats/schemas readPeriod).
 import { z } from "zod";
 import { EXPORT_FORMATS } from "../exports/tabular";
 import { PUBLICITY_TABLES } from "./tables";

@@ -1,12 +1,11 @@
 // /api/v1/requests: institution systems and the center's tools create requests, read them
 // (a bank or carrier token sees only its own institution's) and answer them.
-import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
 import { CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
 import { createRequest, listRequests, principal, requestDetail, requestDetailJson, requestJson, respond } from "./service";
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }) });
 const Envelope = z.object({ request: RequestJson }).openapi("RequestEnvelope");
 const notFound = { 404: errorResponse("No such request (or not addressed to the caller's institution)") };
 

@@ -9,6 +9,7 @@ import type { Db } from "../db";
 import { caseSuspects, idempotencyKeys, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
+import { iso } from "../domain/time";
 import {
   allowedActions,
   caseFunds,
@@ -279,8 +280,6 @@ function freezeReturnable(db: Db, freeze: Pick<RequestView, "id" | "doneAmountFe
 // ---------------------------------------------------------------------------------------------
 // The JSON shape (API answers and stored idempotent replies)
 
-const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
-
 export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institutionId">, now: number, cfg: Deps["config"]) {
   return {
     id: r.id,
@@ -298,7 +297,7 @@ export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institu
     note: r.note,
     renewals: r.renewals,
     light: trafficLight(r, now, cfg),
-    createdAt: iso(r.createdAt)!,
+    createdAt: iso(r.createdAt),
     sentAt: iso(r.sentAt),
     acknowledgedAt: iso(r.acknowledgedAt),
     respondedAt: iso(r.respondedAt),
@@ -312,9 +311,9 @@ export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institu
 export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, cfg: Deps["config"]) {
   return {
     ...requestJson(d.request, actor, now, cfg),
-    responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, by: h.by, at: iso(h.at)! })),
+    responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, by: h.by, at: iso(h.at) })),
     // the next request went to another institution: its number is the center's business
-    onwardTransfers: d.onward.map((o) => ({ account: o.account, bank: o.bank, amount: o.amountFen, at: iso(o.at)!, level: o.level, nextRequestId: institutionScope(actor) === null ? o.nextRequestId : null })),
+    onwardTransfers: d.onward.map((o) => ({ account: o.account, bank: o.bank, amount: o.amountFen, at: iso(o.at), level: o.level, nextRequestId: institutionScope(actor) === null ? o.nextRequestId : null })),
   };
 }
 

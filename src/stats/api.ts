@@ -1,19 +1,12 @@
 // GET /api/v1/stats/yoy: a period against the same period one year earlier.
-import { apiRouter, commonErrors, createRoute, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, jsonResponse, periodQuery, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
-import { isDate, METRICS } from "../domain/yoy";
-import { FROM_AFTER_TO } from "./schemas";
+import { METRICS } from "../domain/yoy";
 import { compare } from "./service";
 
-const day = z.string({ error: "is required, written YYYY-MM-DD" }).refine(isDate, "must be a real date written YYYY-MM-DD").openapi({ example: "2026-07-01", format: "date" });
-
-const YoyQuery = z
-  .object({
-    from: day.openapi({ param: { name: "from", in: "query" }, description: "First day (Asia/Shanghai), inclusive" }),
-    to: day.openapi({ param: { name: "to", in: "query" }, description: "Last day (Asia/Shanghai), inclusive", example: "2026-09-30" }),
-    district: z.string().trim().max(50).optional().openapi({ param: { name: "district", in: "query" }, description: "One district; the whole city when absent" }),
-  })
-  .refine((q) => q.from <= q.to, { message: FROM_AFTER_TO, path: ["from"] });
+const YoyQuery = periodQuery({
+  district: z.string().trim().max(50).optional().openapi({ param: { name: "district", in: "query" }, description: "One district; the whole city when absent" }),
+});
 
 const Yoy = z
   .object({

@@ -11,13 +11,13 @@ import { capAtToday, monthPeriod, quarterOf, type Metric } from "../domain/yoy";
 import { sendTable } from "../exports/tabular";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, badRequest, validationError, zodIssues } from "../http/errors";
+import { AppError, badRequest, validationError } from "../http/errors";
 import { render, wantsFragment } from "../http/render";
 import { startImport, whenSettled } from "../imports/engine";
 import { getImport, rejectionsPage } from "../imports/service";
 import { receiveUpload } from "../imports/upload";
 import { baselineImport } from "./import";
-import { bulletinQuery, exportQuery, formQuery, FROM_AFTER_TO, resolvePeriod, screenQuery } from "./schemas";
+import { bulletinQuery, exportQuery, readPeriod } from "./schemas";
 import { baselineSummary, compare, knownDistricts, yearChart } from "./service";
 import { statsTable } from "./tables";
 
@@ -39,11 +39,7 @@ function recentQuarters(day: string): string[] {
 function screen(c: Context<AppEnv>, raw: Record<string, string>) {
   const db = c.var.deps.db;
   const day = today(c);
-  const parsed = screenQuery.safeParse(formQuery(raw));
-  const q = parsed.success ? parsed.data : screenQuery.parse({});
-  const resolved = resolvePeriod(q, day);
-  const issues = parsed.success ? resolved.issues : zodIssues(parsed.error);
-  const period = parsed.success ? resolved.period : null;
+  const { query: q, resolved, period, issues } = readPeriod(raw, c.var.deps.clock.now(), c.var.t);
   return {
     q,
     resolved,
@@ -58,7 +54,6 @@ export const statsRoutes = new Hono<AppEnv>()
     const t = c.var.t;
     const raw = c.req.query();
     const s = screen(c, raw);
-    const issues = s.issues.map((i) => (i.message === FROM_AFTER_TO ? { ...i, message: t("stats.error.fromAfterTo") } : i));
     return render(
       c,
       t("stats.title"),
@@ -77,10 +72,10 @@ export const statsRoutes = new Hono<AppEnv>()
         quarters={recentQuarters(today(c))}
         cmp={s.cmp}
         chart={s.chart}
-        issues={issues}
+        issues={s.issues}
         canImport={can(c.var.actor!, "stats.import")}
       />,
-      issues.length ? 400 : 200,
+      s.issues.length ? 400 : 200,
     );
   })
   .get("/export", allow("stats.read"), (c) => {

@@ -1,9 +1,12 @@
 // What the statistics screens and API accept. Dates are Asia/Shanghai calendar dates.
 import { z } from "zod";
 import { EXPORT_FORMATS } from "../exports/tabular";
-import type { Issue } from "../http/errors";
+import { zodIssues, type Issue } from "../http/errors";
+import { shanghaiDate } from "../domain/time";
+import type { T } from "../../views/i18n";
 import {
   capAtToday,
+  FROM_AFTER_TO,
   isDate,
   isMonth,
   isQuarter,
@@ -23,9 +26,6 @@ const district = z
   .max(50)
   .optional()
   .transform((d) => d || null);
-
-/** The one cross-field rule of a date range; the screen shows it translated. */
-export const FROM_AFTER_TO = "from must not be after to";
 
 /** The screen's period picker; every field optional, filled from today. */
 export const screenQuery = z.object({
@@ -81,4 +81,20 @@ export function resolvePeriod(q: ScreenQuery, today: string): ResolvedPeriod {
       return { ...base, period: { from, to } };
     }
   }
+}
+
+export type PeriodChoice = { query: ScreenQuery; resolved: ResolvedPeriod; period: Period | null; issues: Issue[] };
+
+/**
+ * The period a GET picker asks for, resolved against today (Shanghai). An invalid picker gives
+ * no period and its issues (the cross-field one in the reader's words); the picker then shows
+ * this month's fields.
+ */
+export function readPeriod(raw: Record<string, string>, now: number, t: T): PeriodChoice {
+  const parsed = screenQuery.safeParse(formQuery(raw));
+  const query = parsed.success ? parsed.data : screenQuery.parse({});
+  const resolved = resolvePeriod(query, shanghaiDate(now));
+  if (!parsed.success) return { query, resolved, period: null, issues: zodIssues(parsed.error) };
+  const issues = resolved.issues.map((i) => (i.message === FROM_AFTER_TO ? { ...i, message: t("stats.error.fromAfterTo") } : i));
+  return { query, resolved, period: resolved.period, issues };
 }

@@ -1,11 +1,11 @@
 // GET /api/v1/supervision/*: the board's figures as JSON (supervisors only).
-import { apiRouter, commonErrors, createRoute, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, jsonResponse, periodQuery, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { REQUEST_KINDS, RISK_LEVELS, TARGET_REASONS } from "../db/schema";
-import { isDate, previousPeriod } from "../domain/yoy";
+import { iso } from "../domain/time";
+import { previousPeriod } from "../domain/yoy";
 import { board, responseTimes, type OverdueRequest } from "./service";
 
-const day = z.string().refine(isDate, "must be a real date written YYYY-MM-DD").openapi({ format: "date" });
 
 const Counts = z.object({
   green: z.number().int(),
@@ -71,7 +71,6 @@ const Times = z
   })
   .openapi("ResponseTimes");
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const requestRow = (r: OverdueRequest) => ({ ...r, institution: r.institution.code, sentAt: iso(r.sentAt), deadlineAt: iso(r.deadlineAt), escalatedAt: iso(r.escalatedAt) });
 
 export const supervisionApi = apiRouter()
@@ -110,13 +109,7 @@ export const supervisionApi = apiRouter()
       summary: "Acknowledgement and answer times per bank and carrier (median, 90th percentile), against the same period last year",
       middleware: [allow("supervision.read")] as const,
       request: {
-        query: z
-          .object({
-            from: day.openapi({ param: { name: "from", in: "query" }, description: "First day a request was sent (Asia/Shanghai), inclusive", example: "2026-11-01" }),
-            to: day.openapi({ param: { name: "to", in: "query" }, description: "Last day, inclusive", example: "2026-11-21" }),
-            requestKind: z.enum(REQUEST_KINDS).optional().openapi({ param: { name: "requestKind", in: "query" } }),
-          })
-          .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["from"] }),
+        query: periodQuery({ requestKind: z.enum(REQUEST_KINDS).optional().openapi({ param: { name: "requestKind", in: "query" } }) }, "First day a request was sent (Asia/Shanghai), inclusive"),
       },
       responses: { 200: jsonResponse(Times, "Per institution; times in milliseconds"), ...commonErrors },
     }),

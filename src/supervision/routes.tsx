@@ -9,7 +9,8 @@ import { sendTable } from "../exports/tabular";
 import type { AppEnv } from "../http/context";
 import { badRequest, validationError } from "../http/errors";
 import { render } from "../http/render";
-import { exportParams, exportQuery, readPeriod, requestKindQuery } from "./schemas";
+import { readPeriod } from "../stats/schemas";
+import { exportParams, exportQuery, requestKindQuery } from "./schemas";
 import { board, responseTimes } from "./service";
 import { isTimesTable, liveTable, TABLE_TITLES, timesTable } from "./tables";
 

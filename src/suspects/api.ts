@@ -1,13 +1,12 @@
 // /api/v1/suspects and /api/v1/lookup: report a suspect, read one, and "is this flagged?".
-import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
 import type { Actor } from "../domain/access";
+import { iso } from "../domain/time";
 import { who } from "../http/audit";
 import { AppError, notFound } from "../http/errors";
 import { LookupBatch, LookupBatchEntry, LookupQuery, LookupResult, SuspectDetail, SuspectEnvelope, SuspectInput } from "./schemas";
 import { createSuspect, lookup, suspectDetail, type LookupResult as Found, type SuspectRecord } from "./service";
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The API's suspect object (the contract other systems code against). */
 export function suspectJson(s: SuspectRecord) {
@@ -31,8 +30,6 @@ const foundJson = (r: Found) => ({ value: r.value, kind: r.kind, flagged: r.flag
 
 /** Where an API report came from, unless the caller names it: the token's name. */
 export const apiSource = (actor: Actor) => `api:${actor.name.replace(/^token:/, "")}`;
-
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }) });
 
 export const suspectsApi = apiRouter()
   .openapi(

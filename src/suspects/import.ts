@@ -1,6 +1,8 @@
-// Bulk import of suspects from CSV/XLSX: the rows are normalised in the reader thread and
-// recorded here with raw prepared statements — the same merge as mergeSuspect (domain/suspects.ts
-// mergeSighting, as SQL in domain/suspect-merge.ts), at hundreds of thousands of rows a second.
+// Bulk import of suspects from CSV/XLSX: rows are normalised in the reader thread and recorded
+// here with raw prepared statements — the same merge as mergeSuspect (domain/suspects.ts
+// mergeSighting, as SQL in domain/suspect-merge.ts) — a million rows in a few seconds
+// (test/bench/import.ts). Not audited per row: the import itself is audited with its counts,
+// and each suspect keeps the source "import:<id>".
 import type { Database, Statement } from "bun:sqlite";
 import { normalizeIdentifier, type SuspectKind } from "../domain/identifiers";
 import { kindFromWord, riskFromWord, sightingSql } from "../domain/suspect-merge";
@@ -74,7 +76,9 @@ export const suspectsImport = defineImport<Row>({
     return [id.kind, id.value, id.institution?.code ?? null, risk.value ?? null, row.note?.trim() || null];
   },
 
-  // by (value, kind): the order of the unique index the rows are merged on
+  // a normalised value is always recorded: created or merged
+  acceptsAllPrepared: true,
+  // the unique index is on (value, kind)
   sortKey: (r) => r[1],
 
   pack(items): Packed {
@@ -96,9 +100,10 @@ export const suspectsImport = defineImport<Row>({
   },
 
   unpack(p: Packed): Row[] {
+    if (p.kinds.length === 0) return []; // "".split() is [""], not []
     const values = p.values.split("\n");
     const institutions = p.institutions.split("\n");
-    const rows = new Array<Row>(values.length);
+    const rows = new Array<Row>(p.kinds.length);
     for (let i = 0; i < rows.length; i++) rows[i] = [KINDS[p.kinds[i]!]!, values[i]!, institutions[i] || null, RISKS[p.risks[i]!]!, null];
     for (const [i, note] of p.notes) rows[i]![4] = note;
     return rows;
@@ -111,12 +116,12 @@ export const suspectsImport = defineImport<Row>({
     const out = new Array<Outcome>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      const params: Params = [r[0], r[1], r[2] === null ? null : (s.institutions.get(r[2]) ?? null), r[3], ctx.at, r[4]];
-      if (s.insert.run(...params).changes === 1) {
+      const institution = r[2] === null ? null : (s.institutions.get(r[2]) ?? null);
+      if (s.insert.run(r[0], r[1], institution, r[3], ctx.at, r[4]).changes === 1) {
         out[i] = "imported";
       } else {
         out[i] = "merged";
-        s.source.run(s.merge.get(...params)!.id, source, ctx.at);
+        s.source.run(s.merge.get(r[0], r[1], institution, r[3], ctx.at, r[4])!.id, source, ctx.at);
       }
     }
     s.newSources.run(before, source, ctx.at);

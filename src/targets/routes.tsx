@@ -141,6 +141,11 @@ export const targetsRoutes = new Hono<AppEnv>()
     }
     return c.redirect(`/targets/${id}`, 303);
   })
+  // the holder's open page keeps the lease alive; closing it (walking away) lets the lease lapse
+  .post("/:id{[0-9]+}/renew", allow("targets.write"), (c) => {
+    claimTarget(c.var.deps, who(c), idOf(c));
+    return c.body(null, 204);
+  })
   .post("/:id{[0-9]+}/release", allow("targets.write"), (c) => {
     const id = idOf(c);
     try {

@@ -5,9 +5,10 @@
 import type { Database, SQLQueryBindings, Statement } from "bun:sqlite";
 import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
+import type { TARGET_REASONS, TARGET_SOURCES } from "../db/schema/warnings";
 import type { Actor } from "../domain/access";
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
-import { dueAt, leaseHeld, mergeTarget, trafficLight, type Deadlines, type Grade, type Light, type Outcome, type TargetFacts } from "../domain/queue";
+import { dueAt, leaseHeld, mergeTarget, trafficLight, type Deadlines, type Grade, type Outcome, type TargetFacts } from "../domain/queue";
 import type { Deps } from "../http/context";
 import { AppError, conflict, notFound, validationError, type Issue } from "../http/errors";
 import { reportSuspect, type Conn } from "../suspects/service";
@@ -35,8 +36,8 @@ export function prepared<R, P extends SQLQueryBindings[] = SQLQueryBindings[]>(d
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export type TargetReason = "contacted_by" | "paying_to" | "other";
-export type TargetSource = "manual" | "import" | "feed";
+export type TargetReason = (typeof TARGET_REASONS)[number];
+export type TargetSource = (typeof TARGET_SOURCES)[number];
 
 export type TargetView = {
   id: number;
@@ -102,8 +103,6 @@ export function assertFreeFor(t: TargetView, actor: Actor, now: number): void {
   }
 }
 
-export const lightOf = (t: Pick<TargetView, "status" | "riskGrade" | "dueAt">, now: number, deadlines: Deadlines): Light => trafficLight(t, now, deadlines);
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The API's Target. */
@@ -123,7 +122,7 @@ export function targetJson(t: TargetView, now: number, deadlines: Deadlines) {
     amountAtRisk: t.amountAtRiskFen,
     status: t.status,
     outcome: t.outcome,
-    light: lightOf(t, now, deadlines),
+    light: trafficLight(t, now, deadlines),
     availableAt: iso(t.availableAt)!,
     dueAt: iso(t.dueAt)!,
     claimedBy: held ? t.claimerName : null,

@@ -1,10 +1,11 @@
 // Twilio status callbacks (/webhooks/twilio/...) and the local outbox screen (/outbox).
+import { join } from "node:path";
 import { Hono, type Context } from "hono";
 import { OutboxPage } from "../../views/telephony/outbox";
 import { allow } from "../auth/middleware";
 import { can, seesPersonalData } from "../domain/access";
 import type { ProviderKind } from "../domain/queue";
-import { who } from "../http/audit";
+import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { badRequest, forbidden } from "../http/errors";
 import { render } from "../http/render";
@@ -41,10 +42,13 @@ export const outboxRoutes = new Hono<AppEnv>().get("/", allow("outbox.read"), (c
   const actor = c.var.actor!;
   const before = Number(c.req.query("before")) || undefined;
   const { rows, more } = listMessages(c.var.deps.db, before);
+  // the numbers called and texted are targets' phones
+  audit(c, { action: "view", entity: "outbox", detail: { before: before ?? null, rows: rows.length } });
   const page = (
     <OutboxPage
       t={c.var.t}
       provider={c.var.deps.telephony.provider}
+      file={join(c.var.deps.config.outboxDir, "outbox.jsonl")}
       rows={rows}
       more={more}
       personal={seesPersonalData(actor.role)}

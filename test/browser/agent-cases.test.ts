@@ -1,30 +1,14 @@
 // An agent's intake journey in a real browser: a case with two suspects, then finding one of
 // them again by typing part of its number.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launch, signInPage, startServer } from "./harness";
+import { describe, expect, test } from "bun:test";
+import { browserSuite } from "./harness";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const suite = browserSuite();
 
 describe("agent: cases and suspects", () => {
   test("an agent enters a case with two suspects, then finds one by typing part of its number", async () => {
-    const u = await server.user("agent");
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors: string[] = [];
     // the invalid form's 422 is logged by the browser as a failed load: it is the answer we want
-    page.on("console", (m) => m.type() === "error" && !m.text().includes("status of 422") && errors.push(m.text()));
-    await signInPage(page, server.base, u);
+    const { page, errors, context } = await suite.open("agent", { ignore: (text) => text.includes("status of 422") });
 
     await page.click('nav a[href="/cases"]');
     await page.click('a[href="/cases/new"]');

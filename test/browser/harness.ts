@@ -3,7 +3,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "bun:test";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { createApp } from "../../src/app";
 import { createUser } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
@@ -48,4 +49,37 @@ export async function signInPage(page: Page, base: string, u: { username: string
   await page.fill('input[name="username"]', u.username);
   await page.fill('input[name="password"]', u.password);
   await Promise.all([page.waitForURL(`${base}/`), page.click('button[type="submit"]')]);
+}
+
+export type TestServer = Awaited<ReturnType<typeof startServer>>;
+
+/**
+ * One server and one browser for a test file's tests: started before them (with `prepare` for
+ * the file's data), closed after. Read `suite.server` and `suite.browser` inside the tests, once they are up.
+ */
+export function browserSuite(opts: { env?: Record<string, string>; platform?: Parameters<typeof openPlatform>[1]; prepare?: (server: TestServer) => unknown; timeout?: number } = {}) {
+  const suite = {
+    server: undefined as unknown as TestServer,
+    browser: undefined as unknown as Browser,
+    /** A new context signed in as a new user of the role; the page's errors are collected (but those `ignore` accepts). */
+    async open(role: Role, o: { institution?: string; downloads?: boolean; ignore?: (text: string) => boolean } = {}) {
+      const context: BrowserContext = await suite.browser.newContext({ acceptDownloads: o.downloads ?? false });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("console", (m) => m.type() === "error" && !o.ignore?.(m.text()) && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(e.message));
+      await signInPage(page, suite.server.base, await suite.server.user(role, o.institution));
+      return { page, errors, context };
+    },
+  };
+  beforeAll(async () => {
+    suite.server = await startServer(opts.env, opts.platform);
+    await opts.prepare?.(suite.server);
+    suite.browser = await launch();
+  }, opts.timeout);
+  afterAll(async () => {
+    await suite.browser?.close();
+    suite.server?.stop();
+  });
+  return suite;
 }

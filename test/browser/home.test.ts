@@ -1,19 +1,8 @@
 // Each role signs in through the real page and lands on its own home screen.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launch, signInPage, startServer } from "./harness";
+import { describe, expect, test } from "bun:test";
+import { browserSuite } from "./harness";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const suite = browserSuite();
 
 const ROLES = [
   { role: "agent", heading: "预警坐席", tile: "待预警对象" },
@@ -27,12 +16,7 @@ const ROLES = [
 describe("home screen per role", () => {
   for (const r of ROLES) {
     test(`a ${r.role} signs in and sees the ${r.role} home screen in Chinese`, async () => {
-      const u = await server.user(r.role, "institution" in r ? r.institution : undefined);
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      await signInPage(page, server.base, u);
+      const { page, errors, context } = await suite.open(r.role, { institution: "institution" in r ? r.institution : undefined });
       expect(await page.textContent('[data-testid="home-title"]')).toContain(r.heading);
       expect(await page.textContent('[data-testid="home-tiles"]')).toContain(r.tile);
       expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
@@ -42,9 +26,9 @@ describe("home screen per role", () => {
   }
 
   test("a wrong password keeps the user on the sign-in page with a message", async () => {
-    const u = await server.user("agent");
-    const page = await browser.newPage();
-    await page.goto(`${server.base}/signin`);
+    const u = await suite.server.user("agent");
+    const page = await suite.browser.newPage();
+    await page.goto(`${suite.server.base}/signin`);
     await page.fill('input[name="username"]', u.username);
     await page.fill('input[name="password"]', "wrong-password");
     await page.click('button[type="submit"]');

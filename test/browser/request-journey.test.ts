@@ -1,54 +1,33 @@
 // The joint operations room in two browsers: an agent sends a stop-payment; the bank's desk
 // shows it arrive live (server-sent events, no reload); the bank confirms it with an onward
 // transfer; the agent sees the level-2 draft appear and sends it in one click.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launch, signInPage, startServer } from "./harness";
+import { describe, expect, test } from "bun:test";
+import { browserSuite } from "./harness";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const suite = browserSuite();
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";
 
-async function open(role: "agent" | "bank", institution?: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(e.message));
-  await signInPage(page, server.base, await server.user(role, institution));
-  return { page, errors };
-}
-
 describe("request journey", () => {
   test("agent sends a stop-payment, the bank sees it arrive live and confirms with an onward transfer, the agent sends the level-2 request", async () => {
     const now = Date.now();
-    const { id: caseId } = server.deps.db.$client
+    const { id: caseId } = suite.server.deps.db.$client
       .query(
         `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at)
          values (?, '南山区', 'fake_investment', 1000000, '李四', 'received', ?, ?) returning id`,
       )
       .get(now, now, now) as { id: number };
 
-    const bank = await open("bank", "ICBC");
+    const bank = await suite.open("bank", { institution: "ICBC" });
     const streamOpen = bank.page.waitForResponse((r) => r.url().endsWith("/desk/events"));
-    await bank.page.goto(`${server.base}/desk`);
+    await bank.page.goto(`${suite.server.base}/desk`);
     await streamOpen;
     // a marker that a reload would wipe out
     await bank.page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
-    const agent = await open("agent");
-    await agent.page.goto(`${server.base}/requests/new?caseId=${caseId}`);
+    const agent = await suite.open("agent");
+    await agent.page.goto(`${suite.server.base}/requests/new?caseId=${caseId}`);
     await agent.page.selectOption('select[name="kind"]', "stop_payment");
     await agent.page.fill('input[name="value"]', ICBC_CARD);
     // the bank is inferred from the card number and preselected
@@ -66,24 +45,24 @@ describe("request journey", () => {
 
     // the bank handles it: acknowledge, then confirm with the money that already moved on
     await bank.page.click(`[data-alert-id="${l1}"] a`);
-    await Promise.all([bank.page.waitForURL(`${server.base}/desk/${l1}`), bank.page.click('[data-testid="acknowledge"]')]);
+    await Promise.all([bank.page.waitForURL(`${suite.server.base}/desk/${l1}`), bank.page.click('[data-testid="acknowledge"]')]);
     await bank.page.fill('input[name="amount"]', "4000");
     await bank.page.fill('input[name="balance"]', "4000");
     const row = bank.page.locator('[data-testid="onward-row"]').first();
     await row.locator('input[name="ot_account"]').fill(ABC_CARD);
     await row.locator('input[name="ot_amount"]').fill("6000");
-    await Promise.all([bank.page.waitForURL(`${server.base}/desk/${l1}?answered=1`), bank.page.click('[data-testid="confirm"]')]);
+    await Promise.all([bank.page.waitForURL(`${suite.server.base}/desk/${l1}?answered=1`), bank.page.click('[data-testid="confirm"]')]);
     expect(await bank.page.textContent('[data-testid="request-title"]')).toContain("已办结");
 
     // the agent's open request page updates itself with the level-2 draft, ready to send
-    const l2 = (server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as { id: number }).id;
+    const l2 = (suite.server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as { id: number }).id;
     const send = agent.page.locator(`[data-testid="onward"] [data-testid="send-${l2}"]`);
     await send.waitFor();
     expect(await agent.page.textContent('[data-testid="onward"]')).toContain("6228 4800 1122 3344 556");
     await Promise.all([agent.page.waitForURL(new RegExp(`/requests/${l1}(\\?|$)`)), send.click()]);
     expect(await agent.page.textContent('[data-testid="onward"]')).toContain("已发送");
 
-    const sent = server.deps.db.$client.query("select r.status, r.level, r.amount_fen as amount, i.code from requests r join institutions i on i.id = r.institution_id where r.id = ?").get(l2);
+    const sent = suite.server.deps.db.$client.query("select r.status, r.level, r.amount_fen as amount, i.code from requests r join institutions i on i.id = r.institution_id where r.id = ?").get(l2);
     expect(sent).toEqual({ status: "sent", level: 2, amount: 600_000, code: "ABC" });
     expect([...bank.errors, ...agent.errors]).toEqual([]);
   }, 60_000);

@@ -1,38 +1,25 @@
 // A supervisor opens the year-on-year screen for a quarter, sees the chart, downloads the XLSX.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import ExcelJS from "exceljs";
 import { readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { launch, signInPage, startServer } from "./harness";
+import { browserSuite } from "./harness";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  // a fixed "today", so the quarters on offer and the periods do not move with the calendar
-  server = await startServer({}, { clock: { now: () => Date.parse("2026-11-21T10:00:00+08:00") } });
-  browser = await launch();
-  const ins = server.deps.db.$client.query(
-    "INSERT INTO cases (received_at, district, fraud_type, victim_name, filed_at) VALUES (?, '南山区', 'fake_investment', '王五', ?)",
-  );
-  // Q3 2025: three alerts, one filed; Q3 2026: two alerts, both filed
-  for (const d of ["2025-07-04", "2025-08-09", "2025-09-30"]) ins.run(Date.parse(`${d}T10:00:00+08:00`), d === "2025-08-09" ? Date.parse(`${d}T12:00:00+08:00`) : null);
-  for (const d of ["2026-07-14", "2026-09-02"]) ins.run(Date.parse(`${d}T10:00:00+08:00`), Date.parse(`${d}T12:00:00+08:00`));
-});
-afterAll(async () => {
-  await browser?.close();
-  server?.stop();
+// a fixed "today", so the quarters on offer and the periods do not move with the calendar
+const suite = browserSuite({
+  platform: { clock: { now: () => Date.parse("2026-11-21T10:00:00+08:00") } },
+  prepare(server) {
+    const ins = server.deps.db.$client.query(
+      "INSERT INTO cases (received_at, district, fraud_type, victim_name, filed_at) VALUES (?, '南山区', 'fake_investment', '王五', ?)",
+    );
+    // Q3 2025: three alerts, one filed; Q3 2026: two alerts, both filed
+    for (const d of ["2025-07-04", "2025-08-09", "2025-09-30"]) ins.run(Date.parse(`${d}T10:00:00+08:00`), d === "2025-08-09" ? Date.parse(`${d}T12:00:00+08:00`) : null);
+    for (const d of ["2026-07-14", "2026-09-02"]) ins.run(Date.parse(`${d}T10:00:00+08:00`), Date.parse(`${d}T12:00:00+08:00`));
+  },
 });
 
 describe("year-on-year screen in the browser", () => {
   test("a supervisor picks a quarter, sees the chart drawn, and downloads the key figures as XLSX", async () => {
-    const u = await server.user("supervisor");
-    const context = await browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (e) => errors.push(e.message));
-    await signInPage(page, server.base, u);
+    const { page, errors, context } = await suite.open("supervisor", { downloads: true });
 
     await page.click('nav a[href="/stats"]');
     await page.selectOption('select[name="kind"]', "quarter");

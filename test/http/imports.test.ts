@@ -211,6 +211,17 @@ describe("suspects import: the same file again", () => {
   });
 });
 
+describe("suspects import: interrupted imports", () => {
+  test("an import left running by a server that stopped is shown as interrupted, with how to resume", async () => {
+    const p = testPlatform();
+    const s = await signIn(p, "agent");
+    p.deps.db.$client.run("insert into imports (kind, filename, file_hash, status, total_rows, imported) values ('suspects', 'x.csv', 'abc', 'running', 3, 3)");
+    const html = await (await s.request("/imports/1")).text();
+    expect(html).toContain('data-status="failed"');
+    expect(html).toContain("重新上传同一个文件，会从中断处继续");
+  });
+});
+
 describe("suspects import: merging", () => {
   test("an import merges into a known suspect exactly as mergeSighting says", async () => {
     const p = testPlatform();

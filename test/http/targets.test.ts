@@ -466,6 +466,18 @@ describe("queue and target pages", () => {
     expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
   });
 
+  test("the holder's open page renews the lease, so the target is not handed to another agent", async () => {
+    const p = testPlatform();
+    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const agent = await signIn(p, "agent");
+    await agent.request("/targets/next", { form: {} });
+    expect(await (await agent.request(`/targets/${t.id}`)).text()).toContain(`hx-post="/targets/${t.id}/renew"`);
+    p.clock.advance(p.config.queueLeaseMs - MIN);
+    expect((await agent.request(`/targets/${t.id}/renew`, { method: "POST", htmx: true })).status).toBe(204);
+    p.clock.advance(2 * MIN);
+    expect((await post(apiClient(p, "agent"), "/api/v1/targets/next")).status).toBe(204);
+  });
+
   test("a target held by another agent shows who holds it and offers no contact", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
@@ -532,6 +544,13 @@ describe("the outbox screen", () => {
     expect(html).toContain('data-testid="not-sent"');
     expect(html).toContain("请勿向陌生账户转账");
     expect(html).toContain("138 0013 8000");
+  });
+
+  test("each view of the outbox is audited", async () => {
+    const p = testPlatform();
+    const agent = await signIn(p, "agent");
+    await agent.request("/outbox");
+    expect(rows(p, "select 1 from audit_log where entity = 'outbox' and action = 'view' and actor = ?", agent.username)).toHaveLength(1);
   });
 
   test("an administrator sees the outbox with phone numbers masked", async () => {

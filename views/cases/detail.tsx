@@ -8,10 +8,9 @@ import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import { CsrfField, Errors, Field, When } from "../components";
 import type { Lang, T } from "../i18n";
-import { labelOr, SuspectCells, SuspectHead } from "../suspects/parts";
+import { RequestSummaryTable, type RequestSummary } from "../requests/parts";
+import { SuspectCells, SuspectHead } from "../suspects/parts";
 import { labelIssues } from "./form";
-
-type Req = { id: number; kind: string; status: string; institution: string; createdAt: number; amountFen: number | null; doneAmountFen: number | null };
 
 export function CaseDetailPage(p: {
   t: T;
@@ -19,7 +18,7 @@ export function CaseDetailPage(p: {
   csrf: string | null;
   c: CaseRecord;
   victim: Victim & { masked: boolean };
-  requests: Req[];
+  requests: RequestSummary[];
   canWrite: boolean;
   now: number;
   saved?: boolean;
@@ -142,28 +141,7 @@ export function CaseDetailPage(p: {
           + {t("requests.new")}
         </a>
       </h2>
-      {p.requests.length === 0 ? (
-        <p class="muted">{t("common.none")}</p>
-      ) : (
-        <table>
-          <tbody>
-            {p.requests.map((r) => (
-              <tr>
-                <td>
-                  <a href={`/requests/${r.id}`}>#{r.id}</a>
-                </td>
-                <td>{labelOr(t, `requests.kind.${r.kind}`, r.kind)}</td>
-                <td>{r.institution}</td>
-                <td>{labelOr(t, `requests.status.${r.status}`, r.status)}</td>
-                <td class="num">{formatFen(r.doneAmountFen ?? r.amountFen)}</td>
-                <td>
-                  <When at={r.createdAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RequestSummaryTable t={t} rows={p.requests} />
     </>
   );
 }

@@ -3,9 +3,8 @@
 import type { CaseFilter } from "../../src/cases/schemas";
 import type { CaseList } from "../../src/cases/service";
 import { CASE_STATUSES, FRAUD_TYPES } from "../../src/db/schema/cases";
-import { formatFen } from "../../src/domain/money";
-import { When } from "../components";
 import type { T } from "../i18n";
+import { CaseTable } from "./parts";
 
 export function CasesPage(p: { t: T; filter: CaseFilter; list: CaseList; districts: string[]; canWrite: boolean }) {
   const { t, filter: f, list } = p;
@@ -70,38 +69,7 @@ export function CasesPage(p: { t: T; filter: CaseFilter; list: CaseList; distric
       {list.rows.length === 0 ? (
         <p class="muted">{t("common.none")}</p>
       ) : (
-        <table data-testid="case-list">
-          <thead>
-            <tr>
-              <th>{t("cases.id")}</th>
-              <th>{t("cases.receivedAt")}</th>
-              <th>{t("cases.fraudType")}</th>
-              <th>{t("cases.district")}</th>
-              <th class="num">{t("cases.lossShort")}</th>
-              <th>{t("cases.status")}</th>
-              <th class="num">{t("cases.suspectCount")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.rows.map((c) => (
-              <tr>
-                <td>
-                  <a href={`/cases/${c.id}`}>#{c.id}</a>
-                </td>
-                <td>
-                  <When at={c.receivedAt} />
-                </td>
-                <td>{t(`cases.fraud.${c.fraudType}`)}</td>
-                <td>{c.district}</td>
-                <td class="num">{formatFen(c.lossFen)}</td>
-                <td>
-                  <span class="pill">{t(`cases.state.${c.status}`)}</span>
-                </td>
-                <td class="num">{c.suspects}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CaseTable t={t} rows={list.rows} testid="case-list" last={{ head: t("cases.suspectCount"), cell: (c) => c.suspects }} />
       )}
       {list.pages > 1 && (
         <nav class="row" aria-label="pages">

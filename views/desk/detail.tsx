@@ -7,7 +7,7 @@ import type { Issue } from "../../src/http/errors";
 import type { InstitutionOption, RequestDetail } from "../../src/requests/service";
 import { CsrfField, Errors, Field, When } from "../components";
 import type { Lang, T } from "../i18n";
-import { displayValue, DueCell, History, KindLabel, labelIssues, Money, StatusPill } from "../requests/parts";
+import { displayValue, DueCell, History, KindLabel, labelIssues, Money, OnwardTable, StatusPill } from "../requests/parts";
 
 export type OnwardValues = { account: string; bank: string; amount: string; at: string };
 export type AnswerValues = { amount?: string; balance?: string; reason?: string; onward?: OnwardValues[] };
@@ -224,35 +224,7 @@ export function DeskRequestPage(p: {
         </form>
       )}
 
-      {d.onward.length > 0 && (
-        <>
-          <h2>{t("requests.onward")}</h2>
-          <table data-testid="onward">
-            <thead>
-              <tr>
-                <th>{t("requests.onwardAccount")}</th>
-                <th>{t("requests.onwardBank")}</th>
-                <th class="num">{t("requests.amountShort")}</th>
-                <th>{t("requests.onwardAt")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.onward.map((o) => (
-                <tr>
-                  <td class="mono">{displayValue("bank_account", o.account)}</td>
-                  <td>{o.bank ?? "—"}</td>
-                  <td class="num">
-                    <Money fen={o.amountFen} />
-                  </td>
-                  <td>
-                    <When at={o.at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
+      {d.onward.length > 0 && <OnwardTable t={t} rows={d.onward} />}
       <h2>{t("requests.timeline")}</h2>
       <History t={t} rows={d.history} />
     </>

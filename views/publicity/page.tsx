@@ -1,6 +1,5 @@
 // 宣传高危名单: the lists a publicity team plans campaigns and visits from. Everything shown
 // here comes masked from the publicity service.
-import type { Child } from "hono/jsx";
 import type { Issue } from "../../src/http/errors";
 import type { FraudTypeTrend, PublicityLists, SuspectNumber, VisitSummary, VisitTarget } from "../../src/publicity/service";
 import { districtName } from "../../src/publicity/tables";
@@ -8,21 +7,9 @@ import type { ResolvedPeriod } from "../../src/stats/schemas";
 import { formatChangePct } from "../../src/domain/yoy";
 import { When } from "../components";
 import type { Lang, T } from "../i18n";
-import { ExportLinks, PeriodPicker } from "../supervision/period";
+import { ExportSection, PeriodPicker, type SectionProps } from "../supervision/period";
 
-const EXPORT = "/publicity/export";
-
-function Section(props: { title: string; table: string; query: string; note?: string; children: Child }) {
-  return (
-    <section class="card" data-testid={`section-${props.table}`}>
-      <h2>
-        {props.title} <ExportLinks href={EXPORT} table={props.table} query={props.query} />
-      </h2>
-      {props.note && <p class="muted">{props.note}</p>}
-      {props.children}
-    </section>
-  );
-}
+const Section = (props: SectionProps) => <ExportSection href="/publicity/export" {...props} />;
 
 /** More people at risk, or more cases, is bad news: a rise reads red. */
 function Rise(props: { pct: number | null; isNew?: boolean; t: T }) {

@@ -7,7 +7,7 @@ import type { RequestDetail, RequestView } from "../../src/requests/service";
 import { CsrfField, Errors, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { SendButton } from "./list";
-import { displayValue, DueCell, History, institutionName, KindLabel, Money, StatusPill } from "./parts";
+import { displayValue, DueCell, History, institutionName, KindLabel, Money, OnwardTable, StatusPill } from "./parts";
 
 function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew" | "release"; confirm?: string }) {
   return (
@@ -144,50 +144,34 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
         </div>
 
         {d.onward.length > 0 && (
-          <>
-            <h2>{t("requests.onward")}</h2>
-            <table data-testid="onward">
-              <thead>
-                <tr>
-                  <th>{t("requests.onwardAccount")}</th>
-                  <th>{t("requests.onwardBank")}</th>
-                  <th class="num">{t("requests.amountShort")}</th>
-                  <th>{t("requests.onwardAt")}</th>
+          <OnwardTable
+            t={t}
+            rows={d.onward}
+            linked
+            more={{
+              heads: (
+                <>
                   <th>{t("requests.level")}</th>
                   <th>{t("requests.nextRequest")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.onward.map((o) => (
-                  <tr>
-                    <td>
-                      <a class="mono" href={`/suspects/${o.suspectId}`}>
-                        {displayValue("bank_account", o.account)}
-                      </a>
-                    </td>
-                    <td>{o.bank ?? "—"}</td>
-                    <td class="num">
-                      <Money fen={o.amountFen} />
-                    </td>
-                    <td>
-                      <When at={o.at} />
-                    </td>
-                    <td>{t("requests.levelN", { n: o.level })}</td>
-                    <td>
-                      {o.nextRequestId == null ? (
-                        <span class="warn">{t("requests.noDesk")}</span>
-                      ) : (
-                        <>
-                          <a href={`/requests/${o.nextRequestId}`}>#{o.nextRequestId}</a> <StatusPill t={t} status={o.nextStatus!} />{" "}
-                          {o.nextStatus === "draft" && <SendButton t={t} csrf={p.csrf} id={o.nextRequestId} />}
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
+                </>
+              ),
+              cells: (o) => (
+                <>
+                  <td>{t("requests.levelN", { n: o.level })}</td>
+                  <td>
+                    {o.nextRequestId == null ? (
+                      <span class="warn">{t("requests.noDesk")}</span>
+                    ) : (
+                      <>
+                        <a href={`/requests/${o.nextRequestId}`}>#{o.nextRequestId}</a> <StatusPill t={t} status={o.nextStatus!} />{" "}
+                        {o.nextStatus === "draft" && <SendButton t={t} csrf={p.csrf} id={o.nextRequestId} />}
+                      </>
+                    )}
+                  </td>
+                </>
+              ),
+            }}
+          />
         )}
 
         {d.children.length > 0 && (

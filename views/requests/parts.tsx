@@ -1,12 +1,14 @@
 // Pieces every request screen shows: the kind, the status, the number as people read it, the
 // traffic light with the time left, the history of a request.
+import type { Child } from "hono/jsx";
 import { normalizeIdentifier } from "../../src/domain/identifiers";
 import { formatFen } from "../../src/domain/money";
 import { isInForce, trafficLight, type DeadlineConfig } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
-import type { HistoryRow, RequestView } from "../../src/requests/service";
+import type { HistoryRow, RequestDetail, RequestView } from "../../src/requests/service";
 import { Light, When } from "../components";
 import type { Lang, T } from "../i18n";
+import { labelOr } from "../suspects/parts";
 
 /** Account in groups of four, phone as dialled; the stored value if it no longer parses. */
 export function displayValue(kind: "phone" | "bank_account", value: string): string {
@@ -97,6 +99,91 @@ export function History(p: { t: T; rows: HistoryRow[] }) {
             </td>
             <td>{h.reason ?? ""}</td>
             <td>{h.by ?? <span class="muted">—</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type Onward = RequestDetail["onward"][number];
+
+/** The onward transfers an answer revealed. The center links each account to its suspect and adds
+ *  the level n+1 columns; a desk sees the bare table. */
+export function OnwardTable(p: { t: T; rows: Onward[]; linked?: boolean; more?: { heads: Child; cells: (o: Onward) => Child } }) {
+  const { t } = p;
+  return (
+    <>
+      <h2>{t("requests.onward")}</h2>
+      <table data-testid="onward">
+        <thead>
+          <tr>
+            <th>{t("requests.onwardAccount")}</th>
+            <th>{t("requests.onwardBank")}</th>
+            <th class="num">{t("requests.amountShort")}</th>
+            <th>{t("requests.onwardAt")}</th>
+            {p.more?.heads}
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.map((o) => (
+            <tr>
+              <td class={p.linked ? undefined : "mono"}>
+                {p.linked ? (
+                  <a class="mono" href={`/suspects/${o.suspectId}`}>
+                    {displayValue("bank_account", o.account)}
+                  </a>
+                ) : (
+                  displayValue("bank_account", o.account)
+                )}
+              </td>
+              <td>{o.bank ?? "—"}</td>
+              <td class="num">
+                <Money fen={o.amountFen} />
+              </td>
+              <td>
+                <When at={o.at} />
+              </td>
+              {p.more?.cells(o)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export type RequestSummary = { id: number; kind: string; status: string; institution: string; createdAt: number; amountFen: number | null; doneAmountFen: number | null };
+
+/** The requests about a case or a suspect, newest first, each linked to its page. */
+export function RequestSummaryTable(p: { t: T; rows: RequestSummary[] }) {
+  const { t } = p;
+  if (p.rows.length === 0) return <p class="muted">{t("common.none")}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>{t("requests.kind")}</th>
+          <th>{t("requests.institution")}</th>
+          <th>{t("common.status")}</th>
+          <th class="num">{t("requests.amountShort")}</th>
+          <th>{t("common.time")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.map((r) => (
+          <tr>
+            <td>
+              <a href={`/requests/${r.id}`}>#{r.id}</a>
+            </td>
+            <td>{labelOr(t, `requests.kind.${r.kind}`, r.kind)}</td>
+            <td>{r.institution}</td>
+            <td>{labelOr(t, `requests.status.${r.status}`, r.status)}</td>
+            <td class="num">{formatFen(r.doneAmountFen ?? r.amountFen)}</td>
+            <td>
+              <When at={r.createdAt} />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -7,7 +7,7 @@ import { REQUEST_KINDS } from "../../src/db/schema";
 import { formatChangePct } from "../../src/domain/yoy";
 import { Light, When } from "../components";
 import type { Lang, T } from "../i18n";
-import { ExportLinks, PeriodPicker } from "./period";
+import { ExportSection, PeriodPicker, type SectionProps } from "./period";
 
 /** 2天3小时 / 1h 5m: the two largest units, enough to compare at a glance. */
 export function formatDuration(ms: number | null | undefined, t: T): string {
@@ -28,17 +28,17 @@ export function formatDuration(ms: number | null | undefined, t: T): string {
     .join(" ");
 }
 
-const EXPORT = "/supervision/export";
+const Section = (props: SectionProps) => <ExportSection href="/supervision/export" {...props} />;
 
-function Section(props: { title: string; table: string; query: string; children: Child; note?: string }) {
+/** The first rows of a list the board caps, or "none", and a line saying how many there are in all. */
+function FirstRows(props: { t: T; shown: number; total: number; children: Child }) {
+  const { t } = props;
+  if (!props.shown) return <p class="muted">{t("common.none")}</p>;
   return (
-    <section class="card" data-testid={`section-${props.table}`}>
-      <h2>
-        {props.title} <ExportLinks href={EXPORT} table={props.table} query={props.query} />
-      </h2>
-      {props.note && <p class="muted">{props.note}</p>}
+    <>
       {props.children}
-    </section>
+      {props.total > props.shown && <p class="muted">{t("supervision.showingFirst", { n: props.shown, total: props.total })}</p>}
+    </>
   );
 }
 
@@ -95,9 +95,8 @@ function instName(i: { nameZh: string; nameEn: string }, lang: Lang) {
 
 function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total: number; testid: string; escalated?: boolean }) {
   const { t, lang } = props;
-  if (!props.rows.length) return <p class="muted">{t("common.none")}</p>;
   return (
-    <>
+    <FirstRows t={t} shown={props.rows.length} total={props.total}>
       <table data-testid={props.testid}>
         <thead>
           <tr>
@@ -138,16 +137,14 @@ function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total:
           ))}
         </tbody>
       </table>
-      {props.total > props.rows.length && <p class="muted">{t("supervision.showingFirst", { n: props.rows.length, total: props.total })}</p>}
-    </>
+    </FirstRows>
   );
 }
 
 function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number }) {
   const { t } = props;
-  if (!props.rows.length) return <p class="muted">{t("common.none")}</p>;
   return (
-    <>
+    <FirstRows t={t} shown={props.rows.length} total={props.total}>
       <table data-testid="overdue-targets">
         <thead>
           <tr>
@@ -182,8 +179,7 @@ function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number }) {
           ))}
         </tbody>
       </table>
-      {props.total > props.rows.length && <p class="muted">{t("supervision.showingFirst", { n: props.rows.length, total: props.total })}</p>}
-    </>
+    </FirstRows>
   );
 }
 

@@ -78,3 +78,18 @@ export function ExportLinks(props: { href: string; table: string; query: string;
     </span>
   );
 }
+
+export type SectionProps = { title: string; table: string; query: string; note?: string; children: Child };
+
+/** A card with one table and its export links under the table's name. */
+export function ExportSection(props: SectionProps & { href: string }) {
+  return (
+    <section class="card" data-testid={`section-${props.table}`}>
+      <h2>
+        {props.title} <ExportLinks href={props.href} table={props.table} query={props.query} />
+      </h2>
+      {props.note && <p class="muted">{props.note}</p>}
+      {props.children}
+    </section>
+  );
+}

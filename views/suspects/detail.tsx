@@ -1,11 +1,12 @@
 // One suspect: what it is, its status (and the change form), where it was reported, its cases,
 // the requests sent about it, and its history.
-import { formatFen } from "../../src/domain/money";
 import { STATUS_TRANSITIONS } from "../../src/domain/suspects";
 import type { Issue } from "../../src/http/errors";
 import type { SuspectDetail } from "../../src/suspects/service";
 import { CsrfField, Errors, Field, When } from "../components";
+import { CaseTable } from "../cases/parts";
 import type { Lang, T } from "../i18n";
+import { RequestSummaryTable } from "../requests/parts";
 import { InstitutionName, labelOr, RiskPill, StatusPill } from "./parts";
 
 export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: SuspectDetail; canWrite: boolean; issues?: Issue[]; message?: string }) {
@@ -87,71 +88,11 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
       {d.cases.length === 0 ? (
         <p class="muted">{t("common.none")}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>{t("cases.id")}</th>
-              <th>{t("cases.receivedAt")}</th>
-              <th>{t("cases.fraudType")}</th>
-              <th>{t("cases.district")}</th>
-              <th class="num">{t("cases.lossShort")}</th>
-              <th>{t("cases.status")}</th>
-              <th class="num">{t("cases.level")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.cases.map((c) => (
-              <tr>
-                <td>
-                  <a href={`/cases/${c.id}`}>#{c.id}</a>
-                </td>
-                <td>
-                  <When at={c.receivedAt} />
-                </td>
-                <td>{t(`cases.fraud.${c.fraudType}`)}</td>
-                <td>{c.district}</td>
-                <td class="num">{formatFen(c.lossFen)}</td>
-                <td>{t(`cases.state.${c.status}`)}</td>
-                <td class="num">{c.level}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CaseTable t={t} rows={d.cases} last={{ head: t("cases.level"), cell: (c) => c.level }} />
       )}
 
       <h2>{t("suspects.requests")}</h2>
-      {d.requests.length === 0 ? (
-        <p class="muted">{t("common.none")}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>{t("suspects.kind")}</th>
-              <th>{t("suspects.institution")}</th>
-              <th>{t("common.status")}</th>
-              <th class="num">{t("suspects.amount")}</th>
-              <th>{t("common.time")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.requests.map((r) => (
-              <tr>
-                <td>
-                  <a href={`/requests/${r.id}`}>#{r.id}</a>
-                </td>
-                <td>{labelOr(t, `requests.kind.${r.kind}`, r.kind)}</td>
-                <td>{r.institution}</td>
-                <td>{labelOr(t, `requests.status.${r.status}`, r.status)}</td>
-                <td class="num">{formatFen(r.doneAmountFen ?? r.amountFen)}</td>
-                <td>
-                  <When at={r.createdAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RequestSummaryTable t={t} rows={d.requests} />
 
       <div class="grid">
         <div>

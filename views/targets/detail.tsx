@@ -3,15 +3,18 @@
 import { FRAUD_TYPES } from "../../src/db/schema/cases";
 import { TARGET_SOURCES, WARNING_OUTCOMES } from "../../src/db/schema/warnings";
 import { formatFen } from "../../src/domain/money";
-import { leaseHeld, type Deadlines } from "../../src/domain/queue";
+import { leaseHeld, trafficLight, type Deadlines } from "../../src/domain/queue";
 import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import { FOLLOW_UP_OUTCOMES } from "../../src/targets/schemas";
-import { lightOf, type TargetView } from "../../src/targets/service";
+import type { TargetView } from "../../src/targets/service";
 import { STANDARD_SMS_TEXT, type FollowUpView, type Problem, type WarningView } from "../../src/targets/warnings";
 import { CsrfField, Errors, When } from "../components";
 import type { T } from "../i18n";
 import { assigneeText, GradePill, phoneText, ProviderStatus, TargetLight, TargetState, timeOnly } from "./parts";
+
+// well inside the shortest lease anyone would configure
+const RENEW_EVERY_S = 60;
 
 export type DetailProps = {
   t: T;
@@ -40,7 +43,7 @@ export function TargetDetailPage(p: DetailProps) {
   return (
     <>
       <h1 data-testid="target-title">
-        {phoneText(x.phone)} {x.name ?? ""} <GradePill t={t} grade={x.riskGrade} /> <TargetLight t={t} light={lightOf(x, now, p.deadlines)} />
+        {phoneText(x.phone)} {x.name ?? ""} <GradePill t={t} grade={x.riskGrade} /> <TargetLight t={t} light={trafficLight(x, now, p.deadlines)} />
       </h1>
       {p.notice && <p class="notice">{t(`targets.${p.notice}`)}</p>}
       <Result t={t} result={p.result} />
@@ -86,6 +89,7 @@ export function TargetDetailPage(p: DetailProps) {
           {p.mine && open && (
             <>
               <p class="notice">{t("targets.youHold", { until: timeOnly(x.leaseExpiresAt!) })}</p>
+              <span hx-post={`/targets/${x.id}/renew`} hx-trigger={`every ${RENEW_EVERY_S}s`} hx-swap="none"></span>
               <form method="post" action={`/targets/${x.id}/release`} class="inline">
                 <CsrfField token={p.csrf} />
                 <button type="submit">{t("targets.release")}</button>
@@ -158,7 +162,7 @@ function ContactPanel(p: DetailProps) {
         <form method="post" action={action} class="stack">
           <Hidden channel="call" />
           <strong>{t("targets.contact.call")}</strong>
-          <button type="submit" class="primary" data-testid="call-warning">
+          <button type="submit" class="primary" data-testid="call-warning" style="justify-self:start">
             {t("targets.contact.callButton")}
           </button>
         </form>
@@ -169,7 +173,7 @@ function ContactPanel(p: DetailProps) {
             {t("targets.contact.connectTo")}
             <input name="connectTo" type="tel" value={p.agentPhone} required autocomplete="tel" />
           </label>
-          <button type="submit" data-testid="call-connect">
+          <button type="submit" data-testid="call-connect" style="justify-self:start">
             {t("targets.contact.connectButton")}
           </button>
         </form>
@@ -182,7 +186,7 @@ function ContactPanel(p: DetailProps) {
               {STANDARD_SMS_TEXT}
             </textarea>
           </label>
-          <button type="submit" data-testid="send-sms">
+          <button type="submit" data-testid="send-sms" style="justify-self:start">
             {t("targets.contact.smsButton")}
           </button>
         </form>
@@ -194,7 +198,9 @@ function ContactPanel(p: DetailProps) {
             {t("common.note")}
             <input name="note" maxlength={1000} />
           </label>
-          <button type="submit">{t("targets.contact.manualButton")}</button>
+          <button type="submit" style="justify-self:start">
+            {t("targets.contact.manualButton")}
+          </button>
         </form>
         <form method="post" action={action} class="stack" data-testid="visit-form">
           <Hidden channel="visit" />
@@ -220,7 +226,9 @@ function ContactPanel(p: DetailProps) {
             {t("common.note")}
             <input name="note" maxlength={1000} />
           </label>
-          <button type="submit">{t("targets.contact.visitButton")}</button>
+          <button type="submit" style="justify-self:start">
+            {t("targets.contact.visitButton")}
+          </button>
         </form>
       </div>
     </section>
@@ -330,7 +338,7 @@ function OutcomeForm(p: { t: T; csrf: string | null; warningId: number }) {
         {t("targets.followUpAt")}
         <input name="followUpAt" type="datetime-local" />
       </label>
-      <button type="submit" class="primary">
+      <button type="submit" class="primary" style="justify-self:start">
         {t("targets.recordOutcome")}
       </button>
     </form>

@@ -2,9 +2,9 @@
 // lights (supervisors filter to the overdue), visits and follow-ups waiting. The table refreshes
 // itself when the queue changes (server-sent events) and every 30 s (lights move with time).
 import { formatFen } from "../../src/domain/money";
-import type { Deadlines } from "../../src/domain/queue";
+import { trafficLight, type Deadlines } from "../../src/domain/queue";
 import type { QueueFilter } from "../../src/targets/schemas";
-import { lightOf, type QueueCounts, type TargetView } from "../../src/targets/service";
+import type { QueueCounts, TargetView } from "../../src/targets/service";
 import type { PendingItem } from "../../src/targets/warnings";
 import { CsrfField, Stat, When } from "../components";
 import type { T } from "../i18n";
@@ -159,7 +159,7 @@ function Rows(p: { t: T; now: number; deadlines: Deadlines; rows: TargetView[]; 
         {p.rows.map((x) => (
           <tr data-target-id={x.id}>
             <td>
-              <TargetLight t={t} light={lightOf(x, now, p.deadlines)} />
+              <TargetLight t={t} light={trafficLight(x, now, p.deadlines)} />
             </td>
             <td>
               <GradePill t={t} grade={x.riskGrade} />

@@ -14,7 +14,7 @@ function callContent(t: T, twiml: string, showPhone: (p: string) => string): str
   return [say && decode(say), dial && t("outbox.connect", { phone: showPhone(decode(dial)) })].filter(Boolean).join(" · ");
 }
 
-export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; rows: SentMessage[]; more: boolean; personal: boolean; canOpenTargets: boolean }) {
+export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: string; rows: SentMessage[]; more: boolean; personal: boolean; canOpenTargets: boolean }) {
   const { t } = p;
   const show = (phone: string) => (p.personal ? phoneText(phone) : maskPhone(phone));
   return (
@@ -22,7 +22,7 @@ export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; rows: SentM
       <h1>{t("outbox.title")}</h1>
       {p.provider === "outbox" ? (
         <p class="outbox-banner" role="note" data-testid="outbox-banner">
-          {t("outbox.banner")}
+          {t("outbox.banner", { file: p.file })}
         </p>
       ) : (
         <p class="notice">{t("outbox.twilio")}</p>
