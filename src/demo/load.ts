@@ -134,7 +134,8 @@ export async function loadDemo(deps: Deps) {
         // stop-payment to the account's bank; older ones were answered and followed by a freeze
         const bankId = ids.get(a.bank)!;
         if (recent && r() < 0.6) {
-          const sent = at + 10 * 60_000;
+          // some went out minutes ago, so the desks show green and yellow lights as well as red
+          const sent = r() < 0.5 ? now - Math.floor(r() * 40) * 60_000 : Math.min(at + 10 * 60_000, now);
           const acked = r() < 0.5 && now - sent > 3 * 60_000;
           insRequest.get("stop_payment", acked ? "acknowledged" : "sent", caseId, aRow.id, bankId, 1, loss, null, null, agents[0], sent, sent, acked ? sent + 3 * 60_000 : null, null, null, null,
             acked ? sent + deadlines.stop_payment : sent + deadlines.acknowledge, sent, null);
