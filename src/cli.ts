@@ -39,7 +39,7 @@ async function main(argv: string[]) {
   const cmd = positionals.join(" ");
   if (values.help || !cmd) return console.log(USAGE);
   const deps = openPlatform(loadConfig());
-  const system = { actor: null, ip: "cli", at: Date.now() };
+  const system = { actor: null, ip: "cli", at: Date.now(), label: "system:cli" };
   switch (cmd) {
     case "user add": {
       if (!values.username || !values.password) fail("--username and --password are required\n" + USAGE);

@@ -11,7 +11,8 @@ export type AuditEntry = {
   detail?: unknown;
 };
 
-export type AuditWho = { actor: Actor | null; ip: string | null; at: number };
+/** Who acts: a person or token, or — when actor is null — the system part named by `label` (clock job, Twilio, CLI). */
+export type AuditWho = { actor: Actor | null; ip: string | null; at: number; label?: string };
 
 // takes the database or a transaction on it, so a change and its audit entry commit together
 export function recordAudit(db: Pick<Db, "insert">, who: AuditWho, e: AuditEntry): void {
@@ -20,7 +21,7 @@ export function recordAudit(db: Pick<Db, "insert">, who: AuditWho, e: AuditEntry
       at: new Date(who.at),
       userId: who.actor?.kind === "user" ? who.actor.id : null,
       tokenId: who.actor?.kind === "token" ? who.actor.id : null,
-      actor: who.actor?.name ?? "anonymous",
+      actor: who.actor?.name ?? who.label ?? "anonymous",
       action: e.action,
       entity: e.entity,
       entityId: e.entityId == null ? null : String(e.entityId),

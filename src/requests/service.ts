@@ -719,7 +719,7 @@ function bankIdByCode(db: Db, code: string): number | null {
 // ---------------------------------------------------------------------------------------------
 // The clock: escalation (督办), expiry and lapse, reminders before either
 
-const SYSTEM = (now: number): AuditWho => ({ actor: null, ip: "job:requests", at: now });
+const SYSTEM = (now: number): AuditWho => ({ actor: null, ip: "job:requests", at: now, label: "system:requests-clock" });
 
 export type ClockRun = { escalated: number; expired: number; lapsed: number; reminded: number };
 

@@ -30,7 +30,7 @@ async function statusCallback(c: Context<AppEnv>, kind: ProviderKind) {
   // calls number their callbacks; an SMS reports each status once
   const eventKey = `${sid}:${status}:${params.SequenceNumber ?? ""}`;
   const warningId = Number(url.searchParams.get("warning")) || null;
-  applyProviderStatus(c.var.deps, who(c), { kind, sid, status, eventKey, warningId });
+  applyProviderStatus(c.var.deps, { ...who(c), label: "system:twilio" }, { kind, sid, status, eventKey, warningId });
   return c.body(null, 204);
 }
 

@@ -94,6 +94,14 @@ describe("POST /webhooks/twilio/call-status", () => {
     expect(one<{ status: string }>(p, "select status from telephony_messages where sid = ?", w.providerSid).status).toBe("ringing");
   });
 
+  test("a callback's audit entry names Twilio as the actor", async () => {
+    const p = platform();
+    const w = await placed(p);
+    await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(w.providerSid, "ringing", 1));
+    const row = one<{ actor: string }>(p, "select actor from audit_log where action = 'provider_status' order by id desc limit 1");
+    expect(row.actor).toBe("system:twilio");
+  });
+
   test("a tampered callback is refused with 403 and changes nothing", async () => {
     const p = platform();
     const w = await placed(p);
