@@ -1,5 +1,5 @@
 // The connection: one bun:sqlite database, pragmas set, migrations applied.
-import { Database } from "bun:sqlite";
+import { Database, type SQLQueryBindings, type Statement } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
@@ -24,3 +24,14 @@ export function openDb(path: string): Db {
 }
 
 export { schema };
+
+const statements = new WeakMap<Database, Map<string, Statement>>();
+/** One prepared statement per connection and SQL text, for hot paths that skip the query builder. */
+export function prepared<R, P extends SQLQueryBindings[] = SQLQueryBindings[]>(db: Db | Database, text: string): Statement<R, P> {
+  const client = "$client" in db ? db.$client : db;
+  let byText = statements.get(client);
+  if (!byText) statements.set(client, (byText = new Map()));
+  let st = byText.get(text);
+  if (!st) byText.set(text, (st = client.prepare(text)));
+  return st as unknown as Statement<R, P>;
+}

@@ -2,10 +2,10 @@
 // clock's work (escalation, expiry, lapse, reminders); a case's fund flow. Rules live in
 // domain/requests.ts; every change runs in one transaction with its audit entry, and the live
 // screens hear about it after the commit.
-import type { Database, SQLQueryBindings, Statement } from "bun:sqlite";
+import type { SQLQueryBindings } from "bun:sqlite";
 import { and, eq } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
-import type { Db } from "../db";
+import { prepared, type Db } from "../db";
 import { caseSuspects, idempotencyKeys, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
@@ -105,15 +105,6 @@ const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id
   i.code as instCode, i.kind as instKind, i.name_zh as instZh, i.name_en as instEn
   from requests r join suspects s on s.id = r.suspect_id join institutions i on i.id = r.institution_id`;
 
-// Prepared once per database: the desk and the lists are hot paths.
-const statements = new WeakMap<Database, Map<string, Statement>>();
-function prepared<R, P extends SQLQueryBindings[] = SQLQueryBindings[]>(db: Db, text: string): Statement<R, P> {
-  let byText = statements.get(db.$client);
-  if (!byText) statements.set(db.$client, (byText = new Map()));
-  let st = byText.get(text);
-  if (!st) byText.set(text, (st = db.$client.prepare(text)));
-  return st as unknown as Statement<R, P>;
-}
 
 function load(db: Db, id: number): RequestView | null {
   return prepared<RequestView, [number]>(db, `${SELECT} where r.id = ?`).get(id);

@@ -2,9 +2,9 @@
 // claims, the queue page's reads, and a target's detail. Rules live in domain/queue.ts; every
 // change runs in one transaction with its audit entry, and the live screens hear of it after
 // the commit. Hot paths use prepared statements (one set per database).
-import type { Database, SQLQueryBindings, Statement } from "bun:sqlite";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
 import { recordAudit, type AuditWho } from "../audit/service";
-import type { Db } from "../db";
+import { prepared, type Db } from "../db";
 import type { TARGET_REASONS, TARGET_SOURCES } from "../db/schema/warnings";
 import type { Actor } from "../domain/access";
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
@@ -22,16 +22,7 @@ export type Ctx = Pick<Deps, "db" | "config" | "events">;
 /** Named parameters ($name in the SQL, `name` here: the database runs in strict mode). */
 export type Named = Record<string, string | number | null>;
 
-const statements = new WeakMap<Database, Map<string, Statement>>();
-/** One prepared statement per database and text: the queue is a hot path. */
-export function prepared<R, P extends SQLQueryBindings[] = SQLQueryBindings[]>(db: Db | Database, text: string): Statement<R, P> {
-  const client = "$client" in db ? db.$client : db;
-  let byText = statements.get(client);
-  if (!byText) statements.set(client, (byText = new Map()));
-  let st = byText.get(text);
-  if (!st) byText.set(text, (st = client.prepare(text)));
-  return st as unknown as Statement<R, P>;
-}
+export { prepared };
 
 // ---------------------------------------------------------------------------------------------
 // Reading
