@@ -68,3 +68,8 @@ export function periodQuery<E extends z.ZodRawShape>(extra: E, fromDescription =
     // the generic shape hides from and to from the checker; they are there
     .refine((q) => (q as { from: string }).from <= (q as { to: string }).to, { message: FROM_AFTER_TO, path: ["from"] });
 }
+
+/** The Idempotency-Key header of API writes: a repeat returns the first answer and creates nothing. */
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z.string().min(1).max(200).optional().openapi({ description: "Any unique string per intended write; a repeat returns the first answer" }),
+});

@@ -1,6 +1,7 @@
 // /api/v1/cases: intake with the suspects it names, and reading one case.
-import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, errorResponse, IdempotencyHeader, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
+import { principalOf } from "../db/idempotency";
 import { victimFor } from "../domain/cases";
 import type { Role } from "../domain/access";
 import { iso } from "../domain/time";
@@ -36,13 +37,16 @@ export const casesApi = apiRouter()
       path: "/cases",
       tags: ["Cases"],
       summary: "Enter a case with the suspects it names",
-      description: "One transaction: an invalid suspect value (issue path suspects.<i>.value) or an impossible status date saves nothing.",
+      description:
+        "One transaction: an invalid suspect value (issue path suspects.<i>.value) or an impossible status date saves nothing. " +
+        "With an `Idempotency-Key` header a repeat returns the first case and creates nothing.",
       middleware: [allow("cases.write")] as const,
-      request: { body: jsonBody(CaseInput) },
-      responses: { 201: jsonResponse(CaseEnvelope, "The case, its suspects recorded or merged"), ...commonErrors },
+      request: { body: jsonBody(CaseInput), headers: IdempotencyHeader },
+      responses: { 201: jsonResponse(CaseEnvelope, "The case, its suspects recorded or merged (or, for a repeated Idempotency-Key, the first case)"), ...commonErrors },
     }),
     (c) => {
-      const rec = createCase(c.var.deps.db, who(c), caseDataFromApi(c.req.valid("json")));
+      const key = c.req.valid("header")["idempotency-key"];
+      const rec = createCase(c.var.deps.db, who(c), caseDataFromApi(c.req.valid("json")), key ? { principal: principalOf(c.var.actor!), key } : undefined);
       return c.json({ case: caseJson(rec, c.var.actor!.role) }, 201);
     },
   )

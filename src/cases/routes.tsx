@@ -11,6 +11,7 @@ import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, zodIssues, type Issue } from "../http/errors";
 import { render } from "../http/render";
+import { formKey } from "../db/idempotency";
 import { CaseFilter, caseFromForm, CaseStatusForm, type CaseFormValues } from "./schemas";
 import { caseRequests, changeCaseStatus, checkCase, createCase, knownDistricts, listCases, viewCase } from "./service";
 
@@ -44,6 +45,7 @@ function detailPage(c: Context<AppEnv>, id: number, extra: { saved?: boolean; is
 }
 
 const blank = (now: number): CaseFormValues => ({
+  nonce: crypto.randomUUID(),
   receivedAt: toShanghaiLocal(now),
   fraudType: "",
   district: "",
@@ -73,11 +75,12 @@ export const casesRoutes = new Hono<AppEnv>()
   .get("/new/suspect-row", allow("cases.write"), (c) => c.html(<SuspectRow t={c.var.t} autofocus />))
   .post("/", allow("cases.write"), async (c) => {
     const now = c.var.deps.clock.now();
-    const { data, issues, values } = caseFromForm(await c.req.parseBody({ all: true }), now);
+    const body = await c.req.parseBody({ all: true });
+    const { data, issues, values } = caseFromForm(body, now);
     // the service's checks too, so every mistake shows at once; a field already wrong is reported once
     const more = checkCase(data, now).issues.filter((i) => !issues.some((x) => x.path === i.path));
     if (issues.length || more.length) return formPage(c, values, [...issues, ...more]);
-    const rec = createCase(c.var.deps.db, who(c), data);
+    const rec = createCase(c.var.deps.db, who(c), data, formKey(c.var.actor!, body.nonce));
     return c.redirect(`/cases/${rec.id}?saved=1`, 303);
   })
   .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c), { saved: c.req.query("saved") === "1" }))

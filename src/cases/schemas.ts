@@ -120,7 +120,8 @@ const CASE_FIELDS = {
   suspectsDetained: count(10_000),
 } as const;
 
-export type CaseFormValues = Record<keyof typeof CASE_FIELDS, string> & { suspects: { kind: string; value: string }[] };
+// nonce: one per intake form shown, so a double submit saves one case (see db/idempotency.ts)
+export type CaseFormValues = Record<keyof typeof CASE_FIELDS, string> & { suspects: { kind: string; value: string }[]; nonce: string };
 
 /**
  * Reads the intake form: every field checked on its own, so one mistake does not hide another.
@@ -139,6 +140,8 @@ export function caseFromForm(body: FormBody, now: number): { data: CaseData; iss
     else issues.push({ path: name, message: r.error.issues[0]?.message ?? "invalid" });
   }
   const kinds = list(body["suspect.kind"]);
+  // a re-shown form keeps its nonce: sending it again is still the same case
+  values.nonce = /^[\w-]{8,64}$/.test(str(body.nonce)) ? str(body.nonce) : crypto.randomUUID();
   values.suspects = list(body["suspect.value"])
     .map((value, i) => ({ kind: kinds[i] ?? "", value: value.trim() }))
     .filter((r) => r.value !== "");

@@ -2,6 +2,7 @@
 import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
+import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
 import { cases, type CASE_STATUSES, type FRAUD_TYPES } from "../db/schema/cases";
 import { caseTransition, checkCaseDates, intakeDates, normalizeIdNumber, type CaseDates, type Victim } from "../domain/cases";
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
@@ -74,10 +75,13 @@ export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: C
 }
 
 /** Intake: the case, its suspects recorded (or merged) and linked, and the audit, in one transaction. */
-export function createCase(db: Db, who: AuditWho, d: CaseData): CaseRecord {
+/** With `idem`, a repeat of the key (a double submit, a retried API call) returns the first case and creates nothing. */
+export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: IdempotencyKey): CaseRecord {
   const { issues, dates, victim, suspects } = checkCase(d, who.at);
   if (issues.length) throw invalid(issues);
   return db.transaction((tx) => {
+    const first = idem && firstAnswer(db, idem);
+    if (first) return readCase(tx, (JSON.parse(first.body) as { id: number }).id)!;
     const at = new Date(who.at);
     const { id } = tx
       .insert(cases)
@@ -107,6 +111,7 @@ export function createCase(db: Db, who: AuditWho, d: CaseData): CaseRecord {
     for (const identifier of suspects) {
       reportSuspect(tx, who, { identifier, riskLevel: CASE_SUSPECT_RISK, source: `case:${id}`, caseId: id, at: who.at });
     }
+    if (idem) rememberAnswer(db, idem, 201, { id }, who.at);
     return readCase(tx, id)!;
   });
 }

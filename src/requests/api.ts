@@ -1,10 +1,11 @@
 // /api/v1/requests: institution systems and the center's tools create requests, read them
 // (a bank or carrier token sees only its own institution's) and answer them.
-import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z, IdempotencyHeader } from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
 import { CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
-import { createRequest, listRequests, principal, requestDetail, requestDetailJson, requestJson, respond } from "./service";
+import { createRequest, listRequests, requestDetail, requestDetailJson, requestJson, respond } from "./service";
+import { principalOf } from "../db/idempotency";
 
 const Envelope = z.object({ request: RequestJson }).openapi("RequestEnvelope");
 const notFound = { 404: errorResponse("No such request (or not addressed to the caller's institution)") };
@@ -21,7 +22,7 @@ export const requestsApi = apiRouter()
         "With an `Idempotency-Key` header a repeat returns the first answer and creates nothing.",
       middleware: [allow("requests.write")] as const,
       request: {
-        headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional().openapi({ description: "Any unique string per intended request" }) }),
+        headers: IdempotencyHeader,
         body: jsonBody(CreateRequestBody),
       },
       responses: {
@@ -39,7 +40,7 @@ export const requestsApi = apiRouter()
         deps,
         who(c),
         { kind: b.kind, suspectId: b.suspectId, value: b.value, institution: b.institution, caseId: b.caseId, parentRequestId: b.parentRequestId, amountFen: b.amount, note: b.note, draft: b.draft },
-        key ? { principal: principal(actor), key, body: (r) => ({ request: requestJson(r, actor, deps.clock.now(), deps.config) }) } : undefined,
+        key ? { principal: principalOf(actor), key, body: (r) => ({ request: requestJson(r, actor, deps.clock.now(), deps.config) }) } : undefined,
       );
       if (created.replay) {
         c.header("Idempotent-Replayed", "true");

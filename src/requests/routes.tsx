@@ -29,13 +29,13 @@ import {
   inferInstitution,
   institutionOptions,
   listRequests,
-  principal,
   RefusedTransition,
   requestDetail,
   respond,
   ReturnTooLarge,
   suspectBrief,
 } from "./service";
+import { principalOf } from "../db/idempotency";
 
 type C = Context<AppEnv>;
 
@@ -163,7 +163,7 @@ export const requestsRoutes = new Hono<AppEnv>()
     try {
       const actor = c.var.actor!;
       const { request, replay } = createRequest(c.var.deps, who(c), createInputFromForm(parsed.data), {
-        principal: principal(actor),
+        principal: principalOf(actor),
         key: `form:${parsed.data.nonce}`,
         body: (r) => ({ request: { id: r.id } }),
       });

@@ -6,7 +6,8 @@ import type { SQLQueryBindings } from "bun:sqlite";
 import { and, eq } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db } from "../db";
-import { caseSuspects, idempotencyKeys, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
+import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
+import { caseSuspects, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { iso } from "../domain/time";
@@ -398,16 +399,7 @@ function reload(t: Tx, id: number): RequestView {
 
 export type Created = { request: RequestView; replay?: { status: number; body: string } };
 
-export type Idempotency = { principal: string; key: string; body: (r: RequestView) => unknown };
-
-export function principal(actor: Actor): string {
-  return `${actor.kind}:${actor.id}`;
-}
-
-/** A repeat of an Idempotency-Key (or a page's form nonce): the first answer, nothing created. */
-function idempotentReplay(db: Db, principalKey: string, key: string): { status: number; body: string } | null {
-  return prepared<{ status: number; body: string }, [string, string]>(db, `select status, body from idempotency_keys where principal = ? and key = ?`).get(principalKey, key);
-}
+export type Idempotency = IdempotencyKey & { body: (r: RequestView) => unknown };
 
 const fieldError = (path: string, message: string) => badRequest(`${path}: ${message}`, [{ path, message }]);
 
@@ -418,7 +410,7 @@ const fieldError = (path: string, message: string) => badRequest(`${path}: ${mes
 export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?: Idempotency): Created {
   return inTransaction(ctx, who, (t) => {
     if (idem) {
-      const replay = idempotentReplay(t.db, idem.principal, idem.key);
+      const replay = firstAnswer(t.db, idem);
       if (replay) return { request: load(t.db, (JSON.parse(replay.body) as { request: { id: number } }).request.id)!, replay };
     }
     const { tx } = t;
@@ -467,10 +459,7 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
     t.live.push({ channel: "requests", event: "changed", data: String(id) });
     if (!input.draft) send(t, reload(t, id));
     const request = reload(t, id);
-    if (idem) {
-      const body = JSON.stringify(idem.body(request));
-      tx.insert(idempotencyKeys).values({ principal: idem.principal, key: idem.key, status: 201, body, createdAt: new Date(who.at) }).run();
-    }
+    if (idem) rememberAnswer(t.db, idem, 201, idem.body(request), who.at);
     return { request };
   });
 }

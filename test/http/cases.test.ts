@@ -126,6 +126,36 @@ describe("POST /api/v1/cases", () => {
   });
 });
 
+describe("double submits", () => {
+  test("a repeated Idempotency-Key returns the first case and creates nothing", async () => {
+    const p = testPlatform();
+    const api = apiClient(p, "agent");
+    const send = () => api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
+    const first = (await (await send()).json()) as { case: { id: number } };
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(((await again.json()) as { case: { id: number } }).case.id).toBe(first.case.id);
+    expect(count(p, "select count(*) as n from cases")).toBe(1);
+  });
+
+  test("the same Idempotency-Key from another caller is another case", async () => {
+    const p = testPlatform();
+    for (const api of [apiClient(p, "agent"), apiClient(p, "agent")]) await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
+    expect(count(p, "select count(*) as n from cases")).toBe(2);
+  });
+
+  test("submitting the intake form twice saves one case", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const page = await (await u.request("/cases/new")).text();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)![1]!;
+    const first = await postForm(u, form({ nonce }));
+    const second = await postForm(u, form({ nonce }));
+    expect(second.headers.get("location")).toBe(first.headers.get("location"));
+    expect(count(p, "select count(*) as n from cases")).toBe(1);
+  });
+});
+
 describe("GET /api/v1/cases/:id", () => {
   test("returns the case with its suspects and audits the view", async () => {
     const p = testPlatform();

@@ -71,6 +71,7 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
       <h1>{t("cases.new")}</h1>
       <form method="post" action="/cases" class="stack" data-testid="case-form" style="max-width:960px">
         <CsrfField token={p.csrf} />
+        <input type="hidden" name="nonce" value={v.nonce} />
         <Errors message={issues?.length ? t("error.invalid") : undefined} issues={labelIssues(t, issues)} />
         <div class="row">
           <Field label={t("cases.fraudType")} name="fraudType" issues={issues}>
