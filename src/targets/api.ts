@@ -1,7 +1,8 @@
 // /api/v1/targets and /api/v1/warnings: report people at risk (one or a batch), take the next
 // one from the queue, record contacts and their outcomes.
-import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z } from "../api/openapi";
+import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z, IdempotencyHeader } from "../api/openapi";
 import { allow } from "../auth/middleware";
+import { principalOf } from "../db/idempotency";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { errorBody, validationError } from "../http/errors";
@@ -81,9 +82,9 @@ export const targetsApi = apiRouter()
       tags: ["Warnings"],
       summary: "Contact a target: call, SMS, manual call or visit",
       description:
-        "With `outcome`, records a contact already made and applies it (dissuaded, not_at_risk, wrong_number, refused close the target; unreachable puts it back in the queue in 15 min; already_paid opens a case and a draft stop-payment). Without, places the call or SMS (Twilio, or the local outbox when not configured) or dispatches the visit. 409 when another agent holds the target or it is closed.",
+        "With `outcome`, records a contact already made and applies it (dissuaded, not_at_risk, wrong_number, refused close the target; unreachable puts it back in the queue in 15 min; already_paid opens a case and a draft stop-payment). Without, places the call or SMS (Twilio, or the local outbox when not configured) or dispatches the visit. 409 when another agent holds the target or it is closed. With an `Idempotency-Key` header a repeat returns the first warning and places no second call.",
       middleware: [allow("warnings.write")] as const,
-      request: { body: jsonBody(WarningInput) },
+      request: { body: jsonBody(WarningInput), headers: IdempotencyHeader },
       responses: {
         201: jsonResponse(z.object({ warning: Warning }), "The contact, as recorded"),
         404: errorResponse("No such target"),
@@ -93,12 +94,13 @@ export const targetsApi = apiRouter()
     }),
     async (c) => {
       const b = c.req.valid("json");
-      const r = await contact(c.var.deps, who(c), {
-        ...b,
-        scheduledAt: b.scheduledAt ? Date.parse(b.scheduledAt) : null,
-        outcome: b.outcome ?? undefined,
-        paidAmountFen: b.paidAmount,
-      });
+      const key = c.req.valid("header")["idempotency-key"];
+      const r = await contact(
+        c.var.deps,
+        who(c),
+        { ...b, scheduledAt: b.scheduledAt ? Date.parse(b.scheduledAt) : null, outcome: b.outcome ?? undefined, paidAmountFen: b.paidAmount },
+        key ? { principal: principalOf(c.var.actor!), key } : undefined,
+      );
       return c.json({ warning: warningJson(r) }, 201);
     },
   )

@@ -8,6 +8,7 @@ import { TargetFormPage } from "../../views/targets/form";
 import { StatusText } from "../../views/targets/parts";
 import { QueuePage, QueueTable } from "../../views/targets/queue";
 import { allow } from "../auth/middleware";
+import { formKey } from "../db/idempotency";
 import { can } from "../domain/access";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
@@ -171,7 +172,7 @@ export const targetsRoutes = new Hono<AppEnv>()
         paidAmountFen: done?.data?.paidAmount,
         targetId: id,
         assignee: f.assignee && f.assigneeKind ? `${f.assigneeKind}:${f.assignee}` : f.assignee,
-      });
+      }, formKey(c.var.actor!, body.nonce));
       if (f.connectTo) setCookie(c, AGENT_PHONE_COOKIE, f.connectTo, { path: "/targets", httpOnly: true, sameSite: "Lax", secure: c.var.deps.config.secureCookies, maxAge: 30 * 86_400 });
       return afterContact(c, id, r);
     } catch (e) {

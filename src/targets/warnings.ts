@@ -3,6 +3,7 @@
 // the provider's status callbacks. The warning row is written first, then telephony is asked
 // with its id, so every attempt is on the target's timeline even when the provider refuses it.
 import { recordAudit, type AuditWho } from "../audit/service";
+import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
 import { createCase, type CaseData } from "../cases/service";
 import type { Db } from "../db";
 import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
@@ -248,7 +249,10 @@ function insertWarning(db: Db, who: AuditWho, input: ContactInput, outcome: Outc
  * reported). Without, a call or SMS is placed through telephony, a visit is dispatched, a manual
  * call is noted; the contact claims the target for the caller (renewing their lease).
  */
-export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInput): Promise<ContactResult> {
+/** With `idem`, a repeat (a double click on "call") returns the first warning: one call, not two. */
+export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInput, idem?: IdempotencyKey): Promise<ContactResult> {
+  const first = idem && firstAnswer(ctx.db, idem);
+  if (first) return { warning: getWarning(ctx.db, (JSON.parse(first.body) as { id: number }).id)!, caseId: null, stopPaymentId: null, problem: null };
   const t = requireTarget(ctx.db, input.targetId);
   if (t.status !== "open") throw conflict(`Target ${t.id} is closed`, "closed");
   assertFreeFor(t, who.actor!, who.at);
@@ -266,6 +270,7 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
     const s = settle(ctx, who, t, { ...input, outcome: input.outcome }, (tx) => {
       const id = insertWarning(ctx.db, who, row, input.outcome!);
       recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel } });
+      if (idem) rememberAnswer(ctx.db, idem, 201, { id }, who.at);
       return id;
     });
     return { warning: getWarning(ctx.db, s.warningId)!, caseId: s.caseId, stopPaymentId: s.stopPaymentId, problem: s.problem };
@@ -283,6 +288,7 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
       );
     }
     recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel, connect: connectTo ? true : undefined } });
+    if (idem) rememberAnswer(ctx.db, idem, 201, { id }, who.at);
     return id;
   });
   ctx.events.publish("queue", "changed");

@@ -235,6 +235,17 @@ describe("POST /api/v1/warnings", () => {
     expect(msg.body).toContain('<Say language="cmn-CN"');
   });
 
+  test("a repeated Idempotency-Key returns the first warning and places no second call", async () => {
+    const p = testPlatform();
+    const api = apiClient(p, "agent");
+    const t = await addTarget(p, api, "13800138000", "high");
+    const send = () => api.call("/api/v1/warnings", { json: { targetId: t.id, channel: "call" }, headers: { "Idempotency-Key": "call-1" } });
+    const first = (await (await send()).json()) as { warning: { id: number } };
+    const again = (await (await send()).json()) as { warning: { id: number } };
+    expect(again.warning.id).toBe(first.warning.id);
+    expect(rows(p, "select 1 from telephony_messages")).toHaveLength(1);
+  });
+
   test("the warning row exists before telephony is asked: the outbox entry names it", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
@@ -447,6 +458,17 @@ describe("queue and target pages", () => {
     const html = await (await agent.request(`/targets/${t.id}`)).text();
     expect(html).toMatch(/data-testid="provider-status-\d+"><span class="pill" data-status="queued">queued<\/span>/);
     expect(html).toContain("未发送（本地发件箱）");
+  });
+
+  test("a double click on the call button places one call", async () => {
+    const p = testPlatform();
+    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const agent = await signIn(p, "agent");
+    const page = await (await agent.request(`/targets/${t.id}`)).text();
+    const nonce = /name="channel" value="call"\/><input type="hidden" name="nonce" value="([^"]+)"/.exec(page)![1]!;
+    for (let i = 0; i < 2; i++) expect((await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call", nonce } })).status).toBe(303);
+    expect(rows(p, "select 1 from warnings where target_id = ?", t.id)).toHaveLength(1);
+    expect(rows(p, "select 1 from telephony_messages")).toHaveLength(1);
   });
 
   test("a call connecting the agent's own phone dials it", async () => {

@@ -153,6 +153,8 @@ function ContactPanel(p: DetailProps) {
     <>
       <CsrfField token={p.csrf} />
       <input type="hidden" name="channel" value={h.channel} />
+      {/* one per form shown: a double click sends one call (db/idempotency.ts) */}
+      <input type="hidden" name="nonce" value={crypto.randomUUID()} />
     </>
   );
   return (
