@@ -4,7 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Errors } from "../../views/components";
 import type { AppEnv } from "./context";
-import { AppError, errorBody } from "./errors";
+import { ZodError } from "zod";
+import { AppError, errorBody, validationError } from "./errors";
 import { render, wantsFragment } from "./render";
 
 const HTTP_CODES: Record<number, string> = {
@@ -19,6 +20,8 @@ const HTTP_CODES: Record<number, string> = {
 
 function toAppError(err: Error): AppError | null {
   if (err instanceof AppError) return err;
+  // a schema's .parse() on a request input: the caller's mistake, never a 500
+  if (err instanceof ZodError) return validationError(err);
   if (err instanceof HTTPException && err.status < 500) {
     // e.g. malformed JSON, wrong content type, Origin refused by the CSRF check
     const message = err.status === 415 ? "Content-Type must be application/json" : err.message || "Bad request";

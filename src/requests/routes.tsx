@@ -17,7 +17,8 @@ import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
 import { pageCtx, render } from "../http/render";
-import { CreateForm, createInputFromForm, ListPageQuery, NewFormQuery, OnwardRow, RespondForm, type OnwardInput } from "./schemas";
+import { SearchQuery } from "../http/query";
+import { CreateForm, createInputFromForm, InstitutionQuery, ListPageQuery, NewFormQuery, OnwardRow, RespondForm, type OnwardInput } from "./schemas";
 import {
   actionsFor,
   centerAction,
@@ -147,9 +148,9 @@ export const requestsRoutes = new Hono<AppEnv>()
     return newForm(c, { suspect, inferred, values });
   })
   .get("/requests/new/institution", allow("requests.write"), (c) => {
-    const value = c.req.query("value") ?? "";
+    const { value, institution } = InstitutionQuery.parse(c.req.query());
     return c.html(
-      <InstitutionField t={c.var.t} lang={c.var.lang} institutions={institutionOptions(c.var.deps.db)} chosen={c.req.query("institution")} inferred={inferOrNull(value)} known={value.trim() !== ""} />,
+      <InstitutionField t={c.var.t} lang={c.var.lang} institutions={institutionOptions(c.var.deps.db)} chosen={institution} inferred={inferOrNull(value)} known={value !== ""} />,
     );
   })
   .post("/requests", allow("requests.write"), async (c) => {
@@ -203,7 +204,7 @@ export const requestsRoutes = new Hono<AppEnv>()
     const actor = c.var.actor!;
     const inst = institutionScope(actor)!;
     const now = clock.now();
-    const search = (c.req.query("q") ?? "").replace(/\D/g, "");
+    const search = SearchQuery.parse(c.req.query()).q.replace(/\D/g, "");
     const name = institutionOptions(db).find((i) => i.id === inst);
     return render(
       c,

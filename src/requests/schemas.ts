@@ -230,3 +230,9 @@ export const NewFormQuery = z.object({
   amount: z.string().max(20).optional().catch(undefined),
   value: z.string().max(64).optional().catch(undefined),
 });
+
+/** The institution picker's refresh as the agent types the value (the create form's own fields, bounded). */
+export const InstitutionQuery = z.object({
+  value: z.string().trim().max(64).default(""),
+  institution: z.string().trim().toUpperCase().max(10).optional(),
+});

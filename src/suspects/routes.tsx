@@ -9,13 +9,14 @@ import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues } from "../http/errors";
 import { render, wantsFragment } from "../http/render";
+import { SearchQuery } from "../http/query";
 import { PasteForm, StatusForm } from "./schemas";
 import { pasteMany, searchSuspects, setSuspectStatus, suspectDetail, type PasteOutcome } from "./service";
 
 type Paste = { text: string; outcomes?: PasteOutcome[]; issues?: AppError["issues"]; message?: string };
 
 function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | 400 | 413 = 200) {
-  const q = c.req.query("q") ?? "";
+  const { q } = SearchQuery.parse(c.req.query());
   const { mode, rows } = searchSuspects(c.var.deps.db, q);
   const csrf = c.var.session?.csrfToken ?? null;
   return render(c, c.var.t("suspects.title"), <SuspectsPage t={c.var.t} lang={c.var.lang} csrf={csrf} q={q} mode={mode} rows={rows} canWrite={can(c.var.actor!, "suspects.write")} paste={paste} />, status);
@@ -36,7 +37,7 @@ export const suspectsRoutes = new Hono<AppEnv>()
   .use(allow("suspects.read"))
   .get("/", (c) => searchPage(c))
   .get("/search", (c) => {
-    const { mode, rows } = searchSuspects(c.var.deps.db, c.req.query("q") ?? "");
+    const { mode, rows } = searchSuspects(c.var.deps.db, SearchQuery.parse(c.req.query()).q);
     return c.html(<SuspectResults t={c.var.t} lang={c.var.lang} mode={mode} rows={rows} />);
   })
   .post("/paste", allow("suspects.write"), async (c) => {

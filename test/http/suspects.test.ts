@@ -208,6 +208,14 @@ describe("who may", () => {
 });
 
 describe("search as you type", () => {
+  test("a search longer than 200 characters is a 400 naming the field, not a scan", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await u.request(`/suspects/search?q=${"1".repeat(201)}`, { htmx: true });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("at most 200 characters");
+  });
+
   async function seeded() {
     const p = testPlatform();
     await report(p, { value: "13800138000" });

@@ -28,7 +28,15 @@ function all(): Dict {
   return merged;
 }
 
+// one function per language, not one per request: dictionaries are read when called
+const translators = new Map<Lang, T>();
 export function translator(lang: Lang): T {
+  let t = translators.get(lang);
+  if (!t) translators.set(lang, (t = makeTranslator(lang)));
+  return t;
+}
+
+function makeTranslator(lang: Lang): T {
   return (key, params) => {
     const d = all();
     let s = d[lang][key] ?? d.zh[key] ?? key;
