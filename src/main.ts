@@ -7,6 +7,7 @@ import { users } from "./db/schema";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
 import { startJobs } from "./jobs";
 import { openPlatform } from "./platform";
+import { startCheckpointer } from "./db/checkpointer";
 
 let config;
 try {
@@ -39,12 +40,14 @@ if (config.demo === "true" || (config.demo === "auto" && fresh)) {
 const app = createApp(deps);
 const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 120 });
 const stopJobs = startJobs(deps);
+const stopCheckpoints = startCheckpointer(db, config.databasePath);
 console.log(`\nFanzha is running at http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`);
 console.log(`Telephony: ${deps.telephony.provider === "outbox" ? "local outbox (nothing is sent; see /outbox)" : "Twilio"}`);
 
 function stop(signal: string) {
   console.log(`${signal}: stopping`);
   stopJobs();
+  stopCheckpoints();
   server.stop();
   db.$client.close();
   process.exit(0);

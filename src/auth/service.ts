@@ -1,6 +1,6 @@
 // Users, sessions, sign-in throttling and API tokens.
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db";
+import { and, eq, gt } from "drizzle-orm";
+import { prepared, type Db } from "../db";
 import { apiTokens, institutions, sessions, signInAttempts, users, type Role } from "../db/schema";
 import { requiresInstitution, type Actor } from "../domain/access";
 
@@ -53,26 +53,17 @@ export function createToken(db: Db, t: { name: string; role: Role; institution?:
   return { token, id: row.id };
 }
 
-// Every API request resolves its token: one prepared statement per database, not a query rebuilt per call.
-const tokenQueries = new WeakMap<Db, ReturnType<typeof prepareTokenQueries>>();
-function prepareTokenQueries(db: Db) {
-  return {
-    find: db
-      .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, institutionId: apiTokens.institutionId, lastUsedAt: apiTokens.lastUsedAt })
-      .from(apiTokens)
-      .where(and(eq(apiTokens.tokenHash, sql.placeholder("hash")), isNull(apiTokens.revokedAt)))
-      .prepare(),
-    touch: db.update(apiTokens).set({ lastUsedAt: sql`${sql.placeholder("now")}` }).where(eq(apiTokens.id, sql.placeholder("id"))).prepare(),
-  };
-}
+// Every API request resolves its token: raw prepared statements (the query builder's row mapping
+// cost more than the query itself on this path).
+type TokenRow = { id: number; name: string; role: Role; institutionId: number | null; lastUsedAt: number | null };
+const FIND_TOKEN = "select id, name, role, institution_id as institutionId, last_used_at as lastUsedAt from api_tokens where token_hash = ? and revoked_at is null";
+const TOUCH_TOKEN = "update api_tokens set last_used_at = ? where id = ?";
 
 export function actorForToken(db: Db, token: string, now: number): Actor | null {
-  let q = tokenQueries.get(db);
-  if (!q) tokenQueries.set(db, (q = prepareTokenQueries(db)));
-  const row = q.find.get({ hash: sha256(token) });
+  const row = prepared<TokenRow, [string]>(db, FIND_TOKEN).get(sha256(token));
   if (!row) return null;
   // last-use time at minute granularity: keeps the hot lookup path free of writes
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) q.touch.run({ now, id: row.id });
+  if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) prepared(db, TOUCH_TOKEN).run(now, row.id);
   return { kind: "token", id: row.id, name: `token:${row.name}`, role: row.role, institutionId: row.institutionId };
 }
 

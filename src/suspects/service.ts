@@ -1,10 +1,9 @@
 // Suspects (涉诈号码/账户): record a sighting (insert or merge), change status, look up, search,
 // and the reads behind the suspect screens.
-import type { Database, Statement } from "bun:sqlite";
 import { and, eq, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { recordAudit, type AuditWho } from "../audit/service";
-import type { Db, schema } from "../db";
+import { prepared, type Db, type schema } from "../db";
 import { cases, caseSuspects, institutions, suspects, suspectSources } from "../db/schema";
 import { normalizeIdentifier, toHalfWidth, type Identifier, type SuspectKind } from "../domain/identifiers";
 import {
@@ -39,11 +38,14 @@ export type SuspectRecord = {
   note: string | null;
 };
 
-// One column list for every read, so every screen and API answer has the same record.
+// One column list for every read, so every screen and API answer has the same record. The
+// institution comes from correlated subqueries: on the lookup path they cost half what a LEFT JOIN
+// of the same tiny table does (measured: ~10 µs against ~20 µs per lookup at 1M suspects).
+const inst = (col: string, as: string) => `(select ${col} from institutions where id = s.institution_id) as ${as}`;
 const COLUMNS = `s.id, s.kind, s.value, s.institution_inferred as instInferred, s.risk_level as riskLevel,
   s.status, s.status_reason as statusReason, s.first_seen_at as firstSeenAt, s.last_seen_at as lastSeenAt,
-  s.sightings, s.note, i.code as instCode, i.name_zh as instZh, i.name_en as instEn`;
-const FROM = `from suspects s left join institutions i on i.id = s.institution_id`;
+  s.sightings, s.note, ${inst("code", "instCode")}, ${inst("name_zh", "instZh")}, ${inst("name_en", "instEn")}`;
+const FROM = `from suspects s`;
 const SELECT = `select ${COLUMNS} ${FROM}`;
 
 type Row = {
@@ -218,13 +220,9 @@ export function setSuspectStatus(tx: Conn, who: AuditWho, change: { suspectId: n
 
 export type LookupResult = { value: string; kind: SuspectKind; flagged: boolean; suspect?: SuspectRecord };
 
-// One prepared statement per database on the unique index (value, kind): no query builder per call.
-const lookupStatements = new WeakMap<Database, Statement<Row, [string, string]>>();
-function lookupStatement(db: Db): Statement<Row, [string, string]> {
-  let st = lookupStatements.get(db.$client);
-  if (!st) lookupStatements.set(db.$client, (st = db.$client.prepare<Row, [string, string]>(`${SELECT} where s.value = ? and s.kind = ?`)));
-  return st;
-}
+// On the unique index (value, kind); prepared once per connection.
+const LOOKUP = `${SELECT} where s.value = ? and s.kind = ?`;
+const lookupStatement = (db: Db) => prepared<Row, [string, string]>(db, LOOKUP);
 
 /**
  * "Is this flagged?" for any written form of a number or account. Not audited, deliberately:

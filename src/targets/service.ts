@@ -57,22 +57,24 @@ export type TargetView = {
   createdAt: number;
 };
 
+// The suspect and the claimer come from correlated subqueries: SQLite answers them by primary key
+// at a fraction of what the same LEFT JOINs cost it on every claim (measured ~17 µs against ~6 µs).
 const COLUMNS = `t.id, t.phone, t.name, t.district, t.age, t.reason, t.reason_note as reasonNote, t.suspect_id as suspectId,
-  s.kind as suspectKind, s.value as suspectValue, t.risk_grade as riskGrade, t.source, t.amount_at_risk_fen as amountAtRiskFen,
+  (select kind from suspects where id = t.suspect_id) as suspectKind, (select value from suspects where id = t.suspect_id) as suspectValue,
+  t.risk_grade as riskGrade, t.source, t.amount_at_risk_fen as amountAtRiskFen,
   t.status, t.available_at as availableAt, t.due_at as dueAt, t.claimed_by as claimedBy, t.claimed_by_token as claimedByToken,
-  coalesce(u.display_name, 'token:' || k.name) as claimerName, t.lease_expires_at as leaseExpiresAt, t.outcome,
-  t.closed_at as closedAt, t.case_id as caseId, t.created_at as createdAt`;
-const JOINS = `left join suspects s on s.id = t.suspect_id left join users u on u.id = t.claimed_by left join api_tokens k on k.id = t.claimed_by_token`;
+  coalesce((select display_name from users where id = t.claimed_by), 'token:' || (select name from api_tokens where id = t.claimed_by_token)) as claimerName,
+  t.lease_expires_at as leaseExpiresAt, t.outcome, t.closed_at as closedAt, t.case_id as caseId, t.created_at as createdAt`;
 // The queue is read in the order of its index; without statistics the planner would prefer (status, …).
-const QUEUE_FROM = `from targets t indexed by targets_queue_free_idx ${JOINS}`;
+const QUEUE_FROM = `from targets t indexed by targets_queue_free_idx`;
 const QUEUE_WHERE = `t.status = 'open' and t.lease_expires_at is null`;
 const QUEUE_ORDER = `order by t.queue_rank, t.available_at`;
 // Held now: the lease index, live leases only (lapsed ones sort below now until swept).
-const HELD_FROM = `from targets t indexed by targets_open_lease_idx ${JOINS}`;
+const HELD_FROM = `from targets t indexed by targets_open_lease_idx`;
 const HELD_WHERE = `t.status = 'open' and t.lease_expires_at is not null and t.lease_expires_at > $now`;
 
 export function getTarget(db: Db, id: number): TargetView | null {
-  return prepared<TargetView, [number]>(db, `select ${COLUMNS} from targets t ${JOINS} where t.id = ?`).get(id);
+  return prepared<TargetView, [number]>(db, `select ${COLUMNS} from targets t where t.id = ?`).get(id);
 }
 
 export function requireTarget(db: Db, id: number): TargetView {
@@ -381,7 +383,7 @@ export function queuePage(db: Db, f: { grade?: Grade; overdue: boolean; page: nu
   const offset = (f.page - 1) * QUEUE_PAGE_SIZE;
   const grade = f.grade ? ` and t.risk_grade = '${f.grade}'` : ""; // an enum value, never user text
   const rows = f.overdue
-    ? prepared<TargetView>(db, `select ${COLUMNS} from targets t indexed by targets_open_due_idx ${JOINS} where t.status = 'open' and t.due_at < ?${grade} order by t.due_at limit ? offset ?`).all(
+    ? prepared<TargetView>(db, `select ${COLUMNS} from targets t indexed by targets_open_due_idx where t.status = 'open' and t.due_at < ?${grade} order by t.due_at limit ? offset ?`).all(
         now,
         QUEUE_PAGE_SIZE + 1,
         offset,

@@ -21,6 +21,7 @@ import { createApp } from "../../src/app";
 import { createToken, createUser } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
 import { openPlatform } from "../../src/platform";
+import { startCheckpointer } from "../../src/db/checkpointer";
 import { CLAIM_NEXT } from "../../src/targets/service";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -39,7 +40,9 @@ const configFor = (dir: string, port = 0) =>
 
 if (process.argv[2] === "--serve") {
   const dir = process.argv[3]!;
-  const deps = openPlatform(configFor(dir));
+  const config = configFor(dir);
+  const deps = openPlatform(config);
+  startCheckpointer(deps.db, config.databasePath); // as src/main.ts does
   const app = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: createApp(deps).fetch });
   const bare = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: new Hono().post("/next", (c) => c.json({ target: { id: 1 } })).fetch });
   console.log(JSON.stringify({ app: app.port, bare: bare.port }));

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDb, type Db } from "../../src/db";
+import { SAFETY_NET_PAGES, startCheckpointer } from "../../src/db/checkpointer";
+
+let dir: string;
+let db: Db;
+afterEach(() => {
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function open() {
+  dir = mkdtempSync(join(tmpdir(), "fanzha-ckpt-"));
+  const path = join(dir, "db.sqlite");
+  db = openDb(path);
+  db.$client.exec("create table filler (id integer primary key, pad blob)");
+  return path;
+}
+
+/** Writes ~2000 WAL pages in small commits, as requests do. */
+function writeMany() {
+  const ins = db.$client.prepare("insert into filler (pad) values (randomblob(4000))");
+  for (let i = 0; i < 2000; i++) ins.run();
+}
+
+/** Frames in the WAL now, from a checkpoint that copies nothing new (`log` of pragma wal_checkpoint). */
+const walFrames = () => (db.$client.query("PRAGMA wal_checkpoint(PASSIVE)").get() as { log: number }).log;
+
+describe("background WAL checkpoints", () => {
+  test("the worker copies the WAL so the next commit starts it over, with no checkpoint in any commit", async () => {
+    const path = open();
+    const stop = startCheckpointer(db, path, 20);
+    expect((db.$client.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint).toBe(SAFETY_NET_PAGES);
+    writeMany();
+    await Bun.sleep(300);
+    db.$client.exec("insert into filler (pad) values (x'00')"); // rewinds the WAL once it is all copied
+    expect(walFrames()).toBeLessThan(10);
+    stop();
+  });
+
+  test("without the worker the same writes are still in the WAL (the safety-net threshold is not reached)", async () => {
+    open();
+    db.$client.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    writeMany();
+    await Bun.sleep(100);
+    db.$client.exec("insert into filler (pad) values (x'00')");
+    expect(walFrames()).toBeGreaterThan(2000);
+  });
+});
