@@ -1,5 +1,6 @@
 // Administration: people, tokens, institutions. Not case contents.
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { forgetResolvedTokens } from "../auth/service";
 import type { Db } from "../db";
 import { apiTokens, institutions, users } from "../db/schema";
 
@@ -26,5 +27,7 @@ export function listInstitutions(db: Db) {
 }
 
 export function revokeToken(db: Db, id: number, now: number): boolean {
-  return db.update(apiTokens).set({ revokedAt: new Date(now) }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id }).all().length > 0;
+  const revoked = db.update(apiTokens).set({ revokedAt: new Date(now) }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id }).all().length > 0;
+  forgetResolvedTokens(db);
+  return revoked;
 }

@@ -53,18 +53,45 @@ export function createToken(db: Db, t: { name: string; role: Role; institution?:
   return { token, id: row.id };
 }
 
-// Every API request resolves its token: raw prepared statements (the query builder's row mapping
-// cost more than the query itself on this path).
+// Every API request resolves its token, so a resolved token is kept for TOKEN_CACHE_MS (keyed by
+// its hash): a database read per request cost more than the lookup it guards. A revocation through
+// this process (the admin screen) forgets the cache at once; one written by another process takes
+// effect within TOKEN_CACHE_MS. The last-use time is written at minute granularity.
+export const TOKEN_CACHE_MS = 5_000;
+const LAST_USE_GRANULARITY_MS = 60_000;
 type TokenRow = { id: number; name: string; role: Role; institutionId: number | null; lastUsedAt: number | null };
+type Resolved = { actor: Actor; lastUsedAt: number | null; readAt: number };
 const FIND_TOKEN = "select id, name, role, institution_id as institutionId, last_used_at as lastUsedAt from api_tokens where token_hash = ? and revoked_at is null";
 const TOUCH_TOKEN = "update api_tokens set last_used_at = ? where id = ?";
+const resolvedTokens = new WeakMap<Db, Map<string, Resolved>>();
+const MAX_RESOLVED = 10_000; // only valid tokens are kept; a bound all the same
 
 export function actorForToken(db: Db, token: string, now: number): Actor | null {
-  const row = prepared<TokenRow, [string]>(db, FIND_TOKEN).get(sha256(token));
-  if (!row) return null;
-  // last-use time at minute granularity: keeps the hot lookup path free of writes
-  if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) prepared(db, TOUCH_TOKEN).run(now, row.id);
-  return { kind: "token", id: row.id, name: `token:${row.name}`, role: row.role, institutionId: row.institutionId };
+  const hash = sha256(token);
+  let cache = resolvedTokens.get(db);
+  if (!cache) resolvedTokens.set(db, (cache = new Map()));
+  let r = cache.get(hash);
+  if (!r || now - r.readAt >= TOKEN_CACHE_MS || now < r.readAt) {
+    const row = prepared<TokenRow, [string]>(db, FIND_TOKEN).get(hash);
+    if (!row) {
+      cache.delete(hash);
+      return null;
+    }
+    if (cache.size >= MAX_RESOLVED) cache.clear();
+    const actor: Actor = Object.freeze({ kind: "token", id: row.id, name: `token:${row.name}`, role: row.role, institutionId: row.institutionId });
+    r = { actor, lastUsedAt: row.lastUsedAt, readAt: now };
+    cache.set(hash, r);
+  }
+  if (r.lastUsedAt === null || now - r.lastUsedAt > LAST_USE_GRANULARITY_MS) {
+    prepared(db, TOUCH_TOKEN).run(now, r.actor.id);
+    r.lastUsedAt = now;
+  }
+  return r.actor;
+}
+
+/** After a revocation: the next request of every token reads the database again. */
+export function forgetResolvedTokens(db: Db): void {
+  resolvedTokens.get(db)?.clear();
 }
 
 /** Failed sign-ins for this username or from this address within the window. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { apiClient, testPlatform } from "../helpers";
+import { TOKEN_CACHE_MS } from "../../src/auth/service";
+import { apiClient, signIn, testPlatform } from "../helpers";
 
 describe("JSON API shell", () => {
   test("a request without a token gets 401 in the JSON error shape", async () => {
@@ -10,10 +11,44 @@ describe("JSON API shell", () => {
     expect(await res.json()).toEqual({ error: { code: "unauthenticated", message: expect.any(String), issues: [] } });
   });
 
-  test("a revoked or unknown token gets 401", async () => {
+  test("an unknown token gets 401", async () => {
     const p = testPlatform();
     const res = await p.app.request("/api/v1/me", { headers: { Authorization: "Bearer fz_nope" } });
     expect(res.status).toBe(401);
+  });
+
+  test("a token revoked on the admin screen gets 401 on its very next request", async () => {
+    const p = testPlatform();
+    const bank = apiClient(p, "bank", "ICBC");
+    expect((await bank.call("/api/v1/me")).status).toBe(200); // resolved and kept
+    const admin = await signIn(p, "admin");
+    const id = (p.deps.db.$client.query("select id from api_tokens where revoked_at is null order by id desc").get() as { id: number }).id;
+    expect((await admin.request(`/admin/tokens/${id}/revoke`, { form: {} })).status).toBeLessThan(400);
+    expect((await bank.call("/api/v1/me")).status).toBe(401);
+  });
+
+  test("a token revoked by another process stops working within the token cache time", async () => {
+    const p = testPlatform();
+    const bank = apiClient(p, "bank", "ICBC");
+    expect((await bank.call("/api/v1/me")).status).toBe(200);
+    p.deps.db.$client.run("update api_tokens set revoked_at = ?", [p.clock.now()]); // not through this process's code
+    p.clock.advance(TOKEN_CACHE_MS);
+    expect((await bank.call("/api/v1/me")).status).toBe(401);
+  });
+
+  test("a token's last use is written at most once a minute", async () => {
+    const p = testPlatform();
+    const bank = apiClient(p, "bank", "ICBC");
+    const lastUsed = () => (p.deps.db.$client.query("select last_used_at as at from api_tokens").get() as { at: number | null }).at;
+    await bank.call("/api/v1/me");
+    const first = lastUsed();
+    expect(first).toBe(p.clock.now());
+    p.clock.advance(30_000);
+    await bank.call("/api/v1/me");
+    expect(lastUsed()).toBe(first);
+    p.clock.advance(31_000);
+    await bank.call("/api/v1/me");
+    expect(lastUsed()).toBe(p.clock.now());
   });
 
   test("a token sees who it belongs to, with its institution", async () => {
