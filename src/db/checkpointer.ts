@@ -15,7 +15,7 @@ export function startCheckpointer(db: Db, path: string, everyMs = 100): () => vo
   const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url).href);
   worker.onmessage = (e: MessageEvent<{ error: string }>) => console.error(`WAL checkpoint failed: ${e.data.error}`);
   worker.postMessage({ path, everyMs } satisfies CheckpointStart);
-  worker.unref(); // never what keeps the process alive
+  (worker as Worker & { unref(): void }).unref(); // Bun: never what keeps the process alive
   return () => {
     worker.terminate();
     db.$client.exec("PRAGMA wal_autocheckpoint = 1000");

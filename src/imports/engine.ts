@@ -11,7 +11,7 @@ import { recordAudit, type AuditWho } from "../audit/service";
 import { imports } from "../db/schema";
 import type { Deps } from "../http/context";
 import { AppError, notFound } from "../http/errors";
-import type { ImportHandler } from "./handler";
+import type { AnyImportHandler } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import type { Batch, ReaderMessage, ReaderStart } from "./reader";
 import type { TableInfo } from "./rows";
@@ -26,7 +26,7 @@ import { createImport, findByHash, getImport, type ImportRecord, recordBatch, re
  */
 export const BATCH_ROWS = 100_000;
 
-export function importHandler(kind: string): ImportHandler {
+export function importHandler(kind: string): AnyImportHandler {
   const h = IMPORT_HANDLERS[kind];
   if (!h) throw notFound("kind of import");
   return h;
@@ -178,13 +178,13 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
 }
 
 /** One batch, one transaction: the handler's outcomes, the counts and the rejected rows together. */
-function recordBatchOf(deps: Deps, handler: ImportHandler, importId: number, userId: number | null, b: Batch, live: Progress): void {
+function recordBatchOf(deps: Deps, handler: AnyImportHandler, importId: number, userId: number | null, b: Batch, live: Progress): void {
   const { db } = deps;
   const n = b.lines.length;
   const at = deps.clock.now();
   let raws: string[] | null = null;
   const itemRaw = (k: number) => csvLine(((raws ??= b.itemRaws?.split(RAW_ROW) ?? [])[k] ?? "").split(RAW_CELL));
-  const items = handler.unpack ? handler.unpack(b.items) : (b.items as unknown[]);
+  const items: { length: number } = handler.unpack ? handler.unpack(b.items) : (b.items as unknown[]);
   const counts: Counts = { totalRows: n, imported: 0, merged: 0, rejected: 0 };
   const rejections: RejectionRow[] = [];
   db.transaction((tx) => {

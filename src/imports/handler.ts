@@ -25,7 +25,7 @@ export type BatchContext = {
   config: Config;
 };
 
-export interface ImportHandler<P = unknown> {
+export interface ImportHandler<P = unknown, B extends { length: number } = P[]> {
   kind: string;
   /** Needed to upload this kind and to read its reports. */
   permission: Permission;
@@ -50,12 +50,16 @@ export interface ImportHandler<P = unknown> {
   acceptsAllPrepared?: boolean;
   /** Optional: a compact form of a batch of prepared items for the trip to the main thread. */
   pack?(items: P[]): unknown;
-  unpack?(packed: any): P[];
+  /** With pack: the batch in the form handleBatch reads it (columns, say: no object per row). */
+  unpack?(packed: any): B;
   /** Runs inside the batch's transaction: one outcome per item, in the order given. */
-  handleBatch(rows: P[], ctx: BatchContext): Outcome[];
+  handleBatch(batch: B, ctx: BatchContext): Outcome[];
 }
+
+/** Any handler, as the engine and the registry hold them. */
+export type AnyImportHandler = ImportHandler<any, { length: number }>;
 
 export const isRejected = (x: unknown): x is Rejected => typeof x === "object" && x !== null && "rejected" in x;
 
 /** Typed helper for handler modules. */
-export const defineImport = <P>(h: ImportHandler<P>): ImportHandler<P> => h;
+export const defineImport = <P, B extends { length: number } = P[]>(h: ImportHandler<P, B>): ImportHandler<P, B> => h;

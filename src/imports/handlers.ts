@@ -1,11 +1,11 @@
 // Every kind of import the engine knows, by kind. The reader thread loads this module too, so a
 // handler module must be importable without side effects. Add one line per kind.
-import type { ImportHandler } from "./handler";
+import type { AnyImportHandler } from "./handler";
 import { suspectsImport } from "../suspects/import";
 import { baselineImport } from "../stats/import";
 import { targetsImport } from "../targets/import";
 
-export const IMPORT_HANDLERS: Record<string, ImportHandler<any>> = {
+export const IMPORT_HANDLERS: Record<string, AnyImportHandler> = {
   [suspectsImport.kind]: suspectsImport,
   [baselineImport.kind]: baselineImport,
   [targetsImport.kind]: targetsImport,

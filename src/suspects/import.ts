@@ -45,12 +45,15 @@ function statements(client: Database): Statements {
 }
 
 // Between threads a batch travels as a few long strings and byte arrays: structured-cloning
-// ten thousand small arrays costs more than normalising them.
+// ten thousand small arrays costs more than normalising them. The main thread reads it as columns:
+// a row object per item cost as much as the insert it feeds.
 const KINDS: readonly SuspectKind[] = ["phone", "bank_account"];
 const RISKS: readonly (RiskLevel | null)[] = [null, "low", "medium", "high"];
-type Packed = { kinds: Uint8Array; risks: Uint8Array; values: string; institutions: string; notes: [number, string][] };
+/** institution: index into institutionCodes, plus one (0: none inferred). */
+type Packed = { kinds: Uint8Array; risks: Uint8Array; institution: Uint8Array; institutionCodes: string[]; values: string; notes: [number, string][] };
+type Columns = { length: number; kinds: Uint8Array; risks: Uint8Array; institution: Uint8Array; institutionCodes: string[]; values: string[]; notes: Map<number, string> };
 
-export const suspectsImport = defineImport<Row>({
+export const suspectsImport = defineImport<Row, Columns>({
   kind: "suspects",
   permission: "suspects.write",
   columns: [
@@ -85,43 +88,52 @@ export const suspectsImport = defineImport<Row>({
     const n = items.length;
     const kinds = new Uint8Array(n);
     const risks = new Uint8Array(n);
+    const institution = new Uint8Array(n);
+    const institutionCodes: string[] = [];
     const values = new Array<string>(n);
-    const institutions = new Array<string>(n);
     const notes: [number, string][] = [];
     for (let i = 0; i < n; i++) {
       const r = items[i]!;
       kinds[i] = KINDS.indexOf(r[0]);
       values[i] = r[1];
-      institutions[i] = r[2] ?? "";
+      if (r[2] !== null) {
+        let k = institutionCodes.indexOf(r[2]);
+        if (k < 0) k = institutionCodes.push(r[2]) - 1;
+        institution[i] = k + 1;
+      }
       risks[i] = RISKS.indexOf(r[3]);
       if (r[4] !== null) notes.push([i, r[4]]);
     }
-    return { kinds, risks, values: values.join("\n"), institutions: institutions.join("\n"), notes };
+    return { kinds, risks, institution, institutionCodes, values: values.join("\n"), notes };
   },
 
-  unpack(p: Packed): Row[] {
-    if (p.kinds.length === 0) return []; // "".split() is [""], not []
-    const values = p.values.split("\n");
-    const institutions = p.institutions.split("\n");
-    const rows = new Array<Row>(p.kinds.length);
-    for (let i = 0; i < rows.length; i++) rows[i] = [KINDS[p.kinds[i]!]!, values[i]!, institutions[i] || null, RISKS[p.risks[i]!]!, null];
-    for (const [i, note] of p.notes) rows[i]![4] = note;
-    return rows;
-  },
+  unpack: (p: Packed): Columns => ({
+    length: p.kinds.length,
+    kinds: p.kinds,
+    risks: p.risks,
+    institution: p.institution,
+    institutionCodes: p.institutionCodes,
+    values: p.kinds.length ? p.values.split("\n") : [], // "".split() is [""], not []
+    notes: new Map(p.notes),
+  }),
 
-  handleBatch(rows, ctx) {
+  handleBatch(b, ctx) {
     const s = statements(ctx.client);
     const source = importSource(ctx.importId);
     const before = s.maxId.get()!.m;
-    const out = new Array<Outcome>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      const institution = r[2] === null ? null : (s.institutions.get(r[2]) ?? null);
-      if (s.insert.run(r[0], r[1], institution, r[3], ctx.at, r[4]).changes === 1) {
+    const institutionIds = b.institutionCodes.map((code) => s.institutions.get(code) ?? null);
+    const out = new Array<Outcome>(b.length);
+    for (let i = 0; i < b.length; i++) {
+      const kind = KINDS[b.kinds[i]!]!;
+      const value = b.values[i]!;
+      const institution = b.institution[i] ? institutionIds[b.institution[i]! - 1]! : null;
+      const risk = RISKS[b.risks[i]!]!;
+      const note = b.notes.get(i) ?? null;
+      if (s.insert.run(kind, value, institution, risk, ctx.at, note).changes === 1) {
         out[i] = "imported";
       } else {
         out[i] = "merged";
-        s.source.run(s.merge.get(r[0], r[1], institution, r[3], ctx.at, r[4])!.id, source, ctx.at);
+        s.source.run(s.merge.get(kind, value, institution, risk, ctx.at, note)!.id, source, ctx.at);
       }
     }
     s.newSources.run(before, source, ctx.at);
