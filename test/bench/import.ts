@@ -18,6 +18,7 @@ import { kindFromWord } from "../../src/domain/suspect-merge";
 import { BATCH_ROWS, startImport, whenSettled } from "../../src/imports/engine";
 import { getImport } from "../../src/imports/service";
 import { openPlatform } from "../../src/platform";
+import { startCheckpointer } from "../../src/db/checkpointer";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const TARGET = 250_000;
@@ -106,6 +107,7 @@ const settleDisk = () => Bun.spawnSync(["sync"]);
 // The engine: upload already on disk (copy, since the engine removes it) → done
 
 const deps = freshPlatform("import-engine.sqlite");
+const stopCheckpoints = startCheckpointer(deps.db, deps.config.databasePath); // as src/main.ts does
 const upload = join(OUT, "import-upload.csv");
 copyFileSync(csv, upload);
 const sha256 = new Bun.CryptoHasher("sha256").update(await Bun.file(upload).bytes()).digest("hex");
@@ -117,6 +119,7 @@ await whenSettled(deps, id);
 const engineSeconds = (performance.now() - t0) / 1000;
 const rep = getImport(deps.db, id)!;
 const suspects = (deps.db.$client.query("select count(*) as n from suspects").get() as { n: number }).n;
+stopCheckpoints();
 deps.db.$client.close();
 
 if (rep.status !== "done") throw new Error(`import ${rep.status}: ${rep.error}`);
