@@ -81,7 +81,7 @@ export const auditLog = sqliteTable(
     detail: text("detail"), // JSON
     ip: text("ip"),
   },
-  (t) => [index("audit_at_idx").on(t.at), index("audit_entity_idx").on(t.entity, t.entityId), index("audit_user_idx").on(t.userId, t.at)],
+  (t) => [index("audit_at_idx").on(t.at), index("audit_entity_idx").on(t.entity, t.entityId)],
 );
 
 // Idempotency-Key of API writes: a repeat returns the first answer.
