@@ -30,7 +30,7 @@ function writeMany() {
 const walFrames = () => (db.$client.query("PRAGMA wal_checkpoint(PASSIVE)").get() as { log: number }).log;
 
 describe("background WAL checkpoints", () => {
-  test("the worker copies the WAL so the next commit starts it over, with no checkpoint in any commit", async () => {
+  test("the worker copies the WAL into the database, so the next commit starts the WAL over", async () => {
     const path = open();
     const stop = startCheckpointer(db, path, 20);
     expect((db.$client.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint).toBe(SAFETY_NET_PAGES);
