@@ -1,14 +1,25 @@
 // Shared pieces of every screen.
-import type { Child } from "hono/jsx";
+import { createContext, useContext, type Child } from "hono/jsx";
 import type { Issue } from "../src/http/errors";
+import type { T } from "./i18n";
 import { formatInstant } from "../src/domain/time";
 
 /** Form errors: a summary plus a per-field lookup. */
-export function fieldError(issues: Issue[] | undefined, path: string): string | undefined {
-  return issues?.find((i) => i.path === path)?.message;
+/** The reader's translator, for the reasons issues carry as codes; src/http/render.tsx provides it. */
+export const IssueLanguage = createContext<T | null>(null);
+
+/** An issue's message in the reader's language when a domain rule gave its reason as a code. */
+export function issueText(i: Issue, t: T | null): string {
+  return i.code && t ? t(`reason.${i.code}`, i.params) : i.message;
+}
+
+export function fieldError(issues: Issue[] | undefined, path: string, t: T | null = null): string | undefined {
+  const i = issues?.find((x) => x.path === path);
+  return i && issueText(i, t);
 }
 
 export function Errors(props: { issues?: Issue[]; message?: string }) {
+  const t = useContext(IssueLanguage);
   if (!props.message && !props.issues?.length) return null;
   return (
     <div class="errors" role="alert">
@@ -16,7 +27,7 @@ export function Errors(props: { issues?: Issue[]; message?: string }) {
       {props.issues && props.issues.length > 0 && (
         <ul>
           {props.issues.map((i) => (
-            <li>{i.path ? `${i.path}: ${i.message}` : i.message}</li>
+            <li>{i.path ? `${i.path}: ${issueText(i, t)}` : issueText(i, t)}</li>
           ))}
         </ul>
       )}
@@ -25,7 +36,7 @@ export function Errors(props: { issues?: Issue[]; message?: string }) {
 }
 
 export function Field(props: { label: string; name: string; issues?: Issue[]; hint?: string; children: Child }) {
-  const err = fieldError(props.issues, props.name);
+  const err = fieldError(props.issues, props.name, useContext(IssueLanguage));
   return (
     <label>
       {props.label}

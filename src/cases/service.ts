@@ -8,7 +8,7 @@ import { caseTransition, checkCaseDates, intakeDates, normalizeIdNumber, type Ca
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { CASE_SUSPECT_RISK } from "../domain/suspects";
 import { startOfShanghaiDay } from "../domain/time";
-import { AppError, notFound, type Issue } from "../http/errors";
+import { AppError, notFound, type Issue, refusalIssue } from "../http/errors";
 import type { CaseFilter } from "./schemas";
 import { reportSuspect, suspectsOfCase, type Conn, type SuspectRecord } from "../suspects/service";
 
@@ -55,12 +55,12 @@ export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: C
   if (d.victim.phone) {
     const p = normalizePhone(d.victim.phone);
     if (p.ok) victim.phone = p.value;
-    else issues.push({ path: "victim.phone", message: p.reason });
+    else issues.push(refusalIssue("victim.phone", p));
   }
   if (d.victim.idNumber) {
     const n = normalizeIdNumber(d.victim.idNumber);
     if (n.ok) victim.idNumber = n.value;
-    else issues.push({ path: "victim.idNumber", message: n.reason });
+    else issues.push(refusalIssue("victim.idNumber", n));
   }
   const dates = intakeDates({ status: d.status, receivedAt: d.receivedAt, filedAt: d.filedAt, solvedAt: d.solvedAt }, now);
   issues.push(...checkCaseDates(dates, now));
@@ -69,7 +69,7 @@ export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: C
   d.suspects.forEach((row, i) => {
     const id = normalizeIdentifier(row.value, row.kind);
     if (id.ok) suspects.set(`${id.kind}:${id.value}`, id);
-    else issues.push({ path: `suspects.${i}.value`, message: id.reason });
+    else issues.push(refusalIssue(`suspects.${i}.value`, id));
   });
   return { issues, dates, victim, suspects: [...suspects.values()] };
 }

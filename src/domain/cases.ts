@@ -4,6 +4,7 @@ import type { CASE_STATUSES } from "../db/schema/cases";
 import { seesPersonalData, type Role } from "./access";
 import { toHalfWidth } from "./identifiers";
 import { maskIdNumber, maskName, maskPhone } from "./masking";
+import { refuse, type Refusal } from "./reasons";
 
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type CaseIssue = { path: string; message: string };
@@ -84,17 +85,17 @@ const ID_CHECK = "10X98765432";
  * A resident ID number (居民身份证号): 18 characters with an ISO 7064 check character, or the
  * old 15-digit form. Anything with other letters is taken as a passport or foreign ID, as written.
  */
-export function normalizeIdNumber(input: string): { ok: true; value: string } | { ok: false; reason: string } {
+export function normalizeIdNumber(input: string): { ok: true; value: string } | Refusal {
   const s = toHalfWidth(input).replace(/[\s-]/g, "").toUpperCase();
-  if (s.length > 30) return { ok: false, reason: "an ID number has at most 30 characters" };
+  if (s.length > 30) return refuse("id_number.too_long");
   if (/^\d{17}[\dX]$/.test(s)) {
     const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * (s.charCodeAt(i) - 48), 0);
-    if (ID_CHECK[sum % 11] !== s[17]) return { ok: false, reason: "the check character of this resident ID is wrong; check the digits" };
+    if (ID_CHECK[sum % 11] !== s[17]) return refuse("id_number.check");
     return { ok: true, value: s };
   }
   if (/^\d{15}$/.test(s)) return { ok: true, value: s };
-  if (/^[\dX]+$/.test(s)) return { ok: false, reason: `a resident ID has 18 characters, not ${s.length}` };
-  if (!/^[A-Z0-9]{5,30}$/.test(s)) return { ok: false, reason: "an ID number has only letters and digits" };
+  if (/^[\dX]+$/.test(s)) return refuse("id_number.length", { n: s.length });
+  if (!/^[A-Z0-9]{5,30}$/.test(s)) return refuse("id_number.characters");
   return { ok: true, value: s };
 }
 

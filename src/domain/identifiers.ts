@@ -10,10 +10,12 @@ import {
   type PhoneNumber as LibPhoneNumber,
 } from "libphonenumber-js/max";
 import binData from "./data/bins.json";
+import { refuse, type Refusal } from "./reasons";
 
 export type SuspectKind = "phone" | "bank_account";
 export type InstitutionGuess = { code: string; inferred: true };
-export type Rejection = { ok: false; reason: string };
+/** Why a value is refused: a code for pages, the English `reason` for the API (domain/reasons.ts). */
+export type Rejection = Refusal;
 
 export type PhoneType = "mobile" | "landline" | "other";
 /** Kind of Chinese mobile number range (号段); null for landlines and foreign numbers. */
@@ -55,7 +57,7 @@ export type Identifier =
   | (IdentifierBase & { kind: "bank_account"; account: NormalizedAccount });
 export type IdentifierResult = Identifier | Rejection;
 
-const reject = (reason: string): Rejection => ({ ok: false, reason });
+const reject = refuse;
 const guess = (code: string): InstitutionGuess => ({ code, inferred: true });
 
 // ---------------------------------------------------------------------------------------------
@@ -188,21 +190,22 @@ function cnMobile(national: string, r: MobileRange): NormalizedPhone {
   };
 }
 
-const LENGTH_REASON: Record<string, string> = {
-  TOO_SHORT: "too short",
-  TOO_LONG: "too long",
-  INVALID_LENGTH: "wrong number of digits",
-  INVALID_COUNTRY: "unknown country code",
-  NOT_A_NUMBER: "no phone number found",
-};
+const LENGTH_REASON = {
+  TOO_SHORT: "phone.too_short",
+  TOO_LONG: "phone.too_long",
+  INVALID_LENGTH: "phone.wrong_length",
+  INVALID_COUNTRY: "phone.unknown_country",
+  NOT_A_NUMBER: "phone.unreadable",
+} as const satisfies Record<string, Rejection["code"]>;
+const lengthReason = (libCode: string): Rejection["code"] => LENGTH_REASON[libCode as keyof typeof LENGTH_REASON] ?? "phone.unreadable";
 
 /** Normalises a written phone number to E.164 (default region CN) with an inferred carrier. */
 export function normalizePhone(input: string): NormalizedPhone | Rejection {
   const trimmed = input.trim();
-  if (trimmed === "") return reject("not a valid phone number: empty");
+  if (trimmed === "") return reject("phone.empty");
   const s = cleanPhone(trimmed);
   if (s === null) {
-    return reject(LETTER.test(toHalfWidth(trimmed)) ? "not a valid phone number: contains letters" : "not a valid phone number: contains characters other than digits");
+    return reject(LETTER.test(toHalfWidth(trimmed)) ? "phone.letters" : "phone.not_digits");
   }
 
   // International form: "+…" or the "00" international prefix dialled from China.
@@ -218,8 +221,8 @@ export function normalizePhone(input: string): NormalizedPhone | Rejection {
   }
 
   const digits = intl ?? national ?? s;
-  if (digits.length < 3) return reject("not a valid phone number: too short");
-  if (digits.length > 17) return reject("not a valid phone number: too long");
+  if (digits.length < 3) return reject("phone.too_short");
+  if (digits.length > 17) return reject("phone.too_long");
   const text = intl !== null ? `+${intl}` : s;
 
   let p: LibPhoneNumber;
@@ -227,26 +230,26 @@ export function normalizePhone(input: string): NormalizedPhone | Rejection {
     p = parsePhoneNumberWithError(text, "CN");
   } catch (e) {
     const code = e instanceof ParseError ? e.message : "NOT_A_NUMBER";
-    return reject(`not a valid phone number: ${LENGTH_REASON[code] ?? "unreadable"}`);
+    return reject(lengthReason(code));
   }
 
   const region = p.country ?? "001";
   if (!p.isValid()) {
     const n = p.nationalNumber as string;
     if (region === "CN") {
-      if (n.length === 11 && n[0] === "1") return reject(`not a valid phone number: ${n.slice(0, 3)} is not a Chinese mobile prefix`);
+      if (n.length === 11 && n[0] === "1") return reject("phone.not_mobile_prefix", { prefix: n.slice(0, 3) });
       // 1xx… but not 010 (Beijing) written without its 0: a mobile with digits missing or doubled.
       if (n[0] === "1" && n[1] !== "0" && n.length >= 9 && n.length <= 12) {
-        return reject(`not a valid phone number: a Chinese mobile has 11 digits, not ${n.length}`);
+        return reject("phone.mobile_length", { n: n.length });
       }
       // A local landline written without its area code cannot be dialled from elsewhere.
       if (intl === null && (n.length === 7 || n.length === 8) && s[0] !== "0") {
-        return reject("not a valid phone number: a landline needs its area code (e.g. 0755 8888 8888)");
+        return reject("phone.needs_area_code");
       }
     }
     const len = validatePhoneNumberLength(text, "CN");
-    if (len) return reject(`not a valid phone number: ${LENGTH_REASON[len] ?? "wrong length"}`);
-    return reject(`not a valid phone number: unknown number range${region === "001" ? "" : ` in ${region}`}`);
+    if (len) return reject(LENGTH_REASON[len as keyof typeof LENGTH_REASON] ?? "phone.wrong_length");
+    return reject(region === "001" ? "phone.unknown_range" : "phone.unknown_range_in", region === "001" ? undefined : { region });
   }
 
   const t = p.getType();
@@ -306,12 +309,12 @@ export const LUHN_WARNING = "card number fails the Luhn check; some Chinese card
 /** Normalises a written bank card or account number to its digits, with an inferred issuing bank. */
 export function normalizeAccount(input: string): NormalizedAccount | Rejection {
   const s = toHalfWidth(input).replace(SPACES_AND_DASHES, "");
-  if (s === "") return reject("not a valid bank account: empty");
+  if (s === "") return reject("account.empty");
   if (!/^\d+$/.test(s)) {
-    return reject(LETTER.test(s) ? "not a valid bank account: contains letters" : "not a valid bank account: contains characters other than digits");
+    return reject(LETTER.test(s) ? "account.letters" : "account.not_digits");
   }
-  if (s.length < 12) return reject(`not a valid bank account: too short (${s.length} digits, need 12–30)`);
-  if (s.length > 30) return reject(`not a valid bank account: too long (${s.length} digits, at most 30)`);
+  if (s.length < 12) return reject("account.too_short", { n: s.length });
+  if (s.length > 30) return reject("account.too_long", { n: s.length });
 
   // Only card numbers carry a BIN; corporate and passbook accounts are numbered by branch.
   const isCard = s.length >= 15 && s.length <= 19;
@@ -373,9 +376,9 @@ export function normalizeIdentifier(input: string, kind?: SuspectKind): Identifi
     return a.ok ? fromAccount(a) : a;
   }
   const s = toHalfWidth(input).trim();
-  if (s === "") return reject("not a phone number or bank account: empty");
-  if (LETTER.test(s)) return reject("not a phone number or bank account: contains letters");
+  if (s === "") return reject("identifier.empty");
+  if (LETTER.test(s)) return reject("identifier.letters");
   const digits = cleanPhone(s);
-  if (digits === null) return reject("not a phone number or bank account: contains characters other than digits");
-  return reject(`not a phone number or bank account: ${digits.replace("+", "").length} digits`);
+  if (digits === null) return reject("identifier.not_digits");
+  return reject("identifier.digits", { n: digits.replace("+", "").length });
 }

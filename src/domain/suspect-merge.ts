@@ -1,6 +1,7 @@
 // How the kind and risk columns of an imported file are written, and the SQL form of the merge
 // rule (domain/suspects.ts mergeSighting) for the bulk import's prepared statements. Pure.
 import type { SuspectKind } from "./identifiers";
+import { refuse, type Refusal } from "./reasons";
 import { DEFAULT_RISK, REOPEN_REASON, RISK_RANK, type RiskLevel } from "./suspects";
 
 const word = (s: string) => s.normalize("NFKC").trim().toLowerCase().replace(/[\s_\-]/g, "");
@@ -19,21 +20,21 @@ for (const [level, words] of [
   for (const w of words) RISK_WORDS.set(w, level).set(word(w), level);
 }
 
-export type Parsed<T> = { ok: true; value: T | undefined } | { ok: false; reason: string };
+export type Parsed<T> = { ok: true; value: T | undefined } | Refusal;
 
 /** 类型 column: phone / bank_account in English or Chinese; blank means "detect from the value". */
 export function kindFromWord(s: string | undefined): Parsed<SuspectKind> {
   if (!s || !s.trim()) return { ok: true, value: undefined };
   // a file repeats a few spellings a million times: try the cell as written first
   const k = KIND_WORDS.get(s) ?? KIND_WORDS.get(word(s));
-  return k ? { ok: true, value: k } : { ok: false, reason: `unknown kind "${s.trim()}": use phone/电话 or bank_account/银行卡` };
+  return k ? { ok: true, value: k } : refuse("import.unknown_kind", { word: s.trim() });
 }
 
 /** 风险等级 column: high/medium/low or 高/中/低; blank means "not said". */
 export function riskFromWord(s: string | undefined): Parsed<RiskLevel> {
   if (!s || !s.trim()) return { ok: true, value: undefined };
   const r = RISK_WORDS.get(s) ?? RISK_WORDS.get(word(s));
-  return r ? { ok: true, value: r } : { ok: false, reason: `unknown risk level "${s.trim()}": use high/medium/low or 高/中/低` };
+  return r ? { ok: true, value: r } : refuse("import.unknown_risk", { word: s.trim() });
 }
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;

@@ -1,8 +1,13 @@
 // One error type for everything a user can get wrong; onError turns it into a page,
 // a fragment, or the JSON error shape {"error": {code, message, issues}}.
 import type { z } from "zod";
+import type { Refusal, ReasonCode, ReasonParams } from "../domain/reasons";
 
-export type Issue = { path: string; message: string };
+/** `message` is English (the API's); a page shows `code` in the reader's language when there is one. */
+export type Issue = { path: string; message: string; code?: ReasonCode; params?: ReasonParams };
+
+/** The issue for a field a domain rule refused. */
+export const refusalIssue = (path: string, r: Refusal): Issue => ({ path, message: r.reason, code: r.code, params: r.params });
 
 export class AppError extends Error {
   constructor(
@@ -32,5 +37,5 @@ export function validationError(error: z.core.$ZodError): AppError {
 }
 
 export function errorBody(e: AppError) {
-  return { error: { code: e.code, message: e.message, issues: e.issues } };
+  return { error: { code: e.code, message: e.message, issues: e.issues.map((i) => ({ path: i.path, message: i.message })) } };
 }

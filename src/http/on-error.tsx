@@ -6,7 +6,7 @@ import { Errors } from "../../views/components";
 import type { AppEnv } from "./context";
 import { ZodError } from "zod";
 import { AppError, errorBody, validationError } from "./errors";
-import { render, wantsFragment } from "./render";
+import { fragment, render, wantsFragment } from "./render";
 
 const HTTP_CODES: Record<number, string> = {
   400: "bad_request",
@@ -52,7 +52,7 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   const t = c.var.t;
   const message = e.code === "csrf" ? t("error.csrf") : e.status === 403 ? t("error.forbidden") : e.status === 404 ? t("error.notFound") : e.message;
   const body = <Errors message={message} issues={e.status === 400 ? e.issues : undefined} />;
-  if (wantsFragment(c)) return c.html(body, e.status as ContentfulStatusCode);
+  if (wantsFragment(c)) return fragment(c, body, e.status as ContentfulStatusCode);
   return render(c, t("error.title"), <><h1>{t("error.title")}</h1>{body}</>, e.status as ContentfulStatusCode);
 };
 

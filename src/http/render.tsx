@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { IssueLanguage } from "../../views/components";
 import { Layout, type PageCtx } from "../../views/layout";
 import type { AppEnv } from "./context";
 
@@ -23,14 +24,19 @@ export function wantsFragment(c: Context<AppEnv>): boolean {
 
 export function render(c: Context<AppEnv>, title: string, body: Child, status: ContentfulStatusCode = 200) {
   c.header("Vary", "HX-Request");
-  if (wantsFragment(c)) return c.html(<>{body}</>, status);
+  if (wantsFragment(c)) return fragment(c, body, status);
   return c.html(
-    <>
+    <IssueLanguage.Provider value={c.var.t}>
       {raw("<!DOCTYPE html>")}
       <Layout ctx={pageCtx(c)} title={title}>
         {body}
       </Layout>
-    </>,
+    </IssueLanguage.Provider>,
     status,
   );
+}
+
+/** A bare fragment, in the reader's language. */
+export function fragment(c: Context<AppEnv>, body: Child, status: ContentfulStatusCode = 200) {
+  return c.html(<IssueLanguage.Provider value={c.var.t}>{body}</IssueLanguage.Provider>, status);
 }

@@ -11,7 +11,7 @@ import { recordAudit, type AuditWho } from "../audit/service";
 import { imports } from "../db/schema";
 import type { Deps } from "../http/context";
 import { AppError, notFound } from "../http/errors";
-import type { AnyImportHandler } from "./handler";
+import type { AnyImportHandler, Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import type { Batch, ReaderMessage, ReaderStart } from "./reader";
 import type { TableInfo } from "./rows";
@@ -177,6 +177,11 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
   return { id, repeated: false };
 }
 
+const codeColumns = (r: Pick<Rejected, "code" | "params"> | undefined) => ({
+  reasonCode: r?.code ?? null,
+  reasonParams: r?.code && r.params ? JSON.stringify(r.params) : null,
+});
+
 /** One batch, one transaction: the handler's outcomes, the counts and the rejected rows together. */
 function recordBatchOf(deps: Deps, handler: AnyImportHandler, importId: number, userId: number | null, b: Batch, live: Progress): void {
   const { db } = deps;
@@ -197,9 +202,9 @@ function recordBatchOf(deps: Deps, handler: AnyImportHandler, importId: number, 
     for (let i = 0; i < n; i++) {
       const k = item[i]!;
       if (k < 0) {
-        const [, reason, raw] = b.rejects[r++]!;
+        const [, reason, raw, code] = b.rejects[r++]!;
         counts.rejected++;
-        rejections.push({ line: b.lines[i]!, raw, reason });
+        rejections.push({ line: b.lines[i]!, raw, reason, ...codeColumns(code) });
         continue;
       }
       const o = outcomes[k]!;
@@ -207,7 +212,7 @@ function recordBatchOf(deps: Deps, handler: AnyImportHandler, importId: number, 
       else if (o === "merged") counts.merged++;
       else {
         counts.rejected++;
-        rejections.push({ line: b.lines[i]!, raw: itemRaw(k), reason: o.rejected });
+        rejections.push({ line: b.lines[i]!, raw: itemRaw(k), reason: o.rejected, ...codeColumns(o) });
       }
     }
     recordBatch(tx, importId, counts, rejections);

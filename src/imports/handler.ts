@@ -4,12 +4,15 @@ import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { Config } from "../config";
 import type { schema } from "../db";
 import type { Permission } from "../domain/access";
+import type { ReasonCode, ReasonParams, Refusal } from "../domain/reasons";
 import type { HeaderMap, ImportColumn, RowCells } from "./table";
 
 /** The database or a transaction on it. */
 export type Conn = BaseSQLiteDatabase<"sync", void, typeof schema>;
 
-export type Rejected = { rejected: string };
+/** Why a row is refused: English text, and the domain refusal's code when there is one (for the report's language). */
+export type Rejected = { rejected: string; code?: ReasonCode; params?: ReasonParams };
+export const rejectedBy = (r: Refusal): Rejected => ({ rejected: r.reason, code: r.code, params: r.params });
 /** What became of one data row. Duplicates inside one file are "merged": the second sighting. */
 export type Outcome = "imported" | "merged" | Rejected;
 

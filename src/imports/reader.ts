@@ -1,13 +1,14 @@
 // The reader thread: reads the file, maps the header, and turns rows into prepared batches with
 // the handler's pure prepare(). The main thread records each batch in one transaction and acks
 // it; the reader stays at most two batches ahead, so memory stays bounded whatever the file size.
-import { isRejected } from "./handler";
+import { isRejected, type Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import { describeFile, readTable, type TableInfo } from "./rows";
 import { cellsOf, csvLine, isBlankRow, mapHeader, RAW_CELL, RAW_ROW, type HeaderMap } from "./table";
 
 declare const self: Worker;
 
+export type RejectTuple = [row: number, reason: string, raw: string, code?: Pick<Rejected, "code" | "params">];
 export type ReaderStart = { type: "start"; path: string; kind: string; skip: number; batchRows: number };
 export type ReaderAck = { type: "ack" };
 
@@ -24,8 +25,8 @@ export type Batch = {
    * rejects one; null for handlers that accept everything prepared.
    */
   itemRaws: string | null;
-  /** [row index in the batch, reason, row as a CSV line] of rows rejected while reading or preparing. */
-  rejects: [number, string, string][];
+  /** [row index in the batch, reason, row as a CSV line, code and params] of rows rejected while reading or preparing. */
+  rejects: RejectTuple[];
   bytes: number;
 };
 
@@ -66,7 +67,7 @@ async function read(start: ReaderStart): Promise<void> {
   let items: unknown[] = [];
   let itemRows: number[] = [];
   let itemRaws: string[] = [];
-  let rejects: [number, string, string][] = [];
+  let rejects: RejectTuple[] = [];
   const keepRaws = !handler.acceptsAllPrepared;
   // a small first batch: the main thread starts recording while this thread reads on
   let batchRows = Math.max(1, Math.ceil(start.batchRows / 10));
@@ -112,7 +113,7 @@ async function read(start: ReaderStart): Promise<void> {
       }
       if (!take(line)) return;
       const p = handler.prepare(cellsOf(cells, header));
-      if (isRejected(p)) rejects.push([lines.length - 1, p.rejected, csvLine(cells)]);
+      if (isRejected(p)) rejects.push([lines.length - 1, p.rejected, csvLine(cells), p.code ? { code: p.code, params: p.params } : undefined]);
       else {
         items.push(p);
         itemRows.push(lines.length - 1);

@@ -8,7 +8,7 @@
 // suspects.write) gates its uploads and its reports.
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { streamSSE } from "hono/streaming";
-import { ImportForm, ImportProgress, ImportReportPage, ImportResult, ImportsPage, REJECTIONS_ON_SCREEN, type KindChoice } from "../../views/imports/page";
+import { ImportForm, ImportProgress, ImportReportPage, ImportResult, ImportsPage, REJECTIONS_ON_SCREEN, rejectionText, type KindChoice } from "../../views/imports/page";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
@@ -148,7 +148,7 @@ export const importsRoutes = new Hono<AppEnv>()
       pull(ctl) {
         const next = pages.next();
         if (next.done) return ctl.close();
-        ctl.enqueue(enc.encode(next.value.map((r) => `${r.line},${csvLine([r.reason])},${r.raw}\r\n`).join("")));
+        ctl.enqueue(enc.encode(next.value.map((r) => `${r.line},${csvLine([rejectionText(t, r)])},${r.raw}\r\n`).join("")));
       },
     });
     const base = rec.filename.replace(/\.[^.]*$/, "");

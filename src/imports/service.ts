@@ -8,7 +8,8 @@ import type { Conn } from "./handler";
 
 export type ImportStatus = "running" | "done" | "failed";
 export type Counts = { totalRows: number; imported: number; merged: number; rejected: number };
-export type RejectionRow = { line: number; raw: string; reason: string };
+/** A rejected row: `reason` in English; `reasonCode`/`reasonParams` (JSON) when a domain rule refused it. */
+export type RejectionRow = { line: number; raw: string; reason: string; reasonCode: string | null; reasonParams: string | null };
 
 const COLUMNS = {
   id: imports.id,
@@ -108,7 +109,7 @@ export function settleImport(db: Conn, id: number, at: number, error: string | n
 
 export function rejectionsPage(db: Db, id: number, limit: number): RejectionRow[] {
   return db
-    .select({ line: importRejections.line, raw: importRejections.raw, reason: importRejections.reason })
+    .select({ line: importRejections.line, raw: importRejections.raw, reason: importRejections.reason, reasonCode: importRejections.reasonCode, reasonParams: importRejections.reasonParams })
     .from(importRejections)
     .where(eq(importRejections.importId, id))
     .orderBy(importRejections.line)
@@ -122,7 +123,7 @@ export function rejectionsPage(db: Db, id: number, limit: number): RejectionRow[
  */
 export function* allRejections(client: Database, id: number, page = 5000): Generator<RejectionRow[]> {
   const q = client.query<RejectionRow & { id: number }, [number, number, number]>(
-    "select id, line, raw, reason from import_rejections where import_id = ? and id > ? order by id limit ?",
+    "select id, line, raw, reason, reason_code as reasonCode, reason_params as reasonParams from import_rejections where import_id = ? and id > ? order by id limit ?",
   );
   let after = 0;
   for (;;) {

@@ -7,7 +7,8 @@ import type { Database, Statement } from "bun:sqlite";
 import { normalizeIdentifier, type SuspectKind } from "../domain/identifiers";
 import { kindFromWord, riskFromWord, sightingSql } from "../domain/suspect-merge";
 import type { RiskLevel } from "../domain/suspects";
-import { defineImport, type Outcome } from "../imports/handler";
+import { defineImport, rejectedBy, type Outcome } from "../imports/handler";
+import { refuse } from "../domain/reasons";
 
 /** A prepared row: kind, normalised value, inferred institution code, reported risk, note. */
 type Row = [kind: SuspectKind, value: string, institution: string | null, risk: RiskLevel | null, note: string | null];
@@ -69,13 +70,13 @@ export const suspectsImport = defineImport<Row, Columns>({
 
   prepare(row) {
     const input = row.value!.trim();
-    if (!input) return { rejected: "the number/account cell is empty" };
+    if (!input) return rejectedBy(refuse("import.value_empty"));
     const kind = kindFromWord(row.kind);
-    if (!kind.ok) return { rejected: kind.reason };
+    if (!kind.ok) return rejectedBy(kind);
     const risk = riskFromWord(row.risk);
-    if (!risk.ok) return { rejected: risk.reason };
+    if (!risk.ok) return rejectedBy(risk);
     const id = normalizeIdentifier(input, kind.value);
-    if (!id.ok) return { rejected: id.reason };
+    if (!id.ok) return rejectedBy(id);
     return [id.kind, id.value, id.institution?.code ?? null, risk.value ?? null, row.note?.trim() || null];
   },
 

@@ -6,6 +6,7 @@ import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db, type schema } from "../db";
 import { cases, caseSuspects, institutions, suspects, suspectSources } from "../db/schema";
 import { normalizeIdentifier, toHalfWidth, type Identifier, type SuspectKind } from "../domain/identifiers";
+import type { Refusal } from "../domain/reasons";
 import {
   checkStatusChange,
   firstSighting,
@@ -17,7 +18,7 @@ import {
   type SuspectState,
   type SuspectStatus,
 } from "../domain/suspects";
-import { AppError, badRequest, notFound } from "../http/errors";
+import { AppError, badRequest, notFound, refusalIssue } from "../http/errors";
 
 /** The database or a transaction on it: services that run inside a caller's transaction take this. */
 export type Conn = BaseSQLiteDatabase<"sync", void, typeof schema>;
@@ -164,7 +165,7 @@ function ensureCase(tx: Conn, caseId: number): void {
 /** Normalises a written value and records the sighting; an unparseable value is a 400 naming why. */
 export function recordSuspect(tx: Conn, input: RecordInput): Recorded {
   const id = normalizeIdentifier(input.value, input.kind);
-  if (!id.ok) throw badRequest(`value: ${id.reason}`, [{ path: "value", message: id.reason }]);
+  if (!id.ok) throw badRequest(`value: ${id.reason}`, [refusalIssue("value", id)]);
   if (input.caseId != null) ensureCase(tx, input.caseId);
   return mergeSuspect(tx, id, input);
 }
@@ -338,7 +339,7 @@ export const PASTE_LIMIT = 1000;
 export type PasteOutcome =
   | { line: number; input: string; outcome: "created" | "merged"; suspect: SuspectRecord }
   | { line: number; input: string; outcome: "duplicate"; ofLine: number; suspect: SuspectRecord }
-  | { line: number; input: string; outcome: "rejected"; reason: string };
+  | { line: number; input: string; outcome: "rejected"; refusal: Refusal };
 
 /** Every pasted value accounted for: created, merged, a repeat of an earlier line, or rejected with why. */
 export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: SuspectKind; riskLevel?: RiskLevel; source: string; note?: string }): PasteOutcome[] {
@@ -351,7 +352,7 @@ export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: Suspe
     const seen = new Map<string, { line: number; suspect: SuspectRecord }>();
     return values.map(({ line, input }): PasteOutcome => {
       const id = normalizeIdentifier(input, p.kind);
-      if (!id.ok) return { line, input, outcome: "rejected", reason: id.reason };
+      if (!id.ok) return { line, input, outcome: "rejected", refusal: id };
       const key = `${id.kind}:${id.value}`;
       const first = seen.get(key);
       if (first) return { line, input, outcome: "duplicate", ofLine: first.line, suspect: first.suspect };

@@ -10,7 +10,7 @@ import type { Actor } from "../domain/access";
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { dueAt, leaseHeld, mergeTarget, trafficLight, type Deadlines, type Grade, type Outcome, type TargetFacts } from "../domain/queue";
 import type { Deps } from "../http/context";
-import { AppError, conflict, notFound, validationError, type Issue } from "../http/errors";
+import { AppError, conflict, notFound, validationError, type Issue, refusalIssue } from "../http/errors";
 import { reportSuspect, type Conn } from "../suspects/service";
 import { TargetInput, type TargetInputBody } from "./schemas";
 
@@ -154,12 +154,12 @@ const KIND_OF_REASON: Record<TargetReason, SuspectKind | undefined> = { contacte
 export function checkTarget(input: Pick<NewTarget, "phone" | "reason" | "suspectValue">): { issues: Issue[]; checked: Checked } {
   const issues: Issue[] = [];
   const p = normalizePhone(input.phone);
-  if (!p.ok) issues.push({ path: "phone", message: p.reason });
+  if (!p.ok) issues.push(refusalIssue("phone", p));
   let suspect: Identifier | null = null;
   if (input.suspectValue) {
     const id = normalizeIdentifier(input.suspectValue, KIND_OF_REASON[input.reason ?? "other"]);
     if (id.ok) suspect = id;
-    else issues.push({ path: "suspectValue", message: id.reason });
+    else issues.push(refusalIssue("suspectValue", id));
   }
   // the suspect's kind says what the reason was when the sender did not
   const reason: TargetReason = input.reason ?? (suspect ? (suspect.kind === "phone" ? "contacted_by" : "paying_to") : "other");

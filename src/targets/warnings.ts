@@ -9,7 +9,7 @@ import type { Db } from "../db";
 import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
 import { advancesStatus, outcomeEffect, RETRY_AFTER_MS, VISIT_REPORT_GRACE_MS, type Outcome, type ProviderKind } from "../domain/queue";
 import type { Deps } from "../http/context";
-import { AppError, badRequest, conflict, notFound } from "../http/errors";
+import { AppError, badRequest, conflict, notFound, refusalIssue } from "../http/errors";
 import { createRequest } from "../requests/service";
 import type { Conn } from "../suspects/service";
 import { TelephonyError } from "../telephony";
@@ -123,7 +123,7 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
   let paidTo: Identifier | null = null;
   if (effect === "close_with_case" && o.paidTo) {
     const id = normalizeIdentifier(o.paidTo, "bank_account");
-    if (!id.ok) throw badRequest(`paidTo: ${id.reason}`, [{ path: "paidTo", message: id.reason }]);
+    if (!id.ok) throw badRequest(`paidTo: ${id.reason}`, [refusalIssue("paidTo", id)]);
     paidTo = id;
   }
   // the case runs its own transaction (intake, suspects, audit); nothing awaits in between, so
@@ -259,7 +259,7 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
   let connectTo: string | undefined;
   if (input.channel === "call" && input.connectTo) {
     const p = normalizePhone(input.connectTo);
-    if (!p.ok) throw badRequest(`connectTo: ${p.reason}`, [{ path: "connectTo", message: p.reason }]);
+    if (!p.ok) throw badRequest(`connectTo: ${p.reason}`, [refusalIssue("connectTo", p)]);
     connectTo = p.value;
   }
   if (input.channel === "visit" && !input.assignee) throw badRequest("assignee: who visits is required", [{ path: "assignee", message: "required for a visit" }]);

@@ -47,9 +47,9 @@ describe("agent: bulk import", () => {
     const text = readFileSync((await download.path())!, "utf8");
     expect(text.replace(/^\uFEFF/, "").split("\r\n")).toEqual([
       "行号,原因,号码,类型,风险等级,备注",
-      "5,not a phone number or bank account: contains letters,abc123,,,",
-      "8,not a phone number or bank account: 5 digits,12345,,,",
-      '10,"unknown risk level ""urgent"": use high/medium/low or 高/中/低",0755 8888 8888,phone,urgent,',
+      "5,不是电话号码或银行账号：含有字母,abc123,,,",
+      "8,不是电话号码或银行账号：5 位数字,12345,,,",
+      '10,无法识别的风险等级“urgent”：请填 高/中/低（high/medium/low）,0755 8888 8888,phone,urgent,',
       "",
     ]);
     expect(errors).toEqual([]);

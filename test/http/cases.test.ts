@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, ORIGIN, signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const count = (p: TestPlatform, sql: string, ...args: (string | number)[]) => (p.deps.db.$client.query(sql).get(...args) as { n: number }).n;
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
@@ -214,11 +214,30 @@ describe("the intake form", () => {
     const res = await postForm(u, form({}, [["", "13800138000"], ["phone", "1380013800"]]));
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(text(html)).toContain("涉案号码/账户 · 第 2 行: not a valid phone number: a Chinese mobile has 11 digits, not 10");
+    expect(text(html)).toContain("涉案号码/账户 · 第 2 行: 不是有效的电话号码：手机号码应为 11 位，这里是 10 位");
     expect(html).toContain('value="1380013800"');
     expect(html).toContain('value="12,345.67"');
     expect(count(p, "select count(*) as n from cases")).toBe(0);
     expect(count(p, "select count(*) as n from suspects")).toBe(0);
+  });
+
+  test("a reader in English sees why a suspect row is refused in English", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await p.app.request("/cases", {
+      method: "POST",
+      body: form({}, [["phone", "1380013800"]]),
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `${u.cookie}; fz_lang=en`, Origin: ORIGIN, "X-CSRF-Token": u.csrf },
+    });
+    expect(res.status).toBe(422);
+    expect(text(await res.text())).toContain("not a valid phone number: a Chinese mobile has 11 digits, not 10");
+  });
+
+  test("the API names a refused suspect in English, with no interface codes in its issues", async () => {
+    const p = testPlatform();
+    const res = await post(p, { ...CASE, suspects: [{ kind: "phone", value: "1380013800" }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues).toEqual([{ path: "suspects.0.value", message: "not a valid phone number: a Chinese mobile has 11 digits, not 10" }]);
   });
 
   test("every mistake is reported at once, each next to its field", async () => {
@@ -226,7 +245,7 @@ describe("the intake form", () => {
     const u = await signIn(p, "agent");
     const res = await postForm(u, form({ loss: "12.345,67", "victim.name": "", "victim.phone": "12" }, [["", "abc"]]));
     const html = text(await res.text());
-    for (const msg of ["损失金额（元）: not an amount in yuan", "受害人姓名: required", "受害人电话: not a valid phone number", "第 1 行: not a phone number or bank account: contains letters"]) {
+    for (const msg of ["损失金额（元）: not an amount in yuan", "受害人姓名: required", "受害人电话: 不是有效的电话号码", "第 1 行: 不是电话号码或银行账号：含有字母"]) {
       expect(html).toContain(msg);
     }
   });

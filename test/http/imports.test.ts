@@ -262,6 +262,16 @@ describe("suspects import: merging", () => {
 });
 
 describe("suspects import: downloads, progress, audit", () => {
+  test("an English reader gets the rejected rows' reasons in English", async () => {
+    const p = testPlatform();
+    const s = await signIn(p, "agent");
+    const { id } = await imported(p, s, "suspects-bad-rows.csv");
+    const res = await p.app.request(`/imports/${id}/rejected.csv`, { headers: { Cookie: `${s.cookie}; fz_lang=en` } });
+    const lines = (await res.text()).split("\r\n");
+    expect(lines[1]).toBe("5,not a phone number or bank account: contains letters,abc123,,,");
+    expect(lines[3]).toBe('10,"unknown risk level ""urgent"": use high/medium/low or 高/中/低",0755 8888 8888,phone,urgent,');
+  });
+
   test("the rejected rows download as CSV: line, reason, and the row under the file's own header", async () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
@@ -275,9 +285,9 @@ describe("suspects import: downloads, progress, audit", () => {
     const text = new TextDecoder().decode(bytes);
     expect(text.split("\r\n")).toEqual([
       "行号,原因,号码,类型,风险等级,备注",
-      "5,not a phone number or bank account: contains letters,abc123,,,",
-      "8,not a phone number or bank account: 5 digits,12345,,,",
-      '10,"unknown risk level ""urgent"": use high/medium/low or 高/中/低",0755 8888 8888,phone,urgent,',
+      "5,不是电话号码或银行账号：含有字母,abc123,,,",
+      "8,不是电话号码或银行账号：5 位数字,12345,,,",
+      '10,无法识别的风险等级“urgent”：请填 高/中/低（high/medium/low）,0755 8888 8888,phone,urgent,',
       "",
     ]);
   });

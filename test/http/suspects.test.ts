@@ -270,7 +270,7 @@ describe("paste many", () => {
     const html = await res.text();
     expect([...html.matchAll(/data-outcome="(\w+)"/g)].map((m) => m[1])).toEqual(["created", "merged", "rejected", "duplicate"]);
     expect(text(html)).toContain("新增 1，合并 1，重复 1，拒绝 1");
-    expect(text(html)).toContain("2 not-a-number 拒绝 not a phone number or bank account: contains letters");
+    expect(text(html)).toContain("2 not-a-number 拒绝 不是电话号码或银行账号：含有字母");
     expect(count(p, "select count(*) as n from suspects")).toBe(2);
     expect(count(p, "select sightings as n from suspects where value = '+8613900139000'")).toBe(2);
   });

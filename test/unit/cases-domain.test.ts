@@ -66,7 +66,7 @@ describe("ID numbers", () => {
     expect(normalizeIdNumber("110105194912310021").ok).toBe(false);
   });
   test("a resident ID with a digit missing is refused, saying how many there are", () => {
-    expect(normalizeIdNumber("11010519491231002")).toEqual({ ok: false, reason: "a resident ID has 18 characters, not 17" });
+    expect(normalizeIdNumber("11010519491231002")).toMatchObject({ ok: false, code: "id_number.length", reason: "a resident ID has 18 characters, not 17" });
   });
   test("a passport number is taken as written", () => {
     expect(normalizeIdNumber("E12345678")).toEqual({ ok: true, value: "E12345678" });

@@ -14,6 +14,8 @@ import {
   toHalfWidth,
   type SuspectKind,
 } from "../../src/domain/identifiers";
+import { REASONS } from "../../src/domain/reasons";
+import { translator } from "../../views/i18n";
 
 const fw = (s: string) => s.replace(/[0-9+\-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
@@ -252,7 +254,7 @@ const undetected: [string, string, string][] = [
 
 describe("normalizeIdentifier rejects", () => {
   test.each(undetected)("%s (%p)", (_, input, reason) => {
-    expect(normalizeIdentifier(input)).toEqual({ ok: false, reason });
+    expect(normalizeIdentifier(input)).toMatchObject({ ok: false, reason });
   });
 });
 
@@ -339,5 +341,26 @@ describe("range and BIN data", () => {
       }
       for (const p of bank.prefixes) expect(inferBank(sample(p, 19))).toEqual({ code, inferred: true });
     }
+  });
+});
+
+describe("refusal reasons in both languages", () => {
+  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+  test.each(Object.entries(REASONS))("%s has a Chinese text with the English one's placeholders", (_, text) => {
+    expect(text.zh).not.toBe(text.en);
+    expect(/[\u4e00-\u9fff]/.test(text.zh)).toBe(true);
+    expect(placeholders(text.zh)).toEqual(placeholders(text.en));
+  });
+
+  test("a refusal carries its code and parameters, and the English filled in for the API", () => {
+    expect(normalizeAccount("6222 0212")).toEqual({ ok: false, code: "account.too_short", params: { n: 8 }, reason: "not a valid bank account: too short (8 digits, need 12–30)" });
+  });
+
+  test("the interface shows a refusal in the reader's language", () => {
+    const r = normalizeAccount("6222 0212");
+    if (r.ok) throw new Error("expected a refusal");
+    expect(translator("zh")(`reason.${r.code}`, r.params)).toBe("不是有效的银行账号：位数太少（8 位，应为 12–30 位）");
+    expect(translator("en")(`reason.${r.code}`, r.params)).toBe(r.reason);
   });
 });

@@ -128,7 +128,7 @@ describe("kind and risk words", () => {
     expect(kindFromWord(" Bank_Account ")).toEqual({ ok: true, value: "bank_account" });
     expect(kindFromWord("银行卡")).toEqual({ ok: true, value: "bank_account" });
     expect(kindFromWord("")).toEqual({ ok: true, value: undefined });
-    expect(kindFromWord("微信")).toEqual({ ok: false, reason: expect.stringContaining('unknown kind "微信"') });
+    expect(kindFromWord("微信")).toMatchObject({ ok: false, code: "import.unknown_kind", params: { word: "微信" }, reason: expect.stringContaining('unknown kind "微信"') });
   });
 
   test("risk levels in English or Chinese; blank means not said", () => {
@@ -136,7 +136,7 @@ describe("kind and risk words", () => {
     expect(riskFromWord("Medium")).toEqual({ ok: true, value: "medium" });
     expect(riskFromWord("低风险")).toEqual({ ok: true, value: "low" });
     expect(riskFromWord(undefined)).toEqual({ ok: true, value: undefined });
-    expect(riskFromWord("urgent")).toEqual({ ok: false, reason: expect.stringContaining('unknown risk level "urgent"') });
+    expect(riskFromWord("urgent")).toMatchObject({ ok: false, code: "import.unknown_risk", params: { word: "urgent" }, reason: expect.stringContaining('unknown risk level "urgent"') });
   });
 });
 
@@ -146,11 +146,11 @@ describe("suspect rows", () => {
   });
 
   test("a row whose kind contradicts its value is rejected with the identifier's reason", () => {
-    expect(suspectsImport.prepare({ value: "13800138000", kind: "银行卡" })).toEqual({ rejected: expect.stringContaining("too short") });
+    expect(suspectsImport.prepare({ value: "13800138000", kind: "银行卡" })).toMatchObject({ rejected: expect.stringContaining("too short"), code: "account.too_short" });
   });
 
   test("an empty value is rejected", () => {
-    expect(suspectsImport.prepare({ value: "  ", kind: "phone" })).toEqual({ rejected: "the number/account cell is empty" });
+    expect(suspectsImport.prepare({ value: "  ", kind: "phone" })).toMatchObject({ rejected: "the number/account cell is empty", code: "import.value_empty" });
   });
 
   test("an empty batch packs and unpacks to no rows", () => {

@@ -29,7 +29,7 @@ export function labelIssues(t: T, issues: Issue[] | undefined): Issue[] | undefi
   return issues?.map((i) => {
     const row = /^suspects\.(\d+)\./.exec(i.path);
     const label = row ? `${t("cases.suspects")} · ${t("cases.suspectRow", { n: Number(row[1]) + 1 })}` : LABELS[i.path] ? t(LABELS[i.path]!) : i.path;
-    return { path: label, message: i.message };
+    return { ...i, path: label };
   });
 }
 
@@ -119,7 +119,7 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
           <p class="hint muted">{t("cases.suspectsHint")}</p>
           <div id="suspect-rows" data-testid="suspect-rows">
             {rows.map((r, i) => (
-              <SuspectRow t={t} kind={r.kind} value={r.value} error={fieldError(issues, `suspects.${i}.value`)} autofocus={af(`suspects.${i}.value`)} />
+              <SuspectRow t={t} kind={r.kind} value={r.value} error={fieldError(issues, `suspects.${i}.value`, t)} autofocus={af(`suspects.${i}.value`)} />
             ))}
           </div>
           <button type="button" hx-get="/cases/new/suspect-row" hx-target="#suspect-rows" hx-swap="beforeend">

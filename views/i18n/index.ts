@@ -8,13 +8,21 @@ import supervision from "./supervision";
 import stats from "./stats";
 import suspects from "./suspects";
 import targets from "./targets";
+import { fill, REASONS } from "../../src/domain/reasons";
 
 export type Lang = "zh" | "en";
 export const LANGS: readonly Lang[] = ["zh", "en"];
 export type Dict = { zh: Record<string, string>; en: Record<string, string> };
 export type T = (key: string, params?: Record<string, string | number>) => string;
 
-const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports];
+// the domain's refusal reasons (domain/reasons.ts), as "reason.<code>"
+const reasons: Dict = { zh: {}, en: {} };
+for (const [code, text] of Object.entries(REASONS)) {
+  reasons.zh[`reason.${code}`] = text.zh;
+  reasons.en[`reason.${code}`] = text.en;
+}
+
+const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, reasons];
 
 /** Capabilities register their dictionaries at import time. */
 export function addDictionary(d: Dict): void {
@@ -39,8 +47,6 @@ export function translator(lang: Lang): T {
 function makeTranslator(lang: Lang): T {
   return (key, params) => {
     const d = all();
-    let s = d[lang][key] ?? d.zh[key] ?? key;
-    if (params) for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
-    return s;
+    return fill(d[lang][key] ?? d.zh[key] ?? key, params);
   };
 }

@@ -137,6 +137,11 @@ function Counts(p: { t: T; c: { totalRows: number; imported: number; merged: num
 export const REJECTIONS_ON_SCREEN = 100;
 
 /** Finished (or interrupted): the counts, how they add up, and the rejected rows. */
+/** A rejected row's reason in the reader's language when a domain rule gave it as a code. */
+export function rejectionText(t: T, r: Pick<RejectionRow, "reason" | "reasonCode" | "reasonParams">): string {
+  return r.reasonCode ? t(`reason.${r.reasonCode}`, r.reasonParams ? JSON.parse(r.reasonParams) : undefined) : r.reason;
+}
+
 export function ImportResult(p: { t: T; rec: ImportRecord; rejections: RejectionRow[] }) {
   const { t, rec } = p;
   return (
@@ -174,7 +179,7 @@ export function ImportResult(p: { t: T; rec: ImportRecord; rejections: Rejection
               {p.rejections.map((r) => (
                 <tr>
                   <td class="num">{r.line}</td>
-                  <td>{r.reason}</td>
+                  <td>{rejectionText(t, r)}</td>
                   <td>
                     <code>{r.raw}</code>
                   </td>

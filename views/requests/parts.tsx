@@ -208,8 +208,8 @@ const FIELD_LABELS: Record<string, string> = {
 export function labelIssues(t: T, issues: Issue[] | undefined): Issue[] | undefined {
   return issues?.map((i) => {
     const row = /^onwardTransfers\.(\d+)\.(\w+)/.exec(i.path);
-    if (row) return { path: `${t("requests.onward")} · ${Number(row[1]) + 1}`, message: i.message };
+    if (row) return { ...i, path: `${t("requests.onward")} · ${Number(row[1]) + 1}` };
     const key = FIELD_LABELS[i.path];
-    return { path: key ? t(key) : i.path, message: i.message };
+    return { ...i, path: key ? t(key) : i.path };
   });
 }

@@ -36,7 +36,7 @@ export function PasteBox(p: { t: T; lang: Lang; outcomes?: PasteOutcome[]; issue
                   <td class="mono">{o.input}</td>
                   <td class={OUTCOME_CLASS[o.outcome]}>
                     {o.outcome === "duplicate" ? t("suspects.outcome.duplicate", { line: o.ofLine }) : t(`suspects.outcome.${o.outcome}`)}
-                    {o.outcome === "rejected" && <div>{o.reason}</div>}
+                    {o.outcome === "rejected" && <div>{t(`reason.${o.refusal.code}`, o.refusal.params)}</div>}
                   </td>
                   {o.outcome === "rejected" ? (
                     <td colspan={3}></td>

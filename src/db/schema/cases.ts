@@ -119,7 +119,10 @@ export const importRejections = sqliteTable(
     importId: integer("import_id").notNull().references(() => imports.id, { onDelete: "cascade" }),
     line: integer("line").notNull(),
     raw: text("raw").notNull(),
-    reason: text("reason").notNull(),
+    reason: text("reason").notNull(), // English
+    // a domain refusal's code and parameters (JSON): the report shows it in the reader's language
+    reasonCode: text("reason_code"),
+    reasonParams: text("reason_params"),
   },
   (t) => [index("import_rejections_import_idx").on(t.importId, t.line)],
 );

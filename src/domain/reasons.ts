@@ -1,0 +1,50 @@
+// Why a written number, account or ID is refused, in both interface languages. The rules name a
+// reason by its code; the JSON API answers with the English, pages in the reader's language
+// (views/i18n registers this table as the "reason.<code>" keys). Pure data.
+
+/** `{name}` in a template, filled from params (the interface translator fills the same way). */
+export function fill(template: string, params?: Record<string, string | number>): string {
+  if (params) for (const [k, v] of Object.entries(params)) template = template.replaceAll(`{${k}}`, String(v));
+  return template;
+}
+
+export const REASONS = {
+  "phone.empty": { en: "not a valid phone number: empty", zh: "不是有效的电话号码：为空" },
+  "phone.letters": { en: "not a valid phone number: contains letters", zh: "不是有效的电话号码：含有字母" },
+  "phone.not_digits": { en: "not a valid phone number: contains characters other than digits", zh: "不是有效的电话号码：含有数字以外的字符" },
+  "phone.too_short": { en: "not a valid phone number: too short", zh: "不是有效的电话号码：位数太少" },
+  "phone.too_long": { en: "not a valid phone number: too long", zh: "不是有效的电话号码：位数太多" },
+  "phone.wrong_length": { en: "not a valid phone number: wrong number of digits", zh: "不是有效的电话号码：位数不对" },
+  "phone.unknown_country": { en: "not a valid phone number: unknown country code", zh: "不是有效的电话号码：国家代码不存在" },
+  "phone.unreadable": { en: "not a valid phone number: no phone number found", zh: "不是有效的电话号码：无法识别" },
+  "phone.not_mobile_prefix": { en: "not a valid phone number: {prefix} is not a Chinese mobile prefix", zh: "不是有效的电话号码：{prefix} 不是中国手机号段" },
+  "phone.mobile_length": { en: "not a valid phone number: a Chinese mobile has 11 digits, not {n}", zh: "不是有效的电话号码：手机号码应为 11 位，这里是 {n} 位" },
+  "phone.needs_area_code": { en: "not a valid phone number: a landline needs its area code (e.g. 0755 8888 8888)", zh: "不是有效的电话号码：固定电话需带区号（如 0755 8888 8888）" },
+  "phone.unknown_range": { en: "not a valid phone number: unknown number range", zh: "不是有效的电话号码：号段不存在" },
+  "phone.unknown_range_in": { en: "not a valid phone number: unknown number range in {region}", zh: "不是有效的电话号码：{region} 没有这个号段" },
+  "account.empty": { en: "not a valid bank account: empty", zh: "不是有效的银行账号：为空" },
+  "account.letters": { en: "not a valid bank account: contains letters", zh: "不是有效的银行账号：含有字母" },
+  "account.not_digits": { en: "not a valid bank account: contains characters other than digits", zh: "不是有效的银行账号：含有数字以外的字符" },
+  "account.too_short": { en: "not a valid bank account: too short ({n} digits, need 12–30)", zh: "不是有效的银行账号：位数太少（{n} 位，应为 12–30 位）" },
+  "account.too_long": { en: "not a valid bank account: too long ({n} digits, at most 30)", zh: "不是有效的银行账号：位数太多（{n} 位，最多 30 位）" },
+  "identifier.empty": { en: "not a phone number or bank account: empty", zh: "不是电话号码或银行账号：为空" },
+  "identifier.letters": { en: "not a phone number or bank account: contains letters", zh: "不是电话号码或银行账号：含有字母" },
+  "identifier.not_digits": { en: "not a phone number or bank account: contains characters other than digits", zh: "不是电话号码或银行账号：含有数字以外的字符" },
+  "identifier.digits": { en: "not a phone number or bank account: {n} digits", zh: "不是电话号码或银行账号：{n} 位数字" },
+  "id_number.too_long": { en: "an ID number has at most 30 characters", zh: "证件号码最多 30 个字符" },
+  "id_number.check": { en: "the check character of this resident ID is wrong; check the digits", zh: "身份证号码校验位不对，请核对各位数字" },
+  "id_number.length": { en: "a resident ID has 18 characters, not {n}", zh: "身份证号码应为 18 位，这里是 {n} 位" },
+  "id_number.characters": { en: "an ID number has only letters and digits", zh: "证件号码只能含字母和数字" },
+  "import.value_empty": { en: "the number/account cell is empty", zh: "号码/账号一栏为空" },
+  "import.unknown_kind": { en: 'unknown kind "{word}": use phone/电话 or bank_account/银行卡', zh: "无法识别的类型“{word}”：请填 电话（phone）或 银行卡（bank_account）" },
+  "import.unknown_risk": { en: 'unknown risk level "{word}": use high/medium/low or 高/中/低', zh: "无法识别的风险等级“{word}”：请填 高/中/低（high/medium/low）" },
+} as const satisfies Record<string, { en: string; zh: string }>;
+
+export type ReasonCode = keyof typeof REASONS;
+export type ReasonParams = Record<string, string | number>;
+/** A refusal: its code and parameters for pages, and `reason`, the English, for the API and logs. */
+export type Refusal = { ok: false; code: ReasonCode; params?: ReasonParams; reason: string };
+
+export function refuse(code: ReasonCode, params?: ReasonParams): Refusal {
+  return { ok: false, code, params, reason: fill(REASONS[code].en, params) };
+}
