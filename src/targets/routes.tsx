@@ -207,9 +207,10 @@ export const targetsRoutes = new Hono<AppEnv>()
   })
   .post("/:id{[0-9]+}/follow-ups", allow("warnings.write"), async (c) => {
     const id = idOf(c);
-    const form = FollowUpForm.safeParse(strings(await c.req.parseBody()));
+    const body = strings(await c.req.parseBody());
+    const form = FollowUpForm.safeParse(body);
     if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error) }, 422);
-    scheduleFollowUp(c.var.deps, who(c), id, form.data);
+    scheduleFollowUp(c.var.deps, who(c), id, form.data, formKey(c.var.actor!, body.nonce));
     return c.redirect(`/targets/${id}`, 303);
   })
   .post("/follow-ups/:fid{[0-9]+}", allow("warnings.write"), async (c) => {

@@ -389,9 +389,16 @@ function insertFollowUp(tx: Conn, db: Db, who: AuditWho, targetId: number, dueAt
   return id;
 }
 
-export function scheduleFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, targetId: number, f: { dueAt: number; note?: string | null }): number {
+/** With `idem` (the form's nonce), a repeat returns the first follow-up: a double submit schedules one. */
+export function scheduleFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, targetId: number, f: { dueAt: number; note?: string | null }, idem?: IdempotencyKey): number {
   requireTarget(ctx.db, targetId);
-  return ctx.db.transaction((tx) => insertFollowUp(tx, ctx.db, who, targetId, f.dueAt, f.note ?? null));
+  return ctx.db.transaction((tx) => {
+    const first = idem && firstAnswer(ctx.db, idem);
+    if (first) return (JSON.parse(first.body) as { id: number }).id;
+    const id = insertFollowUp(tx, ctx.db, who, targetId, f.dueAt, f.note ?? null);
+    if (idem) rememberAnswer(ctx.db, idem, 201, { id }, who.at);
+    return id;
+  });
 }
 
 export function getFollowUp(db: Db, id: number): FollowUpView | null {

@@ -523,6 +523,17 @@ describe("queue and target pages", () => {
     expect(one(p, "select outcome, note from follow_ups where id = ?", f.id)).toEqual({ outcome: "safe", note: "家属确认" });
   });
 
+  test("submitting the follow-up form twice schedules one follow-up", async () => {
+    const p = testPlatform();
+    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const agent = await signIn(p, "agent");
+    await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "dissuaded" } });
+    const page = await (await agent.request(`/targets/${t.id}`)).text();
+    const nonce = new RegExp(`action="/targets/${t.id}/follow-ups"[^>]*>.*?name="nonce" value="([^"]+)"`, "s").exec(page)![1]!;
+    for (let i = 0; i < 2; i++) expect((await agent.request(`/targets/${t.id}/follow-ups`, { form: { dueAt: "2026-11-23T10:00", note: "", nonce } })).status).toBe(303);
+    expect(one<{ n: number }>(p, "select count(*) as n from follow_ups where target_id = ?", t.id).n).toBe(1);
+  });
+
   test("a visit dispatched from the page waits in the visits list until reported", async () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");

@@ -391,6 +391,7 @@ function FollowUps(p: DetailProps) {
       {p.canWork && (
         <form method="post" action={`/targets/${p.target.id}/follow-ups`} class="row" style="margin-top:.6rem">
           <CsrfField token={p.csrf} />
+          <input type="hidden" name="nonce" value={crypto.randomUUID()} />
           <label>
             {t("targets.followUp.dueAt")}
             <input name="dueAt" type="datetime-local" required value={toShanghaiLocal(p.now + 86_400_000)} />
