@@ -1,25 +1,42 @@
 // Shared pieces of every screen.
 import { createContext, useContext, type Child } from "hono/jsx";
 import type { Issue } from "../src/http/errors";
-import type { T } from "./i18n";
+import { z } from "zod";
+import { fill } from "../src/domain/reasons";
+import { refusalText, type Lang, type T } from "./i18n";
+import { formMessageKey } from "./i18n/forms";
 import { formatInstant } from "../src/domain/time";
 
-/** Form errors: a summary plus a per-field lookup. */
-/** The reader's translator, for the reasons issues carry as codes; src/http/render.tsx provides it. */
-export const IssueLanguage = createContext<T | null>(null);
+/** Who reads an issue: src/http/render.tsx provides it to every page and fragment. */
+export type IssueReader = { t: T; lang: Lang };
+export const IssueLanguage = createContext<IssueReader | null>(null);
+const zodZh = z.locales.zhCN();
 
-/** An issue's message in the reader's language when a domain rule gave its reason as a code. */
-export function issueText(i: Issue, t: T | null): string {
-  return i.code && t ? t(`reason.${i.code}`, i.params) : i.message;
+/**
+ * An issue's message in the reader's language: a domain refusal by its code, a message written in
+ * a schema from the form dictionary, one of zod's own through zod's zh-CN locale; else as given.
+ */
+export function issueText(i: Issue, r: IssueReader | null): string {
+  if (!r) return i.message;
+  if (i.code) return refusalText(r.t, { ...i, reason: i.message });
+  const f = formMessageKey(i.message);
+  const own = r.t(f.key, f.params);
+  if (own !== fill(f.key, f.params)) return own;
+  if (i.zod && r.lang === "zh") {
+    const zh = zodZh.localeError(i.zod as never);
+    return (typeof zh === "string" ? zh : zh?.message) ?? i.message;
+  }
+  return i.message;
 }
 
-export function fieldError(issues: Issue[] | undefined, path: string, t: T | null = null): string | undefined {
+export function fieldError(issues: Issue[] | undefined, path: string, r: IssueReader | null = null): string | undefined {
   const i = issues?.find((x) => x.path === path);
-  return i && issueText(i, t);
+  return i && issueText(i, r);
 }
 
+/** Form errors: a summary list; each field shows its own through Field. */
 export function Errors(props: { issues?: Issue[]; message?: string }) {
-  const t = useContext(IssueLanguage);
+  const reader = useContext(IssueLanguage);
   if (!props.message && !props.issues?.length) return null;
   return (
     <div class="errors" role="alert">
@@ -27,7 +44,7 @@ export function Errors(props: { issues?: Issue[]; message?: string }) {
       {props.issues && props.issues.length > 0 && (
         <ul>
           {props.issues.map((i) => (
-            <li>{i.path ? `${i.path}: ${issueText(i, t)}` : issueText(i, t)}</li>
+            <li>{i.path ? `${i.path}: ${issueText(i, reader)}` : issueText(i, reader)}</li>
           ))}
         </ul>
       )}

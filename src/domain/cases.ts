@@ -4,10 +4,16 @@ import type { CASE_STATUSES } from "../db/schema/cases";
 import { seesPersonalData, type Role } from "./access";
 import { toHalfWidth } from "./identifiers";
 import { maskIdNumber, maskName, maskPhone } from "./masking";
-import { refuse, type Refusal } from "./reasons";
+import { refuse, type ReasonCode, type ReasonParams, type Refusal } from "./reasons";
 
 export type CaseStatus = (typeof CASE_STATUSES)[number];
-export type CaseIssue = { path: string; message: string };
+/** A field's refusal: the English `message` for the API, the code for pages (an HTTP Issue). */
+export type CaseIssue = { path: string; message: string; code: ReasonCode; params?: ReasonParams };
+
+function issue(path: string, code: ReasonCode, params?: ReasonParams): CaseIssue {
+  const r = refuse(code, params);
+  return { path, message: r.reason, code, params };
+}
 
 /** received → filed → solved; a case is closed without being solved, filed or not (不予立案). */
 export const CASE_TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
@@ -32,16 +38,16 @@ const SKEW_MS = 60_000;
 export function checkCaseDates(d: CaseDates, now: number): CaseIssue[] {
   const issues: CaseIssue[] = [];
   const needsFiled = d.status === "filed" || d.status === "solved";
-  if (needsFiled && d.filedAt == null) issues.push({ path: "filedAt", message: `a ${d.status} case needs the time it was filed` });
-  if (d.status === "received" && d.filedAt != null) issues.push({ path: "filedAt", message: "a case that is only received has no filed time; set the status to filed" });
-  if (d.status === "solved" && d.solvedAt == null) issues.push({ path: "solvedAt", message: "a solved case needs the time it was solved" });
-  if (d.status !== "solved" && d.solvedAt != null) issues.push({ path: "solvedAt", message: "only a solved case has a solved time; set the status to solved" });
-  if (d.receivedAt > now + SKEW_MS) issues.push({ path: "receivedAt", message: "the received time is in the future" });
-  if (d.filedAt != null && d.filedAt < d.receivedAt) issues.push({ path: "filedAt", message: "the filed time is before the received time" });
-  if (d.filedAt != null && d.filedAt > now + SKEW_MS) issues.push({ path: "filedAt", message: "the filed time is in the future" });
-  if (d.solvedAt != null && d.solvedAt < (d.filedAt ?? d.receivedAt)) issues.push({ path: "solvedAt", message: "the solved time is before the filed time" });
-  if (d.solvedAt != null && d.solvedAt > now + SKEW_MS) issues.push({ path: "solvedAt", message: "the solved time is in the future" });
-  if (d.closedAt != null && d.closedAt < (d.filedAt ?? d.receivedAt)) issues.push({ path: "closedAt", message: "the closed time is before the case was received or filed" });
+  if (needsFiled && d.filedAt == null) issues.push(issue("filedAt", "case.needs_filed", { status: d.status }));
+  if (d.status === "received" && d.filedAt != null) issues.push(issue("filedAt", "case.received_has_filed"));
+  if (d.status === "solved" && d.solvedAt == null) issues.push(issue("solvedAt", "case.needs_solved"));
+  if (d.status !== "solved" && d.solvedAt != null) issues.push(issue("solvedAt", "case.unsolved_has_solved"));
+  if (d.receivedAt > now + SKEW_MS) issues.push(issue("receivedAt", "case.received_future"));
+  if (d.filedAt != null && d.filedAt < d.receivedAt) issues.push(issue("filedAt", "case.filed_before_received"));
+  if (d.filedAt != null && d.filedAt > now + SKEW_MS) issues.push(issue("filedAt", "case.filed_future"));
+  if (d.solvedAt != null && d.solvedAt < (d.filedAt ?? d.receivedAt)) issues.push(issue("solvedAt", "case.solved_before_filed"));
+  if (d.solvedAt != null && d.solvedAt > now + SKEW_MS) issues.push(issue("solvedAt", "case.solved_future"));
+  if (d.closedAt != null && d.closedAt < (d.filedAt ?? d.receivedAt)) issues.push(issue("closedAt", "case.closed_before_received"));
   return issues;
 }
 
@@ -62,8 +68,8 @@ export type Transition = { ok: true; dates: CaseDates } | { ok: false; issues: C
 
 /** Moving a case to its next status at `at`: the status's date is set, then the order is checked. */
 export function caseTransition(cur: CaseDates, to: CaseStatus, at: number, now: number): Transition {
-  if (cur.status === to) return { ok: false, issues: [{ path: "status", message: `the case is already ${to}` }] };
-  if (!CASE_TRANSITIONS[cur.status].includes(to)) return { ok: false, issues: [{ path: "status", message: `a ${cur.status} case cannot become ${to}` }] };
+  if (cur.status === to) return { ok: false, issues: [issue("status", "case.same_status", { status: to })] };
+  if (!CASE_TRANSITIONS[cur.status].includes(to)) return { ok: false, issues: [issue("status", "case.status_move", { from: cur.status, to })] };
   const dates: CaseDates = {
     ...cur,
     status: to,

@@ -1,12 +1,22 @@
-// Why a written number, account or ID is refused, in both interface languages. The rules name a
-// reason by its code; the JSON API answers with the English, pages in the reader's language
-// (views/i18n registers this table as the "reason.<code>" keys). Pure data.
+// Why a written number, account or ID, a status change or a case's dates are refused, in both
+// interface languages. The rules name a reason by its code; the JSON API answers with the English,
+// pages in the reader's language (views/i18n registers this table as the "reason.<code>" keys and
+// renders a refusal with refusalText). Pure data.
 
 /** `{name}` in a template, filled from params (the interface translator fills the same way). */
 export function fill(template: string, params?: Record<string, string | number>): string {
   if (params) for (const [k, v] of Object.entries(params)) template = template.replaceAll(`{${k}}`, String(v));
   return template;
 }
+
+/**
+ * A reason in both languages. `labels` names the params that hold a value the interface has a label
+ * for (a status), with the dictionary prefix of that label: the API says "frozen", a page "已冻结".
+ */
+export type ReasonText = { en: string; zh: string; labels?: Record<string, string> };
+
+const SUSPECT_MOVE = { from: "suspects.state", to: "suspects.state" };
+const CASE_MOVE = { from: "cases.state", to: "cases.state" };
 
 export const REASONS = {
   "phone.empty": { en: "not a valid phone number: empty", zh: "不是有效的电话号码：为空" },
@@ -35,10 +45,24 @@ export const REASONS = {
   "id_number.check": { en: "the check character of this resident ID is wrong; check the digits", zh: "身份证号码校验位不对，请核对各位数字" },
   "id_number.length": { en: "a resident ID has 18 characters, not {n}", zh: "身份证号码应为 18 位，这里是 {n} 位" },
   "id_number.characters": { en: "an ID number has only letters and digits", zh: "证件号码只能含字母和数字" },
+  "suspect.status_move": { en: "a suspect cannot go from {from} to {to}", zh: "不能从“{from}”直接改为“{to}”", labels: SUSPECT_MOVE },
+  "suspect.status_needs_reason": { en: "a reason is required to go from {from} to {to}", zh: "从“{from}”改为“{to}”须填写原因", labels: SUSPECT_MOVE },
+  "case.needs_filed": { en: "a {status} case needs the time it was filed", zh: "“{status}”的案件须填写立案时间", labels: { status: "cases.state" } },
+  "case.received_has_filed": { en: "a case that is only received has no filed time; set the status to filed", zh: "仅接警的案件没有立案时间；如已立案，请将状态改为“已立案”" },
+  "case.needs_solved": { en: "a solved case needs the time it was solved", zh: "已破案的案件须填写破案时间" },
+  "case.unsolved_has_solved": { en: "only a solved case has a solved time; set the status to solved", zh: "只有已破案的案件才有破案时间；如已破案，请将状态改为“已破案”" },
+  "case.received_future": { en: "the received time is in the future", zh: "接警时间晚于当前时间" },
+  "case.filed_before_received": { en: "the filed time is before the received time", zh: "立案时间早于接警时间" },
+  "case.filed_future": { en: "the filed time is in the future", zh: "立案时间晚于当前时间" },
+  "case.solved_before_filed": { en: "the solved time is before the filed time", zh: "破案时间早于立案时间" },
+  "case.solved_future": { en: "the solved time is in the future", zh: "破案时间晚于当前时间" },
+  "case.closed_before_received": { en: "the closed time is before the case was received or filed", zh: "结案时间早于接警或立案时间" },
+  "case.same_status": { en: "the case is already {status}", zh: "案件已是“{status}”状态", labels: { status: "cases.state" } },
+  "case.status_move": { en: "a {from} case cannot become {to}", zh: "“{from}”的案件不能改为“{to}”", labels: CASE_MOVE },
   "import.value_empty": { en: "the number/account cell is empty", zh: "号码/账号一栏为空" },
   "import.unknown_kind": { en: 'unknown kind "{word}": use phone/电话 or bank_account/银行卡', zh: "无法识别的类型“{word}”：请填 电话（phone）或 银行卡（bank_account）" },
   "import.unknown_risk": { en: 'unknown risk level "{word}": use high/medium/low or 高/中/低', zh: "无法识别的风险等级“{word}”：请填 高/中/低（high/medium/low）" },
-} as const satisfies Record<string, { en: string; zh: string }>;
+} as const satisfies Record<string, ReasonText>;
 
 export type ReasonCode = keyof typeof REASONS;
 export type ReasonParams = Record<string, string | number>;

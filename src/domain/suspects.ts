@@ -3,6 +3,7 @@
 // The suspect service (single rows) and the bulk import (prepared statements) both follow these.
 import type { RISK_LEVELS, SUSPECT_STATUSES } from "../db/schema/cases";
 import { normalizeIdentifier, type SuspectKind } from "./identifiers";
+import { refuse, type Refusal } from "./reasons";
 
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 export type SuspectStatus = (typeof SUSPECT_STATUSES)[number];
@@ -107,12 +108,12 @@ export const STATUS_TRANSITIONS: Record<SuspectStatus, readonly SuspectStatus[]>
 /** Statuses that need a reason in words: clearing someone, and undoing a clearance. */
 const NEEDS_REASON: readonly SuspectStatus[] = ["cleared"];
 
-export type StatusCheck = { ok: true; changed: boolean } | { ok: false; reason: string };
+export type StatusCheck = { ok: true; changed: boolean } | Refusal;
 
 export function checkStatusChange(from: SuspectStatus, to: SuspectStatus, reason?: string | null): StatusCheck {
   if (from === to) return { ok: true, changed: false };
-  if (!STATUS_TRANSITIONS[from].includes(to)) return { ok: false, reason: `a suspect cannot go from ${from} to ${to}` };
-  if ((NEEDS_REASON.includes(to) || from === "cleared") && !reason?.trim()) return { ok: false, reason: `a reason is required to go from ${from} to ${to}` };
+  if (!STATUS_TRANSITIONS[from].includes(to)) return refuse("suspect.status_move", { from, to });
+  if ((NEEDS_REASON.includes(to) || from === "cleared") && !reason?.trim()) return refuse("suspect.status_needs_reason", { from, to });
   return { ok: true, changed: true };
 }
 

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { Refusal, ReasonCode, ReasonParams } from "../domain/reasons";
 
 /** `message` is English (the API's); a page shows `code` in the reader's language when there is one. */
-export type Issue = { path: string; message: string; code?: ReasonCode; params?: ReasonParams };
+export type Issue = { path: string; message: string; code?: ReasonCode; params?: ReasonParams; zod?: z.core.$ZodIssue };
 
 /** The issue for a field a domain rule refused. */
 export const refusalIssue = (path: string, r: Refusal): Issue => ({ path, message: r.reason, code: r.code, params: r.params });
@@ -26,7 +26,8 @@ export const forbidden = (message = "You are not allowed to do this") => new App
 export const conflict = (message: string, code = "conflict") => new AppError(409, code, message);
 
 export function zodIssues(error: z.core.$ZodError): Issue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  // the raw issue goes along so a page can word zod's own messages in the reader's language
+  return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message, zod: i }));
 }
 
 export function validationError(error: z.core.$ZodError): AppError {

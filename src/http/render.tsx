@@ -26,7 +26,7 @@ export function render(c: Context<AppEnv>, title: string, body: Child, status: C
   c.header("Vary", "HX-Request");
   if (wantsFragment(c)) return fragment(c, body, status);
   return c.html(
-    <IssueLanguage.Provider value={c.var.t}>
+    <IssueLanguage.Provider value={{ t: c.var.t, lang: c.var.lang }}>
       {raw("<!DOCTYPE html>")}
       <Layout ctx={pageCtx(c)} title={title}>
         {body}
@@ -38,5 +38,5 @@ export function render(c: Context<AppEnv>, title: string, body: Child, status: C
 
 /** A bare fragment, in the reader's language. */
 export function fragment(c: Context<AppEnv>, body: Child, status: ContentfulStatusCode = 200) {
-  return c.html(<IssueLanguage.Provider value={c.var.t}>{body}</IssueLanguage.Provider>, status);
+  return c.html(<IssueLanguage.Provider value={{ t: c.var.t, lang: c.var.lang }}>{body}</IssueLanguage.Provider>, status);
 }

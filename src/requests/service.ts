@@ -40,7 +40,7 @@ import {
 import { checkStatusChange } from "../domain/suspects";
 import type { Deps } from "../http/context";
 import { JOBS } from "../jobs";
-import { AppError, badRequest, conflict, notFound, type Issue } from "../http/errors";
+import { AppError, badRequest, conflict, notFound, refusalIssue, type Issue } from "../http/errors";
 import { apiSource } from "../suspects/api";
 import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service";
 import type { CreateInput, OnwardInput, RespondInput } from "./schemas";
@@ -477,7 +477,7 @@ function resolveSuspect(t: Tx, input: CreateInput): SuspectRow {
     return s;
   }
   const idf = normalizeIdentifier(input.value ?? "");
-  if (!idf.ok) throw fieldError("value", idf.reason);
+  if (!idf.ok) throw badRequest(`value: ${idf.reason}`, [refusalIssue("value", idf)]);
   const source = t.who.actor?.kind === "token" ? apiSource(t.who.actor) : "manual";
   const rec = reportSuspect(t.tx, t.who, { identifier: idf, riskLevel: input.caseId != null ? "high" : undefined, source, caseId: input.caseId ?? null, at: t.who.at });
   return prepared<SuspectRow, [number]>(t.db, `select id, kind, institution_id as institutionId from suspects where id = ?`).get(rec.suspect.id)!;
@@ -575,7 +575,7 @@ function checkAnswer(r: RequestView, input: RespondInput): Issue[] {
   }
   onward.forEach((o, i) => {
     const idf = normalizeIdentifier(o.account, "bank_account");
-    if (!idf.ok) issues.push({ path: `onwardTransfers.${i}.account`, message: idf.reason });
+    if (!idf.ok) issues.push(refusalIssue(`onwardTransfers.${i}.account`, idf));
   });
   return issues;
 }

@@ -71,7 +71,8 @@ export const suspectsRoutes = new Hono<AppEnv>()
     try {
       c.var.deps.db.transaction((tx) => setSuspectStatus(tx, who(c), { suspectId: id, ...form.data }));
     } catch (e) {
-      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { message: e.message, issues: e.issues });
+      // the refusal shows by the status field, in the reader's language; e.message is the API's English
+      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues });
       throw e;
     }
     return c.redirect(`/suspects/${id}`, 303);

@@ -208,7 +208,7 @@ export function setSuspectStatus(tx: Conn, who: AuditWho, change: { suspectId: n
   if (!cur) throw notFound("suspect");
   const reason = change.reason?.trim() || null;
   const check = checkStatusChange(cur.status, change.status, reason);
-  if (!check.ok) throw badRequest(check.reason, [{ path: "status", message: check.reason }]);
+  if (!check.ok) throw badRequest(check.reason, [refusalIssue("status", check)]);
   if (check.changed) {
     tx.update(suspects).set({ status: change.status, statusReason: reason }).where(eq(suspects.id, change.suspectId)).run();
     recordAudit(tx, who, { action: "status", entity: "suspect", entityId: change.suspectId, detail: { from: cur.status, to: change.status, reason } });

@@ -240,12 +240,22 @@ describe("the intake form", () => {
     expect(res.body.error.issues).toEqual([{ path: "suspects.0.value", message: "not a valid phone number: a Chinese mobile has 11 digits, not 10" }]);
   });
 
+  test("a solved case without its filed time is refused in Chinese, naming the status by its label", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await postForm(u, form({ status: "solved" }));
+    expect(res.status).toBe(422);
+    const html = text(await res.text());
+    expect(html).toContain("“已破案”的案件须填写立案时间");
+    expect(html).not.toContain("needs the time it was filed");
+  });
+
   test("every mistake is reported at once, each next to its field", async () => {
     const p = testPlatform();
     const u = await signIn(p, "agent");
     const res = await postForm(u, form({ loss: "12.345,67", "victim.name": "", "victim.phone": "12" }, [["", "abc"]]));
     const html = text(await res.text());
-    for (const msg of ["损失金额（元）: not an amount in yuan", "受害人姓名: required", "受害人电话: 不是有效的电话号码", "第 1 行: 不是电话号码或银行账号：含有字母"]) {
+    for (const msg of ["损失金额（元）: 不是以元为单位的金额，例如 12,345.67", "受害人姓名: 必填", "受害人电话: 不是有效的电话号码", "第 1 行: 不是电话号码或银行账号：含有字母"]) {
       expect(html).toContain(msg);
     }
   });
@@ -288,7 +298,7 @@ describe("the case page", () => {
     const u = await signIn(p, "agent");
     const res = await u.request("/cases/1/status", { form: { status: "solved", at: "", suspectsDetained: "3" } });
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain("a received case cannot become solved");
+    expect(await res.text()).toContain("“已接警”的案件不能改为“已破案”");
     expect(count(p, "select count(*) as n from cases where status = 'received'")).toBe(1);
   });
 });

@@ -585,9 +585,19 @@ describe("the center's pages", () => {
     const res = await agent.request("/requests", { form: { kind: "stop_payment", value: ICBC_CARD, caseId: String(caseId), amount: "12abc", intent: "send", nonce: "nonce-bad-01" } });
     expect(res.status).toBe(400);
     const html = await res.text();
-    expect(html).toContain("not an amount in yuan");
+    expect(html).toContain("不是以元为单位的金额，例如 1234.50");
     expect(html).toContain('value="12abc"');
     expect(html).toContain(`value="${ICBC_CARD}"`);
+  });
+
+  test("a suspect value that is no number or account is refused on the page in Chinese", async () => {
+    const { p, caseId } = await setup();
+    const agent = await signIn(p, "agent");
+    const res = await agent.request("/requests", { form: { kind: "stop_payment", value: "fraud@example.com", caseId: String(caseId), amount: "100", intent: "send", nonce: "nonce-bad-02" } });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("不是电话号码或银行账号：含有字母");
+    expect(html).not.toContain("not a phone number or bank account");
   });
 
   test("asking on the page to return more than is frozen says so in words", async () => {

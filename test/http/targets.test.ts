@@ -436,7 +436,8 @@ describe("queue and target pages", () => {
     const res = await (await signIn(p, "agent")).request("/targets", { form: { phone: "12345", riskGrade: "high", name: "赵六" } });
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toContain("not a valid phone number");
+    expect(html).toContain("电话: 不是有效的电话号码：位数太少");
+    expect(html).not.toContain("not a valid phone number");
     expect(html).toContain('value="赵六"');
     expect(one<{ n: number }>(p, "select count(*) as n from targets").n).toBe(0);
   });
@@ -484,7 +485,7 @@ describe("queue and target pages", () => {
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const res = await (await signIn(p, "agent")).request(`/targets/${t.id}/contacts`, { form: { channel: "call", connectTo: "abc" } });
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain("connectTo");
+    expect(await res.text()).toContain("connectTo: 不是有效的电话号码：含有字母");
     expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
   });
 

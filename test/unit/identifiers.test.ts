@@ -14,8 +14,9 @@ import {
   toHalfWidth,
   type SuspectKind,
 } from "../../src/domain/identifiers";
-import { REASONS } from "../../src/domain/reasons";
-import { translator } from "../../views/i18n";
+import { normalizeIdNumber } from "../../src/domain/cases";
+import { REASONS, type Refusal } from "../../src/domain/reasons";
+import { refusalText, translator } from "../../views/i18n";
 
 const fw = (s: string) => s.replace(/[0-9+\-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
@@ -362,5 +363,42 @@ describe("refusal reasons in both languages", () => {
     if (r.ok) throw new Error("expected a refusal");
     expect(translator("zh")(`reason.${r.code}`, r.params)).toBe("不是有效的银行账号：位数太少（8 位，应为 12–30 位）");
     expect(translator("en")(`reason.${r.code}`, r.params)).toBe(r.reason);
+  });
+});
+
+// Written values each refusal code of the identifier and ID-number rules comes from.
+type Check = () => { ok: true } | Refusal;
+const refusals: [string, Check][] = [
+  ...badPhones.map(([name, input]): [string, Check] => [`phone: ${name}`, () => normalizePhone(input)]),
+  ["phone: unknown range of a non-geographic code", () => normalizePhone("+870 1234 56789")],
+  ["phone: wrong length for the country", () => normalizePhone("+44 20 7946 09")],
+  ...badAccounts.map(([name, input]): [string, Check] => [`account: ${name}`, () => normalizeAccount(input)]),
+  ...undetected.map(([name, input]): [string, Check] => [`either: ${name}`, () => normalizeIdentifier(input)]),
+  ["ID number: too long", () => normalizeIdNumber("1".repeat(31))],
+  ["ID number: wrong check character", () => normalizeIdNumber("110105194912310021")],
+  ["ID number: a digit missing", () => normalizeIdNumber("11010519491231002")],
+  ["ID number: a symbol", () => normalizeIdNumber("E1234567!")],
+];
+const refusalOf = (check: Check): Refusal => {
+  const r = check();
+  if (r.ok) throw new Error("expected a refusal");
+  return r;
+};
+
+describe("every identifier refusal a page can show is in both dictionaries", () => {
+  test.each(refusals)("%s", (_, check) => {
+    const r = refusalOf(check);
+    const zh = refusalText(translator("zh"), r);
+    const en = refusalText(translator("en"), r);
+    for (const text of [zh, en]) expect(text).not.toBe(`reason.${r.code}`);
+    expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(en).toBe(r.reason);
+  });
+
+  test("the written values above reach every identifier and ID-number code", () => {
+    const reached = new Set<string>(refusals.map(([, check]) => refusalOf(check).code));
+    // phone.unreadable is the fallback for a libphonenumber error no written value is known to cause
+    const codes = Object.keys(REASONS).filter((c) => /^(phone|account|identifier|id_number)\./.test(c) && c !== "phone.unreadable");
+    expect(codes.filter((c) => !reached.has(c))).toEqual([]);
   });
 });

@@ -91,7 +91,7 @@ describe("status lifecycle", () => {
     expect(checkStatusChange("cleared", "active", "new evidence").ok).toBe(true);
   });
   test("a frozen account cannot be merely stopped", () => {
-    expect(checkStatusChange("frozen", "stopped")).toEqual({ ok: false, reason: "a suspect cannot go from frozen to stopped" });
+    expect(checkStatusChange("frozen", "stopped")).toEqual({ ok: false, code: "suspect.status_move", params: { from: "frozen", to: "stopped" }, reason: "a suspect cannot go from frozen to stopped" });
   });
   test("the same status again is allowed and changes nothing", () => {
     expect(checkStatusChange("requested", "requested")).toEqual({ ok: true, changed: false });

@@ -3,7 +3,8 @@
 import type { CaseFormValues } from "../../src/cases/schemas";
 import { CASE_STATUSES, FRAUD_TYPES } from "../../src/db/schema/cases";
 import type { Issue } from "../../src/http/errors";
-import { CsrfField, Errors, Field, fieldError } from "../components";
+import { useContext } from "hono/jsx";
+import { CsrfField, Errors, Field, fieldError, IssueLanguage } from "../components";
 import type { T } from "../i18n";
 
 const LABELS: Record<string, string> = {
@@ -63,6 +64,7 @@ export function SuspectRow(p: { t: T; kind?: string; value?: string; error?: str
 
 export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormValues; issues?: Issue[]; districts: string[] }) {
   const { t, values: v, issues } = p;
+  const reader = useContext(IssueLanguage);
   const focus = issues?.[0]?.path ?? "fraudType";
   const af = (name: string) => focus === name || undefined;
   const rows = [...v.suspects, ...Array.from({ length: Math.max(1, 2 - v.suspects.length) }, () => ({ kind: "", value: "" }))];
@@ -119,7 +121,7 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
           <p class="hint muted">{t("cases.suspectsHint")}</p>
           <div id="suspect-rows" data-testid="suspect-rows">
             {rows.map((r, i) => (
-              <SuspectRow t={t} kind={r.kind} value={r.value} error={fieldError(issues, `suspects.${i}.value`, t)} autofocus={af(`suspects.${i}.value`)} />
+              <SuspectRow t={t} kind={r.kind} value={r.value} error={fieldError(issues, `suspects.${i}.value`, reader)} autofocus={af(`suspects.${i}.value`)} />
             ))}
           </div>
           <button type="button" hx-get="/cases/new/suspect-row" hx-target="#suspect-rows" hx-swap="beforeend">

@@ -8,7 +8,8 @@ import supervision from "./supervision";
 import stats from "./stats";
 import suspects from "./suspects";
 import targets from "./targets";
-import { fill, REASONS } from "../../src/domain/reasons";
+import forms from "./forms";
+import { fill, REASONS, type ReasonParams, type ReasonText } from "../../src/domain/reasons";
 
 export type Lang = "zh" | "en";
 export const LANGS: readonly Lang[] = ["zh", "en"];
@@ -22,7 +23,7 @@ for (const [code, text] of Object.entries(REASONS)) {
   reasons.en[`reason.${code}`] = text.en;
 }
 
-const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, reasons];
+const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, forms, reasons];
 
 /** Capabilities register their dictionaries at import time. */
 export function addDictionary(d: Dict): void {
@@ -49,4 +50,17 @@ function makeTranslator(lang: Lang): T {
     const d = all();
     return fill(d[lang][key] ?? d.zh[key] ?? key, params);
   };
+}
+
+/**
+ * A domain refusal (src/domain/reasons.ts) as a page shows it: in the reader's language, a status
+ * among its params by its label. Without a code, or with one no longer in the table (an import
+ * row stored earlier), the English `reason` as given.
+ */
+export function refusalText(t: T, r: { code?: string | null; params?: ReasonParams | null; reason: string }): string {
+  const text: ReasonText | undefined = r.code ? (REASONS as Record<string, ReasonText>)[r.code] : undefined;
+  if (!text) return r.reason;
+  const labels = text.labels;
+  const params = r.params && labels ? Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, labels[k] ? t(`${labels[k]}.${v}`) : v])) : r.params;
+  return t(`reason.${r.code}`, params ?? undefined);
 }

@@ -5,7 +5,7 @@ import type { Progress } from "../../src/imports/engine";
 import type { ImportRecord, RejectionRow } from "../../src/imports/service";
 import type { ImportColumn } from "../../src/imports/table";
 import { Errors, Stat, When } from "../components";
-import type { T } from "../i18n";
+import { refusalText, type T } from "../i18n";
 
 export type KindChoice = { kind: string; columns: readonly ImportColumn[] };
 
@@ -136,12 +136,12 @@ function Counts(p: { t: T; c: { totalRows: number; imported: number; merged: num
 
 export const REJECTIONS_ON_SCREEN = 100;
 
-/** Finished (or interrupted): the counts, how they add up, and the rejected rows. */
-/** A rejected row's reason in the reader's language when a domain rule gave it as a code. */
+/** A stored rejected row's reason (code and params kept as columns, params as JSON) for the page and the CSV. */
 export function rejectionText(t: T, r: Pick<RejectionRow, "reason" | "reasonCode" | "reasonParams">): string {
-  return r.reasonCode ? t(`reason.${r.reasonCode}`, r.reasonParams ? JSON.parse(r.reasonParams) : undefined) : r.reason;
+  return refusalText(t, { code: r.reasonCode, params: r.reasonParams ? JSON.parse(r.reasonParams) : null, reason: r.reason });
 }
 
+/** Finished (or interrupted): the counts, how they add up, and the rejected rows. */
 export function ImportResult(p: { t: T; rec: ImportRecord; rejections: RejectionRow[] }) {
   const { t, rec } = p;
   return (

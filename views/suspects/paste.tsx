@@ -2,7 +2,7 @@
 import type { Issue } from "../../src/http/errors";
 import type { PasteOutcome } from "../../src/suspects/service";
 import { Errors } from "../components";
-import type { Lang, T } from "../i18n";
+import { refusalText, type Lang, type T } from "../i18n";
 import { InstitutionName, RiskPill, SuspectLink } from "./parts";
 
 const OUTCOME_CLASS = { created: "good", merged: "", duplicate: "muted", rejected: "bad" } as const;
@@ -36,7 +36,7 @@ export function PasteBox(p: { t: T; lang: Lang; outcomes?: PasteOutcome[]; issue
                   <td class="mono">{o.input}</td>
                   <td class={OUTCOME_CLASS[o.outcome]}>
                     {o.outcome === "duplicate" ? t("suspects.outcome.duplicate", { line: o.ofLine }) : t(`suspects.outcome.${o.outcome}`)}
-                    {o.outcome === "rejected" && <div>{t(`reason.${o.refusal.code}`, o.refusal.params)}</div>}
+                    {o.outcome === "rejected" && <div>{refusalText(t, o.refusal)}</div>}
                   </td>
                   {o.outcome === "rejected" ? (
                     <td colspan={3}></td>

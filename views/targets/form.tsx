@@ -16,7 +16,7 @@ export function TargetFormPage(p: { t: T; csrf: string | null; values: TargetFor
       <h1>{t("targets.new")}</h1>
       <form method="post" action="/targets" class="stack" data-testid="target-form">
         <CsrfField token={p.csrf} />
-        <Errors message={issues?.length ? t("error.invalid") : undefined} issues={issues?.map((i) => ({ path: label(i.path), message: i.message }))} />
+        <Errors message={issues?.length ? t("error.invalid") : undefined} issues={issues?.map((i) => ({ ...i, path: label(i.path) }))} />
         <div class="row">
           <Field label={t("targets.phone")} name="phone" issues={issues}>
             <input name="phone" value={v.phone ?? ""} required inputmode="tel" autocomplete="off" autofocus={focus === "phone"} />
