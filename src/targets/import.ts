@@ -9,7 +9,8 @@ import { yuanToFen } from "../domain/money";
 import { riskFromWord } from "../domain/suspect-merge";
 import type { Grade } from "../domain/queue";
 import { AppError } from "../http/errors";
-import { defineImport, type Outcome } from "../imports/handler";
+import { defineImport, rejectedBy, type Outcome } from "../imports/handler";
+import { refuse } from "../domain/reasons";
 import { addTargetIn, checkTarget, type NewTarget, type TargetReason } from "./service";
 
 const REASON_WORDS = new Map<string, TargetReason>();
@@ -58,26 +59,29 @@ export const targetsImport = defineImport<Row>({
 
   prepare(row) {
     const phone = row.phone?.trim() ?? "";
-    if (!phone) return { rejected: "the phone cell is empty" };
+    if (!phone) return rejectedBy(refuse("import.phone_empty"));
     const grade = riskFromWord(row.grade);
-    if (!grade.ok) return { rejected: grade.reason.replace("risk level", "risk grade") };
-    if (!grade.value) return { rejected: "the risk grade cell is empty: use high/medium/low or 高/中/低" };
+    if (!grade.ok) return rejectedBy(refuse("import.unknown_grade", grade.params));
+    if (!grade.value) return rejectedBy(refuse("import.grade_empty"));
     let reason: TargetReason | null = null;
     if (text(row.reason)) {
       reason = REASON_WORDS.get(row.reason!.trim().toLowerCase()) ?? null;
-      if (!reason) return { rejected: `unknown reason "${row.reason!.trim()}": use 被联系 (contacted_by), 转账 (paying_to) or 其他 (other)` };
+      if (!reason) return rejectedBy(refuse("import.unknown_reason", { word: row.reason!.trim() }));
     }
     let age: number | null = null;
     if (text(row.age)) {
       age = Number(row.age!.trim());
-      if (!Number.isInteger(age) || age < 0 || age > 130) return { rejected: `age "${row.age!.trim()}" is not a whole number from 0 to 130` };
+      if (!Number.isInteger(age) || age < 0 || age > 130) return rejectedBy(refuse("import.bad_age", { word: row.age!.trim() }));
     }
     let amountAtRiskFen: number | null = null;
     if (text(row.amount)) {
       amountAtRiskFen = yuanToFen(row.amount!);
-      if (amountAtRiskFen === null) return { rejected: `amount "${row.amount!.trim()}" is not an amount in yuan` };
+      if (amountAtRiskFen === null) return rejectedBy(refuse("import.bad_amount", { word: row.amount!.trim() }));
     }
     const checked = checkTarget({ phone, reason, suspectValue: text(row.suspect) });
+    // the phone's refusal is coded (shown in the reader's language); the suspect's keeps its column name
+    const phoneIssue = checked.issues.find((i) => i.path === "phone");
+    if (phoneIssue?.code) return { rejected: phoneIssue.message, code: phoneIssue.code, params: phoneIssue.params };
     if (checked.issues.length) return { rejected: checked.issues.map((i) => (i.path === "phone" ? i.message : `suspect: ${i.message}`)).join("; ") };
     return {
       phone: checked.checked.phone,

@@ -628,6 +628,16 @@ describe("file import of targets", () => {
     expect(reasons[1]!.reason).toContain("紧急");
   });
 
+  test("the import report gives a rejected row's reason in the reader's language", async () => {
+    const p = testPlatform();
+    await upload(p, CSV);
+    const id = one<{ id: number }>(p, "select id from imports").id;
+    const agent = await signIn(p, "agent");
+    const page = (await (await agent.request(`/imports/${id}`)).text()).replace(/<[^>]+>/g, " ");
+    expect(page).toContain("不是有效的电话号码");
+    expect(page).toContain("无法识别的风险等级“紧急”");
+  });
+
   test("imported targets join the queue with their suspects, and a repeat phone merges", async () => {
     const p = testPlatform();
     await upload(p, CSV);
