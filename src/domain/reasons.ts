@@ -67,6 +67,12 @@ export const REASONS = {
   "import.unknown_reason": { en: 'unknown reason "{word}": use 被联系 (contacted_by), 转账 (paying_to) or 其他 (other)', zh: "无法识别的预警原因“{word}”：请填 被联系、转账 或 其他" },
   "import.bad_age": { en: 'age "{word}" is not a whole number from 0 to 130', zh: "年龄“{word}”不是 0–130 之间的整数" },
   "import.bad_amount": { en: 'amount "{word}" is not an amount in yuan', zh: "金额“{word}”不是以元为单位的金额" },
+  "baseline.bad_month": { en: 'month "{word}" is not a month (YYYY-MM)', zh: "月份“{word}”不是有效的月份（YYYY-MM）" },
+  "baseline.district_long": { en: "district is longer than 50 characters", zh: "辖区名称超过 50 个字符" },
+  "baseline.unknown_metric": { en: 'unknown metric "{word}"', zh: "无法识别的指标“{word}”" },
+  "baseline.bad_amount": { en: '{metric}: "{word}" is not an amount in yuan', zh: "{metric}：“{word}”不是以元为单位的金额", labels: { metric: "stats.m" } },
+  "baseline.bad_count": { en: '{metric}: "{word}" is not a whole number', zh: "{metric}：“{word}”不是整数", labels: { metric: "stats.m" } },
+  "baseline.no_figures": { en: "no figures in this row", zh: "这一行没有数字" },
   "import.unknown_risk": { en: 'unknown risk level "{word}": use high/medium/low or 高/中/低', zh: "无法识别的风险等级“{word}”：请填 高/中/低（high/medium/low）" },
 } as const satisfies Record<string, ReasonText>;
 

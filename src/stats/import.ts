@@ -7,7 +7,8 @@
 import type { Database, Statement } from "bun:sqlite";
 import { yuanToFen } from "../domain/money";
 import { METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
-import { defineImport, type Outcome } from "../imports/handler";
+import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
+import { refuse } from "../domain/reasons";
 import { headerKey, mapHeader, type HeaderMap, type ImportColumn } from "../imports/table";
 import stats from "../../views/i18n/stats";
 
@@ -85,20 +86,20 @@ export const baselineImport = defineImport<BaselineFigure[]>({
 
   prepare(row) {
     const month = parseMonth(row.month ?? "");
-    if (!month) return { rejected: `month "${row.month ?? ""}" is not a month (YYYY-MM)` };
+    if (!month) return rejectedBy(refuse("baseline.bad_month", { word: row.month ?? "" }));
     const district = (row.district ?? "").trim();
-    if (district.length > 50) return { rejected: "district is longer than 50 characters" };
+    if (district.length > 50) return rejectedBy(refuse("baseline.district_long"));
     const pairs: [string, string][] = row.metric !== undefined ? [[row.metric, row.value ?? ""]] : Object.keys(row).filter((k) => k.startsWith(WIDE)).map((k) => [k.slice(WIDE.length), row[k]!]);
     const figures: BaselineFigure[] = [];
     for (const [name, text] of pairs) {
       const metric = metricOf(name);
-      if (!metric) return { rejected: `unknown metric "${name}"` };
+      if (!metric) return rejectedBy(refuse("baseline.unknown_metric", { word: name }));
       if (row.metric === undefined && text.trim() === "") continue; // wide layout: a blank cell is no figure
       const value = parseValue(metric, text);
-      if (value === null) return { rejected: `${metric}: "${text}" is not ${MONEY_METRICS.has(metric) ? "an amount in yuan" : "a whole number"}` };
+      if (value === null) return rejectedBy(refuse(MONEY_METRICS.has(metric) ? "baseline.bad_amount" : "baseline.bad_count", { metric, word: text }));
       figures.push([metric, month, district, value]);
     }
-    if (!figures.length) return { rejected: "no figures in this row" };
+    if (!figures.length) return rejectedBy(refuse("baseline.no_figures"));
     return figures;
   },
 

@@ -295,9 +295,9 @@ describe("baseline import", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("基线.csv：新增 3 行，更新 0 行（替换已有数值），拒绝 3 行");
-    expect(html).toContain('<td class="num">5</td><td><code>2025-13,警情,,1</code></td><td>month &quot;2025-13&quot; is not a month (YYYY-MM)</td>');
-    expect(html).toContain("unknown metric &quot;不存在&quot;");
-    expect(html).toContain("casesFiled: &quot;3.5&quot; is not a whole number");
+    expect(html).toContain('<td class="num">5</td><td><code>2025-13,警情,,1</code></td><td>月份“2025-13”不是有效的月份（YYYY-MM）</td>');
+    expect(html).toContain("无法识别的指标“不存在”");
+    expect(html).toContain("立案：“3.5”不是整数");
     expect(html).toMatch(/data-testid="baseline-summary">.*冻结金额（元）<\/td><td>2025-03 – 2025-03<\/td>/);
     expect(figures(p)).toEqual({ "alerts 2025-01": 320, "alerts 2025-02 南山区": 41, "amountFrozen 2025-03": 1_234_567 });
     const audit = p.deps.db.$client.query("SELECT detail FROM audit_log WHERE entity = 'import' AND action = 'import'").get() as { detail: string };

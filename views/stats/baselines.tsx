@@ -2,6 +2,7 @@
 import type { BaselineSummary } from "../../src/stats/service";
 import type { ImportRecord, RejectionRow } from "../../src/imports/service";
 import { Errors } from "../components";
+import { rejectionText } from "../imports/page";
 import type { T } from "../i18n";
 import { metricLabel } from "./labels";
 
@@ -36,7 +37,7 @@ export function BaselineResult(props: { t: T; record?: ImportRecord; repeated?: 
                     <td>
                       <code>{r.raw}</code>
                     </td>
-                    <td>{r.reason}</td>
+                    <td>{rejectionText(t, r)}</td>
                   </tr>
                 ))}
               </tbody>
