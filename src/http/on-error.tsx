@@ -50,7 +50,9 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     return c.redirect(target, 303);
   }
   const t = c.var.t;
-  const message = e.code === "csrf" ? t("error.csrf") : e.status === 403 ? t("error.forbidden") : e.status === 404 ? t("error.notFound") : e.message;
+  // e.message is the API's English; a page with issues says so in words and lists them translated
+  const message =
+    e.code === "csrf" ? t("error.csrf") : e.status === 403 ? t("error.forbidden") : e.status === 404 ? t("error.notFound") : e.status === 400 && e.issues.length ? t("error.invalid") : e.message;
   const body = <Errors message={message} issues={e.status === 400 ? e.issues : undefined} />;
   if (wantsFragment(c)) return fragment(c, body, e.status as ContentfulStatusCode);
   return render(c, t("error.title"), <><h1>{t("error.title")}</h1>{body}</>, e.status as ContentfulStatusCode);
