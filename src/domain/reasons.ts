@@ -62,7 +62,6 @@ export const REASONS = {
   "import.value_empty": { en: "the number/account cell is empty", zh: "号码/账号一栏为空" },
   "import.unknown_kind": { en: 'unknown kind "{word}": use phone/电话 or bank_account/银行卡', zh: "无法识别的类型“{word}”：请填 电话（phone）或 银行卡（bank_account）" },
   "import.phone_empty": { en: "the phone cell is empty", zh: "电话一栏为空" },
-  "import.unknown_grade": { en: 'unknown risk grade "{word}": use high/medium/low or 高/中/低', zh: "无法识别的风险等级“{word}”：请填 高/中/低（high/medium/low）" },
   "import.grade_empty": { en: "the risk grade cell is empty: use high/medium/low or 高/中/低", zh: "风险等级一栏为空：请填 高/中/低（high/medium/low）" },
   "import.unknown_reason": { en: 'unknown reason "{word}": use 被联系 (contacted_by), 转账 (paying_to) or 其他 (other)', zh: "无法识别的预警原因“{word}”：请填 被联系、转账 或 其他" },
   "import.bad_age": { en: 'age "{word}" is not a whole number from 0 to 130', zh: "年龄“{word}”不是 0–130 之间的整数" },

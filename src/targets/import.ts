@@ -61,7 +61,7 @@ export const targetsImport = defineImport<Row>({
     const phone = row.phone?.trim() ?? "";
     if (!phone) return rejectedBy(refuse("import.phone_empty"));
     const grade = riskFromWord(row.grade);
-    if (!grade.ok) return rejectedBy(refuse("import.unknown_grade", grade.params));
+    if (!grade.ok) return rejectedBy(grade);
     if (!grade.value) return rejectedBy(refuse("import.grade_empty"));
     let reason: TargetReason | null = null;
     if (text(row.reason)) {
