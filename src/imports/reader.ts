@@ -4,7 +4,7 @@
 import { isRejected, type Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import { describeFile, readTable, type TableInfo } from "./rows";
-import { cellsOf, csvLine, isBlankRow, mapHeader, RAW_CELL, RAW_ROW, type HeaderMap } from "./table";
+import { cellsOf, csvLine, isBlankRow, keyOrder, mapHeader, RAW_CELL, RAW_ROW, type HeaderMap } from "./table";
 
 declare const self: Worker;
 
@@ -75,11 +75,7 @@ async function read(start: ReaderStart): Promise<void> {
   const flush = () => {
     if (lines.length === 0) return;
     if (handler.sortKey) {
-      // sort() without a comparator compares natively (twice as fast); the fixed-width index keeps file order on ties
-      const order = items
-        .map((p, k) => `${handler.sortKey!(p)}\0${String(k).padStart(9, "0")}`)
-        .sort()
-        .map((tagged) => Number(tagged.slice(-9)));
+      const order = keyOrder(items.map(handler.sortKey));
       items = order.map((k) => items[k]);
       itemRows = order.map((k) => itemRows[k]!);
       if (keepRaws) itemRaws = order.map((k) => itemRaws[k]!);

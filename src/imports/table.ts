@@ -101,3 +101,17 @@ export function innerLineBreaks(row: readonly string[]): number {
   }
   return n;
 }
+
+const POSITIONS = 2 ** 20;
+
+/**
+ * The positions of `keys` (integers in [0, 2^32)) in key order, file order among equal keys:
+ * key and position packed into one double and sorted natively, with no comparator.
+ */
+export function keyOrder(keys: number[]): number[] {
+  if (keys.length > POSITIONS) throw new Error(`a batch of ${keys.length} rows: at most ${POSITIONS} can be sorted`);
+  const tagged = new Float64Array(keys.length);
+  for (let k = 0; k < keys.length; k++) tagged[k] = keys[k]! * POSITIONS + k;
+  tagged.sort();
+  return Array.from(tagged, (t) => t % POSITIONS);
+}

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kindFromWord, riskFromWord } from "../../src/domain/suspect-merge";
 import { describeFile, readTable, type TableInfo } from "../../src/imports/rows";
-import { csvLine, innerLineBreaks, mapHeader, sniffEncoding, sniffFormat, type ImportColumn } from "../../src/imports/table";
+import { csvLine, innerLineBreaks, keyOrder, mapHeader, sniffEncoding, sniffFormat, type ImportColumn } from "../../src/imports/table";
 import { boundaryOf, filenameOf, receiveUpload } from "../../src/imports/upload";
-import { suspectsImport } from "../../src/suspects/import";
+import { indexOrderKey, suspectsImport } from "../../src/suspects/import";
 
 const COLUMNS: ImportColumn[] = [
   { key: "value", aliases: ["号码", "电话", "phone"], required: true },
@@ -69,6 +69,22 @@ describe("CSV lines", () => {
   test("a row spans one line more per line break inside its cells", () => {
     expect(innerLineBreaks(["a", "b\nc\nd", "e\r\nf"])).toBe(3);
     expect(innerLineBreaks(["plain"])).toBe(0);
+  });
+});
+
+describe("batch order", () => {
+  test("a batch is recorded in key order, repeats of a key in file order", () => {
+    expect(keyOrder([7, 3, 9, 3, 7, 3])).toEqual([1, 3, 5, 0, 4, 2]);
+    expect(keyOrder([2 ** 32 - 1, 0])).toEqual([1, 0]);
+    expect(keyOrder([])).toEqual([]);
+  });
+
+  test("a suspect's order key never contradicts the order of the unique index on its value", () => {
+    const values = ["+8613800138000", "+8613800138001", "+861380013", "+85291234567", "+12025550123", "6222021234567890128", "62220212", "621700123456789", "103123456789012", "6222021234567890129"];
+    const byIndex = [...values].sort();
+    for (let i = 1; i < byIndex.length; i++) expect(indexOrderKey(byIndex[i - 1]!)).toBeLessThanOrEqual(indexOrderKey(byIndex[i]!));
+    expect(indexOrderKey("+8613800138000")).toBeLessThan(indexOrderKey("6222021234567890128"));
+    expect(indexOrderKey("6222021234567890128")).toBeLessThan(2 ** 32);
   });
 });
 
