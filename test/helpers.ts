@@ -50,7 +50,7 @@ export async function signIn(p: TestPlatform, role: Role, institution?: string, 
   /** A request as this browser would send it: cookie, same Origin, CSRF header. */
   const request = (path: string, init: RequestInit & { form?: Record<string, string>; htmx?: boolean } = {}) => {
     const headers = new Headers(init.headers);
-    headers.set("Cookie", cookie);
+    headers.set("Cookie", [cookie, headers.get("Cookie")].filter(Boolean).join("; ")); // e.g. fz_lang=en
     headers.set("Origin", ORIGIN);
     if (!headers.has("X-CSRF-Token")) headers.set("X-CSRF-Token", csrf);
     if (init.htmx) headers.set("HX-Request", "true");

@@ -1,5 +1,5 @@
-// Why a written number, account or ID, a status change or a case's dates are refused, in both
-// interface languages. The rules name a reason by its code; the JSON API answers with the English,
+// Why a written number, account or ID, a status change, a case's dates, a file to import or a
+// step on work someone else holds are refused, in both interface languages. The rules name a reason by its code; the JSON API answers with the English,
 // pages in the reader's language (views/i18n registers this table as the "reason.<code>" keys and
 // renders a refusal with refusalText). Pure data.
 
@@ -72,6 +72,22 @@ export const REASONS = {
   "baseline.bad_amount": { en: '{metric}: "{word}" is not an amount in yuan', zh: "{metric}：“{word}”不是以元为单位的金额", labels: { metric: "stats.m" } },
   "baseline.bad_count": { en: '{metric}: "{word}" is not a whole number', zh: "{metric}：“{word}”不是整数", labels: { metric: "stats.m" } },
   "baseline.no_figures": { en: "no figures in this row", zh: "这一行没有数字" },
+  "file.empty": { en: "the file is empty", zh: "文件是空的" },
+  "file.xls": { en: "this is an old Excel .xls file: save it as .xlsx or CSV (UTF-8) and import that", zh: "这是旧版 Excel .xls 文件：请另存为 .xlsx 或 CSV（UTF-8）后再导入" },
+  "file.too_large": { en: "the file is larger than {mib} MiB", zh: "文件超过 {mib} MiB" },
+  "file.header_is_data": { en: "no recognisable header row: the first row is data ({value}); add a first row naming the columns ({want})", zh: "没有可识别的表头：第一行是数据（{value}）；请在最前面加一行列名（{want}）" },
+  "file.no_header": { en: "no recognisable header row: the first row must name the columns ({want}); found: {found}", zh: "没有可识别的表头：第一行须写明列名（{want}）；现在是：{found}" },
+  "file.header_unreadable": { en: "no recognisable header row: line {line} cannot be read ({why})", zh: "没有可识别的表头：第 {line} 行无法读取（{why}）" },
+  "file.no_rows": { en: "no recognisable header row: the file has no rows", zh: "没有可识别的表头：文件中没有任何行" },
+  "baseline.no_metrics": { en: "no metric columns: give 指标 and 数值 (metric, value) columns, or one column per metric (警情, 立案, 破案, 刑拘, …)", zh: "没有指标列：请给出“指标”和“数值”两列，或每个指标一列（警情、立案、破案、刑拘……）" },
+  "paste.too_many": { en: "{n} values: paste at most {max}, or import a file", zh: "共 {n} 个：一次最多粘贴 {max} 个，更多请用文件导入" },
+  "target.claimed": { en: "Target {id} is being worked by {who}", zh: "{who} 正在处理此对象（#{id}）" },
+  "target.claimed_by_other": { en: "Target {id} is being worked by another agent", zh: "另一位坐席正在处理此对象（#{id}）" },
+  "target.closed": { en: "Target {id} is closed", zh: "此对象（#{id}）已办结" },
+  "target.not_claimed": { en: "You do not hold target {id}", zh: "你没有领取此对象（#{id}）" },
+  "warning.outcome_recorded": { en: "Warning {id} already has an outcome", zh: "此次预警（#{id}）已记录结果" },
+  "follow_up.done": { en: "Follow-up {id} is already recorded", zh: "此次回访（#{id}）已记录" },
+  "request.stale": { en: "The request changed meanwhile; reload it", zh: "指令已被他人处理，请刷新" },
   "import.unknown_risk": { en: 'unknown risk level "{word}": use high/medium/low or 高/中/低', zh: "无法识别的风险等级“{word}”：请填 高/中/低（high/medium/low）" },
 } as const satisfies Record<string, ReasonText>;
 
@@ -79,6 +95,8 @@ export type ReasonCode = keyof typeof REASONS;
 export type ReasonParams = Record<string, string | number>;
 /** A refusal: its code and parameters for pages, and `reason`, the English, for the API and logs. */
 export type Refusal = { ok: false; code: ReasonCode; params?: ReasonParams; reason: string };
+
+export const isRefusal = (x: object): x is Refusal => (x as Partial<Refusal>).ok === false;
 
 export function refuse(code: ReasonCode, params?: ReasonParams): Refusal {
   return { ok: false, code, params, reason: fill(REASONS[code].en, params) };

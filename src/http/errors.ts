@@ -15,6 +15,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly issues: Issue[] = [],
+    /** The refusal the message words in English, for a page to word in the reader's language. */
+    readonly refusal?: Pick<Refusal, "code" | "params">,
   ) {
     super(message);
   }
@@ -23,7 +25,9 @@ export class AppError extends Error {
 export const badRequest = (message: string, issues: Issue[] = []) => new AppError(400, "bad_request", message, issues);
 export const notFound = (what = "record") => new AppError(404, "not_found", `No such ${what}`);
 export const forbidden = (message = "You are not allowed to do this") => new AppError(403, "forbidden", message);
-export const conflict = (message: string, code = "conflict") => new AppError(409, code, message);
+/** An error a domain rule words: the API answers its English, a page the reader's language. */
+export const refusedWith = (status: AppError["status"], code: string, r: Refusal) => new AppError(status, code, r.reason, [], r);
+export const conflict = (r: Refusal, code: string) => refusedWith(409, code, r);
 
 export function zodIssues(error: z.core.$ZodError): Issue[] {
   // the raw issue goes along so a page can word zod's own messages in the reader's language

@@ -3,6 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Errors } from "../../views/components";
+import { errorText } from "../../views/i18n";
 import type { AppEnv } from "./context";
 import { ZodError } from "zod";
 import { AppError, errorBody, validationError } from "./errors";
@@ -52,7 +53,7 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   const t = c.var.t;
   // e.message is the API's English; a page with issues says so in words and lists them translated
   const message =
-    e.code === "csrf" ? t("error.csrf") : e.status === 403 ? t("error.forbidden") : e.status === 404 ? t("error.notFound") : e.status === 400 && e.issues.length ? t("error.invalid") : e.message;
+    e.code === "csrf" ? t("error.csrf") : e.status === 403 ? t("error.forbidden") : e.status === 404 ? t("error.notFound") : e.status === 400 && e.issues.length ? t("error.invalid") : errorText(t, e);
   const body = <Errors message={message} issues={e.status === 400 ? e.issues : undefined} />;
   if (wantsFragment(c)) return fragment(c, body, e.status as ContentfulStatusCode);
   return render(c, t("error.title"), <><h1>{t("error.title")}</h1>{body}</>, e.status as ContentfulStatusCode);

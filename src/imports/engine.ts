@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { imports } from "../db/schema";
 import type { Deps } from "../http/context";
-import { AppError, notFound } from "../http/errors";
+import { AppError, notFound, refusedWith } from "../http/errors";
 import type { AnyImportHandler, Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import type { Batch, ReaderMessage, ReaderStart } from "./reader";
@@ -130,7 +130,7 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
         setHeader(db, id, m.header);
         header(m.info);
       } else if (m.type === "refused") {
-        refuse(new AppError(422, "unreadable_file", m.message));
+        refuse(refusedWith(422, "unreadable_file", m.refusal));
       } else if (m.type === "batch") {
         recordBatchOf(deps, handler, id, userId, m, live);
         deps.events.publish(importChannel(id), "progress", JSON.stringify(live));

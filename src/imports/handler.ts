@@ -34,7 +34,7 @@ export interface ImportHandler<P = unknown, B extends { length: number } = P[]> 
   permission: Permission;
   columns: readonly ImportColumn[];
   /** Optional: a header layout the column aliases cannot express (e.g. one column per metric). */
-  mapHeader?(header: readonly string[]): HeaderMap | string;
+  mapHeader?(header: readonly string[]): HeaderMap | Refusal;
   /**
    * Pure (runs in the reader thread, no database): one row → what handleBatch needs, or why the
    * row is rejected. The result crosses threads, so plain data only.

@@ -1,6 +1,7 @@
 // The reader thread: reads the file, maps the header, and turns rows into prepared batches with
 // the handler's pure prepare(). The main thread records each batch in one transaction and acks
 // it; the reader stays at most two batches ahead, so memory stays bounded whatever the file size.
+import { isRefusal, refuse, type Refusal } from "../domain/reasons";
 import { isRejected, type Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import { describeFile, readTable, type TableInfo } from "./rows";
@@ -32,14 +33,18 @@ export type Batch = {
 
 export type ReaderMessage =
   | { type: "header"; info: TableInfo; header: string; columns: string[] }
-  | { type: "refused"; message: string }
+  | { type: "refused"; refusal: Refusal }
   | Batch
   | { type: "end"; bytes: number }
   | { type: "error"; message: string };
 
 const post = (m: ReaderMessage) => self.postMessage(m);
 
-class Refused extends Error {}
+class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.reason);
+  }
+}
 
 let credits = 2;
 let wake: (() => void) | null = null;
@@ -50,7 +55,7 @@ self.onmessage = (e: MessageEvent<ReaderStart | ReaderAck>) => {
     wake?.();
     wake = null;
   } else {
-    read(e.data).catch((err: unknown) => post(err instanceof Refused ? { type: "refused", message: err.message } : { type: "error", message: err instanceof Error ? err.message : String(err) }));
+    read(e.data).catch((err: unknown) => post(err instanceof Refused ? { type: "refused", refusal: err.refusal } : { type: "error", message: err instanceof Error ? err.message : String(err) }));
   }
 };
 
@@ -102,7 +107,7 @@ async function read(start: ReaderStart): Promise<void> {
       if (isBlankRow(cells)) return;
       if (!header) {
         const map = (handler.mapHeader ?? ((h) => mapHeader(h, handler.columns)))(cells);
-        if (typeof map === "string") throw new Refused(map);
+        if (isRefusal(map)) throw new Refused(map);
         header = map;
         post({ type: "header", info, header: csvLine(cells), columns: Object.keys(map) });
         return;
@@ -118,7 +123,7 @@ async function read(start: ReaderStart): Promise<void> {
       if (lines.length >= batchRows) flush();
     },
     unreadable(line, cells, reason) {
-      if (!header) throw new Refused(`no recognisable header row: line ${line} cannot be read (${reason})`);
+      if (!header) throw new Refused(refuse("file.header_unreadable", { line, why: reason }));
       if (take(line)) rejects.push([lines.length - 1, reason, csvLine(cells)]);
       if (lines.length >= batchRows) flush();
     },
@@ -129,7 +134,7 @@ async function read(start: ReaderStart): Promise<void> {
       while (credits <= 0) await new Promise<void>((r) => (wake = r));
     },
   });
-  if (!header) throw new Refused("no recognisable header row: the file has no rows");
+  if (!header) throw new Refused(refuse("file.no_rows"));
   flush();
   post({ type: "end", bytes });
 }

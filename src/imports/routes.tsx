@@ -14,6 +14,7 @@ import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound } from "../http/errors";
+import { errorText } from "../../views/i18n";
 import { render, wantsFragment } from "../http/render";
 import { asShown, importChannel, importHandler, importKinds, liveProgress, startImport } from "./engine";
 import { allRejections, getImport, listImports, rejectionsPage } from "./service";
@@ -69,7 +70,7 @@ export const importsRoutes = new Hono<AppEnv>()
     } catch (e) {
       // the user's mistake (no file, unreadable, no header): the form again, saying why
       if (e instanceof AppError && e.status !== 401 && e.status !== 403 && e.status !== 404) {
-        return importsPage(c, kind, e.message, e.status as 400 | 413 | 415 | 422);
+        return importsPage(c, kind, errorText(c.var.t, e), e.status as 400 | 413 | 415 | 422);
       }
       throw e;
     }

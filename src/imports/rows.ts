@@ -5,12 +5,13 @@ import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
 import { createReadStream } from "node:fs";
 import { Transform } from "node:stream";
+import type { Refusal } from "../domain/reasons";
 import { innerLineBreaks, sniffEncoding, sniffFormat, type Encoding, type Format } from "./table";
 
 export type TableInfo = { format: Format; encoding: Encoding | null; size: number };
 
 /** Format and encoding from the first 64 KiB, or why the file cannot be read. */
-export async function describeFile(path: string): Promise<TableInfo | { refused: string }> {
+export async function describeFile(path: string): Promise<TableInfo | { refused: Refusal }> {
   const file = Bun.file(path);
   const head = await file.slice(0, 65536).bytes();
   const f = sniffFormat(head);

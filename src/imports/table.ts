@@ -1,5 +1,6 @@
 // Pure pieces of reading a table file: which format and encoding the bytes are, which column
 // is which (zh/en header aliases), and how a row is written back as one CSV line.
+import { refuse, type Refusal } from "../domain/reasons";
 
 export type Format = "csv" | "xlsx";
 export type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "gb18030";
@@ -12,12 +13,12 @@ export type HeaderMap = Record<string, number>;
 export type RowCells = Record<string, string>;
 
 /** What the first bytes say the file is; null for formats we do not read (with why). */
-export function sniffFormat(head: Uint8Array): { format: Format } | { refused: string } {
-  if (head.length === 0) return { refused: "the file is empty" };
+export function sniffFormat(head: Uint8Array): { format: Format } | { refused: Refusal } {
+  if (head.length === 0) return { refused: refuse("file.empty") };
   // XLSX is a zip; old binary .xls is an OLE compound file
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return { format: "xlsx" };
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
-    return { refused: "this is an old Excel .xls file: save it as .xlsx or CSV (UTF-8) and import that" };
+    return { refused: refuse("file.xls") };
   }
   return { format: "csv" };
 }
@@ -46,12 +47,12 @@ export const headerKey = (s: string) => s.normalize("NFKC").toLowerCase().replac
 // digits and the punctuation numbers are written with, five digits or more: a phone, an account, an amount
 const looksLikeNumber = (s: string) => /^[\s+\-()（）.\d０-９]+$/.test(s) && (s.match(/[\d０-９]/g)?.length ?? 0) >= 5;
 
-/** Maps header cells to the handler's columns by alias; a string says why the header is not usable. */
-export function mapHeader(header: readonly string[], columns: readonly ImportColumn[]): HeaderMap | string {
+/** Maps header cells to the handler's columns by alias, or says why the header is not usable. */
+export function mapHeader(header: readonly string[], columns: readonly ImportColumn[]): HeaderMap | Refusal {
   const want = () => columns.filter((c) => c.required).map((c) => [c.key, ...c.aliases].slice(0, 6).join(" / ")).join("; ");
   // a header names columns; a row with a number in it is data (a file without a header)
   const number = header.find(looksLikeNumber);
-  if (number !== undefined) return `no recognisable header row: the first row is data (${number.trim()}); add a first row naming the columns (${want()})`;
+  if (number !== undefined) return refuse("file.header_is_data", { value: number.trim(), want: want() });
   const keys = header.map(headerKey);
   const map: HeaderMap = {};
   for (const col of columns) {
@@ -60,7 +61,7 @@ export function mapHeader(header: readonly string[], columns: readonly ImportCol
     if (i >= 0) map[col.key] = i;
   }
   if (columns.every((c) => !c.required || map[c.key] !== undefined)) return map;
-  return `no recognisable header row: the first row must name the columns (${want()}); found: ${header.map((h) => h.trim()).filter(Boolean).slice(0, 8).join(", ") || "nothing"}`;
+  return refuse("file.no_header", { want: want(), found: header.map((h) => h.trim()).filter(Boolean).slice(0, 8).join(", ") || "—" });
 }
 
 /** The cells of a row by column key. */

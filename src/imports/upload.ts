@@ -5,7 +5,8 @@ import { mkdirSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AppError, badRequest } from "../http/errors";
+import { AppError, badRequest, refusedWith } from "../http/errors";
+import { refuse } from "../domain/reasons";
 
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
@@ -66,7 +67,7 @@ export async function receiveUpload(req: Request, field = "file", maxBytes = MAX
   const write = (bytes: Buffer) => {
     if (!inFile || bytes.length === 0) return;
     size += bytes.length;
-    if (size > maxBytes) throw new AppError(413, "payload_too_large", `The file is larger than ${maxBytes / 1024 / 1024} MiB`);
+    if (size > maxBytes) throw refusedWith(413, "payload_too_large", refuse("file.too_large", { mib: maxBytes / 1024 / 1024 }));
     hasher.update(bytes);
     sink!.write(bytes);
   };
@@ -122,7 +123,7 @@ export async function receiveUpload(req: Request, field = "file", maxBytes = MAX
     }
     if (!taken) throw badRequest("file: choose a file to import", [{ path: "file", message: "choose a file to import" }]);
     if (state !== "done") throw badRequest("the upload was cut off before the end");
-    if (size === 0) throw new AppError(422, "unreadable_file", "the file is empty");
+    if (size === 0) throw refusedWith(422, "unreadable_file", refuse("file.empty"));
   } catch (e) {
     if (inFile) await sink!.end();
     await unlink(path).catch(() => {});

@@ -4,7 +4,7 @@ import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { DeskRequestPage, OnwardRowFields, type AnswerValues, type OnwardValues } from "../../views/desk/detail";
 import { DeskAlert, DeskPage, DeskQueue } from "../../views/desk/page";
-import type { T } from "../../views/i18n";
+import { errorText, type T } from "../../views/i18n";
 import { RequestDetailPage } from "../../views/requests/detail";
 import { FundFlowPage } from "../../views/requests/flow";
 import { InstitutionField, NewRequestPage, type CreateValues } from "../../views/requests/form";
@@ -53,11 +53,10 @@ function idOf(c: C, name = "id"): number {
 /** A refused action in words: the state machine's refusal, a return too large, a race. */
 function refusal(t: T, e: AppError): string {
   if (e instanceof RefusedTransition) {
-    return t(`requests.refused.${e.refusal}`, { action: t(`requests.action.${e.action}`), kind: t(`requests.kind.${e.kind}`), status: t(`requests.status.${e.from}`) });
+    return t(`requests.refused.${e.rule}`, { action: t(`requests.action.${e.action}`), kind: t(`requests.kind.${e.kind}`), status: t(`requests.status.${e.from}`) });
   }
   if (e instanceof ReturnTooLarge) return t("requests.returnTooLarge", { amount: formatFen(e.left) });
-  if (e.code === "stale") return t("requests.stale");
-  return e.message;
+  return errorText(t, e);
 }
 
 /** Back to the page the button was on (same origin only), else the request. */

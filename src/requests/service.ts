@@ -41,6 +41,7 @@ import { checkStatusChange } from "../domain/suspects";
 import type { Deps } from "../http/context";
 import { JOBS } from "../jobs";
 import { AppError, badRequest, conflict, notFound, refusalIssue, type Issue } from "../http/errors";
+import { refuse } from "../domain/reasons";
 import { apiSource } from "../suspects/api";
 import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service";
 import type { CreateInput, OnwardInput, RespondInput } from "./schemas";
@@ -53,7 +54,7 @@ export class RefusedTransition extends AppError {
     readonly action: RequestAction,
     readonly from: RequestStatus,
     readonly kind: RequestKind,
-    readonly refusal: RefusalCode,
+    readonly rule: RefusalCode,
     reason: string,
   ) {
     super(409, "transition_refused", `Refused: ${reason}`);
@@ -349,7 +350,7 @@ function move(
     .where(and(eq(requests.id, r.id), eq(requests.status, r.status)))
     .returning({ id: requests.id })
     .all();
-  if (done.length !== 1) throw conflict("The request changed meanwhile; reload it", "stale");
+  if (done.length !== 1) throw conflict(refuse("request.stale"), "stale");
   const { id: responseId } = t.tx
     .insert(responses)
     .values({

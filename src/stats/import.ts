@@ -8,7 +8,7 @@ import type { Database, Statement } from "bun:sqlite";
 import { yuanToFen } from "../domain/money";
 import { METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
 import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
-import { refuse } from "../domain/reasons";
+import { isRefusal, refuse, type Refusal } from "../domain/reasons";
 import { headerKey, mapHeader, type HeaderMap, type ImportColumn } from "../imports/table";
 import stats from "../../views/i18n/stats";
 
@@ -31,9 +31,9 @@ export const metricOf = (name: string): Metric | null => METRIC_NAMES.get(header
 const WIDE = "m:"; // header-map key prefix of a metric column in the wide layout
 
 /** Long layout when the header names a metric and a value column, else one column per metric. */
-function mapBaselineHeader(header: readonly string[]): HeaderMap | string {
+function mapBaselineHeader(header: readonly string[]): HeaderMap | Refusal {
   const map = mapHeader(header, COLUMNS);
-  if (typeof map === "string") return map;
+  if (isRefusal(map)) return map;
   if (map.metric !== undefined && map.value !== undefined) return map;
   const wide: HeaderMap = { month: map.month!, ...(map.district !== undefined ? { district: map.district } : {}) };
   header.forEach((h, i) => {
@@ -41,7 +41,7 @@ function mapBaselineHeader(header: readonly string[]): HeaderMap | string {
     if (m) wide[WIDE + m] = i;
   });
   if (Object.keys(wide).some((k) => k.startsWith(WIDE))) return wide;
-  return "no metric columns: give 指标 and 数值 (metric, value) columns, or one column per metric (警情, 立案, 破案, 刑拘, …)";
+  return refuse("baseline.no_metrics");
 }
 
 /** 2025-01, 2025/1, 2025.1, 2025年1月, 202501, or a date in the month (an Excel date cell) → 2025-01. */

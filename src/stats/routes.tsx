@@ -12,6 +12,7 @@ import { sendTable } from "../exports/tabular";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, badRequest, validationError } from "../http/errors";
+import { errorText } from "../../views/i18n";
 import { render, wantsFragment } from "../http/render";
 import { startImport, whenSettled } from "../imports/engine";
 import { getImport, rejectionsPage } from "../imports/service";
@@ -137,6 +138,6 @@ export const statsRoutes = new Hono<AppEnv>()
       return answer({ record, repeated: started.repeated, rejections: rejectionsPage(deps.db, started.id, 100) }, 200);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      return answer({ error: e.message }, e.status === 422 ? 422 : 400);
+      return answer({ error: errorText(t, e) }, e.status === 422 ? 422 : 400);
     }
   });

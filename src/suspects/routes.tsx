@@ -8,6 +8,7 @@ import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues } from "../http/errors";
+import { errorText } from "../../views/i18n";
 import { render, wantsFragment } from "../http/render";
 import { SearchQuery } from "../http/query";
 import { PasteForm, StatusForm } from "./schemas";
@@ -55,7 +56,7 @@ export const suspectsRoutes = new Hono<AppEnv>()
         paste = { text: "", outcomes };
       } catch (e) {
         if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 413)) throw e;
-        paste = { text, message: e.message };
+        paste = { text, message: errorText(c.var.t, e) };
         status = e.status;
       }
     }

@@ -6,7 +6,7 @@ import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db, type schema } from "../db";
 import { cases, caseSuspects, institutions, suspects, suspectSources } from "../db/schema";
 import { normalizeIdentifier, toHalfWidth, type Identifier, type SuspectKind } from "../domain/identifiers";
-import type { Refusal } from "../domain/reasons";
+import { refuse, type Refusal } from "../domain/reasons";
 import {
   checkStatusChange,
   firstSighting,
@@ -346,7 +346,8 @@ export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: Suspe
   const values = splitPasted(p.text, p.kind);
   if (values.length === 0) throw badRequest("text: paste at least one number or account", [{ path: "text", message: "paste at least one number or account" }]);
   if (values.length > PASTE_LIMIT) {
-    throw new AppError(413, "too_many_values", `${values.length} values: paste at most ${PASTE_LIMIT}, or import a file`, [{ path: "text", message: `at most ${PASTE_LIMIT} values` }]);
+    const r = refuse("paste.too_many", { n: values.length, max: PASTE_LIMIT });
+    throw new AppError(413, "too_many_values", r.reason, [{ path: "text", message: `at most ${PASTE_LIMIT} values` }], r);
   }
   return db.transaction((tx) => {
     const seen = new Map<string, { line: number; suspect: SuspectRecord }>();

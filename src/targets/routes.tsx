@@ -13,6 +13,7 @@ import { can } from "../domain/access";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
+import { errorText } from "../../views/i18n";
 import { render } from "../http/render";
 import { ContactForm, FollowUpDoneForm, FollowUpForm, OutcomeForm, QueueFilter, TargetForm, type TargetFormValues } from "./schemas";
 import { addTarget, claimNext, claimTarget, heldNow, holds, mergesOf, queueCounts, queuePage, releaseTarget, sweepLapsed, viewTarget } from "./service";
@@ -83,7 +84,7 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409
 function refused(c: C, id: number, e: unknown) {
   if (!(e instanceof AppError)) throw e;
   if (e.status === 400) return detailPage(c, id, { issues: e.issues }, 422);
-  if (e.status === 409) return detailPage(c, id, { error: e.message }, 409);
+  if (e.status === 409) return detailPage(c, id, { error: errorText(c.var.t, e) }, 409);
   throw e;
 }
 

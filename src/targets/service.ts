@@ -11,6 +11,7 @@ import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind 
 import { dueAt, leaseHeld, mergeTarget, trafficLight, type Deadlines, type Grade, type Outcome, type TargetFacts } from "../domain/queue";
 import type { Deps } from "../http/context";
 import { AppError, conflict, notFound, validationError, type Issue, refusalIssue } from "../http/errors";
+import { refuse } from "../domain/reasons";
 import { reportSuspect, type Conn } from "../suspects/service";
 import { TargetInput, type TargetInputBody } from "./schemas";
 
@@ -92,7 +93,7 @@ export function holds(t: Pick<TargetView, "claimedBy" | "claimedByToken" | "leas
 /** Someone else working this target is a 409: two agents never call the same person at once. */
 export function assertFreeFor(t: TargetView, actor: Actor, now: number): void {
   if (leaseHeld(t.leaseExpiresAt, now) && !holds(t, actor, now)) {
-    throw conflict(`Target ${t.id} is being worked by ${t.claimerName ?? "another agent"}`, "claimed");
+    throw conflict(t.claimerName ? refuse("target.claimed", { id: t.id, who: t.claimerName }) : refuse("target.claimed_by_other", { id: t.id }), "claimed");
   }
 }
 
@@ -326,7 +327,7 @@ const CLAIM_ONE = `update targets set claimed_by = $user, claimed_by_token = $to
 /** Claims (or renews the caller's claim on) one target inside a transaction; 409 if it is closed or held by another. */
 export function claimIn(tx: Conn, db: Db, who: AuditWho, id: number, leaseMs: number): TargetView {
   const t = requireTarget(db, id);
-  if (t.status !== "open") throw conflict(`Target ${id} is closed`, "closed");
+  if (t.status !== "open") throw conflict(refuse("target.closed", { id }), "closed");
   assertFreeFor(t, who.actor!, who.at);
   const renewing = holds(t, who.actor!, who.at);
   prepared<{ id: number }, [Named]>(db, CLAIM_ONE).get({ ...holder(who.actor), until: who.at + leaseMs, now: who.at, id });
@@ -344,7 +345,7 @@ export function claimTarget(ctx: Ctx, who: AuditWho, id: number): TargetView {
 export function releaseTarget(ctx: Ctx, who: AuditWho, id: number): void {
   ctx.db.transaction((tx) => {
     const t = requireTarget(ctx.db, id);
-    if (!holds(t, who.actor!, who.at)) throw conflict(`You do not hold target ${id}`, "not_claimed");
+    if (!holds(t, who.actor!, who.at)) throw conflict(refuse("target.not_claimed", { id }), "not_claimed");
     prepared(ctx.db, `update targets set claimed_by = null, claimed_by_token = null, lease_expires_at = null, updated_at = ? where id = ?`).run(who.at, id);
     recordAudit(tx, who, { action: "release", entity: "target", entityId: id });
   });

@@ -10,6 +10,7 @@ import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/
 import { advancesStatus, outcomeEffect, RETRY_AFTER_MS, VISIT_REPORT_GRACE_MS, type Outcome, type ProviderKind } from "../domain/queue";
 import type { Deps } from "../http/context";
 import { AppError, badRequest, conflict, notFound, refusalIssue } from "../http/errors";
+import { refuse } from "../domain/reasons";
 import { createRequest } from "../requests/service";
 import type { Conn } from "../suspects/service";
 import { TelephonyError } from "../telephony";
@@ -201,7 +202,7 @@ function caseFromTarget(t: TargetView, o: OutcomeInput, paidTo: Identifier | nul
  */
 export function recordOutcome(ctx: WarningCtx, who: AuditWho, warningId: number, o: OutcomeInput): ContactResult {
   const w = requireWarning(ctx.db, warningId);
-  if (w.outcome) throw conflict(`Warning ${warningId} already has an outcome`, "outcome_recorded");
+  if (w.outcome) throw conflict(refuse("warning.outcome_recorded", { id: warningId }), "outcome_recorded");
   const t = requireTarget(ctx.db, w.targetId);
   assertFreeFor(t, who.actor!, who.at);
   const s = settle(ctx, who, t, o, () => {
@@ -254,7 +255,7 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
   const first = idem && firstAnswer(ctx.db, idem);
   if (first) return { warning: getWarning(ctx.db, (JSON.parse(first.body) as { id: number }).id)!, caseId: null, stopPaymentId: null, problem: null };
   const t = requireTarget(ctx.db, input.targetId);
-  if (t.status !== "open") throw conflict(`Target ${t.id} is closed`, "closed");
+  if (t.status !== "open") throw conflict(refuse("target.closed", { id: t.id }), "closed");
   assertFreeFor(t, who.actor!, who.at);
   let connectTo: string | undefined;
   if (input.channel === "call" && input.connectTo) {
@@ -409,7 +410,7 @@ export function completeFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, id: numbe
   return ctx.db.transaction((tx) => {
     const cur = getFollowUp(ctx.db, id);
     if (!cur) throw notFound("follow-up");
-    if (cur.doneAt !== null) throw conflict(`Follow-up ${id} is already recorded`, "follow_up_done");
+    if (cur.doneAt !== null) throw conflict(refuse("follow_up.done", { id }), "follow_up_done");
     prepared(ctx.db, `update follow_ups set done_at = ?, outcome = ?, note = coalesce(?, note) where id = ?`).run(who.at, f.outcome, f.note ?? null, id);
     recordAudit(tx, who, { action: "follow_up_done", entity: "target", entityId: cur.targetId, detail: { followUpId: id, outcome: f.outcome } });
     return getFollowUp(ctx.db, id)!;

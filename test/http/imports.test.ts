@@ -129,7 +129,7 @@ describe("suspects import: files", () => {
     const res = await upload(s, "no-header.csv");
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toContain("no recognisable header row: the first row is data (13800138000)");
+    expect(html).toContain("没有可识别的表头：第一行是数据（13800138000）");
     expect(html).toContain("号码");
     expect(q(p, "select * from imports")).toEqual([]);
     expect(q(p, "select * from suspects")).toEqual([]);
@@ -142,7 +142,7 @@ describe("suspects import: files", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toStartWith('<form id="import-form"');
-    expect(html).toContain("no recognisable header row");
+    expect(html).toContain("没有可识别的表头");
   });
 
   test("an old binary .xls file is refused, asking for XLSX or CSV", async () => {
@@ -150,7 +150,7 @@ describe("suspects import: files", () => {
     const s = await signIn(p, "agent");
     const res = await upload(s, "old.xls", new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain("save it as .xlsx or CSV");
+    expect(await res.text()).toContain("请另存为 .xlsx 或 CSV");
   });
 
   test("an empty file is refused", async () => {
@@ -158,7 +158,7 @@ describe("suspects import: files", () => {
     const s = await signIn(p, "agent");
     const res = await upload(s, "empty.csv", new Uint8Array());
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain("the file is empty");
+    expect(await res.text()).toContain("文件是空的");
   });
 
   test("htmx uploads are sent on to the report with HX-Redirect", async () => {

@@ -322,9 +322,9 @@ describe("baseline import", () => {
   test("a file with neither a month column nor metric columns is refused as a whole", async () => {
     const p = testPlatform();
     const noMonth = await upload(p, "x.csv", "指标,数值\n警情,3\n");
-    expect(await noMonth.text()).toContain("no recognisable header row");
+    expect(await noMonth.text()).toContain("没有可识别的表头");
     const noMetric = await upload(p, "y.csv", "月份,备注\n2025-01,x\n");
-    expect(await noMetric.text()).toContain("no metric columns");
+    expect(await noMetric.text()).toContain("没有指标列");
     expect(p.deps.db.$client.query("SELECT count(*) AS n FROM baseline_totals").get()).toEqual({ n: 0 });
   });
 

@@ -293,7 +293,7 @@ describe("paste many", () => {
     const u = await signIn(p, "agent");
     const many = Array.from({ length: 1001 }, (_, i) => `1380013${String(i).padStart(4, "0")}`).join("\n");
     const res = await u.request("/suspects/paste", { form: { text: many }, htmx: true });
-    expect(text(await res.text())).toContain("paste at most 1000, or import a file");
+    expect(text(await res.text())).toContain("一次最多粘贴 1000 个，更多请用文件导入");
     expect(count(p, "select count(*) as n from suspects")).toBe(0);
   });
 });

@@ -511,6 +511,19 @@ describe("queue and target pages", () => {
     expect(html).not.toContain('data-testid="contact"');
   });
 
+  test("a contact refused because another agent holds the target says so in the reader's language", async () => {
+    const p = testPlatform();
+    const api = apiClient(p, "agent");
+    await addTarget(p, api, "13800138000", "high");
+    const t = (await post(api, "/api/v1/targets/next")).body.target;
+    const agent = await signIn(p, "agent");
+    const zh = await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "dissuaded" } });
+    expect(zh.status).toBe(409);
+    expect(await zh.text()).toContain(`${t.claimedBy} 正在处理此对象（#${t.id}）`);
+    const en = await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "dissuaded" }, headers: { Cookie: "fz_lang=en" } });
+    expect(await en.text()).toContain(`Target ${t.id} is being worked by ${t.claimedBy}`);
+  });
+
   test("an outcome with a follow-up review schedules it, and the review is recorded", async () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");

@@ -22,8 +22,8 @@ describe("file format and encoding", () => {
   });
 
   test("an old binary .xls and an empty file are refused with why", () => {
-    expect(sniffFormat(bytes(0xd0, 0xcf, 0x11, 0xe0))).toEqual({ refused: expect.stringContaining(".xls") });
-    expect(sniffFormat(bytes())).toEqual({ refused: "the file is empty" });
+    expect(sniffFormat(bytes(0xd0, 0xcf, 0x11, 0xe0))).toEqual({ refused: expect.objectContaining({ code: "file.xls", reason: expect.stringContaining(".xls") }) });
+    expect(sniffFormat(bytes())).toEqual({ refused: expect.objectContaining({ code: "file.empty", reason: "the file is empty" }) });
   });
 
   test("a BOM names the encoding", () => {
@@ -52,12 +52,12 @@ describe("header row", () => {
 
   test("a header without a required column is refused, naming what it needs and what it found", () => {
     const why = mapHeader(["姓名", "地址"], COLUMNS);
-    expect(why).toBe("no recognisable header row: the first row must name the columns (value / 号码 / 电话 / phone); found: 姓名, 地址");
+    expect(why).toMatchObject({ code: "file.no_header", reason: "no recognisable header row: the first row must name the columns (value / 号码 / 电话 / phone); found: 姓名, 地址" });
   });
 
   test("a first row with a number in it is data, not a header", () => {
-    expect(mapHeader(["13800138000", "phone"], COLUMNS)).toStartWith("no recognisable header row: the first row is data (13800138000)");
-    expect(mapHeader(["６２２２ ０２１２"], COLUMNS)).toStartWith("no recognisable header row: the first row is data");
+    expect(mapHeader(["13800138000", "phone"], COLUMNS)).toMatchObject({ code: "file.header_is_data", params: { value: "13800138000" } });
+    expect(mapHeader(["６２２２ ０２１２"], COLUMNS)).toMatchObject({ code: "file.header_is_data" });
   });
 });
 

@@ -64,3 +64,8 @@ export function refusalText(t: T, r: { code?: string | null; params?: ReasonPara
   const params = r.params && labels ? Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, labels[k] ? t(`${labels[k]}.${v}`) : v])) : r.params;
   return t(`reason.${r.code}`, params ?? undefined);
 }
+
+/** An error's message as a page shows it: its refusal in the reader's language when it has one. */
+export function errorText(t: T, e: { message: string; refusal?: { code: string; params?: ReasonParams } }): string {
+  return e.refusal ? refusalText(t, { ...e.refusal, reason: e.message }) : e.message;
+}
