@@ -12,6 +12,7 @@ export function fill(template: string, params?: Record<string, string | number>)
 /**
  * A reason in both languages. `labels` names the params that hold a value the interface has a label
  * for (a status), with the dictionary prefix of that label: the API says "frozen", a page "已冻结".
+ * The prefix "reason" marks a param holding another reason's code, worded with the same params.
  */
 export type ReasonText = { en: string; zh: string; labels?: Record<string, string> };
 
@@ -88,6 +89,7 @@ export const REASONS = {
   "warning.outcome_recorded": { en: "Warning {id} already has an outcome", zh: "此次预警（#{id}）已记录结果" },
   "follow_up.done": { en: "Follow-up {id} is already recorded", zh: "此次回访（#{id}）已记录" },
   "request.stale": { en: "The request changed meanwhile; reload it", zh: "指令已被他人处理，请刷新" },
+  "import.suspect_column": { en: "suspect: {why}", zh: "涉诈号码/账户：{why}", labels: { why: "reason" } },
   "import.unknown_risk": { en: 'unknown risk level "{word}": use high/medium/low or 高/中/低', zh: "无法识别的风险等级“{word}”：请填 高/中/低（high/medium/low）" },
 } as const satisfies Record<string, ReasonText>;
 
@@ -99,5 +101,11 @@ export type Refusal = { ok: false; code: ReasonCode; params?: ReasonParams; reas
 export const isRefusal = (x: object): x is Refusal => (x as Partial<Refusal>).ok === false;
 
 export function refuse(code: ReasonCode, params?: ReasonParams): Refusal {
-  return { ok: false, code, params, reason: fill(REASONS[code].en, params) };
+  const text: ReasonText = REASONS[code];
+  const inner = (k: string, v: string | number) => (text.labels?.[k] === "reason" ? fill((REASONS as Record<string, ReasonText>)[v]!.en, params) : v);
+  const en = params && text.labels ? Object.fromEntries(Object.entries(params).map(([k, v]) => [k, inner(k, v)])) : params;
+  return { ok: false, code, params, reason: fill(text.en, en) };
 }
+
+/** A refusal of a value in a named column: the same reason, said of that column. */
+export const inSuspectColumn = (r: Refusal): Refusal => refuse("import.suspect_column", { ...r.params, why: r.code });

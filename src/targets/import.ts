@@ -10,7 +10,7 @@ import { riskFromWord } from "../domain/suspect-merge";
 import type { Grade } from "../domain/queue";
 import { AppError } from "../http/errors";
 import { defineImport, rejectedBy, type Outcome } from "../imports/handler";
-import { refuse } from "../domain/reasons";
+import { inSuspectColumn, refuse, type Refusal } from "../domain/reasons";
 import { addTargetIn, checkTarget, type NewTarget, type TargetReason } from "./service";
 
 const REASON_WORDS = new Map<string, TargetReason>();
@@ -79,10 +79,12 @@ export const targetsImport = defineImport<Row>({
       if (amountAtRiskFen === null) return rejectedBy(refuse("import.bad_amount", { word: row.amount!.trim() }));
     }
     const checked = checkTarget({ phone, reason, suspectValue: text(row.suspect) });
-    // the phone's refusal is coded (shown in the reader's language); the suspect's keeps its column name
-    const phoneIssue = checked.issues.find((i) => i.path === "phone");
-    if (phoneIssue?.code) return { rejected: phoneIssue.message, code: phoneIssue.code, params: phoneIssue.params };
-    if (checked.issues.length) return { rejected: checked.issues.map((i) => (i.path === "phone" ? i.message : `suspect: ${i.message}`)).join("; ") };
+    // one reason per row: the phone's, else the suspect's, said of its column
+    const issue = checked.issues.find((i) => i.path === "phone") ?? checked.issues[0];
+    if (issue) {
+      const r: Refusal = { ok: false, code: issue.code!, params: issue.params, reason: issue.message };
+      return rejectedBy(issue.path === "phone" ? r : inSuspectColumn(r));
+    }
     return {
       phone: checked.checked.phone,
       riskGrade: grade.value as Grade,

@@ -651,6 +651,15 @@ describe("file import of targets", () => {
     expect(page).toContain("无法识别的风险等级“紧急”");
   });
 
+  test("a row refused for its suspect value names the suspect column, in the reader's language", async () => {
+    const p = testPlatform();
+    await upload(p, ["电话,风险等级,预警原因,涉诈号码/账户", "13600136000,高,转账,6222 0"].join("\n"));
+    const id = one<{ id: number }>(p, "select id from imports").id;
+    expect(one<{ reason: string }>(p, "select reason from import_rejections").reason).toBe("suspect: not a valid bank account: too short (5 digits, need 12–30)");
+    const page = (await (await (await signIn(p, "agent")).request(`/imports/${id}`)).text()).replace(/<[^>]+>/g, " ");
+    expect(page).toContain("涉诈号码/账户：不是有效的银行账号：位数太少（5 位，应为 12–30 位）");
+  });
+
   test("imported targets join the queue with their suspects, and a repeat phone merges", async () => {
     const p = testPlatform();
     await upload(p, CSV);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { caseTransition } from "../../src/domain/cases";
+import { inSuspectColumn, refuse } from "../../src/domain/reasons";
 import { checkStatusChange } from "../../src/domain/suspects";
 import { refusalText, translator } from "../../views/i18n";
 
@@ -19,6 +20,13 @@ describe("a refusal as a page shows it", () => {
     const t = caseTransition({ status: "received", receivedAt: 0, filedAt: null, solvedAt: null, closedAt: null }, "solved", 1, 1);
     if (t.ok) throw new Error("expected a refusal");
     expect(t.issues.map((i) => refusalText(zh, { ...i, reason: i.message }))).toEqual(["“已接警”的案件不能改为“已破案”"]);
+  });
+
+  test("a reason said of a column words the inner reason with its own params", () => {
+    const r = inSuspectColumn(refuse("account.too_short", { n: 5 }));
+    expect(r.reason).toBe("suspect: not a valid bank account: too short (5 digits, need 12–30)");
+    expect(refusalText(zh, r)).toBe("涉诈号码/账户：不是有效的银行账号：位数太少（5 位，应为 12–30 位）");
+    expect(refusalText(en, r)).toBe(r.reason);
   });
 
   test("without a code, the English reason is shown as given", () => {

@@ -61,7 +61,8 @@ export function refusalText(t: T, r: { code?: string | null; params?: ReasonPara
   const text: ReasonText | undefined = r.code ? (REASONS as Record<string, ReasonText>)[r.code] : undefined;
   if (!text) return r.reason;
   const labels = text.labels;
-  const params = r.params && labels ? Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, labels[k] ? t(`${labels[k]}.${v}`) : v])) : r.params;
+  const label = (k: string, v: string | number) => (labels![k] === "reason" ? t(`reason.${v}`, r.params!) : labels![k] ? t(`${labels![k]}.${v}`) : v);
+  const params = r.params && labels ? Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, label(k, v)])) : r.params;
   return t(`reason.${r.code}`, params ?? undefined);
 }
 
