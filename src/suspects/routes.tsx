@@ -1,13 +1,14 @@
 // The suspect screens: search as you type, paste many, one suspect's page and its status.
 import { Hono, type Context } from "hono";
 import { SuspectDetailPage } from "../../views/suspects/detail";
-import { PasteBox } from "../../views/suspects/paste";
+import { PasteBox, PasteNonce } from "../../views/suspects/paste";
 import { SuspectResults, SuspectsPage } from "../../views/suspects/search";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues } from "../http/errors";
+import { formKey } from "../db/idempotency";
 import { errorText } from "../../views/i18n";
 import { render, wantsFragment } from "../http/render";
 import { SearchQuery } from "../http/query";
@@ -20,7 +21,7 @@ function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | 400 | 413 =
   const { q } = SearchQuery.parse(c.req.query());
   const { mode, rows } = searchSuspects(c.var.deps.db, q);
   const csrf = c.var.session?.csrfToken ?? null;
-  return render(c, c.var.t("suspects.title"), <SuspectsPage t={c.var.t} lang={c.var.lang} csrf={csrf} q={q} mode={mode} rows={rows} canWrite={can(c.var.actor!, "suspects.write")} paste={paste} />, status);
+  return render(c, c.var.t("suspects.title"), <SuspectsPage t={c.var.t} lang={c.var.lang} csrf={csrf} nonce={crypto.randomUUID()} q={q} mode={mode} rows={rows} canWrite={can(c.var.actor!, "suspects.write")} paste={paste} />, status);
 }
 
 function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: AppError["issues"]; message?: string }) {
@@ -52,16 +53,24 @@ export const suspectsRoutes = new Hono<AppEnv>()
       status = 400;
     } else {
       try {
-        const outcomes = pasteMany(c.var.deps.db, who(c), { ...form.data, source: "manual" });
+        const outcomes = pasteMany(c.var.deps.db, who(c), { ...form.data, source: "manual" }, formKey(c.var.actor!, body.nonce));
         paste = { text: "", outcomes };
       } catch (e) {
         if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 413)) throw e;
-        paste = { text, message: errorText(c.var.t, e) };
+        paste = e.refusal ? { text, message: errorText(c.var.t, e) } : { text, issues: e.issues };
         status = e.status;
       }
     }
     // htmx swaps only 2xx answers: the fragment carries its errors with a 200
-    if (wantsFragment(c)) return c.html(<PasteBox t={c.var.t} lang={c.var.lang} {...paste} />);
+    // the form stays on the page: its next submit needs a new nonce, sent out of band
+    if (wantsFragment(c)) {
+      return c.html(
+        <>
+          <PasteBox t={c.var.t} lang={c.var.lang} {...paste} />
+          <PasteNonce value={crypto.randomUUID()} oob />
+        </>,
+      );
+    }
     return searchPage(c, paste, status);
   })
   .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c)))

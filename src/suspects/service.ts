@@ -4,6 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db, type schema } from "../db";
+import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
 import { cases, caseSuspects, institutions, suspects, suspectSources } from "../db/schema";
 import { normalizeIdentifier, toHalfWidth, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { refuse, type Refusal } from "../domain/reasons";
@@ -341,8 +342,13 @@ export type PasteOutcome =
   | { line: number; input: string; outcome: "duplicate"; ofLine: number; suspect: SuspectRecord }
   | { line: number; input: string; outcome: "rejected"; refusal: Refusal };
 
-/** Every pasted value accounted for: created, merged, a repeat of an earlier line, or rejected with why. */
-export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: SuspectKind; riskLevel?: RiskLevel; source: string; note?: string }): PasteOutcome[] {
+/**
+ * Every pasted value accounted for: created, merged, a repeat of an earlier line, or rejected with
+ * why. With `idem` (the form's nonce), a repeat returns the first answer: a double submit adds no sighting.
+ */
+export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: SuspectKind; riskLevel?: RiskLevel; source: string; note?: string }, idem?: IdempotencyKey): PasteOutcome[] {
+  const first = idem && firstAnswer(db, idem);
+  if (first) return JSON.parse(first.body) as PasteOutcome[];
   const values = splitPasted(p.text, p.kind);
   if (values.length === 0) throw badRequest("text: paste at least one number or account", [{ path: "text", message: "paste at least one number or account" }]);
   if (values.length > PASTE_LIMIT) {
@@ -351,7 +357,7 @@ export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: Suspe
   }
   return db.transaction((tx) => {
     const seen = new Map<string, { line: number; suspect: SuspectRecord }>();
-    return values.map(({ line, input }): PasteOutcome => {
+    const outcomes = values.map(({ line, input }): PasteOutcome => {
       const id = normalizeIdentifier(input, p.kind);
       if (!id.ok) return { line, input, outcome: "rejected", refusal: id };
       const key = `${id.kind}:${id.value}`;
@@ -361,5 +367,7 @@ export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: Suspe
       seen.set(key, { line, suspect: rec.suspect });
       return { line, input, outcome: rec.created ? "created" : "merged", suspect: rec.suspect };
     });
+    if (idem) rememberAnswer(db, idem, 200, outcomes, who.at);
+    return outcomes;
   });
 }

@@ -1,5 +1,5 @@
 // An agent's intake journey in a real browser: a case with two suspects, then finding one of
-// them again by typing part of its number.
+// them again by typing part of its number; the paste-many box.
 import { describe, expect, test } from "bun:test";
 import { browserSuite } from "./harness";
 
@@ -45,6 +45,28 @@ describe("agent: cases and suspects", () => {
     await Promise.all([page.waitForURL(/\/suspects\/\d+$/), hit.click()]);
     expect(await page.textContent('[data-testid="suspect-display"]')).toContain("6222 0212 3456 7890 128");
     expect(await page.locator('a[href^="/cases/"]').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  test("an agent pastes a list, then another: each is recorded once, without a reload", async () => {
+    const { page, errors, context } = await suite.open("agent");
+    await page.goto(`${suite.server.base}/suspects`);
+    await page.click("details.card summary");
+    const sightings = (value: string) => (suite.server.deps.db.$client.query("select sightings from suspects where value = ?").get(value) as { sightings: number } | null)?.sightings ?? 0;
+
+    await page.fill('[data-testid="paste-text"]', "137 0013 7000\n6222 0212 3456 7890 129");
+    await page.click('form[action="/suspects/paste"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="paste-summary"]');
+    expect(await page.textContent('[data-testid="paste-summary"]')).toContain("新增 2");
+
+    // the same form again, another list: a new submit (the answer renewed the form's nonce)
+    await page.fill('[data-testid="paste-text"]', "137 0013 7000");
+    await page.click('form[action="/suspects/paste"] button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="paste-summary"]')?.textContent?.includes("合并 1"));
+    expect(sightings("+8613700137000")).toBe(2);
+    expect(sightings("6222021234567890129")).toBe(1);
+    expect(await page.locator("#paste-nonce").count()).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

@@ -285,7 +285,32 @@ describe("paste many", () => {
     const u = await signIn(p, "agent");
     const res = await u.request("/suspects/paste", { form: { text: " \n " } });
     expect(res.status).toBe(400);
-    expect(await res.text()).toContain("paste at least one number or account");
+    expect(await res.text()).toContain("请至少粘贴一个号码或账号");
+  });
+
+  test("submitting the same paste form twice records its values once", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const page = await (await u.request("/suspects")).text();
+    const nonce = /id="paste-nonce" value="([^"]+)"/.exec(page)![1]!;
+    for (let i = 0; i < 2; i++) {
+      const html = await (await u.request("/suspects/paste", { form: { text: "13800138000", nonce } })).text();
+      expect(html).toContain('data-outcome="created"');
+    }
+    expect(count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(1);
+  });
+
+  test("an htmx answer hands the form a new nonce, so the next paste is recorded", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const page = await (await u.request("/suspects")).text();
+    const nonce = /id="paste-nonce" value="([^"]+)"/.exec(page)![1]!;
+    const html = await (await u.request("/suspects/paste", { form: { text: "13800138000", nonce }, htmx: true })).text();
+    const next = /<input type="hidden" name="nonce" id="paste-nonce" value="([^"]+)" hx-swap-oob="true"\/?>/.exec(html)?.[1];
+    expect(next).toBeDefined();
+    expect(next).not.toBe(nonce);
+    await u.request("/suspects/paste", { form: { text: "13800138000", nonce: next! }, htmx: true });
+    expect(count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(2);
   });
 
   test("more than 1000 values are refused whole, pointing to the file import", async () => {

@@ -27,6 +27,9 @@ const zh: Record<string, string> = {
   "not given": "未填写",
   "too much text: import a file instead": "文字太多：请改用文件导入",
   "from must not be after to": "开始日期不能晚于结束日期",
+  "paste at least one number or account": "请至少粘贴一个号码或账号",
+  "at most {n} values": "最多 {n} 个",
+  "choose a file to import": "请选择要导入的文件",
 };
 
 const key = (english: string) => `form.${english}`;

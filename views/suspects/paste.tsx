@@ -7,6 +7,9 @@ import { InstitutionName, RiskPill, SuspectLink } from "./parts";
 
 const OUTCOME_CLASS = { created: "good", merged: "", duplicate: "muted", rejected: "bad" } as const;
 
+/** The paste form's nonce; `oob` replaces the one in the form from an htmx answer. */
+export const PasteNonce = (p: { value: string; oob?: boolean }) => <input type="hidden" name="nonce" id="paste-nonce" value={p.value} hx-swap-oob={p.oob ? "true" : undefined} />;
+
 export function PasteBox(p: { t: T; lang: Lang; outcomes?: PasteOutcome[]; issues?: Issue[]; message?: string }) {
   const { t, outcomes } = p;
   const n = (o: PasteOutcome["outcome"]) => outcomes?.filter((x) => x.outcome === o).length ?? 0;

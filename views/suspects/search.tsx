@@ -4,7 +4,7 @@ import type { PasteOutcome, SearchMode, SuspectRecord } from "../../src/suspects
 import { CsrfField, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { SuspectCells, SuspectHead } from "./parts";
-import { PasteBox } from "./paste";
+import { PasteBox, PasteNonce } from "./paste";
 
 export function SuspectResults(p: { t: T; lang: Lang; mode: SearchMode; rows: SuspectRecord[] }) {
   const { t } = p;
@@ -41,6 +41,8 @@ export function SuspectsPage(p: {
   t: T;
   lang: Lang;
   csrf: string | null;
+  /** One per paste form shown: a double submit records the pasted values once. */
+  nonce: string;
   q: string;
   mode: SearchMode;
   rows: SuspectRecord[];
@@ -76,7 +78,7 @@ export function SuspectsPage(p: {
           <summary>
             <strong>{t("suspects.paste")}</strong>
           </summary>
-          <PasteForm t={t} csrf={p.csrf} text={p.paste?.text ?? ""} />
+          <PasteForm t={t} csrf={p.csrf} nonce={p.nonce} text={p.paste?.text ?? ""} />
           <PasteBox t={t} lang={p.lang} outcomes={p.paste?.outcomes} issues={p.paste?.issues} message={p.paste?.message} />
         </details>
       )}
@@ -85,11 +87,12 @@ export function SuspectsPage(p: {
   );
 }
 
-function PasteForm(p: { t: T; csrf: string | null; text: string }) {
+function PasteForm(p: { t: T; csrf: string | null; nonce: string; text: string }) {
   const { t } = p;
   return (
     <form method="post" action="/suspects/paste" class="stack" hx-post="/suspects/paste" hx-target="#paste-results" hx-swap="outerHTML">
       <CsrfField token={p.csrf} />
+      <PasteNonce value={p.nonce} />
       <label>
         {t("suspects.pasteText")}
         <span class="hint">{t("suspects.pasteHint")}</span>
