@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AdminPage } from "../../views/admin/page";
 import { allow } from "../auth/middleware";
 import { createToken, createUser, UserInputError } from "../auth/service";
+import { errorText } from "../../views/i18n";
 import { ROLES } from "../db/schema/core";
 import { audit } from "../http/audit";
 import type { AppEnv } from "../http/context";
@@ -44,7 +45,7 @@ export const adminRoutes = new Hono<AppEnv>()
       const user = await createUser(c.var.deps.db, form.data);
       audit(c, { action: "create", entity: "user", entityId: user.id, detail: { username: user.username, role: user.role, institution: form.data.institution } });
     } catch (e) {
-      if (e instanceof UserInputError) return page(c, { message: e.message, values: asStrings(body) }, 400);
+      if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e), values: asStrings(body) }, 400);
       throw e;
     }
     return c.redirect("/admin", 303);
@@ -58,7 +59,7 @@ export const adminRoutes = new Hono<AppEnv>()
       audit(c, { action: "create", entity: "api_token", entityId: id, detail: { name: form.data.name, role: form.data.role } });
       return page(c, { newToken: token });
     } catch (e) {
-      if (e instanceof UserInputError) return page(c, { message: e.message, values: asStrings(body) }, 400);
+      if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e), values: asStrings(body) }, 400);
       throw e;
     }
   })

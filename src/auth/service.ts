@@ -3,6 +3,7 @@ import { and, eq, gt } from "drizzle-orm";
 import { prepared, type Db } from "../db";
 import { apiTokens, institutions, sessions, signInAttempts, users, type Role } from "../db/schema";
 import { requiresInstitution, type Actor } from "../domain/access";
+import { refuse, type Refusal } from "../domain/reasons";
 
 export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000 };
 
@@ -14,18 +15,24 @@ export function sha256(s: string): string {
   return new Bun.CryptoHasher("sha256").update(s).digest("hex");
 }
 
-export class UserInputError extends Error {}
+/** A user or token the admin (screen or CLI) asked for that cannot be: the message says why. */
+export class UserInputError extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.reason);
+  }
+}
+const userInput = (...r: Parameters<typeof refuse>) => new UserInputError(refuse(...r));
 
 function institutionIdFor(db: Db, role: Role, code: string | undefined): number | null {
   if (!requiresInstitution(role)) {
-    if (code) throw new UserInputError(`role ${role} does not belong to an institution`);
+    if (code) throw userInput("user.no_institution_for_role", { role });
     return null;
   }
-  if (!code) throw new UserInputError(`role ${role} needs an institution (--institution CODE)`);
+  if (!code) throw userInput("user.needs_institution", { role });
   const inst = db.select().from(institutions).where(eq(institutions.code, code.toUpperCase())).get();
-  if (!inst) throw new UserInputError(`no institution with code ${code}`);
+  if (!inst) throw userInput("user.unknown_institution", { code });
   const wanted = role === "bank" ? "bank" : "carrier";
-  if (inst.kind !== wanted) throw new UserInputError(`${code} is a ${inst.kind}, not a ${wanted}`);
+  if (inst.kind !== wanted) throw userInput("user.wrong_institution_kind", { code, kind: inst.kind, wanted });
   return inst.id;
 }
 
@@ -33,10 +40,9 @@ export async function createUser(
   db: Db,
   u: { username: string; password: string; role: Role; institution?: string; displayName?: string },
 ) {
-  if (u.password.length < 8) throw new UserInputError("password must be at least 8 characters");
-  if (!/^[a-z0-9_.-]{2,40}$/i.test(u.username)) throw new UserInputError("username: 2–40 letters, digits, _ . -");
-  if (db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get())
-    throw new UserInputError(`user ${u.username} already exists`);
+  if (u.password.length < 8) throw userInput("user.short_password");
+  if (!/^[a-z0-9_.-]{2,40}$/i.test(u.username)) throw userInput("user.bad_username");
+  if (db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get()) throw userInput("user.exists", { username: u.username });
   const institutionId = institutionIdFor(db, u.role, u.institution);
   const passwordHash = await Bun.password.hash(u.password);
   return db

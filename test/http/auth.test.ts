@@ -169,3 +169,23 @@ describe("pages", () => {
     expect(await res.json()).toEqual({ status: "ok" });
   });
 });
+
+describe("the administration screen", () => {
+  test("a user the admin cannot create is refused in the reader's language, the form kept", async () => {
+    const p = testPlatform();
+    const admin = await signIn(p, "admin");
+    const res = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", institution: "CMCC", password: "password-123" } });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("CMCC 是运营商，不是银行");
+    expect(html).toContain('value="wang.bank"');
+    const en = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", password: "password-123" }, headers: { Cookie: "fz_lang=en" } });
+    expect(await en.text()).toContain("role Bank desk needs an institution");
+    expect(p.deps.db.$client.query("select count(*) as n from users where username = 'wang.bank'").get()).toEqual({ n: 0 });
+  });
+
+  test("the command line gets the same refusal in English", async () => {
+    const p = testPlatform();
+    expect(createUser(p.deps.db, { username: "li", role: "carrier", institution: "ICBC", password: "password-123" })).rejects.toThrow("ICBC is a bank, not a carrier");
+  });
+});
