@@ -16,10 +16,12 @@ export type Party = "center" | "institution" | "system";
 
 export { REQUEST_KINDS, REQUEST_STATUSES };
 
+/** Never sent: the institution never sees these. */
+export const UNSENT_STATUSES = ["draft", "discarded"] as const satisfies readonly RequestStatus[];
 export const OPEN_STATUSES = ["sent", "acknowledged"] as const satisfies readonly RequestStatus[];
 /** Answered and holding: the money stays stopped/frozen, the number stays cut off. */
 export const IN_FORCE_STATUSES = ["completed", "partially_completed"] as const satisfies readonly RequestStatus[];
-export const TERMINAL_STATUSES = ["rejected", "failed", "expired", "lapsed", "released"] as const satisfies readonly RequestStatus[];
+export const TERMINAL_STATUSES = ["rejected", "failed", "expired", "lapsed", "released", "discarded"] as const satisfies readonly RequestStatus[];
 
 /** Kinds that carry an amount of money. */
 export const MONEY_KINDS = ["stop_payment", "freeze", "return"] as const satisfies readonly RequestKind[];
@@ -52,6 +54,8 @@ const ALL = REQUEST_KINDS;
  */
 export const RULES: Record<RequestAction, Rule> = {
   send: { from: ["draft"], to: "sent", by: { center: ALL } },
+  // a draft the center decides not to send, with the reason why
+  discard: { from: ["draft"], to: "discarded", by: { center: ALL } },
   acknowledge: { from: ["sent"], to: "acknowledged", by: { institution: ALL } },
   confirm: { from: OPEN_STATUSES, to: "completed", by: { institution: ALL } },
   partial: { from: OPEN_STATUSES, to: "partially_completed", by: { institution: MONEY_KINDS } },

@@ -18,10 +18,11 @@ import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
 import { pageCtx, render } from "../http/render";
 import { SearchQuery } from "../http/query";
-import { CreateForm, createInputFromForm, InstitutionQuery, ListPageQuery, NewFormQuery, OnwardRow, RespondForm, type OnwardInput } from "./schemas";
+import { CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery, OnwardRow, RespondForm, type OnwardInput } from "./schemas";
 import {
   actionsFor,
   centerAction,
+  type CenterAction,
   createRequest,
   deskAnswered,
   deskQueue,
@@ -183,11 +184,17 @@ export const requestsRoutes = new Hono<AppEnv>()
     return render(c, c.var.t("requests.flowTitle", { id: flow.caseId }), <FundFlowPage t={c.var.t} lang={c.var.lang} flow={flow} csrf={pageCtx(c).csrfToken} />);
   })
   .get("/requests/:id{[0-9]+}", allow("requests.write"), (c) => detailPage(c, idOf(c)))
-  .post("/requests/:id{[0-9]+}/:action{send|renew|release}", allow("requests.write"), (c) => {
+  .post("/requests/:id{[0-9]+}/:action{send|discard|renew|release}", allow("requests.write"), async (c) => {
     const id = idOf(c);
-    const action = c.req.param("action") as "send" | "renew" | "release";
+    const action = c.req.param("action") as CenterAction;
+    let reason: string | undefined;
+    if (action === "discard") {
+      const form = DiscardForm.safeParse(await c.req.parseBody());
+      if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), status: 400 });
+      reason = form.data.reason;
+    }
     try {
-      centerAction(c.var.deps, who(c), id, action);
+      centerAction(c.var.deps, who(c), id, action, reason);
     } catch (e) {
       // a double click on send: the first one sent it, which is what was wanted
       if (e instanceof RefusedTransition && action === "send" && e.from !== "draft") return c.redirect(back(c, `/requests/${id}`), 303);
@@ -294,7 +301,7 @@ function newForm(
   );
 }
 
-function detailPage(c: C, id: number, o: { error?: string; status?: 200 | 409 } = {}) {
+function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; status?: 200 | 400 | 409 } = {}) {
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();
@@ -313,6 +320,7 @@ function detailPage(c: C, id: number, o: { error?: string; status?: 200 | 409 } 
       cfg={config}
       notice={done === "sent" ? c.var.t("requests.sent") : done === "drafted" ? c.var.t("requests.drafted") : undefined}
       error={o.error}
+      issues={o.issues}
     />,
     o.status ?? 200,
   );

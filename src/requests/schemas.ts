@@ -236,3 +236,6 @@ export const InstitutionQuery = z.object({
   value: z.string().trim().max(64).default(""),
   institution: z.string().trim().toUpperCase().max(10).optional(),
 });
+
+/** Discarding a draft: why it is not sent stays on its history. */
+export const DiscardForm = z.object({ reason: z.string().trim().min(1, "give the reason").max(500) });

@@ -28,6 +28,7 @@ import {
   suspectStatusAfter,
   trafficLight,
   transition,
+  UNSENT_STATUSES,
   type CaseFunds,
   type Light,
   type Party,
@@ -112,11 +113,12 @@ function load(db: Db, id: number): RequestView | null {
   return prepared<RequestView, [number]>(db, `${SELECT} where r.id = ?`).get(id);
 }
 
-/** Bank and carrier staff see what was sent to their institution; never drafts, never another's. */
+/** Bank and carrier staff see what was sent to their institution; never drafts (kept or discarded), never another's. */
 function visibleTo(actor: Pick<Actor, "role" | "institutionId">, r: RequestView): boolean {
   const scope = institutionScope(actor);
-  return scope === null || (r.institutionId === scope && r.status !== "draft");
+  return scope === null || (r.institutionId === scope && !(UNSENT_STATUSES as readonly string[]).includes(r.status));
 }
+const SENT_SQL = `r.status not in (${UNSENT_STATUSES.map((s) => `'${s}'`).join(", ")})`;
 
 /** One request as this actor may see it; another institution's request is a 404. */
 export function getRequest(db: Db, actor: Actor, id: number): RequestView {
@@ -145,7 +147,7 @@ export function listRequests(db: Db, actor: Actor, f: ListFilter, now: number, c
   const params: SQLQueryBindings[] = [];
   const scope = institutionScope(actor);
   if (scope !== null) {
-    where.push("r.institution_id = ? and r.status <> 'draft'");
+    where.push(`r.institution_id = ? and ${SENT_SQL}`);
     params.push(scope);
   }
   if (f.status) where.push("r.status = ?"), params.push(f.status);
@@ -544,12 +546,15 @@ function send(t: Tx, r: RequestView): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The center's actions on a request: send a draft, renew a hold, release it
+// The center's actions on a request: send a draft or discard it (with the reason), renew a hold, release it
 
-export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: "send" | "renew" | "release"): RequestView {
+export type CenterAction = "send" | "discard" | "renew" | "release";
+
+export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: CenterAction, reason?: string): RequestView {
   return inTransaction(ctx, who, (t) => {
     const r = getRequest(t.db, who.actor!, id);
     if (action === "send") send(t, r);
+    else if (action === "discard") move(t, r, "discard", "center", {}, { reason: reason ?? null });
     else if (action === "renew") {
       const patch = r.expiresAt != null ? { renewals: r.renewals + 1, expiresAt: new Date(renewedExpiry(r.kind, r.expiresAt)) } : {};
       move(t, r, "renew", "center", patch);

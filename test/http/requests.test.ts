@@ -628,6 +628,41 @@ describe("the center's pages", () => {
     expect((p.deps.db.$client.query("select count(*) as n from responses where action = 'send'").get() as { n: number }).n).toBe(1);
   });
 
+  test("an appeal not upheld: the agent discards the restore draft with the reason, and it leaves the drafts", async () => {
+    const { create, p, agent: api } = await setup();
+    const cmcc = apiClient(p, "carrier", "CMCC");
+    const { request } = await json(await create({ kind: "suspend_number", value: CMCC_PHONE }));
+    await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "confirm" } });
+    await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "appeal", reason: "机主申诉" } });
+    const restore = p.deps.db.$client.query("select id from requests where parent_request_id = ?").get(request.id) as { id: number };
+    const agent = await signIn(p, "agent");
+    expect(await (await agent.request(`/requests/${restore.id}`)).text()).toContain(`data-testid="discard-${restore.id}"`);
+    const res = await agent.request(`/requests/${restore.id}/discard`, { form: { reason: "核查后申诉不成立" } });
+    expect(res.status).toBe(303);
+    const seen = (await json(await api.call(`/api/v1/requests/${restore.id}`))).request;
+    expect(seen.status).toBe("discarded");
+    expect(p.deps.db.$client.query("select action, from_status as f, to_status as t, reason from responses where request_id = ?").all(restore.id)).toEqual([{ action: "discard", f: "draft", t: "discarded", reason: "核查后申诉不成立" }]);
+    expect(p.deps.db.$client.query("select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action = 'discard'").get(restore.id)).toEqual({ n: 1 });
+    expect(await (await agent.request("/requests?status=draft")).text()).not.toContain(`data-request-id="${restore.id}"`);
+    // never sent: the carrier never sees it; the suspension stands
+    expect((await cmcc.call(`/api/v1/requests/${restore.id}`)).status).toBe(404);
+    expect((await json(await api.call(`/api/v1/requests/${request.id}`))).request.status).toBe("completed");
+  });
+
+  test("a draft is not discarded without a reason, and a sent request cannot be discarded", async () => {
+    const { create, p } = await setup();
+    const draft = (await json(await create({ kind: "stop_payment", value: ICBC_CARD, draft: true }))).request;
+    const sent = (await json(await create({ kind: "stop_payment", value: ABC_CARD }))).request;
+    const agent = await signIn(p, "agent");
+    const bare = await agent.request(`/requests/${draft.id}/discard`, { form: { reason: " " } });
+    expect(bare.status).toBe(400);
+    expect(await bare.text()).toContain("请填写原因");
+    const late = await agent.request(`/requests/${sent.id}/discard`, { form: { reason: "误发" } });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain("不能对已发送的紧急止付指令执行“作废”");
+    expect(p.deps.db.$client.query("select status from requests where id in (?, ?) order by id").all(draft.id, sent.id)).toEqual([{ status: "draft" }, { status: "sent" }]);
+  });
+
   test("releasing a request twice is refused with a clear message", async () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));

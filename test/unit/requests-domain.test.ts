@@ -38,6 +38,7 @@ const OPEN = ["sent", "acknowledged"] as const;
 const IN_FORCE = ["completed", "partially_completed"] as const;
 const SPEC: Allowed[] = [
   ["send", "center", ALL, ["draft"], "sent"],
+  ["discard", "center", ALL, ["draft"], "discarded"],
   ["acknowledge", "institution", ALL, ["sent"], "acknowledged"],
   ["confirm", "institution", ALL, OPEN, "completed"],
   ["partial", "institution", ["stop_payment", "freeze", "return"], OPEN, "partially_completed"],
@@ -181,8 +182,9 @@ describe("traffic lights", () => {
     expect(trafficLight(fr, T0 + 99 * DAY, cfg)).toBe("red");
   });
 
-  test("a draft and a rejected request are grey", () => {
+  test("a draft, a discarded draft and a rejected request are grey", () => {
     expect(trafficLight({ ...sent, status: "draft", sentAt: null, deadlineAt: null }, T0, cfg)).toBe("grey");
+    expect(trafficLight({ ...sent, status: "discarded", sentAt: null, deadlineAt: null }, T0, cfg)).toBe("grey");
     expect(trafficLight({ ...sent, status: "rejected", deadlineAt: null }, T0, cfg)).toBe("grey");
   });
 });

@@ -30,6 +30,7 @@ const zh: Record<string, string> = {
   "paste at least one number or account": "请至少粘贴一个号码或账号",
   "at most {n} values": "最多 {n} 个",
   "choose a file to import": "请选择要导入的文件",
+  "give the reason": "请填写原因",
 };
 
 const key = (english: string) => `form.${english}`;

@@ -3,6 +3,7 @@
 // their level n+1 drafts, and the requests that follow it.
 import { formatFen } from "../../src/domain/money";
 import type { DeadlineConfig, RequestAction } from "../../src/domain/requests";
+import type { Issue } from "../../src/http/errors";
 import type { RequestDetail, RequestView } from "../../src/requests/service";
 import { CsrfField, Errors, When } from "../components";
 import type { Lang, T } from "../i18n";
@@ -20,6 +21,19 @@ function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew
   );
 }
 
+/** A draft not to be sent: the reason goes on its history. */
+function DiscardForm(p: { t: T; csrf: string | null; id: number }) {
+  return (
+    <form method="post" action={`/requests/${p.id}/discard`} class="inline row">
+      <CsrfField token={p.csrf} />
+      <input name="reason" required maxlength={500} placeholder={p.t("requests.discardReason")} aria-label={p.t("requests.discardReason")} />
+      <button type="submit" data-testid={`discard-${p.id}`}>
+        {p.t("requests.action.discard")}
+      </button>
+    </form>
+  );
+}
+
 const followUp = (r: RequestView, kind: "freeze" | "return", amount: number | null) =>
   `/requests/new?${new URLSearchParams({
     kind,
@@ -30,7 +44,7 @@ const followUp = (r: RequestView, kind: "freeze" | "return", amount: number | nu
     ...(amount != null && { amount: (amount / 100).toFixed(2) }),
   })}`;
 
-export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: RequestDetail; actions: RequestAction[]; now: number; cfg: DeadlineConfig; notice?: string; error?: string }) {
+export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: RequestDetail; actions: RequestAction[]; now: number; cfg: DeadlineConfig; notice?: string; error?: string; issues?: Issue[] }) {
   const { t, d, actions } = p;
   const r = d.request;
   return (
@@ -57,9 +71,10 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
         <h1 data-testid="request-title">
           <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
         </h1>
-        <Errors message={p.error} />
+        <Errors message={p.error} issues={p.issues} />
         <div class="row" data-testid="request-actions">
           {actions.includes("send") && <SendButton t={t} csrf={p.csrf} id={r.id} />}
+          {actions.includes("discard") && <DiscardForm t={t} csrf={p.csrf} id={r.id} />}
           {actions.includes("renew") && <ActionButton t={t} csrf={p.csrf} id={r.id} action="renew" />}
           {actions.includes("release") && <ActionButton t={t} csrf={p.csrf} id={r.id} action="release" confirm={t("requests.confirmRelease")} />}
           {r.kind === "stop_payment" && (r.status === "completed" || r.status === "partially_completed") && (

@@ -20,7 +20,7 @@ export function KindLabel(p: { t: T; kind: string }) {
   return <>{p.t(`requests.kind.${p.kind}`)}</>;
 }
 
-const STATUS_TONE: Record<string, string> = { rejected: "bad", failed: "bad", expired: "bad", lapsed: "bad", completed: "good", partially_completed: "good" };
+const STATUS_TONE: Record<string, string> = { rejected: "bad", failed: "bad", expired: "bad", lapsed: "bad", completed: "good", partially_completed: "good", discarded: "muted" };
 
 export function StatusPill(p: { t: T; status: string }) {
   return (
