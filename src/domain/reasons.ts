@@ -1,7 +1,8 @@
-// Why a written number, account or ID, a status change, a case's dates, a file to import or a
-// step on work someone else holds are refused, in both interface languages. The rules name a reason by its code; the JSON API answers with the English,
-// pages in the reader's language (views/i18n registers this table as the "reason.<code>" keys and
-// renders a refusal with refusalText). Pure data.
+// Why something a person asked for is refused — a written number, account or ID, a status change,
+// a case's dates, a file to import, a step on work someone else holds, a user the admin cannot
+// create — in both interface languages. The rules name a reason by its code; the JSON API and the
+// command line answer with the English, pages in the reader's language (views/i18n registers this
+// table as the "reason.<code>" keys and renders a refusal with refusalText). Pure data.
 
 /** `{name}` in a template, filled from params (the interface translator fills the same way). */
 export function fill(template: string, params?: Record<string, string | number>): string {
@@ -114,5 +115,5 @@ export function refuse(code: ReasonCode, params?: ReasonParams): Refusal {
   return { ok: false, code, params, reason: fill(text.en, en) };
 }
 
-/** A refusal of a value in a named column: the same reason, said of that column. */
-export const inSuspectColumn = (r: Refusal): Refusal => refuse("import.suspect_column", { ...r.params, why: r.code });
+/** A refusal of the value in an import's suspect column: the same reason, said of that column. */
+export const inSuspectColumn = (code: ReasonCode, params?: ReasonParams): Refusal => refuse("import.suspect_column", { ...params, why: code });

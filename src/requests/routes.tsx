@@ -196,8 +196,9 @@ export const requestsRoutes = new Hono<AppEnv>()
     try {
       centerAction(c.var.deps, who(c), id, action, reason);
     } catch (e) {
-      // a double click on send: the first one sent it, which is what was wanted
-      if (e instanceof RefusedTransition && action === "send" && e.from !== "draft") return c.redirect(back(c, `/requests/${id}`), 303);
+      // a double click: the first one sent (or discarded) it, which is what was wanted
+      const done = e instanceof RefusedTransition && (action === "send" ? e.from !== "draft" && e.from !== "discarded" : action === "discard" && e.from === "discarded");
+      if (done) return c.redirect(back(c, `/requests/${id}`), 303);
       if (e instanceof AppError && e.status === 409) return detailPage(c, id, { error: refusal(c.var.t, e), status: 409 });
       throw e;
     }

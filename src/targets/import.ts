@@ -10,7 +10,7 @@ import { riskFromWord } from "../domain/suspect-merge";
 import type { Grade } from "../domain/queue";
 import { AppError } from "../http/errors";
 import { defineImport, rejectedBy, type Outcome } from "../imports/handler";
-import { inSuspectColumn, refuse, type Refusal } from "../domain/reasons";
+import { inSuspectColumn, refuse } from "../domain/reasons";
 import { addTargetIn, checkTarget, type NewTarget, type TargetReason } from "./service";
 
 const REASON_WORDS = new Map<string, TargetReason>();
@@ -81,10 +81,8 @@ export const targetsImport = defineImport<Row>({
     const checked = checkTarget({ phone, reason, suspectValue: text(row.suspect) });
     // one reason per row: the phone's, else the suspect's, said of its column
     const issue = checked.issues.find((i) => i.path === "phone") ?? checked.issues[0];
-    if (issue) {
-      const r: Refusal = { ok: false, code: issue.code!, params: issue.params, reason: issue.message };
-      return rejectedBy(issue.path === "phone" ? r : inSuspectColumn(r));
-    }
+    if (issue?.code && issue.path !== "phone") return rejectedBy(inSuspectColumn(issue.code, issue.params));
+    if (issue) return { rejected: issue.message, code: issue.code, params: issue.params };
     return {
       phone: checked.checked.phone,
       riskGrade: grade.value as Grade,

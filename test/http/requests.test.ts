@@ -663,6 +663,14 @@ describe("the center's pages", () => {
     expect(p.deps.db.$client.query("select status from requests where id in (?, ?) order by id").all(draft.id, sent.id)).toEqual([{ status: "draft" }, { status: "sent" }]);
   });
 
+  test("discarding a draft twice (a double click) discards it once and shows no error", async () => {
+    const { create, p } = await setup();
+    const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD, draft: true }));
+    const agent = await signIn(p, "agent");
+    for (let i = 0; i < 2; i++) expect((await agent.request(`/requests/${request.id}/discard`, { form: { reason: "已由他行冻结" } })).status).toBe(303);
+    expect((p.deps.db.$client.query("select count(*) as n from responses where action = 'discard'").get() as { n: number }).n).toBe(1);
+  });
+
   test("releasing a request twice is refused with a clear message", async () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { caseTransition } from "../../src/domain/cases";
-import { inSuspectColumn, refuse } from "../../src/domain/reasons";
+import { inSuspectColumn } from "../../src/domain/reasons";
 import { checkStatusChange } from "../../src/domain/suspects";
 import { refusalText, translator } from "../../views/i18n";
 
@@ -23,7 +23,7 @@ describe("a refusal as a page shows it", () => {
   });
 
   test("a reason said of a column words the inner reason with its own params", () => {
-    const r = inSuspectColumn(refuse("account.too_short", { n: 5 }));
+    const r = inSuspectColumn("account.too_short", { n: 5 });
     expect(r.reason).toBe("suspect: not a valid bank account: too short (5 digits, need 12–30)");
     expect(refusalText(zh, r)).toBe("涉诈号码/账户：不是有效的银行账号：位数太少（5 位，应为 12–30 位）");
     expect(refusalText(en, r)).toBe(r.reason);
