@@ -105,6 +105,27 @@ export const STATUS_TRANSITIONS: Record<SuspectStatus, readonly SuspectStatus[]>
   cleared: ["active"],
 };
 
+/** The reason a request writes on its suspect when it moves it: "request #12 (stop_payment) sent". */
+export const requestReason = (id: number, kind: string, status: string) => `request #${id} (${kind}) ${status}`;
+
+/** The request a status reason names, when a request wrote it. */
+export function requestNamedIn(reason: string | null): number | null {
+  const m = /^request #(\d+) \(/.exec(reason ?? "");
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * The status reason a caller may read. Everyone but a bank or carrier (scope null) reads it as
+ * written. A bank or carrier reads it only when it names a request addressed to itself: another
+ * institution's request is not theirs to learn of, and an agent's own words may name anyone;
+ * the status alone says what a payment system needs.
+ */
+export function reasonFor(scope: number | null, reason: string | null, institutionOfRequest: (id: number) => number | null): string | null {
+  if (scope === null || reason === null) return reason;
+  const requestId = requestNamedIn(reason);
+  return requestId !== null && institutionOfRequest(requestId) === scope ? reason : null;
+}
+
 /** Statuses that need a reason in words: clearing someone, and undoing a clearance. */
 const NEEDS_REASON: readonly SuspectStatus[] = ["cleared"];
 

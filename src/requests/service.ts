@@ -38,7 +38,7 @@ import {
   type RequestStatus,
   type SuspectStatus,
 } from "../domain/requests";
-import { checkStatusChange } from "../domain/suspects";
+import { checkStatusChange, requestReason } from "../domain/suspects";
 import type { Deps } from "../http/context";
 import { JOBS } from "../jobs";
 import { AppError, badRequest, conflict, notFound, refusalIssue, type Issue } from "../http/errors";
@@ -380,7 +380,7 @@ function followSuspect(t: Tx, r: RequestView, to: RequestStatus): void {
   const cur = t.tx.select({ status: suspects.status }).from(suspects).where(eq(suspects.id, r.suspectId)).get();
   if (!cur) return;
   const next = suspectStatusAfter(r.kind, to, cur.status);
-  const reason = `request #${r.id} (${r.kind}) ${to}`;
+  const reason = requestReason(r.id, r.kind, to);
   if (next === cur.status || !checkStatusChange(cur.status, next, reason).ok) return;
   setSuspectStatus(t.tx, t.who, { suspectId: r.suspectId, status: next, reason });
 }

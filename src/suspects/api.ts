@@ -1,7 +1,7 @@
 // /api/v1/suspects and /api/v1/lookup: report a suspect, read one, and "is this flagged?".
 import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
-import type { Actor } from "../domain/access";
+import { institutionScope, type Actor } from "../domain/access";
 import { iso } from "../domain/time";
 import { who } from "../http/audit";
 import { AppError, notFound } from "../http/errors";
@@ -81,7 +81,7 @@ export const suspectsApi = apiRouter()
       responses: { 200: jsonResponse(LookupResult, "flagged, and the suspect when known"), ...commonErrors },
     }),
     (c) => {
-      const r = lookup(c.var.deps.db, c.req.valid("query").value);
+      const r = lookup(c.var.deps.db, c.req.valid("query").value, institutionScope(c.var.actor!));
       if ("ok" in r) throw new AppError(400, "invalid_value", `value: ${r.reason}`, [{ path: "value", message: r.reason }]);
       return c.json(foundJson(r), 200);
     },
@@ -99,8 +99,9 @@ export const suspectsApi = apiRouter()
     }),
     (c) => {
       const db = c.var.deps.db;
+      const scope = institutionScope(c.var.actor!);
       const results = c.req.valid("json").values.map((input) => {
-        const r = lookup(db, input);
+        const r = lookup(db, input, scope);
         return "ok" in r ? { input, error: { code: "invalid_value" as const, message: r.reason } } : { input, ...foundJson(r) };
       });
       return c.json({ results }, 200);

@@ -13,6 +13,7 @@ import {
   firstSighting,
   isFlagged,
   mergeSighting,
+  reasonFor,
   splitPasted,
   type RiskLevel,
   type Sighting,
@@ -231,13 +232,17 @@ const lookupStatement = (db: Db) => prepared<Row, [string, string]>(db, LOOKUP);
  * a lookup is a view of an indicator (is this account fraud-linked), not of anyone's personal
  * data, and a write per lookup would cap the rate payment systems need.
  */
-export function lookup(db: Db, input: string): LookupResult | { ok: false; reason: string } {
+export function lookup(db: Db, input: string, scope: number | null = null): LookupResult | { ok: false; reason: string } {
   const id = normalizeIdentifier(input);
   if (!id.ok) return id;
   const row = lookupStatement(db).get(id.value, id.kind);
   if (!row) return { value: id.value, kind: id.kind, flagged: false };
-  return { value: id.value, kind: id.kind, flagged: isFlagged(row.status), suspect: toRecord(row, id) };
+  const suspect = toRecord(row, id);
+  suspect.statusReason = reasonFor(scope, suspect.statusReason, (requestId) => requestInstitution(db).get(requestId)?.institutionId ?? null);
+  return { value: id.value, kind: id.kind, flagged: isFlagged(row.status), suspect };
 }
+
+const requestInstitution = (db: Db) => prepared<{ institutionId: number }, [number]>(db, `select institution_id as institutionId from requests where id = ?`);
 
 export function getSuspect(db: Db, id: number): SuspectRecord | null {
   const r = db.$client.query<Row, [number]>(`${SELECT} where s.id = ?`).get(id);

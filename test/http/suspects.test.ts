@@ -360,3 +360,56 @@ describe("the suspect page", () => {
     expect(html).toContain("在控 → 已解除: owner appealed");
   });
 });
+
+describe("lookup by a bank or carrier: another institution's request is never named", () => {
+  const CCB_CARD = "6217000011223344";
+  async function sentToCcb() {
+    const p = testPlatform();
+    const agent = apiClient(p, "agent");
+    const now = p.clock.now();
+    const { id: caseId } = p.deps.db.$client
+      .query(`insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, status, created_at, updated_at)
+        values (?, '朝阳区', 'fake_investment', 100000, '王小明', '+8613911112222', '110101199001011234', 'received', ?, ?) returning id`)
+      .get(now, now, now) as { id: number };
+    const res = await agent.call("/api/v1/requests", { json: { caseId, kind: "stop_payment", value: CCB_CARD, amount: 100_000 } });
+    expect(res.status).toBe(201);
+    const { request } = (await res.json()) as Record<string, any>;
+    return { p, agent, request };
+  }
+  const reasonOf = async (res: Response) => ((await res.json()) as Record<string, any>).suspect.statusReason;
+
+  test("ICBC's token sees the status of an account with a CCB request, but no reason naming it", async () => {
+    const { p, request } = await sentToCcb();
+    const res = await apiClient(p, "bank", "ICBC").call(`/api/v1/lookup?value=${CCB_CARD}`);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.suspect.status).toBe("requested");
+    expect(body.suspect.statusReason).toBeNull();
+    expect(JSON.stringify(body)).not.toContain(`#${request.id}`);
+  });
+
+  test("ICBC's batch lookup withholds the reason too", async () => {
+    const { p } = await sentToCcb();
+    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", { json: { values: [CCB_CARD] } });
+    const { results } = (await res.json()) as { results: Record<string, any>[] };
+    expect(results[0]!.suspect.status).toBe("requested");
+    expect(results[0]!.suspect.statusReason).toBeNull();
+  });
+
+  test("CCB's token reads the reason that names its own request", async () => {
+    const { p, request } = await sentToCcb();
+    expect(await reasonOf(await apiClient(p, "bank", "CCB").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe(`request #${request.id} (stop_payment) sent`);
+  });
+
+  test("a carrier's token does not read a bank's request either", async () => {
+    const { p } = await sentToCcb();
+    expect(await reasonOf(await apiClient(p, "carrier", "CMCC").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBeNull();
+  });
+
+  test("an agent's words on a cleared suspect are withheld from a bank, shown to the agent", async () => {
+    const p = testPlatform();
+    const { body } = await report(p, { value: CCB_CARD });
+    p.deps.db.transaction((tx) => setSuspectStatus(tx, { actor: null, ip: null, at: p.clock.now() }, { suspectId: body.suspect.id, status: "cleared", reason: "CCB says owner appealed" }));
+    expect(await reasonOf(await apiClient(p, "bank", "ICBC").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBeNull();
+    expect(await reasonOf(await apiClient(p, "agent").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe("CCB says owner appealed");
+  });
+});

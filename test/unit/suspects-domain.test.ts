@@ -5,7 +5,9 @@ import {
   isFlagged,
   mergedRisk,
   mergeSighting,
+  reasonFor,
   REOPEN_REASON,
+  requestReason,
   splitPasted,
   type SuspectState,
 } from "../../src/domain/suspects";
@@ -125,5 +127,21 @@ describe("splitting pasted text", () => {
   });
   test("Windows line endings count lines correctly", () => {
     expect(splitPasted("13800138000\r\n13900139000").map((v) => v.line)).toEqual([1, 2]);
+  });
+});
+
+describe("reasonFor: what a bank or carrier reads of a status reason", () => {
+  const inst = (id: number) => (id === 7 ? 2 : 3);
+  test("the center (no scope) reads every reason", () => {
+    expect(reasonFor(null, "request #7 (freeze) sent", inst)).toBe("request #7 (freeze) sent");
+  });
+  test("an institution reads a reason naming its own request", () => {
+    expect(reasonFor(2, requestReason(7, "freeze", "sent"), inst)).toBe("request #7 (freeze) sent");
+  });
+  test("an institution does not read a reason naming another's request", () => {
+    expect(reasonFor(2, requestReason(8, "stop_payment", "sent"), inst)).toBeNull();
+  });
+  test("an institution does not read free words", () => {
+    expect(reasonFor(2, "ICBC says so", inst)).toBeNull();
   });
 });
