@@ -9,6 +9,12 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_PATH: z.string().min(1).default("./data/fanzha.sqlite"),
+  // FULL: a commit is on disk when it returns, even across a power cut (README: Durability)
+  DATABASE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"], "must be FULL or NORMAL").default("FULL"),
+  BACKUP_DIR: z.string().min(1).default("./data/backups"),
+  // 0 turns scheduled backups off; at most a week (a timer cannot wait longer than 24.8 days)
+  BACKUP_EVERY_HOURS: z.coerce.number().min(0).max(168).default(6),
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(12),
   PUBLIC_BASE_URL: z.url().optional(),
   FANZHA_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   // "auto": load demo data when the database is new; "true"/"false" force it
@@ -28,8 +34,8 @@ const schema = z.object({
   REQUEST_SUSPEND_DEADLINE_MIN: z.coerce.number().positive().default(120),
   REQUEST_RESTORE_DEADLINE_MIN: z.coerce.number().positive().default(120),
   REQUEST_CLOSE_CARD_DEADLINE_MIN: z.coerce.number().positive().default(24 * 60),
-  // returns: on the spot or within 3 working days
-  REQUEST_RETURN_DEADLINE_MIN: z.coerce.number().positive().default(3 * 24 * 60),
+  // returns: on the spot or within 3 working days of the Chinese calendar (domain/workdays.ts)
+  RETURN_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
   // reminders before a stop-payment expires (hours) and before a freeze lapses (days)
   STOP_PAYMENT_REMINDER_HOURS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole hours").default("12,2"),
   FREEZE_REMINDER_DAYS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days").default("30,7,1"),
@@ -42,6 +48,9 @@ export type Config = {
   port: number;
   host: string;
   databasePath: string;
+  databaseSynchronous: "FULL" | "NORMAL";
+  /** Scheduled backups: where, how often (0 = off), how many newest to keep. */
+  backup: { dir: string; everyMs: number; keep: number };
   publicBaseUrl: string;
   secureCookies: boolean;
   adminPassword?: string;
@@ -57,8 +66,9 @@ export type Config = {
     suspend_number: number;
     restore_number: number;
     close_card: number;
-    return: number;
   };
+  /** A return is answered by the end of this many working days after it was sent. */
+  returnWorkingDays: number;
   /** Reminders before an in-force request runs out, largest first (ms before expiry). */
   requestReminderMs: { stop_payment: number[]; freeze: number[] };
   sessionMs: number;
@@ -86,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    databaseSynchronous: e.DATABASE_SYNCHRONOUS,
+    backup: { dir: e.BACKUP_DIR, everyMs: e.BACKUP_EVERY_HOURS * 3_600_000, keep: e.BACKUP_KEEP },
     publicBaseUrl,
     secureCookies: publicBaseUrl.startsWith("https://"),
     adminPassword: e.FANZHA_ADMIN_PASSWORD,
@@ -107,8 +119,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       suspend_number: minutes(e.REQUEST_SUSPEND_DEADLINE_MIN),
       restore_number: minutes(e.REQUEST_RESTORE_DEADLINE_MIN),
       close_card: minutes(e.REQUEST_CLOSE_CARD_DEADLINE_MIN),
-      return: minutes(e.REQUEST_RETURN_DEADLINE_MIN),
     },
+    returnWorkingDays: e.RETURN_WORKING_DAYS,
     requestReminderMs: {
       stop_payment: list(e.STOP_PAYMENT_REMINDER_HOURS, 3_600_000),
       freeze: list(e.FREEZE_REMINDER_DAYS, 86_400_000),

@@ -6,6 +6,7 @@ import type { Config } from "../config";
 import { SUSPECT_STATUSES } from "../db/schema/cases";
 import { HISTORY_ACTIONS, REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
 import { addShanghaiMonths } from "./time";
+import { workingDaysAfter } from "./workdays";
 
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
@@ -105,7 +106,7 @@ export function allowedActions(r: Transitionable, party: Party, now: number): Re
 // ---------------------------------------------------------------------------------------------
 // Deadlines, expiry, traffic lights
 
-export type DeadlineConfig = Pick<Config, "requestDeadlineMs" | "requestReminderMs">;
+export type DeadlineConfig = Pick<Config, "requestDeadlineMs" | "requestReminderMs" | "returnWorkingDays">;
 
 /**
  * The response deadline after moving to `to`: acknowledge within the ack time of sending,
@@ -114,7 +115,8 @@ export type DeadlineConfig = Pick<Config, "requestDeadlineMs" | "requestReminder
 export function deadlineAfter(kind: RequestKind, to: RequestStatus, sentAt: number | null, cfg: DeadlineConfig): number | null {
   if (sentAt == null) return null;
   if (to === "sent") return sentAt + cfg.requestDeadlineMs.acknowledge;
-  if (to === "acknowledged") return sentAt + cfg.requestDeadlineMs[kind];
+  // a return is due in working days on the Chinese calendar; every other answer in minutes
+  if (to === "acknowledged") return kind === "return" ? workingDaysAfter(sentAt, cfg.returnWorkingDays) : sentAt + cfg.requestDeadlineMs[kind];
   return null;
 }
 

@@ -140,9 +140,9 @@ describe("deadlines", () => {
   });
 
   test("the answer deadlines come from the configuration", () => {
-    const custom = loadConfig({ REQUEST_STOP_PAYMENT_DEADLINE_MIN: "20", REQUEST_RETURN_DEADLINE_MIN: "60" });
+    const custom = loadConfig({ REQUEST_STOP_PAYMENT_DEADLINE_MIN: "20", REQUEST_FREEZE_DEADLINE_MIN: "60" });
     expect(deadlineAfter("stop_payment", "acknowledged", T0, custom)).toBe(T0 + 20 * MIN);
-    expect(deadlineAfter("return", "acknowledged", T0, custom)).toBe(T0 + HOUR);
+    expect(deadlineAfter("freeze", "acknowledged", T0, custom)).toBe(T0 + HOUR);
   });
 
   test("an answered request has no deadline", () => {
