@@ -24,6 +24,8 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ROLES }).notNull(),
   institutionId: integer("institution_id").references(() => institutions.id),
+  // police badge number (警号), printed beside the officer's name on notices
+  badgeNo: text("badge_no"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   createdAt: createdAt(),
 });

@@ -3,3 +3,4 @@ export * from "./cases";
 export * from "./warnings";
 export * from "./requests";
 export * from "./stats";
+export * from "./documents";
