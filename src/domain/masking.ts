@@ -29,3 +29,30 @@ export function maskAccount(account: string | null | undefined): string {
   if (digits.length < 8) return "*".repeat(digits.length);
   return digits.slice(0, 4) + " **** **** " + digits.slice(-4);
 }
+
+// A run of digits in free text, written with single spaces, dashes or dots between groups, in
+// half- or full-width digits, optionally ending in the X of an ID number.
+const SEP = "[ \\t\\u3000\\-－‐–—.．]";
+const DIGIT = "[0-9０-９]";
+const DIGIT_RUN = new RegExp(`${DIGIT}(?:${SEP}?${DIGIT})*(?:${SEP}?[xXｘＸ])?`, "g");
+const DIGIT_CHAR = new RegExp(DIGIT, "g");
+
+/** Digits in a run long enough to be a phone number (7 with a landline), an account or an ID number. */
+export const FREE_TEXT_DIGITS = 7;
+
+/**
+ * Free text (a district, a note) as publicity may see it: every run of 7 or more digits that could
+ * be a phone number, an account or an ID number is masked — 11 or more keep their first 3 and last
+ * 4 characters like a phone (139****2222), shorter ones are all stars. Other text is left as written.
+ */
+export function maskFreeText(text: string): string;
+export function maskFreeText(text: string | null): string | null;
+export function maskFreeText(text: string | null): string | null {
+  if (!text) return text;
+  return text.replace(DIGIT_RUN, (run) => {
+    const n = run.match(DIGIT_CHAR)!.length;
+    if (n < FREE_TEXT_DIGITS) return run;
+    const chars = run.replace(new RegExp(SEP, "g"), "");
+    return n >= 11 ? chars.slice(0, 3) + "*".repeat(chars.length - 7) + chars.slice(-4) : "*".repeat(chars.length);
+  });
+}

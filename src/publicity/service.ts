@@ -1,9 +1,10 @@
 // The publicity team's high-risk lists (宣传高危名单). This service is the only way publicity
 // reads the records, and it masks on the way out: no row it returns carries a full name,
-// a full phone number, or anything about a bank account (no account, no bank, no amount).
+// a full phone number, or anything about a bank account (no account, no bank, no amount); free
+// text (the district as typed) has its numbers masked (maskFreeText).
 import type { Db } from "../db";
 import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS, WARNING_OUTCOMES } from "../db/schema";
-import { maskName, maskPhone } from "../domain/masking";
+import { maskFreeText, maskName, maskPhone } from "../domain/masking";
 import { shanghaiDaysRange } from "../domain/time";
 import { changePct, previousPeriod, type Period } from "../domain/yoy";
 import { compare } from "../stats/service";
@@ -31,7 +32,7 @@ export type DistrictCount = { district: string | null; targets: number; highRisk
 export function districtsByTargets(db: Db, period: Period): DistrictCount[] {
   const cur = shanghaiDaysRange(period);
   const prev = shanghaiDaysRange(previousPeriod(period));
-  return db.$client
+  const rows = db.$client
     .query<{ district: string | null; targets: number; highRisk: number; previous: number }, number[]>(
       `select district,
               sum(created_at >= ? and created_at < ?) targets,
@@ -42,8 +43,20 @@ export function districtsByTargets(db: Db, period: Period): DistrictCount[] {
         group by district
         order by targets desc, highRisk desc, district`,
     )
-    .all(cur.from, cur.to, cur.from, cur.to, prev.from, prev.to, cur.from, cur.to, prev.from, prev.to)
-    .map((r) => ({ ...r, changePct: changePct(r.targets, r.previous) }));
+    .all(cur.from, cur.to, cur.from, cur.to, prev.from, prev.to, cur.from, cur.to, prev.from, prev.to);
+  // districts that read the same once masked are one row
+  const byName = new Map<string | null, DistrictCount>();
+  for (const r of rows) {
+    const district = maskFreeText(r.district);
+    const d = byName.get(district) ?? { district, targets: 0, highRisk: 0, previous: 0, changePct: null };
+    d.targets += r.targets;
+    d.highRisk += r.highRisk;
+    d.previous += r.previous;
+    byName.set(district, d);
+  }
+  return [...byName.values()]
+    .map((d) => ({ ...d, changePct: changePct(d.targets, d.previous) }))
+    .sort((a, b) => b.targets - a.targets || b.highRisk - a.highRisk || (a.district ?? "").localeCompare(b.district ?? ""));
 }
 
 /** Age bands as the publicity campaigns address them (students, young workers, … the elderly). */
@@ -177,18 +190,20 @@ const VISIT_WHERE = `risk_grade = 'high' and created_at >= ? and created_at < ?
 export function visitTargets(db: Db, period: Period, opts: { district?: string | null; limit?: number } = {}): VisitTarget[] {
   const cur = shanghaiDaysRange(period);
   const params: (number | string)[] = [cur.from, cur.to];
-  if (opts.district) params.push(opts.district);
+  // the district is chosen by its masked name: every district written that reads so once masked
+  const districts = opts.district ? rawDistricts(db, period, opts.district) : [];
+  params.push(...districts);
   params.push(opts.limit ?? -1); // sqlite: a negative limit is no limit
   const rows = db.$client
     .query<{ district: string | null; name: string | null; phone: string; age: number | null; reason: string; status: string; outcome: string | null; createdAt: number }, (number | string)[]>(
       `select district, name, phone, age, reason, status, outcome, created_at createdAt
-         from targets where ${VISIT_WHERE}${opts.district ? " and district = ?" : ""}
+         from targets where ${VISIT_WHERE}${opts.district ? ` and district in (${districts.map(() => "?").join(", ") || "null"})` : ""}
         order by district is null, district, created_at desc, id desc
         limit ?`,
     )
     .all(...params);
   return rows.map((r) => ({
-    district: r.district,
+    district: maskFreeText(r.district),
     name: maskName(r.name),
     phone: maskPhone(r.phone),
     age: r.age,
@@ -199,15 +214,33 @@ export function visitTargets(db: Db, period: Period, opts: { district?: string |
   }));
 }
 
+/** The districts as written on the period's door-to-door targets that read as `masked` once masked. */
+function rawDistricts(db: Db, period: Period, masked: string): string[] {
+  const cur = shanghaiDaysRange(period);
+  return db.$client
+    .query<{ district: string }, number[]>(`select distinct district from targets where ${VISIT_WHERE} and district is not null`)
+    .all(cur.from, cur.to)
+    .map((r) => r.district)
+    .filter((d) => maskFreeText(d) === masked);
+}
+
 /** How many door-to-door targets each district has in the period. */
 export function visitSummary(db: Db, period: Period): VisitSummary[] {
   const cur = shanghaiDaysRange(period);
-  return db.$client
+  const byName = new Map<string | null, VisitSummary>();
+  const rows = db.$client
     .query<VisitSummary, number[]>(
       `select district, count(*) targets from targets where ${VISIT_WHERE}
         group by district order by targets desc, district`,
     )
     .all(cur.from, cur.to);
+  for (const r of rows) {
+    const district = maskFreeText(r.district);
+    const d = byName.get(district) ?? { district, targets: 0 };
+    d.targets += r.targets;
+    byName.set(district, d);
+  }
+  return [...byName.values()].sort((a, b) => b.targets - a.targets || (a.district ?? "").localeCompare(b.district ?? ""));
 }
 
 export type PublicityLists = {

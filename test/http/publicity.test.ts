@@ -267,3 +267,52 @@ describe("who may see the lists, and the record of it", () => {
     expect(((await api.json()) as any).error.issues[0].path).toBe("from");
   });
 });
+
+describe("numbers typed into free text are masked on every publicity view", () => {
+  const TYPED = "朝阳区 联系人13911112222";
+  const MASKED = "朝阳区 联系人139****2222";
+  async function setup() {
+    const p = testPlatform();
+    const f = fixtures(p);
+    f.target({ at: "2026-11-02T02:00:00Z", grade: "high", status: "open", outcome: null, district: TYPED, name: "张三" });
+    return { p, s: await signIn(p, "publicity"), api: apiClient(p, "publicity") };
+  }
+
+  test("the lists page and the visit list show the district masked", async () => {
+    const { s } = await setup();
+    for (const path of [`/publicity?kind=custom&${PERIOD}`, `/publicity/visits?kind=custom&${PERIOD}`]) {
+      const html = await (await s.request(path)).text();
+      expect(html).not.toContain("13911112222");
+      expect(html).toContain(MASKED);
+    }
+  });
+
+  test("the API's lists and visits show the district masked", async () => {
+    const { api } = await setup();
+    const l = (await (await api.call(`/api/v1/publicity/lists?${PERIOD}`)).json()) as any;
+    expect(l.districts.map((d: any) => d.district)).toEqual([MASKED]);
+    expect(l.visitsByDistrict.map((d: any) => d.district)).toEqual([MASKED]);
+    const v = await (await api.call(`/api/v1/publicity/visits?${PERIOD}`)).text();
+    expect(v).not.toContain("13911112222");
+    expect(JSON.parse(v).visits[0].district).toBe(MASKED);
+  });
+
+  test("every export, CSV and XLSX, shows the district masked", async () => {
+    const { s } = await setup();
+    for (const table of ["districts", "visitSummary", "visits"]) {
+      for (const format of ["csv", "xlsx"]) {
+        const text = await textOf(await s.request(`/publicity/export/${table}?format=${format}&kind=custom&${PERIOD}`));
+        expect(text).not.toContain("13911112222");
+        expect(text).toContain(MASKED);
+      }
+    }
+  });
+
+  test("the visit list narrowed to the masked district finds its people", async () => {
+    const { s, api } = await setup();
+    const html = await (await s.request(`/publicity/visits?kind=custom&${PERIOD}&district=${encodeURIComponent(MASKED)}`)).text();
+    expect(html.slice(html.indexOf('data-testid="visits"'))).toContain("张*");
+    const v = (await (await api.call(`/api/v1/publicity/visits?${PERIOD}&district=${encodeURIComponent(MASKED)}`)).json()) as any;
+    expect(v.visits).toHaveLength(1);
+  });
+});
