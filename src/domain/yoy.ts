@@ -151,6 +151,22 @@ export function capAtToday(p: Period, today: string): Period {
   return p.from <= today && today < p.to ? { from: p.from, to: today } : p;
 }
 
+/** The last calendar month that is over on `today` (YYYY-MM): screens open on it, not on a few days. */
+export function lastFullMonth(today: string): string {
+  const [y, m] = parts(today);
+  return m === 1 ? `${pad(y - 1, 4)}-12` : `${pad(y, 4)}-${pad(m - 1)}`;
+}
+
+/** The last quarter that is over on `today` (YYYY-Qn). */
+export function lastFullQuarter(today: string): string {
+  const [y, m] = parts(today);
+  const q = Math.floor((m - 1) / 3) + 1;
+  return q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`;
+}
+
+/** A period that is not over yet: it includes today (or ends later). */
+export const isPartial = (p: Period, today: string) => p.to >= today;
+
 export const isMonth = (s: string) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
 export const isQuarter = (s: string) => /^\d{4}-Q[1-4]$/.test(s);
 

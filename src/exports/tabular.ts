@@ -11,11 +11,22 @@ export type ExportFormat = "csv" | "xlsx";
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const satisfies readonly ExportFormat[];
 
 export type Cell = string | number | boolean | Date | null | undefined;
-export type ExportColumn = { key: string; header: string };
+/**
+ * numFmt: the XLSX number format of the column's cells, or of one row's cell (a column that
+ * mixes counts and money); CSV writes the plain number.
+ */
+export type ExportColumn = { key: string; header: string; numFmt?: string | ((row: Record<string, unknown>) => string | undefined) };
+
+/** Money, exported as yuan (fen / 100): thousands separators and two decimals. */
+export const MONEY_FORMAT = "#,##0.00";
+/** A change in percent, two decimals. */
+export const PCT_FORMAT = "0.00";
 
 export type TableExport = {
   /** Without extension; the format's extension is appended. May be Chinese. */
   filename: string;
+  /** The XLSX worksheet's name (Excel allows 31 characters, none of []:*?/\); the filename's when absent. */
+  sheet?: string;
   format: ExportFormat;
   columns: readonly ExportColumn[];
   rows: Iterable<Record<string, Cell | unknown>>;
@@ -36,7 +47,7 @@ export function sendTable(c: Context<AppEnv>, t: TableExport): Response {
     entity: t.audit.entity,
     detail: { ...t.audit.detail, format: t.format, filename: name, ...(Array.isArray(t.rows) ? { rows: t.rows.length } : {}) },
   });
-  const body = t.format === "csv" ? csvStream(t.columns, t.rows) : xlsxStream(t.columns, t.rows);
+  const body = t.format === "csv" ? csvStream(t.columns, t.rows) : xlsxStream(t.columns, t.rows, sheetName(t.sheet ?? t.filename));
   return new Response(body, {
     headers: {
       "Content-Type": CONTENT_TYPES[t.format],
@@ -102,11 +113,16 @@ export function csvStream(columns: readonly ExportColumn[], rows: Iterable<Recor
   });
 }
 
-/** One worksheet, bold header row, written by exceljs's streaming writer. */
-export function xlsxStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>): ReadableStream<Uint8Array> {
+/** A name Excel accepts for a worksheet: no []:*?/\, at most 31 characters, not empty. */
+export function sheetName(name: string): string {
+  return name.replace(/[[\]:*?/\\]/g, " ").trim().slice(0, 31).trim() || "Sheet1";
+}
+
+/** One named worksheet, bold header row, number formats, written by exceljs's streaming writer. */
+export function xlsxStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>, sheet = "Sheet1"): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
-  const ws = wb.addWorksheet("Sheet1");
+  const ws = wb.addWorksheet(sheetName(sheet));
   ws.columns = columns.map((col) => ({ header: col.header, key: col.key, width: Math.max(10, Math.min(40, col.header.length * 2 + 4)) }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
@@ -115,7 +131,12 @@ export function xlsxStream(columns: readonly ExportColumn[], rows: Iterable<Reco
       for (const r of rows) {
         const values: Record<string, unknown> = {};
         for (const col of columns) values[col.key] = plain(r[col.key]);
-        ws.addRow(values).commit();
+        const row = ws.addRow(values);
+        columns.forEach((col, i) => {
+          const numFmt = typeof col.numFmt === "function" ? col.numFmt(r) : col.numFmt;
+          if (numFmt && typeof values[col.key] === "number") row.getCell(i + 1).numFmt = numFmt;
+        });
+        row.commit();
       }
       ws.commit();
       await wb.commit();

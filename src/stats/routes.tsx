@@ -7,7 +7,7 @@ import { StatsPage } from "../../views/stats/page";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
 import { shanghaiDate } from "../domain/time";
-import { capAtToday, monthPeriod, quarterOf, type Metric } from "../domain/yoy";
+import { capAtToday, lastFullMonth, monthPeriod, quarterOf, type Metric } from "../domain/yoy";
 import { sendTable } from "../exports/tabular";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
@@ -36,17 +36,27 @@ function recentQuarters(day: string): string[] {
   });
 }
 
+/** Months first..last of quarter YYYY-Qn. */
+function quarterSpan(quarter: string): { first: number; last: number } {
+  const n = Number(quarter.slice(-1));
+  return { first: n * 3 - 2, last: n * 3 };
+}
+
 /** What the screen and its exports show for the picker's state. */
 function screen(c: Context<AppEnv>, raw: Record<string, string>) {
   const db = c.var.deps.db;
   const day = today(c);
-  const { query: q, resolved, period, issues } = readPeriod(raw, c.var.deps.clock.now(), c.var.t);
+  // statistics open on the last full month, not on the few days of the running one
+  const { query: q, resolved, period, issues } = readPeriod(raw, c.var.deps.clock.now(), c.var.t, "lastFull");
+  // a quarter charts its three months; every other period the year it ends in
+  const span = resolved.kind === "quarter" ? quarterSpan(resolved.quarter) : undefined;
   return {
     q,
     resolved,
     issues,
+    today: day,
     cmp: period ? compare(db, period, q.district, q.metric) : null,
-    chart: period ? yearChart(db, Number(period.to.slice(0, 4)), q.district, day) : null,
+    chart: period ? yearChart(db, Number(period.to.slice(0, 4)), q.district, day, span) : null,
   };
 }
 
@@ -73,6 +83,7 @@ export const statsRoutes = new Hono<AppEnv>()
         quarters={recentQuarters(today(c))}
         cmp={s.cmp}
         chart={s.chart}
+        today={s.today}
         issues={s.issues}
         canImport={can(c.var.actor!, "stats.import")}
       />,
@@ -88,6 +99,7 @@ export const statsRoutes = new Hono<AppEnv>()
     const table = statsTable(t, which.data.table, s.cmp, s.chart);
     const { from, to } = s.cmp.period;
     return sendTable(c, {
+      sheet: t(`stats.table.${which.data.table}`),
       filename: `${t("stats.title")}-${t(`stats.table.${which.data.table}`)}-${from}_${to}${s.q.district ? `-${s.q.district}` : ""}`,
       format: which.data.format,
       columns: table.columns,
@@ -98,9 +110,9 @@ export const statsRoutes = new Hono<AppEnv>()
   .get("/bulletin", allow("stats.read"), (c) => {
     const parsed = bulletinQuery.safeParse(c.req.query());
     if (!parsed.success) throw validationError(parsed.error);
-    const { month, district } = parsed.data;
-    const db = c.var.deps.db;
     const day = today(c);
+    const { month = lastFullMonth(day), district } = parsed.data;
+    const db = c.var.deps.db;
     const period = capAtToday(monthPeriod(month), day);
     const ytd = { from: `${month.slice(0, 4)}-01-01`, to: period.to };
     const t = c.var.t;
@@ -114,6 +126,7 @@ export const statsRoutes = new Hono<AppEnv>()
         monthCmp={compare(db, period, district, "alerts")}
         ytdCmp={compare(db, ytd, district)}
         chart={yearChart(db, Number(month.slice(0, 4)), district, period.to)}
+        today={day}
         generatedAt={c.var.deps.clock.now()}
       />,
     );

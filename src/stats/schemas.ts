@@ -10,6 +10,8 @@ import {
   isDate,
   isMonth,
   isQuarter,
+  lastFullMonth,
+  lastFullQuarter,
   METRICS,
   monthPeriod,
   quarterOf,
@@ -45,8 +47,9 @@ export const exportQuery = z.object({
   format: z.enum(EXPORT_FORMATS),
 });
 
+/** The bulletin's month picker; without a month, the last full month. */
 export const bulletinQuery = z.object({
-  month: z.string().refine(isMonth, "must be a month written YYYY-MM"),
+  month: z.string().refine(isMonth, "must be a month written YYYY-MM").optional(),
   district,
 });
 
@@ -58,12 +61,19 @@ export function formQuery(q: Record<string, string>): Record<string, string> {
 export type ResolvedPeriod = { kind: PeriodKind; month: string; quarter: string; period: Period | null; issues: Issue[] };
 
 /**
+ * Which month and quarter a picker given none shows: "current" (the running ones: the live
+ * boards), or "lastFull" (the last ones that are over: statistics, so that a screen opened on
+ * the 2nd does not compare two days).
+ */
+export type PeriodDefaults = "current" | "lastFull";
+
+/**
  * The period the picker asks for. A period still running ends today, so that it is compared
  * with the same days a year earlier. A custom range with from after to is refused.
  */
-export function resolvePeriod(q: ScreenQuery, today: string): ResolvedPeriod {
-  const month = q.month ?? today.slice(0, 7);
-  const quarter = q.quarter ?? quarterOf(today);
+export function resolvePeriod(q: ScreenQuery, today: string, defaults: PeriodDefaults = "current"): ResolvedPeriod {
+  const month = q.month ?? (defaults === "lastFull" ? lastFullMonth(today) : today.slice(0, 7));
+  const quarter = q.quarter ?? (defaults === "lastFull" ? lastFullQuarter(today) : quarterOf(today));
   const base = { kind: q.kind, month, quarter, issues: [] };
   switch (q.kind) {
     case "month":
@@ -90,10 +100,10 @@ export type PeriodChoice = { query: ScreenQuery; resolved: ResolvedPeriod; perio
  * no period and its issues (the cross-field one in the reader's words); the picker then shows
  * this month's fields.
  */
-export function readPeriod(raw: Record<string, string>, now: number, t: T): PeriodChoice {
+export function readPeriod(raw: Record<string, string>, now: number, t: T, defaults: PeriodDefaults = "current"): PeriodChoice {
   const parsed = screenQuery.safeParse(formQuery(raw));
   const query = parsed.success ? parsed.data : screenQuery.parse({});
-  const resolved = resolvePeriod(query, shanghaiDate(now));
+  const resolved = resolvePeriod(query, shanghaiDate(now), defaults);
   if (!parsed.success) return { query, resolved, period: null, issues: zodIssues(parsed.error) };
   const issues = resolved.issues.map((i) => (i.message === FROM_AFTER_TO ? { ...i, message: t("stats.error.fromAfterTo") } : i));
   return { query, resolved, period: resolved.period, issues };

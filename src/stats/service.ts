@@ -266,13 +266,21 @@ export function compare(db: Db, period: Period, district: string | null, breakdo
 }
 
 export type MonthlyPoint = { month: string; value: number; source: Source } | null;
-export type YearChart = { year: number; months: string[]; series: Record<Metric, { current: MonthlyPoint[]; previous: MonthlyPoint[] }> };
+export type YearChart = {
+  year: number;
+  /** "01" … "12": the months charted (a quarter charts its three). */
+  months: string[];
+  series: Record<Metric, { current: MonthlyPoint[]; previous: MonthlyPoint[] }>;
+  /** Index in `months` of the month still running (its point counts only the days so far), or null. */
+  partial: number | null;
+};
 
 /**
- * This year against last year, month by month, for every metric (the screen picks one).
- * Months after `today` have no point yet. Unrecorded months use their baseline.
+ * This year against last year, month by month, for every metric (the screen picks one); the
+ * whole year, or months first..last of it (a quarter). Months after `today` have no point yet.
+ * Unrecorded months use their baseline.
  */
-export function yearChart(db: Db, year: number, district: string | null, today: string): YearChart {
+export function yearChart(db: Db, year: number, district: string | null, today: string, span: { first: number; last: number } = { first: 1, last: 12 }): YearChart {
   const first = `${year - 1}-01`;
   const last = `${year}-12`;
   const { recorded, values } = monthFigures(db, first, last, district);
@@ -286,14 +294,17 @@ export function yearChart(db: Db, year: number, district: string | null, today: 
     if (b?.used.has(metric)) return { month, value: b.total[metric], source: "baseline" };
     return { month, value: values.get(`${month}|${metric}`) ?? 0, source: "records" };
   };
+  const shown = (months: string[]) => months.slice(span.first - 1, span.last);
   const series = {} as YearChart["series"];
   for (const metric of METRICS) {
     series[metric] = {
-      current: allMonths.slice(12).map((m) => point(m, metric)),
-      previous: allMonths.slice(0, 12).map((m) => point(m, metric)),
+      current: shown(allMonths.slice(12)).map((m) => point(m, metric)),
+      previous: shown(allMonths.slice(0, 12)).map((m) => point(m, metric)),
     };
   }
-  return { year, months: allMonths.slice(12).map((m) => m.slice(5)), series };
+  const current = shown(allMonths.slice(12));
+  const running = current.indexOf(today.slice(0, 7));
+  return { year, months: current.map((m) => m.slice(5)), series, partial: running >= 0 ? running : null };
 }
 
 export type BaselineSummary = { metric: Metric; rows: number; first: string; last: string; districts: number };

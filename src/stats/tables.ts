@@ -1,7 +1,7 @@
 // The tables of the statistics screen as rows for CSV/XLSX export: the same figures the
 // screen shows, with money as yuan numbers so a spreadsheet can add them up.
-import type { ExportColumn } from "../exports/tabular";
-import { changePct, METRICS, type Metric } from "../domain/yoy";
+import { MONEY_FORMAT, PCT_FORMAT, type ExportColumn } from "../exports/tabular";
+import { changePct, METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
 import type { T } from "../../views/i18n";
 import { districtLabel, exportValue, fraudTypeLabel, metricLabel, sourceLabel } from "../../views/stats/labels";
 import type { BreakdownRow, Comparison, YearChart } from "./service";
@@ -9,17 +9,23 @@ import type { BreakdownRow, Comparison, YearChart } from "./service";
 export type Table = { columns: ExportColumn[]; rows: Record<string, unknown>[] };
 export type TableName = "metrics" | "fraudTypes" | "districts" | "months";
 
+const COUNT_FORMAT = "#,##0";
+/** In a spreadsheet, money reads as yuan with two decimals, counts with separators. */
+const formatOf = (m: Metric) => (MONEY_METRICS.has(m) ? MONEY_FORMAT : COUNT_FORMAT);
+
 function metricsTable(t: T, cmp: Comparison): Table {
   return {
     columns: [
       { key: "metric", header: t("stats.metric") },
-      { key: "current", header: `${t("stats.current")} ${cmp.period.from}~${cmp.period.to}` },
-      { key: "previous", header: `${t("stats.previous")} ${cmp.previous.from}~${cmp.previous.to}` },
-      { key: "change", header: `${t("stats.change")} %` },
+      // one column holds counts and money: the row's metric decides the format
+      { key: "current", header: `${t("stats.current")} ${cmp.period.from}~${cmp.period.to}`, numFmt: (row) => formatOf(row.metricKey as Metric) },
+      { key: "previous", header: `${t("stats.previous")} ${cmp.previous.from}~${cmp.previous.to}`, numFmt: (row) => formatOf(row.metricKey as Metric) },
+      { key: "change", header: `${t("stats.change")} %`, numFmt: PCT_FORMAT },
       { key: "currentSource", header: t("stats.currentSource") },
       { key: "previousSource", header: t("stats.previousSource") },
     ],
     rows: cmp.rows.map((r) => ({
+      metricKey: r.metric,
       metric: metricLabel(t, r.metric),
       current: exportValue(r.metric, r.current.value),
       previous: exportValue(r.metric, r.previous.value),
@@ -34,9 +40,9 @@ function breakdownTable(t: T, rows: BreakdownRow[], metric: Metric, keyHeader: s
   return {
     columns: [
       { key: "key", header: keyHeader },
-      { key: "current", header: `${metricLabel(t, metric)} ${t("stats.current")}` },
-      { key: "previous", header: `${metricLabel(t, metric)} ${t("stats.previous")}` },
-      { key: "change", header: `${t("stats.change")} %` },
+      { key: "current", header: `${metricLabel(t, metric)} ${t("stats.current")}`, numFmt: formatOf(metric) },
+      { key: "previous", header: `${metricLabel(t, metric)} ${t("stats.previous")}`, numFmt: formatOf(metric) },
+      { key: "change", header: `${t("stats.change")} %`, numFmt: PCT_FORMAT },
     ],
     rows: rows.map((r) => ({
       key: label(t, r.key),
@@ -51,11 +57,11 @@ function breakdownTable(t: T, rows: BreakdownRow[], metric: Metric, keyHeader: s
 function monthsTable(t: T, chart: YearChart): Table {
   const columns: ExportColumn[] = [{ key: "month", header: t("stats.month.col") }];
   for (const m of METRICS) {
-    columns.push({ key: `${m}.current`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year })}` });
-    columns.push({ key: `${m}.previous`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year - 1 })}` });
+    columns.push({ key: `${m}.current`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year })}`, numFmt: formatOf(m) });
+    columns.push({ key: `${m}.previous`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year - 1 })}`, numFmt: formatOf(m) });
   }
   const rows = chart.months.map((label, i) => {
-    const row: Record<string, unknown> = { month: t("stats.monthLabel", { m: Number(label) }) };
+    const row: Record<string, unknown> = { month: t(i === chart.partial ? "stats.monthLabelPartial" : "stats.monthLabel", { m: Number(label) }) };
     for (const m of METRICS) {
       const cur = chart.series[m].current[i];
       const prev = chart.series[m].previous[i];

@@ -475,7 +475,8 @@ describe("the statistics screen and its exports", () => {
     const r = records(p.deps.db);
     r.addCase({ at: "2026-07-02 10:00", fraud: "romance", district: "南山区" });
     const s = await signIn(p, "supervisor");
-    const expected = { metrics: ["指标", 1 + METRICS.length], fraudTypes: ["诈骗类型", 2], districts: ["辖区", 2], months: ["月份", 13] } as const;
+    // a quarter charts (and exports) its three months
+    const expected = { metrics: ["指标", 1 + METRICS.length], fraudTypes: ["诈骗类型", 2], districts: ["辖区", 2], months: ["月份", 4] } as const;
     for (const [table, [header, rowCount]] of Object.entries(expected)) {
       const res = await s.request(`/stats/export?kind=quarter&quarter=2026-Q3&table=${table}&format=xlsx`);
       expect(res.status).toBe(200);
@@ -515,6 +516,113 @@ describe("the statistics screen and its exports", () => {
     const p = testPlatform();
     const s = await signIn(p, "supervisor");
     expect((await s.request("/stats/bulletin?month=2026-13")).status).toBe(400);
+  });
+});
+
+describe("sensible periods", () => {
+  /** A platform whose clock reads this Shanghai wall-clock time. */
+  const at = (shanghai: string) => {
+    const p = testPlatform();
+    p.clock.t = sh(shanghai);
+    return p;
+  };
+  const chartOf = (html: string, id: string) =>
+    JSON.parse(new RegExp(`data-chart="([^"]+)" data-testid="${id}"`).exec(html)![1]!.replaceAll("&quot;", '"')) as { labels: string[]; partial: number | null };
+
+  test("the screen opens on the last full month in Shanghai, even while UTC is still in the month before", async () => {
+    // 1 December 01:00 in Shanghai is 30 November in UTC: November is over, October is not the answer
+    const p = at("2026-12-01 01:00");
+    const s = await signIn(p, "supervisor");
+    const html = await (await s.request("/stats")).text();
+    expect(html).toContain("本期 2026-11-01 至 2026-11-30，去年同期 2025-11-01 至 2025-11-30");
+    expect(html).toContain('name="month" value="2026-11"');
+    expect(html).not.toContain('data-testid="partial-period"');
+  });
+
+  test("a quarter picked without naming one is the last full quarter", async () => {
+    const p = at("2026-11-21 10:00");
+    const s = await signIn(p, "supervisor");
+    const html = await (await s.request("/stats?kind=quarter")).text();
+    expect(html).toContain("本期 2026-07-01 至 2026-09-30");
+  });
+
+  test("a period that includes today is marked on the table and the chart", async () => {
+    const p = at("2026-12-02 09:00");
+    const s = await signIn(p, "supervisor");
+    const html = await (await s.request("/stats?kind=month&month=2026-12")).text();
+    expect(html).toContain("本期 2026-12-01 至 2026-12-02");
+    expect(html).toContain('<span class="pill warn" data-testid="partial-period">本期尚未结束：数据截至 2026-12-02</span>');
+    expect(html).toContain('data-partial="true">本期（未结束）</th>');
+    const chart = chartOf(html, "yoy-chart");
+    expect(chart.partial).toBe(11);
+    expect(chart.labels[11]).toBe("12月（未完）");
+    expect(html).toContain('data-testid="yoy-chart-partial">12月尚未结束，只含截至 2026-12-02 的数据');
+  });
+
+  test("a period that is over carries no partial marker", async () => {
+    const p = at("2026-12-02 09:00");
+    const s = await signIn(p, "supervisor");
+    const html = await (await s.request("/stats?kind=month&month=2026-11")).text();
+    expect(html).not.toContain('data-testid="partial-period"');
+    expect(html).toContain(">本期</th>");
+  });
+
+  test("the quarter view charts the quarter's three months against the same months last year", async () => {
+    const p = at("2026-11-21 10:00");
+    const r = records(p.deps.db);
+    r.addCase({ at: "2026-08-02 10:00" });
+    r.addCase({ at: "2025-09-02 10:00" });
+    const s = await signIn(p, "supervisor");
+    const html = await (await s.request("/stats?kind=quarter&quarter=2026-Q3")).text();
+    const chart = chartOf(html, "yoy-chart") as unknown as { labels: string[]; partial: null; metrics: { alerts: { current: number[]; previous: number[] } } };
+    expect(chart.labels).toEqual(["7月", "8月", "9月"]);
+    expect(chart.metrics.alerts).toMatchObject({ current: [0, 1, 0], previous: [0, 0, 1] });
+    expect(chart.partial).toBeNull();
+    expect(html).toContain("本季度与去年同季度逐月对比");
+  });
+
+  test("the bulletin opens on the last full month and offers a month picker", async () => {
+    const p = at("2026-12-02 09:00");
+    const s = await signIn(p, "supervisor");
+    const html = await (await s.request("/stats/bulletin")).text();
+    expect(html).toContain("2026-11 反诈工作月通报");
+    expect(html).toMatch(/<form method="get" action="\/stats\/bulletin"[^>]*data-testid="bulletin-month"/);
+    expect(html).toContain('<input type="month" name="month" value="2026-11" max="2026-12" required=""/>');
+    expect(html).not.toContain('data-testid="partial-period"');
+  });
+
+  test("the bulletin's month picker selects a month, and marks the running month as not over", async () => {
+    const p = at("2026-12-02 09:00");
+    const r = records(p.deps.db);
+    r.addCase({ at: "2026-09-02 10:00" });
+    const s = await signIn(p, "supervisor");
+    const september = await (await s.request("/stats/bulletin?month=2026-09")).text();
+    expect(september).toContain("2026-09 反诈工作月通报");
+    expect(september).toContain('name="month" value="2026-09"');
+    expect(september).toMatch(/data-testid="metric-alerts"><td>警情<\/td><td class="num">1<\/td>/);
+    const december = await (await s.request("/stats/bulletin?month=2026-12")).text();
+    expect(december).toContain('data-testid="partial-period">本期尚未结束：数据截至 2026-12-02');
+  });
+
+  test("an XLSX export has a named sheet and money in yuan with two decimals", async () => {
+    const p = at("2026-11-21 10:00");
+    const r = records(p.deps.db);
+    r.addCase({ at: "2026-07-02 10:00" });
+    r.addRequest({ kind: "freeze", status: "completed", effective: "2026-07-03 10:00", done: 123_456_789 });
+    const s = await signIn(p, "supervisor");
+    const res = await s.request("/stats/export?kind=quarter&quarter=2026-Q3&table=metrics&format=xlsx");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.name).toBe("主要指标");
+    const row = (label: string) => ws.getRows(2, ws.actualRowCount - 1)!.find((x) => x.getCell(1).value === label)!;
+    expect(row("冻结金额（元）").getCell(2).value).toBe(1_234_567.89);
+    expect(row("冻结金额（元）").getCell(2).numFmt).toBe("#,##0.00");
+    expect(row("警情").getCell(2).value).toBe(1);
+    expect(row("警情").getCell(2).numFmt).toBe("#,##0");
+    const months = new ExcelJS.Workbook();
+    await months.xlsx.load(Buffer.from(await (await s.request("/stats/export?kind=quarter&quarter=2026-Q3&table=months&format=xlsx")).arrayBuffer()) as unknown as ArrayBuffer);
+    expect(months.worksheets[0]!.name).toBe("逐月");
   });
 });
 

@@ -7,7 +7,19 @@
   function datasets(data, metric) {
     const m = data.metrics[metric];
     return [
-      { label: `${data.currentLabel} ${m.label}`, data: m.current, borderColor: "#b42318", backgroundColor: "rgba(180,35,24,.15)", tension: 0.2, spanGaps: false },
+      {
+        label: `${data.currentLabel} ${m.label}`,
+        data: m.current,
+        borderColor: "#b42318",
+        backgroundColor: "rgba(180,35,24,.15)",
+        tension: 0.2,
+        spanGaps: false,
+        // the month still running counts only its days so far: a hollow triangle on a dashed line
+        segment: { borderDash: (ctx) => (ctx.p1DataIndex === data.partial ? [3, 3] : undefined) },
+        pointStyle: (ctx) => (ctx.dataIndex === data.partial ? "triangle" : "circle"),
+        pointRadius: (ctx) => (ctx.dataIndex === data.partial ? 6 : 3),
+        pointBackgroundColor: (ctx) => (ctx.dataIndex === data.partial ? "#fff" : "rgba(180,35,24,.15)"),
+      },
       { label: `${data.previousLabel} ${m.label}`, data: m.previous, borderColor: "#667085", backgroundColor: "rgba(102,112,133,.12)", borderDash: [6, 4], tension: 0.2 },
     ];
   }

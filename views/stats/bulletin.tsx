@@ -5,7 +5,7 @@ import { formatInstant } from "../../src/domain/time";
 import type { Comparison, YearChart } from "../../src/stats/service";
 import type { T } from "../i18n";
 import { districtLabel, fraudTypeLabel } from "./labels";
-import { BreakdownTable, ChartScripts, MetricsTable, YearChartCard } from "./page";
+import { BreakdownTable, ChartScripts, MetricsTable, PartialNote, YearChartCard } from "./page";
 
 const TWO_DOWN_TWO_UP: Metric[] = ["alerts", "casesFiled", "casesSolved", "suspectsDetained"];
 
@@ -18,27 +18,42 @@ function trend(t: T, cmp: Comparison, metric: Metric): string {
   return t(row.changePct < 0 ? "bulletin.trendDown" : "bulletin.trendUp", { metric: name, pct });
 }
 
-export function BulletinPage(props: { t: T; month: string; district: string | null; monthCmp: Comparison; ytdCmp: Comparison; chart: YearChart; generatedAt: number }) {
-  const { t, monthCmp, ytdCmp } = props;
+export function BulletinPage(props: {
+  t: T;
+  month: string;
+  district: string | null;
+  monthCmp: Comparison;
+  ytdCmp: Comparison;
+  chart: YearChart;
+  today: string;
+  generatedAt: number;
+}) {
+  const { t, monthCmp, ytdCmp, today } = props;
   return (
     <article class="bulletin" data-testid="bulletin">
-      <p class="no-print">
-        <a href={`/stats?kind=month&month=${props.month}`}>{t("stats.title")}</a>{" "}
+      <form method="get" action="/stats/bulletin" class="row no-print" data-testid="bulletin-month">
+        <a href={`/stats?kind=month&month=${props.month}`}>{t("stats.title")}</a>
+        <label class="inline-label">
+          {t("bulletin.month")} <input type="month" name="month" value={props.month} max={today.slice(0, 7)} required />
+        </label>
+        {props.district && <input type="hidden" name="district" value={props.district} />}
+        <button type="submit">{t("stats.show")}</button>
         <button type="button" data-print>
           {t("bulletin.print")}
         </button>
-      </p>
+      </form>
       <h1>{t("bulletin.title", { month: props.month })}</h1>
       <p class="muted">
-        {t("bulletin.scope", { scope: props.district ?? t("stats.allDistricts"), to: monthCmp.period.to })} · {t("stats.periodLine", { from: monthCmp.period.from, to: monthCmp.period.to, pfrom: monthCmp.previous.from, pto: monthCmp.previous.to })}
+        {t("bulletin.scope", { scope: props.district ?? t("stats.allDistricts"), to: monthCmp.period.to })} · {t("stats.periodLine", { from: monthCmp.period.from, to: monthCmp.period.to, pfrom: monthCmp.previous.from, pto: monthCmp.previous.to })}{" "}
+        <PartialNote t={t} cmp={monthCmp} today={today} />
       </p>
       <p data-testid="two-down-two-up">
         <strong>{t("bulletin.twoDownTwoUp", { text: TWO_DOWN_TWO_UP.map((m) => trend(t, monthCmp, m)).join("；") })}</strong>
       </p>
       <h2>{t("bulletin.monthSection")}</h2>
-      <MetricsTable t={t} cmp={monthCmp} />
+      <MetricsTable t={t} cmp={monthCmp} today={today} />
       <h2>{t("bulletin.ytdSection", { from: ytdCmp.period.from, to: ytdCmp.period.to })}</h2>
-      <MetricsTable t={t} cmp={ytdCmp} />
+      <MetricsTable t={t} cmp={ytdCmp} today={today} />
       <div class="grid two">
         <section>
           <h2>{t("bulletin.fraudSection")}</h2>
@@ -50,7 +65,7 @@ export function BulletinPage(props: { t: T; month: string; district: string | nu
         </section>
       </div>
       <h2>{t("bulletin.chartSection")}</h2>
-      <YearChartCard t={t} chart={props.chart} metric="alerts" id="bulletin-chart" title={t("bulletin.chartSection")} picker={false} />
+      <YearChartCard t={t} chart={props.chart} metric="alerts" id="bulletin-chart" title={t("bulletin.chartSection")} picker={false} today={today} />
       <p class="muted">{t("bulletin.generated", { at: formatInstant(props.generatedAt) })}</p>
       <ChartScripts />
     </article>

@@ -1,6 +1,6 @@
 // The year-on-year screen (同比统计): period picker, key figures, chart, breakdowns, exports.
 import type { Issue } from "../../src/http/errors";
-import { changePct, formatChangePct, METRICS, MONEY_METRICS, verdict, type Metric } from "../../src/domain/yoy";
+import { changePct, formatChangePct, isPartial, METRICS, MONEY_METRICS, verdict, type Metric } from "../../src/domain/yoy";
 import type { BreakdownRow, Comparison, YearChart } from "../../src/stats/service";
 import type { ResolvedPeriod } from "../../src/stats/schemas";
 import type { TableName } from "../../src/stats/tables";
@@ -18,6 +18,8 @@ export type StatsPageProps = {
   quarters: string[];
   cmp: Comparison | null;
   chart: YearChart | null;
+  /** Shanghai date: a period that includes it is marked as not over. */
+  today: string;
   issues?: Issue[];
   canImport: boolean;
 };
@@ -48,14 +50,27 @@ export function Change(props: { metric: Metric; pct: number | null }) {
   return <span class={v === "good" || v === "bad" ? v : "muted"}>{formatChangePct(props.pct)}</span>;
 }
 
-export function MetricsTable(props: { t: T; cmp: Comparison; showSource?: boolean }) {
+/** A period not over yet compares only its days so far: the tables and the chart say so. */
+export function PartialNote(props: { t: T; cmp: Comparison; today: string }) {
+  if (!isPartial(props.cmp.period, props.today)) return null;
+  return (
+    <span class="pill warn" data-testid="partial-period">
+      {props.t("stats.partial", { to: props.cmp.period.to < props.today ? props.cmp.period.to : props.today })}
+    </span>
+  );
+}
+
+export function MetricsTable(props: { t: T; cmp: Comparison; showSource?: boolean; today: string }) {
   const { t, cmp } = props;
+  const partial = isPartial(cmp.period, props.today);
   return (
     <table data-testid="metrics-table">
       <thead>
         <tr>
           <th>{t("stats.metric")}</th>
-          <th class="num">{t("stats.current")}</th>
+          <th class="num" data-partial={partial ? "true" : undefined}>
+            {t(partial ? "stats.currentPartial" : "stats.current")}
+          </th>
           <th class="num">{t("stats.previous")}</th>
           <th class="num">{t("stats.change")}</th>
           {props.showSource !== false && <th>{t("stats.source")}</th>}
@@ -117,7 +132,9 @@ export function BreakdownTable(props: { t: T; rows: BreakdownRow[]; metric: Metr
 export function chartData(t: T, chart: YearChart, metric: Metric) {
   return {
     metric,
-    labels: chart.months.map((m) => t("stats.monthLabel", { m: Number(m) })),
+    labels: chart.months.map((m, i) => t(i === chart.partial ? "stats.monthLabelPartial" : "stats.monthLabel", { m: Number(m) })),
+    // the running month's point: drawn apart, its line dashed (charts.js)
+    partial: chart.partial,
     currentLabel: t("stats.thisYear", { year: chart.year }),
     previousLabel: t("stats.thisYear", { year: chart.year - 1 }),
     metrics: Object.fromEntries(
@@ -130,7 +147,7 @@ export function chartData(t: T, chart: YearChart, metric: Metric) {
   };
 }
 
-export function YearChartCard(props: { t: T; chart: YearChart; metric: Metric; id: string; title: string; picker: boolean }) {
+export function YearChartCard(props: { t: T; chart: YearChart; metric: Metric; id: string; title: string; picker: boolean; today: string }) {
   const { t } = props;
   return (
     <>
@@ -149,6 +166,11 @@ export function YearChartCard(props: { t: T; chart: YearChart; metric: Metric; i
       <div class="chart-box">
         <canvas id={props.id} data-chart={JSON.stringify(chartData(t, props.chart, props.metric))} data-testid={props.id} role="img" aria-label={props.title}></canvas>
       </div>
+      {props.chart.partial !== null && (
+        <p class="muted" data-testid={`${props.id}-partial`}>
+          {t("stats.chartPartial", { m: Number(props.chart.months[props.chart.partial]), to: props.today })}
+        </p>
+      )}
     </>
   );
 }
@@ -231,6 +253,7 @@ export function StatsPage(props: StatsPageProps) {
   const { t, cmp, chart, query } = props;
   const state = stateQuery(props);
   const bulletinMonth = cmp ? cmp.period.to.slice(0, 7) : props.resolved.month;
+  const chartTitle = props.resolved.kind === "quarter" ? "stats.chartQuarter" : "stats.chart";
   return (
     <>
       <h1>
@@ -251,7 +274,7 @@ export function StatsPage(props: StatsPageProps) {
         <>
           <p data-testid="period-line">
             {t("stats.periodLine", { from: cmp.period.from, to: cmp.period.to, pfrom: cmp.previous.from, pto: cmp.previous.to })}
-            {query.district && <span class="pill">{query.district}</span>}
+            {query.district && <span class="pill">{query.district}</span>} <PartialNote t={t} cmp={cmp} today={props.today} />
           </p>
           {cmp.partialBaselineMonths.length > 0 && (
             <p class="warn-box" data-testid="partial-baseline">
@@ -262,14 +285,14 @@ export function StatsPage(props: StatsPageProps) {
             <h2>
               {t("stats.metrics")} <ExportLinks t={t} table="metrics" state={state} />
             </h2>
-            <MetricsTable t={t} cmp={cmp} />
+            <MetricsTable t={t} cmp={cmp} today={props.today} />
             <p class="muted">{t("stats.goodDirection")}</p>
           </section>
           <section class="card">
             <h2>
-              {t("stats.chart")} <ExportLinks t={t} table="months" state={state} />
+              {t(chartTitle)} <ExportLinks t={t} table="months" state={state} />
             </h2>
-            <YearChartCard t={t} chart={chart} metric={query.metric} id="yoy-chart" title={t("stats.chart")} picker />
+            <YearChartCard t={t} chart={chart} metric={query.metric} id="yoy-chart" title={t(chartTitle)} picker today={props.today} />
           </section>
           <div class="grid two">
             <section class="card">
