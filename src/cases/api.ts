@@ -1,7 +1,7 @@
 // /api/v1/cases: intake with the suspects it names, and reading one case.
 import { apiRouter, commonErrors, createRoute, errorResponse, IdempotencyHeader, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
-import { principalOf } from "../db/idempotency";
+import { apiKey } from "../db/idempotency";
 import { victimFor } from "../domain/cases";
 import type { Role } from "../domain/access";
 import { iso } from "../domain/time";
@@ -46,7 +46,8 @@ export const casesApi = apiRouter()
     }),
     (c) => {
       const key = c.req.valid("header")["idempotency-key"];
-      const rec = createCase(c.var.deps.db, who(c), caseDataFromApi(c.req.valid("json")), key ? { principal: principalOf(c.var.actor!), key } : undefined);
+      const body = c.req.valid("json");
+      const rec = createCase(c.var.deps.db, who(c), caseDataFromApi(body), apiKey(c.var.actor!, key, { method: c.req.method, path: c.req.path, body }));
       return c.json({ case: caseJson(rec, c.var.actor!.role) }, 201);
     },
   )

@@ -5,7 +5,7 @@ import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
 import { CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
 import { createRequest, listRequests, requestDetail, requestDetailJson, requestJson, respond } from "./service";
-import { principalOf } from "../db/idempotency";
+import { apiKey } from "../db/idempotency";
 
 const Envelope = z.object({ request: RequestJson }).openapi("RequestEnvelope");
 const notFound = { 404: errorResponse("No such request (or not addressed to the caller's institution)") };
@@ -40,7 +40,7 @@ export const requestsApi = apiRouter()
         deps,
         who(c),
         { kind: b.kind, suspectId: b.suspectId, value: b.value, institution: b.institution, caseId: b.caseId, parentRequestId: b.parentRequestId, amountFen: b.amount, note: b.note, draft: b.draft },
-        key ? { principal: principalOf(actor), key, body: (r) => ({ request: requestJson(r, actor, deps.clock.now(), deps.config) }) } : undefined,
+        key ? { ...apiKey(actor, key, { method: c.req.method, path: c.req.path, body: b })!, body: (r) => ({ request: requestJson(r, actor, deps.clock.now(), deps.config) }) } : undefined,
       );
       if (created.replay) {
         c.header("Idempotent-Replayed", "true");

@@ -2,7 +2,7 @@
 // one from the queue, record contacts and their outcomes.
 import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z, IdempotencyHeader } from "../api/openapi";
 import { allow } from "../auth/middleware";
-import { principalOf } from "../db/idempotency";
+import { apiKey } from "../db/idempotency";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { errorBody, validationError } from "../http/errors";
@@ -99,7 +99,7 @@ export const targetsApi = apiRouter()
         c.var.deps,
         who(c),
         { ...b, scheduledAt: b.scheduledAt ? Date.parse(b.scheduledAt) : null, outcome: b.outcome ?? undefined, paidAmountFen: b.paidAmount },
-        key ? { principal: principalOf(c.var.actor!), key } : undefined,
+        apiKey(c.var.actor!, key, { method: c.req.method, path: c.req.path, body: b }),
       );
       return c.json({ warning: warningJson(r) }, 201);
     },

@@ -144,6 +144,26 @@ describe("double submits", () => {
     expect(count(p, "select count(*) as n from cases")).toBe(2);
   });
 
+  test("an Idempotency-Key reused with a different case is refused with 422 idempotency_key_reused and saves nothing", async () => {
+    const p = testPlatform();
+    const api = apiClient(p, "agent");
+    await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
+    const res = await api.call("/api/v1/cases", { json: { ...CASE, district: "海淀区" }, headers: { "Idempotency-Key": "intake-42" } });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as any).error).toMatchObject({ code: "idempotency_key_reused", message: expect.stringContaining("Idempotency-Key") });
+    expect(count(p, "select count(*) as n from cases")).toBe(1);
+  });
+
+  test("the same case with its keys in another order is a replay, not a reuse", async () => {
+    const p = testPlatform();
+    const api = apiClient(p, "agent");
+    const first = (await (await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "k" } })).json()) as any;
+    const reordered = Object.fromEntries(Object.entries(CASE).reverse());
+    const again = await api.call("/api/v1/cases", { json: reordered, headers: { "Idempotency-Key": "k" } });
+    expect(again.status).toBe(201);
+    expect(((await again.json()) as any).case.id).toBe(first.case.id);
+  });
+
   test("submitting the intake form twice saves one case", async () => {
     const p = testPlatform();
     const u = await signIn(p, "agent");

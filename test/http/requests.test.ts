@@ -117,6 +117,16 @@ describe("Idempotency-Key", () => {
     expect((p.deps.db.$client.query("select count(*) as n from requests").get() as { n: number }).n).toBe(1);
   });
 
+  test("a key reused with a different body is refused with 422 idempotency_key_reused, not answered with the first request", async () => {
+    const { create, p } = await setup();
+    await create({ kind: "stop_payment", value: ICBC_CARD, amount: 100 }, { "Idempotency-Key": "k-1" });
+    const res = await create({ kind: "freeze", value: ICBC_CARD, amount: 100 }, { "Idempotency-Key": "k-1" });
+    expect(res.status).toBe(422);
+    expect(res.headers.get("Idempotent-Replayed")).toBeNull();
+    expect((await json(res)).error).toMatchObject({ code: "idempotency_key_reused", message: expect.any(String) });
+    expect((p.deps.db.$client.query("select count(*) as n from requests").get() as { n: number }).n).toBe(1);
+  });
+
   test("a different key creates a second request", async () => {
     const { create, p } = await setup();
     await create({ kind: "stop_payment", value: ICBC_CARD }, { "Idempotency-Key": "k-1" });

@@ -95,6 +95,9 @@ export const idempotencyKeys = sqliteTable(
     key: text("key").notNull(),
     status: integer("status").notNull(),
     body: text("body").notNull(),
+    // SHA-256 of the request the key first came with (method, path, canonical body): the same key
+    // with another request is refused, not answered with the first one's result. Null: a form nonce.
+    requestHash: text("request_hash"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("idempotency_principal_key_uq").on(t.principal, t.key)],
