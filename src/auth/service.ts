@@ -1,11 +1,9 @@
 // Users, sessions, sign-in throttling and API tokens.
-import { and, eq, gt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { prepared, type Db } from "../db";
-import { apiTokens, institutions, sessions, signInAttempts, users, type Role } from "../db/schema";
+import { apiTokens, institutions, sessions, users, type Role } from "../db/schema";
 import { requiresInstitution, type Actor } from "../domain/access";
 import { refuse, type Refusal } from "../domain/reasons";
-
-export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000 };
 
 function randomToken(bytes = 32): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
@@ -100,31 +98,54 @@ export function forgetResolvedTokens(db: Db): void {
   resolvedTokens.get(db)?.clear();
 }
 
-/** Failed sign-ins for this username or from this address within the window. */
-export function isThrottled(db: Db, username: string, ip: string, now: number): boolean {
-  const since = new Date(now - THROTTLE.windowMs);
-  const rows = db
-    .select({ username: signInAttempts.username, ip: signInAttempts.ip })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.succeeded, false), gt(signInAttempts.at, since)))
-    .all();
-  const byUser = rows.filter((r) => r.username === username).length;
-  const byIp = rows.filter((r) => r.ip === ip).length;
-  // an address may mistype a few usernames; a username is guarded on its own
-  return byUser >= THROTTLE.maxFailures || byIp >= THROTTLE.maxFailures * 4;
+/**
+ * Sign-in throttling. An attempt is reserved — written as a failure — before its password is
+ * checked, in the same synchronous transaction as the count that admits it: a burst of
+ * concurrent attempts cannot all pass the check while the first ones are still hashing, so at
+ * most `maxFailures` passwords per username are ever evaluated in a window. A correct password
+ * turns its reservation into a success.
+ *
+ * Per address: more than `maxAddressFailures` failures from one address (password spraying over
+ * many usernames) stops attempts from it — except for a username that has signed in successfully
+ * from that address within `knownGoodMs`. Colleagues behind one NAT or proxy keep signing in while
+ * someone there guesses; the guesser gains nothing by it, since every username still has its own
+ * limit of `maxFailures`, and usernames never used from that address (the spray) stay refused.
+ */
+export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000, maxAddressFailures: 20, knownGoodMs: 30 * 86_400_000 };
+
+const USER_FAILURES = "select count(*) as n from sign_in_attempts where username = ? and succeeded = 0 and at > ?";
+const ADDRESS_FAILURES = "select count(*) as n from sign_in_attempts where ip = ? and succeeded = 0 and at > ?";
+const KNOWN_GOOD = "select 1 as yes from sign_in_attempts where username = ? and ip = ? and succeeded = 1 and at > ? limit 1";
+const RESERVE = "insert into sign_in_attempts (username, ip, succeeded, at) values (?, ?, 0, ?) returning id";
+const SUCCEEDED = "update sign_in_attempts set succeeded = 1 where id = ?";
+
+/** Reserves one attempt for this username from this address, or null when either is throttled. */
+export function reserveSignInAttempt(db: Db, username: string, ip: string, now: number): number | null {
+  const since = now - THROTTLE.windowMs;
+  return db.$client
+    .transaction(() => {
+      if (prepared<{ n: number }>(db, USER_FAILURES).get(username, since)!.n >= THROTTLE.maxFailures) return null;
+      if (
+        prepared<{ n: number }>(db, ADDRESS_FAILURES).get(ip, since)!.n >= THROTTLE.maxAddressFailures &&
+        !prepared(db, KNOWN_GOOD).get(username, ip, now - THROTTLE.knownGoodMs)
+      )
+        return null;
+      return prepared<{ id: number }>(db, RESERVE).get(username, ip, now)!.id;
+    })
+    .immediate();
 }
 
 export type SignInResult = { ok: true; user: typeof users.$inferSelect } | { ok: false; throttled: boolean };
 
 export async function verifySignIn(db: Db, username: string, password: string, ip: string, now: number): Promise<SignInResult> {
-  if (isThrottled(db, username, ip, now)) return { ok: false, throttled: true };
+  const attempt = reserveSignInAttempt(db, username, ip, now);
+  if (attempt === null) return { ok: false, throttled: true };
   const user = db.select().from(users).where(eq(users.username, username)).get();
   // verify against a dummy hash for unknown users so timing does not reveal which exist
   const ok = await Bun.password.verify(password, user?.passwordHash ?? DUMMY_HASH);
-  const succeeded = ok && !!user && user.active;
-  db.insert(signInAttempts).values({ username, ip, succeeded, at: new Date(now) }).run();
-  if (!succeeded) return { ok: false, throttled: false };
-  return { ok: true, user: user! };
+  if (!ok || !user || !user.active) return { ok: false, throttled: false };
+  prepared(db, SUCCEEDED).run(attempt);
+  return { ok: true, user };
 }
 const DUMMY_HASH = await Bun.password.hash("not-a-real-password-" + randomToken(8));
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createUser } from "../../src/auth/service";
+import { createUser, THROTTLE } from "../../src/auth/service";
 import { ORIGIN, signIn, testPlatform } from "../helpers";
 
 const form = (o: Record<string, string>) => ({
@@ -64,6 +64,27 @@ describe("sign-in", () => {
     await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
     const res = await p.app.request("/signin", form({ username: "wang", password: "password-123", next: "//evil.example/" }));
     expect(res.headers.get("location")).toBe("/");
+  });
+});
+
+describe("sign-in throttling under load", () => {
+  const burst = (p: ReturnType<typeof testPlatform>, passwords: string[], username = "wang") =>
+    Promise.all(passwords.map((password) => p.app.request("/signin", form({ username, password })).then((r) => r.status)));
+  const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
+
+  test("of 200 concurrent sign-ins for one user, at most the allowed number are evaluated and the rest get 429", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    const statuses = await burst(p, Array.from({ length: 200 }, (_, i) => `guess-${i}-wrong`));
+    expect(tally(statuses)).toEqual({ 401: THROTTLE.maxFailures, 429: 200 - THROTTLE.maxFailures });
+  });
+
+  test("a correct password among the first allowed attempts of a concurrent burst still signs in", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    const statuses = await burst(p, ["password-123", ...Array.from({ length: 49 }, (_, i) => `guess-${i}-wrong`)]);
+    expect(statuses[0]).toBe(303);
+    expect(tally(statuses)).toEqual({ 303: 1, 401: THROTTLE.maxFailures - 1, 429: 50 - THROTTLE.maxFailures });
   });
 });
 
