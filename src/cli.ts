@@ -6,11 +6,15 @@ import { ROLES, type Role } from "./db/schema/core";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
 import { openPlatform } from "./platform";
 import { recordAudit } from "./audit/service";
+import { BackupError, backupName, backupTo, restoreFrom } from "./db/backup";
+import { join } from "node:path";
 
 const USAGE = `usage:
   bun run cli user add --username U --role R [--institution CODE] --password P [--name "显示名"]
   bun run cli token create --name N --role R [--institution CODE]
   bun run cli demo
+  bun run cli backup [FILE]     (default: a timestamped file in BACKUP_DIR)
+  bun run cli restore FILE      (the server must be stopped)
 roles: ${ROLES.join(", ")}`;
 
 function fail(message: string): never {
@@ -38,6 +42,7 @@ async function main(argv: string[]) {
   });
   const cmd = positionals.join(" ");
   if (values.help || !cmd) return console.log(USAGE);
+  if (positionals[0] === "backup" || positionals[0] === "restore") return databaseFile(positionals[0], positionals.slice(1));
   const deps = openPlatform(loadConfig());
   const system = { actor: null, ip: "cli", at: Date.now(), label: "system:cli" };
   switch (cmd) {
@@ -66,10 +71,27 @@ async function main(argv: string[]) {
   }
 }
 
+/** backup/restore work on the files, never through openPlatform (which would migrate the live database). */
+function databaseFile(cmd: "backup" | "restore", args: string[]) {
+  const config = loadConfig();
+  if (args.length > 1) fail(`${cmd} takes one file\n${USAGE}`);
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  if (cmd === "backup") {
+    const r = backupTo(config.databasePath, args[0] ?? join(config.backup.dir, backupName(Date.now())));
+    console.log(`backup written and checked: ${r.path} (${mb(r.bytes)}, ${Math.round(r.ms)} ms)`);
+    return;
+  }
+  if (!args[0]) fail(`restore needs the backup file\n${USAGE}`);
+  const r = restoreFrom(args[0], config.databasePath, Date.now());
+  console.log(`restored ${args[0]} into ${config.databasePath} (${mb(r.bytes)}, integrity checked)`);
+  if (r.keptAside) console.log(`the replaced database is kept as ${r.keptAside}`);
+  console.log("start the server: migrations newer than the backup apply at start");
+}
+
 try {
   await main(Bun.argv.slice(2));
 } catch (e) {
-  if (e instanceof UserInputError || e instanceof ConfigError) fail(e.message);
+  if (e instanceof UserInputError || e instanceof ConfigError || e instanceof BackupError) fail(e.message);
   if (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) fail(`${e.message}\n${USAGE}`);
   throw e;
 }

@@ -8,6 +8,7 @@ import { DEMO_PASSWORD, loadDemo } from "./demo/load";
 import { startJobs } from "./jobs";
 import { openPlatform } from "./platform";
 import { startCheckpointer } from "./db/checkpointer";
+import { checkAtStart, claimPidFile, DamagedDatabaseError } from "./db/backup";
 
 let config;
 try {
@@ -19,6 +20,17 @@ try {
   }
   throw e;
 }
+
+try {
+  checkAtStart(config.databasePath, config.backup.dir);
+} catch (e) {
+  if (e instanceof DamagedDatabaseError) {
+    console.error(e.message);
+    process.exit(3);
+  }
+  throw e;
+}
+const releasePidFile = claimPidFile(config.databasePath); // `cli restore` refuses while it is there
 
 const deps = openPlatform(config);
 const { db } = deps;
@@ -50,6 +62,7 @@ function stop(signal: string) {
   stopCheckpoints();
   server.stop();
   db.$client.close();
+  releasePidFile();
   process.exit(0);
 }
 process.on("SIGINT", () => stop("SIGINT"));

@@ -7,7 +7,7 @@ import { systemClock, type Clock, type Deps } from "./http/context";
 import { createTelephony } from "./telephony";
 
 export function openPlatform(config: Config, opts: { clock?: Clock; httpClient?: Parameters<typeof createTelephony>[0]["httpClient"] } = {}): Deps {
-  const db = openDb(config.databasePath);
+  const db = openDb(config.databasePath, { synchronous: config.databaseSynchronous });
   seedInstitutions(db);
   return {
     config,

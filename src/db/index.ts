@@ -8,13 +8,20 @@ import * as schema from "./schema";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 
-const MIGRATIONS = join(import.meta.dir, "../../migrations");
+export const MIGRATIONS = join(import.meta.dir, "../../migrations");
 
-export function openDb(path: string): Db {
+export type Synchronous = "FULL" | "NORMAL";
+
+/**
+ * `synchronous`: FULL (the default) syncs the WAL at every commit, so a commit that returned
+ * survives a power cut; NORMAL syncs only at checkpoints and can lose the last commits
+ * (README: Durability, with the measured cost).
+ */
+export function openDb(path: string, opts: { synchronous?: Synchronous } = {}): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.exec("PRAGMA journal_mode = WAL");
-  sqlite.exec("PRAGMA synchronous = NORMAL");
+  sqlite.exec(`PRAGMA synchronous = ${opts.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA busy_timeout = 5000");
   sqlite.exec("PRAGMA cache_size = -65536"); // 64 MiB page cache
