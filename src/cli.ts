@@ -6,13 +6,16 @@ import { ROLES, type Role } from "./db/schema/core";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
 import { openPlatform } from "./platform";
 import { recordAudit } from "./audit/service";
+import { setBadge } from "./admin/badges";
+import { addSigningKey } from "./requests/signing";
 import { BackupError, backupName, backupTo, restoreFrom } from "./db/backup";
 import { join } from "node:path";
 
 const USAGE = `usage:
-  bun run cli user add --username U --role R [--institution CODE] --password P [--name "显示名"]
+  bun run cli user add --username U --role R [--institution CODE] --password P [--name "显示名"] [--badge 123456]
   bun run cli token create --name N --role R [--institution CODE]
   bun run cli demo
+  bun run cli keys rotate       (a new signing key signs from now on; the old ones still verify)
   bun run cli backup [FILE]     (default: a timestamped file in BACKUP_DIR)
   bun run cli restore FILE      (the server must be stopped)
 roles: ${ROLES.join(", ")}`;
@@ -37,6 +40,7 @@ async function main(argv: string[]) {
       institution: { type: "string" },
       password: { type: "string" },
       name: { type: "string" },
+      badge: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -50,6 +54,7 @@ async function main(argv: string[]) {
       if (!values.username || !values.password) fail("--username and --password are required\n" + USAGE);
       const u = await createUser(deps.db, { username: values.username, password: values.password, role: role(values.role), institution: values.institution, displayName: values.name });
       recordAudit(deps.db, system, { action: "create", entity: "user", entityId: u.id, detail: { username: u.username, role: u.role, via: "cli" } });
+      if (values.badge !== undefined) setBadge(deps.db, system, u.id, values.badge);
       console.log(`created user ${u.username} (${u.role})`);
       break;
     }
@@ -59,6 +64,12 @@ async function main(argv: string[]) {
       recordAudit(deps.db, system, { action: "create", entity: "api_token", entityId: id, detail: { name: values.name, via: "cli" } });
       console.log(`created token ${values.name}; it is shown once:`);
       console.log(token);
+      break;
+    }
+    case "keys rotate": {
+      const kid = addSigningKey(deps.db, system.at);
+      recordAudit(deps.db, system, { action: "rotate", entity: "signing_key", entityId: kid, detail: { via: "cli" } });
+      console.log(`signing key ${kid} signs from now on; earlier keys stay published for verification`);
       break;
     }
     case "demo": {

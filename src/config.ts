@@ -40,6 +40,9 @@ const schema = z.object({
   STOP_PAYMENT_REMINDER_HOURS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole hours").default("12,2"),
   FREEZE_REMINDER_DAYS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days").default("30,7,1"),
   SESSION_HOURS: z.coerce.number().positive().default(12),
+  // the center as its notices name it, and the short name that opens its document numbers
+  CENTER_NAME: z.string().trim().min(2).max(60).default("某市公安局反电信网络诈骗中心"),
+  CENTER_SHORT: z.string().trim().min(1).max(8).regex(/^[^\s〔〕]+$/, "must be a few characters without spaces or 〔〕").default("某公"),
 });
 
 export type Env = z.input<typeof schema>;
@@ -72,6 +75,8 @@ export type Config = {
   /** Reminders before an in-force request runs out, largest first (ms before expiry). */
   requestReminderMs: { stop_payment: number[]; freeze: number[] };
   sessionMs: number;
+  /** The issuing center on notices: 某市公安局反电信网络诈骗中心 / 某公 (document numbers 某公反诈止字〔2026〕第000123号). */
+  center: { name: string; short: string };
 };
 
 export class ConfigError extends Error {}
@@ -126,5 +131,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       freeze: list(e.FREEZE_REMINDER_DAYS, 86_400_000),
     },
     sessionMs: e.SESSION_HOURS * 3_600_000,
+    center: { name: e.CENTER_NAME, short: e.CENTER_SHORT },
   };
 }

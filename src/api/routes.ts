@@ -10,6 +10,7 @@ import type { AppEnv } from "../http/context";
 import { AppError } from "../http/errors";
 import { publicityApi } from "../publicity/api";
 import { requestsApi } from "../requests/api";
+import { signingKeysApi } from "../requests/signing-api";
 import { statsApi } from "../stats/api";
 import { supervisionApi } from "../supervision/api";
 import { suspectsApi } from "../suspects/api";
@@ -70,13 +71,14 @@ export function apiApp() {
   const api = apiRouter();
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "An API token from `bun run cli token create`" });
   api.use("*", async (c, next) => {
-    if (c.req.path !== "/api/v1/openapi.json" && !c.var.actor) {
+    // the OpenAPI document and the public signing keys are for anyone
+    if (c.req.path !== "/api/v1/openapi.json" && c.req.path !== "/api/v1/signing-keys" && !c.var.actor) {
       c.header("WWW-Authenticate", 'Bearer realm="fanzha"');
       throw new AppError(401, "unauthenticated", "Send Authorization: Bearer <token>");
     }
     await next();
   });
-  for (const sub of [shared, suspectsApi, casesApi, targetsApi, requestsApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
+  for (const sub of [shared, suspectsApi, casesApi, targetsApi, requestsApi, signingKeysApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "Fanzha API", version: "1", description: "The anti-fraud center platform's JSON API. Errors: {\"error\": {code, message, issues: [{path, message}]}}." },

@@ -90,6 +90,7 @@ export const REASONS = {
   "user.short_password": { en: "password must be at least 8 characters", zh: "密码至少 8 个字符" },
   "user.bad_username": { en: "username: 2–40 letters, digits, _ . -", zh: "用户名：2–40 个字母、数字或 _ . -" },
   "user.exists": { en: "user {username} already exists", zh: "用户 {username} 已存在" },
+  "user.bad_badge": { en: "badge number: 4–12 letters or digits", zh: "警号：4–12 位字母或数字" },
   "target.claimed": { en: "Target {id} is being worked by {who}", zh: "{who} 正在处理此对象（#{id}）" },
   "target.claimed_by_other": { en: "Target {id} is being worked by another agent", zh: "另一位坐席正在处理此对象（#{id}）" },
   "target.closed": { en: "Target {id} is closed", zh: "此对象（#{id}）已办结" },

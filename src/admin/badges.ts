@@ -1,0 +1,24 @@
+// Officers' badge numbers (警号), printed beside their names on the notices they send.
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { recordAudit, type AuditWho } from "../audit/service";
+import type { Db } from "../db";
+import { users } from "../db/schema";
+import { UserInputError } from "../auth/service";
+import { refuse } from "../domain/reasons";
+
+/** Digits and letters, 4–12 (a police badge number is usually 6 digits); empty clears it. */
+export const Badge = z
+  .string()
+  .trim()
+  .regex(/^(|[0-9A-Za-z]{4,12})$/)
+  .transform((s) => s || null);
+
+export function setBadge(db: Db, who: AuditWho, userId: number, input: string): string | null {
+  const parsed = Badge.safeParse(input);
+  if (!parsed.success) throw new UserInputError(refuse("user.bad_badge"));
+  const badgeNo = parsed.data;
+  const done = db.update(users).set({ badgeNo }).where(eq(users.id, userId)).returning({ id: users.id }).all();
+  if (done.length) recordAudit(db, who, { action: "update", entity: "user", entityId: userId, detail: { badgeNo } });
+  return badgeNo;
+}

@@ -1,0 +1,60 @@
+// The center's Ed25519 signing keys (signing_keys) and the signature over an instruction.
+//
+// Signing happens inside the send transaction, so the number, the payload and the signature are
+// written together or not at all. A bun:sqlite transaction is synchronous (DESIGN §6: no await
+// inside it), and Web Crypto's sign only returns a promise, so the runtime's own synchronous
+// Ed25519 (node:crypto one-shot sign, RFC 8032, no dependency) makes the signature; institutions
+// verify with any Ed25519 implementation, Web Crypto included, from the published JWK.
+//
+// Private keys live in the database, not in a file: every node on one database signs with the same
+// current key, a rotation is one transaction, and a backup restores keys with the documents they
+// signed. Whoever can read the database can sign; that reader already holds every case.
+import { createPrivateKey, generateKeyPairSync, sign, type JsonWebKey } from "node:crypto";
+import { prepared, type Db } from "../db";
+import { base64url } from "../domain/signing";
+
+export type PublicJwk = JsonWebKey & { kty: "OKP"; crv: "Ed25519"; x: string; kid: string; alg: "EdDSA"; use: "sig" };
+type KeyRow = { id: number; kid: string; publicJwk: string; privatePkcs8: string; createdAt: number; retiredAt: number | null };
+
+const COLS = `id, kid, public_jwk as publicJwk, private_pkcs8 as privatePkcs8, created_at as createdAt, retired_at as retiredAt`;
+
+/** Makes a key and stores it; the older keys stay for verification. Returns its kid. */
+export function addSigningKey(db: Db, at: number): string {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const jwk = publicKey.export({ format: "jwk" }) as JsonWebKey & { x: string };
+  // the kid names the key itself: a base64url SHA-256 of the public key, cut to 16 bytes
+  const kid = base64url(new Uint8Array(new Bun.CryptoHasher("sha256").update(Buffer.from(jwk.x, "base64url")).digest()).slice(0, 16));
+  const pub: PublicJwk = { kty: "OKP", crv: "Ed25519", x: jwk.x, kid, alg: "EdDSA", use: "sig" };
+  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
+  prepared(db, `update signing_keys set retired_at = ? where retired_at is null`).run(at);
+  prepared(db, `insert into signing_keys (kid, public_jwk, private_pkcs8, created_at) values (?, ?, ?, ?)`).run(kid, JSON.stringify(pub), pkcs8, at);
+  return kid;
+}
+
+/** The key that signs now; the first is made on first need. */
+function currentKey(db: Db, at: number): KeyRow {
+  const pick = () => prepared<KeyRow, []>(db, `select ${COLS} from signing_keys where retired_at is null order by id desc limit 1`).get();
+  let k = pick();
+  if (!k) {
+    addSigningKey(db, at);
+    k = pick()!;
+  }
+  return k;
+}
+
+const privateKeys = new Map<string, ReturnType<typeof createPrivateKey>>();
+
+/** Signs these exact bytes with the current key. */
+export function signBytes(db: Db, bytes: Uint8Array, at: number): { keyId: string; signature: string } {
+  const k = currentKey(db, at);
+  let key = privateKeys.get(k.kid);
+  if (!key) privateKeys.set(k.kid, (key = createPrivateKey({ key: Buffer.from(k.privatePkcs8, "base64"), format: "der", type: "pkcs8" })));
+  return { keyId: k.kid, signature: base64url(new Uint8Array(sign(null, bytes, key))) };
+}
+
+/** Every key, newest first, as JWKs an institution can verify with (private parts never leave). */
+export function publicKeys(db: Db): (PublicJwk & { createdAt: string; retiredAt: string | null })[] {
+  return prepared<KeyRow, []>(db, `select ${COLS} from signing_keys order by id desc`)
+    .all()
+    .map((k) => ({ ...(JSON.parse(k.publicJwk) as PublicJwk), createdAt: new Date(k.createdAt).toISOString(), retiredAt: k.retiredAt == null ? null : new Date(k.retiredAt).toISOString() }));
+}
