@@ -1,5 +1,7 @@
 // In-process publish/subscribe behind the live screens (server-sent events).
 // Channels: "desk:<institutionId>", "warning:<id>", "queue", "supervision".
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
 export type LiveEvent = { event: string; data: string };
 type Listener = (e: LiveEvent) => void;
 
@@ -19,4 +21,59 @@ export class EventBus {
   publish(channel: string, event: string, data = ""): void {
     for (const fn of this.listeners.get(channel) ?? []) fn({ event, data });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The one live-stream helper behind every server-sent-event route.
+
+
+/** Below Bun's idle timeout and the proxies' (often 30–60 s), so a quiet stream stays open. */
+export const KEEPALIVE_MS = 15_000;
+
+export type LiveStream = {
+  /** Sends one event; nothing once the browser has gone. */
+  send(e: LiveEvent & { retry?: number }): Promise<void>;
+  readonly aborted: boolean;
+  /** Resolves when the browser goes away. */
+  readonly closed: Promise<void>;
+};
+
+/**
+ * A server-sent-event stream: a first event at once (its bytes send the headers; until then the
+ * browser's EventSource and the page's load event wait), then what `body` sends, with a comment
+ * line after each KEEPALIVE_MS of silence. The stream ends when `body` returns or the browser goes;
+ * a pub/sub stream subscribes and awaits `live.closed`.
+ */
+export function liveStream(
+  c: Context,
+  body: (live: LiveStream) => Promise<void>,
+  opts: { first?: LiveEvent; keepaliveMs?: number } = {},
+): Response {
+  const keepaliveMs = opts.keepaliveMs ?? KEEPALIVE_MS;
+  return streamSSE(c, async (stream) => {
+    const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+    let wrote = true;
+    const live: LiveStream = {
+      async send(e) {
+        if (stream.aborted) return;
+        wrote = true;
+        await stream.writeSSE(e);
+      },
+      get aborted() {
+        return stream.aborted;
+      },
+      closed,
+    };
+    // a write racing the browser's disconnect fails: that ends the stream
+    const timer = setInterval(() => {
+      if (!wrote && !stream.aborted) void stream.write(": keepalive\n\n").catch(() => stream.abort());
+      wrote = false;
+    }, keepaliveMs);
+    try {
+      await live.send({ ...(opts.first ?? { event: "ready", data: "" }), retry: 3000 });
+      await body(live);
+    } finally {
+      clearInterval(timer);
+    }
+  });
 }

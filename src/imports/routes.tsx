@@ -7,9 +7,9 @@
 // page, which follows the progress over server-sent events. The kind's permission (e.g.
 // suspects.write) gates its uploads and its reports.
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { streamSSE } from "hono/streaming";
 import { ImportForm, ImportProgress, ImportReportPage, ImportResult, ImportsPage, REJECTIONS_ON_SCREEN, rejectionText, type KindChoice } from "../../views/imports/page";
 import { allow } from "../auth/middleware";
+import { KEEPALIVE_MS, liveStream } from "../events";
 import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
@@ -55,7 +55,6 @@ function importsPage(c: Context<AppEnv>, kind: string, message?: string, status:
   return render(c, c.var.t("imports.title"), <ImportsPage t={c.var.t} kinds={kinds} chosen={chosen} recent={recent} message={message} />, status);
 }
 
-const KEEPALIVE_MS = 15_000;
 const PROGRESS_GAP_MS = 250; // at most four progress swaps a second, whatever the batch rate
 
 export const importsRoutes = new Hono<AppEnv>()
@@ -94,38 +93,38 @@ export const importsRoutes = new Hono<AppEnv>()
     );
   })
   .get("/:id{[0-9]+}/events", allowImport, (c) =>
-    streamSSE(c, async (stream) => {
+    liveStream(c, async (live) => {
       const { deps, t } = c.var;
       const id = idOf(c);
       let wake = () => {};
       const unsubscribe = deps.events.subscribe(importChannel(id), () => wake());
-      /** true when woken by the import's event, false after `ms` of silence */
+      /** until the import's next event, or `ms` of silence (then it looks again) */
       const sleep = (ms: number) =>
-        new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), ms);
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
           wake = () => {
             clearTimeout(timer);
-            resolve(true);
+            resolve();
           };
         });
-      stream.onAbort(() => wake());
+      void live.closed.then(() => wake());
       try {
         let sent = "";
-        while (!stream.aborted) {
-          const live = liveProgress(deps, id);
-          if (!live) {
+        while (!live.aborted) {
+          const progress = liveProgress(deps, id);
+          if (!progress) {
             // settled (or never ran here): the result replaces the bar, and the browser closes the stream
             const rec = asShown(deps, getImport(deps.db, id)!);
-            await stream.writeSSE({ event: "done", data: String(<ImportResult t={t} rec={rec} rejections={rejectionsPage(deps.db, id, REJECTIONS_ON_SCREEN)} />) });
+            await live.send({ event: "done", data: String(<ImportResult t={t} rec={rec} rejections={rejectionsPage(deps.db, id, REJECTIONS_ON_SCREEN)} />) });
             break;
           }
-          const snapshot = JSON.stringify(live);
+          const snapshot = JSON.stringify(progress);
           if (snapshot !== sent) {
             sent = snapshot;
-            await stream.writeSSE({ event: "progress", data: String(<ImportProgress t={t} progress={live} />) });
+            await live.send({ event: "progress", data: String(<ImportProgress t={t} progress={progress} />) });
             await new Promise((r) => setTimeout(r, PROGRESS_GAP_MS));
-          } else if (!(await sleep(KEEPALIVE_MS)) && !stream.aborted) {
-            await stream.write(": keepalive\n\n");
+          } else {
+            await sleep(KEEPALIVE_MS); // looks again now and then, should an event be missed
           }
         }
       } finally {

@@ -1,7 +1,6 @@
 // Pages: the center's requests (/requests…) and the institutions' desks (/desk…), both kept
 // live over server-sent events.
 import { Hono, type Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import { DeskRequestPage, OnwardRowFields, type AnswerValues, type OnwardValues } from "../../views/desk/detail";
 import { DeskAlert, DeskPage, DeskQueue } from "../../views/desk/page";
 import { errorText, type T } from "../../views/i18n";
@@ -12,7 +11,7 @@ import { RequestsListPage } from "../../views/requests/list";
 import { allow } from "../auth/middleware";
 import { institutionScope } from "../domain/access";
 import { formatFen } from "../domain/money";
-import type { LiveEvent } from "../events";
+import { liveStream, type LiveEvent } from "../events";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
@@ -42,8 +41,6 @@ import { principalOf } from "../db/idempotency";
 type C = Context<AppEnv>;
 
 const PAGE = 100;
-/** Below Bun's idle timeout, so a quiet stream stays open. */
-const KEEPALIVE_MS = 20_000;
 
 function idOf(c: C, name = "id"): number {
   const n = Number(c.req.param(name));
@@ -77,25 +74,21 @@ function back(c: C, fallback: string): string {
  * viewer receives (rendered in their language, filtered to what they may see), or null.
  */
 function live(c: C, channel: string, map: (e: LiveEvent) => Promise<LiveEvent | null> | LiveEvent | null) {
-  return streamSSE(c, async (stream) => {
+  return liveStream(c, async (live) => {
     let chain = Promise.resolve();
     const unsubscribe = c.var.deps.events.subscribe(channel, (e) => {
       chain = chain
         .then(async () => {
           const m = await map(e);
-          if (m && !stream.aborted) await stream.writeSSE(m);
+          if (m) await live.send(m);
         })
-        .catch(() => stream.abort());
+        .catch(() => {});
     });
-    stream.onAbort(unsubscribe);
-    // the first bytes send the headers: until then the browser's EventSource (and the page's
-    // load event) wait
-    await stream.writeSSE({ event: "ready", data: "", retry: 3000 });
-    while (!stream.aborted) {
-      await stream.sleep(KEEPALIVE_MS);
-      if (!stream.aborted) await stream.writeSSE({ event: "ping", data: "" });
+    try {
+      await live.closed;
+    } finally {
+      unsubscribe();
     }
-    unsubscribe();
   });
 }
 

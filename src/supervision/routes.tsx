@@ -1,10 +1,10 @@
 // /supervision: the board (督办看板) — live traffic lights and overdue lists, response times
 // for a period against the same period last year, and an export of every table.
 import { Hono, type Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import { LiveBoard, SupervisionPage } from "../../views/supervision/page";
 import { periodQuery } from "../../views/supervision/period";
 import { allow } from "../auth/middleware";
+import { liveStream } from "../events";
 import { sendTable } from "../exports/tabular";
 import type { AppEnv } from "../http/context";
 import { badRequest, validationError } from "../http/errors";
@@ -16,8 +16,6 @@ import { isTimesTable, liveTable, TABLE_TITLES, timesTable } from "./tables";
 
 /** Rows each list shows on screen; the counts and the exports have them all. */
 const SCREEN_ROWS = 50;
-/** A quiet stream still sends a comment now and then, so proxies and idle timeouts keep it. */
-const KEEPALIVE_MS = 25_000;
 const NUDGE_GAP_MS = 2_000;
 /** What the board shows moves when these channels speak (src/events.ts). */
 const LIVE_CHANNELS = ["supervision", "requests", "queue"];
@@ -61,7 +59,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
   // "something changed": a request moved, the warning queue moved, or the clock escalated
   // something — open boards reload their live part, at most once per NUDGE_GAP_MS
   .get("/events", allow("supervision.read"), (c) =>
-    streamSSE(c, async (stream) => {
+    liveStream(c, async (live) => {
       let wake = () => {};
       let changed = false;
       const nudge = () => {
@@ -69,26 +67,13 @@ export const supervisionRoutes = new Hono<AppEnv>()
         wake();
       };
       const unsubscribe = LIVE_CHANNELS.map((ch) => c.var.deps.events.subscribe(ch, nudge));
-      const sleep = (ms: number) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, ms);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      stream.onAbort(() => wake());
+      void live.closed.then(() => wake());
       try {
-        await stream.write(": connected\n\n"); // headers and a first byte now, not at the first change
-        while (!stream.aborted) {
-          if (!changed) await sleep(KEEPALIVE_MS);
-          if (stream.aborted) break;
-          if (!changed) {
-            await stream.write(": keepalive\n\n");
-            continue;
-          }
+        while (!live.aborted) {
+          if (!changed) await new Promise<void>((resolve) => (wake = resolve));
+          if (live.aborted) break;
           changed = false;
-          await stream.writeSSE({ event: "changed", data: String(c.var.deps.clock.now()) });
+          await live.send({ event: "changed", data: String(c.var.deps.clock.now()) });
           // a burst of changes becomes one reload
           await new Promise((resolve) => setTimeout(resolve, NUDGE_GAP_MS));
         }

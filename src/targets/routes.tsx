@@ -2,12 +2,12 @@
 // its contacts, outcomes and follow-ups, and the live streams (queue changes, a call's status).
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { streamSSE } from "hono/streaming";
 import { TargetDetailPage, type DetailProps } from "../../views/targets/detail";
 import { TargetFormPage } from "../../views/targets/form";
 import { StatusText } from "../../views/targets/parts";
 import { QueuePage, QueueTable } from "../../views/targets/queue";
 import { allow } from "../auth/middleware";
+import { liveStream } from "../events";
 import { formKey } from "../db/idempotency";
 import { can } from "../domain/access";
 import { who } from "../http/audit";
@@ -21,7 +21,6 @@ import { completeFollowUp, contact, followUpsDue, followUpsOf, getFollowUp, getW
 
 type C = Context<AppEnv>;
 const AGENT_PHONE_COOKIE = "fz_agent_phone";
-const HEARTBEAT_MS = 20_000;
 
 const idOf = (c: C, name = "id") => Number(c.req.param(name));
 const strings = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
@@ -105,12 +104,14 @@ export const targetsRoutes = new Hono<AppEnv>()
   .get("/list", (c) => c.html(<QueueTable {...tableProps(c)} />))
   // the queue page refreshes its table when anything in the queue changes
   .get("/events", (c) =>
-    streamSSE(c, async (stream) => {
-      // a write racing the browser's disconnect fails; the abort handler then unsubscribes
-      const off = c.var.deps.events.subscribe("queue", () => void stream.writeSSE({ event: "changed", data: "" }).catch(() => {}));
-      stream.onAbort(off);
-      while (!stream.aborted) await heartbeat(stream);
-      off();
+    liveStream(c, async (live) => {
+      // a write racing the browser's disconnect fails; the stream then ends and unsubscribes
+      const off = c.var.deps.events.subscribe("queue", () => void live.send({ event: "changed", data: "" }).catch(() => {}));
+      try {
+        await live.closed;
+      } finally {
+        off();
+      }
     }),
   )
   .post("/next", allow("targets.write"), (c) => {
@@ -192,19 +193,28 @@ export const targetsRoutes = new Hono<AppEnv>()
     }
   })
   // a call's status, live: the first event is the status now, then each change as Twilio reports it
-  .get("/warnings/:wid{[0-9]+}/events", (c) => {
+  .get("/warnings/:wid{[0-9]+}/events", async (c) => {
     const { db, events } = c.var.deps;
     const w = getWarning(db, idOf(c, "wid"));
     // allow("targets.read") above: agents and supervisors see every target's contacts
     if (!w) throw notFound("warning");
     const html = async (status: string | null) => (await (<StatusText t={c.var.t} status={status} outbox={w.provider === "outbox"} />).toString()) as string;
-    return streamSSE(c, async (stream) => {
-      const off = events.subscribe(`warning:${w.id}`, (e) => void html(e.data).then((data) => stream.writeSSE({ event: "status", data })).catch(() => {}));
-      stream.onAbort(off);
-      await stream.writeSSE({ event: "status", data: await html(getWarning(db, w.id)!.providerStatus) });
-      while (!stream.aborted) await heartbeat(stream);
-      off();
-    });
+    const status = w.providerStatus;
+    return liveStream(
+      c,
+      async (live) => {
+        const off = events.subscribe(`warning:${w.id}`, (e) => void html(e.data).then((data) => live.send({ event: "status", data })).catch(() => {}));
+        try {
+          // a change between the first event and the subscription is not lost
+          const now = getWarning(db, w.id)!.providerStatus;
+          if (now !== status) await live.send({ event: "status", data: await html(now) });
+          await live.closed;
+        } finally {
+          off();
+        }
+      },
+      { first: { event: "status", data: await html(status) } },
+    );
   })
   .post("/:id{[0-9]+}/follow-ups", allow("warnings.write"), async (c) => {
     const id = idOf(c);
@@ -226,9 +236,3 @@ export const targetsRoutes = new Hono<AppEnv>()
     }
     return c.redirect(`/targets/${f.targetId}`, 303);
   });
-
-/** Keeps the connection open through proxies that drop idle ones. */
-async function heartbeat(stream: { sleep(ms: number): Promise<unknown>; write(s: string): Promise<unknown>; aborted: boolean }) {
-  await stream.sleep(HEARTBEAT_MS);
-  if (!stream.aborted) await stream.write(": ping\n\n");
-}

@@ -309,7 +309,8 @@ describe("suspects import: downloads, progress, audit", () => {
     const res = await s.request(`/imports/${id}/events`);
     expect(res.headers.get("Content-Type")).toStartWith("text/event-stream");
     const body = await res.text();
-    expect(body).toStartWith("event: done\n");
+    expect(body).toStartWith("event: ready\n");
+    expect(body).toContain("event: done\n");
     expect(body).toContain("新增 4 + 合并 1 + 拒绝 3 = 数据行 8");
   });
 
