@@ -1,8 +1,18 @@
 // Environment → typed configuration. Every variable has an embedded default so that
 // `npm start` works on a fresh machine; a bad value stops start-up naming the variable.
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const minutes = (n: number) => n * 60_000;
+/** "10.0.0.0/8", "::1" (a single address is its own /32 or /128), or null when it is neither. */
+function parseCidr(s: string): { address: string; prefix: number; family: "ipv4" | "ipv6" } | null {
+  const [address = "", bits, ...rest] = s.split("/");
+  const v = isIP(address);
+  if (!v || rest.length) return null;
+  const max = v === 4 ? 32 : 128;
+  const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
+  return prefix >= 0 && prefix <= max ? { address, prefix, family: v === 4 ? "ipv4" : "ipv6" } : null;
+}
 const list = (csv: string, unitMs: number) => csv.split(",").map((n) => Number(n) * unitMs).sort((a, b) => b - a);
 
 const schema = z.object({
@@ -40,6 +50,13 @@ const schema = z.object({
   STOP_PAYMENT_REMINDER_HOURS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole hours").default("12,2"),
   FREEZE_REMINDER_DAYS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days").default("30,7,1"),
   SESSION_HOURS: z.coerce.number().positive().default(12),
+  // requests a minute per API token (a burst up to it passes); 0 turns the limit off
+  API_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0).default(6000),
+  // reverse proxies whose X-Forwarded-For is believed: addresses or CIDRs, comma-separated
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .refine((v) => v.split(",").every((e) => !e.trim() || parseCidr(e.trim())), "must be a comma-separated list of IP addresses or CIDRs (10.0.0.0/8, ::1)"),
   // the center as its notices name it, and the short name that opens its document numbers
   CENTER_NAME: z.string().trim().min(2).max(60).default("某市公安局反电信网络诈骗中心"),
   CENTER_SHORT: z.string().trim().min(1).max(8).regex(/^[^\s〔〕]+$/, "must be a few characters without spaces or 〔〕").default("某公"),
@@ -75,6 +92,10 @@ export type Config = {
   /** Reminders before an in-force request runs out, largest first (ms before expiry). */
   requestReminderMs: { stop_payment: number[]; freeze: number[] };
   sessionMs: number;
+  /** Requests a minute per API token, 0 = no limit (api/rate-limit.ts). */
+  apiRateLimitPerMin: number;
+  /** Direct peers whose X-Forwarded-For names the client (auth/middleware.ts clientIp). */
+  trustedProxies: { address: string; prefix: number; family: "ipv4" | "ipv6" }[];
   /** The issuing center on notices: 某市公安局反电信网络诈骗中心 / 某公 (document numbers 某公反诈止字〔2026〕第000123号). */
   center: { name: string; short: string };
 };
@@ -131,6 +152,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       freeze: list(e.FREEZE_REMINDER_DAYS, 86_400_000),
     },
     sessionMs: e.SESSION_HOURS * 3_600_000,
+    apiRateLimitPerMin: e.API_RATE_LIMIT_PER_MIN,
+    trustedProxies: e.TRUSTED_PROXIES.split(",").map((x) => x.trim()).filter(Boolean).map((x) => parseCidr(x)!),
     center: { name: e.CENTER_NAME, short: e.CENTER_SHORT },
   };
 }

@@ -3,6 +3,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/bun";
 import { getCookie } from "hono/cookie";
 import { timingSafeEqual } from "node:crypto";
+import { BlockList, isIP } from "node:net";
+import type { Config } from "../config";
 import { can, type Permission } from "../domain/access";
 import type { AppEnv } from "../http/context";
 import { AppError, forbidden } from "../http/errors";
@@ -10,12 +12,45 @@ import { actorForToken, loadSession } from "./service";
 
 export const SESSION_COOKIE = "fz_session";
 
-export function clientIp(c: Context<AppEnv>): string {
+function peerAddress(c: Context<AppEnv>): string | null {
   try {
-    return getConnInfo(c).remote.address ?? "local";
+    return getConnInfo(c).remote.address ?? null;
   } catch {
-    return "local"; // app.request in tests has no socket
+    return null; // app.request in tests has no socket
   }
+}
+
+const proxyLists = new WeakMap<Config["trustedProxies"], BlockList>();
+function trustedProxies(list: Config["trustedProxies"]): BlockList {
+  let b = proxyLists.get(list);
+  if (!b) {
+    proxyLists.set(list, (b = new BlockList()));
+    for (const p of list) b.addSubnet(p.address, p.prefix, p.family);
+  }
+  return b;
+}
+const isTrusted = (b: BlockList, address: string) => isIP(address) !== 0 && b.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
+
+/**
+ * The one place the client's address is read (throttling, sessions, audit). The socket's peer,
+ * unless that peer is a proxy named in TRUSTED_PROXIES: then X-Forwarded-For is read from the
+ * right, each trusted proxy naming the hop before it, and the first address that is not a trusted
+ * proxy is the client. Anything further left was written by the client and proves nothing.
+ */
+export function clientIp(c: Context<AppEnv>): string {
+  const peer = peerAddress(c);
+  if (!peer) return "local";
+  const trusted = trustedProxies(c.var.deps.config.trustedProxies);
+  let client = peer;
+  if (!isTrusted(trusted, peer)) return client;
+  const hops = (c.req.header("X-Forwarded-For") ?? "").split(",").map((h) => h.trim());
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (!isIP(hop)) break; // malformed: keep the last address a trusted proxy vouched for
+    client = hop;
+    if (!isTrusted(trusted, hop)) break;
+  }
+  return client;
 }
 
 /** Pages: the session cookie. API: the bearer token. Sets c.var.actor (or null). */

@@ -69,7 +69,7 @@ describe("sign-in", () => {
 
 describe("sign-in throttling under load", () => {
   const burst = (p: ReturnType<typeof testPlatform>, passwords: string[], username = "wang") =>
-    Promise.all(passwords.map((password) => p.app.request("/signin", form({ username, password })).then((r) => r.status)));
+    Promise.all(passwords.map(async (password) => (await p.app.request("/signin", form({ username, password }))).status));
   const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
 
   test("of 200 concurrent sign-ins for one user, at most the allowed number are evaluated and the rest get 429", async () => {
@@ -86,6 +86,59 @@ describe("sign-in throttling under load", () => {
     expect(statuses[0]).toBe(303);
     expect(tally(statuses)).toEqual({ 303: 1, 401: THROTTLE.maxFailures - 1, 429: 50 - THROTTLE.maxFailures });
   });
+});
+
+describe("sign-in throttling per address", () => {
+  // app.request passes its third argument as the Bun server: this one reports a socket peer
+  const from = (address: string) => ({ requestIP: () => ({ address, family: address.includes(":") ? "IPv6" : "IPv4", port: 40000 }) });
+  const signInFrom = (p: ReturnType<typeof testPlatform>, address: string, o: Record<string, string>, xff?: string) => {
+    const init = form(o);
+    return p.app.request("/signin", { ...init, headers: { ...init.headers, ...(xff ? { "X-Forwarded-For": xff } : {}) } }, from(address));
+  };
+  const spray = async (p: ReturnType<typeof testPlatform>, address: string, xff?: string) => {
+    const statuses = await Promise.all(Array.from({ length: THROTTLE.maxAddressFailures }, async (_, i) => (await signInFrom(p, address, { username: `user${i}`, password: "wrong-guess" }, xff)).status));
+    expect(statuses.every((s) => s === 401)).toBe(true);
+  };
+  const slow = 30_000; // each failure hashes a password (argon2id)
+  const auditIps = (p: ReturnType<typeof testPlatform>) => (p.deps.db.$client.query("select ip from audit_log order by id").all() as { ip: string }[]).map((r) => r.ip);
+
+  test("failures from one address do not lock out another user who has signed in from it", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: "password-123" })).status).toBe(303);
+    await spray(p, "198.51.100.7");
+    expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: "password-123" })).status).toBe(303);
+  }, slow);
+
+  test("once an address has too many failures, usernames never signed in from it are refused with 429", async () => {
+    const p = testPlatform();
+    await createUser(p.deps.db, { username: "li", password: "password-123", role: "agent" });
+    await spray(p, "198.51.100.7");
+    expect((await signInFrom(p, "198.51.100.7", { username: "li", password: "password-123" })).status).toBe(429);
+    // the same user from another address is not affected
+    expect((await signInFrom(p, "203.0.113.5", { username: "li", password: "password-123" })).status).toBe(303);
+  }, slow);
+
+  test("X-Forwarded-For is ignored when the direct peer is not a trusted proxy", async () => {
+    const p = testPlatform();
+    await signInFrom(p, "203.0.113.5", { username: "ghost", password: "wrong-guess" }, "198.51.100.7");
+    expect(auditIps(p)).toEqual(["203.0.113.5"]);
+  });
+
+  test("behind a trusted proxy the client is the right-most X-Forwarded-For address that is not a proxy", async () => {
+    const p = testPlatform({ TRUSTED_PROXIES: "10.0.0.0/8, ::1" });
+    await signInFrom(p, "10.0.0.2", { username: "ghost", password: "wrong-guess" }, "6.6.6.6, 198.51.100.7, 10.0.0.3");
+    await signInFrom(p, "::1", { username: "ghost", password: "wrong-guess" }, "203.0.113.5");
+    expect(auditIps(p)).toEqual(["198.51.100.7", "203.0.113.5"]);
+  });
+
+  test("behind a trusted proxy, failures of one client do not throttle another client", async () => {
+    const p = testPlatform({ TRUSTED_PROXIES: "10.0.0.1" });
+    await createUser(p.deps.db, { username: "li", password: "password-123", role: "agent" });
+    await spray(p, "10.0.0.1", "198.51.100.7");
+    expect((await signInFrom(p, "10.0.0.1", { username: "li", password: "password-123" }, "198.51.100.7")).status).toBe(429);
+    expect((await signInFrom(p, "10.0.0.1", { username: "li", password: "password-123" }, "203.0.113.5")).status).toBe(303);
+  }, slow);
 });
 
 describe("sign-out", () => {

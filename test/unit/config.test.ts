@@ -23,6 +23,15 @@ describe("configuration", () => {
     expect(() => loadConfig({ FANZHA_ADMIN_PASSWORD: "short" })).toThrow(/FANZHA_ADMIN_PASSWORD/);
   });
 
+  test("TRUSTED_PROXIES is empty by default and takes addresses and CIDRs; anything else is refused naming it", () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8, ::1" }).trustedProxies).toEqual([
+      { address: "10.0.0.0", prefix: 8, family: "ipv4" },
+      { address: "::1", prefix: 128, family: "ipv6" },
+    ]);
+    for (const bad of ["proxy.local", "10.0.0.0/33", "10.0.0.1/8/2", "10.0.0.0/x"]) expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
+  });
+
   test("Twilio settings must come together", () => {
     expect(() => loadConfig({ TWILIO_ACCOUNT_SID: "AC" + "0".repeat(32) })).toThrow(ConfigError);
   });
