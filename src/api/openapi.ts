@@ -34,6 +34,7 @@ export const commonErrors = {
   400: errorResponse("Invalid input (which field, and why)"),
   401: errorResponse("Missing or invalid bearer token"),
   403: errorResponse("The token's role may not do this"),
+  429: errorResponse("Too many requests for this token (API_RATE_LIMIT_PER_MIN): wait the Retry-After seconds"),
 };
 
 export const jsonBody = <S extends z.ZodType>(schema: S, description?: string) => ({

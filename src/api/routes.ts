@@ -16,6 +16,7 @@ import { supervisionApi } from "../supervision/api";
 import { suspectsApi } from "../suspects/api";
 import { targetsApi } from "../targets/api";
 import { apiRouter, commonErrors, createRoute, jsonResponse } from "./openapi";
+import { rateLimit } from "./rate-limit";
 import { Hono } from "hono";
 
 const Institution = z.object({ code: z.string(), kind: z.enum(["bank", "carrier"]), nameZh: z.string(), nameEn: z.string() }).openapi("Institution");
@@ -78,6 +79,7 @@ export function apiApp() {
     }
     await next();
   });
+  api.use("*", rateLimit());
   for (const sub of [shared, suspectsApi, casesApi, targetsApi, requestsApi, signingKeysApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

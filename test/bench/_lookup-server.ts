@@ -13,7 +13,7 @@ import { startCheckpointer } from "../../src/db/checkpointer";
 const path = process.argv[2];
 if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path>");
 
-const deps = openPlatform(loadConfig({ DATABASE_PATH: path, FANZHA_DEMO: "false" }));
+const deps = openPlatform(loadConfig({ DATABASE_PATH: path, FANZHA_DEMO: "false", API_RATE_LIMIT_PER_MIN: "0" }));
 startCheckpointer(deps.db, path); // as src/main.ts does
 // the caller a payment system would be: a bank's API token
 const { token } = createToken(deps.db, { name: `bench-${Date.now()}`, role: "bank", institution: "ICBC" });

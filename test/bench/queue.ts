@@ -33,7 +33,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const claimsPerSec = (xs: number[], secs: number) => xs.length / secs;
 const configFor = (dir: string, port = 0) =>
-  loadConfig({ DATABASE_PATH: join(dir, "queue.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: `http://127.0.0.1:${port || 3000}`, FANZHA_DEMO: "false" });
+  loadConfig({ DATABASE_PATH: join(dir, "queue.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: `http://127.0.0.1:${port || 3000}`, FANZHA_DEMO: "false", API_RATE_LIMIT_PER_MIN: "0" });
 
 // ---------------------------------------------------------------------------------------------
 // The child: the platform and the bare baseline, each on its own loopback port

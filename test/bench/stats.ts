@@ -58,7 +58,7 @@ function rng(seed: number) {
 const dir = mkdtempSync(join(tmpdir(), "fanzha-bench-stats-"));
 const now = Date.parse("2026-11-21T10:00:00+08:00");
 const clock: Clock = { now: () => now };
-const config = loadConfig({ DATABASE_PATH: join(dir, "bench.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: "http://localhost" });
+const config = loadConfig({ DATABASE_PATH: join(dir, "bench.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: "http://localhost", API_RATE_LIMIT_PER_MIN: "0" });
 const deps = openPlatform(config, { clock });
 const app = createApp(deps);
 const p = { app, deps, clock, config } as unknown as TestPlatform;
