@@ -7,6 +7,7 @@ import { createToken, createUser, UserInputError } from "../auth/service";
 import { errorText } from "../../views/i18n";
 import { ROLES } from "../db/schema/core";
 import { audit } from "../http/audit";
+import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";
 import { zodIssues, type Issue } from "../http/errors";
 import { render } from "../http/render";
@@ -36,7 +37,8 @@ const asStrings = (b: Record<string, unknown>) => Object.fromEntries(Object.entr
 
 export const adminRoutes = new Hono<AppEnv>()
   .use(allow("admin.manage"))
-  .get("/", (c) => page(c))
+  // a token just created is shown once, on the page its POST redirected to
+  .get("/", (c) => page(c, { newToken: takeFlash<string>(c, "admin.newToken") ?? undefined }))
   .post("/users", async (c) => {
     const body = await c.req.parseBody();
     const form = UserForm.safeParse(body);
@@ -57,7 +59,9 @@ export const adminRoutes = new Hono<AppEnv>()
     try {
       const { token, id } = createToken(c.var.deps.db, form.data);
       audit(c, { action: "create", entity: "api_token", entityId: id, detail: { name: form.data.name, role: form.data.role } });
-      return page(c, { newToken: token });
+      // 303, not the page: a reload must not make a second token
+      putFlash(c, "admin.newToken", token);
+      return c.redirect("/admin", 303);
     } catch (e) {
       if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e), values: asStrings(body) }, 400);
       throw e;

@@ -10,6 +10,7 @@ import { shanghaiDate } from "../domain/time";
 import { capAtToday, lastFullMonth, monthPeriod, quarterOf, type Metric } from "../domain/yoy";
 import { sendTable } from "../exports/tabular";
 import { who } from "../http/audit";
+import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";
 import { AppError, badRequest, validationError } from "../http/errors";
 import { errorText } from "../../views/i18n";
@@ -24,6 +25,7 @@ import { statsTable } from "./tables";
 
 /** Baseline files are a few hundred rows; anything this large is not one. */
 const MAX_BASELINE_BYTES = 5 * 1024 * 1024;
+const BASELINE_FLASH = "stats.baseline";
 
 const today = (c: Context<AppEnv>) => shanghaiDate(c.var.deps.clock.now());
 
@@ -131,9 +133,13 @@ export const statsRoutes = new Hono<AppEnv>()
       />,
     );
   })
-  .get("/baselines", allow("stats.read", "stats.import"), (c) =>
-    render(c, c.var.t("baseline.title"), <BaselinesPage t={c.var.t} summary={baselineSummary(c.var.deps.db)} />),
-  )
+  .get("/baselines", allow("stats.read", "stats.import"), (c) => {
+    // the report of an import a plain form just sent (its POST redirected here)
+    const done = takeFlash<{ id: number; repeated: boolean }>(c, BASELINE_FLASH);
+    const record = done ? getImport(c.var.deps.db, done.id) : null;
+    const result = record ? { record, repeated: done!.repeated, rejections: rejectionsPage(c.var.deps.db, record.id, 100) } : {};
+    return render(c, c.var.t("baseline.title"), <BaselinesPage t={c.var.t} summary={baselineSummary(c.var.deps.db)} {...result} />);
+  })
   .post("/baselines", allow("stats.read", "stats.import"), async (c) => {
     // the engine reads the file in a worker and records it in batches; a baseline file is small,
     // so the answer waits for the import to finish and shows its report
@@ -148,6 +154,11 @@ export const statsRoutes = new Hono<AppEnv>()
       const started = await startImport(deps, who(c), { kind: baselineImport.kind, filename: received.filename, path: received.path, sha256: received.sha256 });
       await whenSettled(deps, started.id);
       const record = getImport(deps.db, started.id)!;
+      if (!wantsFragment(c)) {
+        // a plain form: 303 to the page, which shows the report once; a reload sends nothing again
+        putFlash(c, BASELINE_FLASH, { id: started.id, repeated: started.repeated });
+        return c.redirect("/stats/baselines", 303);
+      }
       return answer({ record, repeated: started.repeated, rejections: rejectionsPage(deps.db, started.id, 100) }, 200);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;

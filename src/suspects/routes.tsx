@@ -1,23 +1,27 @@
 // The suspect screens: search as you type, paste many, one suspect's page and its status.
 import { Hono, type Context } from "hono";
 import { SuspectDetailPage } from "../../views/suspects/detail";
-import { PasteBox, PasteNonce } from "../../views/suspects/paste";
-import { SuspectResults, SuspectsPage } from "../../views/suspects/search";
+import { CheckBox, PasteBox } from "../../views/suspects/paste";
+import { SuspectResults, SuspectsPage, type PasteState } from "../../views/suspects/search";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues } from "../http/errors";
+import { putFlash, takeFlash } from "../http/flash";
 import { formKey } from "../db/idempotency";
 import { errorText } from "../../views/i18n";
 import { render, wantsFragment } from "../http/render";
 import { SearchQuery } from "../http/query";
-import { PasteForm, StatusForm } from "./schemas";
-import { pasteMany, searchSuspects, setSuspectStatus, suspectDetail, type PasteOutcome } from "./service";
+import { PasteCheckForm, PasteForm, StatusForm } from "./schemas";
+import { checkPasted, pasteMany, searchSuspects, setSuspectStatus, suspectDetail } from "./service";
 
-type Paste = { text: string; outcomes?: PasteOutcome[]; issues?: AppError["issues"]; message?: string };
+type Paste = PasteState;
+/** The paste box's answer across a POST's redirect (a plain form, without htmx). */
+const PASTE_FLASH = "suspects.paste";
 
 function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | 400 | 413 = 200) {
+  paste ??= takeFlash<Paste>(c, PASTE_FLASH) ?? undefined;
   const { q } = SearchQuery.parse(c.req.query());
   const { mode, rows } = searchSuspects(c.var.deps.db, q);
   const csrf = c.var.session?.csrfToken ?? null;
@@ -42,6 +46,39 @@ export const suspectsRoutes = new Hono<AppEnv>()
     const { mode, rows } = searchSuspects(c.var.deps.db, SearchQuery.parse(c.req.query()).q);
     return c.html(<SuspectResults t={c.var.t} lang={c.var.lang} mode={mode} rows={rows} />);
   })
+  // 核查: looks every pasted value up and records nothing; its answer offers the separate Add
+  .post("/check", allow("suspects.write"), async (c) => {
+    const body = await c.req.parseBody();
+    const text = typeof body.text === "string" ? body.text : "";
+    const form = PasteCheckForm.safeParse(body);
+    let paste: Paste;
+    let status: 200 | 400 | 413 = 200;
+    if (!form.success) {
+      paste = { text, issues: zodIssues(form.error) };
+      status = 400;
+    } else {
+      try {
+        paste = { text, kind: form.data.kind, checked: checkPasted(c.var.deps.db, text, form.data.kind) };
+      } catch (e) {
+        if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 413)) throw e;
+        paste = e.refusal ? { text, message: errorText(c.var.t, e) } : { text, issues: e.issues };
+        status = e.status;
+      }
+    }
+    if (wantsFragment(c)) {
+      return c.html(
+        paste.checked ? (
+          <CheckBox t={c.var.t} lang={c.var.lang} csrf={c.var.session?.csrfToken ?? null} nonce={crypto.randomUUID()} checked={{ text, kind: paste.kind, outcomes: paste.checked }} />
+        ) : (
+          <PasteBox t={c.var.t} lang={c.var.lang} {...paste} />
+        ),
+      );
+    }
+    if (status !== 200) return searchPage(c, paste, status);
+    putFlash(c, PASTE_FLASH, paste);
+    return c.redirect("/suspects", 303);
+  })
+  // 录入: records the checked values, once however often the form is sent (its nonce)
   .post("/paste", allow("suspects.write"), async (c) => {
     const body = await c.req.parseBody();
     const text = typeof body.text === "string" ? body.text : "";
@@ -61,17 +98,13 @@ export const suspectsRoutes = new Hono<AppEnv>()
         status = e.status;
       }
     }
-    // htmx swaps only 2xx answers: the fragment carries its errors with a 200
-    // the form stays on the page: its next submit needs a new nonce, sent out of band
-    if (wantsFragment(c)) {
-      return c.html(
-        <>
-          <PasteBox t={c.var.t} lang={c.var.lang} {...paste} />
-          <PasteNonce value={crypto.randomUUID()} oob />
-        </>,
-      );
-    }
-    return searchPage(c, paste, status);
+    // htmx swaps only 2xx answers: the fragment carries its errors with a 200; it replaces the
+    // Add form, so adding again starts from a new check (and a new nonce)
+    if (wantsFragment(c)) return c.html(<PasteBox t={c.var.t} lang={c.var.lang} {...paste} />);
+    if (status !== 200) return searchPage(c, paste, status);
+    // a plain form: 303, so a reload shows the outcome again instead of sending the list again
+    putFlash(c, PASTE_FLASH, paste);
+    return c.redirect("/suspects", 303);
   })
   .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c)))
   .post("/:id{[0-9]+}/status", allow("suspects.write"), async (c) => {

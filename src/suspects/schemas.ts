@@ -76,6 +76,12 @@ export const StatusForm = z.object({
   reason: z.string().trim().max(500).optional(),
 });
 
+/** The paste box's check: the values and how to read them; nothing else, as nothing is recorded. */
+export const PasteCheckForm = z.object({
+  text: z.string().max(200_000, "too much text: import a file instead"),
+  kind: z.preprocess(blankToUndefined, z.enum(SUSPECT_KINDS).optional()),
+});
+
 export const PasteForm = z.object({
   text: z.string().max(200_000, "too much text: import a file instead"),
   kind: z.preprocess(blankToUndefined, z.enum(SUSPECT_KINDS).optional()),

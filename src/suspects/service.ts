@@ -347,6 +347,55 @@ export type PasteOutcome =
   | { line: number; input: string; outcome: "duplicate"; ofLine: number; suspect: SuspectRecord }
   | { line: number; input: string; outcome: "rejected"; refusal: Refusal };
 
+/** The values of a pasted text, one to PASTE_LIMIT of them; none or too many is refused. */
+function pastedValues(text: string, kind?: SuspectKind) {
+  const values = splitPasted(text, kind);
+  if (values.length === 0) throw badRequest("text: paste at least one number or account", [{ path: "text", message: "paste at least one number or account" }]);
+  if (values.length > PASTE_LIMIT) {
+    const r = refuse("paste.too_many", { n: values.length, max: PASTE_LIMIT });
+    throw new AppError(413, "too_many_values", r.reason, [{ path: "text", message: `at most ${PASTE_LIMIT} values` }], r);
+  }
+  return values;
+}
+
+export type CheckOutcome =
+  | { line: number; input: string; outcome: "known"; flagged: boolean; suspect: SuspectRecord }
+  | { line: number; input: string; outcome: "unknown"; kind: SuspectKind; value: string; display: string; institution: SuspectRecord["institution"]; warnings: string[] }
+  | { line: number; input: string; outcome: "duplicate"; ofLine: number }
+  | { line: number; input: string; outcome: "rejected"; refusal: Refusal };
+
+/**
+ * The paste box's check (核查): each pasted value looked up, on file or not, a repeat of an earlier
+ * line, or not a number or account and why. Reads only: adding them is pasteMany, a separate action.
+ * Not audited, like a lookup: it reads whether a value is flagged, not anyone's personal data.
+ */
+export function checkPasted(db: Db, text: string, kind?: SuspectKind): CheckOutcome[] {
+  const values = pastedValues(text, kind);
+  const institution = prepared<{ nameZh: string; nameEn: string }, [string]>(db, `select name_zh as nameZh, name_en as nameEn from institutions where code = ?`);
+  const seen = new Map<string, number>();
+  return values.map(({ line, input }): CheckOutcome => {
+    const id = normalizeIdentifier(input, kind);
+    if (!id.ok) return { line, input, outcome: "rejected", refusal: id };
+    const key = `${id.kind}:${id.value}`;
+    const ofLine = seen.get(key);
+    if (ofLine !== undefined) return { line, input, outcome: "duplicate", ofLine };
+    seen.set(key, line);
+    const row = lookupStatement(db).get(id.value, id.kind);
+    if (row) return { line, input, outcome: "known", flagged: isFlagged(row.status), suspect: toRecord(row, id) };
+    const guess = id.institution && institution.get(id.institution.code);
+    return {
+      line,
+      input,
+      outcome: "unknown",
+      kind: id.kind,
+      value: id.value,
+      display: id.display,
+      institution: guess ? { code: id.institution!.code, ...guess, inferred: true } : null,
+      warnings: id.warnings,
+    };
+  });
+}
+
 /**
  * Every pasted value accounted for: created, merged, a repeat of an earlier line, or rejected with
  * why. With `idem` (the form's nonce), a repeat returns the first answer: a double submit adds no sighting.
@@ -354,12 +403,7 @@ export type PasteOutcome =
 export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: SuspectKind; riskLevel?: RiskLevel; source: string; note?: string }, idem?: IdempotencyKey): PasteOutcome[] {
   const first = idem && firstAnswer(db, idem);
   if (first) return JSON.parse(first.body) as PasteOutcome[];
-  const values = splitPasted(p.text, p.kind);
-  if (values.length === 0) throw badRequest("text: paste at least one number or account", [{ path: "text", message: "paste at least one number or account" }]);
-  if (values.length > PASTE_LIMIT) {
-    const r = refuse("paste.too_many", { n: values.length, max: PASTE_LIMIT });
-    throw new AppError(413, "too_many_values", r.reason, [{ path: "text", message: `at most ${PASTE_LIMIT} values` }], r);
-  }
+  const values = pastedValues(p.text, p.kind);
   return db.transaction((tx) => {
     const seen = new Map<string, { line: number; suspect: SuspectRecord }>();
     const outcomes = values.map(({ line, input }): PasteOutcome => {

@@ -49,24 +49,29 @@ describe("agent: cases and suspects", () => {
     await context.close();
   }, 60_000);
 
-  test("an agent pastes a list, then another: each is recorded once, without a reload", async () => {
+  test("an agent checks a pasted list (nothing recorded), then adds it; another list the same way, without a reload", async () => {
     const { page, errors, context } = await suite.open("agent");
     await page.goto(`${suite.server.base}/suspects`);
     await page.click("details.card summary");
     const sightings = (value: string) => (suite.server.deps.db.$client.query("select sightings from suspects where value = ?").get(value) as { sightings: number } | null)?.sightings ?? 0;
 
     await page.fill('[data-testid="paste-text"]', "137 0013 7000\n6222 0212 3456 7890 129");
-    await page.click('form[action="/suspects/paste"] button[type="submit"]');
+    await page.click('[data-testid="paste-check"]');
+    await page.waitForSelector('[data-testid="check-summary"]');
+    expect(await page.textContent('[data-testid="check-summary"]')).toContain("未在库 2");
+    expect(sightings("+8613700137000")).toBe(0);
+    await page.click('[data-testid="paste-add-submit"]');
     await page.waitForSelector('[data-testid="paste-summary"]');
     expect(await page.textContent('[data-testid="paste-summary"]')).toContain("新增 2");
 
-    // the same form again, another list: a new submit (the answer renewed the form's nonce)
+    // another list: checked, then added; the Add form came with the check, with its own nonce
     await page.fill('[data-testid="paste-text"]', "137 0013 7000");
-    await page.click('form[action="/suspects/paste"] button[type="submit"]');
+    await page.click('[data-testid="paste-check"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="check-summary"]')?.textContent?.includes("已在库 1"));
+    await page.click('[data-testid="paste-add-submit"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="paste-summary"]')?.textContent?.includes("合并 1"));
     expect(sightings("+8613700137000")).toBe(2);
     expect(sightings("6222021234567890129")).toBe(1);
-    expect(await page.locator("#paste-nonce").count()).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

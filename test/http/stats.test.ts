@@ -339,6 +339,18 @@ describe("baseline import", () => {
     ] as never);
   });
 
+  test("an upload sent without htmx answers 303, and the page shows its report once", async () => {
+    const p = testPlatform();
+    const s = await signIn(p, "supervisor");
+    const form = new FormData();
+    form.append("file", new File(["月份,警情\n2025-07,300\n"], "plain.csv"));
+    const res = await s.request("/stats/baselines", { method: "POST", body: form });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/stats/baselines");
+    expect(await (await s.request("/stats/baselines")).text()).toContain("plain.csv：新增 1 行");
+    expect(await (await s.request("/stats/baselines")).text()).not.toContain("plain.csv：新增 1 行");
+  });
+
   test("an agent may read statistics but not import baselines", async () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");

@@ -288,28 +288,64 @@ describe("paste many", () => {
     expect(await res.text()).toContain("请至少粘贴一个号码或账号");
   });
 
-  test("submitting the same paste form twice records its values once", async () => {
+  test("the paste box's check (核查) looks every value up and writes nothing", async () => {
     const p = testPlatform();
+    await report(p, { value: "13900139000" });
     const u = await signIn(p, "agent");
     const page = await (await u.request("/suspects")).text();
-    const nonce = /id="paste-nonce" value="([^"]+)"/.exec(page)![1]!;
-    for (let i = 0; i < 2; i++) {
-      const html = await (await u.request("/suspects/paste", { form: { text: "13800138000", nonce } })).text();
-      expect(html).toContain('data-outcome="created"');
-    }
-    expect(count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(1);
+    expect(page).toContain('data-testid="paste-check">核查</button>');
+    const before = { suspects: count(p, "select count(*) as n from suspects"), audit: count(p, "select count(*) as n from audit_log"), keys: count(p, "select count(*) as n from idempotency_keys") };
+    const res = await u.request("/suspects/check", { form: { text: "13800138000\n139 0013 9000, not-a-number\n138-0013-8000", kind: "" }, htmx: true });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect([...html.matchAll(/data-check="(\w+)"/g)].map((m) => m[1])).toEqual(["unknown", "known", "rejected", "duplicate"]);
+    expect(text(html)).toContain("已在库 1（其中在控 1），未在库 1，重复 1，无法识别 1");
+    expect(html).toContain('data-testid="paste-add-submit">录入</button>');
+    expect(count(p, "select count(*) as n from suspects")).toBe(before.suspects);
+    expect(count(p, "select sightings as n from suspects where value = '+8613900139000'")).toBe(1);
+    expect(count(p, "select count(*) as n from audit_log")).toBe(before.audit);
+    expect(count(p, "select count(*) as n from idempotency_keys")).toBe(before.keys);
   });
 
-  test("an htmx answer hands the form a new nonce, so the next paste is recorded", async () => {
+  test("a plain-form check answers 303 and the page shows its answer once", async () => {
     const p = testPlatform();
     const u = await signIn(p, "agent");
-    const page = await (await u.request("/suspects")).text();
-    const nonce = /id="paste-nonce" value="([^"]+)"/.exec(page)![1]!;
-    const html = await (await u.request("/suspects/paste", { form: { text: "13800138000", nonce }, htmx: true })).text();
-    const next = /<input type="hidden" name="nonce" id="paste-nonce" value="([^"]+)" hx-swap-oob="true"\/?>/.exec(html)?.[1];
-    expect(next).toBeDefined();
-    expect(next).not.toBe(nonce);
-    await u.request("/suspects/paste", { form: { text: "13800138000", nonce: next! }, htmx: true });
+    const res = await u.request("/suspects/check", { form: { text: "13800138000" } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/suspects");
+    const shown = await (await u.request("/suspects")).text();
+    expect(shown).toContain('data-check="unknown"');
+    expect(shown).toContain('name="text" value="13800138000"');
+    expect(await (await u.request("/suspects")).text()).not.toContain('data-check="unknown"');
+    expect(count(p, "select count(*) as n from suspects")).toBe(0);
+  });
+
+  test("adding the checked values (录入) twice from the same form records them once", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const checked = await (await u.request("/suspects/check", { form: { text: "13800138000" }, htmx: true })).text();
+    const nonce = /id="paste-nonce" value="([^"]+)"/.exec(checked)![1]!;
+    for (let i = 0; i < 2; i++) {
+      const res = await u.request("/suspects/paste", { form: { text: "13800138000", kind: "", riskLevel: "", note: "", nonce } });
+      expect(res.status).toBe(303);
+      expect(await (await u.request("/suspects")).text()).toContain('data-outcome="created"');
+    }
+    expect(count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(1);
+    expect(count(p, "select count(*) as n from audit_log where entity = 'suspect' and action = 'create'")).toBe(1);
+  });
+
+  test("each check hands its Add form a new nonce, so the next paste is recorded", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const nonces: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const checked = await (await u.request("/suspects/check", { form: { text: "13800138000" }, htmx: true })).text();
+      const nonce = /id="paste-nonce" value="([^"]+)"/.exec(checked)![1]!;
+      nonces.push(nonce);
+      const added = await (await u.request("/suspects/paste", { form: { text: "13800138000", nonce }, htmx: true })).text();
+      expect(added).toContain(i === 0 ? 'data-outcome="created"' : 'data-outcome="merged"');
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
     expect(count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(2);
   });
 

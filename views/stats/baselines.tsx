@@ -94,7 +94,8 @@ export function BaselinePanel(props: Parameters<typeof BaselineResult>[0] & { su
   );
 }
 
-export function BaselinesPage(props: { t: T; summary: BaselineSummary[] }) {
+/** The page; with the report of an upload a plain form just sent, when there is one. */
+export function BaselinesPage(props: Omit<Parameters<typeof BaselinePanel>[0], "t"> & { t: T }) {
   const { t } = props;
   return (
     <>
@@ -114,7 +115,7 @@ export function BaselinesPage(props: { t: T; summary: BaselineSummary[] }) {
           </button>
         </div>
       </form>
-      <BaselinePanel t={t} summary={props.summary} />
+      <BaselinePanel {...props} />
     </>
   );
 }

@@ -1,10 +1,13 @@
 // The suspects screen: search as you type on top, the paste-many box (folded) under it, then the results.
 import type { Issue } from "../../src/http/errors";
-import type { PasteOutcome, SearchMode, SuspectRecord } from "../../src/suspects/service";
+import type { CheckOutcome, PasteOutcome, SearchMode, SuspectRecord } from "../../src/suspects/service";
 import { CsrfField, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { SuspectCells, SuspectHead } from "./parts";
-import { PasteBox, PasteNonce } from "./paste";
+import { CheckBox, PasteBox } from "./paste";
+
+/** What the paste box shows: the text, and the check's answer, or Add's, or what was wrong. */
+export type PasteState = { text: string; kind?: string; checked?: CheckOutcome[]; outcomes?: PasteOutcome[]; issues?: Issue[]; message?: string };
 
 export function SuspectResults(p: { t: T; lang: Lang; mode: SearchMode; rows: SuspectRecord[] }) {
   const { t } = p;
@@ -41,13 +44,13 @@ export function SuspectsPage(p: {
   t: T;
   lang: Lang;
   csrf: string | null;
-  /** One per paste form shown: a double submit records the pasted values once. */
+  /** One per Add form shown: a double submit records the pasted values once. */
   nonce: string;
   q: string;
   mode: SearchMode;
   rows: SuspectRecord[];
   canWrite: boolean;
-  paste?: { text: string; outcomes?: PasteOutcome[]; issues?: Issue[]; message?: string };
+  paste?: PasteState;
 }) {
   const { t } = p;
   return (
@@ -78,8 +81,12 @@ export function SuspectsPage(p: {
           <summary>
             <strong>{t("suspects.paste")}</strong>
           </summary>
-          <PasteForm t={t} csrf={p.csrf} nonce={p.nonce} text={p.paste?.text ?? ""} />
-          <PasteBox t={t} lang={p.lang} outcomes={p.paste?.outcomes} issues={p.paste?.issues} message={p.paste?.message} />
+          <PasteForm t={t} csrf={p.csrf} text={p.paste?.text ?? ""} kind={p.paste?.kind} />
+          {p.paste?.checked ? (
+            <CheckBox t={t} lang={p.lang} csrf={p.csrf} nonce={p.nonce} checked={{ text: p.paste.text, kind: p.paste.kind, outcomes: p.paste.checked }} />
+          ) : (
+            <PasteBox t={t} lang={p.lang} outcomes={p.paste?.outcomes} issues={p.paste?.issues} message={p.paste?.message} />
+          )}
         </details>
       )}
       <SuspectResults t={t} lang={p.lang} mode={p.mode} rows={p.rows} />
@@ -87,12 +94,12 @@ export function SuspectsPage(p: {
   );
 }
 
-function PasteForm(p: { t: T; csrf: string | null; nonce: string; text: string }) {
+/** The paste box: 核查 (Check) only looks the values up; adding them is the separate form its answer shows. */
+function PasteForm(p: { t: T; csrf: string | null; text: string; kind?: string }) {
   const { t } = p;
   return (
-    <form method="post" action="/suspects/paste" class="stack" hx-post="/suspects/paste" hx-target="#paste-results" hx-swap="outerHTML">
+    <form method="post" action="/suspects/check" class="stack" hx-post="/suspects/check" hx-target="#paste-results" hx-swap="outerHTML" data-testid="paste-form">
       <CsrfField token={p.csrf} />
-      <PasteNonce value={p.nonce} />
       <label>
         {t("suspects.pasteText")}
         <span class="hint">{t("suspects.pasteHint")}</span>
@@ -105,26 +112,18 @@ function PasteForm(p: { t: T; csrf: string | null; nonce: string; text: string }
           {t("suspects.kind")}
           <select name="kind">
             <option value="">{t("suspects.kind.auto")}</option>
-            <option value="phone">{t("suspects.kind.phone")}</option>
-            <option value="bank_account">{t("suspects.kind.bank_account")}</option>
+            <option value="phone" selected={p.kind === "phone"}>
+              {t("suspects.kind.phone")}
+            </option>
+            <option value="bank_account" selected={p.kind === "bank_account"}>
+              {t("suspects.kind.bank_account")}
+            </option>
           </select>
         </label>
-        <label>
-          {t("suspects.risk")}
-          <select name="riskLevel">
-            <option value="">—</option>
-            <option value="high">{t("suspects.risk.high")}</option>
-            <option value="medium">{t("suspects.risk.medium")}</option>
-            <option value="low">{t("suspects.risk.low")}</option>
-          </select>
-        </label>
-        <label>
-          {t("suspects.note")}
-          <input name="note" maxlength={1000} />
-        </label>
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" data-testid="paste-check">
           {t("suspects.pasteSubmit")}
         </button>
+        <span class="hint">{t("suspects.pasteCheckHint")}</span>
       </div>
     </form>
   );

@@ -45,6 +45,20 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
+// What a page shows once after a POST answered with a redirect (e.g. a new API token): kept
+// server-side per session, read and deleted by the next page, and only for a few minutes.
+export const flashes = sqliteTable(
+  "flashes",
+  {
+    id: integer("id").primaryKey(),
+    sessionId: text("session_id").notNull().references(() => sessions.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("flashes_session_idx").on(t.sessionId, t.kind)],
+);
+
 export const signInAttempts = sqliteTable(
   "sign_in_attempts",
   {
