@@ -18,6 +18,7 @@ import type { AppEnv, Deps } from "./http/context";
 import { handleError, handleNotFound } from "./http/on-error";
 import { publicityRoutes } from "./publicity/routes";
 import { requestsRoutes } from "./requests/routes";
+import { noticeRoutes } from "./requests/notice-routes";
 import { staticRoutes } from "./static/routes";
 import { statsRoutes } from "./stats/routes";
 import { supervisionRoutes } from "./supervision/routes";
@@ -86,6 +87,7 @@ export function createApp(deps: Deps) {
   app.route("/imports", importsRoutes);
   app.route("/targets", targetsRoutes);
   app.route("/outbox", outboxRoutes);
+  app.route("/", noticeRoutes); // /requests/:id/notice, for the center and the desk alike
   app.route("/", requestsRoutes); // /requests and /desk
   app.route("/stats", statsRoutes);
   app.route("/supervision", supervisionRoutes);

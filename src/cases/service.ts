@@ -214,8 +214,9 @@ export function knownDistricts(db: Db): string[] {
 /** Requests sent about this case's suspects, for its page. */
 export function caseRequests(db: Db, caseId: number) {
   return db.$client
-    .query<{ id: number; kind: string; status: string; institution: string; suspectId: number; createdAt: number; amountFen: number | null; doneAmountFen: number | null }, [number]>(
-      `select r.id, r.kind, r.status, i.code as institution, r.suspect_id as suspectId, r.created_at as createdAt, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen
+    .query<{ id: number; kind: string; status: string; institution: string; suspectId: number; createdAt: number; amountFen: number | null; doneAmountFen: number | null; documentNo: string | null }, [number]>(
+      `select r.id, r.kind, r.status, i.code as institution, r.suspect_id as suspectId, r.created_at as createdAt, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen,
+         (select document_no from instructions where request_id = r.id order by id limit 1) as documentNo
        from requests r join institutions i on i.id = r.institution_id where r.case_id = ? order by r.created_at desc limit 200`,
     )
     .all(caseId);

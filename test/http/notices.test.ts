@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { setBadge } from "../../src/admin/badges";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+
+const SYSTEM = { actor: null, ip: "test", at: Date.parse("2026-11-21T02:00:00Z"), label: "system:test" };
 
 const ICBC_CARD = "6222020200112233445";
 const CMCC_PHONE = "13800138000";
@@ -57,5 +60,128 @@ describe("document numbers", () => {
     await agent.request(`/requests/${d.id}/send`, { form: {} });
     const row = p.deps.db.$client.query(`select document_no as no from instructions where request_id = ?`).get(d.id) as { no: string };
     expect(row.no).toContain("止字〔2026〕第000001号");
+  });
+});
+
+describe("GET /requests/:id/notice", () => {
+  async function sentBy(env: Record<string, string> = {}) {
+    const p = testPlatform(env);
+    const officer = await signIn(p, "agent");
+    const agent = await signIn(p, "agent");
+    setBadge(p.deps.db, SYSTEM, officer.userId, "110001");
+    setBadge(p.deps.db, SYSTEM, agent.userId, "110002");
+    const caseId = makeCase(p, officer.userId);
+    const api = apiClient(p, "agent");
+    const draft = async (body: Json) => ((await (await api.call("/api/v1/requests", { json: { caseId, draft: true, ...body } })).json()) as Json).request as Json;
+    const send = async (body: Json) => {
+      const d = await draft(body);
+      const res = await agent.request(`/requests/${d.id}/send`, { form: {} });
+      expect(res.status).toBeLessThan(400);
+      return d.id as number;
+    };
+    return { p, caseId, officer, agent, send, draft };
+  }
+
+  test("a stop-payment's notice names the law, the account, the bank and the amount in figures and capitals", async () => {
+    const { p, agent, send } = await sentBy();
+    const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 20_000_000 });
+    const res = await agent.request(`/requests/${id}/notice`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("紧急止付通知书");
+    expect(html).toContain("某公反诈止字〔2026〕第000001号");
+    expect(html).toContain("《中华人民共和国反电信网络诈骗法》");
+    expect(html).toContain(ICBC_CARD);
+    expect(html).toContain("中国工商银行");
+    expect(html).toContain("人民币贰拾万元整");
+    expect(html).toContain("¥200,000.00");
+    expect(html).toContain("四十八小时");
+    expect(html).toContain("2026年11月21日");
+    expect(html).toContain("@page { size: A4");
+    void p;
+  });
+
+  test("a freeze's notice cites 刑事诉讼法 §144, states term, scope and interest, and carries the bank's receipt", async () => {
+    const { agent, send } = await sentBy();
+    const id = await send({ kind: "freeze", value: ICBC_CARD, amount: 12_345_678 });
+    const html = await (await agent.request(`/requests/${id}/notice`)).text();
+    expect(html).toContain("协助冻结财产通知书");
+    expect(html).toContain("《中华人民共和国刑事诉讼法》第一百四十四条");
+    expect(html).toContain("人民币壹拾贰万叁仟肆佰伍拾陆元柒角捌分");
+    expect(html).toContain("冻结期限");
+    expect(html).toContain("六个月");
+    expect(html).toContain("冻结范围");
+    expect(html).toContain("孳");
+    expect(html).toContain("协助冻结财产回执");
+    expect(html).toContain("某公反诈冻字〔2026〕第000001号");
+  });
+
+  test("the notice names the two officers in charge with their badge numbers: the sender and the case's officer", async () => {
+    const { agent, officer, send, p } = await sentBy();
+    const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
+    const html = await (await agent.request(`/requests/${id}/notice`)).text();
+    const name = (uid: number) => (p.deps.db.$client.query(`select display_name as n from users where id = ?`).get(uid) as { n: string }).n;
+    expect(html).toContain(`${name(agent.userId)}（警号 110002）`);
+    expect(html).toContain(`${name(officer.userId)}（警号 110001）`);
+  });
+
+  test("a carrier's suspension notice is 停机通知书", async () => {
+    const { agent, send } = await sentBy();
+    const id = await send({ kind: "suspend_number", value: CMCC_PHONE });
+    const html = await (await agent.request(`/requests/${id}/notice`)).text();
+    expect(html).toContain("停机通知书");
+    expect(html).toContain("停字〔2026〕第000001号");
+  });
+
+  test("the bank it was sent to can open it; another bank gets a 404", async () => {
+    const { p, send } = await sentBy();
+    const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
+    const icbc = await signIn(p, "bank", "ICBC");
+    const abc = await signIn(p, "bank", "ABC");
+    const mine = await icbc.request(`/requests/${id}/notice`);
+    expect(mine.status).toBe(200);
+    expect(await mine.text()).toContain(`href="/desk/${id}"`);
+    expect((await abc.request(`/requests/${id}/notice`)).status).toBe(404);
+  });
+
+  test("a draft has no notice", async () => {
+    const { agent, draft } = await sentBy();
+    const d = await draft({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
+    expect((await agent.request(`/requests/${d.id}/notice`)).status).toBe(404);
+  });
+
+  test("opening a notice is written to the audit log with its number", async () => {
+    const { p, agent, send } = await sentBy();
+    const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
+    await agent.request(`/requests/${id}/notice`);
+    const row = p.deps.db.$client.query(`select detail from audit_log where action = 'view' and entity = 'request' and entity_id = ?`).get(String(id)) as { detail: string };
+    expect(JSON.parse(row.detail).notice).toContain("止字〔2026〕第000001号");
+  });
+
+  test("in English the page title is English and the notice stays the Chinese legal form", async () => {
+    const { agent, send } = await sentBy();
+    const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
+    const html = await (await agent.request(`/requests/${id}/notice`, { headers: { Cookie: "fz_lang=en" } })).text();
+    expect(html).toMatch(/<title>Notice · 紧急止付通知书/);
+    expect(html).toContain("Print / save as PDF");
+    expect(html).toContain("根据《中华人民共和国反电信网络诈骗法》");
+  });
+
+  test("the request page, the desk page and the case page link to the notice", async () => {
+    const { p, caseId, agent, send } = await sentBy();
+    const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
+    const link = `/requests/${id}/notice`;
+    expect(await (await agent.request(`/requests/${id}`)).text()).toContain(link);
+    expect(await (await agent.request(`/cases/${caseId}`)).text()).toContain(link);
+    const icbc = await signIn(p, "bank", "ICBC");
+    expect(await (await icbc.request(`/desk/${id}`)).text()).toContain(link);
+  });
+
+  test("CENTER_NAME and CENTER_SHORT set the issuer and the number's prefix", async () => {
+    const { agent, send } = await sentBy({ CENTER_NAME: "深圳市公安局反电信网络诈骗中心", CENTER_SHORT: "深公" });
+    const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
+    const html = await (await agent.request(`/requests/${id}/notice`)).text();
+    expect(html).toContain("深圳市公安局反电信网络诈骗中心");
+    expect(html).toContain("深公反诈止字〔2026〕第000001号");
   });
 });

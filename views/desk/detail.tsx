@@ -8,6 +8,7 @@ import type { InstitutionOption, RequestDetail } from "../../src/requests/servic
 import { CsrfField, Errors, Field, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { displayValue, DueCell, History, KindLabel, labelIssues, Money, OnwardTable, StatusPill } from "../requests/parts";
+import { NoticeLinks } from "../requests/notice";
 
 export type OnwardValues = { account: string; bank: string; amount: string; at: string };
 export type AnswerValues = { amount?: string; balance?: string; reason?: string; onward?: OnwardValues[] };
@@ -73,6 +74,7 @@ export function DeskRequestPage(p: {
       <h1 data-testid="request-title">
         <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
       </h1>
+      <NoticeLinks t={t} requestId={r.id} instructionsJson={r.instructionsJson} />
       <Errors message={p.error} issues={labelIssues(t, p.issues)} />
       <div class="grid">
         <dl class="card">

@@ -9,6 +9,7 @@ import stats from "./stats";
 import suspects from "./suspects";
 import targets from "./targets";
 import forms from "./forms";
+import notices from "./notices";
 import { fill, REASONS, type ReasonParams, type ReasonText } from "../../src/domain/reasons";
 
 export type Lang = "zh" | "en";
@@ -23,7 +24,7 @@ for (const [code, text] of Object.entries(REASONS)) {
   reasons.en[`reason.${code}`] = text.en;
 }
 
-const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, forms, reasons];
+const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, forms, notices, reasons];
 
 /** Capabilities register their dictionaries at import time. */
 export function addDictionary(d: Dict): void {

@@ -9,6 +9,7 @@ import { CsrfField, Errors, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { SendButton } from "./list";
 import { displayValue, DueCell, History, institutionName, KindLabel, Money, OnwardTable, StatusPill } from "./parts";
+import { NoticeLinks } from "./notice";
 
 function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew" | "release"; confirm?: string }) {
   return (
@@ -71,6 +72,7 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
         <h1 data-testid="request-title">
           <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
         </h1>
+        <NoticeLinks t={t} requestId={r.id} instructionsJson={r.instructionsJson} />
         <Errors message={p.error} issues={p.issues} />
         <div class="row" data-testid="request-actions">
           {actions.includes("send") && <SendButton t={t} csrf={p.csrf} id={r.id} />}
@@ -80,6 +82,11 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           {r.kind === "stop_payment" && (r.status === "completed" || r.status === "partially_completed") && (
             <a class="button" href={followUp(r, "freeze", r.doneAmountFen)}>
               {t("requests.requestFreeze")}
+            </a>
+          )}
+          {d.returnableFen != null && d.returnableFen > 0 && (
+            <a class="button" href={`/requests/${r.id}/returns`} data-testid="return-plan-link">
+              {t("returns.plan")}
             </a>
           )}
           {d.returnableFen != null && d.returnableFen > 0 && (

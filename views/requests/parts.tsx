@@ -153,12 +153,14 @@ export function OnwardTable(p: { t: T; rows: Onward[]; linked?: boolean; more?: 
   );
 }
 
-export type RequestSummary = { id: number; kind: string; status: string; institution: string; createdAt: number; amountFen: number | null; doneAmountFen: number | null };
+export type RequestSummary = { id: number; kind: string; status: string; institution: string; createdAt: number; amountFen: number | null; doneAmountFen: number | null; documentNo?: string | null };
 
 /** The requests about a case or a suspect, newest first, each linked to its page. */
 export function RequestSummaryTable(p: { t: T; rows: RequestSummary[] }) {
   const { t } = p;
   if (p.rows.length === 0) return <p class="muted">{t("common.none")}</p>;
+  // the case page lists each request's notice (文书); the suspect page does not
+  const notices = p.rows.some((r) => r.documentNo !== undefined);
   return (
     <table>
       <thead>
@@ -169,6 +171,7 @@ export function RequestSummaryTable(p: { t: T; rows: RequestSummary[] }) {
           <th>{t("common.status")}</th>
           <th class="num">{t("requests.amountShort")}</th>
           <th>{t("common.time")}</th>
+          {notices && <th>{t("notice.open")}</th>}
         </tr>
       </thead>
       <tbody>
@@ -184,6 +187,7 @@ export function RequestSummaryTable(p: { t: T; rows: RequestSummary[] }) {
             <td>
               <When at={r.createdAt} />
             </td>
+            {notices && <td>{r.documentNo && <a href={`/requests/${r.id}/notice`}>{r.documentNo}</a>}</td>}
           </tr>
         ))}
       </tbody>
