@@ -100,7 +100,8 @@ if (!existsSync(csv)) {
 function freshPlatform(name: string) {
   const path = join(OUT, name);
   for (const s of ["", "-wal", "-shm"]) rmSync(path + s, { force: true });
-  return openPlatform(loadConfig({ DATABASE_PATH: path, OUTBOX_DIR: join(OUT, "outbox") }));
+  // DATABASE_SYNCHRONOUS from the environment, as the server reads it (FULL by default)
+  return openPlatform(loadConfig({ DATABASE_PATH: path, OUTBOX_DIR: join(OUT, "outbox"), DATABASE_SYNCHRONOUS: process.env.DATABASE_SYNCHRONOUS }));
 }
 
 // each timed phase starts with the disk quiet: no writeback of the previous phase's database

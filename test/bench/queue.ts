@@ -33,7 +33,14 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const claimsPerSec = (xs: number[], secs: number) => xs.length / secs;
 const configFor = (dir: string, port = 0) =>
-  loadConfig({ DATABASE_PATH: join(dir, "queue.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: `http://127.0.0.1:${port || 3000}`, FANZHA_DEMO: "false", API_RATE_LIMIT_PER_MIN: "0" });
+  loadConfig({
+    DATABASE_PATH: join(dir, "queue.sqlite"),
+    OUTBOX_DIR: join(dir, "outbox"),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port || 3000}`,
+    FANZHA_DEMO: "false",
+    API_RATE_LIMIT_PER_MIN: "0", // 20 agents' tokens flat out: the limit is not what is measured
+    DATABASE_SYNCHRONOUS: process.env.DATABASE_SYNCHRONOUS, // as the server reads it (FULL by default)
+  });
 
 // ---------------------------------------------------------------------------------------------
 // The child: the platform and the bare baseline, each on its own loopback port
