@@ -1,7 +1,7 @@
 // Process entry: config → db (migrate) → app → Bun.serve; schedulers; graceful stop.
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
-import { createUser } from "./auth/service";
+import { createUser, UserInputError } from "./auth/service";
 import { ConfigError, loadConfig } from "./config";
 import { users } from "./db/schema";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
@@ -38,7 +38,14 @@ const fresh = (db.select({ c: count() }).from(users).get()?.c ?? 0) === 0;
 
 if (fresh) {
   const password = config.adminPassword ?? Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
-  await createUser(db, { username: "admin", password, role: "admin", displayName: "系统管理员" });
+  try {
+    await createUser(db, { username: "admin", password, role: "admin", displayName: "系统管理员" });
+  } catch (e) {
+    // a weak FANZHA_ADMIN_PASSWORD is refused like any other (auth/passwords.ts)
+    if (!(e instanceof UserInputError)) throw e;
+    console.error(`Invalid configuration:\n  FANZHA_ADMIN_PASSWORD: ${e.message}`);
+    process.exit(2);
+  }
   console.log(config.adminPassword ? "Created user admin with FANZHA_ADMIN_PASSWORD." : `Created user admin with password: ${password}  (shown once)`);
 }
 

@@ -32,14 +32,17 @@ export function testPlatform(env: Record<string, string> = {}, opts: Parameters<
 
 export type TestPlatform = ReturnType<typeof testPlatform>;
 
+/** The password of every test user: strong enough for the password check (auth/passwords.ts). */
+export const TEST_PASSWORD = "fz-test-Pw-7391";
+
 let seq = 0;
 /** Creates a user with this role and signs in through the real sign-in route. */
 export async function signIn(p: TestPlatform, role: Role, institution?: string, username = `${role}${++seq}`) {
-  await createUser(p.deps.db, { username, password: "password-123", role, institution });
+  await createUser(p.deps.db, { username, password: TEST_PASSWORD, role, institution });
   const res = await p.app.request("/signin", {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
-    body: new URLSearchParams({ username, password: "password-123" }),
+    body: new URLSearchParams({ username, password: TEST_PASSWORD }),
   });
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
   const cookie = res.headers.get("set-cookie")!.split(";")[0]!;

@@ -4,6 +4,7 @@ import { prepared, type Db } from "../db";
 import { apiTokens, institutions, sessions, users, type Role } from "../db/schema";
 import { requiresInstitution, type Actor } from "../domain/access";
 import { refuse, type Refusal } from "../domain/reasons";
+import { weakPassword } from "./passwords";
 
 function randomToken(bytes = 32): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
@@ -40,6 +41,8 @@ export async function createUser(
 ) {
   if (u.password.length < 8) throw userInput("user.short_password");
   if (!/^[a-z0-9_.-]{2,40}$/i.test(u.username)) throw userInput("user.bad_username");
+  const weak = weakPassword(u.password, [u.username, u.displayName]);
+  if (weak) throw userInput("user.weak_password", { why: weak });
   if (db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get()) throw userInput("user.exists", { username: u.username });
   const institutionId = institutionIdFor(db, u.role, u.institution);
   const passwordHash = await Bun.password.hash(u.password);

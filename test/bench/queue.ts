@@ -199,11 +199,11 @@ async function nextOverHttp(dir: string, tokens: string[]) {
 async function queuePage(dir: string) {
   const deps = openPlatform(configFor(dir));
   const app = createApp(deps);
-  await createUser(deps.db, { username: "bench-sup", password: "password-123", role: "supervisor" });
+  await createUser(deps.db, { username: "bench-sup", password: "fz-test-Pw-7391", role: "supervisor" });
   const signin = await app.request("/signin", {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
-    body: new URLSearchParams({ username: "bench-sup", password: "password-123" }),
+    body: new URLSearchParams({ username: "bench-sup", password: "fz-test-Pw-7391" }),
   });
   const cookie = signin.headers.get("set-cookie")!.split(";")[0]!;
   const get = async (path: string, htmx = false) => {

@@ -30,8 +30,8 @@ export async function startServer(env: Record<string, string> = {}, opts: Parame
     deps,
     app,
     async user(role: Role, institution?: string, username = `${role}-${Math.random().toString(36).slice(2, 8)}`) {
-      await createUser(deps.db, { username, password: "password-123", role, institution });
-      return { username, password: "password-123" };
+      await createUser(deps.db, { username, password: "fz-test-Pw-7391", role, institution });
+      return { username, password: "fz-test-Pw-7391" };
     },
     stop() {
       server.stop(true);

@@ -1,6 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { weakPassword } from "../../src/auth/passwords";
 import { createUser, THROTTLE } from "../../src/auth/service";
-import { ORIGIN, signIn, testPlatform } from "../helpers";
+import { DEMO_PASSWORD } from "../../src/demo/load";
+import { ORIGIN, signIn, TEST_PASSWORD, testPlatform } from "../helpers";
 
 const form = (o: Record<string, string>) => ({
   method: "POST",
@@ -11,8 +16,8 @@ const form = (o: Record<string, string>) => ({
 describe("sign-in", () => {
   test("a correct password starts a session with an HttpOnly SameSite cookie", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
-    const res = await p.app.request("/signin", form({ username: "wang", password: "password-123" }));
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
+    const res = await p.app.request("/signin", form({ username: "wang", password: TEST_PASSWORD }));
     expect(res.status).toBe(303);
     const cookie = res.headers.get("set-cookie")!;
     expect(cookie).toContain("fz_session=");
@@ -22,14 +27,14 @@ describe("sign-in", () => {
 
   test("the session cookie is Secure when the public address is https", async () => {
     const p = testPlatform({ PUBLIC_BASE_URL: "https://fanzha.example.gov.cn" });
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
-    const res = await p.app.request("/signin", { ...form({ username: "wang", password: "password-123" }), headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://fanzha.example.gov.cn" } });
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
+    const res = await p.app.request("/signin", { ...form({ username: "wang", password: TEST_PASSWORD }), headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://fanzha.example.gov.cn" } });
     expect(res.headers.get("set-cookie")).toContain("Secure");
   });
 
   test("a wrong password is refused with 401 and no session", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     const res = await p.app.request("/signin", form({ username: "wang", password: "wrong-password" }));
     expect(res.status).toBe(401);
     expect(res.headers.get("set-cookie")).toBeNull();
@@ -37,19 +42,19 @@ describe("sign-in", () => {
 
   test("the sixth attempt after five failures is throttled even with the right password", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     for (let i = 0; i < 5; i++) expect((await p.app.request("/signin", form({ username: "wang", password: "nope-nope" }))).status).toBe(401);
-    const res = await p.app.request("/signin", form({ username: "wang", password: "password-123" }));
+    const res = await p.app.request("/signin", form({ username: "wang", password: TEST_PASSWORD }));
     expect(res.status).toBe(429);
     expect(res.headers.get("set-cookie")).toBeNull();
   });
 
   test("throttling ends when the failures leave the window", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     for (let i = 0; i < 5; i++) await p.app.request("/signin", form({ username: "wang", password: "nope-nope" }));
     p.clock.advance(16 * 60_000);
-    expect((await p.app.request("/signin", form({ username: "wang", password: "password-123" }))).status).toBe(303);
+    expect((await p.app.request("/signin", form({ username: "wang", password: TEST_PASSWORD }))).status).toBe(303);
   });
 
   test("a failed sign-in is written to the audit log", async () => {
@@ -61,8 +66,8 @@ describe("sign-in", () => {
 
   test("the next parameter cannot redirect to another site", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
-    const res = await p.app.request("/signin", form({ username: "wang", password: "password-123", next: "//evil.example/" }));
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
+    const res = await p.app.request("/signin", form({ username: "wang", password: TEST_PASSWORD, next: "//evil.example/" }));
     expect(res.headers.get("location")).toBe("/");
   });
 });
@@ -74,15 +79,15 @@ describe("sign-in throttling under load", () => {
 
   test("of 200 concurrent sign-ins for one user, at most the allowed number are evaluated and the rest get 429", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     const statuses = await burst(p, Array.from({ length: 200 }, (_, i) => `guess-${i}-wrong`));
     expect(tally(statuses)).toEqual({ 401: THROTTLE.maxFailures, 429: 200 - THROTTLE.maxFailures });
   });
 
   test("a correct password among the first allowed attempts of a concurrent burst still signs in", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
-    const statuses = await burst(p, ["password-123", ...Array.from({ length: 49 }, (_, i) => `guess-${i}-wrong`)]);
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
+    const statuses = await burst(p, [TEST_PASSWORD, ...Array.from({ length: 49 }, (_, i) => `guess-${i}-wrong`)]);
     expect(statuses[0]).toBe(303);
     expect(tally(statuses)).toEqual({ 303: 1, 401: THROTTLE.maxFailures - 1, 429: 50 - THROTTLE.maxFailures });
   });
@@ -104,19 +109,19 @@ describe("sign-in throttling per address", () => {
 
   test("failures from one address do not lock out another user who has signed in from it", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: "password-123", role: "agent" });
-    expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: "password-123" })).status).toBe(303);
+    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
+    expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: TEST_PASSWORD })).status).toBe(303);
     await spray(p, "198.51.100.7");
-    expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: "password-123" })).status).toBe(303);
+    expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: TEST_PASSWORD })).status).toBe(303);
   }, slow);
 
   test("once an address has too many failures, usernames never signed in from it are refused with 429", async () => {
     const p = testPlatform();
-    await createUser(p.deps.db, { username: "li", password: "password-123", role: "agent" });
+    await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "agent" });
     await spray(p, "198.51.100.7");
-    expect((await signInFrom(p, "198.51.100.7", { username: "li", password: "password-123" })).status).toBe(429);
+    expect((await signInFrom(p, "198.51.100.7", { username: "li", password: TEST_PASSWORD })).status).toBe(429);
     // the same user from another address is not affected
-    expect((await signInFrom(p, "203.0.113.5", { username: "li", password: "password-123" })).status).toBe(303);
+    expect((await signInFrom(p, "203.0.113.5", { username: "li", password: TEST_PASSWORD })).status).toBe(303);
   }, slow);
 
   test("X-Forwarded-For is ignored when the direct peer is not a trusted proxy", async () => {
@@ -134,10 +139,10 @@ describe("sign-in throttling per address", () => {
 
   test("behind a trusted proxy, failures of one client do not throttle another client", async () => {
     const p = testPlatform({ TRUSTED_PROXIES: "10.0.0.1" });
-    await createUser(p.deps.db, { username: "li", password: "password-123", role: "agent" });
+    await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "agent" });
     await spray(p, "10.0.0.1", "198.51.100.7");
-    expect((await signInFrom(p, "10.0.0.1", { username: "li", password: "password-123" }, "198.51.100.7")).status).toBe(429);
-    expect((await signInFrom(p, "10.0.0.1", { username: "li", password: "password-123" }, "203.0.113.5")).status).toBe(303);
+    expect((await signInFrom(p, "10.0.0.1", { username: "li", password: TEST_PASSWORD }, "198.51.100.7")).status).toBe(429);
+    expect((await signInFrom(p, "10.0.0.1", { username: "li", password: TEST_PASSWORD }, "203.0.113.5")).status).toBe(303);
   }, slow);
 });
 
@@ -244,22 +249,68 @@ describe("pages", () => {
   });
 });
 
+describe("password strength", () => {
+  test.each([
+    ["12345678", "it is a commonly used password"],
+    ["password", "it is a commonly used password"],
+    ["aaaaaaaa", "it repeats characters"],
+    ["zhangwei88", "it contains the username or the name"],
+  ])("a user with the weak password %s is refused with the estimator's reason", async (password, why) => {
+    const p = testPlatform();
+    const made = createUser(p.deps.db, { username: "zhangwei88", password, role: "agent" });
+    expect(made).rejects.toThrow(`password is too easy to guess: ${why}`);
+    await made.catch(() => {});
+    expect(p.deps.db.$client.query("select count(*) as n from users").get()).toEqual({ n: 0 });
+  });
+
+  test("a password made of the display name is refused", async () => {
+    const p = testPlatform();
+    expect(createUser(p.deps.db, { username: "li", displayName: "lixiaolong", password: "lixiaolong", role: "agent" })).rejects.toThrow("it contains the username or the name");
+  });
+
+  test("the demo password passes the check for every demo user", () => {
+    for (const u of ["agent", "agent2", "icbc", "ccb", "cmcc", "supervisor", "publicity"]) expect(weakPassword(DEMO_PASSWORD, [u])).toBeNull();
+  });
+
+  test("the admin screen refuses a weak password with the reason in the reader's language", async () => {
+    const p = testPlatform();
+    const admin = await signIn(p, "admin");
+    const zh = await admin.request("/admin/users", { form: { username: "wang", role: "agent", password: "password" } });
+    expect(zh.status).toBe(400);
+    expect(await zh.text()).toContain("密码太容易被猜到：这是常用密码");
+    const en = await admin.request("/admin/users", { form: { username: "wang", role: "agent", password: "aaaaaaaa" }, headers: { Cookie: "fz_lang=en" } });
+    expect(await en.text()).toContain("password is too easy to guess: it repeats characters");
+  });
+
+  test("the command line refuses a weak password, saying why, and creates no user", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fanzha-cli-"));
+    const env = { ...process.env, DATABASE_PATH: join(dir, "db.sqlite"), OUTBOX_DIR: join(dir, "outbox") };
+    const cli = (...args: string[]) => Bun.spawnSync([process.execPath, "src/cli.ts", ...args], { env, stderr: "pipe", stdout: "pipe" });
+    const weak = cli("user", "add", "--username", "wang", "--role", "agent", "--password", "12345678");
+    expect(weak.exitCode).toBe(2);
+    expect(weak.stderr.toString()).toContain("password is too easy to guess: it is a commonly used password");
+    const strong = cli("user", "add", "--username", "wang", "--role", "agent", "--password", TEST_PASSWORD);
+    expect(strong.exitCode).toBe(0);
+    expect(strong.stdout.toString()).toContain("created user wang (agent)");
+  }, 30_000);
+});
+
 describe("the administration screen", () => {
   test("a user the admin cannot create is refused in the reader's language, the form kept", async () => {
     const p = testPlatform();
     const admin = await signIn(p, "admin");
-    const res = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", institution: "CMCC", password: "password-123" } });
+    const res = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", institution: "CMCC", password: TEST_PASSWORD } });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain("CMCC 是运营商，不是银行");
     expect(html).toContain('value="wang.bank"');
-    const en = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", password: "password-123" }, headers: { Cookie: "fz_lang=en" } });
+    const en = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", password: TEST_PASSWORD }, headers: { Cookie: "fz_lang=en" } });
     expect(await en.text()).toContain("role Bank desk needs an institution");
     expect(p.deps.db.$client.query("select count(*) as n from users where username = 'wang.bank'").get()).toEqual({ n: 0 });
   });
 
   test("the command line gets the same refusal in English", async () => {
     const p = testPlatform();
-    expect(createUser(p.deps.db, { username: "li", role: "carrier", institution: "ICBC", password: "password-123" })).rejects.toThrow("ICBC is a bank, not a carrier");
+    expect(createUser(p.deps.db, { username: "li", role: "carrier", institution: "ICBC", password: TEST_PASSWORD })).rejects.toThrow("ICBC is a bank, not a carrier");
   });
 });
