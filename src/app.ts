@@ -1,8 +1,8 @@
 // createApp(deps): the middleware chain, every capability mounted, one error handler.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
+import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { translator, type Lang } from "../views/i18n";
@@ -15,23 +15,42 @@ import { casesRoutes } from "./cases/routes";
 import { homeRoutes } from "./home/routes";
 import { importsRoutes } from "./imports/routes";
 import type { AppEnv, Deps } from "./http/context";
+import { accessLog } from "./http/log";
 import { handleError, handleNotFound } from "./http/on-error";
 import { publicityRoutes } from "./publicity/routes";
 import { requestsRoutes } from "./requests/routes";
 import { noticeRoutes } from "./requests/notice-routes";
+import { returnsRoutes } from "./requests/returns-routes";
 import { staticRoutes } from "./static/routes";
 import { statsRoutes } from "./stats/routes";
 import { supervisionRoutes } from "./supervision/routes";
 import { suspectsRoutes } from "./suspects/routes";
 import { targetsRoutes } from "./targets/routes";
 import { outboxRoutes, webhookRoutes } from "./telephony/routes";
-import { AppError } from "./http/errors";
+import { bodyLimits, type BodyFamily } from "./http/body-limit";
+import { MAX_UPLOAD_BYTES } from "./imports/upload";
+import { MAX_BASELINE_BYTES } from "./stats/routes";
 
-const API_BODY_LIMIT = 1024 * 1024; // 1 MiB: a batch of 1000 lookups is ~40 KiB
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/**
+ * Every request body's limit, by path family; the first that matches wins, the rest are forms.
+ * Over it → 413 before the body is read (Content-Length) or as soon as a streamed one passes it.
+ */
+const BODY_LIMITS: BodyFamily[] = [
+  { name: "JSON API", matches: (p) => p.startsWith("/api/"), maxBytes: 1 * MiB }, // a batch of 1000 lookups is ~40 KiB
+  { name: "Twilio callbacks", matches: (p) => p.startsWith("/webhooks/"), maxBytes: 64 * KiB }, // a status callback is ~1 KiB of fields
+  { name: "import uploads", matches: (p) => p.startsWith("/imports/"), maxBytes: MAX_UPLOAD_BYTES, upload: true },
+  { name: "baseline uploads", matches: (p) => p === "/stats/baselines", maxBytes: MAX_BASELINE_BYTES, upload: true },
+];
+// pages' forms: the largest is the paste box (1000 values; 20× that still gets its own "at most 1000" answer)
+const FORM_BODY_LIMIT = 1 * MiB;
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
+  // X-Request-Id on every answer (a proxy's own id, if it sent a plain one, is kept)
+  app.use(requestId({ limitLength: 64 }));
   app.use(async (c, next) => {
     c.set("deps", deps);
     const lang: Lang = getCookie(c, "fz_lang") === "en" ? "en" : "zh";
@@ -39,6 +58,7 @@ export function createApp(deps: Deps) {
     c.set("t", translator(lang));
     await next();
   });
+  app.use(accessLog);
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -58,21 +78,14 @@ export function createApp(deps: Deps) {
     }),
   );
 
+  app.use(bodyLimits(BODY_LIMITS, FORM_BODY_LIMIT));
+
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/static", staticRoutes);
   app.get("/favicon.ico", (c) => c.redirect("/static/favicon.svg", 301));
   // Twilio signs its callbacks; they carry no cookie and no CSRF token
   app.route("/webhooks", webhookRoutes);
 
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: API_BODY_LIMIT,
-      onError: () => {
-        throw new AppError(413, "payload_too_large", `Request body is larger than ${API_BODY_LIMIT} bytes`);
-      },
-    }),
-  );
   // pages: refuse cross-site form posts by their Origin, then check the session's token
   app.use("*", async (c, next) => (c.req.path.startsWith("/api/") ? next() : csrfOrigin(c, next)));
   app.use(authenticate);
@@ -88,6 +101,7 @@ export function createApp(deps: Deps) {
   app.route("/targets", targetsRoutes);
   app.route("/outbox", outboxRoutes);
   app.route("/", noticeRoutes); // /requests/:id/notice, for the center and the desk alike
+  app.route("/", returnsRoutes); // /requests/:id/returns: a freeze's return plan
   app.route("/", requestsRoutes); // /requests and /desk
   app.route("/stats", statsRoutes);
   app.route("/supervision", supervisionRoutes);

@@ -52,6 +52,9 @@ const schema = z.object({
   SESSION_HOURS: z.coerce.number().positive().default(12),
   // requests a minute per API token (a burst up to it passes); 0 turns the limit off
   API_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0).default(6000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // one JSON line per request on standard output (http/log.ts)
+  ACCESS_LOG: z.enum(["true", "false"], "must be true or false").default("true"),
   // reverse proxies whose X-Forwarded-For is believed: addresses or CIDRs, comma-separated
   TRUSTED_PROXIES: z
     .string()
@@ -94,6 +97,9 @@ export type Config = {
   sessionMs: number;
   /** Requests a minute per API token, 0 = no limit (api/rate-limit.ts). */
   apiRateLimitPerMin: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** One line per request (id, method, route pattern, status, ms). */
+  accessLog: boolean;
   /** Direct peers whose X-Forwarded-For names the client (auth/middleware.ts clientIp). */
   trustedProxies: { address: string; prefix: number; family: "ipv4" | "ipv6" }[];
   /** The issuing center on notices: 某市公安局反电信网络诈骗中心 / 某公 (document numbers 某公反诈止字〔2026〕第000123号). */
@@ -153,6 +159,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sessionMs: e.SESSION_HOURS * 3_600_000,
     apiRateLimitPerMin: e.API_RATE_LIMIT_PER_MIN,
+    logLevel: e.LOG_LEVEL,
+    accessLog: e.ACCESS_LOG === "true",
     trustedProxies: e.TRUSTED_PROXIES.split(",").map((x) => x.trim()).filter(Boolean).map((x) => parseCidr(x)!),
     center: { name: e.CENTER_NAME, short: e.CENTER_SHORT },
   };

@@ -4,9 +4,13 @@ import { openDb } from "./db";
 import { seedInstitutions } from "./db/seed";
 import { EventBus } from "./events";
 import { systemClock, type Clock, type Deps } from "./http/context";
+import { createLogger } from "./http/log";
 import { createTelephony } from "./telephony";
 
-export function openPlatform(config: Config, opts: { clock?: Clock; httpClient?: Parameters<typeof createTelephony>[0]["httpClient"] } = {}): Deps {
+export function openPlatform(
+  config: Config,
+  opts: { clock?: Clock; httpClient?: Parameters<typeof createTelephony>[0]["httpClient"]; logStream?: Parameters<typeof createLogger>[1] } = {},
+): Deps {
   const db = openDb(config.databasePath, { synchronous: config.databaseSynchronous });
   seedInstitutions(db);
   return {
@@ -15,5 +19,6 @@ export function openPlatform(config: Config, opts: { clock?: Clock; httpClient?:
     clock: opts.clock ?? systemClock,
     telephony: createTelephony({ config, db, httpClient: opts.httpClient }),
     events: new EventBus(),
+    log: createLogger(config, opts.logStream),
   };
 }

@@ -24,7 +24,7 @@ export const ORIGIN = "http://localhost";
 
 export function testPlatform(env: Record<string, string> = {}, opts: Parameters<typeof openPlatform>[1] = {}) {
   const clock = (opts.clock as TestClock) ?? new TestClock();
-  const config = loadConfig({ DATABASE_PATH: ":memory:", OUTBOX_DIR: mkdtempSync(join(tmpdir(), "fanzha-outbox-")), PUBLIC_BASE_URL: ORIGIN, ...env });
+  const config = loadConfig({ DATABASE_PATH: ":memory:", OUTBOX_DIR: mkdtempSync(join(tmpdir(), "fanzha-outbox-")), PUBLIC_BASE_URL: ORIGIN, ACCESS_LOG: "false", ...env }); // quiet tests; a log test turns it on
   const deps: Deps = openPlatform(config, { ...opts, clock });
   const app = createApp(deps);
   return { app, deps, clock, config };

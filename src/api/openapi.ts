@@ -23,6 +23,7 @@ export const ErrorSchema = z
       code: z.string(),
       message: z.string(),
       issues: z.array(z.object({ path: z.string(), message: z.string() })),
+      requestId: z.string().optional().openapi({ description: "The X-Request-Id of the answer: quote it when reporting a problem" }),
     }),
   })
   .openapi("Error");

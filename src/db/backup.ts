@@ -152,12 +152,15 @@ export function serverPid(dbPath: string): number | null {
   } catch {
     return null;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : null;
+}
+
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return pid;
+    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM" ? pid : null; // alive, another user's
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // alive, another user's
   }
 }
 
@@ -222,9 +225,16 @@ export function checkAtStart(dbPath: string, backupDir: string): void {
   );
 }
 
-/** Deletes the scheduled backups in `dir` beyond the `keep` newest; returns what it deleted. */
+/**
+ * Deletes the scheduled backups in `dir` beyond the `keep` newest, and the partial copies of
+ * backups whose process died mid-copy; returns what it deleted.
+ */
 export function pruneBackups(dir: string, keep: number): string[] {
   const old = listBackups(dir).slice(keep);
+  for (const name of readdirSync(dir)) {
+    const pid = /^fanzha-.*\.sqlite\.partial-(\d+)$/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) old.push(join(dir, name));
+  }
   for (const f of old) rmSync(f, { force: true });
   return old;
 }

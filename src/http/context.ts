@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import type { Actor } from "../domain/access";
 import type { EventBus } from "../events";
 import type { Telephony } from "../telephony";
+import type { Logger } from "./log";
 import type { Lang, T } from "../../views/i18n";
 
 export type Clock = { now(): number };
@@ -15,6 +16,8 @@ export type Deps = {
   clock: Clock;
   telephony: Telephony;
   events: EventBus;
+  /** JSON lines (pino): the access log and errors. */
+  log: Logger;
 };
 
 export type SessionInfo = { id: string; csrfToken: string };
@@ -26,5 +29,7 @@ export type AppEnv = {
     session: SessionInfo | null;
     lang: Lang;
     t: T;
+    /** hono's requestId middleware: X-Request-Id, shown on error pages and in the JSON error body. */
+    requestId: string;
   };
 };

@@ -41,6 +41,7 @@ export function validationError(error: z.core.$ZodError): AppError {
   return new AppError(400, "invalid_input", message, issues);
 }
 
-export function errorBody(e: AppError) {
-  return { error: { code: e.code, message: e.message, issues: e.issues.map((i) => ({ path: i.path, message: i.message })) } };
+/** The JSON error shape; `requestId` (X-Request-Id) when it answers a whole request, not one item of a batch. */
+export function errorBody(e: AppError, requestId?: string) {
+  return { error: { code: e.code, message: e.message, issues: e.issues.map((i) => ({ path: i.path, message: i.message })), ...(requestId ? { requestId } : {}) } };
 }

@@ -1,6 +1,7 @@
 // One error handler for pages, htmx fragments and the JSON API.
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Errors } from "../../views/components";
 import { errorText } from "../../views/i18n";
@@ -35,12 +36,14 @@ const isApi = (c: Context) => c.req.path.startsWith("/api/");
 
 export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   const e = toAppError(err);
+  const requestId = c.var.requestId;
   if (!e) {
-    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}`, err);
-    if (isApi(c)) return c.json({ error: { code: "internal", message: "Internal error; it has been logged", issues: [] } }, 500);
-    return c.text("Internal error; it has been logged", 500);
+    // the route's pattern, not the URL: a query string can carry a phone number
+    c.var.deps.log.error({ reqId: requestId, method: c.req.method, route: routePath(c, -1) || null, err }, "internal error");
+    if (isApi(c)) return c.json({ error: { code: "internal", message: "Internal error; it has been logged", issues: [], requestId } }, 500);
+    return c.text(`${c.var.t ? c.var.t("error.internal") : "Internal error; it has been logged"} (${requestId})`, 500);
   }
-  if (isApi(c) || c.req.path.startsWith("/webhooks/")) return c.json(errorBody(e), e.status);
+  if (isApi(c) || c.req.path.startsWith("/webhooks/")) return c.json(errorBody(e, requestId), e.status);
   if (e.status === 401) {
     const next = new URL(c.req.url);
     const target = `/signin?next=${encodeURIComponent(next.pathname + next.search)}`;
@@ -54,13 +57,18 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   // e.message is the API's English; a page with issues says so in words and lists them translated
   const message =
     e.code === "csrf" ? t("error.csrf") : e.status === 403 ? t("error.forbidden") : e.status === 404 ? t("error.notFound") : e.status === 400 && e.issues.length ? t("error.invalid") : errorText(t, e);
-  const body = <Errors message={message} issues={e.status === 400 ? e.issues : undefined} />;
+  const body = (
+    <>
+      <Errors message={message} issues={e.status === 400 ? e.issues : undefined} />
+      <p class="muted" data-testid="request-id">{t("error.requestId", { id: requestId })}</p>
+    </>
+  );
   if (wantsFragment(c)) return fragment(c, body, e.status as ContentfulStatusCode);
   return render(c, t("error.title"), <><h1>{t("error.title")}</h1>{body}</>, e.status as ContentfulStatusCode);
 };
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) => {
-  if (isApi(c)) return c.json(errorBody(new AppError(404, "not_found", `No route ${c.req.method} ${c.req.path}`)), 404);
+  if (isApi(c)) return c.json(errorBody(new AppError(404, "not_found", `No route ${c.req.method} ${c.req.path}`), c.var.requestId), 404);
   if (!c.var.actor && c.req.method === "GET") return handleError(new AppError(401, "unauthenticated", "Sign in"), c);
   return handleError(new AppError(404, "not_found", "Page not found"), c);
 };

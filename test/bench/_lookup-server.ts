@@ -7,13 +7,14 @@ import { Hono } from "hono";
 import { createApp } from "../../src/app";
 import { createToken } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
+import { discardLog } from "../../src/http/log";
 import { openPlatform } from "../../src/platform";
 import { startCheckpointer } from "../../src/db/checkpointer";
 
 const path = process.argv[2];
 if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path>");
 
-const deps = openPlatform(loadConfig({ DATABASE_PATH: path, FANZHA_DEMO: "false", API_RATE_LIMIT_PER_MIN: "0" }));
+const deps = openPlatform(loadConfig({ DATABASE_PATH: path, FANZHA_DEMO: "false", API_RATE_LIMIT_PER_MIN: "0" }), { logStream: discardLog() });
 startCheckpointer(deps.db, path); // as src/main.ts does
 // the caller a payment system would be: a bank's API token
 const { token } = createToken(deps.db, { name: `bench-${Date.now()}`, role: "bank", institution: "ICBC" });

@@ -20,6 +20,7 @@ import { Hono } from "hono";
 import { createApp } from "../../src/app";
 import { createToken, createUser } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
+import { discardLog } from "../../src/http/log";
 import { openPlatform } from "../../src/platform";
 import { startCheckpointer } from "../../src/db/checkpointer";
 import { CLAIM_NEXT } from "../../src/targets/service";
@@ -48,7 +49,7 @@ const configFor = (dir: string, port = 0) =>
 if (process.argv[2] === "--serve") {
   const dir = process.argv[3]!;
   const config = configFor(dir);
-  const deps = openPlatform(config);
+  const deps = openPlatform(config, { logStream: discardLog() }); // the access log on, its lines on no screen
   startCheckpointer(deps.db, config.databasePath); // as src/main.ts does
   const app = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: createApp(deps).fetch });
   const bare = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: new Hono().post("/next", (c) => c.json({ target: { id: 1 } })).fetch });
@@ -197,7 +198,7 @@ async function nextOverHttp(dir: string, tokens: string[]) {
 }
 
 async function queuePage(dir: string) {
-  const deps = openPlatform(configFor(dir));
+  const deps = openPlatform(configFor(dir), { logStream: discardLog() });
   const app = createApp(deps);
   await createUser(deps.db, { username: "bench-sup", password: "fz-test-Pw-7391", role: "supervisor" });
   const signin = await app.request("/signin", {

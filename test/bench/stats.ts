@@ -20,6 +20,7 @@ import { loadConfig } from "../../src/config";
 import { FRAUD_TYPES } from "../../src/db/schema";
 import { institutionIds } from "../../src/db/seed";
 import type { Clock } from "../../src/http/context";
+import { discardLog } from "../../src/http/log";
 import { openPlatform } from "../../src/platform";
 import { recountDifferences } from "../../src/stats/service";
 import { apiClient, signIn, type TestPlatform } from "../helpers";
@@ -59,7 +60,7 @@ const dir = mkdtempSync(join(tmpdir(), "fanzha-bench-stats-"));
 const now = Date.parse("2026-11-21T10:00:00+08:00");
 const clock: Clock = { now: () => now };
 const config = loadConfig({ DATABASE_PATH: join(dir, "bench.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: "http://localhost", API_RATE_LIMIT_PER_MIN: "0" });
-const deps = openPlatform(config, { clock });
+const deps = openPlatform(config, { clock, logStream: discardLog() }); // the access log on, its lines on no screen
 const app = createApp(deps);
 const p = { app, deps, clock, config } as unknown as TestPlatform;
 const sql = deps.db.$client;

@@ -8,7 +8,7 @@ describe("JSON API shell", () => {
     const res = await p.app.request("/api/v1/me");
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toContain("Bearer");
-    expect(await res.json()).toEqual({ error: { code: "unauthenticated", message: expect.any(String), issues: [] } });
+    expect(await res.json()).toEqual({ error: { code: "unauthenticated", message: expect.any(String), issues: [], requestId: res.headers.get("X-Request-Id") } });
   });
 
   test("an unknown token gets 401", async () => {

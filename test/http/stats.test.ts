@@ -401,7 +401,7 @@ describe("GET /api/v1/stats/yoy", () => {
     const p = testPlatform();
     const res = await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2026-09-01&to=2026-07-01");
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: { code: "invalid_input", message: "from: from must not be after to", issues: [{ path: "from", message: "from must not be after to" }] } });
+    expect(await res.json()).toEqual({ error: { code: "invalid_input", message: "from: from must not be after to", issues: [{ path: "from", message: "from must not be after to" }], requestId: expect.any(String) } });
   });
 
   test("refuses dates that do not exist and missing dates", async () => {

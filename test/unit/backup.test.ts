@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { loadConfig } from "../../src/config";
@@ -240,12 +240,15 @@ describe("start-up check", () => {
 });
 
 describe("scheduled backups", () => {
-  test("a backup is made when the newest is BACKUP_EVERY_HOURS old, and only the BACKUP_KEEP newest are kept", async () => {
+  test("a backup is made when the newest is BACKUP_EVERY_HOURS old, and only the BACKUP_KEEP newest are kept (with no dead partial copy)", async () => {
     const live = join(dir, "live.sqlite");
     fanzhaDb(live, 10);
     const backups = join(dir, "backups");
     const config = loadConfig({ DATABASE_PATH: live, BACKUP_DIR: backups, BACKUP_EVERY_HOURS: "6", BACKUP_KEEP: "3" });
-    writeFileSync(join(dir, "backups-keep-me.txt"), "");
+    mkdirSync(backups);
+    const dead = Bun.spawnSync(["true"]).pid;
+    writeFileSync(join(backups, `fanzha-20261203-000000Z.sqlite.partial-${dead}`), "half a copy"); // its process died mid-copy
+    writeFileSync(join(backups, "notes.txt"), "an operator's file");
     const t0 = Date.parse("2026-12-04T00:00:00Z");
     const hour = 3_600_000;
     const made: (string | null)[] = [];
@@ -265,7 +268,7 @@ describe("scheduled backups", () => {
       "fanzha-20261204-180000Z.sqlite",
       "fanzha-20261204-120000Z.sqlite",
     ]);
-    expect(existsSync(join(dir, "backups-keep-me.txt"))).toBe(true);
+    expect(readdirSync(backups).sort()).toEqual(["fanzha-20261204-120000Z.sqlite", "fanzha-20261204-180000Z.sqlite", "fanzha-20261205-000000Z.sqlite", "notes.txt"]);
   });
 
   test("BACKUP_EVERY_HOURS=0 makes no backups", async () => {
