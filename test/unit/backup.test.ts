@@ -189,6 +189,31 @@ describe("backup and restore", () => {
   });
 });
 
+describe("operators' command line", () => {
+  const cli = async (args: string[], env: Record<string, string>) => {
+    const proc = Bun.spawn(["bun", "src/cli.ts", ...args], { cwd: join(import.meta.dir, "../.."), env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+    const timer = setTimeout(() => proc.kill(), 20_000);
+    const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+    clearTimeout(timer);
+    return { code, stdout, stderr };
+  };
+
+  test("cli backup prints the checked copy's path and size; cli restore of a garbage file exits non-zero saying why", async () => {
+    const live = join(dir, "live.sqlite");
+    fanzhaDb(live, 10);
+    const env = { DATABASE_PATH: live, BACKUP_DIR: join(dir, "backups"), OUTBOX_DIR: join(dir, "outbox") };
+    const backup = await cli(["backup"], env);
+    expect(backup.code).toBe(0);
+    expect(backup.stdout).toMatch(new RegExp(`backup written and checked: ${join(dir, "backups")}/fanzha-\\d{8}-\\d{6}Z\\.sqlite \\(\\d+\\.\\d MB`));
+    writeFileSync(join(dir, "garbage.sqlite"), "not a database at all".repeat(1000));
+    const before = readFileSync(live);
+    const restore = await cli(["restore", join(dir, "garbage.sqlite")], env);
+    expect(restore.code).not.toBe(0);
+    expect(restore.stderr).toContain("is damaged or not a database (file is not a database); nothing was changed");
+    expect(readFileSync(live).equals(before)).toBe(true);
+  }, 30_000);
+});
+
 describe("start-up check", () => {
   test("a damaged database stops start-up with the restore command for the newest backup", () => {
     const live = join(dir, "live.sqlite");
