@@ -21,6 +21,7 @@ import { publicityRoutes } from "./publicity/routes";
 import { requestsRoutes } from "./requests/routes";
 import { noticeRoutes } from "./requests/notice-routes";
 import { returnsRoutes } from "./requests/returns-routes";
+import { returnsRoutes } from "./requests/returns-routes";
 import { staticRoutes } from "./static/routes";
 import { statsRoutes } from "./stats/routes";
 import { supervisionRoutes } from "./supervision/routes";
@@ -101,6 +102,7 @@ export function createApp(deps: Deps) {
   app.route("/targets", targetsRoutes);
   app.route("/outbox", outboxRoutes);
   app.route("/", noticeRoutes); // /requests/:id/notice, for the center and the desk alike
+  app.route("/", returnsRoutes); // /requests/:id/returns: a freeze's return plan
   app.route("/", returnsRoutes); // /requests/:id/returns: a freeze's return plan
   app.route("/", requestsRoutes); // /requests and /desk
   app.route("/stats", statsRoutes);

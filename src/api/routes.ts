@@ -11,6 +11,7 @@ import { AppError } from "../http/errors";
 import { publicityApi } from "../publicity/api";
 import { requestsApi } from "../requests/api";
 import { signingKeysApi } from "../requests/signing-api";
+import { returnsApi } from "../requests/returns-api";
 import { statsApi } from "../stats/api";
 import { supervisionApi } from "../supervision/api";
 import { suspectsApi } from "../suspects/api";
@@ -80,7 +81,7 @@ export function apiApp() {
     await next();
   });
   api.use("*", rateLimit());
-  for (const sub of [shared, suspectsApi, casesApi, targetsApi, requestsApi, signingKeysApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
+  for (const sub of [shared, suspectsApi, casesApi, targetsApi, requestsApi, signingKeysApi, returnsApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "Fanzha API", version: "1", description: "The anti-fraud center platform's JSON API. Errors: {\"error\": {code, message, issues: [{path, message}]}}." },

@@ -1,0 +1,92 @@
+// /requests/:id/returns: a freeze's return plan for the center (views/requests/returns.tsx).
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { errorText } from "../../views/i18n";
+import { ReturnsPage, type ReturnsPageProps } from "../../views/requests/returns";
+import { allow } from "../auth/middleware";
+import { RETURN_METHODS, type ReturnMethod } from "../domain/returns";
+import { audit, who } from "../http/audit";
+import type { AppEnv } from "../http/context";
+import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
+import { render } from "../http/render";
+import { adoptPlan, previewPlan, recordObjection, returnsPage, sendReturns, type AccountChoice } from "./returns";
+
+type C = Context<AppEnv>;
+
+const MethodQuery = z.object({ method: z.enum(RETURN_METHODS).catch("pro_rata") });
+const AdoptForm = z.object({ method: z.enum(RETURN_METHODS) });
+const ObjectionForm = z.object({ objector: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(2000) });
+
+const num = (c: C, name: string) => {
+  const n = Number(c.req.param(name));
+  if (!Number.isSafeInteger(n) || n <= 0) throw notFound("request");
+  return n;
+};
+
+function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {}, status: 200 | 400 | 409 = 200) {
+  const { db, clock } = c.var.deps;
+  const actor = c.var.actor!;
+  const t = c.var.t;
+  const { freeze, plan } = returnsPage(db, actor, id);
+  const method = extra.method ?? (plan?.method as ReturnMethod | undefined) ?? MethodQuery.parse(c.req.query()).method;
+  let preview: ReturnsPageProps["preview"] = null;
+  let refusal: string | undefined;
+  if (!plan || plan.sentAt != null) {
+    try {
+      preview = previewPlan(db, actor, id, method);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status !== 409) throw e;
+      refusal = errorText(t, e);
+    }
+  }
+  // the page names victims and their accounts
+  audit(c, { action: "view", entity: "return_plan", entityId: plan?.id ?? null, detail: { freezeRequestId: id } });
+  return render(c, t("returns.plan"), <ReturnsPage t={t} csrf={c.var.session?.csrfToken ?? null} freeze={freeze} plan={plan} method={method} preview={preview} refusal={refusal} now={clock.now()} {...extra} />, status);
+}
+
+/** A refusal the page shows: 400 with its fields, 409 with its reason; anything else is thrown on. */
+function refused(c: C, id: number, e: unknown, values?: Record<string, string>, method?: ReturnMethod) {
+  if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
+  const issues: Issue[] | undefined = e.status === 400 ? e.issues : undefined;
+  return page(c, id, { error: e.status === 409 || !issues?.length ? errorText(c.var.t, e) : undefined, issues, values, method }, e.status);
+}
+
+export const returnsRoutes = new Hono<AppEnv>()
+  .get("/requests/:id{[0-9]+}/returns", allow("requests.write"), (c) => page(c, num(c, "id")))
+  .post("/requests/:id{[0-9]+}/returns", allow("requests.write"), async (c) => {
+    const id = num(c, "id");
+    const body = Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+    const form = AdoptForm.safeParse(body);
+    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 400);
+    const accounts: Record<number, AccountChoice> = {};
+    for (const [k, v] of Object.entries(body)) {
+      const m = /^(account|reason)\.(\d+)$/.exec(k);
+      if (m) (accounts[Number(m[2])] ??= {})[m[1] as "account" | "reason"] = v;
+    }
+    try {
+      adoptPlan(c.var.deps, who(c), id, form.data.method, accounts);
+    } catch (e) {
+      return refused(c, id, e, body, form.data.method);
+    }
+    return c.redirect(`/requests/${id}/returns`, 303);
+  })
+  .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/objections", allow("requests.write"), async (c) => {
+    const id = num(c, "id");
+    const form = ObjectionForm.safeParse(await c.req.parseBody());
+    if (!form.success) return page(c, id, { issues: zodIssues(form.error) }, 400);
+    try {
+      recordObjection(c.var.deps, who(c), id, num(c, "plan"), form.data.objector, form.data.text);
+    } catch (e) {
+      return refused(c, id, e);
+    }
+    return c.redirect(`/requests/${id}/returns`, 303);
+  })
+  .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/send", allow("requests.write"), (c) => {
+    const id = num(c, "id");
+    try {
+      sendReturns(c.var.deps, who(c), id, num(c, "plan"));
+    } catch (e) {
+      return refused(c, id, e);
+    }
+    return c.redirect(`/requests/${id}/returns`, 303);
+  });

@@ -1,0 +1,237 @@
+// Return plans for a frozen account (返还方案): the shares by tracing or pro rata (domain/returns.ts),
+// the 30-day public notice and its objections, and the return requests sent after it, each to
+// the victim's original paying account (or another of theirs, with the reason).
+import { recordAudit, type AuditWho } from "../audit/service";
+import { prepared, type Db } from "../db";
+import { returnObjections, returnPlans, returnShares } from "../db/schema";
+import type { Actor } from "../domain/access";
+import { refuse } from "../domain/reasons";
+import { isInForce, returnableFen, type ReturnClaim } from "../domain/requests";
+import { mayReturn, NOTICE_MS, plan, type Claim, type ReturnMethod } from "../domain/returns";
+import { formatInstant } from "../domain/time";
+import type { Deps } from "../http/context";
+import { badRequest, conflict, notFound, type Issue } from "../http/errors";
+import { centerAction, createRequest, getRequest, type RequestView } from "./service";
+import { caseTransactionsInto } from "./transactions";
+
+type Ctx = Pick<Deps, "db" | "config" | "events">;
+
+export type ShareView = { caseId: number; loss: number; amount: number; victimName: string | null; victimAccount: string | null };
+export type Preview = { method: ReturnMethod; frozen: number; shares: ShareView[] };
+
+function freezeOf(db: Db, actor: Actor, id: number): RequestView {
+  const r = getRequest(db, actor, id);
+  if (r.kind !== "freeze" || !isInForce(r.status)) throw conflict(refuse("returns.not_frozen", { id }), "not_frozen");
+  return r;
+}
+
+/** Frozen and not yet returned (nor asked back by a return still open). */
+function available(db: Db, freeze: RequestView): number {
+  const returns = prepared<ReturnClaim, [number]>(
+    db,
+    `select status, amount_fen as amountFen, done_amount_fen as doneAmountFen from requests where parent_request_id = ? and kind = 'return'`,
+  ).all(freeze.id);
+  return returnableFen(freeze.doneAmountFen ?? 0, returns);
+}
+
+type CaseClaim = Claim & { victimName: string | null; victimAccount: string | null };
+
+/** Every case naming the account, with its loss and the deposits traced into the account. */
+function claimsOn(db: Db, freeze: RequestView): CaseClaim[] {
+  const cases = prepared<{ caseId: number; lossFen: number; level: number; victimName: string | null }, [number]>(
+    db,
+    `select cs.case_id as caseId, c.loss_fen as lossFen, cs.level, c.victim_name as victimName from case_suspects cs join cases c on c.id = cs.case_id where cs.suspect_id = ? order by cs.case_id`,
+  ).all(freeze.suspectId);
+  return cases.map((c) => {
+    const txs = caseTransactionsInto(db, c.caseId, freeze.suspectId, c.level);
+    // the victim's original paying account: the one the largest traced transfer came from
+    const payer = [...txs].sort((a, b) => b.amountFen - a.amountFen).find((x) => x.payerAccount)?.payerAccount ?? null;
+    return { caseId: c.caseId, lossFen: c.lossFen, tracedFen: txs.length ? txs.reduce((s, x) => s + x.amountFen, 0) : null, victimName: c.victimName, victimAccount: payer };
+  });
+}
+
+function planned(db: Db, freeze: RequestView, method: ReturnMethod): Preview {
+  const frozen = available(db, freeze);
+  const claims = claimsOn(db, freeze);
+  const p = plan(method, frozen, claims);
+  if (!p.ok) {
+    if (p.code === "not_traced") throw conflict(refuse("returns.not_traced", { caseId: p.caseId! }), "not_traced");
+    if (p.code === "traced_exceeds_frozen") {
+      const traced = claims.reduce((s, c) => s + Math.min(c.tracedFen ?? 0, c.lossFen), 0);
+      throw conflict(refuse("returns.traced_exceeds_frozen", { traced: `${traced} fen`, frozen: `${frozen} fen` }), "traced_exceeds_frozen");
+    }
+    throw conflict(refuse("returns.no_claims"), "no_claims");
+  }
+  const byCase = new Map(claims.map((c) => [c.caseId, c]));
+  return { method, frozen, shares: p.shares.map((s) => ({ ...s, victimName: byCase.get(s.caseId)!.victimName, victimAccount: byCase.get(s.caseId)!.victimAccount })) };
+}
+
+/** The shares this method gives now (not stored). */
+export function previewPlan(db: Db, actor: Actor, freezeId: number, method: ReturnMethod): Preview {
+  return planned(db, freezeOf(db, actor, freezeId), method);
+}
+
+export type StoredShare = ShareView & { toAccount: string | null; toAccountReason: string | null; returnRequestId: number | null; returnStatus: string | null };
+export type StoredPlan = {
+  id: number;
+  freezeRequestId: number;
+  method: ReturnMethod;
+  frozenFen: number;
+  noticeOpenedAt: number | null;
+  noticeClosesAt: number | null;
+  sentAt: number | null;
+  createdAt: number;
+  shares: StoredShare[];
+  objections: { id: number; text: string; objector: string; recordedBy: string | null; at: number }[];
+};
+
+/** The freeze's latest plan, with its shares and objections. */
+export function currentPlan(db: Db, freezeId: number): StoredPlan | null {
+  const p = prepared<Omit<StoredPlan, "shares" | "objections">, [number]>(
+    db,
+    `select id, freeze_request_id as freezeRequestId, method, frozen_fen as frozenFen, notice_opened_at as noticeOpenedAt, notice_closes_at as noticeClosesAt,
+       sent_at as sentAt, created_at as createdAt from return_plans where freeze_request_id = ? order by id desc limit 1`,
+  ).get(freezeId);
+  if (!p) return null;
+  const shares = prepared<StoredShare, [number]>(
+    db,
+    `select s.case_id as caseId, s.loss_fen as loss, s.amount_fen as amount, c.victim_name as victimName, s.to_account as victimAccount, s.to_account as toAccount,
+       s.to_account_reason as toAccountReason, s.return_request_id as returnRequestId, r.status as returnStatus
+     from return_shares s join cases c on c.id = s.case_id left join requests r on r.id = s.return_request_id where s.plan_id = ? order by s.case_id`,
+  ).all(p.id);
+  const objections = prepared<StoredPlan["objections"][number], [number]>(
+    db,
+    `select o.id, o.text, o.objector, u.display_name as recordedBy, o.at from return_objections o left join users u on u.id = o.recorded_by where o.plan_id = ? order by o.at, o.id`,
+  ).all(p.id);
+  return { ...p, shares, objections };
+}
+
+/** The return plan a freeze's page shows: the freeze (scoped to the actor) and its latest plan. */
+export function returnsPage(db: Db, actor: Actor, freezeId: number): { freeze: RequestView; plan: StoredPlan | null } {
+  return { freeze: freezeOf(db, actor, freezeId), plan: currentPlan(db, freezeId) };
+}
+
+export type AccountChoice = { account?: string; reason?: string };
+
+/**
+ * Adopts the plan: the shares as they stand and where each goes. A pro-rata plan opens its
+ * 30-day public notice now. Each share goes to the victim's original paying account unless
+ * another account of theirs is given, with the reason.
+ */
+export function adoptPlan(ctx: Ctx, who: AuditWho, freezeId: number, method: ReturnMethod, accounts: Record<number, AccountChoice>): StoredPlan {
+  const db = ctx.db;
+  const id = db.transaction((tx) => {
+    const freeze = freezeOf(db, who.actor!, freezeId);
+    const open = currentPlan(db, freezeId);
+    if (open && open.sentAt == null) throw conflict(refuse("returns.plan_open", { id: open.id }), "plan_open");
+    const p = planned(db, freeze, method);
+    const issues: Issue[] = [];
+    const dest = p.shares.map((s) => {
+      const given = accounts[s.caseId]?.account?.replace(/[\s-]/g, "") || undefined;
+      const reason = accounts[s.caseId]?.reason?.trim() || null;
+      const to = given ?? s.victimAccount;
+      if (s.amount > 0 && !to) issues.push({ path: `account.${s.caseId}`, message: `case ${s.caseId}: enter the victim's account (no paying account is recorded with the case)` });
+      if (s.amount > 0 && to && s.victimAccount && to !== s.victimAccount && !reason) issues.push({ path: `reason.${s.caseId}`, message: `case ${s.caseId}: another account than the victim's original paying account needs the reason` });
+      if (to && !/^\d{8,30}$/.test(to)) issues.push({ path: `account.${s.caseId}`, message: `case ${s.caseId}: an account number is 8–30 digits` });
+      return { to, reason: s.victimAccount && to !== s.victimAccount ? reason : null };
+    });
+    if (issues.length) throw badRequest(`${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    const at = new Date(who.at);
+    const { id } = tx
+      .insert(returnPlans)
+      .values({
+        freezeRequestId: freeze.id,
+        method,
+        frozenFen: p.frozen,
+        noticeOpenedAt: method === "pro_rata" ? at : null,
+        noticeClosesAt: method === "pro_rata" ? new Date(who.at + NOTICE_MS) : null,
+        createdBy: who.actor?.kind === "user" ? who.actor.id : null,
+        createdAt: at,
+      })
+      .returning({ id: returnPlans.id })
+      .get();
+    p.shares.forEach((s, i) => {
+      tx.insert(returnShares).values({ planId: id, caseId: s.caseId, lossFen: s.loss, amountFen: s.amount, toAccount: dest[i]!.to, toAccountReason: dest[i]!.reason }).run();
+    });
+    recordAudit(tx, who, { action: "create", entity: "return_plan", entityId: id, detail: { freezeRequestId: freeze.id, method, frozenFen: p.frozen, shares: p.shares.map((s) => [s.caseId, s.amount]) } });
+    return id;
+  });
+  return currentPlanById(db, id);
+}
+
+function currentPlanById(db: Db, planId: number): StoredPlan {
+  const freezeId = prepared<{ f: number }, [number]>(db, `select freeze_request_id as f from return_plans where id = ?`).get(planId)?.f;
+  if (freezeId == null) throw notFound("return plan");
+  return currentPlan(db, freezeId)!;
+}
+
+/** The plan of this freeze with this id, as the actor may see it. */
+function planOf(db: Db, actor: Actor, freezeId: number, planId: number): StoredPlan {
+  freezeOf(db, actor, freezeId);
+  const p = currentPlan(db, freezeId);
+  if (!p || p.id !== planId) throw notFound("return plan");
+  return p;
+}
+
+/** An objection during the public notice: who objected and what they said. */
+export function recordObjection(ctx: Ctx, who: AuditWho, freezeId: number, planId: number, objector: string, text: string): void {
+  const db = ctx.db;
+  db.transaction((tx) => {
+    const p = planOf(db, who.actor!, freezeId, planId);
+    if (p.method !== "pro_rata") throw conflict(refuse("returns.not_pro_rata"), "not_pro_rata");
+    if (p.noticeClosesAt == null || who.at >= p.noticeClosesAt) throw conflict(refuse("returns.notice_closed", { until: formatInstant(p.noticeClosesAt) }), "notice_closed");
+    const { id } = tx
+      .insert(returnObjections)
+      .values({ planId, text, objector, recordedBy: who.actor?.kind === "user" ? who.actor.id : null, at: new Date(who.at) })
+      .returning({ id: returnObjections.id })
+      .get();
+    recordAudit(tx, who, { action: "create", entity: "return_objection", entityId: id, detail: { planId, objector } });
+  });
+}
+
+/**
+ * Sends the plan's returns: one return request per share with money, to its account, each
+ * numbered and signed as it goes. Refused before a pro-rata plan's notice has closed. A share
+ * already sent is not sent again (a retry after a failure picks up where it stopped).
+ */
+export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: number): number[] {
+  const db = ctx.db;
+  const p = planOf(db, who.actor!, freezeId, planId);
+  if (p.sentAt != null) throw conflict(refuse("returns.already_sent", { id: p.id }), "already_sent");
+  const may = mayReturn(p, who.at);
+  if (!may.ok) throw conflict(refuse("returns.notice_open", { until: formatInstant(may.until) }), "notice_open");
+  const freeze = freezeOf(db, who.actor!, freezeId);
+  const sent: number[] = [];
+  for (const s of p.shares) {
+    if (s.amount <= 0) continue;
+    let requestId = s.returnRequestId;
+    if (requestId == null) {
+      const { request } = createRequest(
+        ctx,
+        who,
+        {
+          kind: "return",
+          suspectId: freeze.suspectId,
+          institution: freeze.instCode,
+          caseId: s.caseId,
+          parentRequestId: freeze.id,
+          amountFen: s.amount,
+          note: `返还方案 #${p.id}（${p.method === "traced" ? "按资金流向" : "按比例"}）：返还至 ${s.toAccount}${s.toAccountReason ? `（${s.toAccountReason}）` : ""}`,
+          draft: true,
+        },
+        // a retry after a crash between these steps finds the draft it made
+        { principal: `return-plan:${p.id}`, key: String(s.caseId), body: (r) => ({ request: { id: r.id } }) },
+      );
+      requestId = request.id;
+      prepared(db, `update return_shares set return_request_id = ? where plan_id = ? and case_id = ?`).run(requestId, p.id, s.caseId);
+    }
+    const status = prepared<{ status: string }, [number]>(db, `select status from requests where id = ?`).get(requestId)!.status;
+    if (status === "draft") centerAction(ctx, who, requestId, "send");
+    sent.push(requestId);
+  }
+  db.transaction((tx) => {
+    prepared(db, `update return_plans set sent_at = ? where id = ?`).run(who.at, p.id);
+    recordAudit(tx, who, { action: "send", entity: "return_plan", entityId: p.id, detail: { returns: sent } });
+  });
+  return sent;
+}
