@@ -6,12 +6,13 @@ import { allow } from "../auth/middleware";
 import { createToken, createUser, UserInputError } from "../auth/service";
 import { errorText } from "../../views/i18n";
 import { ROLES } from "../db/schema/core";
-import { audit } from "../http/audit";
+import { audit, who } from "../http/audit";
 import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";
 import { zodIssues, type Issue } from "../http/errors";
 import { render } from "../http/render";
 import { listInstitutions, listTokens, listUsers, revokeToken } from "./service";
+import { setBadge } from "./badges";
 
 const optionalCode = z.string().trim().toUpperCase().optional().transform((s) => s || undefined);
 const UserForm = z.object({
@@ -48,6 +49,16 @@ export const adminRoutes = new Hono<AppEnv>()
       audit(c, { action: "create", entity: "user", entityId: user.id, detail: { username: user.username, role: user.role, institution: form.data.institution } });
     } catch (e) {
       if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e), values: asStrings(body) }, 400);
+      throw e;
+    }
+    return c.redirect("/admin", 303);
+  })
+  .post("/users/:id{[0-9]+}/badge", async (c) => {
+    const body = await c.req.parseBody();
+    try {
+      setBadge(c.var.deps.db, who(c), Number(c.req.param("id")), typeof body.badge === "string" ? body.badge : "");
+    } catch (e) {
+      if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e) }, 400);
       throw e;
     }
     return c.redirect("/admin", 303);

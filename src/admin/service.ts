@@ -6,7 +6,7 @@ import { apiTokens, institutions, users } from "../db/schema";
 
 export function listUsers(db: Db) {
   return db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, active: users.active, institution: institutions.code, createdAt: users.createdAt })
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, badgeNo: users.badgeNo, active: users.active, institution: institutions.code, createdAt: users.createdAt })
     .from(users)
     .leftJoin(institutions, eq(institutions.id, users.institutionId))
     .orderBy(asc(users.username))

@@ -185,3 +185,44 @@ describe("GET /requests/:id/notice", () => {
     expect(html).toContain("深公反诈止字〔2026〕第000001号");
   });
 });
+
+describe("officers' badge numbers", () => {
+  test("the admin sets a user's badge number on the user screen, and it is audited", async () => {
+    const p = testPlatform();
+    const admin = await signIn(p, "admin");
+    const agent = await signIn(p, "agent");
+    expect((await admin.request(`/admin/users/${agent.userId}/badge`, { form: { badge: "110042" } })).status).toBe(303);
+    expect(p.deps.db.$client.query(`select badge_no as b from users where id = ?`).get(agent.userId)).toEqual({ b: "110042" });
+    expect(await (await admin.request("/admin")).text()).toContain('value="110042"');
+    const row = p.deps.db.$client.query(`select detail from audit_log where entity = 'user' and entity_id = ? and action = 'update'`).get(String(agent.userId)) as { detail: string };
+    expect(JSON.parse(row.detail)).toEqual({ badgeNo: "110042" });
+  });
+
+  test("a badge number that is not 4–12 letters or digits is refused in the reader's language", async () => {
+    const p = testPlatform();
+    const admin = await signIn(p, "admin");
+    const agent = await signIn(p, "agent");
+    const res = await admin.request(`/admin/users/${agent.userId}/badge`, { form: { badge: "12 3" } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("警号：4–12 位字母或数字");
+  });
+
+  test("cli user add --badge records it and cli keys rotate adds a signing key that is then published", async () => {
+    const dir = (await import("node:fs")).mkdtempSync((await import("node:path")).join((await import("node:os")).tmpdir(), "fanzha-cli-"));
+    const env = { ...process.env, DATABASE_PATH: `${dir}/f.sqlite`, OUTBOX_DIR: `${dir}/outbox`, FANZHA_DEMO: "false", FANZHA_ADMIN_PASSWORD: "admin-pass-123" };
+    const run = (...args: string[]) => Bun.spawnSync(["bun", "src/cli.ts", ...args], { env, cwd: `${import.meta.dir}/../..` });
+    const add = run("user", "add", "--username", "li", "--role", "agent", "--password", "pw-li-39571", "--badge", "123456");
+    expect(add.exitCode).toBe(0);
+    const bad = run("user", "add", "--username", "wang", "--role", "agent", "--password", "pw-wang-39571", "--badge", "1");
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.toString()).toContain("badge number: 4–12 letters or digits");
+    expect(run("keys", "rotate").exitCode).toBe(0);
+    const rotated = run("keys", "rotate");
+    expect(rotated.stdout.toString()).toMatch(/signing key \S+ signs from now on/);
+    const { Database } = await import("bun:sqlite");
+    const db = new Database(`${dir}/f.sqlite`);
+    expect(db.query(`select badge_no as b from users where username = 'li'`).get()).toEqual({ b: "123456" });
+    expect(db.query(`select count(*) as n, sum(retired_at is null) as current from signing_keys`).get()).toEqual({ n: 2, current: 1 });
+    db.close();
+  }, 30_000);
+});

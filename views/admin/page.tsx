@@ -33,10 +33,18 @@ export function AdminPage(p: Props) {
       )}
       <h2>{t("admin.users")}</h2>
       <table>
-        <thead><tr><th>{t("field.username")}</th><th>{t("field.displayName")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("common.time")}</th></tr></thead>
+        <thead><tr><th>{t("field.username")}</th><th>{t("field.displayName")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("common.time")}</th><th>{t("field.badge")}</th></tr></thead>
         <tbody>
           {p.users.map((u) => (
-            <tr><td>{u.username}</td><td>{u.displayName}</td><td>{t(`role.${u.role}`)}</td><td>{u.institution ?? ""}</td><td><When at={u.createdAt} /></td></tr>
+            <tr><td>{u.username}</td><td>{u.displayName}</td><td>{t(`role.${u.role}`)}</td><td>{u.institution ?? ""}</td><td><When at={u.createdAt} /></td>
+              <td>
+                {/* the badge number printed beside the officer's name on the notices they send */}
+                <form method="post" action={`/admin/users/${u.id}/badge`} class="inline row">
+                  <CsrfField token={p.csrf} />
+                  <input name="badge" value={u.badgeNo ?? ""} maxlength={12} size={8} aria-label={`${t("field.badge")} ${u.username}`} data-testid={`badge-${u.username}`} />
+                  <button type="submit">{t("admin.saveBadge")}</button>
+                </form>
+              </td></tr>
           ))}
         </tbody>
       </table>
