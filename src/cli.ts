@@ -10,11 +10,16 @@ import { setBadge } from "./admin/badges";
 import { addSigningKey } from "./requests/signing";
 import { BackupError, backupName, backupTo, restoreFrom } from "./db/backup";
 import { join } from "node:path";
+import { addDistrict, listDistricts } from "./districts/service";
+import type { Db } from "./db";
+import type { AuditWho } from "./audit/service";
 
 const USAGE = `usage:
   bun run cli user add --username U --role R [--institution CODE] --password P [--name "显示名"] [--badge 123456]
   bun run cli token create --name N --role R [--institution CODE]
   bun run cli demo
+  bun run cli district add NAME   (cases, targets and imports accept only listed districts; any while none is)
+  bun run cli district list
   bun run cli keys rotate       (a new signing key signs from now on; the old ones still verify)
   bun run cli backup [FILE]     (default: a timestamped file in BACKUP_DIR)
   bun run cli restore FILE      (the server must be stopped)
@@ -49,6 +54,7 @@ async function main(argv: string[]) {
   if (positionals[0] === "backup" || positionals[0] === "restore") return databaseFile(positionals[0], positionals.slice(1));
   const deps = openPlatform(loadConfig());
   const system = { actor: null, ip: "cli", at: Date.now(), label: "system:cli" };
+  if (positionals[0] === "district") return districtCommand(deps.db, system, positionals.slice(1));
   switch (cmd) {
     case "user add": {
       if (!values.username || !values.password) fail("--username and --password are required\n" + USAGE);
@@ -80,6 +86,15 @@ async function main(argv: string[]) {
     default:
       fail(`unknown command: ${cmd}\n${USAGE}`);
   }
+}
+
+/** `district add NAME` / `district list`: the center's list of districts. */
+function districtCommand(db: Db, who: AuditWho, args: string[]) {
+  if (args[0] === "list" && args.length === 1) return void console.log(listDistricts(db).join("\n"));
+  if (args[0] !== "add" || args.length !== 2) fail(`district add NAME | district list\n${USAGE}`);
+  const added = addDistrict(db, who, args[1]!);
+  if (!added.ok) fail(added.reason);
+  console.log(`district ${added.name} added; ${listDistricts(db).length} listed`);
 }
 
 /** backup/restore work on the files, never through openPlatform (which would migrate the live database). */

@@ -11,6 +11,8 @@ import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";
 import { zodIssues, type Issue } from "../http/errors";
 import { render } from "../http/render";
+import { addDistrict, listDistricts } from "../districts/service";
+import { refusalIssue } from "../http/errors";
 import { listInstitutions, listTokens, listUsers, revokeToken } from "./service";
 import { setBadge } from "./badges";
 
@@ -29,7 +31,7 @@ function page(c: Context<AppEnv>, extra: { issues?: Issue[]; message?: string; n
   return render(
     c,
     c.var.t("nav.admin"),
-    <AdminPage t={c.var.t} lang={c.var.lang} csrf={c.var.session?.csrfToken ?? null} users={listUsers(db)} tokens={listTokens(db)} institutions={listInstitutions(db)} {...extra} />,
+    <AdminPage t={c.var.t} lang={c.var.lang} csrf={c.var.session?.csrfToken ?? null} users={listUsers(db)} tokens={listTokens(db)} institutions={listInstitutions(db)} districts={listDistricts(db)} {...extra} />,
     status,
   );
 }
@@ -45,8 +47,9 @@ export const adminRoutes = new Hono<AppEnv>()
     const form = UserForm.safeParse(body);
     if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 400);
     try {
-      const user = await createUser(c.var.deps.db, form.data);
-      audit(c, { action: "create", entity: "user", entityId: user.id, detail: { username: user.username, role: user.role, institution: form.data.institution } });
+      // a supervisor or admin waits for another supervisor's approval (/approvals)
+      const user = await createUser(c.var.deps.db, form.data, { actor: c.var.actor!, at: c.var.deps.clock.now() });
+      audit(c, { action: "create", entity: "user", entityId: user.id, detail: { username: user.username, role: user.role, institution: form.data.institution, ...(user.approval ? { approval: user.approval } : {}) } });
     } catch (e) {
       if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e), values: asStrings(body) }, 400);
       throw e;
@@ -68,8 +71,8 @@ export const adminRoutes = new Hono<AppEnv>()
     const form = TokenForm.safeParse(body);
     if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 400);
     try {
-      const { token, id } = createToken(c.var.deps.db, form.data);
-      audit(c, { action: "create", entity: "api_token", entityId: id, detail: { name: form.data.name, role: form.data.role } });
+      const { token, id, pending } = createToken(c.var.deps.db, form.data, { actor: c.var.actor!, at: c.var.deps.clock.now() });
+      audit(c, { action: "create", entity: "api_token", entityId: id, detail: { name: form.data.name, role: form.data.role, ...(pending ? { approval: "pending" } : {}) } });
       // 303, not the page: a reload must not make a second token
       putFlash(c, "admin.newToken", token);
       return c.redirect("/admin", 303);
@@ -77,6 +80,12 @@ export const adminRoutes = new Hono<AppEnv>()
       if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e), values: asStrings(body) }, 400);
       throw e;
     }
+  })
+  .post("/districts", async (c) => {
+    const body = await c.req.parseBody();
+    const added = addDistrict(c.var.deps.db, who(c), typeof body.district === "string" ? body.district : "");
+    if (!added.ok) return page(c, { issues: [refusalIssue("district", added)], values: asStrings(body) }, 400);
+    return c.redirect("/admin", 303);
   })
   .post("/tokens/:id{[0-9]+}/revoke", (c) => {
     const id = Number(c.req.param("id"));

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { swaggerUiHtml } from "../../views/api/docs";
 import { casesApi } from "../cases/api";
+import { districtsApi } from "../districts/api";
 import { eq } from "drizzle-orm";
 import { listAudit } from "../audit/service";
 import { allow } from "../auth/middleware";
@@ -81,7 +82,7 @@ export function apiApp() {
     await next();
   });
   api.use("*", rateLimit());
-  for (const sub of [shared, suspectsApi, casesApi, targetsApi, requestsApi, signingKeysApi, returnsApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
+  for (const sub of [shared, districtsApi, suspectsApi, casesApi, targetsApi, requestsApi, signingKeysApi, returnsApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "Fanzha API", version: "1", description: "The anti-fraud center platform's JSON API. Errors: {\"error\": {code, message, issues: [{path, message}]}}." },

@@ -1,4 +1,5 @@
 // The case screens: list with filters, intake with its suspects, one case and its status.
+import { districtIssue } from "../districts/service";
 import { Hono, type Context } from "hono";
 import { CaseDetailPage } from "../../views/cases/detail";
 import { CaseFormPage, SuspectRow } from "../../views/cases/form";
@@ -78,7 +79,8 @@ export const casesRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody({ all: true });
     const { data, issues, values } = caseFromForm(body, now);
     // the service's checks too, so every mistake shows at once; a field already wrong is reported once
-    const more = checkCase(data, now).issues.filter((i) => !issues.some((x) => x.path === i.path));
+    const unlisted = districtIssue(c.var.deps.db, "district", data.district);
+    const more = [...checkCase(data, now).issues, ...(unlisted ? [unlisted] : [])].filter((i) => !issues.some((x) => x.path === i.path));
     if (issues.length || more.length) return formPage(c, values, [...issues, ...more]);
     const rec = createCase(c.var.deps.db, who(c), data, formKey(c.var.actor!, body.nonce));
     return c.redirect(`/cases/${rec.id}?saved=1`, 303);

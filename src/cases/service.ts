@@ -1,4 +1,5 @@
 // Cases (警情): intake with the suspects it names (one transaction), list, detail, status changes.
+import { districtIssue } from "../districts/service";
 import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
@@ -78,6 +79,9 @@ export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: C
 /** With `idem`, a repeat of the key (a double submit, a retried API call) returns the first case and creates nothing. */
 export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: IdempotencyKey): CaseRecord {
   const { issues, dates, victim, suspects } = checkCase(d, who.at);
+  // only a district on the center's list (any while the list is empty)
+  const unlisted = districtIssue(db, "district", d.district);
+  if (unlisted) issues.push(unlisted);
   if (issues.length) throw invalid(issues);
   return db.transaction((tx) => {
     const first = idem && firstAnswer(db, idem);

@@ -4,6 +4,9 @@ import type { Deps } from "../http/context";
 import { createUser } from "../auth/service";
 import { FRAUD_TYPES } from "../db/schema";
 import { institutionIds } from "../db/seed";
+import { seedDistricts } from "../districts/service";
+import { idCheckCharacter } from "../domain/cases";
+import { shanghaiDate } from "../domain/time";
 import type { Role } from "../domain/access";
 
 export const DEMO_PASSWORD = "fanzha-demo";
@@ -67,6 +70,18 @@ export async function loadDemo(deps: Deps) {
   };
   const now = clock.now();
   const DAY = 86_400_000;
+  // the center's list: the districts the demo's cases and targets name
+  seedDistricts(db, DISTRICTS, now);
+  /** A resident ID whose birth date gives `age` on the Shanghai date of `at`, with its check character. */
+  const idNumber = (at: number, age: number) => {
+    const [y, m, d] = shanghaiDate(at).split("-").map(Number) as [number, number, number];
+    const bm = 1 + Math.floor(r() * 12);
+    const bd = 1 + Math.floor(r() * 28);
+    // not yet had this year's birthday on that day: born a year earlier
+    const year = y - age - (bm > m || (bm === m && bd > d) ? 1 : 0);
+    const first17 = `${pick(["110101", "440305", "320102", "510104"])}${year}${String(bm).padStart(2, "0")}${String(bd).padStart(2, "0")}${digits(3)}`;
+    return first17 + idCheckCharacter(first17);
+  };
   const start = now - 730 * DAY;
 
   const sql = db.$client;
@@ -114,9 +129,10 @@ export async function loadDemo(deps: Deps) {
         const status = solved ? "solved" : filed ? "filed" : "received";
         const detained = solved ? 1 + Math.floor(r() * (thisYear ? 4 : 3)) : 0;
         const v = phone();
+        const victimAge = 18 + Math.floor(r() * 60);
         const { id: caseId } = insCase.get(
-          at, pick(DISTRICTS), fraud, loss, name(), v.value, `${pick(["110101", "440305", "320102", "510104"])}19${50 + Math.floor(r() * 50)}${String(1 + Math.floor(r() * 12)).padStart(2, "0")}${String(1 + Math.floor(r() * 28)).padStart(2, "0")}${digits(3)}${pick(["1", "2", "X"])}`,
-          18 + Math.floor(r() * 60), null, status, filed ? at + DAY : null, solved ? at + 15 * DAY : null, null, detained, agents[k % 2], at, at,
+          at, pick(DISTRICTS), fraud, loss, name(), v.value, idNumber(at, victimAge),
+          victimAge, null, status, filed ? at + DAY : null, solved ? at + 15 * DAY : null, null, detained, agents[k % 2], at, at,
         ) as { id: number };
         // the number that called the victim, and the level-1 account they paid
         const p = phone();

@@ -87,6 +87,11 @@ export function caseTransition(cur: CaseDates, to: CaseStatus, at: number, now: 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = "10X98765432";
 
+/** The check character of an 18-character resident ID, from its first 17 digits (ISO 7064 MOD 11-2). */
+export function idCheckCharacter(first17: string): string {
+  return ID_CHECK[ID_WEIGHTS.reduce((acc, w, i) => acc + w * (first17.charCodeAt(i) - 48), 0) % 11]!;
+}
+
 /**
  * A resident ID number (居民身份证号): 18 characters with an ISO 7064 check character, or the
  * old 15-digit form. Anything with other letters is taken as a passport or foreign ID, as written.

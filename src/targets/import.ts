@@ -104,7 +104,8 @@ export const targetsImport = defineImport<Row>({
         return ctx.tx.transaction((sp) => addTargetIn(sp, ctx.client, who, { ...r, source: "import", origin }, ctx.config.warningDeadlineMs)).merged ? "merged" : "imported";
       } catch (e) {
         // checked in prepare; a row the intake still refuses is that row's rejection
-        if (e instanceof AppError) return { rejected: e.message };
+        // its coded refusal (e.g. a district not on the list), so the report reads in the reader's language
+        if (e instanceof AppError) return { rejected: e.issues[0]?.message ?? e.message, code: e.issues[0]?.code, params: e.issues[0]?.params };
         throw e;
       }
     });

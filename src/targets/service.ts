@@ -2,6 +2,7 @@
 // claims, the queue page's reads, and a target's detail. Rules live in domain/queue.ts; every
 // change runs in one transaction with its audit entry, and the live screens hear of it after
 // the commit. Hot paths use prepared statements (one set per database).
+import { districtIssue } from "../districts/service";
 import type { Database, SQLQueryBindings } from "bun:sqlite";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db } from "../db";
@@ -177,6 +178,9 @@ const INSERT = `insert into targets (phone, name, district, age, reason, reason_
 /** Records one target inside the caller's transaction (API, batch, form and import share it); audited. */
 export function addTargetIn(tx: Conn, db: Db | Database, who: AuditWho, input: NewTarget, deadlines: Deadlines): { id: number; merged: boolean } {
   const { issues, checked } = checkTarget(input);
+  // only a district on the center's list (any while the list is empty)
+  const unlisted = districtIssue(db, "district", input.district);
+  if (unlisted) issues.push(unlisted);
   if (issues.length) throw invalid(issues);
   const now = who.at;
   const suspectId = checked.suspect ? reportSuspect(tx, who, { identifier: checked.suspect, source: input.origin ?? `target:${input.source}`, at: now }).suspect.id : null;

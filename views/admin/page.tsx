@@ -11,6 +11,8 @@ type Props = {
   users: ReturnType<typeof listUsers>;
   tokens: ReturnType<typeof listTokens>;
   institutions: ReturnType<typeof listInstitutions>;
+  /** The center's districts: cases, targets and imports accept only these (any while empty). */
+  districts: string[];
   issues?: Issue[];
   message?: string;
   newToken?: string;
@@ -78,6 +80,18 @@ export function AdminPage(p: Props) {
         <Field label={t("field.role")} name="role" issues={p.issues}><select name="role">{roleOptions}</select></Field>
         <Field label={t("field.institution")} name="institution" issues={p.issues}><select name="institution">{instOptions}</select></Field>
         <button type="submit" class="primary">{t("admin.createToken")}</button>
+      </form>
+      <h2>{t("admin.districts")}</h2>
+      <p class="muted">{t(p.districts.length ? "admin.districtsHint" : "admin.districtsEmpty")}</p>
+      {p.districts.length > 0 && (
+        <p data-testid="district-list">
+          {p.districts.map((d) => <><span class="pill">{d}</span>{" "}</>)}
+        </p>
+      )}
+      <form method="post" action="/admin/districts" class="row card" data-testid="district-form">
+        <CsrfField token={p.csrf} />
+        <Field label={t("admin.districtName")} name="district" issues={p.issues}><input name="district" required maxlength={50} value={v.district ?? ""} /></Field>
+        <button type="submit" class="primary">{t("admin.addDistrict")}</button>
       </form>
       <h2>{t("admin.institutions")}</h2>
       <table>

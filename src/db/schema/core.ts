@@ -45,6 +45,14 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
+// The center's districts (辖区), kept by the admin: cases, targets and imports name one of them
+// (src/domain/districts.ts); while none is listed, any name is accepted.
+export const districts = sqliteTable("districts", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  createdAt: createdAt(),
+});
+
 // What a page shows once after a POST answered with a redirect (e.g. a new API token): kept
 // server-side per session, read and deleted by the next page, and only for a few minutes.
 export const flashes = sqliteTable(
