@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { translator, type Lang } from "../views/i18n";
 import { adminRoutes } from "./admin/routes";
+import { approvalRoutes } from "./admin/approval-routes";
 import { apiApp, apiDocsRoutes } from "./api/routes";
 import { auditRoutes } from "./audit/routes";
 import { authRoutes } from "./auth/routes";
@@ -20,7 +21,6 @@ import { handleError, handleNotFound } from "./http/on-error";
 import { publicityRoutes } from "./publicity/routes";
 import { requestsRoutes } from "./requests/routes";
 import { noticeRoutes } from "./requests/notice-routes";
-import { returnsRoutes } from "./requests/returns-routes";
 import { returnsRoutes } from "./requests/returns-routes";
 import { staticRoutes } from "./static/routes";
 import { statsRoutes } from "./stats/routes";
@@ -103,13 +103,13 @@ export function createApp(deps: Deps) {
   app.route("/outbox", outboxRoutes);
   app.route("/", noticeRoutes); // /requests/:id/notice, for the center and the desk alike
   app.route("/", returnsRoutes); // /requests/:id/returns: a freeze's return plan
-  app.route("/", returnsRoutes); // /requests/:id/returns: a freeze's return plan
   app.route("/", requestsRoutes); // /requests and /desk
   app.route("/stats", statsRoutes);
   app.route("/supervision", supervisionRoutes);
   app.route("/publicity", publicityRoutes);
   app.route("/audit", auditRoutes);
   app.route("/admin", adminRoutes);
+  app.route("/approvals", approvalRoutes);
 
   app.onError(handleError);
   app.notFound(handleNotFound);

@@ -7,7 +7,8 @@ import { Errors } from "../../views/components";
 import { errorText } from "../../views/i18n";
 import type { AppEnv } from "./context";
 import { ZodError } from "zod";
-import { AppError, errorBody, validationError } from "./errors";
+import { refuse } from "../domain/reasons";
+import { AppError, errorBody, refusedWith, validationError } from "./errors";
 import { fragment, render, wantsFragment } from "./render";
 
 const HTTP_CODES: Record<number, string> = {
@@ -20,8 +21,20 @@ const HTTP_CODES: Record<number, string> = {
   415: "unsupported_media_type",
 };
 
+/**
+ * A body the runtime cannot parse (a truncated multipart, a boundary missing): the sender's
+ * mistake, wherever the route read its form (parseBody, formData, a validator).
+ */
+function unreadableBody(err: Error): AppError | null {
+  if ((err as { code?: unknown }).code !== "ERR_FORMDATA_PARSE_ERROR") return null;
+  const why = err.message.replace(/^FormData parse error\s*/i, "") || "malformed form data";
+  return refusedWith(400, "unreadable_body", refuse("body.unreadable", { why }));
+}
+
 function toAppError(err: Error): AppError | null {
   if (err instanceof AppError) return err;
+  const unreadable = unreadableBody(err);
+  if (unreadable) return unreadable;
   // a schema's .parse() on a request input: the caller's mistake, never a 500
   if (err instanceof ZodError) return validationError(err);
   if (err instanceof HTTPException && err.status < 500) {
@@ -43,6 +56,8 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     if (isApi(c)) return c.json({ error: { code: "internal", message: "Internal error; it has been logged", issues: [], requestId } }, 500);
     return c.text(`${c.var.t ? c.var.t("error.internal") : "Internal error; it has been logged"} (${requestId})`, 500);
   }
+  // one line, no stack: a sender can send these as often as it likes
+  if (e.code === "unreadable_body") c.var.deps.log.warn({ reqId: requestId, method: c.req.method, route: routePath(c, -1) || null, why: e.message }, "unreadable request body");
   if (isApi(c) || c.req.path.startsWith("/webhooks/")) return c.json(errorBody(e, requestId), e.status);
   if (e.status === 401) {
     const next = new URL(c.req.url);

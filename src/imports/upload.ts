@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AppError, badRequest, refusedWith } from "../http/errors";
 import { refuse } from "../domain/reasons";
+import { MULTIPART_SLACK } from "../http/body-limit";
 
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
@@ -67,13 +68,18 @@ export async function receiveUpload(req: Request, field = "file", maxBytes = MAX
   const write = (bytes: Buffer) => {
     if (!inFile || bytes.length === 0) return;
     size += bytes.length;
-    if (size > maxBytes) throw refusedWith(413, "payload_too_large", refuse("file.too_large", { mib: maxBytes / 1024 / 1024 }));
+    if (size > maxBytes) throw tooLarge();
     hasher.update(bytes);
     sink!.write(bytes);
   };
 
+  // the whole body, other parts included, is cut off once it passes the file limit and its framing
+  let total = 0;
+  const tooLarge = () => refusedWith(413, "payload_too_large", refuse("file.too_large", { mib: Math.round(maxBytes / 1024 / 1024) }));
   try {
     for await (const chunk of req.body) {
+      total += chunk.length;
+      if (total > maxBytes + MULTIPART_SLACK) throw tooLarge();
       buf = buf.length ? Buffer.concat([buf, chunk]) : Buffer.from(chunk);
       for (;;) {
         if (state === "preamble" || state === "body") {

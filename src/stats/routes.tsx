@@ -24,7 +24,7 @@ import { baselineSummary, compare, knownDistricts, yearChart } from "./service";
 import { statsTable } from "./tables";
 
 /** Baseline files are a few hundred rows; anything this large is not one. */
-const MAX_BASELINE_BYTES = 5 * 1024 * 1024;
+export const MAX_BASELINE_BYTES = 5 * 1024 * 1024;
 const BASELINE_FLASH = "stats.baseline";
 
 const today = (c: Context<AppEnv>) => shanghaiDate(c.var.deps.clock.now());
@@ -145,7 +145,7 @@ export const statsRoutes = new Hono<AppEnv>()
     // so the answer waits for the import to finish and shows its report
     const t = c.var.t;
     const { deps } = c.var;
-    const answer = (result: Omit<Parameters<typeof BaselinePanel>[0], "t" | "summary">, status: 200 | 400 | 422) => {
+    const answer = (result: Omit<Parameters<typeof BaselinePanel>[0], "t" | "summary">, status: 200 | 400 | 413 | 422) => {
       const node = <BaselinePanel t={t} summary={baselineSummary(deps.db)} {...result} />;
       return wantsFragment(c) ? c.html(node, 200) : render(c, t("baseline.title"), node, status);
     };
@@ -162,6 +162,6 @@ export const statsRoutes = new Hono<AppEnv>()
       return answer({ record, repeated: started.repeated, rejections: rejectionsPage(deps.db, started.id, 100) }, 200);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      return answer({ error: errorText(t, e) }, e.status === 422 ? 422 : 400);
+      return answer({ error: errorText(t, e) }, e.status === 422 || e.status === 413 ? e.status : 400);
     }
   });
