@@ -4,7 +4,7 @@
 // and the configuration are passed in.
 import type { Config } from "../config";
 import { SUSPECT_STATUSES } from "../db/schema/cases";
-import { HISTORY_ACTIONS, REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
+import { FREEZE_SCOPES, FREEZE_TERMS, HISTORY_ACTIONS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
 import { addShanghaiMonths } from "./time";
 import { workingDaysAfter } from "./workdays";
 
@@ -12,10 +12,13 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export type RequestAction = (typeof HISTORY_ACTIONS)[number];
 export type SuspectStatus = (typeof SUSPECT_STATUSES)[number];
+export type FreezeTerm = (typeof FREEZE_TERMS)[number];
+export type FreezeScope = (typeof FREEZE_SCOPES)[number];
+export type RejectCode = (typeof REJECT_CODES)[number];
 /** Who moves a request: the center's agents, the institution's desk, or the clock. */
 export type Party = "center" | "institution" | "system";
 
-export { REQUEST_KINDS, REQUEST_STATUSES };
+export { FREEZE_SCOPES, FREEZE_TERMS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES };
 
 /** Never sent: the institution never sees these. */
 export const UNSENT_STATUSES = ["draft", "discarded"] as const satisfies readonly RequestStatus[];
@@ -28,6 +31,10 @@ export const TERMINAL_STATUSES = ["rejected", "failed", "expired", "lapsed", "re
 export const MONEY_KINDS = ["stop_payment", "freeze", "return"] as const satisfies readonly RequestKind[];
 /** Kinds that hold money for a limited time and can be renewed. */
 export const HOLD_KINDS = ["stop_payment", "freeze"] as const satisfies readonly RequestKind[];
+/** Instructions on a freeze in force (继续冻结, 解除冻结): children of the freeze, confirmed by its bank. */
+export const FREEZE_INSTRUCTION_KINDS = ["freeze_renewal", "freeze_release"] as const satisfies readonly RequestKind[];
+/** What the center creates by itself; the instructions on a freeze come from its renew/release actions. */
+export const CREATABLE_KINDS = REQUEST_KINDS.filter((k) => !(FREEZE_INSTRUCTION_KINDS as readonly string[]).includes(k)) as Exclude<RequestKind, (typeof FREEZE_INSTRUCTION_KINDS)[number]>[];
 /** Which institution and which suspect kind each request kind goes to. */
 export const KIND_TARGET: Record<RequestKind, { institution: "bank" | "carrier"; suspect: "bank_account" | "phone" }[]> = {
   stop_payment: [{ institution: "bank", suspect: "bank_account" }],
@@ -40,11 +47,16 @@ export const KIND_TARGET: Record<RequestKind, { institution: "bank" | "carrier";
     { institution: "bank", suspect: "bank_account" },
     { institution: "carrier", suspect: "phone" },
   ],
+  freeze_renewal: [{ institution: "bank", suspect: "bank_account" }],
+  freeze_release: [{ institution: "bank", suspect: "bank_account" }],
 };
 
 export const STOP_PAYMENT_MS = 48 * 3_600_000;
-export const MAX_STOP_PAYMENT_RENEWALS = 2;
+/** Two stops in all (银发〔2016〕86号): the first stop and one renewal, never a third. */
+export const MAX_STOP_PAYMENT_RENEWALS = 1;
 export const FREEZE_MONTHS = 6;
+/** 刑事诉讼法 §144 and the 2016 mechanism: 6 months, or 12 for a major, complex case with city-level approval. */
+export const TERM_MONTHS: Record<FreezeTerm, number> = { "6m": 6, "12m": 12 };
 
 type Rule = { from: readonly RequestStatus[]; to: RequestStatus | "same"; by: Partial<Record<Party, readonly RequestKind[]>> };
 
@@ -64,9 +76,12 @@ export const RULES: Record<RequestAction, Rule> = {
   fail: { from: OPEN_STATUSES, to: "failed", by: { institution: ALL } },
   // the owner of a suspended number appealed (申诉): the center decides on a restore_number
   appeal: { from: ["completed"], to: "same", by: { institution: ["suspend_number"] } },
-  renew: { from: IN_FORCE_STATUSES, to: "same", by: { center: HOLD_KINDS } },
-  // the center lifts a hold; the clock releases a freeze fully returned, a stop-payment a
-  // freeze took over from, and a suspension once the number is restored
+  // a stop-payment is renewed by the center; a freeze's renewal is an instruction its bank
+  // confirms (a freeze_renewal child), and the system renews the freeze when it does
+  renew: { from: IN_FORCE_STATUSES, to: "same", by: { center: HOLD_KINDS, system: ["freeze"] } },
+  // the center lifts a hold (a freeze through a freeze_release its bank confirms); the clock
+  // releases a freeze fully returned or whose release was confirmed, a stop-payment a freeze took
+  // over from, and a suspension once the number is restored
   release: { from: IN_FORCE_STATUSES, to: "released", by: { center: HOLD_KINDS, system: [...HOLD_KINDS, "suspend_number"] } },
   expire: { from: IN_FORCE_STATUSES, to: "expired", by: { system: ["stop_payment"] } },
   lapse: { from: IN_FORCE_STATUSES, to: "lapsed", by: { system: ["freeze"] } },
@@ -89,7 +104,7 @@ export function transition(r: Transitionable, action: RequestAction, party: Part
   if (action === "renew") {
     if (r.expiresAt != null && now >= r.expiresAt) return refuse("already_expired", `the ${r.kind} ran out at ${new Date(r.expiresAt).toISOString()}; send a new one`);
     if (r.kind === "stop_payment" && r.renewals >= MAX_STOP_PAYMENT_RENEWALS) {
-      return refuse("renewal_limit", `a stop-payment may be renewed at most ${MAX_STOP_PAYMENT_RENEWALS} times; a freeze must follow`);
+      return refuse("renewal_limit", `an account may be stopped twice in all (the first stop and ${MAX_STOP_PAYMENT_RENEWALS} renewal); a freeze must follow`);
     }
   }
   if ((action === "expire" || action === "lapse") && (r.expiresAt == null || now < r.expiresAt)) {
@@ -116,20 +131,63 @@ export function deadlineAfter(kind: RequestKind, to: RequestStatus, sentAt: numb
   if (sentAt == null) return null;
   if (to === "sent") return sentAt + cfg.requestDeadlineMs.acknowledge;
   // a return is due in working days on the Chinese calendar; every other answer in minutes
-  if (to === "acknowledged") return kind === "return" ? workingDaysAfter(sentAt, cfg.returnWorkingDays) : sentAt + cfg.requestDeadlineMs[kind];
+  if (to === "acknowledged") return kind === "return" ? workingDaysAfter(sentAt, cfg.returnWorkingDays) : sentAt + cfg.requestDeadlineMs[deadlineKind(kind)];
   return null;
 }
 
-/** When a hold answered at `effectiveAt` runs out: 48 h for a stop-payment, 6 months for a freeze. */
-export function expiryAfter(kind: RequestKind, effectiveAt: number): number | null {
+/** A renewal or release of a freeze is answered within a freeze's time. */
+function deadlineKind(kind: Exclude<RequestKind, "return">): keyof DeadlineConfig["requestDeadlineMs"] {
+  return kind === "freeze_renewal" || kind === "freeze_release" ? "freeze" : kind;
+}
+
+/**
+ * When a hold answered at `effectiveAt` (the bank's stop or freeze time) runs out: 48 h for a
+ * stop-payment; the term's calendar months in Shanghai for a freeze (6 when none was recorded).
+ */
+export function expiryAfter(kind: RequestKind, effectiveAt: number, term: FreezeTerm | null = null): number | null {
   if (kind === "stop_payment") return effectiveAt + STOP_PAYMENT_MS;
-  if (kind === "freeze") return addShanghaiMonths(effectiveAt, FREEZE_MONTHS);
+  if (kind === "freeze") return addShanghaiMonths(effectiveAt, TERM_MONTHS[term ?? "6m"]);
   return null;
 }
 
-/** A renewal extends the hold from its current end, so it holds without a gap. */
-export function renewedExpiry(kind: RequestKind, expiresAt: number): number {
-  return kind === "freeze" ? addShanghaiMonths(expiresAt, FREEZE_MONTHS) : expiresAt + STOP_PAYMENT_MS;
+/** A renewal extends the hold from its current end (the old expiry), so it holds without a gap. */
+export function renewedExpiry(kind: RequestKind, expiresAt: number, term: FreezeTerm | null = null): number {
+  return kind === "freeze" ? addShanghaiMonths(expiresAt, TERM_MONTHS[term ?? "6m"]) : expiresAt + STOP_PAYMENT_MS;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Freeze terms: 6 months, or 12 with a city-level approval; renewals for at most the same term
+
+export type Approval = { by: string; at: number; ref: string };
+export type TermIssue = { path: string; message: string };
+
+/** A 12-month term needs the city-level approval recorded (who, when, its reference). */
+export function checkFreezeTerm(term: FreezeTerm, approval: Approval | null | undefined): TermIssue[] {
+  if (term === "12m" && !approval) return [{ path: "approval", message: "a 12-month freeze needs the city-level approval (by, at, ref) of a major, complex case" }];
+  return [];
+}
+
+/** A renewal holds for at most the freeze's own term; a 12-month renewal needs the approval too. */
+export function checkRenewalTerm(freezeTerm: FreezeTerm | null, term: FreezeTerm, approval: Approval | null | undefined): TermIssue[] {
+  if (TERM_MONTHS[term] > TERM_MONTHS[freezeTerm ?? "6m"]) return [{ path: "term", message: `a renewal holds for at most the freeze's own term (${freezeTerm ?? "6m"})` }];
+  return term === "12m" && !approval ? checkFreezeTerm(term, approval) : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers that add up
+
+export type AmountIssue = { path: "amount"; message: string; asked: number; done: number } | { path: "amount"; message: string; asked?: undefined; done: number };
+
+/** A confirmed amount: never ¥0 (that is a rejection), never above what was asked. */
+export function checkConfirmedAmount(asked: number | null, done: number): AmountIssue | null {
+  if (done <= 0) return { path: "amount", message: "a confirmation of ¥0 is no stop, freeze or return: reject or report a failure instead", done };
+  if (asked != null && done > asked) return { path: "amount", message: `${done} fen confirmed is more than the ${asked} fen asked`, asked, done };
+  return null;
+}
+
+/** Did more move on from an account than it received? (recorded, with a warning to the center) */
+export function onwardExceeds(receivedFen: number | null, onwardFen: readonly number[]): boolean {
+  return receivedFen != null && onwardFen.length > 0 && onwardFen.reduce((s, x) => s + x, 0) > receivedFen;
 }
 
 export type Light = "green" | "yellow" | "red" | "grey";
@@ -208,6 +266,9 @@ const EFFECT: Record<RequestKind, SuspectStatus | null> = {
   suspend_number: "cut_off",
   close_card: "cut_off",
   restore_number: "cleared",
+  // the freeze moves the suspect when the bank confirms these
+  freeze_renewal: null,
+  freeze_release: null,
 };
 
 /** requested → stopped / frozen / cut_off (or cleared after a restore), and back when a hold ends. */

@@ -3,8 +3,9 @@
 import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z, IdempotencyHeader } from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
-import { CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
-import { createRequest, listRequests, requestDetail, requestDetailJson, requestJson, respond } from "./service";
+import { badRequest } from "../http/errors";
+import { ActionBody, CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
+import { centerAction, createRequest, listRequests, requestDetail, requestDetailJson, requestJson, respond } from "./service";
 import { apiKey } from "../db/idempotency";
 
 const Envelope = z.object({ request: RequestJson }).openapi("RequestEnvelope");
@@ -39,7 +40,23 @@ export const requestsApi = apiRouter()
       const created = createRequest(
         deps,
         who(c),
-        { kind: b.kind, suspectId: b.suspectId, value: b.value, institution: b.institution, caseId: b.caseId, parentRequestId: b.parentRequestId, amountFen: b.amount, note: b.note, draft: b.draft },
+        {
+          kind: b.kind,
+          suspectId: b.suspectId,
+          value: b.value,
+          institution: b.institution,
+          caseId: b.caseId,
+          parentRequestId: b.parentRequestId,
+          amountFen: b.amount,
+          note: b.note,
+          draft: b.draft,
+          holderName: b.holderName,
+          transactions: b.transactions?.map((x) => ({ at: Date.parse(x.at), amountFen: x.amount, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })),
+          term: b.term,
+          approval: b.approval && { ...b.approval, at: Date.parse(b.approval.at) },
+          scope: b.scope,
+          includesInterest: b.includesInterest,
+        },
         key ? { ...apiKey(actor, key, { method: c.req.method, path: c.req.path, body: b })!, body: (r) => ({ request: requestJson(r, actor, deps.clock.now(), deps.config) }) } : undefined,
       );
       if (created.replay) {
@@ -111,8 +128,41 @@ export const requestsApi = apiRouter()
         amountFen: b.amount,
         balanceFen: b.balance,
         reason: b.reason,
-        onwardTransfers: b.onwardTransfers?.map((o) => ({ account: o.account, bank: o.bank, amountFen: o.amount, at: Date.parse(o.at) })),
+        reasonCode: b.reasonCode,
+        onwardTransfers: b.onwardTransfers?.map((o) => ({ account: o.account, bank: o.bank, amountFen: o.amount, at: Date.parse(o.at), holderName: o.holderName, serialNo: o.serialNo })),
       });
       return c.json({ request: requestJson(r, c.var.actor!, deps.clock.now(), deps.config) }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/requests/{id}/actions",
+      tags: ["Requests"],
+      summary: "The center's own actions on a request: send a draft, discard it, renew or release a hold",
+      description:
+        "send / discard (with `reason`) a draft; renew a stop-payment (two stops in all) or release it; renew a freeze " +
+        "(`term` at most the freeze's own, `approval` for 12m) or release it: for a freeze each is an instruction to its bank " +
+        "(a freeze_renewal / freeze_release request), and the freeze changes when the bank confirms it. " +
+        "An action the state machine does not allow is a 409.",
+      middleware: [allow("requests.write")] as const,
+      request: { params: IdParam, body: jsonBody(ActionBody) },
+      responses: {
+        200: jsonResponse(
+          z.object({ request: RequestJson, instruction: RequestJson.nullable().openapi({ description: "For a freeze's renew or release: the instruction sent to its bank" }) }).openapi("RequestActionResult"),
+          "The updated request",
+        ),
+        409: errorResponse("Not allowed in the request's state (a third stop, a freeze that ran out, an instruction still open)"),
+        ...notFound,
+        ...commonErrors,
+      },
+    }),
+    (c) => {
+      const b = c.req.valid("json");
+      const { deps } = c.var;
+      if (b.action === "discard" && !b.reason) throw badRequest("reason: give the reason", [{ path: "reason", message: "give the reason" }]);
+      const out = centerAction(deps, who(c), c.req.valid("param").id, b.action, { reason: b.reason, term: b.term, approval: b.approval && { ...b.approval, at: Date.parse(b.approval.at) } });
+      const now = deps.clock.now();
+      return c.json({ request: requestJson(out.request, c.var.actor!, now, deps.config), instruction: out.instruction && requestJson(out.instruction, c.var.actor!, now, deps.config) }, 200);
     },
   );

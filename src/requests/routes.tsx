@@ -17,7 +17,7 @@ import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
 import { pageCtx, render } from "../http/render";
 import { SearchQuery } from "../http/query";
-import { CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery, OnwardRow, RespondForm, type OnwardInput } from "./schemas";
+import { ActionForm, type ActionInput, CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery, OnwardRow, RespondForm, type OnwardInput } from "./schemas";
 import {
   actionsFor,
   centerAction,
@@ -30,6 +30,7 @@ import {
   inferInstitution,
   institutionOptions,
   listRequests,
+  AmountAboveRequest,
   RefusedTransition,
   requestDetail,
   respond,
@@ -54,6 +55,7 @@ function refusal(t: T, e: AppError): string {
     return t(`requests.refused.${e.rule}`, { action: t(`requests.action.${e.action}`), kind: t(`requests.kind.${e.kind}`), status: t(`requests.status.${e.from}`) });
   }
   if (e instanceof ReturnTooLarge) return t("requests.returnTooLarge", { amount: formatFen(e.left) });
+  if (e instanceof AmountAboveRequest) return t("requests.amountAboveRequest", { done: formatFen(e.done), asked: formatFen(e.asked) });
   return errorText(t, e);
 }
 
@@ -180,19 +182,25 @@ export const requestsRoutes = new Hono<AppEnv>()
   .post("/requests/:id{[0-9]+}/:action{send|discard|renew|release}", allow("requests.write"), async (c) => {
     const id = idOf(c);
     const action = c.req.param("action") as CenterAction;
-    let reason: string | undefined;
+    let opts: ActionInput = {};
     if (action === "discard") {
       const form = DiscardForm.safeParse(await c.req.parseBody());
       if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), status: 400 });
-      reason = form.data.reason;
+      opts = { reason: form.data.reason };
+    } else if (action === "renew" || action === "release") {
+      // a freeze's renewal carries its term (and the approval for 12 months)
+      const form = ActionForm.safeParse(await c.req.parseBody());
+      if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), status: 400 });
+      opts = form.data;
     }
     try {
-      centerAction(c.var.deps, who(c), id, action, reason);
+      centerAction(c.var.deps, who(c), id, action, opts);
     } catch (e) {
       // a double click: the first one sent (or discarded) it, which is what was wanted
       const done = e instanceof RefusedTransition && (action === "send" ? e.from !== "draft" && e.from !== "discarded" : action === "discard" && e.from === "discarded");
       if (done) return c.redirect(back(c, `/requests/${id}`), 303);
       if (e instanceof AppError && e.status === 409) return detailPage(c, id, { error: refusal(c.var.t, e), status: 409 });
+      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues, status: 400 });
       throw e;
     }
     return c.redirect(back(c, `/requests/${id}`), 303);
@@ -244,18 +252,26 @@ export const requestsRoutes = new Hono<AppEnv>()
     const id = idOf(c);
     getRequest(c.var.deps.db, c.var.actor!, id); // another institution's request is a 404 before anything is read
     const body = await c.req.parseBody({ all: true });
-    const values: AnswerValues = { amount: one(body.amount), balance: one(body.balance), reason: one(body.reason), onward: onwardValues(body) };
-    const parsed = RespondForm.safeParse({ action: one(body.action), amount: values.amount, balance: values.balance, reason: values.reason });
+    const values: AnswerValues = { amount: one(body.amount), balance: one(body.balance), reason: one(body.reason), reasonCode: one(body.reasonCode), onward: onwardValues(body) };
+    const parsed = RespondForm.safeParse({ action: one(body.action), amount: values.amount, balance: values.balance, reason: values.reason, reasonCode: values.reasonCode });
     const issues: Issue[] = parsed.success ? [] : zodIssues(parsed.error);
     const onward: OnwardInput[] = [];
     values.onward!.forEach((row, i) => {
       const o = OnwardRow.safeParse(row);
-      if (o.success) onward.push({ account: o.data.account, bank: o.data.bank, amountFen: o.data.amount, at: o.data.at });
+      if (o.success) onward.push({ account: o.data.account, bank: o.data.bank, amountFen: o.data.amount, at: o.data.at, holderName: o.data.holderName, serialNo: o.data.serialNo });
       else issues.push(...zodIssues(o.error).map((x) => ({ path: `onwardTransfers.${i}.${x.path}`, message: x.message })));
     });
     if (!parsed.success || issues.length) return deskDetail(c, id, { issues, values, status: 400 });
     try {
-      respond(c.var.deps, who(c), id, { action: parsed.data.action, amountFen: parsed.data.amount, balanceFen: parsed.data.balance, reason: parsed.data.reason, onwardTransfers: onward });
+      respond(c.var.deps, who(c), id, {
+        action: parsed.data.action,
+        amountFen: parsed.data.amount,
+        balanceFen: parsed.data.balance,
+        reason: parsed.data.reason,
+        // a code belongs to a rejection; the select keeps its value whichever button is pressed
+        reasonCode: parsed.data.action === "reject" ? parsed.data.reasonCode : undefined,
+        onwardTransfers: onward,
+      });
     } catch (e) {
       if (e instanceof AppError && (e.status === 400 || e.status === 409)) {
         return deskDetail(c, id, { issues: e.status === 400 ? e.issues : undefined, error: e.status === 409 ? refusal(c.var.t, e) : undefined, values, status: e.status });
@@ -352,7 +368,16 @@ function onwardValues(body: Record<string, unknown>): OnwardValues[] {
   const banks = many(body.ot_bank);
   const amounts = many(body.ot_amount);
   const ats = many(body.ot_at);
+  const holders = many(body.ot_holder);
+  const serials = many(body.ot_serial);
   return accounts
-    .map((account, i) => ({ account: account.trim(), bank: (banks[i] ?? "").trim(), amount: (amounts[i] ?? "").trim(), at: ats[i] ?? "" }))
+    .map((account, i) => ({
+      account: account.trim(),
+      bank: (banks[i] ?? "").trim(),
+      amount: (amounts[i] ?? "").trim(),
+      at: ats[i] ?? "",
+      holderName: (holders[i] ?? "").trim(),
+      serialNo: (serials[i] ?? "").trim(),
+    }))
     .filter((r) => r.account !== "" || r.amount !== "");
 }

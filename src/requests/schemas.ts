@@ -1,8 +1,11 @@
 // What a request and a response look like coming in (forms and JSON) and going out (JSON).
 import { z } from "@hono/zod-openapi";
-import { REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
+import { FREEZE_SCOPES, FREEZE_TERMS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
+import { CREATABLE_KINDS, type Approval, type FreezeScope, type FreezeTerm, type RejectCode } from "../domain/requests";
+import type { TransactionInput } from "./transactions";
 import { yuanToFen } from "../domain/money";
 import { parseShanghaiLocal } from "../domain/time";
+import { SIGNED_FIELDS } from "./signed-schemas";
 
 export const RESPONSE_INPUT_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal"] as const;
 
@@ -22,23 +25,57 @@ export type CreateInput = {
   amountFen?: number;
   note?: string;
   draft?: boolean;
+  /** the account holder the bank checks (户名) */
+  holderName?: string;
+  /** the transactions traced; from the case (level 1), the stop-payment (a freeze) or the onward transfer when omitted */
+  transactions?: TransactionInput[];
+  term?: FreezeTerm;
+  approval?: Approval;
+  scope?: FreezeScope;
+  includesInterest?: boolean;
 };
 
-export type OnwardInput = { account: string; bank?: string; amountFen: number; at: number };
+export type OnwardInput = { account: string; bank?: string; amountFen: number; at: number; holderName?: string; serialNo?: string };
 export type RespondInput = {
   action: (typeof RESPONSE_INPUT_ACTIONS)[number];
   amountFen?: number;
   balanceFen?: number;
   reason?: string;
+  reasonCode?: RejectCode;
   onwardTransfers?: OnwardInput[];
 };
+
+/** The center's own actions on a request (the API's /actions and the request page's buttons). */
+export type ActionInput = { reason?: string; term?: FreezeTerm; approval?: Approval };
 
 // ---------------------------------------------------------------------------------------------
 // JSON API
 
+const IsoInstant = z.iso.datetime({ offset: true });
+
+export const TransactionBody = z
+  .object({
+    at: IsoInstant.openapi({ description: "When the money moved (ISO 8601)", example: "2026-11-21T10:30:00+08:00" }),
+    amount: fen.min(1).openapi({ description: "fen" }),
+    payerAccount: text(64).min(1).optional(),
+    payerName: text(100).min(1).optional(),
+    serialNo: text(64).min(1).optional().openapi({ description: "The bank's transaction serial number (交易流水号)" }),
+  })
+  .openapi("Transaction");
+
+export const ApprovalBody = z
+  .object({
+    by: text(100).min(1).openapi({ description: "Who approved at city level" }),
+    at: IsoInstant.openapi({ description: "When it was approved" }),
+    ref: text(100).min(1).openapi({ description: "The approval's reference" }),
+  })
+  .openapi("Approval");
+
+const TermField = z.enum(FREEZE_TERMS).openapi({ description: "6m; 12m for a major, complex case with a city-level `approval`" });
+
 export const CreateRequestBody = z
   .object({
-    kind: z.enum(REQUEST_KINDS),
+    kind: z.enum(CREATABLE_KINDS).openapi({ description: "freeze_renewal and freeze_release come from the renew and release actions on a freeze" }),
     suspectId: z.number().int().positive().optional(),
     value: text(64).min(1).optional().openapi({ description: "A phone number or bank account, in any written form; recorded as a suspect" }),
     institution: text(16).min(1).optional().openapi({ description: "Institution code (ICBC, CMCC, …); inferred from the suspect when omitted" }),
@@ -49,6 +86,14 @@ export const CreateRequestBody = z
     amount: fen.optional().openapi({ description: "Amount in fen (分): stop-payments, freezes and returns" }),
     note: text(1000).optional(),
     draft: z.boolean().optional().openapi({ description: "Keep as a draft instead of sending at once" }),
+    holderName: text(100).min(1).optional().openapi({ description: "The account holder's name (户名) the bank checks; the suspect's when omitted" }),
+    transactions: z.array(TransactionBody).max(100).optional().openapi({
+      description: "The transactions being traced; when omitted, the case's transfers into the account (level 1), or the stop-payment's (a freeze)",
+    }),
+    term: TermField.optional().openapi({ description: "Freezes: 6m (default) or 12m with `approval`" }),
+    approval: ApprovalBody.optional(),
+    scope: z.enum(FREEZE_SCOPES).optional().openapi({ description: "Freezes: a sum (`amount`, the default) or the whole `account`" }),
+    includesInterest: z.boolean().optional().openapi({ description: "Freezes: whether interest is frozen too (default false)" }),
   })
   .refine((b) => (b.suspectId === undefined) !== (b.value === undefined), { message: "give exactly one of suspectId and value", path: ["suspectId"] })
   .openapi("CreateRequest");
@@ -58,6 +103,8 @@ export const OnwardTransferBody = z.object({
   bank: text(64).optional().openapi({ description: "Code or name of the receiving bank; inferred from the card number when omitted" }),
   amount: fen.openapi({ description: "fen" }),
   at: z.iso.datetime({ offset: true }).openapi({ description: "When the money moved on (ISO 8601)" }),
+  holderName: text(100).min(1).optional().openapi({ description: "The receiving account's holder" }),
+  serialNo: text(64).min(1).optional().openapi({ description: "The transfer's serial number (交易流水号)" }),
 });
 
 export const RespondBody = z
@@ -66,9 +113,20 @@ export const RespondBody = z
     amount: fen.optional().openapi({ description: "Amount stopped / frozen / returned, in fen" }),
     balance: fen.optional().openapi({ description: "Balance of the account after the action, in fen" }),
     reason: text(1000).optional(),
+    reasonCode: z.enum(REJECT_CODES).optional().openapi({ description: "A rejection's reason: name_mismatch (户名不符), no_such_transaction (查无此交易) …; `reason` adds words" }),
     onwardTransfers: z.array(OnwardTransferBody).max(50).optional(),
   })
   .openapi("RequestResponse");
+
+export const CENTER_ACTIONS = ["send", "discard", "renew", "release"] as const;
+export const ActionBody = z
+  .object({
+    action: z.enum(CENTER_ACTIONS),
+    reason: text(500).min(1).optional().openapi({ description: "Why (required to discard)" }),
+    term: TermField.optional().openapi({ description: "renew of a freeze: at most the freeze's own term (default: the same)" }),
+    approval: ApprovalBody.optional().openapi({ description: "renew for 12m: the city-level approval" }),
+  })
+  .openapi("RequestAction");
 
 export const ListQuery = z.object({
   status: z.enum(REQUEST_STATUSES).optional(),
@@ -94,6 +152,14 @@ export const RequestJson = z
     balance: z.number().nullable(),
     note: z.string().nullable(),
     renewals: z.number(),
+    holderName: z.string().nullable().openapi({ description: "The account holder (户名) the bank checks" }),
+    transactions: z.array(
+      z.object({ at: z.string(), amount: z.number(), payerAccount: z.string().nullable(), payerName: z.string().nullable(), serialNo: z.string().nullable() }),
+    ),
+    term: z.enum(FREEZE_TERMS).nullable().openapi({ description: "Freezes and their renewals" }),
+    approval: z.object({ by: z.string(), at: z.string(), ref: z.string() }).nullable(),
+    scope: z.enum(FREEZE_SCOPES).nullable(),
+    includesInterest: z.boolean().nullable(),
     light: z.enum(["green", "yellow", "red", "grey"]),
     createdAt: z.string(),
     sentAt: Instant,
@@ -103,6 +169,7 @@ export const RequestJson = z
     expiresAt: Instant,
     deadlineAt: Instant,
     escalatedAt: Instant,
+    ...SIGNED_FIELDS,
   })
   .openapi("Request");
 
@@ -115,13 +182,24 @@ export const RequestDetailJson = RequestJson.extend({
       amount: z.number().nullable(),
       balance: z.number().nullable(),
       reason: z.string().nullable(),
+      reasonCode: z.enum(REJECT_CODES).nullable(),
       by: z.string().nullable(),
       at: z.string(),
     }),
   ),
   onwardTransfers: z.array(
-    z.object({ account: z.string(), bank: z.string().nullable(), amount: z.number(), at: z.string(), level: z.number(), nextRequestId: z.number().nullable() }),
+    z.object({
+      account: z.string(),
+      bank: z.string().nullable(),
+      amount: z.number(),
+      at: z.string(),
+      level: z.number(),
+      nextRequestId: z.number().nullable(),
+      holderName: z.string().nullable(),
+      serialNo: z.string().nullable(),
+    }),
   ),
+  warnings: z.array(z.enum(["onward_exceeds_received"])).openapi({ description: "onward_exceeds_received: the onward transfers add up to more than the account received" }),
 }).openapi("RequestDetail");
 
 // ---------------------------------------------------------------------------------------------
@@ -158,9 +236,48 @@ const optionalText = (max: number) =>
     .max(max)
     .transform((s) => (s === "" ? undefined : s));
 
+const optionalLocalTime = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    if (s === "") return undefined;
+    const v = parseShanghaiLocal(s);
+    if (v === null) {
+      ctx.addIssue({ code: "custom", message: "enter the date and time" });
+      return z.NEVER;
+    }
+    return v;
+  });
+const blankTo = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+/** The freeze's term, and the city-level approval a 12-month term needs (all three fields, or none). */
+const termFields = {
+  term: blankTo(z.enum(FREEZE_TERMS)),
+  approvalBy: optionalText(100).optional(),
+  approvalAt: optionalLocalTime.optional(),
+  approvalRef: optionalText(100).optional(),
+};
+type TermFields = { term?: FreezeTerm; approvalBy?: string; approvalAt?: number; approvalRef?: string };
+function approvalComplete(b: TermFields, ctx: z.RefinementCtx): void {
+  const given = [b.approvalBy, b.approvalAt, b.approvalRef].filter((x) => x !== undefined).length;
+  if (given > 0 && given < 3) {
+    for (const k of ["approvalBy", "approvalAt", "approvalRef"] as const) {
+      if (b[k] === undefined) ctx.addIssue({ code: "custom", message: "the approval needs who approved, when, and its reference", path: [k] });
+    }
+  }
+}
+const approvalOf = (b: TermFields): Approval | undefined =>
+  b.approvalBy !== undefined && b.approvalAt !== undefined && b.approvalRef !== undefined ? { by: b.approvalBy, at: b.approvalAt, ref: b.approvalRef } : undefined;
+
+/** Renewing a freeze on its page: the term and approval; discarding and releasing: the reason. */
+export const ActionForm = z
+  .object({ reason: optionalText(500).optional(), ...termFields })
+  .superRefine(approvalComplete)
+  .transform((b): ActionInput => ({ reason: b.reason, term: b.term, approval: approvalOf(b) }));
+
 export const CreateForm = z
   .object({
-    kind: z.enum(REQUEST_KINDS),
+    kind: z.enum(CREATABLE_KINDS),
     suspectId: optionalId.optional(),
     value: optionalText(64).optional(),
     institution: optionalText(16).optional(),
@@ -170,7 +287,12 @@ export const CreateForm = z
     note: optionalText(1000).optional(),
     intent: z.enum(["send", "draft"]).default("send"),
     nonce: z.string().min(8).max(64),
+    holderName: optionalText(100).optional(),
+    ...termFields,
+    scope: blankTo(z.enum(FREEZE_SCOPES)),
+    includesInterest: z.literal("1").optional(),
   })
+  .superRefine(approvalComplete)
   .refine((b) => b.suspectId !== undefined || b.value !== undefined, { message: "enter the number or account", path: ["value"] });
 
 export function createInputFromForm(f: z.output<typeof CreateForm>): CreateInput {
@@ -184,6 +306,9 @@ export function createInputFromForm(f: z.output<typeof CreateForm>): CreateInput
     amountFen: f.amount,
     note: f.note,
     draft: f.intent === "draft",
+    holderName: f.holderName,
+    // the form shows the freeze fields for every kind: they count for a freeze only
+    ...(f.kind === "freeze" && { term: f.term, approval: approvalOf(f), scope: f.scope, includesInterest: f.includesInterest === "1" }),
   };
 }
 
@@ -192,12 +317,15 @@ export const RespondForm = z.object({
   amount: yuan.optional(),
   balance: yuan.optional(),
   reason: optionalText(1000).optional(),
+  reasonCode: blankTo(z.enum(REJECT_CODES)),
 });
 
 /** One onward-transfer row of the desk form; rows left empty are skipped. */
 export const OnwardRow = z.object({
   account: z.string().trim().min(1, "enter the account").max(64),
   bank: optionalText(64).optional(),
+  holderName: optionalText(100).optional(),
+  serialNo: optionalText(64).optional(),
   amount: z.string().trim().min(1, "enter the amount").transform(toFen),
   at: z.string().transform((s, ctx) => {
     const v = parseShanghaiLocal(s.trim());

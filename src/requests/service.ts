@@ -14,6 +14,15 @@ import { iso } from "../domain/time";
 import {
   allowedActions,
   caseFunds,
+  checkConfirmedAmount,
+  checkFreezeTerm,
+  checkRenewalTerm,
+  FREEZE_INSTRUCTION_KINDS,
+  onwardExceeds,
+  type Approval,
+  type FreezeScope,
+  type FreezeTerm,
+  type RejectCode,
   deadlineAfter,
   dueReminder,
   expiryAction,
@@ -45,7 +54,9 @@ import { AppError, badRequest, conflict, notFound, refusalIssue, type Issue } fr
 import { refuse } from "../domain/reasons";
 import { apiSource } from "../suspects/api";
 import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service";
-import type { CreateInput, OnwardInput, RespondInput } from "./schemas";
+import type { ActionInput, CreateInput, OnwardInput, RespondInput } from "./schemas";
+import { caseTransactionsInto, holderOf, noteHolder, recordTransactions, transactionsOf, type TransactionInput, type TransactionRow } from "./transactions";
+import { INSTRUCTIONS_SQL, instructionJson, issueInstruction } from "./documents";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;
 
@@ -97,6 +108,17 @@ export type RequestView = {
   instKind: "bank" | "carrier";
   instZh: string;
   instEn: string;
+  holderName: string | null;
+  term: FreezeTerm | null;
+  approvalBy: string | null;
+  approvalAt: number | null;
+  approvalRef: string | null;
+  scope: FreezeScope | null;
+  includesInterest: number | null;
+  /** the transactions traced, as a JSON array (one read with the request) */
+  transactionsJson: string;
+  /** the numbered, signed instructions sent for it (documents.ts) */
+  instructionsJson: string | null;
 };
 
 const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id as suspectId, r.institution_id as institutionId,
@@ -105,7 +127,11 @@ const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id
   r.created_at as createdAt, r.sent_at as sentAt, r.acknowledged_at as acknowledgedAt, r.responded_at as respondedAt,
   r.effective_at as effectiveAt, r.expires_at as expiresAt, r.deadline_at as deadlineAt, r.escalated_at as escalatedAt,
   r.reminded_at as remindedAt, s.kind as suspectKind, s.value as suspectValue, s.status as suspectStatus,
-  i.code as instCode, i.kind as instKind, i.name_zh as instZh, i.name_en as instEn
+  i.code as instCode, i.kind as instKind, i.name_zh as instZh, i.name_en as instEn,
+  r.holder_name as holderName, r.term, r.approval_by as approvalBy, r.approval_at as approvalAt, r.approval_ref as approvalRef,
+  r.scope, r.includes_interest as includesInterest,
+  (select coalesce(json_group_array(json_object('at', x.at, 'amountFen', x.amount_fen, 'payerAccount', x.payer_account, 'payerName', x.payer_name, 'serialNo', x.serial_no)), '[]')
+     from (select * from request_transactions where request_id = r.id order by at, id) x) as transactionsJson, ${INSTRUCTIONS_SQL} as instructionsJson
   from requests r join suspects s on s.id = r.suspect_id join institutions i on i.id = r.institution_id`;
 
 
@@ -203,6 +229,7 @@ export type HistoryRow = {
   amountFen: number | null;
   balanceFen: number | null;
   reason: string | null;
+  reasonCode: RejectCode | null;
   by: string | null;
   at: number;
 };
@@ -212,6 +239,8 @@ export type OnwardRow = {
   bank: string | null;
   amountFen: number;
   at: number;
+  holderName: string | null;
+  serialNo: string | null;
   level: number;
   nextRequestId: number | null;
   nextStatus: RequestStatus | null;
@@ -226,6 +255,9 @@ export type RequestDetail = {
   parent: RequestView | null;
   /** for a freeze in force: how much can still be returned */
   returnableFen: number | null;
+  transactions: TransactionRow[];
+  /** the center is warned: more moved on from the account than it received */
+  warnings: "onward_exceeds_received"[];
 };
 
 export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
@@ -233,13 +265,13 @@ export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
   const history = prepared<HistoryRow, [number]>(
     db,
     `select x.action, x.from_status as fromStatus, x.to_status as toStatus, x.amount_fen as amountFen, x.balance_fen as balanceFen,
-       x.reason, coalesce(u.display_name, t.name) as by, x.at
+       x.reason, x.reason_code as reasonCode, coalesce(u.display_name, t.name) as by, x.at
      from responses x left join users u on u.id = x.user_id left join api_tokens t on t.id = x.token_id
      where x.request_id = ? order by x.at, x.id`,
   ).all(id);
   const onward = prepared<OnwardRow, [number, number]>(
     db,
-    `select o.suspect_id as suspectId, s.value as account, o.bank, o.amount_fen as amountFen, o.at, ? as level,
+    `select o.suspect_id as suspectId, s.value as account, o.bank, o.amount_fen as amountFen, o.at, o.holder_name as holderName, o.serial_no as serialNo, ? as level,
        o.next_request_id as nextRequestId, n.status as nextStatus
      from onward_transfers o join suspects s on s.id = o.suspect_id left join requests n on n.id = o.next_request_id
      where o.request_id = ? order by o.id`,
@@ -249,7 +281,18 @@ export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
   const parentRow = request.parentRequestId ? load(db, request.parentRequestId) : null;
   const parent = parentRow && visibleTo(actor, parentRow) ? parentRow : null;
   const returnable = request.kind === "freeze" && isInForce(request.status) ? freezeReturnable(db, request) : null;
-  return { request, history, onward, children, parent, returnableFen: returnable };
+  const transactions = transactionsOf(db, id);
+  const warnings = onwardExceeds(receivedBy(request, transactions), onward.map((o) => o.amountFen)) ? (["onward_exceeds_received"] as const) : [];
+  return { request, history, onward, children, parent, returnableFen: returnable, transactions, warnings: [...warnings] };
+}
+
+/** What the account received: the transactions traced into it, else the amount asked. */
+function receivedBy(r: Pick<RequestView, "amountFen">, transactions: readonly TransactionRow[]): number | null {
+  return transactions.length ? transactions.reduce((s, x) => s + x.amountFen, 0) : r.amountFen;
+}
+
+function parseTransactions(json: string): TransactionRow[] {
+  return JSON.parse(json) as TransactionRow[];
 }
 
 function returnsOf(db: Db, freezeId: number, except?: number) {
@@ -291,6 +334,12 @@ export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institu
     balance: r.balanceFen,
     note: r.note,
     renewals: r.renewals,
+    holderName: r.holderName,
+    transactions: parseTransactions(r.transactionsJson).map((x) => ({ at: iso(x.at), amount: x.amountFen, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })),
+    term: r.term ?? (r.kind === "freeze" ? "6m" : null),
+    approval: r.approvalBy != null && r.approvalAt != null && r.approvalRef != null ? { by: r.approvalBy, at: iso(r.approvalAt), ref: r.approvalRef } : null,
+    scope: r.scope ?? (r.kind === "freeze" ? "amount" : null),
+    includesInterest: r.includesInterest == null ? (r.kind === "freeze" ? false : null) : !!r.includesInterest,
     light: trafficLight(r, now, cfg),
     createdAt: iso(r.createdAt),
     sentAt: iso(r.sentAt),
@@ -300,15 +349,26 @@ export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institu
     expiresAt: iso(r.expiresAt),
     deadlineAt: iso(r.deadlineAt),
     escalatedAt: iso(r.escalatedAt),
+    ...instructionJson(r.instructionsJson),
   };
 }
 
 export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, cfg: Deps["config"]) {
   return {
     ...requestJson(d.request, actor, now, cfg),
-    responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, by: h.by, at: iso(h.at) })),
+    responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, reasonCode: h.reasonCode, by: h.by, at: iso(h.at) })),
     // the next request went to another institution: its number is the center's business
-    onwardTransfers: d.onward.map((o) => ({ account: o.account, bank: o.bank, amount: o.amountFen, at: iso(o.at), level: o.level, nextRequestId: institutionScope(actor) === null ? o.nextRequestId : null })),
+    onwardTransfers: d.onward.map((o) => ({
+      account: o.account,
+      bank: o.bank,
+      amount: o.amountFen,
+      at: iso(o.at),
+      level: o.level,
+      nextRequestId: institutionScope(actor) === null ? o.nextRequestId : null,
+      holderName: o.holderName,
+      serialNo: o.serialNo,
+    })),
+    warnings: d.warnings,
   };
 }
 
@@ -341,7 +401,7 @@ function move(
   action: RequestAction,
   party: Party,
   patch: Partial<typeof requests.$inferInsert> = {},
-  answer: { amountFen?: number | null; balanceFen?: number | null; reason?: string | null } = {},
+  answer: { amountFen?: number | null; balanceFen?: number | null; reason?: string | null; reasonCode?: RejectCode | null } = {},
 ): { to: RequestStatus; responseId: number } {
   const now = t.who.at;
   const v = transition(r, action, party, now);
@@ -363,6 +423,7 @@ function move(
       amountFen: answer.amountFen ?? null,
       balanceFen: answer.balanceFen ?? null,
       reason: answer.reason ?? null,
+      reasonCode: answer.reasonCode ?? null,
       ...principalOf(t.who),
       at: new Date(now),
     })
@@ -432,6 +493,15 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
     }
     const isMoney = (MONEY_KINDS as readonly string[]).includes(input.kind);
     if (input.amountFen != null && !isMoney) throw fieldError("amount", "only stop-payments, freezes and returns carry an amount");
+    if (isMoney && input.amountFen === 0) throw fieldError("amount", `a ${input.kind} of ¥0 is refused: enter the amount`);
+    const freezeTerms = checkFreezeFields(input);
+    if (freezeTerms.length) throw badRequest(`${freezeTerms[0]!.path}: ${freezeTerms[0]!.message}`, freezeTerms);
+    if (input.kind === "freeze" && (input.scope ?? "amount") === "amount" && input.amountFen == null && !input.transactions?.length) {
+      throw fieldError("amount", "a freeze of a sum needs the amount (or scope: account for the whole account)");
+    }
+    if ((input.holderName != null || input.transactions?.length) && suspect.kind !== "bank_account") {
+      throw fieldError(input.holderName != null ? "holderName" : "transactions", "only a bank account has a holder and transactions");
+    }
     const parent = resolveParent(t, input, suspect.id);
     if (input.kind === "return") {
       if (input.amountFen == null || input.amountFen <= 0) throw fieldError("amount", "enter the amount to return");
@@ -439,6 +509,11 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
       if (input.amountFen > left) throw new ReturnTooLarge(input.amountFen, left);
     }
     const level = caseLevel(t, input.caseId, suspect.id) ?? parent?.level ?? 1;
+    const traced = tracedTransactions(t, input, suspect.id, level, parent);
+    const holderName = input.holderName ?? (suspect.kind === "bank_account" ? holderOf(t.db, suspect.id) : null);
+    // a stop-payment or freeze of the money traced, when no amount was named
+    const amountFen = input.amountFen ?? (input.kind === "stop_payment" || input.kind === "freeze" ? sumOrNull(traced) : null);
+    const isFreeze = input.kind === "freeze";
     const { id } = tx
       .insert(requests)
       .values({
@@ -449,8 +524,15 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
         institutionId: inst.id,
         level,
         parentRequestId: parent?.id ?? null,
-        amountFen: input.amountFen ?? null,
+        amountFen,
         note: input.note ?? null,
+        holderName,
+        term: isFreeze ? (input.term ?? "6m") : null,
+        approvalBy: input.approval?.by ?? null,
+        approvalAt: input.approval ? new Date(input.approval.at) : null,
+        approvalRef: input.approval?.ref ?? null,
+        scope: isFreeze ? (input.scope ?? "amount") : null,
+        includesInterest: isFreeze ? (input.includesInterest ?? false) : null,
         ...creatorOf(who),
         createdAt: new Date(who.at),
         updatedAt: new Date(who.at),
@@ -458,7 +540,14 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
       .returning({ id: requests.id })
       .get();
     if (input.caseId != null) linkToCase(t, input.caseId, suspect.id, level, null);
-    recordAudit(tx, who, { action: "create", entity: "request", entityId: id, detail: { kind: input.kind, institution: inst.code, suspectId: suspect.id, caseId: input.caseId, amountFen: input.amountFen, draft: !!input.draft } });
+    recordTransactions(tx, id, traced);
+    noteHolder(tx, suspect.id, input.holderName);
+    recordAudit(tx, who, {
+      action: "create",
+      entity: "request",
+      entityId: id,
+      detail: { kind: input.kind, institution: inst.code, suspectId: suspect.id, caseId: input.caseId, amountFen, draft: !!input.draft, transactions: traced.length, ...(isFreeze && { term: input.term ?? "6m", approvalRef: input.approval?.ref }) },
+    });
     t.live.push({ channel: "requests", event: "changed", data: String(id) });
     if (!input.draft) send(t, reload(t, id));
     const request = reload(t, id);
@@ -466,6 +555,32 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
     return { request };
   });
 }
+
+/** Terms, approval, scope and interest belong to freezes; 12 months needs the approval. */
+function checkFreezeFields(input: CreateInput): Issue[] {
+  if (input.kind !== "freeze") {
+    const stray = (["term", "approval", "scope", "includesInterest"] as const).find((k) => input[k] !== undefined);
+    return stray ? [{ path: stray, message: `only a freeze has a ${stray}` }] : [];
+  }
+  return checkFreezeTerm(input.term ?? "6m", input.approval);
+}
+
+/**
+ * The transactions a stop-payment or freeze traces: as given; else a freeze those of the
+ * stop-payment it follows; else the case's transfers into the account (level 1), or the onward
+ * transfer that revealed it (level n+1, recorded with its draft).
+ */
+function tracedTransactions(t: Tx, input: CreateInput, suspectId: number, level: number, parent: RequestView | null): TransactionInput[] {
+  if (input.kind !== "stop_payment" && input.kind !== "freeze") return input.transactions ?? [];
+  if (input.transactions?.length) return input.transactions;
+  if (parent && parent.kind === "stop_payment") {
+    const fromStop = transactionsOf(t.db, parent.id);
+    if (fromStop.length) return fromStop;
+  }
+  return input.caseId != null ? caseTransactionsInto(t.db, input.caseId, suspectId, level) : [];
+}
+
+const sumOrNull = (rows: readonly TransactionInput[]) => (rows.length ? rows.reduce((s, x) => s + x.amountFen, 0) : null);
 
 function creatorOf(who: AuditWho) {
   return { createdBy: who.actor?.kind === "user" ? who.actor.id : null, createdByToken: who.actor?.kind === "token" ? who.actor.id : null };
@@ -521,6 +636,16 @@ function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestVie
   return null;
 }
 
+/** An answer never confirms more than was asked: 409 naming both amounts. */
+export class AmountAboveRequest extends AppError {
+  constructor(
+    readonly done: number,
+    readonly asked: number,
+  ) {
+    super(409, "amount_exceeds_request", `Refused: ${done} fen confirmed is more than the ${asked} fen asked`, [{ path: "amount", message: `at most ${asked} fen` }]);
+  }
+}
+
 /** Never return more than was frozen: 409 naming what is left. */
 export class ReturnTooLarge extends AppError {
   constructor(
@@ -543,6 +668,7 @@ function linkToCase(t: Tx, caseId: number, suspectId: number, level: number, par
 function send(t: Tx, r: RequestView): void {
   const now = t.who.at;
   move(t, r, "send", "center", { sentAt: new Date(now), deadlineAt: new Date(deadlineAfter(r.kind, "sent", now, t.cfg)!) });
+  issueInstruction(t, r.id, "send");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -550,17 +676,86 @@ function send(t: Tx, r: RequestView): void {
 
 export type CenterAction = "send" | "discard" | "renew" | "release";
 
-export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: CenterAction, reason?: string): RequestView {
+/** The request acted on, and for a freeze's renew or release the instruction sent to its bank. */
+export type ActionOutcome = { request: RequestView; instruction: RequestView | null };
+
+export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: CenterAction, opts: ActionInput = {}): ActionOutcome {
+  const reason = opts.reason;
   return inTransaction(ctx, who, (t) => {
     const r = getRequest(t.db, who.actor!, id);
+    let instruction: RequestView | null = null;
     if (action === "send") send(t, r);
     else if (action === "discard") move(t, r, "discard", "center", {}, { reason: reason ?? null });
+    // a freeze changes only when its bank confirms the instruction (继续冻结, 解除冻结)
+    else if ((action === "renew" || action === "release") && r.kind === "freeze") instruction = instructFreeze(t, r, action, opts);
     else if (action === "renew") {
       const patch = r.expiresAt != null ? { renewals: r.renewals + 1, expiresAt: new Date(renewedExpiry(r.kind, r.expiresAt)) } : {};
       move(t, r, "renew", "center", patch);
-    } else move(t, r, "release", "center", { deadlineAt: null });
-    return reload(t, id);
+      issueInstruction(t, id, "renew");
+    } else {
+      move(t, r, "release", "center", { deadlineAt: null });
+      issueInstruction(t, id, "release");
+    }
+    return { request: reload(t, id), instruction };
   });
+}
+
+/**
+ * Renewing or lifting a freeze: a freeze_renewal / freeze_release instruction to its bank, sent at
+ * once, one at a time. A renewal holds for at most the freeze's own term, counted from its expiry
+ * when the bank confirms; a 12-month renewal carries the city-level approval (the freeze's unless
+ * a new one is given).
+ */
+function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release", o: ActionInput): RequestView {
+  const v = transition(freeze, action, "center", t.who.at);
+  if (!v.ok) throw new RefusedTransition(action, freeze.status, freeze.kind, v.code, v.reason);
+  const open = prepared<{ id: number }, [number]>(
+    t.db,
+    `select id from requests where parent_request_id = ? and kind in (${FREEZE_INSTRUCTION_KINDS.map((k) => `'${k}'`).join(", ")}) and status in ('draft', 'sent', 'acknowledged') limit 1`,
+  ).get(freeze.id);
+  if (open) throw conflict(refuse("request.instruction_open", { id: open.id }), "instruction_pending");
+  const kind = action === "renew" ? "freeze_renewal" : "freeze_release";
+  const freezeApproval: Approval | null = freeze.approvalBy != null && freeze.approvalAt != null && freeze.approvalRef != null ? { by: freeze.approvalBy, at: freeze.approvalAt, ref: freeze.approvalRef } : null;
+  let term: FreezeTerm | null = null;
+  let approval: Approval | null = null;
+  if (kind === "freeze_renewal") {
+    term = o.term ?? freeze.term ?? "6m";
+    approval = term === "12m" ? (o.approval ?? freezeApproval) : null;
+    const issues = checkRenewalTerm(freeze.term, term, approval);
+    if (issues.length) throw badRequest(`${issues[0]!.path}: ${issues[0]!.message}`, issues);
+  } else if (o.term || o.approval) {
+    throw fieldError(o.term ? "term" : "approval", "a release has no term");
+  }
+  const at = new Date(t.who.at);
+  const { id } = t.tx
+    .insert(requests)
+    .values({
+      kind,
+      status: "draft",
+      caseId: freeze.caseId,
+      suspectId: freeze.suspectId,
+      institutionId: freeze.institutionId,
+      level: freeze.level,
+      parentRequestId: freeze.id,
+      amountFen: freeze.doneAmountFen ?? freeze.amountFen,
+      note: o.reason ?? null,
+      holderName: freeze.holderName,
+      term,
+      approvalBy: approval?.by ?? null,
+      approvalAt: approval ? new Date(approval.at) : null,
+      approvalRef: approval?.ref ?? null,
+      scope: freeze.scope,
+      includesInterest: freeze.includesInterest == null ? null : !!freeze.includesInterest,
+      ...creatorOf(t.who),
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning({ id: requests.id })
+    .get();
+  recordAudit(t.tx, t.who, { action: "create", entity: "request", entityId: id, detail: { kind, of: freeze.id, term, approvalRef: approval?.ref, reason: o.reason } });
+  t.live.push({ channel: "requests", event: "changed", data: String(freeze.id) });
+  send(t, reload(t, id));
+  return reload(t, id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -573,8 +768,19 @@ function checkAnswer(r: RequestView, input: RespondInput): Issue[] {
   if ((input.action === "confirm" || input.action === "partial") && money && input.amountFen == null) {
     issues.push({ path: "amount", message: `enter the amount ${r.kind === "return" ? "returned" : r.kind === "freeze" ? "frozen" : "stopped"}` });
   }
+  // ¥0 is no stop, freeze or return — unless the money already moved on and the answer says where
+  if ((input.action === "confirm" || input.action === "partial") && money && input.amountFen != null && !input.onwardTransfers?.length) {
+    const zero = checkConfirmedAmount(null, input.amountFen);
+    if (zero) issues.push({ path: "amount", message: zero.message });
+  }
+  // what a stop-payment holds is the balance it stopped on the account
+  if ((input.action === "confirm" || input.action === "partial") && r.kind === "stop_payment" && input.balanceFen == null) {
+    issues.push({ path: "balance", message: "enter the balance stopped on the account" });
+  }
   if (!money && (input.amountFen != null || input.balanceFen != null)) issues.push({ path: "amount", message: `a ${r.kind} carries no amount` });
-  if ((input.action === "reject" || input.action === "fail" || input.action === "appeal") && !input.reason) issues.push({ path: "reason", message: "give the reason" });
+  const coded = input.action === "reject" && input.reasonCode != null && input.reasonCode !== "other";
+  if ((input.action === "reject" || input.action === "fail" || input.action === "appeal") && !input.reason && !coded) issues.push({ path: "reason", message: "give the reason" });
+  if (input.reasonCode != null && input.action !== "reject") issues.push({ path: "reasonCode", message: "a reason code comes with a rejection" });
   const onward = input.onwardTransfers ?? [];
   if (onward.length && !((input.action === "confirm" || input.action === "partial") && (HOLD_KINDS as readonly string[]).includes(r.kind))) {
     issues.push({ path: "onwardTransfers", message: "onward transfers come with the answer to a stop-payment or freeze" });
@@ -595,19 +801,23 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
     const issues = checkAnswer(r, input);
     if (issues.length) throw badRequest(`${issues[0]!.path}: ${issues[0]!.message}`, issues);
     const now = who.at;
-    const answer = { amountFen: input.amountFen ?? null, balanceFen: input.balanceFen ?? null, reason: input.reason ?? null };
+    const answer = { amountFen: input.amountFen ?? null, balanceFen: input.balanceFen ?? null, reason: input.reason ?? null, reasonCode: input.reasonCode ?? null };
     switch (input.action) {
       case "acknowledge":
         move(t, r, "acknowledge", "institution", { acknowledgedAt: new Date(now), deadlineAt: new Date(deadlineAfter(r.kind, "acknowledged", r.sentAt, t.cfg)!) });
         break;
       case "confirm":
       case "partial": {
+        if (input.amountFen != null) {
+          const above = checkConfirmedAmount(r.amountFen, input.amountFen);
+          if (above?.asked != null) throw new AmountAboveRequest(above.done, above.asked);
+        }
         if (r.kind === "return") {
           const parent = load(t.db, r.parentRequestId!)!;
           const left = freezeReturnable(t.db, parent, r.id);
           if (input.amountFen! > left) throw new ReturnTooLarge(input.amountFen!, left);
         }
-        const expires = expiryAfter(r.kind, now);
+        const expires = expiryAfter(r.kind, now, r.term);
         const { responseId } = move(
           t,
           r,
@@ -654,7 +864,19 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
 function afterDone(t: Tx, r: RequestView): void {
   if (!r.parentRequestId) return;
   const parent = load(t.db, r.parentRequestId);
-  if (!parent || !isInForce(parent.status)) return;
+  if (!parent) return;
+  // the bank confirmed renewing or lifting its freeze: now it takes effect (or is refused, if the
+  // freeze ran out meanwhile)
+  if (r.kind === "freeze_renewal") {
+    const expiresAt = parent.expiresAt == null ? null : new Date(renewedExpiry("freeze", parent.expiresAt, r.term));
+    move(t, parent, "renew", "system", { renewals: parent.renewals + 1, ...(expiresAt && { expiresAt }) }, { reason: `request #${r.id} (freeze_renewal) confirmed` });
+    return;
+  }
+  if (r.kind === "freeze_release") {
+    move(t, parent, "release", "system", { deadlineAt: null }, { reason: `request #${r.id} (freeze_release) confirmed` });
+    return;
+  }
+  if (!isInForce(parent.status)) return;
   const takesOver =
     (r.kind === "freeze" && parent.kind === "stop_payment") ||
     (r.kind === "restore_number" && parent.kind === "suspend_number") ||
@@ -677,16 +899,34 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
     const bankId = o.bank ? (bankByName(t.db, o.bank)?.id ?? null) : inferred ? bankIdByCode(t.db, inferred) : null;
     const level = r.level + 1;
     if (r.caseId != null) linkToCase(t, r.caseId, rec.suspect.id, level, r.suspectId);
+    noteHolder(t.tx, rec.suspect.id, o.holderName);
     let nextRequestId: number | null = null;
     if (bankId != null) {
       nextRequestId = t.tx
         .insert(requests)
-        .values({ kind: "stop_payment", status: "draft", caseId: r.caseId, suspectId: rec.suspect.id, institutionId: bankId, level, parentRequestId: r.id, amountFen: o.amountFen, createdAt: new Date(t.who.at), updatedAt: new Date(t.who.at) })
+        .values({
+          kind: "stop_payment",
+          status: "draft",
+          caseId: r.caseId,
+          suspectId: rec.suspect.id,
+          institutionId: bankId,
+          level,
+          parentRequestId: r.id,
+          amountFen: o.amountFen,
+          holderName: o.holderName ?? holderOf(t.db, rec.suspect.id),
+          createdAt: new Date(t.who.at),
+          updatedAt: new Date(t.who.at),
+        })
         .returning({ id: requests.id })
         .get().id;
+      // what the next bank checks: the onward transfer, paid from the account this bank holds
+      recordTransactions(t.tx, nextRequestId, [{ at: o.at, amountFen: o.amountFen, payerAccount: r.suspectValue, payerName: r.holderName, serialNo: o.serialNo ?? null }]);
       recordAudit(t.tx, t.who, { action: "create", entity: "request", entityId: nextRequestId, detail: { kind: "stop_payment", onwardFrom: r.id, level, draft: true } });
     }
-    t.tx.insert(onwardTransfers).values({ responseId, requestId: r.id, suspectId: rec.suspect.id, amountFen: o.amountFen, at: new Date(o.at), bank: o.bank ?? rec.suspect.institution?.code ?? null, nextRequestId }).run();
+    t.tx
+      .insert(onwardTransfers)
+      .values({ responseId, requestId: r.id, suspectId: rec.suspect.id, amountFen: o.amountFen, at: new Date(o.at), bank: o.bank ?? rec.suspect.institution?.code ?? null, holderName: o.holderName ?? null, serialNo: o.serialNo ?? null, nextRequestId })
+      .run();
   }
 }
 

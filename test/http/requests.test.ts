@@ -222,7 +222,7 @@ describe("answering", () => {
   test("a confirmed stop-payment leaves the suspect 'stopped' with its bank confirmed", async () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    await answer(icbc, request.id, { action: "confirm", amount: 1 });
+    await answer(icbc, request.id, { action: "confirm", amount: 1, balance: 1 });
     const s = p.deps.db.$client.query("select status, institution_inferred as inferred from suspects where id = ?").get(request.suspect.id);
     expect(s).toEqual({ status: "stopped", inferred: 0 });
   });
@@ -230,7 +230,7 @@ describe("answering", () => {
   test("a second answer to an answered request is a 409 with the JSON error", async () => {
     const { create, icbc, answer } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    await answer(icbc, request.id, { action: "confirm", amount: 100 });
+    await answer(icbc, request.id, { action: "confirm", amount: 100, balance: 100 });
     const res = await answer(icbc, request.id, { action: "reject", reason: "no" });
     expect(res.status).toBe(409);
     expect((await json(res)).error).toMatchObject({ code: "transition_refused", message: "Refused: cannot reject a stop_payment request that is completed" });
@@ -336,15 +336,15 @@ describe("the onward-transfer chain", () => {
   test("an onward transfer to a bank without a desk is kept with the bank as written and no draft", async () => {
     const s = await setup();
     const { request } = await json(await s.create({ kind: "stop_payment", value: ICBC_CARD }));
-    await s.answer(s.icbc, request.id, { action: "confirm", amount: 0, onwardTransfers: [{ account: "9999888877776666555", bank: "某农商行", amount: 100, at: new Date(s.p.clock.now()).toISOString() }] });
+    await s.answer(s.icbc, request.id, { action: "confirm", amount: 0, balance: 0, onwardTransfers: [{ account: "9999888877776666555", bank: "某农商行", amount: 100, at: new Date(s.p.clock.now()).toISOString() }] });
     const d = (await json(await s.agent.call(`/api/v1/requests/${request.id}`))).request;
-    expect(d.onwardTransfers).toEqual([{ account: "9999888877776666555", bank: "某农商行", amount: 100, at: new Date(s.p.clock.now()).toISOString(), level: 2, nextRequestId: null }]);
+    expect(d.onwardTransfers).toEqual([{ account: "9999888877776666555", bank: "某农商行", amount: 100, at: new Date(s.p.clock.now()).toISOString(), level: 2, nextRequestId: null, holderName: null, serialNo: null }]);
   });
 
   test("an onward account that is not an account is refused and nothing is recorded", async () => {
     const s = await setup();
     const { request } = await json(await s.create({ kind: "stop_payment", value: ICBC_CARD }));
-    const res = await s.answer(s.icbc, request.id, { action: "confirm", amount: 0, onwardTransfers: [{ account: "12ab", amount: 1, at: new Date(s.p.clock.now()).toISOString() }] });
+    const res = await s.answer(s.icbc, request.id, { action: "confirm", amount: 0, balance: 0, onwardTransfers: [{ account: "12ab", amount: 1, at: new Date(s.p.clock.now()).toISOString() }] });
     expect(res.status).toBe(400);
     expect((await json(res)).error.issues[0].path).toBe("onwardTransfers.0.account");
     expect((s.p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string }).status).toBe("sent");
@@ -456,7 +456,7 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
   test("a stop-payment not renewed expires 48 hours after the stop", async () => {
     const { create, icbc, answer, agent, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    await answer(icbc, request.id, { action: "confirm", amount: 100 });
+    await answer(icbc, request.id, { action: "confirm", amount: 100, balance: 100 });
     p.clock.advance(48 * HOUR - 1);
     runRequestClock(p.deps, p.clock.now());
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("completed");
@@ -465,20 +465,22 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("expired");
   });
 
-  test("a renewed stop-payment holds another 48 hours, at most twice", async () => {
+  test("two stops in all: a renewed stop-payment holds another 48 hours from the old end, and a third stop is refused saying a freeze must follow", async () => {
     const { create, icbc, answer, agent, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    await answer(icbc, request.id, { action: "confirm", amount: 100 });
+    await answer(icbc, request.id, { action: "confirm", amount: 100, balance: 100 });
     // sessions last 12 hours: sign in again after each jump of the clock
     const renew = async () => (await signIn(p, "agent")).request(`/requests/${request.id}/renew`, { method: "POST" });
     p.clock.advance(40 * HOUR);
     expect((await renew()).status).toBe(303);
-    p.clock.advance(48 * HOUR);
-    expect((await renew()).status).toBe(303);
+    expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.expiresAt).toBe(new Date(p.clock.now() - 40 * HOUR + 96 * HOUR).toISOString());
     p.clock.advance(48 * HOUR);
     const third = await renew();
     expect(third.status).toBe(409);
-    expect(await third.text()).toContain("最多续止付 2 次");
+    expect(await third.text()).toContain("同一账户只能止付两次（首次止付和一次续止付），不能再续，请尽快冻结");
+    const api = await agent.call(`/api/v1/requests/${request.id}/actions`, { json: { action: "renew" } });
+    expect(api.status).toBe(409);
+    expect((await json(api)).error.message).toBe("Refused: an account may be stopped twice in all (the first stop and 1 renewal); a freeze must follow");
     runRequestClock(p.deps, p.clock.now());
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("completed");
     p.clock.advance(8 * HOUR);
@@ -502,13 +504,15 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("lapsed");
   });
 
-  test("a renewed freeze does not lapse at 6 months", async () => {
+  test("a freeze renewed and confirmed by its bank does not lapse at 6 months", async () => {
     const { create, icbc, answer, agent, p } = await setup();
     const { request } = await json(await create({ kind: "freeze", value: ICBC_CARD, amount: 100 }));
     await answer(icbc, request.id, { action: "confirm", amount: 100 });
     p.clock.advance(170 * DAY);
     const user = await signIn(p, "agent");
-    expect((await user.request(`/requests/${request.id}/renew`, { method: "POST" })).status).toBe(303);
+    expect((await user.request(`/requests/${request.id}/renew`, { method: "POST", form: { term: "6m" } })).status).toBe(303);
+    const renewal = p.deps.db.$client.query("select id from requests where parent_request_id = ? and kind = 'freeze_renewal'").get(request.id) as { id: number };
+    expect((await answer(icbc, renewal.id, { action: "confirm" })).status).toBe(201);
     p.clock.advance(20 * DAY);
     runRequestClock(p.deps, p.clock.now());
     const r = (await json(await agent.call(`/api/v1/requests/${request.id}`))).request;
@@ -684,7 +688,7 @@ describe("the center's pages", () => {
   test("releasing a request twice is refused with a clear message", async () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    await answer(icbc, request.id, { action: "confirm", amount: 1 });
+    await answer(icbc, request.id, { action: "confirm", amount: 1, balance: 1 });
     const agent = await signIn(p, "agent");
     await agent.request(`/requests/${request.id}/release`, { method: "POST" });
     const res = await agent.request(`/requests/${request.id}/release`, { method: "POST" });
@@ -753,7 +757,7 @@ describe("the desk", () => {
     const s = await setup();
     const l1 = (await json(await s.create({ kind: "stop_payment", value: ICBC_CARD }))).request;
     const user = await signIn(s.p, "bank", "ICBC");
-    const res = await user.request(`/desk/${l1.id}/respond`, { form: { action: "confirm", amount: "1", ot_account: "6228480011223344556", ot_bank: "", ot_amount: "lots", ot_at: "2026-11-21T09:55" } });
+    const res = await user.request(`/desk/${l1.id}/respond`, { form: { action: "confirm", amount: "1", balance: "1", ot_account: "6228480011223344556", ot_bank: "", ot_amount: "lots", ot_at: "2026-11-21T09:55" } });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain("资金已转出 · 1");
@@ -765,8 +769,8 @@ describe("the desk", () => {
     const { create, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     const user = await signIn(p, "bank", "ICBC");
-    await user.request(`/desk/${request.id}/respond`, { form: { action: "confirm", amount: "1" } });
-    const res = await user.request(`/desk/${request.id}/respond`, { form: { action: "confirm", amount: "1" } });
+    await user.request(`/desk/${request.id}/respond`, { form: { action: "confirm", amount: "1", balance: "1" } });
+    const res = await user.request(`/desk/${request.id}/respond`, { form: { action: "confirm", amount: "1", balance: "1" } });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("不能对已办结的紧急止付指令执行“办结”");
   });

@@ -3,11 +3,15 @@ import { loadConfig } from "../../src/config";
 import {
   allowedActions,
   caseFunds,
+  checkConfirmedAmount,
+  checkFreezeTerm,
+  checkRenewalTerm,
   deadlineAfter,
   dueReminder,
   expiryAction,
   expiryAfter,
   needsEscalation,
+  onwardExceeds,
   renewedExpiry,
   REQUEST_KINDS,
   REQUEST_STATUSES,
@@ -46,6 +50,8 @@ const SPEC: Allowed[] = [
   ["fail", "institution", ALL, OPEN, "failed"],
   ["appeal", "institution", ["suspend_number"], ["completed"], "same"],
   ["renew", "center", ["stop_payment", "freeze"], IN_FORCE, "same"],
+  // a freeze's renewal takes effect when its bank confirms the freeze_renewal instruction
+  ["renew", "system", ["freeze"], IN_FORCE, "same"],
   ["release", "center", ["stop_payment", "freeze"], IN_FORCE, "released"],
   ["release", "system", ["stop_payment", "freeze", "suspend_number"], IN_FORCE, "released"],
   ["expire", "system", ["stop_payment"], IN_FORCE, "expired"],
@@ -95,11 +101,11 @@ describe("the request state machine", () => {
     expect(v.ok ? null : v.code).toBe("wrong_party");
   });
 
-  test("a stop-payment renewed twice cannot be renewed a third time", () => {
+  test("two stops in all: a stop-payment renewed once cannot be renewed again, and the refusal says a freeze must follow", () => {
     const sp = { kind: "stop_payment" as const, status: "completed" as const, expiresAt: T0 + HOUR };
-    expect(transition({ ...sp, renewals: 1 }, "renew", "center", T0).ok).toBe(true);
-    const v = transition({ ...sp, renewals: 2 }, "renew", "center", T0);
-    expect(v.ok ? null : v.code).toBe("renewal_limit");
+    expect(transition({ ...sp, renewals: 0 }, "renew", "center", T0).ok).toBe(true);
+    const v = transition({ ...sp, renewals: 1 }, "renew", "center", T0);
+    expect(v).toEqual({ ok: false, code: "renewal_limit", reason: "an account may be stopped twice in all (the first stop and 1 renewal); a freeze must follow" });
   });
 
   test("a freeze can be renewed any number of times", () => {
@@ -327,5 +333,66 @@ describe("money", () => {
     expect(f).toEqual({ lost: 500_000, stopped: 350_000, frozen: 320_000, returned: 120_000, stillFrozen: 180_000, unfrozen: 20_000, unrecovered: 380_000 });
     expect(f.returned + f.stillFrozen + f.unfrozen).toBe(f.frozen);
     expect(f.returned + f.unrecovered).toBe(f.lost);
+  });
+});
+
+describe("freeze terms", () => {
+  // 2026-08-31 10:00 in Shanghai: month ends make the calendar arithmetic visible
+  const AUG31 = Date.parse("2026-08-31T10:00:00+08:00");
+
+  test("a 6-month freeze runs out six calendar months later in Shanghai (31 Aug → 28 Feb)", () => {
+    expect(expiryAfter("freeze", AUG31, "6m")).toBe(Date.parse("2027-02-28T10:00:00+08:00"));
+  });
+
+  test("a 12-month freeze runs out twelve calendar months later in Shanghai", () => {
+    expect(expiryAfter("freeze", AUG31, "12m")).toBe(Date.parse("2027-08-31T10:00:00+08:00"));
+  });
+
+  test("a freeze without a recorded term (a row from before terms) holds 6 months", () => {
+    expect(expiryAfter("freeze", AUG31, null)).toBe(expiryAfter("freeze", AUG31, "6m"));
+  });
+
+  test("a stop-payment holds 48 hours from the bank's stop time, whatever the term", () => {
+    expect(expiryAfter("stop_payment", T0, "12m")).toBe(T0 + 48 * HOUR);
+  });
+
+  test("a renewal counts from the old expiry, for its own term", () => {
+    const old = Date.parse("2027-02-28T10:00:00+08:00");
+    expect(renewedExpiry("freeze", old, "6m")).toBe(Date.parse("2027-08-28T10:00:00+08:00"));
+    expect(renewedExpiry("freeze", old, "12m")).toBe(Date.parse("2028-02-28T10:00:00+08:00"));
+  });
+
+  test("a 12-month term without the city-level approval is refused; with it, accepted", () => {
+    expect(checkFreezeTerm("12m", null)).toEqual([{ path: "approval", message: "a 12-month freeze needs the city-level approval (by, at, ref) of a major, complex case" }]);
+    expect(checkFreezeTerm("12m", { by: "市局 张局长", at: T0, ref: "市公反诈批〔2026〕7号" })).toEqual([]);
+    expect(checkFreezeTerm("6m", null)).toEqual([]);
+  });
+
+  test("a renewal holds for at most the freeze's own term", () => {
+    expect(checkRenewalTerm("6m", "12m", { by: "x", at: T0, ref: "y" }).map((i) => i.path)).toEqual(["term"]);
+    expect(checkRenewalTerm(null, "6m", null)).toEqual([]);
+    expect(checkRenewalTerm("12m", "12m", { by: "x", at: T0, ref: "y" })).toEqual([]);
+    expect(checkRenewalTerm("12m", "6m", null)).toEqual([]);
+  });
+});
+
+describe("answers that add up", () => {
+  test("a confirmed amount above what was asked is refused naming both amounts", () => {
+    expect(checkConfirmedAmount(50_000, 60_000)).toEqual({ path: "amount", message: "60000 fen confirmed is more than the 50000 fen asked", asked: 50_000, done: 60_000 });
+  });
+
+  test("a confirmed amount up to what was asked, or with nothing asked, passes", () => {
+    expect(checkConfirmedAmount(50_000, 50_000)).toBeNull();
+    expect(checkConfirmedAmount(null, 1)).toBeNull();
+  });
+
+  test("a confirmation of ¥0 is refused", () => {
+    expect(checkConfirmedAmount(50_000, 0)?.message).toContain("¥0");
+  });
+
+  test("onward transfers above what the account received are flagged; up to it, not", () => {
+    expect(onwardExceeds(10_000, [6_000, 4_001])).toBe(true);
+    expect(onwardExceeds(10_000, [6_000, 4_000])).toBe(false);
+    expect(onwardExceeds(null, [1])).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // One request at a desk: only what the institution needs to act (no victim, no case), and the
 // answers its state allows — acknowledge, confirm (with amount, balance and onward transfers),
 // partial, reject or fail with a reason; a carrier records an owner's appeal.
-import { HOLD_KINDS, MONEY_KINDS, type DeadlineConfig, type RequestAction } from "../../src/domain/requests";
+import { HOLD_KINDS, MONEY_KINDS, REJECT_CODES, type DeadlineConfig, type RequestAction } from "../../src/domain/requests";
+import { CheckList, FreezeTerms } from "../requests/checks";
 import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import type { InstitutionOption, RequestDetail } from "../../src/requests/service";
@@ -10,8 +11,8 @@ import type { Lang, T } from "../i18n";
 import { displayValue, DueCell, History, KindLabel, labelIssues, Money, OnwardTable, StatusPill } from "../requests/parts";
 import { NoticeLinks } from "../requests/notice";
 
-export type OnwardValues = { account: string; bank: string; amount: string; at: string };
-export type AnswerValues = { amount?: string; balance?: string; reason?: string; onward?: OnwardValues[] };
+export type OnwardValues = { account: string; bank: string; amount: string; at: string; holderName?: string; serialNo?: string };
+export type AnswerValues = { amount?: string; balance?: string; reason?: string; reasonCode?: string; onward?: OnwardValues[] };
 
 const EMPTY_ROWS = 2;
 
@@ -34,6 +35,14 @@ export function OnwardRowFields(p: { t: T; banks: InstitutionOption[]; lang: Lan
       <label>
         {t("requests.onwardAt")}
         <input type="datetime-local" name="ot_at" value={v?.at || toShanghaiLocal(p.now)} />
+      </label>
+      <label>
+        {t("checks.holder")}
+        <input name="ot_holder" value={v?.holderName ?? ""} autocomplete="off" style="width:8rem" />
+      </label>
+      <label>
+        {t("checks.serialNo")}
+        <input name="ot_serial" value={v?.serialNo ?? ""} autocomplete="off" style="width:12rem" />
       </label>
     </div>
   );
@@ -68,7 +77,8 @@ export function DeskRequestPage(p: {
       </p>
       {p.answered && (
         <p class="notice" role="status">
-          {t("desk.answered.ok")}
+          {/* an acknowledgement is a receipt (已签收), not an answer (已反馈) */}
+          {t(r.status === "acknowledged" ? "desk.answered.acked" : "desk.answered.ok")}
         </p>
       )}
       <h1 data-testid="request-title">
@@ -94,7 +104,7 @@ export function DeskRequestPage(p: {
               <dd style="white-space:pre-line">{r.note}</dd>
             </>
           )}
-          {d.parent && r.kind === "return" && (
+          {d.parent && (r.kind === "return" || r.kind === "freeze_renewal" || r.kind === "freeze_release") && (
             <>
               <dt>{t("requests.kind.freeze")}</dt>
               <dd>
@@ -135,6 +145,8 @@ export function DeskRequestPage(p: {
         </dl>
       </div>
 
+      {r.suspectKind === "bank_account" && <CheckList t={t} r={r} transactions={d.transactions} desk />}
+      <FreezeTerms t={t} r={r} />
       {actions.length > 0 && <h2>{t("desk.answer")}</h2>}
       {actions.includes("acknowledge") && (
         <form method="post" action={`/desk/${r.id}/respond`} class="card">
@@ -153,8 +165,8 @@ export function DeskRequestPage(p: {
                 <input name="amount" value={v.amount ?? ""} inputmode="decimal" required />
               </Field>
               {r.kind !== "return" && (
-                <Field label={t("desk.balance")} name="balance" issues={p.issues}>
-                  <input name="balance" value={v.balance ?? ""} inputmode="decimal" />
+                <Field label={t(r.kind === "stop_payment" ? "desk.balanceStopped" : "desk.balance")} name="balance" issues={p.issues}>
+                  <input name="balance" value={v.balance ?? ""} inputmode="decimal" required={r.kind === "stop_payment"} />
                 </Field>
               )}
             </div>
@@ -195,6 +207,18 @@ export function DeskRequestPage(p: {
       {actions.includes("reject") && (
         <form method="post" action={`/desk/${r.id}/respond`} class="card stack" data-testid="reject-form">
           <CsrfField token={p.csrf} />
+          {r.suspectKind === "bank_account" && (
+            <Field label={t("desk.rejectCode")} name="reasonCode" issues={p.issues}>
+              <select name="reasonCode" data-testid="reject-code">
+                <option value="">—</option>
+                {REJECT_CODES.map((code) => (
+                  <option value={code} selected={v.reasonCode === code}>
+                    {t(`requests.rejectCode.${code}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
           <Field label={t("desk.rejectReason")} name="reason" issues={p.issues}>
             <textarea name="reason" placeholder={t("desk.rejectHint")}>
               {v.reason ?? ""}

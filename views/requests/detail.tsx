@@ -10,6 +10,7 @@ import type { Lang, T } from "../i18n";
 import { SendButton } from "./list";
 import { displayValue, DueCell, History, institutionName, KindLabel, Money, OnwardTable, StatusPill } from "./parts";
 import { NoticeLinks } from "./notice";
+import { CheckList, FreezeTerms } from "./checks";
 
 function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew" | "release"; confirm?: string }) {
   return (
@@ -17,6 +18,40 @@ function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew
       <CsrfField token={p.csrf} />
       <button type="submit" data-testid={`${p.action}-${p.id}`} data-confirm={p.confirm}>
         {p.t(`requests.action.${p.action}`)}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * 继续冻结: an instruction to the bank for at most the freeze's own term, counted from its expiry;
+ * 12 months carries the city-level approval (the freeze's, unless a new one is entered).
+ */
+function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView }) {
+  const { t, r } = p;
+  const terms = r.term === "12m" ? (["6m", "12m"] as const) : (["6m"] as const);
+  return (
+    <form method="post" action={`/requests/${r.id}/renew`} class="inline row" data-testid={`renew-form-${r.id}`}>
+      <CsrfField token={p.csrf} />
+      <label>
+        {t("terms.term")}
+        <select name="term">
+          {terms.map((x) => (
+            <option value={x} selected={x === (r.term ?? "6m")}>
+              {t(`terms.term.${x}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {r.term === "12m" && (
+        <>
+          <input name="approvalBy" maxlength={100} placeholder={t("terms.approvalBy")} aria-label={t("terms.approvalBy")} />
+          <input type="datetime-local" name="approvalAt" aria-label={t("terms.approvalAt")} />
+          <input name="approvalRef" maxlength={100} placeholder={t("terms.approvalRef")} aria-label={t("terms.approvalRef")} />
+        </>
+      )}
+      <button type="submit" data-testid={`renew-${r.id}`}>
+        {t("requests.action.renewFreeze")}
       </button>
     </form>
   );
@@ -77,7 +112,7 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
         <div class="row" data-testid="request-actions">
           {actions.includes("send") && <SendButton t={t} csrf={p.csrf} id={r.id} />}
           {actions.includes("discard") && <DiscardForm t={t} csrf={p.csrf} id={r.id} />}
-          {actions.includes("renew") && <ActionButton t={t} csrf={p.csrf} id={r.id} action="renew" />}
+          {actions.includes("renew") && (r.kind === "freeze" ? <RenewFreezeForm t={t} csrf={p.csrf} r={r} /> : <ActionButton t={t} csrf={p.csrf} id={r.id} action="renew" />)}
           {actions.includes("release") && <ActionButton t={t} csrf={p.csrf} id={r.id} action="release" confirm={t("requests.confirmRelease")} />}
           {r.kind === "stop_payment" && (r.status === "completed" || r.status === "partially_completed") && (
             <a class="button" href={followUp(r, "freeze", r.doneAmountFen)}>
@@ -225,6 +260,15 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           </>
         )}
 
+        {d.warnings.includes("onward_exceeds_received") && (
+          <p class="notice bad" role="alert" data-testid="warning-onward-exceeds">
+            {t("requests.warning.onwardExceeds", { onward: formatFen(d.onward.reduce((s, o) => s + o.amountFen, 0)), received: formatFen(d.transactions.length ? d.transactions.reduce((s, x) => s + x.amountFen, 0) : (r.amountFen ?? 0)) })}
+          </p>
+        )}
+        <div class="grid">
+          {r.suspectKind === "bank_account" && <CheckList t={t} r={r} transactions={d.transactions} />}
+          <FreezeTerms t={t} r={r} />
+        </div>
         <h2>{t("requests.timeline")}</h2>
         <History t={t} rows={d.history} />
       </div>

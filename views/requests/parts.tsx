@@ -97,7 +97,11 @@ export function History(p: { t: T; rows: HistoryRow[] }) {
             <td class="num">
               <Money fen={h.balanceFen} />
             </td>
-            <td>{h.reason ?? ""}</td>
+            <td data-testid={h.reasonCode ? `reason-code-${h.reasonCode}` : undefined}>
+              {h.reasonCode && <strong>{t(`requests.rejectCode.${h.reasonCode}`)}</strong>}
+              {h.reasonCode && h.reason ? "：" : ""}
+              {h.reason ?? ""}
+            </td>
             <td>{h.by ?? <span class="muted">—</span>}</td>
           </tr>
         ))}

@@ -60,6 +60,9 @@ export const suspects = sqliteTable(
     lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
     sightings: integer("sightings").notNull().default(1),
     note: text("note"),
+    // what a bank checks before it stops or freezes (户名, 开户网点); accounts only, when known
+    holderName: text("holder_name"),
+    branch: text("branch"),
   },
   (t) => [uniqueIndex("suspects_kind_value_uq").on(t.value, t.kind)],
 );
@@ -87,6 +90,23 @@ export const caseSuspects = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.suspectId] }), index("case_suspects_suspect_idx").on(t.suspectId)],
+);
+
+// The victim's transfers (被害人转账): what a level-1 request names for the bank to check.
+// suspectId is the account that received the money, when the intake named it.
+export const caseTransactions = sqliteTable(
+  "case_transactions",
+  {
+    id: integer("id").primaryKey(),
+    caseId: integer("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
+    suspectId: integer("suspect_id").references(() => suspects.id),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    payerAccount: text("payer_account"),
+    payerName: text("payer_name"),
+    serialNo: text("serial_no"),
+  },
+  (t) => [index("case_transactions_case_idx").on(t.caseId)],
 );
 
 // Bulk imports (suspects, targets, baselines): every input row is imported, merged or rejected.

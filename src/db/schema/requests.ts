@@ -4,7 +4,15 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { cases, suspects } from "./cases";
 import { apiTokens, createdAt, institutions, users } from "./core";
 
-export const REQUEST_KINDS = ["stop_payment", "freeze", "return", "suspend_number", "restore_number", "close_card"] as const;
+// freeze_renewal (继续冻结) and freeze_release (解除冻结) are instructions on a freeze in force
+// (their parent): the bank confirms them like any request, and only then does the freeze change.
+export const REQUEST_KINDS = ["stop_payment", "freeze", "return", "suspend_number", "restore_number", "close_card", "freeze_renewal", "freeze_release"] as const;
+/** A freeze holds 6 months; 12 for a major, complex case with a city-level approval. */
+export const FREEZE_TERMS = ["6m", "12m"] as const;
+/** A sum on the account, or the whole account. */
+export const FREEZE_SCOPES = ["amount", "account"] as const;
+/** Why a bank refuses: what it checked did not match (plus any other reason, in words). */
+export const REJECT_CODES = ["name_mismatch", "no_such_transaction", "account_mismatch", "amount_mismatch", "other"] as const;
 export const REQUEST_STATUSES = [
   "draft",
   "sent",
@@ -41,6 +49,16 @@ export const requests = sqliteTable(
     balanceFen: integer("balance_fen"),
     note: text("note"),
     renewals: integer("renewals").notNull().default(0),
+    // the account holder the bank checks (户名); from the suspect when not given
+    holderName: text("holder_name"),
+    // freezes and their renewals: the term (null on rows before terms: 6 months), the approval a
+    // 12-month term needs, the scope and whether interest is frozen too
+    term: text("term", { enum: FREEZE_TERMS }),
+    approvalBy: text("approval_by"),
+    approvalAt: integer("approval_at", { mode: "timestamp_ms" }),
+    approvalRef: text("approval_ref"),
+    scope: text("scope", { enum: FREEZE_SCOPES }),
+    includesInterest: integer("includes_interest", { mode: "boolean" }),
     createdBy: integer("created_by").references(() => users.id),
     createdByToken: integer("created_by_token").references(() => apiTokens.id),
     createdAt: createdAt(),
@@ -82,6 +100,8 @@ export const responses = sqliteTable(
     amountFen: integer("amount_fen"),
     balanceFen: integer("balance_fen"),
     reason: text("reason"),
+    // a rejection's coded reason (name_mismatch …), shown to the center in its language
+    reasonCode: text("reason_code", { enum: REJECT_CODES }),
     userId: integer("user_id").references(() => users.id),
     tokenId: integer("token_id").references(() => apiTokens.id),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
@@ -101,8 +121,27 @@ export const onwardTransfers = sqliteTable(
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
     // the receiving bank as the answer named it; kept when it is not one of the center's desks
     bank: text("bank"),
+    // what the next bank checks: the receiving account's holder and the transfer's serial number
+    holderName: text("holder_name"),
+    serialNo: text("serial_no"),
     nextRequestId: integer("next_request_id").references(() => requests.id),
   },
   (t) => [index("onward_request_idx").on(t.requestId)],
 );
 
+
+// The transactions a stop-payment or freeze traces (time, amount, payer, the bank's serial number
+// 交易流水号): the victim's transfers for a level-1 account, the onward transfer for level n+1.
+export const requestTransactions = sqliteTable(
+  "request_transactions",
+  {
+    id: integer("id").primaryKey(),
+    requestId: integer("request_id").notNull().references(() => requests.id),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    payerAccount: text("payer_account"),
+    payerName: text("payer_name"),
+    serialNo: text("serial_no"),
+  },
+  (t) => [index("request_transactions_request_idx").on(t.requestId)],
+);
