@@ -226,3 +226,58 @@ describe("officers' badge numbers", () => {
     db.close();
   }, 30_000);
 });
+
+describe("renewal and release instructions", () => {
+  async function confirmedFreeze() {
+    const p = testPlatform();
+    const caseId = makeCase(p);
+    const api = apiClient(p, "agent");
+    const icbc = apiClient(p, "bank", "ICBC");
+    const freeze = ((await (await api.call("/api/v1/requests", { json: { caseId, kind: "freeze", value: ICBC_CARD, amount: 500_000 } })).json()) as Json).request as Json;
+    expect((await icbc.call(`/api/v1/requests/${freeze.id}/responses`, { json: { action: "confirm", amount: 500_000 } })).status).toBe(201);
+    const agent = await signIn(p, "agent");
+    return { p, freeze, agent, api };
+  }
+  const childOf = (p: TestPlatform, parent: number, kind: string) =>
+    p.deps.db.$client.query(`select id from requests where parent_request_id = ? and kind = ? order by id desc limit 1`).get(parent, kind) as { id: number };
+
+  test("renewing a freeze sends a 继续冻结通知书 numbered 续冻 that names the original freeze's number", async () => {
+    const { p, freeze, agent } = await confirmedFreeze();
+    await agent.request(`/requests/${freeze.id}/renew`, { form: {} });
+    const renewal = childOf(p, freeze.id, "freeze_renewal");
+    const html = await (await agent.request(`/requests/${renewal.id}/notice`)).text();
+    expect(html).toContain("继续冻结通知书");
+    expect(html).toContain("某公反诈续冻字〔2026〕第000001号");
+    expect(html).toContain(`原文书：${freeze.documentNo}`);
+    expect(html).toContain("继续冻结回执");
+  });
+
+  test("lifting a freeze sends a 解除冻结通知书 numbered 解冻", async () => {
+    const { p, freeze, agent } = await confirmedFreeze();
+    await agent.request(`/requests/${freeze.id}/release`, { form: {} });
+    const release = childOf(p, freeze.id, "freeze_release");
+    const html = await (await agent.request(`/requests/${release.id}/notice`)).text();
+    expect(html).toContain("解除冻结通知书");
+    expect(html).toContain("某公反诈解冻字〔2026〕第000001号");
+  });
+
+  test("a stop-payment's second stop is a 续止 instruction on the same request, listed with the first", async () => {
+    const p = testPlatform();
+    const caseId = makeCase(p);
+    const api = apiClient(p, "agent");
+    const icbc = apiClient(p, "bank", "ICBC");
+    const sp = ((await (await api.call("/api/v1/requests", { json: { caseId, kind: "stop_payment", value: ICBC_CARD, amount: 500_000 } })).json()) as Json).request as Json;
+    expect((await icbc.call(`/api/v1/requests/${sp.id}/responses`, { json: { action: "confirm", amount: 500_000, balance: 500_000 } })).status).toBe(201);
+    const agent = await signIn(p, "agent");
+    await agent.request(`/requests/${sp.id}/renew`, { form: {} });
+    const r = ((await (await api.call(`/api/v1/requests/${sp.id}`)).json()) as Json).request as Json;
+    expect(r.documentNo).toBe(sp.documentNo);
+    expect(r.instructions.map((x: Json) => [x.kind, x.documentNo])).toEqual([
+      ["stop_payment", "某公反诈止字〔2026〕第000001号"],
+      ["renew_stop_payment", "某公反诈续止字〔2026〕第000001号"],
+    ]);
+    const doc = r.instructions[1].documentNo;
+    const second = (p.deps.db.$client.query(`select id from instructions where document_no = ?`).get(doc) as { id: number }).id;
+    expect(await (await agent.request(`/requests/${sp.id}/notice?doc=${second}`)).text()).toContain("继续止付通知书");
+  });
+});
