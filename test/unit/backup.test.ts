@@ -191,7 +191,7 @@ describe("backup and restore", () => {
 
 describe("operators' command line", () => {
   const cli = async (args: string[], env: Record<string, string>) => {
-    const proc = Bun.spawn(["bun", "src/cli.ts", ...args], { cwd: join(import.meta.dir, "../.."), env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn([process.execPath, "src/cli.ts", ...args], { cwd: join(import.meta.dir, "../.."), env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
     const timer = setTimeout(() => proc.kill(), 20_000);
     const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
     clearTimeout(timer);
@@ -249,7 +249,7 @@ describe("start-up check", () => {
     const backup = join(dir, "b.sqlite");
     backupTo(live, backup);
     damagedCopy(backup, live);
-    const proc = Bun.spawn(["bun", "src/main.ts"], {
+    const proc = Bun.spawn([process.execPath, "src/main.ts"], {
       cwd: join(import.meta.dir, "../.."),
       env: { ...process.env, DATABASE_PATH: live, BACKUP_DIR: join(dir, "none"), OUTBOX_DIR: join(dir, "outbox"), PORT: "39517" },
       stdout: "pipe",
