@@ -27,7 +27,7 @@ import { createImport, findByHash, getImport, type ImportRecord, recordBatch, re
 export const BATCH_ROWS = 100_000;
 
 export function importHandler(kind: string): AnyImportHandler {
-  const h = IMPORT_HANDLERS[kind];
+  const h = Object.hasOwn(IMPORT_HANDLERS, kind) ? IMPORT_HANDLERS[kind] : undefined; // not "__proto__" or "constructor"
   if (!h) throw notFound("kind of import");
   return h;
 }
