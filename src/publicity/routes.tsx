@@ -11,12 +11,12 @@ import type { AppEnv } from "../http/context";
 import { badRequest, validationError } from "../http/errors";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
-import { exportParams, exportQuery } from "./schemas";
+import { exportParams, exportQuery, pageQuery } from "./schemas";
 import { ageBandsByTargets, districtsByTargets, fraudTypesOnTheRise, publicityLists, topSuspectNumbers, visitSummary, visitTargets } from "./service";
 import { ageBandsTable, districtsTable, fraudTypesTable, suspectNumbersTable, visitSummaryTable, visitsTable, type PublicityTable, type Table } from "./tables";
 
-/** Rows the visit list shows on screen; the export has them all. */
-const VISIT_ROWS = 500;
+/** Rows per page of the visit list on screen; the export has them all. */
+const VISIT_ROWS = 100;
 
 const choose = (c: Context<AppEnv>) => {
   const choice = readPeriod(c.req.query(), c.var.deps.clock.now(), c.var.t);
@@ -38,9 +38,12 @@ export const publicityRoutes = new Hono<AppEnv>()
     const t = c.var.t;
     const { resolved, period, issues, district } = choose(c);
     const db = c.var.deps.db;
-    const rows = period ? visitTargets(db, period, { district, limit: VISIT_ROWS }) : null;
+    const { page } = pageQuery.parse(c.req.query());
+    // one row more than a page says whether there is a next one
+    const found = period ? visitTargets(db, period, { district, limit: VISIT_ROWS + 1, offset: (page - 1) * VISIT_ROWS }) : null;
+    const rows = found && found.slice(0, VISIT_ROWS);
     // masked, but still a list of people: who looked at it is on record
-    if (period && rows) audit(c, { action: "view", entity: "publicity_visits", detail: { from: period.from, to: period.to, district, rows: rows.length } });
+    if (period && rows) audit(c, { action: "view", entity: "publicity_visits", detail: { from: period.from, to: period.to, district, page, rows: rows.length } });
     return render(
       c,
       t("publicity.visitsList"),
@@ -52,7 +55,7 @@ export const publicityRoutes = new Hono<AppEnv>()
         district={district}
         districts={period ? visitSummary(db, period) : []}
         rows={rows}
-        limit={VISIT_ROWS}
+        paging={{ page, size: VISIT_ROWS, more: !!found && found.length > VISIT_ROWS }}
       />,
       issues.length ? 400 : 200,
     );

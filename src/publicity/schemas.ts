@@ -5,3 +5,6 @@ import { PUBLICITY_TABLES } from "./tables";
 
 export const exportParams = z.object({ table: z.enum(PUBLICITY_TABLES) });
 export const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS) });
+
+/** The visit list's page, 1-based; anything else reads as the first page. */
+export const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1) });

@@ -187,19 +187,19 @@ const VISIT_WHERE = `risk_grade = 'high' and created_at >= ? and created_at < ?
  * refused): the door-to-door list, per district. Names and numbers masked; no free text
  * (a note may quote an account or a full name), no amounts.
  */
-export function visitTargets(db: Db, period: Period, opts: { district?: string | null; limit?: number } = {}): VisitTarget[] {
+export function visitTargets(db: Db, period: Period, opts: { district?: string | null; limit?: number; offset?: number } = {}): VisitTarget[] {
   const cur = shanghaiDaysRange(period);
   const params: (number | string)[] = [cur.from, cur.to];
   // the district is chosen by its masked name: every district written that reads so once masked
   const districts = opts.district ? rawDistricts(db, period, opts.district) : [];
   params.push(...districts);
-  params.push(opts.limit ?? -1); // sqlite: a negative limit is no limit
+  params.push(opts.limit ?? -1, opts.offset ?? 0); // sqlite: a negative limit is no limit
   const rows = db.$client
     .query<{ district: string | null; name: string | null; phone: string; age: number | null; reason: string; status: string; outcome: string | null; createdAt: number }, (number | string)[]>(
       `select district, name, phone, age, reason, status, outcome, created_at createdAt
          from targets where ${VISIT_WHERE}${opts.district ? ` and district in (${districts.map(() => "?").join(", ") || "null"})` : ""}
         order by district is null, district, created_at desc, id desc
-        limit ?`,
+        limit ? offset ?`,
     )
     .all(...params);
   return rows.map((r) => ({

@@ -43,7 +43,11 @@ export const suspectsRoutes = new Hono<AppEnv>()
   .use(allow("suspects.read"))
   .get("/", (c) => searchPage(c))
   .get("/search", (c) => {
-    const { mode, rows } = searchSuspects(c.var.deps.db, SearchQuery.parse(c.req.query()).q);
+    const { q } = SearchQuery.parse(c.req.query());
+    const { mode, rows } = searchSuspects(c.var.deps.db, q);
+    // the address bar keeps the query (the page's own URL, not this fragment's): a reload or a
+    // shared link shows the same results; replaced, not pushed, so Back skips the keystrokes
+    c.header("HX-Replace-Url", q.trim() ? `/suspects?q=${encodeURIComponent(q.trim())}` : "/suspects");
     return c.html(<SuspectResults t={c.var.t} lang={c.var.lang} mode={mode} rows={rows} />);
   })
   // 核查: looks every pasted value up and records nothing; its answer offers the separate Add

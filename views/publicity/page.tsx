@@ -187,9 +187,12 @@ export function VisitsPage(props: {
   district: string | null;
   districts: VisitSummary[];
   rows: VisitTarget[] | null;
-  limit: number;
+  /** Which page of the list this is, and whether another follows. */
+  paging: { page: number; size: number; more: boolean };
 }) {
   const { t, rows } = props;
+  const { page, size, more } = props.paging;
+  const listQuery = `${props.query}${props.district ? `&district=${encodeURIComponent(props.district)}` : ""}`;
   return (
     <>
       <h1>
@@ -212,7 +215,7 @@ export function VisitsPage(props: {
         </label>
       </PeriodPicker>
       {rows && (
-        <Section title={props.district ?? t("publicity.allDistricts")} table="visits" query={`${props.query}${props.district ? `&district=${encodeURIComponent(props.district)}` : ""}`} note={t("publicity.visitsNote")}>
+        <Section title={props.district ?? t("publicity.allDistricts")} table="visits" query={listQuery} note={t("publicity.visitsNote")}>
           {rows.length === 0 ? (
             <p class="muted">{t("common.none")}</p>
           ) : (
@@ -247,7 +250,21 @@ export function VisitsPage(props: {
               </tbody>
             </table>
           )}
-          {rows.length >= props.limit && <p class="muted">{t("publicity.showingFirst", { n: props.limit })}</p>}
+          {(page > 1 || more) && (
+            <nav class="row no-print" data-testid="visits-pager" aria-label={t("publicity.pages")}>
+              {page > 1 && (
+                <a href={`/publicity/visits?${listQuery}&page=${page - 1}`} rel="prev">
+                  {t("publicity.prevPage")}
+                </a>
+              )}
+              <span class="muted">{t("publicity.pageRows", { page, from: (page - 1) * size + (rows.length ? 1 : 0), to: (page - 1) * size + rows.length })}</span>
+              {more && (
+                <a href={`/publicity/visits?${listQuery}&page=${page + 1}`} rel="next">
+                  {t("publicity.nextPage")}
+                </a>
+              )}
+            </nav>
+          )}
         </Section>
       )}
     </>

@@ -69,7 +69,11 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           <CsrfField token={p.csrf} />
           <Errors message={p.message} />
           <Field label={t("suspects.changeStatus")} name="status" issues={p.issues}>
+            {/* starts on the current status: saving without choosing changes nothing */}
             <select name="status">
+              <option value={s.status} selected>
+                {t("suspects.stateCurrent", { state: t(`suspects.state.${s.status}`) })}
+              </option>
               {next.map((st) => (
                 <option value={st}>{t(`suspects.state.${st}`)}</option>
               ))}
