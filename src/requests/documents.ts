@@ -2,7 +2,6 @@
 // year, from document_counters, inside the send transaction) and the center's Ed25519 signature
 // over its canonical JSON; the notice page prints it. Rules and formats live in domain/signing.ts.
 import type { AuditWho } from "../audit/service";
-import { recordAudit } from "../audit/service";
 import type { Config } from "../config";
 import { prepared, type Db } from "../db";
 import { canonicalJson, documentKindOf, documentNumber, type Canonical, type DocumentKind } from "../domain/signing";
@@ -110,7 +109,8 @@ function payloadOf(t: T, r: RequestRow, kind: DocumentKind, documentNo: string, 
 /**
  * Numbers and signs the instruction a center action sends (the request itself, or the renewal or
  * release of a hold), inside the caller's transaction: the counter's upsert hands out the next
- * number of the kind and year, so concurrent sends never share or skip one.
+ * number of the kind and year, so concurrent sends never share or skip one. The action itself is
+ * audited by the caller; the instruction row (never updated) is the record of what was signed.
  */
 export function issueInstruction(t: T, requestId: number, action: "send" | "renew" | "release"): void {
   const db = t.db;
@@ -132,7 +132,6 @@ export function issueInstruction(t: T, requestId: number, action: "send" | "rene
     db,
     `insert into instructions (request_id, kind, year, seq, document_no, payload, signature, key_id, officer1_id, officer2_id, issued_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(requestId, kind, year, seq, documentNo, payload, signature, keyId, o1, o2, at);
-  recordAudit(db, t.who, { action: "issue", entity: "request", entityId: requestId, detail: { documentNo, documentKind: kind, keyId } });
 }
 
 /** For the request's SELECT: its instructions, oldest first, as one JSON text. */
