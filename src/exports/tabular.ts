@@ -6,6 +6,7 @@ import { PassThrough, Readable } from "node:stream";
 import { formatInstant } from "../domain/time";
 import { audit } from "../http/audit";
 import type { AppEnv } from "../http/context";
+import { csvText } from "./csv";
 
 export type ExportFormat = "csv" | "xlsx";
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const satisfies readonly ExportFormat[];
@@ -72,43 +73,31 @@ function plain(v: unknown): string | number | boolean | null {
   return String(v);
 }
 
-// A cell starting with = + - @ would run as a formula in Excel (CSV injection); numbers are safe.
-const FORMULA = /^[=+\-@\t\r]/;
-function defuse(s: string): string {
-  return FORMULA.test(s) && !/^[+-]?\d+(\.\d+)?%?$/.test(s) ? `'${s}` : s;
-}
-
-function csvField(v: unknown): string {
-  const p = plain(v);
-  if (p == null) return "";
-  const s = typeof p === "string" ? defuse(p) : String(p);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 const ROWS_PER_CHUNK = 1000;
 
-/** UTF-8 with a BOM, CRLF line ends: Excel opens it with the Chinese intact. */
+/** UTF-8 with a BOM, CRLF line ends (the one CSV writer, csv.ts): Excel opens it with the Chinese intact. */
 export function csvStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   const it = rows[Symbol.iterator]();
   let started = false;
   return new ReadableStream<Uint8Array>({
     pull(ctrl) {
-      const lines: string[] = [];
+      const lines: unknown[][] = [];
+      const bom = started ? "" : "\uFEFF";
       if (!started) {
         started = true;
-        lines.push("\uFEFF" + columns.map((col) => csvField(col.header)).join(","));
+        lines.push(columns.map((col) => col.header));
       }
       for (let i = 0; i < ROWS_PER_CHUNK; i++) {
         const n = it.next();
         if (n.done) {
-          if (lines.length) ctrl.enqueue(enc.encode(lines.join("\r\n") + "\r\n"));
+          if (lines.length) ctrl.enqueue(enc.encode(bom + csvText(lines)));
           ctrl.close();
           return;
         }
-        lines.push(columns.map((col) => csvField(n.value[col.key])).join(","));
+        lines.push(columns.map((col) => plain(n.value[col.key])));
       }
-      ctrl.enqueue(enc.encode(lines.join("\r\n") + "\r\n"));
+      ctrl.enqueue(enc.encode(bom + csvText(lines)));
     },
   });
 }

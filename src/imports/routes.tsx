@@ -18,7 +18,8 @@ import { errorText } from "../../views/i18n";
 import { render, wantsFragment } from "../http/render";
 import { asShown, importChannel, importHandler, importKinds, liveProgress, startImport } from "./engine";
 import { allRejections, getImport, listImports, rejectionsPage } from "./service";
-import { csvLine } from "./table";
+import { csvText } from "../exports/csv";
+import { csvCells } from "./table";
 import { receiveUpload } from "./upload";
 
 /** The kinds this actor may import, with their columns. */
@@ -138,7 +139,8 @@ export const importsRoutes = new Hono<AppEnv>()
     const rec = getImport(db, idOf(c))!;
     audit(c, { action: "export", entity: "import", entityId: rec.id, detail: { rows: rec.rejected } });
     // line and reason first, then the row as it was (under the file's own header): fix, re-import
-    const head = `${csvLine([t("imports.line"), t("imports.reason")])},${rec.header ?? csvLine([t("imports.raw")])}\r\n`;
+    // every cell through the one CSV writer, formulas defused (rows kept before it was, too)
+    const head = csvText([[t("imports.line"), t("imports.reason"), ...(rec.header !== null ? csvCells(rec.header) : [t("imports.raw")])]]);
     const pages = allRejections(db.$client, rec.id);
     const enc = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
@@ -148,7 +150,7 @@ export const importsRoutes = new Hono<AppEnv>()
       pull(ctl) {
         const next = pages.next();
         if (next.done) return ctl.close();
-        ctl.enqueue(enc.encode(next.value.map((r) => `${r.line},${csvLine([rejectionText(t, r)])},${r.raw}\r\n`).join("")));
+        ctl.enqueue(enc.encode(csvText(next.value.map((r) => [r.line, rejectionText(t, r), ...csvCells(r.raw)]))));
       },
     });
     const base = rec.filename.replace(/\.[^.]*$/, "");

