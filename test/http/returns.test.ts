@@ -149,3 +149,15 @@ describe("the return plan page", () => {
     expect(await (await agent.request(`/requests/${freeze.id}`)).text()).toContain(`/requests/${freeze.id}/returns`);
   });
 });
+
+describe("the return plan page in English", () => {
+  test("reads in English, with a refused method explained in English", async () => {
+    const { agent, freeze, cases } = await frozen({ frozenFen: 1_000, losses: [1_000, 2_000] });
+    const en = { headers: { Cookie: "fz_lang=en" } };
+    const pro = await (await agent.request(`/requests/${freeze.id}/returns?method=pro_rata`, en)).text();
+    expect(pro).toContain("Open the 30-day public notice");
+    expect(pro).toContain("Loss into this account");
+    const tr = await (await agent.request(`/requests/${freeze.id}/returns?method=traced`, en)).text();
+    expect(tr).toContain(`case ${cases[0]} has no deposits traced into this account: return pro rata`);
+  });
+});
