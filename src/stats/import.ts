@@ -4,6 +4,7 @@
 //   wide  — month [, district], then one column per metric (警情, 立案, …): one row per month
 // Amounts are in yuan, stored in fen. A figure for a metric, month and district already on file
 // is replaced: that row is "merged"; a row whose figures are all new is "imported".
+import { districtRefusal } from "../districts/service";
 import type { Database, Statement } from "bun:sqlite";
 import { yuanToFen } from "../domain/money";
 import { METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
@@ -106,6 +107,9 @@ export const baselineImport = defineImport<BaselineFigure[]>({
   handleBatch(rows, ctx) {
     const s = statements(ctx.client);
     return rows.map((figures): Outcome => {
+      // a row's figures share its district: only one on the center's list (any while it is empty)
+      const unlisted = figures[0] && districtRefusal(ctx.client, figures[0][2]);
+      if (unlisted) return rejectedBy(unlisted);
       let replaced = false;
       for (const [metric, month, district, value] of figures) {
         if (s.find.get(metric, month, district)) replaced = true;

@@ -118,6 +118,18 @@ describe("districts from the admin's list", () => {
     expect(text(await (await agent.request(`/imports/${id}`)).text())).toContain("辖区“城关”不在本中心的辖区列表中；相近的有：城关区");
   });
 
+  test("a baseline row for an unlisted district is rejected with the close matches; the city-wide rows are kept", async () => {
+    const p = testPlatform();
+    listed(p, "南山区");
+    const s = await signIn(p, "supervisor");
+    const form = new FormData();
+    form.append("file", new File(["月份,辖区,警情\n2025-07,,300\n2025-07,南山,40\n2025-07,南山区,41\n"], "b.csv"));
+    const html = await (await s.request("/stats/baselines", { method: "POST", body: form, htmx: true })).text();
+    expect(text(html)).toContain("新增 2 行");
+    expect(text(html)).toContain("辖区“南山”不在本中心的辖区列表中；相近的有：南山区");
+    expect(count(p, "select count(*) as n from baseline_totals")).toBe(2);
+  });
+
   test("the admin adds a district on the screen (303), and a name already listed is refused", async () => {
     const p = testPlatform();
     const admin = await signIn(p, "admin");
