@@ -1,8 +1,8 @@
 // The case screens: list with filters, intake with its suspects, one case and its status.
-import { districtIssue } from "../districts/service";
+import { districtIssue, listDistricts } from "../districts/service";
 import { Hono, type Context } from "hono";
 import { CaseDetailPage } from "../../views/cases/detail";
-import { CaseFormPage, SuspectRow } from "../../views/cases/form";
+import { CaseFormPage, SuspectRow, TransactionRow } from "../../views/cases/form";
 import { CasesPage } from "../../views/cases/list";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
@@ -18,7 +18,7 @@ import { caseRequests, changeCaseStatus, checkCase, createCase, knownDistricts, 
 
 function formPage(c: Context<AppEnv>, values: CaseFormValues, issues?: Issue[]) {
   const t = c.var.t;
-  const page = <CaseFormPage t={t} csrf={c.var.session?.csrfToken ?? null} values={values} issues={issues} districts={knownDistricts(c.var.deps.db)} />;
+  const page = <CaseFormPage t={t} csrf={c.var.session?.csrfToken ?? null} values={values} issues={issues} districts={formDistricts(c.var.deps.db)} />;
   // a full page even for htmx (the form is not an htmx form); 422 keeps the browser on the page
   return render(c, t("cases.new"), page, issues?.length ? 422 : 200);
 }
@@ -65,6 +65,12 @@ const blank = (now: number): CaseFormValues => ({
 
 const idOf = (c: Context<AppEnv>) => Number(c.req.param("id"));
 
+/** The intake form's suggestions: the center's list, or (while it is empty) the districts used so far. */
+function formDistricts(db: Parameters<typeof knownDistricts>[0]): string[] {
+  const listed = listDistricts(db);
+  return listed.length ? listed : knownDistricts(db);
+}
+
 export const casesRoutes = new Hono<AppEnv>()
   .use(allow("cases.read"))
   .get("/", (c) => {
@@ -74,6 +80,7 @@ export const casesRoutes = new Hono<AppEnv>()
   })
   .get("/new", allow("cases.write"), (c) => formPage(c, blank(c.var.deps.clock.now())))
   .get("/new/suspect-row", allow("cases.write"), (c) => c.html(<SuspectRow t={c.var.t} autofocus />))
+  .get("/new/tx-row", allow("cases.write"), (c) => c.html(<TransactionRow t={c.var.t} />))
   .post("/", allow("cases.write"), async (c) => {
     const now = c.var.deps.clock.now();
     const body = await c.req.parseBody({ all: true });

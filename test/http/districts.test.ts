@@ -96,6 +96,14 @@ describe("districts from the admin's list", () => {
     expect(count(p, "select count(*) as n from cases")).toBe(0);
   });
 
+  test("the intake form suggests the listed districts", async () => {
+    const p = testPlatform();
+    listed(p, "北湖区", "南山区");
+    const html = await (await (await signIn(p, "agent")).request("/cases/new")).text();
+    const datalist = /<datalist id="districts">([\s\S]*?)<\/datalist>/.exec(html)![1]!;
+    expect([...datalist.matchAll(/value="([^"]+)"/g)].map((m) => m[1])).toEqual(["北湖区", "南山区"]);
+  });
+
   test("the target API refuses an unlisted district with the close matches; a listed one is recorded", async () => {
     const p = testPlatform();
     listed(p, "江北区", "江南区", "城关区");
