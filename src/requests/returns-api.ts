@@ -2,6 +2,7 @@
 // victims, traced or pro rata (the center's tools; banks never see the cases behind it).
 import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonResponse, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
+import { audit } from "../http/audit";
 import { RETURN_METHODS } from "../domain/returns";
 import { previewPlan } from "./returns";
 
@@ -42,7 +43,10 @@ export const returnsApi = apiRouter().openapi(
     },
   }),
   (c) => {
-    const p = previewPlan(c.var.deps.db, c.var.actor!, c.req.valid("param").id, c.req.valid("query").method);
+    const id = c.req.valid("param").id;
+    const p = previewPlan(c.var.deps.db, c.var.actor!, id, c.req.valid("query").method);
+    // the shares name the victims' paying accounts
+    audit(c, { action: "view", entity: "return_plan", entityId: null, detail: { freezeRequestId: id, method: p.method } });
     return c.json({ method: p.method, frozen: p.frozen, shares: p.shares.map((s) => ({ caseId: s.caseId, loss: s.loss, amount: s.amount, victimAccount: s.victimAccount })) }, 200);
   },
 );

@@ -53,6 +53,13 @@ describe("GET /api/v1/requests/:id/return-plan", () => {
     expect(shareSum(b)).toBe(1_000_003);
   });
 
+  test("reading a plan is audited: it names the victims' accounts", async () => {
+    const { p, plan, freeze } = await frozen({ frozenFen: 1_000, losses: [1_000] });
+    await plan("pro_rata");
+    const row = p.deps.db.$client.query(`select detail from audit_log where action = 'view' and entity = 'return_plan'`).get() as { detail: string };
+    expect(JSON.parse(row.detail)).toEqual({ freezeRequestId: freeze.id, method: "pro_rata" });
+  });
+
   test("pro rata never returns more than the losses; the rest stays frozen", async () => {
     const { plan } = await frozen({ frozenFen: 5_000_000, losses: [100_000, 200_000, 300_000] });
     const b = (await (await plan("pro_rata")).json()) as Json;
