@@ -1,5 +1,6 @@
 // The warning screens (/targets): the queue and "take next", entering a target, one target with
 // its contacts, outcomes and follow-ups, and the live streams (queue changes, a call's status).
+import { putFlash, takeFlash } from "../http/flash";
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { TargetDetailPage, type DetailProps } from "../../views/targets/detail";
@@ -88,8 +89,13 @@ function refused(c: C, id: number, e: unknown) {
 }
 
 /** After a contact or outcome: back to the page, or the page with what needs the agent's attention. */
+/** What a contact led to (a failed call, a case opened), shown once on the page its POST redirected to. */
+const CONTACT_FLASH = "targets.contact";
+type ContactFlash = { targetId: number; result: NonNullable<Extra["result"]> };
+
 function afterContact(c: C, id: number, r: ContactResult) {
-  if (r.problem || r.caseId !== null) return detailPage(c, id, { result: r });
+  // 303 whatever happened: a reload must not place the call or record the outcome again
+  if (r.problem || r.caseId !== null) putFlash(c, CONTACT_FLASH, { targetId: id, result: { problem: r.problem, caseId: r.caseId, stopPaymentId: r.stopPaymentId } } satisfies ContactFlash);
   return c.redirect(`/targets/${id}`, 303);
 }
 
@@ -133,7 +139,8 @@ export const targetsRoutes = new Hono<AppEnv>()
   })
   .get("/:id{[0-9]+}", (c) => {
     const notice = c.req.query("merged") ? "merged" : c.req.query("created") ? "created" : undefined;
-    return detailPage(c, idOf(c), { notice });
+    const contact = takeFlash<ContactFlash>(c, CONTACT_FLASH);
+    return detailPage(c, idOf(c), { notice, result: contact?.targetId === idOf(c) ? contact.result : undefined });
   })
   .post("/:id{[0-9]+}/claim", allow("targets.write"), (c) => {
     const id = idOf(c);

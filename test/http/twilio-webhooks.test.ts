@@ -76,11 +76,15 @@ describe("placing calls and SMS through Twilio", () => {
     const api = apiClient(p, "agent");
     const t = (await (await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })).json()) as { target: { id: number } };
     stub.failNext({ status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
-    const res = await (await signIn(p, "agent")).request(`/targets/${t.target.id}/contacts`, { form: { channel: "call" } });
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    const agent = await signIn(p, "agent");
+    const res = await agent.request(`/targets/${t.target.id}/contacts`, { form: { channel: "call" } });
+    // 303, so a reload does not place the call again; the page it leads to says what happened, once
+    expect(res.status).toBe(303);
+    const html = await (await agent.request(res.headers.get("location")!)).text();
     expect(html).toContain("呼叫/短信未能发出");
     expect(html).toContain("Invalid &#39;To&#39; Phone Number");
+    expect(await (await agent.request(res.headers.get("location")!)).text()).not.toContain("呼叫/短信未能发出");
+    expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(1);
   });
 });
 
