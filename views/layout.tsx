@@ -2,6 +2,7 @@
 import type { Child } from "hono/jsx";
 import { can, type Actor, type Permission } from "../src/domain/access";
 import type { Lang, T } from "./i18n";
+import { LiveSlot } from "./live/banner";
 
 export type PageCtx = { t: T; lang: Lang; actor: Actor | null; csrfToken: string | null; path: string };
 
@@ -16,6 +17,7 @@ const NAV: { href: string; key: string; perm: Permission }[] = [
   { href: "/publicity", key: "nav.publicity", perm: "publicity.read" },
   { href: "/outbox", key: "nav.outbox", perm: "outbox.read" },
   { href: "/audit", key: "nav.audit", perm: "audit.read" },
+  { href: "/approvals", key: "nav.approvals", perm: "privileges.approve" },
   { href: "/admin", key: "nav.admin", perm: "admin.manage" },
 ];
 
@@ -71,7 +73,11 @@ export function Layout(props: { ctx: PageCtx; title: string; children: Child }) 
             )}
           </div>
         </header>
-        <main id="main">{props.children}</main>
+        <main id="main">
+          {/* the center and the desks hear answers, onward transfers, new targets and urges live */}
+          {actor && ["agent", "supervisor", "bank", "carrier"].includes(actor.role) && <LiveSlot t={t} />}
+          {props.children}
+        </main>
       </body>
     </html>
   );

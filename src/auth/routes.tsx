@@ -39,9 +39,11 @@ export const authRoutes = new Hono<AppEnv>()
     const now = clock.now();
     const result = await verifySignIn(db, username, password, ip, now);
     if (!result.ok) {
-      recordAudit(db, { actor: null, ip, at: now }, { action: result.throttled ? "sign_in_throttled" : "sign_in_failed", entity: "user", entityId: username });
-      const error = result.throttled ? t("signin.throttled", { minutes: THROTTLE.windowMs / 60_000 }) : t("signin.failed");
-      return render(c, t("signin.title"), <SignInPage t={t} next={next} error={error} username={username} />, result.throttled ? 429 : 401);
+      const action = result.throttled ? "sign_in_throttled" : result.pending ? "sign_in_pending" : "sign_in_failed";
+      recordAudit(db, { actor: null, ip, at: now }, { action, entity: "user", entityId: username });
+      // only the right password learns that the account waits for approval
+      const error = result.throttled ? t("signin.throttled", { minutes: THROTTLE.windowMs / 60_000 }) : result.pending ? t("signin.pending") : t("signin.failed");
+      return render(c, t("signin.title"), <SignInPage t={t} next={next} error={error} username={username} />, result.throttled ? 429 : result.pending ? 403 : 401);
     }
     const { token } = createSession(db, result.user.id, { ip, userAgent: c.req.header("User-Agent") ?? null }, now, config.sessionMs);
     setCookie(c, SESSION_COOKIE, token, {

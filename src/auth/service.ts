@@ -1,8 +1,8 @@
 // Users, sessions, sign-in throttling and API tokens.
 import { eq } from "drizzle-orm";
 import { prepared, type Db } from "../db";
-import { apiTokens, institutions, sessions, users, type Role } from "../db/schema";
-import { requiresInstitution, type Actor } from "../domain/access";
+import { apiTokens, institutions, privilegeGrants, sessions, users, type Role } from "../db/schema";
+import { needsApproval, requiresInstitution, type Actor } from "../domain/access";
 import { refuse, type Refusal } from "../domain/reasons";
 import { weakPassword } from "./passwords";
 
@@ -35,9 +35,17 @@ function institutionIdFor(db: Db, role: Role, code: string | undefined): number 
   return inst.id;
 }
 
+/** Who asked on the admin screen: a supervisor or admin they ask for waits for a supervisor's approval. */
+export type Requester = { actor: Actor; at: number };
+
+function requestGrant(db: Pick<Db, "insert">, subject: "user" | "api_token", subjectId: number, role: Role, by: Requester) {
+  db.insert(privilegeGrants).values({ subject, subjectId, role, requestedBy: by.actor.id, requestedAt: new Date(by.at) }).run();
+}
+
 export async function createUser(
   db: Db,
   u: { username: string; password: string; role: Role; institution?: string; displayName?: string },
+  requestedBy?: Requester,
 ) {
   if (u.password.length < 8) throw userInput("user.short_password");
   if (!/^[a-z0-9_.-]{2,40}$/i.test(u.username)) throw userInput("user.bad_username");
@@ -46,18 +54,27 @@ export async function createUser(
   if (db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get()) throw userInput("user.exists", { username: u.username });
   const institutionId = institutionIdFor(db, u.role, u.institution);
   const passwordHash = await Bun.password.hash(u.password);
-  return db
-    .insert(users)
-    .values({ username: u.username, displayName: u.displayName ?? u.username, passwordHash, role: u.role, institutionId })
-    .returning()
-    .get();
+  const pending = !!requestedBy && needsApproval(u.role);
+  return db.transaction((tx) => {
+    const user = tx
+      .insert(users)
+      .values({ username: u.username, displayName: u.displayName ?? u.username, passwordHash, role: u.role, institutionId, approval: pending ? "pending" : null })
+      .returning()
+      .get();
+    if (pending) requestGrant(tx, "user", user.id, u.role, requestedBy);
+    return user;
+  });
 }
 
-export function createToken(db: Db, t: { name: string; role: Role; institution?: string }): { token: string; id: number } {
+export function createToken(db: Db, t: { name: string; role: Role; institution?: string }, requestedBy?: Requester): { token: string; id: number; pending: boolean } {
   const institutionId = institutionIdFor(db, t.role, t.institution);
   const token = `fz_${randomToken()}`;
-  const row = db.insert(apiTokens).values({ name: t.name, tokenHash: sha256(token), role: t.role, institutionId }).returning().get();
-  return { token, id: row.id };
+  const pending = !!requestedBy && needsApproval(t.role);
+  return db.transaction((tx) => {
+    const row = tx.insert(apiTokens).values({ name: t.name, tokenHash: sha256(token), role: t.role, institutionId, approval: pending ? "pending" : null }).returning().get();
+    if (pending) requestGrant(tx, "api_token", row.id, t.role, requestedBy);
+    return { token, id: row.id, pending };
+  });
 }
 
 // Every API request resolves its token, so a resolved token is kept for TOKEN_CACHE_MS (keyed by
@@ -68,7 +85,7 @@ export const TOKEN_CACHE_MS = 5_000;
 const LAST_USE_GRANULARITY_MS = 60_000;
 type TokenRow = { id: number; name: string; role: Role; institutionId: number | null; lastUsedAt: number | null };
 type Resolved = { actor: Actor; lastUsedAt: number | null; readAt: number };
-const FIND_TOKEN = "select id, name, role, institution_id as institutionId, last_used_at as lastUsedAt from api_tokens where token_hash = ? and revoked_at is null";
+const FIND_TOKEN = "select id, name, role, institution_id as institutionId, last_used_at as lastUsedAt from api_tokens where token_hash = ? and revoked_at is null and approval is null";
 const TOUCH_TOKEN = "update api_tokens set last_used_at = ? where id = ?";
 const resolvedTokens = new WeakMap<Db, Map<string, Resolved>>();
 const MAX_RESOLVED = 10_000; // only valid tokens are kept; a bound all the same
@@ -138,7 +155,8 @@ export function reserveSignInAttempt(db: Db, username: string, ip: string, now: 
     .immediate();
 }
 
-export type SignInResult = { ok: true; user: typeof users.$inferSelect } | { ok: false; throttled: boolean };
+/** `pending`: the right password of a user no supervisor has approved yet (it cannot sign in). */
+export type SignInResult = { ok: true; user: typeof users.$inferSelect } | { ok: false; throttled: boolean; pending?: boolean };
 
 export async function verifySignIn(db: Db, username: string, password: string, ip: string, now: number): Promise<SignInResult> {
   const attempt = reserveSignInAttempt(db, username, ip, now);
@@ -148,6 +166,7 @@ export async function verifySignIn(db: Db, username: string, password: string, i
   const ok = await Bun.password.verify(password, user?.passwordHash ?? DUMMY_HASH);
   if (!ok || !user || !user.active) return { ok: false, throttled: false };
   prepared(db, SUCCEEDED).run(attempt);
+  if (user.approval) return { ok: false, throttled: false, pending: true };
   return { ok: true, user };
 }
 const DUMMY_HASH = await Bun.password.hash("not-a-real-password-" + randomToken(8));
@@ -168,7 +187,7 @@ export function loadSession(db: Db, token: string, now: number) {
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sha256(token)))
     .get();
-  if (!row || row.expiresAt.getTime() <= now || !row.user.active) return null;
+  if (!row || row.expiresAt.getTime() <= now || !row.user.active || row.user.approval) return null;
   const actor: Actor = {
     kind: "user",
     id: row.user.id,

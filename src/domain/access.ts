@@ -33,12 +33,23 @@ const PERMISSIONS = {
   "audit.read": ["supervisor"],
   "outbox.read": ["agent", "supervisor", "admin"],
   "admin.manage": ["admin"],
+  // separation of duties: another supervisor approves the supervisors and admins the admin screen makes
+  "privileges.approve": ["supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
+}
+
+/**
+ * Roles that reach everything (supervisor: every case; admin: makes users and tokens). Made on the
+ * admin screen, they take effect only once a different supervisor approves; the operators' command
+ * line on the server makes them directly (the first ones).
+ */
+export function needsApproval(role: Role): boolean {
+  return role === "supervisor" || role === "admin";
 }
 
 /** Roles bound to one institution see only that institution's records. */

@@ -12,6 +12,8 @@ export type SentMessage = {
   status: string;
   warningId: number | null;
   targetId: number | null;
+  /** The target's name, so a reader who may not see it finds it masked in the text too. */
+  targetName: string | null;
   createdAt: number;
 };
 
@@ -22,8 +24,8 @@ export function listMessages(db: Db, before?: number): { rows: SentMessage[]; mo
   const rows = db.$client
     .query<SentMessage, [number, number]>(
       `select m.id, m.channel, m.provider, m."to", m."from", m.body, m.sid, m.status, m.warning_id as warningId,
-              w.target_id as targetId, m.created_at as createdAt
-       from telephony_messages m left join warnings w on w.id = m.warning_id
+              w.target_id as targetId, tg.name as targetName, m.created_at as createdAt
+       from telephony_messages m left join warnings w on w.id = m.warning_id left join targets tg on tg.id = w.target_id
        where m.id < ? order by m.id desc limit ?`,
     )
     .all(before ?? Number.MAX_SAFE_INTEGER, LOG_PAGE + 1);

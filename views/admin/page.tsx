@@ -38,7 +38,7 @@ export function AdminPage(p: Props) {
         <thead><tr><th>{t("field.username")}</th><th>{t("field.displayName")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("common.time")}</th><th>{t("field.badge")}</th></tr></thead>
         <tbody>
           {p.users.map((u) => (
-            <tr><td>{u.username}</td><td>{u.displayName}</td><td>{t(`role.${u.role}`)}</td><td>{u.institution ?? ""}</td><td><When at={u.createdAt} /></td>
+            <tr><td>{u.username}</td><td>{u.displayName}</td><td>{t(`role.${u.role}`)}{u.approval && <> <span class="pill" data-testid="approval">{t(`admin.approval.${u.approval}`)}</span></>}</td><td>{u.institution ?? ""}</td><td><When at={u.createdAt} /></td>
               <td>
                 {/* the badge number printed beside the officer's name on the notices they send */}
                 <form method="post" action={`/admin/users/${u.id}/badge`} class="inline row">
@@ -58,6 +58,7 @@ export function AdminPage(p: Props) {
         <Field label={t("field.institution")} name="institution" issues={p.issues}><select name="institution">{instOptions}</select></Field>
         <Field label={t("field.password")} name="password" issues={p.issues}><input name="password" type="password" required minlength={8} autocomplete="new-password" /></Field>
         <button type="submit" class="primary">{t("admin.addUser")}</button>
+        <p class="muted">{t("admin.approvalHint")}</p>
       </form>
       <h2>{t("admin.tokens")}</h2>
       <table>
@@ -66,7 +67,7 @@ export function AdminPage(p: Props) {
           {p.tokens.map((k) => (
             <tr>
               <td>{k.name}</td><td>{t(`role.${k.role}`)}</td><td>{k.institution ?? ""}</td><td><When at={k.createdAt} /></td>
-              <td>{k.revokedAt ? <span class="pill">revoked</span> : <When at={k.lastUsedAt} />}</td>
+              <td>{k.revokedAt ? <span class="pill">revoked</span> : k.approval ? <span class="pill" data-testid="approval">{t(`admin.approval.${k.approval}`)}</span> : <When at={k.lastUsedAt} />}</td>
               <td>{!k.revokedAt && (
                 <form method="post" action={`/admin/tokens/${k.id}/revoke`} class="inline"><CsrfField token={p.csrf} /><button type="submit" data-confirm={t("admin.revoke") + "?"}>{t("admin.revoke")}</button></form>
               )}</td>

@@ -10,6 +10,7 @@ import suspects from "./suspects";
 import targets from "./targets";
 import forms from "./forms";
 import notices from "./notices";
+import approvals from "./approvals";
 import { fill, REASONS, type ReasonParams, type ReasonText } from "../../src/domain/reasons";
 
 export type Lang = "zh" | "en";
@@ -24,7 +25,7 @@ for (const [code, text] of Object.entries(REASONS)) {
   reasons.en[`reason.${code}`] = text.en;
 }
 
-const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, forms, notices, reasons];
+const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, forms, notices, approvals, reasons];
 
 /** Capabilities register their dictionaries at import time. */
 export function addDictionary(d: Dict): void {

@@ -1,6 +1,6 @@
 // The local outbox (/outbox): every call and SMS, and — without Twilio credentials — a plain
 // statement that none of it left the building.
-import { maskPhone } from "../../src/domain/masking";
+import { maskFreeText, maskName, maskPhone } from "../../src/domain/masking";
 import type { SentMessage } from "../../src/telephony/log";
 import { When } from "../components";
 import type { T } from "../i18n";
@@ -17,6 +17,8 @@ function callContent(t: T, twiml: string, showPhone: (p: string) => string): str
 export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: string; rows: SentMessage[]; more: boolean; personal: boolean; canOpenTargets: boolean }) {
   const { t } = p;
   const show = (phone: string) => (p.personal ? phoneText(phone) : maskPhone(phone));
+  // a reader who may not see personal data (the admin) reads the text with numbers and the target's name masked
+  const text = (m: SentMessage, s: string) => (p.personal ? s : maskFreeText(m.targetName ? s.replaceAll(m.targetName, maskName(m.targetName)) : s));
   return (
     <>
       <h1>{t("outbox.title")}</h1>
@@ -63,7 +65,7 @@ export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: strin
               </td>
               <td>{t(`targets.channel.${m.channel}`)}</td>
               <td class="nowrap">{show(m.to)}</td>
-              <td>{m.channel === "call" ? callContent(t, m.body ?? "", show) : m.body}</td>
+              <td>{text(m, m.channel === "call" ? callContent(t, m.body ?? "", show) : (m.body ?? ""))}</td>
               <td>
                 <span class="pill">{m.status}</span>
               </td>

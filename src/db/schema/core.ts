@@ -5,6 +5,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 
 export const ROLES = ["agent", "bank", "carrier", "publicity", "supervisor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
+export const APPROVAL_STATES = ["pending", "rejected"] as const;
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 export const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(now);
@@ -27,6 +28,9 @@ export const users = sqliteTable("users", {
   // police badge number (警号), printed beside the officer's name on notices
   badgeNo: text("badge_no"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
+  // null: in effect; "pending"/"rejected": a supervisor or admin made on the admin screen that no
+  // other supervisor has approved (privilegeGrants): it cannot sign in
+  approval: text("approval", { enum: APPROVAL_STATES }),
   createdAt: createdAt(),
 });
 
@@ -88,7 +92,26 @@ export const apiTokens = sqliteTable("api_tokens", {
   createdAt: createdAt(),
   lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
   revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  approval: text("approval", { enum: APPROVAL_STATES }), // as users.approval: refused until approved
 });
+
+// Separation of duties: a supervisor or admin (user or token) asked for on the admin screen takes
+// effect only when a different supervisor approves it. Both steps are kept here and audited.
+export const privilegeGrants = sqliteTable(
+  "privilege_grants",
+  {
+    id: integer("id").primaryKey(),
+    subject: text("subject", { enum: ["user", "api_token"] }).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    requestedBy: integer("requested_by").notNull().references(() => users.id),
+    requestedAt: integer("requested_at", { mode: "timestamp_ms" }).notNull(),
+    decision: text("decision", { enum: ["approved", "rejected"] }),
+    decidedBy: integer("decided_by").references(() => users.id),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("privilege_grants_open_idx").on(t.decision, t.requestedAt)],
+);
 
 // Append-only: no code path updates or deletes a row (a trigger enforces it).
 export const auditLog = sqliteTable(

@@ -1,0 +1,21 @@
+// Supervisors approve or reject the supervisors and admins asked for on the admin screen.
+import { Hono } from "hono";
+import { ApprovalsPage } from "../../views/admin/approvals";
+import { allow } from "../auth/middleware";
+import { who } from "../http/audit";
+import type { AppEnv } from "../http/context";
+import { render } from "../http/render";
+import { decideGrant, openGrants, recentDecisions } from "./approvals";
+
+export const approvalRoutes = new Hono<AppEnv>()
+  .use(allow("privileges.approve"))
+  .get("/", (c) => {
+    const db = c.var.deps.db;
+    const page = <ApprovalsPage t={c.var.t} csrf={c.var.session?.csrfToken ?? null} me={c.var.actor!.id} open={openGrants(db)} decided={recentDecisions(db)} />;
+    return render(c, c.var.t("approvals.title"), page);
+  })
+  .post("/:id{[0-9]+}/:decision{approve|reject}", (c) => {
+    const decision = c.req.param("decision") === "approve" ? "approved" : "rejected";
+    decideGrant(c.var.deps.db, Number(c.req.param("id")), decision, { ...who(c), actor: c.var.actor! });
+    return c.redirect("/approvals", 303);
+  });
