@@ -73,5 +73,10 @@ export function periodQuery<E extends z.ZodRawShape>(extra: E, fromDescription =
 
 /** The Idempotency-Key header of API writes: a repeat returns the first answer and creates nothing. */
 export const IdempotencyHeader = z.object({
-  "idempotency-key": z.string().min(1).max(200).optional().openapi({ description: "Any unique string per intended write; a repeat returns the first answer" }),
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Any unique string per intended write; a repeat with the same body returns the first answer, with a different body it is refused (422, idempotency_key_reused)" }),
 });
