@@ -89,6 +89,7 @@ export const publicityRoutes = new Hono<AppEnv>()
     const scoped = name === "visits" && district;
     return sendTable(c, {
       filename: `${t(titles[name])}-${period.from}_${period.to}${scoped ? `-${district}` : ""}`,
+      sheet: t(titles[name]),
       format: q.data.format,
       ...tables[name](),
       audit: { entity: "publicity", detail: { table: name, from: period.from, to: period.to, ...(scoped ? { district } : {}) } },

@@ -96,6 +96,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
       const { from, to } = choice.period;
       return sendTable(c, {
         filename: `${t("supervision.title")}-${t(TABLE_TITLES[name])}${t("supervision.responseTimes")}-${from}_${to}`,
+        sheet: `${t(TABLE_TITLES[name])}${t("supervision.responseTimes")}`,
         format,
         ...timesTable(t, lang, name, responseTimes(c.var.deps.db, choice.period, requestKind)),
         audit: { entity: "supervision", detail: { table: name, from, to, requestKind: requestKind ?? null } },
@@ -103,6 +104,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
     }
     return sendTable(c, {
       filename: `${t("supervision.title")}-${t(TABLE_TITLES[name])}`,
+      sheet: t(TABLE_TITLES[name]),
       format,
       ...liveTable(t, lang, name, liveBoard(c, -1)),
       audit: { entity: "supervision", detail: { table: name } },

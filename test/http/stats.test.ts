@@ -638,6 +638,30 @@ describe("sensible periods", () => {
   });
 });
 
+describe("XLSX sheet names on the other screens", () => {
+  const sheetOf = async (res: Response) => {
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    return wb.worksheets[0]!.name;
+  };
+
+  test("the publicity and supervision exports name their sheet after their table", async () => {
+    const p = testPlatform();
+    const publicity = await signIn(p, "publicity");
+    expect(await sheetOf(await publicity.request("/publicity/export/visits?format=xlsx&kind=ytd"))).toBe("上门走访名单");
+    const supervisor = await signIn(p, "supervisor");
+    expect(await sheetOf(await supervisor.request("/supervision/export/overdueRequests?format=xlsx"))).toBe("超时未反馈指令");
+  }, 20_000);
+
+  test("a name Excel would refuse is made acceptable: no []:*?/\\, at most 31 characters", async () => {
+    const { sheetName } = await import("../../src/exports/tabular");
+    expect(sheetName("a/b:c*d?e[f]g\\h")).toBe("a b c d e f g h");
+    expect([...sheetName("同比统计".repeat(10))].length).toBe(31);
+    expect(sheetName("  ")).toBe("Sheet1");
+  });
+});
+
 describe("sendTable", () => {
   async function exportApp(p: TestPlatform) {
     const { userId } = await signIn(p, "publicity");
