@@ -317,7 +317,7 @@ describe("baseline import", () => {
     expect(await again.text()).toContain("新增 0 行，更新 1 行");
     expect(figures(p)).toMatchObject({ "alerts 2025-01": 299, "casesSolved 2025-01": 50, "amountReturned 2025-01": 100_050, "alerts 2025-02": 280, "amountReturned 2025-02": 0 });
     expect(figures(p)["casesSolved 2025-02"]).toBeUndefined();
-  });
+  }, 20_000); // two imports, each in a reader thread: seconds on a loaded 2-core machine
 
   test("a file with neither a month column nor metric columns is refused as a whole", async () => {
     const p = testPlatform();
@@ -326,7 +326,7 @@ describe("baseline import", () => {
     const noMetric = await upload(p, "y.csv", "月份,备注\n2025-01,x\n");
     expect(await noMetric.text()).toContain("没有指标列");
     expect(p.deps.db.$client.query("SELECT count(*) AS n FROM baseline_totals").get()).toEqual({ n: 0 });
-  });
+  }, 20_000);
 
   test("imported baselines show on the screen as the previous year's figures", async () => {
     const p = testPlatform();
