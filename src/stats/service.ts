@@ -32,6 +32,7 @@
 // an unrecorded month only in part leaves that month's baseline out, and says so.
 import type { Db } from "../db";
 import { FRAUD_TYPES } from "../db/schema";
+import { maskFreeText } from "../domain/masking";
 import {
   changePct,
   METRICS,
@@ -327,7 +328,9 @@ export function knownDistricts(db: Db): string[] {
        UNION SELECT district FROM baseline_totals WHERE district <> '' ORDER BY 1`,
     )
     .all();
-  return rows.map((r) => r.district);
+  // a district typed with a phone number or account in it is offered to no one (its figures
+  // still count, under its masked name in the breakdown)
+  return rows.map((r) => r.district).filter((d) => maskFreeText(d) === d);
 }
 
 /** Each pre-aggregated table, its key, and what it must equal, recounted from one level down. */

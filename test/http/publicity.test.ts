@@ -308,6 +308,20 @@ describe("numbers typed into free text are masked on every publicity view", () =
     }
   });
 
+  test("the statistics publicity reads show a district typed with a number masked, on screen and in the export", async () => {
+    const { p, s } = await setup();
+    p.deps.db.$client
+      .query(`insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, ?, 'fake_investment', '受害人', '+8613900000000')`)
+      .run(Date.parse("2026-11-02T02:00:00Z"), TYPED);
+    for (const path of [`/stats?kind=custom&${PERIOD}`, `/stats/export?table=districts&format=csv&kind=custom&${PERIOD}`, `/stats/export?table=districts&format=xlsx&kind=custom&${PERIOD}`, `/stats/bulletin?month=2026-11`]) {
+      const res = await s.request(path);
+      expect(res.status).toBe(200);
+      const text = await textOf(res);
+      expect(text).not.toContain("13911112222");
+      expect(text).toContain(MASKED);
+    }
+  });
+
   test("the visit list narrowed to the masked district finds its people", async () => {
     const { s, api } = await setup();
     const html = await (await s.request(`/publicity/visits?kind=custom&${PERIOD}&district=${encodeURIComponent(MASKED)}`)).text();

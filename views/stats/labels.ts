@@ -1,5 +1,6 @@
 // How statistics read on screen, in print and in exports: labels, numbers, change.
 import { FRAUD_TYPES } from "../../src/db/schema";
+import { maskFreeText } from "../../src/domain/masking";
 import { formatFen } from "../../src/domain/money";
 import { MONEY_METRICS, type Metric } from "../../src/domain/yoy";
 import { BASELINE_BUCKET, type Source } from "../../src/stats/service";
@@ -17,7 +18,8 @@ export function fraudTypeLabel(t: T, key: string): string {
 
 export function districtLabel(t: T, key: string): string {
   if (key === BASELINE_BUCKET) return t("stats.baselineBucket");
-  return key === "" ? t("stats.noDistrict") : key;
+  // a district is free text: a phone number typed into it is masked (publicity reads these figures)
+  return key === "" ? t("stats.noDistrict") : maskFreeText(key);
 }
 
 /** On screen: money as ¥1,234.00, counts with separators. */
