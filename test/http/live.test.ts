@@ -3,8 +3,11 @@
 import { describe, expect, test } from "bun:test";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
 
+/** "At once": far below the 15 s keepalive, with room for a loaded 2-core machine. */
+const FIRST_EVENT_MS = 3000;
+
 /** The first chunk of a streamed body, or "timeout" after `ms`. */
-async function firstChunk(res: Response, ms = 1000): Promise<string> {
+async function firstChunk(res: Response, ms = FIRST_EVENT_MS): Promise<string> {
   const reader = res.body!.getReader();
   let timer: Timer | undefined;
   const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
@@ -40,7 +43,7 @@ describe("every live stream sends a first event at once", () => {
     { name: "an import's progress", role: "agent", path: (p, userId) => `/imports/${importId(p, userId)}/events`, first: "event: ready" },
   ];
   for (const s of streams) {
-    test(`${s.name} sends its first event within a second`, async () => {
+    test(`${s.name} sends its first event at once`, async () => {
       const p = testPlatform();
       const u = await signIn(p, s.role, s.institution);
       const started = performance.now();
@@ -49,7 +52,7 @@ describe("every live stream sends a first event at once", () => {
       expect(res.headers.get("content-type")).toContain("text/event-stream");
       const chunk = await firstChunk(res);
       expect(chunk).toStartWith(s.first);
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(FIRST_EVENT_MS);
     });
   }
 
