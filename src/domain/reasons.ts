@@ -122,6 +122,7 @@ export const REASONS = {
   "returns.not_pro_rata": { en: "a traced return has no public notice", zh: "按查明的资金流向返还无需公告" },
   "returns.already_sent": { en: "the returns of plan {id} were already sent", zh: "返还方案 #{id} 已执行" },
   "returns.withdrawn": { en: "return plan {id} was withdrawn", zh: "返还方案 #{id} 已撤回" },
+  "returns.withdrawn": { en: "return plan {id} was withdrawn", zh: "返还方案 #{id} 已撤回" },
   "target.claimed": { en: "Target {id} is being worked by {who}", zh: "{who} 正在处理此对象（#{id}）" },
   "target.claimed_by_other": { en: "Target {id} is being worked by another agent", zh: "另一位坐席正在处理此对象（#{id}）" },
   "target.closed": { en: "Target {id} is closed", zh: "此对象（#{id}）已办结" },

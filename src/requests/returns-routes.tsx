@@ -9,13 +9,14 @@ import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
 import { render } from "../http/render";
-import { adoptPlan, previewPlan, recordObjection, returnsPage, sendReturns, type AccountChoice } from "./returns";
+import { adoptPlan, isPending, previewPlan, recordObjection, returnsPage, sendReturns, withdrawPlan, type AccountChoice } from "./returns";
 
 type C = Context<AppEnv>;
 
 const MethodQuery = z.object({ method: z.enum(RETURN_METHODS).catch("pro_rata") });
 const AdoptForm = z.object({ method: z.enum(RETURN_METHODS) });
 const ObjectionForm = z.object({ objector: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(2000) });
+const WithdrawForm = z.object({ reason: z.string().trim().min(1).max(500) });
 
 const num = (c: C, name: string) => {
   const n = Number(c.req.param(name));
@@ -31,7 +32,7 @@ function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | 
   const method = extra.method ?? (plan?.method as ReturnMethod | undefined) ?? MethodQuery.parse(c.req.query()).method;
   let preview: ReturnsPageProps["preview"] = null;
   let refusal: string | undefined;
-  if (!plan || plan.sentAt != null) {
+  if (!plan || !isPending(plan)) {
     try {
       preview = previewPlan(db, actor, id, method);
     } catch (e) {
@@ -76,6 +77,17 @@ export const returnsRoutes = new Hono<AppEnv>()
     if (!form.success) return page(c, id, { issues: zodIssues(form.error) }, 400);
     try {
       recordObjection(c.var.deps, who(c), id, num(c, "plan"), form.data.objector, form.data.text);
+    } catch (e) {
+      return refused(c, id, e);
+    }
+    return c.redirect(`/requests/${id}/returns`, 303);
+  })
+  .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/withdraw", allow("requests.write"), async (c) => {
+    const id = num(c, "id");
+    const form = WithdrawForm.safeParse(await c.req.parseBody());
+    if (!form.success) return page(c, id, { issues: zodIssues(form.error) }, 400);
+    try {
+      withdrawPlan(c.var.deps, who(c), id, num(c, "plan"), form.data.reason);
     } catch (e) {
       return refused(c, id, e);
     }

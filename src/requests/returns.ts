@@ -80,17 +80,22 @@ export type StoredPlan = {
   noticeOpenedAt: number | null;
   noticeClosesAt: number | null;
   sentAt: number | null;
+  withdrawnAt: number | null;
+  withdrawnReason: string | null;
   createdAt: number;
   shares: StoredShare[];
   objections: { id: number; text: string; objector: string; recordedBy: string | null; at: number }[];
 };
+
+/** Adopted, neither sent nor withdrawn: the freeze's page works on it, and no other plan may start. */
+export const isPending = (p: Pick<StoredPlan, "sentAt" | "withdrawnAt">) => p.sentAt == null && p.withdrawnAt == null;
 
 /** The freeze's latest plan, with its shares and objections. */
 export function currentPlan(db: Db, freezeId: number): StoredPlan | null {
   const p = prepared<Omit<StoredPlan, "shares" | "objections">, [number]>(
     db,
     `select id, freeze_request_id as freezeRequestId, method, frozen_fen as frozenFen, notice_opened_at as noticeOpenedAt, notice_closes_at as noticeClosesAt,
-       sent_at as sentAt, created_at as createdAt from return_plans where freeze_request_id = ? order by id desc limit 1`,
+       sent_at as sentAt, withdrawn_at as withdrawnAt, withdrawn_reason as withdrawnReason, created_at as createdAt from return_plans where freeze_request_id = ? order by id desc limit 1`,
   ).get(freezeId);
   if (!p) return null;
   const shares = prepared<StoredShare, [number]>(
@@ -123,7 +128,7 @@ export function adoptPlan(ctx: Ctx, who: AuditWho, freezeId: number, method: Ret
   const id = db.transaction((tx) => {
     const freeze = freezeOf(db, who.actor!, freezeId);
     const open = currentPlan(db, freezeId);
-    if (open && open.sentAt == null) throw conflict(refuse("returns.plan_open", { id: open.id }), "plan_open");
+    if (open && isPending(open)) throw conflict(refuse("returns.plan_open", { id: open.id }), "plan_open");
     const p = planned(db, freeze, method);
     const issues: Issue[] = [];
     const dest = p.shares.map((s) => {
@@ -179,6 +184,7 @@ export function recordObjection(ctx: Ctx, who: AuditWho, freezeId: number, planI
   db.transaction((tx) => {
     const p = planOf(db, who.actor!, freezeId, planId);
     if (p.method !== "pro_rata") throw conflict(refuse("returns.not_pro_rata"), "not_pro_rata");
+    if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
     if (p.noticeClosesAt == null || who.at >= p.noticeClosesAt) throw conflict(refuse("returns.notice_closed", { until: formatInstant(p.noticeClosesAt) }), "notice_closed");
     const { id } = tx
       .insert(returnObjections)
@@ -198,6 +204,7 @@ export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: n
   const db = ctx.db;
   const p = planOf(db, who.actor!, freezeId, planId);
   if (p.sentAt != null) throw conflict(refuse("returns.already_sent", { id: p.id }), "already_sent");
+  if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
   const may = mayReturn(p, who.at);
   if (!may.ok) throw conflict(refuse("returns.notice_open", { until: formatInstant(may.until) }), "notice_open");
   const freeze = freezeOf(db, who.actor!, freezeId);
@@ -234,4 +241,19 @@ export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: n
     recordAudit(tx, who, { action: "send", entity: "return_plan", entityId: p.id, detail: { returns: sent } });
   });
   return sent;
+}
+
+/**
+ * Withdraws a plan before its returns go out (an objection upheld, another case naming the
+ * account), with the reason; its notice and objections stay on record, and a new plan may start.
+ */
+export function withdrawPlan(ctx: Ctx, who: AuditWho, freezeId: number, planId: number, reason: string): void {
+  const db = ctx.db;
+  db.transaction((tx) => {
+    const p = planOf(db, who.actor!, freezeId, planId);
+    if (p.sentAt != null) throw conflict(refuse("returns.already_sent", { id: p.id }), "already_sent");
+    if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
+    prepared(db, `update return_plans set withdrawn_at = ?, withdrawn_reason = ? where id = ?`).run(who.at, reason, p.id);
+    recordAudit(tx, who, { action: "withdraw", entity: "return_plan", entityId: p.id, detail: { reason } });
+  });
 }

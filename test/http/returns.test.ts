@@ -151,6 +151,28 @@ describe("the return plan page", () => {
     expect(await res.text()).toContain("another account than the victim");
   });
 
+  test("a plan withdrawn during its notice (an objection upheld) sends nothing, keeps its record, and a new plan can start", async () => {
+    const { p, agent, freeze, cases } = await frozen({ frozenFen: 1_000, losses: [1_000, 2_000] });
+    const accounts = { [`account.${cases[0]}`]: "6217000011112222", [`account.${cases[1]}`]: "6217000011113333" };
+    await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", ...accounts } });
+    const planId = (p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as { id: number }).id;
+    expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/withdraw`, { form: { reason: "异议成立：另有被害人" } })).status).toBe(303);
+    expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} })).status).toBe(409);
+    expect(await (await agent.request(`/requests/${freeze.id}/returns`)).text()).toContain("异议成立：另有被害人");
+    expect((await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", ...accounts } })).status).toBe(303);
+    expect(p.deps.db.$client.query(`select count(*) as n from return_plans where freeze_request_id = ?`).get(freeze.id)).toEqual({ n: 2 });
+    expect(p.deps.db.$client.query(`select count(*) as n from requests where kind = 'return'`).get()).toEqual({ n: 0 });
+  });
+
+  test("a second plan cannot start while one is pending", async () => {
+    const { agent, freeze, cases } = await frozen({ frozenFen: 1_000, losses: [1_000] });
+    const form = { method: "pro_rata", [`account.${cases[0]}`]: "6217000011112222" };
+    await agent.request(`/requests/${freeze.id}/returns`, { form });
+    const again = await agent.request(`/requests/${freeze.id}/returns`, { form });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain("尚未执行的返还方案");
+  });
+
   test("the freeze's page links to its return plan", async () => {
     const { agent, freeze } = await frozen({ frozenFen: 1_000, losses: [1_000] });
     expect(await (await agent.request(`/requests/${freeze.id}`)).text()).toContain(`/requests/${freeze.id}/returns`);

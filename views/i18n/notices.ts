@@ -37,6 +37,9 @@ export default {
     "returns.send": "发送返还指令",
     "returns.sentAt": "返还指令已于 {at} 发送。",
     "returns.request": "返还指令",
+    "returns.withdraw": "撤回方案",
+    "returns.withdrawReason": "撤回理由（如异议成立）",
+    "returns.withdrawnAt": "方案已于 {at} 撤回：{reason}",
   },
   en: {
     "notice.title": "Notice",
@@ -74,5 +77,8 @@ export default {
     "returns.send": "Send the returns",
     "returns.sentAt": "The returns were sent at {at}.",
     "returns.request": "Return request",
+    "returns.withdraw": "Withdraw the plan",
+    "returns.withdrawReason": "Why (e.g. an objection upheld)",
+    "returns.withdrawnAt": "Withdrawn at {at}: {reason}",
   },
 };

@@ -93,7 +93,7 @@ function PreviewForm(p: ReturnsPageProps & { preview: Preview }) {
 
 function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
   const { t, plan } = p;
-  const noticeOpen = plan.method === "pro_rata" && plan.noticeClosesAt != null && p.now < plan.noticeClosesAt;
+  const noticeOpen = plan.method === "pro_rata" && plan.withdrawnAt == null && plan.noticeClosesAt != null && p.now < plan.noticeClosesAt;
   return (
     <section data-testid="plan">
       <h2>
@@ -168,7 +168,18 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
           )}
         </>
       )}
-      {plan.sentAt == null ? (
+      {plan.sentAt == null && plan.withdrawnAt == null && (
+        <form method="post" action={`/requests/${p.freeze.id}/returns/${plan.id}/withdraw`} class="row" data-testid="withdraw-form">
+          <CsrfField token={p.csrf} />
+          <input name="reason" required maxlength={500} placeholder={t("returns.withdrawReason")} aria-label={t("returns.withdrawReason")} />
+          <button type="submit">{t("returns.withdraw")}</button>
+        </form>
+      )}
+      {plan.withdrawnAt != null ? (
+        <p class="notice" data-testid="withdrawn">
+          {t("returns.withdrawnAt", { at: formatInstant(plan.withdrawnAt), reason: plan.withdrawnReason ?? "" })}
+        </p>
+      ) : plan.sentAt == null ? (
         noticeOpen ? (
           <p class="notice" data-testid="waiting">
             {t("returns.waiting", { until: formatInstant(plan.noticeClosesAt) })}
@@ -192,7 +203,7 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
 
 export function ReturnsPage(p: ReturnsPageProps) {
   const { t, freeze } = p;
-  const pending = p.plan && p.plan.sentAt == null;
+  const pending = p.plan && p.plan.sentAt == null && p.plan.withdrawnAt == null;
   return (
     <div>
       <p>

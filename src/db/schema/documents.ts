@@ -78,6 +78,9 @@ export const returnPlans = sqliteTable(
     noticeOpenedAt: integer("notice_opened_at", { mode: "timestamp_ms" }),
     noticeClosesAt: integer("notice_closes_at", { mode: "timestamp_ms" }),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    // withdrawn before its returns went out (an objection upheld, a new case naming the account)
+    withdrawnAt: integer("withdrawn_at", { mode: "timestamp_ms" }),
+    withdrawnReason: text("withdrawn_reason"),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: createdAt(),
   },
