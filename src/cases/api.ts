@@ -3,7 +3,8 @@ import { apiRouter, commonErrors, createRoute, errorResponse, IdempotencyHeader,
 import { allow } from "../auth/middleware";
 import { apiKey } from "../db/idempotency";
 import { victimFor } from "../domain/cases";
-import type { Role } from "../domain/access";
+import { seesPersonalData, type Role } from "../domain/access";
+import { maskName } from "../domain/masking";
 import { iso } from "../domain/time";
 import { who } from "../http/audit";
 import { suspectJson } from "../suspects/api";
@@ -27,6 +28,18 @@ export function caseJson(c: CaseRecord, role: Role) {
     suspectsDetained: c.suspectsDetained,
     createdAt: iso(c.createdAt),
     suspects: c.suspects.map((s) => ({ ...suspectJson(s), level: s.level })),
+    // the payer is the victim: masked for a role that does not see personal data
+    transactions: c.transactions.map((x) => {
+      const open = seesPersonalData(role);
+      return {
+        at: iso(x.at),
+        amount: x.amountFen,
+        account: x.account,
+        payerAccount: open ? x.payerAccount : null,
+        payerName: x.payerName && (open ? x.payerName : maskName(x.payerName)),
+        serialNo: x.serialNo,
+      };
+    }),
   };
 }
 

@@ -2,7 +2,7 @@
 import { districtIssue, listDistricts } from "../districts/service";
 import { Hono, type Context } from "hono";
 import { CaseDetailPage } from "../../views/cases/detail";
-import { CaseFormPage, SuspectRow } from "../../views/cases/form";
+import { CaseFormPage, SuspectRow, TransactionRow } from "../../views/cases/form";
 import { CasesPage } from "../../views/cases/list";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
@@ -80,6 +80,7 @@ export const casesRoutes = new Hono<AppEnv>()
   })
   .get("/new", allow("cases.write"), (c) => formPage(c, blank(c.var.deps.clock.now())))
   .get("/new/suspect-row", allow("cases.write"), (c) => c.html(<SuspectRow t={c.var.t} autofocus />))
+  .get("/new/tx-row", allow("cases.write"), (c) => c.html(<TransactionRow t={c.var.t} />))
   .post("/", allow("cases.write"), async (c) => {
     const now = c.var.deps.clock.now();
     const body = await c.req.parseBody({ all: true });

@@ -13,7 +13,20 @@ const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-21T
 const SuspectRow = z.object({
   kind: SuspectKind.optional().openapi({ description: "Detected from the value when omitted" }),
   value: z.string().min(1).max(100),
+  holderName: z.string().trim().min(1).max(100).optional().openapi({ description: "Bank accounts: the holder's name (户名)" }),
+  branch: z.string().trim().min(1).max(100).optional().openapi({ description: "Bank accounts: the opening branch, when known" }),
 });
+
+const TransactionRow = z
+  .object({
+    at: Instant.openapi({ description: "When the victim's money moved" }),
+    amount: z.number().int().min(1).max(1e15).openapi({ description: "fen" }),
+    account: z.string().min(1).max(100).optional().openapi({ description: "The account that received it (recorded as a suspect of the case)" }),
+    payerAccount: z.string().trim().min(1).max(64).optional().openapi({ description: "The victim's paying account" }),
+    payerName: z.string().trim().min(1).max(100).optional(),
+    serialNo: z.string().trim().min(1).max(64).optional().openapi({ description: "The bank's transaction serial number (交易流水号)" }),
+  })
+  .openapi("CaseTransaction");
 
 export const CaseInput = z
   .object({
@@ -33,6 +46,11 @@ export const CaseInput = z
     solvedAt: Instant.optional().openapi({ description: "Solved cases only; defaults to now" }),
     suspectsDetained: z.number().int().min(0).max(10_000).default(0),
     suspects: z.array(SuspectRow).max(100).default([]).openapi({ description: "Recorded (or merged) and linked; one invalid value rejects the whole case" }),
+    transactions: z
+      .array(TransactionRow)
+      .max(200)
+      .default([])
+      .openapi({ description: "The victim's transfers: carried into the level-1 stop-payment and freeze of the receiving account for the bank to check" }),
   })
   .openapi("CaseInput");
 
@@ -50,6 +68,7 @@ export function caseDataFromApi(b: z.infer<typeof CaseInput>): CaseData {
     solvedAt: ms(b.solvedAt),
     suspectsDetained: b.suspectsDetained,
     suspects: b.suspects,
+    transactions: b.transactions.map((x) => ({ at: Date.parse(x.at), amountFen: x.amount, account: x.account ?? null, payerAccount: x.payerAccount ?? null, payerName: x.payerName ?? null, serialNo: x.serialNo ?? null })),
   };
 }
 
@@ -71,6 +90,16 @@ export const Case = z
     suspectsDetained: z.number().int(),
     createdAt: z.string(),
     suspects: z.array(CaseSuspect),
+    transactions: z.array(
+      z.object({
+        at: z.string(),
+        amount: z.number().int(),
+        account: z.string().nullable(),
+        payerAccount: z.string().nullable(),
+        payerName: z.string().nullable(),
+        serialNo: z.string().nullable(),
+      }),
+    ),
   })
   .openapi("Case");
 
@@ -121,7 +150,12 @@ const CASE_FIELDS = {
 } as const;
 
 // nonce: one per intake form shown, so a double submit saves one case (see db/idempotency.ts)
-export type CaseFormValues = Record<keyof typeof CASE_FIELDS, string> & { suspects: { kind: string; value: string }[]; nonce: string };
+export type TransactionValues = { at: string; amount: string; account: string; payerAccount: string; payerName: string; serialNo: string };
+export type CaseFormValues = Record<keyof typeof CASE_FIELDS, string> & {
+  suspects: { kind: string; value: string; holderName?: string; branch?: string }[];
+  transactions?: TransactionValues[];
+  nonce: string;
+};
 
 /**
  * Reads the intake form: every field checked on its own, so one mistake does not hide another.
@@ -142,9 +176,27 @@ export function caseFromForm(body: FormBody, now: number): { data: CaseData; iss
   const kinds = list(body["suspect.kind"]);
   // a re-shown form keeps its nonce: sending it again is still the same case
   values.nonce = /^[\w-]{8,64}$/.test(str(body.nonce)) ? str(body.nonce) : crypto.randomUUID();
+  const holders = list(body["suspect.holder"]);
+  const branches = list(body["suspect.branch"]);
   values.suspects = list(body["suspect.value"])
-    .map((value, i) => ({ kind: kinds[i] ?? "", value: value.trim() }))
+    .map((value, i) => ({ kind: kinds[i] ?? "", value: value.trim(), holderName: (holders[i] ?? "").trim(), branch: (branches[i] ?? "").trim() }))
     .filter((r) => r.value !== "");
+  // the victim's transfers: a row with neither time nor amount is left out
+  const col = (name: string) => list(body[`tx.${name}`]);
+  const [ats, amounts, accounts, payerAccounts, payerNames, serials] = ["at", "amount", "account", "payerAccount", "payerName", "serialNo"].map(col) as [string[], string[], string[], string[], string[], string[]];
+  values.transactions = ats
+    .map((at, i) => ({ at: at.trim(), amount: (amounts[i] ?? "").trim(), account: (accounts[i] ?? "").trim(), payerAccount: (payerAccounts[i] ?? "").trim(), payerName: (payerNames[i] ?? "").trim(), serialNo: (serials[i] ?? "").trim() }))
+    .filter((r) => r.amount !== "" || r.account !== "" || r.serialNo !== "");
+  const transactions: CaseData["transactions"] = [];
+  values.transactions.forEach((r, i) => {
+    const at = parseShanghaiLocal(r.at);
+    const fen = yuanToFen(r.amount);
+    if (at === null) issues.push({ path: `transactions.${i}.at`, message: "not a date and time" });
+    if (fen === null || fen <= 0) issues.push({ path: `transactions.${i}.amount`, message: "not an amount in yuan, e.g. 12,345.67" });
+    if (at !== null && fen !== null && fen > 0) {
+      transactions.push({ at, amountFen: fen, account: r.account || null, payerAccount: r.payerAccount || null, payerName: r.payerName || null, serialNo: r.serialNo || null });
+    }
+  });
   const data: CaseData = {
     receivedAt: (out.receivedAt as number | undefined) ?? now,
     district: (out.district as string | undefined) ?? "",
@@ -161,7 +213,13 @@ export function caseFromForm(body: FormBody, now: number): { data: CaseData; iss
     filedAt: (out.filedAt as number | null | undefined) ?? null,
     solvedAt: (out.solvedAt as number | null | undefined) ?? null,
     suspectsDetained: (out.suspectsDetained as number | null | undefined) ?? 0,
-    suspects: values.suspects.map((r) => ({ kind: r.kind === "phone" || r.kind === "bank_account" ? r.kind : undefined, value: r.value })),
+    suspects: values.suspects.map((r) => ({
+      kind: r.kind === "phone" || r.kind === "bank_account" ? r.kind : undefined,
+      value: r.value,
+      holderName: r.holderName || undefined,
+      branch: r.branch || undefined,
+    })),
+    transactions,
   };
   return { data, issues, values };
 }

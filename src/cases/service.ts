@@ -4,7 +4,7 @@ import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
 import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
-import { cases, type CASE_STATUSES, type FRAUD_TYPES } from "../db/schema/cases";
+import { cases, caseTransactions, suspects, type CASE_STATUSES, type FRAUD_TYPES } from "../db/schema/cases";
 import { caseTransition, checkCaseDates, intakeDates, normalizeIdNumber, type CaseDates, type Victim } from "../domain/cases";
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { CASE_SUSPECT_RISK } from "../domain/suspects";
@@ -28,8 +28,12 @@ export type CaseData = {
   filedAt: number | null;
   solvedAt: number | null;
   suspectsDetained: number;
-  suspects: { kind?: SuspectKind; value: string }[];
+  suspects: { kind?: SuspectKind; value: string; holderName?: string; branch?: string }[];
+  /** the victim's transfers; `account` received the money (recorded as a suspect of the case) */
+  transactions?: CaseTransaction[];
 };
+
+export type CaseTransaction = { at: number; amountFen: number; account: string | null; payerAccount: string | null; payerName: string | null; serialNo: string | null };
 
 export type CaseRecord = CaseDates & {
   id: number;
@@ -41,6 +45,7 @@ export type CaseRecord = CaseDates & {
   suspectsDetained: number;
   createdAt: number;
   suspects: (SuspectRecord & { level: number })[];
+  transactions: CaseTransaction[];
 };
 
 const invalid = (issues: Issue[]) => new AppError(400, "invalid_input", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
@@ -50,7 +55,7 @@ const invalid = (issues: Issue[]) => new AppError(400, "invalid_input", issues.m
  * status dates and their order, and each suspect row (`suspects.<i>.value`). A case with any
  * issue is not saved at all.
  */
-export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: CaseDates; victim: Victim; suspects: Identifier[] } {
+export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: CaseDates; victim: Victim; suspects: Identifier[]; names: Map<string, { holderName?: string; branch?: string }>; receiving: (Identifier | null)[] } {
   const issues: Issue[] = [];
   const victim = { ...d.victim };
   if (d.victim.phone) {
@@ -67,18 +72,32 @@ export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: C
   issues.push(...checkCaseDates(dates, now));
   // the same number written twice in one case is one suspect, one sighting
   const suspects = new Map<string, Identifier>();
+  const names = new Map<string, { holderName?: string; branch?: string }>();
   d.suspects.forEach((row, i) => {
     const id = normalizeIdentifier(row.value, row.kind);
-    if (id.ok) suspects.set(`${id.kind}:${id.value}`, id);
-    else issues.push(refusalIssue(`suspects.${i}.value`, id));
+    if (id.ok) {
+      suspects.set(`${id.kind}:${id.value}`, id);
+      if (row.holderName || row.branch) names.set(`${id.kind}:${id.value}`, { holderName: row.holderName, branch: row.branch });
+    } else issues.push(refusalIssue(`suspects.${i}.value`, id));
   });
-  return { issues, dates, victim, suspects: [...suspects.values()] };
+  // the account each transfer went to; it becomes a suspect of the case if not named already
+  const receiving = (d.transactions ?? []).map((x, i) => {
+    if (!x.account) return null;
+    const id = normalizeIdentifier(x.account, "bank_account");
+    if (!id.ok) {
+      issues.push(refusalIssue(`transactions.${i}.account`, id));
+      return null;
+    }
+    if (!suspects.has(`${id.kind}:${id.value}`)) suspects.set(`${id.kind}:${id.value}`, id);
+    return id;
+  });
+  return { issues, dates, victim, suspects: [...suspects.values()], names, receiving };
 }
 
 /** Intake: the case, its suspects recorded (or merged) and linked, and the audit, in one transaction. */
 /** With `idem`, a repeat of the key (a double submit, a retried API call) returns the first case and creates nothing. */
 export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: IdempotencyKey): CaseRecord {
-  const { issues, dates, victim, suspects } = checkCase(d, who.at);
+  const { issues, dates, victim, suspects, names, receiving } = checkCase(d, who.at);
   // only a district on the center's list (any while the list is empty)
   const unlisted = districtIssue(db, "district", d.district);
   if (unlisted) issues.push(unlisted);
@@ -112,9 +131,18 @@ export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: Idempotenc
       .get();
     // the victim stays out of the audit detail: the log is read more widely than the case
     recordAudit(tx, who, { action: "create", entity: "case", entityId: id, detail: { fraudType: d.fraudType, district: d.district, status: dates.status, suspects: suspects.length } });
+    const suspectIds = new Map<string, number>();
     for (const identifier of suspects) {
-      reportSuspect(tx, who, { identifier, riskLevel: CASE_SUSPECT_RISK, source: `case:${id}`, caseId: id, at: who.at });
+      const key = `${identifier.kind}:${identifier.value}`;
+      const rec = reportSuspect(tx, who, { identifier, riskLevel: CASE_SUSPECT_RISK, source: `case:${id}`, caseId: id, at: who.at, ...names.get(key) });
+      suspectIds.set(key, rec.suspect.id);
     }
+    (d.transactions ?? []).forEach((x, i) => {
+      const to = receiving[i];
+      tx.insert(caseTransactions)
+        .values({ caseId: id, suspectId: to ? (suspectIds.get(`${to.kind}:${to.value}`) ?? null) : null, at: new Date(x.at), amountFen: x.amountFen, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })
+        .run();
+    });
     if (idem) rememberAnswer(db, idem, 201, { id }, who.at);
     return readCase(tx, id)!;
   });
@@ -139,7 +167,19 @@ function readCase(tx: Conn, id: number): CaseRecord | null {
     suspectsDetained: c.suspectsDetained,
     createdAt: c.createdAt.getTime(),
     suspects: suspectsOfCase(tx, id),
+    transactions: transactionsOfCase(tx, id),
   };
+}
+
+function transactionsOfCase(tx: Conn, caseId: number): CaseTransaction[] {
+  return tx
+    .select({ at: caseTransactions.at, amountFen: caseTransactions.amountFen, account: suspects.value, payerAccount: caseTransactions.payerAccount, payerName: caseTransactions.payerName, serialNo: caseTransactions.serialNo })
+    .from(caseTransactions)
+    .leftJoin(suspects, eq(suspects.id, caseTransactions.suspectId))
+    .where(eq(caseTransactions.caseId, caseId))
+    .orderBy(caseTransactions.at, caseTransactions.id)
+    .all()
+    .map((x) => ({ ...x, at: x.at.getTime() }));
 }
 
 /** A case's detail, and the audit entry every view of it leaves (the victim is personal data). */

@@ -23,10 +23,13 @@ export function suspectJson(s: SuspectRecord) {
     firstSeenAt: iso(s.firstSeenAt),
     lastSeenAt: iso(s.lastSeenAt),
     sightings: s.sightings,
+    holderName: s.holderName,
+    branch: s.branch,
   };
 }
 
-const foundJson = (r: Found) => ({ value: r.value, kind: r.kind, flagged: r.flagged, ...(r.suspect && { suspect: suspectJson(r.suspect) }) });
+// a lookup answers "is it flagged", not whose account it is: the holder stays with the center
+const foundJson = (r: Found) => ({ value: r.value, kind: r.kind, flagged: r.flagged, ...(r.suspect && { suspect: { ...suspectJson(r.suspect), holderName: null, branch: null } }) });
 
 /** Where an API report came from, unless the caller names it: the token's name. */
 export const apiSource = (actor: Actor) => `api:${actor.name.replace(/^token:/, "")}`;

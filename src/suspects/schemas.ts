@@ -14,6 +14,8 @@ export const SuspectInput = z
     source: z.string().trim().min(1).max(100).optional().openapi({ description: "Where it was reported from; defaults to api:<token name>" }),
     caseId: z.number().int().positive().optional().openapi({ description: "Links the suspect to this case" }),
     note: z.string().trim().max(1000).optional(),
+    holderName: z.string().trim().min(1).max(100).optional().openapi({ description: "Bank accounts: the holder's name (户名) the bank checks" }),
+    branch: z.string().trim().min(1).max(100).optional().openapi({ description: "Bank accounts: the opening branch (开户网点), when known" }),
   })
   .openapi("SuspectInput");
 
@@ -33,6 +35,8 @@ export const Suspect = z
     firstSeenAt: z.string().openapi({ format: "date-time" }),
     lastSeenAt: z.string().openapi({ format: "date-time" }),
     sightings: z.number().int(),
+    holderName: z.string().nullable().openapi({ description: "Bank accounts: the holder's name (户名)" }),
+    branch: z.string().nullable().openapi({ description: "Bank accounts: the opening branch" }),
   })
   .openapi("Suspect");
 

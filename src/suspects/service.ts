@@ -39,6 +39,9 @@ export type SuspectRecord = {
   lastSeenAt: number;
   sightings: number;
   note: string | null;
+  /** bank accounts: the holder's name (户名) and the opening branch, when known */
+  holderName: string | null;
+  branch: string | null;
 };
 
 // One column list for every read, so every screen and API answer has the same record. The
@@ -47,7 +50,7 @@ export type SuspectRecord = {
 const inst = (col: string, as: string) => `(select ${col} from institutions where id = s.institution_id) as ${as}`;
 const COLUMNS = `s.id, s.kind, s.value, s.institution_inferred as instInferred, s.risk_level as riskLevel,
   s.status, s.status_reason as statusReason, s.first_seen_at as firstSeenAt, s.last_seen_at as lastSeenAt,
-  s.sightings, s.note, ${inst("code", "instCode")}, ${inst("name_zh", "instZh")}, ${inst("name_en", "instEn")}`;
+  s.sightings, s.note, s.holder_name as holderName, s.branch, ${inst("code", "instCode")}, ${inst("name_zh", "instZh")}, ${inst("name_en", "instEn")}`;
 const FROM = `from suspects s`;
 const SELECT = `select ${COLUMNS} ${FROM}`;
 
@@ -63,6 +66,8 @@ type Row = {
   lastSeenAt: number;
   sightings: number;
   note: string | null;
+  holderName: string | null;
+  branch: string | null;
   instCode: string | null;
   instZh: string | null;
   instEn: string | null;
@@ -85,6 +90,8 @@ function toRecord(r: Row, id?: Identifier): SuspectRecord {
     lastSeenAt: r.lastSeenAt,
     sightings: r.sightings,
     note: r.note,
+    holderName: r.holderName,
+    branch: r.branch,
   };
 }
 
@@ -109,6 +116,9 @@ export type SightingInput = {
   source: string;
   caseId?: number | null;
   note?: string | null;
+  /** a bank account's holder (户名) and opening branch as this report names them; the latest named wins */
+  holderName?: string | null;
+  branch?: string | null;
   at: number;
 };
 
@@ -149,6 +159,12 @@ export function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Record
     suspectId = cur.id;
   } else {
     suspectId = tx.insert(suspects).values({ kind: id.kind, value: id.value, ...columnsOf(firstSighting(sighting)) }).returning({ id: suspects.id }).get().id;
+  }
+  if (id.kind === "bank_account" && (o.holderName || o.branch)) {
+    tx.update(suspects)
+      .set({ ...(o.holderName && { holderName: o.holderName }), ...(o.branch && { branch: o.branch }) })
+      .where(eq(suspects.id, suspectId))
+      .run();
   }
   tx.insert(suspectSources).values({ suspectId, source: o.source, firstAt: new Date(o.at) }).onConflictDoNothing().run();
   if (o.caseId != null) tx.insert(caseSuspects).values({ caseId: o.caseId, suspectId, createdAt: new Date(o.at) }).onConflictDoNothing().run();

@@ -28,6 +28,8 @@ describe("POST /api/v1/suspects", () => {
       firstSeenAt: "2026-11-21T02:00:00.000Z",
       lastSeenAt: "2026-11-21T02:00:00.000Z",
       sightings: 1,
+      holderName: null,
+      branch: null,
     });
   });
 
@@ -447,5 +449,19 @@ describe("lookup by a bank or carrier: another institution's request is never na
     p.deps.db.transaction((tx) => setSuspectStatus(tx, { actor: null, ip: null, at: p.clock.now() }, { suspectId: body.suspect.id, status: "cleared", reason: "CCB says owner appealed" }));
     expect(await reasonOf(await apiClient(p, "bank", "ICBC").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBeNull();
     expect(await reasonOf(await apiClient(p, "agent").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe("CCB says owner appealed");
+  });
+});
+
+describe("a bank account's holder and branch", () => {
+  test("reported with the account, they are recorded and read back; a lookup does not reveal them", async () => {
+    const p = testPlatform();
+    const agent = apiClient(p, "agent");
+    const res = await agent.call("/api/v1/suspects", { json: { value: "6222 0202 0011 2233 445", holderName: "李四", branch: "工行朝阳支行" } });
+    expect(res.status).toBe(201);
+    const { suspect } = (await res.json()) as { suspect: Record<string, unknown> };
+    expect(suspect).toMatchObject({ holderName: "李四", branch: "工行朝阳支行" });
+    const bank = apiClient(p, "bank", "ICBC");
+    const found = (await (await bank.call("/api/v1/lookup?value=6222020200112233445")).json()) as { suspect: Record<string, unknown> };
+    expect(found.suspect).toMatchObject({ holderName: null, branch: null });
   });
 });

@@ -119,6 +119,8 @@ export function CaseDetailPage(p: {
             <tr>
               <SuspectHead t={t} />
               <th class="num">{t("cases.level")}</th>
+              {!p.victim.masked && <th>{t("checks.holder")}</th>}
+              {!p.victim.masked && <th>{t("checks.branch")}</th>}
             </tr>
           </thead>
           <tbody>
@@ -126,10 +128,44 @@ export function CaseDetailPage(p: {
               <tr>
                 <SuspectCells t={t} lang={p.lang} s={s} />
                 <td class="num">{s.level}</td>
+                {!p.victim.masked && <td data-testid="suspect-holder">{s.holderName ?? ""}</td>}
+                {!p.victim.masked && <td>{s.branch ?? ""}</td>}
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+
+      {c.transactions.length > 0 && (
+        <>
+          <h2>{t("cases.transactions")}</h2>
+          <table data-testid="case-transactions">
+            <thead>
+              <tr>
+                <th>{t("checks.at")}</th>
+                <th class="num">{t("checks.txAmount")}</th>
+                <th>{t("cases.txAccount")}</th>
+                {!p.victim.masked && <th>{t("checks.payerAccount")}</th>}
+                {!p.victim.masked && <th>{t("checks.payerName")}</th>}
+                <th>{t("checks.serialNo")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.transactions.map((x) => (
+                <tr>
+                  <td>
+                    <When at={x.at} />
+                  </td>
+                  <td class="num">{formatFen(x.amountFen)}</td>
+                  <td class="mono">{x.account ?? "—"}</td>
+                  {!p.victim.masked && <td class="mono">{x.payerAccount ?? "—"}</td>}
+                  {!p.victim.masked && <td>{x.payerName ?? "—"}</td>}
+                  <td class="mono">{x.serialNo ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
 
       <h2>

@@ -1,6 +1,6 @@
 // Case intake: the case, the victim, and the numbers and accounts it names, in one form.
 // Laid out in the order a call goes; the first field with an error takes the focus.
-import type { CaseFormValues } from "../../src/cases/schemas";
+import type { CaseFormValues, TransactionValues } from "../../src/cases/schemas";
 import { CASE_STATUSES, FRAUD_TYPES } from "../../src/db/schema/cases";
 import type { Issue } from "../../src/http/errors";
 import { useContext } from "hono/jsx";
@@ -29,12 +29,19 @@ const LABELS: Record<string, string> = {
 export function labelIssues(t: T, issues: Issue[] | undefined): Issue[] | undefined {
   return issues?.map((i) => {
     const row = /^suspects\.(\d+)\./.exec(i.path);
-    const label = row ? `${t("cases.suspects")} · ${t("cases.suspectRow", { n: Number(row[1]) + 1 })}` : LABELS[i.path] ? t(LABELS[i.path]!) : i.path;
+    const tx = /^transactions\.(\d+)\./.exec(i.path);
+    const label = row
+      ? `${t("cases.suspects")} · ${t("cases.suspectRow", { n: Number(row[1]) + 1 })}`
+      : tx
+        ? `${t("cases.transactions")} · ${t("cases.txRow", { n: Number(tx[1]) + 1 })}`
+        : LABELS[i.path]
+          ? t(LABELS[i.path]!)
+          : i.path;
     return { ...i, path: label };
   });
 }
 
-export function SuspectRow(p: { t: T; kind?: string; value?: string; error?: string; autofocus?: boolean }) {
+export function SuspectRow(p: { t: T; kind?: string; value?: string; holderName?: string; branch?: string; error?: string; autofocus?: boolean }) {
   const { t } = p;
   return (
     <div class="row suspect-row">
@@ -57,7 +64,26 @@ export function SuspectRow(p: { t: T; kind?: string; value?: string; error?: str
         aria-invalid={p.error ? "true" : undefined}
         autofocus={p.autofocus}
       />
+      <input name="suspect.holder" value={p.holderName ?? ""} maxlength={100} size={10} placeholder={t("checks.holder")} aria-label={t("checks.holder")} />
+      <input name="suspect.branch" value={p.branch ?? ""} maxlength={100} size={14} placeholder={t("checks.branch")} aria-label={t("checks.branch")} />
       {p.error && <span class="field-error">{p.error}</span>}
+    </div>
+  );
+}
+
+/** One of the victim's transfers: when, how much, to which account, from which, its serial number. */
+export function TransactionRow(p: { t: T; v?: TransactionValues; errors?: (string | undefined)[] }) {
+  const { t, v } = p;
+  const err = (p.errors ?? []).filter(Boolean).join("；");
+  return (
+    <div class="row tx-row" data-testid="tx-row">
+      <input type="datetime-local" name="tx.at" value={v?.at ?? ""} aria-label={t("checks.at")} />
+      <input name="tx.amount" value={v?.amount ?? ""} inputmode="decimal" size={10} placeholder={t("checks.txAmount")} aria-label={t("checks.txAmount")} />
+      <input name="tx.account" value={v?.account ?? ""} inputmode="numeric" size={22} placeholder={t("cases.txAccount")} aria-label={t("cases.txAccount")} />
+      <input name="tx.payerAccount" value={v?.payerAccount ?? ""} inputmode="numeric" size={20} placeholder={t("checks.payerAccount")} aria-label={t("checks.payerAccount")} />
+      <input name="tx.payerName" value={v?.payerName ?? ""} size={8} placeholder={t("checks.payerName")} aria-label={t("checks.payerName")} />
+      <input name="tx.serialNo" value={v?.serialNo ?? ""} size={16} placeholder={t("checks.serialNo")} aria-label={t("checks.serialNo")} />
+      {err && <span class="field-error">{err}</span>}
     </div>
   );
 }
@@ -67,7 +93,7 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
   const reader = useContext(IssueLanguage);
   const focus = issues?.[0]?.path ?? "fraudType";
   const af = (name: string) => focus === name || undefined;
-  const rows = [...v.suspects, ...Array.from({ length: Math.max(1, 2 - v.suspects.length) }, () => ({ kind: "", value: "" }))];
+  const rows: CaseFormValues["suspects"] = [...v.suspects, ...Array.from({ length: Math.max(1, 2 - v.suspects.length) }, () => ({ kind: "", value: "" }))];
   return (
     <>
       <h1>{t("cases.new")}</h1>
@@ -121,10 +147,22 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
           <p class="hint muted">{t("cases.suspectsHint")}</p>
           <div id="suspect-rows" data-testid="suspect-rows">
             {rows.map((r, i) => (
-              <SuspectRow t={t} kind={r.kind} value={r.value} error={fieldError(issues, `suspects.${i}.value`, reader)} autofocus={af(`suspects.${i}.value`)} />
+              <SuspectRow t={t} kind={r.kind} value={r.value} holderName={r.holderName} branch={r.branch} error={fieldError(issues, `suspects.${i}.value`, reader)} autofocus={af(`suspects.${i}.value`)} />
             ))}
           </div>
           <button type="button" hx-get="/cases/new/suspect-row" hx-target="#suspect-rows" hx-swap="beforeend">
+            + {t("cases.addRow")}
+          </button>
+        </fieldset>
+        <fieldset>
+          <legend>{t("cases.transactions")}</legend>
+          <p class="hint muted">{t("cases.transactionsHint")}</p>
+          <div id="tx-rows" data-testid="tx-rows">
+            {[...(v.transactions ?? []), ...(v.transactions?.length ? [] : [undefined])].map((x, i) => (
+              <TransactionRow t={t} v={x} errors={["at", "amount", "account"].map((f) => fieldError(issues, `transactions.${i}.${f}`, reader))} />
+            ))}
+          </div>
+          <button type="button" hx-get="/cases/new/tx-row" hx-target="#tx-rows" hx-swap="beforeend">
             + {t("cases.addRow")}
           </button>
         </fieldset>

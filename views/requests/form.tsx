@@ -1,7 +1,8 @@
 // A new request: kind, the number or account (or the suspect it came from), the institution
 // preselected from the number's inference, the case, the amount in yuan, a note. Send at once
 // or keep as a draft. A hidden nonce makes a double submit create one request.
-import { REQUEST_KINDS } from "../../src/db/schema/requests";
+import { FREEZE_SCOPES, FREEZE_TERMS } from "../../src/db/schema/requests";
+import { CREATABLE_KINDS } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
 import type { InstitutionOption, SuspectBrief } from "../../src/requests/service";
 import { CsrfField, Errors, Field } from "../components";
@@ -17,6 +18,13 @@ export type CreateValues = {
   parentRequestId?: string;
   amount?: string;
   note?: string;
+  holderName?: string;
+  term?: string;
+  approvalBy?: string;
+  approvalAt?: string;
+  approvalRef?: string;
+  scope?: string;
+  includesInterest?: string;
 };
 
 /** The institution picker; the inferred one is preselected unless the agent chose another. */
@@ -77,7 +85,7 @@ export function NewRequestPage(p: {
         <Errors message={p.error} issues={labelIssues(t, p.issues)} />
         <Field label={t("requests.kind")} name="kind" issues={p.issues}>
           <select name="kind">
-            {REQUEST_KINDS.map((k) => (
+            {CREATABLE_KINDS.map((k) => (
               <option value={k} selected={v.kind === k}>
                 {t(`requests.kind.${k}`)}
               </option>
@@ -115,6 +123,42 @@ export function NewRequestPage(p: {
             <input name="amount" value={v.amount ?? ""} inputmode="decimal" style="width:12rem" />
           </Field>
         </div>
+        <Field label={t("checks.holder")} name="holderName" issues={p.issues}>
+          <input name="holderName" value={v.holderName ?? ""} maxlength={100} style="width:12rem" />
+        </Field>
+        <fieldset class="row" data-testid="freeze-fields">
+          <legend>{t("terms.freezeOnly")}</legend>
+          <Field label={t("terms.term")} name="term" issues={p.issues}>
+            <select name="term">
+              {FREEZE_TERMS.map((x) => (
+                <option value={x} selected={(v.term || "6m") === x}>
+                  {t(`terms.term.${x}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t("terms.approvalBy")} name="approvalBy" issues={p.issues}>
+            <input name="approvalBy" value={v.approvalBy ?? ""} maxlength={100} style="width:10rem" />
+          </Field>
+          <Field label={t("terms.approvalAt")} name="approvalAt" issues={p.issues}>
+            <input type="datetime-local" name="approvalAt" value={v.approvalAt ?? ""} />
+          </Field>
+          <Field label={t("terms.approvalRef")} name="approvalRef" issues={p.issues}>
+            <input name="approvalRef" value={v.approvalRef ?? ""} maxlength={100} style="width:12rem" />
+          </Field>
+          <Field label={t("terms.scope")} name="scope" issues={p.issues}>
+            <select name="scope">
+              {FREEZE_SCOPES.map((x) => (
+                <option value={x} selected={(v.scope || "amount") === x}>
+                  {t(`terms.scope.${x}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <label>
+            <input type="checkbox" name="includesInterest" value="1" checked={v.includesInterest === "1"} /> {t("terms.interest.yes")}
+          </label>
+        </fieldset>
         {v.parentRequestId && <input type="hidden" name="parentRequestId" value={v.parentRequestId} />}
         <Field label={t("requests.note")} name="note" issues={p.issues}>
           <textarea name="note">{v.note ?? ""}</textarea>

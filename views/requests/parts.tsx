@@ -210,6 +210,16 @@ const FIELD_LABELS: Record<string, string> = {
   note: "requests.note",
   reason: "requests.reason",
   parentRequestId: "requests.parent",
+  holderName: "checks.holder",
+  transactions: "requests.transactions",
+  term: "terms.term",
+  approval: "terms.approval",
+  approvalBy: "terms.approvalBy",
+  approvalAt: "terms.approvalAt",
+  approvalRef: "terms.approvalRef",
+  scope: "terms.scope",
+  includesInterest: "terms.interest",
+  reasonCode: "desk.rejectCode",
 };
 
 /** Issues with the field named in words; onward-transfer rows as "资金已转出 · 2". */
