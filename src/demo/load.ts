@@ -6,6 +6,7 @@ import { FRAUD_TYPES } from "../db/schema";
 import { institutionIds } from "../db/seed";
 import { seedDistricts } from "../districts/service";
 import { idCheckCharacter } from "../domain/cases";
+import { expiryAfter } from "../domain/requests";
 import { shanghaiDate } from "../domain/time";
 import type { Role } from "../domain/access";
 
@@ -68,6 +69,12 @@ export async function loadDemo(deps: Deps) {
     const [bin, bank] = pick(BINS);
     return { value: bin + digits(13), bank };
   };
+  // what the banks check (holders, the victims' transfers) and freeze terms come from a stream of
+  // their own, so the rest of the demo stays as it was
+  const r2 = rng(20261204);
+  const pick2 = <T,>(a: readonly T[]) => a[Math.floor(r2() * a.length)]!;
+  const holder = () => pick2([...SURNAMES]) + pick2([...GIVEN]) + (r2() < 0.5 ? pick2([...GIVEN]) : "");
+  const digits2 = (n: number) => Array.from({ length: n }, () => Math.floor(r2() * 10)).join("");
   const now = clock.now();
   const DAY = 86_400_000;
   // the center's list: the districts the demo's cases and targets name
@@ -90,8 +97,8 @@ export async function loadDemo(deps: Deps) {
      values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`,
   );
   const insSuspect = sql.prepare(
-    `insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, first_seen_at, last_seen_at, sightings)
-     values (?,?,?,1,?,?,?,?,?) on conflict do nothing returning id`,
+    `insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, first_seen_at, last_seen_at, sightings, holder_name)
+     values (?,?,?,1,?,?,?,?,?,?) on conflict do nothing returning id`,
   );
   const insSource = sql.prepare(`insert or ignore into suspect_sources (suspect_id, source, first_at) values (?,?,?)`);
   const insLink = sql.prepare(`insert or ignore into case_suspects (case_id, suspect_id, level, parent_suspect_id, created_at) values (?,?,?,?,?)`);
@@ -106,6 +113,9 @@ export async function loadDemo(deps: Deps) {
     `insert into requests (kind, status, case_id, suspect_id, institution_id, level, amount_fen, done_amount_fen, balance_fen, created_by, created_at, sent_at, acknowledged_at, responded_at, effective_at, expires_at, deadline_at, updated_at, parent_request_id)
      values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`,
   );
+  const insCaseTx = sql.prepare(`insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?,?)`);
+  const insRequestTx = sql.prepare(`insert into request_transactions (request_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?)`);
+  const setChecks = sql.prepare(`update requests set holder_name = ?, term = ?, approval_by = ?, approval_at = ?, approval_ref = ?, scope = ?, includes_interest = ? where id = ?`);
   const insResponse = sql.prepare(
     `insert into responses (request_id, action, from_status, to_status, amount_fen, balance_fen, reason, user_id, at) values (?,?,?,?,?,?,?,?,?)`,
   );
@@ -130,16 +140,19 @@ export async function loadDemo(deps: Deps) {
         const detained = solved ? 1 + Math.floor(r() * (thisYear ? 4 : 3)) : 0;
         const v = phone();
         const victimAge = 18 + Math.floor(r() * 60);
+        const district = pick(DISTRICTS);
+        const victimName = name();
         const { id: caseId } = insCase.get(
-          at, pick(DISTRICTS), fraud, loss, name(), v.value, idNumber(at, victimAge),
+          at, district, fraud, loss, victimName, v.value, idNumber(at, victimAge),
           victimAge, null, status, filed ? at + DAY : null, solved ? at + 15 * DAY : null, null, detained, agents[k % 2], at, at,
         ) as { id: number };
         // the number that called the victim, and the level-1 account they paid
         const p = phone();
         const a = account();
         const recent = age < 3 * DAY;
-        const pRow = insSuspect.get("phone", p.value, ids.get(p.carrier) ?? null, pick(["high", "medium"]), recent ? "active" : "cut_off", at, at, 1) as { id: number } | null;
-        const aRow = insSuspect.get("bank_account", a.value, ids.get(a.bank)!, "high", recent ? "active" : "frozen", at, at, 1) as { id: number } | null;
+        const pRow = insSuspect.get("phone", p.value, ids.get(p.carrier) ?? null, pick(["high", "medium"]), recent ? "active" : "cut_off", at, at, 1, null) as { id: number } | null;
+        const holderName = holder();
+        const aRow = insSuspect.get("bank_account", a.value, ids.get(a.bank)!, "high", recent ? "active" : "frozen", at, at, 1, holderName) as { id: number } | null;
         if (pRow) {
           insSource.run(pRow.id, "demo", at);
           insLink.run(caseId, pRow.id, 1, null, at);
@@ -147,26 +160,44 @@ export async function loadDemo(deps: Deps) {
         if (!aRow) continue;
         insSource.run(aRow.id, "demo", at);
         insLink.run(caseId, aRow.id, 1, null, at);
+        // the victim's transfers into the account (one or two), minutes before the alert
+        const payer = "622848" + digits2(13);
+        const first = r2() < 0.4 ? Math.round(loss * (0.3 + r2() * 0.4)) : loss;
+        const transfers = [first, loss - first].filter((x) => x > 0).map((amount, i) => ({ at: at - (40 - i * 15) * 60_000, amount, serial: `${a.bank}${digits2(14)}` }));
+        for (const x of transfers) insCaseTx.run(caseId, aRow.id, x.at, x.amount, payer, victimName, x.serial);
+        const traced = (requestId: number) => {
+          for (const x of transfers) insRequestTx.run(requestId, x.at, x.amount, payer, victimName, x.serial);
+        };
         // stop-payment to the account's bank; older ones were answered and followed by a freeze
         const bankId = ids.get(a.bank)!;
         if (recent && r() < 0.6) {
           // some went out minutes ago, so the desks show green and yellow lights as well as red
           const sent = r() < 0.5 ? now - Math.floor(r() * 40) * 60_000 : Math.min(at + 10 * 60_000, now);
           const acked = r() < 0.5 && now - sent > 3 * 60_000;
-          insRequest.get("stop_payment", acked ? "acknowledged" : "sent", caseId, aRow.id, bankId, 1, loss, null, null, agents[0], sent, sent, acked ? sent + 3 * 60_000 : null, null, null, null,
-            acked ? sent + deadlines.stop_payment : sent + deadlines.acknowledge, sent, null);
+          const { id: open } = insRequest.get("stop_payment", acked ? "acknowledged" : "sent", caseId, aRow.id, bankId, 1, loss, null, null, agents[0], sent, sent, acked ? sent + 3 * 60_000 : null, null, null, null,
+            acked ? sent + deadlines.stop_payment : sent + deadlines.acknowledge, sent, null) as { id: number };
+          setChecks.run(holderName, null, null, null, null, null, null, open);
+          traced(open);
         } else if (!recent && r() < 0.8) {
           const sent = at + (5 + Math.floor(r() * 30)) * 60_000;
           const stopAt = sent + (5 + Math.floor(r() * 25)) * 60_000;
           const stopped = Math.min(loss, Math.round(loss * (0.2 + r() * 0.8)));
           const spStatus = now - stopAt > 2 * DAY ? "expired" : "completed";
           const { id: sp } = insRequest.get("stop_payment", spStatus, caseId, aRow.id, bankId, 1, loss, stopped, stopped, agents[0], sent, sent, sent + 2 * 60_000, stopAt, stopAt, stopAt + 2 * DAY, null, stopAt, null) as { id: number };
+          setChecks.run(holderName, null, null, null, null, null, null, sp);
+          traced(sp);
           insResponse.run(sp, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, sent + 2 * 60_000);
           insResponse.run(sp, "confirm", "acknowledged", "completed", stopped, stopped, null, bankUser, stopAt);
           if (r() < 0.85) {
             const fAt = stopAt + (2 + Math.floor(r() * 20)) * 3_600_000;
-            const lapsed = now - fAt > 182 * DAY;
-            const { id: fr } = insRequest.get("freeze", lapsed ? "lapsed" : "completed", caseId, aRow.id, bankId, 1, stopped, stopped, stopped, agents[1], stopAt + 3_600_000, stopAt + 3_600_000, stopAt + 2 * 3_600_000, fAt, fAt, fAt + 182 * DAY, null, fAt, sp) as { id: number };
+            // one freeze in eight is a major, complex case frozen for 12 months on a city-level approval
+            const major = r2() < 0.125;
+            const term = major ? "12m" : "6m";
+            const freezeEnds = expiryAfter("freeze", fAt, term)!;
+            const lapsed = now >= freezeEnds;
+            const { id: fr } = insRequest.get("freeze", lapsed ? "lapsed" : "completed", caseId, aRow.id, bankId, 1, stopped, stopped, stopped, agents[1], stopAt + 3_600_000, stopAt + 3_600_000, stopAt + 2 * 3_600_000, fAt, fAt, freezeEnds, null, fAt, sp) as { id: number };
+            setChecks.run(holderName, term, major ? "市公安局分管副局长" : null, major ? stopAt + 1_800_000 : null, major ? `市公反诈批〔${new Date(stopAt).getUTCFullYear()}〕${1 + Math.floor(r2() * 300)}号` : null, r2() < 0.2 ? "account" : "amount", r2() < 0.3 ? 1 : 0, fr);
+            traced(fr);
             insResponse.run(fr, "confirm", "acknowledged", "completed", stopped, stopped, null, bankUser, fAt);
             if (r() < 0.35) {
               const retAt = fAt + (3 + Math.floor(r() * 30)) * DAY;

@@ -2,6 +2,7 @@
 // two stops in all, freeze terms, renewals and releases the bank confirms, answers that add up,
 // and the center's own actions in the API.
 import { describe, expect, test } from "bun:test";
+import { loadDemo } from "../../src/demo/load";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
@@ -380,6 +381,22 @@ describe("old requests keep working", () => {
     const fr = await frozen(s);
     s.p.deps.db.$client.query("update requests set term = null, scope = null, includes_interest = null where id = ?").run(fr.id);
     expect(await s.get(fr.id)).toMatchObject({ term: "6m", scope: "amount", includesInterest: false });
+  });
+});
+
+describe("the demo data", () => {
+  test("holds holders, the victims' transfers traced into the requests, and 6- and 12-month freezes with approvals", async () => {
+    const p = testPlatform();
+    await loadDemo(p.deps);
+    const n = (sql: string) => (p.deps.db.$client.query(sql).get() as { n: number }).n;
+    expect(n("select count(*) as n from suspects where kind = 'bank_account' and holder_name is null")).toBe(0);
+    expect(n("select count(*) as n from case_transactions")).toBeGreaterThan(1000);
+    expect(n("select count(*) as n from requests r where r.kind in ('stop_payment', 'freeze') and r.level = 1 and not exists (select 1 from request_transactions x where x.request_id = r.id)")).toBe(0);
+    expect(n("select count(*) as n from requests where kind = 'freeze' and term = '12m' and approval_ref is not null")).toBeGreaterThan(10);
+    expect(n("select count(*) as n from requests where kind = 'freeze' and term = '6m'")).toBeGreaterThan(100);
+    expect(n("select count(*) as n from requests where kind = 'freeze' and term = '12m' and approval_ref is null")).toBe(0);
+    // the traced transfers add up to what each case lost
+    expect(n("select count(*) as n from cases c where exists (select 1 from case_transactions x where x.case_id = c.id) and c.loss_fen <> (select sum(amount_fen) from case_transactions x where x.case_id = c.id)")).toBe(0);
   });
 });
 
