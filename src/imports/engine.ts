@@ -100,6 +100,7 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
   let refuse!: (e: Error) => void;
   const headerSeen = new Promise<TableInfo>((res, rej) => ((header = res), (refuse = rej)));
   let finished = false;
+  let headerAccepted = false;
 
   const finish = async (error: string | null) => {
     if (finished) return;
@@ -128,9 +129,12 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
       if (m.type === "header") {
         live.size = m.info.size;
         setHeader(db, id, m.header);
+        headerAccepted = true;
         header(m.info);
       } else if (m.type === "refused") {
         refuse(refusedWith(422, "unreadable_file", m.refusal));
+        // past the header (a limit met further down the file): the import stops, saying why
+        if (headerAccepted) void finish(m.refusal.reason);
       } else if (m.type === "batch") {
         recordBatchOf(deps, handler, id, userId, m, live);
         deps.events.publish(importChannel(id), "progress", JSON.stringify(live));

@@ -5,6 +5,7 @@ import { isRefusal, refuse, type Refusal } from "../domain/reasons";
 import { isRejected, type Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import { describeFile, readTable, type TableInfo } from "./rows";
+import { FileRefused } from "./xlsx";
 import { cellsOf, csvLine, isBlankRow, keyOrder, mapHeader, RAW_CELL, RAW_ROW, type HeaderMap } from "./table";
 
 declare const self: Worker;
@@ -40,11 +41,8 @@ export type ReaderMessage =
 
 const post = (m: ReaderMessage) => self.postMessage(m);
 
-class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.reason);
-  }
-}
+/** The file refused as a whole (the XLSX reader throws the same). */
+const Refused = FileRefused;
 
 let credits = 2;
 let wake: (() => void) | null = null;

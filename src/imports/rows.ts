@@ -1,12 +1,10 @@
-// Streaming a table file row by row — CSV through csv-parse, XLSX through exceljs's streaming
-// WorkbookReader — so a file of any size passes through in bounded memory. Each row comes with
+// Streaming a table file row by row — CSV through csv-parse, XLSX through xlsx.ts (every size
+// bounded against hostile files) — so a file of any size passes through in bounded memory. Each row comes with
 // its line number as seen in the file (line 1 is the first line; an XLSX row keeps its number).
 import { parse } from "csv-parse";
-import ExcelJS from "exceljs";
-import { createReadStream } from "node:fs";
-import { Transform } from "node:stream";
 import type { Refusal } from "../domain/reasons";
 import { innerLineBreaks, sniffEncoding, sniffFormat, type Encoding, type Format } from "./table";
+import { readXlsx } from "./xlsx";
 
 export type TableInfo = { format: Format; encoding: Encoding | null; size: number };
 
@@ -92,60 +90,4 @@ async function readCsv(path: string, encoding: Encoding, sink: RowSink): Promise
   }
   drain();
   flushProblems(Number.MAX_SAFE_INTEGER);
-}
-
-async function readXlsx(path: string, sink: RowSink): Promise<void> {
-  let bytes = 0;
-  // counts what exceljs has taken, keeping its back-pressure
-  const counted = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  createReadStream(path).pipe(counted);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted, { worksheets: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", entries: "ignore" });
-  for await (const sheet of reader) {
-    let n = 0;
-    for await (const row of sheet) {
-      const values = row.values as ExcelJS.CellValue[];
-      const cells: string[] = [];
-      let lossy: string | null = null;
-      for (let i = 1; i < values.length; i++) {
-        const v = values[i];
-        if (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)) lossy ??= String(v);
-        cells.push(cellText(v));
-      }
-      if (lossy) {
-        sink.unreadable(row.number, cells, `${lossy} was stored as an Excel number and has lost digits beyond the 15th: format the column as text and type it again`);
-      } else {
-        sink.row(cells, row.number);
-      }
-      if (++n % 1000 === 0) {
-        sink.progress(bytes);
-        await sink.ready();
-      }
-    }
-    break; // the first worksheet only
-  }
-  sink.progress(bytes);
-}
-
-const pad = (n: number) => String(n).padStart(2, "0");
-
-/** A cell as the text a person sees in it. */
-export function cellText(v: ExcelJS.CellValue | undefined): string {
-  if (v == null) return "";
-  if (typeof v === "string") return v;
-  if (typeof v === "number") return Number.isInteger(v) ? v.toFixed(0) : String(v);
-  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
-  // Excel dates carry no zone; exceljs reads them as UTC wall time
-  if (v instanceof Date) {
-    const d = `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())}`;
-    return v.getUTCHours() || v.getUTCMinutes() ? `${d} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}` : d;
-  }
-  if ("richText" in v) return v.richText.map((r) => r.text).join("");
-  if ("result" in v) return cellText(v.result as ExcelJS.CellValue);
-  if ("text" in v) return String(v.text);
-  return "";
 }
