@@ -5,6 +5,7 @@
 // The files are built here, part by part, with node:zlib.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { crc32, createDeflateRaw, deflateRawSync } from "node:zlib";
+import { whenSettled } from "../../src/imports/engine";
 import { signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const MiB = 1024 * 1024;
@@ -260,6 +261,20 @@ describe("XLSX that gave a 500", () => {
     const wide = (n: number) => `<row r="${n}">${Array.from({ length: 16_384 }, (_, i) => `<c t="inlineStr"><is><t>${i === 0 ? "号码" : `c${i}`}</t></is></c>`).join("")}</row>`;
     const bytes = await zip(workbook(wide(1) + wide(2)));
     for (const screen of SCREENS) expect(await refusedOn(screen, bytes)).toContain("导入最多读取 256 列");
+  });
+
+  test("a limit met past the header fails the import with its reason, not a 500", async () => {
+    const rows = function* () {
+      yield row(1, ["号码"]);
+      for (let i = 2; i <= 5000; i++) yield row(i, [String(13_600_000_000 + i)]);
+      yield row(5001, ["1".repeat(40_000)]);
+    };
+    const res = await SCREENS[0]!.post(await zip(workbook(rows)), "late.xlsx");
+    expect(res.status).toBe(303);
+    const id = Number(/\/imports\/(\d+)/.exec(res.headers.get("Location")!)![1]);
+    await whenSettled(p.deps, id);
+    const rec = p.deps.db.$client.query("select status, error from imports where id = ?").get(id) as { status: string; error: string };
+    expect(rec).toEqual({ status: "failed", error: "the file cannot be imported: a cell on row 5001 is longer than 32767 characters, Excel's limit" });
   });
 
   test("a 2-million-row sheet is refused with the file message on all three screens, before any row is recorded", async () => {
