@@ -62,6 +62,8 @@ const schema = z.object({
     .refine((v) => v.split(",").every((e) => !e.trim() || parseCidr(e.trim())), "must be a comma-separated list of IP addresses or CIDRs (10.0.0.0/8, ::1)"),
   // the center as its notices name it, and the short name that opens its document numbers
   CENTER_NAME: z.string().trim().min(2).max(60).default("某市公安局反电信网络诈骗中心"),
+  // send the level n+1 stop-payment as soon as a bank reports money moved on (else a draft, one click)
+  ONWARD_AUTO_SEND: z.enum(["true", "false"], "must be true or false").default("false"),
   CENTER_SHORT: z.string().trim().min(1).max(8).regex(/^[^\s〔〕]+$/, "must be a few characters without spaces or 〔〕").default("某公"),
 });
 
@@ -104,6 +106,8 @@ export type Config = {
   trustedProxies: { address: string; prefix: number; family: "ipv4" | "ipv6" }[];
   /** The issuing center on notices: 某市公安局反电信网络诈骗中心 / 某公 (document numbers 某公反诈止字〔2026〕第000123号). */
   center: { name: string; short: string };
+  /** A reported onward transfer's stop-payment is sent at once, not left as a draft (requests/onward.ts). */
+  onwardAutoSend: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -161,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiRateLimitPerMin: e.API_RATE_LIMIT_PER_MIN,
     logLevel: e.LOG_LEVEL,
     accessLog: e.ACCESS_LOG === "true",
+    onwardAutoSend: e.ONWARD_AUTO_SEND === "true",
     trustedProxies: e.TRUSTED_PROXIES.split(",").map((x) => x.trim()).filter(Boolean).map((x) => parseCidr(x)!),
     center: { name: e.CENTER_NAME, short: e.CENTER_SHORT },
   };

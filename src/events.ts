@@ -1,8 +1,12 @@
 // In-process publish/subscribe behind the live screens (server-sent events).
-// Channels: "desk:<institutionId>", "warning:<id>", "queue", "supervision".
+// Channels: "desk:<institutionId>", "warning:<id>", "queue", "supervision", "requests", and
+// "center" (what the agents and supervisors hear: a desk's "answer", an "onward" stop-payment
+// drafted or sent, a target "urged"; home/live.tsx). A desk's channel also carries "urged".
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 export type LiveEvent = { event: string; data: string };
+/** The JSON of a "center" event (and of "urged" on a desk's channel). */
+export type CenterEventData = { requestId?: number; action?: string; from?: number; sent?: boolean; targetId?: number; by?: string; note?: string | null };
 type Listener = (e: LiveEvent) => void;
 
 export class EventBus {

@@ -38,6 +38,8 @@ import {
   suspectBrief,
 } from "./service";
 import { principalOf } from "../db/idempotency";
+import { acknowledgeOnOpen } from "./open-ack";
+import { urgeHistory } from "../supervision/urge";
 
 type C = Context<AppEnv>;
 
@@ -247,7 +249,11 @@ export const requestsRoutes = new Hono<AppEnv>()
   .get("/desk/onward-row", allow("requests.respond"), (c) =>
     c.html(<OnwardRowFields t={c.var.t} lang={c.var.lang} banks={institutionOptions(c.var.deps.db).filter((i) => i.kind === "bank")} now={c.var.deps.clock.now()} />),
   )
-  .get("/desk/:id{[0-9]+}", allow("requests.respond"), (c) => deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" }))
+  .get("/desk/:id{[0-9]+}", allow("requests.respond"), (c) => {
+    // opening a sent request acknowledges it (open-ack.ts); the page then offers the answer
+    acknowledgeOnOpen(c.var.deps, who(c), idOf(c));
+    return deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" });
+  })
   .post("/desk/:id{[0-9]+}/respond", allow("requests.respond"), async (c) => {
     const id = idOf(c);
     getRequest(c.var.deps.db, c.var.actor!, id); // another institution's request is a 404 before anything is read
@@ -315,7 +321,7 @@ function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; sta
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();
-  const d = requestDetail(db, actor, id);
+  const d = withUrges(db, requestDetail(db, actor, id));
   const done = c.req.query("done");
   return render(
     c,
@@ -340,7 +346,7 @@ function deskDetail(c: C, id: number, o: { answered?: boolean; issues?: Issue[];
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();
-  const d = requestDetail(db, actor, id);
+  const d = withUrges(db, requestDetail(db, actor, id));
   return render(
     c,
     `${c.var.t(`requests.kind.${d.request.kind}`)} #${id}`,
@@ -380,4 +386,10 @@ function onwardValues(body: Record<string, unknown>): OnwardValues[] {
       serialNo: (serials[i] ?? "").trim(),
     }))
     .filter((r) => r.account !== "" || r.amount !== "");
+}
+
+/** Supervisors' urges (督办) are lines of the request's history, in time order. */
+function withUrges(db: Parameters<typeof urgeHistory>[0], d: ReturnType<typeof requestDetail>): ReturnType<typeof requestDetail> {
+  const urged = urgeHistory(db, d.request.id, d.request.status);
+  return urged.length ? { ...d, history: [...d.history, ...urged].sort((a, b) => a.at - b.at) } : d;
 }

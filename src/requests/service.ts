@@ -57,6 +57,7 @@ import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service"
 import type { ActionInput, CreateInput, OnwardInput, RespondInput } from "./schemas";
 import { caseTransactionsInto, holderOf, noteHolder, recordTransactions, transactionsOf, type TransactionInput, type TransactionRow } from "./transactions";
 import { INSTRUCTIONS_SQL, instructionJson, issueInstruction } from "./documents";
+import { onwardSender } from "./onward";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;
 
@@ -433,6 +434,8 @@ function move(
   followSuspect(t, r, v.to);
   t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
   t.live.push({ channel: `desk:${r.institutionId}`, event: action === "send" ? "arrived" : "changed", data: String(r.id) });
+  // an institution's answer: the center's banner, tiles and title counter (home/live.tsx)
+  if (party === "institution") t.live.push({ channel: "center", event: "answer", data: JSON.stringify({ requestId: r.id, action }) });
   return { to: v.to, responseId };
 }
 
@@ -688,12 +691,13 @@ export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: Center
     else if (action === "discard") move(t, r, "discard", "center", {}, { reason: reason ?? null });
     // a freeze changes only when its bank confirms the instruction (继续冻结, 解除冻结)
     else if ((action === "renew" || action === "release") && r.kind === "freeze") instruction = instructFreeze(t, r, action, opts);
+    else if ((action === "renew" || action === "release") && (opts.term || opts.approval)) throw fieldError(opts.term ? "term" : "approval", `only a freeze's renewal has a term`);
     else if (action === "renew") {
       const patch = r.expiresAt != null ? { renewals: r.renewals + 1, expiresAt: new Date(renewedExpiry(r.kind, r.expiresAt)) } : {};
       move(t, r, "renew", "center", patch);
       issueInstruction(t, id, "renew");
     } else {
-      move(t, r, "release", "center", { deadlineAt: null });
+      move(t, r, "release", "center", { deadlineAt: null }, { reason: reason ?? null });
       issueInstruction(t, id, "release");
     }
     return { request: reload(t, id), instruction };
@@ -914,6 +918,8 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
           parentRequestId: r.id,
           amountFen: o.amountFen,
           holderName: o.holderName ?? holderOf(t.db, rec.suspect.id),
+          // the officer of the request it follows drafts it (and signs it when it is sent at once)
+          createdBy: r.createdBy,
           createdAt: new Date(t.who.at),
           updatedAt: new Date(t.who.at),
         })
@@ -927,6 +933,11 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
       .insert(onwardTransfers)
       .values({ responseId, requestId: r.id, suspectId: rec.suspect.id, amountFen: o.amountFen, at: new Date(o.at), bank: o.bank ?? rec.suspect.institution?.code ?? null, holderName: o.holderName ?? null, serialNo: o.serialNo ?? null, nextRequestId })
       .run();
+    if (nextRequestId != null) {
+      // ONWARD_AUTO_SEND: sent in this same transaction, by the system under the case's officers
+      if (t.cfg.onwardAutoSend) send({ ...t, who: onwardSender(t.who.at) }, reload(t, nextRequestId));
+      t.live.push({ channel: "center", event: "onward", data: JSON.stringify({ requestId: nextRequestId, from: r.id, sent: t.cfg.onwardAutoSend }) });
+    }
   }
 }
 

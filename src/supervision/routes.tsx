@@ -10,8 +10,10 @@ import type { AppEnv } from "../http/context";
 import { badRequest, validationError } from "../http/errors";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
-import { exportParams, exportQuery, requestKindQuery } from "./schemas";
+import { exportParams, exportQuery, requestKindQuery, UrgeForm } from "./schemas";
 import { board, responseTimes } from "./service";
+import { recentUrges, urge, type UrgeSubject } from "./urge";
+import { who } from "../http/audit";
 import { isTimesTable, liveTable, TABLE_TITLES, timesTable } from "./tables";
 
 /** Rows each list shows on screen; the counts and the exports have them all. */
@@ -22,7 +24,7 @@ const LIVE_CHANNELS = ["supervision", "requests", "queue"];
 
 function liveBoard(c: Context<AppEnv>, limit: number) {
   const { db, clock, config } = c.var.deps;
-  return board(db, clock.now(), config, limit);
+  return { ...board(db, clock.now(), config, limit), urges: recentUrges(db, clock.now()) };
 }
 
 export const supervisionRoutes = new Hono<AppEnv>()
@@ -50,6 +52,14 @@ export const supervisionRoutes = new Hono<AppEnv>()
       />,
       issues.length ? 400 : 200,
     );
+  })
+  // 督办: a supervisor urges an overdue request or target; the board reloads itself (SSE)
+  .post("/urge/:what{request|target}/:id{[0-9]+}", allow("supervision.read"), async (c) => {
+    const note = UrgeForm.safeParse(await c.req.parseBody());
+    if (!note.success) throw validationError(note.error);
+    urge(c.var.deps, who(c), c.req.param("what") as UrgeSubject, Number(c.req.param("id")), note.data.note ?? null);
+    if (c.req.header("HX-Request") === "true") return c.body(null, 204);
+    return c.redirect("/supervision", 303);
   })
   // the self-refreshing part alone, for htmx polling and SSE nudges
   .get("/live", allow("supervision.read"), (c) => {

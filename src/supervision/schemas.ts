@@ -13,3 +13,13 @@ export const requestKindQuery = z
 
 export const exportParams = z.object({ table: z.enum([...LIVE_TABLES, ...TIMES_TABLES]) });
 export const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS), requestKind: requestKindQuery });
+
+/** An urge's optional word to the desk or the agents. */
+export const UrgeForm = z.object({
+  note: z
+    .string()
+    .trim()
+    .max(200, "at most 200 characters")
+    .optional()
+    .transform((v) => v || undefined),
+});

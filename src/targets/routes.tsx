@@ -9,6 +9,7 @@ import { StatusText } from "../../views/targets/parts";
 import { QueuePage, QueueTable } from "../../views/targets/queue";
 import { allow } from "../auth/middleware";
 import { liveStream } from "../events";
+import { urgesOf } from "../supervision/urge";
 import { formKey } from "../db/idempotency";
 import { can } from "../domain/access";
 import { who } from "../http/audit";
@@ -71,6 +72,7 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409
       warnings={warningsOf(db, id)}
       followUps={followUpsOf(db, id)}
       merges={mergesOf(db, id)}
+      urges={urgesOf(db, "target", id)}
       mine={holds(target, actor, now)}
       canWork={can(actor, "warnings.write")}
       agentPhone={getCookie(c, AGENT_PHONE_COOKIE) ?? ""}

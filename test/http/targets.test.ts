@@ -457,7 +457,8 @@ describe("queue and target pages", () => {
     const agent = await signIn(p, "agent");
     expect((await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call" } })).status).toBe(303);
     const html = await (await agent.request(`/targets/${t.id}`)).text();
-    expect(html).toMatch(/data-testid="provider-status-\d+"><span class="pill" data-status="queued">queued<\/span>/);
+    // the status in words (issue 13), its code kept in data-status
+    expect(html).toMatch(/data-testid="provider-status-\d+"><span class="pill" data-status="queued" data-testid="call-status">排队中<\/span>/);
     expect(html).toContain("未发送（本地发件箱）");
   });
 

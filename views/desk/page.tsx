@@ -11,7 +11,7 @@ type Common = { t: T; now: number; cfg: DeadlineConfig };
 function DeskRow(p: Common & { r: RequestView }) {
   const { t, r } = p;
   return (
-    <tr data-request-id={String(r.id)} data-status={r.status}>
+    <tr data-request-id={String(r.id)} data-status={r.status} class={r.status === "sent" ? "fresh new-row" : undefined}>
       <td>
         <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
       </td>
@@ -33,8 +33,9 @@ function DeskRow(p: Common & { r: RequestView }) {
         <When at={r.sentAt} />
       </td>
       <td>
-        <a class="button" href={`/desk/${r.id}`}>
-          {t("desk.open.link")}
+        {/* an open request is handled; a finished one only viewed */}
+        <a class={r.status === "sent" || r.status === "acknowledged" ? "button primary" : "button"} href={`/desk/${r.id}`} data-testid={`desk-link-${r.id}`}>
+          {t(r.status === "sent" || r.status === "acknowledged" ? "desk.open.link" : "live.view")}
         </a>
       </td>
     </tr>
@@ -82,7 +83,8 @@ export function DeskQueue(p: Common & { q: Queue }) {
       ) : (
         <>
           {q.open > q.rows.length && <p class="muted">{t("desk.showing", { n: q.rows.length, total: q.open })}</p>}
-          <RequestTable {...p} rows={q.rows} testid="desk-queue" />
+          {/* not yet opened (sent) at the top, highlighted; then the rest, most urgent first */}
+          <RequestTable {...p} rows={[...q.rows.filter((r) => r.status === "sent"), ...q.rows.filter((r) => r.status !== "sent")]} testid="desk-queue" />
         </>
       )}
     </>
@@ -93,7 +95,7 @@ export function DeskQueue(p: Common & { q: Queue }) {
 export function DeskAlert(p: { t: T; r: RequestView }) {
   const { t, r } = p;
   return (
-    <div class="warn-box" role="alert" data-alert-id={String(r.id)}>
+    <div class="warn-box fresh" role="alert" data-alert-id={String(r.id)} data-live-banner="unread">
       <strong>{t("desk.arrived")}</strong> · <KindLabel t={t} kind={r.kind} /> · <span class="mono">{displayValue(r.suspectKind, r.suspectValue)}</span>
       {r.amountFen != null && (
         <>
@@ -112,8 +114,10 @@ export function DeskPage(p: Common & { institution: string; q: Queue; answered: 
     <div hx-ext="sse" sse-connect="/desk/events">
       <h1>
         {t("desk.title")} <span class="pill">{p.institution}</span>{" "}
-        <span class="muted" style="font-size:.8rem">
-          ● {t("requests.live")}
+        <span class="live-state" data-live-state="connecting" data-testid="desk-live-state" style="font-size:.8rem">
+          <span data-when="connecting">○ {t("live.state.connecting")}</span>
+          <span data-when="open">● {t("live.state.open")}</span>
+          <span data-when="error">✕ {t("live.state.error")}</span>
         </span>
       </h1>
       <div id="desk-alerts" sse-swap="arrived" hx-swap="afterbegin" data-testid="desk-alerts"></div>

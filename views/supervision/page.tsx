@@ -3,6 +3,7 @@ import type { Child } from "hono/jsx";
 import type { ResolvedPeriod } from "../../src/stats/schemas";
 import type { Issue } from "../../src/http/errors";
 import type { Board, InstitutionTimes, LightCounts, OverdueRequest, OverdueTarget } from "../../src/supervision/service";
+import type { UrgeRow } from "../../src/supervision/urge";
 import { REQUEST_KINDS } from "../../src/db/schema";
 import { formatChangePct } from "../../src/domain/yoy";
 import { Light, When } from "../components";
@@ -93,7 +94,7 @@ function instName(i: { nameZh: string; nameEn: string }, lang: Lang) {
   return lang === "zh" ? i.nameZh : i.nameEn;
 }
 
-function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total: number; testid: string; escalated?: boolean }) {
+function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total: number; testid: string; escalated?: boolean; urged?: Map<number, number> }) {
   const { t, lang } = props;
   return (
     <FirstRows t={t} shown={props.rows.length} total={props.total}>
@@ -109,6 +110,7 @@ function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total:
             {props.escalated && <th>{t("supervision.col.escalatedAt")}</th>}
             <th class="num">{t("supervision.col.age")}</th>
             <th class="num">{t("supervision.col.overdueBy")}</th>
+            <th>{t("urge.col")}</th>
           </tr>
         </thead>
         <tbody>
@@ -133,6 +135,9 @@ function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total:
               )}
               <td class="num">{formatDuration(r.ageMs, t)}</td>
               <td class="num bad">{r.overdueMs > 0 ? formatDuration(r.overdueMs, t) : "—"}</td>
+              <td>
+                <UrgeButton t={t} what="request" id={r.id} urged={props.urged?.get(r.id) ?? 0} show={r.overdueMs >= 0} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -141,7 +146,7 @@ function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total:
   );
 }
 
-function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number }) {
+function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number; urged?: Map<number, number> }) {
   const { t } = props;
   return (
     <FirstRows t={t} shown={props.rows.length} total={props.total}>
@@ -156,6 +161,7 @@ function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number }) {
             <th>{t("supervision.col.dueAt")}</th>
             <th class="num">{t("supervision.col.overdueBy")}</th>
             <th>{t("supervision.col.claimedBy")}</th>
+            <th>{t("urge.col")}</th>
           </tr>
         </thead>
         <tbody>
@@ -175,6 +181,9 @@ function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number }) {
               </td>
               <td class="num bad">{formatDuration(r.overdueMs, t)}</td>
               <td>{r.claimedBy ?? <span class="muted">{t("supervision.unclaimed")}</span>}</td>
+              <td>
+                <UrgeButton t={t} what="target" id={r.id} urged={props.urged?.get(r.id) ?? 0} show />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -183,9 +192,61 @@ function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number }) {
   );
 }
 
+/** 督办 on one overdue row (htmx, with the page's CSRF header); how often it was urged today. */
+function UrgeButton(p: { t: T; what: "request" | "target"; id: number; urged: number; show: boolean }) {
+  return (
+    <span class="row" style="gap:.3rem">
+      {p.show && (
+        <button type="button" hx-post={`/supervision/urge/${p.what}/${p.id}`} hx-swap="none" data-testid={`urge-${p.what}-${p.id}`}>
+          {p.t("urge.button")}
+        </button>
+      )}
+      {p.urged > 0 && <span class="pill" data-testid={`urged-${p.what}-${p.id}`}>{p.t("urge.count", { n: p.urged })}</span>}
+    </span>
+  );
+}
+
+function UrgesTable(p: { t: T; rows: UrgeRow[] }) {
+  const { t } = p;
+  if (!p.rows.length) return <p class="muted">{t("common.none")}</p>;
+  return (
+    <table data-testid="urges">
+      <thead>
+        <tr>
+          <th>{t("common.time")}</th>
+          <th>{t("urge.subject")}</th>
+          <th>{t("urge.by")}</th>
+          <th>{t("common.note")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.map((u) => (
+          <tr>
+            <td>
+              <When at={u.at} />
+            </td>
+            <td>
+              {u.requestId != null ? <a href={`/requests/${u.requestId}`}>{t("urge.request", { id: u.requestId })}</a> : <a href={`/targets/${u.targetId}`}>{t("urge.target", { id: u.targetId! })}</a>}
+            </td>
+            <td>{u.by}</td>
+            <td>{u.note ?? ""}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** The part of the board that refreshes itself: polled every 15 s and pulled at once on an SSE nudge. */
-export function LiveBoard(props: { t: T; lang: Lang; board: Board; now: number }) {
+export function LiveBoard(props: { t: T; lang: Lang; board: Board & { urges: UrgeRow[] }; now: number }) {
   const { t, lang, board } = props;
+  const count = (key: "requestId" | "targetId") => {
+    const m = new Map<number, number>();
+    for (const u of board.urges) if (u[key] != null) m.set(u[key]!, (m.get(u[key]!) ?? 0) + 1);
+    return m;
+  };
+  const urgedRequests = count("requestId");
+  const urgedTargets = count("targetId");
   const q = ""; // these tables are "now": no period
   return (
     <div id="supervision-live" hx-get="/supervision/live" hx-trigger="every 15s, sse:changed" hx-swap="outerHTML" data-testid="supervision-live">
@@ -215,14 +276,18 @@ export function LiveBoard(props: { t: T; lang: Lang; board: Board; now: number }
         </Section>
       </div>
       <Section title={t("supervision.overdueRequests")} table="overdueRequests" query={q}>
-        <RequestsTable t={t} lang={lang} rows={board.overdueRequests} total={board.requestLights.total.overdue} testid="overdue-requests" />
+        <RequestsTable t={t} lang={lang} rows={board.overdueRequests} total={board.requestLights.total.overdue} testid="overdue-requests" urged={urgedRequests} />
       </Section>
       <Section title={t("supervision.escalated")} table="escalatedRequests" query={q}>
-        <RequestsTable t={t} lang={lang} rows={board.escalatedRequests} total={board.requestLights.total.escalated} testid="escalated-requests" escalated />
+        <RequestsTable t={t} lang={lang} rows={board.escalatedRequests} total={board.requestLights.total.escalated} testid="escalated-requests" escalated urged={urgedRequests} />
       </Section>
       <Section title={t("supervision.overdueTargets")} table="overdueTargets" query={q}>
-        <TargetsTable t={t} rows={board.overdueTargets} total={board.targetLights.total.overdue} />
+        <TargetsTable t={t} rows={board.overdueTargets} total={board.targetLights.total.overdue} urged={urgedTargets} />
       </Section>
+      <section class="card">
+        <h2 style="margin-top:0">{t("urge.recent")}</h2>
+        <UrgesTable t={t} rows={board.urges} />
+      </section>
     </div>
   );
 }
@@ -283,7 +348,7 @@ export function SupervisionPage(props: {
   t: T;
   lang: Lang;
   now: number;
-  board: Board;
+  board: Board & { urges: UrgeRow[] };
   resolved: ResolvedPeriod;
   query: string;
   requestKind: string | null;

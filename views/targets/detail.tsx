@@ -25,6 +25,8 @@ export type DetailProps = {
   warnings: WarningView[];
   followUps: FollowUpView[];
   merges: { at: number; actor: string; source: string | null }[];
+  /** supervisors' urges (督办), oldest first */
+  urges?: { by: string; note: string | null; at: number }[];
   /** the viewer holds the claim */
   mine: boolean;
   canWork: boolean;
@@ -48,6 +50,16 @@ export function TargetDetailPage(p: DetailProps) {
       {p.notice && <p class="notice">{t(`targets.${p.notice}`)}</p>}
       <Result t={t} result={p.result} />
       <Errors message={p.error ?? (p.issues?.length ? t("error.invalid") : undefined)} issues={p.issues} />
+      {/* the call controls and the outcome first, above the fold; then what is known */}
+      {mayAct && <ContactPanel {...p} />}
+      {p.canWork && !(p.mine && open) && (
+        <form method="post" action="/targets/next" class="row">
+          <CsrfField token={p.csrf} />
+          <button type="submit" class="primary" data-testid="take-next">
+            {t("targets.takeNext")}
+          </button>
+        </form>
+      )}
       <div class="grid two">
         <dl class="card">
           <dt>{t("targets.phone")}</dt>
@@ -106,7 +118,6 @@ export function TargetDetailPage(p: DetailProps) {
           )}
         </section>
       </div>
-      {mayAct && <ContactPanel {...p} />}
       <section class="card">
         <h2 style="margin-top:0">{t("targets.contacts")}</h2>
         <Contacts {...p} mayReport={p.canWork && !heldByOther} />
@@ -160,6 +171,7 @@ function ContactPanel(p: DetailProps) {
   return (
     <section class="card" data-testid="contact">
       <h2 style="margin-top:0">{t("targets.contact")}</h2>
+      <CallNow {...p} />
       <div class="grid two">
         <form method="post" action={action} class="stack">
           <Hidden channel="call" />
@@ -234,6 +246,31 @@ function ContactPanel(p: DetailProps) {
         </form>
       </div>
     </section>
+  );
+}
+
+// Outcomes one click records; "already paid" needs the amount and account (the full form below).
+const QUICK_OUTCOMES = WARNING_OUTCOMES.filter((o) => o !== "already_paid");
+
+/** The call just placed: its status in words (live), and its outcome in one click. */
+function CallNow(p: DetailProps) {
+  const { t } = p;
+  const w = [...p.warnings].reverse().find((x) => (x.channel === "call" || x.channel === "sms") && !x.outcome);
+  if (!w) return null;
+  return (
+    <div class="notice stack" data-testid="call-now">
+      <div>
+        {t(`targets.channel.${w.channel}`)} · <ProviderStatus t={t} warning={w} />
+      </div>
+      <form method="post" action={`/targets/warnings/${w.id}/outcome`} class="row" data-testid={`quick-outcome-${w.id}`}>
+        <CsrfField token={p.csrf} />
+        {QUICK_OUTCOMES.map((o) => (
+          <button type="submit" name="outcome" value={o} class={o === "dissuaded" ? "primary" : undefined} data-testid={`quick-${o}`}>
+            {t(`targets.outcome.${o}`)}
+          </button>
+        ))}
+      </form>
+    </div>
   );
 }
 
@@ -419,6 +456,7 @@ function Timeline(p: DetailProps) {
   const items: { at: number; text: string; who?: string | null }[] = [
     { at: x.createdAt, text: t("targets.tl.created", { source: t(`targets.source.${x.source}`) }) },
     ...p.merges.map((m) => ({ at: m.at, text: t("targets.tl.merged", { source: sourceText(t, m.source) }), who: m.actor })),
+    ...(p.urges ?? []).map((u) => ({ at: u.at, text: [t("targets.tl.urged", { by: u.by }), u.note].filter(Boolean).join(" · "), who: u.by })),
     ...p.warnings.map((w) => ({
       at: w.createdAt,
       text: [t(`targets.channel.${w.channel}`), w.providerStatus, w.outcome && t(`targets.outcome.${w.outcome}`)].filter(Boolean).join(" · "),

@@ -61,11 +61,18 @@ export function ProviderStatus(p: { t: T; warning: Pick<WarningView, "id" | "cha
   );
 }
 
+/** A provider's status (queued, ringing, in-progress …) in the reader's words; an unknown one as sent. */
+function statusWords(t: T, status: string): string {
+  const key = `call.status.${status}`;
+  const words = t(key);
+  return words === key ? status : words;
+}
+
 export function StatusText(p: { t: T; status: string | null; outbox: boolean }) {
   return (
     <>
-      <span class="pill" data-status={p.status ?? ""}>
-        {p.status ?? "—"}
+      <span class="pill" data-status={p.status ?? ""} data-testid="call-status">
+        {p.status ? statusWords(p.t, p.status) : "—"}
       </span>
       {p.outbox && <span class="muted"> {p.t("targets.notSent")}</span>}
     </>

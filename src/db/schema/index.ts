@@ -4,3 +4,4 @@ export * from "./warnings";
 export * from "./requests";
 export * from "./stats";
 export * from "./documents";
+export * from "./supervision";
