@@ -384,6 +384,45 @@ describe("old requests keep working", () => {
   });
 });
 
+describe("the case intake form", () => {
+  function intake(tx: Record<string, string>) {
+    const f = new URLSearchParams({ receivedAt: "2026-11-21T09:30", fraudType: "romance", district: "南山区", loss: "8,000", "victim.name": "周九", status: "received", nonce: crypto.randomUUID() });
+    f.append("suspect.kind", "");
+    f.append("suspect.value", ICBC_CARD);
+    f.append("suspect.holder", "吴十");
+    f.append("suspect.branch", "工行南山支行");
+    for (const [k, v] of Object.entries(tx)) f.append(`tx.${k}`, v);
+    return f;
+  }
+
+  test("records the account's holder and the victim's transfer, which the level-1 stop-payment then carries", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await u.request("/cases", {
+      method: "POST",
+      body: intake({ at: "2026-11-21T09:05", amount: "8,000", account: ICBC_CARD, payerAccount: "6217000011223344", payerName: "周九", serialNo: "SN-42" }),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(303);
+    const caseId = Number(/\/cases\/(\d+)/.exec(res.headers.get("location")!)![1]);
+    const page = await (await u.request(`/cases/${caseId}`)).text();
+    expect(page).toContain("SN-42");
+    expect(/data-testid="suspect-holder">吴十</.test(page)).toBe(true);
+    const { request } = await json(await apiClient(p, "agent").call("/api/v1/requests", { json: { caseId, kind: "stop_payment", value: ICBC_CARD } }));
+    expect(request).toMatchObject({ holderName: "吴十", amount: 800_000, transactions: [{ at: "2026-11-21T01:05:00.000Z", amount: 800_000, payerAccount: "6217000011223344", payerName: "周九", serialNo: "SN-42" }] });
+  });
+
+  test("a transfer without a readable amount is shown again with its row named, in Chinese", async () => {
+    const p = testPlatform();
+    const u = await signIn(p, "agent");
+    const res = await u.request("/cases", { method: "POST", body: intake({ at: "2026-11-21T09:05", amount: "lots", account: "", payerAccount: "", payerName: "", serialNo: "" }), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain("被害人转账 · 第 1 笔");
+    expect(html).toContain("不是以元为单位的金额");
+  });
+});
+
 describe("the demo data", () => {
   test("holds holders, the victims' transfers traced into the requests, and 6- and 12-month freezes with approvals", async () => {
     const p = testPlatform();
