@@ -163,7 +163,7 @@ export async function loadDemo(deps: Deps) {
         // the victim's transfers into the account (one or two), minutes before the alert
         const payer = "622848" + digits2(13);
         const first = r2() < 0.4 ? Math.round(loss * (0.3 + r2() * 0.4)) : loss;
-        const transfers = [first, loss - first].filter((x) => x > 0).map((amount, i) => ({ at: at - (40 - i * 15) * 60_000, amount, serial: `${a.bank}${digits2(14)}` }));
+        const transfers = [first, loss - first].filter((x) => x > 0).map((amount, i) => ({ at: at - (40 - i * 15) * 60_000, amount, serial: digits2(20) }));
         for (const x of transfers) insCaseTx.run(caseId, aRow.id, x.at, x.amount, payer, victimName, x.serial);
         const traced = (requestId: number) => {
           for (const x of transfers) insRequestTx.run(requestId, x.at, x.amount, payer, victimName, x.serial);
