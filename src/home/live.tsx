@@ -1,7 +1,7 @@
 // The live stream behind every page's banner (views/live/banner.tsx): what the desks answer,
 // onward transfers and their stop-payments, new targets in the queue and supervisors' urges.
-// Scoped by who listens: the center (agents, supervisors) hears the "center" and "queue"
-// channels; a desk hears only its own institution's channel, and of it only what is urged.
+// Scoped by who listens: the center (agents, supervisors) hears the "center", "queue" and
+// "requests" channels; a desk hears only its own institution's channel, and of it only what is urged.
 import type { Context } from "hono";
 import { LiveBanner, type Banner } from "../../views/live/banner";
 import { institutionScope } from "../domain/access";
@@ -26,10 +26,12 @@ export function liveEvents(c: C): Response {
   const csrf = pageCtx(c).csrfToken;
   const banner = async (b: Banner): Promise<LiveEvent> => ({ event: "banner", data: await (<LiveBanner t={t} lang={lang} csrf={csrf} b={b} />).toString() });
   const inst = institutionScope(actor);
-  const channels: string[] = inst != null ? [`desk:${inst}`] : actor.role === "agent" || actor.role === "supervisor" ? ["center", "queue"] : [];
+  const channels: string[] = inst != null ? [`desk:${inst}`] : actor.role === "agent" || actor.role === "supervisor" ? ["center", "queue", "requests"] : [];
   let known = inst == null && channels.length ? openTargets(c) : 0;
 
   const toEvent = async (channel: string, e: LiveEvent): Promise<LiveEvent | null> => {
+    // any request moved (sent, drafted, answered): the tiles count again, no banner
+    if (channel === "requests") return { event: "refresh", data: "" };
     if (channel === "queue") {
       // every claim and outcome moves the queue: a banner only when targets were added
       const n = openTargets(c);

@@ -43,9 +43,8 @@ describe("request journey", () => {
     console.log(`send → desk shows it: ${latency} ms (includes the agent's page load after the redirect)`);
     expect(await bank.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 
-    // the bank handles it: acknowledge, then confirm with the money that already moved on
-    await bank.page.click(`[data-alert-id="${l1}"] a`);
-    await Promise.all([bank.page.waitForURL(`${suite.server.base}/desk/${l1}`), bank.page.click('[data-testid="acknowledge"]')]);
+    // the bank handles it: opening it acknowledges it; then confirm with the money that already moved on
+    await Promise.all([bank.page.waitForURL(`${suite.server.base}/desk/${l1}`), bank.page.click(`[data-alert-id="${l1}"] a`)]);
     await bank.page.fill('input[name="amount"]', "4000");
     await bank.page.fill('input[name="balance"]', "4000");
     const row = bank.page.locator('[data-testid="onward-row"]').first();
