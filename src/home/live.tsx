@@ -31,7 +31,11 @@ export function liveEvents(c: C): Response {
 
   const toEvent = async (channel: string, e: LiveEvent): Promise<LiveEvent | null> => {
     // any request moved (sent, drafted, answered): the tiles count again, no banner
-    if (channel === "requests") return { event: "refresh", data: "" };
+    // (its case, so an open case page reloads its part: views/cases/detail.tsx)
+    if (channel === "requests") {
+      const row = c.var.deps.db.$client.query(`select case_id as caseId from requests where id = ?`).get(Number(e.data)) as { caseId: number | null } | null;
+      return { event: "refresh", data: row?.caseId == null ? "" : String(row.caseId) };
+    }
     if (channel === "queue") {
       // every claim and outcome moves the queue: a banner only when targets were added
       const n = openTargets(c);

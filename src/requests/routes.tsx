@@ -39,6 +39,7 @@ import {
 } from "./service";
 import { principalOf } from "../db/idempotency";
 import { acknowledgeOnOpen } from "./open-ack";
+import { caseSuspectOptions, type CaseSuspectOption } from "./case-suspects";
 import { urgeHistory } from "../supervision/urge";
 
 type C = Context<AppEnv>;
@@ -142,7 +143,7 @@ export const requestsRoutes = new Hono<AppEnv>()
     const suspect = q.suspectId ? suspectBrief(c.var.deps.db, q.suspectId) : null;
     const inferred = suspect ? suspect.institutionCode : q.value ? inferOrNull(q.value) : null;
     const values: CreateValues = { ...q, suspectId: suspect ? String(suspect.id) : undefined };
-    return newForm(c, { suspect, inferred, values });
+    return newForm(c, { suspect, inferred, values, caseSuspects: !suspect && q.caseId ? caseSuspectOptions(c.var.deps.db, Number(q.caseId)) : undefined });
   })
   .get("/requests/new/institution", allow("requests.write"), (c) => {
     const { value, institution } = InstitutionQuery.parse(c.req.query());
@@ -294,7 +295,7 @@ function inferOrNull(value: string): string | null {
 
 function newForm(
   c: C,
-  p: { suspect: ReturnType<typeof suspectBrief>; inferred: string | null; values: CreateValues; issues?: Issue[]; error?: string; nonce?: string },
+  p: { suspect: ReturnType<typeof suspectBrief>; inferred: string | null; values: CreateValues; issues?: Issue[]; error?: string; nonce?: string; caseSuspects?: CaseSuspectOption[] },
   status: 200 | 400 | 404 | 409 | 422 = 200,
 ) {
   return render(
@@ -312,6 +313,7 @@ function newForm(
       values={p.values}
       issues={p.issues}
       error={p.error}
+      caseSuspects={p.caseSuspects}
     />,
     status,
   );

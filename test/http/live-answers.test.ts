@@ -217,3 +217,26 @@ describe("urging (督办)", () => {
     expect(page).toContain("督办：");
   });
 });
+
+describe("requests from a case, without retyping", () => {
+  test("each suspect row on the case page offers the requests that fit an account (stop-payment, freeze), prefilled with the case and suspect", async () => {
+    const s = await level1();
+    const sid = (s.p.deps.db.$client.query("select suspect_id as id from requests where id = ?").get(s.l1) as { id: number }).id;
+    const html = await (await s.agent.request(`/cases/${s.caseId}`)).text();
+    expect(html).toContain(`href="/requests/new?caseId=${s.caseId}&amp;suspectId=${sid}&amp;kind=stop_payment"`);
+    expect(html).toContain(`data-testid="suggest-freeze-${sid}"`);
+    expect(html).not.toContain(`suggest-suspend_number-${sid}`);
+    // the prefilled form names the suspect instead of asking for the account
+    const form = await (await s.agent.request(`/requests/new?caseId=${s.caseId}&suspectId=${sid}&kind=freeze`)).text();
+    expect(form).toContain(`name="suspectId" value="${sid}"`);
+    expect(form).not.toContain('name="value"');
+  });
+
+  test("the new-request form for a case lists the case's suspects to pick", async () => {
+    const s = await level1();
+    const sid = (s.p.deps.db.$client.query("select suspect_id as id from requests where id = ?").get(s.l1) as { id: number }).id;
+    const form = await (await s.agent.request(`/requests/new?caseId=${s.caseId}`)).text();
+    expect(form).toContain(`data-testid="pick-suspect-${sid}"`);
+    expect(form).toContain("6222 0202 0011 2233 445");
+  });
+});

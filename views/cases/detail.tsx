@@ -7,6 +7,7 @@ import { formatFen } from "../../src/domain/money";
 import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import { CsrfField, Errors, Field, When } from "../components";
+import { formatPhone } from "../../src/domain/identifiers";
 import type { Lang, T } from "../i18n";
 import { RequestSummaryTable, type RequestSummary } from "../requests/parts";
 import { SuspectCells, SuspectHead } from "../suspects/parts";
@@ -74,7 +75,7 @@ export function CaseDetailPage(p: {
           </dt>
           <dd>{v.name}</dd>
           <dt>{t("cases.victimPhone")}</dt>
-          <dd>{v.phone || "—"}</dd>
+          <dd>{v.phone ? formatPhone(v.phone) : "—"}</dd>
           <dt>{t("cases.victimIdNumber")}</dt>
           <dd>{v.idNumber || "—"}</dd>
           <dt>{t("cases.victimAge")}</dt>
@@ -110,6 +111,8 @@ export function CaseDetailPage(p: {
         </form>
       )}
 
+      {/* reloaded when one of the case's requests moves (views/static/app.js: fz-case-<id>) */}
+      <div id="case-live" hx-get={`/cases/${c.id}`} hx-select="#case-live" hx-trigger={`fz-case-${c.id} from:body`} hx-swap="outerHTML" data-testid="case-live">
       <h2>{t("cases.suspects")}</h2>
       {c.suspects.length === 0 ? (
         <p class="muted">{t("common.none")}</p>
@@ -121,6 +124,7 @@ export function CaseDetailPage(p: {
               <th class="num">{t("cases.level")}</th>
               {!p.victim.masked && <th>{t("checks.holder")}</th>}
               {!p.victim.masked && <th>{t("checks.branch")}</th>}
+              {p.canWrite && <th>{t("live.suggest")}</th>}
             </tr>
           </thead>
           <tbody>
@@ -130,6 +134,16 @@ export function CaseDetailPage(p: {
                 <td class="num">{s.level}</td>
                 {!p.victim.masked && <td data-testid="suspect-holder">{s.holderName ?? ""}</td>}
                 {!p.victim.masked && <td>{s.branch ?? ""}</td>}
+                {p.canWrite && (
+                  <td class="row" style="gap:.3rem">
+                    {/* the requests that fit it, prefilled with the case and the suspect */}
+                    {(s.kind === "bank_account" ? (["stop_payment", "freeze"] as const) : (["suspend_number"] as const)).map((k) => (
+                      <a class="button" href={`/requests/new?caseId=${c.id}&suspectId=${s.id}&kind=${k}`} data-testid={`suggest-${k}-${s.id}`}>
+                        {t(`requests.kind.${k}`)}
+                      </a>
+                    ))}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -177,7 +191,8 @@ export function CaseDetailPage(p: {
           + {t("requests.new")}
         </a>
       </h2>
-      <RequestSummaryTable t={t} rows={p.requests} />
+      <RequestSummaryTable t={t} lang={p.lang} rows={p.requests} />
+      </div>
     </>
   );
 }

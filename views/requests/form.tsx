@@ -1,6 +1,7 @@
 // A new request: kind, the number or account (or the suspect it came from), the institution
 // preselected from the number's inference, the case, the amount in yuan, a note. Send at once
 // or keep as a draft. A hidden nonce makes a double submit create one request.
+import type { CaseSuspectOption } from "../../src/requests/case-suspects";
 import { FREEZE_SCOPES, FREEZE_TERMS } from "../../src/db/schema/requests";
 import { CREATABLE_KINDS } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
@@ -71,6 +72,8 @@ export function NewRequestPage(p: {
   values: CreateValues;
   issues?: Issue[];
   error?: string;
+  /** the case's suspects, offered instead of typing the number or account */
+  caseSuspects?: CaseSuspectOption[];
 }) {
   const { t, values: v, suspect } = p;
   return (
@@ -100,6 +103,19 @@ export function NewRequestPage(p: {
             </a>
           </Field>
         ) : (
+          <>
+          {p.caseSuspects && p.caseSuspects.length > 0 && (
+            <div class="stack" data-testid="case-suspect-options">
+              <span class="muted">{t("live.caseSuspects")}</span>
+              <div class="row">
+                {p.caseSuspects.map((s) => (
+                  <a class="button mono" href={`/requests/new?${new URLSearchParams({ caseId: v.caseId ?? "", suspectId: String(s.id), ...(v.kind ? { kind: v.kind } : {}) })}`} data-testid={`pick-suspect-${s.id}`}>
+                    {displayValue(s.kind, s.value)} · L{s.level}
+                  </a>
+                ))}
+              </div>
+            </div>
+          )}
           <Field label={t("requests.value")} name="value" hint={t("requests.valueHint")} issues={p.issues}>
             <input
               name="value"
@@ -113,6 +129,7 @@ export function NewRequestPage(p: {
               hx-include="[name=institution]"
             />
           </Field>
+          </>
         )}
         <InstitutionField t={t} lang={p.lang} institutions={p.institutions} chosen={v.institution} inferred={p.inferred} known={!!(suspect || v.value)} issues={p.issues} />
         <div class="row">

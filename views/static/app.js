@@ -21,7 +21,11 @@ document.addEventListener("htmx:sseOpen", (e) => {
   if (root.hasAttribute("data-live-root") && e.detail && e.detail.source) {
     const nudge = () => document.body.dispatchEvent(new CustomEvent("fz-live"));
     e.detail.source.addEventListener("banner", () => setTimeout(nudge, 0));
-    e.detail.source.addEventListener("refresh", nudge);
+    e.detail.source.addEventListener("refresh", (ev) => {
+      nudge();
+      // a request of this case moved: its open case page reloads its live part
+      if (/^\d+$/.test(ev.data)) document.body.dispatchEvent(new CustomEvent("fz-case-" + ev.data));
+    });
   }
 });
 document.addEventListener("htmx:sseError", (e) => {
