@@ -6,6 +6,8 @@ import { fill } from "../src/domain/reasons";
 import { refusalText, type Lang, type T } from "./i18n";
 import { formMessageKey } from "./i18n/forms";
 import { formatInstant } from "../src/domain/time";
+import { warningCode } from "../src/domain/identifiers";
+import { INSTITUTIONS } from "../src/db/seed";
 
 /** Who reads an issue: src/http/render.tsx provides it to every page and fragment. */
 export type IssueReader = { t: T; lang: Lang };
@@ -34,8 +36,22 @@ export function fieldError(issues: Issue[] | undefined, path: string, r: IssueRe
   return i && issueText(i, r);
 }
 
-/** Form errors: a summary list; each field shows its own through Field. */
-export function Errors(props: { issues?: Issue[]; message?: string }) {
+/**
+ * The field an issue is about, as its form labels it, followed by a colon; nothing when no label is
+ * known (the field shows its own message beside it), never the field's name in the code.
+ */
+export function fieldLabel(t: T, path: string, labels?: Record<string, string>): string {
+  const candidates = [labels?.[path], `field.${path}`, `field.${path.split(".").pop()}`];
+  for (const k of candidates) {
+    if (!k) continue;
+    const s = t(k);
+    if (s !== k) return `${s}${t("common.colon")}`;
+  }
+  return "";
+}
+
+/** Form errors: a summary list; each field shows its own through Field. `labels`: path → dictionary key. */
+export function Errors(props: { issues?: Issue[]; message?: string; labels?: Record<string, string> }) {
   const reader = useContext(IssueLanguage);
   if (!props.message && !props.issues?.length) return null;
   return (
@@ -44,7 +60,7 @@ export function Errors(props: { issues?: Issue[]; message?: string }) {
       {props.issues && props.issues.length > 0 && (
         <ul>
           {props.issues.map((i) => (
-            <li>{i.path ? `${i.path}: ${issueText(i, reader)}` : issueText(i, reader)}</li>
+            <li>{i.path && reader ? `${fieldLabel(reader.t, i.path, props.labels)}${issueText(i, reader)}` : issueText(i, reader)}</li>
           ))}
         </ul>
       )}
@@ -92,4 +108,26 @@ export function Stat(props: { label: string; value: Child; href?: string; testid
     </div>
   );
   return props.href ? <a href={props.href}>{body}</a> : body;
+}
+
+/** A bank's or carrier's name in the reader's language, from its code (the code if unknown). */
+export function nameOfInstitution(code: string | null | undefined, lang: Lang): string {
+  if (!code) return "";
+  const i = INSTITUTIONS.find((x) => x.code === code);
+  return i ? (lang === "zh" ? i.nameZh : i.nameEn) : code;
+}
+
+/** A number's warning (Luhn, virtual operator, IoT card) in the reader's language; another as given. */
+export function warningText(t: T, lang: Lang, w: string): string {
+  const c = warningCode(w);
+  if (!c) return w;
+  return c.host ? t(`suspects.warn.${c.code}Host`, { host: nameOfInstitution(c.host, lang) }) : t(`suspects.warn.${c.code}`);
+}
+
+/** Where a suspect was reported from ("case:12", "manual", "demo"…) in words. */
+export function sourceText(t: T, source: string): string {
+  const [kind, id] = source.split(":", 2);
+  const label = t(`suspects.src.${kind}`);
+  if (label === `suspects.src.${kind}`) return source;
+  return id ? (/^\d+$/.test(id) ? `${label} #${id}` : `${label}（${t(`targets.source.${id}`)}）`) : label;
 }

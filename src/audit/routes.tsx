@@ -7,7 +7,7 @@ import { startOfShanghaiDay } from "../domain/time";
 import type { AppEnv } from "../http/context";
 import { validationError } from "../http/errors";
 import { render } from "../http/render";
-import { listAudit } from "./service";
+import { institutionNames, listAudit } from "./service";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD");
 const AuditQuery = z.object({
@@ -40,6 +40,6 @@ export const auditRoutes = new Hono<AppEnv>().get("/", allow("audit.read"), (c) 
   return render(
     c,
     c.var.t("audit.title"),
-    <AuditPage t={c.var.t} rows={rows} filter={filter} nextBefore={rows.length === PAGE ? rows[rows.length - 1]!.id : undefined} />,
+    <AuditPage t={c.var.t} rows={rows} filter={filter} institutions={institutionNames(c.var.deps.db, c.var.lang)} nextBefore={rows.length === PAGE ? rows[rows.length - 1]!.id : undefined} />,
   );
 });

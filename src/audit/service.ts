@@ -63,3 +63,9 @@ export function listAudit(db: Db, f: AuditFilter, limit = 100) {
     .limit(limit)
     .all();
 }
+
+/** Institution names by code, for an entry's detail that names one by its code. */
+export function institutionNames(db: Db, lang: "zh" | "en"): Record<string, string> {
+  const rows = db.$client.query<{ code: string; zh: string; en: string }, []>("select code, name_zh zh, name_en en from institutions").all();
+  return Object.fromEntries(rows.map((r) => [r.code, lang === "zh" ? r.zh : r.en]));
+}

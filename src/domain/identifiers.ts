@@ -348,12 +348,15 @@ export function detectKind(input: string): SuspectKind | null {
   return accountLike ? "bank_account" : null;
 }
 
+const MVNO_WARNING = "virtual operator (MVNO) number: carrier not inferred";
+const IOT_WARNING = "IoT card number (物联网卡)";
+
 function fromPhone(p: NormalizedPhone): Identifier {
   const warnings: string[] = [];
   if (p.virtual) {
-    warnings.push(`virtual operator (MVNO) number: carrier not inferred${p.hostCarrier ? `, range hosted by ${p.hostCarrier.code}` : ""}`);
+    warnings.push(`${MVNO_WARNING}${p.hostCarrier ? `, range hosted by ${p.hostCarrier.code}` : ""}`);
   }
-  if (p.segment === "iot") warnings.push("IoT card number (物联网卡)");
+  if (p.segment === "iot") warnings.push(IOT_WARNING);
   return { ok: true, kind: "phone", value: p.value, display: p.display, institution: p.carrier, warnings, phone: p };
 }
 
@@ -381,4 +384,29 @@ export function normalizeIdentifier(input: string, kind?: SuspectKind): Identifi
   const digits = cleanPhone(s);
   if (digits === null) return reject("identifier.not_digits");
   return reject("identifier.digits", { n: digits.replace("+", "").length });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Display
+
+/**
+ * A stored phone number as people read it: a Chinese number in its spaced national form
+ * (138 0013 8000, 010 1234 5678), a foreign one with its country code. Every page shows phones
+ * through this; a value that does not parse is shown as stored.
+ */
+export function formatPhone(value: string | null | undefined): string {
+  if (!value) return "";
+  const p = normalizePhone(value);
+  return p.ok ? p.display : value;
+}
+
+/** Which note a warning (as the API words it) is, for pages to say in the reader's language. */
+export function warningCode(w: string): { code: "luhn" | "mvno" | "iot"; host?: string } | null {
+  if (w === LUHN_WARNING) return { code: "luhn" };
+  if (w === IOT_WARNING) return { code: "iot" };
+  if (w.startsWith(MVNO_WARNING)) {
+    const host = /range hosted by (\w+)$/.exec(w)?.[1];
+    return host ? { code: "mvno", host } : { code: "mvno" };
+  }
+  return null;
 }

@@ -22,7 +22,12 @@ type Props = {
 export function AdminPage(p: Props) {
   const { t } = p;
   const v = p.values ?? {};
-  const instOptions = [<option value="">—</option>, ...p.institutions.map((i) => <option value={i.code} selected={v.institution === i.code}>{`${i.code} · ${p.lang === "zh" ? i.nameZh : i.nameEn}`}</option>)];
+  // institutions by name in the reader's language; the code stays the form's value
+  const instName = (code: string | null | undefined) => {
+    const i = code ? p.institutions.find((x) => x.code === code) : undefined;
+    return i ? (p.lang === "zh" ? i.nameZh : i.nameEn) : (code ?? "");
+  };
+  const instOptions = [<option value="">—</option>, ...p.institutions.map((i) => <option value={i.code} selected={v.institution === i.code}>{instName(i.code)}</option>)];
   const roleOptions = ROLES.map((r) => <option value={r} selected={v.role === r}>{t(`role.${r}`)}</option>);
   return (
     <>
@@ -38,7 +43,7 @@ export function AdminPage(p: Props) {
         <thead><tr><th>{t("field.username")}</th><th>{t("field.displayName")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("common.time")}</th><th>{t("field.badge")}</th></tr></thead>
         <tbody>
           {p.users.map((u) => (
-            <tr><td>{u.username}</td><td>{u.displayName}</td><td>{t(`role.${u.role}`)}{u.approval && <> <span class="pill" data-testid="approval">{t(`admin.approval.${u.approval}`)}</span></>}</td><td>{u.institution ?? ""}</td><td><When at={u.createdAt} /></td>
+            <tr><td>{u.username}</td><td>{u.displayName}</td><td>{t(`role.${u.role}`)}{u.approval && <> <span class="pill" data-testid="approval">{t(`admin.approval.${u.approval}`)}</span></>}</td><td>{instName(u.institution)}</td><td><When at={u.createdAt} /></td>
               <td>
                 {/* the badge number printed beside the officer's name on the notices they send */}
                 <form method="post" action={`/admin/users/${u.id}/badge`} class="inline row">
@@ -66,8 +71,8 @@ export function AdminPage(p: Props) {
         <tbody>
           {p.tokens.map((k) => (
             <tr>
-              <td>{k.name}</td><td>{t(`role.${k.role}`)}</td><td>{k.institution ?? ""}</td><td><When at={k.createdAt} /></td>
-              <td>{k.revokedAt ? <span class="pill">revoked</span> : k.approval ? <span class="pill" data-testid="approval">{t(`admin.approval.${k.approval}`)}</span> : <When at={k.lastUsedAt} />}</td>
+              <td>{k.name}</td><td>{t(`role.${k.role}`)}</td><td>{instName(k.institution)}</td><td><When at={k.createdAt} /></td>
+              <td>{k.revokedAt ? <span class="pill">{t("admin.revoked")}</span> : k.approval ? <span class="pill" data-testid="approval">{t(`admin.approval.${k.approval}`)}</span> : <When at={k.lastUsedAt} />}</td>
               <td>{!k.revokedAt && (
                 <form method="post" action={`/admin/tokens/${k.id}/revoke`} class="inline"><CsrfField token={p.csrf} /><button type="submit" data-confirm={t("admin.revoke") + "?"}>{t("admin.revoke")}</button></form>
               )}</td>
@@ -96,8 +101,8 @@ export function AdminPage(p: Props) {
       </form>
       <h2>{t("admin.institutions")}</h2>
       <table>
-        <thead><tr><th>Code</th><th>中文</th><th>English</th><th></th></tr></thead>
-        <tbody>{p.institutions.map((i) => <tr><td>{i.code}</td><td>{i.nameZh}</td><td>{i.nameEn}</td><td>{i.kind}</td></tr>)}</tbody>
+        <thead><tr><th>{t("field.name")}</th><th>{t("admin.institutionKind")}</th></tr></thead>
+        <tbody>{p.institutions.map((i) => <tr><td>{instName(i.code)}</td><td>{t(`institution.kind.${i.kind}`)}</td></tr>)}</tbody>
       </table>
     </>
   );

@@ -1,10 +1,11 @@
 import type { T } from "../i18n";
 import { When } from "../components";
 import type { auditLog } from "../../src/db/schema";
+import { actionLabel, actorLabel, AUDIT_ACTIONS, AUDIT_ENTITIES, detailLines, entityLabel, originLabel } from "./describe";
 
 type Row = typeof auditLog.$inferSelect;
 
-export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, string>; nextBefore?: number }) {
+export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, string>; nextBefore?: number; institutions?: Record<string, string> }) {
   const { t, filter } = props;
   const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...filter, ...extra }).toString();
   return (
@@ -17,15 +18,29 @@ export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, str
         </label>
         <label>
           {t("audit.action")}
-          <input name="action" value={filter.action ?? ""} />
+          <select name="action">
+            <option value="">{t("audit.any")}</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option value={a} selected={filter.action === a}>
+                {actionLabel(t, a)}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           {t("audit.entity")}
-          <input name="entity" value={filter.entity ?? ""} />
+          <select name="entity">
+            <option value="">{t("audit.any")}</option>
+            {AUDIT_ENTITIES.map((e) => (
+              <option value={e} selected={filter.entity === e}>
+                {entityLabel(t, e)}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           {t("audit.entityId")}
-          <input name="entityId" value={filter.entityId ?? ""} />
+          <input name="entityId" value={filter.entityId ?? ""} size={8} />
         </label>
         <label>
           {t("common.from")}
@@ -38,14 +53,13 @@ export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, str
         <button type="submit">{t("common.filter")}</button>
       </form>
       <div id="audit-rows">
-        <table>
+        <table class="audit">
           <thead>
             <tr>
               <th>{t("common.time")}</th>
               <th>{t("audit.actor")}</th>
               <th>{t("audit.action")}</th>
               <th>{t("audit.entity")}</th>
-              <th>{t("audit.entityId")}</th>
               <th>{t("audit.ip")}</th>
               <th>{t("audit.detail")}</th>
             </tr>
@@ -53,7 +67,7 @@ export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, str
           <tbody>
             {props.rows.length === 0 && (
               <tr>
-                <td colspan={7} class="muted">
+                <td colspan={6} class="muted">
                   {t("common.none")}
                 </td>
               </tr>
@@ -63,13 +77,17 @@ export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, str
                 <td>
                   <When at={r.at} />
                 </td>
-                <td>{r.actor}</td>
-                <td>{r.action}</td>
-                <td>{r.entity}</td>
-                <td>{r.entityId}</td>
-                <td>{r.ip}</td>
-                <td class="muted">
-                  <code>{r.detail}</code>
+                <td>{actorLabel(t, r.actor)}</td>
+                <td class="nowrap">{actionLabel(t, r.action)}</td>
+                <td>
+                  {entityLabel(t, r.entity)}
+                  {r.entityId && <span class="muted"> #{r.entityId}</span>}
+                </td>
+                <td>{originLabel(t, r.ip)}</td>
+                <td class="detail">
+                  {detailLines(t, r.entity, r.detail, props.institutions).map((line) => (
+                    <div>{line}</div>
+                  ))}
                 </td>
               </tr>
             ))}

@@ -72,7 +72,7 @@ export function CasesPage(p: { t: T; filter: CaseFilter; list: CaseList; distric
         <CaseTable t={t} rows={list.rows} testid="case-list" last={{ head: t("cases.suspectCount"), cell: (c) => c.suspects }} />
       )}
       {list.pages > 1 && (
-        <nav class="row" aria-label="pages">
+        <nav class="row" aria-label={t("common.pages")}>
           {list.page > 1 && <a href={qs(list.page - 1)}>← {t("common.prev")}</a>}
           <span class="muted">{t("cases.page", { page: list.page, pages: list.pages })}</span>
           {list.page < list.pages && <a href={qs(list.page + 1)}>{t("common.next")} →</a>}

@@ -11,6 +11,7 @@ import targets from "./targets";
 import forms from "./forms";
 import notices from "./notices";
 import approvals from "./approvals";
+import audit from "./audit";
 import { fill, REASONS, type ReasonParams, type ReasonText } from "../../src/domain/reasons";
 
 export type Lang = "zh" | "en";
@@ -25,7 +26,7 @@ for (const [code, text] of Object.entries(REASONS)) {
   reasons.en[`reason.${code}`] = text.en;
 }
 
-const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, forms, notices, approvals, reasons];
+const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, forms, notices, approvals, audit, reasons];
 
 /** Capabilities register their dictionaries at import time. */
 export function addDictionary(d: Dict): void {

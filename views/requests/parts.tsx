@@ -6,7 +6,7 @@ import { formatFen } from "../../src/domain/money";
 import { isInForce, trafficLight, type DeadlineConfig } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
 import type { HistoryRow, RequestDetail, RequestView } from "../../src/requests/service";
-import { Light, When } from "../components";
+import { Light, nameOfInstitution, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { labelOr } from "../suspects/parts";
 
@@ -160,7 +160,7 @@ export function OnwardTable(p: { t: T; rows: Onward[]; linked?: boolean; more?: 
 export type RequestSummary = { id: number; kind: string; status: string; institution: string; createdAt: number; amountFen: number | null; doneAmountFen: number | null; documentNo?: string | null };
 
 /** The requests about a case or a suspect, newest first, each linked to its page. */
-export function RequestSummaryTable(p: { t: T; rows: RequestSummary[] }) {
+export function RequestSummaryTable(p: { t: T; lang: Lang; rows: RequestSummary[] }) {
   const { t } = p;
   if (p.rows.length === 0) return <p class="muted">{t("common.none")}</p>;
   // the case page lists each request's notice (文书); the suspect page does not
@@ -173,7 +173,9 @@ export function RequestSummaryTable(p: { t: T; rows: RequestSummary[] }) {
           <th>{t("requests.kind")}</th>
           <th>{t("requests.institution")}</th>
           <th>{t("common.status")}</th>
-          <th class="num">{t("requests.amountShort")}</th>
+          {/* what was asked and what the institution did, side by side */}
+          <th class="num">{t("requests.amountAsked")}</th>
+          <th class="num">{t("requests.amountDone")}</th>
           <th>{t("common.time")}</th>
           {notices && <th>{t("notice.open")}</th>}
         </tr>
@@ -185,9 +187,10 @@ export function RequestSummaryTable(p: { t: T; rows: RequestSummary[] }) {
               <a href={`/requests/${r.id}`}>#{r.id}</a>
             </td>
             <td>{labelOr(t, `requests.kind.${r.kind}`, r.kind)}</td>
-            <td>{r.institution}</td>
+            <td>{nameOfInstitution(r.institution, p.lang)}</td>
             <td>{labelOr(t, `requests.status.${r.status}`, r.status)}</td>
-            <td class="num">{formatFen(r.doneAmountFen ?? r.amountFen)}</td>
+            <td class="num">{formatFen(r.amountFen)}</td>
+            <td class="num">{formatFen(r.doneAmountFen)}</td>
             <td>
               <When at={r.createdAt} />
             </td>

@@ -208,7 +208,7 @@ function PeriodForm(props: StatsPageProps) {
         <select name="quarter">
           {props.quarters.map((q) => (
             <option value={q} selected={form.quarter === q}>
-              {q}
+              {t("stats.quarterName", { year: q.slice(0, 4), n: q.slice(-1) })}
             </option>
           ))}
         </select>

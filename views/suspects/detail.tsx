@@ -3,7 +3,7 @@
 import { STATUS_TRANSITIONS } from "../../src/domain/suspects";
 import type { Issue } from "../../src/http/errors";
 import type { SuspectDetail } from "../../src/suspects/service";
-import { CsrfField, Errors, Field, When } from "../components";
+import { CsrfField, Errors, Field, sourceText, warningText, When } from "../components";
 import { CaseTable } from "../cases/parts";
 import type { Lang, T } from "../i18n";
 import { RequestSummaryTable } from "../requests/parts";
@@ -26,7 +26,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           <dt>{t("suspects.kind")}</dt>
           <dd>{t(`suspects.kind.${s.kind}`)}</dd>
           <dt>{t("suspects.value")}</dt>
-          <dd class="mono">{s.value}</dd>
+          <dd class="mono">{s.display}</dd>
           <dt>{t("suspects.institution")}</dt>
           <dd>
             <InstitutionName t={t} lang={p.lang} s={s} />
@@ -52,7 +52,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           {s.warnings.length > 0 && (
             <>
               <dt>{t("suspects.warnings")}</dt>
-              <dd class="field-error">{s.warnings.join("; ")}</dd>
+              <dd class="field-error">{s.warnings.map((w) => warningText(t, p.lang, w)).join("；")}</dd>
             </>
           )}
           {s.note && (
@@ -96,7 +96,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
       )}
 
       <h2>{t("suspects.requests")}</h2>
-      <RequestSummaryTable t={t} rows={d.requests} />
+      <RequestSummaryTable t={t} lang={p.lang} rows={d.requests} />
 
       <div class="grid">
         <div>
@@ -105,7 +105,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
             <tbody>
               {d.sources.map((x) => (
                 <tr>
-                  <td>{x.source.startsWith("case:") ? <a href={`/cases/${x.source.slice(5)}`}>{x.source}</a> : x.source}</td>
+                  <td>{x.source.startsWith("case:") ? <a href={`/cases/${x.source.slice(5)}`}>{sourceText(t, x.source)}</a> : sourceText(t, x.source)}</td>
                   <td>
                     <When at={x.firstAt} />
                   </td>
@@ -142,5 +142,5 @@ function historyDetail(t: T, d: Record<string, unknown> | null): string {
   if (typeof d.from === "string" && typeof d.to === "string") {
     return `${t(`suspects.state.${d.from}`)} → ${t(`suspects.state.${d.to}`)}${d.reason ? `: ${d.reason}` : ""}`;
   }
-  return [d.source, d.riskLevel && t(`suspects.risk.${d.riskLevel}`), d.reopened && t("suspects.state.active")].filter(Boolean).join(" · ");
+  return [typeof d.source === "string" && sourceText(t, d.source), d.riskLevel && t(`suspects.risk.${d.riskLevel}`), d.reopened && t("suspects.state.active")].filter(Boolean).join(" · ");
 }

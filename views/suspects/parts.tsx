@@ -1,6 +1,7 @@
 // Small pieces every suspect list shows: the number, its institution, risk and status.
 import type { SuspectRecord } from "../../src/suspects/service";
 import type { Lang, T } from "../i18n";
+import { warningText } from "../components";
 
 /** A label from another capability's dictionary, or the code itself if it has none. */
 export function labelOr(t: T, key: string, code: string): string {
@@ -47,7 +48,7 @@ export function SuspectCells(p: { t: T; lang: Lang; s: SuspectRecord }) {
     <>
       <td>
         <SuspectLink s={s} />
-        {s.warnings.length > 0 && <div class="field-error">{s.warnings.join("; ")}</div>}
+        {s.warnings.length > 0 && <div class="field-error">{s.warnings.map((w) => warningText(t, p.lang, w)).join("；")}</div>}
       </td>
       <td>{t(`suspects.kind.${s.kind}`)}</td>
       <td>

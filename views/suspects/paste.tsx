@@ -2,7 +2,7 @@
 // separate Add form; after Add, what became of each value: new, merged, a repeat, or rejected and why.
 import type { Issue } from "../../src/http/errors";
 import type { CheckOutcome, PasteOutcome, SuspectRecord } from "../../src/suspects/service";
-import { CsrfField, Errors } from "../components";
+import { CsrfField, Errors, warningText } from "../components";
 import { refusalText, type Lang, type T } from "../i18n";
 import { InstitutionName, RiskPill, StatusPill, SuspectLink } from "./parts";
 
@@ -102,7 +102,7 @@ function ValueCells(p: { t: T; lang: Lang; s: Pick<SuspectRecord, "display" | "v
     <>
       <td>
         {p.link && s.id !== undefined ? <SuspectLink s={{ ...s, id: s.id }} /> : <span class="mono">{s.display}</span>}
-        {s.warnings.length > 0 && <div class="field-error">{s.warnings.join("; ")}</div>}
+        {s.warnings.length > 0 && <div class="field-error">{s.warnings.map((w) => warningText(p.t, p.lang, w)).join("；")}</div>}
       </td>
       <td>
         <InstitutionName t={t} lang={p.lang} s={s as SuspectRecord} />
@@ -149,7 +149,7 @@ export function PasteBox(p: { t: T; lang: Lang; outcomes?: PasteOutcome[]; issue
                     <>
                       <td>
                         <SuspectLink s={o.suspect} />
-                        {o.suspect.warnings.length > 0 && <div class="field-error">{o.suspect.warnings.join("; ")}</div>}
+                        {o.suspect.warnings.length > 0 && <div class="field-error">{o.suspect.warnings.map((w) => warningText(t, p.lang, w)).join("；")}</div>}
                       </td>
                       <td>
                         <InstitutionName t={t} lang={p.lang} s={o.suspect} />

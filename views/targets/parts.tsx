@@ -1,5 +1,5 @@
 // Pieces the queue, the target page and the live call status share.
-import { normalizePhone } from "../../src/domain/identifiers";
+import { formatPhone } from "../../src/domain/identifiers";
 import { isFinalStatus, type Light as LightColour } from "../../src/domain/queue";
 import type { TargetView } from "../../src/targets/service";
 import type { WarningView } from "../../src/targets/warnings";
@@ -8,8 +8,7 @@ import type { T } from "../i18n";
 
 /** A stored E.164 number the way people dial it (138 0013 8000). */
 export function phoneText(e164: string): string {
-  const p = normalizePhone(e164);
-  return p.ok ? p.display : e164;
+  return formatPhone(e164);
 }
 
 export function GradePill(p: { t: T; grade: TargetView["riskGrade"] }) {
