@@ -131,6 +131,19 @@ describe("desk and center, live", () => {
   }, 60_000);
 });
 
+describe("the chime", () => {
+  test("is off by default and, once turned on, stays on for that user after a reload", async () => {
+    const agent = await suite.open("agent");
+    const box = agent.page.locator('[data-testid="sound-toggle"]');
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    await agent.page.reload();
+    expect(await agent.page.locator('[data-testid="sound-toggle"]').isChecked()).toBe(true);
+    expect(agent.errors).toEqual([]);
+    await agent.context.close();
+  }, 30_000);
+});
+
 describe("ONWARD_AUTO_SEND=true", () => {
   let server: TestServer;
   let browser: Browser;

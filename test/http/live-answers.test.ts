@@ -122,6 +122,21 @@ describe("the center's live stream", () => {
   });
 });
 
+describe("new targets in the queue", () => {
+  test("an agent's stream announces targets added to the queue, and not a claim", async () => {
+    const p = testPlatform();
+    const agent = await signIn(p, "agent");
+    const api = apiClient(p, "agent");
+    const stream = await agent.request("/live/events");
+    const reading = readStream(stream, /banner-targets[\s\S]*\n\n/);
+    await new Promise((r) => setTimeout(r, 50));
+    await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } });
+    const text = await reading;
+    expect(text).toContain('data-testid="banner-targets"');
+    expect(text).toContain("新增 1 个待劝阻对象");
+  });
+});
+
 describe("opening a sent request at the desk acknowledges it", () => {
   test("the bank's staff opening it acknowledges it once: recorded as an acknowledgement and audited as made by opening", async () => {
     const s = await level1();

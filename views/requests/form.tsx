@@ -110,7 +110,7 @@ export function NewRequestPage(p: {
               <div class="row">
                 {p.caseSuspects.map((s) => (
                   <a class="button mono" href={`/requests/new?${new URLSearchParams({ caseId: v.caseId ?? "", suspectId: String(s.id), ...(v.kind ? { kind: v.kind } : {}) })}`} data-testid={`pick-suspect-${s.id}`}>
-                    {displayValue(s.kind, s.value)} · L{s.level}
+                    {displayValue(s.kind, s.value)} · {t("live.level", { n: s.level })}
                   </a>
                 ))}
               </div>
