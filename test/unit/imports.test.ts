@@ -226,6 +226,21 @@ describe("multipart upload", () => {
     await expect(receiveUpload(new Request("http://x/", { method: "POST", body: fd }))).rejects.toMatchObject({ status: 400, message: "file: choose a file to import" });
   });
 
+  test("a body cut off before its final boundary is a 400 saying so, and leaves no file", async () => {
+    const b = "----cut";
+    const body = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n号码\r\n13800138000\r\n`;
+    const req = new Request("http://x/", { method: "POST", body, headers: { "Content-Type": `multipart/form-data; boundary=${b}` } });
+    await expect(receiveUpload(req)).rejects.toMatchObject({ status: 400, message: "the upload was cut off before the end" });
+  });
+
+  test("a file name sent with a Windows path keeps only its name", async () => {
+    const b = "----win";
+    const body = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="C:\\fakepath\\号码.csv"\r\n\r\nhello\r\n--${b}--\r\n`;
+    const got = await receiveUpload(new Request("http://x/", { method: "POST", body, headers: { "Content-Type": `multipart/form-data; boundary=${b}` } }));
+    expect(got.filename).toBe("号码.csv");
+    expect(await Bun.file(got.path).text()).toBe("hello");
+  });
+
   test("a file larger than the limit is refused with 413", async () => {
     const fd = new FormData();
     fd.append("file", new File(["x".repeat(2000)], "big.csv"));
