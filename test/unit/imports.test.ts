@@ -6,6 +6,7 @@ import { kindFromWord, riskFromWord } from "../../src/domain/suspect-merge";
 import { describeFile, readTable, type TableInfo } from "../../src/imports/rows";
 import { csvLine, innerLineBreaks, keyOrder, mapHeader, sniffEncoding, sniffFormat, type ImportColumn } from "../../src/imports/table";
 import { boundaryOf, filenameOf, receiveUpload } from "../../src/imports/upload";
+import { readXlsx } from "../../src/imports/xlsx";
 import { indexOrderKey, suspectsImport } from "../../src/suspects/import";
 
 const COLUMNS: ImportColumn[] = [
@@ -245,5 +246,26 @@ describe("multipart upload", () => {
     const fd = new FormData();
     fd.append("file", new File(["x".repeat(2000)], "big.csv"));
     await expect(receiveUpload(new Request("http://x/", { method: "POST", body: fd }), "file", 1000)).rejects.toMatchObject({ status: 413 });
+  });
+});
+
+describe("XLSX reader", () => {
+  test("a workbook Excel-style (written by exceljs) reads as shown: dates, whole and decimal numbers, rich text, formula results, booleans, gaps", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("名单");
+    ws.addRow(["号码", "日期", "金额", "备注", "公式", "是否"]);
+    const r = ws.addRow([13800138000, new Date(Date.UTC(2025, 2, 1)), 12.5, { richText: [{ text: "群众" }, { text: "举报" }] }, { formula: "1+1", result: 2 }, true]);
+    r.getCell(2).numFmt = "yyyy-mm-dd";
+    ws.getCell("H2").value = "右边";
+    const dir = mkdtempSync(join(tmpdir(), "fanzha-xlsx-"));
+    const path = join(dir, "t.xlsx");
+    await wb.xlsx.writeFile(path);
+    const rows: [number, string[]][] = [];
+    await readXlsx(path, { row: (cells, line) => void rows.push([line, cells]), unreadable() {}, progress() {}, ready() {} });
+    expect(rows).toEqual([
+      [1, ["号码", "日期", "金额", "备注", "公式", "是否"]],
+      [2, ["13800138000", "2025-03-01", "12.5", "群众举报", "2", "TRUE", "", "右边"]],
+    ]);
   });
 });
