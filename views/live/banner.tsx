@@ -89,7 +89,7 @@ export function LiveBanner(p: { t: T; lang: Lang; csrf: string | null; b: Banner
 export function LiveSlot(p: { t: T }) {
   const { t } = p;
   return (
-    <div id="live" hx-ext="sse" sse-connect="/live/events" data-live-root>
+    <div id="live" class="no-print" hx-ext="sse" sse-connect="/live/events" data-live-root>
       <div class="live-bar">
         <span class="live-state" data-live-state="connecting" data-testid="live-state">
           <span data-when="connecting">○ {t("live.state.connecting")}</span>
