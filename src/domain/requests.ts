@@ -73,7 +73,8 @@ export const RULES: Record<RequestAction, Rule> = {
   confirm: { from: OPEN_STATUSES, to: "completed", by: { institution: ALL } },
   partial: { from: OPEN_STATUSES, to: "partially_completed", by: { institution: MONEY_KINDS } },
   reject: { from: OPEN_STATUSES, to: "rejected", by: { institution: ALL } },
-  fail: { from: OPEN_STATUSES, to: "failed", by: { institution: ALL } },
+  // the clock withdraws a renewal or release still open when its freeze left force without it
+  fail: { from: OPEN_STATUSES, to: "failed", by: { institution: ALL, system: FREEZE_INSTRUCTION_KINDS } },
   // the owner of a suspended number appealed (申诉): the center decides on a restore_number
   appeal: { from: ["completed"], to: "same", by: { institution: ["suspend_number"] } },
   // a stop-payment is renewed by the center; a freeze's renewal is an instruction its bank

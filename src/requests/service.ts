@@ -885,7 +885,19 @@ function afterDone(t: Tx, r: RequestView): void {
     (r.kind === "freeze" && parent.kind === "stop_payment") ||
     (r.kind === "restore_number" && parent.kind === "suspend_number") ||
     (r.kind === "return" && parent.kind === "freeze" && returnedFrom(t.db, parent.id) >= (parent.doneAmountFen ?? 0));
-  if (takesOver) move(t, parent, "release", "system", { deadlineAt: null }, { reason: `request #${r.id} (${r.kind}) ${r.status}` });
+  if (takesOver) {
+    move(t, parent, "release", "system", { deadlineAt: null }, { reason: `request #${r.id} (${r.kind}) ${r.status}` });
+    if (parent.kind === "freeze") withdrawInstructions(t, parent.id, `the freeze was released (request #${r.id})`);
+  }
+}
+
+/** A renewal or release still open when its freeze left force is withdrawn: the bank has nothing left to act on. */
+function withdrawInstructions(t: Tx, freezeId: number, why: string): void {
+  const open = prepared<RequestView, [number]>(
+    t.db,
+    `${SELECT} where r.parent_request_id = ? and r.kind in (${FREEZE_INSTRUCTION_KINDS.map((k) => `'${k}'`).join(", ")}) and r.status in ${OPEN_SQL}`,
+  ).all(freezeId);
+  for (const x of open) move(t, x, "fail", "system", { respondedAt: new Date(t.who.at), deadlineAt: null }, { reason: why });
 }
 
 /**
@@ -976,6 +988,7 @@ export function runRequestClock(ctx: Ctx, now: number): ClockRun {
       const action = expiryAction(r, now);
       if (!action) continue;
       move(t, r, action, "system", {}, { reason: `ran out at ${iso(r.expiresAt)}` });
+      if (r.kind === "freeze") withdrawInstructions(t, r.id, `the freeze lapsed at ${iso(r.expiresAt)} before the bank confirmed`);
       out[action === "expire" ? "expired" : "lapsed"]++;
     }
     const horizon = Math.max(0, ...ctx.config.requestReminderMs.freeze, ...ctx.config.requestReminderMs.stop_payment);

@@ -3,6 +3,7 @@
 // and the center's own actions in the API.
 import { describe, expect, test } from "bun:test";
 import { loadDemo } from "../../src/demo/load";
+import { runRequestClock } from "../../src/requests/service";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
@@ -285,6 +286,20 @@ describe("renewing and releasing a freeze go to the bank", () => {
     expect((await json(res)).error.issues[0].path).toBe("term");
   });
 
+  test("a renewal still waiting for the bank when the freeze lapses is withdrawn, and a late confirmation is refused", async () => {
+    const s = await setup();
+    const fr = await frozen(s);
+    s.p.clock.advance(180 * DAY);
+    const { instruction } = await json(await s.act(fr.id, { action: "renew" }));
+    s.p.clock.advance(2 * DAY);
+    runRequestClock(s.p.deps, s.p.clock.now());
+    expect((await s.get(fr.id)).status).toBe("lapsed");
+    const withdrawn = await s.get(instruction.id);
+    expect(withdrawn.status).toBe("failed");
+    expect(withdrawn.responses.at(-1).reason).toBe("the freeze lapsed at 2027-05-21T02:00:00.000Z before the bank confirmed");
+    expect((await s.answer(s.icbc, instruction.id, { action: "confirm" })).status).toBe(409);
+  });
+
   test("one instruction at a time: a second renewal while the first awaits the bank is a 409", async () => {
     const s = await setup();
     const fr = await frozen(s);
@@ -412,14 +427,15 @@ describe("the case intake form", () => {
     expect(request).toMatchObject({ holderName: "吴十", amount: 800_000, transactions: [{ at: "2026-11-21T01:05:00.000Z", amount: 800_000, payerAccount: "6217000011223344", payerName: "周九", serialNo: "SN-42" }] });
   });
 
-  test("a transfer without a readable amount is shown again with its row named, in Chinese", async () => {
+  test("a transfer without a readable amount is shown again with the error beside its row, in Chinese", async () => {
     const p = testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request("/cases", { method: "POST", body: intake({ at: "2026-11-21T09:05", amount: "lots", account: "", payerAccount: "", payerName: "", serialNo: "" }), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toContain("被害人转账 · 第 1 笔");
-    expect(html).toContain("不是以元为单位的金额");
+    const row = /<div class="row tx-row" data-testid="tx-row">[\s\S]*?<\/div>/.exec(html)?.[0] ?? "";
+    expect(row).toContain('value="lots"');
+    expect(row).toContain("不是以元为单位的金额");
   });
 });
 

@@ -48,6 +48,7 @@ const SPEC: Allowed[] = [
   ["partial", "institution", ["stop_payment", "freeze", "return"], OPEN, "partially_completed"],
   ["reject", "institution", ALL, OPEN, "rejected"],
   ["fail", "institution", ALL, OPEN, "failed"],
+  ["fail", "system", ["freeze_renewal", "freeze_release"], OPEN, "failed"],
   ["appeal", "institution", ["suspend_number"], ["completed"], "same"],
   ["renew", "center", ["stop_payment", "freeze"], IN_FORCE, "same"],
   // a freeze's renewal takes effect when its bank confirms the freeze_renewal instruction
