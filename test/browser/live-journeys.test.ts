@@ -131,6 +131,26 @@ describe("desk and center, live", () => {
   }, 60_000);
 });
 
+describe("urging (督办)", () => {
+  test("a supervisor urges an overdue request from the board and the bank's open desk shows the urge live", async () => {
+    const caseId = makeCase(suite.server);
+    const id = await sendStopPayment(suite.server, caseId);
+    suite.server.deps.db.$client.query("update requests set deadline_at = ? where id = ?").run(Date.now() - 60_000, id);
+    const bank = await suite.open("bank", { institution: "ICBC" });
+    await bank.page.goto(`${suite.server.base}/desk`);
+    await bank.page.waitForSelector('[data-testid="live-state"][data-live-state="open"]');
+    const sup = await suite.open("supervisor");
+    await sup.page.goto(`${suite.server.base}/supervision`);
+    await sup.page.click(`[data-testid="urge-request-${id}"]`);
+    await bank.page.waitForSelector(`[data-testid="banner-urged-request-${id}"] a[href="/desk/${id}"]`);
+    // the board counts it once its live part reloads
+    await sup.page.waitForSelector(`[data-testid="urged-request-${id}"]`);
+    expect([...bank.errors, ...sup.errors]).toEqual([]);
+    await bank.context.close();
+    await sup.context.close();
+  }, 60_000);
+});
+
 describe("the chime", () => {
   test("is off by default and, once turned on, stays on for that user after a reload", async () => {
     const agent = await suite.open("agent");
