@@ -41,6 +41,8 @@ export function fieldError(issues: Issue[] | undefined, path: string, r: IssueRe
  * known (the field shows its own message beside it), never the field's name in the code.
  */
 export function fieldLabel(t: T, path: string, labels?: Record<string, string>): string {
+  // a path a form already put in words (labelIssues: "资金已转出 · 1", a case's suspect row) is its own label
+  if (!/^[\w.]+$/.test(path)) return `${path}${t("common.colon")}`;
   const candidates = [labels?.[path], `field.${path}`, `field.${path.split(".").pop()}`];
   for (const k of candidates) {
     if (!k) continue;
