@@ -178,6 +178,8 @@ export async function loadDemo(deps: Deps) {
             acked ? sent + deadlines.stop_payment : sent + deadlines.acknowledge, sent, null) as { id: number };
           setChecks.run(holderName, null, null, null, null, null, null, open);
           traced(open);
+          insResponse.run(open, "send", "draft", "sent", null, null, null, agents[0], sent);
+          if (acked) insResponse.run(open, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, sent + 3 * 60_000);
         } else if (!recent && r() < 0.8) {
           const sent = at + (5 + Math.floor(r() * 30)) * 60_000;
           const stopAt = sent + (5 + Math.floor(r() * 25)) * 60_000;
@@ -186,6 +188,8 @@ export async function loadDemo(deps: Deps) {
           const { id: sp } = insRequest.get("stop_payment", spStatus, caseId, aRow.id, bankId, 1, loss, stopped, stopped, agents[0], sent, sent, sent + 2 * 60_000, stopAt, stopAt, stopAt + 2 * DAY, null, stopAt, null) as { id: number };
           setChecks.run(holderName, null, null, null, null, null, null, sp);
           traced(sp);
+          // every request's history starts with its send, as the service records it
+          insResponse.run(sp, "send", "draft", "sent", null, null, null, agents[0], sent);
           insResponse.run(sp, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, sent + 2 * 60_000);
           insResponse.run(sp, "confirm", "acknowledged", "completed", stopped, stopped, null, bankUser, stopAt);
           if (r() < 0.85) {
@@ -198,18 +202,29 @@ export async function loadDemo(deps: Deps) {
             const { id: fr } = insRequest.get("freeze", lapsed ? "lapsed" : "completed", caseId, aRow.id, bankId, 1, stopped, stopped, stopped, agents[1], stopAt + 3_600_000, stopAt + 3_600_000, stopAt + 2 * 3_600_000, fAt, fAt, freezeEnds, null, fAt, sp) as { id: number };
             setChecks.run(holderName, term, major ? "市公安局分管副局长" : null, major ? stopAt + 1_800_000 : null, major ? `市公反诈批〔${new Date(stopAt).getUTCFullYear()}〕${1 + Math.floor(r2() * 300)}号` : null, r2() < 0.2 ? "account" : "amount", r2() < 0.3 ? 1 : 0, fr);
             traced(fr);
+            insResponse.run(fr, "send", "draft", "sent", null, null, null, agents[1], stopAt + 3_600_000);
+            insResponse.run(fr, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, stopAt + 2 * 3_600_000);
             insResponse.run(fr, "confirm", "acknowledged", "completed", stopped, stopped, null, bankUser, fAt);
             if (r() < 0.35) {
               const retAt = fAt + (3 + Math.floor(r() * 30)) * DAY;
               if (retAt < now) {
                 const returned = Math.round(stopped * (0.5 + r() * 0.5));
-                insRequest.get("return", "completed", caseId, aRow.id, bankId, 1, returned, returned, null, agents[1], retAt - DAY, retAt - DAY, retAt - DAY + 3_600_000, retAt, retAt, null, null, retAt, fr);
+                const { id: ret } = insRequest.get("return", "completed", caseId, aRow.id, bankId, 1, returned, returned, null, agents[1], retAt - DAY, retAt - DAY, retAt - DAY + 3_600_000, retAt, retAt, null, null, retAt, fr) as { id: number };
+                insResponse.run(ret, "send", "draft", "sent", null, null, null, agents[1], retAt - DAY);
+                insResponse.run(ret, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, retAt - DAY + 3_600_000);
+                insResponse.run(ret, "confirm", "acknowledged", "completed", returned, null, null, bankUser, retAt);
               }
             }
           }
           if (pRow && r() < 0.7) {
             const cid = ids.get(p.carrier);
-            if (cid) insRequest.get("suspend_number", "completed", caseId, pRow.id, cid, 1, null, null, null, agents[0], sent, sent, sent + 60_000, sent + 40 * 60_000, sent + 40 * 60_000, null, null, sent, null);
+            if (cid) {
+              const { id: sus } = insRequest.get("suspend_number", "completed", caseId, pRow.id, cid, 1, null, null, null, agents[0], sent, sent, sent + 60_000, sent + 40 * 60_000, sent + 40 * 60_000, null, null, sent, null) as { id: number };
+              const carrierUser = p.carrier === "CMCC" ? userId("cmcc") : null;
+              insResponse.run(sus, "send", "draft", "sent", null, null, null, agents[0], sent);
+              insResponse.run(sus, "acknowledge", "sent", "acknowledged", null, null, null, carrierUser, sent + 60_000);
+              insResponse.run(sus, "confirm", "acknowledged", "completed", null, null, null, carrierUser, sent + 40 * 60_000);
+            }
           }
         }
       }

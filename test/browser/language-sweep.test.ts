@@ -4,6 +4,7 @@
 // on a short allow-list of terms Chinese officers use as they are.
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
+import { recordAudit } from "../../src/audit/service";
 import { createUser } from "../../src/auth/service";
 import { DEMO_PASSWORD, DEMO_USERS, loadDemo } from "../../src/demo/load";
 import { browserSuite, signInPage } from "./harness";
@@ -14,6 +15,12 @@ const suite = browserSuite({
   prepare: async (server) => {
     await loadDemo(server.deps);
     await createUser(server.deps.db, { ...ADMIN, role: "admin", displayName: "系统管理员" });
+    // entries with long details, as an import and a request write them: the audit page must
+    // name them in words and still fit the screen
+    const who = { actor: null, ip: "job:requests", at: Date.now(), label: "system:requests-clock" };
+    recordAudit(server.deps.db, who, { action: "create", entity: "import", entityId: 1, detail: { kind: "targets", filename: "二〇二六年十二月各区高危潜在受骗群众名单（第一批，含运营商与银行推送线索汇总）.xlsx", sha256: "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c2e4f6a8b0c1d3e5f7a9b1c3d5e7f9a1b", totalRows: 12000, imported: 11890, merged: 100, rejected: 10 } });
+    recordAudit(server.deps.db, who, { action: "create", entity: "request", entityId: 2, detail: { kind: "freeze", institution: "ICBC", suspectId: 3, caseId: 4, amountFen: 12_345_678, draft: false, transactions: 3, term: "6m" } });
+    recordAudit(server.deps.db, who, { action: "confirm", entity: "request", entityId: 2, detail: { kind: "freeze", from: "acknowledged", to: "completed", amountFen: 12_345_678 } });
   },
   timeout: 180_000,
 });
@@ -50,15 +57,16 @@ async function settle(page: Page) {
   await page.waitForTimeout(200);
 }
 
-// Data written as it was issued, not interface text: a bank's transaction serial number (流水号,
-// letters then at least 8 digits, e.g. BOC82126802871316) and a file's path on the server (the
-// local outbox the operator is pointed to).
-const SERIAL = /^[A-Z]{2,6}\d{8,}$/;
+// Not interface text, shown as they are: a file's path on the server (the local outbox the
+// operator is pointed to) and a file's digest (an import's sha256 on the audit log).
 const PATH = /(?:\/[\w.-]+){2,}/g;
+const DIGEST = /\b[0-9a-f]{32,}\b/g;
+// a file name's extension as the user's file had it (高危名单.xlsx)
+const EXTENSION = /\.(xlsx|xls|csv)\b/g;
 
 function latinWords(text: string, allowed: Set<string>): string[] {
-  const words = text.replace(PATH, " ").match(/[A-Za-z][A-Za-z0-9]*(?:[-'_][A-Za-z0-9]+)*/g) ?? [];
-  return words.filter((w) => !ALLOWED.has(w) && !allowed.has(w) && !SERIAL.test(w));
+  const words = text.replace(PATH, " ").replace(DIGEST, " ").replace(EXTENSION, " ").match(/[A-Za-z][A-Za-z0-9]*(?:[-'_][A-Za-z0-9]+)*/g) ?? [];
+  return words.filter((w) => !ALLOWED.has(w) && !allowed.has(w));
 }
 
 async function sweep(page: Page, base: string): Promise<Map<string, Set<string>>> {
@@ -99,6 +107,11 @@ async function sweep(page: Page, base: string): Promise<Map<string, Set<string>>
 const report = (found: Map<string, Set<string>>) => [...found].map(([p, ws]) => `${p}: ${[...ws].join(", ")}`);
 
 describe("one language on screen", () => {
+  test("the word finder flags English words and raw codes, and lets the allow-list and usernames through", () => {
+    const text = "状态：queued · 机构 CMCC · 短信 SMS 与 API · connectTo: 必填 · 操作人 agent · /tmp/x/outbox.jsonl";
+    expect(latinWords(text, new Set(["agent"]))).toEqual(["queued", "CMCC", "connectTo"]);
+  });
+
   const roles = [...DEMO_USERS.filter((u) => u.username !== "agent2" && u.username !== "ccb").map((u) => u.username), ADMIN.username];
   for (const username of roles) {
     test(`${username}: every page its navigation reaches reads in Chinese without English words or raw codes`, async () => {
@@ -111,12 +124,29 @@ describe("one language on screen", () => {
     }, 120_000);
   }
 
+  test("every request's history starts with its send, the demo's too", async () => {
+    const db = suite.server.deps.db.$client;
+    const unsent = db.query("select count(*) n from requests r where r.status <> 'draft' and not exists (select 1 from responses x where x.request_id = r.id and x.action = 'send')").get() as { n: number };
+    expect(unsent.n).toBe(0);
+    const { id } = db.query("select id from requests where status = 'completed' and kind = 'freeze' order by id limit 1").get() as { id: number };
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    await signInPage(page, suite.server.base, { username: "agent", password: DEMO_PASSWORD });
+    await page.goto(`${suite.server.base}/requests/${id}`);
+    const first = await page.textContent('[data-testid="request-history"] tbody tr:first-child');
+    expect(first).toContain("发送");
+    await context.close();
+  }, 60_000);
+
   test("the audit page fits a 1366 × 768 screen without scrolling sideways", async () => {
     const context = await suite.browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
     await signInPage(page, suite.server.base, { username: "supervisor", password: DEMO_PASSWORD });
     await page.goto(`${suite.server.base}/audit`);
     await settle(page);
+    const text = await page.textContent("main table");
+    expect(text).toContain("中国工商银行");
+    expect(text).toContain("状态：已签收 → 已办结");
     expect(await page.locator("main table tbody tr").count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
     await context.close();

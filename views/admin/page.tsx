@@ -82,7 +82,7 @@ export function AdminPage(p: Props) {
       </table>
       <form method="post" action="/admin/tokens" class="row card">
         <CsrfField token={p.csrf} />
-        <Field label={t("field.name")} name="name" issues={p.issues}><input name="name" required /></Field>
+        <Field label={t("field.name")} name="name" issues={p.issues}><input name="name" required value={v.name ?? ""} /></Field>
         <Field label={t("field.role")} name="role" issues={p.issues}><select name="role">{roleOptions}</select></Field>
         <Field label={t("field.institution")} name="institution" issues={p.issues}><select name="institution">{instOptions}</select></Field>
         <button type="submit" class="primary">{t("admin.createToken")}</button>

@@ -34,6 +34,8 @@ const VALUE_PREFIXES: Record<string, string[]> = {
   via: ["audit.v.via"],
   approval: ["audit.v.approval"],
   method: ["audit.v.method"],
+  term: ["terms.term"],
+  scope: ["terms.scope"],
 };
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -78,11 +80,11 @@ export function detailLines(t: T, entity: string, detail: string | null, institu
   if ("from" in o || "to" in o) {
     // a record's status moves; an export or a list covers a period
     const label = STATUS_BY_ENTITY[entity] ? t("audit.f.status") : t("audit.f.period");
-    lines.push(`${label}: ${value(t, "from", o.from, entity, institutions)} → ${value(t, "to", o.to, entity, institutions)}`);
+    lines.push(`${label}${t("common.colon")}${value(t, "from", o.from, entity, institutions)} → ${value(t, "to", o.to, entity, institutions)}`);
   }
   for (const [k, v] of Object.entries(o)) {
     if (k === "from" || k === "to" || v === undefined || v === null) continue;
-    lines.push(`${field(t, k)}: ${value(t, k, v, entity, institutions)}`);
+    lines.push(`${field(t, k)}${t("common.colon")}${value(t, k, v, entity, institutions)}`);
   }
   return lines;
 }
