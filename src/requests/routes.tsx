@@ -41,6 +41,7 @@ import { principalOf } from "../db/idempotency";
 import { acknowledgeOnOpen } from "./open-ack";
 import { caseSuspectOptions, type CaseSuspectOption } from "./case-suspects";
 import { urgeHistory } from "../supervision/urge";
+import { isOverdue } from "../domain/requests";
 
 type C = Context<AppEnv>;
 
@@ -336,6 +337,7 @@ function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; sta
       actions={actionsFor(d.request, actor, now)}
       now={now}
       cfg={config}
+      canUrge={actor.role === "supervisor" && isOverdue(d.request, now)}
       notice={done === "sent" ? c.var.t("requests.sent") : done === "drafted" ? c.var.t("requests.drafted") : undefined}
       error={o.error}
       issues={o.issues}

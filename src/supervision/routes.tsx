@@ -59,7 +59,10 @@ export const supervisionRoutes = new Hono<AppEnv>()
     if (!note.success) throw validationError(note.error);
     urge(c.var.deps, who(c), c.req.param("what") as UrgeSubject, Number(c.req.param("id")), note.data.note ?? null);
     if (c.req.header("HX-Request") === "true") return c.body(null, 204);
-    return c.redirect("/supervision", 303);
+    // back to the page the button was on (the board, the request, the target), same origin only
+    const ref = c.req.header("Referer");
+    const back = ref && URL.canParse(ref) && new URL(ref).origin === new URL(c.req.url).origin ? new URL(ref).pathname : "/supervision";
+    return c.redirect(back, 303);
   })
   // the self-refreshing part alone, for htmx polling and SSE nudges
   .get("/live", allow("supervision.read"), (c) => {

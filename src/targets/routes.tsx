@@ -73,6 +73,7 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409
       followUps={followUpsOf(db, id)}
       merges={mergesOf(db, id)}
       urges={urgesOf(db, "target", id)}
+      canUrge={actor.role === "supervisor" && target.status === "open" && target.dueAt <= now}
       mine={holds(target, actor, now)}
       canWork={can(actor, "warnings.write")}
       agentPhone={getCookie(c, AGENT_PHONE_COOKIE) ?? ""}

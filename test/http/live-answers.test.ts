@@ -211,6 +211,8 @@ describe("urging (督办)", () => {
     expect(s.p.deps.db.$client.query("select count(*) as n from audit_log where action = 'urge' and entity = 'request' and entity_id = ?").get(s.l1)).toEqual({ n: 1 });
     const history = await (await s.agent.request(`/requests/${s.l1}`)).text();
     expect(history).toMatch(/<td>督办<\/td>/);
+    expect(history).not.toContain(`data-testid="urge-request-${s.l1}"`); // the button is the supervisors'
+    expect(await (await sup.request(`/requests/${s.l1}`)).text()).toContain(`data-testid="urge-request-${s.l1}"`);
     const board = await (await sup.request("/supervision")).text();
     expect(board).toContain(`data-testid="urged-request-${s.l1}"`);
     expect(board).toContain('data-testid="urges"');
@@ -230,6 +232,8 @@ describe("urging (督办)", () => {
     expect(await reading).toContain(`data-testid="banner-urged-target-${t.id}"`);
     const page = await (await agent.request(`/targets/${t.id}`)).text();
     expect(page).toContain("督办：");
+    expect(page).not.toContain(`data-testid="urge-target-${t.id}"`); // an agent has no urge button
+    expect(await (await sup.request(`/targets/${t.id}`)).text()).toContain(`data-testid="urge-target-${t.id}"`);
   });
 });
 

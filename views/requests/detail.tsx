@@ -80,7 +80,7 @@ const followUp = (r: RequestView, kind: "freeze" | "return", amount: number | nu
     ...(amount != null && { amount: (amount / 100).toFixed(2) }),
   })}`;
 
-export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: RequestDetail; actions: RequestAction[]; now: number; cfg: DeadlineConfig; notice?: string; error?: string; issues?: Issue[] }) {
+export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: RequestDetail; actions: RequestAction[]; now: number; cfg: DeadlineConfig; notice?: string; error?: string; issues?: Issue[]; canUrge?: boolean }) {
   const { t, d, actions } = p;
   const r = d.request;
   return (
@@ -99,6 +99,15 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
             </>
           )}
         </p>
+        {p.canUrge && (
+          // 督办: a supervisor presses the desk that owes the overdue answer (src/supervision/urge.ts)
+          <form method="post" action={`/supervision/urge/request/${r.id}`} class="inline no-print">
+            {p.csrf && <input type="hidden" name="_csrf" value={p.csrf} />}
+            <button type="submit" data-testid={`urge-request-${r.id}`}>
+              {t("urge.button")}
+            </button>
+          </form>
+        )}
         {p.notice && (
           <p class="notice" role="status">
             {p.notice}

@@ -27,6 +27,8 @@ export type DetailProps = {
   merges: { at: number; actor: string; source: string | null }[];
   /** supervisors' urges (督办), oldest first */
   urges?: { by: string; note: string | null; at: number }[];
+  /** a supervisor on an overdue open target: the urge (督办) button */
+  canUrge?: boolean;
   /** the viewer holds the claim */
   mine: boolean;
   canWork: boolean;
@@ -47,6 +49,14 @@ export function TargetDetailPage(p: DetailProps) {
       <h1 data-testid="target-title">
         {phoneText(x.phone)} {x.name ?? ""} <GradePill t={t} grade={x.riskGrade} /> <TargetLight t={t} light={trafficLight(x, now, p.deadlines)} />
       </h1>
+      {p.canUrge && (
+        <form method="post" action={`/supervision/urge/target/${x.id}`} class="inline">
+          <CsrfField token={p.csrf} />
+          <button type="submit" data-testid={`urge-target-${x.id}`}>
+            {t("urge.button")}
+          </button>
+        </form>
+      )}
       {p.notice && <p class="notice">{t(`targets.${p.notice}`)}</p>}
       <Result t={t} result={p.result} />
       <Errors message={p.error ?? (p.issues?.length ? t("error.invalid") : undefined)} issues={p.issues} />
