@@ -50,7 +50,7 @@ export function InstitutionField(p: { t: T; lang: Lang; institutions: Institutio
                 .filter((i) => i.kind === kind)
                 .map((i) => (
                   <option value={i.code} selected={selected === i.code}>
-                    {name(i)} ({i.code})
+                    {name(i)}
                   </option>
                 ))}
             </optgroup>
