@@ -42,12 +42,12 @@ export function fieldError(issues: Issue[] | undefined, path: string, r: IssueRe
  */
 export function fieldLabel(t: T, path: string, labels?: Record<string, string>): string {
   // a path a form already put in words (labelIssues: "资金已转出 · 1", a case's suspect row) is its own label
-  if (!/^[\w.]+$/.test(path)) return `${path}${t("common.colon")}`;
+  if (!/^[\w.]+$/.test(path)) return `${path}: `;
   const candidates = [labels?.[path], `field.${path}`, `field.${path.split(".").pop()}`];
   for (const k of candidates) {
     if (!k) continue;
     const s = t(k);
-    if (s !== k) return `${s}${t("common.colon")}`;
+    if (s !== k) return `${s}: `;
   }
   return "";
 }

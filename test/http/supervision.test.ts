@@ -310,8 +310,8 @@ describe("exports", () => {
     const icbc = (ws.getRow(2).values as unknown[]).slice(1);
     expect(icbc[0]).toBe("中国工商银行");
     expect(icbc[header.indexOf("签收中位（分钟）")]).toBe(3);
-    expect(icbc[header.indexOf("签收P90（分钟）")]).toBe(7.6);
-    expect(icbc[header.indexOf("反馈P90（分钟）")]).toBe(48);
+    expect(icbc[header.indexOf("签收90分位（分钟）")]).toBe(7.6);
+    expect(icbc[header.indexOf("反馈90分位（分钟）")]).toBe(48);
   });
 
   test("an unknown table is a 400, not a download", async () => {

@@ -216,7 +216,7 @@ describe("search as you type", () => {
     const res = await u.request(`/suspects/search?q=${"1".repeat(201)}`, { htmx: true });
     expect(res.status).toBe(400);
     const zh = await res.text();
-    expect(zh).toContain("q: 最多 200 个字符");
+    expect(zh).toContain("查询: 最多 200 个字符");
     expect(zh).not.toContain("at most 200"); // the API's English summary stays off a Chinese page
     // an English reader gets the same in English
     const en = await p.app.request(`/suspects/search?q=${"1".repeat(201)}`, { headers: { Cookie: `${u.cookie}; fz_lang=en`, "HX-Request": "true" } });

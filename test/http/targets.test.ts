@@ -486,7 +486,10 @@ describe("queue and target pages", () => {
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const res = await (await signIn(p, "agent")).request(`/targets/${t.id}/contacts`, { form: { channel: "call", connectTo: "abc" } });
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain("connectTo: 不是有效的电话号码：含有字母");
+    // the field by its label, never its name in the code
+    const html = await res.text();
+    expect(html).toContain("我的电话: 不是有效的电话号码：含有字母");
+    expect(html).not.toContain("connectTo:");
     expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
   });
 

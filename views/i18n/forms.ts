@@ -100,6 +100,7 @@ const FIELDS: Record<string, [zh: string, en: string]> = {
   branch: ["开户网点", "Branch"],
   holder: ["户名", "Holder"],
   file: ["文件", "File"],
+  q: ["查询", "Search"],
 };
 
 export default {
