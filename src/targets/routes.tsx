@@ -52,7 +52,7 @@ function queueProps(c: C, nothingWaiting = false) {
   };
 }
 
-type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error">;
+type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error"> & Partial<Pick<DetailProps, "agentPhone">>;
 
 /** The target page; every render is a view of personal data and is audited. */
 function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409 | 422 = 200) {
@@ -76,17 +76,17 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409
       canUrge={actor.role === "supervisor" && target.status === "open" && target.dueAt <= now}
       mine={holds(target, actor, now)}
       canWork={can(actor, "warnings.write")}
-      agentPhone={getCookie(c, AGENT_PHONE_COOKIE) ?? ""}
       {...extra}
+      agentPhone={extra.agentPhone ?? getCookie(c, AGENT_PHONE_COOKIE) ?? ""}
     />,
     status,
   );
 }
 
 /** A user's mistake on the target page: shown there, with what went wrong. */
-function refused(c: C, id: number, e: unknown) {
+function refused(c: C, id: number, e: unknown, kept: Extra = {}) {
   if (!(e instanceof AppError)) throw e;
-  if (e.status === 400) return detailPage(c, id, { issues: e.issues }, 422);
+  if (e.status === 400) return detailPage(c, id, { issues: e.issues, ...kept }, 422);
   if (e.status === 409) return detailPage(c, id, { error: errorText(c.var.t, e) }, 409);
   throw e;
 }
@@ -174,8 +174,10 @@ export const targetsRoutes = new Hono<AppEnv>()
     const form = ContactForm.safeParse(body);
     // a manual call is recorded with its outcome: it has already happened
     const done = form.success && form.data.channel === "manual_call" ? OutcomeForm.safeParse(body) : null;
-    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error) }, 422);
-    if (done && !done.success) return detailPage(c, id, { issues: zodIssues(done.error) }, 422);
+    // a refused phone to connect stays in its box as typed
+    const kept: Extra = body.connectTo !== undefined ? { agentPhone: body.connectTo } : {};
+    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), ...kept }, 422);
+    if (done && !done.success) return detailPage(c, id, { issues: zodIssues(done.error), ...kept }, 422);
     const f = form.data;
     try {
       const r = await contact(c.var.deps, who(c), {
@@ -188,7 +190,7 @@ export const targetsRoutes = new Hono<AppEnv>()
       if (f.connectTo) setCookie(c, AGENT_PHONE_COOKIE, f.connectTo, { path: "/targets", httpOnly: true, sameSite: "Lax", secure: c.var.deps.config.secureCookies, maxAge: 30 * 86_400 });
       return afterContact(c, id, r);
     } catch (e) {
-      return refused(c, id, e);
+      return refused(c, id, e, kept);
     }
   })
   .post("/warnings/:wid{[0-9]+}/outcome", allow("warnings.write"), async (c) => {

@@ -481,7 +481,7 @@ describe("queue and target pages", () => {
     expect(one<{ body: string }>(p, "select body from telephony_messages").body).toContain("<Dial>+8613900139000</Dial>");
   });
 
-  test("an unreadable phone to connect is shown on the page and nothing is placed", async () => {
+  test("an unreadable phone to connect is shown on the page by its label, kept as typed, and nothing is placed", async () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const res = await (await signIn(p, "agent")).request(`/targets/${t.id}/contacts`, { form: { channel: "call", connectTo: "abc" } });
@@ -490,6 +490,7 @@ describe("queue and target pages", () => {
     const html = await res.text();
     expect(html).toContain("我的电话: 不是有效的电话号码：含有字母");
     expect(html).not.toContain("connectTo:");
+    expect(html).toContain('name="connectTo" type="tel" value="abc"'); // kept as typed
     expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
   });
 
