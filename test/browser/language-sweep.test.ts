@@ -117,6 +117,18 @@ async function sweep(page: Page, base: string): Promise<Map<string, Set<string>>
   return found;
 }
 
+async function callAndText(page: Page, base: string) {
+  const db = suite.server.deps.db.$client;
+  const { id } = db.query("select id from targets where status = 'open' order by id limit 1").get() as { id: number };
+  await page.goto(`${base}/targets/${id}`);
+  await page.click('[data-testid="call-warning"]');
+  await page.waitForLoadState("load");
+  await page.goto(`${base}/targets/${id}`);
+  await page.click('[data-testid="send-sms"]');
+  await page.waitForLoadState("load");
+  expect((db.query("select count(*) n from telephony_messages").get() as { n: number }).n).toBeGreaterThanOrEqual(2);
+}
+
 const report = (found: Map<string, Set<string>>) => [...found].map(([p, ws]) => `${p}: ${[...ws].join(", ")}`);
 
 describe("one language on screen", () => {
@@ -131,6 +143,9 @@ describe("one language on screen", () => {
       const context = await suite.browser.newContext();
       const page = await context.newPage();
       await signInPage(page, suite.server.base, { username, password: username === ADMIN.username ? ADMIN.password : DEMO_PASSWORD });
+      // the agent first calls and texts a target, so the outbox and the target's page show
+      // the provider's statuses (queued …) too
+      if (username === "agent") await callAndText(page, suite.server.base);
       const found = await sweep(page, suite.server.base);
       expect(report(found)).toEqual([]);
       await context.close();

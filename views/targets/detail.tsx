@@ -11,7 +11,7 @@ import type { TargetView } from "../../src/targets/service";
 import { STANDARD_SMS_TEXT, type FollowUpView, type Problem, type WarningView } from "../../src/targets/warnings";
 import { CsrfField, Errors, When } from "../components";
 import type { T } from "../i18n";
-import { assigneeText, GradePill, phoneText, ProviderStatus, TargetLight, TargetState, timeOnly } from "./parts";
+import { assigneeText, GradePill, phoneText, ProviderStatus, statusWords, TargetLight, TargetState, timeOnly } from "./parts";
 
 // well inside the shortest lease anyone would configure
 const RENEW_EVERY_S = 60;
@@ -469,7 +469,7 @@ function Timeline(p: DetailProps) {
     ...(p.urges ?? []).map((u) => ({ at: u.at, text: [t("targets.tl.urged", { by: u.by }), u.note].filter(Boolean).join(" · "), who: u.by })),
     ...p.warnings.map((w) => ({
       at: w.createdAt,
-      text: [t(`targets.channel.${w.channel}`), w.providerStatus, w.outcome && t(`targets.outcome.${w.outcome}`)].filter(Boolean).join(" · "),
+      text: [t(`targets.channel.${w.channel}`), w.providerStatus && statusWords(t, w.providerStatus), w.outcome && t(`targets.outcome.${w.outcome}`)].filter(Boolean).join(" · "),
       who: w.agentName,
     })),
     ...p.followUps.flatMap((f) => [

@@ -61,7 +61,7 @@ export function ProviderStatus(p: { t: T; warning: Pick<WarningView, "id" | "cha
 }
 
 /** A provider's status (queued, ringing, in-progress …) in the reader's words; an unknown one as sent. */
-function statusWords(t: T, status: string): string {
+export function statusWords(t: T, status: string): string {
   const key = `call.status.${status}`;
   const words = t(key);
   return words === key ? status : words;

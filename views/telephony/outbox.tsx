@@ -67,7 +67,8 @@ export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: strin
               <td class="nowrap">{show(m.to)}</td>
               <td>{text(m, m.channel === "call" ? callContent(t, m.body ?? "", show) : (m.body ?? ""))}</td>
               <td>
-                <span class="pill">{m.status}</span>
+                {/* the provider's status (queued, delivered…) in the reader's words; an unknown one as sent */}
+                <span class="pill">{t(`call.status.${m.status}`) === `call.status.${m.status}` ? m.status : t(`call.status.${m.status}`)}</span>
               </td>
               <td>{m.targetId !== null && p.canOpenTargets ? <a href={`/targets/${m.targetId}`}>#{m.targetId}</a> : m.targetId !== null ? `#${m.targetId}` : ""}</td>
             </tr>
