@@ -35,7 +35,8 @@ export function InstitutionName(p: { t: T; lang: Lang; s: SuspectRecord }) {
 /** The number as people read it, linked to its page. */
 export function SuspectLink(p: { s: Pick<SuspectRecord, "id" | "display" | "value"> }) {
   return (
-    <a href={`/suspects/${p.s.id}`} class="mono" title={p.s.value}>
+    // an account's digits unbroken on hover, for copying; a phone reads as dialled, never in E.164
+    <a href={`/suspects/${p.s.id}`} class="mono" title={p.s.value.startsWith("+") ? undefined : p.s.value}>
       {p.s.display}
     </a>
   );
