@@ -3,6 +3,8 @@ import { parsePhoneNumberWithError } from "libphonenumber-js/max";
 import binData from "../../src/domain/data/bins.json";
 import {
   detectKind,
+  formatPhone,
+  warningCode,
   inferBank,
   inferCarrier,
   LUHN_WARNING,
@@ -400,5 +402,24 @@ describe("every identifier refusal a page can show is in both dictionaries", () 
     // phone.unreadable is the fallback for a libphonenumber error no written value is known to cause
     const codes = Object.keys(REASONS).filter((c) => /^(phone|account|identifier|id_number)\./.test(c) && c !== "phone.unreadable");
     expect(codes.filter((c) => !reached.has(c))).toEqual([]);
+  });
+});
+
+describe("display", () => {
+  test("a stored phone reads in its spaced national form, a foreign one with its country code, anything else as stored", () => {
+    expect(formatPhone("+8613800138000")).toBe("138 0013 8000");
+    expect(formatPhone("+861012345678")).toBe("010 1234 5678");
+    expect(formatPhone("+14155552671")).toBe("+1 415 555 2671");
+    expect(formatPhone("not a phone")).toBe("not a phone");
+    expect(formatPhone(null)).toBe("");
+  });
+
+  test("each note a number can carry is known by its code, with the host carrier of a virtual operator's range", () => {
+    expect(warningCode(LUHN_WARNING)).toEqual({ code: "luhn" });
+    const mvno = normalizeIdentifier("17001234567");
+    expect(mvno.ok && mvno.warnings.map(warningCode)).toEqual([{ code: "mvno", host: "CTCC" }]);
+    const iot = normalizeIdentifier("1440123456789", "phone");
+    expect(iot.ok && iot.warnings.map(warningCode)).toEqual([{ code: "iot" }]);
+    expect(warningCode("something else")).toBeNull();
   });
 });
