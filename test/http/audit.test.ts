@@ -37,8 +37,24 @@ describe("audit log", () => {
     recordAudit(p.deps.db, system, { action: "create", entity: "case", entityId: 8 });
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/audit?entity=request")).text();
-    expect(html).toContain("escalate");
-    expect(html).not.toContain(">case<");
+    const rows = html.slice(html.indexOf('id="audit-rows"'));
+    expect(rows).toContain("升级督办");
+    expect(rows).toContain("#7");
+    expect(rows).not.toContain("#8");
+  });
+
+  test("an entry reads in words: the action, the record, the institution by name and a change as 'label: old → new'", async () => {
+    const p = testPlatform();
+    recordAudit(p.deps.db, system, { action: "confirm", entity: "request", entityId: 7, detail: { kind: "freeze", from: "acknowledged", to: "completed", amountFen: 1_234_500 } });
+    recordAudit(p.deps.db, system, { action: "create", entity: "request", entityId: 8, detail: { kind: "stop_payment", institution: "ICBC", draft: false } });
+    const s = await signIn(p, "supervisor");
+    const zh = await (await s.request("/audit")).text();
+    const rows = zh.slice(zh.indexOf('id="audit-rows"'));
+    for (const words of ["止付冻结请求", "状态：已签收 → 已办结", "金额：¥12,345.00", "机构：中国工商银行", "草稿：否", "类型：紧急止付"]) expect(rows).toContain(words);
+    for (const code of ["acknowledged", "ICBC", "stop_payment", "{&quot;", '{"']) expect(rows).not.toContain(code);
+    const en = await (await s.request("/audit", { headers: { Cookie: "fz_lang=en" } })).text();
+    expect(en).toContain("status: Acknowledged → Completed");
+    expect(en).toContain("Industrial and Commercial Bank of China");
   });
 
   test("an agent cannot open the audit screen", async () => {
