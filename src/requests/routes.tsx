@@ -1,7 +1,7 @@
 // Pages: the center's requests (/requests…) and the institutions' desks (/desk…), both kept
 // live over server-sent events.
 import { Hono, type Context } from "hono";
-import { DeskRequestPage, OnwardRowFields, type AnswerValues, type OnwardValues } from "../../views/desk/detail";
+import { DeskRequestPage, DeskTitle, OnwardRowFields, type AnswerValues, type OnwardValues } from "../../views/desk/detail";
 import { DeskAlert, DeskPage, DeskQueue } from "../../views/desk/page";
 import { errorText, type T } from "../../views/i18n";
 import { RequestDetailPage } from "../../views/requests/detail";
@@ -15,7 +15,7 @@ import { liveStream, type LiveEvent } from "../events";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
-import { pageCtx, render } from "../http/render";
+import { fragment, pageCtx, render, wantsFragment } from "../http/render";
 import { SearchQuery } from "../http/query";
 import { ActionForm, type ActionInput, CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery, OnwardRow, RespondForm, type OnwardInput } from "./schemas";
 import {
@@ -251,10 +251,24 @@ export const requestsRoutes = new Hono<AppEnv>()
   .get("/desk/onward-row", allow("requests.respond"), (c) =>
     c.html(<OnwardRowFields t={c.var.t} lang={c.var.lang} banks={institutionOptions(c.var.deps.db).filter((i) => i.kind === "bank")} now={c.var.deps.clock.now()} />),
   )
-  .get("/desk/:id{[0-9]+}", allow("requests.respond"), (c) => {
-    // opening a sent request acknowledges it (open-ack.ts); the page then offers the answer
-    acknowledgeOnOpen(c.var.deps, who(c), idOf(c));
-    return deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" });
+  // a GET writes nothing (a browser's prefetch must not acknowledge): a sent request's page posts
+  // to /open as soon as it has loaded (DeskTitle), which acknowledges it (open-ack.ts)
+  .get("/desk/:id{[0-9]+}", allow("requests.respond"), (c) => deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" }))
+  .post("/desk/:id{[0-9]+}/open", allow("requests.respond"), (c) => {
+    const id = idOf(c);
+    const { db, clock, config } = c.var.deps;
+    getRequest(db, c.var.actor!, id); // another institution's request is a 404
+    acknowledgeOnOpen(c.var.deps, who(c), id);
+    if (!wantsFragment(c)) return c.redirect(`/desk/${id}`, 303);
+    const d = requestDetail(db, c.var.actor!, id);
+    const now = clock.now();
+    return fragment(
+      c,
+      <>
+        <DeskTitle t={c.var.t} d={d} now={now} cfg={config} />
+        {!actionsFor(d.request, c.var.actor!, now).includes("acknowledge") && <div id="desk-ack" hx-swap-oob="true" />}
+      </>,
+    );
   })
   .post("/desk/:id{[0-9]+}/respond", allow("requests.respond"), async (c) => {
     const id = idOf(c);

@@ -96,6 +96,9 @@ describe("desk and center, live", () => {
 
     const c = counter(bank.page);
     await c.click(`[data-alert-id="${id}"] a`, `${suite.server.base}/desk/${id}`);
+    // the page acknowledges itself once loaded (a POST; the GET wrote nothing): no click for it
+    await bank.page.waitForSelector('#desk-request-title:not([hx-post])');
+    expect(await bank.page.$('[data-testid="acknowledge"]')).toBeNull();
     await bank.page.fill('input[name="amount"]', "10000");
     await bank.page.fill('input[name="balance"]', "10000");
     await c.click('[data-testid="confirm"]', `${suite.server.base}/desk/${id}?answered=1`);

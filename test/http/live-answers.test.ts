@@ -138,15 +138,36 @@ describe("new targets in the queue", () => {
 });
 
 describe("opening a sent request at the desk acknowledges it", () => {
+  test("a GET of the desk page writes nothing: the page posts to /open once loaded", async () => {
+    const s = await level1();
+    const bank = await signIn(s.p, "bank", "ICBC");
+    const before = s.p.deps.db.$client.query("select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')").get(s.l1);
+    const page = await bank.request(`/desk/${s.l1}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`hx-post="/desk/${s.l1}/open"`);
+    expect(html).toContain('hx-trigger="load"');
+    expect((s.p.deps.db.$client.query("select status from requests where id = ?").get(s.l1) as { status: string }).status).toBe("sent");
+    expect(s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ? and action = 'acknowledge'").get(s.l1)).toEqual({ n: 0 });
+    expect(s.p.deps.db.$client.query("select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')").get(s.l1)).toEqual(before);
+  });
+
   test("the bank's staff opening it acknowledges it once: recorded as an acknowledgement and audited as made by opening", async () => {
     const s = await level1();
     const bank = await signIn(s.p, "bank", "ICBC");
+    const open = await bank.request(`/desk/${s.l1}/open`, { form: {}, htmx: true });
+    expect(open.status).toBe(200);
+    const swapped = await open.text();
+    expect(swapped).toContain('id="desk-request-title"');
+    expect(swapped).not.toContain("hx-post"); // acknowledged: the title no longer posts
+    expect(swapped).toContain('id="desk-ack" hx-swap-oob="true"');
     const page = await bank.request(`/desk/${s.l1}`);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('data-testid="confirm"');
     expect(html).not.toContain('data-testid="acknowledge"');
-    await bank.request(`/desk/${s.l1}`); // a second opening records nothing more
+    expect(html).not.toContain(`/desk/${s.l1}/open`);
+    await bank.request(`/desk/${s.l1}/open`, { form: {}, htmx: true }); // a second opening records nothing more
     const rows = s.p.deps.db.$client.query("select action, from_status as f, to_status as t, user_id as u from responses where request_id = ? order by id").all(s.l1);
     expect(rows).toEqual([
       { action: "send", f: "draft", t: "sent", u: s.agent.userId },
@@ -160,6 +181,7 @@ describe("opening a sent request at the desk acknowledges it", () => {
   test("another bank's staff cannot open it (404) and it stays unacknowledged", async () => {
     const s = await level1();
     const other = await signIn(s.p, "bank", "ABC");
+    expect((await other.request(`/desk/${s.l1}/open`, { form: {}, htmx: true })).status).toBe(404);
     expect((await other.request(`/desk/${s.l1}`)).status).toBe(404);
     expect((s.p.deps.db.$client.query("select status from requests where id = ?").get(s.l1) as { status: string }).status).toBe("sent");
   });
@@ -169,7 +191,7 @@ describe("opening a sent request at the desk acknowledges it", () => {
     expect((await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, { json: { action: "reject", reason: "account closed", reasonCode: "account_mismatch" } })).status).toBe(201);
     const before = s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ?").get(s.l1);
     const bank = await signIn(s.p, "bank", "ICBC");
-    expect((await bank.request(`/desk/${s.l1}`)).status).toBe(200);
+    expect((await bank.request(`/desk/${s.l1}/open`, { form: {}, htmx: true })).status).toBe(200);
     expect(s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ?").get(s.l1)).toEqual(before);
   });
 });

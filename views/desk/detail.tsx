@@ -48,6 +48,23 @@ export function OnwardRowFields(p: { t: T; banks: InstitutionOption[]; lang: Lan
   );
 }
 
+/**
+ * The request's title with its status. While the request is still "sent" it acknowledges it once
+ * the page has loaded (POST /desk/:id/open): a GET writes nothing, so a prefetch acknowledges
+ * nothing, and the person who opened it has no extra click. The answer swaps in this title and
+ * takes the acknowledge button away (out of band).
+ */
+export function DeskTitle(p: { t: T; d: RequestDetail; now: number; cfg: DeadlineConfig }) {
+  const { t } = p;
+  const r = p.d.request;
+  const open = r.status === "sent" ? { "hx-post": `/desk/${r.id}/open`, "hx-trigger": "load", "hx-swap": "outerHTML" } : {};
+  return (
+    <h1 id="desk-request-title" data-testid="request-title" {...open}>
+      <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
+    </h1>
+  );
+}
+
 export function DeskRequestPage(p: {
   t: T;
   lang: Lang;
@@ -81,9 +98,7 @@ export function DeskRequestPage(p: {
           {t(r.status === "acknowledged" ? "desk.answered.acked" : "desk.answered.ok")}
         </p>
       )}
-      <h1 data-testid="request-title">
-        <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
-      </h1>
+      <DeskTitle t={t} d={d} now={p.now} cfg={p.cfg} />
       <NoticeLinks t={t} requestId={r.id} instructionsJson={r.instructionsJson} />
       <Errors message={p.error} issues={labelIssues(t, p.issues)} />
       <div class="grid">
@@ -148,14 +163,16 @@ export function DeskRequestPage(p: {
       {r.suspectKind === "bank_account" && <CheckList t={t} r={r} transactions={d.transactions} desk />}
       <FreezeTerms t={t} r={r} />
       {actions.length > 0 && <h2>{t("desk.answer")}</h2>}
-      {actions.includes("acknowledge") && (
-        <form method="post" action={`/desk/${r.id}/respond`} class="card">
-          <CsrfField token={p.csrf} />
-          <button type="submit" name="action" value="acknowledge" class="primary" data-testid="acknowledge">
-            {t("requests.action.acknowledge")}
-          </button>
-        </form>
-      )}
+      <div id="desk-ack">
+        {actions.includes("acknowledge") && (
+          <form method="post" action={`/desk/${r.id}/respond`} class="card">
+            <CsrfField token={p.csrf} />
+            <button type="submit" name="action" value="acknowledge" class="primary" data-testid="acknowledge">
+              {t("requests.action.acknowledge")}
+            </button>
+          </form>
+        )}
+      </div>
       {answers.length > 0 && (
         <form method="post" action={`/desk/${r.id}/respond`} class="card stack" style="max-width:1100px" data-testid="confirm-form">
           <CsrfField token={p.csrf} />
