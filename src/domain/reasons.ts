@@ -129,7 +129,7 @@ export const REASONS = {
   "warning.outcome_recorded": { en: "Warning {id} already has an outcome", zh: "此次预警（#{id}）已记录结果" },
   "follow_up.done": { en: "Follow-up {id} is already recorded", zh: "此次回访（#{id}）已记录" },
   "request.stale": { en: "The request changed meanwhile; reload it", zh: "指令已被他人处理，请刷新" },
-  "urge.not_overdue": { en: "{what} {id} is not overdue: only an overdue one is urged", zh: "#{id} 未超时，只能督办已超时的事项" },
+  "urge.not_overdue": { en: "{what} #{id} is not overdue: only an overdue one is urged", zh: "{what} #{id} 未超时，只能督办已超时的事项", labels: { what: "audit.ent" } },
   "request.instruction_open": { en: "An instruction on this freeze (#{id}) is still waiting for the bank; wait for its answer", zh: "此冻结的上一条指令（#{id}）尚待银行办结，请等待反馈" },
   "district.unlisted": { en: 'district "{name}" is not on the center\'s list of districts', zh: "辖区“{name}”不在本中心的辖区列表中" },
   "district.unlisted_near": { en: 'district "{name}" is not on the center\'s list of districts; close: {matches}', zh: "辖区“{name}”不在本中心的辖区列表中；相近的有：{matches}" },

@@ -55,7 +55,7 @@ test("an agent takes the next target, calls, sees the call status live, records 
   expect(stub.requests[0]!.params.To).toBe("+8613800138000");
   const warning = server.deps.db.$client.query("select id, provider_sid as sid from warnings where target_id = ?").get(target.id) as { id: number; sid: string };
   expect(warning.sid).toMatch(/^CA/);
-  const status = page.locator(`[data-testid="provider-status-${warning.id}"] [data-status]`);
+  const status = page.locator(`[data-testid="contacts"] [data-testid="provider-status-${warning.id}"] [data-status]`);
   expect(await status.getAttribute("data-status")).toBe("queued");
 
   const path = `/webhooks/twilio/call-status?warning=${warning.id}`;

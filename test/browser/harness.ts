@@ -21,7 +21,7 @@ export async function startServer(env: Record<string, string> = {}, opts: Parame
   const port = probe.port;
   probe.stop(true);
   const base = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ DATABASE_PATH: join(dir, "fanzha.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: base, PORT: String(port), ...env });
+  const config = loadConfig({ DATABASE_PATH: join(dir, "fanzha.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: base, PORT: String(port), ACCESS_LOG: "false", ...env });
   const deps = openPlatform(config, opts);
   const app = createApp(deps);
   const server = Bun.serve({ port, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
