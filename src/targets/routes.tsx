@@ -52,7 +52,7 @@ function queueProps(c: C, nothingWaiting = false) {
   };
 }
 
-type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error"> & Partial<Pick<DetailProps, "agentPhone">>;
+type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error" | "typed"> & Partial<Pick<DetailProps, "agentPhone">>;
 
 /** The target page; every render is a view of personal data and is audited. */
 function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409 | 422 = 200) {
@@ -175,7 +175,7 @@ export const targetsRoutes = new Hono<AppEnv>()
     // a manual call is recorded with its outcome: it has already happened
     const done = form.success && form.data.channel === "manual_call" ? OutcomeForm.safeParse(body) : null;
     // a refused phone to connect stays in its box as typed
-    const kept: Extra = body.connectTo !== undefined ? { agentPhone: body.connectTo } : {};
+    const kept: Extra = { typed: { form: `contact:${body.channel ?? ""}`, values: body }, ...(body.connectTo !== undefined ? { agentPhone: body.connectTo } : {}) };
     if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), ...kept }, 422);
     if (done && !done.success) return detailPage(c, id, { issues: zodIssues(done.error), ...kept }, 422);
     const f = form.data;
@@ -196,12 +196,15 @@ export const targetsRoutes = new Hono<AppEnv>()
   .post("/warnings/:wid{[0-9]+}/outcome", allow("warnings.write"), async (c) => {
     const w = getWarning(c.var.deps.db, idOf(c, "wid"));
     if (!w) throw notFound("warning");
-    const form = OutcomeForm.safeParse(strings(await c.req.parseBody()));
-    if (!form.success) return detailPage(c, w.targetId, { issues: zodIssues(form.error) }, 422);
+    const body = strings(await c.req.parseBody());
+    const form = OutcomeForm.safeParse(body);
+    // a refused outcome keeps what was typed (note, amount, account)
+    const kept: Extra = { typed: { form: `outcome:${w.id}`, values: body } };
+    if (!form.success) return detailPage(c, w.targetId, { issues: zodIssues(form.error), ...kept }, 422);
     try {
       return afterContact(c, w.targetId, recordOutcome(c.var.deps, who(c), w.id, { ...form.data, paidAmountFen: form.data.paidAmount }));
     } catch (e) {
-      return refused(c, w.targetId, e);
+      return refused(c, w.targetId, e, kept);
     }
   })
   // a call's status, live: the first event is the status now, then each change as Twilio reports it
@@ -232,19 +235,21 @@ export const targetsRoutes = new Hono<AppEnv>()
     const id = idOf(c);
     const body = strings(await c.req.parseBody());
     const form = FollowUpForm.safeParse(body);
-    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error) }, 422);
+    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), typed: { form: "follow-up", values: body } }, 422);
     scheduleFollowUp(c.var.deps, who(c), id, form.data, formKey(c.var.actor!, body.nonce));
     return c.redirect(`/targets/${id}`, 303);
   })
   .post("/follow-ups/:fid{[0-9]+}", allow("warnings.write"), async (c) => {
     const f = getFollowUp(c.var.deps.db, idOf(c, "fid"));
     if (!f) throw notFound("follow-up");
-    const form = FollowUpDoneForm.safeParse(strings(await c.req.parseBody()));
-    if (!form.success) return detailPage(c, f.targetId, { issues: zodIssues(form.error) }, 422);
+    const body = strings(await c.req.parseBody());
+    const form = FollowUpDoneForm.safeParse(body);
+    const kept: Extra = { typed: { form: `follow-up:${f.id}`, values: body } };
+    if (!form.success) return detailPage(c, f.targetId, { issues: zodIssues(form.error), ...kept }, 422);
     try {
       completeFollowUp(c.var.deps, who(c), f.id, form.data);
     } catch (e) {
-      return refused(c, f.targetId, e);
+      return refused(c, f.targetId, e, kept);
     }
     return c.redirect(`/targets/${f.targetId}`, 303);
   });

@@ -565,6 +565,48 @@ describe("queue and target pages", () => {
     expect(await visits()).not.toContain("刘网格");
   });
 
+  test("a refused outcome keeps the note and amount as typed, its error next to the amount", async () => {
+    const p = testPlatform();
+    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const agent = await signIn(p, "agent");
+    await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "2026-11-21T11:00" } });
+    const w = one<{ id: number }>(p, "select id from warnings where channel = 'visit'");
+    const res = await agent.request(`/targets/warnings/${w.id}/outcome`, { form: { outcome: "already_paid", note: "家属说已转账", paidAmount: "一万", paidTo: "6222020200112233445" } });
+    expect(res.status).toBe(422);
+    const form = new RegExp(`data-testid="outcome-form-${w.id}"[\\s\\S]*?</form>`).exec(await res.text())![0];
+    expect(form).toContain('name="note" maxlength="1000" value="家属说已转账"');
+    expect(form).toMatch(/name="paidAmount"[^>]*value="一万"[^>]*\/>\s*<span class="field-error">/);
+    expect(form).toContain('value="6222020200112233445"');
+    expect(form).toContain('<option value="already_paid" selected="">');
+    expect(one<{ outcome: string | null }>(p, "select outcome from warnings where id = ?", w.id).outcome).toBeNull();
+  });
+
+  test("a refused follow-up keeps its note as typed, its error next to the time", async () => {
+    const p = testPlatform();
+    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const agent = await signIn(p, "agent");
+    const res = await agent.request(`/targets/${t.id}/follow-ups`, { form: { dueAt: "明天", note: "明早再打", nonce: crypto.randomUUID() } });
+    expect(res.status).toBe(422);
+    const form = /data-testid="follow-up-form"[\s\S]*?<\/form>/.exec(await res.text())![0];
+    expect(form).toContain('value="明早再打"');
+    expect(form).toMatch(/name="dueAt"[^>]*value="明天"[^>]*\/>\s*<span class="field-error">/);
+    expect(one<{ n: number }>(p, "select count(*) as n from follow_ups").n).toBe(0);
+  });
+
+  test("a refused visit keeps the assignee and note as typed, its error next to the time", async () => {
+    const p = testPlatform();
+    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const agent = await signIn(p, "agent");
+    const res = await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "下午", note: "带上宣传册" } });
+    expect(res.status).toBe(422);
+    const form = /data-testid="visit-form"[\s\S]*?<\/form>/.exec(await res.text())![0];
+    expect(form).toContain('value="刘网格"');
+    expect(form).toContain('value="带上宣传册"');
+    expect(form).toContain('<option value="grid_worker" selected="">');
+    expect(form).toMatch(/name="scheduledAt"[^>]*value="下午"[^>]*\/>\s*<span class="field-error">/);
+    expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
+  });
+
   test("the target's timeline shows every contact", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");

@@ -9,7 +9,7 @@ import type { Issue } from "../../src/http/errors";
 import { FOLLOW_UP_OUTCOMES } from "../../src/targets/schemas";
 import type { TargetView } from "../../src/targets/service";
 import { STANDARD_SMS_TEXT, type FollowUpView, type Problem, type WarningView } from "../../src/targets/warnings";
-import { CsrfField, Errors, When } from "../components";
+import { CsrfField, Errors, Field, When } from "../components";
 import type { T } from "../i18n";
 import { assigneeText, GradePill, phoneText, ProviderStatus, statusWords, TargetLight, TargetState, timeOnly } from "./parts";
 
@@ -37,7 +37,17 @@ export type DetailProps = {
   result?: { problem: Problem | null; caseId: number | null; stopPaymentId: number | null };
   issues?: Issue[];
   error?: string;
+  /** a refused form's values as typed, to show them again in that form ("outcome:12", "follow-up", "contact:visit"…) */
+  typed?: Typed;
 };
+
+export type Typed = { form: string; values: Record<string, string> };
+
+/** What was typed in this form when it was refused, and its issues (only that form shows them next to its fields). */
+function typedIn(p: Pick<DetailProps, "typed" | "issues">, form: string) {
+  const mine = p.typed?.form === form;
+  return { v: (name: string): string | undefined => (mine ? p.typed!.values[name] : undefined), issues: mine ? p.issues : undefined };
+}
 
 export function TargetDetailPage(p: DetailProps) {
   const { t, target: x, now } = p;
@@ -170,6 +180,7 @@ function Result(p: { t: T; result: DetailProps["result"] }) {
 function ContactPanel(p: DetailProps) {
   const { t, target: x } = p;
   const action = `/targets/${x.id}/contacts`;
+  const visit = typedIn(p, "contact:visit");
   const Hidden = (h: { channel: string }) => (
     <>
       <CsrfField token={p.csrf} />
@@ -230,26 +241,24 @@ function ContactPanel(p: DetailProps) {
           <Hidden channel="visit" />
           <strong>{t("targets.contact.visit")}</strong>
           <div class="row">
-            <label>
-              {t("targets.contact.assigneeKind")}
+            <Field label={t("targets.contact.assigneeKind")} name="assigneeKind" issues={visit.issues}>
               <select name="assigneeKind">
                 <option value="police_station">{t("targets.assignee.police_station")}</option>
-                <option value="grid_worker">{t("targets.assignee.grid_worker")}</option>
+                <option value="grid_worker" selected={visit.v("assigneeKind") === "grid_worker"}>
+                  {t("targets.assignee.grid_worker")}
+                </option>
               </select>
-            </label>
-            <label>
-              {t("targets.contact.assignee")}
-              <input name="assignee" required maxlength={100} />
-            </label>
-            <label>
-              {t("targets.contact.scheduledAt")}
-              <input name="scheduledAt" type="datetime-local" value={toShanghaiLocal(p.now)} required />
-            </label>
+            </Field>
+            <Field label={t("targets.contact.assignee")} name="assignee" issues={visit.issues}>
+              <input name="assignee" required maxlength={100} value={visit.v("assignee") ?? ""} />
+            </Field>
+            <Field label={t("targets.contact.scheduledAt")} name="scheduledAt" issues={visit.issues}>
+              <input name="scheduledAt" type="datetime-local" value={visit.v("scheduledAt") ?? toShanghaiLocal(p.now)} required />
+            </Field>
           </div>
-          <label>
-            {t("common.note")}
-            <input name="note" maxlength={1000} />
-          </label>
+          <Field label={t("common.note")} name="note" issues={visit.issues}>
+            <input name="note" maxlength={1000} value={visit.v("note") ?? ""} />
+          </Field>
           <button type="submit" style="justify-self:start">
             {t("targets.contact.visitButton")}
           </button>
@@ -284,17 +293,18 @@ function CallNow(p: DetailProps) {
   );
 }
 
-function OutcomeSelect(p: { t: T }) {
+function OutcomeSelect(p: { t: T; value?: string; issues?: Issue[] }) {
   return (
-    <label>
-      {p.t("targets.outcome")}
+    <Field label={p.t("targets.outcome")} name="outcome" issues={p.issues}>
       <select name="outcome" required>
         <option value="">—</option>
         {WARNING_OUTCOMES.map((o) => (
-          <option value={o}>{p.t(`targets.outcome.${o}`)}</option>
+          <option value={o} selected={o === p.value}>
+            {p.t(`targets.outcome.${o}`)}
+          </option>
         ))}
       </select>
-    </label>
+    </Field>
   );
 }
 
@@ -336,7 +346,7 @@ function Contacts(p: DetailProps & { mayReport: boolean }) {
               {w.outcome ? (
                 <span data-testid={`outcome-${w.id}`}>{t(`targets.outcome.${w.outcome}`)}</span>
               ) : p.mayReport && (p.target.status === "open" || w.channel === "visit") ? (
-                <OutcomeForm t={t} csrf={p.csrf} warningId={w.id} />
+                <OutcomeForm t={t} csrf={p.csrf} warningId={w.id} typed={typedIn(p, `outcome:${w.id}`)} />
               ) : (
                 "—"
               )}
@@ -348,45 +358,43 @@ function Contacts(p: DetailProps & { mayReport: boolean }) {
   );
 }
 
-function OutcomeForm(p: { t: T; csrf: string | null; warningId: number }) {
+function OutcomeForm(p: { t: T; csrf: string | null; warningId: number; typed: ReturnType<typeof typedIn> }) {
   const { t } = p;
+  const { v, issues } = p.typed;
+  const paid = v("paidAmount") || v("paidTo");
   return (
     <form method="post" action={`/targets/warnings/${p.warningId}/outcome`} class="stack" data-testid={`outcome-form-${p.warningId}`}>
       <CsrfField token={p.csrf} />
       <div class="row">
-        <OutcomeSelect t={t} />
-        <label>
-          {t("common.note")}
-          <input name="note" maxlength={1000} />
-        </label>
+        <OutcomeSelect t={t} value={v("outcome")} issues={issues} />
+        <Field label={t("common.note")} name="note" issues={issues}>
+          <input name="note" maxlength={1000} value={v("note") ?? ""} />
+        </Field>
       </div>
-      <details>
+      {/* open when something was typed in it: a refusal there must be seen */}
+      <details open={paid ? true : undefined}>
         <summary class="muted">{t("targets.paidHint")}</summary>
         <div class="row">
-          <label>
-            {t("targets.paidAmount")}
-            <input name="paidAmount" inputmode="decimal" size={10} />
-          </label>
-          <label>
-            {t("targets.paidTo")}
-            <input name="paidTo" inputmode="numeric" size={24} />
-          </label>
-          <label>
-            {t("targets.fraudType")}
+          <Field label={t("targets.paidAmount")} name="paidAmount" issues={issues}>
+            <input name="paidAmount" inputmode="decimal" size={10} value={v("paidAmount") ?? ""} />
+          </Field>
+          <Field label={t("targets.paidTo")} name="paidTo" issues={issues}>
+            <input name="paidTo" inputmode="numeric" size={24} value={v("paidTo") ?? ""} />
+          </Field>
+          <Field label={t("targets.fraudType")} name="fraudType" issues={issues}>
             <select name="fraudType">
               {FRAUD_TYPES.map((f) => (
-                <option value={f} selected={f === "other"}>
+                <option value={f} selected={f === (v("fraudType") ?? "other")}>
                   {t(`cases.fraud.${f}`)}
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         </div>
       </details>
-      <label>
-        {t("targets.followUpAt")}
-        <input name="followUpAt" type="datetime-local" />
-      </label>
+      <Field label={t("targets.followUpAt")} name="followUpAt" issues={issues}>
+        <input name="followUpAt" type="datetime-local" value={v("followUpAt") ?? ""} />
+      </Field>
       <button type="submit" class="primary" style="justify-self:start">
         {t("targets.recordOutcome")}
       </button>
@@ -396,6 +404,7 @@ function OutcomeForm(p: { t: T; csrf: string | null; warningId: number }) {
 
 function FollowUps(p: DetailProps) {
   const { t } = p;
+  const next = typedIn(p, "follow-up");
   return (
     <section class="card" data-testid="follow-ups">
       <h2 style="margin-top:0">{t("targets.followUps")}</h2>
@@ -420,10 +429,12 @@ function FollowUps(p: DetailProps) {
                       <select name="outcome" required aria-label={t("targets.outcome")}>
                         <option value="">—</option>
                         {FOLLOW_UP_OUTCOMES.map((o) => (
-                          <option value={o}>{t(`targets.followUp.outcome.${o}`)}</option>
+                          <option value={o} selected={o === typedIn(p, `follow-up:${f.id}`).v("outcome")}>
+                            {t(`targets.followUp.outcome.${o}`)}
+                          </option>
                         ))}
                       </select>
-                      <input name="note" maxlength={1000} aria-label={t("common.note")} />
+                      <input name="note" maxlength={1000} aria-label={t("common.note")} value={typedIn(p, `follow-up:${f.id}`).v("note") ?? ""} />
                       <button type="submit">{t("targets.followUp.record")}</button>
                     </form>
                   ) : (
@@ -436,17 +447,15 @@ function FollowUps(p: DetailProps) {
         </table>
       )}
       {p.canWork && (
-        <form method="post" action={`/targets/${p.target.id}/follow-ups`} class="row" style="margin-top:.6rem">
+        <form method="post" action={`/targets/${p.target.id}/follow-ups`} class="row" style="margin-top:.6rem" data-testid="follow-up-form">
           <CsrfField token={p.csrf} />
           <input type="hidden" name="nonce" value={crypto.randomUUID()} />
-          <label>
-            {t("targets.followUp.dueAt")}
-            <input name="dueAt" type="datetime-local" required value={toShanghaiLocal(p.now + 86_400_000)} />
-          </label>
-          <label>
-            {t("common.note")}
-            <input name="note" maxlength={1000} />
-          </label>
+          <Field label={t("targets.followUp.dueAt")} name="dueAt" issues={next.issues}>
+            <input name="dueAt" type="datetime-local" required value={next.v("dueAt") ?? toShanghaiLocal(p.now + 86_400_000)} />
+          </Field>
+          <Field label={t("common.note")} name="note" issues={next.issues}>
+            <input name="note" maxlength={1000} value={next.v("note") ?? ""} />
+          </Field>
           <button type="submit">{t("targets.followUp.schedule")}</button>
         </form>
       )}
