@@ -82,6 +82,12 @@ export function Field(props: { label: string; name: string; issues?: Issue[]; hi
   );
 }
 
+/** A field's error beside it, for a compact form whose inputs carry no label of their own. */
+export function FieldError(props: { issues?: Issue[]; name: string }) {
+  const err = fieldError(props.issues, props.name, useContext(IssueLanguage));
+  return err ? <span class="field-error">{err}</span> : null;
+}
+
 export function CsrfField(props: { token: string | null }) {
   return props.token ? <input type="hidden" name="_csrf" value={props.token} /> : null;
 }

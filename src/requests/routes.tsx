@@ -187,14 +187,17 @@ export const requestsRoutes = new Hono<AppEnv>()
     const id = idOf(c);
     const action = c.req.param("action") as CenterAction;
     let opts: ActionInput = {};
+    const body = await c.req.parseBody();
+    // a refused form shows again with what was typed in it
+    const typed = { action, values: Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string> };
     if (action === "discard") {
-      const form = DiscardForm.safeParse(await c.req.parseBody());
-      if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), status: 400 });
+      const form = DiscardForm.safeParse(body);
+      if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), typed, status: 400 });
       opts = { reason: form.data.reason };
     } else if (action === "renew" || action === "release") {
       // a freeze's renewal carries its term (and the approval for 12 months)
-      const form = ActionForm.safeParse(await c.req.parseBody());
-      if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), status: 400 });
+      const form = ActionForm.safeParse(body);
+      if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), typed, status: 400 });
       opts = form.data;
     }
     try {
@@ -204,7 +207,7 @@ export const requestsRoutes = new Hono<AppEnv>()
       const done = e instanceof RefusedTransition && (action === "send" ? e.from !== "draft" && e.from !== "discarded" : action === "discard" && e.from === "discarded");
       if (done) return c.redirect(back(c, `/requests/${id}`), 303);
       if (e instanceof AppError && e.status === 409) return detailPage(c, id, { error: refusal(c.var.t, e), status: 409 });
-      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues, status: 400 });
+      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues, typed, status: 400 });
       throw e;
     }
     return c.redirect(back(c, `/requests/${id}`), 303);
@@ -334,7 +337,7 @@ function newForm(
   );
 }
 
-function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; status?: 200 | 400 | 409 } = {}) {
+function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; typed?: { action: string; values: Record<string, string> }; status?: 200 | 400 | 409 } = {}) {
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();
@@ -355,6 +358,7 @@ function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; sta
       notice={done === "sent" ? c.var.t("requests.sent") : done === "drafted" ? c.var.t("requests.drafted") : undefined}
       error={o.error}
       issues={o.issues}
+      typed={o.typed}
     />,
     o.status ?? 200,
   );

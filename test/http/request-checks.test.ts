@@ -278,6 +278,19 @@ describe("renewing and releasing a freeze go to the bank", () => {
     expect((await s.get(fr.id)).expiresAt).toBe("2028-11-21T02:00:00.000Z");
   });
 
+  test("a refused renewal keeps the approver and approval number as typed, the missing time's error beside it", async () => {
+    const s = await setup();
+    const fr = await frozen(s, { term: "12m", approval: { by: "张副局长", at: "2026-11-21T01:00:00.000Z", ref: "批18" } });
+    const agent = await signIn(s.p, "agent");
+    const res = await agent.request(`/requests/${fr.id}/renew`, { form: { term: "12m", approvalBy: "李局长", approvalRef: "批〔2026〕31号" } });
+    expect(res.status).toBe(400);
+    const form = new RegExp(`data-testid="renew-form-${fr.id}"[\\s\\S]*?</form>`).exec(await res.text())![0];
+    expect(form).toContain('value="李局长"');
+    expect(form).toContain('value="批〔2026〕31号"');
+    expect(form).toMatch(/name="approvalAt"[^>]*\/>\s*<span class="field-error">/);
+    expect(s.p.deps.db.$client.query("select count(*) as n from requests where parent_request_id = ?").get(fr.id)).toEqual({ n: 0 });
+  });
+
   test("a renewal longer than the freeze's own term is refused", async () => {
     const s = await setup();
     const fr = await frozen(s);

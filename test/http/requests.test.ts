@@ -677,6 +677,18 @@ describe("the center's pages", () => {
     expect(p.deps.db.$client.query("select status from requests where id in (?, ?) order by id").all(draft.id, sent.id)).toEqual([{ status: "draft" }, { status: "sent" }]);
   });
 
+  test("a refused discard keeps its reason as typed, the error beside it", async () => {
+    const { create, p } = await setup();
+    const draft = (await json(await create({ kind: "stop_payment", value: ICBC_CARD, draft: true }))).request;
+    const agent = await signIn(p, "agent");
+    const reason = "已由他行冻结".repeat(90); // past the 500-character limit
+    const res = await agent.request(`/requests/${draft.id}/discard`, { form: { reason } });
+    expect(res.status).toBe(400);
+    const form = new RegExp(`data-testid="discard-form-${draft.id}"[\\s\\S]*?</form>`).exec(await res.text())![0];
+    expect(form).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
+    expect((p.deps.db.$client.query("select status from requests where id = ?").get(draft.id) as { status: string }).status).toBe("draft");
+  });
+
   test("discarding a draft twice (a double click) discards it once and shows no error", async () => {
     const { create, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD, draft: true }));

@@ -5,7 +5,7 @@ import { formatFen } from "../../src/domain/money";
 import type { DeadlineConfig, RequestAction } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
 import type { RequestDetail, RequestView } from "../../src/requests/service";
-import { CsrfField, Errors, When } from "../components";
+import { CsrfField, Errors, FieldError, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { SendButton } from "./list";
 import { displayValue, DueCell, History, institutionName, KindLabel, Money, OnwardTable, StatusPill } from "./parts";
@@ -27,8 +27,9 @@ function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew
  * 继续冻结: an instruction to the bank for at most the freeze's own term, counted from its expiry;
  * 12 months carries the city-level approval (the freeze's, unless a new one is entered).
  */
-function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView }) {
+function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView; typed?: Record<string, string>; issues?: Issue[] }) {
   const { t, r } = p;
+  const v = p.typed ?? {};
   const terms = r.term === "12m" ? (["6m", "12m"] as const) : (["6m"] as const);
   return (
     <form method="post" action={`/requests/${r.id}/renew`} class="inline row" data-testid={`renew-form-${r.id}`}>
@@ -37,7 +38,7 @@ function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView }) {
         {t("terms.term")}
         <select name="term">
           {terms.map((x) => (
-            <option value={x} selected={x === (r.term ?? "6m")}>
+            <option value={x} selected={x === (v.term ?? r.term ?? "6m")}>
               {t(`terms.term.${x}`)}
             </option>
           ))}
@@ -45,9 +46,12 @@ function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView }) {
       </label>
       {r.term === "12m" && (
         <>
-          <input name="approvalBy" maxlength={100} placeholder={t("terms.approvalBy")} aria-label={t("terms.approvalBy")} />
-          <input type="datetime-local" name="approvalAt" aria-label={t("terms.approvalAt")} />
-          <input name="approvalRef" maxlength={100} placeholder={t("terms.approvalRef")} aria-label={t("terms.approvalRef")} />
+          <input name="approvalBy" maxlength={100} placeholder={t("terms.approvalBy")} aria-label={t("terms.approvalBy")} value={v.approvalBy ?? ""} />
+          <FieldError issues={p.issues} name="approvalBy" />
+          <input type="datetime-local" name="approvalAt" aria-label={t("terms.approvalAt")} value={v.approvalAt ?? ""} />
+          <FieldError issues={p.issues} name="approvalAt" />
+          <input name="approvalRef" maxlength={100} placeholder={t("terms.approvalRef")} aria-label={t("terms.approvalRef")} value={v.approvalRef ?? ""} />
+          <FieldError issues={p.issues} name="approvalRef" />
         </>
       )}
       <button type="submit" data-testid={`renew-${r.id}`}>
@@ -58,11 +62,12 @@ function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView }) {
 }
 
 /** A draft not to be sent: the reason goes on its history. */
-function DiscardForm(p: { t: T; csrf: string | null; id: number }) {
+function DiscardForm(p: { t: T; csrf: string | null; id: number; typed?: Record<string, string>; issues?: Issue[] }) {
   return (
-    <form method="post" action={`/requests/${p.id}/discard`} class="inline row">
+    <form method="post" action={`/requests/${p.id}/discard`} class="inline row" data-testid={`discard-form-${p.id}`}>
       <CsrfField token={p.csrf} />
-      <input name="reason" required maxlength={500} placeholder={p.t("requests.discardReason")} aria-label={p.t("requests.discardReason")} />
+      <input name="reason" required maxlength={500} placeholder={p.t("requests.discardReason")} aria-label={p.t("requests.discardReason")} value={p.typed?.reason ?? ""} />
+      <FieldError issues={p.issues} name="reason" />
       <button type="submit" data-testid={`discard-${p.id}`}>
         {p.t("requests.action.discard")}
       </button>
@@ -80,7 +85,11 @@ const followUp = (r: RequestView, kind: "freeze" | "return", amount: number | nu
     ...(amount != null && { amount: (amount / 100).toFixed(2) }),
   })}`;
 
-export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: RequestDetail; actions: RequestAction[]; now: number; cfg: DeadlineConfig; notice?: string; error?: string; issues?: Issue[]; canUrge?: boolean }) {
+/** A refused form's values as typed and its issues, for that form only. */
+const typedFor = (p: { typed?: { action: string; values: Record<string, string> }; issues?: Issue[] }, action: string) =>
+  p.typed?.action === action ? { typed: p.typed.values, issues: p.issues } : {};
+
+export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: RequestDetail; actions: RequestAction[]; now: number; cfg: DeadlineConfig; notice?: string; error?: string; issues?: Issue[]; canUrge?: boolean; typed?: { action: string; values: Record<string, string> } }) {
   const { t, d, actions } = p;
   const r = d.request;
   return (
@@ -120,8 +129,8 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
         <Errors message={p.error} issues={p.issues} />
         <div class="row" data-testid="request-actions">
           {actions.includes("send") && <SendButton t={t} csrf={p.csrf} id={r.id} />}
-          {actions.includes("discard") && <DiscardForm t={t} csrf={p.csrf} id={r.id} />}
-          {actions.includes("renew") && (r.kind === "freeze" ? <RenewFreezeForm t={t} csrf={p.csrf} r={r} /> : <ActionButton t={t} csrf={p.csrf} id={r.id} action="renew" />)}
+          {actions.includes("discard") && <DiscardForm t={t} csrf={p.csrf} id={r.id} {...typedFor(p, "discard")} />}
+          {actions.includes("renew") && (r.kind === "freeze" ? <RenewFreezeForm t={t} csrf={p.csrf} r={r} {...typedFor(p, "renew")} /> : <ActionButton t={t} csrf={p.csrf} id={r.id} action="renew" />)}
           {actions.includes("release") && <ActionButton t={t} csrf={p.csrf} id={r.id} action="release" confirm={t("requests.confirmRelease")} />}
           {r.kind === "stop_payment" && (r.status === "completed" || r.status === "partially_completed") && (
             <a class="button" href={followUp(r, "freeze", r.doneAmountFen)}>
