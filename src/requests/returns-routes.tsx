@@ -45,6 +45,9 @@ function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | 
   return render(c, t("returns.plan"), <ReturnsPage t={t} csrf={c.var.session?.csrfToken ?? null} freeze={freeze} plan={plan} method={method} preview={preview} refusal={refusal} now={clock.now()} {...extra} />, status);
 }
 
+/** A form's fields as typed (a refused form shows them again). */
+const typed = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+
 /** A refusal the page shows: 400 with its fields, 409 with its reason; anything else is thrown on. */
 function refused(c: C, id: number, e: unknown, values?: Record<string, string>, method?: ReturnMethod) {
   if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
@@ -56,7 +59,7 @@ export const returnsRoutes = new Hono<AppEnv>()
   .get("/requests/:id{[0-9]+}/returns", allow("requests.write"), (c) => page(c, num(c, "id")))
   .post("/requests/:id{[0-9]+}/returns", allow("requests.write"), async (c) => {
     const id = num(c, "id");
-    const body = Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+    const body = typed(await c.req.parseBody());
     const form = AdoptForm.safeParse(body);
     if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 400);
     const accounts: Record<number, AccountChoice> = {};
@@ -73,23 +76,25 @@ export const returnsRoutes = new Hono<AppEnv>()
   })
   .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/objections", allow("requests.write"), async (c) => {
     const id = num(c, "id");
-    const form = ObjectionForm.safeParse(await c.req.parseBody());
-    if (!form.success) return page(c, id, { issues: zodIssues(form.error) }, 400);
+    const body = typed(await c.req.parseBody());
+    const form = ObjectionForm.safeParse(body);
+    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 400);
     try {
       recordObjection(c.var.deps, who(c), id, num(c, "plan"), form.data.objector, form.data.text);
     } catch (e) {
-      return refused(c, id, e);
+      return refused(c, id, e, body);
     }
     return c.redirect(`/requests/${id}/returns`, 303);
   })
   .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/withdraw", allow("requests.write"), async (c) => {
     const id = num(c, "id");
-    const form = WithdrawForm.safeParse(await c.req.parseBody());
-    if (!form.success) return page(c, id, { issues: zodIssues(form.error) }, 400);
+    const body = typed(await c.req.parseBody());
+    const form = WithdrawForm.safeParse(body);
+    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 400);
     try {
       withdrawPlan(c.var.deps, who(c), id, num(c, "plan"), form.data.reason);
     } catch (e) {
-      return refused(c, id, e);
+      return refused(c, id, e, body);
     }
     return c.redirect(`/requests/${id}/returns`, 303);
   })

@@ -164,6 +164,23 @@ describe("the return plan page", () => {
     expect(p.deps.db.$client.query(`select count(*) as n from requests where kind = 'return'`).get()).toEqual({ n: 0 });
   });
 
+  test("a refused objection keeps the objector as typed and a refused withdrawal its reason, each error beside its box", async () => {
+    const { p, agent, freeze, cases } = await frozen({ frozenFen: 1_000, losses: [1_000] });
+    await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", [`account.${cases[0]}`]: "6217000011112222" } });
+    const planId = (p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as { id: number }).id;
+    const objection = await agent.request(`/requests/${freeze.id}/returns/${planId}/objections`, { form: { objector: "赵六", text: " " } });
+    expect(objection.status).toBe(400);
+    const oform = /data-testid="objection-form"[\s\S]*?<\/form>/.exec(await objection.text())![0];
+    expect(oform).toContain('value="赵六"');
+    expect(oform).toMatch(/name="text"[^>]*\/>\s*<span class="field-error">/);
+    const reason = "异议成立：另有被害人".repeat(60); // past the 500-character limit
+    const withdraw = await agent.request(`/requests/${freeze.id}/returns/${planId}/withdraw`, { form: { reason } });
+    expect(withdraw.status).toBe(400);
+    const wform = /data-testid="withdraw-form"[\s\S]*?<\/form>/.exec(await withdraw.text())![0];
+    expect(wform).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
+    expect(p.deps.db.$client.query(`select withdrawn_at as w from return_plans where id = ?`).get(planId)).toEqual({ w: null });
+  });
+
   test("a second plan cannot start while one is pending", async () => {
     const { agent, freeze, cases } = await frozen({ frozenFen: 1_000, losses: [1_000] });
     const form = { method: "pro_rata", [`account.${cases[0]}`]: "6217000011112222" };

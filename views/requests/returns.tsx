@@ -7,7 +7,7 @@ import { formatInstant } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import type { Preview, StoredPlan } from "../../src/requests/returns";
 import type { RequestView } from "../../src/requests/service";
-import { CsrfField, Errors, fieldError } from "../components";
+import { CsrfField, Errors, FieldError, fieldError } from "../components";
 import type { T } from "../i18n";
 import { StatusPill } from "./parts";
 
@@ -161,8 +161,10 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
           {noticeOpen && (
             <form method="post" action={`/requests/${p.freeze.id}/returns/${plan.id}/objections`} class="row" data-testid="objection-form">
               <CsrfField token={p.csrf} />
-              <input name="objector" required maxlength={100} placeholder={t("returns.objector")} aria-label={t("returns.objector")} />
-              <input name="text" required maxlength={2000} placeholder={t("returns.objection")} aria-label={t("returns.objection")} />
+              <input name="objector" required maxlength={100} placeholder={t("returns.objector")} aria-label={t("returns.objector")} value={p.values?.objector ?? ""} />
+              <FieldError issues={p.issues} name="objector" />
+              <input name="text" required maxlength={2000} placeholder={t("returns.objection")} aria-label={t("returns.objection")} value={p.values?.text ?? ""} />
+              <FieldError issues={p.issues} name="text" />
               <button type="submit">{t("returns.recordObjection")}</button>
             </form>
           )}
@@ -171,7 +173,8 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
       {plan.sentAt == null && plan.withdrawnAt == null && (
         <form method="post" action={`/requests/${p.freeze.id}/returns/${plan.id}/withdraw`} class="row" data-testid="withdraw-form">
           <CsrfField token={p.csrf} />
-          <input name="reason" required maxlength={500} placeholder={t("returns.withdrawReason")} aria-label={t("returns.withdrawReason")} />
+          <input name="reason" required maxlength={500} placeholder={t("returns.withdrawReason")} aria-label={t("returns.withdrawReason")} value={p.values?.reason ?? ""} />
+          <FieldError issues={p.issues} name="reason" />
           <button type="submit">{t("returns.withdraw")}</button>
         </form>
       )}
