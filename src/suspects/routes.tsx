@@ -28,7 +28,7 @@ function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | 400 | 413 =
   return render(c, c.var.t("suspects.title"), <SuspectsPage t={c.var.t} lang={c.var.lang} csrf={csrf} nonce={crypto.randomUUID()} q={q} mode={mode} rows={rows} canWrite={can(c.var.actor!, "suspects.write")} paste={paste} />, status);
 }
 
-function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: AppError["issues"]; message?: string }) {
+function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: AppError["issues"]; message?: string; values?: { status?: string; reason?: string } }) {
   const d = suspectDetail(c.var.deps.db, id);
   if (!d) throw notFound("suspect");
   // a number or account is tied to a person (often a mule's): views are audited like a case's
@@ -113,13 +113,16 @@ export const suspectsRoutes = new Hono<AppEnv>()
   .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c)))
   .post("/:id{[0-9]+}/status", allow("suspects.write"), async (c) => {
     const id = idOf(c);
-    const form = StatusForm.safeParse(await c.req.parseBody());
-    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error) });
+    const body = await c.req.parseBody();
+    // a refused change keeps the status chosen and the reason typed
+    const values = { status: typeof body.status === "string" ? body.status : undefined, reason: typeof body.reason === "string" ? body.reason : undefined };
+    const form = StatusForm.safeParse(body);
+    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), values });
     try {
       c.var.deps.db.transaction((tx) => setSuspectStatus(tx, who(c), { suspectId: id, ...form.data }));
     } catch (e) {
       // the refusal shows by the status field, in the reader's language; e.message is the API's English
-      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues });
+      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues, values });
       throw e;
     }
     return c.redirect(`/suspects/${id}`, 303);

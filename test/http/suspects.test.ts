@@ -389,6 +389,19 @@ describe("the suspect page", () => {
     expect(count(p, "select count(*) as n from suspects where status = 'active'")).toBe(1);
   });
 
+  test("a refused status change keeps the status chosen and the reason as typed, the error beside the reason", async () => {
+    const p = testPlatform();
+    const { body } = await report(p, { value: "13800138000" });
+    const u = await signIn(p, "agent");
+    const reason = "机主本人到场申诉".repeat(70); // past the 500-character limit
+    const res = await u.request(`/suspects/${body.suspect.id}/status`, { form: { status: "cleared", reason } });
+    expect(res.status).toBe(400);
+    const form = /id="status-form"[\s\S]*?<\/form>/.exec(await res.text())![0];
+    expect(form).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
+    expect(form).toMatch(/<option value="cleared" selected="">/);
+    expect(count(p, "select count(*) as n from suspects where status = 'active'")).toBe(1);
+  });
+
   test("a status change is saved, with its reason, and shows in the history", async () => {
     const p = testPlatform();
     const { body } = await report(p, { value: "13800138000" });

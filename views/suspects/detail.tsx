@@ -9,7 +9,7 @@ import type { Lang, T } from "../i18n";
 import { RequestSummaryTable } from "../requests/parts";
 import { InstitutionName, labelOr, RiskPill, StatusPill } from "./parts";
 
-export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: SuspectDetail; canWrite: boolean; issues?: Issue[]; message?: string }) {
+export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: SuspectDetail; canWrite: boolean; issues?: Issue[]; message?: string; values?: { status?: string; reason?: string } }) {
   const { t, d } = p;
   const s = d.suspect;
   const next = STATUS_TRANSITIONS[s.status];
@@ -71,16 +71,19 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           <Field label={t("suspects.changeStatus")} name="status" issues={p.issues}>
             {/* starts on the current status: saving without choosing changes nothing */}
             <select name="status">
-              <option value={s.status} selected>
+              {/* a refused change keeps the status chosen */}
+              <option value={s.status} selected={!next.includes(p.values?.status as never)}>
                 {t("suspects.stateCurrent", { state: t(`suspects.state.${s.status}`) })}
               </option>
               {next.map((st) => (
-                <option value={st}>{t(`suspects.state.${st}`)}</option>
+                <option value={st} selected={st === p.values?.status}>
+                  {t(`suspects.state.${st}`)}
+                </option>
               ))}
             </select>
           </Field>
           <Field label={t("suspects.reason")} name="reason" hint={t("suspects.reasonHint")} issues={p.issues}>
-            <input name="reason" maxlength={500} size={40} />
+            <input name="reason" maxlength={500} size={40} value={p.values?.reason ?? ""} />
           </Field>
           <button type="submit" class="primary">
             {t("common.save")}
