@@ -581,6 +581,18 @@ describe("queue and target pages", () => {
     expect(one<{ outcome: string | null }>(p, "select outcome from warnings where id = ?", w.id).outcome).toBeNull();
   });
 
+  test("a manual call refused for want of its outcome keeps the note as typed", async () => {
+    const p = testPlatform();
+    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const agent = await signIn(p, "agent");
+    const res = await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "", note: "用座机打通了" } });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('value="用座机打通了"');
+    expect(html).toMatch(/name="outcome" required="">[\s\S]*?<\/select>\s*<span class="field-error">/);
+    expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
+  });
+
   test("a refused follow-up keeps its note as typed, its error next to the time", async () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");

@@ -181,6 +181,7 @@ function ContactPanel(p: DetailProps) {
   const { t, target: x } = p;
   const action = `/targets/${x.id}/contacts`;
   const visit = typedIn(p, "contact:visit");
+  const manual = typedIn(p, "contact:manual_call");
   const Hidden = (h: { channel: string }) => (
     <>
       <CsrfField token={p.csrf} />
@@ -228,11 +229,10 @@ function ContactPanel(p: DetailProps) {
         <form method="post" action={action} class="stack">
           <Hidden channel="manual_call" />
           <strong>{t("targets.contact.manual")}</strong>
-          <OutcomeSelect t={t} />
-          <label>
-            {t("common.note")}
-            <input name="note" maxlength={1000} />
-          </label>
+          <OutcomeSelect t={t} value={manual.v("outcome")} issues={manual.issues} />
+          <Field label={t("common.note")} name="note" issues={manual.issues}>
+            <input name="note" maxlength={1000} value={manual.v("note") ?? ""} />
+          </Field>
           <button type="submit" style="justify-self:start">
             {t("targets.contact.manualButton")}
           </button>
