@@ -1,5 +1,6 @@
 // The suspect screens: search as you type, paste many, one suspect's page and its status.
 import { Hono, type Context } from "hono";
+import type { z } from "zod";
 import { SuspectDetailPage } from "../../views/suspects/detail";
 import { CheckBox, PasteBox } from "../../views/suspects/paste";
 import { SuspectResults, SuspectsPage, type PasteState } from "../../views/suspects/search";
@@ -39,6 +40,22 @@ function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: AppError
 
 const idOf = (c: Context<AppEnv>) => Number(c.req.param("id"));
 
+type Body = Record<string, string | File | (string | File)[]>;
+/** The paste box's form, read and run for 核查 and 录入 alike: a refusal keeps the pasted text. */
+async function readPaste<F>(c: Context<AppEnv>, schema: z.ZodType<F>, work: (form: F, text: string, body: Body) => Paste) {
+  const body = (await c.req.parseBody()) as Body;
+  const text = typeof body.text === "string" ? body.text : "";
+  const form = schema.safeParse(body);
+  if (!form.success) return { text, paste: { text, issues: zodIssues(form.error) } as Paste, status: 400 as const };
+  try {
+    return { text, paste: work(form.data, text, body), status: 200 as const };
+  } catch (e) {
+    if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 413)) throw e;
+    const paste: Paste = e.refusal ? { text, message: errorText(c.var.t, e) } : { text, issues: e.issues };
+    return { text, paste, status: e.status as 400 | 413 };
+  }
+}
+
 export const suspectsRoutes = new Hono<AppEnv>()
   .use(allow("suspects.read"))
   .get("/", (c) => searchPage(c))
@@ -52,23 +69,7 @@ export const suspectsRoutes = new Hono<AppEnv>()
   })
   // 核查: looks every pasted value up and records nothing; its answer offers the separate Add
   .post("/check", allow("suspects.write"), async (c) => {
-    const body = await c.req.parseBody();
-    const text = typeof body.text === "string" ? body.text : "";
-    const form = PasteCheckForm.safeParse(body);
-    let paste: Paste;
-    let status: 200 | 400 | 413 = 200;
-    if (!form.success) {
-      paste = { text, issues: zodIssues(form.error) };
-      status = 400;
-    } else {
-      try {
-        paste = { text, kind: form.data.kind, checked: checkPasted(c.var.deps.db, text, form.data.kind) };
-      } catch (e) {
-        if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 413)) throw e;
-        paste = e.refusal ? { text, message: errorText(c.var.t, e) } : { text, issues: e.issues };
-        status = e.status;
-      }
-    }
+    const { text, paste, status } = await readPaste(c, PasteCheckForm, (form, text) => ({ text, kind: form.kind, checked: checkPasted(c.var.deps.db, text, form.kind) }));
     if (wantsFragment(c)) {
       return c.html(
         paste.checked ? (
@@ -84,24 +85,10 @@ export const suspectsRoutes = new Hono<AppEnv>()
   })
   // 录入: records the checked values, once however often the form is sent (its nonce)
   .post("/paste", allow("suspects.write"), async (c) => {
-    const body = await c.req.parseBody();
-    const text = typeof body.text === "string" ? body.text : "";
-    const form = PasteForm.safeParse(body);
-    let paste: Paste;
-    let status: 200 | 400 | 413 = 200;
-    if (!form.success) {
-      paste = { text, issues: zodIssues(form.error) };
-      status = 400;
-    } else {
-      try {
-        const outcomes = pasteMany(c.var.deps.db, who(c), { ...form.data, source: "manual" }, formKey(c.var.actor!, body.nonce));
-        paste = { text: "", outcomes };
-      } catch (e) {
-        if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 413)) throw e;
-        paste = e.refusal ? { text, message: errorText(c.var.t, e) } : { text, issues: e.issues };
-        status = e.status;
-      }
-    }
+    const { paste, status } = await readPaste(c, PasteForm, (form, _text, body) => ({
+      text: "",
+      outcomes: pasteMany(c.var.deps.db, who(c), { ...form, source: "manual" }, formKey(c.var.actor!, body.nonce)),
+    }));
     // htmx swaps only 2xx answers: the fragment carries its errors with a 200; it replaces the
     // Add form, so adding again starts from a new check (and a new nonce)
     if (wantsFragment(c)) return c.html(<PasteBox t={c.var.t} lang={c.var.lang} {...paste} />);
