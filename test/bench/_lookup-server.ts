@@ -14,7 +14,7 @@ import { startCheckpointer } from "../../src/db/checkpointer";
 const path = process.argv[2];
 if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path>");
 
-const deps = openPlatform(loadConfig({ DATABASE_PATH: path, FANZHA_DEMO: "false", API_RATE_LIMIT_PER_MIN: "0" }), { logStream: discardLog() });
+const deps = openPlatform(loadConfig({ DATABASE_PATH: path, FANZHA_DEMO: "false", API_RATE_LIMIT_PER_MIN: "0", ACCESS_LOG: process.env.ACCESS_LOG ?? "true" }), { logStream: discardLog() });
 startCheckpointer(deps.db, path); // as src/main.ts does
 // the caller a payment system would be: a bank's API token
 const { token } = createToken(deps.db, { name: `bench-${Date.now()}`, role: "bank", institution: "ICBC" });

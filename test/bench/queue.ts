@@ -89,7 +89,11 @@ function seed(dir: string): string[] {
     }
   })();
   console.log(`${ROWS.toLocaleString()} open targets inserted in ${fmt(performance.now() - t0)}`);
-  const plan = db.query(`explain query plan ${CLAIM_NEXT}`).all({ user: null, token: null, until: now, now }) as { detail: string }[];
+  ins.finalize();
+  const explain = db.prepare(`explain query plan ${CLAIM_NEXT}`);
+  const plan = explain.all({ user: null, token: null, until: now, now }) as { detail: string }[];
+  explain.finalize(); // an EXPLAIN of an UPDATE … RETURNING left open would keep the next COMMIT waiting
+
   console.log(`"next" query plan: ${plan.map((r) => r.detail).join(" / ")}`);
   const tokens = Array.from({ length: AGENTS }, (_, i) => createToken(deps.db, { name: `bench-agent-${i}`, role: "agent" }).token);
   db.close();
