@@ -167,6 +167,7 @@ function alive(pid: number): boolean {
 /** The server marks the database as in use; the returned function unmarks it. */
 export function claimPidFile(dbPath: string): () => void {
   if (dbPath === ":memory:") return () => {};
+  mkdirSync(dirname(resolve(dbPath)), { recursive: true }); // a first start: the database's folder is not there yet
   writeFileSync(pidFile(dbPath), `${process.pid}\n`);
   return () => {
     try {

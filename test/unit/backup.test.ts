@@ -262,6 +262,28 @@ describe("start-up check", () => {
     expect(stderr).toContain("failed its start-up check");
     expect(stderr).toContain("npm run cli -- restore FILE");
   }, 30_000);
+
+  test("a first start creates the database's folder, then serves", async () => {
+    const live = join(dir, "not-yet", "fanzha.sqlite");
+    const proc = Bun.spawn([process.execPath, "src/main.ts"], {
+      cwd: join(import.meta.dir, "../.."),
+      env: { ...process.env, DATABASE_PATH: live, FANZHA_DEMO: "false", ACCESS_LOG: "false", BACKUP_DIR: join(dir, "backups"), OUTBOX_DIR: join(dir, "outbox"), PORT: "39518" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    try {
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200 && proc.exitCode === null; i++) {
+        await Bun.sleep(200);
+        status = await fetch("http://127.0.0.1:39518/healthz").then((r) => r.status, () => 0);
+      }
+      expect(status).toBe(200);
+      expect(existsSync(pidFile(live))).toBe(true);
+    } finally {
+      proc.kill();
+      await proc.exited;
+    }
+  }, 30_000);
 });
 
 describe("scheduled backups", () => {
