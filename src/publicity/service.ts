@@ -26,6 +26,21 @@ export function fraudTypesOnTheRise(db: Db, period: Period): FraudTypeTrend[] {
   }).sort((a, b) => b.change - a.change || b.current - a.current);
 }
 
+type Counts = { targets: number; highRisk: number; previous: number };
+/** Rows summed under the key they read as (a masked district, an age band), with their change on last year. */
+function countsBy<R extends Counts, K>(rows: R[], keyOf: (r: R) => K): [K, Counts & { changePct: number | null }][] {
+  const sums = new Map<K, Counts>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const n = sums.get(k) ?? { targets: 0, highRisk: 0, previous: 0 };
+    n.targets += r.targets;
+    n.highRisk += r.highRisk;
+    n.previous += r.previous;
+    sums.set(k, n);
+  }
+  return [...sums].map(([k, n]) => [k, { ...n, changePct: changePct(n.targets, n.previous) }]);
+}
+
 export type DistrictCount = { district: string | null; targets: number; highRisk: number; previous: number; changePct: number | null };
 
 /** Targets (people at risk) per district in the period, most first, with last year's count. */
@@ -45,17 +60,8 @@ export function districtsByTargets(db: Db, period: Period): DistrictCount[] {
     )
     .all(cur.from, cur.to, cur.from, cur.to, prev.from, prev.to, cur.from, cur.to, prev.from, prev.to);
   // districts that read the same once masked are one row
-  const byName = new Map<string | null, DistrictCount>();
-  for (const r of rows) {
-    const district = maskFreeText(r.district);
-    const d = byName.get(district) ?? { district, targets: 0, highRisk: 0, previous: 0, changePct: null };
-    d.targets += r.targets;
-    d.highRisk += r.highRisk;
-    d.previous += r.previous;
-    byName.set(district, d);
-  }
-  return [...byName.values()]
-    .map((d) => ({ ...d, changePct: changePct(d.targets, d.previous) }))
+  return countsBy(rows, (r) => maskFreeText(r.district))
+    .map(([district, n]) => ({ district, ...n }))
     .sort((a, b) => b.targets - a.targets || b.highRisk - a.highRisk || (a.district ?? "").localeCompare(b.district ?? ""));
 }
 
@@ -94,17 +100,8 @@ export function ageBandsByTargets(db: Db, period: Period): AgeBandCount[] {
         group by age`,
     )
     .all(cur.from, cur.to, cur.from, cur.to, prev.from, prev.to, cur.from, cur.to, prev.from, prev.to);
-  const bands = new Map<AgeBandKey, AgeBandCount>();
-  for (const r of rows) {
-    const band = ageBand(r.age);
-    const b = bands.get(band) ?? { band, targets: 0, highRisk: 0, previous: 0, changePct: null };
-    b.targets += r.targets;
-    b.highRisk += r.highRisk;
-    b.previous += r.previous;
-    bands.set(band, b);
-  }
-  return [...bands.values()]
-    .map((b) => ({ ...b, changePct: changePct(b.targets, b.previous) }))
+  return countsBy(rows, (r) => ageBand(r.age))
+    .map(([band, n]) => ({ band, ...n }))
     .filter((b) => b.targets > 0)
     .sort((a, b) => b.targets - a.targets || b.highRisk - a.highRisk);
 }
