@@ -1,6 +1,6 @@
 // Who may do what (DESIGN.md §7). The one place authorisation rules live; routes ask
 // `can(actor, permission)` and services scope queries with `institutionScope(actor)`.
-import type { Role } from "../db/schema/core";
+import type { Role } from "./enums";
 
 export type { Role };
 

@@ -6,7 +6,7 @@ import { districtIssue } from "../districts/service";
 import type { Database, SQLQueryBindings } from "bun:sqlite";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db } from "../db";
-import type { TARGET_REASONS, TARGET_SOURCES } from "../db/schema/warnings";
+import type { TARGET_REASONS, TARGET_SOURCES } from "../domain/enums";
 import type { Actor } from "../domain/access";
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { dueAt, leaseHeld, mergeTarget, trafficLight, type Deadlines, type Grade, type Outcome, type TargetFacts } from "../domain/queue";

@@ -2,10 +2,7 @@
 // Instants are integer milliseconds since the epoch (UTC); money is integer fen.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-export const ROLES = ["agent", "bank", "carrier", "publicity", "supervisor", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-export const APPROVAL_STATES = ["pending", "rejected"] as const;
+import { APPROVAL_STATES, ROLES } from "../../domain/enums";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 export const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(now);
