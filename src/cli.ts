@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { createToken, createUser, UserInputError } from "./auth/service";
 import { ConfigError, loadConfig } from "./config";
-import { ROLES, type Role } from "./db/schema/core";
+import { ROLES, type Role } from "./domain/enums";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
 import { openPlatform } from "./platform";
 import { recordAudit } from "./audit/service";

@@ -5,7 +5,7 @@ import { AdminPage } from "../../views/admin/page";
 import { allow } from "../auth/middleware";
 import { createToken, createUser, UserInputError } from "../auth/service";
 import { errorText } from "../../views/i18n";
-import { ROLES } from "../db/schema/core";
+import { ROLES } from "../domain/enums";
 import { audit, who } from "../http/audit";
 import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";

@@ -1,7 +1,8 @@
 // Users, sessions, sign-in throttling and API tokens.
 import { eq } from "drizzle-orm";
 import { prepared, type Db } from "../db";
-import { apiTokens, institutions, privilegeGrants, sessions, users, type Role } from "../db/schema";
+import { apiTokens, institutions, privilegeGrants, sessions, users } from "../db/schema";
+import type { Role } from "../domain/enums";
 import { needsApproval, requiresInstitution, type Actor } from "../domain/access";
 import { refuse, type Refusal } from "../domain/reasons";
 import { weakPassword } from "./passwords";

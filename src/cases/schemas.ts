@@ -1,7 +1,7 @@
 // What the case API and forms accept and answer. The form is parsed field by field so that every
 // mistake on the page is reported at once, next to its field, with what the user typed kept.
 import { z } from "../api/openapi";
-import { CASE_STATUSES, FRAUD_TYPES } from "../db/schema/cases";
+import { CASE_STATUSES, FRAUD_TYPES } from "../domain/enums";
 import { parseShanghaiLocal } from "../domain/time";
 import { yuanToFen } from "../domain/money";
 import type { Issue } from "../http/errors";

@@ -2,7 +2,7 @@
 // year-on-year view, shows something real. Deterministic (seeded), written in one transaction.
 import type { Deps } from "../http/context";
 import { createUser } from "../auth/service";
-import { FRAUD_TYPES } from "../db/schema";
+import { FRAUD_TYPES } from "../domain/enums";
 import { institutionIds } from "../db/seed";
 import { seedDistricts } from "../districts/service";
 import { idCheckCharacter } from "../domain/cases";

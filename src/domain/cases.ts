@@ -1,6 +1,6 @@
 // Case rules: the status lifecycle and the order of its dates, the victim's ID number, and what
 // of the victim a role may see. Pure: no I/O.
-import type { CASE_STATUSES } from "../db/schema/cases";
+import type { CASE_STATUSES } from "./enums";
 import { seesPersonalData, type Role } from "./access";
 import { toHalfWidth } from "./identifiers";
 import { maskIdNumber, maskName, maskPhone } from "./masking";

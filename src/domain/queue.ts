@@ -3,8 +3,7 @@
 // Pure: no I/O. The queue's order and claimability are applied in SQL (targets.queue_rank and
 // targets_queue_free_idx, src/targets/service.ts); compareQueue and claimable state the same
 // rules here, where the unit tests pin them.
-import { RISK_LEVELS } from "../db/schema/cases";
-import type { WARNING_OUTCOMES } from "../db/schema/warnings";
+import { RISK_LEVELS, type WARNING_OUTCOMES } from "./enums";
 
 export type Grade = (typeof RISK_LEVELS)[number];
 export type Outcome = (typeof WARNING_OUTCOMES)[number];

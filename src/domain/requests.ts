@@ -3,8 +3,7 @@
 // or a freeze holds, traffic lights, reminders, and how the money adds up. Pure: the clock
 // and the configuration are passed in.
 import type { Config } from "../config";
-import { SUSPECT_STATUSES } from "../db/schema/cases";
-import { FREEZE_SCOPES, FREEZE_TERMS, HISTORY_ACTIONS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
+import { FREEZE_SCOPES, FREEZE_TERMS, HISTORY_ACTIONS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES, SUSPECT_STATUSES } from "./enums";
 import { addShanghaiMonths } from "./time";
 import { workingDaysAfter } from "./workdays";
 

@@ -2,7 +2,7 @@
 // traced straight back where the deposits show whose money is whose, otherwise pro rata to each
 // victim's loss into the account, after a 30-day public notice. Pure; money in integer fen.
 
-import { RETURN_METHODS } from "../db/schema/documents";
+import { RETURN_METHODS } from "./enums";
 
 export { RETURN_METHODS };
 export type ReturnMethod = (typeof RETURN_METHODS)[number];

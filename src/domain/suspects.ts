@@ -1,7 +1,7 @@
 // Suspect rules: how a new sighting merges into a known suspect, which risk level wins, which
 // status changes are allowed, and how a pasted block of text becomes values. Pure: no I/O.
 // The suspect service (single rows) and the bulk import (prepared statements) both follow these.
-import type { RISK_LEVELS, SUSPECT_STATUSES } from "../db/schema/cases";
+import type { RISK_LEVELS, SUSPECT_STATUSES } from "./enums";
 import { normalizeIdentifier, type SuspectKind } from "./identifiers";
 import { refuse, type Refusal } from "./reasons";
 

@@ -1,7 +1,7 @@
 // GET /api/v1/publicity/*: the high-risk lists as JSON, masked exactly as on the screen.
 import { apiRouter, commonErrors, createRoute, jsonResponse, periodQuery, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
-import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS } from "../db/schema";
+import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS } from "../domain/enums";
 import { previousPeriod } from "../domain/yoy";
 import { audit } from "../http/audit";
 import { AGE_BANDS, publicityLists, VISIT_OUTCOMES, visitTargets } from "./service";

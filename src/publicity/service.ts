@@ -3,7 +3,7 @@
 // a full phone number, or anything about a bank account (no account, no bank, no amount); free
 // text (the district as typed) has its numbers masked (maskFreeText).
 import type { Db } from "../db";
-import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS, WARNING_OUTCOMES } from "../db/schema";
+import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS, WARNING_OUTCOMES } from "../domain/enums";
 import { maskFreeText, maskName, maskPhone } from "../domain/masking";
 import { shanghaiDaysRange } from "../domain/time";
 import { changePct, previousPeriod, type Period } from "../domain/yoy";

@@ -1,6 +1,6 @@
 // What a request and a response look like coming in (forms and JSON) and going out (JSON).
 import { z } from "@hono/zod-openapi";
-import { FREEZE_SCOPES, FREEZE_TERMS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES } from "../db/schema/requests";
+import { FREEZE_SCOPES, FREEZE_TERMS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES } from "../domain/enums";
 import { CREATABLE_KINDS, type Approval, type FreezeScope, type FreezeTerm, type RejectCode } from "../domain/requests";
 import type { TransactionInput } from "./transactions";
 import { yuanToFen } from "../domain/money";

@@ -1,6 +1,6 @@
 // The request JSON's signed-instruction fields (documents.ts fills them), for the OpenAPI document.
 import { z } from "../api/openapi";
-import { DOCUMENT_KINDS } from "../db/schema/documents";
+import { DOCUMENT_KINDS } from "../domain/enums";
 
 const b64 = (what: string) => z.string().nullable().openapi({ description: `${what} (base64url)` });
 

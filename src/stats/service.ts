@@ -31,7 +31,7 @@
 // the records win and its baselines are ignored. Baselines are whole months: a period that covers
 // an unrecorded month only in part leaves that month's baseline out, and says so.
 import type { Db } from "../db";
-import { FRAUD_TYPES } from "../db/schema";
+import { FRAUD_TYPES } from "../domain/enums";
 import { maskFreeText } from "../domain/masking";
 import {
   changePct,

@@ -1,7 +1,7 @@
 // GET /api/v1/supervision/*: the board's figures as JSON (supervisors only).
 import { apiRouter, commonErrors, createRoute, jsonResponse, periodQuery, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
-import { REQUEST_KINDS, RISK_LEVELS, TARGET_REASONS } from "../db/schema";
+import { REQUEST_KINDS, RISK_LEVELS, TARGET_REASONS } from "../domain/enums";
 import { iso } from "../domain/time";
 import { previousPeriod } from "../domain/yoy";
 import { board, responseTimes, type OverdueRequest } from "./service";

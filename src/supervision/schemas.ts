@@ -1,7 +1,7 @@
 // What the supervision board and the high-risk lists accept: the year-on-year screen's
 // period picker (stats/schemas), plus each screen's own filters.
 import { z } from "zod";
-import { REQUEST_KINDS } from "../db/schema";
+import { REQUEST_KINDS } from "../domain/enums";
 import { EXPORT_FORMATS } from "../exports/tabular";
 import { LIVE_TABLES, TIMES_TABLES } from "./tables";
 

@@ -2,7 +2,7 @@
 // Traffic lights and deadlines are the requests' and the warning queue's own rules
 // (domain/requests, domain/queue); this service only counts and lists what those rules say.
 import type { Db } from "../db";
-import { REQUEST_KINDS, RISK_LEVELS, TARGET_REASONS } from "../db/schema";
+import { REQUEST_KINDS, RISK_LEVELS, TARGET_REASONS } from "../domain/enums";
 import { spread, type Spread } from "../domain/percentile";
 import { IN_FORCE_STATUSES, OPEN_STATUSES, isOverdue, trafficLight, type DeadlineConfig, type Light, type RequestKind, type RequestStatus } from "../domain/requests";
 import { trafficLight as targetLight, type Deadlines } from "../domain/queue";

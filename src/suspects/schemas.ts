@@ -1,6 +1,6 @@
 // What the suspect API and forms accept and answer, as zod schemas (the API's come out in openapi.json).
 import { z } from "../api/openapi";
-import { RISK_LEVELS, SUSPECT_KINDS, SUSPECT_STATUSES } from "../db/schema/cases";
+import { RISK_LEVELS, SUSPECT_KINDS, SUSPECT_STATUSES } from "../domain/enums";
 
 const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);
 

@@ -1,8 +1,7 @@
 // What the targets API and the warning-work forms accept and answer, as zod schemas
 // (the API's come out in openapi.json). Money in the API is integer fen; forms take yuan.
 import { z } from "../api/openapi";
-import { FRAUD_TYPES, RISK_LEVELS } from "../db/schema/cases";
-import { TARGET_REASONS, TARGET_SOURCES, WARNING_CHANNELS, WARNING_OUTCOMES } from "../db/schema/warnings";
+import { FRAUD_TYPES, RISK_LEVELS, TARGET_REASONS, TARGET_SOURCES, WARNING_CHANNELS, WARNING_OUTCOMES } from "../domain/enums";
 import { yuanToFen } from "../domain/money";
 import { parseShanghaiLocal } from "../domain/time";
 

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
-import { FRAUD_TYPES } from "../../src/db/schema";
+import { FRAUD_TYPES } from "../../src/domain/enums";
 import { institutionIds } from "../../src/db/seed";
 import type { Clock } from "../../src/http/context";
 import { discardLog } from "../../src/http/log";

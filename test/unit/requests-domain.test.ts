@@ -24,7 +24,7 @@ import {
   type RequestKind,
   type RequestStatus,
 } from "../../src/domain/requests";
-import { HISTORY_ACTIONS } from "../../src/db/schema/requests";
+import { HISTORY_ACTIONS } from "../../src/domain/enums";
 import { addShanghaiMonths } from "../../src/domain/time";
 import { TestClock } from "../helpers";
 

@@ -1,5 +1,5 @@
 import type { Issue } from "../../src/http/errors";
-import { ROLES } from "../../src/db/schema/core";
+import { ROLES } from "../../src/domain/enums";
 import type { listInstitutions, listTokens, listUsers } from "../../src/admin/service";
 import { CsrfField, Errors, Field, When } from "../components";
 import type { Lang, T } from "../i18n";

@@ -1,7 +1,7 @@
 // Case intake: the case, the victim, and the numbers and accounts it names, in one form.
 // Laid out in the order a call goes; the first field with an error takes the focus.
 import type { CaseFormValues, TransactionValues } from "../../src/cases/schemas";
-import { CASE_STATUSES, FRAUD_TYPES } from "../../src/db/schema/cases";
+import { CASE_STATUSES, FRAUD_TYPES } from "../../src/domain/enums";
 import type { Issue } from "../../src/http/errors";
 import { useContext } from "hono/jsx";
 import { CsrfField, Errors, Field, fieldError, IssueLanguage } from "../components";

@@ -2,7 +2,7 @@
 // is shown, and audited, on the case's own page).
 import type { CaseFilter } from "../../src/cases/schemas";
 import type { CaseList } from "../../src/cases/service";
-import { CASE_STATUSES, FRAUD_TYPES } from "../../src/db/schema/cases";
+import { CASE_STATUSES, FRAUD_TYPES } from "../../src/domain/enums";
 import type { T } from "../i18n";
 import { CaseTable } from "./parts";
 

@@ -2,7 +2,7 @@
 // preselected from the number's inference, the case, the amount in yuan, a note. Send at once
 // or keep as a draft. A hidden nonce makes a double submit create one request.
 import type { CaseSuspectOption } from "../../src/requests/case-suspects";
-import { FREEZE_SCOPES, FREEZE_TERMS } from "../../src/db/schema/requests";
+import { FREEZE_SCOPES, FREEZE_TERMS } from "../../src/domain/enums";
 import { CREATABLE_KINDS } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
 import type { InstitutionOption, SuspectBrief } from "../../src/requests/service";

@@ -1,5 +1,5 @@
 // The center's list of requests: filters, traffic lights, drafts ready to send in one click.
-import { REQUEST_KINDS, REQUEST_STATUSES } from "../../src/db/schema/requests";
+import { REQUEST_KINDS, REQUEST_STATUSES } from "../../src/domain/enums";
 import type { DeadlineConfig } from "../../src/domain/requests";
 import type { InstitutionOption, ListFilter, RequestView } from "../../src/requests/service";
 import { CsrfField, When } from "../components";

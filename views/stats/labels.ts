@@ -1,5 +1,5 @@
 // How statistics read on screen, in print and in exports: labels, numbers, change.
-import { FRAUD_TYPES } from "../../src/db/schema";
+import { FRAUD_TYPES } from "../../src/domain/enums";
 import { maskFreeText } from "../../src/domain/masking";
 import { formatFen } from "../../src/domain/money";
 import { MONEY_METRICS, type Metric } from "../../src/domain/yoy";

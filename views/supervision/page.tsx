@@ -4,7 +4,7 @@ import type { ResolvedPeriod } from "../../src/stats/schemas";
 import type { Issue } from "../../src/http/errors";
 import type { Board, InstitutionTimes, LightCounts, OverdueRequest, OverdueTarget } from "../../src/supervision/service";
 import type { UrgeRow } from "../../src/supervision/urge";
-import { REQUEST_KINDS } from "../../src/db/schema";
+import { REQUEST_KINDS } from "../../src/domain/enums";
 import { formatChangePct } from "../../src/domain/yoy";
 import { Light, When } from "../components";
 import type { Lang, T } from "../i18n";

@@ -1,7 +1,6 @@
 // One target: who they are and why they are at risk, who holds them, the ways to contact them,
 // every contact with its live status and outcome, follow-up reviews, and the timeline.
-import { FRAUD_TYPES } from "../../src/db/schema/cases";
-import { TARGET_SOURCES, WARNING_OUTCOMES } from "../../src/db/schema/warnings";
+import { FRAUD_TYPES, TARGET_SOURCES, WARNING_OUTCOMES } from "../../src/domain/enums";
 import { formatFen } from "../../src/domain/money";
 import { leaseHeld, trafficLight, type Deadlines } from "../../src/domain/queue";
 import { toShanghaiLocal } from "../../src/domain/time";

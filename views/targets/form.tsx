@@ -1,7 +1,6 @@
 // Entering a person at risk by hand: phone and grade first (that is what the queue needs),
 // then what is known about them and the suspect behind the risk.
-import { RISK_LEVELS } from "../../src/db/schema/cases";
-import { TARGET_REASONS } from "../../src/db/schema/warnings";
+import { RISK_LEVELS, TARGET_REASONS } from "../../src/domain/enums";
 import type { Issue } from "../../src/http/errors";
 import type { TargetFormValues } from "../../src/targets/schemas";
 import { CsrfField, Errors, Field } from "../components";

@@ -1,24 +1,9 @@
 // Cases (警情) and suspects (涉诈号码/账户), and the links between them.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CASE_STATUSES, FRAUD_TYPES, RISK_LEVELS, SUSPECT_KINDS, SUSPECT_STATUSES } from "../../domain/enums";
 import { createdAt, institutions, users } from "./core";
 
-export const FRAUD_TYPES = [
-  "task_rebate",
-  "fake_investment",
-  "fake_loan",
-  "fake_customer_service",
-  "impersonating_police",
-  "impersonating_acquaintance",
-  "game_trading",
-  "romance",
-  "fake_credit",
-  "other",
-] as const;
-export const CASE_STATUSES = ["received", "filed", "solved", "closed"] as const;
-export const SUSPECT_KINDS = ["phone", "bank_account"] as const;
-export const RISK_LEVELS = ["high", "medium", "low"] as const;
-export const SUSPECT_STATUSES = ["active", "requested", "cut_off", "stopped", "frozen", "cleared"] as const;
 
 export const cases = sqliteTable(
   "cases",

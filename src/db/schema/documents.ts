@@ -1,23 +1,11 @@
 // What the center sends as a legal instrument: numbered, signed instructions (文书) and the keys
 // that sign them; returns planned by tracing or pro rata with their public notice (公告).
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { DOCUMENT_KINDS, RETURN_METHODS } from "../../domain/enums";
 import { cases } from "./cases";
 import { createdAt, users } from "./core";
 import { requests } from "./requests";
 
-/** Each instruction kind has its own number series per year (…反诈止字〔2026〕第000123号). */
-export const DOCUMENT_KINDS = [
-  "stop_payment",
-  "renew_stop_payment",
-  "release_stop_payment",
-  "freeze",
-  "renew_freeze",
-  "release_freeze",
-  "return",
-  "suspend_number",
-  "restore_number",
-  "close_card",
-] as const;
 
 // The last number given per kind and year: an upsert inside the send transaction hands out the next.
 export const documentCounters = sqliteTable(
@@ -63,7 +51,6 @@ export const signingKeys = sqliteTable("signing_keys", {
   retiredAt: integer("retired_at", { mode: "timestamp_ms" }),
 });
 
-export const RETURN_METHODS = ["traced", "pro_rata"] as const;
 
 // A return plan for a freeze: how what is frozen goes back to the victims.
 export const returnPlans = sqliteTable(

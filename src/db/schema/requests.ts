@@ -2,35 +2,9 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { cases, suspects } from "./cases";
+import { FREEZE_SCOPES, FREEZE_TERMS, HISTORY_ACTIONS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES } from "../../domain/enums";
 import { apiTokens, createdAt, institutions, users } from "./core";
 
-// freeze_renewal (继续冻结) and freeze_release (解除冻结) are instructions on a freeze in force
-// (their parent): the bank confirms them like any request, and only then does the freeze change.
-export const REQUEST_KINDS = ["stop_payment", "freeze", "return", "suspend_number", "restore_number", "close_card", "freeze_renewal", "freeze_release"] as const;
-/** A freeze holds 6 months; 12 for a major, complex case with a city-level approval. */
-export const FREEZE_TERMS = ["6m", "12m"] as const;
-/** A sum on the account, or the whole account. */
-export const FREEZE_SCOPES = ["amount", "account"] as const;
-/** Why a bank refuses: what it checked did not match (plus any other reason, in words). */
-export const REJECT_CODES = ["name_mismatch", "no_such_transaction", "account_mismatch", "amount_mismatch", "other"] as const;
-export const REQUEST_STATUSES = [
-  "draft",
-  "sent",
-  "acknowledged",
-  "completed",
-  "partially_completed",
-  "rejected",
-  "failed",
-  "expired",
-  "lapsed",
-  "released",
-  // a draft the center decided not to send (an appeal not upheld, an onward account already frozen)
-  "discarded",
-] as const;
-export const RESPONSE_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal", "release"] as const;
-// Every transition is a row in responses (the request's timeline): the institution's answers
-// above, plus the center's and the clock's.
-export const HISTORY_ACTIONS = [...RESPONSE_ACTIONS, "send", "renew", "expire", "lapse", "discard"] as const;
 
 export const requests = sqliteTable(
   "requests",

@@ -1,20 +1,9 @@
 // Targets (高危潜在受骗群众), warnings (预警劝阻), follow-ups (复核回访) and telephony.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { cases, RISK_LEVELS, suspects } from "./cases";
+import { RISK_LEVELS, TARGET_REASONS, TARGET_SOURCES, WARNING_CHANNELS, WARNING_OUTCOMES } from "../../domain/enums";
+import { cases, suspects } from "./cases";
 import { apiTokens, createdAt, users } from "./core";
-
-export const TARGET_REASONS = ["contacted_by", "paying_to", "other"] as const;
-export const TARGET_SOURCES = ["manual", "import", "feed"] as const;
-export const WARNING_CHANNELS = ["call", "sms", "manual_call", "visit"] as const;
-export const WARNING_OUTCOMES = [
-  "dissuaded",
-  "not_at_risk",
-  "already_paid",
-  "unreachable",
-  "wrong_number",
-  "refused",
-] as const;
 
 export const targets = sqliteTable(
   "targets",
