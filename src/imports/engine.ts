@@ -197,7 +197,7 @@ function recordBatchOf(deps: Deps, handler: AnyImportHandler, importId: number, 
   const counts: Counts = { totalRows: n, imported: 0, merged: 0, rejected: 0 };
   const rejections: RejectionRow[] = [];
   db.transaction((tx) => {
-    const outcomes = items.length ? handler.handleBatch(items, { tx, client: db.$client, importId, at, userId, config: deps.config }) : [];
+    const outcomes = items.length ? handler.handleBatch(items, { tx, db, client: db.$client, importId, at, userId, config: deps.config }) : [];
     if (outcomes.length !== items.length) throw new Error(`${handler.kind} import: ${outcomes.length} outcomes for ${items.length} rows`);
     // back to file order (the items may have been recorded in their sort order)
     const item = new Int32Array(n).fill(-1);

@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { Config } from "../config";
-import type { schema } from "../db";
+import type { Db, schema } from "../db";
 import type { Permission } from "../domain/access";
 import type { ReasonCode, ReasonParams, Refusal } from "../domain/reasons";
 import type { HeaderMap, ImportColumn, RowCells } from "./table";
@@ -17,8 +17,9 @@ export const rejectedBy = (r: Refusal): Rejected => ({ rejected: r.reason, code:
 export type Outcome = "imported" | "merged" | Rejected;
 
 export type BatchContext = {
-  /** The drizzle transaction the batch runs in; `client` is the same connection for raw prepared statements. */
+  /** The drizzle transaction the batch runs in; `db` is the same connection, for prepared queries built once per connection. */
   tx: Conn;
+  db: Db;
   client: Database;
   importId: number;
   /** The instant the batch is recorded at (the injected clock). */

@@ -141,7 +141,7 @@ export const importsRoutes = new Hono<AppEnv>()
     // line and reason first, then the row as it was (under the file's own header): fix, re-import
     // every cell through the one CSV writer, formulas defused (rows kept before it was, too)
     const head = csvText([[t("imports.line"), t("imports.reason"), ...(rec.header !== null ? csvCells(rec.header) : [t("imports.raw")])]]);
-    const pages = allRejections(db.$client, rec.id);
+    const pages = allRejections(db, rec.id);
     const enc = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       start(ctl) {

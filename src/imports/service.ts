@@ -1,7 +1,6 @@
 // The import records: one row per file and kind, its counts kept with every batch (so an
 // interrupted import resumes exactly where it stopped), and its rejected rows.
-import type { Database } from "bun:sqlite";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { importRejections, imports, users } from "../db/schema";
 import type { Conn } from "./handler";
@@ -107,9 +106,17 @@ export function settleImport(db: Conn, id: number, at: number, error: string | n
     .run();
 }
 
+const REJECTION_COLUMNS = {
+  line: importRejections.line,
+  raw: importRejections.raw,
+  reason: importRejections.reason,
+  reasonCode: importRejections.reasonCode,
+  reasonParams: importRejections.reasonParams,
+};
+
 export function rejectionsPage(db: Db, id: number, limit: number): RejectionRow[] {
   return db
-    .select({ line: importRejections.line, raw: importRejections.raw, reason: importRejections.reason, reasonCode: importRejections.reasonCode, reasonParams: importRejections.reasonParams })
+    .select(REJECTION_COLUMNS)
     .from(importRejections)
     .where(eq(importRejections.importId, id))
     .orderBy(importRejections.line)
@@ -121,13 +128,17 @@ export function rejectionsPage(db: Db, id: number, limit: number): RejectionRow[
  * All rejected rows in line order (they are stored in file order, so by id), a page at a time:
  * an import can reject a million rows, and no read cursor stays open while the download waits.
  */
-export function* allRejections(client: Database, id: number, page = 5000): Generator<RejectionRow[]> {
-  const q = client.query<RejectionRow & { id: number }, [number, number, number]>(
-    "select id, line, raw, reason, reason_code as reasonCode, reason_params as reasonParams from import_rejections where import_id = ? and id > ? order by id limit ?",
-  );
+export function* allRejections(db: Db, id: number, page = 5000): Generator<RejectionRow[]> {
+  const q = db
+    .select({ id: importRejections.id, ...REJECTION_COLUMNS })
+    .from(importRejections)
+    .where(and(eq(importRejections.importId, sql.placeholder("id")), gt(importRejections.id, sql.placeholder("after"))))
+    .orderBy(importRejections.id)
+    .limit(sql.placeholder("page"))
+    .prepare();
   let after = 0;
   for (;;) {
-    const rows = q.all(id, after, page);
+    const rows = q.all({ id, after, page });
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.id;
     yield rows;

@@ -5,7 +5,9 @@
 // Amounts are in yuan, stored in fen. A figure for a metric, month and district already on file
 // is replaced: that row is "merged"; a row whose figures are all new is "imported".
 import { districtRefusal } from "../districts/service";
-import type { Database, Statement } from "bun:sqlite";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../db";
+import { baselineTotals } from "../db/schema";
 import { yuanToFen } from "../domain/money";
 import { METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
 import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
@@ -62,20 +64,33 @@ function parseValue(metric: Metric, text: string): number | null {
   return /^\d{1,12}$/.test(clean) ? Number(clean) : null;
 }
 
-type Statements = { find: Statement<{ id: number }, [string, string, string]>; upsert: Statement<unknown, [string, string, string, number, number, number | null, number]> };
-const prepared = new WeakMap<Database, Statements>();
-function statements(client: Database): Statements {
-  let s = prepared.get(client);
-  if (!s) {
-    s = {
-      find: client.prepare("SELECT id FROM baseline_totals WHERE metric = ? AND month = ? AND district = ?"),
-      upsert: client.prepare(
-        `INSERT INTO baseline_totals (metric, month, district, value, import_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (metric, month, district) DO UPDATE SET value = excluded.value, import_id = excluded.import_id, created_by = excluded.created_by, created_at = excluded.created_at`,
-      ),
-    };
-    prepared.set(client, s);
-  }
+// built once per connection: a baseline import runs these once per figure
+const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+function prepare(db: Db) {
+  const key = and(eq(baselineTotals.metric, sql.placeholder("metric")), eq(baselineTotals.month, sql.placeholder("month")), eq(baselineTotals.district, sql.placeholder("district")));
+  return {
+    find: db.select({ id: baselineTotals.id }).from(baselineTotals).where(key).prepare(),
+    upsert: db
+      .insert(baselineTotals)
+      .values({
+        metric: sql.placeholder("metric"),
+        month: sql.placeholder("month"),
+        district: sql.placeholder("district"),
+        value: sql.placeholder("value"),
+        importId: sql.placeholder("importId"),
+        createdBy: sql.placeholder("createdBy"),
+        createdAt: sql.placeholder("at"),
+      })
+      .onConflictDoUpdate({
+        target: [baselineTotals.metric, baselineTotals.month, baselineTotals.district],
+        set: { value: sql`excluded.value`, importId: sql`excluded.import_id`, createdBy: sql`excluded.created_by`, createdAt: sql`excluded.created_at` },
+      })
+      .prepare(),
+  };
+}
+function statements(db: Db) {
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepare(db)));
   return s;
 }
 
@@ -105,15 +120,16 @@ export const baselineImport = defineImport<BaselineFigure[]>({
   },
 
   handleBatch(rows, ctx) {
-    const s = statements(ctx.client);
+    const s = statements(ctx.db);
+    const at = new Date(ctx.at);
     return rows.map((figures): Outcome => {
       // a row's figures share its district: only one on the center's list (any while it is empty)
-      const unlisted = figures[0] && districtRefusal(ctx.client, figures[0][2]);
+      const unlisted = figures[0] && districtRefusal(ctx.db, figures[0][2]);
       if (unlisted) return rejectedBy(unlisted);
       let replaced = false;
       for (const [metric, month, district, value] of figures) {
-        if (s.find.get(metric, month, district)) replaced = true;
-        s.upsert.run(metric, month, district, value, ctx.importId, ctx.userId, ctx.at);
+        if (s.find.get({ metric, month, district })) replaced = true;
+        s.upsert.run({ metric, month, district, value, importId: ctx.importId, createdBy: ctx.userId, at });
       }
       return replaced ? "merged" : "imported";
     });
