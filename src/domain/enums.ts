@@ -25,6 +25,8 @@ export const SUSPECT_STATUSES = ["active", "requested", "cut_off", "stopped", "f
 export const TARGET_REASONS = ["contacted_by", "paying_to", "other"] as const;
 export const TARGET_SOURCES = ["manual", "import", "feed"] as const;
 export const WARNING_CHANNELS = ["call", "sms", "manual_call", "visit"] as const;
+/** What a follow-up review (复核回访) found. */
+export const FOLLOW_UP_OUTCOMES = ["safe", "at_risk", "unreachable"] as const;
 export const WARNING_OUTCOMES = [
   "dissuaded",
   "not_at_risk",

@@ -57,6 +57,12 @@ export const RETRY_AFTER_MS = 15 * 60_000;
 // unreported by then, it comes back so nobody is forgotten.
 export const VISIT_REPORT_GRACE_MS = 2 * 3_600_000;
 
+// What the target hears or reads when the agent does not write their own (always Mandarin).
+export const STANDARD_CALL_TEXT =
+  "您好，这里是市反诈中心96110预警专线。我们发现您可能正在遭遇电信网络诈骗。请不要向任何陌生账户转账汇款，不要透露短信验证码。如有疑问，请拨打96110或110。";
+export const STANDARD_SMS_TEXT =
+  "【市反诈中心】您好，我们发现您可能正在遭遇电信网络诈骗。凡是要求转账汇款、索要验证码的都是诈骗，请立即停止转账。如有疑问请拨打96110。";
+
 export type OutcomeEffect = "close" | "close_with_case" | "retry";
 
 /** What recording an outcome does to the target. */

@@ -1,7 +1,15 @@
 // What the targets API and the warning-work forms accept and answer, as zod schemas
 // (the API's come out in openapi.json). Money in the API is integer fen; forms take yuan.
 import { z } from "../api/openapi";
-import { FRAUD_TYPES, RISK_LEVELS, TARGET_REASONS, TARGET_SOURCES, WARNING_CHANNELS, WARNING_OUTCOMES } from "../domain/enums";
+import {
+  FOLLOW_UP_OUTCOMES,
+  FRAUD_TYPES,
+  RISK_LEVELS,
+  TARGET_REASONS,
+  TARGET_SOURCES,
+  WARNING_CHANNELS,
+  WARNING_OUTCOMES,
+} from "../domain/enums";
 import { yuanToFen } from "../domain/money";
 import { parseShanghaiLocal } from "../domain/time";
 
@@ -159,8 +167,6 @@ export const OutcomeForm = z.object({
   fraudType: z.preprocess(blank, z.enum(FRAUD_TYPES).optional()),
   followUpAt: z.preprocess(blank, localTime.optional()),
 });
-
-export const FOLLOW_UP_OUTCOMES = ["safe", "at_risk", "unreachable"] as const;
 
 export const FollowUpForm = z.object({ dueAt: localTime, note: optionalText(1000) });
 export const FollowUpDoneForm = z.object({ outcome: z.enum(FOLLOW_UP_OUTCOMES, "choose a result"), note: optionalText(1000) });

@@ -7,24 +7,19 @@ import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempote
 import { createCase, type CaseData } from "../cases/service";
 import type { Db } from "../db";
 import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
-import { advancesStatus, outcomeEffect, RETRY_AFTER_MS, VISIT_REPORT_GRACE_MS, type Outcome, type ProviderKind } from "../domain/queue";
+import { advancesStatus, type Outcome, outcomeEffect, type ProviderKind, RETRY_AFTER_MS, STANDARD_CALL_TEXT, STANDARD_SMS_TEXT, VISIT_REPORT_GRACE_MS } from "../domain/queue";
+import type { FOLLOW_UP_OUTCOMES } from "../domain/enums";
 import type { Deps } from "../http/context";
 import { AppError, badRequest, conflict, notFound, refusalIssue } from "../http/errors";
 import { refuse } from "../domain/reasons";
 import { createRequest } from "../requests/service";
 import type { Conn } from "../suspects/service";
 import { TelephonyError } from "../telephony";
-import type { FOLLOW_UP_OUTCOMES } from "./schemas";
 import { assertFreeFor, claimIn, prepared, requireTarget, type Named, type TargetView } from "./service";
 
 export type WarningCtx = Pick<Deps, "db" | "config" | "events" | "telephony">;
 type Channel = "call" | "sms" | "manual_call" | "visit";
 
-// What the target hears or reads when the agent does not write their own (always Mandarin).
-export const STANDARD_CALL_TEXT =
-  "您好，这里是市反诈中心96110预警专线。我们发现您可能正在遭遇电信网络诈骗。请不要向任何陌生账户转账汇款，不要透露短信验证码。如有疑问，请拨打96110或110。";
-export const STANDARD_SMS_TEXT =
-  "【市反诈中心】您好，我们发现您可能正在遭遇电信网络诈骗。凡是要求转账汇款、索要验证码的都是诈骗，请立即停止转账。如有疑问请拨打96110。";
 // A case opened from a target may not know the victim's name or district yet.
 const UNKNOWN = "未知";
 
