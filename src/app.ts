@@ -20,6 +20,7 @@ import { accessLog } from "./http/log";
 import { handleError, handleNotFound } from "./http/on-error";
 import { publicityRoutes } from "./publicity/routes";
 import { requestsRoutes } from "./requests/routes";
+import { deskRoutes } from "./desk/routes";
 import { noticeRoutes } from "./requests/notice-routes";
 import { returnsRoutes } from "./requests/returns-routes";
 import { staticRoutes } from "./static/routes";
@@ -103,7 +104,8 @@ export function createApp(deps: Deps) {
   app.route("/outbox", outboxRoutes);
   app.route("/", noticeRoutes); // /requests/:id/notice, for the center and the desk alike
   app.route("/", returnsRoutes); // /requests/:id/returns: a freeze's return plan
-  app.route("/", requestsRoutes); // /requests and /desk
+  app.route("/", requestsRoutes); // /requests
+  app.route("/desk", deskRoutes);
   app.route("/stats", statsRoutes);
   app.route("/supervision", supervisionRoutes);
   app.route("/publicity", publicityRoutes);

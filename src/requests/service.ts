@@ -1,12 +1,11 @@
-// Requests to banks and carriers: create, send, answer, renew, release; the desks' queues; the
-// clock's work (escalation, expiry, lapse, reminders); a case's fund flow. Rules live in
+// Requests to banks and carriers: create, send, answer, renew, release; the clock's work (escalation, expiry, lapse, reminders); a case's fund flow. Rules live in
 // domain/requests.ts; every change runs in one transaction with its audit entry, and the live
 // screens hear about it after the commit.
 import type { SQLQueryBindings } from "bun:sqlite";
 import { and, eq } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db } from "../db";
-import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
+import { once, type IdempotencyKey } from "../db/idempotency";
 import { caseSuspects, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
@@ -50,7 +49,7 @@ import {
 import { checkStatusChange, requestReason } from "../domain/suspects";
 import type { Deps } from "../http/context";
 import { JOBS } from "../jobs";
-import { AppError, badRequest, conflict, notFound, refusalIssue, type Issue } from "../http/errors";
+import { AppError, conflict, invalid, notFound, refusalIssue, type Issue } from "../http/errors";
 import { refuse } from "../domain/reasons";
 import { apiSource } from "../suspects/api";
 import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service";
@@ -70,7 +69,7 @@ export class RefusedTransition extends AppError {
     readonly rule: RefusalCode,
     reason: string,
   ) {
-    super(409, "transition_refused", `Refused: ${reason}`);
+    super("transition_refused", `Refused: ${reason}`);
   }
 }
 
@@ -122,7 +121,7 @@ export type RequestView = {
   instructionsJson: string | null;
 };
 
-const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id as suspectId, r.institution_id as institutionId,
+export const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id as suspectId, r.institution_id as institutionId,
   r.level, r.parent_request_id as parentRequestId, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen,
   r.balance_fen as balanceFen, r.note, r.renewals, r.created_by as createdBy, r.created_by_token as createdByToken,
   r.created_at as createdAt, r.sent_at as sentAt, r.acknowledged_at as acknowledgedAt, r.responded_at as respondedAt,
@@ -165,7 +164,7 @@ export type ListFilter = {
   limit: number;
 };
 
-const OPEN_SQL = `('sent','acknowledged')`;
+export const OPEN_SQL = `('sent','acknowledged')`;
 const IN_FORCE_SQL = `('completed','partially_completed')`;
 
 /** Newest first, scoped to the actor's institution, filtered. */
@@ -189,38 +188,6 @@ export function listRequests(db: Db, actor: Actor, f: ListFilter, now: number, c
   if (f.before) where.push("r.id < ?"), params.push(f.before);
   params.push(f.limit);
   return prepared<RequestView>(db, `${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by r.id desc limit ?`).all(...params);
-}
-
-export type DeskQueue = { rows: RequestView[]; open: number; unacked: number; overdue: number };
-
-/** How many open requests a desk screen lists: the most urgent; the counts cover them all. */
-export const DESK_ROWS = 50;
-
-/** A desk's open requests, most urgent (earliest deadline) first, and its counts. */
-export function deskQueue(db: Db, institutionId: number, now: number, limit = DESK_ROWS): DeskQueue {
-  // one index range per status (requests_desk_idx), merged: no sort of the whole queue
-  const range = prepared<RequestView, [number, string, number]>(db, `${SELECT} where r.institution_id = ? and r.status = ? order by r.deadline_at, r.id limit ?`);
-  const rows = [...range.all(institutionId, "sent", limit), ...range.all(institutionId, "acknowledged", limit)]
-    .sort((a, b) => (a.deadlineAt ?? Infinity) - (b.deadlineAt ?? Infinity) || a.id - b.id)
-    .slice(0, limit);
-  const counts = prepared<{ open: number; unacked: number; overdue: number }, [number, number]>(
-    db,
-    `select count(*) as open, coalesce(sum(status = 'sent'), 0) as unacked, coalesce(sum(deadline_at <= ?), 0) as overdue
-     from requests where institution_id = ? and status in ${OPEN_SQL}`,
-  ).get(now, institutionId)!;
-  return { rows, ...counts };
-}
-
-/**
- * What a desk answered lately (newest first), optionally only accounts/numbers containing
- * `digits`. Answered = has an answer time; read backwards along requests_answered_idx.
- */
-export function deskAnswered(db: Db, institutionId: number, digits: string | undefined, limit = 20): RequestView[] {
-  const where = `${SELECT} where r.institution_id = ? and r.responded_at is not null`;
-  if (digits) {
-    return prepared<RequestView, [number, string, number]>(db, `${where} and s.value like ? order by r.responded_at desc limit ?`).all(institutionId, `%${digits}%`, limit);
-  }
-  return prepared<RequestView, [number, number]>(db, `${where} order by r.responded_at desc limit ?`).all(institutionId, limit);
 }
 
 export type HistoryRow = {
@@ -388,7 +355,8 @@ function partyOf(actor: Actor | null): Party {
 type Live = { channel: string; event: string; data: string };
 type Tx = { tx: Conn; db: Db; who: AuditWho; cfg: Deps["config"]; live: Live[] };
 
-function principalOf(who: AuditWho) {
+/** Who answered, as the responses row names them. */
+function responderOf(who: AuditWho) {
   return { userId: who.actor?.kind === "user" ? who.actor.id : null, tokenId: who.actor?.kind === "token" ? who.actor.id : null };
 }
 
@@ -425,7 +393,7 @@ function move(
       balanceFen: answer.balanceFen ?? null,
       reason: answer.reason ?? null,
       reasonCode: answer.reasonCode ?? null,
-      ...principalOf(t.who),
+      ...responderOf(t.who),
       at: new Date(now),
     })
     .returning({ id: responses.id })
@@ -464,98 +432,93 @@ function reload(t: Tx, id: number): RequestView {
 // ---------------------------------------------------------------------------------------------
 // Creating
 
-export type Created = { request: RequestView; replay?: { status: number; body: string } };
+export type Created = { request: RequestView; replayed: boolean };
 
-export type Idempotency = IdempotencyKey & { body: (r: RequestView) => unknown };
-
-const fieldError = (path: string, message: string) => badRequest(`${path}: ${message}`, [{ path, message }]);
+const fieldError = (path: string, message: string) => invalid([{ path, message }]);
 
 /**
  * Creates a request to the institution of its suspect (or the one chosen), sent at once unless
  * it is a draft. With `idem`, a repeat of the key returns the first answer and creates nothing.
  */
-export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?: Idempotency): Created {
+export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?: IdempotencyKey): Created {
   return inTransaction(ctx, who, (t) => {
-    if (idem) {
-      const replay = firstAnswer(t.db, idem);
-      if (replay) return { request: load(t.db, (JSON.parse(replay.body) as { request: { id: number } }).request.id)!, replay };
-    }
-    const { tx } = t;
-    if (input.caseId != null && !prepared<{ id: number }, [number]>(t.db, `select id from cases where id = ?`).get(input.caseId)) {
-      throw fieldError("caseId", `no case ${input.caseId}`);
-    }
-    const suspect = resolveSuspect(t, input);
-    const targets = KIND_TARGET[input.kind];
-    if (!targets.some((x) => x.suspect === suspect.kind)) {
-      throw fieldError(input.suspectId ? "suspectId" : "value", `a ${input.kind} request needs a ${targets.map((x) => x.suspect).join(" or ")}, not a ${suspect.kind}`);
-    }
-    const inst = resolveInstitution(t, input.institution, suspect.institutionId);
-    if (!inst) throw fieldError("institution", "cannot be inferred for this suspect; choose the bank or carrier");
-    if (!targets.some((x) => x.suspect === suspect.kind && x.institution === inst.kind)) {
-      throw fieldError("institution", `${inst.code} is a ${inst.kind}; a ${input.kind} for a ${suspect.kind} goes to a ${targets.find((x) => x.suspect === suspect.kind)!.institution}`);
-    }
-    const isMoney = (MONEY_KINDS as readonly string[]).includes(input.kind);
-    if (input.amountFen != null && !isMoney) throw fieldError("amount", "only stop-payments, freezes and returns carry an amount");
-    if (isMoney && input.amountFen === 0) throw fieldError("amount", `a ${input.kind} of ¥0 is refused: enter the amount`);
-    const freezeTerms = checkFreezeFields(input);
-    if (freezeTerms.length) throw badRequest(`${freezeTerms[0]!.path}: ${freezeTerms[0]!.message}`, freezeTerms);
-    if (input.kind === "freeze" && (input.scope ?? "amount") === "amount" && input.amountFen == null && !input.transactions?.length) {
-      throw fieldError("amount", "a freeze of a sum needs the amount (or scope: account for the whole account)");
-    }
-    if ((input.holderName != null || input.transactions?.length) && suspect.kind !== "bank_account") {
-      throw fieldError(input.holderName != null ? "holderName" : "transactions", "only a bank account has a holder and transactions");
-    }
-    const parent = resolveParent(t, input, suspect.id);
-    if (input.kind === "return") {
-      if (input.amountFen == null || input.amountFen <= 0) throw fieldError("amount", "enter the amount to return");
-      const left = freezeReturnable(t.db, parent!);
-      if (input.amountFen > left) throw new ReturnTooLarge(input.amountFen, left);
-    }
-    const level = caseLevel(t, input.caseId, suspect.id) ?? parent?.level ?? 1;
-    const traced = tracedTransactions(t, input, suspect.id, level, parent);
-    const holderName = input.holderName ?? (suspect.kind === "bank_account" ? holderOf(t.db, suspect.id) : null);
-    // a stop-payment or freeze of the money traced, when no amount was named
-    const amountFen = input.amountFen ?? (input.kind === "stop_payment" || input.kind === "freeze" ? sumOrNull(traced) : null);
-    const isFreeze = input.kind === "freeze";
-    const { id } = tx
-      .insert(requests)
-      .values({
-        kind: input.kind,
-        status: "draft",
-        caseId: input.caseId ?? null,
-        suspectId: suspect.id,
-        institutionId: inst.id,
-        level,
-        parentRequestId: parent?.id ?? null,
-        amountFen,
-        note: input.note ?? null,
-        holderName,
-        term: isFreeze ? (input.term ?? "6m") : null,
-        approvalBy: input.approval?.by ?? null,
-        approvalAt: input.approval ? new Date(input.approval.at) : null,
-        approvalRef: input.approval?.ref ?? null,
-        scope: isFreeze ? (input.scope ?? "amount") : null,
-        includesInterest: isFreeze ? (input.includesInterest ?? false) : null,
-        ...creatorOf(who),
-        createdAt: new Date(who.at),
-        updatedAt: new Date(who.at),
-      })
-      .returning({ id: requests.id })
-      .get();
-    if (input.caseId != null) linkToCase(t, input.caseId, suspect.id, level, null);
-    recordTransactions(tx, id, traced);
-    noteHolder(tx, suspect.id, input.holderName);
-    recordAudit(tx, who, {
-      action: "create",
-      entity: "request",
-      entityId: id,
-      detail: { kind: input.kind, institution: inst.code, suspectId: suspect.id, caseId: input.caseId, amountFen, draft: !!input.draft, transactions: traced.length, ...(isFreeze && { term: input.term ?? "6m", approvalRef: input.approval?.ref }) },
+    const { value, replayed } = once(t.tx, idem, () => {
+      const { tx } = t;
+      if (input.caseId != null && !prepared<{ id: number }, [number]>(t.db, `select id from cases where id = ?`).get(input.caseId)) {
+        throw fieldError("caseId", `no case ${input.caseId}`);
+      }
+      const suspect = resolveSuspect(t, input);
+      const targets = KIND_TARGET[input.kind];
+      if (!targets.some((x) => x.suspect === suspect.kind)) {
+        throw fieldError(input.suspectId ? "suspectId" : "value", `a ${input.kind} request needs a ${targets.map((x) => x.suspect).join(" or ")}, not a ${suspect.kind}`);
+      }
+      const inst = resolveInstitution(t, input.institution, suspect.institutionId);
+      if (!inst) throw fieldError("institution", "cannot be inferred for this suspect; choose the bank or carrier");
+      if (!targets.some((x) => x.suspect === suspect.kind && x.institution === inst.kind)) {
+        throw fieldError("institution", `${inst.code} is a ${inst.kind}; a ${input.kind} for a ${suspect.kind} goes to a ${targets.find((x) => x.suspect === suspect.kind)!.institution}`);
+      }
+      const isMoney = (MONEY_KINDS as readonly string[]).includes(input.kind);
+      if (input.amountFen != null && !isMoney) throw fieldError("amount", "only stop-payments, freezes and returns carry an amount");
+      if (isMoney && input.amountFen === 0) throw fieldError("amount", `a ${input.kind} of ¥0 is refused: enter the amount`);
+      const freezeTerms = checkFreezeFields(input);
+      if (freezeTerms.length) throw invalid(freezeTerms, `${freezeTerms[0]!.path}: ${freezeTerms[0]!.message}`);
+      if (input.kind === "freeze" && (input.scope ?? "amount") === "amount" && input.amountFen == null && !input.transactions?.length) {
+        throw fieldError("amount", "a freeze of a sum needs the amount (or scope: account for the whole account)");
+      }
+      if ((input.holderName != null || input.transactions?.length) && suspect.kind !== "bank_account") {
+        throw fieldError(input.holderName != null ? "holderName" : "transactions", "only a bank account has a holder and transactions");
+      }
+      const parent = resolveParent(t, input, suspect.id);
+      if (input.kind === "return") {
+        if (input.amountFen == null || input.amountFen <= 0) throw fieldError("amount", "enter the amount to return");
+        const left = freezeReturnable(t.db, parent!);
+        if (input.amountFen > left) throw new ReturnTooLarge(input.amountFen, left);
+      }
+      const level = caseLevel(t, input.caseId, suspect.id) ?? parent?.level ?? 1;
+      const traced = tracedTransactions(t, input, suspect.id, level, parent);
+      const holderName = input.holderName ?? (suspect.kind === "bank_account" ? holderOf(t.db, suspect.id) : null);
+      // a stop-payment or freeze of the money traced, when no amount was named
+      const amountFen = input.amountFen ?? (input.kind === "stop_payment" || input.kind === "freeze" ? sumOrNull(traced) : null);
+      const isFreeze = input.kind === "freeze";
+      const { id } = tx
+        .insert(requests)
+        .values({
+          kind: input.kind,
+          status: "draft",
+          caseId: input.caseId ?? null,
+          suspectId: suspect.id,
+          institutionId: inst.id,
+          level,
+          parentRequestId: parent?.id ?? null,
+          amountFen,
+          note: input.note ?? null,
+          holderName,
+          term: isFreeze ? (input.term ?? "6m") : null,
+          approvalBy: input.approval?.by ?? null,
+          approvalAt: input.approval ? new Date(input.approval.at) : null,
+          approvalRef: input.approval?.ref ?? null,
+          scope: isFreeze ? (input.scope ?? "amount") : null,
+          includesInterest: isFreeze ? (input.includesInterest ?? false) : null,
+          ...creatorOf(who),
+          createdAt: new Date(who.at),
+          updatedAt: new Date(who.at),
+        })
+        .returning({ id: requests.id })
+        .get();
+      if (input.caseId != null) linkToCase(t, input.caseId, suspect.id, level, null);
+      recordTransactions(tx, id, traced);
+      noteHolder(tx, suspect.id, input.holderName);
+      recordAudit(tx, who, {
+        action: "create",
+        entity: "request",
+        entityId: id,
+        detail: { kind: input.kind, institution: inst.code, suspectId: suspect.id, caseId: input.caseId, amountFen, draft: !!input.draft, transactions: traced.length, ...(isFreeze && { term: input.term ?? "6m", approvalRef: input.approval?.ref }) },
+      });
+      t.live.push({ channel: "requests", event: "changed", data: String(id) });
+      if (!input.draft) send(t, reload(t, id));
+      return { id };
     });
-    t.live.push({ channel: "requests", event: "changed", data: String(id) });
-    if (!input.draft) send(t, reload(t, id));
-    const request = reload(t, id);
-    if (idem) rememberAnswer(t.db, idem, 201, idem.body(request), who.at);
-    return { request };
+    return { request: reload(t, value.id), replayed };
   });
 }
 
@@ -598,7 +561,7 @@ function resolveSuspect(t: Tx, input: CreateInput): SuspectRow {
     return s;
   }
   const idf = normalizeIdentifier(input.value ?? "");
-  if (!idf.ok) throw badRequest(`value: ${idf.reason}`, [refusalIssue("value", idf)]);
+  if (!idf.ok) throw invalid([refusalIssue("value", idf)]);
   const source = t.who.actor?.kind === "token" ? apiSource(t.who.actor) : "manual";
   const rec = reportSuspect(t.tx, t.who, { identifier: idf, riskLevel: input.caseId != null ? "high" : undefined, source, caseId: input.caseId ?? null, at: t.who.at });
   return prepared<SuspectRow, [number]>(t.db, `select id, kind, institution_id as institutionId from suspects where id = ?`).get(rec.suspect.id)!;
@@ -645,7 +608,7 @@ export class AmountAboveRequest extends AppError {
     readonly done: number,
     readonly asked: number,
   ) {
-    super(409, "amount_exceeds_request", `Refused: ${done} fen confirmed is more than the ${asked} fen asked`, [{ path: "amount", message: `at most ${asked} fen` }]);
+    super("amount_exceeds_request", `Refused: ${done} fen confirmed is more than the ${asked} fen asked`, { issues: [{ path: "amount", message: `at most ${asked} fen` }] });
   }
 }
 
@@ -655,7 +618,7 @@ export class ReturnTooLarge extends AppError {
     asked: number,
     readonly left: number,
   ) {
-    super(409, "return_exceeds_frozen", `Refused: returning ${asked} fen is more than the ${left} fen still frozen`, [{ path: "amount", message: `at most ${left} fen` }]);
+    super("return_exceeds_frozen", `Refused: returning ${asked} fen is more than the ${left} fen still frozen`, { issues: [{ path: "amount", message: `at most ${left} fen` }] });
   }
 }
 
@@ -726,7 +689,7 @@ function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release",
     term = o.term ?? freeze.term ?? "6m";
     approval = term === "12m" ? (o.approval ?? freezeApproval) : null;
     const issues = checkRenewalTerm(freeze.term, term, approval);
-    if (issues.length) throw badRequest(`${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    if (issues.length) throw invalid(issues, `${issues[0]!.path}: ${issues[0]!.message}`);
   } else if (o.term || o.approval) {
     throw fieldError(o.term ? "term" : "approval", "a release has no term");
   }
@@ -803,7 +766,7 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
     const v = transition(r, input.action, "institution", who.at);
     if (!v.ok) throw new RefusedTransition(input.action, r.status, r.kind, v.code, v.reason);
     const issues = checkAnswer(r, input);
-    if (issues.length) throw badRequest(`${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    if (issues.length) throw invalid(issues, `${issues[0]!.path}: ${issues[0]!.message}`);
     const now = who.at;
     const answer = { amountFen: input.amountFen ?? null, balanceFen: input.balanceFen ?? null, reason: input.reason ?? null, reasonCode: input.reasonCode ?? null };
     switch (input.action) {

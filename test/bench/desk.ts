@@ -13,7 +13,7 @@
 import { Hono } from "hono";
 import { launch, signInPage, startServer } from "../browser/harness";
 import { signIn, testPlatform } from "../helpers";
-import { DESK_ROWS } from "../../src/requests/service";
+import { DESK_ROWS } from "../../src/desk/service";
 
 const OPEN = Number(process.env.BENCH_OPEN ?? 10_000);
 const SENDS = Number(process.env.BENCH_SENDS ?? 10);

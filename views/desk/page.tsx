@@ -1,7 +1,8 @@
 // The desk (受理台) of a bank's or carrier's on-site staff: open requests, most urgent first,
 // kept live over server-sent events; what was answered lately below.
 import type { DeadlineConfig } from "../../src/domain/requests";
-import type { DeskQueue as Queue, RequestView } from "../../src/requests/service";
+import type { DeskQueue as Queue } from "../../src/desk/service";
+import type { RequestView } from "../../src/requests/service";
 import { Stat, When } from "../components";
 import type { T } from "../i18n";
 import { displayValue, DueCell, KindLabel, Money, StatusPill } from "../requests/parts";

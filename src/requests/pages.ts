@@ -1,0 +1,67 @@
+// What the center's request pages and the desks' pages share: the id in the path, a refusal
+// in words, a live stream of one channel, form values, and the urges in a request's history.
+import type { Context } from "hono";
+import { errorText, type T } from "../../views/i18n";
+import { formatFen } from "../domain/money";
+import { liveStream, type LiveEvent } from "../events";
+import type { AppEnv } from "../http/context";
+import { AppError, notFound } from "../http/errors";
+import { urgeHistory } from "../supervision/urge";
+import { AmountAboveRequest, RefusedTransition, ReturnTooLarge, type RequestDetail } from "./service";
+
+type C = Context<AppEnv>;
+
+export function idOf(c: C, name = "id"): number {
+  const n = Number(c.req.param(name));
+  if (!Number.isSafeInteger(n) || n <= 0) throw notFound("request");
+  return n;
+}
+
+/** A refused action in words: the state machine's refusal, a return too large, a race. */
+export function refusal(t: T, e: AppError): string {
+  if (e instanceof RefusedTransition) {
+    return t(`requests.refused.${e.rule}`, { action: t(`requests.action.${e.action}`), kind: t(`requests.kind.${e.kind}`), status: t(`requests.status.${e.from}`) });
+  }
+  if (e instanceof ReturnTooLarge) return t("requests.returnTooLarge", { amount: formatFen(e.left) });
+  if (e instanceof AmountAboveRequest) return t("requests.amountAboveRequest", { done: formatFen(e.done), asked: formatFen(e.asked) });
+  return errorText(t, e);
+}
+
+/**
+ * A server-sent-event stream of one EventBus channel. `map` turns each event into what this
+ * viewer receives (rendered in their language, filtered to what they may see), or null.
+ */
+export function live(c: C, channel: string, map: (e: LiveEvent) => Promise<LiveEvent | null> | LiveEvent | null) {
+  return liveStream(c, async (live) => {
+    let chain = Promise.resolve();
+    const unsubscribe = c.var.deps.events.subscribe(channel, (e) => {
+      chain = chain
+        .then(async () => {
+          const m = await map(e);
+          if (m) await live.send(m);
+        })
+        .catch(() => {});
+    });
+    try {
+      await live.closed;
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+/** A form field's one value (the first, if sent several times). */
+export function one(v: unknown): string {
+  const x = Array.isArray(v) ? v[0] : v;
+  return typeof x === "string" ? x : "";
+}
+/** A form field's values, in order. */
+export function many(v: unknown): string[] {
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === "string" ? x : ""));
+}
+
+/** Supervisors' urges (督办) are lines of the request's history, in time order. */
+export function withUrges(db: Parameters<typeof urgeHistory>[0], d: RequestDetail): RequestDetail {
+  const urged = urgeHistory(db, d.request.id, d.request.status);
+  return urged.length ? { ...d, history: [...d.history, ...urged].sort((a, b) => a.at - b.at) } : d;
+}
