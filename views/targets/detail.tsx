@@ -8,7 +8,7 @@ import type { Issue } from "../../src/http/errors";
 import type { TargetView } from "../../src/targets/service";
 import type { FollowUpView, Problem, WarningView } from "../../src/targets/warnings";
 import { CsrfField, Errors, Field, When } from "../components";
-import { known, type T } from "../i18n";
+import type { T } from "../i18n";
 import { assigneeText, GradePill, phoneText, ProviderStatus, statusWords, TargetLight, TargetState, timeOnly } from "./parts";
 
 // well inside the shortest lease anyone would configure
@@ -419,7 +419,7 @@ function FollowUps(p: DetailProps) {
                 <td>
                   {f.doneAt !== null ? (
                     <>
-                      {f.outcome && t(`targets.followUp.outcome.${f.outcome}`)} · <When at={f.doneAt} />
+                      {t(`targets.followUp.outcome.${f.outcome}`)} · <When at={f.doneAt} />
                     </>
                   ) : p.canWork ? (
                     <form method="post" action={`/targets/follow-ups/${f.id}`} class="row">
@@ -465,8 +465,7 @@ function FollowUps(p: DetailProps) {
 function sourceText(t: T, source: string | null): string {
   if (!source) return "";
   const [kind, id] = source.split(":");
-  const label = known(t, `targets.source.${kind}`);
-  return label ? `${label}${id ? ` #${id}` : ""}` : source;
+  return (TARGET_SOURCES as readonly string[]).includes(kind!) ? `${t(`targets.source.${kind}`)}${id ? ` #${id}` : ""}` : source;
 }
 
 function Timeline(p: DetailProps) {
@@ -482,7 +481,7 @@ function Timeline(p: DetailProps) {
     })),
     ...p.followUps.flatMap((f) => [
       { at: f.createdAt, text: t("targets.tl.followUp", { at: toShanghaiLocal(f.dueAt).replace("T", " ") }) },
-      ...(f.doneAt !== null ? [{ at: f.doneAt, text: `${t("targets.followUp.done")} · ${f.outcome && t(`targets.followUp.outcome.${f.outcome}`)}` }] : []),
+      ...(f.doneAt !== null ? [{ at: f.doneAt, text: `${t("targets.followUp.done")} · ${t(`targets.followUp.outcome.${f.outcome}`)}` }] : []),
     ]),
     ...(x.closedAt !== null ? [{ at: x.closedAt, text: t("targets.tl.closed", { outcome: x.outcome ? t(`targets.outcome.${x.outcome}`) : "" }) }] : []),
   ].sort((a, b) => a.at - b.at);
