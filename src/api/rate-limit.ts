@@ -2,7 +2,7 @@
 // A token bucket per caller, in this process's memory: it holds a minute's worth of requests and
 // refills continuously, so a burst up to the limit passes and a steady flood is held to the rate.
 import type { MiddlewareHandler } from "hono";
-import { principalOf } from "../db/idempotency";
+import { principalOf } from "../domain/access";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../http/errors";
 

@@ -3,7 +3,7 @@ import { districtIssue } from "../districts/service";
 import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
-import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
+import { once, type IdempotencyKey } from "../db/idempotency";
 import { cases, caseTransactions, suspects } from "../db/schema/cases";
 import type { CASE_STATUSES, FRAUD_TYPES } from "../domain/enums";
 import { caseTransition, checkCaseDates, intakeDates, normalizeIdNumber, type CaseDates, type Victim } from "../domain/cases";
@@ -104,48 +104,48 @@ export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: Idempotenc
   if (unlisted) issues.push(unlisted);
   if (issues.length) throw invalid(issues);
   return db.transaction((tx) => {
-    const first = idem && firstAnswer(db, idem);
-    if (first) return readCase(tx, (JSON.parse(first.body) as { id: number }).id)!;
-    const at = new Date(who.at);
-    const { id } = tx
-      .insert(cases)
-      .values({
-        receivedAt: new Date(dates.receivedAt),
-        district: d.district,
-        fraudType: d.fraudType,
-        lossFen: d.lossFen,
-        victimName: victim.name,
-        victimPhone: victim.phone,
-        victimIdNumber: victim.idNumber,
-        victimAge: victim.age,
-        narrative: d.narrative,
-        status: dates.status,
-        filedAt: dates.filedAt === null ? null : new Date(dates.filedAt),
-        solvedAt: dates.solvedAt === null ? null : new Date(dates.solvedAt),
-        closedAt: dates.closedAt === null ? null : new Date(dates.closedAt),
-        suspectsDetained: d.suspectsDetained,
-        createdBy: who.actor?.kind === "user" ? who.actor.id : null,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returning({ id: cases.id })
-      .get();
-    // the victim stays out of the audit detail: the log is read more widely than the case
-    recordAudit(tx, who, { action: "create", entity: "case", entityId: id, detail: { fraudType: d.fraudType, district: d.district, status: dates.status, suspects: suspects.length } });
-    const suspectIds = new Map<string, number>();
-    for (const identifier of suspects) {
-      const key = `${identifier.kind}:${identifier.value}`;
-      const rec = reportSuspect(tx, who, { identifier, riskLevel: CASE_SUSPECT_RISK, source: `case:${id}`, caseId: id, at: who.at, ...names.get(key) });
-      suspectIds.set(key, rec.suspect.id);
-    }
-    (d.transactions ?? []).forEach((x, i) => {
-      const to = receiving[i];
-      tx.insert(caseTransactions)
-        .values({ caseId: id, suspectId: to ? (suspectIds.get(`${to.kind}:${to.value}`) ?? null) : null, at: new Date(x.at), amountFen: x.amountFen, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })
-        .run();
+    const { value } = once(tx, idem, () => {
+      const at = new Date(who.at);
+      const { id } = tx
+        .insert(cases)
+        .values({
+          receivedAt: new Date(dates.receivedAt),
+          district: d.district,
+          fraudType: d.fraudType,
+          lossFen: d.lossFen,
+          victimName: victim.name,
+          victimPhone: victim.phone,
+          victimIdNumber: victim.idNumber,
+          victimAge: victim.age,
+          narrative: d.narrative,
+          status: dates.status,
+          filedAt: dates.filedAt === null ? null : new Date(dates.filedAt),
+          solvedAt: dates.solvedAt === null ? null : new Date(dates.solvedAt),
+          closedAt: dates.closedAt === null ? null : new Date(dates.closedAt),
+          suspectsDetained: d.suspectsDetained,
+          createdBy: who.actor?.kind === "user" ? who.actor.id : null,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning({ id: cases.id })
+        .get();
+      // the victim stays out of the audit detail: the log is read more widely than the case
+      recordAudit(tx, who, { action: "create", entity: "case", entityId: id, detail: { fraudType: d.fraudType, district: d.district, status: dates.status, suspects: suspects.length } });
+      const suspectIds = new Map<string, number>();
+      for (const identifier of suspects) {
+        const key = `${identifier.kind}:${identifier.value}`;
+        const rec = reportSuspect(tx, who, { identifier, riskLevel: CASE_SUSPECT_RISK, source: `case:${id}`, caseId: id, at: who.at, ...names.get(key) });
+        suspectIds.set(key, rec.suspect.id);
+      }
+      (d.transactions ?? []).forEach((x, i) => {
+        const to = receiving[i];
+        tx.insert(caseTransactions)
+          .values({ caseId: id, suspectId: to ? (suspectIds.get(`${to.kind}:${to.value}`) ?? null) : null, at: new Date(x.at), amountFen: x.amountFen, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })
+          .run();
+      });
+      return { id };
     });
-    if (idem) rememberAnswer(db, idem, 201, { id }, who.at);
-    return readCase(tx, id)!;
+    return readCase(tx, value.id)!;
   });
 }
 

@@ -1,14 +1,45 @@
-// A repeated submit creates nothing: API writes carry an Idempotency-Key header, page forms a
-// hidden nonce. The first answer is kept per caller and key; a repeat gets it back. An API key
-// carries the hash of its request: the same key with a different request is refused (422), never
-// answered with the first request's result.
+// A repeated submit makes nothing twice: API writes carry an Idempotency-Key header, page forms a
+// hidden nonce. `once` does the work the first time and keeps what it made (e.g. `{ id }`) per
+// caller and key; a repeat gets that back and the caller answers from it as it did the first time.
+// An API key carries the hash of its request: the same key with a different request is refused
+// (422), never answered with the first request's result.
 import { createHash } from "node:crypto";
-import type { Actor } from "../domain/access";
+import { and, eq } from "drizzle-orm";
+import { principalOf, type Actor } from "../domain/access";
 import { AppError } from "../http/errors";
-import { prepared, type Db } from ".";
+import type { Db } from ".";
+import { idempotencyKeys } from "./schema";
 
 /** `requestHash`: what the key was sent with (API keys); a form nonce has none. */
 export type IdempotencyKey = { principal: string; key: string; requestHash?: string };
+
+/** The connection or the transaction `once` runs in. */
+type Writer = Pick<Db, "select" | "insert">;
+
+/**
+ * Runs `work` once per key: a repeat returns what the first run made (`replayed`) and runs
+ * nothing. Synchronous: call it inside the transaction that makes the thing, so the key and the
+ * thing commit together. Without a key it simply runs `work`. `T` must survive JSON.
+ */
+export function once<T>(db: Writer, k: IdempotencyKey | undefined, work: () => T): { value: T; replayed: boolean } {
+  if (!k) return { value: work(), replayed: false };
+  const row = db
+    .select({ made: idempotencyKeys.made, requestHash: idempotencyKeys.requestHash })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.principal, k.principal), eq(idempotencyKeys.key, k.key)))
+    .get();
+  if (row) {
+    if (row.requestHash && k.requestHash && row.requestHash !== k.requestHash) {
+      throw new AppError(422, "idempotency_key_reused", "Idempotency-Key: this key was already used with a different request; use a new key for a new request");
+    }
+    return { value: JSON.parse(row.made) as T, replayed: true };
+  }
+  const value = work();
+  db.insert(idempotencyKeys)
+    .values({ principal: k.principal, key: k.key, made: JSON.stringify(value), requestHash: k.requestHash ?? null })
+    .run();
+  return { value, replayed: false };
+}
 
 /** JSON with object keys sorted: the same body however its keys were ordered. */
 function canonical(v: unknown): string {
@@ -33,36 +64,12 @@ export function apiKey(actor: Pick<Actor, "kind" | "id">, key: string | undefine
   return key ? { principal: principalOf(actor), key, requestHash: requestHash(request.method, request.path, request.body) } : undefined;
 }
 
-/** The key's owner: the same key from two callers is two different requests. */
-export function principalOf(actor: Pick<Actor, "kind" | "id">): string {
-  return `${actor.kind}:${actor.id}`;
-}
-
-/** The first answer to this key; a 422 when the key first came with a different request. */
-export function firstAnswer(db: Db, k: IdempotencyKey): { status: number; body: string } | null {
-  const row = prepared<{ status: number; body: string; requestHash: string | null }, [string, string]>(
-    db,
-    `select status, body, request_hash as requestHash from idempotency_keys where principal = ? and key = ?`,
-  ).get(k.principal, k.key);
-  if (row && row.requestHash && k.requestHash && row.requestHash !== k.requestHash) {
-    throw new AppError(422, "idempotency_key_reused", "Idempotency-Key: this key was already used with a different request; use a new key for a new request");
-  }
-  return row && { status: row.status, body: row.body };
-}
-
-/** Call inside the transaction that made the thing, so the key and the thing commit together. */
-export function rememberAnswer(db: Db, k: IdempotencyKey, status: number, body: unknown, at: number): void {
-  prepared(db, `insert into idempotency_keys (principal, key, status, body, request_hash, created_at) values (?, ?, ?, ?, ?, ?)`).run(
-    k.principal,
-    k.key,
-    status,
-    JSON.stringify(body),
-    k.requestHash ?? null,
-    at,
-  );
-}
-
 /** A form nonce as the page sent it, when it has the shape we hand out. */
 export function formKey(actor: Pick<Actor, "kind" | "id">, nonce: unknown): IdempotencyKey | undefined {
   return typeof nonce === "string" && /^[\w-]{8,64}$/.test(nonce) ? { principal: principalOf(actor), key: `form:${nonce}` } : undefined;
+}
+
+/** A step of the platform's own work done in several transactions: a retry after a crash finds what the step made. */
+export function stepKey(work: string, step: string | number): IdempotencyKey {
+  return { principal: work, key: String(step) };
 }

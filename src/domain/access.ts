@@ -75,3 +75,8 @@ export function canSeeInstitution(actor: Pick<Actor, "role" | "institutionId">, 
 export function seesPersonalData(role: Role): boolean {
   return role === "agent" || role === "supervisor" || role === "bank" || role === "carrier";
 }
+
+/** A caller as one string ("user:1", "token:3"): whose Idempotency-Key, whose rate-limit bucket. */
+export function principalOf(actor: Pick<Actor, "kind" | "id">): string {
+  return `${actor.kind}:${actor.id}`;
+}

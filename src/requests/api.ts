@@ -57,12 +57,9 @@ export const requestsApi = apiRouter()
           scope: b.scope,
           includesInterest: b.includesInterest,
         },
-        key ? { ...apiKey(actor, key, { method: c.req.method, path: c.req.path, body: b })!, body: (r) => ({ request: requestJson(r, actor, deps.clock.now(), deps.config) }) } : undefined,
+        apiKey(actor, key, { method: c.req.method, path: c.req.path, body: b }),
       );
-      if (created.replay) {
-        c.header("Idempotent-Replayed", "true");
-        return c.json(JSON.parse(created.replay.body) as z.infer<typeof Envelope>, 201);
-      }
+      if (created.replayed) c.header("Idempotent-Replayed", "true");
       return c.json({ request: requestJson(created.request, actor, deps.clock.now(), deps.config) }, 201);
     },
   )

@@ -3,6 +3,7 @@
 // the victim's original paying account (or another of theirs, with the reason).
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db } from "../db";
+import { stepKey } from "../db/idempotency";
 import { returnObjections, returnPlans, returnShares } from "../db/schema";
 import type { Actor } from "../domain/access";
 import { refuse } from "../domain/reasons";
@@ -227,7 +228,7 @@ export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: n
           draft: true,
         },
         // a retry after a crash between these steps finds the draft it made
-        { principal: `return-plan:${p.id}`, key: String(s.caseId), body: (r) => ({ request: { id: r.id } }) },
+        stepKey(`return-plan:${p.id}`, s.caseId),
       );
       requestId = request.id;
       prepared(db, `update return_shares set return_request_id = ? where plan_id = ? and case_id = ?`).run(requestId, p.id, s.caseId);

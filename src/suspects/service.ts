@@ -4,7 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db, type schema } from "../db";
-import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
+import { once, type IdempotencyKey } from "../db/idempotency";
 import { cases, caseSuspects, institutions, suspects, suspectSources } from "../db/schema";
 import { normalizeIdentifier, toHalfWidth, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { refuse, type Refusal } from "../domain/reasons";
@@ -417,10 +417,8 @@ export function checkPasted(db: Db, text: string, kind?: SuspectKind): CheckOutc
  * why. With `idem` (the form's nonce), a repeat returns the first answer: a double submit adds no sighting.
  */
 export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: SuspectKind; riskLevel?: RiskLevel; source: string; note?: string }, idem?: IdempotencyKey): PasteOutcome[] {
-  const first = idem && firstAnswer(db, idem);
-  if (first) return JSON.parse(first.body) as PasteOutcome[];
   const values = pastedValues(p.text, p.kind);
-  return db.transaction((tx) => {
+  return db.transaction((tx) => once(tx, idem, () => {
     const seen = new Map<string, { line: number; suspect: SuspectRecord }>();
     const outcomes = values.map(({ line, input }): PasteOutcome => {
       const id = normalizeIdentifier(input, p.kind);
@@ -432,7 +430,6 @@ export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: Suspe
       seen.set(key, { line, suspect: rec.suspect });
       return { line, input, outcome: rec.created ? "created" : "merged", suspect: rec.suspect };
     });
-    if (idem) rememberAnswer(db, idem, 200, outcomes, who.at);
     return outcomes;
-  });
+  }).value);
 }

@@ -3,7 +3,7 @@
 // the provider's status callbacks. The warning row is written first, then telephony is asked
 // with its id, so every attempt is on the target's timeline even when the provider refuses it.
 import { recordAudit, type AuditWho } from "../audit/service";
-import { firstAnswer, rememberAnswer, type IdempotencyKey } from "../db/idempotency";
+import { once, type IdempotencyKey } from "../db/idempotency";
 import { createCase, type CaseData } from "../cases/service";
 import type { Db } from "../db";
 import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
@@ -245,63 +245,69 @@ function insertWarning(db: Db, who: AuditWho, input: ContactInput, outcome: Outc
  * reported). Without, a call or SMS is placed through telephony, a visit is dispatched, a manual
  * call is noted; the contact claims the target for the caller (renewing their lease).
  */
-/** With `idem`, a repeat (a double click on "call") returns the first warning: one call, not two. */
+/**
+ * With `idem`, a repeat (a double click on "call") returns the first warning: one call, not two.
+ * A contact with an outcome takes several transactions (the case, the outcome, the stop-payment),
+ * so `once` stands around them; nothing awaits inside it, so no repeat can slip in between.
+ */
 export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInput, idem?: IdempotencyKey): Promise<ContactResult> {
-  const first = idem && firstAnswer(ctx.db, idem);
-  if (first) return { warning: getWarning(ctx.db, (JSON.parse(first.body) as { id: number }).id)!, caseId: null, stopPaymentId: null, problem: null };
-  const t = requireTarget(ctx.db, input.targetId);
-  if (t.status !== "open") throw conflict(refuse("target.closed", { id: t.id }), "closed");
-  assertFreeFor(t, who.actor!, who.at);
-  let connectTo: string | undefined;
-  if (input.channel === "call" && input.connectTo) {
-    const p = normalizePhone(input.connectTo);
-    if (!p.ok) throw badRequest(`connectTo: ${p.reason}`, [refusalIssue("connectTo", p)]);
-    connectTo = p.value;
-  }
-  if (input.channel === "visit" && !input.assignee) throw badRequest("assignee: who visits is required", [{ path: "assignee", message: "required for a visit" }]);
-  const scheduledAt = input.channel === "visit" ? (input.scheduledAt ?? who.at) : null;
-  const row = { ...input, scheduledAt };
+  // the call or SMS to place once the warning is recorded (not on a repeat)
+  let place = null as { phone: string; connectTo: string | undefined } | null;
+  const { value: made, replayed } = once(ctx.db, idem, (): Settled => {
+    const t = requireTarget(ctx.db, input.targetId);
+    if (t.status !== "open") throw conflict(refuse("target.closed", { id: t.id }), "closed");
+    assertFreeFor(t, who.actor!, who.at);
+    let connectTo: string | undefined;
+    if (input.channel === "call" && input.connectTo) {
+      const p = normalizePhone(input.connectTo);
+      if (!p.ok) throw badRequest(`connectTo: ${p.reason}`, [refusalIssue("connectTo", p)]);
+      connectTo = p.value;
+    }
+    if (input.channel === "visit" && !input.assignee) throw badRequest("assignee: who visits is required", [{ path: "assignee", message: "required for a visit" }]);
+    const scheduledAt = input.channel === "visit" ? (input.scheduledAt ?? who.at) : null;
+    const row = { ...input, scheduledAt };
 
-  if (input.outcome) {
-    const s = settle(ctx, who, t, { ...input, outcome: input.outcome }, (tx) => {
-      const id = insertWarning(ctx.db, who, row, input.outcome!);
-      recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel } });
-      if (idem) rememberAnswer(ctx.db, idem, 201, { id }, who.at);
+    if (input.outcome) {
+      return settle(ctx, who, t, { ...input, outcome: input.outcome }, (tx) => {
+        const id = insertWarning(ctx.db, who, row, input.outcome!);
+        recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel } });
+        return id;
+      });
+    }
+
+    const id = ctx.db.transaction((tx) => {
+      claimIn(tx, ctx.db, who, t.id, ctx.config.queueLeaseMs);
+      const id = insertWarning(ctx.db, who, row, null);
+      if (input.channel === "visit") {
+        // out of the queue until the visit should have been reported; then back, so nobody is forgotten
+        prepared(ctx.db, `update targets set available_at = ?, claimed_by = null, claimed_by_token = null, lease_expires_at = null, updated_at = ? where id = ?`).run(
+          scheduledAt! + VISIT_REPORT_GRACE_MS,
+          who.at,
+          t.id,
+        );
+      }
+      recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel, connect: connectTo ? true : undefined } });
       return id;
     });
-    return { warning: getWarning(ctx.db, s.warningId)!, caseId: s.caseId, stopPaymentId: s.stopPaymentId, problem: s.problem };
-  }
-
-  const id = ctx.db.transaction((tx) => {
-    claimIn(tx, ctx.db, who, t.id, ctx.config.queueLeaseMs);
-    const id = insertWarning(ctx.db, who, row, null);
-    if (input.channel === "visit") {
-      // out of the queue until the visit should have been reported; then back, so nobody is forgotten
-      prepared(ctx.db, `update targets set available_at = ?, claimed_by = null, claimed_by_token = null, lease_expires_at = null, updated_at = ? where id = ?`).run(
-        scheduledAt! + VISIT_REPORT_GRACE_MS,
-        who.at,
-        t.id,
-      );
-    }
-    recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel, connect: connectTo ? true : undefined } });
-    if (idem) rememberAnswer(ctx.db, idem, 201, { id }, who.at);
-    return id;
+    ctx.events.publish("queue", "changed");
+    place = { phone: t.phone, connectTo };
+    return { warningId: id, caseId: null, stopPaymentId: null, problem: null };
   });
-  ctx.events.publish("queue", "changed");
-
-  let problem: Problem | null = null;
-  if (input.channel === "call" || input.channel === "sms") {
+  const id = made.warningId;
+  let problem = made.problem;
+  if (!replayed && place && (input.channel === "call" || input.channel === "sms")) {
+    const { phone: to, connectTo } = place;
     try {
       const sent =
         input.channel === "call"
           ? await ctx.telephony.call({
-              to: t.phone,
+              to,
               say: connectTo ? undefined : input.message || STANDARD_CALL_TEXT,
               connectTo,
               statusCallbackPath: `${CALL_STATUS_PATH}?warning=${id}`,
               warningId: id,
             })
-          : await ctx.telephony.sms({ to: t.phone, body: input.message || STANDARD_SMS_TEXT, statusCallbackPath: `${MESSAGE_STATUS_PATH}?warning=${id}`, warningId: id });
+          : await ctx.telephony.sms({ to, body: input.message || STANDARD_SMS_TEXT, statusCallbackPath: `${MESSAGE_STATUS_PATH}?warning=${id}`, warningId: id });
       // a callback may already have moved the status on: only the first known status is set here
       prepared(ctx.db, `update warnings set provider_sid = ?, provider_status = coalesce(provider_status, ?), updated_at = ? where id = ?`).run(
         sent.sid,
@@ -318,7 +324,7 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
       });
     }
   }
-  return { warning: getWarning(ctx.db, id)!, caseId: null, stopPaymentId: null, problem };
+  return { warning: getWarning(ctx.db, id)!, caseId: made.caseId, stopPaymentId: made.stopPaymentId, problem };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,13 +394,7 @@ function insertFollowUp(tx: Conn, db: Db, who: AuditWho, targetId: number, dueAt
 /** With `idem` (the form's nonce), a repeat returns the first follow-up: a double submit schedules one. */
 export function scheduleFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, targetId: number, f: { dueAt: number; note?: string | null }, idem?: IdempotencyKey): number {
   requireTarget(ctx.db, targetId);
-  return ctx.db.transaction((tx) => {
-    const first = idem && firstAnswer(ctx.db, idem);
-    if (first) return (JSON.parse(first.body) as { id: number }).id;
-    const id = insertFollowUp(tx, ctx.db, who, targetId, f.dueAt, f.note ?? null);
-    if (idem) rememberAnswer(ctx.db, idem, 201, { id }, who.at);
-    return id;
-  });
+  return ctx.db.transaction((tx) => once(tx, idem, () => ({ id: insertFollowUp(tx, ctx.db, who, targetId, f.dueAt, f.note ?? null) })).value.id);
 }
 
 export function getFollowUp(db: Db, id: number): FollowUpView | null {

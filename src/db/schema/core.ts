@@ -128,15 +128,14 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_at_idx").on(t.at), index("audit_entity_idx").on(t.entity, t.entityId)],
 );
 
-// Idempotency-Key of API writes: a repeat returns the first answer.
+// An Idempotency-Key or form nonce and what its first use made (db/idempotency.ts: once).
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
     id: integer("id").primaryKey(),
     principal: text("principal").notNull(), // "user:1" / "token:3"
     key: text("key").notNull(),
-    status: integer("status").notNull(),
-    body: text("body").notNull(),
+    made: text("made").notNull(), // JSON, e.g. {"id":7}
     // SHA-256 of the request the key first came with (method, path, canonical body): the same key
     // with another request is refused, not answered with the first one's result. Null: a form nonce.
     requestHash: text("request_hash"),
