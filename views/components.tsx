@@ -3,7 +3,7 @@ import { createContext, useContext, type Child } from "hono/jsx";
 import type { Issue } from "../src/http/errors";
 import { z } from "zod";
 import { fill } from "../src/domain/reasons";
-import { refusalText, type Lang, type T } from "./i18n";
+import { known, refusalText, type Lang, type T } from "./i18n";
 import { formMessageKey } from "./i18n/forms";
 import { formatInstant } from "../src/domain/time";
 import { warningCode } from "../src/domain/identifiers";
@@ -22,8 +22,7 @@ export function issueText(i: Issue, r: IssueReader | null): string {
   if (!r) return i.message;
   if (i.code) return refusalText(r.t, { ...i, reason: i.message });
   const f = formMessageKey(i.message);
-  const own = r.t(f.key, f.params);
-  if (own !== fill(f.key, f.params)) return own;
+  if (f) return r.t(f.key, f.params);
   if (i.zod && r.lang === "zh") {
     const zh = zodZh.localeError(i.zod as never);
     return (typeof zh === "string" ? zh : zh?.message) ?? i.message;
@@ -45,9 +44,8 @@ export function fieldLabel(t: T, path: string, labels?: Record<string, string>):
   if (!/^[\w.]+$/.test(path)) return `${path}: `;
   const candidates = [labels?.[path], `field.${path}`, `field.${path.split(".").pop()}`];
   for (const k of candidates) {
-    if (!k) continue;
-    const s = t(k);
-    if (s !== k) return `${s}: `;
+    const s = k && known(t, k);
+    if (s) return `${s}: `;
   }
   return "";
 }
@@ -129,13 +127,13 @@ export function nameOfInstitution(code: string | null | undefined, lang: Lang): 
 export function warningText(t: T, lang: Lang, w: string): string {
   const c = warningCode(w);
   if (!c) return w;
-  return c.host ? t(`suspects.warn.${c.code}Host`, { host: nameOfInstitution(c.host, lang) }) : t(`suspects.warn.${c.code}`);
+  return c.code === "mvno" && c.host ? t("suspects.warn.mvnoHost", { host: nameOfInstitution(c.host, lang) }) : t(`suspects.warn.${c.code}`);
 }
 
 /** Where a suspect was reported from ("case:12", "manual", "demo"…) in words. */
 export function sourceText(t: T, source: string): string {
   const [kind, id] = source.split(":", 2);
-  const label = t(`suspects.src.${kind}`);
-  if (label === `suspects.src.${kind}`) return source;
-  return id ? (/^\d+$/.test(id) ? `${label} #${id}` : `${label}（${t(`targets.source.${id}`)}）`) : label;
+  const label = known(t, `suspects.src.${kind}`);
+  if (!label) return source;
+  return id ? (/^\d+$/.test(id) ? `${label} #${id}` : `${label}（${known(t, `targets.source.${id}`) ?? id}）`) : label;
 }

@@ -1,12 +1,12 @@
 // The page shell: navigation by role, language switch, htmx wired with the CSRF header.
 import type { Child } from "hono/jsx";
 import { can, type Actor, type Permission } from "../src/domain/access";
-import type { Lang, T } from "./i18n";
+import type { Key, Lang, T } from "./i18n";
 import { LiveSlot } from "./live/banner";
 
 export type PageCtx = { t: T; lang: Lang; actor: Actor | null; csrfToken: string | null; path: string };
 
-const NAV: { href: string; key: string; perm: Permission }[] = [
+const NAV: { href: string; key: Key; perm: Permission }[] = [
   { href: "/cases", key: "nav.cases", perm: "cases.read" },
   { href: "/suspects", key: "nav.suspects", perm: "suspects.read" },
   { href: "/targets", key: "nav.targets", perm: "targets.read" },

@@ -6,7 +6,9 @@ import { institutionScope, type Actor } from "../domain/access";
 
 const OPEN_REQUEST = ["sent", "acknowledged"] as const;
 
-export type HomeTile = { key: string; value: number; href: string; tone?: "bad" | "warn" };
+// a tile's key is its label's key in the dictionary (views/i18n)
+type TileKey = `home.${"targetsWaiting" | "targetsOverdue" | "targetsMine" | "requestsOpen" | "requestsLate" | "requestDrafts" | "deskOpen" | "deskUnacked" | "deskLate" | "highRisk30d" | "alerts30d"}` | `admin.${"users" | "tokens" | "institutions"}`;
+export type HomeTile = { key: TileKey; value: number; href: string; tone?: "bad" | "warn" };
 
 export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
   const n = (q: { c: number } | undefined) => q?.c ?? 0;

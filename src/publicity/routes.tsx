@@ -14,6 +14,7 @@ import { readPeriod } from "../stats/schemas";
 import { exportParams, exportQuery, pageQuery } from "./schemas";
 import { ageBandsByTargets, districtsByTargets, fraudTypesOnTheRise, publicityLists, topSuspectNumbers, visitSummary, visitTargets } from "./service";
 import { ageBandsTable, districtsTable, fraudTypesTable, suspectNumbersTable, visitSummaryTable, visitsTable, type PublicityTable, type Table } from "./tables";
+import type { Key } from "../../views/i18n";
 
 /** Rows per page of the visit list on screen; the export has them all. */
 const VISIT_ROWS = 100;
@@ -78,7 +79,7 @@ export const publicityRoutes = new Hono<AppEnv>()
       visitSummary: () => visitSummaryTable(t, visitSummary(db, period)),
       visits: () => visitsTable(t, visitTargets(db, period, { district })),
     };
-    const titles: Record<PublicityTable, string> = {
+    const titles: Record<PublicityTable, Key> = {
       fraudTypes: "publicity.fraudTypes",
       districts: "publicity.districts",
       ageBands: "publicity.ageBands",

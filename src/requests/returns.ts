@@ -7,7 +7,7 @@ import { stepKey } from "../db/idempotency";
 import { returnObjections, returnPlans, returnShares } from "../db/schema";
 import type { Actor } from "../domain/access";
 import { refuse } from "../domain/reasons";
-import { isInForce, returnableFen, type ReturnClaim } from "../domain/requests";
+import { isInForce, returnableFen, type RequestStatus, type ReturnClaim } from "../domain/requests";
 import { mayReturn, NOTICE_MS, plan, type Claim, type ReturnMethod } from "../domain/returns";
 import { formatInstant } from "../domain/time";
 import type { Deps } from "../http/context";
@@ -72,7 +72,7 @@ export function previewPlan(db: Db, actor: Actor, freezeId: number, method: Retu
   return planned(db, freezeOf(db, actor, freezeId), method);
 }
 
-export type StoredShare = ShareView & { toAccount: string | null; toAccountReason: string | null; returnRequestId: number | null; returnStatus: string | null };
+export type StoredShare = ShareView & { toAccount: string | null; toAccountReason: string | null; returnRequestId: number | null; returnStatus: RequestStatus | null };
 export type StoredPlan = {
   id: number;
   freezeRequestId: number;

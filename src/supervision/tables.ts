@@ -1,7 +1,7 @@
 // The supervision board's tables as rows for CSV/XLSX export: the figures the screen shows,
 // durations in minutes (one decimal) so a spreadsheet can sort and average them.
 import type { ExportColumn } from "../exports/tabular";
-import type { Lang, T } from "../../views/i18n";
+import type { Key, Lang, T } from "../../views/i18n";
 import type { Board, InstitutionTimes, LightCounts, OverdueRequest } from "./service";
 
 /** Tables of the live part of the board (now) and of the response times (a period). */
@@ -12,7 +12,7 @@ export type TimesTable = (typeof TIMES_TABLES)[number];
 export const isTimesTable = (name: LiveTable | TimesTable): name is TimesTable => (TIMES_TABLES as readonly string[]).includes(name);
 
 /** The heading of each table on the screen: the export's file name. */
-export const TABLE_TITLES: Record<LiveTable | TimesTable, string> = {
+export const TABLE_TITLES: Record<LiveTable | TimesTable, Key> = {
   requestLights: "supervision.requestLights",
   targetLights: "supervision.targetLights",
   overdueRequests: "supervision.overdueRequests",
@@ -57,8 +57,8 @@ function requestsTable(t: T, lang: Lang, rows: OverdueRequest[], escalated: bool
     rows: rows.map((r) => ({
       ...r,
       institution: lang === "zh" ? r.institution.nameZh : r.institution.nameEn,
-      kind: t(`supervision.kind.${r.kind}`),
-      status: t(`supervision.status.${r.status}`),
+      kind: t(`requests.kind.${r.kind}`),
+      status: t(`requests.status.${r.status}`),
       age: minutes(r.ageMs),
       overdue: minutes(Math.max(0, r.overdueMs)),
     })),
@@ -103,7 +103,7 @@ function timingsTable(t: T, lang: Lang, rows: InstitutionTimes[]): Table {
 export function liveTable(t: T, lang: Lang, name: LiveTable, board: Board): Table {
   switch (name) {
     case "requestLights":
-      return lightsTable(t, t("supervision.kindCol"), board.requestLights.byKind.map((r) => ({ label: t(`supervision.kind.${r.kind}`), counts: r.counts })), board.requestLights.total, true);
+      return lightsTable(t, t("supervision.kindCol"), board.requestLights.byKind.map((r) => ({ label: t(`requests.kind.${r.kind}`), counts: r.counts })), board.requestLights.total, true);
     case "targetLights":
       return lightsTable(t, t("supervision.gradeCol"), board.targetLights.byGrade.map((r) => ({ label: t(`supervision.grade.${r.grade}`), counts: r.counts })), board.targetLights.total, false);
     case "overdueRequests":

@@ -51,7 +51,7 @@ export function ApprovalsPage(p: { t: T; csrf: string | null; me: number; open: 
               <td>{who(g)}</td>
               <td>{t(`role.${g.role}`)}</td>
               <td>{g.requestedBy}</td>
-              <td><span class="pill">{t(`approvals.decision.${g.decision}`)}</span></td>
+              <td><span class="pill">{g.decision && t(`approvals.decision.${g.decision}`)}</span></td>
               <td>{g.decidedBy}</td>
               <td><When at={g.decidedAt} /></td>
             </tr>

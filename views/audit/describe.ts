@@ -1,14 +1,9 @@
 // An audit entry in the reader's words: the action and the record by name, and its detail as
 // "label: value" lines, a change as "label: old → new" (the stored JSON stays as written).
-import type { T } from "../i18n";
+import { known, type T } from "../i18n";
 import { formatFen } from "../../src/domain/money";
 import { formatInstant } from "../../src/domain/time";
 
-/** t(key), or null when the dictionaries have no such key (t answers the key itself). */
-const known = (t: T, key: string): string | null => {
-  const s = t(key);
-  return s === key ? null : s;
-};
 
 // what the filter offers: the actions and records the services write
 export const AUDIT_ACTIONS = ["view", "create", "update", "send", "acknowledge", "confirm", "partial", "reject", "fail", "renew", "release", "discard", "status", "outcome", "claim", "merge", "urge", "escalate", "remind", "follow_up", "follow_up_done", "provider_status", "export", "approve", "withdraw", "open", "rotate", "revoke", "sign_in", "sign_out"] as const;

@@ -5,9 +5,9 @@ import { CASE_STATUSES, FRAUD_TYPES } from "../../src/domain/enums";
 import type { Issue } from "../../src/http/errors";
 import { useContext } from "hono/jsx";
 import { CsrfField, Errors, Field, fieldError, IssueLanguage } from "../components";
-import type { T } from "../i18n";
+import type { Key, T } from "../i18n";
 
-const LABELS: Record<string, string> = {
+const LABELS: Record<string, Key> = {
   receivedAt: "cases.receivedAt",
   fraudType: "cases.fraudType",
   district: "cases.district",

@@ -2,7 +2,7 @@
 import type { Child } from "hono/jsx";
 import { formatFen } from "../../src/domain/money";
 import { When } from "../components";
-import type { T } from "../i18n";
+import { known, type T } from "../i18n";
 
 type CaseSummary = { id: number; receivedAt: Date | number; fraudType: string; district: string; lossFen: number; status: string };
 
@@ -30,11 +30,11 @@ export function CaseTable<R extends CaseSummary>(p: { t: T; rows: R[]; testid?: 
             <td>
               <When at={c.receivedAt} />
             </td>
-            <td>{t(`cases.fraud.${c.fraudType}`)}</td>
+            <td>{known(t, `cases.fraud.${c.fraudType}`) ?? c.fraudType}</td>
             <td>{c.district}</td>
             <td class="num">{formatFen(c.lossFen)}</td>
             <td>
-              <span class="pill">{t(`cases.state.${c.status}`)}</span>
+              <span class="pill">{known(t, `cases.state.${c.status}`) ?? c.status}</span>
             </td>
             <td class="num">{p.last.cell(c)}</td>
           </tr>

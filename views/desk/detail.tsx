@@ -82,7 +82,7 @@ export function DeskRequestPage(p: {
   const { t, d, actions } = p;
   const r = d.request;
   const v = p.values ?? {};
-  const money = (MONEY_KINDS as readonly string[]).includes(r.kind);
+  const money = (MONEY_KINDS as readonly string[]).includes(r.kind) ? (r.kind as (typeof MONEY_KINDS)[number]) : null;
   const canOnward = (HOLD_KINDS as readonly string[]).includes(r.kind);
   const answers = actions.filter((a) => a === "confirm" || a === "partial");
   const rows = v.onward?.length ? v.onward : [];
@@ -178,7 +178,7 @@ export function DeskRequestPage(p: {
           <CsrfField token={p.csrf} />
           {money && (
             <div class="row">
-              <Field label={t(`desk.amountDone.${r.kind}`)} name="amount" issues={p.issues}>
+              <Field label={t(`desk.amountDone.${money}`)} name="amount" issues={p.issues}>
                 <input name="amount" value={v.amount ?? ""} inputmode="decimal" required />
               </Field>
               {r.kind !== "return" && (

@@ -1,6 +1,8 @@
 // Separation of duties: the supervisors' approval screen (/approvals) and what the admin screen
 // and the sign-in page say of an account waiting for approval.
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "nav.approvals": "权限审批",
     "approvals.title": "权限审批",
@@ -43,4 +45,4 @@ export default {
     "admin.approvalHint": "A new supervisor or administrator (user or token) takes effect once a supervisor approves it under Approvals.",
     "signin.pending": "This account is waiting for a supervisor's approval; you can sign in once it is approved",
   },
-};
+});

@@ -1,5 +1,7 @@
 // The audit log as a reader sees it: actions, records and the fields of an entry's detail.
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "audit.act.view": "查看",
     "audit.act.create": "新建",
@@ -278,4 +280,4 @@ export default {
     "audit.sys.requests-clock": "system (deadline clock)",
     "audit.sys.onward-auto-send": "system (onward auto-send)",
   },
-};
+});

@@ -1,4 +1,6 @@
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "app.name": "反诈",
     "app.title": "反诈中心工作平台",
@@ -195,4 +197,4 @@ export default {
     "field.password": "Password",
     "field.name": "Name",
   },
-};
+});

@@ -1,43 +1,42 @@
-// Form messages written in the schemas (English: the API answers with them), in Chinese for pages.
-// Keyed by their English text; a number in a message is {n}. zod's own messages are translated
-// with zod's zh-CN locale instead (views/components.tsx issueText).
-import type { Dict } from "./index";
+// Form messages written in the schemas (English: the API answers with them), in Chinese for pages,
+// each under a code; a number in a message is {n}. zod's own messages are translated with zod's
+// zh-CN locale instead (views/components.tsx issueText).
+import { dictionary } from "./dictionary";
 
-const zh: Record<string, string> = {
-  required: "必填",
-  "at most {n} characters": "最多 {n} 个字符",
-  "not a date and time": "不是有效的日期时间",
-  "choose a fraud type": "请选择诈骗类型",
-  "choose a status": "请选择状态",
-  "choose a grade": "请选择风险等级",
-  "choose an outcome": "请选择结果",
-  "choose a result": "请选择结果",
-  "not an amount in yuan, e.g. 12,345.67": "不是以元为单位的金额，例如 12,345.67",
-  "not an amount in yuan (e.g. 1234.50)": "不是以元为单位的金额，例如 1234.50",
-  "not a record number": "不是有效的记录编号",
-  "enter the number or account": "请填写号码或账号",
-  "enter the account": "请填写账号",
-  "enter the amount": "请填写金额",
-  "enter the date and time": "请填写日期时间",
-  "give exactly one of suspectId and value": "选择已录入的号码或填写新号码，二者只能选一",
-  "must be a real date written YYYY-MM-DD": "应为真实日期，格式 YYYY-MM-DD",
-  "is required, written YYYY-MM-DD": "必填，格式 YYYY-MM-DD",
-  "must be a month written YYYY-MM": "应为月份，格式 YYYY-MM",
-  "must be a quarter written YYYY-Qn": "应为季度，格式 YYYY-Qn",
-  "not given": "未填写",
-  "too much text: import a file instead": "文字太多：请改用文件导入",
-  "from must not be after to": "开始日期不能晚于结束日期",
-  "paste at least one number or account": "请至少粘贴一个号码或账号",
-  "at most {n} values": "最多 {n} 个",
-  "choose a file to import": "请选择要导入的文件",
-  "give the reason": "请填写原因",
-};
-
-const key = (english: string) => `form.${english}`;
+const MESSAGES = {
+  required: ["required", "必填"],
+  tooLong: ["at most {n} characters", "最多 {n} 个字符"],
+  notDateTime: ["not a date and time", "不是有效的日期时间"],
+  chooseFraudType: ["choose a fraud type", "请选择诈骗类型"],
+  chooseStatus: ["choose a status", "请选择状态"],
+  chooseGrade: ["choose a grade", "请选择风险等级"],
+  chooseOutcome: ["choose an outcome", "请选择结果"],
+  chooseResult: ["choose a result", "请选择结果"],
+  notYuan: ["not an amount in yuan, e.g. 12,345.67", "不是以元为单位的金额，例如 12,345.67"],
+  notYuanPlain: ["not an amount in yuan (e.g. 1234.50)", "不是以元为单位的金额，例如 1234.50"],
+  notRecordNumber: ["not a record number", "不是有效的记录编号"],
+  enterIdentifier: ["enter the number or account", "请填写号码或账号"],
+  enterAccount: ["enter the account", "请填写账号"],
+  enterAmount: ["enter the amount", "请填写金额"],
+  enterDateTime: ["enter the date and time", "请填写日期时间"],
+  suspectOrValue: ["give exactly one of suspectId and value", "选择已录入的号码或填写新号码，二者只能选一"],
+  notDate: ["must be a real date written YYYY-MM-DD", "应为真实日期，格式 YYYY-MM-DD"],
+  dateRequired: ["is required, written YYYY-MM-DD", "必填，格式 YYYY-MM-DD"],
+  notMonth: ["must be a month written YYYY-MM", "应为月份，格式 YYYY-MM"],
+  notQuarter: ["must be a quarter written YYYY-Qn", "应为季度，格式 YYYY-Qn"],
+  notGiven: ["not given", "未填写"],
+  tooMuchText: ["too much text: import a file instead", "文字太多：请改用文件导入"],
+  fromAfterTo: ["from must not be after to", "开始日期不能晚于结束日期"],
+  pasteSome: ["paste at least one number or account", "请至少粘贴一个号码或账号"],
+  tooManyValues: ["at most {n} values", "最多 {n} 个"],
+  chooseFile: ["choose a file to import", "请选择要导入的文件"],
+  giveReason: ["give the reason", "请填写原因"],
+} as const satisfies Record<string, readonly [en: string, zh: string]>;
+type Code = keyof typeof MESSAGES;
 
 // A form field's name as an error summary says it ("我的电话：…", never "connectTo:"), by the
 // field's name in the form; a nested field (victim.phone) may also be found by its last part.
-const FIELDS: Record<string, [zh: string, en: string]> = {
+const FIELDS = {
   action: ["动作", "Action"],
   age: ["年龄", "Age"],
   amount: ["金额", "Amount"],
@@ -101,16 +100,24 @@ const FIELDS: Record<string, [zh: string, en: string]> = {
   holder: ["户名", "Holder"],
   file: ["文件", "File"],
   q: ["查询", "Search"],
-};
+} as const satisfies Record<string, readonly [zh: string, en: string]>;
 
-export default {
-  zh: { ...Object.fromEntries(Object.entries(zh).map(([en, text]) => [key(en), text])), ...Object.fromEntries(Object.entries(FIELDS).map(([f, [z]]) => [`field.${f}`, z])) },
-  // the English is the key itself: no second copy to keep in step
-  en: { ...Object.fromEntries(Object.keys(zh).map((en) => [key(en), en])), ...Object.fromEntries(Object.entries(FIELDS).map(([f, [, e]]) => [`field.${f}`, e])) },
-} satisfies Dict;
+const byLang = <P extends string, K extends string>(prefix: P, table: Record<K, readonly string[]>, i: 0 | 1) =>
+  Object.fromEntries(Object.entries<readonly string[]>(table).map(([k, v]) => [`${prefix}.${k}`, v[i]!])) as Record<`${P}.${K}`, string>;
 
-/** The dictionary key of a schema's message, its first number as {n}. */
-export function formMessageKey(message: string): { key: string; params?: { n: string } } {
+export default dictionary({
+  zh: { ...byLang("form", MESSAGES, 1), ...byLang("field", FIELDS, 0) },
+  en: { ...byLang("form", MESSAGES, 0), ...byLang("field", FIELDS, 1) },
+});
+
+// a schema's English message → its code, a number in it as {n}
+const CODES = new Map(Object.entries(MESSAGES).map(([code, [en]]) => [en as string, code as Code]));
+
+/** The dictionary key of a schema's message, its first number as {n}; null for a message not written here (zod's own). */
+export function formMessageKey(message: string): { key: `form.${Code}`; params?: { n: string } } | null {
+  const exact = CODES.get(message);
+  if (exact) return { key: `form.${exact}` };
   const n = /\d+/.exec(message)?.[0];
-  return n !== undefined && zh[message] === undefined ? { key: key(message.replace(n, "{n}")), params: { n } } : { key: key(message) };
+  const code = n === undefined ? undefined : CODES.get(message.replace(n, "{n}"));
+  return code ? { key: `form.${code}`, params: { n: n! } } : null;
 }

@@ -1,5 +1,7 @@
 // Bulk file imports: upload, live progress, the report and its rejected rows.
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "imports.title": "批量导入",
     "imports.kind.suspects": "涉诈号码/账户",
@@ -94,4 +96,4 @@ export default {
     "imports.open": "Open",
     "imports.another": "Import another file",
   },
-};
+});

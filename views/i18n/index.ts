@@ -1,59 +1,50 @@
-// Interface text in zh-CN (default) and English. Each capability keeps its own
-// dictionary file here; keys are "capability.thing".
-import core from "./core";
-import imports from "./imports";
-import publicity from "./publicity";
-import requests from "./requests";
-import supervision from "./supervision";
-import stats from "./stats";
-import suspects from "./suspects";
-import targets from "./targets";
-import forms from "./forms";
-import notices from "./notices";
+// Interface text in zh-CN (default) and English. Each capability keeps its own dictionary file
+// here, every one listed below; keys are "capability.thing", typed from the Chinese: a misspelt key,
+// or one missing in English, fails the type check.
 import approvals from "./approvals";
 import audit from "./audit";
-import { fill, REASONS, type ReasonParams, type ReasonText } from "../../src/domain/reasons";
+import core from "./core";
+import forms from "./forms";
+import imports from "./imports";
+import live from "./live";
+import notices from "./notices";
+import publicity from "./publicity";
+import requests from "./requests";
+import stats from "./stats";
+import supervision from "./supervision";
+import suspects from "./suspects";
+import targets from "./targets";
+import { fill, REASONS, type ReasonCode, type ReasonParams, type ReasonText } from "../../src/domain/reasons";
 
 export type Lang = "zh" | "en";
 export const LANGS: readonly Lang[] = ["zh", "en"];
-export type Dict = { zh: Record<string, string>; en: Record<string, string> };
-export type T = (key: string, params?: Record<string, string | number>) => string;
 
 // the domain's refusal reasons (domain/reasons.ts), as "reason.<code>"
-const reasons: Dict = { zh: {}, en: {} };
-for (const [code, text] of Object.entries(REASONS)) {
-  reasons.zh[`reason.${code}`] = text.zh;
-  reasons.en[`reason.${code}`] = text.en;
-}
+type ReasonKey = `reason.${ReasonCode}`;
+const reasons = (lang: Lang) => Object.fromEntries(Object.entries(REASONS).map(([code, text]) => [`reason.${code}`, text[lang]])) as Record<ReasonKey, string>;
 
-const dicts: Dict[] = [core, stats, supervision, publicity, suspects, requests, targets, imports, forms, notices, approvals, audit, reasons];
+/** Every dictionary there is (test/unit/i18n.test.ts reads them one by one). */
+export const DICTIONARIES = { core, stats, supervision, publicity, suspects, requests, targets, imports, forms, notices, approvals, audit, live, reasons: { zh: reasons("zh"), en: reasons("en") } };
+const d = DICTIONARIES;
+const zh = { ...d.core.zh, ...d.stats.zh, ...d.supervision.zh, ...d.publicity.zh, ...d.suspects.zh, ...d.requests.zh, ...d.targets.zh, ...d.imports.zh, ...d.forms.zh, ...d.notices.zh, ...d.approvals.zh, ...d.audit.zh, ...d.live.zh, ...d.reasons.zh };
+export type Key = keyof typeof zh;
+const en: Record<Key, string> = { ...d.core.en, ...d.stats.en, ...d.supervision.en, ...d.publicity.en, ...d.suspects.en, ...d.requests.en, ...d.targets.en, ...d.imports.en, ...d.forms.en, ...d.notices.en, ...d.approvals.en, ...d.audit.en, ...d.live.en, ...d.reasons.en };
+const texts: Record<Lang, Record<Key, string>> = { zh, en };
 
-/** Capabilities register their dictionaries at import time. */
-export function addDictionary(d: Dict): void {
-  dicts.push(d);
-  merged = null;
-}
+export type T = (key: Key, params?: Record<string, string | number>) => string;
 
-let merged: Dict | null = null;
-function all(): Dict {
-  if (!merged) merged = { zh: Object.assign({}, ...dicts.map((d) => d.zh)), en: Object.assign({}, ...dicts.map((d) => d.en)) };
-  return merged;
-}
+/** Whether a string read at run time (a stored action, a form's field name) is a dictionary key. */
+export const isKey = (key: string): key is Key => Object.hasOwn(zh, key);
 
-// one function per language, not one per request: dictionaries are read when called
-const translators = new Map<Lang, T>();
-export function translator(lang: Lang): T {
-  let t = translators.get(lang);
-  if (!t) translators.set(lang, (t = makeTranslator(lang)));
-  return t;
-}
+/** The text of a key read at run time, or null when the dictionary has none. */
+export const known = (t: T, key: string, params?: Record<string, string | number>): string | null => (isKey(key) ? t(key, params) : null);
 
-function makeTranslator(lang: Lang): T {
-  return (key, params) => {
-    const d = all();
-    return fill(d[lang][key] ?? d.zh[key] ?? key, params);
-  };
-}
+// one function per language, not one per request
+const translators: Record<Lang, T> = {
+  zh: (key, params) => fill(zh[key], params),
+  en: (key, params) => fill(en[key], params),
+};
+export const translator = (lang: Lang): T => translators[lang];
 
 /**
  * A domain refusal (src/domain/reasons.ts) as a page shows it: in the reader's language, a status
@@ -61,12 +52,12 @@ function makeTranslator(lang: Lang): T {
  * row stored earlier), the English `reason` as given.
  */
 export function refusalText(t: T, r: { code?: string | null; params?: ReasonParams | null; reason: string }): string {
-  const text: ReasonText | undefined = r.code ? (REASONS as Record<string, ReasonText>)[r.code] : undefined;
-  if (!text) return r.reason;
-  const labels = text.labels;
-  const label = (k: string, v: string | number) => (labels![k] === "reason" ? t(`reason.${v}`, r.params!) : labels![k] ? t(`${labels![k]}.${v}`) : v);
+  if (!r.code || !Object.hasOwn(REASONS, r.code)) return r.reason;
+  const code = r.code as ReasonCode;
+  const labels = (REASONS[code] as ReasonText).labels;
+  const label = (k: string, v: string | number) => (labels![k] === "reason" ? known(t, `reason.${v}`, r.params!) : labels![k] ? known(t, `${labels![k]}.${v}`) : null) ?? v;
   const params = r.params && labels ? Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, label(k, v)])) : r.params;
-  return t(`reason.${r.code}`, params ?? undefined);
+  return t(`reason.${code}`, params ?? undefined);
 }
 
 /** An error's message as a page shows it: its refusal in the reader's language when it has one. */

@@ -1,6 +1,8 @@
 // The printed notices' page chrome and the return plan's page. The notice itself is a Chinese legal form and prints in
 // Chinese in both interface languages; only the page around it follows the reader.
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "notice.title": "文书",
     "notice.open": "文书",
@@ -81,4 +83,4 @@ export default {
     "returns.withdrawReason": "Why (e.g. an objection upheld)",
     "returns.withdrawnAt": "Withdrawn at {at}: {reason}",
   },
-};
+});

@@ -1,5 +1,7 @@
 // The publicity team's high-risk lists (宣传高危名单): personal data masked, no bank details.
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "publicity.title": "宣传高危名单",
     "publicity.masked": "姓名、号码均已脱敏（张*、138****8000），不含任何银行账户信息。",
@@ -136,4 +138,4 @@ export default {
     "publicity.state.refused": "Refused",
     "publicity.new": "New",
   },
-};
+});

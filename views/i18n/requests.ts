@@ -1,5 +1,7 @@
 // Requests to banks and carriers (止付/冻结/返还/停机/复机/销卡) and the institutions' desks.
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "requests.title": "止付冻结指令",
     "requests.new": "新建指令",
@@ -428,4 +430,4 @@ export default {
     "field.amount": "Amount",
     "desk.none": "No open requests",
   },
-};
+});

@@ -1,5 +1,7 @@
 // Statistics screens: year on year (同比), chart, baselines, monthly bulletin (月通报).
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "stats.title": "同比统计",
     "stats.kind": "统计周期",
@@ -220,4 +222,4 @@ export default {
     "baseline.months": "Months",
     "baseline.rows": "Rows",
   },
-};
+});

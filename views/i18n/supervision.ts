@@ -1,5 +1,7 @@
 // The supervision board (督办看板): traffic lights, overdue lists, escalations, response times.
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "supervision.title": "督办看板",
     "supervision.refreshed": "最后刷新",
@@ -55,16 +57,6 @@ export default {
     "supervision.col.minutes": "（分钟）",
     "supervision.col.answered": "已反馈数",
     "supervision.col.institutionKind": "机构类别",
-    "supervision.kind.stop_payment": "紧急止付",
-    "supervision.kind.freeze": "冻结",
-    "supervision.kind.return": "返还",
-    "supervision.kind.suspend_number": "停机",
-    "supervision.kind.restore_number": "复机",
-    "supervision.kind.close_card": "断卡",
-    "supervision.kind.freeze_renewal": "继续冻结",
-    "supervision.kind.freeze_release": "解除冻结",
-    "supervision.status.sent": "已发出",
-    "supervision.status.acknowledged": "已签收",
     "supervision.grade.high": "高",
     "supervision.grade.medium": "中",
     "supervision.grade.low": "低",
@@ -134,16 +126,6 @@ export default {
     "supervision.col.minutes": " (minutes)",
     "supervision.col.answered": "Answered",
     "supervision.col.institutionKind": "Type",
-    "supervision.kind.stop_payment": "Stop-payment",
-    "supervision.kind.freeze": "Freeze",
-    "supervision.kind.return": "Return",
-    "supervision.kind.suspend_number": "Suspend number",
-    "supervision.kind.restore_number": "Restore number",
-    "supervision.kind.close_card": "Card cutoff",
-    "supervision.kind.freeze_renewal": "Freeze renewal",
-    "supervision.kind.freeze_release": "Freeze release",
-    "supervision.status.sent": "Sent",
-    "supervision.status.acknowledged": "Acknowledged",
     "supervision.grade.high": "High",
     "supervision.grade.medium": "Medium",
     "supervision.grade.low": "Low",
@@ -158,4 +140,4 @@ export default {
     "supervision.dur.m": "{n}m",
     "supervision.dur.s": "{n}s",
   },
-};
+});

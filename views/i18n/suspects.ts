@@ -1,5 +1,7 @@
 // Cases (警情) and suspects (涉诈号码/账户).
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "cases.fraud.task_rebate": "刷单返利",
     "cases.fraud.fake_investment": "虚假投资理财",
@@ -258,4 +260,4 @@ export default {
     "suspects.history.status": "Status changed",
     "suspects.history.view": "Viewed",
   },
-};
+});

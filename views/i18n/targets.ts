@@ -1,5 +1,7 @@
 // Warning work (预警劝阻): targets, the queue, contacts and outcomes, follow-ups; the local outbox.
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "targets.title": "预警劝阻",
     "targets.queue": "预警队列",
@@ -256,4 +258,4 @@ export default {
     "outbox.older": "Older",
     "outbox.connect": "Connect agent's phone {phone}",
   },
-};
+});

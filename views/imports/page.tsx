@@ -5,7 +5,7 @@ import type { Progress } from "../../src/imports/engine";
 import type { ImportRecord, RejectionRow } from "../../src/imports/service";
 import type { ImportColumn } from "../../src/imports/table";
 import { Errors, Stat, When } from "../components";
-import { refusalText, type T } from "../i18n";
+import { known, refusalText, type T } from "../i18n";
 
 export type KindChoice = { kind: string; columns: readonly ImportColumn[] };
 
@@ -21,7 +21,7 @@ export function ImportForm(p: { t: T; kind: KindChoice; message?: string }) {
       hx-swap="outerHTML"
       hx-disabled-elt="find button"
     >
-      <h2>{t("imports.new", { kind: t(`imports.kind.${kind.kind}`) })}</h2>
+      <h2>{t("imports.new", { kind: (known(t, `imports.kind.${kind.kind}`) ?? kind.kind) })}</h2>
       <Errors message={p.message} />
       <label>
         {t("imports.file")}
@@ -58,7 +58,7 @@ export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; 
         <nav class="row" aria-label={t("imports.chooseKind")}>
           {p.kinds.map((k) => (
             <a href={`/imports?kind=${k.kind}`} class={k.kind === p.chosen.kind ? "button primary" : "button"}>
-              {t(`imports.kind.${k.kind}`)}
+              {(known(t, `imports.kind.${k.kind}`) ?? k.kind)}
             </a>
           ))}
         </nav>
@@ -88,7 +88,7 @@ export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; 
                 <td>
                   <a href={`/imports/${r.id}`}>{r.filename}</a>
                 </td>
-                <td>{t(`imports.kind.${r.kind}`)}</td>
+                <td>{(known(t, `imports.kind.${r.kind}`) ?? r.kind)}</td>
                 <td>{t(`imports.status.${r.status}`)}</td>
                 <td class="num">{r.totalRows}</td>
                 <td class="num">{r.imported}</td>
@@ -209,7 +209,7 @@ export function ImportReportPage(p: { t: T; rec: ImportRecord; repeated: boolean
         <tbody>
           <tr>
             <th>{t("imports.kind")}</th>
-            <td>{t(`imports.kind.${rec.kind}`)}</td>
+            <td>{(known(t, `imports.kind.${rec.kind}`) ?? rec.kind)}</td>
             <th>{t("imports.status")}</th>
             <td data-testid="import-status">{t(`imports.status.${rec.status}`)}</td>
           </tr>

@@ -2,11 +2,8 @@
 // button). Rendered per viewer by the live stream (src/home/live.tsx), swapped in at the top of
 // every page; views/static/app.js counts the unread ones in the tab title and may chime.
 import type { RequestView } from "../../src/requests/service";
-import { addDictionary, type Lang, type T } from "../i18n";
+import { known, type Lang, type T } from "../i18n";
 import { displayValue, institutionName, KindLabel, Money } from "../requests/parts";
-import live from "./dict";
-
-addDictionary(live);
 
 export type Banner =
   | { kind: "answer"; r: RequestView; action: string }
@@ -33,7 +30,7 @@ export function LiveBanner(p: { t: T; lang: Lang; csrf: string | null; b: Banner
     const r = b.r;
     return (
       <Shell tone={TONE[b.action] ?? "ok"} testid={`banner-answer-${r.id}`}>
-        <strong>{institutionName(lang, r)}</strong> {t(`live.answer.${b.action}`)} · <KindLabel t={t} kind={r.kind} /> #{r.id} ·{" "}
+        <strong>{institutionName(lang, r)}</strong> {known(t, `live.answer.${b.action}`) ?? b.action} · <KindLabel t={t} kind={r.kind} /> #{r.id} ·{" "}
         <span class="mono">{displayValue(r.suspectKind, r.suspectValue)}</span>
         {r.doneAmountFen != null && (b.action === "confirm" || b.action === "partial") && (
           <>

@@ -7,7 +7,8 @@ import { isInForce, trafficLight, type DeadlineConfig } from "../../src/domain/r
 import type { Issue } from "../../src/http/errors";
 import type { HistoryRow, RequestDetail, RequestView } from "../../src/requests/service";
 import { Light, nameOfInstitution, When } from "../components";
-import type { Lang, T } from "../i18n";
+import type { Key, Lang, T } from "../i18n";
+import type { RequestKind, RequestStatus } from "../../src/domain/requests";
 import { labelOr } from "../suspects/parts";
 
 /** Account in groups of four, phone as dialled; the stored value if it no longer parses. */
@@ -16,13 +17,13 @@ export function displayValue(kind: "phone" | "bank_account", value: string): str
   return n.ok ? n.display : value;
 }
 
-export function KindLabel(p: { t: T; kind: string }) {
+export function KindLabel(p: { t: T; kind: RequestKind }) {
   return <>{p.t(`requests.kind.${p.kind}`)}</>;
 }
 
 const STATUS_TONE: Record<string, string> = { rejected: "bad", failed: "bad", expired: "bad", lapsed: "bad", completed: "good", partially_completed: "good", discarded: "muted" };
 
-export function StatusPill(p: { t: T; status: string }) {
+export function StatusPill(p: { t: T; status: RequestStatus }) {
   return (
     <span class={`pill ${STATUS_TONE[p.status] ?? ""}`} data-status={p.status}>
       {p.t(`requests.status.${p.status}`)}
@@ -202,7 +203,7 @@ export function RequestSummaryTable(p: { t: T; lang: Lang; rows: RequestSummary[
   );
 }
 
-const FIELD_LABELS: Record<string, string> = {
+const FIELD_LABELS: Record<string, Key> = {
   kind: "requests.kind",
   value: "requests.value",
   suspectId: "requests.suspect",

@@ -12,7 +12,7 @@ export const sourceLabel = (t: T, s: Source) => t(`stats.source.${s}`);
 
 export function fraudTypeLabel(t: T, key: string): string {
   if (key === BASELINE_BUCKET) return t("stats.baselineBucket");
-  if ((FRAUD_TYPES as readonly string[]).includes(key)) return t(`stats.fraud.${key}`);
+  if ((FRAUD_TYPES as readonly string[]).includes(key)) return t(`stats.fraud.${key as (typeof FRAUD_TYPES)[number]}`);
   return key === "" ? t("stats.unlinked") : key;
 }
 

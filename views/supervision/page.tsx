@@ -14,7 +14,7 @@ import { ExportSection, PeriodPicker, type SectionProps } from "./period";
 export function formatDuration(ms: number | null | undefined, t: T): string {
   if (ms == null) return "—";
   const s = Math.max(0, Math.round(ms / 1000));
-  const units: [string, number][] = [
+  const units: ["d" | "h" | "m" | "s", number][] = [
     ["d", Math.floor(s / 86_400)],
     ["h", Math.floor((s % 86_400) / 3600)],
     ["m", Math.floor((s % 3600) / 60)],
@@ -120,8 +120,8 @@ function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total:
                 <a href={`/requests/${r.id}`}>#{r.id}</a>
               </td>
               <td>{instName(r.institution, lang)}</td>
-              <td>{t(`supervision.kind.${r.kind}`)}</td>
-              <td>{t(`supervision.status.${r.status}`)}</td>
+              <td>{t(`requests.kind.${r.kind}`)}</td>
+              <td>{t(`requests.status.${r.status}`)}</td>
               <td>
                 <When at={r.sentAt} />
               </td>
@@ -258,7 +258,7 @@ export function LiveBoard(props: { t: T; lang: Lang; board: Board & { urges: Urg
           <LightsTable
             t={t}
             head={t("supervision.kindCol")}
-            rows={board.requestLights.byKind.map((r) => ({ label: t(`supervision.kind.${r.kind}`), counts: r.counts }))}
+            rows={board.requestLights.byKind.map((r) => ({ label: t(`requests.kind.${r.kind}`), counts: r.counts }))}
             total={board.requestLights.total}
             escalated
             testid="request-lights"
@@ -370,7 +370,7 @@ export function SupervisionPage(props: {
             <option value="">{t("supervision.allKinds")}</option>
             {REQUEST_KINDS.map((k) => (
               <option value={k} selected={props.requestKind === k}>
-                {t(`supervision.kind.${k}`)}
+                {t(`requests.kind.${k}`)}
               </option>
             ))}
           </select>

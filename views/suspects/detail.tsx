@@ -5,7 +5,7 @@ import type { Issue } from "../../src/http/errors";
 import type { SuspectDetail } from "../../src/suspects/service";
 import { CsrfField, Errors, Field, sourceText, warningText, When } from "../components";
 import { CaseTable } from "../cases/parts";
-import type { Lang, T } from "../i18n";
+import { known, type Lang, type T } from "../i18n";
 import { RequestSummaryTable } from "../requests/parts";
 import { InstitutionName, labelOr, RiskPill, StatusPill } from "./parts";
 
@@ -143,7 +143,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
 function historyDetail(t: T, d: Record<string, unknown> | null): string {
   if (!d) return "";
   if (typeof d.from === "string" && typeof d.to === "string") {
-    return `${t(`suspects.state.${d.from}`)} → ${t(`suspects.state.${d.to}`)}${d.reason ? `: ${d.reason}` : ""}`;
+    return `${known(t, `suspects.state.${d.from}`) ?? d.from} → ${known(t, `suspects.state.${d.to}`) ?? d.to}${d.reason ? `: ${d.reason}` : ""}`;
   }
-  return [typeof d.source === "string" && sourceText(t, d.source), d.riskLevel && t(`suspects.risk.${d.riskLevel}`), d.reopened && t("suspects.state.active")].filter(Boolean).join(" · ");
+  return [typeof d.source === "string" && sourceText(t, d.source), typeof d.riskLevel === "string" && (known(t, `suspects.risk.${d.riskLevel}`) ?? d.riskLevel), d.reopened && t("suspects.state.active")].filter(Boolean).join(" · ");
 }

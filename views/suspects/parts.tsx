@@ -1,13 +1,10 @@
 // Small pieces every suspect list shows: the number, its institution, risk and status.
 import type { SuspectRecord } from "../../src/suspects/service";
-import type { Lang, T } from "../i18n";
+import { known, type Lang, type T } from "../i18n";
 import { warningText } from "../components";
 
 /** A label from another capability's dictionary, or the code itself if it has none. */
-export function labelOr(t: T, key: string, code: string): string {
-  const s = t(key);
-  return s === key ? code : s;
-}
+export const labelOr = (t: T, key: string, code: string): string => known(t, key) ?? code;
 
 const RISK_CLASS = { high: "bad", medium: "warn", low: "muted" } as const;
 

@@ -1,6 +1,6 @@
 // One target: who they are and why they are at risk, who holds them, the ways to contact them,
 // every contact with its live status and outcome, follow-up reviews, and the timeline.
-import { FOLLOW_UP_OUTCOMES, FRAUD_TYPES, TARGET_SOURCES, WARNING_OUTCOMES } from "../../src/domain/enums";
+import { FOLLOW_UP_OUTCOMES, FRAUD_TYPES, WARNING_OUTCOMES } from "../../src/domain/enums";
 import { formatFen } from "../../src/domain/money";
 import { leaseHeld, STANDARD_SMS_TEXT, trafficLight, type Deadlines } from "../../src/domain/queue";
 import { toShanghaiLocal } from "../../src/domain/time";
@@ -8,7 +8,7 @@ import type { Issue } from "../../src/http/errors";
 import type { TargetView } from "../../src/targets/service";
 import type { FollowUpView, Problem, WarningView } from "../../src/targets/warnings";
 import { CsrfField, Errors, Field, When } from "../components";
-import type { T } from "../i18n";
+import { known, type T } from "../i18n";
 import { assigneeText, GradePill, phoneText, ProviderStatus, statusWords, TargetLight, TargetState, timeOnly } from "./parts";
 
 // well inside the shortest lease anyone would configure
@@ -419,7 +419,7 @@ function FollowUps(p: DetailProps) {
                 <td>
                   {f.doneAt !== null ? (
                     <>
-                      {t(`targets.followUp.outcome.${f.outcome}`)} · <When at={f.doneAt} />
+                      {f.outcome && t(`targets.followUp.outcome.${f.outcome}`)} · <When at={f.doneAt} />
                     </>
                   ) : p.canWork ? (
                     <form method="post" action={`/targets/follow-ups/${f.id}`} class="row">
@@ -465,7 +465,8 @@ function FollowUps(p: DetailProps) {
 function sourceText(t: T, source: string | null): string {
   if (!source) return "";
   const [kind, id] = source.split(":");
-  return (TARGET_SOURCES as readonly string[]).includes(kind!) ? `${t(`targets.source.${kind}`)}${id ? ` #${id}` : ""}` : source;
+  const label = known(t, `targets.source.${kind}`);
+  return label ? `${label}${id ? ` #${id}` : ""}` : source;
 }
 
 function Timeline(p: DetailProps) {
@@ -481,7 +482,7 @@ function Timeline(p: DetailProps) {
     })),
     ...p.followUps.flatMap((f) => [
       { at: f.createdAt, text: t("targets.tl.followUp", { at: toShanghaiLocal(f.dueAt).replace("T", " ") }) },
-      ...(f.doneAt !== null ? [{ at: f.doneAt, text: `${t("targets.followUp.done")} · ${t(`targets.followUp.outcome.${f.outcome}`)}` }] : []),
+      ...(f.doneAt !== null ? [{ at: f.doneAt, text: `${t("targets.followUp.done")} · ${f.outcome && t(`targets.followUp.outcome.${f.outcome}`)}` }] : []),
     ]),
     ...(x.closedAt !== null ? [{ at: x.closedAt, text: t("targets.tl.closed", { outcome: x.outcome ? t(`targets.outcome.${x.outcome}`) : "" }) }] : []),
   ].sort((a, b) => a.at - b.at);

@@ -4,11 +4,11 @@ import { RISK_LEVELS, TARGET_REASONS } from "../../src/domain/enums";
 import type { Issue } from "../../src/http/errors";
 import type { TargetFormValues } from "../../src/targets/schemas";
 import { CsrfField, Errors, Field } from "../components";
-import type { T } from "../i18n";
+import { known, type T } from "../i18n";
 
 export function TargetFormPage(p: { t: T; csrf: string | null; values: TargetFormValues; issues?: Issue[] }) {
   const { t, values: v, issues } = p;
-  const label = (path: string) => t(`targets.${path}`);
+  const label = (path: string) => known(t, `targets.${path}`) ?? path;
   const focus = issues?.[0]?.path ?? "phone";
   return (
     <>

@@ -4,7 +4,7 @@ import { isFinalStatus, type Light as LightColour } from "../../src/domain/queue
 import type { TargetView } from "../../src/targets/service";
 import type { WarningView } from "../../src/targets/warnings";
 import { Light, When } from "../components";
-import type { T } from "../i18n";
+import { known, type T } from "../i18n";
 
 /** A stored E.164 number the way people dial it (138 0013 8000). */
 export function phoneText(e164: string): string {
@@ -61,11 +61,7 @@ export function ProviderStatus(p: { t: T; warning: Pick<WarningView, "id" | "cha
 }
 
 /** A provider's status (queued, ringing, in-progress …) in the reader's words; an unknown one as sent. */
-export function statusWords(t: T, status: string): string {
-  const key = `call.status.${status}`;
-  const words = t(key);
-  return words === key ? status : words;
-}
+export const statusWords = (t: T, status: string): string => known(t, `call.status.${status}`) ?? status;
 
 export function StatusText(p: { t: T; status: string | null; outbox: boolean }) {
   return (
@@ -83,5 +79,5 @@ export function StatusText(p: { t: T; status: string | null; outbox: boolean }) 
 export function assigneeText(t: T, raw: string | null): string {
   if (!raw) return "";
   const m = /^(police_station|grid_worker):(.*)$/s.exec(raw);
-  return m ? `${t(`targets.assignee.${m[1]}`)} ${m[2]}` : raw;
+  return m ? `${t(`targets.assignee.${m[1] as "police_station" | "grid_worker"}`)} ${m[2]}` : raw;
 }

@@ -4,7 +4,7 @@ import { maskFreeText, maskName, maskPhone } from "../../src/domain/masking";
 import type { SentMessage } from "../../src/telephony/log";
 import { When } from "../components";
 import type { T } from "../i18n";
-import { phoneText } from "../targets/parts";
+import { phoneText, statusWords } from "../targets/parts";
 
 // Calls are stored as the TwiML Twilio runs: show what the callee hears, or whom they are put through to.
 const decode = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
@@ -68,7 +68,7 @@ export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: strin
               <td>{text(m, m.channel === "call" ? callContent(t, m.body ?? "", show) : (m.body ?? ""))}</td>
               <td>
                 {/* the provider's status (queued, delivered…) in the reader's words; an unknown one as sent */}
-                <span class="pill">{t(`call.status.${m.status}`) === `call.status.${m.status}` ? m.status : t(`call.status.${m.status}`)}</span>
+                <span class="pill">{statusWords(t, m.status)}</span>
               </td>
               <td>{m.targetId !== null && p.canOpenTargets ? <a href={`/targets/${m.targetId}`}>#{m.targetId}</a> : m.targetId !== null ? `#${m.targetId}` : ""}</td>
             </tr>

@@ -1,5 +1,7 @@
 // The live banner, the connection marker and the sound switch (views/live/banner.tsx).
-export default {
+import { dictionary } from "./dictionary";
+
+export default dictionary({
   zh: {
     "live.view": "查看",
     "live.answer.acknowledge": "已签收",
@@ -104,4 +106,4 @@ export default {
     "call.status.undelivered": "not delivered",
     "call.status.read": "read",
   },
-};
+});
