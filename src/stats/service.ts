@@ -30,7 +30,10 @@
 // of. A month counts as recorded once any record of any metric falls in it; in a recorded month
 // the records win and its baselines are ignored. Baselines are whole months: a period that covers
 // an unrecorded month only in part leaves that month's baseline out, and says so.
+import { and, between, count, countDistinct, eq, getTableName, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db";
+import { baselineTotals, statsDaily, statsDailyCity, statsMonthly, statsMonthlyCity } from "../db/schema";
 import { FRAUD_TYPES } from "../domain/enums";
 import { maskFreeText } from "../domain/masking";
 import {
@@ -55,43 +58,63 @@ export const BASELINE_BUCKET = "(baseline)";
 const zeros = (): Values => Object.fromEntries(METRICS.map((m) => [m, 0])) as Values;
 const isKnownMetric = (m: string): m is Metric => (METRICS as readonly string[]).includes(m);
 
-type MonthRow = { metric: string; month: string; value: number };
-type SumRow = { metric: string; value: number };
-type CellRow = { district: string; fraudType: string; value: number };
-type BaselineRow = { metric: string; month: string; district: string; value: number };
+type BaselineRow = Pick<typeof baselineTotals.$inferSelect, "metric" | "month" | "district" | "value">;
+
+// the prepared queries' parameters, by name
+const param = { first: sql.placeholder("first"), last: sql.placeholder("last"), district: sql.placeholder("district"), metric: sql.placeholder("metric") };
+const total = (value: SQLiteColumn) => sql<number>`sum(${value})`;
 
 // The tables are clustered on (metric, date, …): "metric IN (…)" walks them metric by metric in
 // key order, so grouping by metric (and month) needs no sort. Without a district the city
 // tables answer (13 rows a day or month); with one, the detail tables filtered by it.
-const METRIC_LIST = METRICS.map((m) => `'${m}'`).join(", ");
-
+// Built once per connection: every screen and API call runs several of them.
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
-  const sql = db.$client;
+  const m = statsMonthly;
+  const d = statsDaily;
+  // a breakdown cell: one metric, in one district or the whole city (district null)
+  const inScope = (t: typeof m | typeof d) => or(sql`${param.district} IS NULL`, eq(t.district, param.district));
   return {
-    cityMonths: sql.prepare<MonthRow, [string, string]>(
-      `SELECT metric, month, value FROM stats_monthly_city WHERE metric IN (${METRIC_LIST}) AND month BETWEEN ?1 AND ?2`,
-    ),
-    districtMonths: sql.prepare<MonthRow, [string, string, string]>(
-      `SELECT metric, month, sum(value) AS value FROM stats_monthly
-       WHERE metric IN (${METRIC_LIST}) AND month BETWEEN ?1 AND ?2 AND district = ?3 GROUP BY metric, month`,
-    ),
-    cityDays: sql.prepare<SumRow, [string, string]>(
-      `SELECT metric, sum(value) AS value FROM stats_daily_city WHERE metric IN (${METRIC_LIST}) AND day BETWEEN ?1 AND ?2 GROUP BY metric`,
-    ),
-    districtDays: sql.prepare<SumRow, [string, string, string]>(
-      `SELECT metric, sum(value) AS value FROM stats_daily
-       WHERE metric IN (${METRIC_LIST}) AND day BETWEEN ?1 AND ?2 AND district = ?3 GROUP BY metric`,
-    ),
-    monthCells: sql.prepare<CellRow, [string, string, string | null, string]>(
-      `SELECT district, fraud_type AS fraudType, sum(value) AS value FROM stats_monthly
-       WHERE metric = ?4 AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR district = ?3) GROUP BY district, fraud_type`,
-    ),
-    dayCells: sql.prepare<CellRow, [string, string, string | null, string]>(
-      `SELECT district, fraud_type AS fraudType, sum(value) AS value FROM stats_daily
-       WHERE metric = ?4 AND day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR district = ?3) GROUP BY district, fraud_type`,
-    ),
-    baselines: sql.prepare<BaselineRow, [string, string]>(`SELECT metric, month, district, value FROM baseline_totals WHERE month BETWEEN ?1 AND ?2`),
+    cityMonths: db
+      .select({ metric: statsMonthlyCity.metric, month: statsMonthlyCity.month, value: statsMonthlyCity.value })
+      .from(statsMonthlyCity)
+      .where(and(inArray(statsMonthlyCity.metric, METRICS), between(statsMonthlyCity.month, param.first, param.last)))
+      .prepare(),
+    districtMonths: db
+      .select({ metric: m.metric, month: m.month, value: total(m.value) })
+      .from(m)
+      .where(and(inArray(m.metric, METRICS), between(m.month, param.first, param.last), eq(m.district, param.district)))
+      .groupBy(m.metric, m.month)
+      .prepare(),
+    cityDays: db
+      .select({ metric: statsDailyCity.metric, value: total(statsDailyCity.value) })
+      .from(statsDailyCity)
+      .where(and(inArray(statsDailyCity.metric, METRICS), between(statsDailyCity.day, param.first, param.last)))
+      .groupBy(statsDailyCity.metric)
+      .prepare(),
+    districtDays: db
+      .select({ metric: d.metric, value: total(d.value) })
+      .from(d)
+      .where(and(inArray(d.metric, METRICS), between(d.day, param.first, param.last), eq(d.district, param.district)))
+      .groupBy(d.metric)
+      .prepare(),
+    monthCells: db
+      .select({ district: m.district, fraudType: m.fraudType, value: total(m.value) })
+      .from(m)
+      .where(and(eq(m.metric, param.metric), between(m.month, param.first, param.last), inScope(m)))
+      .groupBy(m.district, m.fraudType)
+      .prepare(),
+    dayCells: db
+      .select({ district: d.district, fraudType: d.fraudType, value: total(d.value) })
+      .from(d)
+      .where(and(eq(d.metric, param.metric), between(d.day, param.first, param.last), inScope(d)))
+      .groupBy(d.district, d.fraudType)
+      .prepare(),
+    baselines: db
+      .select({ metric: baselineTotals.metric, month: baselineTotals.month, district: baselineTotals.district, value: baselineTotals.value })
+      .from(baselineTotals)
+      .where(between(baselineTotals.month, param.first, param.last))
+      .prepare(),
   };
 }
 function stmts(db: Db) {
@@ -106,17 +129,18 @@ function stmts(db: Db) {
  */
 function monthFigures(db: Db, first: string, last: string, district: string | null) {
   const s = stmts(db);
-  const city = s.cityMonths.all(first, last);
+  const city = s.cityMonths.all({ first, last });
   const recorded = new Set(city.filter((r) => r.value !== 0).map((r) => r.month));
   const values = new Map<string, number>();
-  for (const r of district === null ? city : s.districtMonths.all(first, last, district)) values.set(`${r.month}|${r.metric}`, r.value);
+  for (const r of district === null ? city : s.districtMonths.all({ first, last, district })) values.set(`${r.month}|${r.metric}`, r.value);
   return { recorded, values };
 }
 
 /** Per-metric totals of a range of days in scope. */
-function dayTotals(db: Db, range: Period, district: string | null): SumRow[] {
+function dayTotals(db: Db, range: Period, district: string | null): { metric: string; value: number }[] {
   const s = stmts(db);
-  return district === null ? s.cityDays.all(range.from, range.to) : s.districtDays.all(range.from, range.to, district);
+  const days = { first: range.from, last: range.to };
+  return district === null ? s.cityDays.all(days) : s.districtDays.all({ ...days, district });
 }
 
 /**
@@ -191,7 +215,7 @@ export function periodFigures(db: Db, period: Period, district: string | null, b
 
   // baselines for the whole months that have no records
   const recorded = months.recorded;
-  const baselineRows = s.baselines.all(all[0]!, all.at(-1)!);
+  const baselineRows = s.baselines.all({ first: all[0]!, last: all.at(-1)! });
   const base = baselineFigures(baselineRows, new Set(split.months.filter((m) => !recorded.has(m))), district);
   const partialBaselineMonths = [...new Set(baselineRows.filter((r) => !whole.has(r.month) && !recorded.has(r.month)).map((r) => r.month))].sort();
 
@@ -207,8 +231,8 @@ export function periodFigures(db: Db, period: Period, district: string | null, b
     breakdown = { byFraudType: new Map(), byDistrict: new Map() };
     const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
     const cells = [
-      ...(split.months.length ? s.monthCells.all(split.months[0]!, split.months.at(-1)!, district, breakdownMetric) : []),
-      ...split.dayRanges.flatMap((range) => s.dayCells.all(range.from, range.to, district, breakdownMetric)),
+      ...(split.months.length ? s.monthCells.all({ first: split.months[0]!, last: split.months.at(-1)!, district, metric: breakdownMetric }) : []),
+      ...split.dayRanges.flatMap((range) => s.dayCells.all({ first: range.from, last: range.to, district, metric: breakdownMetric })),
     ];
     for (const c of cells) {
       add(breakdown.byFraudType, c.fraudType, c.value);
@@ -286,7 +310,7 @@ export function yearChart(db: Db, year: number, district: string | null, today: 
   const last = `${year}-12`;
   const { recorded, values } = monthFigures(db, first, last, district);
   const allMonths = monthsOf({ from: `${first}-01`, to: `${last}-01` });
-  const baselineRows = stmts(db).baselines.all(first, last);
+  const baselineRows = stmts(db).baselines.all({ first, last });
   const base = new Map(allMonths.filter((m) => !recorded.has(m)).map((m) => [m, baselineFigures(baselineRows, new Set([m]), district)]));
 
   const point = (month: string, metric: Metric): MonthlyPoint => {
@@ -312,21 +336,29 @@ export type BaselineSummary = { metric: Metric; rows: number; first: string; las
 
 /** What baselines are on file, per metric. */
 export function baselineSummary(db: Db): BaselineSummary[] {
-  return db.$client
-    .query<BaselineSummary, []>(
-      `SELECT metric, count(*) AS rows, min(month) AS first, max(month) AS last, count(DISTINCT nullif(district, '')) AS districts
-       FROM baseline_totals GROUP BY metric ORDER BY metric`,
-    )
+  const b = baselineTotals;
+  return db
+    .select({
+      metric: sql<Metric>`${b.metric}`,
+      rows: count(),
+      first: sql<string>`min(${b.month})`,
+      last: sql<string>`max(${b.month})`,
+      districts: countDistinct(sql`nullif(${b.district}, '')`),
+    })
+    .from(b)
+    .groupBy(b.metric)
+    .orderBy(b.metric)
     .all();
 }
 
 /** Districts of alerts, warnings and baselines, for the filter (from the small tables). */
 export function knownDistricts(db: Db): string[] {
-  const rows = db.$client
-    .query<{ district: string }, []>(
-      `SELECT district FROM stats_monthly WHERE metric IN ('alerts', 'warnings') AND district <> ''
-       UNION SELECT district FROM baseline_totals WHERE district <> '' ORDER BY 1`,
-    )
+  const rows = db
+    .select({ district: statsMonthly.district })
+    .from(statsMonthly)
+    .where(and(inArray(statsMonthly.metric, ["alerts", "warnings"]), ne(statsMonthly.district, "")))
+    .union(db.select({ district: baselineTotals.district }).from(baselineTotals).where(ne(baselineTotals.district, "")))
+    .orderBy(statsMonthly.district)
     .all();
   // a district typed with a phone number or account in it is offered to no one (its figures
   // still count, under its masked name in the breakdown)
@@ -334,11 +366,11 @@ export function knownDistricts(db: Db): string[] {
 }
 
 /** Each pre-aggregated table, its key, and what it must equal, recounted from one level down. */
-const RECOUNTS: { table: string; key: string[]; fresh: string }[] = [
-  { table: "stats_daily", key: ["metric", "day", "district", "fraud_type"], fresh: "SELECT metric, day, district, fraud_type, sum(value) AS value FROM stats_facts GROUP BY 1, 2, 3, 4" },
-  { table: "stats_monthly", key: ["metric", "month", "district", "fraud_type"], fresh: "SELECT metric, substr(day, 1, 7) AS month, district, fraud_type, sum(value) AS value FROM stats_daily GROUP BY 1, 2, 3, 4" },
-  { table: "stats_daily_city", key: ["metric", "day"], fresh: "SELECT metric, day, sum(value) AS value FROM stats_daily GROUP BY 1, 2" },
-  { table: "stats_monthly_city", key: ["metric", "month"], fresh: "SELECT metric, substr(day, 1, 7) AS month, sum(value) AS value FROM stats_daily GROUP BY 1, 2" },
+const RECOUNTS: { table: SQLiteTable; key: string[]; fresh: SQL }[] = [
+  { table: statsDaily, key: ["metric", "day", "district", "fraud_type"], fresh: sql`SELECT metric, day, district, fraud_type, sum(value) AS value FROM stats_facts GROUP BY 1, 2, 3, 4` },
+  { table: statsMonthly, key: ["metric", "month", "district", "fraud_type"], fresh: sql`SELECT metric, substr(day, 1, 7) AS month, district, fraud_type, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2, 3, 4` },
+  { table: statsDailyCity, key: ["metric", "day"], fresh: sql`SELECT metric, day, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2` },
+  { table: statsMonthlyCity, key: ["metric", "month"], fresh: sql`SELECT metric, substr(day, 1, 7) AS month, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2` },
 ];
 
 /**
@@ -348,15 +380,15 @@ const RECOUNTS: { table: string; key: string[]; fresh: string }[] = [
  */
 export function recountDifferences(db: Db): { table: string; key: string; stored: number; recounted: number }[] {
   return RECOUNTS.flatMap(({ table, key, fresh }) => {
-    const cols = key.join(", ");
-    return db.$client
-      .query<{ key: string; stored: number; recounted: number }, []>(
-        `WITH fresh AS (${fresh}), keys AS (SELECT ${cols} FROM fresh UNION SELECT ${cols} FROM ${table})
-         SELECT ${key.map((k) => `k.${k}`).join(" || '|' || ")} AS key, coalesce(s.value, 0) AS stored, coalesce(f.value, 0) AS recounted
+    const cols = sql.join(key.map((k) => sql.identifier(k)), sql`, `);
+    const keyText = sql.join(key.map((k) => sql`k.${sql.identifier(k)}`), sql` || '|' || `);
+    return db
+      .all<{ key: string; stored: number; recounted: number }>(
+        sql`WITH fresh AS (${fresh}), keys AS (SELECT ${cols} FROM fresh UNION SELECT ${cols} FROM ${table})
+         SELECT ${keyText} AS key, coalesce(s.value, 0) AS stored, coalesce(f.value, 0) AS recounted
          FROM keys k LEFT JOIN ${table} s USING (${cols}) LEFT JOIN fresh f USING (${cols})
          WHERE coalesce(s.value, 0) <> coalesce(f.value, 0)`,
       )
-      .all()
-      .map((r) => ({ table, ...r }));
+      .map((r) => ({ table: getTableName(table), ...r }));
   });
 }
