@@ -1,7 +1,9 @@
 // The supervision board (督办): what is late, what was escalated, who answers slowly.
 // Traffic lights and deadlines are the requests' and the warning queue's own rules
 // (domain/requests, domain/queue); this service only counts and lists what those rules say.
+import { and, asc, eq, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db";
+import { institutions, requests, targets, users } from "../db/schema";
 import { REQUEST_KINDS, RISK_LEVELS, TARGET_REASONS } from "../domain/enums";
 import { spread, type Spread } from "../domain/percentile";
 import { IN_FORCE_STATUSES, OPEN_STATUSES, isOverdue, trafficLight, type DeadlineConfig, type Light, type RequestKind, type RequestStatus } from "../domain/requests";
@@ -21,7 +23,9 @@ function add(c: LightCounts, light: Light, overdue: boolean, escalated: boolean)
 }
 
 const LIVE_STATUSES = [...OPEN_STATUSES, ...IN_FORCE_STATUSES];
-const inList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(", ");
+const ms = (d: Date | null) => (d == null ? null : d.getTime());
+// written out, not bound: SQLite uses the partial indexes "where status = 'open'" only then
+const targetOpen = sql`${targets.status} = 'open'`;
 
 /**
  * Requests running against a clock — waiting for an answer, or a stop-payment/freeze holding
@@ -30,15 +34,15 @@ const inList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(", ");
  * only the unanswered past their deadline; escalated those a supervisor was alerted to.
  */
 export function requestLights(db: Db, now: number, cfg: DeadlineConfig): { byKind: { kind: RequestKind; counts: LightCounts }[]; total: LightCounts } {
-  const rows = db.$client
-    .query<{ kind: RequestKind; status: RequestStatus; sentAt: number | null; deadlineAt: number | null; expiresAt: number | null; escalatedAt: number | null }, []>(
-      `select kind, status, sent_at sentAt, deadline_at deadlineAt, expires_at expiresAt, escalated_at escalatedAt
-         from requests where status in (${inList(LIVE_STATUSES)})`,
-    )
+  const rows = db
+    .select({ kind: requests.kind, status: requests.status, sentAt: requests.sentAt, deadlineAt: requests.deadlineAt, expiresAt: requests.expiresAt, escalatedAt: requests.escalatedAt })
+    .from(requests)
+    .where(inArray(requests.status, LIVE_STATUSES))
     .all();
   const byKind = new Map<RequestKind, LightCounts>(REQUEST_KINDS.map((k) => [k, zero()]));
   const total = zero();
-  for (const r of rows) {
+  for (const row of rows) {
+    const r = { ...row, sentAt: ms(row.sentAt), deadlineAt: ms(row.deadlineAt), expiresAt: ms(row.expiresAt) };
     const light = trafficLight(r, now, cfg);
     const overdue = isOverdue(r, now);
     const escalated = r.escalatedAt != null && (OPEN_STATUSES as readonly string[]).includes(r.status);
@@ -64,62 +68,41 @@ export type OverdueRequest = {
   overdueMs: number;
 };
 
-type RequestRow = {
-  id: number;
-  kind: RequestKind;
-  status: RequestStatus;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  instKind: "bank" | "carrier";
-  caseId: number | null;
-  level: number;
-  sentAt: number | null;
-  deadlineAt: number | null;
-  escalatedAt: number | null;
+const overdueColumns = {
+  id: requests.id,
+  kind: requests.kind,
+  status: requests.status,
+  institution: { code: institutions.code, nameZh: institutions.nameZh, nameEn: institutions.nameEn, kind: institutions.kind },
+  caseId: requests.caseId,
+  level: requests.level,
+  sentAt: requests.sentAt,
+  deadlineAt: requests.deadlineAt,
+  escalatedAt: requests.escalatedAt,
 };
+const openRequests = (db: Db) => db.select(overdueColumns).from(requests).innerJoin(institutions, eq(institutions.id, requests.institutionId));
 
-const REQUEST_COLUMNS = `r.id, r.kind, r.status, i.code, i.name_zh nameZh, i.name_en nameEn, i.kind instKind, r.case_id caseId, r.level,
-  r.sent_at sentAt, r.deadline_at deadlineAt, r.escalated_at escalatedAt`;
-
-function toOverdue(r: RequestRow, now: number): OverdueRequest {
-  return {
-    id: r.id,
-    kind: r.kind,
-    status: r.status,
-    institution: { code: r.code, nameZh: r.nameZh, nameEn: r.nameEn, kind: r.instKind },
-    caseId: r.caseId,
-    level: r.level,
-    sentAt: r.sentAt == null ? null : new Date(r.sentAt),
-    deadlineAt: r.deadlineAt == null ? null : new Date(r.deadlineAt),
-    escalatedAt: r.escalatedAt == null ? null : new Date(r.escalatedAt),
-    ageMs: r.sentAt == null ? 0 : now - r.sentAt,
-    overdueMs: r.deadlineAt == null ? 0 : now - r.deadlineAt,
-  };
+function toOverdue(r: Omit<OverdueRequest, "ageMs" | "overdueMs">, now: number): OverdueRequest {
+  return { ...r, ageMs: r.sentAt == null ? 0 : now - r.sentAt.getTime(), overdueMs: r.deadlineAt == null ? 0 : now - r.deadlineAt.getTime() };
 }
 
 /** Unanswered requests past their deadline, the longest overdue first. */
 export function overdueRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
-  return db.$client
-    .query<RequestRow, number[]>(
-      `select ${REQUEST_COLUMNS} from requests r join institutions i on i.id = r.institution_id
-        where r.status in (${inList(OPEN_STATUSES)}) and r.deadline_at <= ?
-        order by r.deadline_at, r.id limit ?`,
-    )
-    .all(now, limit)
-    .filter((r) => isOverdue(r, now))
+  return openRequests(db)
+    .where(and(inArray(requests.status, OPEN_STATUSES), lte(requests.deadlineAt, new Date(now))))
+    .orderBy(asc(requests.deadlineAt), asc(requests.id))
+    .limit(limit)
+    .all()
+    .filter((r) => isOverdue({ status: r.status, deadlineAt: ms(r.deadlineAt) }, now))
     .map((r) => toOverdue(r, now));
 }
 
 /** Requests escalated to the supervisors (督办) and still unanswered, the earliest first. */
 export function escalatedRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
-  return db.$client
-    .query<RequestRow, number[]>(
-      `select ${REQUEST_COLUMNS} from requests r join institutions i on i.id = r.institution_id
-        where r.status in (${inList(OPEN_STATUSES)}) and r.escalated_at is not null
-        order by r.escalated_at, r.id limit ?`,
-    )
-    .all(limit)
+  return openRequests(db)
+    .where(and(inArray(requests.status, OPEN_STATUSES), isNotNull(requests.escalatedAt)))
+    .orderBy(asc(requests.escalatedAt), asc(requests.id))
+    .limit(limit)
+    .all()
     .map((r) => toOverdue(r, now));
 }
 
@@ -129,14 +112,12 @@ export function escalatedRequests(db: Db, now: number, limit = -1): OverdueReque
 export type TargetLightCounts = { grade: (typeof RISK_LEVELS)[number]; counts: LightCounts };
 
 export function targetLights(db: Db, now: number, deadlines: Deadlines): { byGrade: TargetLightCounts[]; total: LightCounts } {
-  const rows = db.$client
-    .query<{ riskGrade: (typeof RISK_LEVELS)[number]; dueAt: number }, []>(`select risk_grade riskGrade, due_at dueAt from targets where status = 'open'`)
-    .all();
+  const rows = db.select({ riskGrade: targets.riskGrade, dueAt: targets.dueAt }).from(targets).where(targetOpen).all();
   const byGrade = new Map(RISK_LEVELS.map((g) => [g, zero()]));
   const total = zero();
   for (const r of rows) {
     // the queue's red is "overdue"
-    const light = targetLight({ ...r, status: "open" }, now, deadlines);
+    const light = targetLight({ riskGrade: r.riskGrade, dueAt: r.dueAt.getTime(), status: "open" }, now, deadlines);
     add(byGrade.get(r.riskGrade)!, light, light === "red", false);
     add(total, light, light === "red", false);
   }
@@ -156,16 +137,24 @@ export type OverdueTarget = {
 
 /** Open targets past their warning deadline, the longest overdue first. No personal data. */
 export function overdueTargets(db: Db, now: number, limit = -1): OverdueTarget[] {
-  return db.$client
-    .query<Omit<OverdueTarget, "createdAt" | "dueAt" | "overdueMs"> & { createdAt: number; dueAt: number }, number[]>(
-      `select t.id, t.risk_grade riskGrade, t.district, t.reason, t.created_at createdAt, t.due_at dueAt,
-              case when t.lease_expires_at > ? then u.username end claimedBy
-         from targets t left join users u on u.id = t.claimed_by
-        where t.status = 'open' and t.due_at <= ?
-        order by t.due_at, t.id limit ?`,
-    )
-    .all(now, now, limit)
-    .map((r) => ({ ...r, createdAt: new Date(r.createdAt), dueAt: new Date(r.dueAt), overdueMs: now - r.dueAt }));
+  return db
+    .select({
+      id: targets.id,
+      riskGrade: targets.riskGrade,
+      district: targets.district,
+      reason: targets.reason,
+      createdAt: targets.createdAt,
+      dueAt: targets.dueAt,
+      // a lapsed lease holds nothing
+      claimedBy: sql<string | null>`case when ${targets.leaseExpiresAt} > ${now} then ${users.username} end`,
+    })
+    .from(targets)
+    .leftJoin(users, eq(users.id, targets.claimedBy))
+    .where(and(targetOpen, lte(targets.dueAt, new Date(now))))
+    .orderBy(asc(targets.dueAt), asc(targets.id))
+    .limit(limit)
+    .all()
+    .map((r) => ({ ...r, overdueMs: now - r.dueAt.getTime() }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,20 +171,25 @@ export type InstitutionTimes = {
 
 function timings(db: Db, p: Period, kind: RequestKind | undefined): Map<number, Timing> {
   const { from, to } = shanghaiDaysRange(p);
-  const rows = db.$client
-    .query<{ inst: number; sentAt: number; ackAt: number | null; respondedAt: number | null }, (number | string)[]>(
+  const rows = db
+    .select({
+      inst: requests.institutionId,
+      sentAt: requests.sentAt,
       // an answer without a separate acknowledgement acknowledges it (the desk answered at once)
-      `select institution_id inst, sent_at sentAt, coalesce(acknowledged_at, responded_at) ackAt, responded_at respondedAt
-         from requests where sent_at >= ? and sent_at < ?${kind ? " and kind = ?" : ""}`,
-    )
-    .all(...(kind ? [from, to, kind] : [from, to]));
+      ackAt: sql`coalesce(${requests.acknowledgedAt}, ${requests.respondedAt})`.mapWith(requests.acknowledgedAt),
+      respondedAt: requests.respondedAt,
+    })
+    .from(requests)
+    .where(and(gte(requests.sentAt, new Date(from)), lt(requests.sentAt, new Date(to)), kind ? eq(requests.kind, kind) : undefined))
+    .all();
   const acc = new Map<number, { ack: number[]; answer: number[]; sent: number }>();
   for (const r of rows) {
     let a = acc.get(r.inst);
     if (!a) acc.set(r.inst, (a = { ack: [], answer: [], sent: 0 }));
     a.sent++;
-    if (r.ackAt != null) a.ack.push(r.ackAt - r.sentAt);
-    if (r.respondedAt != null) a.answer.push(r.respondedAt - r.sentAt);
+    const sentAt = r.sentAt!.getTime(); // in the period, so sent
+    if (r.ackAt != null) a.ack.push(r.ackAt.getTime() - sentAt);
+    if (r.respondedAt != null) a.answer.push(r.respondedAt.getTime() - sentAt);
   }
   return new Map([...acc].map(([id, a]) => [id, { ack: wholeMs(spread(a.ack)), answer: wholeMs(spread(a.answer)), sent: a.sent }]));
 }
@@ -214,8 +208,10 @@ const noTiming = (): Timing => ({ ack: spread([]), answer: spread([]), sent: 0 }
 export function responseTimes(db: Db, period: Period, kind?: RequestKind): InstitutionTimes[] {
   const cur = timings(db, period, kind);
   const prev = timings(db, previousPeriod(period), kind);
-  const insts = db.$client
-    .query<InstitutionTimes["institution"], []>(`select id, code, name_zh nameZh, name_en nameEn, kind from institutions order by kind, id`)
+  const insts = db
+    .select({ id: institutions.id, code: institutions.code, nameZh: institutions.nameZh, nameEn: institutions.nameEn, kind: institutions.kind })
+    .from(institutions)
+    .orderBy(asc(institutions.kind), asc(institutions.id))
     .all();
   return insts.map((institution) => {
     const current = cur.get(institution.id) ?? noTiming();
