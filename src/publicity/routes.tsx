@@ -20,7 +20,7 @@ import type { Key } from "../../views/i18n";
 const VISIT_ROWS = 100;
 
 const choose = (c: Context<AppEnv>) => {
-  const choice = readPeriod(c.req.query(), c.var.deps.clock.now(), c.var.t);
+  const choice = readPeriod(c.req.query(), c.var.deps.clock.now());
   return { ...choice, district: choice.query.district };
 };
 

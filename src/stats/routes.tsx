@@ -49,7 +49,7 @@ function screen(c: Context<AppEnv>, raw: Record<string, string>) {
   const db = c.var.deps.db;
   const day = today(c);
   // statistics open on the last full month, not on the few days of the running one
-  const { query: q, resolved, period, issues } = readPeriod(raw, c.var.deps.clock.now(), c.var.t, "lastFull");
+  const { query: q, resolved, period, issues } = readPeriod(raw, c.var.deps.clock.now(), "lastFull");
   // a quarter charts its three months; every other period the year it ends in
   const span = resolved.kind === "quarter" ? quarterSpan(resolved.quarter) : undefined;
   return {

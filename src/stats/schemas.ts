@@ -3,7 +3,6 @@ import { z } from "zod";
 import { EXPORT_FORMATS } from "../exports/tabular";
 import { zodIssues, type Issue } from "../http/errors";
 import { shanghaiDate } from "../domain/time";
-import type { T } from "../../views/i18n";
 import {
   capAtToday,
   FROM_AFTER_TO,
@@ -97,14 +96,13 @@ export type PeriodChoice = { query: ScreenQuery; resolved: ResolvedPeriod; perio
 
 /**
  * The period a GET picker asks for, resolved against today (Shanghai). An invalid picker gives
- * no period and its issues (the cross-field one in the reader's words); the picker then shows
+ * no period and its issues (worded where they are shown, like any form's); the picker then shows
  * this month's fields.
  */
-export function readPeriod(raw: Record<string, string>, now: number, t: T, defaults: PeriodDefaults = "current"): PeriodChoice {
+export function readPeriod(raw: Record<string, string>, now: number, defaults: PeriodDefaults = "current"): PeriodChoice {
   const parsed = screenQuery.safeParse(formQuery(raw));
   const query = parsed.success ? parsed.data : screenQuery.parse({});
   const resolved = resolvePeriod(query, shanghaiDate(now), defaults);
   if (!parsed.success) return { query, resolved, period: null, issues: zodIssues(parsed.error) };
-  const issues = resolved.issues.map((i) => (i.message === FROM_AFTER_TO ? { ...i, message: t("stats.error.fromAfterTo") } : i));
-  return { query, resolved, period: resolved.period, issues };
+  return { query, resolved, period: resolved.period, issues: resolved.issues };
 }

@@ -31,7 +31,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
   .get("/", allow("supervision.read"), (c) => {
     const { t, lang } = c.var;
     const now = c.var.deps.clock.now();
-    const choice = readPeriod(c.req.query(), now, t);
+    const choice = readPeriod(c.req.query(), now);
     const kind = requestKindQuery.safeParse(c.req.query("requestKind"));
     const issues = [...choice.issues, ...(kind.success ? [] : [{ path: "requestKind", message: kind.error.issues[0]!.message }])];
     const requestKind = kind.success ? kind.data : undefined;
@@ -104,7 +104,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
     const name = params.data.table;
     const { format, requestKind } = q.data;
     if (isTimesTable(name)) {
-      const choice = readPeriod(c.req.query(), c.var.deps.clock.now(), t);
+      const choice = readPeriod(c.req.query(), c.var.deps.clock.now());
       if (!choice.period) throw badRequest(t("stats.invalid"), choice.issues);
       const { from, to } = choice.period;
       return sendTable(c, {
