@@ -2,7 +2,9 @@
 // reads the records, and it masks on the way out: no row it returns carries a full name,
 // a full phone number, or anything about a bank account (no account, no bank, no amount); free
 // text (the district as typed) has its numbers masked (maskFreeText).
+import { and, asc, count, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db";
+import { suspects, targets } from "../db/schema";
 import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS, WARNING_OUTCOMES } from "../domain/enums";
 import { maskFreeText, maskName, maskPhone } from "../domain/masking";
 import { shanghaiDaysRange } from "../domain/time";
@@ -27,6 +29,18 @@ export function fraudTypesOnTheRise(db: Db, period: Period): FraudTypeTrend[] {
 }
 
 type Counts = { targets: number; highRisk: number; previous: number };
+
+/** Targets created in the period, the high-risk ones among them, and those of the same period last year. */
+function countsOf(period: Period) {
+  const within = (r: { from: number; to: number }) => sql`(${targets.createdAt} >= ${r.from} and ${targets.createdAt} < ${r.to})`;
+  const cur = within(shanghaiDaysRange(period));
+  const prev = within(shanghaiDaysRange(previousPeriod(period)));
+  return {
+    columns: { targets: sql<number>`sum(${cur})`, highRisk: sql<number>`sum(${cur} and ${targets.riskGrade} = 'high')`, previous: sql<number>`sum(${prev})` },
+    where: or(cur, prev),
+  };
+}
+
 /** Rows summed under the key they read as (a masked district, an age band), with their change on last year. */
 function countsBy<R extends Counts, K>(rows: R[], keyOf: (r: R) => K): [K, Counts & { changePct: number | null }][] {
   const sums = new Map<K, Counts>();
@@ -45,20 +59,8 @@ export type DistrictCount = { district: string | null; targets: number; highRisk
 
 /** Targets (people at risk) per district in the period, most first, with last year's count. */
 export function districtsByTargets(db: Db, period: Period): DistrictCount[] {
-  const cur = shanghaiDaysRange(period);
-  const prev = shanghaiDaysRange(previousPeriod(period));
-  const rows = db.$client
-    .query<{ district: string | null; targets: number; highRisk: number; previous: number }, number[]>(
-      `select district,
-              sum(created_at >= ? and created_at < ?) targets,
-              sum(created_at >= ? and created_at < ? and risk_grade = 'high') highRisk,
-              sum(created_at >= ? and created_at < ?) previous
-         from targets
-        where (created_at >= ? and created_at < ?) or (created_at >= ? and created_at < ?)
-        group by district
-        order by targets desc, highRisk desc, district`,
-    )
-    .all(cur.from, cur.to, cur.from, cur.to, prev.from, prev.to, cur.from, cur.to, prev.from, prev.to);
+  const c = countsOf(period);
+  const rows = db.select({ district: targets.district, ...c.columns }).from(targets).where(c.where).groupBy(targets.district).all();
   // districts that read the same once masked are one row
   return countsBy(rows, (r) => maskFreeText(r.district))
     .map(([district, n]) => ({ district, ...n }))
@@ -86,20 +88,9 @@ export type AgeBandCount = { band: AgeBandKey; targets: number; highRisk: number
 
 /** Targets per age band in the period, most first. */
 export function ageBandsByTargets(db: Db, period: Period): AgeBandCount[] {
-  const cur = shanghaiDaysRange(period);
-  const prev = shanghaiDaysRange(previousPeriod(period));
+  const c = countsOf(period);
   // a hundred-odd distinct ages at most: band them here, with the one ageBand rule
-  const rows = db.$client
-    .query<{ age: number | null; targets: number; highRisk: number; previous: number }, number[]>(
-      `select age,
-              sum(created_at >= ? and created_at < ?) targets,
-              sum(created_at >= ? and created_at < ? and risk_grade = 'high') highRisk,
-              sum(created_at >= ? and created_at < ?) previous
-         from targets
-        where (created_at >= ? and created_at < ?) or (created_at >= ? and created_at < ?)
-        group by age`,
-    )
-    .all(cur.from, cur.to, cur.from, cur.to, prev.from, prev.to, cur.from, cur.to, prev.from, prev.to);
+  const rows = db.select({ age: targets.age, ...c.columns }).from(targets).where(c.where).groupBy(targets.age).all();
   return countsBy(rows, (r) => ageBand(r.age))
     .map(([band, n]) => ({ band, ...n }))
     .filter((b) => b.targets > 0)
@@ -123,20 +114,18 @@ export type SuspectNumber = {
  */
 export function topSuspectNumbers(db: Db, period: Period, limit = 20): SuspectNumber[] {
   const cur = shanghaiDaysRange(period);
-  const rows = db.$client
-    .query<
-      { value: string; riskLevel: string; status: string; cases: number; targets: number; lastSeenAt: number; code: string | null; nameZh: string | null; nameEn: string | null },
-      number[]
-    >(
-      `with hits as (
+  type Row = Pick<typeof suspects.$inferSelect, "value" | "riskLevel" | "status"> & { cases: number; targets: number; lastSeenAt: number; code: string | null; nameZh: string | null; nameEn: string | null };
+  // hits per suspect from cases and targets together: a CTE with UNION ALL, one typed statement
+  const rows = db.all<Row>(
+    sql`with hits as (
          select cs.suspect_id sid, count(*) cases, 0 targets
            from cases c join case_suspects cs on cs.case_id = c.id
-          where c.received_at >= ? and c.received_at < ?
+          where c.received_at >= ${cur.from} and c.received_at < ${cur.to}
           group by cs.suspect_id
          union all
          select suspect_id, 0, count(*)
            from targets
-          where suspect_id is not null and created_at >= ? and created_at < ?
+          where suspect_id is not null and created_at >= ${cur.from} and created_at < ${cur.to}
           group by suspect_id)
        select s.value, s.risk_level riskLevel, s.status, sum(h.cases) cases, sum(h.targets) targets, s.last_seen_at lastSeenAt,
               i.code, i.name_zh nameZh, i.name_en nameEn
@@ -145,15 +134,14 @@ export function topSuspectNumbers(db: Db, period: Period, limit = 20): SuspectNu
         where s.kind = 'phone'
         group by s.id
         order by sum(h.cases) + sum(h.targets) desc, s.sightings desc, s.last_seen_at desc, s.id
-        limit ?`,
-    )
-    .all(cur.from, cur.to, cur.from, cur.to, limit);
+        limit ${limit}`,
+  );
   return rows.map((r, i) => ({
     rank: i + 1,
     number: maskPhone(r.value),
     carrier: r.code ? { code: r.code, nameZh: r.nameZh!, nameEn: r.nameEn! } : null,
-    riskLevel: r.riskLevel as SuspectNumber["riskLevel"],
-    status: r.status as SuspectNumber["status"],
+    riskLevel: r.riskLevel,
+    status: r.status,
     cases: r.cases,
     targets: r.targets,
     lastSeenAt: new Date(r.lastSeenAt),
@@ -176,8 +164,15 @@ export type VisitTarget = {
 
 export type VisitSummary = { district: string | null; targets: number };
 
-const VISIT_WHERE = `risk_grade = 'high' and created_at >= ? and created_at < ?
-  and (status = 'open' or outcome in (${VISIT_OUTCOMES.map((o) => `'${o}'`).join(", ")}))`;
+/** High-risk targets of the period still open, or closed unreachable or refused. */
+const visitWhere = (period: Period) => {
+  const cur = shanghaiDaysRange(period);
+  return and(
+    eq(targets.riskGrade, "high"),
+    sql`${targets.createdAt} >= ${cur.from} and ${targets.createdAt} < ${cur.to}`,
+    or(eq(targets.status, "open"), inArray(targets.outcome, VISIT_OUTCOMES)),
+  );
+};
 
 /**
  * High-risk people of the period that a call did not settle (still open, unreachable, or
@@ -185,52 +180,52 @@ const VISIT_WHERE = `risk_grade = 'high' and created_at >= ? and created_at < ?
  * (a note may quote an account or a full name), no amounts.
  */
 export function visitTargets(db: Db, period: Period, opts: { district?: string | null; limit?: number; offset?: number } = {}): VisitTarget[] {
-  const cur = shanghaiDaysRange(period);
-  const params: (number | string)[] = [cur.from, cur.to];
   // the district is chosen by its masked name: every district written that reads so once masked
-  const districts = opts.district ? rawDistricts(db, period, opts.district) : [];
-  params.push(...districts);
-  params.push(opts.limit ?? -1, opts.offset ?? 0); // sqlite: a negative limit is no limit
-  const rows = db.$client
-    .query<{ district: string | null; name: string | null; phone: string; age: number | null; reason: string; status: string; outcome: string | null; createdAt: number }, (number | string)[]>(
-      `select district, name, phone, age, reason, status, outcome, created_at createdAt
-         from targets where ${VISIT_WHERE}${opts.district ? ` and district in (${districts.map(() => "?").join(", ") || "null"})` : ""}
-        order by district is null, district, created_at desc, id desc
-        limit ? offset ?`,
-    )
-    .all(...params);
+  const inDistrict = opts.district ? inArray(targets.district, rawDistricts(db, period, opts.district)) : undefined;
+  const rows = db
+    .select({
+      district: targets.district,
+      name: targets.name,
+      phone: targets.phone,
+      age: targets.age,
+      reason: targets.reason,
+      status: targets.status,
+      outcome: targets.outcome,
+      createdAt: targets.createdAt,
+    })
+    .from(targets)
+    .where(and(visitWhere(period), inDistrict))
+    .orderBy(sql`${targets.district} is null`, asc(targets.district), desc(targets.createdAt), desc(targets.id))
+    .limit(opts.limit ?? -1) // sqlite: a negative limit is no limit
+    .offset(opts.offset ?? 0)
+    .all();
   return rows.map((r) => ({
     district: maskFreeText(r.district),
     name: maskName(r.name),
     phone: maskPhone(r.phone),
     age: r.age,
     ageBand: ageBand(r.age),
-    reason: r.reason as VisitTarget["reason"],
+    reason: r.reason,
     state: r.status === "open" ? "open" : (r.outcome as VisitTarget["state"]),
-    createdAt: new Date(r.createdAt),
+    createdAt: r.createdAt,
   }));
 }
 
 /** The districts as written on the period's door-to-door targets that read as `masked` once masked. */
 function rawDistricts(db: Db, period: Period, masked: string): string[] {
-  const cur = shanghaiDaysRange(period);
-  return db.$client
-    .query<{ district: string }, number[]>(`select distinct district from targets where ${VISIT_WHERE} and district is not null`)
-    .all(cur.from, cur.to)
-    .map((r) => r.district)
+  return db
+    .selectDistinct({ district: targets.district })
+    .from(targets)
+    .where(and(visitWhere(period), isNotNull(targets.district)))
+    .all()
+    .map((r) => r.district!)
     .filter((d) => maskFreeText(d) === masked);
 }
 
 /** How many door-to-door targets each district has in the period. */
 export function visitSummary(db: Db, period: Period): VisitSummary[] {
-  const cur = shanghaiDaysRange(period);
   const byName = new Map<string | null, VisitSummary>();
-  const rows = db.$client
-    .query<VisitSummary, number[]>(
-      `select district, count(*) targets from targets where ${VISIT_WHERE}
-        group by district order by targets desc, district`,
-    )
-    .all(cur.from, cur.to);
+  const rows = db.select({ district: targets.district, targets: count() }).from(targets).where(visitWhere(period)).groupBy(targets.district).all();
   for (const r of rows) {
     const district = maskFreeText(r.district);
     const d = byName.get(district) ?? { district, targets: 0 };
