@@ -2,8 +2,10 @@
 // checked in the reader thread and recorded here one by one with the same intake as the API and
 // the form (addTargetIn: a phone with an open target merges into it), each audited, so a merge
 // shows on the target's timeline. Every row ends imported, merged or rejected with its reason.
-import type { Database } from "bun:sqlite";
+import { eq } from "drizzle-orm";
 import type { AuditWho } from "../audit/service";
+import type { Db } from "../db";
+import { users } from "../db/schema";
 import type { Actor } from "../domain/access";
 import { yuanToFen } from "../domain/money";
 import { riskFromWord } from "../domain/suspect-merge";
@@ -27,15 +29,15 @@ type Row = Omit<NewTarget, "source" | "origin">;
 
 const text = (s: string | undefined) => s?.trim() || null;
 
-const actors = new WeakMap<Database, Map<number, Actor>>();
+const actors = new WeakMap<Db, Map<number, Actor>>();
 /** The uploader, for the audit entry each row leaves. */
-function uploader(client: Database, userId: number | null): Actor | null {
+function uploader(db: Db, userId: number | null): Actor | null {
   if (userId === null) return null;
-  let byId = actors.get(client);
-  if (!byId) actors.set(client, (byId = new Map()));
+  let byId = actors.get(db);
+  if (!byId) actors.set(db, (byId = new Map()));
   let a = byId.get(userId);
   if (!a) {
-    const u = client.query<{ username: string; role: Actor["role"]; institutionId: number | null }, [number]>("select username, role, institution_id as institutionId from users where id = ?").get(userId);
+    const u = db.select({ username: users.username, role: users.role, institutionId: users.institutionId }).from(users).where(eq(users.id, userId)).get();
     if (!u) return null;
     byId.set(userId, (a = { kind: "user", id: userId, name: u.username, role: u.role, institutionId: u.institutionId }));
   }
@@ -97,11 +99,11 @@ export const targetsImport = defineImport<Row>({
   },
 
   handleBatch(rows, ctx) {
-    const who: AuditWho = { actor: uploader(ctx.client, ctx.userId), ip: null, at: ctx.at };
+    const who: AuditWho = { actor: uploader(ctx.db, ctx.userId), ip: null, at: ctx.at };
     const origin = `import:${ctx.importId}`;
     return rows.map((r): Outcome => {
       try {
-        return ctx.tx.transaction((sp) => addTargetIn(sp, ctx.client, who, { ...r, source: "import", origin }, ctx.config.warningDeadlineMs)).merged ? "merged" : "imported";
+        return ctx.tx.transaction((sp) => addTargetIn(sp, who, { ...r, source: "import", origin }, ctx.config.warningDeadlineMs)).merged ? "merged" : "imported";
       } catch (e) {
         // checked in prepare; a row the intake still refuses is that row's rejection
         // its coded refusal (e.g. a district not on the list), so the report reads in the reader's language

@@ -18,7 +18,7 @@ import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
 import { errorText } from "../../views/i18n";
 import { render } from "../http/render";
 import { ContactForm, FollowUpDoneForm, FollowUpForm, OutcomeForm, QueueFilter, TargetForm, type TargetFormValues } from "./schemas";
-import { addTarget, claimNext, claimTarget, heldNow, holds, mergesOf, queueCounts, queuePage, releaseTarget, sweepLapsed, viewTarget } from "./service";
+import { addTarget, claimNext, claimTarget, heldNow, holds, mergesOf, queueCounts, queuePage, releaseTarget, viewTarget } from "./service";
 import { completeFollowUp, contact, followUpsDue, followUpsOf, getFollowUp, getWarning, recordOutcome, scheduleFollowUp, visitsPending, warningsOf, type ContactResult } from "./warnings";
 
 type C = Context<AppEnv>;
@@ -32,7 +32,6 @@ function tableProps(c: C) {
   const { db, clock, config } = c.var.deps;
   const now = clock.now();
   const filter = QueueFilter.parse(c.req.query());
-  sweepLapsed(db, now);
   return { t: c.var.t, now, deadlines: config.warningDeadlineMs, filter, page: queuePage(db, filter, now) };
 }
 
@@ -83,7 +82,7 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409
   );
 }
 
-/** A user's mistake on the target page: shown there, with what went wrong. */
+/** A user's mistake on the target page: shown there, with what went wrong (fields keep what was typed). */
 function refused(c: C, id: number, e: unknown, kept: Extra = {}) {
   if (!(e instanceof AppError)) throw e;
   if (e.status === 400) return detailPage(c, id, { issues: e.issues, ...kept }, 422);

@@ -5,7 +5,9 @@
 import { recordAudit, type AuditWho } from "../audit/service";
 import { once, type IdempotencyKey } from "../db/idempotency";
 import { createCase, type CaseData } from "../cases/service";
-import type { Db } from "../db";
+import { and, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
+import { stored, storedColumns, type Db, type Millis } from "../db";
+import { apiTokens, followUps, targets, telephonyMessages, users, warnings, webhookEvents } from "../db/schema";
 import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
 import { advancesStatus, type Outcome, outcomeEffect, type ProviderKind, RETRY_AFTER_MS, STANDARD_CALL_TEXT, STANDARD_SMS_TEXT, VISIT_REPORT_GRACE_MS } from "../domain/queue";
 import type { FOLLOW_UP_OUTCOMES } from "../domain/enums";
@@ -15,7 +17,7 @@ import { refuse } from "../domain/reasons";
 import { createRequest } from "../requests/service";
 import type { Conn } from "../suspects/service";
 import { TelephonyError } from "../telephony";
-import { assertFreeFor, claimIn, prepared, requireTarget, type Named, type TargetView } from "./service";
+import { assertFreeFor, claimIn, requireTarget, type TargetView } from "./service";
 
 export type WarningCtx = Pick<Deps, "db" | "config" | "events" | "telephony">;
 type Channel = "call" | "sms" | "manual_call" | "visit";
@@ -29,29 +31,24 @@ export const MESSAGE_STATUS_PATH = "/webhooks/twilio/message-status";
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export type WarningView = {
-  id: number;
-  targetId: number;
-  channel: Channel;
-  outcome: Outcome | null;
-  note: string | null;
-  providerSid: string | null;
-  providerStatus: string | null;
-  provider: "twilio" | "outbox" | null;
-  assignee: string | null;
-  scheduledAt: number | null;
-  agentName: string | null;
-  createdAt: number;
-};
+type WarningRow = Millis<Omit<typeof warnings.$inferSelect, "agentId" | "agentToken" | "updatedAt">>;
+export type WarningView = WarningRow & { provider: "twilio" | "outbox" | null; agentName: string | null };
 
-const W_SELECT = `select w.id, w.target_id as targetId, w.channel, w.outcome, w.note, w.provider_sid as providerSid,
-  w.provider_status as providerStatus, m.provider, w.assignee, w.scheduled_at as scheduledAt,
-  coalesce(u.display_name, 'token:' || k.name) as agentName, w.created_at as createdAt
-  from warnings w left join users u on u.id = w.agent_id left join api_tokens k on k.id = w.agent_token
-  left join telephony_messages m on m.sid = w.provider_sid`;
+const { agentId: _a, agentToken: _k, updatedAt: _u, ...warningColumns } = getTableColumns(warnings);
+const selectWarnings = (db: Conn) =>
+  db
+    .select({
+      ...storedColumns(warningColumns),
+      provider: telephonyMessages.provider,
+      agentName: sql<string | null>`coalesce(${users.displayName}, 'token:' || ${apiTokens.name})`,
+    })
+    .from(warnings)
+    .leftJoin(users, eq(users.id, warnings.agentId))
+    .leftJoin(apiTokens, eq(apiTokens.id, warnings.agentToken))
+    .leftJoin(telephonyMessages, eq(telephonyMessages.sid, warnings.providerSid));
 
 export function getWarning(db: Db, id: number): WarningView | null {
-  return prepared<WarningView, [number]>(db, `${W_SELECT} where w.id = ?`).get(id);
+  return selectWarnings(db).where(eq(warnings.id, id)).get() ?? null;
 }
 
 function requireWarning(db: Db, id: number): WarningView {
@@ -61,11 +58,11 @@ function requireWarning(db: Db, id: number): WarningView {
 }
 
 export function warningsOf(db: Db, targetId: number): WarningView[] {
-  return prepared<WarningView, [number]>(db, `${W_SELECT} where w.target_id = ? order by w.id`).all(targetId);
+  return selectWarnings(db).where(eq(warnings.targetId, targetId)).orderBy(warnings.id).all();
 }
 
-export type Problem = { code: "telephony_failed" | "no_account" | "stop_payment_failed"; message: string };
-export type ContactResult = { warning: WarningView; caseId: number | null; stopPaymentId: number | null; problem: Problem | null };
+/** `problem`: what the recorded contact could not go on to do (a call not placed, no stop-payment), as a coded refusal. */
+export type ContactResult = { warning: WarningView; caseId: number | null; stopPaymentId: number | null; problem: Refusal | null };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -87,7 +84,7 @@ export function warningJson(r: ContactResult | { warning: WarningView; caseId?: 
     createdAt: iso(w.createdAt)!,
     caseId: r.caseId ?? null,
     stopPaymentId: r.stopPaymentId ?? null,
-    problem: r.problem?.message ?? null,
+    problem: r.problem?.reason ?? null,
   };
 }
 
@@ -105,7 +102,7 @@ export type OutcomeInput = {
   followUpAt?: number | null;
 };
 
-type Settled = { warningId: number; caseId: number | null; stopPaymentId: number | null; problem: Problem | null };
+type Settled = { warningId: number; caseId: number | null; stopPaymentId: number | null; problem: Refusal | null };
 
 /**
  * Records an outcome and applies it to the target: closed; or back in the queue later
@@ -129,20 +126,16 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
     const id = write(tx);
     if (t.status === "closed") {
       // a late report (a visit dispatched before the target was closed) changes the target only to record a loss
-      if (opened) prepared(ctx.db, `update targets set outcome = ?, case_id = ?, updated_at = ? where id = ?`).run(o.outcome, opened.id, now, t.id);
+      if (opened) tx.update(targets).set({ outcome: o.outcome, caseId: opened.id, updatedAt: new Date(now) }).where(eq(targets.id, t.id)).run();
     } else if (effect === "retry") {
-      prepared(ctx.db, `update targets set available_at = ?, claimed_by = null, claimed_by_token = null, lease_expires_at = null, updated_at = ? where id = ?`).run(
-        now + RETRY_AFTER_MS,
-        now,
-        t.id,
-      );
+      backInQueueAt(tx, t.id, now + RETRY_AFTER_MS, now);
     } else {
-      prepared(
-        ctx.db,
-        `update targets set status = 'closed', outcome = ?, closed_at = ?, lease_expires_at = null, case_id = coalesce(?, case_id), updated_at = ? where id = ?`,
-      ).run(o.outcome, now, opened?.id ?? null, now, t.id);
+      tx.update(targets)
+        .set({ status: "closed", outcome: o.outcome, closedAt: new Date(now), leaseExpiresAt: null, caseId: sql`coalesce(${opened?.id ?? null}, ${targets.caseId})`, updatedAt: new Date(now) })
+        .where(eq(targets.id, t.id))
+        .run();
     }
-    if (o.followUpAt != null) insertFollowUp(tx, ctx.db, who, t.id, o.followUpAt, null);
+    if (o.followUpAt != null) insertFollowUp(tx, who, t.id, o.followUpAt, null);
     recordAudit(tx, who, {
       action: "outcome",
       entity: "target",
@@ -152,24 +145,32 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
     return id;
   });
   let stopPaymentId: number | null = null;
-  let problem: Problem | null = null;
+  let problem: Refusal | null = null;
   if (opened) {
     const account = paidTo?.value ?? (t.suspectKind === "bank_account" ? t.suspectValue : null);
     const suspect = account ? opened.suspects.find((s) => s.kind === "bank_account" && s.value === account) : undefined;
     if (!suspect) {
-      problem = { code: "no_account", message: "No bank account is known to stop payment at: add it on the case." };
+      problem = refuse("target.no_account");
     } else {
       try {
         const amountFen = opened.lossFen > 0 ? opened.lossFen : undefined;
         stopPaymentId = createRequest(ctx, who, { kind: "stop_payment", suspectId: suspect.id, caseId: opened.id, amountFen, draft: true }).request.id;
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        problem = { code: "stop_payment_failed", message: e.message };
+        problem = refuse("target.stop_payment_failed", { why: e.message });
       }
     }
   }
   ctx.events.publish("queue", "changed");
   return { warningId, caseId: opened?.id ?? null, stopPaymentId, problem };
+}
+
+/** Out of anyone's hands and back in the queue from `at`, at its place. */
+function backInQueueAt(tx: Conn, id: number, at: number, now: number): void {
+  tx.update(targets)
+    .set({ availableAt: new Date(at), claimedBy: null, claimedByToken: null, leaseExpiresAt: null, updatedAt: new Date(now) })
+    .where(eq(targets.id, id))
+    .run();
 }
 
 function caseFromTarget(t: TargetView, o: OutcomeInput, paidTo: Identifier | null, now: number): CaseData {
@@ -200,8 +201,11 @@ export function recordOutcome(ctx: WarningCtx, who: AuditWho, warningId: number,
   if (w.outcome) throw conflict(refuse("warning.outcome_recorded", { id: warningId }), "outcome_recorded");
   const t = requireTarget(ctx.db, w.targetId);
   assertFreeFor(t, who.actor!, who.at);
-  const s = settle(ctx, who, t, o, () => {
-    prepared(ctx.db, `update warnings set outcome = ?, note = coalesce(?, note), updated_at = ? where id = ?`).run(o.outcome, o.note ?? null, who.at, warningId);
+  const s = settle(ctx, who, t, o, (tx) => {
+    tx.update(warnings)
+      .set({ outcome: o.outcome, note: sql`coalesce(${o.note ?? null}, ${warnings.note})`, updatedAt: new Date(who.at) })
+      .where(eq(warnings.id, warningId))
+      .run();
     return warningId;
   });
   return { warning: getWarning(ctx.db, s.warningId)!, caseId: s.caseId, stopPaymentId: s.stopPaymentId, problem: s.problem };
@@ -223,21 +227,23 @@ export type ContactInput = {
   scheduledAt?: number | null;
 } & Partial<OutcomeInput>;
 
-const INSERT_WARNING = `insert into warnings (target_id, agent_id, agent_token, channel, outcome, note, assignee, scheduled_at, created_at, updated_at)
-  values ($target, $user, $token, $channel, $outcome, $note, $assignee, $scheduledAt, $now, $now) returning id`;
-
-function insertWarning(db: Db, who: AuditWho, input: ContactInput, outcome: Outcome | null): number {
-  return prepared<{ id: number }, [Named]>(db, INSERT_WARNING).get({
-    target: input.targetId,
-    user: who.actor?.kind === "user" ? who.actor.id : null,
-    token: who.actor?.kind === "token" ? who.actor.id : null,
-    channel: input.channel,
-    outcome,
-    note: input.note ?? null,
-    assignee: input.assignee ?? null,
-    scheduledAt: input.scheduledAt ?? null,
-    now: who.at,
-  })!.id;
+function insertWarning(tx: Conn, who: AuditWho, input: ContactInput, outcome: Outcome | null): number {
+  return tx
+    .insert(warnings)
+    .values({
+      targetId: input.targetId,
+      agentId: who.actor?.kind === "user" ? who.actor.id : null,
+      agentToken: who.actor?.kind === "token" ? who.actor.id : null,
+      channel: input.channel,
+      outcome,
+      note: input.note ?? null,
+      assignee: input.assignee ?? null,
+      scheduledAt: input.scheduledAt != null ? new Date(input.scheduledAt) : null,
+      createdAt: new Date(who.at),
+      updatedAt: new Date(who.at),
+    })
+    .returning({ id: warnings.id })
+    .get().id;
 }
 
 /**
@@ -269,7 +275,7 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
 
     if (input.outcome) {
       return settle(ctx, who, t, { ...input, outcome: input.outcome }, (tx) => {
-        const id = insertWarning(ctx.db, who, row, input.outcome!);
+        const id = insertWarning(tx, who, row, input.outcome!);
         recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel } });
         return id;
       });
@@ -277,14 +283,10 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
 
     const id = ctx.db.transaction((tx) => {
       claimIn(tx, ctx.db, who, t.id, ctx.config.queueLeaseMs);
-      const id = insertWarning(ctx.db, who, row, null);
+      const id = insertWarning(tx, who, row, null);
       if (input.channel === "visit") {
         // out of the queue until the visit should have been reported; then back, so nobody is forgotten
-        prepared(ctx.db, `update targets set available_at = ?, claimed_by = null, claimed_by_token = null, lease_expires_at = null, updated_at = ? where id = ?`).run(
-          scheduledAt! + VISIT_REPORT_GRACE_MS,
-          who.at,
-          t.id,
-        );
+        backInQueueAt(tx, t.id, scheduledAt! + VISIT_REPORT_GRACE_MS, who.at);
       }
       recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel, connect: connectTo ? true : undefined } });
       return id;
@@ -309,17 +311,16 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
             })
           : await ctx.telephony.sms({ to, body: input.message || STANDARD_SMS_TEXT, statusCallbackPath: `${MESSAGE_STATUS_PATH}?warning=${id}`, warningId: id });
       // a callback may already have moved the status on: only the first known status is set here
-      prepared(ctx.db, `update warnings set provider_sid = ?, provider_status = coalesce(provider_status, ?), updated_at = ? where id = ?`).run(
-        sent.sid,
-        sent.status,
-        who.at,
-        id,
-      );
+      ctx.db
+        .update(warnings)
+        .set({ providerSid: sent.sid, providerStatus: sql`coalesce(${warnings.providerStatus}, ${sent.status})`, updatedAt: new Date(who.at) })
+        .where(eq(warnings.id, id))
+        .run();
     } catch (e) {
       if (!(e instanceof TelephonyError)) throw e;
-      problem = { code: "telephony_failed", message: e.message };
+      problem = refuse("target.call_failed", { why: e.message });
       ctx.db.transaction((tx) => {
-        prepared(ctx.db, `update warnings set provider_status = 'failed', updated_at = ? where id = ?`).run(who.at, id);
+        tx.update(warnings).set({ providerStatus: "failed", updatedAt: new Date(who.at) }).where(eq(warnings.id, id)).run();
         recordAudit(tx, who, { action: "provider_status", entity: "warning", entityId: id, detail: { status: "failed", error: e.message } });
       });
     }
@@ -338,24 +339,24 @@ export type StatusReport = { kind: ProviderKind; sid: string; status: string; ev
  */
 export function applyProviderStatus(ctx: Pick<Deps, "db" | "events">, who: AuditWho, r: StatusReport): { duplicate: boolean; warningId: number | null; changed: boolean } {
   const out = ctx.db.transaction((tx) => {
-    const fresh = prepared<{ id: number }, [string, number]>(ctx.db, `insert into webhook_events (key, created_at) values (?, ?) on conflict (key) do nothing returning id`).get(
-      r.eventKey,
-      who.at,
-    );
+    const fresh = tx
+      .insert(webhookEvents)
+      .values({ key: r.eventKey, receivedAt: new Date(who.at) })
+      .onConflictDoNothing({ target: webhookEvents.key })
+      .returning({ id: webhookEvents.id })
+      .get();
     if (!fresh) return { duplicate: true, warningId: null, changed: false };
-    const msg = prepared<{ status: string; warningId: number | null }, [string]>(ctx.db, `select status, warning_id as warningId from telephony_messages where sid = ?`).get(r.sid);
-    if (msg && advancesStatus(r.kind, msg.status, r.status)) prepared(ctx.db, `update telephony_messages set status = ? where sid = ?`).run(r.status, r.sid);
-    const w =
-      r.warningId !== null
-        ? prepared<{ id: number; sid: string | null; status: string | null }, [number]>(ctx.db, `select id, provider_sid as sid, provider_status as status from warnings where id = ?`).get(r.warningId)
-        : prepared<{ id: number; sid: string | null; status: string | null }, [string, number]>(
-            ctx.db,
-            `select id, provider_sid as sid, provider_status as status from warnings where provider_sid = ? or id = ?`,
-          ).get(r.sid, msg?.warningId ?? -1);
+    const msg = tx.select({ status: telephonyMessages.status, warningId: telephonyMessages.warningId }).from(telephonyMessages).where(eq(telephonyMessages.sid, r.sid)).get();
+    if (msg && advancesStatus(r.kind, msg.status, r.status)) tx.update(telephonyMessages).set({ status: r.status }).where(eq(telephonyMessages.sid, r.sid)).run();
+    const w = tx
+      .select({ id: warnings.id, sid: warnings.providerSid, status: warnings.providerStatus })
+      .from(warnings)
+      .where(r.warningId !== null ? eq(warnings.id, r.warningId) : or(eq(warnings.providerSid, r.sid), eq(warnings.id, msg?.warningId ?? -1)))
+      .get();
     // a callback naming another call's warning changes nothing
     if (!w || (w.sid !== null && w.sid !== r.sid)) return { duplicate: false, warningId: null, changed: false };
     if (!advancesStatus(r.kind, w.status, r.status)) return { duplicate: false, warningId: w.id, changed: false };
-    prepared(ctx.db, `update warnings set provider_sid = ?, provider_status = ?, updated_at = ? where id = ?`).run(r.sid, r.status, who.at, w.id);
+    tx.update(warnings).set({ providerSid: r.sid, providerStatus: r.status, updatedAt: new Date(who.at) }).where(eq(warnings.id, w.id)).run();
     recordAudit(tx, who, { action: "provider_status", entity: "warning", entityId: w.id, detail: { sid: r.sid, from: w.status, to: r.status } });
     return { duplicate: false, warningId: w.id, changed: true };
   });
@@ -367,26 +368,23 @@ export function applyProviderStatus(ctx: Pick<Deps, "db" | "events">, who: Audit
 // Follow-up reviews (复核回访) and visits waiting to be reported
 
 export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
-export type FollowUpView = {
-  id: number;
-  targetId: number;
-  dueAt: number;
-  doneAt: number | null;
-  outcome: FollowUpOutcome | null;
-  note: string | null;
-  assignedName: string | null;
-  createdAt: number;
-};
+type FollowUpRow = Millis<Omit<typeof followUps.$inferSelect, "assignedTo" | "createdBy" | "outcome">>;
+export type FollowUpView = FollowUpRow & { outcome: FollowUpOutcome | null; assignedName: string | null };
 
-const F_SELECT = `select f.id, f.target_id as targetId, f.due_at as dueAt, f.done_at as doneAt, f.outcome, f.note,
-  u.display_name as assignedName, f.created_at as createdAt from follow_ups f left join users u on u.id = f.assigned_to`;
+const { assignedTo: _t, createdBy: _c, ...followUpColumns } = getTableColumns(followUps);
+const selectFollowUps = (db: Conn) =>
+  db
+    .select({ ...storedColumns(followUpColumns), outcome: sql<FollowUpOutcome | null>`${followUps.outcome}`, assignedName: users.displayName })
+    .from(followUps)
+    .leftJoin(users, eq(users.id, followUps.assignedTo));
 
-function insertFollowUp(tx: Conn, db: Db, who: AuditWho, targetId: number, dueAt: number, note: string | null): number {
+function insertFollowUp(tx: Conn, who: AuditWho, targetId: number, dueAt: number, note: string | null): number {
   const user = who.actor?.kind === "user" ? who.actor.id : null;
-  const { id } = prepared<{ id: number }>(
-    db,
-    `insert into follow_ups (target_id, due_at, assigned_to, note, created_by, created_at) values (?,?,?,?,?,?) returning id`,
-  ).get(targetId, dueAt, user, note, user, who.at)!;
+  const { id } = tx
+    .insert(followUps)
+    .values({ targetId, dueAt: new Date(dueAt), assignedTo: user, note, createdBy: user, createdAt: new Date(who.at) })
+    .returning({ id: followUps.id })
+    .get();
   recordAudit(tx, who, { action: "follow_up", entity: "target", entityId: targetId, detail: { followUpId: id, dueAt } });
   return id;
 }
@@ -394,11 +392,11 @@ function insertFollowUp(tx: Conn, db: Db, who: AuditWho, targetId: number, dueAt
 /** With `idem` (the form's nonce), a repeat returns the first follow-up: a double submit schedules one. */
 export function scheduleFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, targetId: number, f: { dueAt: number; note?: string | null }, idem?: IdempotencyKey): number {
   requireTarget(ctx.db, targetId);
-  return ctx.db.transaction((tx) => once(tx, idem, () => ({ id: insertFollowUp(tx, ctx.db, who, targetId, f.dueAt, f.note ?? null) })).value.id);
+  return ctx.db.transaction((tx) => once(tx, idem, () => ({ id: insertFollowUp(tx, who, targetId, f.dueAt, f.note ?? null) })).value.id);
 }
 
 export function getFollowUp(db: Db, id: number): FollowUpView | null {
-  return prepared<FollowUpView, [number]>(db, `${F_SELECT} where f.id = ?`).get(id);
+  return selectFollowUps(db).where(eq(followUps.id, id)).get() ?? null;
 }
 
 export function completeFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, id: number, f: { outcome: FollowUpOutcome; note?: string | null }): FollowUpView {
@@ -406,33 +404,43 @@ export function completeFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, id: numbe
     const cur = getFollowUp(ctx.db, id);
     if (!cur) throw notFound("follow-up");
     if (cur.doneAt !== null) throw conflict(refuse("follow_up.done", { id }), "follow_up_done");
-    prepared(ctx.db, `update follow_ups set done_at = ?, outcome = ?, note = coalesce(?, note) where id = ?`).run(who.at, f.outcome, f.note ?? null, id);
+    tx.update(followUps)
+      .set({ doneAt: new Date(who.at), outcome: f.outcome, note: sql`coalesce(${f.note ?? null}, ${followUps.note})` })
+      .where(eq(followUps.id, id))
+      .run();
     recordAudit(tx, who, { action: "follow_up_done", entity: "target", entityId: cur.targetId, detail: { followUpId: id, outcome: f.outcome } });
     return getFollowUp(ctx.db, id)!;
   });
 }
 
 export function followUpsOf(db: Db, targetId: number): FollowUpView[] {
-  return prepared<FollowUpView, [number]>(db, `${F_SELECT} where f.target_id = ? order by f.due_at`).all(targetId);
+  return selectFollowUps(db).where(eq(followUps.targetId, targetId)).orderBy(followUps.dueAt).all();
 }
 
-export type PendingItem = { id: number; targetId: number; at: number; phone: string; name: string | null; riskGrade: TargetView["riskGrade"]; detail: string | null };
+export type PendingItem = { id: number; targetId: number; at: number; detail: string | null } & Pick<TargetView, "phone" | "name" | "riskGrade">;
+const TARGET_OF_ITEM = { phone: targets.phone, name: targets.name, riskGrade: targets.riskGrade };
 
 /** Follow-up reviews not yet done, soonest first. */
 export function followUpsDue(db: Db, limit = 20): PendingItem[] {
-  return prepared<PendingItem, [number]>(
-    db,
-    `select f.id, f.target_id as targetId, f.due_at as at, t.phone, t.name, t.risk_grade as riskGrade, f.note as detail
-     from follow_ups f join targets t on t.id = f.target_id where f.done_at is null order by f.due_at limit ?`,
-  ).all(limit);
+  return db
+    .select({ id: followUps.id, targetId: followUps.targetId, at: stored(followUps.dueAt), ...TARGET_OF_ITEM, detail: followUps.note })
+    .from(followUps)
+    .innerJoin(targets, eq(targets.id, followUps.targetId))
+    .where(isNull(followUps.doneAt))
+    .orderBy(followUps.dueAt)
+    .limit(limit)
+    .all();
 }
 
 /** Visits dispatched and not reported back, by visit time. */
 export function visitsPending(db: Db, limit = 20): PendingItem[] {
-  return prepared<PendingItem, [number]>(
-    db,
-    `select w.id, w.target_id as targetId, w.scheduled_at as at, t.phone, t.name, t.risk_grade as riskGrade, w.assignee as detail
-     from warnings w indexed by warnings_open_visits_idx join targets t on t.id = w.target_id
-     where w.channel = 'visit' and w.outcome is null order by w.scheduled_at limit ?`,
-  ).all(limit);
+  // through the index of visits not yet reported, as small as the work outstanding
+  return db
+    .select({ id: stored(warnings.id), targetId: stored(warnings.targetId), at: sql<number>`${warnings.scheduledAt}`, ...TARGET_OF_ITEM, detail: stored(warnings.assignee) })
+    .from(sql`${warnings} indexed by warnings_open_visits_idx`)
+    .innerJoin(targets, eq(targets.id, warnings.targetId))
+    .where(sql`${warnings.channel} = 'visit' and ${warnings.outcome} is null`) // literal, as the index's condition
+    .orderBy(warnings.scheduledAt)
+    .limit(limit)
+    .all();
 }

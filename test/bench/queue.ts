@@ -23,7 +23,8 @@ import { loadConfig } from "../../src/config";
 import { discardLog } from "../../src/http/log";
 import { openPlatform } from "../../src/platform";
 import { startCheckpointer } from "../../src/db/checkpointer";
-import { CLAIM_NEXT } from "../../src/targets/service";
+import type { SQLQueryBindings } from "bun:sqlite";
+import { claimNextSql } from "../../src/targets/service";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 20);
@@ -90,8 +91,9 @@ function seed(dir: string): string[] {
   })();
   console.log(`${ROWS.toLocaleString()} open targets inserted in ${fmt(performance.now() - t0)}`);
   ins.finalize();
-  const explain = db.prepare(`explain query plan ${CLAIM_NEXT}`);
-  const plan = explain.all({ user: null, token: null, until: now, now }) as { detail: string }[];
+  const claim = claimNextSql(deps.db);
+  const explain = db.prepare(`explain query plan ${claim.sql}`);
+  const plan = explain.all(...(claim.params as SQLQueryBindings[])) as { detail: string }[];
   explain.finalize(); // an EXPLAIN of an UPDATE … RETURNING left open would keep the next COMMIT waiting
 
   console.log(`"next" query plan: ${plan.map((r) => r.detail).join(" / ")}`);

@@ -2,7 +2,9 @@
 // contacts and outcomes, and the queue and target pages.
 import { describe, expect, test } from "bun:test";
 import { whenSettled } from "../../src/imports/engine";
-import { CLAIM_NEXT } from "../../src/targets/service";
+import type { SQLQueryBindings } from "bun:sqlite";
+import { JOBS } from "../../src/jobs";
+import { claimNextSql } from "../../src/targets/service";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const MIN = 60_000;
@@ -68,10 +70,10 @@ describe("POST /api/v1/targets", () => {
     expect(t.suspect).toMatchObject({ kind: "phone", value: "+8617012345678" });
   });
 
-  test("an unreadable phone is a 400 naming the field and why", async () => {
+  test("an unreadable phone is a 422 naming the field and why", async () => {
     const p = testPlatform();
     const r = await post(apiClient(p, "agent"), "/api/v1/targets", { phone: "138001", riskGrade: "high" });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(422);
     expect(r.body.error.code).toBe("invalid_input");
     expect(r.body.error.issues).toEqual([{ path: "phone", message: expect.stringContaining("not a valid phone number") }]);
   });
@@ -79,7 +81,7 @@ describe("POST /api/v1/targets", () => {
   test("a single target with a bad grade reports that field, not the batch form", async () => {
     const p = testPlatform();
     const r = await post(apiClient(p, "agent"), "/api/v1/targets", { phone: "13800138000", riskGrade: "urgent" });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(422);
     expect(r.body.error.issues.map((i: { path: string }) => i.path)).toEqual(["riskGrade"]);
   });
 
@@ -103,7 +105,7 @@ describe("POST /api/v1/targets", () => {
     const p = testPlatform();
     const targets = Array.from({ length: 1001 }, (_, i) => ({ phone: `138${String(i).padStart(8, "0")}`, riskGrade: "low" }));
     const r = await post(apiClient(p, "agent"), "/api/v1/targets", { targets });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(422);
     expect(one<{ n: number }>(p, "select count(*) as n from targets").n).toBe(0);
   });
 
@@ -179,6 +181,23 @@ describe("POST /api/v1/targets/next", () => {
     expect(r.body.target.id).toBe(t.id);
   });
 
+  test("the queue page shows a lapsed lease as waiting without clearing it; the sweep job clears it", async () => {
+    const p = testPlatform();
+    const a = apiClient(p, "agent");
+    const t = await addTarget(p, a, "13800138000", "high", { name: "王高" });
+    await post(a, "/api/v1/targets/next");
+    p.clock.advance(p.config.queueLeaseMs);
+    const html = await (await (await signIn(p, "agent")).request("/targets")).text();
+    expect(/data-testid="queue">[\s\S]*?<\/table>/.exec(html)![0]).toContain("王高");
+    expect(html).toMatch(/data-testid="count-held"><div class="n">0</);
+    expect(html).toMatch(/data-testid="count-high"><div class="n">1</);
+    // the GET wrote nothing: the lapsed lease is still on the row
+    const lease = () => one<{ lease_expires_at: number | null }>(p, "select lease_expires_at from targets where id = ?", t.id).lease_expires_at;
+    expect(lease()).not.toBeNull();
+    JOBS.find((j) => j.name === "targets.sweep")!.run(p.deps, p.clock.now());
+    expect(lease()).toBeNull();
+  });
+
   test("many agents asking at once never get the same target", async () => {
     const p = testPlatform();
     const feed = apiClient(p, "agent");
@@ -195,7 +214,8 @@ describe("POST /api/v1/targets/next", () => {
 
   test("the claim walks the queue index rather than sorting", () => {
     const p = testPlatform();
-    const plan = (p.deps.db.$client.query(`explain query plan ${CLAIM_NEXT}`).all({ user: null, token: null, until: 0, now: 0 }) as { detail: string }[])
+    const claim = claimNextSql(p.deps.db);
+    const plan = (p.deps.db.$client.query(`explain query plan ${claim.sql}`).all(...(claim.params as SQLQueryBindings[])) as { detail: string }[])
       .map((r) => r.detail)
       .join("\n");
     expect(plan).toContain("targets_queue_free_idx");
@@ -341,7 +361,7 @@ describe("POST /api/v1/warnings", () => {
     const api = apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "visit" });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(422);
     expect(r.body.error.issues[0].path).toBe("assignee");
   });
 
