@@ -11,7 +11,7 @@ import { approvalRoutes } from "./admin/approval-routes";
 import { apiApp, apiDocsRoutes } from "./api/routes";
 import { auditRoutes } from "./audit/routes";
 import { authRoutes } from "./auth/routes";
-import { authenticate, csrfGuard } from "./auth/middleware";
+import { csrfGuard, sessionAuth } from "./auth/middleware";
 import { casesRoutes } from "./cases/routes";
 import { homeRoutes } from "./home/routes";
 import { importsRoutes } from "./imports/routes";
@@ -51,16 +51,27 @@ const FORM_BODY_LIMIT = 1 * MiB;
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
-  // X-Request-Id on every answer (a proxy's own id, if it sent a plain one, is kept)
+  // every answer: X-Request-Id (a proxy's own id, if it sent a plain one, is kept), its access
+  // log line, its body limit (an API answer before the pages' language is known, a page after)
+  const limits = bodyLimits(BODY_LIMITS, FORM_BODY_LIMIT);
   app.use(requestId({ limitLength: 64 }));
   app.use(async (c, next) => {
     c.set("deps", deps);
+    await next();
+  });
+  app.use(accessLog);
+  app.use("/api/*", limits);
+
+  // the JSON API answers here, with its own short chain (api/routes.ts: token, rate limit, JSON
+  // headers); what follows is for pages and never runs for /api/v1
+  app.route("/api/v1", apiApp(deps.config));
+
+  app.use(async (c, next) => {
     const lang: Lang = getCookie(c, "fz_lang") === "en" ? "en" : "zh";
     c.set("lang", lang);
     c.set("t", translator(lang));
     await next();
   });
-  app.use(accessLog);
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -79,8 +90,7 @@ export function createApp(deps: Deps) {
       referrerPolicy: "same-origin",
     }),
   );
-
-  app.use(bodyLimits(BODY_LIMITS, FORM_BODY_LIMIT));
+  app.use(limits);
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/static", staticRoutes);
@@ -89,11 +99,10 @@ export function createApp(deps: Deps) {
   app.route("/webhooks", webhookRoutes);
 
   // pages: refuse cross-site form posts by their Origin, then check the session's token
-  app.use("*", async (c, next) => (c.req.path.startsWith("/api/") ? next() : csrfOrigin(c, next)));
-  app.use(authenticate);
-  app.use("*", async (c, next) => (c.req.path.startsWith("/api/") ? next() : csrfGuard(c, next)));
+  app.use(csrfOrigin);
+  app.use(sessionAuth);
+  app.use(csrfGuard);
 
-  app.route("/api/v1", apiApp());
   app.route("/api/docs", apiDocsRoutes);
   app.route("/", authRoutes);
   app.route("/", homeRoutes);

@@ -1,14 +1,17 @@
-// /api/v1: bearer-token authentication, the shared routes, and the OpenAPI document.
+// /api/v1: its own short chain (bearer token, rate limit, the headers a JSON answer needs), the
+// shared routes, and the OpenAPI document. None of the page middleware runs here (app.ts).
 import { z } from "@hono/zod-openapi";
 import { swaggerUiHtml } from "../../views/api/docs";
 import { casesApi } from "../cases/api";
 import { districtsApi } from "../districts/api";
 import { eq } from "drizzle-orm";
 import { listAudit } from "../audit/service";
-import { allow } from "../auth/middleware";
+import { allow, tokenAuth } from "../auth/middleware";
 import { institutions } from "../db/schema";
+import type { Config } from "../config";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../http/errors";
+import { handleNotFound } from "../http/on-error";
 import { publicityApi } from "../publicity/api";
 import { requestsApi } from "../requests/api";
 import { signingKeysApi } from "../requests/signing-api";
@@ -70,9 +73,17 @@ const shared = apiRouter()
     },
   );
 
-export function apiApp() {
+export function apiApp(config: Pick<Config, "secureCookies">) {
   const api = apiRouter();
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "An API token from `bun run cli token create`" });
+  // a JSON answer is never sniffed as a page; behind TLS, the browser keeps to it
+  const hsts = config.secureCookies ? "max-age=31536000; includeSubDomains" : null;
+  api.use("*", async (c, next) => {
+    c.header("X-Content-Type-Options", "nosniff");
+    if (hsts) c.header("Strict-Transport-Security", hsts);
+    await next();
+  });
+  api.use("*", tokenAuth);
   api.use("*", async (c, next) => {
     // the OpenAPI document and the public signing keys are for anyone
     if (c.req.path !== "/api/v1/openapi.json" && c.req.path !== "/api/v1/signing-keys" && !c.var.actor) {
@@ -89,6 +100,8 @@ export function apiApp() {
     servers: [{ url: "/api/v1" }],
     security: [{ bearer: [] }],
   });
+  // an unknown /api/v1 path ends here, in the JSON error shape, not in the pages' chain
+  api.all("*", handleNotFound);
   return api;
 }
 

@@ -53,23 +53,20 @@ export function clientIp(c: Context<AppEnv>): string {
   return client;
 }
 
-/** Pages: the session cookie. API: the bearer token. Sets c.var.actor (or null). */
-export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { db, clock } = c.var.deps;
-  c.set("actor", null);
+/** The JSON API: the bearer token, and nothing ambient (no cookie). Sets c.var.actor (or null). */
+export const tokenAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const m = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
+  c.set("actor", m ? actorForToken(c.var.deps.db, m[1]!, c.var.deps.clock.now()) : null);
   c.set("session", null);
-  const auth = c.req.header("Authorization");
-  if (c.req.path.startsWith("/api/")) {
-    const m = auth && /^Bearer\s+(\S+)$/i.exec(auth);
-    if (m) c.set("actor", actorForToken(db, m[1]!, clock.now()));
-  } else {
-    const token = getCookie(c, SESSION_COOKIE);
-    const found = token ? loadSession(db, token, clock.now()) : null;
-    if (found) {
-      c.set("actor", found.actor);
-      c.set("session", found.session);
-    }
-  }
+  await next();
+};
+
+/** Pages: the session cookie. Sets c.var.actor and c.var.session (or null). */
+export const sessionAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  const found = token ? loadSession(c.var.deps.db, token, c.var.deps.clock.now()) : null;
+  c.set("actor", found?.actor ?? null);
+  c.set("session", found?.session ?? null);
   await next();
 };
 

@@ -1,15 +1,19 @@
 // The server side of test/bench/lookup.ts, run as its own `bun` process so its RSS is measured
-// alone: the real app (createApp on the benchmark database) and, in the same process, a bare
-// Hono JSON route to compare with. Prints "ready <port> <token>" once listening.
+// alone: the real app (createApp on the benchmark database) and, in the same process, two routes
+// to compare with: a bare Hono JSON route, and a minimal lookup route (the same normalise and
+// prepared read as GET /api/v1/lookup, then JSON; no middleware, no token). Prints
+// "ready <port> <token>" once listening.
 //
 //   bun test/bench/_lookup-server.ts <database path>
 import { Hono } from "hono";
 import { createApp } from "../../src/app";
-import { createToken } from "../../src/auth/service";
+import { actorForToken, createToken } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
 import { discardLog } from "../../src/http/log";
 import { openPlatform } from "../../src/platform";
 import { startCheckpointer } from "../../src/db/checkpointer";
+import { institutionScope } from "../../src/domain/access";
+import { lookup } from "../../src/suspects/service";
 
 const path = process.argv[2];
 if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path>");
@@ -19,11 +23,14 @@ startCheckpointer(deps.db, path); // as src/main.ts does
 // the caller a payment system would be: a bank's API token
 const { token } = createToken(deps.db, { name: `bench-${Date.now()}`, role: "bank", institution: "ICBC" });
 const app = createApp(deps);
-const bare = new Hono().get("/bare", (c) => c.json({ value: "+8613800138000", kind: "phone", flagged: true }));
+const scope = institutionScope(actorForToken(deps.db, token, Date.now())!);
+const yardsticks = new Hono()
+  .get("/bare", (c) => c.json({ value: "+8613800138000", kind: "phone", flagged: true }))
+  .get("/minimal", (c) => c.json(lookup(deps.db, c.req.query("value") ?? "", scope)));
 
 const server = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
-  fetch: (req) => (new URL(req.url).pathname === "/bare" ? bare.fetch(req) : app.fetch(req)),
+  fetch: (req) => (req.url.includes("/api/") ? app.fetch(req) : yardsticks.fetch(req)),
 });
 console.log(`ready ${server.port} ${token}`);
