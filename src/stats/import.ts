@@ -13,7 +13,6 @@ import { METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
 import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
 import { isRefusal, refuse, type Refusal } from "../domain/reasons";
 import { headerKey, mapHeader, type HeaderMap, type ImportColumn } from "../imports/table";
-import stats from "../../views/i18n/stats";
 
 /** metric, month (YYYY-MM), district ("" = whole city), value (count or fen). */
 export type BaselineFigure = [metric: Metric, month: string, district: string, value: number];
@@ -25,9 +24,29 @@ const COLUMNS: readonly ImportColumn[] = [
   { key: "district", aliases: ["辖区", "区县", "地区", "区域", "分局"] },
 ];
 
-/** A metric by its code, or its Chinese or English label; "(元)" / "(yuan)" ignored. */
+/**
+ * The names a metric goes by in a baseline file besides its code: the statistics screen's Chinese
+ * and English labels, as the file was likely exported from it. The file's own names, kept here so
+ * that relabelling the screen does not change what an import accepts.
+ */
+const METRIC_ALIASES: Record<Metric, readonly string[]> = {
+  alerts: ["警情", "Alerts"],
+  casesFiled: ["立案", "Cases filed"],
+  casesSolved: ["破案", "Cases solved"],
+  suspectsDetained: ["刑拘", "Suspects detained"],
+  peopleWarned: ["预警劝阻人数", "People warned"],
+  warnings: ["预警劝阻次数", "Warnings made"],
+  stopPayments: ["紧急止付", "Stop-payments"],
+  freezes: ["冻结", "Freezes"],
+  amountStopped: ["止付金额", "Amount stopped"],
+  amountFrozen: ["冻结金额", "Amount frozen"],
+  amountReturned: ["返还金额", "Amount returned"],
+  numbersCutOff: ["停机号码", "Numbers cut off"],
+  cardsCutOff: ["断卡（银行卡）", "Bank cards cut off"],
+};
+/** A metric by its code or an alias; "(元)" / "(yuan)" ignored. */
 const METRIC_NAMES = new Map<string, Metric>();
-for (const m of METRICS) for (const name of [m, stats.zh[`stats.m.${m}`]!, stats.en[`stats.m.${m}`]!]) METRIC_NAMES.set(headerKey(name), m);
+for (const m of METRICS) for (const name of [m, ...METRIC_ALIASES[m]]) METRIC_NAMES.set(headerKey(name), m);
 const UNIT = /[（(]\s*(元|yuan|rmb|cny)\s*[)）]\s*$/i;
 export const metricOf = (name: string): Metric | null => METRIC_NAMES.get(headerKey(name.replace(UNIT, ""))) ?? null;
 
