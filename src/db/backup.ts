@@ -8,7 +8,6 @@ import { dirname, join, resolve } from "node:path";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { MIGRATIONS } from ".";
 import type { Config } from "../config";
-import { JOBS } from "../jobs";
 
 /** A backup or restore that cannot be done; the message says why and that nothing was changed. */
 export class BackupError extends Error {}
@@ -262,12 +261,10 @@ export async function scheduledBackup(config: Config, now: number): Promise<Back
   }
 }
 
-JOBS.push({
-  name: "backup",
-  everyMs: 5 * 60_000,
-  run: (deps, now) =>
-    void scheduledBackup(deps.config, now).then(
-      (r) => r && console.log(`backup written: ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB, ${Math.round(r.ms)} ms)`),
-      (e) => console.error(`scheduled backup failed: ${message(e)}`),
-    ),
-});
+/** The timer job (jobs.ts): a backup when the newest is old enough; its outcome in the log. */
+export function runBackupJob(config: Config, now: number): void {
+  void scheduledBackup(config, now).then(
+    (r) => r && console.log(`backup written: ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB, ${Math.round(r.ms)} ms)`),
+    (e) => console.error(`scheduled backup failed: ${message(e)}`),
+  );
+}

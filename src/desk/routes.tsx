@@ -12,7 +12,8 @@ import { SearchQuery } from "../http/query";
 import { fragment, pageCtx, render, wantsFragment } from "../http/render";
 import { idOf, live, many, one, refusal, withUrges } from "../requests/pages";
 import { OnwardRow, RespondForm, type OnwardInput } from "../requests/schemas";
-import { actionsFor, getRequest, institutionOptions, requestDetail, respond } from "../requests/service";
+import { actionsFor, getRequest, institutionOptions, requestDetail } from "../requests/read";
+import { respond } from "../requests/lifecycle";
 import { acknowledgeOnOpen, deskAnswered, deskQueue } from "./service";
 
 type C = Context<AppEnv>;

@@ -5,7 +5,8 @@ import { prepared, type Db } from "../db";
 import { institutionScope } from "../domain/access";
 import type { Deps } from "../http/context";
 import { AppError } from "../http/errors";
-import { getRequest, OPEN_SQL, respond, SELECT, type RequestView } from "../requests/service";
+import { getRequest, OPEN_SQL, SELECT, type RequestView } from "../requests/read";
+import { respond } from "../requests/lifecycle";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;
 

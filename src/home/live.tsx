@@ -9,7 +9,7 @@ import { liveStream, type CenterEventData, type LiveEvent } from "../events";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../http/errors";
 import { pageCtx } from "../http/render";
-import { getRequest } from "../requests/service";
+import { getRequest } from "../requests/read";
 
 type C = Context<AppEnv>;
 

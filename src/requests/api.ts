@@ -5,7 +5,8 @@ import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
 import { badRequest } from "../http/errors";
 import { ActionBody, CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
-import { centerAction, createRequest, listRequests, requestDetail, requestDetailJson, requestJson, respond } from "./service";
+import { centerAction, createRequest, respond } from "./lifecycle";
+import { listRequests, requestDetail, requestDetailJson, requestJson } from "./read";
 import { apiKey } from "../db/idempotency";
 
 const Envelope = z.object({ request: RequestJson }).openapi("RequestEnvelope");

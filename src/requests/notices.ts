@@ -5,7 +5,7 @@ import { prepared } from "../db";
 import { institutionScope, type Actor } from "../domain/access";
 import type { DocumentKind } from "../domain/signing";
 import { notFound } from "../http/errors";
-import { getRequest } from "./service";
+import { getRequest } from "./read";
 
 /** The signed payload (documents.ts payloadOf), as the notice reads it. */
 export type SignedPayload = {

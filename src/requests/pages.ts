@@ -7,7 +7,8 @@ import { liveStream, type LiveEvent } from "../events";
 import type { AppEnv } from "../http/context";
 import { AppError, notFound } from "../http/errors";
 import { urgeHistory } from "../supervision/urge";
-import { AmountAboveRequest, RefusedTransition, ReturnTooLarge, type RequestDetail } from "./service";
+import { AmountAboveRequest, RefusedTransition, ReturnTooLarge } from "./lifecycle";
+import { type RequestDetail } from "./read";
 
 type C = Context<AppEnv>;
 

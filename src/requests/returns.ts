@@ -12,7 +12,8 @@ import { mayReturn, NOTICE_MS, plan, type Claim, type ReturnMethod } from "../do
 import { formatInstant } from "../domain/time";
 import type { Deps } from "../http/context";
 import { badRequest, conflict, notFound, type Issue } from "../http/errors";
-import { centerAction, createRequest, getRequest, type RequestView } from "./service";
+import { centerAction, createRequest } from "./lifecycle";
+import { getRequest, type RequestView } from "./read";
 import { caseTransactionsInto } from "./transactions";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;

@@ -11,19 +11,9 @@ import type { AppEnv } from "../http/context";
 import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
 import { pageCtx, render } from "../http/render";
 import { ActionForm, type ActionInput, CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery } from "./schemas";
-import {
-  actionsFor,
-  centerAction,
-  type CenterAction,
-  createRequest,
-  fundFlow,
-  inferInstitution,
-  institutionOptions,
-  listRequests,
-  RefusedTransition,
-  requestDetail,
-  suspectBrief,
-} from "./service";
+import { actionsFor, inferInstitution, institutionOptions, listRequests, requestDetail, suspectBrief } from "./read";
+import { centerAction, type CenterAction, createRequest, RefusedTransition } from "./lifecycle";
+import { fundFlow } from "./flow";
 import { formKey } from "../db/idempotency";
 import { caseSuspectOptions, type CaseSuspectOption } from "./case-suspects";
 import { idOf, live, one, refusal, withUrges } from "./pages";

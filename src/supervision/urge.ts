@@ -9,7 +9,7 @@ import { refuse } from "../domain/reasons";
 import { isOverdue, type RequestStatus } from "../domain/requests";
 import type { Deps } from "../http/context";
 import { notFound, refusedWith } from "../http/errors";
-import type { HistoryRow } from "../requests/service";
+import type { HistoryRow } from "../requests/read";
 
 type Ctx = Pick<Deps, "db" | "events">;
 export type UrgeSubject = "request" | "target";

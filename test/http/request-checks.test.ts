@@ -3,7 +3,7 @@
 // and the center's own actions in the API.
 import { describe, expect, test } from "bun:test";
 import { loadDemo } from "../../src/demo/load";
-import { runRequestClock } from "../../src/requests/service";
+import { runRequestClock } from "../../src/requests/clock";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";

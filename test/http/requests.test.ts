@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { runRequestClock } from "../../src/requests/service";
+import { runRequestClock } from "../../src/requests/clock";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";

@@ -5,7 +5,7 @@ import { HOLD_KINDS, MONEY_KINDS, REJECT_CODES, type DeadlineConfig, type Reques
 import { CheckList, FreezeTerms } from "../requests/checks";
 import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
-import type { InstitutionOption, RequestDetail } from "../../src/requests/service";
+import type { InstitutionOption, RequestDetail } from "../../src/requests/read";
 import { CsrfField, Errors, Field, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { displayValue, DueCell, History, KindLabel, labelIssues, Money, OnwardTable, StatusPill } from "../requests/parts";

@@ -2,7 +2,7 @@
 // kept live over server-sent events; what was answered lately below.
 import type { DeadlineConfig } from "../../src/domain/requests";
 import type { DeskQueue as Queue } from "../../src/desk/service";
-import type { RequestView } from "../../src/requests/service";
+import type { RequestView } from "../../src/requests/read";
 import { Stat, When } from "../components";
 import type { T } from "../i18n";
 import { displayValue, DueCell, KindLabel, Money, StatusPill } from "../requests/parts";

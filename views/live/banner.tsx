@@ -1,7 +1,7 @@
 // The live banner: what just happened, in words, with a link (and for an onward draft its send
 // button). Rendered per viewer by the live stream (src/home/live.tsx), swapped in at the top of
 // every page; views/static/app.js counts the unread ones in the tab title and may chime.
-import type { RequestView } from "../../src/requests/service";
+import type { RequestView } from "../../src/requests/read";
 import { known, type Lang, type T } from "../i18n";
 import { displayValue, institutionName, KindLabel, Money } from "../requests/parts";
 

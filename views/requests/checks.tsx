@@ -1,7 +1,7 @@
 // What the bank checks before it acts (银发〔2016〕86号): the holder's name, the account, and each
 // transaction traced (time, amount, payer, serial number); for a freeze, its term, scope and
 // interest. Shown on the desk as a check list and on the center's request page.
-import type { RequestView } from "../../src/requests/service";
+import type { RequestView } from "../../src/requests/read";
 import type { TransactionRow } from "../../src/requests/transactions";
 import { When } from "../components";
 import type { T } from "../i18n";

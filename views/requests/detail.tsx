@@ -4,7 +4,7 @@
 import { formatFen } from "../../src/domain/money";
 import type { DeadlineConfig, RequestAction } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
-import type { RequestDetail, RequestView } from "../../src/requests/service";
+import type { RequestDetail, RequestView } from "../../src/requests/read";
 import { CsrfField, Errors, FieldError, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { SendButton } from "./list";

@@ -3,7 +3,7 @@
 // their states; above it, the case's money adding up. <FundFlowView> is what a case page embeds.
 import { formatFen } from "../../src/domain/money";
 import type { CaseFunds } from "../../src/domain/requests";
-import type { FlowNode, FundFlow } from "../../src/requests/service";
+import type { FlowNode, FundFlow } from "../../src/requests/flow";
 import { Light } from "../components";
 import type { Lang, T } from "../i18n";
 import { SendButton } from "./list";

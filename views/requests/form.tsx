@@ -5,7 +5,7 @@ import type { CaseSuspectOption } from "../../src/requests/case-suspects";
 import { FREEZE_SCOPES, FREEZE_TERMS } from "../../src/domain/enums";
 import { CREATABLE_KINDS } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
-import type { InstitutionOption, SuspectBrief } from "../../src/requests/service";
+import type { InstitutionOption, SuspectBrief } from "../../src/requests/read";
 import { CsrfField, Errors, Field } from "../components";
 import type { Lang, T } from "../i18n";
 import { displayValue, labelIssues } from "./parts";

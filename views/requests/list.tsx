@@ -1,7 +1,7 @@
 // The center's list of requests: filters, traffic lights, drafts ready to send in one click.
 import { REQUEST_KINDS, REQUEST_STATUSES } from "../../src/domain/enums";
 import type { DeadlineConfig } from "../../src/domain/requests";
-import type { InstitutionOption, ListFilter, RequestView } from "../../src/requests/service";
+import type { InstitutionOption, ListFilter, RequestView } from "../../src/requests/read";
 import { CsrfField, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { displayValue, DueCell, institutionName, KindLabel, Money, StatusPill } from "./parts";

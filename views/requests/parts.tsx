@@ -5,7 +5,7 @@ import { normalizeIdentifier } from "../../src/domain/identifiers";
 import { formatFen } from "../../src/domain/money";
 import { isInForce, trafficLight, type DeadlineConfig } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
-import type { HistoryRow, RequestDetail, RequestView } from "../../src/requests/service";
+import type { HistoryRow, RequestDetail, RequestView } from "../../src/requests/read";
 import { Light, nameOfInstitution, When } from "../components";
 import type { Key, Lang, T } from "../i18n";
 import type { RequestKind, RequestStatus } from "../../src/domain/requests";

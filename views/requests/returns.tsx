@@ -6,7 +6,7 @@ import type { ReturnMethod } from "../../src/domain/returns";
 import { formatInstant } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import type { Preview, StoredPlan } from "../../src/requests/returns";
-import type { RequestView } from "../../src/requests/service";
+import type { RequestView } from "../../src/requests/read";
 import { CsrfField, Errors, FieldError, fieldError } from "../components";
 import type { T } from "../i18n";
 import { StatusPill } from "./parts";

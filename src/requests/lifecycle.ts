@@ -1,64 +1,26 @@
-// Requests to banks and carriers: create, send, answer, renew, release; the clock's work (escalation, expiry, lapse, reminders); a case's fund flow. Rules live in
-// domain/requests.ts; every change runs in one transaction with its audit entry, and the live
-// screens hear about it after the commit.
-import type { SQLQueryBindings } from "bun:sqlite";
+// A request's lifecycle: create, send, the center's actions (discard, renew, release) and the
+// institution's answers. Rules live in domain/requests.ts; every change runs in one transaction
+// with its audit entry, and the live screens hear about it after the commit.
 import { and, eq } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db } from "../db";
 import { once, type IdempotencyKey } from "../db/idempotency";
-import { caseSuspects, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
-import { institutionScope, type Actor } from "../domain/access";
+import { caseSuspects, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { normalizeIdentifier } from "../domain/identifiers";
-import { iso } from "../domain/time";
-import {
-  allowedActions,
-  caseFunds,
-  checkConfirmedAmount,
-  checkFreezeTerm,
-  checkRenewalTerm,
-  FREEZE_INSTRUCTION_KINDS,
-  onwardExceeds,
-  type Approval,
-  type FreezeScope,
-  type FreezeTerm,
-  type RejectCode,
-  deadlineAfter,
-  dueReminder,
-  expiryAction,
-  expiryAfter,
-  HOLD_KINDS,
-  isInForce,
-  KIND_TARGET,
-  MONEY_KINDS,
-  needsEscalation,
-  renewedExpiry,
-  returnableFen,
-  suspectStatusAfter,
-  trafficLight,
-  transition,
-  UNSENT_STATUSES,
-  type CaseFunds,
-  type Light,
-  type Party,
-  type RefusalCode,
-  type RequestAction,
-  type RequestKind,
-  type RequestStatus,
-  type SuspectStatus,
-} from "../domain/requests";
+import { checkConfirmedAmount, checkFreezeTerm, checkRenewalTerm, FREEZE_INSTRUCTION_KINDS, type Approval, type FreezeTerm, type RejectCode, deadlineAfter, expiryAfter, HOLD_KINDS, isInForce, KIND_TARGET, MONEY_KINDS, renewedExpiry, suspectStatusAfter, transition, type Party, type RefusalCode, type RequestAction, type RequestKind, type RequestStatus } from "../domain/requests";
 import { checkStatusChange, requestReason } from "../domain/suspects";
 import type { Deps } from "../http/context";
-import { JOBS } from "../jobs";
-import { AppError, conflict, invalid, notFound, refusalIssue, type Issue } from "../http/errors";
+import { AppError, conflict, invalid, refusalIssue, type Issue } from "../http/errors";
 import { refuse } from "../domain/reasons";
 import { apiSource } from "../suspects/api";
 import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service";
 import type { ActionInput, CreateInput, OnwardInput, RespondInput } from "./schemas";
-import { caseTransactionsInto, holderOf, noteHolder, recordTransactions, transactionsOf, type TransactionInput, type TransactionRow } from "./transactions";
-import { INSTRUCTIONS_SQL, instructionJson, issueInstruction } from "./documents";
+import { caseTransactionsInto, holderOf, noteHolder, recordTransactions, transactionsOf, type TransactionInput } from "./transactions";
+import { issueInstruction } from "./documents";
 import { onwardSender } from "./onward";
+import { IN_FORCE_SQL, OPEN_SQL, SELECT, freezeReturnable, getRequest, loadRequest, returnedFrom, type RequestView } from "./read";
 
-type Ctx = Pick<Deps, "db" | "config" | "events">;
+export type Ctx = Pick<Deps, "db" | "config" | "events">;
 
 /** A transition the state machine does not allow: 409 in the API, a plain message on a page. */
 export class RefusedTransition extends AppError {
@@ -73,287 +35,9 @@ export class RefusedTransition extends AppError {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reading
 
-export type RequestView = {
-  id: number;
-  kind: RequestKind;
-  status: RequestStatus;
-  caseId: number | null;
-  suspectId: number;
-  institutionId: number;
-  level: number;
-  parentRequestId: number | null;
-  amountFen: number | null;
-  doneAmountFen: number | null;
-  balanceFen: number | null;
-  note: string | null;
-  renewals: number;
-  createdBy: number | null;
-  createdByToken: number | null;
-  createdAt: number;
-  sentAt: number | null;
-  acknowledgedAt: number | null;
-  respondedAt: number | null;
-  effectiveAt: number | null;
-  expiresAt: number | null;
-  deadlineAt: number | null;
-  escalatedAt: number | null;
-  remindedAt: number | null;
-  suspectKind: "phone" | "bank_account";
-  suspectValue: string;
-  suspectStatus: SuspectStatus;
-  instCode: string;
-  instKind: "bank" | "carrier";
-  instZh: string;
-  instEn: string;
-  holderName: string | null;
-  term: FreezeTerm | null;
-  approvalBy: string | null;
-  approvalAt: number | null;
-  approvalRef: string | null;
-  scope: FreezeScope | null;
-  includesInterest: number | null;
-  /** the transactions traced, as a JSON array (one read with the request) */
-  transactionsJson: string;
-  /** the numbered, signed instructions sent for it (documents.ts) */
-  instructionsJson: string | null;
-};
-
-export const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id as suspectId, r.institution_id as institutionId,
-  r.level, r.parent_request_id as parentRequestId, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen,
-  r.balance_fen as balanceFen, r.note, r.renewals, r.created_by as createdBy, r.created_by_token as createdByToken,
-  r.created_at as createdAt, r.sent_at as sentAt, r.acknowledged_at as acknowledgedAt, r.responded_at as respondedAt,
-  r.effective_at as effectiveAt, r.expires_at as expiresAt, r.deadline_at as deadlineAt, r.escalated_at as escalatedAt,
-  r.reminded_at as remindedAt, s.kind as suspectKind, s.value as suspectValue, s.status as suspectStatus,
-  i.code as instCode, i.kind as instKind, i.name_zh as instZh, i.name_en as instEn,
-  r.holder_name as holderName, r.term, r.approval_by as approvalBy, r.approval_at as approvalAt, r.approval_ref as approvalRef,
-  r.scope, r.includes_interest as includesInterest,
-  (select coalesce(json_group_array(json_object('at', x.at, 'amountFen', x.amount_fen, 'payerAccount', x.payer_account, 'payerName', x.payer_name, 'serialNo', x.serial_no)), '[]')
-     from (select * from request_transactions where request_id = r.id order by at, id) x) as transactionsJson, ${INSTRUCTIONS_SQL} as instructionsJson
-  from requests r join suspects s on s.id = r.suspect_id join institutions i on i.id = r.institution_id`;
-
-
-function load(db: Db, id: number): RequestView | null {
-  return prepared<RequestView, [number]>(db, `${SELECT} where r.id = ?`).get(id);
-}
-
-/** Bank and carrier staff see what was sent to their institution; never drafts (kept or discarded), never another's. */
-function visibleTo(actor: Pick<Actor, "role" | "institutionId">, r: RequestView): boolean {
-  const scope = institutionScope(actor);
-  return scope === null || (r.institutionId === scope && !(UNSENT_STATUSES as readonly string[]).includes(r.status));
-}
-const SENT_SQL = `r.status not in (${UNSENT_STATUSES.map((s) => `'${s}'`).join(", ")})`;
-
-/** One request as this actor may see it; another institution's request is a 404. */
-export function getRequest(db: Db, actor: Actor, id: number): RequestView {
-  const r = load(db, id);
-  if (!r || !visibleTo(actor, r)) throw notFound("request");
-  return r;
-}
-
-export type ListFilter = {
-  status?: RequestStatus;
-  kind?: RequestKind;
-  caseId?: number;
-  institution?: string;
-  overdue?: boolean;
-  expiring?: boolean;
-  before?: number;
-  limit: number;
-};
-
-export const OPEN_SQL = `('sent','acknowledged')`;
-const IN_FORCE_SQL = `('completed','partially_completed')`;
-
-/** Newest first, scoped to the actor's institution, filtered. */
-export function listRequests(db: Db, actor: Actor, f: ListFilter, now: number, cfg: Deps["config"]): RequestView[] {
-  const where: string[] = [];
-  const params: SQLQueryBindings[] = [];
-  const scope = institutionScope(actor);
-  if (scope !== null) {
-    where.push(`r.institution_id = ? and ${SENT_SQL}`);
-    params.push(scope);
-  }
-  if (f.status) where.push("r.status = ?"), params.push(f.status);
-  if (f.kind) where.push("r.kind = ?"), params.push(f.kind);
-  if (f.caseId) where.push("r.case_id = ?"), params.push(f.caseId);
-  if (f.institution) where.push("i.code = ?"), params.push(f.institution);
-  if (f.overdue) where.push(`r.status in ${OPEN_SQL} and r.deadline_at <= ?`), params.push(now);
-  if (f.expiring) {
-    const horizon = Math.max(...cfg.requestReminderMs.freeze, ...cfg.requestReminderMs.stop_payment);
-    where.push(`r.status in ${IN_FORCE_SQL} and r.expires_at <= ?`), params.push(now + horizon);
-  }
-  if (f.before) where.push("r.id < ?"), params.push(f.before);
-  params.push(f.limit);
-  return prepared<RequestView>(db, `${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by r.id desc limit ?`).all(...params);
-}
-
-export type HistoryRow = {
-  action: RequestAction;
-  fromStatus: RequestStatus;
-  toStatus: RequestStatus;
-  amountFen: number | null;
-  balanceFen: number | null;
-  reason: string | null;
-  reasonCode: RejectCode | null;
-  by: string | null;
-  at: number;
-};
-export type OnwardRow = {
-  suspectId: number;
-  account: string;
-  bank: string | null;
-  amountFen: number;
-  at: number;
-  holderName: string | null;
-  serialNo: string | null;
-  level: number;
-  nextRequestId: number | null;
-  nextStatus: RequestStatus | null;
-};
-
-export type RequestDetail = {
-  request: RequestView;
-  history: HistoryRow[];
-  onward: OnwardRow[];
-  /** requests that follow this one: freezes, returns, restores, onward stop-payments */
-  children: RequestView[];
-  parent: RequestView | null;
-  /** for a freeze in force: how much can still be returned */
-  returnableFen: number | null;
-  transactions: TransactionRow[];
-  /** the center is warned: more moved on from the account than it received */
-  warnings: "onward_exceeds_received"[];
-};
-
-export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
-  const request = getRequest(db, actor, id);
-  const history = prepared<HistoryRow, [number]>(
-    db,
-    `select x.action, x.from_status as fromStatus, x.to_status as toStatus, x.amount_fen as amountFen, x.balance_fen as balanceFen,
-       x.reason, x.reason_code as reasonCode, coalesce(u.display_name, t.name) as by, x.at
-     from responses x left join users u on u.id = x.user_id left join api_tokens t on t.id = x.token_id
-     where x.request_id = ? order by x.at, x.id`,
-  ).all(id);
-  const onward = prepared<OnwardRow, [number, number]>(
-    db,
-    `select o.suspect_id as suspectId, s.value as account, o.bank, o.amount_fen as amountFen, o.at, o.holder_name as holderName, o.serial_no as serialNo, ? as level,
-       o.next_request_id as nextRequestId, n.status as nextStatus
-     from onward_transfers o join suspects s on s.id = o.suspect_id left join requests n on n.id = o.next_request_id
-     where o.request_id = ? order by o.id`,
-  ).all(request.level + 1, id);
-  const scoped = (rows: RequestView[]) => rows.filter((r) => visibleTo(actor, r));
-  const children = scoped(prepared<RequestView, [number]>(db, `${SELECT} where r.parent_request_id = ? order by r.id`).all(id));
-  const parentRow = request.parentRequestId ? load(db, request.parentRequestId) : null;
-  const parent = parentRow && visibleTo(actor, parentRow) ? parentRow : null;
-  const returnable = request.kind === "freeze" && isInForce(request.status) ? freezeReturnable(db, request) : null;
-  const transactions = transactionsOf(db, id);
-  const warnings = onwardExceeds(receivedBy(request, transactions), onward.map((o) => o.amountFen)) ? (["onward_exceeds_received"] as const) : [];
-  return { request, history, onward, children, parent, returnableFen: returnable, transactions, warnings: [...warnings] };
-}
-
-/** What the account received: the transactions traced into it, else the amount asked. */
-function receivedBy(r: Pick<RequestView, "amountFen">, transactions: readonly TransactionRow[]): number | null {
-  return transactions.length ? transactions.reduce((s, x) => s + x.amountFen, 0) : r.amountFen;
-}
-
-function parseTransactions(json: string): TransactionRow[] {
-  return JSON.parse(json) as TransactionRow[];
-}
-
-function returnsOf(db: Db, freezeId: number, except?: number) {
-  return prepared<{ id: number; status: RequestStatus; amountFen: number | null; doneAmountFen: number | null }, [number]>(
-    db,
-    `select id, status, amount_fen as amountFen, done_amount_fen as doneAmountFen from requests where parent_request_id = ? and kind = 'return'`,
-  )
-    .all(freezeId)
-    .filter((r) => r.id !== except);
-}
-
-/** Returned from a freeze so far: answered returns only. */
-function returnedFrom(db: Db, freezeId: number): number {
-  return returnsOf(db, freezeId)
-    .filter((x) => isInForce(x.status))
-    .reduce((s, x) => s + (x.doneAmountFen ?? 0), 0);
-}
-
-function freezeReturnable(db: Db, freeze: Pick<RequestView, "id" | "doneAmountFen">, except?: number): number {
-  return returnableFen(freeze.doneAmountFen ?? 0, returnsOf(db, freeze.id, except));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The JSON shape (API answers and stored idempotent replies)
-
-export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institutionId">, now: number, cfg: Deps["config"]) {
-  return {
-    id: r.id,
-    kind: r.kind,
-    status: r.status,
-    level: r.level,
-    // bank and carrier staff get what they need to act, not the case behind it
-    caseId: institutionScope(actor) === null ? r.caseId : null,
-    parentRequestId: r.parentRequestId,
-    suspect: { id: r.suspectId, kind: r.suspectKind, value: r.suspectValue },
-    institution: { code: r.instCode, name: r.instZh },
-    amount: r.amountFen,
-    doneAmount: r.doneAmountFen,
-    balance: r.balanceFen,
-    note: r.note,
-    renewals: r.renewals,
-    holderName: r.holderName,
-    transactions: parseTransactions(r.transactionsJson).map((x) => ({ at: iso(x.at), amount: x.amountFen, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })),
-    term: r.term ?? (r.kind === "freeze" ? "6m" : null),
-    approval: r.approvalBy != null && r.approvalAt != null && r.approvalRef != null ? { by: r.approvalBy, at: iso(r.approvalAt), ref: r.approvalRef } : null,
-    scope: r.scope ?? (r.kind === "freeze" ? "amount" : null),
-    includesInterest: r.includesInterest == null ? (r.kind === "freeze" ? false : null) : !!r.includesInterest,
-    light: trafficLight(r, now, cfg),
-    createdAt: iso(r.createdAt),
-    sentAt: iso(r.sentAt),
-    acknowledgedAt: iso(r.acknowledgedAt),
-    respondedAt: iso(r.respondedAt),
-    effectiveAt: iso(r.effectiveAt),
-    expiresAt: iso(r.expiresAt),
-    deadlineAt: iso(r.deadlineAt),
-    escalatedAt: iso(r.escalatedAt),
-    ...instructionJson(r.instructionsJson),
-  };
-}
-
-export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, cfg: Deps["config"]) {
-  return {
-    ...requestJson(d.request, actor, now, cfg),
-    responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, reasonCode: h.reasonCode, by: h.by, at: iso(h.at) })),
-    // the next request went to another institution: its number is the center's business
-    onwardTransfers: d.onward.map((o) => ({
-      account: o.account,
-      bank: o.bank,
-      amount: o.amountFen,
-      at: iso(o.at),
-      level: o.level,
-      nextRequestId: institutionScope(actor) === null ? o.nextRequestId : null,
-      holderName: o.holderName,
-      serialNo: o.serialNo,
-    })),
-    warnings: d.warnings,
-  };
-}
-
-/** The actions this actor could take on the request now (the buttons on its screen). */
-export function actionsFor(r: RequestView, actor: Actor, now: number): RequestAction[] {
-  return allowedActions(r, partyOf(actor), now);
-}
-
-function partyOf(actor: Actor | null): Party {
-  return actor && institutionScope(actor) !== null ? "institution" : "center";
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing: one transition
-
-type Live = { channel: string; event: string; data: string };
-type Tx = { tx: Conn; db: Db; who: AuditWho; cfg: Deps["config"]; live: Live[] };
+export type Live = { channel: string; event: string; data: string };
+export type Tx = { tx: Conn; db: Db; who: AuditWho; cfg: Deps["config"]; live: Live[] };
 
 /** Who answered, as the responses row names them. */
 function responderOf(who: AuditWho) {
@@ -364,7 +48,7 @@ function responderOf(who: AuditWho) {
  * Moves a request by one action (the state machine decides), records it in the request's
  * timeline and the audit log, and moves its suspect along. Returns the new status.
  */
-function move(
+export function move(
   t: Tx,
   r: RequestView,
   action: RequestAction,
@@ -417,7 +101,7 @@ function followSuspect(t: Tx, r: RequestView, to: RequestStatus): void {
   setSuspectStatus(t.tx, t.who, { suspectId: r.suspectId, status: next, reason });
 }
 
-function inTransaction<T>(ctx: Ctx, who: AuditWho, fn: (t: Tx) => T): T {
+export function inTransaction<T>(ctx: Ctx, who: AuditWho, fn: (t: Tx) => T): T {
   const live: Live[] = [];
   const out = ctx.db.transaction((tx) => fn({ tx, db: ctx.db, who, cfg: ctx.config, live }));
   // after the commit: the desks and the center's screens hear of it
@@ -426,7 +110,7 @@ function inTransaction<T>(ctx: Ctx, who: AuditWho, fn: (t: Tx) => T): T {
 }
 
 function reload(t: Tx, id: number): RequestView {
-  return load(t.db, id)!;
+  return loadRequest(t.db, id)!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,7 +269,7 @@ function resolveInstitution(t: Tx, code: string | undefined, fallbackId: number 
 function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestView | null {
   const want: RequestKind | null = input.kind === "return" ? "freeze" : input.kind === "freeze" ? "stop_payment" : input.kind === "restore_number" ? "suspend_number" : null;
   if (input.parentRequestId != null) {
-    const p = load(t.db, input.parentRequestId);
+    const p = loadRequest(t.db, input.parentRequestId);
     if (!p) throw fieldError("parentRequestId", `no request ${input.parentRequestId}`);
     if (p.kind !== want || p.suspectId !== suspectId) throw fieldError("parentRequestId", `request ${p.id} is not a ${want ?? "request this one can follow"} on the same account`);
     if (input.kind === "return" && !isInForce(p.status)) throw fieldError("parentRequestId", `freeze ${p.id} is ${p.status}: nothing left to return`);
@@ -780,7 +464,7 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
           if (above?.asked != null) throw new AmountAboveRequest(above.done, above.asked);
         }
         if (r.kind === "return") {
-          const parent = load(t.db, r.parentRequestId!)!;
+          const parent = loadRequest(t.db, r.parentRequestId!)!;
           const left = freezeReturnable(t.db, parent, r.id);
           if (input.amountFen! > left) throw new ReturnTooLarge(input.amountFen!, left);
         }
@@ -830,7 +514,7 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
 /** What an answered request sets off: a freeze takes over from its stop-payment, a full return empties its freeze, a restore ends its suspension. */
 function afterDone(t: Tx, r: RequestView): void {
   if (!r.parentRequestId) return;
-  const parent = load(t.db, r.parentRequestId);
+  const parent = loadRequest(t.db, r.parentRequestId);
   if (!parent) return;
   // the bank confirmed renewing or lifting its freeze: now it takes effect (or is refused, if the
   // freeze ran out meanwhile)
@@ -855,7 +539,7 @@ function afterDone(t: Tx, r: RequestView): void {
 }
 
 /** A renewal or release still open when its freeze left force is withdrawn: the bank has nothing left to act on. */
-function withdrawInstructions(t: Tx, freezeId: number, why: string): void {
+export function withdrawInstructions(t: Tx, freezeId: number, why: string): void {
   const open = prepared<RequestView, [number]>(
     t.db,
     `${SELECT} where r.parent_request_id = ? and r.kind in (${FREEZE_INSTRUCTION_KINDS.map((k) => `'${k}'`).join(", ")}) and r.status in ${OPEN_SQL}`,
@@ -927,136 +611,3 @@ function bankByName(db: Db, name: string): { id: number } | null {
 function bankIdByCode(db: Db, code: string): number | null {
   return prepared<{ id: number }, [string]>(db, `select id from institutions where kind = 'bank' and code = ?`).get(code)?.id ?? null;
 }
-
-// ---------------------------------------------------------------------------------------------
-// The clock: escalation (督办), expiry and lapse, reminders before either
-
-const SYSTEM = (now: number): AuditWho => ({ actor: null, ip: "job:requests", at: now, label: "system:requests-clock" });
-
-export type ClockRun = { escalated: number; expired: number; lapsed: number; reminded: number };
-
-export function runRequestClock(ctx: Ctx, now: number): ClockRun {
-  const out: ClockRun = { escalated: 0, expired: 0, lapsed: 0, reminded: 0 };
-  const db = ctx.db;
-  inTransaction(ctx, SYSTEM(now), (t) => {
-    for (const r of prepared<RequestView, [number]>(db, `${SELECT} where r.status in ${OPEN_SQL} and r.deadline_at <= ? and r.escalated_at is null`).all(now)) {
-      if (!needsEscalation(r, now)) continue;
-      t.tx.update(requests).set({ escalatedAt: new Date(now) }).where(eq(requests.id, r.id)).run();
-      recordAudit(t.tx, t.who, { action: "escalate", entity: "request", entityId: r.id, detail: { kind: r.kind, status: r.status, institution: r.instCode, deadlineAt: r.deadlineAt } });
-      t.live.push({ channel: "supervision", event: "escalated", data: JSON.stringify({ requestId: r.id, kind: r.kind, status: r.status, institution: r.instCode, deadlineAt: iso(r.deadlineAt) }) });
-      t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
-      out.escalated++;
-    }
-    for (const r of prepared<RequestView, [number]>(db, `${SELECT} where r.status in ${IN_FORCE_SQL} and r.expires_at <= ?`).all(now)) {
-      const action = expiryAction(r, now);
-      if (!action) continue;
-      move(t, r, action, "system", {}, { reason: `ran out at ${iso(r.expiresAt)}` });
-      if (r.kind === "freeze") withdrawInstructions(t, r.id, `the freeze lapsed at ${iso(r.expiresAt)} before the bank confirmed`);
-      out[action === "expire" ? "expired" : "lapsed"]++;
-    }
-    const horizon = Math.max(0, ...ctx.config.requestReminderMs.freeze, ...ctx.config.requestReminderMs.stop_payment);
-    for (const r of prepared<RequestView, [number, number]>(db, `${SELECT} where r.status in ${IN_FORCE_SQL} and r.expires_at > ? and r.expires_at <= ?`).all(now, now + horizon)) {
-      const due = dueReminder(r, now, ctx.config);
-      if (due === null) continue;
-      t.tx.update(requests).set({ remindedAt: new Date(now) }).where(eq(requests.id, r.id)).run();
-      recordAudit(t.tx, t.who, { action: "remind", entity: "request", entityId: r.id, detail: { kind: r.kind, expiresAt: iso(r.expiresAt), beforeMs: due } });
-      t.live.push({ channel: "supervision", event: "reminder", data: JSON.stringify({ requestId: r.id, kind: r.kind, institution: r.instCode, expiresAt: iso(r.expiresAt) }) });
-      t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
-      out.reminded++;
-    }
-  });
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// A case's fund flow (资金流向): level 1 → 2 → 3 …, with amounts and states
-
-export type FlowRequest = Pick<RequestView, "id" | "kind" | "status" | "amountFen" | "doneAmountFen" | "expiresAt" | "instCode"> & { light: Light };
-export type FlowNode = {
-  suspectId: number;
-  kind: "phone" | "bank_account";
-  value: string;
-  level: number;
-  parentSuspectId: number | null;
-  bank: { code: string; nameZh: string; nameEn: string } | null;
-  /** money that moved into this account from its parent, as the parent's bank answered */
-  inflowFen: number | null;
-  requests: FlowRequest[];
-  children: FlowNode[];
-};
-export type FundFlow = { caseId: number; lossFen: number; funds: CaseFunds; accounts: FlowNode[]; numbers: FlowNode[] };
-
-export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"]): FundFlow | null {
-  const kase = prepared<{ lossFen: number }, [number]>(db, `select loss_fen as lossFen from cases where id = ?`).get(caseId);
-  if (!kase) return null;
-  const links = prepared<
-    { suspectId: number; kind: "phone" | "bank_account"; value: string; level: number; parentSuspectId: number | null; code: string | null; nameZh: string | null; nameEn: string | null },
-    [number]
-  >(
-    db,
-    `select cs.suspect_id as suspectId, s.kind, s.value, cs.level, cs.parent_suspect_id as parentSuspectId, i.code, i.name_zh as nameZh, i.name_en as nameEn
-     from case_suspects cs join suspects s on s.id = cs.suspect_id left join institutions i on i.id = s.institution_id
-     where cs.case_id = ? order by cs.level, cs.created_at, cs.suspect_id`,
-  ).all(caseId);
-  const reqs = prepared<RequestView, [number]>(db, `${SELECT} where r.case_id = ? order by r.id`).all(caseId);
-  const inflow = new Map(
-    prepared<{ suspectId: number; fen: number }, [number]>(
-      db,
-      `select o.suspect_id as suspectId, sum(o.amount_fen) as fen from onward_transfers o join requests r on r.id = o.request_id where r.case_id = ? group by o.suspect_id`,
-    )
-      .all(caseId)
-      .map((x) => [x.suspectId, x.fen]),
-  );
-  const nodes = new Map<number, FlowNode>();
-  for (const l of links) {
-    nodes.set(l.suspectId, {
-      suspectId: l.suspectId,
-      kind: l.kind,
-      value: l.value,
-      level: l.level,
-      parentSuspectId: l.parentSuspectId,
-      bank: l.code ? { code: l.code, nameZh: l.nameZh!, nameEn: l.nameEn! } : null,
-      inflowFen: inflow.get(l.suspectId) ?? null,
-      requests: [],
-      children: [],
-    });
-  }
-  for (const r of reqs) {
-    nodes.get(r.suspectId)?.requests.push({ id: r.id, kind: r.kind, status: r.status, amountFen: r.amountFen, doneAmountFen: r.doneAmountFen, expiresAt: r.expiresAt, instCode: r.instCode, light: trafficLight(r, now, cfg) });
-  }
-  const accounts: FlowNode[] = [];
-  const numbers: FlowNode[] = [];
-  for (const n of nodes.values()) {
-    const parent = n.parentSuspectId != null ? nodes.get(n.parentSuspectId) : undefined;
-    if (parent && parent !== n) parent.children.push(n);
-    else (n.kind === "phone" ? numbers : accounts).push(n);
-  }
-  return { caseId, lossFen: kase.lossFen, funds: caseFunds(kase.lossFen, reqs), accounts, numbers };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Forms' helpers
-
-export type InstitutionOption = { id: number; code: string; kind: "bank" | "carrier"; nameZh: string; nameEn: string };
-
-export function institutionOptions(db: Db): InstitutionOption[] {
-  return db.select({ id: institutions.id, code: institutions.code, kind: institutions.kind, nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).orderBy(institutions.id).all();
-}
-
-/** The institution a typed value points to (the form preselects it), or why it is not a value. */
-export function inferInstitution(input: string): { ok: true; code: string | null; kind: "phone" | "bank_account"; display: string } | { ok: false; reason: string } {
-  const idf = normalizeIdentifier(input);
-  if (!idf.ok) return idf;
-  return { ok: true, code: idf.institution?.code ?? null, kind: idf.kind, display: idf.display };
-}
-
-export type SuspectBrief = { id: number; kind: "phone" | "bank_account"; value: string; institutionCode: string | null; status: SuspectStatus };
-
-export function suspectBrief(db: Db, id: number): SuspectBrief | null {
-  return prepared<SuspectBrief, [number]>(
-    db,
-    `select s.id, s.kind, s.value, i.code as institutionCode, s.status from suspects s left join institutions i on i.id = s.institution_id where s.id = ?`,
-  ).get(id);
-}
-
-JOBS.push({ name: "requests", everyMs: 15_000, run: (deps, now) => void runRequestClock(deps, now) });

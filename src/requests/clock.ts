@@ -1,0 +1,48 @@
+// The clock's work on requests (a timer job, jobs.ts): escalation (督办) of answers overdue,
+// expiry and lapse of holds, and reminders before either.
+import { eq } from "drizzle-orm";
+import { recordAudit, type AuditWho } from "../audit/service";
+import { prepared } from "../db";
+import { requests } from "../db/schema";
+import { iso } from "../domain/time";
+import { dueReminder, expiryAction, needsEscalation } from "../domain/requests";
+import { IN_FORCE_SQL, OPEN_SQL, SELECT, type RequestView } from "./read";
+import { inTransaction, move, withdrawInstructions, type Ctx } from "./lifecycle";
+
+
+const SYSTEM = (now: number): AuditWho => ({ actor: null, ip: "job:requests", at: now, label: "system:requests-clock" });
+
+export type ClockRun = { escalated: number; expired: number; lapsed: number; reminded: number };
+
+export function runRequestClock(ctx: Ctx, now: number): ClockRun {
+  const out: ClockRun = { escalated: 0, expired: 0, lapsed: 0, reminded: 0 };
+  const db = ctx.db;
+  inTransaction(ctx, SYSTEM(now), (t) => {
+    for (const r of prepared<RequestView, [number]>(db, `${SELECT} where r.status in ${OPEN_SQL} and r.deadline_at <= ? and r.escalated_at is null`).all(now)) {
+      if (!needsEscalation(r, now)) continue;
+      t.tx.update(requests).set({ escalatedAt: new Date(now) }).where(eq(requests.id, r.id)).run();
+      recordAudit(t.tx, t.who, { action: "escalate", entity: "request", entityId: r.id, detail: { kind: r.kind, status: r.status, institution: r.instCode, deadlineAt: r.deadlineAt } });
+      t.live.push({ channel: "supervision", event: "escalated", data: JSON.stringify({ requestId: r.id, kind: r.kind, status: r.status, institution: r.instCode, deadlineAt: iso(r.deadlineAt) }) });
+      t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
+      out.escalated++;
+    }
+    for (const r of prepared<RequestView, [number]>(db, `${SELECT} where r.status in ${IN_FORCE_SQL} and r.expires_at <= ?`).all(now)) {
+      const action = expiryAction(r, now);
+      if (!action) continue;
+      move(t, r, action, "system", {}, { reason: `ran out at ${iso(r.expiresAt)}` });
+      if (r.kind === "freeze") withdrawInstructions(t, r.id, `the freeze lapsed at ${iso(r.expiresAt)} before the bank confirmed`);
+      out[action === "expire" ? "expired" : "lapsed"]++;
+    }
+    const horizon = Math.max(0, ...ctx.config.requestReminderMs.freeze, ...ctx.config.requestReminderMs.stop_payment);
+    for (const r of prepared<RequestView, [number, number]>(db, `${SELECT} where r.status in ${IN_FORCE_SQL} and r.expires_at > ? and r.expires_at <= ?`).all(now, now + horizon)) {
+      const due = dueReminder(r, now, ctx.config);
+      if (due === null) continue;
+      t.tx.update(requests).set({ remindedAt: new Date(now) }).where(eq(requests.id, r.id)).run();
+      recordAudit(t.tx, t.who, { action: "remind", entity: "request", entityId: r.id, detail: { kind: r.kind, expiresAt: iso(r.expiresAt), beforeMs: due } });
+      t.live.push({ channel: "supervision", event: "reminder", data: JSON.stringify({ requestId: r.id, kind: r.kind, institution: r.instCode, expiresAt: iso(r.expiresAt) }) });
+      t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
+      out.reminded++;
+    }
+  });
+  return out;
+}

@@ -1,0 +1,312 @@
+// Reading requests: one request as an actor may see it, the lists, a request's detail (history,
+// onward transfers, the requests that follow it), its JSON shape, and the forms' look-ups.
+import type { SQLQueryBindings } from "bun:sqlite";
+import { prepared, type Db } from "../db";
+import { institutions } from "../db/schema";
+import { institutionScope, type Actor } from "../domain/access";
+import { normalizeIdentifier } from "../domain/identifiers";
+import { iso } from "../domain/time";
+import { allowedActions, onwardExceeds, type FreezeScope, type FreezeTerm, type RejectCode, isInForce, returnableFen, trafficLight, UNSENT_STATUSES, type Party, type RequestAction, type RequestKind, type RequestStatus, type SuspectStatus } from "../domain/requests";
+import type { Deps } from "../http/context";
+import { notFound } from "../http/errors";
+import { transactionsOf, type TransactionRow } from "./transactions";
+import { INSTRUCTIONS_SQL, instructionJson } from "./documents";
+
+
+export type RequestView = {
+  id: number;
+  kind: RequestKind;
+  status: RequestStatus;
+  caseId: number | null;
+  suspectId: number;
+  institutionId: number;
+  level: number;
+  parentRequestId: number | null;
+  amountFen: number | null;
+  doneAmountFen: number | null;
+  balanceFen: number | null;
+  note: string | null;
+  renewals: number;
+  createdBy: number | null;
+  createdByToken: number | null;
+  createdAt: number;
+  sentAt: number | null;
+  acknowledgedAt: number | null;
+  respondedAt: number | null;
+  effectiveAt: number | null;
+  expiresAt: number | null;
+  deadlineAt: number | null;
+  escalatedAt: number | null;
+  remindedAt: number | null;
+  suspectKind: "phone" | "bank_account";
+  suspectValue: string;
+  suspectStatus: SuspectStatus;
+  instCode: string;
+  instKind: "bank" | "carrier";
+  instZh: string;
+  instEn: string;
+  holderName: string | null;
+  term: FreezeTerm | null;
+  approvalBy: string | null;
+  approvalAt: number | null;
+  approvalRef: string | null;
+  scope: FreezeScope | null;
+  includesInterest: number | null;
+  /** the transactions traced, as a JSON array (one read with the request) */
+  transactionsJson: string;
+  /** the numbered, signed instructions sent for it (documents.ts) */
+  instructionsJson: string | null;
+};
+
+export const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id as suspectId, r.institution_id as institutionId,
+  r.level, r.parent_request_id as parentRequestId, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen,
+  r.balance_fen as balanceFen, r.note, r.renewals, r.created_by as createdBy, r.created_by_token as createdByToken,
+  r.created_at as createdAt, r.sent_at as sentAt, r.acknowledged_at as acknowledgedAt, r.responded_at as respondedAt,
+  r.effective_at as effectiveAt, r.expires_at as expiresAt, r.deadline_at as deadlineAt, r.escalated_at as escalatedAt,
+  r.reminded_at as remindedAt, s.kind as suspectKind, s.value as suspectValue, s.status as suspectStatus,
+  i.code as instCode, i.kind as instKind, i.name_zh as instZh, i.name_en as instEn,
+  r.holder_name as holderName, r.term, r.approval_by as approvalBy, r.approval_at as approvalAt, r.approval_ref as approvalRef,
+  r.scope, r.includes_interest as includesInterest,
+  (select coalesce(json_group_array(json_object('at', x.at, 'amountFen', x.amount_fen, 'payerAccount', x.payer_account, 'payerName', x.payer_name, 'serialNo', x.serial_no)), '[]')
+     from (select * from request_transactions where request_id = r.id order by at, id) x) as transactionsJson, ${INSTRUCTIONS_SQL} as instructionsJson
+  from requests r join suspects s on s.id = r.suspect_id join institutions i on i.id = r.institution_id`;
+
+
+export function loadRequest(db: Db, id: number): RequestView | null {
+  return prepared<RequestView, [number]>(db, `${SELECT} where r.id = ?`).get(id);
+}
+
+/** Bank and carrier staff see what was sent to their institution; never drafts (kept or discarded), never another's. */
+function visibleTo(actor: Pick<Actor, "role" | "institutionId">, r: RequestView): boolean {
+  const scope = institutionScope(actor);
+  return scope === null || (r.institutionId === scope && !(UNSENT_STATUSES as readonly string[]).includes(r.status));
+}
+const SENT_SQL = `r.status not in (${UNSENT_STATUSES.map((s) => `'${s}'`).join(", ")})`;
+
+/** One request as this actor may see it; another institution's request is a 404. */
+export function getRequest(db: Db, actor: Actor, id: number): RequestView {
+  const r = loadRequest(db, id);
+  if (!r || !visibleTo(actor, r)) throw notFound("request");
+  return r;
+}
+
+export type ListFilter = {
+  status?: RequestStatus;
+  kind?: RequestKind;
+  caseId?: number;
+  institution?: string;
+  overdue?: boolean;
+  expiring?: boolean;
+  before?: number;
+  limit: number;
+};
+
+export const OPEN_SQL = `('sent','acknowledged')`;
+export const IN_FORCE_SQL = `('completed','partially_completed')`;
+
+/** Newest first, scoped to the actor's institution, filtered. */
+export function listRequests(db: Db, actor: Actor, f: ListFilter, now: number, cfg: Deps["config"]): RequestView[] {
+  const where: string[] = [];
+  const params: SQLQueryBindings[] = [];
+  const scope = institutionScope(actor);
+  if (scope !== null) {
+    where.push(`r.institution_id = ? and ${SENT_SQL}`);
+    params.push(scope);
+  }
+  if (f.status) where.push("r.status = ?"), params.push(f.status);
+  if (f.kind) where.push("r.kind = ?"), params.push(f.kind);
+  if (f.caseId) where.push("r.case_id = ?"), params.push(f.caseId);
+  if (f.institution) where.push("i.code = ?"), params.push(f.institution);
+  if (f.overdue) where.push(`r.status in ${OPEN_SQL} and r.deadline_at <= ?`), params.push(now);
+  if (f.expiring) {
+    const horizon = Math.max(...cfg.requestReminderMs.freeze, ...cfg.requestReminderMs.stop_payment);
+    where.push(`r.status in ${IN_FORCE_SQL} and r.expires_at <= ?`), params.push(now + horizon);
+  }
+  if (f.before) where.push("r.id < ?"), params.push(f.before);
+  params.push(f.limit);
+  return prepared<RequestView>(db, `${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by r.id desc limit ?`).all(...params);
+}
+
+export type HistoryRow = {
+  action: RequestAction;
+  fromStatus: RequestStatus;
+  toStatus: RequestStatus;
+  amountFen: number | null;
+  balanceFen: number | null;
+  reason: string | null;
+  reasonCode: RejectCode | null;
+  by: string | null;
+  at: number;
+};
+export type OnwardRow = {
+  suspectId: number;
+  account: string;
+  bank: string | null;
+  amountFen: number;
+  at: number;
+  holderName: string | null;
+  serialNo: string | null;
+  level: number;
+  nextRequestId: number | null;
+  nextStatus: RequestStatus | null;
+};
+
+export type RequestDetail = {
+  request: RequestView;
+  history: HistoryRow[];
+  onward: OnwardRow[];
+  /** requests that follow this one: freezes, returns, restores, onward stop-payments */
+  children: RequestView[];
+  parent: RequestView | null;
+  /** for a freeze in force: how much can still be returned */
+  returnableFen: number | null;
+  transactions: TransactionRow[];
+  /** the center is warned: more moved on from the account than it received */
+  warnings: "onward_exceeds_received"[];
+};
+
+export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
+  const request = getRequest(db, actor, id);
+  const history = prepared<HistoryRow, [number]>(
+    db,
+    `select x.action, x.from_status as fromStatus, x.to_status as toStatus, x.amount_fen as amountFen, x.balance_fen as balanceFen,
+       x.reason, x.reason_code as reasonCode, coalesce(u.display_name, t.name) as by, x.at
+     from responses x left join users u on u.id = x.user_id left join api_tokens t on t.id = x.token_id
+     where x.request_id = ? order by x.at, x.id`,
+  ).all(id);
+  const onward = prepared<OnwardRow, [number, number]>(
+    db,
+    `select o.suspect_id as suspectId, s.value as account, o.bank, o.amount_fen as amountFen, o.at, o.holder_name as holderName, o.serial_no as serialNo, ? as level,
+       o.next_request_id as nextRequestId, n.status as nextStatus
+     from onward_transfers o join suspects s on s.id = o.suspect_id left join requests n on n.id = o.next_request_id
+     where o.request_id = ? order by o.id`,
+  ).all(request.level + 1, id);
+  const scoped = (rows: RequestView[]) => rows.filter((r) => visibleTo(actor, r));
+  const children = scoped(prepared<RequestView, [number]>(db, `${SELECT} where r.parent_request_id = ? order by r.id`).all(id));
+  const parentRow = request.parentRequestId ? loadRequest(db, request.parentRequestId) : null;
+  const parent = parentRow && visibleTo(actor, parentRow) ? parentRow : null;
+  const returnable = request.kind === "freeze" && isInForce(request.status) ? freezeReturnable(db, request) : null;
+  const transactions = transactionsOf(db, id);
+  const warnings = onwardExceeds(receivedBy(request, transactions), onward.map((o) => o.amountFen)) ? (["onward_exceeds_received"] as const) : [];
+  return { request, history, onward, children, parent, returnableFen: returnable, transactions, warnings: [...warnings] };
+}
+
+/** What the account received: the transactions traced into it, else the amount asked. */
+function receivedBy(r: Pick<RequestView, "amountFen">, transactions: readonly TransactionRow[]): number | null {
+  return transactions.length ? transactions.reduce((s, x) => s + x.amountFen, 0) : r.amountFen;
+}
+
+function parseTransactions(json: string): TransactionRow[] {
+  return JSON.parse(json) as TransactionRow[];
+}
+
+function returnsOf(db: Db, freezeId: number, except?: number) {
+  return prepared<{ id: number; status: RequestStatus; amountFen: number | null; doneAmountFen: number | null }, [number]>(
+    db,
+    `select id, status, amount_fen as amountFen, done_amount_fen as doneAmountFen from requests where parent_request_id = ? and kind = 'return'`,
+  )
+    .all(freezeId)
+    .filter((r) => r.id !== except);
+}
+
+/** Returned from a freeze so far: answered returns only. */
+export function returnedFrom(db: Db, freezeId: number): number {
+  return returnsOf(db, freezeId)
+    .filter((x) => isInForce(x.status))
+    .reduce((s, x) => s + (x.doneAmountFen ?? 0), 0);
+}
+
+export function freezeReturnable(db: Db, freeze: Pick<RequestView, "id" | "doneAmountFen">, except?: number): number {
+  return returnableFen(freeze.doneAmountFen ?? 0, returnsOf(db, freeze.id, except));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON shape (API answers)
+
+export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institutionId">, now: number, cfg: Deps["config"]) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    level: r.level,
+    // bank and carrier staff get what they need to act, not the case behind it
+    caseId: institutionScope(actor) === null ? r.caseId : null,
+    parentRequestId: r.parentRequestId,
+    suspect: { id: r.suspectId, kind: r.suspectKind, value: r.suspectValue },
+    institution: { code: r.instCode, name: r.instZh },
+    amount: r.amountFen,
+    doneAmount: r.doneAmountFen,
+    balance: r.balanceFen,
+    note: r.note,
+    renewals: r.renewals,
+    holderName: r.holderName,
+    transactions: parseTransactions(r.transactionsJson).map((x) => ({ at: iso(x.at), amount: x.amountFen, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })),
+    term: r.term ?? (r.kind === "freeze" ? "6m" : null),
+    approval: r.approvalBy != null && r.approvalAt != null && r.approvalRef != null ? { by: r.approvalBy, at: iso(r.approvalAt), ref: r.approvalRef } : null,
+    scope: r.scope ?? (r.kind === "freeze" ? "amount" : null),
+    includesInterest: r.includesInterest == null ? (r.kind === "freeze" ? false : null) : !!r.includesInterest,
+    light: trafficLight(r, now, cfg),
+    createdAt: iso(r.createdAt),
+    sentAt: iso(r.sentAt),
+    acknowledgedAt: iso(r.acknowledgedAt),
+    respondedAt: iso(r.respondedAt),
+    effectiveAt: iso(r.effectiveAt),
+    expiresAt: iso(r.expiresAt),
+    deadlineAt: iso(r.deadlineAt),
+    escalatedAt: iso(r.escalatedAt),
+    ...instructionJson(r.instructionsJson),
+  };
+}
+
+export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, cfg: Deps["config"]) {
+  return {
+    ...requestJson(d.request, actor, now, cfg),
+    responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, reasonCode: h.reasonCode, by: h.by, at: iso(h.at) })),
+    // the next request went to another institution: its number is the center's business
+    onwardTransfers: d.onward.map((o) => ({
+      account: o.account,
+      bank: o.bank,
+      amount: o.amountFen,
+      at: iso(o.at),
+      level: o.level,
+      nextRequestId: institutionScope(actor) === null ? o.nextRequestId : null,
+      holderName: o.holderName,
+      serialNo: o.serialNo,
+    })),
+    warnings: d.warnings,
+  };
+}
+
+/** The actions this actor could take on the request now (the buttons on its screen). */
+export function actionsFor(r: RequestView, actor: Actor, now: number): RequestAction[] {
+  return allowedActions(r, partyOf(actor), now);
+}
+
+function partyOf(actor: Actor | null): Party {
+  return actor && institutionScope(actor) !== null ? "institution" : "center";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms' helpers
+
+export type InstitutionOption = { id: number; code: string; kind: "bank" | "carrier"; nameZh: string; nameEn: string };
+
+export function institutionOptions(db: Db): InstitutionOption[] {
+  return db.select({ id: institutions.id, code: institutions.code, kind: institutions.kind, nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).orderBy(institutions.id).all();
+}
+
+/** The institution a typed value points to (the form preselects it), or why it is not a value. */
+export function inferInstitution(input: string): { ok: true; code: string | null; kind: "phone" | "bank_account"; display: string } | { ok: false; reason: string } {
+  const idf = normalizeIdentifier(input);
+  if (!idf.ok) return idf;
+  return { ok: true, code: idf.institution?.code ?? null, kind: idf.kind, display: idf.display };
+}
+
+export type SuspectBrief = { id: number; kind: "phone" | "bank_account"; value: string; institutionCode: string | null; status: SuspectStatus };
+
+export function suspectBrief(db: Db, id: number): SuspectBrief | null {
+  return prepared<SuspectBrief, [number]>(
+    db,
+    `select s.id, s.kind, s.value, i.code as institutionCode, s.status from suspects s left join institutions i on i.id = s.institution_id where s.id = ?`,
+  ).get(id);
+}
