@@ -9,14 +9,13 @@ import { liveStream, type CenterEventData, type LiveEvent } from "../events";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../http/errors";
 import { pageCtx } from "../http/render";
+import { caseOfRequest, openTargetCount } from "./service";
 import { getRequest } from "../requests/read";
 
 type C = Context<AppEnv>;
 
 
-function openTargets(c: C): number {
-  return (c.var.deps.db.$client.query(`select count(*) as n from targets where status = 'open'`).get() as { n: number }).n;
-}
+const openTargets = (c: C) => openTargetCount(c.var.deps.db);
 
 export function liveEvents(c: C): Response {
   const actor = c.var.actor;
@@ -33,8 +32,8 @@ export function liveEvents(c: C): Response {
     // any request moved (sent, drafted, answered): the tiles count again, no banner
     // (its case, so an open case page reloads its part: views/cases/detail.tsx)
     if (channel === "requests") {
-      const row = c.var.deps.db.$client.query(`select case_id as caseId from requests where id = ?`).get(Number(e.data)) as { caseId: number | null } | null;
-      return { event: "refresh", data: row?.caseId == null ? "" : String(row.caseId) };
+      const caseId = caseOfRequest(c.var.deps.db, Number(e.data));
+      return { event: "refresh", data: caseId == null ? "" : String(caseId) };
     }
     if (channel === "queue") {
       // every claim and outcome moves the queue: a banner only when targets were added

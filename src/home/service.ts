@@ -67,3 +67,13 @@ export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
       ];
   }
 }
+
+/** Open targets, all told: the live banner says how many arrived since it last counted. */
+export function openTargetCount(db: Db): number {
+  return db.select({ c: count() }).from(targets).where(eq(targets.status, "open")).get()?.c ?? 0;
+}
+
+/** The case a request belongs to (its page refreshes when the request moves); null when none. */
+export function caseOfRequest(db: Db, requestId: number): number | null {
+  return db.select({ caseId: requests.caseId }).from(requests).where(eq(requests.id, requestId)).get()?.caseId ?? null;
+}

@@ -3,7 +3,9 @@
 // pasted list) is still shown once. Kept server-side per session, never in the URL; read once
 // and deleted, and ignored after a few minutes.
 import type { Context } from "hono";
-import { prepared } from "../db";
+import { and, eq, lt, or } from "drizzle-orm";
+import { stored } from "../db";
+import { flashes } from "../db/schema";
 import type { AppEnv } from "./context";
 
 /** How long an unread flash waits for its page. */
@@ -15,9 +17,11 @@ export function putFlash(c: Context<AppEnv>, kind: string, body: unknown): void 
   if (!session) return;
   const db = c.var.deps.db;
   const now = c.var.deps.clock.now();
-  db.transaction(() => {
-    prepared(db, `delete from flashes where session_id = ? and (kind = ? or created_at < ?)`).run(session.id, kind, now - FLASH_TTL_MS);
-    prepared(db, `insert into flashes (session_id, kind, body, created_at) values (?, ?, ?, ?)`).run(session.id, kind, JSON.stringify(body), now);
+  db.transaction((tx) => {
+    tx.delete(flashes)
+      .where(and(eq(flashes.sessionId, session.id), or(eq(flashes.kind, kind), lt(flashes.createdAt, new Date(now - FLASH_TTL_MS)))))
+      .run();
+    tx.insert(flashes).values({ sessionId: session.id, kind, body: JSON.stringify(body), createdAt: new Date(now) }).run();
   });
 }
 
@@ -25,10 +29,11 @@ export function putFlash(c: Context<AppEnv>, kind: string, body: unknown): void 
 export function takeFlash<T>(c: Context<AppEnv>, kind: string): T | null {
   const session = c.var.session;
   if (!session) return null;
-  const row = prepared<{ body: string; createdAt: number }, [string, string]>(
-    c.var.deps.db,
-    `delete from flashes where session_id = ? and kind = ? returning body, created_at as createdAt`,
-  ).get(session.id, kind);
+  const row = c.var.deps.db
+    .delete(flashes)
+    .where(and(eq(flashes.sessionId, session.id), eq(flashes.kind, kind)))
+    .returning({ body: flashes.body, createdAt: stored(flashes.createdAt) })
+    .get();
   if (!row || row.createdAt < c.var.deps.clock.now() - FLASH_TTL_MS) return null;
   return JSON.parse(row.body) as T;
 }
