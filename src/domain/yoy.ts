@@ -61,6 +61,9 @@ export function verdict(metric: Metric, pct: number | null): Verdict {
   return (pct > 0) === (GOOD_DIRECTION[metric] === "up") ? "good" : "bad";
 }
 
+/** Breakdown bucket for baseline figures that carry no fraud type / no district. */
+export const BASELINE_BUCKET = "(baseline)";
+
 /** "—" when there is nothing to compare with, otherwise a signed percentage. */
 export function formatChangePct(pct: number | null): string {
   if (pct === null) return "—";

@@ -37,6 +37,7 @@ import { baselineTotals, statsDaily, statsDailyCity, statsMonthly, statsMonthlyC
 import { FRAUD_TYPES } from "../domain/enums";
 import { maskFreeText } from "../domain/masking";
 import {
+  BASELINE_BUCKET,
   changePct,
   METRICS,
   monthsOf,
@@ -51,9 +52,6 @@ import {
 export type Source = "records" | "baseline" | "mixed";
 export type Figure = { value: number; source: Source };
 type Values = Record<Metric, number>;
-
-/** Breakdown bucket for baseline figures that carry no fraud type / no district. */
-export const BASELINE_BUCKET = "(baseline)";
 
 const zeros = (): Values => Object.fromEntries(METRICS.map((m) => [m, 0])) as Values;
 const isKnownMetric = (m: string): m is Metric => (METRICS as readonly string[]).includes(m);

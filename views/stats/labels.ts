@@ -2,8 +2,8 @@
 import { FRAUD_TYPES } from "../../src/domain/enums";
 import { maskFreeText } from "../../src/domain/masking";
 import { formatFen } from "../../src/domain/money";
-import { MONEY_METRICS, type Metric } from "../../src/domain/yoy";
-import { BASELINE_BUCKET, type Source } from "../../src/stats/service";
+import { BASELINE_BUCKET, MONEY_METRICS, type Metric } from "../../src/domain/yoy";
+import type { Source } from "../../src/stats/service";
 import type { T } from "../i18n";
 
 export const metricLabel = (t: T, m: Metric) => t(`stats.m.${m}`) + (MONEY_METRICS.has(m) ? t("stats.amountUnit") : "");
