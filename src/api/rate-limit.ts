@@ -12,11 +12,12 @@ type Bucket = { tokens: number; at: number };
 export function rateLimit(): MiddlewareHandler<AppEnv> {
   const buckets = new Map<string, Bucket>();
   return async (c, next) => {
-    const actor = c.var.actor;
-    const perMinute = c.var.deps.config.apiRateLimitPerMin;
+    const actor = c.get("actor");
+    const { config, clock } = c.get("deps");
+    const perMinute = config.apiRateLimitPerMin;
     if (!perMinute || !actor) return next();
     const perMs = perMinute / 60_000;
-    const now = c.var.deps.clock.now();
+    const now = clock.now();
     const key = principalOf(actor);
     const b = buckets.get(key) ?? { tokens: perMinute, at: now };
     b.tokens = Math.min(perMinute, b.tokens + Math.max(0, now - b.at) * perMs);

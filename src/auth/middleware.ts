@@ -56,7 +56,8 @@ export function clientIp(c: Context<AppEnv>): string {
 /** The JSON API: the bearer token, and nothing ambient (no cookie). Sets c.var.actor (or null). */
 export const tokenAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const m = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
-  c.set("actor", m ? actorForToken(c.var.deps.db, m[1]!, c.var.deps.clock.now()) : null);
+  const { db, clock } = c.get("deps");
+  c.set("actor", m ? actorForToken(db, m[1]!, clock.now()) : null);
   c.set("session", null);
   await next();
 };
@@ -100,7 +101,7 @@ function sameToken(a: string, b: string): boolean {
 /** The one authorisation gate: signed in, and the role holds every permission named. */
 export function allow(...permissions: Permission[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const actor = c.var.actor;
+    const actor = c.get("actor");
     if (!actor) throw new AppError(401, "unauthenticated", "Sign in or send a valid bearer token");
     if (!permissions.every((p) => can(actor, p))) throw forbidden(`Role ${actor.role} may not do this`);
     await next();

@@ -22,6 +22,8 @@ export type Deps = {
 
 export type SessionInfo = { id: string; csrfToken: string };
 
+// On the API's path (its middleware, the lookup) variables are read with c.get("deps"): hono's
+// c.var copies every variable into a new object at each read.
 export type AppEnv = {
   Variables: {
     deps: Deps;

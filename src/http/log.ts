@@ -43,16 +43,16 @@ function routeOf(c: Parameters<MiddlewareHandler>[0]): string | null {
 
 /** One line per request: id, method, route pattern, status, milliseconds; and who (user:1, token:3), never a name. */
 export const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { config, log } = c.var.deps;
+  const { config, log } = c.get("deps");
   if (!config.accessLog) return next();
   const started = performance.now();
   try {
     await next();
   } finally {
-    const actor = c.var.actor;
+    const actor = c.get("actor");
     log.info(
       {
-        reqId: c.var.requestId,
+        reqId: c.get("requestId"),
         method: c.req.method,
         route: routeOf(c),
         status: c.res.status,

@@ -84,7 +84,7 @@ export const suspectsApi = apiRouter()
       responses: { 200: jsonResponse(LookupResult, "flagged, and the suspect when known"), ...commonErrors },
     }),
     (c) => {
-      const r = lookup(c.var.deps.db, c.req.valid("query").value, institutionScope(c.var.actor!));
+      const r = lookup(c.get("deps").db, c.req.valid("query").value, institutionScope(c.get("actor")!));
       if ("ok" in r) throw new AppError(400, "invalid_value", `value: ${r.reason}`, [{ path: "value", message: r.reason }]);
       return c.json(foundJson(r), 200);
     },
