@@ -1,8 +1,8 @@
 // The audit trail: who did what to which record, when, from where. Append-only.
-import { and, desc, eq, gte, like, lt, type SQL } from "drizzle-orm";
-import type { Database, Statement } from "bun:sqlite";
+import { and, desc, eq, gte, like, lt, sql, type SQL } from "drizzle-orm";
+import type { Database } from "bun:sqlite";
 import type { Db } from "../db";
-import { auditLog } from "../db/schema";
+import { auditLog, institutions } from "../db/schema";
 import type { Actor } from "../domain/access";
 
 export type AuditEntry = {
@@ -15,33 +15,48 @@ export type AuditEntry = {
 /** Who acts: a person or token, or — when actor is null — the system part named by `label` (clock job, Twilio, CLI). */
 export type AuditWho = { actor: Actor | null; ip: string | null; at: number; label?: string };
 
-// Every change writes one row, so the insert is a statement prepared once per connection
-// (the query builder costs ~40 µs a call, the prepared insert ~5 µs).
-const inserts = new WeakMap<Database, Statement>();
-const INSERT = `insert into audit_log (at, user_id, token_id, actor, action, entity, entity_id, detail, ip) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+// Every change writes one row, so the insert is a drizzle prepared query built once per
+// connection (the query builder costs ~40 µs a call, a prepared insert a few µs).
+const inserts = new WeakMap<Database, ReturnType<typeof prepareInsert>>();
+const prepareInsert = (db: AuditConn) =>
+  db
+    .insert(auditLog)
+    .values({
+      at: sql.placeholder("at"),
+      userId: sql.placeholder("userId"),
+      tokenId: sql.placeholder("tokenId"),
+      actor: sql.placeholder("actor"),
+      action: sql.placeholder("action"),
+      entity: sql.placeholder("entity"),
+      entityId: sql.placeholder("entityId"),
+      detail: sql.placeholder("detail"),
+      ip: sql.placeholder("ip"),
+    })
+    .prepare();
 
 /** The connection behind the database or a drizzle transaction on it (bun:sqlite: one connection, synchronous). */
 function connectionOf(db: Db | AuditConn): Database {
   return "$client" in db ? (db as Db).$client : (db as unknown as { session: { client: Database } }).session.client;
 }
+// a transaction runs on the same connection: a query prepared on one serves them all
 type AuditConn = Pick<Db, "insert">;
 
 // takes the database or a transaction on it, so a change and its audit entry commit together
 export function recordAudit(db: AuditConn, who: AuditWho, e: AuditEntry): void {
   const conn = connectionOf(db);
   let insert = inserts.get(conn);
-  if (!insert) inserts.set(conn, (insert = conn.prepare(INSERT)));
-  insert.run(
-    who.at,
-    who.actor?.kind === "user" ? who.actor.id : null,
-    who.actor?.kind === "token" ? who.actor.id : null,
-    who.actor?.name ?? who.label ?? "anonymous",
-    e.action,
-    e.entity,
-    e.entityId == null ? null : String(e.entityId),
-    e.detail === undefined ? null : JSON.stringify(e.detail),
-    who.ip,
-  );
+  if (!insert) inserts.set(conn, (insert = prepareInsert(db)));
+  insert.run({
+    at: new Date(who.at),
+    userId: who.actor?.kind === "user" ? who.actor.id : null,
+    tokenId: who.actor?.kind === "token" ? who.actor.id : null,
+    actor: who.actor?.name ?? who.label ?? "anonymous",
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId == null ? null : String(e.entityId),
+    detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+    ip: who.ip,
+  });
 }
 
 export type AuditFilter = { actor?: string; entity?: string; entityId?: string; action?: string; from?: number; to?: number; before?: number };
@@ -66,6 +81,6 @@ export function listAudit(db: Db, f: AuditFilter, limit = 100) {
 
 /** Institution names by code, for an entry's detail that names one by its code. */
 export function institutionNames(db: Db, lang: "zh" | "en"): Record<string, string> {
-  const rows = db.$client.query<{ code: string; zh: string; en: string }, []>("select code, name_zh zh, name_en en from institutions").all();
+  const rows = db.select({ code: institutions.code, zh: institutions.nameZh, en: institutions.nameEn }).from(institutions).all();
   return Object.fromEntries(rows.map((r) => [r.code, lang === "zh" ? r.zh : r.en]));
 }
