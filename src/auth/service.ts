@@ -1,7 +1,8 @@
 // Users, sessions, sign-in throttling and API tokens.
-import { eq } from "drizzle-orm";
-import { prepared, type Db } from "../db";
-import { apiTokens, institutions, privilegeGrants, sessions, users } from "../db/schema";
+import { and, count, eq, gt, isNull, type SQL } from "drizzle-orm";
+import type { Conn } from "../suspects/service";
+import { stored, type Db } from "../db";
+import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, users } from "../db/schema";
 import type { Role } from "../domain/enums";
 import { needsApproval, requiresInstitution, type Actor } from "../domain/access";
 import { refuse, type Refusal } from "../domain/reasons";
@@ -84,10 +85,7 @@ export function createToken(db: Db, t: { name: string; role: Role; institution?:
 // effect within TOKEN_CACHE_MS. The last-use time is written at minute granularity.
 export const TOKEN_CACHE_MS = 5_000;
 const LAST_USE_GRANULARITY_MS = 60_000;
-type TokenRow = { id: number; name: string; role: Role; institutionId: number | null; lastUsedAt: number | null };
 type Resolved = { actor: Actor; lastUsedAt: number | null; readAt: number };
-const FIND_TOKEN = "select id, name, role, institution_id as institutionId, last_used_at as lastUsedAt from api_tokens where token_hash = ? and revoked_at is null and approval is null";
-const TOUCH_TOKEN = "update api_tokens set last_used_at = ? where id = ?";
 const resolvedTokens = new WeakMap<Db, Map<string, Resolved>>();
 const MAX_RESOLVED = 10_000; // only valid tokens are kept; a bound all the same
 
@@ -97,7 +95,11 @@ export function actorForToken(db: Db, token: string, now: number): Actor | null 
   if (!cache) resolvedTokens.set(db, (cache = new Map()));
   let r = cache.get(hash);
   if (!r || now - r.readAt >= TOKEN_CACHE_MS || now < r.readAt) {
-    const row = prepared<TokenRow, [string]>(db, FIND_TOKEN).get(hash);
+    const row = db
+      .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, institutionId: apiTokens.institutionId, lastUsedAt: stored(apiTokens.lastUsedAt) })
+      .from(apiTokens)
+      .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt), isNull(apiTokens.approval)))
+      .get();
     if (!row) {
       cache.delete(hash);
       return null;
@@ -108,7 +110,7 @@ export function actorForToken(db: Db, token: string, now: number): Actor | null 
     cache.set(hash, r);
   }
   if (r.lastUsedAt === null || now - r.lastUsedAt > LAST_USE_GRANULARITY_MS) {
-    prepared(db, TOUCH_TOKEN).run(now, r.actor.id);
+    db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, r.actor.id)).run();
     r.lastUsedAt = now;
   }
   return r.actor;
@@ -134,26 +136,24 @@ export function forgetResolvedTokens(db: Db): void {
  */
 export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000, maxAddressFailures: 20, knownGoodMs: 30 * 86_400_000 };
 
-const USER_FAILURES = "select count(*) as n from sign_in_attempts where username = ? and succeeded = 0 and at > ?";
-const ADDRESS_FAILURES = "select count(*) as n from sign_in_attempts where ip = ? and succeeded = 0 and at > ?";
-const KNOWN_GOOD = "select 1 as yes from sign_in_attempts where username = ? and ip = ? and succeeded = 1 and at > ? limit 1";
-const RESERVE = "insert into sign_in_attempts (username, ip, succeeded, at) values (?, ?, 0, ?) returning id";
-const SUCCEEDED = "update sign_in_attempts set succeeded = 1 where id = ?";
-
 /** Reserves one attempt for this username from this address, or null when either is throttled. */
 export function reserveSignInAttempt(db: Db, username: string, ip: string, now: number): number | null {
   const since = now - THROTTLE.windowMs;
-  return db.$client
-    .transaction(() => {
-      if (prepared<{ n: number }>(db, USER_FAILURES).get(username, since)!.n >= THROTTLE.maxFailures) return null;
+  const a = signInAttempts;
+  const failures = (tx: Conn, who: SQL) =>
+    tx.select({ n: count() }).from(a).where(and(who, eq(a.succeeded, false), gt(a.at, new Date(since)))).get()!.n;
+  return db.transaction(
+    (tx) => {
+      if (failures(tx, eq(a.username, username)) >= THROTTLE.maxFailures) return null;
       if (
-        prepared<{ n: number }>(db, ADDRESS_FAILURES).get(ip, since)!.n >= THROTTLE.maxAddressFailures &&
-        !prepared(db, KNOWN_GOOD).get(username, ip, now - THROTTLE.knownGoodMs)
+        failures(tx, eq(a.ip, ip)) >= THROTTLE.maxAddressFailures &&
+        !tx.select({ id: a.id }).from(a).where(and(eq(a.username, username), eq(a.ip, ip), eq(a.succeeded, true), gt(a.at, new Date(now - THROTTLE.knownGoodMs)))).limit(1).get()
       )
         return null;
-      return prepared<{ id: number }>(db, RESERVE).get(username, ip, now)!.id;
-    })
-    .immediate();
+      return tx.insert(a).values({ username, ip, succeeded: false, at: new Date(now) }).returning({ id: a.id }).get().id;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** `pending`: the right password of a user no supervisor has approved yet (it cannot sign in). */
@@ -166,7 +166,7 @@ export async function verifySignIn(db: Db, username: string, password: string, i
   // verify against a dummy hash for unknown users so timing does not reveal which exist
   const ok = await Bun.password.verify(password, user?.passwordHash ?? DUMMY_HASH);
   if (!ok || !user || !user.active) return { ok: false, throttled: false };
-  prepared(db, SUCCEEDED).run(attempt);
+  db.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attempt)).run();
   if (user.approval) return { ok: false, throttled: false, pending: true };
   return { ok: true, user };
 }
