@@ -18,6 +18,16 @@ export type SmsInput = { to: string; body: string; statusCallbackPath: string; w
 
 export type Sent = { sid: string; status: string };
 
+/** What the Twilio and outbox implementations both offer (createTelephony in index.ts picks one). */
+export interface Telephony {
+  readonly provider: "twilio" | "outbox";
+  /** `say`: Mandarin warning read twice; `connectTo`: bridge the callee to the agent's own phone */
+  call(input: CallInput): Promise<Sent>;
+  sms(input: SmsInput): Promise<Sent>;
+  /** true when the X-Twilio-Signature header is valid for this webhook path and form params */
+  validSignature(signature: string | undefined, path: string, params: Record<string, string>): boolean;
+}
+
 /** Twilio asks for these call progress callbacks; "queued" is never called back. */
 export const CALL_STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"];
 

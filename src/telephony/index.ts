@@ -9,21 +9,12 @@
 import type twilio from "twilio";
 import type { Config } from "../config";
 import type { Db } from "../db";
-import type { CallInput, Sent, SmsInput } from "./common";
+import type { Telephony } from "./common";
 import { outboxTelephony } from "./outbox";
 import { twilioTelephony } from "./twilio";
 
 export { TelephonyError, CALL_STATUS_EVENTS } from "./common";
-export type { CallInput, SmsInput, Sent } from "./common";
-
-export interface Telephony {
-  readonly provider: "twilio" | "outbox";
-  /** `say`: Mandarin warning read twice; `connectTo`: bridge the callee to the agent's own phone */
-  call(input: CallInput): Promise<Sent>;
-  sms(input: SmsInput): Promise<Sent>;
-  /** true when the X-Twilio-Signature header is valid for this webhook path and form params */
-  validSignature(signature: string | undefined, path: string, params: Record<string, string>): boolean;
-}
+export type { CallInput, SmsInput, Sent, Telephony } from "./common";
 
 export function createTelephony(opts: { config: Config; db: Db; httpClient?: twilio.RequestClient }): Telephony {
   const { config, db } = opts;

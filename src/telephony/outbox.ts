@@ -4,8 +4,7 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db";
-import { callTwiml, publicUrl, recordMessage, type CallInput, type Sent, type SmsInput } from "./common";
-import type { Telephony } from "./index";
+import { callTwiml, publicUrl, recordMessage, type CallInput, type Sent, type SmsInput, type Telephony } from "./common";
 
 export function outboxTelephony(opts: { outboxDir: string; publicBaseUrl: string; db: Db }): Telephony {
   const file = join(opts.outboxDir, "outbox.jsonl");

@@ -11,8 +11,8 @@ import {
   type CallInput,
   type Sent,
   type SmsInput,
+  type Telephony,
 } from "./common";
-import type { Telephony } from "./index";
 
 export function twilioTelephony(opts: {
   twilio: NonNullable<Config["twilio"]>;
