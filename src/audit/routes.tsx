@@ -39,7 +39,7 @@ export const auditRoutes = new Hono<AppEnv>().get("/", allow("audit.read"), (c) 
   const { before: _, ...filter } = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
   return render(
     c,
-    c.var.t("audit.title"),
+    c.var.t("nav.audit"),
     <AuditPage t={c.var.t} rows={rows} filter={filter} institutions={institutionNames(c.var.deps.db, c.var.lang)} nextBefore={rows.length === PAGE ? rows[rows.length - 1]!.id : undefined} />,
   );
 });

@@ -25,7 +25,7 @@ export const authRoutes = new Hono<AppEnv>()
   .get("/signin", (c) => {
     if (c.var.actor) return c.redirect("/", 303);
     const next = safeNext.parse(c.req.query("next") ?? "/");
-    return render(c, c.var.t("signin.title"), <SignInPage t={c.var.t} next={next} />);
+    return render(c, c.var.t("signin.submit"), <SignInPage t={c.var.t} next={next} />);
   })
   .post("/signin", async (c) => {
     const { db, clock, config } = c.var.deps;
@@ -33,7 +33,7 @@ export const authRoutes = new Hono<AppEnv>()
     const parsed = SignInForm.safeParse(await c.req.parseBody());
     const next = parsed.success ? (parsed.data.next ?? "/") : "/";
     if (!parsed.success)
-      return render(c, t("signin.title"), <SignInPage t={t} next={next} error={t("signin.failed")} />, 400);
+      return render(c, t("signin.submit"), <SignInPage t={t} next={next} error={t("signin.failed")} />, 400);
     const { username, password } = parsed.data;
     const ip = clientIp(c);
     const now = clock.now();
@@ -43,7 +43,7 @@ export const authRoutes = new Hono<AppEnv>()
       recordAudit(db, { actor: null, ip, at: now }, { action, entity: "user", entityId: username });
       // only the right password learns that the account waits for approval
       const error = result.throttled ? t("signin.throttled", { minutes: THROTTLE.windowMs / 60_000 }) : result.pending ? t("signin.pending") : t("signin.failed");
-      return render(c, t("signin.title"), <SignInPage t={t} next={next} error={error} username={username} />, result.throttled ? 429 : result.pending ? 403 : 401);
+      return render(c, t("signin.submit"), <SignInPage t={t} next={next} error={error} username={username} />, result.throttled ? 429 : result.pending ? 403 : 401);
     }
     const { token } = createSession(db, result.user.id, { ip, userAgent: c.req.header("User-Agent") ?? null }, now, config.sessionMs);
     setCookie(c, SESSION_COOKIE, token, {

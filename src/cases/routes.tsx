@@ -4,17 +4,15 @@ import { Hono, type Context } from "hono";
 import { CaseDetailPage } from "../../views/cases/detail";
 import { CaseFormPage, SuspectRow, TransactionRow } from "../../views/cases/form";
 import { CasesPage } from "../../views/cases/list";
-import { FundFlowPage } from "../../views/requests/flow";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
 import { victimFor } from "../domain/cases";
 import { toShanghaiLocal } from "../domain/time";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { notFound, AppError, zodIssues, type Issue } from "../http/errors";
-import { render, pageCtx } from "../http/render";
+import { AppError, zodIssues, type Issue } from "../http/errors";
+import { render } from "../http/render";
 import { formKey } from "../db/idempotency";
-import { fundFlow } from "../requests/flow";
 import { CaseFilter, caseFromForm, CaseStatusForm, type CaseFormValues } from "./schemas";
 import { caseRequests, changeCaseStatus, checkCase, createCase, knownDistricts, listCases, viewCase } from "./service";
 
@@ -31,7 +29,7 @@ function detailPage(c: Context<AppEnv>, id: number, extra: { saved?: boolean; is
   const rec = viewCase(db, who(c), id);
   return render(
     c,
-    `${c.var.t("cases.title")} #${id}`,
+    `${c.var.t("nav.cases")} #${id}`,
     <CaseDetailPage
       t={c.var.t}
       lang={c.var.lang}
@@ -78,7 +76,7 @@ export const casesRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
     const filter = CaseFilter.parse(c.req.query());
     const db = c.var.deps.db;
-    return render(c, c.var.t("cases.title"), <CasesPage t={c.var.t} filter={filter} list={listCases(db, filter)} districts={knownDistricts(db)} canWrite={can(c.var.actor!, "cases.write")} />);
+    return render(c, c.var.t("nav.cases"), <CasesPage t={c.var.t} filter={filter} list={listCases(db, filter)} districts={knownDistricts(db)} canWrite={can(c.var.actor!, "cases.write")} />);
   })
   .get("/new", allow("cases.write"), (c) => formPage(c, blank(c.var.deps.clock.now())))
   .get("/new/suspect-row", allow("cases.write"), (c) => c.html(<SuspectRow t={c.var.t} autofocus />))
@@ -95,13 +93,6 @@ export const casesRoutes = new Hono<AppEnv>()
     return c.redirect(`/cases/${rec.id}?saved=1`, 303);
   })
   .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c), { saved: c.req.query("saved") === "1" }))
-  // the case's fund flow (资金流向): its accounts level by level and the requests on each
-  .get("/:id{[0-9]+}/flow", (c) => {
-    const { db, clock, config } = c.var.deps;
-    const flow = fundFlow(db, idOf(c), clock.now(), config);
-    if (!flow) throw notFound("case");
-    return render(c, c.var.t("requests.flowTitle", { id: flow.caseId }), <FundFlowPage t={c.var.t} lang={c.var.lang} flow={flow} csrf={pageCtx(c).csrfToken} />);
-  })
   .post("/:id{[0-9]+}/status", allow("cases.write"), async (c) => {
     const id = idOf(c);
     const form = CaseStatusForm.safeParse(await c.req.parseBody());

@@ -28,7 +28,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const name = institutionOptions(db).find((i) => i.id === inst);
     return render(
       c,
-      c.var.t("desk.title"),
+      c.var.t("nav.desk"),
       <DeskPage
         t={c.var.t}
         now={now}

@@ -18,7 +18,7 @@ export const homeRoutes = new Hono<AppEnv>()
     const inst = actor.institutionId ? db.select().from(institutions).where(eq(institutions.id, actor.institutionId)).get() : undefined;
     return render(
       c,
-      t("home.title"),
+      t("nav.home"),
       <HomePage
         t={t}
         csrf={c.var.session?.csrfToken ?? null}

@@ -7,6 +7,8 @@ import pino, { type DestinationStream, type Logger } from "pino";
 import type { Config } from "../config";
 import type { AppEnv } from "./context";
 
+export type { Logger };
+
 /**
  * The logger of one process. Without a stream: standard output, buffered and written at least
  * once a second, so the hot lookup path pays for no system call per request.

@@ -140,7 +140,7 @@ export const importsRoutes = new Hono<AppEnv>()
     audit(c, { action: "export", entity: "import", entityId: rec.id, detail: { rows: rec.rejected } });
     // line and reason first, then the row as it was (under the file's own header): fix, re-import
     // every cell through the one CSV writer, formulas defused (rows kept before it was, too)
-    const head = csvText([[t("imports.line"), t("imports.reason"), ...(rec.header !== null ? csvCells(rec.header) : [t("imports.raw")])]]);
+    const head = csvText([[t("baseline.line"), t("field.reason"), ...(rec.header !== null ? csvCells(rec.header) : [t("imports.raw")])]]);
     const pages = allRejections(db, rec.id);
     const enc = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({

@@ -30,7 +30,7 @@ export const publicityRoutes = new Hono<AppEnv>()
     const { resolved, period, issues } = choose(c);
     return render(
       c,
-      t("publicity.title"),
+      t("nav.publicity"),
       <PublicityPage t={t} lang={lang} resolved={resolved} query={periodQuery(resolved)} issues={issues} lists={period ? publicityLists(c.var.deps.db, period) : null} />,
       issues.length ? 400 : 200,
     );

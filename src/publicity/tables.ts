@@ -15,20 +15,20 @@ const pct = (p: number | null) => p ?? "—";
 export function fraudTypesTable(t: T, rows: FraudTypeTrend[]): Table {
   return {
     columns: [
-      { key: "type", header: t("publicity.col.fraudType") },
+      { key: "type", header: t("field.fraudType") },
       { key: "current", header: t("publicity.col.current") },
       { key: "previous", header: t("publicity.col.previous") },
       { key: "change", header: t("publicity.col.change") },
       { key: "changePct", header: `${t("publicity.col.changePct")} %` },
     ],
-    rows: rows.map((r) => ({ ...r, type: t(`stats.fraud.${r.fraudType}`), changePct: pct(r.changePct) })),
+    rows: rows.map((r) => ({ ...r, type: t(`cases.fraud.${r.fraudType}`), changePct: pct(r.changePct) })),
   };
 }
 
 export function districtsTable(t: T, rows: DistrictCount[]): Table {
   return {
     columns: [
-      { key: "district", header: t("publicity.col.district") },
+      { key: "district", header: t("field.district") },
       { key: "targets", header: t("publicity.col.targets") },
       { key: "highRisk", header: t("publicity.col.highRisk") },
       { key: "previous", header: t("publicity.col.previous") },
@@ -58,7 +58,7 @@ export function suspectNumbersTable(t: T, lang: Lang, rows: SuspectNumber[]): Ta
       { key: "number", header: t("publicity.col.number") },
       { key: "carrier", header: t("publicity.col.carrier") },
       { key: "risk", header: t("publicity.col.risk") },
-      { key: "status", header: t("publicity.col.status") },
+      { key: "status", header: t("field.status") },
       { key: "cases", header: t("publicity.col.cases") },
       { key: "targets", header: t("publicity.col.contacted") },
       { key: "lastSeenAt", header: t("publicity.col.lastSeen") },
@@ -66,8 +66,8 @@ export function suspectNumbersTable(t: T, lang: Lang, rows: SuspectNumber[]): Ta
     rows: rows.map((r) => ({
       ...r,
       carrier: r.carrier ? (lang === "zh" ? r.carrier.nameZh : r.carrier.nameEn) : "",
-      risk: t(`publicity.risk.${r.riskLevel}`),
-      status: t(`publicity.suspect.${r.status}`),
+      risk: t(`suspects.risk.${r.riskLevel}`),
+      status: t(`suspects.state.${r.status}`),
     })),
   };
 }
@@ -75,7 +75,7 @@ export function suspectNumbersTable(t: T, lang: Lang, rows: SuspectNumber[]): Ta
 export function visitSummaryTable(t: T, rows: VisitSummary[]): Table {
   return {
     columns: [
-      { key: "district", header: t("publicity.col.district") },
+      { key: "district", header: t("field.district") },
       { key: "targets", header: t("publicity.col.count") },
     ],
     rows: rows.map((r) => ({ district: districtName(t, r.district), targets: r.targets })),
@@ -85,12 +85,12 @@ export function visitSummaryTable(t: T, rows: VisitSummary[]): Table {
 export function visitsTable(t: T, rows: VisitTarget[]): Table {
   return {
     columns: [
-      { key: "district", header: t("publicity.col.district") },
-      { key: "name", header: t("publicity.col.name") },
-      { key: "phone", header: t("publicity.col.phone") },
-      { key: "age", header: t("publicity.col.age") },
+      { key: "district", header: t("field.district") },
+      { key: "name", header: t("field.displayName") },
+      { key: "phone", header: t("field.phone") },
+      { key: "age", header: t("field.age") },
       { key: "band", header: t("publicity.col.ageBand") },
-      { key: "reason", header: t("publicity.col.reason") },
+      { key: "reason", header: t("field.reason") },
       { key: "state", header: t("publicity.col.state") },
       { key: "createdAt", header: t("publicity.col.createdAt") },
     ],
@@ -98,7 +98,7 @@ export function visitsTable(t: T, rows: VisitTarget[]): Table {
       ...r,
       district: districtName(t, r.district),
       band: t(`publicity.band.${r.ageBand}`),
-      reason: t(`publicity.reason.${r.reason}`),
+      reason: t(`targets.reason.${r.reason}`),
       state: t(`publicity.state.${r.state}`),
     })),
   };

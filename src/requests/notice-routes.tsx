@@ -22,5 +22,5 @@ export const noticeRoutes = new Hono<AppEnv>().get("/requests/:id{[0-9]+}/notice
   // a notice names the account holder and the victims' transfers: a view of personal data
   audit(c, { action: "view", entity: "request", entityId: id, detail: { notice: n.documentNo } });
   const back = institutionScope(actor) === null ? `/requests/${id}` : `/desk/${id}`;
-  return render(c, `${c.var.t("notice.title")} · ${NOTICE_TITLE[n.payload.documentKind]} ${n.documentNo}`, <NoticePage t={c.var.t} n={n} back={back} />);
+  return render(c, `${c.var.t("notice.open")} · ${NOTICE_TITLE[n.payload.documentKind]} ${n.documentNo}`, <NoticePage t={c.var.t} n={n} back={back} />);
 });

@@ -69,7 +69,7 @@ export const statsRoutes = new Hono<AppEnv>()
     const s = screen(c, raw);
     return render(
       c,
-      t("stats.title"),
+      t("nav.stats"),
       <StatsPage
         t={t}
         resolved={s.resolved}
@@ -102,7 +102,7 @@ export const statsRoutes = new Hono<AppEnv>()
     const { from, to } = s.cmp.period;
     return sendTable(c, {
       sheet: t(`stats.table.${which.data.table}`),
-      filename: `${t("stats.title")}-${t(`stats.table.${which.data.table}`)}-${from}_${to}${s.q.district ? `-${s.q.district}` : ""}`,
+      filename: `${t("nav.stats")}-${t(`stats.table.${which.data.table}`)}-${from}_${to}${s.q.district ? `-${s.q.district}` : ""}`,
       format: which.data.format,
       columns: table.columns,
       rows: table.rows,

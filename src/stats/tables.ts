@@ -18,7 +18,7 @@ function metricsTable(t: T, cmp: Comparison): Table {
     columns: [
       { key: "metric", header: t("stats.metric") },
       // one column holds counts and money: the row's metric decides the format
-      { key: "current", header: `${t("stats.current")} ${cmp.period.from}~${cmp.period.to}`, numFmt: (row) => formatOf(row.metricKey as Metric) },
+      { key: "current", header: `${t("publicity.col.current")} ${cmp.period.from}~${cmp.period.to}`, numFmt: (row) => formatOf(row.metricKey as Metric) },
       { key: "previous", header: `${t("stats.previous")} ${cmp.previous.from}~${cmp.previous.to}`, numFmt: (row) => formatOf(row.metricKey as Metric) },
       { key: "change", header: `${t("stats.change")} %`, numFmt: PCT_FORMAT },
       { key: "currentSource", header: t("stats.currentSource") },
@@ -40,7 +40,7 @@ function breakdownTable(t: T, rows: BreakdownRow[], metric: Metric, keyHeader: s
   return {
     columns: [
       { key: "key", header: keyHeader },
-      { key: "current", header: `${metricLabel(t, metric)} ${t("stats.current")}`, numFmt: formatOf(metric) },
+      { key: "current", header: `${metricLabel(t, metric)} ${t("publicity.col.current")}`, numFmt: formatOf(metric) },
       { key: "previous", header: `${metricLabel(t, metric)} ${t("stats.previous")}`, numFmt: formatOf(metric) },
       { key: "change", header: `${t("stats.change")} %`, numFmt: PCT_FORMAT },
     ],
@@ -55,7 +55,7 @@ function breakdownTable(t: T, rows: BreakdownRow[], metric: Metric, keyHeader: s
 
 /** The chart's data: one row per month, this year and last year for every metric. */
 function monthsTable(t: T, chart: YearChart): Table {
-  const columns: ExportColumn[] = [{ key: "month", header: t("stats.month.col") }];
+  const columns: ExportColumn[] = [{ key: "month", header: t("field.month") }];
   for (const m of METRICS) {
     columns.push({ key: `${m}.current`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year })}`, numFmt: formatOf(m) });
     columns.push({ key: `${m}.previous`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year - 1 })}`, numFmt: formatOf(m) });
@@ -80,9 +80,9 @@ export function statsTable(t: T, name: TableName, cmp: Comparison, chart: YearCh
     case "metrics":
       return metricsTable(t, cmp);
     case "fraudTypes":
-      return breakdownTable(t, b?.byFraudType ?? [], b?.metric ?? "alerts", t("stats.fraudType"), fraudTypeLabel);
+      return breakdownTable(t, b?.byFraudType ?? [], b?.metric ?? "alerts", t("field.fraudType"), fraudTypeLabel);
     case "districts":
-      return breakdownTable(t, b?.byDistrict ?? [], b?.metric ?? "alerts", t("stats.district"), districtLabel);
+      return breakdownTable(t, b?.byDistrict ?? [], b?.metric ?? "alerts", t("field.district"), districtLabel);
     case "months":
       return monthsTable(t, chart);
   }

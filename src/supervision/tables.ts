@@ -18,8 +18,8 @@ export const TABLE_TITLES: Record<LiveTable | TimesTable, Key> = {
   overdueRequests: "supervision.overdueRequests",
   escalatedRequests: "supervision.escalated",
   overdueTargets: "supervision.overdueTargets",
-  bankTimes: "supervision.banks",
-  carrierTimes: "supervision.carriers",
+  bankTimes: "requests.institutions.bank",
+  carrierTimes: "requests.institutions.carrier",
 };
 
 export type Table = { columns: ExportColumn[]; rows: Record<string, unknown>[] };
@@ -32,22 +32,22 @@ function lightsTable(t: T, head: string, rows: { label: string; counts: LightCou
     { key: "green", header: t("supervision.light.green") },
     { key: "yellow", header: t("supervision.light.yellow") },
     { key: "red", header: t("supervision.light.red") },
-    { key: "overdue", header: t("supervision.overdue") },
-    ...(escalated ? [{ key: "escalated", header: t("supervision.escalatedCount") }] : []),
-    { key: "total", header: t("supervision.total") },
+    { key: "overdue", header: t("requests.light.red") },
+    ...(escalated ? [{ key: "escalated", header: t("requests.escalatedAt") }] : []),
+    { key: "total", header: t("common.total") },
   ];
-  return { columns, rows: [...rows, { label: t("supervision.total"), counts: total }].map((r) => ({ label: r.label, ...r.counts })) };
+  return { columns, rows: [...rows, { label: t("common.total"), counts: total }].map((r) => ({ label: r.label, ...r.counts })) };
 }
 
 function requestsTable(t: T, lang: Lang, rows: OverdueRequest[], escalated: boolean): Table {
   return {
     columns: [
-      { key: "id", header: t("supervision.col.id") },
-      { key: "institution", header: t("supervision.col.institution") },
-      { key: "kind", header: t("supervision.col.kind") },
-      { key: "status", header: t("supervision.col.status") },
-      { key: "level", header: t("supervision.col.level") },
-      { key: "caseId", header: t("supervision.col.case") },
+      { key: "id", header: t("audit.entityId") },
+      { key: "institution", header: t("field.institution") },
+      { key: "kind", header: t("field.kind") },
+      { key: "status", header: t("field.status") },
+      { key: "level", header: t("cases.level") },
+      { key: "caseId", header: t("requests.case") },
       { key: "sentAt", header: t("supervision.col.sentAt") },
       { key: "deadlineAt", header: t("supervision.col.deadlineAt") },
       ...(escalated ? [{ key: "escalatedAt", header: t("supervision.col.escalatedAt") }] : []),
@@ -69,7 +69,7 @@ function timingsTable(t: T, lang: Lang, rows: InstitutionTimes[]): Table {
   const m = t("supervision.col.minutes");
   return {
     columns: [
-      { key: "institution", header: t("supervision.col.institution") },
+      { key: "institution", header: t("field.institution") },
       { key: "sent", header: t("supervision.col.sent") },
       { key: "answered", header: t("supervision.col.answered") },
       { key: "ackMedian", header: t("supervision.col.ackMedian") + m },
@@ -103,9 +103,9 @@ function timingsTable(t: T, lang: Lang, rows: InstitutionTimes[]): Table {
 export function liveTable(t: T, lang: Lang, name: LiveTable, board: Board): Table {
   switch (name) {
     case "requestLights":
-      return lightsTable(t, t("supervision.kindCol"), board.requestLights.byKind.map((r) => ({ label: t(`requests.kind.${r.kind}`), counts: r.counts })), board.requestLights.total, true);
+      return lightsTable(t, t("requests.kind"), board.requestLights.byKind.map((r) => ({ label: t(`requests.kind.${r.kind}`), counts: r.counts })), board.requestLights.total, true);
     case "targetLights":
-      return lightsTable(t, t("supervision.gradeCol"), board.targetLights.byGrade.map((r) => ({ label: t(`supervision.grade.${r.grade}`), counts: r.counts })), board.targetLights.total, false);
+      return lightsTable(t, t("field.riskGrade"), board.targetLights.byGrade.map((r) => ({ label: t(`targets.grade.${r.grade}`), counts: r.counts })), board.targetLights.total, false);
     case "overdueRequests":
       return requestsTable(t, lang, board.overdueRequests, false);
     case "escalatedRequests":
@@ -113,19 +113,19 @@ export function liveTable(t: T, lang: Lang, name: LiveTable, board: Board): Tabl
     case "overdueTargets":
       return {
         columns: [
-          { key: "id", header: t("supervision.col.id") },
-          { key: "grade", header: t("supervision.col.grade") },
-          { key: "district", header: t("supervision.col.district") },
-          { key: "reason", header: t("supervision.col.reason") },
-          { key: "createdAt", header: t("supervision.col.createdAt") },
+          { key: "id", header: t("audit.entityId") },
+          { key: "grade", header: t("field.riskGrade") },
+          { key: "district", header: t("field.district") },
+          { key: "reason", header: t("field.reason") },
+          { key: "createdAt", header: t("publicity.col.createdAt") },
           { key: "dueAt", header: t("supervision.col.dueAt") },
           { key: "overdue", header: t("supervision.col.overdueBy") + t("supervision.col.minutes") },
           { key: "claimedBy", header: t("supervision.col.claimedBy") },
         ],
         rows: board.overdueTargets.map((r) => ({
           ...r,
-          grade: t(`supervision.grade.${r.riskGrade}`),
-          reason: t(`supervision.reason.${r.reason}`),
+          grade: t(`targets.grade.${r.riskGrade}`),
+          reason: t(`targets.reason.${r.reason}`),
           overdue: minutes(r.overdueMs),
         })),
       };

@@ -26,7 +26,7 @@ function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | 400 | 413 =
   const { q } = SearchQuery.parse(c.req.query());
   const { mode, rows } = searchSuspects(c.var.deps.db, q);
   const csrf = c.var.session?.csrfToken ?? null;
-  return render(c, c.var.t("suspects.title"), <SuspectsPage t={c.var.t} lang={c.var.lang} csrf={csrf} nonce={crypto.randomUUID()} q={q} mode={mode} rows={rows} canWrite={can(c.var.actor!, "suspects.write")} paste={paste} />, status);
+  return render(c, c.var.t("nav.suspects"), <SuspectsPage t={c.var.t} lang={c.var.lang} csrf={csrf} nonce={crypto.randomUUID()} q={q} mode={mode} rows={rows} canWrite={can(c.var.actor!, "suspects.write")} paste={paste} />, status);
 }
 
 function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: AppError["issues"]; message?: string; values?: { status?: string; reason?: string } }) {

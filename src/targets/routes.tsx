@@ -61,7 +61,7 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409
   const target = viewTarget(db, who(c), id);
   return render(
     c,
-    `${c.var.t("targets.title")} #${id}`,
+    `${c.var.t("nav.targets")} #${id}`,
     <TargetDetailPage
       t={c.var.t}
       csrf={c.var.session?.csrfToken ?? null}

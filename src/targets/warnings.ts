@@ -14,7 +14,7 @@ import type { FOLLOW_UP_OUTCOMES } from "../domain/enums";
 import type { Deps } from "../http/context";
 import { AppError, badRequest, conflict, notFound, refusalIssue } from "../http/errors";
 import { refuse } from "../domain/reasons";
-import { createRequest } from "../requests/lifecycle";
+import { createRequest } from "../requests/service";
 import type { Conn } from "../suspects/service";
 import { TelephonyError } from "../telephony";
 import { assertFreeFor, claimIn, requireTarget, type TargetView } from "./service";

@@ -55,5 +55,5 @@ export const outboxRoutes = new Hono<AppEnv>().get("/", allow("outbox.read"), (c
       canOpenTargets={can(actor, "targets.read")}
     />
   );
-  return render(c, c.var.t("outbox.title"), page);
+  return render(c, c.var.t("nav.outbox"), page);
 });

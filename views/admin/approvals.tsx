@@ -14,11 +14,11 @@ export function ApprovalsPage(p: { t: T; csrf: string | null; me: number; open: 
   );
   return (
     <>
-      <h1>{t("approvals.title")}</h1>
+      <h1>{t("nav.approvals")}</h1>
       <p class="muted">{t("approvals.intro")}</p>
       <h2>{t("approvals.open")}</h2>
       <table data-testid="approvals-open">
-        <thead><tr><th>{t("approvals.subject")}</th><th>{t("field.role")}</th><th>{t("approvals.requestedBy")}</th><th>{t("common.time")}</th><th></th></tr></thead>
+        <thead><tr><th>{t("approvals.subject")}</th><th>{t("field.role")}</th><th>{t("approvals.requestedBy")}</th><th>{t("field.at")}</th><th></th></tr></thead>
         <tbody>
           {p.open.length === 0 && <tr><td colspan={5} class="muted">{t("common.none")}</td></tr>}
           {p.open.map((g) => (
@@ -43,7 +43,7 @@ export function ApprovalsPage(p: { t: T; csrf: string | null; me: number; open: 
       </table>
       <h2>{t("approvals.decided")}</h2>
       <table data-testid="approvals-decided">
-        <thead><tr><th>{t("approvals.subject")}</th><th>{t("field.role")}</th><th>{t("approvals.requestedBy")}</th><th>{t("common.status")}</th><th>{t("approvals.decidedBy")}</th><th>{t("common.time")}</th></tr></thead>
+        <thead><tr><th>{t("approvals.subject")}</th><th>{t("field.role")}</th><th>{t("approvals.requestedBy")}</th><th>{t("field.status")}</th><th>{t("approvals.decidedBy")}</th><th>{t("field.at")}</th></tr></thead>
         <tbody>
           {p.decided.length === 0 && <tr><td colspan={6} class="muted">{t("common.none")}</td></tr>}
           {p.decided.map((g) => (

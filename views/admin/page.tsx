@@ -40,7 +40,7 @@ export function AdminPage(p: Props) {
       )}
       <h2>{t("admin.users")}</h2>
       <table>
-        <thead><tr><th>{t("field.username")}</th><th>{t("field.displayName")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("common.time")}</th><th>{t("field.badge")}</th></tr></thead>
+        <thead><tr><th>{t("field.username")}</th><th>{t("field.displayName")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("field.at")}</th><th>{t("field.badge")}</th></tr></thead>
         <tbody>
           {p.users.map((u) => (
             <tr><td>{u.username}</td><td>{u.displayName}</td><td>{t(`role.${u.role}`)}{u.approval && <> <span class="pill" data-testid="approval">{t(`admin.approval.${u.approval}`)}</span></>}</td><td>{instName(u.institution)}</td><td><When at={u.createdAt} /></td>
@@ -49,7 +49,7 @@ export function AdminPage(p: Props) {
                 <form method="post" action={`/admin/users/${u.id}/badge`} class="inline row">
                   <CsrfField token={p.csrf} />
                   <input name="badge" value={u.badgeNo ?? ""} maxlength={12} size={8} aria-label={`${t("field.badge")} ${u.username}`} data-testid={`badge-${u.username}`} />
-                  <button type="submit">{t("admin.saveBadge")}</button>
+                  <button type="submit">{t("common.save")}</button>
                 </form>
               </td></tr>
           ))}
@@ -67,7 +67,7 @@ export function AdminPage(p: Props) {
       </form>
       <h2>{t("admin.tokens")}</h2>
       <table>
-        <thead><tr><th>{t("field.name")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("common.time")}</th><th>{t("common.status")}</th><th></th></tr></thead>
+        <thead><tr><th>{t("field.name")}</th><th>{t("field.role")}</th><th>{t("field.institution")}</th><th>{t("field.at")}</th><th>{t("field.status")}</th><th></th></tr></thead>
         <tbody>
           {p.tokens.map((k) => (
             <tr>

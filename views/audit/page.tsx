@@ -10,14 +10,14 @@ export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, str
   const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...filter, ...extra }).toString();
   return (
     <>
-      <h1>{t("audit.title")}</h1>
+      <h1>{t("nav.audit")}</h1>
       <form method="get" action="/audit" class="row card" hx-get="/audit" hx-target="#audit-rows" hx-select="#audit-rows" hx-push-url="true">
         <label>
           {t("audit.actor")}
           <input name="actor" value={filter.actor ?? ""} />
         </label>
         <label>
-          {t("audit.action")}
+          {t("field.action")}
           <select name="action">
             <option value="">{t("audit.any")}</option>
             {AUDIT_ACTIONS.map((a) => (
@@ -56,9 +56,9 @@ export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, str
         <table class="audit">
           <thead>
             <tr>
-              <th>{t("common.time")}</th>
+              <th>{t("field.at")}</th>
               <th>{t("audit.actor")}</th>
-              <th>{t("audit.action")}</th>
+              <th>{t("field.action")}</th>
               <th>{t("audit.entity")}</th>
               <th>{t("audit.ip")}</th>
               <th>{t("audit.detail")}</th>

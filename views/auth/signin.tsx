@@ -5,16 +5,16 @@ export function SignInPage(props: { t: T; next: string; error?: string; username
   const { t } = props;
   return (
     <div class="card" style="max-width:380px;margin:3rem auto">
-      <h1>{t("signin.title")}</h1>
+      <h1>{t("signin.submit")}</h1>
       <Errors message={props.error} />
       <form method="post" action="/signin" class="stack">
         <input type="hidden" name="next" value={props.next} />
         <label>
-          {t("signin.username")}
+          {t("field.username")}
           <input name="username" autocomplete="username" required value={props.username ?? ""} autofocus />
         </label>
         <label>
-          {t("signin.password")}
+          {t("field.password")}
           <input name="password" type="password" autocomplete="current-password" required />
         </label>
         <button type="submit" class="primary">

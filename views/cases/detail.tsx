@@ -30,7 +30,7 @@ export function CaseDetailPage(p: {
   return (
     <>
       <p>
-        <a href="/cases">← {t("cases.title")}</a>
+        <a href="/cases">← {t("nav.cases")}</a>
       </p>
       {p.saved && (
         <p class="notice" role="status">
@@ -38,13 +38,13 @@ export function CaseDetailPage(p: {
         </p>
       )}
       <h1 data-testid="case-title">
-        {t("cases.title")} #{c.id} <span class="pill">{t(`cases.state.${c.status}`)}</span>
+        {t("nav.cases")} #{c.id} <span class="pill">{t(`cases.state.${c.status}`)}</span>
       </h1>
       <div class="grid">
         <dl class="card">
-          <dt>{t("cases.fraudType")}</dt>
+          <dt>{t("field.fraudType")}</dt>
           <dd>{t(`cases.fraud.${c.fraudType}`)}</dd>
-          <dt>{t("cases.district")}</dt>
+          <dt>{t("field.district")}</dt>
           <dd>{c.district}</dd>
           <dt>{t("cases.lossShort")}</dt>
           <dd>{formatFen(c.lossFen)}</dd>
@@ -76,9 +76,9 @@ export function CaseDetailPage(p: {
           <dd>{v.name}</dd>
           <dt>{t("cases.victimPhone")}</dt>
           <dd>{v.phone ? formatPhone(v.phone) : "—"}</dd>
-          <dt>{t("cases.victimIdNumber")}</dt>
+          <dt>{t("field.idNumber")}</dt>
           <dd>{v.idNumber || "—"}</dd>
-          <dt>{t("cases.victimAge")}</dt>
+          <dt>{t("field.age")}</dt>
           <dd>{v.age ?? "—"}</dd>
         </dl>
       </div>
@@ -122,7 +122,7 @@ export function CaseDetailPage(p: {
             <tr>
               <SuspectHead t={t} />
               <th class="num">{t("cases.level")}</th>
-              {!p.victim.masked && <th>{t("checks.holder")}</th>}
+              {!p.victim.masked && <th>{t("field.holderName")}</th>}
               {!p.victim.masked && <th>{t("checks.branch")}</th>}
               {p.canWrite && <th>{t("live.suggest")}</th>}
             </tr>
@@ -159,9 +159,9 @@ export function CaseDetailPage(p: {
                 <th>{t("checks.at")}</th>
                 <th class="num">{t("checks.txAmount")}</th>
                 <th>{t("cases.txAccount")}</th>
-                {!p.victim.masked && <th>{t("checks.payerAccount")}</th>}
-                {!p.victim.masked && <th>{t("checks.payerName")}</th>}
-                <th>{t("checks.serialNo")}</th>
+                {!p.victim.masked && <th>{t("field.payerAccount")}</th>}
+                {!p.victim.masked && <th>{t("field.payerName")}</th>}
+                <th>{t("field.serialNo")}</th>
               </tr>
             </thead>
             <tbody>
@@ -184,7 +184,7 @@ export function CaseDetailPage(p: {
 
       <h2>
         {t("cases.requests")}{" "}
-        <a class="button" href={`/cases/${c.id}/flow`} data-testid="case-flow-link">
+        <a class="button" href={`/requests/cases/${c.id}/flow`} data-testid="case-flow-link">
           {t("requests.flow")} →
         </a>
         <a class="button" href={`/requests/new?caseId=${c.id}`}>

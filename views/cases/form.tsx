@@ -9,15 +9,15 @@ import type { Key, T } from "../i18n";
 
 const LABELS: Record<string, Key> = {
   receivedAt: "cases.receivedAt",
-  fraudType: "cases.fraudType",
-  district: "cases.district",
+  fraudType: "field.fraudType",
+  district: "field.district",
   loss: "cases.loss",
   "victim.name": "cases.victimName",
   "victim.phone": "cases.victimPhone",
-  "victim.idNumber": "cases.victimIdNumber",
-  "victim.age": "cases.victimAge",
+  "victim.idNumber": "field.idNumber",
+  "victim.age": "field.age",
   narrative: "cases.narrative",
-  status: "cases.status",
+  status: "field.status",
   filedAt: "cases.filedAt",
   solvedAt: "cases.solvedAt",
   closedAt: "cases.closedAt",
@@ -45,7 +45,7 @@ export function SuspectRow(p: { t: T; kind?: string; value?: string; holderName?
   const { t } = p;
   return (
     <div class="row suspect-row">
-      <select name="suspect.kind" aria-label={t("suspects.kind")}>
+      <select name="suspect.kind" aria-label={t("field.kind")}>
         <option value="">{t("suspects.kind.auto")}</option>
         <option value="phone" selected={p.kind === "phone"}>
           {t("suspects.kind.phone")}
@@ -64,7 +64,7 @@ export function SuspectRow(p: { t: T; kind?: string; value?: string; holderName?
         aria-invalid={p.error ? "true" : undefined}
         autofocus={p.autofocus}
       />
-      <input name="suspect.holder" value={p.holderName ?? ""} maxlength={100} size={10} placeholder={t("checks.holder")} aria-label={t("checks.holder")} />
+      <input name="suspect.holder" value={p.holderName ?? ""} maxlength={100} size={10} placeholder={t("field.holderName")} aria-label={t("field.holderName")} />
       <input name="suspect.branch" value={p.branch ?? ""} maxlength={100} size={14} placeholder={t("checks.branch")} aria-label={t("checks.branch")} />
       {p.error && <span class="field-error">{p.error}</span>}
     </div>
@@ -80,9 +80,9 @@ export function TransactionRow(p: { t: T; v?: TransactionValues; errors?: (strin
       <input type="datetime-local" name="tx.at" value={v?.at ?? ""} aria-label={t("checks.at")} />
       <input name="tx.amount" value={v?.amount ?? ""} inputmode="decimal" size={10} placeholder={t("checks.txAmount")} aria-label={t("checks.txAmount")} />
       <input name="tx.account" value={v?.account ?? ""} inputmode="numeric" size={22} placeholder={t("cases.txAccount")} aria-label={t("cases.txAccount")} />
-      <input name="tx.payerAccount" value={v?.payerAccount ?? ""} inputmode="numeric" size={20} placeholder={t("checks.payerAccount")} aria-label={t("checks.payerAccount")} />
-      <input name="tx.payerName" value={v?.payerName ?? ""} size={8} placeholder={t("checks.payerName")} aria-label={t("checks.payerName")} />
-      <input name="tx.serialNo" value={v?.serialNo ?? ""} size={16} placeholder={t("checks.serialNo")} aria-label={t("checks.serialNo")} />
+      <input name="tx.payerAccount" value={v?.payerAccount ?? ""} inputmode="numeric" size={20} placeholder={t("field.payerAccount")} aria-label={t("field.payerAccount")} />
+      <input name="tx.payerName" value={v?.payerName ?? ""} size={8} placeholder={t("field.payerName")} aria-label={t("field.payerName")} />
+      <input name="tx.serialNo" value={v?.serialNo ?? ""} size={16} placeholder={t("field.serialNo")} aria-label={t("field.serialNo")} />
       {err && <span class="field-error">{err}</span>}
     </div>
   );
@@ -102,7 +102,7 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
         <input type="hidden" name="nonce" value={v.nonce} />
         <Errors message={issues?.length ? t("error.invalid") : undefined} issues={labelIssues(t, issues)} />
         <div class="row">
-          <Field label={t("cases.fraudType")} name="fraudType" issues={issues}>
+          <Field label={t("field.fraudType")} name="fraudType" issues={issues}>
             <select name="fraudType" required autofocus={af("fraudType")}>
               <option value="">—</option>
               {FRAUD_TYPES.map((f) => (
@@ -112,7 +112,7 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
               ))}
             </select>
           </Field>
-          <Field label={t("cases.district")} name="district" issues={issues}>
+          <Field label={t("field.district")} name="district" issues={issues}>
             <input name="district" value={v.district} required maxlength={50} list="districts" autofocus={af("district")} />
           </Field>
           <Field label={t("cases.receivedAt")} name="receivedAt" issues={issues}>
@@ -135,10 +135,10 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
           <Field label={t("cases.victimPhone")} name="victim.phone" issues={issues}>
             <input name="victim.phone" value={v["victim.phone"]} inputmode="tel" maxlength={40} autofocus={af("victim.phone")} />
           </Field>
-          <Field label={t("cases.victimIdNumber")} name="victim.idNumber" issues={issues}>
+          <Field label={t("field.idNumber")} name="victim.idNumber" issues={issues}>
             <input name="victim.idNumber" value={v["victim.idNumber"]} maxlength={40} size={22} autofocus={af("victim.idNumber")} />
           </Field>
-          <Field label={t("cases.victimAge")} name="victim.age" issues={issues}>
+          <Field label={t("field.age")} name="victim.age" issues={issues}>
             <input name="victim.age" value={v["victim.age"]} type="number" min={0} max={130} style="width:5rem" autofocus={af("victim.age")} />
           </Field>
         </fieldset>
@@ -173,7 +173,7 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
         </Field>
         <fieldset class="row">
           <legend>{t("cases.statusDates")}</legend>
-          <Field label={t("cases.status")} name="status" issues={issues}>
+          <Field label={t("field.status")} name="status" issues={issues}>
             <select name="status" autofocus={af("status")}>
               {CASE_STATUSES.map((s) => (
                 <option value={s} selected={(v.status || "received") === s}>

@@ -16,7 +16,7 @@ export function CasesPage(p: { t: T; filter: CaseFilter; list: CaseList; distric
   return (
     <>
       <div class="row" style="justify-content:space-between">
-        <h1>{t("cases.title")}</h1>
+        <h1>{t("nav.cases")}</h1>
         {p.canWrite && (
           <a class="button primary" href="/cases/new" accesskey="n">
             + {t("cases.new")}
@@ -25,7 +25,7 @@ export function CasesPage(p: { t: T; filter: CaseFilter; list: CaseList; distric
       </div>
       <form method="get" action="/cases" class="row card">
         <label>
-          {t("cases.status")}
+          {t("field.status")}
           <select name="status">
             <option value="">{t("cases.filterAll")}</option>
             {CASE_STATUSES.map((s) => (
@@ -36,7 +36,7 @@ export function CasesPage(p: { t: T; filter: CaseFilter; list: CaseList; distric
           </select>
         </label>
         <label>
-          {t("cases.fraudType")}
+          {t("field.fraudType")}
           <select name="fraudType">
             <option value="">{t("cases.filterAll")}</option>
             {FRAUD_TYPES.map((x) => (
@@ -47,7 +47,7 @@ export function CasesPage(p: { t: T; filter: CaseFilter; list: CaseList; distric
           </select>
         </label>
         <label>
-          {t("cases.district")}
+          {t("field.district")}
           <input name="district" value={f.district ?? ""} list="districts" size={10} />
         </label>
         <datalist id="districts">

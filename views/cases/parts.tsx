@@ -14,10 +14,10 @@ export function CaseTable<R extends CaseSummary>(p: { t: T; rows: R[]; testid?: 
         <tr>
           <th>{t("cases.id")}</th>
           <th>{t("cases.receivedAt")}</th>
-          <th>{t("cases.fraudType")}</th>
-          <th>{t("cases.district")}</th>
+          <th>{t("field.fraudType")}</th>
+          <th>{t("field.district")}</th>
           <th class="num">{t("cases.lossShort")}</th>
-          <th>{t("cases.status")}</th>
+          <th>{t("field.status")}</th>
           <th class="num">{p.last.head}</th>
         </tr>
       </thead>

@@ -37,11 +37,11 @@ export function OnwardRowFields(p: { t: T; banks: InstitutionOption[]; lang: Lan
         <input type="datetime-local" name="ot_at" value={v?.at || toShanghaiLocal(p.now)} />
       </label>
       <label>
-        {t("checks.holder")}
+        {t("field.holderName")}
         <input name="ot_holder" value={v?.holderName ?? ""} autocomplete="off" style="width:8rem" />
       </label>
       <label>
-        {t("checks.serialNo")}
+        {t("field.serialNo")}
         <input name="ot_serial" value={v?.serialNo ?? ""} autocomplete="off" style="width:12rem" />
       </label>
     </div>
@@ -95,7 +95,7 @@ export function DeskRequestPage(p: {
       {p.answered && (
         <p class="notice" role="status">
           {/* an acknowledgement is a receipt (已签收), not an answer (已反馈) */}
-          {t(r.status === "acknowledged" ? "desk.answered.acked" : "desk.answered.ok")}
+          {t(r.status === "acknowledged" ? "requests.status.acknowledged" : "desk.answered.ok")}
         </p>
       )}
       <DeskTitle t={t} d={d} now={p.now} cfg={p.cfg} />
@@ -107,15 +107,15 @@ export function DeskRequestPage(p: {
           <dd class="mono" data-testid="request-suspect">
             {displayValue(r.suspectKind, r.suspectValue)}
           </dd>
-          <dt>{t("requests.amountShort")}</dt>
+          <dt>{t("field.amount")}</dt>
           <dd>
             <Money fen={r.amountFen} />
           </dd>
-          <dt>{t("requests.level")}</dt>
+          <dt>{t("cases.level")}</dt>
           <dd>{t("requests.levelN", { n: r.level })}</dd>
           {r.note && (
             <>
-              <dt>{t("requests.note")}</dt>
+              <dt>{t("field.note")}</dt>
               <dd style="white-space:pre-line">{r.note}</dd>
             </>
           )}
@@ -145,7 +145,7 @@ export function DeskRequestPage(p: {
             <>
               <dt>{t("requests.done")}</dt>
               <dd>
-                <Money fen={r.doneAmountFen} /> ({t("requests.balance")} <Money fen={r.balanceFen} />)
+                <Money fen={r.doneAmountFen} /> ({t("field.balance")} <Money fen={r.balanceFen} />)
               </dd>
             </>
           )}
@@ -225,7 +225,7 @@ export function DeskRequestPage(p: {
         <form method="post" action={`/desk/${r.id}/respond`} class="card stack" data-testid="reject-form">
           <CsrfField token={p.csrf} />
           {r.suspectKind === "bank_account" && (
-            <Field label={t("desk.rejectCode")} name="reasonCode" issues={p.issues}>
+            <Field label={t("field.reasonCode")} name="reasonCode" issues={p.issues}>
               <select name="reasonCode" data-testid="reject-code">
                 <option value="">—</option>
                 {REJECT_CODES.map((code) => (

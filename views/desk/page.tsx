@@ -50,12 +50,12 @@ function RequestTable(p: Common & { rows: RequestView[]; testid: string }) {
       <thead>
         <tr>
           <th>{t("requests.due")}</th>
-          <th>{t("requests.id")}</th>
+          <th>{t("cases.id")}</th>
           <th>{t("requests.kind")}</th>
           <th>{t("requests.suspect")}</th>
-          <th class="num">{t("requests.amountShort")}</th>
-          <th class="num">{t("requests.level")}</th>
-          <th>{t("requests.status")}</th>
+          <th class="num">{t("field.amount")}</th>
+          <th class="num">{t("cases.level")}</th>
+          <th>{t("field.status")}</th>
           <th>{t("requests.sentAt")}</th>
           <th></th>
         </tr>
@@ -77,7 +77,7 @@ export function DeskQueue(p: Common & { q: Queue }) {
       <div class="grid" data-testid="desk-counts">
         <Stat label={t("desk.open")} value={q.open} testid="desk-open" />
         <Stat label={t("desk.unacked")} value={q.unacked} testid="desk-unacked" />
-        <Stat label={t("desk.overdue")} value={<span class={q.overdue ? "bad" : ""}>{q.overdue}</span>} testid="desk-overdue" />
+        <Stat label={t("targets.light.red")} value={<span class={q.overdue ? "bad" : ""}>{q.overdue}</span>} testid="desk-overdue" />
       </div>
       {q.rows.length === 0 ? (
         <p class="muted">{t("desk.none")}</p>
@@ -114,7 +114,7 @@ export function DeskPage(p: Common & { institution: string; q: Queue; answered: 
   return (
     <div hx-ext="sse" sse-connect="/desk/events">
       <h1>
-        {t("desk.title")} <span class="pill">{p.institution}</span>{" "}
+        {t("nav.desk")} <span class="pill">{p.institution}</span>{" "}
         <span class="live-state" data-live-state="connecting" data-testid="desk-live-state" style="font-size:.8rem">
           <span data-when="connecting">○ {t("live.state.connecting")}</span>
           <span data-when="open">● {t("live.state.open")}</span>

@@ -33,7 +33,7 @@ export function ImportForm(p: { t: T; kind: KindChoice; message?: string }) {
         <ul class="muted">
           {kind.columns.map((col) => (
             <li>
-              <code>{[col.key, ...col.aliases].join(" / ")}</code> — {t(col.required ? "imports.required" : "imports.optional")}
+              <code>{[col.key, ...col.aliases].join(" / ")}</code> — {t(col.required ? "form.required" : "imports.optional")}
             </li>
           ))}
         </ul>
@@ -71,13 +71,13 @@ export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; 
         <table data-testid="imports-recent">
           <thead>
             <tr>
-              <th>{t("imports.filename")}</th>
-              <th>{t("imports.kind")}</th>
-              <th>{t("imports.status")}</th>
+              <th>{t("field.file")}</th>
+              <th>{t("field.kind")}</th>
+              <th>{t("field.status")}</th>
               <th class="num">{t("imports.rows")}</th>
               <th class="num">{t("imports.imported")}</th>
               <th class="num">{t("imports.merged")}</th>
-              <th class="num">{t("imports.rejected")}</th>
+              <th class="num">{t("suspects.outcome.rejected")}</th>
               <th>{t("imports.by")}</th>
               <th>{t("imports.at")}</th>
             </tr>
@@ -129,7 +129,7 @@ function Counts(p: { t: T; c: { totalRows: number; imported: number; merged: num
       <Stat label={t("imports.rows")} value={c.totalRows} testid="count-rows" />
       <Stat label={t("imports.imported")} value={c.imported} testid="count-imported" />
       <Stat label={t("imports.merged")} value={c.merged} testid="count-merged" />
-      <Stat label={t("imports.rejected")} value={c.rejected} testid="count-rejected" />
+      <Stat label={t("suspects.outcome.rejected")} value={c.rejected} testid="count-rejected" />
     </div>
   );
 }
@@ -156,7 +156,7 @@ export function ImportResult(p: { t: T; rec: ImportRecord; rejections: Rejection
       <p class="muted" data-testid="import-accounting">
         {t("imports.accounting", { imported: rec.imported, merged: rec.merged, rejected: rec.rejected, total: rec.totalRows })}
       </p>
-      <h2>{t("imports.rejectedRows")}</h2>
+      <h2>{t("baseline.rejected")}</h2>
       {rec.rejected === 0 ? (
         <p class="muted">{t("imports.noneRejected")}</p>
       ) : (
@@ -170,8 +170,8 @@ export function ImportResult(p: { t: T; rec: ImportRecord; rejections: Rejection
           <table data-testid="import-rejections">
             <thead>
               <tr>
-                <th class="num">{t("imports.line")}</th>
-                <th>{t("imports.reason")}</th>
+                <th class="num">{t("baseline.line")}</th>
+                <th>{t("field.reason")}</th>
                 <th>{t("imports.raw")}</th>
               </tr>
             </thead>
@@ -208,9 +208,9 @@ export function ImportReportPage(p: { t: T; rec: ImportRecord; repeated: boolean
       <table class="card">
         <tbody>
           <tr>
-            <th>{t("imports.kind")}</th>
+            <th>{t("field.kind")}</th>
             <td>{(known(t, `imports.kind.${rec.kind}`) ?? rec.kind)}</td>
-            <th>{t("imports.status")}</th>
+            <th>{t("field.status")}</th>
             <td data-testid="import-status">{t(`imports.status.${rec.status}`)}</td>
           </tr>
           <tr>

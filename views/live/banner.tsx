@@ -76,7 +76,7 @@ export function LiveBanner(p: { t: T; lang: Lang; csrf: string | null; b: Banner
   }
   return (
     <Shell tone="bad" testid={`banner-urged-${b.what}-${b.id}`}>
-      <strong>{t("live.urged")}</strong> · {t(`live.urged.${b.what}`, { id: b.id, by: b.by })}
+      <strong>{t("requests.action.urge")}</strong> · {t(`live.urged.${b.what}`, { id: b.id, by: b.by })}
       {b.note && <> · {b.note}</>} · <a href={b.href}>{t("live.view")}</a>
     </Shell>
   );

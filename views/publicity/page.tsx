@@ -13,7 +13,7 @@ const Section = (props: SectionProps) => <ExportSection href="/publicity/export"
 
 /** More people at risk, or more cases, is bad news: a rise reads red. */
 function Rise(props: { pct: number | null; isNew?: boolean; t: T }) {
-  if (props.pct === null) return props.isNew ? <span class="bad">{props.t("publicity.new")}</span> : <span class="muted">—</span>;
+  if (props.pct === null) return props.isNew ? <span class="bad">{props.t("suspects.outcome.created")}</span> : <span class="muted">—</span>;
   return <span class={props.pct > 0 ? "bad" : props.pct < 0 ? "good" : ""}>{formatChangePct(props.pct)}</span>;
 }
 
@@ -23,7 +23,7 @@ function FraudTypes(props: { t: T; rows: FraudTypeTrend[] }) {
     <table data-testid="fraud-types">
       <thead>
         <tr>
-          <th>{t("publicity.col.fraudType")}</th>
+          <th>{t("field.fraudType")}</th>
           <th class="num">{t("publicity.col.current")}</th>
           <th class="num">{t("publicity.col.previous")}</th>
           <th class="num">{t("publicity.col.change")}</th>
@@ -33,7 +33,7 @@ function FraudTypes(props: { t: T; rows: FraudTypeTrend[] }) {
       <tbody>
         {props.rows.map((r) => (
           <tr>
-            <td>{t(`stats.fraud.${r.fraudType}`)}</td>
+            <td>{t(`cases.fraud.${r.fraudType}`)}</td>
             <td class="num">{r.current}</td>
             <td class="num">{r.previous}</td>
             <td class={`num ${r.change > 0 ? "bad" : r.change < 0 ? "good" : ""}`}>{r.change > 0 ? `+${r.change}` : r.change}</td>
@@ -91,7 +91,7 @@ function SuspectNumbers(props: { t: T; lang: Lang; rows: SuspectNumber[] }) {
           <th>{t("publicity.col.number")}</th>
           <th>{t("publicity.col.carrier")}</th>
           <th>{t("publicity.col.risk")}</th>
-          <th>{t("publicity.col.status")}</th>
+          <th>{t("field.status")}</th>
           <th class="num">{t("publicity.col.cases")}</th>
           <th class="num">{t("publicity.col.contacted")}</th>
           <th>{t("publicity.col.lastSeen")}</th>
@@ -103,8 +103,8 @@ function SuspectNumbers(props: { t: T; lang: Lang; rows: SuspectNumber[] }) {
             <td class="num">{r.rank}</td>
             <td class="nowrap">{r.number}</td>
             <td>{r.carrier ? (lang === "zh" ? r.carrier.nameZh : r.carrier.nameEn) : "—"}</td>
-            <td>{t(`publicity.risk.${r.riskLevel}`)}</td>
-            <td>{t(`publicity.suspect.${r.status}`)}</td>
+            <td>{t(`suspects.risk.${r.riskLevel}`)}</td>
+            <td>{t(`suspects.state.${r.status}`)}</td>
             <td class="num">{r.cases}</td>
             <td class="num">{r.targets}</td>
             <td>
@@ -124,7 +124,7 @@ function VisitSummaryTable(props: { t: T; rows: VisitSummary[]; query: string })
     <table data-testid="visit-summary">
       <thead>
         <tr>
-          <th>{t("publicity.col.district")}</th>
+          <th>{t("field.district")}</th>
           <th class="num">{t("publicity.col.count")}</th>
           <th></th>
         </tr>
@@ -146,7 +146,7 @@ export function PublicityPage(props: { t: T; lang: Lang; resolved: ResolvedPerio
   const { t, lang, lists, query } = props;
   return (
     <>
-      <h1>{t("publicity.title")}</h1>
+      <h1>{t("nav.publicity")}</h1>
       <p class="notice">{t("publicity.masked")}</p>
       <PeriodPicker t={t} action="/publicity" resolved={props.resolved} issues={props.issues} />
       {lists && (
@@ -156,7 +156,7 @@ export function PublicityPage(props: { t: T; lang: Lang; resolved: ResolvedPerio
           </Section>
           <div class="grid">
             <Section title={t("publicity.districts")} table="districts" query={query}>
-              <Counts t={t} head={t("publicity.col.district")} rows={lists.districts} label={(r) => districtName(t, r.district)} testid="districts" />
+              <Counts t={t} head={t("field.district")} rows={lists.districts} label={(r) => districtName(t, r.district)} testid="districts" />
             </Section>
             <Section title={t("publicity.ageBands")} table="ageBands" query={query}>
               <Counts t={t} head={t("publicity.col.ageBand")} rows={lists.ageBands} label={(r) => t(`publicity.band.${r.band}`)} testid="age-bands" />
@@ -201,7 +201,7 @@ export function VisitsPage(props: {
       <p class="notice">{t("publicity.masked")}</p>
       <PeriodPicker t={t} action="/publicity/visits" resolved={props.resolved} issues={props.issues}>
         <label>
-          {t("publicity.col.district")}
+          {t("field.district")}
           <select name="district">
             <option value="">{t("publicity.allDistricts")}</option>
             {props.districts
@@ -222,11 +222,11 @@ export function VisitsPage(props: {
             <table data-testid="visits">
               <thead>
                 <tr>
-                  <th>{t("publicity.col.district")}</th>
-                  <th>{t("publicity.col.name")}</th>
-                  <th>{t("publicity.col.phone")}</th>
-                  <th class="num">{t("publicity.col.age")}</th>
-                  <th>{t("publicity.col.reason")}</th>
+                  <th>{t("field.district")}</th>
+                  <th>{t("field.displayName")}</th>
+                  <th>{t("field.phone")}</th>
+                  <th class="num">{t("field.age")}</th>
+                  <th>{t("field.reason")}</th>
                   <th>{t("publicity.col.state")}</th>
                   <th>{t("publicity.col.createdAt")}</th>
                 </tr>
@@ -240,7 +240,7 @@ export function VisitsPage(props: {
                       {r.phone}
                     </td>
                     <td class="num">{r.age ?? "—"}</td>
-                    <td>{t(`publicity.reason.${r.reason}`)}</td>
+                    <td>{t(`targets.reason.${r.reason}`)}</td>
                     <td>{t(`publicity.state.${r.state}`)}</td>
                     <td>
                       <When at={r.createdAt} />
@@ -251,7 +251,7 @@ export function VisitsPage(props: {
             </table>
           )}
           {(page > 1 || more) && (
-            <nav class="row no-print" data-testid="visits-pager" aria-label={t("publicity.pages")}>
+            <nav class="row no-print" data-testid="visits-pager" aria-label={t("common.pages")}>
               {page > 1 && (
                 <a href={`/publicity/visits?${listQuery}&page=${page - 1}`} rel="prev">
                   {t("publicity.prevPage")}

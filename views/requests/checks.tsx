@@ -14,11 +14,11 @@ export function CheckList(p: { t: T; r: RequestView; transactions: TransactionRo
       <h2>{t(p.desk ? "checks.titleDesk" : "checks.title")}</h2>
       {p.desk && <p class="hint muted">{t("checks.hint")}</p>}
       <dl>
-        <dt>{t("checks.holder")}</dt>
+        <dt>{t("field.holderName")}</dt>
         <dd data-testid="check-holder">{r.holderName ?? <span class="muted">{t("checks.unknown")}</span>}</dd>
-        <dt>{t("checks.account")}</dt>
+        <dt>{t("field.account")}</dt>
         <dd class="mono">{displayValue(r.suspectKind, r.suspectValue)}</dd>
-        <dt>{t("checks.amount")}</dt>
+        <dt>{t("field.amount")}</dt>
         <dd>
           <Money fen={r.amountFen} />
         </dd>
@@ -29,9 +29,9 @@ export function CheckList(p: { t: T; r: RequestView; transactions: TransactionRo
             <tr>
               <th>{t("checks.at")}</th>
               <th class="num">{t("checks.txAmount")}</th>
-              <th>{t("checks.payerAccount")}</th>
-              <th>{t("checks.payerName")}</th>
-              <th>{t("checks.serialNo")}</th>
+              <th>{t("field.payerAccount")}</th>
+              <th>{t("field.payerName")}</th>
+              <th>{t("field.serialNo")}</th>
             </tr>
           </thead>
           <tbody>
@@ -65,19 +65,19 @@ export function FreezeTerms(p: { t: T; r: RequestView }) {
     <dl class="card" data-testid="freeze-terms">
       {r.kind !== "freeze_release" && (
         <>
-          <dt>{t("terms.term")}</dt>
+          <dt>{t("field.term")}</dt>
           <dd data-testid="freeze-term">{t(`terms.term.${r.term ?? "6m"}`)}</dd>
         </>
       )}
       {r.approvalBy && (
         <>
-          <dt>{t("terms.approval")}</dt>
+          <dt>{t("field.approval")}</dt>
           <dd data-testid="freeze-approval">
             {r.approvalBy} · <When at={r.approvalAt} /> · {r.approvalRef}
           </dd>
         </>
       )}
-      <dt>{t("terms.scope")}</dt>
+      <dt>{t("field.scope")}</dt>
       <dd>{t(`terms.scope.${r.scope ?? "amount"}`)}</dd>
       <dt>{t("terms.interest")}</dt>
       <dd>{t(r.includesInterest ? "terms.interest.yes" : "terms.interest.no")}</dd>

@@ -35,7 +35,7 @@ function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView; typed?:
     <form method="post" action={`/requests/${r.id}/renew`} class="inline row" data-testid={`renew-form-${r.id}`}>
       <CsrfField token={p.csrf} />
       <label>
-        {t("terms.term")}
+        {t("field.term")}
         <select name="term">
           {terms.map((x) => (
             <option value={x} selected={x === (v.term ?? r.term ?? "6m")}>
@@ -46,11 +46,11 @@ function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView; typed?:
       </label>
       {r.term === "12m" && (
         <>
-          <input name="approvalBy" maxlength={100} placeholder={t("terms.approvalBy")} aria-label={t("terms.approvalBy")} value={v.approvalBy ?? ""} />
+          <input name="approvalBy" maxlength={100} placeholder={t("field.approvalBy")} aria-label={t("field.approvalBy")} value={v.approvalBy ?? ""} />
           <FieldError issues={p.issues} name="approvalBy" />
-          <input type="datetime-local" name="approvalAt" aria-label={t("terms.approvalAt")} value={v.approvalAt ?? ""} />
+          <input type="datetime-local" name="approvalAt" aria-label={t("field.approvalAt")} value={v.approvalAt ?? ""} />
           <FieldError issues={p.issues} name="approvalAt" />
-          <input name="approvalRef" maxlength={100} placeholder={t("terms.approvalRef")} aria-label={t("terms.approvalRef")} value={v.approvalRef ?? ""} />
+          <input name="approvalRef" maxlength={100} placeholder={t("field.approvalRef")} aria-label={t("field.approvalRef")} value={v.approvalRef ?? ""} />
           <FieldError issues={p.issues} name="approvalRef" />
         </>
       )}
@@ -96,7 +96,7 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
     <div hx-ext="sse" sse-connect={`/requests/events?id=${r.id}`}>
       <div id="request-live" hx-get={`/requests/${r.id}`} hx-select="#request-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:300ms">
         <p>
-          <a href="/requests">← {t("requests.title")}</a>
+          <a href="/requests">← {t("cases.requests")}</a>
           {r.caseId != null && (
             <>
               {" · "}
@@ -104,7 +104,7 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
                 {t("requests.case")} #{r.caseId}
               </a>
               {" · "}
-              <a href={`/cases/${r.caseId}/flow`}>{t("requests.flow")}</a>
+              <a href={`/requests/cases/${r.caseId}/flow`}>{t("requests.flow")}</a>
             </>
           )}
         </p>
@@ -156,9 +156,9 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
                 {displayValue(r.suspectKind, r.suspectValue)}
               </a>
             </dd>
-            <dt>{t("requests.institution")}</dt>
+            <dt>{t("field.institution")}</dt>
             <dd>{institutionName(p.lang, r)}</dd>
-            <dt>{t("requests.level")}</dt>
+            <dt>{t("cases.level")}</dt>
             <dd>{t("requests.levelN", { n: r.level })}</dd>
             {d.parent && (
               <>
@@ -172,13 +172,13 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
             )}
             {r.note && (
               <>
-                <dt>{t("requests.note")}</dt>
+                <dt>{t("field.note")}</dt>
                 <dd style="white-space:pre-line">{r.note}</dd>
               </>
             )}
           </dl>
           <dl class="card">
-            <dt>{t("requests.amountShort")}</dt>
+            <dt>{t("field.amount")}</dt>
             <dd>
               <Money fen={r.amountFen} />
             </dd>
@@ -186,7 +186,7 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
             <dd data-testid="done-amount">
               <Money fen={r.doneAmountFen} />
             </dd>
-            <dt>{t("requests.balance")}</dt>
+            <dt>{t("field.balance")}</dt>
             <dd>
               <Money fen={r.balanceFen} />
             </dd>
@@ -226,7 +226,7 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
             more={{
               heads: (
                 <>
-                  <th>{t("requests.level")}</th>
+                  <th>{t("cases.level")}</th>
                   <th>{t("requests.nextRequest")}</th>
                 </>
               ),

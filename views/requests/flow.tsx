@@ -101,11 +101,11 @@ export function FundFlowPage(p: { t: T; lang: Lang; flow: FundFlow; csrf: string
         <a href={`/cases/${flow.caseId}`}>
           ← {t("requests.case")} #{flow.caseId}
         </a>{" "}
-        · <a href={`/requests?caseId=${flow.caseId}`}>{t("requests.title")}</a> ·{" "}
+        · <a href={`/requests?caseId=${flow.caseId}`}>{t("cases.requests")}</a> ·{" "}
         <a href={`/requests/new?caseId=${flow.caseId}`}>{t("requests.new")}</a>
       </p>
       <h1>{t("requests.flowTitle", { id: flow.caseId })}</h1>
-      <div id="flow-live" hx-get={`/cases/${flow.caseId}/flow`} hx-select="#flow-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:500ms">
+      <div id="flow-live" hx-get={`/requests/cases/${flow.caseId}/flow`} hx-select="#flow-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:500ms">
         <FundFlowView {...p} />
       </div>
     </div>

@@ -37,7 +37,7 @@ export function InstitutionField(p: { t: T; lang: Lang; institutions: Institutio
   return (
     <div id="institution-field">
       <Field
-        label={t("requests.institution")}
+        label={t("field.institution")}
         name="institution"
         issues={p.issues}
         hint={inferred ? t("requests.inferred", { name: name(inferred) }) : p.known ? t("requests.notInferred") : undefined}
@@ -79,7 +79,7 @@ export function NewRequestPage(p: {
   return (
     <>
       <p>
-        <a href="/requests">← {t("requests.title")}</a>
+        <a href="/requests">← {t("cases.requests")}</a>
       </p>
       <h1>{t("requests.new")}</h1>
       <form method="post" action="/requests" class="stack card" data-testid="new-request">
@@ -140,12 +140,12 @@ export function NewRequestPage(p: {
             <input name="amount" value={v.amount ?? ""} inputmode="decimal" style="width:12rem" />
           </Field>
         </div>
-        <Field label={t("checks.holder")} name="holderName" issues={p.issues}>
+        <Field label={t("field.holderName")} name="holderName" issues={p.issues}>
           <input name="holderName" value={v.holderName ?? ""} maxlength={100} style="width:12rem" />
         </Field>
         <fieldset class="row" data-testid="freeze-fields">
           <legend>{t("terms.freezeOnly")}</legend>
-          <Field label={t("terms.term")} name="term" issues={p.issues}>
+          <Field label={t("field.term")} name="term" issues={p.issues}>
             <select name="term">
               {FREEZE_TERMS.map((x) => (
                 <option value={x} selected={(v.term || "6m") === x}>
@@ -154,16 +154,16 @@ export function NewRequestPage(p: {
               ))}
             </select>
           </Field>
-          <Field label={t("terms.approvalBy")} name="approvalBy" issues={p.issues}>
+          <Field label={t("field.approvalBy")} name="approvalBy" issues={p.issues}>
             <input name="approvalBy" value={v.approvalBy ?? ""} maxlength={100} style="width:10rem" />
           </Field>
-          <Field label={t("terms.approvalAt")} name="approvalAt" issues={p.issues}>
+          <Field label={t("field.approvalAt")} name="approvalAt" issues={p.issues}>
             <input type="datetime-local" name="approvalAt" value={v.approvalAt ?? ""} />
           </Field>
-          <Field label={t("terms.approvalRef")} name="approvalRef" issues={p.issues}>
+          <Field label={t("field.approvalRef")} name="approvalRef" issues={p.issues}>
             <input name="approvalRef" value={v.approvalRef ?? ""} maxlength={100} style="width:12rem" />
           </Field>
-          <Field label={t("terms.scope")} name="scope" issues={p.issues}>
+          <Field label={t("field.scope")} name="scope" issues={p.issues}>
             <select name="scope">
               {FREEZE_SCOPES.map((x) => (
                 <option value={x} selected={(v.scope || "amount") === x}>
@@ -177,7 +177,7 @@ export function NewRequestPage(p: {
           </label>
         </fieldset>
         {v.parentRequestId && <input type="hidden" name="parentRequestId" value={v.parentRequestId} />}
-        <Field label={t("requests.note")} name="note" issues={p.issues}>
+        <Field label={t("field.note")} name="note" issues={p.issues}>
           <textarea name="note">{v.note ?? ""}</textarea>
         </Field>
         <div class="row">

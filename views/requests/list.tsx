@@ -26,14 +26,14 @@ export function RequestRows(p: Common & { rows: RequestView[] }) {
       <thead>
         <tr>
           <th>{t("requests.due")}</th>
-          <th>{t("requests.id")}</th>
+          <th>{t("cases.id")}</th>
           <th>{t("requests.kind")}</th>
           <th>{t("requests.suspect")}</th>
-          <th>{t("requests.institution")}</th>
-          <th class="num">{t("requests.level")}</th>
-          <th class="num">{t("requests.amountShort")}</th>
+          <th>{t("field.institution")}</th>
+          <th class="num">{t("cases.level")}</th>
+          <th class="num">{t("field.amount")}</th>
           <th class="num">{t("requests.done")}</th>
-          <th>{t("requests.status")}</th>
+          <th>{t("field.status")}</th>
           <th>{t("requests.case")}</th>
           <th>{t("requests.createdAt")}</th>
           <th></th>
@@ -72,7 +72,7 @@ export function RequestRows(p: Common & { rows: RequestView[] }) {
             <td>
               <StatusPill t={t} status={r.status} />
             </td>
-            <td>{r.caseId != null ? <a href={`/cases/${r.caseId}/flow`}>#{r.caseId}</a> : <span class="muted">—</span>}</td>
+            <td>{r.caseId != null ? <a href={`/requests/cases/${r.caseId}/flow`}>#{r.caseId}</a> : <span class="muted">—</span>}</td>
             <td>
               <When at={r.createdAt} />
             </td>
@@ -89,16 +89,16 @@ export function RequestsListPage(p: Common & { rows: RequestView[]; filter: List
   return (
     <div hx-ext="sse" sse-connect="/requests/events">
       <div class="row" style="justify-content:space-between">
-        <h1>{t("requests.title")}</h1>
+        <h1>{t("cases.requests")}</h1>
         <a class="button primary" href="/requests/new">
           {t("requests.new")}
         </a>
       </div>
       <form method="get" action="/requests" class="row card" data-testid="request-filters">
         <label>
-          {t("requests.status")}
+          {t("field.status")}
           <select name="status">
-            <option value="">{t("requests.filter.all")}</option>
+            <option value="">{t("cases.filterAll")}</option>
             {REQUEST_STATUSES.map((s) => (
               <option value={s} selected={f.status === s}>
                 {t(`requests.status.${s}`)}
@@ -109,7 +109,7 @@ export function RequestsListPage(p: Common & { rows: RequestView[]; filter: List
         <label>
           {t("requests.kind")}
           <select name="kind">
-            <option value="">{t("requests.filter.all")}</option>
+            <option value="">{t("cases.filterAll")}</option>
             {REQUEST_KINDS.map((k) => (
               <option value={k} selected={f.kind === k}>
                 {t(`requests.kind.${k}`)}
@@ -118,9 +118,9 @@ export function RequestsListPage(p: Common & { rows: RequestView[]; filter: List
           </select>
         </label>
         <label>
-          {t("requests.institution")}
+          {t("field.institution")}
           <select name="institution">
-            <option value="">{t("requests.filter.all")}</option>
+            <option value="">{t("cases.filterAll")}</option>
             {p.institutions.map((i) => (
               <option value={i.code} selected={f.institution === i.code}>
                 {p.lang === "zh" ? i.nameZh : i.nameEn}

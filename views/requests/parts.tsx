@@ -67,12 +67,12 @@ export function History(p: { t: T; rows: HistoryRow[] }) {
     <table data-testid="request-history">
       <thead>
         <tr>
-          <th>{t("common.time")}</th>
+          <th>{t("field.at")}</th>
           <th>{t("common.actions")}</th>
-          <th>{t("requests.status")}</th>
-          <th class="num">{t("requests.amountShort")}</th>
-          <th class="num">{t("requests.balance")}</th>
-          <th>{t("requests.reason")}</th>
+          <th>{t("field.status")}</th>
+          <th class="num">{t("field.amount")}</th>
+          <th class="num">{t("field.balance")}</th>
+          <th>{t("field.reason")}</th>
           <th>{t("requests.by")}</th>
         </tr>
       </thead>
@@ -125,7 +125,7 @@ export function OnwardTable(p: { t: T; rows: Onward[]; linked?: boolean; more?: 
           <tr>
             <th>{t("requests.onwardAccount")}</th>
             <th>{t("requests.onwardBank")}</th>
-            <th class="num">{t("requests.amountShort")}</th>
+            <th class="num">{t("field.amount")}</th>
             <th>{t("requests.onwardAt")}</th>
             {p.more?.heads}
           </tr>
@@ -172,12 +172,12 @@ export function RequestSummaryTable(p: { t: T; lang: Lang; rows: RequestSummary[
         <tr>
           <th>#</th>
           <th>{t("requests.kind")}</th>
-          <th>{t("requests.institution")}</th>
-          <th>{t("common.status")}</th>
+          <th>{t("field.institution")}</th>
+          <th>{t("field.status")}</th>
           {/* what was asked and what the institution did, side by side */}
           <th class="num">{t("requests.amountAsked")}</th>
           <th class="num">{t("requests.amountDone")}</th>
-          <th>{t("common.time")}</th>
+          <th>{t("field.at")}</th>
           {notices && <th>{t("notice.open")}</th>}
         </tr>
       </thead>
@@ -207,23 +207,23 @@ const FIELD_LABELS: Record<string, Key> = {
   kind: "requests.kind",
   value: "requests.value",
   suspectId: "requests.suspect",
-  institution: "requests.institution",
+  institution: "field.institution",
   caseId: "requests.caseId",
-  amount: "requests.amountShort",
-  balance: "requests.balance",
-  note: "requests.note",
-  reason: "requests.reason",
+  amount: "field.amount",
+  balance: "field.balance",
+  note: "field.note",
+  reason: "field.reason",
   parentRequestId: "requests.parent",
-  holderName: "checks.holder",
+  holderName: "field.holderName",
   transactions: "requests.transactions",
-  term: "terms.term",
-  approval: "terms.approval",
-  approvalBy: "terms.approvalBy",
-  approvalAt: "terms.approvalAt",
-  approvalRef: "terms.approvalRef",
-  scope: "terms.scope",
+  term: "field.term",
+  approval: "field.approval",
+  approvalBy: "field.approvalBy",
+  approvalAt: "field.approvalAt",
+  approvalRef: "field.approvalRef",
+  scope: "field.scope",
   includesInterest: "terms.interest",
-  reasonCode: "desk.rejectCode",
+  reasonCode: "field.reasonCode",
 };
 
 /** Issues with the field named in words; onward-transfer rows as "资金已转出 · 2". */

@@ -51,7 +51,7 @@ function PreviewForm(p: ReturnsPageProps & { preview: Preview }) {
       <table data-testid="shares">
         <thead>
           <tr>
-            <th>{t("returns.case")}</th>
+            <th>{t("requests.case")}</th>
             <th>{t("returns.victim")}</th>
             <th class="num">{t("returns.loss")}</th>
             <th class="num">{t("returns.amount")}</th>
@@ -111,7 +111,7 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
       <table data-testid="plan-shares">
         <thead>
           <tr>
-            <th>{t("returns.case")}</th>
+            <th>{t("requests.case")}</th>
             <th>{t("returns.victim")}</th>
             <th class="num">{t("returns.loss")}</th>
             <th class="num">{t("returns.amount")}</th>
@@ -161,7 +161,7 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
           {noticeOpen && (
             <form method="post" action={`/requests/${p.freeze.id}/returns/${plan.id}/objections`} class="row" data-testid="objection-form">
               <CsrfField token={p.csrf} />
-              <input name="objector" required maxlength={100} placeholder={t("returns.objector")} aria-label={t("returns.objector")} value={p.values?.objector ?? ""} />
+              <input name="objector" required maxlength={100} placeholder={t("field.objector")} aria-label={t("field.objector")} value={p.values?.objector ?? ""} />
               <FieldError issues={p.issues} name="objector" />
               <input name="text" required maxlength={2000} placeholder={t("returns.objection")} aria-label={t("returns.objection")} value={p.values?.text ?? ""} />
               <FieldError issues={p.issues} name="text" />

@@ -27,7 +27,7 @@ export function BaselineResult(props: { t: T; record?: ImportRecord; repeated?: 
                 <tr>
                   <th class="num">{t("baseline.line")}</th>
                   <th>{t("baseline.raw")}</th>
-                  <th>{t("baseline.reason")}</th>
+                  <th>{t("field.reason")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -62,7 +62,7 @@ function BaselineSummaryTable(props: { t: T; summary: BaselineSummary[] }) {
             <tr>
               <th>{t("stats.metric")}</th>
               <th>{t("baseline.months")}</th>
-              <th class="num">{t("stats.district")}</th>
+              <th class="num">{t("field.district")}</th>
               <th class="num">{t("baseline.rows")}</th>
             </tr>
           </thead>
@@ -100,13 +100,13 @@ export function BaselinesPage(props: Omit<Parameters<typeof BaselinePanel>[0], "
   return (
     <>
       <h1>
-        {t("baseline.title")} <small><a href="/stats">{t("stats.title")}</a></small>
+        {t("baseline.title")} <small><a href="/stats">{t("nav.stats")}</a></small>
       </h1>
       <p>{t("baseline.intro")}</p>
       <form class="card stack" hx-post="/stats/baselines" hx-encoding="multipart/form-data" hx-target="#baseline-panel" hx-swap="outerHTML" data-testid="baseline-form">
         <p class="muted">{t("baseline.format")}</p>
         <label>
-          {t("baseline.file")}
+          {t("field.file")}
           <input type="file" name="file" accept=".csv,.xlsx" required />
         </label>
         <div>

@@ -32,7 +32,7 @@ export function BulletinPage(props: {
   return (
     <article class="bulletin" data-testid="bulletin">
       <form method="get" action="/stats/bulletin" class="row no-print" data-testid="bulletin-month">
-        <a href={`/stats?kind=month&month=${props.month}`}>{t("stats.title")}</a>
+        <a href={`/stats?kind=month&month=${props.month}`}>{t("nav.stats")}</a>
         <label class="inline-label">
           {t("bulletin.month")} <input type="month" name="month" value={props.month} max={today.slice(0, 7)} required />
         </label>
@@ -57,11 +57,11 @@ export function BulletinPage(props: {
       <div class="grid two">
         <section>
           <h2>{t("bulletin.fraudSection")}</h2>
-          <BreakdownTable t={t} rows={monthCmp.breakdown?.byFraudType ?? []} metric="alerts" keyHeader={t("stats.fraudType")} label={fraudTypeLabel} testid="bulletin-fraud" />
+          <BreakdownTable t={t} rows={monthCmp.breakdown?.byFraudType ?? []} metric="alerts" keyHeader={t("field.fraudType")} label={fraudTypeLabel} testid="bulletin-fraud" />
         </section>
         <section>
           <h2>{t("bulletin.districtSection")}</h2>
-          <BreakdownTable t={t} rows={monthCmp.breakdown?.byDistrict ?? []} metric="alerts" keyHeader={t("stats.district")} label={districtLabel} testid="bulletin-district" />
+          <BreakdownTable t={t} rows={monthCmp.breakdown?.byDistrict ?? []} metric="alerts" keyHeader={t("field.district")} label={districtLabel} testid="bulletin-district" />
         </section>
       </div>
       <h2>{t("bulletin.chartSection")}</h2>

@@ -12,14 +12,14 @@ export const sourceLabel = (t: T, s: Source) => t(`stats.source.${s}`);
 
 export function fraudTypeLabel(t: T, key: string): string {
   if (key === BASELINE_BUCKET) return t("stats.baselineBucket");
-  if ((FRAUD_TYPES as readonly string[]).includes(key)) return t(`stats.fraud.${key as (typeof FRAUD_TYPES)[number]}`);
+  if ((FRAUD_TYPES as readonly string[]).includes(key)) return t(`cases.fraud.${key as (typeof FRAUD_TYPES)[number]}`);
   return key === "" ? t("stats.unlinked") : key;
 }
 
 export function districtLabel(t: T, key: string): string {
   if (key === BASELINE_BUCKET) return t("stats.baselineBucket");
   // a district is free text: a phone number typed into it is masked (publicity reads these figures)
-  return key === "" ? t("stats.noDistrict") : maskFreeText(key);
+  return key === "" ? t("publicity.noDistrict") : maskFreeText(key);
 }
 
 /** On screen: money as ¥1,234.00, counts with separators. */

@@ -69,7 +69,7 @@ export function MetricsTable(props: { t: T; cmp: Comparison; showSource?: boolea
         <tr>
           <th>{t("stats.metric")}</th>
           <th class="num" data-partial={partial ? "true" : undefined}>
-            {t(partial ? "stats.currentPartial" : "stats.current")}
+            {t(partial ? "stats.currentPartial" : "publicity.col.current")}
           </th>
           <th class="num">{t("stats.previous")}</th>
           <th class="num">{t("stats.change")}</th>
@@ -107,7 +107,7 @@ export function BreakdownTable(props: { t: T; rows: BreakdownRow[]; metric: Metr
       <thead>
         <tr>
           <th>{props.keyHeader}</th>
-          <th class="num">{t("stats.current")}</th>
+          <th class="num">{t("publicity.col.current")}</th>
           <th class="num">{t("stats.previous")}</th>
           <th class="num">{t("stats.change")}</th>
         </tr>
@@ -200,11 +200,11 @@ function PeriodForm(props: StatsPageProps) {
         </select>
       </label>
       <label>
-        {t("stats.month")}
+        {t("field.month")}
         <input type="month" name="month" value={form.month} />
       </label>
       <label>
-        {t("stats.quarter")}
+        {t("field.quarter")}
         <select name="quarter">
           {props.quarters.map((q) => (
             <option value={q} selected={form.quarter === q}>
@@ -214,15 +214,15 @@ function PeriodForm(props: StatsPageProps) {
         </select>
       </label>
       <label>
-        {t("stats.from")}
+        {t("field.from")}
         <input type="date" name="from" value={form.from} />
       </label>
       <label>
-        {t("stats.to")}
+        {t("field.to")}
         <input type="date" name="to" value={form.to} />
       </label>
       <label>
-        {t("stats.district")}
+        {t("field.district")}
         <select name="district">
           <option value="">{t("stats.allDistricts")}</option>
           {props.districts.map((d) => (
@@ -257,7 +257,7 @@ export function StatsPage(props: StatsPageProps) {
   return (
     <>
       <h1>
-        {t("stats.title")}{" "}
+        {t("nav.stats")}{" "}
         <small class="no-print">
           <a href={`/stats/bulletin?month=${bulletinMonth}${query.district ? `&district=${encodeURIComponent(query.district)}` : ""}`}>{t("stats.bulletin")}</a>
           {props.canImport && (
@@ -299,13 +299,13 @@ export function StatsPage(props: StatsPageProps) {
               <h2>
                 {t("stats.byFraudType")} · {metricLabel(t, query.metric)} <ExportLinks t={t} table="fraudTypes" state={state} />
               </h2>
-              <BreakdownTable t={t} rows={cmp.breakdown?.byFraudType ?? []} metric={query.metric} keyHeader={t("stats.fraudType")} label={fraudTypeLabel} testid="by-fraud-type" />
+              <BreakdownTable t={t} rows={cmp.breakdown?.byFraudType ?? []} metric={query.metric} keyHeader={t("field.fraudType")} label={fraudTypeLabel} testid="by-fraud-type" />
             </section>
             <section class="card">
               <h2>
                 {t("stats.byDistrict")} · {metricLabel(t, query.metric)} <ExportLinks t={t} table="districts" state={state} />
               </h2>
-              <BreakdownTable t={t} rows={cmp.breakdown?.byDistrict ?? []} metric={query.metric} keyHeader={t("stats.district")} label={districtLabel} testid="by-district" />
+              <BreakdownTable t={t} rows={cmp.breakdown?.byDistrict ?? []} metric={query.metric} keyHeader={t("field.district")} label={districtLabel} testid="by-district" />
             </section>
           </div>
           <ChartScripts />

@@ -69,9 +69,9 @@ function LightsTable(props: { t: T; head: string; rows: { label: string; counts:
           <th class="num">
             <Light colour="red" label={t("supervision.light.red")} />
           </th>
-          <th class="num">{t("supervision.overdue")}</th>
-          {props.escalated && <th class="num">{t("supervision.escalatedCount")}</th>}
-          <th class="num">{t("supervision.total")}</th>
+          <th class="num">{t("requests.light.red")}</th>
+          {props.escalated && <th class="num">{t("requests.escalatedAt")}</th>}
+          <th class="num">{t("common.total")}</th>
         </tr>
       </thead>
       <tbody>
@@ -82,7 +82,7 @@ function LightsTable(props: { t: T; head: string; rows: { label: string; counts:
           </tr>
         ))}
         <tr class="total">
-          <th>{t("supervision.total")}</th>
+          <th>{t("common.total")}</th>
           {cells(props.total)}
         </tr>
       </tbody>
@@ -101,16 +101,16 @@ function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total:
       <table data-testid={props.testid}>
         <thead>
           <tr>
-            <th>{t("supervision.col.id")}</th>
-            <th>{t("supervision.col.institution")}</th>
-            <th>{t("supervision.col.kind")}</th>
-            <th>{t("supervision.col.status")}</th>
+            <th>{t("audit.entityId")}</th>
+            <th>{t("field.institution")}</th>
+            <th>{t("field.kind")}</th>
+            <th>{t("field.status")}</th>
             <th>{t("supervision.col.sentAt")}</th>
             <th>{t("supervision.col.deadlineAt")}</th>
             {props.escalated && <th>{t("supervision.col.escalatedAt")}</th>}
             <th class="num">{t("supervision.col.age")}</th>
             <th class="num">{t("supervision.col.overdueBy")}</th>
-            <th>{t("urge.col")}</th>
+            <th>{t("urge.button")}</th>
           </tr>
         </thead>
         <tbody>
@@ -153,15 +153,15 @@ function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number; urged
       <table data-testid="overdue-targets">
         <thead>
           <tr>
-            <th>{t("supervision.col.id")}</th>
-            <th>{t("supervision.col.grade")}</th>
-            <th>{t("supervision.col.district")}</th>
-            <th>{t("supervision.col.reason")}</th>
-            <th>{t("supervision.col.createdAt")}</th>
+            <th>{t("audit.entityId")}</th>
+            <th>{t("field.riskGrade")}</th>
+            <th>{t("field.district")}</th>
+            <th>{t("field.reason")}</th>
+            <th>{t("publicity.col.createdAt")}</th>
             <th>{t("supervision.col.dueAt")}</th>
             <th class="num">{t("supervision.col.overdueBy")}</th>
             <th>{t("supervision.col.claimedBy")}</th>
-            <th>{t("urge.col")}</th>
+            <th>{t("urge.button")}</th>
           </tr>
         </thead>
         <tbody>
@@ -170,9 +170,9 @@ function TargetsTable(props: { t: T; rows: OverdueTarget[]; total: number; urged
               <td>
                 <a href={`/targets/${r.id}`}>#{r.id}</a>
               </td>
-              <td>{t(`supervision.grade.${r.riskGrade}`)}</td>
+              <td>{t(`targets.grade.${r.riskGrade}`)}</td>
               <td>{r.district ?? "—"}</td>
-              <td>{t(`supervision.reason.${r.reason}`)}</td>
+              <td>{t(`targets.reason.${r.reason}`)}</td>
               <td>
                 <When at={r.createdAt} />
               </td>
@@ -213,7 +213,7 @@ function UrgesTable(p: { t: T; rows: UrgeRow[] }) {
     <table data-testid="urges">
       <thead>
         <tr>
-          <th>{t("common.time")}</th>
+          <th>{t("field.at")}</th>
           <th>{t("urge.subject")}</th>
           <th>{t("urge.by")}</th>
           <th>{t("common.note")}</th>
@@ -257,7 +257,7 @@ export function LiveBoard(props: { t: T; lang: Lang; board: Board & { urges: Urg
         <Section title={t("supervision.requestLights")} table="requestLights" query={q} note={t("supervision.lightsNote")}>
           <LightsTable
             t={t}
-            head={t("supervision.kindCol")}
+            head={t("requests.kind")}
             rows={board.requestLights.byKind.map((r) => ({ label: t(`requests.kind.${r.kind}`), counts: r.counts }))}
             total={board.requestLights.total}
             escalated
@@ -267,8 +267,8 @@ export function LiveBoard(props: { t: T; lang: Lang; board: Board & { urges: Urg
         <Section title={t("supervision.targetLights")} table="targetLights" query={q}>
           <LightsTable
             t={t}
-            head={t("supervision.gradeCol")}
-            rows={board.targetLights.byGrade.map((r) => ({ label: t(`supervision.grade.${r.grade}`), counts: r.counts }))}
+            head={t("field.riskGrade")}
+            rows={board.targetLights.byGrade.map((r) => ({ label: t(`targets.grade.${r.grade}`), counts: r.counts }))}
             total={board.targetLights.total}
             escalated={false}
             testid="target-lights"
@@ -299,11 +299,11 @@ function TimesTable(props: { t: T; lang: Lang; rows: InstitutionTimes[]; testid:
     <table data-testid={props.testid}>
       <thead>
         <tr>
-          <th rowspan={2}>{t("supervision.col.institution")}</th>
+          <th rowspan={2}>{t("field.institution")}</th>
           <th class="num" rowspan={2}>
             {t("supervision.col.sent")}
           </th>
-          <th colspan={4}>{t("stats.current")}</th>
+          <th colspan={4}>{t("publicity.col.current")}</th>
           <th colspan={4}>{t("stats.previous")}</th>
           <th class="num" rowspan={2}>
             {t("supervision.col.answerChange")}
@@ -379,10 +379,10 @@ export function SupervisionPage(props: {
       {props.times && (
         <>
           <p class="muted">{t("supervision.responseNote")}</p>
-          <Section title={t("supervision.banks")} table="bankTimes" query={props.query}>
+          <Section title={t("requests.institutions.bank")} table="bankTimes" query={props.query}>
             <TimesTable t={t} lang={lang} rows={props.times.filter((r) => r.institution.kind === "bank")} testid="bank-times" />
           </Section>
-          <Section title={t("supervision.carriers")} table="carrierTimes" query={props.query}>
+          <Section title={t("requests.institutions.carrier")} table="carrierTimes" query={props.query}>
             <TimesTable t={t} lang={lang} rows={props.times.filter((r) => r.institution.kind === "carrier")} testid="carrier-times" />
           </Section>
         </>

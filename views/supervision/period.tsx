@@ -24,16 +24,16 @@ export function PeriodPicker(props: { t: T; action: string; resolved: ResolvedPe
             ))}
           </select>
         </Field>
-        <Field label={t("stats.month")} name="month" issues={props.issues}>
+        <Field label={t("field.month")} name="month" issues={props.issues}>
           <input type="month" name="month" value={resolved.month} />
         </Field>
-        <Field label={t("stats.quarter")} name="quarter" issues={props.issues}>
+        <Field label={t("field.quarter")} name="quarter" issues={props.issues}>
           <input type="text" name="quarter" value={resolved.quarter} pattern="\d{4}-Q[1-4]" size={8} />
         </Field>
-        <Field label={t("stats.from")} name="from" issues={props.issues}>
+        <Field label={t("field.from")} name="from" issues={props.issues}>
           <input type="date" name="from" value={props.from ?? (resolved.kind === "custom" ? p?.from : "")} />
         </Field>
-        <Field label={t("stats.to")} name="to" issues={props.issues}>
+        <Field label={t("field.to")} name="to" issues={props.issues}>
           <input type="date" name="to" value={props.to ?? (resolved.kind === "custom" ? p?.to : "")} />
         </Field>
         {props.children}

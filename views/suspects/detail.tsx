@@ -16,14 +16,14 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
   return (
     <>
       <p>
-        <a href="/suspects">← {t("suspects.title")}</a>
+        <a href="/suspects">← {t("nav.suspects")}</a>
       </p>
       <h1 class="mono" data-testid="suspect-display">
         {s.display} <RiskPill t={t} risk={s.riskLevel} /> <StatusPill t={t} status={s.status} />
       </h1>
       <div class="grid">
         <dl class="card">
-          <dt>{t("suspects.kind")}</dt>
+          <dt>{t("field.kind")}</dt>
           <dd>{t(`suspects.kind.${s.kind}`)}</dd>
           <dt>{t("suspects.value")}</dt>
           <dd class="mono">{s.display}</dd>
@@ -33,7 +33,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           </dd>
           {s.statusReason && (
             <>
-              <dt>{t("suspects.reason")}</dt>
+              <dt>{t("field.reason")}</dt>
               <dd>{s.statusReason}</dd>
             </>
           )}
@@ -57,7 +57,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           )}
           {s.note && (
             <>
-              <dt>{t("suspects.note")}</dt>
+              <dt>{t("common.note")}</dt>
               <dd style="white-space:pre-line">{s.note}</dd>
             </>
           )}
@@ -68,7 +68,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
         <form method="post" action={`/suspects/${s.id}/status`} class="row card" id="status-form">
           <CsrfField token={p.csrf} />
           <Errors message={p.message} />
-          <Field label={t("suspects.changeStatus")} name="status" issues={p.issues}>
+          <Field label={t("cases.changeStatus")} name="status" issues={p.issues}>
             {/* starts on the current status: saving without choosing changes nothing */}
             <select name="status">
               {/* a refused change keeps the status chosen */}
@@ -82,7 +82,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
               ))}
             </select>
           </Field>
-          <Field label={t("suspects.reason")} name="reason" hint={t("suspects.reasonHint")} issues={p.issues}>
+          <Field label={t("field.reason")} name="reason" hint={t("suspects.reasonHint")} issues={p.issues}>
             <input name="reason" maxlength={500} size={40} value={p.values?.reason ?? ""} />
           </Field>
           <button type="submit" class="primary">
@@ -91,7 +91,7 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
         </form>
       )}
 
-      <h2>{t("suspects.cases")}</h2>
+      <h2>{t("publicity.col.cases")}</h2>
       {d.cases.length === 0 ? (
         <p class="muted">{t("common.none")}</p>
       ) : (

@@ -68,10 +68,10 @@ export function SuspectHead(p: { t: T }) {
   return (
     <>
       <th>{t("suspects.value")}</th>
-      <th>{t("suspects.kind")}</th>
+      <th>{t("field.kind")}</th>
       <th>{t("suspects.institution")}</th>
       <th>{t("suspects.risk")}</th>
-      <th>{t("suspects.status")}</th>
+      <th>{t("field.status")}</th>
       <th class="num">{t("suspects.sightings")}</th>
     </>
   );

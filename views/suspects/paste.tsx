@@ -82,7 +82,7 @@ export function CheckBox(p: { t: T; lang: Lang; csrf: string | null; nonce: stri
             </select>
           </label>
           <label>
-            {t("suspects.note")}
+            {t("common.note")}
             <input name="note" maxlength={1000} />
           </label>
           <button type="submit" class="primary" data-testid="paste-add-submit">

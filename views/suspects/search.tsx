@@ -55,7 +55,7 @@ export function SuspectsPage(p: {
   const { t } = p;
   return (
     <>
-      <h1>{t("suspects.title")}</h1>
+      <h1>{t("nav.suspects")}</h1>
       <form method="get" action="/suspects" class="card" role="search">
         <label>
           {t("suspects.search")}
@@ -109,7 +109,7 @@ function PasteForm(p: { t: T; csrf: string | null; text: string; kind?: string }
       </label>
       <div class="row">
         <label>
-          {t("suspects.kind")}
+          {t("field.kind")}
           <select name="kind">
             <option value="">{t("suspects.kind.auto")}</option>
             <option value="phone" selected={p.kind === "phone"}>

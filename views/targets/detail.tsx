@@ -80,11 +80,11 @@ export function TargetDetailPage(p: DetailProps) {
       )}
       <div class="grid two">
         <dl class="card">
-          <dt>{t("targets.phone")}</dt>
+          <dt>{t("field.phone")}</dt>
           <dd data-testid="target-phone">{phoneText(x.phone)}</dd>
-          <dt>{t("targets.district")}</dt>
+          <dt>{t("field.district")}</dt>
           <dd>{x.district ?? "—"}</dd>
-          <dt>{t("targets.age")}</dt>
+          <dt>{t("field.age")}</dt>
           <dd>{x.age ?? "—"}</dd>
           <dt>{t("targets.reason")}</dt>
           <dd>
@@ -107,12 +107,12 @@ export function TargetDetailPage(p: DetailProps) {
             <TargetState t={t} target={x} now={now} />
           </p>
           <p>
-            {t("targets.due")}: <When at={x.dueAt} /> · {t("targets.createdAt")}: <When at={x.createdAt} />
+            {t("requests.due")}: <When at={x.dueAt} /> · {t("cases.createdAt")}: <When at={x.createdAt} />
           </p>
           {x.caseId !== null && (
             <p>
               <a href={`/cases/${x.caseId}`}>
-                {t("targets.case")} #{x.caseId}
+                {t("requests.case")} #{x.caseId}
               </a>
             </p>
           )}
@@ -204,7 +204,7 @@ function ContactPanel(p: DetailProps) {
           <Hidden channel="call" />
           <strong>{t("targets.contact.connect")}</strong>
           <label>
-            {t("targets.contact.connectTo")}
+            {t("field.connectTo")}
             <input name="connectTo" type="tel" value={p.agentPhone} required autocomplete="tel" />
           </label>
           <button type="submit" data-testid="call-connect" style="justify-self:start">
@@ -215,7 +215,7 @@ function ContactPanel(p: DetailProps) {
           <Hidden channel="sms" />
           <strong>{t("targets.contact.sms")}</strong>
           <label>
-            {t("targets.contact.message")}
+            {t("field.text")}
             <textarea name="message" maxlength={500}>
               {STANDARD_SMS_TEXT}
             </textarea>
@@ -293,7 +293,7 @@ function CallNow(p: DetailProps) {
 
 function OutcomeSelect(p: { t: T; value?: string; issues?: Issue[] }) {
   return (
-    <Field label={p.t("targets.outcome")} name="outcome" issues={p.issues}>
+    <Field label={p.t("field.outcome")} name="outcome" issues={p.issues}>
       <select name="outcome" required>
         <option value="">—</option>
         {WARNING_OUTCOMES.map((o) => (
@@ -314,11 +314,11 @@ function Contacts(p: DetailProps & { mayReport: boolean }) {
     <table data-testid="contacts">
       <thead>
         <tr>
-          <th>{t("common.time")}</th>
-          <th>{t("outbox.channel")}</th>
+          <th>{t("field.at")}</th>
+          <th>{t("field.kind")}</th>
           <th>{t("targets.agent")}</th>
           <th>{t("targets.providerStatus")}</th>
-          <th>{t("targets.outcome")}</th>
+          <th>{t("field.outcome")}</th>
         </tr>
       </thead>
       <tbody>
@@ -379,7 +379,7 @@ function OutcomeForm(p: { t: T; csrf: string | null; warningId: number; typed: R
           <Field label={t("targets.paidTo")} name="paidTo" issues={issues}>
             <input name="paidTo" inputmode="numeric" size={24} value={v("paidTo") ?? ""} />
           </Field>
-          <Field label={t("targets.fraudType")} name="fraudType" issues={issues}>
+          <Field label={t("field.fraudType")} name="fraudType" issues={issues}>
             <select name="fraudType">
               {FRAUD_TYPES.map((f) => (
                 <option value={f} selected={f === (v("fraudType") ?? "other")}>
@@ -424,7 +424,7 @@ function FollowUps(p: DetailProps) {
                   ) : p.canWork ? (
                     <form method="post" action={`/targets/follow-ups/${f.id}`} class="row">
                       <CsrfField token={p.csrf} />
-                      <select name="outcome" required aria-label={t("targets.outcome")}>
+                      <select name="outcome" required aria-label={t("field.outcome")}>
                         <option value="">—</option>
                         {FOLLOW_UP_OUTCOMES.map((o) => (
                           <option value={o} selected={o === typedIn(p, `follow-up:${f.id}`).v("outcome")}>

@@ -4,23 +4,31 @@ import { RISK_LEVELS, TARGET_REASONS } from "../../src/domain/enums";
 import type { Issue } from "../../src/http/errors";
 import type { TargetFormValues } from "../../src/targets/schemas";
 import { CsrfField, Errors, Field } from "../components";
-import { known, type T } from "../i18n";
+import type { Key, T } from "../i18n";
+
+// the error summary names a field as the form labels it (the others by their field.* label)
+const LABELS: Record<string, Key> = {
+  name: "field.displayName",
+  reason: "targets.reason",
+  reasonNote: "targets.reasonNote",
+  suspectValue: "targets.suspectValue",
+  amountAtRisk: "targets.amountAtRisk",
+};
 
 export function TargetFormPage(p: { t: T; csrf: string | null; values: TargetFormValues; issues?: Issue[] }) {
   const { t, values: v, issues } = p;
-  const label = (path: string) => known(t, `targets.${path}`) ?? path;
   const focus = issues?.[0]?.path ?? "phone";
   return (
     <>
       <h1>{t("targets.new")}</h1>
       <form method="post" action="/targets" class="stack" data-testid="target-form">
         <CsrfField token={p.csrf} />
-        <Errors message={issues?.length ? t("error.invalid") : undefined} issues={issues?.map((i) => ({ ...i, path: label(i.path) }))} />
+        <Errors message={issues?.length ? t("error.invalid") : undefined} issues={issues} labels={LABELS} />
         <div class="row">
-          <Field label={t("targets.phone")} name="phone" issues={issues}>
+          <Field label={t("field.phone")} name="phone" issues={issues}>
             <input name="phone" value={v.phone ?? ""} required inputmode="tel" autocomplete="off" autofocus={focus === "phone"} />
           </Field>
-          <Field label={t("targets.grade")} name="riskGrade" issues={issues}>
+          <Field label={t("field.riskGrade")} name="riskGrade" issues={issues}>
             <select name="riskGrade" required>
               {RISK_LEVELS.map((g) => (
                 <option value={g} selected={(v.riskGrade ?? "high") === g}>
@@ -31,13 +39,13 @@ export function TargetFormPage(p: { t: T; csrf: string | null; values: TargetFor
           </Field>
         </div>
         <div class="row">
-          <Field label={t("targets.name")} name="name" issues={issues}>
+          <Field label={t("field.displayName")} name="name" issues={issues}>
             <input name="name" value={v.name ?? ""} maxlength={50} />
           </Field>
-          <Field label={t("targets.district")} name="district" issues={issues}>
+          <Field label={t("field.district")} name="district" issues={issues}>
             <input name="district" value={v.district ?? ""} maxlength={50} />
           </Field>
-          <Field label={t("targets.age")} name="age" issues={issues}>
+          <Field label={t("field.age")} name="age" issues={issues}>
             <input name="age" value={v.age ?? ""} inputmode="numeric" size={4} />
           </Field>
         </div>

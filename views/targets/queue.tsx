@@ -66,11 +66,11 @@ export function QueuePage(p: QueueProps) {
         <Stat label={t("targets.grade.medium")} value={counts.open.medium} href="/targets?grade=medium" />
         <Stat label={t("targets.grade.low")} value={counts.open.low} href="/targets?grade=low" />
         <Stat label={t("targets.held")} value={counts.held} testid="count-held" />
-        <Stat label={t("targets.overdue")} value={<span class={counts.overdue ? "bad" : undefined}>{counts.overdue}</span>} href="/targets?overdue=1" testid="count-overdue" />
+        <Stat label={t("targets.light.red")} value={<span class={counts.overdue ? "bad" : undefined}>{counts.overdue}</span>} href="/targets?overdue=1" testid="count-overdue" />
       </div>
       {p.mine.length > 0 && (
         <section class="card" data-testid="mine">
-          <h2 style="margin-top:0">{t("targets.mine")}</h2>
+          <h2 style="margin-top:0">{t("home.targetsMine")}</h2>
           <ul>
             {p.mine.map((x) => (
               <li>
@@ -84,7 +84,7 @@ export function QueuePage(p: QueueProps) {
       )}
       <form method="get" action="/targets" class="row" style="margin-bottom:.6rem">
         <label>
-          {t("targets.grade")}
+          {t("field.riskGrade")}
           <select name="grade">
             <option value="">{t("targets.allGrades")}</option>
             {(["high", "medium", "low"] as const).map((g) => (
@@ -95,7 +95,7 @@ export function QueuePage(p: QueueProps) {
           </select>
         </label>
         <label class="inline-label">
-          <input type="checkbox" name="overdue" value="1" checked={filter.overdue} /> {t("targets.overdueOnly")}
+          <input type="checkbox" name="overdue" value="1" checked={filter.overdue} /> {t("requests.filter.overdue")}
         </label>
         <button type="submit">{t("common.filter")}</button>
       </form>
@@ -137,15 +137,15 @@ function Rows(p: { t: T; now: number; deadlines: Deadlines; rows: TargetView[]; 
       <thead>
         <tr>
           <th></th>
-          <th>{t("targets.grade")}</th>
-          <th>{t("targets.phone")}</th>
-          <th>{t("targets.name")}</th>
-          <th>{t("targets.district")}</th>
+          <th>{t("field.riskGrade")}</th>
+          <th>{t("field.phone")}</th>
+          <th>{t("field.displayName")}</th>
+          <th>{t("field.district")}</th>
           <th>{t("targets.reason")}</th>
           <th class="num">{t("targets.amountShort")}</th>
           <th>{t("targets.waitingSince")}</th>
-          <th>{t("targets.due")}</th>
-          <th>{t("targets.state")}</th>
+          <th>{t("requests.due")}</th>
+          <th>{t("field.status")}</th>
         </tr>
       </thead>
       <tbody>

@@ -21,7 +21,7 @@ export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: strin
   const text = (m: SentMessage, s: string) => (p.personal ? s : maskFreeText(m.targetName ? s.replaceAll(m.targetName, maskName(m.targetName)) : s));
   return (
     <>
-      <h1>{t("outbox.title")}</h1>
+      <h1>{t("nav.outbox")}</h1>
       {p.provider === "outbox" ? (
         <p class="outbox-banner" role="note" data-testid="outbox-banner">
           {t("outbox.banner", { file: p.file })}
@@ -32,12 +32,12 @@ export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: strin
       <table data-testid="outbox">
         <thead>
           <tr>
-            <th>{t("common.time")}</th>
+            <th>{t("field.at")}</th>
             <th></th>
-            <th>{t("outbox.channel")}</th>
+            <th>{t("field.kind")}</th>
             <th>{t("outbox.to")}</th>
             <th>{t("outbox.content")}</th>
-            <th>{t("common.status")}</th>
+            <th>{t("field.status")}</th>
             <th>{t("outbox.target")}</th>
           </tr>
         </thead>
