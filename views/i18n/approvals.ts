@@ -4,7 +4,6 @@ import { dictionary } from "./dictionary";
 
 export default dictionary({
   zh: {
-    "nav.approvals": "权限审批",
     "approvals.intro": "在系统管理页面新建的指挥督办、系统管理员账号或接口令牌，须经另一位指挥督办人员批准后才能使用。批准和驳回都记入审计日志。",
     "approvals.open": "待审批",
     "approvals.decided": "最近的审批",
@@ -18,13 +17,8 @@ export default dictionary({
     "approvals.own": "本人申请，须由其他指挥督办人员审批",
     "approvals.decision.approved": "已批准",
     "approvals.decision.rejected": "已驳回",
-    "admin.approval.pending": "待审批",
-    "admin.approval.rejected": "已驳回",
-    "admin.approvalHint": "新建的指挥督办或系统管理员（用户或令牌）须经一位指挥督办人员在“权限审批”中批准后生效。",
-    "signin.pending": "该账号尚待指挥督办人员审批，批准后即可登录",
   },
   en: {
-    "nav.approvals": "Approvals",
     "approvals.intro": "Supervisors and administrators, users or API tokens, made on the administration screen can be used only once another supervisor approves them. Approvals and rejections go to the audit log.",
     "approvals.open": "Waiting for approval",
     "approvals.decided": "Recent decisions",
@@ -38,9 +32,5 @@ export default dictionary({
     "approvals.own": "Your own request: another supervisor decides",
     "approvals.decision.approved": "Approved",
     "approvals.decision.rejected": "Rejected",
-    "admin.approval.pending": "Awaiting approval",
-    "admin.approval.rejected": "Rejected",
-    "admin.approvalHint": "A new supervisor or administrator (user or token) takes effect once a supervisor approves it under Approvals.",
-    "signin.pending": "This account is waiting for a supervisor's approval; you can sign in once it is approved",
   },
 });

@@ -140,6 +140,11 @@ export default dictionary({
     "audit.sys.cli": "系统（命令行）",
     "audit.sys.requests-clock": "系统（期限时钟）",
     "audit.sys.onward-auto-send": "系统（续止自动发送）",
+    "audit.actor": "操作人",
+    "audit.entity": "对象",
+    "audit.entityId": "编号",
+    "audit.ip": "来源",
+    "audit.detail": "详情",
   },
   en: {
     "audit.act.view": "view",
@@ -279,5 +284,10 @@ export default dictionary({
     "audit.sys.cli": "system (command line)",
     "audit.sys.requests-clock": "system (deadline clock)",
     "audit.sys.onward-auto-send": "system (onward auto-send)",
+    "audit.actor": "Actor",
+    "audit.entity": "Entity",
+    "audit.entityId": "ID",
+    "audit.ip": "From",
+    "audit.detail": "Detail",
   },
 });

@@ -1,10 +1,14 @@
 // Interface text in zh-CN (default) and English. Each capability keeps its own dictionary file
 // here, every one listed below; keys are "capability.thing", typed from the Chinese: a misspelt key,
 // or one missing in English, fails the type check.
+import admin from "./admin";
 import approvals from "./approvals";
 import audit from "./audit";
+import cases from "./cases";
 import core from "./core";
+import desk from "./desk";
 import forms from "./forms";
+import home from "./home";
 import imports from "./imports";
 import live from "./live";
 import notices from "./notices";
@@ -14,6 +18,7 @@ import stats from "./stats";
 import supervision from "./supervision";
 import suspects from "./suspects";
 import targets from "./targets";
+import telephony from "./telephony";
 import { fill, REASONS, type ReasonCode, type ReasonParams, type ReasonText } from "../../src/domain/reasons";
 
 export type Lang = "zh" | "en";
@@ -24,11 +29,11 @@ type ReasonKey = `reason.${ReasonCode}`;
 const reasons = (lang: Lang) => Object.fromEntries(Object.entries(REASONS).map(([code, text]) => [`reason.${code}`, text[lang]])) as Record<ReasonKey, string>;
 
 /** Every dictionary there is (test/unit/i18n.test.ts reads them one by one). */
-export const DICTIONARIES = { core, stats, supervision, publicity, suspects, requests, targets, imports, forms, notices, approvals, audit, live, reasons: { zh: reasons("zh"), en: reasons("en") } };
+export const DICTIONARIES = { core, home, admin, cases, stats, supervision, publicity, suspects, requests, desk, targets, telephony, imports, forms, notices, approvals, audit, live, reasons: { zh: reasons("zh"), en: reasons("en") } };
 const d = DICTIONARIES;
-const zh = { ...d.core.zh, ...d.stats.zh, ...d.supervision.zh, ...d.publicity.zh, ...d.suspects.zh, ...d.requests.zh, ...d.targets.zh, ...d.imports.zh, ...d.forms.zh, ...d.notices.zh, ...d.approvals.zh, ...d.audit.zh, ...d.live.zh, ...d.reasons.zh };
+const zh = { ...d.core.zh, ...d.home.zh, ...d.admin.zh, ...d.cases.zh, ...d.stats.zh, ...d.supervision.zh, ...d.publicity.zh, ...d.suspects.zh, ...d.requests.zh, ...d.desk.zh, ...d.targets.zh, ...d.telephony.zh, ...d.imports.zh, ...d.forms.zh, ...d.notices.zh, ...d.approvals.zh, ...d.audit.zh, ...d.live.zh, ...d.reasons.zh };
 export type Key = keyof typeof zh;
-const en: Record<Key, string> = { ...d.core.en, ...d.stats.en, ...d.supervision.en, ...d.publicity.en, ...d.suspects.en, ...d.requests.en, ...d.targets.en, ...d.imports.en, ...d.forms.en, ...d.notices.en, ...d.approvals.en, ...d.audit.en, ...d.live.en, ...d.reasons.en };
+const en: Record<Key, string> = { ...d.core.en, ...d.home.en, ...d.admin.en, ...d.cases.en, ...d.stats.en, ...d.supervision.en, ...d.publicity.en, ...d.suspects.en, ...d.requests.en, ...d.desk.en, ...d.targets.en, ...d.telephony.en, ...d.imports.en, ...d.forms.en, ...d.notices.en, ...d.approvals.en, ...d.audit.en, ...d.live.en, ...d.reasons.en };
 const texts: Record<Lang, Record<Key, string>> = { zh, en };
 
 export type T = (key: Key, params?: Record<string, string | number>) => string;
