@@ -6,7 +6,7 @@ import { parseShanghaiLocal } from "../domain/time";
 import { yuanToFen } from "../domain/money";
 import type { Issue } from "../http/errors";
 import { Suspect, SuspectKind } from "../suspects/schemas";
-import type { CaseData } from "./service";
+import type { CaseData } from "../domain/cases";
 
 const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-21T10:30:00+08:00" });
 

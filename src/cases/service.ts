@@ -5,36 +5,24 @@ import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
 import { once, type IdempotencyKey } from "../db/idempotency";
 import { cases, caseTransactions, suspects } from "../db/schema/cases";
-import type { CASE_STATUSES, FRAUD_TYPES } from "../domain/enums";
-import { caseTransition, checkCaseDates, intakeDates, normalizeIdNumber, type CaseDates, type Victim } from "../domain/cases";
-import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
+import {
+  caseTransition,
+  checkCaseDates,
+  intakeDates,
+  normalizeIdNumber,
+  type CaseData,
+  type CaseDates,
+  type CaseStatus,
+  type CaseTransaction,
+  type FraudType,
+  type Victim,
+} from "../domain/cases";
+import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
 import { CASE_SUSPECT_RISK } from "../domain/suspects";
 import { startOfShanghaiDay } from "../domain/time";
 import { AppError, notFound, type Issue, refusalIssue } from "../http/errors";
 import type { CaseFilter } from "./schemas";
 import { reportSuspect, suspectsOfCase, type Conn, type SuspectRecord } from "../suspects/service";
-
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-export type FraudType = (typeof FRAUD_TYPES)[number];
-
-/** A case as entered, from the form or the API. Instants in ms, money in fen. */
-export type CaseData = {
-  receivedAt: number;
-  district: string;
-  fraudType: FraudType;
-  lossFen: number;
-  victim: Victim;
-  narrative: string | null;
-  status: CaseStatus;
-  filedAt: number | null;
-  solvedAt: number | null;
-  suspectsDetained: number;
-  suspects: { kind?: SuspectKind; value: string; holderName?: string; branch?: string }[];
-  /** the victim's transfers; `account` received the money (recorded as a suspect of the case) */
-  transactions?: CaseTransaction[];
-};
-
-export type CaseTransaction = { at: number; amountFen: number; account: string | null; payerAccount: string | null; payerName: string | null; serialNo: string | null };
 
 export type CaseRecord = CaseDates & {
   id: number;

@@ -1,12 +1,13 @@
 // Case rules: the status lifecycle and the order of its dates, the victim's ID number, and what
 // of the victim a role may see. Pure: no I/O.
-import type { CASE_STATUSES } from "./enums";
+import type { CASE_STATUSES, FRAUD_TYPES } from "./enums";
 import { seesPersonalData, type Role } from "./access";
-import { toHalfWidth } from "./identifiers";
+import { toHalfWidth, type SuspectKind } from "./identifiers";
 import { maskIdNumber, maskName, maskPhone } from "./masking";
 import { refuse, type ReasonCode, type ReasonParams, type Refusal } from "./reasons";
 
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+export type FraudType = (typeof FRAUD_TYPES)[number];
 /** A field's refusal: the English `message` for the API, the code for pages (an HTTP Issue). */
 export type CaseIssue = { path: string; message: string; code: ReasonCode; params?: ReasonParams };
 
@@ -111,6 +112,24 @@ export function normalizeIdNumber(input: string): { ok: true; value: string } | 
 }
 
 export type Victim = { name: string; phone: string | null; idNumber: string | null; age: number | null };
+export type CaseTransaction = { at: number; amountFen: number; account: string | null; payerAccount: string | null; payerName: string | null; serialNo: string | null };
+
+/** A case as entered, from the form or the API. Instants in ms, money in fen. */
+export type CaseData = {
+  receivedAt: number;
+  district: string;
+  fraudType: FraudType;
+  lossFen: number;
+  victim: Victim;
+  narrative: string | null;
+  status: CaseStatus;
+  filedAt: number | null;
+  solvedAt: number | null;
+  suspectsDetained: number;
+  suspects: { kind?: SuspectKind; value: string; holderName?: string; branch?: string }[];
+  /** the victim's transfers; `account` received the money (recorded as a suspect of the case) */
+  transactions?: CaseTransaction[];
+};
 
 /** The victim as this role may see them: in full, or masked (张*, 138****8000). */
 export function victimFor(role: Role, v: Victim): Victim & { masked: boolean } {

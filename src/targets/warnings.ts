@@ -4,7 +4,8 @@
 // with its id, so every attempt is on the target's timeline even when the provider refuses it.
 import { recordAudit, type AuditWho } from "../audit/service";
 import { once, type IdempotencyKey } from "../db/idempotency";
-import { createCase, type CaseData } from "../cases/service";
+import { createCase } from "../cases/service";
+import type { CaseData } from "../domain/cases";
 import { and, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
 import { stored, storedColumns, type Db, type Millis } from "../db";
 import { apiTokens, followUps, targets, telephonyMessages, users, warnings, webhookEvents } from "../db/schema";
