@@ -1,6 +1,7 @@
 // Cases (警情): intake with the suspects it names (one transaction), list, detail, status changes.
 import { districtIssue } from "../districts/service";
 import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { instructions, institutions, requests } from "../db/schema";
 import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
 import { once, type IdempotencyKey } from "../db/idempotency";
@@ -241,16 +242,29 @@ export type CaseList = ReturnType<typeof listCases>;
 
 /** Districts already used, for the form's suggestions (the district index makes this cheap). */
 export function knownDistricts(db: Db): string[] {
-  return db.$client.query<{ district: string }, []>(`select distinct district from cases order by district limit 200`).all().map((r) => r.district);
+  return db.selectDistinct({ district: cases.district }).from(cases).orderBy(cases.district).limit(200).all().map((r) => r.district);
 }
 
 /** Requests sent about this case's suspects, for its page. */
 export function caseRequests(db: Db, caseId: number) {
-  return db.$client
-    .query<{ id: number; kind: string; status: string; institution: string; suspectId: number; createdAt: number; amountFen: number | null; doneAmountFen: number | null; documentNo: string | null }, [number]>(
-      `select r.id, r.kind, r.status, i.code as institution, r.suspect_id as suspectId, r.created_at as createdAt, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen,
-         (select document_no from instructions where request_id = r.id order by id limit 1) as documentNo
-       from requests r join institutions i on i.id = r.institution_id where r.case_id = ? order by r.created_at desc limit 200`,
-    )
-    .all(caseId);
+  return db
+    .select({
+      id: requests.id,
+      kind: requests.kind,
+      status: requests.status,
+      institution: institutions.code,
+      suspectId: requests.suspectId,
+      createdAt: requests.createdAt,
+      amountFen: requests.amountFen,
+      doneAmountFen: requests.doneAmountFen,
+      // the request's notice (文书): the first instruction issued for it
+      documentNo: sql<string | null>`(select ${instructions.documentNo} from ${instructions} where ${instructions.requestId} = ${requests.id} order by ${instructions.id} limit 1)`,
+    })
+    .from(requests)
+    .innerJoin(institutions, eq(institutions.id, requests.institutionId))
+    .where(eq(requests.caseId, caseId))
+    .orderBy(desc(requests.createdAt))
+    .limit(200)
+    .all()
+    .map((r) => ({ ...r, createdAt: r.createdAt.getTime() }));
 }
