@@ -7,7 +7,7 @@ import { known, refusalText, type Lang, type T } from "./i18n";
 import { formMessageKey } from "./i18n/forms";
 import { formatInstant } from "../src/domain/time";
 import { warningCode } from "../src/domain/identifiers";
-import { INSTITUTIONS } from "../src/db/seed";
+import { INSTITUTIONS } from "../src/domain/institutions";
 
 /** Who reads an issue: src/http/render.tsx provides it to every page and fragment. */
 export type IssueReader = { t: T; lang: Lang };
@@ -133,7 +133,8 @@ export function warningText(t: T, lang: Lang, w: string): string {
 /** Where a suspect was reported from ("case:12", "manual", "demo"…) in words. */
 export function sourceText(t: T, source: string): string {
   const [kind, id] = source.split(":", 2);
-  const label = known(t, `suspects.src.${kind}`);
+  // a record it came from (case, request, target) is named as the audit log names records
+  const label = known(t, `suspects.src.${kind}`) ?? known(t, `audit.ent.${kind}`);
   if (!label) return source;
   return id ? (/^\d+$/.test(id) ? `${label} #${id}` : `${label}（${known(t, `targets.source.${id}`) ?? id}）`) : label;
 }
