@@ -1,6 +1,9 @@
 // Interface text in zh-CN (default) and English. Each capability keeps its own dictionary file
 // here, every one listed below; keys are "capability.thing", typed from the Chinese: a misspelt key,
-// or one missing in English, fails the type check.
+// or one missing in English, fails the type check. A value set (a status, a kind) has one label
+// table, "<prefix>.<value>", read as t(`cases.state.${status}`): with the value typed by its enum
+// tuple the compiler checks every member has its label. A string known only at run time (a stored
+// action, a field's name) goes through known().
 import admin from "./admin";
 import approvals from "./approvals";
 import audit from "./audit";
