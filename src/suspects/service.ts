@@ -1,11 +1,11 @@
 // Suspects (涉诈号码/账户): record a sighting (insert or merge), change status, look up, search,
 // and the reads behind the suspect screens.
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, like, lt, ne, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { recordAudit, type AuditWho } from "../audit/service";
-import { prepared, type Db, type schema } from "../db";
+import { perConnection, rowsBy, stored, storedColumns, type Db, type schema } from "../db";
 import { once, type IdempotencyKey } from "../db/idempotency";
-import { cases, caseSuspects, institutions, suspects, suspectSources } from "../db/schema";
+import { auditLog, cases, caseSuspects, institutions, requests, suspects, suspectSources } from "../db/schema";
 import { normalizeIdentifier, toHalfWidth, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { refuse, type Refusal } from "../domain/reasons";
 import {
@@ -47,31 +47,33 @@ export type SuspectRecord = {
 // One column list for every read, so every screen and API answer has the same record. The
 // institution comes from correlated subqueries: on the lookup path they cost half what a LEFT JOIN
 // of the same tiny table does (measured: ~10 µs against ~20 µs per lookup at 1M suspects).
-const inst = (col: string, as: string) => `(select ${col} from institutions where id = s.institution_id) as ${as}`;
-const COLUMNS = `s.id, s.kind, s.value, s.institution_inferred as instInferred, s.risk_level as riskLevel,
-  s.status, s.status_reason as statusReason, s.first_seen_at as firstSeenAt, s.last_seen_at as lastSeenAt,
-  s.sightings, s.note, s.holder_name as holderName, s.branch, ${inst("code", "instCode")}, ${inst("name_zh", "instZh")}, ${inst("name_en", "instEn")}`;
-const FROM = `from suspects s`;
-const SELECT = `select ${COLUMNS} ${FROM}`;
-
-type Row = {
-  id: number;
-  kind: SuspectKind;
-  value: string;
-  instInferred: number;
-  riskLevel: RiskLevel;
-  status: SuspectStatus;
-  statusReason: string | null;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  sightings: number;
-  note: string | null;
-  holderName: string | null;
-  branch: string | null;
-  instCode: string | null;
-  instZh: string | null;
-  instEn: string | null;
+// (drizzle writes a one-table selection's columns unqualified: institution_id is no column of
+// institutions, so it names the suspect's.)
+const inst = <K extends "code" | "nameZh" | "nameEn">(k: K) =>
+  sql<string | null>`(select ${institutions[k]} from ${institutions} where ${institutions.id} = ${suspects.institutionId})`;
+const { id, kind, value, riskLevel, status, statusReason, firstSeenAt, lastSeenAt, sightings, note, holderName, branch } = suspects;
+const FIELDS = {
+  ...storedColumns({ id, kind, value, riskLevel, status, statusReason, firstSeenAt, lastSeenAt, sightings, note, holderName, branch }),
+  instInferred: sql<number>`${suspects.institutionInferred}`,
+  instCode: inst("code"),
+  instZh: inst("nameZh"),
+  instEn: inst("nameEn"),
 };
+const toRows = rowsBy(FIELDS);
+type Row = ReturnType<typeof toRows>[number];
+
+const statements = perConnection((db: Db) => {
+  const select = () => db.select(FIELDS).from(suspects);
+  return {
+    // on the unique index (value, kind): the lookup's one read
+    byValue: select()
+      .where(and(eq(suspects.value, sql.placeholder("value")), eq(suspects.kind, sql.placeholder("kind"))))
+      .prepare(),
+    byId: select().where(eq(suspects.id, sql.placeholder("id"))).prepare(),
+    requestInstitution: db.select({ institutionId: requests.institutionId }).from(requests).where(eq(requests.id, sql.placeholder("id"))).prepare(),
+    institutionNames: db.select({ nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).where(eq(institutions.code, sql.placeholder("code"))).prepare(),
+  };
+});
 
 /** The stored value is already normal: normalising it again gives its display form and warnings. */
 function toRecord(r: Row, id?: Identifier): SuspectRecord {
@@ -95,15 +97,20 @@ function toRecord(r: Row, id?: Identifier): SuspectRecord {
   };
 }
 
-function readById(tx: Conn, id: number): SuspectRecord | null {
-  const r = tx.all<Row>(sql`${sql.raw(SELECT)} where s.id = ${id}`)[0];
-  return r ? toRecord(r) : null;
+function readById(tx: Conn, id: number, identifier?: Identifier): SuspectRecord | null {
+  const r = tx.select(FIELDS).from(suspects).where(eq(suspects.id, id)).get();
+  return r ? toRecord(r, identifier) : null;
 }
 
 /** The suspects a case names, with their fund-flow level. */
 export function suspectsOfCase(tx: Conn, caseId: number): (SuspectRecord & { level: number })[] {
   return tx
-    .all<Row & { level: number }>(sql`${sql.raw(`select ${COLUMNS}, cs.level ${FROM}`)} join case_suspects cs on cs.suspect_id = s.id where cs.case_id = ${caseId} order by cs.level, cs.created_at, s.id`)
+    .select({ ...FIELDS, level: caseSuspects.level })
+    .from(suspects)
+    .innerJoin(caseSuspects, eq(caseSuspects.suspectId, suspects.id))
+    .where(eq(caseSuspects.caseId, caseId))
+    .orderBy(caseSuspects.level, caseSuspects.createdAt, suspects.id)
+    .all()
     .map((r) => ({ ...toRecord(r), level: r.level }));
 }
 
@@ -168,8 +175,7 @@ export function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Record
   }
   tx.insert(suspectSources).values({ suspectId, source: o.source, firstAt: new Date(o.at) }).onConflictDoNothing().run();
   if (o.caseId != null) tx.insert(caseSuspects).values({ caseId: o.caseId, suspectId, createdAt: new Date(o.at) }).onConflictDoNothing().run();
-  const r = tx.all<Row>(sql`${sql.raw(SELECT)} where s.id = ${suspectId}`)[0]!;
-  return { suspect: toRecord(r, id), created: !cur, reopened };
+  return { suspect: readById(tx, suspectId, id)!, created: !cur, reopened };
 }
 
 export type RecordInput = SightingInput & { kind?: SuspectKind; value: string };
@@ -239,10 +245,6 @@ export function setSuspectStatus(tx: Conn, who: AuditWho, change: { suspectId: n
 
 export type LookupResult = { value: string; kind: SuspectKind; flagged: boolean; suspect?: SuspectRecord };
 
-// On the unique index (value, kind); prepared once per connection.
-const LOOKUP = `${SELECT} where s.value = ? and s.kind = ?`;
-const lookupStatement = (db: Db) => prepared<Row, [string, string]>(db, LOOKUP);
-
 /**
  * "Is this flagged?" for any written form of a number or account. Not audited, deliberately:
  * a lookup is a view of an indicator (is this account fraud-linked), not of anyone's personal
@@ -251,17 +253,16 @@ const lookupStatement = (db: Db) => prepared<Row, [string, string]>(db, LOOKUP);
 export function lookup(db: Db, input: string, scope: number | null = null): LookupResult | { ok: false; reason: string } {
   const id = normalizeIdentifier(input);
   if (!id.ok) return id;
-  const row = lookupStatement(db).get(id.value, id.kind);
+  const s = statements(db);
+  const [row] = toRows(s.byValue.values({ value: id.value, kind: id.kind }));
   if (!row) return { value: id.value, kind: id.kind, flagged: false };
   const suspect = toRecord(row, id);
-  suspect.statusReason = reasonFor(scope, suspect.statusReason, (requestId) => requestInstitution(db).get(requestId)?.institutionId ?? null);
+  suspect.statusReason = reasonFor(scope, suspect.statusReason, (requestId) => s.requestInstitution.get({ id: requestId })?.institutionId ?? null);
   return { value: id.value, kind: id.kind, flagged: isFlagged(row.status), suspect };
 }
 
-const requestInstitution = (db: Db) => prepared<{ institutionId: number }, [number]>(db, `select institution_id as institutionId from requests where id = ?`);
-
 export function getSuspect(db: Db, id: number): SuspectRecord | null {
-  const r = db.$client.query<Row, [number]>(`${SELECT} where s.id = ?`).get(id);
+  const r = statements(db).byId.get({ id });
   return r ? toRecord(r) : null;
 }
 
@@ -300,23 +301,24 @@ function prefixRanges(typed: string, digits: string): [string, SuspectKind][] {
  */
 export function searchSuspects(db: Db, q: string): { mode: SearchMode; rows: SuspectRecord[] } {
   const typed = toHalfWidth(q).trim();
-  const c = db.$client;
-  if (!typed) return { mode: "recent", rows: c.query<Row, [number]>(`${SELECT} order by s.id desc limit ?`).all(SEARCH_LIMIT).map((r) => toRecord(r)) };
+  const select = () => db.select(FIELDS).from(suspects);
+  if (!typed) return { mode: "recent", rows: select().orderBy(desc(suspects.id)).limit(SEARCH_LIMIT).all().map((r) => toRecord(r)) };
   const found = new Map<number, Row>();
   const add = (rows: Row[]) => {
     for (const r of rows) if (found.size < SEARCH_LIMIT) found.set(r.id, r);
   };
   const exact = normalizeIdentifier(typed);
-  if (exact.ok) add(lookupStatement(db).all(exact.value, exact.kind));
+  if (exact.ok) add(statements(db).byValue.all({ value: exact.value, kind: exact.kind }));
   const digits = typed.replace(/\D/g, "");
   if (digits.length < 3) return { mode: found.size ? "match" : "too_short", rows: [...found.values()].map((r) => toRecord(r)) };
-  const range = c.query<Row, [string, string, string, number]>(`${SELECT} where s.value >= ? and s.value < ? and s.kind = ? order by s.value limit ?`);
-  for (const [p, kind] of prefixRanges(typed, digits)) if (found.size < SEARCH_LIMIT) add(range.all(p, p + ":", kind, SEARCH_LIMIT));
+  const range = (p: string, kind: SuspectKind) =>
+    select().where(and(gte(suspects.value, p), lt(suspects.value, p + ":"), eq(suspects.kind, kind))).orderBy(suspects.value).limit(SEARCH_LIMIT).all();
+  for (const [p, kind] of prefixRanges(typed, digits)) if (found.size < SEARCH_LIMIT) add(range(p, kind));
   // a complete number that is on file needs no scan for numbers merely containing it
   if (found.size < SEARCH_LIMIT && digits.length >= 4 && !(exact.ok && found.size > 0)) {
     // the subquery reads only the covering index; the outer query fetches at most 50 rows
-    const sub = c.query<Row, [string, number]>(`${SELECT} where s.id in (select id from suspects where value like ? limit ?) order by s.id desc`);
-    add(sub.all(`%${digits}%`, SEARCH_LIMIT * 2));
+    const containing = db.select({ id: suspects.id }).from(suspects).where(like(suspects.value, `%${digits}%`)).limit(SEARCH_LIMIT * 2);
+    add(select().where(inArray(suspects.id, containing)).orderBy(desc(suspects.id)).all());
   }
   return { mode: "match", rows: [...found.values()].map((r) => toRecord(r)) };
 }
@@ -327,28 +329,41 @@ export function searchSuspects(db: Db, q: string): { mode: SearchMode; rows: Sus
 export function suspectDetail(db: Db, id: number) {
   const suspect = getSuspect(db, id);
   if (!suspect) return null;
-  const c = db.$client;
-  const sources = c.query<{ source: string; firstAt: number }, [number]>(`select source, first_at as firstAt from suspect_sources where suspect_id = ? order by first_at, source`).all(id);
-  const linkedCases = c
-    .query<{ id: number; receivedAt: number; district: string; fraudType: string; status: string; lossFen: number; level: number }, [number]>(
-      `select c.id, c.received_at as receivedAt, c.district, c.fraud_type as fraudType, c.status, c.loss_fen as lossFen, cs.level
-       from case_suspects cs join cases c on c.id = cs.case_id where cs.suspect_id = ? order by c.received_at desc limit 200`,
-    )
-    .all(id);
-  const requests = c
-    .query<{ id: number; kind: string; status: string; institution: string; createdAt: number; amountFen: number | null; doneAmountFen: number | null; expiresAt: number | null }, [number]>(
-      `select r.id, r.kind, r.status, i.code as institution, r.created_at as createdAt, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen, r.expires_at as expiresAt
-       from requests r join institutions i on i.id = r.institution_id where r.suspect_id = ? order by r.created_at desc limit 200`,
-    )
-    .all(id);
+  const sources = db
+    .select({ source: suspectSources.source, firstAt: stored(suspectSources.firstAt) })
+    .from(suspectSources)
+    .where(eq(suspectSources.suspectId, id))
+    .orderBy(suspectSources.firstAt, suspectSources.source)
+    .all();
+  const linkedCases = db
+    .select({ ...storedColumns({ id: cases.id, receivedAt: cases.receivedAt, district: cases.district, fraudType: cases.fraudType, status: cases.status, lossFen: cases.lossFen }), level: caseSuspects.level })
+    .from(caseSuspects)
+    .innerJoin(cases, eq(cases.id, caseSuspects.caseId))
+    .where(eq(caseSuspects.suspectId, id))
+    .orderBy(desc(cases.receivedAt))
+    .limit(200)
+    .all();
+  const requestRows = db
+    .select({
+      ...storedColumns({ id: requests.id, kind: requests.kind, status: requests.status, createdAt: requests.createdAt, amountFen: requests.amountFen, doneAmountFen: requests.doneAmountFen, expiresAt: requests.expiresAt }),
+      institution: institutions.code,
+    })
+    .from(requests)
+    .innerJoin(institutions, eq(institutions.id, requests.institutionId))
+    .where(eq(requests.suspectId, id))
+    .orderBy(desc(requests.createdAt))
+    .limit(200)
+    .all();
   // the audit trail is the history: created, merged (with source and case), status changes
-  const history = c
-    .query<{ at: number; actor: string; action: string; detail: string | null }, [string]>(
-      `select at, actor, action, detail from audit_log where entity = 'suspect' and entity_id = ? and action <> 'view' order by id desc limit 200`,
-    )
-    .all(String(id))
+  const history = db
+    .select({ at: stored(auditLog.at), actor: auditLog.actor, action: auditLog.action, detail: auditLog.detail })
+    .from(auditLog)
+    .where(and(eq(auditLog.entity, "suspect"), eq(auditLog.entityId, String(id)), ne(auditLog.action, "view")))
+    .orderBy(desc(auditLog.id))
+    .limit(200)
+    .all()
     .map((h) => ({ ...h, detail: h.detail ? (JSON.parse(h.detail) as Record<string, unknown>) : null }));
-  return { suspect, sources, cases: linkedCases, requests, history };
+  return { suspect, sources, cases: linkedCases, requests: requestRows, history };
 }
 
 export type SuspectDetail = NonNullable<ReturnType<typeof suspectDetail>>;
@@ -387,7 +402,7 @@ export type CheckOutcome =
  */
 export function checkPasted(db: Db, text: string, kind?: SuspectKind): CheckOutcome[] {
   const values = pastedValues(text, kind);
-  const institution = prepared<{ nameZh: string; nameEn: string }, [string]>(db, `select name_zh as nameZh, name_en as nameEn from institutions where code = ?`);
+  const s = statements(db);
   const seen = new Map<string, number>();
   return values.map(({ line, input }): CheckOutcome => {
     const id = normalizeIdentifier(input, kind);
@@ -396,9 +411,9 @@ export function checkPasted(db: Db, text: string, kind?: SuspectKind): CheckOutc
     const ofLine = seen.get(key);
     if (ofLine !== undefined) return { line, input, outcome: "duplicate", ofLine };
     seen.set(key, line);
-    const row = lookupStatement(db).get(id.value, id.kind);
+    const row = s.byValue.get({ value: id.value, kind: id.kind });
     if (row) return { line, input, outcome: "known", flagged: isFlagged(row.status), suspect: toRecord(row, id) };
-    const guess = id.institution && institution.get(id.institution.code);
+    const guess = id.institution && s.institutionNames.get({ code: id.institution.code });
     return {
       line,
       input,
