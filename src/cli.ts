@@ -1,6 +1,7 @@
 // Operators' command line: `bun run cli user add|token create|demo`.
 import { parseArgs } from "node:util";
-import { createToken, createUser, UserInputError } from "./auth/service";
+import { createToken, createUser } from "./auth/service";
+import { AppError } from "./http/errors";
 import { ConfigError, loadConfig } from "./config";
 import { ROLES, type Role } from "./domain/enums";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
@@ -117,7 +118,7 @@ function databaseFile(cmd: "backup" | "restore", args: string[]) {
 try {
   await main(Bun.argv.slice(2));
 } catch (e) {
-  if (e instanceof UserInputError || e instanceof ConfigError || e instanceof BackupError) fail(e.message);
+  if (e instanceof AppError || e instanceof ConfigError || e instanceof BackupError) fail(e.message);
   if (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) fail(`${e.message}\n${USAGE}`);
   throw e;
 }

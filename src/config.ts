@@ -110,6 +110,7 @@ export type Config = {
   onwardAutoSend: boolean;
 };
 
+/** A setting that cannot be: start-up and the CLI print it and stop; it never reaches HTTP, so it is no AppError. */
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -1,7 +1,8 @@
 // Process entry: config → db (migrate) → app → Bun.serve; schedulers; graceful stop.
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
-import { createUser, UserInputError } from "./auth/service";
+import { createUser } from "./auth/service";
+import { AppError } from "./http/errors";
 import { ConfigError, loadConfig } from "./config";
 import { users } from "./db/schema";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
@@ -42,7 +43,7 @@ if (fresh) {
     await createUser(db, { username: "admin", password, role: "admin", displayName: "系统管理员" });
   } catch (e) {
     // a weak FANZHA_ADMIN_PASSWORD is refused like any other (auth/passwords.ts)
-    if (!(e instanceof UserInputError)) throw e;
+    if (!(e instanceof AppError)) throw e;
     console.error(`Invalid configuration:\n  FANZHA_ADMIN_PASSWORD: ${e.message}`);
     process.exit(2);
   }

@@ -7,7 +7,7 @@ import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
 import { apiTokens, institutions, privilegeGrants, users } from "../db/schema";
 import { refuse } from "../domain/reasons";
-import { conflict, forbidden, notFound, refusedWith } from "../http/errors";
+import { conflict, forbidden, notFound, refused } from "../http/errors";
 
 const requester = alias(users, "requester");
 const decider = alias(users, "decider");
@@ -58,7 +58,7 @@ export function decideGrant(db: Db, id: number, decision: "approved" | "rejected
     const g = tx.select().from(privilegeGrants).where(eq(privilegeGrants.id, id)).get();
     if (!g) throw notFound("approval request");
     if (g.decision) throw conflict(refuse("approval.decided"), "already_decided");
-    if (g.requestedBy === actor.id || (g.subject === "user" && g.subjectId === actor.id)) throw refusedWith(403, "own_request", refuse("approval.own_request"));
+    if (g.requestedBy === actor.id || (g.subject === "user" && g.subjectId === actor.id)) throw refused("own_request", refuse("approval.own_request"));
     const at = new Date(who.at);
     tx.update(privilegeGrants).set({ decision, decidedBy: actor.id, decidedAt: at }).where(eq(privilegeGrants.id, id)).run();
     const approval = decision === "approved" ? null : ("rejected" as const);

@@ -4,8 +4,7 @@ import { z } from "zod";
 import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
 import { users } from "../db/schema";
-import { UserInputError } from "../auth/service";
-import { refuse } from "../domain/reasons";
+import { userInput } from "../auth/service";
 
 /** Digits and letters, 4–12 (a police badge number is usually 6 digits); empty clears it. */
 export const Badge = z
@@ -16,7 +15,7 @@ export const Badge = z
 
 export function setBadge(db: Db, who: AuditWho, userId: number, input: string): string | null {
   const parsed = Badge.safeParse(input);
-  if (!parsed.success) throw new UserInputError(refuse("user.bad_badge"));
+  if (!parsed.success) throw userInput("user.bad_badge");
   const badgeNo = parsed.data;
   const done = db.update(users).set({ badgeNo }).where(eq(users.id, userId)).returning({ id: users.id }).all();
   if (done.length) recordAudit(db, who, { action: "update", entity: "user", entityId: userId, detail: { badgeNo } });

@@ -3,14 +3,13 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { AdminPage } from "../../views/admin/page";
 import { allow } from "../auth/middleware";
-import { createToken, createUser, UserInputError } from "../auth/service";
-import { errorText } from "../../views/i18n";
+import { createToken, createUser } from "../auth/service";
 import { ROLES } from "../domain/enums";
 import { audit, who } from "../http/audit";
 import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";
 import { zodIssues, type Issue } from "../http/errors";
-import { render } from "../http/render";
+import { formErrors, render, type FormErrors } from "../http/render";
 import { addDistrict, listDistricts } from "../districts/service";
 import { refusalIssue } from "../http/errors";
 import { listInstitutions, listTokens, listUsers, revokeToken } from "./service";
@@ -26,7 +25,7 @@ const UserForm = z.object({
 });
 const TokenForm = z.object({ name: z.string().trim().min(1).max(60), role: z.enum(ROLES), institution: optionalCode });
 
-function page(c: Context<AppEnv>, extra: { issues?: Issue[]; message?: string; newToken?: string; values?: Record<string, string> } = {}, status: 200 | 400 = 200) {
+function page(c: Context<AppEnv>, extra: { issues?: Issue[]; message?: string; newToken?: string; values?: Record<string, string> } = {}, status: 200 | FormErrors["status"] = 200) {
   const db = c.var.deps.db;
   return render(
     c,
@@ -34,6 +33,13 @@ function page(c: Context<AppEnv>, extra: { issues?: Issue[]; message?: string; n
     <AdminPage t={c.var.t} lang={c.var.lang} csrf={c.var.session?.csrfToken ?? null} users={listUsers(db)} tokens={listTokens(db)} institutions={listInstitutions(db)} districts={listDistricts(db)} {...extra} />,
     status,
   );
+}
+
+/** The form re-rendered with what refused it, or the error on to onError. */
+function refusedForm(c: Context<AppEnv>, e: unknown, values?: Record<string, string>) {
+  const shown = formErrors(c, e);
+  if (!shown) throw e;
+  return page(c, { message: shown.error, issues: shown.issues, values }, shown.status);
 }
 
 const asStrings = (b: Record<string, unknown>) => Object.fromEntries(Object.entries(b).filter(([k, v]) => typeof v === "string" && k !== "password" && k !== "_csrf")) as Record<string, string>;
@@ -45,14 +51,13 @@ export const adminRoutes = new Hono<AppEnv>()
   .post("/users", async (c) => {
     const body = await c.req.parseBody();
     const form = UserForm.safeParse(body);
-    if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 400);
+    if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 422);
     try {
       // a supervisor or admin waits for another supervisor's approval (/approvals)
       const user = await createUser(c.var.deps.db, form.data, { actor: c.var.actor!, at: c.var.deps.clock.now() });
       audit(c, { action: "create", entity: "user", entityId: user.id, detail: { username: user.username, role: user.role, institution: form.data.institution, ...(user.approval ? { approval: user.approval } : {}) } });
     } catch (e) {
-      if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e), values: asStrings(body) }, 400);
-      throw e;
+      return refusedForm(c, e, asStrings(body));
     }
     return c.redirect("/admin", 303);
   })
@@ -61,15 +66,14 @@ export const adminRoutes = new Hono<AppEnv>()
     try {
       setBadge(c.var.deps.db, who(c), Number(c.req.param("id")), typeof body.badge === "string" ? body.badge : "");
     } catch (e) {
-      if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e) }, 400);
-      throw e;
+      return refusedForm(c, e);
     }
     return c.redirect("/admin", 303);
   })
   .post("/tokens", async (c) => {
     const body = await c.req.parseBody();
     const form = TokenForm.safeParse(body);
-    if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 400);
+    if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 422);
     try {
       const { token, id, pending } = createToken(c.var.deps.db, form.data, { actor: c.var.actor!, at: c.var.deps.clock.now() });
       audit(c, { action: "create", entity: "api_token", entityId: id, detail: { name: form.data.name, role: form.data.role, ...(pending ? { approval: "pending" } : {}) } });
@@ -77,14 +81,13 @@ export const adminRoutes = new Hono<AppEnv>()
       putFlash(c, "admin.newToken", token);
       return c.redirect("/admin", 303);
     } catch (e) {
-      if (e instanceof UserInputError) return page(c, { message: errorText(c.var.t, e), values: asStrings(body) }, 400);
-      throw e;
+      return refusedForm(c, e, asStrings(body));
     }
   })
   .post("/districts", async (c) => {
     const body = await c.req.parseBody();
     const added = addDistrict(c.var.deps.db, who(c), typeof body.district === "string" ? body.district : "");
-    if (!added.ok) return page(c, { issues: [refusalIssue("district", added)], values: asStrings(body) }, 400);
+    if (!added.ok) return page(c, { issues: [refusalIssue("district", added)], values: asStrings(body) }, 422);
     return c.redirect("/admin", 303);
   })
   .post("/tokens/:id{[0-9]+}/revoke", (c) => {

@@ -23,6 +23,10 @@ export const ErrorSchema = z
       code: z.string(),
       message: z.string(),
       issues: z.array(z.object({ path: z.string(), message: z.string() })),
+      refusal: z
+        .object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })
+        .optional()
+        .openapi({ description: "When a rule refused the request: its reason code (e.g. target.claimed) and parameters, for a client to act on; `message` words it in English" }),
       requestId: z.string().optional().openapi({ description: "The X-Request-Id of the answer: quote it when reporting a problem" }),
     }),
   })
@@ -32,7 +36,8 @@ const errorResponse = (description: string) => ({ description, content: { "appli
 
 /** The errors every authenticated route can answer with. */
 export const commonErrors = {
-  400: errorResponse("Invalid input (which field, and why)"),
+  400: errorResponse("The request cannot be read (malformed JSON, a missing field of a callback)"),
+  422: errorResponse("Invalid input (which field, and why)"),
   401: errorResponse("Missing or invalid bearer token"),
   403: errorResponse("The token's role may not do this"),
   429: errorResponse("Too many requests for this token (API_RATE_LIMIT_PER_MIN): wait the Retry-After seconds"),

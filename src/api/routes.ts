@@ -88,7 +88,7 @@ export function apiApp(config: Pick<Config, "secureCookies">) {
     // the OpenAPI document and the public signing keys are for anyone
     if (c.req.path !== "/api/v1/openapi.json" && c.req.path !== "/api/v1/signing-keys" && !c.get("actor")) {
       c.header("WWW-Authenticate", 'Bearer realm="fanzha"');
-      throw new AppError(401, "unauthenticated", "Send Authorization: Bearer <token>");
+      throw new AppError("unauthenticated", "Send Authorization: Bearer <token>");
     }
     await next();
   });

@@ -88,7 +88,7 @@ export const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
     const body = await c.req.parseBody();
     sent = typeof body._csrf === "string" ? body._csrf : undefined;
   }
-  if (!sent || !sameToken(sent, session.csrfToken)) throw new AppError(403, "csrf", "CSRF token missing or wrong");
+  if (!sent || !sameToken(sent, session.csrfToken)) throw new AppError("csrf", "CSRF token missing or wrong");
   await next();
 };
 
@@ -102,7 +102,7 @@ function sameToken(a: string, b: string): boolean {
 export function allow(...permissions: Permission[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const actor = c.get("actor");
-    if (!actor) throw new AppError(401, "unauthenticated", "Sign in or send a valid bearer token");
+    if (!actor) throw new AppError("unauthenticated", "Sign in or send a valid bearer token");
     if (!permissions.every((p) => can(actor, p))) throw forbidden(`Role ${actor.role} may not do this`);
     await next();
   };

@@ -5,7 +5,8 @@ import { stored, type Db } from "../db";
 import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, users } from "../db/schema";
 import type { Role } from "../domain/enums";
 import { needsApproval, requiresInstitution, type Actor } from "../domain/access";
-import { refuse, type Refusal } from "../domain/reasons";
+import { refuse } from "../domain/reasons";
+import { refused } from "../http/errors";
 import { weakPassword } from "./passwords";
 
 function randomToken(bytes = 32): string {
@@ -16,13 +17,8 @@ export function sha256(s: string): string {
   return new Bun.CryptoHasher("sha256").update(s).digest("hex");
 }
 
-/** A user or token the admin (screen or CLI) asked for that cannot be: the message says why. */
-export class UserInputError extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.reason);
-  }
-}
-const userInput = (...r: Parameters<typeof refuse>) => new UserInputError(refuse(...r));
+/** A user or token the admin (screen or CLI) asked for that cannot be: an invalid form, its refusal says why. */
+export const userInput = (...r: Parameters<typeof refuse>) => refused("invalid_input", refuse(...r));
 
 function institutionIdFor(db: Db, role: Role, code: string | undefined): number | null {
   if (!requiresInstitution(role)) {

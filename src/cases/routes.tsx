@@ -4,15 +4,17 @@ import { Hono, type Context } from "hono";
 import { CaseDetailPage } from "../../views/cases/detail";
 import { CaseFormPage, SuspectRow, TransactionRow } from "../../views/cases/form";
 import { CasesPage } from "../../views/cases/list";
+import { FundFlowPage } from "../../views/requests/flow";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
 import { victimFor } from "../domain/cases";
 import { toShanghaiLocal } from "../domain/time";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, zodIssues, type Issue } from "../http/errors";
-import { render } from "../http/render";
+import { notFound, zodIssues, type Issue } from "../http/errors";
+import { formErrors, pageCtx, render } from "../http/render";
 import { formKey } from "../db/idempotency";
+import { fundFlow } from "../requests/flow";
 import { CaseFilter, caseFromForm, CaseStatusForm, type CaseFormValues } from "./schemas";
 import { caseRequests, changeCaseStatus, checkCase, createCase, knownDistricts, listCases, viewCase } from "./service";
 
@@ -93,6 +95,13 @@ export const casesRoutes = new Hono<AppEnv>()
     return c.redirect(`/cases/${rec.id}?saved=1`, 303);
   })
   .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c), { saved: c.req.query("saved") === "1" }))
+  // the case's fund flow (资金流向): its accounts level by level and the requests on each
+  .get("/:id{[0-9]+}/flow", (c) => {
+    const { db, clock, config } = c.var.deps;
+    const flow = fundFlow(db, idOf(c), clock.now(), config);
+    if (!flow) throw notFound("case");
+    return render(c, c.var.t("requests.flowTitle", { id: flow.caseId }), <FundFlowPage t={c.var.t} lang={c.var.lang} flow={flow} csrf={pageCtx(c).csrfToken} />);
+  })
   .post("/:id{[0-9]+}/status", allow("cases.write"), async (c) => {
     const id = idOf(c);
     const form = CaseStatusForm.safeParse(await c.req.parseBody());
@@ -100,8 +109,10 @@ export const casesRoutes = new Hono<AppEnv>()
     try {
       changeCaseStatus(c.var.deps.db, who(c), id, form.data);
     } catch (e) {
-      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues });
-      throw e;
+      // a move the rules refuse is shown beside its fields; the page has no place for anything else
+      const shown = formErrors(c, e);
+      if (!shown?.issues) throw e;
+      return detailPage(c, id, { issues: shown.issues });
     }
     return c.redirect(`/cases/${id}`, 303);
   });

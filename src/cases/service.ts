@@ -21,7 +21,7 @@ import {
 import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
 import { CASE_SUSPECT_RISK } from "../domain/suspects";
 import { startOfShanghaiDay } from "../domain/time";
-import { AppError, notFound, type Issue, refusalIssue } from "../http/errors";
+import { invalid, notFound, type Issue, refusalIssue } from "../http/errors";
 import type { CaseFilter } from "./schemas";
 import { reportSuspect, suspectsOfCase, type Conn, type SuspectRecord } from "../suspects/service";
 
@@ -38,7 +38,6 @@ export type CaseRecord = CaseDates & {
   transactions: CaseTransaction[];
 };
 
-const invalid = (issues: Issue[]) => new AppError(400, "invalid_input", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
 
 /**
  * Everything that can be wrong with a case, all at once: the victim's phone and ID number, the

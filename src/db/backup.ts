@@ -9,6 +9,7 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import { MIGRATIONS } from ".";
 import type { Config } from "../config";
 
+// CLI and start-up errors: printed and the process stops; they never reach HTTP, so they are no AppError.
 /** A backup or restore that cannot be done; the message says why and that nothing was changed. */
 export class BackupError extends Error {}
 /** The database failed its start-up check; the message says how to restore. */

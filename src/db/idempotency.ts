@@ -30,7 +30,7 @@ export function once<T>(db: Writer, k: IdempotencyKey | undefined, work: () => T
     .get();
   if (row) {
     if (row.requestHash && k.requestHash && row.requestHash !== k.requestHash) {
-      throw new AppError(422, "idempotency_key_reused", "Idempotency-Key: this key was already used with a different request; use a new key for a new request");
+      throw new AppError("idempotency_key_reused", "Idempotency-Key: this key was already used with a different request; use a new key for a new request");
     }
     return { value: JSON.parse(row.made) as T, replayed: true };
   }

@@ -14,8 +14,6 @@ import { refuse, type Refusal } from "./reasons";
 
 export type SuspectKind = "phone" | "bank_account";
 export type InstitutionGuess = { code: string; inferred: true };
-/** Why a value is refused: a code for pages, the English `reason` for the API (domain/reasons.ts). */
-export type Rejection = Refusal;
 
 export type PhoneType = "mobile" | "landline" | "other";
 /** Kind of Chinese mobile number range (号段); null for landlines and foreign numbers. */
@@ -55,7 +53,7 @@ type IdentifierBase = {
 export type Identifier =
   | (IdentifierBase & { kind: "phone"; phone: NormalizedPhone })
   | (IdentifierBase & { kind: "bank_account"; account: NormalizedAccount });
-export type IdentifierResult = Identifier | Rejection;
+export type IdentifierResult = Identifier | Refusal;
 
 const reject = refuse;
 const guess = (code: string): InstitutionGuess => ({ code, inferred: true });
@@ -196,11 +194,11 @@ const LENGTH_REASON = {
   INVALID_LENGTH: "phone.wrong_length",
   INVALID_COUNTRY: "phone.unknown_country",
   NOT_A_NUMBER: "phone.unreadable",
-} as const satisfies Record<string, Rejection["code"]>;
-const lengthReason = (libCode: string): Rejection["code"] => LENGTH_REASON[libCode as keyof typeof LENGTH_REASON] ?? "phone.unreadable";
+} as const satisfies Record<string, Refusal["code"]>;
+const lengthReason = (libCode: string): Refusal["code"] => LENGTH_REASON[libCode as keyof typeof LENGTH_REASON] ?? "phone.unreadable";
 
 /** Normalises a written phone number to E.164 (default region CN) with an inferred carrier. */
-export function normalizePhone(input: string): NormalizedPhone | Rejection {
+export function normalizePhone(input: string): NormalizedPhone | Refusal {
   const trimmed = input.trim();
   if (trimmed === "") return reject("phone.empty");
   const s = cleanPhone(trimmed);
@@ -307,7 +305,7 @@ const groupsOf4 = (d: string) => d.replace(/(\d{4})(?=\d)/g, "$1 ");
 export const LUHN_WARNING = "card number fails the Luhn check; some Chinese cards do";
 
 /** Normalises a written bank card or account number to its digits, with an inferred issuing bank. */
-export function normalizeAccount(input: string): NormalizedAccount | Rejection {
+export function normalizeAccount(input: string): NormalizedAccount | Refusal {
   const s = toHalfWidth(input).replace(SPACES_AND_DASHES, "");
   if (s === "") return reject("account.empty");
   if (!/^\d+$/.test(s)) {

@@ -126,6 +126,10 @@ export const REASONS = {
   "target.claimed_by_other": { en: "Target {id} is being worked by another agent", zh: "另一位坐席正在处理此对象（#{id}）" },
   "target.closed": { en: "Target {id} is closed", zh: "此对象（#{id}）已办结" },
   "target.not_claimed": { en: "You do not hold target {id}", zh: "你没有领取此对象（#{id}）" },
+  // what a recorded contact could not go on to do: said on the page and in the API's `problem`
+  "target.call_failed": { en: "the call or SMS could not be sent: {why}", zh: "呼叫/短信未能发出：{why}" },
+  "target.no_account": { en: "No bank account is known to stop payment at: add it on the case.", zh: "已立案，但没有可止付的银行账户，请在警情中补充" },
+  "target.stop_payment_failed": { en: "the case is opened, but the draft stop-payment could not be made: {why}", zh: "已立案，但止付草稿未能生成：{why}" },
   "warning.outcome_recorded": { en: "Warning {id} already has an outcome", zh: "此次预警（#{id}）已记录结果" },
   "follow_up.done": { en: "Follow-up {id} is already recorded", zh: "此次回访（#{id}）已记录" },
   "request.stale": { en: "The request changed meanwhile; reload it", zh: "指令已被他人处理，请刷新" },

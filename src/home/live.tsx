@@ -19,7 +19,7 @@ const openTargets = (c: C) => openTargetCount(c.var.deps.db);
 
 export function liveEvents(c: C): Response {
   const actor = c.var.actor;
-  if (!actor) throw new AppError(401, "unauthenticated", "Sign in");
+  if (!actor) throw new AppError("unauthenticated", "Sign in");
   const { events } = c.var.deps;
   const { t, lang } = c.var;
   const csrf = pageCtx(c).csrfToken;

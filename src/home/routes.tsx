@@ -11,7 +11,7 @@ import { homeTiles } from "./service";
 export const homeRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
     const actor = c.var.actor;
-    if (!actor) throw new AppError(401, "unauthenticated", "Sign in");
+    if (!actor) throw new AppError("unauthenticated", "Sign in");
     const { db, clock } = c.var.deps;
     const t = c.var.t;
     const user = db.select({ displayName: users.displayName }).from(users).where(eq(users.id, actor.id)).get();
@@ -33,7 +33,7 @@ export const homeRoutes = new Hono<AppEnv>()
   // the tiles alone: the home page reloads them when its live stream speaks
   .get("/home/tiles", (c) => {
     const actor = c.var.actor;
-    if (!actor) throw new AppError(401, "unauthenticated", "Sign in");
+    if (!actor) throw new AppError("unauthenticated", "Sign in");
     c.header("Cache-Control", "no-store");
     return fragment(c, <HomeTiles t={c.var.t} tiles={homeTiles(c.var.deps.db, actor, c.var.deps.clock.now())} />);
   })

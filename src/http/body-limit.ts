@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { refuse } from "../domain/reasons";
 import type { AppEnv } from "./context";
-import { refusedWith } from "./errors";
+import { refused } from "./errors";
 
 /** Multipart framing around the file: boundaries, part headers, the CSRF field. */
 export const MULTIPART_SLACK = 64 * 1024;
@@ -23,8 +23,8 @@ export type BodyFamily = {
 
 const tooLarge = (maxBytes: number, upload: boolean) =>
   upload
-    ? refusedWith(413, "payload_too_large", refuse("file.too_large", { mib: Math.round(maxBytes / 1024 / 1024) }))
-    : refusedWith(413, "payload_too_large", refuse("body.too_large", { kib: Math.round(maxBytes / 1024) }));
+    ? refused("payload_too_large", refuse("file.too_large", { mib: Math.round(maxBytes / 1024 / 1024) }))
+    : refused("payload_too_large", refuse("body.too_large", { kib: Math.round(maxBytes / 1024) }));
 
 /**
  * One middleware for the whole table: the first family whose path matches sets the limit. Over

@@ -4,14 +4,13 @@ import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Errors } from "../../views/components";
-import { errorText } from "../../views/i18n";
 import type { AppEnv } from "./context";
 import { ZodError } from "zod";
 import { refuse } from "../domain/reasons";
-import { AppError, errorBody, refusedWith, validationError } from "./errors";
-import { fragment, render, wantsFragment } from "./render";
+import { AppError, badRequest, errorBody, refused, validationError, type ErrorCode } from "./errors";
+import { answersJson, fragment, render, sayError, wantsFragment } from "./render";
 
-const HTTP_CODES: Record<number, string> = {
+const HTTP_CODES: Record<number, ErrorCode> = {
   400: "bad_request",
   401: "unauthenticated",
   403: "forbidden",
@@ -28,7 +27,7 @@ const HTTP_CODES: Record<number, string> = {
 function unreadableBody(err: Error): AppError | null {
   if ((err as { code?: unknown }).code !== "ERR_FORMDATA_PARSE_ERROR") return null;
   const why = err.message.replace(/^FormData parse error\s*/i, "") || "malformed form data";
-  return refusedWith(400, "unreadable_body", refuse("body.unreadable", { why }));
+  return refused("unreadable_body", refuse("body.unreadable", { why }));
 }
 
 function toAppError(err: Error): AppError | null {
@@ -40,7 +39,8 @@ function toAppError(err: Error): AppError | null {
   if (err instanceof HTTPException && err.status < 500) {
     // e.g. malformed JSON, wrong content type, Origin refused by the CSRF check
     const message = err.status === 415 ? "Content-Type must be application/json" : err.message || "Bad request";
-    return new AppError(err.status as AppError["status"], HTTP_CODES[err.status] ?? "bad_request", message);
+    const code = HTTP_CODES[err.status];
+    return code ? new AppError(code, message) : badRequest(message);
   }
   return null;
 }
@@ -58,7 +58,7 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   }
   // one line, no stack: a sender can send these as often as it likes
   if (e.code === "unreadable_body") c.var.deps.log.warn({ reqId: requestId, method: c.req.method, route: routePath(c, -1) || null, why: e.message }, "unreadable request body");
-  if (isApi(c) || c.req.path.startsWith("/webhooks/")) return c.json(errorBody(e, requestId), e.status);
+  if (answersJson(c)) return c.json(errorBody(e, requestId, sayError(c, e)), e.status);
   if (e.status === 401) {
     const next = new URL(c.req.url);
     const target = `/signin?next=${encodeURIComponent(next.pathname + next.search)}`;
@@ -69,12 +69,10 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     return c.redirect(target, 303);
   }
   const t = c.var.t;
-  // e.message is the API's English; a page with issues says so in words and lists them translated
-  const message =
-    e.code === "csrf" ? t("error.csrf") : e.status === 403 ? t("error.forbidden") : e.status === 404 ? t("error.notFound") : e.status === 400 && e.issues.length ? t("error.invalid") : errorText(t, e);
+  // an invalid input lists its issues, each worded in the reader's language
   const body = (
     <>
-      <Errors message={message} issues={e.status === 400 ? e.issues : undefined} />
+      <Errors message={sayError(c, e)} issues={e.code === "invalid_input" ? e.issues : undefined} />
       <p class="muted" data-testid="request-id">{t("error.requestId", { id: requestId })}</p>
     </>
   );
@@ -83,7 +81,7 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
 };
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) => {
-  if (isApi(c)) return c.json(errorBody(new AppError(404, "not_found", `No route ${c.req.method} ${c.req.path}`), c.var.requestId), 404);
-  if (!c.var.actor && c.req.method === "GET") return handleError(new AppError(401, "unauthenticated", "Sign in"), c);
-  return handleError(new AppError(404, "not_found", "Page not found"), c);
+  if (isApi(c)) return c.json(errorBody(new AppError("not_found", `No route ${c.req.method} ${c.req.path}`), c.var.requestId), 404);
+  if (!c.var.actor && c.req.method === "GET") return handleError(new AppError("unauthenticated", "Sign in"), c);
+  return handleError(new AppError("not_found", "Page not found"), c);
 };

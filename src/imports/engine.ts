@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { imports } from "../db/schema";
 import type { Deps } from "../http/context";
-import { AppError, notFound, refusedWith } from "../http/errors";
+import { AppError, notFound, refused } from "../http/errors";
 import type { AnyImportHandler, Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import type { Batch, ReaderMessage, ReaderStart } from "./reader";
@@ -132,7 +132,7 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
         headerAccepted = true;
         header(m.info);
       } else if (m.type === "refused") {
-        refuse(refusedWith(422, "unreadable_file", m.refusal));
+        refuse(refused("unreadable_file", m.refusal));
         // past the header (a limit met further down the file): the import stops, saying why
         if (headerAccepted) void finish(m.refusal.reason);
       } else if (m.type === "batch") {

@@ -2,10 +2,10 @@
 // the handler's pure prepare(). The main thread records each batch in one transaction and acks
 // it; the reader stays at most two batches ahead, so memory stays bounded whatever the file size.
 import { isRefusal, refuse, type Refusal } from "../domain/reasons";
+import { AppError, refused } from "../http/errors";
 import { isRejected, type Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import { describeFile, readTable, type TableInfo } from "./rows";
-import { FileRefused } from "./xlsx";
 import { cellsOf, csvLine, isBlankRow, keyOrder, mapHeader, RAW_CELL, RAW_ROW, type HeaderMap } from "./table";
 
 declare const self: Worker;
@@ -42,7 +42,7 @@ export type ReaderMessage =
 const post = (m: ReaderMessage) => self.postMessage(m);
 
 /** The file refused as a whole (the XLSX reader throws the same). */
-const Refused = FileRefused;
+const fileRefused = (r: Refusal) => refused("unreadable_file", r);
 
 let credits = 2;
 let wake: (() => void) | null = null;
@@ -53,7 +53,7 @@ self.onmessage = (e: MessageEvent<ReaderStart | ReaderAck>) => {
     wake?.();
     wake = null;
   } else {
-    read(e.data).catch((err: unknown) => post(err instanceof Refused ? { type: "refused", refusal: err.refusal } : { type: "error", message: err instanceof Error ? err.message : String(err) }));
+    read(e.data).catch((err: unknown) => post(err instanceof AppError && err.refusal ? { type: "refused", refusal: refuse(err.refusal.code, err.refusal.params) } : { type: "error", message: err instanceof Error ? err.message : String(err) }));
   }
 };
 
@@ -61,7 +61,7 @@ async function read(start: ReaderStart): Promise<void> {
   const handler = IMPORT_HANDLERS[start.kind];
   if (!handler) throw new Error(`no import handler for ${start.kind}`);
   const info = await describeFile(start.path);
-  if ("refused" in info) throw new Refused(info.refused);
+  if ("refused" in info) throw fileRefused(info.refused);
 
   let header: HeaderMap | null = null;
   let dataRows = 0;
@@ -105,7 +105,7 @@ async function read(start: ReaderStart): Promise<void> {
       if (isBlankRow(cells)) return;
       if (!header) {
         const map = (handler.mapHeader ?? ((h) => mapHeader(h, handler.columns)))(cells);
-        if (isRefusal(map)) throw new Refused(map);
+        if (isRefusal(map)) throw fileRefused(map);
         header = map;
         post({ type: "header", info, header: csvLine(cells), columns: Object.keys(map) });
         return;
@@ -121,7 +121,7 @@ async function read(start: ReaderStart): Promise<void> {
       if (lines.length >= batchRows) flush();
     },
     unreadable(line, cells, reason) {
-      if (!header) throw new Refused(refuse("file.header_unreadable", { line, why: reason }));
+      if (!header) throw fileRefused(refuse("file.header_unreadable", { line, why: reason }));
       if (take(line)) rejects.push([lines.length - 1, reason, csvLine(cells)]);
       if (lines.length >= batchRows) flush();
     },
@@ -132,7 +132,7 @@ async function read(start: ReaderStart): Promise<void> {
       while (credits <= 0) await new Promise<void>((r) => (wake = r));
     },
   });
-  if (!header) throw new Refused(refuse("file.no_rows"));
+  if (!header) throw fileRefused(refuse("file.no_rows"));
   flush();
   post({ type: "end", bytes });
 }

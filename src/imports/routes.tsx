@@ -13,9 +13,8 @@ import { KEEPALIVE_MS, liveStream } from "../events";
 import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, notFound } from "../http/errors";
-import { errorText } from "../../views/i18n";
-import { render, wantsFragment } from "../http/render";
+import { notFound } from "../http/errors";
+import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
 import { asShown, importChannel, importHandler, importKinds, liveProgress, startImport } from "./engine";
 import { allRejections, getImport, listImports, rejectionsPage } from "./service";
 import { csvText } from "../exports/csv";
@@ -48,12 +47,13 @@ const allowImport: MiddlewareHandler<AppEnv> = (c, next) => {
 /** The kind asked for, or the first one the actor may import (the permission check then fails if none). */
 const chosenKind = (c: Context<AppEnv>) => c.req.query("kind") || choices(c)[0]?.kind || importKinds()[0]!;
 
-function importsPage(c: Context<AppEnv>, kind: string, message?: string, status: 200 | 400 | 413 | 415 | 422 = 200) {
+/** The imports page, or with `shown` the form again saying why the upload was refused. */
+function importsPage(c: Context<AppEnv>, kind: string, shown?: FormErrors) {
   const kinds = choices(c);
   const chosen = kinds.find((k) => k.kind === kind)!;
-  if (wantsFragment(c) && message) return c.html(<ImportForm t={c.var.t} kind={chosen} message={message} />);
+  if (wantsFragment(c) && shown) return c.html(<ImportForm t={c.var.t} kind={chosen} message={shown.error} issues={shown.issues} />);
   const recent = listImports(c.var.deps.db, kinds.map((k) => k.kind)).map((r) => asShown(c.var.deps, r));
-  return render(c, c.var.t("imports.title"), <ImportsPage t={c.var.t} kinds={kinds} chosen={chosen} recent={recent} message={message} />, status);
+  return render(c, c.var.t("imports.title"), <ImportsPage t={c.var.t} kinds={kinds} chosen={chosen} recent={recent} message={shown?.error} issues={shown?.issues} />, shown?.status ?? 200);
 }
 
 const PROGRESS_GAP_MS = 250; // at most four progress swaps a second, whatever the batch rate
@@ -68,11 +68,10 @@ export const importsRoutes = new Hono<AppEnv>()
       const up = await receiveUpload(c.req.raw);
       started = await startImport(c.var.deps, who(c), { kind, filename: up.filename, path: up.path, sha256: up.sha256 });
     } catch (e) {
-      // the user's mistake (no file, unreadable, no header): the form again, saying why
-      if (e instanceof AppError && e.status !== 401 && e.status !== 403 && e.status !== 404) {
-        return importsPage(c, kind, errorText(c.var.t, e), e.status as 400 | 413 | 415 | 422);
-      }
-      throw e;
+      // the user's mistake (no file, unreadable, no header, cut off): the form again, saying why
+      const shown = formErrors(c, e);
+      if (!shown) throw e;
+      return importsPage(c, kind, shown);
     }
     const url = `/imports/${started.id}${started.repeated ? "?repeated=1" : ""}`;
     if (wantsFragment(c)) {

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AppError, badRequest, refusedWith } from "../http/errors";
+import { AppError, badRequest, invalid, refused } from "../http/errors";
 import { refuse } from "../domain/reasons";
 import { MULTIPART_SLACK } from "../http/body-limit";
 
@@ -50,12 +50,12 @@ const baseName = (name: string) => name.split(/[\\/]/).pop()!.slice(0, 200) || n
  */
 export async function receiveUpload(req: Request, field = "file", maxBytes = MAX_UPLOAD_BYTES): Promise<Received> {
   const type = req.headers.get("Content-Type") ?? undefined;
-  if (!boundaryOf(type)) throw new AppError(415, "unsupported_media_type", "Send the file as multipart/form-data");
-  if (!req.body) throw badRequest("file: choose a file to import", [{ path: "file", message: "choose a file to import" }]);
+  if (!boundaryOf(type)) throw new AppError("unsupported_media_type", "Send the file as multipart/form-data");
+  if (!req.body) throw invalid([{ path: "file", message: "choose a file to import" }]);
   const dir = join(tmpdir(), "fanzha-imports");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${crypto.randomUUID()}.upload`);
-  const tooLarge = () => refusedWith(413, "payload_too_large", refuse("file.too_large", { mib: Math.round(maxBytes / 1024 / 1024) }));
+  const tooLarge = () => refused("payload_too_large", refuse("file.too_large", { mib: Math.round(maxBytes / 1024 / 1024) }));
 
   let sink: ReturnType<ReturnType<typeof Bun.file>["writer"]> | null = null;
   const hasher = new Bun.CryptoHasher("sha256");
@@ -109,8 +109,8 @@ export async function receiveUpload(req: Request, field = "file", maxBytes = MAX
     await Promise.race([closed, new Promise((r) => bb.once("error", r))]);
     await written;
     if (failure) throw failure;
-    if (filename === null) throw badRequest("file: choose a file to import", [{ path: "file", message: "choose a file to import" }]);
-    if (size === 0) throw refusedWith(422, "unreadable_file", refuse("file.empty"));
+    if (filename === null) throw invalid([{ path: "file", message: "choose a file to import" }]);
+    if (size === 0) throw refused("unreadable_file", refuse("file.empty"));
   } catch (e) {
     bb.destroy();
     await (sink as { end(): unknown } | null)?.end();

@@ -9,7 +9,8 @@
 import { createInflateRaw } from "node:zlib";
 import { Readable, Transform } from "node:stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { refuse, type ReasonCode, type ReasonParams, type Refusal } from "../domain/reasons";
+import { refuse, type ReasonCode, type ReasonParams } from "../domain/reasons";
+import { AppError, refused as refusedWith } from "../http/errors";
 
 export const XLSX_LIMITS = {
   /** Uncompressed bytes of the worksheet (streamed: this bounds time, not memory). */
@@ -32,13 +33,7 @@ export const XLSX_LIMITS = {
 };
 
 /** A file refused as a whole, with the coded reason. */
-export class FileRefused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.reason);
-  }
-}
-
-const refused = (code: ReasonCode, params?: ReasonParams) => new FileRefused(refuse(code, params));
+const refused = (code: ReasonCode, params?: ReasonParams) => refusedWith("unreadable_file", refuse(code, params));
 const broken = (why: string) => refused("file.xlsx_broken", { why });
 
 // ---------------------------------------------------------------------------------------------
@@ -119,7 +114,7 @@ async function* partText(path: string, size: number, e: Entry, limit: number, pr
       yield decoder.decode(chunk, { stream: true });
     }
   } catch (err) {
-    if (err instanceof FileRefused) throw err;
+    if (err instanceof AppError) throw err;
     throw broken(`${e.name} cannot be unpacked: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     raw.destroy();
@@ -171,7 +166,7 @@ async function parseXml(chunks: AsyncIterable<string>, handlers: { open(tag: Sax
     try {
       parser.write(chunk);
     } catch (e) {
-      if (e instanceof FileRefused) throw e;
+      if (e instanceof AppError) throw e;
       throw broken(`its XML is malformed (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
     }
     if (error) throw broken(`its XML is malformed (${(error as Error).message.split("\n")[0]})`);
@@ -180,7 +175,7 @@ async function parseXml(chunks: AsyncIterable<string>, handlers: { open(tag: Sax
   try {
     parser.close();
   } catch (e) {
-    if (e instanceof FileRefused) throw e;
+    if (e instanceof AppError) throw e;
     throw broken(`its XML is malformed (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
   }
 }

@@ -8,7 +8,7 @@ import { allow } from "../auth/middleware";
 import { sendTable } from "../exports/tabular";
 import { audit } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { badRequest, validationError } from "../http/errors";
+import { badRequest, invalid } from "../http/errors";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
 import { exportParams, exportQuery, pageQuery } from "./schemas";
@@ -32,7 +32,7 @@ export const publicityRoutes = new Hono<AppEnv>()
       c,
       t("nav.publicity"),
       <PublicityPage t={t} lang={lang} resolved={resolved} query={periodQuery(resolved)} issues={issues} lists={period ? publicityLists(c.var.deps.db, period) : null} />,
-      issues.length ? 400 : 200,
+      issues.length ? 422 : 200,
     );
   })
   .get("/visits", allow("publicity.read"), (c) => {
@@ -58,17 +58,17 @@ export const publicityRoutes = new Hono<AppEnv>()
         rows={rows}
         paging={{ page, size: VISIT_ROWS, more: !!found && found.length > VISIT_ROWS }}
       />,
-      issues.length ? 400 : 200,
+      issues.length ? 422 : 200,
     );
   })
   .get("/export/:table", allow("publicity.read"), (c) => {
     const { t, lang } = c.var;
     const params = exportParams.safeParse(c.req.param());
-    if (!params.success) throw validationError(params.error);
+    if (!params.success) throw badRequest(params.error);
     const q = exportQuery.safeParse(c.req.query());
-    if (!q.success) throw validationError(q.error);
+    if (!q.success) throw badRequest(q.error);
     const { period, issues, district } = choose(c);
-    if (!period) throw badRequest(t("stats.invalid"), issues);
+    if (!period) throw invalid(issues, t("stats.invalid"));
     const name = params.data.table;
     const db = c.var.deps.db;
     const tables: Record<PublicityTable, () => Table> = {

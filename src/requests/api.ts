@@ -3,7 +3,7 @@
 import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z, IdempotencyHeader } from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
-import { badRequest } from "../http/errors";
+import { invalid } from "../http/errors";
 import { ActionBody, CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
 import { centerAction, createRequest, respond } from "./lifecycle";
 import { listRequests, requestDetail, requestDetailJson, requestJson } from "./read";
@@ -158,7 +158,7 @@ export const requestsApi = apiRouter()
     (c) => {
       const b = c.req.valid("json");
       const { deps } = c.var;
-      if (b.action === "discard" && !b.reason) throw badRequest("reason: give the reason", [{ path: "reason", message: "give the reason" }]);
+      if (b.action === "discard" && !b.reason) throw invalid([{ path: "reason", message: "give the reason" }]);
       const out = centerAction(deps, who(c), c.req.valid("param").id, b.action, { reason: b.reason, term: b.term, approval: b.approval && { ...b.approval, at: Date.parse(b.approval.at) } });
       const now = deps.clock.now();
       return c.json({ request: requestJson(out.request, c.var.actor!, now, deps.config), instruction: out.instruction && requestJson(out.instruction, c.var.actor!, now, deps.config) }, 200);

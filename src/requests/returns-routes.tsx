@@ -24,7 +24,7 @@ const num = (c: C, name: string) => {
   return n;
 };
 
-function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {}, status: 200 | 400 | 409 = 200) {
+function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {}, status: 200 | 409 | 422 = 200) {
   const { db, clock } = c.var.deps;
   const actor = c.var.actor!;
   const t = c.var.t;
@@ -48,10 +48,10 @@ function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | 
 /** A form's fields as typed (a refused form shows them again). */
 const typed = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
-/** A refusal the page shows: 400 with its fields, 409 with its reason; anything else is thrown on. */
+/** A refusal the page shows: 422 with its fields, 409 with its reason; anything else is thrown on. */
 function refused(c: C, id: number, e: unknown, values?: Record<string, string>, method?: ReturnMethod) {
-  if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
-  const issues: Issue[] | undefined = e.status === 400 ? e.issues : undefined;
+  if (!(e instanceof AppError) || (e.status !== 422 && e.status !== 409)) throw e;
+  const issues: Issue[] | undefined = e.status === 422 ? e.issues : undefined;
   return page(c, id, { error: e.status === 409 || !issues?.length ? errorText(c.var.t, e) : undefined, issues, values, method }, e.status);
 }
 
@@ -61,7 +61,7 @@ export const returnsRoutes = new Hono<AppEnv>()
     const id = num(c, "id");
     const body = typed(await c.req.parseBody());
     const form = AdoptForm.safeParse(body);
-    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 400);
+    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     const accounts: Record<number, AccountChoice> = {};
     for (const [k, v] of Object.entries(body)) {
       const m = /^(account|reason)\.(\d+)$/.exec(k);
@@ -78,7 +78,7 @@ export const returnsRoutes = new Hono<AppEnv>()
     const id = num(c, "id");
     const body = typed(await c.req.parseBody());
     const form = ObjectionForm.safeParse(body);
-    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 400);
+    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     try {
       recordObjection(c.var.deps, who(c), id, num(c, "plan"), form.data.objector, form.data.text);
     } catch (e) {
@@ -90,7 +90,7 @@ export const returnsRoutes = new Hono<AppEnv>()
     const id = num(c, "id");
     const body = typed(await c.req.parseBody());
     const form = WithdrawForm.safeParse(body);
-    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 400);
+    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     try {
       withdrawPlan(c.var.deps, who(c), id, num(c, "plan"), form.data.reason);
     } catch (e) {

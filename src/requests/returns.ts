@@ -11,7 +11,7 @@ import { isInForce, returnableFen, type RequestStatus, type ReturnClaim } from "
 import { mayReturn, NOTICE_MS, plan, type Claim, type ReturnMethod } from "../domain/returns";
 import { formatInstant } from "../domain/time";
 import type { Deps } from "../http/context";
-import { badRequest, conflict, notFound, type Issue } from "../http/errors";
+import { conflict, invalid, notFound, type Issue } from "../http/errors";
 import { centerAction, createRequest } from "./lifecycle";
 import { getRequest, type RequestView } from "./read";
 import { caseTransactionsInto } from "./transactions";
@@ -142,7 +142,7 @@ export function adoptPlan(ctx: Ctx, who: AuditWho, freezeId: number, method: Ret
       if (to && !/^\d{8,30}$/.test(to)) issues.push({ path: `account.${s.caseId}`, message: `case ${s.caseId}: an account number is 8–30 digits` });
       return { to, reason: s.victimAccount && to !== s.victimAccount ? reason : null };
     });
-    if (issues.length) throw badRequest(`${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    if (issues.length) throw invalid(issues, `${issues[0]!.path}: ${issues[0]!.message}`);
     const at = new Date(who.at);
     const { id } = tx
       .insert(returnPlans)

@@ -12,9 +12,8 @@ import { sendTable } from "../exports/tabular";
 import { who } from "../http/audit";
 import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";
-import { AppError, badRequest, validationError } from "../http/errors";
-import { errorText } from "../../views/i18n";
-import { render, wantsFragment } from "../http/render";
+import { badRequest, invalid } from "../http/errors";
+import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
 import { startImport, whenSettled } from "../imports/engine";
 import { getImport, rejectionsPage } from "../imports/service";
 import { receiveUpload } from "../imports/upload";
@@ -89,15 +88,15 @@ export const statsRoutes = new Hono<AppEnv>()
         issues={s.issues}
         canImport={can(c.var.actor!, "stats.import")}
       />,
-      s.issues.length ? 400 : 200,
+      s.issues.length ? 422 : 200,
     );
   })
   .get("/export", allow("stats.read"), (c) => {
     const which = exportQuery.safeParse(c.req.query());
-    if (!which.success) throw validationError(which.error);
+    if (!which.success) throw badRequest(which.error);
     const s = screen(c, c.req.query());
     const t = c.var.t;
-    if (!s.cmp || !s.chart) throw badRequest(t("stats.invalid"), s.issues);
+    if (!s.cmp || !s.chart) throw invalid(s.issues, t("stats.invalid"));
     const table = statsTable(t, which.data.table, s.cmp, s.chart);
     const { from, to } = s.cmp.period;
     return sendTable(c, {
@@ -111,7 +110,7 @@ export const statsRoutes = new Hono<AppEnv>()
   })
   .get("/bulletin", allow("stats.read"), (c) => {
     const parsed = bulletinQuery.safeParse(c.req.query());
-    if (!parsed.success) throw validationError(parsed.error);
+    if (!parsed.success) throw badRequest(parsed.error);
     const day = today(c);
     const { month = lastFullMonth(day), district } = parsed.data;
     const db = c.var.deps.db;
@@ -145,7 +144,7 @@ export const statsRoutes = new Hono<AppEnv>()
     // so the answer waits for the import to finish and shows its report
     const t = c.var.t;
     const { deps } = c.var;
-    const answer = (result: Omit<Parameters<typeof BaselinePanel>[0], "t" | "summary">, status: 200 | 400 | 413 | 422) => {
+    const answer = (result: Omit<Parameters<typeof BaselinePanel>[0], "t" | "summary">, status: 200 | FormErrors["status"]) => {
       const node = <BaselinePanel t={t} summary={baselineSummary(deps.db)} {...result} />;
       return wantsFragment(c) ? c.html(node, 200) : render(c, t("baseline.title"), node, status);
     };
@@ -161,7 +160,8 @@ export const statsRoutes = new Hono<AppEnv>()
       }
       return answer({ record, repeated: started.repeated, rejections: rejectionsPage(deps.db, started.id, 100) }, 200);
     } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      return answer({ error: errorText(t, e) }, e.status === 422 || e.status === 413 ? e.status : 400);
+      const shown = formErrors(c, e);
+      if (!shown) throw e;
+      return answer({ error: shown.error, issues: shown.issues }, shown.status);
     }
   });

@@ -7,7 +7,7 @@ import { allow } from "../auth/middleware";
 import { liveStream } from "../events";
 import { sendTable } from "../exports/tabular";
 import type { AppEnv } from "../http/context";
-import { badRequest, validationError } from "../http/errors";
+import { badRequest, invalid, validationError } from "../http/errors";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
 import { exportParams, exportQuery, requestKindQuery, UrgeForm } from "./schemas";
@@ -50,7 +50,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
         issues={issues}
         times={times}
       />,
-      issues.length ? 400 : 200,
+      issues.length ? 422 : 200,
     );
   })
   // 督办: a supervisor urges an overdue request or target; the board reloads itself (SSE)
@@ -98,14 +98,14 @@ export const supervisionRoutes = new Hono<AppEnv>()
   .get("/export/:table", allow("supervision.read"), (c) => {
     const { t, lang } = c.var;
     const params = exportParams.safeParse(c.req.param());
-    if (!params.success) throw validationError(params.error);
+    if (!params.success) throw badRequest(params.error);
     const q = exportQuery.safeParse(c.req.query());
-    if (!q.success) throw validationError(q.error);
+    if (!q.success) throw badRequest(q.error);
     const name = params.data.table;
     const { format, requestKind } = q.data;
     if (isTimesTable(name)) {
       const choice = readPeriod(c.req.query(), c.var.deps.clock.now());
-      if (!choice.period) throw badRequest(t("stats.invalid"), choice.issues);
+      if (!choice.period) throw invalid(choice.issues, t("stats.invalid"));
       const { from, to } = choice.period;
       return sendTable(c, {
         filename: `${t("supervision.title")}-${t(TABLE_TITLES[name])}${t("supervision.responseTimes")}-${from}_${to}`,

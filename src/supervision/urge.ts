@@ -8,7 +8,7 @@ import { urges, users } from "../db/schema";
 import { refuse } from "../domain/reasons";
 import { isOverdue, type RequestStatus } from "../domain/requests";
 import type { Deps } from "../http/context";
-import { notFound, refusedWith } from "../http/errors";
+import { notFound, refused } from "../http/errors";
 import type { HistoryRow } from "../requests/read";
 
 type Ctx = Pick<Deps, "db" | "events">;
@@ -23,12 +23,12 @@ export function urge(ctx: Ctx, who: AuditWho, what: UrgeSubject, id: number, not
   if (what === "request") {
     const r = db.$client.query(`select status, deadline_at as deadlineAt, institution_id as inst from requests where id = ?`).get(id) as { status: RequestStatus; deadlineAt: number | null; inst: number } | null;
     if (!r) throw notFound("request");
-    if (!isOverdue(r, now)) throw refusedWith(409, "not_overdue", refuse("urge.not_overdue", { what: "request", id }));
+    if (!isOverdue(r, now)) throw refused("not_overdue", refuse("urge.not_overdue", { what: "request", id }));
     institutionId = r.inst;
   } else {
     const x = db.$client.query(`select status, due_at as dueAt from targets where id = ?`).get(id) as { status: string; dueAt: number } | null;
     if (!x) throw notFound("target");
-    if (x.status !== "open" || x.dueAt > now) throw refusedWith(409, "not_overdue", refuse("urge.not_overdue", { what: "target", id }));
+    if (x.status !== "open" || x.dueAt > now) throw refused("not_overdue", refuse("urge.not_overdue", { what: "target", id }));
   }
   const row = db.transaction((tx) => {
     const r = tx

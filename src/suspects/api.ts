@@ -85,7 +85,7 @@ export const suspectsApi = apiRouter()
     }),
     (c) => {
       const r = lookup(c.get("deps").db, c.req.valid("query").value, institutionScope(c.get("actor")!));
-      if ("ok" in r) throw new AppError(400, "invalid_value", `value: ${r.reason}`, [{ path: "value", message: r.reason }]);
+      if ("ok" in r) throw new AppError("invalid_value", `value: ${r.reason}`, { issues: [{ path: "value", message: r.reason }] });
       return c.json(foundJson(r), 200);
     },
   )

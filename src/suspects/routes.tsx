@@ -8,11 +8,10 @@ import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, notFound, zodIssues } from "../http/errors";
+import { notFound, zodIssues, type Issue } from "../http/errors";
 import { putFlash, takeFlash } from "../http/flash";
 import { formKey } from "../db/idempotency";
-import { errorText } from "../../views/i18n";
-import { render, wantsFragment } from "../http/render";
+import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
 import { SearchQuery } from "../http/query";
 import { PasteCheckForm, PasteForm, StatusForm } from "./schemas";
 import { checkPasted, pasteMany, searchSuspects, setSuspectStatus, suspectDetail } from "./service";
@@ -21,7 +20,7 @@ type Paste = PasteState;
 /** The paste box's answer across a POST's redirect (a plain form, without htmx). */
 const PASTE_FLASH = "suspects.paste";
 
-function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | 400 | 413 = 200) {
+function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | FormErrors["status"] = 200) {
   paste ??= takeFlash<Paste>(c, PASTE_FLASH) ?? undefined;
   const { q } = SearchQuery.parse(c.req.query());
   const { mode, rows } = searchSuspects(c.var.deps.db, q);
@@ -29,13 +28,13 @@ function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | 400 | 413 =
   return render(c, c.var.t("nav.suspects"), <SuspectsPage t={c.var.t} lang={c.var.lang} csrf={csrf} nonce={crypto.randomUUID()} q={q} mode={mode} rows={rows} canWrite={can(c.var.actor!, "suspects.write")} paste={paste} />, status);
 }
 
-function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: AppError["issues"]; message?: string; values?: { status?: string; reason?: string } }) {
+function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: Issue[]; message?: string; values?: { status?: string; reason?: string } }) {
   const d = suspectDetail(c.var.deps.db, id);
   if (!d) throw notFound("suspect");
   // a number or account is tied to a person (often a mule's): views are audited like a case's
   audit(c, { action: "view", entity: "suspect", entityId: id });
   const csrf = c.var.session?.csrfToken ?? null;
-  return render(c, d.suspect.display, <SuspectDetailPage t={c.var.t} lang={c.var.lang} csrf={csrf} d={d} canWrite={can(c.var.actor!, "suspects.write")} {...errors} />, errors ? 400 : 200);
+  return render(c, d.suspect.display, <SuspectDetailPage t={c.var.t} lang={c.var.lang} csrf={csrf} d={d} canWrite={can(c.var.actor!, "suspects.write")} {...errors} />, errors ? 422 : 200);
 }
 
 const idOf = (c: Context<AppEnv>) => Number(c.req.param("id"));
@@ -46,13 +45,13 @@ async function readPaste<F>(c: Context<AppEnv>, schema: z.ZodType<F>, work: (for
   const body = (await c.req.parseBody()) as Body;
   const text = typeof body.text === "string" ? body.text : "";
   const form = schema.safeParse(body);
-  if (!form.success) return { text, paste: { text, issues: zodIssues(form.error) } as Paste, status: 400 as const };
+  if (!form.success) return { text, paste: { text, issues: zodIssues(form.error) } as Paste, status: 422 as const };
   try {
     return { text, paste: work(form.data, text, body), status: 200 as const };
   } catch (e) {
-    if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 413)) throw e;
-    const paste: Paste = e.refusal ? { text, message: errorText(c.var.t, e) } : { text, issues: e.issues };
-    return { text, paste, status: e.status as 400 | 413 };
+    const shown = formErrors(c, e);
+    if (!shown) throw e;
+    return { text, paste: { text, message: shown.error, issues: shown.issues } as Paste, status: shown.status };
   }
 }
 
@@ -109,8 +108,9 @@ export const suspectsRoutes = new Hono<AppEnv>()
       c.var.deps.db.transaction((tx) => setSuspectStatus(tx, who(c), { suspectId: id, ...form.data }));
     } catch (e) {
       // the refusal shows by the status field, in the reader's language; e.message is the API's English
-      if (e instanceof AppError && e.status === 400) return detailPage(c, id, { issues: e.issues, values });
-      throw e;
+      const shown = formErrors(c, e);
+      if (!shown) throw e;
+      return detailPage(c, id, { issues: shown.issues, message: shown.error, values });
     }
     return c.redirect(`/suspects/${id}`, 303);
   });

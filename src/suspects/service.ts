@@ -20,7 +20,7 @@ import {
   type SuspectState,
   type SuspectStatus,
 } from "../domain/suspects";
-import { AppError, badRequest, notFound, refusalIssue } from "../http/errors";
+import { invalid, notFound, refused, refusalIssue } from "../http/errors";
 
 /** The database or a transaction on it: services that run inside a caller's transaction take this. */
 export type Conn = BaseSQLiteDatabase<"sync", void, typeof schema>;
@@ -182,14 +182,14 @@ export type RecordInput = SightingInput & { kind?: SuspectKind; value: string };
 
 function ensureCase(tx: Conn, caseId: number): void {
   if (!tx.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId)).get()) {
-    throw badRequest(`caseId: no case ${caseId}`, [{ path: "caseId", message: `no case ${caseId}` }]);
+    throw invalid([{ path: "caseId", message: `no case ${caseId}` }]);
   }
 }
 
 /** Normalises a written value and records the sighting; an unparseable value is a 400 naming why. */
 export function recordSuspect(tx: Conn, input: RecordInput): Recorded {
   const id = normalizeIdentifier(input.value, input.kind);
-  if (!id.ok) throw badRequest(`value: ${id.reason}`, [refusalIssue("value", id)]);
+  if (!id.ok) throw invalid([refusalIssue("value", id)]);
   if (input.caseId != null) ensureCase(tx, input.caseId);
   return mergeSuspect(tx, id, input);
 }
@@ -232,7 +232,7 @@ export function setSuspectStatus(tx: Conn, who: AuditWho, change: { suspectId: n
   if (!cur) throw notFound("suspect");
   const reason = change.reason?.trim() || null;
   const check = checkStatusChange(cur.status, change.status, reason);
-  if (!check.ok) throw badRequest(check.reason, [refusalIssue("status", check)]);
+  if (!check.ok) throw invalid([refusalIssue("status", check)], check.reason);
   if (check.changed) {
     tx.update(suspects).set({ status: change.status, statusReason: reason }).where(eq(suspects.id, change.suspectId)).run();
     recordAudit(tx, who, { action: "status", entity: "suspect", entityId: change.suspectId, detail: { from: cur.status, to: change.status, reason } });
@@ -381,10 +381,10 @@ export type PasteOutcome =
 /** The values of a pasted text, one to PASTE_LIMIT of them; none or too many is refused. */
 function pastedValues(text: string, kind?: SuspectKind) {
   const values = splitPasted(text, kind);
-  if (values.length === 0) throw badRequest("text: paste at least one number or account", [{ path: "text", message: "paste at least one number or account" }]);
+  if (values.length === 0) throw invalid([{ path: "text", message: "paste at least one number or account" }]);
   if (values.length > PASTE_LIMIT) {
     const r = refuse("paste.too_many", { n: values.length, max: PASTE_LIMIT });
-    throw new AppError(413, "too_many_values", r.reason, [{ path: "text", message: `at most ${PASTE_LIMIT} values` }], r);
+    throw refused("too_many_values", r, [{ path: "text", message: `at most ${PASTE_LIMIT} values` }]);
   }
   return values;
 }

@@ -14,9 +14,8 @@ import { formKey } from "../db/idempotency";
 import { can } from "../domain/access";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
-import { errorText } from "../../views/i18n";
-import { render } from "../http/render";
+import { notFound, zodIssues, type Issue } from "../http/errors";
+import { formErrors, render, type FormErrors } from "../http/render";
 import { ContactForm, FollowUpDoneForm, FollowUpForm, OutcomeForm, QueueFilter, TargetForm, type TargetFormValues } from "./schemas";
 import { addTarget, claimNext, claimTarget, heldNow, holds, mergesOf, queueCounts, queuePage, releaseTarget, viewTarget } from "./service";
 import { completeFollowUp, contact, followUpsDue, followUpsOf, getFollowUp, getWarning, recordOutcome, scheduleFollowUp, visitsPending, warningsOf, type ContactResult } from "./warnings";
@@ -54,7 +53,7 @@ function queueProps(c: C, nothingWaiting = false) {
 type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error" | "typed"> & Partial<Pick<DetailProps, "agentPhone">>;
 
 /** The target page; every render is a view of personal data and is audited. */
-function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409 | 422 = 200) {
+function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | FormErrors["status"] = 200) {
   const { db, clock, config } = c.var.deps;
   const now = clock.now();
   const actor = c.var.actor!;
@@ -84,10 +83,9 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | 400 | 409
 
 /** A user's mistake on the target page: shown there, with what went wrong (fields keep what was typed). */
 function refused(c: C, id: number, e: unknown, kept: Extra = {}) {
-  if (!(e instanceof AppError)) throw e;
-  if (e.status === 400) return detailPage(c, id, { issues: e.issues, ...kept }, 422);
-  if (e.status === 409) return detailPage(c, id, { error: errorText(c.var.t, e) }, 409);
-  throw e;
+  const shown = formErrors(c, e);
+  if (!shown) throw e;
+  return detailPage(c, id, shown.issues ? { issues: shown.issues, ...kept } : { error: shown.error }, shown.status);
 }
 
 /** After a contact or outcome: back to the page, or the page with what needs the agent's attention. */
@@ -135,8 +133,9 @@ export const targetsRoutes = new Hono<AppEnv>()
       const r = addTarget(c.var.deps, who(c), { ...form.data, amountAtRiskFen: form.data.amountAtRisk, source: "manual" });
       return c.redirect(`/targets/${r.target.id}?${r.merged ? "merged" : "created"}=1`, 303);
     } catch (e) {
-      if (e instanceof AppError && e.status === 400) return formPage(c, values, e.issues);
-      throw e;
+      const shown = formErrors(c, e);
+      if (!shown?.issues) throw e;
+      return formPage(c, values, shown.issues);
     }
   })
   .get("/:id{[0-9]+}", (c) => {

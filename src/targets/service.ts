@@ -13,7 +13,7 @@ import type { Actor } from "../domain/access";
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { dueAt, gradeRank, leaseHeld, mergeTarget, trafficLight, type Deadlines, type Grade, type Outcome, type TargetFacts } from "../domain/queue";
 import type { Deps } from "../http/context";
-import { AppError, conflict, notFound, validationError, type Issue, refusalIssue } from "../http/errors";
+import { AppError, conflict, invalid, notFound, validationError, type Issue, refusalIssue } from "../http/errors";
 import { refuse } from "../domain/reasons";
 import { reportSuspect, type Conn } from "../suspects/service";
 import { TargetInput, type TargetInputBody } from "./schemas";
@@ -174,7 +174,6 @@ export type NewTarget = {
 
 export type Checked = { phone: string; suspect: Identifier | null; reason: TargetReason };
 
-const invalid = (issues: Issue[]) => new AppError(400, "invalid_input", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
 
 const KIND_OF_REASON: Record<TargetReason, SuspectKind | undefined> = { contacted_by: "phone", paying_to: "bank_account", other: undefined };
 

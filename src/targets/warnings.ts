@@ -13,8 +13,8 @@ import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/
 import { advancesStatus, type Outcome, outcomeEffect, type ProviderKind, RETRY_AFTER_MS, STANDARD_CALL_TEXT, STANDARD_SMS_TEXT, VISIT_REPORT_GRACE_MS } from "../domain/queue";
 import type { FOLLOW_UP_OUTCOMES } from "../domain/enums";
 import type { Deps } from "../http/context";
-import { AppError, badRequest, conflict, notFound, refusalIssue } from "../http/errors";
-import { refuse } from "../domain/reasons";
+import { AppError, conflict, invalid, notFound, refusalIssue } from "../http/errors";
+import { refuse, type Refusal } from "../domain/reasons";
 import { createRequest } from "../requests/service";
 import type { Conn } from "../suspects/service";
 import { TelephonyError } from "../telephony";
@@ -117,7 +117,7 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
   let paidTo: Identifier | null = null;
   if (effect === "close_with_case" && o.paidTo) {
     const id = normalizeIdentifier(o.paidTo, "bank_account");
-    if (!id.ok) throw badRequest(`paidTo: ${id.reason}`, [refusalIssue("paidTo", id)]);
+    if (!id.ok) throw invalid([refusalIssue("paidTo", id)]);
     paidTo = id;
   }
   // the case runs its own transaction (intake, suspects, audit); nothing awaits in between, so
@@ -267,10 +267,10 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
     let connectTo: string | undefined;
     if (input.channel === "call" && input.connectTo) {
       const p = normalizePhone(input.connectTo);
-      if (!p.ok) throw badRequest(`connectTo: ${p.reason}`, [refusalIssue("connectTo", p)]);
+      if (!p.ok) throw invalid([refusalIssue("connectTo", p)]);
       connectTo = p.value;
     }
-    if (input.channel === "visit" && !input.assignee) throw badRequest("assignee: who visits is required", [{ path: "assignee", message: "required for a visit" }]);
+    if (input.channel === "visit" && !input.assignee) throw invalid([{ path: "assignee", message: "required for a visit" }], "assignee: who visits is required");
     const scheduledAt = input.channel === "visit" ? (input.scheduledAt ?? who.at) : null;
     const row = { ...input, scheduledAt };
 

@@ -276,7 +276,7 @@ describe("password strength", () => {
     const p = testPlatform();
     const admin = await signIn(p, "admin");
     const zh = await admin.request("/admin/users", { form: { username: "wang", role: "agent", password: "password" } });
-    expect(zh.status).toBe(400);
+    expect(zh.status).toBe(422);
     expect(await zh.text()).toContain("密码太容易被猜到：这是常用密码");
     const en = await admin.request("/admin/users", { form: { username: "wang", role: "agent", password: "aaaaaaaa" }, headers: { Cookie: "fz_lang=en" } });
     expect(await en.text()).toContain("password is too easy to guess: it repeats characters");
@@ -300,7 +300,7 @@ describe("the administration screen", () => {
     const p = testPlatform();
     const admin = await signIn(p, "admin");
     const res = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", institution: "CMCC", password: TEST_PASSWORD } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("CMCC 是运营商，不是银行");
     expect(html).toContain('value="wang.bank"');

@@ -91,7 +91,7 @@ describe("POST /api/v1/cases", () => {
   test("a case with an invalid suspect saves nothing and names the row", async () => {
     const p = testPlatform();
     const { status, body } = await post(p, { ...CASE, suspects: [CASE.suspects[0], { kind: "bank_account", value: "6222 02" }] });
-    expect(status).toBe(400);
+    expect(status).toBe(422);
     expect(body.error.issues).toEqual([{ path: "suspects.1.value", message: "not a valid bank account: too short (6 digits, need 12–30)" }]);
     expect(count(p, "select count(*) as n from cases")).toBe(0);
     expect(count(p, "select count(*) as n from suspects")).toBe(0);
@@ -107,21 +107,21 @@ describe("POST /api/v1/cases", () => {
   test("a solved time before the filed time is refused", async () => {
     const p = testPlatform();
     const { status, body } = await post(p, { ...CASE, status: "solved", filedAt: "2026-11-21T09:40:00+08:00", solvedAt: "2026-11-21T09:35:00+08:00", suspectsDetained: 2 });
-    expect(status).toBe(400);
+    expect(status).toBe(422);
     expect(body.error.issues.map((i: any) => i.path)).toEqual(["solvedAt"]);
   });
 
   test("an unknown fraud type is refused with the allowed codes", async () => {
     const p = testPlatform();
     const { status, body } = await post(p, { ...CASE, fraudType: "phishing" });
-    expect(status).toBe(400);
+    expect(status).toBe(422);
     expect(body.error.issues[0].path).toBe("fraudType");
   });
 
   test("a wrong check character in the victim's ID number is refused", async () => {
     const p = testPlatform();
     const { status, body } = await post(p, { ...CASE, victim: { ...CASE.victim, idNumber: "110105194912310021" } });
-    expect(status).toBe(400);
+    expect(status).toBe(422);
     expect(body.error.issues[0].path).toBe("victim.idNumber");
   });
 });
@@ -256,7 +256,7 @@ describe("the intake form", () => {
   test("the API names a refused suspect in English, with no interface codes in its issues", async () => {
     const p = testPlatform();
     const res = await post(p, { ...CASE, suspects: [{ kind: "phone", value: "1380013800" }] });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(res.body.error.issues).toEqual([{ path: "suspects.0.value", message: "not a valid phone number: a Chinese mobile has 11 digits, not 10" }]);
   });
 

@@ -76,7 +76,7 @@ describe("districts from the admin's list", () => {
     const p = testPlatform();
     listed(p, "南山区", "北湖区", "高新区");
     const res = await apiClient(p, "agent").call("/api/v1/cases", { json: { ...CASE, district: "南山" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } };
     expect(body.error.issues).toContainEqual({ path: "district", message: `district "南山" is not on the center's list of districts; close: 南山区` });
     expect(count(p, "select count(*) as n from cases")).toBe(0);
@@ -109,7 +109,7 @@ describe("districts from the admin's list", () => {
     listed(p, "江北区", "江南区", "城关区");
     const api = apiClient(p, "agent");
     const res = await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high", district: "江北" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } };
     expect(body.error.issues[0]).toEqual({ path: "district", message: `district "江北" is not on the center's list of districts; close: 江北区` });
     expect(count(p, "select count(*) as n from targets")).toBe(0);
@@ -145,7 +145,7 @@ describe("districts from the admin's list", () => {
     expect(res.status).toBe(303);
     expect(await (await admin.request("/admin")).text()).toContain('<span class="pill">南山区</span>');
     const again = await admin.request("/admin/districts", { form: { district: "南山区" } });
-    expect(again.status).toBe(400);
+    expect(again.status).toBe(422);
     expect(text(await again.text())).toContain("辖区“南山区”已在列表中");
     expect(count(p, "select count(*) as n from districts")).toBe(1);
     expect(count(p, "select count(*) as n from audit_log where entity = 'district' and action = 'create'")).toBe(1);

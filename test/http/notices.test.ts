@@ -203,7 +203,7 @@ describe("officers' badge numbers", () => {
     const admin = await signIn(p, "admin");
     const agent = await signIn(p, "agent");
     const res = await admin.request(`/admin/users/${agent.userId}/badge`, { form: { badge: "12 3" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(await res.text()).toContain("警号：4–12 位字母或数字");
   });
 

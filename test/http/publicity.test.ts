@@ -256,14 +256,14 @@ describe("who may see the lists, and the record of it", () => {
     expect(n.n).toBe(2);
   });
 
-  test("a period that ends before it starts is a 400 with the reason, for the page and the API", async () => {
+  test("a period that ends before it starts is a 422 with the reason, for the page and the API", async () => {
     const p = testPlatform();
     const s = await signIn(p, "publicity");
     const res = await s.request("/publicity?kind=custom&from=2026-11-10&to=2026-11-01");
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(await res.text()).toContain("开始日期不能晚于结束日期");
     const api = await apiClient(p, "publicity").call("/api/v1/publicity/lists?from=2026-11-10&to=2026-11-01");
-    expect(api.status).toBe(400);
+    expect(api.status).toBe(422);
     expect(((await api.json()) as any).error.issues[0].path).toBe("from");
   });
 });

@@ -159,7 +159,7 @@ describe("answers that add up", () => {
     const { create } = await setup();
     for (const kind of ["stop_payment", "freeze", "return"]) {
       const res = await create({ kind, value: ICBC_CARD, amount: 0 });
-      expect({ kind, status: res.status, path: (await json(res)).error.issues[0].path }).toEqual({ kind, status: 400, path: "amount" });
+      expect({ kind, status: res.status, path: (await json(res)).error.issues[0].path }).toEqual({ kind, status: 422, path: "amount" });
     }
   });
 
@@ -167,7 +167,7 @@ describe("answers that add up", () => {
     const { create, icbc, answer } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     const res = await answer(icbc, request.id, { action: "confirm", amount: 0, balance: 0 });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("amount");
   });
 
@@ -175,7 +175,7 @@ describe("answers that add up", () => {
     const { create, icbc, answer, get } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     const missing = await answer(icbc, request.id, { action: "confirm", amount: 1_000_000 });
-    expect(missing.status).toBe(400);
+    expect(missing.status).toBe(422);
     expect((await json(missing)).error.issues.map((i: Json) => i.path)).toEqual(["balance"]);
     await answer(icbc, request.id, { action: "confirm", amount: 1_000_000, balance: 1_000_000 });
     expect(await get(request.id)).toMatchObject({ doneAmount: 1_000_000, balance: 1_000_000 });
@@ -211,7 +211,7 @@ describe("freeze terms", () => {
   test("a 12-month freeze without the city-level approval is refused naming the approval", async () => {
     const { create } = await setup();
     const res = await create({ kind: "freeze", value: ICBC_CARD, amount: 1_500_000, term: "12m" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0]).toEqual({ path: "approval", message: "a 12-month freeze needs the city-level approval (by, at, ref) of a major, complex case" });
   });
 
@@ -225,7 +225,7 @@ describe("freeze terms", () => {
   test("terms belong to freezes: a stop-payment with a term is refused", async () => {
     const { create } = await setup();
     const res = await create({ kind: "stop_payment", value: ICBC_CARD, term: "6m" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("term");
   });
 
@@ -234,7 +234,7 @@ describe("freeze terms", () => {
     const agent = await signIn(s.p, "agent");
     const base = { kind: "freeze", value: ICBC_CARD, caseId: String(s.caseId), amount: "15000", term: "12m", scope: "amount", intent: "send" };
     const refused = await agent.request("/requests", { form: { ...base, nonce: "form-nonce-1" } });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(422);
     expect(await refused.text()).toContain("冻结 12 个月须有重大复杂案件的市级批准");
     const ok = await agent.request("/requests", { form: { ...base, nonce: "form-nonce-2", approvalBy: "张副局长", approvalAt: "2026-11-21T09:00", approvalRef: "批〔2026〕18号" } });
     expect(ok.status).toBe(303);
@@ -283,7 +283,7 @@ describe("renewing and releasing a freeze go to the bank", () => {
     const fr = await frozen(s, { term: "12m", approval: { by: "张副局长", at: "2026-11-21T01:00:00.000Z", ref: "批18" } });
     const agent = await signIn(s.p, "agent");
     const res = await agent.request(`/requests/${fr.id}/renew`, { form: { term: "12m", approvalBy: "李局长", approvalRef: "批〔2026〕31号" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const form = new RegExp(`data-testid="renew-form-${fr.id}"[\\s\\S]*?</form>`).exec(await res.text())![0];
     expect(form).toContain('value="李局长"');
     expect(form).toContain('value="批〔2026〕31号"');
@@ -295,7 +295,7 @@ describe("renewing and releasing a freeze go to the bank", () => {
     const s = await setup();
     const fr = await frozen(s);
     const res = await s.act(fr.id, { action: "renew", term: "12m", approval: { by: "x", at: "2026-11-21T01:00:00.000Z", ref: "y" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("term");
   });
 
@@ -373,7 +373,7 @@ describe("POST /api/v1/requests/:id/actions", () => {
     const { create, act } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD, draft: true }));
     const res = await act(request.id, { action: "discard" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("reason");
     const ok = await act(request.id, { action: "discard", reason: "已由他行冻结" });
     expect((await json(ok)).request.status).toBe("discarded");

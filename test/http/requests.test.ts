@@ -67,21 +67,21 @@ describe("POST /api/v1/requests", () => {
   test("a stop-payment for a phone number is refused naming the field", async () => {
     const { create } = await setup();
     const res = await create({ kind: "stop_payment", value: CMCC_PHONE });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("value");
   });
 
   test("a suspension sent to a bank is refused", async () => {
     const { create } = await setup();
     const res = await create({ kind: "suspend_number", value: CMCC_PHONE, institution: "ICBC" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("institution");
   });
 
   test("an account whose bank cannot be inferred needs the institution named", async () => {
     const { create } = await setup();
     const res = await create({ kind: "stop_payment", value: "9999 8888 7777 6666 555" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("institution");
   });
 
@@ -243,11 +243,11 @@ describe("answering", () => {
     expect((await answer(icbc, request.id, { action: "acknowledge" })).status).toBe(409);
   });
 
-  test("a confirmation of a stop-payment without the amount is a 400 naming amount", async () => {
+  test("a confirmation of a stop-payment without the amount is a 422 naming amount", async () => {
     const { create, icbc, answer } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     const res = await answer(icbc, request.id, { action: "confirm" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("amount");
   });
 
@@ -255,7 +255,7 @@ describe("answering", () => {
     const { create, icbc, answer } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     const res = await answer(icbc, request.id, { action: "reject" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("reason");
   });
 
@@ -345,7 +345,7 @@ describe("the onward-transfer chain", () => {
     const s = await setup();
     const { request } = await json(await s.create({ kind: "stop_payment", value: ICBC_CARD }));
     const res = await s.answer(s.icbc, request.id, { action: "confirm", amount: 0, balance: 0, onwardTransfers: [{ account: "12ab", amount: 1, at: new Date(s.p.clock.now()).toISOString() }] });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("onwardTransfers.0.account");
     expect((s.p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string }).status).toBe("sent");
   });
@@ -597,7 +597,7 @@ describe("the center's pages", () => {
     const { p, caseId } = await setup();
     const agent = await signIn(p, "agent");
     const res = await agent.request("/requests", { form: { kind: "stop_payment", value: ICBC_CARD, caseId: String(caseId), amount: "12abc", intent: "send", nonce: "nonce-bad-01" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("不是以元为单位的金额，例如 1234.50");
     expect(html).toContain('value="12abc"');
@@ -608,7 +608,7 @@ describe("the center's pages", () => {
     const { p, caseId } = await setup();
     const agent = await signIn(p, "agent");
     const res = await agent.request("/requests", { form: { kind: "stop_payment", value: "fraud@example.com", caseId: String(caseId), amount: "100", intent: "send", nonce: "nonce-bad-02" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("不是电话号码或银行账号：含有字母");
     expect(html).not.toContain("not a phone number or bank account");
@@ -669,7 +669,7 @@ describe("the center's pages", () => {
     const sent = (await json(await create({ kind: "stop_payment", value: ABC_CARD }))).request;
     const agent = await signIn(p, "agent");
     const bare = await agent.request(`/requests/${draft.id}/discard`, { form: { reason: " " } });
-    expect(bare.status).toBe(400);
+    expect(bare.status).toBe(422);
     expect(await bare.text()).toContain("请填写原因");
     const late = await agent.request(`/requests/${sent.id}/discard`, { form: { reason: "误发" } });
     expect(late.status).toBe(409);
@@ -683,7 +683,7 @@ describe("the center's pages", () => {
     const agent = await signIn(p, "agent");
     const reason = "已由他行冻结".repeat(90); // past the 500-character limit
     const res = await agent.request(`/requests/${draft.id}/discard`, { form: { reason } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const form = new RegExp(`data-testid="discard-form-${draft.id}"[\\s\\S]*?</form>`).exec(await res.text())![0];
     expect(form).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
     expect((p.deps.db.$client.query("select status from requests where id = ?").get(draft.id) as { status: string }).status).toBe("draft");
@@ -770,7 +770,7 @@ describe("the desk", () => {
     const l1 = (await json(await s.create({ kind: "stop_payment", value: ICBC_CARD }))).request;
     const user = await signIn(s.p, "bank", "ICBC");
     const res = await user.request(`/desk/${l1.id}/respond`, { form: { action: "confirm", amount: "1", balance: "1", ot_account: "6228480011223344556", ot_bank: "", ot_amount: "lots", ot_at: "2026-11-21T09:55" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("资金已转出 · 1");
     expect(html).toContain('value="lots"');

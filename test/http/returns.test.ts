@@ -147,7 +147,7 @@ describe("the return plan page", () => {
   test("another account than the victim's paying account is refused without the reason, naming the field", async () => {
     const { agent, freeze, cases } = await frozen({ frozenFen: 1_000_000, losses: [500_000], traced: [300_000] });
     const res = await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "traced", [`account.${cases[0]}`]: "6217000099998888" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(await res.text()).toContain("another account than the victim");
   });
 
@@ -169,13 +169,13 @@ describe("the return plan page", () => {
     await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", [`account.${cases[0]}`]: "6217000011112222" } });
     const planId = (p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as { id: number }).id;
     const objection = await agent.request(`/requests/${freeze.id}/returns/${planId}/objections`, { form: { objector: "赵六", text: " " } });
-    expect(objection.status).toBe(400);
+    expect(objection.status).toBe(422);
     const oform = /data-testid="objection-form"[\s\S]*?<\/form>/.exec(await objection.text())![0];
     expect(oform).toContain('value="赵六"');
     expect(oform).toMatch(/name="text"[^>]*\/>\s*<span class="field-error">/);
     const reason = "异议成立：另有被害人".repeat(60); // past the 500-character limit
     const withdraw = await agent.request(`/requests/${freeze.id}/returns/${planId}/withdraw`, { form: { reason } });
-    expect(withdraw.status).toBe(400);
+    expect(withdraw.status).toBe(422);
     const wform = /data-testid="withdraw-form"[\s\S]*?<\/form>/.exec(await withdraw.text())![0];
     expect(wform).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
     expect(p.deps.db.$client.query(`select withdrawn_at as w from return_plans where id = ?`).get(planId)).toEqual({ w: null });

@@ -400,7 +400,7 @@ describe("GET /api/v1/stats/yoy", () => {
   test("refuses a range that ends before it starts, naming the field", async () => {
     const p = testPlatform();
     const res = await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2026-09-01&to=2026-07-01");
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(await res.json()).toEqual({ error: { code: "invalid_input", message: "from: from must not be after to", issues: [{ path: "from", message: "from must not be after to" }], requestId: expect.any(String) } });
   });
 
@@ -409,7 +409,7 @@ describe("GET /api/v1/stats/yoy", () => {
     const api = apiClient(p, "agent");
     for (const q of ["from=2025-02-29&to=2025-03-01", "from=2026-7-1&to=2026-07-02", "to=2026-07-02"]) {
       const res = await api.call(`/api/v1/stats/yoy?${q}`);
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(422);
       expect(((await res.json()) as { error: { issues: { path: string }[] } }).error.issues[0]!.path).toBe("from");
     }
   });
@@ -449,7 +449,7 @@ describe("the statistics screen and its exports", () => {
     const p = testPlatform();
     const s = await signIn(p, "supervisor");
     const res = await s.request("/stats?kind=custom&from=2026-09-01&to=2026-07-01");
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("开始日期不能晚于结束日期");
     expect(html).toContain('name="from" value="2026-09-01"');

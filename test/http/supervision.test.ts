@@ -155,7 +155,7 @@ describe("response times", () => {
     const p = testPlatform();
     const s = await signIn(p, "supervisor");
     const res = await s.request("/supervision?kind=custom&from=2026-11-10&to=2026-11-01");
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(await res.text()).toContain("开始日期不能晚于结束日期");
   });
 });

@@ -68,20 +68,20 @@ describe("POST /api/v1/suspects", () => {
     expect(body.suspect.warnings[0]).toContain("Luhn");
   });
 
-  test("an unparseable value is a 400 naming the field and why", async () => {
+  test("an unparseable value is a 422 naming the field and why", async () => {
     const p = testPlatform();
     const res = await apiClient(p, "agent").call("/api/v1/suspects", { json: { kind: "phone", value: "12345" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { code: string; issues: { path: string; message: string }[] } };
     expect(body.error.issues[0]!.path).toBe("value");
     expect(body.error.issues[0]!.message).toStartWith("not a valid phone number");
     expect(count(p, "select count(*) as n from suspects")).toBe(0);
   });
 
-  test("a caseId that does not exist is a 400 and records nothing", async () => {
+  test("a caseId that does not exist is a 422 and records nothing", async () => {
     const p = testPlatform();
     const res = await apiClient(p, "agent").call("/api/v1/suspects", { json: { value: "13800138000", caseId: 99 } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(count(p, "select count(*) as n from suspects")).toBe(0);
   });
 
@@ -139,10 +139,10 @@ describe("lookup", () => {
     expect(r.suspect.status).toBe("cleared");
   });
 
-  test("an unparseable value is a 400 with the reason", async () => {
+  test("an unparseable value is a 422 with the reason", async () => {
     const p = testPlatform();
     const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup?value=hello");
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(((await res.json()) as any).error.code).toBe("invalid_value");
   });
 
@@ -168,7 +168,7 @@ describe("lookup", () => {
   test("a batch of more than 1000 values is refused", async () => {
     const p = testPlatform();
     const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", { json: { values: Array.from({ length: 1001 }, () => "13800138000") } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
   });
 });
 
@@ -210,11 +210,11 @@ describe("who may", () => {
 });
 
 describe("search as you type", () => {
-  test("a search longer than 200 characters is a 400 naming the field, not a scan", async () => {
+  test("a search longer than 200 characters is a 422 naming the field, not a scan", async () => {
     const p = testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request(`/suspects/search?q=${"1".repeat(201)}`, { htmx: true });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const zh = await res.text();
     expect(zh).toContain("查询: 最多 200 个字符");
     expect(zh).not.toContain("at most 200"); // the API's English summary stays off a Chinese page
@@ -287,7 +287,7 @@ describe("paste many", () => {
     const p = testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request("/suspects/paste", { form: { text: " \n " } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(await res.text()).toContain("请至少粘贴一个号码或账号");
   });
 
@@ -382,7 +382,7 @@ describe("the suspect page", () => {
     const { body } = await report(p, { value: "13800138000" });
     const u = await signIn(p, "agent");
     const res = await u.request(`/suspects/${body.suspect.id}/status`, { form: { status: "cleared", reason: "" } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("从“在控”改为“已解除”须填写原因");
     expect(html).not.toContain("a reason is required");
@@ -395,7 +395,7 @@ describe("the suspect page", () => {
     const u = await signIn(p, "agent");
     const reason = "机主本人到场申诉".repeat(70); // past the 500-character limit
     const res = await u.request(`/suspects/${body.suspect.id}/status`, { form: { status: "cleared", reason } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const form = /id="status-form"[\s\S]*?<\/form>/.exec(await res.text())![0];
     expect(form).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
     expect(form).toMatch(/<option value="cleared" selected="">/);

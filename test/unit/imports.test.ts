@@ -224,7 +224,7 @@ describe("multipart upload", () => {
   test("a body with no file part is a 400 asking for a file", async () => {
     const fd = new FormData();
     fd.append("note", "x");
-    await expect(receiveUpload(new Request("http://x/", { method: "POST", body: fd }))).rejects.toMatchObject({ status: 400, message: "file: choose a file to import" });
+    await expect(receiveUpload(new Request("http://x/", { method: "POST", body: fd }))).rejects.toMatchObject({ status: 422, message: "file: choose a file to import" });
   });
 
   test("a body cut off before its final boundary is a 400 saying so, and leaves no file", async () => {

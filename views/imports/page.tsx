@@ -4,12 +4,13 @@
 import type { Progress } from "../../src/imports/engine";
 import type { ImportRecord, RejectionRow } from "../../src/imports/service";
 import type { ImportColumn } from "../../src/imports/table";
+import type { Issue } from "../../src/http/errors";
 import { Errors, Stat, When } from "../components";
 import { known, refusalText, type T } from "../i18n";
 
 export type KindChoice = { kind: string; columns: readonly ImportColumn[] };
 
-export function ImportForm(p: { t: T; kind: KindChoice; message?: string }) {
+export function ImportForm(p: { t: T; kind: KindChoice; message?: string; issues?: Issue[] }) {
   const { t, kind } = p;
   return (
     <form
@@ -22,7 +23,7 @@ export function ImportForm(p: { t: T; kind: KindChoice; message?: string }) {
       hx-disabled-elt="find button"
     >
       <h2>{t("imports.new", { kind: (known(t, `imports.kind.${kind.kind}`) ?? kind.kind) })}</h2>
-      <Errors message={p.message} />
+      <Errors message={p.message} issues={p.issues} />
       <label>
         {t("imports.file")}
         <span class="hint">{t("imports.fileHint")}</span>
@@ -49,7 +50,7 @@ export function ImportForm(p: { t: T; kind: KindChoice; message?: string }) {
   );
 }
 
-export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; recent: ImportRecord[]; message?: string }) {
+export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; recent: ImportRecord[]; message?: string; issues?: Issue[] }) {
   const { t } = p;
   return (
     <>
@@ -63,7 +64,7 @@ export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; 
           ))}
         </nav>
       )}
-      <ImportForm t={t} kind={p.chosen} message={p.message} />
+      <ImportForm t={t} kind={p.chosen} message={p.message} issues={p.issues} />
       <h2>{t("imports.recent")}</h2>
       {p.recent.length === 0 ? (
         <p class="muted">{t("imports.none")}</p>

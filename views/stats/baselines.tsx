@@ -1,18 +1,19 @@
 // Historical baselines: upload a CSV/XLSX of monthly totals, see what is on file.
 import type { BaselineSummary } from "../../src/stats/service";
 import type { ImportRecord, RejectionRow } from "../../src/imports/service";
+import type { Issue } from "../../src/http/errors";
 import { Errors } from "../components";
 import { rejectionText } from "../imports/page";
 import type { T } from "../i18n";
 import { metricLabel } from "./labels";
 
 
-export function BaselineResult(props: { t: T; record?: ImportRecord; repeated?: boolean; rejections?: RejectionRow[]; error?: string }) {
+export function BaselineResult(props: { t: T; record?: ImportRecord; repeated?: boolean; rejections?: RejectionRow[]; error?: string; issues?: Issue[] }) {
   const { t, record } = props;
   const rejections = props.rejections ?? [];
   return (
     <div id="baseline-result" data-testid="baseline-result">
-      {props.error && <Errors message={props.error} />}
+      <Errors message={props.error} issues={props.issues} />
       {record && (
         <>
           {record.error && <Errors message={record.error} />}

@@ -6,9 +6,10 @@ import { leaseHeld, STANDARD_SMS_TEXT, trafficLight, type Deadlines } from "../.
 import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import type { TargetView } from "../../src/targets/service";
-import type { FollowUpView, Problem, WarningView } from "../../src/targets/warnings";
+import type { Refusal } from "../../src/domain/reasons";
+import type { FollowUpView, WarningView } from "../../src/targets/warnings";
 import { CsrfField, Errors, Field, When } from "../components";
-import { known, type T } from "../i18n";
+import { known, refusalText, type T } from "../i18n";
 import { assigneeText, GradePill, phoneText, ProviderStatus, statusWords, TargetLight, TargetState, timeOnly } from "./parts";
 
 // well inside the shortest lease anyone would configure
@@ -32,7 +33,7 @@ export type DetailProps = {
   canWork: boolean;
   agentPhone: string;
   notice?: "created" | "merged";
-  result?: { problem: Problem | null; caseId: number | null; stopPaymentId: number | null };
+  result?: { problem: Refusal | null; caseId: number | null; stopPaymentId: number | null };
   issues?: Issue[];
   error?: string;
   /** a refused form's values as typed, to show them again in that form ("outcome:12", "follow-up", "contact:visit"…) */
@@ -167,8 +168,7 @@ function Result(p: { t: T; result: DetailProps["result"] }) {
       )}
       {r.problem && (
         <p>
-          {p.t(`targets.problem.${r.problem.code}`)}
-          {r.problem.message}
+          {refusalText(p.t, r.problem)}
         </p>
       )}
     </div>
