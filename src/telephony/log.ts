@@ -1,5 +1,7 @@
 // What the telephony layer sent (or, without Twilio, kept in the local outbox): the /outbox screen.
+import { desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../db";
+import { targets, telephonyMessages, warnings } from "../db/schema";
 
 export type SentMessage = {
   id: number;
@@ -21,13 +23,29 @@ export const LOG_PAGE = 100;
 
 /** Newest first, a page at a time (`before`: the last id of the previous page). */
 export function listMessages(db: Db, before?: number): { rows: SentMessage[]; more: boolean } {
-  const rows = db.$client
-    .query<SentMessage, [number, number]>(
-      `select m.id, m.channel, m.provider, m."to", m."from", m.body, m.sid, m.status, m.warning_id as warningId,
-              w.target_id as targetId, tg.name as targetName, m.created_at as createdAt
-       from telephony_messages m left join warnings w on w.id = m.warning_id left join targets tg on tg.id = w.target_id
-       where m.id < ? order by m.id desc limit ?`,
-    )
-    .all(before ?? Number.MAX_SAFE_INTEGER, LOG_PAGE + 1);
+  const m = telephonyMessages;
+  const rows = db
+    .select({
+      id: m.id,
+      channel: m.channel,
+      provider: m.provider,
+      to: m.to,
+      from: m.from,
+      body: m.body,
+      sid: m.sid,
+      status: m.status,
+      warningId: m.warningId,
+      targetId: warnings.targetId,
+      targetName: targets.name,
+      createdAt: m.createdAt,
+    })
+    .from(m)
+    .leftJoin(warnings, eq(warnings.id, m.warningId))
+    .leftJoin(targets, eq(targets.id, warnings.targetId))
+    .where(lt(m.id, before ?? Number.MAX_SAFE_INTEGER))
+    .orderBy(desc(m.id))
+    .limit(LOG_PAGE + 1)
+    .all()
+    .map((r) => ({ ...r, createdAt: r.createdAt.getTime() }));
   return { rows: rows.slice(0, LOG_PAGE), more: rows.length > LOG_PAGE };
 }
