@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import type { Actor } from "../domain/access";
 import type { EventBus } from "../events";
 import type { Telephony } from "../telephony";
-import type { Logger } from "./log";
+import type { Logger } from "pino";
 import type { Lang, T } from "../../views/i18n";
 
 export type Clock = { now(): number };
