@@ -16,7 +16,6 @@ const PENDING = [
   ["approvals.decision.rejected", "admin.approval.rejected"],
   ["audit.ent.district", "audit.f.district"],
   ["audit.f.acknowledged", "live.answer.acknowledge"],
-  ["audit.f.rejectCode", "audit.f.reasonCode"],
 ].map((keys) => keys.sort().join(" = "));
 
 describe("the dictionaries", () => {

@@ -58,7 +58,9 @@ function value(t: T, key: string, v: unknown, entity: string, institutions: Reco
   return s;
 }
 
-const field = (t: T, key: string) => known(t, `audit.f.${key}`) ?? known(t, `field.${key}`) ?? key;
+// entries written before a field was renamed name it by its old name
+const RENAMED: Record<string, string> = { rejectCode: "reasonCode" };
+const field = (t: T, key: string) => known(t, `audit.f.${RENAMED[key] ?? key}`) ?? known(t, `field.${key}`) ?? key;
 
 /** The detail of an entry as lines; a from/to pair is one "label: old → new" line. */
 export function detailLines(t: T, entity: string, detail: string | null, institutions: Record<string, string> = {}): string[] {
