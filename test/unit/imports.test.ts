@@ -221,7 +221,7 @@ describe("multipart upload", () => {
     expect(got.sha256).toBe(new Bun.CryptoHasher("sha256").update(content).digest("hex"));
   });
 
-  test("a body with no file part is a 400 asking for a file", async () => {
+  test("a body with no file part is a 422 asking for a file", async () => {
     const fd = new FormData();
     fd.append("note", "x");
     await expect(receiveUpload(new Request("http://x/", { method: "POST", body: fd }))).rejects.toMatchObject({ status: 422, message: "file: choose a file to import" });
