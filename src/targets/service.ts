@@ -5,7 +5,7 @@
 import { districtIssue } from "../districts/service";
 import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
-import { perConnection, stored, storedColumns, type Db, type Millis } from "../db";
+import { perConnection, rowsBy, stored, storedColumns, type Db, type Millis } from "../db";
 import { apiTokens, auditLog, suspects, users } from "../db/schema";
 import { targets } from "../db/schema/warnings";
 import type { TARGET_REASONS, TARGET_SOURCES } from "../domain/enums";
@@ -41,6 +41,9 @@ const TARGET_FIELDS = {
   claimerName: sql<string | null>`coalesce((select ${users.displayName} from ${users} where ${users.id} = ${targets.claimedBy}),
     'token:' || (select ${apiTokens.name} from ${apiTokens} where ${apiTokens.id} = ${targets.claimedByToken}))`,
 };
+
+// rows read by the queue's hot paths, keyed without drizzle's generic mapping (db/index.ts: rowsBy)
+const asTargets: (values: unknown[][]) => TargetView[] = rowsBy(TARGET_FIELDS);
 
 const OPEN = sql`${targets.status} = 'open'`;
 // Waiting: nobody holds it, or the holder's lease lapsed (the sweep job clears those; a reader
@@ -102,7 +105,7 @@ const statements = perConnection((db: Db) => {
 });
 
 export function getTarget(db: Db, id: number): TargetView | null {
-  return statements(db).byId.get({ id }) ?? null;
+  return asTargets(statements(db).byId.values({ id }))[0] ?? null;
 }
 
 export function requireTarget(db: Db, id: number): TargetView {
@@ -314,8 +317,8 @@ const sweepQuery = (db: Db, now: unknown) =>
 export function sweepLapsed(db: Db, now: number): void {
   statements(db).sweep.run({ now });
 }
-type ClaimValues = Record<"user" | "token" | "until" | "now", unknown>;
 
+type ClaimValues = Record<"user" | "token" | "until" | "now", unknown>;
 
 // One statement picks and claims: SQLite runs it alone, so two agents can never get the same row.
 const claimNextQuery = (db: Db, v: ClaimValues) =>
@@ -337,8 +340,8 @@ export const claimNextSql = (db: Db) => claimNextQuery(db, { user: null, token: 
 /** Hands the caller the most urgent target nobody holds, claimed under a lease; null when none waits. */
 export function claimNext(ctx: Ctx, who: AuditWho): TargetView | null {
   const now = who.at;
-  const s = statements(ctx.db);
   const until = now + ctx.config.queueLeaseMs;
+  const s = statements(ctx.db);
   const id = ctx.db.transaction((tx) => {
     s.sweep.run({ now });
     const row = s.claimNext.get({ ...holder(who.actor), until, now });
@@ -411,23 +414,23 @@ export function queuePage(db: Db, f: { grade?: Grade; overdue: boolean; page: nu
   const offset = (f.page - 1) * QUEUE_PAGE_SIZE;
   const s = statements(db);
   const values = { now, grade: f.grade ?? null, limit: QUEUE_PAGE_SIZE + 1, offset };
-  const rows = f.overdue ? s.overduePage.all(values) : waitingRows(s, values);
+  const rows = f.overdue ? asTargets(s.overduePage.values(values)) : waitingRows(s, values);
   return { rows: rows.slice(0, QUEUE_PAGE_SIZE), more: rows.length > QUEUE_PAGE_SIZE };
 }
+
 /** The queue's page: the queue index read in order, with any lapsed lease (the sweep job clears them) at its place. */
 function waitingRows(s: ReturnType<typeof statements>, v: { now: number; grade: Grade | null; limit: number; offset: number }): TargetView[] {
-  const lapsed = s.lapsed.all(v);
-  if (!lapsed.length) return s.waitingPage.all(v);
+  const lapsed = asTargets(s.lapsed.values(v));
+  if (!lapsed.length) return asTargets(s.waitingPage.values(v));
   const before = (a: TargetView, b: TargetView) => gradeRank(a.riskGrade) - gradeRank(b.riskGrade) || a.availableAt - b.availableAt;
-  const merged = [...s.waitingPage.all({ ...v, limit: v.offset + v.limit, offset: 0 }), ...lapsed].sort(before);
+  const merged = [...asTargets(s.waitingPage.values({ ...v, limit: v.offset + v.limit, offset: 0 })), ...lapsed].sort(before);
   return merged.slice(v.offset, v.offset + v.limit);
 }
-
 
 /** Targets being worked right now (soonest lease end first), with who holds them; the caller's own when `actor` is given. */
 export function heldNow(db: Db, now: number, actor?: Actor): TargetView[] {
   const s = statements(db);
-  return actor ? s.heldBy.all({ now, ...holder(actor) }) : s.held.all({ now });
+  return asTargets(actor ? s.heldBy.values({ now, ...holder(actor) }) : s.held.values({ now }));
 }
 
 /** A target's detail page: every view is audited (the target's name and phone are personal data). */
