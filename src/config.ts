@@ -2,6 +2,7 @@
 // `npm start` works on a fresh machine; a bad value stops start-up naming the variable.
 import { isIP } from "node:net";
 import { z } from "zod";
+import type { DeadlineConfig } from "./domain/requests";
 
 const minutes = (n: number) => n * 60_000;
 /** "10.0.0.0/8", "::1" (a single address is its own /32 or /128), or null when it is neither. */
@@ -84,18 +85,9 @@ export type Config = {
   outboxDir: string;
   warningDeadlineMs: { high: number; medium: number; low: number };
   queueLeaseMs: number;
-  requestDeadlineMs: {
-    acknowledge: number;
-    stop_payment: number;
-    freeze: number;
-    suspend_number: number;
-    restore_number: number;
-    close_card: number;
-  };
-  /** A return is answered by the end of this many working days after it was sent. */
-  returnWorkingDays: number;
-  /** Reminders before an in-force request runs out, largest first (ms before expiry). */
-  requestReminderMs: { stop_payment: number[]; freeze: number[] };
+  requestDeadlineMs: DeadlineConfig["requestDeadlineMs"];
+  returnWorkingDays: DeadlineConfig["returnWorkingDays"];
+  requestReminderMs: DeadlineConfig["requestReminderMs"];
   sessionMs: number;
   /** Requests a minute per API token, 0 = no limit (api/rate-limit.ts). */
   apiRateLimitPerMin: number;

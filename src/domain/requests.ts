@@ -2,7 +2,6 @@
 // which transitions exist and who may make them, response deadlines, how long a stop-payment
 // or a freeze holds, traffic lights, reminders, and how the money adds up. Pure: the clock
 // and the configuration are passed in.
-import type { Config } from "../config";
 import { FREEZE_SCOPES, FREEZE_TERMS, HISTORY_ACTIONS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES, SUSPECT_STATUSES } from "./enums";
 import { addShanghaiMonths } from "./time";
 import { workingDaysAfter } from "./workdays";
@@ -121,7 +120,14 @@ export function allowedActions(r: Transitionable, party: Party, now: number): Re
 // ---------------------------------------------------------------------------------------------
 // Deadlines, expiry, traffic lights
 
-export type DeadlineConfig = Pick<Config, "requestDeadlineMs" | "requestReminderMs" | "returnWorkingDays">;
+/** The configured times a request's clock reads (config.ts fills them from the environment). */
+export type DeadlineConfig = {
+  requestDeadlineMs: Record<"acknowledge" | "stop_payment" | "freeze" | "suspend_number" | "restore_number" | "close_card", number>;
+  /** A return is answered by the end of this many working days after it was sent. */
+  returnWorkingDays: number;
+  /** Reminders before an in-force request runs out, largest first (ms before expiry). */
+  requestReminderMs: { stop_payment: number[]; freeze: number[] };
+};
 
 /**
  * The response deadline after moving to `to`: acknowledge within the ack time of sending,

@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import ExcelJS from "exceljs";
 import { loadDemo } from "../../src/demo/load";
-import { INSTITUTIONS, institutionIds } from "../../src/db/seed";
+import { institutionIds } from "../../src/db/seed";
+import { INSTITUTIONS } from "../../src/domain/institutions";
 import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
 
 const TABLES = ["fraudTypes", "districts", "ageBands", "suspectNumbers", "visitSummary", "visits"];
