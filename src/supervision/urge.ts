@@ -4,7 +4,7 @@
 import { desc, eq, gte } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import type { Db } from "../db";
-import { urges, users } from "../db/schema";
+import { requests, targets, urges, users } from "../db/schema";
 import { refuse } from "../domain/reasons";
 import { isOverdue, type RequestStatus } from "../domain/requests";
 import type { Deps } from "../http/context";
@@ -21,14 +21,14 @@ export function urge(ctx: Ctx, who: AuditWho, what: UrgeSubject, id: number, not
   const actor = who.actor!;
   let institutionId: number | null = null;
   if (what === "request") {
-    const r = db.$client.query(`select status, deadline_at as deadlineAt, institution_id as inst from requests where id = ?`).get(id) as { status: RequestStatus; deadlineAt: number | null; inst: number } | null;
+    const r = db.select({ status: requests.status, deadlineAt: requests.deadlineAt, inst: requests.institutionId }).from(requests).where(eq(requests.id, id)).get();
     if (!r) throw notFound("request");
-    if (!isOverdue(r, now)) throw refused("not_overdue", refuse("urge.not_overdue", { what: "request", id }));
+    if (!isOverdue({ status: r.status, deadlineAt: r.deadlineAt?.getTime() ?? null }, now)) throw refused("not_overdue", refuse("urge.not_overdue", { what: "request", id }));
     institutionId = r.inst;
   } else {
-    const x = db.$client.query(`select status, due_at as dueAt from targets where id = ?`).get(id) as { status: string; dueAt: number } | null;
+    const x = db.select({ status: targets.status, dueAt: targets.dueAt }).from(targets).where(eq(targets.id, id)).get();
     if (!x) throw notFound("target");
-    if (x.status !== "open" || x.dueAt > now) throw refused("not_overdue", refuse("urge.not_overdue", { what: "target", id }));
+    if (x.status !== "open" || x.dueAt.getTime() > now) throw refused("not_overdue", refuse("urge.not_overdue", { what: "target", id }));
   }
   const row = db.transaction((tx) => {
     const r = tx
