@@ -1,12 +1,10 @@
 import { Hono } from "hono";
-import { eq } from "drizzle-orm";
 import { HomePage, HomeTiles } from "../../views/home/page";
-import { institutions, users } from "../db/schema";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../http/errors";
 import { fragment, render } from "../http/render";
 import { liveEvents } from "./live";
-import { homeTiles } from "./service";
+import { homeHeader, homeTiles } from "./service";
 
 export const homeRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
@@ -14,8 +12,7 @@ export const homeRoutes = new Hono<AppEnv>()
     if (!actor) throw new AppError("unauthenticated", "Sign in");
     const { db, clock } = c.var.deps;
     const t = c.var.t;
-    const user = db.select({ displayName: users.displayName }).from(users).where(eq(users.id, actor.id)).get();
-    const inst = actor.institutionId ? db.select().from(institutions).where(eq(institutions.id, actor.institutionId)).get() : undefined;
+    const { displayName, institution: inst } = homeHeader(db, actor);
     return render(
       c,
       t("nav.home"),
@@ -23,7 +20,7 @@ export const homeRoutes = new Hono<AppEnv>()
         t={t}
         csrf={c.var.session?.csrfToken ?? null}
         role={actor.role}
-        displayName={user?.displayName ?? actor.name}
+        displayName={displayName}
         roleLabel={t(`role.${actor.role}`)}
         institution={inst ? (c.var.lang === "zh" ? inst.nameZh : inst.nameEn) : undefined}
         tiles={homeTiles(db, actor, clock.now())}

@@ -77,3 +77,12 @@ export function openTargetCount(db: Db): number {
 export function caseOfRequest(db: Db, requestId: number): number | null {
   return db.select({ caseId: requests.caseId }).from(requests).where(eq(requests.id, requestId)).get()?.caseId ?? null;
 }
+
+/** Whom the home page greets: the user's name (the actor's when none) and their institution's names. */
+export function homeHeader(db: Db, actor: Actor): { displayName: string; institution: { nameZh: string; nameEn: string } | null } {
+  const user = db.select({ displayName: users.displayName }).from(users).where(eq(users.id, actor.id)).get();
+  const institution = actor.institutionId
+    ? (db.select({ nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).where(eq(institutions.id, actor.institutionId)).get() ?? null)
+    : null;
+  return { displayName: user?.displayName ?? actor.name, institution };
+}
