@@ -18,11 +18,6 @@ export type Cell = string | number | boolean | Date | null | undefined;
  */
 export type ExportColumn = { key: string; header: string; numFmt?: string | ((row: Record<string, unknown>) => string | undefined) };
 
-/** Money, exported as yuan (fen / 100): thousands separators and two decimals. */
-export const MONEY_FORMAT = "#,##0.00";
-/** A change in percent, two decimals. */
-export const PCT_FORMAT = "0.00";
-
 export type TableExport = {
   /** Without extension; the format's extension is appended. May be Chinese. */
   filename: string;

@@ -20,7 +20,7 @@ import { receiveUpload } from "../imports/upload";
 import { baselineImport } from "./import";
 import { bulletinQuery, exportQuery, readPeriod } from "./schemas";
 import { baselineSummary, compare, knownDistricts, yearChart } from "./service";
-import { statsTable } from "./tables";
+import { statsTable } from "../../views/stats/tables";
 
 /** Baseline files are a few hundred rows; anything this large is not one. */
 export const MAX_BASELINE_BYTES = 5 * 1024 * 1024;

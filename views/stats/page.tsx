@@ -3,7 +3,7 @@ import type { Issue } from "../../src/http/errors";
 import { changePct, formatChangePct, isPartial, METRICS, MONEY_METRICS, verdict, type Metric } from "../../src/domain/yoy";
 import type { BreakdownRow, Comparison, YearChart } from "../../src/stats/service";
 import type { ResolvedPeriod } from "../../src/stats/schemas";
-import type { TableName } from "../../src/stats/tables";
+import type { TableName } from "./tables";
 import { Errors } from "../components";
 import type { T } from "../i18n";
 import { districtLabel, formatValue, fraudTypeLabel, metricLabel, sourceLabel } from "./labels";

@@ -1,14 +1,18 @@
 // The tables of the statistics screen as rows for CSV/XLSX export: the same figures the
 // screen shows, with money as yuan numbers so a spreadsheet can add them up.
-import { MONEY_FORMAT, PCT_FORMAT, type ExportColumn } from "../exports/tabular";
-import { changePct, METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
-import type { T } from "../../views/i18n";
-import { districtLabel, exportValue, fraudTypeLabel, metricLabel, sourceLabel } from "../../views/stats/labels";
-import type { BreakdownRow, Comparison, YearChart } from "./service";
+import { changePct, METRICS, MONEY_METRICS, type Metric } from "../../src/domain/yoy";
+import type { ExportColumn } from "../../src/exports/tabular";
+import type { BreakdownRow, Comparison, YearChart } from "../../src/stats/service";
+import type { T } from "../i18n";
+import { districtLabel, exportValue, fraudTypeLabel, metricLabel, sourceLabel } from "./labels";
 
 export type Table = { columns: ExportColumn[]; rows: Record<string, unknown>[] };
 export type TableName = "metrics" | "fraudTypes" | "districts" | "months";
 
+/** Money, exported as yuan (fen / 100): thousands separators and two decimals. */
+const MONEY_FORMAT = "#,##0.00";
+/** A change in percent, two decimals. */
+const PCT_FORMAT = "0.00";
 const COUNT_FORMAT = "#,##0";
 /** In a spreadsheet, money reads as yuan with two decimals, counts with separators. */
 const formatOf = (m: Metric) => (MONEY_METRICS.has(m) ? MONEY_FORMAT : COUNT_FORMAT);
