@@ -1,11 +1,13 @@
 // The desks (受理台) of the banks' and carriers' on-site staff: each desk's queue of open
 // requests, what it answered lately, and the acknowledgement made by opening a sent request.
 import { recordAudit, type AuditWho } from "../audit/service";
-import { prepared, type Db } from "../db";
+import { and, desc, eq, isNotNull, like, sql } from "drizzle-orm";
+import { perConnection, type Db } from "../db";
+import { requests, suspects } from "../db/schema";
 import { institutionScope } from "../domain/access";
 import type { Deps } from "../http/context";
 import { AppError } from "../http/errors";
-import { getRequest, OPEN_SQL, SELECT, type RequestView } from "../requests/read";
+import { getRequest, IS_OPEN, selectRequests, type RequestView } from "../requests/read";
 import { respond } from "../requests/lifecycle";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;
@@ -15,31 +17,51 @@ export type DeskQueue = { rows: RequestView[]; open: number; unacked: number; ov
 /** How many open requests a desk screen lists: the most urgent; the counts cover them all. */
 export const DESK_ROWS = 50;
 
+const inst = sql.placeholder("inst");
+const limit = sql.placeholder("limit");
+// a desk's screen is a hot path: its queries are prepared once per connection
+const statements = perConnection((db: Db) => ({
+  // one index range per status (requests_desk_idx), merged: no sort of the whole queue
+  range: selectRequests(db)
+    .where(and(eq(requests.institutionId, inst), eq(requests.status, sql.placeholder("status"))))
+    .orderBy(requests.deadlineAt, requests.id)
+    .limit(limit)
+    .prepare(),
+  counts: db
+    .select({
+      open: sql<number>`count(*)`,
+      unacked: sql<number>`coalesce(sum(${requests.status} = 'sent'), 0)`,
+      overdue: sql<number>`coalesce(sum(${requests.deadlineAt} <= ${sql.placeholder("now")}), 0)`,
+    })
+    .from(requests)
+    .where(and(eq(requests.institutionId, inst), IS_OPEN))
+    .prepare(),
+  // answered = has an answer time; read backwards along requests_answered_idx
+  answered: selectRequests(db)
+    .where(and(eq(requests.institutionId, inst), isNotNull(requests.respondedAt)))
+    .orderBy(desc(requests.respondedAt))
+    .limit(limit)
+    .prepare(),
+  answeredLike: selectRequests(db)
+    .where(and(eq(requests.institutionId, inst), isNotNull(requests.respondedAt), like(suspects.value, sql.placeholder("like"))))
+    .orderBy(desc(requests.respondedAt))
+    .limit(limit)
+    .prepare(),
+}));
+
 /** A desk's open requests, most urgent (earliest deadline) first, and its counts. */
 export function deskQueue(db: Db, institutionId: number, now: number, limit = DESK_ROWS): DeskQueue {
-  // one index range per status (requests_desk_idx), merged: no sort of the whole queue
-  const range = prepared<RequestView, [number, string, number]>(db, `${SELECT} where r.institution_id = ? and r.status = ? order by r.deadline_at, r.id limit ?`);
-  const rows = [...range.all(institutionId, "sent", limit), ...range.all(institutionId, "acknowledged", limit)]
+  const { range, counts } = statements(db);
+  const rows = [...range.all({ inst: institutionId, status: "sent", limit }), ...range.all({ inst: institutionId, status: "acknowledged", limit })]
     .sort((a, b) => (a.deadlineAt ?? Infinity) - (b.deadlineAt ?? Infinity) || a.id - b.id)
     .slice(0, limit);
-  const counts = prepared<{ open: number; unacked: number; overdue: number }, [number, number]>(
-    db,
-    `select count(*) as open, coalesce(sum(status = 'sent'), 0) as unacked, coalesce(sum(deadline_at <= ?), 0) as overdue
-     from requests where institution_id = ? and status in ${OPEN_SQL}`,
-  ).get(now, institutionId)!;
-  return { rows, ...counts };
+  return { rows, ...counts.get({ inst: institutionId, now })! };
 }
 
-/**
- * What a desk answered lately (newest first), optionally only accounts/numbers containing
- * `digits`. Answered = has an answer time; read backwards along requests_answered_idx.
- */
+/** What a desk answered lately (newest first), optionally only accounts/numbers containing `digits`. */
 export function deskAnswered(db: Db, institutionId: number, digits: string | undefined, limit = 20): RequestView[] {
-  const where = `${SELECT} where r.institution_id = ? and r.responded_at is not null`;
-  if (digits) {
-    return prepared<RequestView, [number, string, number]>(db, `${where} and s.value like ? order by r.responded_at desc limit ?`).all(institutionId, `%${digits}%`, limit);
-  }
-  return prepared<RequestView, [number, number]>(db, `${where} order by r.responded_at desc limit ?`).all(institutionId, limit);
+  const { answered, answeredLike } = statements(db);
+  return digits ? answeredLike.all({ inst: institutionId, like: `%${digits}%`, limit }) : answered.all({ inst: institutionId, limit });
 }
 
 /**

@@ -1,12 +1,11 @@
 // The clock's work on requests (a timer job, jobs.ts): escalation (督办) of answers overdue,
 // expiry and lapse of holds, and reminders before either.
-import { eq } from "drizzle-orm";
+import { and, eq, gt, isNull, lte } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
-import { prepared } from "../db";
 import { requests } from "../db/schema";
 import { iso } from "../domain/time";
 import { dueReminder, expiryAction, needsEscalation } from "../domain/requests";
-import { IN_FORCE_SQL, OPEN_SQL, SELECT, type RequestView } from "./read";
+import { IS_IN_FORCE, IS_OPEN, selectRequests } from "./read";
 import { inTransaction, move, withdrawInstructions, type Ctx } from "./lifecycle";
 
 
@@ -17,8 +16,9 @@ export type ClockRun = { escalated: number; expired: number; lapsed: number; rem
 export function runRequestClock(ctx: Ctx, now: number): ClockRun {
   const out: ClockRun = { escalated: 0, expired: 0, lapsed: 0, reminded: 0 };
   const db = ctx.db;
+  const at = new Date(now);
   inTransaction(ctx, SYSTEM(now), (t) => {
-    for (const r of prepared<RequestView, [number]>(db, `${SELECT} where r.status in ${OPEN_SQL} and r.deadline_at <= ? and r.escalated_at is null`).all(now)) {
+    for (const r of selectRequests(db).where(and(IS_OPEN, lte(requests.deadlineAt, at), isNull(requests.escalatedAt))).all()) {
       if (!needsEscalation(r, now)) continue;
       t.tx.update(requests).set({ escalatedAt: new Date(now) }).where(eq(requests.id, r.id)).run();
       recordAudit(t.tx, t.who, { action: "escalate", entity: "request", entityId: r.id, detail: { kind: r.kind, status: r.status, institution: r.instCode, deadlineAt: r.deadlineAt } });
@@ -26,7 +26,7 @@ export function runRequestClock(ctx: Ctx, now: number): ClockRun {
       t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
       out.escalated++;
     }
-    for (const r of prepared<RequestView, [number]>(db, `${SELECT} where r.status in ${IN_FORCE_SQL} and r.expires_at <= ?`).all(now)) {
+    for (const r of selectRequests(db).where(and(IS_IN_FORCE, lte(requests.expiresAt, at))).all()) {
       const action = expiryAction(r, now);
       if (!action) continue;
       move(t, r, action, "system", {}, { reason: `ran out at ${iso(r.expiresAt)}` });
@@ -34,7 +34,7 @@ export function runRequestClock(ctx: Ctx, now: number): ClockRun {
       out[action === "expire" ? "expired" : "lapsed"]++;
     }
     const horizon = Math.max(0, ...ctx.config.requestReminderMs.freeze, ...ctx.config.requestReminderMs.stop_payment);
-    for (const r of prepared<RequestView, [number, number]>(db, `${SELECT} where r.status in ${IN_FORCE_SQL} and r.expires_at > ? and r.expires_at <= ?`).all(now, now + horizon)) {
+    for (const r of selectRequests(db).where(and(IS_IN_FORCE, gt(requests.expiresAt, at), lte(requests.expiresAt, new Date(now + horizon)))).all()) {
       const due = dueReminder(r, now, ctx.config);
       if (due === null) continue;
       t.tx.update(requests).set({ remindedAt: new Date(now) }).where(eq(requests.id, r.id)).run();

@@ -3,7 +3,9 @@
 // over its canonical JSON; the notice page prints it. Rules and formats live in domain/signing.ts.
 import type { AuditWho } from "../audit/service";
 import type { Config } from "../config";
+import { sql, type AnyColumn } from "drizzle-orm";
 import { prepared, type Db } from "../db";
+import { instructions } from "../db/schema";
 import { canonicalJson, documentKindOf, documentNumber, type Canonical, type DocumentKind } from "../domain/signing";
 import { iso, shanghaiDate } from "../domain/time";
 import { signBytes } from "./signing";
@@ -134,9 +136,10 @@ export function issueInstruction(t: T, requestId: number, action: "send" | "rene
   ).run(requestId, kind, year, seq, documentNo, payload, signature, keyId, o1, o2, at);
 }
 
-/** For the request's SELECT: its instructions, oldest first, as one JSON text. */
-export const INSTRUCTIONS_SQL = `(select json_group_array(json_object('id', x.id, 'kind', x.kind, 'documentNo', x.document_no, 'payload', x.payload, 'signature', x.signature, 'keyId', x.key_id, 'issuedAt', x.issued_at))
-  from (select * from instructions where request_id = r.id order by id) x)`;
+/** For the request's read (read.ts): its instructions, oldest first, as one JSON text. */
+export const instructionsJsonOf = (requestId: AnyColumn) =>
+  sql<string | null>`(select json_group_array(json_object('id', x.id, 'kind', x.kind, 'documentNo', x.document_no, 'payload', x.payload, 'signature', x.signature, 'keyId', x.key_id, 'issuedAt', x.issued_at))
+  from (select * from ${instructions} where ${instructions.requestId} = ${requestId} order by ${instructions.id}) x)`;
 
 export type InstructionRow = { id: number; kind: DocumentKind; documentNo: string; payload: string; signature: string; keyId: string; issuedAt: number };
 

@@ -1,9 +1,11 @@
 // A case's fund flow (资金流向): its accounts level 1 → 2 → 3 …, the money that moved between them
 // and the requests on each, with amounts and states.
+import { eq } from "drizzle-orm";
 import { prepared, type Db } from "../db";
+import { requests } from "../db/schema";
 import { caseFunds, trafficLight, type CaseFunds, type Light } from "../domain/requests";
 import type { Deps } from "../http/context";
-import { SELECT, type RequestView } from "./read";
+import { selectRequests, type RequestView } from "./read";
 
 
 export type FlowRequest = Pick<RequestView, "id" | "kind" | "status" | "amountFen" | "doneAmountFen" | "expiresAt" | "instCode"> & { light: Light };
@@ -33,7 +35,7 @@ export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"
      from case_suspects cs join suspects s on s.id = cs.suspect_id left join institutions i on i.id = s.institution_id
      where cs.case_id = ? order by cs.level, cs.created_at, cs.suspect_id`,
   ).all(caseId);
-  const reqs = prepared<RequestView, [number]>(db, `${SELECT} where r.case_id = ? order by r.id`).all(caseId);
+  const reqs = selectRequests(db).where(eq(requests.caseId, caseId)).orderBy(requests.id).all();
   const inflow = new Map(
     prepared<{ suspectId: number; fen: number }, [number]>(
       db,

@@ -1,7 +1,7 @@
 // A request's lifecycle: create, send, the center's actions (discard, renew, release) and the
 // institution's answers. Rules live in domain/requests.ts; every change runs in one transaction
 // with its audit entry, and the live screens hear about it after the commit.
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
 import { prepared, type Db } from "../db";
 import { once, type IdempotencyKey } from "../db/idempotency";
@@ -18,7 +18,7 @@ import type { ActionInput, CreateInput, OnwardInput, RespondInput } from "./sche
 import { caseTransactionsInto, holderOf, noteHolder, recordTransactions, transactionsOf, type TransactionInput } from "./transactions";
 import { issueInstruction } from "./documents";
 import { onwardSender } from "./onward";
-import { IN_FORCE_SQL, OPEN_SQL, SELECT, freezeReturnable, getRequest, loadRequest, returnedFrom, type RequestView } from "./read";
+import { IS_IN_FORCE, IS_OPEN, selectRequests, freezeReturnable, getRequest, loadRequest, returnedFrom, type RequestView } from "./read";
 
 export type Ctx = Pick<Deps, "db" | "config" | "events">;
 
@@ -276,8 +276,10 @@ function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestVie
     return p;
   }
   if (!want) return null;
-  const candidates = prepared<RequestView, [number, string]>(t.db, `${SELECT} where r.suspect_id = ? and r.kind = ? and r.status in ${IN_FORCE_SQL} order by r.id`)
-    .all(suspectId, want)
+  const candidates = selectRequests(t.db)
+    .where(and(eq(requests.suspectId, suspectId), eq(requests.kind, want), IS_IN_FORCE))
+    .orderBy(requests.id)
+    .all()
     .filter((p) => input.caseId == null || p.caseId == null || p.caseId === input.caseId);
   if (candidates.length === 1) return candidates[0]!;
   if (input.kind === "return") {
@@ -540,10 +542,9 @@ function afterDone(t: Tx, r: RequestView): void {
 
 /** A renewal or release still open when its freeze left force is withdrawn: the bank has nothing left to act on. */
 export function withdrawInstructions(t: Tx, freezeId: number, why: string): void {
-  const open = prepared<RequestView, [number]>(
-    t.db,
-    `${SELECT} where r.parent_request_id = ? and r.kind in (${FREEZE_INSTRUCTION_KINDS.map((k) => `'${k}'`).join(", ")}) and r.status in ${OPEN_SQL}`,
-  ).all(freezeId);
+  const open = selectRequests(t.db)
+    .where(and(eq(requests.parentRequestId, freezeId), inArray(requests.kind, [...FREEZE_INSTRUCTION_KINDS]), IS_OPEN))
+    .all();
   for (const x of open) move(t, x, "fail", "system", { respondedAt: new Date(t.who.at), deadlineAt: null }, { reason: why });
 }
 

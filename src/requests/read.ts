@@ -1,79 +1,76 @@
 // Reading requests: one request as an actor may see it, the lists, a request's detail (history,
 // onward transfers, the requests that follow it), its JSON shape, and the forms' look-ups.
-import type { SQLQueryBindings } from "bun:sqlite";
-import { prepared, type Db } from "../db";
-import { institutions } from "../db/schema";
+import { and, desc, eq, getTableColumns, inArray, lt, lte, notInArray, sql, type SQL } from "drizzle-orm";
+import { perConnection, prepared, storedColumns, type Db, type Millis } from "../db";
+import { institutions, requests, requestTransactions, suspects } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { iso } from "../domain/time";
-import { allowedActions, onwardExceeds, type FreezeScope, type FreezeTerm, type RejectCode, isInForce, returnableFen, trafficLight, UNSENT_STATUSES, type Party, type RequestAction, type RequestKind, type RequestStatus, type SuspectStatus } from "../domain/requests";
+import { allowedActions, onwardExceeds, type RejectCode, isInForce, returnableFen, trafficLight, UNSENT_STATUSES, type Party, type RequestAction, type RequestKind, type RequestStatus, type SuspectStatus } from "../domain/requests";
 import type { Deps } from "../http/context";
 import { notFound } from "../http/errors";
 import { transactionsOf, type TransactionRow } from "./transactions";
-import { INSTRUCTIONS_SQL, instructionJson } from "./documents";
+import { instructionJson, instructionsJsonOf } from "./documents";
+import type { z } from "@hono/zod-openapi";
+import type { RequestDetailJson, RequestJson } from "./schemas";
 
 
-export type RequestView = {
-  id: number;
-  kind: RequestKind;
-  status: RequestStatus;
-  caseId: number | null;
-  suspectId: number;
-  institutionId: number;
-  level: number;
-  parentRequestId: number | null;
-  amountFen: number | null;
-  doneAmountFen: number | null;
-  balanceFen: number | null;
-  note: string | null;
-  renewals: number;
-  createdBy: number | null;
-  createdByToken: number | null;
-  createdAt: number;
-  sentAt: number | null;
-  acknowledgedAt: number | null;
-  respondedAt: number | null;
-  effectiveAt: number | null;
-  expiresAt: number | null;
-  deadlineAt: number | null;
-  escalatedAt: number | null;
-  remindedAt: number | null;
-  suspectKind: "phone" | "bank_account";
-  suspectValue: string;
-  suspectStatus: SuspectStatus;
-  instCode: string;
-  instKind: "bank" | "carrier";
-  instZh: string;
-  instEn: string;
-  holderName: string | null;
-  term: FreezeTerm | null;
-  approvalBy: string | null;
-  approvalAt: number | null;
-  approvalRef: string | null;
-  scope: FreezeScope | null;
-  includesInterest: number | null;
+type Suspect = typeof suspects.$inferSelect;
+type Institution = typeof institutions.$inferSelect;
+
+/**
+ * A request as the services and views read it: its row (instants as stored milliseconds), its
+ * suspect and institution, and what was traced and signed for it. One description, from the
+ * table: REQUEST_FIELDS reads exactly this, and the JSON (requestJson) is made from it.
+ */
+export type RequestView = Millis<Omit<typeof requests.$inferSelect, "updatedAt">> & {
+  suspectKind: Suspect["kind"];
+  suspectValue: Suspect["value"];
+  suspectStatus: Suspect["status"];
+  instCode: Institution["code"];
+  instKind: Institution["kind"];
+  instZh: Institution["nameZh"];
+  instEn: Institution["nameEn"];
   /** the transactions traced, as a JSON array (one read with the request) */
   transactionsJson: string;
   /** the numbered, signed instructions sent for it (documents.ts) */
   instructionsJson: string | null;
 };
 
-export const SELECT = `select r.id, r.kind, r.status, r.case_id as caseId, r.suspect_id as suspectId, r.institution_id as institutionId,
-  r.level, r.parent_request_id as parentRequestId, r.amount_fen as amountFen, r.done_amount_fen as doneAmountFen,
-  r.balance_fen as balanceFen, r.note, r.renewals, r.created_by as createdBy, r.created_by_token as createdByToken,
-  r.created_at as createdAt, r.sent_at as sentAt, r.acknowledged_at as acknowledgedAt, r.responded_at as respondedAt,
-  r.effective_at as effectiveAt, r.expires_at as expiresAt, r.deadline_at as deadlineAt, r.escalated_at as escalatedAt,
-  r.reminded_at as remindedAt, s.kind as suspectKind, s.value as suspectValue, s.status as suspectStatus,
-  i.code as instCode, i.kind as instKind, i.name_zh as instZh, i.name_en as instEn,
-  r.holder_name as holderName, r.term, r.approval_by as approvalBy, r.approval_at as approvalAt, r.approval_ref as approvalRef,
-  r.scope, r.includes_interest as includesInterest,
-  (select coalesce(json_group_array(json_object('at', x.at, 'amountFen', x.amount_fen, 'payerAccount', x.payer_account, 'payerName', x.payer_name, 'serialNo', x.serial_no)), '[]')
-     from (select * from request_transactions where request_id = r.id order by at, id) x) as transactionsJson, ${INSTRUCTIONS_SQL} as instructionsJson
-  from requests r join suspects s on s.id = r.suspect_id join institutions i on i.id = r.institution_id`;
+const { updatedAt: _updatedAt, includesInterest, ...columns } = getTableColumns(requests);
+const REQUEST_FIELDS = {
+  ...storedColumns(columns),
+  includesInterest, // read through drizzle: a boolean, not SQLite's 0/1
+  suspectKind: suspects.kind,
+  suspectValue: suspects.value,
+  suspectStatus: suspects.status,
+  instCode: institutions.code,
+  instKind: institutions.kind,
+  instZh: institutions.nameZh,
+  instEn: institutions.nameEn,
+  transactionsJson: sql<string>`(select coalesce(json_group_array(json_object('at', x.at, 'amountFen', x.amount_fen, 'payerAccount', x.payer_account, 'payerName', x.payer_name, 'serialNo', x.serial_no)), '[]')
+     from (select * from ${requestTransactions} where ${requestTransactions.requestId} = ${requests.id} order by ${requestTransactions.at}, ${requestTransactions.id}) x)`,
+  instructionsJson: instructionsJsonOf(requests.id),
+};
 
+/** Requests with their suspect and institution: add the where, order and limit. */
+export function selectRequests(db: Db) {
+  return db.select(REQUEST_FIELDS).from(requests).innerJoin(suspects, eq(suspects.id, requests.suspectId)).innerJoin(institutions, eq(institutions.id, requests.institutionId));
+}
+
+/** Waiting for the institution: sent, or acknowledged and not answered yet. */
+export const IS_OPEN = inArray(requests.status, ["sent", "acknowledged"]);
+/** Answered and holding (a stop-payment, freeze or suspension in force). */
+export const IS_IN_FORCE = inArray(requests.status, ["completed", "partially_completed"]);
+
+// the hot paths (a request's page, its children) on queries prepared once per connection
+const statements = perConnection((db: Db) => ({
+  byId: selectRequests(db).where(eq(requests.id, sql.placeholder("id"))).prepare(),
+  children: selectRequests(db).where(eq(requests.parentRequestId, sql.placeholder("id"))).orderBy(requests.id).prepare(),
+}));
 
 export function loadRequest(db: Db, id: number): RequestView | null {
-  return prepared<RequestView, [number]>(db, `${SELECT} where r.id = ?`).get(id);
+  return statements(db).byId.get({ id }) ?? null;
 }
 
 /** Bank and carrier staff see what was sent to their institution; never drafts (kept or discarded), never another's. */
@@ -81,7 +78,6 @@ function visibleTo(actor: Pick<Actor, "role" | "institutionId">, r: RequestView)
   const scope = institutionScope(actor);
   return scope === null || (r.institutionId === scope && !(UNSENT_STATUSES as readonly string[]).includes(r.status));
 }
-const SENT_SQL = `r.status not in (${UNSENT_STATUSES.map((s) => `'${s}'`).join(", ")})`;
 
 /** One request as this actor may see it; another institution's request is a 404. */
 export function getRequest(db: Db, actor: Actor, id: number): RequestView {
@@ -101,30 +97,26 @@ export type ListFilter = {
   limit: number;
 };
 
-export const OPEN_SQL = `('sent','acknowledged')`;
-export const IN_FORCE_SQL = `('completed','partially_completed')`;
-
 /** Newest first, scoped to the actor's institution, filtered. */
 export function listRequests(db: Db, actor: Actor, f: ListFilter, now: number, cfg: Deps["config"]): RequestView[] {
-  const where: string[] = [];
-  const params: SQLQueryBindings[] = [];
   const scope = institutionScope(actor);
-  if (scope !== null) {
-    where.push(`r.institution_id = ? and ${SENT_SQL}`);
-    params.push(scope);
-  }
-  if (f.status) where.push("r.status = ?"), params.push(f.status);
-  if (f.kind) where.push("r.kind = ?"), params.push(f.kind);
-  if (f.caseId) where.push("r.case_id = ?"), params.push(f.caseId);
-  if (f.institution) where.push("i.code = ?"), params.push(f.institution);
-  if (f.overdue) where.push(`r.status in ${OPEN_SQL} and r.deadline_at <= ?`), params.push(now);
+  const where: SQL[] = [];
+  if (scope !== null) where.push(eq(requests.institutionId, scope), notInArray(requests.status, [...UNSENT_STATUSES]));
+  if (f.status) where.push(eq(requests.status, f.status));
+  if (f.kind) where.push(eq(requests.kind, f.kind));
+  if (f.caseId) where.push(eq(requests.caseId, f.caseId));
+  if (f.institution) where.push(eq(institutions.code, f.institution));
+  if (f.overdue) where.push(IS_OPEN, lte(requests.deadlineAt, new Date(now)));
   if (f.expiring) {
     const horizon = Math.max(...cfg.requestReminderMs.freeze, ...cfg.requestReminderMs.stop_payment);
-    where.push(`r.status in ${IN_FORCE_SQL} and r.expires_at <= ?`), params.push(now + horizon);
+    where.push(IS_IN_FORCE, lte(requests.expiresAt, new Date(now + horizon)));
   }
-  if (f.before) where.push("r.id < ?"), params.push(f.before);
-  params.push(f.limit);
-  return prepared<RequestView>(db, `${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by r.id desc limit ?`).all(...params);
+  if (f.before) where.push(lt(requests.id, f.before));
+  return selectRequests(db)
+    .where(and(...where))
+    .orderBy(desc(requests.id))
+    .limit(f.limit)
+    .all();
 }
 
 export type HistoryRow = {
@@ -182,7 +174,7 @@ export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
      where o.request_id = ? order by o.id`,
   ).all(request.level + 1, id);
   const scoped = (rows: RequestView[]) => rows.filter((r) => visibleTo(actor, r));
-  const children = scoped(prepared<RequestView, [number]>(db, `${SELECT} where r.parent_request_id = ? order by r.id`).all(id));
+  const children = scoped(statements(db).children.all({ id }));
   const parentRow = request.parentRequestId ? loadRequest(db, request.parentRequestId) : null;
   const parent = parentRow && visibleTo(actor, parentRow) ? parentRow : null;
   const returnable = request.kind === "freeze" && isInForce(request.status) ? freezeReturnable(db, request) : null;
@@ -223,7 +215,8 @@ export function freezeReturnable(db: Db, freeze: Pick<RequestView, "id" | "doneA
 // ---------------------------------------------------------------------------------------------
 // The JSON shape (API answers)
 
-export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institutionId">, now: number, cfg: Deps["config"]) {
+/** The API's JSON of a request: the compiler holds it to the schema the OpenAPI document shows (schemas.ts). */
+export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institutionId">, now: number, cfg: Deps["config"]): z.infer<typeof RequestJson> {
   return {
     id: r.id,
     kind: r.kind,
@@ -258,7 +251,7 @@ export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institu
   };
 }
 
-export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, cfg: Deps["config"]) {
+export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, cfg: Deps["config"]): z.infer<typeof RequestDetailJson> {
   return {
     ...requestJson(d.request, actor, now, cfg),
     responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, reasonCode: h.reasonCode, by: h.by, at: iso(h.at) })),
