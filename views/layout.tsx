@@ -55,7 +55,7 @@ export function Layout(props: { ctx: PageCtx; title: string; children: Child }) 
             </nav>
           )}
           <div class="who">
-            <a href={`/lang/${other}?back=${encodeURIComponent(path)}`} hx-boost="false">
+            <a href={`/lang/${other}?back=${encodeURIComponent(path)}`}>
               {t("lang.switch")}
             </a>
             {actor && (

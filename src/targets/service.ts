@@ -10,6 +10,7 @@ import { apiTokens, auditLog, suspects, users } from "../db/schema";
 import { targets } from "../db/schema/warnings";
 import type { TARGET_REASONS, TARGET_SOURCES } from "../domain/enums";
 import type { Actor } from "../domain/access";
+import { iso } from "../domain/time";
 import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
 import { dueAt, gradeRank, leaseHeld, mergeTarget, trafficLight, type Deadlines, type Grade, type Outcome, type TargetFacts } from "../domain/queue";
 import type { Deps } from "../http/context";
@@ -126,8 +127,6 @@ export function assertFreeFor(t: TargetView, actor: Actor, now: number): void {
     throw conflict(t.claimerName ? refuse("target.claimed", { id: t.id, who: t.claimerName }) : refuse("target.claimed_by_other", { id: t.id }), "claimed");
   }
 }
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The API's Target. */
 export function targetJson(t: TargetView, now: number, deadlines: Deadlines) {

@@ -12,6 +12,7 @@ import { apiTokens, followUps, targets, telephonyMessages, users, warnings, webh
 import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
 import { advancesStatus, type Outcome, outcomeEffect, type ProviderKind, RETRY_AFTER_MS, STANDARD_CALL_TEXT, STANDARD_SMS_TEXT, VISIT_REPORT_GRACE_MS } from "../domain/queue";
 import type { FOLLOW_UP_OUTCOMES } from "../domain/enums";
+import { iso } from "../domain/time";
 import type { Deps } from "../http/context";
 import { AppError, conflict, invalid, notFound, refusalIssue } from "../http/errors";
 import { refuse, type Refusal } from "../domain/reasons";
@@ -64,8 +65,6 @@ export function warningsOf(db: Db, targetId: number): WarningView[] {
 
 /** `problem`: what the recorded contact could not go on to do (a call not placed, no stop-payment), as a coded refusal. */
 export type ContactResult = { warning: WarningView; caseId: number | null; stopPaymentId: number | null; problem: Refusal | null };
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The API's Warning. */
 export function warningJson(r: ContactResult | { warning: WarningView; caseId?: null; stopPaymentId?: null; problem?: null }) {

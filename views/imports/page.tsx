@@ -163,7 +163,7 @@ export function ImportResult(p: { t: T; rec: ImportRecord; rejections: Rejection
       ) : (
         <>
           <p>
-            <a class="button" href={`/imports/${rec.id}/rejected.csv`} download data-testid="import-download" hx-boost="false">
+            <a class="button" href={`/imports/${rec.id}/rejected.csv`} download data-testid="import-download">
               {t("imports.download")}
             </a>
           </p>

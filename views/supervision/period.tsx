@@ -68,11 +68,11 @@ export function ExportLinks(props: { href: string; table: string; query: string;
   const href = (format: string) => `${props.href}/${props.table}?${props.query ? `${props.query}&` : ""}format=${format}`;
   return (
     <span class="no-print exports" data-testid={props.testid ?? `export-${props.table}`}>
-      <a href={href("csv")} hx-boost="false" download>
+      <a href={href("csv")} download>
         CSV
       </a>{" "}
       ·{" "}
-      <a href={href("xlsx")} hx-boost="false" download>
+      <a href={href("xlsx")} download>
         XLSX
       </a>
     </span>
