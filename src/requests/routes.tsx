@@ -2,18 +2,16 @@
 // pages are in desk/.
 import { Hono, type Context } from "hono";
 import { RequestDetailPage } from "../../views/requests/detail";
-import { FundFlowPage } from "../../views/requests/flow";
 import { InstitutionField, NewRequestPage, type CreateValues } from "../../views/requests/form";
 import { RequestsListPage } from "../../views/requests/list";
 import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
+import { AppError, zodIssues, type Issue } from "../http/errors";
 import { pageCtx, render } from "../http/render";
 import { ActionForm, type ActionInput, CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery } from "./schemas";
 import { actionsFor, inferInstitution, institutionOptions, listRequests, requestDetail, suspectBrief } from "./read";
 import { centerAction, type CenterAction, createRequest, RefusedTransition } from "./lifecycle";
-import { fundFlow } from "./flow";
 import { formKey } from "../db/idempotency";
 import { caseSuspectOptions, type CaseSuspectOption } from "./case-suspects";
 import { idOf, live, one, refusal, withUrges } from "./pages";
@@ -101,12 +99,8 @@ export const requestsRoutes = new Hono<AppEnv>()
       throw e;
     }
   })
-  .get("/requests/cases/:caseId/flow", allow("cases.read"), (c) => {
-    const { db, clock, config } = c.var.deps;
-    const flow = fundFlow(db, idOf(c, "caseId"), clock.now(), config);
-    if (!flow) throw notFound("case");
-    return render(c, c.var.t("requests.flowTitle", { id: flow.caseId }), <FundFlowPage t={c.var.t} lang={c.var.lang} flow={flow} csrf={pageCtx(c).csrfToken} />);
-  })
+  // the fund flow moved to the case's own URL
+  .get("/requests/cases/:caseId{[0-9]+}/flow", (c) => c.redirect(`/cases/${c.req.param("caseId")}/flow`, 301))
   .get("/requests/:id{[0-9]+}", allow("requests.write"), (c) => detailPage(c, idOf(c)))
   .post("/requests/:id{[0-9]+}/:action{send|discard|renew|release}", allow("requests.write"), async (c) => {
     const id = idOf(c);

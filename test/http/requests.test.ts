@@ -353,11 +353,18 @@ describe("the onward-transfer chain", () => {
   test("the case's fund flow shows level 1 → 2 with the amounts moved and the requests' states", async () => {
     const { p, caseId } = await level1Confirmed();
     const agent = await signIn(p, "agent");
-    const html = await (await agent.request(`/requests/cases/${caseId}/flow`)).text();
+    const html = await (await agent.request(`/cases/${caseId}/flow`)).text();
     expect(html).toContain('data-level="1"');
     expect(html).toContain('data-level="2"');
     expect(html).toContain("¥5,000.00"); // moved on to ABC
     expect(html).toContain("6228 4800 1122 3344 556");
+  });
+  test("the fund flow's old address answers a permanent redirect to the case's", async () => {
+    const { p, caseId } = await level1Confirmed();
+    const agent = await signIn(p, "agent");
+    const res = await agent.request(`/requests/cases/${caseId}/flow`);
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toBe(`/cases/${caseId}/flow`);
   });
 });
 
@@ -424,7 +431,7 @@ describe("freezes, returns and the money adding up", () => {
     const ret = (await json(await create({ kind: "return", value: ICBC_CARD, amount: 300_000 }))).request;
     await answer(icbc, ret.id, { action: "confirm", amount: 300_000 });
     const agent = await signIn(p, "agent");
-    const html = await (await agent.request(`/requests/cases/${caseId}/flow`)).text();
+    const html = await (await agent.request(`/cases/${caseId}/flow`)).text();
     const figure = (k: string) => new RegExp(`data-testid="funds-${k}"[^>]*>([^<]+)<`).exec(html)?.[1];
     expect([figure("lost"), figure("stopped"), figure("frozen"), figure("returned"), figure("stillFrozen"), figure("unrecovered")]).toEqual([
       "¥10,000.00",
