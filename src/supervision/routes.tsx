@@ -91,7 +91,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
           await new Promise((resolve) => setTimeout(resolve, NUDGE_GAP_MS));
         }
       } finally {
-        unsubscribe.forEach((u) => u());
+        for (const u of unsubscribe) u();
       }
     }),
   )

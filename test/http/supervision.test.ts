@@ -63,7 +63,9 @@ function handMade(p: TestPlatform) {
     [3, 20],
     [4, 30],
     [10, 60],
-  ].forEach(([ack, ans], i) => f.request({ inst: "ICBC", sent: nov + i * 3_600_000, ackMin: ack, answerMin: ans }));
+  ].forEach(([ack, ans], i) => {
+    f.request({ inst: "ICBC", sent: nov + i * 3_600_000, ackMin: ack, answerMin: ans });
+  });
   // CCB: an even count → the median is the mean of the middle two; one answered without an acknowledgement
   f.request({ inst: "CCB", sent: nov, ackMin: 2, answerMin: 4 });
   f.request({ inst: "CCB", sent: nov, ackMin: null, answerMin: 8 });

@@ -30,7 +30,9 @@ describe("pro-rata returns", () => {
     const s = shares(proRata(available, claims));
     expect(sum(s)).toBe(available);
     const total = claims.reduce((t, c) => t + c.lossFen, 0);
-    s.forEach((x, i) => expect(Math.abs(x.amount - (available * claims[i]!.lossFen) / total)).toBeLessThan(1));
+    s.forEach((x, i) => {
+      expect(Math.abs(x.amount - (available * claims[i]!.lossFen) / total)).toBeLessThan(1);
+    });
   });
 
   test("a victim's traced deposits are their claim on the account, else the case's loss", () => {

@@ -285,7 +285,9 @@ describe("outbox provider (no Twilio credentials)", () => {
 
   describe("network isolation", () => {
     const spies: { mockRestore(): void }[] = [];
-    afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()));
+    afterEach(() => {
+      for (const s of spies.splice(0)) s.mockRestore();
+    });
 
     test("never opens a network connection, even when given an HTTP client", async () => {
       const tripped: string[] = [];

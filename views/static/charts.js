@@ -61,7 +61,9 @@
   });
 
   // Chart.js draws at the screen's width; redraw at the paper's.
-  window.addEventListener("beforeprint", () => charts.forEach(({ chart }) => chart.resize()));
+  window.addEventListener("beforeprint", () => {
+    for (const { chart } of charts.values()) chart.resize();
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => init(document));
   else init(document);
