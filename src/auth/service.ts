@@ -1,7 +1,6 @@
 // Users, sessions, sign-in throttling and API tokens.
 import { and, count, eq, gt, isNull, type SQL } from "drizzle-orm";
-import type { Conn } from "../suspects/service";
-import { stored, type Db } from "../db";
+import { stored, type Conn, type Db } from "../db";
 import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, users } from "../db/schema";
 import type { Role } from "../domain/enums";
 import { needsApproval, requiresInstitution, type Actor } from "../domain/access";

@@ -4,10 +4,13 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import * as schema from "./schema";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
+/** The database or a transaction on it: services that run inside a caller's transaction take this. */
+export type Conn = BaseSQLiteDatabase<"sync", void, typeof schema>;
 
 export const MIGRATIONS = join(import.meta.dir, "../../migrations");
 

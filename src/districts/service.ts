@@ -2,8 +2,7 @@
 // (screen and `cli district add`). The rule (listed, or the list still empty) is domain/districts.
 import { eq } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
-import type { Db } from "../db";
-import type { Conn } from "../suspects/service";
+import type { Conn, Db } from "../db";
 import { districts } from "../db/schema";
 import { checkDistrict } from "../domain/districts";
 import { refuse, type Refusal } from "../domain/reasons";

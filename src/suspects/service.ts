@@ -1,9 +1,8 @@
 // Suspects (涉诈号码/账户): record a sighting (insert or merge), change status, look up, search,
 // and the reads behind the suspect screens.
 import { and, desc, eq, gte, inArray, like, lt, ne, sql } from "drizzle-orm";
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { recordAudit, type AuditWho } from "../audit/service";
-import { perConnection, rowsBy, stored, storedColumns, type Db, type schema } from "../db";
+import { perConnection, rowsBy, stored, storedColumns, type Conn, type Db } from "../db";
 import { once, type IdempotencyKey } from "../db/idempotency";
 import { auditLog, cases, caseSuspects, institutions, requests, suspects, suspectSources } from "../db/schema";
 import { normalizeIdentifier, toHalfWidth, type Identifier, type SuspectKind } from "../domain/identifiers";

@@ -5,7 +5,7 @@
 import { districtIssue } from "../districts/service";
 import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
-import { perConnection, rowsBy, stored, storedColumns, type Db, type Millis } from "../db";
+import { perConnection, rowsBy, stored, storedColumns, type Conn, type Db, type Millis } from "../db";
 import { apiTokens, auditLog, suspects, users } from "../db/schema";
 import { targets } from "../db/schema/warnings";
 import type { TARGET_REASONS, TARGET_SOURCES } from "../domain/enums";
@@ -16,7 +16,7 @@ import { dueAt, gradeRank, leaseHeld, mergeTarget, trafficLight, type Deadlines,
 import type { Deps } from "../http/context";
 import { AppError, conflict, invalid, notFound, validationError, type Issue, refusalIssue } from "../http/errors";
 import { refuse } from "../domain/reasons";
-import { reportSuspect, type Conn } from "../suspects/service";
+import { reportSuspect } from "../suspects/service";
 import { TargetInput, type TargetInputBody } from "./schemas";
 
 export type Ctx = Pick<Deps, "db" | "config" | "events">;

@@ -7,7 +7,7 @@ import { once, type IdempotencyKey } from "../db/idempotency";
 import { createCase } from "../cases/service";
 import type { CaseData } from "../domain/cases";
 import { and, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
-import { stored, storedColumns, type Db, type Millis } from "../db";
+import { stored, storedColumns, type Conn, type Db, type Millis } from "../db";
 import { apiTokens, followUps, targets, telephonyMessages, users, warnings, webhookEvents } from "../db/schema";
 import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
 import { advancesStatus, type Outcome, outcomeEffect, type ProviderKind, RETRY_AFTER_MS, STANDARD_CALL_TEXT, STANDARD_SMS_TEXT, VISIT_REPORT_GRACE_MS } from "../domain/queue";
