@@ -21,8 +21,7 @@ import {
 } from "../domain/suspects";
 import { invalid, notFound, refused, refusalIssue } from "../http/errors";
 
-/** The database or a transaction on it: services that run inside a caller's transaction take this. */
-export type Conn = BaseSQLiteDatabase<"sync", void, typeof schema>;
+export type { Conn };
 
 export type SuspectRecord = {
   id: number;

@@ -17,7 +17,6 @@ import type { Deps } from "../http/context";
 import { AppError, conflict, invalid, notFound, refusalIssue } from "../http/errors";
 import { refuse, type Refusal } from "../domain/reasons";
 import { createRequest } from "../requests/lifecycle";
-import type { Conn } from "../suspects/service";
 import { TelephonyError } from "../telephony";
 import { assertFreeFor, claimIn, requireTarget, type TargetView } from "./service";
 
