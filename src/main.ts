@@ -3,7 +3,7 @@ import { count } from "drizzle-orm";
 import { createApp } from "./app";
 import { createUser } from "./auth/service";
 import { AppError } from "./http/errors";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, type Config } from "./config";
 import { users } from "./db/schema";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
 import { startJobs } from "./jobs";
@@ -11,7 +11,7 @@ import { openPlatform } from "./platform";
 import { startCheckpointer } from "./db/checkpointer";
 import { checkAtStart, claimPidFile, DamagedDatabaseError } from "./db/backup";
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (e) {
