@@ -1,10 +1,17 @@
 // The new-request form offers the case's suspects (picked, not retyped).
+import { eq } from "drizzle-orm";
 import type { Db } from "../db";
+import { caseSuspects, suspects } from "../db/schema";
 
-export type CaseSuspectOption = { id: number; kind: "phone" | "bank_account"; value: string; level: number };
+export type CaseSuspectOption = Pick<typeof suspects.$inferSelect, "id" | "kind" | "value"> & Pick<typeof caseSuspects.$inferSelect, "level">;
 
 export function caseSuspectOptions(db: Db, caseId: number): CaseSuspectOption[] {
-  return db.$client
-    .query(`select s.id, s.kind, s.value, cs.level from case_suspects cs join suspects s on s.id = cs.suspect_id where cs.case_id = ? order by cs.level, s.id limit 100`)
-    .all(caseId) as CaseSuspectOption[];
+  return db
+    .select({ id: suspects.id, kind: suspects.kind, value: suspects.value, level: caseSuspects.level })
+    .from(caseSuspects)
+    .innerJoin(suspects, eq(suspects.id, caseSuspects.suspectId))
+    .where(eq(caseSuspects.caseId, caseId))
+    .orderBy(caseSuspects.level, suspects.id)
+    .limit(100)
+    .all();
 }

@@ -6,7 +6,7 @@ import { institutions, requests, requestTransactions, suspects } from "../db/sch
 import { institutionScope, type Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { iso } from "../domain/time";
-import { allowedActions, onwardExceeds, type RejectCode, isInForce, returnableFen, trafficLight, UNSENT_STATUSES, type Party, type RequestAction, type RequestKind, type RequestStatus, type SuspectStatus } from "../domain/requests";
+import { allowedActions, onwardExceeds, type RejectCode, isInForce, returnableFen, trafficLight, UNSENT_STATUSES, type Party, type RequestAction, type RequestKind, type RequestStatus } from "../domain/requests";
 import type { Deps } from "../http/context";
 import { notFound } from "../http/errors";
 import { transactionsOf, type TransactionRow } from "./transactions";
@@ -193,11 +193,11 @@ function parseTransactions(json: string): TransactionRow[] {
 }
 
 function returnsOf(db: Db, freezeId: number, except?: number) {
-  return prepared<{ id: number; status: RequestStatus; amountFen: number | null; doneAmountFen: number | null }, [number]>(
-    db,
-    `select id, status, amount_fen as amountFen, done_amount_fen as doneAmountFen from requests where parent_request_id = ? and kind = 'return'`,
-  )
-    .all(freezeId)
+  return db
+    .select({ id: requests.id, status: requests.status, amountFen: requests.amountFen, doneAmountFen: requests.doneAmountFen })
+    .from(requests)
+    .where(and(eq(requests.parentRequestId, freezeId), eq(requests.kind, "return")))
+    .all()
     .filter((r) => r.id !== except);
 }
 
@@ -295,11 +295,15 @@ export function inferInstitution(input: string): { ok: true; code: string | null
   return { ok: true, code: idf.institution?.code ?? null, kind: idf.kind, display: idf.display };
 }
 
-export type SuspectBrief = { id: number; kind: "phone" | "bank_account"; value: string; institutionCode: string | null; status: SuspectStatus };
+export type SuspectBrief = Pick<Suspect, "id" | "kind" | "value" | "status"> & { institutionCode: Institution["code"] | null };
 
 export function suspectBrief(db: Db, id: number): SuspectBrief | null {
-  return prepared<SuspectBrief, [number]>(
-    db,
-    `select s.id, s.kind, s.value, i.code as institutionCode, s.status from suspects s left join institutions i on i.id = s.institution_id where s.id = ?`,
-  ).get(id);
+  return (
+    db
+      .select({ id: suspects.id, kind: suspects.kind, value: suspects.value, institutionCode: institutions.code, status: suspects.status })
+      .from(suspects)
+      .leftJoin(institutions, eq(institutions.id, suspects.institutionId))
+      .where(eq(suspects.id, id))
+      .get() ?? null
+  );
 }
