@@ -1,6 +1,8 @@
-// Work that runs on a timer: expiries, lapses, escalations. Each job is a function of
-// (deps, now) so tests drive it with an injected clock.
+// Every timer job of the platform, in one list: expiries, lapses, escalations, backups. Each job
+// is a function of (deps, now) so tests drive it with an injected clock.
+import { runBackupJob } from "./db/backup";
 import type { Deps } from "./http/context";
+import { runRequestClock } from "./requests/clock";
 import { sweepLapsed } from "./targets/service";
 
 export type Job = { name: string; everyMs: number; run: (deps: Deps, now: number) => void };
@@ -8,6 +10,10 @@ export type Job = { name: string; everyMs: number; run: (deps: Deps, now: number
 export const JOBS: Job[] = [
   // lapsed queue leases cleared (readers already count them as waiting, and a claim sweeps first)
   { name: "targets.sweep", everyMs: 60_000, run: (deps, now) => sweepLapsed(deps.db, now) },
+  // requests: escalation of overdue answers, expiry and lapse of holds, reminders before either
+  { name: "requests", everyMs: 15_000, run: (deps, now) => void runRequestClock(deps, now) },
+  // a backup when the newest in BACKUP_DIR is BACKUP_EVERY_HOURS old
+  { name: "backup", everyMs: 5 * 60_000, run: (deps, now) => runBackupJob(deps.config, now) },
 ];
 
 export function startJobs(deps: Deps): () => void {
