@@ -104,7 +104,7 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
                 {t("requests.case")} #{r.caseId}
               </a>
               {" · "}
-              <a href={`/requests/cases/${r.caseId}/flow`}>{t("requests.flow")}</a>
+              <a href={`/cases/${r.caseId}/flow`}>{t("requests.flow")}</a>
             </>
           )}
         </p>

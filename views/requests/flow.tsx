@@ -105,7 +105,7 @@ export function FundFlowPage(p: { t: T; lang: Lang; flow: FundFlow; csrf: string
         <a href={`/requests/new?caseId=${flow.caseId}`}>{t("requests.new")}</a>
       </p>
       <h1>{t("requests.flowTitle", { id: flow.caseId })}</h1>
-      <div id="flow-live" hx-get={`/requests/cases/${flow.caseId}/flow`} hx-select="#flow-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:500ms">
+      <div id="flow-live" hx-get={`/cases/${flow.caseId}/flow`} hx-select="#flow-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:500ms">
         <FundFlowView {...p} />
       </div>
     </div>

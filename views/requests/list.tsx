@@ -72,7 +72,7 @@ export function RequestRows(p: Common & { rows: RequestView[] }) {
             <td>
               <StatusPill t={t} status={r.status} />
             </td>
-            <td>{r.caseId != null ? <a href={`/requests/cases/${r.caseId}/flow`}>#{r.caseId}</a> : <span class="muted">—</span>}</td>
+            <td>{r.caseId != null ? <a href={`/cases/${r.caseId}/flow`}>#{r.caseId}</a> : <span class="muted">—</span>}</td>
             <td>
               <When at={r.createdAt} />
             </td>
