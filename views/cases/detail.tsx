@@ -184,7 +184,7 @@ export function CaseDetailPage(p: {
 
       <h2>
         {t("cases.requests")}{" "}
-        <a class="button" href={`/requests/cases/${c.id}/flow`} data-testid="case-flow-link">
+        <a class="button" href={`/cases/${c.id}/flow`} data-testid="case-flow-link">
           {t("requests.flow")} →
         </a>
         <a class="button" href={`/requests/new?caseId=${c.id}`}>
