@@ -11,9 +11,9 @@ import type { AppEnv } from "../http/context";
 import { badRequest, invalid } from "../http/errors";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
-import { exportParams, exportQuery, pageQuery } from "./schemas";
+import { exportParams, exportQuery, pageQuery, type PublicityTable } from "./schemas";
 import { ageBandsByTargets, districtsByTargets, fraudTypesOnTheRise, publicityLists, topSuspectNumbers, visitSummary, visitTargets } from "./service";
-import { ageBandsTable, districtsTable, fraudTypesTable, suspectNumbersTable, visitSummaryTable, visitsTable, type PublicityTable, type Table } from "./tables";
+import { ageBandsTable, districtsTable, fraudTypesTable, suspectNumbersTable, visitSummaryTable, visitsTable, type Table } from "../../views/publicity/tables";
 import type { Key } from "../../views/i18n";
 
 /** Rows per page of the visit list on screen; the export has them all. */

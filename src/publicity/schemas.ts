@@ -1,7 +1,10 @@
 // What the high-risk lists accept besides the period (stats/schemas readPeriod).
 import { z } from "zod";
 import { EXPORT_FORMATS } from "../exports/tabular";
-import { PUBLICITY_TABLES } from "./tables";
+
+/** The lists of the screen, each exportable on its own. */
+export const PUBLICITY_TABLES = ["fraudTypes", "districts", "ageBands", "suspectNumbers", "visitSummary", "visits"] as const;
+export type PublicityTable = (typeof PUBLICITY_TABLES)[number];
 
 export const exportParams = z.object({ table: z.enum(PUBLICITY_TABLES) });
 export const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS) });

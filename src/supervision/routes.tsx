@@ -10,11 +10,11 @@ import type { AppEnv } from "../http/context";
 import { badRequest, invalid, validationError } from "../http/errors";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
-import { exportParams, exportQuery, requestKindQuery, UrgeForm } from "./schemas";
+import { exportParams, exportQuery, isTimesTable, requestKindQuery, UrgeForm } from "./schemas";
 import { board, responseTimes } from "./service";
 import { recentUrges, urge, type UrgeSubject } from "./urge";
 import { who } from "../http/audit";
-import { isTimesTable, liveTable, TABLE_TITLES, timesTable } from "./tables";
+import { liveTable, TABLE_TITLES, timesTable } from "../../views/supervision/tables";
 
 /** Rows each list shows on screen; the counts and the exports have them all. */
 const SCREEN_ROWS = 50;

@@ -2,7 +2,7 @@
 // here comes masked from the publicity service.
 import type { Issue } from "../../src/http/errors";
 import type { FraudTypeTrend, PublicityLists, SuspectNumber, VisitSummary, VisitTarget } from "../../src/publicity/service";
-import { districtName } from "../../src/publicity/tables";
+import { districtName } from "./tables";
 import type { ResolvedPeriod } from "../../src/stats/schemas";
 import { formatChangePct } from "../../src/domain/yoy";
 import { When } from "../components";

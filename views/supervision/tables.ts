@@ -1,15 +1,9 @@
 // The supervision board's tables as rows for CSV/XLSX export: the figures the screen shows,
 // durations in minutes (one decimal) so a spreadsheet can sort and average them.
-import type { ExportColumn } from "../exports/tabular";
-import type { Key, Lang, T } from "../../views/i18n";
-import type { Board, InstitutionTimes, LightCounts, OverdueRequest } from "./service";
-
-/** Tables of the live part of the board (now) and of the response times (a period). */
-export const LIVE_TABLES = ["requestLights", "targetLights", "overdueRequests", "escalatedRequests", "overdueTargets"] as const;
-export const TIMES_TABLES = ["bankTimes", "carrierTimes"] as const;
-export type LiveTable = (typeof LIVE_TABLES)[number];
-export type TimesTable = (typeof TIMES_TABLES)[number];
-export const isTimesTable = (name: LiveTable | TimesTable): name is TimesTable => (TIMES_TABLES as readonly string[]).includes(name);
+import type { ExportColumn } from "../../src/exports/tabular";
+import type { LiveTable, TimesTable } from "../../src/supervision/schemas";
+import type { Board, InstitutionTimes, LightCounts, OverdueRequest } from "../../src/supervision/service";
+import type { Key, Lang, T } from "../i18n";
 
 /** The heading of each table on the screen: the export's file name. */
 export const TABLE_TITLES: Record<LiveTable | TimesTable, Key> = {

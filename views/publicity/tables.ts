@@ -1,11 +1,8 @@
 // The high-risk lists as rows for CSV/XLSX export. Built only from the publicity service's
 // rows, which are masked already: an export cannot carry more than the screen.
-import type { ExportColumn } from "../exports/tabular";
-import type { Lang, T } from "../../views/i18n";
-import type { AgeBandCount, DistrictCount, FraudTypeTrend, SuspectNumber, VisitSummary, VisitTarget } from "./service";
-
-export const PUBLICITY_TABLES = ["fraudTypes", "districts", "ageBands", "suspectNumbers", "visitSummary", "visits"] as const;
-export type PublicityTable = (typeof PUBLICITY_TABLES)[number];
+import type { ExportColumn } from "../../src/exports/tabular";
+import type { AgeBandCount, DistrictCount, FraudTypeTrend, SuspectNumber, VisitSummary, VisitTarget } from "../../src/publicity/service";
+import type { Lang, T } from "../i18n";
 
 export type Table = { columns: ExportColumn[]; rows: Record<string, unknown>[] };
 
