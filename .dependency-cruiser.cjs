@@ -7,6 +7,12 @@ const RENDERERS = [
   "^src/http/(render|on-error)\\.tsx$",
   "^src/home/live\\.tsx$",
 ];
+/**
+ * The request's typed context names the reader's language and translator (Lang, T), which live
+ * with the dictionaries in views/i18n (T's keys come from them, so they cannot move down). Services
+ * import this file for Deps, so it may name those types only, never a runtime value from views/.
+ */
+const CONTEXT = "^src/http/context\\.ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -29,8 +35,15 @@ module.exports = {
       name: "services-never-render",
       severity: "error",
       comment: "Only route files (and the HTTP edge) import from views/; services and jobs do not.",
-      from: { path: "^src/", pathNot: RENDERERS },
+      from: { path: "^src/", pathNot: [...RENDERERS, CONTEXT] },
       to: { path: "^views/" },
+    },
+    {
+      name: "context-names-view-types-only",
+      severity: "error",
+      comment: "src/http/context.ts types c.var.lang and c.var.t from views/i18n; services import it, so types only.",
+      from: { path: CONTEXT },
+      to: { path: "^views/", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "domain-is-pure",
