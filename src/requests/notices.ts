@@ -1,7 +1,8 @@
 // A sent instruction as its printed notice: read back exactly as it was signed, for whoever may
 // see the request (a bank only its own). The view prints it; nothing here renders.
+import { eq } from "drizzle-orm";
 import type { Db } from "../db";
-import { prepared } from "../db";
+import { instructions, requests } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import type { DocumentKind } from "../domain/signing";
 import { notFound } from "../http/errors";
@@ -40,15 +41,16 @@ export type Notice = {
   all: { id: number; kind: DocumentKind; documentNo: string }[];
 };
 
-type Row = { id: number; kind: DocumentKind; documentNo: string; payload: string; keyId: string; signature: string };
-
 /** The notice of one instruction of the request (its first, unless named); 404 when none was sent or it is not the actor's. */
 export function noticeOf(db: Db, actor: Actor, requestId: number, instructionId?: number): Notice {
   const r = getRequest(db, actor, requestId);
-  const rows = prepared<Row, [number]>(
-    db,
-    `select id, kind, document_no as documentNo, payload, key_id as keyId, signature from instructions where request_id = ? order by id`,
-  ).all(requestId);
+  const x = instructions;
+  const rows = db
+    .select({ id: x.id, kind: x.kind, documentNo: x.documentNo, payload: x.payload, keyId: x.keyId, signature: x.signature })
+    .from(x)
+    .where(eq(x.requestId, requestId))
+    .orderBy(x.id)
+    .all();
   const row = instructionId == null ? rows[0] : rows.find((x) => x.id === instructionId);
   if (!row) throw notFound("notice");
   return {
@@ -65,8 +67,12 @@ export function noticeOf(db: Db, actor: Actor, requestId: number, instructionId?
 
 /** The instructions sent for a case's requests (for the case page's links), oldest first. */
 export function caseNotices(db: Db, caseId: number): { requestId: number; id: number; kind: DocumentKind; documentNo: string }[] {
-  return prepared<{ requestId: number; id: number; kind: DocumentKind; documentNo: string }, [number]>(
-    db,
-    `select x.request_id as requestId, x.id, x.kind, x.document_no as documentNo from instructions x join requests r on r.id = x.request_id where r.case_id = ? order by x.id`,
-  ).all(caseId);
+  const x = instructions;
+  return db
+    .select({ requestId: x.requestId, id: x.id, kind: x.kind, documentNo: x.documentNo })
+    .from(x)
+    .innerJoin(requests, eq(requests.id, x.requestId))
+    .where(eq(requests.caseId, caseId))
+    .orderBy(x.id)
+    .all();
 }

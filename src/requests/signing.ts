@@ -10,13 +10,22 @@
 // current key, a rotation is one transaction, and a backup restores keys with the documents they
 // signed. Whoever can read the database can sign; that reader already holds every case.
 import { createPrivateKey, generateKeyPairSync, sign, type JsonWebKey } from "node:crypto";
-import { prepared, type Db } from "../db";
+import { desc, isNull } from "drizzle-orm";
+import { storedColumns, type Db } from "../db";
+import { signingKeys } from "../db/schema";
 import { base64url } from "../domain/signing";
 
 export type PublicJwk = JsonWebKey & { kty: "OKP"; crv: "Ed25519"; x: string; kid: string; alg: "EdDSA"; use: "sig" };
-type KeyRow = { id: number; kid: string; publicJwk: string; privatePkcs8: string; createdAt: number; retiredAt: number | null };
 
-const COLS = `id, kid, public_jwk as publicJwk, private_pkcs8 as privatePkcs8, created_at as createdAt, retired_at as retiredAt`;
+// the instants as stored (ms): the published JWKs carry them as ISO text
+const COLS = storedColumns({
+  id: signingKeys.id,
+  kid: signingKeys.kid,
+  publicJwk: signingKeys.publicJwk,
+  privatePkcs8: signingKeys.privatePkcs8,
+  createdAt: signingKeys.createdAt,
+  retiredAt: signingKeys.retiredAt,
+});
 
 /** Makes a key and stores it; the older keys stay for verification. Returns its kid. */
 export function addSigningKey(db: Db, at: number): string {
@@ -26,14 +35,14 @@ export function addSigningKey(db: Db, at: number): string {
   const kid = base64url(new Uint8Array(new Bun.CryptoHasher("sha256").update(Buffer.from(jwk.x, "base64url")).digest()).slice(0, 16));
   const pub: PublicJwk = { kty: "OKP", crv: "Ed25519", x: jwk.x, kid, alg: "EdDSA", use: "sig" };
   const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
-  prepared(db, `update signing_keys set retired_at = ? where retired_at is null`).run(at);
-  prepared(db, `insert into signing_keys (kid, public_jwk, private_pkcs8, created_at) values (?, ?, ?, ?)`).run(kid, JSON.stringify(pub), pkcs8, at);
+  db.update(signingKeys).set({ retiredAt: new Date(at) }).where(isNull(signingKeys.retiredAt)).run();
+  db.insert(signingKeys).values({ kid, publicJwk: JSON.stringify(pub), privatePkcs8: pkcs8, createdAt: new Date(at) }).run();
   return kid;
 }
 
 /** The key that signs now; the first is made on first need. */
-function currentKey(db: Db, at: number): KeyRow {
-  const pick = () => prepared<KeyRow, []>(db, `select ${COLS} from signing_keys where retired_at is null order by id desc limit 1`).get();
+function currentKey(db: Db, at: number) {
+  const pick = () => db.select(COLS).from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.id)).limit(1).get();
   let k = pick();
   if (!k) {
     addSigningKey(db, at);
@@ -54,7 +63,10 @@ export function signBytes(db: Db, bytes: Uint8Array, at: number): { keyId: strin
 
 /** Every key, newest first, as JWKs an institution can verify with (private parts never leave). */
 export function publicKeys(db: Db): (PublicJwk & { createdAt: string; retiredAt: string | null })[] {
-  return prepared<KeyRow, []>(db, `select ${COLS} from signing_keys order by id desc`)
+  return db
+    .select(COLS)
+    .from(signingKeys)
+    .orderBy(desc(signingKeys.id))
     .all()
     .map((k) => ({ ...(JSON.parse(k.publicJwk) as PublicJwk), createdAt: new Date(k.createdAt).toISOString(), retiredAt: k.retiredAt == null ? null : new Date(k.retiredAt).toISOString() }));
 }
