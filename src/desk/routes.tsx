@@ -7,10 +7,10 @@ import { allow } from "../auth/middleware";
 import { institutionScope } from "../domain/access";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, zodIssues, type Issue } from "../http/errors";
+import { zodIssues, type Issue } from "../http/errors";
 import { SearchQuery } from "../http/query";
-import { fragment, pageCtx, render, wantsFragment } from "../http/render";
-import { idOf, live, many, one, refusal, withUrges } from "../requests/pages";
+import { formErrors, fragment, pageCtx, render, wantsFragment, type FormErrors } from "../http/render";
+import { idOf, live, many, one, withUrges } from "../requests/pages";
 import { OnwardRow, RespondForm, type OnwardInput } from "../requests/schemas";
 import { actionsFor, getRequest, institutionOptions, requestDetail } from "../requests/read";
 import { respond } from "../requests/lifecycle";
@@ -103,15 +103,14 @@ export const deskRoutes = new Hono<AppEnv>()
         onwardTransfers: onward,
       });
     } catch (e) {
-      if (e instanceof AppError && (e.status === 422 || e.status === 409)) {
-        return deskDetail(c, id, { issues: e.status === 422 ? e.issues : undefined, error: e.status === 409 ? refusal(c.var.t, e) : undefined, values, status: e.status });
-      }
-      throw e;
+      const f = formErrors(c, e);
+      if (!f) throw e;
+      return deskDetail(c, id, { ...f, values });
     }
     return c.redirect(`/desk/${id}?answered=1`, 303);
   });
 
-function deskDetail(c: C, id: number, o: { answered?: boolean; issues?: Issue[]; error?: string; values?: AnswerValues; status?: 200 | 409 | 422 } = {}) {
+function deskDetail(c: C, id: number, o: { answered?: boolean; issues?: Issue[]; error?: string; values?: AnswerValues; status?: 200 | FormErrors["status"] } = {}) {
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();

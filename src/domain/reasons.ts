@@ -19,6 +19,7 @@ export type ReasonText = { en: string; zh: string; labels?: Record<string, strin
 
 const SUSPECT_MOVE = { from: "suspects.state", to: "suspects.state" };
 const CASE_MOVE = { from: "cases.state", to: "cases.state" };
+const REQUEST_MOVE = { action: "requests.action", kind: "requests.kind", status: "requests.status" };
 
 export const REASONS = {
   "phone.empty": { en: "not a valid phone number: empty", zh: "不是有效的电话号码：为空" },
@@ -135,6 +136,14 @@ export const REASONS = {
   "request.stale": { en: "The request changed meanwhile; reload it", zh: "指令已被他人处理，请刷新" },
   "urge.not_overdue": { en: "{what} #{id} is not overdue: only an overdue one is urged", zh: "{what} #{id} 未超时，只能督办已超时的事项", labels: { what: "audit.ent" } },
   "request.instruction_open": { en: "An instruction on this freeze (#{id}) is still waiting for the bank; wait for its answer", zh: "此冻结的上一条指令（#{id}）尚待银行办结，请等待反馈" },
+  // the state machine's refusals (domain/requests.ts RefusalCode) and the amounts an answer or return may not pass
+  "request.not_allowed": { en: "Cannot {action} a {kind} request that is {status}", zh: "不能对{status}的{kind}指令执行“{action}”", labels: REQUEST_MOVE },
+  "request.wrong_party": { en: "You cannot {action} this request", zh: "无权执行“{action}”", labels: REQUEST_MOVE },
+  "request.renewal_limit": { en: "An account may be stopped twice in all (the first stop and one renewal): no third stop; a freeze must follow", zh: "同一账户只能止付两次（首次止付和一次续止付），不能再续，请尽快冻结" },
+  "request.already_expired": { en: "It has run out and cannot be renewed; send a new request", zh: "已到期，不能续期，请重新发送指令" },
+  "request.not_due": { en: "Not due yet", zh: "尚未到期" },
+  "request.return_too_large": { en: "That is more than is still frozen (at most {amount} can be returned)", zh: "返还金额超过尚冻结的金额（最多可返还 {amount}）" },
+  "request.amount_above_request": { en: "Refused: {done} confirmed is more than the {asked} asked", zh: "办理金额 {done} 超过指令要求的 {asked}，不予受理" },
   "district.unlisted": { en: 'district "{name}" is not on the center\'s list of districts', zh: "辖区“{name}”不在本中心的辖区列表中" },
   "district.unlisted_near": { en: 'district "{name}" is not on the center\'s list of districts; close: {matches}', zh: "辖区“{name}”不在本中心的辖区列表中；相近的有：{matches}" },
   "district.empty": { en: "a district needs a name", zh: "辖区名称不能为空" },

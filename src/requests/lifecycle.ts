@@ -7,10 +7,11 @@ import { prepared, type Db } from "../db";
 import { once, type IdempotencyKey } from "../db/idempotency";
 import { caseSuspects, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { normalizeIdentifier } from "../domain/identifiers";
+import { formatFen } from "../domain/money";
 import { checkConfirmedAmount, checkFreezeTerm, checkRenewalTerm, FREEZE_INSTRUCTION_KINDS, type Approval, type FreezeTerm, type RejectCode, deadlineAfter, expiryAfter, HOLD_KINDS, isInForce, KIND_TARGET, MONEY_KINDS, renewedExpiry, suspectStatusAfter, transition, type Party, type RefusalCode, type RequestAction, type RequestKind, type RequestStatus } from "../domain/requests";
 import { checkStatusChange, requestReason } from "../domain/suspects";
 import type { Deps } from "../http/context";
-import { AppError, conflict, invalid, refusalIssue, type Issue } from "../http/errors";
+import { conflict, invalid, refused, refusalIssue, type Issue } from "../http/errors";
 import { refuse } from "../domain/reasons";
 import { apiSource } from "../suspects/api";
 import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service";
@@ -22,17 +23,12 @@ import { IS_IN_FORCE, IS_OPEN, selectRequests, freezeReturnable, getRequest, loa
 
 export type Ctx = Pick<Deps, "db" | "config" | "events">;
 
-/** A transition the state machine does not allow: 409 in the API, a plain message on a page. */
-export class RefusedTransition extends AppError {
-  constructor(
-    readonly action: RequestAction,
-    readonly from: RequestStatus,
-    readonly kind: RequestKind,
-    readonly rule: RefusalCode,
-    reason: string,
-  ) {
-    super("transition_refused", `Refused: ${reason}`);
-  }
+/**
+ * A transition the state machine does not allow (409): the API says the rule's English, a page
+ * its reason in the reader's language; `status` is the status it was refused from.
+ */
+export function refusedTransition(action: RequestAction, r: Pick<RequestView, "status" | "kind">, v: { code: RefusalCode; reason: string }) {
+  return refused("transition_refused", { ...refuse(`request.${v.code}`, { action, kind: r.kind, status: r.status }), reason: `Refused: ${v.reason}` });
 }
 
 
@@ -58,7 +54,7 @@ export function move(
 ): { to: RequestStatus; responseId: number } {
   const now = t.who.at;
   const v = transition(r, action, party, now);
-  if (!v.ok) throw new RefusedTransition(action, r.status, r.kind, v.code, v.reason);
+  if (!v.ok) throw refusedTransition(action, r, v);
   const done = t.tx
     .update(requests)
     .set({ ...patch, status: v.to, updatedAt: new Date(now) })
@@ -156,7 +152,7 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
       if (input.kind === "return") {
         if (input.amountFen == null || input.amountFen <= 0) throw fieldError("amount", "enter the amount to return");
         const left = freezeReturnable(t.db, parent!);
-        if (input.amountFen > left) throw new ReturnTooLarge(input.amountFen, left);
+        if (input.amountFen > left) throw returnTooLarge(input.amountFen, left);
       }
       const level = caseLevel(t, input.caseId, suspect.id) ?? parent?.level ?? 1;
       const traced = tracedTransactions(t, input, suspect.id, level, parent);
@@ -288,24 +284,16 @@ function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestVie
   return null;
 }
 
-/** An answer never confirms more than was asked: 409 naming both amounts. */
-export class AmountAboveRequest extends AppError {
-  constructor(
-    readonly done: number,
-    readonly asked: number,
-  ) {
-    super("amount_exceeds_request", `Refused: ${done} fen confirmed is more than the ${asked} fen asked`, { issues: [{ path: "amount", message: `at most ${asked} fen` }] });
-  }
+/** An answer never confirms more than was asked: 409 naming both amounts (in fen, and as a page shows them). */
+function amountAboveRequest(done: number, asked: number) {
+  const r = refuse("request.amount_above_request", { done: formatFen(done), asked: formatFen(asked), doneFen: done, askedFen: asked });
+  return refused("amount_exceeds_request", { ...r, reason: `Refused: ${done} fen confirmed is more than the ${asked} fen asked` }, [{ path: "amount", message: `at most ${asked} fen` }]);
 }
 
 /** Never return more than was frozen: 409 naming what is left. */
-export class ReturnTooLarge extends AppError {
-  constructor(
-    asked: number,
-    readonly left: number,
-  ) {
-    super("return_exceeds_frozen", `Refused: returning ${asked} fen is more than the ${left} fen still frozen`, { issues: [{ path: "amount", message: `at most ${left} fen` }] });
-  }
+function returnTooLarge(asked: number, left: number) {
+  const r = refuse("request.return_too_large", { amount: formatFen(left), leftFen: left });
+  return refused("return_exceeds_frozen", { ...r, reason: `Refused: returning ${asked} fen is more than the ${left} fen still frozen` }, [{ path: "amount", message: `at most ${left} fen` }]);
 }
 
 function caseLevel(t: Tx, caseId: number | undefined, suspectId: number): number | null {
@@ -361,7 +349,7 @@ export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: Center
  */
 function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release", o: ActionInput): RequestView {
   const v = transition(freeze, action, "center", t.who.at);
-  if (!v.ok) throw new RefusedTransition(action, freeze.status, freeze.kind, v.code, v.reason);
+  if (!v.ok) throw refusedTransition(action, freeze, v);
   const open = prepared<{ id: number }, [number]>(
     t.db,
     `select id from requests where parent_request_id = ? and kind in (${FREEZE_INSTRUCTION_KINDS.map((k) => `'${k}'`).join(", ")}) and status in ('draft', 'sent', 'acknowledged') limit 1`,
@@ -450,7 +438,7 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
     const r = getRequest(t.db, who.actor!, id);
     // the state machine first: answering twice is a 409, whatever the fields say
     const v = transition(r, input.action, "institution", who.at);
-    if (!v.ok) throw new RefusedTransition(input.action, r.status, r.kind, v.code, v.reason);
+    if (!v.ok) throw refusedTransition(input.action, r, v);
     const issues = checkAnswer(r, input);
     if (issues.length) throw invalid(issues, `${issues[0]!.path}: ${issues[0]!.message}`);
     const now = who.at;
@@ -463,12 +451,12 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
       case "partial": {
         if (input.amountFen != null) {
           const above = checkConfirmedAmount(r.amountFen, input.amountFen);
-          if (above?.asked != null) throw new AmountAboveRequest(above.done, above.asked);
+          if (above?.asked != null) throw amountAboveRequest(above.done, above.asked);
         }
         if (r.kind === "return") {
           const parent = loadRequest(t.db, r.parentRequestId!)!;
           const left = freezeReturnable(t.db, parent, r.id);
-          if (input.amountFen! > left) throw new ReturnTooLarge(input.amountFen!, left);
+          if (input.amountFen! > left) throw returnTooLarge(input.amountFen!, left);
         }
         const expires = expiryAfter(r.kind, now, r.term);
         const { responseId } = move(

@@ -1,13 +1,10 @@
-// What the center's request pages and the desks' pages share: the id in the path, a refusal
-// in words, a live stream of one channel, form values, and the urges in a request's history.
+// What the center's request pages and the desks' pages share: the id in the path, a live stream
+// of one channel, form values, and the urges in a request's history.
 import type { Context } from "hono";
-import { errorText, type T } from "../../views/i18n";
-import { formatFen } from "../domain/money";
 import { liveStream, type LiveEvent } from "../events";
 import type { AppEnv } from "../http/context";
-import { AppError, notFound } from "../http/errors";
+import { notFound } from "../http/errors";
 import { urgeHistory } from "../supervision/urge";
-import { AmountAboveRequest, RefusedTransition, ReturnTooLarge } from "./lifecycle";
 import { type RequestDetail } from "./read";
 
 type C = Context<AppEnv>;
@@ -16,16 +13,6 @@ export function idOf(c: C, name = "id"): number {
   const n = Number(c.req.param(name));
   if (!Number.isSafeInteger(n) || n <= 0) throw notFound("request");
   return n;
-}
-
-/** A refused action in words: the state machine's refusal, a return too large, a race. */
-export function refusal(t: T, e: AppError): string {
-  if (e instanceof RefusedTransition) {
-    return t(`requests.refused.${e.rule}`, { action: t(`requests.action.${e.action}`), kind: t(`requests.kind.${e.kind}`), status: t(`requests.status.${e.from}`) });
-  }
-  if (e instanceof ReturnTooLarge) return t("requests.returnTooLarge", { amount: formatFen(e.left) });
-  if (e instanceof AmountAboveRequest) return t("requests.amountAboveRequest", { done: formatFen(e.done), asked: formatFen(e.asked) });
-  return errorText(t, e);
 }
 
 /**

@@ -8,13 +8,13 @@ import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, zodIssues, type Issue } from "../http/errors";
-import { pageCtx, render } from "../http/render";
+import { formErrors, pageCtx, render, type FormErrors } from "../http/render";
 import { ActionForm, type ActionInput, CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery } from "./schemas";
 import { actionsFor, inferInstitution, institutionOptions, listRequests, requestDetail, suspectBrief } from "./read";
-import { centerAction, type CenterAction, createRequest, RefusedTransition } from "./lifecycle";
+import { centerAction, type CenterAction, createRequest } from "./lifecycle";
 import { formKey } from "../db/idempotency";
 import { caseSuspectOptions, type CaseSuspectOption } from "./case-suspects";
-import { idOf, live, one, refusal, withUrges } from "./pages";
+import { idOf, live, one, withUrges } from "./pages";
 import { isOverdue } from "../domain/requests";
 
 type C = Context<AppEnv>;
@@ -83,7 +83,7 @@ export const requestsRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, one(v)])) as CreateValues & { nonce?: string };
     const suspect = values.suspectId ? suspectBrief(c.var.deps.db, Number(values.suspectId)) : null;
-    const again = (issues: Issue[] | undefined, error: string | undefined, status: 404 | 409 | 422) =>
+    const again = (issues: Issue[] | undefined, error: string | undefined, status: 404 | FormErrors["status"]) =>
       newForm(c, { suspect, inferred: suspect?.institutionCode ?? (values.value ? inferOrNull(values.value) : null), values, issues, error, nonce: values.nonce }, status);
     const parsed = CreateForm.safeParse(body);
     if (!parsed.success) return again(zodIssues(parsed.error), undefined, 422);
@@ -92,11 +92,9 @@ export const requestsRoutes = new Hono<AppEnv>()
       const { request, replayed } = createRequest(c.var.deps, who(c), createInputFromForm(parsed.data), formKey(actor, parsed.data.nonce));
       return c.redirect(`/requests/${request.id}${replayed ? "" : `?done=${parsed.data.intent === "draft" ? "drafted" : "sent"}`}`, 303);
     } catch (e) {
-      if (e instanceof AppError && (e.status === 422 || e.status === 409)) {
-        const fields = e.status === 422 && e.issues.length ? e.issues : undefined;
-        return again(fields, fields ? undefined : refusal(c.var.t, e), e.status);
-      }
-      throw e;
+      const f = formErrors(c, e);
+      if (!f) throw e;
+      return again(f.issues, f.error, f.status);
     }
   })
   // the fund flow moved to the case's own URL
@@ -123,11 +121,13 @@ export const requestsRoutes = new Hono<AppEnv>()
       centerAction(c.var.deps, who(c), id, action, opts);
     } catch (e) {
       // a double click: the first one sent (or discarded) it, which is what was wanted
-      const done = e instanceof RefusedTransition && (action === "send" ? e.from !== "draft" && e.from !== "discarded" : action === "discard" && e.from === "discarded");
+      const from = e instanceof AppError && e.code === "transition_refused" ? e.refusal?.params?.status : undefined;
+      const done = from != null && (action === "send" ? from !== "draft" && from !== "discarded" : action === "discard" && from === "discarded");
       if (done) return c.redirect(back(c, `/requests/${id}`), 303);
-      if (e instanceof AppError && e.status === 409) return detailPage(c, id, { error: refusal(c.var.t, e), status: 409 });
-      if (e instanceof AppError && e.status === 422) return detailPage(c, id, { issues: e.issues, typed, status: 422 });
-      throw e;
+      const f = formErrors(c, e);
+      if (!f) throw e;
+      // a refusal shows above the request; an invalid form shows again with what was typed
+      return detailPage(c, id, { ...f, typed: f.issues ? typed : undefined });
     }
     return c.redirect(back(c, `/requests/${id}`), 303);
   });
@@ -140,7 +140,7 @@ function inferOrNull(value: string): string | null {
 function newForm(
   c: C,
   p: { suspect: ReturnType<typeof suspectBrief>; inferred: string | null; values: CreateValues; issues?: Issue[]; error?: string; nonce?: string; caseSuspects?: CaseSuspectOption[] },
-  status: 200 | 404 | 409 | 422 = 200,
+  status: 200 | 404 | FormErrors["status"] = 200,
 ) {
   return render(
     c,
@@ -163,7 +163,7 @@ function newForm(
   );
 }
 
-function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; typed?: { action: string; values: Record<string, string> }; status?: 200 | 409 | 422 } = {}) {
+function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; typed?: { action: string; values: Record<string, string> }; status?: 200 | FormErrors["status"] } = {}) {
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();
