@@ -2,9 +2,10 @@
 // the 30-day public notice and its objections, and the return requests sent after it, each to
 // the victim's original paying account (or another of theirs, with the reason).
 import { recordAudit, type AuditWho } from "../audit/service";
-import { prepared, type Db } from "../db";
+import { and, asc, desc, eq } from "drizzle-orm";
+import { storedColumns, type Db } from "../db";
 import { stepKey } from "../db/idempotency";
-import { returnObjections, returnPlans, returnShares } from "../db/schema";
+import { cases, caseSuspects, requests, returnObjections, returnPlans, returnShares, users } from "../db/schema";
 import type { Actor } from "../domain/access";
 import { refuse } from "../domain/reasons";
 import { isInForce, returnableFen, type RequestStatus, type ReturnClaim } from "../domain/requests";
@@ -29,10 +30,11 @@ function freezeOf(db: Db, actor: Actor, id: number): RequestView {
 
 /** Frozen and not yet returned (nor asked back by a return still open). */
 function available(db: Db, freeze: RequestView): number {
-  const returns = prepared<ReturnClaim, [number]>(
-    db,
-    `select status, amount_fen as amountFen, done_amount_fen as doneAmountFen from requests where parent_request_id = ? and kind = 'return'`,
-  ).all(freeze.id);
+  const returns: ReturnClaim[] = db
+    .select({ status: requests.status, amountFen: requests.amountFen, doneAmountFen: requests.doneAmountFen })
+    .from(requests)
+    .where(and(eq(requests.parentRequestId, freeze.id), eq(requests.kind, "return")))
+    .all();
   return returnableFen(freeze.doneAmountFen ?? 0, returns);
 }
 
@@ -40,11 +42,14 @@ type CaseClaim = Claim & { victimName: string | null; victimAccount: string | nu
 
 /** Every case naming the account, with its loss and the deposits traced into the account. */
 function claimsOn(db: Db, freeze: RequestView): CaseClaim[] {
-  const cases = prepared<{ caseId: number; lossFen: number; level: number; victimName: string | null }, [number]>(
-    db,
-    `select cs.case_id as caseId, c.loss_fen as lossFen, cs.level, c.victim_name as victimName from case_suspects cs join cases c on c.id = cs.case_id where cs.suspect_id = ? order by cs.case_id`,
-  ).all(freeze.suspectId);
-  return cases.map((c) => {
+  const named = db
+    .select({ caseId: caseSuspects.caseId, lossFen: cases.lossFen, level: caseSuspects.level, victimName: cases.victimName })
+    .from(caseSuspects)
+    .innerJoin(cases, eq(cases.id, caseSuspects.caseId))
+    .where(eq(caseSuspects.suspectId, freeze.suspectId))
+    .orderBy(caseSuspects.caseId)
+    .all();
+  return named.map((c) => {
     const txs = caseTransactionsInto(db, c.caseId, freeze.suspectId, c.level);
     // the victim's original paying account: the one the largest traced transfer came from
     const payer = [...txs].sort((a, b) => b.amountFen - a.amountFen).find((x) => x.payerAccount)?.payerAccount ?? null;
@@ -94,22 +99,55 @@ export const isPending = (p: Pick<StoredPlan, "sentAt" | "withdrawnAt">) => p.se
 
 /** The freeze's latest plan, with its shares and objections. */
 export function currentPlan(db: Db, freezeId: number): StoredPlan | null {
-  const p = prepared<Omit<StoredPlan, "shares" | "objections">, [number]>(
-    db,
-    `select id, freeze_request_id as freezeRequestId, method, frozen_fen as frozenFen, notice_opened_at as noticeOpenedAt, notice_closes_at as noticeClosesAt,
-       sent_at as sentAt, withdrawn_at as withdrawnAt, withdrawn_reason as withdrawnReason, created_at as createdAt from return_plans where freeze_request_id = ? order by id desc limit 1`,
-  ).get(freezeId);
+  const pl = returnPlans;
+  const p: Omit<StoredPlan, "shares" | "objections"> | undefined = db
+    .select(
+      storedColumns({
+        id: pl.id,
+        freezeRequestId: pl.freezeRequestId,
+        method: pl.method,
+        frozenFen: pl.frozenFen,
+        noticeOpenedAt: pl.noticeOpenedAt,
+        noticeClosesAt: pl.noticeClosesAt,
+        sentAt: pl.sentAt,
+        withdrawnAt: pl.withdrawnAt,
+        withdrawnReason: pl.withdrawnReason,
+        createdAt: pl.createdAt,
+      }),
+    )
+    .from(pl)
+    .where(eq(pl.freezeRequestId, freezeId))
+    .orderBy(desc(pl.id))
+    .limit(1)
+    .get();
   if (!p) return null;
-  const shares = prepared<StoredShare, [number]>(
-    db,
-    `select s.case_id as caseId, s.loss_fen as loss, s.amount_fen as amount, c.victim_name as victimName, s.to_account as victimAccount, s.to_account as toAccount,
-       s.to_account_reason as toAccountReason, s.return_request_id as returnRequestId, r.status as returnStatus
-     from return_shares s join cases c on c.id = s.case_id left join requests r on r.id = s.return_request_id where s.plan_id = ? order by s.case_id`,
-  ).all(p.id);
-  const objections = prepared<StoredPlan["objections"][number], [number]>(
-    db,
-    `select o.id, o.text, o.objector, u.display_name as recordedBy, o.at from return_objections o left join users u on u.id = o.recorded_by where o.plan_id = ? order by o.at, o.id`,
-  ).all(p.id);
+  const s = returnShares;
+  const shares: StoredShare[] = db
+    .select({
+      caseId: s.caseId,
+      loss: s.lossFen,
+      amount: s.amountFen,
+      victimName: cases.victimName,
+      victimAccount: s.toAccount,
+      toAccount: s.toAccount,
+      toAccountReason: s.toAccountReason,
+      returnRequestId: s.returnRequestId,
+      returnStatus: requests.status,
+    })
+    .from(s)
+    .innerJoin(cases, eq(cases.id, s.caseId))
+    .leftJoin(requests, eq(requests.id, s.returnRequestId))
+    .where(eq(s.planId, p.id))
+    .orderBy(s.caseId)
+    .all();
+  const o = returnObjections;
+  const objections: StoredPlan["objections"] = db
+    .select({ ...storedColumns({ id: o.id, text: o.text, objector: o.objector, at: o.at }), recordedBy: users.displayName })
+    .from(o)
+    .leftJoin(users, eq(users.id, o.recordedBy))
+    .where(eq(o.planId, p.id))
+    .orderBy(asc(o.at), asc(o.id))
+    .all();
   return { ...p, shares, objections };
 }
 
@@ -167,7 +205,7 @@ export function adoptPlan(ctx: Ctx, who: AuditWho, freezeId: number, method: Ret
 }
 
 function currentPlanById(db: Db, planId: number): StoredPlan {
-  const freezeId = prepared<{ f: number }, [number]>(db, `select freeze_request_id as f from return_plans where id = ?`).get(planId)?.f;
+  const freezeId = db.select({ f: returnPlans.freezeRequestId }).from(returnPlans).where(eq(returnPlans.id, planId)).get()?.f;
   if (freezeId == null) throw notFound("return plan");
   return currentPlan(db, freezeId)!;
 }
@@ -232,14 +270,17 @@ export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: n
         stepKey(`return-plan:${p.id}`, s.caseId),
       );
       requestId = request.id;
-      prepared(db, `update return_shares set return_request_id = ? where plan_id = ? and case_id = ?`).run(requestId, p.id, s.caseId);
+      db.update(returnShares)
+        .set({ returnRequestId: requestId })
+        .where(and(eq(returnShares.planId, p.id), eq(returnShares.caseId, s.caseId)))
+        .run();
     }
-    const status = prepared<{ status: string }, [number]>(db, `select status from requests where id = ?`).get(requestId)!.status;
+    const status = db.select({ status: requests.status }).from(requests).where(eq(requests.id, requestId)).get()!.status;
     if (status === "draft") centerAction(ctx, who, requestId, "send");
     sent.push(requestId);
   }
   db.transaction((tx) => {
-    prepared(db, `update return_plans set sent_at = ? where id = ?`).run(who.at, p.id);
+    tx.update(returnPlans).set({ sentAt: new Date(who.at) }).where(eq(returnPlans.id, p.id)).run();
     recordAudit(tx, who, { action: "send", entity: "return_plan", entityId: p.id, detail: { returns: sent } });
   });
   return sent;
@@ -255,7 +296,7 @@ export function withdrawPlan(ctx: Ctx, who: AuditWho, freezeId: number, planId: 
     const p = planOf(db, who.actor!, freezeId, planId);
     if (p.sentAt != null) throw conflict(refuse("returns.already_sent", { id: p.id }), "already_sent");
     if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
-    prepared(db, `update return_plans set withdrawn_at = ?, withdrawn_reason = ? where id = ?`).run(who.at, reason, p.id);
+    tx.update(returnPlans).set({ withdrawnAt: new Date(who.at), withdrawnReason: reason }).where(eq(returnPlans.id, p.id)).run();
     recordAudit(tx, who, { action: "withdraw", entity: "return_plan", entityId: p.id, detail: { reason } });
   });
 }

@@ -2,18 +2,20 @@
 // and the transactions being traced (time, amount, payer, the bank's serial number). A level-1
 // request carries the victim's transfers entered with the case; a freeze those of the stop-payment
 // it follows; a level n+1 request the onward transfer the bank reported.
-import { and, eq, isNull } from "drizzle-orm";
-import { prepared, type Db } from "../db";
-import { requestTransactions, suspects } from "../db/schema";
+import { and, asc, eq, isNull, or } from "drizzle-orm";
+import { storedColumns, type Db } from "../db";
+import { caseTransactions, requestTransactions, suspects } from "../db/schema";
 import type { Conn } from "../suspects/service";
 
 export type TransactionInput = { at: number; amountFen: number; payerAccount?: string | null; payerName?: string | null; serialNo?: string | null };
 export type TransactionRow = { at: number; amountFen: number; payerAccount: string | null; payerName: string | null; serialNo: string | null };
 
-const COLS = `at, amount_fen as amountFen, payer_account as payerAccount, payer_name as payerName, serial_no as serialNo`;
+const columns = <T extends typeof requestTransactions | typeof caseTransactions>(t: T) =>
+  storedColumns({ at: t.at, amountFen: t.amountFen, payerAccount: t.payerAccount, payerName: t.payerName, serialNo: t.serialNo });
 
 export function transactionsOf(db: Db, requestId: number): TransactionRow[] {
-  return prepared<TransactionRow, [number]>(db, `select ${COLS} from request_transactions where request_id = ? order by at, id`).all(requestId);
+  const t = requestTransactions;
+  return db.select(columns(t)).from(t).where(eq(t.requestId, requestId)).orderBy(asc(t.at), asc(t.id)).all();
 }
 
 export function recordTransactions(tx: Conn, requestId: number, rows: readonly TransactionInput[]): void {
@@ -29,15 +31,14 @@ export function recordTransactions(tx: Conn, requestId: number, rows: readonly T
  * and those naming none when the account is where the victim's money went first (level 1).
  */
 export function caseTransactionsInto(db: Db, caseId: number, suspectId: number, level: number): TransactionRow[] {
-  return prepared<TransactionRow, [number, number, number]>(
-    db,
-    `select ${COLS} from case_transactions where case_id = ? and (suspect_id = ? or (suspect_id is null and ? = 1)) order by at, id`,
-  ).all(caseId, suspectId, level);
+  const t = caseTransactions;
+  const into = level === 1 ? or(eq(t.suspectId, suspectId), isNull(t.suspectId)) : eq(t.suspectId, suspectId);
+  return db.select(columns(t)).from(t).where(and(eq(t.caseId, caseId), into)).orderBy(asc(t.at), asc(t.id)).all();
 }
 
 /** The suspect's holder name (户名), when known. */
 export function holderOf(db: Db, suspectId: number): string | null {
-  return prepared<{ h: string | null }, [number]>(db, `select holder_name as h from suspects where id = ?`).get(suspectId)?.h ?? null;
+  return db.select({ h: suspects.holderName }).from(suspects).where(eq(suspects.id, suspectId)).get()?.h ?? null;
 }
 
 /** Learns a holder name for an account that had none (a bank's answer, a request naming it); never overwrites one. */
