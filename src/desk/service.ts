@@ -2,12 +2,12 @@
 // requests, what it answered lately, and the acknowledgement made by opening a sent request.
 import { recordAudit, type AuditWho } from "../audit/service";
 import { and, desc, eq, isNotNull, like, sql } from "drizzle-orm";
-import { perConnection, type Db } from "../db";
+import { perConnection, rowsBy, type Db } from "../db";
 import { requests, suspects } from "../db/schema";
 import { institutionScope } from "../domain/access";
 import type { Deps } from "../http/context";
 import { AppError } from "../http/errors";
-import { getRequest, IS_OPEN, selectRequests, type RequestView } from "../requests/read";
+import { asRequests, getRequest, IS_OPEN, selectRequests, type RequestView } from "../requests/read";
 import { respond } from "../requests/lifecycle";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;
@@ -19,6 +19,12 @@ export const DESK_ROWS = 50;
 
 const inst = sql.placeholder("inst");
 const limit = sql.placeholder("limit");
+const COUNTS = {
+  open: sql<number>`count(*)`,
+  unacked: sql<number>`coalesce(sum(${requests.status} = 'sent'), 0)`,
+  overdue: sql<number>`coalesce(sum(${requests.deadlineAt} <= ${sql.placeholder("now")}), 0)`,
+};
+const asCounts = rowsBy(COUNTS);
 // a desk's screen is a hot path: its queries are prepared once per connection
 const statements = perConnection((db: Db) => ({
   // one index range per status (requests_desk_idx), merged: no sort of the whole queue
@@ -28,11 +34,7 @@ const statements = perConnection((db: Db) => ({
     .limit(limit)
     .prepare(),
   counts: db
-    .select({
-      open: sql<number>`count(*)`,
-      unacked: sql<number>`coalesce(sum(${requests.status} = 'sent'), 0)`,
-      overdue: sql<number>`coalesce(sum(${requests.deadlineAt} <= ${sql.placeholder("now")}), 0)`,
-    })
+    .select(COUNTS)
     .from(requests)
     .where(and(eq(requests.institutionId, inst), IS_OPEN))
     .prepare(),
@@ -49,13 +51,16 @@ const statements = perConnection((db: Db) => ({
     .prepare(),
 }));
 
-/** A desk's open requests, most urgent (earliest deadline) first, and its counts. */
+/**
+ * A desk's open requests, most urgent (earliest deadline) first, and its counts: raw values keyed
+ * by their fields (asRequests, rowsBy), as drizzle's per-field mapping doubled the time.
+ */
 export function deskQueue(db: Db, institutionId: number, now: number, limit = DESK_ROWS): DeskQueue {
   const { range, counts } = statements(db);
-  const rows = [...range.all({ inst: institutionId, status: "sent", limit }), ...range.all({ inst: institutionId, status: "acknowledged", limit })]
+  const rows = [...asRequests(range.values({ inst: institutionId, status: "sent", limit })), ...asRequests(range.values({ inst: institutionId, status: "acknowledged", limit }))]
     .sort((a, b) => (a.deadlineAt ?? Infinity) - (b.deadlineAt ?? Infinity) || a.id - b.id)
     .slice(0, limit);
-  return { rows, ...counts.get({ inst: institutionId, now })! };
+  return { rows, ...asCounts(counts.values({ inst: institutionId, now }))[0]! };
 }
 
 /** What a desk answered lately (newest first), optionally only accounts/numbers containing `digits`. */

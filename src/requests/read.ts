@@ -1,7 +1,7 @@
 // Reading requests: one request as an actor may see it, the lists, a request's detail (history,
 // onward transfers, the requests that follow it), its JSON shape, and the forms' look-ups.
 import { and, desc, eq, getTableColumns, inArray, lt, lte, notInArray, sql, type SQL } from "drizzle-orm";
-import { perConnection, prepared, storedColumns, type Db, type Millis } from "../db";
+import { perConnection, prepared, rowsBy, storedColumns, type Db, type Millis } from "../db";
 import { institutions, requests, requestTransactions, suspects } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
@@ -56,6 +56,16 @@ const REQUEST_FIELDS = {
 /** Requests with their suspect and institution: add the where, order and limit. */
 export function selectRequests(db: Db) {
   return db.select(REQUEST_FIELDS).from(requests).innerJoin(suspects, eq(suspects.id, requests.suspectId)).innerJoin(institutions, eq(institutions.id, requests.institutionId));
+}
+
+// rows read by a hot path (the desk's queue) keyed without drizzle's per-field mapping (db/index.ts:
+// rowsBy); the one field drizzle would map, includesInterest, is SQLite's 0/1 there
+const keyed = rowsBy(REQUEST_FIELDS as unknown as Record<keyof typeof REQUEST_FIELDS, SQL<unknown>>);
+/** Requests from a query on selectRequests, read with `.values()`. */
+export function asRequests(values: unknown[][]): RequestView[] {
+  const rows = keyed(values) as unknown as RequestView[];
+  for (const r of rows) if (r.includesInterest != null) r.includesInterest = Boolean(r.includesInterest);
+  return rows;
 }
 
 /** Waiting for the institution: sent, or acknowledged and not answered yet. */
