@@ -3,33 +3,39 @@
 // over its canonical JSON; the notice page prints it. Rules and formats live in domain/signing.ts.
 import type { AuditWho } from "../audit/service";
 import type { Config } from "../config";
-import { sql, type AnyColumn } from "drizzle-orm";
-import { prepared, type Db } from "../db";
-import { instructions } from "../db/schema";
+import { eq, sql, type AnyColumn } from "drizzle-orm";
+import { storedColumns, type Db } from "../db";
+import { cases, documentCounters, institutions, instructions, requests, requestTransactions, returnShares, suspects, users } from "../db/schema";
 import { canonicalJson, documentKindOf, documentNumber, type Canonical, type DocumentKind } from "../domain/signing";
 import { iso, shanghaiDate } from "../domain/time";
 import { signBytes } from "./signing";
 
 type T = { db: Db; who: AuditWho; cfg: Pick<Config, "center"> };
 
-/** Columns another part of the request may carry; read when present (the notice shows what there is). */
-type RequestRow = Record<string, unknown> & {
-  id: number;
-  kind: string;
-  level: number;
-  case_id: number | null;
-  suspect_id: number;
-  parent_request_id: number | null;
-  amount_fen: number | null;
-  expires_at: number | null;
-  created_by: number | null;
-};
+// what the instrument says of its request, the instants as stored (ms)
+const requestColumns = storedColumns({
+  id: requests.id,
+  kind: requests.kind,
+  level: requests.level,
+  caseId: requests.caseId,
+  suspectId: requests.suspectId,
+  institutionId: requests.institutionId,
+  parentRequestId: requests.parentRequestId,
+  amountFen: requests.amountFen,
+  holderName: requests.holderName,
+  term: requests.term,
+  scope: requests.scope,
+  includesInterest: requests.includesInterest,
+  expiresAt: requests.expiresAt,
+  createdBy: requests.createdBy,
+});
+type RequestRow = { [K in keyof typeof requestColumns]: (typeof requestColumns)[K]["_"]["type"] };
 
 export type Officer = { id: number; name: string; badgeNo: string | null };
 
 function officer(db: Db, id: number | null | undefined): Officer | null {
   if (id == null) return null;
-  return prepared<Officer, [number]>(db, `select id, display_name as name, badge_no as badgeNo from users where id = ?`).get(id);
+  return db.select({ id: users.id, name: users.displayName, badgeNo: users.badgeNo }).from(users).where(eq(users.id, id)).get() ?? null;
 }
 
 /**
@@ -39,43 +45,39 @@ function officer(db: Db, id: number | null | undefined): Officer | null {
  */
 function officersFor(db: Db, who: AuditWho, r: RequestRow): [number | null, number | null] {
   const sender = who.actor?.kind === "user" ? who.actor.id : null;
-  const caseOfficer = r.case_id == null ? null : (prepared<{ by: number | null }, [number]>(db, `select created_by as by from cases where id = ?`).get(r.case_id)?.by ?? null);
-  const ids = [...new Set([sender, caseOfficer, r.created_by].filter((x): x is number => x != null))];
+  const caseOfficer = r.caseId == null ? null : (db.select({ by: cases.createdBy }).from(cases).where(eq(cases.id, r.caseId)).get()?.by ?? null);
+  const ids = [...new Set([sender, caseOfficer, r.createdBy].filter((x): x is number => x != null))];
   return [ids[0] ?? null, ids[1] ?? null];
 }
 
-function pick<T>(row: Record<string, unknown>, ...names: string[]): T | undefined {
-  for (const n of names) if (n in row && row[n] != null) return row[n] as T;
-  return undefined;
-}
-
-/** The transactions being traced, when the request records them (table added with the holder's name). */
-function tracedTransactions(db: Db, requestId: number): Record<string, unknown>[] | undefined {
-  const table = prepared<{ name: string }, []>(
-    db,
-    `select name from sqlite_master where type = 'table' and name in ('request_transactions', 'traced_transactions')`,
-  ).get();
-  if (!table) return undefined;
-  const rows = db.$client.query(`select * from ${table.name} where request_id = ? order by id`).all(requestId) as Record<string, unknown>[];
+/** The transactions being traced, in the order they were recorded; none leaves them off the instrument. */
+function tracedTransactions(db: Db, requestId: number) {
+  const t = requestTransactions;
+  const rows = db
+    .select(storedColumns({ at: t.at, amountFen: t.amountFen, payerAccount: t.payerAccount, payerName: t.payerName, serialNo: t.serialNo }))
+    .from(t)
+    .where(eq(t.requestId, requestId))
+    .orderBy(t.id)
+    .all();
   return rows.length ? rows : undefined;
 }
 
 /** What is signed: every field the institution acts on, and nothing of the case behind it. */
 function payloadOf(t: T, r: RequestRow, kind: DocumentKind, documentNo: string, officers: (Officer | null)[]): Canonical {
   const db = t.db;
-  const s = db.$client.query(`select * from suspects where id = ?`).get(r.suspect_id) as Record<string, unknown>;
-  const inst = prepared<{ code: string; nameZh: string }, [number]>(db, `select code, name_zh as nameZh from institutions where id = ?`).get(r.institution_id as number)!;
+  const s = db.select({ kind: suspects.kind, value: suspects.value, holderName: suspects.holderName, branch: suspects.branch }).from(suspects).where(eq(suspects.id, r.suspectId)).get()!;
+  const inst = db.select({ code: institutions.code, nameZh: institutions.nameZh }).from(institutions).where(eq(institutions.id, r.institutionId)).get()!;
   const parentDoc =
-    r.parent_request_id == null
+    r.parentRequestId == null
       ? undefined
-      : (prepared<{ no: string }, [number]>(db, `select document_no as no from instructions where request_id = ? order by id limit 1`).get(r.parent_request_id)?.no ?? undefined);
+      : (db.select({ no: instructions.documentNo }).from(instructions).where(eq(instructions.requestId, r.parentRequestId)).orderBy(instructions.id).limit(1).get()?.no ?? undefined);
   const returnTo =
     r.kind === "return"
-      ? prepared<{ account: string | null; reason: string | null }, [number]>(db, `select to_account as account, to_account_reason as reason from return_shares where return_request_id = ?`).get(r.id)
+      ? db.select({ account: returnShares.toAccount, reason: returnShares.toAccountReason }).from(returnShares).where(eq(returnShares.returnRequestId, r.id)).get()
       : null;
   const txs = tracedTransactions(db, r.id);
   const isFreeze = r.kind === "freeze" || r.kind === "freeze_renewal";
-  const includesInterest = pick<number | boolean>(r, "includes_interest");
+  const includesInterest = r.includesInterest;
   return {
     v: 1,
     documentNo,
@@ -85,23 +87,23 @@ function payloadOf(t: T, r: RequestRow, kind: DocumentKind, documentNo: string, 
     request: { id: r.id, kind: r.kind, level: r.level, parentDocumentNo: parentDoc },
     institution: { code: inst.code, name: inst.nameZh },
     subject: {
-      kind: s.kind as string,
-      value: s.value as string,
-      holderName: pick<string>(r, "holder_name") ?? pick<string>(s, "holder_name"),
-      branch: pick<string>(s, "opening_branch", "branch"),
+      kind: s.kind,
+      value: s.value,
+      holderName: r.holderName ?? s.holderName ?? undefined,
+      branch: s.branch ?? undefined,
     },
-    amount: r.amount_fen ?? undefined,
-    term: isFreeze ? pick<string>(r, "term") : undefined,
-    scope: isFreeze ? pick<string>(r, "scope") : undefined,
+    amount: r.amountFen ?? undefined,
+    term: isFreeze ? (r.term ?? undefined) : undefined,
+    scope: isFreeze ? (r.scope ?? undefined) : undefined,
     includesInterest: isFreeze && includesInterest != null ? Boolean(includesInterest) : undefined,
     // a renewal names the new end of the hold
-    expiresAt: kind.startsWith("renew_") && r.expires_at != null ? iso(r.expires_at) : undefined,
+    expiresAt: kind.startsWith("renew_") && r.expiresAt != null ? iso(r.expiresAt) : undefined,
     transactions: txs?.map((x) => ({
-      at: typeof x.at === "number" ? iso(x.at) : (x.at as string),
-      amount: x.amount_fen as number,
-      payerAccount: (x.payer_account as string | null) ?? undefined,
-      payerName: (x.payer_name as string | null) ?? undefined,
-      serialNo: (x.serial_no as string | null) ?? undefined,
+      at: iso(x.at),
+      amount: x.amountFen,
+      payerAccount: x.payerAccount ?? undefined,
+      payerName: x.payerName ?? undefined,
+      serialNo: x.serialNo ?? undefined,
     })),
     returnTo: returnTo ? { account: returnTo.account, reason: returnTo.reason ?? undefined } : undefined,
     officers: officers.filter((o): o is Officer => o != null).map((o) => ({ name: o.name, badgeNo: o.badgeNo })),
@@ -116,24 +118,25 @@ function payloadOf(t: T, r: RequestRow, kind: DocumentKind, documentNo: string, 
  */
 export function issueInstruction(t: T, requestId: number, action: "send" | "renew" | "release"): void {
   const db = t.db;
-  const r = db.$client.query(`select * from requests where id = ?`).get(requestId) as RequestRow | null;
+  const r: RequestRow | undefined = db.select(requestColumns).from(requests).where(eq(requests.id, requestId)).get();
   if (!r) return;
   const kind = documentKindOf(r.kind, action);
   if (!kind) return;
   const at = t.who.at;
   const year = Number(shanghaiDate(at).slice(0, 4));
-  const { last: seq } = prepared<{ last: number }, [string, number]>(
-    db,
-    `insert into document_counters (kind, year, last) values (?, ?, 1) on conflict (kind, year) do update set last = last + 1 returning last`,
-  ).get(kind, year)!;
+  const { last: seq } = db
+    .insert(documentCounters)
+    .values({ kind, year, last: 1 })
+    .onConflictDoUpdate({ target: [documentCounters.kind, documentCounters.year], set: { last: sql`${documentCounters.last} + 1` } })
+    .returning({ last: documentCounters.last })
+    .get();
   const documentNo = documentNumber(t.cfg.center.short, kind, year, seq);
   const [o1, o2] = officersFor(db, t.who, r);
   const payload = canonicalJson(payloadOf(t, r, kind, documentNo, [officer(db, o1), officer(db, o2)]));
   const { keyId, signature } = signBytes(db, new TextEncoder().encode(payload), at);
-  prepared(
-    db,
-    `insert into instructions (request_id, kind, year, seq, document_no, payload, signature, key_id, officer1_id, officer2_id, issued_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(requestId, kind, year, seq, documentNo, payload, signature, keyId, o1, o2, at);
+  db.insert(instructions)
+    .values({ requestId, kind, year, seq, documentNo, payload, signature, keyId, officer1Id: o1, officer2Id: o2, issuedAt: new Date(at) })
+    .run();
 }
 
 /** For the request's read (read.ts): its instructions, oldest first, as one JSON text. */
