@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { requestId } from "hono/request-id";
-import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { translator, type Lang } from "../views/i18n";
 import { adminRoutes } from "./admin/routes";
@@ -147,4 +146,3 @@ const csrfOrigin = csrf({
   origin: (origin, c) => origin === new URL(c.req.url).origin || origin === (c.var as AppEnv["Variables"]).deps.config.publicBaseUrl,
 });
 
-export { HTTPException };

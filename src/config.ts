@@ -68,8 +68,6 @@ const schema = z.object({
   CENTER_SHORT: z.string().trim().min(1).max(8).regex(/^[^\s〔〕]+$/, "must be a few characters without spaces or 〔〕").default("某公"),
 });
 
-export type Env = z.input<typeof schema>;
-
 export type Config = {
   port: number;
   host: string;

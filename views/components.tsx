@@ -39,7 +39,7 @@ export function fieldError(issues: Issue[] | undefined, path: string, r: IssueRe
  * The field an issue is about, as its form labels it, followed by a colon; nothing when no label is
  * known (the field shows its own message beside it), never the field's name in the code.
  */
-export function fieldLabel(t: T, path: string, labels?: Record<string, string>): string {
+function fieldLabel(t: T, path: string, labels?: Record<string, string>): string {
   // a path a form already put in words (labelIssues: "资金已转出 · 1", a case's suspect row) is its own label
   if (!/^[\w.]+$/.test(path)) return `${path}: `;
   const candidates = [labels?.[path], `field.${path}`, `field.${path.split(".").pop()}`];
@@ -71,6 +71,7 @@ export function Errors(props: { issues?: Issue[]; message?: string; labels?: Rec
 export function Field(props: { label: string; name: string; issues?: Issue[]; hint?: string; children: Child }) {
   const err = fieldError(props.issues, props.name, useContext(IssueLanguage));
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control comes in as children
     <label>
       {props.label}
       {props.hint && <span class="hint">{props.hint}</span>}

@@ -7,7 +7,7 @@ import { users } from "../db/schema";
 import { userInput } from "../auth/service";
 
 /** Digits and letters, 4–12 (a police badge number is usually 6 digits); empty clears it. */
-export const Badge = z
+const Badge = z
   .string()
   .trim()
   .regex(/^(|[0-9A-Za-z]{4,12})$/)

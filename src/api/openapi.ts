@@ -17,7 +17,7 @@ export function apiRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook });
 }
 
-export const ErrorSchema = z
+const ErrorSchema = z
   .object({
     error: z.object({
       code: z.string(),

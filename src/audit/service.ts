@@ -45,7 +45,10 @@ type AuditConn = Pick<Db, "insert">;
 export function recordAudit(db: AuditConn, who: AuditWho, e: AuditEntry): void {
   const conn = connectionOf(db);
   let insert = inserts.get(conn);
-  if (!insert) inserts.set(conn, (insert = prepareInsert(db)));
+  if (!insert) {
+    insert = prepareInsert(db);
+    inserts.set(conn, insert);
+  }
   insert.run({
     at: new Date(who.at),
     userId: who.actor?.kind === "user" ? who.actor.id : null,

@@ -24,7 +24,8 @@ const proxyLists = new WeakMap<Config["trustedProxies"], BlockList>();
 function trustedProxies(list: Config["trustedProxies"]): BlockList {
   let b = proxyLists.get(list);
   if (!b) {
-    proxyLists.set(list, (b = new BlockList()));
+    b = new BlockList();
+    proxyLists.set(list, b);
     for (const p of list) b.addSubnet(p.address, p.prefix, p.family);
   }
   return b;

@@ -7,7 +7,7 @@ import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
 import type { ReasonCode } from "../domain/reasons";
 
-export const MIN_PASSWORD_SCORE = 3;
+const MIN_PASSWORD_SCORE = 3;
 
 // The estimator's warnings as its translation keys (each text replaced by its own key), so they
 // can be worded in both languages by our coded refusals.

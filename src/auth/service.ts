@@ -12,7 +12,7 @@ function randomToken(bytes = 32): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
 }
 
-export function sha256(s: string): string {
+function sha256(s: string): string {
   return new Bun.CryptoHasher("sha256").update(s).digest("hex");
 }
 
@@ -87,7 +87,10 @@ const MAX_RESOLVED = 10_000; // only valid tokens are kept; a bound all the same
 export function actorForToken(db: Db, token: string, now: number): Actor | null {
   const hash = sha256(token);
   let cache = resolvedTokens.get(db);
-  if (!cache) resolvedTokens.set(db, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    resolvedTokens.set(db, cache);
+  }
   let r = cache.get(hash);
   if (!r || now - r.readAt >= TOKEN_CACHE_MS || now < r.readAt) {
     const row = db
@@ -132,7 +135,7 @@ export function forgetResolvedTokens(db: Db): void {
 export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000, maxAddressFailures: 20, knownGoodMs: 30 * 86_400_000 };
 
 /** Reserves one attempt for this username from this address, or null when either is throttled. */
-export function reserveSignInAttempt(db: Db, username: string, ip: string, now: number): number | null {
+function reserveSignInAttempt(db: Db, username: string, ip: string, now: number): number | null {
   const since = now - THROTTLE.windowMs;
   const a = signInAttempts;
   const failures = (tx: Conn, who: SQL) =>

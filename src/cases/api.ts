@@ -12,7 +12,7 @@ import { CaseEnvelope, caseDataFromApi, CaseInput } from "./schemas";
 import { createCase, viewCase, type CaseRecord } from "./service";
 
 /** The API's case object; the victim as the caller's role may see them. */
-export function caseJson(c: CaseRecord, role: Role) {
+function caseJson(c: CaseRecord, role: Role) {
   return {
     id: c.id,
     receivedAt: iso(c.receivedAt),

@@ -74,7 +74,7 @@ export function caseDataFromApi(b: z.infer<typeof CaseInput>): CaseData {
 
 const CaseSuspect = Suspect.extend({ level: z.number().int().openapi({ description: "Position in the fund flow (1 = received the victim's money)" }) });
 
-export const Case = z
+const Case = z
   .object({
     id: z.number().int(),
     receivedAt: z.string(),

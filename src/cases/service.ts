@@ -206,7 +206,7 @@ export function changeCaseStatus(db: Db, who: AuditWho, id: number, change: { st
 // ---------------------------------------------------------------------------------------------
 // The list
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 /** Newest first; dates are Shanghai calendar days, `to` inclusive. The victim is not listed. */
 export function listCases(db: Db, f: CaseFilter) {

@@ -121,7 +121,7 @@ export function backupInWorker(source: string, dest: string): Promise<BackupResu
  * Whether `file` can be restored: sound (integrity_check), a Fanzha database (drizzle's migrations
  * table) and not from a newer version of the code (no migration later than ours).
  */
-export function checkBackup(file: string): { migrations: number } {
+function checkBackup(file: string): { migrations: number } {
   if (!existsSync(file)) throw new BackupError(`no file at ${file}`);
   const problems = problemsOf(file, "integrity_check");
   if (problems.length) throw new BackupError(`${file} is damaged or not a database (${brief(problems)}); nothing was changed`);
@@ -145,7 +145,7 @@ export function checkBackup(file: string): { migrations: number } {
 export const pidFile = (dbPath: string) => `${dbPath}.pid`;
 
 /** The pid of a live server on `dbPath`, if any. */
-export function serverPid(dbPath: string): number | null {
+function serverPid(dbPath: string): number | null {
   let pid: number;
   try {
     pid = Number(readFileSync(pidFile(dbPath), "utf8").trim());
@@ -230,7 +230,7 @@ export function checkAtStart(dbPath: string, backupDir: string): void {
  * Deletes the scheduled backups in `dir` beyond the `keep` newest, and the partial copies of
  * backups whose process died mid-copy; returns what it deleted.
  */
-export function pruneBackups(dir: string, keep: number): string[] {
+function pruneBackups(dir: string, keep: number): string[] {
   const old = listBackups(dir).slice(keep);
   for (const name of readdirSync(dir)) {
     const pid = /^fanzha-.*\.sqlite\.partial-(\d+)$/.exec(name)?.[1];

@@ -55,7 +55,7 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
-export function requestHash(method: string, path: string, body: unknown): string {
+function requestHash(method: string, path: string, body: unknown): string {
   return createHash("sha256").update(`${method.toUpperCase()} ${path}\n${canonical(body)}`).digest("hex");
 }
 

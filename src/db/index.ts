@@ -44,7 +44,10 @@ export function perConnection<T>(build: (db: Db) => T): (db: Db) => T {
   const built = new WeakMap<Db, T>();
   return (db) => {
     let s = built.get(db);
-    if (!s) built.set(db, (s = build(db)));
+    if (!s) {
+      s = build(db);
+      built.set(db, s);
+    }
     return s;
   };
 }
@@ -86,8 +89,14 @@ const statements = new WeakMap<Database, Map<string, Statement>>();
 export function prepared<R, P extends SQLQueryBindings[] = SQLQueryBindings[]>(db: Db | Database, text: string): Statement<R, P> {
   const client = "$client" in db ? db.$client : db;
   let byText = statements.get(client);
-  if (!byText) statements.set(client, (byText = new Map()));
+  if (!byText) {
+    byText = new Map();
+    statements.set(client, byText);
+  }
   let st = byText.get(text);
-  if (!st) byText.set(text, (st = client.prepare(text)));
+  if (!st) {
+    st = client.prepare(text);
+    byText.set(text, st);
+  }
   return st as unknown as Statement<R, P>;
 }

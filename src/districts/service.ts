@@ -8,7 +8,7 @@ import { checkDistrict } from "../domain/districts";
 import { refuse, type Refusal } from "../domain/reasons";
 import { refusalIssue, type Issue } from "../http/errors";
 
-export const DISTRICT_MAX = 50;
+const DISTRICT_MAX = 50;
 
 /** Every listed district, in the order people read them (pinyin for Chinese names). */
 export function listDistricts(db: Conn): string[] {

@@ -53,7 +53,7 @@ export function needsApproval(role: Role): boolean {
 }
 
 /** Roles bound to one institution see only that institution's records. */
-export const INSTITUTION_ROLES: readonly Role[] = ["bank", "carrier"];
+const INSTITUTION_ROLES: readonly Role[] = ["bank", "carrier"];
 
 export function requiresInstitution(role: Role): boolean {
   return INSTITUTION_ROLES.includes(role);

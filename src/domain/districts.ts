@@ -4,12 +4,12 @@
 import { refuse, type Refusal } from "./reasons";
 
 /** How a name is compared: full-width to half-width, spaces gone, Latin letters in lower case. */
-export function districtKey(name: string): string {
+function districtKey(name: string): string {
   return name.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
 }
 
 /** Levenshtein distance over code points (Chinese characters count one each). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const x = [...a];
   const y = [...b];
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);

@@ -68,7 +68,7 @@ export const REQUEST_STATUSES = [
   // a draft the center decided not to send (an appeal not upheld, an onward account already frozen)
   "discarded",
 ] as const;
-export const RESPONSE_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal", "release"] as const;
+const RESPONSE_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal", "release"] as const;
 // Every transition is a row in responses (the request's timeline): the institution's answers
 // above, plus the center's and the clock's.
 export const HISTORY_ACTIONS = [...RESPONSE_ACTIONS, "send", "renew", "expire", "lapse", "discard"] as const;

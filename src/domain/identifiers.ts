@@ -15,9 +15,9 @@ import { refuse, type Refusal } from "./reasons";
 export type SuspectKind = "phone" | "bank_account";
 export type InstitutionGuess = { code: string; inferred: true };
 
-export type PhoneType = "mobile" | "landline" | "other";
+type PhoneType = "mobile" | "landline" | "other";
 /** Kind of Chinese mobile number range (号段); null for landlines and foreign numbers. */
-export type MobileSegment = "mobile" | "data_only" | "iot" | "mvno" | "satellite";
+type MobileSegment = "mobile" | "data_only" | "iot" | "mvno" | "satellite";
 
 export type NormalizedPhone = {
   ok: true;

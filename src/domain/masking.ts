@@ -38,7 +38,7 @@ const DIGIT_RUN = new RegExp(`${DIGIT}(?:${SEP}?${DIGIT})*(?:${SEP}?[xXｘＸ])?
 const DIGIT_CHAR = new RegExp(DIGIT, "g");
 
 /** Digits in a run long enough to be a phone number (7 with a landline), an account or an ID number. */
-export const FREE_TEXT_DIGITS = 7;
+const FREE_TEXT_DIGITS = 7;
 
 /**
  * Free text (a district, a note) as publicity may see it: every run of 7 or more digits that could

@@ -3,7 +3,7 @@
 // 50th percentile is the ordinary median: the mean of the two middle values of an even count.
 
 /** The p-th percentile (0–100) of values already sorted ascending; null for no values. */
-export function percentileSorted(sorted: readonly number[], p: number): number | null {
+function percentileSorted(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const pos = (Math.min(100, Math.max(0, p)) / 100) * (sorted.length - 1);
   const lo = Math.floor(pos);

@@ -41,7 +41,7 @@ export function dueAt(grade: Grade, from: number, deadlines: Deadlines): number 
 }
 
 // The light turns yellow when less than this share of the grade's deadline is left.
-export const YELLOW_SHARE = 1 / 3;
+const YELLOW_SHARE = 1 / 3;
 
 /** Traffic light (亮灯): green in time, yellow when the deadline is near, red when overdue; grey once closed. */
 export function trafficLight(t: { status: "open" | "closed"; riskGrade: Grade; dueAt: number }, now: number, deadlines: Deadlines): Light {
@@ -143,7 +143,7 @@ const MESSAGE_STATUS_RANK: Record<string, number> = {
 
 export type ProviderKind = "call" | "sms";
 
-export function statusRank(kind: ProviderKind, status: string): number {
+function statusRank(kind: ProviderKind, status: string): number {
   return (kind === "call" ? CALL_STATUS_RANK : MESSAGE_STATUS_RANK)[status] ?? -1;
 }
 

@@ -16,14 +16,13 @@ export type RejectCode = (typeof REJECT_CODES)[number];
 /** Who moves a request: the center's agents, the institution's desk, or the clock. */
 export type Party = "center" | "institution" | "system";
 
-export { FREEZE_SCOPES, FREEZE_TERMS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES };
+export { REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES };
 
 /** Never sent: the institution never sees these. */
 export const UNSENT_STATUSES = ["draft", "discarded"] as const satisfies readonly RequestStatus[];
 export const OPEN_STATUSES = ["sent", "acknowledged"] as const satisfies readonly RequestStatus[];
 /** Answered and holding: the money stays stopped/frozen, the number stays cut off. */
 export const IN_FORCE_STATUSES = ["completed", "partially_completed"] as const satisfies readonly RequestStatus[];
-export const TERMINAL_STATUSES = ["rejected", "failed", "expired", "lapsed", "released", "discarded"] as const satisfies readonly RequestStatus[];
 
 /** Kinds that carry an amount of money. */
 export const MONEY_KINDS = ["stop_payment", "freeze", "return"] as const satisfies readonly RequestKind[];
@@ -49,12 +48,11 @@ export const KIND_TARGET: Record<RequestKind, { institution: "bank" | "carrier";
   freeze_release: [{ institution: "bank", suspect: "bank_account" }],
 };
 
-export const STOP_PAYMENT_MS = 48 * 3_600_000;
+const STOP_PAYMENT_MS = 48 * 3_600_000;
 /** Two stops in all (银发〔2016〕86号): the first stop and one renewal, never a third. */
-export const MAX_STOP_PAYMENT_RENEWALS = 1;
-export const FREEZE_MONTHS = 6;
+const MAX_STOP_PAYMENT_RENEWALS = 1;
 /** 刑事诉讼法 §144 and the 2016 mechanism: 6 months, or 12 for a major, complex case with city-level approval. */
-export const TERM_MONTHS: Record<FreezeTerm, number> = { "6m": 6, "12m": 12 };
+const TERM_MONTHS: Record<FreezeTerm, number> = { "6m": 6, "12m": 12 };
 
 type Rule = { from: readonly RequestStatus[]; to: RequestStatus | "same"; by: Partial<Record<Party, readonly RequestKind[]>> };
 
@@ -63,7 +61,7 @@ const ALL = REQUEST_KINDS;
  * The state machine. An answer (confirm/partial/reject/fail) may come straight from "sent":
  * answering implies the desk received it. "same" keeps the status and records the event.
  */
-export const RULES: Record<RequestAction, Rule> = {
+const RULES: Record<RequestAction, Rule> = {
   send: { from: ["draft"], to: "sent", by: { center: ALL } },
   // a draft the center decides not to send, with the reason why
   discard: { from: ["draft"], to: "discarded", by: { center: ALL } },
@@ -198,7 +196,7 @@ export function onwardExceeds(receivedFen: number | null, onwardFen: readonly nu
 
 export type Light = "green" | "yellow" | "red" | "grey";
 /** An open request turns yellow in the last third of its window. */
-export const YELLOW_FRACTION = 1 / 3;
+const YELLOW_FRACTION = 1 / 3;
 
 export type Timed = {
   kind: RequestKind;

@@ -8,18 +8,18 @@ export { RETURN_METHODS };
 export type ReturnMethod = (typeof RETURN_METHODS)[number];
 
 /** The public notice before a pro-rata return goes out. */
-export const NOTICE_DAYS = 30;
+const NOTICE_DAYS = 30;
 export const NOTICE_MS = NOTICE_DAYS * 86_400_000;
 
 /** A case naming the frozen account: the victim's loss, and their deposits into it when traced. */
 export type Claim = { caseId: number; lossFen: number; tracedFen: number | null };
 /** `loss`: the loss counted against this account (its traced deposits, else the case's loss; never above the case's loss). */
-export type Share = { caseId: number; loss: number; amount: number };
+type Share = { caseId: number; loss: number; amount: number };
 
 export type Plan = { ok: true; shares: Share[] } | { ok: false; code: "no_claims" | "not_traced" | "traced_exceeds_frozen"; reason: string; caseId?: number };
 
 /** What a victim's claim on this account is: their traced deposits into it, else the case's loss; capped at the loss. */
-export function claimFen(c: Claim): number {
+function claimFen(c: Claim): number {
   return Math.max(0, Math.min(c.tracedFen ?? c.lossFen, c.lossFen));
 }
 

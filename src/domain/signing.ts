@@ -19,20 +19,12 @@ export function canonicalJson(value: Canonical): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`).join(",")}}`;
 }
 
-export function canonicalBytes(value: Canonical): Uint8Array {
-  return new TextEncoder().encode(canonicalJson(value));
-}
-
 export function base64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("base64url");
 }
 
-export function fromBase64url(s: string): Uint8Array {
-  return new Uint8Array(Buffer.from(s, "base64url"));
-}
-
 /** Instruction kinds and the character in their document number (止字, 冻字 …). */
-export const DOCUMENT_CHAR = {
+const DOCUMENT_CHAR = {
   stop_payment: "止",
   renew_stop_payment: "续止",
   release_stop_payment: "解止",

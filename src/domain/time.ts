@@ -1,12 +1,15 @@
 // Instants are stored in UTC; people read them in Asia/Shanghai (UTC+8, no DST).
-export const SHANGHAI = "Asia/Shanghai";
+const SHANGHAI = "Asia/Shanghai";
 const OFFSET_MS = 8 * 3_600_000;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 function fmt(lang: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = lang + JSON.stringify(opts);
   let f = formats.get(key);
-  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN", { timeZone: SHANGHAI, hourCycle: "h23", ...opts })));
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN", { timeZone: SHANGHAI, hourCycle: "h23", ...opts });
+    formats.set(key, f);
+  }
   return f;
 }
 

@@ -19,8 +19,6 @@ export const METRICS = [
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
-export const isMetric = (s: string): s is Metric => (METRICS as readonly string[]).includes(s);
-
 /** Amounts are integer fen; everything else is a count. */
 export const MONEY_METRICS: ReadonlySet<Metric> = new Set(["amountStopped", "amountFrozen", "amountReturned"]);
 
@@ -28,7 +26,7 @@ export const MONEY_METRICS: ReadonlySet<Metric> = new Set(["amountStopped", "amo
  * "Two down, two up" (两降两升): fewer alerts and fewer cases filed is good; every other
  * figure measures the center's own work, where more is better.
  */
-export const GOOD_DIRECTION: Record<Metric, "up" | "down"> = {
+const GOOD_DIRECTION: Record<Metric, "up" | "down"> = {
   alerts: "down",
   casesFiled: "down",
   casesSolved: "up",
@@ -82,11 +80,11 @@ export type PeriodKind = "month" | "quarter" | "ytd" | "custom";
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
-export function isLeapYear(y: number): boolean {
+function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-export function daysInMonth(y: number, m: number): number {
+function daysInMonth(y: number, m: number): number {
   return m === 2 ? (isLeapYear(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
 }
 
@@ -207,9 +205,4 @@ export function splitPeriod(p: Period): { months: string[]; dayRanges: Period[] 
     else dayRanges.push({ from, to });
   }
   return { months, dayRanges };
-}
-
-/** Inclusive number of days in a period. */
-export function periodDays(p: Period): number {
-  return Math.round((Date.parse(`${p.to}T00:00:00Z`) - Date.parse(`${p.from}T00:00:00Z`)) / 86_400_000) + 1;
 }

@@ -8,7 +8,7 @@ import { stringify, type Options } from "csv-stringify/sync";
 // it gets a ' in front. A plain signed number (-5, +8613800138000, -1.5%) is data, not a formula.
 const FORMULA = /^[=+\-@\t\r]/;
 const SIGNED_NUMBER = /^[+-]?\d+(\.\d+)?%?$/;
-export function defuse(s: string): string {
+function defuse(s: string): string {
   return FORMULA.test(s) && !SIGNED_NUMBER.test(s) ? `'${s}` : s;
 }
 

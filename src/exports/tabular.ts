@@ -11,7 +11,7 @@ import { csvText } from "./csv";
 export type ExportFormat = "csv" | "xlsx";
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const satisfies readonly ExportFormat[];
 
-export type Cell = string | number | boolean | Date | null | undefined;
+type Cell = string | number | boolean | Date | null | undefined;
 /**
  * numFmt: the XLSX number format of the column's cells, or of one row's cell (a column that
  * mixes counts and money); CSV writes the plain number.
@@ -71,7 +71,7 @@ function plain(v: unknown): string | number | boolean | null {
 const ROWS_PER_CHUNK = 1000;
 
 /** UTF-8 with a BOM, CRLF line ends (the one CSV writer, csv.ts): Excel opens it with the Chinese intact. */
-export function csvStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>): ReadableStream<Uint8Array> {
+function csvStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   const it = rows[Symbol.iterator]();
   let started = false;
@@ -103,7 +103,7 @@ export function sheetName(name: string): string {
 }
 
 /** One named worksheet, bold header row, number formats, written by exceljs's streaming writer. */
-export function xlsxStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>, sheet = "Sheet1"): ReadableStream<Uint8Array> {
+function xlsxStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>, sheet = "Sheet1"): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet(sheetName(sheet));

@@ -34,7 +34,10 @@ export function bodyLimits(families: readonly BodyFamily[], formBytes: number): 
   const limiters = new Map<number, MiddlewareHandler<AppEnv>>();
   const limiter = (maxBytes: number) => {
     let l = limiters.get(maxBytes);
-    if (!l) limiters.set(maxBytes, (l = bodyLimit({ maxSize: maxBytes, onError: () => { throw tooLarge(maxBytes, false); } })));
+    if (!l) {
+      l = bodyLimit({ maxSize: maxBytes, onError: () => { throw tooLarge(maxBytes, false); } });
+      limiters.set(maxBytes, l);
+    }
     return l;
   };
   return async (c, next) => {

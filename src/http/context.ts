@@ -20,7 +20,7 @@ export type Deps = {
   log: Logger;
 };
 
-export type SessionInfo = { id: string; csrfToken: string };
+type SessionInfo = { id: string; csrfToken: string };
 
 // On the API's path (its middleware, the lookup) variables are read with c.get("deps"): hono's
 // c.var copies every variable into a new object at each read.

@@ -9,7 +9,7 @@ import { flashes } from "../db/schema";
 import type { AppEnv } from "./context";
 
 /** How long an unread flash waits for its page. */
-export const FLASH_TTL_MS = 5 * 60_000;
+const FLASH_TTL_MS = 5 * 60_000;
 
 /** Keeps `body` for this session's next page that takes `kind` (replacing an unread one). */
 export function putFlash(c: Context<AppEnv>, kind: string, body: unknown): void {

@@ -69,7 +69,8 @@ let stdout: DestinationStream | null = null;
 
 /** One buffered standard output per process, however many platforms it opens (the tests open many). */
 function standardOutput() {
-  return (stdout ??= lineBuffer(1));
+  stdout ??= lineBuffer(1);
+  return stdout;
 }
 
 /** The handler's route pattern: the last route matched that is not a middleware (`use` routes are "ALL"). */

@@ -46,7 +46,10 @@ type Run = { live: Progress; settled: Promise<void> };
 const runs = new WeakMap<Database, Map<number, Run>>();
 function runsOf(deps: Deps): Map<number, Run> {
   let m = runs.get(deps.db.$client);
-  if (!m) runs.set(deps.db.$client, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    runs.set(deps.db.$client, m);
+  }
   return m;
 }
 
@@ -98,7 +101,10 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
   const worker = new Worker(new URL("./reader.ts", import.meta.url).href);
   let header!: (info: TableInfo) => void;
   let refuse!: (e: Error) => void;
-  const headerSeen = new Promise<TableInfo>((res, rej) => ((header = res), (refuse = rej)));
+  const headerSeen = new Promise<TableInfo>((res, rej) => {
+    header = res;
+    refuse = rej;
+  });
   let finished = false;
   let headerAccepted = false;
 
@@ -192,7 +198,10 @@ function recordBatchOf(deps: Deps, handler: AnyImportHandler, importId: number, 
   const n = b.lines.length;
   const at = deps.clock.now();
   let raws: string[] | null = null;
-  const itemRaw = (k: number) => csvLine(((raws ??= b.itemRaws?.split(RAW_ROW) ?? [])[k] ?? "").split(RAW_CELL));
+  const itemRaw = (k: number) => {
+    raws ??= b.itemRaws?.split(RAW_ROW) ?? [];
+    return csvLine((raws[k] ?? "").split(RAW_CELL));
+  };
   const items: { length: number } = handler.unpack ? handler.unpack(b.items) : (b.items as unknown[]);
   const counts: Counts = { totalRows: n, imported: 0, merged: 0, rejected: 0 };
   const rejections: RejectionRow[] = [];

@@ -16,7 +16,7 @@ export const rejectedBy = (r: Refusal): Rejected => ({ rejected: r.reason, code:
 /** What became of one data row. Duplicates inside one file are "merged": the second sighting. */
 export type Outcome = "imported" | "merged" | Rejected;
 
-export type BatchContext = {
+type BatchContext = {
   /** The drizzle transaction the batch runs in; `db` is the same connection, for prepared queries built once per connection. */
   tx: Conn;
   db: Db;

@@ -15,7 +15,7 @@ import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { notFound } from "../http/errors";
 import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
-import { asShown, importChannel, importHandler, importKinds, liveProgress, startImport } from "./engine";
+import { asShown, importChannel, importHandler, importKinds, liveProgress, type Started, startImport } from "./engine";
 import { allRejections, getImport, listImports, rejectionsPage } from "./service";
 import { csvText } from "../exports/csv";
 import { csvCells } from "./table";
@@ -63,7 +63,7 @@ export const importsRoutes = new Hono<AppEnv>()
   .get("/", allowKind(chosenKind), (c) => importsPage(c, chosenKind(c)))
   .post("/:kind{[a-z_]+}", allowKind((c) => c.req.param("kind")!), async (c) => {
     const kind = c.req.param("kind");
-    let started;
+    let started: Started;
     try {
       const up = await receiveUpload(c.req.raw);
       started = await startImport(c.var.deps, who(c), { kind, filename: up.filename, path: up.path, sha256: up.sha256 });

@@ -64,8 +64,7 @@ async function readCsv(path: string, encoding: Encoding, sink: RowSink): Promise
     }
   };
   const drain = () => {
-    let rec: string[] | null;
-    while ((rec = parser.read() as string[] | null) !== null) {
+    for (let rec = parser.read() as string[] | null; rec !== null; rec = parser.read() as string[] | null) {
       flushProblems(records);
       sink.row(rec, linesBefore + 1);
       linesBefore += 1 + innerLineBreaks(rec);

@@ -75,7 +75,8 @@ export async function receiveUpload(req: Request, field = "file", maxBytes = MAX
     const fname = baseName(info.filename ?? ""); // busboy decodes filename* and drops a path; again, to be sure
     if (filename !== null || name !== field || !fname) return void stream.resume();
     filename = fname;
-    const out = (sink = Bun.file(path).writer());
+    const out = Bun.file(path).writer();
+    sink = out;
     stream.on("data", (bytes: Buffer) => {
       size += bytes.length;
       hasher.update(bytes);

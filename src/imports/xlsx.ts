@@ -12,7 +12,7 @@ import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { refuse, type ReasonCode, type ReasonParams } from "../domain/reasons";
 import { AppError, refused as refusedWith } from "../http/errors";
 
-export const XLSX_LIMITS = {
+const XLSX_LIMITS = {
   /** Uncompressed bytes of the worksheet (streamed: this bounds time, not memory). */
   sheetBytes: 2 * 1024 ** 3 - 1,
   /**

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { EXPORT_FORMATS } from "../exports/tabular";
 
 /** The lists of the screen, each exportable on its own. */
-export const PUBLICITY_TABLES = ["fraudTypes", "districts", "ageBands", "suspectNumbers", "visitSummary", "visits"] as const;
+const PUBLICITY_TABLES = ["fraudTypes", "districts", "ageBands", "suspectNumbers", "visitSummary", "visits"] as const;
 export type PublicityTable = (typeof PUBLICITY_TABLES)[number];
 
 export const exportParams = z.object({ table: z.enum(PUBLICITY_TABLES) });

@@ -77,9 +77,9 @@ export const AGE_BANDS = [
   { key: "55to64", min: 55, max: 64 },
   { key: "65plus", min: 65, max: Infinity },
 ] as const;
-export type AgeBandKey = (typeof AGE_BANDS)[number]["key"] | "unknown";
+type AgeBandKey = (typeof AGE_BANDS)[number]["key"] | "unknown";
 
-export function ageBand(age: number | null | undefined): AgeBandKey {
+function ageBand(age: number | null | undefined): AgeBandKey {
   if (age == null || age < 0) return "unknown";
   return AGE_BANDS.find((b) => age >= b.min && age <= b.max)!.key;
 }

@@ -48,7 +48,7 @@ const METRIC_ALIASES: Record<Metric, readonly string[]> = {
 const METRIC_NAMES = new Map<string, Metric>();
 for (const m of METRICS) for (const name of [m, ...METRIC_ALIASES[m]]) METRIC_NAMES.set(headerKey(name), m);
 const UNIT = /[（(]\s*(元|yuan|rmb|cny)\s*[)）]\s*$/i;
-export const metricOf = (name: string): Metric | null => METRIC_NAMES.get(headerKey(name.replace(UNIT, ""))) ?? null;
+const metricOf = (name: string): Metric | null => METRIC_NAMES.get(headerKey(name.replace(UNIT, ""))) ?? null;
 
 const WIDE = "m:"; // header-map key prefix of a metric column in the wide layout
 
@@ -67,7 +67,7 @@ function mapBaselineHeader(header: readonly string[]): HeaderMap | Refusal {
 }
 
 /** 2025-01, 2025/1, 2025.1, 2025年1月, 202501, or a date in the month (an Excel date cell) → 2025-01. */
-export function parseMonth(s: string): string | null {
+function parseMonth(s: string): string | null {
   const m = /^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?(?:[-/.]\d{1,2}(?:[ T].*)?)?|(\d{2}))\s*$/.exec(s);
   if (!m) return null;
   const year = Number(m[1]);
@@ -109,7 +109,10 @@ function prepare(db: Db) {
 }
 function statements(db: Db) {
   let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepare(db)));
+  if (!s) {
+    s = prepare(db);
+    prepared.set(db, s);
+  }
   return s;
 }
 

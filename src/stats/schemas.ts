@@ -29,7 +29,7 @@ const district = z
   .transform((d) => d || null);
 
 /** The screen's period picker; every field optional, filled from today. */
-export const screenQuery = z.object({
+const screenQuery = z.object({
   kind: z.enum(["month", "quarter", "ytd", "custom"]).default("month"),
   month: z.string().refine(isMonth, "must be a month written YYYY-MM").optional(),
   quarter: z.string().refine(isQuarter, "must be a quarter written YYYY-Qn").optional(),
@@ -39,7 +39,7 @@ export const screenQuery = z.object({
   // the metric the breakdowns and the chart show first
   metric: z.enum(METRICS).default("alerts"),
 });
-export type ScreenQuery = z.infer<typeof screenQuery>;
+type ScreenQuery = z.infer<typeof screenQuery>;
 
 export const exportQuery = z.object({
   table: z.enum(["metrics", "fraudTypes", "districts", "months"]),
@@ -53,7 +53,7 @@ export const bulletinQuery = z.object({
 });
 
 /** Empty inputs of a GET form mean "not given". */
-export function formQuery(q: Record<string, string>): Record<string, string> {
+function formQuery(q: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== ""));
 }
 
@@ -70,7 +70,7 @@ export type PeriodDefaults = "current" | "lastFull";
  * The period the picker asks for. A period still running ends today, so that it is compared
  * with the same days a year earlier. A custom range with from after to is refused.
  */
-export function resolvePeriod(q: ScreenQuery, today: string, defaults: PeriodDefaults = "current"): ResolvedPeriod {
+function resolvePeriod(q: ScreenQuery, today: string, defaults: PeriodDefaults = "current"): ResolvedPeriod {
   const month = q.month ?? (defaults === "lastFull" ? lastFullMonth(today) : today.slice(0, 7));
   const quarter = q.quarter ?? (defaults === "lastFull" ? lastFullQuarter(today) : quarterOf(today));
   const base = { kind: q.kind, month, quarter, issues: [] };

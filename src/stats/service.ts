@@ -50,7 +50,7 @@ import {
 } from "../domain/yoy";
 
 export type Source = "records" | "baseline" | "mixed";
-export type Figure = { value: number; source: Source };
+type Figure = { value: number; source: Source };
 type Values = Record<Metric, number>;
 
 const zeros = (): Values => Object.fromEntries(METRICS.map((m) => [m, 0])) as Values;
@@ -117,7 +117,10 @@ function prepare(db: Db) {
 }
 function stmts(db: Db) {
   let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepare(db)));
+  if (!s) {
+    s = prepare(db);
+    statements.set(db, s);
+  }
   return s;
 }
 
@@ -156,13 +159,19 @@ function baselineFigures(rows: BaselineRow[], months: ReadonlySet<string>, distr
     if (!months.has(r.month) || !isKnownMetric(r.metric)) continue;
     const key = `${r.month}|${r.metric}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { metric: r.metric, city: null, districts: new Map() }));
+    if (!g) {
+      g = { metric: r.metric, city: null, districts: new Map() };
+      groups.set(key, g);
+    }
     if (r.district === "") g.city = r.value;
     else g.districts.set(r.district, r.value);
   }
   const addTo = (metric: Metric, bucket: string, v: number) => {
     let m = byDistrict.get(metric);
-    if (!m) byDistrict.set(metric, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      byDistrict.set(metric, m);
+    }
     m.set(bucket, (m.get(bucket) ?? 0) + v);
   };
   for (const g of groups.values()) {
@@ -187,9 +196,9 @@ function baselineFigures(rows: BaselineRow[], months: ReadonlySet<string>, distr
   return { total, used, byDistrict };
 }
 
-export type Breakdown = { byFraudType: Map<string, number>; byDistrict: Map<string, number> };
+type Breakdown = { byFraudType: Map<string, number>; byDistrict: Map<string, number> };
 
-export type Side = {
+type Side = {
   period: Period;
   totals: Record<Metric, Figure>;
   /** One metric by fraud type and by district, when asked for. */
@@ -199,7 +208,7 @@ export type Side = {
 };
 
 /** Every figure of one period, in one district or the whole city (district null). */
-export function periodFigures(db: Db, period: Period, district: string | null, breakdownMetric: Metric | null): Side {
+function periodFigures(db: Db, period: Period, district: string | null, breakdownMetric: Metric | null): Side {
   const s = stmts(db);
   const split = splitPeriod(period);
   const all = monthsOf(period);
@@ -242,7 +251,7 @@ export function periodFigures(db: Db, period: Period, district: string | null, b
   return { period, totals, breakdown, partialBaselineMonths };
 }
 
-export type MetricRow = { metric: Metric; current: Figure; previous: Figure; changePct: number | null; verdict: Verdict };
+type MetricRow = { metric: Metric; current: Figure; previous: Figure; changePct: number | null; verdict: Verdict };
 export type BreakdownRow = { key: string; current: number; previous: number };
 
 export type Comparison = {
@@ -288,7 +297,7 @@ export function compare(db: Db, period: Period, district: string | null, breakdo
   };
 }
 
-export type MonthlyPoint = { month: string; value: number; source: Source } | null;
+type MonthlyPoint = { month: string; value: number; source: Source } | null;
 export type YearChart = {
   year: number;
   /** "01" … "12": the months charted (a quarter charts its three). */

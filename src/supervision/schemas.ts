@@ -5,8 +5,8 @@ import { REQUEST_KINDS } from "../domain/enums";
 import { EXPORT_FORMATS } from "../exports/tabular";
 
 /** Tables of the live part of the board (now) and of the response times (a period). */
-export const LIVE_TABLES = ["requestLights", "targetLights", "overdueRequests", "escalatedRequests", "overdueTargets"] as const;
-export const TIMES_TABLES = ["bankTimes", "carrierTimes"] as const;
+const LIVE_TABLES = ["requestLights", "targetLights", "overdueRequests", "escalatedRequests", "overdueTargets"] as const;
+const TIMES_TABLES = ["bankTimes", "carrierTimes"] as const;
 export type LiveTable = (typeof LIVE_TABLES)[number];
 export type TimesTable = (typeof TIMES_TABLES)[number];
 export const isTimesTable = (name: LiveTable | TimesTable): name is TimesTable => (TIMES_TABLES as readonly string[]).includes(name);

@@ -33,7 +33,7 @@ const targetOpen = sql`${targets.status} = 'open'`;
  * requests' rule (past the answer deadline, or a hold about to run out); overdue counts
  * only the unanswered past their deadline; escalated those a supervisor was alerted to.
  */
-export function requestLights(db: Db, now: number, cfg: DeadlineConfig): { byKind: { kind: RequestKind; counts: LightCounts }[]; total: LightCounts } {
+function requestLights(db: Db, now: number, cfg: DeadlineConfig): { byKind: { kind: RequestKind; counts: LightCounts }[]; total: LightCounts } {
   const rows = db
     .select({ kind: requests.kind, status: requests.status, sentAt: requests.sentAt, deadlineAt: requests.deadlineAt, expiresAt: requests.expiresAt, escalatedAt: requests.escalatedAt })
     .from(requests)
@@ -86,7 +86,7 @@ function toOverdue(r: Omit<OverdueRequest, "ageMs" | "overdueMs">, now: number):
 }
 
 /** Unanswered requests past their deadline, the longest overdue first. */
-export function overdueRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
+function overdueRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
   return openRequests(db)
     .where(and(inArray(requests.status, OPEN_STATUSES), lte(requests.deadlineAt, new Date(now))))
     .orderBy(asc(requests.deadlineAt), asc(requests.id))
@@ -97,7 +97,7 @@ export function overdueRequests(db: Db, now: number, limit = -1): OverdueRequest
 }
 
 /** Requests escalated to the supervisors (督办) and still unanswered, the earliest first. */
-export function escalatedRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
+function escalatedRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
   return openRequests(db)
     .where(and(inArray(requests.status, OPEN_STATUSES), isNotNull(requests.escalatedAt)))
     .orderBy(asc(requests.escalatedAt), asc(requests.id))
@@ -109,9 +109,9 @@ export function escalatedRequests(db: Db, now: number, limit = -1): OverdueReque
 // ---------------------------------------------------------------------------------------------
 // Warnings: open targets by the queue's traffic light
 
-export type TargetLightCounts = { grade: (typeof RISK_LEVELS)[number]; counts: LightCounts };
+type TargetLightCounts = { grade: (typeof RISK_LEVELS)[number]; counts: LightCounts };
 
-export function targetLights(db: Db, now: number, deadlines: Deadlines): { byGrade: TargetLightCounts[]; total: LightCounts } {
+function targetLights(db: Db, now: number, deadlines: Deadlines): { byGrade: TargetLightCounts[]; total: LightCounts } {
   const rows = db.select({ riskGrade: targets.riskGrade, dueAt: targets.dueAt }).from(targets).where(targetOpen).all();
   const byGrade = new Map(RISK_LEVELS.map((g) => [g, zero()]));
   const total = zero();
@@ -136,7 +136,7 @@ export type OverdueTarget = {
 };
 
 /** Open targets past their warning deadline, the longest overdue first. No personal data. */
-export function overdueTargets(db: Db, now: number, limit = -1): OverdueTarget[] {
+function overdueTargets(db: Db, now: number, limit = -1): OverdueTarget[] {
   return db
     .select({
       id: targets.id,
@@ -160,7 +160,7 @@ export function overdueTargets(db: Db, now: number, limit = -1): OverdueTarget[]
 // ---------------------------------------------------------------------------------------------
 // Response times per bank and per carrier
 
-export type Timing = { ack: Spread; answer: Spread; sent: number };
+type Timing = { ack: Spread; answer: Spread; sent: number };
 export type InstitutionTimes = {
   institution: { id: number; code: string; nameZh: string; nameEn: string; kind: "bank" | "carrier" };
   current: Timing;
@@ -185,7 +185,10 @@ function timings(db: Db, p: Period, kind: RequestKind | undefined): Map<number, 
   const acc = new Map<number, { ack: number[]; answer: number[]; sent: number }>();
   for (const r of rows) {
     let a = acc.get(r.inst);
-    if (!a) acc.set(r.inst, (a = { ack: [], answer: [], sent: 0 }));
+    if (!a) {
+      a = { ack: [], answer: [], sent: 0 };
+      acc.set(r.inst, a);
+    }
     a.sent++;
     const sentAt = r.sentAt!.getTime(); // in the period, so sent
     if (r.ackAt != null) a.ack.push(r.ackAt.getTime() - sentAt);

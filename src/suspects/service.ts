@@ -146,7 +146,7 @@ const columnsOf = (s: SuspectState) => ({
  * one with the same kind and value (rules in domain/suspects.ts). Run it inside a transaction;
  * the caller audits. The one merge the API, the case form, the paste box and single-row imports share.
  */
-export function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Recorded {
+function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Recorded {
   const inferredInstitutionId = id.institution
     ? (tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.code, id.institution.code)).get()?.id ?? null)
     : null;
@@ -185,7 +185,7 @@ function ensureCase(tx: Conn, caseId: number): void {
 }
 
 /** Normalises a written value and records the sighting; an unparseable value is a 400 naming why. */
-export function recordSuspect(tx: Conn, input: RecordInput): Recorded {
+function recordSuspect(tx: Conn, input: RecordInput): Recorded {
   const id = normalizeIdentifier(input.value, input.kind);
   if (!id.ok) throw invalid([refusalIssue("value", id)]);
   if (input.caseId != null) ensureCase(tx, input.caseId);
@@ -259,7 +259,7 @@ export function lookup(db: Db, input: string, scope: number | null = null): Look
   return { value: id.value, kind: id.kind, flagged: isFlagged(row.status), suspect };
 }
 
-export function getSuspect(db: Db, id: number): SuspectRecord | null {
+function getSuspect(db: Db, id: number): SuspectRecord | null {
   const r = statements(db).byId.get({ id });
   return r ? toRecord(r) : null;
 }
@@ -267,7 +267,7 @@ export function getSuspect(db: Db, id: number): SuspectRecord | null {
 // ---------------------------------------------------------------------------------------------
 // Search as you type
 
-export const SEARCH_LIMIT = 50;
+const SEARCH_LIMIT = 50;
 export type SearchMode = "recent" | "match" | "too_short";
 
 /**
@@ -369,7 +369,7 @@ export type SuspectDetail = NonNullable<ReturnType<typeof suspectDetail>>;
 // ---------------------------------------------------------------------------------------------
 // The paste-many box
 
-export const PASTE_LIMIT = 1000;
+const PASTE_LIMIT = 1000;
 
 export type PasteOutcome =
   | { line: number; input: string; outcome: "created" | "merged"; suspect: SuspectRecord }

@@ -34,12 +34,16 @@ const actors = new WeakMap<Db, Map<number, Actor>>();
 function uploader(db: Db, userId: number | null): Actor | null {
   if (userId === null) return null;
   let byId = actors.get(db);
-  if (!byId) actors.set(db, (byId = new Map()));
+  if (!byId) {
+    byId = new Map();
+    actors.set(db, byId);
+  }
   let a = byId.get(userId);
   if (!a) {
     const u = db.select({ username: users.username, role: users.role, institutionId: users.institutionId }).from(users).where(eq(users.id, userId)).get();
     if (!u) return null;
-    byId.set(userId, (a = { kind: "user", id: userId, name: u.username, role: u.role, institutionId: u.institutionId }));
+    a = { kind: "user", id: userId, name: u.username, role: u.role, institutionId: u.institutionId };
+    byId.set(userId, a);
   }
   return a;
 }

@@ -105,7 +105,7 @@ const statements = perConnection((db: Db) => {
   };
 });
 
-export function getTarget(db: Db, id: number): TargetView | null {
+function getTarget(db: Db, id: number): TargetView | null {
   return asTargets(statements(db).byId.values({ id }))[0] ?? null;
 }
 
@@ -384,7 +384,7 @@ export function releaseTarget(ctx: Ctx, who: AuditWho, id: number): void {
 // ---------------------------------------------------------------------------------------------
 // The queue page
 
-export const QUEUE_PAGE_SIZE = 50;
+const QUEUE_PAGE_SIZE = 50;
 
 export type QueueCounts = { open: Record<Grade, number>; held: number; overdue: number };
 

@@ -26,8 +26,8 @@ type Channel = "call" | "sms" | "manual_call" | "visit";
 // A case opened from a target may not know the victim's name or district yet.
 const UNKNOWN = "未知";
 
-export const CALL_STATUS_PATH = "/webhooks/twilio/call-status";
-export const MESSAGE_STATUS_PATH = "/webhooks/twilio/message-status";
+const CALL_STATUS_PATH = "/webhooks/twilio/call-status";
+const MESSAGE_STATUS_PATH = "/webhooks/twilio/message-status";
 
 // ---------------------------------------------------------------------------------------------
 // Reading

@@ -32,10 +32,10 @@ export interface Telephony {
 export const CALL_STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"];
 
 // Neural Mandarin voice; "Polly.Zhiyu" is the standard-engine fallback if ever needed.
-export const MANDARIN_VOICE = "Polly.Zhiyu-Neural";
+const MANDARIN_VOICE = "Polly.Zhiyu-Neural";
 
 // Twilio refuses an inline `Twiml` parameter longer than this; fail before sending.
-export const MAX_INLINE_TWIML = 4000;
+const MAX_INLINE_TWIML = 4000;
 
 /** Raised when a call or SMS was not accepted. Nothing is recorded in telephony_messages. */
 export class TelephonyError extends Error {

@@ -13,8 +13,8 @@ import type { Telephony } from "./common";
 import { outboxTelephony } from "./outbox";
 import { twilioTelephony } from "./twilio";
 
-export { TelephonyError, CALL_STATUS_EVENTS } from "./common";
-export type { CallInput, SmsInput, Sent, Telephony } from "./common";
+export { TelephonyError } from "./common";
+export type { Telephony } from "./common";
 
 export function createTelephony(opts: { config: Config; db: Db; httpClient?: twilio.RequestClient }): Telephony {
   const { config, db } = opts;

@@ -19,7 +19,7 @@ export type SentMessage = {
   createdAt: number;
 };
 
-export const LOG_PAGE = 100;
+const LOG_PAGE = 100;
 
 /** Newest first, a page at a time (`before`: the last id of the previous page). */
 export function listMessages(db: Db, before?: number): { rows: SentMessage[]; more: boolean } {

@@ -11,7 +11,7 @@ import { loadConfig } from "../../src/config";
 import type { Role } from "../../src/domain/access";
 import { openPlatform } from "../../src/platform";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 export async function startServer(env: Record<string, string> = {}, opts: Parameters<typeof openPlatform>[1] = {}) {

@@ -25,7 +25,6 @@ import telephony from "./telephony";
 import { fill, REASONS, type ReasonCode, type ReasonParams, type ReasonText } from "../../src/domain/reasons";
 
 export type Lang = "zh" | "en";
-export const LANGS: readonly Lang[] = ["zh", "en"];
 
 // the domain's refusal reasons (domain/reasons.ts), as "reason.<code>"
 type ReasonKey = `reason.${ReasonCode}`;
@@ -42,7 +41,7 @@ const texts: Record<Lang, Record<Key, string>> = { zh, en };
 export type T = (key: Key, params?: Record<string, string | number>) => string;
 
 /** Whether a string read at run time (a stored action, a form's field name) is a dictionary key. */
-export const isKey = (key: string): key is Key => Object.hasOwn(zh, key);
+const isKey = (key: string): key is Key => Object.hasOwn(zh, key);
 
 /** The text of a key read at run time, or null when the dictionary has none. */
 export const known = (t: T, key: string, params?: Record<string, string | number>): string | null => (isKey(key) ? t(key, params) : null);

@@ -25,7 +25,7 @@ export type StatsPageProps = {
 };
 
 /** The picker's state as a query string, for export links. */
-export function stateQuery(p: Pick<StatsPageProps, "resolved" | "query">): string {
+function stateQuery(p: Pick<StatsPageProps, "resolved" | "query">): string {
   const q = new URLSearchParams({ kind: p.resolved.kind, month: p.resolved.month, quarter: p.resolved.quarter, metric: p.query.metric });
   if (p.resolved.kind === "custom" && p.resolved.period) {
     q.set("from", p.resolved.period.from);
@@ -35,7 +35,7 @@ export function stateQuery(p: Pick<StatsPageProps, "resolved" | "query">): strin
   return q.toString();
 }
 
-export function ExportLinks(props: { t: T; table: TableName; state: string }) {
+function ExportLinks(props: { t: T; table: TableName; state: string }) {
   const href = (format: string) => `/stats/export?${props.state}&table=${props.table}&format=${format}`;
   return (
     <span class="exports no-print" data-testid={`export-${props.table}`}>
@@ -45,7 +45,7 @@ export function ExportLinks(props: { t: T; table: TableName; state: string }) {
 }
 
 /** The change, coloured by whether it is good for this metric; "—" when last year was 0. */
-export function Change(props: { metric: Metric; pct: number | null }) {
+function Change(props: { metric: Metric; pct: number | null }) {
   const v = verdict(props.metric, props.pct);
   return <span class={v === "good" || v === "bad" ? v : "muted"}>{formatChangePct(props.pct)}</span>;
 }
@@ -129,7 +129,7 @@ export function BreakdownTable(props: { t: T; rows: BreakdownRow[]; metric: Metr
 }
 
 /** What charts.js draws: both years for every metric, money in yuan. */
-export function chartData(t: T, chart: YearChart, metric: Metric) {
+function chartData(t: T, chart: YearChart, metric: Metric) {
   return {
     metric,
     labels: chart.months.map((m, i) => t(i === chart.partial ? "stats.monthLabelPartial" : "stats.monthLabel", { m: Number(m) })),

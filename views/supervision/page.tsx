@@ -11,7 +11,7 @@ import type { Lang, T } from "../i18n";
 import { ExportSection, PeriodPicker, type SectionProps } from "./period";
 
 /** 2天3小时 / 1h 5m: the two largest units, enough to compare at a glance. */
-export function formatDuration(ms: number | null | undefined, t: T): string {
+function formatDuration(ms: number | null | undefined, t: T): string {
   if (ms == null) return "—";
   const s = Math.max(0, Math.round(ms / 1000));
   const units: ["d" | "h" | "m" | "s", number][] = [

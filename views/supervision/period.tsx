@@ -64,7 +64,7 @@ export function periodQuery(resolved: ResolvedPeriod, extra: Record<string, stri
 }
 
 /** CSV and XLSX links for one table. */
-export function ExportLinks(props: { href: string; table: string; query: string; testid?: string }) {
+function ExportLinks(props: { href: string; table: string; query: string; testid?: string }) {
   const href = (format: string) => `${props.href}/${props.table}?${props.query ? `${props.query}&` : ""}format=${format}`;
   return (
     <span class="no-print exports" data-testid={props.testid ?? `export-${props.table}`}>

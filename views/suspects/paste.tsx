@@ -9,7 +9,7 @@ import { InstitutionName, RiskPill, StatusPill, SuspectLink } from "./parts";
 const OUTCOME_CLASS = { created: "good", merged: "", duplicate: "muted", rejected: "bad" } as const;
 
 /** The Add form's nonce: a double submit records the values once. */
-export const PasteNonce = (p: { value: string }) => <input type="hidden" name="nonce" id="paste-nonce" value={p.value} />;
+const PasteNonce = (p: { value: string }) => <input type="hidden" name="nonce" id="paste-nonce" value={p.value} />;
 
 /** What was checked, so that Add records exactly those values. */
 export type Checked = { text: string; kind?: string; outcomes: CheckOutcome[] };

@@ -56,7 +56,8 @@ export function SuspectsPage(p: {
   return (
     <>
       <h1>{t("nav.suspects")}</h1>
-      <form method="get" action="/suspects" class="card" role="search">
+      <search>
+      <form method="get" action="/suspects" class="card">
         <label>
           {t("suspects.search")}
           <span class="hint">{t("suspects.searchHint")}</span>
@@ -76,6 +77,7 @@ export function SuspectsPage(p: {
           />
         </label>
       </form>
+      </search>
       {p.canWrite && (
         <details class="card" open={p.paste ? true : undefined}>
           <summary>

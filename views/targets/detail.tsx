@@ -40,7 +40,7 @@ export type DetailProps = {
   typed?: Typed;
 };
 
-export type Typed = { form: string; values: Record<string, string> };
+type Typed = { form: string; values: Record<string, string> };
 
 /** What was typed in this form when it was refused, and its issues (only that form shows them next to its fields). */
 function typedIn(p: Pick<DetailProps, "typed" | "issues">, form: string) {

@@ -26,7 +26,7 @@ export type QueueProps = {
   nothingWaiting: boolean;
 };
 
-export const queueQuery = (f: QueueFilter, page = f.page) => {
+const queueQuery = (f: QueueFilter, page = f.page) => {
   const q = new URLSearchParams();
   if (f.grade) q.set("grade", f.grade);
   if (f.overdue) q.set("overdue", "1");
