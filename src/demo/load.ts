@@ -56,7 +56,10 @@ export async function loadDemo(deps: Deps) {
   const pick = <T,>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
   const weighted = () => {
     let x = r() * FRAUD_WEIGHTS.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < FRAUD_WEIGHTS.length; i++) if ((x -= FRAUD_WEIGHTS[i]!) < 0) return FRAUD_TYPES[i]!;
+    for (let i = 0; i < FRAUD_WEIGHTS.length; i++) {
+      x -= FRAUD_WEIGHTS[i]!;
+      if (x < 0) return FRAUD_TYPES[i]!;
+    }
     return "other";
   };
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 10)).join("");
