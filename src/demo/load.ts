@@ -1,8 +1,10 @@
 // `cli demo` and the first start: two years of realistic records so every screen, and the
 // year-on-year view, shows something real. Deterministic (seeded), written in one transaction.
+import { eq } from "drizzle-orm";
 import type { Deps } from "../http/context";
 import { createUser } from "../auth/service";
 import { FRAUD_TYPES } from "../domain/enums";
+import { users } from "../db/schema";
 import { institutionIds } from "../db/seed";
 import { seedDistricts } from "../districts/service";
 import { idCheckCharacter } from "../domain/cases";
@@ -44,13 +46,13 @@ function rng(seed: number) {
 export async function loadDemo(deps: Deps) {
   const { db, clock } = deps;
   const made = [];
+  const idOf = (username: string) => db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()?.id;
   for (const u of DEMO_USERS) {
-    const exists = db.$client.query("select id from users where username = ?").get(u.username);
-    if (!exists) await createUser(db, { ...u, password: DEMO_PASSWORD });
+    if (idOf(u.username) == null) await createUser(db, { ...u, password: DEMO_PASSWORD });
     made.push(u);
   }
   const ids = institutionIds(db);
-  const userId = (name: string) => (db.$client.query("select id from users where username = ?").get(name) as { id: number }).id;
+  const userId = (name: string) => idOf(name)!;
   const agents = [userId("agent"), userId("agent2")];
   const r = rng(20261121);
   const pick = <T,>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
