@@ -12,6 +12,7 @@ import { toShanghaiLocal } from "../domain/time";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { notFound, zodIssues, type Issue } from "../http/errors";
+import { idOf } from "../http/query";
 import { formErrors, pageCtx, render } from "../http/render";
 import { formKey } from "../db/idempotency";
 import { fundFlow } from "../requests/flow";
@@ -64,8 +65,6 @@ const blank = (now: number): CaseFormValues => ({
   suspectsDetained: "",
   suspects: [],
 });
-
-const idOf = (c: Context<AppEnv>) => Number(c.req.param("id"));
 
 /** The intake form's suggestions: the center's list, or (while it is empty) the districts used so far. */
 function formDistricts(db: Parameters<typeof knownDistricts>[0]): string[] {

@@ -14,6 +14,7 @@ import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { notFound } from "../http/errors";
+import { idOf } from "../http/query";
 import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
 import { asShown, importChannel, importHandler, importKinds, liveProgress, type Started, startImport } from "./engine";
 import { allRejections, getImport, listImports, rejectionsPage } from "./service";
@@ -34,8 +35,6 @@ const allowKind =
   (kindOf: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> =>
   (c, next) =>
     allow(importHandler(kindOf(c)).permission)(c, next);
-
-const idOf = (c: Context<AppEnv>) => Number(c.req.param("id"));
 
 /** An import's own gate (behind the signed-in check): 404 for an unknown id, then its kind's permission. */
 const allowImport: MiddlewareHandler<AppEnv> = (c, next) => {

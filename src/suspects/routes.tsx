@@ -12,7 +12,7 @@ import { notFound, zodIssues, type Issue } from "../http/errors";
 import { putFlash, takeFlash } from "../http/flash";
 import { formKey } from "../db/idempotency";
 import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
-import { SearchQuery } from "../http/query";
+import { idOf, SearchQuery } from "../http/query";
 import { PasteCheckForm, PasteForm, StatusForm } from "./schemas";
 import { checkPasted, pasteMany, searchSuspects, setSuspectStatus, suspectDetail } from "./service";
 
@@ -36,8 +36,6 @@ function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: Issue[];
   const csrf = c.var.session?.csrfToken ?? null;
   return render(c, d.suspect.display, <SuspectDetailPage t={c.var.t} lang={c.var.lang} csrf={csrf} d={d} canWrite={can(c.var.actor!, "suspects.write")} {...errors} />, errors ? 422 : 200);
 }
-
-const idOf = (c: Context<AppEnv>) => Number(c.req.param("id"));
 
 type Body = Record<string, string | File | (string | File)[]>;
 /** The paste box's form, read and run for 核查 and 录入 alike: a refusal keeps the pasted text. */

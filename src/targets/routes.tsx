@@ -15,6 +15,7 @@ import { can } from "../domain/access";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { notFound, zodIssues, type Issue } from "../http/errors";
+import { idOf } from "../http/query";
 import { formErrors, render, type FormErrors } from "../http/render";
 import { ContactForm, FollowUpDoneForm, FollowUpForm, OutcomeForm, QueueFilter, TargetForm, type TargetFormValues } from "./schemas";
 import { addTarget, claimNext, claimTarget, heldNow, holds, mergesOf, queueCounts, queuePage, releaseTarget, viewTarget } from "./service";
@@ -23,7 +24,6 @@ import { completeFollowUp, contact, followUpsDue, followUpsOf, getFollowUp, getW
 type C = Context<AppEnv>;
 const AGENT_PHONE_COOKIE = "fz_agent_phone";
 
-const idOf = (c: C, name = "id") => Number(c.req.param(name));
 const strings = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
 /** The queue's rows (all the live refresh needs). */
