@@ -1,6 +1,6 @@
 // A case's fund flow (资金流向): the level-1 account that received the victim's money, the
 // accounts it paid on to (level 2, 3 …) with the amounts moved, and each account's requests and
-// their states; above it, the case's money adding up. <FundFlowView> is what a case page embeds.
+// their states; above it, the case's money adding up. The case's flow page (/cases/:id/flow) shows it.
 import { formatFen } from "../../src/domain/money";
 import type { CaseFunds } from "../../src/domain/requests";
 import type { FlowNode, FundFlow } from "../../src/requests/flow";
@@ -9,7 +9,7 @@ import type { Lang, T } from "../i18n";
 import { SendButton } from "./list";
 import { displayValue, KindLabel, StatusPill } from "./parts";
 
-export function FundsSummary(p: { t: T; funds: CaseFunds }) {
+function FundsSummary(p: { t: T; funds: CaseFunds }) {
   const { t, funds } = p;
   const keys = ["lost", "stopped", "frozen", "returned", "stillFrozen", "unfrozen", "unrecovered"] as const;
   return (
@@ -64,7 +64,7 @@ function Node(p: { t: T; lang: Lang; n: FlowNode; csrf: string | null }) {
 }
 
 /** The chain level 1 → 2 → 3 … with amounts and states; pass csrf to offer sending drafts. */
-export function FundFlowView(p: { t: T; lang: Lang; flow: FundFlow; csrf: string | null }) {
+function FundFlowView(p: { t: T; lang: Lang; flow: FundFlow; csrf: string | null }) {
   const { t, flow } = p;
   return (
     <div data-testid="fund-flow">

@@ -19,7 +19,7 @@ export function SendButton(p: { t: T; csrf: string | null; id: number }) {
   );
 }
 
-export function RequestRows(p: Common & { rows: RequestView[] }) {
+function RequestRows(p: Common & { rows: RequestView[] }) {
   const { t } = p;
   return (
     <table data-testid="requests">

@@ -36,7 +36,7 @@ export function institutionName(lang: Lang, r: Pick<RequestView, "instZh" | "ins
 }
 
 /** 12 分钟 / 3 小时 / 20 天: coarse enough to read at a glance. */
-export function span(t: T, ms: number): string {
+function span(t: T, ms: number): string {
   const m = Math.max(0, Math.round(ms / 60_000));
   if (m < 120) return t("requests.minutes", { n: m });
   const h = Math.round(m / 60);
