@@ -1,8 +1,8 @@
 // A case's fund flow (资金流向): its accounts level 1 → 2 → 3 …, the money that moved between them
 // and the requests on each, with amounts and states.
-import { eq } from "drizzle-orm";
-import { prepared, type Db } from "../db";
-import { requests } from "../db/schema";
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../db";
+import { cases, caseSuspects, institutions, onwardTransfers, requests, suspects } from "../db/schema";
 import { caseFunds, trafficLight, type CaseFunds, type Light } from "../domain/requests";
 import type { Deps } from "../http/context";
 import { selectRequests, type RequestView } from "./read";
@@ -24,24 +24,34 @@ export type FlowNode = {
 export type FundFlow = { caseId: number; lossFen: number; funds: CaseFunds; accounts: FlowNode[]; numbers: FlowNode[] };
 
 export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"]): FundFlow | null {
-  const kase = prepared<{ lossFen: number }, [number]>(db, `select loss_fen as lossFen from cases where id = ?`).get(caseId);
+  const kase = db.select({ lossFen: cases.lossFen }).from(cases).where(eq(cases.id, caseId)).get();
   if (!kase) return null;
-  const links = prepared<
-    { suspectId: number; kind: "phone" | "bank_account"; value: string; level: number; parentSuspectId: number | null; code: string | null; nameZh: string | null; nameEn: string | null },
-    [number]
-  >(
-    db,
-    `select cs.suspect_id as suspectId, s.kind, s.value, cs.level, cs.parent_suspect_id as parentSuspectId, i.code, i.name_zh as nameZh, i.name_en as nameEn
-     from case_suspects cs join suspects s on s.id = cs.suspect_id left join institutions i on i.id = s.institution_id
-     where cs.case_id = ? order by cs.level, cs.created_at, cs.suspect_id`,
-  ).all(caseId);
+  const links = db
+    .select({
+      suspectId: caseSuspects.suspectId,
+      kind: suspects.kind,
+      value: suspects.value,
+      level: caseSuspects.level,
+      parentSuspectId: caseSuspects.parentSuspectId,
+      code: institutions.code,
+      nameZh: institutions.nameZh,
+      nameEn: institutions.nameEn,
+    })
+    .from(caseSuspects)
+    .innerJoin(suspects, eq(suspects.id, caseSuspects.suspectId))
+    .leftJoin(institutions, eq(institutions.id, suspects.institutionId))
+    .where(eq(caseSuspects.caseId, caseId))
+    .orderBy(caseSuspects.level, caseSuspects.createdAt, caseSuspects.suspectId)
+    .all();
   const reqs = selectRequests(db).where(eq(requests.caseId, caseId)).orderBy(requests.id).all();
   const inflow = new Map(
-    prepared<{ suspectId: number; fen: number }, [number]>(
-      db,
-      `select o.suspect_id as suspectId, sum(o.amount_fen) as fen from onward_transfers o join requests r on r.id = o.request_id where r.case_id = ? group by o.suspect_id`,
-    )
-      .all(caseId)
+    db
+      .select({ suspectId: onwardTransfers.suspectId, fen: sql<number>`sum(${onwardTransfers.amountFen})` })
+      .from(onwardTransfers)
+      .innerJoin(requests, eq(requests.id, onwardTransfers.requestId))
+      .where(eq(requests.caseId, caseId))
+      .groupBy(onwardTransfers.suspectId)
+      .all()
       .map((x) => [x.suspectId, x.fen]),
   );
   const nodes = new Map<number, FlowNode>();

@@ -1,11 +1,11 @@
 // A request's lifecycle: create, send, the center's actions (discard, renew, release) and the
 // institution's answers. Rules live in domain/requests.ts; every change runs in one transaction
 // with its audit entry, and the live screens hear about it after the commit.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { recordAudit, type AuditWho } from "../audit/service";
-import { prepared, type Db } from "../db";
+import type { Db } from "../db";
 import { once, type IdempotencyKey } from "../db/idempotency";
-import { caseSuspects, onwardTransfers, requests, responses, suspects } from "../db/schema";
+import { cases, caseSuspects, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { formatFen } from "../domain/money";
 import { checkConfirmedAmount, checkFreezeTerm, checkRenewalTerm, FREEZE_INSTRUCTION_KINDS, type Approval, type FreezeTerm, type RejectCode, deadlineAfter, expiryAfter, HOLD_KINDS, isInForce, KIND_TARGET, MONEY_KINDS, renewedExpiry, suspectStatusAfter, transition, type Party, type RefusalCode, type RequestAction, type RequestKind, type RequestStatus } from "../domain/requests";
@@ -124,7 +124,7 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
   return inTransaction(ctx, who, (t) => {
     const { value, replayed } = once(t.tx, idem, () => {
       const { tx } = t;
-      if (input.caseId != null && !prepared<{ id: number }, [number]>(t.db, `select id from cases where id = ?`).get(input.caseId)) {
+      if (input.caseId != null && !tx.select({ id: cases.id }).from(cases).where(eq(cases.id, input.caseId)).get()) {
         throw fieldError("caseId", `no case ${input.caseId}`);
       }
       const suspect = resolveSuspect(t, input);
@@ -232,11 +232,13 @@ function creatorOf(who: AuditWho) {
   return { createdBy: who.actor?.kind === "user" ? who.actor.id : null, createdByToken: who.actor?.kind === "token" ? who.actor.id : null };
 }
 
-type SuspectRow = { id: number; kind: "phone" | "bank_account"; institutionId: number | null };
+type SuspectRow = Pick<typeof suspects.$inferSelect, "id" | "kind" | "institutionId">;
+const suspectRow = (t: Tx, id: number): SuspectRow | undefined =>
+  t.tx.select({ id: suspects.id, kind: suspects.kind, institutionId: suspects.institutionId }).from(suspects).where(eq(suspects.id, id)).get();
 
 function resolveSuspect(t: Tx, input: CreateInput): SuspectRow {
   if (input.suspectId != null) {
-    const s = prepared<SuspectRow, [number]>(t.db, `select id, kind, institution_id as institutionId from suspects where id = ?`).get(input.suspectId);
+    const s = suspectRow(t, input.suspectId);
     if (!s) throw fieldError("suspectId", `no suspect ${input.suspectId}`);
     return s;
   }
@@ -244,18 +246,19 @@ function resolveSuspect(t: Tx, input: CreateInput): SuspectRow {
   if (!idf.ok) throw invalid([refusalIssue("value", idf)]);
   const source = t.who.actor?.kind === "token" ? apiSource(t.who.actor) : "manual";
   const rec = reportSuspect(t.tx, t.who, { identifier: idf, riskLevel: input.caseId != null ? "high" : undefined, source, caseId: input.caseId ?? null, at: t.who.at });
-  return prepared<SuspectRow, [number]>(t.db, `select id, kind, institution_id as institutionId from suspects where id = ?`).get(rec.suspect.id)!;
+  return suspectRow(t, rec.suspect.id)!;
 }
 
-type Inst = { id: number; code: string; kind: "bank" | "carrier" };
+type Inst = Pick<typeof institutions.$inferSelect, "id" | "code" | "kind">;
+const INST = { id: institutions.id, code: institutions.code, kind: institutions.kind };
 
 function resolveInstitution(t: Tx, code: string | undefined, fallbackId: number | null): Inst | null {
   if (code) {
-    const i = prepared<Inst, [string]>(t.db, `select id, code, kind from institutions where code = ? collate nocase`).get(code);
+    const i = t.tx.select(INST).from(institutions).where(sql`${institutions.code} = ${code} collate nocase`).get();
     if (!i) throw fieldError("institution", `no institution ${code}`);
     return i;
   }
-  return fallbackId == null ? null : prepared<Inst, [number]>(t.db, `select id, code, kind from institutions where id = ?`).get(fallbackId);
+  return fallbackId == null ? null : (t.tx.select(INST).from(institutions).where(eq(institutions.id, fallbackId)).get() ?? null);
 }
 
 /**
@@ -298,7 +301,7 @@ function returnTooLarge(asked: number, left: number) {
 
 function caseLevel(t: Tx, caseId: number | undefined, suspectId: number): number | null {
   if (caseId == null) return null;
-  return prepared<{ level: number }, [number, number]>(t.db, `select level from case_suspects where case_id = ? and suspect_id = ?`).get(caseId, suspectId)?.level ?? null;
+  return t.tx.select({ level: caseSuspects.level }).from(caseSuspects).where(and(eq(caseSuspects.caseId, caseId), eq(caseSuspects.suspectId, suspectId))).get()?.level ?? null;
 }
 
 function linkToCase(t: Tx, caseId: number, suspectId: number, level: number, parentSuspectId: number | null): void {
@@ -350,10 +353,12 @@ export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: Center
 function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release", o: ActionInput): RequestView {
   const v = transition(freeze, action, "center", t.who.at);
   if (!v.ok) throw refusedTransition(action, freeze, v);
-  const open = prepared<{ id: number }, [number]>(
-    t.db,
-    `select id from requests where parent_request_id = ? and kind in (${FREEZE_INSTRUCTION_KINDS.map((k) => `'${k}'`).join(", ")}) and status in ('draft', 'sent', 'acknowledged') limit 1`,
-  ).get(freeze.id);
+  const open = t.tx
+    .select({ id: requests.id })
+    .from(requests)
+    .where(and(eq(requests.parentRequestId, freeze.id), inArray(requests.kind, [...FREEZE_INSTRUCTION_KINDS]), inArray(requests.status, ["draft", "sent", "acknowledged"])))
+    .limit(1)
+    .get();
   if (open) throw conflict(refuse("request.instruction_open", { id: open.id }), "instruction_pending");
   const kind = action === "renew" ? "freeze_renewal" : "freeze_release";
   const freezeApproval: Approval | null = freeze.approvalBy != null && freeze.approvalAt != null && freeze.approvalRef != null ? { by: freeze.approvalBy, at: freeze.approvalAt, ref: freeze.approvalRef } : null;
@@ -591,12 +596,10 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
 
 /** A bank named by code or by name, as a desk or a bank's system writes it; only banks. */
 function bankByName(db: Db, name: string): { id: number } | null {
-  return prepared<{ id: number }, [string, string, string]>(
-    db,
-    `select id from institutions where kind = 'bank' and (code = ? collate nocase or name_zh = ? or name_en = ? collate nocase)`,
-  ).get(name, name, name);
+  const named = or(sql`${institutions.code} = ${name} collate nocase`, eq(institutions.nameZh, name), sql`${institutions.nameEn} = ${name} collate nocase`);
+  return db.select({ id: institutions.id }).from(institutions).where(and(eq(institutions.kind, "bank"), named)).get() ?? null;
 }
 
 function bankIdByCode(db: Db, code: string): number | null {
-  return prepared<{ id: number }, [string]>(db, `select id from institutions where kind = 'bank' and code = ?`).get(code)?.id ?? null;
+  return db.select({ id: institutions.id }).from(institutions).where(and(eq(institutions.kind, "bank"), eq(institutions.code, code))).get()?.id ?? null;
 }

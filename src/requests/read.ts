@@ -1,8 +1,9 @@
 // Reading requests: one request as an actor may see it, the lists, a request's detail (history,
 // onward transfers, the requests that follow it), its JSON shape, and the forms' look-ups.
 import { and, desc, eq, getTableColumns, inArray, lt, lte, notInArray, sql, type SQL } from "drizzle-orm";
-import { perConnection, prepared, rowsBy, storedColumns, type Db, type Millis } from "../db";
-import { institutions, requests, requestTransactions, suspects } from "../db/schema";
+import { alias } from "drizzle-orm/sqlite-core";
+import { perConnection, rowsBy, stored, storedColumns, type Db, type Millis } from "../db";
+import { apiTokens, institutions, onwardTransfers, requests, requestTransactions, responses, suspects, users } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { iso } from "../domain/time";
@@ -73,10 +74,51 @@ export const IS_OPEN = inArray(requests.status, ["sent", "acknowledged"]);
 /** Answered and holding (a stop-payment, freeze or suspension in force). */
 export const IS_IN_FORCE = inArray(requests.status, ["completed", "partially_completed"]);
 
+const nextRequest = alias(requests, "n");
 // the hot paths (a request's page, its children) on queries prepared once per connection
 const statements = perConnection((db: Db) => ({
   byId: selectRequests(db).where(eq(requests.id, sql.placeholder("id"))).prepare(),
   children: selectRequests(db).where(eq(requests.parentRequestId, sql.placeholder("id"))).orderBy(requests.id).prepare(),
+  // a request's timeline: who (a user, else a token) did what, in order
+  history: db
+    .select({
+      action: responses.action,
+      // the columns hold a status as text (no enum in the schema)
+      fromStatus: sql<RequestStatus>`${responses.fromStatus}`,
+      toStatus: sql<RequestStatus>`${responses.toStatus}`,
+      amountFen: responses.amountFen,
+      balanceFen: responses.balanceFen,
+      reason: responses.reason,
+      reasonCode: responses.reasonCode,
+      by: sql<string | null>`coalesce(${users.displayName}, ${apiTokens.name})`,
+      at: stored(responses.at),
+    })
+    .from(responses)
+    .leftJoin(users, eq(users.id, responses.userId))
+    .leftJoin(apiTokens, eq(apiTokens.id, responses.tokenId))
+    .where(eq(responses.requestId, sql.placeholder("id")))
+    .orderBy(responses.at, responses.id)
+    .prepare(),
+  // where the money moved on to, and the request that followed it there
+  onward: db
+    .select({
+      suspectId: onwardTransfers.suspectId,
+      account: suspects.value,
+      bank: onwardTransfers.bank,
+      amountFen: onwardTransfers.amountFen,
+      at: stored(onwardTransfers.at),
+      holderName: onwardTransfers.holderName,
+      serialNo: onwardTransfers.serialNo,
+      level: sql<number>`${sql.placeholder("level")}`,
+      nextRequestId: onwardTransfers.nextRequestId,
+      nextStatus: nextRequest.status,
+    })
+    .from(onwardTransfers)
+    .innerJoin(suspects, eq(suspects.id, onwardTransfers.suspectId))
+    .leftJoin(nextRequest, eq(nextRequest.id, onwardTransfers.nextRequestId))
+    .where(eq(onwardTransfers.requestId, sql.placeholder("id")))
+    .orderBy(onwardTransfers.id)
+    .prepare(),
 }));
 
 export function loadRequest(db: Db, id: number): RequestView | null {
@@ -169,20 +211,9 @@ export type RequestDetail = {
 
 export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
   const request = getRequest(db, actor, id);
-  const history = prepared<HistoryRow, [number]>(
-    db,
-    `select x.action, x.from_status as fromStatus, x.to_status as toStatus, x.amount_fen as amountFen, x.balance_fen as balanceFen,
-       x.reason, x.reason_code as reasonCode, coalesce(u.display_name, t.name) as by, x.at
-     from responses x left join users u on u.id = x.user_id left join api_tokens t on t.id = x.token_id
-     where x.request_id = ? order by x.at, x.id`,
-  ).all(id);
-  const onward = prepared<OnwardRow, [number, number]>(
-    db,
-    `select o.suspect_id as suspectId, s.value as account, o.bank, o.amount_fen as amountFen, o.at, o.holder_name as holderName, o.serial_no as serialNo, ? as level,
-       o.next_request_id as nextRequestId, n.status as nextStatus
-     from onward_transfers o join suspects s on s.id = o.suspect_id left join requests n on n.id = o.next_request_id
-     where o.request_id = ? order by o.id`,
-  ).all(request.level + 1, id);
+  const history = statements(db).history.all({ id });
+  // the accounts the money went on to are one level down the flow
+  const onward = statements(db).onward.all({ id, level: request.level + 1 });
   const scoped = (rows: RequestView[]) => rows.filter((r) => visibleTo(actor, r));
   const children = scoped(statements(db).children.all({ id }));
   const parentRow = request.parentRequestId ? loadRequest(db, request.parentRequestId) : null;
