@@ -7,8 +7,8 @@ import { allow } from "../auth/middleware";
 import { RETURN_METHODS, type ReturnMethod } from "../domain/returns";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, notFound, zodIssues, type Issue } from "../http/errors";
-import { render } from "../http/render";
+import { AppError, notFound, zodIssues } from "../http/errors";
+import { formErrors, render, type FormErrors } from "../http/render";
 import { adoptPlan, isPending, previewPlan, recordObjection, returnsPage, sendReturns, withdrawPlan, type AccountChoice } from "./returns";
 
 type C = Context<AppEnv>;
@@ -24,7 +24,7 @@ const num = (c: C, name: string) => {
   return n;
 };
 
-function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {}, status: 200 | 409 | 422 = 200) {
+function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {}, status: 200 | FormErrors["status"] = 200) {
   const { db, clock } = c.var.deps;
   const actor = c.var.actor!;
   const t = c.var.t;
@@ -48,11 +48,11 @@ function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | 
 /** A form's fields as typed (a refused form shows them again). */
 const typed = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
-/** A refusal the page shows: 422 with its fields, 409 with its reason; anything else is thrown on. */
+/** A refusal the page shows (formErrors): an invalid form with its fields, a refusal with its reason; anything else is thrown on. */
 function refused(c: C, id: number, e: unknown, values?: Record<string, string>, method?: ReturnMethod) {
-  if (!(e instanceof AppError) || (e.status !== 422 && e.status !== 409)) throw e;
-  const issues: Issue[] | undefined = e.status === 422 ? e.issues : undefined;
-  return page(c, id, { error: e.status === 409 || !issues?.length ? errorText(c.var.t, e) : undefined, issues, values, method }, e.status);
+  const f = formErrors(c, e);
+  if (!f) throw e;
+  return page(c, id, { error: f.error, issues: f.issues, values, method }, f.status);
 }
 
 export const returnsRoutes = new Hono<AppEnv>()
