@@ -1,5 +1,5 @@
 // The connection: one bun:sqlite database, pragmas set, migrations applied.
-import { Database, type SQLQueryBindings, type Statement } from "bun:sqlite";
+import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
@@ -82,21 +82,4 @@ export function rowsBy<F extends Record<string, SQL<unknown>>>(fields: F): (valu
 /** Every column of a selection read as stored. */
 export function storedColumns<T extends Record<string, AnyColumn>>(cols: T): { [K in keyof T]: SQL<Stored<T[K]>> } {
   return Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, stored(c)])) as { [K in keyof T]: SQL<Stored<T[K]>> };
-}
-
-const statements = new WeakMap<Database, Map<string, Statement>>();
-/** One prepared statement per connection and SQL text, for hot paths that skip the query builder. */
-export function prepared<R, P extends SQLQueryBindings[] = SQLQueryBindings[]>(db: Db | Database, text: string): Statement<R, P> {
-  const client = "$client" in db ? db.$client : db;
-  let byText = statements.get(client);
-  if (!byText) {
-    byText = new Map();
-    statements.set(client, byText);
-  }
-  let st = byText.get(text);
-  if (!st) {
-    st = client.prepare(text);
-    byText.set(text, st);
-  }
-  return st as unknown as Statement<R, P>;
 }

@@ -31,7 +31,7 @@ const requestColumns = storedColumns({
 });
 type RequestRow = { [K in keyof typeof requestColumns]: (typeof requestColumns)[K]["_"]["type"] };
 
-export type Officer = { id: number; name: string; badgeNo: string | null };
+type Officer = { id: number; name: string; badgeNo: string | null };
 
 function officer(db: Db, id: number | null | undefined): Officer | null {
   if (id == null) return null;
@@ -146,7 +146,7 @@ export const instructionsJsonOf = (requestId: AnyColumn) =>
 
 export type InstructionRow = { id: number; kind: DocumentKind; documentNo: string; payload: string; signature: string; keyId: string; issuedAt: number };
 
-export function parseInstructions(json: string | null | undefined): InstructionRow[] {
+function parseInstructions(json: string | null | undefined): InstructionRow[] {
   return json ? (JSON.parse(json) as InstructionRow[]) : [];
 }
 

@@ -8,7 +8,7 @@ import type { Deps } from "../http/context";
 import { selectRequests, type RequestView } from "./read";
 
 
-export type FlowRequest = Pick<RequestView, "id" | "kind" | "status" | "amountFen" | "doneAmountFen" | "expiresAt" | "instCode"> & { light: Light };
+type FlowRequest = Pick<RequestView, "id" | "kind" | "status" | "amountFen" | "doneAmountFen" | "expiresAt" | "instCode"> & { light: Light };
 export type FlowNode = {
   suspectId: number;
   kind: "phone" | "bank_account";

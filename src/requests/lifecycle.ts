@@ -27,12 +27,12 @@ export type Ctx = Pick<Deps, "db" | "config" | "events">;
  * A transition the state machine does not allow (409): the API says the rule's English, a page
  * its reason in the reader's language; `status` is the status it was refused from.
  */
-export function refusedTransition(action: RequestAction, r: Pick<RequestView, "status" | "kind">, v: { code: RefusalCode; reason: string }) {
+function refusedTransition(action: RequestAction, r: Pick<RequestView, "status" | "kind">, v: { code: RefusalCode; reason: string }) {
   return refused("transition_refused", { ...refuse(`request.${v.code}`, { action, kind: r.kind, status: r.status }), reason: `Refused: ${v.reason}` });
 }
 
 
-export type Live = { channel: string; event: string; data: string };
+type Live = { channel: string; event: string; data: string };
 export type Tx = { tx: Conn; db: Db; who: AuditWho; cfg: Deps["config"]; live: Live[] };
 
 /** Who answered, as the responses row names them. */

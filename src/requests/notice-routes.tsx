@@ -8,13 +8,14 @@ import { institutionScope } from "../domain/access";
 import { audit } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { notFound } from "../http/errors";
+import { idOf } from "../http/query";
 import { render } from "../http/render";
 import { noticeOf } from "./notices";
 
 const Query = z.object({ doc: z.coerce.number().int().positive().optional() });
 
 export const noticeRoutes = new Hono<AppEnv>().get("/requests/:id{[0-9]+}/notice", allow("requests.read"), (c) => {
-  const id = Number(c.req.param("id"));
+  const id = idOf(c);
   const q = Query.safeParse(c.req.query());
   if (!q.success) throw notFound("notice");
   const actor = c.var.actor!;

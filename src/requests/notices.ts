@@ -2,7 +2,7 @@
 // see the request (a bank only its own). The view prints it; nothing here renders.
 import { eq } from "drizzle-orm";
 import type { Db } from "../db";
-import { instructions, requests } from "../db/schema";
+import { instructions } from "../db/schema";
 import { institutionScope, type Actor } from "../domain/access";
 import type { DocumentKind } from "../domain/signing";
 import { notFound } from "../http/errors";
@@ -63,16 +63,4 @@ export function noticeOf(db: Db, actor: Actor, requestId: number, instructionId?
     payload: JSON.parse(row.payload) as SignedPayload,
     all: rows.map((x) => ({ id: x.id, kind: x.kind, documentNo: x.documentNo })),
   };
-}
-
-/** The instructions sent for a case's requests (for the case page's links), oldest first. */
-export function caseNotices(db: Db, caseId: number): { requestId: number; id: number; kind: DocumentKind; documentNo: string }[] {
-  const x = instructions;
-  return db
-    .select({ requestId: x.requestId, id: x.id, kind: x.kind, documentNo: x.documentNo })
-    .from(x)
-    .innerJoin(requests, eq(requests.id, x.requestId))
-    .where(eq(requests.caseId, caseId))
-    .orderBy(x.id)
-    .all();
 }

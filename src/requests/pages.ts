@@ -1,19 +1,12 @@
-// What the center's request pages and the desks' pages share: the id in the path, a live stream
-// of one channel, form values, and the urges in a request's history.
+// What the center's request pages and the desks' pages share: a live stream of one channel,
+// form values, and the urges in a request's history.
 import type { Context } from "hono";
 import { liveStream, type LiveEvent } from "../events";
 import type { AppEnv } from "../http/context";
-import { notFound } from "../http/errors";
 import { urgeHistory } from "../supervision/urge";
 import { type RequestDetail } from "./read";
 
 type C = Context<AppEnv>;
-
-export function idOf(c: C, name = "id"): number {
-  const n = Number(c.req.param(name));
-  if (!Number.isSafeInteger(n) || n <= 0) throw notFound("request");
-  return n;
-}
 
 /**
  * A server-sent-event stream of one EventBus channel. `map` turns each event into what this

@@ -182,7 +182,7 @@ export type HistoryRow = {
   by: string | null;
   at: number;
 };
-export type OnwardRow = {
+type OnwardRow = {
   suspectId: number;
   account: string;
   bank: string | null;

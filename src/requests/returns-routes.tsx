@@ -7,7 +7,8 @@ import { allow } from "../auth/middleware";
 import { RETURN_METHODS, type ReturnMethod } from "../domain/returns";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, notFound, zodIssues } from "../http/errors";
+import { AppError, zodIssues } from "../http/errors";
+import { idOf } from "../http/query";
 import { formErrors, render, type FormErrors } from "../http/render";
 import { adoptPlan, isPending, previewPlan, recordObjection, returnsPage, sendReturns, withdrawPlan, type AccountChoice } from "./returns";
 
@@ -17,12 +18,6 @@ const MethodQuery = z.object({ method: z.enum(RETURN_METHODS).catch("pro_rata") 
 const AdoptForm = z.object({ method: z.enum(RETURN_METHODS) });
 const ObjectionForm = z.object({ objector: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(2000) });
 const WithdrawForm = z.object({ reason: z.string().trim().min(1).max(500) });
-
-const num = (c: C, name: string) => {
-  const n = Number(c.req.param(name));
-  if (!Number.isSafeInteger(n) || n <= 0) throw notFound("request");
-  return n;
-};
 
 function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {}, status: 200 | FormErrors["status"] = 200) {
   const { db, clock } = c.var.deps;
@@ -56,16 +51,20 @@ function refused(c: C, id: number, e: unknown, values?: Record<string, string>, 
 }
 
 export const returnsRoutes = new Hono<AppEnv>()
-  .get("/requests/:id{[0-9]+}/returns", allow("requests.write"), (c) => page(c, num(c, "id")))
+  .get("/requests/:id{[0-9]+}/returns", allow("requests.write"), (c) => page(c, idOf(c)))
   .post("/requests/:id{[0-9]+}/returns", allow("requests.write"), async (c) => {
-    const id = num(c, "id");
+    const id = idOf(c);
     const body = typed(await c.req.parseBody());
     const form = AdoptForm.safeParse(body);
     if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     const accounts: Record<number, AccountChoice> = {};
     for (const [k, v] of Object.entries(body)) {
       const m = /^(account|reason)\.(\d+)$/.exec(k);
-      if (m) (accounts[Number(m[2])] ??= {})[m[1] as "account" | "reason"] = v;
+      if (!m) continue;
+      const i = Number(m[2]);
+      const choice = accounts[i] ?? {};
+      choice[m[1] as "account" | "reason"] = v;
+      accounts[i] = choice;
     }
     try {
       adoptPlan(c.var.deps, who(c), id, form.data.method, accounts);
@@ -75,33 +74,33 @@ export const returnsRoutes = new Hono<AppEnv>()
     return c.redirect(`/requests/${id}/returns`, 303);
   })
   .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/objections", allow("requests.write"), async (c) => {
-    const id = num(c, "id");
+    const id = idOf(c);
     const body = typed(await c.req.parseBody());
     const form = ObjectionForm.safeParse(body);
     if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     try {
-      recordObjection(c.var.deps, who(c), id, num(c, "plan"), form.data.objector, form.data.text);
+      recordObjection(c.var.deps, who(c), id, idOf(c, "plan"), form.data.objector, form.data.text);
     } catch (e) {
       return refused(c, id, e, body);
     }
     return c.redirect(`/requests/${id}/returns`, 303);
   })
   .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/withdraw", allow("requests.write"), async (c) => {
-    const id = num(c, "id");
+    const id = idOf(c);
     const body = typed(await c.req.parseBody());
     const form = WithdrawForm.safeParse(body);
     if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     try {
-      withdrawPlan(c.var.deps, who(c), id, num(c, "plan"), form.data.reason);
+      withdrawPlan(c.var.deps, who(c), id, idOf(c, "plan"), form.data.reason);
     } catch (e) {
       return refused(c, id, e, body);
     }
     return c.redirect(`/requests/${id}/returns`, 303);
   })
   .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/send", allow("requests.write"), (c) => {
-    const id = num(c, "id");
+    const id = idOf(c);
     try {
-      sendReturns(c.var.deps, who(c), id, num(c, "plan"));
+      sendReturns(c.var.deps, who(c), id, idOf(c, "plan"));
     } catch (e) {
       return refused(c, id, e);
     }

@@ -19,7 +19,7 @@ import { caseTransactionsInto } from "./transactions";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;
 
-export type ShareView = { caseId: number; loss: number; amount: number; victimName: string | null; victimAccount: string | null };
+type ShareView = { caseId: number; loss: number; amount: number; victimName: string | null; victimAccount: string | null };
 export type Preview = { method: ReturnMethod; frozen: number; shares: ShareView[] };
 
 function freezeOf(db: Db, actor: Actor, id: number): RequestView {
@@ -78,7 +78,7 @@ export function previewPlan(db: Db, actor: Actor, freezeId: number, method: Retu
   return planned(db, freezeOf(db, actor, freezeId), method);
 }
 
-export type StoredShare = ShareView & { toAccount: string | null; toAccountReason: string | null; returnRequestId: number | null; returnStatus: RequestStatus | null };
+type StoredShare = ShareView & { toAccount: string | null; toAccountReason: string | null; returnRequestId: number | null; returnStatus: RequestStatus | null };
 export type StoredPlan = {
   id: number;
   freezeRequestId: number;
@@ -98,7 +98,7 @@ export type StoredPlan = {
 export const isPending = (p: Pick<StoredPlan, "sentAt" | "withdrawnAt">) => p.sentAt == null && p.withdrawnAt == null;
 
 /** The freeze's latest plan, with its shares and objections. */
-export function currentPlan(db: Db, freezeId: number): StoredPlan | null {
+function currentPlan(db: Db, freezeId: number): StoredPlan | null {
   const pl = returnPlans;
   const p: Omit<StoredPlan, "shares" | "objections"> | undefined = db
     .select(

@@ -8,13 +8,14 @@ import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, zodIssues, type Issue } from "../http/errors";
+import { idOf } from "../http/query";
 import { formErrors, pageCtx, render, type FormErrors } from "../http/render";
 import { ActionForm, type ActionInput, CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery } from "./schemas";
 import { actionsFor, inferInstitution, institutionOptions, listRequests, requestDetail, suspectBrief } from "./read";
 import { centerAction, type CenterAction, createRequest } from "./lifecycle";
 import { formKey } from "../db/idempotency";
 import { caseSuspectOptions, type CaseSuspectOption } from "./case-suspects";
-import { idOf, live, one, withUrges } from "./pages";
+import { live, one, withUrges } from "./pages";
 import { isOverdue } from "../domain/requests";
 
 type C = Context<AppEnv>;

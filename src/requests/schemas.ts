@@ -7,7 +7,7 @@ import { yuanToFen } from "../domain/money";
 import { parseShanghaiLocal } from "../domain/time";
 import { SIGNED_FIELDS } from "./signed-schemas";
 
-export const RESPONSE_INPUT_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal"] as const;
+const RESPONSE_INPUT_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal"] as const;
 
 const fen = z.number().int().min(0).max(1e15);
 const text = (max: number) => z.string().trim().max(max);
@@ -53,7 +53,7 @@ export type ActionInput = { reason?: string; term?: FreezeTerm; approval?: Appro
 
 const IsoInstant = z.iso.datetime({ offset: true });
 
-export const TransactionBody = z
+const TransactionBody = z
   .object({
     at: IsoInstant.openapi({ description: "When the money moved (ISO 8601)", example: "2026-11-21T10:30:00+08:00" }),
     amount: fen.min(1).openapi({ description: "fen" }),
@@ -63,7 +63,7 @@ export const TransactionBody = z
   })
   .openapi("Transaction");
 
-export const ApprovalBody = z
+const ApprovalBody = z
   .object({
     by: text(100).min(1).openapi({ description: "Who approved at city level" }),
     at: IsoInstant.openapi({ description: "When it was approved" }),
@@ -98,7 +98,7 @@ export const CreateRequestBody = z
   .refine((b) => (b.suspectId === undefined) !== (b.value === undefined), { message: "give exactly one of suspectId and value", path: ["suspectId"] })
   .openapi("CreateRequest");
 
-export const OnwardTransferBody = z.object({
+const OnwardTransferBody = z.object({
   account: text(64).min(1),
   bank: text(64).optional().openapi({ description: "Code or name of the receiving bank; inferred from the card number when omitted" }),
   amount: fen.openapi({ description: "fen" }),
@@ -118,7 +118,7 @@ export const RespondBody = z
   })
   .openapi("RequestResponse");
 
-export const CENTER_ACTIONS = ["send", "discard", "renew", "release"] as const;
+const CENTER_ACTIONS = ["send", "discard", "renew", "release"] as const;
 export const ActionBody = z
   .object({
     action: z.enum(CENTER_ACTIONS),

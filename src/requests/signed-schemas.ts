@@ -4,7 +4,7 @@ import { DOCUMENT_KINDS } from "../domain/enums";
 
 const b64 = (what: string) => z.string().nullable().openapi({ description: `${what} (base64url)` });
 
-export const SignedInstruction = z
+const SignedInstruction = z
   .object({
     kind: z.enum(DOCUMENT_KINDS).openapi({ description: "The instruction: the request itself, or a renewal (renew_*) or release (release_*) of a hold" }),
     documentNo: z.string().openapi({ description: "Document number, unique per kind and year, e.g. 某公反诈冻字〔2026〕第000123号" }),

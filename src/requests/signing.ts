@@ -57,7 +57,10 @@ const privateKeys = new Map<string, ReturnType<typeof createPrivateKey>>();
 export function signBytes(db: Db, bytes: Uint8Array, at: number): { keyId: string; signature: string } {
   const k = currentKey(db, at);
   let key = privateKeys.get(k.kid);
-  if (!key) privateKeys.set(k.kid, (key = createPrivateKey({ key: Buffer.from(k.privatePkcs8, "base64"), format: "der", type: "pkcs8" })));
+  if (!key) {
+    key = createPrivateKey({ key: Buffer.from(k.privatePkcs8, "base64"), format: "der", type: "pkcs8" });
+    privateKeys.set(k.kid, key);
+  }
   return { keyId: k.kid, signature: base64url(new Uint8Array(sign(null, bytes, key))) };
 }
 
