@@ -57,14 +57,22 @@ module.exports = {
       severity: "error",
       comment: "src/domain/ may not reach the file system, network, processes or the database.",
       from: { path: "^src/domain/" },
-      to: { path: ["^(node:)?(fs|net|https?|http2|tls|dgram|dns|child_process|cluster|worker_threads|os|readline)", "^bun:"] },
+      to: {
+        path: [
+          "^(node:)?(fs|net|https?|http2|tls|dgram|dns|child_process|cluster|worker_threads|os|readline)",
+          "^bun:",
+        ],
+      },
     },
   ],
   options: {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

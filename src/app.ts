@@ -4,33 +4,32 @@ import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { translator, type Lang } from "../views/i18n";
-import { adminRoutes } from "./admin/routes";
+import { type Lang, translator } from "../views/i18n";
 import { approvalRoutes } from "./admin/approval-routes";
+import { adminRoutes } from "./admin/routes";
 import { apiApp, apiDocsRoutes } from "./api/routes";
 import { auditRoutes } from "./audit/routes";
-import { authRoutes } from "./auth/routes";
 import { csrfGuard, sessionAuth } from "./auth/middleware";
+import { authRoutes } from "./auth/routes";
 import { casesRoutes } from "./cases/routes";
+import { deskRoutes } from "./desk/routes";
 import { homeRoutes } from "./home/routes";
-import { importsRoutes } from "./imports/routes";
+import { type BodyFamily, bodyLimits } from "./http/body-limit";
 import type { AppEnv, Deps } from "./http/context";
 import { accessLog } from "./http/log";
 import { handleError, handleNotFound } from "./http/on-error";
+import { importsRoutes } from "./imports/routes";
+import { MAX_UPLOAD_BYTES } from "./imports/upload";
 import { publicityRoutes } from "./publicity/routes";
-import { requestsRoutes } from "./requests/routes";
-import { deskRoutes } from "./desk/routes";
 import { noticeRoutes } from "./requests/notice-routes";
 import { returnsRoutes } from "./requests/returns-routes";
+import { requestsRoutes } from "./requests/routes";
 import { staticRoutes } from "./static/routes";
-import { statsRoutes } from "./stats/routes";
+import { MAX_BASELINE_BYTES, statsRoutes } from "./stats/routes";
 import { supervisionRoutes } from "./supervision/routes";
 import { suspectsRoutes } from "./suspects/routes";
 import { targetsRoutes } from "./targets/routes";
 import { outboxRoutes, webhookRoutes } from "./telephony/routes";
-import { bodyLimits, type BodyFamily } from "./http/body-limit";
-import { MAX_UPLOAD_BYTES } from "./imports/upload";
-import { MAX_BASELINE_BYTES } from "./stats/routes";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -143,6 +142,6 @@ export function createApp(deps: Deps) {
 }
 
 const csrfOrigin = csrf({
-  origin: (origin, c) => origin === new URL(c.req.url).origin || origin === (c.var as AppEnv["Variables"]).deps.config.publicBaseUrl,
+  origin: (origin, c) =>
+    origin === new URL(c.req.url).origin || origin === (c.var as AppEnv["Variables"]).deps.config.publicBaseUrl,
 });
-

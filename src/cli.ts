@@ -1,19 +1,20 @@
 // Operators' command line: `bun run cli user add|token create|demo`.
-import { parseArgs } from "node:util";
-import { createToken, createUser } from "./auth/service";
-import { AppError } from "./http/errors";
-import { ConfigError, loadConfig } from "./config";
-import { ROLES, type Role } from "./domain/enums";
-import { DEMO_PASSWORD, loadDemo } from "./demo/load";
-import { openPlatform } from "./platform";
-import { recordAudit } from "./audit/service";
-import { setBadge } from "./admin/badges";
-import { addSigningKey } from "./requests/signing";
-import { BackupError, backupName, backupTo, restoreFrom } from "./db/backup";
+
 import { join } from "node:path";
-import { addDistrict, listDistricts } from "./districts/service";
-import type { Db } from "./db";
+import { parseArgs } from "node:util";
+import { setBadge } from "./admin/badges";
 import type { AuditWho } from "./audit/service";
+import { recordAudit } from "./audit/service";
+import { createToken, createUser } from "./auth/service";
+import { ConfigError, loadConfig } from "./config";
+import type { Db } from "./db";
+import { BackupError, backupName, backupTo, restoreFrom } from "./db/backup";
+import { DEMO_PASSWORD, loadDemo } from "./demo/load";
+import { addDistrict, listDistricts } from "./districts/service";
+import { ROLES, type Role } from "./domain/enums";
+import { AppError } from "./http/errors";
+import { openPlatform } from "./platform";
+import { addSigningKey } from "./requests/signing";
 
 const USAGE = `usage:
   bun run cli user add --username U --role R [--institution CODE] --password P [--name "显示名"] [--badge 123456]
@@ -52,23 +53,44 @@ async function main(argv: string[]) {
   });
   const cmd = positionals.join(" ");
   if (values.help || !cmd) return console.log(USAGE);
-  if (positionals[0] === "backup" || positionals[0] === "restore") return databaseFile(positionals[0], positionals.slice(1));
+  if (positionals[0] === "backup" || positionals[0] === "restore")
+    return databaseFile(positionals[0], positionals.slice(1));
   const deps = openPlatform(loadConfig());
   const system = { actor: null, ip: "cli", at: Date.now(), label: "system:cli" };
   if (positionals[0] === "district") return districtCommand(deps.db, system, positionals.slice(1));
   switch (cmd) {
     case "user add": {
       if (!values.username || !values.password) fail("--username and --password are required\n" + USAGE);
-      const u = await createUser(deps.db, { username: values.username, password: values.password, role: role(values.role), institution: values.institution, displayName: values.name });
-      recordAudit(deps.db, system, { action: "create", entity: "user", entityId: u.id, detail: { username: u.username, role: u.role, via: "cli" } });
+      const u = await createUser(deps.db, {
+        username: values.username,
+        password: values.password,
+        role: role(values.role),
+        institution: values.institution,
+        displayName: values.name,
+      });
+      recordAudit(deps.db, system, {
+        action: "create",
+        entity: "user",
+        entityId: u.id,
+        detail: { username: u.username, role: u.role, via: "cli" },
+      });
       if (values.badge !== undefined) setBadge(deps.db, system, u.id, values.badge);
       console.log(`created user ${u.username} (${u.role})`);
       break;
     }
     case "token create": {
       if (!values.name) fail("--name is required\n" + USAGE);
-      const { token, id } = createToken(deps.db, { name: values.name, role: role(values.role), institution: values.institution });
-      recordAudit(deps.db, system, { action: "create", entity: "api_token", entityId: id, detail: { name: values.name, via: "cli" } });
+      const { token, id } = createToken(deps.db, {
+        name: values.name,
+        role: role(values.role),
+        institution: values.institution,
+      });
+      recordAudit(deps.db, system, {
+        action: "create",
+        entity: "api_token",
+        entityId: id,
+        detail: { name: values.name, via: "cli" },
+      });
       console.log(`created token ${values.name}; it is shown once:`);
       console.log(token);
       break;
@@ -81,7 +103,9 @@ async function main(argv: string[]) {
     }
     case "demo": {
       const users = await loadDemo(deps);
-      console.log(`demo data loaded; sign in as ${users.map((u) => u.username).join(", ")} with password ${DEMO_PASSWORD}`);
+      console.log(
+        `demo data loaded; sign in as ${users.map((u) => u.username).join(", ")} with password ${DEMO_PASSWORD}`,
+      );
       break;
     }
     default:
@@ -119,6 +143,7 @@ try {
   await main(Bun.argv.slice(2));
 } catch (e) {
   if (e instanceof AppError || e instanceof ConfigError || e instanceof BackupError) fail(e.message);
-  if (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) fail(`${e.message}\n${USAGE}`);
+  if (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))
+    fail(`${e.message}\n${USAGE}`);
   throw e;
 }

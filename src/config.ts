@@ -14,7 +14,11 @@ function parseCidr(s: string): { address: string; prefix: number; family: "ipv4"
   const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
   return prefix >= 0 && prefix <= max ? { address, prefix, family: v === 4 ? "ipv4" : "ipv6" } : null;
 }
-const list = (csv: string, unitMs: number) => csv.split(",").map((n) => Number(n) * unitMs).sort((a, b) => b - a);
+const list = (csv: string, unitMs: number) =>
+  csv
+    .split(",")
+    .map((n) => Number(n) * unitMs)
+    .sort((a, b) => b - a);
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -30,26 +34,44 @@ const schema = z.object({
   FANZHA_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   // "auto": load demo data when the database is new; "true"/"false" force it
   FANZHA_DEMO: z.enum(["auto", "true", "false"]).default("auto"),
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits")
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
-  TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +8610xxxxxxxx").optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +8610xxxxxxxx")
+    .optional(),
   OUTBOX_DIR: z.string().min(1).default("./data/outbox"),
   // traffic-light deadlines, minutes
   WARNING_DEADLINE_HIGH_MIN: z.coerce.number().positive().default(10),
   WARNING_DEADLINE_MEDIUM_MIN: z.coerce.number().positive().default(60),
-  WARNING_DEADLINE_LOW_MIN: z.coerce.number().positive().default(24 * 60),
+  WARNING_DEADLINE_LOW_MIN: z.coerce
+    .number()
+    .positive()
+    .default(24 * 60),
   QUEUE_LEASE_MIN: z.coerce.number().positive().default(5),
   REQUEST_ACK_DEADLINE_MIN: z.coerce.number().positive().default(5),
   REQUEST_STOP_PAYMENT_DEADLINE_MIN: z.coerce.number().positive().default(30),
   REQUEST_FREEZE_DEADLINE_MIN: z.coerce.number().positive().default(240),
   REQUEST_SUSPEND_DEADLINE_MIN: z.coerce.number().positive().default(120),
   REQUEST_RESTORE_DEADLINE_MIN: z.coerce.number().positive().default(120),
-  REQUEST_CLOSE_CARD_DEADLINE_MIN: z.coerce.number().positive().default(24 * 60),
+  REQUEST_CLOSE_CARD_DEADLINE_MIN: z.coerce
+    .number()
+    .positive()
+    .default(24 * 60),
   // returns: on the spot or within 3 working days of the Chinese calendar (domain/workdays.ts)
   RETURN_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
   // reminders before a stop-payment expires (hours) and before a freeze lapses (days)
-  STOP_PAYMENT_REMINDER_HOURS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole hours").default("12,2"),
-  FREEZE_REMINDER_DAYS: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days").default("30,7,1"),
+  STOP_PAYMENT_REMINDER_HOURS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole hours")
+    .default("12,2"),
+  FREEZE_REMINDER_DAYS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days")
+    .default("30,7,1"),
   SESSION_HOURS: z.coerce.number().positive().default(12),
   // requests a minute per API token (a burst up to it passes); 0 turns the limit off
   API_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0).default(6000),
@@ -60,12 +82,21 @@ const schema = z.object({
   TRUSTED_PROXIES: z
     .string()
     .default("")
-    .refine((v) => v.split(",").every((e) => !e.trim() || parseCidr(e.trim())), "must be a comma-separated list of IP addresses or CIDRs (10.0.0.0/8, ::1)"),
+    .refine(
+      (v) => v.split(",").every((e) => !e.trim() || parseCidr(e.trim())),
+      "must be a comma-separated list of IP addresses or CIDRs (10.0.0.0/8, ::1)",
+    ),
   // the center as its notices name it, and the short name that opens its document numbers
   CENTER_NAME: z.string().trim().min(2).max(60).default("某市公安局反电信网络诈骗中心"),
   // send the level n+1 stop-payment as soon as a bank reports money moved on (else a draft, one click)
   ONWARD_AUTO_SEND: z.enum(["true", "false"], "must be true or false").default("false"),
-  CENTER_SHORT: z.string().trim().min(1).max(8).regex(/^[^\s〔〕]+$/, "must be a few characters without spaces or 〔〕").default("某公"),
+  CENTER_SHORT: z
+    .string()
+    .trim()
+    .min(1)
+    .max(8)
+    .regex(/^[^\s〔〕]+$/, "must be a few characters without spaces or 〔〕")
+    .default("某公"),
 });
 
 export type Config = {
@@ -157,7 +188,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     accessLog: e.ACCESS_LOG === "true",
     onwardAutoSend: e.ONWARD_AUTO_SEND === "true",
-    trustedProxies: e.TRUSTED_PROXIES.split(",").map((x) => x.trim()).filter(Boolean).map((x) => parseCidr(x)!),
+    trustedProxies: e.TRUSTED_PROXIES.split(",")
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map((x) => parseCidr(x)!),
     center: { name: e.CENTER_NAME, short: e.CENTER_SHORT },
   };
 }

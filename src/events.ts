@@ -6,7 +6,15 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 export type LiveEvent = { event: string; data: string };
 /** The JSON of a "center" event (and of "urged" on a desk's channel). */
-export type CenterEventData = { requestId?: number; action?: string; from?: number; sent?: boolean; targetId?: number; by?: string; note?: string | null };
+export type CenterEventData = {
+  requestId?: number;
+  action?: string;
+  from?: number;
+  sent?: boolean;
+  targetId?: number;
+  by?: string;
+  note?: string | null;
+};
 type Listener = (e: LiveEvent) => void;
 
 export class EventBus {
@@ -32,7 +40,6 @@ export class EventBus {
 
 // ---------------------------------------------------------------------------------------------
 // The one live-stream helper behind every server-sent-event route.
-
 
 /** Below Bun's idle timeout and the proxies' (often 30–60 s), so a quiet stream stays open. */
 export const KEEPALIVE_MS = 15_000;

@@ -2,14 +2,14 @@
 import { count } from "drizzle-orm";
 import { createApp } from "./app";
 import { createUser } from "./auth/service";
-import { AppError } from "./http/errors";
-import { ConfigError, loadConfig, type Config } from "./config";
+import { type Config, ConfigError, loadConfig } from "./config";
+import { checkAtStart, claimPidFile, DamagedDatabaseError } from "./db/backup";
+import { startCheckpointer } from "./db/checkpointer";
 import { users } from "./db/schema";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
+import { AppError } from "./http/errors";
 import { startJobs } from "./jobs";
 import { openPlatform } from "./platform";
-import { startCheckpointer } from "./db/checkpointer";
-import { checkAtStart, claimPidFile, DamagedDatabaseError } from "./db/backup";
 
 let config: Config;
 try {
@@ -38,7 +38,8 @@ const { db } = deps;
 const fresh = (db.select({ c: count() }).from(users).get()?.c ?? 0) === 0;
 
 if (fresh) {
-  const password = config.adminPassword ?? Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
+  const password =
+    config.adminPassword ?? Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
   try {
     await createUser(db, { username: "admin", password, role: "admin", displayName: "系统管理员" });
   } catch (e) {
@@ -47,14 +48,19 @@ if (fresh) {
     console.error(`Invalid configuration:\n  FANZHA_ADMIN_PASSWORD: ${e.message}`);
     process.exit(2);
   }
-  console.log(config.adminPassword ? "Created user admin with FANZHA_ADMIN_PASSWORD." : `Created user admin with password: ${password}  (shown once)`);
+  console.log(
+    config.adminPassword
+      ? "Created user admin with FANZHA_ADMIN_PASSWORD."
+      : `Created user admin with password: ${password}  (shown once)`,
+  );
 }
 
 if (config.demo === "true" || (config.demo === "auto" && fresh)) {
   console.log("Loading demo data (two years of cases, suspects, targets, warnings, requests)…");
   const demoUsers = await loadDemo(deps);
   console.log("\nDemo sign-ins (password for all: " + DEMO_PASSWORD + "):");
-  for (const u of demoUsers) console.log(`  ${u.username.padEnd(14)} ${u.role}${u.institution ? " · " + u.institution : ""}`);
+  for (const u of demoUsers)
+    console.log(`  ${u.username.padEnd(14)} ${u.role}${u.institution ? " · " + u.institution : ""}`);
 }
 
 const app = createApp(deps);
@@ -62,7 +68,9 @@ const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.
 const stopJobs = startJobs(deps);
 const stopCheckpoints = startCheckpointer(db, config.databasePath);
 console.log(`\nFanzha is running at http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`);
-console.log(`Telephony: ${deps.telephony.provider === "outbox" ? "local outbox (nothing is sent; see /outbox)" : "Twilio"}`);
+console.log(
+  `Telephony: ${deps.telephony.provider === "outbox" ? "local outbox (nothing is sent; see /outbox)" : "Twilio"}`,
+);
 
 function stop(signal: string) {
   console.log(`${signal}: stopping`);

@@ -3,13 +3,17 @@ import type { Config } from "./config";
 import { openDb } from "./db";
 import { seedInstitutions } from "./db/seed";
 import { EventBus } from "./events";
-import { systemClock, type Clock, type Deps } from "./http/context";
+import { type Clock, type Deps, systemClock } from "./http/context";
 import { createLogger } from "./http/log";
 import { createTelephony } from "./telephony";
 
 export function openPlatform(
   config: Config,
-  opts: { clock?: Clock; httpClient?: Parameters<typeof createTelephony>[0]["httpClient"]; logStream?: Parameters<typeof createLogger>[1] } = {},
+  opts: {
+    clock?: Clock;
+    httpClient?: Parameters<typeof createTelephony>[0]["httpClient"];
+    logStream?: Parameters<typeof createLogger>[1];
+  } = {},
 ): Deps {
   const db = openDb(config.databasePath, { synchronous: config.databaseSynchronous });
   seedInstitutions(db);

@@ -7,8 +7,8 @@ import { createApp } from "../src/app";
 import { createToken, createUser } from "../src/auth/service";
 import { loadConfig } from "../src/config";
 import type { Role } from "../src/domain/access";
-import { openPlatform } from "../src/platform";
 import type { Clock, Deps } from "../src/http/context";
+import { openPlatform } from "../src/platform";
 
 export class TestClock implements Clock {
   constructor(public t = Date.parse("2026-11-21T02:00:00Z")) {}
@@ -24,7 +24,13 @@ export const ORIGIN = "http://localhost";
 
 export function testPlatform(env: Record<string, string> = {}, opts: Parameters<typeof openPlatform>[1] = {}) {
   const clock = (opts.clock as TestClock) ?? new TestClock();
-  const config = loadConfig({ DATABASE_PATH: ":memory:", OUTBOX_DIR: mkdtempSync(join(tmpdir(), "fanzha-outbox-")), PUBLIC_BASE_URL: ORIGIN, ACCESS_LOG: "false", ...env }); // quiet tests; a log test turns it on
+  const config = loadConfig({
+    DATABASE_PATH: ":memory:",
+    OUTBOX_DIR: mkdtempSync(join(tmpdir(), "fanzha-outbox-")),
+    PUBLIC_BASE_URL: ORIGIN,
+    ACCESS_LOG: "false",
+    ...env,
+  }); // quiet tests; a log test turns it on
   const deps: Deps = openPlatform(config, { ...opts, clock });
   const app = createApp(deps);
   return { app, deps, clock, config };
@@ -49,7 +55,8 @@ export async function signIn(p: TestPlatform, role: Role, institution?: string, 
   const home = await (await p.app.request("/", { headers: { Cookie: cookie } })).text();
   const csrf = /X-CSRF-Token&quot;:&quot;([^&]+)&quot;/.exec(home)?.[1] ?? /"X-CSRF-Token":"([^"]+)"/.exec(home)?.[1];
   if (!csrf) throw new Error("no CSRF token on the home page");
-  const userId = (p.deps.db.$client.query("select id from users where username = ?").get(username) as { id: number }).id;
+  const userId = (p.deps.db.$client.query("select id from users where username = ?").get(username) as { id: number })
+    .id;
   /** A request as this browser would send it: cookie, same Origin, CSRF header. */
   const request = (path: string, init: RequestInit & { form?: Record<string, string>; htmx?: boolean } = {}) => {
     const headers = new Headers(init.headers);
@@ -78,7 +85,12 @@ export function apiClient(p: TestPlatform, role: Role, institution?: string) {
       headers.set("Content-Type", "application/json");
       body = JSON.stringify(init.json);
     }
-    return p.app.request(path, { ...init, headers, body, method: init.method ?? (init.json !== undefined ? "POST" : "GET") });
+    return p.app.request(path, {
+      ...init,
+      headers,
+      body,
+      method: init.method ?? (init.json !== undefined ? "POST" : "GET"),
+    });
   };
   return { token, call };
 }

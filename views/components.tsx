@@ -1,13 +1,13 @@
 // Shared pieces of every screen.
-import { createContext, useContext, type Child } from "hono/jsx";
-import type { Issue } from "../src/http/errors";
+import { type Child, createContext, useContext } from "hono/jsx";
 import { z } from "zod";
-import { fill } from "../src/domain/reasons";
-import { known, refusalText, type Lang, type T } from "./i18n";
-import { formMessageKey } from "./i18n/forms";
-import { formatInstant } from "../src/domain/time";
 import { warningCode } from "../src/domain/identifiers";
 import { INSTITUTIONS } from "../src/domain/institutions";
+import { fill } from "../src/domain/reasons";
+import { formatInstant } from "../src/domain/time";
+import type { Issue } from "../src/http/errors";
+import { known, type Lang, refusalText, type T } from "./i18n";
+import { formMessageKey } from "./i18n/forms";
 
 /** Who reads an issue: src/http/render.tsx provides it to every page and fragment. */
 export type IssueReader = { t: T; lang: Lang };
@@ -30,7 +30,11 @@ export function issueText(i: Issue, r: IssueReader | null): string {
   return i.message;
 }
 
-export function fieldError(issues: Issue[] | undefined, path: string, r: IssueReader | null = null): string | undefined {
+export function fieldError(
+  issues: Issue[] | undefined,
+  path: string,
+  r: IssueReader | null = null,
+): string | undefined {
   const i = issues?.find((x) => x.path === path);
   return i && issueText(i, r);
 }
@@ -60,7 +64,11 @@ export function Errors(props: { issues?: Issue[]; message?: string; labels?: Rec
       {props.issues && props.issues.length > 0 && (
         <ul>
           {props.issues.map((i) => (
-            <li>{i.path && reader ? `${fieldLabel(reader.t, i.path, props.labels)}${issueText(i, reader)}` : issueText(i, reader)}</li>
+            <li>
+              {i.path && reader
+                ? `${fieldLabel(reader.t, i.path, props.labels)}${issueText(i, reader)}`
+                : issueText(i, reader)}
+            </li>
           ))}
         </ul>
       )}
@@ -128,7 +136,9 @@ export function nameOfInstitution(code: string | null | undefined, lang: Lang): 
 export function warningText(t: T, lang: Lang, w: string): string {
   const c = warningCode(w);
   if (!c) return w;
-  return c.code === "mvno" && c.host ? t("suspects.warn.mvnoHost", { host: nameOfInstitution(c.host, lang) }) : t(`suspects.warn.${c.code}`);
+  return c.code === "mvno" && c.host
+    ? t("suspects.warn.mvnoHost", { host: nameOfInstitution(c.host, lang) })
+    : t(`suspects.warn.${c.code}`);
 }
 
 /** Where a suspect was reported from ("case:12", "manual", "demo"…) in words. */

@@ -1,6 +1,6 @@
 // The page shell: navigation by role, language switch, htmx wired with the CSRF header.
 import type { Child } from "hono/jsx";
-import { can, type Actor, type Permission } from "../src/domain/access";
+import { type Actor, can, type Permission } from "../src/domain/access";
 import type { Key, Lang, T } from "./i18n";
 import { LiveSlot } from "./live/banner";
 
@@ -55,9 +55,7 @@ export function Layout(props: { ctx: PageCtx; title: string; children: Child }) 
             </nav>
           )}
           <div class="who">
-            <a href={`/lang/${other}?back=${encodeURIComponent(path)}`}>
-              {t("lang.switch")}
-            </a>
+            <a href={`/lang/${other}?back=${encodeURIComponent(path)}`}>{t("lang.switch")}</a>
             {actor && (
               <>
                 <span class="user" data-testid="who">

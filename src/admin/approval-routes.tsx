@@ -11,7 +11,15 @@ export const approvalRoutes = new Hono<AppEnv>()
   .use(allow("privileges.approve"))
   .get("/", (c) => {
     const db = c.var.deps.db;
-    const page = <ApprovalsPage t={c.var.t} csrf={c.var.session?.csrfToken ?? null} me={c.var.actor!.id} open={openGrants(db)} decided={recentDecisions(db)} />;
+    const page = (
+      <ApprovalsPage
+        t={c.var.t}
+        csrf={c.var.session?.csrfToken ?? null}
+        me={c.var.actor!.id}
+        open={openGrants(db)}
+        decided={recentDecisions(db)}
+      />
+    );
     return render(c, c.var.t("nav.approvals"), page);
   })
   .post("/:id{[0-9]+}/:decision{approve|reject}", (c) => {

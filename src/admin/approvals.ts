@@ -3,7 +3,7 @@
 // The decision and its audit entry commit together.
 import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { recordAudit, type AuditWho } from "../audit/service";
+import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
 import { apiTokens, institutions, privilegeGrants, users } from "../db/schema";
 import { refuse } from "../domain/reasons";
@@ -50,21 +50,36 @@ export const openGrants = (db: Db) => grants(db, true);
 export const recentDecisions = (db: Db) => grants(db, false);
 
 /** A supervisor's decision: never on their own request; each request is decided once. */
-export function decideGrant(db: Db, id: number, decision: "approved" | "rejected", who: AuditWho & { actor: NonNullable<AuditWho["actor"]> }) {
+export function decideGrant(
+  db: Db,
+  id: number,
+  decision: "approved" | "rejected",
+  who: AuditWho & { actor: NonNullable<AuditWho["actor"]> },
+) {
   const actor = who.actor;
   // a session's supervisor only: a token carries no person who could be told apart from the requester
-  if (actor.kind !== "user" || actor.role !== "supervisor") throw forbidden("Only a supervisor approves supervisors and admins");
+  if (actor.kind !== "user" || actor.role !== "supervisor")
+    throw forbidden("Only a supervisor approves supervisors and admins");
   return db.transaction((tx) => {
     const g = tx.select().from(privilegeGrants).where(eq(privilegeGrants.id, id)).get();
     if (!g) throw notFound("approval request");
     if (g.decision) throw conflict(refuse("approval.decided"), "already_decided");
-    if (g.requestedBy === actor.id || (g.subject === "user" && g.subjectId === actor.id)) throw refused("own_request", refuse("approval.own_request"));
+    if (g.requestedBy === actor.id || (g.subject === "user" && g.subjectId === actor.id))
+      throw refused("own_request", refuse("approval.own_request"));
     const at = new Date(who.at);
-    tx.update(privilegeGrants).set({ decision, decidedBy: actor.id, decidedAt: at }).where(eq(privilegeGrants.id, id)).run();
+    tx.update(privilegeGrants)
+      .set({ decision, decidedBy: actor.id, decidedAt: at })
+      .where(eq(privilegeGrants.id, id))
+      .run();
     const approval = decision === "approved" ? null : ("rejected" as const);
     if (g.subject === "user") tx.update(users).set({ approval }).where(eq(users.id, g.subjectId)).run();
     else tx.update(apiTokens).set({ approval }).where(eq(apiTokens.id, g.subjectId)).run();
-    recordAudit(tx, who, { action: decision === "approved" ? "approve" : "reject", entity: g.subject, entityId: g.subjectId, detail: { grant: id, role: g.role, requestedBy: g.requestedBy } });
+    recordAudit(tx, who, {
+      action: decision === "approved" ? "approve" : "reject",
+      entity: g.subject,
+      entityId: g.subjectId,
+      detail: { grant: id, role: g.role, requestedBy: g.requestedBy },
+    });
     return { subject: g.subject, subjectId: g.subjectId, role: g.role };
   });
 }

@@ -1,10 +1,10 @@
 // Officers' badge numbers (警号), printed beside their names on the notices they send.
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { recordAudit, type AuditWho } from "../audit/service";
+import { type AuditWho, recordAudit } from "../audit/service";
+import { userInput } from "../auth/service";
 import type { Db } from "../db";
 import { users } from "../db/schema";
-import { userInput } from "../auth/service";
 
 /** Digits and letters, 4–12 (a police badge number is usually 6 digits); empty clears it. */
 const Badge = z

@@ -1,21 +1,25 @@
 // Administrators manage people, API tokens and see the institutions.
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { AdminPage } from "../../views/admin/page";
 import { allow } from "../auth/middleware";
 import { createToken, createUser } from "../auth/service";
+import { addDistrict, listDistricts } from "../districts/service";
 import { ROLES } from "../domain/enums";
 import { audit, who } from "../http/audit";
-import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";
-import { zodIssues, type Issue } from "../http/errors";
-import { formErrors, render, type FormErrors } from "../http/render";
-import { addDistrict, listDistricts } from "../districts/service";
-import { refusalIssue } from "../http/errors";
-import { listInstitutions, listTokens, listUsers, revokeToken } from "./service";
+import { type Issue, refusalIssue, zodIssues } from "../http/errors";
+import { putFlash, takeFlash } from "../http/flash";
+import { type FormErrors, formErrors, render } from "../http/render";
 import { setBadge } from "./badges";
+import { listInstitutions, listTokens, listUsers, revokeToken } from "./service";
 
-const optionalCode = z.string().trim().toUpperCase().optional().transform((s) => s || undefined);
+const optionalCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .optional()
+  .transform((s) => s || undefined);
 const UserForm = z.object({
   username: z.string().trim().min(2).max(40),
   displayName: z.string().trim().max(60).optional(),
@@ -25,12 +29,25 @@ const UserForm = z.object({
 });
 const TokenForm = z.object({ name: z.string().trim().min(1).max(60), role: z.enum(ROLES), institution: optionalCode });
 
-function page(c: Context<AppEnv>, extra: { issues?: Issue[]; message?: string; newToken?: string; values?: Record<string, string> } = {}, status: 200 | FormErrors["status"] = 200) {
+function page(
+  c: Context<AppEnv>,
+  extra: { issues?: Issue[]; message?: string; newToken?: string; values?: Record<string, string> } = {},
+  status: 200 | FormErrors["status"] = 200,
+) {
   const db = c.var.deps.db;
   return render(
     c,
     c.var.t("nav.admin"),
-    <AdminPage t={c.var.t} lang={c.var.lang} csrf={c.var.session?.csrfToken ?? null} users={listUsers(db)} tokens={listTokens(db)} institutions={listInstitutions(db)} districts={listDistricts(db)} {...extra} />,
+    <AdminPage
+      t={c.var.t}
+      lang={c.var.lang}
+      csrf={c.var.session?.csrfToken ?? null}
+      users={listUsers(db)}
+      tokens={listTokens(db)}
+      institutions={listInstitutions(db)}
+      districts={listDistricts(db)}
+      {...extra}
+    />,
     status,
   );
 }
@@ -42,7 +59,10 @@ function refusedForm(c: Context<AppEnv>, e: unknown, values?: Record<string, str
   return page(c, { message: shown.error, issues: shown.issues, values }, shown.status);
 }
 
-const asStrings = (b: Record<string, unknown>) => Object.fromEntries(Object.entries(b).filter(([k, v]) => typeof v === "string" && k !== "password" && k !== "_csrf")) as Record<string, string>;
+const asStrings = (b: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(b).filter(([k, v]) => typeof v === "string" && k !== "password" && k !== "_csrf"),
+  ) as Record<string, string>;
 
 export const adminRoutes = new Hono<AppEnv>()
   .use(allow("admin.manage"))
@@ -55,7 +75,17 @@ export const adminRoutes = new Hono<AppEnv>()
     try {
       // a supervisor or admin waits for another supervisor's approval (/approvals)
       const user = await createUser(c.var.deps.db, form.data, { actor: c.var.actor!, at: c.var.deps.clock.now() });
-      audit(c, { action: "create", entity: "user", entityId: user.id, detail: { username: user.username, role: user.role, institution: form.data.institution, ...(user.approval ? { approval: user.approval } : {}) } });
+      audit(c, {
+        action: "create",
+        entity: "user",
+        entityId: user.id,
+        detail: {
+          username: user.username,
+          role: user.role,
+          institution: form.data.institution,
+          ...(user.approval ? { approval: user.approval } : {}),
+        },
+      });
     } catch (e) {
       return refusedForm(c, e, asStrings(body));
     }
@@ -75,8 +105,16 @@ export const adminRoutes = new Hono<AppEnv>()
     const form = TokenForm.safeParse(body);
     if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 422);
     try {
-      const { token, id, pending } = createToken(c.var.deps.db, form.data, { actor: c.var.actor!, at: c.var.deps.clock.now() });
-      audit(c, { action: "create", entity: "api_token", entityId: id, detail: { name: form.data.name, role: form.data.role, ...(pending ? { approval: "pending" } : {}) } });
+      const { token, id, pending } = createToken(c.var.deps.db, form.data, {
+        actor: c.var.actor!,
+        at: c.var.deps.clock.now(),
+      });
+      audit(c, {
+        action: "create",
+        entity: "api_token",
+        entityId: id,
+        detail: { name: form.data.name, role: form.data.role, ...(pending ? { approval: "pending" } : {}) },
+      });
       // 303, not the page: a reload must not make a second token
       putFlash(c, "admin.newToken", token);
       return c.redirect("/admin", 303);
@@ -92,6 +130,7 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .post("/tokens/:id{[0-9]+}/revoke", (c) => {
     const id = Number(c.req.param("id"));
-    if (revokeToken(c.var.deps.db, id, c.var.deps.clock.now())) audit(c, { action: "revoke", entity: "api_token", entityId: id });
+    if (revokeToken(c.var.deps.db, id, c.var.deps.clock.now()))
+      audit(c, { action: "revoke", entity: "api_token", entityId: id });
     return c.redirect("/admin", 303);
   });

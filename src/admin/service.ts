@@ -6,7 +6,17 @@ import { apiTokens, institutions, users } from "../db/schema";
 
 export function listUsers(db: Db) {
   return db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, badgeNo: users.badgeNo, active: users.active, approval: users.approval, institution: institutions.code, createdAt: users.createdAt })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      badgeNo: users.badgeNo,
+      active: users.active,
+      approval: users.approval,
+      institution: institutions.code,
+      createdAt: users.createdAt,
+    })
     .from(users)
     .leftJoin(institutions, eq(institutions.id, users.institutionId))
     .orderBy(asc(users.username))
@@ -15,7 +25,16 @@ export function listUsers(db: Db) {
 
 export function listTokens(db: Db) {
   return db
-    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, institution: institutions.code, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt, approval: apiTokens.approval })
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      role: apiTokens.role,
+      institution: institutions.code,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+      approval: apiTokens.approval,
+    })
     .from(apiTokens)
     .leftJoin(institutions, eq(institutions.id, apiTokens.institutionId))
     .orderBy(desc(apiTokens.id))
@@ -27,7 +46,13 @@ export function listInstitutions(db: Db) {
 }
 
 export function revokeToken(db: Db, id: number, now: number): boolean {
-  const revoked = db.update(apiTokens).set({ revokedAt: new Date(now) }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id }).all().length > 0;
+  const revoked =
+    db
+      .update(apiTokens)
+      .set({ revokedAt: new Date(now) })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id })
+      .all().length > 0;
   forgetResolvedTokens(db);
   return revoked;
 }

@@ -26,7 +26,10 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     if (b.tokens < 1) {
       const retryAfter = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
       c.header("Retry-After", String(retryAfter));
-      throw new AppError("rate_limited", `Too many requests: this token may make ${perMinute} a minute; retry after ${retryAfter} s`);
+      throw new AppError(
+        "rate_limited",
+        `Too many requests: this token may make ${perMinute} a minute; retry after ${retryAfter} s`,
+      );
     }
     b.tokens -= 1;
     return next();

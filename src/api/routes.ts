@@ -1,30 +1,32 @@
 // /api/v1: its own short chain (bearer token, rate limit, the headers a JSON answer needs), the
 // shared routes, and the OpenAPI document. None of the page middleware runs here (app.ts).
 import { z } from "@hono/zod-openapi";
-import { swaggerUiHtml } from "../../views/api/docs";
-import { casesApi } from "../cases/api";
-import { districtsApi } from "../districts/api";
 import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { swaggerUiHtml } from "../../views/api/docs";
 import { listAudit } from "../audit/service";
 import { allow, tokenAuth } from "../auth/middleware";
-import { institutions } from "../db/schema";
+import { casesApi } from "../cases/api";
 import type { Config } from "../config";
+import { institutions } from "../db/schema";
+import { districtsApi } from "../districts/api";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../http/errors";
 import { handleNotFound } from "../http/on-error";
 import { publicityApi } from "../publicity/api";
 import { requestsApi } from "../requests/api";
-import { signingKeysApi } from "../requests/signing-api";
 import { returnsApi } from "../requests/returns-api";
+import { signingKeysApi } from "../requests/signing-api";
 import { statsApi } from "../stats/api";
 import { supervisionApi } from "../supervision/api";
 import { suspectsApi } from "../suspects/api";
 import { targetsApi } from "../targets/api";
 import { apiRouter, commonErrors, createRoute, jsonResponse } from "./openapi";
 import { rateLimit } from "./rate-limit";
-import { Hono } from "hono";
 
-const Institution = z.object({ code: z.string(), kind: z.enum(["bank", "carrier"]), nameZh: z.string(), nameEn: z.string() }).openapi("Institution");
+const Institution = z
+  .object({ code: z.string(), kind: z.enum(["bank", "carrier"]), nameZh: z.string(), nameEn: z.string() })
+  .openapi("Institution");
 const Me = z.object({ name: z.string(), role: z.string(), institution: Institution.nullable() }).openapi("Me");
 const AuditRow = z.object({
   id: z.number(),
@@ -39,11 +41,26 @@ const AuditRow = z.object({
 
 const shared = apiRouter()
   .openapi(
-    createRoute({ method: "get", path: "/me", tags: ["Session"], summary: "Who the token belongs to", responses: { 200: jsonResponse(Me, "The caller"), ...commonErrors } }),
+    createRoute({
+      method: "get",
+      path: "/me",
+      tags: ["Session"],
+      summary: "Who the token belongs to",
+      responses: { 200: jsonResponse(Me, "The caller"), ...commonErrors },
+    }),
     (c) => {
       const actor = c.var.actor!;
-      const inst = actor.institutionId ? c.var.deps.db.select().from(institutions).where(eq(institutions.id, actor.institutionId)).get() : null;
-      return c.json({ name: actor.name, role: actor.role, institution: inst ? { code: inst.code, kind: inst.kind, nameZh: inst.nameZh, nameEn: inst.nameEn } : null }, 200);
+      const inst = actor.institutionId
+        ? c.var.deps.db.select().from(institutions).where(eq(institutions.id, actor.institutionId)).get()
+        : null;
+      return c.json(
+        {
+          name: actor.name,
+          role: actor.role,
+          institution: inst ? { code: inst.code, kind: inst.kind, nameZh: inst.nameZh, nameEn: inst.nameEn } : null,
+        },
+        200,
+      );
     },
   )
   .openapi(
@@ -52,9 +69,26 @@ const shared = apiRouter()
       path: "/institutions",
       tags: ["Session"],
       summary: "Banks and carriers with desks in the center",
-      responses: { 200: jsonResponse(z.object({ institutions: z.array(Institution) }), "All institutions"), ...commonErrors },
+      responses: {
+        200: jsonResponse(z.object({ institutions: z.array(Institution) }), "All institutions"),
+        ...commonErrors,
+      },
     }),
-    (c) => c.json({ institutions: c.var.deps.db.select({ code: institutions.code, kind: institutions.kind, nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).all() }, 200),
+    (c) =>
+      c.json(
+        {
+          institutions: c.var.deps.db
+            .select({
+              code: institutions.code,
+              kind: institutions.kind,
+              nameZh: institutions.nameZh,
+              nameEn: institutions.nameEn,
+            })
+            .from(institutions)
+            .all(),
+        },
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -63,19 +97,35 @@ const shared = apiRouter()
       tags: ["Audit"],
       summary: "The audit trail (supervisors)",
       middleware: [allow("audit.read")] as const,
-      request: { query: z.object({ entity: z.string().max(50).optional(), entityId: z.string().max(50).optional(), actor: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+      request: {
+        query: z.object({
+          entity: z.string().max(50).optional(),
+          entityId: z.string().max(50).optional(),
+          actor: z.string().max(100).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
       responses: { 200: jsonResponse(z.object({ entries: z.array(AuditRow) }), "Newest first"), ...commonErrors },
     }),
     (c) => {
       const q = c.req.valid("query");
       const rows = listAudit(c.var.deps.db, q, q.limit);
-      return c.json({ entries: rows.map((r) => ({ ...r, at: r.at.toISOString(), detail: r.detail ? JSON.parse(r.detail) : null })) }, 200);
+      return c.json(
+        {
+          entries: rows.map((r) => ({ ...r, at: r.at.toISOString(), detail: r.detail ? JSON.parse(r.detail) : null })),
+        },
+        200,
+      );
     },
   );
 
 export function apiApp(config: Pick<Config, "secureCookies">) {
   const api = apiRouter();
-  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "An API token from `bun run cli token create`" });
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token from `bun run cli token create`",
+  });
   // a JSON answer is never sniffed as a page; behind TLS, the browser keeps to it
   const hsts = config.secureCookies ? "max-age=31536000; includeSubDomains" : null;
   api.use("*", async (c, next) => {
@@ -93,10 +143,28 @@ export function apiApp(config: Pick<Config, "secureCookies">) {
     await next();
   });
   api.use("*", rateLimit());
-  for (const sub of [shared, districtsApi, suspectsApi, casesApi, targetsApi, requestsApi, signingKeysApi, returnsApi, statsApi, supervisionApi, publicityApi]) api.route("/", sub);
+  for (const sub of [
+    shared,
+    districtsApi,
+    suspectsApi,
+    casesApi,
+    targetsApi,
+    requestsApi,
+    signingKeysApi,
+    returnsApi,
+    statsApi,
+    supervisionApi,
+    publicityApi,
+  ])
+    api.route("/", sub);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Fanzha API", version: "1", description: "The anti-fraud center platform's JSON API. Errors: {\"error\": {code, message, issues: [{path, message}]}}." },
+    info: {
+      title: "Fanzha API",
+      version: "1",
+      description:
+        'The anti-fraud center platform\'s JSON API. Errors: {"error": {code, message, issues: [{path, message}]}}.',
+    },
     servers: [{ url: "/api/v1" }],
     security: [{ bearer: [] }],
   });

@@ -40,6 +40,12 @@ export const auditRoutes = new Hono<AppEnv>().get("/", allow("audit.read"), (c) 
   return render(
     c,
     c.var.t("nav.audit"),
-    <AuditPage t={c.var.t} rows={rows} filter={filter} institutions={institutionNames(c.var.deps.db, c.var.lang)} nextBefore={rows.length === PAGE ? rows[rows.length - 1]!.id : undefined} />,
+    <AuditPage
+      t={c.var.t}
+      rows={rows}
+      filter={filter}
+      institutions={institutionNames(c.var.deps.db, c.var.lang)}
+      nextBefore={rows.length === PAGE ? rows[rows.length - 1]!.id : undefined}
+    />,
   );
 });

@@ -1,6 +1,7 @@
 // The audit trail: who did what to which record, when, from where. Append-only.
-import { and, desc, eq, gte, like, lt, sql, type SQL } from "drizzle-orm";
+
 import type { Database } from "bun:sqlite";
+import { and, desc, eq, gte, like, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { auditLog, institutions } from "../db/schema";
 import type { Actor } from "../domain/access";
@@ -62,7 +63,15 @@ export function recordAudit(db: AuditConn, who: AuditWho, e: AuditEntry): void {
   });
 }
 
-export type AuditFilter = { actor?: string; entity?: string; entityId?: string; action?: string; from?: number; to?: number; before?: number };
+export type AuditFilter = {
+  actor?: string;
+  entity?: string;
+  entityId?: string;
+  action?: string;
+  from?: number;
+  to?: number;
+  before?: number;
+};
 
 export function listAudit(db: Db, f: AuditFilter, limit = 100) {
   const where: SQL[] = [];
@@ -84,6 +93,9 @@ export function listAudit(db: Db, f: AuditFilter, limit = 100) {
 
 /** Institution names by code, for an entry's detail that names one by its code. */
 export function institutionNames(db: Db, lang: "zh" | "en"): Record<string, string> {
-  const rows = db.select({ code: institutions.code, zh: institutions.nameZh, en: institutions.nameEn }).from(institutions).all();
+  const rows = db
+    .select({ code: institutions.code, zh: institutions.nameZh, en: institutions.nameEn })
+    .from(institutions)
+    .all();
   return Object.fromEntries(rows.map((r) => [r.code, lang === "zh" ? r.zh : r.en]));
 }

@@ -1,9 +1,10 @@
 // Who is asking, whether they may, and whether the request really came from our pages.
+
+import { timingSafeEqual } from "node:crypto";
+import { BlockList, isIP } from "node:net";
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/bun";
 import { getCookie } from "hono/cookie";
-import { timingSafeEqual } from "node:crypto";
-import { BlockList, isIP } from "node:net";
 import type { Config } from "../config";
 import { can, type Permission } from "../domain/access";
 import type { AppEnv } from "../http/context";
@@ -30,7 +31,8 @@ function trustedProxies(list: Config["trustedProxies"]): BlockList {
   }
   return b;
 }
-const isTrusted = (b: BlockList, address: string) => isIP(address) !== 0 && b.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
+const isTrusted = (b: BlockList, address: string) =>
+  isIP(address) !== 0 && b.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
 
 /**
  * The one place the client's address is read (throttling, sessions, audit). The socket's peer,

@@ -12,7 +12,9 @@ const MIN_PASSWORD_SCORE = 3;
 // The estimator's warnings as its translation keys (each text replaced by its own key), so they
 // can be worded in both languages by our coded refusals.
 const keysOf = <T extends Record<string, Record<string, string>>>(o: T) =>
-  Object.fromEntries(Object.entries(o).map(([group, texts]) => [group, Object.fromEntries(Object.keys(texts).map((k) => [k, k]))])) as T;
+  Object.fromEntries(
+    Object.entries(o).map(([group, texts]) => [group, Object.fromEntries(Object.keys(texts).map((k) => [k, k]))]),
+  ) as T;
 
 let estimator: ZxcvbnFactory | undefined; // built on first use: the dictionaries take a moment to load
 const zxcvbn = () =>
@@ -43,7 +45,10 @@ const WARNING_REASON: Record<string, ReasonCode> = {
 
 /** Why this password is too easy to guess (a reason code), or null when it is strong enough. */
 export function weakPassword(password: string, userInputs: (string | undefined)[]): ReasonCode | null {
-  const r = zxcvbn().check(password, userInputs.filter((s): s is string => !!s));
+  const r = zxcvbn().check(
+    password,
+    userInputs.filter((s): s is string => !!s),
+  );
   if (r.score >= MIN_PASSWORD_SCORE) return null;
   return WARNING_REASON[r.feedback.warning ?? ""] ?? "password.guessable";
 }

@@ -42,10 +42,25 @@ export const authRoutes = new Hono<AppEnv>()
       const action = result.throttled ? "sign_in_throttled" : result.pending ? "sign_in_pending" : "sign_in_failed";
       recordAudit(db, { actor: null, ip, at: now }, { action, entity: "user", entityId: username });
       // only the right password learns that the account waits for approval
-      const error = result.throttled ? t("signin.throttled", { minutes: THROTTLE.windowMs / 60_000 }) : result.pending ? t("signin.pending") : t("signin.failed");
-      return render(c, t("signin.submit"), <SignInPage t={t} next={next} error={error} username={username} />, result.throttled ? 429 : result.pending ? 403 : 401);
+      const error = result.throttled
+        ? t("signin.throttled", { minutes: THROTTLE.windowMs / 60_000 })
+        : result.pending
+          ? t("signin.pending")
+          : t("signin.failed");
+      return render(
+        c,
+        t("signin.submit"),
+        <SignInPage t={t} next={next} error={error} username={username} />,
+        result.throttled ? 429 : result.pending ? 403 : 401,
+      );
     }
-    const { token } = createSession(db, result.user.id, { ip, userAgent: c.req.header("User-Agent") ?? null }, now, config.sessionMs);
+    const { token } = createSession(
+      db,
+      result.user.id,
+      { ip, userAgent: c.req.header("User-Agent") ?? null },
+      now,
+      config.sessionMs,
+    );
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: "Lax",
@@ -55,7 +70,17 @@ export const authRoutes = new Hono<AppEnv>()
     });
     recordAudit(
       db,
-      { actor: { kind: "user", id: result.user.id, name: result.user.username, role: result.user.role, institutionId: result.user.institutionId }, ip, at: now },
+      {
+        actor: {
+          kind: "user",
+          id: result.user.id,
+          name: result.user.username,
+          role: result.user.role,
+          institutionId: result.user.institutionId,
+        },
+        ip,
+        at: now,
+      },
       { action: "sign_in", entity: "user", entityId: result.user.id },
     );
     return c.redirect(next, 303);
@@ -64,7 +89,11 @@ export const authRoutes = new Hono<AppEnv>()
     const { db, clock } = c.var.deps;
     if (c.var.session) {
       deleteSession(db, c.var.session.id);
-      recordAudit(db, { actor: c.var.actor, ip: clientIp(c), at: clock.now() }, { action: "sign_out", entity: "user", entityId: c.var.actor?.id });
+      recordAudit(
+        db,
+        { actor: c.var.actor, ip: clientIp(c), at: clock.now() },
+        { action: "sign_out", entity: "user", entityId: c.var.actor?.id },
+      );
     }
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.redirect("/signin", 303);

@@ -1,9 +1,9 @@
 // Users, sessions, sign-in throttling and API tokens.
 import { and, count, eq, gt, isNull, type SQL } from "drizzle-orm";
-import { stored, type Conn, type Db } from "../db";
+import { type Conn, type Db, stored } from "../db";
 import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, users } from "../db/schema";
+import { type Actor, needsApproval, requiresInstitution } from "../domain/access";
 import type { Role } from "../domain/enums";
-import { needsApproval, requiresInstitution, type Actor } from "../domain/access";
 import { refuse } from "../domain/reasons";
 import { refused } from "../http/errors";
 import { weakPassword } from "./passwords";
@@ -35,8 +35,16 @@ function institutionIdFor(db: Db, role: Role, code: string | undefined): number 
 /** Who asked on the admin screen: a supervisor or admin they ask for waits for a supervisor's approval. */
 export type Requester = { actor: Actor; at: number };
 
-function requestGrant(db: Pick<Db, "insert">, subject: "user" | "api_token", subjectId: number, role: Role, by: Requester) {
-  db.insert(privilegeGrants).values({ subject, subjectId, role, requestedBy: by.actor.id, requestedAt: new Date(by.at) }).run();
+function requestGrant(
+  db: Pick<Db, "insert">,
+  subject: "user" | "api_token",
+  subjectId: number,
+  role: Role,
+  by: Requester,
+) {
+  db.insert(privilegeGrants)
+    .values({ subject, subjectId, role, requestedBy: by.actor.id, requestedAt: new Date(by.at) })
+    .run();
 }
 
 export async function createUser(
@@ -48,14 +56,22 @@ export async function createUser(
   if (!/^[a-z0-9_.-]{2,40}$/i.test(u.username)) throw userInput("user.bad_username");
   const weak = weakPassword(u.password, [u.username, u.displayName]);
   if (weak) throw userInput("user.weak_password", { why: weak });
-  if (db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get()) throw userInput("user.exists", { username: u.username });
+  if (db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get())
+    throw userInput("user.exists", { username: u.username });
   const institutionId = institutionIdFor(db, u.role, u.institution);
   const passwordHash = await Bun.password.hash(u.password);
   const pending = !!requestedBy && needsApproval(u.role);
   return db.transaction((tx) => {
     const user = tx
       .insert(users)
-      .values({ username: u.username, displayName: u.displayName ?? u.username, passwordHash, role: u.role, institutionId, approval: pending ? "pending" : null })
+      .values({
+        username: u.username,
+        displayName: u.displayName ?? u.username,
+        passwordHash,
+        role: u.role,
+        institutionId,
+        approval: pending ? "pending" : null,
+      })
       .returning()
       .get();
     if (pending) requestGrant(tx, "user", user.id, u.role, requestedBy);
@@ -63,12 +79,26 @@ export async function createUser(
   });
 }
 
-export function createToken(db: Db, t: { name: string; role: Role; institution?: string }, requestedBy?: Requester): { token: string; id: number; pending: boolean } {
+export function createToken(
+  db: Db,
+  t: { name: string; role: Role; institution?: string },
+  requestedBy?: Requester,
+): { token: string; id: number; pending: boolean } {
   const institutionId = institutionIdFor(db, t.role, t.institution);
   const token = `fz_${randomToken()}`;
   const pending = !!requestedBy && needsApproval(t.role);
   return db.transaction((tx) => {
-    const row = tx.insert(apiTokens).values({ name: t.name, tokenHash: sha256(token), role: t.role, institutionId, approval: pending ? "pending" : null }).returning().get();
+    const row = tx
+      .insert(apiTokens)
+      .values({
+        name: t.name,
+        tokenHash: sha256(token),
+        role: t.role,
+        institutionId,
+        approval: pending ? "pending" : null,
+      })
+      .returning()
+      .get();
     if (pending) requestGrant(tx, "api_token", row.id, t.role, requestedBy);
     return { token, id: row.id, pending };
   });
@@ -94,7 +124,13 @@ export function actorForToken(db: Db, token: string, now: number): Actor | null 
   let r = cache.get(hash);
   if (!r || now - r.readAt >= TOKEN_CACHE_MS || now < r.readAt) {
     const row = db
-      .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, institutionId: apiTokens.institutionId, lastUsedAt: stored(apiTokens.lastUsedAt) })
+      .select({
+        id: apiTokens.id,
+        name: apiTokens.name,
+        role: apiTokens.role,
+        institutionId: apiTokens.institutionId,
+        lastUsedAt: stored(apiTokens.lastUsedAt),
+      })
       .from(apiTokens)
       .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt), isNull(apiTokens.approval)))
       .get();
@@ -103,12 +139,21 @@ export function actorForToken(db: Db, token: string, now: number): Actor | null 
       return null;
     }
     if (cache.size >= MAX_RESOLVED) cache.clear();
-    const actor: Actor = Object.freeze({ kind: "token", id: row.id, name: `token:${row.name}`, role: row.role, institutionId: row.institutionId });
+    const actor: Actor = Object.freeze({
+      kind: "token",
+      id: row.id,
+      name: `token:${row.name}`,
+      role: row.role,
+      institutionId: row.institutionId,
+    });
     r = { actor, lastUsedAt: row.lastUsedAt, readAt: now };
     cache.set(hash, r);
   }
   if (r.lastUsedAt === null || now - r.lastUsedAt > LAST_USE_GRANULARITY_MS) {
-    db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, r.actor.id)).run();
+    db.update(apiTokens)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(apiTokens.id, r.actor.id))
+      .run();
     r.lastUsedAt = now;
   }
   return r.actor;
@@ -139,25 +184,53 @@ function reserveSignInAttempt(db: Db, username: string, ip: string, now: number)
   const since = now - THROTTLE.windowMs;
   const a = signInAttempts;
   const failures = (tx: Conn, who: SQL) =>
-    tx.select({ n: count() }).from(a).where(and(who, eq(a.succeeded, false), gt(a.at, new Date(since)))).get()!.n;
+    tx
+      .select({ n: count() })
+      .from(a)
+      .where(and(who, eq(a.succeeded, false), gt(a.at, new Date(since))))
+      .get()!.n;
   return db.transaction(
     (tx) => {
       if (failures(tx, eq(a.username, username)) >= THROTTLE.maxFailures) return null;
       if (
         failures(tx, eq(a.ip, ip)) >= THROTTLE.maxAddressFailures &&
-        !tx.select({ id: a.id }).from(a).where(and(eq(a.username, username), eq(a.ip, ip), eq(a.succeeded, true), gt(a.at, new Date(now - THROTTLE.knownGoodMs)))).limit(1).get()
+        !tx
+          .select({ id: a.id })
+          .from(a)
+          .where(
+            and(
+              eq(a.username, username),
+              eq(a.ip, ip),
+              eq(a.succeeded, true),
+              gt(a.at, new Date(now - THROTTLE.knownGoodMs)),
+            ),
+          )
+          .limit(1)
+          .get()
       )
         return null;
-      return tx.insert(a).values({ username, ip, succeeded: false, at: new Date(now) }).returning({ id: a.id }).get().id;
+      return tx
+        .insert(a)
+        .values({ username, ip, succeeded: false, at: new Date(now) })
+        .returning({ id: a.id })
+        .get().id;
     },
     { behavior: "immediate" },
   );
 }
 
 /** `pending`: the right password of a user no supervisor has approved yet (it cannot sign in). */
-export type SignInResult = { ok: true; user: typeof users.$inferSelect } | { ok: false; throttled: boolean; pending?: boolean };
+export type SignInResult =
+  | { ok: true; user: typeof users.$inferSelect }
+  | { ok: false; throttled: boolean; pending?: boolean };
 
-export async function verifySignIn(db: Db, username: string, password: string, ip: string, now: number): Promise<SignInResult> {
+export async function verifySignIn(
+  db: Db,
+  username: string,
+  password: string,
+  ip: string,
+  now: number,
+): Promise<SignInResult> {
   const attempt = reserveSignInAttempt(db, username, ip, now);
   if (attempt === null) return { ok: false, throttled: true };
   const user = db.select().from(users).where(eq(users.username, username)).get();
@@ -170,11 +243,24 @@ export async function verifySignIn(db: Db, username: string, password: string, i
 }
 const DUMMY_HASH = await Bun.password.hash("not-a-real-password-" + randomToken(8));
 
-export function createSession(db: Db, userId: number, meta: { ip: string | null; userAgent: string | null }, now: number, ttlMs: number) {
+export function createSession(
+  db: Db,
+  userId: number,
+  meta: { ip: string | null; userAgent: string | null },
+  now: number,
+  ttlMs: number,
+) {
   const token = randomToken();
   const csrfToken = randomToken();
   db.insert(sessions)
-    .values({ id: sha256(token), userId, csrfToken, ip: meta.ip, userAgent: meta.userAgent, expiresAt: new Date(now + ttlMs) })
+    .values({
+      id: sha256(token),
+      userId,
+      csrfToken,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      expiresAt: new Date(now + ttlMs),
+    })
     .run();
   return { token, csrfToken };
 }

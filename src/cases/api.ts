@@ -1,15 +1,25 @@
 // /api/v1/cases: intake with the suspects it names, and reading one case.
-import { apiRouter, commonErrors, createRoute, errorResponse, IdempotencyHeader, IdParam, jsonBody, jsonResponse, z } from "../api/openapi";
+import {
+  apiRouter,
+  commonErrors,
+  createRoute,
+  errorResponse,
+  IdempotencyHeader,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  z,
+} from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { apiKey } from "../db/idempotency";
+import { type Role, seesPersonalData } from "../domain/access";
 import { victimFor } from "../domain/cases";
-import { seesPersonalData, type Role } from "../domain/access";
 import { maskName } from "../domain/masking";
 import { iso } from "../domain/time";
 import { who } from "../http/audit";
 import { suspectJson } from "../suspects/api";
-import { CaseEnvelope, caseDataFromApi, CaseInput } from "./schemas";
-import { createCase, viewCase, type CaseRecord } from "./service";
+import { CaseEnvelope, CaseInput, caseDataFromApi } from "./schemas";
+import { type CaseRecord, createCase, viewCase } from "./service";
 
 /** The API's case object; the victim as the caller's role may see them. */
 function caseJson(c: CaseRecord, role: Role) {
@@ -55,12 +65,23 @@ export const casesApi = apiRouter()
         "With an `Idempotency-Key` header a repeat returns the first case and creates nothing.",
       middleware: [allow("cases.write")] as const,
       request: { body: jsonBody(CaseInput), headers: IdempotencyHeader },
-      responses: { 201: jsonResponse(CaseEnvelope, "The case, its suspects recorded or merged (or, for a repeated Idempotency-Key, the first case)"), ...commonErrors },
+      responses: {
+        201: jsonResponse(
+          CaseEnvelope,
+          "The case, its suspects recorded or merged (or, for a repeated Idempotency-Key, the first case)",
+        ),
+        ...commonErrors,
+      },
     }),
     (c) => {
       const key = c.req.valid("header")["idempotency-key"];
       const body = c.req.valid("json");
-      const rec = createCase(c.var.deps.db, who(c), caseDataFromApi(body), apiKey(c.var.actor!, key, { method: c.req.method, path: c.req.path, body }));
+      const rec = createCase(
+        c.var.deps.db,
+        who(c),
+        caseDataFromApi(body),
+        apiKey(c.var.actor!, key, { method: c.req.method, path: c.req.path, body }),
+      );
       return c.json({ case: caseJson(rec, c.var.actor!.role) }, 201);
     },
   )

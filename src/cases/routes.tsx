@@ -1,27 +1,36 @@
 // The case screens: list with filters, intake with its suspects, one case and its status.
-import { districtIssue, listDistricts } from "../districts/service";
-import { Hono, type Context } from "hono";
+
+import { type Context, Hono } from "hono";
 import { CaseDetailPage } from "../../views/cases/detail";
 import { CaseFormPage, SuspectRow, TransactionRow } from "../../views/cases/form";
 import { CasesPage } from "../../views/cases/list";
 import { FundFlowPage } from "../../views/requests/flow";
 import { allow } from "../auth/middleware";
+import { formKey } from "../db/idempotency";
+import { districtIssue, listDistricts } from "../districts/service";
 import { can } from "../domain/access";
 import { victimFor } from "../domain/cases";
 import { toShanghaiLocal } from "../domain/time";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { notFound, zodIssues, type Issue } from "../http/errors";
+import { type Issue, notFound, zodIssues } from "../http/errors";
 import { idOf } from "../http/query";
 import { formErrors, pageCtx, render } from "../http/render";
-import { formKey } from "../db/idempotency";
 import { fundFlow } from "../requests/flow";
-import { CaseFilter, caseFromForm, CaseStatusForm, type CaseFormValues } from "./schemas";
+import { CaseFilter, type CaseFormValues, CaseStatusForm, caseFromForm } from "./schemas";
 import { caseRequests, changeCaseStatus, checkCase, createCase, knownDistricts, listCases, viewCase } from "./service";
 
 function formPage(c: Context<AppEnv>, values: CaseFormValues, issues?: Issue[]) {
   const t = c.var.t;
-  const page = <CaseFormPage t={t} csrf={c.var.session?.csrfToken ?? null} values={values} issues={issues} districts={formDistricts(c.var.deps.db)} />;
+  const page = (
+    <CaseFormPage
+      t={t}
+      csrf={c.var.session?.csrfToken ?? null}
+      values={values}
+      issues={issues}
+      districts={formDistricts(c.var.deps.db)}
+    />
+  );
   // a full page even for htmx (the form is not an htmx form); 422 keeps the browser on the page
   return render(c, t("cases.new"), page, issues?.length ? 422 : 200);
 }
@@ -77,7 +86,17 @@ export const casesRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
     const filter = CaseFilter.parse(c.req.query());
     const db = c.var.deps.db;
-    return render(c, c.var.t("nav.cases"), <CasesPage t={c.var.t} filter={filter} list={listCases(db, filter)} districts={knownDistricts(db)} canWrite={can(c.var.actor!, "cases.write")} />);
+    return render(
+      c,
+      c.var.t("nav.cases"),
+      <CasesPage
+        t={c.var.t}
+        filter={filter}
+        list={listCases(db, filter)}
+        districts={knownDistricts(db)}
+        canWrite={can(c.var.actor!, "cases.write")}
+      />,
+    );
   })
   .get("/new", allow("cases.write"), (c) => formPage(c, blank(c.var.deps.clock.now())))
   .get("/new/suspect-row", allow("cases.write"), (c) => c.html(<SuspectRow t={c.var.t} autofocus />))
@@ -88,7 +107,9 @@ export const casesRoutes = new Hono<AppEnv>()
     const { data, issues, values } = caseFromForm(body, now);
     // the service's checks too, so every mistake shows at once; a field already wrong is reported once
     const unlisted = districtIssue(c.var.deps.db, "district", data.district);
-    const more = [...checkCase(data, now).issues, ...(unlisted ? [unlisted] : [])].filter((i) => !issues.some((x) => x.path === i.path));
+    const more = [...checkCase(data, now).issues, ...(unlisted ? [unlisted] : [])].filter(
+      (i) => !issues.some((x) => x.path === i.path),
+    );
     if (issues.length || more.length) return formPage(c, values, [...issues, ...more]);
     const rec = createCase(c.var.deps.db, who(c), data, formKey(c.var.actor!, body.nonce));
     return c.redirect(`/cases/${rec.id}?saved=1`, 303);
@@ -99,7 +120,11 @@ export const casesRoutes = new Hono<AppEnv>()
     const { db, clock, config } = c.var.deps;
     const flow = fundFlow(db, idOf(c), clock.now(), config);
     if (!flow) throw notFound("case");
-    return render(c, c.var.t("requests.flowTitle", { id: flow.caseId }), <FundFlowPage t={c.var.t} lang={c.var.lang} flow={flow} csrf={pageCtx(c).csrfToken} />);
+    return render(
+      c,
+      c.var.t("requests.flowTitle", { id: flow.caseId }),
+      <FundFlowPage t={c.var.t} lang={c.var.lang} flow={flow} csrf={pageCtx(c).csrfToken} />,
+    );
   })
   .post("/:id{[0-9]+}/status", allow("cases.write"), async (c) => {
     const id = idOf(c);

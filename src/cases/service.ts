@@ -1,29 +1,30 @@
 // Cases (警情): intake with the suspects it names (one transaction), list, detail, status changes.
-import { districtIssue } from "../districts/service";
-import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { instructions, institutions, requests } from "../db/schema";
-import { recordAudit, type AuditWho } from "../audit/service";
+
+import { and, count, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
-import { once, type IdempotencyKey } from "../db/idempotency";
+import { type IdempotencyKey, once } from "../db/idempotency";
+import { institutions, instructions, requests } from "../db/schema";
 import { cases, caseTransactions, suspects } from "../db/schema/cases";
+import { districtIssue } from "../districts/service";
 import {
-  caseTransition,
-  checkCaseDates,
-  intakeDates,
-  normalizeIdNumber,
   type CaseData,
   type CaseDates,
   type CaseStatus,
   type CaseTransaction,
+  caseTransition,
+  checkCaseDates,
   type FraudType,
+  intakeDates,
+  normalizeIdNumber,
   type Victim,
 } from "../domain/cases";
-import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
+import { type Identifier, normalizeIdentifier, normalizePhone } from "../domain/identifiers";
 import { CASE_SUSPECT_RISK } from "../domain/suspects";
 import { startOfShanghaiDay } from "../domain/time";
-import { invalid, notFound, type Issue, refusalIssue } from "../http/errors";
+import { type Issue, invalid, notFound, refusalIssue } from "../http/errors";
+import { type Conn, reportSuspect, type SuspectRecord, suspectsOfCase } from "../suspects/service";
 import type { CaseFilter } from "./schemas";
-import { reportSuspect, suspectsOfCase, type Conn, type SuspectRecord } from "../suspects/service";
 
 export type CaseRecord = CaseDates & {
   id: number;
@@ -38,13 +39,22 @@ export type CaseRecord = CaseDates & {
   transactions: CaseTransaction[];
 };
 
-
 /**
  * Everything that can be wrong with a case, all at once: the victim's phone and ID number, the
  * status dates and their order, and each suspect row (`suspects.<i>.value`). A case with any
  * issue is not saved at all.
  */
-export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: CaseDates; victim: Victim; suspects: Identifier[]; names: Map<string, { holderName?: string; branch?: string }>; receiving: (Identifier | null)[] } {
+export function checkCase(
+  d: CaseData,
+  now: number,
+): {
+  issues: Issue[];
+  dates: CaseDates;
+  victim: Victim;
+  suspects: Identifier[];
+  names: Map<string, { holderName?: string; branch?: string }>;
+  receiving: (Identifier | null)[];
+} {
   const issues: Issue[] = [];
   const victim = { ...d.victim };
   if (d.victim.phone) {
@@ -57,7 +67,10 @@ export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: C
     if (n.ok) victim.idNumber = n.value;
     else issues.push(refusalIssue("victim.idNumber", n));
   }
-  const dates = intakeDates({ status: d.status, receivedAt: d.receivedAt, filedAt: d.filedAt, solvedAt: d.solvedAt }, now);
+  const dates = intakeDates(
+    { status: d.status, receivedAt: d.receivedAt, filedAt: d.filedAt, solvedAt: d.solvedAt },
+    now,
+  );
   issues.push(...checkCaseDates(dates, now));
   // the same number written twice in one case is one suspect, one sighting
   const suspects = new Map<string, Identifier>();
@@ -66,7 +79,8 @@ export function checkCase(d: CaseData, now: number): { issues: Issue[]; dates: C
     const id = normalizeIdentifier(row.value, row.kind);
     if (id.ok) {
       suspects.set(`${id.kind}:${id.value}`, id);
-      if (row.holderName || row.branch) names.set(`${id.kind}:${id.value}`, { holderName: row.holderName, branch: row.branch });
+      if (row.holderName || row.branch)
+        names.set(`${id.kind}:${id.value}`, { holderName: row.holderName, branch: row.branch });
     } else issues.push(refusalIssue(`suspects.${i}.value`, id));
   });
   // the account each transfer went to; it becomes a suspect of the case if not named already
@@ -118,17 +132,37 @@ export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: Idempotenc
         .returning({ id: cases.id })
         .get();
       // the victim stays out of the audit detail: the log is read more widely than the case
-      recordAudit(tx, who, { action: "create", entity: "case", entityId: id, detail: { fraudType: d.fraudType, district: d.district, status: dates.status, suspects: suspects.length } });
+      recordAudit(tx, who, {
+        action: "create",
+        entity: "case",
+        entityId: id,
+        detail: { fraudType: d.fraudType, district: d.district, status: dates.status, suspects: suspects.length },
+      });
       const suspectIds = new Map<string, number>();
       for (const identifier of suspects) {
         const key = `${identifier.kind}:${identifier.value}`;
-        const rec = reportSuspect(tx, who, { identifier, riskLevel: CASE_SUSPECT_RISK, source: `case:${id}`, caseId: id, at: who.at, ...names.get(key) });
+        const rec = reportSuspect(tx, who, {
+          identifier,
+          riskLevel: CASE_SUSPECT_RISK,
+          source: `case:${id}`,
+          caseId: id,
+          at: who.at,
+          ...names.get(key),
+        });
         suspectIds.set(key, rec.suspect.id);
       }
       (d.transactions ?? []).forEach((x, i) => {
         const to = receiving[i];
         tx.insert(caseTransactions)
-          .values({ caseId: id, suspectId: to ? (suspectIds.get(`${to.kind}:${to.value}`) ?? null) : null, at: new Date(x.at), amountFen: x.amountFen, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })
+          .values({
+            caseId: id,
+            suspectId: to ? (suspectIds.get(`${to.kind}:${to.value}`) ?? null) : null,
+            at: new Date(x.at),
+            amountFen: x.amountFen,
+            payerAccount: x.payerAccount,
+            payerName: x.payerName,
+            serialNo: x.serialNo,
+          })
           .run();
       });
       return { id };
@@ -162,7 +196,14 @@ function readCase(tx: Conn, id: number): CaseRecord | null {
 
 function transactionsOfCase(tx: Conn, caseId: number): CaseTransaction[] {
   return tx
-    .select({ at: caseTransactions.at, amountFen: caseTransactions.amountFen, account: suspects.value, payerAccount: caseTransactions.payerAccount, payerName: caseTransactions.payerName, serialNo: caseTransactions.serialNo })
+    .select({
+      at: caseTransactions.at,
+      amountFen: caseTransactions.amountFen,
+      account: suspects.value,
+      payerAccount: caseTransactions.payerAccount,
+      payerName: caseTransactions.payerName,
+      serialNo: caseTransactions.serialNo,
+    })
     .from(caseTransactions)
     .leftJoin(suspects, eq(suspects.id, caseTransactions.suspectId))
     .where(eq(caseTransactions.caseId, caseId))
@@ -180,7 +221,12 @@ export function viewCase(db: Db, who: AuditWho, id: number): CaseRecord {
 }
 
 /** received → filed → solved / closed; the new status's date is `at`, checked against the others. */
-export function changeCaseStatus(db: Db, who: AuditWho, id: number, change: { status: CaseStatus; at: number | null; suspectsDetained: number | null }): CaseRecord {
+export function changeCaseStatus(
+  db: Db,
+  who: AuditWho,
+  id: number,
+  change: { status: CaseStatus; at: number | null; suspectsDetained: number | null },
+): CaseRecord {
   return db.transaction((tx) => {
     const cur = readCase(tx, id);
     if (!cur) throw notFound("case");
@@ -198,7 +244,17 @@ export function changeCaseStatus(db: Db, who: AuditWho, id: number, change: { st
       })
       .where(eq(cases.id, id))
       .run();
-    recordAudit(tx, who, { action: "update", entity: "case", entityId: id, detail: { from: cur.status, to: d.status, at: new Date(change.at ?? who.at).toISOString(), suspectsDetained: change.suspectsDetained ?? undefined } });
+    recordAudit(tx, who, {
+      action: "update",
+      entity: "case",
+      entityId: id,
+      detail: {
+        from: cur.status,
+        to: d.status,
+        at: new Date(change.at ?? who.at).toISOString(),
+        suspectsDetained: change.suspectsDetained ?? undefined,
+      },
+    });
     return readCase(tx, id)!;
   });
 }
@@ -241,7 +297,13 @@ export type CaseList = ReturnType<typeof listCases>;
 
 /** Districts already used, for the form's suggestions (the district index makes this cheap). */
 export function knownDistricts(db: Db): string[] {
-  return db.selectDistinct({ district: cases.district }).from(cases).orderBy(cases.district).limit(200).all().map((r) => r.district);
+  return db
+    .selectDistinct({ district: cases.district })
+    .from(cases)
+    .orderBy(cases.district)
+    .limit(200)
+    .all()
+    .map((r) => r.district);
 }
 
 /** Requests sent about this case's suspects, for its page. */
@@ -257,7 +319,9 @@ export function caseRequests(db: Db, caseId: number) {
       amountFen: requests.amountFen,
       doneAmountFen: requests.doneAmountFen,
       // the request's notice (文书): the first instruction issued for it
-      documentNo: sql<string | null>`(select ${instructions.documentNo} from ${instructions} where ${instructions.requestId} = ${requests.id} order by ${instructions.id} limit 1)`,
+      documentNo: sql<
+        string | null
+      >`(select ${instructions.documentNo} from ${instructions} where ${instructions.requestId} = ${requests.id} order by ${instructions.id} limit 1)`,
     })
     .from(requests)
     .innerJoin(institutions, eq(institutions.id, requests.institutionId))

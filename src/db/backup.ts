@@ -3,11 +3,23 @@
 // 3 times in 32), written under a temporary name, integrity-checked, synced, then renamed, so a
 // file with a backup's name is always a whole, checked one.
 import { Database } from "bun:sqlite";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import { MIGRATIONS } from ".";
 import type { Config } from "../config";
+import { MIGRATIONS } from ".";
 
 // CLI and start-up errors: printed and the process stops; they never reach HTTP, so they are no AppError.
 /** A backup or restore that cannot be done; the message says why and that nothing was changed. */
@@ -23,7 +35,12 @@ const lines = (problems: string[]) => problems.flatMap((p) => p.split("\n")).fil
 const brief = (problems: string[]) => lines(problems).slice(0, 3).join("; ");
 
 /** 2026-12-04T12:29:05.123Z → 20261204-122905Z: sorts as it reads. */
-const stamp = (at: number) => new Date(at).toISOString().replace(/[-:]/g, "").replace("T", "-").replace(/\.\d+Z$/, "Z");
+const stamp = (at: number) =>
+  new Date(at)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace("T", "-")
+    .replace(/\.\d+Z$/, "Z");
 const BACKUP_NAME = /^fanzha-(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)Z\.sqlite$/;
 export const backupName = (at: number) => `fanzha-${stamp(at)}.sqlite`;
 
@@ -41,7 +58,11 @@ export function listBackups(dir: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => BACKUP_NAME.test(n)).sort().reverse().map((n) => join(dir, n));
+  return names
+    .filter((n) => BACKUP_NAME.test(n))
+    .sort()
+    .reverse()
+    .map((n) => join(dir, n));
 }
 
 function syncPath(path: string) {
@@ -58,7 +79,10 @@ function problemsOf(path: string, check: "integrity_check" | "quick_check", read
   let db: Database | undefined;
   try {
     db = readonly ? new Database(path, { readonly: true }) : new Database(path, { readwrite: true, create: false });
-    const rows = db.query(`PRAGMA ${check}`).values().map((r) => String(r[0]));
+    const rows = db
+      .query(`PRAGMA ${check}`)
+      .values()
+      .map((r) => String(r[0]));
     return rows.length === 1 && rows[0] === "ok" ? [] : rows;
   } catch (e) {
     return [message(e)]; // "file is not a database", "database disk image is malformed"
@@ -74,7 +98,8 @@ function problemsOf(path: string, check: "integrity_check" | "quick_check", read
 export function backupTo(source: string, dest: string): BackupResult {
   if (source === ":memory:") throw new BackupError("an in-memory database cannot be backed up");
   if (!existsSync(source)) throw new BackupError(`no database at ${source}`);
-  if (existsSync(dest)) throw new BackupError(`${dest} already exists; a backup never overwrites a file, choose a new name`);
+  if (existsSync(dest))
+    throw new BackupError(`${dest} already exists; a backup never overwrites a file, choose a new name`);
   mkdirSync(dirname(resolve(dest)), { recursive: true });
   const partial = `${dest}.partial-${process.pid}`;
   rmSync(partial, { force: true });
@@ -92,7 +117,9 @@ export function backupTo(source: string, dest: string): BackupResult {
   const problems = problemsOf(partial, "integrity_check");
   if (problems.length) {
     rmSync(partial, { force: true });
-    throw new BackupError(`the copy of ${source} failed its integrity check (${brief(problems)}); no backup was written`);
+    throw new BackupError(
+      `the copy of ${source} failed its integrity check (${brief(problems)}); no backup was written`,
+    );
   }
   syncPath(partial); // VACUUM INTO does not sync its output
   renameSync(partial, dest);
@@ -124,15 +151,24 @@ export function backupInWorker(source: string, dest: string): Promise<BackupResu
 function checkBackup(file: string): { migrations: number } {
   if (!existsSync(file)) throw new BackupError(`no file at ${file}`);
   const problems = problemsOf(file, "integrity_check");
-  if (problems.length) throw new BackupError(`${file} is damaged or not a database (${brief(problems)}); nothing was changed`);
+  if (problems.length)
+    throw new BackupError(`${file} is damaged or not a database (${brief(problems)}); nothing was changed`);
   const db = new Database(file, { readonly: true });
   try {
     if (!db.query("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get()) {
-      throw new BackupError(`${file} is a SQLite database but not a Fanzha one (it has no migrations table); nothing was changed`);
+      throw new BackupError(
+        `${file} is a SQLite database but not a Fanzha one (it has no migrations table); nothing was changed`,
+      );
     }
-    const { n, at } = db.query("select count(*) as n, max(created_at) as at from __drizzle_migrations").get() as { n: number; at: number | null };
+    const { n, at } = db.query("select count(*) as n, max(created_at) as at from __drizzle_migrations").get() as {
+      n: number;
+      at: number | null;
+    };
     const ours = readMigrationFiles({ migrationsFolder: MIGRATIONS }).at(-1)?.folderMillis ?? 0;
-    if ((at ?? 0) > ours) throw new BackupError(`${file} comes from a newer version of Fanzha (its schema has migrations this code does not know); nothing was changed`);
+    if ((at ?? 0) > ours)
+      throw new BackupError(
+        `${file} comes from a newer version of Fanzha (its schema has migrations this code does not know); nothing was changed`,
+      );
     return { migrations: n };
   } finally {
     db.close();
@@ -199,7 +235,8 @@ export function restoreFrom(file: string, dbPath: string, at: number): { keptAsi
   const { bytes } = backupTo(file, incoming);
   const aside = `${dbPath}.before-restore-${stamp(at)}`;
   const hadDb = existsSync(dbPath);
-  for (const suffix of ["", "-wal", "-shm", "-journal"]) if (existsSync(dbPath + suffix)) renameSync(dbPath + suffix, aside + suffix);
+  for (const suffix of ["", "-wal", "-shm", "-journal"])
+    if (existsSync(dbPath + suffix)) renameSync(dbPath + suffix, aside + suffix);
   renameSync(incoming, dbPath);
   syncPath(dirname(resolve(dbPath)));
   return { keptAside: hadDb ? aside : null, bytes };
@@ -219,9 +256,13 @@ export function checkAtStart(dbPath: string, backupDir: string): void {
   throw new DamagedDatabaseError(
     [
       `The database ${dbPath} failed its start-up check (PRAGMA quick_check):`,
-      ...lines(problems).slice(0, 5).map((l) => `  ${l}`),
+      ...lines(problems)
+        .slice(0, 5)
+        .map((l) => `  ${l}`),
       "Fanzha does not start on a damaged database. Stop here and restore a backup (the damaged file is kept aside), with the same DATABASE_PATH:",
-      newest ? `  npm run cli -- restore ${newest}    # the newest backup in ${backupDir}` : `  npm run cli -- restore FILE    # no backup found in ${backupDir}`,
+      newest
+        ? `  npm run cli -- restore ${newest}    # the newest backup in ${backupDir}`
+        : `  npm run cli -- restore FILE    # no backup found in ${backupDir}`,
     ].join("\n"),
   );
 }

@@ -5,7 +5,7 @@
 // (422), never answered with the first request's result.
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { principalOf, type Actor } from "../domain/access";
+import { type Actor, principalOf } from "../domain/access";
 import { AppError } from "../http/errors";
 import type { Db } from ".";
 import { idempotencyKeys } from "./schema";
@@ -30,7 +30,10 @@ export function once<T>(db: Writer, k: IdempotencyKey | undefined, work: () => T
     .get();
   if (row) {
     if (row.requestHash && k.requestHash && row.requestHash !== k.requestHash) {
-      throw new AppError("idempotency_key_reused", "Idempotency-Key: this key was already used with a different request; use a new key for a new request");
+      throw new AppError(
+        "idempotency_key_reused",
+        "Idempotency-Key: this key was already used with a different request; use a new key for a new request",
+      );
     }
     return { value: JSON.parse(row.made) as T, replayed: true };
   }
@@ -56,17 +59,27 @@ function canonical(v: unknown): string {
 }
 
 function requestHash(method: string, path: string, body: unknown): string {
-  return createHash("sha256").update(`${method.toUpperCase()} ${path}\n${canonical(body)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${method.toUpperCase()} ${path}\n${canonical(body)}`)
+    .digest("hex");
 }
 
 /** The Idempotency-Key of an API write, bound to its caller and to the request it came with. */
-export function apiKey(actor: Pick<Actor, "kind" | "id">, key: string | undefined, request: { method: string; path: string; body: unknown }): IdempotencyKey | undefined {
-  return key ? { principal: principalOf(actor), key, requestHash: requestHash(request.method, request.path, request.body) } : undefined;
+export function apiKey(
+  actor: Pick<Actor, "kind" | "id">,
+  key: string | undefined,
+  request: { method: string; path: string; body: unknown },
+): IdempotencyKey | undefined {
+  return key
+    ? { principal: principalOf(actor), key, requestHash: requestHash(request.method, request.path, request.body) }
+    : undefined;
 }
 
 /** A form nonce as the page sent it, when it has the shape we hand out. */
 export function formKey(actor: Pick<Actor, "kind" | "id">, nonce: unknown): IdempotencyKey | undefined {
-  return typeof nonce === "string" && /^[\w-]{8,64}$/.test(nonce) ? { principal: principalOf(actor), key: `form:${nonce}` } : undefined;
+  return typeof nonce === "string" && /^[\w-]{8,64}$/.test(nonce)
+    ? { principal: principalOf(actor), key: `form:${nonce}` }
+    : undefined;
 }
 
 /** A step of the platform's own work done in several transactions: a retry after a crash finds what the step made. */

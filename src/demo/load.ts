@@ -1,16 +1,16 @@
 // `cli demo` and the first start: two years of realistic records so every screen, and the
 // year-on-year view, shows something real. Deterministic (seeded), written in one transaction.
 import { eq } from "drizzle-orm";
-import type { Deps } from "../http/context";
 import { createUser } from "../auth/service";
-import { FRAUD_TYPES } from "../domain/enums";
 import { users } from "../db/schema";
 import { institutionIds } from "../db/seed";
 import { seedDistricts } from "../districts/service";
+import type { Role } from "../domain/access";
 import { idCheckCharacter } from "../domain/cases";
+import { FRAUD_TYPES } from "../domain/enums";
 import { expiryAfter } from "../domain/requests";
 import { shanghaiDate } from "../domain/time";
-import type { Role } from "../domain/access";
+import type { Deps } from "../http/context";
 
 export const DEMO_PASSWORD = "fanzha-demo";
 
@@ -29,8 +29,26 @@ const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 const GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰";
 // weight of each fraud type in alerts (task/rebate and investment scams dominate)
 const FRAUD_WEIGHTS = [24, 18, 12, 12, 8, 8, 5, 6, 5, 2];
-const PHONE_PREFIXES: [string, string][] = [["138", "CMCC"], ["139", "CMCC"], ["188", "CMCC"], ["186", "CUCC"], ["155", "CUCC"], ["133", "CTCC"], ["189", "CTCC"], ["192", "CBN"], ["170", ""]];
-const BINS: [string, string][] = [["622202", "ICBC"], ["622848", "ABC"], ["621660", "BOC"], ["621700", "CCB"], ["622260", "BOCOM"], ["622188", "PSBC"], ["622588", "CMB"]];
+const PHONE_PREFIXES: [string, string][] = [
+  ["138", "CMCC"],
+  ["139", "CMCC"],
+  ["188", "CMCC"],
+  ["186", "CUCC"],
+  ["155", "CUCC"],
+  ["133", "CTCC"],
+  ["189", "CTCC"],
+  ["192", "CBN"],
+  ["170", ""],
+];
+const BINS: [string, string][] = [
+  ["622202", "ICBC"],
+  ["622848", "ABC"],
+  ["621660", "BOC"],
+  ["621700", "CCB"],
+  ["622260", "BOCOM"],
+  ["622188", "PSBC"],
+  ["622588", "CMB"],
+];
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -46,7 +64,8 @@ function rng(seed: number) {
 export async function loadDemo(deps: Deps) {
   const { db, clock } = deps;
   const made = [];
-  const idOf = (username: string) => db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()?.id;
+  const idOf = (username: string) =>
+    db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()?.id;
   for (const u of DEMO_USERS) {
     if (idOf(u.username) == null) await createUser(db, { ...u, password: DEMO_PASSWORD });
     made.push(u);
@@ -55,7 +74,7 @@ export async function loadDemo(deps: Deps) {
   const userId = (name: string) => idOf(name)!;
   const agents = [userId("agent"), userId("agent2")];
   const r = rng(20261121);
-  const pick = <T,>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
+  const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
   const weighted = () => {
     let x = r() * FRAUD_WEIGHTS.reduce((a, b) => a + b, 0);
     for (let i = 0; i < FRAUD_WEIGHTS.length; i++) {
@@ -77,7 +96,7 @@ export async function loadDemo(deps: Deps) {
   // what the banks check (holders, the victims' transfers) and freeze terms come from a stream of
   // their own, so the rest of the demo stays as it was
   const r2 = rng(20261204);
-  const pick2 = <T,>(a: readonly T[]) => a[Math.floor(r2() * a.length)]!;
+  const pick2 = <T>(a: readonly T[]) => a[Math.floor(r2() * a.length)]!;
   const holder = () => pick2([...SURNAMES]) + pick2([...GIVEN]) + (r2() < 0.5 ? pick2([...GIVEN]) : "");
   const digits2 = (n: number) => Array.from({ length: n }, () => Math.floor(r2() * 10)).join("");
   const now = clock.now();
@@ -106,7 +125,9 @@ export async function loadDemo(deps: Deps) {
      values (?,?,?,1,?,?,?,?,?,?) on conflict do nothing returning id`,
   );
   const insSource = sql.prepare(`insert or ignore into suspect_sources (suspect_id, source, first_at) values (?,?,?)`);
-  const insLink = sql.prepare(`insert or ignore into case_suspects (case_id, suspect_id, level, parent_suspect_id, created_at) values (?,?,?,?,?)`);
+  const insLink = sql.prepare(
+    `insert or ignore into case_suspects (case_id, suspect_id, level, parent_suspect_id, created_at) values (?,?,?,?,?)`,
+  );
   const insTarget = sql.prepare(
     `insert into targets (phone, name, district, age, reason, suspect_id, risk_grade, source, amount_at_risk_fen, status, available_at, due_at, outcome, closed_at, created_at, updated_at)
      values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict do nothing returning id`,
@@ -118,9 +139,15 @@ export async function loadDemo(deps: Deps) {
     `insert into requests (kind, status, case_id, suspect_id, institution_id, level, amount_fen, done_amount_fen, balance_fen, created_by, created_at, sent_at, acknowledged_at, responded_at, effective_at, expires_at, deadline_at, updated_at, parent_request_id)
      values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`,
   );
-  const insCaseTx = sql.prepare(`insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?,?)`);
-  const insRequestTx = sql.prepare(`insert into request_transactions (request_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?)`);
-  const setChecks = sql.prepare(`update requests set holder_name = ?, term = ?, approval_by = ?, approval_at = ?, approval_ref = ?, scope = ?, includes_interest = ? where id = ?`);
+  const insCaseTx = sql.prepare(
+    `insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?,?)`,
+  );
+  const insRequestTx = sql.prepare(
+    `insert into request_transactions (request_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?)`,
+  );
+  const setChecks = sql.prepare(
+    `update requests set holder_name = ?, term = ?, approval_by = ?, approval_at = ?, approval_ref = ?, scope = ?, includes_interest = ? where id = ?`,
+  );
   const insResponse = sql.prepare(
     `insert into responses (request_id, action, from_status, to_status, amount_fen, balance_fen, reason, user_id, at) values (?,?,?,?,?,?,?,?,?)`,
   );
@@ -148,16 +175,51 @@ export async function loadDemo(deps: Deps) {
         const district = pick(DISTRICTS);
         const victimName = name();
         const { id: caseId } = insCase.get(
-          at, district, fraud, loss, victimName, v.value, idNumber(at, victimAge),
-          victimAge, null, status, filed ? at + DAY : null, solved ? at + 15 * DAY : null, null, detained, agents[k % 2], at, at,
+          at,
+          district,
+          fraud,
+          loss,
+          victimName,
+          v.value,
+          idNumber(at, victimAge),
+          victimAge,
+          null,
+          status,
+          filed ? at + DAY : null,
+          solved ? at + 15 * DAY : null,
+          null,
+          detained,
+          agents[k % 2],
+          at,
+          at,
         ) as { id: number };
         // the number that called the victim, and the level-1 account they paid
         const p = phone();
         const a = account();
         const recent = age < 3 * DAY;
-        const pRow = insSuspect.get("phone", p.value, ids.get(p.carrier) ?? null, pick(["high", "medium"]), recent ? "active" : "cut_off", at, at, 1, null) as { id: number } | null;
+        const pRow = insSuspect.get(
+          "phone",
+          p.value,
+          ids.get(p.carrier) ?? null,
+          pick(["high", "medium"]),
+          recent ? "active" : "cut_off",
+          at,
+          at,
+          1,
+          null,
+        ) as { id: number } | null;
         const holderName = holder();
-        const aRow = insSuspect.get("bank_account", a.value, ids.get(a.bank)!, "high", recent ? "active" : "frozen", at, at, 1, holderName) as { id: number } | null;
+        const aRow = insSuspect.get(
+          "bank_account",
+          a.value,
+          ids.get(a.bank)!,
+          "high",
+          recent ? "active" : "frozen",
+          at,
+          at,
+          1,
+          holderName,
+        ) as { id: number } | null;
         if (pRow) {
           insSource.run(pRow.id, "demo", at);
           insLink.run(caseId, pRow.id, 1, null, at);
@@ -168,7 +230,9 @@ export async function loadDemo(deps: Deps) {
         // the victim's transfers into the account (one or two), minutes before the alert
         const payer = "622848" + digits2(13);
         const first = r2() < 0.4 ? Math.round(loss * (0.3 + r2() * 0.4)) : loss;
-        const transfers = [first, loss - first].filter((x) => x > 0).map((amount, i) => ({ at: at - (40 - i * 15) * 60_000, amount, serial: digits2(20) }));
+        const transfers = [first, loss - first]
+          .filter((x) => x > 0)
+          .map((amount, i) => ({ at: at - (40 - i * 15) * 60_000, amount, serial: digits2(20) }));
         for (const x of transfers) insCaseTx.run(caseId, aRow.id, x.at, x.amount, payer, victimName, x.serial);
         const traced = (requestId: number) => {
           for (const x of transfers) insRequestTx.run(requestId, x.at, x.amount, payer, victimName, x.serial);
@@ -179,18 +243,58 @@ export async function loadDemo(deps: Deps) {
           // some went out minutes ago, so the desks show green and yellow lights as well as red
           const sent = r() < 0.5 ? now - Math.floor(r() * 40) * 60_000 : Math.min(at + 10 * 60_000, now);
           const acked = r() < 0.5 && now - sent > 3 * 60_000;
-          const { id: open } = insRequest.get("stop_payment", acked ? "acknowledged" : "sent", caseId, aRow.id, bankId, 1, loss, null, null, agents[0], sent, sent, acked ? sent + 3 * 60_000 : null, null, null, null,
-            acked ? sent + deadlines.stop_payment : sent + deadlines.acknowledge, sent, null) as { id: number };
+          const { id: open } = insRequest.get(
+            "stop_payment",
+            acked ? "acknowledged" : "sent",
+            caseId,
+            aRow.id,
+            bankId,
+            1,
+            loss,
+            null,
+            null,
+            agents[0],
+            sent,
+            sent,
+            acked ? sent + 3 * 60_000 : null,
+            null,
+            null,
+            null,
+            acked ? sent + deadlines.stop_payment : sent + deadlines.acknowledge,
+            sent,
+            null,
+          ) as { id: number };
           setChecks.run(holderName, null, null, null, null, null, null, open);
           traced(open);
           insResponse.run(open, "send", "draft", "sent", null, null, null, agents[0], sent);
-          if (acked) insResponse.run(open, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, sent + 3 * 60_000);
+          if (acked)
+            insResponse.run(open, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, sent + 3 * 60_000);
         } else if (!recent && r() < 0.8) {
           const sent = at + (5 + Math.floor(r() * 30)) * 60_000;
           const stopAt = sent + (5 + Math.floor(r() * 25)) * 60_000;
           const stopped = Math.min(loss, Math.round(loss * (0.2 + r() * 0.8)));
           const spStatus = now - stopAt > 2 * DAY ? "expired" : "completed";
-          const { id: sp } = insRequest.get("stop_payment", spStatus, caseId, aRow.id, bankId, 1, loss, stopped, stopped, agents[0], sent, sent, sent + 2 * 60_000, stopAt, stopAt, stopAt + 2 * DAY, null, stopAt, null) as { id: number };
+          const { id: sp } = insRequest.get(
+            "stop_payment",
+            spStatus,
+            caseId,
+            aRow.id,
+            bankId,
+            1,
+            loss,
+            stopped,
+            stopped,
+            agents[0],
+            sent,
+            sent,
+            sent + 2 * 60_000,
+            stopAt,
+            stopAt,
+            stopAt + 2 * DAY,
+            null,
+            stopAt,
+            null,
+          ) as { id: number };
           setChecks.run(holderName, null, null, null, null, null, null, sp);
           traced(sp);
           // every request's history starts with its send, as the service records it
@@ -204,19 +308,88 @@ export async function loadDemo(deps: Deps) {
             const term = major ? "12m" : "6m";
             const freezeEnds = expiryAfter("freeze", fAt, term)!;
             const lapsed = now >= freezeEnds;
-            const { id: fr } = insRequest.get("freeze", lapsed ? "lapsed" : "completed", caseId, aRow.id, bankId, 1, stopped, stopped, stopped, agents[1], stopAt + 3_600_000, stopAt + 3_600_000, stopAt + 2 * 3_600_000, fAt, fAt, freezeEnds, null, fAt, sp) as { id: number };
-            setChecks.run(holderName, term, major ? "市公安局分管副局长" : null, major ? stopAt + 1_800_000 : null, major ? `市公反诈批〔${new Date(stopAt).getUTCFullYear()}〕${1 + Math.floor(r2() * 300)}号` : null, r2() < 0.2 ? "account" : "amount", r2() < 0.3 ? 1 : 0, fr);
+            const { id: fr } = insRequest.get(
+              "freeze",
+              lapsed ? "lapsed" : "completed",
+              caseId,
+              aRow.id,
+              bankId,
+              1,
+              stopped,
+              stopped,
+              stopped,
+              agents[1],
+              stopAt + 3_600_000,
+              stopAt + 3_600_000,
+              stopAt + 2 * 3_600_000,
+              fAt,
+              fAt,
+              freezeEnds,
+              null,
+              fAt,
+              sp,
+            ) as { id: number };
+            setChecks.run(
+              holderName,
+              term,
+              major ? "市公安局分管副局长" : null,
+              major ? stopAt + 1_800_000 : null,
+              major ? `市公反诈批〔${new Date(stopAt).getUTCFullYear()}〕${1 + Math.floor(r2() * 300)}号` : null,
+              r2() < 0.2 ? "account" : "amount",
+              r2() < 0.3 ? 1 : 0,
+              fr,
+            );
             traced(fr);
             insResponse.run(fr, "send", "draft", "sent", null, null, null, agents[1], stopAt + 3_600_000);
-            insResponse.run(fr, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, stopAt + 2 * 3_600_000);
+            insResponse.run(
+              fr,
+              "acknowledge",
+              "sent",
+              "acknowledged",
+              null,
+              null,
+              null,
+              bankUser,
+              stopAt + 2 * 3_600_000,
+            );
             insResponse.run(fr, "confirm", "acknowledged", "completed", stopped, stopped, null, bankUser, fAt);
             if (r() < 0.35) {
               const retAt = fAt + (3 + Math.floor(r() * 30)) * DAY;
               if (retAt < now) {
                 const returned = Math.round(stopped * (0.5 + r() * 0.5));
-                const { id: ret } = insRequest.get("return", "completed", caseId, aRow.id, bankId, 1, returned, returned, null, agents[1], retAt - DAY, retAt - DAY, retAt - DAY + 3_600_000, retAt, retAt, null, null, retAt, fr) as { id: number };
+                const { id: ret } = insRequest.get(
+                  "return",
+                  "completed",
+                  caseId,
+                  aRow.id,
+                  bankId,
+                  1,
+                  returned,
+                  returned,
+                  null,
+                  agents[1],
+                  retAt - DAY,
+                  retAt - DAY,
+                  retAt - DAY + 3_600_000,
+                  retAt,
+                  retAt,
+                  null,
+                  null,
+                  retAt,
+                  fr,
+                ) as { id: number };
                 insResponse.run(ret, "send", "draft", "sent", null, null, null, agents[1], retAt - DAY);
-                insResponse.run(ret, "acknowledge", "sent", "acknowledged", null, null, null, bankUser, retAt - DAY + 3_600_000);
+                insResponse.run(
+                  ret,
+                  "acknowledge",
+                  "sent",
+                  "acknowledged",
+                  null,
+                  null,
+                  null,
+                  bankUser,
+                  retAt - DAY + 3_600_000,
+                );
                 insResponse.run(ret, "confirm", "acknowledged", "completed", returned, null, null, bankUser, retAt);
               }
             }
@@ -224,11 +397,41 @@ export async function loadDemo(deps: Deps) {
           if (pRow && r() < 0.7) {
             const cid = ids.get(p.carrier);
             if (cid) {
-              const { id: sus } = insRequest.get("suspend_number", "completed", caseId, pRow.id, cid, 1, null, null, null, agents[0], sent, sent, sent + 60_000, sent + 40 * 60_000, sent + 40 * 60_000, null, null, sent, null) as { id: number };
+              const { id: sus } = insRequest.get(
+                "suspend_number",
+                "completed",
+                caseId,
+                pRow.id,
+                cid,
+                1,
+                null,
+                null,
+                null,
+                agents[0],
+                sent,
+                sent,
+                sent + 60_000,
+                sent + 40 * 60_000,
+                sent + 40 * 60_000,
+                null,
+                null,
+                sent,
+                null,
+              ) as { id: number };
               const carrierUser = p.carrier === "CMCC" ? userId("cmcc") : null;
               insResponse.run(sus, "send", "draft", "sent", null, null, null, agents[0], sent);
               insResponse.run(sus, "acknowledge", "sent", "acknowledged", null, null, null, carrierUser, sent + 60_000);
-              insResponse.run(sus, "confirm", "acknowledged", "completed", null, null, null, carrierUser, sent + 40 * 60_000);
+              insResponse.run(
+                sus,
+                "confirm",
+                "acknowledged",
+                "completed",
+                null,
+                null,
+                null,
+                carrierUser,
+                sent + 40 * 60_000,
+              );
             }
           }
         }
@@ -241,13 +444,50 @@ export async function loadDemo(deps: Deps) {
         const grade = r() < 0.2 ? "high" : r() < 0.6 ? "medium" : "low";
         const dueMs = deps.config.warningDeadlineMs[grade];
         const open = now - at < (grade === "low" ? 2 * DAY : 6 * 3_600_000) && r() < 0.7;
-        const outcome = open ? null : pick(["dissuaded", "dissuaded", "dissuaded", "not_at_risk", "unreachable", "wrong_number", "refused", "already_paid"]);
+        const outcome = open
+          ? null
+          : pick([
+              "dissuaded",
+              "dissuaded",
+              "dissuaded",
+              "not_at_risk",
+              "unreachable",
+              "wrong_number",
+              "refused",
+              "already_paid",
+            ]);
         const t = phone();
-        const row = insTarget.get(t.value, r() < 0.7 ? name() : null, pick(DISTRICTS), 16 + Math.floor(r() * 70), pick(["contacted_by", "paying_to", "other"]), null, grade, pick(["feed", "feed", "import", "manual"]),
-          r() < 0.5 ? Math.round(r() * 5_000_000) : null, open ? "open" : "closed", at, at + dueMs, outcome, open ? null : at + Math.floor(r() * dueMs * 1.5), at, at) as { id: number } | null;
+        const row = insTarget.get(
+          t.value,
+          r() < 0.7 ? name() : null,
+          pick(DISTRICTS),
+          16 + Math.floor(r() * 70),
+          pick(["contacted_by", "paying_to", "other"]),
+          null,
+          grade,
+          pick(["feed", "feed", "import", "manual"]),
+          r() < 0.5 ? Math.round(r() * 5_000_000) : null,
+          open ? "open" : "closed",
+          at,
+          at + dueMs,
+          outcome,
+          open ? null : at + Math.floor(r() * dueMs * 1.5),
+          at,
+          at,
+        ) as { id: number } | null;
         if (row && !open) {
-          const channel = grade === "high" && r() < 0.3 ? "visit" : r() < 0.7 ? "call" : r() < 0.5 ? "sms" : "manual_call";
-          insWarning.run(row.id, pick(agents), channel, outcome, null, channel === "call" ? "completed" : channel === "sms" ? "delivered" : null, at + dueMs / 2, at + dueMs / 2);
+          const channel =
+            grade === "high" && r() < 0.3 ? "visit" : r() < 0.7 ? "call" : r() < 0.5 ? "sms" : "manual_call";
+          insWarning.run(
+            row.id,
+            pick(agents),
+            channel,
+            outcome,
+            null,
+            channel === "call" ? "completed" : channel === "sms" ? "delivered" : null,
+            at + dueMs / 2,
+            at + dueMs / 2,
+          );
         }
       }
     }

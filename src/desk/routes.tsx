@@ -1,19 +1,25 @@
 // The desks' pages (/desk…): a bank's or carrier's queue kept live over server-sent events,
 // one request and its answer.
-import { Hono, type Context } from "hono";
-import { DeskRequestPage, DeskTitle, OnwardRowFields, type AnswerValues, type OnwardValues } from "../../views/desk/detail";
+import { type Context, Hono } from "hono";
+import {
+  type AnswerValues,
+  DeskRequestPage,
+  DeskTitle,
+  OnwardRowFields,
+  type OnwardValues,
+} from "../../views/desk/detail";
 import { DeskAlert, DeskPage, DeskQueue } from "../../views/desk/page";
 import { allow } from "../auth/middleware";
 import { institutionScope } from "../domain/access";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { zodIssues, type Issue } from "../http/errors";
+import { type Issue, zodIssues } from "../http/errors";
 import { idOf, SearchQuery } from "../http/query";
-import { formErrors, fragment, pageCtx, render, wantsFragment, type FormErrors } from "../http/render";
-import { live, many, one, withUrges } from "../requests/pages";
-import { OnwardRow, RespondForm, type OnwardInput } from "../requests/schemas";
-import { actionsFor, getRequest, institutionOptions, requestDetail } from "../requests/read";
+import { type FormErrors, formErrors, fragment, pageCtx, render, wantsFragment } from "../http/render";
 import { respond } from "../requests/lifecycle";
+import { live, many, one, withUrges } from "../requests/pages";
+import { actionsFor, getRequest, institutionOptions, requestDetail } from "../requests/read";
+import { type OnwardInput, OnwardRow, RespondForm } from "../requests/schemas";
 import { acknowledgeOnOpen, deskAnswered, deskQueue } from "./service";
 
 type C = Context<AppEnv>;
@@ -44,7 +50,9 @@ export const deskRoutes = new Hono<AppEnv>()
     const { db, clock, config } = c.var.deps;
     const now = clock.now();
     c.header("Vary", "HX-Request");
-    return c.html(<DeskQueue t={c.var.t} now={now} cfg={config} q={deskQueue(db, institutionScope(c.var.actor!)!, now)} />);
+    return c.html(
+      <DeskQueue t={c.var.t} now={now} cfg={config} q={deskQueue(db, institutionScope(c.var.actor!)!, now)} />,
+    );
   })
   .get("/events", allow("requests.respond"), (c) => {
     const actor = c.var.actor!;
@@ -57,11 +65,20 @@ export const deskRoutes = new Hono<AppEnv>()
     });
   })
   .get("/onward-row", allow("requests.respond"), (c) =>
-    c.html(<OnwardRowFields t={c.var.t} lang={c.var.lang} banks={institutionOptions(c.var.deps.db).filter((i) => i.kind === "bank")} now={c.var.deps.clock.now()} />),
+    c.html(
+      <OnwardRowFields
+        t={c.var.t}
+        lang={c.var.lang}
+        banks={institutionOptions(c.var.deps.db).filter((i) => i.kind === "bank")}
+        now={c.var.deps.clock.now()}
+      />,
+    ),
   )
   // a GET writes nothing (a browser's prefetch must not acknowledge): a sent request's page posts
   // to /open as soon as it has loaded (DeskTitle), which acknowledges it (acknowledgeOnOpen)
-  .get("/:id{[0-9]+}", allow("requests.respond"), (c) => deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" }))
+  .get("/:id{[0-9]+}", allow("requests.respond"), (c) =>
+    deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" }),
+  )
   .post("/:id{[0-9]+}/open", allow("requests.respond"), (c) => {
     const id = idOf(c);
     const { db, clock, config } = c.var.deps;
@@ -82,14 +99,35 @@ export const deskRoutes = new Hono<AppEnv>()
     const id = idOf(c);
     getRequest(c.var.deps.db, c.var.actor!, id); // another institution's request is a 404 before anything is read
     const body = await c.req.parseBody({ all: true });
-    const values: AnswerValues = { amount: one(body.amount), balance: one(body.balance), reason: one(body.reason), reasonCode: one(body.reasonCode), onward: onwardValues(body) };
-    const parsed = RespondForm.safeParse({ action: one(body.action), amount: values.amount, balance: values.balance, reason: values.reason, reasonCode: values.reasonCode });
+    const values: AnswerValues = {
+      amount: one(body.amount),
+      balance: one(body.balance),
+      reason: one(body.reason),
+      reasonCode: one(body.reasonCode),
+      onward: onwardValues(body),
+    };
+    const parsed = RespondForm.safeParse({
+      action: one(body.action),
+      amount: values.amount,
+      balance: values.balance,
+      reason: values.reason,
+      reasonCode: values.reasonCode,
+    });
     const issues: Issue[] = parsed.success ? [] : zodIssues(parsed.error);
     const onward: OnwardInput[] = [];
     values.onward!.forEach((row, i) => {
       const o = OnwardRow.safeParse(row);
-      if (o.success) onward.push({ account: o.data.account, bank: o.data.bank, amountFen: o.data.amount, at: o.data.at, holderName: o.data.holderName, serialNo: o.data.serialNo });
-      else issues.push(...zodIssues(o.error).map((x) => ({ path: `onwardTransfers.${i}.${x.path}`, message: x.message })));
+      if (o.success)
+        onward.push({
+          account: o.data.account,
+          bank: o.data.bank,
+          amountFen: o.data.amount,
+          at: o.data.at,
+          holderName: o.data.holderName,
+          serialNo: o.data.serialNo,
+        });
+      else
+        issues.push(...zodIssues(o.error).map((x) => ({ path: `onwardTransfers.${i}.${x.path}`, message: x.message })));
     });
     if (!parsed.success || issues.length) return deskDetail(c, id, { issues, values, status: 422 });
     try {
@@ -110,7 +148,17 @@ export const deskRoutes = new Hono<AppEnv>()
     return c.redirect(`/desk/${id}?answered=1`, 303);
   });
 
-function deskDetail(c: C, id: number, o: { answered?: boolean; issues?: Issue[]; error?: string; values?: AnswerValues; status?: 200 | FormErrors["status"] } = {}) {
+function deskDetail(
+  c: C,
+  id: number,
+  o: {
+    answered?: boolean;
+    issues?: Issue[];
+    error?: string;
+    values?: AnswerValues;
+    status?: 200 | FormErrors["status"];
+  } = {},
+) {
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();

@@ -1,14 +1,15 @@
 // The desks (受理台) of the banks' and carriers' on-site staff: each desk's queue of open
 // requests, what it answered lately, and the acknowledgement made by opening a sent request.
-import { recordAudit, type AuditWho } from "../audit/service";
+
 import { and, desc, eq, isNotNull, like, sql } from "drizzle-orm";
-import { perConnection, rowsBy, type Db } from "../db";
+import { type AuditWho, recordAudit } from "../audit/service";
+import { type Db, perConnection, rowsBy } from "../db";
 import { requests, suspects } from "../db/schema";
 import { institutionScope } from "../domain/access";
 import type { Deps } from "../http/context";
 import { AppError } from "../http/errors";
-import { asRequests, getRequest, IS_OPEN, selectRequests, type RequestView } from "../requests/read";
 import { respond } from "../requests/lifecycle";
+import { asRequests, getRequest, IS_OPEN, type RequestView, selectRequests } from "../requests/read";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;
 
@@ -45,7 +46,13 @@ const statements = perConnection((db: Db) => ({
     .limit(limit)
     .prepare(),
   answeredLike: selectRequests(db)
-    .where(and(eq(requests.institutionId, inst), isNotNull(requests.respondedAt), like(suspects.value, sql.placeholder("like"))))
+    .where(
+      and(
+        eq(requests.institutionId, inst),
+        isNotNull(requests.respondedAt),
+        like(suspects.value, sql.placeholder("like")),
+      ),
+    )
     .orderBy(desc(requests.respondedAt))
     .limit(limit)
     .prepare(),
@@ -57,7 +64,10 @@ const statements = perConnection((db: Db) => ({
  */
 export function deskQueue(db: Db, institutionId: number, now: number, limit = DESK_ROWS): DeskQueue {
   const { range, counts } = statements(db);
-  const rows = [...asRequests(range.values({ inst: institutionId, status: "sent", limit })), ...asRequests(range.values({ inst: institutionId, status: "acknowledged", limit }))]
+  const rows = [
+    ...asRequests(range.values({ inst: institutionId, status: "sent", limit })),
+    ...asRequests(range.values({ inst: institutionId, status: "acknowledged", limit })),
+  ]
     .sort((a, b) => (a.deadlineAt ?? Infinity) - (b.deadlineAt ?? Infinity) || a.id - b.id)
     .slice(0, limit);
   return { rows, ...asCounts(counts.values({ inst: institutionId, now }))[0]! };
@@ -66,7 +76,9 @@ export function deskQueue(db: Db, institutionId: number, now: number, limit = DE
 /** What a desk answered lately (newest first), optionally only accounts/numbers containing `digits`. */
 export function deskAnswered(db: Db, institutionId: number, digits: string | undefined, limit = 20): RequestView[] {
   const { answered, answeredLike } = statements(db);
-  return digits ? answeredLike.all({ inst: institutionId, like: `%${digits}%`, limit }) : answered.all({ inst: institutionId, limit });
+  return digits
+    ? answeredLike.all({ inst: institutionId, like: `%${digits}%`, limit })
+    : answered.all({ inst: institutionId, limit });
 }
 
 /**

@@ -1,12 +1,12 @@
 // The center's list of districts: read by every intake that names a district, kept by the admin
 // (screen and `cli district add`). The rule (listed, or the list still empty) is domain/districts.
 import { eq } from "drizzle-orm";
-import { recordAudit, type AuditWho } from "../audit/service";
+import { type AuditWho, recordAudit } from "../audit/service";
 import type { Conn, Db } from "../db";
 import { districts } from "../db/schema";
 import { checkDistrict } from "../domain/districts";
-import { refuse, type Refusal } from "../domain/reasons";
-import { refusalIssue, type Issue } from "../http/errors";
+import { type Refusal, refuse } from "../domain/reasons";
+import { type Issue, refusalIssue } from "../http/errors";
 
 const DISTRICT_MAX = 50;
 
@@ -60,4 +60,9 @@ export function seedDistricts(db: Conn, names: readonly string[], at: number): n
 
 /** The new row's id; none when the name is listed already. */
 const insertDistrict = (db: Conn, name: string, at: number) =>
-  db.insert(districts).values({ name, createdAt: new Date(at) }).onConflictDoNothing({ target: districts.name }).returning({ id: districts.id }).get();
+  db
+    .insert(districts)
+    .values({ name, createdAt: new Date(at) })
+    .onConflictDoNothing({ target: districts.name })
+    .returning({ id: districts.id })
+    .get();

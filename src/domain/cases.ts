@@ -1,10 +1,11 @@
 // Case rules: the status lifecycle and the order of its dates, the victim's ID number, and what
 // of the victim a role may see. Pure: no I/O.
+
+import { type Role, seesPersonalData } from "./access";
 import type { CASE_STATUSES, FRAUD_TYPES } from "./enums";
-import { seesPersonalData, type Role } from "./access";
-import { toHalfWidth, type SuspectKind } from "./identifiers";
+import { type SuspectKind, toHalfWidth } from "./identifiers";
 import { maskIdNumber, maskName, maskPhone } from "./masking";
-import { refuse, type ReasonCode, type ReasonParams, type Refusal } from "./reasons";
+import { type ReasonCode, type ReasonParams, type Refusal, refuse } from "./reasons";
 
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type FraudType = (typeof FRAUD_TYPES)[number];
@@ -46,9 +47,11 @@ export function checkCaseDates(d: CaseDates, now: number): CaseIssue[] {
   if (d.receivedAt > now + SKEW_MS) issues.push(issue("receivedAt", "case.received_future"));
   if (d.filedAt != null && d.filedAt < d.receivedAt) issues.push(issue("filedAt", "case.filed_before_received"));
   if (d.filedAt != null && d.filedAt > now + SKEW_MS) issues.push(issue("filedAt", "case.filed_future"));
-  if (d.solvedAt != null && d.solvedAt < (d.filedAt ?? d.receivedAt)) issues.push(issue("solvedAt", "case.solved_before_filed"));
+  if (d.solvedAt != null && d.solvedAt < (d.filedAt ?? d.receivedAt))
+    issues.push(issue("solvedAt", "case.solved_before_filed"));
   if (d.solvedAt != null && d.solvedAt > now + SKEW_MS) issues.push(issue("solvedAt", "case.solved_future"));
-  if (d.closedAt != null && d.closedAt < (d.filedAt ?? d.receivedAt)) issues.push(issue("closedAt", "case.closed_before_received"));
+  if (d.closedAt != null && d.closedAt < (d.filedAt ?? d.receivedAt))
+    issues.push(issue("closedAt", "case.closed_before_received"));
   return issues;
 }
 
@@ -70,7 +73,8 @@ export type Transition = { ok: true; dates: CaseDates } | { ok: false; issues: C
 /** Moving a case to its next status at `at`: the status's date is set, then the order is checked. */
 export function caseTransition(cur: CaseDates, to: CaseStatus, at: number, now: number): Transition {
   if (cur.status === to) return { ok: false, issues: [issue("status", "case.same_status", { status: to })] };
-  if (!CASE_TRANSITIONS[cur.status].includes(to)) return { ok: false, issues: [issue("status", "case.status_move", { from: cur.status, to })] };
+  if (!CASE_TRANSITIONS[cur.status].includes(to))
+    return { ok: false, issues: [issue("status", "case.status_move", { from: cur.status, to })] };
   const dates: CaseDates = {
     ...cur,
     status: to,
@@ -112,7 +116,14 @@ export function normalizeIdNumber(input: string): { ok: true; value: string } | 
 }
 
 export type Victim = { name: string; phone: string | null; idNumber: string | null; age: number | null };
-export type CaseTransaction = { at: number; amountFen: number; account: string | null; payerAccount: string | null; payerName: string | null; serialNo: string | null };
+export type CaseTransaction = {
+  at: number;
+  amountFen: number;
+  account: string | null;
+  payerAccount: string | null;
+  payerName: string | null;
+  serialNo: string | null;
+};
 
 /** A case as entered, from the form or the API. Instants in ms, money in fen. */
 export type CaseData = {
@@ -134,5 +145,11 @@ export type CaseData = {
 /** The victim as this role may see them: in full, or masked (张*, 138****8000). */
 export function victimFor(role: Role, v: Victim): Victim & { masked: boolean } {
   if (seesPersonalData(role)) return { ...v, masked: false };
-  return { name: maskName(v.name), phone: v.phone && maskPhone(v.phone), idNumber: v.idNumber && maskIdNumber(v.idNumber), age: v.age, masked: true };
+  return {
+    name: maskName(v.name),
+    phone: v.phone && maskPhone(v.phone),
+    idNumber: v.idNumber && maskIdNumber(v.idNumber),
+    age: v.age,
+    masked: true,
+  };
 }

@@ -1,7 +1,7 @@
 // The center's districts (辖区) are a list the admin keeps; cases, targets and imports name one of
 // them. A name not on the list is refused with the listed names closest to it, so that 南山 or
 // 南山去 points to 南山区. While the list is empty (a new center) any name is accepted. Pure.
-import { refuse, type Refusal } from "./reasons";
+import { type Refusal, refuse } from "./reasons";
 
 /** How a name is compared: full-width to half-width, spaces gone, Latin letters in lower case. */
 function districtKey(name: string): string {
@@ -15,7 +15,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    for (let j = 1; j <= y.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[y.length]!;
@@ -46,7 +47,13 @@ export function closeDistricts(name: string, listed: readonly string[], max = 3)
   return listed
     .map((d, order) => {
       const dk = districtKey(d);
-      return { d, order, dist: editDistance(k, dk), shared: sharedShare(k, dk), contains: dk.includes(k) || k.includes(dk) };
+      return {
+        d,
+        order,
+        dist: editDistance(k, dk),
+        shared: sharedShare(k, dk),
+        contains: dk.includes(k) || k.includes(dk),
+      };
     })
     .filter((c) => c.contains || c.shared >= 0.5 || c.dist <= Math.max(1, Math.floor([...k].length / 3)))
     .sort((a, b) => a.dist - b.dist || b.shared - a.shared || a.order - b.order)
@@ -62,5 +69,7 @@ export function closeDistricts(name: string, listed: readonly string[], max = 3)
 export function checkDistrict(name: string, listed: readonly string[]): Refusal | null {
   if (listed.length === 0 || listed.includes(name.trim())) return null;
   const near = closeDistricts(name, listed);
-  return near.length ? refuse("district.unlisted_near", { name: name.trim(), matches: near.join(" / ") }) : refuse("district.unlisted", { name: name.trim() });
+  return near.length
+    ? refuse("district.unlisted_near", { name: name.trim(), matches: near.join(" / ") })
+    : refuse("district.unlisted", { name: name.trim() });
 }

@@ -53,7 +53,13 @@ export const FREEZE_TERMS = ["6m", "12m"] as const;
 /** A sum on the account, or the whole account. */
 export const FREEZE_SCOPES = ["amount", "account"] as const;
 /** Why a bank refuses: what it checked did not match (plus any other reason, in words). */
-export const REJECT_CODES = ["name_mismatch", "no_such_transaction", "account_mismatch", "amount_mismatch", "other"] as const;
+export const REJECT_CODES = [
+  "name_mismatch",
+  "no_such_transaction",
+  "account_mismatch",
+  "amount_mismatch",
+  "other",
+] as const;
 export const REQUEST_STATUSES = [
   "draft",
   "sent",

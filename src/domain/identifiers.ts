@@ -4,13 +4,13 @@
 // Every institution guess is `inferred: true`: number portability (携号转网, since 2019) and
 // bank mergers mean a prefix only suggests the carrier or bank; the institution's answer confirms it.
 import {
-  parsePhoneNumberWithError,
-  ParseError,
-  validatePhoneNumberLength,
   type PhoneNumber as LibPhoneNumber,
+  ParseError,
+  parsePhoneNumberWithError,
+  validatePhoneNumberLength,
 } from "libphonenumber-js/max";
 import binData from "./data/bins.json";
-import { refuse, type Refusal } from "./reasons";
+import { type Refusal, refuse } from "./reasons";
 
 export type SuspectKind = "phone" | "bank_account";
 export type InstitutionGuess = { code: string; inferred: true };
@@ -113,7 +113,13 @@ export type RangeRow = {
 };
 
 export const MOBILE_RANGES: readonly RangeRow[] = [
-  { carrier: "CMCC", segment: "mobile", length: 11, prefixes: "1340 1341 1342 1343 1344 1345 1346 1347 1348 135 136 137 138 139 150 151 152 157 158 159 172 178 182 183 184 187 188 195 197 198" },
+  {
+    carrier: "CMCC",
+    segment: "mobile",
+    length: 11,
+    prefixes:
+      "1340 1341 1342 1343 1344 1345 1346 1347 1348 135 136 137 138 139 150 151 152 157 158 159 172 178 182 183 184 187 188 195 197 198",
+  },
   { carrier: "CUCC", segment: "mobile", length: 11, prefixes: "130 131 132 155 156 166 175 176 185 186 196" },
   { carrier: "CTCC", segment: "mobile", length: 11, prefixes: "133 153 173 177 180 181 189 190 191 193 199" },
   { carrier: "CBN", segment: "mobile", length: 11, prefixes: "192" },
@@ -172,7 +178,9 @@ function cleanPhone(input: string): string | null {
 }
 
 const groupMobile = (n: string) =>
-  n.length === 11 ? `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}` : `${n.slice(0, 5)} ${n.slice(5, 9)} ${n.slice(9)}`;
+  n.length === 11
+    ? `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}`
+    : `${n.slice(0, 5)} ${n.slice(5, 9)} ${n.slice(9)}`;
 
 function cnMobile(national: string, r: MobileRange): NormalizedPhone {
   return {
@@ -195,7 +203,8 @@ const LENGTH_REASON = {
   INVALID_COUNTRY: "phone.unknown_country",
   NOT_A_NUMBER: "phone.unreadable",
 } as const satisfies Record<string, Refusal["code"]>;
-const lengthReason = (libCode: string): Refusal["code"] => LENGTH_REASON[libCode as keyof typeof LENGTH_REASON] ?? "phone.unreadable";
+const lengthReason = (libCode: string): Refusal["code"] =>
+  LENGTH_REASON[libCode as keyof typeof LENGTH_REASON] ?? "phone.unreadable";
 
 /** Normalises a written phone number to E.164 (default region CN) with an inferred carrier. */
 export function normalizePhone(input: string): NormalizedPhone | Refusal {
@@ -247,7 +256,10 @@ export function normalizePhone(input: string): NormalizedPhone | Refusal {
     }
     const len = validatePhoneNumberLength(text, "CN");
     if (len) return reject(LENGTH_REASON[len as keyof typeof LENGTH_REASON] ?? "phone.wrong_length");
-    return reject(region === "001" ? "phone.unknown_range" : "phone.unknown_range_in", region === "001" ? undefined : { region });
+    return reject(
+      region === "001" ? "phone.unknown_range" : "phone.unknown_range_in",
+      region === "001" ? undefined : { region },
+    );
   }
 
   const t = p.getType();
@@ -359,7 +371,15 @@ function fromPhone(p: NormalizedPhone): Identifier {
 }
 
 function fromAccount(a: NormalizedAccount): Identifier {
-  return { ok: true, kind: "bank_account", value: a.value, display: a.display, institution: a.bank, warnings: a.warnings, account: a };
+  return {
+    ok: true,
+    kind: "bank_account",
+    value: a.value,
+    display: a.display,
+    institution: a.bank,
+    warnings: a.warnings,
+    account: a,
+  };
 }
 
 /**

@@ -5,7 +5,12 @@ export function maskName(name: string | null | undefined): string {
   const chars = [...name.trim()];
   if (chars.length <= 1) return "*";
   // Latin names: keep the first letter of each word
-  if (/^\p{ASCII}+$/u.test(name)) return name.trim().split(/\s+/).map((w) => w[0] + "*".repeat(Math.max(1, w.length - 1))).join(" ");
+  if (/^\p{ASCII}+$/u.test(name))
+    return name
+      .trim()
+      .split(/\s+/)
+      .map((w) => w[0] + "*".repeat(Math.max(1, w.length - 1)))
+      .join(" ");
   return chars[0] + "*".repeat(chars.length - 1);
 }
 

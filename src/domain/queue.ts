@@ -32,7 +32,10 @@ export function leaseHeld(leaseExpiresAt: number | null, now: number): boolean {
 }
 
 /** A target may be handed out when it is open, its retry time has come and nobody holds it. */
-export function claimable(t: { status: "open" | "closed"; availableAt: number; leaseExpiresAt: number | null }, now: number): boolean {
+export function claimable(
+  t: { status: "open" | "closed"; availableAt: number; leaseExpiresAt: number | null },
+  now: number,
+): boolean {
   return t.status === "open" && t.availableAt <= now && !leaseHeld(t.leaseExpiresAt, now);
 }
 
@@ -44,7 +47,11 @@ export function dueAt(grade: Grade, from: number, deadlines: Deadlines): number 
 const YELLOW_SHARE = 1 / 3;
 
 /** Traffic light (亮灯): green in time, yellow when the deadline is near, red when overdue; grey once closed. */
-export function trafficLight(t: { status: "open" | "closed"; riskGrade: Grade; dueAt: number }, now: number, deadlines: Deadlines): Light {
+export function trafficLight(
+  t: { status: "open" | "closed"; riskGrade: Grade; dueAt: number },
+  now: number,
+  deadlines: Deadlines,
+): Light {
   if (t.status === "closed") return "grey";
   const left = t.dueAt - now;
   if (left <= 0) return "red";

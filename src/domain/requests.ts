@@ -2,7 +2,15 @@
 // which transitions exist and who may make them, response deadlines, how long a stop-payment
 // or a freeze holds, traffic lights, reminders, and how the money adds up. Pure: the clock
 // and the configuration are passed in.
-import { FREEZE_SCOPES, FREEZE_TERMS, HISTORY_ACTIONS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES, SUSPECT_STATUSES } from "./enums";
+import {
+  type FREEZE_SCOPES,
+  type FREEZE_TERMS,
+  HISTORY_ACTIONS,
+  REJECT_CODES,
+  REQUEST_KINDS,
+  REQUEST_STATUSES,
+  type SUSPECT_STATUSES,
+} from "./enums";
 import { addShanghaiMonths } from "./time";
 import { workingDaysAfter } from "./workdays";
 
@@ -31,9 +39,14 @@ export const HOLD_KINDS = ["stop_payment", "freeze"] as const satisfies readonly
 /** Instructions on a freeze in force (继续冻结, 解除冻结): children of the freeze, confirmed by its bank. */
 export const FREEZE_INSTRUCTION_KINDS = ["freeze_renewal", "freeze_release"] as const satisfies readonly RequestKind[];
 /** What the center creates by itself; the instructions on a freeze come from its renew/release actions. */
-export const CREATABLE_KINDS = REQUEST_KINDS.filter((k) => !(FREEZE_INSTRUCTION_KINDS as readonly string[]).includes(k)) as Exclude<RequestKind, (typeof FREEZE_INSTRUCTION_KINDS)[number]>[];
+export const CREATABLE_KINDS = REQUEST_KINDS.filter(
+  (k) => !(FREEZE_INSTRUCTION_KINDS as readonly string[]).includes(k),
+) as Exclude<RequestKind, (typeof FREEZE_INSTRUCTION_KINDS)[number]>[];
 /** Which institution and which suspect kind each request kind goes to. */
-export const KIND_TARGET: Record<RequestKind, { institution: "bank" | "carrier"; suspect: "bank_account" | "phone" }[]> = {
+export const KIND_TARGET: Record<
+  RequestKind,
+  { institution: "bank" | "carrier"; suspect: "bank_account" | "phone" }[]
+> = {
   stop_payment: [{ institution: "bank", suspect: "bank_account" }],
   freeze: [{ institution: "bank", suspect: "bank_account" }],
   return: [{ institution: "bank", suspect: "bank_account" }],
@@ -54,7 +67,11 @@ const MAX_STOP_PAYMENT_RENEWALS = 1;
 /** 刑事诉讼法 §144 and the 2016 mechanism: 6 months, or 12 for a major, complex case with city-level approval. */
 const TERM_MONTHS: Record<FreezeTerm, number> = { "6m": 6, "12m": 12 };
 
-type Rule = { from: readonly RequestStatus[]; to: RequestStatus | "same"; by: Partial<Record<Party, readonly RequestKind[]>> };
+type Rule = {
+  from: readonly RequestStatus[];
+  to: RequestStatus | "same";
+  by: Partial<Record<Party, readonly RequestKind[]>>;
+};
 
 const ALL = REQUEST_KINDS;
 /**
@@ -79,7 +96,11 @@ const RULES: Record<RequestAction, Rule> = {
   // the center lifts a hold (a freeze through a freeze_release its bank confirms); the clock
   // releases a freeze fully returned or whose release was confirmed, a stop-payment a freeze took
   // over from, and a suspension once the number is restored
-  release: { from: IN_FORCE_STATUSES, to: "released", by: { center: HOLD_KINDS, system: [...HOLD_KINDS, "suspend_number"] } },
+  release: {
+    from: IN_FORCE_STATUSES,
+    to: "released",
+    by: { center: HOLD_KINDS, system: [...HOLD_KINDS, "suspend_number"] },
+  },
   expire: { from: IN_FORCE_STATUSES, to: "expired", by: { system: ["stop_payment"] } },
   lapse: { from: IN_FORCE_STATUSES, to: "lapsed", by: { system: ["freeze"] } },
 };
@@ -99,13 +120,23 @@ export function transition(r: Transitionable, action: RequestAction, party: Part
     return refuse("not_allowed", `cannot ${action} a ${r.kind} request that is ${r.status}`);
   }
   if (action === "renew") {
-    if (r.expiresAt != null && now >= r.expiresAt) return refuse("already_expired", `the ${r.kind} ran out at ${new Date(r.expiresAt).toISOString()}; send a new one`);
+    if (r.expiresAt != null && now >= r.expiresAt)
+      return refuse(
+        "already_expired",
+        `the ${r.kind} ran out at ${new Date(r.expiresAt).toISOString()}; send a new one`,
+      );
     if (r.kind === "stop_payment" && r.renewals >= MAX_STOP_PAYMENT_RENEWALS) {
-      return refuse("renewal_limit", `an account may be stopped twice in all (the first stop and ${MAX_STOP_PAYMENT_RENEWALS} renewal); a freeze must follow`);
+      return refuse(
+        "renewal_limit",
+        `an account may be stopped twice in all (the first stop and ${MAX_STOP_PAYMENT_RENEWALS} renewal); a freeze must follow`,
+      );
     }
   }
   if ((action === "expire" || action === "lapse") && (r.expiresAt == null || now < r.expiresAt)) {
-    return refuse("not_due", `the ${r.kind} holds until ${r.expiresAt == null ? "released" : new Date(r.expiresAt).toISOString()}`);
+    return refuse(
+      "not_due",
+      `the ${r.kind} holds until ${r.expiresAt == null ? "released" : new Date(r.expiresAt).toISOString()}`,
+    );
   }
   return { ok: true, to: rule.to === "same" ? r.status : rule.to };
 }
@@ -120,7 +151,10 @@ export function allowedActions(r: Transitionable, party: Party, now: number): Re
 
 /** The configured times a request's clock reads (config.ts fills them from the environment). */
 export type DeadlineConfig = {
-  requestDeadlineMs: Record<"acknowledge" | "stop_payment" | "freeze" | "suspend_number" | "restore_number" | "close_card", number>;
+  requestDeadlineMs: Record<
+    "acknowledge" | "stop_payment" | "freeze" | "suspend_number" | "restore_number" | "close_card",
+    number
+  >;
   /** A return is answered by the end of this many working days after it was sent. */
   returnWorkingDays: number;
   /** Reminders before an in-force request runs out, largest first (ms before expiry). */
@@ -131,11 +165,19 @@ export type DeadlineConfig = {
  * The response deadline after moving to `to`: acknowledge within the ack time of sending,
  * answer within the kind's time of sending; none once answered.
  */
-export function deadlineAfter(kind: RequestKind, to: RequestStatus, sentAt: number | null, cfg: DeadlineConfig): number | null {
+export function deadlineAfter(
+  kind: RequestKind,
+  to: RequestStatus,
+  sentAt: number | null,
+  cfg: DeadlineConfig,
+): number | null {
   if (sentAt == null) return null;
   if (to === "sent") return sentAt + cfg.requestDeadlineMs.acknowledge;
   // a return is due in working days on the Chinese calendar; every other answer in minutes
-  if (to === "acknowledged") return kind === "return" ? workingDaysAfter(sentAt, cfg.returnWorkingDays) : sentAt + cfg.requestDeadlineMs[deadlineKind(kind)];
+  if (to === "acknowledged")
+    return kind === "return"
+      ? workingDaysAfter(sentAt, cfg.returnWorkingDays)
+      : sentAt + cfg.requestDeadlineMs[deadlineKind(kind)];
   return null;
 }
 
@@ -167,25 +209,44 @@ export type TermIssue = { path: string; message: string };
 
 /** A 12-month term needs the city-level approval recorded (who, when, its reference). */
 export function checkFreezeTerm(term: FreezeTerm, approval: Approval | null | undefined): TermIssue[] {
-  if (term === "12m" && !approval) return [{ path: "approval", message: "a 12-month freeze needs the city-level approval (by, at, ref) of a major, complex case" }];
+  if (term === "12m" && !approval)
+    return [
+      {
+        path: "approval",
+        message: "a 12-month freeze needs the city-level approval (by, at, ref) of a major, complex case",
+      },
+    ];
   return [];
 }
 
 /** A renewal holds for at most the freeze's own term; a 12-month renewal needs the approval too. */
-export function checkRenewalTerm(freezeTerm: FreezeTerm | null, term: FreezeTerm, approval: Approval | null | undefined): TermIssue[] {
-  if (TERM_MONTHS[term] > TERM_MONTHS[freezeTerm ?? "6m"]) return [{ path: "term", message: `a renewal holds for at most the freeze's own term (${freezeTerm ?? "6m"})` }];
+export function checkRenewalTerm(
+  freezeTerm: FreezeTerm | null,
+  term: FreezeTerm,
+  approval: Approval | null | undefined,
+): TermIssue[] {
+  if (TERM_MONTHS[term] > TERM_MONTHS[freezeTerm ?? "6m"])
+    return [{ path: "term", message: `a renewal holds for at most the freeze's own term (${freezeTerm ?? "6m"})` }];
   return term === "12m" && !approval ? checkFreezeTerm(term, approval) : [];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Answers that add up
 
-export type AmountIssue = { path: "amount"; message: string; asked: number; done: number } | { path: "amount"; message: string; asked?: undefined; done: number };
+export type AmountIssue =
+  | { path: "amount"; message: string; asked: number; done: number }
+  | { path: "amount"; message: string; asked?: undefined; done: number };
 
 /** A confirmed amount: never ¥0 (that is a rejection), never above what was asked. */
 export function checkConfirmedAmount(asked: number | null, done: number): AmountIssue | null {
-  if (done <= 0) return { path: "amount", message: "a confirmation of ¥0 is no stop, freeze or return: reject or report a failure instead", done };
-  if (asked != null && done > asked) return { path: "amount", message: `${done} fen confirmed is more than the ${asked} fen asked`, asked, done };
+  if (done <= 0)
+    return {
+      path: "amount",
+      message: "a confirmation of ¥0 is no stop, freeze or return: reject or report a failure instead",
+      done,
+    };
+  if (asked != null && done > asked)
+    return { path: "amount", message: `${done} fen confirmed is more than the ${asked} fen asked`, asked, done };
   return null;
 }
 
@@ -233,7 +294,10 @@ export function isOverdue(r: Pick<Timed, "status" | "deadlineAt">, now: number):
 }
 
 /** Overdue and not yet escalated to the supervisors (督办). */
-export function needsEscalation(r: Pick<Timed, "status" | "deadlineAt"> & { escalatedAt: number | null }, now: number): boolean {
+export function needsEscalation(
+  r: Pick<Timed, "status" | "deadlineAt"> & { escalatedAt: number | null },
+  now: number,
+): boolean {
   return isOverdue(r, now) && r.escalatedAt == null;
 }
 
@@ -246,7 +310,11 @@ function reminderList(kind: RequestKind, cfg: DeadlineConfig): number[] {
  * Each threshold fires once: remindedAt is the last reminder, and a renewal moves expiresAt
  * past it so the reminders start again.
  */
-export function dueReminder(r: Pick<Timed, "kind" | "status" | "expiresAt"> & { remindedAt: number | null }, now: number, cfg: DeadlineConfig): number | null {
+export function dueReminder(
+  r: Pick<Timed, "kind" | "status" | "expiresAt"> & { remindedAt: number | null },
+  now: number,
+  cfg: DeadlineConfig,
+): number | null {
   if (!isInForce(r.status) || r.expiresAt == null || now >= r.expiresAt) return null;
   let due: number | null = null;
   for (const ms of reminderList(r.kind, cfg)) if (now >= r.expiresAt - ms) due = ms; // largest first: ends on the smallest crossed
@@ -315,7 +383,13 @@ export function returnableFen(frozenFen: number, returns: readonly ReturnClaim[]
   return Math.max(0, frozenFen - returns.reduce((s, r) => s + claimOf(r), 0));
 }
 
-export type FundRow = { id: number; kind: RequestKind; status: RequestStatus; doneAmountFen: number | null; parentRequestId: number | null };
+export type FundRow = {
+  id: number;
+  kind: RequestKind;
+  status: RequestStatus;
+  doneAmountFen: number | null;
+  parentRequestId: number | null;
+};
 export type CaseFunds = {
   lost: number;
   stopped: number;
@@ -334,7 +408,8 @@ const answered = (s: RequestStatus, ...also: RequestStatus[]) => isInForce(s) ||
 /** Per case: frozen = returned + stillFrozen + unfrozen and lost = returned + unrecovered. */
 export function caseFunds(lossFen: number, rows: readonly FundRow[]): CaseFunds {
   const sum = (pred: (r: FundRow) => boolean) => rows.filter(pred).reduce((s, r) => s + (r.doneAmountFen ?? 0), 0);
-  const returnedFrom = (freezeId: number) => sum((r) => r.kind === "return" && answered(r.status) && r.parentRequestId === freezeId);
+  const returnedFrom = (freezeId: number) =>
+    sum((r) => r.kind === "return" && answered(r.status) && r.parentRequestId === freezeId);
   const stopped = sum((r) => r.kind === "stop_payment" && answered(r.status, "expired", "released"));
   const frozen = sum((r) => r.kind === "freeze" && answered(r.status, "lapsed", "released"));
   const returned = sum((r) => r.kind === "return" && answered(r.status));

@@ -16,7 +16,9 @@ export type Claim = { caseId: number; lossFen: number; tracedFen: number | null 
 /** `loss`: the loss counted against this account (its traced deposits, else the case's loss; never above the case's loss). */
 type Share = { caseId: number; loss: number; amount: number };
 
-export type Plan = { ok: true; shares: Share[] } | { ok: false; code: "no_claims" | "not_traced" | "traced_exceeds_frozen"; reason: string; caseId?: number };
+export type Plan =
+  | { ok: true; shares: Share[] }
+  | { ok: false; code: "no_claims" | "not_traced" | "traced_exceeds_frozen"; reason: string; caseId?: number };
 
 /** What a victim's claim on this account is: their traced deposits into it, else the case's loss; capped at the loss. */
 function claimFen(c: Claim): number {
@@ -40,7 +42,9 @@ export function proRata(available: number, claims: readonly Claim[]): Plan {
     return { i, w, floor: Number(num / BigInt(total)), rem: num % BigInt(total) };
   });
   let left = dist - parts.reduce((s, p) => s + p.floor, 0);
-  const order = [...parts].sort((a, b) => (b.rem > a.rem ? 1 : b.rem < a.rem ? -1 : b.w - a.w || claims[a.i]!.caseId - claims[b.i]!.caseId));
+  const order = [...parts].sort((a, b) =>
+    b.rem > a.rem ? 1 : b.rem < a.rem ? -1 : b.w - a.w || claims[a.i]!.caseId - claims[b.i]!.caseId,
+  );
   for (const p of order) {
     if (left === 0) break;
     if (p.rem > 0n) {
@@ -59,11 +63,21 @@ export function proRata(available: number, claims: readonly Claim[]): Plan {
 export function traced(available: number, claims: readonly Claim[]): Plan {
   if (!claims.length) return { ok: false, code: "no_claims", reason: "no case names this account" };
   const untraced = claims.find((c) => !c.tracedFen);
-  if (untraced) return { ok: false, code: "not_traced", caseId: untraced.caseId, reason: `case ${untraced.caseId} has no deposits traced into this account: return pro rata` };
+  if (untraced)
+    return {
+      ok: false,
+      code: "not_traced",
+      caseId: untraced.caseId,
+      reason: `case ${untraced.caseId} has no deposits traced into this account: return pro rata`,
+    };
   const shares = claims.map((c) => ({ caseId: c.caseId, loss: claimFen(c), amount: claimFen(c) }));
   const total = shares.reduce((s, x) => s + x.amount, 0);
   if (total > available) {
-    return { ok: false, code: "traced_exceeds_frozen", reason: `the traced deposits (${total} fen) exceed what is frozen and not yet returned (${available} fen): return pro rata` };
+    return {
+      ok: false,
+      code: "traced_exceeds_frozen",
+      reason: `the traced deposits (${total} fen) exceed what is frozen and not yet returned (${available} fen): return pro rata`,
+    };
   }
   return { ok: true, shares };
 }
@@ -73,7 +87,11 @@ export function plan(method: ReturnMethod, available: number, claims: readonly C
 }
 
 /** May the returns of a plan go out now? A pro-rata plan waits for its 30-day notice to close. */
-export function mayReturn(p: { method: ReturnMethod; noticeClosesAt: number | null }, now: number): { ok: true } | { ok: false; until: number } {
-  if (p.method === "pro_rata" && (p.noticeClosesAt == null || now < p.noticeClosesAt)) return { ok: false, until: p.noticeClosesAt ?? Infinity };
+export function mayReturn(
+  p: { method: ReturnMethod; noticeClosesAt: number | null },
+  now: number,
+): { ok: true } | { ok: false; until: number } {
+  if (p.method === "pro_rata" && (p.noticeClosesAt == null || now < p.noticeClosesAt))
+    return { ok: false, until: p.noticeClosesAt ?? Infinity };
   return { ok: true };
 }

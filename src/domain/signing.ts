@@ -51,6 +51,7 @@ const SENT_AS: Record<string, DocumentKind> = { freeze_renewal: "renew_freeze", 
  * requests of their own), or the second stop or the lifting of a stop-payment on the same request.
  */
 export function documentKindOf(requestKind: string, action: "send" | "renew" | "release"): DocumentKind | null {
-  if (action === "send") return SENT_AS[requestKind] ?? (requestKind in DOCUMENT_CHAR ? (requestKind as DocumentKind) : null);
+  if (action === "send")
+    return SENT_AS[requestKind] ?? (requestKind in DOCUMENT_CHAR ? (requestKind as DocumentKind) : null);
   return requestKind === "stop_payment" ? (`${action}_stop_payment` as DocumentKind) : null;
 }

@@ -1,15 +1,49 @@
 // How the kind and risk columns of an imported file are written, and the SQL form of the merge
 // rule (domain/suspects.ts mergeSighting) for the bulk import's prepared statements. Pure.
 import type { SuspectKind } from "./identifiers";
-import { refuse, type Refusal } from "./reasons";
+import { type Refusal, refuse } from "./reasons";
 import { DEFAULT_RISK, REOPEN_REASON, RISK_RANK, type RiskLevel } from "./suspects";
 
-const word = (s: string) => s.normalize("NFKC").trim().toLowerCase().replace(/[\s_\-]/g, "");
+const word = (s: string) =>
+  s
+    .normalize("NFKC")
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, "");
 
 // each word as written and as normalised
 const KIND_WORDS = new Map<string, SuspectKind>();
-for (const w of ["phone", "mobile", "tel", "telephone", "number", "电话", "号码", "手机", "手机号", "手机号码", "电话号码", "涉诈号码", "固话"]) KIND_WORDS.set(w, "phone").set(word(w), "phone");
-for (const w of ["bank_account", "account", "card", "bankcard", "银行卡", "银行账户", "银行账号", "账户", "账号", "卡号", "涉诈账户", "银行卡号"]) KIND_WORDS.set(w, "bank_account").set(word(w), "bank_account");
+for (const w of [
+  "phone",
+  "mobile",
+  "tel",
+  "telephone",
+  "number",
+  "电话",
+  "号码",
+  "手机",
+  "手机号",
+  "手机号码",
+  "电话号码",
+  "涉诈号码",
+  "固话",
+])
+  KIND_WORDS.set(w, "phone").set(word(w), "phone");
+for (const w of [
+  "bank_account",
+  "account",
+  "card",
+  "bankcard",
+  "银行卡",
+  "银行账户",
+  "银行账号",
+  "账户",
+  "账号",
+  "卡号",
+  "涉诈账户",
+  "银行卡号",
+])
+  KIND_WORDS.set(w, "bank_account").set(word(w), "bank_account");
 
 const RISK_WORDS = new Map<string, RiskLevel>();
 for (const [level, words] of [
@@ -38,7 +72,10 @@ export function riskFromWord(s: string | undefined): Parsed<RiskLevel> {
 }
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const rankSql = (expr: string) => `(case ${expr} ${Object.entries(RISK_RANK).map(([k, v]) => `when ${sqlString(k)} then ${v}`).join(" ")} else -1 end)`;
+const rankSql = (expr: string) =>
+  `(case ${expr} ${Object.entries(RISK_RANK)
+    .map(([k, v]) => `when ${sqlString(k)} then ${v}`)
+    .join(" ")} else -1 end)`;
 
 /**
  * The merge rule as SQL, column for column, for prepared statements. Parameters: ?1 kind,

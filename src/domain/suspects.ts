@@ -3,7 +3,7 @@
 // The suspect service (single rows) and the bulk import (prepared statements) both follow these.
 import type { RISK_LEVELS, SUSPECT_STATUSES } from "./enums";
 import { normalizeIdentifier, type SuspectKind } from "./identifiers";
-import { refuse, type Refusal } from "./reasons";
+import { type Refusal, refuse } from "./reasons";
 
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 export type SuspectStatus = (typeof SUSPECT_STATUSES)[number];
@@ -120,7 +120,11 @@ function requestNamedIn(reason: string | null): number | null {
  * institution's request is not theirs to learn of, and an agent's own words may name anyone;
  * the status alone says what a payment system needs.
  */
-export function reasonFor(scope: number | null, reason: string | null, institutionOfRequest: (id: number) => number | null): string | null {
+export function reasonFor(
+  scope: number | null,
+  reason: string | null,
+  institutionOfRequest: (id: number) => number | null,
+): string | null {
   if (scope === null || reason === null) return reason;
   const requestId = requestNamedIn(reason);
   return requestId !== null && institutionOfRequest(requestId) === scope ? reason : null;
@@ -134,7 +138,8 @@ export type StatusCheck = { ok: true; changed: boolean } | Refusal;
 export function checkStatusChange(from: SuspectStatus, to: SuspectStatus, reason?: string | null): StatusCheck {
   if (from === to) return { ok: true, changed: false };
   if (!STATUS_TRANSITIONS[from].includes(to)) return refuse("suspect.status_move", { from, to });
-  if ((NEEDS_REASON.includes(to) || from === "cleared") && !reason?.trim()) return refuse("suspect.status_needs_reason", { from, to });
+  if ((NEEDS_REASON.includes(to) || from === "cleared") && !reason?.trim())
+    return refuse("suspect.status_needs_reason", { from, to });
   return { ok: true, changed: true };
 }
 

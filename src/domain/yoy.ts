@@ -56,7 +56,7 @@ export type Verdict = "good" | "bad" | "flat" | "none";
 export function verdict(metric: Metric, pct: number | null): Verdict {
   if (pct === null) return "none";
   if (pct === 0) return "flat";
-  return (pct > 0) === (GOOD_DIRECTION[metric] === "up") ? "good" : "bad";
+  return pct > 0 === (GOOD_DIRECTION[metric] === "up") ? "good" : "bad";
 }
 
 /** Breakdown bucket for baseline figures that carry no fraud type / no district. */

@@ -2,7 +2,7 @@
 // and the CSV line a rejected import row is kept as go through csv-stringify here, with RFC 4180
 // quoting and formulas defused. Kept apart from tabular.ts because the import reader thread loads
 // it, and tabular.ts brings exceljs and the audit log along.
-import { stringify, type Options } from "csv-stringify/sync";
+import { type Options, stringify } from "csv-stringify/sync";
 
 // A cell starting with = + - @ tab or CR would run as a formula in a spreadsheet (CSV injection):
 // it gets a ' in front. A plain signed number (-5, +8613800138000, -1.5%) is data, not a formula.

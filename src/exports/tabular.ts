@@ -1,8 +1,9 @@
 // Table exports (CSV and XLSX) for every screen that shows a table. One entry point,
 // sendTable, so that every export is audited the same way and encodes the same way.
+
+import { PassThrough, Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import type { Context } from "hono";
-import { PassThrough, Readable } from "node:stream";
 import { formatInstant } from "../domain/time";
 import { audit } from "../http/audit";
 import type { AppEnv } from "../http/context";
@@ -16,7 +17,11 @@ type Cell = string | number | boolean | Date | null | undefined;
  * numFmt: the XLSX number format of the column's cells, or of one row's cell (a column that
  * mixes counts and money); CSV writes the plain number.
  */
-export type ExportColumn = { key: string; header: string; numFmt?: string | ((row: Record<string, unknown>) => string | undefined) };
+export type ExportColumn = {
+  key: string;
+  header: string;
+  numFmt?: string | ((row: Record<string, unknown>) => string | undefined);
+};
 
 export type TableExport = {
   /** Without extension; the format's extension is appended. May be Chinese. */
@@ -41,9 +46,15 @@ export function sendTable(c: Context<AppEnv>, t: TableExport): Response {
   audit(c, {
     action: "export",
     entity: t.audit.entity,
-    detail: { ...t.audit.detail, format: t.format, filename: name, ...(Array.isArray(t.rows) ? { rows: t.rows.length } : {}) },
+    detail: {
+      ...t.audit.detail,
+      format: t.format,
+      filename: name,
+      ...(Array.isArray(t.rows) ? { rows: t.rows.length } : {}),
+    },
   });
-  const body = t.format === "csv" ? csvStream(t.columns, t.rows) : xlsxStream(t.columns, t.rows, sheetName(t.sheet ?? t.filename));
+  const body =
+    t.format === "csv" ? csvStream(t.columns, t.rows) : xlsxStream(t.columns, t.rows, sheetName(t.sheet ?? t.filename));
   return new Response(body, {
     headers: {
       "Content-Type": CONTENT_TYPES[t.format],
@@ -71,7 +82,10 @@ function plain(v: unknown): string | number | boolean | null {
 const ROWS_PER_CHUNK = 1000;
 
 /** UTF-8 with a BOM, CRLF line ends (the one CSV writer, csv.ts): Excel opens it with the Chinese intact. */
-function csvStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>): ReadableStream<Uint8Array> {
+function csvStream(
+  columns: readonly ExportColumn[],
+  rows: Iterable<Record<string, unknown>>,
+): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   const it = rows[Symbol.iterator]();
   let started = false;
@@ -99,15 +113,29 @@ function csvStream(columns: readonly ExportColumn[], rows: Iterable<Record<strin
 
 /** A name Excel accepts for a worksheet: no []:*?/\, at most 31 characters, not empty. */
 export function sheetName(name: string): string {
-  return name.replace(/[[\]:*?/\\]/g, " ").trim().slice(0, 31).trim() || "Sheet1";
+  return (
+    name
+      .replace(/[[\]:*?/\\]/g, " ")
+      .trim()
+      .slice(0, 31)
+      .trim() || "Sheet1"
+  );
 }
 
 /** One named worksheet, bold header row, number formats, written by exceljs's streaming writer. */
-function xlsxStream(columns: readonly ExportColumn[], rows: Iterable<Record<string, unknown>>, sheet = "Sheet1"): ReadableStream<Uint8Array> {
+function xlsxStream(
+  columns: readonly ExportColumn[],
+  rows: Iterable<Record<string, unknown>>,
+  sheet = "Sheet1",
+): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet(sheetName(sheet));
-  ws.columns = columns.map((col) => ({ header: col.header, key: col.key, width: Math.max(10, Math.min(40, col.header.length * 2 + 4)) }));
+  ws.columns = columns.map((col) => ({
+    header: col.header,
+    key: col.key,
+    width: Math.max(10, Math.min(40, col.header.length * 2 + 4)),
+  }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
   queueMicrotask(async () => {

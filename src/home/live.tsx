@@ -3,17 +3,16 @@
 // Scoped by who listens: the center (agents, supervisors) hears the "center", "queue" and
 // "requests" channels; a desk hears only its own institution's channel, and of it only what is urged.
 import type { Context } from "hono";
-import { LiveBanner, type Banner } from "../../views/live/banner";
+import { type Banner, LiveBanner } from "../../views/live/banner";
 import { institutionScope } from "../domain/access";
-import { liveStream, type CenterEventData, type LiveEvent } from "../events";
+import { type CenterEventData, type LiveEvent, liveStream } from "../events";
 import type { AppEnv } from "../http/context";
 import { AppError } from "../http/errors";
 import { pageCtx } from "../http/render";
-import { caseOfRequest, openTargetCount } from "./service";
 import { getRequest } from "../requests/read";
+import { caseOfRequest, openTargetCount } from "./service";
 
 type C = Context<AppEnv>;
-
 
 const openTargets = (c: C) => openTargetCount(c.var.deps.db);
 
@@ -23,9 +22,17 @@ export function liveEvents(c: C): Response {
   const { events } = c.var.deps;
   const { t, lang } = c.var;
   const csrf = pageCtx(c).csrfToken;
-  const banner = async (b: Banner): Promise<LiveEvent> => ({ event: "banner", data: await (<LiveBanner t={t} lang={lang} csrf={csrf} b={b} />).toString() });
+  const banner = async (b: Banner): Promise<LiveEvent> => ({
+    event: "banner",
+    data: await (<LiveBanner t={t} lang={lang} csrf={csrf} b={b} />).toString(),
+  });
   const inst = institutionScope(actor);
-  const channels: string[] = inst != null ? [`desk:${inst}`] : actor.role === "agent" || actor.role === "supervisor" ? ["center", "queue", "requests"] : [];
+  const channels: string[] =
+    inst != null
+      ? [`desk:${inst}`]
+      : actor.role === "agent" || actor.role === "supervisor"
+        ? ["center", "queue", "requests"]
+        : [];
   let known = inst == null && channels.length ? openTargets(c) : 0;
 
   const toEvent = async (channel: string, e: LiveEvent): Promise<LiveEvent | null> => {

@@ -2,12 +2,14 @@
 import { and, count, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { apiTokens, cases, institutions, requests, targets, users } from "../db/schema";
-import { institutionScope, type Actor } from "../domain/access";
+import { type Actor, institutionScope } from "../domain/access";
 
 const OPEN_REQUEST = ["sent", "acknowledged"] as const;
 
 // a tile's key is its label's key in the dictionary (views/i18n)
-type TileKey = `home.${"targetsWaiting" | "targetsOverdue" | "targetsMine" | "requestsOpen" | "requestsLate" | "requestDrafts" | "deskOpen" | "deskUnacked" | "deskLate" | "highRisk30d" | "alerts30d"}` | `admin.${"users" | "tokens" | "institutions"}`;
+type TileKey =
+  | `home.${"targetsWaiting" | "targetsOverdue" | "targetsMine" | "requestsOpen" | "requestsLate" | "requestDrafts" | "deskOpen" | "deskUnacked" | "deskLate" | "highRisk30d" | "alerts30d"}`
+  | `admin.${"users" | "tokens" | "institutions"}`;
 export type HomeTile = { key: TileKey; value: number; href: string; tone?: "bad" | "warn" };
 
 export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
@@ -18,20 +20,43 @@ export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
     case "supervisor": {
       const open = eq(targets.status, "open");
       const waiting = n(db.select({ c: count() }).from(targets).where(open).get());
-      const overdue = n(db.select({ c: count() }).from(targets).where(and(open, lt(targets.dueAt, nowD))).get());
-      const mine = n(
-        db.select({ c: count() }).from(targets).where(and(open, eq(targets.claimedBy, actor.id), sql`${targets.leaseExpiresAt} > ${now}`)).get(),
+      const overdue = n(
+        db
+          .select({ c: count() })
+          .from(targets)
+          .where(and(open, lt(targets.dueAt, nowD)))
+          .get(),
       );
-      const openRequests = n(db.select({ c: count() }).from(requests).where(inArray(requests.status, OPEN_REQUEST)).get());
+      const mine = n(
+        db
+          .select({ c: count() })
+          .from(targets)
+          .where(and(open, eq(targets.claimedBy, actor.id), sql`${targets.leaseExpiresAt} > ${now}`))
+          .get(),
+      );
+      const openRequests = n(
+        db.select({ c: count() }).from(requests).where(inArray(requests.status, OPEN_REQUEST)).get(),
+      );
       const lateRequests = n(
-        db.select({ c: count() }).from(requests).where(and(inArray(requests.status, OPEN_REQUEST), isNotNull(requests.deadlineAt), lt(requests.deadlineAt, nowD))).get(),
+        db
+          .select({ c: count() })
+          .from(requests)
+          .where(
+            and(inArray(requests.status, OPEN_REQUEST), isNotNull(requests.deadlineAt), lt(requests.deadlineAt, nowD)),
+          )
+          .get(),
       );
       const drafts = n(db.select({ c: count() }).from(requests).where(eq(requests.status, "draft")).get());
       const tiles: HomeTile[] = [
         { key: "home.targetsWaiting", value: waiting, href: "/targets" },
         { key: "home.targetsOverdue", value: overdue, href: "/targets?overdue=1", tone: overdue ? "bad" : undefined },
         { key: "home.requestsOpen", value: openRequests, href: "/requests" },
-        { key: "home.requestsLate", value: lateRequests, href: actor.role === "supervisor" ? "/supervision" : "/requests", tone: lateRequests ? "bad" : undefined },
+        {
+          key: "home.requestsLate",
+          value: lateRequests,
+          href: actor.role === "supervisor" ? "/supervision" : "/requests",
+          tone: lateRequests ? "bad" : undefined,
+        },
         { key: "home.requestDrafts", value: drafts, href: "/requests?status=draft", tone: drafts ? "warn" : undefined },
       ];
       if (actor.role === "agent") tiles.splice(2, 0, { key: "home.targetsMine", value: mine, href: "/targets" });
@@ -42,8 +67,20 @@ export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
       const scope = institutionScope(actor)!;
       const mine = and(eq(requests.institutionId, scope), inArray(requests.status, OPEN_REQUEST));
       const open = n(db.select({ c: count() }).from(requests).where(mine).get());
-      const unacked = n(db.select({ c: count() }).from(requests).where(and(eq(requests.institutionId, scope), eq(requests.status, "sent"))).get());
-      const late = n(db.select({ c: count() }).from(requests).where(and(mine, isNotNull(requests.deadlineAt), lt(requests.deadlineAt, nowD))).get());
+      const unacked = n(
+        db
+          .select({ c: count() })
+          .from(requests)
+          .where(and(eq(requests.institutionId, scope), eq(requests.status, "sent")))
+          .get(),
+      );
+      const late = n(
+        db
+          .select({ c: count() })
+          .from(requests)
+          .where(and(mine, isNotNull(requests.deadlineAt), lt(requests.deadlineAt, nowD)))
+          .get(),
+      );
       return [
         { key: "home.deskOpen", value: open, href: "/desk" },
         { key: "home.deskUnacked", value: unacked, href: "/desk", tone: unacked ? "warn" : undefined },
@@ -52,8 +89,16 @@ export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
     }
     case "publicity": {
       const monthAgo = new Date(now - 30 * 86_400_000);
-      const high = n(db.select({ c: count() }).from(targets).where(and(eq(targets.riskGrade, "high"), sql`${targets.createdAt} >= ${monthAgo.getTime()}`)).get());
-      const alerts = n(db.select({ c: count() }).from(cases).where(sql`${cases.receivedAt} >= ${monthAgo.getTime()}`).get());
+      const high = n(
+        db
+          .select({ c: count() })
+          .from(targets)
+          .where(and(eq(targets.riskGrade, "high"), sql`${targets.createdAt} >= ${monthAgo.getTime()}`))
+          .get(),
+      );
+      const alerts = n(
+        db.select({ c: count() }).from(cases).where(sql`${cases.receivedAt} >= ${monthAgo.getTime()}`).get(),
+      );
       return [
         { key: "home.highRisk30d", value: high, href: "/publicity" },
         { key: "home.alerts30d", value: alerts, href: "/stats" },
@@ -79,10 +124,17 @@ export function caseOfRequest(db: Db, requestId: number): number | null {
 }
 
 /** Whom the home page greets: the user's name (the actor's when none) and their institution's names. */
-export function homeHeader(db: Db, actor: Actor): { displayName: string; institution: { nameZh: string; nameEn: string } | null } {
+export function homeHeader(
+  db: Db,
+  actor: Actor,
+): { displayName: string; institution: { nameZh: string; nameEn: string } | null } {
   const user = db.select({ displayName: users.displayName }).from(users).where(eq(users.id, actor.id)).get();
   const institution = actor.institutionId
-    ? (db.select({ nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).where(eq(institutions.id, actor.institutionId)).get() ?? null)
+    ? (db
+        .select({ nameZh: institutions.nameZh, nameEn: institutions.nameEn })
+        .from(institutions)
+        .where(eq(institutions.id, actor.institutionId))
+        .get() ?? null)
     : null;
   return { displayName: user?.displayName ?? actor.name, institution };
 }

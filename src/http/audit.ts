@@ -1,6 +1,6 @@
 // Audit from a route: the actor, address and time come from the request context.
 import type { Context } from "hono";
-import { recordAudit, type AuditEntry, type AuditWho } from "../audit/service";
+import { type AuditEntry, type AuditWho, recordAudit } from "../audit/service";
 import { clientIp } from "../auth/middleware";
 import type { AppEnv } from "./context";
 

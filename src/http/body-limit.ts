@@ -35,7 +35,12 @@ export function bodyLimits(families: readonly BodyFamily[], formBytes: number): 
   const limiter = (maxBytes: number) => {
     let l = limiters.get(maxBytes);
     if (!l) {
-      l = bodyLimit({ maxSize: maxBytes, onError: () => { throw tooLarge(maxBytes, false); } });
+      l = bodyLimit({
+        maxSize: maxBytes,
+        onError: () => {
+          throw tooLarge(maxBytes, false);
+        },
+      });
       limiters.set(maxBytes, l);
     }
     return l;
@@ -47,7 +52,12 @@ export function bodyLimits(families: readonly BodyFamily[], formBytes: number): 
     if (family.upload) {
       if (!/^multipart\/form-data/i.test(c.req.header("Content-Type") ?? "")) return limiter(formBytes)(c, next);
       const declared = Number(c.req.header("Content-Length"));
-      if (c.req.header("Content-Length") !== undefined && !c.req.header("Transfer-Encoding") && declared > family.maxBytes + MULTIPART_SLACK) throw tooLarge(family.maxBytes, true);
+      if (
+        c.req.header("Content-Length") !== undefined &&
+        !c.req.header("Transfer-Encoding") &&
+        declared > family.maxBytes + MULTIPART_SLACK
+      )
+        throw tooLarge(family.maxBytes, true);
       return next();
     }
     return limiter(family.maxBytes)(c, next);

@@ -1,11 +1,12 @@
 // The typed context every route sees.
+
+import type { Logger } from "pino";
+import type { Lang, T } from "../../views/i18n";
 import type { Config } from "../config";
 import type { Db } from "../db";
 import type { Actor } from "../domain/access";
 import type { EventBus } from "../events";
 import type { Telephony } from "../telephony";
-import type { Logger } from "pino";
-import type { Lang, T } from "../../views/i18n";
 
 export type Clock = { now(): number };
 export const systemClock: Clock = { now: () => Date.now() };

@@ -7,7 +7,7 @@
  * re-renders its form catches it through `formErrors` (render.tsx), nothing else.
  */
 import type { z } from "zod";
-import type { Refusal, ReasonCode, ReasonParams } from "../domain/reasons";
+import type { ReasonCode, ReasonParams, Refusal } from "../domain/reasons";
 
 /** Every code an error answers with, and its status. */
 const STATUS = {
@@ -61,7 +61,12 @@ export type ErrorStatus = (typeof STATUS)[ErrorCode];
 export type Issue = { path: string; message: string; code?: ReasonCode; params?: ReasonParams; zod?: z.core.$ZodIssue };
 
 /** The issue for a field a domain rule refused. */
-export const refusalIssue = (path: string, r: Refusal): Issue => ({ path, message: r.reason, code: r.code, params: r.params });
+export const refusalIssue = (path: string, r: Refusal): Issue => ({
+  path,
+  message: r.reason,
+  code: r.code,
+  params: r.params,
+});
 
 export class AppError extends Error {
   readonly status: ErrorStatus;
@@ -91,11 +96,14 @@ export const notFound = (what = "record") => new AppError("not_found", `No such 
 export const forbidden = (message = "You are not allowed to do this") => new AppError("forbidden", message);
 
 /** An invalid form or body (422): each issue names its field; the message sums them up for the API. */
-export const invalid = (issues: Issue[], message = issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; ") || "Invalid input") =>
-  new AppError("invalid_input", message, { issues });
+export const invalid = (
+  issues: Issue[],
+  message = issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; ") || "Invalid input",
+) => new AppError("invalid_input", message, { issues });
 
 /** An error a domain rule words: the API answers its English, a page the reader's language. */
-export const refused = (code: ErrorCode, r: Refusal, issues: Issue[] = []) => new AppError(code, r.reason, { issues, refusal: r });
+export const refused = (code: ErrorCode, r: Refusal, issues: Issue[] = []) =>
+  new AppError(code, r.reason, { issues, refusal: r });
 /** A refusal because of the record's state (409). */
 export const conflict = (r: Refusal, code: ErrorCode) => refused(code, r);
 

@@ -2,8 +2,9 @@
 // follows never repeats the POST, and what the POST produced (a new API token, the outcome of a
 // pasted list) is still shown once. Kept server-side per session, never in the URL; read once
 // and deleted, and ignored after a few minutes.
-import type { Context } from "hono";
+
 import { and, eq, lt, or } from "drizzle-orm";
+import type { Context } from "hono";
 import { stored } from "../db";
 import { flashes } from "../db/schema";
 import type { AppEnv } from "./context";
@@ -19,9 +20,16 @@ export function putFlash(c: Context<AppEnv>, kind: string, body: unknown): void 
   const now = c.var.deps.clock.now();
   db.transaction((tx) => {
     tx.delete(flashes)
-      .where(and(eq(flashes.sessionId, session.id), or(eq(flashes.kind, kind), lt(flashes.createdAt, new Date(now - FLASH_TTL_MS)))))
+      .where(
+        and(
+          eq(flashes.sessionId, session.id),
+          or(eq(flashes.kind, kind), lt(flashes.createdAt, new Date(now - FLASH_TTL_MS))),
+        ),
+      )
       .run();
-    tx.insert(flashes).values({ sessionId: session.id, kind, body: JSON.stringify(body), createdAt: new Date(now) }).run();
+    tx.insert(flashes)
+      .values({ sessionId: session.id, kind, body: JSON.stringify(body), createdAt: new Date(now) })
+      .run();
   });
 }
 

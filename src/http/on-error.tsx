@@ -3,11 +3,11 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { Errors } from "../../views/components";
-import type { AppEnv } from "./context";
 import { ZodError } from "zod";
+import { Errors } from "../../views/components";
 import { refuse } from "../domain/reasons";
-import { AppError, badRequest, errorBody, refused, validationError, type ErrorCode } from "./errors";
+import type { AppEnv } from "./context";
+import { AppError, badRequest, type ErrorCode, errorBody, refused, validationError } from "./errors";
 import { answersJson, fragment, render, sayError, wantsFragment } from "./render";
 
 const HTTP_CODES: Record<number, ErrorCode> = {
@@ -52,12 +52,23 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = c.var.requestId;
   if (!e) {
     // the route's pattern, not the URL: a query string can carry a phone number
-    c.var.deps.log.error({ reqId: requestId, method: c.req.method, route: routePath(c, -1) || null, err }, "internal error");
-    if (isApi(c)) return c.json({ error: { code: "internal", message: "Internal error; it has been logged", issues: [], requestId } }, 500);
+    c.var.deps.log.error(
+      { reqId: requestId, method: c.req.method, route: routePath(c, -1) || null, err },
+      "internal error",
+    );
+    if (isApi(c))
+      return c.json(
+        { error: { code: "internal", message: "Internal error; it has been logged", issues: [], requestId } },
+        500,
+      );
     return c.text(`${c.var.t ? c.var.t("error.internal") : "Internal error; it has been logged"} (${requestId})`, 500);
   }
   // one line, no stack: a sender can send these as often as it likes
-  if (e.code === "unreadable_body") c.var.deps.log.warn({ reqId: requestId, method: c.req.method, route: routePath(c, -1) || null, why: e.message }, "unreadable request body");
+  if (e.code === "unreadable_body")
+    c.var.deps.log.warn(
+      { reqId: requestId, method: c.req.method, route: routePath(c, -1) || null, why: e.message },
+      "unreadable request body",
+    );
   if (answersJson(c)) return c.json(errorBody(e, requestId, sayError(c, e)), e.status);
   if (e.status === 401) {
     const next = new URL(c.req.url);
@@ -73,15 +84,26 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   const body = (
     <>
       <Errors message={sayError(c, e)} issues={e.code === "invalid_input" ? e.issues : undefined} />
-      <p class="muted" data-testid="request-id">{t("error.requestId", { id: requestId })}</p>
+      <p class="muted" data-testid="request-id">
+        {t("error.requestId", { id: requestId })}
+      </p>
     </>
   );
   if (wantsFragment(c)) return fragment(c, body, e.status as ContentfulStatusCode);
-  return render(c, t("error.title"), <><h1>{t("error.title")}</h1>{body}</>, e.status as ContentfulStatusCode);
+  return render(
+    c,
+    t("error.title"),
+    <>
+      <h1>{t("error.title")}</h1>
+      {body}
+    </>,
+    e.status as ContentfulStatusCode,
+  );
 };
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) => {
-  if (isApi(c)) return c.json(errorBody(new AppError("not_found", `No route ${c.req.method} ${c.req.path}`), c.var.requestId), 404);
+  if (isApi(c))
+    return c.json(errorBody(new AppError("not_found", `No route ${c.req.method} ${c.req.path}`), c.var.requestId), 404);
   if (!c.var.actor && c.req.method === "GET") return handleError(new AppError("unauthenticated", "Sign in"), c);
   return handleError(new AppError("not_found", "Page not found"), c);
 };

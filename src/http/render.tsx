@@ -41,11 +41,15 @@ export function render(c: Context<AppEnv>, title: string, body: Child, status: C
 
 /** A bare fragment, in the reader's language. */
 export function fragment(c: Context<AppEnv>, body: Child, status: ContentfulStatusCode = 200) {
-  return c.html(<IssueLanguage.Provider value={{ t: c.var.t, lang: c.var.lang }}>{body}</IssueLanguage.Provider>, status);
+  return c.html(
+    <IssueLanguage.Provider value={{ t: c.var.t, lang: c.var.lang }}>{body}</IssueLanguage.Provider>,
+    status,
+  );
 }
 
 /** The JSON API and Twilio's callbacks answer errors in the JSON shape, in English. */
-export const answersJson = (c: Context<AppEnv>) => c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/");
+export const answersJson = (c: Context<AppEnv>) =>
+  c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/");
 
 /**
  * An error in its reader's words, the one wording for error pages, forms and the JSON error body:

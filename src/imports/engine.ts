@@ -7,7 +7,7 @@
 import type { Database } from "bun:sqlite";
 import { unlink } from "node:fs/promises";
 import { eq } from "drizzle-orm";
-import { recordAudit, type AuditWho } from "../audit/service";
+import { type AuditWho, recordAudit } from "../audit/service";
 import { imports } from "../db/schema";
 import type { Deps } from "../http/context";
 import { AppError, notFound, refused } from "../http/errors";
@@ -15,8 +15,20 @@ import type { AnyImportHandler, Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import type { Batch, ReaderMessage, ReaderStart } from "./reader";
 import type { TableInfo } from "./rows";
+import {
+  type Counts,
+  createImport,
+  findByHash,
+  getImport,
+  type ImportRecord,
+  type ImportStatus,
+  type RejectionRow,
+  recordBatch,
+  reopenImport,
+  setHeader,
+  settleImport,
+} from "./service";
 import { csvLine, RAW_CELL, RAW_ROW } from "./table";
-import { createImport, findByHash, getImport, type ImportRecord, recordBatch, reopenImport, setHeader, settleImport, type Counts, type ImportStatus, type RejectionRow } from "./service";
 
 /**
  * Rows per batch, one transaction each. Every commit writes out the index pages it touched, and
@@ -80,7 +92,12 @@ export type Started = { id: number; repeated: boolean };
  * it failed or was interrupted — then it resumes. A file that cannot be read or has no
  * recognisable header: 422, and nothing is recorded.
  */
-export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opts: { batchRows?: number } = {}): Promise<Started> {
+export async function startImport(
+  deps: Deps,
+  who: AuditWho,
+  upload: Upload,
+  opts: { batchRows?: number } = {},
+): Promise<Started> {
   const { db } = deps;
   const handler = importHandler(upload.kind);
   const active = runsOf(deps);
@@ -91,9 +108,21 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
   }
   const userId = who.actor?.kind === "user" ? who.actor.id : null;
   // claimed before the first await: a second upload of the same file finds this one running
-  const id = earlier ? (reopenImport(db, earlier.id), earlier.id) : createImport(db, { kind: upload.kind, filename: upload.filename, fileHash: upload.sha256, userId, at: who.at });
+  const id = earlier
+    ? (reopenImport(db, earlier.id), earlier.id)
+    : createImport(db, { kind: upload.kind, filename: upload.filename, fileHash: upload.sha256, userId, at: who.at });
   const skip = earlier?.totalRows ?? 0;
-  const live: Progress = { id, status: "running", totalRows: skip, imported: earlier?.imported ?? 0, merged: earlier?.merged ?? 0, rejected: earlier?.rejected ?? 0, bytes: 0, size: 0, error: null };
+  const live: Progress = {
+    id,
+    status: "running",
+    totalRows: skip,
+    imported: earlier?.imported ?? 0,
+    merged: earlier?.merged ?? 0,
+    rejected: earlier?.rejected ?? 0,
+    bytes: 0,
+    size: 0,
+    error: null,
+  };
   let settle!: () => void;
   const run: Run = { live, settled: new Promise((r) => (settle = r)) };
   active.set(id, run);
@@ -115,13 +144,33 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
     const at = deps.clock.now();
     settleImport(db, id, at, error);
     const rec = getImport(db, id)!;
-    Object.assign(live, { status: rec.status, totalRows: rec.totalRows, imported: rec.imported, merged: rec.merged, rejected: rec.rejected, error });
-    recordAudit(db, { ...who, at }, {
-      action: error === null ? "import" : "import_failed",
-      entity: "import",
-      entityId: id,
-      detail: { kind: upload.kind, filename: upload.filename, sha256: upload.sha256, totalRows: rec.totalRows, imported: rec.imported, merged: rec.merged, rejected: rec.rejected, error: error ?? undefined },
+    Object.assign(live, {
+      status: rec.status,
+      totalRows: rec.totalRows,
+      imported: rec.imported,
+      merged: rec.merged,
+      rejected: rec.rejected,
+      error,
     });
+    recordAudit(
+      db,
+      { ...who, at },
+      {
+        action: error === null ? "import" : "import_failed",
+        entity: "import",
+        entityId: id,
+        detail: {
+          kind: upload.kind,
+          filename: upload.filename,
+          sha256: upload.sha256,
+          totalRows: rec.totalRows,
+          imported: rec.imported,
+          merged: rec.merged,
+          rejected: rec.rejected,
+          error: error ?? undefined,
+        },
+      },
+    );
     deps.events.publish(importChannel(id), "done", JSON.stringify(live));
     active.delete(id);
     await unlink(upload.path).catch(() => {});
@@ -160,7 +209,13 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
     refuse(new Error(e.message));
     void finish(`the reader stopped: ${e.message}`);
   };
-  worker.postMessage({ type: "start", path: upload.path, kind: upload.kind, skip, batchRows: opts.batchRows ?? BATCH_ROWS } satisfies ReaderStart);
+  worker.postMessage({
+    type: "start",
+    path: upload.path,
+    kind: upload.kind,
+    skip,
+    batchRows: opts.batchRows ?? BATCH_ROWS,
+  } satisfies ReaderStart);
 
   let info: TableInfo;
   try {
@@ -182,7 +237,15 @@ export async function startImport(deps: Deps, who: AuditWho, upload: Upload, opt
     action: earlier ? "resume" : "create",
     entity: "import",
     entityId: id,
-    detail: { kind: upload.kind, filename: upload.filename, sha256: upload.sha256, format: info.format, encoding: info.encoding, size: info.size, skip: skip || undefined },
+    detail: {
+      kind: upload.kind,
+      filename: upload.filename,
+      sha256: upload.sha256,
+      format: info.format,
+      encoding: info.encoding,
+      size: info.size,
+      skip: skip || undefined,
+    },
   });
   return { id, repeated: false };
 }
@@ -193,7 +256,14 @@ const codeColumns = (r: Pick<Rejected, "code" | "params"> | undefined) => ({
 });
 
 /** One batch, one transaction: the handler's outcomes, the counts and the rejected rows together. */
-function recordBatchOf(deps: Deps, handler: AnyImportHandler, importId: number, userId: number | null, b: Batch, live: Progress): void {
+function recordBatchOf(
+  deps: Deps,
+  handler: AnyImportHandler,
+  importId: number,
+  userId: number | null,
+  b: Batch,
+  live: Progress,
+): void {
   const { db } = deps;
   const n = b.lines.length;
   const at = deps.clock.now();
@@ -206,8 +276,11 @@ function recordBatchOf(deps: Deps, handler: AnyImportHandler, importId: number, 
   const counts: Counts = { totalRows: n, imported: 0, merged: 0, rejected: 0 };
   const rejections: RejectionRow[] = [];
   db.transaction((tx) => {
-    const outcomes = items.length ? handler.handleBatch(items, { tx, db, client: db.$client, importId, at, userId, config: deps.config }) : [];
-    if (outcomes.length !== items.length) throw new Error(`${handler.kind} import: ${outcomes.length} outcomes for ${items.length} rows`);
+    const outcomes = items.length
+      ? handler.handleBatch(items, { tx, db, client: db.$client, importId, at, userId, config: deps.config })
+      : [];
+    if (outcomes.length !== items.length)
+      throw new Error(`${handler.kind} import: ${outcomes.length} outcomes for ${items.length} rows`);
     // back to file order (the items may have been recorded in their sort order)
     const item = new Int32Array(n).fill(-1);
     for (let k = 0; k < b.itemRows.length; k++) item[b.itemRows[k]!] = k;

@@ -1,12 +1,12 @@
 // The reader thread: reads the file, maps the header, and turns rows into prepared batches with
 // the handler's pure prepare(). The main thread records each batch in one transaction and acks
 // it; the reader stays at most two batches ahead, so memory stays bounded whatever the file size.
-import { isRefusal, refuse, type Refusal } from "../domain/reasons";
+import { isRefusal, type Refusal, refuse } from "../domain/reasons";
 import { AppError, refused } from "../http/errors";
 import { isRejected, type Rejected } from "./handler";
 import { IMPORT_HANDLERS } from "./handlers";
 import { describeFile, readTable, type TableInfo } from "./rows";
-import { cellsOf, csvLine, isBlankRow, keyOrder, mapHeader, RAW_CELL, RAW_ROW, type HeaderMap } from "./table";
+import { cellsOf, csvLine, type HeaderMap, isBlankRow, keyOrder, mapHeader, RAW_CELL, RAW_ROW } from "./table";
 
 declare const self: Worker;
 
@@ -53,7 +53,13 @@ self.onmessage = (e: MessageEvent<ReaderStart | ReaderAck>) => {
     wake?.();
     wake = null;
   } else {
-    read(e.data).catch((err: unknown) => post(err instanceof AppError && err.refusal ? { type: "refused", refusal: refuse(err.refusal.code, err.refusal.params) } : { type: "error", message: err instanceof Error ? err.message : String(err) }));
+    read(e.data).catch((err: unknown) =>
+      post(
+        err instanceof AppError && err.refusal
+          ? { type: "refused", refusal: refuse(err.refusal.code, err.refusal.params) }
+          : { type: "error", message: err instanceof Error ? err.message : String(err) },
+      ),
+    );
   }
 };
 
@@ -84,7 +90,15 @@ async function read(start: ReaderStart): Promise<void> {
       if (keepRaws) itemRaws = order.map((k) => itemRaws[k]!);
     }
     const packed = handler.pack ? handler.pack(items) : items;
-    post({ type: "batch", lines: Int32Array.from(lines), items: packed, itemRows: Int32Array.from(itemRows), itemRaws: keepRaws ? itemRaws.join(RAW_ROW) : null, rejects, bytes });
+    post({
+      type: "batch",
+      lines: Int32Array.from(lines),
+      items: packed,
+      itemRows: Int32Array.from(itemRows),
+      itemRaws: keepRaws ? itemRaws.join(RAW_ROW) : null,
+      rejects,
+      bytes,
+    });
     credits--;
     batchRows = start.batchRows;
     lines = [];
@@ -112,7 +126,13 @@ async function read(start: ReaderStart): Promise<void> {
       }
       if (!take(line)) return;
       const p = handler.prepare(cellsOf(cells, header));
-      if (isRejected(p)) rejects.push([lines.length - 1, p.rejected, csvLine(cells), p.code ? { code: p.code, params: p.params } : undefined]);
+      if (isRejected(p))
+        rejects.push([
+          lines.length - 1,
+          p.rejected,
+          csvLine(cells),
+          p.code ? { code: p.code, params: p.params } : undefined,
+        ]);
       else {
         items.push(p);
         itemRows.push(lines.length - 1);

@@ -6,19 +6,28 @@
 // imported in the background. Answer: 303 (HX-Redirect for htmx) to /imports/<id>, the report
 // page, which follows the progress over server-sent events. The kind's permission (e.g.
 // suspects.write) gates its uploads and its reports.
-import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { ImportForm, ImportProgress, ImportReportPage, ImportResult, ImportsPage, REJECTIONS_ON_SCREEN, rejectionText, type KindChoice } from "../../views/imports/page";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import {
+  ImportForm,
+  ImportProgress,
+  ImportReportPage,
+  ImportResult,
+  ImportsPage,
+  type KindChoice,
+  REJECTIONS_ON_SCREEN,
+  rejectionText,
+} from "../../views/imports/page";
 import { allow } from "../auth/middleware";
-import { KEEPALIVE_MS, liveStream } from "../events";
 import { can } from "../domain/access";
+import { KEEPALIVE_MS, liveStream } from "../events";
+import { csvText } from "../exports/csv";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { notFound } from "../http/errors";
 import { idOf } from "../http/query";
-import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
+import { type FormErrors, formErrors, render, wantsFragment } from "../http/render";
 import { asShown, importChannel, importHandler, importKinds, liveProgress, type Started, startImport } from "./engine";
 import { allRejections, getImport, listImports, rejectionsPage } from "./service";
-import { csvText } from "../exports/csv";
 import { csvCells } from "./table";
 import { receiveUpload } from "./upload";
 
@@ -50,9 +59,25 @@ const chosenKind = (c: Context<AppEnv>) => c.req.query("kind") || choices(c)[0]?
 function importsPage(c: Context<AppEnv>, kind: string, shown?: FormErrors) {
   const kinds = choices(c);
   const chosen = kinds.find((k) => k.kind === kind)!;
-  if (wantsFragment(c) && shown) return c.html(<ImportForm t={c.var.t} kind={chosen} message={shown.error} issues={shown.issues} />);
-  const recent = listImports(c.var.deps.db, kinds.map((k) => k.kind)).map((r) => asShown(c.var.deps, r));
-  return render(c, c.var.t("imports.title"), <ImportsPage t={c.var.t} kinds={kinds} chosen={chosen} recent={recent} message={shown?.error} issues={shown?.issues} />, shown?.status ?? 200);
+  if (wantsFragment(c) && shown)
+    return c.html(<ImportForm t={c.var.t} kind={chosen} message={shown.error} issues={shown.issues} />);
+  const recent = listImports(
+    c.var.deps.db,
+    kinds.map((k) => k.kind),
+  ).map((r) => asShown(c.var.deps, r));
+  return render(
+    c,
+    c.var.t("imports.title"),
+    <ImportsPage
+      t={c.var.t}
+      kinds={kinds}
+      chosen={chosen}
+      recent={recent}
+      message={shown?.error}
+      issues={shown?.issues}
+    />,
+    shown?.status ?? 200,
+  );
 }
 
 const PROGRESS_GAP_MS = 250; // at most four progress swaps a second, whatever the batch rate
@@ -60,25 +85,34 @@ const PROGRESS_GAP_MS = 250; // at most four progress swaps a second, whatever t
 export const importsRoutes = new Hono<AppEnv>()
   .use(allow())
   .get("/", allowKind(chosenKind), (c) => importsPage(c, chosenKind(c)))
-  .post("/:kind{[a-z_]+}", allowKind((c) => c.req.param("kind")!), async (c) => {
-    const kind = c.req.param("kind");
-    let started: Started;
-    try {
-      const up = await receiveUpload(c.req.raw);
-      started = await startImport(c.var.deps, who(c), { kind, filename: up.filename, path: up.path, sha256: up.sha256 });
-    } catch (e) {
-      // the user's mistake (no file, unreadable, no header, cut off): the form again, saying why
-      const shown = formErrors(c, e);
-      if (!shown) throw e;
-      return importsPage(c, kind, shown);
-    }
-    const url = `/imports/${started.id}${started.repeated ? "?repeated=1" : ""}`;
-    if (wantsFragment(c)) {
-      c.header("HX-Redirect", url);
-      return c.body(null, 204);
-    }
-    return c.redirect(url, 303);
-  })
+  .post(
+    "/:kind{[a-z_]+}",
+    allowKind((c) => c.req.param("kind")!),
+    async (c) => {
+      const kind = c.req.param("kind");
+      let started: Started;
+      try {
+        const up = await receiveUpload(c.req.raw);
+        started = await startImport(c.var.deps, who(c), {
+          kind,
+          filename: up.filename,
+          path: up.path,
+          sha256: up.sha256,
+        });
+      } catch (e) {
+        // the user's mistake (no file, unreadable, no header, cut off): the form again, saying why
+        const shown = formErrors(c, e);
+        if (!shown) throw e;
+        return importsPage(c, kind, shown);
+      }
+      const url = `/imports/${started.id}${started.repeated ? "?repeated=1" : ""}`;
+      if (wantsFragment(c)) {
+        c.header("HX-Redirect", url);
+        return c.body(null, 204);
+      }
+      return c.redirect(url, 303);
+    },
+  )
   .get("/:id{[0-9]+}", allowImport, (c) => {
     const { db } = c.var.deps;
     const rec = asShown(c.var.deps, getImport(db, idOf(c))!);
@@ -88,7 +122,13 @@ export const importsRoutes = new Hono<AppEnv>()
     return render(
       c,
       `${c.var.t("imports.report")} · ${rec.filename}`,
-      <ImportReportPage t={c.var.t} rec={rec} repeated={c.req.query("repeated") === "1"} progress={progress} rejections={progress ? [] : rejectionsPage(db, rec.id, REJECTIONS_ON_SCREEN)} />,
+      <ImportReportPage
+        t={c.var.t}
+        rec={rec}
+        repeated={c.req.query("repeated") === "1"}
+        progress={progress}
+        rejections={progress ? [] : rejectionsPage(db, rec.id, REJECTIONS_ON_SCREEN)}
+      />,
     );
   })
   .get("/:id{[0-9]+}/events", allowImport, (c) =>
@@ -114,7 +154,12 @@ export const importsRoutes = new Hono<AppEnv>()
           if (!progress) {
             // settled (or never ran here): the result replaces the bar, and the browser closes the stream
             const rec = asShown(deps, getImport(deps.db, id)!);
-            await live.send({ event: "done", data: String(<ImportResult t={t} rec={rec} rejections={rejectionsPage(deps.db, id, REJECTIONS_ON_SCREEN)} />) });
+            await live.send({
+              event: "done",
+              data: String(
+                <ImportResult t={t} rec={rec} rejections={rejectionsPage(deps.db, id, REJECTIONS_ON_SCREEN)} />,
+              ),
+            });
             break;
           }
           const snapshot = JSON.stringify(progress);
@@ -138,7 +183,9 @@ export const importsRoutes = new Hono<AppEnv>()
     audit(c, { action: "export", entity: "import", entityId: rec.id, detail: { rows: rec.rejected } });
     // line and reason first, then the row as it was (under the file's own header): fix, re-import
     // every cell through the one CSV writer, formulas defused (rows kept before it was, too)
-    const head = csvText([[t("baseline.line"), t("field.reason"), ...(rec.header !== null ? csvCells(rec.header) : [t("imports.raw")])]]);
+    const head = csvText([
+      [t("baseline.line"), t("field.reason"), ...(rec.header !== null ? csvCells(rec.header) : [t("imports.raw")])],
+    ]);
     const pages = allRejections(db, rec.id);
     const enc = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({

@@ -3,7 +3,7 @@
 // its line number as seen in the file (line 1 is the first line; an XLSX row keeps its number).
 import { parse } from "csv-parse";
 import type { Refusal } from "../domain/reasons";
-import { innerLineBreaks, sniffEncoding, sniffFormat, type Encoding, type Format } from "./table";
+import { type Encoding, type Format, innerLineBreaks, sniffEncoding, sniffFormat } from "./table";
 import { readXlsx } from "./xlsx";
 
 export type TableInfo = { format: Format; encoding: Encoding | null; size: number };
@@ -38,7 +38,12 @@ const MAX_RECORD = 1 << 20;
 async function readCsv(path: string, encoding: Encoding, sink: RowSink): Promise<void> {
   // The decoder drops a BOM; csv-parse works on the decoded text.
   const decoder = new TextDecoder(encoding);
-  const parser = parse({ relax_column_count: true, relax_quotes: true, skip_records_with_error: true, max_record_size: MAX_RECORD });
+  const parser = parse({
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_records_with_error: true,
+    max_record_size: MAX_RECORD,
+  });
   // Parse errors arrive during write(), possibly ahead of records still waiting in the buffer:
   // keep them with the count of records that precede them and report them in order.
   type Skip = { records: number; lines: number; message: string; code: string };
@@ -47,7 +52,10 @@ async function readCsv(path: string, encoding: Encoding, sink: RowSink): Promise
   let ended = false;
   parser.on("skip", (e: Skip) => {
     // csv-parse stops after this one: fail the import rather than lose the rest silently
-    if (e.code === "CSV_MAX_RECORD_SIZE") fatal ??= new Error(`line ${e.lines}: a quoted cell runs on for more than ${MAX_RECORD} bytes — is a closing quote (") missing?`);
+    if (e.code === "CSV_MAX_RECORD_SIZE")
+      fatal ??= new Error(
+        `line ${e.lines}: a quoted cell runs on for more than ${MAX_RECORD} bytes — is a closing quote (") missing?`,
+      );
     else problems.push(e);
   });
   parser.on("error", (e) => (fatal ??= e));
@@ -59,7 +67,11 @@ async function readCsv(path: string, encoding: Encoding, sink: RowSink): Promise
     while (problems.length && problems[0]!.records <= upTo) {
       const p = problems.shift()!;
       const line = linesBefore + 1;
-      sink.unreadable(line, [], p.code === "CSV_QUOTE_NOT_CLOSED" ? `a quote opened on line ${line} is never closed` : p.message);
+      sink.unreadable(
+        line,
+        [],
+        p.code === "CSV_QUOTE_NOT_CLOSED" ? `a quote opened on line ${line} is never closed` : p.message,
+      );
       linesBefore = Math.max(line, p.lines);
     }
   };

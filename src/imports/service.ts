@@ -8,7 +8,13 @@ import type { Conn } from "./handler";
 export type ImportStatus = "running" | "done" | "failed";
 export type Counts = { totalRows: number; imported: number; merged: number; rejected: number };
 /** A rejected row: `reason` in English; `reasonCode`/`reasonParams` (JSON) when a domain rule refused it. */
-export type RejectionRow = { line: number; raw: string; reason: string; reasonCode: string | null; reasonParams: string | null };
+export type RejectionRow = {
+  line: number;
+  raw: string;
+  reason: string;
+  reasonCode: string | null;
+  reasonParams: string | null;
+};
 
 const COLUMNS = {
   id: imports.id,
@@ -64,10 +70,20 @@ export function listImports(db: Db, kinds: string[], limit = 50): ImportRecord[]
   return base(db).where(inArray(imports.kind, kinds)).orderBy(desc(imports.id)).limit(limit).all();
 }
 
-export function createImport(db: Conn, i: { kind: string; filename: string; fileHash: string; userId: number | null; at: number }): number {
+export function createImport(
+  db: Conn,
+  i: { kind: string; filename: string; fileHash: string; userId: number | null; at: number },
+): number {
   return db
     .insert(imports)
-    .values({ kind: i.kind, filename: i.filename, fileHash: i.fileHash, status: "running", createdBy: i.userId, createdAt: new Date(i.at) })
+    .values({
+      kind: i.kind,
+      filename: i.filename,
+      fileHash: i.fileHash,
+      status: "running",
+      createdBy: i.userId,
+      createdAt: new Date(i.at),
+    })
     .returning({ id: imports.id })
     .get().id;
 }

@@ -1,7 +1,7 @@
 // Pure pieces of reading a table file: which format and encoding the bytes are, which column
 // is which (zh/en header aliases), and how a row is written back as one CSV line.
 import { parse as parseCsv } from "csv-parse/sync";
-import { refuse, type Refusal } from "../domain/reasons";
+import { type Refusal, refuse } from "../domain/reasons";
 
 export type Format = "csv" | "xlsx";
 export type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "gb18030";
@@ -43,14 +43,22 @@ export function sniffEncoding(head: Uint8Array): Encoding {
 }
 
 /** Header text compared loosely: case, spaces, underscores, dashes and brackets do not matter. */
-export const headerKey = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[\s_\-()（）[\]【】:：*]/g, "");
+export const headerKey = (s: string) =>
+  s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s_\-()（）[\]【】:：*]/g, "");
 
 // digits and the punctuation numbers are written with, five digits or more: a phone, an account, an amount
 const looksLikeNumber = (s: string) => /^[\s+\-()（）.\d０-９]+$/.test(s) && (s.match(/[\d０-９]/g)?.length ?? 0) >= 5;
 
 /** Maps header cells to the handler's columns by alias, or says why the header is not usable. */
 export function mapHeader(header: readonly string[], columns: readonly ImportColumn[]): HeaderMap | Refusal {
-  const want = () => columns.filter((c) => c.required).map((c) => [c.key, ...c.aliases].slice(0, 6).join(" / ")).join("; ");
+  const want = () =>
+    columns
+      .filter((c) => c.required)
+      .map((c) => [c.key, ...c.aliases].slice(0, 6).join(" / "))
+      .join("; ");
   // a header names columns; a row with a number in it is data (a file without a header)
   const number = header.find(looksLikeNumber);
   if (number !== undefined) return refuse("file.header_is_data", { value: number.trim(), want: want() });
@@ -62,7 +70,15 @@ export function mapHeader(header: readonly string[], columns: readonly ImportCol
     if (i >= 0) map[col.key] = i;
   }
   if (columns.every((c) => !c.required || map[c.key] !== undefined)) return map;
-  return refuse("file.no_header", { want: want(), found: header.map((h) => h.trim()).filter(Boolean).slice(0, 8).join(", ") || "—" });
+  return refuse("file.no_header", {
+    want: want(),
+    found:
+      header
+        .map((h) => h.trim())
+        .filter(Boolean)
+        .slice(0, 8)
+        .join(", ") || "—",
+  });
 }
 
 /** The cells of a row by column key. */

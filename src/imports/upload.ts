@@ -1,14 +1,15 @@
 // Receiving an uploaded file without holding it in memory: the multipart/form-data body is
 // parsed by busboy as it streams in, the file part written to a temporary file and hashed
 // (SHA-256) on the way, and cut off once it passes the file limit. c.req.parseBody() would buffer the whole file; a 1M-row CSV is ~40 MB.
-import busboy from "busboy";
+
 import { mkdirSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AppError, badRequest, invalid, refused } from "../http/errors";
+import busboy from "busboy";
 import { refuse } from "../domain/reasons";
 import { MULTIPART_SLACK } from "../http/body-limit";
+import { AppError, badRequest, invalid, refused } from "../http/errors";
 
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
@@ -55,7 +56,8 @@ export async function receiveUpload(req: Request, field = "file", maxBytes = MAX
   const dir = join(tmpdir(), "fanzha-imports");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${crypto.randomUUID()}.upload`);
-  const tooLarge = () => refused("payload_too_large", refuse("file.too_large", { mib: Math.round(maxBytes / 1024 / 1024) }));
+  const tooLarge = () =>
+    refused("payload_too_large", refuse("file.too_large", { mib: Math.round(maxBytes / 1024 / 1024) }));
 
   let sink: ReturnType<ReturnType<typeof Bun.file>["writer"]> | null = null;
   const hasher = new Bun.CryptoHasher("sha256");
@@ -64,7 +66,10 @@ export async function receiveUpload(req: Request, field = "file", maxBytes = MAX
   let failure: Error | null = null;
   const fail = (e: Error) => (failure ??= e);
   let written: Promise<unknown> = Promise.resolve();
-  const cutOff = (e: Error) => (/unexpected end/i.test(e.message) ? badRequest("the upload was cut off before the end") : badRequest(`malformed multipart body: ${e.message}`));
+  const cutOff = (e: Error) =>
+    /unexpected end/i.test(e.message)
+      ? badRequest("the upload was cut off before the end")
+      : badRequest(`malformed multipart body: ${e.message}`);
 
   const bb = busboy({
     headers: { "content-type": type! },

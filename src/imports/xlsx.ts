@@ -6,10 +6,11 @@
 // row at most MAX_COLUMNS values, a sheet at most Excel's 1,048,576 rows. The shared strings are
 // kept as UTF-8 in blocks, not as a million JS strings. Rows and cells without their optional `r`
 // attribute follow the one before.
-import { createInflateRaw } from "node:zlib";
+
 import { Readable, Transform } from "node:stream";
+import { createInflateRaw } from "node:zlib";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { refuse, type ReasonCode, type ReasonParams } from "../domain/reasons";
+import { type ReasonCode, type ReasonParams, refuse } from "../domain/reasons";
 import { AppError, refused as refusedWith } from "../http/errors";
 
 const XLSX_LIMITS = {
@@ -69,7 +70,13 @@ async function centralDirectory(path: string, size: number): Promise<Map<string,
     if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw broken("a damaged zip directory");
     const nameLen = cd.readUInt16LE(p + 28);
     const name = cd.toString("utf8", p + 46, p + 46 + nameLen);
-    entries.set(name.replace(/^\//, ""), { name, method: cd.readUInt16LE(p + 10), csize: cd.readUInt32LE(p + 20), usize: cd.readUInt32LE(p + 24), offset: cd.readUInt32LE(p + 42) });
+    entries.set(name.replace(/^\//, ""), {
+      name,
+      method: cd.readUInt16LE(p + 10),
+      csize: cd.readUInt32LE(p + 20),
+      usize: cd.readUInt32LE(p + 24),
+      offset: cd.readUInt32LE(p + 42),
+    });
     p += 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
   }
   return entries;
@@ -79,7 +86,13 @@ async function centralDirectory(path: string, size: number): Promise<Map<string,
  * The text of a part, chunk by chunk, inflated as it streams and cut off past `limit` bytes or
  * past XLSX_LIMITS.ratio times its compressed size.
  */
-async function* partText(path: string, size: number, e: Entry, limit: number, progress?: (compressedBytes: number) => void): AsyncGenerator<string> {
+async function* partText(
+  path: string,
+  size: number,
+  e: Entry,
+  limit: number,
+  progress?: (compressedBytes: number) => void,
+): AsyncGenerator<string> {
   const ratio = XLSX_LIMITS.ratio;
   if (e.usize > limit) throw refused("file.xlsx_part_too_large", { part: e.name, mib: Math.floor(limit / 1024 ** 2) });
   if (e.usize > Math.max(1024 ** 2, e.csize * ratio)) throw refused("file.xlsx_ratio", { part: e.name, ratio });
@@ -88,7 +101,11 @@ async function* partText(path: string, size: number, e: Entry, limit: number, pr
   const start = e.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
   if (start + e.csize > size) throw broken(`${e.name} runs past the end of the file`);
   if (e.method !== 0 && e.method !== 8) throw broken(`${e.name} is packed with method ${e.method}`);
-  const raw = Readable.fromWeb(Bun.file(path).slice(start, start + e.csize).stream() as any);
+  const raw = Readable.fromWeb(
+    Bun.file(path)
+      .slice(start, start + e.csize)
+      .stream() as any,
+  );
   let compressed = 0;
   const counted = raw.pipe(
     new Transform({
@@ -109,7 +126,9 @@ async function* partText(path: string, size: number, e: Entry, limit: number, pr
     for await (const chunk of source) {
       out += chunk.length;
       if (out > allowed) {
-        throw out > limit ? refused("file.xlsx_part_too_large", { part: e.name, mib: Math.floor(limit / 1024 ** 2) }) : refused("file.xlsx_ratio", { part: e.name, ratio });
+        throw out > limit
+          ? refused("file.xlsx_part_too_large", { part: e.name, mib: Math.floor(limit / 1024 ** 2) })
+          : refused("file.xlsx_ratio", { part: e.name, ratio });
       }
       yield decoder.decode(chunk, { stream: true });
     }
@@ -135,7 +154,11 @@ const local = (name: string) => name.slice(name.indexOf(":") + 1);
  * with back-pressure). A run of characters with no markup longer than a cell can be is refused
  * before saxes buffers it.
  */
-async function parseXml(chunks: AsyncIterable<string>, handlers: { open(tag: SaxesTagPlain): void; close(name: string): void; text(t: string): void }, onChunk?: () => Promise<void> | void): Promise<void> {
+async function parseXml(
+  chunks: AsyncIterable<string>,
+  handlers: { open(tag: SaxesTagPlain): void; close(name: string): void; text(t: string): void },
+  onChunk?: () => Promise<void> | void,
+): Promise<void> {
   const parser = new SaxesParser();
   let error: Error | null = null;
   parser.on("opentag", (t) => {
@@ -228,7 +251,8 @@ class SharedStrings {
     const start = this.starts[i]!;
     const end = this.starts[i + 1]!;
     const b = Math.floor(start / BLOCK);
-    if (Math.floor((end - 1) / BLOCK) === b || end === start) return this.blocks[b]!.toString("utf8", start - b * BLOCK, end - b * BLOCK);
+    if (Math.floor((end - 1) / BLOCK) === b || end === start)
+      return this.blocks[b]!.toString("utf8", start - b * BLOCK, end - b * BLOCK);
     const parts: Buffer[] = [];
     for (let at = start; at < end; ) {
       const k = Math.floor(at / BLOCK);
@@ -251,8 +275,12 @@ export type XlsxSink = {
   ready(): Promise<void> | void;
 };
 
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
-const isDateFormat = (code: string) => /[ymdhs]/i.test(code.replace(/"[^"]*"|\[[^\]]*\]|\\./g, "").replace(/general/gi, ""));
+const BUILTIN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
+]);
+const isDateFormat = (code: string) =>
+  /[ymdhs]/i.test(code.replace(/"[^"]*"|\[[^\]]*\]|\\./g, "").replace(/general/gi, ""));
 
 /** "AB" → 27 (1-based), from a cell reference such as AB12. */
 function columnOf(ref: string): number {
@@ -294,7 +322,9 @@ function resolve(base: string, target: string): string {
 export async function readXlsx(path: string, sink: XlsxSink): Promise<void> {
   const size = Bun.file(path).size;
   const entries = await centralDirectory(path, size);
-  const part = (name: string) => entries.get(name) ?? [...entries.values()].find((e) => e.name.replace(/^\//, "").toLowerCase() === name.toLowerCase());
+  const part = (name: string) =>
+    entries.get(name) ??
+    [...entries.values()].find((e) => e.name.replace(/^\//, "").toLowerCase() === name.toLowerCase());
   const text = (e: Entry, limit: number, progress?: (b: number) => void) => partText(path, size, e, limit, progress);
 
   // the workbook: its first sheet, its date system, and where its parts are
@@ -304,7 +334,9 @@ export async function readXlsx(path: string, sink: XlsxSink): Promise<void> {
   let date1904 = false;
   await collect(text(wbEntry, XLSX_LIMITS.partBytes), {
     open(tag) {
-      if (tag.name === "sheet" && firstSheetRel === null) firstSheetRel = tag.attributes["r:id"] ?? Object.entries(tag.attributes).find(([k]) => local(k) === "id")?.[1] ?? null;
+      if (tag.name === "sheet" && firstSheetRel === null)
+        firstSheetRel =
+          tag.attributes["r:id"] ?? Object.entries(tag.attributes).find(([k]) => local(k) === "id")?.[1] ?? null;
       if (tag.name === "workbookPr") date1904 = ["1", "true"].includes(tag.attributes.date1904 ?? "");
     },
     close() {},
@@ -315,7 +347,8 @@ export async function readXlsx(path: string, sink: XlsxSink): Promise<void> {
   if (relsEntry) {
     await collect(text(relsEntry, XLSX_LIMITS.partBytes), {
       open(tag) {
-        if (tag.name === "Relationship") rels.set(tag.attributes.Id ?? "", { type: tag.attributes.Type ?? "", target: tag.attributes.Target ?? "" });
+        if (tag.name === "Relationship")
+          rels.set(tag.attributes.Id ?? "", { type: tag.attributes.Type ?? "", target: tag.attributes.Target ?? "" });
       },
       close() {},
       text() {},
@@ -378,7 +411,8 @@ export async function readXlsx(path: string, sink: XlsxSink): Promise<void> {
       text(t) {
         if (!inT) return;
         s += t;
-        if (s.length > XLSX_LIMITS.cellChars) throw refused("file.shared_string_too_long", { n: sst.count + 1, max: XLSX_LIMITS.cellChars });
+        if (s.length > XLSX_LIMITS.cellChars)
+          throw refused("file.shared_string_too_long", { n: sst.count + 1, max: XLSX_LIMITS.cellChars });
       },
     });
   }
@@ -459,7 +493,11 @@ export async function readXlsx(path: string, sink: XlsxSink): Promise<void> {
             else if (type === "inlineStr" || type === "str") shown = value;
             else if (type === "b") shown = value.trim() === "1" ? "TRUE" : value.trim() === "0" ? "FALSE" : "";
             else if (type === "e") shown = "";
-            else if (type === "d") shown = value.replace("T", " ").replace(/(:\d\d)(:\d\d(\.\d+)?)?Z?$/, "$1").replace(/ 00:00$/, "");
+            else if (type === "d")
+              shown = value
+                .replace("T", " ")
+                .replace(/(:\d\d)(:\d\d(\.\d+)?)?Z?$/, "$1")
+                .replace(/ 00:00$/, "");
             else if (value.trim() === "") shown = "";
             else {
               const n = Number(value);
@@ -471,7 +509,12 @@ export async function readXlsx(path: string, sink: XlsxSink): Promise<void> {
               } else shown = String(n);
             }
             if (shown !== "") {
-              if (col > XLSX_LIMITS.columns) throw refused("file.too_many_columns", { row: rowNumber, column: columnName(col), max: XLSX_LIMITS.columns });
+              if (col > XLSX_LIMITS.columns)
+                throw refused("file.too_many_columns", {
+                  row: rowNumber,
+                  column: columnName(col),
+                  max: XLSX_LIMITS.columns,
+                });
               while (cells.length < col - 1) cells.push("");
               cells[col - 1] = shown;
             }
@@ -493,7 +536,12 @@ export async function readXlsx(path: string, sink: XlsxSink): Promise<void> {
     async () => {
       if (pending.length === 0) return;
       for (const r of pending) {
-        if (r.lossy) sink.unreadable(r.line, r.cells, `${r.lossy} was stored as an Excel number and has lost digits beyond the 15th: format the column as text and type it again`);
+        if (r.lossy)
+          sink.unreadable(
+            r.line,
+            r.cells,
+            `${r.lossy} was stored as an Excel number and has lost digits beyond the 15th: format the column as text and type it again`,
+          );
         else sink.row(r.cells, r.line);
       }
       pending.length = 0;

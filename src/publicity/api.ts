@@ -8,22 +8,50 @@ import { AGE_BANDS, publicityLists, VISIT_OUTCOMES, visitTargets } from "./servi
 
 const ListsQuery = periodQuery({});
 const VisitsQuery = periodQuery({
-  district: z.string().trim().max(50).optional().openapi({ param: { name: "district", in: "query" }, description: "One district; all when absent" }),
-  limit: z.coerce.number().int().min(1).max(5000).default(500).openapi({ param: { name: "limit", in: "query" } }),
+  district: z
+    .string()
+    .trim()
+    .max(50)
+    .optional()
+    .openapi({ param: { name: "district", in: "query" }, description: "One district; all when absent" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5000)
+    .default(500)
+    .openapi({ param: { name: "limit", in: "query" } }),
 });
 
 const AgeBand = z.enum(["unknown", ...AGE_BANDS.map((b) => b.key)]);
-const Count = { targets: z.number().int(), highRisk: z.number().int(), previous: z.number().int(), changePct: z.number().nullable() };
+const Count = {
+  targets: z.number().int(),
+  highRisk: z.number().int(),
+  previous: z.number().int(),
+  changePct: z.number().nullable(),
+};
 const Period = { from: z.string(), to: z.string(), previousFrom: z.string(), previousTo: z.string() };
 
 const Lists = z
   .object({
     ...Period,
-    fraudTypes: z.array(
-      z.object({ fraudType: z.enum(FRAUD_TYPES), current: z.number().int(), previous: z.number().int(), change: z.number().int(), changePct: z.number().nullable() }),
-    ).openapi({ description: "Alerts per fraud type, the largest rise first" }),
-    districts: z.array(z.object({ district: z.string().nullable(), ...Count })).openapi({ description: "People at risk per district, most first" }),
-    ageBands: z.array(z.object({ band: AgeBand, ...Count })).openapi({ description: "People at risk per age band, most first" }),
+    fraudTypes: z
+      .array(
+        z.object({
+          fraudType: z.enum(FRAUD_TYPES),
+          current: z.number().int(),
+          previous: z.number().int(),
+          change: z.number().int(),
+          changePct: z.number().nullable(),
+        }),
+      )
+      .openapi({ description: "Alerts per fraud type, the largest rise first" }),
+    districts: z
+      .array(z.object({ district: z.string().nullable(), ...Count }))
+      .openapi({ description: "People at risk per district, most first" }),
+    ageBands: z
+      .array(z.object({ band: AgeBand, ...Count }))
+      .openapi({ description: "People at risk per age band, most first" }),
     suspectNumbers: z
       .array(
         z.object({
@@ -72,11 +100,15 @@ export const publicityApi = apiRouter()
       method: "get",
       path: "/publicity/lists",
       tags: ["Publicity"],
-      summary: "High-risk lists for a period: fraud types on the rise, districts and age bands, fraud numbers to warn about",
+      summary:
+        "High-risk lists for a period: fraud types on the rise, districts and age bands, fraud numbers to warn about",
       description: "Names and numbers masked (张*, 138****8000); no bank details.",
       middleware: [allow("publicity.read")] as const,
       request: { query: ListsQuery },
-      responses: { 200: jsonResponse(Lists, "The lists, this period against the same period last year"), ...commonErrors },
+      responses: {
+        200: jsonResponse(Lists, "The lists, this period against the same period last year"),
+        ...commonErrors,
+      },
     }),
     (c) => {
       const q = c.req.valid("query");
@@ -87,7 +119,11 @@ export const publicityApi = apiRouter()
           fraudTypes: l.fraudTypes,
           districts: l.districts,
           ageBands: l.ageBands,
-          suspectNumbers: l.suspectNumbers.map((s) => ({ ...s, carrier: s.carrier?.code ?? null, lastSeenAt: s.lastSeenAt.toISOString() })),
+          suspectNumbers: l.suspectNumbers.map((s) => ({
+            ...s,
+            carrier: s.carrier?.code ?? null,
+            lastSeenAt: s.lastSeenAt.toISOString(),
+          })),
           visitsByDistrict: l.visitSummary,
         },
         200,
@@ -108,7 +144,14 @@ export const publicityApi = apiRouter()
       const q = c.req.valid("query");
       const district = q.district || null;
       const rows = visitTargets(c.var.deps.db, q, { district, limit: q.limit });
-      audit(c, { action: "view", entity: "publicity_visits", detail: { from: q.from, to: q.to, district, rows: rows.length, via: "api" } });
-      return c.json({ ...periodOf(q), district, visits: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) }, 200);
+      audit(c, {
+        action: "view",
+        entity: "publicity_visits",
+        detail: { from: q.from, to: q.to, district, rows: rows.length, via: "api" },
+      });
+      return c.json(
+        { ...periodOf(q), district, visits: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) },
+        200,
+      );
     },
   );

@@ -1,8 +1,18 @@
 // /publicity: the high-risk lists (宣传高危名单), the door-to-door visit list, and their exports.
 // Every row comes masked from the publicity service; every export and every view of the
 // person-level visit list is audited.
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
+import type { Key } from "../../views/i18n";
 import { PublicityPage, VisitsPage } from "../../views/publicity/page";
+import {
+  ageBandsTable,
+  districtsTable,
+  fraudTypesTable,
+  suspectNumbersTable,
+  type Table,
+  visitSummaryTable,
+  visitsTable,
+} from "../../views/publicity/tables";
 import { periodQuery } from "../../views/supervision/period";
 import { allow } from "../auth/middleware";
 import { sendTable } from "../exports/tabular";
@@ -11,10 +21,16 @@ import type { AppEnv } from "../http/context";
 import { badRequest, invalid } from "../http/errors";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
-import { exportParams, exportQuery, pageQuery, type PublicityTable } from "./schemas";
-import { ageBandsByTargets, districtsByTargets, fraudTypesOnTheRise, publicityLists, topSuspectNumbers, visitSummary, visitTargets } from "./service";
-import { ageBandsTable, districtsTable, fraudTypesTable, suspectNumbersTable, visitSummaryTable, visitsTable, type Table } from "../../views/publicity/tables";
-import type { Key } from "../../views/i18n";
+import { exportParams, exportQuery, type PublicityTable, pageQuery } from "./schemas";
+import {
+  ageBandsByTargets,
+  districtsByTargets,
+  fraudTypesOnTheRise,
+  publicityLists,
+  topSuspectNumbers,
+  visitSummary,
+  visitTargets,
+} from "./service";
 
 /** Rows per page of the visit list on screen; the export has them all. */
 const VISIT_ROWS = 100;
@@ -31,7 +47,14 @@ export const publicityRoutes = new Hono<AppEnv>()
     return render(
       c,
       t("nav.publicity"),
-      <PublicityPage t={t} lang={lang} resolved={resolved} query={periodQuery(resolved)} issues={issues} lists={period ? publicityLists(c.var.deps.db, period) : null} />,
+      <PublicityPage
+        t={t}
+        lang={lang}
+        resolved={resolved}
+        query={periodQuery(resolved)}
+        issues={issues}
+        lists={period ? publicityLists(c.var.deps.db, period) : null}
+      />,
       issues.length ? 422 : 200,
     );
   })
@@ -41,10 +64,17 @@ export const publicityRoutes = new Hono<AppEnv>()
     const db = c.var.deps.db;
     const { page } = pageQuery.parse(c.req.query());
     // one row more than a page says whether there is a next one
-    const found = period ? visitTargets(db, period, { district, limit: VISIT_ROWS + 1, offset: (page - 1) * VISIT_ROWS }) : null;
+    const found = period
+      ? visitTargets(db, period, { district, limit: VISIT_ROWS + 1, offset: (page - 1) * VISIT_ROWS })
+      : null;
     const rows = found && found.slice(0, VISIT_ROWS);
     // masked, but still a list of people: who looked at it is on record
-    if (period && rows) audit(c, { action: "view", entity: "publicity_visits", detail: { from: period.from, to: period.to, district, page, rows: rows.length } });
+    if (period && rows)
+      audit(c, {
+        action: "view",
+        entity: "publicity_visits",
+        detail: { from: period.from, to: period.to, district, page, rows: rows.length },
+      });
     return render(
       c,
       t("publicity.visitsList"),
@@ -93,6 +123,9 @@ export const publicityRoutes = new Hono<AppEnv>()
       sheet: t(titles[name]),
       format: q.data.format,
       ...tables[name](),
-      audit: { entity: "publicity", detail: { table: name, from: period.from, to: period.to, ...(scoped ? { district } : {}) } },
+      audit: {
+        entity: "publicity",
+        detail: { table: name, from: period.from, to: period.to, ...(scoped ? { district } : {}) },
+      },
     });
   });

@@ -4,14 +4,26 @@
 // text (the district as typed) has its numbers masked (maskFreeText).
 import { and, asc, count, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db";
-import { suspects, targets } from "../db/schema";
-import { FRAUD_TYPES, RISK_LEVELS, SUSPECT_STATUSES, TARGET_REASONS, WARNING_OUTCOMES } from "../domain/enums";
+import { type suspects, targets } from "../db/schema";
+import {
+  FRAUD_TYPES,
+  type RISK_LEVELS,
+  type SUSPECT_STATUSES,
+  type TARGET_REASONS,
+  type WARNING_OUTCOMES,
+} from "../domain/enums";
 import { maskFreeText, maskName, maskPhone } from "../domain/masking";
 import { shanghaiDaysRange } from "../domain/time";
-import { changePct, previousPeriod, type Period } from "../domain/yoy";
+import { changePct, type Period, previousPeriod } from "../domain/yoy";
 import { compare } from "../stats/service";
 
-export type FraudTypeTrend = { fraudType: (typeof FRAUD_TYPES)[number]; current: number; previous: number; change: number; changePct: number | null };
+export type FraudTypeTrend = {
+  fraudType: (typeof FRAUD_TYPES)[number];
+  current: number;
+  previous: number;
+  change: number;
+  changePct: number | null;
+};
 
 /**
  * Alerts per fraud type, this period against the same period last year — the figures of the
@@ -32,11 +44,16 @@ type Counts = { targets: number; highRisk: number; previous: number };
 
 /** Targets created in the period, the high-risk ones among them, and those of the same period last year. */
 function countsOf(period: Period) {
-  const within = (r: { from: number; to: number }) => sql`(${targets.createdAt} >= ${r.from} and ${targets.createdAt} < ${r.to})`;
+  const within = (r: { from: number; to: number }) =>
+    sql`(${targets.createdAt} >= ${r.from} and ${targets.createdAt} < ${r.to})`;
   const cur = within(shanghaiDaysRange(period));
   const prev = within(shanghaiDaysRange(previousPeriod(period)));
   return {
-    columns: { targets: sql<number>`sum(${cur})`, highRisk: sql<number>`sum(${cur} and ${targets.riskGrade} = 'high')`, previous: sql<number>`sum(${prev})` },
+    columns: {
+      targets: sql<number>`sum(${cur})`,
+      highRisk: sql<number>`sum(${cur} and ${targets.riskGrade} = 'high')`,
+      previous: sql<number>`sum(${prev})`,
+    },
     where: or(cur, prev),
   };
 }
@@ -55,16 +72,29 @@ function countsBy<R extends Counts, K>(rows: R[], keyOf: (r: R) => K): [K, Count
   return [...sums].map(([k, n]) => [k, { ...n, changePct: changePct(n.targets, n.previous) }]);
 }
 
-export type DistrictCount = { district: string | null; targets: number; highRisk: number; previous: number; changePct: number | null };
+export type DistrictCount = {
+  district: string | null;
+  targets: number;
+  highRisk: number;
+  previous: number;
+  changePct: number | null;
+};
 
 /** Targets (people at risk) per district in the period, most first, with last year's count. */
 export function districtsByTargets(db: Db, period: Period): DistrictCount[] {
   const c = countsOf(period);
-  const rows = db.select({ district: targets.district, ...c.columns }).from(targets).where(c.where).groupBy(targets.district).all();
+  const rows = db
+    .select({ district: targets.district, ...c.columns })
+    .from(targets)
+    .where(c.where)
+    .groupBy(targets.district)
+    .all();
   // districts that read the same once masked are one row
   return countsBy(rows, (r) => maskFreeText(r.district))
     .map(([district, n]) => ({ district, ...n }))
-    .sort((a, b) => b.targets - a.targets || b.highRisk - a.highRisk || (a.district ?? "").localeCompare(b.district ?? ""));
+    .sort(
+      (a, b) => b.targets - a.targets || b.highRisk - a.highRisk || (a.district ?? "").localeCompare(b.district ?? ""),
+    );
 }
 
 /** Age bands as the publicity campaigns address them (students, young workers, … the elderly). */
@@ -84,13 +114,24 @@ function ageBand(age: number | null | undefined): AgeBandKey {
   return AGE_BANDS.find((b) => age >= b.min && age <= b.max)!.key;
 }
 
-export type AgeBandCount = { band: AgeBandKey; targets: number; highRisk: number; previous: number; changePct: number | null };
+export type AgeBandCount = {
+  band: AgeBandKey;
+  targets: number;
+  highRisk: number;
+  previous: number;
+  changePct: number | null;
+};
 
 /** Targets per age band in the period, most first. */
 export function ageBandsByTargets(db: Db, period: Period): AgeBandCount[] {
   const c = countsOf(period);
   // a hundred-odd distinct ages at most: band them here, with the one ageBand rule
-  const rows = db.select({ age: targets.age, ...c.columns }).from(targets).where(c.where).groupBy(targets.age).all();
+  const rows = db
+    .select({ age: targets.age, ...c.columns })
+    .from(targets)
+    .where(c.where)
+    .groupBy(targets.age)
+    .all();
   return countsBy(rows, (r) => ageBand(r.age))
     .map(([band, n]) => ({ band, ...n }))
     .filter((b) => b.targets > 0)
@@ -114,7 +155,14 @@ export type SuspectNumber = {
  */
 export function topSuspectNumbers(db: Db, period: Period, limit = 20): SuspectNumber[] {
   const cur = shanghaiDaysRange(period);
-  type Row = Pick<typeof suspects.$inferSelect, "value" | "riskLevel" | "status"> & { cases: number; targets: number; lastSeenAt: number; code: string | null; nameZh: string | null; nameEn: string | null };
+  type Row = Pick<typeof suspects.$inferSelect, "value" | "riskLevel" | "status"> & {
+    cases: number;
+    targets: number;
+    lastSeenAt: number;
+    code: string | null;
+    nameZh: string | null;
+    nameEn: string | null;
+  };
   // hits per suspect from cases and targets together: a CTE with UNION ALL, one typed statement
   const rows = db.all<Row>(
     sql`with hits as (
@@ -149,7 +197,10 @@ export function topSuspectNumbers(db: Db, period: Period, limit = 20): SuspectNu
 }
 
 /** Outcomes after which a high-risk person still needs someone at the door. */
-export const VISIT_OUTCOMES = ["unreachable", "refused"] as const satisfies readonly (typeof WARNING_OUTCOMES)[number][];
+export const VISIT_OUTCOMES = [
+  "unreachable",
+  "refused",
+] as const satisfies readonly (typeof WARNING_OUTCOMES)[number][];
 
 export type VisitTarget = {
   district: string | null;
@@ -179,7 +230,11 @@ const visitWhere = (period: Period) => {
  * refused): the door-to-door list, per district. Names and numbers masked; no free text
  * (a note may quote an account or a full name), no amounts.
  */
-export function visitTargets(db: Db, period: Period, opts: { district?: string | null; limit?: number; offset?: number } = {}): VisitTarget[] {
+export function visitTargets(
+  db: Db,
+  period: Period,
+  opts: { district?: string | null; limit?: number; offset?: number } = {},
+): VisitTarget[] {
   // the district is chosen by its masked name: every district written that reads so once masked
   const inDistrict = opts.district ? inArray(targets.district, rawDistricts(db, period, opts.district)) : undefined;
   const rows = db
@@ -225,14 +280,21 @@ function rawDistricts(db: Db, period: Period, masked: string): string[] {
 /** How many door-to-door targets each district has in the period. */
 export function visitSummary(db: Db, period: Period): VisitSummary[] {
   const byName = new Map<string | null, VisitSummary>();
-  const rows = db.select({ district: targets.district, targets: count() }).from(targets).where(visitWhere(period)).groupBy(targets.district).all();
+  const rows = db
+    .select({ district: targets.district, targets: count() })
+    .from(targets)
+    .where(visitWhere(period))
+    .groupBy(targets.district)
+    .all();
   for (const r of rows) {
     const district = maskFreeText(r.district);
     const d = byName.get(district) ?? { district, targets: 0 };
     d.targets += r.targets;
     byName.set(district, d);
   }
-  return [...byName.values()].sort((a, b) => b.targets - a.targets || (a.district ?? "").localeCompare(b.district ?? ""));
+  return [...byName.values()].sort(
+    (a, b) => b.targets - a.targets || (a.district ?? "").localeCompare(b.district ?? ""),
+  );
 }
 
 export type PublicityLists = {

@@ -1,13 +1,23 @@
 // /api/v1/requests: institution systems and the center's tools create requests, read them
 // (a bank or carrier token sees only its own institution's) and answer them.
-import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonBody, jsonResponse, z, IdempotencyHeader } from "../api/openapi";
+import {
+  apiRouter,
+  commonErrors,
+  createRoute,
+  errorResponse,
+  IdempotencyHeader,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  z,
+} from "../api/openapi";
 import { allow } from "../auth/middleware";
+import { apiKey } from "../db/idempotency";
 import { who } from "../http/audit";
 import { invalid } from "../http/errors";
-import { ActionBody, CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
 import { centerAction, createRequest, respond } from "./lifecycle";
 import { listRequests, requestDetail, requestDetailJson, requestJson } from "./read";
-import { apiKey } from "../db/idempotency";
+import { ActionBody, CreateRequestBody, ListQuery, RequestDetailJson, RequestJson, RespondBody } from "./schemas";
 
 const Envelope = z.object({ request: RequestJson }).openapi("RequestEnvelope");
 const notFound = { 404: errorResponse("No such request (or not addressed to the caller's institution)") };
@@ -52,7 +62,13 @@ export const requestsApi = apiRouter()
           note: b.note,
           draft: b.draft,
           holderName: b.holderName,
-          transactions: b.transactions?.map((x) => ({ at: Date.parse(x.at), amountFen: x.amount, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })),
+          transactions: b.transactions?.map((x) => ({
+            at: Date.parse(x.at),
+            amountFen: x.amount,
+            payerAccount: x.payerAccount,
+            payerName: x.payerName,
+            serialNo: x.serialNo,
+          })),
           term: b.term,
           approval: b.approval && { ...b.approval, at: Date.parse(b.approval.at) },
           scope: b.scope,
@@ -90,7 +106,11 @@ export const requestsApi = apiRouter()
       summary: "One request with its responses and onward transfers",
       middleware: [allow("requests.read")] as const,
       request: { params: IdParam },
-      responses: { 200: jsonResponse(z.object({ request: RequestDetailJson }), "The request"), ...notFound, ...commonErrors },
+      responses: {
+        200: jsonResponse(z.object({ request: RequestDetailJson }), "The request"),
+        ...notFound,
+        ...commonErrors,
+      },
     }),
     (c) => {
       const { db, clock, config } = c.var.deps;
@@ -127,7 +147,14 @@ export const requestsApi = apiRouter()
         balanceFen: b.balance,
         reason: b.reason,
         reasonCode: b.reasonCode,
-        onwardTransfers: b.onwardTransfers?.map((o) => ({ account: o.account, bank: o.bank, amountFen: o.amount, at: Date.parse(o.at), holderName: o.holderName, serialNo: o.serialNo })),
+        onwardTransfers: b.onwardTransfers?.map((o) => ({
+          account: o.account,
+          bank: o.bank,
+          amountFen: o.amount,
+          at: Date.parse(o.at),
+          holderName: o.holderName,
+          serialNo: o.serialNo,
+        })),
       });
       return c.json({ request: requestJson(r, c.var.actor!, deps.clock.now(), deps.config) }, 201);
     },
@@ -147,10 +174,19 @@ export const requestsApi = apiRouter()
       request: { params: IdParam, body: jsonBody(ActionBody) },
       responses: {
         200: jsonResponse(
-          z.object({ request: RequestJson, instruction: RequestJson.nullable().openapi({ description: "For a freeze's renew or release: the instruction sent to its bank" }) }).openapi("RequestActionResult"),
+          z
+            .object({
+              request: RequestJson,
+              instruction: RequestJson.nullable().openapi({
+                description: "For a freeze's renew or release: the instruction sent to its bank",
+              }),
+            })
+            .openapi("RequestActionResult"),
           "The updated request",
         ),
-        409: errorResponse("Not allowed in the request's state (a third stop, a freeze that ran out, an instruction still open)"),
+        409: errorResponse(
+          "Not allowed in the request's state (a third stop, a freeze that ran out, an instruction still open)",
+        ),
         ...notFound,
         ...commonErrors,
       },
@@ -159,8 +195,18 @@ export const requestsApi = apiRouter()
       const b = c.req.valid("json");
       const { deps } = c.var;
       if (b.action === "discard" && !b.reason) throw invalid([{ path: "reason", message: "give the reason" }]);
-      const out = centerAction(deps, who(c), c.req.valid("param").id, b.action, { reason: b.reason, term: b.term, approval: b.approval && { ...b.approval, at: Date.parse(b.approval.at) } });
+      const out = centerAction(deps, who(c), c.req.valid("param").id, b.action, {
+        reason: b.reason,
+        term: b.term,
+        approval: b.approval && { ...b.approval, at: Date.parse(b.approval.at) },
+      });
       const now = deps.clock.now();
-      return c.json({ request: requestJson(out.request, c.var.actor!, now, deps.config), instruction: out.instruction && requestJson(out.instruction, c.var.actor!, now, deps.config) }, 200);
+      return c.json(
+        {
+          request: requestJson(out.request, c.var.actor!, now, deps.config),
+          instruction: out.instruction && requestJson(out.instruction, c.var.actor!, now, deps.config),
+        },
+        200,
+      );
     },
   );

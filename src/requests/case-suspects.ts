@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { caseSuspects, suspects } from "../db/schema";
 
-export type CaseSuspectOption = Pick<typeof suspects.$inferSelect, "id" | "kind" | "value"> & Pick<typeof caseSuspects.$inferSelect, "level">;
+export type CaseSuspectOption = Pick<typeof suspects.$inferSelect, "id" | "kind" | "value"> &
+  Pick<typeof caseSuspects.$inferSelect, "level">;
 
 export function caseSuspectOptions(db: Db, caseId: number): CaseSuspectOption[] {
   return db

@@ -1,12 +1,23 @@
 // The instruments the center sends (文书): every instruction gets its document number (per kind and
 // year, from document_counters, inside the send transaction) and the center's Ed25519 signature
 // over its canonical JSON; the notice page prints it. Rules and formats live in domain/signing.ts.
+
+import { type AnyColumn, eq, sql } from "drizzle-orm";
 import type { AuditWho } from "../audit/service";
 import type { Config } from "../config";
-import { eq, sql, type AnyColumn } from "drizzle-orm";
-import { storedColumns, type Db } from "../db";
-import { cases, documentCounters, institutions, instructions, requests, requestTransactions, returnShares, suspects, users } from "../db/schema";
-import { canonicalJson, documentKindOf, documentNumber, type Canonical, type DocumentKind } from "../domain/signing";
+import { type Db, storedColumns } from "../db";
+import {
+  cases,
+  documentCounters,
+  institutions,
+  instructions,
+  requests,
+  requestTransactions,
+  returnShares,
+  suspects,
+  users,
+} from "../db/schema";
+import { type Canonical, canonicalJson, type DocumentKind, documentKindOf, documentNumber } from "../domain/signing";
 import { iso, shanghaiDate } from "../domain/time";
 import { signBytes } from "./signing";
 
@@ -35,7 +46,13 @@ type Officer = { id: number; name: string; badgeNo: string | null };
 
 function officer(db: Db, id: number | null | undefined): Officer | null {
   if (id == null) return null;
-  return db.select({ id: users.id, name: users.displayName, badgeNo: users.badgeNo }).from(users).where(eq(users.id, id)).get() ?? null;
+  return (
+    db
+      .select({ id: users.id, name: users.displayName, badgeNo: users.badgeNo })
+      .from(users)
+      .where(eq(users.id, id))
+      .get() ?? null
+  );
 }
 
 /**
@@ -45,7 +62,10 @@ function officer(db: Db, id: number | null | undefined): Officer | null {
  */
 function officersFor(db: Db, who: AuditWho, r: RequestRow): [number | null, number | null] {
   const sender = who.actor?.kind === "user" ? who.actor.id : null;
-  const caseOfficer = r.caseId == null ? null : (db.select({ by: cases.createdBy }).from(cases).where(eq(cases.id, r.caseId)).get()?.by ?? null);
+  const caseOfficer =
+    r.caseId == null
+      ? null
+      : (db.select({ by: cases.createdBy }).from(cases).where(eq(cases.id, r.caseId)).get()?.by ?? null);
   const ids = [...new Set([sender, caseOfficer, r.createdBy].filter((x): x is number => x != null))];
   return [ids[0] ?? null, ids[1] ?? null];
 }
@@ -54,7 +74,15 @@ function officersFor(db: Db, who: AuditWho, r: RequestRow): [number | null, numb
 function tracedTransactions(db: Db, requestId: number) {
   const t = requestTransactions;
   const rows = db
-    .select(storedColumns({ at: t.at, amountFen: t.amountFen, payerAccount: t.payerAccount, payerName: t.payerName, serialNo: t.serialNo }))
+    .select(
+      storedColumns({
+        at: t.at,
+        amountFen: t.amountFen,
+        payerAccount: t.payerAccount,
+        payerName: t.payerName,
+        serialNo: t.serialNo,
+      }),
+    )
     .from(t)
     .where(eq(t.requestId, requestId))
     .orderBy(t.id)
@@ -63,17 +91,41 @@ function tracedTransactions(db: Db, requestId: number) {
 }
 
 /** What is signed: every field the institution acts on, and nothing of the case behind it. */
-function payloadOf(t: T, r: RequestRow, kind: DocumentKind, documentNo: string, officers: (Officer | null)[]): Canonical {
+function payloadOf(
+  t: T,
+  r: RequestRow,
+  kind: DocumentKind,
+  documentNo: string,
+  officers: (Officer | null)[],
+): Canonical {
   const db = t.db;
-  const s = db.select({ kind: suspects.kind, value: suspects.value, holderName: suspects.holderName, branch: suspects.branch }).from(suspects).where(eq(suspects.id, r.suspectId)).get()!;
-  const inst = db.select({ code: institutions.code, nameZh: institutions.nameZh }).from(institutions).where(eq(institutions.id, r.institutionId)).get()!;
+  const s = db
+    .select({ kind: suspects.kind, value: suspects.value, holderName: suspects.holderName, branch: suspects.branch })
+    .from(suspects)
+    .where(eq(suspects.id, r.suspectId))
+    .get()!;
+  const inst = db
+    .select({ code: institutions.code, nameZh: institutions.nameZh })
+    .from(institutions)
+    .where(eq(institutions.id, r.institutionId))
+    .get()!;
   const parentDoc =
     r.parentRequestId == null
       ? undefined
-      : (db.select({ no: instructions.documentNo }).from(instructions).where(eq(instructions.requestId, r.parentRequestId)).orderBy(instructions.id).limit(1).get()?.no ?? undefined);
+      : (db
+          .select({ no: instructions.documentNo })
+          .from(instructions)
+          .where(eq(instructions.requestId, r.parentRequestId))
+          .orderBy(instructions.id)
+          .limit(1)
+          .get()?.no ?? undefined);
   const returnTo =
     r.kind === "return"
-      ? db.select({ account: returnShares.toAccount, reason: returnShares.toAccountReason }).from(returnShares).where(eq(returnShares.returnRequestId, r.id)).get()
+      ? db
+          .select({ account: returnShares.toAccount, reason: returnShares.toAccountReason })
+          .from(returnShares)
+          .where(eq(returnShares.returnRequestId, r.id))
+          .get()
       : null;
   const txs = tracedTransactions(db, r.id);
   const isFreeze = r.kind === "freeze" || r.kind === "freeze_renewal";
@@ -127,7 +179,10 @@ export function issueInstruction(t: T, requestId: number, action: "send" | "rene
   const { last: seq } = db
     .insert(documentCounters)
     .values({ kind, year, last: 1 })
-    .onConflictDoUpdate({ target: [documentCounters.kind, documentCounters.year], set: { last: sql`${documentCounters.last} + 1` } })
+    .onConflictDoUpdate({
+      target: [documentCounters.kind, documentCounters.year],
+      set: { last: sql`${documentCounters.last} + 1` },
+    })
     .returning({ last: documentCounters.last })
     .get();
   const documentNo = documentNumber(t.cfg.center.short, kind, year, seq);
@@ -135,16 +190,38 @@ export function issueInstruction(t: T, requestId: number, action: "send" | "rene
   const payload = canonicalJson(payloadOf(t, r, kind, documentNo, [officer(db, o1), officer(db, o2)]));
   const { keyId, signature } = signBytes(db, new TextEncoder().encode(payload), at);
   db.insert(instructions)
-    .values({ requestId, kind, year, seq, documentNo, payload, signature, keyId, officer1Id: o1, officer2Id: o2, issuedAt: new Date(at) })
+    .values({
+      requestId,
+      kind,
+      year,
+      seq,
+      documentNo,
+      payload,
+      signature,
+      keyId,
+      officer1Id: o1,
+      officer2Id: o2,
+      issuedAt: new Date(at),
+    })
     .run();
 }
 
 /** For the request's read (read.ts): its instructions, oldest first, as one JSON text. */
 export const instructionsJsonOf = (requestId: AnyColumn) =>
-  sql<string | null>`(select json_group_array(json_object('id', x.id, 'kind', x.kind, 'documentNo', x.document_no, 'payload', x.payload, 'signature', x.signature, 'keyId', x.key_id, 'issuedAt', x.issued_at))
+  sql<
+    string | null
+  >`(select json_group_array(json_object('id', x.id, 'kind', x.kind, 'documentNo', x.document_no, 'payload', x.payload, 'signature', x.signature, 'keyId', x.key_id, 'issuedAt', x.issued_at))
   from (select * from ${instructions} where ${instructions.requestId} = ${requestId} order by ${instructions.id}) x)`;
 
-export type InstructionRow = { id: number; kind: DocumentKind; documentNo: string; payload: string; signature: string; keyId: string; issuedAt: number };
+export type InstructionRow = {
+  id: number;
+  kind: DocumentKind;
+  documentNo: string;
+  payload: string;
+  signature: string;
+  keyId: string;
+  issuedAt: number;
+};
 
 function parseInstructions(json: string | null | undefined): InstructionRow[] {
   return json ? (JSON.parse(json) as InstructionRow[]) : [];
@@ -157,7 +234,20 @@ const b64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
  * every instruction sent for it (renewals, releases) in `instructions`, each verifiable alone.
  */
 export function instructionJson(json: string | null | undefined) {
-  const all = parseInstructions(json).map((x) => ({ kind: x.kind, documentNo: x.documentNo, issuedAt: iso(x.issuedAt), keyId: x.keyId, signature: x.signature, signedPayload: b64url(x.payload) }));
+  const all = parseInstructions(json).map((x) => ({
+    kind: x.kind,
+    documentNo: x.documentNo,
+    issuedAt: iso(x.issuedAt),
+    keyId: x.keyId,
+    signature: x.signature,
+    signedPayload: b64url(x.payload),
+  }));
   const first = all[0];
-  return { documentNo: first?.documentNo ?? null, keyId: first?.keyId ?? null, signature: first?.signature ?? null, signedPayload: first?.signedPayload ?? null, instructions: all };
+  return {
+    documentNo: first?.documentNo ?? null,
+    keyId: first?.keyId ?? null,
+    signature: first?.signature ?? null,
+    signedPayload: first?.signedPayload ?? null,
+    instructions: all,
+  };
 }

@@ -2,13 +2,15 @@
 // and the requests on each, with amounts and states.
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
-import { cases, caseSuspects, institutions, onwardTransfers, requests, suspects } from "../db/schema";
-import { caseFunds, trafficLight, type CaseFunds, type Light } from "../domain/requests";
+import { caseSuspects, cases, institutions, onwardTransfers, requests, suspects } from "../db/schema";
+import { type CaseFunds, caseFunds, type Light, trafficLight } from "../domain/requests";
 import type { Deps } from "../http/context";
-import { selectRequests, type RequestView } from "./read";
+import { type RequestView, selectRequests } from "./read";
 
-
-type FlowRequest = Pick<RequestView, "id" | "kind" | "status" | "amountFen" | "doneAmountFen" | "expiresAt" | "instCode"> & { light: Light };
+type FlowRequest = Pick<
+  RequestView,
+  "id" | "kind" | "status" | "amountFen" | "doneAmountFen" | "expiresAt" | "instCode"
+> & { light: Light };
 export type FlowNode = {
   suspectId: number;
   kind: "phone" | "bank_account";
@@ -69,7 +71,16 @@ export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"
     });
   }
   for (const r of reqs) {
-    nodes.get(r.suspectId)?.requests.push({ id: r.id, kind: r.kind, status: r.status, amountFen: r.amountFen, doneAmountFen: r.doneAmountFen, expiresAt: r.expiresAt, instCode: r.instCode, light: trafficLight(r, now, cfg) });
+    nodes.get(r.suspectId)?.requests.push({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      amountFen: r.amountFen,
+      doneAmountFen: r.doneAmountFen,
+      expiresAt: r.expiresAt,
+      instCode: r.instCode,
+      light: trafficLight(r, now, cfg),
+    });
   }
   const accounts: FlowNode[] = [];
   const numbers: FlowNode[] = [];

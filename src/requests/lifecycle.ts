@@ -2,24 +2,62 @@
 // institution's answers. Rules live in domain/requests.ts; every change runs in one transaction
 // with its audit entry, and the live screens hear about it after the commit.
 import { and, eq, inArray, or, sql } from "drizzle-orm";
-import { recordAudit, type AuditWho } from "../audit/service";
+import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
-import { once, type IdempotencyKey } from "../db/idempotency";
-import { cases, caseSuspects, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
+import { type IdempotencyKey, once } from "../db/idempotency";
+import { caseSuspects, cases, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { formatFen } from "../domain/money";
-import { checkConfirmedAmount, checkFreezeTerm, checkRenewalTerm, FREEZE_INSTRUCTION_KINDS, type Approval, type FreezeTerm, type RejectCode, deadlineAfter, expiryAfter, HOLD_KINDS, isInForce, KIND_TARGET, MONEY_KINDS, renewedExpiry, suspectStatusAfter, transition, type Party, type RefusalCode, type RequestAction, type RequestKind, type RequestStatus } from "../domain/requests";
+import { refuse } from "../domain/reasons";
+import {
+  type Approval,
+  checkConfirmedAmount,
+  checkFreezeTerm,
+  checkRenewalTerm,
+  deadlineAfter,
+  expiryAfter,
+  FREEZE_INSTRUCTION_KINDS,
+  type FreezeTerm,
+  HOLD_KINDS,
+  isInForce,
+  KIND_TARGET,
+  MONEY_KINDS,
+  type Party,
+  type RefusalCode,
+  type RejectCode,
+  type RequestAction,
+  type RequestKind,
+  type RequestStatus,
+  renewedExpiry,
+  suspectStatusAfter,
+  transition,
+} from "../domain/requests";
 import { checkStatusChange, requestReason } from "../domain/suspects";
 import type { Deps } from "../http/context";
-import { conflict, invalid, refused, refusalIssue, type Issue } from "../http/errors";
-import { refuse } from "../domain/reasons";
+import { conflict, type Issue, invalid, refusalIssue, refused } from "../http/errors";
 import { apiSource } from "../suspects/api";
-import { reportSuspect, setSuspectStatus, type Conn } from "../suspects/service";
-import type { ActionInput, CreateInput, OnwardInput, RespondInput } from "./schemas";
-import { caseTransactionsInto, holderOf, noteHolder, recordTransactions, transactionsOf, type TransactionInput } from "./transactions";
+import { type Conn, reportSuspect, setSuspectStatus } from "../suspects/service";
 import { issueInstruction } from "./documents";
 import { onwardSender } from "./onward";
-import { IS_IN_FORCE, IS_OPEN, selectRequests, freezeReturnable, getRequest, loadRequest, returnedFrom, type RequestView } from "./read";
+import {
+  freezeReturnable,
+  getRequest,
+  IS_IN_FORCE,
+  IS_OPEN,
+  loadRequest,
+  type RequestView,
+  returnedFrom,
+  selectRequests,
+} from "./read";
+import type { ActionInput, CreateInput, OnwardInput, RespondInput } from "./schemas";
+import {
+  caseTransactionsInto,
+  holderOf,
+  noteHolder,
+  recordTransactions,
+  type TransactionInput,
+  transactionsOf,
+} from "./transactions";
 
 export type Ctx = Pick<Deps, "db" | "config" | "events">;
 
@@ -27,17 +65,26 @@ export type Ctx = Pick<Deps, "db" | "config" | "events">;
  * A transition the state machine does not allow (409): the API says the rule's English, a page
  * its reason in the reader's language; `status` is the status it was refused from.
  */
-function refusedTransition(action: RequestAction, r: Pick<RequestView, "status" | "kind">, v: { code: RefusalCode; reason: string }) {
-  return refused("transition_refused", { ...refuse(`request.${v.code}`, { action, kind: r.kind, status: r.status }), reason: `Refused: ${v.reason}` });
+function refusedTransition(
+  action: RequestAction,
+  r: Pick<RequestView, "status" | "kind">,
+  v: { code: RefusalCode; reason: string },
+) {
+  return refused("transition_refused", {
+    ...refuse(`request.${v.code}`, { action, kind: r.kind, status: r.status }),
+    reason: `Refused: ${v.reason}`,
+  });
 }
-
 
 type Live = { channel: string; event: string; data: string };
 export type Tx = { tx: Conn; db: Db; who: AuditWho; cfg: Deps["config"]; live: Live[] };
 
 /** Who answered, as the responses row names them. */
 function responderOf(who: AuditWho) {
-  return { userId: who.actor?.kind === "user" ? who.actor.id : null, tokenId: who.actor?.kind === "token" ? who.actor.id : null };
+  return {
+    userId: who.actor?.kind === "user" ? who.actor.id : null,
+    tokenId: who.actor?.kind === "token" ? who.actor.id : null,
+  };
 }
 
 /**
@@ -50,7 +97,12 @@ export function move(
   action: RequestAction,
   party: Party,
   patch: Partial<typeof requests.$inferInsert> = {},
-  answer: { amountFen?: number | null; balanceFen?: number | null; reason?: string | null; reasonCode?: RejectCode | null } = {},
+  answer: {
+    amountFen?: number | null;
+    balanceFen?: number | null;
+    reason?: string | null;
+    reasonCode?: RejectCode | null;
+  } = {},
 ): { to: RequestStatus; responseId: number } {
   const now = t.who.at;
   const v = transition(r, action, party, now);
@@ -78,12 +130,22 @@ export function move(
     })
     .returning({ id: responses.id })
     .get();
-  recordAudit(t.tx, t.who, { action, entity: "request", entityId: r.id, detail: { kind: r.kind, from: r.status, to: v.to, ...answer } });
+  recordAudit(t.tx, t.who, {
+    action,
+    entity: "request",
+    entityId: r.id,
+    detail: { kind: r.kind, from: r.status, to: v.to, ...answer },
+  });
   followSuspect(t, r, v.to);
   t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
-  t.live.push({ channel: `desk:${r.institutionId}`, event: action === "send" ? "arrived" : "changed", data: String(r.id) });
+  t.live.push({
+    channel: `desk:${r.institutionId}`,
+    event: action === "send" ? "arrived" : "changed",
+    data: String(r.id),
+  });
   // an institution's answer: the center's banner, tiles and title counter (home/live.tsx)
-  if (party === "institution") t.live.push({ channel: "center", event: "answer", data: JSON.stringify({ requestId: r.id, action }) });
+  if (party === "institution")
+    t.live.push({ channel: "center", event: "answer", data: JSON.stringify({ requestId: r.id, action }) });
   return { to: v.to, responseId };
 }
 
@@ -130,23 +192,39 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
       const suspect = resolveSuspect(t, input);
       const targets = KIND_TARGET[input.kind];
       if (!targets.some((x) => x.suspect === suspect.kind)) {
-        throw fieldError(input.suspectId ? "suspectId" : "value", `a ${input.kind} request needs a ${targets.map((x) => x.suspect).join(" or ")}, not a ${suspect.kind}`);
+        throw fieldError(
+          input.suspectId ? "suspectId" : "value",
+          `a ${input.kind} request needs a ${targets.map((x) => x.suspect).join(" or ")}, not a ${suspect.kind}`,
+        );
       }
       const inst = resolveInstitution(t, input.institution, suspect.institutionId);
       if (!inst) throw fieldError("institution", "cannot be inferred for this suspect; choose the bank or carrier");
       if (!targets.some((x) => x.suspect === suspect.kind && x.institution === inst.kind)) {
-        throw fieldError("institution", `${inst.code} is a ${inst.kind}; a ${input.kind} for a ${suspect.kind} goes to a ${targets.find((x) => x.suspect === suspect.kind)!.institution}`);
+        throw fieldError(
+          "institution",
+          `${inst.code} is a ${inst.kind}; a ${input.kind} for a ${suspect.kind} goes to a ${targets.find((x) => x.suspect === suspect.kind)!.institution}`,
+        );
       }
       const isMoney = (MONEY_KINDS as readonly string[]).includes(input.kind);
-      if (input.amountFen != null && !isMoney) throw fieldError("amount", "only stop-payments, freezes and returns carry an amount");
-      if (isMoney && input.amountFen === 0) throw fieldError("amount", `a ${input.kind} of ¥0 is refused: enter the amount`);
+      if (input.amountFen != null && !isMoney)
+        throw fieldError("amount", "only stop-payments, freezes and returns carry an amount");
+      if (isMoney && input.amountFen === 0)
+        throw fieldError("amount", `a ${input.kind} of ¥0 is refused: enter the amount`);
       const freezeTerms = checkFreezeFields(input);
       if (freezeTerms.length) throw invalid(freezeTerms, `${freezeTerms[0]!.path}: ${freezeTerms[0]!.message}`);
-      if (input.kind === "freeze" && (input.scope ?? "amount") === "amount" && input.amountFen == null && !input.transactions?.length) {
+      if (
+        input.kind === "freeze" &&
+        (input.scope ?? "amount") === "amount" &&
+        input.amountFen == null &&
+        !input.transactions?.length
+      ) {
         throw fieldError("amount", "a freeze of a sum needs the amount (or scope: account for the whole account)");
       }
       if ((input.holderName != null || input.transactions?.length) && suspect.kind !== "bank_account") {
-        throw fieldError(input.holderName != null ? "holderName" : "transactions", "only a bank account has a holder and transactions");
+        throw fieldError(
+          input.holderName != null ? "holderName" : "transactions",
+          "only a bank account has a holder and transactions",
+        );
       }
       const parent = resolveParent(t, input, suspect.id);
       if (input.kind === "return") {
@@ -158,7 +236,8 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
       const traced = tracedTransactions(t, input, suspect.id, level, parent);
       const holderName = input.holderName ?? (suspect.kind === "bank_account" ? holderOf(t.db, suspect.id) : null);
       // a stop-payment or freeze of the money traced, when no amount was named
-      const amountFen = input.amountFen ?? (input.kind === "stop_payment" || input.kind === "freeze" ? sumOrNull(traced) : null);
+      const amountFen =
+        input.amountFen ?? (input.kind === "stop_payment" || input.kind === "freeze" ? sumOrNull(traced) : null);
       const isFreeze = input.kind === "freeze";
       const { id } = tx
         .insert(requests)
@@ -192,7 +271,16 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
         action: "create",
         entity: "request",
         entityId: id,
-        detail: { kind: input.kind, institution: inst.code, suspectId: suspect.id, caseId: input.caseId, amountFen, draft: !!input.draft, transactions: traced.length, ...(isFreeze && { term: input.term ?? "6m", approvalRef: input.approval?.ref }) },
+        detail: {
+          kind: input.kind,
+          institution: inst.code,
+          suspectId: suspect.id,
+          caseId: input.caseId,
+          amountFen,
+          draft: !!input.draft,
+          transactions: traced.length,
+          ...(isFreeze && { term: input.term ?? "6m", approvalRef: input.approval?.ref }),
+        },
       });
       t.live.push({ channel: "requests", event: "changed", data: String(id) });
       if (!input.draft) send(t, reload(t, id));
@@ -216,7 +304,13 @@ function checkFreezeFields(input: CreateInput): Issue[] {
  * stop-payment it follows; else the case's transfers into the account (level 1), or the onward
  * transfer that revealed it (level n+1, recorded with its draft).
  */
-function tracedTransactions(t: Tx, input: CreateInput, suspectId: number, level: number, parent: RequestView | null): TransactionInput[] {
+function tracedTransactions(
+  t: Tx,
+  input: CreateInput,
+  suspectId: number,
+  level: number,
+  parent: RequestView | null,
+): TransactionInput[] {
   if (input.kind !== "stop_payment" && input.kind !== "freeze") return input.transactions ?? [];
   if (input.transactions?.length) return input.transactions;
   if (parent && parent.kind === "stop_payment") {
@@ -226,15 +320,23 @@ function tracedTransactions(t: Tx, input: CreateInput, suspectId: number, level:
   return input.caseId != null ? caseTransactionsInto(t.db, input.caseId, suspectId, level) : [];
 }
 
-const sumOrNull = (rows: readonly TransactionInput[]) => (rows.length ? rows.reduce((s, x) => s + x.amountFen, 0) : null);
+const sumOrNull = (rows: readonly TransactionInput[]) =>
+  rows.length ? rows.reduce((s, x) => s + x.amountFen, 0) : null;
 
 function creatorOf(who: AuditWho) {
-  return { createdBy: who.actor?.kind === "user" ? who.actor.id : null, createdByToken: who.actor?.kind === "token" ? who.actor.id : null };
+  return {
+    createdBy: who.actor?.kind === "user" ? who.actor.id : null,
+    createdByToken: who.actor?.kind === "token" ? who.actor.id : null,
+  };
 }
 
 type SuspectRow = Pick<typeof suspects.$inferSelect, "id" | "kind" | "institutionId">;
 const suspectRow = (t: Tx, id: number): SuspectRow | undefined =>
-  t.tx.select({ id: suspects.id, kind: suspects.kind, institutionId: suspects.institutionId }).from(suspects).where(eq(suspects.id, id)).get();
+  t.tx
+    .select({ id: suspects.id, kind: suspects.kind, institutionId: suspects.institutionId })
+    .from(suspects)
+    .where(eq(suspects.id, id))
+    .get();
 
 function resolveSuspect(t: Tx, input: CreateInput): SuspectRow {
   if (input.suspectId != null) {
@@ -245,7 +347,13 @@ function resolveSuspect(t: Tx, input: CreateInput): SuspectRow {
   const idf = normalizeIdentifier(input.value ?? "");
   if (!idf.ok) throw invalid([refusalIssue("value", idf)]);
   const source = t.who.actor?.kind === "token" ? apiSource(t.who.actor) : "manual";
-  const rec = reportSuspect(t.tx, t.who, { identifier: idf, riskLevel: input.caseId != null ? "high" : undefined, source, caseId: input.caseId ?? null, at: t.who.at });
+  const rec = reportSuspect(t.tx, t.who, {
+    identifier: idf,
+    riskLevel: input.caseId != null ? "high" : undefined,
+    source,
+    caseId: input.caseId ?? null,
+    at: t.who.at,
+  });
   return suspectRow(t, rec.suspect.id)!;
 }
 
@@ -258,7 +366,9 @@ function resolveInstitution(t: Tx, code: string | undefined, fallbackId: number 
     if (!i) throw fieldError("institution", `no institution ${code}`);
     return i;
   }
-  return fallbackId == null ? null : (t.tx.select(INST).from(institutions).where(eq(institutions.id, fallbackId)).get() ?? null);
+  return fallbackId == null
+    ? null
+    : (t.tx.select(INST).from(institutions).where(eq(institutions.id, fallbackId)).get() ?? null);
 }
 
 /**
@@ -266,12 +376,24 @@ function resolveInstitution(t: Tx, code: string | undefined, fallbackId: number 
  * stop-payment. Named, or inferred when the suspect has exactly one candidate.
  */
 function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestView | null {
-  const want: RequestKind | null = input.kind === "return" ? "freeze" : input.kind === "freeze" ? "stop_payment" : input.kind === "restore_number" ? "suspend_number" : null;
+  const want: RequestKind | null =
+    input.kind === "return"
+      ? "freeze"
+      : input.kind === "freeze"
+        ? "stop_payment"
+        : input.kind === "restore_number"
+          ? "suspend_number"
+          : null;
   if (input.parentRequestId != null) {
     const p = loadRequest(t.db, input.parentRequestId);
     if (!p) throw fieldError("parentRequestId", `no request ${input.parentRequestId}`);
-    if (p.kind !== want || p.suspectId !== suspectId) throw fieldError("parentRequestId", `request ${p.id} is not a ${want ?? "request this one can follow"} on the same account`);
-    if (input.kind === "return" && !isInForce(p.status)) throw fieldError("parentRequestId", `freeze ${p.id} is ${p.status}: nothing left to return`);
+    if (p.kind !== want || p.suspectId !== suspectId)
+      throw fieldError(
+        "parentRequestId",
+        `request ${p.id} is not a ${want ?? "request this one can follow"} on the same account`,
+      );
+    if (input.kind === "return" && !isInForce(p.status))
+      throw fieldError("parentRequestId", `freeze ${p.id} is ${p.status}: nothing left to return`);
     return p;
   }
   if (!want) return null;
@@ -282,35 +404,66 @@ function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestVie
     .filter((p) => input.caseId == null || p.caseId == null || p.caseId === input.caseId);
   if (candidates.length === 1) return candidates[0]!;
   if (input.kind === "return") {
-    throw fieldError("parentRequestId", candidates.length ? "this account has several freezes in force; name the one to return from" : "this account has no freeze in force to return from");
+    throw fieldError(
+      "parentRequestId",
+      candidates.length
+        ? "this account has several freezes in force; name the one to return from"
+        : "this account has no freeze in force to return from",
+    );
   }
   return null;
 }
 
 /** An answer never confirms more than was asked: 409 naming both amounts (in fen, and as a page shows them). */
 function amountAboveRequest(done: number, asked: number) {
-  const r = refuse("request.amount_above_request", { done: formatFen(done), asked: formatFen(asked), doneFen: done, askedFen: asked });
-  return refused("amount_exceeds_request", { ...r, reason: `Refused: ${done} fen confirmed is more than the ${asked} fen asked` }, [{ path: "amount", message: `at most ${asked} fen` }]);
+  const r = refuse("request.amount_above_request", {
+    done: formatFen(done),
+    asked: formatFen(asked),
+    doneFen: done,
+    askedFen: asked,
+  });
+  return refused(
+    "amount_exceeds_request",
+    { ...r, reason: `Refused: ${done} fen confirmed is more than the ${asked} fen asked` },
+    [{ path: "amount", message: `at most ${asked} fen` }],
+  );
 }
 
 /** Never return more than was frozen: 409 naming what is left. */
 function returnTooLarge(asked: number, left: number) {
   const r = refuse("request.return_too_large", { amount: formatFen(left), leftFen: left });
-  return refused("return_exceeds_frozen", { ...r, reason: `Refused: returning ${asked} fen is more than the ${left} fen still frozen` }, [{ path: "amount", message: `at most ${left} fen` }]);
+  return refused(
+    "return_exceeds_frozen",
+    { ...r, reason: `Refused: returning ${asked} fen is more than the ${left} fen still frozen` },
+    [{ path: "amount", message: `at most ${left} fen` }],
+  );
 }
 
 function caseLevel(t: Tx, caseId: number | undefined, suspectId: number): number | null {
   if (caseId == null) return null;
-  return t.tx.select({ level: caseSuspects.level }).from(caseSuspects).where(and(eq(caseSuspects.caseId, caseId), eq(caseSuspects.suspectId, suspectId))).get()?.level ?? null;
+  return (
+    t.tx
+      .select({ level: caseSuspects.level })
+      .from(caseSuspects)
+      .where(and(eq(caseSuspects.caseId, caseId), eq(caseSuspects.suspectId, suspectId)))
+      .get()?.level ?? null
+  );
 }
 
 function linkToCase(t: Tx, caseId: number, suspectId: number, level: number, parentSuspectId: number | null): void {
-  t.tx.insert(caseSuspects).values({ caseId, suspectId, level, parentSuspectId, createdAt: new Date(t.who.at) }).onConflictDoNothing().run();
+  t.tx
+    .insert(caseSuspects)
+    .values({ caseId, suspectId, level, parentSuspectId, createdAt: new Date(t.who.at) })
+    .onConflictDoNothing()
+    .run();
 }
 
 function send(t: Tx, r: RequestView): void {
   const now = t.who.at;
-  move(t, r, "send", "center", { sentAt: new Date(now), deadlineAt: new Date(deadlineAfter(r.kind, "sent", now, t.cfg)!) });
+  move(t, r, "send", "center", {
+    sentAt: new Date(now),
+    deadlineAt: new Date(deadlineAfter(r.kind, "sent", now, t.cfg)!),
+  });
   issueInstruction(t, r.id, "send");
 }
 
@@ -322,7 +475,13 @@ export type CenterAction = "send" | "discard" | "renew" | "release";
 /** The request acted on, and for a freeze's renew or release the instruction sent to its bank. */
 export type ActionOutcome = { request: RequestView; instruction: RequestView | null };
 
-export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: CenterAction, opts: ActionInput = {}): ActionOutcome {
+export function centerAction(
+  ctx: Ctx,
+  who: AuditWho,
+  id: number,
+  action: CenterAction,
+  opts: ActionInput = {},
+): ActionOutcome {
   const reason = opts.reason;
   return inTransaction(ctx, who, (t) => {
     const r = getRequest(t.db, who.actor!, id);
@@ -330,10 +489,15 @@ export function centerAction(ctx: Ctx, who: AuditWho, id: number, action: Center
     if (action === "send") send(t, r);
     else if (action === "discard") move(t, r, "discard", "center", {}, { reason: reason ?? null });
     // a freeze changes only when its bank confirms the instruction (继续冻结, 解除冻结)
-    else if ((action === "renew" || action === "release") && r.kind === "freeze") instruction = instructFreeze(t, r, action, opts);
-    else if ((action === "renew" || action === "release") && (opts.term || opts.approval)) throw fieldError(opts.term ? "term" : "approval", `only a freeze's renewal has a term`);
+    else if ((action === "renew" || action === "release") && r.kind === "freeze")
+      instruction = instructFreeze(t, r, action, opts);
+    else if ((action === "renew" || action === "release") && (opts.term || opts.approval))
+      throw fieldError(opts.term ? "term" : "approval", `only a freeze's renewal has a term`);
     else if (action === "renew") {
-      const patch = r.expiresAt != null ? { renewals: r.renewals + 1, expiresAt: new Date(renewedExpiry(r.kind, r.expiresAt)) } : {};
+      const patch =
+        r.expiresAt != null
+          ? { renewals: r.renewals + 1, expiresAt: new Date(renewedExpiry(r.kind, r.expiresAt)) }
+          : {};
       move(t, r, "renew", "center", patch);
       issueInstruction(t, id, "renew");
     } else {
@@ -356,12 +520,21 @@ function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release",
   const open = t.tx
     .select({ id: requests.id })
     .from(requests)
-    .where(and(eq(requests.parentRequestId, freeze.id), inArray(requests.kind, [...FREEZE_INSTRUCTION_KINDS]), inArray(requests.status, ["draft", "sent", "acknowledged"])))
+    .where(
+      and(
+        eq(requests.parentRequestId, freeze.id),
+        inArray(requests.kind, [...FREEZE_INSTRUCTION_KINDS]),
+        inArray(requests.status, ["draft", "sent", "acknowledged"]),
+      ),
+    )
     .limit(1)
     .get();
   if (open) throw conflict(refuse("request.instruction_open", { id: open.id }), "instruction_pending");
   const kind = action === "renew" ? "freeze_renewal" : "freeze_release";
-  const freezeApproval: Approval | null = freeze.approvalBy != null && freeze.approvalAt != null && freeze.approvalRef != null ? { by: freeze.approvalBy, at: freeze.approvalAt, ref: freeze.approvalRef } : null;
+  const freezeApproval: Approval | null =
+    freeze.approvalBy != null && freeze.approvalAt != null && freeze.approvalRef != null
+      ? { by: freeze.approvalBy, at: freeze.approvalAt, ref: freeze.approvalRef }
+      : null;
   let term: FreezeTerm | null = null;
   let approval: Approval | null = null;
   if (kind === "freeze_renewal") {
@@ -398,7 +571,12 @@ function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release",
     })
     .returning({ id: requests.id })
     .get();
-  recordAudit(t.tx, t.who, { action: "create", entity: "request", entityId: id, detail: { kind, of: freeze.id, term, approvalRef: approval?.ref, reason: o.reason } });
+  recordAudit(t.tx, t.who, {
+    action: "create",
+    entity: "request",
+    entityId: id,
+    detail: { kind, of: freeze.id, term, approvalRef: approval?.ref, reason: o.reason },
+  });
   t.live.push({ channel: "requests", event: "changed", data: String(freeze.id) });
   send(t, reload(t, id));
   return reload(t, id);
@@ -412,24 +590,45 @@ function checkAnswer(r: RequestView, input: RespondInput): Issue[] {
   const issues: Issue[] = [];
   const money = (MONEY_KINDS as readonly string[]).includes(r.kind);
   if ((input.action === "confirm" || input.action === "partial") && money && input.amountFen == null) {
-    issues.push({ path: "amount", message: `enter the amount ${r.kind === "return" ? "returned" : r.kind === "freeze" ? "frozen" : "stopped"}` });
+    issues.push({
+      path: "amount",
+      message: `enter the amount ${r.kind === "return" ? "returned" : r.kind === "freeze" ? "frozen" : "stopped"}`,
+    });
   }
   // ¥0 is no stop, freeze or return — unless the money already moved on and the answer says where
-  if ((input.action === "confirm" || input.action === "partial") && money && input.amountFen != null && !input.onwardTransfers?.length) {
+  if (
+    (input.action === "confirm" || input.action === "partial") &&
+    money &&
+    input.amountFen != null &&
+    !input.onwardTransfers?.length
+  ) {
     const zero = checkConfirmedAmount(null, input.amountFen);
     if (zero) issues.push({ path: "amount", message: zero.message });
   }
   // what a stop-payment holds is the balance it stopped on the account
-  if ((input.action === "confirm" || input.action === "partial") && r.kind === "stop_payment" && input.balanceFen == null) {
+  if (
+    (input.action === "confirm" || input.action === "partial") &&
+    r.kind === "stop_payment" &&
+    input.balanceFen == null
+  ) {
     issues.push({ path: "balance", message: "enter the balance stopped on the account" });
   }
-  if (!money && (input.amountFen != null || input.balanceFen != null)) issues.push({ path: "amount", message: `a ${r.kind} carries no amount` });
+  if (!money && (input.amountFen != null || input.balanceFen != null))
+    issues.push({ path: "amount", message: `a ${r.kind} carries no amount` });
   const coded = input.action === "reject" && input.reasonCode != null && input.reasonCode !== "other";
-  if ((input.action === "reject" || input.action === "fail" || input.action === "appeal") && !input.reason && !coded) issues.push({ path: "reason", message: "give the reason" });
-  if (input.reasonCode != null && input.action !== "reject") issues.push({ path: "reasonCode", message: "a reason code comes with a rejection" });
+  if ((input.action === "reject" || input.action === "fail" || input.action === "appeal") && !input.reason && !coded)
+    issues.push({ path: "reason", message: "give the reason" });
+  if (input.reasonCode != null && input.action !== "reject")
+    issues.push({ path: "reasonCode", message: "a reason code comes with a rejection" });
   const onward = input.onwardTransfers ?? [];
-  if (onward.length && !((input.action === "confirm" || input.action === "partial") && (HOLD_KINDS as readonly string[]).includes(r.kind))) {
-    issues.push({ path: "onwardTransfers", message: "onward transfers come with the answer to a stop-payment or freeze" });
+  if (
+    onward.length &&
+    !((input.action === "confirm" || input.action === "partial") && (HOLD_KINDS as readonly string[]).includes(r.kind))
+  ) {
+    issues.push({
+      path: "onwardTransfers",
+      message: "onward transfers come with the answer to a stop-payment or freeze",
+    });
   }
   onward.forEach((o, i) => {
     const idf = normalizeIdentifier(o.account, "bank_account");
@@ -447,10 +646,18 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
     const issues = checkAnswer(r, input);
     if (issues.length) throw invalid(issues, `${issues[0]!.path}: ${issues[0]!.message}`);
     const now = who.at;
-    const answer = { amountFen: input.amountFen ?? null, balanceFen: input.balanceFen ?? null, reason: input.reason ?? null, reasonCode: input.reasonCode ?? null };
+    const answer = {
+      amountFen: input.amountFen ?? null,
+      balanceFen: input.balanceFen ?? null,
+      reason: input.reason ?? null,
+      reasonCode: input.reasonCode ?? null,
+    };
     switch (input.action) {
       case "acknowledge":
-        move(t, r, "acknowledge", "institution", { acknowledgedAt: new Date(now), deadlineAt: new Date(deadlineAfter(r.kind, "acknowledged", r.sentAt, t.cfg)!) });
+        move(t, r, "acknowledge", "institution", {
+          acknowledgedAt: new Date(now),
+          deadlineAt: new Date(deadlineAfter(r.kind, "acknowledged", r.sentAt, t.cfg)!),
+        });
         break;
       case "confirm":
       case "partial": {
@@ -481,24 +688,51 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
           answer,
         );
         // the answer confirms which institution holds the account or number
-        t.tx.update(suspects).set({ institutionId: r.institutionId, institutionInferred: false }).where(eq(suspects.id, r.suspectId)).run();
+        t.tx
+          .update(suspects)
+          .set({ institutionId: r.institutionId, institutionInferred: false })
+          .where(eq(suspects.id, r.suspectId))
+          .run();
         afterDone(t, reload(t, r.id));
         recordOnward(t, r, responseId, input.onwardTransfers ?? []);
         break;
       }
       case "reject":
       case "fail":
-        move(t, r, input.action, "institution", { acknowledgedAt: new Date(r.acknowledgedAt ?? now), respondedAt: new Date(now), deadlineAt: null }, answer);
+        move(
+          t,
+          r,
+          input.action,
+          "institution",
+          { acknowledgedAt: new Date(r.acknowledgedAt ?? now), respondedAt: new Date(now), deadlineAt: null },
+          answer,
+        );
         break;
       case "appeal": {
         move(t, r, "appeal", "institution", {}, answer);
         // the center decides: a restore_number draft, sent by an agent if the appeal is upheld
         const { id: restoreId } = t.tx
           .insert(requests)
-          .values({ kind: "restore_number", status: "draft", caseId: r.caseId, suspectId: r.suspectId, institutionId: r.institutionId, level: r.level, parentRequestId: r.id, note: input.reason ?? null, createdAt: new Date(now), updatedAt: new Date(now) })
+          .values({
+            kind: "restore_number",
+            status: "draft",
+            caseId: r.caseId,
+            suspectId: r.suspectId,
+            institutionId: r.institutionId,
+            level: r.level,
+            parentRequestId: r.id,
+            note: input.reason ?? null,
+            createdAt: new Date(now),
+            updatedAt: new Date(now),
+          })
           .returning({ id: requests.id })
           .get();
-        recordAudit(t.tx, who, { action: "create", entity: "request", entityId: restoreId, detail: { kind: "restore_number", appealOf: r.id, draft: true } });
+        recordAudit(t.tx, who, {
+          action: "create",
+          entity: "request",
+          entityId: restoreId,
+          detail: { kind: "restore_number", appealOf: r.id, draft: true },
+        });
         break;
       }
     }
@@ -515,11 +749,25 @@ function afterDone(t: Tx, r: RequestView): void {
   // freeze ran out meanwhile)
   if (r.kind === "freeze_renewal") {
     const expiresAt = parent.expiresAt == null ? null : new Date(renewedExpiry("freeze", parent.expiresAt, r.term));
-    move(t, parent, "renew", "system", { renewals: parent.renewals + 1, ...(expiresAt && { expiresAt }) }, { reason: `request #${r.id} (freeze_renewal) confirmed` });
+    move(
+      t,
+      parent,
+      "renew",
+      "system",
+      { renewals: parent.renewals + 1, ...(expiresAt && { expiresAt }) },
+      { reason: `request #${r.id} (freeze_renewal) confirmed` },
+    );
     return;
   }
   if (r.kind === "freeze_release") {
-    move(t, parent, "release", "system", { deadlineAt: null }, { reason: `request #${r.id} (freeze_release) confirmed` });
+    move(
+      t,
+      parent,
+      "release",
+      "system",
+      { deadlineAt: null },
+      { reason: `request #${r.id} (freeze_release) confirmed` },
+    );
     return;
   }
   if (!isInForce(parent.status)) return;
@@ -538,7 +786,8 @@ export function withdrawInstructions(t: Tx, freezeId: number, why: string): void
   const open = selectRequests(t.db)
     .where(and(eq(requests.parentRequestId, freezeId), inArray(requests.kind, [...FREEZE_INSTRUCTION_KINDS]), IS_OPEN))
     .all();
-  for (const x of open) move(t, x, "fail", "system", { respondedAt: new Date(t.who.at), deadlineAt: null }, { reason: why });
+  for (const x of open)
+    move(t, x, "fail", "system", { respondedAt: new Date(t.who.at), deadlineAt: null }, { reason: why });
 }
 
 /**
@@ -549,7 +798,13 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
   for (const o of rows) {
     const idf = normalizeIdentifier(o.account, "bank_account");
     if (!idf.ok) continue; // checked in checkAnswer
-    const rec = reportSuspect(t.tx, t.who, { identifier: idf, riskLevel: "high", source: `request:${r.id}`, note: null, at: t.who.at });
+    const rec = reportSuspect(t.tx, t.who, {
+      identifier: idf,
+      riskLevel: "high",
+      source: `request:${r.id}`,
+      note: null,
+      at: t.who.at,
+    });
     // the bank the answer named; else the one the card number points to. A bank without a desk
     // here gets no draft: the transfer is kept, with the bank as written, for the agent.
     const inferred = rec.suspect.institution?.code;
@@ -579,27 +834,70 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
         .returning({ id: requests.id })
         .get().id;
       // what the next bank checks: the onward transfer, paid from the account this bank holds
-      recordTransactions(t.tx, nextRequestId, [{ at: o.at, amountFen: o.amountFen, payerAccount: r.suspectValue, payerName: r.holderName, serialNo: o.serialNo ?? null }]);
-      recordAudit(t.tx, t.who, { action: "create", entity: "request", entityId: nextRequestId, detail: { kind: "stop_payment", onwardFrom: r.id, level, draft: true } });
+      recordTransactions(t.tx, nextRequestId, [
+        {
+          at: o.at,
+          amountFen: o.amountFen,
+          payerAccount: r.suspectValue,
+          payerName: r.holderName,
+          serialNo: o.serialNo ?? null,
+        },
+      ]);
+      recordAudit(t.tx, t.who, {
+        action: "create",
+        entity: "request",
+        entityId: nextRequestId,
+        detail: { kind: "stop_payment", onwardFrom: r.id, level, draft: true },
+      });
     }
     t.tx
       .insert(onwardTransfers)
-      .values({ responseId, requestId: r.id, suspectId: rec.suspect.id, amountFen: o.amountFen, at: new Date(o.at), bank: o.bank ?? rec.suspect.institution?.code ?? null, holderName: o.holderName ?? null, serialNo: o.serialNo ?? null, nextRequestId })
+      .values({
+        responseId,
+        requestId: r.id,
+        suspectId: rec.suspect.id,
+        amountFen: o.amountFen,
+        at: new Date(o.at),
+        bank: o.bank ?? rec.suspect.institution?.code ?? null,
+        holderName: o.holderName ?? null,
+        serialNo: o.serialNo ?? null,
+        nextRequestId,
+      })
       .run();
     if (nextRequestId != null) {
       // ONWARD_AUTO_SEND: sent in this same transaction, by the system under the case's officers
       if (t.cfg.onwardAutoSend) send({ ...t, who: onwardSender(t.who.at) }, reload(t, nextRequestId));
-      t.live.push({ channel: "center", event: "onward", data: JSON.stringify({ requestId: nextRequestId, from: r.id, sent: t.cfg.onwardAutoSend }) });
+      t.live.push({
+        channel: "center",
+        event: "onward",
+        data: JSON.stringify({ requestId: nextRequestId, from: r.id, sent: t.cfg.onwardAutoSend }),
+      });
     }
   }
 }
 
 /** A bank named by code or by name, as a desk or a bank's system writes it; only banks. */
 function bankByName(db: Db, name: string): { id: number } | null {
-  const named = or(sql`${institutions.code} = ${name} collate nocase`, eq(institutions.nameZh, name), sql`${institutions.nameEn} = ${name} collate nocase`);
-  return db.select({ id: institutions.id }).from(institutions).where(and(eq(institutions.kind, "bank"), named)).get() ?? null;
+  const named = or(
+    sql`${institutions.code} = ${name} collate nocase`,
+    eq(institutions.nameZh, name),
+    sql`${institutions.nameEn} = ${name} collate nocase`,
+  );
+  return (
+    db
+      .select({ id: institutions.id })
+      .from(institutions)
+      .where(and(eq(institutions.kind, "bank"), named))
+      .get() ?? null
+  );
 }
 
 function bankIdByCode(db: Db, code: string): number | null {
-  return db.select({ id: institutions.id }).from(institutions).where(and(eq(institutions.kind, "bank"), eq(institutions.code, code))).get()?.id ?? null;
+  return (
+    db
+      .select({ id: institutions.id })
+      .from(institutions)
+      .where(and(eq(institutions.kind, "bank"), eq(institutions.code, code)))
+      .get()?.id ?? null
+  );
 }

@@ -2,7 +2,7 @@
 // request — the center, and the bank or carrier it was addressed to (never another's).
 import { Hono } from "hono";
 import { z } from "zod";
-import { NoticePage, NOTICE_TITLE } from "../../views/requests/notice";
+import { NOTICE_TITLE, NoticePage } from "../../views/requests/notice";
 import { allow } from "../auth/middleware";
 import { institutionScope } from "../domain/access";
 import { audit } from "../http/audit";
@@ -23,5 +23,9 @@ export const noticeRoutes = new Hono<AppEnv>().get("/requests/:id{[0-9]+}/notice
   // a notice names the account holder and the victims' transfers: a view of personal data
   audit(c, { action: "view", entity: "request", entityId: id, detail: { notice: n.documentNo } });
   const back = institutionScope(actor) === null ? `/requests/${id}` : `/desk/${id}`;
-  return render(c, `${c.var.t("notice.open")} · ${NOTICE_TITLE[n.payload.documentKind]} ${n.documentNo}`, <NoticePage t={c.var.t} n={n} back={back} />);
+  return render(
+    c,
+    `${c.var.t("notice.open")} · ${NOTICE_TITLE[n.payload.documentKind]} ${n.documentNo}`,
+    <NoticePage t={c.var.t} n={n} back={back} />,
+  );
 });

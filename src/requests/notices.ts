@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { instructions } from "../db/schema";
-import { institutionScope, type Actor } from "../domain/access";
+import { type Actor, institutionScope } from "../domain/access";
 import type { DocumentKind } from "../domain/signing";
 import { notFound } from "../http/errors";
 import { getRequest } from "./read";
@@ -46,7 +46,14 @@ export function noticeOf(db: Db, actor: Actor, requestId: number, instructionId?
   const r = getRequest(db, actor, requestId);
   const x = instructions;
   const rows = db
-    .select({ id: x.id, kind: x.kind, documentNo: x.documentNo, payload: x.payload, keyId: x.keyId, signature: x.signature })
+    .select({
+      id: x.id,
+      kind: x.kind,
+      documentNo: x.documentNo,
+      payload: x.payload,
+      keyId: x.keyId,
+      signature: x.signature,
+    })
     .from(x)
     .where(eq(x.requestId, requestId))
     .orderBy(x.id)

@@ -5,4 +5,9 @@ import type { AuditWho } from "../audit/service";
  * The system, not the desk that reported the transfer: the audit log names the setting, and the
  * notice's officers are the case's officer and the officer of the request it follows.
  */
-export const onwardSender = (at: number): AuditWho => ({ actor: null, ip: "job:onward", at, label: "system:onward-auto-send" });
+export const onwardSender = (at: number): AuditWho => ({
+  actor: null,
+  ip: "job:onward",
+  at,
+  label: "system:onward-auto-send",
+});

@@ -1,10 +1,10 @@
 // What the center's request pages and the desks' pages share: a live stream of one channel,
 // form values, and the urges in a request's history.
 import type { Context } from "hono";
-import { liveStream, type LiveEvent } from "../events";
+import { type LiveEvent, liveStream } from "../events";
 import type { AppEnv } from "../http/context";
 import { urgeHistory } from "../supervision/urge";
-import { type RequestDetail } from "./read";
+import type { RequestDetail } from "./read";
 
 type C = Context<AppEnv>;
 

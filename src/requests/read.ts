@@ -1,20 +1,41 @@
 // Reading requests: one request as an actor may see it, the lists, a request's detail (history,
 // onward transfers, the requests that follow it), its JSON shape, and the forms' look-ups.
-import { and, desc, eq, getTableColumns, inArray, lt, lte, notInArray, sql, type SQL } from "drizzle-orm";
+
+import type { z } from "@hono/zod-openapi";
+import { and, desc, eq, getTableColumns, inArray, lt, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { perConnection, rowsBy, stored, storedColumns, type Db, type Millis } from "../db";
-import { apiTokens, institutions, onwardTransfers, requests, requestTransactions, responses, suspects, users } from "../db/schema";
-import { institutionScope, type Actor } from "../domain/access";
+import { type Db, type Millis, perConnection, rowsBy, stored, storedColumns } from "../db";
+import {
+  apiTokens,
+  institutions,
+  onwardTransfers,
+  requests,
+  requestTransactions,
+  responses,
+  suspects,
+  users,
+} from "../db/schema";
+import { type Actor, institutionScope } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
+import {
+  allowedActions,
+  isInForce,
+  onwardExceeds,
+  type Party,
+  type RejectCode,
+  type RequestAction,
+  type RequestKind,
+  type RequestStatus,
+  returnableFen,
+  trafficLight,
+  UNSENT_STATUSES,
+} from "../domain/requests";
 import { iso } from "../domain/time";
-import { allowedActions, onwardExceeds, type RejectCode, isInForce, returnableFen, trafficLight, UNSENT_STATUSES, type Party, type RequestAction, type RequestKind, type RequestStatus } from "../domain/requests";
 import type { Deps } from "../http/context";
 import { notFound } from "../http/errors";
-import { transactionsOf, type TransactionRow } from "./transactions";
 import { instructionJson, instructionsJsonOf } from "./documents";
-import type { z } from "@hono/zod-openapi";
 import type { RequestDetailJson, RequestJson } from "./schemas";
-
+import { type TransactionRow, transactionsOf } from "./transactions";
 
 type Suspect = typeof suspects.$inferSelect;
 type Institution = typeof institutions.$inferSelect;
@@ -56,7 +77,11 @@ const REQUEST_FIELDS = {
 
 /** Requests with their suspect and institution: add the where, order and limit. */
 export function selectRequests(db: Db) {
-  return db.select(REQUEST_FIELDS).from(requests).innerJoin(suspects, eq(suspects.id, requests.suspectId)).innerJoin(institutions, eq(institutions.id, requests.institutionId));
+  return db
+    .select(REQUEST_FIELDS)
+    .from(requests)
+    .innerJoin(suspects, eq(suspects.id, requests.suspectId))
+    .innerJoin(institutions, eq(institutions.id, requests.institutionId));
 }
 
 // rows read by a hot path (the desk's queue) keyed without drizzle's per-field mapping (db/index.ts:
@@ -77,8 +102,13 @@ export const IS_IN_FORCE = inArray(requests.status, ["completed", "partially_com
 const nextRequest = alias(requests, "n");
 // the hot paths (a request's page, its children) on queries prepared once per connection
 const statements = perConnection((db: Db) => ({
-  byId: selectRequests(db).where(eq(requests.id, sql.placeholder("id"))).prepare(),
-  children: selectRequests(db).where(eq(requests.parentRequestId, sql.placeholder("id"))).orderBy(requests.id).prepare(),
+  byId: selectRequests(db)
+    .where(eq(requests.id, sql.placeholder("id")))
+    .prepare(),
+  children: selectRequests(db)
+    .where(eq(requests.parentRequestId, sql.placeholder("id")))
+    .orderBy(requests.id)
+    .prepare(),
   // a request's timeline: who (a user, else a token) did what, in order
   history: db
     .select({
@@ -220,8 +250,22 @@ export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
   const parent = parentRow && visibleTo(actor, parentRow) ? parentRow : null;
   const returnable = request.kind === "freeze" && isInForce(request.status) ? freezeReturnable(db, request) : null;
   const transactions = transactionsOf(db, id);
-  const warnings = onwardExceeds(receivedBy(request, transactions), onward.map((o) => o.amountFen)) ? (["onward_exceeds_received"] as const) : [];
-  return { request, history, onward, children, parent, returnableFen: returnable, transactions, warnings: [...warnings] };
+  const warnings = onwardExceeds(
+    receivedBy(request, transactions),
+    onward.map((o) => o.amountFen),
+  )
+    ? (["onward_exceeds_received"] as const)
+    : [];
+  return {
+    request,
+    history,
+    onward,
+    children,
+    parent,
+    returnableFen: returnable,
+    transactions,
+    warnings: [...warnings],
+  };
 }
 
 /** What the account received: the transactions traced into it, else the amount asked. */
@@ -235,7 +279,12 @@ function parseTransactions(json: string): TransactionRow[] {
 
 function returnsOf(db: Db, freezeId: number, except?: number) {
   return db
-    .select({ id: requests.id, status: requests.status, amountFen: requests.amountFen, doneAmountFen: requests.doneAmountFen })
+    .select({
+      id: requests.id,
+      status: requests.status,
+      amountFen: requests.amountFen,
+      doneAmountFen: requests.doneAmountFen,
+    })
     .from(requests)
     .where(and(eq(requests.parentRequestId, freezeId), eq(requests.kind, "return")))
     .all()
@@ -257,7 +306,12 @@ export function freezeReturnable(db: Db, freeze: Pick<RequestView, "id" | "doneA
 // The JSON shape (API answers)
 
 /** The API's JSON of a request: the compiler holds it to the schema the OpenAPI document shows (schemas.ts). */
-export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institutionId">, now: number, cfg: Deps["config"]): z.infer<typeof RequestJson> {
+export function requestJson(
+  r: RequestView,
+  actor: Pick<Actor, "role" | "institutionId">,
+  now: number,
+  cfg: Deps["config"],
+): z.infer<typeof RequestJson> {
   return {
     id: r.id,
     kind: r.kind,
@@ -274,9 +328,18 @@ export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institu
     note: r.note,
     renewals: r.renewals,
     holderName: r.holderName,
-    transactions: parseTransactions(r.transactionsJson).map((x) => ({ at: iso(x.at), amount: x.amountFen, payerAccount: x.payerAccount, payerName: x.payerName, serialNo: x.serialNo })),
+    transactions: parseTransactions(r.transactionsJson).map((x) => ({
+      at: iso(x.at),
+      amount: x.amountFen,
+      payerAccount: x.payerAccount,
+      payerName: x.payerName,
+      serialNo: x.serialNo,
+    })),
     term: r.term ?? (r.kind === "freeze" ? "6m" : null),
-    approval: r.approvalBy != null && r.approvalAt != null && r.approvalRef != null ? { by: r.approvalBy, at: iso(r.approvalAt), ref: r.approvalRef } : null,
+    approval:
+      r.approvalBy != null && r.approvalAt != null && r.approvalRef != null
+        ? { by: r.approvalBy, at: iso(r.approvalAt), ref: r.approvalRef }
+        : null,
     scope: r.scope ?? (r.kind === "freeze" ? "amount" : null),
     includesInterest: r.includesInterest == null ? (r.kind === "freeze" ? false : null) : !!r.includesInterest,
     light: trafficLight(r, now, cfg),
@@ -292,10 +355,25 @@ export function requestJson(r: RequestView, actor: Pick<Actor, "role" | "institu
   };
 }
 
-export function requestDetailJson(d: RequestDetail, actor: Actor, now: number, cfg: Deps["config"]): z.infer<typeof RequestDetailJson> {
+export function requestDetailJson(
+  d: RequestDetail,
+  actor: Actor,
+  now: number,
+  cfg: Deps["config"],
+): z.infer<typeof RequestDetailJson> {
   return {
     ...requestJson(d.request, actor, now, cfg),
-    responses: d.history.map((h) => ({ action: h.action, from: h.fromStatus, to: h.toStatus, amount: h.amountFen, balance: h.balanceFen, reason: h.reason, reasonCode: h.reasonCode, by: h.by, at: iso(h.at) })),
+    responses: d.history.map((h) => ({
+      action: h.action,
+      from: h.fromStatus,
+      to: h.toStatus,
+      amount: h.amountFen,
+      balance: h.balanceFen,
+      reason: h.reason,
+      reasonCode: h.reasonCode,
+      by: h.by,
+      at: iso(h.at),
+    })),
     // the next request went to another institution: its number is the center's business
     onwardTransfers: d.onward.map((o) => ({
       account: o.account,
@@ -326,22 +404,42 @@ function partyOf(actor: Actor | null): Party {
 export type InstitutionOption = { id: number; code: string; kind: "bank" | "carrier"; nameZh: string; nameEn: string };
 
 export function institutionOptions(db: Db): InstitutionOption[] {
-  return db.select({ id: institutions.id, code: institutions.code, kind: institutions.kind, nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).orderBy(institutions.id).all();
+  return db
+    .select({
+      id: institutions.id,
+      code: institutions.code,
+      kind: institutions.kind,
+      nameZh: institutions.nameZh,
+      nameEn: institutions.nameEn,
+    })
+    .from(institutions)
+    .orderBy(institutions.id)
+    .all();
 }
 
 /** The institution a typed value points to (the form preselects it), or why it is not a value. */
-export function inferInstitution(input: string): { ok: true; code: string | null; kind: "phone" | "bank_account"; display: string } | { ok: false; reason: string } {
+export function inferInstitution(
+  input: string,
+): { ok: true; code: string | null; kind: "phone" | "bank_account"; display: string } | { ok: false; reason: string } {
   const idf = normalizeIdentifier(input);
   if (!idf.ok) return idf;
   return { ok: true, code: idf.institution?.code ?? null, kind: idf.kind, display: idf.display };
 }
 
-export type SuspectBrief = Pick<Suspect, "id" | "kind" | "value" | "status"> & { institutionCode: Institution["code"] | null };
+export type SuspectBrief = Pick<Suspect, "id" | "kind" | "value" | "status"> & {
+  institutionCode: Institution["code"] | null;
+};
 
 export function suspectBrief(db: Db, id: number): SuspectBrief | null {
   return (
     db
-      .select({ id: suspects.id, kind: suspects.kind, value: suspects.value, institutionCode: institutions.code, status: suspects.status })
+      .select({
+        id: suspects.id,
+        kind: suspects.kind,
+        value: suspects.value,
+        institutionCode: institutions.code,
+        status: suspects.status,
+      })
       .from(suspects)
       .leftJoin(institutions, eq(institutions.id, suspects.institutionId))
       .where(eq(suspects.id, id))

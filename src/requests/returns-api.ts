@@ -2,23 +2,31 @@
 // victims, traced or pro rata (the center's tools; banks never see the cases behind it).
 import { apiRouter, commonErrors, createRoute, errorResponse, IdParam, jsonResponse, z } from "../api/openapi";
 import { allow } from "../auth/middleware";
-import { audit } from "../http/audit";
 import { RETURN_METHODS } from "../domain/returns";
+import { audit } from "../http/audit";
 import { previewPlan } from "./returns";
 
 const Share = z
   .object({
     caseId: z.number(),
-    loss: z.number().openapi({ description: "The victim's loss into this account, in fen: their traced deposits, else the case's loss (never above it)" }),
+    loss: z.number().openapi({
+      description:
+        "The victim's loss into this account, in fen: their traced deposits, else the case's loss (never above it)",
+    }),
     amount: z.number().openapi({ description: "What goes back to this victim, in fen" }),
-    victimAccount: z.string().nullable().openapi({ description: "The victim's original paying account, as recorded with the case" }),
+    victimAccount: z
+      .string()
+      .nullable()
+      .openapi({ description: "The victim's original paying account, as recorded with the case" }),
   })
   .openapi("ReturnShare");
 
 const ReturnPlan = z
   .object({
     method: z.enum(RETURN_METHODS),
-    frozen: z.number().openapi({ description: "Frozen and not yet returned, in fen; what the shares do not take stays frozen" }),
+    frozen: z
+      .number()
+      .openapi({ description: "Frozen and not yet returned, in fen; what the shares do not take stays frozen" }),
     shares: z.array(Share),
   })
   .openapi("ReturnPlan");
@@ -46,7 +54,24 @@ export const returnsApi = apiRouter().openapi(
     const id = c.req.valid("param").id;
     const p = previewPlan(c.var.deps.db, c.var.actor!, id, c.req.valid("query").method);
     // the shares name the victims' paying accounts
-    audit(c, { action: "view", entity: "return_plan", entityId: null, detail: { freezeRequestId: id, method: p.method } });
-    return c.json({ method: p.method, frozen: p.frozen, shares: p.shares.map((s) => ({ caseId: s.caseId, loss: s.loss, amount: s.amount, victimAccount: s.victimAccount })) }, 200);
+    audit(c, {
+      action: "view",
+      entity: "return_plan",
+      entityId: null,
+      detail: { freezeRequestId: id, method: p.method },
+    });
+    return c.json(
+      {
+        method: p.method,
+        frozen: p.frozen,
+        shares: p.shares.map((s) => ({
+          caseId: s.caseId,
+          loss: s.loss,
+          amount: s.amount,
+          victimAccount: s.victimAccount,
+        })),
+      },
+      200,
+    );
   },
 );

@@ -1,5 +1,5 @@
 // /requests/:id/returns: a freeze's return plan for the center (views/requests/returns.tsx).
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { errorText } from "../../views/i18n";
 import { ReturnsPage, type ReturnsPageProps } from "../../views/requests/returns";
@@ -9,17 +9,34 @@ import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { AppError, zodIssues } from "../http/errors";
 import { idOf } from "../http/query";
-import { formErrors, render, type FormErrors } from "../http/render";
-import { adoptPlan, isPending, previewPlan, recordObjection, returnsPage, sendReturns, withdrawPlan, type AccountChoice } from "./returns";
+import { type FormErrors, formErrors, render } from "../http/render";
+import {
+  type AccountChoice,
+  adoptPlan,
+  isPending,
+  previewPlan,
+  recordObjection,
+  returnsPage,
+  sendReturns,
+  withdrawPlan,
+} from "./returns";
 
 type C = Context<AppEnv>;
 
 const MethodQuery = z.object({ method: z.enum(RETURN_METHODS).catch("pro_rata") });
 const AdoptForm = z.object({ method: z.enum(RETURN_METHODS) });
-const ObjectionForm = z.object({ objector: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(2000) });
+const ObjectionForm = z.object({
+  objector: z.string().trim().min(1).max(100),
+  text: z.string().trim().min(1).max(2000),
+});
 const WithdrawForm = z.object({ reason: z.string().trim().min(1).max(500) });
 
-function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {}, status: 200 | FormErrors["status"] = 200) {
+function page(
+  c: C,
+  id: number,
+  extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {},
+  status: 200 | FormErrors["status"] = 200,
+) {
   const { db, clock } = c.var.deps;
   const actor = c.var.actor!;
   const t = c.var.t;
@@ -37,11 +54,27 @@ function page(c: C, id: number, extra: Partial<Pick<ReturnsPageProps, "error" | 
   }
   // the page names victims and their accounts
   audit(c, { action: "view", entity: "return_plan", entityId: plan?.id ?? null, detail: { freezeRequestId: id } });
-  return render(c, t("returns.plan"), <ReturnsPage t={t} csrf={c.var.session?.csrfToken ?? null} freeze={freeze} plan={plan} method={method} preview={preview} refusal={refusal} now={clock.now()} {...extra} />, status);
+  return render(
+    c,
+    t("returns.plan"),
+    <ReturnsPage
+      t={t}
+      csrf={c.var.session?.csrfToken ?? null}
+      freeze={freeze}
+      plan={plan}
+      method={method}
+      preview={preview}
+      refusal={refusal}
+      now={clock.now()}
+      {...extra}
+    />,
+    status,
+  );
 }
 
 /** A form's fields as typed (a refused form shows them again). */
-const typed = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+const typed = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
 /** A refusal the page shows (formErrors): an invalid form with its fields, a refusal with its reason; anything else is thrown on. */
 function refused(c: C, id: number, e: unknown, values?: Record<string, string>, method?: ReturnMethod) {

@@ -1,25 +1,32 @@
 // Return plans for a frozen account (返还方案): the shares by tracing or pro rata (domain/returns.ts),
 // the 30-day public notice and its objections, and the return requests sent after it, each to
 // the victim's original paying account (or another of theirs, with the reason).
-import { recordAudit, type AuditWho } from "../audit/service";
+
 import { and, asc, desc, eq } from "drizzle-orm";
-import { storedColumns, type Db } from "../db";
+import { type AuditWho, recordAudit } from "../audit/service";
+import { type Db, storedColumns } from "../db";
 import { stepKey } from "../db/idempotency";
-import { cases, caseSuspects, requests, returnObjections, returnPlans, returnShares, users } from "../db/schema";
+import { caseSuspects, cases, requests, returnObjections, returnPlans, returnShares, users } from "../db/schema";
 import type { Actor } from "../domain/access";
 import { refuse } from "../domain/reasons";
-import { isInForce, returnableFen, type RequestStatus, type ReturnClaim } from "../domain/requests";
-import { mayReturn, NOTICE_MS, plan, type Claim, type ReturnMethod } from "../domain/returns";
+import { isInForce, type RequestStatus, type ReturnClaim, returnableFen } from "../domain/requests";
+import { type Claim, mayReturn, NOTICE_MS, plan, type ReturnMethod } from "../domain/returns";
 import { formatInstant } from "../domain/time";
 import type { Deps } from "../http/context";
-import { conflict, invalid, notFound, type Issue } from "../http/errors";
+import { conflict, type Issue, invalid, notFound } from "../http/errors";
 import { centerAction, createRequest } from "./lifecycle";
 import { getRequest, type RequestView } from "./read";
 import { caseTransactionsInto } from "./transactions";
 
 type Ctx = Pick<Deps, "db" | "config" | "events">;
 
-type ShareView = { caseId: number; loss: number; amount: number; victimName: string | null; victimAccount: string | null };
+type ShareView = {
+  caseId: number;
+  loss: number;
+  amount: number;
+  victimName: string | null;
+  victimAccount: string | null;
+};
 export type Preview = { method: ReturnMethod; frozen: number; shares: ShareView[] };
 
 function freezeOf(db: Db, actor: Actor, id: number): RequestView {
@@ -43,7 +50,12 @@ type CaseClaim = Claim & { victimName: string | null; victimAccount: string | nu
 /** Every case naming the account, with its loss and the deposits traced into the account. */
 function claimsOn(db: Db, freeze: RequestView): CaseClaim[] {
   const named = db
-    .select({ caseId: caseSuspects.caseId, lossFen: cases.lossFen, level: caseSuspects.level, victimName: cases.victimName })
+    .select({
+      caseId: caseSuspects.caseId,
+      lossFen: cases.lossFen,
+      level: caseSuspects.level,
+      victimName: cases.victimName,
+    })
     .from(caseSuspects)
     .innerJoin(cases, eq(cases.id, caseSuspects.caseId))
     .where(eq(caseSuspects.suspectId, freeze.suspectId))
@@ -53,7 +65,13 @@ function claimsOn(db: Db, freeze: RequestView): CaseClaim[] {
     const txs = caseTransactionsInto(db, c.caseId, freeze.suspectId, c.level);
     // the victim's original paying account: the one the largest traced transfer came from
     const payer = [...txs].sort((a, b) => b.amountFen - a.amountFen).find((x) => x.payerAccount)?.payerAccount ?? null;
-    return { caseId: c.caseId, lossFen: c.lossFen, tracedFen: txs.length ? txs.reduce((s, x) => s + x.amountFen, 0) : null, victimName: c.victimName, victimAccount: payer };
+    return {
+      caseId: c.caseId,
+      lossFen: c.lossFen,
+      tracedFen: txs.length ? txs.reduce((s, x) => s + x.amountFen, 0) : null,
+      victimName: c.victimName,
+      victimAccount: payer,
+    };
   });
 }
 
@@ -65,12 +83,23 @@ function planned(db: Db, freeze: RequestView, method: ReturnMethod): Preview {
     if (p.code === "not_traced") throw conflict(refuse("returns.not_traced", { caseId: p.caseId! }), "not_traced");
     if (p.code === "traced_exceeds_frozen") {
       const traced = claims.reduce((s, c) => s + Math.min(c.tracedFen ?? 0, c.lossFen), 0);
-      throw conflict(refuse("returns.traced_exceeds_frozen", { traced: `${traced} fen`, frozen: `${frozen} fen` }), "traced_exceeds_frozen");
+      throw conflict(
+        refuse("returns.traced_exceeds_frozen", { traced: `${traced} fen`, frozen: `${frozen} fen` }),
+        "traced_exceeds_frozen",
+      );
     }
     throw conflict(refuse("returns.no_claims"), "no_claims");
   }
   const byCase = new Map(claims.map((c) => [c.caseId, c]));
-  return { method, frozen, shares: p.shares.map((s) => ({ ...s, victimName: byCase.get(s.caseId)!.victimName, victimAccount: byCase.get(s.caseId)!.victimAccount })) };
+  return {
+    method,
+    frozen,
+    shares: p.shares.map((s) => ({
+      ...s,
+      victimName: byCase.get(s.caseId)!.victimName,
+      victimAccount: byCase.get(s.caseId)!.victimAccount,
+    })),
+  };
 }
 
 /** The shares this method gives now (not stored). */
@@ -78,7 +107,12 @@ export function previewPlan(db: Db, actor: Actor, freezeId: number, method: Retu
   return planned(db, freezeOf(db, actor, freezeId), method);
 }
 
-type StoredShare = ShareView & { toAccount: string | null; toAccountReason: string | null; returnRequestId: number | null; returnStatus: RequestStatus | null };
+type StoredShare = ShareView & {
+  toAccount: string | null;
+  toAccountReason: string | null;
+  returnRequestId: number | null;
+  returnStatus: RequestStatus | null;
+};
 export type StoredPlan = {
   id: number;
   freezeRequestId: number;
@@ -142,7 +176,10 @@ function currentPlan(db: Db, freezeId: number): StoredPlan | null {
     .all();
   const o = returnObjections;
   const objections: StoredPlan["objections"] = db
-    .select({ ...storedColumns({ id: o.id, text: o.text, objector: o.objector, at: o.at }), recordedBy: users.displayName })
+    .select({
+      ...storedColumns({ id: o.id, text: o.text, objector: o.objector, at: o.at }),
+      recordedBy: users.displayName,
+    })
     .from(o)
     .leftJoin(users, eq(users.id, o.recordedBy))
     .where(eq(o.planId, p.id))
@@ -163,7 +200,13 @@ export type AccountChoice = { account?: string; reason?: string };
  * 30-day public notice now. Each share goes to the victim's original paying account unless
  * another account of theirs is given, with the reason.
  */
-export function adoptPlan(ctx: Ctx, who: AuditWho, freezeId: number, method: ReturnMethod, accounts: Record<number, AccountChoice>): StoredPlan {
+export function adoptPlan(
+  ctx: Ctx,
+  who: AuditWho,
+  freezeId: number,
+  method: ReturnMethod,
+  accounts: Record<number, AccountChoice>,
+): StoredPlan {
   const db = ctx.db;
   const id = db.transaction((tx) => {
     const freeze = freezeOf(db, who.actor!, freezeId);
@@ -175,9 +218,18 @@ export function adoptPlan(ctx: Ctx, who: AuditWho, freezeId: number, method: Ret
       const given = accounts[s.caseId]?.account?.replace(/[\s-]/g, "") || undefined;
       const reason = accounts[s.caseId]?.reason?.trim() || null;
       const to = given ?? s.victimAccount;
-      if (s.amount > 0 && !to) issues.push({ path: `account.${s.caseId}`, message: `case ${s.caseId}: enter the victim's account (no paying account is recorded with the case)` });
-      if (s.amount > 0 && to && s.victimAccount && to !== s.victimAccount && !reason) issues.push({ path: `reason.${s.caseId}`, message: `case ${s.caseId}: another account than the victim's original paying account needs the reason` });
-      if (to && !/^\d{8,30}$/.test(to)) issues.push({ path: `account.${s.caseId}`, message: `case ${s.caseId}: an account number is 8–30 digits` });
+      if (s.amount > 0 && !to)
+        issues.push({
+          path: `account.${s.caseId}`,
+          message: `case ${s.caseId}: enter the victim's account (no paying account is recorded with the case)`,
+        });
+      if (s.amount > 0 && to && s.victimAccount && to !== s.victimAccount && !reason)
+        issues.push({
+          path: `reason.${s.caseId}`,
+          message: `case ${s.caseId}: another account than the victim's original paying account needs the reason`,
+        });
+      if (to && !/^\d{8,30}$/.test(to))
+        issues.push({ path: `account.${s.caseId}`, message: `case ${s.caseId}: an account number is 8–30 digits` });
       return { to, reason: s.victimAccount && to !== s.victimAccount ? reason : null };
     });
     if (issues.length) throw invalid(issues, `${issues[0]!.path}: ${issues[0]!.message}`);
@@ -196,16 +248,39 @@ export function adoptPlan(ctx: Ctx, who: AuditWho, freezeId: number, method: Ret
       .returning({ id: returnPlans.id })
       .get();
     p.shares.forEach((s, i) => {
-      tx.insert(returnShares).values({ planId: id, caseId: s.caseId, lossFen: s.loss, amountFen: s.amount, toAccount: dest[i]!.to, toAccountReason: dest[i]!.reason }).run();
+      tx.insert(returnShares)
+        .values({
+          planId: id,
+          caseId: s.caseId,
+          lossFen: s.loss,
+          amountFen: s.amount,
+          toAccount: dest[i]!.to,
+          toAccountReason: dest[i]!.reason,
+        })
+        .run();
     });
-    recordAudit(tx, who, { action: "create", entity: "return_plan", entityId: id, detail: { freezeRequestId: freeze.id, method, frozenFen: p.frozen, shares: p.shares.map((s) => [s.caseId, s.amount]) } });
+    recordAudit(tx, who, {
+      action: "create",
+      entity: "return_plan",
+      entityId: id,
+      detail: {
+        freezeRequestId: freeze.id,
+        method,
+        frozenFen: p.frozen,
+        shares: p.shares.map((s) => [s.caseId, s.amount]),
+      },
+    });
     return id;
   });
   return currentPlanById(db, id);
 }
 
 function currentPlanById(db: Db, planId: number): StoredPlan {
-  const freezeId = db.select({ f: returnPlans.freezeRequestId }).from(returnPlans).where(eq(returnPlans.id, planId)).get()?.f;
+  const freezeId = db
+    .select({ f: returnPlans.freezeRequestId })
+    .from(returnPlans)
+    .where(eq(returnPlans.id, planId))
+    .get()?.f;
   if (freezeId == null) throw notFound("return plan");
   return currentPlan(db, freezeId)!;
 }
@@ -219,16 +294,30 @@ function planOf(db: Db, actor: Actor, freezeId: number, planId: number): StoredP
 }
 
 /** An objection during the public notice: who objected and what they said. */
-export function recordObjection(ctx: Ctx, who: AuditWho, freezeId: number, planId: number, objector: string, text: string): void {
+export function recordObjection(
+  ctx: Ctx,
+  who: AuditWho,
+  freezeId: number,
+  planId: number,
+  objector: string,
+  text: string,
+): void {
   const db = ctx.db;
   db.transaction((tx) => {
     const p = planOf(db, who.actor!, freezeId, planId);
     if (p.method !== "pro_rata") throw conflict(refuse("returns.not_pro_rata"), "not_pro_rata");
     if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
-    if (p.noticeClosesAt == null || who.at >= p.noticeClosesAt) throw conflict(refuse("returns.notice_closed", { until: formatInstant(p.noticeClosesAt) }), "notice_closed");
+    if (p.noticeClosesAt == null || who.at >= p.noticeClosesAt)
+      throw conflict(refuse("returns.notice_closed", { until: formatInstant(p.noticeClosesAt) }), "notice_closed");
     const { id } = tx
       .insert(returnObjections)
-      .values({ planId, text, objector, recordedBy: who.actor?.kind === "user" ? who.actor.id : null, at: new Date(who.at) })
+      .values({
+        planId,
+        text,
+        objector,
+        recordedBy: who.actor?.kind === "user" ? who.actor.id : null,
+        at: new Date(who.at),
+      })
       .returning({ id: returnObjections.id })
       .get();
     recordAudit(tx, who, { action: "create", entity: "return_objection", entityId: id, detail: { planId, objector } });
@@ -275,12 +364,19 @@ export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: n
         .where(and(eq(returnShares.planId, p.id), eq(returnShares.caseId, s.caseId)))
         .run();
     }
-    const status = db.select({ status: requests.status }).from(requests).where(eq(requests.id, requestId)).get()!.status;
+    const status = db
+      .select({ status: requests.status })
+      .from(requests)
+      .where(eq(requests.id, requestId))
+      .get()!.status;
     if (status === "draft") centerAction(ctx, who, requestId, "send");
     sent.push(requestId);
   }
   db.transaction((tx) => {
-    tx.update(returnPlans).set({ sentAt: new Date(who.at) }).where(eq(returnPlans.id, p.id)).run();
+    tx.update(returnPlans)
+      .set({ sentAt: new Date(who.at) })
+      .where(eq(returnPlans.id, p.id))
+      .run();
     recordAudit(tx, who, { action: "send", entity: "return_plan", entityId: p.id, detail: { returns: sent } });
   });
   return sent;
@@ -296,7 +392,10 @@ export function withdrawPlan(ctx: Ctx, who: AuditWho, freezeId: number, planId: 
     const p = planOf(db, who.actor!, freezeId, planId);
     if (p.sentAt != null) throw conflict(refuse("returns.already_sent", { id: p.id }), "already_sent");
     if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
-    tx.update(returnPlans).set({ withdrawnAt: new Date(who.at), withdrawnReason: reason }).where(eq(returnPlans.id, p.id)).run();
+    tx.update(returnPlans)
+      .set({ withdrawnAt: new Date(who.at), withdrawnReason: reason })
+      .where(eq(returnPlans.id, p.id))
+      .run();
     recordAudit(tx, who, { action: "withdraw", entity: "return_plan", entityId: p.id, detail: { reason } });
   });
 }

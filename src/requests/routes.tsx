@@ -1,22 +1,31 @@
 // Pages: the center's requests (/requests…), kept live over server-sent events. The desks'
 // pages are in desk/.
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { RequestDetailPage } from "../../views/requests/detail";
-import { InstitutionField, NewRequestPage, type CreateValues } from "../../views/requests/form";
+import { type CreateValues, InstitutionField, NewRequestPage } from "../../views/requests/form";
 import { RequestsListPage } from "../../views/requests/list";
 import { allow } from "../auth/middleware";
+import { formKey } from "../db/idempotency";
+import { isOverdue } from "../domain/requests";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { AppError, zodIssues, type Issue } from "../http/errors";
+import { AppError, type Issue, zodIssues } from "../http/errors";
 import { idOf } from "../http/query";
-import { formErrors, pageCtx, render, type FormErrors } from "../http/render";
-import { ActionForm, type ActionInput, CreateForm, createInputFromForm, DiscardForm, InstitutionQuery, ListPageQuery, NewFormQuery } from "./schemas";
-import { actionsFor, inferInstitution, institutionOptions, listRequests, requestDetail, suspectBrief } from "./read";
-import { centerAction, type CenterAction, createRequest } from "./lifecycle";
-import { formKey } from "../db/idempotency";
-import { caseSuspectOptions, type CaseSuspectOption } from "./case-suspects";
+import { type FormErrors, formErrors, pageCtx, render } from "../http/render";
+import { type CaseSuspectOption, caseSuspectOptions } from "./case-suspects";
+import { type CenterAction, centerAction, createRequest } from "./lifecycle";
 import { live, one, withUrges } from "./pages";
-import { isOverdue } from "../domain/requests";
+import { actionsFor, inferInstitution, institutionOptions, listRequests, requestDetail, suspectBrief } from "./read";
+import {
+  ActionForm,
+  type ActionInput,
+  CreateForm,
+  createInputFromForm,
+  DiscardForm,
+  InstitutionQuery,
+  ListPageQuery,
+  NewFormQuery,
+} from "./schemas";
 
 type C = Context<AppEnv>;
 
@@ -72,26 +81,59 @@ export const requestsRoutes = new Hono<AppEnv>()
     const suspect = q.suspectId ? suspectBrief(c.var.deps.db, q.suspectId) : null;
     const inferred = suspect ? suspect.institutionCode : q.value ? inferOrNull(q.value) : null;
     const values: CreateValues = { ...q, suspectId: suspect ? String(suspect.id) : undefined };
-    return newForm(c, { suspect, inferred, values, caseSuspects: !suspect && q.caseId ? caseSuspectOptions(c.var.deps.db, Number(q.caseId)) : undefined });
+    return newForm(c, {
+      suspect,
+      inferred,
+      values,
+      caseSuspects: !suspect && q.caseId ? caseSuspectOptions(c.var.deps.db, Number(q.caseId)) : undefined,
+    });
   })
   .get("/requests/new/institution", allow("requests.write"), (c) => {
     const { value, institution } = InstitutionQuery.parse(c.req.query());
     return c.html(
-      <InstitutionField t={c.var.t} lang={c.var.lang} institutions={institutionOptions(c.var.deps.db)} chosen={institution} inferred={inferOrNull(value)} known={value !== ""} />,
+      <InstitutionField
+        t={c.var.t}
+        lang={c.var.lang}
+        institutions={institutionOptions(c.var.deps.db)}
+        chosen={institution}
+        inferred={inferOrNull(value)}
+        known={value !== ""}
+      />,
     );
   })
   .post("/requests", allow("requests.write"), async (c) => {
     const body = await c.req.parseBody();
-    const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, one(v)])) as CreateValues & { nonce?: string };
+    const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, one(v)])) as CreateValues & {
+      nonce?: string;
+    };
     const suspect = values.suspectId ? suspectBrief(c.var.deps.db, Number(values.suspectId)) : null;
     const again = (issues: Issue[] | undefined, error: string | undefined, status: 404 | FormErrors["status"]) =>
-      newForm(c, { suspect, inferred: suspect?.institutionCode ?? (values.value ? inferOrNull(values.value) : null), values, issues, error, nonce: values.nonce }, status);
+      newForm(
+        c,
+        {
+          suspect,
+          inferred: suspect?.institutionCode ?? (values.value ? inferOrNull(values.value) : null),
+          values,
+          issues,
+          error,
+          nonce: values.nonce,
+        },
+        status,
+      );
     const parsed = CreateForm.safeParse(body);
     if (!parsed.success) return again(zodIssues(parsed.error), undefined, 422);
     try {
       const actor = c.var.actor!;
-      const { request, replayed } = createRequest(c.var.deps, who(c), createInputFromForm(parsed.data), formKey(actor, parsed.data.nonce));
-      return c.redirect(`/requests/${request.id}${replayed ? "" : `?done=${parsed.data.intent === "draft" ? "drafted" : "sent"}`}`, 303);
+      const { request, replayed } = createRequest(
+        c.var.deps,
+        who(c),
+        createInputFromForm(parsed.data),
+        formKey(actor, parsed.data.nonce),
+      );
+      return c.redirect(
+        `/requests/${request.id}${replayed ? "" : `?done=${parsed.data.intent === "draft" ? "drafted" : "sent"}`}`,
+        303,
+      );
     } catch (e) {
       const f = formErrors(c, e);
       if (!f) throw e;
@@ -107,7 +149,13 @@ export const requestsRoutes = new Hono<AppEnv>()
     let opts: ActionInput = {};
     const body = await c.req.parseBody();
     // a refused form shows again with what was typed in it
-    const typed = { action, values: Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string> };
+    const typed = {
+      action,
+      values: Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<
+        string,
+        string
+      >,
+    };
     if (action === "discard") {
       const form = DiscardForm.safeParse(body);
       if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), typed, status: 422 });
@@ -123,7 +171,9 @@ export const requestsRoutes = new Hono<AppEnv>()
     } catch (e) {
       // a double click: the first one sent (or discarded) it, which is what was wanted
       const from = e instanceof AppError && e.code === "transition_refused" ? e.refusal?.params?.status : undefined;
-      const done = from != null && (action === "send" ? from !== "draft" && from !== "discarded" : action === "discard" && from === "discarded");
+      const done =
+        from != null &&
+        (action === "send" ? from !== "draft" && from !== "discarded" : action === "discard" && from === "discarded");
       if (done) return c.redirect(back(c, `/requests/${id}`), 303);
       const f = formErrors(c, e);
       if (!f) throw e;
@@ -140,7 +190,15 @@ function inferOrNull(value: string): string | null {
 
 function newForm(
   c: C,
-  p: { suspect: ReturnType<typeof suspectBrief>; inferred: string | null; values: CreateValues; issues?: Issue[]; error?: string; nonce?: string; caseSuspects?: CaseSuspectOption[] },
+  p: {
+    suspect: ReturnType<typeof suspectBrief>;
+    inferred: string | null;
+    values: CreateValues;
+    issues?: Issue[];
+    error?: string;
+    nonce?: string;
+    caseSuspects?: CaseSuspectOption[];
+  },
   status: 200 | 404 | FormErrors["status"] = 200,
 ) {
   return render(
@@ -164,7 +222,16 @@ function newForm(
   );
 }
 
-function detailPage(c: C, id: number, o: { error?: string; issues?: Issue[]; typed?: { action: string; values: Record<string, string> }; status?: 200 | FormErrors["status"] } = {}) {
+function detailPage(
+  c: C,
+  id: number,
+  o: {
+    error?: string;
+    issues?: Issue[];
+    typed?: { action: string; values: Record<string, string> };
+    status?: 200 | FormErrors["status"];
+  } = {},
+) {
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();

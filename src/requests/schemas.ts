@@ -1,11 +1,11 @@
 // What a request and a response look like coming in (forms and JSON) and going out (JSON).
 import { z } from "@hono/zod-openapi";
 import { FREEZE_SCOPES, FREEZE_TERMS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES } from "../domain/enums";
-import { CREATABLE_KINDS, type Approval, type FreezeScope, type FreezeTerm, type RejectCode } from "../domain/requests";
-import type { TransactionInput } from "./transactions";
 import { yuanToFen } from "../domain/money";
+import { type Approval, CREATABLE_KINDS, type FreezeScope, type FreezeTerm, type RejectCode } from "../domain/requests";
 import { parseShanghaiLocal } from "../domain/time";
 import { SIGNED_FIELDS } from "./signed-schemas";
+import type { TransactionInput } from "./transactions";
 
 const RESPONSE_INPUT_ACTIONS = ["acknowledge", "confirm", "partial", "reject", "fail", "appeal"] as const;
 
@@ -35,7 +35,14 @@ export type CreateInput = {
   includesInterest?: boolean;
 };
 
-export type OnwardInput = { account: string; bank?: string; amountFen: number; at: number; holderName?: string; serialNo?: string };
+export type OnwardInput = {
+  account: string;
+  bank?: string;
+  amountFen: number;
+  at: number;
+  holderName?: string;
+  serialNo?: string;
+};
 export type RespondInput = {
   action: (typeof RESPONSE_INPUT_ACTIONS)[number];
   amountFen?: number;
@@ -71,36 +78,62 @@ const ApprovalBody = z
   })
   .openapi("Approval");
 
-const TermField = z.enum(FREEZE_TERMS).openapi({ description: "6m; 12m for a major, complex case with a city-level `approval`" });
+const TermField = z
+  .enum(FREEZE_TERMS)
+  .openapi({ description: "6m; 12m for a major, complex case with a city-level `approval`" });
 
 export const CreateRequestBody = z
   .object({
-    kind: z.enum(CREATABLE_KINDS).openapi({ description: "freeze_renewal and freeze_release come from the renew and release actions on a freeze" }),
+    kind: z.enum(CREATABLE_KINDS).openapi({
+      description: "freeze_renewal and freeze_release come from the renew and release actions on a freeze",
+    }),
     suspectId: z.number().int().positive().optional(),
-    value: text(64).min(1).optional().openapi({ description: "A phone number or bank account, in any written form; recorded as a suspect" }),
-    institution: text(16).min(1).optional().openapi({ description: "Institution code (ICBC, CMCC, …); inferred from the suspect when omitted" }),
+    value: text(64)
+      .min(1)
+      .optional()
+      .openapi({ description: "A phone number or bank account, in any written form; recorded as a suspect" }),
+    institution: text(16)
+      .min(1)
+      .optional()
+      .openapi({ description: "Institution code (ICBC, CMCC, …); inferred from the suspect when omitted" }),
     caseId: z.number().int().positive(),
     parentRequestId: z.number().int().positive().optional().openapi({
-      description: "For a return, the freeze it draws on; for a freeze, the stop-payment it follows. Inferred when there is exactly one.",
+      description:
+        "For a return, the freeze it draws on; for a freeze, the stop-payment it follows. Inferred when there is exactly one.",
     }),
     amount: fen.optional().openapi({ description: "Amount in fen (分): stop-payments, freezes and returns" }),
     note: text(1000).optional(),
     draft: z.boolean().optional().openapi({ description: "Keep as a draft instead of sending at once" }),
-    holderName: text(100).min(1).optional().openapi({ description: "The account holder's name (户名) the bank checks; the suspect's when omitted" }),
+    holderName: text(100)
+      .min(1)
+      .optional()
+      .openapi({ description: "The account holder's name (户名) the bank checks; the suspect's when omitted" }),
     transactions: z.array(TransactionBody).max(100).optional().openapi({
-      description: "The transactions being traced; when omitted, the case's transfers into the account (level 1), or the stop-payment's (a freeze)",
+      description:
+        "The transactions being traced; when omitted, the case's transfers into the account (level 1), or the stop-payment's (a freeze)",
     }),
     term: TermField.optional().openapi({ description: "Freezes: 6m (default) or 12m with `approval`" }),
     approval: ApprovalBody.optional(),
-    scope: z.enum(FREEZE_SCOPES).optional().openapi({ description: "Freezes: a sum (`amount`, the default) or the whole `account`" }),
-    includesInterest: z.boolean().optional().openapi({ description: "Freezes: whether interest is frozen too (default false)" }),
+    scope: z
+      .enum(FREEZE_SCOPES)
+      .optional()
+      .openapi({ description: "Freezes: a sum (`amount`, the default) or the whole `account`" }),
+    includesInterest: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Freezes: whether interest is frozen too (default false)" }),
   })
-  .refine((b) => (b.suspectId === undefined) !== (b.value === undefined), { message: "give exactly one of suspectId and value", path: ["suspectId"] })
+  .refine((b) => (b.suspectId === undefined) !== (b.value === undefined), {
+    message: "give exactly one of suspectId and value",
+    path: ["suspectId"],
+  })
   .openapi("CreateRequest");
 
 const OnwardTransferBody = z.object({
   account: text(64).min(1),
-  bank: text(64).optional().openapi({ description: "Code or name of the receiving bank; inferred from the card number when omitted" }),
+  bank: text(64)
+    .optional()
+    .openapi({ description: "Code or name of the receiving bank; inferred from the card number when omitted" }),
   amount: fen.openapi({ description: "fen" }),
   at: z.iso.datetime({ offset: true }).openapi({ description: "When the money moved on (ISO 8601)" }),
   holderName: text(100).min(1).optional().openapi({ description: "The receiving account's holder" }),
@@ -113,7 +146,10 @@ export const RespondBody = z
     amount: fen.optional().openapi({ description: "Amount stopped / frozen / returned, in fen" }),
     balance: fen.optional().openapi({ description: "Balance of the account after the action, in fen" }),
     reason: text(1000).optional(),
-    reasonCode: z.enum(REJECT_CODES).optional().openapi({ description: "A rejection's reason: name_mismatch (户名不符), no_such_transaction (查无此交易) …; `reason` adds words" }),
+    reasonCode: z.enum(REJECT_CODES).optional().openapi({
+      description:
+        "A rejection's reason: name_mismatch (户名不符), no_such_transaction (查无此交易) …; `reason` adds words",
+    }),
     onwardTransfers: z.array(OnwardTransferBody).max(50).optional(),
   })
   .openapi("RequestResponse");
@@ -123,7 +159,9 @@ export const ActionBody = z
   .object({
     action: z.enum(CENTER_ACTIONS),
     reason: text(500).min(1).optional().openapi({ description: "Why (required to discard)" }),
-    term: TermField.optional().openapi({ description: "renew of a freeze: at most the freeze's own term (default: the same)" }),
+    term: TermField.optional().openapi({
+      description: "renew of a freeze: at most the freeze's own term (default: the same)",
+    }),
     approval: ApprovalBody.optional().openapi({ description: "renew for 12m: the city-level approval" }),
   })
   .openapi("RequestAction");
@@ -154,7 +192,13 @@ export const RequestJson = z
     renewals: z.number(),
     holderName: z.string().nullable().openapi({ description: "The account holder (户名) the bank checks" }),
     transactions: z.array(
-      z.object({ at: z.string(), amount: z.number(), payerAccount: z.string().nullable(), payerName: z.string().nullable(), serialNo: z.string().nullable() }),
+      z.object({
+        at: z.string(),
+        amount: z.number(),
+        payerAccount: z.string().nullable(),
+        payerName: z.string().nullable(),
+        serialNo: z.string().nullable(),
+      }),
     ),
     term: z.enum(FREEZE_TERMS).nullable().openapi({ description: "Freezes and their renewals" }),
     approval: z.object({ by: z.string(), at: z.string(), ref: z.string() }).nullable(),
@@ -199,7 +243,9 @@ export const RequestDetailJson = RequestJson.extend({
       serialNo: z.string().nullable(),
     }),
   ),
-  warnings: z.array(z.enum(["onward_exceeds_received"])).openapi({ description: "onward_exceeds_received: the onward transfers add up to more than the account received" }),
+  warnings: z
+    .array(z.enum(["onward_exceeds_received"]))
+    .openapi({ description: "onward_exceeds_received: the onward transfers add up to more than the account received" }),
 }).openapi("RequestDetail");
 
 // ---------------------------------------------------------------------------------------------
@@ -262,12 +308,19 @@ function approvalComplete(b: TermFields, ctx: z.RefinementCtx): void {
   const given = [b.approvalBy, b.approvalAt, b.approvalRef].filter((x) => x !== undefined).length;
   if (given > 0 && given < 3) {
     for (const k of ["approvalBy", "approvalAt", "approvalRef"] as const) {
-      if (b[k] === undefined) ctx.addIssue({ code: "custom", message: "the approval needs who approved, when, and its reference", path: [k] });
+      if (b[k] === undefined)
+        ctx.addIssue({
+          code: "custom",
+          message: "the approval needs who approved, when, and its reference",
+          path: [k],
+        });
     }
   }
 }
 const approvalOf = (b: TermFields): Approval | undefined =>
-  b.approvalBy !== undefined && b.approvalAt !== undefined && b.approvalRef !== undefined ? { by: b.approvalBy, at: b.approvalAt, ref: b.approvalRef } : undefined;
+  b.approvalBy !== undefined && b.approvalAt !== undefined && b.approvalRef !== undefined
+    ? { by: b.approvalBy, at: b.approvalAt, ref: b.approvalRef }
+    : undefined;
 
 /** Renewing a freeze on its page: the term and approval; discarding and releasing: the reason. */
 export const ActionForm = z
@@ -293,7 +346,10 @@ export const CreateForm = z
     includesInterest: z.literal("1").optional(),
   })
   .superRefine(approvalComplete)
-  .refine((b) => b.suspectId !== undefined || b.value !== undefined, { message: "enter the number or account", path: ["value"] });
+  .refine((b) => b.suspectId !== undefined || b.value !== undefined, {
+    message: "enter the number or account",
+    path: ["value"],
+  });
 
 export function createInputFromForm(f: z.output<typeof CreateForm>): CreateInput {
   return {
@@ -308,7 +364,12 @@ export function createInputFromForm(f: z.output<typeof CreateForm>): CreateInput
     draft: f.intent === "draft",
     holderName: f.holderName,
     // the form shows the freeze fields for every kind: they count for a freeze only
-    ...(f.kind === "freeze" && { term: f.term, approval: approvalOf(f), scope: f.scope, includesInterest: f.includesInterest === "1" }),
+    ...(f.kind === "freeze" && {
+      term: f.term,
+      approval: approvalOf(f),
+      scope: f.scope,
+      includesInterest: f.includesInterest === "1",
+    }),
   };
 }
 
@@ -341,7 +402,13 @@ export const OnwardRow = z.object({
 export const ListPageQuery = z.object({
   status: z.enum(REQUEST_STATUSES).optional().catch(undefined),
   kind: z.enum(REQUEST_KINDS).optional().catch(undefined),
-  institution: z.string().trim().max(16).optional().catch(undefined).transform((s) => s || undefined),
+  institution: z
+    .string()
+    .trim()
+    .max(16)
+    .optional()
+    .catch(undefined)
+    .transform((s) => s || undefined),
   caseId: z.coerce.number().int().positive().optional().catch(undefined),
   overdue: z.literal("1").optional().catch(undefined).transform(Boolean),
   expiring: z.literal("1").optional().catch(undefined).transform(Boolean),

@@ -2,16 +2,26 @@
 import { z } from "../api/openapi";
 import { DOCUMENT_KINDS } from "../domain/enums";
 
-const b64 = (what: string) => z.string().nullable().openapi({ description: `${what} (base64url)` });
+const b64 = (what: string) =>
+  z
+    .string()
+    .nullable()
+    .openapi({ description: `${what} (base64url)` });
 
 const SignedInstruction = z
   .object({
-    kind: z.enum(DOCUMENT_KINDS).openapi({ description: "The instruction: the request itself, or a renewal (renew_*) or release (release_*) of a hold" }),
-    documentNo: z.string().openapi({ description: "Document number, unique per kind and year, e.g. 某公反诈冻字〔2026〕第000123号" }),
+    kind: z.enum(DOCUMENT_KINDS).openapi({
+      description: "The instruction: the request itself, or a renewal (renew_*) or release (release_*) of a hold",
+    }),
+    documentNo: z
+      .string()
+      .openapi({ description: "Document number, unique per kind and year, e.g. 某公反诈冻字〔2026〕第000123号" }),
     issuedAt: z.string(),
     keyId: z.string().openapi({ description: "kid of the signing key in GET /api/v1/signing-keys" }),
     signature: z.string().openapi({ description: "Ed25519 signature over signedPayload's bytes (base64url)" }),
-    signedPayload: z.string().openapi({ description: "The exact bytes signed: canonical JSON (sorted keys, no whitespace, UTF-8), base64url" }),
+    signedPayload: z.string().openapi({
+      description: "The exact bytes signed: canonical JSON (sorted keys, no whitespace, UTF-8), base64url",
+    }),
   })
   .openapi("SignedInstruction");
 
@@ -21,5 +31,7 @@ export const SIGNED_FIELDS = {
   keyId: b64("kid of the key that signed the request's instruction"),
   signature: b64("Ed25519 signature of the request's instruction"),
   signedPayload: b64("The exact bytes signed"),
-  instructions: z.array(SignedInstruction).openapi({ description: "Every instruction sent for this request, oldest first (the send, renewals, releases)" }),
+  instructions: z
+    .array(SignedInstruction)
+    .openapi({ description: "Every instruction sent for this request, oldest first (the send, renewals, releases)" }),
 };

@@ -12,7 +12,10 @@ const Jwk = z
     alg: z.literal("EdDSA"),
     use: z.literal("sig"),
     createdAt: z.string(),
-    retiredAt: z.string().nullable().openapi({ description: "No longer signs from then on; still verifies what it signed" }),
+    retiredAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "No longer signs from then on; still verifies what it signed" }),
   })
   .openapi("SigningKey");
 

@@ -9,9 +9,9 @@
 // Private keys live in the database, not in a file: every node on one database signs with the same
 // current key, a rotation is one transaction, and a backup restores keys with the documents they
 // signed. Whoever can read the database can sign; that reader already holds every case.
-import { createPrivateKey, generateKeyPairSync, sign, type JsonWebKey } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type JsonWebKey, sign } from "node:crypto";
 import { desc, isNull } from "drizzle-orm";
-import { storedColumns, type Db } from "../db";
+import { type Db, storedColumns } from "../db";
 import { signingKeys } from "../db/schema";
 import { base64url } from "../domain/signing";
 
@@ -32,17 +32,25 @@ export function addSigningKey(db: Db, at: number): string {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const jwk = publicKey.export({ format: "jwk" }) as JsonWebKey & { x: string };
   // the kid names the key itself: a base64url SHA-256 of the public key, cut to 16 bytes
-  const kid = base64url(new Uint8Array(new Bun.CryptoHasher("sha256").update(Buffer.from(jwk.x, "base64url")).digest()).slice(0, 16));
+  const kid = base64url(
+    new Uint8Array(new Bun.CryptoHasher("sha256").update(Buffer.from(jwk.x, "base64url")).digest()).slice(0, 16),
+  );
   const pub: PublicJwk = { kty: "OKP", crv: "Ed25519", x: jwk.x, kid, alg: "EdDSA", use: "sig" };
   const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
-  db.update(signingKeys).set({ retiredAt: new Date(at) }).where(isNull(signingKeys.retiredAt)).run();
-  db.insert(signingKeys).values({ kid, publicJwk: JSON.stringify(pub), privatePkcs8: pkcs8, createdAt: new Date(at) }).run();
+  db.update(signingKeys)
+    .set({ retiredAt: new Date(at) })
+    .where(isNull(signingKeys.retiredAt))
+    .run();
+  db.insert(signingKeys)
+    .values({ kid, publicJwk: JSON.stringify(pub), privatePkcs8: pkcs8, createdAt: new Date(at) })
+    .run();
   return kid;
 }
 
 /** The key that signs now; the first is made on first need. */
 function currentKey(db: Db, at: number) {
-  const pick = () => db.select(COLS).from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.id)).limit(1).get();
+  const pick = () =>
+    db.select(COLS).from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.id)).limit(1).get();
   let k = pick();
   if (!k) {
     addSigningKey(db, at);
@@ -71,5 +79,9 @@ export function publicKeys(db: Db): (PublicJwk & { createdAt: string; retiredAt:
     .from(signingKeys)
     .orderBy(desc(signingKeys.id))
     .all()
-    .map((k) => ({ ...(JSON.parse(k.publicJwk) as PublicJwk), createdAt: new Date(k.createdAt).toISOString(), retiredAt: k.retiredAt == null ? null : new Date(k.retiredAt).toISOString() }));
+    .map((k) => ({
+      ...(JSON.parse(k.publicJwk) as PublicJwk),
+      createdAt: new Date(k.createdAt).toISOString(),
+      retiredAt: k.retiredAt == null ? null : new Date(k.retiredAt).toISOString(),
+    }));
 }

@@ -3,15 +3,33 @@
 // request carries the victim's transfers entered with the case; a freeze those of the stop-payment
 // it follows; a level n+1 request the onward transfer the bank reported.
 import { and, asc, eq, isNull, or } from "drizzle-orm";
-import { storedColumns, type Db } from "../db";
+import { type Db, storedColumns } from "../db";
 import { caseTransactions, requestTransactions, suspects } from "../db/schema";
 import type { Conn } from "../suspects/service";
 
-export type TransactionInput = { at: number; amountFen: number; payerAccount?: string | null; payerName?: string | null; serialNo?: string | null };
-export type TransactionRow = { at: number; amountFen: number; payerAccount: string | null; payerName: string | null; serialNo: string | null };
+export type TransactionInput = {
+  at: number;
+  amountFen: number;
+  payerAccount?: string | null;
+  payerName?: string | null;
+  serialNo?: string | null;
+};
+export type TransactionRow = {
+  at: number;
+  amountFen: number;
+  payerAccount: string | null;
+  payerName: string | null;
+  serialNo: string | null;
+};
 
 const columns = <T extends typeof requestTransactions | typeof caseTransactions>(t: T) =>
-  storedColumns({ at: t.at, amountFen: t.amountFen, payerAccount: t.payerAccount, payerName: t.payerName, serialNo: t.serialNo });
+  storedColumns({
+    at: t.at,
+    amountFen: t.amountFen,
+    payerAccount: t.payerAccount,
+    payerName: t.payerName,
+    serialNo: t.serialNo,
+  });
 
 export function transactionsOf(db: Db, requestId: number): TransactionRow[] {
   const t = requestTransactions;
@@ -21,7 +39,14 @@ export function transactionsOf(db: Db, requestId: number): TransactionRow[] {
 export function recordTransactions(tx: Conn, requestId: number, rows: readonly TransactionInput[]): void {
   for (const x of rows) {
     tx.insert(requestTransactions)
-      .values({ requestId, at: new Date(x.at), amountFen: x.amountFen, payerAccount: x.payerAccount ?? null, payerName: x.payerName ?? null, serialNo: x.serialNo ?? null })
+      .values({
+        requestId,
+        at: new Date(x.at),
+        amountFen: x.amountFen,
+        payerAccount: x.payerAccount ?? null,
+        payerName: x.payerName ?? null,
+        serialNo: x.serialNo ?? null,
+      })
       .run();
   }
 }
@@ -33,7 +58,12 @@ export function recordTransactions(tx: Conn, requestId: number, rows: readonly T
 export function caseTransactionsInto(db: Db, caseId: number, suspectId: number, level: number): TransactionRow[] {
   const t = caseTransactions;
   const into = level === 1 ? or(eq(t.suspectId, suspectId), isNull(t.suspectId)) : eq(t.suspectId, suspectId);
-  return db.select(columns(t)).from(t).where(and(eq(t.caseId, caseId), into)).orderBy(asc(t.at), asc(t.id)).all();
+  return db
+    .select(columns(t))
+    .from(t)
+    .where(and(eq(t.caseId, caseId), into))
+    .orderBy(asc(t.at), asc(t.id))
+    .all();
 }
 
 /** The suspect's holder name (户名), when known. */
@@ -44,5 +74,8 @@ export function holderOf(db: Db, suspectId: number): string | null {
 /** Learns a holder name for an account that had none (a bank's answer, a request naming it); never overwrites one. */
 export function noteHolder(tx: Conn, suspectId: number, holderName: string | null | undefined): void {
   if (!holderName) return;
-  tx.update(suspects).set({ holderName }).where(and(eq(suspects.id, suspectId), isNull(suspects.holderName))).run();
+  tx.update(suspects)
+    .set({ holderName })
+    .where(and(eq(suspects.id, suspectId), isNull(suspects.holderName)))
+    .run();
 }

@@ -1,7 +1,8 @@
 // Front-end assets served from our own origin (no CDN): htmx 2 and its SSE extension,
 // Chart.js, Swagger UI, and our stylesheet and script.
-import { Hono } from "hono";
+
 import { dirname, join } from "node:path";
+import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 
 const pkg = (name: string) => dirname(Bun.resolveSync(`${name}/package.json`, import.meta.dir));

@@ -5,21 +5,31 @@ import { METRICS } from "../domain/yoy";
 import { compare } from "./service";
 
 const YoyQuery = periodQuery({
-  district: z.string().trim().max(50).optional().openapi({ param: { name: "district", in: "query" }, description: "One district; the whole city when absent" }),
+  district: z
+    .string()
+    .trim()
+    .max(50)
+    .optional()
+    .openapi({ param: { name: "district", in: "query" }, description: "One district; the whole city when absent" }),
 });
 
 const Yoy = z
   .object({
     from: z.string(),
     to: z.string(),
-    previousFrom: z.string().openapi({ description: "The same period one year earlier; 29 February becomes 28 February" }),
+    previousFrom: z
+      .string()
+      .openapi({ description: "The same period one year earlier; 29 February becomes 28 February" }),
     previousTo: z.string(),
     metrics: z.array(
       z.object({
         metric: z.enum(METRICS),
         current: z.number().int().openapi({ description: "Counts, or fen for amount* metrics" }),
         previous: z.number().int(),
-        changePct: z.number().nullable().openapi({ description: "(current − previous) / previous × 100, two decimals; null when previous is 0" }),
+        changePct: z
+          .number()
+          .nullable()
+          .openapi({ description: "(current − previous) / previous × 100, two decimals; null when previous is 0" }),
       }),
     ),
   })
@@ -46,7 +56,12 @@ export const statsApi = apiRouter().openapi(
         to: r.period.to,
         previousFrom: r.previous.from,
         previousTo: r.previous.to,
-        metrics: r.rows.map((row) => ({ metric: row.metric, current: row.current.value, previous: row.previous.value, changePct: row.changePct })),
+        metrics: r.rows.map((row) => ({
+          metric: row.metric,
+          current: row.current.value,
+          previous: row.previous.value,
+          changePct: row.changePct,
+        })),
       },
       200,
     );

@@ -4,15 +4,16 @@
 //   wide  — month [, district], then one column per metric (警情, 立案, …): one row per month
 // Amounts are in yuan, stored in fen. A figure for a metric, month and district already on file
 // is replaced: that row is "merged"; a row whose figures are all new is "imported".
-import { districtRefusal } from "../districts/service";
+
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { baselineTotals } from "../db/schema";
+import { districtRefusal } from "../districts/service";
 import { yuanToFen } from "../domain/money";
-import { METRICS, MONEY_METRICS, type Metric } from "../domain/yoy";
+import { isRefusal, type Refusal, refuse } from "../domain/reasons";
+import { METRICS, type Metric, MONEY_METRICS } from "../domain/yoy";
 import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
-import { isRefusal, refuse, type Refusal } from "../domain/reasons";
-import { headerKey, mapHeader, type HeaderMap, type ImportColumn } from "../imports/table";
+import { type HeaderMap, headerKey, type ImportColumn, mapHeader } from "../imports/table";
 
 /** metric, month (YYYY-MM), district ("" = whole city), value (count or fen). */
 export type BaselineFigure = [metric: Metric, month: string, district: string, value: number];
@@ -86,7 +87,11 @@ function parseValue(metric: Metric, text: string): number | null {
 // built once per connection: a baseline import runs these once per figure
 const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
-  const key = and(eq(baselineTotals.metric, sql.placeholder("metric")), eq(baselineTotals.month, sql.placeholder("month")), eq(baselineTotals.district, sql.placeholder("district")));
+  const key = and(
+    eq(baselineTotals.metric, sql.placeholder("metric")),
+    eq(baselineTotals.month, sql.placeholder("month")),
+    eq(baselineTotals.district, sql.placeholder("district")),
+  );
   return {
     find: db.select({ id: baselineTotals.id }).from(baselineTotals).where(key).prepare(),
     upsert: db
@@ -102,7 +107,12 @@ function prepare(db: Db) {
       })
       .onConflictDoUpdate({
         target: [baselineTotals.metric, baselineTotals.month, baselineTotals.district],
-        set: { value: sql`excluded.value`, importId: sql`excluded.import_id`, createdBy: sql`excluded.created_by`, createdAt: sql`excluded.created_at` },
+        set: {
+          value: sql`excluded.value`,
+          importId: sql`excluded.import_id`,
+          createdBy: sql`excluded.created_by`,
+          createdAt: sql`excluded.created_at`,
+        },
       })
       .prepare(),
   };
@@ -127,14 +137,22 @@ export const baselineImport = defineImport<BaselineFigure[]>({
     if (!month) return rejectedBy(refuse("baseline.bad_month", { word: row.month ?? "" }));
     const district = (row.district ?? "").trim();
     if (district.length > 50) return rejectedBy(refuse("baseline.district_long"));
-    const pairs: [string, string][] = row.metric !== undefined ? [[row.metric, row.value ?? ""]] : Object.keys(row).filter((k) => k.startsWith(WIDE)).map((k) => [k.slice(WIDE.length), row[k]!]);
+    const pairs: [string, string][] =
+      row.metric !== undefined
+        ? [[row.metric, row.value ?? ""]]
+        : Object.keys(row)
+            .filter((k) => k.startsWith(WIDE))
+            .map((k) => [k.slice(WIDE.length), row[k]!]);
     const figures: BaselineFigure[] = [];
     for (const [name, text] of pairs) {
       const metric = metricOf(name);
       if (!metric) return rejectedBy(refuse("baseline.unknown_metric", { word: name }));
       if (row.metric === undefined && text.trim() === "") continue; // wide layout: a blank cell is no figure
       const value = parseValue(metric, text);
-      if (value === null) return rejectedBy(refuse(MONEY_METRICS.has(metric) ? "baseline.bad_amount" : "baseline.bad_count", { metric, word: text }));
+      if (value === null)
+        return rejectedBy(
+          refuse(MONEY_METRICS.has(metric) ? "baseline.bad_amount" : "baseline.bad_count", { metric, word: text }),
+        );
       figures.push([metric, month, district, value]);
     }
     if (!figures.length) return rejectedBy(refuse("baseline.no_figures"));

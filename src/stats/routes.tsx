@@ -1,26 +1,27 @@
 // /stats: the year-on-year screen, its exports, the monthly bulletin, baseline import.
-import { Hono } from "hono";
+
 import type { Context } from "hono";
+import { Hono } from "hono";
 import { BaselinePanel, BaselinesPage } from "../../views/stats/baselines";
 import { BulletinPage } from "../../views/stats/bulletin";
 import { StatsPage } from "../../views/stats/page";
+import { statsTable } from "../../views/stats/tables";
 import { allow } from "../auth/middleware";
 import { can } from "../domain/access";
 import { shanghaiDate } from "../domain/time";
-import { capAtToday, lastFullMonth, monthPeriod, quarterOf, type Metric } from "../domain/yoy";
+import { capAtToday, lastFullMonth, type Metric, monthPeriod, quarterOf } from "../domain/yoy";
 import { sendTable } from "../exports/tabular";
 import { who } from "../http/audit";
-import { putFlash, takeFlash } from "../http/flash";
 import type { AppEnv } from "../http/context";
 import { badRequest, invalid } from "../http/errors";
-import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
+import { putFlash, takeFlash } from "../http/flash";
+import { type FormErrors, formErrors, render, wantsFragment } from "../http/render";
 import { startImport, whenSettled } from "../imports/engine";
 import { getImport, rejectionsPage } from "../imports/service";
 import { receiveUpload } from "../imports/upload";
 import { baselineImport } from "./import";
 import { bulletinQuery, exportQuery, readPeriod } from "./schemas";
 import { baselineSummary, compare, knownDistricts, yearChart } from "./service";
-import { statsTable } from "../../views/stats/tables";
 
 /** Baseline files are a few hundred rows; anything this large is not one. */
 export const MAX_BASELINE_BYTES = 5 * 1024 * 1024;
@@ -105,7 +106,10 @@ export const statsRoutes = new Hono<AppEnv>()
       format: which.data.format,
       columns: table.columns,
       rows: table.rows,
-      audit: { entity: "stats", detail: { table: which.data.table, from, to, district: s.q.district, metric: s.q.metric } },
+      audit: {
+        entity: "stats",
+        detail: { table: which.data.table, from, to, district: s.q.district, metric: s.q.metric },
+      },
     });
   })
   .get("/bulletin", allow("stats.read"), (c) => {
@@ -136,21 +140,35 @@ export const statsRoutes = new Hono<AppEnv>()
     // the report of an import a plain form just sent (its POST redirected here)
     const done = takeFlash<{ id: number; repeated: boolean }>(c, BASELINE_FLASH);
     const record = done ? getImport(c.var.deps.db, done.id) : null;
-    const result = record ? { record, repeated: done!.repeated, rejections: rejectionsPage(c.var.deps.db, record.id, 100) } : {};
-    return render(c, c.var.t("baseline.title"), <BaselinesPage t={c.var.t} summary={baselineSummary(c.var.deps.db)} {...result} />);
+    const result = record
+      ? { record, repeated: done!.repeated, rejections: rejectionsPage(c.var.deps.db, record.id, 100) }
+      : {};
+    return render(
+      c,
+      c.var.t("baseline.title"),
+      <BaselinesPage t={c.var.t} summary={baselineSummary(c.var.deps.db)} {...result} />,
+    );
   })
   .post("/baselines", allow("stats.read", "stats.import"), async (c) => {
     // the engine reads the file in a worker and records it in batches; a baseline file is small,
     // so the answer waits for the import to finish and shows its report
     const t = c.var.t;
     const { deps } = c.var;
-    const answer = (result: Omit<Parameters<typeof BaselinePanel>[0], "t" | "summary">, status: 200 | FormErrors["status"]) => {
+    const answer = (
+      result: Omit<Parameters<typeof BaselinePanel>[0], "t" | "summary">,
+      status: 200 | FormErrors["status"],
+    ) => {
       const node = <BaselinePanel t={t} summary={baselineSummary(deps.db)} {...result} />;
       return wantsFragment(c) ? c.html(node, 200) : render(c, t("baseline.title"), node, status);
     };
     try {
       const received = await receiveUpload(c.req.raw, "file", MAX_BASELINE_BYTES);
-      const started = await startImport(deps, who(c), { kind: baselineImport.kind, filename: received.filename, path: received.path, sha256: received.sha256 });
+      const started = await startImport(deps, who(c), {
+        kind: baselineImport.kind,
+        filename: received.filename,
+        path: received.path,
+        sha256: received.sha256,
+      });
       await whenSettled(deps, started.id);
       const record = getImport(deps.db, started.id)!;
       if (!wantsFragment(c)) {

@@ -1,7 +1,5 @@
 // What the statistics screens and API accept. Dates are Asia/Shanghai calendar dates.
 import { z } from "zod";
-import { EXPORT_FORMATS } from "../exports/tabular";
-import { zodIssues, type Issue } from "../http/errors";
 import { shanghaiDate } from "../domain/time";
 import {
   capAtToday,
@@ -13,12 +11,14 @@ import {
   lastFullQuarter,
   METRICS,
   monthPeriod,
+  type Period,
+  type PeriodKind,
   quarterOf,
   quarterPeriod,
   ytdPeriod,
-  type Period,
-  type PeriodKind,
 } from "../domain/yoy";
+import { EXPORT_FORMATS } from "../exports/tabular";
+import { type Issue, zodIssues } from "../http/errors";
 
 const dateString = z.string().refine(isDate, "must be a real date written YYYY-MM-DD");
 const district = z
@@ -57,7 +57,13 @@ function formQuery(q: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== ""));
 }
 
-export type ResolvedPeriod = { kind: PeriodKind; month: string; quarter: string; period: Period | null; issues: Issue[] };
+export type ResolvedPeriod = {
+  kind: PeriodKind;
+  month: string;
+  quarter: string;
+  period: Period | null;
+  issues: Issue[];
+};
 
 /**
  * Which month and quarter a picker given none shows: "current" (the running ones: the live
@@ -99,7 +105,11 @@ export type PeriodChoice = { query: ScreenQuery; resolved: ResolvedPeriod; perio
  * no period and its issues (worded where they are shown, like any form's); the picker then shows
  * this month's fields.
  */
-export function readPeriod(raw: Record<string, string>, now: number, defaults: PeriodDefaults = "current"): PeriodChoice {
+export function readPeriod(
+  raw: Record<string, string>,
+  now: number,
+  defaults: PeriodDefaults = "current",
+): PeriodChoice {
   const parsed = screenQuery.safeParse(formQuery(raw));
   const query = parsed.success ? parsed.data : screenQuery.parse({});
   const resolved = resolvePeriod(query, shanghaiDate(now), defaults);

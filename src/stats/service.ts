@@ -30,7 +30,7 @@
 // of. A month counts as recorded once any record of any metric falls in it; in a recorded month
 // the records win and its baselines are ignored. Baselines are whole months: a period that covers
 // an unrecorded month only in part leaves that month's baseline out, and says so.
-import { and, between, count, countDistinct, eq, getTableName, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, between, count, countDistinct, eq, getTableName, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db";
 import { baselineTotals, statsDaily, statsDailyCity, statsMonthly, statsMonthlyCity } from "../db/schema";
@@ -40,13 +40,13 @@ import {
   BASELINE_BUCKET,
   changePct,
   METRICS,
+  type Metric,
   monthsOf,
+  type Period,
   previousPeriod,
   splitPeriod,
-  verdict,
-  type Metric,
-  type Period,
   type Verdict,
+  verdict,
 } from "../domain/yoy";
 
 export type Source = "records" | "baseline" | "mixed";
@@ -59,7 +59,12 @@ const isKnownMetric = (m: string): m is Metric => (METRICS as readonly string[])
 type BaselineRow = Pick<typeof baselineTotals.$inferSelect, "metric" | "month" | "district" | "value">;
 
 // the prepared queries' parameters, by name
-const param = { first: sql.placeholder("first"), last: sql.placeholder("last"), district: sql.placeholder("district"), metric: sql.placeholder("metric") };
+const param = {
+  first: sql.placeholder("first"),
+  last: sql.placeholder("last"),
+  district: sql.placeholder("district"),
+  metric: sql.placeholder("metric"),
+};
 const total = (value: SQLiteColumn) => sql<number>`sum(${value})`;
 
 // The tables are clustered on (metric, date, …): "metric IN (…)" walks them metric by metric in
@@ -109,7 +114,12 @@ function prepare(db: Db) {
       .groupBy(d.district, d.fraudType)
       .prepare(),
     baselines: db
-      .select({ metric: baselineTotals.metric, month: baselineTotals.month, district: baselineTotals.district, value: baselineTotals.value })
+      .select({
+        metric: baselineTotals.metric,
+        month: baselineTotals.month,
+        district: baselineTotals.district,
+        value: baselineTotals.value,
+      })
       .from(baselineTotals)
       .where(between(baselineTotals.month, param.first, param.last))
       .prepare(),
@@ -133,7 +143,8 @@ function monthFigures(db: Db, first: string, last: string, district: string | nu
   const city = s.cityMonths.all({ first, last });
   const recorded = new Set(city.filter((r) => r.value !== 0).map((r) => r.month));
   const values = new Map<string, number>();
-  for (const r of district === null ? city : s.districtMonths.all({ first, last, district })) values.set(`${r.month}|${r.metric}`, r.value);
+  for (const r of district === null ? city : s.districtMonths.all({ first, last, district }))
+    values.set(`${r.month}|${r.metric}`, r.value);
   return { recorded, values };
 }
 
@@ -217,20 +228,27 @@ function periodFigures(db: Db, period: Period, district: string | null, breakdow
   // records: whole months from the monthly tables, the other days from the daily ones
   const months = monthFigures(db, all[0]!, all.at(-1)!, district);
   const records = zeros();
-  for (const m of split.months) for (const metric of METRICS) records[metric] += months.values.get(`${m}|${metric}`) ?? 0;
-  for (const range of split.dayRanges) for (const r of dayTotals(db, range, district)) if (isKnownMetric(r.metric)) records[r.metric] += r.value;
+  for (const m of split.months)
+    for (const metric of METRICS) records[metric] += months.values.get(`${m}|${metric}`) ?? 0;
+  for (const range of split.dayRanges)
+    for (const r of dayTotals(db, range, district)) if (isKnownMetric(r.metric)) records[r.metric] += r.value;
 
   // baselines for the whole months that have no records
   const recorded = months.recorded;
   const baselineRows = s.baselines.all({ first: all[0]!, last: all.at(-1)! });
   const base = baselineFigures(baselineRows, new Set(split.months.filter((m) => !recorded.has(m))), district);
-  const partialBaselineMonths = [...new Set(baselineRows.filter((r) => !whole.has(r.month) && !recorded.has(r.month)).map((r) => r.month))].sort();
+  const partialBaselineMonths = [
+    ...new Set(baselineRows.filter((r) => !whole.has(r.month) && !recorded.has(r.month)).map((r) => r.month)),
+  ].sort();
 
   const anyRecords = recorded.size > 0;
   const totals = {} as Record<Metric, Figure>;
   for (const m of METRICS) {
     const fromBaseline = base.used.has(m);
-    totals[m] = { value: records[m] + base.total[m], source: fromBaseline ? (anyRecords ? "mixed" : "baseline") : "records" };
+    totals[m] = {
+      value: records[m] + base.total[m],
+      source: fromBaseline ? (anyRecords ? "mixed" : "baseline") : "records",
+    };
   }
 
   let breakdown: Breakdown | null = null;
@@ -238,8 +256,12 @@ function periodFigures(db: Db, period: Period, district: string | null, breakdow
     breakdown = { byFraudType: new Map(), byDistrict: new Map() };
     const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
     const cells = [
-      ...(split.months.length ? s.monthCells.all({ first: split.months[0]!, last: split.months.at(-1)!, district, metric: breakdownMetric }) : []),
-      ...split.dayRanges.flatMap((range) => s.dayCells.all({ first: range.from, last: range.to, district, metric: breakdownMetric })),
+      ...(split.months.length
+        ? s.monthCells.all({ first: split.months[0]!, last: split.months.at(-1)!, district, metric: breakdownMetric })
+        : []),
+      ...split.dayRanges.flatMap((range) =>
+        s.dayCells.all({ first: range.from, last: range.to, district, metric: breakdownMetric }),
+      ),
     ];
     for (const c of cells) {
       add(breakdown.byFraudType, c.fraudType, c.value);
@@ -270,20 +292,37 @@ function breakdownRows(cur: Map<string, number>, prev: Map<string, number>, orde
 }
 
 /** A period against the same period one year earlier; optionally one metric broken down. */
-export function compare(db: Db, period: Period, district: string | null, breakdownMetric: Metric | null = null): Comparison {
+export function compare(
+  db: Db,
+  period: Period,
+  district: string | null,
+  breakdownMetric: Metric | null = null,
+): Comparison {
   const previous = previousPeriod(period);
   const cur = periodFigures(db, period, district, breakdownMetric);
   const prev = periodFigures(db, previous, district, breakdownMetric);
   const rows = METRICS.map((metric) => {
     const pct = changePct(cur.totals[metric].value, prev.totals[metric].value);
-    return { metric, current: cur.totals[metric], previous: prev.totals[metric], changePct: pct, verdict: verdict(metric, pct) };
+    return {
+      metric,
+      current: cur.totals[metric],
+      previous: prev.totals[metric],
+      changePct: pct,
+      verdict: verdict(metric, pct),
+    };
   });
   let breakdown: Comparison["breakdown"] = null;
   if (breakdownMetric && cur.breakdown && prev.breakdown) {
-    const districts = [...new Set([...cur.breakdown.byDistrict.keys(), ...prev.breakdown.byDistrict.keys()])].sort((a, b) => a.localeCompare(b, "zh"));
+    const districts = [...new Set([...cur.breakdown.byDistrict.keys(), ...prev.breakdown.byDistrict.keys()])].sort(
+      (a, b) => a.localeCompare(b, "zh"),
+    );
     breakdown = {
       metric: breakdownMetric,
-      byFraudType: breakdownRows(cur.breakdown.byFraudType, prev.breakdown.byFraudType, [...FRAUD_TYPES, "", BASELINE_BUCKET]),
+      byFraudType: breakdownRows(cur.breakdown.byFraudType, prev.breakdown.byFraudType, [
+        ...FRAUD_TYPES,
+        "",
+        BASELINE_BUCKET,
+      ]),
       byDistrict: breakdownRows(cur.breakdown.byDistrict, prev.breakdown.byDistrict, districts),
     };
   }
@@ -312,13 +351,21 @@ export type YearChart = {
  * whole year, or months first..last of it (a quarter). Months after `today` have no point yet.
  * Unrecorded months use their baseline.
  */
-export function yearChart(db: Db, year: number, district: string | null, today: string, span: { first: number; last: number } = { first: 1, last: 12 }): YearChart {
+export function yearChart(
+  db: Db,
+  year: number,
+  district: string | null,
+  today: string,
+  span: { first: number; last: number } = { first: 1, last: 12 },
+): YearChart {
   const first = `${year - 1}-01`;
   const last = `${year}-12`;
   const { recorded, values } = monthFigures(db, first, last, district);
   const allMonths = monthsOf({ from: `${first}-01`, to: `${last}-01` });
   const baselineRows = stmts(db).baselines.all({ first, last });
-  const base = new Map(allMonths.filter((m) => !recorded.has(m)).map((m) => [m, baselineFigures(baselineRows, new Set([m]), district)]));
+  const base = new Map(
+    allMonths.filter((m) => !recorded.has(m)).map((m) => [m, baselineFigures(baselineRows, new Set([m]), district)]),
+  );
 
   const point = (month: string, metric: Metric): MonthlyPoint => {
     if (month > today.slice(0, 7)) return null;
@@ -374,10 +421,26 @@ export function knownDistricts(db: Db): string[] {
 
 /** Each pre-aggregated table, its key, and what it must equal, recounted from one level down. */
 const RECOUNTS: { table: SQLiteTable; key: string[]; fresh: SQL }[] = [
-  { table: statsDaily, key: ["metric", "day", "district", "fraud_type"], fresh: sql`SELECT metric, day, district, fraud_type, sum(value) AS value FROM stats_facts GROUP BY 1, 2, 3, 4` },
-  { table: statsMonthly, key: ["metric", "month", "district", "fraud_type"], fresh: sql`SELECT metric, substr(day, 1, 7) AS month, district, fraud_type, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2, 3, 4` },
-  { table: statsDailyCity, key: ["metric", "day"], fresh: sql`SELECT metric, day, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2` },
-  { table: statsMonthlyCity, key: ["metric", "month"], fresh: sql`SELECT metric, substr(day, 1, 7) AS month, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2` },
+  {
+    table: statsDaily,
+    key: ["metric", "day", "district", "fraud_type"],
+    fresh: sql`SELECT metric, day, district, fraud_type, sum(value) AS value FROM stats_facts GROUP BY 1, 2, 3, 4`,
+  },
+  {
+    table: statsMonthly,
+    key: ["metric", "month", "district", "fraud_type"],
+    fresh: sql`SELECT metric, substr(day, 1, 7) AS month, district, fraud_type, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2, 3, 4`,
+  },
+  {
+    table: statsDailyCity,
+    key: ["metric", "day"],
+    fresh: sql`SELECT metric, day, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2`,
+  },
+  {
+    table: statsMonthlyCity,
+    key: ["metric", "month"],
+    fresh: sql`SELECT metric, substr(day, 1, 7) AS month, sum(value) AS value FROM ${statsDaily} GROUP BY 1, 2`,
+  },
 ];
 
 /**
@@ -387,8 +450,14 @@ const RECOUNTS: { table: SQLiteTable; key: string[]; fresh: SQL }[] = [
  */
 export function recountDifferences(db: Db): { table: string; key: string; stored: number; recounted: number }[] {
   return RECOUNTS.flatMap(({ table, key, fresh }) => {
-    const cols = sql.join(key.map((k) => sql.identifier(k)), sql`, `);
-    const keyText = sql.join(key.map((k) => sql`k.${sql.identifier(k)}`), sql` || '|' || `);
+    const cols = sql.join(
+      key.map((k) => sql.identifier(k)),
+      sql`, `,
+    );
+    const keyText = sql.join(
+      key.map((k) => sql`k.${sql.identifier(k)}`),
+      sql` || '|' || `,
+    );
     return db
       .all<{ key: string; stored: number; recounted: number }>(
         sql`WITH fresh AS (${fresh}), keys AS (SELECT ${cols} FROM fresh UNION SELECT ${cols} FROM ${table})

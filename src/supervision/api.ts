@@ -4,8 +4,7 @@ import { allow } from "../auth/middleware";
 import { REQUEST_KINDS, RISK_LEVELS, TARGET_REASONS } from "../domain/enums";
 import { iso } from "../domain/time";
 import { previousPeriod } from "../domain/yoy";
-import { board, responseTimes, type OverdueRequest } from "./service";
-
+import { board, type OverdueRequest, responseTimes } from "./service";
 
 const Counts = z.object({
   green: z.number().int(),
@@ -50,7 +49,9 @@ const Board = z
   })
   .openapi("SupervisionBoard");
 
-const Spread = z.object({ count: z.number().int(), median: z.number().nullable(), p90: z.number().nullable() }).openapi({ description: "Milliseconds from sending" });
+const Spread = z
+  .object({ count: z.number().int(), median: z.number().nullable(), p90: z.number().nullable() })
+  .openapi({ description: "Milliseconds from sending" });
 const Timing = z.object({ sent: z.number().int(), ack: Spread, answer: Spread });
 const Times = z
   .object({
@@ -71,7 +72,13 @@ const Times = z
   })
   .openapi("ResponseTimes");
 
-const requestRow = (r: OverdueRequest) => ({ ...r, institution: r.institution.code, sentAt: iso(r.sentAt), deadlineAt: iso(r.deadlineAt), escalatedAt: iso(r.escalatedAt) });
+const requestRow = (r: OverdueRequest) => ({
+  ...r,
+  institution: r.institution.code,
+  sentAt: iso(r.sentAt),
+  deadlineAt: iso(r.deadlineAt),
+  escalatedAt: iso(r.escalatedAt),
+});
 
 export const supervisionApi = apiRouter()
   .openapi(
@@ -81,7 +88,17 @@ export const supervisionApi = apiRouter()
       tags: ["Supervision"],
       summary: "Traffic lights of requests and warnings, overdue and escalated lists, now",
       middleware: [allow("supervision.read")] as const,
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(100).openapi({ param: { name: "limit", in: "query" }, description: "Rows per list" }) }) },
+      request: {
+        query: z.object({
+          limit: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(5000)
+            .default(100)
+            .openapi({ param: { name: "limit", in: "query" }, description: "Rows per list" }),
+        }),
+      },
       responses: { 200: jsonResponse(Board, "The board"), ...commonErrors },
     }),
     (c) => {
@@ -95,7 +112,11 @@ export const supervisionApi = apiRouter()
           targets: b.targetLights,
           overdueRequests: b.overdueRequests.map(requestRow),
           escalatedRequests: b.escalatedRequests.map(requestRow),
-          overdueTargets: b.overdueTargets.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), dueAt: r.dueAt.toISOString() })),
+          overdueTargets: b.overdueTargets.map((r) => ({
+            ...r,
+            createdAt: r.createdAt.toISOString(),
+            dueAt: r.dueAt.toISOString(),
+          })),
         },
         200,
       );
@@ -106,10 +127,19 @@ export const supervisionApi = apiRouter()
       method: "get",
       path: "/supervision/response-times",
       tags: ["Supervision"],
-      summary: "Acknowledgement and answer times per bank and carrier (median, 90th percentile), against the same period last year",
+      summary:
+        "Acknowledgement and answer times per bank and carrier (median, 90th percentile), against the same period last year",
       middleware: [allow("supervision.read")] as const,
       request: {
-        query: periodQuery({ requestKind: z.enum(REQUEST_KINDS).optional().openapi({ param: { name: "requestKind", in: "query" } }) }, "First day a request was sent (Asia/Shanghai), inclusive"),
+        query: periodQuery(
+          {
+            requestKind: z
+              .enum(REQUEST_KINDS)
+              .optional()
+              .openapi({ param: { name: "requestKind", in: "query" } }),
+          },
+          "First day a request was sent (Asia/Shanghai), inclusive",
+        ),
       },
       responses: { 200: jsonResponse(Times, "Per institution; times in milliseconds"), ...commonErrors },
     }),
@@ -124,7 +154,13 @@ export const supervisionApi = apiRouter()
           previousFrom: prev.from,
           previousTo: prev.to,
           requestKind: q.requestKind ?? null,
-          institutions: rows.map((r) => ({ code: r.institution.code, kind: r.institution.kind, current: r.current, previous: r.previous, answerMedianChangePct: r.answerMedianChangePct })),
+          institutions: rows.map((r) => ({
+            code: r.institution.code,
+            kind: r.institution.kind,
+            current: r.current,
+            previous: r.previous,
+            answerMedianChangePct: r.answerMedianChangePct,
+          })),
         },
         200,
       );

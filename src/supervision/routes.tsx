@@ -1,20 +1,20 @@
 // /supervision: the board (督办看板) — live traffic lights and overdue lists, response times
 // for a period against the same period last year, and an export of every table.
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { LiveBoard, SupervisionPage } from "../../views/supervision/page";
 import { periodQuery } from "../../views/supervision/period";
+import { liveTable, TABLE_TITLES, timesTable } from "../../views/supervision/tables";
 import { allow } from "../auth/middleware";
 import { liveStream } from "../events";
 import { sendTable } from "../exports/tabular";
+import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { badRequest, invalid, validationError } from "../http/errors";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
 import { exportParams, exportQuery, isTimesTable, requestKindQuery, UrgeForm } from "./schemas";
 import { board, responseTimes } from "./service";
-import { recentUrges, urge, type UrgeSubject } from "./urge";
-import { who } from "../http/audit";
-import { liveTable, TABLE_TITLES, timesTable } from "../../views/supervision/tables";
+import { recentUrges, type UrgeSubject, urge } from "./urge";
 
 /** Rows each list shows on screen; the counts and the exports have them all. */
 const SCREEN_ROWS = 50;
@@ -33,7 +33,10 @@ export const supervisionRoutes = new Hono<AppEnv>()
     const now = c.var.deps.clock.now();
     const choice = readPeriod(c.req.query(), now);
     const kind = requestKindQuery.safeParse(c.req.query("requestKind"));
-    const issues = [...choice.issues, ...(kind.success ? [] : [{ path: "requestKind", message: kind.error.issues[0]!.message }])];
+    const issues = [
+      ...choice.issues,
+      ...(kind.success ? [] : [{ path: "requestKind", message: kind.error.issues[0]!.message }]),
+    ];
     const requestKind = kind.success ? kind.data : undefined;
     const times = choice.period && !issues.length ? responseTimes(c.var.deps.db, choice.period, requestKind) : null;
     return render(
@@ -61,13 +64,18 @@ export const supervisionRoutes = new Hono<AppEnv>()
     if (c.req.header("HX-Request") === "true") return c.body(null, 204);
     // back to the page the button was on (the board, the request, the target), same origin only
     const ref = c.req.header("Referer");
-    const back = ref && URL.canParse(ref) && new URL(ref).origin === new URL(c.req.url).origin ? new URL(ref).pathname : "/supervision";
+    const back =
+      ref && URL.canParse(ref) && new URL(ref).origin === new URL(c.req.url).origin
+        ? new URL(ref).pathname
+        : "/supervision";
     return c.redirect(back, 303);
   })
   // the self-refreshing part alone, for htmx polling and SSE nudges
   .get("/live", allow("supervision.read"), (c) => {
     c.header("Cache-Control", "no-store");
-    return c.html(<LiveBoard t={c.var.t} lang={c.var.lang} board={liveBoard(c, SCREEN_ROWS)} now={c.var.deps.clock.now()} />);
+    return c.html(
+      <LiveBoard t={c.var.t} lang={c.var.lang} board={liveBoard(c, SCREEN_ROWS)} now={c.var.deps.clock.now()} />,
+    );
   })
   // "something changed": a request moved, the warning queue moved, or the clock escalated
   // something — open boards reload their live part, at most once per NUDGE_GAP_MS

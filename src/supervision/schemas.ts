@@ -5,11 +5,18 @@ import { REQUEST_KINDS } from "../domain/enums";
 import { EXPORT_FORMATS } from "../exports/tabular";
 
 /** Tables of the live part of the board (now) and of the response times (a period). */
-const LIVE_TABLES = ["requestLights", "targetLights", "overdueRequests", "escalatedRequests", "overdueTargets"] as const;
+const LIVE_TABLES = [
+  "requestLights",
+  "targetLights",
+  "overdueRequests",
+  "escalatedRequests",
+  "overdueTargets",
+] as const;
 const TIMES_TABLES = ["bankTimes", "carrierTimes"] as const;
 export type LiveTable = (typeof LIVE_TABLES)[number];
 export type TimesTable = (typeof TIMES_TABLES)[number];
-export const isTimesTable = (name: LiveTable | TimesTable): name is TimesTable => (TIMES_TABLES as readonly string[]).includes(name);
+export const isTimesTable = (name: LiveTable | TimesTable): name is TimesTable =>
+  (TIMES_TABLES as readonly string[]).includes(name);
 
 export const requestKindQuery = z
   .enum(REQUEST_KINDS)

@@ -4,14 +4,30 @@
 import { and, asc, eq, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { institutions, requests, targets, users } from "../db/schema";
-import { REQUEST_KINDS, RISK_LEVELS, TARGET_REASONS } from "../domain/enums";
-import { spread, type Spread } from "../domain/percentile";
-import { IN_FORCE_STATUSES, OPEN_STATUSES, isOverdue, trafficLight, type DeadlineConfig, type Light, type RequestKind, type RequestStatus } from "../domain/requests";
-import { trafficLight as targetLight, type Deadlines } from "../domain/queue";
+import { REQUEST_KINDS, RISK_LEVELS, type TARGET_REASONS } from "../domain/enums";
+import { type Spread, spread } from "../domain/percentile";
+import { type Deadlines, trafficLight as targetLight } from "../domain/queue";
+import {
+  type DeadlineConfig,
+  IN_FORCE_STATUSES,
+  isOverdue,
+  type Light,
+  OPEN_STATUSES,
+  type RequestKind,
+  type RequestStatus,
+  trafficLight,
+} from "../domain/requests";
 import { shanghaiDaysRange } from "../domain/time";
-import { changePct, previousPeriod, type Period } from "../domain/yoy";
+import { changePct, type Period, previousPeriod } from "../domain/yoy";
 
-export type LightCounts = { green: number; yellow: number; red: number; overdue: number; escalated: number; total: number };
+export type LightCounts = {
+  green: number;
+  yellow: number;
+  red: number;
+  overdue: number;
+  escalated: number;
+  total: number;
+};
 const zero = (): LightCounts => ({ green: 0, yellow: 0, red: 0, overdue: 0, escalated: 0, total: 0 });
 
 function add(c: LightCounts, light: Light, overdue: boolean, escalated: boolean) {
@@ -33,9 +49,20 @@ const targetOpen = sql`${targets.status} = 'open'`;
  * requests' rule (past the answer deadline, or a hold about to run out); overdue counts
  * only the unanswered past their deadline; escalated those a supervisor was alerted to.
  */
-function requestLights(db: Db, now: number, cfg: DeadlineConfig): { byKind: { kind: RequestKind; counts: LightCounts }[]; total: LightCounts } {
+function requestLights(
+  db: Db,
+  now: number,
+  cfg: DeadlineConfig,
+): { byKind: { kind: RequestKind; counts: LightCounts }[]; total: LightCounts } {
   const rows = db
-    .select({ kind: requests.kind, status: requests.status, sentAt: requests.sentAt, deadlineAt: requests.deadlineAt, expiresAt: requests.expiresAt, escalatedAt: requests.escalatedAt })
+    .select({
+      kind: requests.kind,
+      status: requests.status,
+      sentAt: requests.sentAt,
+      deadlineAt: requests.deadlineAt,
+      expiresAt: requests.expiresAt,
+      escalatedAt: requests.escalatedAt,
+    })
     .from(requests)
     .where(inArray(requests.status, LIVE_STATUSES))
     .all();
@@ -72,17 +99,27 @@ const overdueColumns = {
   id: requests.id,
   kind: requests.kind,
   status: requests.status,
-  institution: { code: institutions.code, nameZh: institutions.nameZh, nameEn: institutions.nameEn, kind: institutions.kind },
+  institution: {
+    code: institutions.code,
+    nameZh: institutions.nameZh,
+    nameEn: institutions.nameEn,
+    kind: institutions.kind,
+  },
   caseId: requests.caseId,
   level: requests.level,
   sentAt: requests.sentAt,
   deadlineAt: requests.deadlineAt,
   escalatedAt: requests.escalatedAt,
 };
-const openRequests = (db: Db) => db.select(overdueColumns).from(requests).innerJoin(institutions, eq(institutions.id, requests.institutionId));
+const openRequests = (db: Db) =>
+  db.select(overdueColumns).from(requests).innerJoin(institutions, eq(institutions.id, requests.institutionId));
 
 function toOverdue(r: Omit<OverdueRequest, "ageMs" | "overdueMs">, now: number): OverdueRequest {
-  return { ...r, ageMs: r.sentAt == null ? 0 : now - r.sentAt.getTime(), overdueMs: r.deadlineAt == null ? 0 : now - r.deadlineAt.getTime() };
+  return {
+    ...r,
+    ageMs: r.sentAt == null ? 0 : now - r.sentAt.getTime(),
+    overdueMs: r.deadlineAt == null ? 0 : now - r.deadlineAt.getTime(),
+  };
 }
 
 /** Unanswered requests past their deadline, the longest overdue first. */
@@ -180,7 +217,13 @@ function timings(db: Db, p: Period, kind: RequestKind | undefined): Map<number, 
       respondedAt: requests.respondedAt,
     })
     .from(requests)
-    .where(and(gte(requests.sentAt, new Date(from)), lt(requests.sentAt, new Date(to)), kind ? eq(requests.kind, kind) : undefined))
+    .where(
+      and(
+        gte(requests.sentAt, new Date(from)),
+        lt(requests.sentAt, new Date(to)),
+        kind ? eq(requests.kind, kind) : undefined,
+      ),
+    )
     .all();
   const acc = new Map<number, { ack: number[]; answer: number[]; sent: number }>();
   for (const r of rows) {
@@ -194,7 +237,9 @@ function timings(db: Db, p: Period, kind: RequestKind | undefined): Map<number, 
     if (r.ackAt != null) a.ack.push(r.ackAt.getTime() - sentAt);
     if (r.respondedAt != null) a.answer.push(r.respondedAt.getTime() - sentAt);
   }
-  return new Map([...acc].map(([id, a]) => [id, { ack: wholeMs(spread(a.ack)), answer: wholeMs(spread(a.answer)), sent: a.sent }]));
+  return new Map(
+    [...acc].map(([id, a]) => [id, { ack: wholeMs(spread(a.ack)), answer: wholeMs(spread(a.answer)), sent: a.sent }]),
+  );
 }
 
 // interpolated percentiles land between milliseconds; nobody measures finer than that
@@ -212,7 +257,13 @@ export function responseTimes(db: Db, period: Period, kind?: RequestKind): Insti
   const cur = timings(db, period, kind);
   const prev = timings(db, previousPeriod(period), kind);
   const insts = db
-    .select({ id: institutions.id, code: institutions.code, nameZh: institutions.nameZh, nameEn: institutions.nameEn, kind: institutions.kind })
+    .select({
+      id: institutions.id,
+      code: institutions.code,
+      nameZh: institutions.nameZh,
+      nameEn: institutions.nameEn,
+      kind: institutions.kind,
+    })
     .from(institutions)
     .orderBy(asc(institutions.kind), asc(institutions.id))
     .all();
@@ -237,7 +288,12 @@ export type Board = {
 };
 
 /** Light counts in full; the lists cut at `limit` rows (the counts say how many there are). */
-export function board(db: Db, now: number, cfg: DeadlineConfig & { warningDeadlineMs: Deadlines }, limit: number): Board {
+export function board(
+  db: Db,
+  now: number,
+  cfg: DeadlineConfig & { warningDeadlineMs: Deadlines },
+  limit: number,
+): Board {
   return db.transaction(() => ({
     requestLights: requestLights(db, now, cfg),
     targetLights: targetLights(db, now, cfg.warningDeadlineMs),

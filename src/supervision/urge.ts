@@ -2,7 +2,7 @@
 // (the center's agents hear it), live; each urge is kept (urges table), audited, shown on the
 // request's history or the target's timeline, and listed on the supervision board.
 import { desc, eq, gte } from "drizzle-orm";
-import { recordAudit, type AuditWho } from "../audit/service";
+import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
 import { requests, targets, urges, users } from "../db/schema";
 import { refuse } from "../domain/reasons";
@@ -13,7 +13,14 @@ import type { HistoryRow } from "../requests/read";
 
 type Ctx = Pick<Deps, "db" | "events">;
 export type UrgeSubject = "request" | "target";
-export type UrgeRow = { id: number; requestId: number | null; targetId: number | null; by: string; note: string | null; at: number };
+export type UrgeRow = {
+  id: number;
+  requestId: number | null;
+  targetId: number | null;
+  by: string;
+  note: string | null;
+  at: number;
+};
 
 export function urge(ctx: Ctx, who: AuditWho, what: UrgeSubject, id: number, note: string | null): UrgeRow {
   const { db } = ctx;
@@ -21,19 +28,31 @@ export function urge(ctx: Ctx, who: AuditWho, what: UrgeSubject, id: number, not
   const actor = who.actor!;
   let institutionId: number | null = null;
   if (what === "request") {
-    const r = db.select({ status: requests.status, deadlineAt: requests.deadlineAt, inst: requests.institutionId }).from(requests).where(eq(requests.id, id)).get();
+    const r = db
+      .select({ status: requests.status, deadlineAt: requests.deadlineAt, inst: requests.institutionId })
+      .from(requests)
+      .where(eq(requests.id, id))
+      .get();
     if (!r) throw notFound("request");
-    if (!isOverdue({ status: r.status, deadlineAt: r.deadlineAt?.getTime() ?? null }, now)) throw refused("not_overdue", refuse("urge.not_overdue", { what: "request", id }));
+    if (!isOverdue({ status: r.status, deadlineAt: r.deadlineAt?.getTime() ?? null }, now))
+      throw refused("not_overdue", refuse("urge.not_overdue", { what: "request", id }));
     institutionId = r.inst;
   } else {
     const x = db.select({ status: targets.status, dueAt: targets.dueAt }).from(targets).where(eq(targets.id, id)).get();
     if (!x) throw notFound("target");
-    if (x.status !== "open" || x.dueAt.getTime() > now) throw refused("not_overdue", refuse("urge.not_overdue", { what: "target", id }));
+    if (x.status !== "open" || x.dueAt.getTime() > now)
+      throw refused("not_overdue", refuse("urge.not_overdue", { what: "target", id }));
   }
   const row = db.transaction((tx) => {
     const r = tx
       .insert(urges)
-      .values({ requestId: what === "request" ? id : null, targetId: what === "target" ? id : null, byUserId: actor.id, note, at: new Date(now) })
+      .values({
+        requestId: what === "request" ? id : null,
+        targetId: what === "target" ? id : null,
+        byUserId: actor.id,
+        note,
+        at: new Date(now),
+      })
       .returning({ id: urges.id })
       .get();
     recordAudit(tx, who, { action: "urge", entity: what, entityId: id, detail: { note } });
@@ -45,21 +64,54 @@ export function urge(ctx: Ctx, who: AuditWho, what: UrgeSubject, id: number, not
   if (institutionId != null) ctx.events.publish(`desk:${institutionId}`, "urged", data);
   else ctx.events.publish("center", "urged", data);
   ctx.events.publish("supervision", "urged", data);
-  return { id: row.id, requestId: what === "request" ? id : null, targetId: what === "target" ? id : null, by, note, at: now };
+  return {
+    id: row.id,
+    requestId: what === "request" ? id : null,
+    targetId: what === "target" ? id : null,
+    by,
+    note,
+    at: now,
+  };
 }
 
-const SELECT = { id: urges.id, requestId: urges.requestId, targetId: urges.targetId, by: users.displayName, note: urges.note, at: urges.at };
-const rows = (q: { id: number; requestId: number | null; targetId: number | null; by: string; note: string | null; at: Date }[]): UrgeRow[] => q.map((u) => ({ ...u, at: u.at.getTime() }));
+const SELECT = {
+  id: urges.id,
+  requestId: urges.requestId,
+  targetId: urges.targetId,
+  by: users.displayName,
+  note: urges.note,
+  at: urges.at,
+};
+const rows = (
+  q: { id: number; requestId: number | null; targetId: number | null; by: string; note: string | null; at: Date }[],
+): UrgeRow[] => q.map((u) => ({ ...u, at: u.at.getTime() }));
 
 /** The urges of one request or target, oldest first (its history). */
 export function urgesOf(db: Db, what: UrgeSubject, id: number): UrgeRow[] {
   const col = what === "request" ? urges.requestId : urges.targetId;
-  return rows(db.select(SELECT).from(urges).innerJoin(users, eq(users.id, urges.byUserId)).where(eq(col, id)).orderBy(urges.id).all());
+  return rows(
+    db
+      .select(SELECT)
+      .from(urges)
+      .innerJoin(users, eq(users.id, urges.byUserId))
+      .where(eq(col, id))
+      .orderBy(urges.id)
+      .all(),
+  );
 }
 
 /** The board's list: the urges of the last day, newest first. */
 export function recentUrges(db: Db, now: number, limit = 50): UrgeRow[] {
-  return rows(db.select(SELECT).from(urges).innerJoin(users, eq(users.id, urges.byUserId)).where(gte(urges.at, new Date(now - 86_400_000))).orderBy(desc(urges.id)).limit(limit).all());
+  return rows(
+    db
+      .select(SELECT)
+      .from(urges)
+      .innerJoin(users, eq(users.id, urges.byUserId))
+      .where(gte(urges.at, new Date(now - 86_400_000)))
+      .orderBy(desc(urges.id))
+      .limit(limit)
+      .all(),
+  );
 }
 
 /** A request's urges as lines of its history (views/requests/parts.tsx History), status unchanged. */

@@ -5,10 +5,10 @@
 // and each suspect keeps the source "import:<id>".
 import type { Database, Statement } from "bun:sqlite";
 import { normalizeIdentifier, type SuspectKind } from "../domain/identifiers";
+import { refuse } from "../domain/reasons";
 import { kindFromWord, riskFromWord, sightingSql } from "../domain/suspect-merge";
 import type { RiskLevel } from "../domain/suspects";
-import { defineImport, rejectedBy, type Outcome } from "../imports/handler";
-import { refuse } from "../domain/reasons";
+import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
 
 /** A prepared row: kind, normalised value, inferred institution code, reported risk, note. */
 type Row = [kind: SuspectKind, value: string, institution: string | null, risk: RiskLevel | null, note: string | null];
@@ -37,8 +37,15 @@ function statements(client: Database): Statements {
       maxId: client.prepare("select coalesce(max(id), 0) as m from suspects"),
       source: client.prepare("insert or ignore into suspect_sources (suspect_id, source, first_at) values (?, ?, ?)"),
       // every suspect created by this batch has an id above the batch's starting maximum
-      newSources: client.prepare("insert or ignore into suspect_sources (suspect_id, source, first_at) select id, ?2, ?3 from suspects where id > ?1"),
-      institutions: new Map(client.query<{ code: string; id: number }, []>("select code, id from institutions").all().map((r) => [r.code, r.id])),
+      newSources: client.prepare(
+        "insert or ignore into suspect_sources (suspect_id, source, first_at) select id, ?2, ?3 from suspects where id > ?1",
+      ),
+      institutions: new Map(
+        client
+          .query<{ code: string; id: number }, []>("select code, id from institutions")
+          .all()
+          .map((r) => [r.code, r.id]),
+      ),
     };
     prepared.set(client, s);
   }
@@ -64,8 +71,23 @@ export function indexOrderKey(value: string): number {
 const KINDS: readonly SuspectKind[] = ["phone", "bank_account"];
 const RISKS: readonly (RiskLevel | null)[] = [null, "low", "medium", "high"];
 /** institution: index into institutionCodes, plus one (0: none inferred). */
-type Packed = { kinds: Uint8Array; risks: Uint8Array; institution: Uint8Array; institutionCodes: string[]; values: string; notes: [number, string][] };
-type Columns = { length: number; kinds: Uint8Array; risks: Uint8Array; institution: Uint8Array; institutionCodes: string[]; values: string[]; notes: Map<number, string> };
+type Packed = {
+  kinds: Uint8Array;
+  risks: Uint8Array;
+  institution: Uint8Array;
+  institutionCodes: string[];
+  values: string;
+  notes: [number, string][];
+};
+type Columns = {
+  length: number;
+  kinds: Uint8Array;
+  risks: Uint8Array;
+  institution: Uint8Array;
+  institutionCodes: string[];
+  values: string[];
+  notes: Map<number, string>;
+};
 
 export const suspectsImport = defineImport<Row, Columns>({
   kind: "suspects",
@@ -74,7 +96,26 @@ export const suspectsImport = defineImport<Row, Columns>({
     {
       key: "value",
       required: true,
-      aliases: ["号码", "电话", "电话号码", "手机", "手机号", "手机号码", "涉诈号码", "账号", "账户", "卡号", "银行卡号", "银行账号", "涉诈账户", "号码/账号", "phone", "number", "account", "identifier"],
+      aliases: [
+        "号码",
+        "电话",
+        "电话号码",
+        "手机",
+        "手机号",
+        "手机号码",
+        "涉诈号码",
+        "账号",
+        "账户",
+        "卡号",
+        "银行卡号",
+        "银行账号",
+        "涉诈账户",
+        "号码/账号",
+        "phone",
+        "number",
+        "account",
+        "identifier",
+      ],
     },
     { key: "kind", aliases: ["类型", "种类", "号码类型", "type"] },
     { key: "risk", aliases: ["风险等级", "风险", "等级", "risk", "riskLevel", "risk_level"] },

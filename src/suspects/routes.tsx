@@ -1,18 +1,18 @@
 // The suspect screens: search as you type, paste many, one suspect's page and its status.
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import { SuspectDetailPage } from "../../views/suspects/detail";
 import { CheckBox, PasteBox } from "../../views/suspects/paste";
-import { SuspectResults, SuspectsPage, type PasteState } from "../../views/suspects/search";
+import { type PasteState, SuspectResults, SuspectsPage } from "../../views/suspects/search";
 import { allow } from "../auth/middleware";
+import { formKey } from "../db/idempotency";
 import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { notFound, zodIssues, type Issue } from "../http/errors";
+import { type Issue, notFound, zodIssues } from "../http/errors";
 import { putFlash, takeFlash } from "../http/flash";
-import { formKey } from "../db/idempotency";
-import { formErrors, render, wantsFragment, type FormErrors } from "../http/render";
 import { idOf, SearchQuery } from "../http/query";
+import { type FormErrors, formErrors, render, wantsFragment } from "../http/render";
 import { PasteCheckForm, PasteForm, StatusForm } from "./schemas";
 import { checkPasted, pasteMany, searchSuspects, setSuspectStatus, suspectDetail } from "./service";
 
@@ -25,21 +25,56 @@ function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | FormErrors[
   const { q } = SearchQuery.parse(c.req.query());
   const { mode, rows } = searchSuspects(c.var.deps.db, q);
   const csrf = c.var.session?.csrfToken ?? null;
-  return render(c, c.var.t("nav.suspects"), <SuspectsPage t={c.var.t} lang={c.var.lang} csrf={csrf} nonce={crypto.randomUUID()} q={q} mode={mode} rows={rows} canWrite={can(c.var.actor!, "suspects.write")} paste={paste} />, status);
+  return render(
+    c,
+    c.var.t("nav.suspects"),
+    <SuspectsPage
+      t={c.var.t}
+      lang={c.var.lang}
+      csrf={csrf}
+      nonce={crypto.randomUUID()}
+      q={q}
+      mode={mode}
+      rows={rows}
+      canWrite={can(c.var.actor!, "suspects.write")}
+      paste={paste}
+    />,
+    status,
+  );
 }
 
-function detailPage(c: Context<AppEnv>, id: number, errors?: { issues?: Issue[]; message?: string; values?: { status?: string; reason?: string } }) {
+function detailPage(
+  c: Context<AppEnv>,
+  id: number,
+  errors?: { issues?: Issue[]; message?: string; values?: { status?: string; reason?: string } },
+) {
   const d = suspectDetail(c.var.deps.db, id);
   if (!d) throw notFound("suspect");
   // a number or account is tied to a person (often a mule's): views are audited like a case's
   audit(c, { action: "view", entity: "suspect", entityId: id });
   const csrf = c.var.session?.csrfToken ?? null;
-  return render(c, d.suspect.display, <SuspectDetailPage t={c.var.t} lang={c.var.lang} csrf={csrf} d={d} canWrite={can(c.var.actor!, "suspects.write")} {...errors} />, errors ? 422 : 200);
+  return render(
+    c,
+    d.suspect.display,
+    <SuspectDetailPage
+      t={c.var.t}
+      lang={c.var.lang}
+      csrf={csrf}
+      d={d}
+      canWrite={can(c.var.actor!, "suspects.write")}
+      {...errors}
+    />,
+    errors ? 422 : 200,
+  );
 }
 
 type Body = Record<string, string | File | (string | File)[]>;
 /** The paste box's form, read and run for 核查 and 录入 alike: a refusal keeps the pasted text. */
-async function readPaste<F>(c: Context<AppEnv>, schema: z.ZodType<F>, work: (form: F, text: string, body: Body) => Paste) {
+async function readPaste<F>(
+  c: Context<AppEnv>,
+  schema: z.ZodType<F>,
+  work: (form: F, text: string, body: Body) => Paste,
+) {
   const body = (await c.req.parseBody()) as Body;
   const text = typeof body.text === "string" ? body.text : "";
   const form = schema.safeParse(body);
@@ -66,11 +101,21 @@ export const suspectsRoutes = new Hono<AppEnv>()
   })
   // 核查: looks every pasted value up and records nothing; its answer offers the separate Add
   .post("/check", allow("suspects.write"), async (c) => {
-    const { text, paste, status } = await readPaste(c, PasteCheckForm, (form, text) => ({ text, kind: form.kind, checked: checkPasted(c.var.deps.db, text, form.kind) }));
+    const { text, paste, status } = await readPaste(c, PasteCheckForm, (form, text) => ({
+      text,
+      kind: form.kind,
+      checked: checkPasted(c.var.deps.db, text, form.kind),
+    }));
     if (wantsFragment(c)) {
       return c.html(
         paste.checked ? (
-          <CheckBox t={c.var.t} lang={c.var.lang} csrf={c.var.session?.csrfToken ?? null} nonce={crypto.randomUUID()} checked={{ text, kind: paste.kind, outcomes: paste.checked }} />
+          <CheckBox
+            t={c.var.t}
+            lang={c.var.lang}
+            csrf={c.var.session?.csrfToken ?? null}
+            nonce={crypto.randomUUID()}
+            checked={{ text, kind: paste.kind, outcomes: paste.checked }}
+          />
         ) : (
           <PasteBox t={c.var.t} lang={c.var.lang} {...paste} />
         ),
@@ -99,7 +144,10 @@ export const suspectsRoutes = new Hono<AppEnv>()
     const id = idOf(c);
     const body = await c.req.parseBody();
     // a refused change keeps the status chosen and the reason typed
-    const values = { status: typeof body.status === "string" ? body.status : undefined, reason: typeof body.reason === "string" ? body.reason : undefined };
+    const values = {
+      status: typeof body.status === "string" ? body.status : undefined,
+      reason: typeof body.reason === "string" ? body.reason : undefined,
+    };
     const form = StatusForm.safeParse(body);
     if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), values });
     try {

@@ -1,25 +1,25 @@
 // Suspects (涉诈号码/账户): record a sighting (insert or merge), change status, look up, search,
 // and the reads behind the suspect screens.
 import { and, desc, eq, gte, inArray, like, lt, ne, sql } from "drizzle-orm";
-import { recordAudit, type AuditWho } from "../audit/service";
-import { perConnection, rowsBy, stored, storedColumns, type Conn, type Db } from "../db";
-import { once, type IdempotencyKey } from "../db/idempotency";
-import { auditLog, cases, caseSuspects, institutions, requests, suspects, suspectSources } from "../db/schema";
-import { normalizeIdentifier, toHalfWidth, type Identifier, type SuspectKind } from "../domain/identifiers";
-import { refuse, type Refusal } from "../domain/reasons";
+import { type AuditWho, recordAudit } from "../audit/service";
+import { type Conn, type Db, perConnection, rowsBy, stored, storedColumns } from "../db";
+import { type IdempotencyKey, once } from "../db/idempotency";
+import { auditLog, caseSuspects, cases, institutions, requests, suspectSources, suspects } from "../db/schema";
+import { type Identifier, normalizeIdentifier, type SuspectKind, toHalfWidth } from "../domain/identifiers";
+import { type Refusal, refuse } from "../domain/reasons";
 import {
   checkStatusChange,
   firstSighting,
   isFlagged,
   mergeSighting,
-  reasonFor,
-  splitPasted,
   type RiskLevel,
+  reasonFor,
   type Sighting,
   type SuspectState,
   type SuspectStatus,
+  splitPasted,
 } from "../domain/suspects";
-import { invalid, notFound, refused, refusalIssue } from "../http/errors";
+import { invalid, notFound, refusalIssue, refused } from "../http/errors";
 
 export type { Conn };
 
@@ -48,10 +48,38 @@ export type SuspectRecord = {
 // (drizzle writes a one-table selection's columns unqualified: institution_id is no column of
 // institutions, so it names the suspect's.)
 const inst = <K extends "code" | "nameZh" | "nameEn">(k: K) =>
-  sql<string | null>`(select ${institutions[k]} from ${institutions} where ${institutions.id} = ${suspects.institutionId})`;
-const { id, kind, value, riskLevel, status, statusReason, firstSeenAt, lastSeenAt, sightings, note, holderName, branch } = suspects;
+  sql<
+    string | null
+  >`(select ${institutions[k]} from ${institutions} where ${institutions.id} = ${suspects.institutionId})`;
+const {
+  id,
+  kind,
+  value,
+  riskLevel,
+  status,
+  statusReason,
+  firstSeenAt,
+  lastSeenAt,
+  sightings,
+  note,
+  holderName,
+  branch,
+} = suspects;
 const FIELDS = {
-  ...storedColumns({ id, kind, value, riskLevel, status, statusReason, firstSeenAt, lastSeenAt, sightings, note, holderName, branch }),
+  ...storedColumns({
+    id,
+    kind,
+    value,
+    riskLevel,
+    status,
+    statusReason,
+    firstSeenAt,
+    lastSeenAt,
+    sightings,
+    note,
+    holderName,
+    branch,
+  }),
   instInferred: sql<number>`${suspects.institutionInferred}`,
   instCode: inst("code"),
   instZh: inst("nameZh"),
@@ -67,9 +95,19 @@ const statements = perConnection((db: Db) => {
     byValue: select()
       .where(and(eq(suspects.value, sql.placeholder("value")), eq(suspects.kind, sql.placeholder("kind"))))
       .prepare(),
-    byId: select().where(eq(suspects.id, sql.placeholder("id"))).prepare(),
-    requestInstitution: db.select({ institutionId: requests.institutionId }).from(requests).where(eq(requests.id, sql.placeholder("id"))).prepare(),
-    institutionNames: db.select({ nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).where(eq(institutions.code, sql.placeholder("code"))).prepare(),
+    byId: select()
+      .where(eq(suspects.id, sql.placeholder("id")))
+      .prepare(),
+    requestInstitution: db
+      .select({ institutionId: requests.institutionId })
+      .from(requests)
+      .where(eq(requests.id, sql.placeholder("id")))
+      .prepare(),
+    institutionNames: db
+      .select({ nameZh: institutions.nameZh, nameEn: institutions.nameEn })
+      .from(institutions)
+      .where(eq(institutions.code, sql.placeholder("code")))
+      .prepare(),
   };
 });
 
@@ -81,7 +119,9 @@ function toRecord(r: Row, id?: Identifier): SuspectRecord {
     kind: r.kind,
     value: r.value,
     display: n.ok ? n.display : r.value,
-    institution: r.instCode ? { code: r.instCode, nameZh: r.instZh!, nameEn: r.instEn!, inferred: !!r.instInferred } : null,
+    institution: r.instCode
+      ? { code: r.instCode, nameZh: r.instZh!, nameEn: r.instEn!, inferred: !!r.instInferred }
+      : null,
     riskLevel: r.riskLevel,
     status: r.status,
     statusReason: r.statusReason,
@@ -148,10 +188,15 @@ const columnsOf = (s: SuspectState) => ({
  */
 function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Recorded {
   const inferredInstitutionId = id.institution
-    ? (tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.code, id.institution.code)).get()?.id ?? null)
+    ? (tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.code, id.institution.code)).get()
+        ?.id ?? null)
     : null;
   const sighting: Sighting = { at: o.at, riskLevel: o.riskLevel, inferredInstitutionId, note: o.note };
-  const cur = tx.select().from(suspects).where(and(eq(suspects.value, id.value), eq(suspects.kind, id.kind))).get();
+  const cur = tx
+    .select()
+    .from(suspects)
+    .where(and(eq(suspects.value, id.value), eq(suspects.kind, id.kind)))
+    .get();
   let suspectId: number;
   let reopened = false;
   if (cur) {
@@ -163,7 +208,11 @@ function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Recorded {
     tx.update(suspects).set(columnsOf(state)).where(eq(suspects.id, cur.id)).run();
     suspectId = cur.id;
   } else {
-    suspectId = tx.insert(suspects).values({ kind: id.kind, value: id.value, ...columnsOf(firstSighting(sighting)) }).returning({ id: suspects.id }).get().id;
+    suspectId = tx
+      .insert(suspects)
+      .values({ kind: id.kind, value: id.value, ...columnsOf(firstSighting(sighting)) })
+      .returning({ id: suspects.id })
+      .get().id;
   }
   if (id.kind === "bank_account" && (o.holderName || o.branch)) {
     tx.update(suspects)
@@ -171,8 +220,15 @@ function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Recorded {
       .where(eq(suspects.id, suspectId))
       .run();
   }
-  tx.insert(suspectSources).values({ suspectId, source: o.source, firstAt: new Date(o.at) }).onConflictDoNothing().run();
-  if (o.caseId != null) tx.insert(caseSuspects).values({ caseId: o.caseId, suspectId, createdAt: new Date(o.at) }).onConflictDoNothing().run();
+  tx.insert(suspectSources)
+    .values({ suspectId, source: o.source, firstAt: new Date(o.at) })
+    .onConflictDoNothing()
+    .run();
+  if (o.caseId != null)
+    tx.insert(caseSuspects)
+      .values({ caseId: o.caseId, suspectId, createdAt: new Date(o.at) })
+      .onConflictDoNothing()
+      .run();
   return { suspect: readById(tx, suspectId, id)!, created: !cur, reopened };
 }
 
@@ -197,7 +253,12 @@ function auditSighting(tx: Conn, who: AuditWho, rec: Recorded, o: SightingInput)
     action: rec.created ? "create" : "merge",
     entity: "suspect",
     entityId: rec.suspect.id,
-    detail: { source: o.source, caseId: o.caseId ?? undefined, riskLevel: o.riskLevel, reopened: rec.reopened || undefined },
+    detail: {
+      source: o.source,
+      caseId: o.caseId ?? undefined,
+      riskLevel: o.riskLevel,
+      reopened: rec.reopened || undefined,
+    },
   });
 }
 
@@ -225,15 +286,27 @@ export function createSuspect(db: Db, who: AuditWho, input: Omit<RecordInput, "a
  * Moves a suspect along its lifecycle (rules in domain/suspects.ts), audited as "status" — the
  * status history on the suspect's page. Same status again is a no-op. Runs in the caller's transaction.
  */
-export function setSuspectStatus(tx: Conn, who: AuditWho, change: { suspectId: number; status: SuspectStatus; reason?: string | null }): SuspectRecord {
+export function setSuspectStatus(
+  tx: Conn,
+  who: AuditWho,
+  change: { suspectId: number; status: SuspectStatus; reason?: string | null },
+): SuspectRecord {
   const cur = tx.select({ status: suspects.status }).from(suspects).where(eq(suspects.id, change.suspectId)).get();
   if (!cur) throw notFound("suspect");
   const reason = change.reason?.trim() || null;
   const check = checkStatusChange(cur.status, change.status, reason);
   if (!check.ok) throw invalid([refusalIssue("status", check)], check.reason);
   if (check.changed) {
-    tx.update(suspects).set({ status: change.status, statusReason: reason }).where(eq(suspects.id, change.suspectId)).run();
-    recordAudit(tx, who, { action: "status", entity: "suspect", entityId: change.suspectId, detail: { from: cur.status, to: change.status, reason } });
+    tx.update(suspects)
+      .set({ status: change.status, statusReason: reason })
+      .where(eq(suspects.id, change.suspectId))
+      .run();
+    recordAudit(tx, who, {
+      action: "status",
+      entity: "suspect",
+      entityId: change.suspectId,
+      detail: { from: cur.status, to: change.status, reason },
+    });
   }
   return readById(tx, change.suspectId)!;
 }
@@ -248,14 +321,22 @@ export type LookupResult = { value: string; kind: SuspectKind; flagged: boolean;
  * a lookup is a view of an indicator (is this account fraud-linked), not of anyone's personal
  * data, and a write per lookup would cap the rate payment systems need.
  */
-export function lookup(db: Db, input: string, scope: number | null = null): LookupResult | { ok: false; reason: string } {
+export function lookup(
+  db: Db,
+  input: string,
+  scope: number | null = null,
+): LookupResult | { ok: false; reason: string } {
   const id = normalizeIdentifier(input);
   if (!id.ok) return id;
   const s = statements(db);
   const [row] = toRows(s.byValue.values({ value: id.value, kind: id.kind }));
   if (!row) return { value: id.value, kind: id.kind, flagged: false };
   const suspect = toRecord(row, id);
-  suspect.statusReason = reasonFor(scope, suspect.statusReason, (requestId) => s.requestInstitution.get({ id: requestId })?.institutionId ?? null);
+  suspect.statusReason = reasonFor(
+    scope,
+    suspect.statusReason,
+    (requestId) => s.requestInstitution.get({ id: requestId })?.institutionId ?? null,
+  );
   return { value: id.value, kind: id.kind, flagged: isFlagged(row.status), suspect };
 }
 
@@ -300,7 +381,15 @@ function prefixRanges(typed: string, digits: string): [string, SuspectKind][] {
 export function searchSuspects(db: Db, q: string): { mode: SearchMode; rows: SuspectRecord[] } {
   const typed = toHalfWidth(q).trim();
   const select = () => db.select(FIELDS).from(suspects);
-  if (!typed) return { mode: "recent", rows: select().orderBy(desc(suspects.id)).limit(SEARCH_LIMIT).all().map((r) => toRecord(r)) };
+  if (!typed)
+    return {
+      mode: "recent",
+      rows: select()
+        .orderBy(desc(suspects.id))
+        .limit(SEARCH_LIMIT)
+        .all()
+        .map((r) => toRecord(r)),
+    };
   const found = new Map<number, Row>();
   const add = (rows: Row[]) => {
     for (const r of rows) if (found.size < SEARCH_LIMIT) found.set(r.id, r);
@@ -308,14 +397,23 @@ export function searchSuspects(db: Db, q: string): { mode: SearchMode; rows: Sus
   const exact = normalizeIdentifier(typed);
   if (exact.ok) add(statements(db).byValue.all({ value: exact.value, kind: exact.kind }));
   const digits = typed.replace(/\D/g, "");
-  if (digits.length < 3) return { mode: found.size ? "match" : "too_short", rows: [...found.values()].map((r) => toRecord(r)) };
+  if (digits.length < 3)
+    return { mode: found.size ? "match" : "too_short", rows: [...found.values()].map((r) => toRecord(r)) };
   const range = (p: string, kind: SuspectKind) =>
-    select().where(and(gte(suspects.value, p), lt(suspects.value, p + ":"), eq(suspects.kind, kind))).orderBy(suspects.value).limit(SEARCH_LIMIT).all();
+    select()
+      .where(and(gte(suspects.value, p), lt(suspects.value, p + ":"), eq(suspects.kind, kind)))
+      .orderBy(suspects.value)
+      .limit(SEARCH_LIMIT)
+      .all();
   for (const [p, kind] of prefixRanges(typed, digits)) if (found.size < SEARCH_LIMIT) add(range(p, kind));
   // a complete number that is on file needs no scan for numbers merely containing it
   if (found.size < SEARCH_LIMIT && digits.length >= 4 && !(exact.ok && found.size > 0)) {
     // the subquery reads only the covering index; the outer query fetches at most 50 rows
-    const containing = db.select({ id: suspects.id }).from(suspects).where(like(suspects.value, `%${digits}%`)).limit(SEARCH_LIMIT * 2);
+    const containing = db
+      .select({ id: suspects.id })
+      .from(suspects)
+      .where(like(suspects.value, `%${digits}%`))
+      .limit(SEARCH_LIMIT * 2);
     add(select().where(inArray(suspects.id, containing)).orderBy(desc(suspects.id)).all());
   }
   return { mode: "match", rows: [...found.values()].map((r) => toRecord(r)) };
@@ -334,7 +432,17 @@ export function suspectDetail(db: Db, id: number) {
     .orderBy(suspectSources.firstAt, suspectSources.source)
     .all();
   const linkedCases = db
-    .select({ ...storedColumns({ id: cases.id, receivedAt: cases.receivedAt, district: cases.district, fraudType: cases.fraudType, status: cases.status, lossFen: cases.lossFen }), level: caseSuspects.level })
+    .select({
+      ...storedColumns({
+        id: cases.id,
+        receivedAt: cases.receivedAt,
+        district: cases.district,
+        fraudType: cases.fraudType,
+        status: cases.status,
+        lossFen: cases.lossFen,
+      }),
+      level: caseSuspects.level,
+    })
     .from(caseSuspects)
     .innerJoin(cases, eq(cases.id, caseSuspects.caseId))
     .where(eq(caseSuspects.suspectId, id))
@@ -343,7 +451,15 @@ export function suspectDetail(db: Db, id: number) {
     .all();
   const requestRows = db
     .select({
-      ...storedColumns({ id: requests.id, kind: requests.kind, status: requests.status, createdAt: requests.createdAt, amountFen: requests.amountFen, doneAmountFen: requests.doneAmountFen, expiresAt: requests.expiresAt }),
+      ...storedColumns({
+        id: requests.id,
+        kind: requests.kind,
+        status: requests.status,
+        createdAt: requests.createdAt,
+        amountFen: requests.amountFen,
+        doneAmountFen: requests.doneAmountFen,
+        expiresAt: requests.expiresAt,
+      }),
       institution: institutions.code,
     })
     .from(requests)
@@ -389,7 +505,16 @@ function pastedValues(text: string, kind?: SuspectKind) {
 
 export type CheckOutcome =
   | { line: number; input: string; outcome: "known"; flagged: boolean; suspect: SuspectRecord }
-  | { line: number; input: string; outcome: "unknown"; kind: SuspectKind; value: string; display: string; institution: SuspectRecord["institution"]; warnings: string[] }
+  | {
+      line: number;
+      input: string;
+      outcome: "unknown";
+      kind: SuspectKind;
+      value: string;
+      display: string;
+      institution: SuspectRecord["institution"];
+      warnings: string[];
+    }
   | { line: number; input: string; outcome: "duplicate"; ofLine: number }
   | { line: number; input: string; outcome: "rejected"; refusal: Refusal };
 
@@ -429,20 +554,34 @@ export function checkPasted(db: Db, text: string, kind?: SuspectKind): CheckOutc
  * Every pasted value accounted for: created, merged, a repeat of an earlier line, or rejected with
  * why. With `idem` (the form's nonce), a repeat returns the first answer: a double submit adds no sighting.
  */
-export function pasteMany(db: Db, who: AuditWho, p: { text: string; kind?: SuspectKind; riskLevel?: RiskLevel; source: string; note?: string }, idem?: IdempotencyKey): PasteOutcome[] {
+export function pasteMany(
+  db: Db,
+  who: AuditWho,
+  p: { text: string; kind?: SuspectKind; riskLevel?: RiskLevel; source: string; note?: string },
+  idem?: IdempotencyKey,
+): PasteOutcome[] {
   const values = pastedValues(p.text, p.kind);
-  return db.transaction((tx) => once(tx, idem, () => {
-    const seen = new Map<string, { line: number; suspect: SuspectRecord }>();
-    const outcomes = values.map(({ line, input }): PasteOutcome => {
-      const id = normalizeIdentifier(input, p.kind);
-      if (!id.ok) return { line, input, outcome: "rejected", refusal: id };
-      const key = `${id.kind}:${id.value}`;
-      const first = seen.get(key);
-      if (first) return { line, input, outcome: "duplicate", ofLine: first.line, suspect: first.suspect };
-      const rec = reportSuspect(tx, who, { identifier: id, riskLevel: p.riskLevel, source: p.source, note: p.note, at: who.at });
-      seen.set(key, { line, suspect: rec.suspect });
-      return { line, input, outcome: rec.created ? "created" : "merged", suspect: rec.suspect };
-    });
-    return outcomes;
-  }).value);
+  return db.transaction(
+    (tx) =>
+      once(tx, idem, () => {
+        const seen = new Map<string, { line: number; suspect: SuspectRecord }>();
+        const outcomes = values.map(({ line, input }): PasteOutcome => {
+          const id = normalizeIdentifier(input, p.kind);
+          if (!id.ok) return { line, input, outcome: "rejected", refusal: id };
+          const key = `${id.kind}:${id.value}`;
+          const first = seen.get(key);
+          if (first) return { line, input, outcome: "duplicate", ofLine: first.line, suspect: first.suspect };
+          const rec = reportSuspect(tx, who, {
+            identifier: id,
+            riskLevel: p.riskLevel,
+            source: p.source,
+            note: p.note,
+            at: who.at,
+          });
+          seen.set(key, { line, suspect: rec.suspect });
+          return { line, input, outcome: rec.created ? "created" : "merged", suspect: rec.suspect };
+        });
+        return outcomes;
+      }).value,
+  );
 }

@@ -1,23 +1,40 @@
 // /api/v1/targets and /api/v1/warnings: report people at risk (one or a batch), take the next
 // one from the queue, record contacts and their outcomes.
-import { apiRouter, commonErrors, createRoute, errorResponse, jsonBody, jsonResponse, z, IdempotencyHeader } from "../api/openapi";
+
+import type { Context } from "hono";
+import {
+  apiRouter,
+  commonErrors,
+  createRoute,
+  errorResponse,
+  IdempotencyHeader,
+  jsonBody,
+  jsonResponse,
+  z,
+} from "../api/openapi";
 import { allow } from "../auth/middleware";
 import { apiKey } from "../db/idempotency";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { errorBody, validationError } from "../http/errors";
-import type { Context } from "hono";
 import { Target, TargetBatch, TargetBatchEntry, TargetEnvelope, TargetInput, Warning, WarningInput } from "./schemas";
-import { addTarget, addTargets, claimNext, fromApi, targetJson, type TargetView } from "./service";
+import { addTarget, addTargets, claimNext, fromApi, type TargetView, targetJson } from "./service";
 import { contact, recordOutcome, warningJson } from "./warnings";
 
-const json = (c: Context<AppEnv>, t: TargetView) => targetJson(t, c.var.deps.clock.now(), c.var.deps.config.warningDeadlineMs);
+const json = (c: Context<AppEnv>, t: TargetView) =>
+  targetJson(t, c.var.deps.clock.now(), c.var.deps.config.warningDeadlineMs);
 
 const OutcomeInput = WarningInput.pick({ note: true, paidAmount: true, paidTo: true, fraudType: true })
   .extend({ outcome: WarningInput.shape.outcome.unwrap().unwrap() })
   .openapi("OutcomeInput");
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
+});
 
 export const targetsApi = apiRouter()
   .openapi(
@@ -32,7 +49,10 @@ export const targetsApi = apiRouter()
       request: { body: jsonBody(z.union([TargetBatch, TargetInput])) },
       responses: {
         201: jsonResponse(TargetEnvelope, "A new target"),
-        200: jsonResponse(z.union([TargetEnvelope, z.object({ results: z.array(TargetBatchEntry) })]), "Merged into the open target, or the batch's results"),
+        200: jsonResponse(
+          z.union([TargetEnvelope, z.object({ results: z.array(TargetBatchEntry) })]),
+          "Merged into the open target, or the batch's results",
+        ),
         ...commonErrors,
       },
     }),
@@ -40,7 +60,9 @@ export const targetsApi = apiRouter()
       const body = c.req.valid("json");
       const deps = c.var.deps;
       if ("targets" in body) {
-        const results = addTargets(deps, who(c), body.targets, "feed").map((r) => (r.ok ? { target: json(c, r.target), merged: r.merged } : errorBody(r.error)));
+        const results = addTargets(deps, who(c), body.targets, "feed").map((r) =>
+          r.ok ? { target: json(c, r.target), merged: r.merged } : errorBody(r.error),
+        );
         return c.json({ results }, 200);
       }
       const r = addTarget(deps, who(c), fromApi(body, "feed"));
@@ -98,7 +120,12 @@ export const targetsApi = apiRouter()
       const r = await contact(
         c.var.deps,
         who(c),
-        { ...b, scheduledAt: b.scheduledAt ? Date.parse(b.scheduledAt) : null, outcome: b.outcome ?? undefined, paidAmountFen: b.paidAmount },
+        {
+          ...b,
+          scheduledAt: b.scheduledAt ? Date.parse(b.scheduledAt) : null,
+          outcome: b.outcome ?? undefined,
+          paidAmountFen: b.paidAmount,
+        },
         apiKey(c.var.actor!, key, { method: c.req.method, path: c.req.path, body: b }),
       );
       return c.json({ warning: warningJson(r) }, 201);

@@ -8,16 +8,19 @@ import type { Db } from "../db";
 import { users } from "../db/schema";
 import type { Actor } from "../domain/access";
 import { yuanToFen } from "../domain/money";
-import { riskFromWord } from "../domain/suspect-merge";
 import type { Grade } from "../domain/queue";
-import { AppError } from "../http/errors";
-import { defineImport, rejectedBy, type Outcome } from "../imports/handler";
 import { inSuspectColumn, refuse } from "../domain/reasons";
+import { riskFromWord } from "../domain/suspect-merge";
+import { AppError } from "../http/errors";
+import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
 import { addTargetIn, checkTarget, type NewTarget, type TargetReason } from "./service";
 
 const REASON_WORDS = new Map<string, TargetReason>();
 for (const [reason, words] of [
-  ["contacted_by", ["contacted_by", "contacted", "call", "被联系", "被涉诈号码联系", "来电", "涉诈来电", "接到诈骗电话"]],
+  [
+    "contacted_by",
+    ["contacted_by", "contacted", "call", "被联系", "被涉诈号码联系", "来电", "涉诈来电", "接到诈骗电话"],
+  ],
   ["paying_to", ["paying_to", "paying", "payment", "转账", "汇款", "向涉诈账户转账", "支付"]],
   ["other", ["other", "其他", "其它"]],
 ] as const) {
@@ -40,7 +43,11 @@ function uploader(db: Db, userId: number | null): Actor | null {
   }
   let a = byId.get(userId);
   if (!a) {
-    const u = db.select({ username: users.username, role: users.role, institutionId: users.institutionId }).from(users).where(eq(users.id, userId)).get();
+    const u = db
+      .select({ username: users.username, role: users.role, institutionId: users.institutionId })
+      .from(users)
+      .where(eq(users.id, userId))
+      .get();
     if (!u) return null;
     a = { kind: "user", id: userId, name: u.username, role: u.role, institutionId: u.institutionId };
     byId.set(userId, a);
@@ -52,13 +59,34 @@ export const targetsImport = defineImport<Row>({
   kind: "targets",
   permission: "targets.write",
   columns: [
-    { key: "phone", required: true, aliases: ["电话", "手机", "手机号", "手机号码", "电话号码", "联系电话", "号码", "mobile", "phone number"] },
-    { key: "grade", required: true, aliases: ["风险等级", "等级", "风险", "预警等级", "riskGrade", "risk_grade", "risk", "level"] },
+    {
+      key: "phone",
+      required: true,
+      aliases: ["电话", "手机", "手机号", "手机号码", "电话号码", "联系电话", "号码", "mobile", "phone number"],
+    },
+    {
+      key: "grade",
+      required: true,
+      aliases: ["风险等级", "等级", "风险", "预警等级", "riskGrade", "risk_grade", "risk", "level"],
+    },
     { key: "name", aliases: ["姓名", "名字", "对象姓名", "name"] },
     { key: "district", aliases: ["辖区", "区县", "地区", "区域", "派出所辖区", "district"] },
     { key: "age", aliases: ["年龄", "age"] },
     { key: "reason", aliases: ["预警原因", "原因", "类型", "reason"] },
-    { key: "suspect", aliases: ["涉诈号码", "涉诈账户", "涉诈号码/账户", "关联号码", "关联账户", "对方号码", "对方账户", "suspect", "suspectValue"] },
+    {
+      key: "suspect",
+      aliases: [
+        "涉诈号码",
+        "涉诈账户",
+        "涉诈号码/账户",
+        "关联号码",
+        "关联账户",
+        "对方号码",
+        "对方账户",
+        "suspect",
+        "suspectValue",
+      ],
+    },
     { key: "amount", aliases: ["涉险金额", "金额", "转账金额", "涉险金额(元)", "amount", "amountAtRisk"] },
     { key: "note", aliases: ["备注", "说明", "原因说明", "note", "reasonNote", "remark"] },
   ],
@@ -77,7 +105,8 @@ export const targetsImport = defineImport<Row>({
     let age: number | null = null;
     if (text(row.age)) {
       age = Number(row.age!.trim());
-      if (!Number.isInteger(age) || age < 0 || age > 130) return rejectedBy(refuse("import.bad_age", { word: row.age!.trim() }));
+      if (!Number.isInteger(age) || age < 0 || age > 130)
+        return rejectedBy(refuse("import.bad_age", { word: row.age!.trim() }));
     }
     let amountAtRiskFen: number | null = null;
     if (text(row.amount)) {
@@ -107,11 +136,16 @@ export const targetsImport = defineImport<Row>({
     const origin = `import:${ctx.importId}`;
     return rows.map((r): Outcome => {
       try {
-        return ctx.tx.transaction((sp) => addTargetIn(sp, who, { ...r, source: "import", origin }, ctx.config.warningDeadlineMs)).merged ? "merged" : "imported";
+        return ctx.tx.transaction((sp) =>
+          addTargetIn(sp, who, { ...r, source: "import", origin }, ctx.config.warningDeadlineMs),
+        ).merged
+          ? "merged"
+          : "imported";
       } catch (e) {
         // checked in prepare; a row the intake still refuses is that row's rejection
         // its coded refusal (e.g. a district not on the list), so the report reads in the reader's language
-        if (e instanceof AppError) return { rejected: e.issues[0]?.message ?? e.message, code: e.issues[0]?.code, params: e.issues[0]?.params };
+        if (e instanceof AppError)
+          return { rejected: e.issues[0]?.message ?? e.message, code: e.issues[0]?.code, params: e.issues[0]?.params };
         throw e;
       }
     });

@@ -1,30 +1,63 @@
 // The warning screens (/targets): the queue and "take next", entering a target, one target with
 // its contacts, outcomes and follow-ups, and the live streams (queue changes, a call's status).
-import { putFlash, takeFlash } from "../http/flash";
-import { Hono, type Context } from "hono";
+
+import { type Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { TargetDetailPage, type DetailProps } from "../../views/targets/detail";
+import { type DetailProps, TargetDetailPage } from "../../views/targets/detail";
 import { TargetFormPage } from "../../views/targets/form";
 import { StatusText } from "../../views/targets/parts";
 import { QueuePage, QueueTable } from "../../views/targets/queue";
 import { allow } from "../auth/middleware";
-import { liveStream } from "../events";
-import { urgesOf } from "../supervision/urge";
 import { formKey } from "../db/idempotency";
 import { can } from "../domain/access";
+import { liveStream } from "../events";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { notFound, zodIssues, type Issue } from "../http/errors";
+import { type Issue, notFound, zodIssues } from "../http/errors";
+import { putFlash, takeFlash } from "../http/flash";
 import { idOf } from "../http/query";
-import { formErrors, render, type FormErrors } from "../http/render";
-import { ContactForm, FollowUpDoneForm, FollowUpForm, OutcomeForm, QueueFilter, TargetForm, type TargetFormValues } from "./schemas";
-import { addTarget, claimNext, claimTarget, heldNow, holds, mergesOf, queueCounts, queuePage, releaseTarget, viewTarget } from "./service";
-import { completeFollowUp, contact, followUpsDue, followUpsOf, getFollowUp, getWarning, recordOutcome, scheduleFollowUp, visitsPending, warningsOf, type ContactResult } from "./warnings";
+import { type FormErrors, formErrors, render } from "../http/render";
+import { urgesOf } from "../supervision/urge";
+import {
+  ContactForm,
+  FollowUpDoneForm,
+  FollowUpForm,
+  OutcomeForm,
+  QueueFilter,
+  TargetForm,
+  type TargetFormValues,
+} from "./schemas";
+import {
+  addTarget,
+  claimNext,
+  claimTarget,
+  heldNow,
+  holds,
+  mergesOf,
+  queueCounts,
+  queuePage,
+  releaseTarget,
+  viewTarget,
+} from "./service";
+import {
+  type ContactResult,
+  completeFollowUp,
+  contact,
+  followUpsDue,
+  followUpsOf,
+  getFollowUp,
+  getWarning,
+  recordOutcome,
+  scheduleFollowUp,
+  visitsPending,
+  warningsOf,
+} from "./warnings";
 
 type C = Context<AppEnv>;
 const AGENT_PHONE_COOKIE = "fz_agent_phone";
 
-const strings = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+const strings = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
 /** The queue's rows (all the live refresh needs). */
 function tableProps(c: C) {
@@ -50,7 +83,8 @@ function queueProps(c: C, nothingWaiting = false) {
   };
 }
 
-type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error" | "typed"> & Partial<Pick<DetailProps, "agentPhone">>;
+type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error" | "typed"> &
+  Partial<Pick<DetailProps, "agentPhone">>;
 
 /** The target page; every render is a view of personal data and is audited. */
 function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | FormErrors["status"] = 200) {
@@ -95,7 +129,11 @@ type ContactFlash = { targetId: number; result: NonNullable<Extra["result"]> };
 
 function afterContact(c: C, id: number, r: ContactResult) {
   // 303 whatever happened: a reload must not place the call or record the outcome again
-  if (r.problem || r.caseId !== null) putFlash(c, CONTACT_FLASH, { targetId: id, result: { problem: r.problem, caseId: r.caseId, stopPaymentId: r.stopPaymentId } } satisfies ContactFlash);
+  if (r.problem || r.caseId !== null)
+    putFlash(c, CONTACT_FLASH, {
+      targetId: id,
+      result: { problem: r.problem, caseId: r.caseId, stopPaymentId: r.stopPaymentId },
+    } satisfies ContactFlash);
   return c.redirect(`/targets/${id}`, 303);
 }
 
@@ -112,7 +150,10 @@ export const targetsRoutes = new Hono<AppEnv>()
   .get("/events", (c) =>
     liveStream(c, async (live) => {
       // a write racing the browser's disconnect fails; the stream then ends and unsubscribes
-      const off = c.var.deps.events.subscribe("queue", () => void live.send({ event: "changed", data: "" }).catch(() => {}));
+      const off = c.var.deps.events.subscribe(
+        "queue",
+        () => void live.send({ event: "changed", data: "" }).catch(() => {}),
+      );
       try {
         await live.closed;
       } finally {
@@ -130,7 +171,11 @@ export const targetsRoutes = new Hono<AppEnv>()
     const form = TargetForm.safeParse(values);
     if (!form.success) return formPage(c, values, zodIssues(form.error));
     try {
-      const r = addTarget(c.var.deps, who(c), { ...form.data, amountAtRiskFen: form.data.amountAtRisk, source: "manual" });
+      const r = addTarget(c.var.deps, who(c), {
+        ...form.data,
+        amountAtRiskFen: form.data.amountAtRisk,
+        source: "manual",
+      });
       return c.redirect(`/targets/${r.target.id}?${r.merged ? "merged" : "created"}=1`, 303);
     } catch (e) {
       const shown = formErrors(c, e);
@@ -173,19 +218,34 @@ export const targetsRoutes = new Hono<AppEnv>()
     // a manual call is recorded with its outcome: it has already happened
     const done = form.success && form.data.channel === "manual_call" ? OutcomeForm.safeParse(body) : null;
     // a refused phone to connect stays in its box as typed
-    const kept: Extra = { typed: { form: `contact:${body.channel ?? ""}`, values: body }, ...(body.connectTo !== undefined ? { agentPhone: body.connectTo } : {}) };
+    const kept: Extra = {
+      typed: { form: `contact:${body.channel ?? ""}`, values: body },
+      ...(body.connectTo !== undefined ? { agentPhone: body.connectTo } : {}),
+    };
     if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), ...kept }, 422);
     if (done && !done.success) return detailPage(c, id, { issues: zodIssues(done.error), ...kept }, 422);
     const f = form.data;
     try {
-      const r = await contact(c.var.deps, who(c), {
-        ...f,
-        ...(done?.data ?? {}),
-        paidAmountFen: done?.data?.paidAmount,
-        targetId: id,
-        assignee: f.assignee && f.assigneeKind ? `${f.assigneeKind}:${f.assignee}` : f.assignee,
-      }, formKey(c.var.actor!, body.nonce));
-      if (f.connectTo) setCookie(c, AGENT_PHONE_COOKIE, f.connectTo, { path: "/targets", httpOnly: true, sameSite: "Lax", secure: c.var.deps.config.secureCookies, maxAge: 30 * 86_400 });
+      const r = await contact(
+        c.var.deps,
+        who(c),
+        {
+          ...f,
+          ...(done?.data ?? {}),
+          paidAmountFen: done?.data?.paidAmount,
+          targetId: id,
+          assignee: f.assignee && f.assigneeKind ? `${f.assigneeKind}:${f.assignee}` : f.assignee,
+        },
+        formKey(c.var.actor!, body.nonce),
+      );
+      if (f.connectTo)
+        setCookie(c, AGENT_PHONE_COOKIE, f.connectTo, {
+          path: "/targets",
+          httpOnly: true,
+          sameSite: "Lax",
+          secure: c.var.deps.config.secureCookies,
+          maxAge: 30 * 86_400,
+        });
       return afterContact(c, id, r);
     } catch (e) {
       return refused(c, id, e, kept);
@@ -200,7 +260,11 @@ export const targetsRoutes = new Hono<AppEnv>()
     const kept: Extra = { typed: { form: `outcome:${w.id}`, values: body } };
     if (!form.success) return detailPage(c, w.targetId, { issues: zodIssues(form.error), ...kept }, 422);
     try {
-      return afterContact(c, w.targetId, recordOutcome(c.var.deps, who(c), w.id, { ...form.data, paidAmountFen: form.data.paidAmount }));
+      return afterContact(
+        c,
+        w.targetId,
+        recordOutcome(c.var.deps, who(c), w.id, { ...form.data, paidAmountFen: form.data.paidAmount }),
+      );
     } catch (e) {
       return refused(c, w.targetId, e, kept);
     }
@@ -211,12 +275,19 @@ export const targetsRoutes = new Hono<AppEnv>()
     const w = getWarning(db, idOf(c, "wid"));
     // allow("targets.read") above: agents and supervisors see every target's contacts
     if (!w) throw notFound("warning");
-    const html = async (status: string | null) => (await (<StatusText t={c.var.t} status={status} outbox={w.provider === "outbox"} />).toString()) as string;
+    const html = async (status: string | null) =>
+      (await (<StatusText t={c.var.t} status={status} outbox={w.provider === "outbox"} />).toString()) as string;
     const status = w.providerStatus;
     return liveStream(
       c,
       async (live) => {
-        const off = events.subscribe(`warning:${w.id}`, (e) => void html(e.data).then((data) => live.send({ event: "status", data })).catch(() => {}));
+        const off = events.subscribe(
+          `warning:${w.id}`,
+          (e) =>
+            void html(e.data)
+              .then((data) => live.send({ event: "status", data }))
+              .catch(() => {}),
+        );
         try {
           // a change between the first event and the subscription is not lost
           const now = getWarning(db, w.id)!.providerStatus;
@@ -233,7 +304,8 @@ export const targetsRoutes = new Hono<AppEnv>()
     const id = idOf(c);
     const body = strings(await c.req.parseBody());
     const form = FollowUpForm.safeParse(body);
-    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), typed: { form: "follow-up", values: body } }, 422);
+    if (!form.success)
+      return detailPage(c, id, { issues: zodIssues(form.error), typed: { form: "follow-up", values: body } }, 422);
     scheduleFollowUp(c.var.deps, who(c), id, form.data, formKey(c.var.actor!, body.nonce));
     return c.redirect(`/targets/${id}`, 303);
   })

@@ -21,14 +21,20 @@ const fen = z.number().int().min(0).max(1e15);
 
 export const TargetInput = z
   .object({
-    phone: text(40).min(1, "required").openapi({ description: "Any written form; stored as E.164", example: "138 0013 8000" }),
+    phone: text(40)
+      .min(1, "required")
+      .openapi({ description: "Any written form; stored as E.164", example: "138 0013 8000" }),
     riskGrade: z.enum(RISK_LEVELS),
     name: text(50).nullish(),
     district: text(50).nullish(),
     age: z.number().int().min(0).max(130).nullish(),
-    reason: z.enum(TARGET_REASONS).nullish().openapi({ description: "contacted_by a suspect number, paying_to a suspect account, or other; defaults from suspectValue" }),
+    reason: z.enum(TARGET_REASONS).nullish().openapi({
+      description: "contacted_by a suspect number, paying_to a suspect account, or other; defaults from suspectValue",
+    }),
     reasonNote: text(500).nullish(),
-    suspectValue: text(100).nullish().openapi({ description: "The suspect number or account behind the reason; recorded as a suspect (found or created)" }),
+    suspectValue: text(100).nullish().openapi({
+      description: "The suspect number or account behind the reason; recorded as a suspect (found or created)",
+    }),
     amountAtRisk: fen.nullish().openapi({ description: "Fen" }),
     source: z.enum(TARGET_SOURCES).nullish().openapi({ description: "Defaults to feed for the API" }),
   })
@@ -59,8 +65,12 @@ export const Target = z
     amountAtRisk: z.number().int().nullable().openapi({ description: "Fen" }),
     status: z.enum(["open", "closed"]),
     outcome: z.enum(WARNING_OUTCOMES).nullable(),
-    light: z.enum(["green", "yellow", "red", "grey"]).openapi({ description: "Traffic light against the grade's deadline" }),
-    availableAt: z.string().openapi({ format: "date-time", description: "In the queue from (later after an unreachable call)" }),
+    light: z
+      .enum(["green", "yellow", "red", "grey"])
+      .openapi({ description: "Traffic light against the grade's deadline" }),
+    availableAt: z
+      .string()
+      .openapi({ format: "date-time", description: "In the queue from (later after an unreachable call)" }),
     dueAt: z.string().openapi({ format: "date-time" }),
     claimedBy: z.string().nullable().openapi({ description: "Who holds the claim while its lease runs" }),
     leaseExpiresAt: z.string().nullable().openapi({ format: "date-time" }),
@@ -73,7 +83,16 @@ export const Target = z
 export const TargetEnvelope = z.object({ target: Target, merged: z.boolean() }).openapi("TargetEnvelope");
 
 export const TargetBatchEntry = z
-  .union([TargetEnvelope, z.object({ error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }) })])
+  .union([
+    TargetEnvelope,
+    z.object({
+      error: z.object({
+        code: z.string(),
+        message: z.string(),
+        issues: z.array(z.object({ path: z.string(), message: z.string() })),
+      }),
+    }),
+  ])
   .openapi("TargetBatchEntry");
 
 export const WarningInput = z
@@ -81,16 +100,26 @@ export const WarningInput = z
     targetId: z.number().int().positive(),
     channel: z.enum(WARNING_CHANNELS),
     outcome: z.enum(WARNING_OUTCOMES).nullish().openapi({
-      description: "With an outcome the contact is recorded as done; without, a call or SMS is placed (Twilio, or the local outbox)",
+      description:
+        "With an outcome the contact is recorded as done; without, a call or SMS is placed (Twilio, or the local outbox)",
     }),
     note: text(1000).nullish(),
-    connectTo: text(40).nullish().openapi({ description: "call: bridge the target to this phone (the agent's own) instead of reading the warning" }),
-    message: text(500).nullish().openapi({ description: "call/sms: the Mandarin text read or sent; the standard warning when omitted" }),
+    connectTo: text(40).nullish().openapi({
+      description: "call: bridge the target to this phone (the agent's own) instead of reading the warning",
+    }),
+    message: text(500)
+      .nullish()
+      .openapi({ description: "call/sms: the Mandarin text read or sent; the standard warning when omitted" }),
     assignee: text(100).nullish().openapi({ description: "visit: the police station or grid worker who goes" }),
     scheduledAt: z.iso.datetime({ offset: true }).nullish().openapi({ description: "visit: when" }),
     paidAmount: fen.nullish().openapi({ description: "already_paid: fen paid (defaults to the amount at risk)" }),
-    paidTo: text(100).nullish().openapi({ description: "already_paid: the account paid to, when not the target's suspect" }),
-    fraudType: z.enum(FRAUD_TYPES).nullish().openapi({ description: "already_paid: the case's fraud type (default other)" }),
+    paidTo: text(100)
+      .nullish()
+      .openapi({ description: "already_paid: the account paid to, when not the target's suspect" }),
+    fraudType: z
+      .enum(FRAUD_TYPES)
+      .nullish()
+      .openapi({ description: "already_paid: the case's fraud type (default other)" }),
   })
   .openapi("WarningInput");
 
@@ -102,15 +131,24 @@ export const Warning = z
     outcome: z.enum(WARNING_OUTCOMES).nullable(),
     note: z.string().nullable(),
     providerSid: z.string().nullable(),
-    providerStatus: z.string().nullable().openapi({ description: "queued, ringing, completed, delivered … (failed when the provider refused)" }),
-    provider: z.enum(["twilio", "outbox"]).nullable().openapi({ description: "outbox: nothing was sent (no Twilio credentials)" }),
+    providerStatus: z
+      .string()
+      .nullable()
+      .openapi({ description: "queued, ringing, completed, delivered … (failed when the provider refused)" }),
+    provider: z
+      .enum(["twilio", "outbox"])
+      .nullable()
+      .openapi({ description: "outbox: nothing was sent (no Twilio credentials)" }),
     assignee: z.string().nullable(),
     scheduledAt: z.string().nullable(),
     agent: z.string().nullable(),
     createdAt: z.string(),
     caseId: z.number().int().nullable().openapi({ description: "already_paid: the case opened" }),
     stopPaymentId: z.number().int().nullable().openapi({ description: "already_paid: the draft stop-payment" }),
-    problem: z.string().nullable().openapi({ description: "What could not be done (the provider refused the call, no bank to stop payment at …)" }),
+    problem: z
+      .string()
+      .nullable()
+      .openapi({ description: "What could not be done (the provider refused the call, no bank to stop payment at …)" }),
   })
   .openapi("Warning");
 
@@ -169,7 +207,10 @@ export const OutcomeForm = z.object({
 });
 
 export const FollowUpForm = z.object({ dueAt: localTime, note: optionalText(1000) });
-export const FollowUpDoneForm = z.object({ outcome: z.enum(FOLLOW_UP_OUTCOMES, "choose a result"), note: optionalText(1000) });
+export const FollowUpDoneForm = z.object({
+  outcome: z.enum(FOLLOW_UP_OUTCOMES, "choose a result"),
+  note: optionalText(1000),
+});
 
 export const QueueFilter = z.object({
   grade: z.preprocess(blank, z.enum(RISK_LEVELS).optional()).catch(undefined),

@@ -2,20 +2,31 @@
 // claims, the queue page's reads, and a target's detail. Rules live in domain/queue.ts; every
 // change runs in one transaction with its audit entry, and the live screens hear of it after
 // the commit. Hot paths use drizzle prepared queries (one set per connection).
-import { districtIssue } from "../districts/service";
-import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
-import { recordAudit, type AuditWho } from "../audit/service";
-import { perConnection, rowsBy, stored, storedColumns, type Conn, type Db, type Millis } from "../db";
+
+import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import { type AuditWho, recordAudit } from "../audit/service";
+import { type Conn, type Db, type Millis, perConnection, rowsBy, stored, storedColumns } from "../db";
 import { apiTokens, auditLog, suspects, users } from "../db/schema";
 import { targets } from "../db/schema/warnings";
-import type { TARGET_REASONS, TARGET_SOURCES } from "../domain/enums";
+import { districtIssue } from "../districts/service";
 import type { Actor } from "../domain/access";
-import { iso } from "../domain/time";
-import { normalizeIdentifier, normalizePhone, type Identifier, type SuspectKind } from "../domain/identifiers";
-import { dueAt, gradeRank, leaseHeld, mergeTarget, trafficLight, type Deadlines, type Grade, type Outcome, type TargetFacts } from "../domain/queue";
-import type { Deps } from "../http/context";
-import { AppError, conflict, invalid, notFound, validationError, type Issue, refusalIssue } from "../http/errors";
+import type { TARGET_REASONS, TARGET_SOURCES } from "../domain/enums";
+import { type Identifier, normalizeIdentifier, normalizePhone, type SuspectKind } from "../domain/identifiers";
+import {
+  type Deadlines,
+  dueAt,
+  type Grade,
+  gradeRank,
+  leaseHeld,
+  mergeTarget,
+  type Outcome,
+  type TargetFacts,
+  trafficLight,
+} from "../domain/queue";
 import { refuse } from "../domain/reasons";
+import { iso } from "../domain/time";
+import type { Deps } from "../http/context";
+import { AppError, conflict, type Issue, invalid, notFound, refusalIssue, validationError } from "../http/errors";
 import { reportSuspect } from "../suspects/service";
 import { TargetInput, type TargetInputBody } from "./schemas";
 
@@ -28,7 +39,11 @@ export type TargetReason = (typeof TARGET_REASONS)[number];
 export type TargetSource = (typeof TARGET_SOURCES)[number];
 
 type TargetRow = Millis<Omit<typeof targets.$inferSelect, "updatedAt" | "queueRank">>;
-export type TargetView = TargetRow & { suspectKind: SuspectKind | null; suspectValue: string | null; claimerName: string | null };
+export type TargetView = TargetRow & {
+  suspectKind: SuspectKind | null;
+  suspectValue: string | null;
+  claimerName: string | null;
+};
 
 // The suspect and the claimer come from correlated subqueries: SQLite answers them by primary key
 // at a fraction of what the same LEFT JOINs cost it on every claim (measured ~17 µs against ~6 µs).
@@ -38,8 +53,12 @@ const { updatedAt: _u, queueRank: _r, ...columns } = getTableColumns(targets);
 const TARGET_FIELDS = {
   ...storedColumns(columns),
   suspectKind: sql<SuspectKind | null>`(select ${suspects.kind} from ${suspects} where ${suspects.id} = ${targets.suspectId})`,
-  suspectValue: sql<string | null>`(select ${suspects.value} from ${suspects} where ${suspects.id} = ${targets.suspectId})`,
-  claimerName: sql<string | null>`coalesce((select ${users.displayName} from ${users} where ${users.id} = ${targets.claimedBy}),
+  suspectValue: sql<
+    string | null
+  >`(select ${suspects.value} from ${suspects} where ${suspects.id} = ${targets.suspectId})`,
+  claimerName: sql<
+    string | null
+  >`coalesce((select ${users.displayName} from ${users} where ${users.id} = ${targets.claimedBy}),
     'token:' || (select ${apiTokens.name} from ${apiTokens} where ${apiTokens.id} = ${targets.claimedByToken}))`,
 };
 
@@ -50,9 +69,11 @@ const OPEN = sql`${targets.status} = 'open'`;
 // Waiting: nobody holds it, or the holder's lease lapsed (the sweep job clears those; a reader
 // must not wait for it). The queue index holds the rows nobody holds, in queue order.
 const FREE = sql`${OPEN} and ${targets.leaseExpiresAt} is null`;
-const LAPSED = (now: unknown) => sql`${OPEN} and ${targets.leaseExpiresAt} is not null and ${targets.leaseExpiresAt} <= ${now}`;
+const LAPSED = (now: unknown) =>
+  sql`${OPEN} and ${targets.leaseExpiresAt} is not null and ${targets.leaseExpiresAt} <= ${now}`;
 // Held now: the lease index, live leases only (lapsed ones sort below now).
-const HELD = (now: unknown) => sql`${OPEN} and ${targets.leaseExpiresAt} is not null and ${targets.leaseExpiresAt} > ${now}`;
+const HELD = (now: unknown) =>
+  sql`${OPEN} and ${targets.leaseExpiresAt} is not null and ${targets.leaseExpiresAt} > ${now}`;
 // Indexes are named: without statistics the planner would prefer (status, …).
 const through = (index: string) => sql`${targets} indexed by ${sql.identifier(index)}`;
 const QUEUE_ORDER = [targets.queueRank, targets.availableAt] as const;
@@ -65,13 +86,32 @@ const statements = perConnection((db: Db) => {
   const page = { limit: sql.placeholder("limit"), offset: sql.placeholder("offset") };
   const select = () => db.select(TARGET_FIELDS);
   return {
-    byId: select().from(targets).where(eq(targets.id, sql.placeholder("id"))).prepare(),
+    byId: select()
+      .from(targets)
+      .where(eq(targets.id, sql.placeholder("id")))
+      .prepare(),
     sweep: sweepQuery(db, now).prepare(),
-    claimNext: claimNextQuery(db, { user: sql.placeholder("user"), token: sql.placeholder("token"), until: sql.placeholder("until"), now }).prepare(),
+    claimNext: claimNextQuery(db, {
+      user: sql.placeholder("user"),
+      token: sql.placeholder("token"),
+      until: sql.placeholder("until"),
+      now,
+    }).prepare(),
     claimOne: db
       .update(targets)
-      .set({ claimedBy: sql`${sql.placeholder("user")}`, claimedByToken: sql`${sql.placeholder("token")}`, leaseExpiresAt: sql`${sql.placeholder("until")}`, updatedAt: sql`${now}` })
-      .where(and(eq(targets.id, sql.placeholder("id")), OPEN, sql`(${targets.leaseExpiresAt} is null or ${targets.leaseExpiresAt} <= ${now} or (${holderIs}))`))
+      .set({
+        claimedBy: sql`${sql.placeholder("user")}`,
+        claimedByToken: sql`${sql.placeholder("token")}`,
+        leaseExpiresAt: sql`${sql.placeholder("until")}`,
+        updatedAt: sql`${now}`,
+      })
+      .where(
+        and(
+          eq(targets.id, sql.placeholder("id")),
+          OPEN,
+          sql`(${targets.leaseExpiresAt} is null or ${targets.leaseExpiresAt} <= ${now} or (${holderIs}))`,
+        ),
+      )
       .returning({ id: targets.id })
       .prepare(),
     release: db
@@ -79,16 +119,38 @@ const statements = perConnection((db: Db) => {
       .set({ claimedBy: null, claimedByToken: null, leaseExpiresAt: null, updatedAt: sql`${now}` })
       .where(eq(targets.id, sql.placeholder("id")))
       .prepare(),
-    waitingOfRank: db.select({ n: sql<number>`count(*)` }).from(through("targets_queue_free_idx")).where(sql`${FREE} and ${targets.queueRank} = ${sql.placeholder("rank")}`).prepare(),
+    waitingOfRank: db
+      .select({ n: sql<number>`count(*)` })
+      .from(through("targets_queue_free_idx"))
+      .where(sql`${FREE} and ${targets.queueRank} = ${sql.placeholder("rank")}`)
+      .prepare(),
     leasedByGrade: db
-      .select({ riskGrade: stored(targets.riskGrade), live: sql<number>`${targets.leaseExpiresAt} > ${now}`, n: sql<number>`count(*)` })
+      .select({
+        riskGrade: stored(targets.riskGrade),
+        live: sql<number>`${targets.leaseExpiresAt} > ${now}`,
+        n: sql<number>`count(*)`,
+      })
       .from(through("targets_open_lease_idx"))
       .where(sql`${OPEN} and ${targets.leaseExpiresAt} is not null`)
       .groupBy(targets.riskGrade, sql`${targets.leaseExpiresAt} > ${now}`)
       .prepare(),
-    overdueCount: db.select({ n: sql<number>`count(*)` }).from(through("targets_open_due_idx")).where(sql`${OPEN} and ${targets.dueAt} < ${now}`).prepare(),
-    waitingPage: select().from(through("targets_queue_free_idx")).where(sql`${FREE} and ${gradeIs}`).orderBy(...QUEUE_ORDER).limit(page.limit).offset(page.offset).prepare(),
-    lapsed: select().from(through("targets_open_lease_idx")).where(sql`${LAPSED(now)} and ${gradeIs}`).orderBy(...QUEUE_ORDER).prepare(),
+    overdueCount: db
+      .select({ n: sql<number>`count(*)` })
+      .from(through("targets_open_due_idx"))
+      .where(sql`${OPEN} and ${targets.dueAt} < ${now}`)
+      .prepare(),
+    waitingPage: select()
+      .from(through("targets_queue_free_idx"))
+      .where(sql`${FREE} and ${gradeIs}`)
+      .orderBy(...QUEUE_ORDER)
+      .limit(page.limit)
+      .offset(page.offset)
+      .prepare(),
+    lapsed: select()
+      .from(through("targets_open_lease_idx"))
+      .where(sql`${LAPSED(now)} and ${gradeIs}`)
+      .orderBy(...QUEUE_ORDER)
+      .prepare(),
     overduePage: select()
       .from(through("targets_open_due_idx"))
       .where(sql`${OPEN} and ${targets.dueAt} < ${now} and ${gradeIs}`)
@@ -101,7 +163,12 @@ const statements = perConnection((db: Db) => {
       .where(sql`${HELD(now)} and ${holderIs}`)
       .orderBy(...QUEUE_ORDER)
       .prepare(),
-    held: select().from(through("targets_open_lease_idx")).where(HELD(now)).orderBy(targets.leaseExpiresAt).limit(30).prepare(),
+    held: select()
+      .from(through("targets_open_lease_idx"))
+      .where(HELD(now))
+      .orderBy(targets.leaseExpiresAt)
+      .limit(30)
+      .prepare(),
   };
 });
 
@@ -116,7 +183,11 @@ export function requireTarget(db: Db, id: number): TargetView {
 }
 
 /** Whether this actor holds the target's claim right now. */
-export function holds(t: Pick<TargetView, "claimedBy" | "claimedByToken" | "leaseExpiresAt">, actor: Pick<Actor, "kind" | "id">, now: number): boolean {
+export function holds(
+  t: Pick<TargetView, "claimedBy" | "claimedByToken" | "leaseExpiresAt">,
+  actor: Pick<Actor, "kind" | "id">,
+  now: number,
+): boolean {
   if (!leaseHeld(t.leaseExpiresAt, now)) return false;
   return actor.kind === "user" ? t.claimedBy === actor.id && t.claimedByToken === null : t.claimedByToken === actor.id;
 }
@@ -124,7 +195,12 @@ export function holds(t: Pick<TargetView, "claimedBy" | "claimedByToken" | "leas
 /** Someone else working this target is a 409: two agents never call the same person at once. */
 export function assertFreeFor(t: TargetView, actor: Actor, now: number): void {
   if (leaseHeld(t.leaseExpiresAt, now) && !holds(t, actor, now)) {
-    throw conflict(t.claimerName ? refuse("target.claimed", { id: t.id, who: t.claimerName }) : refuse("target.claimed_by_other", { id: t.id }), "claimed");
+    throw conflict(
+      t.claimerName
+        ? refuse("target.claimed", { id: t.id, who: t.claimerName })
+        : refuse("target.claimed_by_other", { id: t.id }),
+      "claimed",
+    );
   }
 }
 
@@ -176,11 +252,17 @@ export type NewTarget = {
 
 export type Checked = { phone: string; suspect: Identifier | null; reason: TargetReason };
 
-
-const KIND_OF_REASON: Record<TargetReason, SuspectKind | undefined> = { contacted_by: "phone", paying_to: "bank_account", other: undefined };
+const KIND_OF_REASON: Record<TargetReason, SuspectKind | undefined> = {
+  contacted_by: "phone",
+  paying_to: "bank_account",
+  other: undefined,
+};
 
 /** The phone and the suspect behind the reason, normalised; every problem at once. */
-export function checkTarget(input: Pick<NewTarget, "phone" | "reason" | "suspectValue">): { issues: Issue[]; checked: Checked } {
+export function checkTarget(input: Pick<NewTarget, "phone" | "reason" | "suspectValue">): {
+  issues: Issue[];
+  checked: Checked;
+} {
   const issues: Issue[] = [];
   const p = normalizePhone(input.phone);
   if (!p.ok) issues.push(refusalIssue("phone", p));
@@ -191,7 +273,8 @@ export function checkTarget(input: Pick<NewTarget, "phone" | "reason" | "suspect
     else issues.push(refusalIssue("suspectValue", id));
   }
   // the suspect's kind says what the reason was when the sender did not
-  const reason: TargetReason = input.reason ?? (suspect ? (suspect.kind === "phone" ? "contacted_by" : "paying_to") : "other");
+  const reason: TargetReason =
+    input.reason ?? (suspect ? (suspect.kind === "phone" ? "contacted_by" : "paying_to") : "other");
   return { issues, checked: { phone: p.ok ? p.value : "", suspect, reason } };
 }
 
@@ -209,14 +292,22 @@ const FACTS = {
 };
 
 /** Records one target inside the caller's transaction (API, batch, form and import share it); audited. */
-export function addTargetIn(tx: Conn, who: AuditWho, input: NewTarget, deadlines: Deadlines): { id: number; merged: boolean } {
+export function addTargetIn(
+  tx: Conn,
+  who: AuditWho,
+  input: NewTarget,
+  deadlines: Deadlines,
+): { id: number; merged: boolean } {
   const { issues, checked } = checkTarget(input);
   // only a district on the center's list (any while the list is empty)
   const unlisted = districtIssue(tx, "district", input.district);
   if (unlisted) issues.push(unlisted);
   if (issues.length) throw invalid(issues);
   const now = who.at;
-  const suspectId = checked.suspect ? reportSuspect(tx, who, { identifier: checked.suspect, source: input.origin ?? `target:${input.source}`, at: now }).suspect.id : null;
+  const suspectId = checked.suspect
+    ? reportSuspect(tx, who, { identifier: checked.suspect, source: input.origin ?? `target:${input.source}`, at: now })
+        .suspect.id
+    : null;
   const incoming = {
     riskGrade: input.riskGrade,
     name: input.name || null,
@@ -227,7 +318,11 @@ export function addTargetIn(tx: Conn, who: AuditWho, input: NewTarget, deadlines
     suspectId,
     amountAtRiskFen: input.amountAtRiskFen ?? null,
   };
-  const open = tx.select(FACTS).from(targets).where(and(eq(targets.phone, checked.phone), OPEN)).get();
+  const open = tx
+    .select(FACTS)
+    .from(targets)
+    .where(and(eq(targets.phone, checked.phone), OPEN))
+    .get();
   if (open) {
     const patch = mergeTarget(open, incoming, now, deadlines);
     const changed = Object.keys(patch);
@@ -238,16 +333,35 @@ export function addTargetIn(tx: Conn, who: AuditWho, input: NewTarget, deadlines
         .where(eq(targets.id, open.id))
         .run();
     }
-    recordAudit(tx, who, { action: "merge", entity: "target", entityId: open.id, detail: { source: input.origin ?? input.source, changed } });
+    recordAudit(tx, who, {
+      action: "merge",
+      entity: "target",
+      entityId: open.id,
+      detail: { source: input.origin ?? input.source, changed },
+    });
     return { id: open.id, merged: true };
   }
   const at = new Date(now);
   const { id } = tx
     .insert(targets)
-    .values({ phone: checked.phone, ...incoming, source: input.source, status: "open", availableAt: at, dueAt: new Date(dueAt(input.riskGrade, now, deadlines)), createdAt: at, updatedAt: at })
+    .values({
+      phone: checked.phone,
+      ...incoming,
+      source: input.source,
+      status: "open",
+      availableAt: at,
+      dueAt: new Date(dueAt(input.riskGrade, now, deadlines)),
+      createdAt: at,
+      updatedAt: at,
+    })
     .returning({ id: targets.id })
     .get();
-  recordAudit(tx, who, { action: "create", entity: "target", entityId: id, detail: { source: input.origin ?? input.source, riskGrade: input.riskGrade, suspectId } });
+  recordAudit(tx, who, {
+    action: "create",
+    entity: "target",
+    entityId: id,
+    detail: { source: input.origin ?? input.source, riskGrade: input.riskGrade, suspectId },
+  });
   return { id, merged: false };
 }
 
@@ -291,7 +405,9 @@ export function addTargets(ctx: Ctx, who: AuditWho, raw: unknown[], source: Targ
     }),
   );
   ctx.events.publish("queue", "changed");
-  return ids.map((r) => (r instanceof AppError ? { ok: false, error: r } : { ok: true, target: getTarget(ctx.db, r.id)!, merged: r.merged }));
+  return ids.map((r) =>
+    r instanceof AppError ? { ok: false, error: r } : { ok: true, target: getTarget(ctx.db, r.id)!, merged: r.merged },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,7 +439,12 @@ type ClaimValues = Record<"user" | "token" | "until" | "now", unknown>;
 const claimNextQuery = (db: Db, v: ClaimValues) =>
   db
     .update(targets)
-    .set({ claimedBy: sql`${v.user}`, claimedByToken: sql`${v.token}`, leaseExpiresAt: sql`${v.until}`, updatedAt: sql`${v.now}` })
+    .set({
+      claimedBy: sql`${v.user}`,
+      claimedByToken: sql`${v.token}`,
+      leaseExpiresAt: sql`${v.until}`,
+      updatedAt: sql`${v.now}`,
+    })
     .where(
       eq(
         targets.id,
@@ -344,7 +465,8 @@ export function claimNext(ctx: Ctx, who: AuditWho): TargetView | null {
   const id = ctx.db.transaction((tx) => {
     s.sweep.run({ now });
     const row = s.claimNext.get({ ...holder(who.actor), until, now });
-    if (row) recordAudit(tx, who, { action: "claim", entity: "target", entityId: row.id, detail: { next: true, until } });
+    if (row)
+      recordAudit(tx, who, { action: "claim", entity: "target", entityId: row.id, detail: { next: true, until } });
     return row?.id ?? null;
   });
   if (id === null) return null;
@@ -360,7 +482,8 @@ export function claimIn(tx: Conn, db: Db, who: AuditWho, id: number, leaseMs: nu
   const renewing = holds(t, who.actor!, who.at);
   // unless someone else's lease holds it
   statements(db).claimOne.get({ ...holder(who.actor), until: who.at + leaseMs, now: who.at, id });
-  if (!renewing) recordAudit(tx, who, { action: "claim", entity: "target", entityId: id, detail: { until: who.at + leaseMs } });
+  if (!renewing)
+    recordAudit(tx, who, { action: "claim", entity: "target", entityId: id, detail: { until: who.at + leaseMs } });
   return requireTarget(db, id);
 }
 
@@ -409,7 +532,11 @@ export function queueCounts(db: Db, now: number): QueueCounts {
  * One page of the queue (waiting, in queue order), or of every open target past its deadline,
  * most overdue first, whoever holds it.
  */
-export function queuePage(db: Db, f: { grade?: Grade; overdue: boolean; page: number }, now: number): { rows: TargetView[]; more: boolean } {
+export function queuePage(
+  db: Db,
+  f: { grade?: Grade; overdue: boolean; page: number },
+  now: number,
+): { rows: TargetView[]; more: boolean } {
   const offset = (f.page - 1) * QUEUE_PAGE_SIZE;
   const s = statements(db);
   const values = { now, grade: f.grade ?? null, limit: QUEUE_PAGE_SIZE + 1, offset };
@@ -418,11 +545,17 @@ export function queuePage(db: Db, f: { grade?: Grade; overdue: boolean; page: nu
 }
 
 /** The queue's page: the queue index read in order, with any lapsed lease (the sweep job clears them) at its place. */
-function waitingRows(s: ReturnType<typeof statements>, v: { now: number; grade: Grade | null; limit: number; offset: number }): TargetView[] {
+function waitingRows(
+  s: ReturnType<typeof statements>,
+  v: { now: number; grade: Grade | null; limit: number; offset: number },
+): TargetView[] {
   const lapsed = asTargets(s.lapsed.values(v));
   if (!lapsed.length) return asTargets(s.waitingPage.values(v));
-  const before = (a: TargetView, b: TargetView) => gradeRank(a.riskGrade) - gradeRank(b.riskGrade) || a.availableAt - b.availableAt;
-  const merged = [...asTargets(s.waitingPage.values({ ...v, limit: v.offset + v.limit, offset: 0 })), ...lapsed].sort(before);
+  const before = (a: TargetView, b: TargetView) =>
+    gradeRank(a.riskGrade) - gradeRank(b.riskGrade) || a.availableAt - b.availableAt;
+  const merged = [...asTargets(s.waitingPage.values({ ...v, limit: v.offset + v.limit, offset: 0 })), ...lapsed].sort(
+    before,
+  );
   return merged.slice(v.offset, v.offset + v.limit);
 }
 
@@ -447,5 +580,9 @@ export function mergesOf(db: Db, id: number): { at: number; actor: string; sourc
     .where(and(eq(auditLog.entity, "target"), eq(auditLog.entityId, String(id)), eq(auditLog.action, "merge")))
     .orderBy(auditLog.id)
     .all()
-    .map((r) => ({ at: r.at, actor: r.actor, source: r.detail ? ((JSON.parse(r.detail) as { source?: string }).source ?? null) : null }));
+    .map((r) => ({
+      at: r.at,
+      actor: r.actor,
+      source: r.detail ? ((JSON.parse(r.detail) as { source?: string }).source ?? null) : null,
+    }));
 }

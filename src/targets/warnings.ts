@@ -2,20 +2,30 @@
 // visit dispatched; the outcome and what it does to the target; follow-up reviews (复核回访);
 // the provider's status callbacks. The warning row is written first, then telephony is asked
 // with its id, so every attempt is on the target's timeline even when the provider refuses it.
-import { recordAudit, type AuditWho } from "../audit/service";
-import { once, type IdempotencyKey } from "../db/idempotency";
-import { createCase } from "../cases/service";
-import type { CaseData } from "../domain/cases";
+
 import { and, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
-import { stored, storedColumns, type Conn, type Db, type Millis } from "../db";
+import { type AuditWho, recordAudit } from "../audit/service";
+import { createCase } from "../cases/service";
+import { type Conn, type Db, type Millis, stored, storedColumns } from "../db";
+import { type IdempotencyKey, once } from "../db/idempotency";
 import { apiTokens, followUps, targets, telephonyMessages, users, warnings, webhookEvents } from "../db/schema";
-import { normalizeIdentifier, normalizePhone, type Identifier } from "../domain/identifiers";
-import { advancesStatus, type Outcome, outcomeEffect, type ProviderKind, RETRY_AFTER_MS, STANDARD_CALL_TEXT, STANDARD_SMS_TEXT, VISIT_REPORT_GRACE_MS } from "../domain/queue";
+import type { CaseData } from "../domain/cases";
 import type { FOLLOW_UP_OUTCOMES } from "../domain/enums";
+import { type Identifier, normalizeIdentifier, normalizePhone } from "../domain/identifiers";
+import {
+  advancesStatus,
+  type Outcome,
+  outcomeEffect,
+  type ProviderKind,
+  RETRY_AFTER_MS,
+  STANDARD_CALL_TEXT,
+  STANDARD_SMS_TEXT,
+  VISIT_REPORT_GRACE_MS,
+} from "../domain/queue";
+import { type Refusal, refuse } from "../domain/reasons";
 import { iso } from "../domain/time";
 import type { Deps } from "../http/context";
 import { AppError, conflict, invalid, notFound, refusalIssue } from "../http/errors";
-import { refuse, type Refusal } from "../domain/reasons";
 import { createRequest } from "../requests/lifecycle";
 import { TelephonyError } from "../telephony";
 import { assertFreeFor, claimIn, requireTarget, type TargetView } from "./service";
@@ -63,10 +73,17 @@ export function warningsOf(db: Db, targetId: number): WarningView[] {
 }
 
 /** `problem`: what the recorded contact could not go on to do (a call not placed, no stop-payment), as a coded refusal. */
-export type ContactResult = { warning: WarningView; caseId: number | null; stopPaymentId: number | null; problem: Refusal | null };
+export type ContactResult = {
+  warning: WarningView;
+  caseId: number | null;
+  stopPaymentId: number | null;
+  problem: Refusal | null;
+};
 
 /** The API's Warning. */
-export function warningJson(r: ContactResult | { warning: WarningView; caseId?: null; stopPaymentId?: null; problem?: null }) {
+export function warningJson(
+  r: ContactResult | { warning: WarningView; caseId?: null; stopPaymentId?: null; problem?: null },
+) {
   const w = r.warning;
   return {
     id: w.id,
@@ -125,12 +142,23 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
     const id = write(tx);
     if (t.status === "closed") {
       // a late report (a visit dispatched before the target was closed) changes the target only to record a loss
-      if (opened) tx.update(targets).set({ outcome: o.outcome, caseId: opened.id, updatedAt: new Date(now) }).where(eq(targets.id, t.id)).run();
+      if (opened)
+        tx.update(targets)
+          .set({ outcome: o.outcome, caseId: opened.id, updatedAt: new Date(now) })
+          .where(eq(targets.id, t.id))
+          .run();
     } else if (effect === "retry") {
       backInQueueAt(tx, t.id, now + RETRY_AFTER_MS, now);
     } else {
       tx.update(targets)
-        .set({ status: "closed", outcome: o.outcome, closedAt: new Date(now), leaseExpiresAt: null, caseId: sql`coalesce(${opened?.id ?? null}, ${targets.caseId})`, updatedAt: new Date(now) })
+        .set({
+          status: "closed",
+          outcome: o.outcome,
+          closedAt: new Date(now),
+          leaseExpiresAt: null,
+          caseId: sql`coalesce(${opened?.id ?? null}, ${targets.caseId})`,
+          updatedAt: new Date(now),
+        })
         .where(eq(targets.id, t.id))
         .run();
     }
@@ -139,7 +167,12 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
       action: "outcome",
       entity: "target",
       entityId: t.id,
-      detail: { warningId: id, outcome: o.outcome, caseId: opened?.id, retryAt: effect === "retry" ? now + RETRY_AFTER_MS : undefined },
+      detail: {
+        warningId: id,
+        outcome: o.outcome,
+        caseId: opened?.id,
+        retryAt: effect === "retry" ? now + RETRY_AFTER_MS : undefined,
+      },
     });
     return id;
   });
@@ -153,7 +186,13 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
     } else {
       try {
         const amountFen = opened.lossFen > 0 ? opened.lossFen : undefined;
-        stopPaymentId = createRequest(ctx, who, { kind: "stop_payment", suspectId: suspect.id, caseId: opened.id, amountFen, draft: true }).request.id;
+        stopPaymentId = createRequest(ctx, who, {
+          kind: "stop_payment",
+          suspectId: suspect.id,
+          caseId: opened.id,
+          amountFen,
+          draft: true,
+        }).request.id;
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         problem = refuse("target.stop_payment_failed", { why: e.message });
@@ -167,7 +206,13 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
 /** Out of anyone's hands and back in the queue from `at`, at its place. */
 function backInQueueAt(tx: Conn, id: number, at: number, now: number): void {
   tx.update(targets)
-    .set({ availableAt: new Date(at), claimedBy: null, claimedByToken: null, leaseExpiresAt: null, updatedAt: new Date(now) })
+    .set({
+      availableAt: new Date(at),
+      claimedBy: null,
+      claimedByToken: null,
+      leaseExpiresAt: null,
+      updatedAt: new Date(now),
+    })
     .where(eq(targets.id, id))
     .run();
 }
@@ -202,12 +247,21 @@ export function recordOutcome(ctx: WarningCtx, who: AuditWho, warningId: number,
   assertFreeFor(t, who.actor!, who.at);
   const s = settle(ctx, who, t, o, (tx) => {
     tx.update(warnings)
-      .set({ outcome: o.outcome, note: sql`coalesce(${o.note ?? null}, ${warnings.note})`, updatedAt: new Date(who.at) })
+      .set({
+        outcome: o.outcome,
+        note: sql`coalesce(${o.note ?? null}, ${warnings.note})`,
+        updatedAt: new Date(who.at),
+      })
       .where(eq(warnings.id, warningId))
       .run();
     return warningId;
   });
-  return { warning: getWarning(ctx.db, s.warningId)!, caseId: s.caseId, stopPaymentId: s.stopPaymentId, problem: s.problem };
+  return {
+    warning: getWarning(ctx.db, s.warningId)!,
+    caseId: s.caseId,
+    stopPaymentId: s.stopPaymentId,
+    problem: s.problem,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,7 +309,12 @@ function insertWarning(tx: Conn, who: AuditWho, input: ContactInput, outcome: Ou
  * A contact with an outcome takes several transactions (the case, the outcome, the stop-payment),
  * so `once` stands around them; nothing awaits inside it, so no repeat can slip in between.
  */
-export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInput, idem?: IdempotencyKey): Promise<ContactResult> {
+export async function contact(
+  ctx: WarningCtx,
+  who: AuditWho,
+  input: ContactInput,
+  idem?: IdempotencyKey,
+): Promise<ContactResult> {
   // the call or SMS to place once the warning is recorded (not on a repeat)
   let place = null as { phone: string; connectTo: string | undefined } | null;
   const { value: made, replayed } = once(ctx.db, idem, (): Settled => {
@@ -268,14 +327,20 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
       if (!p.ok) throw invalid([refusalIssue("connectTo", p)]);
       connectTo = p.value;
     }
-    if (input.channel === "visit" && !input.assignee) throw invalid([{ path: "assignee", message: "required for a visit" }], "assignee: who visits is required");
+    if (input.channel === "visit" && !input.assignee)
+      throw invalid([{ path: "assignee", message: "required for a visit" }], "assignee: who visits is required");
     const scheduledAt = input.channel === "visit" ? (input.scheduledAt ?? who.at) : null;
     const row = { ...input, scheduledAt };
 
     if (input.outcome) {
       return settle(ctx, who, t, { ...input, outcome: input.outcome }, (tx) => {
         const id = insertWarning(tx, who, row, input.outcome!);
-        recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel } });
+        recordAudit(tx, who, {
+          action: "create",
+          entity: "warning",
+          entityId: id,
+          detail: { targetId: t.id, channel: input.channel },
+        });
         return id;
       });
     }
@@ -287,7 +352,12 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
         // out of the queue until the visit should have been reported; then back, so nobody is forgotten
         backInQueueAt(tx, t.id, scheduledAt! + VISIT_REPORT_GRACE_MS, who.at);
       }
-      recordAudit(tx, who, { action: "create", entity: "warning", entityId: id, detail: { targetId: t.id, channel: input.channel, connect: connectTo ? true : undefined } });
+      recordAudit(tx, who, {
+        action: "create",
+        entity: "warning",
+        entityId: id,
+        detail: { targetId: t.id, channel: input.channel, connect: connectTo ? true : undefined },
+      });
       return id;
     });
     ctx.events.publish("queue", "changed");
@@ -308,19 +378,36 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
               statusCallbackPath: `${CALL_STATUS_PATH}?warning=${id}`,
               warningId: id,
             })
-          : await ctx.telephony.sms({ to, body: input.message || STANDARD_SMS_TEXT, statusCallbackPath: `${MESSAGE_STATUS_PATH}?warning=${id}`, warningId: id });
+          : await ctx.telephony.sms({
+              to,
+              body: input.message || STANDARD_SMS_TEXT,
+              statusCallbackPath: `${MESSAGE_STATUS_PATH}?warning=${id}`,
+              warningId: id,
+            });
       // a callback may already have moved the status on: only the first known status is set here
       ctx.db
         .update(warnings)
-        .set({ providerSid: sent.sid, providerStatus: sql`coalesce(${warnings.providerStatus}, ${sent.status})`, updatedAt: new Date(who.at) })
+        .set({
+          providerSid: sent.sid,
+          providerStatus: sql`coalesce(${warnings.providerStatus}, ${sent.status})`,
+          updatedAt: new Date(who.at),
+        })
         .where(eq(warnings.id, id))
         .run();
     } catch (e) {
       if (!(e instanceof TelephonyError)) throw e;
       problem = refuse("target.call_failed", { why: e.message });
       ctx.db.transaction((tx) => {
-        tx.update(warnings).set({ providerStatus: "failed", updatedAt: new Date(who.at) }).where(eq(warnings.id, id)).run();
-        recordAudit(tx, who, { action: "provider_status", entity: "warning", entityId: id, detail: { status: "failed", error: e.message } });
+        tx.update(warnings)
+          .set({ providerStatus: "failed", updatedAt: new Date(who.at) })
+          .where(eq(warnings.id, id))
+          .run();
+        recordAudit(tx, who, {
+          action: "provider_status",
+          entity: "warning",
+          entityId: id,
+          detail: { status: "failed", error: e.message },
+        });
       });
     }
   }
@@ -330,13 +417,23 @@ export async function contact(ctx: WarningCtx, who: AuditWho, input: ContactInpu
 // ---------------------------------------------------------------------------------------------
 // Provider status callbacks (Twilio)
 
-export type StatusReport = { kind: ProviderKind; sid: string; status: string; eventKey: string; warningId: number | null };
+export type StatusReport = {
+  kind: ProviderKind;
+  sid: string;
+  status: string;
+  eventKey: string;
+  warningId: number | null;
+};
 
 /**
  * One status callback, taking effect once: the event key is recorded first and a repeat finds it
  * there. The status moves forward only (callbacks can arrive late or out of order).
  */
-export function applyProviderStatus(ctx: Pick<Deps, "db" | "events">, who: AuditWho, r: StatusReport): { duplicate: boolean; warningId: number | null; changed: boolean } {
+export function applyProviderStatus(
+  ctx: Pick<Deps, "db" | "events">,
+  who: AuditWho,
+  r: StatusReport,
+): { duplicate: boolean; warningId: number | null; changed: boolean } {
   const out = ctx.db.transaction((tx) => {
     const fresh = tx
       .insert(webhookEvents)
@@ -345,18 +442,35 @@ export function applyProviderStatus(ctx: Pick<Deps, "db" | "events">, who: Audit
       .returning({ id: webhookEvents.id })
       .get();
     if (!fresh) return { duplicate: true, warningId: null, changed: false };
-    const msg = tx.select({ status: telephonyMessages.status, warningId: telephonyMessages.warningId }).from(telephonyMessages).where(eq(telephonyMessages.sid, r.sid)).get();
-    if (msg && advancesStatus(r.kind, msg.status, r.status)) tx.update(telephonyMessages).set({ status: r.status }).where(eq(telephonyMessages.sid, r.sid)).run();
+    const msg = tx
+      .select({ status: telephonyMessages.status, warningId: telephonyMessages.warningId })
+      .from(telephonyMessages)
+      .where(eq(telephonyMessages.sid, r.sid))
+      .get();
+    if (msg && advancesStatus(r.kind, msg.status, r.status))
+      tx.update(telephonyMessages).set({ status: r.status }).where(eq(telephonyMessages.sid, r.sid)).run();
     const w = tx
       .select({ id: warnings.id, sid: warnings.providerSid, status: warnings.providerStatus })
       .from(warnings)
-      .where(r.warningId !== null ? eq(warnings.id, r.warningId) : or(eq(warnings.providerSid, r.sid), eq(warnings.id, msg?.warningId ?? -1)))
+      .where(
+        r.warningId !== null
+          ? eq(warnings.id, r.warningId)
+          : or(eq(warnings.providerSid, r.sid), eq(warnings.id, msg?.warningId ?? -1)),
+      )
       .get();
     // a callback naming another call's warning changes nothing
     if (!w || (w.sid !== null && w.sid !== r.sid)) return { duplicate: false, warningId: null, changed: false };
     if (!advancesStatus(r.kind, w.status, r.status)) return { duplicate: false, warningId: w.id, changed: false };
-    tx.update(warnings).set({ providerSid: r.sid, providerStatus: r.status, updatedAt: new Date(who.at) }).where(eq(warnings.id, w.id)).run();
-    recordAudit(tx, who, { action: "provider_status", entity: "warning", entityId: w.id, detail: { sid: r.sid, from: w.status, to: r.status } });
+    tx.update(warnings)
+      .set({ providerSid: r.sid, providerStatus: r.status, updatedAt: new Date(who.at) })
+      .where(eq(warnings.id, w.id))
+      .run();
+    recordAudit(tx, who, {
+      action: "provider_status",
+      entity: "warning",
+      entityId: w.id,
+      detail: { sid: r.sid, from: w.status, to: r.status },
+    });
     return { duplicate: false, warningId: w.id, changed: true };
   });
   if (out.changed) ctx.events.publish(`warning:${out.warningId}`, "status", r.status);
@@ -373,7 +487,11 @@ export type FollowUpView = FollowUpRow & { outcome: FollowUpOutcome | null; assi
 const { assignedTo: _t, createdBy: _c, ...followUpColumns } = getTableColumns(followUps);
 const selectFollowUps = (db: Conn) =>
   db
-    .select({ ...storedColumns(followUpColumns), outcome: sql<FollowUpOutcome | null>`${followUps.outcome}`, assignedName: users.displayName })
+    .select({
+      ...storedColumns(followUpColumns),
+      outcome: sql<FollowUpOutcome | null>`${followUps.outcome}`,
+      assignedName: users.displayName,
+    })
     .from(followUps)
     .leftJoin(users, eq(users.id, followUps.assignedTo));
 
@@ -384,21 +502,39 @@ function insertFollowUp(tx: Conn, who: AuditWho, targetId: number, dueAt: number
     .values({ targetId, dueAt: new Date(dueAt), assignedTo: user, note, createdBy: user, createdAt: new Date(who.at) })
     .returning({ id: followUps.id })
     .get();
-  recordAudit(tx, who, { action: "follow_up", entity: "target", entityId: targetId, detail: { followUpId: id, dueAt } });
+  recordAudit(tx, who, {
+    action: "follow_up",
+    entity: "target",
+    entityId: targetId,
+    detail: { followUpId: id, dueAt },
+  });
   return id;
 }
 
 /** With `idem` (the form's nonce), a repeat returns the first follow-up: a double submit schedules one. */
-export function scheduleFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, targetId: number, f: { dueAt: number; note?: string | null }, idem?: IdempotencyKey): number {
+export function scheduleFollowUp(
+  ctx: Pick<Deps, "db">,
+  who: AuditWho,
+  targetId: number,
+  f: { dueAt: number; note?: string | null },
+  idem?: IdempotencyKey,
+): number {
   requireTarget(ctx.db, targetId);
-  return ctx.db.transaction((tx) => once(tx, idem, () => ({ id: insertFollowUp(tx, who, targetId, f.dueAt, f.note ?? null) })).value.id);
+  return ctx.db.transaction(
+    (tx) => once(tx, idem, () => ({ id: insertFollowUp(tx, who, targetId, f.dueAt, f.note ?? null) })).value.id,
+  );
 }
 
 export function getFollowUp(db: Db, id: number): FollowUpView | null {
   return selectFollowUps(db).where(eq(followUps.id, id)).get() ?? null;
 }
 
-export function completeFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, id: number, f: { outcome: FollowUpOutcome; note?: string | null }): FollowUpView {
+export function completeFollowUp(
+  ctx: Pick<Deps, "db">,
+  who: AuditWho,
+  id: number,
+  f: { outcome: FollowUpOutcome; note?: string | null },
+): FollowUpView {
   return ctx.db.transaction((tx) => {
     const cur = getFollowUp(ctx.db, id);
     if (!cur) throw notFound("follow-up");
@@ -407,7 +543,12 @@ export function completeFollowUp(ctx: Pick<Deps, "db">, who: AuditWho, id: numbe
       .set({ doneAt: new Date(who.at), outcome: f.outcome, note: sql`coalesce(${f.note ?? null}, ${followUps.note})` })
       .where(eq(followUps.id, id))
       .run();
-    recordAudit(tx, who, { action: "follow_up_done", entity: "target", entityId: cur.targetId, detail: { followUpId: id, outcome: f.outcome } });
+    recordAudit(tx, who, {
+      action: "follow_up_done",
+      entity: "target",
+      entityId: cur.targetId,
+      detail: { followUpId: id, outcome: f.outcome },
+    });
     return getFollowUp(ctx.db, id)!;
   });
 }
@@ -416,13 +557,22 @@ export function followUpsOf(db: Db, targetId: number): FollowUpView[] {
   return selectFollowUps(db).where(eq(followUps.targetId, targetId)).orderBy(followUps.dueAt).all();
 }
 
-export type PendingItem = { id: number; targetId: number; at: number; detail: string | null } & Pick<TargetView, "phone" | "name" | "riskGrade">;
+export type PendingItem = { id: number; targetId: number; at: number; detail: string | null } & Pick<
+  TargetView,
+  "phone" | "name" | "riskGrade"
+>;
 const TARGET_OF_ITEM = { phone: targets.phone, name: targets.name, riskGrade: targets.riskGrade };
 
 /** Follow-up reviews not yet done, soonest first. */
 export function followUpsDue(db: Db, limit = 20): PendingItem[] {
   return db
-    .select({ id: followUps.id, targetId: followUps.targetId, at: stored(followUps.dueAt), ...TARGET_OF_ITEM, detail: followUps.note })
+    .select({
+      id: followUps.id,
+      targetId: followUps.targetId,
+      at: stored(followUps.dueAt),
+      ...TARGET_OF_ITEM,
+      detail: followUps.note,
+    })
     .from(followUps)
     .innerJoin(targets, eq(targets.id, followUps.targetId))
     .where(isNull(followUps.doneAt))
@@ -435,7 +585,13 @@ export function followUpsDue(db: Db, limit = 20): PendingItem[] {
 export function visitsPending(db: Db, limit = 20): PendingItem[] {
   // through the index of visits not yet reported, as small as the work outstanding
   return db
-    .select({ id: stored(warnings.id), targetId: stored(warnings.targetId), at: sql<number>`${warnings.scheduledAt}`, ...TARGET_OF_ITEM, detail: stored(warnings.assignee) })
+    .select({
+      id: stored(warnings.id),
+      targetId: stored(warnings.targetId),
+      at: sql<number>`${warnings.scheduledAt}`,
+      ...TARGET_OF_ITEM,
+      detail: stored(warnings.assignee),
+    })
     .from(sql`${warnings} indexed by warnings_open_visits_idx`)
     .innerJoin(targets, eq(targets.id, warnings.targetId))
     .where(sql`${warnings.channel} = 'visit' and ${warnings.outcome} is null`) // literal, as the index's condition

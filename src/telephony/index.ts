@@ -13,13 +13,18 @@ import type { Telephony } from "./common";
 import { outboxTelephony } from "./outbox";
 import { twilioTelephony } from "./twilio";
 
-export { TelephonyError } from "./common";
 export type { Telephony } from "./common";
+export { TelephonyError } from "./common";
 
 export function createTelephony(opts: { config: Config; db: Db; httpClient?: twilio.RequestClient }): Telephony {
   const { config, db } = opts;
   if (config.twilio) {
-    return twilioTelephony({ twilio: config.twilio, publicBaseUrl: config.publicBaseUrl, db, httpClient: opts.httpClient });
+    return twilioTelephony({
+      twilio: config.twilio,
+      publicBaseUrl: config.publicBaseUrl,
+      db,
+      httpClient: opts.httpClient,
+    });
   }
   return outboxTelephony({ outboxDir: config.outboxDir, publicBaseUrl: config.publicBaseUrl, db });
 }

@@ -4,7 +4,15 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db";
-import { callTwiml, publicUrl, recordMessage, type CallInput, type Sent, type SmsInput, type Telephony } from "./common";
+import {
+  type CallInput,
+  callTwiml,
+  publicUrl,
+  recordMessage,
+  type Sent,
+  type SmsInput,
+  type Telephony,
+} from "./common";
 
 export function outboxTelephony(opts: { outboxDir: string; publicBaseUrl: string; db: Db }): Telephony {
   const file = join(opts.outboxDir, "outbox.jsonl");

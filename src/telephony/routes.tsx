@@ -1,6 +1,6 @@
 // Twilio status callbacks (/webhooks/twilio/...) and the local outbox screen (/outbox).
 import { join } from "node:path";
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { OutboxPage } from "../../views/telephony/outbox";
 import { allow } from "../auth/middleware";
 import { can, seesPersonalData } from "../domain/access";
@@ -19,14 +19,20 @@ import { listMessages } from "./log";
  */
 async function statusCallback(c: Context<AppEnv>, kind: ProviderKind) {
   const body = await c.req.parseBody();
-  const params = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  const params = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<
+    string,
+    string
+  >;
   const url = new URL(c.req.url);
   if (!c.var.deps.telephony.validSignature(c.req.header("X-Twilio-Signature"), url.pathname + url.search, params)) {
     throw forbidden("Invalid or missing X-Twilio-Signature");
   }
   const sid = kind === "call" ? params.CallSid : (params.MessageSid ?? params.SmsSid);
   const status = kind === "call" ? params.CallStatus : (params.MessageStatus ?? params.SmsStatus);
-  if (!sid || !status) throw badRequest(kind === "call" ? "CallSid and CallStatus are required" : "MessageSid and MessageStatus are required");
+  if (!sid || !status)
+    throw badRequest(
+      kind === "call" ? "CallSid and CallStatus are required" : "MessageSid and MessageStatus are required",
+    );
   // calls number their callbacks; an SMS reports each status once
   const eventKey = `${sid}:${status}:${params.SequenceNumber ?? ""}`;
   const warningId = Number(url.searchParams.get("warning")) || null;

@@ -4,14 +4,14 @@ import type { Config } from "../config";
 import type { Db } from "../db";
 import {
   CALL_STATUS_EVENTS,
+  type CallInput,
   callTwiml,
   publicUrl,
   recordMessage,
-  TelephonyError,
-  type CallInput,
   type Sent,
   type SmsInput,
   type Telephony,
+  TelephonyError,
 } from "./common";
 
 export function twilioTelephony(opts: {

@@ -9,16 +9,24 @@ import { Hono } from "hono";
 import { createApp } from "../../src/app";
 import { actorForToken, createToken } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
-import { discardLog } from "../../src/http/log";
-import { openPlatform } from "../../src/platform";
 import { startCheckpointer } from "../../src/db/checkpointer";
 import { institutionScope } from "../../src/domain/access";
+import { discardLog } from "../../src/http/log";
+import { openPlatform } from "../../src/platform";
 import { lookup } from "../../src/suspects/service";
 
 const path = process.argv[2];
 if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path>");
 
-const deps = openPlatform(loadConfig({ DATABASE_PATH: path, FANZHA_DEMO: "false", API_RATE_LIMIT_PER_MIN: "0", ACCESS_LOG: process.env.ACCESS_LOG ?? "true" }), { logStream: discardLog() });
+const deps = openPlatform(
+  loadConfig({
+    DATABASE_PATH: path,
+    FANZHA_DEMO: "false",
+    API_RATE_LIMIT_PER_MIN: "0",
+    ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
+  }),
+  { logStream: discardLog() },
+);
 startCheckpointer(deps.db, path); // as src/main.ts does
 // the caller a payment system would be: a bank's API token
 const { token } = createToken(deps.db, { name: `bench-${Date.now()}`, role: "bank", institution: "ICBC" });

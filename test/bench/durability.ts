@@ -14,12 +14,19 @@ import { openPlatform } from "../../src/platform";
 import { createSuspect } from "../../src/suspects/service";
 
 const WRITES = Number(process.env.BENCH_WRITES ?? 5000);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 function run(synchronous: "FULL" | "NORMAL") {
   const dir = mkdtempSync(join(tmpdir(), "fanzha-bench-durability-"));
   try {
-    const deps = openPlatform(loadConfig({ DATABASE_PATH: join(dir, "d.sqlite"), OUTBOX_DIR: join(dir, "outbox"), DATABASE_SYNCHRONOUS: synchronous }));
+    const deps = openPlatform(
+      loadConfig({
+        DATABASE_PATH: join(dir, "d.sqlite"),
+        OUTBOX_DIR: join(dir, "outbox"),
+        DATABASE_SYNCHRONOUS: synchronous,
+      }),
+    );
     const stop = startCheckpointer(deps.db, deps.config.databasePath);
     const who = { actor: null, ip: "bench", at: Date.now(), label: "bench" };
     const times: number[] = [];
@@ -38,8 +45,15 @@ function run(synchronous: "FULL" | "NORMAL") {
   }
 }
 
-console.log(`${WRITES.toLocaleString()} single-row audited writes (createSuspect), one transaction each; load average ${loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `${WRITES.toLocaleString()} single-row audited writes (createSuspect), one transaction each; load average ${loadavg()[0]!.toFixed(2)}`,
+);
 const results = (["NORMAL", "FULL", "NORMAL", "FULL"] as const).map(run);
-for (const r of results) console.log(`synchronous=${r.synchronous.padEnd(6)} ${Math.round(r.rate).toLocaleString().padStart(7)} writes/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`);
+for (const r of results)
+  console.log(
+    `synchronous=${r.synchronous.padEnd(6)} ${Math.round(r.rate).toLocaleString().padStart(7)} writes/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`,
+  );
 const best = (s: string) => Math.max(...results.filter((r) => r.synchronous === s).map((r) => r.rate));
-console.log(`FULL / NORMAL (best of two each): ${(best("FULL") / best("NORMAL")).toFixed(2)}; load average now ${loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `FULL / NORMAL (best of two each): ${(best("FULL") / best("NORMAL")).toFixed(2)}; load average now ${loadavg()[0]!.toFixed(2)}`,
+);

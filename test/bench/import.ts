@@ -15,13 +15,13 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config";
+import { startCheckpointer } from "../../src/db/checkpointer";
 import { normalizeIdentifier, type SuspectKind } from "../../src/domain/identifiers";
 import { kindFromWord } from "../../src/domain/suspect-merge";
 import { BATCH_ROWS, startImport, whenSettled } from "../../src/imports/engine";
+import type { ReaderMessage, ReaderStart } from "../../src/imports/reader";
 import { getImport } from "../../src/imports/service";
 import { openPlatform } from "../../src/platform";
-import { startCheckpointer } from "../../src/db/checkpointer";
-import type { ReaderMessage, ReaderStart } from "../../src/imports/reader";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const TARGET = 250_000;
@@ -73,7 +73,18 @@ function generate(path: string, rows: number) {
       if (r() < 0.5) {
         const n = MOBILE[Math.floor(r() * MOBILE.length)]! + digits(8);
         const f = r();
-        value = f < 0.3 ? n : f < 0.5 ? `+86 ${n.slice(0, 3)}-${n.slice(3, 7)}-${n.slice(7)}` : f < 0.7 ? `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}` : f < 0.85 ? `0086${n}` : f < 0.98 ? `+86${n}` : FULL(n);
+        value =
+          f < 0.3
+            ? n
+            : f < 0.5
+              ? `+86 ${n.slice(0, 3)}-${n.slice(3, 7)}-${n.slice(7)}`
+              : f < 0.7
+                ? `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}`
+                : f < 0.85
+                  ? `0086${n}`
+                  : f < 0.98
+                    ? `+86${n}`
+                    : FULL(n);
         kind = typed ? (r() < 0.5 ? "phone" : "电话") : "";
       } else {
         const a = BINS[Math.floor(r() * BINS.length)]! + digits(13);
@@ -101,7 +112,13 @@ function freshPlatform(name: string) {
   const path = join(OUT, name);
   for (const s of ["", "-wal", "-shm"]) rmSync(path + s, { force: true });
   // DATABASE_SYNCHRONOUS from the environment, as the server reads it (FULL by default)
-  return openPlatform(loadConfig({ DATABASE_PATH: path, OUTBOX_DIR: join(OUT, "outbox"), DATABASE_SYNCHRONOUS: process.env.DATABASE_SYNCHRONOUS }));
+  return openPlatform(
+    loadConfig({
+      DATABASE_PATH: path,
+      OUTBOX_DIR: join(OUT, "outbox"),
+      DATABASE_SYNCHRONOUS: process.env.DATABASE_SYNCHRONOUS,
+    }),
+  );
 }
 
 // each timed phase starts with the disk quiet: no writeback of the previous phase's database
@@ -127,7 +144,8 @@ stopCheckpoints();
 deps.db.$client.close();
 
 if (rep.status !== "done") throw new Error(`import ${rep.status}: ${rep.error}`);
-if (rep.imported + rep.merged + rep.rejected !== rep.totalRows || rep.totalRows !== ROWS) throw new Error(`rows not accounted for: ${JSON.stringify(rep)}`);
+if (rep.imported + rep.merged + rep.rejected !== rep.totalRows || rep.totalRows !== ROWS)
+  throw new Error(`rows not accounted for: ${JSON.stringify(rep)}`);
 if (rep.imported !== suspects) throw new Error(`imported ${rep.imported} but ${suspects} suspects stored`);
 
 // ---------------------------------------------------------------------------------------------
@@ -152,10 +170,15 @@ for (const line of (await Bun.file(csv).text()).split("\n").slice(1)) {
 function rawLoop(name: string, sorted: boolean, minimal = false): number {
   const deps = freshPlatform(name);
   const c = deps.db.$client;
-  if (minimal) c.exec("create table bare_suspects (id integer primary key, kind text not null, value text not null); create unique index bare_uq on bare_suspects (value, kind)");
+  if (minimal)
+    c.exec(
+      "create table bare_suspects (id integer primary key, kind text not null, value text not null); create unique index bare_uq on bare_suspects (value, kind)",
+    );
   const insert = minimal
     ? c.prepare("insert into bare_suspects (kind, value) values (?, ?) on conflict do nothing")
-    : c.prepare("insert into suspects (kind, value, first_seen_at, last_seen_at) values (?, ?, ?, ?) on conflict do nothing");
+    : c.prepare(
+        "insert into suspects (kind, value, first_seen_at, last_seen_at) values (?, ?, ?, ?) on conflict do nothing",
+      );
   const now = Date.now();
   const batches: number[][] = [];
   for (let i = 0; i < values.length; i += BATCH_ROWS) {
@@ -167,7 +190,7 @@ function rawLoop(name: string, sorted: boolean, minimal = false): number {
   const t = performance.now();
   for (const batch of batches) {
     c.transaction(() => {
-      for (const j of batch) (minimal ? insert.run(kinds[j]!, values[j]!) : insert.run(kinds[j]!, values[j]!, now, now));
+      for (const j of batch) minimal ? insert.run(kinds[j]!, values[j]!) : insert.run(kinds[j]!, values[j]!, now, now);
     })();
   }
   const seconds = (performance.now() - t) / 1000;
@@ -190,7 +213,13 @@ async function readerAlone(): Promise<number> {
       else if (m.type === "end") done();
       else if (m.type !== "header") fail(new Error(JSON.stringify(m)));
     };
-    worker.postMessage({ type: "start", path: csv, kind: "suspects", skip: 0, batchRows: BATCH_ROWS } satisfies ReaderStart);
+    worker.postMessage({
+      type: "start",
+      path: csv,
+      kind: "suspects",
+      skip: 0,
+      batchRows: BATCH_ROWS,
+    } satisfies ReaderStart);
   });
   worker.terminate();
   return (performance.now() - t) / 1000;
@@ -201,10 +230,24 @@ const rate = ROWS / engineSeconds;
 const rawRate = ROWS / rawSeconds;
 const rawSortedRate = ROWS / rawSortedSeconds;
 const fmt = (n: number) => Math.round(n).toLocaleString("en");
-console.log(`rows ${fmt(ROWS)}: imported ${fmt(rep.imported)}, merged ${fmt(rep.merged)}, rejected ${fmt(rep.rejected)} (${((rep.rejected / ROWS) * 100).toFixed(2)}%)`);
-console.log(`engine (read + parse + normalise + merge + record): ${engineSeconds.toFixed(2)} s = ${fmt(rate)} rows/s (target ≥ ${fmt(TARGET)}) ${rate >= TARGET ? "OK" : "BELOW TARGET"}`);
-console.log(`raw bun:sqlite prepared-insert loop, same rows, file order:        ${rawSeconds.toFixed(2)} s = ${fmt(rawRate)} rows/s`);
-console.log(`raw bun:sqlite prepared-insert loop, each batch sorted (as engine): ${rawSortedSeconds.toFixed(2)} s = ${fmt(rawSortedRate)} rows/s`);
-console.log(`the engine's halves apart: the reader thread alone (read + parse + normalise + sort, no writes): ${readerSeconds.toFixed(2)} s = ${fmt(ROWS / readerSeconds)} rows/s;`);
-console.log(`  raw sorted loop into a bare (id, kind, value) table, same unique index: ${floorSeconds.toFixed(2)} s = ${fmt(ROWS / floorSeconds)} rows/s`);
-console.log(`ratio engine / raw insert loop: ${(rate / rawRate).toFixed(2)} (file order), ${(rate / rawSortedRate).toFixed(2)} (sorted batches)`);
+console.log(
+  `rows ${fmt(ROWS)}: imported ${fmt(rep.imported)}, merged ${fmt(rep.merged)}, rejected ${fmt(rep.rejected)} (${((rep.rejected / ROWS) * 100).toFixed(2)}%)`,
+);
+console.log(
+  `engine (read + parse + normalise + merge + record): ${engineSeconds.toFixed(2)} s = ${fmt(rate)} rows/s (target ≥ ${fmt(TARGET)}) ${rate >= TARGET ? "OK" : "BELOW TARGET"}`,
+);
+console.log(
+  `raw bun:sqlite prepared-insert loop, same rows, file order:        ${rawSeconds.toFixed(2)} s = ${fmt(rawRate)} rows/s`,
+);
+console.log(
+  `raw bun:sqlite prepared-insert loop, each batch sorted (as engine): ${rawSortedSeconds.toFixed(2)} s = ${fmt(rawSortedRate)} rows/s`,
+);
+console.log(
+  `the engine's halves apart: the reader thread alone (read + parse + normalise + sort, no writes): ${readerSeconds.toFixed(2)} s = ${fmt(ROWS / readerSeconds)} rows/s;`,
+);
+console.log(
+  `  raw sorted loop into a bare (id, kind, value) table, same unique index: ${floorSeconds.toFixed(2)} s = ${fmt(ROWS / floorSeconds)} rows/s`,
+);
+console.log(
+  `ratio engine / raw insert loop: ${(rate / rawRate).toFixed(2)} (file order), ${(rate / rawSortedRate).toFixed(2)} (sorted batches)`,
+);

@@ -70,7 +70,9 @@ if (!existsSync(dbPath)) {
   c.close();
   renameSync(building, dbPath);
   for (const s of ["-wal", "-shm"]) rmSync(building + s, { force: true });
-  console.log(`built ${dbPath} with ${N.toLocaleString("en")} suspects in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `built ${dbPath} with ${N.toLocaleString("en")} suspects in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 }
 
 // The file in the OS page cache, as a running server's would be (a cold 1 GB file at 10M suspects
@@ -80,7 +82,10 @@ for await (const _ of Bun.file(dbPath).stream());
 // ---------------------------------------------------------------------------------------------
 // The server, in its own process
 
-const server = Bun.spawn(["bun", join(import.meta.dir, "_lookup-server.ts"), dbPath], { stdout: "pipe", stderr: "inherit" });
+const server = Bun.spawn(["bun", join(import.meta.dir, "_lookup-server.ts"), dbPath], {
+  stdout: "pipe",
+  stderr: "inherit",
+});
 const reader = server.stdout.getReader();
 let banner = "";
 while (!banner.includes("\n")) {
@@ -129,14 +134,24 @@ await Bun.write(minimalLua, script("/minimal"));
 // one request of each kind first: the benchmark measures answers, not errors
 for (const path of ["/api/v1/lookup", "/minimal"]) {
   for (const v of [`+86${phoneOf(1)}`, accountOf(1), "15900000001"]) {
-    const res = await fetch(`${base}${path}?value=${encodeURIComponent(v)}`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`${base}${path}?value=${encodeURIComponent(v)}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     if (res.status !== 200) throw new Error(`${path} ${v}: ${res.status} ${await res.text()}`);
   }
 }
 
 type Run = { rps: number; p50: number; p99: number; non2xx: number };
 function wrk(path: string, seconds: number, script?: string): Run {
-  const args = ["wrk", `-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", ...(script ? ["-s", script] : []), `${base}${path}`];
+  const args = [
+    "wrk",
+    `-t${THREADS}`,
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    "--latency",
+    ...(script ? ["-s", script] : []),
+    `${base}${path}`,
+  ];
   const p = Bun.spawnSync(args);
   const out = p.stdout.toString();
   if (p.exitCode !== 0) throw new Error(`wrk failed: ${p.stderr.toString()}`);
@@ -164,7 +179,8 @@ wrk("/api/v1/lookup", 3, lua);
 wrk("/minimal", 3, minimalLua);
 const bare = wrk("/bare", SECONDS, bareLua);
 const rounds: { minimal: Run; look: Run }[] = [];
-for (let i = 0; i < ROUNDS; i++) rounds.push({ minimal: wrk("/minimal", SECONDS, minimalLua), look: wrk("/api/v1/lookup", SECONDS, lua) });
+for (let i = 0; i < ROUNDS; i++)
+  rounds.push({ minimal: wrk("/minimal", SECONDS, minimalLua), look: wrk("/api/v1/lookup", SECONDS, lua) });
 const mem = rssMb(server.pid);
 server.kill();
 await server.exited;
@@ -180,13 +196,20 @@ const minimal = together(rounds.map((r) => r.minimal));
 const look = together(rounds.map((r) => r.look));
 const ratio = look.rps / minimal.rps;
 const ok = (b: boolean) => (b ? "OK" : "MISSED");
-const line = (r: Run) => `${Math.round(r.rps).toLocaleString("en")} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.non2xx ? `, ${r.non2xx} non-2xx!` : ""}`;
-console.log(`suspects ${N.toLocaleString("en")} · wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s on loopback · ${ROUNDS} rounds of minimal route then lookup`);
+const line = (r: Run) =>
+  `${Math.round(r.rps).toLocaleString("en")} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.non2xx ? `, ${r.non2xx} non-2xx!` : ""}`;
+console.log(
+  `suspects ${N.toLocaleString("en")} · wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s on loopback · ${ROUNDS} rounds of minimal route then lookup`,
+);
 console.log(`bare Hono JSON route:  ${line(bare)}`);
 console.log(`minimal lookup route:  ${line(minimal)}`);
 console.log(`GET /api/v1/lookup:    ${line(look)}`);
 console.log(`rounds (lookup / minimal): ${rounds.map((r) => (r.look.rps / r.minimal.rps).toFixed(2)).join(", ")}`);
-console.log(`ratio lookup / minimal route: ${ratio.toFixed(2)} (target ≥ 0.7) ${ok(ratio >= 0.7)} · ratio lookup / bare: ${(look.rps / bare.rps).toFixed(2)}`);
+console.log(
+  `ratio lookup / minimal route: ${ratio.toFixed(2)} (target ≥ 0.7) ${ok(ratio >= 0.7)} · ratio lookup / bare: ${(look.rps / bare.rps).toFixed(2)}`,
+);
 console.log(`lookup p99: ${look.p99.toFixed(2)} ms (target ≤ 5 ms) ${ok(look.p99 <= 5)}`);
-console.log(`server RSS: ${mem.rss.toFixed(0)} MB now, ${mem.peak.toFixed(0)} MB peak (target ≤ 300 MB) ${ok(mem.peak <= 300)}`);
+console.log(
+  `server RSS: ${mem.rss.toFixed(0)} MB now, ${mem.peak.toFixed(0)} MB peak (target ≤ 300 MB) ${ok(mem.peak <= 300)}`,
+);
 if (look.non2xx || minimal.non2xx) process.exit(1);

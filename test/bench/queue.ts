@@ -13,6 +13,8 @@
 //
 //   bun test/bench/queue.ts
 //   BENCH_ROWS=1000000 BENCH_CLAIMS=500 bun test/bench/queue.ts
+
+import type { SQLQueryBindings } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,10 +22,9 @@ import { Hono } from "hono";
 import { createApp } from "../../src/app";
 import { createToken, createUser } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
+import { startCheckpointer } from "../../src/db/checkpointer";
 import { discardLog } from "../../src/http/log";
 import { openPlatform } from "../../src/platform";
-import { startCheckpointer } from "../../src/db/checkpointer";
-import type { SQLQueryBindings } from "bun:sqlite";
 import { claimNextSql } from "../../src/targets/service";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -31,7 +32,8 @@ const AGENTS = Number(process.env.BENCH_AGENTS ?? 20);
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 150);
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 50);
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const claimsPerSec = (xs: number[], secs: number) => xs.length / secs;
 const configFor = (dir: string, port = 0) =>
@@ -53,7 +55,11 @@ if (process.argv[2] === "--serve") {
   const deps = openPlatform(config, { logStream: discardLog() }); // the access log on, its lines on no screen
   startCheckpointer(deps.db, config.databasePath); // as src/main.ts does
   const app = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: createApp(deps).fetch });
-  const bare = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: new Hono().post("/next", (c) => c.json({ target: { id: 1 } })).fetch });
+  const bare = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: new Hono().post("/next", (c) => c.json({ target: { id: 1 } })).fetch,
+  });
   console.log(JSON.stringify({ app: app.port, bare: bare.port }));
 } else {
   await main();
@@ -86,7 +92,17 @@ function seed(dir: string): string[] {
     for (let i = 0; i < ROWS; i++) {
       const grade = grades[i % grades.length]!;
       const at = now - ((i * 7919) % 86_400_000);
-      ins.run(`+86138${String(i).padStart(8, "0")}`, i % 3 ? `对象${i}` : null, ["江北区", "渝中区", "南岸区"][i % 3]!, grade, (i % 50) * 100_000, at, at + deadlines[grade], at, at);
+      ins.run(
+        `+86138${String(i).padStart(8, "0")}`,
+        i % 3 ? `对象${i}` : null,
+        ["江北区", "渝中区", "南岸区"][i % 3]!,
+        grade,
+        (i % 50) * 100_000,
+        at,
+        at + deadlines[grade],
+        at,
+        at,
+      );
     }
   })();
   console.log(`${ROWS.toLocaleString()} open targets inserted in ${fmt(performance.now() - t0)}`);
@@ -97,7 +113,10 @@ function seed(dir: string): string[] {
   explain.finalize(); // an EXPLAIN of an UPDATE … RETURNING left open would keep the next COMMIT waiting
 
   console.log(`"next" query plan: ${plan.map((r) => r.detail).join(" / ")}`);
-  const tokens = Array.from({ length: AGENTS }, (_, i) => createToken(deps.db, { name: `bench-agent-${i}`, role: "agent" }).token);
+  const tokens = Array.from(
+    { length: AGENTS },
+    (_, i) => createToken(deps.db, { name: `bench-agent-${i}`, role: "agent" }).token,
+  );
   db.close();
   return tokens;
 }
@@ -131,7 +150,8 @@ async function nextOverHttp(dir: string, tokens: string[]) {
     const next = async (a: number): Promise<{ ms: number; id: number | null }> => {
       const t = performance.now();
       const res = await fetch(`${api}/targets/next`, { method: "POST", headers: auth(a) });
-      const body = res.status === 200 ? ((await res.json()) as { target: { id: number; leaseExpiresAt: string } }) : null;
+      const body =
+        res.status === 200 ? ((await res.json()) as { target: { id: number; leaseExpiresAt: string } }) : null;
       const ms = performance.now() - t;
       if (res.status !== 200 && res.status !== 204) throw new Error(`next: HTTP ${res.status}`);
       if (body) claims.push({ agent: a, id: body.target.id, until: Date.parse(body.target.leaseExpiresAt) });
@@ -185,13 +205,25 @@ async function nextOverHttp(dir: string, tokens: string[]) {
       last.set(c.id, c);
     }
     const line = (name: string, xs: number[], secs?: number) =>
-      `${name.padEnd(44)} p50 ${fmt(pct(xs, 50))}  p99 ${fmt(pct(xs, 99))}  max ${fmt(Math.max(...xs))}` + (secs ? `  ${Math.round(claimsPerSec(xs, secs))} claims/s` : "");
+      `${name.padEnd(44)} p50 ${fmt(pct(xs, 50))}  p99 ${fmt(pct(xs, 99))}  max ${fmt(Math.max(...xs))}` +
+      (secs ? `  ${Math.round(claimsPerSec(xs, secs))} claims/s` : "");
     console.log(`\n"next" over HTTP, ${AGENTS} concurrent agents, ${CLAIMS} calls each per phase`);
     console.log(line("bare Hono JSON route (baseline)", baseline));
-    console.log(line("POST /api/v1/targets/next, claims only", only, onlySecs) + `  (p99 ${(pct(only, 99) / pct(baseline, 99)).toFixed(1)}× baseline)`);
-    console.log(line("POST /api/v1/targets/next, working the queue", working, workingSecs) + `  (p99 ${(pct(working, 99) / pct(baseline, 99)).toFixed(1)}× baseline)`);
-    console.log(line(`POST /api/v1/targets/next, paced (0–${THINK_MS} ms)`, paced, pacedSecs) + `  (p99 ${(pct(paced, 99) / pct(baseline, 99)).toFixed(1)}× baseline)`);
-    console.log(`claims: ${claims.length.toLocaleString()}, distinct targets: ${last.size.toLocaleString()}, handed to a second agent while the first held it: ${doubles}`);
+    console.log(
+      line("POST /api/v1/targets/next, claims only", only, onlySecs) +
+        `  (p99 ${(pct(only, 99) / pct(baseline, 99)).toFixed(1)}× baseline)`,
+    );
+    console.log(
+      line("POST /api/v1/targets/next, working the queue", working, workingSecs) +
+        `  (p99 ${(pct(working, 99) / pct(baseline, 99)).toFixed(1)}× baseline)`,
+    );
+    console.log(
+      line(`POST /api/v1/targets/next, paced (0–${THINK_MS} ms)`, paced, pacedSecs) +
+        `  (p99 ${(pct(paced, 99) / pct(baseline, 99)).toFixed(1)}× baseline)`,
+    );
+    console.log(
+      `claims: ${claims.length.toLocaleString()}, distinct targets: ${last.size.toLocaleString()}, handed to a second agent while the first held it: ${doubles}`,
+    );
     console.log(
       `target p99 ≤ 5 ms: ${pct(paced, 99) <= 5 ? "met" : "MISSED"} with paced agents, ${Math.max(pct(only, 99), pct(working, 99)) <= 5 ? "met" : "missed"} at saturation` +
         ` (there the latency is the queue of requests: ${AGENTS} agents ÷ ${Math.round(claimsPerSec(only, onlySecs))} claims/s); zero double claims: ${doubles === 0 ? "met" : "MISSED"}`,
@@ -240,8 +272,11 @@ async function queuePage(dir: string) {
   const frag = await time(N, () => get("/targets/list", true));
   const overdue = await time(N, () => get("/targets?overdue=1"));
   const line = (name: string, xs: number[]) =>
-    `${name.padEnd(44)} p50 ${fmt(pct(xs, 50))}  p95 ${fmt(pct(xs, 95))}` + (xs === base ? "" : `  (${(pct(xs, 50) / pct(base, 50)).toFixed(0)}× baseline)`);
-  console.log(`\nThe queue page with ${ROWS.toLocaleString()} open targets (first page of 50, counts, lights), in process`);
+    `${name.padEnd(44)} p50 ${fmt(pct(xs, 50))}  p95 ${fmt(pct(xs, 95))}` +
+    (xs === base ? "" : `  (${(pct(xs, 50) / pct(base, 50)).toFixed(0)}× baseline)`);
+  console.log(
+    `\nThe queue page with ${ROWS.toLocaleString()} open targets (first page of 50, counts, lights), in process`,
+  );
   console.log(line("bare Hono route, a 50-row table (baseline)", base));
   console.log(line("GET /targets (full page)", full));
   console.log(line("GET /targets/list (live-refresh fragment)", frag));

@@ -10,7 +10,11 @@ const files = readdirSync(import.meta.dir)
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f} ===`);
-  const proc = Bun.spawnSync(["bun", join(import.meta.dir, f)], { stdout: "inherit", stderr: "inherit", env: process.env });
+  const proc = Bun.spawnSync(["bun", join(import.meta.dir, f)], {
+    stdout: "inherit",
+    stderr: "inherit",
+    env: process.env,
+  });
   if (proc.exitCode !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

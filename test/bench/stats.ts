@@ -17,8 +17,8 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
-import { FRAUD_TYPES } from "../../src/domain/enums";
 import { institutionIds } from "../../src/db/seed";
+import { FRAUD_TYPES } from "../../src/domain/enums";
 import type { Clock } from "../../src/http/context";
 import { discardLog } from "../../src/http/log";
 import { openPlatform } from "../../src/platform";
@@ -28,7 +28,18 @@ import { apiClient, signIn, type TestPlatform } from "../helpers";
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SOURCE_ROWS = Math.min(Number(process.env.BENCH_SOURCE_ROWS ?? 100_000), EVENTS);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 200);
-const DISTRICTS = ["东城区", "西城区", "南山区", "北湖区", "高新区", "江滨区", "城关区", "开发区", "滨海新区", "经开区"];
+const DISTRICTS = [
+  "东城区",
+  "西城区",
+  "南山区",
+  "北湖区",
+  "高新区",
+  "江滨区",
+  "城关区",
+  "开发区",
+  "滨海新区",
+  "经开区",
+];
 const DAY = 86_400_000;
 
 // share of events per counted metric (amounts ride on stop-payments, freezes and returns)
@@ -59,7 +70,12 @@ function rng(seed: number) {
 const dir = mkdtempSync(join(tmpdir(), "fanzha-bench-stats-"));
 const now = Date.parse("2026-11-21T10:00:00+08:00");
 const clock: Clock = { now: () => now };
-const config = loadConfig({ DATABASE_PATH: join(dir, "bench.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: "http://localhost", API_RATE_LIMIT_PER_MIN: "0" });
+const config = loadConfig({
+  DATABASE_PATH: join(dir, "bench.sqlite"),
+  OUTBOX_DIR: join(dir, "outbox"),
+  PUBLIC_BASE_URL: "http://localhost",
+  API_RATE_LIMIT_PER_MIN: "0",
+});
 const deps = openPlatform(config, { clock, logStream: discardLog() }); // the access log on, its lines on no screen
 const app = createApp(deps);
 const p = { app, deps, clock, config } as unknown as TestPlatform;
@@ -68,7 +84,9 @@ const r = rng(611);
 const start = now - 730 * DAY;
 const shDay = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
 
-console.log(`stats bench: ${EVENTS.toLocaleString()} events over two years (${SOURCE_ROWS.toLocaleString()} as source rows through the triggers, the rest as daily counts)`);
+console.log(
+  `stats bench: ${EVENTS.toLocaleString()} events over two years (${SOURCE_ROWS.toLocaleString()} as source rows through the triggers, the rest as daily counts)`,
+);
 
 // 1. source rows through the triggers: cases with their requests, targets with their warnings
 let t0 = performance.now();
@@ -76,12 +94,18 @@ const bank = institutionIds(deps.db).get("ICBC")!;
 const insCase = sql.prepare(
   `INSERT INTO cases (received_at, district, fraud_type, victim_name, status, filed_at, solved_at, suspects_detained) VALUES (?, ?, ?, '某', 'received', ?, ?, ?) RETURNING id`,
 );
-const insSuspect = sql.prepare(`INSERT INTO suspects (kind, value, institution_id, first_seen_at, last_seen_at) VALUES ('bank_account', ?, ?, 0, 0) RETURNING id`);
+const insSuspect = sql.prepare(
+  `INSERT INTO suspects (kind, value, institution_id, first_seen_at, last_seen_at) VALUES ('bank_account', ?, ?, 0, 0) RETURNING id`,
+);
 const insRequest = sql.prepare(
   `INSERT INTO requests (kind, status, case_id, suspect_id, institution_id, effective_at, responded_at, done_amount_fen) VALUES (?, 'completed', ?, ?, ?, ?, ?, ?)`,
 );
-const insTarget = sql.prepare(`INSERT INTO targets (phone, district, risk_grade, status, available_at, due_at) VALUES (?, ?, 'medium', 'closed', ?, ?) RETURNING id`);
-const insWarning = sql.prepare(`INSERT INTO warnings (target_id, channel, created_at, updated_at) VALUES (?, 'call', ?, ?)`);
+const insTarget = sql.prepare(
+  `INSERT INTO targets (phone, district, risk_grade, status, available_at, due_at) VALUES (?, ?, 'medium', 'closed', ?, ?) RETURNING id`,
+);
+const insWarning = sql.prepare(
+  `INSERT INTO warnings (target_id, channel, created_at, updated_at) VALUES (?, 'call', ?, ?)`,
+);
 let sourceRows = 0;
 let sourceEvents = 0;
 sql.transaction(() => {
@@ -92,12 +116,27 @@ sql.transaction(() => {
     if (r() < 0.3) {
       const filed = r() < 0.7 ? at + DAY : null;
       const solved = filed && r() < 0.3 ? at + 15 * DAY : null;
-      const { id } = insCase.get(at, district, FRAUD_TYPES[Math.floor(r() * FRAUD_TYPES.length)]!, filed, solved, solved ? 2 : 0) as { id: number };
+      const { id } = insCase.get(
+        at,
+        district,
+        FRAUD_TYPES[Math.floor(r() * FRAUD_TYPES.length)]!,
+        filed,
+        solved,
+        solved ? 2 : 0,
+      ) as { id: number };
       sourceRows++;
       sourceEvents += 1 + (filed ? 1 : 0) + (solved ? 3 : 0);
       if (r() < 0.5) {
         const { id: s } = insSuspect.get(`6222${String(++n).padStart(15, "0")}`, bank) as { id: number };
-        insRequest.run("stop_payment", id, s, bank, at + 3_600_000, at + 3_600_000, 100_000 + Math.floor(r() * 5_000_000));
+        insRequest.run(
+          "stop_payment",
+          id,
+          s,
+          bank,
+          at + 3_600_000,
+          at + 3_600_000,
+          100_000 + Math.floor(r() * 5_000_000),
+        );
         sourceRows += 2;
         sourceEvents += 1;
       }
@@ -112,10 +151,16 @@ sql.transaction(() => {
 const sourceMs = performance.now() - t0;
 
 // what the triggers cost a write: the same 50k case inserts with and without the case triggers
-const caseTriggers = sql.query<{ name: string; sql: string }, []>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('stats_cases_ai', 'stats_cases_bd')").all();
+const caseTriggers = sql
+  .query<{ name: string; sql: string }, []>(
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('stats_cases_ai', 'stats_cases_bd')",
+  )
+  .all();
 const insertCases = () => {
   const lastCase = sql.query<{ id: number }, []>("SELECT max(id) AS id FROM cases").get()!.id;
-  const ins = sql.prepare(`INSERT INTO cases (received_at, district, fraud_type, victim_name, status) VALUES (?, '东城区', 'other', '某', 'received')`);
+  const ins = sql.prepare(
+    `INSERT INTO cases (received_at, district, fraud_type, victim_name, status) VALUES (?, '东城区', 'other', '某', 'received')`,
+  );
   const t = performance.now();
   sql.transaction(() => {
     for (let i = 1; i <= 50_000; i++) ins.run(start + i * 1000);
@@ -165,20 +210,32 @@ sql.transaction(() => {
 })();
 const bulkMs = performance.now() - t0;
 sql.exec("ANALYZE");
-const counts = sql.query("SELECT (SELECT count(*) FROM stats_daily) AS daily, (SELECT count(*) FROM stats_monthly) AS monthly, (SELECT sum(value) FROM stats_daily WHERE metric NOT LIKE 'amount%') AS events").get() as {
+const counts = sql
+  .query(
+    "SELECT (SELECT count(*) FROM stats_daily) AS daily, (SELECT count(*) FROM stats_monthly) AS monthly, (SELECT sum(value) FROM stats_daily WHERE metric NOT LIKE 'amount%') AS events",
+  )
+  .get() as {
   daily: number;
   monthly: number;
   events: number;
 };
 
-console.log(`  source rows: ${sourceRows.toLocaleString()} in ${(sourceMs / 1000).toFixed(1)} s through the triggers (${Math.round(sourceRows / (sourceMs / 1000)).toLocaleString()} rows/s); pre-aggregates equal a full recount: ${exact}`);
-console.log(`  trigger cost per case insert: ${((trigMs / 50_000) * 1000).toFixed(1)} µs with triggers vs ${((plainMs / 50_000) * 1000).toFixed(1)} µs without (×${(trigMs / plainMs).toFixed(1)})`);
+console.log(
+  `  source rows: ${sourceRows.toLocaleString()} in ${(sourceMs / 1000).toFixed(1)} s through the triggers (${Math.round(sourceRows / (sourceMs / 1000)).toLocaleString()} rows/s); pre-aggregates equal a full recount: ${exact}`,
+);
+console.log(
+  `  trigger cost per case insert: ${((trigMs / 50_000) * 1000).toFixed(1)} µs with triggers vs ${((plainMs / 50_000) * 1000).toFixed(1)} µs without (×${(trigMs / plainMs).toFixed(1)})`,
+);
 console.log(`  bulk daily counts: ${bulkRows.toLocaleString()} upserts in ${(bulkMs / 1000).toFixed(1)} s`);
-console.log(`  tables: stats_daily ${counts.daily.toLocaleString()} rows, stats_monthly ${counts.monthly.toLocaleString()} rows; ${counts.events.toLocaleString()} events counted`);
+console.log(
+  `  tables: stats_daily ${counts.daily.toLocaleString()} rows, stats_monthly ${counts.monthly.toLocaleString()} rows; ${counts.events.toLocaleString()} events counted`,
+);
 
 // 3. timings, in-process (app.request: no socket), same run for the baselines
 const bare = new Hono().get("/bare", (c) => c.json({ ok: true }));
-const rawStmt = sql.prepare("SELECT metric, sum(value) AS v FROM stats_monthly WHERE month BETWEEN '2026-07' AND '2026-09' GROUP BY metric");
+const rawStmt = sql.prepare(
+  "SELECT metric, sum(value) AS v FROM stats_monthly WHERE month BETWEEN '2026-07' AND '2026-09' GROUP BY metric",
+);
 const api = apiClient(p, "supervisor");
 const browser = await signIn(p, "supervisor");
 
@@ -204,22 +261,43 @@ async function ok(res: Response) {
 const results = [
   await time("bare Hono route (baseline)", async () => ok(await bare.request("/bare"))),
   await time("raw bun:sqlite: one quarter's totals (baseline)", () => rawStmt.all()),
-  await time("API yoy, month so far", async () => ok(await api.call("/api/v1/stats/yoy?from=2026-11-01&to=2026-11-21"))),
+  await time("API yoy, month so far", async () =>
+    ok(await api.call("/api/v1/stats/yoy?from=2026-11-01&to=2026-11-21")),
+  ),
   await time("API yoy, quarter", async () => ok(await api.call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30"))),
-  await time("API yoy, year to date", async () => ok(await api.call("/api/v1/stats/yoy?from=2026-01-01&to=2026-11-21"))),
-  await time("API yoy, custom 2025-11-22..2026-11-21", async () => ok(await api.call("/api/v1/stats/yoy?from=2025-11-22&to=2026-11-21"))),
-  await time("API yoy, year to date, one district", async () => ok(await api.call(`/api/v1/stats/yoy?from=2026-01-01&to=2026-11-21&district=${encodeURIComponent("南山区")}`))),
-  await time("screen /stats, quarter (HTML, chart data)", async () => ok(await browser.request("/stats?kind=quarter&quarter=2026-Q3"))),
+  await time("API yoy, year to date", async () =>
+    ok(await api.call("/api/v1/stats/yoy?from=2026-01-01&to=2026-11-21")),
+  ),
+  await time("API yoy, custom 2025-11-22..2026-11-21", async () =>
+    ok(await api.call("/api/v1/stats/yoy?from=2025-11-22&to=2026-11-21")),
+  ),
+  await time("API yoy, year to date, one district", async () =>
+    ok(await api.call(`/api/v1/stats/yoy?from=2026-01-01&to=2026-11-21&district=${encodeURIComponent("南山区")}`)),
+  ),
+  await time("screen /stats, quarter (HTML, chart data)", async () =>
+    ok(await browser.request("/stats?kind=quarter&quarter=2026-Q3")),
+  ),
   await time("screen /stats, year to date", async () => ok(await browser.request("/stats?kind=ytd"))),
-  await time("monthly bulletin /stats/bulletin", async () => ok(await browser.request("/stats/bulletin?month=2026-10"))),
+  await time("monthly bulletin /stats/bulletin", async () =>
+    ok(await browser.request("/stats/bulletin?month=2026-10")),
+  ),
 ];
 const base = results[0]!.median;
 console.log(`\n  ${"request".padEnd(48)} ${"median".padStart(9)} ${"p99".padStart(9)}  ×bare`);
-for (const x of results) console.log(`  ${x.name.padEnd(48)} ${x.median.toFixed(3).padStart(7)} ms ${x.p99.toFixed(3).padStart(7)} ms  ×${(x.median / base).toFixed(0)}`);
+for (const x of results)
+  console.log(
+    `  ${x.name.padEnd(48)} ${x.median.toFixed(3).padStart(7)} ms ${x.p99.toFixed(3).padStart(7)} ms  ×${(x.median / base).toFixed(0)}`,
+  );
 const worst = Math.max(...results.slice(2).map((x) => x.p99));
-console.log(`\n  budget 50 ms: worst p99 ${worst.toFixed(2)} ms → ${worst <= 50 ? "within" : "OVER"} (${REPEAT} requests each, in-process app.request)`);
+console.log(
+  `\n  budget 50 ms: worst p99 ${worst.toFixed(2)} ms → ${worst <= 50 ? "within" : "OVER"} (${REPEAT} requests each, in-process app.request)`,
+);
 // p99 on a shared 2-core machine moves with whatever else runs: say how busy it was
-console.log(`  load average during the run: ${loadavg().map((l) => l.toFixed(2)).join(" / ")} (1 / 5 / 15 min)`);
+console.log(
+  `  load average during the run: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")} (1 / 5 / 15 min)`,
+);
 
 deps.db.$client.close();
 rmSync(dir, { recursive: true, force: true });

@@ -53,7 +53,12 @@ describe("agent: cases and suspects", () => {
     const { page, errors, context } = await suite.open("agent");
     await page.goto(`${suite.server.base}/suspects`);
     await page.click("details.card summary");
-    const sightings = (value: string) => (suite.server.deps.db.$client.query("select sightings from suspects where value = ?").get(value) as { sightings: number } | null)?.sightings ?? 0;
+    const sightings = (value: string) =>
+      (
+        suite.server.deps.db.$client.query("select sightings from suspects where value = ?").get(value) as {
+          sightings: number;
+        } | null
+      )?.sightings ?? 0;
 
     await page.fill('[data-testid="paste-text"]', "137 0013 7000\n6222 0212 3456 7890 129");
     await page.click('[data-testid="paste-check"]');
@@ -67,9 +72,13 @@ describe("agent: cases and suspects", () => {
     // another list: checked, then added; the Add form came with the check, with its own nonce
     await page.fill('[data-testid="paste-text"]', "137 0013 7000");
     await page.click('[data-testid="paste-check"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="check-summary"]')?.textContent?.includes("已在库 1"));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="check-summary"]')?.textContent?.includes("已在库 1"),
+    );
     await page.click('[data-testid="paste-add-submit"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="paste-summary"]')?.textContent?.includes("合并 1"));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="paste-summary"]')?.textContent?.includes("合并 1"),
+    );
     expect(sightings("+8613700137000")).toBe(2);
     expect(sightings("6222021234567890129")).toBe(1);
     expect(errors).toEqual([]);

@@ -42,14 +42,17 @@ describe("agent: bulk import", () => {
     const lines = await page.locator('[data-testid="import-rejections"] tbody tr td:first-child').allTextContents();
     expect(lines).toEqual(["5", "8", "10"]);
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="import-download"]')]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click('[data-testid="import-download"]'),
+    ]);
     expect(download.suggestedFilename()).toBe("suspects-bad-rows-rejected.csv");
     const text = readFileSync((await download.path())!, "utf8");
     expect(text.replace(/^\uFEFF/, "").split("\r\n")).toEqual([
       "行号,原因,号码,类型,风险等级,备注",
       "5,不是电话号码或银行账号：含有字母,abc123,,,",
       "8,不是电话号码或银行账号：5 位数字,12345,,,",
-      '10,无法识别的风险等级“urgent”：请填 高/中/低（high/medium/low）,0755 8888 8888,phone,urgent,',
+      "10,无法识别的风险等级“urgent”：请填 高/中/低（high/medium/low）,0755 8888 8888,phone,urgent,",
       "",
     ]);
     expect(errors).toEqual([]);
@@ -75,7 +78,9 @@ describe("agent: bulk import", () => {
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     await page.waitForSelector('[data-testid="import-result"][data-status="done"]', { timeout: 50_000 });
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
-    expect(await page.textContent('[data-testid="import-accounting"]')).toContain("新增 199800 + 合并 0 + 拒绝 200 = 数据行 200000");
+    expect(await page.textContent('[data-testid="import-accounting"]')).toContain(
+      "新增 199800 + 合并 0 + 拒绝 200 = 数据行 200000",
+    );
     await context.close();
   });
 });

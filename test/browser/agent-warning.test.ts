@@ -16,7 +16,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   stub = startTwilioStub({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
-  server = await startServer({ TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: "+8657112345678" }, { httpClient: stubHttpClient(stub.url) });
+  server = await startServer(
+    { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: "+8657112345678" },
+    { httpClient: stubHttpClient(stub.url) },
+  );
   browser = await launch();
 });
 afterAll(async () => {
@@ -29,7 +32,10 @@ afterAll(async () => {
 async function twilioCallback(path: string, params: Record<string, string>) {
   const res = await fetch(server.base + path, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signTwilio(AUTH_TOKEN, server.base + path, params) },
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "X-Twilio-Signature": signTwilio(AUTH_TOKEN, server.base + path, params),
+    },
     body: new URLSearchParams(params),
   });
   expect(res.status).toBe(204);
@@ -38,7 +44,12 @@ async function twilioCallback(path: string, params: Record<string, string>) {
 test("an agent takes the next target, calls, sees the call status live, records dissuaded, and the target leaves the queue", async () => {
   const who = { actor: null, ip: null, at: Date.now() };
   addTarget(server.deps, who, { phone: "13900139000", riskGrade: "low", name: "李低危", source: "feed" });
-  const { target } = addTarget(server.deps, who, { phone: "13800138000", riskGrade: "high", name: "王高危", source: "feed" });
+  const { target } = addTarget(server.deps, who, {
+    phone: "13800138000",
+    riskGrade: "high",
+    name: "王高危",
+    source: "feed",
+  });
 
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -50,10 +61,15 @@ test("an agent takes the next target, calls, sees the call status live, records 
   await Promise.all([page.waitForURL(`${server.base}/targets/${target.id}`), page.click('[data-testid="take-next"]')]);
   expect(await page.textContent('[data-testid="target-title"]')).toContain("王高危");
 
-  await Promise.all([page.waitForURL(`${server.base}/targets/${target.id}`), page.click('[data-testid="call-warning"]')]);
+  await Promise.all([
+    page.waitForURL(`${server.base}/targets/${target.id}`),
+    page.click('[data-testid="call-warning"]'),
+  ]);
   expect(stub.requests).toHaveLength(1);
   expect(stub.requests[0]!.params.To).toBe("+8613800138000");
-  const warning = server.deps.db.$client.query("select id, provider_sid as sid from warnings where target_id = ?").get(target.id) as { id: number; sid: string };
+  const warning = server.deps.db.$client
+    .query("select id, provider_sid as sid from warnings where target_id = ?")
+    .get(target.id) as { id: number; sid: string };
   expect(warning.sid).toMatch(/^CA/);
   const status = page.locator(`[data-testid="contacts"] [data-testid="provider-status-${warning.id}"] [data-status]`);
   expect(await status.getAttribute("data-status")).toBe("queued");
@@ -61,12 +77,19 @@ test("an agent takes the next target, calls, sees the call status live, records 
   const path = `/webhooks/twilio/call-status?warning=${warning.id}`;
   const base = { AccountSid: ACCOUNT_SID, CallSid: warning.sid, To: "+8613800138000", Direction: "outbound-api" };
   await twilioCallback(path, { ...base, CallStatus: "ringing", SequenceNumber: "1" });
-  await page.waitForSelector(`[data-testid="provider-status-${warning.id}"] [data-status="ringing"]`, { timeout: 10_000 });
+  await page.waitForSelector(`[data-testid="provider-status-${warning.id}"] [data-status="ringing"]`, {
+    timeout: 10_000,
+  });
   await twilioCallback(path, { ...base, CallStatus: "in-progress", SequenceNumber: "2" });
-  await page.waitForSelector(`[data-testid="provider-status-${warning.id}"] [data-status="in-progress"]`, { timeout: 10_000 });
+  await page.waitForSelector(`[data-testid="provider-status-${warning.id}"] [data-status="in-progress"]`, {
+    timeout: 10_000,
+  });
 
   await page.selectOption(`[data-testid="outcome-form-${warning.id}"] select[name="outcome"]`, "dissuaded");
-  await Promise.all([page.waitForURL(`${server.base}/targets/${target.id}`), page.click(`[data-testid="outcome-form-${warning.id}"] button[type="submit"]`)]);
+  await Promise.all([
+    page.waitForURL(`${server.base}/targets/${target.id}`),
+    page.click(`[data-testid="outcome-form-${warning.id}"] button[type="submit"]`),
+  ]);
   expect(await page.textContent(`[data-testid="outcome-${warning.id}"]`)).toContain("劝阻成功");
 
   await page.goto(`${server.base}/targets`);

@@ -36,14 +36,19 @@ describe("freeze journey", () => {
     await agent.page.goto(`${base}/requests/new?caseId=${caseId}`);
     await agent.page.selectOption('select[name="kind"]', "freeze");
     await agent.page.fill('input[name="value"]', ICBC_CARD);
-    await agent.page.waitForFunction(() => (document.querySelector('select[name="institution"]') as HTMLSelectElement).value === "ICBC");
+    await agent.page.waitForFunction(
+      () => (document.querySelector('select[name="institution"]') as HTMLSelectElement).value === "ICBC",
+    );
     await agent.page.fill('input[name="amount"]', "15000");
     await agent.page.fill('input[name="holderName"]', "李四");
     await agent.page.selectOption('select[name="term"]', "12m");
     await agent.page.fill('input[name="approvalBy"]', "市公安局 张副局长");
     await agent.page.fill('input[name="approvalAt"]', "2026-12-01T09:00");
     await agent.page.fill('input[name="approvalRef"]', "市公反诈批〔2026〕18号");
-    await Promise.all([agent.page.waitForURL(/\/requests\/\d+\?done=sent$/), agent.page.click('[data-testid="send-now"]')]);
+    await Promise.all([
+      agent.page.waitForURL(/\/requests\/\d+\?done=sent$/),
+      agent.page.click('[data-testid="send-now"]'),
+    ]);
     const freezeId = Number(/\/requests\/(\d+)/.exec(agent.page.url())![1]);
     expect(await agent.page.textContent('[data-testid="freeze-term"]')).toContain("十二个月");
     expect(await agent.page.textContent('[data-testid="freeze-approval"]')).toContain("市公反诈批〔2026〕18号");
@@ -61,24 +66,42 @@ describe("freeze journey", () => {
     expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     await openAtDesk(bank.page, base, freezeId);
     await bank.page.fill('input[name="amount"]', "15000");
-    await Promise.all([bank.page.waitForURL(`${base}/desk/${freezeId}?answered=1`), bank.page.click('[data-testid="confirm"]')]);
-    const frozen = deps.db.$client.query("select status, effective_at as at, expires_at as exp from requests where id = ?").get(freezeId) as { status: string; at: number; exp: number };
+    await Promise.all([
+      bank.page.waitForURL(`${base}/desk/${freezeId}?answered=1`),
+      bank.page.click('[data-testid="confirm"]'),
+    ]);
+    const frozen = deps.db.$client
+      .query("select status, effective_at as at, expires_at as exp from requests where id = ?")
+      .get(freezeId) as { status: string; at: number; exp: number };
     expect(frozen.status).toBe("completed");
     expect(frozen.exp).toBe(addShanghaiMonths(frozen.at, 12));
 
     // the agent renews for another 12 months: an instruction to the bank, the expiry unchanged until it confirms
     await agent.page.goto(`${base}/requests/${freezeId}`);
     await agent.page.selectOption(`[data-testid="renew-form-${freezeId}"] select[name="term"]`, "12m");
-    await Promise.all([agent.page.waitForURL(`${base}/requests/${freezeId}`), agent.page.click(`[data-testid="renew-${freezeId}"]`)]);
-    const renewal = deps.db.$client.query("select id, status from requests where parent_request_id = ? and kind = 'freeze_renewal'").get(freezeId) as { id: number; status: string };
+    await Promise.all([
+      agent.page.waitForURL(`${base}/requests/${freezeId}`),
+      agent.page.click(`[data-testid="renew-${freezeId}"]`),
+    ]);
+    const renewal = deps.db.$client
+      .query("select id, status from requests where parent_request_id = ? and kind = 'freeze_renewal'")
+      .get(freezeId) as { id: number; status: string };
     expect(renewal.status).toBe("sent");
-    expect((deps.db.$client.query("select expires_at as exp from requests where id = ?").get(freezeId) as { exp: number }).exp).toBe(frozen.exp);
+    expect(
+      (deps.db.$client.query("select expires_at as exp from requests where id = ?").get(freezeId) as { exp: number })
+        .exp,
+    ).toBe(frozen.exp);
 
     // the bank confirms the renewal on its desk; the freeze now holds 12 months past its old expiry
     await openAtDesk(bank.page, base, renewal.id);
     expect(await bank.page.textContent('[data-testid="request-title"]')).toContain("继续冻结");
-    await Promise.all([bank.page.waitForURL(`${base}/desk/${renewal.id}?answered=1`), bank.page.click('[data-testid="confirm"]')]);
-    const renewed = deps.db.$client.query("select renewals, expires_at as exp from requests where id = ?").get(freezeId) as { renewals: number; exp: number };
+    await Promise.all([
+      bank.page.waitForURL(`${base}/desk/${renewal.id}?answered=1`),
+      bank.page.click('[data-testid="confirm"]'),
+    ]);
+    const renewed = deps.db.$client
+      .query("select renewals, expires_at as exp from requests where id = ?")
+      .get(freezeId) as { renewals: number; exp: number };
     expect(renewed).toEqual({ renewals: 1, exp: addShanghaiMonths(frozen.exp, 12) });
     await agent.page.goto(`${base}/requests/${freezeId}`);
     expect(await agent.page.textContent("body")).toContain("继续冻结");

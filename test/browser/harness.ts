@@ -1,10 +1,11 @@
 // Real-browser tests: the platform served on loopback from a temporary database, driven by
 // playwright-core in Debian's chromium (never a downloaded browser).
+
+import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "bun:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { createApp } from "../../src/app";
 import { createUser } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
@@ -12,7 +13,16 @@ import type { Role } from "../../src/domain/access";
 import { openPlatform } from "../../src/platform";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export async function startServer(env: Record<string, string> = {}, opts: Parameters<typeof openPlatform>[1] = {}) {
   const dir = mkdtempSync(join(tmpdir(), "fanzha-browser-"));
@@ -21,7 +31,14 @@ export async function startServer(env: Record<string, string> = {}, opts: Parame
   const port = probe.port;
   probe.stop(true);
   const base = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ DATABASE_PATH: join(dir, "fanzha.sqlite"), OUTBOX_DIR: join(dir, "outbox"), PUBLIC_BASE_URL: base, PORT: String(port), ACCESS_LOG: "false", ...env });
+  const config = loadConfig({
+    DATABASE_PATH: join(dir, "fanzha.sqlite"),
+    OUTBOX_DIR: join(dir, "outbox"),
+    PUBLIC_BASE_URL: base,
+    PORT: String(port),
+    ACCESS_LOG: "false",
+    ...env,
+  });
   const deps = openPlatform(config, opts);
   const app = createApp(deps);
   const server = Bun.serve({ port, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
@@ -57,7 +74,14 @@ export type TestServer = Awaited<ReturnType<typeof startServer>>;
  * One server and one browser for a test file's tests: started before them (with `prepare` for
  * the file's data), closed after. Read `suite.server` and `suite.browser` inside the tests, once they are up.
  */
-export function browserSuite(opts: { env?: Record<string, string>; platform?: Parameters<typeof openPlatform>[1]; prepare?: (server: TestServer) => unknown; timeout?: number } = {}) {
+export function browserSuite(
+  opts: {
+    env?: Record<string, string>;
+    platform?: Parameters<typeof openPlatform>[1];
+    prepare?: (server: TestServer) => unknown;
+    timeout?: number;
+  } = {},
+) {
   const suite = {
     server: undefined as unknown as TestServer,
     browser: undefined as unknown as Browser,

@@ -16,7 +16,9 @@ const ROLES = [
 describe("home screen per role", () => {
   for (const r of ROLES) {
     test(`a ${r.role} signs in and sees the ${r.role} home screen in Chinese`, async () => {
-      const { page, errors, context } = await suite.open(r.role, { institution: "institution" in r ? r.institution : undefined });
+      const { page, errors, context } = await suite.open(r.role, {
+        institution: "institution" in r ? r.institution : undefined,
+      });
       expect(await page.textContent('[data-testid="home-title"]')).toContain(r.heading);
       expect(await page.textContent('[data-testid="home-tiles"]')).toContain(r.tile);
       expect(await page.getAttribute("html", "lang")).toBe("zh-CN");

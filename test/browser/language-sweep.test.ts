@@ -18,15 +18,64 @@ const suite = browserSuite({
     // entries with long details, as an import and a request write them: the audit page must
     // name them in words and still fit the screen
     const who = { actor: null, ip: "job:requests", at: Date.now(), label: "system:requests-clock" };
-    recordAudit(server.deps.db, who, { action: "create", entity: "import", entityId: 1, detail: { kind: "targets", filename: "二〇二六年十二月各区高危潜在受骗群众名单（第一批，含运营商与银行推送线索汇总）.xlsx", sha256: "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c2e4f6a8b0c1d3e5f7a9b1c3d5e7f9a1b", totalRows: 12000, imported: 11890, merged: 100, rejected: 10 } });
-    recordAudit(server.deps.db, who, { action: "create", entity: "request", entityId: 2, detail: { kind: "freeze", institution: "ICBC", suspectId: 3, caseId: 4, amountFen: 12_345_678, draft: false, transactions: 3, term: "6m" } });
-    recordAudit(server.deps.db, who, { action: "confirm", entity: "request", entityId: 2, detail: { kind: "freeze", from: "acknowledged", to: "completed", amountFen: 12_345_678 } });
+    recordAudit(server.deps.db, who, {
+      action: "create",
+      entity: "import",
+      entityId: 1,
+      detail: {
+        kind: "targets",
+        filename: "二〇二六年十二月各区高危潜在受骗群众名单（第一批，含运营商与银行推送线索汇总）.xlsx",
+        sha256: "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c2e4f6a8b0c1d3e5f7a9b1c3d5e7f9a1b",
+        totalRows: 12000,
+        imported: 11890,
+        merged: 100,
+        rejected: 10,
+      },
+    });
+    recordAudit(server.deps.db, who, {
+      action: "create",
+      entity: "request",
+      entityId: 2,
+      detail: {
+        kind: "freeze",
+        institution: "ICBC",
+        suspectId: 3,
+        caseId: 4,
+        amountFen: 12_345_678,
+        draft: false,
+        transactions: 3,
+        term: "6m",
+      },
+    });
+    recordAudit(server.deps.db, who, {
+      action: "confirm",
+      entity: "request",
+      entityId: 2,
+      detail: { kind: "freeze", from: "acknowledged", to: "completed", amountFen: 12_345_678 },
+    });
   },
   timeout: 180_000,
 });
 
 /** Terms written in Latin letters in Chinese officialese and software alike, and the language switch's "English". */
-export const ALLOWED = new Set(["SMS", "API", "CSV", "XLSX", "Twilio", "ID", "PDF", "URL", "JSON", "HTTP", "HTTPS", "IP", "OpenAPI", "Bearer", "A4", "English"]);
+export const ALLOWED = new Set([
+  "SMS",
+  "API",
+  "CSV",
+  "XLSX",
+  "Twilio",
+  "ID",
+  "PDF",
+  "URL",
+  "JSON",
+  "HTTP",
+  "HTTPS",
+  "IP",
+  "OpenAPI",
+  "Bearer",
+  "A4",
+  "English",
+]);
 
 // The one user-entered exception: login names are typed in Latin letters by the admin
 // (the demo's `agent`, `icbc`…), so a word that is exactly an existing username is not interface text.
@@ -41,7 +90,9 @@ const SKIP = /\/(signout|lang\/|static\/)|\.(csv|xlsx|pdf|json)(\?|$)|\/export|\
 async function screenText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const extra: string[] = [document.title];
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>("[title],[placeholder],[aria-label],input[type=submit][value]"))) {
+    for (const el of Array.from(
+      document.querySelectorAll<HTMLElement>("[title],[placeholder],[aria-label],input[type=submit][value]"),
+    )) {
       for (const a of ["title", "placeholder", "aria-label"]) if (el.getAttribute(a)) extra.push(el.getAttribute(a)!);
       if (el instanceof HTMLInputElement && el.type === "submit") extra.push(el.value);
     }
@@ -53,7 +104,9 @@ async function settle(page: Page) {
   await page.waitForLoadState("load");
   // htmx fragments (hx-trigger="load") arrive after the page: wait until none is in flight
   await page.waitForTimeout(300);
-  await page.waitForFunction(() => !document.querySelector(".htmx-request"), undefined, { timeout: 10_000 }).catch(() => {});
+  await page
+    .waitForFunction(() => !document.querySelector(".htmx-request"), undefined, { timeout: 10_000 })
+    .catch(() => {});
   await page.waitForTimeout(200);
 }
 
@@ -67,7 +120,13 @@ const ID_NUMBER = /\b\d{17}X\b/g;
 const EXTENSION = /\.(xlsx|xls|csv)\b/g;
 
 function latinWords(text: string, allowed: Set<string>): string[] {
-  const words = text.replace(PATH, " ").replace(DIGEST, " ").replace(EXTENSION, " ").replace(ID_NUMBER, " ").match(/[A-Za-z][A-Za-z0-9]*(?:[-'_][A-Za-z0-9]+)*/g) ?? [];
+  const words =
+    text
+      .replace(PATH, " ")
+      .replace(DIGEST, " ")
+      .replace(EXTENSION, " ")
+      .replace(ID_NUMBER, " ")
+      .match(/[A-Za-z][A-Za-z0-9]*(?:[-'_][A-Za-z0-9]+)*/g) ?? [];
   return words.filter((w) => !ALLOWED.has(w) && !allowed.has(w));
 }
 
@@ -85,10 +144,26 @@ async function sweep(page: Page, base: string): Promise<Map<string, Set<string>>
     // …and no phone in its stored E.164 form: people read 138 0013 8000
     const bad = [...latinWords(text, names), ...(text.match(/\+\d{8,}/g) ?? [])];
     // each word with the line it stands in, so the report says where to look
-    if (bad.length) found.set(path, new Set(bad.map((w) => `${w} «${text.split("\n").find((l) => l.includes(w))?.trim().slice(0, 80)}»`)));
+    if (bad.length)
+      found.set(
+        path,
+        new Set(
+          bad.map(
+            (w) =>
+              `${w} «${text
+                .split("\n")
+                .find((l) => l.includes(w))
+                ?.trim()
+                .slice(0, 80)}»`,
+          ),
+        ),
+      );
   };
   const sameSite = (hrefs: string[]) =>
-    hrefs.filter((h) => h.startsWith(base)).map((h) => h.slice(base.length)).filter((p) => p.startsWith("/") && !SKIP.test(p));
+    hrefs
+      .filter((h) => h.startsWith(base))
+      .map((h) => h.slice(base.length))
+      .filter((p) => p.startsWith("/") && !SKIP.test(p));
 
   await page.goto(`${base}/lang/zh?back=/`);
   await visit("/");
@@ -110,7 +185,9 @@ async function sweep(page: Page, base: string): Promise<Map<string, Set<string>>
   for (const p of [...seen]) {
     await page.goto(`${base}${p}`);
     await settle(page);
-    for (const h of sameSite(await page.$$eval("main a[href]:not(table a)", (as) => as.map((a) => (a as HTMLAnchorElement).href)))) {
+    for (const h of sameSite(
+      await page.$$eval("main a[href]:not(table a)", (as) => as.map((a) => (a as HTMLAnchorElement).href)),
+    )) {
       if (!h.includes("?") && !seen.has(h)) more.add(h);
     }
   }
@@ -138,12 +215,18 @@ describe("one language on screen", () => {
     expect(latinWords(text, new Set(["agent"]))).toEqual(["queued", "CMCC", "connectTo"]);
   });
 
-  const roles = [...DEMO_USERS.filter((u) => u.username !== "agent2" && u.username !== "ccb").map((u) => u.username), ADMIN.username];
+  const roles = [
+    ...DEMO_USERS.filter((u) => u.username !== "agent2" && u.username !== "ccb").map((u) => u.username),
+    ADMIN.username,
+  ];
   for (const username of roles) {
     test(`${username}: every page its navigation reaches reads in Chinese without English words or raw codes`, async () => {
       const context = await suite.browser.newContext();
       const page = await context.newPage();
-      await signInPage(page, suite.server.base, { username, password: username === ADMIN.username ? ADMIN.password : DEMO_PASSWORD });
+      await signInPage(page, suite.server.base, {
+        username,
+        password: username === ADMIN.username ? ADMIN.password : DEMO_PASSWORD,
+      });
       // the agent first calls and texts a target, so the outbox and the target's page show
       // the provider's statuses (queued …) too
       if (username === "agent") await callAndText(page, suite.server.base);
@@ -155,9 +238,15 @@ describe("one language on screen", () => {
 
   test("every request's history starts with its send, the demo's too", async () => {
     const db = suite.server.deps.db.$client;
-    const unsent = db.query("select count(*) n from requests r where r.status <> 'draft' and not exists (select 1 from responses x where x.request_id = r.id and x.action = 'send')").get() as { n: number };
+    const unsent = db
+      .query(
+        "select count(*) n from requests r where r.status <> 'draft' and not exists (select 1 from responses x where x.request_id = r.id and x.action = 'send')",
+      )
+      .get() as { n: number };
     expect(unsent.n).toBe(0);
-    const { id } = db.query("select id from requests where status = 'completed' and kind = 'freeze' order by id limit 1").get() as { id: number };
+    const { id } = db
+      .query("select id from requests where status = 'completed' and kind = 'freeze' order by id limit 1")
+      .get() as { id: number };
     const context = await suite.browser.newContext();
     const page = await context.newPage();
     await signInPage(page, suite.server.base, { username: "agent", password: DEMO_PASSWORD });

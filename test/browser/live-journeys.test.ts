@@ -28,14 +28,19 @@ function makeCase(server: TestServer): number {
   const now = Date.now();
   return (
     server.deps.db.$client
-      .query(`insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 1000000, '李四', 'received', ?, ?) returning id`)
+      .query(
+        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 1000000, '李四', 'received', ?, ?) returning id`,
+      )
       .get(now, now, now) as { id: number }
   ).id;
 }
 
 /** A stop-payment sent to ICBC through the API, as the center's system would. */
 async function sendStopPayment(server: TestServer, caseId: number): Promise<number> {
-  const { token } = createToken(server.deps.db, { name: `agent-${Math.random().toString(36).slice(2, 8)}`, role: "agent" });
+  const { token } = createToken(server.deps.db, {
+    name: `agent-${Math.random().toString(36).slice(2, 8)}`,
+    role: "agent",
+  });
   const res = await server.app.request("/api/v1/requests", {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
@@ -46,8 +51,16 @@ async function sendStopPayment(server: TestServer, caseId: number): Promise<numb
 }
 
 async function bankAnswers(server: TestServer, id: number, body: Record<string, unknown>) {
-  const { token } = createToken(server.deps.db, { name: `icbc-${Math.random().toString(36).slice(2, 8)}`, role: "bank", institution: "ICBC" });
-  const res = await server.app.request(`/api/v1/requests/${id}/responses`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const { token } = createToken(server.deps.db, {
+    name: `icbc-${Math.random().toString(36).slice(2, 8)}`,
+    role: "bank",
+    institution: "ICBC",
+  });
+  const res = await server.app.request(`/api/v1/requests/${id}/responses`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(201);
 }
 
@@ -57,7 +70,9 @@ describe("agent: next → call → outcome", () => {
   test("from the home page an agent takes the next target, calls and records the outcome in 3 interactions, then is offered the next", async () => {
     const now = Date.now();
     const { id: targetId } = suite.server.deps.db.$client
-      .query(`insert into targets (phone, risk_grade, reason, source, status, due_at, available_at, created_at, updated_at) values ('+8613800138000', 'high', 'other', 'manual', 'open', ?, ?, ?, ?) returning id`)
+      .query(
+        `insert into targets (phone, risk_grade, reason, source, status, due_at, available_at, created_at, updated_at) values ('+8613800138000', 'high', 'other', 'manual', 'open', ?, ?, ?, ?) returning id`,
+      )
       .get(now + 600_000, now, now, now) as { id: number };
     const agent = await suite.open("agent");
     const c = counter(agent.page);
@@ -67,7 +82,9 @@ describe("agent: next → call → outcome", () => {
     expect(await agent.page.textContent('[data-testid="call-now"] [data-testid="call-status"]')).toBe("排队中");
     await c.click('[data-testid="quick-dissuaded"]', new RegExp(`/targets/${targetId}$`));
     expect(c.n).toBeLessThanOrEqual(3);
-    const w = suite.server.deps.db.$client.query("select outcome from warnings where target_id = ?").get(targetId) as { outcome: string };
+    const w = suite.server.deps.db.$client.query("select outcome from warnings where target_id = ?").get(targetId) as {
+      outcome: string;
+    };
     expect(w.outcome).toBe("dissuaded");
     await agent.page.waitForSelector('[data-testid="take-next"]'); // the next one, one click away
     expect(agent.errors).toEqual([]);
@@ -84,7 +101,9 @@ describe("desk and center, live", () => {
     const bank = await suite.open("bank", { institution: "ICBC" });
     await bank.page.goto(`${suite.server.base}/desk`);
     await bank.page.waitForSelector('[data-testid="desk-live-state"][data-live-state="open"]');
-    const openBefore = Number((await agent.page.textContent('[data-testid="tile-home.requestsOpen"] .n'))!.replace(/\D/g, ""));
+    const openBefore = Number(
+      (await agent.page.textContent('[data-testid="tile-home.requestsOpen"] .n'))!.replace(/\D/g, ""),
+    );
 
     const id = await sendStopPayment(suite.server, caseId);
     await bank.page.waitForSelector(`[data-alert-id="${id}"]`);
@@ -92,25 +111,37 @@ describe("desk and center, live", () => {
     await bank.page.waitForFunction(() => document.title.startsWith("(1) "));
     await bank.page.waitForSelector(`#desk-live tr.new-row[data-request-id="${id}"]`);
     // the agent's open-requests tile counted it without a reload
-    await agent.page.waitForFunction((n) => Number(document.querySelector('[data-testid="tile-home.requestsOpen"] .n')!.textContent!.replace(/\D/g, "")) === n, openBefore + 1);
+    await agent.page.waitForFunction(
+      (n) =>
+        Number(document.querySelector('[data-testid="tile-home.requestsOpen"] .n')!.textContent!.replace(/\D/g, "")) ===
+        n,
+      openBefore + 1,
+    );
 
     const c = counter(bank.page);
     await c.click(`[data-alert-id="${id}"] a`, `${suite.server.base}/desk/${id}`);
     // the page acknowledges itself once loaded (a POST; the GET wrote nothing): no click for it
-    await bank.page.waitForSelector('#desk-request-title:not([hx-post])');
+    await bank.page.waitForSelector("#desk-request-title:not([hx-post])");
     expect(await bank.page.$('[data-testid="acknowledge"]')).toBeNull();
     await bank.page.fill('input[name="amount"]', "10000");
     await bank.page.fill('input[name="balance"]', "10000");
     await c.click('[data-testid="confirm"]', `${suite.server.base}/desk/${id}?answered=1`);
     expect(c.n).toBeLessThanOrEqual(3);
-    const r = suite.server.deps.db.$client.query("select status, acknowledged_at is not null as acked from requests where id = ?").get(id);
+    const r = suite.server.deps.db.$client
+      .query("select status, acknowledged_at is not null as acked from requests where id = ?")
+      .get(id);
     expect(r).toEqual({ status: "completed", acked: 1 });
 
     // the agent's home page: a banner naming what happened, with its link; the title counts it
     await agent.page.waitForSelector(`[data-testid="banner-answer-${id}"] a[href="/requests/${id}"]`);
     expect(await agent.page.textContent(`[data-testid="banner-answer-${id}"]`)).toContain("已办结");
     await agent.page.waitForFunction(() => /^\(\d+\) /.test(document.title));
-    await agent.page.waitForFunction((n) => Number(document.querySelector('[data-testid="tile-home.requestsOpen"] .n')!.textContent!.replace(/\D/g, "")) === n, openBefore);
+    await agent.page.waitForFunction(
+      (n) =>
+        Number(document.querySelector('[data-testid="tile-home.requestsOpen"] .n')!.textContent!.replace(/\D/g, "")) ===
+        n,
+      openBefore,
+    );
     expect(await agent.page.evaluate(() => (window as unknown as { __same?: boolean }).__same)).toBe(true);
     expect([...agent.errors, ...bank.errors]).toEqual([]);
     await agent.context.close();
@@ -122,13 +153,25 @@ describe("desk and center, live", () => {
     const l1 = await sendStopPayment(suite.server, caseId);
     const agent = await suite.open("agent");
     await agent.page.waitForSelector('[data-testid="live-state"][data-live-state="open"]');
-    await bankAnswers(suite.server, l1, { action: "confirm", amount: 400_000, balance: 400_000, onwardTransfers: [{ account: ABC_CARD, amount: 600_000, at: new Date().toISOString() }] });
-    const l2 = (suite.server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as { id: number }).id;
+    await bankAnswers(suite.server, l1, {
+      action: "confirm",
+      amount: 400_000,
+      balance: 400_000,
+      onwardTransfers: [{ account: ABC_CARD, amount: 600_000, at: new Date().toISOString() }],
+    });
+    const l2 = (
+      suite.server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as {
+        id: number;
+      }
+    ).id;
     await agent.page.waitForSelector(`[data-testid="banner-send-${l2}"]`);
     const c = counter(agent.page);
     await c.click(`[data-testid="banner-send-${l2}"]`, /\/$|\/requests\//);
     expect(c.n).toBe(1);
-    expect(suite.server.deps.db.$client.query("select status, level from requests where id = ?").get(l2)).toEqual({ status: "sent", level: 2 });
+    expect(suite.server.deps.db.$client.query("select status, level from requests where id = ?").get(l2)).toEqual({
+      status: "sent",
+      level: 2,
+    });
     expect(agent.errors).toEqual([]);
     await agent.context.close();
   }, 60_000);
@@ -186,12 +229,21 @@ describe("ONWARD_AUTO_SEND=true", () => {
     const page = await context.newPage();
     await signInPage(page, server.base, await server.user("agent"));
     await page.waitForSelector('[data-testid="live-state"][data-live-state="open"]');
-    await bankAnswers(server, l1, { action: "confirm", amount: 400_000, balance: 400_000, onwardTransfers: [{ account: ABC_CARD, amount: 600_000, at: new Date().toISOString() }] });
-    const l2 = (server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as { id: number }).id;
+    await bankAnswers(server, l1, {
+      action: "confirm",
+      amount: 400_000,
+      balance: 400_000,
+      onwardTransfers: [{ account: ABC_CARD, amount: 600_000, at: new Date().toISOString() }],
+    });
+    const l2 = (
+      server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as { id: number }
+    ).id;
     await page.waitForSelector(`[data-testid="banner-onward-${l2}"]`);
     expect(await page.textContent(`[data-testid="banner-onward-${l2}"]`)).toContain("已自动发送");
     expect(await page.locator(`[data-testid="banner-send-${l2}"]`).count()).toBe(0);
-    expect(server.deps.db.$client.query("select status from requests where id = ?").get(l2)).toEqual({ status: "sent" });
+    expect(server.deps.db.$client.query("select status from requests where id = ?").get(l2)).toEqual({
+      status: "sent",
+    });
     await context.close();
   }, 60_000);
 });

@@ -11,7 +11,9 @@ describe("printing a notice", () => {
     const { server } = suite;
     const now = Date.now();
     const { id: caseId } = server.deps.db.$client
-      .query(`insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 30000000, '李四', 'received', ?, ?) returning id`)
+      .query(
+        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 30000000, '李四', 'received', ?, ?) returning id`,
+      )
       .get(now, now, now) as { id: number };
     const { token } = createToken(server.deps.db, { name: "center", role: "agent" });
     const res = await fetch(`${server.base}/api/v1/requests`, {
@@ -27,7 +29,15 @@ describe("printing a notice", () => {
     await Promise.all([bank.page.waitForURL(/\/notice$/), bank.page.click(`[data-testid="notice-links"] a`)]);
 
     const text = await bank.page.innerText('[data-testid="notice"]');
-    for (const s of ["协助冻结财产通知书", request.documentNo, "《中华人民共和国刑事诉讼法》第一百四十四条", "人民币贰拾万元整", "6222020200112233445", "协助冻结财产回执"]) expect(text).toContain(s);
+    for (const s of [
+      "协助冻结财产通知书",
+      request.documentNo,
+      "《中华人民共和国刑事诉讼法》第一百四十四条",
+      "人民币贰拾万元整",
+      "6222020200112233445",
+      "协助冻结财产回执",
+    ])
+      expect(text).toContain(s);
 
     await bank.page.emulateMedia({ media: "print" });
     expect(await bank.page.isVisible("header.top")).toBe(false);
@@ -38,7 +48,10 @@ describe("printing a notice", () => {
     // the notice on one page, the receipt on the next
     expect(raw.match(/\/Type\s*\/Page[^s]/g)?.length).toBe(2);
     // both pages A4 (595 × 842 points)
-    const boxes = [...raw.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+    const boxes = [...raw.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [
+      Math.round(Number(m[1])),
+      Math.round(Number(m[2])),
+    ]);
     expect(boxes).toEqual([
       [595, 842],
       [595, 842],

@@ -7,7 +7,8 @@ import { browserSuite } from "./harness";
 
 const suite = browserSuite({ prepare: (server) => loadDemo(server.deps), timeout: 120_000 });
 
-const cells = (page: Page, selector: string) => page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? "").trim()));
+const cells = (page: Page, selector: string) =>
+  page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? "").trim()));
 
 describe("publicity", () => {
   test("a publicity user opens the high-risk lists and sees only masked numbers and names", async () => {
@@ -44,7 +45,10 @@ describe("publicity", () => {
   test("the visit list downloads as an XLSX named after the list", async () => {
     const { page, context } = await suite.open("publicity", { downloads: true });
     await page.goto(`${suite.server.base}/publicity/visits`);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-visits"] a:has-text("XLSX")')]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click('[data-testid="export-visits"] a:has-text("XLSX")'),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^上门走访名单-.*\.xlsx$/);
     await context.close();
   }, 60_000);
@@ -65,7 +69,10 @@ describe("supervision", () => {
     suite.server.deps.events.publish("supervision", "request", "1");
     await reload;
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-bankTimes"] a:has-text("XLSX")')]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click('[data-testid="export-bankTimes"] a:has-text("XLSX")'),
+    ]);
     expect(download.suggestedFilename()).toEndWith(".xlsx");
     expect(errors).toEqual([]);
     await context.close();

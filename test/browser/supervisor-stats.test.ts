@@ -1,7 +1,7 @@
 // A supervisor opens the year-on-year screen for a quarter, sees the chart, downloads the XLSX.
 import { describe, expect, test } from "bun:test";
-import ExcelJS from "exceljs";
 import { readFileSync } from "node:fs";
+import ExcelJS from "exceljs";
 import { browserSuite } from "./harness";
 
 // a fixed "today", so the quarters on offer and the periods do not move with the calendar
@@ -12,8 +12,10 @@ const suite = browserSuite({
       "INSERT INTO cases (received_at, district, fraud_type, victim_name, filed_at) VALUES (?, '南山区', 'fake_investment', '王五', ?)",
     );
     // Q3 2025: three alerts, one filed; Q3 2026: two alerts, both filed
-    for (const d of ["2025-07-04", "2025-08-09", "2025-09-30"]) ins.run(Date.parse(`${d}T10:00:00+08:00`), d === "2025-08-09" ? Date.parse(`${d}T12:00:00+08:00`) : null);
-    for (const d of ["2026-07-14", "2026-09-02"]) ins.run(Date.parse(`${d}T10:00:00+08:00`), Date.parse(`${d}T12:00:00+08:00`));
+    for (const d of ["2025-07-04", "2025-08-09", "2025-09-30"])
+      ins.run(Date.parse(`${d}T10:00:00+08:00`), d === "2025-08-09" ? Date.parse(`${d}T12:00:00+08:00`) : null);
+    for (const d of ["2026-07-14", "2026-09-02"])
+      ins.run(Date.parse(`${d}T10:00:00+08:00`), Date.parse(`${d}T12:00:00+08:00`));
   },
 });
 
@@ -24,11 +26,19 @@ describe("year-on-year screen in the browser", () => {
     await page.click('nav a[href="/stats"]');
     await page.selectOption('select[name="kind"]', "quarter");
     await page.selectOption('select[name="quarter"]', "2025-Q3");
-    await Promise.all([page.waitForURL(/kind=quarter/), page.click('[data-testid="period-form"] button[type="submit"]')]);
+    await Promise.all([
+      page.waitForURL(/kind=quarter/),
+      page.click('[data-testid="period-form"] button[type="submit"]'),
+    ]);
     expect(await page.textContent('[data-testid="period-line"]')).toContain("2025-07-01 至 2025-09-30");
     await page.selectOption('select[name="quarter"]', "2026-Q3");
-    await Promise.all([page.waitForURL(/quarter=2026-Q3/), page.click('[data-testid="period-form"] button[type="submit"]')]);
-    expect(await page.textContent('[data-testid="period-line"]')).toContain("本期 2026-07-01 至 2026-09-30，去年同期 2025-07-01 至 2025-09-30");
+    await Promise.all([
+      page.waitForURL(/quarter=2026-Q3/),
+      page.click('[data-testid="period-form"] button[type="submit"]'),
+    ]);
+    expect(await page.textContent('[data-testid="period-line"]')).toContain(
+      "本期 2026-07-01 至 2026-09-30，去年同期 2025-07-01 至 2025-09-30",
+    );
     expect(await page.textContent('[data-testid="change-alerts"]')).toBe("-33.33%");
 
     // Chart.js drew on the canvas: it has a size and non-transparent pixels
@@ -46,7 +56,10 @@ describe("year-on-year screen in the browser", () => {
     // switching the chart's metric redraws without a page load
     await page.selectOption('select[data-chart-metric="yoy-chart"]', "casesFiled");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-metrics-xlsx"]')]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click('[data-testid="export-metrics-xlsx"]'),
+    ]);
     expect(download.suggestedFilename()).toBe("同比统计-主要指标-2026-07-01_2026-09-30.xlsx");
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync((await download.path())!) as unknown as ArrayBuffer);

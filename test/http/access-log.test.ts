@@ -25,7 +25,16 @@ describe("access log", () => {
     const id = res.headers.get("X-Request-Id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 30, msg: "request", reqId: id, method: "GET", route: "/api/v1/lookup", status: 200, ms: expect.any(Number), by: expect.stringMatching(/^token:\d+$/) });
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: "request",
+      reqId: id,
+      method: "GET",
+      route: "/api/v1/lookup",
+      status: 200,
+      ms: expect.any(Number),
+      by: expect.stringMatching(/^token:\d+$/),
+    });
     expect(raw()).not.toContain("13911112222");
     expect(raw()).not.toContain("1391111");
   });

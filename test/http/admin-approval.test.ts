@@ -3,7 +3,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { decideGrant } from "../../src/admin/approvals";
 import { createUser } from "../../src/auth/service";
-import { apiClient, ORIGIN, signIn, TEST_PASSWORD, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, ORIGIN, signIn, TEST_PASSWORD, type TestPlatform, testPlatform } from "../helpers";
 
 setDefaultTimeout(30_000); // every sign-in hashes a password (argon2id)
 
@@ -13,11 +13,19 @@ const signInAs = (p: TestPlatform, username: string) =>
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
     body: new URLSearchParams({ username, password: TEST_PASSWORD }),
   });
-const one = <T,>(p: TestPlatform, sql: string, ...args: (string | number)[]) => p.deps.db.$client.query(sql).get(...args) as T;
-const grantOf = (p: TestPlatform, subject: string, subjectId: number) => one<{ id: number }>(p, "select id from privilege_grants where subject = ? and subject_id = ?", subject, subjectId).id;
-const userId = (p: TestPlatform, username: string) => one<{ id: number }>(p, "select id from users where username = ?", username).id;
+const one = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  p.deps.db.$client.query(sql).get(...args) as T;
+const grantOf = (p: TestPlatform, subject: string, subjectId: number) =>
+  one<{ id: number }>(p, "select id from privilege_grants where subject = ? and subject_id = ?", subject, subjectId).id;
+const userId = (p: TestPlatform, username: string) =>
+  one<{ id: number }>(p, "select id from users where username = ?", username).id;
 
-async function adminAddsUser(p: TestPlatform, admin: Awaited<ReturnType<typeof signIn>>, username: string, role: string) {
+async function adminAddsUser(
+  p: TestPlatform,
+  admin: Awaited<ReturnType<typeof signIn>>,
+  username: string,
+  role: string,
+) {
   const res = await admin.request("/admin/users", { form: { username, role, password: TEST_PASSWORD } });
   expect(res.status).toBe(303);
   return userId(p, username);
@@ -64,7 +72,9 @@ describe("approval of supervisors and admins made on the admin screen", () => {
   test("a supervisor token minted on the admin screen is refused by the API until approved", async () => {
     const p = testPlatform();
     const admin = await signIn(p, "admin");
-    expect((await admin.request("/admin/tokens", { form: { name: "command-board", role: "supervisor" } })).status).toBe(303);
+    expect((await admin.request("/admin/tokens", { form: { name: "command-board", role: "supervisor" } })).status).toBe(
+      303,
+    );
     const page = await (await admin.request("/admin")).text();
     const token = /<code>(fz_[^<]+)<\/code>/.exec(page)![1]!;
     expect(page).toContain('data-testid="approval"');
@@ -72,7 +82,9 @@ describe("approval of supervisors and admins made on the admin screen", () => {
     expect((await me()).status).toBe(401);
     const sup = await signIn(p, "supervisor");
     const tokenId = one<{ id: number }>(p, "select id from api_tokens where name = 'command-board'").id;
-    expect((await sup.request(`/approvals/${grantOf(p, "api_token", tokenId)}/approve`, { method: "POST" })).status).toBe(303);
+    expect(
+      (await sup.request(`/approvals/${grantOf(p, "api_token", tokenId)}/approve`, { method: "POST" })).status,
+    ).toBe(303);
     expect((await me()).status).toBe(200);
   });
 
@@ -90,21 +102,42 @@ describe("approval of supervisors and admins made on the admin screen", () => {
     const admin = await signIn(p, "admin");
     const id = await adminAddsUser(p, admin, "zhao", "supervisor");
     const api = apiClient(p, "supervisor");
-    expect((await api.call(`/approvals/${grantOf(p, "user", id)}/approve`, { method: "POST" })).status).toBeGreaterThanOrEqual(400);
-    expect(() => decideGrant(p.deps.db, grantOf(p, "user", id), "approved", { actor: { kind: "token", id: 1, name: "token:x", role: "supervisor", institutionId: null }, ip: null, at: p.clock.now() })).toThrow();
+    expect(
+      (await api.call(`/approvals/${grantOf(p, "user", id)}/approve`, { method: "POST" })).status,
+    ).toBeGreaterThanOrEqual(400);
+    expect(() =>
+      decideGrant(p.deps.db, grantOf(p, "user", id), "approved", {
+        actor: { kind: "token", id: 1, name: "token:x", role: "supervisor", institutionId: null },
+        ip: null,
+        at: p.clock.now(),
+      }),
+    ).toThrow();
     expect((await signInAs(p, "zhao")).status).toBe(403);
   });
 
   test("the supervisor who asked cannot approve the request, and neither can the account it is for", async () => {
     const p = testPlatform();
     const asker = await signIn(p, "supervisor");
-    const u = await createUser(p.deps.db, { username: "zhou", password: TEST_PASSWORD, role: "supervisor" }, { actor: { kind: "user", id: asker.userId, name: asker.username, role: "supervisor", institutionId: null }, at: p.clock.now() });
+    const u = await createUser(
+      p.deps.db,
+      { username: "zhou", password: TEST_PASSWORD, role: "supervisor" },
+      {
+        actor: { kind: "user", id: asker.userId, name: asker.username, role: "supervisor", institutionId: null },
+        at: p.clock.now(),
+      },
+    );
     const grant = grantOf(p, "user", u.id);
     const screen = await (await asker.request("/approvals", { headers: { Cookie: "fz_lang=en" } })).text();
     expect(screen).toContain("Your own request: another supervisor decides");
     expect(screen).not.toContain(`/approvals/${grant}/approve`);
     expect((await asker.request(`/approvals/${grant}/approve`, { method: "POST" })).status).toBe(403);
-    expect(() => decideGrant(p.deps.db, grant, "approved", { actor: { kind: "user", id: u.id, name: "zhou", role: "supervisor", institutionId: null }, ip: null, at: p.clock.now() })).toThrow("another supervisor must approve it");
+    expect(() =>
+      decideGrant(p.deps.db, grant, "approved", {
+        actor: { kind: "user", id: u.id, name: "zhou", role: "supervisor", institutionId: null },
+        ip: null,
+        at: p.clock.now(),
+      }),
+    ).toThrow("another supervisor must approve it");
     expect((await signInAs(p, "zhou")).status).toBe(403);
     const other = await signIn(p, "supervisor");
     expect((await other.request(`/approvals/${grant}/approve`, { method: "POST" })).status).toBe(303);
@@ -120,8 +153,13 @@ describe("approval of supervisors and admins made on the admin screen", () => {
     expect((await sup.request(`/approvals/${grant}/reject`, { method: "POST" })).status).toBe(303);
     expect((await sup.request(`/approvals/${grant}/approve`, { method: "POST" })).status).toBe(409);
     expect((await signInAs(p, "zhao")).status).toBe(403);
-    const steps = p.deps.db.$client.query("select actor, action, detail from audit_log where entity = 'user' and entity_id = ? order by id").all(String(id)) as { actor: string; action: string; detail: string }[];
-    expect(steps.map((s) => [s.actor, s.action])).toEqual([[admin.username, "create"], [sup.username, "reject"]]);
+    const steps = p.deps.db.$client
+      .query("select actor, action, detail from audit_log where entity = 'user' and entity_id = ? order by id")
+      .all(String(id)) as { actor: string; action: string; detail: string }[];
+    expect(steps.map((s) => [s.actor, s.action])).toEqual([
+      [admin.username, "create"],
+      [sup.username, "reject"],
+    ]);
     expect(JSON.parse(steps[0]!.detail)).toMatchObject({ role: "supervisor", approval: "pending" });
     expect(JSON.parse(steps[1]!.detail)).toMatchObject({ grant, role: "supervisor" });
     expect(await (await sup.request("/approvals")).text()).toContain("已驳回");
@@ -133,7 +171,13 @@ describe("approval of supervisors and admins made on the admin screen", () => {
     const id = await adminAddsUser(p, admin, "zhao", "supervisor");
     const sup = await signIn(p, "supervisor");
     await sup.request(`/approvals/${grantOf(p, "user", id)}/approve`, { method: "POST" });
-    expect(one(p, "select actor, action from audit_log where entity = 'user' and entity_id = ? and action = 'approve'", String(id))).toEqual({ actor: sup.username, action: "approve" });
+    expect(
+      one(
+        p,
+        "select actor, action from audit_log where entity = 'user' and entity_id = ? and action = 'approve'",
+        String(id),
+      ),
+    ).toEqual({ actor: sup.username, action: "approve" });
   });
 
   test("supervisors find the approval screen in the navigation; admins do not", async () => {
@@ -147,9 +191,17 @@ describe("the outbox for an admin", () => {
   test("shows the message text with numbers and the target's name masked; an agent reads it whole", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
-    const added = await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high", name: "张伟" } });
+    const added = await api.call("/api/v1/targets", {
+      json: { phone: "13800138000", riskGrade: "high", name: "张伟" },
+    });
     const target = ((await added.json()) as { target: { id: number } }).target;
-    const sent = await api.call("/api/v1/warnings", { json: { targetId: target.id, channel: "sms", message: "张伟您好，请勿向 6222 0212 3456 7890 转账，回电 13911112222" } });
+    const sent = await api.call("/api/v1/warnings", {
+      json: {
+        targetId: target.id,
+        channel: "sms",
+        message: "张伟您好，请勿向 6222 0212 3456 7890 转账，回电 13911112222",
+      },
+    });
     expect(sent.status).toBeLessThan(300);
     const admin = await (await (await signIn(p, "admin")).request("/outbox")).text();
     expect(admin).toContain("张*您好，请勿向 622");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { signIn, testPlatform, type TestPlatform } from "../helpers";
+import { signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const count = (p: TestPlatform, sql: string) => (p.deps.db.$client.query(sql).get() as { n: number }).n;
 const shownToken = (html: string) => /data-testid="new-token">[^<]*<code>([^<]+)<\/code>/.exec(html)?.[1];
@@ -8,7 +8,9 @@ describe("API tokens on the administration screen", () => {
   test("creating a token answers 303; the page after it shows the token once, and a reload makes no second token", async () => {
     const p = testPlatform();
     const admin = await signIn(p, "admin");
-    const res = await admin.request("/admin/tokens", { form: { name: "icbc-core", role: "bank", institution: "ICBC" } });
+    const res = await admin.request("/admin/tokens", {
+      form: { name: "icbc-core", role: "bank", institution: "ICBC" },
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/admin");
     expect(res.headers.get("location")).not.toContain("token");

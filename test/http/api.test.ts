@@ -8,7 +8,14 @@ describe("JSON API shell", () => {
     const res = await p.app.request("/api/v1/me");
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toContain("Bearer");
-    expect(await res.json()).toEqual({ error: { code: "unauthenticated", message: expect.any(String), issues: [], requestId: res.headers.get("X-Request-Id") } });
+    expect(await res.json()).toEqual({
+      error: {
+        code: "unauthenticated",
+        message: expect.any(String),
+        issues: [],
+        requestId: res.headers.get("X-Request-Id"),
+      },
+    });
   });
 
   test("an unknown token gets 401", async () => {
@@ -22,7 +29,11 @@ describe("JSON API shell", () => {
     const bank = apiClient(p, "bank", "ICBC");
     expect((await bank.call("/api/v1/me")).status).toBe(200); // resolved and kept
     const admin = await signIn(p, "admin");
-    const id = (p.deps.db.$client.query("select id from api_tokens where revoked_at is null order by id desc").get() as { id: number }).id;
+    const id = (
+      p.deps.db.$client.query("select id from api_tokens where revoked_at is null order by id desc").get() as {
+        id: number;
+      }
+    ).id;
     expect((await admin.request(`/admin/tokens/${id}/revoke`, { form: {} })).status).toBeLessThan(400);
     expect((await bank.call("/api/v1/me")).status).toBe(401);
   });
@@ -39,7 +50,8 @@ describe("JSON API shell", () => {
   test("a token's last use is written at most once a minute", async () => {
     const p = testPlatform();
     const bank = apiClient(p, "bank", "ICBC");
-    const lastUsed = () => (p.deps.db.$client.query("select last_used_at as at from api_tokens").get() as { at: number | null }).at;
+    const lastUsed = () =>
+      (p.deps.db.$client.query("select last_used_at as at from api_tokens").get() as { at: number | null }).at;
     await bank.call("/api/v1/me");
     const first = lastUsed();
     expect(first).toBe(p.clock.now());
@@ -74,7 +86,11 @@ describe("JSON API shell", () => {
 
   test("malformed JSON is a 400 in the JSON error shape", async () => {
     const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/lookup", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{not json" });
+    const res = await apiClient(p, "agent").call("/api/v1/lookup", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{not json",
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string; issues: unknown[] } };
     expect(body.error.code).toBe("bad_request");
@@ -83,7 +99,11 @@ describe("JSON API shell", () => {
 
   test("a body that is not JSON is refused with 415", async () => {
     const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/lookup", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "13800138000" });
+    const res = await apiClient(p, "agent").call("/api/v1/lookup", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: "13800138000",
+    });
     expect(res.status).toBe(415);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unsupported_media_type");
   });
@@ -91,7 +111,11 @@ describe("JSON API shell", () => {
   test("an oversized body is refused with 413 before it is read", async () => {
     const p = testPlatform();
     const huge = JSON.stringify({ values: Array.from({ length: 200_000 }, () => "13800138000") });
-    const res = await apiClient(p, "agent").call("/api/v1/lookup", { method: "POST", headers: { "Content-Type": "application/json" }, body: huge });
+    const res = await apiClient(p, "agent").call("/api/v1/lookup", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: huge,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
   });

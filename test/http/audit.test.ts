@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { recordAudit } from "../../src/audit/service";
 import { signIn, testPlatform } from "../helpers";
 
-const count = (p: ReturnType<typeof testPlatform>) => (p.deps.db.$client.query("select count(*) as n from audit_log").get() as { n: number }).n;
+const count = (p: ReturnType<typeof testPlatform>) =>
+  (p.deps.db.$client.query("select count(*) as n from audit_log").get() as { n: number }).n;
 const system = { actor: null, ip: null, at: Date.parse("2026-11-21T02:00:00Z"), label: "system:test" };
 
 describe("audit log", () => {
@@ -28,7 +29,9 @@ describe("audit log", () => {
   test("a system entry names the part of the system that acted", () => {
     const p = testPlatform();
     recordAudit(p.deps.db, system, { action: "escalate", entity: "request", entityId: 7 });
-    expect((p.deps.db.$client.query("select actor from audit_log").get() as { actor: string }).actor).toBe("system:test");
+    expect((p.deps.db.$client.query("select actor from audit_log").get() as { actor: string }).actor).toBe(
+      "system:test",
+    );
   });
 
   test("a supervisor filters the audit screen by entity", async () => {
@@ -45,12 +48,30 @@ describe("audit log", () => {
 
   test("an entry reads in words: the action, the record, the institution by name and a change as 'label: old → new'", async () => {
     const p = testPlatform();
-    recordAudit(p.deps.db, system, { action: "confirm", entity: "request", entityId: 7, detail: { kind: "freeze", from: "acknowledged", to: "completed", amountFen: 1_234_500 } });
-    recordAudit(p.deps.db, system, { action: "create", entity: "request", entityId: 8, detail: { kind: "stop_payment", institution: "ICBC", draft: false } });
+    recordAudit(p.deps.db, system, {
+      action: "confirm",
+      entity: "request",
+      entityId: 7,
+      detail: { kind: "freeze", from: "acknowledged", to: "completed", amountFen: 1_234_500 },
+    });
+    recordAudit(p.deps.db, system, {
+      action: "create",
+      entity: "request",
+      entityId: 8,
+      detail: { kind: "stop_payment", institution: "ICBC", draft: false },
+    });
     const s = await signIn(p, "supervisor");
     const zh = await (await s.request("/audit")).text();
     const rows = zh.slice(zh.indexOf('id="audit-rows"'));
-    for (const words of ["止付冻结请求", "状态：已签收 → 已办结", "金额：¥12,345.00", "机构：中国工商银行", "草稿：否", "类型：紧急止付"]) expect(rows).toContain(words);
+    for (const words of [
+      "止付冻结请求",
+      "状态：已签收 → 已办结",
+      "金额：¥12,345.00",
+      "机构：中国工商银行",
+      "草稿：否",
+      "类型：紧急止付",
+    ])
+      expect(rows).toContain(words);
     for (const code of ["acknowledged", "ICBC", "stop_payment", "{&quot;", '{"']) expect(rows).not.toContain(code);
     const en = await (await s.request("/audit", { headers: { Cookie: "fz_lang=en" } })).text();
     expect(en).toContain("status: Acknowledged → Completed");

@@ -28,7 +28,10 @@ describe("sign-in", () => {
   test("the session cookie is Secure when the public address is https", async () => {
     const p = testPlatform({ PUBLIC_BASE_URL: "https://fanzha.example.gov.cn" });
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
-    const res = await p.app.request("/signin", { ...form({ username: "wang", password: TEST_PASSWORD }), headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://fanzha.example.gov.cn" } });
+    const res = await p.app.request("/signin", {
+      ...form({ username: "wang", password: TEST_PASSWORD }),
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://fanzha.example.gov.cn" },
+    });
     expect(res.headers.get("set-cookie")).toContain("Secure");
   });
 
@@ -43,7 +46,8 @@ describe("sign-in", () => {
   test("the sixth attempt after five failures is throttled even with the right password", async () => {
     const p = testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
-    for (let i = 0; i < 5; i++) expect((await p.app.request("/signin", form({ username: "wang", password: "nope-nope" }))).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await p.app.request("/signin", form({ username: "wang", password: "nope-nope" }))).status).toBe(401);
     const res = await p.app.request("/signin", form({ username: "wang", password: TEST_PASSWORD }));
     expect(res.status).toBe(429);
     expect(res.headers.get("set-cookie")).toBeNull();
@@ -60,27 +64,39 @@ describe("sign-in", () => {
   test("a failed sign-in is written to the audit log", async () => {
     const p = testPlatform();
     await p.app.request("/signin", form({ username: "ghost", password: "whatever-1" }));
-    const row = p.deps.db.$client.query("select action, entity_id from audit_log").get() as { action: string; entity_id: string };
+    const row = p.deps.db.$client.query("select action, entity_id from audit_log").get() as {
+      action: string;
+      entity_id: string;
+    };
     expect(row).toEqual({ action: "sign_in_failed", entity_id: "ghost" });
   });
 
   test("the next parameter cannot redirect to another site", async () => {
     const p = testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
-    const res = await p.app.request("/signin", form({ username: "wang", password: TEST_PASSWORD, next: "//evil.example/" }));
+    const res = await p.app.request(
+      "/signin",
+      form({ username: "wang", password: TEST_PASSWORD, next: "//evil.example/" }),
+    );
     expect(res.headers.get("location")).toBe("/");
   });
 });
 
 describe("sign-in throttling under load", () => {
   const burst = (p: ReturnType<typeof testPlatform>, passwords: string[], username = "wang") =>
-    Promise.all(passwords.map(async (password) => (await p.app.request("/signin", form({ username, password }))).status));
-  const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
+    Promise.all(
+      passwords.map(async (password) => (await p.app.request("/signin", form({ username, password }))).status),
+    );
+  const tally = (statuses: number[]) =>
+    statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
 
   test("of 200 concurrent sign-ins for one user, at most the allowed number are evaluated and the rest get 429", async () => {
     const p = testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
-    const statuses = await burst(p, Array.from({ length: 200 }, (_, i) => `guess-${i}-wrong`));
+    const statuses = await burst(
+      p,
+      Array.from({ length: 200 }, (_, i) => `guess-${i}-wrong`),
+    );
     expect(tally(statuses)).toEqual({ 401: THROTTLE.maxFailures, 429: 200 - THROTTLE.maxFailures });
   });
 
@@ -95,34 +111,54 @@ describe("sign-in throttling under load", () => {
 
 describe("sign-in throttling per address", () => {
   // app.request passes its third argument as the Bun server: this one reports a socket peer
-  const from = (address: string) => ({ requestIP: () => ({ address, family: address.includes(":") ? "IPv6" : "IPv4", port: 40000 }) });
+  const from = (address: string) => ({
+    requestIP: () => ({ address, family: address.includes(":") ? "IPv6" : "IPv4", port: 40000 }),
+  });
   const signInFrom = (p: ReturnType<typeof testPlatform>, address: string, o: Record<string, string>, xff?: string) => {
     const init = form(o);
-    return p.app.request("/signin", { ...init, headers: { ...init.headers, ...(xff ? { "X-Forwarded-For": xff } : {}) } }, from(address));
+    return p.app.request(
+      "/signin",
+      { ...init, headers: { ...init.headers, ...(xff ? { "X-Forwarded-For": xff } : {}) } },
+      from(address),
+    );
   };
   const spray = async (p: ReturnType<typeof testPlatform>, address: string, xff?: string) => {
-    const statuses = await Promise.all(Array.from({ length: THROTTLE.maxAddressFailures }, async (_, i) => (await signInFrom(p, address, { username: `user${i}`, password: "wrong-guess" }, xff)).status));
+    const statuses = await Promise.all(
+      Array.from(
+        { length: THROTTLE.maxAddressFailures },
+        async (_, i) => (await signInFrom(p, address, { username: `user${i}`, password: "wrong-guess" }, xff)).status,
+      ),
+    );
     expect(statuses.every((s) => s === 401)).toBe(true);
   };
   const slow = 30_000; // each failure hashes a password (argon2id)
-  const auditIps = (p: ReturnType<typeof testPlatform>) => (p.deps.db.$client.query("select ip from audit_log order by id").all() as { ip: string }[]).map((r) => r.ip);
+  const auditIps = (p: ReturnType<typeof testPlatform>) =>
+    (p.deps.db.$client.query("select ip from audit_log order by id").all() as { ip: string }[]).map((r) => r.ip);
 
-  test("failures from one address do not lock out another user who has signed in from it", async () => {
-    const p = testPlatform();
-    await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
-    expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: TEST_PASSWORD })).status).toBe(303);
-    await spray(p, "198.51.100.7");
-    expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: TEST_PASSWORD })).status).toBe(303);
-  }, slow);
+  test(
+    "failures from one address do not lock out another user who has signed in from it",
+    async () => {
+      const p = testPlatform();
+      await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
+      expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: TEST_PASSWORD })).status).toBe(303);
+      await spray(p, "198.51.100.7");
+      expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: TEST_PASSWORD })).status).toBe(303);
+    },
+    slow,
+  );
 
-  test("once an address has too many failures, usernames never signed in from it are refused with 429", async () => {
-    const p = testPlatform();
-    await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "agent" });
-    await spray(p, "198.51.100.7");
-    expect((await signInFrom(p, "198.51.100.7", { username: "li", password: TEST_PASSWORD })).status).toBe(429);
-    // the same user from another address is not affected
-    expect((await signInFrom(p, "203.0.113.5", { username: "li", password: TEST_PASSWORD })).status).toBe(303);
-  }, slow);
+  test(
+    "once an address has too many failures, usernames never signed in from it are refused with 429",
+    async () => {
+      const p = testPlatform();
+      await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "agent" });
+      await spray(p, "198.51.100.7");
+      expect((await signInFrom(p, "198.51.100.7", { username: "li", password: TEST_PASSWORD })).status).toBe(429);
+      // the same user from another address is not affected
+      expect((await signInFrom(p, "203.0.113.5", { username: "li", password: TEST_PASSWORD })).status).toBe(303);
+    },
+    slow,
+  );
 
   test("X-Forwarded-For is ignored when the direct peer is not a trusted proxy", async () => {
     const p = testPlatform();
@@ -137,13 +173,21 @@ describe("sign-in throttling per address", () => {
     expect(auditIps(p)).toEqual(["198.51.100.7", "203.0.113.5"]);
   });
 
-  test("behind a trusted proxy, failures of one client do not throttle another client", async () => {
-    const p = testPlatform({ TRUSTED_PROXIES: "10.0.0.1" });
-    await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "agent" });
-    await spray(p, "10.0.0.1", "198.51.100.7");
-    expect((await signInFrom(p, "10.0.0.1", { username: "li", password: TEST_PASSWORD }, "198.51.100.7")).status).toBe(429);
-    expect((await signInFrom(p, "10.0.0.1", { username: "li", password: TEST_PASSWORD }, "203.0.113.5")).status).toBe(303);
-  }, slow);
+  test(
+    "behind a trusted proxy, failures of one client do not throttle another client",
+    async () => {
+      const p = testPlatform({ TRUSTED_PROXIES: "10.0.0.1" });
+      await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "agent" });
+      await spray(p, "10.0.0.1", "198.51.100.7");
+      expect(
+        (await signInFrom(p, "10.0.0.1", { username: "li", password: TEST_PASSWORD }, "198.51.100.7")).status,
+      ).toBe(429);
+      expect((await signInFrom(p, "10.0.0.1", { username: "li", password: TEST_PASSWORD }, "203.0.113.5")).status).toBe(
+        303,
+      );
+    },
+    slow,
+  );
 });
 
 describe("sign-out", () => {
@@ -178,7 +222,12 @@ describe("CSRF", () => {
     const u = await signIn(p, "agent");
     const res = await p.app.request("/signout", {
       method: "POST",
-      headers: { Cookie: u.cookie, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": u.csrf },
+      headers: {
+        Cookie: u.cookie,
+        Origin: "https://evil.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRF-Token": u.csrf,
+      },
       body: "x=1",
     });
     expect(res.status).toBe(403);
@@ -265,11 +314,14 @@ describe("password strength", () => {
 
   test("a password made of the display name is refused", async () => {
     const p = testPlatform();
-    expect(createUser(p.deps.db, { username: "li", displayName: "lixiaolong", password: "lixiaolong", role: "agent" })).rejects.toThrow("it contains the username or the name");
+    expect(
+      createUser(p.deps.db, { username: "li", displayName: "lixiaolong", password: "lixiaolong", role: "agent" }),
+    ).rejects.toThrow("it contains the username or the name");
   });
 
   test("the demo password passes the check for every demo user", () => {
-    for (const u of ["agent", "agent2", "icbc", "ccb", "cmcc", "supervisor", "publicity"]) expect(weakPassword(DEMO_PASSWORD, [u])).toBeNull();
+    for (const u of ["agent", "agent2", "icbc", "ccb", "cmcc", "supervisor", "publicity"])
+      expect(weakPassword(DEMO_PASSWORD, [u])).toBeNull();
   });
 
   test("the admin screen refuses a weak password with the reason in the reader's language", async () => {
@@ -278,14 +330,18 @@ describe("password strength", () => {
     const zh = await admin.request("/admin/users", { form: { username: "wang", role: "agent", password: "password" } });
     expect(zh.status).toBe(422);
     expect(await zh.text()).toContain("密码太容易被猜到：这是常用密码");
-    const en = await admin.request("/admin/users", { form: { username: "wang", role: "agent", password: "aaaaaaaa" }, headers: { Cookie: "fz_lang=en" } });
+    const en = await admin.request("/admin/users", {
+      form: { username: "wang", role: "agent", password: "aaaaaaaa" },
+      headers: { Cookie: "fz_lang=en" },
+    });
     expect(await en.text()).toContain("password is too easy to guess: it repeats characters");
   });
 
   test("the command line refuses a weak password, saying why, and creates no user", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fanzha-cli-"));
     const env = { ...process.env, DATABASE_PATH: join(dir, "db.sqlite"), OUTBOX_DIR: join(dir, "outbox") };
-    const cli = (...args: string[]) => Bun.spawnSync([process.execPath, "src/cli.ts", ...args], { env, stderr: "pipe", stdout: "pipe" });
+    const cli = (...args: string[]) =>
+      Bun.spawnSync([process.execPath, "src/cli.ts", ...args], { env, stderr: "pipe", stdout: "pipe" });
     const weak = cli("user", "add", "--username", "wang", "--role", "agent", "--password", "12345678");
     expect(weak.exitCode).toBe(2);
     expect(weak.stderr.toString()).toContain("password is too easy to guess: it is a commonly used password");
@@ -299,18 +355,27 @@ describe("the administration screen", () => {
   test("a user the admin cannot create is refused in the reader's language, the form kept", async () => {
     const p = testPlatform();
     const admin = await signIn(p, "admin");
-    const res = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", institution: "CMCC", password: TEST_PASSWORD } });
+    const res = await admin.request("/admin/users", {
+      form: { username: "wang.bank", role: "bank", institution: "CMCC", password: TEST_PASSWORD },
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("CMCC 是运营商，不是银行");
     expect(html).toContain('value="wang.bank"');
-    const en = await admin.request("/admin/users", { form: { username: "wang.bank", role: "bank", password: TEST_PASSWORD }, headers: { Cookie: "fz_lang=en" } });
+    const en = await admin.request("/admin/users", {
+      form: { username: "wang.bank", role: "bank", password: TEST_PASSWORD },
+      headers: { Cookie: "fz_lang=en" },
+    });
     expect(await en.text()).toContain("role Bank desk needs an institution");
-    expect(p.deps.db.$client.query("select count(*) as n from users where username = 'wang.bank'").get()).toEqual({ n: 0 });
+    expect(p.deps.db.$client.query("select count(*) as n from users where username = 'wang.bank'").get()).toEqual({
+      n: 0,
+    });
   });
 
   test("the command line gets the same refusal in English", async () => {
     const p = testPlatform();
-    expect(createUser(p.deps.db, { username: "li", role: "carrier", institution: "ICBC", password: TEST_PASSWORD })).rejects.toThrow("ICBC is a bank, not a carrier");
+    expect(
+      createUser(p.deps.db, { username: "li", role: "carrier", institution: "ICBC", password: TEST_PASSWORD }),
+    ).rejects.toThrow("ICBC is a bank, not a carrier");
   });
 });

@@ -38,10 +38,27 @@ describe("body limits", () => {
   test("an oversized url-encoded POST to /signin is refused with 413 by its Content-Length, as a page in the reader's language", async () => {
     const p = testPlatform();
     const body = bigForm(2 * MiB);
-    const zh = await p.app.request("/signin", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, "Content-Length": String(body.length) }, body });
+    const zh = await p.app.request("/signin", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: ORIGIN,
+        "Content-Length": String(body.length),
+      },
+      body,
+    });
     expect(zh.status).toBe(413);
     expect(await zh.text()).toContain("提交的内容超过 1024 KiB");
-    const en = await p.app.request("/signin", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, Cookie: "fz_lang=en", "Content-Length": String(body.length) }, body });
+    const en = await p.app.request("/signin", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: ORIGIN,
+        Cookie: "fz_lang=en",
+        "Content-Length": String(body.length),
+      },
+      body,
+    });
     expect(en.status).toBe(413);
     expect(await en.text()).toContain("the request is larger than 1024 KiB");
   });
@@ -59,7 +76,11 @@ describe("body limits", () => {
         ctl.enqueue(r.value);
       },
     });
-    const res = await p.app.request("/signin", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN }, body: counting });
+    const res = await p.app.request("/signin", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+      body: counting,
+    });
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThan(2 * MiB); // read up to the limit, not the 100 MiB
   });
@@ -67,7 +88,11 @@ describe("body limits", () => {
   test("an oversized POST to a Twilio webhook is refused with 413 in the JSON error shape", async () => {
     const p = testPlatform();
     const body = `CallSid=CA1&CallStatus=${"x".repeat(MiB)}`;
-    const res = await p.app.request("/webhooks/twilio/call-status", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(body.length) }, body });
+    const res = await p.app.request("/webhooks/twilio/call-status", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(body.length) },
+      body,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
   });
@@ -82,7 +107,11 @@ describe("body limits", () => {
         ctl.enqueue(new Uint8Array(1024));
       },
     });
-    const res = await s.request("/imports/suspects", { method: "POST", headers: { "Content-Type": MULTIPART, "Content-Length": String(600 * MiB) }, body });
+    const res = await s.request("/imports/suspects", {
+      method: "POST",
+      headers: { "Content-Type": MULTIPART, "Content-Length": String(600 * MiB) },
+      body,
+    });
     expect(res.status).toBe(413);
     expect(await res.text()).toContain("文件超过 512 MiB");
     expect(pulled).toBeLessThanOrEqual(1);
@@ -91,7 +120,9 @@ describe("body limits", () => {
   test("a streamed upload is cut off with 413 and the file message once it passes the file limit", async () => {
     const p = testPlatform();
     const s = await signIn(p, "supervisor");
-    const head = new TextEncoder().encode(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="baseline.csv"\r\nContent-Type: text/csv\r\n\r\nmonth,district\r\n`);
+    const head = new TextEncoder().encode(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="baseline.csv"\r\nContent-Type: text/csv\r\n\r\nmonth,district\r\n`,
+    );
     const rest = streamed(50 * MiB);
     let first = true;
     let pulled = 0;
@@ -108,7 +139,11 @@ describe("body limits", () => {
         ctl.enqueue(r.value);
       },
     });
-    const res = await s.request("/stats/baselines", { method: "POST", headers: { "Content-Type": MULTIPART, Cookie: "fz_lang=en" }, body });
+    const res = await s.request("/stats/baselines", {
+      method: "POST",
+      headers: { "Content-Type": MULTIPART, Cookie: "fz_lang=en" },
+      body,
+    });
     expect(res.status).toBe(413);
     expect(await res.text()).toContain("the file is larger than 5 MiB");
     expect(pulled).toBeLessThan(7 * MiB);
@@ -135,7 +170,11 @@ describe("bodies that cannot be parsed", () => {
 
   test("a truncated multipart POST to /signin is a 400 with one log line and no stack trace", async () => {
     const { p, lines } = logged();
-    const res = await p.app.request("/signin", { method: "POST", headers: { "Content-Type": MULTIPART, Origin: ORIGIN }, body: truncatedMultipart });
+    const res = await p.app.request("/signin", {
+      method: "POST",
+      headers: { "Content-Type": MULTIPART, Origin: ORIGIN },
+      body: truncatedMultipart,
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("提交的内容无法读取");
     oneQuietLine(lines);
@@ -144,7 +183,11 @@ describe("bodies that cannot be parsed", () => {
   for (const hook of ["call-status", "message-status"]) {
     test(`a truncated multipart POST to the ${hook} webhook is a 400 in the JSON error shape with one log line`, async () => {
       const { p, lines } = logged();
-      const res = await p.app.request(`/webhooks/twilio/${hook}`, { method: "POST", headers: { "Content-Type": MULTIPART }, body: truncatedMultipart });
+      const res = await p.app.request(`/webhooks/twilio/${hook}`, {
+        method: "POST",
+        headers: { "Content-Type": MULTIPART },
+        body: truncatedMultipart,
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unreadable_body");
       oneQuietLine(lines);
@@ -154,7 +197,11 @@ describe("bodies that cannot be parsed", () => {
   test("a truncated multipart POST to a signed-in form is a 400 with one log line and no stack trace", async () => {
     const { p, lines } = logged();
     const s = await signIn(p, "agent");
-    const res = await s.request("/suspects/check", { method: "POST", headers: { "Content-Type": MULTIPART, Cookie: "fz_lang=en" }, body: truncatedMultipart });
+    const res = await s.request("/suspects/check", {
+      method: "POST",
+      headers: { "Content-Type": MULTIPART, Cookie: "fz_lang=en" },
+      body: truncatedMultipart,
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("the request body cannot be read: missing final boundary");
     oneQuietLine(lines);

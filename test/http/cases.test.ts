@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { apiClient, ORIGIN, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, ORIGIN, signIn, type TestPlatform, testPlatform } from "../helpers";
 
-const count = (p: TestPlatform, sql: string, ...args: (string | number)[]) => (p.deps.db.$client.query(sql).get(...args) as { n: number }).n;
+const count = (p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  (p.deps.db.$client.query(sql).get(...args) as { n: number }).n;
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
 const CASE = {
@@ -23,7 +24,13 @@ async function post(p: TestPlatform, body: unknown) {
 }
 
 /** The intake form as a browser posts it. */
-function form(extra: Record<string, string> = {}, suspects: [string, string][] = [["", "13800138000"], ["", "6222021234567890128"]]) {
+function form(
+  extra: Record<string, string> = {},
+  suspects: [string, string][] = [
+    ["", "13800138000"],
+    ["", "6222021234567890128"],
+  ],
+) {
   const f = new URLSearchParams({
     receivedAt: "2026-11-21T09:30",
     fraudType: "romance",
@@ -90,9 +97,14 @@ describe("POST /api/v1/cases", () => {
 
   test("a case with an invalid suspect saves nothing and names the row", async () => {
     const p = testPlatform();
-    const { status, body } = await post(p, { ...CASE, suspects: [CASE.suspects[0], { kind: "bank_account", value: "6222 02" }] });
+    const { status, body } = await post(p, {
+      ...CASE,
+      suspects: [CASE.suspects[0], { kind: "bank_account", value: "6222 02" }],
+    });
     expect(status).toBe(422);
-    expect(body.error.issues).toEqual([{ path: "suspects.1.value", message: "not a valid bank account: too short (6 digits, need 12–30)" }]);
+    expect(body.error.issues).toEqual([
+      { path: "suspects.1.value", message: "not a valid bank account: too short (6 digits, need 12–30)" },
+    ]);
     expect(count(p, "select count(*) as n from cases")).toBe(0);
     expect(count(p, "select count(*) as n from suspects")).toBe(0);
     expect(count(p, "select count(*) as n from audit_log where entity in ('case', 'suspect')")).toBe(0);
@@ -106,7 +118,13 @@ describe("POST /api/v1/cases", () => {
 
   test("a solved time before the filed time is refused", async () => {
     const p = testPlatform();
-    const { status, body } = await post(p, { ...CASE, status: "solved", filedAt: "2026-11-21T09:40:00+08:00", solvedAt: "2026-11-21T09:35:00+08:00", suspectsDetained: 2 });
+    const { status, body } = await post(p, {
+      ...CASE,
+      status: "solved",
+      filedAt: "2026-11-21T09:40:00+08:00",
+      solvedAt: "2026-11-21T09:35:00+08:00",
+      suspectsDetained: 2,
+    });
     expect(status).toBe(422);
     expect(body.error.issues.map((i: any) => i.path)).toEqual(["solvedAt"]);
   });
@@ -140,7 +158,8 @@ describe("double submits", () => {
 
   test("the same Idempotency-Key from another caller is another case", async () => {
     const p = testPlatform();
-    for (const api of [apiClient(p, "agent"), apiClient(p, "agent")]) await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
+    for (const api of [apiClient(p, "agent"), apiClient(p, "agent")])
+      await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
     expect(count(p, "select count(*) as n from cases")).toBe(2);
   });
 
@@ -148,16 +167,24 @@ describe("double submits", () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
     await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
-    const res = await api.call("/api/v1/cases", { json: { ...CASE, district: "海淀区" }, headers: { "Idempotency-Key": "intake-42" } });
+    const res = await api.call("/api/v1/cases", {
+      json: { ...CASE, district: "海淀区" },
+      headers: { "Idempotency-Key": "intake-42" },
+    });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as any).error).toMatchObject({ code: "idempotency_key_reused", message: expect.stringContaining("Idempotency-Key") });
+    expect(((await res.json()) as any).error).toMatchObject({
+      code: "idempotency_key_reused",
+      message: expect.stringContaining("Idempotency-Key"),
+    });
     expect(count(p, "select count(*) as n from cases")).toBe(1);
   });
 
   test("the same case with its keys in another order is a replay, not a reuse", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
-    const first = (await (await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "k" } })).json()) as any;
+    const first = (await (
+      await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "k" } })
+    ).json()) as any;
     const reordered = Object.fromEntries(Object.entries(CASE).reverse());
     const again = await api.call("/api/v1/cases", { json: reordered, headers: { "Idempotency-Key": "k" } });
     expect(again.status).toBe(201);
@@ -183,7 +210,9 @@ describe("GET /api/v1/cases/:id", () => {
     const res = await apiClient(p, "supervisor").call(`/api/v1/cases/${body.case.id}`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).case.suspects).toHaveLength(2);
-    const row = p.deps.db.$client.query("select actor, entity_id as id from audit_log where action = 'view' and entity = 'case'").get() as { actor: string; id: string };
+    const row = p.deps.db.$client
+      .query("select actor, entity_id as id from audit_log where action = 'view' and entity = 'case'")
+      .get() as { actor: string; id: string };
     expect(row.id).toBe(String(body.case.id));
     expect(row.actor).toStartWith("token:supervisor-");
   });
@@ -216,7 +245,9 @@ describe("the intake form", () => {
     const res = await postForm(u, form());
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/cases/1?saved=1");
-    const c = p.deps.db.$client.query("select loss_fen as loss, received_at as at, created_by as by from cases").get() as Record<string, number>;
+    const c = p.deps.db.$client
+      .query("select loss_fen as loss, received_at as at, created_by as by from cases")
+      .get() as Record<string, number>;
     expect(c).toEqual({ loss: 1_234_567, at: Date.parse("2026-11-21T01:30:00Z"), by: u.userId });
     expect(count(p, "select count(*) as n from case_suspects where case_id = 1")).toBe(2);
   });
@@ -224,14 +255,31 @@ describe("the intake form", () => {
   test("blank suspect rows are ignored", async () => {
     const p = testPlatform();
     const u = await signIn(p, "agent");
-    expect((await postForm(u, form({}, [["", ""], ["phone", "13800138000"], ["", "  "]]))).status).toBe(303);
+    expect(
+      (
+        await postForm(
+          u,
+          form({}, [
+            ["", ""],
+            ["phone", "13800138000"],
+            ["", "  "],
+          ]),
+        )
+      ).status,
+    ).toBe(303);
     expect(count(p, "select count(*) as n from case_suspects")).toBe(1);
   });
 
   test("an invalid suspect row re-renders the form with the row's error, keeps the input, saves nothing", async () => {
     const p = testPlatform();
     const u = await signIn(p, "agent");
-    const res = await postForm(u, form({}, [["", "13800138000"], ["phone", "1380013800"]]));
+    const res = await postForm(
+      u,
+      form({}, [
+        ["", "13800138000"],
+        ["phone", "1380013800"],
+      ]),
+    );
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(text(html)).toContain("涉案号码/账户 · 第 2 行: 不是有效的电话号码：手机号码应为 11 位，这里是 10 位");
@@ -247,7 +295,12 @@ describe("the intake form", () => {
     const res = await p.app.request("/cases", {
       method: "POST",
       body: form({}, [["phone", "1380013800"]]),
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `${u.cookie}; fz_lang=en`, Origin: ORIGIN, "X-CSRF-Token": u.csrf },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Cookie: `${u.cookie}; fz_lang=en`,
+        Origin: ORIGIN,
+        "X-CSRF-Token": u.csrf,
+      },
     });
     expect(res.status).toBe(422);
     expect(text(await res.text())).toContain("not a valid phone number: a Chinese mobile has 11 digits, not 10");
@@ -257,7 +310,9 @@ describe("the intake form", () => {
     const p = testPlatform();
     const res = await post(p, { ...CASE, suspects: [{ kind: "phone", value: "1380013800" }] });
     expect(res.status).toBe(422);
-    expect(res.body.error.issues).toEqual([{ path: "suspects.0.value", message: "not a valid phone number: a Chinese mobile has 11 digits, not 10" }]);
+    expect(res.body.error.issues).toEqual([
+      { path: "suspects.0.value", message: "not a valid phone number: a Chinese mobile has 11 digits, not 10" },
+    ]);
   });
 
   test("a solved case without its filed time is refused in Chinese, naming the status by its label", async () => {
@@ -275,7 +330,12 @@ describe("the intake form", () => {
     const u = await signIn(p, "agent");
     const res = await postForm(u, form({ loss: "12.345,67", "victim.name": "", "victim.phone": "12" }, [["", "abc"]]));
     const html = text(await res.text());
-    for (const msg of ["损失金额（元）: 不是以元为单位的金额，例如 12,345.67", "受害人姓名: 必填", "受害人电话: 不是有效的电话号码", "第 1 行: 不是电话号码或银行账号：含有字母"]) {
+    for (const msg of [
+      "损失金额（元）: 不是以元为单位的金额，例如 12,345.67",
+      "受害人姓名: 必填",
+      "受害人电话: 不是有效的电话号码",
+      "第 1 行: 不是电话号码或银行账号：含有字母",
+    ]) {
       expect(html).toContain(msg);
     }
   });
@@ -298,14 +358,18 @@ describe("the case page", () => {
     expect(html).toContain("张三丰");
     expect(html).toContain("11010519491231002X");
     expect(html).toContain("138 0013 8000");
-    expect(count(p, "select count(*) as n from audit_log where action = 'view' and entity = 'case' and entity_id = '1'")).toBe(1);
+    expect(
+      count(p, "select count(*) as n from audit_log where action = 'view' and entity = 'case' and entity_id = '1'"),
+    ).toBe(1);
   });
 
   test("filing a received case sets its filed time and is audited", async () => {
     const p = testPlatform();
     await post(p, CASE);
     const u = await signIn(p, "agent");
-    const res = await u.request("/cases/1/status", { form: { status: "filed", at: "2026-11-21T09:45", suspectsDetained: "" } });
+    const res = await u.request("/cases/1/status", {
+      form: { status: "filed", at: "2026-11-21T09:45", suspectsDetained: "" },
+    });
     expect(res.status).toBe(303);
     const c = p.deps.db.$client.query("select status, filed_at as filedAt from cases where id = 1").get();
     expect(c).toEqual({ status: "filed", filedAt: Date.parse("2026-11-21T01:45:00Z") });
@@ -328,10 +392,17 @@ describe("the case list", () => {
     const p = testPlatform();
     await post(p, CASE);
     await post(p, { ...CASE, fraudType: "romance", receivedAt: "2026-11-19T09:00:00+08:00", suspects: [] });
-    await post(p, { ...CASE, district: "北湖区", status: "filed", receivedAt: "2026-11-20T23:30:00+08:00", suspects: [] });
+    await post(p, {
+      ...CASE,
+      district: "北湖区",
+      status: "filed",
+      receivedAt: "2026-11-20T23:30:00+08:00",
+      suspects: [],
+    });
     return { p, u: await signIn(p, "agent") };
   }
-  const ids = async (u: Awaited<ReturnType<typeof signIn>>, qs: string) => [...(await (await u.request(`/cases?${qs}`)).text()).matchAll(/href="\/cases\/(\d+)"/g)].map((m) => Number(m[1]));
+  const ids = async (u: Awaited<ReturnType<typeof signIn>>, qs: string) =>
+    [...(await (await u.request(`/cases?${qs}`)).text()).matchAll(/href="\/cases\/(\d+)"/g)].map((m) => Number(m[1]));
 
   test("lists the newest first", async () => {
     const { u } = await three();

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { addDistrict } from "../../src/districts/service";
 import { loadDemo } from "../../src/demo/load";
+import { addDistrict } from "../../src/districts/service";
 import { normalizeIdNumber } from "../../src/domain/cases";
 import { closeDistricts } from "../../src/domain/districts";
 import { shanghaiDate } from "../../src/domain/time";
 import { whenSettled } from "../../src/imports/engine";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const SYSTEM = { actor: null, ip: null, at: Date.parse("2026-11-21T02:00:00Z"), label: "test" };
 const count = (p: TestPlatform, sql: string) => (p.deps.db.$client.query(sql).get() as { n: number }).n;
@@ -66,8 +66,16 @@ describe("districts from the admin's list", () => {
 
   test("while the list is empty, a case, a target and an import row accept any district", async () => {
     const p = testPlatform();
-    expect((await apiClient(p, "agent").call("/api/v1/cases", { json: { ...CASE, district: "随便什么区" } })).status).toBe(201);
-    expect((await apiClient(p, "agent").call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high", district: "随便什么区" } })).status).toBe(201);
+    expect(
+      (await apiClient(p, "agent").call("/api/v1/cases", { json: { ...CASE, district: "随便什么区" } })).status,
+    ).toBe(201);
+    expect(
+      (
+        await apiClient(p, "agent").call("/api/v1/targets", {
+          json: { phone: "13800138000", riskGrade: "high", district: "随便什么区" },
+        })
+      ).status,
+    ).toBe(201);
     await importTargets(p, "电话,风险等级,辖区\n13900139000,高,另一个区\n");
     expect(count(p, "select count(*) as n from targets where district = '另一个区'")).toBe(1);
   });
@@ -78,7 +86,10 @@ describe("districts from the admin's list", () => {
     const res = await apiClient(p, "agent").call("/api/v1/cases", { json: { ...CASE, district: "南山" } });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } };
-    expect(body.error.issues).toContainEqual({ path: "district", message: `district "南山" is not on the center's list of districts; close: 南山区` });
+    expect(body.error.issues).toContainEqual({
+      path: "district",
+      message: `district "南山" is not on the center's list of districts; close: 南山区`,
+    });
     expect(count(p, "select count(*) as n from cases")).toBe(0);
     expect((await apiClient(p, "agent").call("/api/v1/cases", { json: CASE })).status).toBe(201);
   });
@@ -87,8 +98,19 @@ describe("districts from the admin's list", () => {
     const p = testPlatform();
     listed(p, "南山区", "北湖区");
     const u = await signIn(p, "agent");
-    const f = new URLSearchParams({ receivedAt: "2026-11-21T09:30", fraudType: "romance", district: "北湖", loss: "100", victimName: "张三", narrative: "x" });
-    const res = await u.request("/cases", { method: "POST", body: f, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const f = new URLSearchParams({
+      receivedAt: "2026-11-21T09:30",
+      fraudType: "romance",
+      district: "北湖",
+      loss: "100",
+      victimName: "张三",
+      narrative: "x",
+    });
+    const res = await u.request("/cases", {
+      method: "POST",
+      body: f,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(text(html)).toContain("辖区“北湖”不在本中心的辖区列表中；相近的有：北湖区");
@@ -108,12 +130,20 @@ describe("districts from the admin's list", () => {
     const p = testPlatform();
     listed(p, "江北区", "江南区", "城关区");
     const api = apiClient(p, "agent");
-    const res = await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high", district: "江北" } });
+    const res = await api.call("/api/v1/targets", {
+      json: { phone: "13800138000", riskGrade: "high", district: "江北" },
+    });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } };
-    expect(body.error.issues[0]).toEqual({ path: "district", message: `district "江北" is not on the center's list of districts; close: 江北区` });
+    expect(body.error.issues[0]).toEqual({
+      path: "district",
+      message: `district "江北" is not on the center's list of districts; close: 江北区`,
+    });
     expect(count(p, "select count(*) as n from targets")).toBe(0);
-    expect((await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high", district: "江北区" } })).status).toBe(201);
+    expect(
+      (await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high", district: "江北区" } }))
+        .status,
+    ).toBe(201);
   });
 
   test("an import row with an unlisted district is rejected with the close matches, in the reader's language", async () => {
@@ -121,9 +151,17 @@ describe("districts from the admin's list", () => {
     listed(p, "江北区", "城关区");
     const { agent, id } = await importTargets(p, "电话,风险等级,辖区\n13800138000,高,江北区\n13900139000,高,城关\n");
     expect(count(p, "select count(*) as n from targets")).toBe(1);
-    const rejection = p.deps.db.$client.query("select line, reason, reason_code as code from import_rejections").get() as { line: number; reason: string; code: string };
-    expect(rejection).toEqual({ line: 3, reason: `district "城关" is not on the center's list of districts; close: 城关区`, code: "district.unlisted_near" });
-    expect(text(await (await agent.request(`/imports/${id}`)).text())).toContain("辖区“城关”不在本中心的辖区列表中；相近的有：城关区");
+    const rejection = p.deps.db.$client
+      .query("select line, reason, reason_code as code from import_rejections")
+      .get() as { line: number; reason: string; code: string };
+    expect(rejection).toEqual({
+      line: 3,
+      reason: `district "城关" is not on the center's list of districts; close: 城关区`,
+      code: "district.unlisted_near",
+    });
+    expect(text(await (await agent.request(`/imports/${id}`)).text())).toContain(
+      "辖区“城关”不在本中心的辖区列表中；相近的有：城关区",
+    );
   });
 
   test("a baseline row for an unlisted district is rejected with the close matches; the city-wide rows are kept", async () => {
@@ -162,8 +200,14 @@ describe("districts from the admin's list", () => {
     const { join } = require("node:path") as typeof import("node:path");
     const { tmpdir } = require("node:os") as typeof import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "fanzha-cli-"));
-    const env = { ...process.env, DATABASE_PATH: join(dir, "db.sqlite"), OUTBOX_DIR: join(dir, "outbox"), FANZHA_DEMO: "false" };
-    const cli = (...args: string[]) => Bun.spawnSync([process.execPath, "src/cli.ts", ...args], { env, stderr: "pipe", stdout: "pipe" });
+    const env = {
+      ...process.env,
+      DATABASE_PATH: join(dir, "db.sqlite"),
+      OUTBOX_DIR: join(dir, "outbox"),
+      FANZHA_DEMO: "false",
+    };
+    const cli = (...args: string[]) =>
+      Bun.spawnSync([process.execPath, "src/cli.ts", ...args], { env, stderr: "pipe", stdout: "pipe" });
     const add = cli("district", "add", "南山区");
     expect(add.exitCode).toBe(0);
     expect(add.stdout.toString()).toContain("district 南山区 added; 1 listed");
@@ -178,10 +222,18 @@ describe("districts from the admin's list", () => {
     const p = testPlatform();
     await loadDemo(p.deps);
     const db = p.deps.db.$client;
-    const used = (db.query("select distinct district as d from cases union select distinct district from targets where district is not null order by 1").all() as { d: string }[]).map((r) => r.d);
+    const used = (
+      db
+        .query(
+          "select distinct district as d from cases union select distinct district from targets where district is not null order by 1",
+        )
+        .all() as { d: string }[]
+    ).map((r) => r.d);
     const list = (db.query("select name as d from districts order by 1").all() as { d: string }[]).map((r) => r.d);
     expect(list).toEqual(used);
-    const victims = db.query("select received_at as at, victim_id_number as id, victim_age as age from cases").all() as { at: number; id: string; age: number }[];
+    const victims = db
+      .query("select received_at as at, victim_id_number as id, victim_age as age from cases")
+      .all() as { at: number; id: string; age: number }[];
     const wrong = victims.filter((v) => {
       if (!normalizeIdNumber(v.id).ok) return true;
       const [y, m, d] = shanghaiDate(v.at).split("-").map(Number) as [number, number, number];

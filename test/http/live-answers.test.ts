@@ -2,7 +2,7 @@
 // opening a sent request at the desk acknowledges it, and supervisors urge (督办) what is late.
 import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";
@@ -29,7 +29,16 @@ async function level1(env: Record<string, string> = {}) {
   const officer = await signIn(p, "agent");
   const caseId = makeCase(p, officer.userId);
   const icbc = apiClient(p, "bank", "ICBC");
-  const res = await agent.request("/requests", { form: { caseId: String(caseId), kind: "stop_payment", value: ICBC_CARD, institution: "ICBC", amount: "10000", nonce: crypto.randomUUID() } });
+  const res = await agent.request("/requests", {
+    form: {
+      caseId: String(caseId),
+      kind: "stop_payment",
+      value: ICBC_CARD,
+      institution: "ICBC",
+      amount: "10000",
+      nonce: crypto.randomUUID(),
+    },
+  });
   expect(res.status).toBe(303);
   const l1 = Number(/\/requests\/(\d+)/.exec(res.headers.get("location")!)![1]);
   return { p, agent, officer, caseId, icbc, l1 };
@@ -37,9 +46,18 @@ async function level1(env: Record<string, string> = {}) {
 
 async function confirmWithOnward(s: Awaited<ReturnType<typeof level1>>) {
   const at = new Date(s.p.clock.now() - 5 * MIN).toISOString();
-  const res = await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, { json: { action: "confirm", amount: 400_000, balance: 400_000, onwardTransfers: [{ account: ABC_CARD, amount: 600_000, at }] } });
+  const res = await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, {
+    json: {
+      action: "confirm",
+      amount: 400_000,
+      balance: 400_000,
+      onwardTransfers: [{ account: ABC_CARD, amount: 600_000, at }],
+    },
+  });
   expect(res.status).toBe(201);
-  return s.p.deps.db.$client.query("select id, status, level, created_by as createdBy from requests where parent_request_id = ?").get(s.l1) as { id: number; status: string; level: number; createdBy: number | null };
+  return s.p.deps.db.$client
+    .query("select id, status, level, created_by as createdBy from requests where parent_request_id = ?")
+    .get(s.l1) as { id: number; status: string; level: number; createdBy: number | null };
 }
 
 /** Reads a live stream until `until` matches what arrived (or gives up after `ms`). */
@@ -48,7 +66,10 @@ async function readStream(res: Response, until: RegExp, ms = 1500): Promise<stri
   let text = "";
   const deadline = Date.now() + ms;
   while (!until.test(text) && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))]);
+    const chunk = await Promise.race([
+      reader.read(),
+      new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now())),
+    ]);
     if (!chunk || chunk.done) break;
     text += new TextDecoder().decode(chunk.value);
   }
@@ -73,9 +94,13 @@ describe("ONWARD_AUTO_SEND", () => {
     const s = await level1({ ONWARD_AUTO_SEND: "true" });
     const l2 = await confirmWithOnward(s);
     expect(l2).toMatchObject({ status: "sent", level: 2 });
-    const ins = s.p.deps.db.$client.query("select officer1_id as o1, officer2_id as o2 from instructions where request_id = ?").get(l2.id) as { o1: number; o2: number };
+    const ins = s.p.deps.db.$client
+      .query("select officer1_id as o1, officer2_id as o2 from instructions where request_id = ?")
+      .get(l2.id) as { o1: number; o2: number };
     expect([ins.o1, ins.o2].sort()).toEqual([s.agent.userId, s.officer.userId].sort());
-    const audit = s.p.deps.db.$client.query("select actor from audit_log where action = 'send' and entity = 'request' and entity_id = ?").get(l2.id) as { actor: string };
+    const audit = s.p.deps.db.$client
+      .query("select actor from audit_log where action = 'send' and entity = 'request' and entity_id = ?")
+      .get(l2.id) as { actor: string };
     expect(audit.actor).toContain("onward-auto-send");
     // the next bank's desk has it
     const abc = apiClient(s.p, "bank", "ABC");
@@ -101,7 +126,9 @@ describe("the center's live stream", () => {
     const stream = await s.agent.request("/live/events");
     const reading = readStream(stream, /banner-answer-\d+[\s\S]*\n\n/);
     await new Promise((r) => setTimeout(r, 50));
-    await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, { json: { action: "confirm", amount: 1_000_000, balance: 1_000_000 } });
+    await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, {
+      json: { action: "confirm", amount: 1_000_000, balance: 1_000_000 },
+    });
     const text = await reading;
     expect(text).toContain("event: banner");
     expect(text).toContain(`data-testid="banner-answer-${s.l1}"`);
@@ -115,7 +142,9 @@ describe("the center's live stream", () => {
     const stream = await abcUser.request("/live/events");
     const reading = readStream(stream, /banner/, 600);
     await new Promise((r) => setTimeout(r, 50));
-    await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, { json: { action: "confirm", amount: 1_000_000, balance: 1_000_000 } });
+    await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, {
+      json: { action: "confirm", amount: 1_000_000, balance: 1_000_000 },
+    });
     const text = await reading;
     expect(text).toStartWith("event: ready");
     expect(text).not.toContain("banner");
@@ -141,15 +170,31 @@ describe("opening a sent request at the desk acknowledges it", () => {
   test("a GET of the desk page writes nothing: the page posts to /open once loaded", async () => {
     const s = await level1();
     const bank = await signIn(s.p, "bank", "ICBC");
-    const before = s.p.deps.db.$client.query("select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')").get(s.l1);
+    const before = s.p.deps.db.$client
+      .query(
+        "select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')",
+      )
+      .get(s.l1);
     const page = await bank.request(`/desk/${s.l1}`);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(`hx-post="/desk/${s.l1}/open"`);
     expect(html).toContain('hx-trigger="load"');
-    expect((s.p.deps.db.$client.query("select status from requests where id = ?").get(s.l1) as { status: string }).status).toBe("sent");
-    expect(s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ? and action = 'acknowledge'").get(s.l1)).toEqual({ n: 0 });
-    expect(s.p.deps.db.$client.query("select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')").get(s.l1)).toEqual(before);
+    expect(
+      (s.p.deps.db.$client.query("select status from requests where id = ?").get(s.l1) as { status: string }).status,
+    ).toBe("sent");
+    expect(
+      s.p.deps.db.$client
+        .query("select count(*) as n from responses where request_id = ? and action = 'acknowledge'")
+        .get(s.l1),
+    ).toEqual({ n: 0 });
+    expect(
+      s.p.deps.db.$client
+        .query(
+          "select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')",
+        )
+        .get(s.l1),
+    ).toEqual(before);
   });
 
   test("the bank's staff opening it acknowledges it once: recorded as an acknowledgement and audited as made by opening", async () => {
@@ -168,12 +213,20 @@ describe("opening a sent request at the desk acknowledges it", () => {
     expect(html).not.toContain('data-testid="acknowledge"');
     expect(html).not.toContain(`/desk/${s.l1}/open`);
     await bank.request(`/desk/${s.l1}/open`, { form: {}, htmx: true }); // a second opening records nothing more
-    const rows = s.p.deps.db.$client.query("select action, from_status as f, to_status as t, user_id as u from responses where request_id = ? order by id").all(s.l1);
+    const rows = s.p.deps.db.$client
+      .query(
+        "select action, from_status as f, to_status as t, user_id as u from responses where request_id = ? order by id",
+      )
+      .all(s.l1);
     expect(rows).toEqual([
       { action: "send", f: "draft", t: "sent", u: s.agent.userId },
       { action: "acknowledge", f: "sent", t: "acknowledged", u: bank.userId },
     ]);
-    const audit = s.p.deps.db.$client.query("select action, detail from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open') order by id").all(s.l1) as { action: string; detail: string }[];
+    const audit = s.p.deps.db.$client
+      .query(
+        "select action, detail from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open') order by id",
+      )
+      .all(s.l1) as { action: string; detail: string }[];
     expect(audit.map((a) => a.action)).toEqual(["acknowledge", "open"]);
     expect(JSON.parse(audit[1]!.detail)).toEqual({ acknowledged: true });
   });
@@ -183,16 +236,26 @@ describe("opening a sent request at the desk acknowledges it", () => {
     const other = await signIn(s.p, "bank", "ABC");
     expect((await other.request(`/desk/${s.l1}/open`, { form: {}, htmx: true })).status).toBe(404);
     expect((await other.request(`/desk/${s.l1}`)).status).toBe(404);
-    expect((s.p.deps.db.$client.query("select status from requests where id = ?").get(s.l1) as { status: string }).status).toBe("sent");
+    expect(
+      (s.p.deps.db.$client.query("select status from requests where id = ?").get(s.l1) as { status: string }).status,
+    ).toBe("sent");
   });
 
   test("an answered request opened again is not acknowledged a second time", async () => {
     const s = await level1();
-    expect((await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, { json: { action: "reject", reason: "account closed", reasonCode: "account_mismatch" } })).status).toBe(201);
+    expect(
+      (
+        await s.icbc.call(`/api/v1/requests/${s.l1}/responses`, {
+          json: { action: "reject", reason: "account closed", reasonCode: "account_mismatch" },
+        })
+      ).status,
+    ).toBe(201);
     const before = s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ?").get(s.l1);
     const bank = await signIn(s.p, "bank", "ICBC");
     expect((await bank.request(`/desk/${s.l1}/open`, { form: {}, htmx: true })).status).toBe(200);
-    expect(s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ?").get(s.l1)).toEqual(before);
+    expect(s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ?").get(s.l1)).toEqual(
+      before,
+    );
   });
 });
 
@@ -229,8 +292,14 @@ describe("urging (督办)", () => {
     const text = await reading;
     expect(text).toContain(`data-testid="banner-urged-request-${s.l1}"`);
     expect(text).toContain("请立即签收");
-    expect(s.p.deps.db.$client.query("select request_id as r, by_user_id as u, note from urges").all()).toEqual([{ r: s.l1, u: sup.userId, note: "请立即签收" }]);
-    expect(s.p.deps.db.$client.query("select count(*) as n from audit_log where action = 'urge' and entity = 'request' and entity_id = ?").get(s.l1)).toEqual({ n: 1 });
+    expect(s.p.deps.db.$client.query("select request_id as r, by_user_id as u, note from urges").all()).toEqual([
+      { r: s.l1, u: sup.userId, note: "请立即签收" },
+    ]);
+    expect(
+      s.p.deps.db.$client
+        .query("select count(*) as n from audit_log where action = 'urge' and entity = 'request' and entity_id = ?")
+        .get(s.l1),
+    ).toEqual({ n: 1 });
     const history = await (await s.agent.request(`/requests/${s.l1}`)).text();
     expect(history).toMatch(/<td>督办<\/td>/);
     expect(history).not.toContain(`data-testid="urge-request-${s.l1}"`); // the button is the supervisors'
@@ -245,7 +314,8 @@ describe("urging (督办)", () => {
     const agent = await signIn(p, "agent");
     const sup = await signIn(p, "supervisor");
     const api = apiClient(p, "agent");
-    const t = (await json(await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } }))).target;
+    const t = (await json(await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })))
+      .target;
     p.clock.advance(11 * MIN); // past the high grade's 10 minutes
     const stream = await agent.request("/live/events");
     const reading = readStream(stream, /banner-urged[\s\S]*\n\n/);
@@ -262,7 +332,9 @@ describe("urging (督办)", () => {
 describe("requests from a case, without retyping", () => {
   test("each suspect row on the case page offers the requests that fit an account (stop-payment, freeze), prefilled with the case and suspect", async () => {
     const s = await level1();
-    const sid = (s.p.deps.db.$client.query("select suspect_id as id from requests where id = ?").get(s.l1) as { id: number }).id;
+    const sid = (
+      s.p.deps.db.$client.query("select suspect_id as id from requests where id = ?").get(s.l1) as { id: number }
+    ).id;
     const html = await (await s.agent.request(`/cases/${s.caseId}`)).text();
     expect(html).toContain(`href="/requests/new?caseId=${s.caseId}&amp;suspectId=${sid}&amp;kind=stop_payment"`);
     expect(html).toContain(`data-testid="suggest-freeze-${sid}"`);
@@ -275,7 +347,9 @@ describe("requests from a case, without retyping", () => {
 
   test("the new-request form for a case lists the case's suspects to pick", async () => {
     const s = await level1();
-    const sid = (s.p.deps.db.$client.query("select suspect_id as id from requests where id = ?").get(s.l1) as { id: number }).id;
+    const sid = (
+      s.p.deps.db.$client.query("select suspect_id as id from requests where id = ?").get(s.l1) as { id: number }
+    ).id;
     const form = await (await s.agent.request(`/requests/new?caseId=${s.caseId}`)).text();
     expect(form).toContain(`data-testid="pick-suspect-${sid}"`);
     expect(form).toContain("6222 0202 0011 2233 445");

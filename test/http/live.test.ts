@@ -1,7 +1,7 @@
 // Every live stream (server-sent events) sends a first event at once: until its first bytes the
 // browser's EventSource, and the page's load event, wait.
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 /** "At once": far below the 15 s keepalive, with room for a loaded 2-core machine. */
 const FIRST_EVENT_MS = 3000;
@@ -20,27 +20,51 @@ async function firstChunk(res: Response, ms = FIRST_EVENT_MS): Promise<string> {
 
 async function warningId(p: TestPlatform): Promise<number> {
   const api = apiClient(p, "agent");
-  const t = (await (await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })).json()) as { target: { id: number } };
-  return ((await (await api.call("/api/v1/warnings", { json: { targetId: t.target.id, channel: "sms" } })).json()) as { warning: { id: number } }).warning.id;
+  const t = (await (
+    await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })
+  ).json()) as { target: { id: number } };
+  return (
+    (await (await api.call("/api/v1/warnings", { json: { targetId: t.target.id, channel: "sms" } })).json()) as {
+      warning: { id: number };
+    }
+  ).warning.id;
 }
 
 function importId(p: TestPlatform, userId: number): number {
   const now = p.clock.now();
   return (
     p.deps.db.$client
-      .query(`insert into imports (kind, filename, file_hash, status, created_by, created_at, finished_at) values ('suspects', 'a.csv', 'x', 'done', ?, ?, ?) returning id`)
+      .query(
+        `insert into imports (kind, filename, file_hash, status, created_by, created_at, finished_at) values ('suspects', 'a.csv', 'x', 'done', ?, ?, ?) returning id`,
+      )
       .get(userId, now, now) as { id: number }
   ).id;
 }
 
 describe("every live stream sends a first event at once", () => {
-  const streams: { name: string; role: "agent" | "supervisor" | "bank"; institution?: string; path: (p: TestPlatform, userId: number) => Promise<string> | string; first: string }[] = [
+  const streams: {
+    name: string;
+    role: "agent" | "supervisor" | "bank";
+    institution?: string;
+    path: (p: TestPlatform, userId: number) => Promise<string> | string;
+    first: string;
+  }[] = [
     { name: "the queue (/targets/events)", role: "agent", path: () => "/targets/events", first: "event: ready" },
-    { name: "a call's status", role: "agent", path: async (p) => `/targets/warnings/${await warningId(p)}/events`, first: "event: status" },
+    {
+      name: "a call's status",
+      role: "agent",
+      path: async (p) => `/targets/warnings/${await warningId(p)}/events`,
+      first: "event: status",
+    },
     { name: "the supervision board", role: "supervisor", path: () => "/supervision/events", first: "event: ready" },
     { name: "the requests list", role: "agent", path: () => "/requests/events", first: "event: ready" },
     { name: "a bank's desk", role: "bank", institution: "ICBC", path: () => "/desk/events", first: "event: ready" },
-    { name: "an import's progress", role: "agent", path: (p, userId) => `/imports/${importId(p, userId)}/events`, first: "event: ready" },
+    {
+      name: "an import's progress",
+      role: "agent",
+      path: (p, userId) => `/imports/${importId(p, userId)}/events`,
+      first: "event: ready",
+    },
   ];
   for (const s of streams) {
     test(`${s.name} sends its first event at once`, async () => {

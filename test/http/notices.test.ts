@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { setBadge } from "../../src/admin/badges";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const SYSTEM = { actor: null, ip: "test", at: Date.parse("2026-11-21T02:00:00Z"), label: "system:test" };
 
@@ -12,7 +12,9 @@ function makeCase(p: TestPlatform, createdBy: number | null = null): number {
   const now = p.clock.now();
   return (
     p.deps.db.$client
-      .query(`insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_by, created_at, updated_at) values (?, '朝阳区', 'fake_investment', 30000000, '王小明', 'received', ?, ?, ?) returning id`)
+      .query(
+        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_by, created_at, updated_at) values (?, '朝阳区', 'fake_investment', 30000000, '王小明', 'received', ?, ?, ?) returning id`,
+      )
       .get(now, createdBy, now, now) as { id: number }
   ).id;
 }
@@ -22,7 +24,8 @@ async function setup(env: Record<string, string> = {}) {
   const caseId = makeCase(p);
   const agent = apiClient(p, "agent");
   const icbc = apiClient(p, "bank", "ICBC");
-  const create = async (body: Json) => ((await (await agent.call("/api/v1/requests", { json: { caseId, ...body } })).json()) as Json).request as Json;
+  const create = async (body: Json) =>
+    ((await (await agent.call("/api/v1/requests", { json: { caseId, ...body } })).json()) as Json).request as Json;
   return { p, caseId, agent, icbc, create };
 }
 
@@ -39,7 +42,9 @@ describe("document numbers", () => {
 
   test("20 concurrent sends get 20 distinct consecutive numbers", async () => {
     const { create } = await setup();
-    const sent = await Promise.all(Array.from({ length: 20 }, () => create({ kind: "stop_payment", value: ICBC_CARD, amount: 100 })));
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, () => create({ kind: "stop_payment", value: ICBC_CARD, amount: 100 })),
+    );
     const seqs = sent.map((r) => Number(/第(\d{6})号/.exec(r.documentNo)![1])).sort((x, y) => x - y);
     expect(new Set(sent.map((r) => r.documentNo)).size).toBe(20);
     expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -47,9 +52,13 @@ describe("document numbers", () => {
 
   test("the numbering starts again at 1 in a new year (Shanghai time)", async () => {
     const { p, create } = await setup();
-    expect((await create({ kind: "stop_payment", value: ICBC_CARD, amount: 100 })).documentNo).toContain("〔2026〕第000001号");
+    expect((await create({ kind: "stop_payment", value: ICBC_CARD, amount: 100 })).documentNo).toContain(
+      "〔2026〕第000001号",
+    );
     p.clock.t = Date.parse("2026-12-31T16:00:00Z"); // 1 January 2027, 00:00 in Shanghai
-    expect((await create({ kind: "stop_payment", value: ICBC_CARD, amount: 100 })).documentNo).toContain("止字〔2027〕第000001号");
+    expect((await create({ kind: "stop_payment", value: ICBC_CARD, amount: 100 })).documentNo).toContain(
+      "止字〔2027〕第000001号",
+    );
   });
 
   test("a draft takes no number; sending it does", async () => {
@@ -58,7 +67,9 @@ describe("document numbers", () => {
     expect(d.documentNo).toBeNull();
     const agent = await signIn(p, "agent");
     await agent.request(`/requests/${d.id}/send`, { form: {} });
-    const row = p.deps.db.$client.query(`select document_no as no from instructions where request_id = ?`).get(d.id) as { no: string };
+    const row = p.deps.db.$client
+      .query(`select document_no as no from instructions where request_id = ?`)
+      .get(d.id) as { no: string };
     expect(row.no).toContain("止字〔2026〕第000001号");
   });
 });
@@ -72,7 +83,9 @@ describe("GET /requests/:id/notice", () => {
     setBadge(p.deps.db, SYSTEM, agent.userId, "110002");
     const caseId = makeCase(p, officer.userId);
     const api = apiClient(p, "agent");
-    const draft = async (body: Json) => ((await (await api.call("/api/v1/requests", { json: { caseId, draft: true, ...body } })).json()) as Json).request as Json;
+    const draft = async (body: Json) =>
+      ((await (await api.call("/api/v1/requests", { json: { caseId, draft: true, ...body } })).json()) as Json)
+        .request as Json;
     const send = async (body: Json) => {
       const d = await draft(body);
       const res = await agent.request(`/requests/${d.id}/send`, { form: {} });
@@ -120,7 +133,8 @@ describe("GET /requests/:id/notice", () => {
     const { agent, officer, send, p } = await sentBy();
     const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
     const html = await (await agent.request(`/requests/${id}/notice`)).text();
-    const name = (uid: number) => (p.deps.db.$client.query(`select display_name as n from users where id = ?`).get(uid) as { n: string }).n;
+    const name = (uid: number) =>
+      (p.deps.db.$client.query(`select display_name as n from users where id = ?`).get(uid) as { n: string }).n;
     expect(html).toContain(`${name(agent.userId)}（警号 110002）`);
     expect(html).toContain(`${name(officer.userId)}（警号 110001）`);
   });
@@ -154,7 +168,9 @@ describe("GET /requests/:id/notice", () => {
     const { p, agent, send } = await sentBy();
     const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
     await agent.request(`/requests/${id}/notice`);
-    const row = p.deps.db.$client.query(`select detail from audit_log where action = 'view' and entity = 'request' and entity_id = ?`).get(String(id)) as { detail: string };
+    const row = p.deps.db.$client
+      .query(`select detail from audit_log where action = 'view' and entity = 'request' and entity_id = ?`)
+      .get(String(id)) as { detail: string };
     expect(JSON.parse(row.detail).notice).toContain("止字〔2026〕第000001号");
   });
 
@@ -192,9 +208,13 @@ describe("officers' badge numbers", () => {
     const admin = await signIn(p, "admin");
     const agent = await signIn(p, "agent");
     expect((await admin.request(`/admin/users/${agent.userId}/badge`, { form: { badge: "110042" } })).status).toBe(303);
-    expect(p.deps.db.$client.query(`select badge_no as b from users where id = ?`).get(agent.userId)).toEqual({ b: "110042" });
+    expect(p.deps.db.$client.query(`select badge_no as b from users where id = ?`).get(agent.userId)).toEqual({
+      b: "110042",
+    });
     expect(await (await admin.request("/admin")).text()).toContain('value="110042"');
-    const row = p.deps.db.$client.query(`select detail from audit_log where entity = 'user' and entity_id = ? and action = 'update'`).get(String(agent.userId)) as { detail: string };
+    const row = p.deps.db.$client
+      .query(`select detail from audit_log where entity = 'user' and entity_id = ? and action = 'update'`)
+      .get(String(agent.userId)) as { detail: string };
     expect(JSON.parse(row.detail)).toEqual({ badgeNo: "110042" });
   });
 
@@ -208,12 +228,43 @@ describe("officers' badge numbers", () => {
   });
 
   test("cli user add --badge records it and cli keys rotate adds a signing key that is then published", async () => {
-    const dir = (await import("node:fs")).mkdtempSync((await import("node:path")).join((await import("node:os")).tmpdir(), "fanzha-cli-"));
-    const env = { ...process.env, DATABASE_PATH: `${dir}/f.sqlite`, OUTBOX_DIR: `${dir}/outbox`, FANZHA_DEMO: "false", FANZHA_ADMIN_PASSWORD: "admin-pass-123" };
-    const run = (...args: string[]) => Bun.spawnSync(["bun", "src/cli.ts", ...args], { env, cwd: `${import.meta.dir}/../..` });
-    const add = run("user", "add", "--username", "li", "--role", "agent", "--password", "pw-li-39571", "--badge", "123456");
+    const dir = (await import("node:fs")).mkdtempSync(
+      (await import("node:path")).join((await import("node:os")).tmpdir(), "fanzha-cli-"),
+    );
+    const env = {
+      ...process.env,
+      DATABASE_PATH: `${dir}/f.sqlite`,
+      OUTBOX_DIR: `${dir}/outbox`,
+      FANZHA_DEMO: "false",
+      FANZHA_ADMIN_PASSWORD: "admin-pass-123",
+    };
+    const run = (...args: string[]) =>
+      Bun.spawnSync(["bun", "src/cli.ts", ...args], { env, cwd: `${import.meta.dir}/../..` });
+    const add = run(
+      "user",
+      "add",
+      "--username",
+      "li",
+      "--role",
+      "agent",
+      "--password",
+      "pw-li-39571",
+      "--badge",
+      "123456",
+    );
     expect(add.exitCode).toBe(0);
-    const bad = run("user", "add", "--username", "wang", "--role", "agent", "--password", "pw-wang-39571", "--badge", "1");
+    const bad = run(
+      "user",
+      "add",
+      "--username",
+      "wang",
+      "--role",
+      "agent",
+      "--password",
+      "pw-wang-39571",
+      "--badge",
+      "1",
+    );
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr.toString()).toContain("badge number: 4–12 letters or digits");
     expect(run("keys", "rotate").exitCode).toBe(0);
@@ -222,7 +273,10 @@ describe("officers' badge numbers", () => {
     const { Database } = await import("bun:sqlite");
     const db = new Database(`${dir}/f.sqlite`);
     expect(db.query(`select badge_no as b from users where username = 'li'`).get()).toEqual({ b: "123456" });
-    expect(db.query(`select count(*) as n, sum(retired_at is null) as current from signing_keys`).get()).toEqual({ n: 2, current: 1 });
+    expect(db.query(`select count(*) as n, sum(retired_at is null) as current from signing_keys`).get()).toEqual({
+      n: 2,
+      current: 1,
+    });
     db.close();
   }, 30_000);
 });
@@ -233,13 +287,22 @@ describe("renewal and release instructions", () => {
     const caseId = makeCase(p);
     const api = apiClient(p, "agent");
     const icbc = apiClient(p, "bank", "ICBC");
-    const freeze = ((await (await api.call("/api/v1/requests", { json: { caseId, kind: "freeze", value: ICBC_CARD, amount: 500_000 } })).json()) as Json).request as Json;
-    expect((await icbc.call(`/api/v1/requests/${freeze.id}/responses`, { json: { action: "confirm", amount: 500_000 } })).status).toBe(201);
+    const freeze = (
+      (await (
+        await api.call("/api/v1/requests", { json: { caseId, kind: "freeze", value: ICBC_CARD, amount: 500_000 } })
+      ).json()) as Json
+    ).request as Json;
+    expect(
+      (await icbc.call(`/api/v1/requests/${freeze.id}/responses`, { json: { action: "confirm", amount: 500_000 } }))
+        .status,
+    ).toBe(201);
     const agent = await signIn(p, "agent");
     return { p, freeze, agent, api };
   }
   const childOf = (p: TestPlatform, parent: number, kind: string) =>
-    p.deps.db.$client.query(`select id from requests where parent_request_id = ? and kind = ? order by id desc limit 1`).get(parent, kind) as { id: number };
+    p.deps.db.$client
+      .query(`select id from requests where parent_request_id = ? and kind = ? order by id desc limit 1`)
+      .get(parent, kind) as { id: number };
 
   test("renewing a freeze sends a 继续冻结通知书 numbered 续冻 that names the original freeze's number", async () => {
     const { p, freeze, agent } = await confirmedFreeze();
@@ -266,8 +329,20 @@ describe("renewal and release instructions", () => {
     const caseId = makeCase(p);
     const api = apiClient(p, "agent");
     const icbc = apiClient(p, "bank", "ICBC");
-    const sp = ((await (await api.call("/api/v1/requests", { json: { caseId, kind: "stop_payment", value: ICBC_CARD, amount: 500_000 } })).json()) as Json).request as Json;
-    expect((await icbc.call(`/api/v1/requests/${sp.id}/responses`, { json: { action: "confirm", amount: 500_000, balance: 500_000 } })).status).toBe(201);
+    const sp = (
+      (await (
+        await api.call("/api/v1/requests", {
+          json: { caseId, kind: "stop_payment", value: ICBC_CARD, amount: 500_000 },
+        })
+      ).json()) as Json
+    ).request as Json;
+    expect(
+      (
+        await icbc.call(`/api/v1/requests/${sp.id}/responses`, {
+          json: { action: "confirm", amount: 500_000, balance: 500_000 },
+        })
+      ).status,
+    ).toBe(201);
     const agent = await signIn(p, "agent");
     await agent.request(`/requests/${sp.id}/renew`, { form: {} });
     const r = ((await (await api.call(`/api/v1/requests/${sp.id}`)).json()) as Json).request as Json;
@@ -277,7 +352,9 @@ describe("renewal and release instructions", () => {
       ["renew_stop_payment", "某公反诈续止字〔2026〕第000001号"],
     ]);
     const doc = r.instructions[1].documentNo;
-    const second = (p.deps.db.$client.query(`select id from instructions where document_no = ?`).get(doc) as { id: number }).id;
+    const second = (
+      p.deps.db.$client.query(`select id from instructions where document_no = ?`).get(doc) as { id: number }
+    ).id;
     expect(await (await agent.request(`/requests/${sp.id}/notice?doc=${second}`)).text()).toContain("继续止付通知书");
   });
 });

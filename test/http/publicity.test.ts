@@ -2,10 +2,10 @@
 // fragment, export or API — carries a full phone number, a full name, or a bank detail.
 import { beforeAll, describe, expect, test } from "bun:test";
 import ExcelJS from "exceljs";
-import { loadDemo } from "../../src/demo/load";
 import { institutionIds } from "../../src/db/seed";
+import { loadDemo } from "../../src/demo/load";
 import { INSTITUTIONS } from "../../src/domain/institutions";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const TABLES = ["fraudTypes", "districts", "ageBands", "suspectNumbers", "visitSummary", "visits"];
 
@@ -34,16 +34,29 @@ describe("masking on every publicity response", () => {
     await loadDemo(p.deps);
     const sql = p.deps.db.$client;
     names = new Set(
-      (sql.query("select name n from targets where name is not null union select victim_name from cases").all() as { n: string }[]).map((r) => r.n).filter((n) => [...n].length >= 2),
+      (
+        sql.query("select name n from targets where name is not null union select victim_name from cases").all() as {
+          n: string;
+        }[]
+      )
+        .map((r) => r.n)
+        .filter((n) => [...n].length >= 2),
     );
     const s = await signIn(p, "publicity");
     const api = apiClient(p, "publicity");
-    const district = (sql.query("select district d from targets where district is not null limit 1").get() as { d: string }).d;
+    const district = (
+      sql.query("select district d from targets where district is not null limit 1").get() as { d: string }
+    ).d;
     const periods = ["", "kind=ytd", "kind=quarter&quarter=2026-Q3", "kind=custom&from=2025-01-01&to=2026-11-21"];
     const paths: string[] = [];
     for (const q of periods) {
-      paths.push(`/publicity?${q}`, `/publicity/visits?${q}`, `/publicity/visits?${q}&district=${encodeURIComponent(district)}`);
-      for (const table of TABLES) for (const format of ["csv", "xlsx"]) paths.push(`/publicity/export/${table}?format=${format}&${q}`);
+      paths.push(
+        `/publicity?${q}`,
+        `/publicity/visits?${q}`,
+        `/publicity/visits?${q}&district=${encodeURIComponent(district)}`,
+      );
+      for (const table of TABLES)
+        for (const format of ["csv", "xlsx"]) paths.push(`/publicity/export/${table}?format=${format}&${q}`);
     }
     paths.push(`/publicity/export/visits?format=csv&kind=ytd&district=${encodeURIComponent(district)}`);
     for (const path of paths) {
@@ -74,7 +87,9 @@ describe("masking on every publicity response", () => {
   });
 
   test("no response carries an unmasked mobile number, bare or with +86", () => {
-    const leaks = responses.filter((r) => MOBILE.test(r.text) || PLUS86.test(r.text)).map((r) => `${r.what}: ${(MOBILE.exec(r.text) ?? PLUS86.exec(r.text))![0]}`);
+    const leaks = responses
+      .filter((r) => MOBILE.test(r.text) || PLUS86.test(r.text))
+      .map((r) => `${r.what}: ${(MOBILE.exec(r.text) ?? PLUS86.exec(r.text))![0]}`);
     expect(leaks).toEqual([]);
   });
 
@@ -116,28 +131,56 @@ function fixtures(p: TestPlatform) {
   return {
     case(fraudType: string, at: string, suspectIds: number[] = []) {
       const { id } = sql
-        .query(`insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, '南山区', ?, '受害人', '+8613900000000') returning id`)
+        .query(
+          `insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, '南山区', ?, '受害人', '+8613900000000') returning id`,
+        )
         .get(Date.parse(at), fraudType) as { id: number };
       for (const s of suspectIds) sql.query("insert into case_suspects (case_id, suspect_id) values (?, ?)").run(id, s);
       return id;
     },
     suspect(kind: "phone" | "bank_account", value: string, institution?: string) {
       const inst = institution ? institutionIds(p.deps.db).get(institution)! : null;
-      return (sql.query("insert into suspects (kind, value, institution_id, first_seen_at, last_seen_at) values (?, ?, ?, 0, 0) returning id").get(kind, value, inst) as { id: number }).id;
+      return (
+        sql
+          .query(
+            "insert into suspects (kind, value, institution_id, first_seen_at, last_seen_at) values (?, ?, ?, 0, 0) returning id",
+          )
+          .get(kind, value, inst) as { id: number }
+      ).id;
     },
-    target(o: { at: string; district?: string | null; age?: number | null; grade?: string; status?: string; outcome?: string | null; name?: string }) {
+    target(o: {
+      at: string;
+      district?: string | null;
+      age?: number | null;
+      grade?: string;
+      status?: string;
+      outcome?: string | null;
+      name?: string;
+    }) {
       const t = Date.parse(o.at);
       sql
         .query(
           `insert into targets (phone, name, district, age, risk_grade, status, outcome, available_at, due_at, created_at) values (?,?,?,?,?,?,?,?,?,?)`,
         )
-        .run(`+86137${String(++n).padStart(8, "0")}`, o.name ?? "李四", o.district === undefined ? "南山区" : o.district, o.age === undefined ? 30 : o.age, o.grade ?? "medium", o.status ?? "closed", o.outcome ?? "dissuaded", t, t + 600_000, t);
+        .run(
+          `+86137${String(++n).padStart(8, "0")}`,
+          o.name ?? "李四",
+          o.district === undefined ? "南山区" : o.district,
+          o.age === undefined ? 30 : o.age,
+          o.grade ?? "medium",
+          o.status ?? "closed",
+          o.outcome ?? "dissuaded",
+          t,
+          t + 600_000,
+          t,
+        );
     },
   };
 }
 
 const PERIOD = "from=2026-11-01&to=2026-11-21";
-const lists = async (p: TestPlatform) => (await (await apiClient(p, "publicity").call(`/api/v1/publicity/lists?${PERIOD}`)).json()) as any;
+const lists = async (p: TestPlatform) =>
+  (await (await apiClient(p, "publicity").call(`/api/v1/publicity/lists?${PERIOD}`)).json()) as any;
 
 describe("the high-risk lists", () => {
   test("fraud types are ordered by their rise in alerts against the same period last year", async () => {
@@ -153,7 +196,13 @@ describe("the high-risk lists", () => {
       { fraudType: "romance", current: 5, previous: 1, change: 4, changePct: 400 },
       { fraudType: "fake_loan", current: 3, previous: 0, change: 3, changePct: null },
     ]);
-    expect(body.fraudTypes.at(-1)).toEqual({ fraudType: "task_rebate", current: 0, previous: 4, change: -4, changePct: -100 });
+    expect(body.fraudTypes.at(-1)).toEqual({
+      fraudType: "task_rebate",
+      current: 0,
+      previous: 4,
+      change: -4,
+      changePct: -100,
+    });
   });
 
   test("districts and age bands are ranked by the people at risk registered in the period", async () => {
@@ -204,10 +253,26 @@ describe("the high-risk lists", () => {
   test("the visit list can be narrowed to one district", async () => {
     const p = testPlatform();
     const f = fixtures(p);
-    f.target({ at: "2026-11-02T02:00:00Z", grade: "high", status: "open", outcome: null, district: "东城区", name: "张三" });
-    f.target({ at: "2026-11-02T02:00:00Z", grade: "high", status: "open", outcome: null, district: "西城区", name: "李四" });
+    f.target({
+      at: "2026-11-02T02:00:00Z",
+      grade: "high",
+      status: "open",
+      outcome: null,
+      district: "东城区",
+      name: "张三",
+    });
+    f.target({
+      at: "2026-11-02T02:00:00Z",
+      grade: "high",
+      status: "open",
+      outcome: null,
+      district: "西城区",
+      name: "李四",
+    });
     const s = await signIn(p, "publicity");
-    const html = await (await s.request(`/publicity/visits?kind=custom&${PERIOD}&district=${encodeURIComponent("西城区")}`)).text();
+    const html = await (
+      await s.request(`/publicity/visits?kind=custom&${PERIOD}&district=${encodeURIComponent("西城区")}`)
+    ).text();
     const table = html.slice(html.indexOf('data-testid="visits"'));
     expect(table).toContain("李*");
     expect(table).not.toContain("张*");
@@ -215,7 +280,12 @@ describe("the high-risk lists", () => {
 });
 
 describe("who may see the lists, and the record of it", () => {
-  for (const [role, inst] of [["bank", "ICBC"], ["carrier", "CMCC"], ["agent", undefined], ["admin", undefined]] as const) {
+  for (const [role, inst] of [
+    ["bank", "ICBC"],
+    ["carrier", "CMCC"],
+    ["agent", undefined],
+    ["admin", undefined],
+  ] as const) {
     test(`the ${role} role cannot open the high-risk lists`, async () => {
       const p = testPlatform();
       const s = await signIn(p, role, inst);
@@ -240,8 +310,12 @@ describe("who may see the lists, and the record of it", () => {
   test("every export is written to the audit log with its table, format and period", async () => {
     const p = testPlatform();
     const s = await signIn(p, "publicity");
-    for (const table of TABLES) for (const format of ["csv", "xlsx"]) await (await s.request(`/publicity/export/${table}?format=${format}&kind=custom&${PERIOD}`)).arrayBuffer();
-    const rows = p.deps.db.$client.query("select actor, detail from audit_log where action = 'export' and entity = 'publicity'").all() as { actor: string; detail: string }[];
+    for (const table of TABLES)
+      for (const format of ["csv", "xlsx"])
+        await (await s.request(`/publicity/export/${table}?format=${format}&kind=custom&${PERIOD}`)).arrayBuffer();
+    const rows = p.deps.db.$client
+      .query("select actor, detail from audit_log where action = 'export' and entity = 'publicity'")
+      .all() as { actor: string; detail: string }[];
     expect(rows).toHaveLength(TABLES.length * 2);
     expect(rows.every((r) => r.actor === s.username)).toBe(true);
     const d = JSON.parse(rows[0]!.detail);
@@ -253,7 +327,9 @@ describe("who may see the lists, and the record of it", () => {
     const s = await signIn(p, "publicity");
     await s.request(`/publicity/visits?kind=custom&${PERIOD}`);
     await apiClient(p, "publicity").call(`/api/v1/publicity/visits?${PERIOD}`);
-    const n = p.deps.db.$client.query("select count(*) n from audit_log where action = 'view' and entity = 'publicity_visits'").get() as { n: number };
+    const n = p.deps.db.$client
+      .query("select count(*) n from audit_log where action = 'view' and entity = 'publicity_visits'")
+      .get() as { n: number };
     expect(n.n).toBe(2);
   });
 
@@ -275,7 +351,14 @@ describe("numbers typed into free text are masked on every publicity view", () =
   async function setup() {
     const p = testPlatform();
     const f = fixtures(p);
-    f.target({ at: "2026-11-02T02:00:00Z", grade: "high", status: "open", outcome: null, district: TYPED, name: "张三" });
+    f.target({
+      at: "2026-11-02T02:00:00Z",
+      grade: "high",
+      status: "open",
+      outcome: null,
+      district: TYPED,
+      name: "张三",
+    });
     return { p, s: await signIn(p, "publicity"), api: apiClient(p, "publicity") };
   }
 
@@ -312,9 +395,16 @@ describe("numbers typed into free text are masked on every publicity view", () =
   test("the statistics publicity reads show a district typed with a number masked, on screen and in the export", async () => {
     const { p, s } = await setup();
     p.deps.db.$client
-      .query(`insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, ?, 'fake_investment', '受害人', '+8613900000000')`)
+      .query(
+        `insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, ?, 'fake_investment', '受害人', '+8613900000000')`,
+      )
       .run(Date.parse("2026-11-02T02:00:00Z"), TYPED);
-    for (const path of [`/stats?kind=custom&${PERIOD}`, `/stats/export?table=districts&format=csv&kind=custom&${PERIOD}`, `/stats/export?table=districts&format=xlsx&kind=custom&${PERIOD}`, `/stats/bulletin?month=2026-11`]) {
+    for (const path of [
+      `/stats?kind=custom&${PERIOD}`,
+      `/stats/export?table=districts&format=csv&kind=custom&${PERIOD}`,
+      `/stats/export?table=districts&format=xlsx&kind=custom&${PERIOD}`,
+      `/stats/bulletin?month=2026-11`,
+    ]) {
       const res = await s.request(path);
       expect(res.status).toBe(200);
       const text = await textOf(res);
@@ -325,9 +415,13 @@ describe("numbers typed into free text are masked on every publicity view", () =
 
   test("the visit list narrowed to the masked district finds its people", async () => {
     const { s, api } = await setup();
-    const html = await (await s.request(`/publicity/visits?kind=custom&${PERIOD}&district=${encodeURIComponent(MASKED)}`)).text();
+    const html = await (
+      await s.request(`/publicity/visits?kind=custom&${PERIOD}&district=${encodeURIComponent(MASKED)}`)
+    ).text();
     expect(html.slice(html.indexOf('data-testid="visits"'))).toContain("张*");
-    const v = (await (await api.call(`/api/v1/publicity/visits?${PERIOD}&district=${encodeURIComponent(MASKED)}`)).json()) as any;
+    const v = (await (
+      await api.call(`/api/v1/publicity/visits?${PERIOD}&district=${encodeURIComponent(MASKED)}`)
+    ).json()) as any;
     expect(v.visits).toHaveLength(1);
   });
 });

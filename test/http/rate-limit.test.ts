@@ -10,7 +10,14 @@ describe("per-token rate limit", () => {
     const res = await bank.call("/api/v1/lookup?value=13800138000");
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("Retry-After"))).toBe(20); // one request's worth at 3 a minute
-    expect(await res.json()).toEqual({ error: { code: "rate_limited", message: expect.stringContaining("3 a minute"), issues: [], requestId: res.headers.get("X-Request-Id") } });
+    expect(await res.json()).toEqual({
+      error: {
+        code: "rate_limited",
+        message: expect.stringContaining("3 a minute"),
+        issues: [],
+        requestId: res.headers.get("X-Request-Id"),
+      },
+    });
   });
 
   test("another token is not held back by the first one's flood", async () => {

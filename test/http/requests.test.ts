@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { runRequestClock } from "../../src/requests/clock";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";
@@ -30,8 +30,10 @@ async function setup(lossFen?: number) {
   const agent = apiClient(p, "agent");
   const icbc = apiClient(p, "bank", "ICBC");
   const abc = apiClient(p, "bank", "ABC");
-  const create = async (body: Json, headers: Record<string, string> = {}) => agent.call("/api/v1/requests", { json: { caseId, ...body }, headers });
-  const answer = (client: ReturnType<typeof apiClient>, id: number, body: Json) => client.call(`/api/v1/requests/${id}/responses`, { json: body });
+  const create = async (body: Json, headers: Record<string, string> = {}) =>
+    agent.call("/api/v1/requests", { json: { caseId, ...body }, headers });
+  const answer = (client: ReturnType<typeof apiClient>, id: number, body: Json) =>
+    client.call(`/api/v1/requests/${id}/responses`, { json: body });
   return { p, caseId, agent, icbc, abc, create, answer };
 }
 
@@ -41,7 +43,14 @@ describe("POST /api/v1/requests", () => {
     const res = await create({ kind: "stop_payment", value: ICBC_CARD, amount: 500_000 });
     expect(res.status).toBe(201);
     const { request } = await json(res);
-    expect(request).toMatchObject({ kind: "stop_payment", status: "sent", level: 1, institution: { code: "ICBC", name: "中国工商银行" }, amount: 500_000, suspect: { kind: "bank_account", value: "6222020200112233445" } });
+    expect(request).toMatchObject({
+      kind: "stop_payment",
+      status: "sent",
+      level: 1,
+      institution: { code: "ICBC", name: "中国工商银行" },
+      amount: 500_000,
+      suspect: { kind: "bank_account", value: "6222020200112233445" },
+    });
     expect(request.deadlineAt).toBe(new Date(p.clock.now() + 5 * MIN).toISOString());
   });
 
@@ -94,14 +103,18 @@ describe("POST /api/v1/requests", () => {
   test("every creation is audited", async () => {
     const { create, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    const actions = p.deps.db.$client.query("select action from audit_log where entity = 'request' and entity_id = ? order by id").all(String(request.id)) as { action: string }[];
+    const actions = p.deps.db.$client
+      .query("select action from audit_log where entity = 'request' and entity_id = ? order by id")
+      .all(String(request.id)) as { action: string }[];
     expect(actions.map((a) => a.action)).toEqual(["create", "send"]);
   });
 
   test("the suspect becomes 'requested' when the request is sent", async () => {
     const { create, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    const s = p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as { status: string };
+    const s = p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as {
+      status: string;
+    };
     expect(s.status).toBe("requested");
   });
 });
@@ -138,7 +151,10 @@ describe("Idempotency-Key", () => {
     const { create, p, caseId } = await setup();
     const other = apiClient(p, "agent");
     await create({ kind: "stop_payment", value: ICBC_CARD }, { "Idempotency-Key": "same" });
-    const res = await other.call("/api/v1/requests", { json: { caseId, kind: "stop_payment", value: ICBC_CARD }, headers: { "Idempotency-Key": "same" } });
+    const res = await other.call("/api/v1/requests", {
+      json: { caseId, kind: "stop_payment", value: ICBC_CARD },
+      headers: { "Idempotency-Key": "same" },
+    });
     expect(res.headers.get("Idempotent-Replayed")).toBeNull();
     expect((p.deps.db.$client.query("select count(*) as n from requests").get() as { n: number }).n).toBe(2);
   });
@@ -163,7 +179,10 @@ describe("scoping: a bank sees only its own requests", () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ABC_CARD }));
     expect((await answer(icbc, request.id, { action: "acknowledge" })).status).toBe(404);
-    expect((p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string }).status).toBe("sent");
+    expect(
+      (p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string })
+        .status,
+    ).toBe("sent");
   });
 
   test("a bank does not see drafts addressed to it", async () => {
@@ -214,7 +233,8 @@ describe("answering", () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD, amount: 500_000 }));
     await answer(icbc, request.id, { action: "acknowledge" });
-    const r = (await json(await answer(icbc, request.id, { action: "confirm", amount: 300_000, balance: 300_000 }))).request;
+    const r = (await json(await answer(icbc, request.id, { action: "confirm", amount: 300_000, balance: 300_000 })))
+      .request;
     expect(r).toMatchObject({ status: "completed", doneAmount: 300_000, balance: 300_000, deadlineAt: null });
     expect(r.expiresAt).toBe(new Date(p.clock.now() + 48 * HOUR).toISOString());
   });
@@ -223,7 +243,9 @@ describe("answering", () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     await answer(icbc, request.id, { action: "confirm", amount: 1, balance: 1 });
-    const s = p.deps.db.$client.query("select status, institution_inferred as inferred from suspects where id = ?").get(request.suspect.id);
+    const s = p.deps.db.$client
+      .query("select status, institution_inferred as inferred from suspects where id = ?")
+      .get(request.suspect.id);
     expect(s).toEqual({ status: "stopped", inferred: 0 });
   });
 
@@ -233,7 +255,10 @@ describe("answering", () => {
     await answer(icbc, request.id, { action: "confirm", amount: 100, balance: 100 });
     const res = await answer(icbc, request.id, { action: "reject", reason: "no" });
     expect(res.status).toBe(409);
-    expect((await json(res)).error).toMatchObject({ code: "transition_refused", message: "Refused: cannot reject a stop_payment request that is completed" });
+    expect((await json(res)).error).toMatchObject({
+      code: "transition_refused",
+      message: "Refused: cannot reject a stop_payment request that is completed",
+    });
   });
 
   test("acknowledging twice is a 409", async () => {
@@ -263,7 +288,13 @@ describe("answering", () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     await answer(icbc, request.id, { action: "reject", reason: "account closed" });
-    expect((p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as { status: string }).status).toBe("active");
+    expect(
+      (
+        p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as {
+          status: string;
+        }
+      ).status,
+    ).toBe("active");
   });
 
   test("an agent token may not answer", async () => {
@@ -278,7 +309,11 @@ describe("answering", () => {
     await answer(icbc, request.id, { action: "acknowledge" });
     await answer(icbc, request.id, { action: "partial", amount: 10, balance: 10 });
     const d = (await json(await icbc.call(`/api/v1/requests/${request.id}`))).request;
-    expect(d.responses.map((r: Json) => `${r.action}:${r.from}>${r.to}`)).toEqual(["send:draft>sent", "acknowledge:sent>acknowledged", "partial:acknowledged>partially_completed"]);
+    expect(d.responses.map((r: Json) => `${r.action}:${r.from}>${r.to}`)).toEqual([
+      "send:draft>sent",
+      "acknowledge:sent>acknowledged",
+      "partial:acknowledged>partially_completed",
+    ]);
   });
 });
 
@@ -303,7 +338,9 @@ describe("the onward-transfer chain", () => {
     const { res, p, caseId, l1 } = await level1Confirmed();
     expect(res.status).toBe(201);
     const links = p.deps.db.$client
-      .query("select s.value, cs.level, cs.parent_suspect_id as parent from case_suspects cs join suspects s on s.id = cs.suspect_id where cs.case_id = ? order by cs.level, s.value")
+      .query(
+        "select s.value, cs.level, cs.parent_suspect_id as parent from case_suspects cs join suspects s on s.id = cs.suspect_id where cs.case_id = ? order by cs.level, s.value",
+      )
       .all(caseId);
     expect(links).toEqual([
       { value: "6222020200112233445", level: 1, parent: null },
@@ -315,7 +352,9 @@ describe("the onward-transfer chain", () => {
   test("each onward transfer to a bank with a desk gets a draft level-2 stop-payment to that bank", async () => {
     const { p, l1 } = await level1Confirmed();
     const drafts = p.deps.db.$client
-      .query("select r.status, r.level, r.amount_fen as amount, i.code from requests r join institutions i on i.id = r.institution_id where r.parent_request_id = ? order by i.code")
+      .query(
+        "select r.status, r.level, r.amount_fen as amount, i.code from requests r join institutions i on i.id = r.institution_id where r.parent_request_id = ? order by i.code",
+      )
       .all(l1.id);
     expect(drafts).toEqual([
       { status: "draft", level: 2, amount: 500_000, code: "ABC" },
@@ -325,7 +364,11 @@ describe("the onward-transfer chain", () => {
 
   test("the agent sends the level-2 draft in one step and the next bank sees it", async () => {
     const { p, l1, abc } = await level1Confirmed();
-    const draft = p.deps.db.$client.query("select r.id from requests r join institutions i on i.id = r.institution_id where r.parent_request_id = ? and i.code = 'ABC'").get(l1.id) as { id: number };
+    const draft = p.deps.db.$client
+      .query(
+        "select r.id from requests r join institutions i on i.id = r.institution_id where r.parent_request_id = ? and i.code = 'ABC'",
+      )
+      .get(l1.id) as { id: number };
     const agent = await signIn(p, "agent");
     const res = await agent.request(`/requests/${draft.id}/send`, { method: "POST" });
     expect(res.status).toBe(303);
@@ -336,18 +379,44 @@ describe("the onward-transfer chain", () => {
   test("an onward transfer to a bank without a desk is kept with the bank as written and no draft", async () => {
     const s = await setup();
     const { request } = await json(await s.create({ kind: "stop_payment", value: ICBC_CARD }));
-    await s.answer(s.icbc, request.id, { action: "confirm", amount: 0, balance: 0, onwardTransfers: [{ account: "9999888877776666555", bank: "某农商行", amount: 100, at: new Date(s.p.clock.now()).toISOString() }] });
+    await s.answer(s.icbc, request.id, {
+      action: "confirm",
+      amount: 0,
+      balance: 0,
+      onwardTransfers: [
+        { account: "9999888877776666555", bank: "某农商行", amount: 100, at: new Date(s.p.clock.now()).toISOString() },
+      ],
+    });
     const d = (await json(await s.agent.call(`/api/v1/requests/${request.id}`))).request;
-    expect(d.onwardTransfers).toEqual([{ account: "9999888877776666555", bank: "某农商行", amount: 100, at: new Date(s.p.clock.now()).toISOString(), level: 2, nextRequestId: null, holderName: null, serialNo: null }]);
+    expect(d.onwardTransfers).toEqual([
+      {
+        account: "9999888877776666555",
+        bank: "某农商行",
+        amount: 100,
+        at: new Date(s.p.clock.now()).toISOString(),
+        level: 2,
+        nextRequestId: null,
+        holderName: null,
+        serialNo: null,
+      },
+    ]);
   });
 
   test("an onward account that is not an account is refused and nothing is recorded", async () => {
     const s = await setup();
     const { request } = await json(await s.create({ kind: "stop_payment", value: ICBC_CARD }));
-    const res = await s.answer(s.icbc, request.id, { action: "confirm", amount: 0, balance: 0, onwardTransfers: [{ account: "12ab", amount: 1, at: new Date(s.p.clock.now()).toISOString() }] });
+    const res = await s.answer(s.icbc, request.id, {
+      action: "confirm",
+      amount: 0,
+      balance: 0,
+      onwardTransfers: [{ account: "12ab", amount: 1, at: new Date(s.p.clock.now()).toISOString() }],
+    });
     expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("onwardTransfers.0.account");
-    expect((s.p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string }).status).toBe("sent");
+    expect(
+      (s.p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string })
+        .status,
+    ).toBe("sent");
   });
 
   test("the case's fund flow shows level 1 → 2 with the amounts moved and the requests' states", async () => {
@@ -400,7 +469,10 @@ describe("freezes, returns and the money adding up", () => {
     const { create } = await frozen(800_000);
     const res = await create({ kind: "return", value: ICBC_CARD, amount: 800_001 });
     expect(res.status).toBe(409);
-    expect((await json(res)).error).toMatchObject({ code: "return_exceeds_frozen", message: "Refused: returning 800001 fen is more than the 800000 fen still frozen" });
+    expect((await json(res)).error).toMatchObject({
+      code: "return_exceeds_frozen",
+      message: "Refused: returning 800001 fen is more than the 800000 fen still frozen",
+    });
   });
 
   test("returns still open count against what is frozen", async () => {
@@ -433,14 +505,14 @@ describe("freezes, returns and the money adding up", () => {
     const agent = await signIn(p, "agent");
     const html = await (await agent.request(`/cases/${caseId}/flow`)).text();
     const figure = (k: string) => new RegExp(`data-testid="funds-${k}"[^>]*>([^<]+)<`).exec(html)?.[1];
-    expect([figure("lost"), figure("stopped"), figure("frozen"), figure("returned"), figure("stillFrozen"), figure("unrecovered")]).toEqual([
-      "¥10,000.00",
-      "¥8,000.00",
-      "¥8,000.00",
-      "¥3,000.00",
-      "¥5,000.00",
-      "¥7,000.00",
-    ]);
+    expect([
+      figure("lost"),
+      figure("stopped"),
+      figure("frozen"),
+      figure("returned"),
+      figure("stillFrozen"),
+      figure("unrecovered"),
+    ]).toEqual(["¥10,000.00", "¥8,000.00", "¥8,000.00", "¥3,000.00", "¥5,000.00", "¥7,000.00"]);
   });
 });
 
@@ -456,7 +528,9 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     expect(runRequestClock(p.deps, p.clock.now()).escalated).toBe(1);
     expect(runRequestClock(p.deps, p.clock.now()).escalated).toBe(0);
     expect(heard).toEqual([`escalated:${request.id}`]);
-    const row = p.deps.db.$client.query("select escalated_at as at from requests where id = ?").get(request.id) as { at: number };
+    const row = p.deps.db.$client.query("select escalated_at as at from requests where id = ?").get(request.id) as {
+      at: number;
+    };
     expect(row.at).toBe(p.clock.now());
   });
 
@@ -480,14 +554,18 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     const renew = async () => (await signIn(p, "agent")).request(`/requests/${request.id}/renew`, { method: "POST" });
     p.clock.advance(40 * HOUR);
     expect((await renew()).status).toBe(303);
-    expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.expiresAt).toBe(new Date(p.clock.now() - 40 * HOUR + 96 * HOUR).toISOString());
+    expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.expiresAt).toBe(
+      new Date(p.clock.now() - 40 * HOUR + 96 * HOUR).toISOString(),
+    );
     p.clock.advance(48 * HOUR);
     const third = await renew();
     expect(third.status).toBe(409);
     expect(await third.text()).toContain("同一账户只能止付两次（首次止付和一次续止付），不能再续，请尽快冻结");
     const api = await agent.call(`/api/v1/requests/${request.id}/actions`, { json: { action: "renew" } });
     expect(api.status).toBe(409);
-    expect((await json(api)).error.message).toBe("Refused: an account may be stopped twice in all (the first stop and 1 renewal); a freeze must follow");
+    expect((await json(api)).error.message).toBe(
+      "Refused: an account may be stopped twice in all (the first stop and 1 renewal); a freeze must follow",
+    );
     runRequestClock(p.deps, p.clock.now());
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("completed");
     p.clock.advance(8 * HOUR);
@@ -517,8 +595,12 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     await answer(icbc, request.id, { action: "confirm", amount: 100 });
     p.clock.advance(170 * DAY);
     const user = await signIn(p, "agent");
-    expect((await user.request(`/requests/${request.id}/renew`, { method: "POST", form: { term: "6m" } })).status).toBe(303);
-    const renewal = p.deps.db.$client.query("select id from requests where parent_request_id = ? and kind = 'freeze_renewal'").get(request.id) as { id: number };
+    expect((await user.request(`/requests/${request.id}/renew`, { method: "POST", form: { term: "6m" } })).status).toBe(
+      303,
+    );
+    const renewal = p.deps.db.$client
+      .query("select id from requests where parent_request_id = ? and kind = 'freeze_renewal'")
+      .get(request.id) as { id: number };
     expect((await answer(icbc, renewal.id, { action: "confirm" })).status).toBe(201);
     p.clock.advance(20 * DAY);
     runRequestClock(p.deps, p.clock.now());
@@ -532,7 +614,13 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     await answer(icbc, request.id, { action: "confirm", amount: 100 });
     p.clock.advance(200 * DAY);
     runRequestClock(p.deps, p.clock.now());
-    expect((p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as { status: string }).status).toBe("active");
+    expect(
+      (
+        p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as {
+          status: string;
+        }
+      ).status,
+    ).toBe("active");
   });
 });
 
@@ -542,24 +630,39 @@ describe("the carrier desk: suspension, appeal, restore", () => {
     const cmcc = apiClient(p, "carrier", "CMCC");
     const { request } = await json(await create({ kind: "suspend_number", value: CMCC_PHONE }));
     await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "confirm" } });
-    const appeal = await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "appeal", reason: "机主本人到营业厅核验" } });
+    const appeal = await cmcc.call(`/api/v1/requests/${request.id}/responses`, {
+      json: { action: "appeal", reason: "机主本人到营业厅核验" },
+    });
     expect(appeal.status).toBe(201);
-    const restore = p.deps.db.$client.query("select id, status, kind from requests where parent_request_id = ?").get(request.id) as { id: number; status: string; kind: string };
+    const restore = p.deps.db.$client
+      .query("select id, status, kind from requests where parent_request_id = ?")
+      .get(request.id) as { id: number; status: string; kind: string };
     expect(restore).toMatchObject({ status: "draft", kind: "restore_number" });
     const user = await signIn(p, "agent");
     await user.request(`/requests/${restore.id}/send`, { method: "POST" });
     await cmcc.call(`/api/v1/requests/${restore.id}/responses`, { json: { action: "confirm" } });
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("released");
-    expect((p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as { status: string }).status).toBe("cleared");
+    expect(
+      (
+        p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as {
+          status: string;
+        }
+      ).status,
+    ).toBe("cleared");
   });
 
   test("a carrier rejects a suspension when the owner re-verified in person", async () => {
     const { create, p } = await setup();
     const user = await signIn(p, "carrier", "CMCC");
     const { request } = await json(await create({ kind: "suspend_number", value: CMCC_PHONE }));
-    const res = await user.request(`/desk/${request.id}/respond`, { form: { action: "reject", reason: "机主已现场实名核验" } });
+    const res = await user.request(`/desk/${request.id}/respond`, {
+      form: { action: "reject", reason: "机主已现场实名核验" },
+    });
     expect(res.status).toBe(303);
-    expect((p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string }).status).toBe("rejected");
+    expect(
+      (p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string })
+        .status,
+    ).toBe("rejected");
   });
 });
 
@@ -576,7 +679,9 @@ describe("the center's pages", () => {
   test("typing a number asks for its inferred institution", async () => {
     const { p } = await setup();
     const agent = await signIn(p, "agent");
-    const html = await (await agent.request(`/requests/new/institution?value=${encodeURIComponent(ABC_CARD)}`, { htmx: true })).text();
+    const html = await (
+      await agent.request(`/requests/new/institution?value=${encodeURIComponent(ABC_CARD)}`, { htmx: true })
+    ).text();
     expect(html).toMatch(/<option value="ABC" selected="">/);
     expect(html).toContain("推断为 中国农业银行");
   });
@@ -584,7 +689,18 @@ describe("the center's pages", () => {
   test("the form sends a stop-payment with the amount in yuan stored in fen", async () => {
     const { p, caseId } = await setup();
     const agent = await signIn(p, "agent");
-    const res = await agent.request("/requests", { form: { kind: "stop_payment", value: ICBC_CARD, institution: "", caseId: String(caseId), amount: "12,345.67", note: "急", intent: "send", nonce: "nonce-0001" } });
+    const res = await agent.request("/requests", {
+      form: {
+        kind: "stop_payment",
+        value: ICBC_CARD,
+        institution: "",
+        caseId: String(caseId),
+        amount: "12,345.67",
+        note: "急",
+        intent: "send",
+        nonce: "nonce-0001",
+      },
+    });
     expect(res.status).toBe(303);
     const row = p.deps.db.$client.query("select status, amount_fen as amount, note from requests").get();
     expect(row).toEqual({ status: "sent", amount: 1_234_567, note: "急" });
@@ -593,7 +709,14 @@ describe("the center's pages", () => {
   test("submitting the same form twice creates one request", async () => {
     const { p, caseId } = await setup();
     const agent = await signIn(p, "agent");
-    const form = { kind: "stop_payment", value: ICBC_CARD, caseId: String(caseId), amount: "100", intent: "send", nonce: "nonce-twice-1" };
+    const form = {
+      kind: "stop_payment",
+      value: ICBC_CARD,
+      caseId: String(caseId),
+      amount: "100",
+      intent: "send",
+      nonce: "nonce-twice-1",
+    };
     const a = await agent.request("/requests", { form });
     const b = await agent.request("/requests", { form });
     expect(b.headers.get("location")).toBe(a.headers.get("location")!.replace(/\?.*$/, ""));
@@ -603,7 +726,16 @@ describe("the center's pages", () => {
   test("an invalid form is shown again with its errors and what was typed", async () => {
     const { p, caseId } = await setup();
     const agent = await signIn(p, "agent");
-    const res = await agent.request("/requests", { form: { kind: "stop_payment", value: ICBC_CARD, caseId: String(caseId), amount: "12abc", intent: "send", nonce: "nonce-bad-01" } });
+    const res = await agent.request("/requests", {
+      form: {
+        kind: "stop_payment",
+        value: ICBC_CARD,
+        caseId: String(caseId),
+        amount: "12abc",
+        intent: "send",
+        nonce: "nonce-bad-01",
+      },
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("不是以元为单位的金额，例如 1234.50");
@@ -614,7 +746,16 @@ describe("the center's pages", () => {
   test("a suspect value that is no number or account is refused on the page in Chinese", async () => {
     const { p, caseId } = await setup();
     const agent = await signIn(p, "agent");
-    const res = await agent.request("/requests", { form: { kind: "stop_payment", value: "fraud@example.com", caseId: String(caseId), amount: "100", intent: "send", nonce: "nonce-bad-02" } });
+    const res = await agent.request("/requests", {
+      form: {
+        kind: "stop_payment",
+        value: "fraud@example.com",
+        caseId: String(caseId),
+        amount: "100",
+        intent: "send",
+        nonce: "nonce-bad-02",
+      },
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("不是电话号码或银行账号：含有字母");
@@ -626,7 +767,17 @@ describe("the center's pages", () => {
     const fr = (await json(await create({ kind: "freeze", value: ICBC_CARD, amount: 100_000 }))).request;
     await answer(icbc, fr.id, { action: "confirm", amount: 100_000 });
     const agent = await signIn(p, "agent");
-    const res = await agent.request("/requests", { form: { kind: "return", suspectId: String(fr.suspect.id), caseId: String(caseId), amount: "1000.01", parentRequestId: String(fr.id), intent: "send", nonce: "nonce-ret-01" } });
+    const res = await agent.request("/requests", {
+      form: {
+        kind: "return",
+        suspectId: String(fr.suspect.id),
+        caseId: String(caseId),
+        amount: "1000.01",
+        parentRequestId: String(fr.id),
+        intent: "send",
+        nonce: "nonce-ret-01",
+      },
+    });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("返还金额超过尚冻结的金额（最多可返还 ¥1,000.00）");
   });
@@ -646,7 +797,9 @@ describe("the center's pages", () => {
     const agent = await signIn(p, "agent");
     expect((await agent.request(`/requests/${request.id}/send`, { method: "POST" })).status).toBe(303);
     expect((await agent.request(`/requests/${request.id}/send`, { method: "POST" })).status).toBe(303);
-    expect((p.deps.db.$client.query("select count(*) as n from responses where action = 'send'").get() as { n: number }).n).toBe(1);
+    expect(
+      (p.deps.db.$client.query("select count(*) as n from responses where action = 'send'").get() as { n: number }).n,
+    ).toBe(1);
   });
 
   test("an appeal not upheld: the agent discards the restore draft with the reason, and it leaves the drafts", async () => {
@@ -655,16 +808,30 @@ describe("the center's pages", () => {
     const { request } = await json(await create({ kind: "suspend_number", value: CMCC_PHONE }));
     await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "confirm" } });
     await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "appeal", reason: "机主申诉" } });
-    const restore = p.deps.db.$client.query("select id from requests where parent_request_id = ?").get(request.id) as { id: number };
+    const restore = p.deps.db.$client.query("select id from requests where parent_request_id = ?").get(request.id) as {
+      id: number;
+    };
     const agent = await signIn(p, "agent");
-    expect(await (await agent.request(`/requests/${restore.id}`)).text()).toContain(`data-testid="discard-${restore.id}"`);
+    expect(await (await agent.request(`/requests/${restore.id}`)).text()).toContain(
+      `data-testid="discard-${restore.id}"`,
+    );
     const res = await agent.request(`/requests/${restore.id}/discard`, { form: { reason: "核查后申诉不成立" } });
     expect(res.status).toBe(303);
     const seen = (await json(await api.call(`/api/v1/requests/${restore.id}`))).request;
     expect(seen.status).toBe("discarded");
-    expect(p.deps.db.$client.query("select action, from_status as f, to_status as t, reason from responses where request_id = ?").all(restore.id)).toEqual([{ action: "discard", f: "draft", t: "discarded", reason: "核查后申诉不成立" }]);
-    expect(p.deps.db.$client.query("select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action = 'discard'").get(restore.id)).toEqual({ n: 1 });
-    expect(await (await agent.request("/requests?status=draft")).text()).not.toContain(`data-request-id="${restore.id}"`);
+    expect(
+      p.deps.db.$client
+        .query("select action, from_status as f, to_status as t, reason from responses where request_id = ?")
+        .all(restore.id),
+    ).toEqual([{ action: "discard", f: "draft", t: "discarded", reason: "核查后申诉不成立" }]);
+    expect(
+      p.deps.db.$client
+        .query("select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action = 'discard'")
+        .get(restore.id),
+    ).toEqual({ n: 1 });
+    expect(await (await agent.request("/requests?status=draft")).text()).not.toContain(
+      `data-request-id="${restore.id}"`,
+    );
     // never sent: the carrier never sees it; the suspension stands
     expect((await cmcc.call(`/api/v1/requests/${restore.id}`)).status).toBe(404);
     expect((await json(await api.call(`/api/v1/requests/${request.id}`))).request.status).toBe("completed");
@@ -681,7 +848,9 @@ describe("the center's pages", () => {
     const late = await agent.request(`/requests/${sent.id}/discard`, { form: { reason: "误发" } });
     expect(late.status).toBe(409);
     expect(await late.text()).toContain("不能对已发送的紧急止付指令执行“作废”");
-    expect(p.deps.db.$client.query("select status from requests where id in (?, ?) order by id").all(draft.id, sent.id)).toEqual([{ status: "draft" }, { status: "sent" }]);
+    expect(
+      p.deps.db.$client.query("select status from requests where id in (?, ?) order by id").all(draft.id, sent.id),
+    ).toEqual([{ status: "draft" }, { status: "sent" }]);
   });
 
   test("a refused discard keeps its reason as typed, the error beside it", async () => {
@@ -693,15 +862,23 @@ describe("the center's pages", () => {
     expect(res.status).toBe(422);
     const form = new RegExp(`data-testid="discard-form-${draft.id}"[\\s\\S]*?</form>`).exec(await res.text())![0];
     expect(form).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
-    expect((p.deps.db.$client.query("select status from requests where id = ?").get(draft.id) as { status: string }).status).toBe("draft");
+    expect(
+      (p.deps.db.$client.query("select status from requests where id = ?").get(draft.id) as { status: string }).status,
+    ).toBe("draft");
   });
 
   test("discarding a draft twice (a double click) discards it once and shows no error", async () => {
     const { create, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD, draft: true }));
     const agent = await signIn(p, "agent");
-    for (let i = 0; i < 2; i++) expect((await agent.request(`/requests/${request.id}/discard`, { form: { reason: "已由他行冻结" } })).status).toBe(303);
-    expect((p.deps.db.$client.query("select count(*) as n from responses where action = 'discard'").get() as { n: number }).n).toBe(1);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await agent.request(`/requests/${request.id}/discard`, { form: { reason: "已由他行冻结" } })).status,
+      ).toBe(303);
+    expect(
+      (p.deps.db.$client.query("select count(*) as n from responses where action = 'discard'").get() as { n: number })
+        .n,
+    ).toBe(1);
   });
 
   test("releasing a request twice is refused with a clear message", async () => {
@@ -764,9 +941,15 @@ describe("the desk", () => {
     body.append("ot_bank", "");
     body.append("ot_amount", "");
     body.append("ot_at", "2026-11-21T10:00");
-    const res = await user.request(`/desk/${l1.id}/respond`, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const res = await user.request(`/desk/${l1.id}/respond`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect(res.status).toBe(303);
-    const r = p.deps.db.$client.query("select status, done_amount_fen as done, balance_fen as balance from requests where id = ?").get(l1.id);
+    const r = p.deps.db.$client
+      .query("select status, done_amount_fen as done, balance_fen as balance from requests where id = ?")
+      .get(l1.id);
     expect(r).toEqual({ status: "completed", done: 200_000, balance: 200_050 });
     const ot = p.deps.db.$client.query("select amount_fen as amount, at from onward_transfers").all();
     expect(ot).toEqual([{ amount: 500_000, at: Date.parse("2026-11-21T09:55:00+08:00") }]);
@@ -776,12 +959,24 @@ describe("the desk", () => {
     const s = await setup();
     const l1 = (await json(await s.create({ kind: "stop_payment", value: ICBC_CARD }))).request;
     const user = await signIn(s.p, "bank", "ICBC");
-    const res = await user.request(`/desk/${l1.id}/respond`, { form: { action: "confirm", amount: "1", balance: "1", ot_account: "6228480011223344556", ot_bank: "", ot_amount: "lots", ot_at: "2026-11-21T09:55" } });
+    const res = await user.request(`/desk/${l1.id}/respond`, {
+      form: {
+        action: "confirm",
+        amount: "1",
+        balance: "1",
+        ot_account: "6228480011223344556",
+        ot_bank: "",
+        ot_amount: "lots",
+        ot_at: "2026-11-21T09:55",
+      },
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("资金已转出 · 1");
     expect(html).toContain('value="lots"');
-    expect((s.p.deps.db.$client.query("select status from requests where id = ?").get(l1.id) as { status: string }).status).toBe("sent");
+    expect(
+      (s.p.deps.db.$client.query("select status from requests where id = ?").get(l1.id) as { status: string }).status,
+    ).toBe("sent");
   });
 
   test("answering twice on the desk says it was already answered", async () => {
@@ -789,7 +984,9 @@ describe("the desk", () => {
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     const user = await signIn(p, "bank", "ICBC");
     await user.request(`/desk/${request.id}/respond`, { form: { action: "confirm", amount: "1", balance: "1" } });
-    const res = await user.request(`/desk/${request.id}/respond`, { form: { action: "confirm", amount: "1", balance: "1" } });
+    const res = await user.request(`/desk/${request.id}/respond`, {
+      form: { action: "confirm", amount: "1", balance: "1" },
+    });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("不能对已办结的紧急止付指令执行“办结”");
   });
@@ -812,7 +1009,8 @@ describe("the desk", () => {
   test("another bank's desk hears nothing of it", async () => {
     const { create, p } = await setup();
     const heard: string[] = [];
-    const abcId = (p.deps.db.$client.query("select id from institutions where code = 'ABC'").get() as { id: number }).id;
+    const abcId = (p.deps.db.$client.query("select id from institutions where code = 'ABC'").get() as { id: number })
+      .id;
     p.deps.events.subscribe(`desk:${abcId}`, (e) => heard.push(e.event));
     await create({ kind: "stop_payment", value: ICBC_CARD });
     expect(heard).toEqual([]);
@@ -823,7 +1021,9 @@ describe("the API document", () => {
   test("the requests routes are in the OpenAPI document", async () => {
     const p = testPlatform();
     const doc = await json(await p.app.request("/api/v1/openapi.json"));
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/requests", "/requests/{id}", "/requests/{id}/responses"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/requests", "/requests/{id}", "/requests/{id}/responses"]),
+    );
     expect(doc.paths["/requests"].post.parameters.map((x: Json) => x.name)).toContain("idempotency-key");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const ICBC_CARD = "6222020200112233445";
 const DAY = 86_400_000;
@@ -9,7 +9,9 @@ function makeCase(p: TestPlatform, lossFen: number, victim: string): number {
   const now = p.clock.now();
   return (
     p.deps.db.$client
-      .query(`insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '朝阳区', 'fake_investment', ?, ?, 'received', ?, ?) returning id`)
+      .query(
+        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '朝阳区', 'fake_investment', ?, ?, 'received', ?, ?) returning id`,
+      )
       .get(now, lossFen, victim, now, now) as { id: number }
   ).id;
 }
@@ -20,19 +22,35 @@ async function frozen(opts: { frozenFen: number; losses: number[]; traced?: (num
   const cases = opts.losses.map((l, i) => makeCase(p, l, ["张三", "李四", "王五"][i]!));
   const agentApi = apiClient(p, "agent");
   const icbc = apiClient(p, "bank", "ICBC");
-  const res = await agentApi.call("/api/v1/requests", { json: { caseId: cases[0], kind: "freeze", value: ICBC_CARD, amount: opts.frozenFen } });
+  const res = await agentApi.call("/api/v1/requests", {
+    json: { caseId: cases[0], kind: "freeze", value: ICBC_CARD, amount: opts.frozenFen },
+  });
   expect(res.status).toBe(201);
   const freeze = ((await res.json()) as Json).request as Json;
-  const ok = await icbc.call(`/api/v1/requests/${freeze.id}/responses`, { json: { action: "confirm", amount: opts.frozenFen } });
+  const ok = await icbc.call(`/api/v1/requests/${freeze.id}/responses`, {
+    json: { action: "confirm", amount: opts.frozenFen },
+  });
   expect(ok.status).toBe(201);
   const sql = p.deps.db.$client;
   const suspectId = freeze.suspect.id as number;
-  for (const c of cases.slice(1)) sql.query(`insert into case_suspects (case_id, suspect_id, level, created_at) values (?, ?, 1, ?)`).run(c, suspectId, p.clock.now());
+  for (const c of cases.slice(1))
+    sql
+      .query(`insert into case_suspects (case_id, suspect_id, level, created_at) values (?, ?, 1, ?)`)
+      .run(c, suspectId, p.clock.now());
   (opts.traced ?? []).forEach((fen, i) => {
     if (fen == null) return;
     sql
-      .query(`insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name) values (?, ?, ?, ?, ?, ?)`)
-      .run(cases[i]!, suspectId, p.clock.now() - DAY, fen, `62170000111122${String(i).padStart(4, "0")}`, ["张三", "李四", "王五"][i]!);
+      .query(
+        `insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name) values (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        cases[i]!,
+        suspectId,
+        p.clock.now() - DAY,
+        fen,
+        `62170000111122${String(i).padStart(4, "0")}`,
+        ["张三", "李四", "王五"][i]!,
+      );
   });
   const agent = await signIn(p, "agent");
   const plan = async (method: string) => agentApi.call(`/api/v1/requests/${freeze.id}/return-plan?method=${method}`);
@@ -56,7 +74,9 @@ describe("GET /api/v1/requests/:id/return-plan", () => {
   test("reading a plan is audited: it names the victims' accounts", async () => {
     const { p, plan, freeze } = await frozen({ frozenFen: 1_000, losses: [1_000] });
     await plan("pro_rata");
-    const row = p.deps.db.$client.query(`select detail from audit_log where action = 'view' and entity = 'return_plan'`).get() as { detail: string };
+    const row = p.deps.db.$client
+      .query(`select detail from audit_log where action = 'view' and entity = 'return_plan'`)
+      .get() as { detail: string };
     expect(JSON.parse(row.detail)).toEqual({ freezeRequestId: freeze.id, method: "pro_rata" });
   });
 
@@ -67,7 +87,11 @@ describe("GET /api/v1/requests/:id/return-plan", () => {
   });
 
   test("traced gives each victim their own deposits and names their paying account", async () => {
-    const { plan } = await frozen({ frozenFen: 1_000_000, losses: [500_000, 500_000, 500_000], traced: [300_000, 200_000, 100_000] });
+    const { plan } = await frozen({
+      frozenFen: 1_000_000,
+      losses: [500_000, 500_000, 500_000],
+      traced: [300_000, 200_000, 100_000],
+    });
     const b = (await (await plan("traced")).json()) as Json;
     expect(b.shares.map((s: Json) => [s.amount, s.victimAccount])).toEqual([
       [300_000, "621700001111220000"],
@@ -77,7 +101,11 @@ describe("GET /api/v1/requests/:id/return-plan", () => {
   });
 
   test("traced is refused, naming the case, when a case has no deposits traced into the account", async () => {
-    const { plan, cases } = await frozen({ frozenFen: 1_000_000, losses: [500_000, 500_000, 500_000], traced: [300_000, null, 100_000] });
+    const { plan, cases } = await frozen({
+      frozenFen: 1_000_000,
+      losses: [500_000, 500_000, 500_000],
+      traced: [300_000, null, 100_000],
+    });
     const res = await plan("traced");
     expect(res.status).toBe(409);
     expect(((await res.json()) as Json).error.message).toContain(`case ${cases[1]} has no deposits traced`);
@@ -90,7 +118,13 @@ describe("GET /api/v1/requests/:id/return-plan", () => {
 
   test("a request that is not a freeze in force has no return plan", async () => {
     const { agentApi, cases } = await frozen({ frozenFen: 100, losses: [100] });
-    const sp = ((await (await agentApi.call("/api/v1/requests", { json: { caseId: cases[0], kind: "stop_payment", value: ICBC_CARD, amount: 100 } })).json()) as Json).request;
+    const sp = (
+      (await (
+        await agentApi.call("/api/v1/requests", {
+          json: { caseId: cases[0], kind: "stop_payment", value: ICBC_CARD, amount: 100 },
+        })
+      ).json()) as Json
+    ).request;
     const res = await agentApi.call(`/api/v1/requests/${sp.id}/return-plan`);
     expect(res.status).toBe(409);
     expect(((await res.json()) as Json).error.message).toContain("not a freeze in force");
@@ -99,27 +133,51 @@ describe("GET /api/v1/requests/:id/return-plan", () => {
 
 describe("the return plan page", () => {
   test("a pro-rata plan opens a 30-day notice: returns refused before it closes, objections recorded during it, returns sent after it", async () => {
-    const { p, agent: first, freeze, cases } = await frozen({ frozenFen: 1_000_003, losses: [1_000_000, 2_000_000, 3_000_000] });
+    const {
+      p,
+      agent: first,
+      freeze,
+      cases,
+    } = await frozen({ frozenFen: 1_000_003, losses: [1_000_000, 2_000_000, 3_000_000] });
     // no paying account recorded with these cases: the center enters the victims' accounts
-    const form = { method: "pro_rata", [`account.${cases[0]}`]: "6217000011112222", [`account.${cases[1]}`]: "6217000011113333", [`account.${cases[2]}`]: "6217000011114444" };
+    const form = {
+      method: "pro_rata",
+      [`account.${cases[0]}`]: "6217000011112222",
+      [`account.${cases[1]}`]: "6217000011113333",
+      [`account.${cases[2]}`]: "6217000011114444",
+    };
     expect((await first.request(`/requests/${freeze.id}/returns`, { form })).status).toBe(303);
-    const planId = (p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as { id: number }).id;
+    const planId = (
+      p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as {
+        id: number;
+      }
+    ).id;
     const page = await (await first.request(`/requests/${freeze.id}/returns`)).text();
     expect(page).toContain("公告期 2026-11-21 10:00 至 2026-12-21 10:00");
 
     const early = await first.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} });
     expect(early.status).toBe(409);
     expect(await early.text()).toContain("30 日公告期至 2026-12-21 10:00 届满，届满后方可返还");
-    expect((await first.request(`/requests/${freeze.id}/returns/${planId}/objections`, { form: { objector: "赵六", text: "我也被骗转入此账户" } })).status).toBe(303);
+    expect(
+      (
+        await first.request(`/requests/${freeze.id}/returns/${planId}/objections`, {
+          form: { objector: "赵六", text: "我也被骗转入此账户" },
+        })
+      ).status,
+    ).toBe(303);
     expect(await (await first.request(`/requests/${freeze.id}/returns`)).text()).toContain("赵六: 我也被骗转入此账户");
 
     p.clock.advance(30 * DAY);
     const agent = await signIn(p, "agent"); // the first session has long expired
-    const late = await agent.request(`/requests/${freeze.id}/returns/${planId}/objections`, { form: { objector: "钱七", text: "迟到的异议" } });
+    const late = await agent.request(`/requests/${freeze.id}/returns/${planId}/objections`, {
+      form: { objector: "钱七", text: "迟到的异议" },
+    });
     expect(late.status).toBe(409);
     expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} })).status).toBe(303);
     const returns = p.deps.db.$client
-      .query(`select r.id, r.status, r.amount_fen as amount, r.case_id as caseId, r.parent_request_id as parent from requests r where r.kind = 'return' order by r.case_id`)
+      .query(
+        `select r.id, r.status, r.amount_fen as amount, r.case_id as caseId, r.parent_request_id as parent from requests r where r.kind = 'return' order by r.case_id`,
+      )
       .all() as Json[];
     expect(returns.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
     expect(returns.every((r) => r.parent === freeze.id)).toBe(true);
@@ -128,15 +186,29 @@ describe("the return plan page", () => {
     const api = apiClient(p, "bank", "ICBC");
     const r0 = ((await (await api.call(`/api/v1/requests/${returns[0]!.id}`)).json()) as Json).request;
     expect(r0.documentNo).toContain("返字〔2026〕第000001号");
-    expect(JSON.parse(Buffer.from(r0.signedPayload, "base64url").toString("utf8")).returnTo).toEqual({ account: "6217000011112222" });
+    expect(JSON.parse(Buffer.from(r0.signedPayload, "base64url").toString("utf8")).returnTo).toEqual({
+      account: "6217000011112222",
+    });
   });
 
   test("a traced plan goes out at once, each return to the victim's paying account, due in 3 working days", async () => {
-    const { p, agent, freeze } = await frozen({ frozenFen: 1_000_000, losses: [500_000, 500_000, 500_000], traced: [300_000, 200_000, 100_000] });
+    const { p, agent, freeze } = await frozen({
+      frozenFen: 1_000_000,
+      losses: [500_000, 500_000, 500_000],
+      traced: [300_000, 200_000, 100_000],
+    });
     expect((await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "traced" } })).status).toBe(303);
-    const planId = (p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as { id: number }).id;
+    const planId = (
+      p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as {
+        id: number;
+      }
+    ).id;
     expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} })).status).toBe(303);
-    const rows = p.deps.db.$client.query(`select s.to_account as toAccount, r.amount_fen as amount, r.status from return_shares s join requests r on r.id = s.return_request_id order by s.case_id`).all() as Json[];
+    const rows = p.deps.db.$client
+      .query(
+        `select s.to_account as toAccount, r.amount_fen as amount, r.status from return_shares s join requests r on r.id = s.return_request_id order by s.case_id`,
+      )
+      .all() as Json[];
     expect(rows).toEqual([
       { toAccount: "621700001111220000", amount: 300_000, status: "sent" },
       { toAccount: "621700001111220001", amount: 200_000, status: "sent" },
@@ -146,7 +218,9 @@ describe("the return plan page", () => {
 
   test("another account than the victim's paying account is refused without the reason, naming the field", async () => {
     const { agent, freeze, cases } = await frozen({ frozenFen: 1_000_000, losses: [500_000], traced: [300_000] });
-    const res = await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "traced", [`account.${cases[0]}`]: "6217000099998888" } });
+    const res = await agent.request(`/requests/${freeze.id}/returns`, {
+      form: { method: "traced", [`account.${cases[0]}`]: "6217000099998888" },
+    });
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("another account than the victim");
   });
@@ -155,20 +229,42 @@ describe("the return plan page", () => {
     const { p, agent, freeze, cases } = await frozen({ frozenFen: 1_000, losses: [1_000, 2_000] });
     const accounts = { [`account.${cases[0]}`]: "6217000011112222", [`account.${cases[1]}`]: "6217000011113333" };
     await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", ...accounts } });
-    const planId = (p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as { id: number }).id;
-    expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/withdraw`, { form: { reason: "异议成立：另有被害人" } })).status).toBe(303);
+    const planId = (
+      p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as {
+        id: number;
+      }
+    ).id;
+    expect(
+      (
+        await agent.request(`/requests/${freeze.id}/returns/${planId}/withdraw`, {
+          form: { reason: "异议成立：另有被害人" },
+        })
+      ).status,
+    ).toBe(303);
     expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} })).status).toBe(409);
     expect(await (await agent.request(`/requests/${freeze.id}/returns`)).text()).toContain("异议成立：另有被害人");
-    expect((await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", ...accounts } })).status).toBe(303);
-    expect(p.deps.db.$client.query(`select count(*) as n from return_plans where freeze_request_id = ?`).get(freeze.id)).toEqual({ n: 2 });
+    expect(
+      (await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", ...accounts } })).status,
+    ).toBe(303);
+    expect(
+      p.deps.db.$client.query(`select count(*) as n from return_plans where freeze_request_id = ?`).get(freeze.id),
+    ).toEqual({ n: 2 });
     expect(p.deps.db.$client.query(`select count(*) as n from requests where kind = 'return'`).get()).toEqual({ n: 0 });
   });
 
   test("a refused objection keeps the objector as typed and a refused withdrawal its reason, each error beside its box", async () => {
     const { p, agent, freeze, cases } = await frozen({ frozenFen: 1_000, losses: [1_000] });
-    await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", [`account.${cases[0]}`]: "6217000011112222" } });
-    const planId = (p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as { id: number }).id;
-    const objection = await agent.request(`/requests/${freeze.id}/returns/${planId}/objections`, { form: { objector: "赵六", text: " " } });
+    await agent.request(`/requests/${freeze.id}/returns`, {
+      form: { method: "pro_rata", [`account.${cases[0]}`]: "6217000011112222" },
+    });
+    const planId = (
+      p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as {
+        id: number;
+      }
+    ).id;
+    const objection = await agent.request(`/requests/${freeze.id}/returns/${planId}/objections`, {
+      form: { objector: "赵六", text: " " },
+    });
     expect(objection.status).toBe(422);
     const oform = /data-testid="objection-form"[\s\S]*?<\/form>/.exec(await objection.text())![0];
     expect(oform).toContain('value="赵六"');
@@ -178,7 +274,9 @@ describe("the return plan page", () => {
     expect(withdraw.status).toBe(422);
     const wform = /data-testid="withdraw-form"[\s\S]*?<\/form>/.exec(await withdraw.text())![0];
     expect(wform).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
-    expect(p.deps.db.$client.query(`select withdrawn_at as w from return_plans where id = ?`).get(planId)).toEqual({ w: null });
+    expect(p.deps.db.$client.query(`select withdrawn_at as w from return_plans where id = ?`).get(planId)).toEqual({
+      w: null,
+    });
   });
 
   test("a second plan cannot start while one is pending", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createPublicKey, verify } from "node:crypto";
 import { addSigningKey } from "../../src/requests/signing";
-import { apiClient, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, type TestPlatform, testPlatform } from "../helpers";
 
 // Verification here uses only what an institution has: the request JSON and the published JWKs,
 // with node:crypto and Web Crypto, never the service's own code.
@@ -13,7 +13,9 @@ function makeCase(p: TestPlatform): number {
   const now = p.clock.now();
   return (
     p.deps.db.$client
-      .query(`insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '朝阳区', 'fake_investment', 1000000, '王小明', 'received', ?, ?) returning id`)
+      .query(
+        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '朝阳区', 'fake_investment', 1000000, '王小明', 'received', ?, ?) returning id`,
+      )
       .get(now, now, now) as { id: number }
   ).id;
 }
@@ -23,7 +25,14 @@ async function setup() {
   const caseId = makeCase(p);
   const agent = apiClient(p, "agent");
   const icbc = apiClient(p, "bank", "ICBC");
-  const send = async (body: Json = {}) => ((await (await agent.call("/api/v1/requests", { json: { caseId, kind: "stop_payment", value: ICBC_CARD, amount: 500_000, ...body } })).json()) as Json).request as Json;
+  const send = async (body: Json = {}) =>
+    (
+      (await (
+        await agent.call("/api/v1/requests", {
+          json: { caseId, kind: "stop_payment", value: ICBC_CARD, amount: 500_000, ...body },
+        })
+      ).json()) as Json
+    ).request as Json;
   const keys = async () => ((await (await p.app.request("/api/v1/signing-keys")).json()) as Json).keys as Json[];
   return { p, agent, icbc, send, keys };
 }
@@ -36,7 +45,13 @@ function nodeVerifies(jwk: Json, r: Json): boolean {
 }
 
 async function webCryptoVerifies(jwk: Json, r: Json): Promise<boolean> {
-  const key = await crypto.subtle.importKey("jwk", { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, { name: "Ed25519" }, false, ["verify"]);
+  const key = await crypto.subtle.importKey(
+    "jwk",
+    { kty: jwk.kty, crv: jwk.crv, x: jwk.x },
+    { name: "Ed25519" },
+    false,
+    ["verify"],
+  );
   return crypto.subtle.verify({ name: "Ed25519" }, key, bytesOf(r.signature), bytesOf(r.signedPayload));
 }
 
@@ -57,16 +72,33 @@ describe("signed instructions", () => {
     const text = bytesOf(r.signedPayload).toString("utf8");
     expect(text).not.toMatch(/\s(?=(?:[^"]*"[^"]*")*[^"]*$)/); // no whitespace outside strings
     const parsed = JSON.parse(text);
-    const sortedDeep = (v: any): any => (Array.isArray(v) ? v.map(sortedDeep) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedDeep(v[k])])) : v);
+    const sortedDeep = (v: any): any =>
+      Array.isArray(v)
+        ? v.map(sortedDeep)
+        : v && typeof v === "object"
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sortedDeep(v[k])]),
+            )
+          : v;
     expect(JSON.stringify(sortedDeep(parsed))).toBe(text);
-    expect(parsed).toMatchObject({ documentNo: r.documentNo, documentKind: "stop_payment", amount: 500_000, subject: { kind: "bank_account", value: ICBC_CARD }, institution: { code: "ICBC" } });
+    expect(parsed).toMatchObject({
+      documentNo: r.documentNo,
+      documentKind: "stop_payment",
+      amount: 500_000,
+      subject: { kind: "bank_account", value: ICBC_CARD },
+      institution: { code: "ICBC" },
+    });
   });
 
   test("a changed payload or a changed signature does not verify", async () => {
     const { send, keys } = await setup();
     const r = await send();
     const jwk = (await keys())[0]!;
-    const forged = Buffer.from(bytesOf(r.signedPayload).toString("utf8").replace('"amount":500000', '"amount":900000')).toString("base64url");
+    const forged = Buffer.from(
+      bytesOf(r.signedPayload).toString("utf8").replace('"amount":500000', '"amount":900000'),
+    ).toString("base64url");
     expect(forged).not.toBe(r.signedPayload);
     expect(nodeVerifies(jwk, { ...r, signedPayload: forged })).toBe(false);
     const sig = bytesOf(r.signature);
@@ -78,7 +110,12 @@ describe("signed instructions", () => {
     const { send, icbc } = await setup();
     const r = await send();
     const seen = ((await (await icbc.call(`/api/v1/requests/${r.id}`)).json()) as Json).request;
-    expect({ documentNo: seen.documentNo, keyId: seen.keyId, signature: seen.signature, signedPayload: seen.signedPayload }).toEqual({
+    expect({
+      documentNo: seen.documentNo,
+      keyId: seen.keyId,
+      signature: seen.signature,
+      signedPayload: seen.signedPayload,
+    }).toEqual({
       documentNo: r.documentNo,
       keyId: r.keyId,
       signature: r.signature,
@@ -110,6 +147,7 @@ describe("signed instructions", () => {
   test("the signing keys are published without a token and never include a private part", async () => {
     const { send, keys } = await setup();
     await send();
-    for (const k of await keys()) expect(Object.keys(k).sort()).toEqual(["alg", "createdAt", "crv", "kid", "kty", "retiredAt", "use", "x"]);
+    for (const k of await keys())
+      expect(Object.keys(k).sort()).toEqual(["alg", "createdAt", "crv", "kid", "kty", "retiredAt", "use", "x"]);
   });
 });

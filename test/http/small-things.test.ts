@@ -1,6 +1,6 @@
 // Smaller things seen in use (issue 13, item 10): each one behaviour.
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
@@ -20,7 +20,9 @@ describe("the desk's notice after an answer", () => {
   test("after an acknowledgement it reads 已签收, not 已反馈", async () => {
     const p = testPlatform();
     const caseId = makeCase(p);
-    const sent = await apiClient(p, "agent").call("/api/v1/requests", { json: { caseId, kind: "stop_payment", value: "6222 0202 0011 2233 445", amount: 500_000 } });
+    const sent = await apiClient(p, "agent").call("/api/v1/requests", {
+      json: { caseId, kind: "stop_payment", value: "6222 0202 0011 2233 445", amount: 500_000 },
+    });
     expect(sent.status).toBe(201);
     const { request } = (await sent.json()) as { request: { id: number } };
     const desk = await signIn(p, "bank", "ICBC");
@@ -41,10 +43,20 @@ describe("a suspect's status picker", () => {
     const html = await (await u.request(`/suspects/${suspect.id}`)).text();
     const select = /<select name="status">([\s\S]*?)<\/select>/.exec(html)![1]!;
     expect(select).toMatch(/^<option value="active" selected="">在控（当前）<\/option>/);
-    const before = (p.deps.db.$client.query("select count(*) as n from audit_log where entity = 'suspect' and action <> 'view'").get() as { n: number }).n;
+    const before = (
+      p.deps.db.$client
+        .query("select count(*) as n from audit_log where entity = 'suspect' and action <> 'view'")
+        .get() as { n: number }
+    ).n;
     const res = await u.request(`/suspects/${suspect.id}/status`, { form: { status: "active", reason: "" } });
     expect(res.status).toBe(303);
-    expect((p.deps.db.$client.query("select count(*) as n from audit_log where entity = 'suspect' and action <> 'view'").get() as { n: number }).n).toBe(before);
+    expect(
+      (
+        p.deps.db.$client
+          .query("select count(*) as n from audit_log where entity = 'suspect' and action <> 'view'")
+          .get() as { n: number }
+      ).n,
+    ).toBe(before);
   });
 });
 
@@ -68,9 +80,11 @@ describe("the publicity visit list", () => {
       `insert into targets (phone, name, district, age, risk_grade, status, outcome, available_at, due_at, created_at) values (?, '李四', '南山区', 40, 'high', 'open', null, ?, ?, ?)`,
     );
     const at = Date.parse("2026-11-02T02:00:00Z");
-    for (let i = 0; i < n; i++) ins.run(`+86137${String(i).padStart(8, "0")}`, at + i * 1000, at + i * 1000 + 600_000, at + i * 1000);
+    for (let i = 0; i < n; i++)
+      ins.run(`+86137${String(i).padStart(8, "0")}`, at + i * 1000, at + i * 1000 + 600_000, at + i * 1000);
   }
-  const rowsOf = (html: string) => (html.slice(html.indexOf('data-testid="visits"')).match(/data-testid="visit-phone"/g) ?? []).length;
+  const rowsOf = (html: string) =>
+    (html.slice(html.indexOf('data-testid="visits"')).match(/data-testid="visit-phone"/g) ?? []).length;
 
   test("is paged, 100 people a page, with links to the next and previous pages", async () => {
     const p = testPlatform();
@@ -89,7 +103,11 @@ describe("the publicity visit list", () => {
     expect(last).not.toContain('rel="next"');
     // the pages together are the list, each person once
     const phones = new Set<string>();
-    for (const page of [1, 2, 3]) for (const m of (await (await s.request(`${base}&page=${page}`)).text()).matchAll(/data-testid="visit-phone">\s*([^<]+?)\s*</g)) phones.add(m[1]!);
+    for (const page of [1, 2, 3])
+      for (const m of (await (await s.request(`${base}&page=${page}`)).text()).matchAll(
+        /data-testid="visit-phone">\s*([^<]+?)\s*</g,
+      ))
+        phones.add(m[1]!);
     expect(phones.size).toBe(230);
   });
 

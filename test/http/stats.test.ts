@@ -8,7 +8,7 @@ import { METRICS, type Metric } from "../../src/domain/yoy";
 import { sendTable } from "../../src/exports/tabular";
 import type { AppEnv } from "../../src/http/context";
 import { compare, recountDifferences } from "../../src/stats/service";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 /** An instant given as Shanghai wall-clock time. */
 const sh = (s: string) => Date.parse(`${s.replace(" ", "T")}:00+08:00`);
@@ -20,7 +20,13 @@ function records(db: Db) {
   const carrier = institutionIds(db).get("CMCC")!;
   let n = 0;
   const suspect = (kind: "phone" | "bank_account") =>
-    (sql.query("INSERT INTO suspects (kind, value, institution_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, 0, 0) RETURNING id").get(kind, `v${++n}`, kind === "phone" ? carrier : bank) as { id: number }).id;
+    (
+      sql
+        .query(
+          "INSERT INTO suspects (kind, value, institution_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, 0, 0) RETURNING id",
+        )
+        .get(kind, `v${++n}`, kind === "phone" ? carrier : bank) as { id: number }
+    ).id;
   return {
     addCase(c: { at: string; district?: string; fraud?: string; filed?: string; solved?: string; detained?: number }) {
       return (
@@ -29,21 +35,43 @@ function records(db: Db) {
             `INSERT INTO cases (received_at, district, fraud_type, victim_name, status, filed_at, solved_at, suspects_detained)
              VALUES (?, ?, ?, '张三', 'received', ?, ?, ?) RETURNING id`,
           )
-          .get(sh(c.at), c.district ?? "东城区", c.fraud ?? "task_rebate", c.filed ? sh(c.filed) : null, c.solved ? sh(c.solved) : null, c.detained ?? 0) as { id: number }
+          .get(
+            sh(c.at),
+            c.district ?? "东城区",
+            c.fraud ?? "task_rebate",
+            c.filed ? sh(c.filed) : null,
+            c.solved ? sh(c.solved) : null,
+            c.detained ?? 0,
+          ) as { id: number }
       ).id;
     },
     addTarget(t: { district?: string | null; caseId?: number | null } = {}) {
       const phone = `+86138${String(++n).padStart(8, "0")}`;
       return (
         sql
-          .query(`INSERT INTO targets (phone, district, risk_grade, status, available_at, due_at, case_id) VALUES (?, ?, 'high', 'closed', 0, 0, ?) RETURNING id`)
+          .query(
+            `INSERT INTO targets (phone, district, risk_grade, status, available_at, due_at, case_id) VALUES (?, ?, 'high', 'closed', 0, 0, ?) RETURNING id`,
+          )
           .get(phone, t.district === undefined ? "西城区" : t.district, t.caseId ?? null) as { id: number }
       ).id;
     },
     addWarning(targetId: number, at: string) {
-      return (sql.query(`INSERT INTO warnings (target_id, channel, created_at, updated_at) VALUES (?, 'call', ?, ?) RETURNING id`).get(targetId, sh(at), sh(at)) as { id: number }).id;
+      return (
+        sql
+          .query(
+            `INSERT INTO warnings (target_id, channel, created_at, updated_at) VALUES (?, 'call', ?, ?) RETURNING id`,
+          )
+          .get(targetId, sh(at), sh(at)) as { id: number }
+      ).id;
     },
-    addRequest(r: { kind: string; status: string; caseId?: number | null; effective?: string | null; responded?: string | null; done?: number | null }) {
+    addRequest(r: {
+      kind: string;
+      status: string;
+      caseId?: number | null;
+      effective?: string | null;
+      responded?: string | null;
+      done?: number | null;
+    }) {
       const s = suspect(r.kind === "suspend_number" ? "phone" : "bank_account");
       return (
         sql
@@ -51,7 +79,16 @@ function records(db: Db) {
             `INSERT INTO requests (kind, status, case_id, suspect_id, institution_id, effective_at, responded_at, done_amount_fen)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
           )
-          .get(r.kind, r.status, r.caseId ?? null, s, r.kind === "suspend_number" ? carrier : bank, r.effective ? sh(r.effective) : null, r.responded ? sh(r.responded) : null, r.done ?? null) as {
+          .get(
+            r.kind,
+            r.status,
+            r.caseId ?? null,
+            s,
+            r.kind === "suspend_number" ? carrier : bank,
+            r.effective ? sh(r.effective) : null,
+            r.responded ? sh(r.responded) : null,
+            r.done ?? null,
+          ) as {
           id: number;
         }
       ).id;
@@ -73,9 +110,24 @@ describe("metrics from the records", () => {
 
   test("filed, solved and detained count on the days the case was filed and solved", () => {
     const p = testPlatform();
-    records(p.deps.db).addCase({ at: "2026-06-20 10:00", filed: "2026-06-21 10:00", solved: "2026-07-05 10:00", detained: 3 });
-    expect(totals(p, "2026-06-01", "2026-06-30")).toMatchObject({ alerts: 1, casesFiled: 1, casesSolved: 0, suspectsDetained: 0 });
-    expect(totals(p, "2026-07-01", "2026-07-31")).toMatchObject({ alerts: 0, casesFiled: 0, casesSolved: 1, suspectsDetained: 3 });
+    records(p.deps.db).addCase({
+      at: "2026-06-20 10:00",
+      filed: "2026-06-21 10:00",
+      solved: "2026-07-05 10:00",
+      detained: 3,
+    });
+    expect(totals(p, "2026-06-01", "2026-06-30")).toMatchObject({
+      alerts: 1,
+      casesFiled: 1,
+      casesSolved: 0,
+      suspectsDetained: 0,
+    });
+    expect(totals(p, "2026-07-01", "2026-07-31")).toMatchObject({
+      alerts: 0,
+      casesFiled: 0,
+      casesSolved: 1,
+      suspectsDetained: 3,
+    });
   });
 
   test("a person warned twice counts once, at the first warning; each warning counts", () => {
@@ -108,7 +160,13 @@ describe("metrics from the records", () => {
     r.addRequest({ kind: "suspend_number", status: "completed", responded: "2026-04-07 10:00" });
     r.addRequest({ kind: "close_card", status: "completed", effective: "2026-04-08 10:00" });
     r.addRequest({ kind: "restore_number", status: "completed", effective: "2026-04-08 10:00" });
-    expect(totals(p, "2026-04-01", "2026-04-30")).toMatchObject({ freezes: 1, amountFrozen: 80_000, amountReturned: 30_000, numbersCutOff: 1, cardsCutOff: 1 });
+    expect(totals(p, "2026-04-01", "2026-04-30")).toMatchObject({
+      freezes: 1,
+      amountFrozen: 80_000,
+      amountReturned: 30_000,
+      numbersCutOff: 1,
+      cardsCutOff: 1,
+    });
   });
 
   test("breakdowns follow the case's fraud type and district; a warning the target's district", () => {
@@ -118,9 +176,13 @@ describe("metrics from the records", () => {
     r.addCase({ at: "2026-04-02 10:00", district: "北湖区", fraud: "fake_loan" });
     r.addRequest({ kind: "freeze", status: "completed", caseId: c, effective: "2026-04-02 10:00", done: 1 });
     r.addWarning(r.addTarget({ district: "高新区", caseId: c }), "2026-04-03 10:00");
-    const romance = (metric: Metric) => compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, metric).breakdown!.byFraudType.find((b) => b.key === "romance")!.current;
+    const romance = (metric: Metric) =>
+      compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, metric).breakdown!.byFraudType.find(
+        (b) => b.key === "romance",
+      )!.current;
     expect([romance("alerts"), romance("freezes"), romance("warnings")]).toEqual([1, 1, 1]);
-    const warningsByDistrict = compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, "warnings").breakdown!.byDistrict;
+    const warningsByDistrict = compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, "warnings").breakdown!
+      .byDistrict;
     expect(warningsByDistrict).toEqual([{ key: "高新区", current: 1, previous: 0 }]);
     expect(totals(p, "2026-04-01", "2026-04-30", "南山区")).toMatchObject({ alerts: 1, freezes: 1, warnings: 0 });
   });
@@ -138,13 +200,27 @@ describe("pre-aggregated figures", () => {
     r.addWarning(t1, "2026-02-01 10:00");
     const w3 = r.addWarning(t2, "2026-03-01 00:10");
     const q1 = r.addRequest({ kind: "stop_payment", status: "sent", caseId: c1 });
-    const q2 = r.addRequest({ kind: "freeze", status: "completed", caseId: c2, effective: "2026-03-01 09:00", done: 500 });
+    const q2 = r.addRequest({
+      kind: "freeze",
+      status: "completed",
+      caseId: c2,
+      effective: "2026-03-01 09:00",
+      done: 500,
+    });
     expect(recountDifferences(p.deps.db)).toEqual([]);
 
     // updates: lifecycle, moved timestamps, re-classified cases, re-assigned targets and warnings
-    r.run("UPDATE requests SET status = 'completed', effective_at = ?, done_amount_fen = 900 WHERE id = ?", sh("2026-02-02 10:00"), q1);
+    r.run(
+      "UPDATE requests SET status = 'completed', effective_at = ?, done_amount_fen = 900 WHERE id = ?",
+      sh("2026-02-02 10:00"),
+      q1,
+    );
     r.run("UPDATE requests SET status = 'lapsed' WHERE id = ?", q2);
-    r.run("UPDATE cases SET solved_at = ?, status = 'solved', suspects_detained = 4 WHERE id = ?", sh("2026-03-03 10:00"), c1);
+    r.run(
+      "UPDATE cases SET solved_at = ?, status = 'solved', suspects_detained = 4 WHERE id = ?",
+      sh("2026-03-03 10:00"),
+      c1,
+    );
     r.run("UPDATE cases SET district = '南山区', fraud_type = 'romance' WHERE id = ?", c1);
     r.run("UPDATE targets SET district = '北湖区', case_id = ? WHERE id = ?", c2, t2);
     r.run("UPDATE warnings SET created_at = ? WHERE id = ?", sh("2026-01-15 10:00"), w1);
@@ -168,14 +244,25 @@ describe("pre-aggregated figures", () => {
     const p = testPlatform();
     records(p.deps.db).addCase({ at: "2026-05-05 10:00" });
     p.deps.db.$client.exec("DROP TRIGGER stats_daily_ai; DROP TRIGGER stats_daily_city_ai");
-    p.deps.db.$client.exec("INSERT INTO stats_daily (metric, day, district, fraud_type, value) VALUES ('alerts', '2026-05-06', '东城区', 'other', 1)");
-    expect(recountDifferences(p.deps.db).map((d) => d.table)).toEqual(["stats_daily", "stats_monthly", "stats_daily_city", "stats_monthly_city"]);
+    p.deps.db.$client.exec(
+      "INSERT INTO stats_daily (metric, day, district, fraud_type, value) VALUES ('alerts', '2026-05-06', '东城区', 'other', 1)",
+    );
+    expect(recountDifferences(p.deps.db).map((d) => d.table)).toEqual([
+      "stats_daily",
+      "stats_monthly",
+      "stats_daily_city",
+      "stats_monthly_city",
+    ]);
   });
 
   test("answer with the same figures as a recount computed straight from the records", () => {
     const p = testPlatform();
     const r = records(p.deps.db);
-    for (let i = 0; i < 40; i++) r.addCase({ at: `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, "0")} ${String(i % 24).padStart(2, "0")}:15`, filed: i % 3 ? "2026-09-10 10:00" : undefined });
+    for (let i = 0; i < 40; i++)
+      r.addCase({
+        at: `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, "0")} ${String(i % 24).padStart(2, "0")}:15`,
+        filed: i % 3 ? "2026-09-10 10:00" : undefined,
+      });
     const fromRecords = p.deps.db.$client
       .query("SELECT count(*) AS n FROM cases WHERE received_at >= ? AND received_at < ?")
       .get(sh("2026-02-10 00:00"), sh("2026-07-20 00:00")) as { n: number };
@@ -196,15 +283,24 @@ describe("pre-aggregated figures", () => {
     const journal = JSON.parse(readFileSync(join(src, "meta/_journal.json"), "utf8"));
     const upto = journal.entries.findIndex((e: { tag: string }) => e.tag.endsWith("_stats_triggers"));
     for (const f of readdirSync(src)) if (f.endsWith(".sql")) copyFileSync(join(src, f), join(dir, f));
-    writeFileSync(join(dir, "meta/_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, upto) }));
+    writeFileSync(
+      join(dir, "meta/_journal.json"),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, upto) }),
+    );
     const sqlite = new Database(":memory:", { strict: true });
     sqlite.exec("PRAGMA foreign_keys = ON");
     const db = drizzle(sqlite) as unknown as Db;
     migrate(db, { migrationsFolder: dir });
-    sqlite.query("INSERT INTO cases (received_at, district, fraud_type, victim_name, filed_at) VALUES (?, '东城区', 'other', '李四', ?)").run(sh("2026-05-05 10:00"), sh("2026-05-06 10:00"));
+    sqlite
+      .query(
+        "INSERT INTO cases (received_at, district, fraud_type, victim_name, filed_at) VALUES (?, '东城区', 'other', '李四', ?)",
+      )
+      .run(sh("2026-05-05 10:00"), sh("2026-05-06 10:00"));
     writeFileSync(join(dir, "meta/_journal.json"), JSON.stringify(journal));
     migrate(db, { migrationsFolder: dir });
-    expect(sqlite.query("SELECT metric, value FROM stats_monthly WHERE month = '2026-05' ORDER BY metric").all()).toEqual([
+    expect(
+      sqlite.query("SELECT metric, value FROM stats_monthly WHERE month = '2026-05' ORDER BY metric").all(),
+    ).toEqual([
       { metric: "alerts", value: 1 },
       { metric: "casesFiled", value: 1 },
     ]);
@@ -214,7 +310,9 @@ describe("pre-aggregated figures", () => {
 
 describe("baselines against records", () => {
   function withBaseline(p: TestPlatform) {
-    const ins = p.deps.db.$client.query("INSERT INTO baseline_totals (metric, month, district, value) VALUES (?, ?, ?, ?)");
+    const ins = p.deps.db.$client.query(
+      "INSERT INTO baseline_totals (metric, month, district, value) VALUES (?, ?, ?, ?)",
+    );
     ins.run("alerts", "2025-07", "", 300);
     ins.run("alerts", "2025-08", "", 280);
     ins.run("alerts", "2025-09", "", 250);
@@ -230,7 +328,10 @@ describe("baselines against records", () => {
     const alerts = cmp.rows.find((r) => r.metric === "alerts")!;
     expect(alerts.previous).toEqual({ value: 830, source: "baseline" });
     expect(alerts.current).toEqual({ value: 1, source: "records" });
-    expect(cmp.rows.find((r) => r.metric === "amountFrozen")!.previous).toEqual({ value: 1_000_000, source: "baseline" });
+    expect(cmp.rows.find((r) => r.metric === "amountFrozen")!.previous).toEqual({
+      value: 1_000_000,
+      source: "baseline",
+    });
   });
 
   test("where records exist for a month they win over the baseline", () => {
@@ -238,7 +339,9 @@ describe("baselines against records", () => {
     const r = withBaseline(p);
     r.addCase({ at: "2025-08-10 10:00" });
     r.addCase({ at: "2025-08-11 10:00" });
-    const alerts = compare(p.deps.db, { from: "2026-07-01", to: "2026-09-30" }, null).rows.find((x) => x.metric === "alerts")!;
+    const alerts = compare(p.deps.db, { from: "2026-07-01", to: "2026-09-30" }, null).rows.find(
+      (x) => x.metric === "alerts",
+    )!;
     expect(alerts.previous).toEqual({ value: 300 + 2 + 250, source: "mixed" });
   });
 
@@ -254,7 +357,10 @@ describe("baselines against records", () => {
     const p = testPlatform();
     withBaseline(p);
     const { breakdown } = compare(p.deps.db, { from: "2026-07-01", to: "2026-07-31" }, null, "alerts");
-    expect(Object.fromEntries(breakdown!.byDistrict.map((b) => [b.key, b.previous]))).toEqual({ 南山区: 40, "(baseline)": 260 });
+    expect(Object.fromEntries(breakdown!.byDistrict.map((b) => [b.key, b.previous]))).toEqual({
+      南山区: 40,
+      "(baseline)": 260,
+    });
     expect(breakdown!.byFraudType.reduce((s, b) => s + b.previous, 0)).toBe(300);
   });
 
@@ -285,22 +391,35 @@ describe("baseline import", () => {
   };
   const figures = (p: TestPlatform) =>
     Object.fromEntries(
-      (p.deps.db.$client.query("SELECT metric || ' ' || month || ' ' || district AS k, value FROM baseline_totals").all() as { k: string; value: number }[]).map((r) => [r.k.trim(), r.value]),
+      (
+        p.deps.db.$client
+          .query("SELECT metric || ' ' || month || ' ' || district AS k, value FROM baseline_totals")
+          .all() as { k: string; value: number }[]
+      ).map((r) => [r.k.trim(), r.value]),
     );
 
   test("a long CSV goes through the import engine; bad rows are rejected with their line and reason", async () => {
     const p = testPlatform();
-    const csv = "\uFEFF月份,指标,辖区,数值\n2025-01,警情,,320\n2025年2月,alerts,南山区,41\n2025-03,冻结金额（元）,,\"12,345.67\"\n2025-13,警情,,1\n2025-04,不存在,,3\n2025-05,立案,,3.5\n";
+    const csv =
+      '\uFEFF月份,指标,辖区,数值\n2025-01,警情,,320\n2025年2月,alerts,南山区,41\n2025-03,冻结金额（元）,,"12,345.67"\n2025-13,警情,,1\n2025-04,不存在,,3\n2025-05,立案,,3.5\n';
     const res = await upload(p, "基线.csv", csv);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("基线.csv：新增 3 行，更新 0 行（替换已有数值），拒绝 3 行");
-    expect(html).toContain('<td class="num">5</td><td><code>2025-13,警情,,1</code></td><td>月份“2025-13”不是有效的月份（YYYY-MM）</td>');
+    expect(html).toContain(
+      '<td class="num">5</td><td><code>2025-13,警情,,1</code></td><td>月份“2025-13”不是有效的月份（YYYY-MM）</td>',
+    );
     expect(html).toContain("无法识别的指标“不存在”");
     expect(html).toContain("立案：“3.5”不是整数");
     expect(html).toMatch(/data-testid="baseline-summary">.*冻结金额（元）<\/td><td>2025-03 – 2025-03<\/td>/);
-    expect(figures(p)).toEqual({ "alerts 2025-01": 320, "alerts 2025-02 南山区": 41, "amountFrozen 2025-03": 1_234_567 });
-    const audit = p.deps.db.$client.query("SELECT detail FROM audit_log WHERE entity = 'import' AND action = 'import'").get() as { detail: string };
+    expect(figures(p)).toEqual({
+      "alerts 2025-01": 320,
+      "alerts 2025-02 南山区": 41,
+      "amountFrozen 2025-03": 1_234_567,
+    });
+    const audit = p.deps.db.$client
+      .query("SELECT detail FROM audit_log WHERE entity = 'import' AND action = 'import'")
+      .get() as { detail: string };
     expect(JSON.parse(audit.detail)).toMatchObject({ kind: "baseline", imported: 3, rejected: 3 });
   });
 
@@ -315,7 +434,13 @@ describe("baseline import", () => {
     expect(await first.text()).toContain("新增 2 行，更新 0 行");
     const again = await upload(p, "fix.csv", "month,metric,value\n2025-01,alerts,299\n");
     expect(await again.text()).toContain("新增 0 行，更新 1 行");
-    expect(figures(p)).toMatchObject({ "alerts 2025-01": 299, "casesSolved 2025-01": 50, "amountReturned 2025-01": 100_050, "alerts 2025-02": 280, "amountReturned 2025-02": 0 });
+    expect(figures(p)).toMatchObject({
+      "alerts 2025-01": 299,
+      "casesSolved 2025-01": 50,
+      "amountReturned 2025-01": 100_050,
+      "alerts 2025-02": 280,
+      "amountReturned 2025-02": 0,
+    });
     expect(figures(p)["casesSolved 2025-02"]).toBeUndefined();
   }, 20_000); // two imports, each in a reader thread: seconds on a loaded 2-core machine
 
@@ -332,7 +457,9 @@ describe("baseline import", () => {
     const p = testPlatform();
     await upload(p, "b.csv", "月份,警情,立案\n2025-07,300,100\n2025-08,200,90\n2025-09,100,80\n");
     records(p.deps.db).addCase({ at: "2026-07-03 10:00" });
-    const body = (await (await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30")).json()) as { metrics: { metric: string; previous: number; changePct: number | null }[] };
+    const body = (await (
+      await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30")
+    ).json()) as { metrics: { metric: string; previous: number; changePct: number | null }[] };
     expect(body.metrics.slice(0, 2)).toEqual([
       { metric: "alerts", current: 1, previous: 600, changePct: -99.83 },
       { metric: "casesFiled", current: 0, previous: 270, changePct: -100 },
@@ -372,18 +499,32 @@ describe("GET /api/v1/stats/yoy", () => {
     r.addCase({ at: "2026-08-01 10:00", solved: "2026-08-02 10:00", detained: 2 });
     const res = await apiClient(p, "publicity").call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30");
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { metrics: { metric: string; current: number; previous: number; changePct: number | null }[] };
-    expect(body).toMatchObject({ from: "2026-07-01", to: "2026-09-30", previousFrom: "2025-07-01", previousTo: "2025-09-30" });
+    const body = (await res.json()) as {
+      metrics: { metric: string; current: number; previous: number; changePct: number | null }[];
+    };
+    expect(body).toMatchObject({
+      from: "2026-07-01",
+      to: "2026-09-30",
+      previousFrom: "2025-07-01",
+      previousTo: "2025-09-30",
+    });
     expect(Object.keys(body).sort()).toEqual(["from", "metrics", "previousFrom", "previousTo", "to"]);
     expect(body.metrics.map((m) => m.metric)).toEqual([...METRICS]);
     expect(body.metrics[0]).toEqual({ metric: "alerts", current: 2, previous: 2, changePct: 0 });
-    expect(body.metrics.find((m) => m.metric === "suspectsDetained")).toEqual({ metric: "suspectsDetained", current: 2, previous: 0, changePct: null });
+    expect(body.metrics.find((m) => m.metric === "suspectsDetained")).toEqual({
+      metric: "suspectsDetained",
+      current: 2,
+      previous: 0,
+      changePct: null,
+    });
   });
 
   test("a period ending on 29 February compares with 28 February", async () => {
     const p = testPlatform();
     records(p.deps.db).addCase({ at: "2023-02-28 22:00" });
-    const body = (await (await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2024-02-29&to=2024-02-29")).json()) as { previousFrom: string; previousTo: string; metrics: { previous: number }[] };
+    const body = (await (
+      await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2024-02-29&to=2024-02-29")
+    ).json()) as { previousFrom: string; previousTo: string; metrics: { previous: number }[] };
     expect([body.previousFrom, body.previousTo]).toEqual(["2023-02-28", "2023-02-28"]);
     expect(body.metrics[0]!.previous).toBe(1);
   });
@@ -393,7 +534,11 @@ describe("GET /api/v1/stats/yoy", () => {
     const r = records(p.deps.db);
     r.addCase({ at: "2026-07-02 10:00", district: "南山区" });
     r.addCase({ at: "2026-07-02 11:00", district: "北湖区" });
-    const body = (await (await apiClient(p, "supervisor").call(`/api/v1/stats/yoy?from=2026-07-01&to=2026-07-31&district=${encodeURIComponent("南山区")}`)).json()) as { metrics: { current: number }[] };
+    const body = (await (
+      await apiClient(p, "supervisor").call(
+        `/api/v1/stats/yoy?from=2026-07-01&to=2026-07-31&district=${encodeURIComponent("南山区")}`,
+      )
+    ).json()) as { metrics: { current: number }[] };
     expect(body.metrics[0]!.current).toBe(1);
   });
 
@@ -401,7 +546,14 @@ describe("GET /api/v1/stats/yoy", () => {
     const p = testPlatform();
     const res = await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2026-09-01&to=2026-07-01");
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({ error: { code: "invalid_input", message: "from: from must not be after to", issues: [{ path: "from", message: "from must not be after to" }], requestId: expect.any(String) } });
+    expect(await res.json()).toEqual({
+      error: {
+        code: "invalid_input",
+        message: "from: from must not be after to",
+        issues: [{ path: "from", message: "from must not be after to" }],
+        requestId: expect.any(String),
+      },
+    });
   });
 
   test("refuses dates that do not exist and missing dates", async () => {
@@ -416,12 +568,16 @@ describe("GET /api/v1/stats/yoy", () => {
 
   test("a bank token may not read statistics", async () => {
     const p = testPlatform();
-    expect((await apiClient(p, "bank", "ICBC").call("/api/v1/stats/yoy?from=2026-07-01&to=2026-07-31")).status).toBe(403);
+    expect((await apiClient(p, "bank", "ICBC").call("/api/v1/stats/yoy?from=2026-07-01&to=2026-07-31")).status).toBe(
+      403,
+    );
   });
 
   test("is described in the OpenAPI document", async () => {
     const p = testPlatform();
-    const doc = (await (await p.app.request("/api/v1/openapi.json")).json()) as { paths: Record<string, { get?: { parameters: { name: string }[] } }> };
+    const doc = (await (await p.app.request("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, { get?: { parameters: { name: string }[] } }>;
+    };
     expect(doc.paths["/stats/yoy"]!.get!.parameters.map((x) => x.name)).toEqual(["from", "to", "district"]);
   });
 });
@@ -469,7 +625,9 @@ describe("the statistics screen and its exports", () => {
     const s = await signIn(p, "supervisor");
     const res = await s.request("/stats/export?kind=quarter&quarter=2026-Q3&table=metrics&format=csv");
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toContain(`filename*=UTF-8''${encodeURIComponent("同比统计-主要指标-2026-07-01_2026-09-30.csv")}`);
+    expect(res.headers.get("content-disposition")).toContain(
+      `filename*=UTF-8''${encodeURIComponent("同比统计-主要指标-2026-07-01_2026-09-30.csv")}`,
+    );
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(Buffer.from(bytes), { bom: true }) as string[][];
@@ -477,9 +635,16 @@ describe("the statistics screen and its exports", () => {
     expect(rows.find((x) => x[0] === "警情")!.slice(1, 4)).toEqual(["1", "0", "—"]);
     expect(rows.find((x) => x[0] === "冻结金额（元）")![1]).toBe("1234.56");
     expect(rows).toHaveLength(1 + METRICS.length);
-    const audit = p.deps.db.$client.query("SELECT action, entity, detail FROM audit_log WHERE action = 'export'").get() as { entity: string; detail: string };
+    const audit = p.deps.db.$client
+      .query("SELECT action, entity, detail FROM audit_log WHERE action = 'export'")
+      .get() as { entity: string; detail: string };
     expect(audit.entity).toBe("stats");
-    expect(JSON.parse(audit.detail)).toMatchObject({ table: "metrics", from: "2026-07-01", to: "2026-09-30", format: "csv" });
+    expect(JSON.parse(audit.detail)).toMatchObject({
+      table: "metrics",
+      from: "2026-07-01",
+      to: "2026-09-30",
+      format: "csv",
+    });
   });
 
   test("every table on the screen exports as XLSX that opens with its header and rows", async () => {
@@ -488,7 +653,12 @@ describe("the statistics screen and its exports", () => {
     r.addCase({ at: "2026-07-02 10:00", fraud: "romance", district: "南山区" });
     const s = await signIn(p, "supervisor");
     // a quarter charts (and exports) its three months
-    const expected = { metrics: ["指标", 1 + METRICS.length], fraudTypes: ["诈骗类型", 2], districts: ["辖区", 2], months: ["月份", 4] } as const;
+    const expected = {
+      metrics: ["指标", 1 + METRICS.length],
+      fraudTypes: ["诈骗类型", 2],
+      districts: ["辖区", 2],
+      months: ["月份", 4],
+    } as const;
     for (const [table, [header, rowCount]] of Object.entries(expected)) {
       const res = await s.request(`/stats/export?kind=quarter&quarter=2026-Q3&table=${table}&format=xlsx`);
       expect(res.status).toBe(200);
@@ -519,7 +689,9 @@ describe("the statistics screen and its exports", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("2026-10 反诈工作月通报");
-    expect(html).toContain("警情同比下降 50.00%；立案与去年同期持平；破案去年同期为零，无法比较；刑拘去年同期为零，无法比较");
+    expect(html).toContain(
+      "警情同比下降 50.00%；立案与去年同期持平；破案去年同期为零，无法比较；刑拘去年同期为零，无法比较",
+    );
     expect(html).toContain("二、年初至本月累计（2026-01-01 至 2026-10-31）");
     expect(html).toContain("data-print");
   });
@@ -539,7 +711,10 @@ describe("sensible periods", () => {
     return p;
   };
   const chartOf = (html: string, id: string) =>
-    JSON.parse(new RegExp(`data-chart="([^"]+)" data-testid="${id}"`).exec(html)![1]!.replaceAll("&quot;", '"')) as { labels: string[]; partial: number | null };
+    JSON.parse(new RegExp(`data-chart="([^"]+)" data-testid="${id}"`).exec(html)![1]!.replaceAll("&quot;", '"')) as {
+      labels: string[];
+      partial: number | null;
+    };
 
   test("the screen opens on the last full month in Shanghai, even while UTC is still in the month before", async () => {
     // 1 December 01:00 in Shanghai is 30 November in UTC: November is over, October is not the answer
@@ -563,7 +738,9 @@ describe("sensible periods", () => {
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats?kind=month&month=2026-12")).text();
     expect(html).toContain("本期 2026-12-01 至 2026-12-02");
-    expect(html).toContain('<span class="pill warn" data-testid="partial-period">本期尚未结束：数据截至 2026-12-02</span>');
+    expect(html).toContain(
+      '<span class="pill warn" data-testid="partial-period">本期尚未结束：数据截至 2026-12-02</span>',
+    );
     expect(html).toContain('data-partial="true">本期（未结束）</th>');
     const chart = chartOf(html, "yoy-chart");
     expect(chart.partial).toBe(11);
@@ -586,7 +763,11 @@ describe("sensible periods", () => {
     r.addCase({ at: "2025-09-02 10:00" });
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats?kind=quarter&quarter=2026-Q3")).text();
-    const chart = chartOf(html, "yoy-chart") as unknown as { labels: string[]; partial: null; metrics: { alerts: { current: number[]; previous: number[] } } };
+    const chart = chartOf(html, "yoy-chart") as unknown as {
+      labels: string[];
+      partial: null;
+      metrics: { alerts: { current: number[]; previous: number[] } };
+    };
     expect(chart.labels).toEqual(["7月", "8月", "9月"]);
     expect(chart.metrics.alerts).toMatchObject({ current: [0, 1, 0], previous: [0, 0, 1] });
     expect(chart.partial).toBeNull();
@@ -633,7 +814,11 @@ describe("sensible periods", () => {
     expect(row("警情").getCell(2).value).toBe(1);
     expect(row("警情").getCell(2).numFmt).toBe("#,##0");
     const months = new ExcelJS.Workbook();
-    await months.xlsx.load(Buffer.from(await (await s.request("/stats/export?kind=quarter&quarter=2026-Q3&table=months&format=xlsx")).arrayBuffer()) as unknown as ArrayBuffer);
+    await months.xlsx.load(
+      Buffer.from(
+        await (await s.request("/stats/export?kind=quarter&quarter=2026-Q3&table=months&format=xlsx")).arrayBuffer(),
+      ) as unknown as ArrayBuffer,
+    );
     expect(months.worksheets[0]!.name).toBe("逐月");
   });
 });
@@ -649,9 +834,13 @@ describe("XLSX sheet names on the other screens", () => {
   test("the publicity and supervision exports name their sheet after their table", async () => {
     const p = testPlatform();
     const publicity = await signIn(p, "publicity");
-    expect(await sheetOf(await publicity.request("/publicity/export/visits?format=xlsx&kind=ytd"))).toBe("上门走访名单");
+    expect(await sheetOf(await publicity.request("/publicity/export/visits?format=xlsx&kind=ytd"))).toBe(
+      "上门走访名单",
+    );
     const supervisor = await signIn(p, "supervisor");
-    expect(await sheetOf(await supervisor.request("/supervision/export/overdueRequests?format=xlsx"))).toBe("超时未反馈指令");
+    expect(await sheetOf(await supervisor.request("/supervision/export/overdueRequests?format=xlsx"))).toBe(
+      "超时未反馈指令",
+    );
   }, 20_000);
 
   test("a name Excel would refuse is made acceptable: no []:*?/\\, at most 31 characters", async () => {
@@ -706,7 +895,9 @@ describe("sendTable", () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
     expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '王*, "引号"', 3, "2026-01-02 00:00"]);
-    const audit = p.deps.db.$client.query("SELECT action, entity, detail FROM audit_log WHERE action = 'export'").get() as { action: string; entity: string; detail: string };
+    const audit = p.deps.db.$client
+      .query("SELECT action, entity, detail FROM audit_log WHERE action = 'export'")
+      .get() as { action: string; entity: string; detail: string };
     expect(audit).toMatchObject({ action: "export", entity: "publicity" });
     expect(JSON.parse(audit.detail)).toEqual({ list: "test", format: "xlsx", filename: "名单.xlsx", rows: 2 });
   });

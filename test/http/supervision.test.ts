@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import ExcelJS from "exceljs";
 import { institutionIds } from "../../src/db/seed";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const MIN = 60_000;
 const at = (iso: string) => Date.parse(iso);
@@ -13,12 +13,29 @@ function fixtures(p: TestPlatform) {
   const ids = institutionIds(p.deps.db);
   let n = 0;
   const suspect = (kind: "phone" | "bank_account") =>
-    (sql.query("insert into suspects (kind, value, first_seen_at, last_seen_at) values (?, ?, 0, 0) returning id").get(kind, kind === "phone" ? `+86138${String(++n).padStart(8, "0")}` : `6222020000000${String(++n).padStart(6, "0")}`) as { id: number }).id;
+    (
+      sql
+        .query("insert into suspects (kind, value, first_seen_at, last_seen_at) values (?, ?, 0, 0) returning id")
+        .get(
+          kind,
+          kind === "phone" ? `+86138${String(++n).padStart(8, "0")}` : `6222020000000${String(++n).padStart(6, "0")}`,
+        ) as { id: number }
+    ).id;
   const account = suspect("bank_account");
   const phone = suspect("phone");
   return {
     /** A request sent at `sent`, acknowledged and answered after the given minutes (null: not yet). */
-    request(o: { inst: string; sent: number; ackMin?: number | null; answerMin?: number | null; kind?: string; status?: string; deadline?: number | null; escalated?: number | null; expires?: number | null }) {
+    request(o: {
+      inst: string;
+      sent: number;
+      ackMin?: number | null;
+      answerMin?: number | null;
+      kind?: string;
+      status?: string;
+      deadline?: number | null;
+      escalated?: number | null;
+      expires?: number | null;
+    }) {
       const carrier = ["CMCC", "CUCC", "CTCC", "CBN"].includes(o.inst);
       const status = o.status ?? (o.answerMin != null ? "completed" : o.ackMin != null ? "acknowledged" : "sent");
       return (
@@ -42,11 +59,28 @@ function fixtures(p: TestPlatform) {
           ) as { id: number }
       ).id;
     },
-    target(o: { grade: "high" | "medium" | "low"; created: number; due: number; district?: string; status?: "open" | "closed" }) {
+    target(o: {
+      grade: "high" | "medium" | "low";
+      created: number;
+      due: number;
+      district?: string;
+      status?: "open" | "closed";
+    }) {
       return (
         sql
-          .query(`insert into targets (phone, name, district, risk_grade, status, available_at, due_at, created_at) values (?,?,?,?,?,?,?,?) returning id`)
-          .get(`+86139${String(++n).padStart(8, "0")}`, "测试对象", o.district ?? "南山区", o.grade, o.status ?? "open", o.created, o.due, o.created) as { id: number }
+          .query(
+            `insert into targets (phone, name, district, risk_grade, status, available_at, due_at, created_at) values (?,?,?,?,?,?,?,?) returning id`,
+          )
+          .get(
+            `+86139${String(++n).padStart(8, "0")}`,
+            "测试对象",
+            o.district ?? "南山区",
+            o.grade,
+            o.status ?? "open",
+            o.created,
+            o.due,
+            o.created,
+          ) as { id: number }
       ).id;
     },
   };
@@ -96,7 +130,9 @@ describe("response times", () => {
   test("with an even number of answers the median is the mean of the middle two", async () => {
     const p = testPlatform();
     handMade(p);
-    const body = (await (await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)).json()) as any;
+    const body = (await (
+      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)
+    ).json()) as any;
     const ccb = body.institutions.find((i: any) => i.code === "CCB");
     expect(ccb.current.answer).toEqual({ count: 2, median: 6 * MIN, p90: 7.6 * MIN });
   });
@@ -104,7 +140,9 @@ describe("response times", () => {
   test("an answer without an acknowledgement counts as acknowledged when answered", async () => {
     const p = testPlatform();
     handMade(p);
-    const body = (await (await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)).json()) as any;
+    const body = (await (
+      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)
+    ).json()) as any;
     const ccb = body.institutions.find((i: any) => i.code === "CCB");
     // acks 2 and 8 (the answer): median 5
     expect(ccb.current.ack).toEqual({ count: 2, median: 5 * MIN, p90: 7.4 * MIN });
@@ -113,7 +151,9 @@ describe("response times", () => {
   test("the same period last year is the comparison, and requests outside both periods are left out", async () => {
     const p = testPlatform();
     handMade(p);
-    const body = (await (await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)).json()) as any;
+    const body = (await (
+      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)
+    ).json()) as any;
     expect([body.previousFrom, body.previousTo]).toEqual(["2025-11-01", "2025-11-21"]);
     const icbc = body.institutions.find((i: any) => i.code === "ICBC");
     expect(icbc.previous.answer).toEqual({ count: 1, median: 40 * MIN, p90: 40 * MIN });
@@ -123,9 +163,15 @@ describe("response times", () => {
   test("an institution with no requests in the period shows no figures rather than zero", async () => {
     const p = testPlatform();
     handMade(p);
-    const body = (await (await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)).json()) as any;
+    const body = (await (
+      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)
+    ).json()) as any;
     const boc = body.institutions.find((i: any) => i.code === "BOC");
-    expect(boc.current).toEqual({ sent: 0, ack: { count: 0, median: null, p90: null }, answer: { count: 0, median: null, p90: null } });
+    expect(boc.current).toEqual({
+      sent: 0,
+      ack: { count: 0, median: null, p90: null },
+      answer: { count: 0, median: null, p90: null },
+    });
   });
 
   test("the board shows banks and carriers in separate tables with readable durations", async () => {
@@ -133,8 +179,14 @@ describe("response times", () => {
     handMade(p);
     const s = await signIn(p, "supervisor");
     const html = await (await s.request(`/supervision?kind=custom&${PERIOD}`)).text();
-    const banks = html.slice(html.indexOf('data-testid="bank-times"'), html.indexOf('data-testid="section-carrierTimes"'));
-    const icbcRow = banks.slice(banks.indexOf('data-institution="ICBC"'), banks.indexOf("</tr>", banks.indexOf('data-institution="ICBC"')));
+    const banks = html.slice(
+      html.indexOf('data-testid="bank-times"'),
+      html.indexOf('data-testid="section-carrierTimes"'),
+    );
+    const icbcRow = banks.slice(
+      banks.indexOf('data-institution="ICBC"'),
+      banks.indexOf("</tr>", banks.indexOf('data-institution="ICBC"')),
+    );
     expect(icbcRow).toContain("3分");
     expect(icbcRow).toContain("7分 36秒");
     expect(icbcRow).toContain("20分");
@@ -148,7 +200,9 @@ describe("response times", () => {
     const p = testPlatform();
     const f = handMade(p);
     f.request({ inst: "ICBC", sent: at("2026-11-06T02:00:00Z"), ackMin: 100, answerMin: 200, kind: "freeze" });
-    const body = (await (await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}&requestKind=freeze`)).json()) as any;
+    const body = (await (
+      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}&requestKind=freeze`)
+    ).json()) as any;
     const icbc = body.institutions.find((i: any) => i.code === "ICBC");
     expect(icbc.current.answer).toEqual({ count: 1, median: 200 * MIN, p90: 200 * MIN });
   });
@@ -170,7 +224,12 @@ describe("traffic lights and overdue lists", () => {
     f.request({ inst: "ICBC", sent: now - 5 * MIN, deadline: now - 5 * MIN + window }); // green
     f.request({ inst: "ABC", sent: now - 25 * MIN, deadline: now + 5 * MIN }); // yellow: 5 of 30 minutes left
     const late = f.request({ inst: "CCB", sent: now - 90 * MIN, deadline: now - 60 * MIN }); // red, overdue
-    const escalated = f.request({ inst: "CMCC", sent: now - 3 * 60 * MIN, deadline: now - 2 * 60 * MIN, escalated: now - 100 * MIN }); // red, overdue, escalated
+    const escalated = f.request({
+      inst: "CMCC",
+      sent: now - 3 * 60 * MIN,
+      deadline: now - 2 * 60 * MIN,
+      escalated: now - 100 * MIN,
+    }); // red, overdue, escalated
     f.request({ inst: "BOC", sent: now - 5 * MIN, ackMin: 1, answerMin: 2, status: "completed" }); // answered, no clock: not on the board
     const highLate = f.target({ grade: "high", created: now - 20 * MIN, due: now - 10 * MIN, district: "东城区" });
     f.target({ grade: "low", created: now - 60 * MIN, due: now + 23 * 60 * MIN });
@@ -198,7 +257,10 @@ describe("traffic lights and overdue lists", () => {
     const { late } = live(p);
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/supervision")).text();
-    const list = html.slice(html.indexOf('data-testid="overdue-requests"'), html.indexOf('data-testid="section-escalatedRequests"'));
+    const list = html.slice(
+      html.indexOf('data-testid="overdue-requests"'),
+      html.indexOf('data-testid="section-escalatedRequests"'),
+    );
     expect(list).toContain(`/requests/${late}`);
     expect(list).toContain("中国建设银行");
     expect(list).toContain("紧急止付");
@@ -211,7 +273,10 @@ describe("traffic lights and overdue lists", () => {
     const { escalated, late } = live(p);
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/supervision")).text();
-    const list = html.slice(html.indexOf('data-testid="escalated-requests"'), html.indexOf('data-testid="section-overdueTargets"'));
+    const list = html.slice(
+      html.indexOf('data-testid="escalated-requests"'),
+      html.indexOf('data-testid="section-overdueTargets"'),
+    );
     expect(list).toContain(`/requests/${escalated}`);
     expect(list).toContain("中国移动");
     expect(list).not.toContain(`/requests/${late}"`);
@@ -281,7 +346,15 @@ describe("who may see the board", () => {
 });
 
 describe("exports", () => {
-  const TABLES = ["requestLights", "targetLights", "overdueRequests", "escalatedRequests", "overdueTargets", "bankTimes", "carrierTimes"];
+  const TABLES = [
+    "requestLights",
+    "targetLights",
+    "overdueRequests",
+    "escalatedRequests",
+    "overdueTargets",
+    "bankTimes",
+    "carrierTimes",
+  ];
 
   test("every table of the board exports as CSV and XLSX, and each export is audited", async () => {
     const p = testPlatform();
@@ -295,7 +368,9 @@ describe("exports", () => {
         await res.arrayBuffer();
       }
     }
-    const rows = p.deps.db.$client.query("select detail from audit_log where action = 'export' and entity = 'supervision'").all() as { detail: string }[];
+    const rows = p.deps.db.$client
+      .query("select detail from audit_log where action = 'export' and entity = 'supervision'")
+      .all() as { detail: string }[];
     const seen = rows.map((r) => JSON.parse(r.detail)).map((d) => `${d.table}.${d.format}`);
     expect(seen.sort()).toEqual(TABLES.flatMap((t) => [`${t}.csv`, `${t}.xlsx`]).sort());
   });

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { setSuspectStatus } from "../../src/suspects/service";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
-const count = (p: TestPlatform, sql: string, ...args: (string | number)[]) => (p.deps.db.$client.query(sql).get(...args) as { n: number }).n;
+const count = (p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  (p.deps.db.$client.query(sql).get(...args) as { n: number }).n;
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
 async function report(p: TestPlatform, body: Record<string, unknown>) {
@@ -116,7 +117,9 @@ describe("lookup", () => {
   test("any written form of a known number is flagged, with the suspect", async () => {
     const p = testPlatform();
     await report(p, { value: "13800138000" });
-    const res = await apiClient(p, "bank", "ICBC").call(`/api/v1/lookup?value=${encodeURIComponent("+86 (138) 0013-8000")}`);
+    const res = await apiClient(p, "bank", "ICBC").call(
+      `/api/v1/lookup?value=${encodeURIComponent("+86 (138) 0013-8000")}`,
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
     expect(body).toMatchObject({ value: "+8613800138000", kind: "phone", flagged: true });
@@ -132,7 +135,13 @@ describe("lookup", () => {
   test("a cleared suspect is known but not flagged", async () => {
     const p = testPlatform();
     const { body } = await report(p, { value: "13800138000" });
-    p.deps.db.transaction((tx) => setSuspectStatus(tx, { actor: null, ip: null, at: p.clock.now() }, { suspectId: body.suspect.id, status: "cleared", reason: "wrong number" }));
+    p.deps.db.transaction((tx) =>
+      setSuspectStatus(
+        tx,
+        { actor: null, ip: null, at: p.clock.now() },
+        { suspectId: body.suspect.id, status: "cleared", reason: "wrong number" },
+      ),
+    );
     const res = await apiClient(p, "carrier", "CMCC").call("/api/v1/lookup?value=13800138000");
     const r = (await res.json()) as Record<string, any>;
     expect(r.flagged).toBe(false);
@@ -157,17 +166,24 @@ describe("lookup", () => {
   test("a batch answers in input order, each bad value with its own error", async () => {
     const p = testPlatform();
     await report(p, { value: "13800138000" });
-    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", { json: { values: ["abc", "138-0013-8000", "", "6222021234567890128", "12"] } });
+    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", {
+      json: { values: ["abc", "138-0013-8000", "", "6222021234567890128", "12"] },
+    });
     expect(res.status).toBe(200);
     const { results } = (await res.json()) as { results: Record<string, any>[] };
     expect(results.map((r) => r.input)).toEqual(["abc", "138-0013-8000", "", "6222021234567890128", "12"]);
     expect(results.map((r) => (r.error ? "error" : r.flagged))).toEqual(["error", true, "error", false, "error"]);
-    expect(results[0]!.error).toEqual({ code: "invalid_value", message: "not a phone number or bank account: contains letters" });
+    expect(results[0]!.error).toEqual({
+      code: "invalid_value",
+      message: "not a phone number or bank account: contains letters",
+    });
   });
 
   test("a batch of more than 1000 values is refused", async () => {
     const p = testPlatform();
-    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", { json: { values: Array.from({ length: 1001 }, () => "13800138000") } });
+    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", {
+      json: { values: Array.from({ length: 1001 }, () => "13800138000") },
+    });
     expect(res.status).toBe(422);
   });
 });
@@ -196,13 +212,16 @@ describe("who may", () => {
     const p = testPlatform();
     await report(p, { value: "6222021234567890128" });
     const u = await signIn(p, "publicity");
-    for (const path of ["/suspects", "/suspects/search?q=6222", "/suspects/1"]) expect((await u.request(path)).status).toBe(403);
+    for (const path of ["/suspects", "/suspects/search?q=6222", "/suspects/1"])
+      expect((await u.request(path)).status).toBe(403);
     expect((await u.request("/suspects/paste", { form: { text: "13800138000" } })).status).toBe(403);
   });
 
   test("the suspect and lookup routes are in the OpenAPI document", async () => {
     const p = testPlatform();
-    const doc = (await (await p.app.request("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await p.app.request("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(Object.keys(doc.paths["/suspects"]!)).toEqual(["post"]);
     expect(Object.keys(doc.paths["/lookup"]!).sort()).toEqual(["get", "post"]);
     expect(doc.paths["/suspects/{id}"]).toBeDefined();
@@ -219,7 +238,9 @@ describe("search as you type", () => {
     expect(zh).toContain("查询: 最多 200 个字符");
     expect(zh).not.toContain("at most 200"); // the API's English summary stays off a Chinese page
     // an English reader gets the same in English
-    const en = await p.app.request(`/suspects/search?q=${"1".repeat(201)}`, { headers: { Cookie: `${u.cookie}; fz_lang=en`, "HX-Request": "true" } });
+    const en = await p.app.request(`/suspects/search?q=${"1".repeat(201)}`, {
+      headers: { Cookie: `${u.cookie}; fz_lang=en`, "HX-Request": "true" },
+    });
     expect(await en.text()).toContain("at most 200 characters");
   });
 
@@ -273,10 +294,18 @@ describe("paste many", () => {
     const p = testPlatform();
     await report(p, { value: "13900139000" });
     const u = await signIn(p, "agent");
-    const res = await u.request("/suspects/paste", { form: { text: "13800138000\n139 0013 9000, not-a-number\n138-0013-8000", kind: "", riskLevel: "high" }, htmx: true });
+    const res = await u.request("/suspects/paste", {
+      form: { text: "13800138000\n139 0013 9000, not-a-number\n138-0013-8000", kind: "", riskLevel: "high" },
+      htmx: true,
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect([...html.matchAll(/data-outcome="(\w+)"/g)].map((m) => m[1])).toEqual(["created", "merged", "rejected", "duplicate"]);
+    expect([...html.matchAll(/data-outcome="(\w+)"/g)].map((m) => m[1])).toEqual([
+      "created",
+      "merged",
+      "rejected",
+      "duplicate",
+    ]);
     expect(text(html)).toContain("新增 1，合并 1，重复 1，拒绝 1");
     expect(text(html)).toContain("2 not-a-number 拒绝 不是电话号码或银行账号：含有字母");
     expect(count(p, "select count(*) as n from suspects")).toBe(2);
@@ -297,11 +326,23 @@ describe("paste many", () => {
     const u = await signIn(p, "agent");
     const page = await (await u.request("/suspects")).text();
     expect(page).toContain('data-testid="paste-check">核查</button>');
-    const before = { suspects: count(p, "select count(*) as n from suspects"), audit: count(p, "select count(*) as n from audit_log"), keys: count(p, "select count(*) as n from idempotency_keys") };
-    const res = await u.request("/suspects/check", { form: { text: "13800138000\n139 0013 9000, not-a-number\n138-0013-8000", kind: "" }, htmx: true });
+    const before = {
+      suspects: count(p, "select count(*) as n from suspects"),
+      audit: count(p, "select count(*) as n from audit_log"),
+      keys: count(p, "select count(*) as n from idempotency_keys"),
+    };
+    const res = await u.request("/suspects/check", {
+      form: { text: "13800138000\n139 0013 9000, not-a-number\n138-0013-8000", kind: "" },
+      htmx: true,
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect([...html.matchAll(/data-check="(\w+)"/g)].map((m) => m[1])).toEqual(["unknown", "known", "rejected", "duplicate"]);
+    expect([...html.matchAll(/data-check="(\w+)"/g)].map((m) => m[1])).toEqual([
+      "unknown",
+      "known",
+      "rejected",
+      "duplicate",
+    ]);
     expect(text(html)).toContain("已在库 1（其中在控 1），未在库 1，重复 1，无法识别 1");
     expect(html).toContain('data-testid="paste-add-submit">录入</button>');
     expect(count(p, "select count(*) as n from suspects")).toBe(before.suspects);
@@ -329,7 +370,9 @@ describe("paste many", () => {
     const checked = await (await u.request("/suspects/check", { form: { text: "13800138000" }, htmx: true })).text();
     const nonce = /id="paste-nonce" value="([^"]+)"/.exec(checked)![1]!;
     for (let i = 0; i < 2; i++) {
-      const res = await u.request("/suspects/paste", { form: { text: "13800138000", kind: "", riskLevel: "", note: "", nonce } });
+      const res = await u.request("/suspects/paste", {
+        form: { text: "13800138000", kind: "", riskLevel: "", note: "", nonce },
+      });
       expect(res.status).toBe(303);
       expect(await (await u.request("/suspects")).text()).toContain('data-outcome="created"');
     }
@@ -345,7 +388,9 @@ describe("paste many", () => {
       const checked = await (await u.request("/suspects/check", { form: { text: "13800138000" }, htmx: true })).text();
       const nonce = /id="paste-nonce" value="([^"]+)"/.exec(checked)![1]!;
       nonces.push(nonce);
-      const added = await (await u.request("/suspects/paste", { form: { text: "13800138000", nonce }, htmx: true })).text();
+      const added = await (
+        await u.request("/suspects/paste", { form: { text: "13800138000", nonce }, htmx: true })
+      ).text();
       expect(added).toContain(i === 0 ? 'data-outcome="created"' : 'data-outcome="merged"');
     }
     expect(nonces[0]).not.toBe(nonces[1]);
@@ -367,7 +412,14 @@ describe("the suspect page", () => {
     const p = testPlatform();
     const { body } = await report(p, { value: "13800138000", source: "carrier-feed" });
     await apiClient(p, "agent").call("/api/v1/cases", {
-      json: { receivedAt: "2026-11-21T09:00:00+08:00", district: "南山区", fraudType: "romance", loss: 100, victim: { name: "张三" }, suspects: [{ value: "13800138000" }] },
+      json: {
+        receivedAt: "2026-11-21T09:00:00+08:00",
+        district: "南山区",
+        fraudType: "romance",
+        loss: 100,
+        victim: { name: "张三" },
+        suspects: [{ value: "13800138000" }],
+      },
     });
     const u = await signIn(p, "agent");
     const html = await (await u.request(`/suspects/${body.suspect.id}`)).text();
@@ -406,7 +458,9 @@ describe("the suspect page", () => {
     const p = testPlatform();
     const { body } = await report(p, { value: "13800138000" });
     const u = await signIn(p, "agent");
-    const res = await u.request(`/suspects/${body.suspect.id}/status`, { form: { status: "cleared", reason: "owner appealed" } });
+    const res = await u.request(`/suspects/${body.suspect.id}/status`, {
+      form: { status: "cleared", reason: "owner appealed" },
+    });
     expect(res.status).toBe(303);
     const html = text(await (await u.request(`/suspects/${body.suspect.id}`)).text());
     expect(html).toContain("在控 → 已解除: owner appealed");
@@ -423,7 +477,9 @@ describe("lookup by a bank or carrier: another institution's request is never na
       .query(`insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, status, created_at, updated_at)
         values (?, '朝阳区', 'fake_investment', 100000, '王小明', '+8613911112222', '110101199001011234', 'received', ?, ?) returning id`)
       .get(now, now, now) as { id: number };
-    const res = await agent.call("/api/v1/requests", { json: { caseId, kind: "stop_payment", value: CCB_CARD, amount: 100_000 } });
+    const res = await agent.call("/api/v1/requests", {
+      json: { caseId, kind: "stop_payment", value: CCB_CARD, amount: 100_000 },
+    });
     expect(res.status).toBe(201);
     const { request } = (await res.json()) as Record<string, any>;
     return { p, agent, request };
@@ -449,7 +505,9 @@ describe("lookup by a bank or carrier: another institution's request is never na
 
   test("CCB's token reads the reason that names its own request", async () => {
     const { p, request } = await sentToCcb();
-    expect(await reasonOf(await apiClient(p, "bank", "CCB").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe(`request #${request.id} (stop_payment) sent`);
+    expect(await reasonOf(await apiClient(p, "bank", "CCB").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe(
+      `request #${request.id} (stop_payment) sent`,
+    );
   });
 
   test("a carrier's token does not read a bank's request either", async () => {
@@ -460,9 +518,17 @@ describe("lookup by a bank or carrier: another institution's request is never na
   test("an agent's words on a cleared suspect are withheld from a bank, shown to the agent", async () => {
     const p = testPlatform();
     const { body } = await report(p, { value: CCB_CARD });
-    p.deps.db.transaction((tx) => setSuspectStatus(tx, { actor: null, ip: null, at: p.clock.now() }, { suspectId: body.suspect.id, status: "cleared", reason: "CCB says owner appealed" }));
+    p.deps.db.transaction((tx) =>
+      setSuspectStatus(
+        tx,
+        { actor: null, ip: null, at: p.clock.now() },
+        { suspectId: body.suspect.id, status: "cleared", reason: "CCB says owner appealed" },
+      ),
+    );
     expect(await reasonOf(await apiClient(p, "bank", "ICBC").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBeNull();
-    expect(await reasonOf(await apiClient(p, "agent").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe("CCB says owner appealed");
+    expect(await reasonOf(await apiClient(p, "agent").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe(
+      "CCB says owner appealed",
+    );
   });
 });
 
@@ -470,12 +536,16 @@ describe("a bank account's holder and branch", () => {
   test("reported with the account, they are recorded and read back; a lookup does not reveal them", async () => {
     const p = testPlatform();
     const agent = apiClient(p, "agent");
-    const res = await agent.call("/api/v1/suspects", { json: { value: "6222 0202 0011 2233 445", holderName: "李四", branch: "工行朝阳支行" } });
+    const res = await agent.call("/api/v1/suspects", {
+      json: { value: "6222 0202 0011 2233 445", holderName: "李四", branch: "工行朝阳支行" },
+    });
     expect(res.status).toBe(201);
     const { suspect } = (await res.json()) as { suspect: Record<string, unknown> };
     expect(suspect).toMatchObject({ holderName: "李四", branch: "工行朝阳支行" });
     const bank = apiClient(p, "bank", "ICBC");
-    const found = (await (await bank.call("/api/v1/lookup?value=6222020200112233445")).json()) as { suspect: Record<string, unknown> };
+    const found = (await (await bank.call("/api/v1/lookup?value=6222020200112233445")).json()) as {
+      suspect: Record<string, unknown>;
+    };
     expect(found.suspect).toMatchObject({ holderName: null, branch: null });
   });
 });

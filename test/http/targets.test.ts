@@ -1,24 +1,42 @@
 // Targets and the queue over HTTP: the JSON API contract, merging, "next" and its leases,
 // contacts and outcomes, and the queue and target pages.
+
+import type { SQLQueryBindings } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { whenSettled } from "../../src/imports/engine";
-import type { SQLQueryBindings } from "bun:sqlite";
 import { JOBS } from "../../src/jobs";
 import { claimNextSql } from "../../src/targets/service";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const MIN = 60_000;
-type TargetJson = { id: number; phone: string; riskGrade: string; status: string; light: string; claimedBy: string | null; suspect: { id: number; kind: string; value: string } | null; [k: string]: unknown };
+type TargetJson = {
+  id: number;
+  phone: string;
+  riskGrade: string;
+  status: string;
+  light: string;
+  claimedBy: string | null;
+  suspect: { id: number; kind: string; value: string } | null;
+  [k: string]: unknown;
+};
 
-const rows = <T,>(p: TestPlatform, sql: string, ...args: (string | number)[]) => p.deps.db.$client.query(sql).all(...args) as T[];
-const one = <T,>(p: TestPlatform, sql: string, ...args: (string | number)[]) => p.deps.db.$client.query(sql).get(...args) as T;
+const rows = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  p.deps.db.$client.query(sql).all(...args) as T[];
+const one = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  p.deps.db.$client.query(sql).get(...args) as T;
 
 async function post(client: ReturnType<typeof apiClient>, path: string, json?: unknown) {
   const res = await client.call(path, json === undefined ? { method: "POST" } : { json });
   return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as any) };
 }
 
-async function addTarget(p: TestPlatform, client: ReturnType<typeof apiClient>, phone: string, riskGrade: "high" | "medium" | "low", extra: object = {}): Promise<TargetJson> {
+async function addTarget(
+  p: TestPlatform,
+  client: ReturnType<typeof apiClient>,
+  phone: string,
+  riskGrade: "high" | "medium" | "low",
+  extra: object = {},
+): Promise<TargetJson> {
   const r = await post(client, "/api/v1/targets", { phone, riskGrade, ...extra });
   if (r.status !== 201 && r.status !== 200) throw new Error(`add target: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.target;
@@ -27,10 +45,28 @@ async function addTarget(p: TestPlatform, client: ReturnType<typeof apiClient>, 
 describe("POST /api/v1/targets", () => {
   test("a new target is 201 with its phone normalised to E.164", async () => {
     const p = testPlatform();
-    const r = await post(apiClient(p, "agent"), "/api/v1/targets", { phone: "+86 138-0013-8000", riskGrade: "high", name: "王芳", district: "江北区", age: 67, amountAtRisk: 5_000_000 });
+    const r = await post(apiClient(p, "agent"), "/api/v1/targets", {
+      phone: "+86 138-0013-8000",
+      riskGrade: "high",
+      name: "王芳",
+      district: "江北区",
+      age: 67,
+      amountAtRisk: 5_000_000,
+    });
     expect(r.status).toBe(201);
     expect(r.body.merged).toBe(false);
-    expect(r.body.target).toMatchObject({ id: expect.any(Number), phone: "+8613800138000", name: "王芳", district: "江北区", age: 67, riskGrade: "high", amountAtRisk: 5_000_000, status: "open", source: "feed", light: "green" });
+    expect(r.body.target).toMatchObject({
+      id: expect.any(Number),
+      phone: "+8613800138000",
+      name: "王芳",
+      district: "江北区",
+      age: 67,
+      riskGrade: "high",
+      amountAtRisk: 5_000_000,
+      status: "open",
+      source: "feed",
+      light: "green",
+    });
   });
 
   test("a target for a phone with an open target merges into it with 200", async () => {
@@ -56,17 +92,25 @@ describe("POST /api/v1/targets", () => {
   test("the suspect behind the reason is found or created through the suspects service", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
-    const a = await addTarget(p, api, "13800138000", "high", { reason: "paying_to", suspectValue: "6222 0212 3456 7890 128" });
+    const a = await addTarget(p, api, "13800138000", "high", {
+      reason: "paying_to",
+      suspectValue: "6222 0212 3456 7890 128",
+    });
     const b = await addTarget(p, api, "13900139000", "high", { suspectValue: "6222-0212-3456-7890-128" });
     expect(a.suspect).toMatchObject({ kind: "bank_account", value: "6222021234567890128" });
     expect(b.suspect!.id).toBe(a.suspect!.id);
     expect(b.reason).toBe("paying_to");
-    expect(one<{ sightings: number }>(p, "select sightings from suspects where id = ?", a.suspect!.id).sightings).toBe(2);
+    expect(one<{ sightings: number }>(p, "select sightings from suspects where id = ?", a.suspect!.id).sightings).toBe(
+      2,
+    );
   });
 
   test("a suspect number contacting the target is recorded as a phone suspect", async () => {
     const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "medium", { reason: "contacted_by", suspectValue: "+86 170 1234 5678" });
+    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "medium", {
+      reason: "contacted_by",
+      suspectValue: "+86 170 1234 5678",
+    });
     expect(t.suspect).toMatchObject({ kind: "phone", value: "+8617012345678" });
   });
 
@@ -75,7 +119,9 @@ describe("POST /api/v1/targets", () => {
     const r = await post(apiClient(p, "agent"), "/api/v1/targets", { phone: "138001", riskGrade: "high" });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe("invalid_input");
-    expect(r.body.error.issues).toEqual([{ path: "phone", message: expect.stringContaining("not a valid phone number") }]);
+    expect(r.body.error.issues).toEqual([
+      { path: "phone", message: expect.stringContaining("not a valid phone number") },
+    ]);
   });
 
   test("a single target with a bad grade reports that field, not the batch form", async () => {
@@ -88,7 +134,13 @@ describe("POST /api/v1/targets", () => {
   test("a batch answers in input order and an invalid entry gets its own error", async () => {
     const p = testPlatform();
     const r = await post(apiClient(p, "agent"), "/api/v1/targets", {
-      targets: [{ phone: "13800138000", riskGrade: "high" }, { phone: "not a phone", riskGrade: "low" }, { riskGrade: "low" }, { phone: "13800138000", riskGrade: "low" }, { phone: "13900139000", riskGrade: "medium" }],
+      targets: [
+        { phone: "13800138000", riskGrade: "high" },
+        { phone: "not a phone", riskGrade: "low" },
+        { riskGrade: "low" },
+        { phone: "13800138000", riskGrade: "low" },
+        { phone: "13900139000", riskGrade: "medium" },
+      ],
     });
     expect(r.status).toBe(200);
     const res = r.body.results;
@@ -103,7 +155,10 @@ describe("POST /api/v1/targets", () => {
 
   test("a batch of more than 1000 is refused whole", async () => {
     const p = testPlatform();
-    const targets = Array.from({ length: 1001 }, (_, i) => ({ phone: `138${String(i).padStart(8, "0")}`, riskGrade: "low" }));
+    const targets = Array.from({ length: 1001 }, (_, i) => ({
+      phone: `138${String(i).padStart(8, "0")}`,
+      riskGrade: "low",
+    }));
     const r = await post(apiClient(p, "agent"), "/api/v1/targets", { targets });
     expect(r.status).toBe(422);
     expect(one<{ n: number }>(p, "select count(*) as n from targets").n).toBe(0);
@@ -120,7 +175,11 @@ describe("POST /api/v1/targets", () => {
     const api = apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "low");
     await addTarget(p, api, "13800138000", "high");
-    const actions = rows<{ action: string }>(p, "select action from audit_log where entity = 'target' and entity_id = ? order by id", String(t.id)).map((r) => r.action);
+    const actions = rows<{ action: string }>(
+      p,
+      "select action from audit_log where entity = 'target' and entity_id = ? order by id",
+      String(t.id),
+    ).map((r) => r.action);
     expect(actions).toEqual(["create", "merge"]);
   });
 });
@@ -192,7 +251,9 @@ describe("POST /api/v1/targets/next", () => {
     expect(html).toMatch(/data-testid="count-held"><div class="n">0</);
     expect(html).toMatch(/data-testid="count-high"><div class="n">1</);
     // the GET wrote nothing: the lapsed lease is still on the row
-    const lease = () => one<{ lease_expires_at: number | null }>(p, "select lease_expires_at from targets where id = ?", t.id).lease_expires_at;
+    const lease = () =>
+      one<{ lease_expires_at: number | null }>(p, "select lease_expires_at from targets where id = ?", t.id)
+        .lease_expires_at;
     expect(lease()).not.toBeNull();
     JOBS.find((j) => j.name === "targets.sweep")!.run(p.deps, p.clock.now());
     expect(lease()).toBeNull();
@@ -201,21 +262,32 @@ describe("POST /api/v1/targets/next", () => {
   test("many agents asking at once never get the same target", async () => {
     const p = testPlatform();
     const feed = apiClient(p, "agent");
-    const targets = Array.from({ length: 60 }, (_, i) => ({ phone: `138${String(i).padStart(8, "0")}`, riskGrade: (["high", "medium", "low"] as const)[i % 3] }));
+    const targets = Array.from({ length: 60 }, (_, i) => ({
+      phone: `138${String(i).padStart(8, "0")}`,
+      riskGrade: (["high", "medium", "low"] as const)[i % 3],
+    }));
     await post(feed, "/api/v1/targets", { targets });
     const agents = Array.from({ length: 20 }, () => apiClient(p, "agent"));
-    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => post(agents[i % agents.length]!, "/api/v1/targets/next")));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => post(agents[i % agents.length]!, "/api/v1/targets/next")),
+    );
     const ids = answers.filter((a) => a.status === 200).map((a) => a.body.target.id as number);
     expect(ids).toHaveLength(60);
     expect(new Set(ids).size).toBe(60);
     expect(answers.filter((a) => a.status === 204)).toHaveLength(40);
-    expect(one<{ n: number }>(p, "select count(*) as n from targets where lease_expires_at > ?", p.clock.now()).n).toBe(60);
+    expect(one<{ n: number }>(p, "select count(*) as n from targets where lease_expires_at > ?", p.clock.now()).n).toBe(
+      60,
+    );
   });
 
   test("the claim walks the queue index rather than sorting", () => {
     const p = testPlatform();
     const claim = claimNextSql(p.deps.db);
-    const plan = (p.deps.db.$client.query(`explain query plan ${claim.sql}`).all(...(claim.params as SQLQueryBindings[])) as { detail: string }[])
+    const plan = (
+      p.deps.db.$client.query(`explain query plan ${claim.sql}`).all(...(claim.params as SQLQueryBindings[])) as {
+        detail: string;
+      }[]
+    )
       .map((r) => r.detail)
       .join("\n");
     expect(plan).toContain("targets_queue_free_idx");
@@ -225,8 +297,18 @@ describe("POST /api/v1/targets/next", () => {
   test("the stored queue rank follows the grades' order", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
-    for (const [phone, grade] of [["13800000001", "low"], ["13800000002", "high"], ["13800000003", "medium"]] as const) await addTarget(p, api, phone, grade);
-    expect(rows<{ risk_grade: string; queue_rank: number }>(p, "select risk_grade, queue_rank from targets order by queue_rank")).toEqual([
+    for (const [phone, grade] of [
+      ["13800000001", "low"],
+      ["13800000002", "high"],
+      ["13800000003", "medium"],
+    ] as const)
+      await addTarget(p, api, phone, grade);
+    expect(
+      rows<{ risk_grade: string; queue_rank: number }>(
+        p,
+        "select risk_grade, queue_rank from targets order by queue_rank",
+      ),
+    ).toEqual([
       { risk_grade: "high", queue_rank: 0 },
       { risk_grade: "medium", queue_rank: 1 },
       { risk_grade: "low", queue_rank: 2 },
@@ -238,7 +320,9 @@ describe("POST /api/v1/targets/next", () => {
     const api = apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     await post(api, "/api/v1/targets/next");
-    expect(rows(p, "select 1 from audit_log where entity = 'target' and entity_id = ? and action = 'claim'", String(t.id))).toHaveLength(1);
+    expect(
+      rows(p, "select 1 from audit_log where entity = 'target' and entity_id = ? and action = 'claim'", String(t.id)),
+    ).toHaveLength(1);
   });
 });
 
@@ -249,7 +333,14 @@ describe("POST /api/v1/warnings", () => {
     const t = await addTarget(p, api, "13800138000", "high");
     const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "call" });
     expect(r.status).toBe(201);
-    expect(r.body.warning).toMatchObject({ targetId: t.id, channel: "call", outcome: null, provider: "outbox", providerStatus: "queued", providerSid: expect.stringMatching(/^OB/) });
+    expect(r.body.warning).toMatchObject({
+      targetId: t.id,
+      channel: "call",
+      outcome: null,
+      provider: "outbox",
+      providerStatus: "queued",
+      providerSid: expect.stringMatching(/^OB/),
+    });
     const msg = one<{ warning_id: number; body: string }>(p, "select warning_id, body from telephony_messages");
     expect(msg.warning_id).toBe(r.body.warning.id);
     expect(msg.body).toContain('<Say language="cmn-CN"');
@@ -259,7 +350,11 @@ describe("POST /api/v1/warnings", () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
-    const send = () => api.call("/api/v1/warnings", { json: { targetId: t.id, channel: "call" }, headers: { "Idempotency-Key": "call-1" } });
+    const send = () =>
+      api.call("/api/v1/warnings", {
+        json: { targetId: t.id, channel: "call" },
+        headers: { "Idempotency-Key": "call-1" },
+      });
     const first = (await (await send()).json()) as { warning: { id: number } };
     const again = (await (await send()).json()) as { warning: { id: number } };
     expect(again.warning.id).toBe(first.warning.id);
@@ -272,17 +367,29 @@ describe("POST /api/v1/warnings", () => {
     const t = await addTarget(p, api, "13800138000", "high");
     const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "sms", message: "请勿转账" });
     const line = JSON.parse((await Bun.file(`${p.config.outboxDir}/outbox.jsonl`).text()).trim());
-    expect(line).toMatchObject({ warningId: r.body.warning.id, channel: "sms", body: "请勿转账", statusCallback: `http://localhost/webhooks/twilio/message-status?warning=${r.body.warning.id}` });
+    expect(line).toMatchObject({
+      warningId: r.body.warning.id,
+      channel: "sms",
+      body: "请勿转账",
+      statusCallback: `http://localhost/webhooks/twilio/message-status?warning=${r.body.warning.id}`,
+    });
   });
 
   test("a contact with outcome dissuaded closes the target and it leaves the queue", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
-    const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "manual_call", outcome: "dissuaded", note: "已劝阻" });
+    const r = await post(api, "/api/v1/warnings", {
+      targetId: t.id,
+      channel: "manual_call",
+      outcome: "dissuaded",
+      note: "已劝阻",
+    });
     expect(r.status).toBe(201);
     expect(r.body.warning).toMatchObject({ outcome: "dissuaded", note: "已劝阻" });
-    expect(one<{ status: string; outcome: string }>(p, "select status, outcome from targets where id = ?", t.id)).toEqual({ status: "closed", outcome: "dissuaded" });
+    expect(
+      one<{ status: string; outcome: string }>(p, "select status, outcome from targets where id = ?", t.id),
+    ).toEqual({ status: "closed", outcome: "dissuaded" });
     expect((await post(api, "/api/v1/targets/next")).status).toBe(204);
   });
 
@@ -302,26 +409,56 @@ describe("POST /api/v1/warnings", () => {
   test("already paid opens a case with the suspect and a draft stop-payment to its bank", async () => {
     const p = testPlatform();
     const api = apiClient(p, "agent");
-    const t = await addTarget(p, api, "13800138000", "high", { name: "王芳", district: "江北区", suspectValue: "6222021234567890128", amountAtRisk: 2_000_000 });
-    const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "manual_call", outcome: "already_paid", paidAmount: 1_500_000, fraudType: "fake_investment" });
+    const t = await addTarget(p, api, "13800138000", "high", {
+      name: "王芳",
+      district: "江北区",
+      suspectValue: "6222021234567890128",
+      amountAtRisk: 2_000_000,
+    });
+    const r = await post(api, "/api/v1/warnings", {
+      targetId: t.id,
+      channel: "manual_call",
+      outcome: "already_paid",
+      paidAmount: 1_500_000,
+      fraudType: "fake_investment",
+    });
     expect(r.status).toBe(201);
     const { caseId, stopPaymentId } = r.body.warning;
     expect(caseId).toEqual(expect.any(Number));
-    expect(one(p, "select victim_name, victim_phone, district, fraud_type, loss_fen from cases where id = ?", caseId)).toEqual({
+    expect(
+      one(p, "select victim_name, victim_phone, district, fraud_type, loss_fen from cases where id = ?", caseId),
+    ).toEqual({
       victim_name: "王芳",
       victim_phone: "+8613800138000",
       district: "江北区",
       fraud_type: "fake_investment",
       loss_fen: 1_500_000,
     });
-    expect(one<{ n: number }>(p, "select count(*) as n from case_suspects where case_id = ? and suspect_id = ?", caseId, t.suspect!.id).n).toBe(1);
+    expect(
+      one<{ n: number }>(
+        p,
+        "select count(*) as n from case_suspects where case_id = ? and suspect_id = ?",
+        caseId,
+        t.suspect!.id,
+      ).n,
+    ).toBe(1);
     const req = one<{ kind: string; status: string; code: string; case_id: number; amount_fen: number }>(
       p,
       "select r.kind, r.status, i.code, r.case_id, r.amount_fen from requests r join institutions i on i.id = r.institution_id where r.id = ?",
       stopPaymentId,
     );
-    expect(req).toEqual({ kind: "stop_payment", status: "draft", code: "ICBC", case_id: caseId, amount_fen: 1_500_000 });
-    expect(one(p, "select status, outcome, case_id from targets where id = ?", t.id)).toEqual({ status: "closed", outcome: "already_paid", case_id: caseId });
+    expect(req).toEqual({
+      kind: "stop_payment",
+      status: "draft",
+      code: "ICBC",
+      case_id: caseId,
+      amount_fen: 1_500_000,
+    });
+    expect(one(p, "select status, outcome, case_id from targets where id = ?", t.id)).toEqual({
+      status: "closed",
+      outcome: "already_paid",
+      case_id: caseId,
+    });
   });
 
   test("already paid with no account known opens the case and says what is missing", async () => {
@@ -329,7 +466,11 @@ describe("POST /api/v1/warnings", () => {
     const api = apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high", { suspectValue: "+86 170 1234 5678" });
     const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "manual_call", outcome: "already_paid" });
-    expect(r.body.warning).toMatchObject({ caseId: expect.any(Number), stopPaymentId: null, problem: expect.stringContaining("No bank account") });
+    expect(r.body.warning).toMatchObject({
+      caseId: expect.any(Number),
+      stopPaymentId: null,
+      problem: expect.stringContaining("No bank account"),
+    });
   });
 
   test("a target another agent holds is a 409 and nothing is recorded", async () => {
@@ -390,7 +531,9 @@ describe("POST /api/v1/warnings", () => {
 
   test("a publicity token may not record warnings", async () => {
     const p = testPlatform();
-    expect((await post(apiClient(p, "publicity"), "/api/v1/warnings", { targetId: 1, channel: "sms" })).status).toBe(403);
+    expect((await post(apiClient(p, "publicity"), "/api/v1/warnings", { targetId: 1, channel: "sms" })).status).toBe(
+      403,
+    );
   });
 });
 
@@ -431,7 +574,9 @@ describe("queue and target pages", () => {
     const res = await agent.request("/targets/next", { form: {} });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/targets/${high.id}`);
-    expect(one<{ claimed_by: number }>(p, "select claimed_by from targets where id = ?", high.id).claimed_by).toBe(agent.userId);
+    expect(one<{ claimed_by: number }>(p, "select claimed_by from targets where id = ?", high.id).claimed_by).toBe(
+      agent.userId,
+    );
   });
 
   test("take next with nothing waiting says so", async () => {
@@ -448,12 +593,21 @@ describe("queue and target pages", () => {
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}`);
     await agent.request(`/targets/${t.id}`);
-    expect(rows(p, "select 1 from audit_log where entity = 'target' and entity_id = ? and action = 'view' and actor = ?", String(t.id), agent.username)).toHaveLength(2);
+    expect(
+      rows(
+        p,
+        "select 1 from audit_log where entity = 'target' and entity_id = ? and action = 'view' and actor = ?",
+        String(t.id),
+        agent.username,
+      ),
+    ).toHaveLength(2);
   });
 
   test("an invalid new-target form is shown again with the error and what was typed", async () => {
     const p = testPlatform();
-    const res = await (await signIn(p, "agent")).request("/targets", { form: { phone: "12345", riskGrade: "high", name: "赵六" } });
+    const res = await (await signIn(p, "agent")).request("/targets", {
+      form: { phone: "12345", riskGrade: "high", name: "赵六" },
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("电话: 不是有效的电话号码：位数太少");
@@ -464,9 +618,14 @@ describe("queue and target pages", () => {
 
   test("a target entered on the page opens its page", async () => {
     const p = testPlatform();
-    const res = await (await signIn(p, "agent")).request("/targets", { form: { phone: "138 0013 8000", riskGrade: "medium", amountAtRisk: "3,000.50" } });
+    const res = await (await signIn(p, "agent")).request("/targets", {
+      form: { phone: "138 0013 8000", riskGrade: "medium", amountAtRisk: "3,000.50" },
+    });
     expect(res.status).toBe(303);
-    const t = one<{ id: number; amount_at_risk_fen: number; source: string }>(p, "select id, amount_at_risk_fen, source from targets");
+    const t = one<{ id: number; amount_at_risk_fen: number; source: string }>(
+      p,
+      "select id, amount_at_risk_fen, source from targets",
+    );
     expect(res.headers.get("location")).toBe(`/targets/${t.id}?created=1`);
     expect(t).toMatchObject({ amount_at_risk_fen: 300_050, source: "manual" });
   });
@@ -478,7 +637,9 @@ describe("queue and target pages", () => {
     expect((await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call" } })).status).toBe(303);
     const html = await (await agent.request(`/targets/${t.id}`)).text();
     // the status in words (issue 13), its code kept in data-status
-    expect(html).toMatch(/data-testid="provider-status-\d+"><span class="pill" data-status="queued" data-testid="call-status">排队中<\/span>/);
+    expect(html).toMatch(
+      /data-testid="provider-status-\d+"><span class="pill" data-status="queued" data-testid="call-status">排队中<\/span>/,
+    );
     expect(html).toContain("未发送（本地发件箱）");
   });
 
@@ -488,7 +649,8 @@ describe("queue and target pages", () => {
     const agent = await signIn(p, "agent");
     const page = await (await agent.request(`/targets/${t.id}`)).text();
     const nonce = /name="channel" value="call"\/><input type="hidden" name="nonce" value="([^"]+)"/.exec(page)![1]!;
-    for (let i = 0; i < 2; i++) expect((await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call", nonce } })).status).toBe(303);
+    for (let i = 0; i < 2; i++)
+      expect((await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call", nonce } })).status).toBe(303);
     expect(rows(p, "select 1 from warnings where target_id = ?", t.id)).toHaveLength(1);
     expect(rows(p, "select 1 from telephony_messages")).toHaveLength(1);
   });
@@ -498,13 +660,17 @@ describe("queue and target pages", () => {
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call", connectTo: "139 0013 9000" } });
-    expect(one<{ body: string }>(p, "select body from telephony_messages").body).toContain("<Dial>+8613900139000</Dial>");
+    expect(one<{ body: string }>(p, "select body from telephony_messages").body).toContain(
+      "<Dial>+8613900139000</Dial>",
+    );
   });
 
   test("an unreadable phone to connect is shown on the page by its label, kept as typed, and nothing is placed", async () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
-    const res = await (await signIn(p, "agent")).request(`/targets/${t.id}/contacts`, { form: { channel: "call", connectTo: "abc" } });
+    const res = await (await signIn(p, "agent")).request(`/targets/${t.id}/contacts`, {
+      form: { channel: "call", connectTo: "abc" },
+    });
     expect(res.status).toBe(422);
     // the field by its label, never its name in the code
     const html = await res.text();
@@ -542,10 +708,15 @@ describe("queue and target pages", () => {
     await addTarget(p, api, "13800138000", "high");
     const t = (await post(api, "/api/v1/targets/next")).body.target;
     const agent = await signIn(p, "agent");
-    const zh = await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "dissuaded" } });
+    const zh = await agent.request(`/targets/${t.id}/contacts`, {
+      form: { channel: "manual_call", outcome: "dissuaded" },
+    });
     expect(zh.status).toBe(409);
     expect(await zh.text()).toContain(`${t.claimedBy} 正在处理此对象（#${t.id}）`);
-    const en = await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "dissuaded" }, headers: { Cookie: "fz_lang=en" } });
+    const en = await agent.request(`/targets/${t.id}/contacts`, {
+      form: { channel: "manual_call", outcome: "dissuaded" },
+      headers: { Cookie: "fz_lang=en" },
+    });
     expect(await en.text()).toContain(`Target ${t.id} is being worked by ${t.claimedBy}`);
   });
 
@@ -553,13 +724,24 @@ describe("queue and target pages", () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
-    await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "dissuaded", followUpAt: "2026-11-23T10:00" } });
-    const f = one<{ id: number; due_at: number; done_at: number | null }>(p, "select id, due_at, done_at from follow_ups where target_id = ?", t.id);
+    await agent.request(`/targets/${t.id}/contacts`, {
+      form: { channel: "manual_call", outcome: "dissuaded", followUpAt: "2026-11-23T10:00" },
+    });
+    const f = one<{ id: number; due_at: number; done_at: number | null }>(
+      p,
+      "select id, due_at, done_at from follow_ups where target_id = ?",
+      t.id,
+    );
     expect(f.due_at).toBe(Date.parse("2026-11-23T10:00:00+08:00"));
-    expect(await (await agent.request("/targets")).text()).toContain('data-testid="follow-ups-due"><h2 style="margin-top:0">待复核回访</h2><table>');
+    expect(await (await agent.request("/targets")).text()).toContain(
+      'data-testid="follow-ups-due"><h2 style="margin-top:0">待复核回访</h2><table>',
+    );
     const res = await agent.request(`/targets/follow-ups/${f.id}`, { form: { outcome: "safe", note: "家属确认" } });
     expect(res.status).toBe(303);
-    expect(one(p, "select outcome, note from follow_ups where id = ?", f.id)).toEqual({ outcome: "safe", note: "家属确认" });
+    expect(one(p, "select outcome, note from follow_ups where id = ?", f.id)).toEqual({
+      outcome: "safe",
+      note: "家属确认",
+    });
   });
 
   test("submitting the follow-up form twice schedules one follow-up", async () => {
@@ -568,8 +750,14 @@ describe("queue and target pages", () => {
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "dissuaded" } });
     const page = await (await agent.request(`/targets/${t.id}`)).text();
-    const nonce = new RegExp(`action="/targets/${t.id}/follow-ups"[^>]*>.*?name="nonce" value="([^"]+)"`, "s").exec(page)![1]!;
-    for (let i = 0; i < 2; i++) expect((await agent.request(`/targets/${t.id}/follow-ups`, { form: { dueAt: "2026-11-23T10:00", note: "", nonce } })).status).toBe(303);
+    const nonce = new RegExp(`action="/targets/${t.id}/follow-ups"[^>]*>.*?name="nonce" value="([^"]+)"`, "s").exec(
+      page,
+    )![1]!;
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await agent.request(`/targets/${t.id}/follow-ups`, { form: { dueAt: "2026-11-23T10:00", note: "", nonce } }))
+          .status,
+      ).toBe(303);
     expect(one<{ n: number }>(p, "select count(*) as n from follow_ups where target_id = ?", t.id).n).toBe(1);
   });
 
@@ -577,11 +765,16 @@ describe("queue and target pages", () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
-    await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "2026-11-21T11:00" } });
-    const visits = async () => /data-testid="visits-pending">[\s\S]*?<\/section>/.exec(await (await agent.request("/targets")).text())![0];
+    await agent.request(`/targets/${t.id}/contacts`, {
+      form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "2026-11-21T11:00" },
+    });
+    const visits = async () =>
+      /data-testid="visits-pending">[\s\S]*?<\/section>/.exec(await (await agent.request("/targets")).text())![0];
     expect(await visits()).toContain("网格员 刘网格");
     const w = one<{ id: number }>(p, "select id from warnings where channel = 'visit'");
-    expect((await agent.request(`/targets/warnings/${w.id}/outcome`, { form: { outcome: "dissuaded" } })).status).toBe(303);
+    expect((await agent.request(`/targets/warnings/${w.id}/outcome`, { form: { outcome: "dissuaded" } })).status).toBe(
+      303,
+    );
     expect(await visits()).not.toContain("刘网格");
   });
 
@@ -589,9 +782,13 @@ describe("queue and target pages", () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
-    await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "2026-11-21T11:00" } });
+    await agent.request(`/targets/${t.id}/contacts`, {
+      form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "2026-11-21T11:00" },
+    });
     const w = one<{ id: number }>(p, "select id from warnings where channel = 'visit'");
-    const res = await agent.request(`/targets/warnings/${w.id}/outcome`, { form: { outcome: "already_paid", note: "家属说已转账", paidAmount: "一万", paidTo: "6222020200112233445" } });
+    const res = await agent.request(`/targets/warnings/${w.id}/outcome`, {
+      form: { outcome: "already_paid", note: "家属说已转账", paidAmount: "一万", paidTo: "6222020200112233445" },
+    });
     expect(res.status).toBe(422);
     const form = new RegExp(`data-testid="outcome-form-${w.id}"[\\s\\S]*?</form>`).exec(await res.text())![0];
     expect(form).toContain('name="note" maxlength="1000" value="家属说已转账"');
@@ -605,7 +802,9 @@ describe("queue and target pages", () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
-    const res = await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "", note: "用座机打通了" } });
+    const res = await agent.request(`/targets/${t.id}/contacts`, {
+      form: { channel: "manual_call", outcome: "", note: "用座机打通了" },
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain('value="用座机打通了"');
@@ -617,7 +816,9 @@ describe("queue and target pages", () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
-    const res = await agent.request(`/targets/${t.id}/follow-ups`, { form: { dueAt: "明天", note: "明早再打", nonce: crypto.randomUUID() } });
+    const res = await agent.request(`/targets/${t.id}/follow-ups`, {
+      form: { dueAt: "明天", note: "明早再打", nonce: crypto.randomUUID() },
+    });
     expect(res.status).toBe(422);
     const form = /data-testid="follow-up-form"[\s\S]*?<\/form>/.exec(await res.text())![0];
     expect(form).toContain('value="明早再打"');
@@ -629,7 +830,15 @@ describe("queue and target pages", () => {
     const p = testPlatform();
     const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
-    const res = await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "下午", note: "带上宣传册" } });
+    const res = await agent.request(`/targets/${t.id}/contacts`, {
+      form: {
+        channel: "visit",
+        assigneeKind: "grid_worker",
+        assignee: "刘网格",
+        scheduledAt: "下午",
+        note: "带上宣传册",
+      },
+    });
     expect(res.status).toBe(422);
     const form = /data-testid="visit-form"[\s\S]*?<\/form>/.exec(await res.text())![0];
     expect(form).toContain('value="刘网格"');
@@ -676,7 +885,9 @@ describe("the outbox screen", () => {
     const p = testPlatform();
     const agent = await signIn(p, "agent");
     await agent.request("/outbox");
-    expect(rows(p, "select 1 from audit_log where entity = 'outbox' and action = 'view' and actor = ?", agent.username)).toHaveLength(1);
+    expect(
+      rows(p, "select 1 from audit_log where entity = 'outbox' and action = 'view' and actor = ?", agent.username),
+    ).toHaveLength(1);
   });
 
   test("an administrator sees the outbox with phone numbers masked", async () => {
@@ -708,13 +919,20 @@ describe("file import of targets", () => {
     expect(res.status).toBe(303);
     const id = Number(/\/imports\/(\d+)/.exec(res.headers.get("location")!)![1]);
     await whenSettled(p.deps, id);
-    return one<{ status: string; total_rows: number; imported: number; merged: number; rejected: number }>(p, "select status, total_rows, imported, merged, rejected from imports where id = ?", id);
+    return one<{ status: string; total_rows: number; imported: number; merged: number; rejected: number }>(
+      p,
+      "select status, total_rows, imported, merged, rejected from imports where id = ?",
+      id,
+    );
   }
 
   test("every row is imported, merged or rejected with its reason", async () => {
     const p = testPlatform();
     expect(await upload(p, CSV)).toEqual({ status: "done", total_rows: 5, imported: 2, merged: 1, rejected: 2 });
-    const reasons = rows<{ line: number; reason: string }>(p, "select line, reason from import_rejections order by line");
+    const reasons = rows<{ line: number; reason: string }>(
+      p,
+      "select line, reason from import_rejections order by line",
+    );
     expect(reasons.map((r) => r.line)).toEqual([4, 5]);
     expect(reasons[0]!.reason).toContain("not a valid phone number");
     expect(reasons[1]!.reason).toContain("紧急");
@@ -734,7 +952,9 @@ describe("file import of targets", () => {
     const p = testPlatform();
     await upload(p, ["电话,风险等级,预警原因,涉诈号码/账户", "13600136000,高,转账,6222 0"].join("\n"));
     const id = one<{ id: number }>(p, "select id from imports").id;
-    expect(one<{ reason: string }>(p, "select reason from import_rejections").reason).toBe("suspect: not a valid bank account: too short (5 digits, need 12–30)");
+    expect(one<{ reason: string }>(p, "select reason from import_rejections").reason).toBe(
+      "suspect: not a valid bank account: too short (5 digits, need 12–30)",
+    );
     const page = (await (await (await signIn(p, "agent")).request(`/imports/${id}`)).text()).replace(/<[^>]+>/g, " ");
     expect(page).toContain("涉诈号码/账户：不是有效的银行账号：位数太少（5 位，应为 12–30 位）");
   });
@@ -746,7 +966,13 @@ describe("file import of targets", () => {
       p,
       "select t.source, t.risk_grade, t.reason, t.amount_at_risk_fen, s.value from targets t join suspects s on s.id = t.suspect_id where t.phone = '+8613800138000'",
     );
-    expect(t).toEqual({ source: "import", risk_grade: "high", reason: "paying_to", amount_at_risk_fen: 5_000_000, value: "6222021234567890128" });
+    expect(t).toEqual({
+      source: "import",
+      risk_grade: "high",
+      reason: "paying_to",
+      amount_at_risk_fen: 5_000_000,
+      value: "6222021234567890128",
+    });
     expect(rows(p, "select 1 from audit_log where entity = 'target' and action = 'merge'")).toHaveLength(1);
   });
 

@@ -3,12 +3,17 @@
 // the status streamed live to the agent's page.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { signTwilio, startTwilioStub, stubHttpClient, type TwilioStub } from "../fixtures/twilio-stub";
-import { apiClient, signIn, testPlatform, type TestPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
 const AUTH_TOKEN = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const PUBLIC = "https://fanzha.example.gov.cn";
-const TWILIO_ENV = { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: "+8657112345678", PUBLIC_BASE_URL: PUBLIC };
+const TWILIO_ENV = {
+  TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+  TWILIO_FROM: "+8657112345678",
+  PUBLIC_BASE_URL: PUBLIC,
+};
 
 let stub: TwilioStub;
 beforeAll(() => {
@@ -18,25 +23,45 @@ afterAll(() => stub.stop());
 beforeEach(() => stub.reset());
 
 const platform = () => testPlatform(TWILIO_ENV, { httpClient: stubHttpClient(stub.url) });
-const one = <T,>(p: TestPlatform, sql: string, ...args: (string | number)[]) => p.deps.db.$client.query(sql).get(...args) as T;
+const one = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  p.deps.db.$client.query(sql).get(...args) as T;
 
 /** A target, and a call (or SMS) to it placed through the API: the warning as answered. */
 async function placed(p: TestPlatform, channel: "call" | "sms" = "call") {
   const api = apiClient(p, "agent");
-  const t = (await (await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })).json()) as { target: { id: number } };
+  const t = (await (
+    await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })
+  ).json()) as { target: { id: number } };
   const res = await api.call("/api/v1/warnings", { json: { targetId: t.target.id, channel } });
-  return ((await res.json()) as { warning: { id: number; providerSid: string; providerStatus: string; provider: string; problem: string | null } }).warning;
+  return (
+    (await res.json()) as {
+      warning: { id: number; providerSid: string; providerStatus: string; provider: string; problem: string | null };
+    }
+  ).warning;
 }
 
 /** Twilio's status callback, as it would POST it: form fields, signed over the public URL. */
-function callback(p: TestPlatform, path: string, params: Record<string, string>, signature: string | null = signTwilio(AUTH_TOKEN, PUBLIC + path, params)) {
+function callback(
+  p: TestPlatform,
+  path: string,
+  params: Record<string, string>,
+  signature: string | null = signTwilio(AUTH_TOKEN, PUBLIC + path, params),
+) {
   const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
   if (signature !== null) headers["X-Twilio-Signature"] = signature;
   return p.app.request(path, { method: "POST", headers, body: new URLSearchParams(params) });
 }
 
-const callStatus = (sid: string, status: string, seq: number) => ({ AccountSid: ACCOUNT_SID, CallSid: sid, CallStatus: status, SequenceNumber: String(seq), To: "+8613800138000", Direction: "outbound-api" });
-const statusOf = (p: TestPlatform, id: number) => one<{ provider_status: string }>(p, "select provider_status from warnings where id = ?", id).provider_status;
+const callStatus = (sid: string, status: string, seq: number) => ({
+  AccountSid: ACCOUNT_SID,
+  CallSid: sid,
+  CallStatus: status,
+  SequenceNumber: String(seq),
+  To: "+8613800138000",
+  Direction: "outbound-api",
+});
+const statusOf = (p: TestPlatform, id: number) =>
+  one<{ provider_status: string }>(p, "select provider_status from warnings where id = ?", id).provider_status;
 
 describe("placing calls and SMS through Twilio", () => {
   test("a warning call reaches Twilio and the warning keeps the SID and status it answered", async () => {
@@ -44,7 +69,11 @@ describe("placing calls and SMS through Twilio", () => {
     const w = await placed(p);
     expect(stub.requests).toHaveLength(1);
     expect(stub.requests[0]!.authorized).toBe(true);
-    expect(w).toMatchObject({ provider: "twilio", providerSid: expect.stringMatching(/^CA[0-9a-f]{32}$/), providerStatus: "queued" });
+    expect(w).toMatchObject({
+      provider: "twilio",
+      providerSid: expect.stringMatching(/^CA[0-9a-f]{32}$/),
+      providerStatus: "queued",
+    });
     expect(stub.requests[0]!.params.To).toBe("+8613800138000");
   });
 
@@ -74,7 +103,9 @@ describe("placing calls and SMS through Twilio", () => {
   test("the page says when Twilio refused the call", async () => {
     const p = platform();
     const api = apiClient(p, "agent");
-    const t = (await (await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })).json()) as { target: { id: number } };
+    const t = (await (
+      await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })
+    ).json()) as { target: { id: number } };
     stub.failNext({ status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
     const agent = await signIn(p, "agent");
     const res = await agent.request(`/targets/${t.target.id}/contacts`, { form: { channel: "call" } });
@@ -92,17 +123,26 @@ describe("POST /webhooks/twilio/call-status", () => {
   test("a correctly signed callback updates the warning's status", async () => {
     const p = platform();
     const w = await placed(p);
-    const res = await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(w.providerSid, "ringing", 1));
+    const res = await callback(
+      p,
+      `/webhooks/twilio/call-status?warning=${w.id}`,
+      callStatus(w.providerSid, "ringing", 1),
+    );
     expect(res.status).toBe(204);
     expect(statusOf(p, w.id)).toBe("ringing");
-    expect(one<{ status: string }>(p, "select status from telephony_messages where sid = ?", w.providerSid).status).toBe("ringing");
+    expect(
+      one<{ status: string }>(p, "select status from telephony_messages where sid = ?", w.providerSid).status,
+    ).toBe("ringing");
   });
 
   test("a callback's audit entry names Twilio as the actor", async () => {
     const p = platform();
     const w = await placed(p);
     await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(w.providerSid, "ringing", 1));
-    const row = one<{ actor: string }>(p, "select actor from audit_log where action = 'provider_status' order by id desc limit 1");
+    const row = one<{ actor: string }>(
+      p,
+      "select actor from audit_log where action = 'provider_status' order by id desc limit 1",
+    );
     expect(row.actor).toBe("system:twilio");
   });
 
@@ -121,14 +161,24 @@ describe("POST /webhooks/twilio/call-status", () => {
     const p = platform();
     const w = await placed(p);
     const params = callStatus(w.providerSid, "ringing", 1);
-    const res = await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, params, signTwilio(AUTH_TOKEN, `${PUBLIC}/webhooks/twilio/call-status?warning=${w.id + 1}`, params));
+    const res = await callback(
+      p,
+      `/webhooks/twilio/call-status?warning=${w.id}`,
+      params,
+      signTwilio(AUTH_TOKEN, `${PUBLIC}/webhooks/twilio/call-status?warning=${w.id + 1}`, params),
+    );
     expect(res.status).toBe(403);
   });
 
   test("an unsigned callback is refused with 403 and changes nothing", async () => {
     const p = platform();
     const w = await placed(p);
-    const res = await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(w.providerSid, "completed", 3), null);
+    const res = await callback(
+      p,
+      `/webhooks/twilio/call-status?warning=${w.id}`,
+      callStatus(w.providerSid, "completed", 3),
+      null,
+    );
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden");
     expect(statusOf(p, w.id)).toBe("queued");
@@ -139,7 +189,9 @@ describe("POST /webhooks/twilio/call-status", () => {
     const w = await placed(p);
     const path = `/webhooks/twilio/call-status?warning=${w.id}`;
     const params = callStatus(w.providerSid, "ringing", 1);
-    expect((await callback(p, path, params, signTwilio(AUTH_TOKEN, `http://localhost${path}`, params))).status).toBe(403);
+    expect((await callback(p, path, params, signTwilio(AUTH_TOKEN, `http://localhost${path}`, params))).status).toBe(
+      403,
+    );
   });
 
   test("a callback Twilio repeats takes effect once", async () => {
@@ -148,10 +200,17 @@ describe("POST /webhooks/twilio/call-status", () => {
     const heard: string[] = [];
     p.deps.events.subscribe(`warning:${w.id}`, (e) => heard.push(e.data));
     const path = `/webhooks/twilio/call-status?warning=${w.id}`;
-    for (let i = 0; i < 3; i++) expect((await callback(p, path, callStatus(w.providerSid, "ringing", 1))).status).toBe(204);
+    for (let i = 0; i < 3; i++)
+      expect((await callback(p, path, callStatus(w.providerSid, "ringing", 1))).status).toBe(204);
     expect(heard).toEqual(["ringing"]);
     expect(one<{ n: number }>(p, "select count(*) as n from webhook_events").n).toBe(1);
-    expect(one<{ n: number }>(p, "select count(*) as n from audit_log where action = 'provider_status' and entity_id = ?", String(w.id)).n).toBe(1);
+    expect(
+      one<{ n: number }>(
+        p,
+        "select count(*) as n from audit_log where action = 'provider_status' and entity_id = ?",
+        String(w.id),
+      ).n,
+    ).toBe(1);
   });
 
   test("a late callback never moves the status backwards", async () => {
@@ -167,7 +226,9 @@ describe("POST /webhooks/twilio/call-status", () => {
     const p = platform();
     const w = await placed(p);
     const other = `CA${"f".repeat(32)}`;
-    expect((await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(other, "completed", 3))).status).toBe(204);
+    expect(
+      (await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(other, "completed", 3))).status,
+    ).toBe(204);
     expect(statusOf(p, w.id)).toBe("queued");
   });
 
@@ -180,7 +241,11 @@ describe("POST /webhooks/twilio/call-status", () => {
   test("without Twilio credentials every callback is refused", async () => {
     const p = testPlatform({ PUBLIC_BASE_URL: PUBLIC });
     const w = await placed(p);
-    const res = await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(w.providerSid, "completed", 3));
+    const res = await callback(
+      p,
+      `/webhooks/twilio/call-status?warning=${w.id}`,
+      callStatus(w.providerSid, "completed", 3),
+    );
     expect(res.status).toBe(403);
     expect(statusOf(p, w.id)).toBe("queued");
   });
@@ -191,7 +256,13 @@ describe("POST /webhooks/twilio/message-status", () => {
     const p = platform();
     const w = await placed(p, "sms");
     const path = `/webhooks/twilio/message-status?warning=${w.id}`;
-    const params = { AccountSid: ACCOUNT_SID, MessageSid: w.providerSid, SmsSid: w.providerSid, MessageStatus: "delivered", SmsStatus: "delivered" };
+    const params = {
+      AccountSid: ACCOUNT_SID,
+      MessageSid: w.providerSid,
+      SmsSid: w.providerSid,
+      MessageStatus: "delivered",
+      SmsStatus: "delivered",
+    };
     expect((await callback(p, path, params)).status).toBe(204);
     expect(statusOf(p, w.id)).toBe("delivered");
   });
@@ -227,7 +298,11 @@ describe("the live call status (server-sent events)", () => {
     const res = await agent.request(`/targets/warnings/${w.id}/events`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
-    setTimeout(() => void callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(w.providerSid, "in-progress", 2)), 20);
+    setTimeout(
+      () =>
+        void callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(w.providerSid, "in-progress", 2)),
+      20,
+    );
     const events = await readUntil(res.body!, "in-progress");
     expect(events[0]).toContain('data-status="queued"');
     expect(events[1]).toContain('data-status="in-progress"');

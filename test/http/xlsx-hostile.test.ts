@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { crc32, createDeflateRaw, deflateRawSync } from "node:zlib";
 import { whenSettled } from "../../src/imports/engine";
-import { signIn, testPlatform, type TestPlatform } from "../helpers";
+import { signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const MiB = 1024 * 1024;
 
@@ -77,18 +77,28 @@ async function zip(parts: Part[]): Promise<Uint8Array> {
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+const NS =
+  'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 
 /** An XLSX workbook around a sheet body (the <sheetData> rows, or a generator of them) and optional shared strings. */
-function workbook(sheetData: string | (() => Iterable<string>), opts: { sharedStrings?: Part["data"]; dimension?: string; sheetSize?: number; sstSize?: number } = {}): Part[] {
+function workbook(
+  sheetData: string | (() => Iterable<string>),
+  opts: { sharedStrings?: Part["data"]; dimension?: string; sheetSize?: number; sstSize?: number } = {},
+): Part[] {
   const rows = typeof sheetData === "string" ? () => [sheetData] : sheetData;
   const parts: Part[] = [
     {
       name: "[Content_Types].xml",
       data: `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
     },
-    { name: "_rels/.rels", data: `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>` },
-    { name: "xl/workbook.xml", data: `<?xml version="1.0" encoding="UTF-8"?><workbook ${NS}><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>` },
+    {
+      name: "_rels/.rels",
+      data: `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    },
+    {
+      name: "xl/workbook.xml",
+      data: `<?xml version="1.0" encoding="UTF-8"?><workbook ${NS}><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    },
     {
       name: "xl/_rels/workbook.xml.rels",
       data: `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>${opts.sharedStrings ? '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>' : ""}</Relationships>`,
@@ -103,7 +113,8 @@ function workbook(sheetData: string | (() => Iterable<string>), opts: { sharedSt
       declaredSize: opts.sheetSize,
     },
   ];
-  if (opts.sharedStrings) parts.push({ name: "xl/sharedStrings.xml", data: opts.sharedStrings, declaredSize: opts.sstSize });
+  if (opts.sharedStrings)
+    parts.push({ name: "xl/sharedStrings.xml", data: opts.sharedStrings, declaredSize: opts.sstSize });
   return parts;
 }
 
@@ -116,7 +127,13 @@ function* letters(size: number) {
   for (let left = size; left > 0; left -= MiB) yield "A".repeat(Math.min(MiB, left));
 }
 
-type Screen = { name: string; header: string[]; data: string[]; post: (bytes: Uint8Array, name: string) => Response | Promise<Response>; imported: () => number };
+type Screen = {
+  name: string;
+  header: string[];
+  data: string[];
+  post: (bytes: Uint8Array, name: string) => Response | Promise<Response>;
+  imported: () => number;
+};
 
 let p: TestPlatform;
 let s: Awaited<ReturnType<typeof signIn>>;
@@ -129,9 +146,27 @@ function send(path: string, bytes: Uint8Array, name: string) {
 }
 
 const SCREENS: Screen[] = [
-  { name: "suspects", header: ["号码", "风险等级"], data: ["13800138000", "高"], post: (b, n) => send("/imports/suspects", b, n), imported: () => count("select count(*) as n from suspects") },
-  { name: "targets", header: ["电话", "风险等级"], data: ["13900139000", "高"], post: (b, n) => send("/imports/targets", b, n), imported: () => count("select count(*) as n from targets") },
-  { name: "baseline", header: ["月份", "指标", "数值"], data: ["2025-03", "警情", "17"], post: (b, n) => send("/stats/baselines", b, n), imported: () => count("select count(*) as n from baseline_totals") },
+  {
+    name: "suspects",
+    header: ["号码", "风险等级"],
+    data: ["13800138000", "高"],
+    post: (b, n) => send("/imports/suspects", b, n),
+    imported: () => count("select count(*) as n from suspects"),
+  },
+  {
+    name: "targets",
+    header: ["电话", "风险等级"],
+    data: ["13900139000", "高"],
+    post: (b, n) => send("/imports/targets", b, n),
+    imported: () => count("select count(*) as n from targets"),
+  },
+  {
+    name: "baseline",
+    header: ["月份", "指标", "数值"],
+    data: ["2025-03", "警情", "17"],
+    post: (b, n) => send("/stats/baselines", b, n),
+    imported: () => count("select count(*) as n from baseline_totals"),
+  },
 ];
 
 beforeAll(async () => {
@@ -152,15 +187,24 @@ async function refusedOn(screen: Screen, bytes: Uint8Array, name = "hostile.xlsx
 
 describe("XLSX that inflates in memory", () => {
   test("a 300 MiB shared string is refused by its part's size, naming the limit", async () => {
-    const bytes = await zip(workbook(row(1, ["号码"]), { sharedStrings: () => ["<sst><si><t>", ...letters(300 * MiB), "</t></si></sst>"] }));
+    const bytes = await zip(
+      workbook(row(1, ["号码"]), { sharedStrings: () => ["<sst><si><t>", ...letters(300 * MiB), "</t></si></sst>"] }),
+    );
     expect(bytes.length).toBeLessThan(1 * MiB);
-    for (const screen of SCREENS) expect(await refusedOn(screen, bytes)).toContain("xl/sharedStrings.xml 解压后超过 64 MiB");
+    for (const screen of SCREENS)
+      expect(await refusedOn(screen, bytes)).toContain("xl/sharedStrings.xml 解压后超过 64 MiB");
   });
 
   test("a shared string that lies about its size is cut off while it inflates, by its compression ratio", async () => {
-    const bytes = await zip(workbook(row(1, ["号码"]), { sharedStrings: () => ["<sst><si><t>", ...letters(300 * MiB), "</t></si></sst>"], sstSize: 1000 }));
+    const bytes = await zip(
+      workbook(row(1, ["号码"]), {
+        sharedStrings: () => ["<sst><si><t>", ...letters(300 * MiB), "</t></si></sst>"],
+        sstSize: 1000,
+      }),
+    );
     // its one text runs on past what a cell may hold long before the part ends
-    for (const screen of SCREENS) expect(await refusedOn(screen, bytes)).toContain("其中有文字超过单元格的上限（32767 个字符）");
+    for (const screen of SCREENS)
+      expect(await refusedOn(screen, bytes)).toContain("其中有文字超过单元格的上限（32767 个字符）");
   });
 
   test("a sheet that lies about its size is cut off while it inflates, by its compression ratio", async () => {
@@ -168,7 +212,8 @@ describe("XLSX that inflates in memory", () => {
       for (let i = 0; i < 100; i++) yield "<x/>".repeat(MiB / 4);
     };
     const bytes = await zip(workbook(() => [...filler(), row(1, ["号码"])], { sheetSize: 2000 }));
-    for (const screen of SCREENS) expect(await refusedOn(screen, bytes)).toContain("xl/worksheets/sheet1.xml 解压后超过压缩大小的 200 倍");
+    for (const screen of SCREENS)
+      expect(await refusedOn(screen, bytes)).toContain("xl/worksheets/sheet1.xml 解压后超过压缩大小的 200 倍");
   }, 30_000);
 
   test("a 200 MiB inline cell is refused, declared or not", async () => {
@@ -187,7 +232,11 @@ describe("XLSX that inflates in memory", () => {
   });
 
   test("a shared string longer than Excel's 32,767 characters is refused", async () => {
-    const bytes = await zip(workbook(`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, { sharedStrings: `<sst><si><t>${"号".repeat(40_000)}</t></si></sst>` }));
+    const bytes = await zip(
+      workbook(`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, {
+        sharedStrings: `<sst><si><t>${"号".repeat(40_000)}</t></si></sst>`,
+      }),
+    );
     expect(await refusedOn(SCREENS[0]!, bytes)).toContain("共享文本超过 32767 个字符");
   });
 
@@ -196,7 +245,8 @@ describe("XLSX that inflates in memory", () => {
     const sst = function* () {
       yield "<sst>";
       let n = 0;
-      for (let left = 50 * MiB; left > 0; ) { // characters: about 60 MiB of UTF-8
+      for (let left = 50 * MiB; left > 0; ) {
+        // characters: about 60 MiB of UTF-8
         let chunk = "";
         for (let i = 0; i < 20_000; i++) chunk += `<si><t>${(n++ * 7919) % 99_999_989}号码</t></si>`;
         left -= chunk.length;
@@ -204,10 +254,21 @@ describe("XLSX that inflates in memory", () => {
       }
       yield "</sst>";
     };
-    const big = await zip(workbook(row(1, ["号码", "备注"]) + `<row r="2"><c r="A2" t="s"><v>1</v></c></row>`, { sharedStrings: sst }));
+    const big = await zip(
+      workbook(row(1, ["号码", "备注"]) + `<row r="2"><c r="A2" t="s"><v>1</v></c></row>`, { sharedStrings: sst }),
+    );
     const bombs = [
-      await zip(workbook(row(1, ["号码"]), { sharedStrings: () => ["<sst><si><t>", ...letters(300 * MiB), "</t></si></sst>"], sstSize: 1000 })),
-      await zip(workbook(() => [`<row r="1"><c r="A1" t="inlineStr"><is><t>`, ...letters(200 * MiB), "</t></is></c></row>"], { sheetSize: 2000 })),
+      await zip(
+        workbook(row(1, ["号码"]), {
+          sharedStrings: () => ["<sst><si><t>", ...letters(300 * MiB), "</t></si></sst>"],
+          sstSize: 1000,
+        }),
+      ),
+      await zip(
+        workbook(() => [`<row r="1"><c r="A1" t="inlineStr"><is><t>`, ...letters(200 * MiB), "</t></is></c></row>"], {
+          sheetSize: 2000,
+        }),
+      ),
     ];
     Bun.gc(true);
     const before = process.memoryUsage().rss;
@@ -233,7 +294,8 @@ describe("XLSX that gave a 500", () => {
     const bytes = new Uint8Array(4096);
     crypto.getRandomValues(bytes);
     bytes.set([0x50, 0x4b, 0x03, 0x04]);
-    for (const screen of SCREENS) expect(await refusedOn(screen, bytes, "random.xlsx")).toContain("不是可读取的 XLSX 工作簿");
+    for (const screen of SCREENS)
+      expect(await refusedOn(screen, bytes, "random.xlsx")).toContain("不是可读取的 XLSX 工作簿");
   });
 
   test("a valid sheet whose rows and cells omit the optional r attribute imports on all three screens", async () => {
@@ -246,19 +308,33 @@ describe("XLSX that gave a 500", () => {
       for (let i = 0; i < 100 && screen.imported() === before; i++) await Bun.sleep(20);
       expect(screen.imported()).toBe(before + 1);
     }
-    const suspect = p.deps.db.$client.query("select value, risk_level from suspects where value = '+8613800138000'").get();
+    const suspect = p.deps.db.$client
+      .query("select value, risk_level from suspects where value = '+8613800138000'")
+      .get();
     expect(suspect).toEqual({ value: "+8613800138000", risk_level: "high" });
   });
 
   test("cells without r after a gap keep their column: a row's values land under their header", async () => {
-    const bytes = await zip(workbook(`<row><c r="B1" t="inlineStr"><is><t>号码</t></is></c><c t="inlineStr"><is><t>风险等级</t></is></c></row><row><c r="B2" t="inlineStr"><is><t>13700137000</t></is></c><c t="inlineStr"><is><t>低</t></is></c></row>`));
+    const bytes = await zip(
+      workbook(
+        `<row><c r="B1" t="inlineStr"><is><t>号码</t></is></c><c t="inlineStr"><is><t>风险等级</t></is></c></row><row><c r="B2" t="inlineStr"><is><t>13700137000</t></is></c><c t="inlineStr"><is><t>低</t></is></c></row>`,
+      ),
+    );
     expect((await SCREENS[0]!.post(bytes, "gap.xlsx")).status).toBe(303);
-    for (let i = 0; i < 100 && !p.deps.db.$client.query("select 1 from suspects where value = '+8613700137000'").get(); i++) await Bun.sleep(20);
-    expect(p.deps.db.$client.query("select risk_level from suspects where value = '+8613700137000'").get()).toEqual({ risk_level: "low" });
+    for (
+      let i = 0;
+      i < 100 && !p.deps.db.$client.query("select 1 from suspects where value = '+8613700137000'").get();
+      i++
+    )
+      await Bun.sleep(20);
+    expect(p.deps.db.$client.query("select risk_level from suspects where value = '+8613700137000'").get()).toEqual({
+      risk_level: "low",
+    });
   });
 
   test("a sheet with 16,384 columns is refused with the file message on all three screens", async () => {
-    const wide = (n: number) => `<row r="${n}">${Array.from({ length: 16_384 }, (_, i) => `<c t="inlineStr"><is><t>${i === 0 ? "号码" : `c${i}`}</t></is></c>`).join("")}</row>`;
+    const wide = (n: number) =>
+      `<row r="${n}">${Array.from({ length: 16_384 }, (_, i) => `<c t="inlineStr"><is><t>${i === 0 ? "号码" : `c${i}`}</t></is></c>`).join("")}</row>`;
     const bytes = await zip(workbook(wide(1) + wide(2)));
     for (const screen of SCREENS) expect(await refusedOn(screen, bytes)).toContain("导入最多读取 256 列");
   });
@@ -273,15 +349,22 @@ describe("XLSX that gave a 500", () => {
     expect(res.status).toBe(303);
     const id = Number(/\/imports\/(\d+)/.exec(res.headers.get("Location")!)![1]);
     await whenSettled(p.deps, id);
-    const rec = p.deps.db.$client.query("select status, error from imports where id = ?").get(id) as { status: string; error: string };
-    expect(rec).toEqual({ status: "failed", error: "the file cannot be imported: a cell on row 5001 is longer than 32767 characters, Excel's limit" });
+    const rec = p.deps.db.$client.query("select status, error from imports where id = ?").get(id) as {
+      status: string;
+      error: string;
+    };
+    expect(rec).toEqual({
+      status: "failed",
+      error: "the file cannot be imported: a cell on row 5001 is longer than 32767 characters, Excel's limit",
+    });
   });
 
   test("a 2-million-row sheet is refused with the file message on all three screens, before any row is recorded", async () => {
     const rows = function* () {
       for (let i = 0; i < 2_000_000; i += 10_000) {
         let chunk = "";
-        for (let k = i; k < i + 10_000; k++) chunk += `<row><c t="inlineStr"><is><t>${k === 0 ? "号码" : 13_000_000_000 + k}</t></is></c></row>`;
+        for (let k = i; k < i + 10_000; k++)
+          chunk += `<row><c t="inlineStr"><is><t>${k === 0 ? "号码" : 13_000_000_000 + k}</t></is></c></row>`;
         yield chunk;
       }
     };

@@ -1,7 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { can, canSeeInstitution, institutionScope, seesPersonalData, type Actor } from "../../src/domain/access";
+import { type Actor, can, canSeeInstitution, institutionScope, seesPersonalData } from "../../src/domain/access";
 
-const actor = (role: Actor["role"], institutionId: number | null = null): Actor => ({ kind: "user", id: 1, name: "x", role, institutionId });
+const actor = (role: Actor["role"], institutionId: number | null = null): Actor => ({
+  kind: "user",
+  id: 1,
+  name: "x",
+  role,
+  institutionId,
+});
 
 describe("authorisation rules", () => {
   test.each([

@@ -1,10 +1,19 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { loadConfig } from "../../src/config";
-import { openDb, type Db } from "../../src/db";
+import { type Db, openDb } from "../../src/db";
 import {
   BackupError,
   backupInWorker,
@@ -35,7 +44,9 @@ let seq = 0;
 function fanzhaDb(path: string, rows = 100): Db {
   const db = openDb(path);
   open.push(db);
-  const ins = db.$client.prepare("insert into suspects (kind, value, first_seen_at, last_seen_at) values ('phone', ?, 1, 1)");
+  const ins = db.$client.prepare(
+    "insert into suspects (kind, value, first_seen_at, last_seen_at) values ('phone', ?, 1, 1)",
+  );
   db.$client.transaction(() => {
     for (let i = 0; i < rows; i++) ins.run(`+8613${String(++seq).padStart(9, "0")}`);
   })();
@@ -65,7 +76,9 @@ describe("backup and restore", () => {
   test("a backup taken while another connection writes restores to exactly the data of one commit", async () => {
     const live = join(dir, "live.sqlite");
     const db = fanzhaDb(live, 2000);
-    const ins = db.$client.prepare("insert into suspects (kind, value, first_seen_at, last_seen_at) values ('bank_account', ?, 2, 2)");
+    const ins = db.$client.prepare(
+      "insert into suspects (kind, value, first_seen_at, last_seen_at) values ('bank_account', ?, 2, 2)",
+    );
     let written = 0;
     let done = false;
     const copying = backupInWorker(live, join(dir, "b.sqlite")).finally(() => (done = true));
@@ -88,7 +101,7 @@ describe("backup and restore", () => {
     // and it opens as a Fanzha database
     const reopened = openDb(restored);
     open.push(reopened);
-    expect((reopened.$client.query("PRAGMA integrity_check").values()[0]![0] as string)).toBe("ok");
+    expect(reopened.$client.query("PRAGMA integrity_check").values()[0]![0] as string).toBe("ok");
   });
 
   test("restore moves the replaced database and its write-ahead log aside, so the old log is not replayed into the backup", () => {
@@ -102,7 +115,11 @@ describe("backup and restore", () => {
     const live = join(dir, "live.sqlite");
     const db = fanzhaDb(live, 5);
     db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint = 0");
-    db.$client.prepare("insert into suspects (kind, value, first_seen_at, last_seen_at) values ('phone', '+8613999999999', 1, 1)").run();
+    db.$client
+      .prepare(
+        "insert into suspects (kind, value, first_seen_at, last_seen_at) values ('phone', '+8613999999999', 1, 1)",
+      )
+      .run();
     const wal = readFileSync(live + "-wal");
     expect(wal.length).toBeGreaterThan(0);
     open.length = 0;
@@ -154,7 +171,9 @@ describe("backup and restore", () => {
   test("restore refuses a backup written by a newer version of the code", () => {
     const newer = join(dir, "newer.sqlite");
     const db = fanzhaDb(newer, 1);
-    db.$client.prepare("insert into __drizzle_migrations (hash, created_at) values ('future', ?)").run(Date.parse("2099-01-01"));
+    db.$client
+      .prepare("insert into __drizzle_migrations (hash, created_at) values ('future', ?)")
+      .run(Date.parse("2099-01-01"));
     expect(() => restoreFrom(newer, join(dir, "live.sqlite"), Date.now())).toThrow(/newer version of Fanzha/);
   });
 
@@ -165,7 +184,9 @@ describe("backup and restore", () => {
     const backup = join(dir, "b.sqlite");
     backupTo(live, backup);
     writeFileSync(pidFile(live), `${process.ppid}\n`); // a process that is certainly alive
-    expect(() => restoreFrom(backup, live, Date.now())).toThrow(new RegExp(`server \\(pid ${process.ppid}\\) is running`));
+    expect(() => restoreFrom(backup, live, Date.now())).toThrow(
+      new RegExp(`server \\(pid ${process.ppid}\\) is running`),
+    );
     expect(readdirSync(dir).some((f) => f.includes("before-restore"))).toBe(false);
   });
 
@@ -191,9 +212,18 @@ describe("backup and restore", () => {
 
 describe("operators' command line", () => {
   const cli = async (args: string[], env: Record<string, string>) => {
-    const proc = Bun.spawn([process.execPath, "src/cli.ts", ...args], { cwd: join(import.meta.dir, "../.."), env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn([process.execPath, "src/cli.ts", ...args], {
+      cwd: join(import.meta.dir, "../.."),
+      env: { ...process.env, ...env },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const timer = setTimeout(() => proc.kill(), 20_000);
-    const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+    const [code, stdout, stderr] = await Promise.all([
+      proc.exited,
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+    ]);
     clearTimeout(timer);
     return { code, stdout, stderr };
   };
@@ -204,7 +234,9 @@ describe("operators' command line", () => {
     const env = { DATABASE_PATH: live, BACKUP_DIR: join(dir, "backups"), OUTBOX_DIR: join(dir, "outbox") };
     const backup = await cli(["backup"], env);
     expect(backup.code).toBe(0);
-    expect(backup.stdout).toMatch(new RegExp(`backup written and checked: ${join(dir, "backups")}/fanzha-\\d{8}-\\d{6}Z\\.sqlite \\(\\d+\\.\\d MB`));
+    expect(backup.stdout).toMatch(
+      new RegExp(`backup written and checked: ${join(dir, "backups")}/fanzha-\\d{8}-\\d{6}Z\\.sqlite \\(\\d+\\.\\d MB`),
+    );
     writeFileSync(join(dir, "garbage.sqlite"), "not a database at all".repeat(1000));
     const before = readFileSync(live);
     const restore = await cli(["restore", join(dir, "garbage.sqlite")], env);
@@ -232,7 +264,9 @@ describe("start-up check", () => {
     }
     expect(err).toBeInstanceOf(DamagedDatabaseError);
     expect((err as Error).message).toContain("failed its start-up check");
-    expect((err as Error).message).toContain(`npm run cli -- restore ${join(backups, "fanzha-20261203-060000Z.sqlite")}`);
+    expect((err as Error).message).toContain(
+      `npm run cli -- restore ${join(backups, "fanzha-20261203-060000Z.sqlite")}`,
+    );
   });
 
   test("a sound database and a missing one pass the start-up check", () => {
@@ -251,7 +285,13 @@ describe("start-up check", () => {
     damagedCopy(backup, live);
     const proc = Bun.spawn([process.execPath, "src/main.ts"], {
       cwd: join(import.meta.dir, "../.."),
-      env: { ...process.env, DATABASE_PATH: live, BACKUP_DIR: join(dir, "none"), OUTBOX_DIR: join(dir, "outbox"), PORT: "39517" },
+      env: {
+        ...process.env,
+        DATABASE_PATH: live,
+        BACKUP_DIR: join(dir, "none"),
+        OUTBOX_DIR: join(dir, "outbox"),
+        PORT: "39517",
+      },
       stdout: "pipe",
       stderr: "pipe",
     });
@@ -267,7 +307,15 @@ describe("start-up check", () => {
     const live = join(dir, "not-yet", "fanzha.sqlite");
     const proc = Bun.spawn([process.execPath, "src/main.ts"], {
       cwd: join(import.meta.dir, "../.."),
-      env: { ...process.env, DATABASE_PATH: live, FANZHA_DEMO: "false", ACCESS_LOG: "false", BACKUP_DIR: join(dir, "backups"), OUTBOX_DIR: join(dir, "outbox"), PORT: "39518" },
+      env: {
+        ...process.env,
+        DATABASE_PATH: live,
+        FANZHA_DEMO: "false",
+        ACCESS_LOG: "false",
+        BACKUP_DIR: join(dir, "backups"),
+        OUTBOX_DIR: join(dir, "outbox"),
+        PORT: "39518",
+      },
       stdout: "pipe",
       stderr: "pipe",
     });
@@ -275,7 +323,10 @@ describe("start-up check", () => {
       let status = 0;
       for (let i = 0; i < 100 && status !== 200 && proc.exitCode === null; i++) {
         await Bun.sleep(200);
-        status = await fetch("http://127.0.0.1:39518/healthz").then((r) => r.status, () => 0);
+        status = await fetch("http://127.0.0.1:39518/healthz").then(
+          (r) => r.status,
+          () => 0,
+        );
       }
       expect(status).toBe(200);
       expect(existsSync(pidFile(live))).toBe(true);
@@ -299,7 +350,8 @@ describe("scheduled backups", () => {
     const t0 = Date.parse("2026-12-04T00:00:00Z");
     const hour = 3_600_000;
     const made: (string | null)[] = [];
-    for (const h of [0, 1, 5, 6, 12, 13, 18, 24]) made.push((await scheduledBackup(config, t0 + h * hour))?.path ?? null);
+    for (const h of [0, 1, 5, 6, 12, 13, 18, 24])
+      made.push((await scheduledBackup(config, t0 + h * hour))?.path ?? null);
     expect(made.map((p) => p && basename(p))).toEqual([
       "fanzha-20261204-000000Z.sqlite",
       null,
@@ -315,7 +367,12 @@ describe("scheduled backups", () => {
       "fanzha-20261204-180000Z.sqlite",
       "fanzha-20261204-120000Z.sqlite",
     ]);
-    expect(readdirSync(backups).sort()).toEqual(["fanzha-20261204-120000Z.sqlite", "fanzha-20261204-180000Z.sqlite", "fanzha-20261205-000000Z.sqlite", "notes.txt"]);
+    expect(readdirSync(backups).sort()).toEqual([
+      "fanzha-20261204-120000Z.sqlite",
+      "fanzha-20261204-180000Z.sqlite",
+      "fanzha-20261205-000000Z.sqlite",
+      "notes.txt",
+    ]);
   });
 
   test("BACKUP_EVERY_HOURS=0 makes no backups", async () => {
@@ -346,12 +403,22 @@ describe("settings", () => {
   test("backup settings out of range are refused naming the variable", () => {
     expect(() => loadConfig({ BACKUP_EVERY_HOURS: "-1" })).toThrow(/BACKUP_EVERY_HOURS/);
     expect(() => loadConfig({ BACKUP_KEEP: "0" })).toThrow(/BACKUP_KEEP/);
-    expect(loadConfig({ BACKUP_EVERY_HOURS: "0.5", BACKUP_KEEP: "48" }).backup).toEqual({ dir: "./data/backups", everyMs: 1_800_000, keep: 48 });
+    expect(loadConfig({ BACKUP_EVERY_HOURS: "0.5", BACKUP_KEEP: "48" }).backup).toEqual({
+      dir: "./data/backups",
+      everyMs: 1_800_000,
+      keep: 48,
+    });
   });
 
   test("the connection uses the configured synchronous level", () => {
     const pragma = (value?: string) => {
-      const deps = openPlatform(loadConfig({ DATABASE_PATH: join(dir, `s-${value}.sqlite`), OUTBOX_DIR: join(dir, "outbox"), DATABASE_SYNCHRONOUS: value }));
+      const deps = openPlatform(
+        loadConfig({
+          DATABASE_PATH: join(dir, `s-${value}.sqlite`),
+          OUTBOX_DIR: join(dir, "outbox"),
+          DATABASE_SYNCHRONOUS: value,
+        }),
+      );
       open.push(deps.db);
       return deps.db.$client.query("PRAGMA synchronous").values()[0]![0];
     };

@@ -1,9 +1,22 @@
 import { describe, expect, test } from "bun:test";
-import { caseTransition, checkCaseDates, intakeDates, normalizeIdNumber, victimFor, type CaseDates } from "../../src/domain/cases";
+import {
+  type CaseDates,
+  caseTransition,
+  checkCaseDates,
+  intakeDates,
+  normalizeIdNumber,
+  victimFor,
+} from "../../src/domain/cases";
 
 const H = 3_600_000;
 const now = Date.parse("2026-11-21T02:00:00Z");
-const received: CaseDates = { status: "received", receivedAt: now - 10 * H, filedAt: null, solvedAt: null, closedAt: null };
+const received: CaseDates = {
+  status: "received",
+  receivedAt: now - 10 * H,
+  filedAt: null,
+  solvedAt: null,
+  closedAt: null,
+};
 const paths = (d: CaseDates) => checkCaseDates(d, now).map((i) => i.path);
 
 describe("case dates", () => {
@@ -66,7 +79,11 @@ describe("ID numbers", () => {
     expect(normalizeIdNumber("110105194912310021").ok).toBe(false);
   });
   test("a resident ID with a digit missing is refused, saying how many there are", () => {
-    expect(normalizeIdNumber("11010519491231002")).toMatchObject({ ok: false, code: "id_number.length", reason: "a resident ID has 18 characters, not 17" });
+    expect(normalizeIdNumber("11010519491231002")).toMatchObject({
+      ok: false,
+      code: "id_number.length",
+      reason: "a resident ID has 18 characters, not 17",
+    });
   });
   test("a passport number is taken as written", () => {
     expect(normalizeIdNumber("E12345678")).toEqual({ ok: true, value: "E12345678" });
@@ -79,6 +96,12 @@ describe("the victim by role", () => {
     expect(victimFor("agent", v)).toEqual({ ...v, masked: false });
   });
   test("a role without personal-data rights sees the victim masked", () => {
-    expect(victimFor("publicity", v)).toEqual({ name: "张**", phone: "138****8000", idNumber: "1101**********002X", age: 67, masked: true });
+    expect(victimFor("publicity", v)).toEqual({
+      name: "张**",
+      phone: "138****8000",
+      idNumber: "1101**********002X",
+      age: 67,
+      masked: true,
+    });
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDb, type Db } from "../../src/db";
+import { type Db, openDb } from "../../src/db";
 import { SAFETY_NET_PAGES, startCheckpointer } from "../../src/db/checkpointer";
 
 let dir: string;
@@ -34,7 +34,9 @@ describe("background WAL checkpoints", () => {
   test("the worker copies the WAL into the database, so the next commit starts the WAL over", async () => {
     const path = open();
     const stop = startCheckpointer(db, path, 20);
-    expect((db.$client.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint).toBe(SAFETY_NET_PAGES);
+    expect(
+      (db.$client.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint,
+    ).toBe(SAFETY_NET_PAGES);
     writeMany();
     await Bun.sleep(300);
     db.$client.exec("insert into filler (pad) values (x'00')"); // rewinds the WAL once it is all copied

@@ -29,7 +29,8 @@ describe("configuration", () => {
       { address: "10.0.0.0", prefix: 8, family: "ipv4" },
       { address: "::1", prefix: 128, family: "ipv6" },
     ]);
-    for (const bad of ["proxy.local", "10.0.0.0/33", "10.0.0.1/8/2", "10.0.0.0/x"]) expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
+    for (const bad of ["proxy.local", "10.0.0.0/33", "10.0.0.1/8/2", "10.0.0.0/x"])
+      expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
   });
 
   test("Twilio settings must come together", () => {
@@ -37,11 +38,21 @@ describe("configuration", () => {
   });
 
   test("a malformed Twilio account SID is refused naming the variable", () => {
-    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: "xyz", TWILIO_AUTH_TOKEN: "0123456789abcdef0123", TWILIO_FROM: "+8610123456789" })).toThrow(/TWILIO_ACCOUNT_SID/);
+    expect(() =>
+      loadConfig({
+        TWILIO_ACCOUNT_SID: "xyz",
+        TWILIO_AUTH_TOKEN: "0123456789abcdef0123",
+        TWILIO_FROM: "+8610123456789",
+      }),
+    ).toThrow(/TWILIO_ACCOUNT_SID/);
   });
 
   test("complete Twilio settings switch telephony to Twilio", () => {
-    const c = loadConfig({ TWILIO_ACCOUNT_SID: "AC" + "a".repeat(32), TWILIO_AUTH_TOKEN: "0123456789abcdef0123", TWILIO_FROM: "+8610123456789" });
+    const c = loadConfig({
+      TWILIO_ACCOUNT_SID: "AC" + "a".repeat(32),
+      TWILIO_AUTH_TOKEN: "0123456789abcdef0123",
+      TWILIO_FROM: "+8610123456789",
+    });
     expect(c.twilio?.from).toBe("+8610123456789");
   });
 

@@ -1,7 +1,16 @@
 // The one error type: its code decides the status, and the JSON body carries what a client acts on.
 import { describe, expect, test } from "bun:test";
 import { refuse } from "../../src/domain/reasons";
-import { AppError, badRequest, conflict, errorBody, forbidden, invalid, notFound, refused } from "../../src/http/errors";
+import {
+  AppError,
+  badRequest,
+  conflict,
+  errorBody,
+  forbidden,
+  invalid,
+  notFound,
+  refused,
+} from "../../src/http/errors";
 
 describe("AppError", () => {
   test("the code decides the status", () => {
@@ -25,11 +34,19 @@ describe("AppError", () => {
 
   test("the JSON body carries a refusal's reason code and params beside the English", () => {
     expect(errorBody(conflict(refuse("target.closed", { id: 7 }), "closed"), "req-1")).toEqual({
-      error: { code: "closed", message: "Target 7 is closed", issues: [], refusal: { code: "target.closed", params: { id: 7 } }, requestId: "req-1" },
+      error: {
+        code: "closed",
+        message: "Target 7 is closed",
+        issues: [],
+        refusal: { code: "target.closed", params: { id: 7 } },
+        requestId: "req-1",
+      },
     });
   });
 
   test("the JSON body of an invalid input lists its fields and has no refusal", () => {
-    expect(errorBody(invalid([{ path: "value", message: "empty" }]))).toEqual({ error: { code: "invalid_input", message: "value: empty", issues: [{ path: "value", message: "empty" }] } });
+    expect(errorBody(invalid([{ path: "value", message: "empty" }]))).toEqual({
+      error: { code: "invalid_input", message: "value: empty", issues: [{ path: "value", message: "empty" }] },
+    });
   });
 });

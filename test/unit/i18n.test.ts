@@ -1,7 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { DICTIONARIES } from "../../views/i18n";
 
-const dicts = Object.entries(DICTIONARIES).map(([name, d]) => ({ name, zh: d.zh as Record<string, string>, en: d.en as Record<string, string> }));
+const dicts = Object.entries(DICTIONARIES).map(([name, d]) => ({
+  name,
+  zh: d.zh as Record<string, string>,
+  en: d.en as Record<string, string>,
+}));
 
 // Same words under keys of two value sets read at run time (a stored source, an audit field, a
 // status and an action): each set keeps its own table for now. Merging one removes it from here.
@@ -21,8 +25,14 @@ const PENDING = [
 describe("the dictionaries", () => {
   test("each dictionary's English has exactly its Chinese keys", () => {
     for (const d of dicts) {
-      expect({ name: d.name, missing: Object.keys(d.zh).filter((k) => !(k in d.en)) }).toEqual({ name: d.name, missing: [] });
-      expect({ name: d.name, extra: Object.keys(d.en).filter((k) => !(k in d.zh)) }).toEqual({ name: d.name, extra: [] });
+      expect({ name: d.name, missing: Object.keys(d.zh).filter((k) => !(k in d.en)) }).toEqual({
+        name: d.name,
+        missing: [],
+      });
+      expect({ name: d.name, extra: Object.keys(d.en).filter((k) => !(k in d.zh)) }).toEqual({
+        name: d.name,
+        extra: [],
+      });
     }
   });
 

@@ -58,7 +58,13 @@ describe("once", () => {
   test("a failed piece of work keeps no key: the repeat runs it again", () => {
     const db = openDb(":memory:");
     const k = formKey(agent, "nonce-0001");
-    expect(() => db.transaction((tx) => once(tx, k, () => { throw new Error("refused"); }))).toThrow("refused");
+    expect(() =>
+      db.transaction((tx) =>
+        once(tx, k, () => {
+          throw new Error("refused");
+        }),
+      ),
+    ).toThrow("refused");
     expect(db.transaction((tx) => once(tx, k, () => ({ id: 1 })))).toEqual({ value: { id: 1 }, replayed: false });
   });
 });

@@ -1,26 +1,26 @@
 import { describe, expect, test } from "bun:test";
 import { parsePhoneNumberWithError } from "libphonenumber-js/max";
+import { normalizeIdNumber } from "../../src/domain/cases";
 import binData from "../../src/domain/data/bins.json";
 import {
   detectKind,
   formatPhone,
-  warningCode,
   inferBank,
   inferCarrier,
   LUHN_WARNING,
-  MOBILE_RANGES,
   luhnValid,
+  MOBILE_RANGES,
   normalizeAccount,
   normalizeIdentifier,
   normalizePhone,
-  toHalfWidth,
   type SuspectKind,
+  toHalfWidth,
+  warningCode,
 } from "../../src/domain/identifiers";
-import { normalizeIdNumber } from "../../src/domain/cases";
 import { REASONS, type Refusal } from "../../src/domain/reasons";
 import { refusalText, translator } from "../../views/i18n";
 
-const fw = (s: string) => s.replace(/[0-9+\-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+const fw = (s: string) => s.replace(/[0-9+-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 // ---------------------------------------------------------------------------------------------
 // Phones: written form → E.164, display, region, type, inferred carrier
@@ -38,18 +38,48 @@ type PhoneRow = {
 };
 
 const phones: [string, PhoneRow][] = [
-  ["+86 with dashes", { input: "+86 138-0013-8000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
-  ["0086 international prefix", { input: "0086 13800138000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
+  [
+    "+86 with dashes",
+    { input: "+86 138-0013-8000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" },
+  ],
+  [
+    "0086 international prefix",
+    { input: "0086 13800138000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" },
+  ],
   ["spaced 3-4-4", { input: "138 0013 8000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
   ["plain 11 digits", { input: "13800138000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
-  ["full-width digits", { input: "１３８００１３８０００", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
-  ["full-width plus and spaces", { input: "＋８６　１３８　００１３　８０００", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
-  ["86 without plus (carrier exports)", { input: "8613800138000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
-  ["+86 with brackets", { input: "+86 (138) 0013 8000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
-  ["dots as separators", { input: "138.0013.8000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" }],
-  ["surrounding whitespace", { input: "  13912345678\t", value: "+8613912345678", display: "139 1234 5678", carrier: "CMCC" }],
-  ["China Mobile 1340–1348", { input: "13481234567", value: "+8613481234567", display: "134 8123 4567", carrier: "CMCC", segment: "mobile" }],
-  ["1349 satellite → Telecom, not Mobile", { input: "13491234567", value: "+8613491234567", display: "134 9123 4567", carrier: "CTCC", segment: "satellite" }],
+  [
+    "full-width digits",
+    { input: "１３８００１３８０００", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" },
+  ],
+  [
+    "full-width plus and spaces",
+    { input: "＋８６　１３８　００１３　８０００", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" },
+  ],
+  [
+    "86 without plus (carrier exports)",
+    { input: "8613800138000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" },
+  ],
+  [
+    "+86 with brackets",
+    { input: "+86 (138) 0013 8000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" },
+  ],
+  [
+    "dots as separators",
+    { input: "138.0013.8000", value: "+8613800138000", display: "138 0013 8000", carrier: "CMCC" },
+  ],
+  [
+    "surrounding whitespace",
+    { input: "  13912345678\t", value: "+8613912345678", display: "139 1234 5678", carrier: "CMCC" },
+  ],
+  [
+    "China Mobile 1340–1348",
+    { input: "13481234567", value: "+8613481234567", display: "134 8123 4567", carrier: "CMCC", segment: "mobile" },
+  ],
+  [
+    "1349 satellite → Telecom, not Mobile",
+    { input: "13491234567", value: "+8613491234567", display: "134 9123 4567", carrier: "CTCC", segment: "satellite" },
+  ],
   ["China Mobile 150", { input: "15012345678", value: "+8615012345678", display: "150 1234 5678", carrier: "CMCC" }],
   ["China Mobile 172", { input: "17212345678", value: "+8617212345678", display: "172 1234 5678", carrier: "CMCC" }],
   ["China Mobile 187", { input: "187-1234-5678", value: "+8618712345678", display: "187 1234 5678", carrier: "CMCC" }],
@@ -69,35 +99,227 @@ const phones: [string, PhoneRow][] = [
   ["China Telecom 190", { input: "19012345678", value: "+8619012345678", display: "190 1234 5678", carrier: "CTCC" }],
   ["China Telecom 193", { input: "19312345678", value: "+8619312345678", display: "193 1234 5678", carrier: "CTCC" }],
   ["China Telecom 199", { input: "19912345678", value: "+8619912345678", display: "199 1234 5678", carrier: "CTCC" }],
-  ["China Telecom Tiantong satellite 17400", { input: "17400123456", value: "+8617400123456", display: "174 0012 3456", carrier: "CTCC", segment: "satellite" }],
-  ["China Broadcast Network 192", { input: "19212345678", value: "+8619212345678", display: "192 1234 5678", carrier: "CBN" }],
-  ["Mobile data card 147", { input: "14712345678", value: "+8614712345678", display: "147 1234 5678", carrier: "CMCC", segment: "data_only" }],
-  ["Unicom data card 145", { input: "14512345678", value: "+8614512345678", display: "145 1234 5678", carrier: "CUCC", segment: "data_only" }],
-  ["Telecom data card 149 (unknown to libphonenumber)", { input: "14912345678", value: "+8614912345678", display: "149 1234 5678", carrier: "CTCC", segment: "data_only" }],
-  ["Mobile 13-digit IoT card 1440", { input: "1440012345678", value: "+861440012345678", display: "14400 1234 5678", carrier: "CMCC", segment: "iot" }],
-  ["Mobile 13-digit IoT card 148", { input: "1481234567890", value: "+861481234567890", display: "14812 3456 7890", carrier: "CMCC", segment: "iot" }],
-  ["Unicom 13-digit IoT card 146", { input: "1460012345678", value: "+861460012345678", display: "14600 1234 5678", carrier: "CUCC", segment: "iot" }],
-  ["Telecom 13-digit IoT card 1410", { input: "+86 1410 0123 45678", value: "+861410012345678", display: "14100 1234 5678", carrier: "CTCC", segment: "iot" }],
-  ["MVNO 162: no carrier, Telecom-hosted", { input: "16212345678", value: "+8616212345678", display: "162 1234 5678", carrier: null, virtual: true, host: "CTCC", segment: "mvno" }],
-  ["MVNO 165: no carrier, Mobile-hosted", { input: "16512345678", value: "+8616512345678", display: "165 1234 5678", carrier: null, virtual: true, host: "CMCC" }],
-  ["MVNO 167: no carrier, Unicom-hosted", { input: "16712345678", value: "+8616712345678", display: "167 1234 5678", carrier: null, virtual: true, host: "CUCC" }],
-  ["MVNO 1700: no carrier, Telecom-hosted", { input: "17001234567", value: "+8617001234567", display: "170 0123 4567", carrier: null, virtual: true, host: "CTCC" }],
-  ["MVNO 1703: no carrier, Mobile-hosted", { input: "17031234567", value: "+8617031234567", display: "170 3123 4567", carrier: null, virtual: true, host: "CMCC" }],
-  ["MVNO 1704: no carrier, Unicom-hosted", { input: "17041234567", value: "+8617041234567", display: "170 4123 4567", carrier: null, virtual: true, host: "CUCC" }],
-  ["MVNO 171: no carrier, Unicom-hosted", { input: "17112345678", value: "+8617112345678", display: "171 1234 5678", carrier: null, virtual: true, host: "CUCC" }],
-  ["Shenzhen landline with bracketed area code", { input: "(0755) 8888 8888", value: "+8675588888888", display: "0755 8888 8888", type: "landline", carrier: null, segment: null }],
-  ["Shenzhen landline spaced", { input: "0755 8888 8888", value: "+8675588888888", display: "0755 8888 8888", type: "landline", carrier: null }],
-  ["Shenzhen landline with dash", { input: "0755-88888888", value: "+8675588888888", display: "0755 8888 8888", type: "landline", carrier: null }],
-  ["Beijing landline with dash", { input: "010-12345678", value: "+861012345678", display: "010 1234 5678", type: "landline", carrier: null }],
-  ["Shanghai landline undivided", { input: "02168888888", value: "+862168888888", display: "021 6888 8888", type: "landline", carrier: null }],
-  ["landline with +86 and kept trunk 0", { input: "+86 0755 8888 8888", value: "+8675588888888", display: "0755 8888 8888", type: "landline", carrier: null }],
-  ["landline in full-width", { input: fw("010-12345678"), value: "+861012345678", display: "010 1234 5678", type: "landline", carrier: null }],
-  ["400 service number as other", { input: "400-810-8888", value: "+864008108888", display: "400 810 8888", type: "other", carrier: null }],
-  ["US number: international display, type other", { input: "+1 415 555 2671", value: "+14155552671", display: "+1 415 555 2671", region: "US", type: "other", carrier: null, segment: null }],
-  ["UK landline", { input: "+44 20 7946 0958", value: "+442079460958", display: "+44 20 7946 0958", region: "GB", type: "landline", carrier: null }],
-  ["Hong Kong mobile via 00", { input: "00852 9123 4567", value: "+85291234567", display: "+852 9123 4567", region: "HK", type: "mobile", carrier: null }],
-  ["Taiwan mobile", { input: "+886 912 345 678", value: "+886912345678", display: "+886 912 345 678", region: "TW", type: "mobile", carrier: null }],
-  ["Japan mobile", { input: "+81 90-1234-5678", value: "+819012345678", display: "+81 90 1234 5678", region: "JP", type: "mobile", carrier: null }],
+  [
+    "China Telecom Tiantong satellite 17400",
+    { input: "17400123456", value: "+8617400123456", display: "174 0012 3456", carrier: "CTCC", segment: "satellite" },
+  ],
+  [
+    "China Broadcast Network 192",
+    { input: "19212345678", value: "+8619212345678", display: "192 1234 5678", carrier: "CBN" },
+  ],
+  [
+    "Mobile data card 147",
+    { input: "14712345678", value: "+8614712345678", display: "147 1234 5678", carrier: "CMCC", segment: "data_only" },
+  ],
+  [
+    "Unicom data card 145",
+    { input: "14512345678", value: "+8614512345678", display: "145 1234 5678", carrier: "CUCC", segment: "data_only" },
+  ],
+  [
+    "Telecom data card 149 (unknown to libphonenumber)",
+    { input: "14912345678", value: "+8614912345678", display: "149 1234 5678", carrier: "CTCC", segment: "data_only" },
+  ],
+  [
+    "Mobile 13-digit IoT card 1440",
+    { input: "1440012345678", value: "+861440012345678", display: "14400 1234 5678", carrier: "CMCC", segment: "iot" },
+  ],
+  [
+    "Mobile 13-digit IoT card 148",
+    { input: "1481234567890", value: "+861481234567890", display: "14812 3456 7890", carrier: "CMCC", segment: "iot" },
+  ],
+  [
+    "Unicom 13-digit IoT card 146",
+    { input: "1460012345678", value: "+861460012345678", display: "14600 1234 5678", carrier: "CUCC", segment: "iot" },
+  ],
+  [
+    "Telecom 13-digit IoT card 1410",
+    {
+      input: "+86 1410 0123 45678",
+      value: "+861410012345678",
+      display: "14100 1234 5678",
+      carrier: "CTCC",
+      segment: "iot",
+    },
+  ],
+  [
+    "MVNO 162: no carrier, Telecom-hosted",
+    {
+      input: "16212345678",
+      value: "+8616212345678",
+      display: "162 1234 5678",
+      carrier: null,
+      virtual: true,
+      host: "CTCC",
+      segment: "mvno",
+    },
+  ],
+  [
+    "MVNO 165: no carrier, Mobile-hosted",
+    {
+      input: "16512345678",
+      value: "+8616512345678",
+      display: "165 1234 5678",
+      carrier: null,
+      virtual: true,
+      host: "CMCC",
+    },
+  ],
+  [
+    "MVNO 167: no carrier, Unicom-hosted",
+    {
+      input: "16712345678",
+      value: "+8616712345678",
+      display: "167 1234 5678",
+      carrier: null,
+      virtual: true,
+      host: "CUCC",
+    },
+  ],
+  [
+    "MVNO 1700: no carrier, Telecom-hosted",
+    {
+      input: "17001234567",
+      value: "+8617001234567",
+      display: "170 0123 4567",
+      carrier: null,
+      virtual: true,
+      host: "CTCC",
+    },
+  ],
+  [
+    "MVNO 1703: no carrier, Mobile-hosted",
+    {
+      input: "17031234567",
+      value: "+8617031234567",
+      display: "170 3123 4567",
+      carrier: null,
+      virtual: true,
+      host: "CMCC",
+    },
+  ],
+  [
+    "MVNO 1704: no carrier, Unicom-hosted",
+    {
+      input: "17041234567",
+      value: "+8617041234567",
+      display: "170 4123 4567",
+      carrier: null,
+      virtual: true,
+      host: "CUCC",
+    },
+  ],
+  [
+    "MVNO 171: no carrier, Unicom-hosted",
+    {
+      input: "17112345678",
+      value: "+8617112345678",
+      display: "171 1234 5678",
+      carrier: null,
+      virtual: true,
+      host: "CUCC",
+    },
+  ],
+  [
+    "Shenzhen landline with bracketed area code",
+    {
+      input: "(0755) 8888 8888",
+      value: "+8675588888888",
+      display: "0755 8888 8888",
+      type: "landline",
+      carrier: null,
+      segment: null,
+    },
+  ],
+  [
+    "Shenzhen landline spaced",
+    { input: "0755 8888 8888", value: "+8675588888888", display: "0755 8888 8888", type: "landline", carrier: null },
+  ],
+  [
+    "Shenzhen landline with dash",
+    { input: "0755-88888888", value: "+8675588888888", display: "0755 8888 8888", type: "landline", carrier: null },
+  ],
+  [
+    "Beijing landline with dash",
+    { input: "010-12345678", value: "+861012345678", display: "010 1234 5678", type: "landline", carrier: null },
+  ],
+  [
+    "Shanghai landline undivided",
+    { input: "02168888888", value: "+862168888888", display: "021 6888 8888", type: "landline", carrier: null },
+  ],
+  [
+    "landline with +86 and kept trunk 0",
+    {
+      input: "+86 0755 8888 8888",
+      value: "+8675588888888",
+      display: "0755 8888 8888",
+      type: "landline",
+      carrier: null,
+    },
+  ],
+  [
+    "landline in full-width",
+    { input: fw("010-12345678"), value: "+861012345678", display: "010 1234 5678", type: "landline", carrier: null },
+  ],
+  [
+    "400 service number as other",
+    { input: "400-810-8888", value: "+864008108888", display: "400 810 8888", type: "other", carrier: null },
+  ],
+  [
+    "US number: international display, type other",
+    {
+      input: "+1 415 555 2671",
+      value: "+14155552671",
+      display: "+1 415 555 2671",
+      region: "US",
+      type: "other",
+      carrier: null,
+      segment: null,
+    },
+  ],
+  [
+    "UK landline",
+    {
+      input: "+44 20 7946 0958",
+      value: "+442079460958",
+      display: "+44 20 7946 0958",
+      region: "GB",
+      type: "landline",
+      carrier: null,
+    },
+  ],
+  [
+    "Hong Kong mobile via 00",
+    {
+      input: "00852 9123 4567",
+      value: "+85291234567",
+      display: "+852 9123 4567",
+      region: "HK",
+      type: "mobile",
+      carrier: null,
+    },
+  ],
+  [
+    "Taiwan mobile",
+    {
+      input: "+886 912 345 678",
+      value: "+886912345678",
+      display: "+886 912 345 678",
+      region: "TW",
+      type: "mobile",
+      carrier: null,
+    },
+  ],
+  [
+    "Japan mobile",
+    {
+      input: "+81 90-1234-5678",
+      value: "+819012345678",
+      display: "+81 90 1234 5678",
+      region: "JP",
+      type: "mobile",
+      carrier: null,
+    },
+  ],
 ];
 
 describe("normalizePhone accepts", () => {
@@ -110,7 +332,8 @@ describe("normalizePhone accepts", () => {
     expect(r.type).toBe(row.type ?? "mobile");
     expect(r.carrier).toEqual(row.carrier === null ? null : { code: row.carrier, inferred: true });
     expect(r.virtual).toBe(row.virtual ?? false);
-    if (row.host !== undefined) expect(r.hostCarrier).toEqual(row.host === null ? null : { code: row.host, inferred: true });
+    if (row.host !== undefined)
+      expect(r.hostCarrier).toEqual(row.host === null ? null : { code: row.host, inferred: true });
     if (row.segment !== undefined) expect(r.segment).toBe(row.segment as never);
   });
 });
@@ -148,39 +371,157 @@ describe("normalizePhone rejects", () => {
 // ---------------------------------------------------------------------------------------------
 // Accounts: written form → digits, groups of 4, inferred bank, card or not, Luhn warning
 
-type AccountRow = { input: string; value: string; bank: string | null; isCard: boolean; luhnWarning: boolean; display?: string };
+type AccountRow = {
+  input: string;
+  value: string;
+  bank: string | null;
+  isCard: boolean;
+  luhnWarning: boolean;
+  display?: string;
+};
 
 const accounts: [string, AccountRow][] = [
-  ["ICBC 622202 card with spaces", { input: "6222 0210 0112 3456 789", value: "6222021001123456789", display: "6222 0210 0112 3456 789", bank: "ICBC", isCard: true, luhnWarning: false }],
-  ["ICBC 621226 card with dashes", { input: "6212-2610-0012-3456-781", value: "6212261000123456781", bank: "ICBC", isCard: true, luhnWarning: false }],
-  ["ICBC legacy 95588 card", { input: "9558810012345678901", value: "9558810012345678901", bank: "ICBC", isCard: true, luhnWarning: false }],
-  ["ICBC 628288 credit card", { input: "6282881234567898", value: "6282881234567898", bank: "ICBC", isCard: true, luhnWarning: false }],
-  ["ABC 622848 card", { input: "6228480012345678903", value: "6228480012345678903", bank: "ABC", isCard: true, luhnWarning: false }],
-  ["ABC 16-digit 622848", { input: "6228 4812 3456 7894", value: "6228481234567894", bank: "ABC", isCard: true, luhnWarning: false }],
-  ["ABC legacy 95599 card (19 digits)", { input: "95599 80123 45678 9015", value: "9559980123456789015", bank: "ABC", isCard: true, luhnWarning: false }],
-  ["ABC legacy 103 card (19 digits)", { input: "103 1234 5678 9012 3458", value: "1031234567890123458", bank: "ABC", isCard: true, luhnWarning: false }],
-  ["legacy 103 prefix needs 19 digits, else no bank", { input: "1031 2345 6789 0123", value: "1031234567890123", bank: null, isCard: true, luhnWarning: true }],
-  ["BOC 621660 card", { input: "6216601234567890128", value: "6216601234567890128", bank: "BOC", isCard: true, luhnWarning: false }],
-  ["BOC 601382 card", { input: "6013 8212 3456 7890 123", value: "6013821234567890123", bank: "BOC", isCard: true, luhnWarning: false }],
-  ["CCB 621700 card", { input: "6217001234567890122", value: "6217001234567890122", bank: "CCB", isCard: true, luhnWarning: false }],
-  ["CCB 436742 Visa-range debit card", { input: "4367 4212 3456 7890 129", value: "4367421234567890129", bank: "CCB", isCard: true, luhnWarning: false }],
-  ["BoCom 622260 card", { input: "6222601234567890126", value: "6222601234567890126", bank: "BOCOM", isCard: true, luhnWarning: false }],
-  ["BoCom 601428 card", { input: "6014281234567896", value: "6014281234567896", bank: "BOCOM", isCard: true, luhnWarning: false }],
-  ["BoCom 9-digit prefix 621056801", { input: "6210568011234567899", value: "6210568011234567899", bank: "BOCOM", isCard: true, luhnWarning: false }],
-  ["PSBC 622188 card", { input: "6221881234567890129", value: "6221881234567890129", bank: "PSBC", isCard: true, luhnWarning: false }],
-  ["PSBC 621799 card", { input: "6217991234567890124", value: "6217991234567890124", bank: "PSBC", isCard: true, luhnWarning: false }],
-  ["CMB 622588 16-digit card", { input: "6225 8812 3456 7898", value: "6225881234567898", display: "6225 8812 3456 7898", bank: "CMB", isCard: true, luhnWarning: false }],
-  ["CMB 621483 card", { input: "6214831234567896", value: "6214831234567896", bank: "CMB", isCard: true, luhnWarning: false }],
-  ["CMB 410062 card", { input: "4100621234567893", value: "4100621234567893", bank: "CMB", isCard: true, luhnWarning: false }],
-  ["ICBC 15-digit Amex-range card", { input: "370247123456781", value: "370247123456781", bank: "ICBC", isCard: true, luhnWarning: false }],
-  ["Luhn failure is a warning, not a rejection", { input: "6222 0210 0112 3456 780", value: "6222021001123456780", bank: "ICBC", isCard: true, luhnWarning: true }],
-  ["Luhn failure on a CCB card keeps the bank", { input: "6217001234567890123", value: "6217001234567890123", bank: "CCB", isCard: true, luhnWarning: true }],
-  ["full-width card digits", { input: fw("6222021001123456789"), value: "6222021001123456789", bank: "ICBC", isCard: true, luhnWarning: false }],
-  ["unknown BIN: card without bank", { input: "6229091234567890128", value: "6229091234567890128", bank: null, isCard: true, luhnWarning: false }],
-  ["12-digit account: not a card, no BIN, no Luhn", { input: "1234 5678 9012", value: "123456789012", display: "1234 5678 9012", bank: null, isCard: false, luhnWarning: false }],
-  ["20-digit corporate account", { input: "3100 0000 1234 5678 9012", value: "31000000123456789012", bank: null, isCard: false, luhnWarning: false }],
-  ["corporate account starting with a card BIN has no BIN", { input: "62220212345678901234", value: "62220212345678901234", bank: null, isCard: false, luhnWarning: false }],
-  ["30-digit account is the longest allowed", { input: "1".repeat(30), value: "1".repeat(30), bank: null, isCard: false, luhnWarning: false }],
+  [
+    "ICBC 622202 card with spaces",
+    {
+      input: "6222 0210 0112 3456 789",
+      value: "6222021001123456789",
+      display: "6222 0210 0112 3456 789",
+      bank: "ICBC",
+      isCard: true,
+      luhnWarning: false,
+    },
+  ],
+  [
+    "ICBC 621226 card with dashes",
+    { input: "6212-2610-0012-3456-781", value: "6212261000123456781", bank: "ICBC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "ICBC legacy 95588 card",
+    { input: "9558810012345678901", value: "9558810012345678901", bank: "ICBC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "ICBC 628288 credit card",
+    { input: "6282881234567898", value: "6282881234567898", bank: "ICBC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "ABC 622848 card",
+    { input: "6228480012345678903", value: "6228480012345678903", bank: "ABC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "ABC 16-digit 622848",
+    { input: "6228 4812 3456 7894", value: "6228481234567894", bank: "ABC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "ABC legacy 95599 card (19 digits)",
+    { input: "95599 80123 45678 9015", value: "9559980123456789015", bank: "ABC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "ABC legacy 103 card (19 digits)",
+    { input: "103 1234 5678 9012 3458", value: "1031234567890123458", bank: "ABC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "legacy 103 prefix needs 19 digits, else no bank",
+    { input: "1031 2345 6789 0123", value: "1031234567890123", bank: null, isCard: true, luhnWarning: true },
+  ],
+  [
+    "BOC 621660 card",
+    { input: "6216601234567890128", value: "6216601234567890128", bank: "BOC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "BOC 601382 card",
+    { input: "6013 8212 3456 7890 123", value: "6013821234567890123", bank: "BOC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "CCB 621700 card",
+    { input: "6217001234567890122", value: "6217001234567890122", bank: "CCB", isCard: true, luhnWarning: false },
+  ],
+  [
+    "CCB 436742 Visa-range debit card",
+    { input: "4367 4212 3456 7890 129", value: "4367421234567890129", bank: "CCB", isCard: true, luhnWarning: false },
+  ],
+  [
+    "BoCom 622260 card",
+    { input: "6222601234567890126", value: "6222601234567890126", bank: "BOCOM", isCard: true, luhnWarning: false },
+  ],
+  [
+    "BoCom 601428 card",
+    { input: "6014281234567896", value: "6014281234567896", bank: "BOCOM", isCard: true, luhnWarning: false },
+  ],
+  [
+    "BoCom 9-digit prefix 621056801",
+    { input: "6210568011234567899", value: "6210568011234567899", bank: "BOCOM", isCard: true, luhnWarning: false },
+  ],
+  [
+    "PSBC 622188 card",
+    { input: "6221881234567890129", value: "6221881234567890129", bank: "PSBC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "PSBC 621799 card",
+    { input: "6217991234567890124", value: "6217991234567890124", bank: "PSBC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "CMB 622588 16-digit card",
+    {
+      input: "6225 8812 3456 7898",
+      value: "6225881234567898",
+      display: "6225 8812 3456 7898",
+      bank: "CMB",
+      isCard: true,
+      luhnWarning: false,
+    },
+  ],
+  [
+    "CMB 621483 card",
+    { input: "6214831234567896", value: "6214831234567896", bank: "CMB", isCard: true, luhnWarning: false },
+  ],
+  [
+    "CMB 410062 card",
+    { input: "4100621234567893", value: "4100621234567893", bank: "CMB", isCard: true, luhnWarning: false },
+  ],
+  [
+    "ICBC 15-digit Amex-range card",
+    { input: "370247123456781", value: "370247123456781", bank: "ICBC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "Luhn failure is a warning, not a rejection",
+    { input: "6222 0210 0112 3456 780", value: "6222021001123456780", bank: "ICBC", isCard: true, luhnWarning: true },
+  ],
+  [
+    "Luhn failure on a CCB card keeps the bank",
+    { input: "6217001234567890123", value: "6217001234567890123", bank: "CCB", isCard: true, luhnWarning: true },
+  ],
+  [
+    "full-width card digits",
+    { input: fw("6222021001123456789"), value: "6222021001123456789", bank: "ICBC", isCard: true, luhnWarning: false },
+  ],
+  [
+    "unknown BIN: card without bank",
+    { input: "6229091234567890128", value: "6229091234567890128", bank: null, isCard: true, luhnWarning: false },
+  ],
+  [
+    "12-digit account: not a card, no BIN, no Luhn",
+    {
+      input: "1234 5678 9012",
+      value: "123456789012",
+      display: "1234 5678 9012",
+      bank: null,
+      isCard: false,
+      luhnWarning: false,
+    },
+  ],
+  [
+    "20-digit corporate account",
+    { input: "3100 0000 1234 5678 9012", value: "31000000123456789012", bank: null, isCard: false, luhnWarning: false },
+  ],
+  [
+    "corporate account starting with a card BIN has no BIN",
+    { input: "62220212345678901234", value: "62220212345678901234", bank: null, isCard: false, luhnWarning: false },
+  ],
+  [
+    "30-digit account is the longest allowed",
+    { input: "1".repeat(30), value: "1".repeat(30), bank: null, isCard: false, luhnWarning: false },
+  ],
 ];
 
 describe("normalizeAccount accepts", () => {
@@ -226,7 +567,13 @@ const detected: [string, string, SuspectKind | null, string | null, string | nul
   ["0 + area code, 11 digits → phone", "01012345678", "phone", "+861012345678", null],
   ["0 + area code, 12 digits → phone when it is a landline", "075588888888", "phone", "+8675588888888", null],
   ["12 digits starting 0 that is no landline → account", "012345678901", "bank_account", "012345678901", null],
-  ["19 digits starting 0 (branch-numbered account) → account", "0200 0012 3456 7890 123", "bank_account", "0200001234567890123", null],
+  [
+    "19 digits starting 0 (branch-numbered account) → account",
+    "0200 0012 3456 7890 123",
+    "bank_account",
+    "0200001234567890123",
+    null,
+  ],
   ["19-digit card → account", "6222 0210 0112 3456 789", "bank_account", "6222021001123456789", "ICBC"],
   ["16-digit card → account", "6225881234567898", "bank_account", "6225881234567898", "CMB"],
   ["full-width card → account", fw("6228480012345678903"), "bank_account", "6228480012345678903", "ABC"],
@@ -247,11 +594,19 @@ describe("normalizeIdentifier detects the kind", () => {
 });
 
 const undetected: [string, string, string][] = [
-  ["invalid Chinese mobile prefix is a phone rejection", "12345678901", "not a valid phone number: 123 is not a Chinese mobile prefix"],
+  [
+    "invalid Chinese mobile prefix is a phone rejection",
+    "12345678901",
+    "not a valid phone number: 123 is not a Chinese mobile prefix",
+  ],
   ["5 digits is neither", "95599", "not a phone number or bank account: 5 digits"],
   ["31 digits is neither", "1".repeat(31), "not a phone number or bank account: 31 digits"],
   ["letters are neither", "fraud@example.com", "not a phone number or bank account: contains letters"],
-  ["symbols are neither", "6222*0210*0112*3456", "not a phone number or bank account: contains characters other than digits"],
+  [
+    "symbols are neither",
+    "6222*0210*0112*3456",
+    "not a phone number or bank account: contains characters other than digits",
+  ],
   ["empty is neither", "", "not a phone number or bank account: empty"],
 ];
 
@@ -332,7 +687,8 @@ describe("range and BIN data", () => {
   });
 
   test("the BIN table covers the seven seeded banks with 20+ prefixes each and no prefix twice", () => {
-    const banks = (binData as { banks: Record<string, { prefixes: string[]; shortPrefixes: Record<string, number> }> }).banks;
+    const banks = (binData as { banks: Record<string, { prefixes: string[]; shortPrefixes: Record<string, number> }> })
+      .banks;
     expect(Object.keys(banks).sort()).toEqual(["ABC", "BOC", "BOCOM", "CCB", "CMB", "ICBC", "PSBC"]);
     const seen = new Map<string, string>();
     for (const [code, bank] of Object.entries(banks)) {
@@ -357,7 +713,12 @@ describe("refusal reasons in both languages", () => {
   });
 
   test("a refusal carries its code and parameters, and the English filled in for the API", () => {
-    expect(normalizeAccount("6222 0212")).toEqual({ ok: false, code: "account.too_short", params: { n: 8 }, reason: "not a valid bank account: too short (8 digits, need 12–30)" });
+    expect(normalizeAccount("6222 0212")).toEqual({
+      ok: false,
+      code: "account.too_short",
+      params: { n: 8 },
+      reason: "not a valid bank account: too short (8 digits, need 12–30)",
+    });
   });
 
   test("the interface shows a refusal in the reader's language", () => {
@@ -400,7 +761,9 @@ describe("every identifier refusal a page can show is in both dictionaries", () 
   test("the written values above reach every identifier and ID-number code", () => {
     const reached = new Set<string>(refusals.map(([, check]) => refusalOf(check).code));
     // phone.unreadable is the fallback for a libphonenumber error no written value is known to cause
-    const codes = Object.keys(REASONS).filter((c) => /^(phone|account|identifier|id_number)\./.test(c) && c !== "phone.unreadable");
+    const codes = Object.keys(REASONS).filter(
+      (c) => /^(phone|account|identifier|id_number)\./.test(c) && c !== "phone.unreadable",
+    );
     expect(codes.filter((c) => !reached.has(c))).toEqual([]);
   });
 });

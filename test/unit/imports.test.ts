@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kindFromWord, riskFromWord } from "../../src/domain/suspect-merge";
 import { describeFile, readTable, type TableInfo } from "../../src/imports/rows";
-import { csvLine, innerLineBreaks, keyOrder, mapHeader, sniffEncoding, sniffFormat, type ImportColumn } from "../../src/imports/table";
+import {
+  csvLine,
+  type ImportColumn,
+  innerLineBreaks,
+  keyOrder,
+  mapHeader,
+  sniffEncoding,
+  sniffFormat,
+} from "../../src/imports/table";
 import { boundaryOf, filenameOf, receiveUpload } from "../../src/imports/upload";
 import { readXlsx } from "../../src/imports/xlsx";
 import { indexOrderKey, suspectsImport } from "../../src/suspects/import";
@@ -23,8 +31,12 @@ describe("file format and encoding", () => {
   });
 
   test("an old binary .xls and an empty file are refused with why", () => {
-    expect(sniffFormat(bytes(0xd0, 0xcf, 0x11, 0xe0))).toEqual({ refused: expect.objectContaining({ code: "file.xls", reason: expect.stringContaining(".xls") }) });
-    expect(sniffFormat(bytes())).toEqual({ refused: expect.objectContaining({ code: "file.empty", reason: "the file is empty" }) });
+    expect(sniffFormat(bytes(0xd0, 0xcf, 0x11, 0xe0))).toEqual({
+      refused: expect.objectContaining({ code: "file.xls", reason: expect.stringContaining(".xls") }),
+    });
+    expect(sniffFormat(bytes())).toEqual({
+      refused: expect.objectContaining({ code: "file.empty", reason: "the file is empty" }),
+    });
   });
 
   test("a BOM names the encoding", () => {
@@ -46,18 +58,28 @@ describe("file format and encoding", () => {
 
 describe("header row", () => {
   test("columns are found by any alias, ignoring case, spaces, brackets and full-width forms", () => {
-    expect(mapHeader(["序号", " 电话 ", "Risk（等级）"], [...COLUMNS, { key: "n", aliases: ["序号"] }])).toEqual({ n: 0, value: 1 });
+    expect(mapHeader(["序号", " 电话 ", "Risk（等级）"], [...COLUMNS, { key: "n", aliases: ["序号"] }])).toEqual({
+      n: 0,
+      value: 1,
+    });
     expect(mapHeader(["PHONE", "RISK"], COLUMNS)).toEqual({ value: 0, risk: 1 });
     expect(mapHeader(["ｐｈｏｎｅ"], COLUMNS)).toEqual({ value: 0 });
   });
 
   test("a header without a required column is refused, naming what it needs and what it found", () => {
     const why = mapHeader(["姓名", "地址"], COLUMNS);
-    expect(why).toMatchObject({ code: "file.no_header", reason: "no recognisable header row: the first row must name the columns (value / 号码 / 电话 / phone); found: 姓名, 地址" });
+    expect(why).toMatchObject({
+      code: "file.no_header",
+      reason:
+        "no recognisable header row: the first row must name the columns (value / 号码 / 电话 / phone); found: 姓名, 地址",
+    });
   });
 
   test("a first row with a number in it is data, not a header", () => {
-    expect(mapHeader(["13800138000", "phone"], COLUMNS)).toMatchObject({ code: "file.header_is_data", params: { value: "13800138000" } });
+    expect(mapHeader(["13800138000", "phone"], COLUMNS)).toMatchObject({
+      code: "file.header_is_data",
+      params: { value: "13800138000" },
+    });
     expect(mapHeader(["６２２２ ０２１２"], COLUMNS)).toMatchObject({ code: "file.header_is_data" });
   });
 });
@@ -81,9 +103,21 @@ describe("batch order", () => {
   });
 
   test("a suspect's order key never contradicts the order of the unique index on its value", () => {
-    const values = ["+8613800138000", "+8613800138001", "+861380013", "+85291234567", "+12025550123", "6222021234567890128", "62220212", "621700123456789", "103123456789012", "6222021234567890129"];
+    const values = [
+      "+8613800138000",
+      "+8613800138001",
+      "+861380013",
+      "+85291234567",
+      "+12025550123",
+      "6222021234567890128",
+      "62220212",
+      "621700123456789",
+      "103123456789012",
+      "6222021234567890129",
+    ];
     const byIndex = [...values].sort();
-    for (let i = 1; i < byIndex.length; i++) expect(indexOrderKey(byIndex[i - 1]!)).toBeLessThanOrEqual(indexOrderKey(byIndex[i]!));
+    for (let i = 1; i < byIndex.length; i++)
+      expect(indexOrderKey(byIndex[i - 1]!)).toBeLessThanOrEqual(indexOrderKey(byIndex[i]!));
     expect(indexOrderKey("+8613800138000")).toBeLessThan(indexOrderKey("6222021234567890128"));
     expect(indexOrderKey("6222021234567890128")).toBeLessThan(2 ** 32);
   });
@@ -145,7 +179,12 @@ describe("kind and risk words", () => {
     expect(kindFromWord(" Bank_Account ")).toEqual({ ok: true, value: "bank_account" });
     expect(kindFromWord("银行卡")).toEqual({ ok: true, value: "bank_account" });
     expect(kindFromWord("")).toEqual({ ok: true, value: undefined });
-    expect(kindFromWord("微信")).toMatchObject({ ok: false, code: "import.unknown_kind", params: { word: "微信" }, reason: expect.stringContaining('unknown kind "微信"') });
+    expect(kindFromWord("微信")).toMatchObject({
+      ok: false,
+      code: "import.unknown_kind",
+      params: { word: "微信" },
+      reason: expect.stringContaining('unknown kind "微信"'),
+    });
   });
 
   test("risk levels in English or Chinese; blank means not said", () => {
@@ -153,21 +192,38 @@ describe("kind and risk words", () => {
     expect(riskFromWord("Medium")).toEqual({ ok: true, value: "medium" });
     expect(riskFromWord("低风险")).toEqual({ ok: true, value: "low" });
     expect(riskFromWord(undefined)).toEqual({ ok: true, value: undefined });
-    expect(riskFromWord("urgent")).toMatchObject({ ok: false, code: "import.unknown_risk", params: { word: "urgent" }, reason: expect.stringContaining('unknown risk level "urgent"') });
+    expect(riskFromWord("urgent")).toMatchObject({
+      ok: false,
+      code: "import.unknown_risk",
+      params: { word: "urgent" },
+      reason: expect.stringContaining('unknown risk level "urgent"'),
+    });
   });
 });
 
 describe("suspect rows", () => {
   test("a row is normalised to kind, value, inferred institution, risk and note", () => {
-    expect(suspectsImport.prepare({ value: "+86 138-0013-8000", kind: "", risk: "高", note: " 举报 " })).toEqual(["phone", "+8613800138000", "CMCC", "high", "举报"]);
+    expect(suspectsImport.prepare({ value: "+86 138-0013-8000", kind: "", risk: "高", note: " 举报 " })).toEqual([
+      "phone",
+      "+8613800138000",
+      "CMCC",
+      "high",
+      "举报",
+    ]);
   });
 
   test("a row whose kind contradicts its value is rejected with the identifier's reason", () => {
-    expect(suspectsImport.prepare({ value: "13800138000", kind: "银行卡" })).toMatchObject({ rejected: expect.stringContaining("too short"), code: "account.too_short" });
+    expect(suspectsImport.prepare({ value: "13800138000", kind: "银行卡" })).toMatchObject({
+      rejected: expect.stringContaining("too short"),
+      code: "account.too_short",
+    });
   });
 
   test("an empty value is rejected", () => {
-    expect(suspectsImport.prepare({ value: "  ", kind: "phone" })).toMatchObject({ rejected: "the number/account cell is empty", code: "import.value_empty" });
+    expect(suspectsImport.prepare({ value: "  ", kind: "phone" })).toMatchObject({
+      rejected: "the number/account cell is empty",
+      code: "import.value_empty",
+    });
   });
 
   test("an empty batch packs and unpacks to no rows", () => {
@@ -175,7 +231,10 @@ describe("suspect rows", () => {
   });
 
   test("a packed batch unpacks to columns holding the same rows", () => {
-    const rows = [suspectsImport.prepare({ value: "13800138000", note: "a" }), suspectsImport.prepare({ value: "6222 0212 3456 7890 128", risk: "low" })];
+    const rows = [
+      suspectsImport.prepare({ value: "13800138000", note: "a" }),
+      suspectsImport.prepare({ value: "6222 0212 3456 7890 128", risk: "low" }),
+    ];
     const b = suspectsImport.unpack!(structuredClone(suspectsImport.pack!(rows as never)));
     expect(b.length).toBe(2);
     expect(b.values).toEqual(["+8613800138000", "6222021234567890128"]);
@@ -214,7 +273,12 @@ describe("multipart upload", () => {
         ctl.close();
       },
     });
-    const chunked = new Request("http://x/", { method: "POST", body, headers: { "Content-Type": type }, duplex: "half" } as RequestInit);
+    const chunked = new Request("http://x/", {
+      method: "POST",
+      body,
+      headers: { "Content-Type": type },
+      duplex: "half",
+    } as RequestInit);
     const got = await receiveUpload(chunked);
     expect(got.filename).toBe("list.csv");
     expect(await Bun.file(got.path).text()).toBe(content);
@@ -224,20 +288,36 @@ describe("multipart upload", () => {
   test("a body with no file part is a 422 asking for a file", async () => {
     const fd = new FormData();
     fd.append("note", "x");
-    await expect(receiveUpload(new Request("http://x/", { method: "POST", body: fd }))).rejects.toMatchObject({ status: 422, message: "file: choose a file to import" });
+    await expect(receiveUpload(new Request("http://x/", { method: "POST", body: fd }))).rejects.toMatchObject({
+      status: 422,
+      message: "file: choose a file to import",
+    });
   });
 
   test("a body cut off before its final boundary is a 400 saying so, and leaves no file", async () => {
     const b = "----cut";
     const body = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n号码\r\n13800138000\r\n`;
-    const req = new Request("http://x/", { method: "POST", body, headers: { "Content-Type": `multipart/form-data; boundary=${b}` } });
-    await expect(receiveUpload(req)).rejects.toMatchObject({ status: 400, message: "the upload was cut off before the end" });
+    const req = new Request("http://x/", {
+      method: "POST",
+      body,
+      headers: { "Content-Type": `multipart/form-data; boundary=${b}` },
+    });
+    await expect(receiveUpload(req)).rejects.toMatchObject({
+      status: 400,
+      message: "the upload was cut off before the end",
+    });
   });
 
   test("a file name sent with a Windows path keeps only its name", async () => {
     const b = "----win";
     const body = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="C:\\fakepath\\号码.csv"\r\n\r\nhello\r\n--${b}--\r\n`;
-    const got = await receiveUpload(new Request("http://x/", { method: "POST", body, headers: { "Content-Type": `multipart/form-data; boundary=${b}` } }));
+    const got = await receiveUpload(
+      new Request("http://x/", {
+        method: "POST",
+        body,
+        headers: { "Content-Type": `multipart/form-data; boundary=${b}` },
+      }),
+    );
     expect(got.filename).toBe("号码.csv");
     expect(await Bun.file(got.path).text()).toBe("hello");
   });
@@ -245,7 +325,9 @@ describe("multipart upload", () => {
   test("a file larger than the limit is refused with 413", async () => {
     const fd = new FormData();
     fd.append("file", new File(["x".repeat(2000)], "big.csv"));
-    await expect(receiveUpload(new Request("http://x/", { method: "POST", body: fd }), "file", 1000)).rejects.toMatchObject({ status: 413 });
+    await expect(
+      receiveUpload(new Request("http://x/", { method: "POST", body: fd }), "file", 1000),
+    ).rejects.toMatchObject({ status: 413 });
   });
 });
 
@@ -255,14 +337,26 @@ describe("XLSX reader", () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("名单");
     ws.addRow(["号码", "日期", "金额", "备注", "公式", "是否"]);
-    const r = ws.addRow([13800138000, new Date(Date.UTC(2025, 2, 1)), 12.5, { richText: [{ text: "群众" }, { text: "举报" }] }, { formula: "1+1", result: 2 }, true]);
+    const r = ws.addRow([
+      13800138000,
+      new Date(Date.UTC(2025, 2, 1)),
+      12.5,
+      { richText: [{ text: "群众" }, { text: "举报" }] },
+      { formula: "1+1", result: 2 },
+      true,
+    ]);
     r.getCell(2).numFmt = "yyyy-mm-dd";
     ws.getCell("H2").value = "右边";
     const dir = mkdtempSync(join(tmpdir(), "fanzha-xlsx-"));
     const path = join(dir, "t.xlsx");
     await wb.xlsx.writeFile(path);
     const rows: [number, string[]][] = [];
-    await readXlsx(path, { row: (cells, line) => void rows.push([line, cells]), unreadable() {}, progress() {}, ready() {} });
+    await readXlsx(path, {
+      row: (cells, line) => void rows.push([line, cells]),
+      unreadable() {},
+      progress() {},
+      ready() {},
+    });
     expect(rows).toEqual([
       [1, ["号码", "日期", "金额", "备注", "公式", "是否"]],
       [2, ["13800138000", "2025-03-01", "12.5", "群众举报", "2", "TRUE", "", "右边"]],

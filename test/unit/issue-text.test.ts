@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
-import { zodIssues, type Issue } from "../../src/http/errors";
-import { translator } from "../../views/i18n";
+import { type Issue, zodIssues } from "../../src/http/errors";
 import { issueText } from "../../views/components";
+import { translator } from "../../views/i18n";
 
 const zh = { t: translator("zh"), lang: "zh" as const };
 const en = { t: translator("en"), lang: "en" as const };

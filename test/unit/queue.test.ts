@@ -11,8 +11,8 @@ import {
   leaseHeld,
   mergeTarget,
   outcomeEffect,
-  trafficLight,
   type TargetFacts,
+  trafficLight,
 } from "../../src/domain/queue";
 
 const MIN = 60_000;
@@ -84,7 +84,9 @@ describe("deadlines and traffic lights", () => {
 
   test("the light turns yellow when less than a third of the allowance is left", () => {
     expect(trafficLight({ status: "open", riskGrade: "high", dueAt: NOW + 3 * MIN }, NOW, DEADLINES)).toBe("yellow");
-    expect(trafficLight({ status: "open", riskGrade: "low", dueAt: NOW + 7 * 60 * MIN }, NOW, DEADLINES)).toBe("yellow");
+    expect(trafficLight({ status: "open", riskGrade: "low", dueAt: NOW + 7 * 60 * MIN }, NOW, DEADLINES)).toBe(
+      "yellow",
+    );
   });
 
   test("the light is red from the deadline on", () => {
@@ -99,7 +101,8 @@ describe("deadlines and traffic lights", () => {
 
 describe("outcomes", () => {
   test("reached outcomes, a wrong number and a refusal close the target", () => {
-    for (const o of ["dissuaded", "not_at_risk", "wrong_number", "refused"] as const) expect(outcomeEffect(o)).toBe("close");
+    for (const o of ["dissuaded", "not_at_risk", "wrong_number", "refused"] as const)
+      expect(outcomeEffect(o)).toBe("close");
   });
 
   test("unreachable schedules a retry", () => {
@@ -126,7 +129,10 @@ describe("merging a new report into the open target", () => {
   const report = { ...open, riskGrade: "low" as const, name: null };
 
   test("a higher grade raises the target and brings its deadline forward", () => {
-    expect(mergeTarget(open, { ...report, riskGrade: "high" }, NOW, DEADLINES)).toMatchObject({ riskGrade: "high", dueAt: NOW + 10 * MIN });
+    expect(mergeTarget(open, { ...report, riskGrade: "high" }, NOW, DEADLINES)).toMatchObject({
+      riskGrade: "high",
+      dueAt: NOW + 10 * MIN,
+    });
   });
 
   test("a lower grade never lowers the target", () => {
@@ -147,7 +153,10 @@ describe("merging a new report into the open target", () => {
   });
 
   test("a named suspect replaces reason other", () => {
-    expect(mergeTarget(open, { ...report, suspectId: 9, reason: "paying_to" }, NOW, DEADLINES)).toMatchObject({ suspectId: 9, reason: "paying_to" });
+    expect(mergeTarget(open, { ...report, suspectId: 9, reason: "paying_to" }, NOW, DEADLINES)).toMatchObject({
+      suspectId: 9,
+      reason: "paying_to",
+    });
   });
 
   test("the amount at risk only grows", () => {
@@ -190,7 +199,8 @@ describe("provider statuses", () => {
   });
 
   test("completed, busy, no-answer, failed and canceled end a call; delivered ends an SMS", () => {
-    for (const s of ["completed", "busy", "no-answer", "failed", "canceled"]) expect(isFinalStatus("call", s)).toBe(true);
+    for (const s of ["completed", "busy", "no-answer", "failed", "canceled"])
+      expect(isFinalStatus("call", s)).toBe(true);
     expect(isFinalStatus("call", "ringing")).toBe(false);
     expect(isFinalStatus("sms", "delivered")).toBe(true);
     expect(isFinalStatus("sms", "sent")).toBe(false);

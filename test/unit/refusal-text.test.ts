@@ -17,9 +17,16 @@ describe("a refusal as a page shows it", () => {
   });
 
   test("a case status change is refused in the reader's language", () => {
-    const t = caseTransition({ status: "received", receivedAt: 0, filedAt: null, solvedAt: null, closedAt: null }, "solved", 1, 1);
+    const t = caseTransition(
+      { status: "received", receivedAt: 0, filedAt: null, solvedAt: null, closedAt: null },
+      "solved",
+      1,
+      1,
+    );
     if (t.ok) throw new Error("expected a refusal");
-    expect(t.issues.map((i) => refusalText(zh, { ...i, reason: i.message }))).toEqual(["“已接警”的案件不能改为“已破案”"]);
+    expect(t.issues.map((i) => refusalText(zh, { ...i, reason: i.message }))).toEqual([
+      "“已接警”的案件不能改为“已破案”",
+    ]);
   });
 
   test("a reason said of a column words the inner reason with its own params", () => {
@@ -34,6 +41,8 @@ describe("a refusal as a page shows it", () => {
   });
 
   test("a code no longer in the table (an import row stored earlier) shows its English reason", () => {
-    expect(refusalText(zh, { code: "phone.retired", reason: "not a valid phone number: retired" })).toBe("not a valid phone number: retired");
+    expect(refusalText(zh, { code: "phone.retired", reason: "not a valid phone number: retired" })).toBe(
+      "not a valid phone number: retired",
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config";
+import { HISTORY_ACTIONS } from "../../src/domain/enums";
 import {
   allowedActions,
   caseFunds,
@@ -12,19 +13,18 @@ import {
   expiryAfter,
   needsEscalation,
   onwardExceeds,
-  renewedExpiry,
+  type Party,
   REQUEST_KINDS,
   REQUEST_STATUSES,
+  type RequestAction,
+  type RequestKind,
+  type RequestStatus,
+  renewedExpiry,
   returnableFen,
   suspectStatusAfter,
   trafficLight,
   transition,
-  type Party,
-  type RequestAction,
-  type RequestKind,
-  type RequestStatus,
 } from "../../src/domain/requests";
-import { HISTORY_ACTIONS } from "../../src/domain/enums";
 import { addShanghaiMonths } from "../../src/domain/time";
 import { TestClock } from "../helpers";
 
@@ -93,12 +93,26 @@ describe("the request state machine", () => {
   }
 
   test("a refused transition says what was refused and from which status", () => {
-    const v = transition({ kind: "stop_payment", status: "completed", renewals: 0, expiresAt: null }, "confirm", "institution", T0);
-    expect(v).toEqual({ ok: false, code: "not_allowed", reason: "cannot confirm a stop_payment request that is completed" });
+    const v = transition(
+      { kind: "stop_payment", status: "completed", renewals: 0, expiresAt: null },
+      "confirm",
+      "institution",
+      T0,
+    );
+    expect(v).toEqual({
+      ok: false,
+      code: "not_allowed",
+      reason: "cannot confirm a stop_payment request that is completed",
+    });
   });
 
   test("a bank cannot take the center's action of sending", () => {
-    const v = transition({ kind: "stop_payment", status: "draft", renewals: 0, expiresAt: null }, "send", "institution", T0);
+    const v = transition(
+      { kind: "stop_payment", status: "draft", renewals: 0, expiresAt: null },
+      "send",
+      "institution",
+      T0,
+    );
     expect(v.ok ? null : v.code).toBe("wrong_party");
   });
 
@@ -106,11 +120,17 @@ describe("the request state machine", () => {
     const sp = { kind: "stop_payment" as const, status: "completed" as const, expiresAt: T0 + HOUR };
     expect(transition({ ...sp, renewals: 0 }, "renew", "center", T0).ok).toBe(true);
     const v = transition({ ...sp, renewals: 1 }, "renew", "center", T0);
-    expect(v).toEqual({ ok: false, code: "renewal_limit", reason: "an account may be stopped twice in all (the first stop and 1 renewal); a freeze must follow" });
+    expect(v).toEqual({
+      ok: false,
+      code: "renewal_limit",
+      reason: "an account may be stopped twice in all (the first stop and 1 renewal); a freeze must follow",
+    });
   });
 
   test("a freeze can be renewed any number of times", () => {
-    expect(transition({ kind: "freeze", status: "completed", renewals: 9, expiresAt: T0 + DAY }, "renew", "center", T0).ok).toBe(true);
+    expect(
+      transition({ kind: "freeze", status: "completed", renewals: 9, expiresAt: T0 + DAY }, "renew", "center", T0).ok,
+    ).toBe(true);
   });
 
   test("a hold past its end cannot be renewed even before the clock has expired it", () => {
@@ -119,16 +139,25 @@ describe("the request state machine", () => {
   });
 
   test("the clock cannot expire a stop-payment before its 48 hours are up", () => {
-    const v = transition({ kind: "stop_payment", status: "completed", renewals: 0, expiresAt: T0 + 1 }, "expire", "system", T0);
+    const v = transition(
+      { kind: "stop_payment", status: "completed", renewals: 0, expiresAt: T0 + 1 },
+      "expire",
+      "system",
+      T0,
+    );
     expect(v.ok ? null : v.code).toBe("not_due");
   });
 
   test("a desk is offered acknowledge and the answers on a sent stop-payment", () => {
-    expect(allowedActions({ kind: "stop_payment", status: "sent", renewals: 0, expiresAt: null }, "institution", T0)).toEqual(["acknowledge", "confirm", "partial", "reject", "fail"]);
+    expect(
+      allowedActions({ kind: "stop_payment", status: "sent", renewals: 0, expiresAt: null }, "institution", T0),
+    ).toEqual(["acknowledge", "confirm", "partial", "reject", "fail"]);
   });
 
   test("a carrier is offered the appeal on a completed suspension and nothing else", () => {
-    expect(allowedActions({ kind: "suspend_number", status: "completed", renewals: 0, expiresAt: null }, "institution", T0)).toEqual(["appeal"]);
+    expect(
+      allowedActions({ kind: "suspend_number", status: "completed", renewals: 0, expiresAt: null }, "institution", T0),
+    ).toEqual(["appeal"]);
   });
 });
 
@@ -168,7 +197,13 @@ describe("deadlines", () => {
 });
 
 describe("traffic lights", () => {
-  const sent = { kind: "stop_payment" as const, status: "acknowledged" as const, sentAt: T0, deadlineAt: T0 + 30 * MIN, expiresAt: null };
+  const sent = {
+    kind: "stop_payment" as const,
+    status: "acknowledged" as const,
+    sentAt: T0,
+    deadlineAt: T0 + 30 * MIN,
+    expiresAt: null,
+  };
 
   test("an open request is green with more than a third of its time left", () => {
     expect(trafficLight(sent, T0 + 19 * MIN, cfg)).toBe("green");
@@ -183,7 +218,13 @@ describe("traffic lights", () => {
   });
 
   test("a freeze turns yellow 30 days before it lapses and red on its last day", () => {
-    const fr = { kind: "freeze" as const, status: "completed" as const, sentAt: T0, deadlineAt: null, expiresAt: T0 + 100 * DAY };
+    const fr = {
+      kind: "freeze" as const,
+      status: "completed" as const,
+      sentAt: T0,
+      deadlineAt: null,
+      expiresAt: T0 + 100 * DAY,
+    };
     expect(trafficLight(fr, T0 + 69 * DAY, cfg)).toBe("green");
     expect(trafficLight(fr, T0 + 70 * DAY, cfg)).toBe("yellow");
     expect(trafficLight(fr, T0 + 99 * DAY, cfg)).toBe("red");
@@ -207,7 +248,11 @@ describe("the 48-hour stop-payment", () => {
 
   test("the clock expires a stop-payment at 48 hours and not a moment before", () => {
     const clock = new TestClock(T0);
-    const sp = { kind: "stop_payment" as const, status: "completed" as const, expiresAt: expiryAfter("stop_payment", T0) };
+    const sp = {
+      kind: "stop_payment" as const,
+      status: "completed" as const,
+      expiresAt: expiryAfter("stop_payment", T0),
+    };
     clock.advance(48 * HOUR - 1);
     expect(expiryAction(sp, clock.now())).toBeNull();
     clock.advance(1);
@@ -215,7 +260,12 @@ describe("the 48-hour stop-payment", () => {
   });
 
   test("a stop-payment is reminded 12 hours and again 2 hours before it expires", () => {
-    const sp = { kind: "stop_payment" as const, status: "completed" as const, expiresAt: T0 + 48 * HOUR, remindedAt: null as number | null };
+    const sp = {
+      kind: "stop_payment" as const,
+      status: "completed" as const,
+      expiresAt: T0 + 48 * HOUR,
+      remindedAt: null as number | null,
+    };
     expect(dueReminder(sp, T0 + 35 * HOUR, cfg)).toBeNull();
     expect(dueReminder(sp, T0 + 36 * HOUR, cfg)).toBe(12 * HOUR);
     const reminded = { ...sp, remindedAt: T0 + 36 * HOUR };
@@ -235,7 +285,9 @@ describe("the 6-month freeze", () => {
   });
 
   test("a renewal adds 6 months to the current end", () => {
-    expect(renewedExpiry("freeze", Date.parse("2026-09-10T09:30:00+08:00"))).toBe(Date.parse("2027-03-10T09:30:00+08:00"));
+    expect(renewedExpiry("freeze", Date.parse("2026-09-10T09:30:00+08:00"))).toBe(
+      Date.parse("2027-03-10T09:30:00+08:00"),
+    );
   });
 
   test("an unrenewed freeze lapses when its 6 months are up", () => {
@@ -272,7 +324,9 @@ describe("the 6-month freeze", () => {
 
   test("the reminder days come from the configuration", () => {
     const custom = loadConfig({ FREEZE_REMINDER_DAYS: "14" });
-    expect(dueReminder({ kind: "freeze", status: "completed", expiresAt: T0 + 14 * DAY, remindedAt: null }, T0, custom)).toBe(14 * DAY);
+    expect(
+      dueReminder({ kind: "freeze", status: "completed", expiresAt: T0 + 14 * DAY, remindedAt: null }, T0, custom),
+    ).toBe(14 * DAY);
   });
 });
 
@@ -331,7 +385,15 @@ describe("money", () => {
       { id: 5, kind: "freeze", status: "lapsed", doneAmountFen: 20_000, parentRequestId: 4 },
       { id: 6, kind: "return", status: "sent", doneAmountFen: null, parentRequestId: 2 },
     ]);
-    expect(f).toEqual({ lost: 500_000, stopped: 350_000, frozen: 320_000, returned: 120_000, stillFrozen: 180_000, unfrozen: 20_000, unrecovered: 380_000 });
+    expect(f).toEqual({
+      lost: 500_000,
+      stopped: 350_000,
+      frozen: 320_000,
+      returned: 120_000,
+      stillFrozen: 180_000,
+      unfrozen: 20_000,
+      unrecovered: 380_000,
+    });
     expect(f.returned + f.stillFrozen + f.unfrozen).toBe(f.frozen);
     expect(f.returned + f.unrecovered).toBe(f.lost);
   });
@@ -364,7 +426,12 @@ describe("freeze terms", () => {
   });
 
   test("a 12-month term without the city-level approval is refused; with it, accepted", () => {
-    expect(checkFreezeTerm("12m", null)).toEqual([{ path: "approval", message: "a 12-month freeze needs the city-level approval (by, at, ref) of a major, complex case" }]);
+    expect(checkFreezeTerm("12m", null)).toEqual([
+      {
+        path: "approval",
+        message: "a 12-month freeze needs the city-level approval (by, at, ref) of a major, complex case",
+      },
+    ]);
     expect(checkFreezeTerm("12m", { by: "市局 张局长", at: T0, ref: "市公反诈批〔2026〕7号" })).toEqual([]);
     expect(checkFreezeTerm("6m", null)).toEqual([]);
   });
@@ -379,7 +446,12 @@ describe("freeze terms", () => {
 
 describe("answers that add up", () => {
   test("a confirmed amount above what was asked is refused naming both amounts", () => {
-    expect(checkConfirmedAmount(50_000, 60_000)).toEqual({ path: "amount", message: "60000 fen confirmed is more than the 50000 fen asked", asked: 50_000, done: 60_000 });
+    expect(checkConfirmedAmount(50_000, 60_000)).toEqual({
+      path: "amount",
+      message: "60000 fen confirmed is more than the 50000 fen asked",
+      asked: 50_000,
+      done: 60_000,
+    });
   });
 
   test("a confirmed amount up to what was asked, or with nothing asked, passes", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mayReturn, NOTICE_MS, proRata, traced, type Claim } from "../../src/domain/returns";
+import { type Claim, mayReturn, NOTICE_MS, proRata, traced } from "../../src/domain/returns";
 
 const sum = (xs: { amount: number }[]) => xs.reduce((s, x) => s + x.amount, 0);
 const shares = (p: ReturnType<typeof proRata>) => {
@@ -80,7 +80,13 @@ describe("traced returns", () => {
       { caseId: 1, lossFen: 40_000, tracedFen: 30_000 },
       { caseId: 2, lossFen: 10_000, tracedFen: 15_000 },
     ]);
-    expect(p).toEqual({ ok: true, shares: [{ caseId: 1, loss: 30_000, amount: 30_000 }, { caseId: 2, loss: 10_000, amount: 10_000 }] });
+    expect(p).toEqual({
+      ok: true,
+      shares: [
+        { caseId: 1, loss: 30_000, amount: 30_000 },
+        { caseId: 2, loss: 10_000, amount: 10_000 },
+      ],
+    });
   });
 
   test("a case without traced deposits cannot be returned by tracing", () => {
@@ -92,7 +98,10 @@ describe("traced returns", () => {
   });
 
   test("deposits larger than what is still frozen cannot be told apart: pro rata instead", () => {
-    expect(traced(20_000, [{ caseId: 1, lossFen: 40_000, tracedFen: 30_000 }])).toMatchObject({ ok: false, code: "traced_exceeds_frozen" });
+    expect(traced(20_000, [{ caseId: 1, lossFen: 40_000, tracedFen: 30_000 }])).toMatchObject({
+      ok: false,
+      code: "traced_exceeds_frozen",
+    });
   });
 });
 

@@ -3,7 +3,9 @@ import { canonicalJson, documentKindOf, documentNumber } from "../../src/domain/
 
 describe("canonical JSON of an instruction", () => {
   test("sorts keys at every depth and writes no whitespace", () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: true, y: null }], c: "x" } })).toBe('{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: true, y: null }], c: "x" } })).toBe(
+      '{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}',
+    );
   });
   test("leaves out undefined keys and keeps Chinese text as UTF-8 characters", () => {
     expect(canonicalJson({ holder: "王小明", branch: undefined })).toBe('{"holder":"王小明"}');

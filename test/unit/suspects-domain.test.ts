@@ -5,11 +5,11 @@ import {
   isFlagged,
   mergedRisk,
   mergeSighting,
-  reasonFor,
   REOPEN_REASON,
+  reasonFor,
   requestReason,
-  splitPasted,
   type SuspectState,
+  splitPasted,
 } from "../../src/domain/suspects";
 
 const known: SuspectState = {
@@ -62,16 +62,23 @@ describe("merging a sighting", () => {
     expect(m.institutionInferred).toBe(true);
   });
   test("a new note is appended and a repeated one is not", () => {
-    expect(mergeSighting(known, { at: 3_000, inferredInstitutionId: 7, note: "second" }).note).toBe("first note\nsecond");
+    expect(mergeSighting(known, { at: 3_000, inferredInstitutionId: 7, note: "second" }).note).toBe(
+      "first note\nsecond",
+    );
     expect(mergeSighting(known, { at: 3_000, inferredInstitutionId: 7, note: "first note" }).note).toBe("first note");
   });
   test("a cleared suspect reported again becomes active with the reason", () => {
-    const m = mergeSighting({ ...known, status: "cleared", statusReason: "owner appealed" }, { at: 3_000, inferredInstitutionId: 7 });
+    const m = mergeSighting(
+      { ...known, status: "cleared", statusReason: "owner appealed" },
+      { at: 3_000, inferredInstitutionId: 7 },
+    );
     expect(m.status).toBe("active");
     expect(m.statusReason).toBe(REOPEN_REASON);
   });
   test("a frozen suspect seen again stays frozen", () => {
-    expect(mergeSighting({ ...known, status: "frozen" }, { at: 3_000, inferredInstitutionId: 7 }).status).toBe("frozen");
+    expect(mergeSighting({ ...known, status: "frozen" }, { at: 3_000, inferredInstitutionId: 7 }).status).toBe(
+      "frozen",
+    );
   });
 });
 
@@ -93,7 +100,12 @@ describe("status lifecycle", () => {
     expect(checkStatusChange("cleared", "active", "new evidence").ok).toBe(true);
   });
   test("a frozen account cannot be merely stopped", () => {
-    expect(checkStatusChange("frozen", "stopped")).toEqual({ ok: false, code: "suspect.status_move", params: { from: "frozen", to: "stopped" }, reason: "a suspect cannot go from frozen to stopped" });
+    expect(checkStatusChange("frozen", "stopped")).toEqual({
+      ok: false,
+      code: "suspect.status_move",
+      params: { from: "frozen", to: "stopped" },
+      reason: "a suspect cannot go from frozen to stopped",
+    });
   });
   test("the same status again is allowed and changes nothing", () => {
     expect(checkStatusChange("requested", "requested")).toEqual({ ok: true, changed: false });
@@ -113,7 +125,12 @@ describe("splitting pasted text", () => {
     ]);
   });
   test("commas, full-width commas, semicolons and tabs separate values", () => {
-    expect(splitPasted("13800138000，13900139000;13700137000\t13600136000").map((v) => v.input)).toEqual(["13800138000", "13900139000", "13700137000", "13600136000"]);
+    expect(splitPasted("13800138000，13900139000;13700137000\t13600136000").map((v) => v.input)).toEqual([
+      "13800138000",
+      "13900139000",
+      "13700137000",
+      "13600136000",
+    ]);
   });
   test("a number written in groups with spaces stays one value", () => {
     expect(splitPasted("138 0013 8000")).toEqual([{ line: 1, input: "138 0013 8000" }]);

@@ -7,10 +7,10 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import twilio from "twilio";
-import { loadConfig, type Config } from "../../src/config";
-import { openDb, type Db } from "../../src/db";
+import { type Config, loadConfig } from "../../src/config";
+import { type Db, openDb } from "../../src/db";
 import { telephonyMessages } from "../../src/db/schema/warnings";
-import { createTelephony, TelephonyError, type Telephony } from "../../src/telephony";
+import { createTelephony, type Telephony, TelephonyError } from "../../src/telephony";
 import { signTwilio, startTwilioStub, stubHttpClient, type TwilioStub } from "../fixtures/twilio-stub";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
@@ -257,7 +257,15 @@ describe("outbox provider (no Twilio credentials)", () => {
 
     expect(sent).toEqual({ sid: expect.stringMatching(/^OB[0-9a-f]{32}$/), status: "queued" });
     expect(stored()).toEqual([
-      expect.objectContaining({ channel: "sms", provider: "outbox", to: TARGET, from: null, body: WARNING, sid: sent.sid, status: "queued" }),
+      expect.objectContaining({
+        channel: "sms",
+        provider: "outbox",
+        to: TARGET,
+        from: null,
+        body: WARNING,
+        sid: sent.sid,
+        status: "queued",
+      }),
     ]);
   });
 

@@ -7,7 +7,8 @@ const sh = (local: string) => Date.parse(`${local}+08:00`);
 
 describe("working days on the Chinese calendar", () => {
   test("the National Day holiday (1–7 October 2026) is not working days, though 5–7 October are weekdays", () => {
-    for (const d of ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"]) expect(isWorkingDay(d)).toBe(false);
+    for (const d of ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"])
+      expect(isWorkingDay(d)).toBe(false);
     expect(isWorkingDay("2026-10-08")).toBe(true);
   });
 

@@ -129,6 +129,9 @@ describe("periods in Shanghai calendar dates", () => {
       ],
     });
     expect(splitPeriod(quarterPeriod(2026, 1))).toEqual({ months: ["2026-01", "2026-02", "2026-03"], dayRanges: [] });
-    expect(splitPeriod({ from: "2026-03-02", to: "2026-03-09" })).toEqual({ months: [], dayRanges: [{ from: "2026-03-02", to: "2026-03-09" }] });
+    expect(splitPeriod({ from: "2026-03-02", to: "2026-03-09" })).toEqual({
+      months: [],
+      dayRanges: [{ from: "2026-03-02", to: "2026-03-09" }],
+    });
   });
 });

@@ -1,19 +1,74 @@
 // An audit entry in the reader's words: the action and the record by name, and its detail as
 // "label: value" lines, a change as "label: old → new" (the stored JSON stays as written).
-import { known, type T } from "../i18n";
+
 import { formatFen } from "../../src/domain/money";
 import { formatInstant } from "../../src/domain/time";
-
+import { known, type T } from "../i18n";
 
 // what the filter offers: the actions and records the services write
-export const AUDIT_ACTIONS = ["view", "create", "update", "send", "acknowledge", "confirm", "partial", "reject", "fail", "renew", "release", "discard", "status", "outcome", "claim", "merge", "urge", "escalate", "remind", "follow_up", "follow_up_done", "provider_status", "export", "approve", "withdraw", "open", "rotate", "revoke", "sign_in", "sign_out"] as const;
-export const AUDIT_ENTITIES = ["case", "suspect", "target", "warning", "request", "return_plan", "return_objection", "import", "stats", "supervision", "publicity", "publicity_visits", "outbox", "user", "api_token", "district", "signing_key"] as const;
+export const AUDIT_ACTIONS = [
+  "view",
+  "create",
+  "update",
+  "send",
+  "acknowledge",
+  "confirm",
+  "partial",
+  "reject",
+  "fail",
+  "renew",
+  "release",
+  "discard",
+  "status",
+  "outcome",
+  "claim",
+  "merge",
+  "urge",
+  "escalate",
+  "remind",
+  "follow_up",
+  "follow_up_done",
+  "provider_status",
+  "export",
+  "approve",
+  "withdraw",
+  "open",
+  "rotate",
+  "revoke",
+  "sign_in",
+  "sign_out",
+] as const;
+export const AUDIT_ENTITIES = [
+  "case",
+  "suspect",
+  "target",
+  "warning",
+  "request",
+  "return_plan",
+  "return_objection",
+  "import",
+  "stats",
+  "supervision",
+  "publicity",
+  "publicity_visits",
+  "outbox",
+  "user",
+  "api_token",
+  "district",
+  "signing_key",
+] as const;
 
-export const actionLabel = (t: T, action: string) => known(t, `audit.act.${action}`) ?? known(t, `requests.action.${action}`) ?? action;
+export const actionLabel = (t: T, action: string) =>
+  known(t, `audit.act.${action}`) ?? known(t, `requests.action.${action}`) ?? action;
 export const entityLabel = (t: T, entity: string) => known(t, `audit.ent.${entity}`) ?? entity;
 
 // where a field's coded value has its words, by field (and for a status, by record)
-const STATUS_BY_ENTITY: Record<string, string> = { request: "requests.status", case: "cases.state", suspect: "suspects.state", warning: "call.status" };
+const STATUS_BY_ENTITY: Record<string, string> = {
+  request: "requests.status",
+  case: "cases.state",
+  suspect: "suspects.state",
+  warning: "call.status",
+};
 const VALUE_PREFIXES: Record<string, string[]> = {
   kind: ["requests.kind", "imports.kind"],
   requestKind: ["requests.kind"],
@@ -39,7 +94,10 @@ function value(t: T, key: string, v: unknown, entity: string, institutions: Reco
   if (v === null || v === undefined || v === "") return "—";
   if (typeof v === "boolean") return t(v ? "common.yes" : "common.no");
   if (Array.isArray(v)) return v.map((x) => value(t, key, x, entity, institutions)).join("、");
-  if (typeof v === "object") return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${field(t, k)} ${value(t, k, x, entity, institutions)}`).join("，");
+  if (typeof v === "object")
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${field(t, k)} ${value(t, k, x, entity, institutions)}`)
+      .join("，");
   if (typeof v === "number") {
     if (key.endsWith("Fen")) return formatFen(v);
     if (/(At|until)$/.test(key) && v > 1e12) return formatInstant(v);
@@ -48,7 +106,12 @@ function value(t: T, key: string, v: unknown, entity: string, institutions: Reco
   const s = String(v);
   if (ISO.test(s)) return formatInstant(new Date(s));
   if (key === "institution") return institutions[s] ?? s;
-  const prefixes = key === "status" || key === "from" || key === "to" ? (STATUS_BY_ENTITY[entity] ? [STATUS_BY_ENTITY[entity]!] : []) : (VALUE_PREFIXES[key] ?? []);
+  const prefixes =
+    key === "status" || key === "from" || key === "to"
+      ? STATUS_BY_ENTITY[entity]
+        ? [STATUS_BY_ENTITY[entity]!]
+        : []
+      : (VALUE_PREFIXES[key] ?? []);
   for (const p of prefixes) {
     const w = known(t, `${p}.${s}`);
     if (w) return w;
@@ -63,7 +126,12 @@ const RENAMED: Record<string, string> = { rejectCode: "reasonCode" };
 const field = (t: T, key: string) => known(t, `audit.f.${RENAMED[key] ?? key}`) ?? known(t, `field.${key}`) ?? key;
 
 /** The detail of an entry as lines; a from/to pair is one "label: old → new" line. */
-export function detailLines(t: T, entity: string, detail: string | null, institutions: Record<string, string> = {}): string[] {
+export function detailLines(
+  t: T,
+  entity: string,
+  detail: string | null,
+  institutions: Record<string, string> = {},
+): string[] {
   if (!detail) return [];
   let d: unknown;
   try {
@@ -77,7 +145,9 @@ export function detailLines(t: T, entity: string, detail: string | null, institu
   if ("from" in o || "to" in o) {
     // a record's status moves; an export or a list covers a period
     const label = STATUS_BY_ENTITY[entity] ? t("audit.f.status") : t("audit.f.period");
-    lines.push(`${label}${t("common.colon")}${value(t, "from", o.from, entity, institutions)} → ${value(t, "to", o.to, entity, institutions)}`);
+    lines.push(
+      `${label}${t("common.colon")}${value(t, "from", o.from, entity, institutions)} → ${value(t, "to", o.to, entity, institutions)}`,
+    );
   }
   for (const [k, v] of Object.entries(o)) {
     if (k === "from" || k === "to" || v === undefined || v === null) continue;

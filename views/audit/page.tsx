@@ -1,17 +1,39 @@
-import type { T } from "../i18n";
-import { When } from "../components";
 import type { auditLog } from "../../src/db/schema";
-import { actionLabel, actorLabel, AUDIT_ACTIONS, AUDIT_ENTITIES, detailLines, entityLabel, originLabel } from "./describe";
+import { When } from "../components";
+import type { T } from "../i18n";
+import {
+  AUDIT_ACTIONS,
+  AUDIT_ENTITIES,
+  actionLabel,
+  actorLabel,
+  detailLines,
+  entityLabel,
+  originLabel,
+} from "./describe";
 
 type Row = typeof auditLog.$inferSelect;
 
-export function AuditPage(props: { t: T; rows: Row[]; filter: Record<string, string>; nextBefore?: number; institutions?: Record<string, string> }) {
+export function AuditPage(props: {
+  t: T;
+  rows: Row[];
+  filter: Record<string, string>;
+  nextBefore?: number;
+  institutions?: Record<string, string>;
+}) {
   const { t, filter } = props;
   const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...filter, ...extra }).toString();
   return (
     <>
       <h1>{t("nav.audit")}</h1>
-      <form method="get" action="/audit" class="row card" hx-get="/audit" hx-target="#audit-rows" hx-select="#audit-rows" hx-push-url="true">
+      <form
+        method="get"
+        action="/audit"
+        class="row card"
+        hx-get="/audit"
+        hx-target="#audit-rows"
+        hx-select="#audit-rows"
+        hx-push-url="true"
+      >
         <label>
           {t("audit.actor")}
           <input name="actor" value={filter.actor ?? ""} />

@@ -1,5 +1,5 @@
-import type { T } from "../i18n";
 import { Errors } from "../components";
+import type { T } from "../i18n";
 
 export function SignInPage(props: { t: T; next: string; error?: string; username?: string }) {
   const { t } = props;

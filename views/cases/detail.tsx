@@ -3,13 +3,13 @@
 import type { CaseRecord } from "../../src/cases/service";
 import type { Victim } from "../../src/domain/cases";
 import { CASE_TRANSITIONS } from "../../src/domain/cases";
+import { formatPhone } from "../../src/domain/identifiers";
 import { formatFen } from "../../src/domain/money";
 import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import { CsrfField, Errors, Field, When } from "../components";
-import { formatPhone } from "../../src/domain/identifiers";
 import type { Lang, T } from "../i18n";
-import { RequestSummaryTable, type RequestSummary } from "../requests/parts";
+import { type RequestSummary, RequestSummaryTable } from "../requests/parts";
 import { SuspectCells, SuspectHead } from "../suspects/parts";
 import { labelIssues } from "./form";
 
@@ -103,7 +103,13 @@ export function CaseDetailPage(p: {
             <input type="datetime-local" name="at" value={toShanghaiLocal(p.now)} />
           </Field>
           <Field label={t("cases.suspectsDetained")} name="suspectsDetained" issues={p.issues}>
-            <input type="number" name="suspectsDetained" min={0} value={String(c.suspectsDetained)} style="width:6rem" />
+            <input
+              type="number"
+              name="suspectsDetained"
+              min={0}
+              value={String(c.suspectsDetained)}
+              style="width:6rem"
+            />
           </Field>
           <button type="submit" class="primary">
             {t("common.save")}
@@ -112,86 +118,100 @@ export function CaseDetailPage(p: {
       )}
 
       {/* reloaded when one of the case's requests moves (views/static/app.js: fz-case-<id>) */}
-      <div id="case-live" hx-get={`/cases/${c.id}`} hx-select="#case-live" hx-trigger={`fz-case-${c.id} from:body`} hx-swap="outerHTML" data-testid="case-live">
-      <h2>{t("cases.suspects")}</h2>
-      {c.suspects.length === 0 ? (
-        <p class="muted">{t("common.none")}</p>
-      ) : (
-        <table data-testid="case-suspects">
-          <thead>
-            <tr>
-              <SuspectHead t={t} />
-              <th class="num">{t("cases.level")}</th>
-              {!p.victim.masked && <th>{t("field.holderName")}</th>}
-              {!p.victim.masked && <th>{t("checks.branch")}</th>}
-              {p.canWrite && <th>{t("live.suggest")}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {c.suspects.map((s) => (
-              <tr>
-                <SuspectCells t={t} lang={p.lang} s={s} />
-                <td class="num">{s.level}</td>
-                {!p.victim.masked && <td data-testid="suspect-holder">{s.holderName ?? ""}</td>}
-                {!p.victim.masked && <td>{s.branch ?? ""}</td>}
-                {p.canWrite && (
-                  <td class="row" style="gap:.3rem">
-                    {/* the requests that fit it, prefilled with the case and the suspect */}
-                    {(s.kind === "bank_account" ? (["stop_payment", "freeze"] as const) : (["suspend_number"] as const)).map((k) => (
-                      <a class="button" href={`/requests/new?caseId=${c.id}&suspectId=${s.id}&kind=${k}`} data-testid={`suggest-${k}-${s.id}`}>
-                        {t(`requests.kind.${k}`)}
-                      </a>
-                    ))}
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-
-      {c.transactions.length > 0 && (
-        <>
-          <h2>{t("cases.transactions")}</h2>
-          <table data-testid="case-transactions">
+      <div
+        id="case-live"
+        hx-get={`/cases/${c.id}`}
+        hx-select="#case-live"
+        hx-trigger={`fz-case-${c.id} from:body`}
+        hx-swap="outerHTML"
+        data-testid="case-live"
+      >
+        <h2>{t("cases.suspects")}</h2>
+        {c.suspects.length === 0 ? (
+          <p class="muted">{t("common.none")}</p>
+        ) : (
+          <table data-testid="case-suspects">
             <thead>
               <tr>
-                <th>{t("checks.at")}</th>
-                <th class="num">{t("checks.txAmount")}</th>
-                <th>{t("cases.txAccount")}</th>
-                {!p.victim.masked && <th>{t("field.payerAccount")}</th>}
-                {!p.victim.masked && <th>{t("field.payerName")}</th>}
-                <th>{t("field.serialNo")}</th>
+                <SuspectHead t={t} />
+                <th class="num">{t("cases.level")}</th>
+                {!p.victim.masked && <th>{t("field.holderName")}</th>}
+                {!p.victim.masked && <th>{t("checks.branch")}</th>}
+                {p.canWrite && <th>{t("live.suggest")}</th>}
               </tr>
             </thead>
             <tbody>
-              {c.transactions.map((x) => (
+              {c.suspects.map((s) => (
                 <tr>
-                  <td>
-                    <When at={x.at} />
-                  </td>
-                  <td class="num">{formatFen(x.amountFen)}</td>
-                  <td class="mono">{x.account ?? "—"}</td>
-                  {!p.victim.masked && <td class="mono">{x.payerAccount ?? "—"}</td>}
-                  {!p.victim.masked && <td>{x.payerName ?? "—"}</td>}
-                  <td class="mono">{x.serialNo ?? "—"}</td>
+                  <SuspectCells t={t} lang={p.lang} s={s} />
+                  <td class="num">{s.level}</td>
+                  {!p.victim.masked && <td data-testid="suspect-holder">{s.holderName ?? ""}</td>}
+                  {!p.victim.masked && <td>{s.branch ?? ""}</td>}
+                  {p.canWrite && (
+                    <td class="row" style="gap:.3rem">
+                      {/* the requests that fit it, prefilled with the case and the suspect */}
+                      {(s.kind === "bank_account"
+                        ? (["stop_payment", "freeze"] as const)
+                        : (["suspend_number"] as const)
+                      ).map((k) => (
+                        <a
+                          class="button"
+                          href={`/requests/new?caseId=${c.id}&suspectId=${s.id}&kind=${k}`}
+                          data-testid={`suggest-${k}-${s.id}`}
+                        >
+                          {t(`requests.kind.${k}`)}
+                        </a>
+                      ))}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
-        </>
-      )}
+        )}
 
-      <h2>
-        {t("cases.requests")}{" "}
-        <a class="button" href={`/cases/${c.id}/flow`} data-testid="case-flow-link">
-          {t("requests.flow")} →
-        </a>
-        <a class="button" href={`/requests/new?caseId=${c.id}`}>
-          + {t("requests.new")}
-        </a>
-      </h2>
-      <RequestSummaryTable t={t} lang={p.lang} rows={p.requests} />
+        {c.transactions.length > 0 && (
+          <>
+            <h2>{t("cases.transactions")}</h2>
+            <table data-testid="case-transactions">
+              <thead>
+                <tr>
+                  <th>{t("checks.at")}</th>
+                  <th class="num">{t("checks.txAmount")}</th>
+                  <th>{t("cases.txAccount")}</th>
+                  {!p.victim.masked && <th>{t("field.payerAccount")}</th>}
+                  {!p.victim.masked && <th>{t("field.payerName")}</th>}
+                  <th>{t("field.serialNo")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.transactions.map((x) => (
+                  <tr>
+                    <td>
+                      <When at={x.at} />
+                    </td>
+                    <td class="num">{formatFen(x.amountFen)}</td>
+                    <td class="mono">{x.account ?? "—"}</td>
+                    {!p.victim.masked && <td class="mono">{x.payerAccount ?? "—"}</td>}
+                    {!p.victim.masked && <td>{x.payerName ?? "—"}</td>}
+                    <td class="mono">{x.serialNo ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+
+        <h2>
+          {t("cases.requests")}{" "}
+          <a class="button" href={`/cases/${c.id}/flow`} data-testid="case-flow-link">
+            {t("requests.flow")} →
+          </a>
+          <a class="button" href={`/requests/new?caseId=${c.id}`}>
+            + {t("requests.new")}
+          </a>
+        </h2>
+        <RequestSummaryTable t={t} lang={p.lang} rows={p.requests} />
       </div>
     </>
   );

@@ -1,9 +1,10 @@
 // Case intake: the case, the victim, and the numbers and accounts it names, in one form.
 // Laid out in the order a call goes; the first field with an error takes the focus.
+
+import { useContext } from "hono/jsx";
 import type { CaseFormValues, TransactionValues } from "../../src/cases/schemas";
 import { CASE_STATUSES, FRAUD_TYPES } from "../../src/domain/enums";
 import type { Issue } from "../../src/http/errors";
-import { useContext } from "hono/jsx";
 import { CsrfField, Errors, Field, fieldError, IssueLanguage } from "../components";
 import type { Key, T } from "../i18n";
 
@@ -41,7 +42,15 @@ export function labelIssues(t: T, issues: Issue[] | undefined): Issue[] | undefi
   });
 }
 
-export function SuspectRow(p: { t: T; kind?: string; value?: string; holderName?: string; branch?: string; error?: string; autofocus?: boolean }) {
+export function SuspectRow(p: {
+  t: T;
+  kind?: string;
+  value?: string;
+  holderName?: string;
+  branch?: string;
+  error?: string;
+  autofocus?: boolean;
+}) {
   const { t } = p;
   return (
     <div class="row suspect-row">
@@ -64,8 +73,22 @@ export function SuspectRow(p: { t: T; kind?: string; value?: string; holderName?
         aria-invalid={p.error ? "true" : undefined}
         autofocus={p.autofocus}
       />
-      <input name="suspect.holder" value={p.holderName ?? ""} maxlength={100} size={10} placeholder={t("field.holderName")} aria-label={t("field.holderName")} />
-      <input name="suspect.branch" value={p.branch ?? ""} maxlength={100} size={14} placeholder={t("checks.branch")} aria-label={t("checks.branch")} />
+      <input
+        name="suspect.holder"
+        value={p.holderName ?? ""}
+        maxlength={100}
+        size={10}
+        placeholder={t("field.holderName")}
+        aria-label={t("field.holderName")}
+      />
+      <input
+        name="suspect.branch"
+        value={p.branch ?? ""}
+        maxlength={100}
+        size={14}
+        placeholder={t("checks.branch")}
+        aria-label={t("checks.branch")}
+      />
       {p.error && <span class="field-error">{p.error}</span>}
     </div>
   );
@@ -78,22 +101,64 @@ export function TransactionRow(p: { t: T; v?: TransactionValues; errors?: (strin
   return (
     <div class="row tx-row" data-testid="tx-row">
       <input type="datetime-local" name="tx.at" value={v?.at ?? ""} aria-label={t("checks.at")} />
-      <input name="tx.amount" value={v?.amount ?? ""} inputmode="decimal" size={10} placeholder={t("checks.txAmount")} aria-label={t("checks.txAmount")} />
-      <input name="tx.account" value={v?.account ?? ""} inputmode="numeric" size={22} placeholder={t("cases.txAccount")} aria-label={t("cases.txAccount")} />
-      <input name="tx.payerAccount" value={v?.payerAccount ?? ""} inputmode="numeric" size={20} placeholder={t("field.payerAccount")} aria-label={t("field.payerAccount")} />
-      <input name="tx.payerName" value={v?.payerName ?? ""} size={8} placeholder={t("field.payerName")} aria-label={t("field.payerName")} />
-      <input name="tx.serialNo" value={v?.serialNo ?? ""} size={16} placeholder={t("field.serialNo")} aria-label={t("field.serialNo")} />
+      <input
+        name="tx.amount"
+        value={v?.amount ?? ""}
+        inputmode="decimal"
+        size={10}
+        placeholder={t("checks.txAmount")}
+        aria-label={t("checks.txAmount")}
+      />
+      <input
+        name="tx.account"
+        value={v?.account ?? ""}
+        inputmode="numeric"
+        size={22}
+        placeholder={t("cases.txAccount")}
+        aria-label={t("cases.txAccount")}
+      />
+      <input
+        name="tx.payerAccount"
+        value={v?.payerAccount ?? ""}
+        inputmode="numeric"
+        size={20}
+        placeholder={t("field.payerAccount")}
+        aria-label={t("field.payerAccount")}
+      />
+      <input
+        name="tx.payerName"
+        value={v?.payerName ?? ""}
+        size={8}
+        placeholder={t("field.payerName")}
+        aria-label={t("field.payerName")}
+      />
+      <input
+        name="tx.serialNo"
+        value={v?.serialNo ?? ""}
+        size={16}
+        placeholder={t("field.serialNo")}
+        aria-label={t("field.serialNo")}
+      />
       {err && <span class="field-error">{err}</span>}
     </div>
   );
 }
 
-export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormValues; issues?: Issue[]; districts: string[] }) {
+export function CaseFormPage(p: {
+  t: T;
+  csrf: string | null;
+  values: CaseFormValues;
+  issues?: Issue[];
+  districts: string[];
+}) {
   const { t, values: v, issues } = p;
   const reader = useContext(IssueLanguage);
   const focus = issues?.[0]?.path ?? "fraudType";
   const af = (name: string) => focus === name || undefined;
-  const rows: CaseFormValues["suspects"] = [...v.suspects, ...Array.from({ length: Math.max(1, 2 - v.suspects.length) }, () => ({ kind: "", value: "" }))];
+  const rows: CaseFormValues["suspects"] = [
+    ...v.suspects,
+    ...Array.from({ length: Math.max(1, 2 - v.suspects.length) }, () => ({ kind: "", value: "" })),
+  ];
   return (
     <>
       <h1>{t("cases.new")}</h1>
@@ -113,13 +178,27 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
             </select>
           </Field>
           <Field label={t("field.district")} name="district" issues={issues}>
-            <input name="district" value={v.district} required maxlength={50} list="districts" autofocus={af("district")} />
+            <input
+              name="district"
+              value={v.district}
+              required
+              maxlength={50}
+              list="districts"
+              autofocus={af("district")}
+            />
           </Field>
           <Field label={t("cases.receivedAt")} name="receivedAt" issues={issues}>
             <input type="datetime-local" name="receivedAt" value={v.receivedAt} required autofocus={af("receivedAt")} />
           </Field>
           <Field label={t("cases.loss")} name="loss" issues={issues}>
-            <input name="loss" value={v.loss} inputmode="decimal" placeholder="12,345.67" size={14} autofocus={af("loss")} />
+            <input
+              name="loss"
+              value={v.loss}
+              inputmode="decimal"
+              placeholder="12,345.67"
+              size={14}
+              autofocus={af("loss")}
+            />
           </Field>
         </div>
         <datalist id="districts">
@@ -133,13 +212,33 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
             <input name="victim.name" value={v["victim.name"]} required maxlength={50} autofocus={af("victim.name")} />
           </Field>
           <Field label={t("cases.victimPhone")} name="victim.phone" issues={issues}>
-            <input name="victim.phone" value={v["victim.phone"]} inputmode="tel" maxlength={40} autofocus={af("victim.phone")} />
+            <input
+              name="victim.phone"
+              value={v["victim.phone"]}
+              inputmode="tel"
+              maxlength={40}
+              autofocus={af("victim.phone")}
+            />
           </Field>
           <Field label={t("field.idNumber")} name="victim.idNumber" issues={issues}>
-            <input name="victim.idNumber" value={v["victim.idNumber"]} maxlength={40} size={22} autofocus={af("victim.idNumber")} />
+            <input
+              name="victim.idNumber"
+              value={v["victim.idNumber"]}
+              maxlength={40}
+              size={22}
+              autofocus={af("victim.idNumber")}
+            />
           </Field>
           <Field label={t("field.age")} name="victim.age" issues={issues}>
-            <input name="victim.age" value={v["victim.age"]} type="number" min={0} max={130} style="width:5rem" autofocus={af("victim.age")} />
+            <input
+              name="victim.age"
+              value={v["victim.age"]}
+              type="number"
+              min={0}
+              max={130}
+              style="width:5rem"
+              autofocus={af("victim.age")}
+            />
           </Field>
         </fieldset>
         <fieldset>
@@ -147,7 +246,15 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
           <p class="hint muted">{t("cases.suspectsHint")}</p>
           <div id="suspect-rows" data-testid="suspect-rows">
             {rows.map((r, i) => (
-              <SuspectRow t={t} kind={r.kind} value={r.value} holderName={r.holderName} branch={r.branch} error={fieldError(issues, `suspects.${i}.value`, reader)} autofocus={af(`suspects.${i}.value`)} />
+              <SuspectRow
+                t={t}
+                kind={r.kind}
+                value={r.value}
+                holderName={r.holderName}
+                branch={r.branch}
+                error={fieldError(issues, `suspects.${i}.value`, reader)}
+                autofocus={af(`suspects.${i}.value`)}
+              />
             ))}
           </div>
           <button type="button" hx-get="/cases/new/suspect-row" hx-target="#suspect-rows" hx-swap="beforeend">
@@ -159,7 +266,11 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
           <p class="hint muted">{t("cases.transactionsHint")}</p>
           <div id="tx-rows" data-testid="tx-rows">
             {[...(v.transactions ?? []), ...(v.transactions?.length ? [] : [undefined])].map((x, i) => (
-              <TransactionRow t={t} v={x} errors={["at", "amount", "account"].map((f) => fieldError(issues, `transactions.${i}.${f}`, reader))} />
+              <TransactionRow
+                t={t}
+                v={x}
+                errors={["at", "amount", "account"].map((f) => fieldError(issues, `transactions.${i}.${f}`, reader))}
+              />
             ))}
           </div>
           <button type="button" hx-get="/cases/new/tx-row" hx-target="#tx-rows" hx-swap="beforeend">
@@ -189,7 +300,14 @@ export function CaseFormPage(p: { t: T; csrf: string | null; values: CaseFormVal
             <input type="datetime-local" name="solvedAt" value={v.solvedAt} autofocus={af("solvedAt")} />
           </Field>
           <Field label={t("cases.suspectsDetained")} name="suspectsDetained" issues={issues}>
-            <input name="suspectsDetained" value={v.suspectsDetained} type="number" min={0} style="width:6rem" autofocus={af("suspectsDetained")} />
+            <input
+              name="suspectsDetained"
+              value={v.suspectsDetained}
+              type="number"
+              min={0}
+              style="width:6rem"
+              autofocus={af("suspectsDetained")}
+            />
           </Field>
           <span class="hint muted">{t("cases.statusDatesHint")}</span>
         </fieldset>

@@ -69,7 +69,12 @@ export function CasesPage(p: { t: T; filter: CaseFilter; list: CaseList; distric
       {list.rows.length === 0 ? (
         <p class="muted">{t("common.none")}</p>
       ) : (
-        <CaseTable t={t} rows={list.rows} testid="case-list" last={{ head: t("cases.suspectCount"), cell: (c) => c.suspects }} />
+        <CaseTable
+          t={t}
+          rows={list.rows}
+          testid="case-list"
+          last={{ head: t("cases.suspectCount"), cell: (c) => c.suspects }}
+        />
       )}
       {list.pages > 1 && (
         <nav class="row" aria-label={t("common.pages")}>

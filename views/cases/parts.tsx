@@ -4,9 +4,21 @@ import { formatFen } from "../../src/domain/money";
 import { When } from "../components";
 import { known, type T } from "../i18n";
 
-type CaseSummary = { id: number; receivedAt: Date | number; fraudType: string; district: string; lossFen: number; status: string };
+type CaseSummary = {
+  id: number;
+  receivedAt: Date | number;
+  fraudType: string;
+  district: string;
+  lossFen: number;
+  status: string;
+};
 
-export function CaseTable<R extends CaseSummary>(p: { t: T; rows: R[]; testid?: string; last: { head: string; cell: (c: R) => Child } }) {
+export function CaseTable<R extends CaseSummary>(p: {
+  t: T;
+  rows: R[];
+  testid?: string;
+  last: { head: string; cell: (c: R) => Child };
+}) {
   const { t } = p;
   return (
     <table data-testid={p.testid}>

@@ -1,18 +1,46 @@
 // One request at a desk: only what the institution needs to act (no victim, no case), and the
 // answers its state allows — acknowledge, confirm (with amount, balance and onward transfers),
 // partial, reject or fail with a reason; a carrier records an owner's appeal.
-import { HOLD_KINDS, MONEY_KINDS, REJECT_CODES, type DeadlineConfig, type RequestAction } from "../../src/domain/requests";
-import { CheckList, FreezeTerms } from "../requests/checks";
+import {
+  type DeadlineConfig,
+  HOLD_KINDS,
+  MONEY_KINDS,
+  REJECT_CODES,
+  type RequestAction,
+} from "../../src/domain/requests";
 import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import type { InstitutionOption, RequestDetail } from "../../src/requests/read";
 import { CsrfField, Errors, Field, When } from "../components";
 import type { Lang, T } from "../i18n";
-import { displayValue, DueCell, History, KindLabel, labelIssues, Money, OnwardTable, StatusPill } from "../requests/parts";
+import { CheckList, FreezeTerms } from "../requests/checks";
 import { NoticeLinks } from "../requests/notice";
+import {
+  DueCell,
+  displayValue,
+  History,
+  KindLabel,
+  labelIssues,
+  Money,
+  OnwardTable,
+  StatusPill,
+} from "../requests/parts";
 
-export type OnwardValues = { account: string; bank: string; amount: string; at: string; holderName?: string; serialNo?: string };
-export type AnswerValues = { amount?: string; balance?: string; reason?: string; reasonCode?: string; onward?: OnwardValues[] };
+export type OnwardValues = {
+  account: string;
+  bank: string;
+  amount: string;
+  at: string;
+  holderName?: string;
+  serialNo?: string;
+};
+export type AnswerValues = {
+  amount?: string;
+  balance?: string;
+  reason?: string;
+  reasonCode?: string;
+  onward?: OnwardValues[];
+};
 
 const EMPTY_ROWS = 2;
 
@@ -26,7 +54,13 @@ export function OnwardRowFields(p: { t: T; banks: InstitutionOption[]; lang: Lan
       </label>
       <label>
         {t("requests.onwardBank")}
-        <input name="ot_bank" value={v?.bank ?? ""} list="desk-banks" placeholder={t("requests.institutionAuto")} style="width:10rem" />
+        <input
+          name="ot_bank"
+          value={v?.bank ?? ""}
+          list="desk-banks"
+          placeholder={t("requests.institutionAuto")}
+          style="width:10rem"
+        />
       </label>
       <label>
         {t("requests.onwardAmount")}
@@ -57,10 +91,12 @@ export function OnwardRowFields(p: { t: T; banks: InstitutionOption[]; lang: Lan
 export function DeskTitle(p: { t: T; d: RequestDetail; now: number; cfg: DeadlineConfig }) {
   const { t } = p;
   const r = p.d.request;
-  const open = r.status === "sent" ? { "hx-post": `/desk/${r.id}/open`, "hx-trigger": "load", "hx-swap": "outerHTML" } : {};
+  const open =
+    r.status === "sent" ? { "hx-post": `/desk/${r.id}/open`, "hx-trigger": "load", "hx-swap": "outerHTML" } : {};
   return (
     <h1 id="desk-request-title" data-testid="request-title" {...open}>
-      <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
+      <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} />{" "}
+      <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
     </h1>
   );
 }
@@ -86,7 +122,12 @@ export function DeskRequestPage(p: {
   const canOnward = (HOLD_KINDS as readonly string[]).includes(r.kind);
   const answers = actions.filter((a) => a === "confirm" || a === "partial");
   const rows = v.onward?.length ? v.onward : [];
-  const confirmLabel = r.kind === "suspend_number" || r.kind === "close_card" ? "desk.confirmSuspended" : r.kind === "restore_number" ? "desk.confirmRestored" : "desk.confirmDone";
+  const confirmLabel =
+    r.kind === "suspend_number" || r.kind === "close_card"
+      ? "desk.confirmSuspended"
+      : r.kind === "restore_number"
+        ? "desk.confirmRestored"
+        : "desk.confirmDone";
   return (
     <>
       <p>
@@ -153,7 +194,12 @@ export function DeskRequestPage(p: {
             <>
               <dt>{t("requests.expiresAt")}</dt>
               <dd>
-                <When at={r.expiresAt} /> {r.renewals > 0 && <span class="pill">{t("requests.renewals")} {r.renewals}</span>}
+                <When at={r.expiresAt} />{" "}
+                {r.renewals > 0 && (
+                  <span class="pill">
+                    {t("requests.renewals")} {r.renewals}
+                  </span>
+                )}
               </dd>
             </>
           )}
@@ -174,7 +220,13 @@ export function DeskRequestPage(p: {
         )}
       </div>
       {answers.length > 0 && (
-        <form method="post" action={`/desk/${r.id}/respond`} class="card stack" style="max-width:1100px" data-testid="confirm-form">
+        <form
+          method="post"
+          action={`/desk/${r.id}/respond`}
+          class="card stack"
+          style="max-width:1100px"
+          data-testid="confirm-form"
+        >
           <CsrfField token={p.csrf} />
           {money && (
             <div class="row">
@@ -182,8 +234,17 @@ export function DeskRequestPage(p: {
                 <input name="amount" value={v.amount ?? ""} inputmode="decimal" required />
               </Field>
               {r.kind !== "return" && (
-                <Field label={t(r.kind === "stop_payment" ? "desk.balanceStopped" : "desk.balance")} name="balance" issues={p.issues}>
-                  <input name="balance" value={v.balance ?? ""} inputmode="decimal" required={r.kind === "stop_payment"} />
+                <Field
+                  label={t(r.kind === "stop_payment" ? "desk.balanceStopped" : "desk.balance")}
+                  name="balance"
+                  issues={p.issues}
+                >
+                  <input
+                    name="balance"
+                    value={v.balance ?? ""}
+                    inputmode="decimal"
+                    required={r.kind === "stop_payment"}
+                  />
                 </Field>
               )}
             </div>
@@ -198,9 +259,11 @@ export function DeskRequestPage(p: {
                 ))}
               </datalist>
               <div id="onward-rows">
-                {[...rows, ...Array.from({ length: Math.max(0, EMPTY_ROWS - rows.length) }, () => undefined)].map((row) => (
-                  <OnwardRowFields t={t} lang={p.lang} banks={p.banks} v={row} now={p.now} />
-                ))}
+                {[...rows, ...Array.from({ length: Math.max(0, EMPTY_ROWS - rows.length) }, () => undefined)].map(
+                  (row) => (
+                    <OnwardRowFields t={t} lang={p.lang} banks={p.banks} v={row} now={p.now} />
+                  ),
+                )}
               </div>
               <button type="button" hx-get="/desk/onward-row" hx-target="#onward-rows" hx-swap="beforeend">
                 {t("desk.addRow")}

@@ -1,11 +1,12 @@
 // The desk (受理台) of a bank's or carrier's on-site staff: open requests, most urgent first,
 // kept live over server-sent events; what was answered lately below.
-import type { DeadlineConfig } from "../../src/domain/requests";
+
 import type { DeskQueue as Queue } from "../../src/desk/service";
+import type { DeadlineConfig } from "../../src/domain/requests";
 import type { RequestView } from "../../src/requests/read";
 import { Stat, When } from "../components";
 import type { T } from "../i18n";
-import { displayValue, DueCell, KindLabel, Money, StatusPill } from "../requests/parts";
+import { DueCell, displayValue, KindLabel, Money, StatusPill } from "../requests/parts";
 
 type Common = { t: T; now: number; cfg: DeadlineConfig };
 
@@ -35,7 +36,11 @@ function DeskRow(p: Common & { r: RequestView }) {
       </td>
       <td>
         {/* an open request is handled; a finished one only viewed */}
-        <a class={r.status === "sent" || r.status === "acknowledged" ? "button primary" : "button"} href={`/desk/${r.id}`} data-testid={`desk-link-${r.id}`}>
+        <a
+          class={r.status === "sent" || r.status === "acknowledged" ? "button primary" : "button"}
+          href={`/desk/${r.id}`}
+          data-testid={`desk-link-${r.id}`}
+        >
           {t(r.status === "sent" || r.status === "acknowledged" ? "desk.open.link" : "live.view")}
         </a>
       </td>
@@ -77,7 +82,11 @@ export function DeskQueue(p: Common & { q: Queue }) {
       <div class="grid" data-testid="desk-counts">
         <Stat label={t("desk.open")} value={q.open} testid="desk-open" />
         <Stat label={t("desk.unacked")} value={q.unacked} testid="desk-unacked" />
-        <Stat label={t("targets.light.red")} value={<span class={q.overdue ? "bad" : ""}>{q.overdue}</span>} testid="desk-overdue" />
+        <Stat
+          label={t("targets.light.red")}
+          value={<span class={q.overdue ? "bad" : ""}>{q.overdue}</span>}
+          testid="desk-overdue"
+        />
       </div>
       {q.rows.length === 0 ? (
         <p class="muted">{t("desk.none")}</p>
@@ -85,7 +94,11 @@ export function DeskQueue(p: Common & { q: Queue }) {
         <>
           {q.open > q.rows.length && <p class="muted">{t("desk.showing", { n: q.rows.length, total: q.open })}</p>}
           {/* not yet opened (sent) at the top, highlighted; then the rest, most urgent first */}
-          <RequestTable {...p} rows={[...q.rows.filter((r) => r.status === "sent"), ...q.rows.filter((r) => r.status !== "sent")]} testid="desk-queue" />
+          <RequestTable
+            {...p}
+            rows={[...q.rows.filter((r) => r.status === "sent"), ...q.rows.filter((r) => r.status !== "sent")]}
+            testid="desk-queue"
+          />
         </>
       )}
     </>
@@ -97,14 +110,18 @@ export function DeskAlert(p: { t: T; r: RequestView }) {
   const { t, r } = p;
   return (
     <div class="warn-box fresh" role="alert" data-alert-id={String(r.id)} data-live-banner="unread">
-      <strong>{t("desk.arrived")}</strong> · <KindLabel t={t} kind={r.kind} /> · <span class="mono">{displayValue(r.suspectKind, r.suspectValue)}</span>
+      <strong>{t("desk.arrived")}</strong> · <KindLabel t={t} kind={r.kind} /> ·{" "}
+      <span class="mono">{displayValue(r.suspectKind, r.suspectValue)}</span>
       {r.amountFen != null && (
         <>
           {" "}
           · <Money fen={r.amountFen} />
         </>
       )}{" "}
-      · <a href={`/desk/${r.id}`}>{t("desk.open.link")} #{r.id}</a>
+      ·{" "}
+      <a href={`/desk/${r.id}`}>
+        {t("desk.open.link")} #{r.id}
+      </a>
     </div>
   );
 }
@@ -130,7 +147,11 @@ export function DeskPage(p: Common & { institution: string; q: Queue; answered: 
         <input type="search" name="q" value={p.search} placeholder={t("desk.search")} aria-label={t("desk.search")} />
         <button type="submit">{t("common.search")}</button>
       </form>
-      {p.answered.length === 0 ? <p class="muted">{t("common.none")}</p> : <RequestTable {...p} rows={p.answered} testid="desk-answered" />}
+      {p.answered.length === 0 ? (
+        <p class="muted">{t("common.none")}</p>
+      ) : (
+        <RequestTable {...p} rows={p.answered} testid="desk-answered" />
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import type { HomeTile } from "../../src/home/service";
 import type { Role } from "../../src/domain/access";
+import type { HomeTile } from "../../src/home/service";
 import { CsrfField } from "../components";
 import type { T } from "../i18n";
 
@@ -7,7 +7,14 @@ import type { T } from "../i18n";
 export function HomeTiles(props: { t: T; tiles: HomeTile[] }) {
   const { t } = props;
   return (
-    <div class="grid" id="home-tiles" data-testid="home-tiles" hx-get="/home/tiles" hx-trigger="fz-live from:body" hx-swap="outerHTML">
+    <div
+      class="grid"
+      id="home-tiles"
+      data-testid="home-tiles"
+      hx-get="/home/tiles"
+      hx-trigger="fz-live from:body"
+      hx-swap="outerHTML"
+    >
       {props.tiles.map((tile) => (
         <a href={tile.href} class="stat" data-testid={`tile-${tile.key}`}>
           <div class={`n ${tile.tone ?? ""}`}>{tile.value.toLocaleString()}</div>
@@ -18,7 +25,15 @@ export function HomeTiles(props: { t: T; tiles: HomeTile[] }) {
   );
 }
 
-export function HomePage(props: { t: T; csrf: string | null; role: Role; displayName: string; roleLabel: string; institution?: string; tiles: HomeTile[] }) {
+export function HomePage(props: {
+  t: T;
+  csrf: string | null;
+  role: Role;
+  displayName: string;
+  roleLabel: string;
+  institution?: string;
+  tiles: HomeTile[];
+}) {
   const { t } = props;
   return (
     <>

@@ -38,6 +38,7 @@ export default dictionary({
     "admin.addDistrict": "Add district",
     "admin.approval.pending": "Awaiting approval",
     "admin.approval.rejected": "Rejected",
-    "admin.approvalHint": "A new supervisor or administrator (user or token) takes effect once a supervisor approves it under Approvals.",
+    "admin.approvalHint":
+      "A new supervisor or administrator (user or token) takes effect once a supervisor approves it under Approvals.",
   },
 });

@@ -4,7 +4,8 @@ import { dictionary } from "./dictionary";
 
 export default dictionary({
   zh: {
-    "approvals.intro": "在系统管理页面新建的指挥督办、系统管理员账号或接口令牌，须经另一位指挥督办人员批准后才能使用。批准和驳回都记入审计日志。",
+    "approvals.intro":
+      "在系统管理页面新建的指挥督办、系统管理员账号或接口令牌，须经另一位指挥督办人员批准后才能使用。批准和驳回都记入审计日志。",
     "approvals.open": "待审批",
     "approvals.decided": "最近的审批",
     "approvals.subject": "对象",
@@ -19,7 +20,8 @@ export default dictionary({
     "approvals.decision.rejected": "已驳回",
   },
   en: {
-    "approvals.intro": "Supervisors and administrators, users or API tokens, made on the administration screen can be used only once another supervisor approves them. Approvals and rejections go to the audit log.",
+    "approvals.intro":
+      "Supervisors and administrators, users or API tokens, made on the administration screen can be used only once another supervisor approves them. Approvals and rejections go to the audit log.",
     "approvals.open": "Waiting for approval",
     "approvals.decided": "Recent decisions",
     "approvals.subject": "Who",

@@ -100,7 +100,8 @@ export default dictionary({
     "cases.createdAt": "Entered",
     "cases.level": "Level",
     "cases.transactions": "The victim's transfers",
-    "cases.transactionsHint": "One row per transfer the victim made (sent with the level-1 stop-payment and freeze for the bank to check)",
+    "cases.transactionsHint":
+      "One row per transfer the victim made (sent with the level-1 stop-payment and freeze for the bank to check)",
     "cases.txAccount": "Receiving account",
     "cases.txRow": "Transfer {n}",
   },

@@ -63,7 +63,8 @@ export default dictionary({
     "desk.answered.ok": "Answer recorded",
     "checks.title": "What the bank checks",
     "checks.titleDesk": "Check list: name, account, amount, time",
-    "checks.hint": "Check each item: stop or freeze only if the holder's name, account, amount and time match; otherwise reject with the reason",
+    "checks.hint":
+      "Check each item: stop or freeze only if the holder's name, account, amount and time match; otherwise reject with the reason",
     "checks.unknown": "not given",
     "checks.at": "Time",
     "checks.txAmount": "Amount",

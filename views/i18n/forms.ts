@@ -32,12 +32,27 @@ const MESSAGES = {
   chooseFile: ["choose a file to import", "请选择要导入的文件"],
   giveReason: ["give the reason", "请填写原因"],
   // the request forms' rules (src/requests/schemas.ts)
-  freezeNeedsApproval: ["a {n}-month freeze needs the city-level approval (by, at, ref) of a major, complex case", "冻结 {n} 个月须有重大复杂案件的市级批准（批准人、时间、文号）"],
-  renewalTooLong: ["a renewal holds for at most the freeze's own term ({n}m)", "继续冻结的期限不能超过原冻结期限（{n} 个月）"],
+  freezeNeedsApproval: [
+    "a {n}-month freeze needs the city-level approval (by, at, ref) of a major, complex case",
+    "冻结 {n} 个月须有重大复杂案件的市级批准（批准人、时间、文号）",
+  ],
+  renewalTooLong: [
+    "a renewal holds for at most the freeze's own term ({n}m)",
+    "继续冻结的期限不能超过原冻结期限（{n} 个月）",
+  ],
   enterBalance: ["enter the balance stopped on the account", "请填写止付的账户余额"],
-  zeroConfirmation: ["a confirmation of ¥{n} is no stop, freeze or return: reject or report a failure instead", "金额为 ¥{n} 不能办结：请选择拒绝或办理失败"],
-  approvalIncomplete: ["the approval needs who approved, when, and its reference", "市级批准须填写批准人、批准时间和批准文号"],
-  freezeNeedsAmount: ["a freeze of a sum needs the amount (or scope: account for the whole account)", "冻结指定金额须填写金额（冻结整个账户请选择“冻结整个账户”）"],
+  zeroConfirmation: [
+    "a confirmation of ¥{n} is no stop, freeze or return: reject or report a failure instead",
+    "金额为 ¥{n} 不能办结：请选择拒绝或办理失败",
+  ],
+  approvalIncomplete: [
+    "the approval needs who approved, when, and its reference",
+    "市级批准须填写批准人、批准时间和批准文号",
+  ],
+  freezeNeedsAmount: [
+    "a freeze of a sum needs the amount (or scope: account for the whole account)",
+    "冻结指定金额须填写金额（冻结整个账户请选择“冻结整个账户”）",
+  ],
   zeroStopPayment: ["a stop_payment of ¥{n} is refused: enter the amount", "止付金额不能为 ¥{n}，请填写金额"],
   zeroFreeze: ["a freeze of ¥{n} is refused: enter the amount", "冻结金额不能为 ¥{n}，请填写金额"],
   zeroReturn: ["a return of ¥{n} is refused: enter the amount", "返还金额不能为 ¥{n}，请填写金额"],
@@ -117,7 +132,10 @@ const FIELDS = {
 } as const satisfies Record<string, readonly [zh: string, en: string]>;
 
 const byLang = <P extends string, K extends string>(prefix: P, table: Record<K, readonly string[]>, i: 0 | 1) =>
-  Object.fromEntries(Object.entries<readonly string[]>(table).map(([k, v]) => [`${prefix}.${k}`, v[i]!])) as Record<`${P}.${K}`, string>;
+  Object.fromEntries(Object.entries<readonly string[]>(table).map(([k, v]) => [`${prefix}.${k}`, v[i]!])) as Record<
+    `${P}.${K}`,
+    string
+  >;
 
 export default dictionary({
   zh: { ...byLang("form", MESSAGES, 1), ...byLang("field", FIELDS, 0) },

@@ -10,12 +10,14 @@ export default dictionary({
     "imports.chooseKind": "导入什么",
     "imports.new": "导入{kind}",
     "imports.file": "文件（CSV 或 XLSX）",
-    "imports.fileHint": "第一行须为表头。CSV 可以是 UTF-8 或 GBK/GB18030 编码（Excel 另存为 CSV 即可）；XLSX 读取第一个工作表。",
+    "imports.fileHint":
+      "第一行须为表头。CSV 可以是 UTF-8 或 GBK/GB18030 编码（Excel 另存为 CSV 即可）；XLSX 读取第一个工作表。",
     "imports.columns": "可识别的列（表头写其中任一名称即可）",
     "imports.optional": "可选",
     "imports.submit": "上传并导入",
     "imports.uploading": "正在上传…",
-    "imports.rules": "每一行都会有结果：新增、合并（已存在的号码再次出现，包括同一文件中的重复行）或拒绝（附行号和原因）。同一文件再次导入不会重复计入。",
+    "imports.rules":
+      "每一行都会有结果：新增、合并（已存在的号码再次出现，包括同一文件中的重复行）或拒绝（附行号和原因）。同一文件再次导入不会重复计入。",
     "imports.recent": "最近的导入",
     "imports.none": "暂无导入记录",
     "imports.report": "导入报告",
@@ -49,12 +51,14 @@ export default dictionary({
     "imports.chooseKind": "What to import",
     "imports.new": "Import {kind}",
     "imports.file": "File (CSV or XLSX)",
-    "imports.fileHint": "The first row must be the header. CSV may be UTF-8 or GBK/GB18030 (as Excel saves it); for XLSX the first worksheet is read.",
+    "imports.fileHint":
+      "The first row must be the header. CSV may be UTF-8 or GBK/GB18030 (as Excel saves it); for XLSX the first worksheet is read.",
     "imports.columns": "Recognised columns (any of the names in the header)",
     "imports.optional": "optional",
     "imports.submit": "Upload and import",
     "imports.uploading": "Uploading…",
-    "imports.rules": "Every row gets an outcome: imported (new), merged (already known — including a repeat within the file) or rejected (with its line and the reason). Importing the same file again changes nothing.",
+    "imports.rules":
+      "Every row gets an outcome: imported (new), merged (already known — including a repeat within the file) or rejected (with its line and the reason). Importing the same file again changes nothing.",
     "imports.recent": "Recent imports",
     "imports.none": "No imports yet",
     "imports.report": "Import report",
@@ -70,7 +74,8 @@ export default dictionary({
     "imports.sha": "File fingerprint (SHA-256)",
     "imports.progress": "{pct}% read · {rows} rows recorded",
     "imports.accounting": "imported {imported} + merged {merged} + rejected {rejected} = {total} data rows",
-    "imports.repeated": "This file (identical content) was imported before; nothing was changed. Here is that import's report.",
+    "imports.repeated":
+      "This file (identical content) was imported before; nothing was changed. Here is that import's report.",
     "imports.failed": "The import stopped: {error}",
     "imports.failedHint": "The rows recorded so far are kept. Upload the same file again to resume where it stopped.",
     "imports.raw": "Row as in the file",

@@ -15,7 +15,8 @@ export default dictionary({
     "returns.plan": "返还方案",
     "returns.method.traced": "按资金流向返还",
     "returns.method.pro_rata": "按比例返还",
-    "returns.rules": "能查明资金归属的，按资金流向直接返还该被害人；不能查明的，按各被害人转入本账户的损失占涉及本账户各案损失总额的比例返还（精确到分，不超过其损失），并先公告 30 日。返还至被害人原付款账户；返还后剩余部分继续冻结。",
+    "returns.rules":
+      "能查明资金归属的，按资金流向直接返还该被害人；不能查明的，按各被害人转入本账户的损失占涉及本账户各案损失总额的比例返还（精确到分，不超过其损失），并先公告 30 日。返还至被害人原付款账户；返还后剩余部分继续冻结。",
     "returns.frozen": "尚未返还的冻结资金",
     "returns.victim": "被害人",
     "returns.loss": "转入本账户的损失",
@@ -51,7 +52,8 @@ export default dictionary({
     "returns.plan": "Return plan",
     "returns.method.traced": "Traced to each victim",
     "returns.method.pro_rata": "Pro rata",
-    "returns.rules": "Where the deposits show whose money is whose, it goes straight back to that victim; otherwise each victim's loss into this account over the total of the cases naming it, to the fen and never above a loss, after a 30-day public notice. Money goes back to the victim's original paying account; what is left stays frozen.",
+    "returns.rules":
+      "Where the deposits show whose money is whose, it goes straight back to that victim; otherwise each victim's loss into this account over the total of the cases naming it, to the fen and never above a loss, after a 30-day public notice. Money goes back to the victim's original paying account; what is left stays frozen.",
     "returns.frozen": "Frozen, not yet returned",
     "returns.victim": "Victim",
     "returns.loss": "Loss into this account",

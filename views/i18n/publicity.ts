@@ -55,9 +55,11 @@ export default dictionary({
     "publicity.districts": "Districts with the most people at risk",
     "publicity.ageBands": "Age bands with the most people at risk",
     "publicity.suspectNumbers": "Fraud numbers for public warnings",
-    "publicity.suspectNumbersNote": "The fraud phone numbers linked to the most cases and people at risk in the period (phones only, masked).",
+    "publicity.suspectNumbersNote":
+      "The fraud phone numbers linked to the most cases and people at risk in the period (phones only, masked).",
     "publicity.visits": "Door-to-door visits",
-    "publicity.visitsNote": "High-risk people of the period that a call did not settle (still waiting, unreachable, or refused), by district.",
+    "publicity.visitsNote":
+      "High-risk people of the period that a call did not settle (still waiting, unreachable, or refused), by district.",
     "publicity.visitsList": "Door-to-door visit list",
     "publicity.prevPage": "← Previous",
     "publicity.nextPage": "Next →",

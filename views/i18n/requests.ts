@@ -233,7 +233,8 @@ export default dictionary({
     "requests.rejectCode.account_mismatch": "Account does not match",
     "requests.rejectCode.amount_mismatch": "Amount does not match",
     "requests.rejectCode.other": "Other reason",
-    "requests.warning.onwardExceeds": "Warning: the onward transfers the bank reported add up to {onward}, more than the {received} this account received; check them",
+    "requests.warning.onwardExceeds":
+      "Warning: the onward transfers the bank reported add up to {onward}, more than the {received} this account received; check them",
     "requests.transactions": "Transactions",
     "terms.term.6m": "6 months",
     "terms.term.12m": "12 months (major, complex case, city-level approval)",

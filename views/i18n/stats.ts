@@ -77,8 +77,10 @@ export default dictionary({
     "bulletin.chartSection": "五、今年与去年逐月警情",
     "bulletin.generated": "生成时间 {at}",
     "baseline.title": "历史基线导入",
-    "baseline.intro": "新中心在系统中没有去年的记录：可导入往年每月各项指标的合计（可按辖区）。某月一旦有系统记录，以记录为准。",
-    "baseline.format": "CSV 或 XLSX，首行为表头。长表：月份、指标、数值（可选 辖区）；或宽表：月份（可选 辖区）加每项指标一列。金额以元为单位。",
+    "baseline.intro":
+      "新中心在系统中没有去年的记录：可导入往年每月各项指标的合计（可按辖区）。某月一旦有系统记录，以记录为准。",
+    "baseline.format":
+      "CSV 或 XLSX，首行为表头。长表：月份、指标、数值（可选 辖区）；或宽表：月份（可选 辖区）加每项指标一列。金额以元为单位。",
     "baseline.upload": "导入",
     "baseline.done": "{file}：新增 {imported} 行，更新 {merged} 行（替换已有数值），拒绝 {rejected} 行",
     "baseline.repeated": "这个文件已经导入过，没有重复导入。",
@@ -132,7 +134,8 @@ export default dictionary({
     "stats.table.months": "by month",
     "stats.bulletin": "Monthly bulletin",
     "stats.baselines": "Baselines",
-    "stats.partialBaseline": "These months have no records and their imported baselines are whole-month totals; this period covers them only in part, so they are left out: {months}",
+    "stats.partialBaseline":
+      "These months have no records and their imported baselines are whole-month totals; this period covers them only in part, so they are left out: {months}",
     "stats.goodDirection": "Green is better (fewer alerts and cases filed; more solved, detained, …), red is worse",
     "stats.unlinked": "No linked case",
     "stats.baselineBucket": "Imported baseline (unclassified)",
@@ -165,10 +168,13 @@ export default dictionary({
     "bulletin.chartSection": "5. Alerts this year against last year",
     "bulletin.generated": "Generated {at}",
     "baseline.title": "Import historical baselines",
-    "baseline.intro": "A new center has no last year in the system: import last years' monthly totals per metric (optionally per district). Once a month has records, the records win.",
-    "baseline.format": "CSV or XLSX with a header row. Long: month, metric, value (optional district); or wide: month (optional district) and one column per metric. Amounts in yuan.",
+    "baseline.intro":
+      "A new center has no last year in the system: import last years' monthly totals per metric (optionally per district). Once a month has records, the records win.",
+    "baseline.format":
+      "CSV or XLSX with a header row. Long: month, metric, value (optional district); or wide: month (optional district) and one column per metric. Amounts in yuan.",
     "baseline.upload": "Import",
-    "baseline.done": "{file}: {imported} rows imported, {merged} updated (replacing figures on file), {rejected} rejected",
+    "baseline.done":
+      "{file}: {imported} rows imported, {merged} updated (replacing figures on file), {rejected} rejected",
     "baseline.repeated": "This file was imported before; nothing was imported twice.",
     "baseline.raw": "Row as read",
     "baseline.rejected": "Rejected rows",

@@ -50,7 +50,8 @@ export default dictionary({
     "suspects.pasteText": "号码/账号",
     "suspects.pasteSubmit": "核查",
     "suspects.pasteCheckHint": "核查只查询，不录入；核查后可将结果录入。",
-    "suspects.checkSummary": "已在库 {known}（其中在控 {flagged}），未在库 {unknown}，重复 {duplicate}，无法识别 {rejected}",
+    "suspects.checkSummary":
+      "已在库 {known}（其中在控 {flagged}），未在库 {unknown}，重复 {duplicate}，无法识别 {rejected}",
     "suspects.check.known": "已在库",
     "suspects.check.flagged": "在控",
     "suspects.check.unknown": "未在库",
@@ -116,8 +117,10 @@ export default dictionary({
     "suspects.pasteHint": "One per line, or separated by commas or semicolons; at most 1000. Import a file for more.",
     "suspects.pasteText": "Numbers / accounts",
     "suspects.pasteSubmit": "Check",
-    "suspects.pasteCheckHint": "Checking only looks the values up and records nothing; you can add them after the check.",
-    "suspects.checkSummary": "{known} on file ({flagged} flagged), {unknown} not on file, {duplicate} repeated, {rejected} not recognised",
+    "suspects.pasteCheckHint":
+      "Checking only looks the values up and records nothing; you can add them after the check.",
+    "suspects.checkSummary":
+      "{known} on file ({flagged} flagged), {unknown} not on file, {duplicate} repeated, {rejected} not recognised",
     "suspects.check.known": "On file",
     "suspects.check.flagged": "Flagged",
     "suspects.check.unknown": "Not on file",

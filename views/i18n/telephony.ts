@@ -31,7 +31,8 @@ export default dictionary({
     "call.status.read": "已读",
   },
   en: {
-    "outbox.banner": "Twilio is not configured: none of these calls and SMS were sent. They are only kept in the local outbox ({file}).",
+    "outbox.banner":
+      "Twilio is not configured: none of these calls and SMS were sent. They are only kept in the local outbox ({file}).",
     "outbox.twilio": "Twilio is configured: calls and SMS go out through Twilio. This is the send log.",
     "outbox.notSent": "not sent",
     "outbox.sent": "sent to Twilio",

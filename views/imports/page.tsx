@@ -1,10 +1,11 @@
 // Bulk import screens: the upload form with the columns it understands, the recent imports,
 // and the report — a live progress bar while the rows are recorded, then the counts and the
 // rejected rows (first page on screen, all of them as a CSV download).
+
+import type { Issue } from "../../src/http/errors";
 import type { Progress } from "../../src/imports/engine";
 import type { ImportRecord, RejectionRow } from "../../src/imports/service";
 import type { ImportColumn } from "../../src/imports/table";
-import type { Issue } from "../../src/http/errors";
 import { Errors, Stat, When } from "../components";
 import { known, refusalText, type T } from "../i18n";
 
@@ -22,19 +23,26 @@ export function ImportForm(p: { t: T; kind: KindChoice; message?: string; issues
       hx-swap="outerHTML"
       hx-disabled-elt="find button"
     >
-      <h2>{t("imports.new", { kind: (known(t, `imports.kind.${kind.kind}`) ?? kind.kind) })}</h2>
+      <h2>{t("imports.new", { kind: known(t, `imports.kind.${kind.kind}`) ?? kind.kind })}</h2>
       <Errors message={p.message} issues={p.issues} />
       <label>
         {t("imports.file")}
         <span class="hint">{t("imports.fileHint")}</span>
-        <input type="file" name="file" required accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" data-testid="import-file" />
+        <input
+          type="file"
+          name="file"
+          required
+          accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          data-testid="import-file"
+        />
       </label>
       <div>
         <strong>{t("imports.columns")}</strong>
         <ul class="muted">
           {kind.columns.map((col) => (
             <li>
-              <code>{[col.key, ...col.aliases].join(" / ")}</code> — {t(col.required ? "form.required" : "imports.optional")}
+              <code>{[col.key, ...col.aliases].join(" / ")}</code> —{" "}
+              {t(col.required ? "form.required" : "imports.optional")}
             </li>
           ))}
         </ul>
@@ -50,7 +58,14 @@ export function ImportForm(p: { t: T; kind: KindChoice; message?: string; issues
   );
 }
 
-export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; recent: ImportRecord[]; message?: string; issues?: Issue[] }) {
+export function ImportsPage(p: {
+  t: T;
+  kinds: KindChoice[];
+  chosen: KindChoice;
+  recent: ImportRecord[];
+  message?: string;
+  issues?: Issue[];
+}) {
   const { t } = p;
   return (
     <>
@@ -59,7 +74,7 @@ export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; 
         <nav class="row" aria-label={t("imports.chooseKind")}>
           {p.kinds.map((k) => (
             <a href={`/imports?kind=${k.kind}`} class={k.kind === p.chosen.kind ? "button primary" : "button"}>
-              {(known(t, `imports.kind.${k.kind}`) ?? k.kind)}
+              {known(t, `imports.kind.${k.kind}`) ?? k.kind}
             </a>
           ))}
         </nav>
@@ -89,7 +104,7 @@ export function ImportsPage(p: { t: T; kinds: KindChoice[]; chosen: KindChoice; 
                 <td>
                   <a href={`/imports/${r.id}`}>{r.filename}</a>
                 </td>
-                <td>{(known(t, `imports.kind.${r.kind}`) ?? r.kind)}</td>
+                <td>{known(t, `imports.kind.${r.kind}`) ?? r.kind}</td>
                 <td>{t(`imports.status.${r.status}`)}</td>
                 <td class="num">{r.totalRows}</td>
                 <td class="num">{r.imported}</td>
@@ -139,7 +154,11 @@ export const REJECTIONS_ON_SCREEN = 100;
 
 /** A stored rejected row's reason (code and params kept as columns, params as JSON) for the page and the CSV. */
 export function rejectionText(t: T, r: Pick<RejectionRow, "reason" | "reasonCode" | "reasonParams">): string {
-  return refusalText(t, { code: r.reasonCode, params: r.reasonParams ? JSON.parse(r.reasonParams) : null, reason: r.reason });
+  return refusalText(t, {
+    code: r.reasonCode,
+    params: r.reasonParams ? JSON.parse(r.reasonParams) : null,
+    reason: r.reason,
+  });
 }
 
 /** Finished (or interrupted): the counts, how they add up, and the rejected rows. */
@@ -155,7 +174,12 @@ export function ImportResult(p: { t: T; rec: ImportRecord; rejections: Rejection
       )}
       <Counts t={t} c={rec} />
       <p class="muted" data-testid="import-accounting">
-        {t("imports.accounting", { imported: rec.imported, merged: rec.merged, rejected: rec.rejected, total: rec.totalRows })}
+        {t("imports.accounting", {
+          imported: rec.imported,
+          merged: rec.merged,
+          rejected: rec.rejected,
+          total: rec.totalRows,
+        })}
       </p>
       <h2>{t("baseline.rejected")}</h2>
       {rec.rejected === 0 ? (
@@ -167,7 +191,9 @@ export function ImportResult(p: { t: T; rec: ImportRecord; rejections: Rejection
               {t("imports.download")}
             </a>
           </p>
-          {rec.rejected > p.rejections.length && <p class="muted">{t("imports.showingFirst", { n: p.rejections.length, total: rec.rejected })}</p>}
+          {rec.rejected > p.rejections.length && (
+            <p class="muted">{t("imports.showingFirst", { n: p.rejections.length, total: rec.rejected })}</p>
+          )}
           <table data-testid="import-rejections">
             <thead>
               <tr>
@@ -194,7 +220,13 @@ export function ImportResult(p: { t: T; rec: ImportRecord; rejections: Rejection
   );
 }
 
-export function ImportReportPage(p: { t: T; rec: ImportRecord; repeated: boolean; progress?: Progress; rejections: RejectionRow[] }) {
+export function ImportReportPage(p: {
+  t: T;
+  rec: ImportRecord;
+  repeated: boolean;
+  progress?: Progress;
+  rejections: RejectionRow[];
+}) {
   const { t, rec } = p;
   return (
     <>
@@ -210,7 +242,7 @@ export function ImportReportPage(p: { t: T; rec: ImportRecord; repeated: boolean
         <tbody>
           <tr>
             <th>{t("field.kind")}</th>
-            <td>{(known(t, `imports.kind.${rec.kind}`) ?? rec.kind)}</td>
+            <td>{known(t, `imports.kind.${rec.kind}`) ?? rec.kind}</td>
             <th>{t("field.status")}</th>
             <td data-testid="import-status">{t(`imports.status.${rec.status}`)}</td>
           </tr>

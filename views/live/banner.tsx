@@ -22,7 +22,14 @@ function Shell(p: { tone: "ok" | "warn" | "bad"; testid: string; children: unkno
   );
 }
 
-const TONE: Record<string, "ok" | "warn" | "bad"> = { confirm: "ok", partial: "warn", acknowledge: "ok", reject: "bad", fail: "bad", appeal: "warn" };
+const TONE: Record<string, "ok" | "warn" | "bad"> = {
+  confirm: "ok",
+  partial: "warn",
+  acknowledge: "ok",
+  reject: "bad",
+  fail: "bad",
+  appeal: "warn",
+};
 
 export function LiveBanner(p: { t: T; lang: Lang; csrf: string | null; b: Banner }) {
   const { t, lang, b } = p;
@@ -30,7 +37,8 @@ export function LiveBanner(p: { t: T; lang: Lang; csrf: string | null; b: Banner
     const r = b.r;
     return (
       <Shell tone={TONE[b.action] ?? "ok"} testid={`banner-answer-${r.id}`}>
-        <strong>{institutionName(lang, r)}</strong> {known(t, `live.answer.${b.action}`) ?? b.action} · <KindLabel t={t} kind={r.kind} /> #{r.id} ·{" "}
+        <strong>{institutionName(lang, r)}</strong> {known(t, `live.answer.${b.action}`) ?? b.action} ·{" "}
+        <KindLabel t={t} kind={r.kind} /> #{r.id} ·{" "}
         <span class="mono">{displayValue(r.suspectKind, r.suspectValue)}</span>
         {r.doneAmountFen != null && (b.action === "confirm" || b.action === "partial") && (
           <>
@@ -47,15 +55,16 @@ export function LiveBanner(p: { t: T; lang: Lang; csrf: string | null; b: Banner
     const draft = !b.sent && r.status === "draft";
     return (
       <Shell tone="warn" testid={`banner-onward-${r.id}`}>
-        <strong>{t("live.onward", { from: b.from, level: r.level })}</strong> · <span class="mono">{displayValue(r.suspectKind, r.suspectValue)}</span> ·{" "}
-        {institutionName(lang, r)}
+        <strong>{t("live.onward", { from: b.from, level: r.level })}</strong> ·{" "}
+        <span class="mono">{displayValue(r.suspectKind, r.suspectValue)}</span> · {institutionName(lang, r)}
         {r.amountFen != null && (
           <>
             {" "}
             · <Money fen={r.amountFen} />
           </>
         )}{" "}
-        · {t(draft ? "live.onward.draft" : "live.onward.sent", { id: r.id })} · <a href={`/requests/${r.id}`}>{t("live.view")}</a>
+        · {t(draft ? "live.onward.draft" : "live.onward.sent", { id: r.id })} ·{" "}
+        <a href={`/requests/${r.id}`}>{t("live.view")}</a>
         {draft && (
           <form method="post" action={`/requests/${r.id}/send`} class="inline">
             {p.csrf && <input type="hidden" name="_csrf" value={p.csrf} />}

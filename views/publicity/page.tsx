@@ -1,19 +1,27 @@
 // 宣传高危名单: the lists a publicity team plans campaigns and visits from. Everything shown
 // here comes masked from the publicity service.
-import type { Issue } from "../../src/http/errors";
-import type { FraudTypeTrend, PublicityLists, SuspectNumber, VisitSummary, VisitTarget } from "../../src/publicity/service";
-import { districtName } from "./tables";
-import type { ResolvedPeriod } from "../../src/stats/schemas";
+
 import { formatChangePct } from "../../src/domain/yoy";
+import type { Issue } from "../../src/http/errors";
+import type {
+  FraudTypeTrend,
+  PublicityLists,
+  SuspectNumber,
+  VisitSummary,
+  VisitTarget,
+} from "../../src/publicity/service";
+import type { ResolvedPeriod } from "../../src/stats/schemas";
 import { When } from "../components";
 import type { Lang, T } from "../i18n";
 import { ExportSection, PeriodPicker, type SectionProps } from "../supervision/period";
+import { districtName } from "./tables";
 
 const Section = (props: SectionProps) => <ExportSection href="/publicity/export" {...props} />;
 
 /** More people at risk, or more cases, is bad news: a rise reads red. */
 function Rise(props: { pct: number | null; isNew?: boolean; t: T }) {
-  if (props.pct === null) return props.isNew ? <span class="bad">{props.t("suspects.outcome.created")}</span> : <span class="muted">—</span>;
+  if (props.pct === null)
+    return props.isNew ? <span class="bad">{props.t("suspects.outcome.created")}</span> : <span class="muted">—</span>;
   return <span class={props.pct > 0 ? "bad" : props.pct < 0 ? "good" : ""}>{formatChangePct(props.pct)}</span>;
 }
 
@@ -36,7 +44,9 @@ function FraudTypes(props: { t: T; rows: FraudTypeTrend[] }) {
             <td>{t(`cases.fraud.${r.fraudType}`)}</td>
             <td class="num">{r.current}</td>
             <td class="num">{r.previous}</td>
-            <td class={`num ${r.change > 0 ? "bad" : r.change < 0 ? "good" : ""}`}>{r.change > 0 ? `+${r.change}` : r.change}</td>
+            <td class={`num ${r.change > 0 ? "bad" : r.change < 0 ? "good" : ""}`}>
+              {r.change > 0 ? `+${r.change}` : r.change}
+            </td>
             <td class="num">
               <Rise t={t} pct={r.changePct} isNew={r.current > 0} />
             </td>
@@ -134,7 +144,13 @@ function VisitSummaryTable(props: { t: T; rows: VisitSummary[]; query: string })
           <tr>
             <td>{districtName(t, r.district)}</td>
             <td class="num">{r.targets}</td>
-            <td>{r.district && <a href={`/publicity/visits?${props.query}&district=${encodeURIComponent(r.district)}`}>{t("publicity.viewList")}</a>}</td>
+            <td>
+              {r.district && (
+                <a href={`/publicity/visits?${props.query}&district=${encodeURIComponent(r.district)}`}>
+                  {t("publicity.viewList")}
+                </a>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -142,7 +158,14 @@ function VisitSummaryTable(props: { t: T; rows: VisitSummary[]; query: string })
   );
 }
 
-export function PublicityPage(props: { t: T; lang: Lang; resolved: ResolvedPeriod; query: string; issues?: Issue[]; lists: PublicityLists | null }) {
+export function PublicityPage(props: {
+  t: T;
+  lang: Lang;
+  resolved: ResolvedPeriod;
+  query: string;
+  issues?: Issue[];
+  lists: PublicityLists | null;
+}) {
   const { t, lang, lists, query } = props;
   return (
     <>
@@ -151,18 +174,40 @@ export function PublicityPage(props: { t: T; lang: Lang; resolved: ResolvedPerio
       <PeriodPicker t={t} action="/publicity" resolved={props.resolved} issues={props.issues} />
       {lists && (
         <>
-          <Section title={t("publicity.fraudTypes")} table="fraudTypes" query={query} note={t("publicity.fraudTypesNote")}>
+          <Section
+            title={t("publicity.fraudTypes")}
+            table="fraudTypes"
+            query={query}
+            note={t("publicity.fraudTypesNote")}
+          >
             <FraudTypes t={t} rows={lists.fraudTypes} />
           </Section>
           <div class="grid">
             <Section title={t("publicity.districts")} table="districts" query={query}>
-              <Counts t={t} head={t("field.district")} rows={lists.districts} label={(r) => districtName(t, r.district)} testid="districts" />
+              <Counts
+                t={t}
+                head={t("field.district")}
+                rows={lists.districts}
+                label={(r) => districtName(t, r.district)}
+                testid="districts"
+              />
             </Section>
             <Section title={t("publicity.ageBands")} table="ageBands" query={query}>
-              <Counts t={t} head={t("publicity.col.ageBand")} rows={lists.ageBands} label={(r) => t(`publicity.band.${r.band}`)} testid="age-bands" />
+              <Counts
+                t={t}
+                head={t("publicity.col.ageBand")}
+                rows={lists.ageBands}
+                label={(r) => t(`publicity.band.${r.band}`)}
+                testid="age-bands"
+              />
             </Section>
           </div>
-          <Section title={t("publicity.suspectNumbers")} table="suspectNumbers" query={query} note={t("publicity.suspectNumbersNote")}>
+          <Section
+            title={t("publicity.suspectNumbers")}
+            table="suspectNumbers"
+            query={query}
+            note={t("publicity.suspectNumbersNote")}
+          >
             <SuspectNumbers t={t} lang={lang} rows={lists.suspectNumbers} />
           </Section>
           <Section title={t("publicity.visits")} table="visitSummary" query={query} note={t("publicity.visitsNote")}>
@@ -196,7 +241,10 @@ export function VisitsPage(props: {
   return (
     <>
       <h1>
-        {t("publicity.visitsList")} <small class="no-print"><a href={`/publicity?${props.query}`}>{t("common.back")}</a></small>
+        {t("publicity.visitsList")}{" "}
+        <small class="no-print">
+          <a href={`/publicity?${props.query}`}>{t("common.back")}</a>
+        </small>
       </h1>
       <p class="notice">{t("publicity.masked")}</p>
       <PeriodPicker t={t} action="/publicity/visits" resolved={props.resolved} issues={props.issues}>
@@ -215,7 +263,12 @@ export function VisitsPage(props: {
         </label>
       </PeriodPicker>
       {rows && (
-        <Section title={props.district ?? t("publicity.allDistricts")} table="visits" query={listQuery} note={t("publicity.visitsNote")}>
+        <Section
+          title={props.district ?? t("publicity.allDistricts")}
+          table="visits"
+          query={listQuery}
+          note={t("publicity.visitsNote")}
+        >
           {rows.length === 0 ? (
             <p class="muted">{t("common.none")}</p>
           ) : (
@@ -257,7 +310,13 @@ export function VisitsPage(props: {
                   {t("publicity.prevPage")}
                 </a>
               )}
-              <span class="muted">{t("publicity.pageRows", { page, from: (page - 1) * size + (rows.length ? 1 : 0), to: (page - 1) * size + rows.length })}</span>
+              <span class="muted">
+                {t("publicity.pageRows", {
+                  page,
+                  from: (page - 1) * size + (rows.length ? 1 : 0),
+                  to: (page - 1) * size + rows.length,
+                })}
+              </span>
               {more && (
                 <a href={`/publicity/visits?${listQuery}&page=${page + 1}`} rel="next">
                   {t("publicity.nextPage")}

@@ -1,7 +1,14 @@
 // The high-risk lists as rows for CSV/XLSX export. Built only from the publicity service's
 // rows, which are masked already: an export cannot carry more than the screen.
 import type { ExportColumn } from "../../src/exports/tabular";
-import type { AgeBandCount, DistrictCount, FraudTypeTrend, SuspectNumber, VisitSummary, VisitTarget } from "../../src/publicity/service";
+import type {
+  AgeBandCount,
+  DistrictCount,
+  FraudTypeTrend,
+  SuspectNumber,
+  VisitSummary,
+  VisitTarget,
+} from "../../src/publicity/service";
 import type { Lang, T } from "../i18n";
 
 export type Table = { columns: ExportColumn[]; rows: Record<string, unknown>[] };

@@ -7,10 +7,10 @@ import type { Issue } from "../../src/http/errors";
 import type { RequestDetail, RequestView } from "../../src/requests/read";
 import { CsrfField, Errors, FieldError, When } from "../components";
 import type { Lang, T } from "../i18n";
-import { SendButton } from "./list";
-import { displayValue, DueCell, History, institutionName, KindLabel, Money, OnwardTable, StatusPill } from "./parts";
-import { NoticeLinks } from "./notice";
 import { CheckList, FreezeTerms } from "./checks";
+import { SendButton } from "./list";
+import { NoticeLinks } from "./notice";
+import { DueCell, displayValue, History, institutionName, KindLabel, Money, OnwardTable, StatusPill } from "./parts";
 
 function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew" | "release"; confirm?: string }) {
   return (
@@ -27,7 +27,13 @@ function ActionButton(p: { t: T; csrf: string | null; id: number; action: "renew
  * 继续冻结: an instruction to the bank for at most the freeze's own term, counted from its expiry;
  * 12 months carries the city-level approval (the freeze's, unless a new one is entered).
  */
-function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView; typed?: Record<string, string>; issues?: Issue[] }) {
+function RenewFreezeForm(p: {
+  t: T;
+  csrf: string | null;
+  r: RequestView;
+  typed?: Record<string, string>;
+  issues?: Issue[];
+}) {
   const { t, r } = p;
   const v = p.typed ?? {};
   const terms = r.term === "12m" ? (["6m", "12m"] as const) : (["6m"] as const);
@@ -46,11 +52,28 @@ function RenewFreezeForm(p: { t: T; csrf: string | null; r: RequestView; typed?:
       </label>
       {r.term === "12m" && (
         <>
-          <input name="approvalBy" maxlength={100} placeholder={t("field.approvalBy")} aria-label={t("field.approvalBy")} value={v.approvalBy ?? ""} />
+          <input
+            name="approvalBy"
+            maxlength={100}
+            placeholder={t("field.approvalBy")}
+            aria-label={t("field.approvalBy")}
+            value={v.approvalBy ?? ""}
+          />
           <FieldError issues={p.issues} name="approvalBy" />
-          <input type="datetime-local" name="approvalAt" aria-label={t("field.approvalAt")} value={v.approvalAt ?? ""} />
+          <input
+            type="datetime-local"
+            name="approvalAt"
+            aria-label={t("field.approvalAt")}
+            value={v.approvalAt ?? ""}
+          />
           <FieldError issues={p.issues} name="approvalAt" />
-          <input name="approvalRef" maxlength={100} placeholder={t("field.approvalRef")} aria-label={t("field.approvalRef")} value={v.approvalRef ?? ""} />
+          <input
+            name="approvalRef"
+            maxlength={100}
+            placeholder={t("field.approvalRef")}
+            aria-label={t("field.approvalRef")}
+            value={v.approvalRef ?? ""}
+          />
           <FieldError issues={p.issues} name="approvalRef" />
         </>
       )}
@@ -66,7 +89,14 @@ function DiscardForm(p: { t: T; csrf: string | null; id: number; typed?: Record<
   return (
     <form method="post" action={`/requests/${p.id}/discard`} class="inline row" data-testid={`discard-form-${p.id}`}>
       <CsrfField token={p.csrf} />
-      <input name="reason" required maxlength={500} placeholder={p.t("requests.discardReason")} aria-label={p.t("requests.discardReason")} value={p.typed?.reason ?? ""} />
+      <input
+        name="reason"
+        required
+        maxlength={500}
+        placeholder={p.t("requests.discardReason")}
+        aria-label={p.t("requests.discardReason")}
+        value={p.typed?.reason ?? ""}
+      />
       <FieldError issues={p.issues} name="reason" />
       <button type="submit" data-testid={`discard-${p.id}`}>
         {p.t("requests.action.discard")}
@@ -86,15 +116,36 @@ const followUp = (r: RequestView, kind: "freeze" | "return", amount: number | nu
   })}`;
 
 /** A refused form's values as typed and its issues, for that form only. */
-const typedFor = (p: { typed?: { action: string; values: Record<string, string> }; issues?: Issue[] }, action: string) =>
-  p.typed?.action === action ? { typed: p.typed.values, issues: p.issues } : {};
+const typedFor = (
+  p: { typed?: { action: string; values: Record<string, string> }; issues?: Issue[] },
+  action: string,
+) => (p.typed?.action === action ? { typed: p.typed.values, issues: p.issues } : {});
 
-export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: RequestDetail; actions: RequestAction[]; now: number; cfg: DeadlineConfig; notice?: string; error?: string; issues?: Issue[]; canUrge?: boolean; typed?: { action: string; values: Record<string, string> } }) {
+export function RequestDetailPage(p: {
+  t: T;
+  lang: Lang;
+  csrf: string | null;
+  d: RequestDetail;
+  actions: RequestAction[];
+  now: number;
+  cfg: DeadlineConfig;
+  notice?: string;
+  error?: string;
+  issues?: Issue[];
+  canUrge?: boolean;
+  typed?: { action: string; values: Record<string, string> };
+}) {
   const { t, d, actions } = p;
   const r = d.request;
   return (
     <div hx-ext="sse" sse-connect={`/requests/events?id=${r.id}`}>
-      <div id="request-live" hx-get={`/requests/${r.id}`} hx-select="#request-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:300ms">
+      <div
+        id="request-live"
+        hx-get={`/requests/${r.id}`}
+        hx-select="#request-live"
+        hx-swap="outerHTML"
+        hx-trigger="sse:changed throttle:300ms"
+      >
         <p>
           <a href="/requests">← {t("cases.requests")}</a>
           {r.caseId != null && (
@@ -123,15 +174,23 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
           </p>
         )}
         <h1 data-testid="request-title">
-          <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} /> <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
+          <KindLabel t={t} kind={r.kind} /> #{r.id} <StatusPill t={t} status={r.status} />{" "}
+          <DueCell t={t} r={r} now={p.now} cfg={p.cfg} />
         </h1>
         <NoticeLinks t={t} requestId={r.id} instructionsJson={r.instructionsJson} />
         <Errors message={p.error} issues={p.issues} />
         <div class="row" data-testid="request-actions">
           {actions.includes("send") && <SendButton t={t} csrf={p.csrf} id={r.id} />}
           {actions.includes("discard") && <DiscardForm t={t} csrf={p.csrf} id={r.id} {...typedFor(p, "discard")} />}
-          {actions.includes("renew") && (r.kind === "freeze" ? <RenewFreezeForm t={t} csrf={p.csrf} r={r} {...typedFor(p, "renew")} /> : <ActionButton t={t} csrf={p.csrf} id={r.id} action="renew" />)}
-          {actions.includes("release") && <ActionButton t={t} csrf={p.csrf} id={r.id} action="release" confirm={t("requests.confirmRelease")} />}
+          {actions.includes("renew") &&
+            (r.kind === "freeze" ? (
+              <RenewFreezeForm t={t} csrf={p.csrf} r={r} {...typedFor(p, "renew")} />
+            ) : (
+              <ActionButton t={t} csrf={p.csrf} id={r.id} action="renew" />
+            ))}
+          {actions.includes("release") && (
+            <ActionButton t={t} csrf={p.csrf} id={r.id} action="release" confirm={t("requests.confirmRelease")} />
+          )}
           {r.kind === "stop_payment" && (r.status === "completed" || r.status === "partially_completed") && (
             <a class="button" href={followUp(r, "freeze", r.doneAmountFen)}>
               {t("requests.requestFreeze")}
@@ -238,7 +297,8 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
                       <span class="warn">{t("requests.noDesk")}</span>
                     ) : (
                       <>
-                        <a href={`/requests/${o.nextRequestId}`}>#{o.nextRequestId}</a> <StatusPill t={t} status={o.nextStatus!} />{" "}
+                        <a href={`/requests/${o.nextRequestId}`}>#{o.nextRequestId}</a>{" "}
+                        <StatusPill t={t} status={o.nextStatus!} />{" "}
                         {o.nextStatus === "draft" && <SendButton t={t} csrf={p.csrf} id={o.nextRequestId} />}
                       </>
                     )}
@@ -280,7 +340,12 @@ export function RequestDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
 
         {d.warnings.includes("onward_exceeds_received") && (
           <p class="notice bad" role="alert" data-testid="warning-onward-exceeds">
-            {t("requests.warning.onwardExceeds", { onward: formatFen(d.onward.reduce((s, o) => s + o.amountFen, 0)), received: formatFen(d.transactions.length ? d.transactions.reduce((s, x) => s + x.amountFen, 0) : (r.amountFen ?? 0)) })}
+            {t("requests.warning.onwardExceeds", {
+              onward: formatFen(d.onward.reduce((s, o) => s + o.amountFen, 0)),
+              received: formatFen(
+                d.transactions.length ? d.transactions.reduce((s, x) => s + x.amountFen, 0) : (r.amountFen ?? 0),
+              ),
+            })}
           </p>
         )}
         <div class="grid">

@@ -45,7 +45,12 @@ function Node(p: { t: T; lang: Lang; n: FlowNode; csrf: string | null }) {
                 <a href={`/requests/${r.id}`}>
                   <KindLabel t={t} kind={r.kind} /> #{r.id}
                 </a>{" "}
-                <StatusPill t={t} status={r.status} /> {r.doneAmountFen != null ? formatFen(r.doneAmountFen) : r.amountFen != null ? formatFen(r.amountFen) : ""}{" "}
+                <StatusPill t={t} status={r.status} />{" "}
+                {r.doneAmountFen != null
+                  ? formatFen(r.doneAmountFen)
+                  : r.amountFen != null
+                    ? formatFen(r.amountFen)
+                    : ""}{" "}
                 {r.status === "draft" && p.csrf !== null && <SendButton t={t} csrf={p.csrf} id={r.id} />}
               </li>
             ))}
@@ -53,7 +58,10 @@ function Node(p: { t: T; lang: Lang; n: FlowNode; csrf: string | null }) {
         )}
       </div>
       {n.children.length > 0 && (
-        <ul class="flow" style="margin-left:1.5rem;list-style:none;padding-left:.8rem;border-left:2px solid var(--line)">
+        <ul
+          class="flow"
+          style="margin-left:1.5rem;list-style:none;padding-left:.8rem;border-left:2px solid var(--line)"
+        >
           {n.children.map((c) => (
             <Node {...p} n={c} />
           ))}
@@ -105,7 +113,13 @@ export function FundFlowPage(p: { t: T; lang: Lang; flow: FundFlow; csrf: string
         <a href={`/requests/new?caseId=${flow.caseId}`}>{t("requests.new")}</a>
       </p>
       <h1>{t("requests.flowTitle", { id: flow.caseId })}</h1>
-      <div id="flow-live" hx-get={`/cases/${flow.caseId}/flow`} hx-select="#flow-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:500ms">
+      <div
+        id="flow-live"
+        hx-get={`/cases/${flow.caseId}/flow`}
+        hx-select="#flow-live"
+        hx-swap="outerHTML"
+        hx-trigger="sse:changed throttle:500ms"
+      >
         <FundFlowView {...p} />
       </div>
     </div>

@@ -1,10 +1,11 @@
 // A new request: kind, the number or account (or the suspect it came from), the institution
 // preselected from the number's inference, the case, the amount in yuan, a note. Send at once
 // or keep as a draft. A hidden nonce makes a double submit create one request.
-import type { CaseSuspectOption } from "../../src/requests/case-suspects";
+
 import { FREEZE_SCOPES, FREEZE_TERMS } from "../../src/domain/enums";
 import { CREATABLE_KINDS } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
+import type { CaseSuspectOption } from "../../src/requests/case-suspects";
 import type { InstitutionOption, SuspectBrief } from "../../src/requests/read";
 import { CsrfField, Errors, Field } from "../components";
 import type { Lang, T } from "../i18n";
@@ -29,7 +30,15 @@ export type CreateValues = {
 };
 
 /** The institution picker; the inferred one is preselected unless the agent chose another. */
-export function InstitutionField(p: { t: T; lang: Lang; institutions: InstitutionOption[]; chosen?: string; inferred: string | null; known: boolean; issues?: Issue[] }) {
+export function InstitutionField(p: {
+  t: T;
+  lang: Lang;
+  institutions: InstitutionOption[];
+  chosen?: string;
+  inferred: string | null;
+  known: boolean;
+  issues?: Issue[];
+}) {
   const { t } = p;
   const inferred = p.inferred ? p.institutions.find((i) => i.code === p.inferred) : undefined;
   const selected = p.chosen || inferred?.code || "";
@@ -40,7 +49,9 @@ export function InstitutionField(p: { t: T; lang: Lang; institutions: Institutio
         label={t("field.institution")}
         name="institution"
         issues={p.issues}
-        hint={inferred ? t("requests.inferred", { name: name(inferred) }) : p.known ? t("requests.notInferred") : undefined}
+        hint={
+          inferred ? t("requests.inferred", { name: name(inferred) }) : p.known ? t("requests.notInferred") : undefined
+        }
       >
         <select name="institution" data-testid="institution">
           <option value="">{t("requests.institutionAuto")}</option>
@@ -104,34 +115,46 @@ export function NewRequestPage(p: {
           </Field>
         ) : (
           <>
-          {p.caseSuspects && p.caseSuspects.length > 0 && (
-            <div class="stack" data-testid="case-suspect-options">
-              <span class="muted">{t("live.caseSuspects")}</span>
-              <div class="row">
-                {p.caseSuspects.map((s) => (
-                  <a class="button mono" href={`/requests/new?${new URLSearchParams({ caseId: v.caseId ?? "", suspectId: String(s.id), ...(v.kind ? { kind: v.kind } : {}) })}`} data-testid={`pick-suspect-${s.id}`}>
-                    {displayValue(s.kind, s.value)} · {t("live.level", { n: s.level })}
-                  </a>
-                ))}
+            {p.caseSuspects && p.caseSuspects.length > 0 && (
+              <div class="stack" data-testid="case-suspect-options">
+                <span class="muted">{t("live.caseSuspects")}</span>
+                <div class="row">
+                  {p.caseSuspects.map((s) => (
+                    <a
+                      class="button mono"
+                      href={`/requests/new?${new URLSearchParams({ caseId: v.caseId ?? "", suspectId: String(s.id), ...(v.kind ? { kind: v.kind } : {}) })}`}
+                      data-testid={`pick-suspect-${s.id}`}
+                    >
+                      {displayValue(s.kind, s.value)} · {t("live.level", { n: s.level })}
+                    </a>
+                  ))}
+                </div>
               </div>
-            </div>
-          )}
-          <Field label={t("requests.value")} name="value" hint={t("requests.valueHint")} issues={p.issues}>
-            <input
-              name="value"
-              value={v.value ?? ""}
-              autocomplete="off"
-              required
-              hx-get="/requests/new/institution"
-              hx-trigger="input changed delay:300ms"
-              hx-target="#institution-field"
-              hx-swap="outerHTML"
-              hx-include="[name=institution]"
-            />
-          </Field>
+            )}
+            <Field label={t("requests.value")} name="value" hint={t("requests.valueHint")} issues={p.issues}>
+              <input
+                name="value"
+                value={v.value ?? ""}
+                autocomplete="off"
+                required
+                hx-get="/requests/new/institution"
+                hx-trigger="input changed delay:300ms"
+                hx-target="#institution-field"
+                hx-swap="outerHTML"
+                hx-include="[name=institution]"
+              />
+            </Field>
           </>
         )}
-        <InstitutionField t={t} lang={p.lang} institutions={p.institutions} chosen={v.institution} inferred={p.inferred} known={!!(suspect || v.value)} issues={p.issues} />
+        <InstitutionField
+          t={t}
+          lang={p.lang}
+          institutions={p.institutions}
+          chosen={v.institution}
+          inferred={p.inferred}
+          known={!!(suspect || v.value)}
+          issues={p.issues}
+        />
         <div class="row">
           <Field label={t("requests.caseId")} name="caseId" issues={p.issues}>
             <input type="number" name="caseId" value={v.caseId ?? ""} min={1} style="width:8rem" />
@@ -173,7 +196,8 @@ export function NewRequestPage(p: {
             </select>
           </Field>
           <label>
-            <input type="checkbox" name="includesInterest" value="1" checked={v.includesInterest === "1"} /> {t("terms.interest.yes")}
+            <input type="checkbox" name="includesInterest" value="1" checked={v.includesInterest === "1"} />{" "}
+            {t("terms.interest.yes")}
           </label>
         </fieldset>
         {v.parentRequestId && <input type="hidden" name="parentRequestId" value={v.parentRequestId} />}

@@ -4,7 +4,7 @@ import type { DeadlineConfig } from "../../src/domain/requests";
 import type { InstitutionOption, ListFilter, RequestView } from "../../src/requests/read";
 import { CsrfField, When } from "../components";
 import type { Lang, T } from "../i18n";
-import { displayValue, DueCell, institutionName, KindLabel, Money, StatusPill } from "./parts";
+import { DueCell, displayValue, institutionName, KindLabel, Money, StatusPill } from "./parts";
 
 type Common = { t: T; lang: Lang; now: number; cfg: DeadlineConfig; csrf: string | null };
 
@@ -72,7 +72,9 @@ function RequestRows(p: Common & { rows: RequestView[] }) {
             <td>
               <StatusPill t={t} status={r.status} />
             </td>
-            <td>{r.caseId != null ? <a href={`/cases/${r.caseId}/flow`}>#{r.caseId}</a> : <span class="muted">—</span>}</td>
+            <td>
+              {r.caseId != null ? <a href={`/cases/${r.caseId}/flow`}>#{r.caseId}</a> : <span class="muted">—</span>}
+            </td>
             <td>
               <When at={r.createdAt} />
             </td>
@@ -84,7 +86,15 @@ function RequestRows(p: Common & { rows: RequestView[] }) {
   );
 }
 
-export function RequestsListPage(p: Common & { rows: RequestView[]; filter: ListFilter; institutions: InstitutionOption[]; nextHref: string | null; liveHref: string }) {
+export function RequestsListPage(
+  p: Common & {
+    rows: RequestView[];
+    filter: ListFilter;
+    institutions: InstitutionOption[];
+    nextHref: string | null;
+    liveHref: string;
+  },
+) {
   const { t, filter: f } = p;
   return (
     <div hx-ext="sse" sse-connect="/requests/events">
@@ -140,7 +150,13 @@ export function RequestsListPage(p: Common & { rows: RequestView[]; filter: List
         </label>
         <button type="submit">{t("common.filter")}</button>
       </form>
-      <div id="requests-live" hx-get={p.liveHref} hx-select="#requests-live" hx-swap="outerHTML" hx-trigger="sse:changed throttle:500ms, every 30s">
+      <div
+        id="requests-live"
+        hx-get={p.liveHref}
+        hx-select="#requests-live"
+        hx-swap="outerHTML"
+        hx-trigger="sse:changed throttle:500ms, every 30s"
+      >
         {p.rows.length === 0 ? <p class="muted">{t("common.none")}</p> : <RequestRows {...p} rows={p.rows} />}
         {p.nextHref && (
           <p>

@@ -106,11 +106,21 @@ function Facts(p: { n: SignedPayload }) {
             {n.returnTo.reason ? `（非原付款账户，理由：${n.returnTo.reason}）` : "（被害人原付款账户）"}
           </Row>
         )}
-        {isFreeze && n.term && <Row label="冻结期限">{n.documentKind === "renew_freeze" ? `自原冻结期限届满之日起${TERM[n.term] ?? n.term}` : `自冻结之日起${TERM[n.term] ?? n.term}`}</Row>}
+        {isFreeze && n.term && (
+          <Row label="冻结期限">
+            {n.documentKind === "renew_freeze"
+              ? `自原冻结期限届满之日起${TERM[n.term] ?? n.term}`
+              : `自冻结之日起${TERM[n.term] ?? n.term}`}
+          </Row>
+        )}
         {n.expiresAt && <Row label="续期至">{formatInstant(Date.parse(n.expiresAt))}</Row>}
         {isFreeze && n.scope && <Row label="冻结范围">{SCOPE[n.scope] ?? n.scope}</Row>}
-        {isFreeze && n.includesInterest != null && <Row label="孳　　息">{n.includesInterest ? "一并冻结孳息（利息）" : "不冻结孳息（利息）"}</Row>}
-        {n.documentKind.endsWith("stop_payment") && n.documentKind !== "release_stop_payment" && <Row label="止付期限">四十八小时（自止付之时起）</Row>}
+        {isFreeze && n.includesInterest != null && (
+          <Row label="孳　　息">{n.includesInterest ? "一并冻结孳息（利息）" : "不冻结孳息（利息）"}</Row>
+        )}
+        {n.documentKind.endsWith("stop_payment") && n.documentKind !== "release_stop_payment" && (
+          <Row label="止付期限">四十八小时（自止付之时起）</Row>
+        )}
       </tbody>
     </table>
   );
@@ -164,12 +174,13 @@ function Receipt(p: { n: SignedPayload }) {
       <p class="no">{n.documentNo}</p>
       <p>{n.issuer.name}：</p>
       <p class="body">
-        你单位 {n.documentNo} {NOTICE_TITLE[n.documentKind]}收悉。我单位已于＿＿＿＿年＿＿月＿＿日＿＿时＿＿分对户名 {n.subject.holderName ?? "＿＿＿＿"}、账号 {n.subject.value} 的账户
-        {n.documentKind === "renew_freeze" ? "继续冻结" : "冻结"}人民币（大写）＿＿＿＿＿＿＿＿＿＿（¥＿＿＿＿＿＿），冻结期限至＿＿＿＿年＿＿月＿＿日。该账户当前余额 ¥＿＿＿＿＿＿。
+        你单位 {n.documentNo} {NOTICE_TITLE[n.documentKind]}收悉。我单位已于＿＿＿＿年＿＿月＿＿日＿＿时＿＿分对户名{" "}
+        {n.subject.holderName ?? "＿＿＿＿"}、账号 {n.subject.value} 的账户
+        {n.documentKind === "renew_freeze" ? "继续冻结" : "冻结"}
+        人民币（大写）＿＿＿＿＿＿＿＿＿＿（¥＿＿＿＿＿＿），冻结期限至＿＿＿＿年＿＿月＿＿日。该账户当前余额
+        ¥＿＿＿＿＿＿。
       </p>
-      <p class="sign">
-        协助单位（盖章）：{n.institution.name}　　经办人：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日
-      </p>
+      <p class="sign">协助单位（盖章）：{n.institution.name}　　经办人：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日</p>
     </section>
   );
 }
@@ -246,7 +257,8 @@ export function NoticePage(p: { t: T; n: Notice; back: string }) {
           {cnDate(d.issuedAt)}
         </p>
         <p class="esig">
-          本文书已由{d.issuer.name}以 Ed25519 电子签名（密钥 {n.keyId}），签名：{n.signature}。验证公钥见 /api/v1/signing-keys。
+          本文书已由{d.issuer.name}以 Ed25519 电子签名（密钥 {n.keyId}），签名：{n.signature}。验证公钥见
+          /api/v1/signing-keys。
         </p>
         {(d.documentKind === "freeze" || d.documentKind === "renew_freeze") && <Receipt n={d} />}
       </article>
@@ -256,7 +268,9 @@ export function NoticePage(p: { t: T; n: Notice; back: string }) {
 
 /** Links to a request's notices (request page, desk page), from the request's instructions JSON. */
 export function NoticeLinks(p: { t: T; requestId: number; instructionsJson: string | null | undefined }) {
-  const all = p.instructionsJson ? (JSON.parse(p.instructionsJson) as { id: number; kind: DocumentKind; documentNo: string }[]) : [];
+  const all = p.instructionsJson
+    ? (JSON.parse(p.instructionsJson) as { id: number; kind: DocumentKind; documentNo: string }[])
+    : [];
   if (!all.length) return null;
   return (
     <p class="notices" data-testid="notice-links">

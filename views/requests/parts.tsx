@@ -3,12 +3,12 @@
 import type { Child } from "hono/jsx";
 import { normalizeIdentifier } from "../../src/domain/identifiers";
 import { formatFen } from "../../src/domain/money";
-import { isInForce, trafficLight, type DeadlineConfig } from "../../src/domain/requests";
+import type { RequestKind, RequestStatus } from "../../src/domain/requests";
+import { type DeadlineConfig, isInForce, trafficLight } from "../../src/domain/requests";
 import type { Issue } from "../../src/http/errors";
 import type { HistoryRow, RequestDetail, RequestView } from "../../src/requests/read";
 import { Light, nameOfInstitution, When } from "../components";
 import type { Key, Lang, T } from "../i18n";
-import type { RequestKind, RequestStatus } from "../../src/domain/requests";
 import { labelOr } from "../suspects/parts";
 
 /** Account in groups of four, phone as dialled; the stored value if it no longer parses. */
@@ -21,7 +21,15 @@ export function KindLabel(p: { t: T; kind: RequestKind }) {
   return <>{p.t(`requests.kind.${p.kind}`)}</>;
 }
 
-const STATUS_TONE: Record<string, string> = { rejected: "bad", failed: "bad", expired: "bad", lapsed: "bad", completed: "good", partially_completed: "good", discarded: "muted" };
+const STATUS_TONE: Record<string, string> = {
+  rejected: "bad",
+  failed: "bad",
+  expired: "bad",
+  lapsed: "bad",
+  completed: "good",
+  partially_completed: "good",
+  discarded: "muted",
+};
 
 export function StatusPill(p: { t: T; status: RequestStatus }) {
   return (
@@ -44,12 +52,22 @@ function span(t: T, ms: number): string {
 }
 
 /** The light and the time it stands for: time to answer while open, time to run out while in force. */
-export function DueCell(p: { t: T; r: Pick<RequestView, "kind" | "status" | "sentAt" | "deadlineAt" | "expiresAt">; now: number; cfg: DeadlineConfig }) {
+export function DueCell(p: {
+  t: T;
+  r: Pick<RequestView, "kind" | "status" | "sentAt" | "deadlineAt" | "expiresAt">;
+  now: number;
+  cfg: DeadlineConfig;
+}) {
   const { t, r, now } = p;
   const colour = trafficLight(r, now, p.cfg);
   let text = "";
-  if (r.deadlineAt != null) text = r.deadlineAt > now ? t("requests.left", { t: span(t, r.deadlineAt - now) }) : t("requests.over", { t: span(t, now - r.deadlineAt) });
-  else if (isInForce(r.status) && r.expiresAt != null) text = t("requests.expiresIn", { t: span(t, r.expiresAt - now) });
+  if (r.deadlineAt != null)
+    text =
+      r.deadlineAt > now
+        ? t("requests.left", { t: span(t, r.deadlineAt - now) })
+        : t("requests.over", { t: span(t, now - r.deadlineAt) });
+  else if (isInForce(r.status) && r.expiresAt != null)
+    text = t("requests.expiresIn", { t: span(t, r.expiresAt - now) });
   return (
     <span data-light={colour} title={t(`requests.light.${colour}`)}>
       <Light colour={colour} label={text} />
@@ -115,7 +133,12 @@ type Onward = RequestDetail["onward"][number];
 
 /** The onward transfers an answer revealed. The center links each account to its suspect and adds
  *  the level n+1 columns; a desk sees the bare table. */
-export function OnwardTable(p: { t: T; rows: Onward[]; linked?: boolean; more?: { heads: Child; cells: (o: Onward) => Child } }) {
+export function OnwardTable(p: {
+  t: T;
+  rows: Onward[];
+  linked?: boolean;
+  more?: { heads: Child; cells: (o: Onward) => Child };
+}) {
   const { t } = p;
   return (
     <>
@@ -158,7 +181,16 @@ export function OnwardTable(p: { t: T; rows: Onward[]; linked?: boolean; more?: 
   );
 }
 
-export type RequestSummary = { id: number; kind: string; status: string; institution: string; createdAt: number; amountFen: number | null; doneAmountFen: number | null; documentNo?: string | null };
+export type RequestSummary = {
+  id: number;
+  kind: string;
+  status: string;
+  institution: string;
+  createdAt: number;
+  amountFen: number | null;
+  doneAmountFen: number | null;
+  documentNo?: string | null;
+};
 
 /** The requests about a case or a suspect, newest first, each linked to its page. */
 export function RequestSummaryTable(p: { t: T; lang: Lang; rows: RequestSummary[] }) {

@@ -5,8 +5,8 @@ import { formatFen } from "../../src/domain/money";
 import type { ReturnMethod } from "../../src/domain/returns";
 import { formatInstant } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
-import type { Preview, StoredPlan } from "../../src/requests/returns";
 import type { RequestView } from "../../src/requests/read";
+import type { Preview, StoredPlan } from "../../src/requests/returns";
 import { CsrfField, Errors, FieldError, fieldError } from "../components";
 import type { T } from "../i18n";
 import { StatusPill } from "./parts";
@@ -30,7 +30,11 @@ function MethodChooser(p: { t: T; id: number; method: ReturnMethod }) {
   return (
     <p class="row" data-testid="methods">
       {(["traced", "pro_rata"] as const).map((m) => (
-        <a class={m === p.method ? "button on" : "button"} href={`/requests/${p.id}/returns?method=${m}`} aria-current={m === p.method ? "true" : undefined}>
+        <a
+          class={m === p.method ? "button on" : "button"}
+          href={`/requests/${p.id}/returns?method=${m}`}
+          aria-current={m === p.method ? "true" : undefined}
+        >
           {p.t(`returns.method.${m}`)}
         </a>
       ))}
@@ -71,12 +75,23 @@ function PreviewForm(p: ReturnsPageProps & { preview: Preview }) {
                 {formatFen(s.amount)}
               </td>
               <td>
-                <input name={`account.${s.caseId}`} value={v[`account.${s.caseId}`] ?? s.victimAccount ?? ""} inputmode="numeric" maxlength={40} aria-label={t("returns.toAccount")} />
+                <input
+                  name={`account.${s.caseId}`}
+                  value={v[`account.${s.caseId}`] ?? s.victimAccount ?? ""}
+                  inputmode="numeric"
+                  maxlength={40}
+                  aria-label={t("returns.toAccount")}
+                />
                 {!s.victimAccount && <small class="muted"> {t("returns.noOriginal")}</small>}
                 <span class="error">{fieldError(p.issues, `account.${s.caseId}`)}</span>
               </td>
               <td>
-                <input name={`reason.${s.caseId}`} value={v[`reason.${s.caseId}`] ?? ""} maxlength={200} aria-label={t("returns.otherReason")} />
+                <input
+                  name={`reason.${s.caseId}`}
+                  value={v[`reason.${s.caseId}`] ?? ""}
+                  maxlength={200}
+                  aria-label={t("returns.otherReason")}
+                />
                 <span class="error">{fieldError(p.issues, `reason.${s.caseId}`)}</span>
               </td>
             </tr>
@@ -93,7 +108,11 @@ function PreviewForm(p: ReturnsPageProps & { preview: Preview }) {
 
 function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
   const { t, plan } = p;
-  const noticeOpen = plan.method === "pro_rata" && plan.withdrawnAt == null && plan.noticeClosesAt != null && p.now < plan.noticeClosesAt;
+  const noticeOpen =
+    plan.method === "pro_rata" &&
+    plan.withdrawnAt == null &&
+    plan.noticeClosesAt != null &&
+    p.now < plan.noticeClosesAt;
   return (
     <section data-testid="plan">
       <h2>
@@ -104,7 +123,12 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
         {plan.method === "pro_rata" && plan.noticeOpenedAt != null && (
           <>
             {" · "}
-            <span data-testid="notice-window">{t("returns.noticeWindow", { from: formatInstant(plan.noticeOpenedAt), until: formatInstant(plan.noticeClosesAt) })}</span>
+            <span data-testid="notice-window">
+              {t("returns.noticeWindow", {
+                from: formatInstant(plan.noticeOpenedAt),
+                until: formatInstant(plan.noticeClosesAt),
+              })}
+            </span>
           </>
         )}
       </p>
@@ -135,7 +159,8 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
               <td>
                 {s.returnRequestId != null && (
                   <>
-                    <a href={`/requests/${s.returnRequestId}`}>#{s.returnRequestId}</a> {s.returnStatus && <StatusPill t={t} status={s.returnStatus} />}
+                    <a href={`/requests/${s.returnRequestId}`}>#{s.returnRequestId}</a>{" "}
+                    {s.returnStatus && <StatusPill t={t} status={s.returnStatus} />}
                   </>
                 )}
               </td>
@@ -159,11 +184,30 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
             </ul>
           )}
           {noticeOpen && (
-            <form method="post" action={`/requests/${p.freeze.id}/returns/${plan.id}/objections`} class="row" data-testid="objection-form">
+            <form
+              method="post"
+              action={`/requests/${p.freeze.id}/returns/${plan.id}/objections`}
+              class="row"
+              data-testid="objection-form"
+            >
               <CsrfField token={p.csrf} />
-              <input name="objector" required maxlength={100} placeholder={t("field.objector")} aria-label={t("field.objector")} value={p.values?.objector ?? ""} />
+              <input
+                name="objector"
+                required
+                maxlength={100}
+                placeholder={t("field.objector")}
+                aria-label={t("field.objector")}
+                value={p.values?.objector ?? ""}
+              />
               <FieldError issues={p.issues} name="objector" />
-              <input name="text" required maxlength={2000} placeholder={t("returns.objection")} aria-label={t("returns.objection")} value={p.values?.text ?? ""} />
+              <input
+                name="text"
+                required
+                maxlength={2000}
+                placeholder={t("returns.objection")}
+                aria-label={t("returns.objection")}
+                value={p.values?.text ?? ""}
+              />
               <FieldError issues={p.issues} name="text" />
               <button type="submit">{t("returns.recordObjection")}</button>
             </form>
@@ -171,9 +215,21 @@ function PlanView(p: ReturnsPageProps & { plan: StoredPlan }) {
         </>
       )}
       {plan.sentAt == null && plan.withdrawnAt == null && (
-        <form method="post" action={`/requests/${p.freeze.id}/returns/${plan.id}/withdraw`} class="row" data-testid="withdraw-form">
+        <form
+          method="post"
+          action={`/requests/${p.freeze.id}/returns/${plan.id}/withdraw`}
+          class="row"
+          data-testid="withdraw-form"
+        >
           <CsrfField token={p.csrf} />
-          <input name="reason" required maxlength={500} placeholder={t("returns.withdrawReason")} aria-label={t("returns.withdrawReason")} value={p.values?.reason ?? ""} />
+          <input
+            name="reason"
+            required
+            maxlength={500}
+            placeholder={t("returns.withdrawReason")}
+            aria-label={t("returns.withdrawReason")}
+            value={p.values?.reason ?? ""}
+          />
           <FieldError issues={p.issues} name="reason" />
           <button type="submit">{t("returns.withdraw")}</button>
         </form>

@@ -1,7 +1,7 @@
 // Charts on the statistics screens, drawn with Chart.js (/static/chart.umd.js). The data comes
 // from the canvas's data-chart attribute (no inline script: the CSP forbids it); a
 // <select data-chart-metric="canvas-id"> switches the metric shown.
-(function () {
+(() => {
   const charts = new Map();
 
   function datasets(data, metric) {
@@ -20,7 +20,14 @@
         pointRadius: (ctx) => (ctx.dataIndex === data.partial ? 6 : 3),
         pointBackgroundColor: (ctx) => (ctx.dataIndex === data.partial ? "#fff" : "rgba(180,35,24,.15)"),
       },
-      { label: `${data.previousLabel} ${m.label}`, data: m.previous, borderColor: "#667085", backgroundColor: "rgba(102,112,133,.12)", borderDash: [6, 4], tension: 0.2 },
+      {
+        label: `${data.previousLabel} ${m.label}`,
+        data: m.previous,
+        borderColor: "#667085",
+        backgroundColor: "rgba(102,112,133,.12)",
+        borderDash: [6, 4],
+        tension: 0.2,
+      },
     ];
   }
 

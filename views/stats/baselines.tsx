@@ -1,14 +1,21 @@
 // Historical baselines: upload a CSV/XLSX of monthly totals, see what is on file.
-import type { BaselineSummary } from "../../src/stats/service";
-import type { ImportRecord, RejectionRow } from "../../src/imports/service";
+
 import type { Issue } from "../../src/http/errors";
+import type { ImportRecord, RejectionRow } from "../../src/imports/service";
+import type { BaselineSummary } from "../../src/stats/service";
 import { Errors } from "../components";
-import { rejectionText } from "../imports/page";
 import type { T } from "../i18n";
+import { rejectionText } from "../imports/page";
 import { metricLabel } from "./labels";
 
-
-export function BaselineResult(props: { t: T; record?: ImportRecord; repeated?: boolean; rejections?: RejectionRow[]; error?: string; issues?: Issue[] }) {
+export function BaselineResult(props: {
+  t: T;
+  record?: ImportRecord;
+  repeated?: boolean;
+  rejections?: RejectionRow[];
+  error?: string;
+  issues?: Issue[];
+}) {
   const { t, record } = props;
   const rejections = props.rejections ?? [];
   return (
@@ -19,7 +26,12 @@ export function BaselineResult(props: { t: T; record?: ImportRecord; repeated?: 
           {record.error && <Errors message={record.error} />}
           <p class={record.rejected ? "warn-box" : "notice"}>
             {props.repeated && <>{t("baseline.repeated")} </>}
-            {t("baseline.done", { file: record.filename, imported: record.imported, merged: record.merged, rejected: record.rejected })}
+            {t("baseline.done", {
+              file: record.filename,
+              imported: record.imported,
+              merged: record.merged,
+              rejected: record.rejected,
+            })}
           </p>
           {rejections.length > 0 && (
             <table data-testid="baseline-rejected">
@@ -101,10 +113,20 @@ export function BaselinesPage(props: Omit<Parameters<typeof BaselinePanel>[0], "
   return (
     <>
       <h1>
-        {t("baseline.title")} <small><a href="/stats">{t("nav.stats")}</a></small>
+        {t("baseline.title")}{" "}
+        <small>
+          <a href="/stats">{t("nav.stats")}</a>
+        </small>
       </h1>
       <p>{t("baseline.intro")}</p>
-      <form class="card stack" hx-post="/stats/baselines" hx-encoding="multipart/form-data" hx-target="#baseline-panel" hx-swap="outerHTML" data-testid="baseline-form">
+      <form
+        class="card stack"
+        hx-post="/stats/baselines"
+        hx-encoding="multipart/form-data"
+        hx-target="#baseline-panel"
+        hx-swap="outerHTML"
+        data-testid="baseline-form"
+      >
         <p class="muted">{t("baseline.format")}</p>
         <label>
           {t("field.file")}

@@ -1,7 +1,8 @@
 // The monthly bulletin (月通报): one printable page — this month and the year so far against
 // last year, "two down, two up", alerts by fraud type and district, the year's months.
-import { formatChangePct, type Metric } from "../../src/domain/yoy";
+
 import { formatInstant } from "../../src/domain/time";
+import { formatChangePct, type Metric } from "../../src/domain/yoy";
 import type { Comparison, YearChart } from "../../src/stats/service";
 import type { T } from "../i18n";
 import { districtLabel, fraudTypeLabel } from "./labels";
@@ -44,11 +45,19 @@ export function BulletinPage(props: {
       </form>
       <h1>{t("bulletin.title", { month: props.month })}</h1>
       <p class="muted">
-        {t("bulletin.scope", { scope: props.district ?? t("stats.allDistricts"), to: monthCmp.period.to })} · {t("stats.periodLine", { from: monthCmp.period.from, to: monthCmp.period.to, pfrom: monthCmp.previous.from, pto: monthCmp.previous.to })}{" "}
+        {t("bulletin.scope", { scope: props.district ?? t("stats.allDistricts"), to: monthCmp.period.to })} ·{" "}
+        {t("stats.periodLine", {
+          from: monthCmp.period.from,
+          to: monthCmp.period.to,
+          pfrom: monthCmp.previous.from,
+          pto: monthCmp.previous.to,
+        })}{" "}
         <PartialNote t={t} cmp={monthCmp} today={today} />
       </p>
       <p data-testid="two-down-two-up">
-        <strong>{t("bulletin.twoDownTwoUp", { text: TWO_DOWN_TWO_UP.map((m) => trend(t, monthCmp, m)).join("；") })}</strong>
+        <strong>
+          {t("bulletin.twoDownTwoUp", { text: TWO_DOWN_TWO_UP.map((m) => trend(t, monthCmp, m)).join("；") })}
+        </strong>
       </p>
       <h2>{t("bulletin.monthSection")}</h2>
       <MetricsTable t={t} cmp={monthCmp} today={today} />
@@ -57,15 +66,37 @@ export function BulletinPage(props: {
       <div class="grid two">
         <section>
           <h2>{t("bulletin.fraudSection")}</h2>
-          <BreakdownTable t={t} rows={monthCmp.breakdown?.byFraudType ?? []} metric="alerts" keyHeader={t("field.fraudType")} label={fraudTypeLabel} testid="bulletin-fraud" />
+          <BreakdownTable
+            t={t}
+            rows={monthCmp.breakdown?.byFraudType ?? []}
+            metric="alerts"
+            keyHeader={t("field.fraudType")}
+            label={fraudTypeLabel}
+            testid="bulletin-fraud"
+          />
         </section>
         <section>
           <h2>{t("bulletin.districtSection")}</h2>
-          <BreakdownTable t={t} rows={monthCmp.breakdown?.byDistrict ?? []} metric="alerts" keyHeader={t("field.district")} label={districtLabel} testid="bulletin-district" />
+          <BreakdownTable
+            t={t}
+            rows={monthCmp.breakdown?.byDistrict ?? []}
+            metric="alerts"
+            keyHeader={t("field.district")}
+            label={districtLabel}
+            testid="bulletin-district"
+          />
         </section>
       </div>
       <h2>{t("bulletin.chartSection")}</h2>
-      <YearChartCard t={t} chart={props.chart} metric="alerts" id="bulletin-chart" title={t("bulletin.chartSection")} picker={false} today={today} />
+      <YearChartCard
+        t={t}
+        chart={props.chart}
+        metric="alerts"
+        id="bulletin-chart"
+        title={t("bulletin.chartSection")}
+        picker={false}
+        today={today}
+      />
       <p class="muted">{t("bulletin.generated", { at: formatInstant(props.generatedAt) })}</p>
       <ChartScripts />
     </article>

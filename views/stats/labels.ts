@@ -2,7 +2,7 @@
 import { FRAUD_TYPES } from "../../src/domain/enums";
 import { maskFreeText } from "../../src/domain/masking";
 import { formatFen } from "../../src/domain/money";
-import { BASELINE_BUCKET, MONEY_METRICS, type Metric } from "../../src/domain/yoy";
+import { BASELINE_BUCKET, type Metric, MONEY_METRICS } from "../../src/domain/yoy";
 import type { Source } from "../../src/stats/service";
 import type { T } from "../i18n";
 

@@ -1,12 +1,21 @@
 // The year-on-year screen (同比统计): period picker, key figures, chart, breakdowns, exports.
+
+import {
+  changePct,
+  formatChangePct,
+  isPartial,
+  METRICS,
+  type Metric,
+  MONEY_METRICS,
+  verdict,
+} from "../../src/domain/yoy";
 import type { Issue } from "../../src/http/errors";
-import { changePct, formatChangePct, isPartial, METRICS, MONEY_METRICS, verdict, type Metric } from "../../src/domain/yoy";
-import type { BreakdownRow, Comparison, YearChart } from "../../src/stats/service";
 import type { ResolvedPeriod } from "../../src/stats/schemas";
-import type { TableName } from "./tables";
+import type { BreakdownRow, Comparison, YearChart } from "../../src/stats/service";
 import { Errors } from "../components";
 import type { T } from "../i18n";
 import { districtLabel, formatValue, fraudTypeLabel, metricLabel, sourceLabel } from "./labels";
+import type { TableName } from "./tables";
 
 export type StatsPageProps = {
   t: T;
@@ -26,7 +35,12 @@ export type StatsPageProps = {
 
 /** The picker's state as a query string, for export links. */
 function stateQuery(p: Pick<StatsPageProps, "resolved" | "query">): string {
-  const q = new URLSearchParams({ kind: p.resolved.kind, month: p.resolved.month, quarter: p.resolved.quarter, metric: p.query.metric });
+  const q = new URLSearchParams({
+    kind: p.resolved.kind,
+    month: p.resolved.month,
+    quarter: p.resolved.quarter,
+    metric: p.query.metric,
+  });
   if (p.resolved.kind === "custom" && p.resolved.period) {
     q.set("from", p.resolved.period.from);
     q.set("to", p.resolved.period.to);
@@ -39,7 +53,11 @@ function ExportLinks(props: { t: T; table: TableName; state: string }) {
   const href = (format: string) => `/stats/export?${props.state}&table=${props.table}&format=${format}`;
   return (
     <span class="exports no-print" data-testid={`export-${props.table}`}>
-      {props.t("stats.export")}: <a href={href("xlsx")} data-testid={`export-${props.table}-xlsx`}>XLSX</a> · <a href={href("csv")}>CSV</a>
+      {props.t("stats.export")}:{" "}
+      <a href={href("xlsx")} data-testid={`export-${props.table}-xlsx`}>
+        XLSX
+      </a>{" "}
+      · <a href={href("csv")}>CSV</a>
     </span>
   );
 }
@@ -99,7 +117,14 @@ export function MetricsTable(props: { t: T; cmp: Comparison; showSource?: boolea
   );
 }
 
-export function BreakdownTable(props: { t: T; rows: BreakdownRow[]; metric: Metric; keyHeader: string; label: (t: T, k: string) => string; testid: string }) {
+export function BreakdownTable(props: {
+  t: T;
+  rows: BreakdownRow[];
+  metric: Metric;
+  keyHeader: string;
+  label: (t: T, k: string) => string;
+  testid: string;
+}) {
   const { t, metric } = props;
   const rows = [...props.rows].sort((a, b) => b.current - a.current || b.previous - a.previous);
   return (
@@ -132,7 +157,9 @@ export function BreakdownTable(props: { t: T; rows: BreakdownRow[]; metric: Metr
 function chartData(t: T, chart: YearChart, metric: Metric) {
   return {
     metric,
-    labels: chart.months.map((m, i) => t(i === chart.partial ? "stats.monthLabelPartial" : "stats.monthLabel", { m: Number(m) })),
+    labels: chart.months.map((m, i) =>
+      t(i === chart.partial ? "stats.monthLabelPartial" : "stats.monthLabel", { m: Number(m) }),
+    ),
     // the running month's point: drawn apart, its line dashed (charts.js)
     partial: chart.partial,
     currentLabel: t("stats.thisYear", { year: chart.year }),
@@ -140,14 +167,30 @@ function chartData(t: T, chart: YearChart, metric: Metric) {
     metrics: Object.fromEntries(
       METRICS.map((m) => {
         const scale = MONEY_METRICS.has(m) ? 100 : 1;
-        const values = (points: YearChart["series"][Metric]["current"]) => points.map((p) => (p ? p.value / scale : null));
-        return [m, { label: metricLabel(t, m), current: values(chart.series[m].current), previous: values(chart.series[m].previous) }];
+        const values = (points: YearChart["series"][Metric]["current"]) =>
+          points.map((p) => (p ? p.value / scale : null));
+        return [
+          m,
+          {
+            label: metricLabel(t, m),
+            current: values(chart.series[m].current),
+            previous: values(chart.series[m].previous),
+          },
+        ];
       }),
     ),
   };
 }
 
-export function YearChartCard(props: { t: T; chart: YearChart; metric: Metric; id: string; title: string; picker: boolean; today: string }) {
+export function YearChartCard(props: {
+  t: T;
+  chart: YearChart;
+  metric: Metric;
+  id: string;
+  title: string;
+  picker: boolean;
+  today: string;
+}) {
   const { t } = props;
   return (
     <>
@@ -164,7 +207,13 @@ export function YearChartCard(props: { t: T; chart: YearChart; metric: Metric; i
         </label>
       )}
       <div class="chart-box">
-        <canvas id={props.id} data-chart={JSON.stringify(chartData(t, props.chart, props.metric))} data-testid={props.id} role="img" aria-label={props.title}></canvas>
+        <canvas
+          id={props.id}
+          data-chart={JSON.stringify(chartData(t, props.chart, props.metric))}
+          data-testid={props.id}
+          role="img"
+          aria-label={props.title}
+        ></canvas>
       </div>
       {props.chart.partial !== null && (
         <p class="muted" data-testid={`${props.id}-partial`}>
@@ -259,7 +308,11 @@ export function StatsPage(props: StatsPageProps) {
       <h1>
         {t("nav.stats")}{" "}
         <small class="no-print">
-          <a href={`/stats/bulletin?month=${bulletinMonth}${query.district ? `&district=${encodeURIComponent(query.district)}` : ""}`}>{t("stats.bulletin")}</a>
+          <a
+            href={`/stats/bulletin?month=${bulletinMonth}${query.district ? `&district=${encodeURIComponent(query.district)}` : ""}`}
+          >
+            {t("stats.bulletin")}
+          </a>
           {props.canImport && (
             <>
               {" · "}
@@ -273,8 +326,14 @@ export function StatsPage(props: StatsPageProps) {
       {cmp && chart && (
         <>
           <p data-testid="period-line">
-            {t("stats.periodLine", { from: cmp.period.from, to: cmp.period.to, pfrom: cmp.previous.from, pto: cmp.previous.to })}
-            {query.district && <span class="pill">{query.district}</span>} <PartialNote t={t} cmp={cmp} today={props.today} />
+            {t("stats.periodLine", {
+              from: cmp.period.from,
+              to: cmp.period.to,
+              pfrom: cmp.previous.from,
+              pto: cmp.previous.to,
+            })}
+            {query.district && <span class="pill">{query.district}</span>}{" "}
+            <PartialNote t={t} cmp={cmp} today={props.today} />
           </p>
           {cmp.partialBaselineMonths.length > 0 && (
             <p class="warn-box" data-testid="partial-baseline">
@@ -292,20 +351,44 @@ export function StatsPage(props: StatsPageProps) {
             <h2>
               {t(chartTitle)} <ExportLinks t={t} table="months" state={state} />
             </h2>
-            <YearChartCard t={t} chart={chart} metric={query.metric} id="yoy-chart" title={t(chartTitle)} picker today={props.today} />
+            <YearChartCard
+              t={t}
+              chart={chart}
+              metric={query.metric}
+              id="yoy-chart"
+              title={t(chartTitle)}
+              picker
+              today={props.today}
+            />
           </section>
           <div class="grid two">
             <section class="card">
               <h2>
-                {t("stats.byFraudType")} · {metricLabel(t, query.metric)} <ExportLinks t={t} table="fraudTypes" state={state} />
+                {t("stats.byFraudType")} · {metricLabel(t, query.metric)}{" "}
+                <ExportLinks t={t} table="fraudTypes" state={state} />
               </h2>
-              <BreakdownTable t={t} rows={cmp.breakdown?.byFraudType ?? []} metric={query.metric} keyHeader={t("field.fraudType")} label={fraudTypeLabel} testid="by-fraud-type" />
+              <BreakdownTable
+                t={t}
+                rows={cmp.breakdown?.byFraudType ?? []}
+                metric={query.metric}
+                keyHeader={t("field.fraudType")}
+                label={fraudTypeLabel}
+                testid="by-fraud-type"
+              />
             </section>
             <section class="card">
               <h2>
-                {t("stats.byDistrict")} · {metricLabel(t, query.metric)} <ExportLinks t={t} table="districts" state={state} />
+                {t("stats.byDistrict")} · {metricLabel(t, query.metric)}{" "}
+                <ExportLinks t={t} table="districts" state={state} />
               </h2>
-              <BreakdownTable t={t} rows={cmp.breakdown?.byDistrict ?? []} metric={query.metric} keyHeader={t("field.district")} label={districtLabel} testid="by-district" />
+              <BreakdownTable
+                t={t}
+                rows={cmp.breakdown?.byDistrict ?? []}
+                metric={query.metric}
+                keyHeader={t("field.district")}
+                label={districtLabel}
+                testid="by-district"
+              />
             </section>
           </div>
           <ChartScripts />

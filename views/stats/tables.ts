@@ -1,6 +1,6 @@
 // The tables of the statistics screen as rows for CSV/XLSX export: the same figures the
 // screen shows, with money as yuan numbers so a spreadsheet can add them up.
-import { changePct, METRICS, MONEY_METRICS, type Metric } from "../../src/domain/yoy";
+import { changePct, METRICS, type Metric, MONEY_METRICS } from "../../src/domain/yoy";
 import type { ExportColumn } from "../../src/exports/tabular";
 import type { BreakdownRow, Comparison, YearChart } from "../../src/stats/service";
 import type { T } from "../i18n";
@@ -22,8 +22,16 @@ function metricsTable(t: T, cmp: Comparison): Table {
     columns: [
       { key: "metric", header: t("stats.metric") },
       // one column holds counts and money: the row's metric decides the format
-      { key: "current", header: `${t("publicity.col.current")} ${cmp.period.from}~${cmp.period.to}`, numFmt: (row) => formatOf(row.metricKey as Metric) },
-      { key: "previous", header: `${t("stats.previous")} ${cmp.previous.from}~${cmp.previous.to}`, numFmt: (row) => formatOf(row.metricKey as Metric) },
+      {
+        key: "current",
+        header: `${t("publicity.col.current")} ${cmp.period.from}~${cmp.period.to}`,
+        numFmt: (row) => formatOf(row.metricKey as Metric),
+      },
+      {
+        key: "previous",
+        header: `${t("stats.previous")} ${cmp.previous.from}~${cmp.previous.to}`,
+        numFmt: (row) => formatOf(row.metricKey as Metric),
+      },
       { key: "change", header: `${t("stats.change")} %`, numFmt: PCT_FORMAT },
       { key: "currentSource", header: t("stats.currentSource") },
       { key: "previousSource", header: t("stats.previousSource") },
@@ -40,7 +48,13 @@ function metricsTable(t: T, cmp: Comparison): Table {
   };
 }
 
-function breakdownTable(t: T, rows: BreakdownRow[], metric: Metric, keyHeader: string, label: (t: T, k: string) => string): Table {
+function breakdownTable(
+  t: T,
+  rows: BreakdownRow[],
+  metric: Metric,
+  keyHeader: string,
+  label: (t: T, k: string) => string,
+): Table {
   return {
     columns: [
       { key: "key", header: keyHeader },
@@ -61,11 +75,21 @@ function breakdownTable(t: T, rows: BreakdownRow[], metric: Metric, keyHeader: s
 function monthsTable(t: T, chart: YearChart): Table {
   const columns: ExportColumn[] = [{ key: "month", header: t("field.month") }];
   for (const m of METRICS) {
-    columns.push({ key: `${m}.current`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year })}`, numFmt: formatOf(m) });
-    columns.push({ key: `${m}.previous`, header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year - 1 })}`, numFmt: formatOf(m) });
+    columns.push({
+      key: `${m}.current`,
+      header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year })}`,
+      numFmt: formatOf(m),
+    });
+    columns.push({
+      key: `${m}.previous`,
+      header: `${metricLabel(t, m)} ${t("stats.thisYear", { year: chart.year - 1 })}`,
+      numFmt: formatOf(m),
+    });
   }
   const rows = chart.months.map((label, i) => {
-    const row: Record<string, unknown> = { month: t(i === chart.partial ? "stats.monthLabelPartial" : "stats.monthLabel", { m: Number(label) }) };
+    const row: Record<string, unknown> = {
+      month: t(i === chart.partial ? "stats.monthLabelPartial" : "stats.monthLabel", { m: Number(label) }),
+    };
     for (const m of METRICS) {
       const cur = chart.series[m].current[i];
       const prev = chart.series[m].previous[i];

@@ -1,11 +1,17 @@
 // 督办看板: the live part (lights, overdue, escalated) refreshes itself; response times follow the period.
 import type { Child } from "hono/jsx";
-import type { ResolvedPeriod } from "../../src/stats/schemas";
-import type { Issue } from "../../src/http/errors";
-import type { Board, InstitutionTimes, LightCounts, OverdueRequest, OverdueTarget } from "../../src/supervision/service";
-import type { UrgeRow } from "../../src/supervision/urge";
 import { REQUEST_KINDS } from "../../src/domain/enums";
 import { formatChangePct } from "../../src/domain/yoy";
+import type { Issue } from "../../src/http/errors";
+import type { ResolvedPeriod } from "../../src/stats/schemas";
+import type {
+  Board,
+  InstitutionTimes,
+  LightCounts,
+  OverdueRequest,
+  OverdueTarget,
+} from "../../src/supervision/service";
+import type { UrgeRow } from "../../src/supervision/urge";
 import { Light, When } from "../components";
 import type { Lang, T } from "../i18n";
 import { ExportSection, PeriodPicker, type SectionProps } from "./period";
@@ -38,12 +44,21 @@ function FirstRows(props: { t: T; shown: number; total: number; children: Child 
   return (
     <>
       {props.children}
-      {props.total > props.shown && <p class="muted">{t("supervision.showingFirst", { n: props.shown, total: props.total })}</p>}
+      {props.total > props.shown && (
+        <p class="muted">{t("supervision.showingFirst", { n: props.shown, total: props.total })}</p>
+      )}
     </>
   );
 }
 
-function LightsTable(props: { t: T; head: string; rows: { label: string; counts: LightCounts }[]; total: LightCounts; escalated: boolean; testid: string }) {
+function LightsTable(props: {
+  t: T;
+  head: string;
+  rows: { label: string; counts: LightCounts }[];
+  total: LightCounts;
+  escalated: boolean;
+  testid: string;
+}) {
   const { t } = props;
   const cells = (c: LightCounts) => (
     <>
@@ -94,7 +109,15 @@ function instName(i: { nameZh: string; nameEn: string }, lang: Lang) {
   return lang === "zh" ? i.nameZh : i.nameEn;
 }
 
-function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total: number; testid: string; escalated?: boolean; urged?: Map<number, number> }) {
+function RequestsTable(props: {
+  t: T;
+  lang: Lang;
+  rows: OverdueRequest[];
+  total: number;
+  testid: string;
+  escalated?: boolean;
+  urged?: Map<number, number>;
+}) {
   const { t, lang } = props;
   return (
     <FirstRows t={t} shown={props.rows.length} total={props.total}>
@@ -136,7 +159,13 @@ function RequestsTable(props: { t: T; lang: Lang; rows: OverdueRequest[]; total:
               <td class="num">{formatDuration(r.ageMs, t)}</td>
               <td class="num bad">{r.overdueMs > 0 ? formatDuration(r.overdueMs, t) : "—"}</td>
               <td>
-                <UrgeButton t={t} what="request" id={r.id} urged={props.urged?.get(r.id) ?? 0} show={r.overdueMs >= 0} />
+                <UrgeButton
+                  t={t}
+                  what="request"
+                  id={r.id}
+                  urged={props.urged?.get(r.id) ?? 0}
+                  show={r.overdueMs >= 0}
+                />
               </td>
             </tr>
           ))}
@@ -197,11 +226,20 @@ function UrgeButton(p: { t: T; what: "request" | "target"; id: number; urged: nu
   return (
     <span class="row" style="gap:.3rem">
       {p.show && (
-        <button type="button" hx-post={`/supervision/urge/${p.what}/${p.id}`} hx-swap="none" data-testid={`urge-${p.what}-${p.id}`}>
+        <button
+          type="button"
+          hx-post={`/supervision/urge/${p.what}/${p.id}`}
+          hx-swap="none"
+          data-testid={`urge-${p.what}-${p.id}`}
+        >
           {p.t("urge.button")}
         </button>
       )}
-      {p.urged > 0 && <span class="pill" data-testid={`urged-${p.what}-${p.id}`}>{p.t("urge.count", { n: p.urged })}</span>}
+      {p.urged > 0 && (
+        <span class="pill" data-testid={`urged-${p.what}-${p.id}`}>
+          {p.t("urge.count", { n: p.urged })}
+        </span>
+      )}
     </span>
   );
 }
@@ -226,7 +264,11 @@ function UrgesTable(p: { t: T; rows: UrgeRow[] }) {
               <When at={u.at} />
             </td>
             <td>
-              {u.requestId != null ? <a href={`/requests/${u.requestId}`}>{t("urge.request", { id: u.requestId })}</a> : <a href={`/targets/${u.targetId}`}>{t("urge.target", { id: u.targetId! })}</a>}
+              {u.requestId != null ? (
+                <a href={`/requests/${u.requestId}`}>{t("urge.request", { id: u.requestId })}</a>
+              ) : (
+                <a href={`/targets/${u.targetId}`}>{t("urge.target", { id: u.targetId! })}</a>
+              )}
             </td>
             <td>{u.by}</td>
             <td>{u.note ?? ""}</td>
@@ -249,12 +291,23 @@ export function LiveBoard(props: { t: T; lang: Lang; board: Board & { urges: Urg
   const urgedTargets = count("targetId");
   const q = ""; // these tables are "now": no period
   return (
-    <div id="supervision-live" hx-get="/supervision/live" hx-trigger="every 15s, sse:changed" hx-swap="outerHTML" data-testid="supervision-live">
+    <div
+      id="supervision-live"
+      hx-get="/supervision/live"
+      hx-trigger="every 15s, sse:changed"
+      hx-swap="outerHTML"
+      data-testid="supervision-live"
+    >
       <p class="muted no-print">
         {t("supervision.live")} · {t("supervision.refreshed")} <When at={props.now} />
       </p>
       <div class="grid">
-        <Section title={t("supervision.requestLights")} table="requestLights" query={q} note={t("supervision.lightsNote")}>
+        <Section
+          title={t("supervision.requestLights")}
+          table="requestLights"
+          query={q}
+          note={t("supervision.lightsNote")}
+        >
           <LightsTable
             t={t}
             head={t("requests.kind")}
@@ -276,10 +329,25 @@ export function LiveBoard(props: { t: T; lang: Lang; board: Board & { urges: Urg
         </Section>
       </div>
       <Section title={t("supervision.overdueRequests")} table="overdueRequests" query={q}>
-        <RequestsTable t={t} lang={lang} rows={board.overdueRequests} total={board.requestLights.total.overdue} testid="overdue-requests" urged={urgedRequests} />
+        <RequestsTable
+          t={t}
+          lang={lang}
+          rows={board.overdueRequests}
+          total={board.requestLights.total.overdue}
+          testid="overdue-requests"
+          urged={urgedRequests}
+        />
       </Section>
       <Section title={t("supervision.escalated")} table="escalatedRequests" query={q}>
-        <RequestsTable t={t} lang={lang} rows={board.escalatedRequests} total={board.requestLights.total.escalated} testid="escalated-requests" escalated urged={urgedRequests} />
+        <RequestsTable
+          t={t}
+          lang={lang}
+          rows={board.escalatedRequests}
+          total={board.requestLights.total.escalated}
+          testid="escalated-requests"
+          escalated
+          urged={urgedRequests}
+        />
       </Section>
       <Section title={t("supervision.overdueTargets")} table="overdueTargets" query={q}>
         <TargetsTable t={t} rows={board.overdueTargets} total={board.targetLights.total.overdue} urged={urgedTargets} />
@@ -334,7 +402,9 @@ function TimesTable(props: { t: T; lang: Lang; rows: InstitutionTimes[]; testid:
             <td class="num muted">{d(r.previous.answer.median)}</td>
             <td class="num muted">{d(r.previous.answer.p90)}</td>
             {/* slower answers are bad: a rise reads red */}
-            <td class={`num ${r.answerMedianChangePct == null || r.answerMedianChangePct === 0 ? "" : r.answerMedianChangePct > 0 ? "bad" : "good"}`}>
+            <td
+              class={`num ${r.answerMedianChangePct == null || r.answerMedianChangePct === 0 ? "" : r.answerMedianChangePct > 0 ? "bad" : "good"}`}
+            >
               {formatChangePct(r.answerMedianChangePct)}
             </td>
           </tr>
@@ -380,10 +450,20 @@ export function SupervisionPage(props: {
         <>
           <p class="muted">{t("supervision.responseNote")}</p>
           <Section title={t("requests.institutions.bank")} table="bankTimes" query={props.query}>
-            <TimesTable t={t} lang={lang} rows={props.times.filter((r) => r.institution.kind === "bank")} testid="bank-times" />
+            <TimesTable
+              t={t}
+              lang={lang}
+              rows={props.times.filter((r) => r.institution.kind === "bank")}
+              testid="bank-times"
+            />
           </Section>
           <Section title={t("requests.institutions.carrier")} table="carrierTimes" query={props.query}>
-            <TimesTable t={t} lang={lang} rows={props.times.filter((r) => r.institution.kind === "carrier")} testid="carrier-times" />
+            <TimesTable
+              t={t}
+              lang={lang}
+              rows={props.times.filter((r) => r.institution.kind === "carrier")}
+              testid="carrier-times"
+            />
           </Section>
         </>
       )}

@@ -1,18 +1,34 @@
 // The period picker of the supervision board and the high-risk lists: the same periods as
 // the year-on-year screen (month, quarter, year to date, custom), sent as a GET form.
 import type { Child } from "hono/jsx";
+import { previousPeriod } from "../../src/domain/yoy";
 import type { Issue } from "../../src/http/errors";
 import type { ResolvedPeriod } from "../../src/stats/schemas";
-import { previousPeriod } from "../../src/domain/yoy";
 import { Errors, Field } from "../components";
 import type { T } from "../i18n";
 
-export function PeriodPicker(props: { t: T; action: string; resolved: ResolvedPeriod; from?: string; to?: string; issues?: Issue[]; children?: Child }) {
+export function PeriodPicker(props: {
+  t: T;
+  action: string;
+  resolved: ResolvedPeriod;
+  from?: string;
+  to?: string;
+  issues?: Issue[];
+  children?: Child;
+}) {
   const { t, resolved } = props;
   const p = resolved.period;
   const prev = p ? previousPeriod(p) : null;
   return (
-    <form method="get" action={props.action} class="card no-print" hx-get={props.action} hx-target="#main" hx-push-url="true" data-testid="period-picker">
+    <form
+      method="get"
+      action={props.action}
+      class="card no-print"
+      hx-get={props.action}
+      hx-target="#main"
+      hx-push-url="true"
+      data-testid="period-picker"
+    >
       <Errors issues={props.issues} message={props.issues?.length ? t("stats.invalid") : undefined} />
       <div class="row">
         <Field label={t("stats.kind")} name="kind" issues={props.issues}>
@@ -65,7 +81,8 @@ export function periodQuery(resolved: ResolvedPeriod, extra: Record<string, stri
 
 /** CSV and XLSX links for one table. */
 function ExportLinks(props: { href: string; table: string; query: string; testid?: string }) {
-  const href = (format: string) => `${props.href}/${props.table}?${props.query ? `${props.query}&` : ""}format=${format}`;
+  const href = (format: string) =>
+    `${props.href}/${props.table}?${props.query ? `${props.query}&` : ""}format=${format}`;
   return (
     <span class="no-print exports" data-testid={props.testid ?? `export-${props.table}`}>
       <a href={href("csv")} download>

@@ -20,7 +20,13 @@ export type Table = { columns: ExportColumn[]; rows: Record<string, unknown>[] }
 
 const minutes = (ms: number | null) => (ms == null ? null : Math.round(ms / 6_000) / 10);
 
-function lightsTable(t: T, head: string, rows: { label: string; counts: LightCounts }[], total: LightCounts, escalated: boolean): Table {
+function lightsTable(
+  t: T,
+  head: string,
+  rows: { label: string; counts: LightCounts }[],
+  total: LightCounts,
+  escalated: boolean,
+): Table {
   const columns: ExportColumn[] = [
     { key: "label", header: head },
     { key: "green", header: t("supervision.light.green") },
@@ -30,7 +36,10 @@ function lightsTable(t: T, head: string, rows: { label: string; counts: LightCou
     ...(escalated ? [{ key: "escalated", header: t("requests.escalatedAt") }] : []),
     { key: "total", header: t("common.total") },
   ];
-  return { columns, rows: [...rows, { label: t("common.total"), counts: total }].map((r) => ({ label: r.label, ...r.counts })) };
+  return {
+    columns,
+    rows: [...rows, { label: t("common.total"), counts: total }].map((r) => ({ label: r.label, ...r.counts })),
+  };
 }
 
 function requestsTable(t: T, lang: Lang, rows: OverdueRequest[], escalated: boolean): Table {
@@ -97,9 +106,21 @@ function timingsTable(t: T, lang: Lang, rows: InstitutionTimes[]): Table {
 export function liveTable(t: T, lang: Lang, name: LiveTable, board: Board): Table {
   switch (name) {
     case "requestLights":
-      return lightsTable(t, t("requests.kind"), board.requestLights.byKind.map((r) => ({ label: t(`requests.kind.${r.kind}`), counts: r.counts })), board.requestLights.total, true);
+      return lightsTable(
+        t,
+        t("requests.kind"),
+        board.requestLights.byKind.map((r) => ({ label: t(`requests.kind.${r.kind}`), counts: r.counts })),
+        board.requestLights.total,
+        true,
+      );
     case "targetLights":
-      return lightsTable(t, t("field.riskGrade"), board.targetLights.byGrade.map((r) => ({ label: t(`targets.grade.${r.grade}`), counts: r.counts })), board.targetLights.total, false);
+      return lightsTable(
+        t,
+        t("field.riskGrade"),
+        board.targetLights.byGrade.map((r) => ({ label: t(`targets.grade.${r.grade}`), counts: r.counts })),
+        board.targetLights.total,
+        false,
+      );
     case "overdueRequests":
       return requestsTable(t, lang, board.overdueRequests, false);
     case "escalatedRequests":
@@ -128,5 +149,9 @@ export function liveTable(t: T, lang: Lang, name: LiveTable, board: Board): Tabl
 
 /** Response times of the banks or of the carriers. */
 export function timesTable(t: T, lang: Lang, name: TimesTable, times: InstitutionTimes[]): Table {
-  return timingsTable(t, lang, times.filter((r) => r.institution.kind === (name === "bankTimes" ? "bank" : "carrier")));
+  return timingsTable(
+    t,
+    lang,
+    times.filter((r) => r.institution.kind === (name === "bankTimes" ? "bank" : "carrier")),
+  );
 }

@@ -3,13 +3,22 @@
 import { STATUS_TRANSITIONS } from "../../src/domain/suspects";
 import type { Issue } from "../../src/http/errors";
 import type { SuspectDetail } from "../../src/suspects/service";
-import { CsrfField, Errors, Field, sourceText, warningText, When } from "../components";
 import { CaseTable } from "../cases/parts";
+import { CsrfField, Errors, Field, sourceText, When, warningText } from "../components";
 import { known, type Lang, type T } from "../i18n";
 import { RequestSummaryTable } from "../requests/parts";
 import { InstitutionName, labelOr, RiskPill, StatusPill } from "./parts";
 
-export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d: SuspectDetail; canWrite: boolean; issues?: Issue[]; message?: string; values?: { status?: string; reason?: string } }) {
+export function SuspectDetailPage(p: {
+  t: T;
+  lang: Lang;
+  csrf: string | null;
+  d: SuspectDetail;
+  canWrite: boolean;
+  issues?: Issue[];
+  message?: string;
+  values?: { status?: string; reason?: string };
+}) {
   const { t, d } = p;
   const s = d.suspect;
   const next = STATUS_TRANSITIONS[s.status];
@@ -108,7 +117,13 @@ export function SuspectDetailPage(p: { t: T; lang: Lang; csrf: string | null; d:
             <tbody>
               {d.sources.map((x) => (
                 <tr>
-                  <td>{x.source.startsWith("case:") ? <a href={`/cases/${x.source.slice(5)}`}>{sourceText(t, x.source)}</a> : sourceText(t, x.source)}</td>
+                  <td>
+                    {x.source.startsWith("case:") ? (
+                      <a href={`/cases/${x.source.slice(5)}`}>{sourceText(t, x.source)}</a>
+                    ) : (
+                      sourceText(t, x.source)
+                    )}
+                  </td>
                   <td>
                     <When at={x.firstAt} />
                   </td>
@@ -145,5 +160,11 @@ function historyDetail(t: T, d: Record<string, unknown> | null): string {
   if (typeof d.from === "string" && typeof d.to === "string") {
     return `${known(t, `suspects.state.${d.from}`) ?? d.from} → ${known(t, `suspects.state.${d.to}`) ?? d.to}${d.reason ? `: ${d.reason}` : ""}`;
   }
-  return [typeof d.source === "string" && sourceText(t, d.source), typeof d.riskLevel === "string" && (known(t, `suspects.risk.${d.riskLevel}`) ?? d.riskLevel), d.reopened && t("suspects.state.active")].filter(Boolean).join(" · ");
+  return [
+    typeof d.source === "string" && sourceText(t, d.source),
+    typeof d.riskLevel === "string" && (known(t, `suspects.risk.${d.riskLevel}`) ?? d.riskLevel),
+    d.reopened && t("suspects.state.active"),
+  ]
+    .filter(Boolean)
+    .join(" · ");
 }

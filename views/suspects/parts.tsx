@@ -1,7 +1,7 @@
 // Small pieces every suspect list shows: the number, its institution, risk and status.
 import type { SuspectRecord } from "../../src/suspects/service";
-import { known, type Lang, type T } from "../i18n";
 import { warningText } from "../components";
+import { known, type Lang, type T } from "../i18n";
 
 /** A label from another capability's dictionary, or the code itself if it has none. */
 export const labelOr = (t: T, key: string, code: string): string => known(t, key) ?? code;
@@ -46,7 +46,9 @@ export function SuspectCells(p: { t: T; lang: Lang; s: SuspectRecord }) {
     <>
       <td>
         <SuspectLink s={s} />
-        {s.warnings.length > 0 && <div class="field-error">{s.warnings.map((w) => warningText(t, p.lang, w)).join("；")}</div>}
+        {s.warnings.length > 0 && (
+          <div class="field-error">{s.warnings.map((w) => warningText(t, p.lang, w)).join("；")}</div>
+        )}
       </td>
       <td>{t(`suspects.kind.${s.kind}`)}</td>
       <td>

@@ -3,7 +3,7 @@
 import type { Issue } from "../../src/http/errors";
 import type { CheckOutcome, PasteOutcome, SuspectRecord } from "../../src/suspects/service";
 import { CsrfField, Errors, warningText } from "../components";
-import { refusalText, type Lang, type T } from "../i18n";
+import { type Lang, refusalText, type T } from "../i18n";
 import { InstitutionName, RiskPill, StatusPill, SuspectLink } from "./parts";
 
 const OUTCOME_CLASS = { created: "good", merged: "", duplicate: "muted", rejected: "bad" } as const;
@@ -26,7 +26,13 @@ export function CheckBox(p: { t: T; lang: Lang; csrf: string | null; nonce: stri
   return (
     <div id="paste-results">
       <p class="notice" data-testid="check-summary">
-        {t("suspects.checkSummary", { known: n("known"), flagged, unknown: n("unknown"), duplicate: n("duplicate"), rejected: n("rejected") })}
+        {t("suspects.checkSummary", {
+          known: n("known"),
+          flagged,
+          unknown: n("unknown"),
+          duplicate: n("duplicate"),
+          rejected: n("rejected"),
+        })}
       </p>
       <table data-testid="check-results">
         <thead>
@@ -67,7 +73,16 @@ export function CheckBox(p: { t: T; lang: Lang; csrf: string | null; nonce: stri
         </tbody>
       </table>
       {addable > 0 && (
-        <form method="post" action="/suspects/paste" class="row" hx-post="/suspects/paste" hx-target="#paste-results" hx-swap="outerHTML" hx-disabled-elt="find button" data-testid="paste-add">
+        <form
+          method="post"
+          action="/suspects/paste"
+          class="row"
+          hx-post="/suspects/paste"
+          hx-target="#paste-results"
+          hx-swap="outerHTML"
+          hx-disabled-elt="find button"
+          data-testid="paste-add"
+        >
           <CsrfField token={p.csrf} />
           <PasteNonce value={p.nonce} />
           <input type="hidden" name="text" value={checked.text} />
@@ -96,13 +111,23 @@ export function CheckBox(p: { t: T; lang: Lang; csrf: string | null; nonce: stri
 }
 
 /** The value, its institution and (on file) its risk. */
-function ValueCells(p: { t: T; lang: Lang; s: Pick<SuspectRecord, "display" | "value" | "institution" | "warnings"> & { id?: number; riskLevel: SuspectRecord["riskLevel"] | null }; link?: boolean }) {
+function ValueCells(p: {
+  t: T;
+  lang: Lang;
+  s: Pick<SuspectRecord, "display" | "value" | "institution" | "warnings"> & {
+    id?: number;
+    riskLevel: SuspectRecord["riskLevel"] | null;
+  };
+  link?: boolean;
+}) {
   const { t, s } = p;
   return (
     <>
       <td>
         {p.link && s.id !== undefined ? <SuspectLink s={{ ...s, id: s.id }} /> : <span class="mono">{s.display}</span>}
-        {s.warnings.length > 0 && <div class="field-error">{s.warnings.map((w) => warningText(p.t, p.lang, w)).join("；")}</div>}
+        {s.warnings.length > 0 && (
+          <div class="field-error">{s.warnings.map((w) => warningText(p.t, p.lang, w)).join("；")}</div>
+        )}
       </td>
       <td>
         <InstitutionName t={t} lang={p.lang} s={s as SuspectRecord} />
@@ -121,7 +146,12 @@ export function PasteBox(p: { t: T; lang: Lang; outcomes?: PasteOutcome[]; issue
       {outcomes && (
         <>
           <p class="notice" data-testid="paste-summary">
-            {t("suspects.pasteSummary", { created: n("created"), merged: n("merged"), duplicate: n("duplicate"), rejected: n("rejected") })}
+            {t("suspects.pasteSummary", {
+              created: n("created"),
+              merged: n("merged"),
+              duplicate: n("duplicate"),
+              rejected: n("rejected"),
+            })}
           </p>
           <table data-testid="paste-results">
             <thead>
@@ -140,7 +170,9 @@ export function PasteBox(p: { t: T; lang: Lang; outcomes?: PasteOutcome[]; issue
                   <td class="num">{o.line}</td>
                   <td class="mono">{o.input}</td>
                   <td class={OUTCOME_CLASS[o.outcome]}>
-                    {o.outcome === "duplicate" ? t("suspects.outcome.duplicate", { line: o.ofLine }) : t(`suspects.outcome.${o.outcome}`)}
+                    {o.outcome === "duplicate"
+                      ? t("suspects.outcome.duplicate", { line: o.ofLine })
+                      : t(`suspects.outcome.${o.outcome}`)}
                     {o.outcome === "rejected" && <div>{refusalText(t, o.refusal)}</div>}
                   </td>
                   {o.outcome === "rejected" ? (
@@ -149,7 +181,11 @@ export function PasteBox(p: { t: T; lang: Lang; outcomes?: PasteOutcome[]; issue
                     <>
                       <td>
                         <SuspectLink s={o.suspect} />
-                        {o.suspect.warnings.length > 0 && <div class="field-error">{o.suspect.warnings.map((w) => warningText(t, p.lang, w)).join("；")}</div>}
+                        {o.suspect.warnings.length > 0 && (
+                          <div class="field-error">
+                            {o.suspect.warnings.map((w) => warningText(t, p.lang, w)).join("；")}
+                          </div>
+                        )}
                       </td>
                       <td>
                         <InstitutionName t={t} lang={p.lang} s={o.suspect} />

@@ -7,7 +7,14 @@ import { SuspectCells, SuspectHead } from "./parts";
 import { CheckBox, PasteBox } from "./paste";
 
 /** What the paste box shows: the text, and the check's answer, or Add's, or what was wrong. */
-export type PasteState = { text: string; kind?: string; checked?: CheckOutcome[]; outcomes?: PasteOutcome[]; issues?: Issue[]; message?: string };
+export type PasteState = {
+  text: string;
+  kind?: string;
+  checked?: CheckOutcome[];
+  outcomes?: PasteOutcome[];
+  issues?: Issue[];
+  message?: string;
+};
 
 export function SuspectResults(p: { t: T; lang: Lang; mode: SearchMode; rows: SuspectRecord[] }) {
   const { t } = p;
@@ -57,26 +64,26 @@ export function SuspectsPage(p: {
     <>
       <h1>{t("nav.suspects")}</h1>
       <search>
-      <form method="get" action="/suspects" class="card">
-        <label>
-          {t("suspects.search")}
-          <span class="hint">{t("suspects.searchHint")}</span>
-          <input
-            type="search"
-            name="q"
-            value={p.q}
-            autofocus
-            autocomplete="off"
-            inputmode="tel"
-            hx-get="/suspects/search"
-            hx-trigger="input changed delay:200ms, search"
-            hx-target="#suspect-results"
-            hx-swap="outerHTML"
-            hx-sync="this:replace"
-            data-testid="suspect-search"
-          />
-        </label>
-      </form>
+        <form method="get" action="/suspects" class="card">
+          <label>
+            {t("suspects.search")}
+            <span class="hint">{t("suspects.searchHint")}</span>
+            <input
+              type="search"
+              name="q"
+              value={p.q}
+              autofocus
+              autocomplete="off"
+              inputmode="tel"
+              hx-get="/suspects/search"
+              hx-trigger="input changed delay:200ms, search"
+              hx-target="#suspect-results"
+              hx-swap="outerHTML"
+              hx-sync="this:replace"
+              data-testid="suspect-search"
+            />
+          </label>
+        </form>
       </search>
       {p.canWrite && (
         <details class="card" open={p.paste ? true : undefined}>
@@ -85,9 +92,21 @@ export function SuspectsPage(p: {
           </summary>
           <PasteForm t={t} csrf={p.csrf} text={p.paste?.text ?? ""} kind={p.paste?.kind} />
           {p.paste?.checked ? (
-            <CheckBox t={t} lang={p.lang} csrf={p.csrf} nonce={p.nonce} checked={{ text: p.paste.text, kind: p.paste.kind, outcomes: p.paste.checked }} />
+            <CheckBox
+              t={t}
+              lang={p.lang}
+              csrf={p.csrf}
+              nonce={p.nonce}
+              checked={{ text: p.paste.text, kind: p.paste.kind, outcomes: p.paste.checked }}
+            />
           ) : (
-            <PasteBox t={t} lang={p.lang} outcomes={p.paste?.outcomes} issues={p.paste?.issues} message={p.paste?.message} />
+            <PasteBox
+              t={t}
+              lang={p.lang}
+              outcomes={p.paste?.outcomes}
+              issues={p.paste?.issues}
+              message={p.paste?.message}
+            />
           )}
         </details>
       )}
@@ -100,7 +119,15 @@ export function SuspectsPage(p: {
 function PasteForm(p: { t: T; csrf: string | null; text: string; kind?: string }) {
   const { t } = p;
   return (
-    <form method="post" action="/suspects/check" class="stack" hx-post="/suspects/check" hx-target="#paste-results" hx-swap="outerHTML" data-testid="paste-form">
+    <form
+      method="post"
+      action="/suspects/check"
+      class="stack"
+      hx-post="/suspects/check"
+      hx-target="#paste-results"
+      hx-swap="outerHTML"
+      data-testid="paste-form"
+    >
       <CsrfField token={p.csrf} />
       <label>
         {t("suspects.pasteText")}

@@ -2,15 +2,24 @@
 // every contact with its live status and outcome, follow-up reviews, and the timeline.
 import { FOLLOW_UP_OUTCOMES, FRAUD_TYPES, WARNING_OUTCOMES } from "../../src/domain/enums";
 import { formatFen } from "../../src/domain/money";
-import { leaseHeld, STANDARD_SMS_TEXT, trafficLight, type Deadlines } from "../../src/domain/queue";
+import { type Deadlines, leaseHeld, STANDARD_SMS_TEXT, trafficLight } from "../../src/domain/queue";
+import type { Refusal } from "../../src/domain/reasons";
 import { toShanghaiLocal } from "../../src/domain/time";
 import type { Issue } from "../../src/http/errors";
 import type { TargetView } from "../../src/targets/service";
-import type { Refusal } from "../../src/domain/reasons";
 import type { FollowUpView, WarningView } from "../../src/targets/warnings";
 import { CsrfField, Errors, Field, When } from "../components";
 import { known, refusalText, type T } from "../i18n";
-import { assigneeText, GradePill, phoneText, ProviderStatus, statusWords, TargetLight, TargetState, timeOnly } from "./parts";
+import {
+  assigneeText,
+  GradePill,
+  ProviderStatus,
+  phoneText,
+  statusWords,
+  TargetLight,
+  TargetState,
+  timeOnly,
+} from "./parts";
 
 // well inside the shortest lease anyone would configure
 const RENEW_EVERY_S = 60;
@@ -45,7 +54,10 @@ type Typed = { form: string; values: Record<string, string> };
 /** What was typed in this form when it was refused, and its issues (only that form shows them next to its fields). */
 function typedIn(p: Pick<DetailProps, "typed" | "issues">, form: string) {
   const mine = p.typed?.form === form;
-  return { v: (name: string): string | undefined => (mine ? p.typed!.values[name] : undefined), issues: mine ? p.issues : undefined };
+  return {
+    v: (name: string): string | undefined => (mine ? p.typed!.values[name] : undefined),
+    issues: mine ? p.issues : undefined,
+  };
 }
 
 export function TargetDetailPage(p: DetailProps) {
@@ -56,7 +68,8 @@ export function TargetDetailPage(p: DetailProps) {
   return (
     <>
       <h1 data-testid="target-title">
-        {phoneText(x.phone)} {x.name ?? ""} <GradePill t={t} grade={x.riskGrade} /> <TargetLight t={t} light={trafficLight(x, now, p.deadlines)} />
+        {phoneText(x.phone)} {x.name ?? ""} <GradePill t={t} grade={x.riskGrade} />{" "}
+        <TargetLight t={t} light={trafficLight(x, now, p.deadlines)} />
       </h1>
       {p.canUrge && (
         <form method="post" action={`/supervision/urge/target/${x.id}`} class="inline">
@@ -93,7 +106,9 @@ export function TargetDetailPage(p: DetailProps) {
             {x.suspectId !== null && (
               <>
                 {" · "}
-                <a href={`/suspects/${x.suspectId}`}>{x.suspectKind === "phone" ? phoneText(x.suspectValue!) : x.suspectValue}</a>
+                <a href={`/suspects/${x.suspectId}`}>
+                  {x.suspectKind === "phone" ? phoneText(x.suspectValue!) : x.suspectValue}
+                </a>
               </>
             )}
             {x.reasonNote && <div class="muted">{x.reasonNote}</div>}
@@ -166,11 +181,7 @@ function Result(p: { t: T; result: DetailProps["result"] }) {
           )}
         </p>
       )}
-      {r.problem && (
-        <p>
-          {refusalText(p.t, r.problem)}
-        </p>
-      )}
+      {r.problem && <p>{refusalText(p.t, r.problem)}</p>}
     </div>
   );
 }
@@ -251,7 +262,12 @@ function ContactPanel(p: DetailProps) {
               <input name="assignee" required maxlength={100} value={visit.v("assignee") ?? ""} />
             </Field>
             <Field label={t("targets.contact.scheduledAt")} name="scheduledAt" issues={visit.issues}>
-              <input name="scheduledAt" type="datetime-local" value={visit.v("scheduledAt") ?? toShanghaiLocal(p.now)} required />
+              <input
+                name="scheduledAt"
+                type="datetime-local"
+                value={visit.v("scheduledAt") ?? toShanghaiLocal(p.now)}
+                required
+              />
             </Field>
           </div>
           <Field label={t("common.note")} name="note" issues={visit.issues}>
@@ -279,10 +295,21 @@ function CallNow(p: DetailProps) {
       <div>
         {t(`targets.channel.${w.channel}`)} · <ProviderStatus t={t} warning={w} />
       </div>
-      <form method="post" action={`/targets/warnings/${w.id}/outcome`} class="row" data-testid={`quick-outcome-${w.id}`}>
+      <form
+        method="post"
+        action={`/targets/warnings/${w.id}/outcome`}
+        class="row"
+        data-testid={`quick-outcome-${w.id}`}
+      >
         <CsrfField token={p.csrf} />
         {QUICK_OUTCOMES.map((o) => (
-          <button type="submit" name="outcome" value={o} class={o === "dissuaded" ? "primary" : undefined} data-testid={`quick-${o}`}>
+          <button
+            type="submit"
+            name="outcome"
+            value={o}
+            class={o === "dissuaded" ? "primary" : undefined}
+            data-testid={`quick-${o}`}
+          >
             {t(`targets.outcome.${o}`)}
           </button>
         ))}
@@ -361,7 +388,12 @@ function OutcomeForm(p: { t: T; csrf: string | null; warningId: number; typed: R
   const { v, issues } = p.typed;
   const paid = v("paidAmount") || v("paidTo");
   return (
-    <form method="post" action={`/targets/warnings/${p.warningId}/outcome`} class="stack" data-testid={`outcome-form-${p.warningId}`}>
+    <form
+      method="post"
+      action={`/targets/warnings/${p.warningId}/outcome`}
+      class="stack"
+      data-testid={`outcome-form-${p.warningId}`}
+    >
       <CsrfField token={p.csrf} />
       <div class="row">
         <OutcomeSelect t={t} value={v("outcome")} issues={issues} />
@@ -432,7 +464,12 @@ function FollowUps(p: DetailProps) {
                           </option>
                         ))}
                       </select>
-                      <input name="note" maxlength={1000} aria-label={t("common.note")} value={typedIn(p, `follow-up:${f.id}`).v("note") ?? ""} />
+                      <input
+                        name="note"
+                        maxlength={1000}
+                        aria-label={t("common.note")}
+                        value={typedIn(p, `follow-up:${f.id}`).v("note") ?? ""}
+                      />
                       <button type="submit">{t("targets.followUp.record")}</button>
                     </form>
                   ) : (
@@ -445,11 +482,22 @@ function FollowUps(p: DetailProps) {
         </table>
       )}
       {p.canWork && (
-        <form method="post" action={`/targets/${p.target.id}/follow-ups`} class="row" style="margin-top:.6rem" data-testid="follow-up-form">
+        <form
+          method="post"
+          action={`/targets/${p.target.id}/follow-ups`}
+          class="row"
+          style="margin-top:.6rem"
+          data-testid="follow-up-form"
+        >
           <CsrfField token={p.csrf} />
           <input type="hidden" name="nonce" value={crypto.randomUUID()} />
           <Field label={t("targets.followUp.dueAt")} name="dueAt" issues={next.issues}>
-            <input name="dueAt" type="datetime-local" required value={next.v("dueAt") ?? toShanghaiLocal(p.now + 86_400_000)} />
+            <input
+              name="dueAt"
+              type="datetime-local"
+              required
+              value={next.v("dueAt") ?? toShanghaiLocal(p.now + 86_400_000)}
+            />
           </Field>
           <Field label={t("common.note")} name="note" issues={next.issues}>
             <input name="note" maxlength={1000} value={next.v("note") ?? ""} />
@@ -473,18 +521,46 @@ function Timeline(p: DetailProps) {
   const { t, target: x } = p;
   const items: { at: number; text: string; who?: string | null }[] = [
     { at: x.createdAt, text: t("targets.tl.created", { source: t(`targets.source.${x.source}`) }) },
-    ...p.merges.map((m) => ({ at: m.at, text: t("targets.tl.merged", { source: sourceText(t, m.source) }), who: m.actor })),
-    ...(p.urges ?? []).map((u) => ({ at: u.at, text: [t("targets.tl.urged", { by: u.by }), u.note].filter(Boolean).join(" · "), who: u.by })),
+    ...p.merges.map((m) => ({
+      at: m.at,
+      text: t("targets.tl.merged", { source: sourceText(t, m.source) }),
+      who: m.actor,
+    })),
+    ...(p.urges ?? []).map((u) => ({
+      at: u.at,
+      text: [t("targets.tl.urged", { by: u.by }), u.note].filter(Boolean).join(" · "),
+      who: u.by,
+    })),
     ...p.warnings.map((w) => ({
       at: w.createdAt,
-      text: [t(`targets.channel.${w.channel}`), w.providerStatus && statusWords(t, w.providerStatus), w.outcome && t(`targets.outcome.${w.outcome}`)].filter(Boolean).join(" · "),
+      text: [
+        t(`targets.channel.${w.channel}`),
+        w.providerStatus && statusWords(t, w.providerStatus),
+        w.outcome && t(`targets.outcome.${w.outcome}`),
+      ]
+        .filter(Boolean)
+        .join(" · "),
       who: w.agentName,
     })),
     ...p.followUps.flatMap((f) => [
       { at: f.createdAt, text: t("targets.tl.followUp", { at: toShanghaiLocal(f.dueAt).replace("T", " ") }) },
-      ...(f.doneAt !== null ? [{ at: f.doneAt, text: `${t("targets.followUp.done")} · ${f.outcome && t(`targets.followUp.outcome.${f.outcome}`)}` }] : []),
+      ...(f.doneAt !== null
+        ? [
+            {
+              at: f.doneAt,
+              text: `${t("targets.followUp.done")} · ${f.outcome && t(`targets.followUp.outcome.${f.outcome}`)}`,
+            },
+          ]
+        : []),
     ]),
-    ...(x.closedAt !== null ? [{ at: x.closedAt, text: t("targets.tl.closed", { outcome: x.outcome ? t(`targets.outcome.${x.outcome}`) : "" }) }] : []),
+    ...(x.closedAt !== null
+      ? [
+          {
+            at: x.closedAt,
+            text: t("targets.tl.closed", { outcome: x.outcome ? t(`targets.outcome.${x.outcome}`) : "" }),
+          },
+        ]
+      : []),
   ].sort((a, b) => a.at - b.at);
   return (
     <ol data-testid="timeline">

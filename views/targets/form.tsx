@@ -26,7 +26,14 @@ export function TargetFormPage(p: { t: T; csrf: string | null; values: TargetFor
         <Errors message={issues?.length ? t("error.invalid") : undefined} issues={issues} labels={LABELS} />
         <div class="row">
           <Field label={t("field.phone")} name="phone" issues={issues}>
-            <input name="phone" value={v.phone ?? ""} required inputmode="tel" autocomplete="off" autofocus={focus === "phone"} />
+            <input
+              name="phone"
+              value={v.phone ?? ""}
+              required
+              inputmode="tel"
+              autocomplete="off"
+              autofocus={focus === "phone"}
+            />
           </Field>
           <Field label={t("field.riskGrade")} name="riskGrade" issues={issues}>
             <select name="riskGrade" required>

@@ -12,7 +12,12 @@ export function phoneText(e164: string): string {
 }
 
 export function GradePill(p: { t: T; grade: TargetView["riskGrade"] }) {
-  const style = p.grade === "high" ? "background:#fef3f2;border-color:#fecdca;color:#b42318" : p.grade === "medium" ? "background:#fffaeb;border-color:#fedf89;color:#b54708" : undefined;
+  const style =
+    p.grade === "high"
+      ? "background:#fef3f2;border-color:#fecdca;color:#b42318"
+      : p.grade === "medium"
+        ? "background:#fffaeb;border-color:#fedf89;color:#b54708"
+        : undefined;
   return (
     <span class="pill" style={style} data-grade={p.grade}>
       {p.t(`targets.grade.${p.grade}`)}
@@ -27,15 +32,25 @@ export function TargetLight(p: { t: T; light: LightColour }) {
 /** Where a target stands: held by someone, waiting for its retry, or closed with its outcome. */
 export function TargetState(p: { t: T; target: TargetView; now: number }) {
   const { t, target: x, now } = p;
-  if (x.status === "closed") return <span>{t("targets.closedWith", { outcome: x.outcome ? t(`targets.outcome.${x.outcome}`) : "—" })}</span>;
+  if (x.status === "closed")
+    return <span>{t("targets.closedWith", { outcome: x.outcome ? t(`targets.outcome.${x.outcome}`) : "—" })}</span>;
   if (x.leaseExpiresAt !== null && x.leaseExpiresAt > now) {
-    return <span class="muted">{t("targets.claimedBy", { name: x.claimerName ?? "—", until: timeOnly(x.leaseExpiresAt) })}</span>;
+    return (
+      <span class="muted">
+        {t("targets.claimedBy", { name: x.claimerName ?? "—", until: timeOnly(x.leaseExpiresAt) })}
+      </span>
+    );
   }
   if (x.availableAt > now) return <span class="muted">{t("targets.retryAt", { at: timeOnly(x.availableAt) })}</span>;
   return <span>{t("targets.state.open")}</span>;
 }
 
-const hhmm = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const hhmm = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
 /** HH:mm in Shanghai time: for leases and retries, which are minutes away. */
 export const timeOnly = (ms: number) => hhmm.format(ms);
 
@@ -43,7 +58,10 @@ export const timeOnly = (ms: number) => hhmm.format(ms);
  * A call's or SMS's provider status. While it can still change, the element listens to the
  * warning's event stream and htmx swaps in each new status as it arrives.
  */
-export function ProviderStatus(p: { t: T; warning: Pick<WarningView, "id" | "channel" | "providerStatus" | "provider"> }) {
+export function ProviderStatus(p: {
+  t: T;
+  warning: Pick<WarningView, "id" | "channel" | "providerStatus" | "provider">;
+}) {
   const w = p.warning;
   if (w.channel !== "call" && w.channel !== "sms") return null;
   const kind = w.channel === "call" ? "call" : "sms";
@@ -73,7 +91,6 @@ export function StatusText(p: { t: T; status: string | null; outbox: boolean }) 
     </>
   );
 }
-
 
 /** A visit's assignee is stored as "police_station:城关派出所"; other text is shown as it is. */
 export function assigneeText(t: T, raw: string | null): string {

@@ -2,7 +2,7 @@
 // lights (supervisors filter to the overdue), visits and follow-ups waiting. The table refreshes
 // itself when the queue changes (server-sent events) and every 30 s (lights move with time).
 import { formatFen } from "../../src/domain/money";
-import { trafficLight, type Deadlines } from "../../src/domain/queue";
+import { type Deadlines, trafficLight } from "../../src/domain/queue";
 import type { QueueFilter } from "../../src/targets/schemas";
 import type { QueueCounts, TargetView } from "../../src/targets/service";
 import type { PendingItem } from "../../src/targets/warnings";
@@ -66,7 +66,12 @@ export function QueuePage(p: QueueProps) {
         <Stat label={t("targets.grade.medium")} value={counts.open.medium} href="/targets?grade=medium" />
         <Stat label={t("targets.grade.low")} value={counts.open.low} href="/targets?grade=low" />
         <Stat label={t("targets.held")} value={counts.held} testid="count-held" />
-        <Stat label={t("targets.light.red")} value={<span class={counts.overdue ? "bad" : undefined}>{counts.overdue}</span>} href="/targets?overdue=1" testid="count-overdue" />
+        <Stat
+          label={t("targets.light.red")}
+          value={<span class={counts.overdue ? "bad" : undefined}>{counts.overdue}</span>}
+          href="/targets?overdue=1"
+          testid="count-overdue"
+        />
       </div>
       {p.mine.length > 0 && (
         <section class="card" data-testid="mine">
@@ -120,7 +125,12 @@ export function QueuePage(p: QueueProps) {
 export function QueueTable(p: Pick<QueueProps, "t" | "now" | "deadlines" | "filter" | "page">) {
   const { t, filter } = p;
   return (
-    <div id="queue-table" hx-get={`/targets/list${queueQuery(filter)}`} hx-trigger="sse:changed throttle:2s, every 30s" hx-swap="outerHTML">
+    <div
+      id="queue-table"
+      hx-get={`/targets/list${queueQuery(filter)}`}
+      hx-trigger="sse:changed throttle:2s, every 30s"
+      hx-swap="outerHTML"
+    >
       <Rows t={t} now={p.now} deadlines={p.deadlines} rows={p.page.rows} testid="queue" />
       <div class="row" style="margin-top:.5rem">
         {filter.page > 1 && <a href={`/targets${queueQuery(filter, filter.page - 1)}`}>{t("common.prev")}</a>}

@@ -7,18 +7,35 @@ import type { T } from "../i18n";
 import { phoneText, statusWords } from "../targets/parts";
 
 // Calls are stored as the TwiML Twilio runs: show what the callee hears, or whom they are put through to.
-const decode = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+const decode = (s: string) =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 function callContent(t: T, twiml: string, showPhone: (p: string) => string): string {
   const say = /<Say[^>]*>([^<]*)<\/Say>/.exec(twiml)?.[1];
   const dial = /<Dial[^>]*>([^<]*)<\/Dial>/.exec(twiml)?.[1];
-  return [say && decode(say), dial && t("outbox.connect", { phone: showPhone(decode(dial)) })].filter(Boolean).join(" · ");
+  return [say && decode(say), dial && t("outbox.connect", { phone: showPhone(decode(dial)) })]
+    .filter(Boolean)
+    .join(" · ");
 }
 
-export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: string; rows: SentMessage[]; more: boolean; personal: boolean; canOpenTargets: boolean }) {
+export function OutboxPage(p: {
+  t: T;
+  provider: "twilio" | "outbox";
+  file: string;
+  rows: SentMessage[];
+  more: boolean;
+  personal: boolean;
+  canOpenTargets: boolean;
+}) {
   const { t } = p;
   const show = (phone: string) => (p.personal ? phoneText(phone) : maskPhone(phone));
   // a reader who may not see personal data (the admin) reads the text with numbers and the target's name masked
-  const text = (m: SentMessage, s: string) => (p.personal ? s : maskFreeText(m.targetName ? s.replaceAll(m.targetName, maskName(m.targetName)) : s));
+  const text = (m: SentMessage, s: string) =>
+    p.personal ? s : maskFreeText(m.targetName ? s.replaceAll(m.targetName, maskName(m.targetName)) : s);
   return (
     <>
       <h1>{t("nav.outbox")}</h1>
@@ -56,7 +73,11 @@ export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: strin
               </td>
               <td>
                 {m.provider === "outbox" ? (
-                  <span class="pill" style="background:#fffaeb;border-color:#f79009;color:#b54708" data-testid="not-sent">
+                  <span
+                    class="pill"
+                    style="background:#fffaeb;border-color:#f79009;color:#b54708"
+                    data-testid="not-sent"
+                  >
                     {t("outbox.notSent")}
                   </span>
                 ) : (
@@ -70,7 +91,15 @@ export function OutboxPage(p: { t: T; provider: "twilio" | "outbox"; file: strin
                 {/* the provider's status (queued, delivered…) in the reader's words; an unknown one as sent */}
                 <span class="pill">{statusWords(t, m.status)}</span>
               </td>
-              <td>{m.targetId !== null && p.canOpenTargets ? <a href={`/targets/${m.targetId}`}>#{m.targetId}</a> : m.targetId !== null ? `#${m.targetId}` : ""}</td>
+              <td>
+                {m.targetId !== null && p.canOpenTargets ? (
+                  <a href={`/targets/${m.targetId}`}>#{m.targetId}</a>
+                ) : m.targetId !== null ? (
+                  `#${m.targetId}`
+                ) : (
+                  ""
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

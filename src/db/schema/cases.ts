@@ -4,7 +4,6 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import { CASE_STATUSES, FRAUD_TYPES, RISK_LEVELS, SUSPECT_KINDS, SUSPECT_STATUSES } from "../../domain/enums";
 import { createdAt, institutions, users } from "./core";
 
-
 export const cases = sqliteTable(
   "cases",
   {
@@ -56,7 +55,9 @@ export const suspects = sqliteTable(
 export const suspectSources = sqliteTable(
   "suspect_sources",
   {
-    suspectId: integer("suspect_id").notNull().references(() => suspects.id, { onDelete: "cascade" }),
+    suspectId: integer("suspect_id")
+      .notNull()
+      .references(() => suspects.id, { onDelete: "cascade" }),
     source: text("source").notNull(),
     firstAt: integer("first_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -68,8 +69,12 @@ export const suspectSources = sqliteTable(
 export const caseSuspects = sqliteTable(
   "case_suspects",
   {
-    caseId: integer("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
-    suspectId: integer("suspect_id").notNull().references(() => suspects.id),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    suspectId: integer("suspect_id")
+      .notNull()
+      .references(() => suspects.id),
     level: integer("level").notNull().default(1),
     parentSuspectId: integer("parent_suspect_id").references(() => suspects.id),
     createdAt: createdAt(),
@@ -83,7 +88,9 @@ export const caseTransactions = sqliteTable(
   "case_transactions",
   {
     id: integer("id").primaryKey(),
-    caseId: integer("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
     suspectId: integer("suspect_id").references(() => suspects.id),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
     amountFen: integer("amount_fen").notNull(),
@@ -104,7 +111,9 @@ export const imports = sqliteTable(
     fileHash: text("file_hash").notNull(),
     // the file's header row as a CSV line: the rejected-rows download repeats it so the rows can be fixed and imported again
     header: text("header"),
-    status: text("status", { enum: ["running", "done", "failed"] }).notNull().default("running"),
+    status: text("status", { enum: ["running", "done", "failed"] })
+      .notNull()
+      .default("running"),
     totalRows: integer("total_rows").notNull().default(0),
     imported: integer("imported").notNull().default(0),
     merged: integer("merged").notNull().default(0),
@@ -121,7 +130,9 @@ export const importRejections = sqliteTable(
   "import_rejections",
   {
     id: integer("id").primaryKey(),
-    importId: integer("import_id").notNull().references(() => imports.id, { onDelete: "cascade" }),
+    importId: integer("import_id")
+      .notNull()
+      .references(() => imports.id, { onDelete: "cascade" }),
     line: integer("line").notNull(),
     raw: text("raw").notNull(),
     reason: text("reason").notNull(), // English

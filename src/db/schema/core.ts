@@ -36,7 +36,9 @@ export const sessions = sqliteTable(
   {
     // sha-256 of the cookie value: a stolen database does not yield live sessions
     id: text("id").primaryKey(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     csrfToken: text("csrf_token").notNull(),
     ip: text("ip"),
     userAgent: text("user_agent"),
@@ -60,7 +62,9 @@ export const flashes = sqliteTable(
   "flashes",
   {
     id: integer("id").primaryKey(),
-    sessionId: text("session_id").notNull().references(() => sessions.id, { onDelete: "cascade" }),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
     kind: text("kind").notNull(),
     body: text("body").notNull(),
     createdAt: createdAt(),
@@ -77,7 +81,10 @@ export const signInAttempts = sqliteTable(
     succeeded: integer("succeeded", { mode: "boolean" }).notNull(),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("sign_in_attempts_user_at_idx").on(t.username, t.at), index("sign_in_attempts_ip_at_idx").on(t.ip, t.at)],
+  (t) => [
+    index("sign_in_attempts_user_at_idx").on(t.username, t.at),
+    index("sign_in_attempts_ip_at_idx").on(t.ip, t.at),
+  ],
 );
 
 export const apiTokens = sqliteTable("api_tokens", {
@@ -101,7 +108,9 @@ export const privilegeGrants = sqliteTable(
     subject: text("subject", { enum: ["user", "api_token"] }).notNull(),
     subjectId: integer("subject_id").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
-    requestedBy: integer("requested_by").notNull().references(() => users.id),
+    requestedBy: integer("requested_by")
+      .notNull()
+      .references(() => users.id),
     requestedAt: integer("requested_at", { mode: "timestamp_ms" }).notNull(),
     decision: text("decision", { enum: ["approved", "rejected"] }),
     decidedBy: integer("decided_by").references(() => users.id),

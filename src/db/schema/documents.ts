@@ -6,7 +6,6 @@ import { cases } from "./cases";
 import { createdAt, users } from "./core";
 import { requests } from "./requests";
 
-
 // The last number given per kind and year: an upsert inside the send transaction hands out the next.
 export const documentCounters = sqliteTable(
   "document_counters",
@@ -23,7 +22,9 @@ export const instructions = sqliteTable(
   "instructions",
   {
     id: integer("id").primaryKey(),
-    requestId: integer("request_id").notNull().references(() => requests.id),
+    requestId: integer("request_id")
+      .notNull()
+      .references(() => requests.id),
     kind: text("kind", { enum: DOCUMENT_KINDS }).notNull(),
     year: integer("year").notNull(),
     seq: integer("seq").notNull(),
@@ -37,7 +38,11 @@ export const instructions = sqliteTable(
     officer2Id: integer("officer2_id").references(() => users.id),
     issuedAt: integer("issued_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("instructions_kind_year_seq_uq").on(t.kind, t.year, t.seq), uniqueIndex("instructions_document_no_uq").on(t.documentNo), index("instructions_request_idx").on(t.requestId)],
+  (t) => [
+    uniqueIndex("instructions_kind_year_seq_uq").on(t.kind, t.year, t.seq),
+    uniqueIndex("instructions_document_no_uq").on(t.documentNo),
+    index("instructions_request_idx").on(t.requestId),
+  ],
 );
 
 // The center's Ed25519 keys. The newest unretired key signs; every key stays for verification.
@@ -51,13 +56,14 @@ export const signingKeys = sqliteTable("signing_keys", {
   retiredAt: integer("retired_at", { mode: "timestamp_ms" }),
 });
 
-
 // A return plan for a freeze: how what is frozen goes back to the victims.
 export const returnPlans = sqliteTable(
   "return_plans",
   {
     id: integer("id").primaryKey(),
-    freezeRequestId: integer("freeze_request_id").notNull().references(() => requests.id),
+    freezeRequestId: integer("freeze_request_id")
+      .notNull()
+      .references(() => requests.id),
     method: text("method", { enum: RETURN_METHODS }).notNull(),
     // frozen and not yet returned when the plan was made
     frozenFen: integer("frozen_fen").notNull(),
@@ -77,8 +83,12 @@ export const returnPlans = sqliteTable(
 export const returnShares = sqliteTable(
   "return_shares",
   {
-    planId: integer("plan_id").notNull().references(() => returnPlans.id),
-    caseId: integer("case_id").notNull().references(() => cases.id),
+    planId: integer("plan_id")
+      .notNull()
+      .references(() => returnPlans.id),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
     lossFen: integer("loss_fen").notNull(),
     amountFen: integer("amount_fen").notNull(),
     // the victim's original paying account; another account of theirs only with the reason
@@ -93,7 +103,9 @@ export const returnObjections = sqliteTable(
   "return_objections",
   {
     id: integer("id").primaryKey(),
-    planId: integer("plan_id").notNull().references(() => returnPlans.id),
+    planId: integer("plan_id")
+      .notNull()
+      .references(() => returnPlans.id),
     text: text("text").notNull(),
     // who objected (as they gave it) and who recorded it
     objector: text("objector").notNull(),

@@ -1,10 +1,16 @@
 // Requests to banks and carriers (止付/冻结/返还/停机/复机/销卡) and their responses (反馈).
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  FREEZE_SCOPES,
+  FREEZE_TERMS,
+  HISTORY_ACTIONS,
+  REJECT_CODES,
+  REQUEST_KINDS,
+  REQUEST_STATUSES,
+} from "../../domain/enums";
 import { cases, suspects } from "./cases";
-import { FREEZE_SCOPES, FREEZE_TERMS, HISTORY_ACTIONS, REJECT_CODES, REQUEST_KINDS, REQUEST_STATUSES } from "../../domain/enums";
 import { apiTokens, createdAt, institutions, users } from "./core";
-
 
 export const requests = sqliteTable(
   "requests",
@@ -13,8 +19,12 @@ export const requests = sqliteTable(
     kind: text("kind", { enum: REQUEST_KINDS }).notNull(),
     status: text("status", { enum: REQUEST_STATUSES }).notNull().default("draft"),
     caseId: integer("case_id").references(() => cases.id),
-    suspectId: integer("suspect_id").notNull().references(() => suspects.id),
-    institutionId: integer("institution_id").notNull().references(() => institutions.id),
+    suspectId: integer("suspect_id")
+      .notNull()
+      .references(() => suspects.id),
+    institutionId: integer("institution_id")
+      .notNull()
+      .references(() => institutions.id),
     level: integer("level").notNull().default(1),
     // a renewal, the freeze a return draws on, or the request whose answer revealed this account
     parentRequestId: integer("parent_request_id"),
@@ -67,7 +77,9 @@ export const responses = sqliteTable(
   "responses",
   {
     id: integer("id").primaryKey(),
-    requestId: integer("request_id").notNull().references(() => requests.id),
+    requestId: integer("request_id")
+      .notNull()
+      .references(() => requests.id),
     action: text("action", { enum: HISTORY_ACTIONS }).notNull(),
     fromStatus: text("from_status").notNull(),
     toStatus: text("to_status").notNull(),
@@ -88,9 +100,15 @@ export const onwardTransfers = sqliteTable(
   "onward_transfers",
   {
     id: integer("id").primaryKey(),
-    responseId: integer("response_id").notNull().references(() => responses.id),
-    requestId: integer("request_id").notNull().references(() => requests.id),
-    suspectId: integer("suspect_id").notNull().references(() => suspects.id),
+    responseId: integer("response_id")
+      .notNull()
+      .references(() => responses.id),
+    requestId: integer("request_id")
+      .notNull()
+      .references(() => requests.id),
+    suspectId: integer("suspect_id")
+      .notNull()
+      .references(() => suspects.id),
     amountFen: integer("amount_fen").notNull(),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
     // the receiving bank as the answer named it; kept when it is not one of the center's desks
@@ -103,14 +121,15 @@ export const onwardTransfers = sqliteTable(
   (t) => [index("onward_request_idx").on(t.requestId)],
 );
 
-
 // The transactions a stop-payment or freeze traces (time, amount, payer, the bank's serial number
 // 交易流水号): the victim's transfers for a level-1 account, the onward transfer for level n+1.
 export const requestTransactions = sqliteTable(
   "request_transactions",
   {
     id: integer("id").primaryKey(),
-    requestId: integer("request_id").notNull().references(() => requests.id),
+    requestId: integer("request_id")
+      .notNull()
+      .references(() => requests.id),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
     amountFen: integer("amount_fen").notNull(),
     payerAccount: text("payer_account"),

@@ -11,9 +11,15 @@ export const urges = sqliteTable(
     // exactly one of the two
     requestId: integer("request_id").references(() => requests.id),
     targetId: integer("target_id").references(() => targets.id),
-    byUserId: integer("by_user_id").notNull().references(() => users.id),
+    byUserId: integer("by_user_id")
+      .notNull()
+      .references(() => users.id),
     note: text("note"),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("urges_request_idx").on(t.requestId), index("urges_target_idx").on(t.targetId), index("urges_at_idx").on(t.at)],
+  (t) => [
+    index("urges_request_idx").on(t.requestId),
+    index("urges_target_idx").on(t.targetId),
+    index("urges_at_idx").on(t.at),
+  ],
 );

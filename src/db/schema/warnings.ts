@@ -20,7 +20,9 @@ export const targets = sqliteTable(
     source: text("source", { enum: TARGET_SOURCES }).notNull().default("manual"),
     amountAtRiskFen: integer("amount_at_risk_fen"),
     // open until an outcome closes it; an unreachable target waits for its retry time
-    status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "closed"] })
+      .notNull()
+      .default("open"),
     availableAt: integer("available_at", { mode: "timestamp_ms" }).notNull(),
     dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
     claimedBy: integer("claimed_by").references(() => users.id),
@@ -33,7 +35,10 @@ export const targets = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
     // queue order of the grade (high 0, medium 1, low 2): text grades do not sort that way
-    queueRank: integer("queue_rank").generatedAlwaysAs(sql`CASE risk_grade WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END`, { mode: "virtual" }),
+    queueRank: integer("queue_rank").generatedAlwaysAs(
+      sql`CASE risk_grade WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END`,
+      { mode: "virtual" },
+    ),
   },
   (t) => [
     // one open target per phone: a new one merges into it
@@ -42,11 +47,15 @@ export const targets = sqliteTable(
     // the queue proper: open targets nobody holds, in queue order. A claim takes its row out, so
     // "next" reads the first entry instead of skipping everyone being worked; lapsed leases are
     // cleared (and their rows come back at their place) just before each claim
-    index("targets_queue_free_idx").on(t.queueRank, t.availableAt).where(sql`status = 'open' AND lease_expires_at IS NULL`),
+    index("targets_queue_free_idx")
+      .on(t.queueRank, t.availableAt)
+      .where(sql`status = 'open' AND lease_expires_at IS NULL`),
     index("targets_open_due_idx").on(t.dueAt).where(sql`status = 'open'`),
     // live claims: who holds what, and how many are being worked (expired leases sort below now);
     // the holder is in the index so "mine" is read from it alone
-    index("targets_open_lease_idx").on(t.leaseExpiresAt, t.claimedBy, t.claimedByToken).where(sql`status = 'open' AND lease_expires_at IS NOT NULL`),
+    index("targets_open_lease_idx")
+      .on(t.leaseExpiresAt, t.claimedBy, t.claimedByToken)
+      .where(sql`status = 'open' AND lease_expires_at IS NOT NULL`),
     index("targets_created_idx").on(t.createdAt),
   ],
 );
@@ -55,7 +64,9 @@ export const warnings = sqliteTable(
   "warnings",
   {
     id: integer("id").primaryKey(),
-    targetId: integer("target_id").notNull().references(() => targets.id),
+    targetId: integer("target_id")
+      .notNull()
+      .references(() => targets.id),
     agentId: integer("agent_id").references(() => users.id),
     agentToken: integer("agent_token").references(() => apiTokens.id),
     channel: text("channel", { enum: WARNING_CHANNELS }).notNull(),
@@ -83,7 +94,9 @@ export const followUps = sqliteTable(
   "follow_ups",
   {
     id: integer("id").primaryKey(),
-    targetId: integer("target_id").notNull().references(() => targets.id),
+    targetId: integer("target_id")
+      .notNull()
+      .references(() => targets.id),
     dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
     assignedTo: integer("assigned_to").references(() => users.id),
     doneAt: integer("done_at", { mode: "timestamp_ms" }),
@@ -115,11 +128,8 @@ export const telephonyMessages = sqliteTable(
 );
 
 // Twilio repeats callbacks: each (sid, status) takes effect once.
-export const webhookEvents = sqliteTable(
-  "webhook_events",
-  {
-    id: integer("id").primaryKey(),
-    key: text("key").notNull().unique(),
-    receivedAt: createdAt(),
-  },
-);
+export const webhookEvents = sqliteTable("webhook_events", {
+  id: integer("id").primaryKey(),
+  key: text("key").notNull().unique(),
+  receivedAt: createdAt(),
+});
