@@ -115,6 +115,8 @@ export async function loadDemo(deps: Deps) {
   };
   const start = now - 730 * DAY;
 
+  // a bulk writer (two years of demo data at first start), like the suspects import: the driver's
+  // statements, outside the drizzle-only rule, since this runs before the first sign-in
   const sql = db.$client;
   const insCase = sql.prepare(
     `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, victim_age, narrative, status, filed_at, solved_at, closed_at, suspects_detained, created_by, created_at, updated_at)

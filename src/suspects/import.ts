@@ -1,7 +1,9 @@
 // Bulk import of suspects from CSV/XLSX: rows are normalised in the reader thread and recorded
 // here with raw prepared statements — the same merge as mergeSuspect (domain/suspects.ts
 // mergeSighting, as SQL in domain/suspect-merge.ts) — a million rows in a few seconds
-// (test/bench/import.ts). Not audited per row: the import itself is audited with its counts,
+// (test/bench/import.ts). One of the two bulk writers (with demo/load.ts) left on the driver's
+// statements, outside the house's drizzle-only rule: DESIGN §6 measured drizzle's prepared insert
+// ~3 s per million rows against 1.6–2.3 s raw, and this path's rows/s is a target. Not audited per row: the import itself is audited with its counts,
 // and each suspect keeps the source "import:<id>".
 import type { Database, Statement } from "bun:sqlite";
 import { normalizeIdentifier, type SuspectKind } from "../domain/identifiers";
