@@ -46,10 +46,15 @@ test("the same exports: every table, and the helpers beside them", () => {
   expect(Object.keys(liteTables).length).toBeGreaterThan(30);
 });
 
-describe.each(Object.keys(liteTables).sort())("%s", (name) => {
-  const l = liteTables[name]!;
-  const p = pgTables[name]!;
+// each SQLite table beside the PostgreSQL table of the same export name (a missing one fails above)
+const pairs = Object.entries(liteTables)
+  .sort(([a], [b]) => a.localeCompare(b))
+  .flatMap(([name, l]) => {
+    const p = pgTables[name];
+    return p ? [[name, l, p] as const] : [];
+  });
 
+describe.each(pairs)("%s", (_name, l, p) => {
   test("the same SQL table name", () => {
     expect(getTableName(p)).toBe(getTableName(l));
   });
@@ -84,7 +89,8 @@ describe.each(Object.keys(liteTables).sort())("%s", (name) => {
       xs
         .map((f) => {
           const r = f.reference();
-          return `${cols(r.columns)} -> ${getTableName(r.foreignColumns[0]!.table)}(${cols(r.foreignColumns)}) ${f.onDelete ?? "no action"}`;
+          const to = r.foreignColumns[0]?.table;
+          return `${cols(r.columns)} -> ${to ? getTableName(to) : "?"}(${cols(r.foreignColumns)}) ${f.onDelete ?? "no action"}`;
         })
         .sort();
     expect(fks(pt.foreignKeys)).toEqual(fks(lt.foreignKeys));
