@@ -116,36 +116,55 @@ CREATE TRIGGER stats_daily_ad AFTER DELETE ON stats_daily FOR EACH ROW EXECUTE F
 
 -- The source tables retract a record's facts before it changes and add them back after, so
 -- stats_daily always equals a full recount of stats_facts. Each helper adds (sign 1) or retracts
--- (sign -1) one record's facts, summed per day, metric, district and fraud type.
+-- (sign -1) one record's facts, summed per day, metric, district and fraud type. Rows go in key
+-- order (metric, day, ...): concurrent writers take the stats rows' locks in the same order.
 CREATE FUNCTION stats_shift_case(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_case_facts WHERE case_id = p_case_id
-  GROUP BY 1, 2, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
+  GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
 $$;
 --> statement-breakpoint
 CREATE FUNCTION stats_shift_case_warnings(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_warning_facts WHERE case_id = p_case_id
-  GROUP BY 1, 2, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
+  GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
 $$;
 --> statement-breakpoint
 CREATE FUNCTION stats_shift_case_requests(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_request_facts WHERE case_id = p_case_id
-  GROUP BY 1, 2, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
+  GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
 $$;
 --> statement-breakpoint
 CREATE FUNCTION stats_shift_target(p_target_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_warning_facts WHERE target_id = p_target_id
-  GROUP BY 1, 2, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
+  GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
 $$;
 --> statement-breakpoint
 CREATE FUNCTION stats_shift_request(p_request_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_request_facts WHERE request_id = p_request_id
-  GROUP BY 1, 2, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
+  GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
 $$;
+--> statement-breakpoint
+
+-- Concurrent writers (READ COMMITTED): a record's facts also read other rows (a warning's target
+-- and that target's case, a request's case, a target's case). Before counting, a trigger locks
+-- those rows against the writes that move them: an UPDATE of a case or a target conflicts with
+-- the lock, so one transaction waits for the other, and the waiting one's next query (a fresh
+-- snapshot in these volatile functions) counts with what the other committed. Without it two
+-- transactions each count with the other's old row and the totals drift (SQLite has one writer).
+CREATE FUNCTION stats_hold_cases(p_case_ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM cases WHERE id = ANY (p_case_ids) ORDER BY id FOR SHARE;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION stats_hold_targets(p_target_ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM targets WHERE id = ANY (p_target_ids) ORDER BY id FOR NO KEY UPDATE;
+  PERFORM stats_hold_cases(ARRAY(SELECT case_id FROM targets WHERE id = ANY (p_target_ids) AND case_id IS NOT NULL));
+END $$;
 --> statement-breakpoint
 
 -- Cases, targets and requests: row triggers as on SQLite. A record's facts depend on its own row
@@ -218,6 +237,7 @@ CREATE TRIGGER stats_cases_ad AFTER DELETE ON cases FOR EACH ROW EXECUTE FUNCTIO
 -- targets: their district and case decide where their warnings count
 CREATE FUNCTION stats_targets_bu() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM stats_hold_cases(ARRAY[OLD.case_id]);
   PERFORM stats_shift_target(OLD.id, -1);
   RETURN NEW;
 END $$;
@@ -226,6 +246,7 @@ CREATE TRIGGER stats_targets_bu BEFORE UPDATE OF district, case_id ON targets FO
 --> statement-breakpoint
 CREATE FUNCTION stats_targets_au() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM stats_hold_cases(ARRAY[NEW.case_id]);
   PERFORM stats_shift_target(NEW.id, 1);
   RETURN NULL;
 END $$;
@@ -234,6 +255,7 @@ CREATE TRIGGER stats_targets_au AFTER UPDATE OF district, case_id ON targets FOR
 --> statement-breakpoint
 CREATE FUNCTION stats_targets_bd() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM stats_hold_cases(ARRAY[OLD.case_id]);
   PERFORM stats_shift_target(OLD.id, -1);
   RETURN OLD;
 END $$;
@@ -243,6 +265,7 @@ CREATE TRIGGER stats_targets_bd BEFORE DELETE ON targets FOR EACH ROW EXECUTE FU
 -- requests: a request counts once it takes effect, with its confirmed amount
 CREATE FUNCTION stats_requests_ai() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM stats_hold_cases(ARRAY[NEW.case_id]);
   PERFORM stats_shift_request(NEW.id, 1);
   RETURN NULL;
 END $$;
@@ -251,6 +274,7 @@ CREATE TRIGGER stats_requests_ai AFTER INSERT ON requests FOR EACH ROW EXECUTE F
 --> statement-breakpoint
 CREATE FUNCTION stats_requests_bu() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM stats_hold_cases(ARRAY[OLD.case_id]);
   PERFORM stats_shift_request(OLD.id, -1);
   RETURN NEW;
 END $$;
@@ -260,6 +284,7 @@ FOR EACH ROW EXECUTE FUNCTION stats_requests_bu();
 --> statement-breakpoint
 CREATE FUNCTION stats_requests_au() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM stats_hold_cases(ARRAY[NEW.case_id]);
   PERFORM stats_shift_request(NEW.id, 1);
   RETURN NULL;
 END $$;
@@ -269,6 +294,7 @@ FOR EACH ROW EXECUTE FUNCTION stats_requests_au();
 --> statement-breakpoint
 CREATE FUNCTION stats_requests_bd() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM stats_hold_cases(ARRAY[OLD.case_id]);
   PERFORM stats_shift_request(OLD.id, -1);
   RETURN OLD;
 END $$;
@@ -305,7 +331,7 @@ RETURNS void LANGUAGE sql AS $$
     UNION ALL
     SELECT at, metric, district, fraud_type, -value FROM before_facts
   ) f
-  GROUP BY 1, 2, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
+  GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
 $$;
 --> statement-breakpoint
 CREATE FUNCTION stats_warnings_ai() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -315,6 +341,7 @@ DECLARE
 BEGIN
   SELECT array_agg(DISTINCT target_id), array_agg(id) INTO moved, fresh FROM new_rows;
   IF moved IS NOT NULL THEN
+    PERFORM stats_hold_targets(moved);
     PERFORM stats_shift_warnings(moved, fresh, '{}', '{}', '{}');
   END IF;
   RETURN NULL;
@@ -345,6 +372,7 @@ BEGIN
     UNION ALL
     SELECT n.target_id FROM new_rows n WHERE n.id = ANY (fresh)
   ) changed;
+  PERFORM stats_hold_targets(moved);
   PERFORM stats_shift_warnings(moved, fresh, old_id, old_target, old_at);
   RETURN NULL;
 END $$;
@@ -364,6 +392,7 @@ BEGIN
     RETURN NULL;
   END IF;
   SELECT array_agg(id), array_agg(target_id), array_agg(created_at) INTO old_id, old_target, old_at FROM old_rows;
+  PERFORM stats_hold_targets(moved);
   PERFORM stats_shift_warnings(moved, '{}', old_id, old_target, old_at);
   RETURN NULL;
 END $$;
