@@ -13,5 +13,5 @@ export const millis = customType<{ data: Date; driverData: number | string | big
 export const flag = customType<{ data: boolean; driverData: number }>({
   dataType: () => "smallint",
   toDriver: (b) => (b ? 1 : 0),
-  fromDriver: (v) => Number(v) !== 0,
+  fromDriver: (v) => Number(v) === 1, // as drizzle's SQLite boolean reads it
 });
