@@ -20,6 +20,10 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATE
 -- a case's district or fraud type moves its targets' warnings: find them without a scan
 CREATE INDEX stats_targets_case_idx ON targets (case_id);
 --> statement-breakpoint
+-- a target's first warning (peopleWarned), read by the statistics triggers: one index entry,
+-- whatever the planner knows of the table's size (SQLite finds it through warnings_target_idx)
+CREATE INDEX stats_warnings_first_idx ON warnings (target_id, created_at, id);
+--> statement-breakpoint
 
 -- The Asia/Shanghai calendar day (UTC+8, no daylight saving) of an instant in milliseconds, as
 -- SQLite's date(at / 1000 + 28800, 'unixepoch'): the same integer division, the same text.
@@ -40,13 +44,15 @@ UNION ALL SELECT c.id, coalesce(c.solved_at, c.filed_at, c.received_at), 'suspec
 --> statement-breakpoint
 -- warnings: every contact with a target, when made. peopleWarned: each target once, at its
 -- first warning. District: the target's; fraud type: its case's ("" when none).
+-- The first warning is looked up per warning (SQLite's view says NOT EXISTS an earlier one, the
+-- same rows): PostgreSQL would otherwise hash the whole table to check one target.
 CREATE VIEW stats_warning_facts AS
 SELECT t.case_id AS case_id, w.target_id AS target_id, w.created_at AS at, 'warnings' AS metric, coalesce(t.district, '') AS district, coalesce(k.fraud_type, '') AS fraud_type, 1::bigint AS value
 FROM warnings w JOIN targets t ON t.id = w.target_id LEFT JOIN cases k ON k.id = t.case_id
 UNION ALL
 SELECT t.case_id, w.target_id, w.created_at, 'peopleWarned', coalesce(t.district, ''), coalesce(k.fraud_type, ''), 1
 FROM warnings w JOIN targets t ON t.id = w.target_id LEFT JOIN cases k ON k.id = t.case_id
-WHERE NOT EXISTS (SELECT 1 FROM warnings e WHERE e.target_id = w.target_id AND (e.created_at < w.created_at OR (e.created_at = w.created_at AND e.id < w.id)));
+WHERE w.id = (SELECT e.id FROM warnings e WHERE e.target_id = w.target_id ORDER BY e.created_at, e.id LIMIT 1);
 --> statement-breakpoint
 -- stopPayments / freezes / numbersCutOff / cardsCutOff: requests that took effect (completed,
 -- partially completed, or since expired, lapsed or released), at their effective time (止付/冻结
@@ -118,35 +124,40 @@ CREATE TRIGGER stats_daily_ad AFTER DELETE ON stats_daily FOR EACH ROW EXECUTE F
 -- stats_daily always equals a full recount of stats_facts. Each helper adds (sign 1) or retracts
 -- (sign -1) one record's facts, summed per day, metric, district and fraud type. Rows go in key
 -- order (metric, day, ...): concurrent writers take the stats rows' locks in the same order.
-CREATE FUNCTION stats_shift_case(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION stats_shift_case(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_case_facts WHERE case_id = p_case_id
   GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
-$$;
+END $$;
 --> statement-breakpoint
-CREATE FUNCTION stats_shift_case_warnings(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION stats_shift_case_warnings(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_warning_facts WHERE case_id = p_case_id
   GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
-$$;
+END $$;
 --> statement-breakpoint
-CREATE FUNCTION stats_shift_case_requests(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION stats_shift_case_requests(p_case_id bigint, p_sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_request_facts WHERE case_id = p_case_id
   GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
-$$;
+END $$;
 --> statement-breakpoint
-CREATE FUNCTION stats_shift_target(p_target_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION stats_shift_target(p_target_id bigint, p_sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_warning_facts WHERE target_id = p_target_id
   GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
-$$;
+END $$;
 --> statement-breakpoint
-CREATE FUNCTION stats_shift_request(p_request_id bigint, p_sign integer) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION stats_shift_request(p_request_id bigint, p_sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(at), metric, district, fraud_type, (p_sign * sum(value))::bigint FROM stats_request_facts WHERE request_id = p_request_id
   GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
-$$;
+END $$;
 --> statement-breakpoint
 
 -- Concurrent writers (READ COMMITTED): a record's facts also read other rows (a warning's target
@@ -309,21 +320,26 @@ CREATE TRIGGER stats_requests_bd BEFORE DELETE ON requests FOR EACH ROW EXECUTE 
 -- warnings as they were before the statement (the current rows, with the statement's rows put
 -- back as they were). Instants of the rows that changed come in as arrays.
 CREATE FUNCTION stats_shift_warnings(p_targets bigint[], p_fresh bigint[], p_old_id bigint[], p_old_target bigint[], p_old_at bigint[])
-RETURNS void LANGUAGE sql AS $$
-  WITH before AS (
-    SELECT w.id, w.target_id, w.created_at FROM warnings w WHERE w.target_id = ANY (p_targets) AND w.id <> ALL (p_fresh)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  -- joins, not "= ANY (array)" filters: a bulk statement's arrays are long
+  WITH moved AS (SELECT DISTINCT m.target_id FROM unnest(p_targets) AS m (target_id)),
+  fresh AS (SELECT f.id FROM unnest(p_fresh) AS f (id)),
+  before AS (
+    SELECT w.id, w.target_id, w.created_at FROM warnings w JOIN moved USING (target_id)
+    WHERE NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.id = w.id)
     UNION ALL
     SELECT o.id, o.target_id, o.created_at FROM unnest(p_old_id, p_old_target, p_old_at) AS o (id, target_id, created_at)
-    WHERE o.target_id = ANY (p_targets)
+    JOIN moved USING (target_id)
   ),
+  first AS (SELECT DISTINCT ON (b.target_id) b.id FROM before b ORDER BY b.target_id, b.created_at, b.id),
   -- stats_warning_facts over the warnings as they were
   before_facts AS (
     SELECT w.created_at AS at, 'warnings' AS metric, coalesce(t.district, '') AS district, coalesce(k.fraud_type, '') AS fraud_type, 1::bigint AS value
     FROM before w JOIN targets t ON t.id = w.target_id LEFT JOIN cases k ON k.id = t.case_id
     UNION ALL
     SELECT w.created_at, 'peopleWarned', coalesce(t.district, ''), coalesce(k.fraud_type, ''), 1
-    FROM before w JOIN targets t ON t.id = w.target_id LEFT JOIN cases k ON k.id = t.case_id
-    WHERE NOT EXISTS (SELECT 1 FROM before e WHERE e.target_id = w.target_id AND (e.created_at < w.created_at OR (e.created_at = w.created_at AND e.id < w.id)))
+    FROM before w JOIN first ON first.id = w.id JOIN targets t ON t.id = w.target_id LEFT JOIN cases k ON k.id = t.case_id
   )
   INSERT INTO stats_daily AS s (day, metric, district, fraud_type, value)
   SELECT stats_day(f.at), f.metric, f.district, f.fraud_type, sum(f.value)::bigint FROM (
@@ -332,7 +348,7 @@ RETURNS void LANGUAGE sql AS $$
     SELECT at, metric, district, fraud_type, -value FROM before_facts
   ) f
   GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4 ON CONFLICT (metric, day, district, fraud_type) DO UPDATE SET value = s.value + excluded.value;
-$$;
+END $$;
 --> statement-breakpoint
 CREATE FUNCTION stats_warnings_ai() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
