@@ -55,9 +55,9 @@ async function main(argv: string[]) {
   if (values.help || !cmd) return console.log(USAGE);
   if (positionals[0] === "backup" || positionals[0] === "restore")
     return databaseFile(positionals[0], positionals.slice(1));
-  const deps = openPlatform(loadConfig());
+  const deps = await openPlatform(loadConfig());
   const system = { actor: null, ip: "cli", at: Date.now(), label: "system:cli" };
-  if (positionals[0] === "district") return districtCommand(deps.db, system, positionals.slice(1));
+  if (positionals[0] === "district") return await districtCommand(deps.db, system, positionals.slice(1));
   switch (cmd) {
     case "user add": {
       if (!values.username || !values.password) fail("--username and --password are required\n" + USAGE);
@@ -68,24 +68,24 @@ async function main(argv: string[]) {
         institution: values.institution,
         displayName: values.name,
       });
-      recordAudit(deps.db, system, {
+      await recordAudit(deps.db, system, {
         action: "create",
         entity: "user",
         entityId: u.id,
         detail: { username: u.username, role: u.role, via: "cli" },
       });
-      if (values.badge !== undefined) setBadge(deps.db, system, u.id, values.badge);
+      if (values.badge !== undefined) await setBadge(deps.db, system, u.id, values.badge);
       console.log(`created user ${u.username} (${u.role})`);
       break;
     }
     case "token create": {
       if (!values.name) fail("--name is required\n" + USAGE);
-      const { token, id } = createToken(deps.db, {
+      const { token, id } = await createToken(deps.db, {
         name: values.name,
         role: role(values.role),
         institution: values.institution,
       });
-      recordAudit(deps.db, system, {
+      await recordAudit(deps.db, system, {
         action: "create",
         entity: "api_token",
         entityId: id,
@@ -96,8 +96,13 @@ async function main(argv: string[]) {
       break;
     }
     case "keys rotate": {
-      const kid = addSigningKey(deps.db, system.at);
-      recordAudit(deps.db, system, { action: "rotate", entity: "signing_key", entityId: kid, detail: { via: "cli" } });
+      const kid = await addSigningKey(deps.db, system.at);
+      await recordAudit(deps.db, system, {
+        action: "rotate",
+        entity: "signing_key",
+        entityId: kid,
+        detail: { via: "cli" },
+      });
       console.log(`signing key ${kid} signs from now on; earlier keys stay published for verification`);
       break;
     }
@@ -114,12 +119,12 @@ async function main(argv: string[]) {
 }
 
 /** `district add NAME` / `district list`: the center's list of districts. */
-function districtCommand(db: Db, who: AuditWho, args: string[]) {
-  if (args[0] === "list" && args.length === 1) return void console.log(listDistricts(db).join("\n"));
+async function districtCommand(db: Db, who: AuditWho, args: string[]) {
+  if (args[0] === "list" && args.length === 1) return void console.log((await listDistricts(db)).join("\n"));
   if (args[0] !== "add" || args.length !== 2) fail(`district add NAME | district list\n${USAGE}`);
-  const added = addDistrict(db, who, args[1]!);
+  const added = await addDistrict(db, who, args[1]!);
   if (!added.ok) fail(added.reason);
-  console.log(`district ${added.name} added; ${listDistricts(db).length} listed`);
+  console.log(`district ${added.name} added; ${(await listDistricts(db)).length} listed`);
 }
 
 /** backup/restore work on the files, never through openPlatform (which would migrate the live database). */

@@ -24,6 +24,13 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_PATH: z.string().min(1).default("./data/fanzha.sqlite"),
+  // PostgreSQL instead of the SQLite file when set (it wins over DATABASE_PATH)
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   // FULL: a commit is on disk when it returns, even across a power cut (README: Durability)
   DATABASE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"], "must be FULL or NORMAL").default("FULL"),
   BACKUP_DIR: z.string().min(1).default("./data/backups"),
@@ -103,6 +110,8 @@ export type Config = {
   port: number;
   host: string;
   databasePath: string;
+  /** PostgreSQL's URL when the center runs on it; else the SQLite file at databasePath. */
+  databaseUrl: string | null;
   databaseSynchronous: "FULL" | "NORMAL";
   /** Scheduled backups: where, how often (0 = off), how many newest to keep. */
   backup: { dir: string; everyMs: number; keep: number };
@@ -154,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL ?? null,
     databaseSynchronous: e.DATABASE_SYNCHRONOUS,
     backup: { dir: e.BACKUP_DIR, everyMs: e.BACKUP_EVERY_HOURS * 3_600_000, keep: e.BACKUP_KEEP },
     publicBaseUrl,

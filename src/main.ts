@@ -33,9 +33,9 @@ try {
 }
 const releasePidFile = claimPidFile(config.databasePath); // `cli restore` refuses while it is there
 
-const deps = openPlatform(config);
+const deps = await openPlatform(config);
 const { db } = deps;
-const fresh = (db.select({ c: count() }).from(users).get()?.c ?? 0) === 0;
+const fresh = ((await db.select({ c: count() }).from(users).get())?.c ?? 0) === 0;
 
 if (fresh) {
   const password =

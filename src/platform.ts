@@ -1,22 +1,22 @@
 // Opening the platform: config → db (migrated, reference data) → deps.
 import type { Config } from "./config";
-import { openDb } from "./db";
+import { openDatabase } from "./db";
 import { seedInstitutions } from "./db/seed";
 import { EventBus } from "./events";
 import { type Clock, type Deps, systemClock } from "./http/context";
 import { createLogger } from "./http/log";
 import { createTelephony } from "./telephony";
 
-export function openPlatform(
+export async function openPlatform(
   config: Config,
   opts: {
     clock?: Clock;
     httpClient?: Parameters<typeof createTelephony>[0]["httpClient"];
     logStream?: Parameters<typeof createLogger>[1];
   } = {},
-): Deps {
-  const db = openDb(config.databasePath, { synchronous: config.databaseSynchronous });
-  seedInstitutions(db);
+): Promise<Deps> {
+  const db = await openDatabase(config);
+  await seedInstitutions(db);
   return {
     config,
     db,

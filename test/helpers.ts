@@ -1,5 +1,6 @@
 // Shared test harness: a fresh platform on an in-memory database with an injected clock,
 // and signed-in clients that behave like the browser (cookie, Origin, CSRF header).
+import { Database } from "bun:sqlite";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,9 @@ import { createToken, createUser } from "../src/auth/service";
 import { loadConfig } from "../src/config";
 import type { Role } from "../src/domain/access";
 import type { Clock, Deps } from "../src/http/context";
+import type { Db } from "../src/db";
+import { pgClient, openPostgres } from "../src/db/pg";
+import { seedInstitutions } from "../src/db/seed";
 import { openPlatform } from "../src/platform";
 
 export class TestClock implements Clock {
@@ -22,21 +26,56 @@ export class TestClock implements Clock {
 
 export const ORIGIN = "http://localhost";
 
-export function testPlatform(env: Record<string, string> = {}, opts: Parameters<typeof openPlatform>[1] = {}) {
+/**
+ * On PostgreSQL (DATABASE_URL in the environment: the suite's second pass) every platform gets a
+ * database of its own, copied from one migrated template (a copy takes milliseconds; migrating, seconds).
+ */
+let template: Promise<string> | null = null;
+let made = 0;
+async function freshPostgres(url: string): Promise<string> {
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const name = (n: string) => {
+    const u = new URL(url);
+    u.pathname = `/${n}`;
+    return u.toString();
+  };
+  const tpl = `fz_tpl_${process.pid}`;
+  template ??= (async () => {
+    const sql = pgClient(admin.toString(), { max: 1 });
+    await sql.unsafe(`drop database if exists ${tpl}`);
+    await sql.unsafe(`create database ${tpl}`);
+    await sql.end();
+    const db = await openPostgres(name(tpl));
+    await seedInstitutions(db as unknown as Db);
+    await db.$client.end();
+    return tpl;
+  })();
+  await template;
+  const db = `fz_t${process.pid}_${++made}`;
+  const sql = pgClient(admin.toString(), { max: 1 });
+  await sql.unsafe(`create database ${db} template ${tpl} strategy file_copy`);
+  await sql.end();
+  return name(db);
+}
+
+export async function testPlatform(env: Record<string, string> = {}, opts: Parameters<typeof openPlatform>[1] = {}) {
   const clock = (opts.clock as TestClock) ?? new TestClock();
+  const url = process.env.DATABASE_URL;
   const config = loadConfig({
+    ...(url ? { DATABASE_URL: await freshPostgres(url) } : {}),
     DATABASE_PATH: ":memory:",
     OUTBOX_DIR: mkdtempSync(join(tmpdir(), "fanzha-outbox-")),
     PUBLIC_BASE_URL: ORIGIN,
     ACCESS_LOG: "false",
     ...env,
   }); // quiet tests; a log test turns it on
-  const deps: Deps = openPlatform(config, { ...opts, clock });
+  const deps: Deps = await openPlatform(config, { ...opts, clock });
   const app = createApp(deps);
   return { app, deps, clock, config };
 }
 
-export type TestPlatform = ReturnType<typeof testPlatform>;
+export type TestPlatform = Awaited<ReturnType<typeof testPlatform>>;
 
 /** The password of every test user: strong enough for the password check (auth/passwords.ts). */
 export const TEST_PASSWORD = "fz-test-Pw-7391";
@@ -55,8 +94,7 @@ export async function signIn(p: TestPlatform, role: Role, institution?: string, 
   const home = await (await p.app.request("/", { headers: { Cookie: cookie } })).text();
   const csrf = /X-CSRF-Token&quot;:&quot;([^&]+)&quot;/.exec(home)?.[1] ?? /"X-CSRF-Token":"([^"]+)"/.exec(home)?.[1];
   if (!csrf) throw new Error("no CSRF token on the home page");
-  const userId = (p.deps.db.$client.query("select id from users where username = ?").get(username) as { id: number })
-    .id;
+  const userId = (await sqlOne<{ id: number }>(p.deps.db, "select id from users where username = ?", username))!.id;
   /** A request as this browser would send it: cookie, same Origin, CSRF header. */
   const request = (path: string, init: RequestInit & { form?: Record<string, string>; htmx?: boolean } = {}) => {
     const headers = new Headers(init.headers);
@@ -75,8 +113,8 @@ export async function signIn(p: TestPlatform, role: Role, institution?: string, 
 }
 
 /** An API client with a bearer token of this role. */
-export function apiClient(p: TestPlatform, role: Role, institution?: string) {
-  const { token } = createToken(p.deps.db, { name: `${role}-${++seq}`, role, institution });
+export async function apiClient(p: TestPlatform, role: Role, institution?: string) {
+  const { token } = await createToken(p.deps.db, { name: `${role}-${++seq}`, role, institution });
   const call = (path: string, init: RequestInit & { json?: unknown } = {}) => {
     const headers = new Headers(init.headers);
     headers.set("Authorization", `Bearer ${token}`);
@@ -93,4 +131,31 @@ export function apiClient(p: TestPlatform, role: Role, institution?: string) {
     });
   };
   return { token, call };
+}
+
+/** Raw SQL for a test's setup and checks, on either engine (`?` placeholders, in order). */
+export async function sqlAll<T = Record<string, unknown>>(db: Db, text: string, ...params: unknown[]): Promise<T[]> {
+  const client = db.$client as unknown;
+  if (client instanceof Database) return client.query(text).all(...(params as never[])) as T[];
+  let n = 0;
+  const pg = client as { unsafe(q: string, p: unknown[]): Promise<T[]> };
+  return [
+    ...(await pg.unsafe(
+      text.replace(/\?/g, () => `$${++n}`),
+      params,
+    )),
+  ];
+}
+
+/** The first row, or null (as bun:sqlite's get). */
+export async function sqlOne<T = Record<string, unknown>>(db: Db, text: string, ...params: unknown[]): Promise<T | null> {
+  return (await sqlAll<T>(db, text, ...params))[0] ?? null;
+}
+
+/** Runs a statement, or several separated by semicolons when there are no parameters. */
+export async function sqlRun(db: Db, text: string, ...params: unknown[]): Promise<void> {
+  const client = db.$client as unknown;
+  if (params.length) await sqlAll(db, text, ...params);
+  else if (client instanceof Database) client.run(text);
+  else await (client as { unsafe(q: string): { simple(): Promise<unknown> } }).unsafe(text).simple();
 }

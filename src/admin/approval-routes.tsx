@@ -9,21 +9,21 @@ import { decideGrant, openGrants, recentDecisions } from "./approvals";
 
 export const approvalRoutes = new Hono<AppEnv>()
   .use(allow("privileges.approve"))
-  .get("/", (c) => {
+  .get("/", async (c) => {
     const db = c.var.deps.db;
     const page = (
       <ApprovalsPage
         t={c.var.t}
         csrf={c.var.session?.csrfToken ?? null}
         me={c.var.actor!.id}
-        open={openGrants(db)}
-        decided={recentDecisions(db)}
+        open={await openGrants(db)}
+        decided={await recentDecisions(db)}
       />
     );
     return render(c, c.var.t("nav.approvals"), page);
   })
-  .post("/:id{[0-9]+}/:decision{approve|reject}", (c) => {
+  .post("/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
     const decision = c.req.param("decision") === "approve" ? "approved" : "rejected";
-    decideGrant(c.var.deps.db, Number(c.req.param("id")), decision, { ...who(c), actor: c.var.actor! });
+    await decideGrant(c.var.deps.db, Number(c.req.param("id")), decision, { ...who(c), actor: c.var.actor! });
     return c.redirect("/approvals", 303);
   });

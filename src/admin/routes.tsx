@@ -29,7 +29,7 @@ const UserForm = z.object({
 });
 const TokenForm = z.object({ name: z.string().trim().min(1).max(60), role: z.enum(ROLES), institution: optionalCode });
 
-function page(
+async function page(
   c: Context<AppEnv>,
   extra: { issues?: Issue[]; message?: string; newToken?: string; values?: Record<string, string> } = {},
   status: 200 | FormErrors["status"] = 200,
@@ -42,10 +42,10 @@ function page(
       t={c.var.t}
       lang={c.var.lang}
       csrf={c.var.session?.csrfToken ?? null}
-      users={listUsers(db)}
-      tokens={listTokens(db)}
-      institutions={listInstitutions(db)}
-      districts={listDistricts(db)}
+      users={await listUsers(db)}
+      tokens={await listTokens(db)}
+      institutions={await listInstitutions(db)}
+      districts={await listDistricts(db)}
       {...extra}
     />,
     status,
@@ -53,10 +53,10 @@ function page(
 }
 
 /** The form re-rendered with what refused it, or the error on to onError. */
-function refusedForm(c: Context<AppEnv>, e: unknown, values?: Record<string, string>) {
+async function refusedForm(c: Context<AppEnv>, e: unknown, values?: Record<string, string>) {
   const shown = formErrors(c, e);
   if (!shown) throw e;
-  return page(c, { message: shown.error, issues: shown.issues, values }, shown.status);
+  return await page(c, { message: shown.error, issues: shown.issues, values }, shown.status);
 }
 
 const asStrings = (b: Record<string, unknown>) =>
@@ -67,15 +67,15 @@ const asStrings = (b: Record<string, unknown>) =>
 export const adminRoutes = new Hono<AppEnv>()
   .use(allow("admin.manage"))
   // a token just created is shown once, on the page its POST redirected to
-  .get("/", (c) => page(c, { newToken: takeFlash<string>(c, "admin.newToken") ?? undefined }))
+  .get("/", async (c) => await page(c, { newToken: (await takeFlash<string>(c, "admin.newToken")) ?? undefined }))
   .post("/users", async (c) => {
     const body = await c.req.parseBody();
     const form = UserForm.safeParse(body);
-    if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 422);
+    if (!form.success) return await page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 422);
     try {
       // a supervisor or admin waits for another supervisor's approval (/approvals)
       const user = await createUser(c.var.deps.db, form.data, { actor: c.var.actor!, at: c.var.deps.clock.now() });
-      audit(c, {
+      await audit(c, {
         action: "create",
         entity: "user",
         entityId: user.id,
@@ -87,50 +87,55 @@ export const adminRoutes = new Hono<AppEnv>()
         },
       });
     } catch (e) {
-      return refusedForm(c, e, asStrings(body));
+      return await refusedForm(c, e, asStrings(body));
     }
     return c.redirect("/admin", 303);
   })
   .post("/users/:id{[0-9]+}/badge", async (c) => {
     const body = await c.req.parseBody();
     try {
-      setBadge(c.var.deps.db, who(c), Number(c.req.param("id")), typeof body.badge === "string" ? body.badge : "");
+      await setBadge(
+        c.var.deps.db,
+        who(c),
+        Number(c.req.param("id")),
+        typeof body.badge === "string" ? body.badge : "",
+      );
     } catch (e) {
-      return refusedForm(c, e);
+      return await refusedForm(c, e);
     }
     return c.redirect("/admin", 303);
   })
   .post("/tokens", async (c) => {
     const body = await c.req.parseBody();
     const form = TokenForm.safeParse(body);
-    if (!form.success) return page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 422);
+    if (!form.success) return await page(c, { issues: zodIssues(form.error), values: asStrings(body) }, 422);
     try {
-      const { token, id, pending } = createToken(c.var.deps.db, form.data, {
+      const { token, id, pending } = await createToken(c.var.deps.db, form.data, {
         actor: c.var.actor!,
         at: c.var.deps.clock.now(),
       });
-      audit(c, {
+      await audit(c, {
         action: "create",
         entity: "api_token",
         entityId: id,
         detail: { name: form.data.name, role: form.data.role, ...(pending ? { approval: "pending" } : {}) },
       });
       // 303, not the page: a reload must not make a second token
-      putFlash(c, "admin.newToken", token);
+      await putFlash(c, "admin.newToken", token);
       return c.redirect("/admin", 303);
     } catch (e) {
-      return refusedForm(c, e, asStrings(body));
+      return await refusedForm(c, e, asStrings(body));
     }
   })
   .post("/districts", async (c) => {
     const body = await c.req.parseBody();
-    const added = addDistrict(c.var.deps.db, who(c), typeof body.district === "string" ? body.district : "");
-    if (!added.ok) return page(c, { issues: [refusalIssue("district", added)], values: asStrings(body) }, 422);
+    const added = await addDistrict(c.var.deps.db, who(c), typeof body.district === "string" ? body.district : "");
+    if (!added.ok) return await page(c, { issues: [refusalIssue("district", added)], values: asStrings(body) }, 422);
     return c.redirect("/admin", 303);
   })
-  .post("/tokens/:id{[0-9]+}/revoke", (c) => {
+  .post("/tokens/:id{[0-9]+}/revoke", async (c) => {
     const id = Number(c.req.param("id"));
-    if (revokeToken(c.var.deps.db, id, c.var.deps.clock.now()))
-      audit(c, { action: "revoke", entity: "api_token", entityId: id });
+    if (await revokeToken(c.var.deps.db, id, c.var.deps.clock.now()))
+      await audit(c, { action: "revoke", entity: "api_token", entityId: id });
     return c.redirect("/admin", 303);
   });

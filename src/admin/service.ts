@@ -1,11 +1,11 @@
 // Administration: people, tokens, institutions. Not case contents.
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { forgetResolvedTokens } from "../auth/service";
-import type { Db } from "../db";
+import { type Db, atomic } from "../db";
 import { apiTokens, institutions, users } from "../db/schema";
 
-export function listUsers(db: Db) {
-  return db
+export async function listUsers(db: Db) {
+  return await db
     .select({
       id: users.id,
       username: users.username,
@@ -23,8 +23,8 @@ export function listUsers(db: Db) {
     .all();
 }
 
-export function listTokens(db: Db) {
-  return db
+export async function listTokens(db: Db) {
+  return await db
     .select({
       id: apiTokens.id,
       name: apiTokens.name,
@@ -41,18 +41,24 @@ export function listTokens(db: Db) {
     .all();
 }
 
-export function listInstitutions(db: Db) {
-  return db.select().from(institutions).orderBy(asc(institutions.kind), asc(institutions.id)).all();
+export async function listInstitutions(db: Db) {
+  return await db.select().from(institutions).orderBy(asc(institutions.kind), asc(institutions.id)).all();
 }
 
-export function revokeToken(db: Db, id: number, now: number): boolean {
+export async function revokeToken(db: Db, id: number, now: number): Promise<boolean> {
   const revoked =
-    db
-      .update(apiTokens)
-      .set({ revokedAt: new Date(now) })
-      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-      .returning({ id: apiTokens.id })
-      .all().length > 0;
+    (
+      await atomic(
+        db,
+        async (tx) =>
+          await tx
+            .update(apiTokens)
+            .set({ revokedAt: new Date(now) })
+            .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+            .returning({ id: apiTokens.id })
+            .all(),
+      )
+    ).length > 0;
   forgetResolvedTokens(db);
   return revoked;
 }

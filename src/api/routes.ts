@@ -48,10 +48,10 @@ const shared = apiRouter()
       summary: "Who the token belongs to",
       responses: { 200: jsonResponse(Me, "The caller"), ...commonErrors },
     }),
-    (c) => {
+    async (c) => {
       const actor = c.var.actor!;
       const inst = actor.institutionId
-        ? c.var.deps.db.select().from(institutions).where(eq(institutions.id, actor.institutionId)).get()
+        ? await c.var.deps.db.select().from(institutions).where(eq(institutions.id, actor.institutionId)).get()
         : null;
       return c.json(
         {
@@ -74,10 +74,10 @@ const shared = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) =>
+    async (c) =>
       c.json(
         {
-          institutions: c.var.deps.db
+          institutions: await c.var.deps.db
             .select({
               code: institutions.code,
               kind: institutions.kind,
@@ -107,9 +107,9 @@ const shared = apiRouter()
       },
       responses: { 200: jsonResponse(z.object({ entries: z.array(AuditRow) }), "Newest first"), ...commonErrors },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
-      const rows = listAudit(c.var.deps.db, q, q.limit);
+      const rows = await listAudit(c.var.deps.db, q, q.limit);
       return c.json(
         {
           entries: rows.map((r) => ({ ...r, at: r.at.toISOString(), detail: r.detail ? JSON.parse(r.detail) : null })),

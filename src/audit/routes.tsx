@@ -22,12 +22,12 @@ const AuditQuery = z.object({
 
 const PAGE = 100;
 
-export const auditRoutes = new Hono<AppEnv>().get("/", allow("audit.read"), (c) => {
+export const auditRoutes = new Hono<AppEnv>().get("/", allow("audit.read"), async (c) => {
   const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ""));
   const q = AuditQuery.safeParse(raw);
   if (!q.success) throw validationError(q.error);
   const f = q.data;
-  const rows = listAudit(
+  const rows = await listAudit(
     c.var.deps.db,
     {
       ...f,
@@ -44,7 +44,7 @@ export const auditRoutes = new Hono<AppEnv>().get("/", allow("audit.read"), (c) 
       t={c.var.t}
       rows={rows}
       filter={filter}
-      institutions={institutionNames(c.var.deps.db, c.var.lang)}
+      institutions={await institutionNames(c.var.deps.db, c.var.lang)}
       nextBefore={rows.length === PAGE ? rows[rows.length - 1]!.id : undefined}
     />,
   );

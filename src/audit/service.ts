@@ -1,8 +1,7 @@
 // The audit trail: who did what to which record, when, from where. Append-only.
 
-import type { Database } from "bun:sqlite";
 import { and, desc, eq, gte, like, lt, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../db";
+import { atomic, type Conn, type Db, perConnection } from "../db";
 import { auditLog, institutions } from "../db/schema";
 import type { Actor } from "../domain/access";
 
@@ -18,8 +17,7 @@ export type AuditWho = { actor: Actor | null; ip: string | null; at: number; lab
 
 // Every change writes one row, so the insert is a drizzle prepared query built once per
 // connection (the query builder costs ~40 µs a call, a prepared insert a few µs).
-const inserts = new WeakMap<Database, ReturnType<typeof prepareInsert>>();
-const prepareInsert = (db: AuditConn) =>
+const inserts = perConnection((db: Conn) =>
   db
     .insert(auditLog)
     .values({
@@ -33,34 +31,26 @@ const prepareInsert = (db: AuditConn) =>
       detail: sql.placeholder("detail"),
       ip: sql.placeholder("ip"),
     })
-    .prepare();
-
-/** The connection behind the database or a drizzle transaction on it (bun:sqlite: one connection, synchronous). */
-function connectionOf(db: Db | AuditConn): Database {
-  return "$client" in db ? (db as Db).$client : (db as unknown as { session: { client: Database } }).session.client;
-}
-// a transaction runs on the same connection: a query prepared on one serves them all
-type AuditConn = Pick<Db, "insert">;
+    .prepare(),
+);
 
 // takes the database or a transaction on it, so a change and its audit entry commit together
-export function recordAudit(db: AuditConn, who: AuditWho, e: AuditEntry): void {
-  const conn = connectionOf(db);
-  let insert = inserts.get(conn);
-  if (!insert) {
-    insert = prepareInsert(db);
-    inserts.set(conn, insert);
-  }
-  insert.run({
-    at: new Date(who.at),
-    userId: who.actor?.kind === "user" ? who.actor.id : null,
-    tokenId: who.actor?.kind === "token" ? who.actor.id : null,
-    actor: who.actor?.name ?? who.label ?? "anonymous",
-    action: e.action,
-    entity: e.entity,
-    entityId: e.entityId == null ? null : String(e.entityId),
-    detail: e.detail === undefined ? null : JSON.stringify(e.detail),
-    ip: who.ip,
-  });
+export async function recordAudit(db: Conn, who: AuditWho, e: AuditEntry): Promise<void> {
+  await atomic(
+    db,
+    async (tx) =>
+      await inserts(tx).run({
+        at: new Date(who.at),
+        userId: who.actor?.kind === "user" ? who.actor.id : null,
+        tokenId: who.actor?.kind === "token" ? who.actor.id : null,
+        actor: who.actor?.name ?? who.label ?? "anonymous",
+        action: e.action,
+        entity: e.entity,
+        entityId: e.entityId == null ? null : String(e.entityId),
+        detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+        ip: who.ip,
+      }),
+  );
 }
 
 export type AuditFilter = {
@@ -73,7 +63,7 @@ export type AuditFilter = {
   before?: number;
 };
 
-export function listAudit(db: Db, f: AuditFilter, limit = 100) {
+export async function listAudit(db: Db, f: AuditFilter, limit = 100) {
   const where: SQL[] = [];
   if (f.actor) where.push(like(auditLog.actor, `%${f.actor}%`));
   if (f.entity) where.push(eq(auditLog.entity, f.entity));
@@ -82,7 +72,7 @@ export function listAudit(db: Db, f: AuditFilter, limit = 100) {
   if (f.from != null) where.push(gte(auditLog.at, new Date(f.from)));
   if (f.to != null) where.push(lt(auditLog.at, new Date(f.to)));
   if (f.before != null) where.push(lt(auditLog.id, f.before));
-  return db
+  return await db
     .select()
     .from(auditLog)
     .where(where.length ? and(...where) : undefined)
@@ -92,8 +82,8 @@ export function listAudit(db: Db, f: AuditFilter, limit = 100) {
 }
 
 /** Institution names by code, for an entry's detail that names one by its code. */
-export function institutionNames(db: Db, lang: "zh" | "en"): Record<string, string> {
-  const rows = db
+export async function institutionNames(db: Db, lang: "zh" | "en"): Promise<Record<string, string>> {
+  const rows = await db
     .select({ code: institutions.code, zh: institutions.nameZh, en: institutions.nameEn })
     .from(institutions)
     .all();

@@ -60,7 +60,7 @@ export function clientIp(c: Context<AppEnv>): string {
 export const tokenAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const m = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
   const { db, clock } = c.get("deps");
-  c.set("actor", m ? actorForToken(db, m[1]!, clock.now()) : null);
+  c.set("actor", m ? await actorForToken(db, m[1]!, clock.now()) : null);
   c.set("session", null);
   await next();
 };
@@ -68,7 +68,7 @@ export const tokenAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** Pages: the session cookie. Sets c.var.actor and c.var.session (or null). */
 export const sessionAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
-  const found = token ? loadSession(c.var.deps.db, token, c.var.deps.clock.now()) : null;
+  const found = token ? await loadSession(c.var.deps.db, token, c.var.deps.clock.now()) : null;
   c.set("actor", found?.actor ?? null);
   c.set("session", found?.session ?? null);
   await next();

@@ -40,7 +40,7 @@ export const authRoutes = new Hono<AppEnv>()
     const result = await verifySignIn(db, username, password, ip, now);
     if (!result.ok) {
       const action = result.throttled ? "sign_in_throttled" : result.pending ? "sign_in_pending" : "sign_in_failed";
-      recordAudit(db, { actor: null, ip, at: now }, { action, entity: "user", entityId: username });
+      await recordAudit(db, { actor: null, ip, at: now }, { action, entity: "user", entityId: username });
       // only the right password learns that the account waits for approval
       const error = result.throttled
         ? t("signin.throttled", { minutes: THROTTLE.windowMs / 60_000 })
@@ -54,7 +54,7 @@ export const authRoutes = new Hono<AppEnv>()
         result.throttled ? 429 : result.pending ? 403 : 401,
       );
     }
-    const { token } = createSession(
+    const { token } = await createSession(
       db,
       result.user.id,
       { ip, userAgent: c.req.header("User-Agent") ?? null },
@@ -68,7 +68,7 @@ export const authRoutes = new Hono<AppEnv>()
       path: "/",
       maxAge: Math.floor(config.sessionMs / 1000),
     });
-    recordAudit(
+    await recordAudit(
       db,
       {
         actor: {
@@ -85,11 +85,11 @@ export const authRoutes = new Hono<AppEnv>()
     );
     return c.redirect(next, 303);
   })
-  .post("/signout", (c) => {
+  .post("/signout", async (c) => {
     const { db, clock } = c.var.deps;
     if (c.var.session) {
-      deleteSession(db, c.var.session.id);
-      recordAudit(
+      await deleteSession(db, c.var.session.id);
+      await recordAudit(
         db,
         { actor: c.var.actor, ip: clientIp(c), at: clock.now() },
         { action: "sign_out", entity: "user", entityId: c.var.actor?.id },

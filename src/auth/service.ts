@@ -1,6 +1,6 @@
 // Users, sessions, sign-in throttling and API tokens.
 import { and, count, eq, gt, isNull, type SQL } from "drizzle-orm";
-import { type Conn, type Db, stored } from "../db";
+import { type Conn, type Db, stored, transaction, atomic } from "../db";
 import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, users } from "../db/schema";
 import { type Actor, needsApproval, requiresInstitution } from "../domain/access";
 import type { Role } from "../domain/enums";
@@ -19,13 +19,13 @@ function sha256(s: string): string {
 /** A user or token the admin (screen or CLI) asked for that cannot be: an invalid form, its refusal says why. */
 export const userInput = (...r: Parameters<typeof refuse>) => refused("invalid_input", refuse(...r));
 
-function institutionIdFor(db: Db, role: Role, code: string | undefined): number | null {
+async function institutionIdFor(db: Db, role: Role, code: string | undefined): Promise<number | null> {
   if (!requiresInstitution(role)) {
     if (code) throw userInput("user.no_institution_for_role", { role });
     return null;
   }
   if (!code) throw userInput("user.needs_institution", { role });
-  const inst = db.select().from(institutions).where(eq(institutions.code, code.toUpperCase())).get();
+  const inst = await db.select().from(institutions).where(eq(institutions.code, code.toUpperCase())).get();
   if (!inst) throw userInput("user.unknown_institution", { code });
   const wanted = role === "bank" ? "bank" : "carrier";
   if (inst.kind !== wanted) throw userInput("user.wrong_institution_kind", { code, kind: inst.kind, wanted });
@@ -35,14 +35,15 @@ function institutionIdFor(db: Db, role: Role, code: string | undefined): number 
 /** Who asked on the admin screen: a supervisor or admin they ask for waits for a supervisor's approval. */
 export type Requester = { actor: Actor; at: number };
 
-function requestGrant(
+async function requestGrant(
   db: Pick<Db, "insert">,
   subject: "user" | "api_token",
   subjectId: number,
   role: Role,
   by: Requester,
 ) {
-  db.insert(privilegeGrants)
+  await db
+    .insert(privilegeGrants)
     .values({ subject, subjectId, role, requestedBy: by.actor.id, requestedAt: new Date(by.at) })
     .run();
 }
@@ -56,13 +57,13 @@ export async function createUser(
   if (!/^[a-z0-9_.-]{2,40}$/i.test(u.username)) throw userInput("user.bad_username");
   const weak = weakPassword(u.password, [u.username, u.displayName]);
   if (weak) throw userInput("user.weak_password", { why: weak });
-  if (db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get())
+  if (await db.select({ id: users.id }).from(users).where(eq(users.username, u.username)).get())
     throw userInput("user.exists", { username: u.username });
-  const institutionId = institutionIdFor(db, u.role, u.institution);
+  const institutionId = await institutionIdFor(db, u.role, u.institution);
   const passwordHash = await Bun.password.hash(u.password);
   const pending = !!requestedBy && needsApproval(u.role);
-  return db.transaction((tx) => {
-    const user = tx
+  return await transaction(db, async (tx) => {
+    const user = await tx
       .insert(users)
       .values({
         username: u.username,
@@ -74,21 +75,21 @@ export async function createUser(
       })
       .returning()
       .get();
-    if (pending) requestGrant(tx, "user", user.id, u.role, requestedBy);
+    if (pending) await requestGrant(tx, "user", user.id, u.role, requestedBy);
     return user;
   });
 }
 
-export function createToken(
+export async function createToken(
   db: Db,
   t: { name: string; role: Role; institution?: string },
   requestedBy?: Requester,
-): { token: string; id: number; pending: boolean } {
-  const institutionId = institutionIdFor(db, t.role, t.institution);
+): Promise<{ token: string; id: number; pending: boolean }> {
+  const institutionId = await institutionIdFor(db, t.role, t.institution);
   const token = `fz_${randomToken()}`;
   const pending = !!requestedBy && needsApproval(t.role);
-  return db.transaction((tx) => {
-    const row = tx
+  return await transaction(db, async (tx) => {
+    const row = await tx
       .insert(apiTokens)
       .values({
         name: t.name,
@@ -99,7 +100,7 @@ export function createToken(
       })
       .returning()
       .get();
-    if (pending) requestGrant(tx, "api_token", row.id, t.role, requestedBy);
+    if (pending) await requestGrant(tx, "api_token", row.id, t.role, requestedBy);
     return { token, id: row.id, pending };
   });
 }
@@ -114,7 +115,7 @@ type Resolved = { actor: Actor; lastUsedAt: number | null; readAt: number };
 const resolvedTokens = new WeakMap<Db, Map<string, Resolved>>();
 const MAX_RESOLVED = 10_000; // only valid tokens are kept; a bound all the same
 
-export function actorForToken(db: Db, token: string, now: number): Actor | null {
+export async function actorForToken(db: Db, token: string, now: number): Promise<Actor | null> {
   const hash = sha256(token);
   let cache = resolvedTokens.get(db);
   if (!cache) {
@@ -123,7 +124,7 @@ export function actorForToken(db: Db, token: string, now: number): Actor | null 
   }
   let r = cache.get(hash);
   if (!r || now - r.readAt >= TOKEN_CACHE_MS || now < r.readAt) {
-    const row = db
+    const row = await db
       .select({
         id: apiTokens.id,
         name: apiTokens.name,
@@ -150,10 +151,15 @@ export function actorForToken(db: Db, token: string, now: number): Actor | null 
     cache.set(hash, r);
   }
   if (r.lastUsedAt === null || now - r.lastUsedAt > LAST_USE_GRANULARITY_MS) {
-    db.update(apiTokens)
-      .set({ lastUsedAt: new Date(now) })
-      .where(eq(apiTokens.id, r.actor.id))
-      .run();
+    await atomic(
+      db,
+      async (tx) =>
+        await tx
+          .update(apiTokens)
+          .set({ lastUsedAt: new Date(now) })
+          .where(eq(apiTokens.id, r.actor.id))
+          .run(),
+    );
     r.lastUsedAt = now;
   }
   return r.actor;
@@ -180,43 +186,42 @@ export function forgetResolvedTokens(db: Db): void {
 export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000, maxAddressFailures: 20, knownGoodMs: 30 * 86_400_000 };
 
 /** Reserves one attempt for this username from this address, or null when either is throttled. */
-function reserveSignInAttempt(db: Db, username: string, ip: string, now: number): number | null {
+async function reserveSignInAttempt(db: Db, username: string, ip: string, now: number): Promise<number | null> {
   const since = now - THROTTLE.windowMs;
   const a = signInAttempts;
-  const failures = (tx: Conn, who: SQL) =>
-    tx
+  const failures = async (tx: Conn, who: SQL) =>
+    (await tx
       .select({ n: count() })
       .from(a)
       .where(and(who, eq(a.succeeded, false), gt(a.at, new Date(since))))
-      .get()!.n;
-  return db.transaction(
-    (tx) => {
-      if (failures(tx, eq(a.username, username)) >= THROTTLE.maxFailures) return null;
-      if (
-        failures(tx, eq(a.ip, ip)) >= THROTTLE.maxAddressFailures &&
-        !tx
-          .select({ id: a.id })
-          .from(a)
-          .where(
-            and(
-              eq(a.username, username),
-              eq(a.ip, ip),
-              eq(a.succeeded, true),
-              gt(a.at, new Date(now - THROTTLE.knownGoodMs)),
-            ),
-          )
-          .limit(1)
-          .get()
-      )
-        return null;
-      return tx
+      .get())!.n;
+  return await transaction(db, async (tx) => {
+    if ((await failures(tx, eq(a.username, username))) >= THROTTLE.maxFailures) return null;
+    if (
+      (await failures(tx, eq(a.ip, ip))) >= THROTTLE.maxAddressFailures &&
+      !(await tx
+        .select({ id: a.id })
+        .from(a)
+        .where(
+          and(
+            eq(a.username, username),
+            eq(a.ip, ip),
+            eq(a.succeeded, true),
+            gt(a.at, new Date(now - THROTTLE.knownGoodMs)),
+          ),
+        )
+        .limit(1)
+        .get())
+    )
+      return null;
+    return (
+      await tx
         .insert(a)
         .values({ username, ip, succeeded: false, at: new Date(now) })
         .returning({ id: a.id })
-        .get().id;
-    },
-    { behavior: "immediate" },
-  );
+        .get()
+    ).id;
+  });
 }
 
 /** `pending`: the right password of a user no supervisor has approved yet (it cannot sign in). */
@@ -231,19 +236,22 @@ export async function verifySignIn(
   ip: string,
   now: number,
 ): Promise<SignInResult> {
-  const attempt = reserveSignInAttempt(db, username, ip, now);
+  const attempt = await reserveSignInAttempt(db, username, ip, now);
   if (attempt === null) return { ok: false, throttled: true };
-  const user = db.select().from(users).where(eq(users.username, username)).get();
+  const user = await db.select().from(users).where(eq(users.username, username)).get();
   // verify against a dummy hash for unknown users so timing does not reveal which exist
   const ok = await Bun.password.verify(password, user?.passwordHash ?? DUMMY_HASH);
   if (!ok || !user || !user.active) return { ok: false, throttled: false };
-  db.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attempt)).run();
+  await atomic(
+    db,
+    async (tx) => await tx.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attempt)).run(),
+  );
   if (user.approval) return { ok: false, throttled: false, pending: true };
   return { ok: true, user };
 }
 const DUMMY_HASH = await Bun.password.hash("not-a-real-password-" + randomToken(8));
 
-export function createSession(
+export async function createSession(
   db: Db,
   userId: number,
   meta: { ip: string | null; userAgent: string | null },
@@ -252,21 +260,26 @@ export function createSession(
 ) {
   const token = randomToken();
   const csrfToken = randomToken();
-  db.insert(sessions)
-    .values({
-      id: sha256(token),
-      userId,
-      csrfToken,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      expiresAt: new Date(now + ttlMs),
-    })
-    .run();
+  await atomic(
+    db,
+    async (tx) =>
+      await tx
+        .insert(sessions)
+        .values({
+          id: sha256(token),
+          userId,
+          csrfToken,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          expiresAt: new Date(now + ttlMs),
+        })
+        .run(),
+  );
   return { token, csrfToken };
 }
 
-export function loadSession(db: Db, token: string, now: number) {
-  const row = db
+export async function loadSession(db: Db, token: string, now: number) {
+  const row = await db
     .select({ id: sessions.id, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -283,6 +296,6 @@ export function loadSession(db: Db, token: string, now: number) {
   return { session: { id: row.id, csrfToken: row.csrfToken }, actor, displayName: row.user.displayName };
 }
 
-export function deleteSession(db: Db, sessionId: string) {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+export async function deleteSession(db: Db, sessionId: string) {
+  await atomic(db, async (tx) => await tx.delete(sessions).where(eq(sessions.id, sessionId)).run());
 }

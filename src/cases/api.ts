@@ -73,10 +73,10 @@ export const casesApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const key = c.req.valid("header")["idempotency-key"];
       const body = c.req.valid("json");
-      const rec = createCase(
+      const rec = await createCase(
         c.var.deps.db,
         who(c),
         caseDataFromApi(body),
@@ -95,8 +95,8 @@ export const casesApi = apiRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(CaseEnvelope, "The case"), 404: errorResponse("No such case"), ...commonErrors },
     }),
-    (c) => {
-      const rec = viewCase(c.var.deps.db, who(c), c.req.valid("param").id);
+    async (c) => {
+      const rec = await viewCase(c.var.deps.db, who(c), c.req.valid("param").id);
       return c.json({ case: caseJson(rec, c.var.actor!.role) }, 200);
     },
   );

@@ -20,7 +20,7 @@ import { fundFlow } from "../requests/flow";
 import { CaseFilter, type CaseFormValues, CaseStatusForm, caseFromForm } from "./schemas";
 import { caseRequests, changeCaseStatus, checkCase, createCase, knownDistricts, listCases, viewCase } from "./service";
 
-function formPage(c: Context<AppEnv>, values: CaseFormValues, issues?: Issue[]) {
+async function formPage(c: Context<AppEnv>, values: CaseFormValues, issues?: Issue[]) {
   const t = c.var.t;
   const page = (
     <CaseFormPage
@@ -28,17 +28,17 @@ function formPage(c: Context<AppEnv>, values: CaseFormValues, issues?: Issue[]) 
       csrf={c.var.session?.csrfToken ?? null}
       values={values}
       issues={issues}
-      districts={formDistricts(c.var.deps.db)}
+      districts={await formDistricts(c.var.deps.db)}
     />
   );
   // a full page even for htmx (the form is not an htmx form); 422 keeps the browser on the page
   return render(c, t("cases.new"), page, issues?.length ? 422 : 200);
 }
 
-function detailPage(c: Context<AppEnv>, id: number, extra: { saved?: boolean; issues?: Issue[] } = {}) {
+async function detailPage(c: Context<AppEnv>, id: number, extra: { saved?: boolean; issues?: Issue[] } = {}) {
   const { db, clock } = c.var.deps;
   const actor = c.var.actor!;
-  const rec = viewCase(db, who(c), id);
+  const rec = await viewCase(db, who(c), id);
   return render(
     c,
     `${c.var.t("nav.cases")} #${id}`,
@@ -48,7 +48,7 @@ function detailPage(c: Context<AppEnv>, id: number, extra: { saved?: boolean; is
       csrf={c.var.session?.csrfToken ?? null}
       c={rec}
       victim={victimFor(actor.role, rec.victim)}
-      requests={caseRequests(db, id)}
+      requests={await caseRequests(db, id)}
       canWrite={can(actor, "cases.write")}
       now={clock.now()}
       {...extra}
@@ -76,14 +76,14 @@ const blank = (now: number): CaseFormValues => ({
 });
 
 /** The intake form's suggestions: the center's list, or (while it is empty) the districts used so far. */
-function formDistricts(db: Parameters<typeof knownDistricts>[0]): string[] {
-  const listed = listDistricts(db);
-  return listed.length ? listed : knownDistricts(db);
+async function formDistricts(db: Parameters<typeof knownDistricts>[0]): Promise<string[]> {
+  const listed = await listDistricts(db);
+  return listed.length ? listed : await knownDistricts(db);
 }
 
 export const casesRoutes = new Hono<AppEnv>()
   .use(allow("cases.read"))
-  .get("/", (c) => {
+  .get("/", async (c) => {
     const filter = CaseFilter.parse(c.req.query());
     const db = c.var.deps.db;
     return render(
@@ -92,13 +92,13 @@ export const casesRoutes = new Hono<AppEnv>()
       <CasesPage
         t={c.var.t}
         filter={filter}
-        list={listCases(db, filter)}
-        districts={knownDistricts(db)}
+        list={await listCases(db, filter)}
+        districts={await knownDistricts(db)}
         canWrite={can(c.var.actor!, "cases.write")}
       />,
     );
   })
-  .get("/new", allow("cases.write"), (c) => formPage(c, blank(c.var.deps.clock.now())))
+  .get("/new", allow("cases.write"), async (c) => await formPage(c, blank(c.var.deps.clock.now())))
   .get("/new/suspect-row", allow("cases.write"), (c) => c.html(<SuspectRow t={c.var.t} autofocus />))
   .get("/new/tx-row", allow("cases.write"), (c) => c.html(<TransactionRow t={c.var.t} />))
   .post("/", allow("cases.write"), async (c) => {
@@ -106,19 +106,19 @@ export const casesRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody({ all: true });
     const { data, issues, values } = caseFromForm(body, now);
     // the service's checks too, so every mistake shows at once; a field already wrong is reported once
-    const unlisted = districtIssue(c.var.deps.db, "district", data.district);
+    const unlisted = await districtIssue(c.var.deps.db, "district", data.district);
     const more = [...checkCase(data, now).issues, ...(unlisted ? [unlisted] : [])].filter(
       (i) => !issues.some((x) => x.path === i.path),
     );
-    if (issues.length || more.length) return formPage(c, values, [...issues, ...more]);
-    const rec = createCase(c.var.deps.db, who(c), data, formKey(c.var.actor!, body.nonce));
+    if (issues.length || more.length) return await formPage(c, values, [...issues, ...more]);
+    const rec = await createCase(c.var.deps.db, who(c), data, formKey(c.var.actor!, body.nonce));
     return c.redirect(`/cases/${rec.id}?saved=1`, 303);
   })
-  .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c), { saved: c.req.query("saved") === "1" }))
+  .get("/:id{[0-9]+}", async (c) => await detailPage(c, idOf(c), { saved: c.req.query("saved") === "1" }))
   // the case's fund flow (资金流向): its accounts level by level and the requests on each
-  .get("/:id{[0-9]+}/flow", (c) => {
+  .get("/:id{[0-9]+}/flow", async (c) => {
     const { db, clock, config } = c.var.deps;
-    const flow = fundFlow(db, idOf(c), clock.now(), config);
+    const flow = await fundFlow(db, idOf(c), clock.now(), config);
     if (!flow) throw notFound("case");
     return render(
       c,
@@ -129,14 +129,14 @@ export const casesRoutes = new Hono<AppEnv>()
   .post("/:id{[0-9]+}/status", allow("cases.write"), async (c) => {
     const id = idOf(c);
     const form = CaseStatusForm.safeParse(await c.req.parseBody());
-    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error) });
+    if (!form.success) return await detailPage(c, id, { issues: zodIssues(form.error) });
     try {
-      changeCaseStatus(c.var.deps.db, who(c), id, form.data);
+      await changeCaseStatus(c.var.deps.db, who(c), id, form.data);
     } catch (e) {
       // a move the rules refuse is shown beside its fields; the page has no place for anything else
       const shown = formErrors(c, e);
       if (!shown?.issues) throw e;
-      return detailPage(c, id, { issues: shown.issues });
+      return await detailPage(c, id, { issues: shown.issues });
     }
     return c.redirect(`/cases/${id}`, 303);
   });

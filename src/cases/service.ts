@@ -5,7 +5,7 @@ import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
 import { type IdempotencyKey, once } from "../db/idempotency";
 import { institutions, instructions, requests } from "../db/schema";
-import { cases, caseTransactions, suspects } from "../db/schema/cases";
+import { cases, caseTransactions, suspects } from "../db/schema";
 import { districtIssue } from "../districts/service";
 import {
   type CaseData,
@@ -25,6 +25,7 @@ import { startOfShanghaiDay } from "../domain/time";
 import { type Issue, invalid, notFound, refusalIssue } from "../http/errors";
 import { type Conn, reportSuspect, type SuspectRecord, suspectsOfCase } from "../suspects/service";
 import type { CaseFilter } from "./schemas";
+import { transaction, inOrder } from "../db";
 
 export type CaseRecord = CaseDates & {
   id: number;
@@ -99,16 +100,16 @@ export function checkCase(
 
 /** Intake: the case, its suspects recorded (or merged) and linked, and the audit, in one transaction. */
 /** With `idem`, a repeat of the key (a double submit, a retried API call) returns the first case and creates nothing. */
-export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: IdempotencyKey): CaseRecord {
+export async function createCase(db: Db, who: AuditWho, d: CaseData, idem?: IdempotencyKey): Promise<CaseRecord> {
   const { issues, dates, victim, suspects, names, receiving } = checkCase(d, who.at);
   // only a district on the center's list (any while the list is empty)
-  const unlisted = districtIssue(db, "district", d.district);
+  const unlisted = await districtIssue(db, "district", d.district);
   if (unlisted) issues.push(unlisted);
   if (issues.length) throw invalid(issues);
-  return db.transaction((tx) => {
-    const { value } = once(tx, idem, () => {
+  return await transaction(db, async (tx) => {
+    const { value } = await once(tx, idem, async () => {
       const at = new Date(who.at);
-      const { id } = tx
+      const { id } = await tx
         .insert(cases)
         .values({
           receivedAt: new Date(dates.receivedAt),
@@ -132,7 +133,7 @@ export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: Idempotenc
         .returning({ id: cases.id })
         .get();
       // the victim stays out of the audit detail: the log is read more widely than the case
-      recordAudit(tx, who, {
+      await recordAudit(tx, who, {
         action: "create",
         entity: "case",
         entityId: id,
@@ -141,7 +142,7 @@ export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: Idempotenc
       const suspectIds = new Map<string, number>();
       for (const identifier of suspects) {
         const key = `${identifier.kind}:${identifier.value}`;
-        const rec = reportSuspect(tx, who, {
+        const rec = await reportSuspect(tx, who, {
           identifier,
           riskLevel: CASE_SUSPECT_RISK,
           source: `case:${id}`,
@@ -151,9 +152,10 @@ export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: Idempotenc
         });
         suspectIds.set(key, rec.suspect.id);
       }
-      (d.transactions ?? []).forEach((x, i) => {
+      await inOrder(d.transactions ?? [], async (x, i) => {
         const to = receiving[i];
-        tx.insert(caseTransactions)
+        await tx
+          .insert(caseTransactions)
           .values({
             caseId: id,
             suspectId: to ? (suspectIds.get(`${to.kind}:${to.value}`) ?? null) : null,
@@ -167,12 +169,12 @@ export function createCase(db: Db, who: AuditWho, d: CaseData, idem?: Idempotenc
       });
       return { id };
     });
-    return readCase(tx, value.id)!;
+    return (await readCase(tx, value.id))!;
   });
 }
 
-function readCase(tx: Conn, id: number): CaseRecord | null {
-  const c = tx.select().from(cases).where(eq(cases.id, id)).get();
+async function readCase(tx: Conn, id: number): Promise<CaseRecord | null> {
+  const c = await tx.select().from(cases).where(eq(cases.id, id)).get();
   if (!c) return null;
   const ms = (d: Date | null) => (d ? d.getTime() : null);
   return {
@@ -189,51 +191,53 @@ function readCase(tx: Conn, id: number): CaseRecord | null {
     closedAt: ms(c.closedAt),
     suspectsDetained: c.suspectsDetained,
     createdAt: c.createdAt.getTime(),
-    suspects: suspectsOfCase(tx, id),
-    transactions: transactionsOfCase(tx, id),
+    suspects: await suspectsOfCase(tx, id),
+    transactions: await transactionsOfCase(tx, id),
   };
 }
 
-function transactionsOfCase(tx: Conn, caseId: number): CaseTransaction[] {
-  return tx
-    .select({
-      at: caseTransactions.at,
-      amountFen: caseTransactions.amountFen,
-      account: suspects.value,
-      payerAccount: caseTransactions.payerAccount,
-      payerName: caseTransactions.payerName,
-      serialNo: caseTransactions.serialNo,
-    })
-    .from(caseTransactions)
-    .leftJoin(suspects, eq(suspects.id, caseTransactions.suspectId))
-    .where(eq(caseTransactions.caseId, caseId))
-    .orderBy(caseTransactions.at, caseTransactions.id)
-    .all()
-    .map((x) => ({ ...x, at: x.at.getTime() }));
+async function transactionsOfCase(tx: Conn, caseId: number): Promise<CaseTransaction[]> {
+  return (
+    await tx
+      .select({
+        at: caseTransactions.at,
+        amountFen: caseTransactions.amountFen,
+        account: suspects.value,
+        payerAccount: caseTransactions.payerAccount,
+        payerName: caseTransactions.payerName,
+        serialNo: caseTransactions.serialNo,
+      })
+      .from(caseTransactions)
+      .leftJoin(suspects, eq(suspects.id, caseTransactions.suspectId))
+      .where(eq(caseTransactions.caseId, caseId))
+      .orderBy(caseTransactions.at, caseTransactions.id)
+      .all()
+  ).map((x) => ({ ...x, at: x.at.getTime() }));
 }
 
 /** A case's detail, and the audit entry every view of it leaves (the victim is personal data). */
-export function viewCase(db: Db, who: AuditWho, id: number): CaseRecord {
-  const rec = readCase(db, id);
+export async function viewCase(db: Db, who: AuditWho, id: number): Promise<CaseRecord> {
+  const rec = await readCase(db, id);
   if (!rec) throw notFound("case");
-  recordAudit(db, who, { action: "view", entity: "case", entityId: id });
+  await recordAudit(db, who, { action: "view", entity: "case", entityId: id });
   return rec;
 }
 
 /** received → filed → solved / closed; the new status's date is `at`, checked against the others. */
-export function changeCaseStatus(
+export async function changeCaseStatus(
   db: Db,
   who: AuditWho,
   id: number,
   change: { status: CaseStatus; at: number | null; suspectsDetained: number | null },
-): CaseRecord {
-  return db.transaction((tx) => {
-    const cur = readCase(tx, id);
+): Promise<CaseRecord> {
+  return await transaction(db, async (tx) => {
+    const cur = await readCase(tx, id);
     if (!cur) throw notFound("case");
     const t = caseTransition(cur, change.status, change.at ?? who.at, who.at);
     if (!t.ok) throw invalid(t.issues);
     const d = t.dates;
-    tx.update(cases)
+    await tx
+      .update(cases)
       .set({
         status: d.status,
         filedAt: d.filedAt === null ? null : new Date(d.filedAt),
@@ -244,7 +248,7 @@ export function changeCaseStatus(
       })
       .where(eq(cases.id, id))
       .run();
-    recordAudit(tx, who, {
+    await recordAudit(tx, who, {
       action: "update",
       entity: "case",
       entityId: id,
@@ -255,7 +259,7 @@ export function changeCaseStatus(
         suspectsDetained: change.suspectsDetained ?? undefined,
       },
     });
-    return readCase(tx, id)!;
+    return (await readCase(tx, id))!;
   });
 }
 
@@ -265,7 +269,7 @@ export function changeCaseStatus(
 const PAGE_SIZE = 50;
 
 /** Newest first; dates are Shanghai calendar days, `to` inclusive. The victim is not listed. */
-export function listCases(db: Db, f: CaseFilter) {
+export async function listCases(db: Db, f: CaseFilter) {
   const where: SQL[] = [];
   if (f.status) where.push(eq(cases.status, f.status));
   if (f.fraudType) where.push(eq(cases.fraudType, f.fraudType));
@@ -273,8 +277,8 @@ export function listCases(db: Db, f: CaseFilter) {
   if (f.from) where.push(gte(cases.receivedAt, new Date(startOfShanghaiDay(f.from))));
   if (f.to) where.push(lt(cases.receivedAt, new Date(startOfShanghaiDay(f.to) + 86_400_000)));
   const cond = where.length ? and(...where) : undefined;
-  const total = db.select({ n: count() }).from(cases).where(cond).get()?.n ?? 0;
-  const rows = db
+  const total = (await db.select({ n: count() }).from(cases).where(cond).get())?.n ?? 0;
+  const rows = await db
     .select({
       id: cases.id,
       receivedAt: cases.receivedAt,
@@ -293,41 +297,38 @@ export function listCases(db: Db, f: CaseFilter) {
   return { rows, total, page: f.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
-export type CaseList = ReturnType<typeof listCases>;
+export type CaseList = Awaited<ReturnType<typeof listCases>>;
 
 /** Districts already used, for the form's suggestions (the district index makes this cheap). */
-export function knownDistricts(db: Db): string[] {
-  return db
-    .selectDistinct({ district: cases.district })
-    .from(cases)
-    .orderBy(cases.district)
-    .limit(200)
-    .all()
-    .map((r) => r.district);
+export async function knownDistricts(db: Db): Promise<string[]> {
+  return (
+    await db.selectDistinct({ district: cases.district }).from(cases).orderBy(cases.district).limit(200).all()
+  ).map((r) => r.district);
 }
 
 /** Requests sent about this case's suspects, for its page. */
-export function caseRequests(db: Db, caseId: number) {
-  return db
-    .select({
-      id: requests.id,
-      kind: requests.kind,
-      status: requests.status,
-      institution: institutions.code,
-      suspectId: requests.suspectId,
-      createdAt: requests.createdAt,
-      amountFen: requests.amountFen,
-      doneAmountFen: requests.doneAmountFen,
-      // the request's notice (文书): the first instruction issued for it
-      documentNo: sql<
-        string | null
-      >`(select ${instructions.documentNo} from ${instructions} where ${instructions.requestId} = ${requests.id} order by ${instructions.id} limit 1)`,
-    })
-    .from(requests)
-    .innerJoin(institutions, eq(institutions.id, requests.institutionId))
-    .where(eq(requests.caseId, caseId))
-    .orderBy(desc(requests.createdAt))
-    .limit(200)
-    .all()
-    .map((r) => ({ ...r, createdAt: r.createdAt.getTime() }));
+export async function caseRequests(db: Db, caseId: number) {
+  return (
+    await db
+      .select({
+        id: requests.id,
+        kind: requests.kind,
+        status: requests.status,
+        institution: institutions.code,
+        suspectId: requests.suspectId,
+        createdAt: requests.createdAt,
+        amountFen: requests.amountFen,
+        doneAmountFen: requests.doneAmountFen,
+        // the request's notice (文书): the first instruction issued for it
+        documentNo: sql<
+          string | null
+        >`(select ${instructions.documentNo} from ${instructions} where ${instructions.requestId} = ${requests.id} order by ${instructions.id} limit 1)`,
+      })
+      .from(requests)
+      .innerJoin(institutions, eq(institutions.id, requests.institutionId))
+      .where(eq(requests.caseId, caseId))
+      .orderBy(desc(requests.createdAt))
+      .limit(200)
+      .all()
+  ).map((r) => ({ ...r, createdAt: r.createdAt.getTime() }));
 }

@@ -7,23 +7,27 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { type Actor, principalOf } from "../domain/access";
 import { AppError } from "../http/errors";
-import type { Db } from ".";
+import { atomic, type Db } from ".";
 import { idempotencyKeys } from "./schema";
 
 /** `requestHash`: what the key was sent with (API keys); a form nonce has none. */
 export type IdempotencyKey = { principal: string; key: string; requestHash?: string };
 
 /** The connection or the transaction `once` runs in. */
-type Writer = Pick<Db, "select" | "insert">;
+type Writer = Db;
 
 /**
  * Runs `work` once per key: a repeat returns what the first run made (`replayed`) and runs
- * nothing. Synchronous: call it inside the transaction that makes the thing, so the key and the
+ * nothing. Call it inside the transaction that makes the thing, so the key and the
  * thing commit together. Without a key it simply runs `work`. `T` must survive JSON.
  */
-export function once<T>(db: Writer, k: IdempotencyKey | undefined, work: () => T): { value: T; replayed: boolean } {
-  if (!k) return { value: work(), replayed: false };
-  const row = db
+export async function once<T>(
+  db: Writer,
+  k: IdempotencyKey | undefined,
+  work: () => Promise<T>,
+): Promise<{ value: T; replayed: boolean }> {
+  if (!k) return { value: await work(), replayed: false };
+  const row = await db
     .select({ made: idempotencyKeys.made, requestHash: idempotencyKeys.requestHash })
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.principal, k.principal), eq(idempotencyKeys.key, k.key)))
@@ -37,10 +41,15 @@ export function once<T>(db: Writer, k: IdempotencyKey | undefined, work: () => T
     }
     return { value: JSON.parse(row.made) as T, replayed: true };
   }
-  const value = work();
-  db.insert(idempotencyKeys)
-    .values({ principal: k.principal, key: k.key, made: JSON.stringify(value), requestHash: k.requestHash ?? null })
-    .run();
+  const value = await work();
+  await atomic(
+    db,
+    async (tx) =>
+      await tx
+        .insert(idempotencyKeys)
+        .values({ principal: k.principal, key: k.key, made: JSON.stringify(value), requestHash: k.requestHash ?? null })
+        .run(),
+  );
   return { value, replayed: false };
 }
 

@@ -64,15 +64,15 @@ function rng(seed: number) {
 export async function loadDemo(deps: Deps) {
   const { db, clock } = deps;
   const made = [];
-  const idOf = (username: string) =>
-    db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()?.id;
+  const idOf = async (username: string) =>
+    (await db.select({ id: users.id }).from(users).where(eq(users.username, username)).get())?.id;
   for (const u of DEMO_USERS) {
-    if (idOf(u.username) == null) await createUser(db, { ...u, password: DEMO_PASSWORD });
+    if ((await idOf(u.username)) == null) await createUser(db, { ...u, password: DEMO_PASSWORD });
     made.push(u);
   }
-  const ids = institutionIds(db);
-  const userId = (name: string) => idOf(name)!;
-  const agents = [userId("agent"), userId("agent2")];
+  const ids = await institutionIds(db);
+  const userId = async (name: string) => (await idOf(name))!;
+  const agents = [await userId("agent"), await userId("agent2")];
   const r = rng(20261121);
   const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
   const weighted = () => {
@@ -102,7 +102,7 @@ export async function loadDemo(deps: Deps) {
   const now = clock.now();
   const DAY = 86_400_000;
   // the center's list: the districts the demo's cases and targets name
-  seedDistricts(db, DISTRICTS, now);
+  await seedDistricts(db, DISTRICTS, now);
   /** A resident ID whose birth date gives `age` on the Shanghai date of `at`, with its check character. */
   const idNumber = (at: number, age: number) => {
     const [y, m, d] = shanghaiDate(at).split("-").map(Number) as [number, number, number];
@@ -153,9 +153,10 @@ export async function loadDemo(deps: Deps) {
   const insResponse = sql.prepare(
     `insert into responses (request_id, action, from_status, to_status, amount_fen, balance_fen, reason, user_id, at) values (?,?,?,?,?,?,?,?,?)`,
   );
-  const bankUser = userId("icbc");
+  const bankUser = await userId("icbc");
   const deadlines = deps.config.requestDeadlineMs;
 
+  const cmccUser = await userId("cmcc");
   sql.transaction(() => {
     for (let day = 0; day < 730; day++) {
       const dayStart = start + day * DAY;
@@ -420,7 +421,7 @@ export async function loadDemo(deps: Deps) {
                 sent,
                 null,
               ) as { id: number };
-              const carrierUser = p.carrier === "CMCC" ? userId("cmcc") : null;
+              const carrierUser = p.carrier === "CMCC" ? cmccUser : null;
               insResponse.run(sus, "send", "draft", "sent", null, null, null, agents[0], sent);
               insResponse.run(sus, "acknowledge", "sent", "acknowledged", null, null, null, carrierUser, sent + 60_000);
               insResponse.run(

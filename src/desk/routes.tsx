@@ -25,13 +25,13 @@ import { acknowledgeOnOpen, deskAnswered, deskQueue } from "./service";
 type C = Context<AppEnv>;
 
 export const deskRoutes = new Hono<AppEnv>()
-  .get("/", allow("requests.respond"), (c) => {
+  .get("/", allow("requests.respond"), async (c) => {
     const { db, clock, config } = c.var.deps;
     const actor = c.var.actor!;
     const inst = institutionScope(actor)!;
     const now = clock.now();
     const search = SearchQuery.parse(c.req.query()).q.replace(/\D/g, "");
-    const name = institutionOptions(db).find((i) => i.id === inst);
+    const name = (await institutionOptions(db)).find((i) => i.id === inst);
     return render(
       c,
       c.var.t("nav.desk"),
@@ -40,18 +40,18 @@ export const deskRoutes = new Hono<AppEnv>()
         now={now}
         cfg={config}
         institution={name ? (c.var.lang === "zh" ? name.nameZh : name.nameEn) : "—"}
-        q={deskQueue(db, inst, now)}
-        answered={deskAnswered(db, inst, search || undefined)}
+        q={await deskQueue(db, inst, now)}
+        answered={await deskAnswered(db, inst, search || undefined)}
         search={search}
       />,
     );
   })
-  .get("/queue", allow("requests.respond"), (c) => {
+  .get("/queue", allow("requests.respond"), async (c) => {
     const { db, clock, config } = c.var.deps;
     const now = clock.now();
     c.header("Vary", "HX-Request");
     return c.html(
-      <DeskQueue t={c.var.t} now={now} cfg={config} q={deskQueue(db, institutionScope(c.var.actor!)!, now)} />,
+      <DeskQueue t={c.var.t} now={now} cfg={config} q={await deskQueue(db, institutionScope(c.var.actor!)!, now)} />,
     );
   })
   .get("/events", allow("requests.respond"), (c) => {
@@ -60,32 +60,34 @@ export const deskRoutes = new Hono<AppEnv>()
     const t = c.var.t;
     return live(c, `desk:${institutionScope(actor)}`, async (e) => {
       if (e.event !== "arrived") return { event: "changed", data: e.data };
-      const r = getRequest(db, actor, Number(e.data));
+      const r = await getRequest(db, actor, Number(e.data));
       return { event: "arrived", data: await (<DeskAlert t={t} r={r} />).toString() };
     });
   })
-  .get("/onward-row", allow("requests.respond"), (c) =>
+  .get("/onward-row", allow("requests.respond"), async (c) =>
     c.html(
       <OnwardRowFields
         t={c.var.t}
         lang={c.var.lang}
-        banks={institutionOptions(c.var.deps.db).filter((i) => i.kind === "bank")}
+        banks={(await institutionOptions(c.var.deps.db)).filter((i) => i.kind === "bank")}
         now={c.var.deps.clock.now()}
       />,
     ),
   )
   // a GET writes nothing (a browser's prefetch must not acknowledge): a sent request's page posts
   // to /open as soon as it has loaded (DeskTitle), which acknowledges it (acknowledgeOnOpen)
-  .get("/:id{[0-9]+}", allow("requests.respond"), (c) =>
-    deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" }),
+  .get(
+    "/:id{[0-9]+}",
+    allow("requests.respond"),
+    async (c) => await deskDetail(c, idOf(c), { answered: c.req.query("answered") === "1" }),
   )
-  .post("/:id{[0-9]+}/open", allow("requests.respond"), (c) => {
+  .post("/:id{[0-9]+}/open", allow("requests.respond"), async (c) => {
     const id = idOf(c);
     const { db, clock, config } = c.var.deps;
-    getRequest(db, c.var.actor!, id); // another institution's request is a 404
-    acknowledgeOnOpen(c.var.deps, who(c), id);
+    await getRequest(db, c.var.actor!, id); // another institution's request is a 404
+    await acknowledgeOnOpen(c.var.deps, who(c), id);
     if (!wantsFragment(c)) return c.redirect(`/desk/${id}`, 303);
-    const d = requestDetail(db, c.var.actor!, id);
+    const d = await requestDetail(db, c.var.actor!, id);
     const now = clock.now();
     return fragment(
       c,
@@ -97,7 +99,7 @@ export const deskRoutes = new Hono<AppEnv>()
   })
   .post("/:id{[0-9]+}/respond", allow("requests.respond"), async (c) => {
     const id = idOf(c);
-    getRequest(c.var.deps.db, c.var.actor!, id); // another institution's request is a 404 before anything is read
+    await getRequest(c.var.deps.db, c.var.actor!, id); // another institution's request is a 404 before anything is read
     const body = await c.req.parseBody({ all: true });
     const values: AnswerValues = {
       amount: one(body.amount),
@@ -129,9 +131,9 @@ export const deskRoutes = new Hono<AppEnv>()
       else
         issues.push(...zodIssues(o.error).map((x) => ({ path: `onwardTransfers.${i}.${x.path}`, message: x.message })));
     });
-    if (!parsed.success || issues.length) return deskDetail(c, id, { issues, values, status: 422 });
+    if (!parsed.success || issues.length) return await deskDetail(c, id, { issues, values, status: 422 });
     try {
-      respond(c.var.deps, who(c), id, {
+      await respond(c.var.deps, who(c), id, {
         action: parsed.data.action,
         amountFen: parsed.data.amount,
         balanceFen: parsed.data.balance,
@@ -143,12 +145,12 @@ export const deskRoutes = new Hono<AppEnv>()
     } catch (e) {
       const f = formErrors(c, e);
       if (!f) throw e;
-      return deskDetail(c, id, { ...f, values });
+      return await deskDetail(c, id, { ...f, values });
     }
     return c.redirect(`/desk/${id}?answered=1`, 303);
   });
 
-function deskDetail(
+async function deskDetail(
   c: C,
   id: number,
   o: {
@@ -162,7 +164,7 @@ function deskDetail(
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();
-  const d = withUrges(db, requestDetail(db, actor, id));
+  const d = await withUrges(db, await requestDetail(db, actor, id));
   return render(
     c,
     `${c.var.t(`requests.kind.${d.request.kind}`)} #${id}`,
@@ -172,7 +174,7 @@ function deskDetail(
       csrf={pageCtx(c).csrfToken}
       d={d}
       actions={actionsFor(d.request, actor, now)}
-      banks={institutionOptions(db).filter((i) => i.kind === "bank")}
+      banks={(await institutionOptions(db)).filter((i) => i.kind === "bank")}
       now={now}
       cfg={config}
       answered={o.answered}

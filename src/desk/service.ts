@@ -62,23 +62,28 @@ const statements = perConnection((db: Db) => ({
  * A desk's open requests, most urgent (earliest deadline) first, and its counts: raw values keyed
  * by their fields (asRequests, rowsBy), as drizzle's per-field mapping doubled the time.
  */
-export function deskQueue(db: Db, institutionId: number, now: number, limit = DESK_ROWS): DeskQueue {
+export async function deskQueue(db: Db, institutionId: number, now: number, limit = DESK_ROWS): Promise<DeskQueue> {
   const { range, counts } = statements(db);
   const rows = [
-    ...asRequests(range.values({ inst: institutionId, status: "sent", limit })),
-    ...asRequests(range.values({ inst: institutionId, status: "acknowledged", limit })),
+    ...asRequests(await range.values({ inst: institutionId, status: "sent", limit })),
+    ...asRequests(await range.values({ inst: institutionId, status: "acknowledged", limit })),
   ]
     .sort((a, b) => (a.deadlineAt ?? Infinity) - (b.deadlineAt ?? Infinity) || a.id - b.id)
     .slice(0, limit);
-  return { rows, ...asCounts(counts.values({ inst: institutionId, now }))[0]! };
+  return { rows, ...asCounts(await counts.values({ inst: institutionId, now }))[0]! };
 }
 
 /** What a desk answered lately (newest first), optionally only accounts/numbers containing `digits`. */
-export function deskAnswered(db: Db, institutionId: number, digits: string | undefined, limit = 20): RequestView[] {
+export async function deskAnswered(
+  db: Db,
+  institutionId: number,
+  digits: string | undefined,
+  limit = 20,
+): Promise<RequestView[]> {
   const { answered, answeredLike } = statements(db);
   return digits
-    ? answeredLike.all({ inst: institutionId, like: `%${digits}%`, limit })
-    : answered.all({ inst: institutionId, limit });
+    ? await answeredLike.all({ inst: institutionId, like: `%${digits}%`, limit })
+    : await answered.all({ inst: institutionId, limit });
 }
 
 /**
@@ -87,18 +92,18 @@ export function deskAnswered(db: Db, institutionId: number, digits: string | und
  * acknowledgement in the request's history and audited as one made by opening the request.
  * True when this opening acknowledged the request. Another institution's request is a 404.
  */
-export function acknowledgeOnOpen(ctx: Ctx, who: AuditWho, id: number): boolean {
+export async function acknowledgeOnOpen(ctx: Ctx, who: AuditWho, id: number): Promise<boolean> {
   const actor = who.actor;
   if (!actor || actor.kind !== "user" || institutionScope(actor) == null) return false;
-  const r = getRequest(ctx.db, actor, id);
+  const r = await getRequest(ctx.db, actor, id);
   if (r.status !== "sent") return false;
   try {
-    respond(ctx, who, id, { action: "acknowledge" });
+    await respond(ctx, who, id, { action: "acknowledge" });
   } catch (e) {
     // a colleague's acknowledgement got there first: nothing to do
     if (e instanceof AppError && e.status === 409) return false;
     throw e;
   }
-  recordAudit(ctx.db, who, { action: "open", entity: "request", entityId: id, detail: { acknowledged: true } });
+  await recordAudit(ctx.db, who, { action: "open", entity: "request", entityId: id, detail: { acknowledged: true } });
   return true;
 }

@@ -19,5 +19,5 @@ export const districtsApi = apiRouter().openapi(
     summary: "The center's districts (辖区), kept by the administrator",
     responses: { 200: jsonResponse(Districts, "Every listed district, in pinyin order"), ...commonErrors },
   }),
-  (c) => c.json({ districts: listDistricts(c.var.deps.db).map((name) => ({ name })) }, 200),
+  async (c) => c.json({ districts: (await listDistricts(c.var.deps.db)).map((name) => ({ name })) }, 200),
 );

@@ -109,7 +109,7 @@ export const STATUS_TRANSITIONS: Record<SuspectStatus, readonly SuspectStatus[]>
 export const requestReason = (id: number, kind: string, status: string) => `request #${id} (${kind}) ${status}`;
 
 /** The request a status reason names, when a request wrote it. */
-function requestNamedIn(reason: string | null): number | null {
+export function requestNamedIn(reason: string | null): number | null {
   const m = /^request #(\d+) \(/.exec(reason ?? "");
   return m ? Number(m[1]) : null;
 }

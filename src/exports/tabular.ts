@@ -41,9 +41,9 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** Streams the table as a download and records the export in the audit log first. */
-export function sendTable(c: Context<AppEnv>, t: TableExport): Response {
+export async function sendTable(c: Context<AppEnv>, t: TableExport): Promise<Response> {
   const name = t.filename.endsWith(`.${t.format}`) ? t.filename : `${t.filename}.${t.format}`;
-  audit(c, {
+  await audit(c, {
     action: "export",
     entity: t.audit.entity,
     detail: {

@@ -14,9 +14,9 @@ import { caseOfRequest, openTargetCount } from "./service";
 
 type C = Context<AppEnv>;
 
-const openTargets = (c: C) => openTargetCount(c.var.deps.db);
+const openTargets = async (c: C) => await openTargetCount(c.var.deps.db);
 
-export function liveEvents(c: C): Response {
+export async function liveEvents(c: C): Promise<Response> {
   const actor = c.var.actor;
   if (!actor) throw new AppError("unauthenticated", "Sign in");
   const { events } = c.var.deps;
@@ -33,18 +33,18 @@ export function liveEvents(c: C): Response {
       : actor.role === "agent" || actor.role === "supervisor"
         ? ["center", "queue", "requests"]
         : [];
-  let known = inst == null && channels.length ? openTargets(c) : 0;
+  let known = inst == null && channels.length ? await openTargets(c) : 0;
 
   const toEvent = async (channel: string, e: LiveEvent): Promise<LiveEvent | null> => {
     // any request moved (sent, drafted, answered): the tiles count again, no banner
     // (its case, so an open case page reloads its part: views/cases/detail.tsx)
     if (channel === "requests") {
-      const caseId = caseOfRequest(c.var.deps.db, Number(e.data));
+      const caseId = await caseOfRequest(c.var.deps.db, Number(e.data));
       return { event: "refresh", data: caseId == null ? "" : String(caseId) };
     }
     if (channel === "queue") {
       // every claim and outcome moves the queue: a banner only when targets were added
-      const n = openTargets(c);
+      const n = await openTargets(c);
       const added = n - known;
       known = n;
       return added > 0 ? banner({ kind: "targets", added }) : { event: "refresh", data: "" };
@@ -58,7 +58,7 @@ export function liveEvents(c: C): Response {
     }
     if (inst != null) return null; // a desk's own page shows its arrivals and changes
     const d = JSON.parse(e.data) as CenterEventData;
-    const r = getRequest(c.var.deps.db, actor, d.requestId!);
+    const r = await getRequest(c.var.deps.db, actor, d.requestId!);
     if (e.event === "answer") return banner({ kind: "answer", r, action: d.action! });
     if (e.event === "onward") return banner({ kind: "onward", r, from: d.from!, sent: !!d.sent });
     return null;

@@ -7,12 +7,12 @@ import { liveEvents } from "./live";
 import { homeHeader, homeTiles } from "./service";
 
 export const homeRoutes = new Hono<AppEnv>()
-  .get("/", (c) => {
+  .get("/", async (c) => {
     const actor = c.var.actor;
     if (!actor) throw new AppError("unauthenticated", "Sign in");
     const { db, clock } = c.var.deps;
     const t = c.var.t;
-    const { displayName, institution: inst } = homeHeader(db, actor);
+    const { displayName, institution: inst } = await homeHeader(db, actor);
     return render(
       c,
       t("nav.home"),
@@ -23,15 +23,15 @@ export const homeRoutes = new Hono<AppEnv>()
         displayName={displayName}
         roleLabel={t(`role.${actor.role}`)}
         institution={inst ? (c.var.lang === "zh" ? inst.nameZh : inst.nameEn) : undefined}
-        tiles={homeTiles(db, actor, clock.now())}
+        tiles={await homeTiles(db, actor, clock.now())}
       />,
     );
   })
   // the tiles alone: the home page reloads them when its live stream speaks
-  .get("/home/tiles", (c) => {
+  .get("/home/tiles", async (c) => {
     const actor = c.var.actor;
     if (!actor) throw new AppError("unauthenticated", "Sign in");
     c.header("Cache-Control", "no-store");
-    return fragment(c, <HomeTiles t={c.var.t} tiles={homeTiles(c.var.deps.db, actor, c.var.deps.clock.now())} />);
+    return fragment(c, <HomeTiles t={c.var.t} tiles={await homeTiles(c.var.deps.db, actor, c.var.deps.clock.now())} />);
   })
-  .get("/live/events", (c) => liveEvents(c));
+  .get("/live/events", async (c) => await liveEvents(c));

@@ -12,33 +12,33 @@ type TileKey =
   | `admin.${"users" | "tokens" | "institutions"}`;
 export type HomeTile = { key: TileKey; value: number; href: string; tone?: "bad" | "warn" };
 
-export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
+export async function homeTiles(db: Db, actor: Actor, now: number): Promise<HomeTile[]> {
   const n = (q: { c: number } | undefined) => q?.c ?? 0;
   const nowD = new Date(now);
   switch (actor.role) {
     case "agent":
     case "supervisor": {
       const open = eq(targets.status, "open");
-      const waiting = n(db.select({ c: count() }).from(targets).where(open).get());
+      const waiting = n(await db.select({ c: count() }).from(targets).where(open).get());
       const overdue = n(
-        db
+        await db
           .select({ c: count() })
           .from(targets)
           .where(and(open, lt(targets.dueAt, nowD)))
           .get(),
       );
       const mine = n(
-        db
+        await db
           .select({ c: count() })
           .from(targets)
           .where(and(open, eq(targets.claimedBy, actor.id), sql`${targets.leaseExpiresAt} > ${now}`))
           .get(),
       );
       const openRequests = n(
-        db.select({ c: count() }).from(requests).where(inArray(requests.status, OPEN_REQUEST)).get(),
+        await db.select({ c: count() }).from(requests).where(inArray(requests.status, OPEN_REQUEST)).get(),
       );
       const lateRequests = n(
-        db
+        await db
           .select({ c: count() })
           .from(requests)
           .where(
@@ -46,7 +46,7 @@ export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
           )
           .get(),
       );
-      const drafts = n(db.select({ c: count() }).from(requests).where(eq(requests.status, "draft")).get());
+      const drafts = n(await db.select({ c: count() }).from(requests).where(eq(requests.status, "draft")).get());
       const tiles: HomeTile[] = [
         { key: "home.targetsWaiting", value: waiting, href: "/targets" },
         { key: "home.targetsOverdue", value: overdue, href: "/targets?overdue=1", tone: overdue ? "bad" : undefined },
@@ -66,16 +66,16 @@ export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
     case "carrier": {
       const scope = institutionScope(actor)!;
       const mine = and(eq(requests.institutionId, scope), inArray(requests.status, OPEN_REQUEST));
-      const open = n(db.select({ c: count() }).from(requests).where(mine).get());
+      const open = n(await db.select({ c: count() }).from(requests).where(mine).get());
       const unacked = n(
-        db
+        await db
           .select({ c: count() })
           .from(requests)
           .where(and(eq(requests.institutionId, scope), eq(requests.status, "sent")))
           .get(),
       );
       const late = n(
-        db
+        await db
           .select({ c: count() })
           .from(requests)
           .where(and(mine, isNotNull(requests.deadlineAt), lt(requests.deadlineAt, nowD)))
@@ -90,14 +90,14 @@ export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
     case "publicity": {
       const monthAgo = new Date(now - 30 * 86_400_000);
       const high = n(
-        db
+        await db
           .select({ c: count() })
           .from(targets)
           .where(and(eq(targets.riskGrade, "high"), sql`${targets.createdAt} >= ${monthAgo.getTime()}`))
           .get(),
       );
       const alerts = n(
-        db.select({ c: count() }).from(cases).where(sql`${cases.receivedAt} >= ${monthAgo.getTime()}`).get(),
+        await db.select({ c: count() }).from(cases).where(sql`${cases.receivedAt} >= ${monthAgo.getTime()}`).get(),
       );
       return [
         { key: "home.highRisk30d", value: high, href: "/publicity" },
@@ -106,35 +106,42 @@ export function homeTiles(db: Db, actor: Actor, now: number): HomeTile[] {
     }
     case "admin":
       return [
-        { key: "admin.users", value: n(db.select({ c: count() }).from(users).get()), href: "/admin" },
-        { key: "admin.tokens", value: n(db.select({ c: count() }).from(apiTokens).get()), href: "/admin" },
-        { key: "admin.institutions", value: n(db.select({ c: count() }).from(institutions).get()), href: "/admin" },
+        { key: "admin.users", value: n(await db.select({ c: count() }).from(users).get()), href: "/admin" },
+        { key: "admin.tokens", value: n(await db.select({ c: count() }).from(apiTokens).get()), href: "/admin" },
+        {
+          key: "admin.institutions",
+          value: n(await db.select({ c: count() }).from(institutions).get()),
+          href: "/admin",
+        },
       ];
   }
 }
 
 /** Open targets, all told: the live banner says how many arrived since it last counted. */
-export function openTargetCount(db: Db): number {
-  return db.select({ c: count() }).from(targets).where(eq(targets.status, "open")).get()?.c ?? 0;
+export async function openTargetCount(db: Db): Promise<number> {
+  return (await db.select({ c: count() }).from(targets).where(eq(targets.status, "open")).get())?.c ?? 0;
 }
 
 /** The case a request belongs to (its page refreshes when the request moves); null when none. */
-export function caseOfRequest(db: Db, requestId: number): number | null {
-  return db.select({ caseId: requests.caseId }).from(requests).where(eq(requests.id, requestId)).get()?.caseId ?? null;
+export async function caseOfRequest(db: Db, requestId: number): Promise<number | null> {
+  return (
+    (await db.select({ caseId: requests.caseId }).from(requests).where(eq(requests.id, requestId)).get())?.caseId ??
+    null
+  );
 }
 
 /** Whom the home page greets: the user's name (the actor's when none) and their institution's names. */
-export function homeHeader(
+export async function homeHeader(
   db: Db,
   actor: Actor,
-): { displayName: string; institution: { nameZh: string; nameEn: string } | null } {
-  const user = db.select({ displayName: users.displayName }).from(users).where(eq(users.id, actor.id)).get();
+): Promise<{ displayName: string; institution: { nameZh: string; nameEn: string } | null }> {
+  const user = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, actor.id)).get();
   const institution = actor.institutionId
-    ? (db
+    ? ((await db
         .select({ nameZh: institutions.nameZh, nameEn: institutions.nameEn })
         .from(institutions)
         .where(eq(institutions.id, actor.institutionId))
-        .get() ?? null)
+        .get()) ?? null)
     : null;
   return { displayName: user?.displayName ?? actor.name, institution };
 }

@@ -5,7 +5,7 @@
 
 import { and, eq, lt, or } from "drizzle-orm";
 import type { Context } from "hono";
-import { stored } from "../db";
+import { stored, transaction, atomic } from "../db";
 import { flashes } from "../db/schema";
 import type { AppEnv } from "./context";
 
@@ -13,13 +13,14 @@ import type { AppEnv } from "./context";
 const FLASH_TTL_MS = 5 * 60_000;
 
 /** Keeps `body` for this session's next page that takes `kind` (replacing an unread one). */
-export function putFlash(c: Context<AppEnv>, kind: string, body: unknown): void {
+export async function putFlash(c: Context<AppEnv>, kind: string, body: unknown): Promise<void> {
   const session = c.var.session;
   if (!session) return;
   const db = c.var.deps.db;
   const now = c.var.deps.clock.now();
-  db.transaction((tx) => {
-    tx.delete(flashes)
+  await transaction(db, async (tx) => {
+    await tx
+      .delete(flashes)
       .where(
         and(
           eq(flashes.sessionId, session.id),
@@ -27,21 +28,26 @@ export function putFlash(c: Context<AppEnv>, kind: string, body: unknown): void 
         ),
       )
       .run();
-    tx.insert(flashes)
+    await tx
+      .insert(flashes)
       .values({ sessionId: session.id, kind, body: JSON.stringify(body), createdAt: new Date(now) })
       .run();
   });
 }
 
 /** This session's unread flash of `kind`, deleted as it is read; null when none (or too old). */
-export function takeFlash<T>(c: Context<AppEnv>, kind: string): T | null {
+export async function takeFlash<T>(c: Context<AppEnv>, kind: string): Promise<T | null> {
   const session = c.var.session;
   if (!session) return null;
-  const row = c.var.deps.db
-    .delete(flashes)
-    .where(and(eq(flashes.sessionId, session.id), eq(flashes.kind, kind)))
-    .returning({ body: flashes.body, createdAt: stored(flashes.createdAt) })
-    .get();
+  const row = await atomic(
+    c.var.deps.db,
+    async (tx) =>
+      await tx
+        .delete(flashes)
+        .where(and(eq(flashes.sessionId, session.id), eq(flashes.kind, kind)))
+        .returning({ body: flashes.body, createdAt: stored(flashes.createdAt) })
+        .get(),
+  );
   if (!row || row.createdAt < c.var.deps.clock.now() - FLASH_TTL_MS) return null;
   return JSON.parse(row.body) as T;
 }

@@ -29,6 +29,7 @@ import {
   settleImport,
 } from "./service";
 import { csvLine, RAW_CELL, RAW_ROW } from "./table";
+import { transaction } from "../db";
 
 /**
  * Rows per batch, one transaction each. Every commit writes out the index pages it touched, and
@@ -101,7 +102,7 @@ export async function startImport(
   const { db } = deps;
   const handler = importHandler(upload.kind);
   const active = runsOf(deps);
-  const earlier = findByHash(db, upload.kind, upload.sha256);
+  const earlier = await findByHash(db, upload.kind, upload.sha256);
   if (earlier && (earlier.status === "done" || active.has(earlier.id))) {
     await unlink(upload.path).catch(() => {});
     return { id: earlier.id, repeated: true };
@@ -109,8 +110,14 @@ export async function startImport(
   const userId = who.actor?.kind === "user" ? who.actor.id : null;
   // claimed before the first await: a second upload of the same file finds this one running
   const id = earlier
-    ? (reopenImport(db, earlier.id), earlier.id)
-    : createImport(db, { kind: upload.kind, filename: upload.filename, fileHash: upload.sha256, userId, at: who.at });
+    ? (await reopenImport(db, earlier.id), earlier.id)
+    : await createImport(db, {
+        kind: upload.kind,
+        filename: upload.filename,
+        fileHash: upload.sha256,
+        userId,
+        at: who.at,
+      });
   const skip = earlier?.totalRows ?? 0;
   const live: Progress = {
     id,
@@ -142,8 +149,8 @@ export async function startImport(
     finished = true;
     worker.terminate();
     const at = deps.clock.now();
-    settleImport(db, id, at, error);
-    const rec = getImport(db, id)!;
+    await settleImport(db, id, at, error);
+    const rec = (await getImport(db, id))!;
     Object.assign(live, {
       status: rec.status,
       totalRows: rec.totalRows,
@@ -152,7 +159,7 @@ export async function startImport(
       rejected: rec.rejected,
       error,
     });
-    recordAudit(
+    await recordAudit(
       db,
       { ...who, at },
       {
@@ -177,13 +184,13 @@ export async function startImport(
     settle();
   };
 
-  worker.onmessage = (e: MessageEvent<ReaderMessage>) => {
+  worker.onmessage = async (e: MessageEvent<ReaderMessage>) => {
     const m = e.data;
     if (finished) return;
     try {
       if (m.type === "header") {
         live.size = m.info.size;
-        setHeader(db, id, m.header);
+        await setHeader(db, id, m.header);
         headerAccepted = true;
         header(m.info);
       } else if (m.type === "refused") {
@@ -191,7 +198,7 @@ export async function startImport(
         // past the header (a limit met further down the file): the import stops, saying why
         if (headerAccepted) void finish(m.refusal.reason);
       } else if (m.type === "batch") {
-        recordBatchOf(deps, handler, id, userId, m, live);
+        await recordBatchOf(deps, handler, id, userId, m, live);
         deps.events.publish(importChannel(id), "progress", JSON.stringify(live));
         worker.postMessage({ type: "ack" });
       } else if (m.type === "end") {
@@ -226,14 +233,14 @@ export async function startImport(
       finished = true;
       worker.terminate();
       active.delete(id);
-      if (earlier) settleImport(db, id, deps.clock.now(), err.message);
-      else db.delete(imports).where(eq(imports.id, id)).run();
+      if (earlier) await settleImport(db, id, deps.clock.now(), err.message);
+      else await transaction(db, async (tx) => await tx.delete(imports).where(eq(imports.id, id)).run());
       await unlink(upload.path).catch(() => {});
       settle();
     }
     throw err;
   }
-  recordAudit(db, who, {
+  await recordAudit(db, who, {
     action: earlier ? "resume" : "create",
     entity: "import",
     entityId: id,
@@ -256,14 +263,14 @@ const codeColumns = (r: Pick<Rejected, "code" | "params"> | undefined) => ({
 });
 
 /** One batch, one transaction: the handler's outcomes, the counts and the rejected rows together. */
-function recordBatchOf(
+async function recordBatchOf(
   deps: Deps,
   handler: AnyImportHandler,
   importId: number,
   userId: number | null,
   b: Batch,
   live: Progress,
-): void {
+): Promise<void> {
   const { db } = deps;
   const n = b.lines.length;
   const at = deps.clock.now();
@@ -275,9 +282,9 @@ function recordBatchOf(
   const items: { length: number } = handler.unpack ? handler.unpack(b.items) : (b.items as unknown[]);
   const counts: Counts = { totalRows: n, imported: 0, merged: 0, rejected: 0 };
   const rejections: RejectionRow[] = [];
-  db.transaction((tx) => {
+  await transaction(db, async (tx) => {
     const outcomes = items.length
-      ? handler.handleBatch(items, { tx, db, client: db.$client, importId, at, userId, config: deps.config })
+      ? await handler.handleBatch(items, { tx, db, client: tx.$client, importId, at, userId, config: deps.config })
       : [];
     if (outcomes.length !== items.length)
       throw new Error(`${handler.kind} import: ${outcomes.length} outcomes for ${items.length} rows`);
@@ -301,7 +308,7 @@ function recordBatchOf(
         rejections.push({ line: b.lines[i]!, raw: itemRaw(k), reason: o.rejected, ...codeColumns(o) });
       }
     }
-    recordBatch(tx, importId, counts, rejections);
+    await recordBatch(tx, importId, counts, rejections);
   });
   live.totalRows += counts.totalRows;
   live.imported += counts.imported;

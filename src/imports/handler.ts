@@ -1,14 +1,10 @@
 // What a kind of import (suspects, targets, baselines) plugs into the engine.
 import type { Database } from "bun:sqlite";
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { Config } from "../config";
-import type { Db, schema } from "../db";
+import type { Conn, Db } from "../db";
 import type { Permission } from "../domain/access";
 import type { ReasonCode, ReasonParams, Refusal } from "../domain/reasons";
 import type { HeaderMap, ImportColumn, RowCells } from "./table";
-
-/** The database or a transaction on it. */
-export type Conn = BaseSQLiteDatabase<"sync", void, typeof schema>;
 
 /** Why a row is refused: English text, and the domain refusal's code when there is one (for the report's language). */
 export type Rejected = { rejected: string; code?: ReasonCode; params?: ReasonParams };
@@ -59,7 +55,7 @@ export interface ImportHandler<P = unknown, B extends { length: number } = P[]> 
   /** With pack: the batch in the form handleBatch reads it (columns, say: no object per row). */
   unpack?(packed: any): B;
   /** Runs inside the batch's transaction: one outcome per item, in the order given. */
-  handleBatch(batch: B, ctx: BatchContext): Outcome[];
+  handleBatch(batch: B, ctx: BatchContext): Promise<Outcome[]>;
 }
 
 /** Any handler, as the engine and the registry hold them. */

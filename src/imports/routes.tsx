@@ -46,8 +46,8 @@ const allowKind =
     allow(importHandler(kindOf(c)).permission)(c, next);
 
 /** An import's own gate (behind the signed-in check): 404 for an unknown id, then its kind's permission. */
-const allowImport: MiddlewareHandler<AppEnv> = (c, next) => {
-  const rec = getImport(c.var.deps.db, idOf(c));
+const allowImport: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const rec = await getImport(c.var.deps.db, idOf(c));
   if (!rec) throw notFound("import");
   return allowKind(() => rec.kind)(c, next);
 };
@@ -56,14 +56,16 @@ const allowImport: MiddlewareHandler<AppEnv> = (c, next) => {
 const chosenKind = (c: Context<AppEnv>) => c.req.query("kind") || choices(c)[0]?.kind || importKinds()[0]!;
 
 /** The imports page, or with `shown` the form again saying why the upload was refused. */
-function importsPage(c: Context<AppEnv>, kind: string, shown?: FormErrors) {
+async function importsPage(c: Context<AppEnv>, kind: string, shown?: FormErrors) {
   const kinds = choices(c);
   const chosen = kinds.find((k) => k.kind === kind)!;
   if (wantsFragment(c) && shown)
     return c.html(<ImportForm t={c.var.t} kind={chosen} message={shown.error} issues={shown.issues} />);
-  const recent = listImports(
-    c.var.deps.db,
-    kinds.map((k) => k.kind),
+  const recent = (
+    await listImports(
+      c.var.deps.db,
+      kinds.map((k) => k.kind),
+    )
   ).map((r) => asShown(c.var.deps, r));
   return render(
     c,
@@ -84,7 +86,7 @@ const PROGRESS_GAP_MS = 250; // at most four progress swaps a second, whatever t
 
 export const importsRoutes = new Hono<AppEnv>()
   .use(allow())
-  .get("/", allowKind(chosenKind), (c) => importsPage(c, chosenKind(c)))
+  .get("/", allowKind(chosenKind), async (c) => await importsPage(c, chosenKind(c)))
   .post(
     "/:kind{[a-z_]+}",
     allowKind((c) => c.req.param("kind")!),
@@ -103,7 +105,7 @@ export const importsRoutes = new Hono<AppEnv>()
         // the user's mistake (no file, unreadable, no header, cut off): the form again, saying why
         const shown = formErrors(c, e);
         if (!shown) throw e;
-        return importsPage(c, kind, shown);
+        return await importsPage(c, kind, shown);
       }
       const url = `/imports/${started.id}${started.repeated ? "?repeated=1" : ""}`;
       if (wantsFragment(c)) {
@@ -113,11 +115,11 @@ export const importsRoutes = new Hono<AppEnv>()
       return c.redirect(url, 303);
     },
   )
-  .get("/:id{[0-9]+}", allowImport, (c) => {
+  .get("/:id{[0-9]+}", allowImport, async (c) => {
     const { db } = c.var.deps;
-    const rec = asShown(c.var.deps, getImport(db, idOf(c))!);
+    const rec = asShown(c.var.deps, (await getImport(db, idOf(c)))!);
     // rejected rows are raw file content: numbers, names
-    audit(c, { action: "view", entity: "import", entityId: rec.id });
+    await audit(c, { action: "view", entity: "import", entityId: rec.id });
     const progress = rec.status === "running" ? liveProgress(c.var.deps, rec.id) : undefined;
     return render(
       c,
@@ -127,7 +129,7 @@ export const importsRoutes = new Hono<AppEnv>()
         rec={rec}
         repeated={c.req.query("repeated") === "1"}
         progress={progress}
-        rejections={progress ? [] : rejectionsPage(db, rec.id, REJECTIONS_ON_SCREEN)}
+        rejections={progress ? [] : await rejectionsPage(db, rec.id, REJECTIONS_ON_SCREEN)}
       />,
     );
   })
@@ -153,11 +155,11 @@ export const importsRoutes = new Hono<AppEnv>()
           const progress = liveProgress(deps, id);
           if (!progress) {
             // settled (or never ran here): the result replaces the bar, and the browser closes the stream
-            const rec = asShown(deps, getImport(deps.db, id)!);
+            const rec = asShown(deps, (await getImport(deps.db, id))!);
             await live.send({
               event: "done",
               data: String(
-                <ImportResult t={t} rec={rec} rejections={rejectionsPage(deps.db, id, REJECTIONS_ON_SCREEN)} />,
+                <ImportResult t={t} rec={rec} rejections={await rejectionsPage(deps.db, id, REJECTIONS_ON_SCREEN)} />,
               ),
             });
             break;
@@ -176,11 +178,11 @@ export const importsRoutes = new Hono<AppEnv>()
       }
     }),
   )
-  .get("/:id{[0-9]+}/rejected.csv", allowImport, (c) => {
+  .get("/:id{[0-9]+}/rejected.csv", allowImport, async (c) => {
     const { db } = c.var.deps;
     const { t } = c.var;
-    const rec = getImport(db, idOf(c))!;
-    audit(c, { action: "export", entity: "import", entityId: rec.id, detail: { rows: rec.rejected } });
+    const rec = (await getImport(db, idOf(c)))!;
+    await audit(c, { action: "export", entity: "import", entityId: rec.id, detail: { rows: rec.rejected } });
     // line and reason first, then the row as it was (under the file's own header): fix, re-import
     // every cell through the one CSV writer, formulas defused (rows kept before it was, too)
     const head = csvText([
@@ -192,8 +194,8 @@ export const importsRoutes = new Hono<AppEnv>()
       start(ctl) {
         ctl.enqueue(enc.encode("\uFEFF" + head)); // the BOM makes Excel read it as UTF-8
       },
-      pull(ctl) {
-        const next = pages.next();
+      async pull(ctl) {
+        const next = await pages.next();
         if (next.done) return ctl.close();
         ctl.enqueue(enc.encode(csvText(next.value.map((r) => [r.line, rejectionText(t, r), ...csvCells(r.raw)]))));
       },

@@ -110,9 +110,9 @@ export const publicityApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
-      const l = publicityLists(c.var.deps.db, q);
+      const l = await publicityLists(c.var.deps.db, q);
       return c.json(
         {
           ...periodOf(q),
@@ -140,11 +140,11 @@ export const publicityApi = apiRouter()
       request: { query: VisitsQuery },
       responses: { 200: jsonResponse(Visits, "By district, newest first"), ...commonErrors },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
       const district = q.district || null;
-      const rows = visitTargets(c.var.deps.db, q, { district, limit: q.limit });
-      audit(c, {
+      const rows = await visitTargets(c.var.deps.db, q, { district, limit: q.limit });
+      await audit(c, {
         action: "view",
         entity: "publicity_visits",
         detail: { from: q.from, to: q.to, district, rows: rows.length, via: "api" },

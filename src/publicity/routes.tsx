@@ -41,7 +41,7 @@ const choose = (c: Context<AppEnv>) => {
 };
 
 export const publicityRoutes = new Hono<AppEnv>()
-  .get("/", allow("publicity.read"), (c) => {
+  .get("/", allow("publicity.read"), async (c) => {
     const { t, lang } = c.var;
     const { resolved, period, issues } = choose(c);
     return render(
@@ -53,24 +53,24 @@ export const publicityRoutes = new Hono<AppEnv>()
         resolved={resolved}
         query={periodQuery(resolved)}
         issues={issues}
-        lists={period ? publicityLists(c.var.deps.db, period) : null}
+        lists={period ? await publicityLists(c.var.deps.db, period) : null}
       />,
       issues.length ? 422 : 200,
     );
   })
-  .get("/visits", allow("publicity.read"), (c) => {
+  .get("/visits", allow("publicity.read"), async (c) => {
     const t = c.var.t;
     const { resolved, period, issues, district } = choose(c);
     const db = c.var.deps.db;
     const { page } = pageQuery.parse(c.req.query());
     // one row more than a page says whether there is a next one
     const found = period
-      ? visitTargets(db, period, { district, limit: VISIT_ROWS + 1, offset: (page - 1) * VISIT_ROWS })
+      ? await visitTargets(db, period, { district, limit: VISIT_ROWS + 1, offset: (page - 1) * VISIT_ROWS })
       : null;
     const rows = found && found.slice(0, VISIT_ROWS);
     // masked, but still a list of people: who looked at it is on record
     if (period && rows)
-      audit(c, {
+      await audit(c, {
         action: "view",
         entity: "publicity_visits",
         detail: { from: period.from, to: period.to, district, page, rows: rows.length },
@@ -84,14 +84,14 @@ export const publicityRoutes = new Hono<AppEnv>()
         query={periodQuery(resolved)}
         issues={issues}
         district={district}
-        districts={period ? visitSummary(db, period) : []}
+        districts={period ? await visitSummary(db, period) : []}
         rows={rows}
         paging={{ page, size: VISIT_ROWS, more: !!found && found.length > VISIT_ROWS }}
       />,
       issues.length ? 422 : 200,
     );
   })
-  .get("/export/:table", allow("publicity.read"), (c) => {
+  .get("/export/:table", allow("publicity.read"), async (c) => {
     const { t, lang } = c.var;
     const params = exportParams.safeParse(c.req.param());
     if (!params.success) throw badRequest(params.error);
@@ -101,13 +101,13 @@ export const publicityRoutes = new Hono<AppEnv>()
     if (!period) throw invalid(issues, t("stats.invalid"));
     const name = params.data.table;
     const db = c.var.deps.db;
-    const tables: Record<PublicityTable, () => Table> = {
-      fraudTypes: () => fraudTypesTable(t, fraudTypesOnTheRise(db, period)),
-      districts: () => districtsTable(t, districtsByTargets(db, period)),
-      ageBands: () => ageBandsTable(t, ageBandsByTargets(db, period)),
-      suspectNumbers: () => suspectNumbersTable(t, lang, topSuspectNumbers(db, period)),
-      visitSummary: () => visitSummaryTable(t, visitSummary(db, period)),
-      visits: () => visitsTable(t, visitTargets(db, period, { district })),
+    const tables: Record<PublicityTable, () => Promise<Table>> = {
+      fraudTypes: async () => fraudTypesTable(t, await fraudTypesOnTheRise(db, period)),
+      districts: async () => districtsTable(t, await districtsByTargets(db, period)),
+      ageBands: async () => ageBandsTable(t, await ageBandsByTargets(db, period)),
+      suspectNumbers: async () => suspectNumbersTable(t, lang, await topSuspectNumbers(db, period)),
+      visitSummary: async () => visitSummaryTable(t, await visitSummary(db, period)),
+      visits: async () => visitsTable(t, await visitTargets(db, period, { district })),
     };
     const titles: Record<PublicityTable, Key> = {
       fraudTypes: "publicity.fraudTypes",
@@ -118,11 +118,11 @@ export const publicityRoutes = new Hono<AppEnv>()
       visits: "publicity.visitsList",
     };
     const scoped = name === "visits" && district;
-    return sendTable(c, {
+    return await sendTable(c, {
       filename: `${t(titles[name])}-${period.from}_${period.to}${scoped ? `-${district}` : ""}`,
       sheet: t(titles[name]),
       format: q.data.format,
-      ...tables[name](),
+      ...(await tables[name]()),
       audit: {
         entity: "publicity",
         detail: { table: name, from: period.from, to: period.to, ...(scoped ? { district } : {}) },

@@ -16,6 +16,7 @@ import { maskFreeText, maskName, maskPhone } from "../domain/masking";
 import { shanghaiDaysRange } from "../domain/time";
 import { changePct, type Period, previousPeriod } from "../domain/yoy";
 import { compare } from "../stats/service";
+import { transaction } from "../db";
 
 export type FraudTypeTrend = {
   fraudType: (typeof FRAUD_TYPES)[number];
@@ -31,8 +32,10 @@ export type FraudTypeTrend = {
  * type going from 100 to 150 matters more to a campaign than one going from 1 to 3, though
  * the second is the larger percentage.
  */
-export function fraudTypesOnTheRise(db: Db, period: Period): FraudTypeTrend[] {
-  const rows = new Map((compare(db, period, null, "alerts").breakdown?.byFraudType ?? []).map((r) => [r.key, r]));
+export async function fraudTypesOnTheRise(db: Db, period: Period): Promise<FraudTypeTrend[]> {
+  const rows = new Map(
+    ((await compare(db, period, null, "alerts")).breakdown?.byFraudType ?? []).map((r) => [r.key, r]),
+  );
   return FRAUD_TYPES.map((fraudType) => {
     const current = rows.get(fraudType)?.current ?? 0;
     const previous = rows.get(fraudType)?.previous ?? 0;
@@ -81,9 +84,9 @@ export type DistrictCount = {
 };
 
 /** Targets (people at risk) per district in the period, most first, with last year's count. */
-export function districtsByTargets(db: Db, period: Period): DistrictCount[] {
+export async function districtsByTargets(db: Db, period: Period): Promise<DistrictCount[]> {
   const c = countsOf(period);
-  const rows = db
+  const rows = await db
     .select({ district: targets.district, ...c.columns })
     .from(targets)
     .where(c.where)
@@ -123,10 +126,10 @@ export type AgeBandCount = {
 };
 
 /** Targets per age band in the period, most first. */
-export function ageBandsByTargets(db: Db, period: Period): AgeBandCount[] {
+export async function ageBandsByTargets(db: Db, period: Period): Promise<AgeBandCount[]> {
   const c = countsOf(period);
   // a hundred-odd distinct ages at most: band them here, with the one ageBand rule
-  const rows = db
+  const rows = await db
     .select({ age: targets.age, ...c.columns })
     .from(targets)
     .where(c.where)
@@ -153,7 +156,7 @@ export type SuspectNumber = {
  * Fraud phone numbers to name in public warnings: the ones that reached the most victims
  * (cases) and potential victims (targets) in the period. Phones only, masked.
  */
-export function topSuspectNumbers(db: Db, period: Period, limit = 20): SuspectNumber[] {
+export async function topSuspectNumbers(db: Db, period: Period, limit = 20): Promise<SuspectNumber[]> {
   const cur = shanghaiDaysRange(period);
   type Row = Pick<typeof suspects.$inferSelect, "value" | "riskLevel" | "status"> & {
     cases: number;
@@ -164,7 +167,7 @@ export function topSuspectNumbers(db: Db, period: Period, limit = 20): SuspectNu
     nameEn: string | null;
   };
   // hits per suspect from cases and targets together: a CTE with UNION ALL, one typed statement
-  const rows = db.all<Row>(
+  const rows = await db.all<Row>(
     sql`with hits as (
          select cs.suspect_id sid, count(*) cases, 0 targets
            from cases c join case_suspects cs on cs.case_id = c.id
@@ -230,14 +233,16 @@ const visitWhere = (period: Period) => {
  * refused): the door-to-door list, per district. Names and numbers masked; no free text
  * (a note may quote an account or a full name), no amounts.
  */
-export function visitTargets(
+export async function visitTargets(
   db: Db,
   period: Period,
   opts: { district?: string | null; limit?: number; offset?: number } = {},
-): VisitTarget[] {
+): Promise<VisitTarget[]> {
   // the district is chosen by its masked name: every district written that reads so once masked
-  const inDistrict = opts.district ? inArray(targets.district, rawDistricts(db, period, opts.district)) : undefined;
-  const rows = db
+  const inDistrict = opts.district
+    ? inArray(targets.district, await rawDistricts(db, period, opts.district))
+    : undefined;
+  const rows = await db
     .select({
       district: targets.district,
       name: targets.name,
@@ -267,20 +272,22 @@ export function visitTargets(
 }
 
 /** The districts as written on the period's door-to-door targets that read as `masked` once masked. */
-function rawDistricts(db: Db, period: Period, masked: string): string[] {
-  return db
-    .selectDistinct({ district: targets.district })
-    .from(targets)
-    .where(and(visitWhere(period), isNotNull(targets.district)))
-    .all()
+async function rawDistricts(db: Db, period: Period, masked: string): Promise<string[]> {
+  return (
+    await db
+      .selectDistinct({ district: targets.district })
+      .from(targets)
+      .where(and(visitWhere(period), isNotNull(targets.district)))
+      .all()
+  )
     .map((r) => r.district!)
     .filter((d) => maskFreeText(d) === masked);
 }
 
 /** How many door-to-door targets each district has in the period. */
-export function visitSummary(db: Db, period: Period): VisitSummary[] {
+export async function visitSummary(db: Db, period: Period): Promise<VisitSummary[]> {
   const byName = new Map<string | null, VisitSummary>();
-  const rows = db
+  const rows = await db
     .select({ district: targets.district, targets: count() })
     .from(targets)
     .where(visitWhere(period))
@@ -306,12 +313,12 @@ export type PublicityLists = {
 };
 
 /** Every list of the screen for one period, read in one snapshot. */
-export function publicityLists(db: Db, period: Period): PublicityLists {
-  return db.transaction(() => ({
-    fraudTypes: fraudTypesOnTheRise(db, period),
-    districts: districtsByTargets(db, period),
-    ageBands: ageBandsByTargets(db, period),
-    suspectNumbers: topSuspectNumbers(db, period),
-    visitSummary: visitSummary(db, period),
+export async function publicityLists(db: Db, period: Period): Promise<PublicityLists> {
+  return await transaction(db, async (tx) => ({
+    fraudTypes: await fraudTypesOnTheRise(tx, period),
+    districts: await districtsByTargets(tx, period),
+    ageBands: await ageBandsByTargets(tx, period),
+    suspectNumbers: await topSuspectNumbers(tx, period),
+    visitSummary: await visitSummary(tx, period),
   }));
 }

@@ -43,12 +43,12 @@ export const requestsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const b = c.req.valid("json");
       const key = c.req.valid("header")["idempotency-key"];
       const actor = c.var.actor!;
       const { deps } = c.var;
-      const created = createRequest(
+      const created = await createRequest(
         deps,
         who(c),
         {
@@ -90,11 +90,11 @@ export const requestsApi = apiRouter()
       request: { query: ListQuery },
       responses: { 200: jsonResponse(z.object({ requests: z.array(RequestJson) }), "Newest first"), ...commonErrors },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
       const { db, clock, config } = c.var.deps;
       const now = clock.now();
-      const rows = listRequests(db, c.var.actor!, q, now, config);
+      const rows = await listRequests(db, c.var.actor!, q, now, config);
       return c.json({ requests: rows.map((r) => requestJson(r, c.var.actor!, now, config)) }, 200);
     },
   )
@@ -112,9 +112,9 @@ export const requestsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const { db, clock, config } = c.var.deps;
-      const d = requestDetail(db, c.var.actor!, c.req.valid("param").id);
+      const d = await requestDetail(db, c.var.actor!, c.req.valid("param").id);
       return c.json({ request: requestDetailJson(d, c.var.actor!, clock.now(), config) }, 200);
     },
   )
@@ -137,11 +137,11 @@ export const requestsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const b = c.req.valid("json");
       const { deps } = c.var;
       const id = c.req.valid("param").id;
-      const r = respond(deps, who(c), id, {
+      const r = await respond(deps, who(c), id, {
         action: b.action,
         amountFen: b.amount,
         balanceFen: b.balance,
@@ -191,11 +191,11 @@ export const requestsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const b = c.req.valid("json");
       const { deps } = c.var;
       if (b.action === "discard" && !b.reason) throw invalid([{ path: "reason", message: "give the reason" }]);
-      const out = centerAction(deps, who(c), c.req.valid("param").id, b.action, {
+      const out = await centerAction(deps, who(c), c.req.valid("param").id, b.action, {
         reason: b.reason,
         term: b.term,
         approval: b.approval && { ...b.approval, at: Date.parse(b.approval.at) },

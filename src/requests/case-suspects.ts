@@ -6,8 +6,8 @@ import { caseSuspects, suspects } from "../db/schema";
 export type CaseSuspectOption = Pick<typeof suspects.$inferSelect, "id" | "kind" | "value"> &
   Pick<typeof caseSuspects.$inferSelect, "level">;
 
-export function caseSuspectOptions(db: Db, caseId: number): CaseSuspectOption[] {
-  return db
+export async function caseSuspectOptions(db: Db, caseId: number): Promise<CaseSuspectOption[]> {
+  return await db
     .select({ id: suspects.id, kind: suspects.kind, value: suspects.value, level: caseSuspects.level })
     .from(caseSuspects)
     .innerJoin(suspects, eq(suspects.id, caseSuspects.suspectId))

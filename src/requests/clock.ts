@@ -17,21 +17,21 @@ const SYSTEM = (now: number): AuditWho => ({
 
 export type ClockRun = { escalated: number; expired: number; lapsed: number; reminded: number };
 
-export function runRequestClock(ctx: Ctx, now: number): ClockRun {
+export async function runRequestClock(ctx: Ctx, now: number): Promise<ClockRun> {
   const out: ClockRun = { escalated: 0, expired: 0, lapsed: 0, reminded: 0 };
   const db = ctx.db;
   const at = new Date(now);
-  inTransaction(ctx, SYSTEM(now), (t) => {
-    for (const r of selectRequests(db)
+  await inTransaction(ctx, SYSTEM(now), async (t) => {
+    for (const r of await selectRequests(db)
       .where(and(IS_OPEN, lte(requests.deadlineAt, at), isNull(requests.escalatedAt)))
       .all()) {
       if (!needsEscalation(r, now)) continue;
-      t.tx
+      await t.tx
         .update(requests)
         .set({ escalatedAt: new Date(now) })
         .where(eq(requests.id, r.id))
         .run();
-      recordAudit(t.tx, t.who, {
+      await recordAudit(t.tx, t.who, {
         action: "escalate",
         entity: "request",
         entityId: r.id,
@@ -51,28 +51,28 @@ export function runRequestClock(ctx: Ctx, now: number): ClockRun {
       t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
       out.escalated++;
     }
-    for (const r of selectRequests(db)
+    for (const r of await selectRequests(db)
       .where(and(IS_IN_FORCE, lte(requests.expiresAt, at)))
       .all()) {
       const action = expiryAction(r, now);
       if (!action) continue;
-      move(t, r, action, "system", {}, { reason: `ran out at ${iso(r.expiresAt)}` });
+      await move(t, r, action, "system", {}, { reason: `ran out at ${iso(r.expiresAt)}` });
       if (r.kind === "freeze")
-        withdrawInstructions(t, r.id, `the freeze lapsed at ${iso(r.expiresAt)} before the bank confirmed`);
+        await withdrawInstructions(t, r.id, `the freeze lapsed at ${iso(r.expiresAt)} before the bank confirmed`);
       out[action === "expire" ? "expired" : "lapsed"]++;
     }
     const horizon = Math.max(0, ...ctx.config.requestReminderMs.freeze, ...ctx.config.requestReminderMs.stop_payment);
-    for (const r of selectRequests(db)
+    for (const r of await selectRequests(db)
       .where(and(IS_IN_FORCE, gt(requests.expiresAt, at), lte(requests.expiresAt, new Date(now + horizon))))
       .all()) {
       const due = dueReminder(r, now, ctx.config);
       if (due === null) continue;
-      t.tx
+      await t.tx
         .update(requests)
         .set({ remindedAt: new Date(now) })
         .where(eq(requests.id, r.id))
         .run();
-      recordAudit(t.tx, t.who, {
+      await recordAudit(t.tx, t.who, {
         action: "remind",
         entity: "request",
         entityId: r.id,

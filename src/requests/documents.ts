@@ -44,14 +44,14 @@ type RequestRow = { [K in keyof typeof requestColumns]: (typeof requestColumns)[
 
 type Officer = { id: number; name: string; badgeNo: string | null };
 
-function officer(db: Db, id: number | null | undefined): Officer | null {
+async function officer(db: Db, id: number | null | undefined): Promise<Officer | null> {
   if (id == null) return null;
   return (
-    db
+    (await db
       .select({ id: users.id, name: users.displayName, badgeNo: users.badgeNo })
       .from(users)
       .where(eq(users.id, id))
-      .get() ?? null
+      .get()) ?? null
   );
 }
 
@@ -60,20 +60,20 @@ function officer(db: Db, id: number | null | undefined): Officer | null {
  * case), else the officer who drafted the request; none twice. A token's send names the drafter
  * and the case's officer. A missing second officer leaves a line on the notice to sign by hand.
  */
-function officersFor(db: Db, who: AuditWho, r: RequestRow): [number | null, number | null] {
+async function officersFor(db: Db, who: AuditWho, r: RequestRow): Promise<[number | null, number | null]> {
   const sender = who.actor?.kind === "user" ? who.actor.id : null;
   const caseOfficer =
     r.caseId == null
       ? null
-      : (db.select({ by: cases.createdBy }).from(cases).where(eq(cases.id, r.caseId)).get()?.by ?? null);
+      : ((await db.select({ by: cases.createdBy }).from(cases).where(eq(cases.id, r.caseId)).get())?.by ?? null);
   const ids = [...new Set([sender, caseOfficer, r.createdBy].filter((x): x is number => x != null))];
   return [ids[0] ?? null, ids[1] ?? null];
 }
 
 /** The transactions being traced, in the order they were recorded; none leaves them off the instrument. */
-function tracedTransactions(db: Db, requestId: number) {
+async function tracedTransactions(db: Db, requestId: number) {
   const t = requestTransactions;
-  const rows = db
+  const rows = await db
     .select(
       storedColumns({
         at: t.at,
@@ -91,43 +91,45 @@ function tracedTransactions(db: Db, requestId: number) {
 }
 
 /** What is signed: every field the institution acts on, and nothing of the case behind it. */
-function payloadOf(
+async function payloadOf(
   t: T,
   r: RequestRow,
   kind: DocumentKind,
   documentNo: string,
   officers: (Officer | null)[],
-): Canonical {
+): Promise<Canonical> {
   const db = t.db;
-  const s = db
+  const s = (await db
     .select({ kind: suspects.kind, value: suspects.value, holderName: suspects.holderName, branch: suspects.branch })
     .from(suspects)
     .where(eq(suspects.id, r.suspectId))
-    .get()!;
-  const inst = db
+    .get())!;
+  const inst = (await db
     .select({ code: institutions.code, nameZh: institutions.nameZh })
     .from(institutions)
     .where(eq(institutions.id, r.institutionId))
-    .get()!;
+    .get())!;
   const parentDoc =
     r.parentRequestId == null
       ? undefined
-      : (db
-          .select({ no: instructions.documentNo })
-          .from(instructions)
-          .where(eq(instructions.requestId, r.parentRequestId))
-          .orderBy(instructions.id)
-          .limit(1)
-          .get()?.no ?? undefined);
+      : ((
+          await db
+            .select({ no: instructions.documentNo })
+            .from(instructions)
+            .where(eq(instructions.requestId, r.parentRequestId))
+            .orderBy(instructions.id)
+            .limit(1)
+            .get()
+        )?.no ?? undefined);
   const returnTo =
     r.kind === "return"
-      ? db
+      ? await db
           .select({ account: returnShares.toAccount, reason: returnShares.toAccountReason })
           .from(returnShares)
           .where(eq(returnShares.returnRequestId, r.id))
           .get()
       : null;
-  const txs = tracedTransactions(db, r.id);
+  const txs = await tracedTransactions(db, r.id);
   const isFreeze = r.kind === "freeze" || r.kind === "freeze_renewal";
   const includesInterest = r.includesInterest;
   return {
@@ -168,15 +170,19 @@ function payloadOf(
  * number of the kind and year, so concurrent sends never share or skip one. The action itself is
  * audited by the caller; the instruction row (never updated) is the record of what was signed.
  */
-export function issueInstruction(t: T, requestId: number, action: "send" | "renew" | "release"): void {
+export async function issueInstruction(t: T, requestId: number, action: "send" | "renew" | "release"): Promise<void> {
   const db = t.db;
-  const r: RequestRow | undefined = db.select(requestColumns).from(requests).where(eq(requests.id, requestId)).get();
+  const r: RequestRow | undefined = await db
+    .select(requestColumns)
+    .from(requests)
+    .where(eq(requests.id, requestId))
+    .get();
   if (!r) return;
   const kind = documentKindOf(r.kind, action);
   if (!kind) return;
   const at = t.who.at;
   const year = Number(shanghaiDate(at).slice(0, 4));
-  const { last: seq } = db
+  const { last: seq } = await db
     .insert(documentCounters)
     .values({ kind, year, last: 1 })
     .onConflictDoUpdate({
@@ -186,10 +192,13 @@ export function issueInstruction(t: T, requestId: number, action: "send" | "rene
     .returning({ last: documentCounters.last })
     .get();
   const documentNo = documentNumber(t.cfg.center.short, kind, year, seq);
-  const [o1, o2] = officersFor(db, t.who, r);
-  const payload = canonicalJson(payloadOf(t, r, kind, documentNo, [officer(db, o1), officer(db, o2)]));
-  const { keyId, signature } = signBytes(db, new TextEncoder().encode(payload), at);
-  db.insert(instructions)
+  const [o1, o2] = await officersFor(db, t.who, r);
+  const payload = canonicalJson(
+    await payloadOf(t, r, kind, documentNo, [await officer(db, o1), await officer(db, o2)]),
+  );
+  const { keyId, signature } = await signBytes(db, new TextEncoder().encode(payload), at);
+  await db
+    .insert(instructions)
     .values({
       requestId,
       kind,

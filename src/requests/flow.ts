@@ -25,10 +25,10 @@ export type FlowNode = {
 };
 export type FundFlow = { caseId: number; lossFen: number; funds: CaseFunds; accounts: FlowNode[]; numbers: FlowNode[] };
 
-export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"]): FundFlow | null {
-  const kase = db.select({ lossFen: cases.lossFen }).from(cases).where(eq(cases.id, caseId)).get();
+export async function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"]): Promise<FundFlow | null> {
+  const kase = await db.select({ lossFen: cases.lossFen }).from(cases).where(eq(cases.id, caseId)).get();
   if (!kase) return null;
-  const links = db
+  const links = await db
     .select({
       suspectId: caseSuspects.suspectId,
       kind: suspects.kind,
@@ -45,16 +45,17 @@ export function fundFlow(db: Db, caseId: number, now: number, cfg: Deps["config"
     .where(eq(caseSuspects.caseId, caseId))
     .orderBy(caseSuspects.level, caseSuspects.createdAt, caseSuspects.suspectId)
     .all();
-  const reqs = selectRequests(db).where(eq(requests.caseId, caseId)).orderBy(requests.id).all();
+  const reqs = await selectRequests(db).where(eq(requests.caseId, caseId)).orderBy(requests.id).all();
   const inflow = new Map(
-    db
-      .select({ suspectId: onwardTransfers.suspectId, fen: sql<number>`sum(${onwardTransfers.amountFen})` })
-      .from(onwardTransfers)
-      .innerJoin(requests, eq(requests.id, onwardTransfers.requestId))
-      .where(eq(requests.caseId, caseId))
-      .groupBy(onwardTransfers.suspectId)
-      .all()
-      .map((x) => [x.suspectId, x.fen]),
+    (
+      await db
+        .select({ suspectId: onwardTransfers.suspectId, fen: sql<number>`sum(${onwardTransfers.amountFen})` })
+        .from(onwardTransfers)
+        .innerJoin(requests, eq(requests.id, onwardTransfers.requestId))
+        .where(eq(requests.caseId, caseId))
+        .groupBy(onwardTransfers.suspectId)
+        .all()
+    ).map((x) => [x.suspectId, x.fen]),
   );
   const nodes = new Map<number, FlowNode>();
   for (const l of links) {

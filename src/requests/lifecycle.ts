@@ -58,6 +58,7 @@ import {
   type TransactionInput,
   transactionsOf,
 } from "./transactions";
+import { transaction } from "../db";
 
 export type Ctx = Pick<Deps, "db" | "config" | "events">;
 
@@ -91,7 +92,7 @@ function responderOf(who: AuditWho) {
  * Moves a request by one action (the state machine decides), records it in the request's
  * timeline and the audit log, and moves its suspect along. Returns the new status.
  */
-export function move(
+export async function move(
   t: Tx,
   r: RequestView,
   action: RequestAction,
@@ -103,18 +104,18 @@ export function move(
     reason?: string | null;
     reasonCode?: RejectCode | null;
   } = {},
-): { to: RequestStatus; responseId: number } {
+): Promise<{ to: RequestStatus; responseId: number }> {
   const now = t.who.at;
   const v = transition(r, action, party, now);
   if (!v.ok) throw refusedTransition(action, r, v);
-  const done = t.tx
+  const done = await t.tx
     .update(requests)
     .set({ ...patch, status: v.to, updatedAt: new Date(now) })
     .where(and(eq(requests.id, r.id), eq(requests.status, r.status)))
     .returning({ id: requests.id })
     .all();
   if (done.length !== 1) throw conflict(refuse("request.stale"), "stale");
-  const { id: responseId } = t.tx
+  const { id: responseId } = await t.tx
     .insert(responses)
     .values({
       requestId: r.id,
@@ -130,13 +131,13 @@ export function move(
     })
     .returning({ id: responses.id })
     .get();
-  recordAudit(t.tx, t.who, {
+  await recordAudit(t.tx, t.who, {
     action,
     entity: "request",
     entityId: r.id,
     detail: { kind: r.kind, from: r.status, to: v.to, ...answer },
   });
-  followSuspect(t, r, v.to);
+  await followSuspect(t, r, v.to);
   t.live.push({ channel: "requests", event: "changed", data: String(r.id) });
   t.live.push({
     channel: `desk:${r.institutionId}`,
@@ -150,25 +151,25 @@ export function move(
 }
 
 /** The suspect's status follows its requests; the suspect's own lifecycle has the last word. */
-function followSuspect(t: Tx, r: RequestView, to: RequestStatus): void {
-  const cur = t.tx.select({ status: suspects.status }).from(suspects).where(eq(suspects.id, r.suspectId)).get();
+async function followSuspect(t: Tx, r: RequestView, to: RequestStatus): Promise<void> {
+  const cur = await t.tx.select({ status: suspects.status }).from(suspects).where(eq(suspects.id, r.suspectId)).get();
   if (!cur) return;
   const next = suspectStatusAfter(r.kind, to, cur.status);
   const reason = requestReason(r.id, r.kind, to);
   if (next === cur.status || !checkStatusChange(cur.status, next, reason).ok) return;
-  setSuspectStatus(t.tx, t.who, { suspectId: r.suspectId, status: next, reason });
+  await setSuspectStatus(t.tx, t.who, { suspectId: r.suspectId, status: next, reason });
 }
 
-export function inTransaction<T>(ctx: Ctx, who: AuditWho, fn: (t: Tx) => T): T {
+export async function inTransaction<T>(ctx: Ctx, who: AuditWho, fn: (t: Tx) => T): Promise<T> {
   const live: Live[] = [];
-  const out = ctx.db.transaction((tx) => fn({ tx, db: ctx.db, who, cfg: ctx.config, live }));
+  const out = await transaction(ctx.db, async (tx) => fn({ tx, db: tx, who, cfg: ctx.config, live }));
   // after the commit: the desks and the center's screens hear of it
   for (const e of live) ctx.events.publish(e.channel, e.event, e.data);
   return out;
 }
 
-function reload(t: Tx, id: number): RequestView {
-  return loadRequest(t.db, id)!;
+async function reload(t: Tx, id: number): Promise<RequestView> {
+  return (await loadRequest(t.db, id))!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,14 +183,22 @@ const fieldError = (path: string, message: string) => invalid([{ path, message }
  * Creates a request to the institution of its suspect (or the one chosen), sent at once unless
  * it is a draft. With `idem`, a repeat of the key returns the first answer and creates nothing.
  */
-export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?: IdempotencyKey): Created {
-  return inTransaction(ctx, who, (t) => {
-    const { value, replayed } = once(t.tx, idem, () => {
+export async function createRequest(
+  ctx: Ctx,
+  who: AuditWho,
+  input: CreateInput,
+  idem?: IdempotencyKey,
+): Promise<Created> {
+  return await inTransaction(ctx, who, async (t) => {
+    const { value, replayed } = await once(t.tx, idem, async () => {
       const { tx } = t;
-      if (input.caseId != null && !tx.select({ id: cases.id }).from(cases).where(eq(cases.id, input.caseId)).get()) {
+      if (
+        input.caseId != null &&
+        !(await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, input.caseId)).get())
+      ) {
         throw fieldError("caseId", `no case ${input.caseId}`);
       }
-      const suspect = resolveSuspect(t, input);
+      const suspect = await resolveSuspect(t, input);
       const targets = KIND_TARGET[input.kind];
       if (!targets.some((x) => x.suspect === suspect.kind)) {
         throw fieldError(
@@ -197,7 +206,7 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
           `a ${input.kind} request needs a ${targets.map((x) => x.suspect).join(" or ")}, not a ${suspect.kind}`,
         );
       }
-      const inst = resolveInstitution(t, input.institution, suspect.institutionId);
+      const inst = await resolveInstitution(t, input.institution, suspect.institutionId);
       if (!inst) throw fieldError("institution", "cannot be inferred for this suspect; choose the bank or carrier");
       if (!targets.some((x) => x.suspect === suspect.kind && x.institution === inst.kind)) {
         throw fieldError(
@@ -226,20 +235,21 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
           "only a bank account has a holder and transactions",
         );
       }
-      const parent = resolveParent(t, input, suspect.id);
+      const parent = await resolveParent(t, input, suspect.id);
       if (input.kind === "return") {
         if (input.amountFen == null || input.amountFen <= 0) throw fieldError("amount", "enter the amount to return");
-        const left = freezeReturnable(t.db, parent!);
+        const left = await freezeReturnable(t.db, parent!);
         if (input.amountFen > left) throw returnTooLarge(input.amountFen, left);
       }
-      const level = caseLevel(t, input.caseId, suspect.id) ?? parent?.level ?? 1;
-      const traced = tracedTransactions(t, input, suspect.id, level, parent);
-      const holderName = input.holderName ?? (suspect.kind === "bank_account" ? holderOf(t.db, suspect.id) : null);
+      const level = (await caseLevel(t, input.caseId, suspect.id)) ?? parent?.level ?? 1;
+      const traced = await tracedTransactions(t, input, suspect.id, level, parent);
+      const holderName =
+        input.holderName ?? (suspect.kind === "bank_account" ? await holderOf(t.db, suspect.id) : null);
       // a stop-payment or freeze of the money traced, when no amount was named
       const amountFen =
         input.amountFen ?? (input.kind === "stop_payment" || input.kind === "freeze" ? sumOrNull(traced) : null);
       const isFreeze = input.kind === "freeze";
-      const { id } = tx
+      const { id } = await tx
         .insert(requests)
         .values({
           kind: input.kind,
@@ -264,10 +274,10 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
         })
         .returning({ id: requests.id })
         .get();
-      if (input.caseId != null) linkToCase(t, input.caseId, suspect.id, level, null);
-      recordTransactions(tx, id, traced);
-      noteHolder(tx, suspect.id, input.holderName);
-      recordAudit(tx, who, {
+      if (input.caseId != null) await linkToCase(t, input.caseId, suspect.id, level, null);
+      await recordTransactions(tx, id, traced);
+      await noteHolder(tx, suspect.id, input.holderName);
+      await recordAudit(tx, who, {
         action: "create",
         entity: "request",
         entityId: id,
@@ -283,10 +293,10 @@ export function createRequest(ctx: Ctx, who: AuditWho, input: CreateInput, idem?
         },
       });
       t.live.push({ channel: "requests", event: "changed", data: String(id) });
-      if (!input.draft) send(t, reload(t, id));
+      if (!input.draft) await send(t, await reload(t, id));
       return { id };
     });
-    return { request: reload(t, value.id), replayed };
+    return { request: await reload(t, value.id), replayed };
   });
 }
 
@@ -304,20 +314,20 @@ function checkFreezeFields(input: CreateInput): Issue[] {
  * stop-payment it follows; else the case's transfers into the account (level 1), or the onward
  * transfer that revealed it (level n+1, recorded with its draft).
  */
-function tracedTransactions(
+async function tracedTransactions(
   t: Tx,
   input: CreateInput,
   suspectId: number,
   level: number,
   parent: RequestView | null,
-): TransactionInput[] {
+): Promise<TransactionInput[]> {
   if (input.kind !== "stop_payment" && input.kind !== "freeze") return input.transactions ?? [];
   if (input.transactions?.length) return input.transactions;
   if (parent && parent.kind === "stop_payment") {
-    const fromStop = transactionsOf(t.db, parent.id);
+    const fromStop = await transactionsOf(t.db, parent.id);
     if (fromStop.length) return fromStop;
   }
-  return input.caseId != null ? caseTransactionsInto(t.db, input.caseId, suspectId, level) : [];
+  return input.caseId != null ? await caseTransactionsInto(t.db, input.caseId, suspectId, level) : [];
 }
 
 const sumOrNull = (rows: readonly TransactionInput[]) =>
@@ -331,51 +341,55 @@ function creatorOf(who: AuditWho) {
 }
 
 type SuspectRow = Pick<typeof suspects.$inferSelect, "id" | "kind" | "institutionId">;
-const suspectRow = (t: Tx, id: number): SuspectRow | undefined =>
-  t.tx
+const suspectRow = async (t: Tx, id: number): Promise<SuspectRow | undefined> =>
+  await t.tx
     .select({ id: suspects.id, kind: suspects.kind, institutionId: suspects.institutionId })
     .from(suspects)
     .where(eq(suspects.id, id))
     .get();
 
-function resolveSuspect(t: Tx, input: CreateInput): SuspectRow {
+async function resolveSuspect(t: Tx, input: CreateInput): Promise<SuspectRow> {
   if (input.suspectId != null) {
-    const s = suspectRow(t, input.suspectId);
+    const s = await suspectRow(t, input.suspectId);
     if (!s) throw fieldError("suspectId", `no suspect ${input.suspectId}`);
     return s;
   }
   const idf = normalizeIdentifier(input.value ?? "");
   if (!idf.ok) throw invalid([refusalIssue("value", idf)]);
   const source = t.who.actor?.kind === "token" ? apiSource(t.who.actor) : "manual";
-  const rec = reportSuspect(t.tx, t.who, {
+  const rec = await reportSuspect(t.tx, t.who, {
     identifier: idf,
     riskLevel: input.caseId != null ? "high" : undefined,
     source,
     caseId: input.caseId ?? null,
     at: t.who.at,
   });
-  return suspectRow(t, rec.suspect.id)!;
+  return (await suspectRow(t, rec.suspect.id))!;
 }
 
 type Inst = Pick<typeof institutions.$inferSelect, "id" | "code" | "kind">;
 const INST = { id: institutions.id, code: institutions.code, kind: institutions.kind };
 
-function resolveInstitution(t: Tx, code: string | undefined, fallbackId: number | null): Inst | null {
+async function resolveInstitution(t: Tx, code: string | undefined, fallbackId: number | null): Promise<Inst | null> {
   if (code) {
-    const i = t.tx.select(INST).from(institutions).where(sql`${institutions.code} = ${code} collate nocase`).get();
+    const i = await t.tx
+      .select(INST)
+      .from(institutions)
+      .where(sql`${institutions.code} = ${code} collate nocase`)
+      .get();
     if (!i) throw fieldError("institution", `no institution ${code}`);
     return i;
   }
   return fallbackId == null
     ? null
-    : (t.tx.select(INST).from(institutions).where(eq(institutions.id, fallbackId)).get() ?? null);
+    : ((await t.tx.select(INST).from(institutions).where(eq(institutions.id, fallbackId)).get()) ?? null);
 }
 
 /**
  * The request this one follows: a return draws on a freeze in force; a freeze takes over from a
  * stop-payment. Named, or inferred when the suspect has exactly one candidate.
  */
-function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestView | null {
+async function resolveParent(t: Tx, input: CreateInput, suspectId: number): Promise<RequestView | null> {
   const want: RequestKind | null =
     input.kind === "return"
       ? "freeze"
@@ -385,7 +399,7 @@ function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestVie
           ? "suspend_number"
           : null;
   if (input.parentRequestId != null) {
-    const p = loadRequest(t.db, input.parentRequestId);
+    const p = await loadRequest(t.db, input.parentRequestId);
     if (!p) throw fieldError("parentRequestId", `no request ${input.parentRequestId}`);
     if (p.kind !== want || p.suspectId !== suspectId)
       throw fieldError(
@@ -397,11 +411,12 @@ function resolveParent(t: Tx, input: CreateInput, suspectId: number): RequestVie
     return p;
   }
   if (!want) return null;
-  const candidates = selectRequests(t.db)
-    .where(and(eq(requests.suspectId, suspectId), eq(requests.kind, want), IS_IN_FORCE))
-    .orderBy(requests.id)
-    .all()
-    .filter((p) => input.caseId == null || p.caseId == null || p.caseId === input.caseId);
+  const candidates = (
+    await selectRequests(t.db)
+      .where(and(eq(requests.suspectId, suspectId), eq(requests.kind, want), IS_IN_FORCE))
+      .orderBy(requests.id)
+      .all()
+  ).filter((p) => input.caseId == null || p.caseId == null || p.caseId === input.caseId);
   if (candidates.length === 1) return candidates[0]!;
   if (input.kind === "return") {
     throw fieldError(
@@ -439,32 +454,40 @@ function returnTooLarge(asked: number, left: number) {
   );
 }
 
-function caseLevel(t: Tx, caseId: number | undefined, suspectId: number): number | null {
+async function caseLevel(t: Tx, caseId: number | undefined, suspectId: number): Promise<number | null> {
   if (caseId == null) return null;
   return (
-    t.tx
-      .select({ level: caseSuspects.level })
-      .from(caseSuspects)
-      .where(and(eq(caseSuspects.caseId, caseId), eq(caseSuspects.suspectId, suspectId)))
-      .get()?.level ?? null
+    (
+      await t.tx
+        .select({ level: caseSuspects.level })
+        .from(caseSuspects)
+        .where(and(eq(caseSuspects.caseId, caseId), eq(caseSuspects.suspectId, suspectId)))
+        .get()
+    )?.level ?? null
   );
 }
 
-function linkToCase(t: Tx, caseId: number, suspectId: number, level: number, parentSuspectId: number | null): void {
-  t.tx
+async function linkToCase(
+  t: Tx,
+  caseId: number,
+  suspectId: number,
+  level: number,
+  parentSuspectId: number | null,
+): Promise<void> {
+  await t.tx
     .insert(caseSuspects)
     .values({ caseId, suspectId, level, parentSuspectId, createdAt: new Date(t.who.at) })
     .onConflictDoNothing()
     .run();
 }
 
-function send(t: Tx, r: RequestView): void {
+async function send(t: Tx, r: RequestView): Promise<void> {
   const now = t.who.at;
-  move(t, r, "send", "center", {
+  await move(t, r, "send", "center", {
     sentAt: new Date(now),
     deadlineAt: new Date(deadlineAfter(r.kind, "sent", now, t.cfg)!),
   });
-  issueInstruction(t, r.id, "send");
+  await issueInstruction(t, r.id, "send");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,22 +498,22 @@ export type CenterAction = "send" | "discard" | "renew" | "release";
 /** The request acted on, and for a freeze's renew or release the instruction sent to its bank. */
 export type ActionOutcome = { request: RequestView; instruction: RequestView | null };
 
-export function centerAction(
+export async function centerAction(
   ctx: Ctx,
   who: AuditWho,
   id: number,
   action: CenterAction,
   opts: ActionInput = {},
-): ActionOutcome {
+): Promise<ActionOutcome> {
   const reason = opts.reason;
-  return inTransaction(ctx, who, (t) => {
-    const r = getRequest(t.db, who.actor!, id);
+  return await inTransaction(ctx, who, async (t) => {
+    const r = await getRequest(t.db, who.actor!, id);
     let instruction: RequestView | null = null;
-    if (action === "send") send(t, r);
-    else if (action === "discard") move(t, r, "discard", "center", {}, { reason: reason ?? null });
+    if (action === "send") await send(t, r);
+    else if (action === "discard") await move(t, r, "discard", "center", {}, { reason: reason ?? null });
     // a freeze changes only when its bank confirms the instruction (继续冻结, 解除冻结)
     else if ((action === "renew" || action === "release") && r.kind === "freeze")
-      instruction = instructFreeze(t, r, action, opts);
+      instruction = await instructFreeze(t, r, action, opts);
     else if ((action === "renew" || action === "release") && (opts.term || opts.approval))
       throw fieldError(opts.term ? "term" : "approval", `only a freeze's renewal has a term`);
     else if (action === "renew") {
@@ -498,13 +521,13 @@ export function centerAction(
         r.expiresAt != null
           ? { renewals: r.renewals + 1, expiresAt: new Date(renewedExpiry(r.kind, r.expiresAt)) }
           : {};
-      move(t, r, "renew", "center", patch);
-      issueInstruction(t, id, "renew");
+      await move(t, r, "renew", "center", patch);
+      await issueInstruction(t, id, "renew");
     } else {
-      move(t, r, "release", "center", { deadlineAt: null }, { reason: reason ?? null });
-      issueInstruction(t, id, "release");
+      await move(t, r, "release", "center", { deadlineAt: null }, { reason: reason ?? null });
+      await issueInstruction(t, id, "release");
     }
-    return { request: reload(t, id), instruction };
+    return { request: await reload(t, id), instruction };
   });
 }
 
@@ -514,10 +537,15 @@ export function centerAction(
  * when the bank confirms; a 12-month renewal carries the city-level approval (the freeze's unless
  * a new one is given).
  */
-function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release", o: ActionInput): RequestView {
+async function instructFreeze(
+  t: Tx,
+  freeze: RequestView,
+  action: "renew" | "release",
+  o: ActionInput,
+): Promise<RequestView> {
   const v = transition(freeze, action, "center", t.who.at);
   if (!v.ok) throw refusedTransition(action, freeze, v);
-  const open = t.tx
+  const open = await t.tx
     .select({ id: requests.id })
     .from(requests)
     .where(
@@ -546,7 +574,7 @@ function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release",
     throw fieldError(o.term ? "term" : "approval", "a release has no term");
   }
   const at = new Date(t.who.at);
-  const { id } = t.tx
+  const { id } = await t.tx
     .insert(requests)
     .values({
       kind,
@@ -571,15 +599,15 @@ function instructFreeze(t: Tx, freeze: RequestView, action: "renew" | "release",
     })
     .returning({ id: requests.id })
     .get();
-  recordAudit(t.tx, t.who, {
+  await recordAudit(t.tx, t.who, {
     action: "create",
     entity: "request",
     entityId: id,
     detail: { kind, of: freeze.id, term, approvalRef: approval?.ref, reason: o.reason },
   });
   t.live.push({ channel: "requests", event: "changed", data: String(freeze.id) });
-  send(t, reload(t, id));
-  return reload(t, id);
+  await send(t, await reload(t, id));
+  return await reload(t, id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -637,9 +665,9 @@ function checkAnswer(r: RequestView, input: RespondInput): Issue[] {
   return issues;
 }
 
-export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput): RequestView {
-  return inTransaction(ctx, who, (t) => {
-    const r = getRequest(t.db, who.actor!, id);
+export async function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput): Promise<RequestView> {
+  return await inTransaction(ctx, who, async (t) => {
+    const r = await getRequest(t.db, who.actor!, id);
     // the state machine first: answering twice is a 409, whatever the fields say
     const v = transition(r, input.action, "institution", who.at);
     if (!v.ok) throw refusedTransition(input.action, r, v);
@@ -654,7 +682,7 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
     };
     switch (input.action) {
       case "acknowledge":
-        move(t, r, "acknowledge", "institution", {
+        await move(t, r, "acknowledge", "institution", {
           acknowledgedAt: new Date(now),
           deadlineAt: new Date(deadlineAfter(r.kind, "acknowledged", r.sentAt, t.cfg)!),
         });
@@ -666,12 +694,12 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
           if (above?.asked != null) throw amountAboveRequest(above.done, above.asked);
         }
         if (r.kind === "return") {
-          const parent = loadRequest(t.db, r.parentRequestId!)!;
-          const left = freezeReturnable(t.db, parent, r.id);
+          const parent = (await loadRequest(t.db, r.parentRequestId!))!;
+          const left = await freezeReturnable(t.db, parent, r.id);
           if (input.amountFen! > left) throw returnTooLarge(input.amountFen!, left);
         }
         const expires = expiryAfter(r.kind, now, r.term);
-        const { responseId } = move(
+        const { responseId } = await move(
           t,
           r,
           input.action,
@@ -688,18 +716,18 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
           answer,
         );
         // the answer confirms which institution holds the account or number
-        t.tx
+        await t.tx
           .update(suspects)
           .set({ institutionId: r.institutionId, institutionInferred: false })
           .where(eq(suspects.id, r.suspectId))
           .run();
-        afterDone(t, reload(t, r.id));
-        recordOnward(t, r, responseId, input.onwardTransfers ?? []);
+        await afterDone(t, await reload(t, r.id));
+        await recordOnward(t, r, responseId, input.onwardTransfers ?? []);
         break;
       }
       case "reject":
       case "fail":
-        move(
+        await move(
           t,
           r,
           input.action,
@@ -709,9 +737,9 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
         );
         break;
       case "appeal": {
-        move(t, r, "appeal", "institution", {}, answer);
+        await move(t, r, "appeal", "institution", {}, answer);
         // the center decides: a restore_number draft, sent by an agent if the appeal is upheld
-        const { id: restoreId } = t.tx
+        const { id: restoreId } = await t.tx
           .insert(requests)
           .values({
             kind: "restore_number",
@@ -727,7 +755,7 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
           })
           .returning({ id: requests.id })
           .get();
-        recordAudit(t.tx, who, {
+        await recordAudit(t.tx, who, {
           action: "create",
           entity: "request",
           entityId: restoreId,
@@ -736,20 +764,20 @@ export function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput
         break;
       }
     }
-    return reload(t, id);
+    return await reload(t, id);
   });
 }
 
 /** What an answered request sets off: a freeze takes over from its stop-payment, a full return empties its freeze, a restore ends its suspension. */
-function afterDone(t: Tx, r: RequestView): void {
+async function afterDone(t: Tx, r: RequestView): Promise<void> {
   if (!r.parentRequestId) return;
-  const parent = loadRequest(t.db, r.parentRequestId);
+  const parent = await loadRequest(t.db, r.parentRequestId);
   if (!parent) return;
   // the bank confirmed renewing or lifting its freeze: now it takes effect (or is refused, if the
   // freeze ran out meanwhile)
   if (r.kind === "freeze_renewal") {
     const expiresAt = parent.expiresAt == null ? null : new Date(renewedExpiry("freeze", parent.expiresAt, r.term));
-    move(
+    await move(
       t,
       parent,
       "renew",
@@ -760,7 +788,7 @@ function afterDone(t: Tx, r: RequestView): void {
     return;
   }
   if (r.kind === "freeze_release") {
-    move(
+    await move(
       t,
       parent,
       "release",
@@ -774,31 +802,41 @@ function afterDone(t: Tx, r: RequestView): void {
   const takesOver =
     (r.kind === "freeze" && parent.kind === "stop_payment") ||
     (r.kind === "restore_number" && parent.kind === "suspend_number") ||
-    (r.kind === "return" && parent.kind === "freeze" && returnedFrom(t.db, parent.id) >= (parent.doneAmountFen ?? 0));
+    (r.kind === "return" &&
+      parent.kind === "freeze" &&
+      (await returnedFrom(t.db, parent.id)) >= (parent.doneAmountFen ?? 0));
   if (takesOver) {
-    move(t, parent, "release", "system", { deadlineAt: null }, { reason: `request #${r.id} (${r.kind}) ${r.status}` });
-    if (parent.kind === "freeze") withdrawInstructions(t, parent.id, `the freeze was released (request #${r.id})`);
+    await move(
+      t,
+      parent,
+      "release",
+      "system",
+      { deadlineAt: null },
+      { reason: `request #${r.id} (${r.kind}) ${r.status}` },
+    );
+    if (parent.kind === "freeze")
+      await withdrawInstructions(t, parent.id, `the freeze was released (request #${r.id})`);
   }
 }
 
 /** A renewal or release still open when its freeze left force is withdrawn: the bank has nothing left to act on. */
-export function withdrawInstructions(t: Tx, freezeId: number, why: string): void {
-  const open = selectRequests(t.db)
+export async function withdrawInstructions(t: Tx, freezeId: number, why: string): Promise<void> {
+  const open = await selectRequests(t.db)
     .where(and(eq(requests.parentRequestId, freezeId), inArray(requests.kind, [...FREEZE_INSTRUCTION_KINDS]), IS_OPEN))
     .all();
   for (const x of open)
-    move(t, x, "fail", "system", { respondedAt: new Date(t.who.at), deadlineAt: null }, { reason: why });
+    await move(t, x, "fail", "system", { respondedAt: new Date(t.who.at), deadlineAt: null }, { reason: why });
 }
 
 /**
  * "Already moved on to account X at bank Y": each becomes a level n+1 suspect on the case and,
  * when the bank has a desk here, a draft stop-payment to it for the agent to send in one click.
  */
-function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInput[]): void {
+async function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInput[]): Promise<void> {
   for (const o of rows) {
     const idf = normalizeIdentifier(o.account, "bank_account");
     if (!idf.ok) continue; // checked in checkAnswer
-    const rec = reportSuspect(t.tx, t.who, {
+    const rec = await reportSuspect(t.tx, t.who, {
       identifier: idf,
       riskLevel: "high",
       source: `request:${r.id}`,
@@ -808,33 +846,39 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
     // the bank the answer named; else the one the card number points to. A bank without a desk
     // here gets no draft: the transfer is kept, with the bank as written, for the agent.
     const inferred = rec.suspect.institution?.code;
-    const bankId = o.bank ? (bankByName(t.db, o.bank)?.id ?? null) : inferred ? bankIdByCode(t.db, inferred) : null;
+    const bankId = o.bank
+      ? ((await bankByName(t.db, o.bank))?.id ?? null)
+      : inferred
+        ? await bankIdByCode(t.db, inferred)
+        : null;
     const level = r.level + 1;
-    if (r.caseId != null) linkToCase(t, r.caseId, rec.suspect.id, level, r.suspectId);
-    noteHolder(t.tx, rec.suspect.id, o.holderName);
+    if (r.caseId != null) await linkToCase(t, r.caseId, rec.suspect.id, level, r.suspectId);
+    await noteHolder(t.tx, rec.suspect.id, o.holderName);
     let nextRequestId: number | null = null;
     if (bankId != null) {
-      nextRequestId = t.tx
-        .insert(requests)
-        .values({
-          kind: "stop_payment",
-          status: "draft",
-          caseId: r.caseId,
-          suspectId: rec.suspect.id,
-          institutionId: bankId,
-          level,
-          parentRequestId: r.id,
-          amountFen: o.amountFen,
-          holderName: o.holderName ?? holderOf(t.db, rec.suspect.id),
-          // the officer of the request it follows drafts it (and signs it when it is sent at once)
-          createdBy: r.createdBy,
-          createdAt: new Date(t.who.at),
-          updatedAt: new Date(t.who.at),
-        })
-        .returning({ id: requests.id })
-        .get().id;
+      nextRequestId = (
+        await t.tx
+          .insert(requests)
+          .values({
+            kind: "stop_payment",
+            status: "draft",
+            caseId: r.caseId,
+            suspectId: rec.suspect.id,
+            institutionId: bankId,
+            level,
+            parentRequestId: r.id,
+            amountFen: o.amountFen,
+            holderName: o.holderName ?? (await holderOf(t.db, rec.suspect.id)),
+            // the officer of the request it follows drafts it (and signs it when it is sent at once)
+            createdBy: r.createdBy,
+            createdAt: new Date(t.who.at),
+            updatedAt: new Date(t.who.at),
+          })
+          .returning({ id: requests.id })
+          .get()
+      ).id;
       // what the next bank checks: the onward transfer, paid from the account this bank holds
-      recordTransactions(t.tx, nextRequestId, [
+      await recordTransactions(t.tx, nextRequestId, [
         {
           at: o.at,
           amountFen: o.amountFen,
@@ -843,14 +887,14 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
           serialNo: o.serialNo ?? null,
         },
       ]);
-      recordAudit(t.tx, t.who, {
+      await recordAudit(t.tx, t.who, {
         action: "create",
         entity: "request",
         entityId: nextRequestId,
         detail: { kind: "stop_payment", onwardFrom: r.id, level, draft: true },
       });
     }
-    t.tx
+    await t.tx
       .insert(onwardTransfers)
       .values({
         responseId,
@@ -866,7 +910,7 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
       .run();
     if (nextRequestId != null) {
       // ONWARD_AUTO_SEND: sent in this same transaction, by the system under the case's officers
-      if (t.cfg.onwardAutoSend) send({ ...t, who: onwardSender(t.who.at) }, reload(t, nextRequestId));
+      if (t.cfg.onwardAutoSend) await send({ ...t, who: onwardSender(t.who.at) }, await reload(t, nextRequestId));
       t.live.push({
         channel: "center",
         event: "onward",
@@ -877,27 +921,29 @@ function recordOnward(t: Tx, r: RequestView, responseId: number, rows: OnwardInp
 }
 
 /** A bank named by code or by name, as a desk or a bank's system writes it; only banks. */
-function bankByName(db: Db, name: string): { id: number } | null {
+async function bankByName(db: Db, name: string): Promise<{ id: number } | null> {
   const named = or(
     sql`${institutions.code} = ${name} collate nocase`,
     eq(institutions.nameZh, name),
     sql`${institutions.nameEn} = ${name} collate nocase`,
   );
   return (
-    db
+    (await db
       .select({ id: institutions.id })
       .from(institutions)
       .where(and(eq(institutions.kind, "bank"), named))
-      .get() ?? null
+      .get()) ?? null
   );
 }
 
-function bankIdByCode(db: Db, code: string): number | null {
+async function bankIdByCode(db: Db, code: string): Promise<number | null> {
   return (
-    db
-      .select({ id: institutions.id })
-      .from(institutions)
-      .where(and(eq(institutions.kind, "bank"), eq(institutions.code, code)))
-      .get()?.id ?? null
+    (
+      await db
+        .select({ id: institutions.id })
+        .from(institutions)
+        .where(and(eq(institutions.kind, "bank"), eq(institutions.code, code)))
+        .get()
+    )?.id ?? null
   );
 }

@@ -14,18 +14,22 @@ import { noticeOf } from "./notices";
 
 const Query = z.object({ doc: z.coerce.number().int().positive().optional() });
 
-export const noticeRoutes = new Hono<AppEnv>().get("/requests/:id{[0-9]+}/notice", allow("requests.read"), (c) => {
-  const id = idOf(c);
-  const q = Query.safeParse(c.req.query());
-  if (!q.success) throw notFound("notice");
-  const actor = c.var.actor!;
-  const n = noticeOf(c.var.deps.db, actor, id, q.data.doc);
-  // a notice names the account holder and the victims' transfers: a view of personal data
-  audit(c, { action: "view", entity: "request", entityId: id, detail: { notice: n.documentNo } });
-  const back = institutionScope(actor) === null ? `/requests/${id}` : `/desk/${id}`;
-  return render(
-    c,
-    `${c.var.t("notice.open")} · ${NOTICE_TITLE[n.payload.documentKind]} ${n.documentNo}`,
-    <NoticePage t={c.var.t} n={n} back={back} />,
-  );
-});
+export const noticeRoutes = new Hono<AppEnv>().get(
+  "/requests/:id{[0-9]+}/notice",
+  allow("requests.read"),
+  async (c) => {
+    const id = idOf(c);
+    const q = Query.safeParse(c.req.query());
+    if (!q.success) throw notFound("notice");
+    const actor = c.var.actor!;
+    const n = await noticeOf(c.var.deps.db, actor, id, q.data.doc);
+    // a notice names the account holder and the victims' transfers: a view of personal data
+    await audit(c, { action: "view", entity: "request", entityId: id, detail: { notice: n.documentNo } });
+    const back = institutionScope(actor) === null ? `/requests/${id}` : `/desk/${id}`;
+    return render(
+      c,
+      `${c.var.t("notice.open")} · ${NOTICE_TITLE[n.payload.documentKind]} ${n.documentNo}`,
+      <NoticePage t={c.var.t} n={n} back={back} />,
+    );
+  },
+);

@@ -42,10 +42,10 @@ export type Notice = {
 };
 
 /** The notice of one instruction of the request (its first, unless named); 404 when none was sent or it is not the actor's. */
-export function noticeOf(db: Db, actor: Actor, requestId: number, instructionId?: number): Notice {
-  const r = getRequest(db, actor, requestId);
+export async function noticeOf(db: Db, actor: Actor, requestId: number, instructionId?: number): Promise<Notice> {
+  const r = await getRequest(db, actor, requestId);
   const x = instructions;
-  const rows = db
+  const rows = await db
     .select({
       id: x.id,
       kind: x.kind,

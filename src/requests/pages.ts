@@ -42,7 +42,7 @@ export function many(v: unknown): string[] {
 }
 
 /** Supervisors' urges (督办) are lines of the request's history, in time order. */
-export function withUrges(db: Parameters<typeof urgeHistory>[0], d: RequestDetail): RequestDetail {
-  const urged = urgeHistory(db, d.request.id, d.request.status);
+export async function withUrges(db: Parameters<typeof urgeHistory>[0], d: RequestDetail): Promise<RequestDetail> {
+  const urged = await urgeHistory(db, d.request.id, d.request.status);
   return urged.length ? { ...d, history: [...d.history, ...urged].sort((a, b) => a.at - b.at) } : d;
 }

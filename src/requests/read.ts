@@ -151,8 +151,8 @@ const statements = perConnection((db: Db) => ({
     .prepare(),
 }));
 
-export function loadRequest(db: Db, id: number): RequestView | null {
-  return statements(db).byId.get({ id }) ?? null;
+export async function loadRequest(db: Db, id: number): Promise<RequestView | null> {
+  return (await statements(db).byId.get({ id })) ?? null;
 }
 
 /** Bank and carrier staff see what was sent to their institution; never drafts (kept or discarded), never another's. */
@@ -162,8 +162,8 @@ function visibleTo(actor: Pick<Actor, "role" | "institutionId">, r: RequestView)
 }
 
 /** One request as this actor may see it; another institution's request is a 404. */
-export function getRequest(db: Db, actor: Actor, id: number): RequestView {
-  const r = loadRequest(db, id);
+export async function getRequest(db: Db, actor: Actor, id: number): Promise<RequestView> {
+  const r = await loadRequest(db, id);
   if (!r || !visibleTo(actor, r)) throw notFound("request");
   return r;
 }
@@ -180,7 +180,13 @@ export type ListFilter = {
 };
 
 /** Newest first, scoped to the actor's institution, filtered. */
-export function listRequests(db: Db, actor: Actor, f: ListFilter, now: number, cfg: Deps["config"]): RequestView[] {
+export async function listRequests(
+  db: Db,
+  actor: Actor,
+  f: ListFilter,
+  now: number,
+  cfg: Deps["config"],
+): Promise<RequestView[]> {
   const scope = institutionScope(actor);
   const where: SQL[] = [];
   if (scope !== null) where.push(eq(requests.institutionId, scope), notInArray(requests.status, [...UNSENT_STATUSES]));
@@ -194,7 +200,7 @@ export function listRequests(db: Db, actor: Actor, f: ListFilter, now: number, c
     where.push(IS_IN_FORCE, lte(requests.expiresAt, new Date(now + horizon)));
   }
   if (f.before) where.push(lt(requests.id, f.before));
-  return selectRequests(db)
+  return await selectRequests(db)
     .where(and(...where))
     .orderBy(desc(requests.id))
     .limit(f.limit)
@@ -239,17 +245,18 @@ export type RequestDetail = {
   warnings: "onward_exceeds_received"[];
 };
 
-export function requestDetail(db: Db, actor: Actor, id: number): RequestDetail {
-  const request = getRequest(db, actor, id);
-  const history = statements(db).history.all({ id });
+export async function requestDetail(db: Db, actor: Actor, id: number): Promise<RequestDetail> {
+  const request = await getRequest(db, actor, id);
+  const history = await statements(db).history.all({ id });
   // the accounts the money went on to are one level down the flow
-  const onward = statements(db).onward.all({ id, level: request.level + 1 });
+  const onward = await statements(db).onward.all({ id, level: request.level + 1 });
   const scoped = (rows: RequestView[]) => rows.filter((r) => visibleTo(actor, r));
-  const children = scoped(statements(db).children.all({ id }));
-  const parentRow = request.parentRequestId ? loadRequest(db, request.parentRequestId) : null;
+  const children = scoped(await statements(db).children.all({ id }));
+  const parentRow = request.parentRequestId ? await loadRequest(db, request.parentRequestId) : null;
   const parent = parentRow && visibleTo(actor, parentRow) ? parentRow : null;
-  const returnable = request.kind === "freeze" && isInForce(request.status) ? freezeReturnable(db, request) : null;
-  const transactions = transactionsOf(db, id);
+  const returnable =
+    request.kind === "freeze" && isInForce(request.status) ? await freezeReturnable(db, request) : null;
+  const transactions = await transactionsOf(db, id);
   const warnings = onwardExceeds(
     receivedBy(request, transactions),
     onward.map((o) => o.amountFen),
@@ -277,29 +284,34 @@ function parseTransactions(json: string): TransactionRow[] {
   return JSON.parse(json) as TransactionRow[];
 }
 
-function returnsOf(db: Db, freezeId: number, except?: number) {
-  return db
-    .select({
-      id: requests.id,
-      status: requests.status,
-      amountFen: requests.amountFen,
-      doneAmountFen: requests.doneAmountFen,
-    })
-    .from(requests)
-    .where(and(eq(requests.parentRequestId, freezeId), eq(requests.kind, "return")))
-    .all()
-    .filter((r) => r.id !== except);
+async function returnsOf(db: Db, freezeId: number, except?: number) {
+  return (
+    await db
+      .select({
+        id: requests.id,
+        status: requests.status,
+        amountFen: requests.amountFen,
+        doneAmountFen: requests.doneAmountFen,
+      })
+      .from(requests)
+      .where(and(eq(requests.parentRequestId, freezeId), eq(requests.kind, "return")))
+      .all()
+  ).filter((r) => r.id !== except);
 }
 
 /** Returned from a freeze so far: answered returns only. */
-export function returnedFrom(db: Db, freezeId: number): number {
-  return returnsOf(db, freezeId)
+export async function returnedFrom(db: Db, freezeId: number): Promise<number> {
+  return (await returnsOf(db, freezeId))
     .filter((x) => isInForce(x.status))
     .reduce((s, x) => s + (x.doneAmountFen ?? 0), 0);
 }
 
-export function freezeReturnable(db: Db, freeze: Pick<RequestView, "id" | "doneAmountFen">, except?: number): number {
-  return returnableFen(freeze.doneAmountFen ?? 0, returnsOf(db, freeze.id, except));
+export async function freezeReturnable(
+  db: Db,
+  freeze: Pick<RequestView, "id" | "doneAmountFen">,
+  except?: number,
+): Promise<number> {
+  return returnableFen(freeze.doneAmountFen ?? 0, await returnsOf(db, freeze.id, except));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,8 +415,8 @@ function partyOf(actor: Actor | null): Party {
 
 export type InstitutionOption = { id: number; code: string; kind: "bank" | "carrier"; nameZh: string; nameEn: string };
 
-export function institutionOptions(db: Db): InstitutionOption[] {
-  return db
+export async function institutionOptions(db: Db): Promise<InstitutionOption[]> {
+  return await db
     .select({
       id: institutions.id,
       code: institutions.code,
@@ -430,9 +442,9 @@ export type SuspectBrief = Pick<Suspect, "id" | "kind" | "value" | "status"> & {
   institutionCode: Institution["code"] | null;
 };
 
-export function suspectBrief(db: Db, id: number): SuspectBrief | null {
+export async function suspectBrief(db: Db, id: number): Promise<SuspectBrief | null> {
   return (
-    db
+    (await db
       .select({
         id: suspects.id,
         kind: suspects.kind,
@@ -443,6 +455,6 @@ export function suspectBrief(db: Db, id: number): SuspectBrief | null {
       .from(suspects)
       .leftJoin(institutions, eq(institutions.id, suspects.institutionId))
       .where(eq(suspects.id, id))
-      .get() ?? null
+      .get()) ?? null
   );
 }

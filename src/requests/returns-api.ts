@@ -50,11 +50,11 @@ export const returnsApi = apiRouter().openapi(
       ...commonErrors,
     },
   }),
-  (c) => {
+  async (c) => {
     const id = c.req.valid("param").id;
-    const p = previewPlan(c.var.deps.db, c.var.actor!, id, c.req.valid("query").method);
+    const p = await previewPlan(c.var.deps.db, c.var.actor!, id, c.req.valid("query").method);
     // the shares name the victims' paying accounts
-    audit(c, {
+    await audit(c, {
       action: "view",
       entity: "return_plan",
       entityId: null,

@@ -31,7 +31,7 @@ const ObjectionForm = z.object({
 });
 const WithdrawForm = z.object({ reason: z.string().trim().min(1).max(500) });
 
-function page(
+async function page(
   c: C,
   id: number,
   extra: Partial<Pick<ReturnsPageProps, "error" | "issues" | "values">> & { method?: ReturnMethod } = {},
@@ -40,20 +40,25 @@ function page(
   const { db, clock } = c.var.deps;
   const actor = c.var.actor!;
   const t = c.var.t;
-  const { freeze, plan } = returnsPage(db, actor, id);
+  const { freeze, plan } = await returnsPage(db, actor, id);
   const method = extra.method ?? (plan?.method as ReturnMethod | undefined) ?? MethodQuery.parse(c.req.query()).method;
   let preview: ReturnsPageProps["preview"] = null;
   let refusal: string | undefined;
   if (!plan || !isPending(plan)) {
     try {
-      preview = previewPlan(db, actor, id, method);
+      preview = await previewPlan(db, actor, id, method);
     } catch (e) {
       if (!(e instanceof AppError) || e.status !== 409) throw e;
       refusal = errorText(t, e);
     }
   }
   // the page names victims and their accounts
-  audit(c, { action: "view", entity: "return_plan", entityId: plan?.id ?? null, detail: { freezeRequestId: id } });
+  await audit(c, {
+    action: "view",
+    entity: "return_plan",
+    entityId: plan?.id ?? null,
+    detail: { freezeRequestId: id },
+  });
   return render(
     c,
     t("returns.plan"),
@@ -77,19 +82,19 @@ const typed = (body: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
 /** A refusal the page shows (formErrors): an invalid form with its fields, a refusal with its reason; anything else is thrown on. */
-function refused(c: C, id: number, e: unknown, values?: Record<string, string>, method?: ReturnMethod) {
+async function refused(c: C, id: number, e: unknown, values?: Record<string, string>, method?: ReturnMethod) {
   const f = formErrors(c, e);
   if (!f) throw e;
-  return page(c, id, { error: f.error, issues: f.issues, values, method }, f.status);
+  return await page(c, id, { error: f.error, issues: f.issues, values, method }, f.status);
 }
 
 export const returnsRoutes = new Hono<AppEnv>()
-  .get("/requests/:id{[0-9]+}/returns", allow("requests.write"), (c) => page(c, idOf(c)))
+  .get("/requests/:id{[0-9]+}/returns", allow("requests.write"), async (c) => await page(c, idOf(c)))
   .post("/requests/:id{[0-9]+}/returns", allow("requests.write"), async (c) => {
     const id = idOf(c);
     const body = typed(await c.req.parseBody());
     const form = AdoptForm.safeParse(body);
-    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
+    if (!form.success) return await page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     const accounts: Record<number, AccountChoice> = {};
     for (const [k, v] of Object.entries(body)) {
       const m = /^(account|reason)\.(\d+)$/.exec(k);
@@ -100,9 +105,9 @@ export const returnsRoutes = new Hono<AppEnv>()
       accounts[i] = choice;
     }
     try {
-      adoptPlan(c.var.deps, who(c), id, form.data.method, accounts);
+      await adoptPlan(c.var.deps, who(c), id, form.data.method, accounts);
     } catch (e) {
-      return refused(c, id, e, body, form.data.method);
+      return await refused(c, id, e, body, form.data.method);
     }
     return c.redirect(`/requests/${id}/returns`, 303);
   })
@@ -110,11 +115,11 @@ export const returnsRoutes = new Hono<AppEnv>()
     const id = idOf(c);
     const body = typed(await c.req.parseBody());
     const form = ObjectionForm.safeParse(body);
-    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
+    if (!form.success) return await page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     try {
-      recordObjection(c.var.deps, who(c), id, idOf(c, "plan"), form.data.objector, form.data.text);
+      await recordObjection(c.var.deps, who(c), id, idOf(c, "plan"), form.data.objector, form.data.text);
     } catch (e) {
-      return refused(c, id, e, body);
+      return await refused(c, id, e, body);
     }
     return c.redirect(`/requests/${id}/returns`, 303);
   })
@@ -122,20 +127,20 @@ export const returnsRoutes = new Hono<AppEnv>()
     const id = idOf(c);
     const body = typed(await c.req.parseBody());
     const form = WithdrawForm.safeParse(body);
-    if (!form.success) return page(c, id, { issues: zodIssues(form.error), values: body }, 422);
+    if (!form.success) return await page(c, id, { issues: zodIssues(form.error), values: body }, 422);
     try {
-      withdrawPlan(c.var.deps, who(c), id, idOf(c, "plan"), form.data.reason);
+      await withdrawPlan(c.var.deps, who(c), id, idOf(c, "plan"), form.data.reason);
     } catch (e) {
-      return refused(c, id, e, body);
+      return await refused(c, id, e, body);
     }
     return c.redirect(`/requests/${id}/returns`, 303);
   })
-  .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/send", allow("requests.write"), (c) => {
+  .post("/requests/:id{[0-9]+}/returns/:plan{[0-9]+}/send", allow("requests.write"), async (c) => {
     const id = idOf(c);
     try {
-      sendReturns(c.var.deps, who(c), id, idOf(c, "plan"));
+      await sendReturns(c.var.deps, who(c), id, idOf(c, "plan"));
     } catch (e) {
-      return refused(c, id, e);
+      return await refused(c, id, e);
     }
     return c.redirect(`/requests/${id}/returns`, 303);
   });

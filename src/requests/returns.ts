@@ -4,7 +4,7 @@
 
 import { and, asc, desc, eq } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
-import { type Db, storedColumns } from "../db";
+import { type Db, storedColumns, transaction, inOrder, atomic } from "../db";
 import { stepKey } from "../db/idempotency";
 import { caseSuspects, cases, requests, returnObjections, returnPlans, returnShares, users } from "../db/schema";
 import type { Actor } from "../domain/access";
@@ -29,15 +29,15 @@ type ShareView = {
 };
 export type Preview = { method: ReturnMethod; frozen: number; shares: ShareView[] };
 
-function freezeOf(db: Db, actor: Actor, id: number): RequestView {
-  const r = getRequest(db, actor, id);
+async function freezeOf(db: Db, actor: Actor, id: number): Promise<RequestView> {
+  const r = await getRequest(db, actor, id);
   if (r.kind !== "freeze" || !isInForce(r.status)) throw conflict(refuse("returns.not_frozen", { id }), "not_frozen");
   return r;
 }
 
 /** Frozen and not yet returned (nor asked back by a return still open). */
-function available(db: Db, freeze: RequestView): number {
-  const returns: ReturnClaim[] = db
+async function available(db: Db, freeze: RequestView): Promise<number> {
+  const returns: ReturnClaim[] = await db
     .select({ status: requests.status, amountFen: requests.amountFen, doneAmountFen: requests.doneAmountFen })
     .from(requests)
     .where(and(eq(requests.parentRequestId, freeze.id), eq(requests.kind, "return")))
@@ -48,8 +48,8 @@ function available(db: Db, freeze: RequestView): number {
 type CaseClaim = Claim & { victimName: string | null; victimAccount: string | null };
 
 /** Every case naming the account, with its loss and the deposits traced into the account. */
-function claimsOn(db: Db, freeze: RequestView): CaseClaim[] {
-  const named = db
+async function claimsOn(db: Db, freeze: RequestView): Promise<CaseClaim[]> {
+  const named = await db
     .select({
       caseId: caseSuspects.caseId,
       lossFen: cases.lossFen,
@@ -61,8 +61,8 @@ function claimsOn(db: Db, freeze: RequestView): CaseClaim[] {
     .where(eq(caseSuspects.suspectId, freeze.suspectId))
     .orderBy(caseSuspects.caseId)
     .all();
-  return named.map((c) => {
-    const txs = caseTransactionsInto(db, c.caseId, freeze.suspectId, c.level);
+  return await inOrder(named, async (c) => {
+    const txs = await caseTransactionsInto(db, c.caseId, freeze.suspectId, c.level);
     // the victim's original paying account: the one the largest traced transfer came from
     const payer = [...txs].sort((a, b) => b.amountFen - a.amountFen).find((x) => x.payerAccount)?.payerAccount ?? null;
     return {
@@ -75,9 +75,9 @@ function claimsOn(db: Db, freeze: RequestView): CaseClaim[] {
   });
 }
 
-function planned(db: Db, freeze: RequestView, method: ReturnMethod): Preview {
-  const frozen = available(db, freeze);
-  const claims = claimsOn(db, freeze);
+async function planned(db: Db, freeze: RequestView, method: ReturnMethod): Promise<Preview> {
+  const frozen = await available(db, freeze);
+  const claims = await claimsOn(db, freeze);
   const p = plan(method, frozen, claims);
   if (!p.ok) {
     if (p.code === "not_traced") throw conflict(refuse("returns.not_traced", { caseId: p.caseId! }), "not_traced");
@@ -103,8 +103,8 @@ function planned(db: Db, freeze: RequestView, method: ReturnMethod): Preview {
 }
 
 /** The shares this method gives now (not stored). */
-export function previewPlan(db: Db, actor: Actor, freezeId: number, method: ReturnMethod): Preview {
-  return planned(db, freezeOf(db, actor, freezeId), method);
+export async function previewPlan(db: Db, actor: Actor, freezeId: number, method: ReturnMethod): Promise<Preview> {
+  return await planned(db, await freezeOf(db, actor, freezeId), method);
 }
 
 type StoredShare = ShareView & {
@@ -132,9 +132,9 @@ export type StoredPlan = {
 export const isPending = (p: Pick<StoredPlan, "sentAt" | "withdrawnAt">) => p.sentAt == null && p.withdrawnAt == null;
 
 /** The freeze's latest plan, with its shares and objections. */
-function currentPlan(db: Db, freezeId: number): StoredPlan | null {
+async function currentPlan(db: Db, freezeId: number): Promise<StoredPlan | null> {
   const pl = returnPlans;
-  const p: Omit<StoredPlan, "shares" | "objections"> | undefined = db
+  const p: Omit<StoredPlan, "shares" | "objections"> | undefined = await db
     .select(
       storedColumns({
         id: pl.id,
@@ -156,7 +156,7 @@ function currentPlan(db: Db, freezeId: number): StoredPlan | null {
     .get();
   if (!p) return null;
   const s = returnShares;
-  const shares: StoredShare[] = db
+  const shares: StoredShare[] = await db
     .select({
       caseId: s.caseId,
       loss: s.lossFen,
@@ -175,7 +175,7 @@ function currentPlan(db: Db, freezeId: number): StoredPlan | null {
     .orderBy(s.caseId)
     .all();
   const o = returnObjections;
-  const objections: StoredPlan["objections"] = db
+  const objections: StoredPlan["objections"] = await db
     .select({
       ...storedColumns({ id: o.id, text: o.text, objector: o.objector, at: o.at }),
       recordedBy: users.displayName,
@@ -189,8 +189,12 @@ function currentPlan(db: Db, freezeId: number): StoredPlan | null {
 }
 
 /** The return plan a freeze's page shows: the freeze (scoped to the actor) and its latest plan. */
-export function returnsPage(db: Db, actor: Actor, freezeId: number): { freeze: RequestView; plan: StoredPlan | null } {
-  return { freeze: freezeOf(db, actor, freezeId), plan: currentPlan(db, freezeId) };
+export async function returnsPage(
+  db: Db,
+  actor: Actor,
+  freezeId: number,
+): Promise<{ freeze: RequestView; plan: StoredPlan | null }> {
+  return { freeze: await freezeOf(db, actor, freezeId), plan: await currentPlan(db, freezeId) };
 }
 
 export type AccountChoice = { account?: string; reason?: string };
@@ -200,19 +204,19 @@ export type AccountChoice = { account?: string; reason?: string };
  * 30-day public notice now. Each share goes to the victim's original paying account unless
  * another account of theirs is given, with the reason.
  */
-export function adoptPlan(
+export async function adoptPlan(
   ctx: Ctx,
   who: AuditWho,
   freezeId: number,
   method: ReturnMethod,
   accounts: Record<number, AccountChoice>,
-): StoredPlan {
+): Promise<StoredPlan> {
   const db = ctx.db;
-  const id = db.transaction((tx) => {
-    const freeze = freezeOf(db, who.actor!, freezeId);
-    const open = currentPlan(db, freezeId);
+  const id = await transaction(db, async (tx) => {
+    const freeze = await freezeOf(tx, who.actor!, freezeId);
+    const open = await currentPlan(tx, freezeId);
     if (open && isPending(open)) throw conflict(refuse("returns.plan_open", { id: open.id }), "plan_open");
-    const p = planned(db, freeze, method);
+    const p = await planned(tx, freeze, method);
     const issues: Issue[] = [];
     const dest = p.shares.map((s) => {
       const given = accounts[s.caseId]?.account?.replace(/[\s-]/g, "") || undefined;
@@ -234,7 +238,7 @@ export function adoptPlan(
     });
     if (issues.length) throw invalid(issues, `${issues[0]!.path}: ${issues[0]!.message}`);
     const at = new Date(who.at);
-    const { id } = tx
+    const { id } = await tx
       .insert(returnPlans)
       .values({
         freezeRequestId: freeze.id,
@@ -247,8 +251,9 @@ export function adoptPlan(
       })
       .returning({ id: returnPlans.id })
       .get();
-    p.shares.forEach((s, i) => {
-      tx.insert(returnShares)
+    await inOrder(p.shares, async (s, i) => {
+      await tx
+        .insert(returnShares)
         .values({
           planId: id,
           caseId: s.caseId,
@@ -259,7 +264,7 @@ export function adoptPlan(
         })
         .run();
     });
-    recordAudit(tx, who, {
+    await recordAudit(tx, who, {
       action: "create",
       entity: "return_plan",
       entityId: id,
@@ -272,44 +277,42 @@ export function adoptPlan(
     });
     return id;
   });
-  return currentPlanById(db, id);
+  return await currentPlanById(db, id);
 }
 
-function currentPlanById(db: Db, planId: number): StoredPlan {
-  const freezeId = db
-    .select({ f: returnPlans.freezeRequestId })
-    .from(returnPlans)
-    .where(eq(returnPlans.id, planId))
-    .get()?.f;
+async function currentPlanById(db: Db, planId: number): Promise<StoredPlan> {
+  const freezeId = (
+    await db.select({ f: returnPlans.freezeRequestId }).from(returnPlans).where(eq(returnPlans.id, planId)).get()
+  )?.f;
   if (freezeId == null) throw notFound("return plan");
-  return currentPlan(db, freezeId)!;
+  return (await currentPlan(db, freezeId))!;
 }
 
 /** The plan of this freeze with this id, as the actor may see it. */
-function planOf(db: Db, actor: Actor, freezeId: number, planId: number): StoredPlan {
-  freezeOf(db, actor, freezeId);
-  const p = currentPlan(db, freezeId);
+async function planOf(db: Db, actor: Actor, freezeId: number, planId: number): Promise<StoredPlan> {
+  await freezeOf(db, actor, freezeId);
+  const p = await currentPlan(db, freezeId);
   if (!p || p.id !== planId) throw notFound("return plan");
   return p;
 }
 
 /** An objection during the public notice: who objected and what they said. */
-export function recordObjection(
+export async function recordObjection(
   ctx: Ctx,
   who: AuditWho,
   freezeId: number,
   planId: number,
   objector: string,
   text: string,
-): void {
+): Promise<void> {
   const db = ctx.db;
-  db.transaction((tx) => {
-    const p = planOf(db, who.actor!, freezeId, planId);
+  await transaction(db, async (tx) => {
+    const p = await planOf(tx, who.actor!, freezeId, planId);
     if (p.method !== "pro_rata") throw conflict(refuse("returns.not_pro_rata"), "not_pro_rata");
     if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
     if (p.noticeClosesAt == null || who.at >= p.noticeClosesAt)
       throw conflict(refuse("returns.notice_closed", { until: formatInstant(p.noticeClosesAt) }), "notice_closed");
-    const { id } = tx
+    const { id } = await tx
       .insert(returnObjections)
       .values({
         planId,
@@ -320,7 +323,12 @@ export function recordObjection(
       })
       .returning({ id: returnObjections.id })
       .get();
-    recordAudit(tx, who, { action: "create", entity: "return_objection", entityId: id, detail: { planId, objector } });
+    await recordAudit(tx, who, {
+      action: "create",
+      entity: "return_objection",
+      entityId: id,
+      detail: { planId, objector },
+    });
   });
 }
 
@@ -329,20 +337,20 @@ export function recordObjection(
  * numbered and signed as it goes. Refused before a pro-rata plan's notice has closed. A share
  * already sent is not sent again (a retry after a failure picks up where it stopped).
  */
-export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: number): number[] {
+export async function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: number): Promise<number[]> {
   const db = ctx.db;
-  const p = planOf(db, who.actor!, freezeId, planId);
+  const p = await planOf(db, who.actor!, freezeId, planId);
   if (p.sentAt != null) throw conflict(refuse("returns.already_sent", { id: p.id }), "already_sent");
   if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
   const may = mayReturn(p, who.at);
   if (!may.ok) throw conflict(refuse("returns.notice_open", { until: formatInstant(may.until) }), "notice_open");
-  const freeze = freezeOf(db, who.actor!, freezeId);
+  const freeze = await freezeOf(db, who.actor!, freezeId);
   const sent: number[] = [];
   for (const s of p.shares) {
     if (s.amount <= 0) continue;
     let requestId = s.returnRequestId;
     if (requestId == null) {
-      const { request } = createRequest(
+      const { request } = await createRequest(
         ctx,
         who,
         {
@@ -359,25 +367,31 @@ export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: n
         stepKey(`return-plan:${p.id}`, s.caseId),
       );
       requestId = request.id;
-      db.update(returnShares)
-        .set({ returnRequestId: requestId })
-        .where(and(eq(returnShares.planId, p.id), eq(returnShares.caseId, s.caseId)))
-        .run();
+      await atomic(
+        db,
+        async (tx) =>
+          await tx
+            .update(returnShares)
+            .set({ returnRequestId: requestId })
+            .where(and(eq(returnShares.planId, p.id), eq(returnShares.caseId, s.caseId)))
+            .run(),
+      );
     }
-    const status = db
+    const status = (await db
       .select({ status: requests.status })
       .from(requests)
       .where(eq(requests.id, requestId))
-      .get()!.status;
-    if (status === "draft") centerAction(ctx, who, requestId, "send");
+      .get())!.status;
+    if (status === "draft") await centerAction(ctx, who, requestId, "send");
     sent.push(requestId);
   }
-  db.transaction((tx) => {
-    tx.update(returnPlans)
+  await transaction(db, async (tx) => {
+    await tx
+      .update(returnPlans)
       .set({ sentAt: new Date(who.at) })
       .where(eq(returnPlans.id, p.id))
       .run();
-    recordAudit(tx, who, { action: "send", entity: "return_plan", entityId: p.id, detail: { returns: sent } });
+    await recordAudit(tx, who, { action: "send", entity: "return_plan", entityId: p.id, detail: { returns: sent } });
   });
   return sent;
 }
@@ -386,16 +400,23 @@ export function sendReturns(ctx: Ctx, who: AuditWho, freezeId: number, planId: n
  * Withdraws a plan before its returns go out (an objection upheld, another case naming the
  * account), with the reason; its notice and objections stay on record, and a new plan may start.
  */
-export function withdrawPlan(ctx: Ctx, who: AuditWho, freezeId: number, planId: number, reason: string): void {
+export async function withdrawPlan(
+  ctx: Ctx,
+  who: AuditWho,
+  freezeId: number,
+  planId: number,
+  reason: string,
+): Promise<void> {
   const db = ctx.db;
-  db.transaction((tx) => {
-    const p = planOf(db, who.actor!, freezeId, planId);
+  await transaction(db, async (tx) => {
+    const p = await planOf(tx, who.actor!, freezeId, planId);
     if (p.sentAt != null) throw conflict(refuse("returns.already_sent", { id: p.id }), "already_sent");
     if (p.withdrawnAt != null) throw conflict(refuse("returns.withdrawn", { id: p.id }), "withdrawn");
-    tx.update(returnPlans)
+    await tx
+      .update(returnPlans)
       .set({ withdrawnAt: new Date(who.at), withdrawnReason: reason })
       .where(eq(returnPlans.id, p.id))
       .run();
-    recordAudit(tx, who, { action: "withdraw", entity: "return_plan", entityId: p.id, detail: { reason } });
+    await recordAudit(tx, who, { action: "withdraw", entity: "return_plan", entityId: p.id, detail: { reason } });
   });
 }

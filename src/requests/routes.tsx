@@ -46,12 +46,12 @@ function back(c: C, fallback: string): string {
 export const requestsRoutes = new Hono<AppEnv>()
   // ---------------------------------------------------------------------------------------------
   // The center: list, live updates, new request, fund flow, one request and its actions
-  .get("/requests", allow("requests.write"), (c) => {
+  .get("/requests", allow("requests.write"), async (c) => {
     const { db, clock, config } = c.var.deps;
     const q = ListPageQuery.parse(c.req.query());
     const filter = { ...q, limit: PAGE };
     const now = clock.now();
-    const rows = listRequests(db, c.var.actor!, filter, now, config);
+    const rows = await listRequests(db, c.var.actor!, filter, now, config);
     const url = new URL(c.req.url);
     const next = new URLSearchParams(url.search);
     next.set("before", String(rows.at(-1)?.id ?? 0));
@@ -66,7 +66,7 @@ export const requestsRoutes = new Hono<AppEnv>()
         cfg={config}
         rows={rows}
         filter={filter}
-        institutions={institutionOptions(db)}
+        institutions={await institutionOptions(db)}
         nextHref={rows.length === PAGE ? `/requests?${next}` : null}
         liveHref={url.pathname + url.search}
       />,
@@ -76,25 +76,25 @@ export const requestsRoutes = new Hono<AppEnv>()
     const only = c.req.query("id");
     return live(c, "requests", (e) => (only && e.data !== only ? null : { event: "changed", data: e.data }));
   })
-  .get("/requests/new", allow("requests.write"), (c) => {
+  .get("/requests/new", allow("requests.write"), async (c) => {
     const q = NewFormQuery.parse(c.req.query());
-    const suspect = q.suspectId ? suspectBrief(c.var.deps.db, q.suspectId) : null;
+    const suspect = q.suspectId ? await suspectBrief(c.var.deps.db, q.suspectId) : null;
     const inferred = suspect ? suspect.institutionCode : q.value ? inferOrNull(q.value) : null;
     const values: CreateValues = { ...q, suspectId: suspect ? String(suspect.id) : undefined };
-    return newForm(c, {
+    return await newForm(c, {
       suspect,
       inferred,
       values,
-      caseSuspects: !suspect && q.caseId ? caseSuspectOptions(c.var.deps.db, Number(q.caseId)) : undefined,
+      caseSuspects: !suspect && q.caseId ? await caseSuspectOptions(c.var.deps.db, Number(q.caseId)) : undefined,
     });
   })
-  .get("/requests/new/institution", allow("requests.write"), (c) => {
+  .get("/requests/new/institution", allow("requests.write"), async (c) => {
     const { value, institution } = InstitutionQuery.parse(c.req.query());
     return c.html(
       <InstitutionField
         t={c.var.t}
         lang={c.var.lang}
-        institutions={institutionOptions(c.var.deps.db)}
+        institutions={await institutionOptions(c.var.deps.db)}
         chosen={institution}
         inferred={inferOrNull(value)}
         known={value !== ""}
@@ -106,9 +106,9 @@ export const requestsRoutes = new Hono<AppEnv>()
     const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, one(v)])) as CreateValues & {
       nonce?: string;
     };
-    const suspect = values.suspectId ? suspectBrief(c.var.deps.db, Number(values.suspectId)) : null;
-    const again = (issues: Issue[] | undefined, error: string | undefined, status: 404 | FormErrors["status"]) =>
-      newForm(
+    const suspect = values.suspectId ? await suspectBrief(c.var.deps.db, Number(values.suspectId)) : null;
+    const again = async (issues: Issue[] | undefined, error: string | undefined, status: 404 | FormErrors["status"]) =>
+      await newForm(
         c,
         {
           suspect,
@@ -121,10 +121,10 @@ export const requestsRoutes = new Hono<AppEnv>()
         status,
       );
     const parsed = CreateForm.safeParse(body);
-    if (!parsed.success) return again(zodIssues(parsed.error), undefined, 422);
+    if (!parsed.success) return await again(zodIssues(parsed.error), undefined, 422);
     try {
       const actor = c.var.actor!;
-      const { request, replayed } = createRequest(
+      const { request, replayed } = await createRequest(
         c.var.deps,
         who(c),
         createInputFromForm(parsed.data),
@@ -137,12 +137,12 @@ export const requestsRoutes = new Hono<AppEnv>()
     } catch (e) {
       const f = formErrors(c, e);
       if (!f) throw e;
-      return again(f.issues, f.error, f.status);
+      return await again(f.issues, f.error, f.status);
     }
   })
   // the fund flow moved to the case's own URL
   .get("/requests/cases/:caseId{[0-9]+}/flow", (c) => c.redirect(`/cases/${c.req.param("caseId")}/flow`, 301))
-  .get("/requests/:id{[0-9]+}", allow("requests.write"), (c) => detailPage(c, idOf(c)))
+  .get("/requests/:id{[0-9]+}", allow("requests.write"), async (c) => await detailPage(c, idOf(c)))
   .post("/requests/:id{[0-9]+}/:action{send|discard|renew|release}", allow("requests.write"), async (c) => {
     const id = idOf(c);
     const action = c.req.param("action") as CenterAction;
@@ -158,16 +158,16 @@ export const requestsRoutes = new Hono<AppEnv>()
     };
     if (action === "discard") {
       const form = DiscardForm.safeParse(body);
-      if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), typed, status: 422 });
+      if (!form.success) return await detailPage(c, id, { issues: zodIssues(form.error), typed, status: 422 });
       opts = { reason: form.data.reason };
     } else if (action === "renew" || action === "release") {
       // a freeze's renewal carries its term (and the approval for 12 months)
       const form = ActionForm.safeParse(body);
-      if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), typed, status: 422 });
+      if (!form.success) return await detailPage(c, id, { issues: zodIssues(form.error), typed, status: 422 });
       opts = form.data;
     }
     try {
-      centerAction(c.var.deps, who(c), id, action, opts);
+      await centerAction(c.var.deps, who(c), id, action, opts);
     } catch (e) {
       // a double click: the first one sent (or discarded) it, which is what was wanted
       const from = e instanceof AppError && e.code === "transition_refused" ? e.refusal?.params?.status : undefined;
@@ -178,7 +178,7 @@ export const requestsRoutes = new Hono<AppEnv>()
       const f = formErrors(c, e);
       if (!f) throw e;
       // a refusal shows above the request; an invalid form shows again with what was typed
-      return detailPage(c, id, { ...f, typed: f.issues ? typed : undefined });
+      return await detailPage(c, id, { ...f, typed: f.issues ? typed : undefined });
     }
     return c.redirect(back(c, `/requests/${id}`), 303);
   });
@@ -188,10 +188,10 @@ function inferOrNull(value: string): string | null {
   return r.ok ? r.code : null;
 }
 
-function newForm(
+async function newForm(
   c: C,
   p: {
-    suspect: ReturnType<typeof suspectBrief>;
+    suspect: Awaited<ReturnType<typeof suspectBrief>>;
     inferred: string | null;
     values: CreateValues;
     issues?: Issue[];
@@ -210,7 +210,7 @@ function newForm(
       csrf={pageCtx(c).csrfToken}
       // a re-shown form keeps its nonce: submitting it again is still the same request
       nonce={p.nonce && /^[\w-]{8,64}$/.test(p.nonce) ? p.nonce : crypto.randomUUID()}
-      institutions={institutionOptions(c.var.deps.db)}
+      institutions={await institutionOptions(c.var.deps.db)}
       suspect={p.suspect}
       inferred={p.inferred}
       values={p.values}
@@ -222,7 +222,7 @@ function newForm(
   );
 }
 
-function detailPage(
+async function detailPage(
   c: C,
   id: number,
   o: {
@@ -235,7 +235,7 @@ function detailPage(
   const { db, clock, config } = c.var.deps;
   const actor = c.var.actor!;
   const now = clock.now();
-  const d = withUrges(db, requestDetail(db, actor, id));
+  const d = await withUrges(db, await requestDetail(db, actor, id));
   const done = c.req.query("done");
   return render(
     c,

@@ -30,5 +30,5 @@ export const signingKeysApi = apiRouter().openapi(
       "Ed25519 over the decoded `signedPayload` bytes, which are the instruction's canonical JSON (sorted keys, no whitespace, UTF-8). No token needed.",
     responses: { 200: jsonResponse(z.object({ keys: z.array(Jwk) }), "Every key, the current one first") },
   }),
-  (c) => c.json({ keys: publicKeys(c.var.deps.db) }, 200),
+  async (c) => c.json({ keys: await publicKeys(c.var.deps.db) }, 200),
 );

@@ -11,7 +11,7 @@
 // signed. Whoever can read the database can sign; that reader already holds every case.
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey, sign } from "node:crypto";
 import { desc, isNull } from "drizzle-orm";
-import { type Db, storedColumns } from "../db";
+import { type Db, storedColumns, atomic } from "../db";
 import { signingKeys } from "../db/schema";
 import { base64url } from "../domain/signing";
 
@@ -28,7 +28,7 @@ const COLS = storedColumns({
 });
 
 /** Makes a key and stores it; the older keys stay for verification. Returns its kid. */
-export function addSigningKey(db: Db, at: number): string {
+export async function addSigningKey(db: Db, at: number): Promise<string> {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const jwk = publicKey.export({ format: "jwk" }) as JsonWebKey & { x: string };
   // the kid names the key itself: a base64url SHA-256 of the public key, cut to 16 bytes
@@ -37,24 +37,34 @@ export function addSigningKey(db: Db, at: number): string {
   );
   const pub: PublicJwk = { kty: "OKP", crv: "Ed25519", x: jwk.x, kid, alg: "EdDSA", use: "sig" };
   const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
-  db.update(signingKeys)
-    .set({ retiredAt: new Date(at) })
-    .where(isNull(signingKeys.retiredAt))
-    .run();
-  db.insert(signingKeys)
-    .values({ kid, publicJwk: JSON.stringify(pub), privatePkcs8: pkcs8, createdAt: new Date(at) })
-    .run();
+  await atomic(db, async (tx) => {
+    await tx
+      .update(signingKeys)
+      .set({ retiredAt: new Date(at) })
+      .where(isNull(signingKeys.retiredAt))
+      .run();
+    await tx
+      .insert(signingKeys)
+      .values({ kid, publicJwk: JSON.stringify(pub), privatePkcs8: pkcs8, createdAt: new Date(at) })
+      .run();
+  });
   return kid;
 }
 
 /** The key that signs now; the first is made on first need. */
-function currentKey(db: Db, at: number) {
-  const pick = () =>
-    db.select(COLS).from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.id)).limit(1).get();
-  let k = pick();
+async function currentKey(db: Db, at: number) {
+  const pick = async () =>
+    await db
+      .select(COLS)
+      .from(signingKeys)
+      .where(isNull(signingKeys.retiredAt))
+      .orderBy(desc(signingKeys.id))
+      .limit(1)
+      .get();
+  let k = await pick();
   if (!k) {
-    addSigningKey(db, at);
-    k = pick()!;
+    await addSigningKey(db, at);
+    k = (await pick())!;
   }
   return k;
 }
@@ -62,8 +72,8 @@ function currentKey(db: Db, at: number) {
 const privateKeys = new Map<string, ReturnType<typeof createPrivateKey>>();
 
 /** Signs these exact bytes with the current key. */
-export function signBytes(db: Db, bytes: Uint8Array, at: number): { keyId: string; signature: string } {
-  const k = currentKey(db, at);
+export async function signBytes(db: Db, bytes: Uint8Array, at: number): Promise<{ keyId: string; signature: string }> {
+  const k = await currentKey(db, at);
   let key = privateKeys.get(k.kid);
   if (!key) {
     key = createPrivateKey({ key: Buffer.from(k.privatePkcs8, "base64"), format: "der", type: "pkcs8" });
@@ -73,15 +83,10 @@ export function signBytes(db: Db, bytes: Uint8Array, at: number): { keyId: strin
 }
 
 /** Every key, newest first, as JWKs an institution can verify with (private parts never leave). */
-export function publicKeys(db: Db): (PublicJwk & { createdAt: string; retiredAt: string | null })[] {
-  return db
-    .select(COLS)
-    .from(signingKeys)
-    .orderBy(desc(signingKeys.id))
-    .all()
-    .map((k) => ({
-      ...(JSON.parse(k.publicJwk) as PublicJwk),
-      createdAt: new Date(k.createdAt).toISOString(),
-      retiredAt: k.retiredAt == null ? null : new Date(k.retiredAt).toISOString(),
-    }));
+export async function publicKeys(db: Db): Promise<(PublicJwk & { createdAt: string; retiredAt: string | null })[]> {
+  return (await db.select(COLS).from(signingKeys).orderBy(desc(signingKeys.id)).all()).map((k) => ({
+    ...(JSON.parse(k.publicJwk) as PublicJwk),
+    createdAt: new Date(k.createdAt).toISOString(),
+    retiredAt: k.retiredAt == null ? null : new Date(k.retiredAt).toISOString(),
+  }));
 }

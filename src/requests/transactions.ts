@@ -31,14 +31,19 @@ const columns = <T extends typeof requestTransactions | typeof caseTransactions>
     serialNo: t.serialNo,
   });
 
-export function transactionsOf(db: Db, requestId: number): TransactionRow[] {
+export async function transactionsOf(db: Db, requestId: number): Promise<TransactionRow[]> {
   const t = requestTransactions;
-  return db.select(columns(t)).from(t).where(eq(t.requestId, requestId)).orderBy(asc(t.at), asc(t.id)).all();
+  return await db.select(columns(t)).from(t).where(eq(t.requestId, requestId)).orderBy(asc(t.at), asc(t.id)).all();
 }
 
-export function recordTransactions(tx: Conn, requestId: number, rows: readonly TransactionInput[]): void {
+export async function recordTransactions(
+  tx: Conn,
+  requestId: number,
+  rows: readonly TransactionInput[],
+): Promise<void> {
   for (const x of rows) {
-    tx.insert(requestTransactions)
+    await tx
+      .insert(requestTransactions)
       .values({
         requestId,
         at: new Date(x.at),
@@ -55,10 +60,15 @@ export function recordTransactions(tx: Conn, requestId: number, rows: readonly T
  * The victim's transfers into this account, as entered with the case: those naming the account,
  * and those naming none when the account is where the victim's money went first (level 1).
  */
-export function caseTransactionsInto(db: Db, caseId: number, suspectId: number, level: number): TransactionRow[] {
+export async function caseTransactionsInto(
+  db: Db,
+  caseId: number,
+  suspectId: number,
+  level: number,
+): Promise<TransactionRow[]> {
   const t = caseTransactions;
   const into = level === 1 ? or(eq(t.suspectId, suspectId), isNull(t.suspectId)) : eq(t.suspectId, suspectId);
-  return db
+  return await db
     .select(columns(t))
     .from(t)
     .where(and(eq(t.caseId, caseId), into))
@@ -67,14 +77,17 @@ export function caseTransactionsInto(db: Db, caseId: number, suspectId: number, 
 }
 
 /** The suspect's holder name (户名), when known. */
-export function holderOf(db: Db, suspectId: number): string | null {
-  return db.select({ h: suspects.holderName }).from(suspects).where(eq(suspects.id, suspectId)).get()?.h ?? null;
+export async function holderOf(db: Db, suspectId: number): Promise<string | null> {
+  return (
+    (await db.select({ h: suspects.holderName }).from(suspects).where(eq(suspects.id, suspectId)).get())?.h ?? null
+  );
 }
 
 /** Learns a holder name for an account that had none (a bank's answer, a request naming it); never overwrites one. */
-export function noteHolder(tx: Conn, suspectId: number, holderName: string | null | undefined): void {
+export async function noteHolder(tx: Conn, suspectId: number, holderName: string | null | undefined): Promise<void> {
   if (!holderName) return;
-  tx.update(suspects)
+  await tx
+    .update(suspects)
     .set({ holderName })
     .where(and(eq(suspects.id, suspectId), isNull(suspects.holderName)))
     .run();

@@ -47,9 +47,9 @@ export const statsApi = apiRouter().openapi(
     request: { query: YoyQuery },
     responses: { 200: jsonResponse(Yoy, "Current and previous figures per metric"), ...commonErrors },
   }),
-  (c) => {
+  async (c) => {
     const q = c.req.valid("query");
-    const r = compare(c.var.deps.db, { from: q.from, to: q.to }, q.district || null);
+    const r = await compare(c.var.deps.db, { from: q.from, to: q.to }, q.district || null);
     return c.json(
       {
         from: r.period.from,

@@ -14,6 +14,7 @@ import { isRefusal, type Refusal, refuse } from "../domain/reasons";
 import { METRICS, type Metric, MONEY_METRICS } from "../domain/yoy";
 import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
 import { type HeaderMap, headerKey, type ImportColumn, mapHeader } from "../imports/table";
+import { inOrder } from "../db";
 
 /** metric, month (YYYY-MM), district ("" = whole city), value (count or fen). */
 export type BaselineFigure = [metric: Metric, month: string, district: string, value: number];
@@ -85,7 +86,7 @@ function parseValue(metric: Metric, text: string): number | null {
 }
 
 // built once per connection: a baseline import runs these once per figure
-const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+const prepared = new WeakMap<Db, Awaited<ReturnType<typeof prepare>>>();
 function prepare(db: Db) {
   const key = and(
     eq(baselineTotals.metric, sql.placeholder("metric")),
@@ -159,17 +160,17 @@ export const baselineImport = defineImport<BaselineFigure[]>({
     return figures;
   },
 
-  handleBatch(rows, ctx) {
-    const s = statements(ctx.db);
+  async handleBatch(rows, ctx) {
+    const s = statements(ctx.tx);
     const at = new Date(ctx.at);
-    return rows.map((figures): Outcome => {
+    return await inOrder(rows, async (figures): Promise<Outcome> => {
       // a row's figures share its district: only one on the center's list (any while it is empty)
-      const unlisted = figures[0] && districtRefusal(ctx.db, figures[0][2]);
+      const unlisted = figures[0] && (await districtRefusal(ctx.tx, figures[0][2]));
       if (unlisted) return rejectedBy(unlisted);
       let replaced = false;
       for (const [metric, month, district, value] of figures) {
-        if (s.find.get({ metric, month, district })) replaced = true;
-        s.upsert.run({ metric, month, district, value, importId: ctx.importId, createdBy: ctx.userId, at });
+        if (await s.find.get({ metric, month, district })) replaced = true;
+        await s.upsert.run({ metric, month, district, value, importId: ctx.importId, createdBy: ctx.userId, at });
       }
       return replaced ? "merged" : "imported";
     });

@@ -45,7 +45,7 @@ function quarterSpan(quarter: string): { first: number; last: number } {
 }
 
 /** What the screen and its exports show for the picker's state. */
-function screen(c: Context<AppEnv>, raw: Record<string, string>) {
+async function screen(c: Context<AppEnv>, raw: Record<string, string>) {
   const db = c.var.deps.db;
   const day = today(c);
   // statistics open on the last full month, not on the few days of the running one
@@ -57,16 +57,16 @@ function screen(c: Context<AppEnv>, raw: Record<string, string>) {
     resolved,
     issues,
     today: day,
-    cmp: period ? compare(db, period, q.district, q.metric) : null,
-    chart: period ? yearChart(db, Number(period.to.slice(0, 4)), q.district, day, span) : null,
+    cmp: period ? await compare(db, period, q.district, q.metric) : null,
+    chart: period ? await yearChart(db, Number(period.to.slice(0, 4)), q.district, day, span) : null,
   };
 }
 
 export const statsRoutes = new Hono<AppEnv>()
-  .get("/", allow("stats.read"), (c) => {
+  .get("/", allow("stats.read"), async (c) => {
     const t = c.var.t;
     const raw = c.req.query();
-    const s = screen(c, raw);
+    const s = await screen(c, raw);
     return render(
       c,
       t("nav.stats"),
@@ -81,7 +81,7 @@ export const statsRoutes = new Hono<AppEnv>()
           to: raw.to ?? (s.resolved.kind === "custom" ? (s.resolved.period?.to ?? "") : ""),
         }}
         query={{ district: s.q.district, metric: s.q.metric as Metric }}
-        districts={knownDistricts(c.var.deps.db)}
+        districts={await knownDistricts(c.var.deps.db)}
         quarters={recentQuarters(today(c))}
         cmp={s.cmp}
         chart={s.chart}
@@ -92,15 +92,15 @@ export const statsRoutes = new Hono<AppEnv>()
       s.issues.length ? 422 : 200,
     );
   })
-  .get("/export", allow("stats.read"), (c) => {
+  .get("/export", allow("stats.read"), async (c) => {
     const which = exportQuery.safeParse(c.req.query());
     if (!which.success) throw badRequest(which.error);
-    const s = screen(c, c.req.query());
+    const s = await screen(c, c.req.query());
     const t = c.var.t;
     if (!s.cmp || !s.chart) throw invalid(s.issues, t("stats.invalid"));
     const table = statsTable(t, which.data.table, s.cmp, s.chart);
     const { from, to } = s.cmp.period;
-    return sendTable(c, {
+    return await sendTable(c, {
       sheet: t(`stats.table.${which.data.table}`),
       filename: `${t("nav.stats")}-${t(`stats.table.${which.data.table}`)}-${from}_${to}${s.q.district ? `-${s.q.district}` : ""}`,
       format: which.data.format,
@@ -112,7 +112,7 @@ export const statsRoutes = new Hono<AppEnv>()
       },
     });
   })
-  .get("/bulletin", allow("stats.read"), (c) => {
+  .get("/bulletin", allow("stats.read"), async (c) => {
     const parsed = bulletinQuery.safeParse(c.req.query());
     if (!parsed.success) throw badRequest(parsed.error);
     const day = today(c);
@@ -128,25 +128,25 @@ export const statsRoutes = new Hono<AppEnv>()
         t={t}
         month={month}
         district={district}
-        monthCmp={compare(db, period, district, "alerts")}
-        ytdCmp={compare(db, ytd, district)}
-        chart={yearChart(db, Number(month.slice(0, 4)), district, period.to)}
+        monthCmp={await compare(db, period, district, "alerts")}
+        ytdCmp={await compare(db, ytd, district)}
+        chart={await yearChart(db, Number(month.slice(0, 4)), district, period.to)}
         today={day}
         generatedAt={c.var.deps.clock.now()}
       />,
     );
   })
-  .get("/baselines", allow("stats.read", "stats.import"), (c) => {
+  .get("/baselines", allow("stats.read", "stats.import"), async (c) => {
     // the report of an import a plain form just sent (its POST redirected here)
-    const done = takeFlash<{ id: number; repeated: boolean }>(c, BASELINE_FLASH);
-    const record = done ? getImport(c.var.deps.db, done.id) : null;
+    const done = await takeFlash<{ id: number; repeated: boolean }>(c, BASELINE_FLASH);
+    const record = done ? await getImport(c.var.deps.db, done.id) : null;
     const result = record
-      ? { record, repeated: done!.repeated, rejections: rejectionsPage(c.var.deps.db, record.id, 100) }
+      ? { record, repeated: done!.repeated, rejections: await rejectionsPage(c.var.deps.db, record.id, 100) }
       : {};
     return render(
       c,
       c.var.t("baseline.title"),
-      <BaselinesPage t={c.var.t} summary={baselineSummary(c.var.deps.db)} {...result} />,
+      <BaselinesPage t={c.var.t} summary={await baselineSummary(c.var.deps.db)} {...result} />,
     );
   })
   .post("/baselines", allow("stats.read", "stats.import"), async (c) => {
@@ -154,11 +154,11 @@ export const statsRoutes = new Hono<AppEnv>()
     // so the answer waits for the import to finish and shows its report
     const t = c.var.t;
     const { deps } = c.var;
-    const answer = (
+    const answer = async (
       result: Omit<Parameters<typeof BaselinePanel>[0], "t" | "summary">,
       status: 200 | FormErrors["status"],
     ) => {
-      const node = <BaselinePanel t={t} summary={baselineSummary(deps.db)} {...result} />;
+      const node = <BaselinePanel t={t} summary={await baselineSummary(deps.db)} {...result} />;
       return wantsFragment(c) ? c.html(node, 200) : render(c, t("baseline.title"), node, status);
     };
     try {
@@ -170,16 +170,19 @@ export const statsRoutes = new Hono<AppEnv>()
         sha256: received.sha256,
       });
       await whenSettled(deps, started.id);
-      const record = getImport(deps.db, started.id)!;
+      const record = (await getImport(deps.db, started.id))!;
       if (!wantsFragment(c)) {
         // a plain form: 303 to the page, which shows the report once; a reload sends nothing again
-        putFlash(c, BASELINE_FLASH, { id: started.id, repeated: started.repeated });
+        await putFlash(c, BASELINE_FLASH, { id: started.id, repeated: started.repeated });
         return c.redirect("/stats/baselines", 303);
       }
-      return answer({ record, repeated: started.repeated, rejections: rejectionsPage(deps.db, started.id, 100) }, 200);
+      return await answer(
+        { record, repeated: started.repeated, rejections: await rejectionsPage(deps.db, started.id, 100) },
+        200,
+      );
     } catch (e) {
       const shown = formErrors(c, e);
       if (!shown) throw e;
-      return answer({ error: shown.error, issues: shown.issues }, shown.status);
+      return await answer({ error: shown.error, issues: shown.issues }, shown.status);
     }
   });

@@ -48,6 +48,7 @@ import {
   type Verdict,
   verdict,
 } from "../domain/yoy";
+import { inOrder } from "../db";
 
 export type Source = "records" | "baseline" | "mixed";
 type Figure = { value: number; source: Source };
@@ -71,7 +72,7 @@ const total = (value: SQLiteColumn) => sql<number>`sum(${value})`;
 // key order, so grouping by metric (and month) needs no sort. Without a district the city
 // tables answer (13 rows a day or month); with one, the detail tables filtered by it.
 // Built once per connection: every screen and API call runs several of them.
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+const statements = new WeakMap<Db, Awaited<ReturnType<typeof prepare>>>();
 function prepare(db: Db) {
   const m = statsMonthly;
   const d = statsDaily;
@@ -138,21 +139,21 @@ function stmts(db: Db) {
  * Monthly figures from first to last (YYYY-MM): which months are recorded (any record of any
  * metric anywhere in the city) and each month's value per metric in scope.
  */
-function monthFigures(db: Db, first: string, last: string, district: string | null) {
+async function monthFigures(db: Db, first: string, last: string, district: string | null) {
   const s = stmts(db);
-  const city = s.cityMonths.all({ first, last });
+  const city = await s.cityMonths.all({ first, last });
   const recorded = new Set(city.filter((r) => r.value !== 0).map((r) => r.month));
   const values = new Map<string, number>();
-  for (const r of district === null ? city : s.districtMonths.all({ first, last, district }))
+  for (const r of district === null ? city : await s.districtMonths.all({ first, last, district }))
     values.set(`${r.month}|${r.metric}`, r.value);
   return { recorded, values };
 }
 
 /** Per-metric totals of a range of days in scope. */
-function dayTotals(db: Db, range: Period, district: string | null): { metric: string; value: number }[] {
+async function dayTotals(db: Db, range: Period, district: string | null): Promise<{ metric: string; value: number }[]> {
   const s = stmts(db);
   const days = { first: range.from, last: range.to };
-  return district === null ? s.cityDays.all(days) : s.districtDays.all({ ...days, district });
+  return district === null ? await s.cityDays.all(days) : await s.districtDays.all({ ...days, district });
 }
 
 /**
@@ -219,23 +220,28 @@ type Side = {
 };
 
 /** Every figure of one period, in one district or the whole city (district null). */
-function periodFigures(db: Db, period: Period, district: string | null, breakdownMetric: Metric | null): Side {
+async function periodFigures(
+  db: Db,
+  period: Period,
+  district: string | null,
+  breakdownMetric: Metric | null,
+): Promise<Side> {
   const s = stmts(db);
   const split = splitPeriod(period);
   const all = monthsOf(period);
   const whole = new Set(split.months);
 
   // records: whole months from the monthly tables, the other days from the daily ones
-  const months = monthFigures(db, all[0]!, all.at(-1)!, district);
+  const months = await monthFigures(db, all[0]!, all.at(-1)!, district);
   const records = zeros();
   for (const m of split.months)
     for (const metric of METRICS) records[metric] += months.values.get(`${m}|${metric}`) ?? 0;
   for (const range of split.dayRanges)
-    for (const r of dayTotals(db, range, district)) if (isKnownMetric(r.metric)) records[r.metric] += r.value;
+    for (const r of await dayTotals(db, range, district)) if (isKnownMetric(r.metric)) records[r.metric] += r.value;
 
   // baselines for the whole months that have no records
   const recorded = months.recorded;
-  const baselineRows = s.baselines.all({ first: all[0]!, last: all.at(-1)! });
+  const baselineRows = await s.baselines.all({ first: all[0]!, last: all.at(-1)! });
   const base = baselineFigures(baselineRows, new Set(split.months.filter((m) => !recorded.has(m))), district);
   const partialBaselineMonths = [
     ...new Set(baselineRows.filter((r) => !whole.has(r.month) && !recorded.has(r.month)).map((r) => r.month)),
@@ -257,11 +263,20 @@ function periodFigures(db: Db, period: Period, district: string | null, breakdow
     const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
     const cells = [
       ...(split.months.length
-        ? s.monthCells.all({ first: split.months[0]!, last: split.months.at(-1)!, district, metric: breakdownMetric })
+        ? await s.monthCells.all({
+            first: split.months[0]!,
+            last: split.months.at(-1)!,
+            district,
+            metric: breakdownMetric,
+          })
         : []),
-      ...split.dayRanges.flatMap((range) =>
-        s.dayCells.all({ first: range.from, last: range.to, district, metric: breakdownMetric }),
-      ),
+      ...(
+        await inOrder(
+          split.dayRanges,
+          async (range) =>
+            await s.dayCells.all({ first: range.from, last: range.to, district, metric: breakdownMetric }),
+        )
+      ).flat(),
     ];
     for (const c of cells) {
       add(breakdown.byFraudType, c.fraudType, c.value);
@@ -292,15 +307,15 @@ function breakdownRows(cur: Map<string, number>, prev: Map<string, number>, orde
 }
 
 /** A period against the same period one year earlier; optionally one metric broken down. */
-export function compare(
+export async function compare(
   db: Db,
   period: Period,
   district: string | null,
   breakdownMetric: Metric | null = null,
-): Comparison {
+): Promise<Comparison> {
   const previous = previousPeriod(period);
-  const cur = periodFigures(db, period, district, breakdownMetric);
-  const prev = periodFigures(db, previous, district, breakdownMetric);
+  const cur = await periodFigures(db, period, district, breakdownMetric);
+  const prev = await periodFigures(db, previous, district, breakdownMetric);
   const rows = METRICS.map((metric) => {
     const pct = changePct(cur.totals[metric].value, prev.totals[metric].value);
     return {
@@ -351,18 +366,18 @@ export type YearChart = {
  * whole year, or months first..last of it (a quarter). Months after `today` have no point yet.
  * Unrecorded months use their baseline.
  */
-export function yearChart(
+export async function yearChart(
   db: Db,
   year: number,
   district: string | null,
   today: string,
   span: { first: number; last: number } = { first: 1, last: 12 },
-): YearChart {
+): Promise<YearChart> {
   const first = `${year - 1}-01`;
   const last = `${year}-12`;
-  const { recorded, values } = monthFigures(db, first, last, district);
+  const { recorded, values } = await monthFigures(db, first, last, district);
   const allMonths = monthsOf({ from: `${first}-01`, to: `${last}-01` });
-  const baselineRows = stmts(db).baselines.all({ first, last });
+  const baselineRows = await stmts(db).baselines.all({ first, last });
   const base = new Map(
     allMonths.filter((m) => !recorded.has(m)).map((m) => [m, baselineFigures(baselineRows, new Set([m]), district)]),
   );
@@ -389,9 +404,9 @@ export function yearChart(
 export type BaselineSummary = { metric: Metric; rows: number; first: string; last: string; districts: number };
 
 /** What baselines are on file, per metric. */
-export function baselineSummary(db: Db): BaselineSummary[] {
+export async function baselineSummary(db: Db): Promise<BaselineSummary[]> {
   const b = baselineTotals;
-  return db
+  return await db
     .select({
       metric: sql<Metric>`${b.metric}`,
       rows: count(),
@@ -406,8 +421,8 @@ export function baselineSummary(db: Db): BaselineSummary[] {
 }
 
 /** Districts of alerts, warnings and baselines, for the filter (from the small tables). */
-export function knownDistricts(db: Db): string[] {
-  const rows = db
+export async function knownDistricts(db: Db): Promise<string[]> {
+  const rows = await db
     .select({ district: statsMonthly.district })
     .from(statsMonthly)
     .where(and(inArray(statsMonthly.metric, ["alerts", "warnings"]), ne(statsMonthly.district, "")))
@@ -448,8 +463,10 @@ const RECOUNTS: { table: SQLiteTable; key: string[]; fresh: SQL }[] = [
  * when they agree): stats_daily against the facts views, the others against stats_daily.
  * The triggers' correctness check, and a repair tool's first step.
  */
-export function recountDifferences(db: Db): { table: string; key: string; stored: number; recounted: number }[] {
-  return RECOUNTS.flatMap(({ table, key, fresh }) => {
+export async function recountDifferences(
+  db: Db,
+): Promise<{ table: string; key: string; stored: number; recounted: number }[]> {
+  const found = await inOrder(RECOUNTS, async ({ table, key, fresh }) => {
     const cols = sql.join(
       key.map((k) => sql.identifier(k)),
       sql`, `,
@@ -458,13 +475,14 @@ export function recountDifferences(db: Db): { table: string; key: string; stored
       key.map((k) => sql`k.${sql.identifier(k)}`),
       sql` || '|' || `,
     );
-    return db
-      .all<{ key: string; stored: number; recounted: number }>(
+    return (
+      await db.all<{ key: string; stored: number; recounted: number }>(
         sql`WITH fresh AS (${fresh}), keys AS (SELECT ${cols} FROM fresh UNION SELECT ${cols} FROM ${table})
          SELECT ${keyText} AS key, coalesce(s.value, 0) AS stored, coalesce(f.value, 0) AS recounted
          FROM keys k LEFT JOIN ${table} s USING (${cols}) LEFT JOIN fresh f USING (${cols})
          WHERE coalesce(s.value, 0) <> coalesce(f.value, 0)`,
       )
-      .map((r) => ({ table: getTableName(table), ...r }));
+    ).map((r) => ({ table: getTableName(table), ...r }));
   });
+  return found.flat();
 }

@@ -101,10 +101,10 @@ export const supervisionApi = apiRouter()
       },
       responses: { 200: jsonResponse(Board, "The board"), ...commonErrors },
     }),
-    (c) => {
+    async (c) => {
       const { db, clock, config } = c.var.deps;
       const now = clock.now();
-      const b = board(db, now, config, c.req.valid("query").limit);
+      const b = await board(db, now, config, c.req.valid("query").limit);
       return c.json(
         {
           at: new Date(now).toISOString(),
@@ -143,10 +143,10 @@ export const supervisionApi = apiRouter()
       },
       responses: { 200: jsonResponse(Times, "Per institution; times in milliseconds"), ...commonErrors },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
       const prev = previousPeriod(q);
-      const rows = responseTimes(c.var.deps.db, q, q.requestKind);
+      const rows = await responseTimes(c.var.deps.db, q, q.requestKind);
       return c.json(
         {
           from: q.from,

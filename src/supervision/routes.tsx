@@ -22,13 +22,13 @@ const NUDGE_GAP_MS = 2_000;
 /** What the board shows moves when these channels speak (src/events.ts). */
 const LIVE_CHANNELS = ["supervision", "requests", "queue"];
 
-function liveBoard(c: Context<AppEnv>, limit: number) {
+async function liveBoard(c: Context<AppEnv>, limit: number) {
   const { db, clock, config } = c.var.deps;
-  return { ...board(db, clock.now(), config, limit), urges: recentUrges(db, clock.now()) };
+  return { ...(await board(db, clock.now(), config, limit)), urges: await recentUrges(db, clock.now()) };
 }
 
 export const supervisionRoutes = new Hono<AppEnv>()
-  .get("/", allow("supervision.read"), (c) => {
+  .get("/", allow("supervision.read"), async (c) => {
     const { t, lang } = c.var;
     const now = c.var.deps.clock.now();
     const choice = readPeriod(c.req.query(), now);
@@ -38,7 +38,8 @@ export const supervisionRoutes = new Hono<AppEnv>()
       ...(kind.success ? [] : [{ path: "requestKind", message: kind.error.issues[0]!.message }]),
     ];
     const requestKind = kind.success ? kind.data : undefined;
-    const times = choice.period && !issues.length ? responseTimes(c.var.deps.db, choice.period, requestKind) : null;
+    const times =
+      choice.period && !issues.length ? await responseTimes(c.var.deps.db, choice.period, requestKind) : null;
     return render(
       c,
       t("supervision.title"),
@@ -46,7 +47,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
         t={t}
         lang={lang}
         now={now}
-        board={liveBoard(c, SCREEN_ROWS)}
+        board={await liveBoard(c, SCREEN_ROWS)}
         resolved={choice.resolved}
         query={periodQuery(choice.resolved, { requestKind })}
         requestKind={requestKind ?? null}
@@ -60,7 +61,13 @@ export const supervisionRoutes = new Hono<AppEnv>()
   .post("/urge/:what{request|target}/:id{[0-9]+}", allow("supervision.read"), async (c) => {
     const note = UrgeForm.safeParse(await c.req.parseBody());
     if (!note.success) throw validationError(note.error);
-    urge(c.var.deps, who(c), c.req.param("what") as UrgeSubject, Number(c.req.param("id")), note.data.note ?? null);
+    await urge(
+      c.var.deps,
+      who(c),
+      c.req.param("what") as UrgeSubject,
+      Number(c.req.param("id")),
+      note.data.note ?? null,
+    );
     if (c.req.header("HX-Request") === "true") return c.body(null, 204);
     // back to the page the button was on (the board, the request, the target), same origin only
     const ref = c.req.header("Referer");
@@ -71,10 +78,10 @@ export const supervisionRoutes = new Hono<AppEnv>()
     return c.redirect(back, 303);
   })
   // the self-refreshing part alone, for htmx polling and SSE nudges
-  .get("/live", allow("supervision.read"), (c) => {
+  .get("/live", allow("supervision.read"), async (c) => {
     c.header("Cache-Control", "no-store");
     return c.html(
-      <LiveBoard t={c.var.t} lang={c.var.lang} board={liveBoard(c, SCREEN_ROWS)} now={c.var.deps.clock.now()} />,
+      <LiveBoard t={c.var.t} lang={c.var.lang} board={await liveBoard(c, SCREEN_ROWS)} now={c.var.deps.clock.now()} />,
     );
   })
   // "something changed": a request moved, the warning queue moved, or the clock escalated
@@ -103,7 +110,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
       }
     }),
   )
-  .get("/export/:table", allow("supervision.read"), (c) => {
+  .get("/export/:table", allow("supervision.read"), async (c) => {
     const { t, lang } = c.var;
     const params = exportParams.safeParse(c.req.param());
     if (!params.success) throw badRequest(params.error);
@@ -115,19 +122,19 @@ export const supervisionRoutes = new Hono<AppEnv>()
       const choice = readPeriod(c.req.query(), c.var.deps.clock.now());
       if (!choice.period) throw invalid(choice.issues, t("stats.invalid"));
       const { from, to } = choice.period;
-      return sendTable(c, {
+      return await sendTable(c, {
         filename: `${t("supervision.title")}-${t(TABLE_TITLES[name])}${t("supervision.responseTimes")}-${from}_${to}`,
         sheet: `${t(TABLE_TITLES[name])}${t("supervision.responseTimes")}`,
         format,
-        ...timesTable(t, lang, name, responseTimes(c.var.deps.db, choice.period, requestKind)),
+        ...timesTable(t, lang, name, await responseTimes(c.var.deps.db, choice.period, requestKind)),
         audit: { entity: "supervision", detail: { table: name, from, to, requestKind: requestKind ?? null } },
       });
     }
-    return sendTable(c, {
+    return await sendTable(c, {
       filename: `${t("supervision.title")}-${t(TABLE_TITLES[name])}`,
       sheet: t(TABLE_TITLES[name]),
       format,
-      ...liveTable(t, lang, name, liveBoard(c, -1)),
+      ...liveTable(t, lang, name, await liveBoard(c, -1)),
       audit: { entity: "supervision", detail: { table: name } },
     });
   });

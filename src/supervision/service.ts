@@ -19,6 +19,7 @@ import {
 } from "../domain/requests";
 import { shanghaiDaysRange } from "../domain/time";
 import { changePct, type Period, previousPeriod } from "../domain/yoy";
+import { transaction } from "../db";
 
 export type LightCounts = {
   green: number;
@@ -49,12 +50,12 @@ const targetOpen = sql`${targets.status} = 'open'`;
  * requests' rule (past the answer deadline, or a hold about to run out); overdue counts
  * only the unanswered past their deadline; escalated those a supervisor was alerted to.
  */
-function requestLights(
+async function requestLights(
   db: Db,
   now: number,
   cfg: DeadlineConfig,
-): { byKind: { kind: RequestKind; counts: LightCounts }[]; total: LightCounts } {
-  const rows = db
+): Promise<{ byKind: { kind: RequestKind; counts: LightCounts }[]; total: LightCounts }> {
+  const rows = await db
     .select({
       kind: requests.kind,
       status: requests.status,
@@ -123,24 +124,27 @@ function toOverdue(r: Omit<OverdueRequest, "ageMs" | "overdueMs">, now: number):
 }
 
 /** Unanswered requests past their deadline, the longest overdue first. */
-function overdueRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
-  return openRequests(db)
-    .where(and(inArray(requests.status, OPEN_STATUSES), lte(requests.deadlineAt, new Date(now))))
-    .orderBy(asc(requests.deadlineAt), asc(requests.id))
-    .limit(limit)
-    .all()
+async function overdueRequests(db: Db, now: number, limit = -1): Promise<OverdueRequest[]> {
+  return (
+    await openRequests(db)
+      .where(and(inArray(requests.status, OPEN_STATUSES), lte(requests.deadlineAt, new Date(now))))
+      .orderBy(asc(requests.deadlineAt), asc(requests.id))
+      .limit(limit)
+      .all()
+  )
     .filter((r) => isOverdue({ status: r.status, deadlineAt: ms(r.deadlineAt) }, now))
     .map((r) => toOverdue(r, now));
 }
 
 /** Requests escalated to the supervisors (督办) and still unanswered, the earliest first. */
-function escalatedRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
-  return openRequests(db)
-    .where(and(inArray(requests.status, OPEN_STATUSES), isNotNull(requests.escalatedAt)))
-    .orderBy(asc(requests.escalatedAt), asc(requests.id))
-    .limit(limit)
-    .all()
-    .map((r) => toOverdue(r, now));
+async function escalatedRequests(db: Db, now: number, limit = -1): Promise<OverdueRequest[]> {
+  return (
+    await openRequests(db)
+      .where(and(inArray(requests.status, OPEN_STATUSES), isNotNull(requests.escalatedAt)))
+      .orderBy(asc(requests.escalatedAt), asc(requests.id))
+      .limit(limit)
+      .all()
+  ).map((r) => toOverdue(r, now));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,8 +152,16 @@ function escalatedRequests(db: Db, now: number, limit = -1): OverdueRequest[] {
 
 type TargetLightCounts = { grade: (typeof RISK_LEVELS)[number]; counts: LightCounts };
 
-function targetLights(db: Db, now: number, deadlines: Deadlines): { byGrade: TargetLightCounts[]; total: LightCounts } {
-  const rows = db.select({ riskGrade: targets.riskGrade, dueAt: targets.dueAt }).from(targets).where(targetOpen).all();
+async function targetLights(
+  db: Db,
+  now: number,
+  deadlines: Deadlines,
+): Promise<{ byGrade: TargetLightCounts[]; total: LightCounts }> {
+  const rows = await db
+    .select({ riskGrade: targets.riskGrade, dueAt: targets.dueAt })
+    .from(targets)
+    .where(targetOpen)
+    .all();
   const byGrade = new Map(RISK_LEVELS.map((g) => [g, zero()]));
   const total = zero();
   for (const r of rows) {
@@ -173,25 +185,26 @@ export type OverdueTarget = {
 };
 
 /** Open targets past their warning deadline, the longest overdue first. No personal data. */
-function overdueTargets(db: Db, now: number, limit = -1): OverdueTarget[] {
-  return db
-    .select({
-      id: targets.id,
-      riskGrade: targets.riskGrade,
-      district: targets.district,
-      reason: targets.reason,
-      createdAt: targets.createdAt,
-      dueAt: targets.dueAt,
-      // a lapsed lease holds nothing
-      claimedBy: sql<string | null>`case when ${targets.leaseExpiresAt} > ${now} then ${users.username} end`,
-    })
-    .from(targets)
-    .leftJoin(users, eq(users.id, targets.claimedBy))
-    .where(and(targetOpen, lte(targets.dueAt, new Date(now))))
-    .orderBy(asc(targets.dueAt), asc(targets.id))
-    .limit(limit)
-    .all()
-    .map((r) => ({ ...r, overdueMs: now - r.dueAt.getTime() }));
+async function overdueTargets(db: Db, now: number, limit = -1): Promise<OverdueTarget[]> {
+  return (
+    await db
+      .select({
+        id: targets.id,
+        riskGrade: targets.riskGrade,
+        district: targets.district,
+        reason: targets.reason,
+        createdAt: targets.createdAt,
+        dueAt: targets.dueAt,
+        // a lapsed lease holds nothing
+        claimedBy: sql<string | null>`case when ${targets.leaseExpiresAt} > ${now} then ${users.username} end`,
+      })
+      .from(targets)
+      .leftJoin(users, eq(users.id, targets.claimedBy))
+      .where(and(targetOpen, lte(targets.dueAt, new Date(now))))
+      .orderBy(asc(targets.dueAt), asc(targets.id))
+      .limit(limit)
+      .all()
+  ).map((r) => ({ ...r, overdueMs: now - r.dueAt.getTime() }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,9 +219,9 @@ export type InstitutionTimes = {
   answerMedianChangePct: number | null;
 };
 
-function timings(db: Db, p: Period, kind: RequestKind | undefined): Map<number, Timing> {
+async function timings(db: Db, p: Period, kind: RequestKind | undefined): Promise<Map<number, Timing>> {
   const { from, to } = shanghaiDaysRange(p);
-  const rows = db
+  const rows = await db
     .select({
       inst: requests.institutionId,
       sentAt: requests.sentAt,
@@ -253,10 +266,10 @@ const noTiming = (): Timing => ({ ack: spread([]), answer: spread([]), sent: 0 }
  * median and 90th percentile per institution, against the same period last year.
  * Every institution appears, banks first, so a desk with no traffic is visible too.
  */
-export function responseTimes(db: Db, period: Period, kind?: RequestKind): InstitutionTimes[] {
-  const cur = timings(db, period, kind);
-  const prev = timings(db, previousPeriod(period), kind);
-  const insts = db
+export async function responseTimes(db: Db, period: Period, kind?: RequestKind): Promise<InstitutionTimes[]> {
+  const cur = await timings(db, period, kind);
+  const prev = await timings(db, previousPeriod(period), kind);
+  const insts = await db
     .select({
       id: institutions.id,
       code: institutions.code,
@@ -280,25 +293,25 @@ export function responseTimes(db: Db, period: Period, kind?: RequestKind): Insti
 // The live part of the board, in one read
 
 export type Board = {
-  requestLights: ReturnType<typeof requestLights>;
-  targetLights: ReturnType<typeof targetLights>;
+  requestLights: Awaited<ReturnType<typeof requestLights>>;
+  targetLights: Awaited<ReturnType<typeof targetLights>>;
   overdueRequests: OverdueRequest[];
   escalatedRequests: OverdueRequest[];
   overdueTargets: OverdueTarget[];
 };
 
 /** Light counts in full; the lists cut at `limit` rows (the counts say how many there are). */
-export function board(
+export async function board(
   db: Db,
   now: number,
   cfg: DeadlineConfig & { warningDeadlineMs: Deadlines },
   limit: number,
-): Board {
-  return db.transaction(() => ({
-    requestLights: requestLights(db, now, cfg),
-    targetLights: targetLights(db, now, cfg.warningDeadlineMs),
-    overdueRequests: overdueRequests(db, now, limit),
-    escalatedRequests: escalatedRequests(db, now, limit),
-    overdueTargets: overdueTargets(db, now, limit),
+): Promise<Board> {
+  return await transaction(db, async (tx) => ({
+    requestLights: await requestLights(tx, now, cfg),
+    targetLights: await targetLights(tx, now, cfg.warningDeadlineMs),
+    overdueRequests: await overdueRequests(tx, now, limit),
+    escalatedRequests: await escalatedRequests(tx, now, limit),
+    overdueTargets: await overdueTargets(tx, now, limit),
   }));
 }

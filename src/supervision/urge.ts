@@ -10,6 +10,7 @@ import { isOverdue, type RequestStatus } from "../domain/requests";
 import type { Deps } from "../http/context";
 import { notFound, refused } from "../http/errors";
 import type { HistoryRow } from "../requests/read";
+import { transaction } from "../db";
 
 type Ctx = Pick<Deps, "db" | "events">;
 export type UrgeSubject = "request" | "target";
@@ -22,13 +23,19 @@ export type UrgeRow = {
   at: number;
 };
 
-export function urge(ctx: Ctx, who: AuditWho, what: UrgeSubject, id: number, note: string | null): UrgeRow {
+export async function urge(
+  ctx: Ctx,
+  who: AuditWho,
+  what: UrgeSubject,
+  id: number,
+  note: string | null,
+): Promise<UrgeRow> {
   const { db } = ctx;
   const now = who.at;
   const actor = who.actor!;
   let institutionId: number | null = null;
   if (what === "request") {
-    const r = db
+    const r = await db
       .select({ status: requests.status, deadlineAt: requests.deadlineAt, inst: requests.institutionId })
       .from(requests)
       .where(eq(requests.id, id))
@@ -38,13 +45,17 @@ export function urge(ctx: Ctx, who: AuditWho, what: UrgeSubject, id: number, not
       throw refused("not_overdue", refuse("urge.not_overdue", { what: "request", id }));
     institutionId = r.inst;
   } else {
-    const x = db.select({ status: targets.status, dueAt: targets.dueAt }).from(targets).where(eq(targets.id, id)).get();
+    const x = await db
+      .select({ status: targets.status, dueAt: targets.dueAt })
+      .from(targets)
+      .where(eq(targets.id, id))
+      .get();
     if (!x) throw notFound("target");
     if (x.status !== "open" || x.dueAt.getTime() > now)
       throw refused("not_overdue", refuse("urge.not_overdue", { what: "target", id }));
   }
-  const row = db.transaction((tx) => {
-    const r = tx
+  const row = await transaction(db, async (tx) => {
+    const r = await tx
       .insert(urges)
       .values({
         requestId: what === "request" ? id : null,
@@ -55,10 +66,11 @@ export function urge(ctx: Ctx, who: AuditWho, what: UrgeSubject, id: number, not
       })
       .returning({ id: urges.id })
       .get();
-    recordAudit(tx, who, { action: "urge", entity: what, entityId: id, detail: { note } });
+    await recordAudit(tx, who, { action: "urge", entity: what, entityId: id, detail: { note } });
     return r;
   });
-  const by = db.select({ name: users.displayName }).from(users).where(eq(users.id, actor.id)).get()?.name ?? actor.name;
+  const by =
+    (await db.select({ name: users.displayName }).from(users).where(eq(users.id, actor.id)).get())?.name ?? actor.name;
   const data = JSON.stringify({ [what === "request" ? "requestId" : "targetId"]: id, by, note });
   // after the commit: the desk that owes the answer, or the agents who work the queue
   if (institutionId != null) ctx.events.publish(`desk:${institutionId}`, "urged", data);
@@ -87,10 +99,10 @@ const rows = (
 ): UrgeRow[] => q.map((u) => ({ ...u, at: u.at.getTime() }));
 
 /** The urges of one request or target, oldest first (its history). */
-export function urgesOf(db: Db, what: UrgeSubject, id: number): UrgeRow[] {
+export async function urgesOf(db: Db, what: UrgeSubject, id: number): Promise<UrgeRow[]> {
   const col = what === "request" ? urges.requestId : urges.targetId;
   return rows(
-    db
+    await db
       .select(SELECT)
       .from(urges)
       .innerJoin(users, eq(users.id, urges.byUserId))
@@ -101,9 +113,9 @@ export function urgesOf(db: Db, what: UrgeSubject, id: number): UrgeRow[] {
 }
 
 /** The board's list: the urges of the last day, newest first. */
-export function recentUrges(db: Db, now: number, limit = 50): UrgeRow[] {
+export async function recentUrges(db: Db, now: number, limit = 50): Promise<UrgeRow[]> {
   return rows(
-    db
+    await db
       .select(SELECT)
       .from(urges)
       .innerJoin(users, eq(users.id, urges.byUserId))
@@ -115,8 +127,8 @@ export function recentUrges(db: Db, now: number, limit = 50): UrgeRow[] {
 }
 
 /** A request's urges as lines of its history (views/requests/parts.tsx History), status unchanged. */
-export function urgeHistory(db: Db, requestId: number, status: RequestStatus): HistoryRow[] {
-  return urgesOf(db, "request", requestId).map((u) => ({
+export async function urgeHistory(db: Db, requestId: number, status: RequestStatus): Promise<HistoryRow[]> {
+  return (await urgesOf(db, "request", requestId)).map((u) => ({
     action: "urge" as HistoryRow["action"],
     fromStatus: status,
     toStatus: status,

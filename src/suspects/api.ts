@@ -24,6 +24,7 @@ import {
   SuspectInput,
 } from "./schemas";
 import { createSuspect, type LookupResult as Found, lookup, type SuspectRecord, suspectDetail } from "./service";
+import { inOrder } from "../db";
 
 /** The API's suspect object (the contract other systems code against). */
 export function suspectJson(s: SuspectRecord) {
@@ -77,9 +78,12 @@ export const suspectsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const body = c.req.valid("json");
-      const rec = createSuspect(c.var.deps.db, who(c), { ...body, source: body.source ?? apiSource(c.var.actor!) });
+      const rec = await createSuspect(c.var.deps.db, who(c), {
+        ...body,
+        source: body.source ?? apiSource(c.var.actor!),
+      });
       return c.json({ suspect: suspectJson(rec.suspect) }, rec.created ? 201 : 200);
     },
   )
@@ -97,8 +101,8 @@ export const suspectsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
-      const d = suspectDetail(c.var.deps.db, c.req.valid("param").id);
+    async (c) => {
+      const d = await suspectDetail(c.var.deps.db, c.req.valid("param").id);
       if (!d) throw notFound("suspect");
       return c.json(
         {
@@ -122,8 +126,8 @@ export const suspectsApi = apiRouter()
       request: { query: LookupQuery },
       responses: { 200: jsonResponse(LookupResult, "flagged, and the suspect when known"), ...commonErrors },
     }),
-    (c) => {
-      const r = lookup(c.get("deps").db, c.req.valid("query").value, institutionScope(c.get("actor")!));
+    async (c) => {
+      const r = await lookup(c.get("deps").db, c.req.valid("query").value, institutionScope(c.get("actor")!));
       if ("ok" in r)
         throw new AppError("invalid_value", `value: ${r.reason}`, { issues: [{ path: "value", message: r.reason }] });
       return c.json(foundJson(r), 200);
@@ -143,11 +147,11 @@ export const suspectsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const db = c.var.deps.db;
       const scope = institutionScope(c.var.actor!);
-      const results = c.req.valid("json").values.map((input) => {
-        const r = lookup(db, input, scope);
+      const results = await inOrder(c.req.valid("json").values, async (input) => {
+        const r = await lookup(db, input, scope);
         return "ok" in r
           ? { input, error: { code: "invalid_value" as const, message: r.reason } }
           : { input, ...foundJson(r) };

@@ -173,7 +173,7 @@ export const suspectsImport = defineImport<Row, Columns>({
     notes: new Map(p.notes),
   }),
 
-  handleBatch(b, ctx) {
+  async handleBatch(b, ctx) {
     const s = statements(ctx.client);
     const source = importSource(ctx.importId);
     const before = s.maxId.get()!.m;

@@ -15,15 +15,16 @@ import { idOf, SearchQuery } from "../http/query";
 import { type FormErrors, formErrors, render, wantsFragment } from "../http/render";
 import { PasteCheckForm, PasteForm, StatusForm } from "./schemas";
 import { checkPasted, pasteMany, searchSuspects, setSuspectStatus, suspectDetail } from "./service";
+import { transaction } from "../db";
 
 type Paste = PasteState;
 /** The paste box's answer across a POST's redirect (a plain form, without htmx). */
 const PASTE_FLASH = "suspects.paste";
 
-function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | FormErrors["status"] = 200) {
-  paste ??= takeFlash<Paste>(c, PASTE_FLASH) ?? undefined;
+async function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | FormErrors["status"] = 200) {
+  paste ??= (await takeFlash<Paste>(c, PASTE_FLASH)) ?? undefined;
   const { q } = SearchQuery.parse(c.req.query());
-  const { mode, rows } = searchSuspects(c.var.deps.db, q);
+  const { mode, rows } = await searchSuspects(c.var.deps.db, q);
   const csrf = c.var.session?.csrfToken ?? null;
   return render(
     c,
@@ -43,15 +44,15 @@ function searchPage(c: Context<AppEnv>, paste?: Paste, status: 200 | FormErrors[
   );
 }
 
-function detailPage(
+async function detailPage(
   c: Context<AppEnv>,
   id: number,
   errors?: { issues?: Issue[]; message?: string; values?: { status?: string; reason?: string } },
 ) {
-  const d = suspectDetail(c.var.deps.db, id);
+  const d = await suspectDetail(c.var.deps.db, id);
   if (!d) throw notFound("suspect");
   // a number or account is tied to a person (often a mule's): views are audited like a case's
-  audit(c, { action: "view", entity: "suspect", entityId: id });
+  await audit(c, { action: "view", entity: "suspect", entityId: id });
   const csrf = c.var.session?.csrfToken ?? null;
   return render(
     c,
@@ -73,14 +74,14 @@ type Body = Record<string, string | File | (string | File)[]>;
 async function readPaste<F>(
   c: Context<AppEnv>,
   schema: z.ZodType<F>,
-  work: (form: F, text: string, body: Body) => Paste,
+  work: (form: F, text: string, body: Body) => Promise<Paste>,
 ) {
   const body = (await c.req.parseBody()) as Body;
   const text = typeof body.text === "string" ? body.text : "";
   const form = schema.safeParse(body);
   if (!form.success) return { text, paste: { text, issues: zodIssues(form.error) } as Paste, status: 422 as const };
   try {
-    return { text, paste: work(form.data, text, body), status: 200 as const };
+    return { text, paste: await work(form.data, text, body), status: 200 as const };
   } catch (e) {
     const shown = formErrors(c, e);
     if (!shown) throw e;
@@ -90,10 +91,10 @@ async function readPaste<F>(
 
 export const suspectsRoutes = new Hono<AppEnv>()
   .use(allow("suspects.read"))
-  .get("/", (c) => searchPage(c))
-  .get("/search", (c) => {
+  .get("/", async (c) => await searchPage(c))
+  .get("/search", async (c) => {
     const { q } = SearchQuery.parse(c.req.query());
-    const { mode, rows } = searchSuspects(c.var.deps.db, q);
+    const { mode, rows } = await searchSuspects(c.var.deps.db, q);
     // the address bar keeps the query (the page's own URL, not this fragment's): a reload or a
     // shared link shows the same results; replaced, not pushed, so Back skips the keystrokes
     c.header("HX-Replace-Url", q.trim() ? `/suspects?q=${encodeURIComponent(q.trim())}` : "/suspects");
@@ -101,10 +102,10 @@ export const suspectsRoutes = new Hono<AppEnv>()
   })
   // 核查: looks every pasted value up and records nothing; its answer offers the separate Add
   .post("/check", allow("suspects.write"), async (c) => {
-    const { text, paste, status } = await readPaste(c, PasteCheckForm, (form, text) => ({
+    const { text, paste, status } = await readPaste(c, PasteCheckForm, async (form, text) => ({
       text,
       kind: form.kind,
-      checked: checkPasted(c.var.deps.db, text, form.kind),
+      checked: await checkPasted(c.var.deps.db, text, form.kind),
     }));
     if (wantsFragment(c)) {
       return c.html(
@@ -121,25 +122,30 @@ export const suspectsRoutes = new Hono<AppEnv>()
         ),
       );
     }
-    if (status !== 200) return searchPage(c, paste, status);
-    putFlash(c, PASTE_FLASH, paste);
+    if (status !== 200) return await searchPage(c, paste, status);
+    await putFlash(c, PASTE_FLASH, paste);
     return c.redirect("/suspects", 303);
   })
   // 录入: records the checked values, once however often the form is sent (its nonce)
   .post("/paste", allow("suspects.write"), async (c) => {
-    const { paste, status } = await readPaste(c, PasteForm, (form, _text, body) => ({
+    const { paste, status } = await readPaste(c, PasteForm, async (form, _text, body) => ({
       text: "",
-      outcomes: pasteMany(c.var.deps.db, who(c), { ...form, source: "manual" }, formKey(c.var.actor!, body.nonce)),
+      outcomes: await pasteMany(
+        c.var.deps.db,
+        who(c),
+        { ...form, source: "manual" },
+        formKey(c.var.actor!, body.nonce),
+      ),
     }));
     // htmx swaps only 2xx answers: the fragment carries its errors with a 200; it replaces the
     // Add form, so adding again starts from a new check (and a new nonce)
     if (wantsFragment(c)) return c.html(<PasteBox t={c.var.t} lang={c.var.lang} {...paste} />);
-    if (status !== 200) return searchPage(c, paste, status);
+    if (status !== 200) return await searchPage(c, paste, status);
     // a plain form: 303, so a reload shows the outcome again instead of sending the list again
-    putFlash(c, PASTE_FLASH, paste);
+    await putFlash(c, PASTE_FLASH, paste);
     return c.redirect("/suspects", 303);
   })
-  .get("/:id{[0-9]+}", (c) => detailPage(c, idOf(c)))
+  .get("/:id{[0-9]+}", async (c) => await detailPage(c, idOf(c)))
   .post("/:id{[0-9]+}/status", allow("suspects.write"), async (c) => {
     const id = idOf(c);
     const body = await c.req.parseBody();
@@ -149,14 +155,17 @@ export const suspectsRoutes = new Hono<AppEnv>()
       reason: typeof body.reason === "string" ? body.reason : undefined,
     };
     const form = StatusForm.safeParse(body);
-    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), values });
+    if (!form.success) return await detailPage(c, id, { issues: zodIssues(form.error), values });
     try {
-      c.var.deps.db.transaction((tx) => setSuspectStatus(tx, who(c), { suspectId: id, ...form.data }));
+      await transaction(
+        c.var.deps.db,
+        async (tx) => await setSuspectStatus(tx, who(c), { suspectId: id, ...form.data }),
+      );
     } catch (e) {
       // the refusal shows by the status field, in the reader's language; e.message is the API's English
       const shown = formErrors(c, e);
       if (!shown) throw e;
-      return detailPage(c, id, { issues: shown.issues, message: shown.error, values });
+      return await detailPage(c, id, { issues: shown.issues, message: shown.error, values });
     }
     return c.redirect(`/suspects/${id}`, 303);
   });

@@ -2,7 +2,7 @@
 // and the reads behind the suspect screens.
 import { and, desc, eq, gte, inArray, like, lt, ne, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
-import { type Conn, type Db, perConnection, rowsBy, stored, storedColumns } from "../db";
+import { type Conn, type Db, perConnection, rowsBy, stored, storedColumns, transaction, inOrder } from "../db";
 import { type IdempotencyKey, once } from "../db/idempotency";
 import { auditLog, caseSuspects, cases, institutions, requests, suspectSources, suspects } from "../db/schema";
 import { type Identifier, normalizeIdentifier, type SuspectKind, toHalfWidth } from "../domain/identifiers";
@@ -14,6 +14,7 @@ import {
   mergeSighting,
   type RiskLevel,
   reasonFor,
+  requestNamedIn,
   type Sighting,
   type SuspectState,
   type SuspectStatus,
@@ -135,21 +136,22 @@ function toRecord(r: Row, id?: Identifier): SuspectRecord {
   };
 }
 
-function readById(tx: Conn, id: number, identifier?: Identifier): SuspectRecord | null {
-  const r = tx.select(FIELDS).from(suspects).where(eq(suspects.id, id)).get();
+async function readById(tx: Conn, id: number, identifier?: Identifier): Promise<SuspectRecord | null> {
+  const r = await tx.select(FIELDS).from(suspects).where(eq(suspects.id, id)).get();
   return r ? toRecord(r, identifier) : null;
 }
 
 /** The suspects a case names, with their fund-flow level. */
-export function suspectsOfCase(tx: Conn, caseId: number): (SuspectRecord & { level: number })[] {
-  return tx
-    .select({ ...FIELDS, level: caseSuspects.level })
-    .from(suspects)
-    .innerJoin(caseSuspects, eq(caseSuspects.suspectId, suspects.id))
-    .where(eq(caseSuspects.caseId, caseId))
-    .orderBy(caseSuspects.level, caseSuspects.createdAt, suspects.id)
-    .all()
-    .map((r) => ({ ...toRecord(r), level: r.level }));
+export async function suspectsOfCase(tx: Conn, caseId: number): Promise<(SuspectRecord & { level: number })[]> {
+  return (
+    await tx
+      .select({ ...FIELDS, level: caseSuspects.level })
+      .from(suspects)
+      .innerJoin(caseSuspects, eq(caseSuspects.suspectId, suspects.id))
+      .where(eq(caseSuspects.caseId, caseId))
+      .orderBy(caseSuspects.level, caseSuspects.createdAt, suspects.id)
+      .all()
+  ).map((r) => ({ ...toRecord(r), level: r.level }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,13 +188,18 @@ const columnsOf = (s: SuspectState) => ({
  * one with the same kind and value (rules in domain/suspects.ts). Run it inside a transaction;
  * the caller audits. The one merge the API, the case form, the paste box and single-row imports share.
  */
-function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Recorded {
+async function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Promise<Recorded> {
   const inferredInstitutionId = id.institution
-    ? (tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.code, id.institution.code)).get()
-        ?.id ?? null)
+    ? ((
+        await tx
+          .select({ id: institutions.id })
+          .from(institutions)
+          .where(eq(institutions.code, id.institution.code))
+          .get()
+      )?.id ?? null)
     : null;
   const sighting: Sighting = { at: o.at, riskLevel: o.riskLevel, inferredInstitutionId, note: o.note };
-  const cur = tx
+  const cur = await tx
     .select()
     .from(suspects)
     .where(and(eq(suspects.value, id.value), eq(suspects.kind, id.kind)))
@@ -205,51 +212,56 @@ function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Recorded {
       sighting,
     );
     reopened = cur.status !== state.status;
-    tx.update(suspects).set(columnsOf(state)).where(eq(suspects.id, cur.id)).run();
+    await tx.update(suspects).set(columnsOf(state)).where(eq(suspects.id, cur.id)).run();
     suspectId = cur.id;
   } else {
-    suspectId = tx
-      .insert(suspects)
-      .values({ kind: id.kind, value: id.value, ...columnsOf(firstSighting(sighting)) })
-      .returning({ id: suspects.id })
-      .get().id;
+    suspectId = (
+      await tx
+        .insert(suspects)
+        .values({ kind: id.kind, value: id.value, ...columnsOf(firstSighting(sighting)) })
+        .returning({ id: suspects.id })
+        .get()
+    ).id;
   }
   if (id.kind === "bank_account" && (o.holderName || o.branch)) {
-    tx.update(suspects)
+    await tx
+      .update(suspects)
       .set({ ...(o.holderName && { holderName: o.holderName }), ...(o.branch && { branch: o.branch }) })
       .where(eq(suspects.id, suspectId))
       .run();
   }
-  tx.insert(suspectSources)
+  await tx
+    .insert(suspectSources)
     .values({ suspectId, source: o.source, firstAt: new Date(o.at) })
     .onConflictDoNothing()
     .run();
   if (o.caseId != null)
-    tx.insert(caseSuspects)
+    await tx
+      .insert(caseSuspects)
       .values({ caseId: o.caseId, suspectId, createdAt: new Date(o.at) })
       .onConflictDoNothing()
       .run();
-  return { suspect: readById(tx, suspectId, id)!, created: !cur, reopened };
+  return { suspect: (await readById(tx, suspectId, id))!, created: !cur, reopened };
 }
 
 export type RecordInput = SightingInput & { kind?: SuspectKind; value: string };
 
-function ensureCase(tx: Conn, caseId: number): void {
-  if (!tx.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId)).get()) {
+async function ensureCase(tx: Conn, caseId: number): Promise<void> {
+  if (!(await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId)).get())) {
     throw invalid([{ path: "caseId", message: `no case ${caseId}` }]);
   }
 }
 
 /** Normalises a written value and records the sighting; an unparseable value is a 400 naming why. */
-function recordSuspect(tx: Conn, input: RecordInput): Recorded {
+async function recordSuspect(tx: Conn, input: RecordInput): Promise<Recorded> {
   const id = normalizeIdentifier(input.value, input.kind);
   if (!id.ok) throw invalid([refusalIssue("value", id)]);
-  if (input.caseId != null) ensureCase(tx, input.caseId);
-  return mergeSuspect(tx, id, input);
+  if (input.caseId != null) await ensureCase(tx, input.caseId);
+  return await mergeSuspect(tx, id, input);
 }
 
-function auditSighting(tx: Conn, who: AuditWho, rec: Recorded, o: SightingInput): void {
-  recordAudit(tx, who, {
+async function auditSighting(tx: Conn, who: AuditWho, rec: Recorded, o: SightingInput): Promise<void> {
+  await recordAudit(tx, who, {
     action: rec.created ? "create" : "merge",
     entity: "suspect",
     entityId: rec.suspect.id,
@@ -263,18 +275,22 @@ function auditSighting(tx: Conn, who: AuditWho, rec: Recorded, o: SightingInput)
 }
 
 /** A sighting with its audit entry (the suspect's history): what the paste box and case form use. */
-export function reportSuspect(tx: Conn, who: AuditWho, input: { identifier: Identifier } & SightingInput): Recorded {
-  const rec = mergeSuspect(tx, input.identifier, input);
-  auditSighting(tx, who, rec, input);
+export async function reportSuspect(
+  tx: Conn,
+  who: AuditWho,
+  input: { identifier: Identifier } & SightingInput,
+): Promise<Recorded> {
+  const rec = await mergeSuspect(tx, input.identifier, input);
+  await auditSighting(tx, who, rec, input);
   return rec;
 }
 
 /** POST /api/v1/suspects: one value, normalised, recorded and audited in one transaction. */
-export function createSuspect(db: Db, who: AuditWho, input: Omit<RecordInput, "at">): Recorded {
-  return db.transaction((tx) => {
+export async function createSuspect(db: Db, who: AuditWho, input: Omit<RecordInput, "at">): Promise<Recorded> {
+  return await transaction(db, async (tx) => {
     const full = { ...input, at: who.at };
-    const rec = recordSuspect(tx, full);
-    auditSighting(tx, who, rec, full);
+    const rec = await recordSuspect(tx, full);
+    await auditSighting(tx, who, rec, full);
     return rec;
   });
 }
@@ -286,29 +302,34 @@ export function createSuspect(db: Db, who: AuditWho, input: Omit<RecordInput, "a
  * Moves a suspect along its lifecycle (rules in domain/suspects.ts), audited as "status" — the
  * status history on the suspect's page. Same status again is a no-op. Runs in the caller's transaction.
  */
-export function setSuspectStatus(
+export async function setSuspectStatus(
   tx: Conn,
   who: AuditWho,
   change: { suspectId: number; status: SuspectStatus; reason?: string | null },
-): SuspectRecord {
-  const cur = tx.select({ status: suspects.status }).from(suspects).where(eq(suspects.id, change.suspectId)).get();
+): Promise<SuspectRecord> {
+  const cur = await tx
+    .select({ status: suspects.status })
+    .from(suspects)
+    .where(eq(suspects.id, change.suspectId))
+    .get();
   if (!cur) throw notFound("suspect");
   const reason = change.reason?.trim() || null;
   const check = checkStatusChange(cur.status, change.status, reason);
   if (!check.ok) throw invalid([refusalIssue("status", check)], check.reason);
   if (check.changed) {
-    tx.update(suspects)
+    await tx
+      .update(suspects)
       .set({ status: change.status, statusReason: reason })
       .where(eq(suspects.id, change.suspectId))
       .run();
-    recordAudit(tx, who, {
+    await recordAudit(tx, who, {
       action: "status",
       entity: "suspect",
       entityId: change.suspectId,
       detail: { from: cur.status, to: change.status, reason },
     });
   }
-  return readById(tx, change.suspectId)!;
+  return (await readById(tx, change.suspectId))!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,27 +342,26 @@ export type LookupResult = { value: string; kind: SuspectKind; flagged: boolean;
  * a lookup is a view of an indicator (is this account fraud-linked), not of anyone's personal
  * data, and a write per lookup would cap the rate payment systems need.
  */
-export function lookup(
+export async function lookup(
   db: Db,
   input: string,
   scope: number | null = null,
-): LookupResult | { ok: false; reason: string } {
+): Promise<LookupResult | { ok: false; reason: string }> {
   const id = normalizeIdentifier(input);
   if (!id.ok) return id;
   const s = statements(db);
-  const [row] = toRows(s.byValue.values({ value: id.value, kind: id.kind }));
+  const [row] = toRows(await s.byValue.values({ value: id.value, kind: id.kind }));
   if (!row) return { value: id.value, kind: id.kind, flagged: false };
   const suspect = toRecord(row, id);
-  suspect.statusReason = reasonFor(
-    scope,
-    suspect.statusReason,
-    (requestId) => s.requestInstitution.get({ id: requestId })?.institutionId ?? null,
-  );
+  // the request a bank's reason names is read only when a bank asks
+  const named = scope === null ? null : requestNamedIn(suspect.statusReason);
+  const namedAt = named === null ? null : ((await s.requestInstitution.get({ id: named }))?.institutionId ?? null);
+  suspect.statusReason = reasonFor(scope, suspect.statusReason, () => namedAt);
   return { value: id.value, kind: id.kind, flagged: isFlagged(row.status), suspect };
 }
 
-function getSuspect(db: Db, id: number): SuspectRecord | null {
-  const r = statements(db).byId.get({ id });
+async function getSuspect(db: Db, id: number): Promise<SuspectRecord | null> {
+  const r = await statements(db).byId.get({ id });
   return r ? toRecord(r) : null;
 }
 
@@ -378,34 +398,30 @@ function prefixRanges(typed: string, digits: string): [string, SuspectKind][] {
  *    so ~1 s at 10M). The 200 ms typing delay and hx-sync keep it to one scan per pause.
  *    Prefix searches stay under 1 ms at any size.
  */
-export function searchSuspects(db: Db, q: string): { mode: SearchMode; rows: SuspectRecord[] } {
+export async function searchSuspects(db: Db, q: string): Promise<{ mode: SearchMode; rows: SuspectRecord[] }> {
   const typed = toHalfWidth(q).trim();
   const select = () => db.select(FIELDS).from(suspects);
   if (!typed)
     return {
       mode: "recent",
-      rows: select()
-        .orderBy(desc(suspects.id))
-        .limit(SEARCH_LIMIT)
-        .all()
-        .map((r) => toRecord(r)),
+      rows: (await select().orderBy(desc(suspects.id)).limit(SEARCH_LIMIT).all()).map((r) => toRecord(r)),
     };
   const found = new Map<number, Row>();
   const add = (rows: Row[]) => {
     for (const r of rows) if (found.size < SEARCH_LIMIT) found.set(r.id, r);
   };
   const exact = normalizeIdentifier(typed);
-  if (exact.ok) add(statements(db).byValue.all({ value: exact.value, kind: exact.kind }));
+  if (exact.ok) add(await statements(db).byValue.all({ value: exact.value, kind: exact.kind }));
   const digits = typed.replace(/\D/g, "");
   if (digits.length < 3)
     return { mode: found.size ? "match" : "too_short", rows: [...found.values()].map((r) => toRecord(r)) };
-  const range = (p: string, kind: SuspectKind) =>
-    select()
+  const range = async (p: string, kind: SuspectKind) =>
+    await select()
       .where(and(gte(suspects.value, p), lt(suspects.value, p + ":"), eq(suspects.kind, kind)))
       .orderBy(suspects.value)
       .limit(SEARCH_LIMIT)
       .all();
-  for (const [p, kind] of prefixRanges(typed, digits)) if (found.size < SEARCH_LIMIT) add(range(p, kind));
+  for (const [p, kind] of prefixRanges(typed, digits)) if (found.size < SEARCH_LIMIT) add(await range(p, kind));
   // a complete number that is on file needs no scan for numbers merely containing it
   if (found.size < SEARCH_LIMIT && digits.length >= 4 && !(exact.ok && found.size > 0)) {
     // the subquery reads only the covering index; the outer query fetches at most 50 rows
@@ -414,7 +430,7 @@ export function searchSuspects(db: Db, q: string): { mode: SearchMode; rows: Sus
       .from(suspects)
       .where(like(suspects.value, `%${digits}%`))
       .limit(SEARCH_LIMIT * 2);
-    add(select().where(inArray(suspects.id, containing)).orderBy(desc(suspects.id)).all());
+    add(await select().where(inArray(suspects.id, containing)).orderBy(desc(suspects.id)).all());
   }
   return { mode: "match", rows: [...found.values()].map((r) => toRecord(r)) };
 }
@@ -422,16 +438,16 @@ export function searchSuspects(db: Db, q: string): { mode: SearchMode; rows: Sus
 // ---------------------------------------------------------------------------------------------
 // The suspect page
 
-export function suspectDetail(db: Db, id: number) {
-  const suspect = getSuspect(db, id);
+export async function suspectDetail(db: Db, id: number) {
+  const suspect = await getSuspect(db, id);
   if (!suspect) return null;
-  const sources = db
+  const sources = await db
     .select({ source: suspectSources.source, firstAt: stored(suspectSources.firstAt) })
     .from(suspectSources)
     .where(eq(suspectSources.suspectId, id))
     .orderBy(suspectSources.firstAt, suspectSources.source)
     .all();
-  const linkedCases = db
+  const linkedCases = await db
     .select({
       ...storedColumns({
         id: cases.id,
@@ -449,7 +465,7 @@ export function suspectDetail(db: Db, id: number) {
     .orderBy(desc(cases.receivedAt))
     .limit(200)
     .all();
-  const requestRows = db
+  const requestRows = await db
     .select({
       ...storedColumns({
         id: requests.id,
@@ -469,18 +485,19 @@ export function suspectDetail(db: Db, id: number) {
     .limit(200)
     .all();
   // the audit trail is the history: created, merged (with source and case), status changes
-  const history = db
-    .select({ at: stored(auditLog.at), actor: auditLog.actor, action: auditLog.action, detail: auditLog.detail })
-    .from(auditLog)
-    .where(and(eq(auditLog.entity, "suspect"), eq(auditLog.entityId, String(id)), ne(auditLog.action, "view")))
-    .orderBy(desc(auditLog.id))
-    .limit(200)
-    .all()
-    .map((h) => ({ ...h, detail: h.detail ? (JSON.parse(h.detail) as Record<string, unknown>) : null }));
+  const history = (
+    await db
+      .select({ at: stored(auditLog.at), actor: auditLog.actor, action: auditLog.action, detail: auditLog.detail })
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, "suspect"), eq(auditLog.entityId, String(id)), ne(auditLog.action, "view")))
+      .orderBy(desc(auditLog.id))
+      .limit(200)
+      .all()
+  ).map((h) => ({ ...h, detail: h.detail ? (JSON.parse(h.detail) as Record<string, unknown>) : null }));
   return { suspect, sources, cases: linkedCases, requests: requestRows, history };
 }
 
-export type SuspectDetail = NonNullable<ReturnType<typeof suspectDetail>>;
+export type SuspectDetail = NonNullable<Awaited<ReturnType<typeof suspectDetail>>>;
 
 // ---------------------------------------------------------------------------------------------
 // The paste-many box
@@ -523,20 +540,20 @@ export type CheckOutcome =
  * line, or not a number or account and why. Reads only: adding them is pasteMany, a separate action.
  * Not audited, like a lookup: it reads whether a value is flagged, not anyone's personal data.
  */
-export function checkPasted(db: Db, text: string, kind?: SuspectKind): CheckOutcome[] {
+export async function checkPasted(db: Db, text: string, kind?: SuspectKind): Promise<CheckOutcome[]> {
   const values = pastedValues(text, kind);
   const s = statements(db);
   const seen = new Map<string, number>();
-  return values.map(({ line, input }): CheckOutcome => {
+  return await inOrder(values, async ({ line, input }): Promise<CheckOutcome> => {
     const id = normalizeIdentifier(input, kind);
     if (!id.ok) return { line, input, outcome: "rejected", refusal: id };
     const key = `${id.kind}:${id.value}`;
     const ofLine = seen.get(key);
     if (ofLine !== undefined) return { line, input, outcome: "duplicate", ofLine };
     seen.set(key, line);
-    const row = s.byValue.get({ value: id.value, kind: id.kind });
+    const row = await s.byValue.get({ value: id.value, kind: id.kind });
     if (row) return { line, input, outcome: "known", flagged: isFlagged(row.status), suspect: toRecord(row, id) };
-    const guess = id.institution && s.institutionNames.get({ code: id.institution.code });
+    const guess = id.institution && (await s.institutionNames.get({ code: id.institution.code }));
     return {
       line,
       input,
@@ -554,34 +571,37 @@ export function checkPasted(db: Db, text: string, kind?: SuspectKind): CheckOutc
  * Every pasted value accounted for: created, merged, a repeat of an earlier line, or rejected with
  * why. With `idem` (the form's nonce), a repeat returns the first answer: a double submit adds no sighting.
  */
-export function pasteMany(
+export async function pasteMany(
   db: Db,
   who: AuditWho,
   p: { text: string; kind?: SuspectKind; riskLevel?: RiskLevel; source: string; note?: string },
   idem?: IdempotencyKey,
-): PasteOutcome[] {
+): Promise<PasteOutcome[]> {
   const values = pastedValues(p.text, p.kind);
-  return db.transaction(
-    (tx) =>
-      once(tx, idem, () => {
-        const seen = new Map<string, { line: number; suspect: SuspectRecord }>();
-        const outcomes = values.map(({ line, input }): PasteOutcome => {
-          const id = normalizeIdentifier(input, p.kind);
-          if (!id.ok) return { line, input, outcome: "rejected", refusal: id };
-          const key = `${id.kind}:${id.value}`;
-          const first = seen.get(key);
-          if (first) return { line, input, outcome: "duplicate", ofLine: first.line, suspect: first.suspect };
-          const rec = reportSuspect(tx, who, {
-            identifier: id,
-            riskLevel: p.riskLevel,
-            source: p.source,
-            note: p.note,
-            at: who.at,
+  return await transaction(
+    db,
+    async (tx) =>
+      (
+        await once(tx, idem, async () => {
+          const seen = new Map<string, { line: number; suspect: SuspectRecord }>();
+          const outcomes = await inOrder(values, async ({ line, input }): Promise<PasteOutcome> => {
+            const id = normalizeIdentifier(input, p.kind);
+            if (!id.ok) return { line, input, outcome: "rejected", refusal: id };
+            const key = `${id.kind}:${id.value}`;
+            const first = seen.get(key);
+            if (first) return { line, input, outcome: "duplicate", ofLine: first.line, suspect: first.suspect };
+            const rec = await reportSuspect(tx, who, {
+              identifier: id,
+              riskLevel: p.riskLevel,
+              source: p.source,
+              note: p.note,
+              at: who.at,
+            });
+            seen.set(key, { line, suspect: rec.suspect });
+            return { line, input, outcome: rec.created ? "created" : "merged", suspect: rec.suspect };
           });
-          seen.set(key, { line, suspect: rec.suspect });
-          return { line, input, outcome: rec.created ? "created" : "merged", suspect: rec.suspect };
-        });
-        return outcomes;
-      }).value,
+          return outcomes;
+        })
+      ).value,
   );
 }

@@ -56,16 +56,16 @@ export const targetsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const body = c.req.valid("json");
       const deps = c.var.deps;
       if ("targets" in body) {
-        const results = addTargets(deps, who(c), body.targets, "feed").map((r) =>
+        const results = (await addTargets(deps, who(c), body.targets, "feed")).map((r) =>
           r.ok ? { target: json(c, r.target), merged: r.merged } : errorBody(r.error),
         );
         return c.json({ results }, 200);
       }
-      const r = addTarget(deps, who(c), fromApi(body, "feed"));
+      const r = await addTarget(deps, who(c), fromApi(body, "feed"));
       return c.json({ target: json(c, r.target), merged: r.merged }, r.merged ? 200 : 201);
     },
     // a single target that fails gets its own fields' errors, not "matches no union member"
@@ -91,8 +91,8 @@ export const targetsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
-      const t = claimNext(c.var.deps, who(c));
+    async (c) => {
+      const t = await claimNext(c.var.deps, who(c));
       if (!t) return c.body(null, 204);
       return c.json({ target: json(c, t) }, 200);
     },
@@ -146,9 +146,9 @@ export const targetsApi = apiRouter()
         ...commonErrors,
       },
     }),
-    (c) => {
+    async (c) => {
       const b = c.req.valid("json");
-      const r = recordOutcome(c.var.deps, who(c), c.req.valid("param").id, { ...b, paidAmountFen: b.paidAmount });
+      const r = await recordOutcome(c.var.deps, who(c), c.req.valid("param").id, { ...b, paidAmountFen: b.paidAmount });
       return c.json({ warning: warningJson(r) }, 200);
     },
   );

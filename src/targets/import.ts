@@ -14,6 +14,7 @@ import { riskFromWord } from "../domain/suspect-merge";
 import { AppError } from "../http/errors";
 import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
 import { addTargetIn, checkTarget, type NewTarget, type TargetReason } from "./service";
+import { transaction, inOrder } from "../db";
 
 const REASON_WORDS = new Map<string, TargetReason>();
 for (const [reason, words] of [
@@ -34,7 +35,7 @@ const text = (s: string | undefined) => s?.trim() || null;
 
 const actors = new WeakMap<Db, Map<number, Actor>>();
 /** The uploader, for the audit entry each row leaves. */
-function uploader(db: Db, userId: number | null): Actor | null {
+async function uploader(db: Db, userId: number | null): Promise<Actor | null> {
   if (userId === null) return null;
   let byId = actors.get(db);
   if (!byId) {
@@ -43,7 +44,7 @@ function uploader(db: Db, userId: number | null): Actor | null {
   }
   let a = byId.get(userId);
   if (!a) {
-    const u = db
+    const u = await db
       .select({ username: users.username, role: users.role, institutionId: users.institutionId })
       .from(users)
       .where(eq(users.id, userId))
@@ -131,13 +132,16 @@ export const targetsImport = defineImport<Row>({
     };
   },
 
-  handleBatch(rows, ctx) {
-    const who: AuditWho = { actor: uploader(ctx.db, ctx.userId), ip: null, at: ctx.at };
+  async handleBatch(rows, ctx) {
+    const who: AuditWho = { actor: await uploader(ctx.db, ctx.userId), ip: null, at: ctx.at };
     const origin = `import:${ctx.importId}`;
-    return rows.map((r): Outcome => {
+    return await inOrder(rows, async (r): Promise<Outcome> => {
       try {
-        return ctx.tx.transaction((sp) =>
-          addTargetIn(sp, who, { ...r, source: "import", origin }, ctx.config.warningDeadlineMs),
+        return (
+          await transaction(
+            ctx.tx,
+            async (sp) => await addTargetIn(sp, who, { ...r, source: "import", origin }, ctx.config.warningDeadlineMs),
+          )
         ).merged
           ? "merged"
           : "imported";

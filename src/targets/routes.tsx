@@ -60,24 +60,24 @@ const strings = (body: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
 /** The queue's rows (all the live refresh needs). */
-function tableProps(c: C) {
+async function tableProps(c: C) {
   const { db, clock, config } = c.var.deps;
   const now = clock.now();
   const filter = QueueFilter.parse(c.req.query());
-  return { t: c.var.t, now, deadlines: config.warningDeadlineMs, filter, page: queuePage(db, filter, now) };
+  return { t: c.var.t, now, deadlines: config.warningDeadlineMs, filter, page: await queuePage(db, filter, now) };
 }
 
-function queueProps(c: C, nothingWaiting = false) {
+async function queueProps(c: C, nothingWaiting = false) {
   const db = c.var.deps.db;
-  const table = tableProps(c);
+  const table = await tableProps(c);
   return {
     ...table,
     csrf: c.var.session?.csrfToken ?? null,
-    counts: queueCounts(db, table.now),
-    mine: heldNow(db, table.now, c.var.actor!),
-    worked: heldNow(db, table.now),
-    followUps: followUpsDue(db),
-    visits: visitsPending(db),
+    counts: await queueCounts(db, table.now),
+    mine: await heldNow(db, table.now, c.var.actor!),
+    worked: await heldNow(db, table.now),
+    followUps: await followUpsDue(db),
+    visits: await visitsPending(db),
     canWrite: can(c.var.actor!, "targets.write"),
     nothingWaiting,
   };
@@ -87,11 +87,11 @@ type Extra = Pick<DetailProps, "notice" | "result" | "issues" | "error" | "typed
   Partial<Pick<DetailProps, "agentPhone">>;
 
 /** The target page; every render is a view of personal data and is audited. */
-function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | FormErrors["status"] = 200) {
+async function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | FormErrors["status"] = 200) {
   const { db, clock, config } = c.var.deps;
   const now = clock.now();
   const actor = c.var.actor!;
-  const target = viewTarget(db, who(c), id);
+  const target = await viewTarget(db, who(c), id);
   return render(
     c,
     `${c.var.t("nav.targets")} #${id}`,
@@ -101,10 +101,10 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | FormError
       now={now}
       deadlines={config.warningDeadlineMs}
       target={target}
-      warnings={warningsOf(db, id)}
-      followUps={followUpsOf(db, id)}
-      merges={mergesOf(db, id)}
-      urges={urgesOf(db, "target", id)}
+      warnings={await warningsOf(db, id)}
+      followUps={await followUpsOf(db, id)}
+      merges={await mergesOf(db, id)}
+      urges={await urgesOf(db, "target", id)}
       canUrge={actor.role === "supervisor" && target.status === "open" && target.dueAt <= now}
       mine={holds(target, actor, now)}
       canWork={can(actor, "warnings.write")}
@@ -116,10 +116,15 @@ function detailPage(c: C, id: number, extra: Extra = {}, status: 200 | FormError
 }
 
 /** A user's mistake on the target page: shown there, with what went wrong (fields keep what was typed). */
-function refused(c: C, id: number, e: unknown, kept: Extra = {}) {
+async function refused(c: C, id: number, e: unknown, kept: Extra = {}) {
   const shown = formErrors(c, e);
   if (!shown) throw e;
-  return detailPage(c, id, shown.issues ? { issues: shown.issues, ...kept } : { error: shown.error }, shown.status);
+  return await detailPage(
+    c,
+    id,
+    shown.issues ? { issues: shown.issues, ...kept } : { error: shown.error },
+    shown.status,
+  );
 }
 
 /** After a contact or outcome: back to the page, or the page with what needs the agent's attention. */
@@ -127,10 +132,10 @@ function refused(c: C, id: number, e: unknown, kept: Extra = {}) {
 const CONTACT_FLASH = "targets.contact";
 type ContactFlash = { targetId: number; result: NonNullable<Extra["result"]> };
 
-function afterContact(c: C, id: number, r: ContactResult) {
+async function afterContact(c: C, id: number, r: ContactResult) {
   // 303 whatever happened: a reload must not place the call or record the outcome again
   if (r.problem || r.caseId !== null)
-    putFlash(c, CONTACT_FLASH, {
+    await putFlash(c, CONTACT_FLASH, {
       targetId: id,
       result: { problem: r.problem, caseId: r.caseId, stopPaymentId: r.stopPaymentId },
     } satisfies ContactFlash);
@@ -144,8 +149,10 @@ function formPage(c: C, values: TargetFormValues, issues?: Issue[]) {
 
 export const targetsRoutes = new Hono<AppEnv>()
   .use(allow("targets.read"))
-  .get("/", (c) => render(c, c.var.t("targets.queue"), <QueuePage {...queueProps(c, c.req.query("none") === "1")} />))
-  .get("/list", (c) => c.html(<QueueTable {...tableProps(c)} />))
+  .get("/", async (c) =>
+    render(c, c.var.t("targets.queue"), <QueuePage {...(await queueProps(c, c.req.query("none") === "1"))} />),
+  )
+  .get("/list", async (c) => c.html(<QueueTable {...(await tableProps(c))} />))
   // the queue page refreshes its table when anything in the queue changes
   .get("/events", (c) =>
     liveStream(c, async (live) => {
@@ -161,8 +168,8 @@ export const targetsRoutes = new Hono<AppEnv>()
       }
     }),
   )
-  .post("/next", allow("targets.write"), (c) => {
-    const t = claimNext(c.var.deps, who(c));
+  .post("/next", allow("targets.write"), async (c) => {
+    const t = await claimNext(c.var.deps, who(c));
     return c.redirect(t ? `/targets/${t.id}` : "/targets?none=1", 303);
   })
   .get("/new", allow("targets.write"), (c) => formPage(c, {}))
@@ -171,7 +178,7 @@ export const targetsRoutes = new Hono<AppEnv>()
     const form = TargetForm.safeParse(values);
     if (!form.success) return formPage(c, values, zodIssues(form.error));
     try {
-      const r = addTarget(c.var.deps, who(c), {
+      const r = await addTarget(c.var.deps, who(c), {
         ...form.data,
         amountAtRiskFen: form.data.amountAtRisk,
         source: "manual",
@@ -183,31 +190,31 @@ export const targetsRoutes = new Hono<AppEnv>()
       return formPage(c, values, shown.issues);
     }
   })
-  .get("/:id{[0-9]+}", (c) => {
+  .get("/:id{[0-9]+}", async (c) => {
     const notice = c.req.query("merged") ? "merged" : c.req.query("created") ? "created" : undefined;
-    const contact = takeFlash<ContactFlash>(c, CONTACT_FLASH);
-    return detailPage(c, idOf(c), { notice, result: contact?.targetId === idOf(c) ? contact.result : undefined });
+    const contact = await takeFlash<ContactFlash>(c, CONTACT_FLASH);
+    return await detailPage(c, idOf(c), { notice, result: contact?.targetId === idOf(c) ? contact.result : undefined });
   })
-  .post("/:id{[0-9]+}/claim", allow("targets.write"), (c) => {
+  .post("/:id{[0-9]+}/claim", allow("targets.write"), async (c) => {
     const id = idOf(c);
     try {
-      claimTarget(c.var.deps, who(c), id);
+      await claimTarget(c.var.deps, who(c), id);
     } catch (e) {
-      return refused(c, id, e);
+      return await refused(c, id, e);
     }
     return c.redirect(`/targets/${id}`, 303);
   })
   // the holder's open page keeps the lease alive; closing it (walking away) lets the lease lapse
-  .post("/:id{[0-9]+}/renew", allow("targets.write"), (c) => {
-    claimTarget(c.var.deps, who(c), idOf(c));
+  .post("/:id{[0-9]+}/renew", allow("targets.write"), async (c) => {
+    await claimTarget(c.var.deps, who(c), idOf(c));
     return c.body(null, 204);
   })
-  .post("/:id{[0-9]+}/release", allow("targets.write"), (c) => {
+  .post("/:id{[0-9]+}/release", allow("targets.write"), async (c) => {
     const id = idOf(c);
     try {
-      releaseTarget(c.var.deps, who(c), id);
+      await releaseTarget(c.var.deps, who(c), id);
     } catch (e) {
-      return refused(c, id, e);
+      return await refused(c, id, e);
     }
     return c.redirect("/targets", 303);
   })
@@ -222,8 +229,8 @@ export const targetsRoutes = new Hono<AppEnv>()
       typed: { form: `contact:${body.channel ?? ""}`, values: body },
       ...(body.connectTo !== undefined ? { agentPhone: body.connectTo } : {}),
     };
-    if (!form.success) return detailPage(c, id, { issues: zodIssues(form.error), ...kept }, 422);
-    if (done && !done.success) return detailPage(c, id, { issues: zodIssues(done.error), ...kept }, 422);
+    if (!form.success) return await detailPage(c, id, { issues: zodIssues(form.error), ...kept }, 422);
+    if (done && !done.success) return await detailPage(c, id, { issues: zodIssues(done.error), ...kept }, 422);
     const f = form.data;
     try {
       const r = await contact(
@@ -246,33 +253,33 @@ export const targetsRoutes = new Hono<AppEnv>()
           secure: c.var.deps.config.secureCookies,
           maxAge: 30 * 86_400,
         });
-      return afterContact(c, id, r);
+      return await afterContact(c, id, r);
     } catch (e) {
-      return refused(c, id, e, kept);
+      return await refused(c, id, e, kept);
     }
   })
   .post("/warnings/:wid{[0-9]+}/outcome", allow("warnings.write"), async (c) => {
-    const w = getWarning(c.var.deps.db, idOf(c, "wid"));
+    const w = await getWarning(c.var.deps.db, idOf(c, "wid"));
     if (!w) throw notFound("warning");
     const body = strings(await c.req.parseBody());
     const form = OutcomeForm.safeParse(body);
     // a refused outcome keeps what was typed (note, amount, account)
     const kept: Extra = { typed: { form: `outcome:${w.id}`, values: body } };
-    if (!form.success) return detailPage(c, w.targetId, { issues: zodIssues(form.error), ...kept }, 422);
+    if (!form.success) return await detailPage(c, w.targetId, { issues: zodIssues(form.error), ...kept }, 422);
     try {
-      return afterContact(
+      return await afterContact(
         c,
         w.targetId,
-        recordOutcome(c.var.deps, who(c), w.id, { ...form.data, paidAmountFen: form.data.paidAmount }),
+        await recordOutcome(c.var.deps, who(c), w.id, { ...form.data, paidAmountFen: form.data.paidAmount }),
       );
     } catch (e) {
-      return refused(c, w.targetId, e, kept);
+      return await refused(c, w.targetId, e, kept);
     }
   })
   // a call's status, live: the first event is the status now, then each change as Twilio reports it
   .get("/warnings/:wid{[0-9]+}/events", async (c) => {
     const { db, events } = c.var.deps;
-    const w = getWarning(db, idOf(c, "wid"));
+    const w = await getWarning(db, idOf(c, "wid"));
     // allow("targets.read") above: agents and supervisors see every target's contacts
     if (!w) throw notFound("warning");
     const html = async (status: string | null) =>
@@ -290,7 +297,7 @@ export const targetsRoutes = new Hono<AppEnv>()
         );
         try {
           // a change between the first event and the subscription is not lost
-          const now = getWarning(db, w.id)!.providerStatus;
+          const now = (await getWarning(db, w.id))!.providerStatus;
           if (now !== status) await live.send({ event: "status", data: await html(now) });
           await live.closed;
         } finally {
@@ -305,21 +312,26 @@ export const targetsRoutes = new Hono<AppEnv>()
     const body = strings(await c.req.parseBody());
     const form = FollowUpForm.safeParse(body);
     if (!form.success)
-      return detailPage(c, id, { issues: zodIssues(form.error), typed: { form: "follow-up", values: body } }, 422);
-    scheduleFollowUp(c.var.deps, who(c), id, form.data, formKey(c.var.actor!, body.nonce));
+      return await detailPage(
+        c,
+        id,
+        { issues: zodIssues(form.error), typed: { form: "follow-up", values: body } },
+        422,
+      );
+    await scheduleFollowUp(c.var.deps, who(c), id, form.data, formKey(c.var.actor!, body.nonce));
     return c.redirect(`/targets/${id}`, 303);
   })
   .post("/follow-ups/:fid{[0-9]+}", allow("warnings.write"), async (c) => {
-    const f = getFollowUp(c.var.deps.db, idOf(c, "fid"));
+    const f = await getFollowUp(c.var.deps.db, idOf(c, "fid"));
     if (!f) throw notFound("follow-up");
     const body = strings(await c.req.parseBody());
     const form = FollowUpDoneForm.safeParse(body);
     const kept: Extra = { typed: { form: `follow-up:${f.id}`, values: body } };
-    if (!form.success) return detailPage(c, f.targetId, { issues: zodIssues(form.error), ...kept }, 422);
+    if (!form.success) return await detailPage(c, f.targetId, { issues: zodIssues(form.error), ...kept }, 422);
     try {
-      completeFollowUp(c.var.deps, who(c), f.id, form.data);
+      await completeFollowUp(c.var.deps, who(c), f.id, form.data);
     } catch (e) {
-      return refused(c, f.targetId, e, kept);
+      return await refused(c, f.targetId, e, kept);
     }
     return c.redirect(`/targets/${f.targetId}`, 303);
   });

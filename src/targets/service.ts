@@ -5,9 +5,20 @@
 
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
-import { type Conn, type Db, type Millis, perConnection, rowsBy, stored, storedColumns } from "../db";
+import {
+  type Conn,
+  type Db,
+  type Millis,
+  perConnection,
+  rowsBy,
+  stored,
+  storedColumns,
+  transaction,
+  inOrder,
+} from "../db";
 import { apiTokens, auditLog, suspects, users } from "../db/schema";
-import { targets } from "../db/schema/warnings";
+import { sameAs, throughIndex } from "../db/dialect";
+import { targets } from "../db/schema";
 import { districtIssue } from "../districts/service";
 import type { Actor } from "../domain/access";
 import type { TARGET_REASONS, TARGET_SOURCES } from "../domain/enums";
@@ -75,10 +86,10 @@ const LAPSED = (now: unknown) =>
 const HELD = (now: unknown) =>
   sql`${OPEN} and ${targets.leaseExpiresAt} is not null and ${targets.leaseExpiresAt} > ${now}`;
 // Indexes are named: without statistics the planner would prefer (status, …).
-const through = (index: string) => sql`${targets} indexed by ${sql.identifier(index)}`;
+const through = (index: string) => throughIndex(targets, index);
 const QUEUE_ORDER = [targets.queueRank, targets.availableAt] as const;
 
-const holderIs = sql`${targets.claimedBy} is ${sql.placeholder("user")} and ${targets.claimedByToken} is ${sql.placeholder("token")}`;
+const holderIs = sql`${sameAs(targets.claimedBy, sql.placeholder("user"))} and ${sameAs(targets.claimedByToken, sql.placeholder("token"))}`;
 const gradeIs = sql`(${sql.placeholder("grade")} is null or ${targets.riskGrade} = ${sql.placeholder("grade")})`;
 
 const statements = perConnection((db: Db) => {
@@ -172,12 +183,12 @@ const statements = perConnection((db: Db) => {
   };
 });
 
-function getTarget(db: Db, id: number): TargetView | null {
-  return asTargets(statements(db).byId.values({ id }))[0] ?? null;
+async function getTarget(db: Db, id: number): Promise<TargetView | null> {
+  return asTargets(await statements(db).byId.values({ id }))[0] ?? null;
 }
 
-export function requireTarget(db: Db, id: number): TargetView {
-  const t = getTarget(db, id);
+export async function requireTarget(db: Db, id: number): Promise<TargetView> {
+  const t = await getTarget(db, id);
   if (!t) throw notFound("target");
   return t;
 }
@@ -292,21 +303,26 @@ const FACTS = {
 };
 
 /** Records one target inside the caller's transaction (API, batch, form and import share it); audited. */
-export function addTargetIn(
+export async function addTargetIn(
   tx: Conn,
   who: AuditWho,
   input: NewTarget,
   deadlines: Deadlines,
-): { id: number; merged: boolean } {
+): Promise<{ id: number; merged: boolean }> {
   const { issues, checked } = checkTarget(input);
   // only a district on the center's list (any while the list is empty)
-  const unlisted = districtIssue(tx, "district", input.district);
+  const unlisted = await districtIssue(tx, "district", input.district);
   if (unlisted) issues.push(unlisted);
   if (issues.length) throw invalid(issues);
   const now = who.at;
   const suspectId = checked.suspect
-    ? reportSuspect(tx, who, { identifier: checked.suspect, source: input.origin ?? `target:${input.source}`, at: now })
-        .suspect.id
+    ? (
+        await reportSuspect(tx, who, {
+          identifier: checked.suspect,
+          source: input.origin ?? `target:${input.source}`,
+          at: now,
+        })
+      ).suspect.id
     : null;
   const incoming = {
     riskGrade: input.riskGrade,
@@ -318,7 +334,7 @@ export function addTargetIn(
     suspectId,
     amountAtRiskFen: input.amountAtRiskFen ?? null,
   };
-  const open = tx
+  const open = await tx
     .select(FACTS)
     .from(targets)
     .where(and(eq(targets.phone, checked.phone), OPEN))
@@ -328,12 +344,13 @@ export function addTargetIn(
     const changed = Object.keys(patch);
     if (changed.length) {
       const { dueAt: due, ...facts } = patch;
-      tx.update(targets)
+      await tx
+        .update(targets)
         .set({ ...facts, ...(due !== undefined && { dueAt: new Date(due) }), updatedAt: new Date(now) })
         .where(eq(targets.id, open.id))
         .run();
     }
-    recordAudit(tx, who, {
+    await recordAudit(tx, who, {
       action: "merge",
       entity: "target",
       entityId: open.id,
@@ -342,7 +359,7 @@ export function addTargetIn(
     return { id: open.id, merged: true };
   }
   const at = new Date(now);
-  const { id } = tx
+  const { id } = await tx
     .insert(targets)
     .values({
       phone: checked.phone,
@@ -356,7 +373,7 @@ export function addTargetIn(
     })
     .returning({ id: targets.id })
     .get();
-  recordAudit(tx, who, {
+  await recordAudit(tx, who, {
     action: "create",
     entity: "target",
     entityId: id,
@@ -366,10 +383,14 @@ export function addTargetIn(
 }
 
 /** A form or API single target: its own transaction. */
-export function addTarget(ctx: Ctx, who: AuditWho, input: NewTarget): { target: TargetView; merged: boolean } {
-  const r = ctx.db.transaction((tx) => addTargetIn(tx, who, input, ctx.config.warningDeadlineMs));
+export async function addTarget(
+  ctx: Ctx,
+  who: AuditWho,
+  input: NewTarget,
+): Promise<{ target: TargetView; merged: boolean }> {
+  const r = await transaction(ctx.db, async (tx) => await addTargetIn(tx, who, input, ctx.config.warningDeadlineMs));
   ctx.events.publish("queue", "changed");
-  return { target: getTarget(ctx.db, r.id)!, merged: r.merged };
+  return { target: (await getTarget(ctx.db, r.id))!, merged: r.merged };
 }
 
 export const fromApi = (b: TargetInputBody, source: TargetSource): NewTarget => ({
@@ -391,22 +412,34 @@ export type BatchResult = { ok: true; target: TargetView; merged: boolean } | { 
  * Up to 1000 targets in one transaction, each in its own savepoint: an invalid entry gets its
  * own error (paths relative to the entry) and the rest are recorded. Results in input order.
  */
-export function addTargets(ctx: Ctx, who: AuditWho, raw: unknown[], source: TargetSource): BatchResult[] {
-  const ids = ctx.db.transaction((tx) =>
-    raw.map((entry): { id: number; merged: boolean } | AppError => {
-      const parsed = TargetInput.safeParse(entry);
-      if (!parsed.success) return validationError(parsed.error);
-      try {
-        return tx.transaction((sp) => addTargetIn(sp, who, fromApi(parsed.data, source), ctx.config.warningDeadlineMs));
-      } catch (e) {
-        if (e instanceof AppError) return e;
-        throw e;
-      }
-    }),
+export async function addTargets(
+  ctx: Ctx,
+  who: AuditWho,
+  raw: unknown[],
+  source: TargetSource,
+): Promise<BatchResult[]> {
+  const ids = await transaction(
+    ctx.db,
+    async (tx) =>
+      await inOrder(raw, async (entry): Promise<{ id: number; merged: boolean } | AppError> => {
+        const parsed = TargetInput.safeParse(entry);
+        if (!parsed.success) return validationError(parsed.error);
+        try {
+          return await transaction(
+            tx,
+            async (sp) => await addTargetIn(sp, who, fromApi(parsed.data, source), ctx.config.warningDeadlineMs),
+          );
+        } catch (e) {
+          if (e instanceof AppError) return e;
+          throw e;
+        }
+      }),
   );
   ctx.events.publish("queue", "changed");
-  return ids.map((r) =>
-    r instanceof AppError ? { ok: false, error: r } : { ok: true, target: getTarget(ctx.db, r.id)!, merged: r.merged },
+  return await inOrder(ids, async (r) =>
+    r instanceof AppError
+      ? { ok: false, error: r }
+      : { ok: true, target: (await getTarget(ctx.db, r.id))!, merged: r.merged },
   );
 }
 
@@ -429,8 +462,8 @@ const sweepQuery = (db: Db, now: unknown) =>
  * Clears lapsed leases (a probe of the lease index when there are none): the sweep job's work,
  * and the claim's before it picks. Readers count a lapsed lease as free without it.
  */
-export function sweepLapsed(db: Db, now: number): void {
-  statements(db).sweep.run({ now });
+export async function sweepLapsed(db: Db, now: number): Promise<void> {
+  await transaction(db, async (tx) => await statements(tx).sweep.run({ now }));
 }
 
 type ClaimValues = Record<"user" | "token" | "until" | "now", unknown>;
@@ -458,48 +491,58 @@ const claimNextQuery = (db: Db, v: ClaimValues) =>
 export const claimNextSql = (db: Db) => claimNextQuery(db, { user: null, token: null, until: 0, now: 0 }).toSQL();
 
 /** Hands the caller the most urgent target nobody holds, claimed under a lease; null when none waits. */
-export function claimNext(ctx: Ctx, who: AuditWho): TargetView | null {
+export async function claimNext(ctx: Ctx, who: AuditWho): Promise<TargetView | null> {
   const now = who.at;
   const until = now + ctx.config.queueLeaseMs;
-  const s = statements(ctx.db);
-  const id = ctx.db.transaction((tx) => {
-    s.sweep.run({ now });
-    const row = s.claimNext.get({ ...holder(who.actor), until, now });
+  const id = await transaction(ctx.db, async (tx) => {
+    const s = statements(tx);
+    await s.sweep.run({ now });
+    const row = await s.claimNext.get({ ...holder(who.actor), until, now });
     if (row)
-      recordAudit(tx, who, { action: "claim", entity: "target", entityId: row.id, detail: { next: true, until } });
+      await recordAudit(tx, who, {
+        action: "claim",
+        entity: "target",
+        entityId: row.id,
+        detail: { next: true, until },
+      });
     return row?.id ?? null;
   });
   if (id === null) return null;
   ctx.events.publish("queue", "changed");
-  return getTarget(ctx.db, id);
+  return await getTarget(ctx.db, id);
 }
 
 /** Claims (or renews the caller's claim on) one target inside a transaction; 409 if it is closed or held by another. */
-export function claimIn(tx: Conn, db: Db, who: AuditWho, id: number, leaseMs: number): TargetView {
-  const t = requireTarget(db, id);
+export async function claimIn(tx: Conn, who: AuditWho, id: number, leaseMs: number): Promise<TargetView> {
+  const t = await requireTarget(tx, id);
   if (t.status !== "open") throw conflict(refuse("target.closed", { id }), "closed");
   assertFreeFor(t, who.actor!, who.at);
   const renewing = holds(t, who.actor!, who.at);
   // unless someone else's lease holds it
-  statements(db).claimOne.get({ ...holder(who.actor), until: who.at + leaseMs, now: who.at, id });
+  await statements(tx).claimOne.get({ ...holder(who.actor), until: who.at + leaseMs, now: who.at, id });
   if (!renewing)
-    recordAudit(tx, who, { action: "claim", entity: "target", entityId: id, detail: { until: who.at + leaseMs } });
-  return requireTarget(db, id);
+    await recordAudit(tx, who, {
+      action: "claim",
+      entity: "target",
+      entityId: id,
+      detail: { until: who.at + leaseMs },
+    });
+  return await requireTarget(tx, id);
 }
 
-export function claimTarget(ctx: Ctx, who: AuditWho, id: number): TargetView {
-  const t = ctx.db.transaction((tx) => claimIn(tx, ctx.db, who, id, ctx.config.queueLeaseMs));
+export async function claimTarget(ctx: Ctx, who: AuditWho, id: number): Promise<TargetView> {
+  const t = await transaction(ctx.db, async (tx) => await claimIn(tx, who, id, ctx.config.queueLeaseMs));
   ctx.events.publish("queue", "changed");
   return t;
 }
 
 /** Gives a held target back to the queue at its place. */
-export function releaseTarget(ctx: Ctx, who: AuditWho, id: number): void {
-  ctx.db.transaction((tx) => {
-    const t = requireTarget(ctx.db, id);
+export async function releaseTarget(ctx: Ctx, who: AuditWho, id: number): Promise<void> {
+  await transaction(ctx.db, async (tx) => {
+    const t = await requireTarget(tx, id);
     if (!holds(t, who.actor!, who.at)) throw conflict(refuse("target.not_claimed", { id }), "not_claimed");
-    statements(ctx.db).release.run({ id, now: who.at });
-    recordAudit(tx, who, { action: "release", entity: "target", entityId: id });
+    await statements(tx).release.run({ id, now: who.at });
+    await recordAudit(tx, who, { action: "release", entity: "target", entityId: id });
   });
   ctx.events.publish("queue", "changed");
 }
@@ -516,73 +559,75 @@ export type QueueCounts = { open: Record<Grade, number>; held: number; overdue: 
  * target: waiting per grade (the queue index) plus the leased per grade (the few leases; a
  * lapsed one counts as waiting, a live one as held).
  */
-export function queueCounts(db: Db, now: number): QueueCounts {
+export async function queueCounts(db: Db, now: number): Promise<QueueCounts> {
   const s = statements(db);
-  const waiting = (rank: number) => s.waitingOfRank.get({ rank })!.n;
-  const open = { high: waiting(0), medium: waiting(1), low: waiting(2) };
+  const waiting = async (rank: number) => (await s.waitingOfRank.get({ rank }))!.n;
+  const open = { high: await waiting(0), medium: await waiting(1), low: await waiting(2) };
   let held = 0;
-  for (const r of s.leasedByGrade.all({ now })) {
+  for (const r of await s.leasedByGrade.all({ now })) {
     open[r.riskGrade] += r.n;
     if (r.live) held += r.n;
   }
-  return { open, held, overdue: s.overdueCount.get({ now })!.n };
+  return { open, held, overdue: (await s.overdueCount.get({ now }))!.n };
 }
 
 /**
  * One page of the queue (waiting, in queue order), or of every open target past its deadline,
  * most overdue first, whoever holds it.
  */
-export function queuePage(
+export async function queuePage(
   db: Db,
   f: { grade?: Grade; overdue: boolean; page: number },
   now: number,
-): { rows: TargetView[]; more: boolean } {
+): Promise<{ rows: TargetView[]; more: boolean }> {
   const offset = (f.page - 1) * QUEUE_PAGE_SIZE;
   const s = statements(db);
   const values = { now, grade: f.grade ?? null, limit: QUEUE_PAGE_SIZE + 1, offset };
-  const rows = f.overdue ? asTargets(s.overduePage.values(values)) : waitingRows(s, values);
+  const rows = f.overdue ? asTargets(await s.overduePage.values(values)) : await waitingRows(s, values);
   return { rows: rows.slice(0, QUEUE_PAGE_SIZE), more: rows.length > QUEUE_PAGE_SIZE };
 }
 
 /** The queue's page: the queue index read in order, with any lapsed lease (the sweep job clears them) at its place. */
-function waitingRows(
+async function waitingRows(
   s: ReturnType<typeof statements>,
   v: { now: number; grade: Grade | null; limit: number; offset: number },
-): TargetView[] {
-  const lapsed = asTargets(s.lapsed.values(v));
-  if (!lapsed.length) return asTargets(s.waitingPage.values(v));
+): Promise<TargetView[]> {
+  const lapsed = asTargets(await s.lapsed.values(v));
+  if (!lapsed.length) return asTargets(await s.waitingPage.values(v));
   const before = (a: TargetView, b: TargetView) =>
     gradeRank(a.riskGrade) - gradeRank(b.riskGrade) || a.availableAt - b.availableAt;
-  const merged = [...asTargets(s.waitingPage.values({ ...v, limit: v.offset + v.limit, offset: 0 })), ...lapsed].sort(
-    before,
-  );
+  const merged = [
+    ...asTargets(await s.waitingPage.values({ ...v, limit: v.offset + v.limit, offset: 0 })),
+    ...lapsed,
+  ].sort(before);
   return merged.slice(v.offset, v.offset + v.limit);
 }
 
 /** Targets being worked right now (soonest lease end first), with who holds them; the caller's own when `actor` is given. */
-export function heldNow(db: Db, now: number, actor?: Actor): TargetView[] {
+export async function heldNow(db: Db, now: number, actor?: Actor): Promise<TargetView[]> {
   const s = statements(db);
-  return asTargets(actor ? s.heldBy.values({ now, ...holder(actor) }) : s.held.values({ now }));
+  return asTargets(actor ? await s.heldBy.values({ now, ...holder(actor) }) : await s.held.values({ now }));
 }
 
 /** A target's detail page: every view is audited (the target's name and phone are personal data). */
-export function viewTarget(db: Db, who: AuditWho, id: number): TargetView {
-  const t = requireTarget(db, id);
-  recordAudit(db, who, { action: "view", entity: "target", entityId: id });
+export async function viewTarget(db: Db, who: AuditWho, id: number): Promise<TargetView> {
+  const t = await requireTarget(db, id);
+  await recordAudit(db, who, { action: "view", entity: "target", entityId: id });
   return t;
 }
 
 /** Merges into this target, oldest first, from the audit trail (they change no row of their own). */
-export function mergesOf(db: Db, id: number): { at: number; actor: string; source: string | null }[] {
-  return db
-    .select({ at: stored(auditLog.at), actor: auditLog.actor, detail: auditLog.detail })
-    .from(auditLog)
-    .where(and(eq(auditLog.entity, "target"), eq(auditLog.entityId, String(id)), eq(auditLog.action, "merge")))
-    .orderBy(auditLog.id)
-    .all()
-    .map((r) => ({
-      at: r.at,
-      actor: r.actor,
-      source: r.detail ? ((JSON.parse(r.detail) as { source?: string }).source ?? null) : null,
-    }));
+export async function mergesOf(db: Db, id: number): Promise<{ at: number; actor: string; source: string | null }[]> {
+  return (
+    await db
+      .select({ at: stored(auditLog.at), actor: auditLog.actor, detail: auditLog.detail })
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, "target"), eq(auditLog.entityId, String(id)), eq(auditLog.action, "merge")))
+      .orderBy(auditLog.id)
+      .all()
+  ).map((r) => ({
+    at: r.at,
+    actor: r.actor,
+    source: r.detail ? ((JSON.parse(r.detail) as { source?: string }).source ?? null) : null,
+  }));
 }

@@ -6,9 +6,10 @@
 import { and, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import { createCase } from "../cases/service";
-import { type Conn, type Db, type Millis, stored, storedColumns } from "../db";
+import { type Conn, type Db, type Millis, stored, storedColumns, transaction, atomic } from "../db";
 import { type IdempotencyKey, once } from "../db/idempotency";
 import { apiTokens, followUps, targets, telephonyMessages, users, warnings, webhookEvents } from "../db/schema";
+import { throughIndex } from "../db/dialect";
 import type { CaseData } from "../domain/cases";
 import type { FOLLOW_UP_OUTCOMES } from "../domain/enums";
 import { type Identifier, normalizeIdentifier, normalizePhone } from "../domain/identifiers";
@@ -58,18 +59,18 @@ const selectWarnings = (db: Conn) =>
     .leftJoin(apiTokens, eq(apiTokens.id, warnings.agentToken))
     .leftJoin(telephonyMessages, eq(telephonyMessages.sid, warnings.providerSid));
 
-export function getWarning(db: Db, id: number): WarningView | null {
-  return selectWarnings(db).where(eq(warnings.id, id)).get() ?? null;
+export async function getWarning(db: Db, id: number): Promise<WarningView | null> {
+  return (await selectWarnings(db).where(eq(warnings.id, id)).get()) ?? null;
 }
 
-function requireWarning(db: Db, id: number): WarningView {
-  const w = getWarning(db, id);
+async function requireWarning(db: Db, id: number): Promise<WarningView> {
+  const w = await getWarning(db, id);
   if (!w) throw notFound("warning");
   return w;
 }
 
-export function warningsOf(db: Db, targetId: number): WarningView[] {
-  return selectWarnings(db).where(eq(warnings.targetId, targetId)).orderBy(warnings.id).all();
+export async function warningsOf(db: Db, targetId: number): Promise<WarningView[]> {
+  return await selectWarnings(db).where(eq(warnings.targetId, targetId)).orderBy(warnings.id).all();
 }
 
 /** `problem`: what the recorded contact could not go on to do (a call not placed, no stop-payment), as a coded refusal. */
@@ -126,7 +127,13 @@ type Settled = { warningId: number; caseId: number | null; stopPaymentId: number
  * A target already closed keeps its state; only a loss (already paid) is added to it.
  * `write` puts the outcome on the warning row inside the transaction and returns its id.
  */
-function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, write: (tx: Conn) => number): Settled {
+async function settle(
+  ctx: WarningCtx,
+  who: AuditWho,
+  t: TargetView,
+  o: OutcomeInput,
+  write: (tx: Conn) => Promise<number>,
+): Promise<Settled> {
   const now = who.at;
   const effect = outcomeEffect(o.outcome);
   let paidTo: Identifier | null = null;
@@ -137,20 +144,22 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
   }
   // the case runs its own transaction (intake, suspects, audit); nothing awaits in between, so
   // no other request can slip in before the outcome below is written
-  const opened = effect === "close_with_case" ? createCase(ctx.db, who, caseFromTarget(t, o, paidTo, now)) : null;
-  const warningId = ctx.db.transaction((tx) => {
-    const id = write(tx);
+  const opened = effect === "close_with_case" ? await createCase(ctx.db, who, caseFromTarget(t, o, paidTo, now)) : null;
+  const warningId = await transaction(ctx.db, async (tx) => {
+    const id = await write(tx);
     if (t.status === "closed") {
       // a late report (a visit dispatched before the target was closed) changes the target only to record a loss
       if (opened)
-        tx.update(targets)
+        await tx
+          .update(targets)
           .set({ outcome: o.outcome, caseId: opened.id, updatedAt: new Date(now) })
           .where(eq(targets.id, t.id))
           .run();
     } else if (effect === "retry") {
-      backInQueueAt(tx, t.id, now + RETRY_AFTER_MS, now);
+      await backInQueueAt(tx, t.id, now + RETRY_AFTER_MS, now);
     } else {
-      tx.update(targets)
+      await tx
+        .update(targets)
         .set({
           status: "closed",
           outcome: o.outcome,
@@ -162,8 +171,8 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
         .where(eq(targets.id, t.id))
         .run();
     }
-    if (o.followUpAt != null) insertFollowUp(tx, who, t.id, o.followUpAt, null);
-    recordAudit(tx, who, {
+    if (o.followUpAt != null) await insertFollowUp(tx, who, t.id, o.followUpAt, null);
+    await recordAudit(tx, who, {
       action: "outcome",
       entity: "target",
       entityId: t.id,
@@ -186,13 +195,15 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
     } else {
       try {
         const amountFen = opened.lossFen > 0 ? opened.lossFen : undefined;
-        stopPaymentId = createRequest(ctx, who, {
-          kind: "stop_payment",
-          suspectId: suspect.id,
-          caseId: opened.id,
-          amountFen,
-          draft: true,
-        }).request.id;
+        stopPaymentId = (
+          await createRequest(ctx, who, {
+            kind: "stop_payment",
+            suspectId: suspect.id,
+            caseId: opened.id,
+            amountFen,
+            draft: true,
+          })
+        ).request.id;
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         problem = refuse("target.stop_payment_failed", { why: e.message });
@@ -204,8 +215,9 @@ function settle(ctx: WarningCtx, who: AuditWho, t: TargetView, o: OutcomeInput, 
 }
 
 /** Out of anyone's hands and back in the queue from `at`, at its place. */
-function backInQueueAt(tx: Conn, id: number, at: number, now: number): void {
-  tx.update(targets)
+async function backInQueueAt(tx: Conn, id: number, at: number, now: number): Promise<void> {
+  await tx
+    .update(targets)
     .set({
       availableAt: new Date(at),
       claimedBy: null,
@@ -240,13 +252,19 @@ function caseFromTarget(t: TargetView, o: OutcomeInput, paidTo: Identifier | nul
  * The outcome of a contact made earlier (a call placed, a visit reported back). A target closed
  * meanwhile stays closed: the report goes on its timeline (and a loss still opens a case).
  */
-export function recordOutcome(ctx: WarningCtx, who: AuditWho, warningId: number, o: OutcomeInput): ContactResult {
-  const w = requireWarning(ctx.db, warningId);
+export async function recordOutcome(
+  ctx: WarningCtx,
+  who: AuditWho,
+  warningId: number,
+  o: OutcomeInput,
+): Promise<ContactResult> {
+  const w = await requireWarning(ctx.db, warningId);
   if (w.outcome) throw conflict(refuse("warning.outcome_recorded", { id: warningId }), "outcome_recorded");
-  const t = requireTarget(ctx.db, w.targetId);
+  const t = await requireTarget(ctx.db, w.targetId);
   assertFreeFor(t, who.actor!, who.at);
-  const s = settle(ctx, who, t, o, (tx) => {
-    tx.update(warnings)
+  const s = await settle(ctx, who, t, o, async (tx) => {
+    await tx
+      .update(warnings)
       .set({
         outcome: o.outcome,
         note: sql`coalesce(${o.note ?? null}, ${warnings.note})`,
@@ -257,7 +275,7 @@ export function recordOutcome(ctx: WarningCtx, who: AuditWho, warningId: number,
     return warningId;
   });
   return {
-    warning: getWarning(ctx.db, s.warningId)!,
+    warning: (await getWarning(ctx.db, s.warningId))!,
     caseId: s.caseId,
     stopPaymentId: s.stopPaymentId,
     problem: s.problem,
@@ -280,23 +298,25 @@ export type ContactInput = {
   scheduledAt?: number | null;
 } & Partial<OutcomeInput>;
 
-function insertWarning(tx: Conn, who: AuditWho, input: ContactInput, outcome: Outcome | null): number {
-  return tx
-    .insert(warnings)
-    .values({
-      targetId: input.targetId,
-      agentId: who.actor?.kind === "user" ? who.actor.id : null,
-      agentToken: who.actor?.kind === "token" ? who.actor.id : null,
-      channel: input.channel,
-      outcome,
-      note: input.note ?? null,
-      assignee: input.assignee ?? null,
-      scheduledAt: input.scheduledAt != null ? new Date(input.scheduledAt) : null,
-      createdAt: new Date(who.at),
-      updatedAt: new Date(who.at),
-    })
-    .returning({ id: warnings.id })
-    .get().id;
+async function insertWarning(tx: Conn, who: AuditWho, input: ContactInput, outcome: Outcome | null): Promise<number> {
+  return (
+    await tx
+      .insert(warnings)
+      .values({
+        targetId: input.targetId,
+        agentId: who.actor?.kind === "user" ? who.actor.id : null,
+        agentToken: who.actor?.kind === "token" ? who.actor.id : null,
+        channel: input.channel,
+        outcome,
+        note: input.note ?? null,
+        assignee: input.assignee ?? null,
+        scheduledAt: input.scheduledAt != null ? new Date(input.scheduledAt) : null,
+        createdAt: new Date(who.at),
+        updatedAt: new Date(who.at),
+      })
+      .returning({ id: warnings.id })
+      .get()
+  ).id;
 }
 
 /**
@@ -317,8 +337,8 @@ export async function contact(
 ): Promise<ContactResult> {
   // the call or SMS to place once the warning is recorded (not on a repeat)
   let place = null as { phone: string; connectTo: string | undefined } | null;
-  const { value: made, replayed } = once(ctx.db, idem, (): Settled => {
-    const t = requireTarget(ctx.db, input.targetId);
+  const { value: made, replayed } = await once(ctx.db, idem, async (): Promise<Settled> => {
+    const t = await requireTarget(ctx.db, input.targetId);
     if (t.status !== "open") throw conflict(refuse("target.closed", { id: t.id }), "closed");
     assertFreeFor(t, who.actor!, who.at);
     let connectTo: string | undefined;
@@ -333,9 +353,9 @@ export async function contact(
     const row = { ...input, scheduledAt };
 
     if (input.outcome) {
-      return settle(ctx, who, t, { ...input, outcome: input.outcome }, (tx) => {
-        const id = insertWarning(tx, who, row, input.outcome!);
-        recordAudit(tx, who, {
+      return await settle(ctx, who, t, { ...input, outcome: input.outcome }, async (tx) => {
+        const id = await insertWarning(tx, who, row, input.outcome!);
+        await recordAudit(tx, who, {
           action: "create",
           entity: "warning",
           entityId: id,
@@ -345,14 +365,14 @@ export async function contact(
       });
     }
 
-    const id = ctx.db.transaction((tx) => {
-      claimIn(tx, ctx.db, who, t.id, ctx.config.queueLeaseMs);
-      const id = insertWarning(tx, who, row, null);
+    const id = await transaction(ctx.db, async (tx) => {
+      await claimIn(tx, who, t.id, ctx.config.queueLeaseMs);
+      const id = await insertWarning(tx, who, row, null);
       if (input.channel === "visit") {
         // out of the queue until the visit should have been reported; then back, so nobody is forgotten
-        backInQueueAt(tx, t.id, scheduledAt! + VISIT_REPORT_GRACE_MS, who.at);
+        await backInQueueAt(tx, t.id, scheduledAt! + VISIT_REPORT_GRACE_MS, who.at);
       }
-      recordAudit(tx, who, {
+      await recordAudit(tx, who, {
         action: "create",
         entity: "warning",
         entityId: id,
@@ -385,24 +405,29 @@ export async function contact(
               warningId: id,
             });
       // a callback may already have moved the status on: only the first known status is set here
-      ctx.db
-        .update(warnings)
-        .set({
-          providerSid: sent.sid,
-          providerStatus: sql`coalesce(${warnings.providerStatus}, ${sent.status})`,
-          updatedAt: new Date(who.at),
-        })
-        .where(eq(warnings.id, id))
-        .run();
+      await atomic(
+        ctx.db,
+        async (tx) =>
+          await tx
+            .update(warnings)
+            .set({
+              providerSid: sent.sid,
+              providerStatus: sql`coalesce(${warnings.providerStatus}, ${sent.status})`,
+              updatedAt: new Date(who.at),
+            })
+            .where(eq(warnings.id, id))
+            .run(),
+      );
     } catch (e) {
       if (!(e instanceof TelephonyError)) throw e;
       problem = refuse("target.call_failed", { why: e.message });
-      ctx.db.transaction((tx) => {
-        tx.update(warnings)
+      await transaction(ctx.db, async (tx) => {
+        await tx
+          .update(warnings)
           .set({ providerStatus: "failed", updatedAt: new Date(who.at) })
           .where(eq(warnings.id, id))
           .run();
-        recordAudit(tx, who, {
+        await recordAudit(tx, who, {
           action: "provider_status",
           entity: "warning",
           entityId: id,
@@ -411,7 +436,7 @@ export async function contact(
       });
     }
   }
-  return { warning: getWarning(ctx.db, id)!, caseId: made.caseId, stopPaymentId: made.stopPaymentId, problem };
+  return { warning: (await getWarning(ctx.db, id))!, caseId: made.caseId, stopPaymentId: made.stopPaymentId, problem };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,27 +454,27 @@ export type StatusReport = {
  * One status callback, taking effect once: the event key is recorded first and a repeat finds it
  * there. The status moves forward only (callbacks can arrive late or out of order).
  */
-export function applyProviderStatus(
+export async function applyProviderStatus(
   ctx: Pick<Deps, "db" | "events">,
   who: AuditWho,
   r: StatusReport,
-): { duplicate: boolean; warningId: number | null; changed: boolean } {
-  const out = ctx.db.transaction((tx) => {
-    const fresh = tx
+): Promise<{ duplicate: boolean; warningId: number | null; changed: boolean }> {
+  const out = await transaction(ctx.db, async (tx) => {
+    const fresh = await tx
       .insert(webhookEvents)
       .values({ key: r.eventKey, receivedAt: new Date(who.at) })
       .onConflictDoNothing({ target: webhookEvents.key })
       .returning({ id: webhookEvents.id })
       .get();
     if (!fresh) return { duplicate: true, warningId: null, changed: false };
-    const msg = tx
+    const msg = await tx
       .select({ status: telephonyMessages.status, warningId: telephonyMessages.warningId })
       .from(telephonyMessages)
       .where(eq(telephonyMessages.sid, r.sid))
       .get();
     if (msg && advancesStatus(r.kind, msg.status, r.status))
-      tx.update(telephonyMessages).set({ status: r.status }).where(eq(telephonyMessages.sid, r.sid)).run();
-    const w = tx
+      await tx.update(telephonyMessages).set({ status: r.status }).where(eq(telephonyMessages.sid, r.sid)).run();
+    const w = await tx
       .select({ id: warnings.id, sid: warnings.providerSid, status: warnings.providerStatus })
       .from(warnings)
       .where(
@@ -461,11 +486,12 @@ export function applyProviderStatus(
     // a callback naming another call's warning changes nothing
     if (!w || (w.sid !== null && w.sid !== r.sid)) return { duplicate: false, warningId: null, changed: false };
     if (!advancesStatus(r.kind, w.status, r.status)) return { duplicate: false, warningId: w.id, changed: false };
-    tx.update(warnings)
+    await tx
+      .update(warnings)
       .set({ providerSid: r.sid, providerStatus: r.status, updatedAt: new Date(who.at) })
       .where(eq(warnings.id, w.id))
       .run();
-    recordAudit(tx, who, {
+    await recordAudit(tx, who, {
       action: "provider_status",
       entity: "warning",
       entityId: w.id,
@@ -495,14 +521,20 @@ const selectFollowUps = (db: Conn) =>
     .from(followUps)
     .leftJoin(users, eq(users.id, followUps.assignedTo));
 
-function insertFollowUp(tx: Conn, who: AuditWho, targetId: number, dueAt: number, note: string | null): number {
+async function insertFollowUp(
+  tx: Conn,
+  who: AuditWho,
+  targetId: number,
+  dueAt: number,
+  note: string | null,
+): Promise<number> {
   const user = who.actor?.kind === "user" ? who.actor.id : null;
-  const { id } = tx
+  const { id } = await tx
     .insert(followUps)
     .values({ targetId, dueAt: new Date(dueAt), assignedTo: user, note, createdBy: user, createdAt: new Date(who.at) })
     .returning({ id: followUps.id })
     .get();
-  recordAudit(tx, who, {
+  await recordAudit(tx, who, {
     action: "follow_up",
     entity: "target",
     entityId: targetId,
@@ -512,49 +544,53 @@ function insertFollowUp(tx: Conn, who: AuditWho, targetId: number, dueAt: number
 }
 
 /** With `idem` (the form's nonce), a repeat returns the first follow-up: a double submit schedules one. */
-export function scheduleFollowUp(
+export async function scheduleFollowUp(
   ctx: Pick<Deps, "db">,
   who: AuditWho,
   targetId: number,
   f: { dueAt: number; note?: string | null },
   idem?: IdempotencyKey,
-): number {
-  requireTarget(ctx.db, targetId);
-  return ctx.db.transaction(
-    (tx) => once(tx, idem, () => ({ id: insertFollowUp(tx, who, targetId, f.dueAt, f.note ?? null) })).value.id,
+): Promise<number> {
+  await requireTarget(ctx.db, targetId);
+  return await transaction(
+    ctx.db,
+    async (tx) =>
+      (await once(tx, idem, async () => ({ id: await insertFollowUp(tx, who, targetId, f.dueAt, f.note ?? null) })))
+        .value.id,
   );
 }
 
-export function getFollowUp(db: Db, id: number): FollowUpView | null {
-  return selectFollowUps(db).where(eq(followUps.id, id)).get() ?? null;
+export async function getFollowUp(db: Db, id: number): Promise<FollowUpView | null> {
+  return (await selectFollowUps(db).where(eq(followUps.id, id)).get()) ?? null;
 }
 
-export function completeFollowUp(
+export async function completeFollowUp(
   ctx: Pick<Deps, "db">,
   who: AuditWho,
   id: number,
   f: { outcome: FollowUpOutcome; note?: string | null },
-): FollowUpView {
-  return ctx.db.transaction((tx) => {
-    const cur = getFollowUp(ctx.db, id);
+): Promise<FollowUpView> {
+  return await transaction(ctx.db, async (tx) => {
+    const cur = await getFollowUp(tx, id);
     if (!cur) throw notFound("follow-up");
     if (cur.doneAt !== null) throw conflict(refuse("follow_up.done", { id }), "follow_up_done");
-    tx.update(followUps)
+    await tx
+      .update(followUps)
       .set({ doneAt: new Date(who.at), outcome: f.outcome, note: sql`coalesce(${f.note ?? null}, ${followUps.note})` })
       .where(eq(followUps.id, id))
       .run();
-    recordAudit(tx, who, {
+    await recordAudit(tx, who, {
       action: "follow_up_done",
       entity: "target",
       entityId: cur.targetId,
       detail: { followUpId: id, outcome: f.outcome },
     });
-    return getFollowUp(ctx.db, id)!;
+    return (await getFollowUp(tx, id))!;
   });
 }
 
-export function followUpsOf(db: Db, targetId: number): FollowUpView[] {
-  return selectFollowUps(db).where(eq(followUps.targetId, targetId)).orderBy(followUps.dueAt).all();
+export async function followUpsOf(db: Db, targetId: number): Promise<FollowUpView[]> {
+  return await selectFollowUps(db).where(eq(followUps.targetId, targetId)).orderBy(followUps.dueAt).all();
 }
 
 export type PendingItem = { id: number; targetId: number; at: number; detail: string | null } & Pick<
@@ -564,8 +600,8 @@ export type PendingItem = { id: number; targetId: number; at: number; detail: st
 const TARGET_OF_ITEM = { phone: targets.phone, name: targets.name, riskGrade: targets.riskGrade };
 
 /** Follow-up reviews not yet done, soonest first. */
-export function followUpsDue(db: Db, limit = 20): PendingItem[] {
-  return db
+export async function followUpsDue(db: Db, limit = 20): Promise<PendingItem[]> {
+  return await db
     .select({
       id: followUps.id,
       targetId: followUps.targetId,
@@ -582,9 +618,9 @@ export function followUpsDue(db: Db, limit = 20): PendingItem[] {
 }
 
 /** Visits dispatched and not reported back, by visit time. */
-export function visitsPending(db: Db, limit = 20): PendingItem[] {
+export async function visitsPending(db: Db, limit = 20): Promise<PendingItem[]> {
   // through the index of visits not yet reported, as small as the work outstanding
-  return db
+  return await db
     .select({
       id: stored(warnings.id),
       targetId: stored(warnings.targetId),
@@ -592,7 +628,7 @@ export function visitsPending(db: Db, limit = 20): PendingItem[] {
       ...TARGET_OF_ITEM,
       detail: stored(warnings.assignee),
     })
-    .from(sql`${warnings} indexed by warnings_open_visits_idx`)
+    .from(throughIndex(warnings, "warnings_open_visits_idx"))
     .innerJoin(targets, eq(targets.id, warnings.targetId))
     .where(sql`${warnings.channel} = 'visit' and ${warnings.outcome} is null`) // literal, as the index's condition
     .orderBy(warnings.scheduledAt)

@@ -1,8 +1,8 @@
 // Pieces shared by the Twilio and outbox implementations: the TwiML we ask Twilio to run,
 // absolute callback URLs, and the telephony_messages record.
 import twilio from "twilio";
-import type { Db } from "../db";
-import { telephonyMessages } from "../db/schema/warnings";
+import { atomic, type Db } from "../db";
+import { telephonyMessages } from "../db/schema";
 
 export type CallInput = {
   to: string;
@@ -81,7 +81,7 @@ export function publicUrl(publicBaseUrl: string, path: string): string {
   return publicBaseUrl.replace(/\/+$/, "") + (path.startsWith("/") ? path : `/${path}`);
 }
 
-export function recordMessage(
+export async function recordMessage(
   db: Db,
   row: {
     channel: "call" | "sms";
@@ -93,8 +93,13 @@ export function recordMessage(
     status: string;
     warningId?: number;
   },
-): void {
-  db.insert(telephonyMessages)
-    .values({ ...row, warningId: row.warningId ?? null })
-    .run();
+): Promise<void> {
+  await atomic(
+    db,
+    async (tx) =>
+      await tx
+        .insert(telephonyMessages)
+        .values({ ...row, warningId: row.warningId ?? null })
+        .run(),
+  );
 }

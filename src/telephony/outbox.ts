@@ -17,14 +17,14 @@ import {
 export function outboxTelephony(opts: { outboxDir: string; publicBaseUrl: string; db: Db }): Telephony {
   const file = join(opts.outboxDir, "outbox.jsonl");
 
-  function keep(entry: {
+  async function keep(entry: {
     channel: "call" | "sms";
     to: string;
     body: string;
     statusCallbackPath: string;
     warningId?: number;
     connectTo?: string;
-  }): Sent {
+  }): Promise<Sent> {
     // "OB" keeps outbox SIDs apart from Twilio's CA/SM ones; 32 hex digits like theirs
     const sid = `OB${crypto.randomUUID().replaceAll("-", "")}`;
     const status = "queued";
@@ -42,7 +42,7 @@ export function outboxTelephony(opts: { outboxDir: string; publicBaseUrl: string
       warningId: entry.warningId ?? null,
     };
     appendFileSync(file, `${JSON.stringify(line)}\n`);
-    recordMessage(opts.db, {
+    await recordMessage(opts.db, {
       channel: entry.channel,
       provider: "outbox",
       to: entry.to,
@@ -60,11 +60,11 @@ export function outboxTelephony(opts: { outboxDir: string; publicBaseUrl: string
 
     async call(input: CallInput) {
       // the same TwiML Twilio would run, so the outbox shows exactly what the callee would hear
-      return keep({ ...input, channel: "call", body: callTwiml(input) });
+      return await keep({ ...input, channel: "call", body: callTwiml(input) });
     },
 
     async sms(input: SmsInput) {
-      return keep({ ...input, channel: "sms" });
+      return await keep({ ...input, channel: "sms" });
     },
 
     // Status callbacks only ever come from Twilio, and without an auth token no signature can be

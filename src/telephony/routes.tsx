@@ -36,20 +36,24 @@ async function statusCallback(c: Context<AppEnv>, kind: ProviderKind) {
   // calls number their callbacks; an SMS reports each status once
   const eventKey = `${sid}:${status}:${params.SequenceNumber ?? ""}`;
   const warningId = Number(url.searchParams.get("warning")) || null;
-  applyProviderStatus(c.var.deps, { ...who(c), label: "system:twilio" }, { kind, sid, status, eventKey, warningId });
+  await applyProviderStatus(
+    c.var.deps,
+    { ...who(c), label: "system:twilio" },
+    { kind, sid, status, eventKey, warningId },
+  );
   return c.body(null, 204);
 }
 
 export const webhookRoutes = new Hono<AppEnv>()
-  .post("/twilio/call-status", (c) => statusCallback(c, "call"))
-  .post("/twilio/message-status", (c) => statusCallback(c, "sms"));
+  .post("/twilio/call-status", async (c) => await statusCallback(c, "call"))
+  .post("/twilio/message-status", async (c) => await statusCallback(c, "sms"));
 
-export const outboxRoutes = new Hono<AppEnv>().get("/", allow("outbox.read"), (c) => {
+export const outboxRoutes = new Hono<AppEnv>().get("/", allow("outbox.read"), async (c) => {
   const actor = c.var.actor!;
   const before = Number(c.req.query("before")) || undefined;
-  const { rows, more } = listMessages(c.var.deps.db, before);
+  const { rows, more } = await listMessages(c.var.deps.db, before);
   // the numbers called and texted are targets' phones
-  audit(c, { action: "view", entity: "outbox", detail: { before: before ?? null, rows: rows.length } });
+  await audit(c, { action: "view", entity: "outbox", detail: { before: before ?? null, rows: rows.length } });
   const page = (
     <OutboxPage
       t={c.var.t}

@@ -41,7 +41,7 @@ export function twilioTelephony(opts: {
         }),
       );
       // the API response is the only report of the initial status: no callback repeats it
-      recordMessage(opts.db, {
+      await recordMessage(opts.db, {
         channel: "call",
         provider: "twilio",
         to: input.to,
@@ -63,7 +63,7 @@ export function twilioTelephony(opts: {
           statusCallback: callbackUrl(input.statusCallbackPath),
         }),
       );
-      recordMessage(opts.db, {
+      await recordMessage(opts.db, {
         channel: "sms",
         provider: "twilio",
         to: input.to,

@@ -18,7 +18,7 @@ import { lookup } from "../../src/suspects/service";
 const path = process.argv[2];
 if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path>");
 
-const deps = openPlatform(
+const deps = await openPlatform(
   loadConfig({
     DATABASE_PATH: path,
     FANZHA_DEMO: "false",
@@ -29,9 +29,9 @@ const deps = openPlatform(
 );
 startCheckpointer(deps.db, path); // as src/main.ts does
 // the caller a payment system would be: a bank's API token
-const { token } = createToken(deps.db, { name: `bench-${Date.now()}`, role: "bank", institution: "ICBC" });
+const { token } = await createToken(deps.db, { name: `bench-${Date.now()}`, role: "bank", institution: "ICBC" });
 const app = createApp(deps);
-const scope = institutionScope(actorForToken(deps.db, token, Date.now())!);
+const scope = institutionScope((await actorForToken(deps.db, token, Date.now()))!);
 const yardsticks = new Hono()
   .get("/bare", (c) => c.json({ value: "+8613800138000", kind: "phone", flagged: true }))
   .get("/minimal", (c) => c.json(lookup(deps.db, c.req.query("value") ?? "", scope)));

@@ -37,7 +37,7 @@ async function time(n: number, fn: () => Promise<unknown>): Promise<number[]> {
 // 1. Rendering a full desk
 
 {
-  const p = testPlatform();
+  const p = await testPlatform();
   const db = p.deps.db.$client;
   const now = p.clock.now();
   const icbc = (db.query("select id from institutions where code = 'ICBC'").get() as { id: number }).id;

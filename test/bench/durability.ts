@@ -17,10 +17,10 @@ const WRITES = Number(process.env.BENCH_WRITES ?? 5000);
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
-function run(synchronous: "FULL" | "NORMAL") {
+async function run(synchronous: "FULL" | "NORMAL") {
   const dir = mkdtempSync(join(tmpdir(), "fanzha-bench-durability-"));
   try {
-    const deps = openPlatform(
+    const deps = await openPlatform(
       loadConfig({
         DATABASE_PATH: join(dir, "d.sqlite"),
         OUTBOX_DIR: join(dir, "outbox"),
@@ -33,7 +33,7 @@ function run(synchronous: "FULL" | "NORMAL") {
     const t0 = performance.now();
     for (let i = 0; i < WRITES; i++) {
       const t = performance.now();
-      createSuspect(deps.db, who, { value: `138${String(i).padStart(8, "0")}`, kind: "phone", source: "bench" });
+      await createSuspect(deps.db, who, { value: `138${String(i).padStart(8, "0")}`, kind: "phone", source: "bench" });
       times.push(performance.now() - t);
     }
     const secs = (performance.now() - t0) / 1000;
@@ -48,7 +48,8 @@ function run(synchronous: "FULL" | "NORMAL") {
 console.log(
   `${WRITES.toLocaleString()} single-row audited writes (createSuspect), one transaction each; load average ${loadavg()[0]!.toFixed(2)}`,
 );
-const results = (["NORMAL", "FULL", "NORMAL", "FULL"] as const).map(run);
+const results: Awaited<ReturnType<typeof run>>[] = [];
+for (const s of ["NORMAL", "FULL", "NORMAL", "FULL"] as const) results.push(await run(s));
 for (const r of results)
   console.log(
     `synchronous=${r.synchronous.padEnd(6)} ${Math.round(r.rate).toLocaleString().padStart(7)} writes/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`,

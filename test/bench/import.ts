@@ -108,11 +108,11 @@ if (!existsSync(csv)) {
   console.log(`generated ${csv} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
-function freshPlatform(name: string) {
+async function freshPlatform(name: string) {
   const path = join(OUT, name);
   for (const s of ["", "-wal", "-shm"]) rmSync(path + s, { force: true });
   // DATABASE_SYNCHRONOUS from the environment, as the server reads it (FULL by default)
-  return openPlatform(
+  return await openPlatform(
     loadConfig({
       DATABASE_PATH: path,
       OUTBOX_DIR: join(OUT, "outbox"),
@@ -127,7 +127,7 @@ const settleDisk = () => Bun.spawnSync(["sync"]);
 // ---------------------------------------------------------------------------------------------
 // The engine: upload already on disk (copy, since the engine removes it) → done
 
-const deps = freshPlatform("import-engine.sqlite");
+const deps = await freshPlatform("import-engine.sqlite");
 const stopCheckpoints = startCheckpointer(deps.db, deps.config.databasePath); // as src/main.ts does
 const upload = join(OUT, "import-upload.csv");
 copyFileSync(csv, upload);
@@ -138,7 +138,7 @@ const t0 = performance.now();
 const { id } = await startImport(deps, who, { kind: "suspects", filename: "bench.csv", path: upload, sha256 });
 await whenSettled(deps, id);
 const engineSeconds = (performance.now() - t0) / 1000;
-const rep = getImport(deps.db, id)!;
+const rep = (await getImport(deps.db, id))!;
 const suspects = (deps.db.$client.query("select count(*) as n from suspects").get() as { n: number }).n;
 stopCheckpoints();
 deps.db.$client.close();
@@ -167,8 +167,8 @@ for (const line of (await Bun.file(csv).text()).split("\n").slice(1)) {
  * Plain prepared inserts, BATCH_ROWS per transaction; `sorted`: each batch in index order;
  * `minimal`: into a table of nothing but (id, kind, value) under the same unique index.
  */
-function rawLoop(name: string, sorted: boolean, minimal = false): number {
-  const deps = freshPlatform(name);
+async function rawLoop(name: string, sorted: boolean, minimal = false): Promise<number> {
+  const deps = await freshPlatform(name);
   const c = deps.db.$client;
   if (minimal)
     c.exec(
@@ -197,9 +197,9 @@ function rawLoop(name: string, sorted: boolean, minimal = false): number {
   c.close();
   return seconds;
 }
-const rawSeconds = rawLoop("import-raw.sqlite", false);
-const rawSortedSeconds = rawLoop("import-raw-sorted.sqlite", true);
-const floorSeconds = rawLoop("import-raw-minimal.sqlite", true, true);
+const rawSeconds = await rawLoop("import-raw.sqlite", false);
+const rawSortedSeconds = await rawLoop("import-raw-sorted.sqlite", true);
+const floorSeconds = await rawLoop("import-raw-minimal.sqlite", true, true);
 
 /** The reader thread alone, as the engine runs it, with every batch acknowledged at once. */
 async function readerAlone(): Promise<number> {

@@ -48,8 +48,8 @@ if (!existsSync(dbPath)) {
   const building = `${dbPath}.building`;
   for (const s of ["", "-wal", "-shm"]) rmSync(building + s, { force: true });
   const db = openDb(building);
-  seedInstitutions(db);
-  const ids = institutionIds(db);
+  await seedInstitutions(db);
+  const ids = await institutionIds(db);
   const c = db.$client;
   const insert = c.prepare(
     "insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, first_seen_at, last_seen_at, sightings) values (?, ?, ?, 1, ?, 'active', ?, ?, 1)",

@@ -52,7 +52,7 @@ const configFor = (dir: string, port = 0) =>
 if (process.argv[2] === "--serve") {
   const dir = process.argv[3]!;
   const config = configFor(dir);
-  const deps = openPlatform(config, { logStream: discardLog() }); // the access log on, its lines on no screen
+  const deps = await openPlatform(config, { logStream: discardLog() }); // the access log on, its lines on no screen
   startCheckpointer(deps.db, config.databasePath); // as src/main.ts does
   const app = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: createApp(deps).fetch });
   const bare = Bun.serve({
@@ -68,7 +68,7 @@ if (process.argv[2] === "--serve") {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "fanzha-bench-queue-"));
   try {
-    const tokens = seed(dir);
+    const tokens = await seed(dir);
     await nextOverHttp(dir, tokens);
     await queuePage(dir);
   } finally {
@@ -77,8 +77,8 @@ async function main() {
 }
 
 /** BENCH_ROWS open targets spread over the last day, one API token per agent. */
-function seed(dir: string): string[] {
-  const deps = openPlatform(configFor(dir));
+async function seed(dir: string): Promise<string[]> {
+  const deps = await openPlatform(configFor(dir));
   const db = deps.db.$client;
   const now = Date.now();
   const deadlines = deps.config.warningDeadlineMs;
@@ -113,10 +113,9 @@ function seed(dir: string): string[] {
   explain.finalize(); // an EXPLAIN of an UPDATE … RETURNING left open would keep the next COMMIT waiting
 
   console.log(`"next" query plan: ${plan.map((r) => r.detail).join(" / ")}`);
-  const tokens = Array.from(
-    { length: AGENTS },
-    (_, i) => createToken(deps.db, { name: `bench-agent-${i}`, role: "agent" }).token,
-  );
+  const tokens: string[] = [];
+  for (let i = 0; i < AGENTS; i++)
+    tokens.push((await createToken(deps.db, { name: `bench-agent-${i}`, role: "agent" })).token);
   db.close();
   return tokens;
 }
@@ -236,7 +235,7 @@ async function nextOverHttp(dir: string, tokens: string[]) {
 }
 
 async function queuePage(dir: string) {
-  const deps = openPlatform(configFor(dir), { logStream: discardLog() });
+  const deps = await openPlatform(configFor(dir), { logStream: discardLog() });
   const app = createApp(deps);
   await createUser(deps.db, { username: "bench-sup", password: "fz-test-Pw-7391", role: "supervisor" });
   const signin = await app.request("/signin", {

@@ -76,7 +76,7 @@ const config = loadConfig({
   PUBLIC_BASE_URL: "http://localhost",
   API_RATE_LIMIT_PER_MIN: "0",
 });
-const deps = openPlatform(config, { clock, logStream: discardLog() }); // the access log on, its lines on no screen
+const deps = await openPlatform(config, { clock, logStream: discardLog() }); // the access log on, its lines on no screen
 const app = createApp(deps);
 const p = { app, deps, clock, config } as unknown as TestPlatform;
 const sql = deps.db.$client;
@@ -90,7 +90,7 @@ console.log(
 
 // 1. source rows through the triggers: cases with their requests, targets with their warnings
 let t0 = performance.now();
-const bank = institutionIds(deps.db).get("ICBC")!;
+const bank = (await institutionIds(deps.db)).get("ICBC")!;
 const insCase = sql.prepare(
   `INSERT INTO cases (received_at, district, fraud_type, victim_name, status, filed_at, solved_at, suspects_detained) VALUES (?, ?, ?, '某', 'received', ?, ?, ?) RETURNING id`,
 );
@@ -174,7 +174,7 @@ for (const tr of caseTriggers) sql.exec(`DROP TRIGGER ${tr.name}`);
 const plainMs = insertCases();
 for (const tr of caseTriggers) sql.exec(tr.sql);
 
-const exact = recountDifferences(deps.db).length === 0;
+const exact = (await recountDifferences(deps.db)).length === 0;
 
 // 2. the bulk: daily counts per district and fraud type, straight into stats_daily
 t0 = performance.now();
@@ -236,7 +236,7 @@ const bare = new Hono().get("/bare", (c) => c.json({ ok: true }));
 const rawStmt = sql.prepare(
   "SELECT metric, sum(value) AS v FROM stats_monthly WHERE month BETWEEN '2026-07' AND '2026-09' GROUP BY metric",
 );
-const api = apiClient(p, "supervisor");
+const api = await apiClient(p, "supervisor");
 const browser = await signIn(p, "supervisor");
 
 async function time(name: string, run: () => Promise<unknown> | unknown) {

@@ -1,3 +1,4 @@
+import { sqlOne } from "../helpers";
 // An agent's intake journey in a real browser: a case with two suspects, then finding one of
 // them again by typing part of its number; the paste-many box.
 import { describe, expect, test } from "bun:test";
@@ -53,9 +54,9 @@ describe("agent: cases and suspects", () => {
     const { page, errors, context } = await suite.open("agent");
     await page.goto(`${suite.server.base}/suspects`);
     await page.click("details.card summary");
-    const sightings = (value: string) =>
+    const sightings = async (value: string) =>
       (
-        suite.server.deps.db.$client.query("select sightings from suspects where value = ?").get(value) as {
+        (await sqlOne(suite.server.deps.db, "select sightings from suspects where value = ?", value)) as {
           sightings: number;
         } | null
       )?.sightings ?? 0;
@@ -64,7 +65,7 @@ describe("agent: cases and suspects", () => {
     await page.click('[data-testid="paste-check"]');
     await page.waitForSelector('[data-testid="check-summary"]');
     expect(await page.textContent('[data-testid="check-summary"]')).toContain("未在库 2");
-    expect(sightings("+8613700137000")).toBe(0);
+    expect(await sightings("+8613700137000")).toBe(0);
     await page.click('[data-testid="paste-add-submit"]');
     await page.waitForSelector('[data-testid="paste-summary"]');
     expect(await page.textContent('[data-testid="paste-summary"]')).toContain("新增 2");
@@ -79,8 +80,8 @@ describe("agent: cases and suspects", () => {
     await page.waitForFunction(() =>
       document.querySelector('[data-testid="paste-summary"]')?.textContent?.includes("合并 1"),
     );
-    expect(sightings("+8613700137000")).toBe(2);
-    expect(sightings("6222021234567890129")).toBe(1);
+    expect(await sightings("+8613700137000")).toBe(2);
+    expect(await sightings("6222021234567890129")).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

@@ -43,8 +43,8 @@ async function twilioCallback(path: string, params: Record<string, string>) {
 
 test("an agent takes the next target, calls, sees the call status live, records dissuaded, and the target leaves the queue", async () => {
   const who = { actor: null, ip: null, at: Date.now() };
-  addTarget(server.deps, who, { phone: "13900139000", riskGrade: "low", name: "李低危", source: "feed" });
-  const { target } = addTarget(server.deps, who, {
+  await addTarget(server.deps, who, { phone: "13900139000", riskGrade: "low", name: "李低危", source: "feed" });
+  const { target } = await addTarget(server.deps, who, {
     phone: "13800138000",
     riskGrade: "high",
     name: "王高危",

@@ -1,3 +1,4 @@
+import { sqlOne } from "../helpers";
 // A 12-month freeze from sending to renewal, in two browsers: the agent sends a freeze of a major,
 // complex case on a city-level approval; the bank checks the holder on its desk, opens the numbered
 // notice and prints it, and confirms; the agent renews the freeze (继续冻结), and the renewal
@@ -24,12 +25,14 @@ describe("freeze journey", () => {
   test("an agent sends a 12-month freeze, the bank prints its notice and confirms, the agent renews it and the bank confirms the renewal", async () => {
     const { base, deps } = suite.server;
     const now = Date.now();
-    const { id: caseId } = deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at)
+    const { id: caseId } = (await sqlOne(
+      deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at)
          values (?, '南山区', 'fake_investment', 1500000, '王小明', 'filed', ?, ?) returning id`,
-      )
-      .get(now, now, now) as { id: number };
+      now,
+      now,
+      now,
+    )) as { id: number };
 
     // the agent: a freeze for 12 months, with the city-level approval
     const agent = await suite.open("agent");
@@ -70,9 +73,11 @@ describe("freeze journey", () => {
       bank.page.waitForURL(`${base}/desk/${freezeId}?answered=1`),
       bank.page.click('[data-testid="confirm"]'),
     ]);
-    const frozen = deps.db.$client
-      .query("select status, effective_at as at, expires_at as exp from requests where id = ?")
-      .get(freezeId) as { status: string; at: number; exp: number };
+    const frozen = (await sqlOne(
+      deps.db,
+      "select status, effective_at as at, expires_at as exp from requests where id = ?",
+      freezeId,
+    )) as { status: string; at: number; exp: number };
     expect(frozen.status).toBe("completed");
     expect(frozen.exp).toBe(addShanghaiMonths(frozen.at, 12));
 
@@ -83,13 +88,14 @@ describe("freeze journey", () => {
       agent.page.waitForURL(`${base}/requests/${freezeId}`),
       agent.page.click(`[data-testid="renew-${freezeId}"]`),
     ]);
-    const renewal = deps.db.$client
-      .query("select id, status from requests where parent_request_id = ? and kind = 'freeze_renewal'")
-      .get(freezeId) as { id: number; status: string };
+    const renewal = (await sqlOne(
+      deps.db,
+      "select id, status from requests where parent_request_id = ? and kind = 'freeze_renewal'",
+      freezeId,
+    )) as { id: number; status: string };
     expect(renewal.status).toBe("sent");
     expect(
-      (deps.db.$client.query("select expires_at as exp from requests where id = ?").get(freezeId) as { exp: number })
-        .exp,
+      ((await sqlOne(deps.db, "select expires_at as exp from requests where id = ?", freezeId)) as { exp: number }).exp,
     ).toBe(frozen.exp);
 
     // the bank confirms the renewal on its desk; the freeze now holds 12 months past its old expiry
@@ -99,9 +105,11 @@ describe("freeze journey", () => {
       bank.page.waitForURL(`${base}/desk/${renewal.id}?answered=1`),
       bank.page.click('[data-testid="confirm"]'),
     ]);
-    const renewed = deps.db.$client
-      .query("select renewals, expires_at as exp from requests where id = ?")
-      .get(freezeId) as { renewals: number; exp: number };
+    const renewed = (await sqlOne(
+      deps.db,
+      "select renewals, expires_at as exp from requests where id = ?",
+      freezeId,
+    )) as { renewals: number; exp: number };
     expect(renewed).toEqual({ renewals: 1, exp: addShanghaiMonths(frozen.exp, 12) });
     await agent.page.goto(`${base}/requests/${freezeId}`);
     expect(await agent.page.textContent("body")).toContain("继续冻结");

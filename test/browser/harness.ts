@@ -39,7 +39,7 @@ export async function startServer(env: Record<string, string> = {}, opts: Parame
     ACCESS_LOG: "false",
     ...env,
   });
-  const deps = openPlatform(config, opts);
+  const deps = await openPlatform(config, opts);
   const app = createApp(deps);
   const server = Bun.serve({ port, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
   return {

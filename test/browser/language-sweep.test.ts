@@ -1,3 +1,4 @@
+import { sqlAll } from "../helpers";
 // In a real browser: the Chinese interface shows no English and no raw codes. Every role signs
 // in over the demo data, walks every page its navigation reaches (and the detail page of the
 // first row of each list), waits for the htmx fragments, and every Latin word on screen must be
@@ -18,7 +19,7 @@ const suite = browserSuite({
     // entries with long details, as an import and a request write them: the audit page must
     // name them in words and still fit the screen
     const who = { actor: null, ip: "job:requests", at: Date.now(), label: "system:requests-clock" };
-    recordAudit(server.deps.db, who, {
+    await recordAudit(server.deps.db, who, {
       action: "create",
       entity: "import",
       entityId: 1,
@@ -32,7 +33,7 @@ const suite = browserSuite({
         rejected: 10,
       },
     });
-    recordAudit(server.deps.db, who, {
+    await recordAudit(server.deps.db, who, {
       action: "create",
       entity: "request",
       entityId: 2,
@@ -47,7 +48,7 @@ const suite = browserSuite({
         term: "6m",
       },
     });
-    recordAudit(server.deps.db, who, {
+    await recordAudit(server.deps.db, who, {
       action: "confirm",
       entity: "request",
       entityId: 2,
@@ -79,8 +80,8 @@ export const ALLOWED = new Set([
 
 // The one user-entered exception: login names are typed in Latin letters by the admin
 // (the demo's `agent`, `icbc`…), so a word that is exactly an existing username is not interface text.
-function usernames(): Set<string> {
-  const rows = suite.server.deps.db.$client.query("select username from users").all() as { username: string }[];
+async function usernames(): Promise<Set<string>> {
+  const rows = (await sqlAll(suite.server.deps.db, "select username from users")) as { username: string }[];
   return new Set(rows.flatMap((r) => [r.username, ...r.username.split(/[-_.]/)]));
 }
 
@@ -131,7 +132,7 @@ function latinWords(text: string, allowed: Set<string>): string[] {
 }
 
 async function sweep(page: Page, base: string): Promise<Map<string, Set<string>>> {
-  const names = usernames();
+  const names = await usernames();
   const found = new Map<string, Set<string>>();
   const seen = new Set<string>();
   const visit = async (path: string) => {

@@ -1,3 +1,4 @@
+import { sqlOne, sqlRun } from "../helpers";
 // Issue 13's journeys in Chromium, counting every click and submit: the agent's next → call →
 // outcome, the desk's confirm from the alert, the level-2 stop-payment from the banner (and with
 // ONWARD_AUTO_SEND none at all), and an agent's home page updating while a bank answers elsewhere.
@@ -24,20 +25,22 @@ function counter(page: Page) {
   };
 }
 
-function makeCase(server: TestServer): number {
+async function makeCase(server: TestServer): Promise<number> {
   const now = Date.now();
   return (
-    server.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 1000000, '李四', 'received', ?, ?) returning id`,
-      )
-      .get(now, now, now) as { id: number }
+    (await sqlOne(
+      server.deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 1000000, '李四', 'received', ?, ?) returning id`,
+      now,
+      now,
+      now,
+    )) as { id: number }
   ).id;
 }
 
 /** A stop-payment sent to ICBC through the API, as the center's system would. */
 async function sendStopPayment(server: TestServer, caseId: number): Promise<number> {
-  const { token } = createToken(server.deps.db, {
+  const { token } = await createToken(server.deps.db, {
     name: `agent-${Math.random().toString(36).slice(2, 8)}`,
     role: "agent",
   });
@@ -51,7 +54,7 @@ async function sendStopPayment(server: TestServer, caseId: number): Promise<numb
 }
 
 async function bankAnswers(server: TestServer, id: number, body: Record<string, unknown>) {
-  const { token } = createToken(server.deps.db, {
+  const { token } = await createToken(server.deps.db, {
     name: `icbc-${Math.random().toString(36).slice(2, 8)}`,
     role: "bank",
     institution: "ICBC",
@@ -69,11 +72,14 @@ const suite = browserSuite();
 describe("agent: next → call → outcome", () => {
   test("from the home page an agent takes the next target, calls and records the outcome in 3 interactions, then is offered the next", async () => {
     const now = Date.now();
-    const { id: targetId } = suite.server.deps.db.$client
-      .query(
-        `insert into targets (phone, risk_grade, reason, source, status, due_at, available_at, created_at, updated_at) values ('+8613800138000', 'high', 'other', 'manual', 'open', ?, ?, ?, ?) returning id`,
-      )
-      .get(now + 600_000, now, now, now) as { id: number };
+    const { id: targetId } = (await sqlOne(
+      suite.server.deps.db,
+      `insert into targets (phone, risk_grade, reason, source, status, due_at, available_at, created_at, updated_at) values ('+8613800138000', 'high', 'other', 'manual', 'open', ?, ?, ?, ?) returning id`,
+      now + 600_000,
+      now,
+      now,
+      now,
+    )) as { id: number };
     const agent = await suite.open("agent");
     const c = counter(agent.page);
     await c.click('[data-testid="take-next"]', new RegExp(`/targets/${targetId}$`));
@@ -82,7 +88,7 @@ describe("agent: next → call → outcome", () => {
     expect(await agent.page.textContent('[data-testid="call-now"] [data-testid="call-status"]')).toBe("排队中");
     await c.click('[data-testid="quick-dissuaded"]', new RegExp(`/targets/${targetId}$`));
     expect(c.n).toBeLessThanOrEqual(3);
-    const w = suite.server.deps.db.$client.query("select outcome from warnings where target_id = ?").get(targetId) as {
+    const w = (await sqlOne(suite.server.deps.db, "select outcome from warnings where target_id = ?", targetId)) as {
       outcome: string;
     };
     expect(w.outcome).toBe("dissuaded");
@@ -94,7 +100,7 @@ describe("agent: next → call → outcome", () => {
 
 describe("desk and center, live", () => {
   test("the bank confirms from the alert in 2 interactions while the agent's home page updates live with a banner and the unread count", async () => {
-    const caseId = makeCase(suite.server);
+    const caseId = await makeCase(suite.server);
     const agent = await suite.open("agent");
     await agent.page.waitForSelector('[data-testid="live-state"][data-live-state="open"]');
     await agent.page.evaluate(() => ((window as unknown as { __same: boolean }).__same = true));
@@ -127,9 +133,11 @@ describe("desk and center, live", () => {
     await bank.page.fill('input[name="balance"]', "10000");
     await c.click('[data-testid="confirm"]', `${suite.server.base}/desk/${id}?answered=1`);
     expect(c.n).toBeLessThanOrEqual(3);
-    const r = suite.server.deps.db.$client
-      .query("select status, acknowledged_at is not null as acked from requests where id = ?")
-      .get(id);
+    const r = await sqlOne(
+      suite.server.deps.db,
+      "select status, acknowledged_at is not null as acked from requests where id = ?",
+      id,
+    );
     expect(r).toEqual({ status: "completed", acked: 1 });
 
     // the agent's home page: a banner naming what happened, with its link; the title counts it
@@ -149,7 +157,7 @@ describe("desk and center, live", () => {
   }, 60_000);
 
   test("an onward transfer's level-2 draft is sent from the agent's banner in 1 interaction", async () => {
-    const caseId = makeCase(suite.server);
+    const caseId = await makeCase(suite.server);
     const l1 = await sendStopPayment(suite.server, caseId);
     const agent = await suite.open("agent");
     await agent.page.waitForSelector('[data-testid="live-state"][data-live-state="open"]');
@@ -160,7 +168,7 @@ describe("desk and center, live", () => {
       onwardTransfers: [{ account: ABC_CARD, amount: 600_000, at: new Date().toISOString() }],
     });
     const l2 = (
-      suite.server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as {
+      (await sqlOne(suite.server.deps.db, "select id from requests where parent_request_id = ?", l1)) as {
         id: number;
       }
     ).id;
@@ -168,7 +176,7 @@ describe("desk and center, live", () => {
     const c = counter(agent.page);
     await c.click(`[data-testid="banner-send-${l2}"]`, /\/$|\/requests\//);
     expect(c.n).toBe(1);
-    expect(suite.server.deps.db.$client.query("select status, level from requests where id = ?").get(l2)).toEqual({
+    expect(await sqlOne(suite.server.deps.db, "select status, level from requests where id = ?", l2)).toEqual({
       status: "sent",
       level: 2,
     });
@@ -179,9 +187,9 @@ describe("desk and center, live", () => {
 
 describe("urging (督办)", () => {
   test("a supervisor urges an overdue request from the board and the bank's open desk shows the urge live", async () => {
-    const caseId = makeCase(suite.server);
+    const caseId = await makeCase(suite.server);
     const id = await sendStopPayment(suite.server, caseId);
-    suite.server.deps.db.$client.query("update requests set deadline_at = ? where id = ?").run(Date.now() - 60_000, id);
+    await sqlRun(suite.server.deps.db, "update requests set deadline_at = ? where id = ?", Date.now() - 60_000, id);
     const bank = await suite.open("bank", { institution: "ICBC" });
     await bank.page.goto(`${suite.server.base}/desk`);
     await bank.page.waitForSelector('[data-testid="live-state"][data-live-state="open"]');
@@ -223,7 +231,7 @@ describe("ONWARD_AUTO_SEND=true", () => {
   });
 
   test("the level-2 stop-payment goes out with no interaction and the agent's banner says so", async () => {
-    const caseId = makeCase(server);
+    const caseId = await makeCase(server);
     const l1 = await sendStopPayment(server, caseId);
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -236,12 +244,12 @@ describe("ONWARD_AUTO_SEND=true", () => {
       onwardTransfers: [{ account: ABC_CARD, amount: 600_000, at: new Date().toISOString() }],
     });
     const l2 = (
-      server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as { id: number }
+      (await sqlOne(server.deps.db, "select id from requests where parent_request_id = ?", l1)) as { id: number }
     ).id;
     await page.waitForSelector(`[data-testid="banner-onward-${l2}"]`);
     expect(await page.textContent(`[data-testid="banner-onward-${l2}"]`)).toContain("已自动发送");
     expect(await page.locator(`[data-testid="banner-send-${l2}"]`).count()).toBe(0);
-    expect(server.deps.db.$client.query("select status from requests where id = ?").get(l2)).toEqual({
+    expect(await sqlOne(server.deps.db, "select status from requests where id = ?", l2)).toEqual({
       status: "sent",
     });
     await context.close();

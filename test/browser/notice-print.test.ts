@@ -15,7 +15,7 @@ describe("printing a notice", () => {
         `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 30000000, '李四', 'received', ?, ?) returning id`,
       )
       .get(now, now, now) as { id: number };
-    const { token } = createToken(server.deps.db, { name: "center", role: "agent" });
+    const { token } = await createToken(server.deps.db, { name: "center", role: "agent" });
     const res = await fetch(`${server.base}/api/v1/requests`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },

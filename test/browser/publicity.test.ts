@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { loadDemo } from "../../src/demo/load";
 import { browserSuite } from "./harness";
 
-const suite = browserSuite({ prepare: (server) => loadDemo(server.deps), timeout: 120_000 });
+const suite = browserSuite({ prepare: async (server) => await loadDemo(server.deps), timeout: 120_000 });
 
 const cells = (page: Page, selector: string) =>
   page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? "").trim()));

@@ -1,3 +1,4 @@
+import { sqlOne } from "../helpers";
 // The joint operations room in two browsers: an agent sends a stop-payment; the bank's desk
 // shows it arrive live (server-sent events, no reload); the bank confirms it with an onward
 // transfer; the agent sees the level-2 draft appear and sends it in one click.
@@ -12,12 +13,14 @@ const ABC_CARD = "6228480011223344556";
 describe("request journey", () => {
   test("agent sends a stop-payment, the bank sees it arrive live and confirms with an onward transfer, the agent sends the level-2 request", async () => {
     const now = Date.now();
-    const { id: caseId } = suite.server.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at)
+    const { id: caseId } = (await sqlOne(
+      suite.server.deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at)
          values (?, '南山区', 'fake_investment', 1000000, '李四', 'received', ?, ?) returning id`,
-      )
-      .get(now, now, now) as { id: number };
+      now,
+      now,
+      now,
+    )) as { id: number };
 
     const bank = await suite.open("bank", { institution: "ICBC" });
     const streamOpen = bank.page.waitForResponse((r) => r.url().endsWith("/desk/events"));
@@ -68,7 +71,7 @@ describe("request journey", () => {
 
     // the agent's open request page updates itself with the level-2 draft, ready to send
     const l2 = (
-      suite.server.deps.db.$client.query("select id from requests where parent_request_id = ?").get(l1) as {
+      (await sqlOne(suite.server.deps.db, "select id from requests where parent_request_id = ?", l1)) as {
         id: number;
       }
     ).id;
@@ -78,11 +81,11 @@ describe("request journey", () => {
     await Promise.all([agent.page.waitForURL(new RegExp(`/requests/${l1}(\\?|$)`)), send.click()]);
     expect(await agent.page.textContent('[data-testid="onward"]')).toContain("已发送");
 
-    const sent = suite.server.deps.db.$client
-      .query(
-        "select r.status, r.level, r.amount_fen as amount, i.code from requests r join institutions i on i.id = r.institution_id where r.id = ?",
-      )
-      .get(l2);
+    const sent = await sqlOne(
+      suite.server.deps.db,
+      "select r.status, r.level, r.amount_fen as amount, i.code from requests r join institutions i on i.id = r.institution_id where r.id = ?",
+      l2,
+    );
     expect(sent).toEqual({ status: "sent", level: 2, amount: 600_000, code: "ABC" });
     expect([...bank.errors, ...agent.errors]).toEqual([]);
   }, 60_000);

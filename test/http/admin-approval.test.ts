@@ -3,7 +3,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { decideGrant } from "../../src/admin/approvals";
 import { createUser } from "../../src/auth/service";
-import { apiClient, ORIGIN, signIn, TEST_PASSWORD, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, ORIGIN, signIn, TEST_PASSWORD, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
 
 setDefaultTimeout(30_000); // every sign-in hashes a password (argon2id)
 
@@ -13,12 +13,19 @@ const signInAs = (p: TestPlatform, username: string) =>
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
     body: new URLSearchParams({ username, password: TEST_PASSWORD }),
   });
-const one = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
-  p.deps.db.$client.query(sql).get(...args) as T;
-const grantOf = (p: TestPlatform, subject: string, subjectId: number) =>
-  one<{ id: number }>(p, "select id from privilege_grants where subject = ? and subject_id = ?", subject, subjectId).id;
-const userId = (p: TestPlatform, username: string) =>
-  one<{ id: number }>(p, "select id from users where username = ?", username).id;
+const one = async <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  (await sqlOne(p.deps.db, sql, ...args)) as T;
+const grantOf = async (p: TestPlatform, subject: string, subjectId: number) =>
+  (
+    await one<{ id: number }>(
+      p,
+      "select id from privilege_grants where subject = ? and subject_id = ?",
+      subject,
+      subjectId,
+    )
+  ).id;
+const userId = async (p: TestPlatform, username: string) =>
+  (await one<{ id: number }>(p, "select id from users where username = ?", username)).id;
 
 async function adminAddsUser(
   p: TestPlatform,
@@ -28,12 +35,12 @@ async function adminAddsUser(
 ) {
   const res = await admin.request("/admin/users", { form: { username, role, password: TEST_PASSWORD } });
   expect(res.status).toBe(303);
-  return userId(p, username);
+  return await userId(p, username);
 }
 
 describe("approval of supervisors and admins made on the admin screen", () => {
   test("a supervisor the admin creates cannot sign in until another supervisor approves it", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const id = await adminAddsUser(p, admin, "zhao", "supervisor");
     const refused = await signInAs(p, "zhao");
@@ -44,33 +51,35 @@ describe("approval of supervisors and admins made on the admin screen", () => {
     const sup = await signIn(p, "supervisor");
     const screen = await (await sup.request("/approvals")).text();
     expect(screen).toContain("zhao");
-    expect((await sup.request(`/approvals/${grantOf(p, "user", id)}/approve`, { method: "POST" })).status).toBe(303);
+    expect((await sup.request(`/approvals/${await grantOf(p, "user", id)}/approve`, { method: "POST" })).status).toBe(
+      303,
+    );
     expect((await signInAs(p, "zhao")).status).toBe(303);
   });
 
   test("an admin the admin creates also waits for a supervisor's approval", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     await adminAddsUser(p, admin, "qian", "admin");
     expect((await signInAs(p, "qian")).status).toBe(403);
   });
 
   test("an agent the admin creates signs in at once", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     await adminAddsUser(p, admin, "sun", "agent");
     expect((await signInAs(p, "sun")).status).toBe(303);
-    expect(one(p, "select count(*) as n from privilege_grants")).toEqual({ n: 0 });
+    expect(await one(p, "select count(*) as n from privilege_grants")).toEqual({ n: 0 });
   });
 
   test("a supervisor made on the command line (no requester) signs in at once", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "supervisor" });
     expect((await signInAs(p, "li")).status).toBe(303);
   });
 
   test("a supervisor token minted on the admin screen is refused by the API until approved", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     expect((await admin.request("/admin/tokens", { form: { name: "command-board", role: "supervisor" } })).status).toBe(
       303,
@@ -81,42 +90,45 @@ describe("approval of supervisors and admins made on the admin screen", () => {
     const me = () => p.app.request("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
     expect((await me()).status).toBe(401);
     const sup = await signIn(p, "supervisor");
-    const tokenId = one<{ id: number }>(p, "select id from api_tokens where name = 'command-board'").id;
+    const tokenId = (await one<{ id: number }>(p, "select id from api_tokens where name = 'command-board'")).id;
     expect(
-      (await sup.request(`/approvals/${grantOf(p, "api_token", tokenId)}/approve`, { method: "POST" })).status,
+      (await sup.request(`/approvals/${await grantOf(p, "api_token", tokenId)}/approve`, { method: "POST" })).status,
     ).toBe(303);
     expect((await me()).status).toBe(200);
   });
 
   test("an admin can neither see nor decide approvals", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const id = await adminAddsUser(p, admin, "zhao", "supervisor");
     expect((await admin.request("/approvals")).status).toBe(403);
-    expect((await admin.request(`/approvals/${grantOf(p, "user", id)}/approve`, { method: "POST" })).status).toBe(403);
+    expect((await admin.request(`/approvals/${await grantOf(p, "user", id)}/approve`, { method: "POST" })).status).toBe(
+      403,
+    );
     expect((await signInAs(p, "zhao")).status).toBe(403);
   });
 
   test("a supervisor token cannot approve: approval is a person's act", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const id = await adminAddsUser(p, admin, "zhao", "supervisor");
-    const api = apiClient(p, "supervisor");
+    const api = await apiClient(p, "supervisor");
     expect(
-      (await api.call(`/approvals/${grantOf(p, "user", id)}/approve`, { method: "POST" })).status,
+      (await api.call(`/approvals/${await grantOf(p, "user", id)}/approve`, { method: "POST" })).status,
     ).toBeGreaterThanOrEqual(400);
-    expect(() =>
-      decideGrant(p.deps.db, grantOf(p, "user", id), "approved", {
-        actor: { kind: "token", id: 1, name: "token:x", role: "supervisor", institutionId: null },
-        ip: null,
-        at: p.clock.now(),
-      }),
-    ).toThrow();
+    await expect(
+      (async () =>
+        await decideGrant(p.deps.db, await grantOf(p, "user", id), "approved", {
+          actor: { kind: "token", id: 1, name: "token:x", role: "supervisor", institutionId: null },
+          ip: null,
+          at: p.clock.now(),
+        }))(),
+    ).rejects.toThrow();
     expect((await signInAs(p, "zhao")).status).toBe(403);
   });
 
   test("the supervisor who asked cannot approve the request, and neither can the account it is for", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const asker = await signIn(p, "supervisor");
     const u = await createUser(
       p.deps.db,
@@ -126,18 +138,19 @@ describe("approval of supervisors and admins made on the admin screen", () => {
         at: p.clock.now(),
       },
     );
-    const grant = grantOf(p, "user", u.id);
+    const grant = await grantOf(p, "user", u.id);
     const screen = await (await asker.request("/approvals", { headers: { Cookie: "fz_lang=en" } })).text();
     expect(screen).toContain("Your own request: another supervisor decides");
     expect(screen).not.toContain(`/approvals/${grant}/approve`);
     expect((await asker.request(`/approvals/${grant}/approve`, { method: "POST" })).status).toBe(403);
-    expect(() =>
-      decideGrant(p.deps.db, grant, "approved", {
-        actor: { kind: "user", id: u.id, name: "zhou", role: "supervisor", institutionId: null },
-        ip: null,
-        at: p.clock.now(),
-      }),
-    ).toThrow("another supervisor must approve it");
+    await expect(
+      (async () =>
+        await decideGrant(p.deps.db, grant, "approved", {
+          actor: { kind: "user", id: u.id, name: "zhou", role: "supervisor", institutionId: null },
+          ip: null,
+          at: p.clock.now(),
+        }))(),
+    ).rejects.toThrow("another supervisor must approve it");
     expect((await signInAs(p, "zhou")).status).toBe(403);
     const other = await signIn(p, "supervisor");
     expect((await other.request(`/approvals/${grant}/approve`, { method: "POST" })).status).toBe(303);
@@ -145,17 +158,19 @@ describe("approval of supervisors and admins made on the admin screen", () => {
   });
 
   test("a rejected supervisor stays refused, a decided request cannot be decided again, and both steps are audited", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const id = await adminAddsUser(p, admin, "zhao", "supervisor");
     const sup = await signIn(p, "supervisor");
-    const grant = grantOf(p, "user", id);
+    const grant = await grantOf(p, "user", id);
     expect((await sup.request(`/approvals/${grant}/reject`, { method: "POST" })).status).toBe(303);
     expect((await sup.request(`/approvals/${grant}/approve`, { method: "POST" })).status).toBe(409);
     expect((await signInAs(p, "zhao")).status).toBe(403);
-    const steps = p.deps.db.$client
-      .query("select actor, action, detail from audit_log where entity = 'user' and entity_id = ? order by id")
-      .all(String(id)) as { actor: string; action: string; detail: string }[];
+    const steps = (await sqlAll(
+      p.deps.db,
+      "select actor, action, detail from audit_log where entity = 'user' and entity_id = ? order by id",
+      String(id),
+    )) as { actor: string; action: string; detail: string }[];
     expect(steps.map((s) => [s.actor, s.action])).toEqual([
       [admin.username, "create"],
       [sup.username, "reject"],
@@ -166,13 +181,13 @@ describe("approval of supervisors and admins made on the admin screen", () => {
   });
 
   test("an approval is audited with the approving supervisor", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const id = await adminAddsUser(p, admin, "zhao", "supervisor");
     const sup = await signIn(p, "supervisor");
-    await sup.request(`/approvals/${grantOf(p, "user", id)}/approve`, { method: "POST" });
+    await sup.request(`/approvals/${await grantOf(p, "user", id)}/approve`, { method: "POST" });
     expect(
-      one(
+      await one(
         p,
         "select actor, action from audit_log where entity = 'user' and entity_id = ? and action = 'approve'",
         String(id),
@@ -181,7 +196,7 @@ describe("approval of supervisors and admins made on the admin screen", () => {
   });
 
   test("supervisors find the approval screen in the navigation; admins do not", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     expect(await (await (await signIn(p, "supervisor")).request("/")).text()).toContain('href="/approvals"');
     expect(await (await (await signIn(p, "admin")).request("/")).text()).not.toContain('href="/approvals"');
   });
@@ -189,8 +204,8 @@ describe("approval of supervisors and admins made on the admin screen", () => {
 
 describe("the outbox for an admin", () => {
   test("shows the message text with numbers and the target's name masked; an agent reads it whole", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const added = await api.call("/api/v1/targets", {
       json: { phone: "13800138000", riskGrade: "high", name: "张伟" },
     });

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { signIn, type TestPlatform, testPlatform } from "../helpers";
+import { signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
 
-const count = (p: TestPlatform, sql: string) => (p.deps.db.$client.query(sql).get() as { n: number }).n;
+const count = async (p: TestPlatform, sql: string) => ((await sqlOne(p.deps.db, sql)) as { n: number }).n;
 const shownToken = (html: string) => /data-testid="new-token">[^<]*<code>([^<]+)<\/code>/.exec(html)?.[1];
 
 describe("API tokens on the administration screen", () => {
   test("creating a token answers 303; the page after it shows the token once, and a reload makes no second token", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const res = await admin.request("/admin/tokens", {
       form: { name: "icbc-core", role: "bank", institution: "ICBC" },
@@ -22,20 +22,20 @@ describe("API tokens on the administration screen", () => {
     expect(api.status).toBe(200);
     const reload = await (await admin.request("/admin")).text();
     expect(shownToken(reload)).toBeUndefined();
-    expect(count(p, "select count(*) as n from api_tokens where name = 'icbc-core'")).toBe(1);
+    expect(await count(p, "select count(*) as n from api_tokens where name = 'icbc-core'")).toBe(1);
   });
 
   test("a token shown once is not kept: the flash row is gone after the page read it", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     await admin.request("/admin/tokens", { form: { name: "feed", role: "agent" } });
-    expect(count(p, "select count(*) as n from flashes")).toBe(1);
+    expect(await count(p, "select count(*) as n from flashes")).toBe(1);
     await admin.request("/admin");
-    expect(count(p, "select count(*) as n from flashes")).toBe(0);
+    expect(await count(p, "select count(*) as n from flashes")).toBe(0);
   });
 
   test("another administrator's session does not see the new token", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const other = await signIn(p, "admin");
     await admin.request("/admin/tokens", { form: { name: "feed", role: "agent" } });

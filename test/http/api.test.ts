@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { TOKEN_CACHE_MS } from "../../src/auth/service";
-import { apiClient, signIn, testPlatform } from "../helpers";
+import { apiClient, signIn, testPlatform, sqlOne } from "../helpers";
 
 describe("JSON API shell", () => {
   test("a request without a token gets 401 in the JSON error shape", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await p.app.request("/api/v1/me");
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toContain("Bearer");
@@ -19,18 +19,18 @@ describe("JSON API shell", () => {
   });
 
   test("an unknown token gets 401", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await p.app.request("/api/v1/me", { headers: { Authorization: "Bearer fz_nope" } });
     expect(res.status).toBe(401);
   });
 
   test("a token revoked on the admin screen gets 401 on its very next request", async () => {
-    const p = testPlatform();
-    const bank = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform();
+    const bank = await apiClient(p, "bank", "ICBC");
     expect((await bank.call("/api/v1/me")).status).toBe(200); // resolved and kept
     const admin = await signIn(p, "admin");
     const id = (
-      p.deps.db.$client.query("select id from api_tokens where revoked_at is null order by id desc").get() as {
+      (await sqlOne(p.deps.db, "select id from api_tokens where revoked_at is null order by id desc")) as {
         id: number;
       }
     ).id;
@@ -39,8 +39,8 @@ describe("JSON API shell", () => {
   });
 
   test("a token revoked by another process stops working within the token cache time", async () => {
-    const p = testPlatform();
-    const bank = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform();
+    const bank = await apiClient(p, "bank", "ICBC");
     expect((await bank.call("/api/v1/me")).status).toBe(200);
     p.deps.db.$client.run("update api_tokens set revoked_at = ?", [p.clock.now()]); // not through this process's code
     p.clock.advance(TOKEN_CACHE_MS);
@@ -48,45 +48,45 @@ describe("JSON API shell", () => {
   });
 
   test("a token's last use is written at most once a minute", async () => {
-    const p = testPlatform();
-    const bank = apiClient(p, "bank", "ICBC");
-    const lastUsed = () =>
-      (p.deps.db.$client.query("select last_used_at as at from api_tokens").get() as { at: number | null }).at;
+    const p = await testPlatform();
+    const bank = await apiClient(p, "bank", "ICBC");
+    const lastUsed = async () =>
+      ((await sqlOne(p.deps.db, "select last_used_at as at from api_tokens")) as { at: number | null }).at;
     await bank.call("/api/v1/me");
-    const first = lastUsed();
+    const first = await lastUsed();
     expect(first).toBe(p.clock.now());
     p.clock.advance(30_000);
     await bank.call("/api/v1/me");
-    expect(lastUsed()).toBe(first);
+    expect(await lastUsed()).toBe(first);
     p.clock.advance(31_000);
     await bank.call("/api/v1/me");
-    expect(lastUsed()).toBe(p.clock.now());
+    expect(await lastUsed()).toBe(p.clock.now());
   });
 
   test("a token sees who it belongs to, with its institution", async () => {
-    const p = testPlatform();
-    const bank = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform();
+    const bank = await apiClient(p, "bank", "ICBC");
     const body = (await (await bank.call("/api/v1/me")).json()) as { role: string; institution: { code: string } };
     expect(body.role).toBe("bank");
     expect(body.institution.code).toBe("ICBC");
   });
 
   test("a token of the wrong role gets 403", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/audit");
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "agent")).call("/api/v1/audit");
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden");
   });
 
   test("a supervisor token reads the audit trail", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "supervisor").call("/api/v1/audit");
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "supervisor")).call("/api/v1/audit");
     expect(res.status).toBe(200);
   });
 
   test("malformed JSON is a 400 in the JSON error shape", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/lookup", {
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "agent")).call("/api/v1/lookup", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: "{not json",
@@ -98,8 +98,8 @@ describe("JSON API shell", () => {
   });
 
   test("a body that is not JSON is refused with 415", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/lookup", {
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "agent")).call("/api/v1/lookup", {
       method: "POST",
       headers: { "Content-Type": "text/plain" },
       body: "13800138000",
@@ -109,9 +109,9 @@ describe("JSON API shell", () => {
   });
 
   test("an oversized body is refused with 413 before it is read", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const huge = JSON.stringify({ values: Array.from({ length: 200_000 }, () => "13800138000") });
-    const res = await apiClient(p, "agent").call("/api/v1/lookup", {
+    const res = await (await apiClient(p, "agent")).call("/api/v1/lookup", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: huge,
@@ -121,14 +121,14 @@ describe("JSON API shell", () => {
   });
 
   test("an unknown API route is a JSON 404", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/nothing-here");
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "agent")).call("/api/v1/nothing-here");
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
   });
 
   test("the OpenAPI document is served without a token and lists the routes", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await p.app.request("/api/v1/openapi.json");
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
@@ -137,7 +137,7 @@ describe("JSON API shell", () => {
   });
 
   test("the browsable API reference is served from our own origin", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const html = await (await p.app.request("/api/docs")).text();
     expect(html).toContain("/static/swagger-ui-bundle.js");
     expect(html).not.toMatch(/https?:\/\/(?!localhost)/);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { weakPassword } from "../../src/auth/passwords";
 import { createUser, THROTTLE } from "../../src/auth/service";
 import { DEMO_PASSWORD } from "../../src/demo/load";
-import { ORIGIN, signIn, TEST_PASSWORD, testPlatform } from "../helpers";
+import { ORIGIN, signIn, TEST_PASSWORD, testPlatform, sqlAll, sqlOne } from "../helpers";
 
 const form = (o: Record<string, string>) => ({
   method: "POST",
@@ -15,7 +15,7 @@ const form = (o: Record<string, string>) => ({
 
 describe("sign-in", () => {
   test("a correct password starts a session with an HttpOnly SameSite cookie", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     const res = await p.app.request("/signin", form({ username: "wang", password: TEST_PASSWORD }));
     expect(res.status).toBe(303);
@@ -26,7 +26,7 @@ describe("sign-in", () => {
   });
 
   test("the session cookie is Secure when the public address is https", async () => {
-    const p = testPlatform({ PUBLIC_BASE_URL: "https://fanzha.example.gov.cn" });
+    const p = await testPlatform({ PUBLIC_BASE_URL: "https://fanzha.example.gov.cn" });
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     const res = await p.app.request("/signin", {
       ...form({ username: "wang", password: TEST_PASSWORD }),
@@ -36,7 +36,7 @@ describe("sign-in", () => {
   });
 
   test("a wrong password is refused with 401 and no session", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     const res = await p.app.request("/signin", form({ username: "wang", password: "wrong-password" }));
     expect(res.status).toBe(401);
@@ -44,7 +44,7 @@ describe("sign-in", () => {
   });
 
   test("the sixth attempt after five failures is throttled even with the right password", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     for (let i = 0; i < 5; i++)
       expect((await p.app.request("/signin", form({ username: "wang", password: "nope-nope" }))).status).toBe(401);
@@ -54,7 +54,7 @@ describe("sign-in", () => {
   });
 
   test("throttling ends when the failures leave the window", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     for (let i = 0; i < 5; i++) await p.app.request("/signin", form({ username: "wang", password: "nope-nope" }));
     p.clock.advance(16 * 60_000);
@@ -62,9 +62,9 @@ describe("sign-in", () => {
   });
 
   test("a failed sign-in is written to the audit log", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await p.app.request("/signin", form({ username: "ghost", password: "whatever-1" }));
-    const row = p.deps.db.$client.query("select action, entity_id from audit_log").get() as {
+    const row = (await sqlOne(p.deps.db, "select action, entity_id from audit_log")) as {
       action: string;
       entity_id: string;
     };
@@ -72,7 +72,7 @@ describe("sign-in", () => {
   });
 
   test("the next parameter cannot redirect to another site", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     const res = await p.app.request(
       "/signin",
@@ -83,7 +83,7 @@ describe("sign-in", () => {
 });
 
 describe("sign-in throttling under load", () => {
-  const burst = (p: ReturnType<typeof testPlatform>, passwords: string[], username = "wang") =>
+  const burst = (p: Awaited<ReturnType<typeof testPlatform>>, passwords: string[], username = "wang") =>
     Promise.all(
       passwords.map(async (password) => (await p.app.request("/signin", form({ username, password }))).status),
     );
@@ -91,7 +91,7 @@ describe("sign-in throttling under load", () => {
     statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
 
   test("of 200 concurrent sign-ins for one user, at most the allowed number are evaluated and the rest get 429", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     const statuses = await burst(
       p,
@@ -101,7 +101,7 @@ describe("sign-in throttling under load", () => {
   });
 
   test("a correct password among the first allowed attempts of a concurrent burst still signs in", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
     const statuses = await burst(p, [TEST_PASSWORD, ...Array.from({ length: 49 }, (_, i) => `guess-${i}-wrong`)]);
     expect(statuses[0]).toBe(303);
@@ -114,7 +114,12 @@ describe("sign-in throttling per address", () => {
   const from = (address: string) => ({
     requestIP: () => ({ address, family: address.includes(":") ? "IPv6" : "IPv4", port: 40000 }),
   });
-  const signInFrom = (p: ReturnType<typeof testPlatform>, address: string, o: Record<string, string>, xff?: string) => {
+  const signInFrom = (
+    p: Awaited<ReturnType<typeof testPlatform>>,
+    address: string,
+    o: Record<string, string>,
+    xff?: string,
+  ) => {
     const init = form(o);
     return p.app.request(
       "/signin",
@@ -122,7 +127,7 @@ describe("sign-in throttling per address", () => {
       from(address),
     );
   };
-  const spray = async (p: ReturnType<typeof testPlatform>, address: string, xff?: string) => {
+  const spray = async (p: Awaited<ReturnType<typeof testPlatform>>, address: string, xff?: string) => {
     const statuses = await Promise.all(
       Array.from(
         { length: THROTTLE.maxAddressFailures },
@@ -132,13 +137,13 @@ describe("sign-in throttling per address", () => {
     expect(statuses.every((s) => s === 401)).toBe(true);
   };
   const slow = 30_000; // each failure hashes a password (argon2id)
-  const auditIps = (p: ReturnType<typeof testPlatform>) =>
-    (p.deps.db.$client.query("select ip from audit_log order by id").all() as { ip: string }[]).map((r) => r.ip);
+  const auditIps = async (p: Awaited<ReturnType<typeof testPlatform>>) =>
+    ((await sqlAll(p.deps.db, "select ip from audit_log order by id")) as { ip: string }[]).map((r) => r.ip);
 
   test(
     "failures from one address do not lock out another user who has signed in from it",
     async () => {
-      const p = testPlatform();
+      const p = await testPlatform();
       await createUser(p.deps.db, { username: "wang", password: TEST_PASSWORD, role: "agent" });
       expect((await signInFrom(p, "198.51.100.7", { username: "wang", password: TEST_PASSWORD })).status).toBe(303);
       await spray(p, "198.51.100.7");
@@ -150,7 +155,7 @@ describe("sign-in throttling per address", () => {
   test(
     "once an address has too many failures, usernames never signed in from it are refused with 429",
     async () => {
-      const p = testPlatform();
+      const p = await testPlatform();
       await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "agent" });
       await spray(p, "198.51.100.7");
       expect((await signInFrom(p, "198.51.100.7", { username: "li", password: TEST_PASSWORD })).status).toBe(429);
@@ -161,22 +166,22 @@ describe("sign-in throttling per address", () => {
   );
 
   test("X-Forwarded-For is ignored when the direct peer is not a trusted proxy", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await signInFrom(p, "203.0.113.5", { username: "ghost", password: "wrong-guess" }, "198.51.100.7");
-    expect(auditIps(p)).toEqual(["203.0.113.5"]);
+    expect(await auditIps(p)).toEqual(["203.0.113.5"]);
   });
 
   test("behind a trusted proxy the client is the right-most X-Forwarded-For address that is not a proxy", async () => {
-    const p = testPlatform({ TRUSTED_PROXIES: "10.0.0.0/8, ::1" });
+    const p = await testPlatform({ TRUSTED_PROXIES: "10.0.0.0/8, ::1" });
     await signInFrom(p, "10.0.0.2", { username: "ghost", password: "wrong-guess" }, "6.6.6.6, 198.51.100.7, 10.0.0.3");
     await signInFrom(p, "::1", { username: "ghost", password: "wrong-guess" }, "203.0.113.5");
-    expect(auditIps(p)).toEqual(["198.51.100.7", "203.0.113.5"]);
+    expect(await auditIps(p)).toEqual(["198.51.100.7", "203.0.113.5"]);
   });
 
   test(
     "behind a trusted proxy, failures of one client do not throttle another client",
     async () => {
-      const p = testPlatform({ TRUSTED_PROXIES: "10.0.0.1" });
+      const p = await testPlatform({ TRUSTED_PROXIES: "10.0.0.1" });
       await createUser(p.deps.db, { username: "li", password: TEST_PASSWORD, role: "agent" });
       await spray(p, "10.0.0.1", "198.51.100.7");
       expect(
@@ -192,7 +197,7 @@ describe("sign-in throttling per address", () => {
 
 describe("sign-out", () => {
   test("signing out ends the session on the server", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     expect((await u.request("/signout", { method: "POST" })).status).toBe(303);
     const home = await u.request("/");
@@ -203,7 +208,7 @@ describe("sign-out", () => {
 
 describe("CSRF", () => {
   test("a signed-in POST without the CSRF token is refused and changes nothing", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await p.app.request("/signout", { method: "POST", headers: { Cookie: u.cookie, Origin: ORIGIN } });
     expect(res.status).toBe(403);
@@ -211,14 +216,14 @@ describe("CSRF", () => {
   });
 
   test("a POST with a wrong CSRF token is refused", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request("/signout", { method: "POST", headers: { "X-CSRF-Token": "forged" } });
     expect(res.status).toBe(403);
   });
 
   test("a form post from another origin is refused", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await p.app.request("/signout", {
       method: "POST",
@@ -234,7 +239,7 @@ describe("CSRF", () => {
   });
 
   test("the CSRF token is accepted from a hidden form field", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await p.app.request("/signout", {
       method: "POST",
@@ -247,14 +252,14 @@ describe("CSRF", () => {
 
 describe("pages", () => {
   test("a page without a session redirects to sign-in, keeping the address", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await p.app.request("/audit?entity=case");
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/signin?next=%2Faudit%3Fentity%3Dcase");
   });
 
   test("pages carry a CSP and frame protection", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await p.app.request("/signin");
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
@@ -262,7 +267,7 @@ describe("pages", () => {
   });
 
   test("a full page starts with the doctype and an htmx request gets only the fragment", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "supervisor");
     const full = await (await u.request("/")).text();
     expect(full).toStartWith("<!DOCTYPE html>");
@@ -274,14 +279,14 @@ describe("pages", () => {
   });
 
   test("a history-restore request gets the full page", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "supervisor");
     const res = await u.request("/", { headers: { "HX-Request": "true", "HX-History-Restore-Request": "true" } });
     expect(await res.text()).toStartWith("<!DOCTYPE html>");
   });
 
   test("the interface is Chinese by default and English after switching", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     expect(await (await u.request("/")).text()).toContain("工作台");
     const sw = await u.request("/lang/en?back=/");
@@ -291,7 +296,7 @@ describe("pages", () => {
   });
 
   test("healthz answers without authentication", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await p.app.request("/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });
@@ -305,15 +310,15 @@ describe("password strength", () => {
     ["aaaaaaaa", "it repeats characters"],
     ["zhangwei88", "it contains the username or the name"],
   ])("a user with the weak password %s is refused with the estimator's reason", async (password, why) => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const made = createUser(p.deps.db, { username: "zhangwei88", password, role: "agent" });
     expect(made).rejects.toThrow(`password is too easy to guess: ${why}`);
     await made.catch(() => {});
-    expect(p.deps.db.$client.query("select count(*) as n from users").get()).toEqual({ n: 0 });
+    expect(await sqlOne(p.deps.db, "select count(*) as n from users")).toEqual({ n: 0 });
   });
 
   test("a password made of the display name is refused", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     expect(
       createUser(p.deps.db, { username: "li", displayName: "lixiaolong", password: "lixiaolong", role: "agent" }),
     ).rejects.toThrow("it contains the username or the name");
@@ -325,7 +330,7 @@ describe("password strength", () => {
   });
 
   test("the admin screen refuses a weak password with the reason in the reader's language", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const zh = await admin.request("/admin/users", { form: { username: "wang", role: "agent", password: "password" } });
     expect(zh.status).toBe(422);
@@ -353,7 +358,7 @@ describe("password strength", () => {
 
 describe("the administration screen", () => {
   test("a user the admin cannot create is refused in the reader's language, the form kept", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const res = await admin.request("/admin/users", {
       form: { username: "wang.bank", role: "bank", institution: "CMCC", password: TEST_PASSWORD },
@@ -367,13 +372,13 @@ describe("the administration screen", () => {
       headers: { Cookie: "fz_lang=en" },
     });
     expect(await en.text()).toContain("role Bank desk needs an institution");
-    expect(p.deps.db.$client.query("select count(*) as n from users where username = 'wang.bank'").get()).toEqual({
+    expect(await sqlOne(p.deps.db, "select count(*) as n from users where username = 'wang.bank'")).toEqual({
       n: 0,
     });
   });
 
   test("the command line gets the same refusal in English", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     expect(
       createUser(p.deps.db, { username: "li", role: "carrier", institution: "ICBC", password: TEST_PASSWORD }),
     ).rejects.toThrow("ICBC is a bank, not a carrier");

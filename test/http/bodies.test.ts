@@ -7,9 +7,9 @@ import { ORIGIN, signIn, testPlatform } from "../helpers";
 const MiB = 1024 * 1024;
 
 /** A platform whose log lines are collected. */
-function logged() {
+async function logged() {
   const lines: Record<string, any>[] = [];
-  const p = testPlatform({}, { logStream: { write: (s: string) => void lines.push(JSON.parse(s)) } });
+  const p = await testPlatform({}, { logStream: { write: (s: string) => void lines.push(JSON.parse(s)) } });
   return { p, lines };
 }
 
@@ -36,7 +36,7 @@ const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
 describe("body limits", () => {
   test("an oversized url-encoded POST to /signin is refused with 413 by its Content-Length, as a page in the reader's language", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const body = bigForm(2 * MiB);
     const zh = await p.app.request("/signin", {
       method: "POST",
@@ -64,7 +64,7 @@ describe("body limits", () => {
   });
 
   test("a streamed url-encoded POST to /signin without a Content-Length is cut off with 413 once it passes the limit", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     let pulled = 0;
     const source = streamed(100 * MiB);
     const reader = source.getReader();
@@ -86,7 +86,7 @@ describe("body limits", () => {
   });
 
   test("an oversized POST to a Twilio webhook is refused with 413 in the JSON error shape", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const body = `CallSid=CA1&CallStatus=${"x".repeat(MiB)}`;
     const res = await p.app.request("/webhooks/twilio/call-status", {
       method: "POST",
@@ -98,7 +98,7 @@ describe("body limits", () => {
   });
 
   test("an upload declaring more than the file limit is refused with 413 and the import's file message before it is read", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     let pulled = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -118,7 +118,7 @@ describe("body limits", () => {
   });
 
   test("a streamed upload is cut off with 413 and the file message once it passes the file limit", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "supervisor");
     const head = new TextEncoder().encode(
       `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="baseline.csv"\r\nContent-Type: text/csv\r\n\r\nmonth,district\r\n`,
@@ -150,7 +150,7 @@ describe("body limits", () => {
   });
 
   test("a normal form still works: a paste of 1000 numbers is checked", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const text = Array.from({ length: 1000 }, (_, i) => `1391111${String(i).padStart(4, "0")}`).join("\n");
     const res = await s.request("/suspects/check", { form: { text }, htmx: true });
@@ -169,7 +169,7 @@ describe("bodies that cannot be parsed", () => {
   }
 
   test("a truncated multipart POST to /signin is a 400 with one log line and no stack trace", async () => {
-    const { p, lines } = logged();
+    const { p, lines } = await logged();
     const res = await p.app.request("/signin", {
       method: "POST",
       headers: { "Content-Type": MULTIPART, Origin: ORIGIN },
@@ -182,7 +182,7 @@ describe("bodies that cannot be parsed", () => {
 
   for (const hook of ["call-status", "message-status"]) {
     test(`a truncated multipart POST to the ${hook} webhook is a 400 in the JSON error shape with one log line`, async () => {
-      const { p, lines } = logged();
+      const { p, lines } = await logged();
       const res = await p.app.request(`/webhooks/twilio/${hook}`, {
         method: "POST",
         headers: { "Content-Type": MULTIPART },
@@ -195,7 +195,7 @@ describe("bodies that cannot be parsed", () => {
   }
 
   test("a truncated multipart POST to a signed-in form is a 400 with one log line and no stack trace", async () => {
-    const { p, lines } = logged();
+    const { p, lines } = await logged();
     const s = await signIn(p, "agent");
     const res = await s.request("/suspects/check", {
       method: "POST",

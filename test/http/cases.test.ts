@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { apiClient, ORIGIN, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, ORIGIN, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
 
-const count = (p: TestPlatform, sql: string, ...args: (string | number)[]) =>
-  (p.deps.db.$client.query(sql).get(...args) as { n: number }).n;
+const count = async (p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  ((await sqlOne(p.deps.db, sql, ...args)) as { n: number }).n;
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
 const CASE = {
@@ -19,7 +19,7 @@ const CASE = {
 };
 
 async function post(p: TestPlatform, body: unknown) {
-  const res = await apiClient(p, "agent").call("/api/v1/cases", { json: body });
+  const res = await (await apiClient(p, "agent")).call("/api/v1/cases", { json: body });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
@@ -58,7 +58,7 @@ const postForm = (u: Awaited<ReturnType<typeof signIn>>, f: URLSearchParams) =>
 
 describe("POST /api/v1/cases", () => {
   test("a case with two suspects is created with both, normalised and linked", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { status, body } = await post(p, CASE);
     expect(status).toBe(201);
     const c = body.case;
@@ -81,22 +81,24 @@ describe("POST /api/v1/cases", () => {
   });
 
   test("suspects named in a case are high risk and sourced from the case", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await post(p, CASE);
     expect(body.case.suspects.every((s: any) => s.riskLevel === "high")).toBe(true);
-    expect(count(p, "select count(*) as n from suspect_sources where source = ?", `case:${body.case.id}`)).toBe(2);
+    expect(await count(p, "select count(*) as n from suspect_sources where source = ?", `case:${body.case.id}`)).toBe(
+      2,
+    );
   });
 
   test("a suspect already known is merged, not duplicated", async () => {
-    const p = testPlatform();
-    await apiClient(p, "agent").call("/api/v1/suspects", { json: { value: "13800138000" } });
+    const p = await testPlatform();
+    await (await apiClient(p, "agent")).call("/api/v1/suspects", { json: { value: "13800138000" } });
     const { body } = await post(p, CASE);
     expect(body.case.suspects[0].sightings).toBe(2);
-    expect(count(p, "select count(*) as n from suspects")).toBe(2);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(2);
   });
 
   test("a case with an invalid suspect saves nothing and names the row", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { status, body } = await post(p, {
       ...CASE,
       suspects: [CASE.suspects[0], { kind: "bank_account", value: "6222 02" }],
@@ -105,19 +107,19 @@ describe("POST /api/v1/cases", () => {
     expect(body.error.issues).toEqual([
       { path: "suspects.1.value", message: "not a valid bank account: too short (6 digits, need 12–30)" },
     ]);
-    expect(count(p, "select count(*) as n from cases")).toBe(0);
-    expect(count(p, "select count(*) as n from suspects")).toBe(0);
-    expect(count(p, "select count(*) as n from audit_log where entity in ('case', 'suspect')")).toBe(0);
+    expect(await count(p, "select count(*) as n from cases")).toBe(0);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(0);
+    expect(await count(p, "select count(*) as n from audit_log where entity in ('case', 'suspect')")).toBe(0);
   });
 
   test("a filed case without a filed time is filed now", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await post(p, { ...CASE, status: "filed" });
     expect(body.case.filedAt).toBe("2026-11-21T02:00:00.000Z");
   });
 
   test("a solved time before the filed time is refused", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { status, body } = await post(p, {
       ...CASE,
       status: "solved",
@@ -130,14 +132,14 @@ describe("POST /api/v1/cases", () => {
   });
 
   test("an unknown fraud type is refused with the allowed codes", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { status, body } = await post(p, { ...CASE, fraudType: "phishing" });
     expect(status).toBe(422);
     expect(body.error.issues[0].path).toBe("fraudType");
   });
 
   test("a wrong check character in the victim's ID number is refused", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { status, body } = await post(p, { ...CASE, victim: { ...CASE.victim, idNumber: "110105194912310021" } });
     expect(status).toBe(422);
     expect(body.error.issues[0].path).toBe("victim.idNumber");
@@ -146,26 +148,26 @@ describe("POST /api/v1/cases", () => {
 
 describe("double submits", () => {
   test("a repeated Idempotency-Key returns the first case and creates nothing", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const send = () => api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
     const first = (await (await send()).json()) as { case: { id: number } };
     const again = await send();
     expect(again.status).toBe(201);
     expect(((await again.json()) as { case: { id: number } }).case.id).toBe(first.case.id);
-    expect(count(p, "select count(*) as n from cases")).toBe(1);
+    expect(await count(p, "select count(*) as n from cases")).toBe(1);
   });
 
   test("the same Idempotency-Key from another caller is another case", async () => {
-    const p = testPlatform();
-    for (const api of [apiClient(p, "agent"), apiClient(p, "agent")])
+    const p = await testPlatform();
+    for (const api of [await apiClient(p, "agent"), await apiClient(p, "agent")])
       await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
-    expect(count(p, "select count(*) as n from cases")).toBe(2);
+    expect(await count(p, "select count(*) as n from cases")).toBe(2);
   });
 
   test("an Idempotency-Key reused with a different case is refused with 422 idempotency_key_reused and saves nothing", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "intake-42" } });
     const res = await api.call("/api/v1/cases", {
       json: { ...CASE, district: "海淀区" },
@@ -176,12 +178,12 @@ describe("double submits", () => {
       code: "idempotency_key_reused",
       message: expect.stringContaining("Idempotency-Key"),
     });
-    expect(count(p, "select count(*) as n from cases")).toBe(1);
+    expect(await count(p, "select count(*) as n from cases")).toBe(1);
   });
 
   test("the same case with its keys in another order is a replay, not a reuse", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const first = (await (
       await api.call("/api/v1/cases", { json: CASE, headers: { "Idempotency-Key": "k" } })
     ).json()) as any;
@@ -192,40 +194,41 @@ describe("double submits", () => {
   });
 
   test("submitting the intake form twice saves one case", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const page = await (await u.request("/cases/new")).text();
     const nonce = /name="nonce" value="([^"]+)"/.exec(page)![1]!;
     const first = await postForm(u, form({ nonce }));
     const second = await postForm(u, form({ nonce }));
     expect(second.headers.get("location")).toBe(first.headers.get("location"));
-    expect(count(p, "select count(*) as n from cases")).toBe(1);
+    expect(await count(p, "select count(*) as n from cases")).toBe(1);
   });
 });
 
 describe("GET /api/v1/cases/:id", () => {
   test("returns the case with its suspects and audits the view", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await post(p, CASE);
-    const res = await apiClient(p, "supervisor").call(`/api/v1/cases/${body.case.id}`);
+    const res = await (await apiClient(p, "supervisor")).call(`/api/v1/cases/${body.case.id}`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).case.suspects).toHaveLength(2);
-    const row = p.deps.db.$client
-      .query("select actor, entity_id as id from audit_log where action = 'view' and entity = 'case'")
-      .get() as { actor: string; id: string };
+    const row = (await sqlOne(
+      p.deps.db,
+      "select actor, entity_id as id from audit_log where action = 'view' and entity = 'case'",
+    )) as { actor: string; id: string };
     expect(row.id).toBe(String(body.case.id));
     expect(row.actor).toStartWith("token:supervisor-");
   });
 
   test("an unknown case is a 404", async () => {
-    const p = testPlatform();
-    expect((await apiClient(p, "agent").call("/api/v1/cases/77")).status).toBe(404);
+    const p = await testPlatform();
+    expect((await (await apiClient(p, "agent")).call("/api/v1/cases/77")).status).toBe(404);
   });
 
   test("bank and publicity tokens may not read or create cases", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await post(p, CASE);
-    for (const client of [apiClient(p, "bank", "ICBC"), apiClient(p, "publicity")]) {
+    for (const client of [await apiClient(p, "bank", "ICBC"), await apiClient(p, "publicity")]) {
       expect((await client.call("/api/v1/cases/1")).status).toBe(403);
       expect((await client.call("/api/v1/cases", { json: CASE })).status).toBe(403);
     }
@@ -234,26 +237,27 @@ describe("GET /api/v1/cases/:id", () => {
 
 describe("the intake form", () => {
   test("opens with the received time set to now in Shanghai time", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     expect(await (await u.request("/cases/new")).text()).toContain('name="receivedAt" value="2026-11-21T10:00"');
   });
 
   test("a case with its suspects is saved in one go, the loss read from yuan", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await postForm(u, form());
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/cases/1?saved=1");
-    const c = p.deps.db.$client
-      .query("select loss_fen as loss, received_at as at, created_by as by from cases")
-      .get() as Record<string, number>;
+    const c = (await sqlOne(
+      p.deps.db,
+      "select loss_fen as loss, received_at as at, created_by as by from cases",
+    )) as Record<string, number>;
     expect(c).toEqual({ loss: 1_234_567, at: Date.parse("2026-11-21T01:30:00Z"), by: u.userId });
-    expect(count(p, "select count(*) as n from case_suspects where case_id = 1")).toBe(2);
+    expect(await count(p, "select count(*) as n from case_suspects where case_id = 1")).toBe(2);
   });
 
   test("blank suspect rows are ignored", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     expect(
       (
@@ -267,11 +271,11 @@ describe("the intake form", () => {
         )
       ).status,
     ).toBe(303);
-    expect(count(p, "select count(*) as n from case_suspects")).toBe(1);
+    expect(await count(p, "select count(*) as n from case_suspects")).toBe(1);
   });
 
   test("an invalid suspect row re-renders the form with the row's error, keeps the input, saves nothing", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await postForm(
       u,
@@ -285,12 +289,12 @@ describe("the intake form", () => {
     expect(text(html)).toContain("涉案号码/账户 · 第 2 行: 不是有效的电话号码：手机号码应为 11 位，这里是 10 位");
     expect(html).toContain('value="1380013800"');
     expect(html).toContain('value="12,345.67"');
-    expect(count(p, "select count(*) as n from cases")).toBe(0);
-    expect(count(p, "select count(*) as n from suspects")).toBe(0);
+    expect(await count(p, "select count(*) as n from cases")).toBe(0);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(0);
   });
 
   test("a reader in English sees why a suspect row is refused in English", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await p.app.request("/cases", {
       method: "POST",
@@ -307,7 +311,7 @@ describe("the intake form", () => {
   });
 
   test("the API names a refused suspect in English, with no interface codes in its issues", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await post(p, { ...CASE, suspects: [{ kind: "phone", value: "1380013800" }] });
     expect(res.status).toBe(422);
     expect(res.body.error.issues).toEqual([
@@ -316,7 +320,7 @@ describe("the intake form", () => {
   });
 
   test("a solved case without its filed time is refused in Chinese, naming the status by its label", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await postForm(u, form({ status: "solved" }));
     expect(res.status).toBe(422);
@@ -326,7 +330,7 @@ describe("the intake form", () => {
   });
 
   test("every mistake is reported at once, each next to its field", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await postForm(u, form({ loss: "12.345,67", "victim.name": "", "victim.phone": "12" }, [["", "abc"]]));
     const html = text(await res.text());
@@ -341,7 +345,7 @@ describe("the intake form", () => {
   });
 
   test("a publicity user cannot open the case screens", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await post(p, CASE);
     const u = await signIn(p, "publicity");
     for (const path of ["/cases", "/cases/new", "/cases/1"]) expect((await u.request(path)).status).toBe(403);
@@ -351,7 +355,7 @@ describe("the intake form", () => {
 
 describe("the case page", () => {
   test("shows the victim in full to an agent and audits the view", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await post(p, CASE);
     const u = await signIn(p, "agent");
     const html = text(await (await u.request("/cases/1")).text());
@@ -359,37 +363,40 @@ describe("the case page", () => {
     expect(html).toContain("11010519491231002X");
     expect(html).toContain("138 0013 8000");
     expect(
-      count(p, "select count(*) as n from audit_log where action = 'view' and entity = 'case' and entity_id = '1'"),
+      await count(
+        p,
+        "select count(*) as n from audit_log where action = 'view' and entity = 'case' and entity_id = '1'",
+      ),
     ).toBe(1);
   });
 
   test("filing a received case sets its filed time and is audited", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await post(p, CASE);
     const u = await signIn(p, "agent");
     const res = await u.request("/cases/1/status", {
       form: { status: "filed", at: "2026-11-21T09:45", suspectsDetained: "" },
     });
     expect(res.status).toBe(303);
-    const c = p.deps.db.$client.query("select status, filed_at as filedAt from cases where id = 1").get();
+    const c = await sqlOne(p.deps.db, "select status, filed_at as filedAt from cases where id = 1");
     expect(c).toEqual({ status: "filed", filedAt: Date.parse("2026-11-21T01:45:00Z") });
-    expect(count(p, "select count(*) as n from audit_log where action = 'update' and entity = 'case'")).toBe(1);
+    expect(await count(p, "select count(*) as n from audit_log where action = 'update' and entity = 'case'")).toBe(1);
   });
 
   test("solving a case that was never filed is refused with the reason", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await post(p, CASE);
     const u = await signIn(p, "agent");
     const res = await u.request("/cases/1/status", { form: { status: "solved", at: "", suspectsDetained: "3" } });
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("“已接警”的案件不能改为“已破案”");
-    expect(count(p, "select count(*) as n from cases where status = 'received'")).toBe(1);
+    expect(await count(p, "select count(*) as n from cases where status = 'received'")).toBe(1);
   });
 });
 
 describe("the case list", () => {
   async function three() {
-    const p = testPlatform();
+    const p = await testPlatform();
     await post(p, CASE);
     await post(p, { ...CASE, fraudType: "romance", receivedAt: "2026-11-19T09:00:00+08:00", suspects: [] });
     await post(p, {
@@ -420,8 +427,8 @@ describe("the case list", () => {
     expect(await ids(u, "from=2026-11-19&to=2026-11-20")).toEqual([3, 2]);
   });
   test("pages by 50", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     for (let i = 0; i < 51; i++) await api.call("/api/v1/cases", { json: { ...CASE, suspects: [] } });
     const u = await signIn(p, "agent");
     expect(await ids(u, "page=1")).toHaveLength(50);

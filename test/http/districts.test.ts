@@ -5,14 +5,14 @@ import { normalizeIdNumber } from "../../src/domain/cases";
 import { closeDistricts } from "../../src/domain/districts";
 import { shanghaiDate } from "../../src/domain/time";
 import { whenSettled } from "../../src/imports/engine";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
 
 const SYSTEM = { actor: null, ip: null, at: Date.parse("2026-11-21T02:00:00Z"), label: "test" };
-const count = (p: TestPlatform, sql: string) => (p.deps.db.$client.query(sql).get() as { n: number }).n;
+const count = async (p: TestPlatform, sql: string) => ((await sqlOne(p.deps.db, sql)) as { n: number }).n;
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
-function listed(p: TestPlatform, ...names: string[]) {
-  for (const n of names) expect(addDistrict(p.deps.db, SYSTEM, n).ok).toBe(true);
+async function listed(p: TestPlatform, ...names: string[]) {
+  for (const n of names) expect((await addDistrict(p.deps.db, SYSTEM, n)).ok).toBe(true);
 }
 
 const CASE = {
@@ -52,10 +52,10 @@ describe("close matches", () => {
 
 describe("districts from the admin's list", () => {
   test("GET /api/v1/districts lists them for any signed-in role's token", async () => {
-    const p = testPlatform();
-    listed(p, "南山区", "北湖区");
+    const p = await testPlatform();
+    await listed(p, "南山区", "北湖区");
     for (const [role, inst] of [["agent"], ["bank", "ICBC"], ["publicity"]] as const) {
-      const res = await apiClient(p, role, inst).call("/api/v1/districts");
+      const res = await (await apiClient(p, role, inst)).call("/api/v1/districts");
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ districts: [{ name: "北湖区" }, { name: "南山区" }] });
     }
@@ -65,38 +65,40 @@ describe("districts from the admin's list", () => {
   });
 
   test("while the list is empty, a case, a target and an import row accept any district", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     expect(
-      (await apiClient(p, "agent").call("/api/v1/cases", { json: { ...CASE, district: "随便什么区" } })).status,
+      (await (await apiClient(p, "agent")).call("/api/v1/cases", { json: { ...CASE, district: "随便什么区" } })).status,
     ).toBe(201);
     expect(
       (
-        await apiClient(p, "agent").call("/api/v1/targets", {
+        await (
+          await apiClient(p, "agent")
+        ).call("/api/v1/targets", {
           json: { phone: "13800138000", riskGrade: "high", district: "随便什么区" },
         })
       ).status,
     ).toBe(201);
     await importTargets(p, "电话,风险等级,辖区\n13900139000,高,另一个区\n");
-    expect(count(p, "select count(*) as n from targets where district = '另一个区'")).toBe(1);
+    expect(await count(p, "select count(*) as n from targets where district = '另一个区'")).toBe(1);
   });
 
   test("case intake refuses a district not on the list, naming the close matches (API in English)", async () => {
-    const p = testPlatform();
-    listed(p, "南山区", "北湖区", "高新区");
-    const res = await apiClient(p, "agent").call("/api/v1/cases", { json: { ...CASE, district: "南山" } });
+    const p = await testPlatform();
+    await listed(p, "南山区", "北湖区", "高新区");
+    const res = await (await apiClient(p, "agent")).call("/api/v1/cases", { json: { ...CASE, district: "南山" } });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } };
     expect(body.error.issues).toContainEqual({
       path: "district",
       message: `district "南山" is not on the center's list of districts; close: 南山区`,
     });
-    expect(count(p, "select count(*) as n from cases")).toBe(0);
-    expect((await apiClient(p, "agent").call("/api/v1/cases", { json: CASE })).status).toBe(201);
+    expect(await count(p, "select count(*) as n from cases")).toBe(0);
+    expect((await (await apiClient(p, "agent")).call("/api/v1/cases", { json: CASE })).status).toBe(201);
   });
 
   test("the intake page refuses an unlisted district in Chinese, by its field, keeping the form", async () => {
-    const p = testPlatform();
-    listed(p, "南山区", "北湖区");
+    const p = await testPlatform();
+    await listed(p, "南山区", "北湖区");
     const u = await signIn(p, "agent");
     const f = new URLSearchParams({
       receivedAt: "2026-11-21T09:30",
@@ -115,21 +117,21 @@ describe("districts from the admin's list", () => {
     const html = await res.text();
     expect(text(html)).toContain("辖区“北湖”不在本中心的辖区列表中；相近的有：北湖区");
     expect(html).toContain('value="北湖"');
-    expect(count(p, "select count(*) as n from cases")).toBe(0);
+    expect(await count(p, "select count(*) as n from cases")).toBe(0);
   });
 
   test("the intake form suggests the listed districts", async () => {
-    const p = testPlatform();
-    listed(p, "北湖区", "南山区");
+    const p = await testPlatform();
+    await listed(p, "北湖区", "南山区");
     const html = await (await (await signIn(p, "agent")).request("/cases/new")).text();
     const datalist = /<datalist id="districts">([\s\S]*?)<\/datalist>/.exec(html)![1]!;
     expect([...datalist.matchAll(/value="([^"]+)"/g)].map((m) => m[1])).toEqual(["北湖区", "南山区"]);
   });
 
   test("the target API refuses an unlisted district with the close matches; a listed one is recorded", async () => {
-    const p = testPlatform();
-    listed(p, "江北区", "江南区", "城关区");
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    await listed(p, "江北区", "江南区", "城关区");
+    const api = await apiClient(p, "agent");
     const res = await api.call("/api/v1/targets", {
       json: { phone: "13800138000", riskGrade: "high", district: "江北" },
     });
@@ -139,7 +141,7 @@ describe("districts from the admin's list", () => {
       path: "district",
       message: `district "江北" is not on the center's list of districts; close: 江北区`,
     });
-    expect(count(p, "select count(*) as n from targets")).toBe(0);
+    expect(await count(p, "select count(*) as n from targets")).toBe(0);
     expect(
       (await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high", district: "江北区" } }))
         .status,
@@ -147,13 +149,15 @@ describe("districts from the admin's list", () => {
   });
 
   test("an import row with an unlisted district is rejected with the close matches, in the reader's language", async () => {
-    const p = testPlatform();
-    listed(p, "江北区", "城关区");
+    const p = await testPlatform();
+    await listed(p, "江北区", "城关区");
     const { agent, id } = await importTargets(p, "电话,风险等级,辖区\n13800138000,高,江北区\n13900139000,高,城关\n");
-    expect(count(p, "select count(*) as n from targets")).toBe(1);
-    const rejection = p.deps.db.$client
-      .query("select line, reason, reason_code as code from import_rejections")
-      .get() as { line: number; reason: string; code: string };
+    expect(await count(p, "select count(*) as n from targets")).toBe(1);
+    const rejection = (await sqlOne(p.deps.db, "select line, reason, reason_code as code from import_rejections")) as {
+      line: number;
+      reason: string;
+      code: string;
+    };
     expect(rejection).toEqual({
       line: 3,
       reason: `district "城关" is not on the center's list of districts; close: 城关区`,
@@ -165,19 +169,19 @@ describe("districts from the admin's list", () => {
   });
 
   test("a baseline row for an unlisted district is rejected with the close matches; the city-wide rows are kept", async () => {
-    const p = testPlatform();
-    listed(p, "南山区");
+    const p = await testPlatform();
+    await listed(p, "南山区");
     const s = await signIn(p, "supervisor");
     const form = new FormData();
     form.append("file", new File(["月份,辖区,警情\n2025-07,,300\n2025-07,南山,40\n2025-07,南山区,41\n"], "b.csv"));
     const html = await (await s.request("/stats/baselines", { method: "POST", body: form, htmx: true })).text();
     expect(text(html)).toContain("新增 2 行");
     expect(text(html)).toContain("辖区“南山”不在本中心的辖区列表中；相近的有：南山区");
-    expect(count(p, "select count(*) as n from baseline_totals")).toBe(2);
+    expect(await count(p, "select count(*) as n from baseline_totals")).toBe(2);
   });
 
   test("the admin adds a district on the screen (303), and a name already listed is refused", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const res = await admin.request("/admin/districts", { form: { district: " 南山区 " } });
     expect(res.status).toBe(303);
@@ -185,12 +189,14 @@ describe("districts from the admin's list", () => {
     const again = await admin.request("/admin/districts", { form: { district: "南山区" } });
     expect(again.status).toBe(422);
     expect(text(await again.text())).toContain("辖区“南山区”已在列表中");
-    expect(count(p, "select count(*) as n from districts")).toBe(1);
-    expect(count(p, "select count(*) as n from audit_log where entity = 'district' and action = 'create'")).toBe(1);
+    expect(await count(p, "select count(*) as n from districts")).toBe(1);
+    expect(await count(p, "select count(*) as n from audit_log where entity = 'district' and action = 'create'")).toBe(
+      1,
+    );
   });
 
   test("only the admin may add districts on the screen", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const agent = await signIn(p, "agent");
     expect((await agent.request("/admin/districts", { form: { district: "南山区" } })).status).toBe(403);
   });
@@ -219,7 +225,7 @@ describe("districts from the admin's list", () => {
   }, 30_000);
 
   test("the demo data lists the districts its cases and targets use; its victims' ID numbers agree with their ages", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await loadDemo(p.deps);
     const db = p.deps.db.$client;
     const used = (

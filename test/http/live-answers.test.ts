@@ -2,7 +2,7 @@
 // opening a sent request at the desk acknowledges it, and supervisors urge (督办) what is late.
 import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";
@@ -10,25 +10,28 @@ const MIN = 60_000;
 type Json = Record<string, any>;
 const json = async (res: Response) => (await res.json()) as Json;
 
-function makeCase(p: TestPlatform, createdBy: number | null = null): number {
+async function makeCase(p: TestPlatform, createdBy: number | null = null): Promise<number> {
   const now = p.clock.now();
   return (
-    p.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_by, created_at, updated_at)
+    (await sqlOne(
+      p.deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_by, created_at, updated_at)
          values (?, '朝阳区', 'fake_investment', 10000000, '王小明', 'received', ?, ?, ?) returning id`,
-      )
-      .get(now, createdBy, now, now) as { id: number }
+      now,
+      createdBy,
+      now,
+      now,
+    )) as { id: number }
   ).id;
 }
 
 /** An agent (signed in) sends a level-1 stop-payment to ICBC from its page form. */
 async function level1(env: Record<string, string> = {}) {
-  const p = testPlatform(env);
+  const p = await testPlatform(env);
   const agent = await signIn(p, "agent");
   const officer = await signIn(p, "agent");
-  const caseId = makeCase(p, officer.userId);
-  const icbc = apiClient(p, "bank", "ICBC");
+  const caseId = await makeCase(p, officer.userId);
+  const icbc = await apiClient(p, "bank", "ICBC");
   const res = await agent.request("/requests", {
     form: {
       caseId: String(caseId),
@@ -55,9 +58,11 @@ async function confirmWithOnward(s: Awaited<ReturnType<typeof level1>>) {
     },
   });
   expect(res.status).toBe(201);
-  return s.p.deps.db.$client
-    .query("select id, status, level, created_by as createdBy from requests where parent_request_id = ?")
-    .get(s.l1) as { id: number; status: string; level: number; createdBy: number | null };
+  return (await sqlOne(
+    s.p.deps.db,
+    "select id, status, level, created_by as createdBy from requests where parent_request_id = ?",
+    s.l1,
+  )) as { id: number; status: string; level: number; createdBy: number | null };
 }
 
 /** Reads a live stream until `until` matches what arrived (or gives up after `ms`). */
@@ -94,16 +99,20 @@ describe("ONWARD_AUTO_SEND", () => {
     const s = await level1({ ONWARD_AUTO_SEND: "true" });
     const l2 = await confirmWithOnward(s);
     expect(l2).toMatchObject({ status: "sent", level: 2 });
-    const ins = s.p.deps.db.$client
-      .query("select officer1_id as o1, officer2_id as o2 from instructions where request_id = ?")
-      .get(l2.id) as { o1: number; o2: number };
+    const ins = (await sqlOne(
+      s.p.deps.db,
+      "select officer1_id as o1, officer2_id as o2 from instructions where request_id = ?",
+      l2.id,
+    )) as { o1: number; o2: number };
     expect([ins.o1, ins.o2].sort()).toEqual([s.agent.userId, s.officer.userId].sort());
-    const audit = s.p.deps.db.$client
-      .query("select actor from audit_log where action = 'send' and entity = 'request' and entity_id = ?")
-      .get(l2.id) as { actor: string };
+    const audit = (await sqlOne(
+      s.p.deps.db,
+      "select actor from audit_log where action = 'send' and entity = 'request' and entity_id = ?",
+      l2.id,
+    )) as { actor: string };
     expect(audit.actor).toContain("onward-auto-send");
     // the next bank's desk has it
-    const abc = apiClient(s.p, "bank", "ABC");
+    const abc = await apiClient(s.p, "bank", "ABC");
     expect((await json(await abc.call("/api/v1/requests"))).requests.map((r: Json) => r.id)).toContain(l2.id);
   });
 
@@ -153,9 +162,9 @@ describe("the center's live stream", () => {
 
 describe("new targets in the queue", () => {
   test("an agent's stream announces targets added to the queue, and not a claim", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const agent = await signIn(p, "agent");
-    const api = apiClient(p, "agent");
+    const api = await apiClient(p, "agent");
     const stream = await agent.request("/live/events");
     const reading = readStream(stream, /banner-targets[\s\S]*\n\n/);
     await new Promise((r) => setTimeout(r, 50));
@@ -170,30 +179,32 @@ describe("opening a sent request at the desk acknowledges it", () => {
   test("a GET of the desk page writes nothing: the page posts to /open once loaded", async () => {
     const s = await level1();
     const bank = await signIn(s.p, "bank", "ICBC");
-    const before = s.p.deps.db.$client
-      .query(
-        "select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')",
-      )
-      .get(s.l1);
+    const before = await sqlOne(
+      s.p.deps.db,
+      "select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')",
+      s.l1,
+    );
     const page = await bank.request(`/desk/${s.l1}`);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(`hx-post="/desk/${s.l1}/open"`);
     expect(html).toContain('hx-trigger="load"');
     expect(
-      (s.p.deps.db.$client.query("select status from requests where id = ?").get(s.l1) as { status: string }).status,
+      ((await sqlOne(s.p.deps.db, "select status from requests where id = ?", s.l1)) as { status: string }).status,
     ).toBe("sent");
     expect(
-      s.p.deps.db.$client
-        .query("select count(*) as n from responses where request_id = ? and action = 'acknowledge'")
-        .get(s.l1),
+      await sqlOne(
+        s.p.deps.db,
+        "select count(*) as n from responses where request_id = ? and action = 'acknowledge'",
+        s.l1,
+      ),
     ).toEqual({ n: 0 });
     expect(
-      s.p.deps.db.$client
-        .query(
-          "select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')",
-        )
-        .get(s.l1),
+      await sqlOne(
+        s.p.deps.db,
+        "select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open')",
+        s.l1,
+      ),
     ).toEqual(before);
   });
 
@@ -213,20 +224,20 @@ describe("opening a sent request at the desk acknowledges it", () => {
     expect(html).not.toContain('data-testid="acknowledge"');
     expect(html).not.toContain(`/desk/${s.l1}/open`);
     await bank.request(`/desk/${s.l1}/open`, { form: {}, htmx: true }); // a second opening records nothing more
-    const rows = s.p.deps.db.$client
-      .query(
-        "select action, from_status as f, to_status as t, user_id as u from responses where request_id = ? order by id",
-      )
-      .all(s.l1);
+    const rows = await sqlAll(
+      s.p.deps.db,
+      "select action, from_status as f, to_status as t, user_id as u from responses where request_id = ? order by id",
+      s.l1,
+    );
     expect(rows).toEqual([
       { action: "send", f: "draft", t: "sent", u: s.agent.userId },
       { action: "acknowledge", f: "sent", t: "acknowledged", u: bank.userId },
     ]);
-    const audit = s.p.deps.db.$client
-      .query(
-        "select action, detail from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open') order by id",
-      )
-      .all(s.l1) as { action: string; detail: string }[];
+    const audit = (await sqlAll(
+      s.p.deps.db,
+      "select action, detail from audit_log where entity = 'request' and entity_id = ? and action in ('acknowledge', 'open') order by id",
+      s.l1,
+    )) as { action: string; detail: string }[];
     expect(audit.map((a) => a.action)).toEqual(["acknowledge", "open"]);
     expect(JSON.parse(audit[1]!.detail)).toEqual({ acknowledged: true });
   });
@@ -237,7 +248,7 @@ describe("opening a sent request at the desk acknowledges it", () => {
     expect((await other.request(`/desk/${s.l1}/open`, { form: {}, htmx: true })).status).toBe(404);
     expect((await other.request(`/desk/${s.l1}`)).status).toBe(404);
     expect(
-      (s.p.deps.db.$client.query("select status from requests where id = ?").get(s.l1) as { status: string }).status,
+      ((await sqlOne(s.p.deps.db, "select status from requests where id = ?", s.l1)) as { status: string }).status,
     ).toBe("sent");
   });
 
@@ -250,12 +261,10 @@ describe("opening a sent request at the desk acknowledges it", () => {
         })
       ).status,
     ).toBe(201);
-    const before = s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ?").get(s.l1);
+    const before = await sqlOne(s.p.deps.db, "select count(*) as n from responses where request_id = ?", s.l1);
     const bank = await signIn(s.p, "bank", "ICBC");
     expect((await bank.request(`/desk/${s.l1}/open`, { form: {}, htmx: true })).status).toBe(200);
-    expect(s.p.deps.db.$client.query("select count(*) as n from responses where request_id = ?").get(s.l1)).toEqual(
-      before,
-    );
+    expect(await sqlOne(s.p.deps.db, "select count(*) as n from responses where request_id = ?", s.l1)).toEqual(before);
   });
 });
 
@@ -269,7 +278,7 @@ describe("urging (督办)", () => {
   test("an agent cannot urge (403) and nothing is recorded", async () => {
     const s = await overdue();
     expect((await s.agent.request(`/supervision/urge/request/${s.l1}`, { form: {} })).status).toBe(403);
-    expect(s.p.deps.db.$client.query("select count(*) as n from urges").get()).toEqual({ n: 0 });
+    expect(await sqlOne(s.p.deps.db, "select count(*) as n from urges")).toEqual({ n: 0 });
   });
 
   test("a request not yet overdue is refused (409) naming why", async () => {
@@ -277,7 +286,7 @@ describe("urging (督办)", () => {
     const sup = await signIn(s.p, "supervisor");
     const res = await sup.request(`/supervision/urge/request/${s.l1}`, { form: {} });
     expect(res.status).toBe(409);
-    expect(s.p.deps.db.$client.query("select count(*) as n from urges").get()).toEqual({ n: 0 });
+    expect(await sqlOne(s.p.deps.db, "select count(*) as n from urges")).toEqual({ n: 0 });
   });
 
   test("a supervisor's urge is recorded, audited, on the request's history and on the board, and reaches the desk live", async () => {
@@ -292,13 +301,15 @@ describe("urging (督办)", () => {
     const text = await reading;
     expect(text).toContain(`data-testid="banner-urged-request-${s.l1}"`);
     expect(text).toContain("请立即签收");
-    expect(s.p.deps.db.$client.query("select request_id as r, by_user_id as u, note from urges").all()).toEqual([
+    expect(await sqlAll(s.p.deps.db, "select request_id as r, by_user_id as u, note from urges")).toEqual([
       { r: s.l1, u: sup.userId, note: "请立即签收" },
     ]);
     expect(
-      s.p.deps.db.$client
-        .query("select count(*) as n from audit_log where action = 'urge' and entity = 'request' and entity_id = ?")
-        .get(s.l1),
+      await sqlOne(
+        s.p.deps.db,
+        "select count(*) as n from audit_log where action = 'urge' and entity = 'request' and entity_id = ?",
+        s.l1,
+      ),
     ).toEqual({ n: 1 });
     const history = await (await s.agent.request(`/requests/${s.l1}`)).text();
     expect(history).toMatch(/<td>督办<\/td>/);
@@ -310,10 +321,10 @@ describe("urging (督办)", () => {
   });
 
   test("an overdue target's urge reaches the agents' live stream and its timeline", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const agent = await signIn(p, "agent");
     const sup = await signIn(p, "supervisor");
-    const api = apiClient(p, "agent");
+    const api = await apiClient(p, "agent");
     const t = (await json(await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })))
       .target;
     p.clock.advance(11 * MIN); // past the high grade's 10 minutes
@@ -333,7 +344,7 @@ describe("requests from a case, without retyping", () => {
   test("each suspect row on the case page offers the requests that fit an account (stop-payment, freeze), prefilled with the case and suspect", async () => {
     const s = await level1();
     const sid = (
-      s.p.deps.db.$client.query("select suspect_id as id from requests where id = ?").get(s.l1) as { id: number }
+      (await sqlOne(s.p.deps.db, "select suspect_id as id from requests where id = ?", s.l1)) as { id: number }
     ).id;
     const html = await (await s.agent.request(`/cases/${s.caseId}`)).text();
     expect(html).toContain(`href="/requests/new?caseId=${s.caseId}&amp;suspectId=${sid}&amp;kind=stop_payment"`);
@@ -348,7 +359,7 @@ describe("requests from a case, without retyping", () => {
   test("the new-request form for a case lists the case's suspects to pick", async () => {
     const s = await level1();
     const sid = (
-      s.p.deps.db.$client.query("select suspect_id as id from requests where id = ?").get(s.l1) as { id: number }
+      (await sqlOne(s.p.deps.db, "select suspect_id as id from requests where id = ?", s.l1)) as { id: number }
     ).id;
     const form = await (await s.agent.request(`/requests/new?caseId=${s.caseId}`)).text();
     expect(form).toContain(`data-testid="pick-suspect-${sid}"`);

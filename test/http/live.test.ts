@@ -19,7 +19,7 @@ async function firstChunk(res: Response, ms = FIRST_EVENT_MS): Promise<string> {
 }
 
 async function warningId(p: TestPlatform): Promise<number> {
-  const api = apiClient(p, "agent");
+  const api = await apiClient(p, "agent");
   const t = (await (
     await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })
   ).json()) as { target: { id: number } };
@@ -68,7 +68,7 @@ describe("every live stream sends a first event at once", () => {
   ];
   for (const s of streams) {
     test(`${s.name} sends its first event at once`, async () => {
-      const p = testPlatform();
+      const p = await testPlatform();
       const u = await signIn(p, s.role, s.institution);
       const started = performance.now();
       const res = await u.request(await s.path(p, u.userId));

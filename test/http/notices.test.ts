@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { setBadge } from "../../src/admin/badges";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
 
 const SYSTEM = { actor: null, ip: "test", at: Date.parse("2026-11-21T02:00:00Z"), label: "system:test" };
 
@@ -8,22 +8,25 @@ const ICBC_CARD = "6222020200112233445";
 const CMCC_PHONE = "13800138000";
 type Json = Record<string, any>;
 
-function makeCase(p: TestPlatform, createdBy: number | null = null): number {
+async function makeCase(p: TestPlatform, createdBy: number | null = null): Promise<number> {
   const now = p.clock.now();
   return (
-    p.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_by, created_at, updated_at) values (?, '朝阳区', 'fake_investment', 30000000, '王小明', 'received', ?, ?, ?) returning id`,
-      )
-      .get(now, createdBy, now, now) as { id: number }
+    (await sqlOne(
+      p.deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_by, created_at, updated_at) values (?, '朝阳区', 'fake_investment', 30000000, '王小明', 'received', ?, ?, ?) returning id`,
+      now,
+      createdBy,
+      now,
+      now,
+    )) as { id: number }
   ).id;
 }
 
 async function setup(env: Record<string, string> = {}) {
-  const p = testPlatform(env);
-  const caseId = makeCase(p);
-  const agent = apiClient(p, "agent");
-  const icbc = apiClient(p, "bank", "ICBC");
+  const p = await testPlatform(env);
+  const caseId = await makeCase(p);
+  const agent = await apiClient(p, "agent");
+  const icbc = await apiClient(p, "bank", "ICBC");
   const create = async (body: Json) =>
     ((await (await agent.call("/api/v1/requests", { json: { caseId, ...body } })).json()) as Json).request as Json;
   return { p, caseId, agent, icbc, create };
@@ -67,22 +70,22 @@ describe("document numbers", () => {
     expect(d.documentNo).toBeNull();
     const agent = await signIn(p, "agent");
     await agent.request(`/requests/${d.id}/send`, { form: {} });
-    const row = p.deps.db.$client
-      .query(`select document_no as no from instructions where request_id = ?`)
-      .get(d.id) as { no: string };
+    const row = (await sqlOne(p.deps.db, `select document_no as no from instructions where request_id = ?`, d.id)) as {
+      no: string;
+    };
     expect(row.no).toContain("止字〔2026〕第000001号");
   });
 });
 
 describe("GET /requests/:id/notice", () => {
   async function sentBy(env: Record<string, string> = {}) {
-    const p = testPlatform(env);
+    const p = await testPlatform(env);
     const officer = await signIn(p, "agent");
     const agent = await signIn(p, "agent");
-    setBadge(p.deps.db, SYSTEM, officer.userId, "110001");
-    setBadge(p.deps.db, SYSTEM, agent.userId, "110002");
-    const caseId = makeCase(p, officer.userId);
-    const api = apiClient(p, "agent");
+    await setBadge(p.deps.db, SYSTEM, officer.userId, "110001");
+    await setBadge(p.deps.db, SYSTEM, agent.userId, "110002");
+    const caseId = await makeCase(p, officer.userId);
+    const api = await apiClient(p, "agent");
     const draft = async (body: Json) =>
       ((await (await api.call("/api/v1/requests", { json: { caseId, draft: true, ...body } })).json()) as Json)
         .request as Json;
@@ -133,10 +136,10 @@ describe("GET /requests/:id/notice", () => {
     const { agent, officer, send, p } = await sentBy();
     const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
     const html = await (await agent.request(`/requests/${id}/notice`)).text();
-    const name = (uid: number) =>
-      (p.deps.db.$client.query(`select display_name as n from users where id = ?`).get(uid) as { n: string }).n;
-    expect(html).toContain(`${name(agent.userId)}（警号 110002）`);
-    expect(html).toContain(`${name(officer.userId)}（警号 110001）`);
+    const name = async (uid: number) =>
+      ((await sqlOne(p.deps.db, `select display_name as n from users where id = ?`, uid)) as { n: string }).n;
+    expect(html).toContain(`${await name(agent.userId)}（警号 110002）`);
+    expect(html).toContain(`${await name(officer.userId)}（警号 110001）`);
   });
 
   test("a carrier's suspension notice is 停机通知书", async () => {
@@ -168,9 +171,11 @@ describe("GET /requests/:id/notice", () => {
     const { p, agent, send } = await sentBy();
     const id = await send({ kind: "stop_payment", value: ICBC_CARD, amount: 100 });
     await agent.request(`/requests/${id}/notice`);
-    const row = p.deps.db.$client
-      .query(`select detail from audit_log where action = 'view' and entity = 'request' and entity_id = ?`)
-      .get(String(id)) as { detail: string };
+    const row = (await sqlOne(
+      p.deps.db,
+      `select detail from audit_log where action = 'view' and entity = 'request' and entity_id = ?`,
+      String(id),
+    )) as { detail: string };
     expect(JSON.parse(row.detail).notice).toContain("止字〔2026〕第000001号");
   });
 
@@ -204,22 +209,24 @@ describe("GET /requests/:id/notice", () => {
 
 describe("officers' badge numbers", () => {
   test("the admin sets a user's badge number on the user screen, and it is audited", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const agent = await signIn(p, "agent");
     expect((await admin.request(`/admin/users/${agent.userId}/badge`, { form: { badge: "110042" } })).status).toBe(303);
-    expect(p.deps.db.$client.query(`select badge_no as b from users where id = ?`).get(agent.userId)).toEqual({
+    expect(await sqlOne(p.deps.db, `select badge_no as b from users where id = ?`, agent.userId)).toEqual({
       b: "110042",
     });
     expect(await (await admin.request("/admin")).text()).toContain('value="110042"');
-    const row = p.deps.db.$client
-      .query(`select detail from audit_log where entity = 'user' and entity_id = ? and action = 'update'`)
-      .get(String(agent.userId)) as { detail: string };
+    const row = (await sqlOne(
+      p.deps.db,
+      `select detail from audit_log where entity = 'user' and entity_id = ? and action = 'update'`,
+      String(agent.userId),
+    )) as { detail: string };
     expect(JSON.parse(row.detail)).toEqual({ badgeNo: "110042" });
   });
 
   test("a badge number that is not 4–12 letters or digits is refused in the reader's language", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const admin = await signIn(p, "admin");
     const agent = await signIn(p, "agent");
     const res = await admin.request(`/admin/users/${agent.userId}/badge`, { form: { badge: "12 3" } });
@@ -283,10 +290,10 @@ describe("officers' badge numbers", () => {
 
 describe("renewal and release instructions", () => {
   async function confirmedFreeze() {
-    const p = testPlatform();
-    const caseId = makeCase(p);
-    const api = apiClient(p, "agent");
-    const icbc = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform();
+    const caseId = await makeCase(p);
+    const api = await apiClient(p, "agent");
+    const icbc = await apiClient(p, "bank", "ICBC");
     const freeze = (
       (await (
         await api.call("/api/v1/requests", { json: { caseId, kind: "freeze", value: ICBC_CARD, amount: 500_000 } })
@@ -299,15 +306,18 @@ describe("renewal and release instructions", () => {
     const agent = await signIn(p, "agent");
     return { p, freeze, agent, api };
   }
-  const childOf = (p: TestPlatform, parent: number, kind: string) =>
-    p.deps.db.$client
-      .query(`select id from requests where parent_request_id = ? and kind = ? order by id desc limit 1`)
-      .get(parent, kind) as { id: number };
+  const childOf = async (p: TestPlatform, parent: number, kind: string) =>
+    (await sqlOne(
+      p.deps.db,
+      `select id from requests where parent_request_id = ? and kind = ? order by id desc limit 1`,
+      parent,
+      kind,
+    )) as { id: number };
 
   test("renewing a freeze sends a 继续冻结通知书 numbered 续冻 that names the original freeze's number", async () => {
     const { p, freeze, agent } = await confirmedFreeze();
     await agent.request(`/requests/${freeze.id}/renew`, { form: {} });
-    const renewal = childOf(p, freeze.id, "freeze_renewal");
+    const renewal = await childOf(p, freeze.id, "freeze_renewal");
     const html = await (await agent.request(`/requests/${renewal.id}/notice`)).text();
     expect(html).toContain("继续冻结通知书");
     expect(html).toContain("某公反诈续冻字〔2026〕第000001号");
@@ -318,17 +328,17 @@ describe("renewal and release instructions", () => {
   test("lifting a freeze sends a 解除冻结通知书 numbered 解冻", async () => {
     const { p, freeze, agent } = await confirmedFreeze();
     await agent.request(`/requests/${freeze.id}/release`, { form: {} });
-    const release = childOf(p, freeze.id, "freeze_release");
+    const release = await childOf(p, freeze.id, "freeze_release");
     const html = await (await agent.request(`/requests/${release.id}/notice`)).text();
     expect(html).toContain("解除冻结通知书");
     expect(html).toContain("某公反诈解冻字〔2026〕第000001号");
   });
 
   test("a stop-payment's second stop is a 续止 instruction on the same request, listed with the first", async () => {
-    const p = testPlatform();
-    const caseId = makeCase(p);
-    const api = apiClient(p, "agent");
-    const icbc = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform();
+    const caseId = await makeCase(p);
+    const api = await apiClient(p, "agent");
+    const icbc = await apiClient(p, "bank", "ICBC");
     const sp = (
       (await (
         await api.call("/api/v1/requests", {
@@ -353,7 +363,7 @@ describe("renewal and release instructions", () => {
     ]);
     const doc = r.instructions[1].documentNo;
     const second = (
-      p.deps.db.$client.query(`select id from instructions where document_no = ?`).get(doc) as { id: number }
+      (await sqlOne(p.deps.db, `select id from instructions where document_no = ?`, doc)) as { id: number }
     ).id;
     expect(await (await agent.request(`/requests/${sp.id}/notice?doc=${second}`)).text()).toContain("继续止付通知书");
   });

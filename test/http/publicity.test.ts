@@ -30,7 +30,7 @@ describe("masking on every publicity response", () => {
   const responses: { what: string; text: string }[] = [];
 
   beforeAll(async () => {
-    p = testPlatform();
+    p = await testPlatform();
     await loadDemo(p.deps);
     const sql = p.deps.db.$client;
     names = new Set(
@@ -43,7 +43,7 @@ describe("masking on every publicity response", () => {
         .filter((n) => [...n].length >= 2),
     );
     const s = await signIn(p, "publicity");
-    const api = apiClient(p, "publicity");
+    const api = await apiClient(p, "publicity");
     const district = (
       sql.query("select district d from targets where district is not null limit 1").get() as { d: string }
     ).d;
@@ -138,8 +138,8 @@ function fixtures(p: TestPlatform) {
       for (const s of suspectIds) sql.query("insert into case_suspects (case_id, suspect_id) values (?, ?)").run(id, s);
       return id;
     },
-    suspect(kind: "phone" | "bank_account", value: string, institution?: string) {
-      const inst = institution ? institutionIds(p.deps.db).get(institution)! : null;
+    async suspect(kind: "phone" | "bank_account", value: string, institution?: string) {
+      const inst = institution ? (await institutionIds(p.deps.db)).get(institution)! : null;
       return (
         sql
           .query(
@@ -180,11 +180,11 @@ function fixtures(p: TestPlatform) {
 
 const PERIOD = "from=2026-11-01&to=2026-11-21";
 const lists = async (p: TestPlatform) =>
-  (await (await apiClient(p, "publicity").call(`/api/v1/publicity/lists?${PERIOD}`)).json()) as any;
+  (await (await (await apiClient(p, "publicity")).call(`/api/v1/publicity/lists?${PERIOD}`)).json()) as any;
 
 describe("the high-risk lists", () => {
   test("fraud types are ordered by their rise in alerts against the same period last year", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const f = fixtures(p);
     for (let i = 0; i < 5; i++) f.case("romance", "2026-11-03T02:00:00Z");
     f.case("romance", "2025-11-03T02:00:00Z");
@@ -206,7 +206,7 @@ describe("the high-risk lists", () => {
   });
 
   test("districts and age bands are ranked by the people at risk registered in the period", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const f = fixtures(p);
     f.target({ at: "2026-11-02T02:00:00Z", district: "东城区", age: 70, grade: "high" });
     f.target({ at: "2026-11-03T02:00:00Z", district: "东城区", age: 68 });
@@ -221,11 +221,11 @@ describe("the high-risk lists", () => {
   });
 
   test("the numbers for public warnings are phones only, ranked by the cases they reached, and masked", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const f = fixtures(p);
-    const busy = f.suspect("phone", "+8613800138000", "CMCC");
-    const quiet = f.suspect("phone", "+8618612345678", "CUCC");
-    const account = f.suspect("bank_account", "6222021234567890123", "ICBC");
+    const busy = await f.suspect("phone", "+8613800138000", "CMCC");
+    const quiet = await f.suspect("phone", "+8618612345678", "CUCC");
+    const account = await f.suspect("bank_account", "6222021234567890123", "ICBC");
     for (let i = 0; i < 3; i++) f.case("romance", "2026-11-03T02:00:00Z", [busy, account]);
     f.case("romance", "2026-11-05T02:00:00Z", [quiet, account]);
     const body = await lists(p);
@@ -236,13 +236,15 @@ describe("the high-risk lists", () => {
   });
 
   test("the door-to-door list holds the high-risk people a call did not settle, masked", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const f = fixtures(p);
     f.target({ at: "2026-11-02T02:00:00Z", grade: "high", status: "open", outcome: null, name: "张三丰" });
     f.target({ at: "2026-11-03T02:00:00Z", grade: "high", outcome: "unreachable", name: "王五" });
     f.target({ at: "2026-11-03T02:00:00Z", grade: "high", outcome: "dissuaded", name: "赵六" });
     f.target({ at: "2026-11-03T02:00:00Z", grade: "medium", status: "open", outcome: null, name: "钱七" });
-    const body = (await (await apiClient(p, "publicity").call(`/api/v1/publicity/visits?${PERIOD}`)).json()) as any;
+    const body = (await (
+      await (await apiClient(p, "publicity")).call(`/api/v1/publicity/visits?${PERIOD}`)
+    ).json()) as any;
     expect(body.visits.map((v: any) => [v.name, v.state])).toEqual([
       ["王*", "unreachable"],
       ["张**", "open"],
@@ -251,7 +253,7 @@ describe("the high-risk lists", () => {
   });
 
   test("the visit list can be narrowed to one district", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const f = fixtures(p);
     f.target({
       at: "2026-11-02T02:00:00Z",
@@ -287,7 +289,7 @@ describe("who may see the lists, and the record of it", () => {
     ["admin", undefined],
   ] as const) {
     test(`the ${role} role cannot open the high-risk lists`, async () => {
-      const p = testPlatform();
+      const p = await testPlatform();
       const s = await signIn(p, role, inst);
       expect((await s.request("/publicity")).status).toBe(403);
       expect((await s.request("/publicity/visits")).status).toBe(403);
@@ -296,19 +298,19 @@ describe("who may see the lists, and the record of it", () => {
   }
 
   test("a bank token cannot read the lists through the API", async () => {
-    const p = testPlatform();
-    expect((await apiClient(p, "bank", "ICBC").call(`/api/v1/publicity/lists?${PERIOD}`)).status).toBe(403);
-    expect((await apiClient(p, "bank", "ICBC").call(`/api/v1/publicity/visits?${PERIOD}`)).status).toBe(403);
+    const p = await testPlatform();
+    expect((await (await apiClient(p, "bank", "ICBC")).call(`/api/v1/publicity/lists?${PERIOD}`)).status).toBe(403);
+    expect((await (await apiClient(p, "bank", "ICBC")).call(`/api/v1/publicity/visits?${PERIOD}`)).status).toBe(403);
   });
 
   test("a supervisor may open the high-risk lists", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "supervisor");
     expect((await s.request("/publicity")).status).toBe(200);
   });
 
   test("every export is written to the audit log with its table, format and period", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "publicity");
     for (const table of TABLES)
       for (const format of ["csv", "xlsx"])
@@ -323,10 +325,10 @@ describe("who may see the lists, and the record of it", () => {
   });
 
   test("opening the door-to-door list is written to the audit log, by page and by API", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "publicity");
     await s.request(`/publicity/visits?kind=custom&${PERIOD}`);
-    await apiClient(p, "publicity").call(`/api/v1/publicity/visits?${PERIOD}`);
+    await (await apiClient(p, "publicity")).call(`/api/v1/publicity/visits?${PERIOD}`);
     const n = p.deps.db.$client
       .query("select count(*) n from audit_log where action = 'view' and entity = 'publicity_visits'")
       .get() as { n: number };
@@ -334,12 +336,12 @@ describe("who may see the lists, and the record of it", () => {
   });
 
   test("a period that ends before it starts is a 422 with the reason, for the page and the API", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "publicity");
     const res = await s.request("/publicity?kind=custom&from=2026-11-10&to=2026-11-01");
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("开始日期不能晚于结束日期");
-    const api = await apiClient(p, "publicity").call("/api/v1/publicity/lists?from=2026-11-10&to=2026-11-01");
+    const api = await (await apiClient(p, "publicity")).call("/api/v1/publicity/lists?from=2026-11-10&to=2026-11-01");
     expect(api.status).toBe(422);
     expect(((await api.json()) as any).error.issues[0].path).toBe("from");
   });
@@ -349,7 +351,7 @@ describe("numbers typed into free text are masked on every publicity view", () =
   const TYPED = "朝阳区 联系人13911112222";
   const MASKED = "朝阳区 联系人139****2222";
   async function setup() {
-    const p = testPlatform();
+    const p = await testPlatform();
     const f = fixtures(p);
     f.target({
       at: "2026-11-02T02:00:00Z",
@@ -359,7 +361,7 @@ describe("numbers typed into free text are masked on every publicity view", () =
       district: TYPED,
       name: "张三",
     });
-    return { p, s: await signIn(p, "publicity"), api: apiClient(p, "publicity") };
+    return { p, s: await signIn(p, "publicity"), api: await apiClient(p, "publicity") };
   }
 
   test("the lists page and the visit list show the district masked", async () => {

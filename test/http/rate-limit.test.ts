@@ -4,8 +4,8 @@ import { apiClient, testPlatform } from "../helpers";
 
 describe("per-token rate limit", () => {
   test("a token over its limit gets 429 with Retry-After in the JSON error shape", async () => {
-    const p = testPlatform({ API_RATE_LIMIT_PER_MIN: "3" });
-    const bank = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform({ API_RATE_LIMIT_PER_MIN: "3" });
+    const bank = await apiClient(p, "bank", "ICBC");
     for (let i = 0; i < 3; i++) expect((await bank.call("/api/v1/lookup?value=13800138000")).status).toBe(200);
     const res = await bank.call("/api/v1/lookup?value=13800138000");
     expect(res.status).toBe(429);
@@ -21,16 +21,16 @@ describe("per-token rate limit", () => {
   });
 
   test("another token is not held back by the first one's flood", async () => {
-    const p = testPlatform({ API_RATE_LIMIT_PER_MIN: "2" });
-    const icbc = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform({ API_RATE_LIMIT_PER_MIN: "2" });
+    const icbc = await apiClient(p, "bank", "ICBC");
     for (let i = 0; i < 3; i++) await icbc.call("/api/v1/me");
     expect((await icbc.call("/api/v1/me")).status).toBe(429);
-    expect((await apiClient(p, "bank", "CCB").call("/api/v1/me")).status).toBe(200);
+    expect((await (await apiClient(p, "bank", "CCB")).call("/api/v1/me")).status).toBe(200);
   });
 
   test("the bucket refills with time: after Retry-After the token is served again", async () => {
-    const p = testPlatform({ API_RATE_LIMIT_PER_MIN: "2" });
-    const bank = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform({ API_RATE_LIMIT_PER_MIN: "2" });
+    const bank = await apiClient(p, "bank", "ICBC");
     await bank.call("/api/v1/me");
     await bank.call("/api/v1/me");
     const refused = await bank.call("/api/v1/me");
@@ -40,12 +40,12 @@ describe("per-token rate limit", () => {
   });
 
   test("0 turns the limit off", async () => {
-    const p = testPlatform({ API_RATE_LIMIT_PER_MIN: "0" });
-    const bank = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform({ API_RATE_LIMIT_PER_MIN: "0" });
+    const bank = await apiClient(p, "bank", "ICBC");
     for (let i = 0; i < 50; i++) expect((await bank.call("/api/v1/me")).status).toBe(200);
   });
 
-  test("the default is generous: 6000 a minute", () => {
-    expect(testPlatform().config.apiRateLimitPerMin).toBe(6000);
+  test("the default is generous: 6000 a minute", async () => {
+    expect((await testPlatform()).config.apiRateLimitPerMin).toBe(6000);
   });
 });

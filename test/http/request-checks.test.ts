@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { loadDemo } from "../../src/demo/load";
 import { runRequestClock } from "../../src/requests/clock";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne, sqlRun } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";
@@ -15,10 +15,10 @@ type Json = Record<string, any>;
 const json = async (res: Response) => (await res.json()) as Json;
 
 async function setup() {
-  const p = testPlatform();
-  const agent = apiClient(p, "agent");
-  const icbc = apiClient(p, "bank", "ICBC");
-  const abc = apiClient(p, "bank", "ABC");
+  const p = await testPlatform();
+  const agent = await apiClient(p, "agent");
+  const icbc = await apiClient(p, "bank", "ICBC");
+  const abc = await apiClient(p, "bank", "ABC");
   const now = p.clock.now();
   const at = (minutesAgo: number) => new Date(now - minutesAgo * MIN).toISOString();
   // the case as intake records it: the account with its holder, the victim's two transfers into it
@@ -54,7 +54,7 @@ async function setup() {
   );
   const caseId = kase.case.id as number;
   const create = async (body: Json) => agent.call("/api/v1/requests", { json: { caseId, ...body } });
-  const answer = (client: ReturnType<typeof apiClient>, id: number, body: Json) =>
+  const answer = (client: Awaited<ReturnType<typeof apiClient>>, id: number, body: Json) =>
     client.call(`/api/v1/requests/${id}/responses`, { json: body });
   const act = (id: number, body: Json) => agent.call(`/api/v1/requests/${id}/actions`, { json: body });
   const get = async (id: number) => (await json(await agent.call(`/api/v1/requests/${id}`))).request;
@@ -405,9 +405,9 @@ describe("renewing and releasing a freeze go to the bank", () => {
     expect(form).toContain('value="李局长"');
     expect(form).toContain('value="批〔2026〕31号"');
     expect(form).toMatch(/name="approvalAt"[^>]*\/>\s*<span class="field-error">/);
-    expect(
-      s.p.deps.db.$client.query("select count(*) as n from requests where parent_request_id = ?").get(fr.id),
-    ).toEqual({ n: 0 });
+    expect(await sqlOne(s.p.deps.db, "select count(*) as n from requests where parent_request_id = ?", fr.id)).toEqual({
+      n: 0,
+    });
   });
 
   test("a renewal longer than the freeze's own term is refused", async () => {
@@ -428,7 +428,7 @@ describe("renewing and releasing a freeze go to the bank", () => {
     s.p.clock.advance(180 * DAY);
     const { instruction } = await json(await s.act(fr.id, { action: "renew" }));
     s.p.clock.advance(2 * DAY);
-    runRequestClock(s.p.deps, s.p.clock.now());
+    await runRequestClock(s.p.deps, s.p.clock.now());
     expect((await s.get(fr.id)).status).toBe("lapsed");
     const withdrawn = await s.get(instruction.id);
     expect(withdrawn.status).toBe("failed");
@@ -453,13 +453,13 @@ describe("renewing and releasing a freeze go to the bank", () => {
     const { request, instruction } = await json(await s.act(fr.id, { action: "release", reason: "案件撤销" }));
     expect(request.status).toBe("completed");
     expect(instruction).toMatchObject({ kind: "freeze_release", status: "sent", note: "案件撤销" });
-    const status = () =>
-      (s.p.deps.db.$client.query("select status from suspects where id = ?").get(fr.suspect.id) as { status: string })
+    const status = async () =>
+      ((await sqlOne(s.p.deps.db, "select status from suspects where id = ?", fr.suspect.id)) as { status: string })
         .status;
-    expect(status()).toBe("frozen");
+    expect(await status()).toBe("frozen");
     await s.answer(s.icbc, instruction.id, { action: "confirm" });
     expect((await s.get(fr.id)).status).toBe("released");
-    expect(status()).toBe("active");
+    expect(await status()).toBe("active");
   });
 
   test("renewing on the freeze's page sends the instruction; the bank confirms on its desk", async () => {
@@ -467,9 +467,11 @@ describe("renewing and releasing a freeze go to the bank", () => {
     const fr = await frozen(s);
     const agent = await signIn(s.p, "agent");
     expect((await agent.request(`/requests/${fr.id}/renew`, { form: { term: "6m" } })).status).toBe(303);
-    const renewal = s.p.deps.db.$client
-      .query("select id from requests where parent_request_id = ? and kind = 'freeze_renewal'")
-      .get(fr.id) as { id: number };
+    const renewal = (await sqlOne(
+      s.p.deps.db,
+      "select id from requests where parent_request_id = ? and kind = 'freeze_renewal'",
+      fr.id,
+    )) as { id: number };
     const bank = await signIn(s.p, "bank", "ICBC");
     const page = await (await bank.request(`/desk/${renewal.id}`)).text();
     expect(page).toContain("继续冻结");
@@ -538,9 +540,11 @@ describe("old requests keep working", () => {
   test("a freeze stored before terms reads as 6 months for a sum without interest", async () => {
     const s = await setup();
     const fr = await frozen(s);
-    s.p.deps.db.$client
-      .query("update requests set term = null, scope = null, includes_interest = null where id = ?")
-      .run(fr.id);
+    await sqlRun(
+      s.p.deps.db,
+      "update requests set term = null, scope = null, includes_interest = null where id = ?",
+      fr.id,
+    );
     expect(await s.get(fr.id)).toMatchObject({ term: "6m", scope: "amount", includesInterest: false });
   });
 });
@@ -565,7 +569,7 @@ describe("the case intake form", () => {
   }
 
   test("records the account's holder and the victim's transfer, which the level-1 stop-payment then carries", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request("/cases", {
       method: "POST",
@@ -585,7 +589,7 @@ describe("the case intake form", () => {
     expect(page).toContain("SN-42");
     expect(/data-testid="suspect-holder">吴十</.test(page)).toBe(true);
     const { request } = await json(
-      await apiClient(p, "agent").call("/api/v1/requests", {
+      await (await apiClient(p, "agent")).call("/api/v1/requests", {
         json: { caseId, kind: "stop_payment", value: ICBC_CARD },
       }),
     );
@@ -605,7 +609,7 @@ describe("the case intake form", () => {
   });
 
   test("a transfer without a readable amount is shown again with the error beside its row, in Chinese", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request("/cases", {
       method: "POST",
@@ -629,26 +633,26 @@ describe("the case intake form", () => {
 
 describe("the demo data", () => {
   test("holds holders, the victims' transfers traced into the requests, and 6- and 12-month freezes with approvals", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await loadDemo(p.deps);
-    const n = (sql: string) => (p.deps.db.$client.query(sql).get() as { n: number }).n;
-    expect(n("select count(*) as n from suspects where kind = 'bank_account' and holder_name is null")).toBe(0);
-    expect(n("select count(*) as n from case_transactions")).toBeGreaterThan(1000);
+    const n = async (sql: string) => ((await sqlOne(p.deps.db, sql)) as { n: number }).n;
+    expect(await n("select count(*) as n from suspects where kind = 'bank_account' and holder_name is null")).toBe(0);
+    expect(await n("select count(*) as n from case_transactions")).toBeGreaterThan(1000);
     expect(
-      n(
+      await n(
         "select count(*) as n from requests r where r.kind in ('stop_payment', 'freeze') and r.level = 1 and not exists (select 1 from request_transactions x where x.request_id = r.id)",
       ),
     ).toBe(0);
     expect(
-      n("select count(*) as n from requests where kind = 'freeze' and term = '12m' and approval_ref is not null"),
+      await n("select count(*) as n from requests where kind = 'freeze' and term = '12m' and approval_ref is not null"),
     ).toBeGreaterThan(10);
-    expect(n("select count(*) as n from requests where kind = 'freeze' and term = '6m'")).toBeGreaterThan(100);
+    expect(await n("select count(*) as n from requests where kind = 'freeze' and term = '6m'")).toBeGreaterThan(100);
     expect(
-      n("select count(*) as n from requests where kind = 'freeze' and term = '12m' and approval_ref is null"),
+      await n("select count(*) as n from requests where kind = 'freeze' and term = '12m' and approval_ref is null"),
     ).toBe(0);
     // the traced transfers add up to what each case lost
     expect(
-      n(
+      await n(
         "select count(*) as n from cases c where exists (select 1 from case_transactions x where x.case_id = c.id) and c.loss_fen <> (select sum(amount_fen) from case_transactions x where x.case_id = c.id)",
       ),
     ).toBe(0);

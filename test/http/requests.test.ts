@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { runRequestClock } from "../../src/requests/clock";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";
@@ -10,14 +10,17 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-function makeCase(p: TestPlatform, lossFen = 10_000_000): number {
+async function makeCase(p: TestPlatform, lossFen = 10_000_000): Promise<number> {
   const now = p.clock.now();
-  const row = p.deps.db.$client
-    .query(
-      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, status, created_at, updated_at)
+  const row = (await sqlOne(
+    p.deps.db,
+    `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, status, created_at, updated_at)
        values (?, '朝阳区', 'fake_investment', ?, '王小明', '+8613911112222', '110101199001011234', 'received', ?, ?) returning id`,
-    )
-    .get(now, lossFen, now, now) as { id: number };
+    now,
+    lossFen,
+    now,
+    now,
+  )) as { id: number };
   return row.id;
 }
 
@@ -25,14 +28,14 @@ type Json = Record<string, any>;
 const json = async (res: Response) => (await res.json()) as Json;
 
 async function setup(lossFen?: number) {
-  const p = testPlatform();
-  const caseId = makeCase(p, lossFen);
-  const agent = apiClient(p, "agent");
-  const icbc = apiClient(p, "bank", "ICBC");
-  const abc = apiClient(p, "bank", "ABC");
+  const p = await testPlatform();
+  const caseId = await makeCase(p, lossFen);
+  const agent = await apiClient(p, "agent");
+  const icbc = await apiClient(p, "bank", "ICBC");
+  const abc = await apiClient(p, "bank", "ABC");
   const create = async (body: Json, headers: Record<string, string> = {}) =>
     agent.call("/api/v1/requests", { json: { caseId, ...body }, headers });
-  const answer = (client: ReturnType<typeof apiClient>, id: number, body: Json) =>
+  const answer = (client: Awaited<ReturnType<typeof apiClient>>, id: number, body: Json) =>
     client.call(`/api/v1/requests/${id}/responses`, { json: body });
   return { p, caseId, agent, icbc, abc, create, answer };
 }
@@ -103,16 +106,18 @@ describe("POST /api/v1/requests", () => {
   test("every creation is audited", async () => {
     const { create, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    const actions = p.deps.db.$client
-      .query("select action from audit_log where entity = 'request' and entity_id = ? order by id")
-      .all(String(request.id)) as { action: string }[];
+    const actions = (await sqlAll(
+      p.deps.db,
+      "select action from audit_log where entity = 'request' and entity_id = ? order by id",
+      String(request.id),
+    )) as { action: string }[];
     expect(actions.map((a) => a.action)).toEqual(["create", "send"]);
   });
 
   test("the suspect becomes 'requested' when the request is sent", async () => {
     const { create, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
-    const s = p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as {
+    const s = (await sqlOne(p.deps.db, "select status from suspects where id = ?", request.suspect.id)) as {
       status: string;
     };
     expect(s.status).toBe("requested");
@@ -127,7 +132,7 @@ describe("Idempotency-Key", () => {
     expect(again.status).toBe(201);
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await json(again)).toEqual(await json(first));
-    expect((p.deps.db.$client.query("select count(*) as n from requests").get() as { n: number }).n).toBe(1);
+    expect(((await sqlOne(p.deps.db, "select count(*) as n from requests")) as { n: number }).n).toBe(1);
   });
 
   test("a key reused with a different body is refused with 422 idempotency_key_reused, not answered with the first request", async () => {
@@ -137,26 +142,26 @@ describe("Idempotency-Key", () => {
     expect(res.status).toBe(422);
     expect(res.headers.get("Idempotent-Replayed")).toBeNull();
     expect((await json(res)).error).toMatchObject({ code: "idempotency_key_reused", message: expect.any(String) });
-    expect((p.deps.db.$client.query("select count(*) as n from requests").get() as { n: number }).n).toBe(1);
+    expect(((await sqlOne(p.deps.db, "select count(*) as n from requests")) as { n: number }).n).toBe(1);
   });
 
   test("a different key creates a second request", async () => {
     const { create, p } = await setup();
     await create({ kind: "stop_payment", value: ICBC_CARD }, { "Idempotency-Key": "k-1" });
     await create({ kind: "stop_payment", value: ICBC_CARD }, { "Idempotency-Key": "k-2" });
-    expect((p.deps.db.$client.query("select count(*) as n from requests").get() as { n: number }).n).toBe(2);
+    expect(((await sqlOne(p.deps.db, "select count(*) as n from requests")) as { n: number }).n).toBe(2);
   });
 
   test("the same key from another caller is a different request", async () => {
     const { create, p, caseId } = await setup();
-    const other = apiClient(p, "agent");
+    const other = await apiClient(p, "agent");
     await create({ kind: "stop_payment", value: ICBC_CARD }, { "Idempotency-Key": "same" });
     const res = await other.call("/api/v1/requests", {
       json: { caseId, kind: "stop_payment", value: ICBC_CARD },
       headers: { "Idempotency-Key": "same" },
     });
     expect(res.headers.get("Idempotent-Replayed")).toBeNull();
-    expect((p.deps.db.$client.query("select count(*) as n from requests").get() as { n: number }).n).toBe(2);
+    expect(((await sqlOne(p.deps.db, "select count(*) as n from requests")) as { n: number }).n).toBe(2);
   });
 });
 
@@ -180,8 +185,7 @@ describe("scoping: a bank sees only its own requests", () => {
     const { request } = await json(await create({ kind: "stop_payment", value: ABC_CARD }));
     expect((await answer(icbc, request.id, { action: "acknowledge" })).status).toBe(404);
     expect(
-      (p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string })
-        .status,
+      ((await sqlOne(p.deps.db, "select status from requests where id = ?", request.id)) as { status: string }).status,
     ).toBe("sent");
   });
 
@@ -243,9 +247,11 @@ describe("answering", () => {
     const { create, icbc, answer, p } = await setup();
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     await answer(icbc, request.id, { action: "confirm", amount: 1, balance: 1 });
-    const s = p.deps.db.$client
-      .query("select status, institution_inferred as inferred from suspects where id = ?")
-      .get(request.suspect.id);
+    const s = await sqlOne(
+      p.deps.db,
+      "select status, institution_inferred as inferred from suspects where id = ?",
+      request.suspect.id,
+    );
     expect(s).toEqual({ status: "stopped", inferred: 0 });
   });
 
@@ -290,7 +296,7 @@ describe("answering", () => {
     await answer(icbc, request.id, { action: "reject", reason: "account closed" });
     expect(
       (
-        p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as {
+        (await sqlOne(p.deps.db, "select status from suspects where id = ?", request.suspect.id)) as {
           status: string;
         }
       ).status,
@@ -337,11 +343,11 @@ describe("the onward-transfer chain", () => {
   test("each onward transfer becomes a level-2 suspect linked to the case under the level-1 account", async () => {
     const { res, p, caseId, l1 } = await level1Confirmed();
     expect(res.status).toBe(201);
-    const links = p.deps.db.$client
-      .query(
-        "select s.value, cs.level, cs.parent_suspect_id as parent from case_suspects cs join suspects s on s.id = cs.suspect_id where cs.case_id = ? order by cs.level, s.value",
-      )
-      .all(caseId);
+    const links = await sqlAll(
+      p.deps.db,
+      "select s.value, cs.level, cs.parent_suspect_id as parent from case_suspects cs join suspects s on s.id = cs.suspect_id where cs.case_id = ? order by cs.level, s.value",
+      caseId,
+    );
     expect(links).toEqual([
       { value: "6222020200112233445", level: 1, parent: null },
       { value: "6217000011223344", level: 2, parent: l1.suspect.id },
@@ -351,11 +357,11 @@ describe("the onward-transfer chain", () => {
 
   test("each onward transfer to a bank with a desk gets a draft level-2 stop-payment to that bank", async () => {
     const { p, l1 } = await level1Confirmed();
-    const drafts = p.deps.db.$client
-      .query(
-        "select r.status, r.level, r.amount_fen as amount, i.code from requests r join institutions i on i.id = r.institution_id where r.parent_request_id = ? order by i.code",
-      )
-      .all(l1.id);
+    const drafts = await sqlAll(
+      p.deps.db,
+      "select r.status, r.level, r.amount_fen as amount, i.code from requests r join institutions i on i.id = r.institution_id where r.parent_request_id = ? order by i.code",
+      l1.id,
+    );
     expect(drafts).toEqual([
       { status: "draft", level: 2, amount: 500_000, code: "ABC" },
       { status: "draft", level: 2, amount: 300_000, code: "CCB" },
@@ -364,11 +370,11 @@ describe("the onward-transfer chain", () => {
 
   test("the agent sends the level-2 draft in one step and the next bank sees it", async () => {
     const { p, l1, abc } = await level1Confirmed();
-    const draft = p.deps.db.$client
-      .query(
-        "select r.id from requests r join institutions i on i.id = r.institution_id where r.parent_request_id = ? and i.code = 'ABC'",
-      )
-      .get(l1.id) as { id: number };
+    const draft = (await sqlOne(
+      p.deps.db,
+      "select r.id from requests r join institutions i on i.id = r.institution_id where r.parent_request_id = ? and i.code = 'ABC'",
+      l1.id,
+    )) as { id: number };
     const agent = await signIn(p, "agent");
     const res = await agent.request(`/requests/${draft.id}/send`, { method: "POST" });
     expect(res.status).toBe(303);
@@ -414,7 +420,7 @@ describe("the onward-transfer chain", () => {
     expect(res.status).toBe(422);
     expect((await json(res)).error.issues[0].path).toBe("onwardTransfers.0.account");
     expect(
-      (s.p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string })
+      ((await sqlOne(s.p.deps.db, "select status from requests where id = ?", request.id)) as { status: string })
         .status,
     ).toBe("sent");
   });
@@ -523,12 +529,12 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     const heard: string[] = [];
     p.deps.events.subscribe("supervision", (e) => heard.push(`${e.event}:${JSON.parse(e.data).requestId}`));
     p.clock.advance(5 * MIN - 1);
-    expect(runRequestClock(p.deps, p.clock.now()).escalated).toBe(0);
+    expect((await runRequestClock(p.deps, p.clock.now())).escalated).toBe(0);
     p.clock.advance(1);
-    expect(runRequestClock(p.deps, p.clock.now()).escalated).toBe(1);
-    expect(runRequestClock(p.deps, p.clock.now()).escalated).toBe(0);
+    expect((await runRequestClock(p.deps, p.clock.now())).escalated).toBe(1);
+    expect((await runRequestClock(p.deps, p.clock.now())).escalated).toBe(0);
     expect(heard).toEqual([`escalated:${request.id}`]);
-    const row = p.deps.db.$client.query("select escalated_at as at from requests where id = ?").get(request.id) as {
+    const row = (await sqlOne(p.deps.db, "select escalated_at as at from requests where id = ?", request.id)) as {
       at: number;
     };
     expect(row.at).toBe(p.clock.now());
@@ -539,10 +545,10 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     const { request } = await json(await create({ kind: "stop_payment", value: ICBC_CARD }));
     await answer(icbc, request.id, { action: "confirm", amount: 100, balance: 100 });
     p.clock.advance(48 * HOUR - 1);
-    runRequestClock(p.deps, p.clock.now());
+    await runRequestClock(p.deps, p.clock.now());
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("completed");
     p.clock.advance(1);
-    expect(runRequestClock(p.deps, p.clock.now()).expired).toBe(1);
+    expect((await runRequestClock(p.deps, p.clock.now())).expired).toBe(1);
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("expired");
   });
 
@@ -566,10 +572,10 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     expect((await json(api)).error.message).toBe(
       "Refused: an account may be stopped twice in all (the first stop and 1 renewal); a freeze must follow",
     );
-    runRequestClock(p.deps, p.clock.now());
+    await runRequestClock(p.deps, p.clock.now());
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("completed");
     p.clock.advance(8 * HOUR);
-    runRequestClock(p.deps, p.clock.now());
+    await runRequestClock(p.deps, p.clock.now());
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("expired");
   });
 
@@ -582,7 +588,7 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     let lapsed = 0;
     for (let day = 0; day < 190; day++) {
       p.clock.advance(DAY);
-      lapsed += runRequestClock(p.deps, p.clock.now()).lapsed;
+      lapsed += (await runRequestClock(p.deps, p.clock.now())).lapsed;
     }
     expect(reminders.length).toBe(3);
     expect(lapsed).toBe(1);
@@ -598,12 +604,14 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     expect((await user.request(`/requests/${request.id}/renew`, { method: "POST", form: { term: "6m" } })).status).toBe(
       303,
     );
-    const renewal = p.deps.db.$client
-      .query("select id from requests where parent_request_id = ? and kind = 'freeze_renewal'")
-      .get(request.id) as { id: number };
+    const renewal = (await sqlOne(
+      p.deps.db,
+      "select id from requests where parent_request_id = ? and kind = 'freeze_renewal'",
+      request.id,
+    )) as { id: number };
     expect((await answer(icbc, renewal.id, { action: "confirm" })).status).toBe(201);
     p.clock.advance(20 * DAY);
-    runRequestClock(p.deps, p.clock.now());
+    await runRequestClock(p.deps, p.clock.now());
     const r = (await json(await agent.call(`/api/v1/requests/${request.id}`))).request;
     expect(r).toMatchObject({ status: "completed", renewals: 1, expiresAt: "2027-11-21T02:00:00.000Z" });
   });
@@ -613,10 +621,10 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
     const { request } = await json(await create({ kind: "freeze", value: ICBC_CARD, amount: 100 }));
     await answer(icbc, request.id, { action: "confirm", amount: 100 });
     p.clock.advance(200 * DAY);
-    runRequestClock(p.deps, p.clock.now());
+    await runRequestClock(p.deps, p.clock.now());
     expect(
       (
-        p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as {
+        (await sqlOne(p.deps.db, "select status from suspects where id = ?", request.suspect.id)) as {
           status: string;
         }
       ).status,
@@ -627,16 +635,18 @@ describe("the clock: escalation, expiry, lapse and reminders", () => {
 describe("the carrier desk: suspension, appeal, restore", () => {
   test("a carrier's appeal on a suspension drafts a restore; restoring it releases the suspension and clears the number", async () => {
     const { create, p, agent } = await setup();
-    const cmcc = apiClient(p, "carrier", "CMCC");
+    const cmcc = await apiClient(p, "carrier", "CMCC");
     const { request } = await json(await create({ kind: "suspend_number", value: CMCC_PHONE }));
     await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "confirm" } });
     const appeal = await cmcc.call(`/api/v1/requests/${request.id}/responses`, {
       json: { action: "appeal", reason: "机主本人到营业厅核验" },
     });
     expect(appeal.status).toBe(201);
-    const restore = p.deps.db.$client
-      .query("select id, status, kind from requests where parent_request_id = ?")
-      .get(request.id) as { id: number; status: string; kind: string };
+    const restore = (await sqlOne(
+      p.deps.db,
+      "select id, status, kind from requests where parent_request_id = ?",
+      request.id,
+    )) as { id: number; status: string; kind: string };
     expect(restore).toMatchObject({ status: "draft", kind: "restore_number" });
     const user = await signIn(p, "agent");
     await user.request(`/requests/${restore.id}/send`, { method: "POST" });
@@ -644,7 +654,7 @@ describe("the carrier desk: suspension, appeal, restore", () => {
     expect((await json(await agent.call(`/api/v1/requests/${request.id}`))).request.status).toBe("released");
     expect(
       (
-        p.deps.db.$client.query("select status from suspects where id = ?").get(request.suspect.id) as {
+        (await sqlOne(p.deps.db, "select status from suspects where id = ?", request.suspect.id)) as {
           status: string;
         }
       ).status,
@@ -660,8 +670,7 @@ describe("the carrier desk: suspension, appeal, restore", () => {
     });
     expect(res.status).toBe(303);
     expect(
-      (p.deps.db.$client.query("select status from requests where id = ?").get(request.id) as { status: string })
-        .status,
+      ((await sqlOne(p.deps.db, "select status from requests where id = ?", request.id)) as { status: string }).status,
     ).toBe("rejected");
   });
 });
@@ -702,7 +711,7 @@ describe("the center's pages", () => {
       },
     });
     expect(res.status).toBe(303);
-    const row = p.deps.db.$client.query("select status, amount_fen as amount, note from requests").get();
+    const row = await sqlOne(p.deps.db, "select status, amount_fen as amount, note from requests");
     expect(row).toEqual({ status: "sent", amount: 1_234_567, note: "急" });
   });
 
@@ -720,7 +729,7 @@ describe("the center's pages", () => {
     const a = await agent.request("/requests", { form });
     const b = await agent.request("/requests", { form });
     expect(b.headers.get("location")).toBe(a.headers.get("location")!.replace(/\?.*$/, ""));
-    expect((p.deps.db.$client.query("select count(*) as n from requests").get() as { n: number }).n).toBe(1);
+    expect(((await sqlOne(p.deps.db, "select count(*) as n from requests")) as { n: number }).n).toBe(1);
   });
 
   test("an invalid form is shown again with its errors and what was typed", async () => {
@@ -798,17 +807,17 @@ describe("the center's pages", () => {
     expect((await agent.request(`/requests/${request.id}/send`, { method: "POST" })).status).toBe(303);
     expect((await agent.request(`/requests/${request.id}/send`, { method: "POST" })).status).toBe(303);
     expect(
-      (p.deps.db.$client.query("select count(*) as n from responses where action = 'send'").get() as { n: number }).n,
+      ((await sqlOne(p.deps.db, "select count(*) as n from responses where action = 'send'")) as { n: number }).n,
     ).toBe(1);
   });
 
   test("an appeal not upheld: the agent discards the restore draft with the reason, and it leaves the drafts", async () => {
     const { create, p, agent: api } = await setup();
-    const cmcc = apiClient(p, "carrier", "CMCC");
+    const cmcc = await apiClient(p, "carrier", "CMCC");
     const { request } = await json(await create({ kind: "suspend_number", value: CMCC_PHONE }));
     await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "confirm" } });
     await cmcc.call(`/api/v1/requests/${request.id}/responses`, { json: { action: "appeal", reason: "机主申诉" } });
-    const restore = p.deps.db.$client.query("select id from requests where parent_request_id = ?").get(request.id) as {
+    const restore = (await sqlOne(p.deps.db, "select id from requests where parent_request_id = ?", request.id)) as {
       id: number;
     };
     const agent = await signIn(p, "agent");
@@ -820,14 +829,18 @@ describe("the center's pages", () => {
     const seen = (await json(await api.call(`/api/v1/requests/${restore.id}`))).request;
     expect(seen.status).toBe("discarded");
     expect(
-      p.deps.db.$client
-        .query("select action, from_status as f, to_status as t, reason from responses where request_id = ?")
-        .all(restore.id),
+      await sqlAll(
+        p.deps.db,
+        "select action, from_status as f, to_status as t, reason from responses where request_id = ?",
+        restore.id,
+      ),
     ).toEqual([{ action: "discard", f: "draft", t: "discarded", reason: "核查后申诉不成立" }]);
     expect(
-      p.deps.db.$client
-        .query("select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action = 'discard'")
-        .get(restore.id),
+      await sqlOne(
+        p.deps.db,
+        "select count(*) as n from audit_log where entity = 'request' and entity_id = ? and action = 'discard'",
+        restore.id,
+      ),
     ).toEqual({ n: 1 });
     expect(await (await agent.request("/requests?status=draft")).text()).not.toContain(
       `data-request-id="${restore.id}"`,
@@ -849,7 +862,7 @@ describe("the center's pages", () => {
     expect(late.status).toBe(409);
     expect(await late.text()).toContain("不能对已发送的紧急止付指令执行“作废”");
     expect(
-      p.deps.db.$client.query("select status from requests where id in (?, ?) order by id").all(draft.id, sent.id),
+      await sqlAll(p.deps.db, "select status from requests where id in (?, ?) order by id", draft.id, sent.id),
     ).toEqual([{ status: "draft" }, { status: "sent" }]);
   });
 
@@ -863,7 +876,7 @@ describe("the center's pages", () => {
     const form = new RegExp(`data-testid="discard-form-${draft.id}"[\\s\\S]*?</form>`).exec(await res.text())![0];
     expect(form).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
     expect(
-      (p.deps.db.$client.query("select status from requests where id = ?").get(draft.id) as { status: string }).status,
+      ((await sqlOne(p.deps.db, "select status from requests where id = ?", draft.id)) as { status: string }).status,
     ).toBe("draft");
   });
 
@@ -876,8 +889,7 @@ describe("the center's pages", () => {
         (await agent.request(`/requests/${request.id}/discard`, { form: { reason: "已由他行冻结" } })).status,
       ).toBe(303);
     expect(
-      (p.deps.db.$client.query("select count(*) as n from responses where action = 'discard'").get() as { n: number })
-        .n,
+      ((await sqlOne(p.deps.db, "select count(*) as n from responses where action = 'discard'")) as { n: number }).n,
     ).toBe(1);
   });
 
@@ -947,11 +959,13 @@ describe("the desk", () => {
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
     });
     expect(res.status).toBe(303);
-    const r = p.deps.db.$client
-      .query("select status, done_amount_fen as done, balance_fen as balance from requests where id = ?")
-      .get(l1.id);
+    const r = await sqlOne(
+      p.deps.db,
+      "select status, done_amount_fen as done, balance_fen as balance from requests where id = ?",
+      l1.id,
+    );
     expect(r).toEqual({ status: "completed", done: 200_000, balance: 200_050 });
-    const ot = p.deps.db.$client.query("select amount_fen as amount, at from onward_transfers").all();
+    const ot = await sqlAll(p.deps.db, "select amount_fen as amount, at from onward_transfers");
     expect(ot).toEqual([{ amount: 500_000, at: Date.parse("2026-11-21T09:55:00+08:00") }]);
   });
 
@@ -975,7 +989,7 @@ describe("the desk", () => {
     expect(html).toContain("资金已转出 · 1");
     expect(html).toContain('value="lots"');
     expect(
-      (s.p.deps.db.$client.query("select status from requests where id = ?").get(l1.id) as { status: string }).status,
+      ((await sqlOne(s.p.deps.db, "select status from requests where id = ?", l1.id)) as { status: string }).status,
     ).toBe("sent");
   });
 
@@ -1009,8 +1023,7 @@ describe("the desk", () => {
   test("another bank's desk hears nothing of it", async () => {
     const { create, p } = await setup();
     const heard: string[] = [];
-    const abcId = (p.deps.db.$client.query("select id from institutions where code = 'ABC'").get() as { id: number })
-      .id;
+    const abcId = ((await sqlOne(p.deps.db, "select id from institutions where code = 'ABC'")) as { id: number }).id;
     p.deps.events.subscribe(`desk:${abcId}`, (e) => heard.push(e.event));
     await create({ kind: "stop_payment", value: ICBC_CARD });
     expect(heard).toEqual([]);
@@ -1019,7 +1032,7 @@ describe("the desk", () => {
 
 describe("the API document", () => {
   test("the requests routes are in the OpenAPI document", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const doc = await json(await p.app.request("/api/v1/openapi.json"));
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/requests", "/requests/{id}", "/requests/{id}/responses"]),

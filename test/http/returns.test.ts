@@ -1,27 +1,32 @@
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { inOrder } from "../../src/db";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne, sqlRun } from "../helpers";
 
 const ICBC_CARD = "6222020200112233445";
 const DAY = 86_400_000;
 type Json = Record<string, any>;
 
-function makeCase(p: TestPlatform, lossFen: number, victim: string): number {
+async function makeCase(p: TestPlatform, lossFen: number, victim: string): Promise<number> {
   const now = p.clock.now();
   return (
-    p.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '朝阳区', 'fake_investment', ?, ?, 'received', ?, ?) returning id`,
-      )
-      .get(now, lossFen, victim, now, now) as { id: number }
+    (await sqlOne(
+      p.deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '朝阳区', 'fake_investment', ?, ?, 'received', ?, ?) returning id`,
+      now,
+      lossFen,
+      victim,
+      now,
+      now,
+    )) as { id: number }
   ).id;
 }
 
 /** A freeze the bank confirmed on an account three cases name; `traced` adds each victim's transfer into it. */
 async function frozen(opts: { frozenFen: number; losses: number[]; traced?: (number | null)[] }) {
-  const p = testPlatform();
-  const cases = opts.losses.map((l, i) => makeCase(p, l, ["张三", "李四", "王五"][i]!));
-  const agentApi = apiClient(p, "agent");
-  const icbc = apiClient(p, "bank", "ICBC");
+  const p = await testPlatform();
+  const cases = await inOrder(opts.losses, (l, i) => makeCase(p, l, ["张三", "李四", "王五"][i]!));
+  const agentApi = await apiClient(p, "agent");
+  const icbc = await apiClient(p, "bank", "ICBC");
   const res = await agentApi.call("/api/v1/requests", {
     json: { caseId: cases[0], kind: "freeze", value: ICBC_CARD, amount: opts.frozenFen },
   });
@@ -31,27 +36,28 @@ async function frozen(opts: { frozenFen: number; losses: number[]; traced?: (num
     json: { action: "confirm", amount: opts.frozenFen },
   });
   expect(ok.status).toBe(201);
-  const sql = p.deps.db.$client;
   const suspectId = freeze.suspect.id as number;
   for (const c of cases.slice(1))
-    sql
-      .query(`insert into case_suspects (case_id, suspect_id, level, created_at) values (?, ?, 1, ?)`)
-      .run(c, suspectId, p.clock.now());
-  (opts.traced ?? []).forEach((fen, i) => {
-    if (fen == null) return;
-    sql
-      .query(
-        `insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name) values (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        cases[i]!,
-        suspectId,
-        p.clock.now() - DAY,
-        fen,
-        `62170000111122${String(i).padStart(4, "0")}`,
-        ["张三", "李四", "王五"][i]!,
-      );
-  });
+    await sqlRun(
+      p.deps.db,
+      `insert into case_suspects (case_id, suspect_id, level, created_at) values (?, ?, 1, ?)`,
+      c,
+      suspectId,
+      p.clock.now(),
+    );
+  for (const [i, fen] of (opts.traced ?? []).entries()) {
+    if (fen == null) continue;
+    await sqlRun(
+      p.deps.db,
+      `insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name) values (?, ?, ?, ?, ?, ?)`,
+      cases[i]!,
+      suspectId,
+      p.clock.now() - DAY,
+      fen,
+      `62170000111122${String(i).padStart(4, "0")}`,
+      ["张三", "李四", "王五"][i]!,
+    );
+  }
   const agent = await signIn(p, "agent");
   const plan = async (method: string) => agentApi.call(`/api/v1/requests/${freeze.id}/return-plan?method=${method}`);
   return { p, cases, freeze, agent, agentApi, icbc, plan };
@@ -74,9 +80,10 @@ describe("GET /api/v1/requests/:id/return-plan", () => {
   test("reading a plan is audited: it names the victims' accounts", async () => {
     const { p, plan, freeze } = await frozen({ frozenFen: 1_000, losses: [1_000] });
     await plan("pro_rata");
-    const row = p.deps.db.$client
-      .query(`select detail from audit_log where action = 'view' and entity = 'return_plan'`)
-      .get() as { detail: string };
+    const row = (await sqlOne(
+      p.deps.db,
+      `select detail from audit_log where action = 'view' and entity = 'return_plan'`,
+    )) as { detail: string };
     expect(JSON.parse(row.detail)).toEqual({ freezeRequestId: freeze.id, method: "pro_rata" });
   });
 
@@ -148,7 +155,7 @@ describe("the return plan page", () => {
     };
     expect((await first.request(`/requests/${freeze.id}/returns`, { form })).status).toBe(303);
     const planId = (
-      p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as {
+      (await sqlOne(p.deps.db, `select id from return_plans where freeze_request_id = ?`, freeze.id)) as {
         id: number;
       }
     ).id;
@@ -174,16 +181,15 @@ describe("the return plan page", () => {
     });
     expect(late.status).toBe(409);
     expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} })).status).toBe(303);
-    const returns = p.deps.db.$client
-      .query(
-        `select r.id, r.status, r.amount_fen as amount, r.case_id as caseId, r.parent_request_id as parent from requests r where r.kind = 'return' order by r.case_id`,
-      )
-      .all() as Json[];
+    const returns = (await sqlAll(
+      p.deps.db,
+      `select r.id, r.status, r.amount_fen as amount, r.case_id as caseId, r.parent_request_id as parent from requests r where r.kind = 'return' order by r.case_id`,
+    )) as Json[];
     expect(returns.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
     expect(returns.every((r) => r.parent === freeze.id)).toBe(true);
     expect(returns.reduce((s, r) => s + r.amount, 0)).toBe(1_000_003);
     // each return is numbered, and says where the money goes
-    const api = apiClient(p, "bank", "ICBC");
+    const api = await apiClient(p, "bank", "ICBC");
     const r0 = ((await (await api.call(`/api/v1/requests/${returns[0]!.id}`)).json()) as Json).request;
     expect(r0.documentNo).toContain("返字〔2026〕第000001号");
     expect(JSON.parse(Buffer.from(r0.signedPayload, "base64url").toString("utf8")).returnTo).toEqual({
@@ -199,16 +205,15 @@ describe("the return plan page", () => {
     });
     expect((await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "traced" } })).status).toBe(303);
     const planId = (
-      p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as {
+      (await sqlOne(p.deps.db, `select id from return_plans where freeze_request_id = ?`, freeze.id)) as {
         id: number;
       }
     ).id;
     expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} })).status).toBe(303);
-    const rows = p.deps.db.$client
-      .query(
-        `select s.to_account as toAccount, r.amount_fen as amount, r.status from return_shares s join requests r on r.id = s.return_request_id order by s.case_id`,
-      )
-      .all() as Json[];
+    const rows = (await sqlAll(
+      p.deps.db,
+      `select s.to_account as toAccount, r.amount_fen as amount, r.status from return_shares s join requests r on r.id = s.return_request_id order by s.case_id`,
+    )) as Json[];
     expect(rows).toEqual([
       { toAccount: "621700001111220000", amount: 300_000, status: "sent" },
       { toAccount: "621700001111220001", amount: 200_000, status: "sent" },
@@ -230,7 +235,7 @@ describe("the return plan page", () => {
     const accounts = { [`account.${cases[0]}`]: "6217000011112222", [`account.${cases[1]}`]: "6217000011113333" };
     await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", ...accounts } });
     const planId = (
-      p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as {
+      (await sqlOne(p.deps.db, `select id from return_plans where freeze_request_id = ?`, freeze.id)) as {
         id: number;
       }
     ).id;
@@ -247,9 +252,9 @@ describe("the return plan page", () => {
       (await agent.request(`/requests/${freeze.id}/returns`, { form: { method: "pro_rata", ...accounts } })).status,
     ).toBe(303);
     expect(
-      p.deps.db.$client.query(`select count(*) as n from return_plans where freeze_request_id = ?`).get(freeze.id),
+      await sqlOne(p.deps.db, `select count(*) as n from return_plans where freeze_request_id = ?`, freeze.id),
     ).toEqual({ n: 2 });
-    expect(p.deps.db.$client.query(`select count(*) as n from requests where kind = 'return'`).get()).toEqual({ n: 0 });
+    expect(await sqlOne(p.deps.db, `select count(*) as n from requests where kind = 'return'`)).toEqual({ n: 0 });
   });
 
   test("a refused objection keeps the objector as typed and a refused withdrawal its reason, each error beside its box", async () => {
@@ -258,7 +263,7 @@ describe("the return plan page", () => {
       form: { method: "pro_rata", [`account.${cases[0]}`]: "6217000011112222" },
     });
     const planId = (
-      p.deps.db.$client.query(`select id from return_plans where freeze_request_id = ?`).get(freeze.id) as {
+      (await sqlOne(p.deps.db, `select id from return_plans where freeze_request_id = ?`, freeze.id)) as {
         id: number;
       }
     ).id;
@@ -274,7 +279,7 @@ describe("the return plan page", () => {
     expect(withdraw.status).toBe(422);
     const wform = /data-testid="withdraw-form"[\s\S]*?<\/form>/.exec(await withdraw.text())![0];
     expect(wform).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
-    expect(p.deps.db.$client.query(`select withdrawn_at as w from return_plans where id = ?`).get(planId)).toEqual({
+    expect(await sqlOne(p.deps.db, `select withdrawn_at as w from return_plans where id = ?`, planId)).toEqual({
       w: null,
     });
   });

@@ -21,10 +21,10 @@ function makeCase(p: TestPlatform): number {
 }
 
 async function setup() {
-  const p = testPlatform();
+  const p = await testPlatform();
   const caseId = makeCase(p);
-  const agent = apiClient(p, "agent");
-  const icbc = apiClient(p, "bank", "ICBC");
+  const agent = await apiClient(p, "agent");
+  const icbc = await apiClient(p, "bank", "ICBC");
   const send = async (body: Json = {}) =>
     (
       (await (
@@ -132,7 +132,7 @@ describe("signed instructions", () => {
   test("after a key rotation new instructions use the new key and the old ones still verify with the old, still published", async () => {
     const { p, send, keys } = await setup();
     const before = await send();
-    const newKid = addSigningKey(p.deps.db, p.clock.now());
+    const newKid = await addSigningKey(p.deps.db, p.clock.now());
     const after = await send();
     expect(after.keyId).toBe(newKid);
     expect(after.keyId).not.toBe(before.keyId);

@@ -1,26 +1,28 @@
 // Smaller things seen in use (issue 13, item 10): each one behaviour.
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
-function makeCase(p: TestPlatform): number {
+async function makeCase(p: TestPlatform): Promise<number> {
   const now = p.clock.now();
   return (
-    p.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, status, created_at, updated_at)
+    (await sqlOne(
+      p.deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, status, created_at, updated_at)
          values (?, '朝阳区', 'fake_investment', 10000000, '王小明', '+8613911112222', 'received', ?, ?) returning id`,
-      )
-      .get(now, now, now) as { id: number }
+      now,
+      now,
+      now,
+    )) as { id: number }
   ).id;
 }
 
 describe("the desk's notice after an answer", () => {
   test("after an acknowledgement it reads 已签收, not 已反馈", async () => {
-    const p = testPlatform();
-    const caseId = makeCase(p);
-    const sent = await apiClient(p, "agent").call("/api/v1/requests", {
+    const p = await testPlatform();
+    const caseId = await makeCase(p);
+    const sent = await (await apiClient(p, "agent")).call("/api/v1/requests", {
       json: { caseId, kind: "stop_payment", value: "6222 0202 0011 2233 445", amount: 500_000 },
     });
     expect(sent.status).toBe(201);
@@ -36,25 +38,27 @@ describe("the desk's notice after an answer", () => {
 
 describe("a suspect's status picker", () => {
   test("starts on the suspect's current status; saving it unchanged records no change", async () => {
-    const p = testPlatform();
-    const created = await apiClient(p, "agent").call("/api/v1/suspects", { json: { value: "13800138000" } });
+    const p = await testPlatform();
+    const created = await (await apiClient(p, "agent")).call("/api/v1/suspects", { json: { value: "13800138000" } });
     const { suspect } = (await created.json()) as { suspect: { id: number; status: string } };
     const u = await signIn(p, "agent");
     const html = await (await u.request(`/suspects/${suspect.id}`)).text();
     const select = /<select name="status">([\s\S]*?)<\/select>/.exec(html)![1]!;
     expect(select).toMatch(/^<option value="active" selected="">在控（当前）<\/option>/);
     const before = (
-      p.deps.db.$client
-        .query("select count(*) as n from audit_log where entity = 'suspect' and action <> 'view'")
-        .get() as { n: number }
+      (await sqlOne(
+        p.deps.db,
+        "select count(*) as n from audit_log where entity = 'suspect' and action <> 'view'",
+      )) as { n: number }
     ).n;
     const res = await u.request(`/suspects/${suspect.id}/status`, { form: { status: "active", reason: "" } });
     expect(res.status).toBe(303);
     expect(
       (
-        p.deps.db.$client
-          .query("select count(*) as n from audit_log where entity = 'suspect' and action <> 'view'")
-          .get() as { n: number }
+        (await sqlOne(
+          p.deps.db,
+          "select count(*) as n from audit_log where entity = 'suspect' and action <> 'view'",
+        )) as { n: number }
       ).n,
     ).toBe(before);
   });
@@ -62,8 +66,8 @@ describe("a suspect's status picker", () => {
 
 describe("live search", () => {
   test("keeps its query in the page's address (HX-Replace-Url), and that address shows the same results", async () => {
-    const p = testPlatform();
-    await apiClient(p, "agent").call("/api/v1/suspects", { json: { value: "13800138000" } });
+    const p = await testPlatform();
+    await (await apiClient(p, "agent")).call("/api/v1/suspects", { json: { value: "13800138000" } });
     const u = await signIn(p, "agent");
     const live = await u.request("/suspects/search?q=138%200013", { htmx: true });
     expect(live.headers.get("HX-Replace-Url")).toBe(`/suspects?q=${encodeURIComponent("138 0013")}`);
@@ -87,7 +91,7 @@ describe("the publicity visit list", () => {
     (html.slice(html.indexOf('data-testid="visits"')).match(/data-testid="visit-phone"/g) ?? []).length;
 
   test("is paged, 100 people a page, with links to the next and previous pages", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     visits(p, 230);
     const s = await signIn(p, "publicity");
     const base = "/publicity/visits?kind=custom&from=2026-11-01&to=2026-11-21";
@@ -112,7 +116,7 @@ describe("the publicity visit list", () => {
   });
 
   test("a list that fits one page shows no pager; a page that is not a number reads as the first", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     visits(p, 3);
     const s = await signIn(p, "publicity");
     const html = await (await s.request("/publicity/visits?kind=custom&from=2026-11-01&to=2026-11-21&page=x")).text();

@@ -8,16 +8,16 @@ import { METRICS, type Metric } from "../../src/domain/yoy";
 import { sendTable } from "../../src/exports/tabular";
 import type { AppEnv } from "../../src/http/context";
 import { compare, recountDifferences } from "../../src/stats/service";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne, sqlRun } from "../helpers";
 
 /** An instant given as Shanghai wall-clock time. */
 const sh = (s: string) => Date.parse(`${s.replace(" ", "T")}:00+08:00`);
 
 /** Raw SQL writes, as the demo loader and imports do: the triggers must see them all. */
-function records(db: Db) {
+async function records(db: Db) {
   const sql = db.$client;
-  const bank = institutionIds(db).get("ICBC")!;
-  const carrier = institutionIds(db).get("CMCC")!;
+  const bank = (await institutionIds(db)).get("ICBC")!;
+  const carrier = (await institutionIds(db)).get("CMCC")!;
   let n = 0;
   const suspect = (kind: "phone" | "bank_account") =>
     (
@@ -97,32 +97,32 @@ function records(db: Db) {
   };
 }
 
-const totals = (p: TestPlatform, from: string, to: string, district: string | null = null) =>
-  Object.fromEntries(compare(p.deps.db, { from, to }, district).rows.map((r) => [r.metric, r.current.value]));
+const totals = async (p: TestPlatform, from: string, to: string, district: string | null = null) =>
+  Object.fromEntries((await compare(p.deps.db, { from, to }, district)).rows.map((r) => [r.metric, r.current.value]));
 
 describe("metrics from the records", () => {
-  test("a case counts as an alert on its Shanghai day, not its UTC day", () => {
-    const p = testPlatform();
-    records(p.deps.db).addCase({ at: "2026-07-01 00:30" }); // 2026-06-30 16:30 UTC
-    expect(totals(p, "2026-07-01", "2026-07-01").alerts).toBe(1);
-    expect(totals(p, "2026-06-30", "2026-06-30").alerts).toBe(0);
+  test("a case counts as an alert on its Shanghai day, not its UTC day", async () => {
+    const p = await testPlatform();
+    (await records(p.deps.db)).addCase({ at: "2026-07-01 00:30" }); // 2026-06-30 16:30 UTC
+    expect((await totals(p, "2026-07-01", "2026-07-01")).alerts).toBe(1);
+    expect((await totals(p, "2026-06-30", "2026-06-30")).alerts).toBe(0);
   });
 
-  test("filed, solved and detained count on the days the case was filed and solved", () => {
-    const p = testPlatform();
-    records(p.deps.db).addCase({
+  test("filed, solved and detained count on the days the case was filed and solved", async () => {
+    const p = await testPlatform();
+    (await records(p.deps.db)).addCase({
       at: "2026-06-20 10:00",
       filed: "2026-06-21 10:00",
       solved: "2026-07-05 10:00",
       detained: 3,
     });
-    expect(totals(p, "2026-06-01", "2026-06-30")).toMatchObject({
+    expect(await totals(p, "2026-06-01", "2026-06-30")).toMatchObject({
       alerts: 1,
       casesFiled: 1,
       casesSolved: 0,
       suspectsDetained: 0,
     });
-    expect(totals(p, "2026-07-01", "2026-07-31")).toMatchObject({
+    expect(await totals(p, "2026-07-01", "2026-07-31")).toMatchObject({
       alerts: 0,
       casesFiled: 0,
       casesSolved: 1,
@@ -130,37 +130,37 @@ describe("metrics from the records", () => {
     });
   });
 
-  test("a person warned twice counts once, at the first warning; each warning counts", () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+  test("a person warned twice counts once, at the first warning; each warning counts", async () => {
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     const t = r.addTarget();
     r.addWarning(t, "2026-05-10 09:00");
     r.addWarning(t, "2026-03-02 09:00");
-    expect(totals(p, "2026-03-01", "2026-03-31")).toMatchObject({ peopleWarned: 1, warnings: 1 });
-    expect(totals(p, "2026-05-01", "2026-05-31")).toMatchObject({ peopleWarned: 0, warnings: 1 });
-    expect(totals(p, "2026-01-01", "2026-12-31")).toMatchObject({ peopleWarned: 1, warnings: 2 });
+    expect(await totals(p, "2026-03-01", "2026-03-31")).toMatchObject({ peopleWarned: 1, warnings: 1 });
+    expect(await totals(p, "2026-05-01", "2026-05-31")).toMatchObject({ peopleWarned: 0, warnings: 1 });
+    expect(await totals(p, "2026-01-01", "2026-12-31")).toMatchObject({ peopleWarned: 1, warnings: 2 });
   });
 
-  test("a stop-payment counts at its effective time once it took effect, with its confirmed amount", () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+  test("a stop-payment counts at its effective time once it took effect, with its confirmed amount", async () => {
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     r.addRequest({ kind: "stop_payment", status: "sent" });
     r.addRequest({ kind: "stop_payment", status: "completed", effective: "2026-04-03 23:50", done: 150_000 });
     r.addRequest({ kind: "stop_payment", status: "expired", effective: "2026-04-04 10:00", done: 50_000 });
     r.addRequest({ kind: "stop_payment", status: "rejected", responded: "2026-04-04 11:00" });
-    expect(totals(p, "2026-04-03", "2026-04-03")).toMatchObject({ stopPayments: 1, amountStopped: 150_000 });
-    expect(totals(p, "2026-04-01", "2026-04-30")).toMatchObject({ stopPayments: 2, amountStopped: 200_000 });
+    expect(await totals(p, "2026-04-03", "2026-04-03")).toMatchObject({ stopPayments: 1, amountStopped: 150_000 });
+    expect(await totals(p, "2026-04-01", "2026-04-30")).toMatchObject({ stopPayments: 2, amountStopped: 200_000 });
   });
 
-  test("freezes, returns, number suspensions and card closures count in their own metrics", () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+  test("freezes, returns, number suspensions and card closures count in their own metrics", async () => {
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     r.addRequest({ kind: "freeze", status: "partially_completed", effective: "2026-04-05 10:00", done: 80_000 });
     r.addRequest({ kind: "return", status: "completed", effective: "2026-04-06 10:00", done: 30_000 });
     r.addRequest({ kind: "suspend_number", status: "completed", responded: "2026-04-07 10:00" });
     r.addRequest({ kind: "close_card", status: "completed", effective: "2026-04-08 10:00" });
     r.addRequest({ kind: "restore_number", status: "completed", effective: "2026-04-08 10:00" });
-    expect(totals(p, "2026-04-01", "2026-04-30")).toMatchObject({
+    expect(await totals(p, "2026-04-01", "2026-04-30")).toMatchObject({
       freezes: 1,
       amountFrozen: 80_000,
       amountReturned: 30_000,
@@ -169,29 +169,29 @@ describe("metrics from the records", () => {
     });
   });
 
-  test("breakdowns follow the case's fraud type and district; a warning the target's district", () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+  test("breakdowns follow the case's fraud type and district; a warning the target's district", async () => {
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     const c = r.addCase({ at: "2026-04-01 10:00", district: "南山区", fraud: "romance" });
     r.addCase({ at: "2026-04-02 10:00", district: "北湖区", fraud: "fake_loan" });
     r.addRequest({ kind: "freeze", status: "completed", caseId: c, effective: "2026-04-02 10:00", done: 1 });
     r.addWarning(r.addTarget({ district: "高新区", caseId: c }), "2026-04-03 10:00");
-    const romance = (metric: Metric) =>
-      compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, metric).breakdown!.byFraudType.find(
+    const romance = async (metric: Metric) =>
+      (await compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, metric)).breakdown!.byFraudType.find(
         (b) => b.key === "romance",
       )!.current;
-    expect([romance("alerts"), romance("freezes"), romance("warnings")]).toEqual([1, 1, 1]);
-    const warningsByDistrict = compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, "warnings").breakdown!
-      .byDistrict;
+    expect([await romance("alerts"), await romance("freezes"), await romance("warnings")]).toEqual([1, 1, 1]);
+    const warningsByDistrict = (await compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, "warnings"))
+      .breakdown!.byDistrict;
     expect(warningsByDistrict).toEqual([{ key: "高新区", current: 1, previous: 0 }]);
-    expect(totals(p, "2026-04-01", "2026-04-30", "南山区")).toMatchObject({ alerts: 1, freezes: 1, warnings: 0 });
+    expect(await totals(p, "2026-04-01", "2026-04-30", "南山区")).toMatchObject({ alerts: 1, freezes: 1, warnings: 0 });
   });
 });
 
 describe("pre-aggregated figures", () => {
-  test("equal a full recount after inserts, updates and deletions on every source table", () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+  test("equal a full recount after inserts, updates and deletions on every source table", async () => {
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     const c1 = r.addCase({ at: "2026-01-31 23:59", filed: "2026-02-01 08:00", detained: 2 });
     const c2 = r.addCase({ at: "2026-02-28 12:00", district: "西城区", fraud: "fake_investment" });
     const t1 = r.addTarget({ caseId: c1 });
@@ -207,7 +207,7 @@ describe("pre-aggregated figures", () => {
       effective: "2026-03-01 09:00",
       done: 500,
     });
-    expect(recountDifferences(p.deps.db)).toEqual([]);
+    expect(await recountDifferences(p.deps.db)).toEqual([]);
 
     // updates: lifecycle, moved timestamps, re-classified cases, re-assigned targets and warnings
     r.run(
@@ -226,7 +226,7 @@ describe("pre-aggregated figures", () => {
     r.run("UPDATE warnings SET created_at = ? WHERE id = ?", sh("2026-01-15 10:00"), w1);
     r.run("UPDATE warnings SET target_id = ? WHERE id = ?", t1, w3);
     r.run("UPDATE cases SET received_at = ? WHERE id = ?", sh("2026-01-01 00:00"), c2);
-    expect(recountDifferences(p.deps.db)).toEqual([]);
+    expect(await recountDifferences(p.deps.db)).toEqual([]);
 
     // deletions
     r.run("DELETE FROM warnings WHERE id = ?", w1);
@@ -236,18 +236,24 @@ describe("pre-aggregated figures", () => {
     r.run("DELETE FROM warnings WHERE target_id = ?", t1);
     r.run("DELETE FROM targets WHERE id = ?", t1);
     r.run("DELETE FROM cases WHERE id = ?", c1);
-    expect(recountDifferences(p.deps.db)).toEqual([]);
-    expect(totals(p, "2026-01-01", "2026-12-31")).toMatchObject({ alerts: 1, casesFiled: 0, warnings: 0, freezes: 0 });
+    expect(await recountDifferences(p.deps.db)).toEqual([]);
+    expect(await totals(p, "2026-01-01", "2026-12-31")).toMatchObject({
+      alerts: 1,
+      casesFiled: 0,
+      warnings: 0,
+      freezes: 0,
+    });
   });
 
-  test("a recount notices a figure changed behind the triggers' back, in every table", () => {
-    const p = testPlatform();
-    records(p.deps.db).addCase({ at: "2026-05-05 10:00" });
-    p.deps.db.$client.exec("DROP TRIGGER stats_daily_ai; DROP TRIGGER stats_daily_city_ai");
-    p.deps.db.$client.exec(
+  test("a recount notices a figure changed behind the triggers' back, in every table", async () => {
+    const p = await testPlatform();
+    (await records(p.deps.db)).addCase({ at: "2026-05-05 10:00" });
+    await sqlRun(p.deps.db, "DROP TRIGGER stats_daily_ai; DROP TRIGGER stats_daily_city_ai");
+    await sqlRun(
+      p.deps.db,
       "INSERT INTO stats_daily (metric, day, district, fraud_type, value) VALUES ('alerts', '2026-05-06', '东城区', 'other', 1)",
     );
-    expect(recountDifferences(p.deps.db).map((d) => d.table)).toEqual([
+    expect((await recountDifferences(p.deps.db)).map((d) => d.table)).toEqual([
       "stats_daily",
       "stats_monthly",
       "stats_daily_city",
@@ -255,18 +261,21 @@ describe("pre-aggregated figures", () => {
     ]);
   });
 
-  test("answer with the same figures as a recount computed straight from the records", () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+  test("answer with the same figures as a recount computed straight from the records", async () => {
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     for (let i = 0; i < 40; i++)
       r.addCase({
         at: `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, "0")} ${String(i % 24).padStart(2, "0")}:15`,
         filed: i % 3 ? "2026-09-10 10:00" : undefined,
       });
-    const fromRecords = p.deps.db.$client
-      .query("SELECT count(*) AS n FROM cases WHERE received_at >= ? AND received_at < ?")
-      .get(sh("2026-02-10 00:00"), sh("2026-07-20 00:00")) as { n: number };
-    expect(totals(p, "2026-02-10", "2026-07-19").alerts).toBe(fromRecords.n);
+    const fromRecords = (await sqlOne(
+      p.deps.db,
+      "SELECT count(*) AS n FROM cases WHERE received_at >= ? AND received_at < ?",
+      sh("2026-02-10 00:00"),
+      sh("2026-07-20 00:00"),
+    )) as { n: number };
+    expect((await totals(p, "2026-02-10", "2026-07-19")).alerts).toBe(fromRecords.n);
   });
 
   test("rows written before the migration are counted by its backfill", async () => {
@@ -289,7 +298,7 @@ describe("pre-aggregated figures", () => {
     );
     const sqlite = new Database(":memory:", { strict: true });
     sqlite.exec("PRAGMA foreign_keys = ON");
-    const db = drizzle(sqlite) as unknown as Db;
+    const db = drizzle(sqlite);
     migrate(db, { migrationsFolder: dir });
     sqlite
       .query(
@@ -304,12 +313,12 @@ describe("pre-aggregated figures", () => {
       { metric: "alerts", value: 1 },
       { metric: "casesFiled", value: 1 },
     ]);
-    expect(recountDifferences(db)).toEqual([]);
+    expect(await recountDifferences(db as unknown as Db)).toEqual([]);
   });
 });
 
 describe("baselines against records", () => {
-  function withBaseline(p: TestPlatform) {
+  async function withBaseline(p: TestPlatform) {
     const ins = p.deps.db.$client.query(
       "INSERT INTO baseline_totals (metric, month, district, value) VALUES (?, ?, ?, ?)",
     );
@@ -318,13 +327,13 @@ describe("baselines against records", () => {
     ins.run("alerts", "2025-09", "", 250);
     ins.run("alerts", "2025-07", "南山区", 40);
     ins.run("amountFrozen", "2025-07", "", 1_000_000);
-    return records(p.deps.db);
+    return await records(p.deps.db);
   }
 
-  test("a month without records takes its imported baseline and says so", () => {
-    const p = testPlatform();
-    withBaseline(p).addCase({ at: "2026-07-03 10:00" });
-    const cmp = compare(p.deps.db, { from: "2026-07-01", to: "2026-09-30" }, null);
+  test("a month without records takes its imported baseline and says so", async () => {
+    const p = await testPlatform();
+    (await withBaseline(p)).addCase({ at: "2026-07-03 10:00" });
+    const cmp = await compare(p.deps.db, { from: "2026-07-01", to: "2026-09-30" }, null);
     const alerts = cmp.rows.find((r) => r.metric === "alerts")!;
     expect(alerts.previous).toEqual({ value: 830, source: "baseline" });
     expect(alerts.current).toEqual({ value: 1, source: "records" });
@@ -334,29 +343,29 @@ describe("baselines against records", () => {
     });
   });
 
-  test("where records exist for a month they win over the baseline", () => {
-    const p = testPlatform();
-    const r = withBaseline(p);
+  test("where records exist for a month they win over the baseline", async () => {
+    const p = await testPlatform();
+    const r = await withBaseline(p);
     r.addCase({ at: "2025-08-10 10:00" });
     r.addCase({ at: "2025-08-11 10:00" });
-    const alerts = compare(p.deps.db, { from: "2026-07-01", to: "2026-09-30" }, null).rows.find(
+    const alerts = (await compare(p.deps.db, { from: "2026-07-01", to: "2026-09-30" }, null)).rows.find(
       (x) => x.metric === "alerts",
     )!;
     expect(alerts.previous).toEqual({ value: 300 + 2 + 250, source: "mixed" });
   });
 
-  test("a district takes its own baseline row only", () => {
-    const p = testPlatform();
-    withBaseline(p);
-    const cmp = compare(p.deps.db, { from: "2026-07-01", to: "2026-07-31" }, "南山区");
+  test("a district takes its own baseline row only", async () => {
+    const p = await testPlatform();
+    await withBaseline(p);
+    const cmp = await compare(p.deps.db, { from: "2026-07-01", to: "2026-07-31" }, "南山区");
     expect(cmp.rows.find((r) => r.metric === "alerts")!.previous).toEqual({ value: 40, source: "baseline" });
     expect(cmp.rows.find((r) => r.metric === "amountFrozen")!.previous).toEqual({ value: 0, source: "records" });
   });
 
-  test("breakdowns still add up to the total, with the unclassified baseline in its own row", () => {
-    const p = testPlatform();
-    withBaseline(p);
-    const { breakdown } = compare(p.deps.db, { from: "2026-07-01", to: "2026-07-31" }, null, "alerts");
+  test("breakdowns still add up to the total, with the unclassified baseline in its own row", async () => {
+    const p = await testPlatform();
+    await withBaseline(p);
+    const { breakdown } = await compare(p.deps.db, { from: "2026-07-01", to: "2026-07-31" }, null, "alerts");
     expect(Object.fromEntries(breakdown!.byDistrict.map((b) => [b.key, b.previous]))).toEqual({
       南山区: 40,
       "(baseline)": 260,
@@ -364,17 +373,17 @@ describe("baselines against records", () => {
     expect(breakdown!.byFraudType.reduce((s, b) => s + b.previous, 0)).toBe(300);
   });
 
-  test("a month covered only in part leaves its baseline out and names the month", () => {
-    const p = testPlatform();
-    withBaseline(p);
-    const cmp = compare(p.deps.db, { from: "2026-07-01", to: "2026-08-15" }, null);
+  test("a month covered only in part leaves its baseline out and names the month", async () => {
+    const p = await testPlatform();
+    await withBaseline(p);
+    const cmp = await compare(p.deps.db, { from: "2026-07-01", to: "2026-08-15" }, null);
     expect(cmp.rows.find((r) => r.metric === "alerts")!.previous.value).toBe(300);
     expect(cmp.partialBaselineMonths).toEqual(["2025-08"]);
   });
 
   test("the screen shows which source each figure came from", async () => {
-    const p = testPlatform();
-    withBaseline(p).addCase({ at: "2026-07-03 10:00" });
+    const p = await testPlatform();
+    (await withBaseline(p)).addCase({ at: "2026-07-03 10:00" });
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats?kind=quarter&quarter=2026-Q3")).text();
     const row = /data-testid="source-alerts">([^<]*)</.exec(html)![1];
@@ -389,17 +398,18 @@ describe("baseline import", () => {
     form.append("file", new File([body], name));
     return s.request("/stats/baselines", { method: "POST", body: form, htmx: true });
   };
-  const figures = (p: TestPlatform) =>
+  const figures = async (p: TestPlatform) =>
     Object.fromEntries(
       (
-        p.deps.db.$client
-          .query("SELECT metric || ' ' || month || ' ' || district AS k, value FROM baseline_totals")
-          .all() as { k: string; value: number }[]
+        (await sqlAll(
+          p.deps.db,
+          "SELECT metric || ' ' || month || ' ' || district AS k, value FROM baseline_totals",
+        )) as { k: string; value: number }[]
       ).map((r) => [r.k.trim(), r.value]),
     );
 
   test("a long CSV goes through the import engine; bad rows are rejected with their line and reason", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const csv =
       '\uFEFF月份,指标,辖区,数值\n2025-01,警情,,320\n2025年2月,alerts,南山区,41\n2025-03,冻结金额（元）,,"12,345.67"\n2025-13,警情,,1\n2025-04,不存在,,3\n2025-05,立案,,3.5\n';
     const res = await upload(p, "基线.csv", csv);
@@ -412,19 +422,20 @@ describe("baseline import", () => {
     expect(html).toContain("无法识别的指标“不存在”");
     expect(html).toContain("立案：“3.5”不是整数");
     expect(html).toMatch(/data-testid="baseline-summary">.*冻结金额（元）<\/td><td>2025-03 – 2025-03<\/td>/);
-    expect(figures(p)).toEqual({
+    expect(await figures(p)).toEqual({
       "alerts 2025-01": 320,
       "alerts 2025-02 南山区": 41,
       "amountFrozen 2025-03": 1_234_567,
     });
-    const audit = p.deps.db.$client
-      .query("SELECT detail FROM audit_log WHERE entity = 'import' AND action = 'import'")
-      .get() as { detail: string };
+    const audit = (await sqlOne(
+      p.deps.db,
+      "SELECT detail FROM audit_log WHERE entity = 'import' AND action = 'import'",
+    )) as { detail: string };
     expect(JSON.parse(audit.detail)).toMatchObject({ kind: "baseline", imported: 3, rejected: 3 });
   });
 
   test("a wide XLSX (one column per metric) is imported; a later file replaces figures", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("2025");
     ws.addRow(["月份", "警情", "立案", "破案", "刑拘", "返还金额（元）"]);
@@ -434,31 +445,31 @@ describe("baseline import", () => {
     expect(await first.text()).toContain("新增 2 行，更新 0 行");
     const again = await upload(p, "fix.csv", "month,metric,value\n2025-01,alerts,299\n");
     expect(await again.text()).toContain("新增 0 行，更新 1 行");
-    expect(figures(p)).toMatchObject({
+    expect(await figures(p)).toMatchObject({
       "alerts 2025-01": 299,
       "casesSolved 2025-01": 50,
       "amountReturned 2025-01": 100_050,
       "alerts 2025-02": 280,
       "amountReturned 2025-02": 0,
     });
-    expect(figures(p)["casesSolved 2025-02"]).toBeUndefined();
+    expect((await figures(p))["casesSolved 2025-02"]).toBeUndefined();
   }, 20_000); // two imports, each in a reader thread: seconds on a loaded 2-core machine
 
   test("a file with neither a month column nor metric columns is refused as a whole", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const noMonth = await upload(p, "x.csv", "指标,数值\n警情,3\n");
     expect(await noMonth.text()).toContain("没有可识别的表头");
     const noMetric = await upload(p, "y.csv", "月份,备注\n2025-01,x\n");
     expect(await noMetric.text()).toContain("没有指标列");
-    expect(p.deps.db.$client.query("SELECT count(*) AS n FROM baseline_totals").get()).toEqual({ n: 0 });
+    expect(await sqlOne(p.deps.db, "SELECT count(*) AS n FROM baseline_totals")).toEqual({ n: 0 });
   }, 20_000);
 
   test("imported baselines show on the screen as the previous year's figures", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await upload(p, "b.csv", "月份,警情,立案\n2025-07,300,100\n2025-08,200,90\n2025-09,100,80\n");
-    records(p.deps.db).addCase({ at: "2026-07-03 10:00" });
+    (await records(p.deps.db)).addCase({ at: "2026-07-03 10:00" });
     const body = (await (
-      await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30")
+      await (await apiClient(p, "agent")).call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30")
     ).json()) as { metrics: { metric: string; previous: number; changePct: number | null }[] };
     expect(body.metrics.slice(0, 2)).toEqual([
       { metric: "alerts", current: 1, previous: 600, changePct: -99.83 },
@@ -467,7 +478,7 @@ describe("baseline import", () => {
   });
 
   test("an upload sent without htmx answers 303, and the page shows its report once", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "supervisor");
     const form = new FormData();
     form.append("file", new File(["月份,警情\n2025-07,300\n"], "plain.csv"));
@@ -479,7 +490,7 @@ describe("baseline import", () => {
   });
 
   test("an agent may read statistics but not import baselines", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "agent");
     expect((await s.request("/stats")).status).toBe(200);
     expect((await s.request("/stats/baselines")).status).toBe(403);
@@ -491,13 +502,13 @@ describe("baseline import", () => {
 
 describe("GET /api/v1/stats/yoy", () => {
   test("answers every metric, in the documented shape and order", async () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     r.addCase({ at: "2026-07-02 10:00" });
     r.addCase({ at: "2025-07-02 10:00" });
     r.addCase({ at: "2025-07-03 10:00" });
     r.addCase({ at: "2026-08-01 10:00", solved: "2026-08-02 10:00", detained: 2 });
-    const res = await apiClient(p, "publicity").call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30");
+    const res = await (await apiClient(p, "publicity")).call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30");
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       metrics: { metric: string; current: number; previous: number; changePct: number | null }[];
@@ -520,31 +531,31 @@ describe("GET /api/v1/stats/yoy", () => {
   });
 
   test("a period ending on 29 February compares with 28 February", async () => {
-    const p = testPlatform();
-    records(p.deps.db).addCase({ at: "2023-02-28 22:00" });
+    const p = await testPlatform();
+    (await records(p.deps.db)).addCase({ at: "2023-02-28 22:00" });
     const body = (await (
-      await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2024-02-29&to=2024-02-29")
+      await (await apiClient(p, "agent")).call("/api/v1/stats/yoy?from=2024-02-29&to=2024-02-29")
     ).json()) as { previousFrom: string; previousTo: string; metrics: { previous: number }[] };
     expect([body.previousFrom, body.previousTo]).toEqual(["2023-02-28", "2023-02-28"]);
     expect(body.metrics[0]!.previous).toBe(1);
   });
 
   test("filters by district", async () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     r.addCase({ at: "2026-07-02 10:00", district: "南山区" });
     r.addCase({ at: "2026-07-02 11:00", district: "北湖区" });
     const body = (await (
-      await apiClient(p, "supervisor").call(
-        `/api/v1/stats/yoy?from=2026-07-01&to=2026-07-31&district=${encodeURIComponent("南山区")}`,
-      )
+      await (
+        await apiClient(p, "supervisor")
+      ).call(`/api/v1/stats/yoy?from=2026-07-01&to=2026-07-31&district=${encodeURIComponent("南山区")}`)
     ).json()) as { metrics: { current: number }[] };
     expect(body.metrics[0]!.current).toBe(1);
   });
 
   test("refuses a range that ends before it starts, naming the field", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/stats/yoy?from=2026-09-01&to=2026-07-01");
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "agent")).call("/api/v1/stats/yoy?from=2026-09-01&to=2026-07-01");
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({
       error: {
@@ -557,8 +568,8 @@ describe("GET /api/v1/stats/yoy", () => {
   });
 
   test("refuses dates that do not exist and missing dates", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     for (const q of ["from=2025-02-29&to=2025-03-01", "from=2026-7-1&to=2026-07-02", "to=2026-07-02"]) {
       const res = await api.call(`/api/v1/stats/yoy?${q}`);
       expect(res.status).toBe(422);
@@ -567,14 +578,14 @@ describe("GET /api/v1/stats/yoy", () => {
   });
 
   test("a bank token may not read statistics", async () => {
-    const p = testPlatform();
-    expect((await apiClient(p, "bank", "ICBC").call("/api/v1/stats/yoy?from=2026-07-01&to=2026-07-31")).status).toBe(
-      403,
-    );
+    const p = await testPlatform();
+    expect(
+      (await (await apiClient(p, "bank", "ICBC")).call("/api/v1/stats/yoy?from=2026-07-01&to=2026-07-31")).status,
+    ).toBe(403);
   });
 
   test("is described in the OpenAPI document", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const doc = (await (await p.app.request("/api/v1/openapi.json")).json()) as {
       paths: Record<string, { get?: { parameters: { name: string }[] } }>;
     };
@@ -584,8 +595,8 @@ describe("GET /api/v1/stats/yoy", () => {
 
 describe("the statistics screen and its exports", () => {
   test("a publicity user sees the quarter's figures with the change coloured by good direction", async () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     r.addCase({ at: "2025-07-02 10:00" });
     r.addCase({ at: "2025-07-03 10:00" });
     r.addCase({ at: "2026-07-02 10:00", solved: "2026-07-09 10:00" });
@@ -602,7 +613,7 @@ describe("the statistics screen and its exports", () => {
   });
 
   test("a range that ends before it starts is shown again with the error and what was typed", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "supervisor");
     const res = await s.request("/stats?kind=custom&from=2026-09-01&to=2026-07-01");
     expect(res.status).toBe(422);
@@ -612,14 +623,14 @@ describe("the statistics screen and its exports", () => {
   });
 
   test("a bank user may not open statistics", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "bank", "ICBC");
     expect((await s.request("/stats")).status).toBe(403);
   });
 
   test("the CSV export is UTF-8 with a BOM, parses back to the screen's figures, and is audited", async () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     r.addCase({ at: "2026-07-02 10:00" });
     r.addRequest({ kind: "freeze", status: "completed", effective: "2026-07-03 10:00", done: 123_456 });
     const s = await signIn(p, "supervisor");
@@ -635,9 +646,10 @@ describe("the statistics screen and its exports", () => {
     expect(rows.find((x) => x[0] === "警情")!.slice(1, 4)).toEqual(["1", "0", "—"]);
     expect(rows.find((x) => x[0] === "冻结金额（元）")![1]).toBe("1234.56");
     expect(rows).toHaveLength(1 + METRICS.length);
-    const audit = p.deps.db.$client
-      .query("SELECT action, entity, detail FROM audit_log WHERE action = 'export'")
-      .get() as { entity: string; detail: string };
+    const audit = (await sqlOne(p.deps.db, "SELECT action, entity, detail FROM audit_log WHERE action = 'export'")) as {
+      entity: string;
+      detail: string;
+    };
     expect(audit.entity).toBe("stats");
     expect(JSON.parse(audit.detail)).toMatchObject({
       table: "metrics",
@@ -648,8 +660,8 @@ describe("the statistics screen and its exports", () => {
   });
 
   test("every table on the screen exports as XLSX that opens with its header and rows", async () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     r.addCase({ at: "2026-07-02 10:00", fraud: "romance", district: "南山区" });
     const s = await signIn(p, "supervisor");
     // a quarter charts (and exports) its three months
@@ -673,14 +685,14 @@ describe("the statistics screen and its exports", () => {
   });
 
   test("an export of an unknown table is a 400", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "supervisor");
     expect((await s.request("/stats/export?table=people&format=csv")).status).toBe(400);
   });
 
   test("the monthly bulletin reports two down, two up for the month and the year so far", async () => {
-    const p = testPlatform();
-    const r = records(p.deps.db);
+    const p = await testPlatform();
+    const r = await records(p.deps.db);
     r.addCase({ at: "2025-10-02 10:00" });
     r.addCase({ at: "2025-10-03 10:00", filed: "2025-10-04 10:00" });
     r.addCase({ at: "2026-10-02 10:00", filed: "2026-10-03 10:00", solved: "2026-10-20 10:00", detained: 2 });
@@ -697,7 +709,7 @@ describe("the statistics screen and its exports", () => {
   });
 
   test("a bulletin for a month that is not one is a 400", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "supervisor");
     expect((await s.request("/stats/bulletin?month=2026-13")).status).toBe(400);
   });
@@ -705,8 +717,8 @@ describe("the statistics screen and its exports", () => {
 
 describe("sensible periods", () => {
   /** A platform whose clock reads this Shanghai wall-clock time. */
-  const at = (shanghai: string) => {
-    const p = testPlatform();
+  const at = async (shanghai: string) => {
+    const p = await testPlatform();
     p.clock.t = sh(shanghai);
     return p;
   };
@@ -718,7 +730,7 @@ describe("sensible periods", () => {
 
   test("the screen opens on the last full month in Shanghai, even while UTC is still in the month before", async () => {
     // 1 December 01:00 in Shanghai is 30 November in UTC: November is over, October is not the answer
-    const p = at("2026-12-01 01:00");
+    const p = await at("2026-12-01 01:00");
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats")).text();
     expect(html).toContain("本期 2026-11-01 至 2026-11-30，去年同期 2025-11-01 至 2025-11-30");
@@ -727,14 +739,14 @@ describe("sensible periods", () => {
   });
 
   test("a quarter picked without naming one is the last full quarter", async () => {
-    const p = at("2026-11-21 10:00");
+    const p = await at("2026-11-21 10:00");
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats?kind=quarter")).text();
     expect(html).toContain("本期 2026-07-01 至 2026-09-30");
   });
 
   test("a period that includes today is marked on the table and the chart", async () => {
-    const p = at("2026-12-02 09:00");
+    const p = await at("2026-12-02 09:00");
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats?kind=month&month=2026-12")).text();
     expect(html).toContain("本期 2026-12-01 至 2026-12-02");
@@ -749,7 +761,7 @@ describe("sensible periods", () => {
   });
 
   test("a period that is over carries no partial marker", async () => {
-    const p = at("2026-12-02 09:00");
+    const p = await at("2026-12-02 09:00");
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats?kind=month&month=2026-11")).text();
     expect(html).not.toContain('data-testid="partial-period"');
@@ -757,8 +769,8 @@ describe("sensible periods", () => {
   });
 
   test("the quarter view charts the quarter's three months against the same months last year", async () => {
-    const p = at("2026-11-21 10:00");
-    const r = records(p.deps.db);
+    const p = await at("2026-11-21 10:00");
+    const r = await records(p.deps.db);
     r.addCase({ at: "2026-08-02 10:00" });
     r.addCase({ at: "2025-09-02 10:00" });
     const s = await signIn(p, "supervisor");
@@ -775,7 +787,7 @@ describe("sensible periods", () => {
   });
 
   test("the bulletin opens on the last full month and offers a month picker", async () => {
-    const p = at("2026-12-02 09:00");
+    const p = await at("2026-12-02 09:00");
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats/bulletin")).text();
     expect(html).toContain("2026-11 反诈工作月通报");
@@ -785,8 +797,8 @@ describe("sensible periods", () => {
   });
 
   test("the bulletin's month picker selects a month, and marks the running month as not over", async () => {
-    const p = at("2026-12-02 09:00");
-    const r = records(p.deps.db);
+    const p = await at("2026-12-02 09:00");
+    const r = await records(p.deps.db);
     r.addCase({ at: "2026-09-02 10:00" });
     const s = await signIn(p, "supervisor");
     const september = await (await s.request("/stats/bulletin?month=2026-09")).text();
@@ -798,8 +810,8 @@ describe("sensible periods", () => {
   });
 
   test("an XLSX export has a named sheet and money in yuan with two decimals", async () => {
-    const p = at("2026-11-21 10:00");
-    const r = records(p.deps.db);
+    const p = await at("2026-11-21 10:00");
+    const r = await records(p.deps.db);
     r.addCase({ at: "2026-07-02 10:00" });
     r.addRequest({ kind: "freeze", status: "completed", effective: "2026-07-03 10:00", done: 123_456_789 });
     const s = await signIn(p, "supervisor");
@@ -832,7 +844,7 @@ describe("XLSX sheet names on the other screens", () => {
   };
 
   test("the publicity and supervision exports name their sheet after their table", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const publicity = await signIn(p, "publicity");
     expect(await sheetOf(await publicity.request("/publicity/export/visits?format=xlsx&kind=ytd"))).toBe(
       "上门走访名单",
@@ -860,26 +872,28 @@ describe("sendTable", () => {
         c.set("actor", { kind: "user", id: userId, name: "tester", role: "publicity", institutionId: null });
         await next();
       })
-      .get("/:format", (c) =>
-        sendTable(c, {
-          filename: "名单",
-          format: c.req.param("format") as "csv" | "xlsx",
-          columns: [
-            { key: "name", header: "姓名" },
-            { key: "n", header: "数量" },
-            { key: "at", header: "时间" },
-          ],
-          rows: [
-            { name: '王*, "引号"', n: 3, at: new Date(Date.UTC(2026, 0, 1, 16, 0)) },
-            { name: "=HYPERLINK(1)", n: -2, at: null },
-          ],
-          audit: { entity: "publicity", detail: { list: "test" } },
-        }),
+      .get(
+        "/:format",
+        async (c) =>
+          await sendTable(c, {
+            filename: "名单",
+            format: c.req.param("format") as "csv" | "xlsx",
+            columns: [
+              { key: "name", header: "姓名" },
+              { key: "n", header: "数量" },
+              { key: "at", header: "时间" },
+            ],
+            rows: [
+              { name: '王*, "引号"', n: 3, at: new Date(Date.UTC(2026, 0, 1, 16, 0)) },
+              { name: "=HYPERLINK(1)", n: -2, at: null },
+            ],
+            audit: { entity: "publicity", detail: { list: "test" } },
+          }),
       );
   }
 
   test("CSV quotes commas and quotes, defuses formulas, and writes instants in Shanghai time", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const text = await (await (await exportApp(p)).request("/csv")).text();
     expect(parseCsv(text, { bom: true })).toEqual([
       ["姓名", "数量", "时间"],
@@ -889,15 +903,17 @@ describe("sendTable", () => {
   });
 
   test("XLSX keeps numbers as numbers and records the export in the audit log", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await (await exportApp(p)).request("/xlsx");
     expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
     expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '王*, "引号"', 3, "2026-01-02 00:00"]);
-    const audit = p.deps.db.$client
-      .query("SELECT action, entity, detail FROM audit_log WHERE action = 'export'")
-      .get() as { action: string; entity: string; detail: string };
+    const audit = (await sqlOne(p.deps.db, "SELECT action, entity, detail FROM audit_log WHERE action = 'export'")) as {
+      action: string;
+      entity: string;
+      detail: string;
+    };
     expect(audit).toMatchObject({ action: "export", entity: "publicity" });
     expect(JSON.parse(audit.detail)).toEqual({ list: "test", format: "xlsx", filename: "名单.xlsx", rows: 2 });
   });

@@ -8,9 +8,9 @@ import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 const MIN = 60_000;
 const at = (iso: string) => Date.parse(iso);
 
-function fixtures(p: TestPlatform) {
+async function fixtures(p: TestPlatform) {
   const sql = p.deps.db.$client;
-  const ids = institutionIds(p.deps.db);
+  const ids = await institutionIds(p.deps.db);
   let n = 0;
   const suspect = (kind: "phone" | "bank_account") =>
     (
@@ -87,8 +87,8 @@ function fixtures(p: TestPlatform) {
 }
 
 /** The hand-made set: ICBC and CCB this November, ICBC last November, CMCC this November. */
-function handMade(p: TestPlatform) {
-  const f = fixtures(p);
+async function handMade(p: TestPlatform) {
+  const f = await fixtures(p);
   const nov = at("2026-11-05T02:00:00Z");
   // ICBC: ack 1, 2, 3, 4, 10 min → median 3, P90 4 + 0.6 × 6 = 7.6; answers 5, 10, 20, 30, 60 → median 20, P90 48
   [
@@ -116,9 +116,9 @@ const PERIOD = "from=2026-11-01&to=2026-11-21";
 
 describe("response times", () => {
   test("median and 90th percentile of acknowledgement and answer times match the hand-computed figures", async () => {
-    const p = testPlatform();
-    handMade(p);
-    const res = await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`);
+    const p = await testPlatform();
+    await handMade(p);
+    const res = await (await apiClient(p, "supervisor")).call(`/api/v1/supervision/response-times?${PERIOD}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     const icbc = body.institutions.find((i: any) => i.code === "ICBC");
@@ -128,20 +128,20 @@ describe("response times", () => {
   });
 
   test("with an even number of answers the median is the mean of the middle two", async () => {
-    const p = testPlatform();
-    handMade(p);
+    const p = await testPlatform();
+    await handMade(p);
     const body = (await (
-      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)
+      await (await apiClient(p, "supervisor")).call(`/api/v1/supervision/response-times?${PERIOD}`)
     ).json()) as any;
     const ccb = body.institutions.find((i: any) => i.code === "CCB");
     expect(ccb.current.answer).toEqual({ count: 2, median: 6 * MIN, p90: 7.6 * MIN });
   });
 
   test("an answer without an acknowledgement counts as acknowledged when answered", async () => {
-    const p = testPlatform();
-    handMade(p);
+    const p = await testPlatform();
+    await handMade(p);
     const body = (await (
-      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)
+      await (await apiClient(p, "supervisor")).call(`/api/v1/supervision/response-times?${PERIOD}`)
     ).json()) as any;
     const ccb = body.institutions.find((i: any) => i.code === "CCB");
     // acks 2 and 8 (the answer): median 5
@@ -149,10 +149,10 @@ describe("response times", () => {
   });
 
   test("the same period last year is the comparison, and requests outside both periods are left out", async () => {
-    const p = testPlatform();
-    handMade(p);
+    const p = await testPlatform();
+    await handMade(p);
     const body = (await (
-      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)
+      await (await apiClient(p, "supervisor")).call(`/api/v1/supervision/response-times?${PERIOD}`)
     ).json()) as any;
     expect([body.previousFrom, body.previousTo]).toEqual(["2025-11-01", "2025-11-21"]);
     const icbc = body.institutions.find((i: any) => i.code === "ICBC");
@@ -161,10 +161,10 @@ describe("response times", () => {
   });
 
   test("an institution with no requests in the period shows no figures rather than zero", async () => {
-    const p = testPlatform();
-    handMade(p);
+    const p = await testPlatform();
+    await handMade(p);
     const body = (await (
-      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}`)
+      await (await apiClient(p, "supervisor")).call(`/api/v1/supervision/response-times?${PERIOD}`)
     ).json()) as any;
     const boc = body.institutions.find((i: any) => i.code === "BOC");
     expect(boc.current).toEqual({
@@ -175,8 +175,8 @@ describe("response times", () => {
   });
 
   test("the board shows banks and carriers in separate tables with readable durations", async () => {
-    const p = testPlatform();
-    handMade(p);
+    const p = await testPlatform();
+    await handMade(p);
     const s = await signIn(p, "supervisor");
     const html = await (await s.request(`/supervision?kind=custom&${PERIOD}`)).text();
     const banks = html.slice(
@@ -197,18 +197,18 @@ describe("response times", () => {
   });
 
   test("a request kind filter narrows the figures to that kind", async () => {
-    const p = testPlatform();
-    const f = handMade(p);
+    const p = await testPlatform();
+    const f = await handMade(p);
     f.request({ inst: "ICBC", sent: at("2026-11-06T02:00:00Z"), ackMin: 100, answerMin: 200, kind: "freeze" });
     const body = (await (
-      await apiClient(p, "supervisor").call(`/api/v1/supervision/response-times?${PERIOD}&requestKind=freeze`)
+      await (await apiClient(p, "supervisor")).call(`/api/v1/supervision/response-times?${PERIOD}&requestKind=freeze`)
     ).json()) as any;
     const icbc = body.institutions.find((i: any) => i.code === "ICBC");
     expect(icbc.current.answer).toEqual({ count: 1, median: 200 * MIN, p90: 200 * MIN });
   });
 
   test("a period that ends before it starts is refused with the reason on the page", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "supervisor");
     const res = await s.request("/supervision?kind=custom&from=2026-11-10&to=2026-11-01");
     expect(res.status).toBe(422);
@@ -217,8 +217,8 @@ describe("response times", () => {
 });
 
 describe("traffic lights and overdue lists", () => {
-  function live(p: TestPlatform) {
-    const f = fixtures(p);
+  async function live(p: TestPlatform) {
+    const f = await fixtures(p);
     const now = p.clock.now();
     const window = 30 * MIN;
     f.request({ inst: "ICBC", sent: now - 5 * MIN, deadline: now - 5 * MIN + window }); // green
@@ -237,24 +237,24 @@ describe("traffic lights and overdue lists", () => {
   }
 
   test("requests are counted green, yellow and red by their answer deadline, overdue and escalated apart", async () => {
-    const p = testPlatform();
-    live(p);
-    const body = (await (await apiClient(p, "supervisor").call("/api/v1/supervision/board")).json()) as any;
+    const p = await testPlatform();
+    await live(p);
+    const body = (await (await (await apiClient(p, "supervisor")).call("/api/v1/supervision/board")).json()) as any;
     expect(body.requests.total).toEqual({ green: 1, yellow: 1, red: 2, overdue: 2, escalated: 1, total: 4 });
     expect(body.requests.byKind.find((k: any) => k.kind === "suspend_number").counts.escalated).toBe(1);
   });
 
   test("open targets are counted by the queue's lights and the overdue are red", async () => {
-    const p = testPlatform();
-    live(p);
-    const body = (await (await apiClient(p, "supervisor").call("/api/v1/supervision/board")).json()) as any;
+    const p = await testPlatform();
+    await live(p);
+    const body = (await (await (await apiClient(p, "supervisor")).call("/api/v1/supervision/board")).json()) as any;
     expect(body.targets.total).toEqual({ green: 1, yellow: 0, red: 1, overdue: 1, escalated: 0, total: 2 });
     expect(body.targets.byGrade.find((g: any) => g.grade === "high").counts.overdue).toBe(1);
   });
 
   test("the overdue list names the institution, the kind and how late the request is", async () => {
-    const p = testPlatform();
-    const { late } = live(p);
+    const p = await testPlatform();
+    const { late } = await live(p);
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/supervision")).text();
     const list = html.slice(
@@ -269,8 +269,8 @@ describe("traffic lights and overdue lists", () => {
   });
 
   test("escalated requests still unanswered are listed with their escalation time", async () => {
-    const p = testPlatform();
-    const { escalated, late } = live(p);
+    const p = await testPlatform();
+    const { escalated, late } = await live(p);
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/supervision")).text();
     const list = html.slice(
@@ -283,8 +283,8 @@ describe("traffic lights and overdue lists", () => {
   });
 
   test("targets past their warning deadline are on the overdue list without personal data", async () => {
-    const p = testPlatform();
-    const { highLate } = live(p);
+    const p = await testPlatform();
+    const { highLate } = await live(p);
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/supervision")).text();
     const list = html.slice(html.indexOf('data-testid="overdue-targets"'));
@@ -294,8 +294,8 @@ describe("traffic lights and overdue lists", () => {
   });
 
   test("the live part is served alone for polling, without the page around it", async () => {
-    const p = testPlatform();
-    live(p);
+    const p = await testPlatform();
+    await live(p);
     const s = await signIn(p, "supervisor");
     const res = await s.request("/supervision/live", { htmx: true });
     const html = await res.text();
@@ -307,7 +307,7 @@ describe("traffic lights and overdue lists", () => {
 
   for (const channel of ["supervision", "requests", "queue"]) {
     test(`the event stream tells open boards to reload when the ${channel} channel speaks`, async () => {
-      const p = testPlatform();
+      const p = await testPlatform();
       const s = await signIn(p, "supervisor");
       const res = await s.request("/supervision/events");
       expect(res.headers.get("content-type")).toContain("text/event-stream");
@@ -324,7 +324,7 @@ describe("traffic lights and overdue lists", () => {
 describe("who may see the board", () => {
   for (const role of ["agent", "publicity", "admin"] as const) {
     test(`the ${role} role cannot open the supervision board`, async () => {
-      const p = testPlatform();
+      const p = await testPlatform();
       const s = await signIn(p, role);
       expect((await s.request("/supervision")).status).toBe(403);
       expect((await s.request("/supervision/live")).status).toBe(403);
@@ -333,15 +333,15 @@ describe("who may see the board", () => {
   }
 
   test("a bank desk cannot open the board nor read it through the API", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "bank", "ICBC");
     expect((await s.request("/supervision")).status).toBe(403);
-    expect((await apiClient(p, "bank", "ICBC").call("/api/v1/supervision/board")).status).toBe(403);
+    expect((await (await apiClient(p, "bank", "ICBC")).call("/api/v1/supervision/board")).status).toBe(403);
   });
 
   test("an agent's token cannot read response times", async () => {
-    const p = testPlatform();
-    expect((await apiClient(p, "agent").call(`/api/v1/supervision/response-times?${PERIOD}`)).status).toBe(403);
+    const p = await testPlatform();
+    expect((await (await apiClient(p, "agent")).call(`/api/v1/supervision/response-times?${PERIOD}`)).status).toBe(403);
   });
 });
 
@@ -357,8 +357,8 @@ describe("exports", () => {
   ];
 
   test("every table of the board exports as CSV and XLSX, and each export is audited", async () => {
-    const p = testPlatform();
-    handMade(p);
+    const p = await testPlatform();
+    await handMade(p);
     const s = await signIn(p, "supervisor");
     for (const table of TABLES) {
       for (const format of ["csv", "xlsx"]) {
@@ -376,8 +376,8 @@ describe("exports", () => {
   });
 
   test("the XLSX of bank response times holds the same minutes as the screen", async () => {
-    const p = testPlatform();
-    handMade(p);
+    const p = await testPlatform();
+    await handMade(p);
     const s = await signIn(p, "supervisor");
     const res = await s.request(`/supervision/export/bankTimes?format=xlsx&kind=custom&${PERIOD}`);
     const wb = new ExcelJS.Workbook();
@@ -392,7 +392,7 @@ describe("exports", () => {
   });
 
   test("an unknown table is a 400, not a download", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const s = await signIn(p, "supervisor");
     expect((await s.request("/supervision/export/victims?format=csv")).status).toBe(400);
     expect((await s.request("/supervision/export/overdueRequests?format=pdf")).status).toBe(400);

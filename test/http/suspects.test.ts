@@ -1,19 +1,20 @@
 import { describe, expect, test } from "bun:test";
 import { setSuspectStatus } from "../../src/suspects/service";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { transaction } from "../../src/db";
 
-const count = (p: TestPlatform, sql: string, ...args: (string | number)[]) =>
-  (p.deps.db.$client.query(sql).get(...args) as { n: number }).n;
+const count = async (p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  ((await sqlOne(p.deps.db, sql, ...args)) as { n: number }).n;
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
 async function report(p: TestPlatform, body: Record<string, unknown>) {
-  const res = await apiClient(p, "agent").call("/api/v1/suspects", { json: body });
+  const res = await (await apiClient(p, "agent")).call("/api/v1/suspects", { json: body });
   return { status: res.status, body: (await res.json()) as { suspect: Record<string, any> } };
 }
 
 describe("POST /api/v1/suspects", () => {
   test("a new phone number is created with the contract's fields", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { status, body } = await report(p, { kind: "phone", value: "+86 138-0013-8000" });
     expect(status).toBe(201);
     expect(body.suspect).toEqual({
@@ -35,7 +36,7 @@ describe("POST /api/v1/suspects", () => {
   });
 
   test("the same number in another written form merges: 200, same id, one more sighting", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const first = await report(p, { kind: "phone", value: "13800138000" });
     p.clock.advance(60_000);
     const again = await report(p, { kind: "phone", value: "００８６ １３８ ００１３ ８０００" });
@@ -43,26 +44,26 @@ describe("POST /api/v1/suspects", () => {
     expect(again.body.suspect.id).toBe(first.body.suspect.id);
     expect(again.body.suspect.sightings).toBe(2);
     expect(again.body.suspect.lastSeenAt).toBe("2026-11-21T02:01:00.000Z");
-    expect(count(p, "select count(*) as n from suspects")).toBe(1);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(1);
   });
 
   test("a merge from a new source adds one source row", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await report(p, { value: "13800138000", source: "carrier-feed" });
     await report(p, { value: "138 0013 8000", source: "bank-feed" });
     await report(p, { value: "+8613800138000", source: "bank-feed" });
-    expect(count(p, "select count(*) as n from suspect_sources where suspect_id = ?", body.suspect.id)).toBe(2);
+    expect(await count(p, "select count(*) as n from suspect_sources where suspect_id = ?", body.suspect.id)).toBe(2);
   });
 
   test("a merge raises the risk level but never lowers it", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "13800138000", riskLevel: "low" });
     expect((await report(p, { value: "13800138000", riskLevel: "high" })).body.suspect.riskLevel).toBe("high");
     expect((await report(p, { value: "13800138000", riskLevel: "low" })).body.suspect.riskLevel).toBe("high");
   });
 
   test("a card failing the Luhn check is recorded with a warning", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { status, body } = await report(p, { kind: "bank_account", value: "6222 0212 3456 7890 120" });
     expect(status).toBe(201);
     expect(body.suspect.institution).toEqual({ code: "ICBC", name: "中国工商银行", inferred: true });
@@ -70,36 +71,40 @@ describe("POST /api/v1/suspects", () => {
   });
 
   test("an unparseable value is a 422 naming the field and why", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/suspects", { json: { kind: "phone", value: "12345" } });
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "agent")).call("/api/v1/suspects", {
+      json: { kind: "phone", value: "12345" },
+    });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { code: string; issues: { path: string; message: string }[] } };
     expect(body.error.issues[0]!.path).toBe("value");
     expect(body.error.issues[0]!.message).toStartWith("not a valid phone number");
-    expect(count(p, "select count(*) as n from suspects")).toBe(0);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(0);
   });
 
   test("a caseId that does not exist is a 422 and records nothing", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "agent").call("/api/v1/suspects", { json: { value: "13800138000", caseId: 99 } });
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "agent")).call("/api/v1/suspects", {
+      json: { value: "13800138000", caseId: 99 },
+    });
     expect(res.status).toBe(422);
-    expect(count(p, "select count(*) as n from suspects")).toBe(0);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(0);
   });
 
   test("each report is audited as create or merge", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "13800138000" });
     await report(p, { value: "13800138000" });
-    const rows = p.deps.db.$client.query("select action from audit_log where entity = 'suspect' order by id").all();
+    const rows = await sqlAll(p.deps.db, "select action from audit_log where entity = 'suspect' order by id");
     expect(rows).toEqual([{ action: "create" }, { action: "merge" }]);
   });
 });
 
 describe("GET /api/v1/suspects/:id", () => {
   test("returns the suspect with its sources", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await report(p, { value: "13800138000", source: "carrier-feed" });
-    const res = await apiClient(p, "supervisor").call(`/api/v1/suspects/${body.suspect.id}`);
+    const res = await (await apiClient(p, "supervisor")).call(`/api/v1/suspects/${body.suspect.id}`);
     expect(res.status).toBe(200);
     const d = (await res.json()) as { suspect: { value: string }; sources: { source: string }[]; caseIds: number[] };
     expect(d.suspect.value).toBe("+8613800138000");
@@ -108,16 +113,16 @@ describe("GET /api/v1/suspects/:id", () => {
   });
 
   test("an unknown id is a 404", async () => {
-    const p = testPlatform();
-    expect((await apiClient(p, "agent").call("/api/v1/suspects/404")).status).toBe(404);
+    const p = await testPlatform();
+    expect((await (await apiClient(p, "agent")).call("/api/v1/suspects/404")).status).toBe(404);
   });
 });
 
 describe("lookup", () => {
   test("any written form of a known number is flagged, with the suspect", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "13800138000" });
-    const res = await apiClient(p, "bank", "ICBC").call(
+    const res = await (await apiClient(p, "bank", "ICBC")).call(
       `/api/v1/lookup?value=${encodeURIComponent("+86 (138) 0013-8000")}`,
     );
     expect(res.status).toBe(200);
@@ -127,46 +132,48 @@ describe("lookup", () => {
   });
 
   test("an unknown valid value is not flagged and has no suspect", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup?value=6222021234567890128");
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "bank", "ICBC")).call("/api/v1/lookup?value=6222021234567890128");
     expect(await res.json()).toEqual({ value: "6222021234567890128", kind: "bank_account", flagged: false });
   });
 
   test("a cleared suspect is known but not flagged", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await report(p, { value: "13800138000" });
-    p.deps.db.transaction((tx) =>
-      setSuspectStatus(
-        tx,
-        { actor: null, ip: null, at: p.clock.now() },
-        { suspectId: body.suspect.id, status: "cleared", reason: "wrong number" },
-      ),
+    await transaction(
+      p.deps.db,
+      async (tx) =>
+        await setSuspectStatus(
+          tx,
+          { actor: null, ip: null, at: p.clock.now() },
+          { suspectId: body.suspect.id, status: "cleared", reason: "wrong number" },
+        ),
     );
-    const res = await apiClient(p, "carrier", "CMCC").call("/api/v1/lookup?value=13800138000");
+    const res = await (await apiClient(p, "carrier", "CMCC")).call("/api/v1/lookup?value=13800138000");
     const r = (await res.json()) as Record<string, any>;
     expect(r.flagged).toBe(false);
     expect(r.suspect.status).toBe("cleared");
   });
 
   test("an unparseable value is a 422 with the reason", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup?value=hello");
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "bank", "ICBC")).call("/api/v1/lookup?value=hello");
     expect(res.status).toBe(422);
     expect(((await res.json()) as any).error.code).toBe("invalid_value");
   });
 
   test("lookups are not written to the audit log", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "13800138000" });
-    const before = count(p, "select count(*) as n from audit_log");
-    await apiClient(p, "bank", "ICBC").call("/api/v1/lookup?value=13800138000");
-    expect(count(p, "select count(*) as n from audit_log")).toBe(before);
+    const before = await count(p, "select count(*) as n from audit_log");
+    await (await apiClient(p, "bank", "ICBC")).call("/api/v1/lookup?value=13800138000");
+    expect(await count(p, "select count(*) as n from audit_log")).toBe(before);
   });
 
   test("a batch answers in input order, each bad value with its own error", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "13800138000" });
-    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", {
+    const res = await (await apiClient(p, "bank", "ICBC")).call("/api/v1/lookup", {
       json: { values: ["abc", "138-0013-8000", "", "6222021234567890128", "12"] },
     });
     expect(res.status).toBe(200);
@@ -180,8 +187,8 @@ describe("lookup", () => {
   });
 
   test("a batch of more than 1000 values is refused", async () => {
-    const p = testPlatform();
-    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", {
+    const p = await testPlatform();
+    const res = await (await apiClient(p, "bank", "ICBC")).call("/api/v1/lookup", {
       json: { values: Array.from({ length: 1001 }, () => "13800138000") },
     });
     expect(res.status).toBe(422);
@@ -190,18 +197,18 @@ describe("lookup", () => {
 
 describe("who may", () => {
   test("a bank token may look up but not create a suspect", async () => {
-    const p = testPlatform();
-    const bank = apiClient(p, "bank", "ICBC");
+    const p = await testPlatform();
+    const bank = await apiClient(p, "bank", "ICBC");
     expect((await bank.call("/api/v1/lookup?value=13800138000")).status).toBe(200);
     expect((await bank.call("/api/v1/suspects", { json: { value: "13800138000" } })).status).toBe(403);
     expect((await bank.call("/api/v1/suspects/1")).status).toBe(403);
-    expect(count(p, "select count(*) as n from suspects")).toBe(0);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(0);
   });
 
   test("a publicity token may neither look up nor read nor create suspects", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "6222021234567890128" });
-    const pub = apiClient(p, "publicity");
+    const pub = await apiClient(p, "publicity");
     expect((await pub.call("/api/v1/lookup?value=6222021234567890128")).status).toBe(403);
     expect((await pub.call("/api/v1/lookup", { json: { values: ["6222021234567890128"] } })).status).toBe(403);
     expect((await pub.call("/api/v1/suspects/1")).status).toBe(403);
@@ -209,7 +216,7 @@ describe("who may", () => {
   });
 
   test("a publicity user is refused the suspect screens", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "6222021234567890128" });
     const u = await signIn(p, "publicity");
     for (const path of ["/suspects", "/suspects/search?q=6222", "/suspects/1"])
@@ -218,7 +225,7 @@ describe("who may", () => {
   });
 
   test("the suspect and lookup routes are in the OpenAPI document", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const doc = (await (await p.app.request("/api/v1/openapi.json")).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
@@ -230,7 +237,7 @@ describe("who may", () => {
 
 describe("search as you type", () => {
   test("a search longer than 200 characters is a 422 naming the field, not a scan", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request(`/suspects/search?q=${"1".repeat(201)}`, { htmx: true });
     expect(res.status).toBe(422);
@@ -245,7 +252,7 @@ describe("search as you type", () => {
   });
 
   async function seeded() {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "13800138000" });
     await report(p, { value: "6222021234567890128" });
     await report(p, { value: "0755 8888 1234" });
@@ -291,7 +298,7 @@ describe("search as you type", () => {
 
 describe("paste many", () => {
   test("every pasted value is accounted for: created, merged, repeated or rejected with its line", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "13900139000" });
     const u = await signIn(p, "agent");
     const res = await u.request("/suspects/paste", {
@@ -308,12 +315,12 @@ describe("paste many", () => {
     ]);
     expect(text(html)).toContain("新增 1，合并 1，重复 1，拒绝 1");
     expect(text(html)).toContain("2 not-a-number 拒绝 不是电话号码或银行账号：含有字母");
-    expect(count(p, "select count(*) as n from suspects")).toBe(2);
-    expect(count(p, "select sightings as n from suspects where value = '+8613900139000'")).toBe(2);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(2);
+    expect(await count(p, "select sightings as n from suspects where value = '+8613900139000'")).toBe(2);
   });
 
   test("pasting nothing re-renders the box with its error", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request("/suspects/paste", { form: { text: " \n " } });
     expect(res.status).toBe(422);
@@ -321,15 +328,15 @@ describe("paste many", () => {
   });
 
   test("the paste box's check (核查) looks every value up and writes nothing", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await report(p, { value: "13900139000" });
     const u = await signIn(p, "agent");
     const page = await (await u.request("/suspects")).text();
     expect(page).toContain('data-testid="paste-check">核查</button>');
     const before = {
-      suspects: count(p, "select count(*) as n from suspects"),
-      audit: count(p, "select count(*) as n from audit_log"),
-      keys: count(p, "select count(*) as n from idempotency_keys"),
+      suspects: await count(p, "select count(*) as n from suspects"),
+      audit: await count(p, "select count(*) as n from audit_log"),
+      keys: await count(p, "select count(*) as n from idempotency_keys"),
     };
     const res = await u.request("/suspects/check", {
       form: { text: "13800138000\n139 0013 9000, not-a-number\n138-0013-8000", kind: "" },
@@ -345,14 +352,14 @@ describe("paste many", () => {
     ]);
     expect(text(html)).toContain("已在库 1（其中在控 1），未在库 1，重复 1，无法识别 1");
     expect(html).toContain('data-testid="paste-add-submit">录入</button>');
-    expect(count(p, "select count(*) as n from suspects")).toBe(before.suspects);
-    expect(count(p, "select sightings as n from suspects where value = '+8613900139000'")).toBe(1);
-    expect(count(p, "select count(*) as n from audit_log")).toBe(before.audit);
-    expect(count(p, "select count(*) as n from idempotency_keys")).toBe(before.keys);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(before.suspects);
+    expect(await count(p, "select sightings as n from suspects where value = '+8613900139000'")).toBe(1);
+    expect(await count(p, "select count(*) as n from audit_log")).toBe(before.audit);
+    expect(await count(p, "select count(*) as n from idempotency_keys")).toBe(before.keys);
   });
 
   test("a plain-form check answers 303 and the page shows its answer once", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const res = await u.request("/suspects/check", { form: { text: "13800138000" } });
     expect(res.status).toBe(303);
@@ -361,11 +368,11 @@ describe("paste many", () => {
     expect(shown).toContain('data-check="unknown"');
     expect(shown).toContain('name="text" value="13800138000"');
     expect(await (await u.request("/suspects")).text()).not.toContain('data-check="unknown"');
-    expect(count(p, "select count(*) as n from suspects")).toBe(0);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(0);
   });
 
   test("adding the checked values (录入) twice from the same form records them once", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const checked = await (await u.request("/suspects/check", { form: { text: "13800138000" }, htmx: true })).text();
     const nonce = /id="paste-nonce" value="([^"]+)"/.exec(checked)![1]!;
@@ -376,12 +383,14 @@ describe("paste many", () => {
       expect(res.status).toBe(303);
       expect(await (await u.request("/suspects")).text()).toContain('data-outcome="created"');
     }
-    expect(count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(1);
-    expect(count(p, "select count(*) as n from audit_log where entity = 'suspect' and action = 'create'")).toBe(1);
+    expect(await count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(1);
+    expect(await count(p, "select count(*) as n from audit_log where entity = 'suspect' and action = 'create'")).toBe(
+      1,
+    );
   });
 
   test("each check hands its Add form a new nonce, so the next paste is recorded", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const nonces: string[] = [];
     for (let i = 0; i < 2; i++) {
@@ -394,24 +403,24 @@ describe("paste many", () => {
       expect(added).toContain(i === 0 ? 'data-outcome="created"' : 'data-outcome="merged"');
     }
     expect(nonces[0]).not.toBe(nonces[1]);
-    expect(count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(2);
+    expect(await count(p, "select sightings as n from suspects where value = '+8613800138000'")).toBe(2);
   });
 
   test("more than 1000 values are refused whole, pointing to the file import", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const u = await signIn(p, "agent");
     const many = Array.from({ length: 1001 }, (_, i) => `1380013${String(i).padStart(4, "0")}`).join("\n");
     const res = await u.request("/suspects/paste", { form: { text: many }, htmx: true });
     expect(text(await res.text())).toContain("一次最多粘贴 1000 个，更多请用文件导入");
-    expect(count(p, "select count(*) as n from suspects")).toBe(0);
+    expect(await count(p, "select count(*) as n from suspects")).toBe(0);
   });
 });
 
 describe("the suspect page", () => {
   test("shows the suspect's cases, sources and history, and is audited", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await report(p, { value: "13800138000", source: "carrier-feed" });
-    await apiClient(p, "agent").call("/api/v1/cases", {
+    await (await apiClient(p, "agent")).call("/api/v1/cases", {
       json: {
         receivedAt: "2026-11-21T09:00:00+08:00",
         district: "南山区",
@@ -426,11 +435,11 @@ describe("the suspect page", () => {
     expect(html).toContain('href="/cases/1"');
     expect(html).toContain("carrier-feed");
     expect(text(html)).toContain("再次出现");
-    expect(count(p, "select count(*) as n from audit_log where action = 'view' and entity = 'suspect'")).toBe(1);
+    expect(await count(p, "select count(*) as n from audit_log where action = 'view' and entity = 'suspect'")).toBe(1);
   });
 
   test("clearing a suspect without a reason is refused on the page", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await report(p, { value: "13800138000" });
     const u = await signIn(p, "agent");
     const res = await u.request(`/suspects/${body.suspect.id}/status`, { form: { status: "cleared", reason: "" } });
@@ -438,11 +447,11 @@ describe("the suspect page", () => {
     const html = await res.text();
     expect(html).toContain("从“在控”改为“已解除”须填写原因");
     expect(html).not.toContain("a reason is required");
-    expect(count(p, "select count(*) as n from suspects where status = 'active'")).toBe(1);
+    expect(await count(p, "select count(*) as n from suspects where status = 'active'")).toBe(1);
   });
 
   test("a refused status change keeps the status chosen and the reason as typed, the error beside the reason", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await report(p, { value: "13800138000" });
     const u = await signIn(p, "agent");
     const reason = "机主本人到场申诉".repeat(70); // past the 500-character limit
@@ -451,11 +460,11 @@ describe("the suspect page", () => {
     const form = /id="status-form"[\s\S]*?<\/form>/.exec(await res.text())![0];
     expect(form).toMatch(new RegExp(`value="${reason}"\\s*/>\\s*<span class="field-error">`));
     expect(form).toMatch(/<option value="cleared" selected="">/);
-    expect(count(p, "select count(*) as n from suspects where status = 'active'")).toBe(1);
+    expect(await count(p, "select count(*) as n from suspects where status = 'active'")).toBe(1);
   });
 
   test("a status change is saved, with its reason, and shows in the history", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await report(p, { value: "13800138000" });
     const u = await signIn(p, "agent");
     const res = await u.request(`/suspects/${body.suspect.id}/status`, {
@@ -470,13 +479,17 @@ describe("the suspect page", () => {
 describe("lookup by a bank or carrier: another institution's request is never named", () => {
   const CCB_CARD = "6217000011223344";
   async function sentToCcb() {
-    const p = testPlatform();
-    const agent = apiClient(p, "agent");
+    const p = await testPlatform();
+    const agent = await apiClient(p, "agent");
     const now = p.clock.now();
-    const { id: caseId } = p.deps.db.$client
-      .query(`insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, status, created_at, updated_at)
-        values (?, '朝阳区', 'fake_investment', 100000, '王小明', '+8613911112222', '110101199001011234', 'received', ?, ?) returning id`)
-      .get(now, now, now) as { id: number };
+    const { id: caseId } = (await sqlOne(
+      p.deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, status, created_at, updated_at)
+        values (?, '朝阳区', 'fake_investment', 100000, '王小明', '+8613911112222', '110101199001011234', 'received', ?, ?) returning id`,
+      now,
+      now,
+      now,
+    )) as { id: number };
     const res = await agent.call("/api/v1/requests", {
       json: { caseId, kind: "stop_payment", value: CCB_CARD, amount: 100_000 },
     });
@@ -488,7 +501,7 @@ describe("lookup by a bank or carrier: another institution's request is never na
 
   test("ICBC's token sees the status of an account with a CCB request, but no reason naming it", async () => {
     const { p, request } = await sentToCcb();
-    const res = await apiClient(p, "bank", "ICBC").call(`/api/v1/lookup?value=${CCB_CARD}`);
+    const res = await (await apiClient(p, "bank", "ICBC")).call(`/api/v1/lookup?value=${CCB_CARD}`);
     const body = (await res.json()) as Record<string, any>;
     expect(body.suspect.status).toBe("requested");
     expect(body.suspect.statusReason).toBeNull();
@@ -497,7 +510,7 @@ describe("lookup by a bank or carrier: another institution's request is never na
 
   test("ICBC's batch lookup withholds the reason too", async () => {
     const { p } = await sentToCcb();
-    const res = await apiClient(p, "bank", "ICBC").call("/api/v1/lookup", { json: { values: [CCB_CARD] } });
+    const res = await (await apiClient(p, "bank", "ICBC")).call("/api/v1/lookup", { json: { values: [CCB_CARD] } });
     const { results } = (await res.json()) as { results: Record<string, any>[] };
     expect(results[0]!.suspect.status).toBe("requested");
     expect(results[0]!.suspect.statusReason).toBeNull();
@@ -505,28 +518,34 @@ describe("lookup by a bank or carrier: another institution's request is never na
 
   test("CCB's token reads the reason that names its own request", async () => {
     const { p, request } = await sentToCcb();
-    expect(await reasonOf(await apiClient(p, "bank", "CCB").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe(
+    expect(await reasonOf(await (await apiClient(p, "bank", "CCB")).call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe(
       `request #${request.id} (stop_payment) sent`,
     );
   });
 
   test("a carrier's token does not read a bank's request either", async () => {
     const { p } = await sentToCcb();
-    expect(await reasonOf(await apiClient(p, "carrier", "CMCC").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBeNull();
+    expect(
+      await reasonOf(await (await apiClient(p, "carrier", "CMCC")).call(`/api/v1/lookup?value=${CCB_CARD}`)),
+    ).toBeNull();
   });
 
   test("an agent's words on a cleared suspect are withheld from a bank, shown to the agent", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const { body } = await report(p, { value: CCB_CARD });
-    p.deps.db.transaction((tx) =>
-      setSuspectStatus(
-        tx,
-        { actor: null, ip: null, at: p.clock.now() },
-        { suspectId: body.suspect.id, status: "cleared", reason: "CCB says owner appealed" },
-      ),
+    await transaction(
+      p.deps.db,
+      async (tx) =>
+        await setSuspectStatus(
+          tx,
+          { actor: null, ip: null, at: p.clock.now() },
+          { suspectId: body.suspect.id, status: "cleared", reason: "CCB says owner appealed" },
+        ),
     );
-    expect(await reasonOf(await apiClient(p, "bank", "ICBC").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBeNull();
-    expect(await reasonOf(await apiClient(p, "agent").call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe(
+    expect(
+      await reasonOf(await (await apiClient(p, "bank", "ICBC")).call(`/api/v1/lookup?value=${CCB_CARD}`)),
+    ).toBeNull();
+    expect(await reasonOf(await (await apiClient(p, "agent")).call(`/api/v1/lookup?value=${CCB_CARD}`))).toBe(
       "CCB says owner appealed",
     );
   });
@@ -534,15 +553,15 @@ describe("lookup by a bank or carrier: another institution's request is never na
 
 describe("a bank account's holder and branch", () => {
   test("reported with the account, they are recorded and read back; a lookup does not reveal them", async () => {
-    const p = testPlatform();
-    const agent = apiClient(p, "agent");
+    const p = await testPlatform();
+    const agent = await apiClient(p, "agent");
     const res = await agent.call("/api/v1/suspects", {
       json: { value: "6222 0202 0011 2233 445", holderName: "李四", branch: "工行朝阳支行" },
     });
     expect(res.status).toBe(201);
     const { suspect } = (await res.json()) as { suspect: Record<string, unknown> };
     expect(suspect).toMatchObject({ holderName: "李四", branch: "工行朝阳支行" });
-    const bank = apiClient(p, "bank", "ICBC");
+    const bank = await apiClient(p, "bank", "ICBC");
     const found = (await (await bank.call("/api/v1/lookup?value=6222020200112233445")).json()) as {
       suspect: Record<string, unknown>;
     };

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { whenSettled } from "../../src/imports/engine";
 import { JOBS } from "../../src/jobs";
 import { claimNextSql } from "../../src/targets/service";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
 
 const MIN = 60_000;
 type TargetJson = {
@@ -20,19 +20,19 @@ type TargetJson = {
   [k: string]: unknown;
 };
 
-const rows = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
-  p.deps.db.$client.query(sql).all(...args) as T[];
-const one = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
-  p.deps.db.$client.query(sql).get(...args) as T;
+const rows = async <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  (await sqlAll(p.deps.db, sql, ...args)) as T[];
+const one = async <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  (await sqlOne(p.deps.db, sql, ...args)) as T;
 
-async function post(client: ReturnType<typeof apiClient>, path: string, json?: unknown) {
+async function post(client: Awaited<ReturnType<typeof apiClient>>, path: string, json?: unknown) {
   const res = await client.call(path, json === undefined ? { method: "POST" } : { json });
   return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as any) };
 }
 
 async function addTarget(
   p: TestPlatform,
-  client: ReturnType<typeof apiClient>,
+  client: Awaited<ReturnType<typeof apiClient>>,
   phone: string,
   riskGrade: "high" | "medium" | "low",
   extra: object = {},
@@ -44,8 +44,8 @@ async function addTarget(
 
 describe("POST /api/v1/targets", () => {
   test("a new target is 201 with its phone normalised to E.164", async () => {
-    const p = testPlatform();
-    const r = await post(apiClient(p, "agent"), "/api/v1/targets", {
+    const p = await testPlatform();
+    const r = await post(await apiClient(p, "agent"), "/api/v1/targets", {
       phone: "+86 138-0013-8000",
       riskGrade: "high",
       name: "王芳",
@@ -70,18 +70,18 @@ describe("POST /api/v1/targets", () => {
   });
 
   test("a target for a phone with an open target merges into it with 200", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const first = await addTarget(p, api, "13800138000", "low");
     const r = await post(api, "/api/v1/targets", { phone: "１３８ 0013-8000", riskGrade: "high", name: "王芳" });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ merged: true, target: { id: first.id, riskGrade: "high", name: "王芳" } });
-    expect(one<{ n: number }>(p, "select count(*) as n from targets").n).toBe(1);
+    expect((await one<{ n: number }>(p, "select count(*) as n from targets")).n).toBe(1);
   });
 
   test("a closed target does not absorb a new report: the phone gets a new open target", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const first = await addTarget(p, api, "13800138000", "low");
     await post(api, "/api/v1/warnings", { targetId: first.id, channel: "manual_call", outcome: "dissuaded" });
     const r = await post(api, "/api/v1/targets", { phone: "13800138000", riskGrade: "medium" });
@@ -90,8 +90,8 @@ describe("POST /api/v1/targets", () => {
   });
 
   test("the suspect behind the reason is found or created through the suspects service", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const a = await addTarget(p, api, "13800138000", "high", {
       reason: "paying_to",
       suspectValue: "6222 0212 3456 7890 128",
@@ -100,14 +100,14 @@ describe("POST /api/v1/targets", () => {
     expect(a.suspect).toMatchObject({ kind: "bank_account", value: "6222021234567890128" });
     expect(b.suspect!.id).toBe(a.suspect!.id);
     expect(b.reason).toBe("paying_to");
-    expect(one<{ sightings: number }>(p, "select sightings from suspects where id = ?", a.suspect!.id).sightings).toBe(
-      2,
-    );
+    expect(
+      (await one<{ sightings: number }>(p, "select sightings from suspects where id = ?", a.suspect!.id)).sightings,
+    ).toBe(2);
   });
 
   test("a suspect number contacting the target is recorded as a phone suspect", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "medium", {
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "medium", {
       reason: "contacted_by",
       suspectValue: "+86 170 1234 5678",
     });
@@ -115,8 +115,8 @@ describe("POST /api/v1/targets", () => {
   });
 
   test("an unreadable phone is a 422 naming the field and why", async () => {
-    const p = testPlatform();
-    const r = await post(apiClient(p, "agent"), "/api/v1/targets", { phone: "138001", riskGrade: "high" });
+    const p = await testPlatform();
+    const r = await post(await apiClient(p, "agent"), "/api/v1/targets", { phone: "138001", riskGrade: "high" });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe("invalid_input");
     expect(r.body.error.issues).toEqual([
@@ -125,15 +125,15 @@ describe("POST /api/v1/targets", () => {
   });
 
   test("a single target with a bad grade reports that field, not the batch form", async () => {
-    const p = testPlatform();
-    const r = await post(apiClient(p, "agent"), "/api/v1/targets", { phone: "13800138000", riskGrade: "urgent" });
+    const p = await testPlatform();
+    const r = await post(await apiClient(p, "agent"), "/api/v1/targets", { phone: "13800138000", riskGrade: "urgent" });
     expect(r.status).toBe(422);
     expect(r.body.error.issues.map((i: { path: string }) => i.path)).toEqual(["riskGrade"]);
   });
 
   test("a batch answers in input order and an invalid entry gets its own error", async () => {
-    const p = testPlatform();
-    const r = await post(apiClient(p, "agent"), "/api/v1/targets", {
+    const p = await testPlatform();
+    const r = await post(await apiClient(p, "agent"), "/api/v1/targets", {
       targets: [
         { phone: "13800138000", riskGrade: "high" },
         { phone: "not a phone", riskGrade: "low" },
@@ -150,35 +150,40 @@ describe("POST /api/v1/targets", () => {
     expect(res[2].error.issues[0].path).toBe("phone");
     expect(res[3]).toMatchObject({ merged: true, target: { id: res[0].target.id, riskGrade: "high" } });
     expect(res[4]).toMatchObject({ merged: false, target: { phone: "+8613900139000" } });
-    expect(one<{ n: number }>(p, "select count(*) as n from targets").n).toBe(2);
+    expect((await one<{ n: number }>(p, "select count(*) as n from targets")).n).toBe(2);
   });
 
   test("a batch of more than 1000 is refused whole", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const targets = Array.from({ length: 1001 }, (_, i) => ({
       phone: `138${String(i).padStart(8, "0")}`,
       riskGrade: "low",
     }));
-    const r = await post(apiClient(p, "agent"), "/api/v1/targets", { targets });
+    const r = await post(await apiClient(p, "agent"), "/api/v1/targets", { targets });
     expect(r.status).toBe(422);
-    expect(one<{ n: number }>(p, "select count(*) as n from targets").n).toBe(0);
+    expect((await one<{ n: number }>(p, "select count(*) as n from targets")).n).toBe(0);
   });
 
   test("a bank token may not report targets", async () => {
-    const p = testPlatform();
-    const r = await post(apiClient(p, "bank", "ICBC"), "/api/v1/targets", { phone: "13800138000", riskGrade: "high" });
+    const p = await testPlatform();
+    const r = await post(await apiClient(p, "bank", "ICBC"), "/api/v1/targets", {
+      phone: "13800138000",
+      riskGrade: "high",
+    });
     expect(r.status).toBe(403);
   });
 
   test("creating and merging are audited", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "low");
     await addTarget(p, api, "13800138000", "high");
-    const actions = rows<{ action: string }>(
-      p,
-      "select action from audit_log where entity = 'target' and entity_id = ? order by id",
-      String(t.id),
+    const actions = (
+      await rows<{ action: string }>(
+        p,
+        "select action from audit_log where entity = 'target' and entity_id = ? order by id",
+        String(t.id),
+      )
     ).map((r) => r.action);
     expect(actions).toEqual(["create", "merge"]);
   });
@@ -186,8 +191,8 @@ describe("POST /api/v1/targets", () => {
 
 describe("POST /api/v1/targets/next", () => {
   test("hands out high before medium before low, then the longest waiting", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const low = await addTarget(p, api, "13800000001", "low");
     p.clock.advance(MIN);
     const medium = await addTarget(p, api, "13800000002", "medium");
@@ -201,8 +206,8 @@ describe("POST /api/v1/targets/next", () => {
   });
 
   test("the claimed target carries who holds it and until when", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     await addTarget(p, api, "13800138000", "high");
     const r = await post(api, "/api/v1/targets/next");
     expect(r.status).toBe(200);
@@ -211,25 +216,25 @@ describe("POST /api/v1/targets/next", () => {
   });
 
   test("answers 204 when nothing is waiting", async () => {
-    const p = testPlatform();
-    const r = await apiClient(p, "agent").call("/api/v1/targets/next", { method: "POST" });
+    const p = await testPlatform();
+    const r = await (await apiClient(p, "agent")).call("/api/v1/targets/next", { method: "POST" });
     expect(r.status).toBe(204);
     expect(await r.text()).toBe("");
   });
 
   test("a target another agent holds is not handed out", async () => {
-    const p = testPlatform();
-    const a = apiClient(p, "agent");
-    const b = apiClient(p, "agent");
+    const p = await testPlatform();
+    const a = await apiClient(p, "agent");
+    const b = await apiClient(p, "agent");
     await addTarget(p, a, "13800138000", "high");
     expect((await post(a, "/api/v1/targets/next")).status).toBe(200);
     expect((await post(b, "/api/v1/targets/next")).status).toBe(204);
   });
 
   test("a lease that lapses puts the target back at its place in the queue", async () => {
-    const p = testPlatform();
-    const a = apiClient(p, "agent");
-    const b = apiClient(p, "agent");
+    const p = await testPlatform();
+    const a = await apiClient(p, "agent");
+    const b = await apiClient(p, "agent");
     const t = await addTarget(p, a, "13800138000", "high");
     await post(a, "/api/v1/targets/next");
     p.clock.advance(p.config.queueLeaseMs - 1);
@@ -241,8 +246,8 @@ describe("POST /api/v1/targets/next", () => {
   });
 
   test("the queue page shows a lapsed lease as waiting without clearing it; the sweep job clears it", async () => {
-    const p = testPlatform();
-    const a = apiClient(p, "agent");
+    const p = await testPlatform();
+    const a = await apiClient(p, "agent");
     const t = await addTarget(p, a, "13800138000", "high", { name: "王高" });
     await post(a, "/api/v1/targets/next");
     p.clock.advance(p.config.queueLeaseMs);
@@ -251,23 +256,24 @@ describe("POST /api/v1/targets/next", () => {
     expect(html).toMatch(/data-testid="count-held"><div class="n">0</);
     expect(html).toMatch(/data-testid="count-high"><div class="n">1</);
     // the GET wrote nothing: the lapsed lease is still on the row
-    const lease = () =>
-      one<{ lease_expires_at: number | null }>(p, "select lease_expires_at from targets where id = ?", t.id)
+    const lease = async () =>
+      (await one<{ lease_expires_at: number | null }>(p, "select lease_expires_at from targets where id = ?", t.id))
         .lease_expires_at;
-    expect(lease()).not.toBeNull();
-    JOBS.find((j) => j.name === "targets.sweep")!.run(p.deps, p.clock.now());
-    expect(lease()).toBeNull();
+    expect(await lease()).not.toBeNull();
+    await JOBS.find((j) => j.name === "targets.sweep")!.run(p.deps, p.clock.now());
+    expect(await lease()).toBeNull();
   });
 
   test("many agents asking at once never get the same target", async () => {
-    const p = testPlatform();
-    const feed = apiClient(p, "agent");
+    const p = await testPlatform();
+    const feed = await apiClient(p, "agent");
     const targets = Array.from({ length: 60 }, (_, i) => ({
       phone: `138${String(i).padStart(8, "0")}`,
       riskGrade: (["high", "medium", "low"] as const)[i % 3],
     }));
     await post(feed, "/api/v1/targets", { targets });
-    const agents = Array.from({ length: 20 }, () => apiClient(p, "agent"));
+    const agents: Awaited<ReturnType<typeof apiClient>>[] = [];
+    for (let i = 0; i < 20; i++) agents.push(await apiClient(p, "agent"));
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, i) => post(agents[i % agents.length]!, "/api/v1/targets/next")),
     );
@@ -275,16 +281,16 @@ describe("POST /api/v1/targets/next", () => {
     expect(ids).toHaveLength(60);
     expect(new Set(ids).size).toBe(60);
     expect(answers.filter((a) => a.status === 204)).toHaveLength(40);
-    expect(one<{ n: number }>(p, "select count(*) as n from targets where lease_expires_at > ?", p.clock.now()).n).toBe(
-      60,
-    );
+    expect(
+      (await one<{ n: number }>(p, "select count(*) as n from targets where lease_expires_at > ?", p.clock.now())).n,
+    ).toBe(60);
   });
 
-  test("the claim walks the queue index rather than sorting", () => {
-    const p = testPlatform();
+  test("the claim walks the queue index rather than sorting", async () => {
+    const p = await testPlatform();
     const claim = claimNextSql(p.deps.db);
     const plan = (
-      p.deps.db.$client.query(`explain query plan ${claim.sql}`).all(...(claim.params as SQLQueryBindings[])) as {
+      (await sqlAll(p.deps.db, `explain query plan ${claim.sql}`, ...(claim.params as SQLQueryBindings[]))) as {
         detail: string;
       }[]
     )
@@ -295,8 +301,8 @@ describe("POST /api/v1/targets/next", () => {
   });
 
   test("the stored queue rank follows the grades' order", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     for (const [phone, grade] of [
       ["13800000001", "low"],
       ["13800000002", "high"],
@@ -304,7 +310,7 @@ describe("POST /api/v1/targets/next", () => {
     ] as const)
       await addTarget(p, api, phone, grade);
     expect(
-      rows<{ risk_grade: string; queue_rank: number }>(
+      await rows<{ risk_grade: string; queue_rank: number }>(
         p,
         "select risk_grade, queue_rank from targets order by queue_rank",
       ),
@@ -316,20 +322,24 @@ describe("POST /api/v1/targets/next", () => {
   });
 
   test("each claim is audited", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     await post(api, "/api/v1/targets/next");
     expect(
-      rows(p, "select 1 from audit_log where entity = 'target' and entity_id = ? and action = 'claim'", String(t.id)),
+      await rows(
+        p,
+        "select 1 from audit_log where entity = 'target' and entity_id = ? and action = 'claim'",
+        String(t.id),
+      ),
     ).toHaveLength(1);
   });
 });
 
 describe("POST /api/v1/warnings", () => {
   test("a call without an outcome goes to the local outbox when Twilio is not configured", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "call" });
     expect(r.status).toBe(201);
@@ -341,14 +351,14 @@ describe("POST /api/v1/warnings", () => {
       providerStatus: "queued",
       providerSid: expect.stringMatching(/^OB/),
     });
-    const msg = one<{ warning_id: number; body: string }>(p, "select warning_id, body from telephony_messages");
+    const msg = await one<{ warning_id: number; body: string }>(p, "select warning_id, body from telephony_messages");
     expect(msg.warning_id).toBe(r.body.warning.id);
     expect(msg.body).toContain('<Say language="cmn-CN"');
   });
 
   test("a repeated Idempotency-Key returns the first warning and places no second call", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     const send = () =>
       api.call("/api/v1/warnings", {
@@ -358,12 +368,12 @@ describe("POST /api/v1/warnings", () => {
     const first = (await (await send()).json()) as { warning: { id: number } };
     const again = (await (await send()).json()) as { warning: { id: number } };
     expect(again.warning.id).toBe(first.warning.id);
-    expect(rows(p, "select 1 from telephony_messages")).toHaveLength(1);
+    expect(await rows(p, "select 1 from telephony_messages")).toHaveLength(1);
   });
 
   test("the warning row exists before telephony is asked: the outbox entry names it", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "sms", message: "请勿转账" });
     const line = JSON.parse((await Bun.file(`${p.config.outboxDir}/outbox.jsonl`).text()).trim());
@@ -376,8 +386,8 @@ describe("POST /api/v1/warnings", () => {
   });
 
   test("a contact with outcome dissuaded closes the target and it leaves the queue", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     const r = await post(api, "/api/v1/warnings", {
       targetId: t.id,
@@ -388,18 +398,18 @@ describe("POST /api/v1/warnings", () => {
     expect(r.status).toBe(201);
     expect(r.body.warning).toMatchObject({ outcome: "dissuaded", note: "已劝阻" });
     expect(
-      one<{ status: string; outcome: string }>(p, "select status, outcome from targets where id = ?", t.id),
+      await one<{ status: string; outcome: string }>(p, "select status, outcome from targets where id = ?", t.id),
     ).toEqual({ status: "closed", outcome: "dissuaded" });
     expect((await post(api, "/api/v1/targets/next")).status).toBe(204);
   });
 
   test("unreachable puts the target back in the queue 15 minutes later", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     await post(api, "/api/v1/targets/next");
     await post(api, "/api/v1/warnings", { targetId: t.id, channel: "manual_call", outcome: "unreachable" });
-    expect(one<{ status: string }>(p, "select status from targets where id = ?", t.id).status).toBe("open");
+    expect((await one<{ status: string }>(p, "select status from targets where id = ?", t.id)).status).toBe("open");
     p.clock.advance(15 * MIN - 1);
     expect((await post(api, "/api/v1/targets/next")).status).toBe(204);
     p.clock.advance(1);
@@ -407,8 +417,8 @@ describe("POST /api/v1/warnings", () => {
   });
 
   test("already paid opens a case with the suspect and a draft stop-payment to its bank", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high", {
       name: "王芳",
       district: "江北区",
@@ -426,7 +436,7 @@ describe("POST /api/v1/warnings", () => {
     const { caseId, stopPaymentId } = r.body.warning;
     expect(caseId).toEqual(expect.any(Number));
     expect(
-      one(p, "select victim_name, victim_phone, district, fraud_type, loss_fen from cases where id = ?", caseId),
+      await one(p, "select victim_name, victim_phone, district, fraud_type, loss_fen from cases where id = ?", caseId),
     ).toEqual({
       victim_name: "王芳",
       victim_phone: "+8613800138000",
@@ -435,14 +445,16 @@ describe("POST /api/v1/warnings", () => {
       loss_fen: 1_500_000,
     });
     expect(
-      one<{ n: number }>(
-        p,
-        "select count(*) as n from case_suspects where case_id = ? and suspect_id = ?",
-        caseId,
-        t.suspect!.id,
+      (
+        await one<{ n: number }>(
+          p,
+          "select count(*) as n from case_suspects where case_id = ? and suspect_id = ?",
+          caseId,
+          t.suspect!.id,
+        )
       ).n,
     ).toBe(1);
-    const req = one<{ kind: string; status: string; code: string; case_id: number; amount_fen: number }>(
+    const req = await one<{ kind: string; status: string; code: string; case_id: number; amount_fen: number }>(
       p,
       "select r.kind, r.status, i.code, r.case_id, r.amount_fen from requests r join institutions i on i.id = r.institution_id where r.id = ?",
       stopPaymentId,
@@ -454,7 +466,7 @@ describe("POST /api/v1/warnings", () => {
       case_id: caseId,
       amount_fen: 1_500_000,
     });
-    expect(one(p, "select status, outcome, case_id from targets where id = ?", t.id)).toEqual({
+    expect(await one(p, "select status, outcome, case_id from targets where id = ?", t.id)).toEqual({
       status: "closed",
       outcome: "already_paid",
       case_id: caseId,
@@ -462,8 +474,8 @@ describe("POST /api/v1/warnings", () => {
   });
 
   test("already paid with no account known opens the case and says what is missing", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high", { suspectValue: "+86 170 1234 5678" });
     const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "manual_call", outcome: "already_paid" });
     expect(r.body.warning).toMatchObject({
@@ -474,32 +486,34 @@ describe("POST /api/v1/warnings", () => {
   });
 
   test("a target another agent holds is a 409 and nothing is recorded", async () => {
-    const p = testPlatform();
-    const a = apiClient(p, "agent");
+    const p = await testPlatform();
+    const a = await apiClient(p, "agent");
     const t = await addTarget(p, a, "13800138000", "high");
     await post(a, "/api/v1/targets/next");
-    const r = await post(apiClient(p, "agent"), "/api/v1/warnings", { targetId: t.id, channel: "call" });
+    const r = await post(await apiClient(p, "agent"), "/api/v1/warnings", { targetId: t.id, channel: "call" });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe("claimed");
-    expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
+    expect((await one<{ n: number }>(p, "select count(*) as n from warnings")).n).toBe(0);
   });
 
   test("a closed target takes no new contact", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     await post(api, "/api/v1/warnings", { targetId: t.id, channel: "manual_call", outcome: "wrong_number" });
     expect((await post(api, "/api/v1/warnings", { targetId: t.id, channel: "sms" })).status).toBe(409);
   });
 
   test("an unknown target is a 404", async () => {
-    const p = testPlatform();
-    expect((await post(apiClient(p, "agent"), "/api/v1/warnings", { targetId: 999, channel: "sms" })).status).toBe(404);
+    const p = await testPlatform();
+    expect(
+      (await post(await apiClient(p, "agent"), "/api/v1/warnings", { targetId: 999, channel: "sms" })).status,
+    ).toBe(404);
   });
 
   test("a visit needs someone to go", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     const r = await post(api, "/api/v1/warnings", { targetId: t.id, channel: "visit" });
     expect(r.status).toBe(422);
@@ -507,8 +521,8 @@ describe("POST /api/v1/warnings", () => {
   });
 
   test("a dispatched visit keeps the target out of the queue until two hours after the visit", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     const at = new Date(p.clock.now() + 30 * MIN).toISOString();
     await post(api, "/api/v1/warnings", { targetId: t.id, channel: "visit", assignee: "城关派出所", scheduledAt: at });
@@ -519,8 +533,8 @@ describe("POST /api/v1/warnings", () => {
   });
 
   test("the outcome of a placed call is recorded once", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     const w = (await post(api, "/api/v1/warnings", { targetId: t.id, channel: "call" })).body.warning;
     const r = await post(api, `/api/v1/warnings/${w.id}/outcome`, { outcome: "not_at_risk" });
@@ -530,17 +544,17 @@ describe("POST /api/v1/warnings", () => {
   });
 
   test("a publicity token may not record warnings", async () => {
-    const p = testPlatform();
-    expect((await post(apiClient(p, "publicity"), "/api/v1/warnings", { targetId: 1, channel: "sms" })).status).toBe(
-      403,
-    );
+    const p = await testPlatform();
+    expect(
+      (await post(await apiClient(p, "publicity"), "/api/v1/warnings", { targetId: 1, channel: "sms" })).status,
+    ).toBe(403);
   });
 });
 
 describe("queue and target pages", () => {
   test("the queue lists open targets in queue order with their traffic lights", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     await addTarget(p, api, "13800000001", "low", { name: "李低" });
     await addTarget(p, api, "13800000002", "high", { name: "王高" });
     p.clock.advance(8 * MIN);
@@ -551,8 +565,8 @@ describe("queue and target pages", () => {
   });
 
   test("a supervisor sees the overdue targets, most overdue first, in red", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     await addTarget(p, api, "13800000001", "high", { name: "甲" });
     await addTarget(p, api, "13800000002", "low", { name: "乙" });
     p.clock.advance(11 * MIN);
@@ -566,21 +580,21 @@ describe("queue and target pages", () => {
   });
 
   test("take next on the page claims the most urgent target and opens it", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     await addTarget(p, api, "13800000001", "low");
     const high = await addTarget(p, api, "13800000002", "high");
     const agent = await signIn(p, "agent");
     const res = await agent.request("/targets/next", { form: {} });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/targets/${high.id}`);
-    expect(one<{ claimed_by: number }>(p, "select claimed_by from targets where id = ?", high.id).claimed_by).toBe(
-      agent.userId,
-    );
+    expect(
+      (await one<{ claimed_by: number }>(p, "select claimed_by from targets where id = ?", high.id)).claimed_by,
+    ).toBe(agent.userId);
   });
 
   test("take next with nothing waiting says so", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const agent = await signIn(p, "agent");
     const res = await agent.request("/targets/next", { form: {} });
     expect(res.headers.get("location")).toBe("/targets?none=1");
@@ -588,13 +602,13 @@ describe("queue and target pages", () => {
   });
 
   test("every view of a target's page is audited", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}`);
     await agent.request(`/targets/${t.id}`);
     expect(
-      rows(
+      await rows(
         p,
         "select 1 from audit_log where entity = 'target' and entity_id = ? and action = 'view' and actor = ?",
         String(t.id),
@@ -604,7 +618,7 @@ describe("queue and target pages", () => {
   });
 
   test("an invalid new-target form is shown again with the error and what was typed", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await (await signIn(p, "agent")).request("/targets", {
       form: { phone: "12345", riskGrade: "high", name: "赵六" },
     });
@@ -613,16 +627,16 @@ describe("queue and target pages", () => {
     expect(html).toContain("电话: 不是有效的电话号码：位数太少");
     expect(html).not.toContain("not a valid phone number");
     expect(html).toContain('value="赵六"');
-    expect(one<{ n: number }>(p, "select count(*) as n from targets").n).toBe(0);
+    expect((await one<{ n: number }>(p, "select count(*) as n from targets")).n).toBe(0);
   });
 
   test("a target entered on the page opens its page", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const res = await (await signIn(p, "agent")).request("/targets", {
       form: { phone: "138 0013 8000", riskGrade: "medium", amountAtRisk: "3,000.50" },
     });
     expect(res.status).toBe(303);
-    const t = one<{ id: number; amount_at_risk_fen: number; source: string }>(
+    const t = await one<{ id: number; amount_at_risk_fen: number; source: string }>(
       p,
       "select id, amount_at_risk_fen, source from targets",
     );
@@ -631,8 +645,8 @@ describe("queue and target pages", () => {
   });
 
   test("a warning call from the page is placed and shown with its status", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     expect((await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call" } })).status).toBe(303);
     const html = await (await agent.request(`/targets/${t.id}`)).text();
@@ -644,30 +658,30 @@ describe("queue and target pages", () => {
   });
 
   test("a double click on the call button places one call", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     const page = await (await agent.request(`/targets/${t.id}`)).text();
     const nonce = /name="channel" value="call"\/><input type="hidden" name="nonce" value="([^"]+)"/.exec(page)![1]!;
     for (let i = 0; i < 2; i++)
       expect((await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call", nonce } })).status).toBe(303);
-    expect(rows(p, "select 1 from warnings where target_id = ?", t.id)).toHaveLength(1);
-    expect(rows(p, "select 1 from telephony_messages")).toHaveLength(1);
+    expect(await rows(p, "select 1 from warnings where target_id = ?", t.id)).toHaveLength(1);
+    expect(await rows(p, "select 1 from telephony_messages")).toHaveLength(1);
   });
 
   test("a call connecting the agent's own phone dials it", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "call", connectTo: "139 0013 9000" } });
-    expect(one<{ body: string }>(p, "select body from telephony_messages").body).toContain(
+    expect((await one<{ body: string }>(p, "select body from telephony_messages")).body).toContain(
       "<Dial>+8613900139000</Dial>",
     );
   });
 
   test("an unreadable phone to connect is shown on the page by its label, kept as typed, and nothing is placed", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const res = await (await signIn(p, "agent")).request(`/targets/${t.id}/contacts`, {
       form: { channel: "call", connectTo: "abc" },
     });
@@ -677,24 +691,24 @@ describe("queue and target pages", () => {
     expect(html).toContain("我的电话: 不是有效的电话号码：含有字母");
     expect(html).not.toContain("connectTo:");
     expect(html).toContain('name="connectTo" type="tel" value="abc"'); // kept as typed
-    expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
+    expect((await one<{ n: number }>(p, "select count(*) as n from warnings")).n).toBe(0);
   });
 
   test("the holder's open page renews the lease, so the target is not handed to another agent", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     await agent.request("/targets/next", { form: {} });
     expect(await (await agent.request(`/targets/${t.id}`)).text()).toContain(`hx-post="/targets/${t.id}/renew"`);
     p.clock.advance(p.config.queueLeaseMs - MIN);
     expect((await agent.request(`/targets/${t.id}/renew`, { method: "POST", htmx: true })).status).toBe(204);
     p.clock.advance(2 * MIN);
-    expect((await post(apiClient(p, "agent"), "/api/v1/targets/next")).status).toBe(204);
+    expect((await post(await apiClient(p, "agent"), "/api/v1/targets/next")).status).toBe(204);
   });
 
   test("a target held by another agent shows who holds it and offers no contact", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     await addTarget(p, api, "13800138000", "high");
     const t = (await post(api, "/api/v1/targets/next")).body.target;
     const html = await (await (await signIn(p, "agent")).request(`/targets/${t.id}`)).text();
@@ -703,8 +717,8 @@ describe("queue and target pages", () => {
   });
 
   test("a contact refused because another agent holds the target says so in the reader's language", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     await addTarget(p, api, "13800138000", "high");
     const t = (await post(api, "/api/v1/targets/next")).body.target;
     const agent = await signIn(p, "agent");
@@ -721,13 +735,13 @@ describe("queue and target pages", () => {
   });
 
   test("an outcome with a follow-up review schedules it, and the review is recorded", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}/contacts`, {
       form: { channel: "manual_call", outcome: "dissuaded", followUpAt: "2026-11-23T10:00" },
     });
-    const f = one<{ id: number; due_at: number; done_at: number | null }>(
+    const f = await one<{ id: number; due_at: number; done_at: number | null }>(
       p,
       "select id, due_at, done_at from follow_ups where target_id = ?",
       t.id,
@@ -738,15 +752,15 @@ describe("queue and target pages", () => {
     );
     const res = await agent.request(`/targets/follow-ups/${f.id}`, { form: { outcome: "safe", note: "家属确认" } });
     expect(res.status).toBe(303);
-    expect(one(p, "select outcome, note from follow_ups where id = ?", f.id)).toEqual({
+    expect(await one(p, "select outcome, note from follow_ups where id = ?", f.id)).toEqual({
       outcome: "safe",
       note: "家属确认",
     });
   });
 
   test("submitting the follow-up form twice schedules one follow-up", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}/contacts`, { form: { channel: "manual_call", outcome: "dissuaded" } });
     const page = await (await agent.request(`/targets/${t.id}`)).text();
@@ -758,12 +772,12 @@ describe("queue and target pages", () => {
         (await agent.request(`/targets/${t.id}/follow-ups`, { form: { dueAt: "2026-11-23T10:00", note: "", nonce } }))
           .status,
       ).toBe(303);
-    expect(one<{ n: number }>(p, "select count(*) as n from follow_ups where target_id = ?", t.id).n).toBe(1);
+    expect((await one<{ n: number }>(p, "select count(*) as n from follow_ups where target_id = ?", t.id)).n).toBe(1);
   });
 
   test("a visit dispatched from the page waits in the visits list until reported", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}/contacts`, {
       form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "2026-11-21T11:00" },
@@ -771,7 +785,7 @@ describe("queue and target pages", () => {
     const visits = async () =>
       /data-testid="visits-pending">[\s\S]*?<\/section>/.exec(await (await agent.request("/targets")).text())![0];
     expect(await visits()).toContain("网格员 刘网格");
-    const w = one<{ id: number }>(p, "select id from warnings where channel = 'visit'");
+    const w = await one<{ id: number }>(p, "select id from warnings where channel = 'visit'");
     expect((await agent.request(`/targets/warnings/${w.id}/outcome`, { form: { outcome: "dissuaded" } })).status).toBe(
       303,
     );
@@ -779,13 +793,13 @@ describe("queue and target pages", () => {
   });
 
   test("a refused outcome keeps the note and amount as typed, its error next to the amount", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     await agent.request(`/targets/${t.id}/contacts`, {
       form: { channel: "visit", assigneeKind: "grid_worker", assignee: "刘网格", scheduledAt: "2026-11-21T11:00" },
     });
-    const w = one<{ id: number }>(p, "select id from warnings where channel = 'visit'");
+    const w = await one<{ id: number }>(p, "select id from warnings where channel = 'visit'");
     const res = await agent.request(`/targets/warnings/${w.id}/outcome`, {
       form: { outcome: "already_paid", note: "家属说已转账", paidAmount: "一万", paidTo: "6222020200112233445" },
     });
@@ -795,12 +809,14 @@ describe("queue and target pages", () => {
     expect(form).toMatch(/name="paidAmount"[^>]*value="一万"[^>]*\/>\s*<span class="field-error">/);
     expect(form).toContain('value="6222020200112233445"');
     expect(form).toContain('<option value="already_paid" selected="">');
-    expect(one<{ outcome: string | null }>(p, "select outcome from warnings where id = ?", w.id).outcome).toBeNull();
+    expect(
+      (await one<{ outcome: string | null }>(p, "select outcome from warnings where id = ?", w.id)).outcome,
+    ).toBeNull();
   });
 
   test("a manual call refused for want of its outcome keeps the note as typed", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     const res = await agent.request(`/targets/${t.id}/contacts`, {
       form: { channel: "manual_call", outcome: "", note: "用座机打通了" },
@@ -809,12 +825,12 @@ describe("queue and target pages", () => {
     const html = await res.text();
     expect(html).toContain('value="用座机打通了"');
     expect(html).toMatch(/name="outcome" required="">[\s\S]*?<\/select>\s*<span class="field-error">/);
-    expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
+    expect((await one<{ n: number }>(p, "select count(*) as n from warnings")).n).toBe(0);
   });
 
   test("a refused follow-up keeps its note as typed, its error next to the time", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     const res = await agent.request(`/targets/${t.id}/follow-ups`, {
       form: { dueAt: "明天", note: "明早再打", nonce: crypto.randomUUID() },
@@ -823,12 +839,12 @@ describe("queue and target pages", () => {
     const form = /data-testid="follow-up-form"[\s\S]*?<\/form>/.exec(await res.text())![0];
     expect(form).toContain('value="明早再打"');
     expect(form).toMatch(/name="dueAt"[^>]*value="明天"[^>]*\/>\s*<span class="field-error">/);
-    expect(one<{ n: number }>(p, "select count(*) as n from follow_ups").n).toBe(0);
+    expect((await one<{ n: number }>(p, "select count(*) as n from follow_ups")).n).toBe(0);
   });
 
   test("a refused visit keeps the assignee and note as typed, its error next to the time", async () => {
-    const p = testPlatform();
-    const t = await addTarget(p, apiClient(p, "agent"), "13800138000", "high");
+    const p = await testPlatform();
+    const t = await addTarget(p, await apiClient(p, "agent"), "13800138000", "high");
     const agent = await signIn(p, "agent");
     const res = await agent.request(`/targets/${t.id}/contacts`, {
       form: {
@@ -845,12 +861,12 @@ describe("queue and target pages", () => {
     expect(form).toContain('value="带上宣传册"');
     expect(form).toContain('<option value="grid_worker" selected="">');
     expect(form).toMatch(/name="scheduledAt"[^>]*value="下午"[^>]*\/>\s*<span class="field-error">/);
-    expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(0);
+    expect((await one<{ n: number }>(p, "select count(*) as n from warnings")).n).toBe(0);
   });
 
   test("the target's timeline shows every contact", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     await post(api, "/api/v1/warnings", { targetId: t.id, channel: "sms" });
     p.clock.advance(MIN);
@@ -863,15 +879,15 @@ describe("queue and target pages", () => {
   });
 
   test("publicity staff cannot open the queue", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     expect((await (await signIn(p, "publicity")).request("/targets")).status).toBe(403);
   });
 });
 
 describe("the outbox screen", () => {
   test("lists what would have been sent, clearly marked as not sent", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     await post(api, "/api/v1/warnings", { targetId: t.id, channel: "sms", message: "请勿向陌生账户转账" });
     const html = await (await (await signIn(p, "agent")).request("/outbox")).text();
@@ -882,17 +898,21 @@ describe("the outbox screen", () => {
   });
 
   test("each view of the outbox is audited", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     const agent = await signIn(p, "agent");
     await agent.request("/outbox");
     expect(
-      rows(p, "select 1 from audit_log where entity = 'outbox' and action = 'view' and actor = ?", agent.username),
+      await rows(
+        p,
+        "select 1 from audit_log where entity = 'outbox' and action = 'view' and actor = ?",
+        agent.username,
+      ),
     ).toHaveLength(1);
   });
 
   test("an administrator sees the outbox with phone numbers masked", async () => {
-    const p = testPlatform();
-    const api = apiClient(p, "agent");
+    const p = await testPlatform();
+    const api = await apiClient(p, "agent");
     const t = await addTarget(p, api, "13800138000", "high");
     await post(api, "/api/v1/warnings", { targetId: t.id, channel: "call" });
     const html = await (await (await signIn(p, "admin")).request("/outbox")).text();
@@ -919,7 +939,7 @@ describe("file import of targets", () => {
     expect(res.status).toBe(303);
     const id = Number(/\/imports\/(\d+)/.exec(res.headers.get("location")!)![1]);
     await whenSettled(p.deps, id);
-    return one<{ status: string; total_rows: number; imported: number; merged: number; rejected: number }>(
+    return await one<{ status: string; total_rows: number; imported: number; merged: number; rejected: number }>(
       p,
       "select status, total_rows, imported, merged, rejected from imports where id = ?",
       id,
@@ -927,9 +947,9 @@ describe("file import of targets", () => {
   }
 
   test("every row is imported, merged or rejected with its reason", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     expect(await upload(p, CSV)).toEqual({ status: "done", total_rows: 5, imported: 2, merged: 1, rejected: 2 });
-    const reasons = rows<{ line: number; reason: string }>(
+    const reasons = await rows<{ line: number; reason: string }>(
       p,
       "select line, reason from import_rejections order by line",
     );
@@ -939,9 +959,9 @@ describe("file import of targets", () => {
   });
 
   test("the import report gives a rejected row's reason in the reader's language", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await upload(p, CSV);
-    const id = one<{ id: number }>(p, "select id from imports").id;
+    const id = (await one<{ id: number }>(p, "select id from imports")).id;
     const agent = await signIn(p, "agent");
     const page = (await (await agent.request(`/imports/${id}`)).text()).replace(/<[^>]+>/g, " ");
     expect(page).toContain("不是有效的电话号码");
@@ -949,10 +969,10 @@ describe("file import of targets", () => {
   });
 
   test("a row refused for its suspect value names the suspect column, in the reader's language", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await upload(p, ["电话,风险等级,预警原因,涉诈号码/账户", "13600136000,高,转账,6222 0"].join("\n"));
-    const id = one<{ id: number }>(p, "select id from imports").id;
-    expect(one<{ reason: string }>(p, "select reason from import_rejections").reason).toBe(
+    const id = (await one<{ id: number }>(p, "select id from imports")).id;
+    expect((await one<{ reason: string }>(p, "select reason from import_rejections")).reason).toBe(
       "suspect: not a valid bank account: too short (5 digits, need 12–30)",
     );
     const page = (await (await (await signIn(p, "agent")).request(`/imports/${id}`)).text()).replace(/<[^>]+>/g, " ");
@@ -960,9 +980,15 @@ describe("file import of targets", () => {
   });
 
   test("imported targets join the queue with their suspects, and a repeat phone merges", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await upload(p, CSV);
-    const t = one<{ source: string; risk_grade: string; reason: string; amount_at_risk_fen: number; value: string }>(
+    const t = await one<{
+      source: string;
+      risk_grade: string;
+      reason: string;
+      amount_at_risk_fen: number;
+      value: string;
+    }>(
       p,
       "select t.source, t.risk_grade, t.reason, t.amount_at_risk_fen, s.value from targets t join suspects s on s.id = t.suspect_id where t.phone = '+8613800138000'",
     );
@@ -973,15 +999,15 @@ describe("file import of targets", () => {
       amount_at_risk_fen: 5_000_000,
       value: "6222021234567890128",
     });
-    expect(rows(p, "select 1 from audit_log where entity = 'target' and action = 'merge'")).toHaveLength(1);
+    expect(await rows(p, "select 1 from audit_log where entity = 'target' and action = 'merge'")).toHaveLength(1);
   });
 
   test("importing the same file again changes nothing", async () => {
-    const p = testPlatform();
+    const p = await testPlatform();
     await upload(p, CSV);
-    const before = one<{ n: number }>(p, "select count(*) as n from audit_log where entity = 'target'").n;
+    const before = (await one<{ n: number }>(p, "select count(*) as n from audit_log where entity = 'target'")).n;
     await upload(p, CSV);
-    expect(one<{ n: number }>(p, "select count(*) as n from targets").n).toBe(2);
-    expect(one<{ n: number }>(p, "select count(*) as n from audit_log where entity = 'target'").n).toBe(before);
+    expect((await one<{ n: number }>(p, "select count(*) as n from targets")).n).toBe(2);
+    expect((await one<{ n: number }>(p, "select count(*) as n from audit_log where entity = 'target'")).n).toBe(before);
   });
 });

@@ -3,7 +3,7 @@
 // the status streamed live to the agent's page.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { signTwilio, startTwilioStub, stubHttpClient, type TwilioStub } from "../fixtures/twilio-stub";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
 const AUTH_TOKEN = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -22,13 +22,13 @@ beforeAll(() => {
 afterAll(() => stub.stop());
 beforeEach(() => stub.reset());
 
-const platform = () => testPlatform(TWILIO_ENV, { httpClient: stubHttpClient(stub.url) });
-const one = <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
-  p.deps.db.$client.query(sql).get(...args) as T;
+const platform = async () => await testPlatform(TWILIO_ENV, { httpClient: stubHttpClient(stub.url) });
+const one = async <T>(p: TestPlatform, sql: string, ...args: (string | number)[]) =>
+  (await sqlOne(p.deps.db, sql, ...args)) as T;
 
 /** A target, and a call (or SMS) to it placed through the API: the warning as answered. */
 async function placed(p: TestPlatform, channel: "call" | "sms" = "call") {
-  const api = apiClient(p, "agent");
+  const api = await apiClient(p, "agent");
   const t = (await (
     await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })
   ).json()) as { target: { id: number } };
@@ -60,12 +60,12 @@ const callStatus = (sid: string, status: string, seq: number) => ({
   To: "+8613800138000",
   Direction: "outbound-api",
 });
-const statusOf = (p: TestPlatform, id: number) =>
-  one<{ provider_status: string }>(p, "select provider_status from warnings where id = ?", id).provider_status;
+const statusOf = async (p: TestPlatform, id: number) =>
+  (await one<{ provider_status: string }>(p, "select provider_status from warnings where id = ?", id)).provider_status;
 
 describe("placing calls and SMS through Twilio", () => {
   test("a warning call reaches Twilio and the warning keeps the SID and status it answered", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     expect(stub.requests).toHaveLength(1);
     expect(stub.requests[0]!.authorized).toBe(true);
@@ -78,13 +78,13 @@ describe("placing calls and SMS through Twilio", () => {
   });
 
   test("the status callback URL is the public one and names the warning", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     expect(stub.requests[0]!.params.StatusCallback).toBe(`${PUBLIC}/webhooks/twilio/call-status?warning=${w.id}`);
   });
 
   test("a warning SMS goes to Twilio's Messages with the message-status callback", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p, "sms");
     expect(stub.requests[0]!.resource).toBe("Messages");
     expect(stub.requests[0]!.params.StatusCallback).toBe(`${PUBLIC}/webhooks/twilio/message-status?warning=${w.id}`);
@@ -92,7 +92,7 @@ describe("placing calls and SMS through Twilio", () => {
   });
 
   test("a call Twilio refuses stays on the timeline as failed, with the reason", async () => {
-    const p = platform();
+    const p = await platform();
     stub.failNext({ status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
     const w = await placed(p);
     expect(w.providerStatus).toBe("failed");
@@ -101,8 +101,8 @@ describe("placing calls and SMS through Twilio", () => {
   });
 
   test("the page says when Twilio refused the call", async () => {
-    const p = platform();
-    const api = apiClient(p, "agent");
+    const p = await platform();
+    const api = await apiClient(p, "agent");
     const t = (await (
       await api.call("/api/v1/targets", { json: { phone: "13800138000", riskGrade: "high" } })
     ).json()) as { target: { id: number } };
@@ -115,13 +115,13 @@ describe("placing calls and SMS through Twilio", () => {
     expect(html).toContain("呼叫/短信未能发出");
     expect(html).toContain("Invalid &#39;To&#39; Phone Number");
     expect(await (await agent.request(res.headers.get("location")!)).text()).not.toContain("呼叫/短信未能发出");
-    expect(one<{ n: number }>(p, "select count(*) as n from warnings").n).toBe(1);
+    expect((await one<{ n: number }>(p, "select count(*) as n from warnings")).n).toBe(1);
   });
 });
 
 describe("POST /webhooks/twilio/call-status", () => {
   test("a correctly signed callback updates the warning's status", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const res = await callback(
       p,
@@ -129,17 +129,17 @@ describe("POST /webhooks/twilio/call-status", () => {
       callStatus(w.providerSid, "ringing", 1),
     );
     expect(res.status).toBe(204);
-    expect(statusOf(p, w.id)).toBe("ringing");
+    expect(await statusOf(p, w.id)).toBe("ringing");
     expect(
-      one<{ status: string }>(p, "select status from telephony_messages where sid = ?", w.providerSid).status,
+      (await one<{ status: string }>(p, "select status from telephony_messages where sid = ?", w.providerSid)).status,
     ).toBe("ringing");
   });
 
   test("a callback's audit entry names Twilio as the actor", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(w.providerSid, "ringing", 1));
-    const row = one<{ actor: string }>(
+    const row = await one<{ actor: string }>(
       p,
       "select actor from audit_log where action = 'provider_status' order by id desc limit 1",
     );
@@ -147,18 +147,18 @@ describe("POST /webhooks/twilio/call-status", () => {
   });
 
   test("a tampered callback is refused with 403 and changes nothing", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const path = `/webhooks/twilio/call-status?warning=${w.id}`;
     const signature = signTwilio(AUTH_TOKEN, PUBLIC + path, callStatus(w.providerSid, "ringing", 1));
     const res = await callback(p, path, callStatus(w.providerSid, "completed", 1), signature);
     expect(res.status).toBe(403);
-    expect(statusOf(p, w.id)).toBe("queued");
-    expect(one<{ n: number }>(p, "select count(*) as n from webhook_events").n).toBe(0);
+    expect(await statusOf(p, w.id)).toBe("queued");
+    expect((await one<{ n: number }>(p, "select count(*) as n from webhook_events")).n).toBe(0);
   });
 
   test("a callback whose signature covers another warning's URL is refused", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const params = callStatus(w.providerSid, "ringing", 1);
     const res = await callback(
@@ -171,7 +171,7 @@ describe("POST /webhooks/twilio/call-status", () => {
   });
 
   test("an unsigned callback is refused with 403 and changes nothing", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const res = await callback(
       p,
@@ -181,11 +181,11 @@ describe("POST /webhooks/twilio/call-status", () => {
     );
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden");
-    expect(statusOf(p, w.id)).toBe("queued");
+    expect(await statusOf(p, w.id)).toBe("queued");
   });
 
   test("a signature over the address the proxy used, not the public one, is refused", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const path = `/webhooks/twilio/call-status?warning=${w.id}`;
     const params = callStatus(w.providerSid, "ringing", 1);
@@ -195,7 +195,7 @@ describe("POST /webhooks/twilio/call-status", () => {
   });
 
   test("a callback Twilio repeats takes effect once", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const heard: string[] = [];
     p.deps.events.subscribe(`warning:${w.id}`, (e) => heard.push(e.data));
@@ -203,43 +203,45 @@ describe("POST /webhooks/twilio/call-status", () => {
     for (let i = 0; i < 3; i++)
       expect((await callback(p, path, callStatus(w.providerSid, "ringing", 1))).status).toBe(204);
     expect(heard).toEqual(["ringing"]);
-    expect(one<{ n: number }>(p, "select count(*) as n from webhook_events").n).toBe(1);
+    expect((await one<{ n: number }>(p, "select count(*) as n from webhook_events")).n).toBe(1);
     expect(
-      one<{ n: number }>(
-        p,
-        "select count(*) as n from audit_log where action = 'provider_status' and entity_id = ?",
-        String(w.id),
+      (
+        await one<{ n: number }>(
+          p,
+          "select count(*) as n from audit_log where action = 'provider_status' and entity_id = ?",
+          String(w.id),
+        )
       ).n,
     ).toBe(1);
   });
 
   test("a late callback never moves the status backwards", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const path = `/webhooks/twilio/call-status?warning=${w.id}`;
     await callback(p, path, callStatus(w.providerSid, "completed", 3));
     expect((await callback(p, path, callStatus(w.providerSid, "ringing", 1))).status).toBe(204);
-    expect(statusOf(p, w.id)).toBe("completed");
+    expect(await statusOf(p, w.id)).toBe("completed");
   });
 
   test("a callback for a call the warning did not place changes nothing", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const other = `CA${"f".repeat(32)}`;
     expect(
       (await callback(p, `/webhooks/twilio/call-status?warning=${w.id}`, callStatus(other, "completed", 3))).status,
     ).toBe(204);
-    expect(statusOf(p, w.id)).toBe("queued");
+    expect(await statusOf(p, w.id)).toBe("queued");
   });
 
   test("a signed callback without a status is a 400", async () => {
-    const p = platform();
+    const p = await platform();
     const res = await callback(p, "/webhooks/twilio/call-status", { CallSid: `CA${"a".repeat(32)}` });
     expect(res.status).toBe(400);
   });
 
   test("without Twilio credentials every callback is refused", async () => {
-    const p = testPlatform({ PUBLIC_BASE_URL: PUBLIC });
+    const p = await testPlatform({ PUBLIC_BASE_URL: PUBLIC });
     const w = await placed(p);
     const res = await callback(
       p,
@@ -247,13 +249,13 @@ describe("POST /webhooks/twilio/call-status", () => {
       callStatus(w.providerSid, "completed", 3),
     );
     expect(res.status).toBe(403);
-    expect(statusOf(p, w.id)).toBe("queued");
+    expect(await statusOf(p, w.id)).toBe("queued");
   });
 });
 
 describe("POST /webhooks/twilio/message-status", () => {
   test("a delivered SMS is recorded on its warning", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p, "sms");
     const path = `/webhooks/twilio/message-status?warning=${w.id}`;
     const params = {
@@ -264,15 +266,15 @@ describe("POST /webhooks/twilio/message-status", () => {
       SmsStatus: "delivered",
     };
     expect((await callback(p, path, params)).status).toBe(204);
-    expect(statusOf(p, w.id)).toBe("delivered");
+    expect(await statusOf(p, w.id)).toBe("delivered");
   });
 
   test("a message callback without the warning in its URL is matched by its SID", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p, "sms");
     const params = { MessageSid: w.providerSid, MessageStatus: "sent" };
     expect((await callback(p, "/webhooks/twilio/message-status", params)).status).toBe(204);
-    expect(statusOf(p, w.id)).toBe("sent");
+    expect(await statusOf(p, w.id)).toBe("sent");
   });
 });
 
@@ -292,7 +294,7 @@ describe("the live call status (server-sent events)", () => {
   }
 
   test("streams the current status, then each change a callback brings", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     const agent = await signIn(p, "agent");
     const res = await agent.request(`/targets/warnings/${w.id}/events`);
@@ -309,12 +311,12 @@ describe("the live call status (server-sent events)", () => {
   });
 
   test("the stream of an unknown warning is a 404", async () => {
-    const p = platform();
+    const p = await platform();
     expect((await (await signIn(p, "agent")).request("/targets/warnings/999/events")).status).toBe(404);
   });
 
   test("staff who may not see targets may not follow their calls", async () => {
-    const p = platform();
+    const p = await platform();
     const w = await placed(p);
     expect((await (await signIn(p, "bank", "ICBC")).request(`/targets/warnings/${w.id}/events`)).status).toBe(403);
   });

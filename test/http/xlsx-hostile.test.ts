@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { crc32, createDeflateRaw, deflateRawSync } from "node:zlib";
 import { whenSettled } from "../../src/imports/engine";
-import { signIn, type TestPlatform, testPlatform } from "../helpers";
+import { signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
 
 const MiB = 1024 * 1024;
 
@@ -132,12 +132,12 @@ type Screen = {
   header: string[];
   data: string[];
   post: (bytes: Uint8Array, name: string) => Response | Promise<Response>;
-  imported: () => number;
+  imported: () => Promise<number>;
 };
 
 let p: TestPlatform;
 let s: Awaited<ReturnType<typeof signIn>>;
-const count = (sql: string) => (p.deps.db.$client.query(sql).get() as { n: number }).n;
+const count = async (sql: string) => ((await sqlOne(p.deps.db, sql)) as { n: number }).n;
 
 function send(path: string, bytes: Uint8Array, name: string) {
   const fd = new FormData();
@@ -151,37 +151,37 @@ const SCREENS: Screen[] = [
     header: ["号码", "风险等级"],
     data: ["13800138000", "高"],
     post: (b, n) => send("/imports/suspects", b, n),
-    imported: () => count("select count(*) as n from suspects"),
+    imported: async () => await count("select count(*) as n from suspects"),
   },
   {
     name: "targets",
     header: ["电话", "风险等级"],
     data: ["13900139000", "高"],
     post: (b, n) => send("/imports/targets", b, n),
-    imported: () => count("select count(*) as n from targets"),
+    imported: async () => await count("select count(*) as n from targets"),
   },
   {
     name: "baseline",
     header: ["月份", "指标", "数值"],
     data: ["2025-03", "警情", "17"],
     post: (b, n) => send("/stats/baselines", b, n),
-    imported: () => count("select count(*) as n from baseline_totals"),
+    imported: async () => await count("select count(*) as n from baseline_totals"),
   },
 ];
 
 beforeAll(async () => {
-  p = testPlatform();
+  p = await testPlatform();
   s = await signIn(p, "supervisor");
 });
 
 /** Answered with the file message (422, nothing imported): the page's text. */
 async function refusedOn(screen: Screen, bytes: Uint8Array, name = "hostile.xlsx") {
-  const before = screen.imported();
+  const before = await screen.imported();
   const res = await screen.post(bytes, name);
   const html = await res.text();
   expect(res.status).toBe(422);
   expect(html).toContain("文件无法导入");
-  expect(screen.imported()).toBe(before);
+  expect(await screen.imported()).toBe(before);
   return html;
 }
 
@@ -300,17 +300,15 @@ describe("XLSX that gave a 500", () => {
 
   test("a valid sheet whose rows and cells omit the optional r attribute imports on all three screens", async () => {
     for (const screen of SCREENS) {
-      const before = screen.imported();
+      const before = await screen.imported();
       const bytes = await zip(workbook(row(null, screen.header) + row(null, screen.data)));
       const res = await screen.post(bytes, `no-r-${screen.name}.xlsx`);
       expect(res.status).toBe(303);
       await Bun.sleep(0);
-      for (let i = 0; i < 100 && screen.imported() === before; i++) await Bun.sleep(20);
-      expect(screen.imported()).toBe(before + 1);
+      for (let i = 0; i < 100 && (await screen.imported()) === before; i++) await Bun.sleep(20);
+      expect(await screen.imported()).toBe(before + 1);
     }
-    const suspect = p.deps.db.$client
-      .query("select value, risk_level from suspects where value = '+8613800138000'")
-      .get();
+    const suspect = await sqlOne(p.deps.db, "select value, risk_level from suspects where value = '+8613800138000'");
     expect(suspect).toEqual({ value: "+8613800138000", risk_level: "high" });
   });
 
@@ -321,13 +319,9 @@ describe("XLSX that gave a 500", () => {
       ),
     );
     expect((await SCREENS[0]!.post(bytes, "gap.xlsx")).status).toBe(303);
-    for (
-      let i = 0;
-      i < 100 && !p.deps.db.$client.query("select 1 from suspects where value = '+8613700137000'").get();
-      i++
-    )
+    for (let i = 0; i < 100 && !(await sqlOne(p.deps.db, "select 1 from suspects where value = '+8613700137000'")); i++)
       await Bun.sleep(20);
-    expect(p.deps.db.$client.query("select risk_level from suspects where value = '+8613700137000'").get()).toEqual({
+    expect(await sqlOne(p.deps.db, "select risk_level from suspects where value = '+8613700137000'")).toEqual({
       risk_level: "low",
     });
   });
@@ -349,7 +343,7 @@ describe("XLSX that gave a 500", () => {
     expect(res.status).toBe(303);
     const id = Number(/\/imports\/(\d+)/.exec(res.headers.get("Location")!)![1]);
     await whenSettled(p.deps, id);
-    const rec = p.deps.db.$client.query("select status, error from imports where id = ?").get(id) as {
+    const rec = (await sqlOne(p.deps.db, "select status, error from imports where id = ?", id)) as {
       status: string;
       error: string;
     };

@@ -1,3 +1,4 @@
+import { sqlRun } from "../helpers";
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import {
@@ -104,7 +105,7 @@ describe("backup and restore", () => {
     expect(reopened.$client.query("PRAGMA integrity_check").values()[0]![0] as string).toBe("ok");
   });
 
-  test("restore moves the replaced database and its write-ahead log aside, so the old log is not replayed into the backup", () => {
+  test("restore moves the replaced database and its write-ahead log aside, so the old log is not replayed into the backup", async () => {
     const source = join(dir, "source.sqlite");
     fanzhaDb(source, 10).$client.close();
     open.length = 0;
@@ -114,7 +115,7 @@ describe("backup and restore", () => {
     // the live database with commits still in its WAL (as after a kill -9)
     const live = join(dir, "live.sqlite");
     const db = fanzhaDb(live, 5);
-    db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint = 0");
+    await sqlRun(db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint = 0");
     db.$client
       .prepare(
         "insert into suspects (kind, value, first_seen_at, last_seen_at) values ('phone', '+8613999999999', 1, 1)",
@@ -410,9 +411,9 @@ describe("settings", () => {
     });
   });
 
-  test("the connection uses the configured synchronous level", () => {
-    const pragma = (value?: string) => {
-      const deps = openPlatform(
+  test("the connection uses the configured synchronous level", async () => {
+    const pragma = async (value?: string) => {
+      const deps = await openPlatform(
         loadConfig({
           DATABASE_PATH: join(dir, `s-${value}.sqlite`),
           OUTBOX_DIR: join(dir, "outbox"),
@@ -422,7 +423,7 @@ describe("settings", () => {
       open.push(deps.db);
       return deps.db.$client.query("PRAGMA synchronous").values()[0]![0];
     };
-    expect(pragma(undefined)).toBe(2); // FULL
-    expect(pragma("NORMAL")).toBe(1);
+    expect(await pragma(undefined)).toBe(2); // FULL
+    expect(await pragma("NORMAL")).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { sqlOne, sqlRun } from "../helpers";
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,12 +13,12 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function open() {
+async function open() {
   dir = mkdtempSync(join(tmpdir(), "fanzha-ckpt-"));
   const path = join(dir, "db.sqlite");
   // NORMAL: 2000 commits without 2000 fsyncs; the level does not change when checkpoints happen
   db = openDb(path, { synchronous: "NORMAL" });
-  db.$client.exec("create table filler (id integer primary key, pad blob)");
+  await sqlRun(db, "create table filler (id integer primary key, pad blob)");
   return path;
 }
 
@@ -28,28 +29,28 @@ function writeMany() {
 }
 
 /** Frames in the WAL now, from a checkpoint that copies nothing new (`log` of pragma wal_checkpoint). */
-const walFrames = () => (db.$client.query("PRAGMA wal_checkpoint(PASSIVE)").get() as { log: number }).log;
+const walFrames = async () => ((await sqlOne(db, "PRAGMA wal_checkpoint(PASSIVE)")) as { log: number }).log;
 
 describe("background WAL checkpoints", () => {
   test("the worker copies the WAL into the database, so the next commit starts the WAL over", async () => {
-    const path = open();
+    const path = await open();
     const stop = startCheckpointer(db, path, 20);
-    expect(
-      (db.$client.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint,
-    ).toBe(SAFETY_NET_PAGES);
+    expect(((await sqlOne(db, "PRAGMA wal_autocheckpoint")) as { wal_autocheckpoint: number }).wal_autocheckpoint).toBe(
+      SAFETY_NET_PAGES,
+    );
     writeMany();
     await Bun.sleep(300);
-    db.$client.exec("insert into filler (pad) values (x'00')"); // rewinds the WAL once it is all copied
-    expect(walFrames()).toBeLessThan(10);
+    await sqlRun(db, "insert into filler (pad) values (x'00')"); // rewinds the WAL once it is all copied
+    expect(await walFrames()).toBeLessThan(10);
     stop();
   });
 
   test("without the worker the same writes are still in the WAL (the safety-net threshold is not reached)", async () => {
-    open();
-    db.$client.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    await open();
+    await sqlRun(db, `PRAGMA wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     writeMany();
     await Bun.sleep(100);
-    db.$client.exec("insert into filler (pad) values (x'00')");
-    expect(walFrames()).toBeGreaterThan(2000);
+    await sqlRun(db, "insert into filler (pad) values (x'00')");
+    expect(await walFrames()).toBeGreaterThan(2000);
   });
 });

@@ -1,5 +1,6 @@
+import { sqlAll, sqlOne } from "../helpers";
 import { describe, expect, test } from "bun:test";
-import { openDb } from "../../src/db";
+import { openDb, transaction } from "../../src/db";
 import { apiKey, formKey, once } from "../../src/db/idempotency";
 import { AppError } from "../../src/http/errors";
 
@@ -7,46 +8,46 @@ const agent = { kind: "user" as const, id: 1 };
 const post = (body: unknown) => ({ method: "POST", path: "/api/v1/cases", body });
 
 describe("once", () => {
-  test("runs the work once per key; a repeat gets back what the first run made and runs nothing", () => {
+  test("runs the work once per key; a repeat gets back what the first run made and runs nothing", async () => {
     const db = openDb(":memory:");
     let runs = 0;
     const k = formKey(agent, "nonce-0001");
-    const first = db.transaction((tx) => once(tx, k, () => ({ id: ++runs })));
-    const again = db.transaction((tx) => once(tx, k, () => ({ id: ++runs })));
+    const first = await transaction(db, async (tx) => await once(tx, k, async () => ({ id: ++runs })));
+    const again = await transaction(db, async (tx) => await once(tx, k, async () => ({ id: ++runs })));
     expect(first).toEqual({ value: { id: 1 }, replayed: false });
     expect(again).toEqual({ value: { id: 1 }, replayed: true });
     expect(runs).toBe(1);
   });
 
-  test("keeps what was made, not an answer", () => {
+  test("keeps what was made, not an answer", async () => {
     const db = openDb(":memory:");
-    once(db, formKey(agent, "nonce-0001"), () => ({ id: 7 }));
-    expect(db.$client.query("select made from idempotency_keys").all()).toEqual([{ made: '{"id":7}' }]);
+    await once(db, formKey(agent, "nonce-0001"), async () => ({ id: 7 }));
+    expect(await sqlAll(db, "select made from idempotency_keys")).toEqual([{ made: '{"id":7}' }]);
   });
 
-  test("without a key the work runs every time and nothing is kept", () => {
+  test("without a key the work runs every time and nothing is kept", async () => {
     const db = openDb(":memory:");
     let runs = 0;
-    once(db, undefined, () => ++runs);
-    once(db, formKey(agent, "no"), () => ++runs); // not a nonce we hand out
+    await once(db, undefined, async () => ++runs);
+    await once(db, formKey(agent, "no"), async () => ++runs); // not a nonce we hand out
     expect(runs).toBe(2);
-    expect(db.$client.query("select count(*) as n from idempotency_keys").get()).toEqual({ n: 0 });
+    expect(await sqlOne(db, "select count(*) as n from idempotency_keys")).toEqual({ n: 0 });
   });
 
-  test("the same key from another caller is another piece of work", () => {
+  test("the same key from another caller is another piece of work", async () => {
     const db = openDb(":memory:");
     let runs = 0;
-    for (const id of [1, 2]) once(db, apiKey({ kind: "token", id }, "k", post({ a: 1 })), () => ++runs);
+    for (const id of [1, 2]) await once(db, apiKey({ kind: "token", id }, "k", post({ a: 1 })), async () => ++runs);
     expect(runs).toBe(2);
   });
 
-  test("an API key sent again with another request is refused (422 idempotency_key_reused); with its keys reordered it is a repeat", () => {
+  test("an API key sent again with another request is refused (422 idempotency_key_reused); with its keys reordered it is a repeat", async () => {
     const db = openDb(":memory:");
-    once(db, apiKey(agent, "k", post({ a: 1, b: 2 })), () => ({ id: 1 }));
-    expect(once(db, apiKey(agent, "k", post({ b: 2, a: 1 })), () => ({ id: 2 })).replayed).toBe(true);
-    const reused = (() => {
+    await once(db, apiKey(agent, "k", post({ a: 1, b: 2 })), async () => ({ id: 1 }));
+    expect((await once(db, apiKey(agent, "k", post({ b: 2, a: 1 })), async () => ({ id: 2 }))).replayed).toBe(true);
+    const reused = await (async () => {
       try {
-        once(db, apiKey(agent, "k", post({ a: 2 })), () => ({ id: 3 }));
+        await once(db, apiKey(agent, "k", post({ a: 2 })), async () => ({ id: 3 }));
       } catch (e) {
         return e;
       }
@@ -55,16 +56,22 @@ describe("once", () => {
     expect(reused).toMatchObject({ status: 422, code: "idempotency_key_reused" });
   });
 
-  test("a failed piece of work keeps no key: the repeat runs it again", () => {
+  test("a failed piece of work keeps no key: the repeat runs it again", async () => {
     const db = openDb(":memory:");
     const k = formKey(agent, "nonce-0001");
-    expect(() =>
-      db.transaction((tx) =>
-        once(tx, k, () => {
-          throw new Error("refused");
-        }),
-      ),
-    ).toThrow("refused");
-    expect(db.transaction((tx) => once(tx, k, () => ({ id: 1 })))).toEqual({ value: { id: 1 }, replayed: false });
+    await expect(
+      (async () =>
+        await transaction(
+          db,
+          async (tx) =>
+            await once(tx, k, async () => {
+              throw new Error("refused");
+            }),
+        ))(),
+    ).rejects.toThrow("refused");
+    expect(await transaction(db, async (tx) => await once(tx, k, async () => ({ id: 1 })))).toEqual({
+      value: { id: 1 },
+      replayed: false,
+    });
   });
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import twilio from "twilio";
 import { type Config, loadConfig } from "../../src/config";
 import { type Db, openDb } from "../../src/db";
-import { telephonyMessages } from "../../src/db/schema/warnings";
+import { telephonyMessages } from "../../src/db/schema";
 import { createTelephony, type Telephony, TelephonyError } from "../../src/telephony";
 import { signTwilio, startTwilioStub, stubHttpClient, type TwilioStub } from "../fixtures/twilio-stub";
 
@@ -40,7 +40,7 @@ const twilioEnv = (authToken = AUTH_TOKEN) => ({
   TWILIO_AUTH_TOKEN: authToken,
   TWILIO_FROM: FROM,
 });
-const stored = () => db.select().from(telephonyMessages).all();
+const stored = async () => await db.select().from(telephonyMessages).all();
 
 describe("Twilio provider (real SDK against the loopback stub)", () => {
   let stub: TwilioStub;
@@ -79,7 +79,7 @@ describe("Twilio provider (real SDK against the loopback stub)", () => {
 
     expect(sent.sid).toMatch(/^SM[0-9a-f]{32}$/);
     expect(sent.status).toBe("queued");
-    expect(stored()).toEqual([
+    expect(await stored()).toEqual([
       expect.objectContaining({
         channel: "sms",
         provider: "twilio",
@@ -130,7 +130,7 @@ describe("Twilio provider (real SDK against the loopback stub)", () => {
     const sent = await tel.call({ to: TARGET, say: WARNING, statusCallbackPath: "/webhooks/twilio/call-status" });
 
     expect(sent).toEqual({ sid: expect.stringMatching(/^CA[0-9a-f]{32}$/), status: "queued" });
-    const [row] = stored();
+    const [row] = await stored();
     expect(row).toMatchObject({ channel: "call", provider: "twilio", to: TARGET, sid: sent.sid, status: "queued" });
     expect(row!.body).toBe(stub.requests[0]!.params.Twiml!);
   });
@@ -166,7 +166,7 @@ describe("Twilio provider (real SDK against the loopback stub)", () => {
 
     await expect(bad.call({ to: TARGET, say: WARNING, statusCallbackPath: "/x" })).rejects.toThrow(TelephonyError);
     await expect(bad.sms({ to: TARGET, body: WARNING, statusCallbackPath: "/x" })).rejects.toThrow(TelephonyError);
-    expect(stored()).toEqual([]);
+    expect(await stored()).toEqual([]);
   });
 
   test("a Twilio validation error is reported with its code", async () => {
@@ -175,7 +175,7 @@ describe("Twilio provider (real SDK against the loopback stub)", () => {
     await expect(tel.sms({ to: "+86138", body: WARNING, statusCallbackPath: "/x" })).rejects.toThrow(
       "Twilio rejected the SMS: Invalid 'To' Phone Number: +86138 (HTTP 400, Twilio error 21211).",
     );
-    expect(stored()).toEqual([]);
+    expect(await stored()).toEqual([]);
   });
 
   test("an unreachable Twilio throws a TelephonyError and stores nothing", async () => {
@@ -186,7 +186,7 @@ describe("Twilio provider (real SDK against the loopback stub)", () => {
     await expect(offline.sms({ to: TARGET, body: WARNING, statusCallbackPath: "/x" })).rejects.toThrow(
       /^Could not reach Twilio to send the SMS: /,
     );
-    expect(stored()).toEqual([]);
+    expect(await stored()).toEqual([]);
   });
 });
 
@@ -256,7 +256,7 @@ describe("outbox provider (no Twilio credentials)", () => {
     const sent = await tel.sms({ to: TARGET, body: WARNING, statusCallbackPath: "/webhooks/twilio/sms-status" });
 
     expect(sent).toEqual({ sid: expect.stringMatching(/^OB[0-9a-f]{32}$/), status: "queued" });
-    expect(stored()).toEqual([
+    expect(await stored()).toEqual([
       expect.objectContaining({
         channel: "sms",
         provider: "outbox",
@@ -285,7 +285,7 @@ describe("outbox provider (no Twilio credentials)", () => {
   test("a warning call records the Mandarin TwiML the callee would hear", async () => {
     const sent = await tel.call({ to: TARGET, say: WARNING, statusCallbackPath: "/webhooks/twilio/call-status" });
 
-    const [row] = stored();
+    const [row] = await stored();
     expect(row).toMatchObject({ channel: "call", provider: "outbox", sid: sent.sid, status: "queued" });
     expect(row!.body).toContain(`<Say language="cmn-CN"`);
     expect(outboxLines()[0].body).toBe(row!.body);
@@ -323,7 +323,7 @@ describe("outbox provider (no Twilio credentials)", () => {
       await outbox.call({ to: TARGET, connectTo: AGENT, statusCallbackPath: "/c" });
 
       expect(tripped).toEqual([]);
-      expect(stored()).toHaveLength(3);
+      expect(await stored()).toHaveLength(3);
     });
   });
 });

@@ -8,9 +8,9 @@ type Props = {
   t: T;
   lang: Lang;
   csrf: string | null;
-  users: ReturnType<typeof listUsers>;
-  tokens: ReturnType<typeof listTokens>;
-  institutions: ReturnType<typeof listInstitutions>;
+  users: Awaited<ReturnType<typeof listUsers>>;
+  tokens: Awaited<ReturnType<typeof listTokens>>;
+  institutions: Awaited<ReturnType<typeof listInstitutions>>;
   /** The center's districts: cases, targets and imports accept only these (any while empty). */
   districts: string[];
   issues?: Issue[];

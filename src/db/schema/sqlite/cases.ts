@@ -1,7 +1,7 @@
 // Cases (警情) and suspects (涉诈号码/账户), and the links between them.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { CASE_STATUSES, FRAUD_TYPES, RISK_LEVELS, SUSPECT_KINDS, SUSPECT_STATUSES } from "../../domain/enums";
+import { CASE_STATUSES, FRAUD_TYPES, RISK_LEVELS, SUSPECT_KINDS, SUSPECT_STATUSES } from "../../../domain/enums";
 import { createdAt, institutions, users } from "./core";
 
 export const cases = sqliteTable(

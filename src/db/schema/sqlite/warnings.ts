@@ -1,7 +1,7 @@
 // Targets (高危潜在受骗群众), warnings (预警劝阻), follow-ups (复核回访) and telephony.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { RISK_LEVELS, TARGET_REASONS, TARGET_SOURCES, WARNING_CHANNELS, WARNING_OUTCOMES } from "../../domain/enums";
+import { RISK_LEVELS, TARGET_REASONS, TARGET_SOURCES, WARNING_CHANNELS, WARNING_OUTCOMES } from "../../../domain/enums";
 import { cases, suspects } from "./cases";
 import { apiTokens, createdAt, users } from "./core";
 

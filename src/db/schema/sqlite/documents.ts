@@ -1,7 +1,7 @@
 // What the center sends as a legal instrument: numbered, signed instructions (文书) and the keys
 // that sign them; returns planned by tracing or pro rata with their public notice (公告).
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { DOCUMENT_KINDS, RETURN_METHODS } from "../../domain/enums";
+import { DOCUMENT_KINDS, RETURN_METHODS } from "../../../domain/enums";
 import { cases } from "./cases";
 import { createdAt, users } from "./core";
 import { requests } from "./requests";

@@ -8,7 +8,7 @@ import {
   REJECT_CODES,
   REQUEST_KINDS,
   REQUEST_STATUSES,
-} from "../../domain/enums";
+} from "../../../domain/enums";
 import { cases, suspects } from "./cases";
 import { apiTokens, createdAt, institutions, users } from "./core";
 

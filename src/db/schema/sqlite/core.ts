@@ -2,7 +2,7 @@
 // Instants are integer milliseconds since the epoch (UTC); money is integer fen.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { APPROVAL_STATES, ROLES } from "../../domain/enums";
+import { APPROVAL_STATES, ROLES } from "../../../domain/enums";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 export const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(now);

@@ -1,0 +1,93 @@
+// PostgreSQL: the engine for a center that outgrows one file (README: PostgreSQL). The driver is
+// postgres.js: drizzle supports it first-class, it pools connections, speaks multi-host URLs with
+// target_session_attrs (failover), LISTEN/NOTIFY and COPY — what several nodes need next.
+import { join } from "node:path";
+import type { SQL } from "drizzle-orm";
+import { PgDatabase, PgDeleteBase, PgInsertBase, PgSelectBase, PgUpdateBase } from "drizzle-orm/pg-core";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import { PostgresJsPreparedQuery } from "drizzle-orm/postgres-js/session";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export const PG_MIGRATIONS = join(import.meta.dir, "../../migrations/pg");
+
+/** The URL as it may be printed: without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(not a URL)";
+  }
+}
+
+// int8 (ids, instants in ms, counts) and numeric (sums) read as JS numbers, as bun:sqlite reads them
+const asNumber = { parse: (v: string) => Number(v), serialize: (v: unknown) => String(v) };
+
+export function pgClient(url: string, opts: { max?: number } = {}) {
+  return postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: 10,
+    types: {
+      int8: { to: 20, from: [20], ...asNumber },
+      numeric: { to: 1700, from: [1700], ...asNumber },
+    },
+  });
+}
+
+/** Opens and migrates; an unreachable or refused URL stops here with a message that names it. */
+export async function openPostgres(url: string) {
+  const client = pgClient(url);
+  const db = drizzle(client, { schema });
+  try {
+    await client`select 1`;
+  } catch (e) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new Error(`DATABASE_URL ${redactUrl(url)}: cannot connect (${(e as Error).message})`);
+  }
+  await migrate(db, { migrationsFolder: PG_MIGRATIONS });
+  return db;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The services speak drizzle's SQLite terminals (.all() .get() .run() .values(), db.all(sql)…):
+// on PostgreSQL the same four answer through pg's execute(), so one set of services runs on both.
+
+type Executable = { execute(p?: Record<string, unknown>): Promise<Record<string, unknown>[]> };
+const flat = (rows: Record<string, unknown>[]) => rows.map((r) => Object.values(r));
+
+for (const Builder of [PgSelectBase, PgInsertBase, PgUpdateBase, PgDeleteBase, PostgresJsPreparedQuery]) {
+  Object.assign(Builder.prototype, {
+    all(this: Executable, p?: Record<string, unknown>) {
+      return this.execute(p);
+    },
+    async get(this: Executable, p?: Record<string, unknown>) {
+      return (await this.execute(p))[0];
+    },
+    run(this: Executable, p?: Record<string, unknown>) {
+      return this.execute(p);
+    },
+    async values(this: Executable, p?: Record<string, unknown>) {
+      return flat(await this.execute(p));
+    },
+  });
+}
+
+type Raw = { execute(q: SQL): Promise<Record<string, unknown>[]> };
+Object.assign(PgDatabase.prototype, {
+  all(this: Raw, q: SQL) {
+    return this.execute(q);
+  },
+  async get(this: Raw, q: SQL) {
+    return (await this.execute(q))[0];
+  },
+  run(this: Raw, q: SQL) {
+    return this.execute(q);
+  },
+  async values(this: Raw, q: SQL) {
+    return flat(await this.execute(q));
+  },
+});
