@@ -3,10 +3,12 @@ import { count } from "drizzle-orm";
 import { createApp } from "./app";
 import { createUser } from "./auth/service";
 import { type Config, ConfigError, loadConfig } from "./config";
+import { closeDatabase } from "./db";
 import { checkAtStart, claimPidFile, DamagedDatabaseError } from "./db/backup";
 import { startCheckpointer } from "./db/checkpointer";
 import { users } from "./db/schema";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
+import type { Deps } from "./http/context";
 import { AppError } from "./http/errors";
 import { startJobs } from "./jobs";
 import { openPlatform } from "./platform";
@@ -22,8 +24,11 @@ try {
   throw e;
 }
 
+// SQLite: the file's start-up check and the pid file (`cli restore` refuses while it is there);
+// PostgreSQL checks its own pages, and `cli restore` there refuses while other sessions are connected
+const onSqlite = !config.databaseUrl;
 try {
-  checkAtStart(config.databasePath, config.backup.dir);
+  if (onSqlite) checkAtStart(config.databasePath, config.backup.dir);
 } catch (e) {
   if (e instanceof DamagedDatabaseError) {
     console.error(e.message);
@@ -31,9 +36,19 @@ try {
   }
   throw e;
 }
-const releasePidFile = claimPidFile(config.databasePath); // `cli restore` refuses while it is there
+const releasePidFile = onSqlite ? claimPidFile(config.databasePath) : () => {};
 
-const deps = await openPlatform(config);
+let deps: Deps;
+try {
+  deps = await openPlatform(config);
+} catch (e) {
+  // a bad or unreachable DATABASE_URL: one line naming it (password redacted), not a stack trace
+  if (e instanceof Error && e.message.startsWith("DATABASE_URL")) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}
 const { db } = deps;
 const fresh = ((await db.select({ c: count() }).from(users).get())?.c ?? 0) === 0;
 
@@ -66,20 +81,20 @@ if (config.demo === "true" || (config.demo === "auto" && fresh)) {
 const app = createApp(deps);
 const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 120 });
 const stopJobs = startJobs(deps);
-const stopCheckpoints = startCheckpointer(db, config.databasePath);
+const stopCheckpoints = onSqlite ? startCheckpointer(db, config.databasePath) : () => {}; // none on PostgreSQL
 console.log(`\nFanzha is running at http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`);
 console.log(
   `Telephony: ${deps.telephony.provider === "outbox" ? "local outbox (nothing is sent; see /outbox)" : "Twilio"}`,
 );
 
-function stop(signal: string) {
+async function stop(signal: string) {
   console.log(`${signal}: stopping`);
   stopJobs();
   stopCheckpoints();
   server.stop();
-  db.$client.close();
+  await closeDatabase(db);
   releasePidFile();
   process.exit(0);
 }
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
