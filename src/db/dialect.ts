@@ -15,3 +15,25 @@ export const sameAs = (a: unknown, b: unknown): SQL =>
  */
 export const throughIndex = (table: unknown, index: string): SQL =>
   onPostgres ? sql`${table}` : sql`${table} indexed by ${sql.identifier(index)}`;
+
+/**
+ * `column = param`, or true when the parameter is null ("any"). The cast tells PostgreSQL the
+ * parameter's type, which it cannot infer from `? is null` alone.
+ */
+export const anyOr = (param: unknown, column: unknown): SQL =>
+  sql`(cast(${param} as text) is null or ${column} = ${param})`;
+
+/**
+ * The rows of `rows` (a subquery, in its order) as one JSON array text of objects whose keys are
+ * `fields`' keys and values the columns it names; null when there are none.
+ */
+export function jsonArray(fields: Record<string, string>, rows: SQL): SQL<string | null> {
+  const pairs = sql.raw(
+    Object.entries(fields)
+      .map(([key, column]) => `'${key}', x.${column}`)
+      .join(", "),
+  );
+  return onPostgres
+    ? sql`(select json_agg(json_build_object(${pairs}))::text from (${rows}) x)`
+    : sql`(select json_group_array(json_object(${pairs})) from (${rows}) x)`;
+}

@@ -17,6 +17,7 @@ import {
   suspects,
   users,
 } from "../db/schema";
+import { jsonArray } from "../db/dialect";
 import { type Canonical, canonicalJson, type DocumentKind, documentKindOf, documentNumber } from "../domain/signing";
 import { iso, shanghaiDate } from "../domain/time";
 import { signBytes } from "./signing";
@@ -217,10 +218,18 @@ export async function issueInstruction(t: T, requestId: number, action: "send" |
 
 /** For the request's read (read.ts): its instructions, oldest first, as one JSON text. */
 export const instructionsJsonOf = (requestId: AnyColumn) =>
-  sql<
-    string | null
-  >`(select json_group_array(json_object('id', x.id, 'kind', x.kind, 'documentNo', x.document_no, 'payload', x.payload, 'signature', x.signature, 'keyId', x.key_id, 'issuedAt', x.issued_at))
-  from (select * from ${instructions} where ${instructions.requestId} = ${requestId} order by ${instructions.id}) x)`;
+  jsonArray(
+    {
+      id: "id",
+      kind: "kind",
+      documentNo: "document_no",
+      payload: "payload",
+      signature: "signature",
+      keyId: "key_id",
+      issuedAt: "issued_at",
+    },
+    sql`select * from ${instructions} where ${instructions.requestId} = ${requestId} order by ${instructions.id}`,
+  );
 
 export type InstructionRow = {
   id: number;

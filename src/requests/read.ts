@@ -15,6 +15,7 @@ import {
   suspects,
   users,
 } from "../db/schema";
+import { jsonArray } from "../db/dialect";
 import { type Actor, institutionScope } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
 import {
@@ -70,8 +71,10 @@ const REQUEST_FIELDS = {
   instKind: institutions.kind,
   instZh: institutions.nameZh,
   instEn: institutions.nameEn,
-  transactionsJson: sql<string>`(select coalesce(json_group_array(json_object('at', x.at, 'amountFen', x.amount_fen, 'payerAccount', x.payer_account, 'payerName', x.payer_name, 'serialNo', x.serial_no)), '[]')
-     from (select * from ${requestTransactions} where ${requestTransactions.requestId} = ${requests.id} order by ${requestTransactions.at}, ${requestTransactions.id}) x)`,
+  transactionsJson: sql<string>`coalesce(${jsonArray(
+    { at: "at", amountFen: "amount_fen", payerAccount: "payer_account", payerName: "payer_name", serialNo: "serial_no" },
+    sql`select * from ${requestTransactions} where ${requestTransactions.requestId} = ${requests.id} order by ${requestTransactions.at}, ${requestTransactions.id}`,
+  )}, '[]')`,
   instructionsJson: instructionsJsonOf(requests.id),
 };
 

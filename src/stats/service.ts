@@ -34,6 +34,7 @@ import { and, between, count, countDistinct, eq, getTableName, inArray, ne, or, 
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db";
 import { baselineTotals, statsDaily, statsDailyCity, statsMonthly, statsMonthlyCity } from "../db/schema";
+import { anyOr } from "../db/dialect";
 import { FRAUD_TYPES } from "../domain/enums";
 import { maskFreeText } from "../domain/masking";
 import {
@@ -77,7 +78,7 @@ function prepare(db: Db) {
   const m = statsMonthly;
   const d = statsDaily;
   // a breakdown cell: one metric, in one district or the whole city (district null)
-  const inScope = (t: typeof m | typeof d) => or(sql`${param.district} IS NULL`, eq(t.district, param.district));
+  const inScope = (t: typeof m | typeof d) => anyOr(param.district, t.district);
   return {
     cityMonths: db
       .select({ metric: statsMonthlyCity.metric, month: statsMonthlyCity.month, value: statsMonthlyCity.value })

@@ -17,7 +17,7 @@ import {
   inOrder,
 } from "../db";
 import { apiTokens, auditLog, suspects, users } from "../db/schema";
-import { sameAs, throughIndex } from "../db/dialect";
+import { anyOr, sameAs, throughIndex } from "../db/dialect";
 import { targets } from "../db/schema";
 import { districtIssue } from "../districts/service";
 import type { Actor } from "../domain/access";
@@ -90,7 +90,7 @@ const through = (index: string) => throughIndex(targets, index);
 const QUEUE_ORDER = [targets.queueRank, targets.availableAt] as const;
 
 const holderIs = sql`${sameAs(targets.claimedBy, sql.placeholder("user"))} and ${sameAs(targets.claimedByToken, sql.placeholder("token"))}`;
-const gradeIs = sql`(${sql.placeholder("grade")} is null or ${targets.riskGrade} = ${sql.placeholder("grade")})`;
+const gradeIs = anyOr(sql.placeholder("grade"), targets.riskGrade);
 
 const statements = perConnection((db: Db) => {
   const now = sql.placeholder("now");
