@@ -12,7 +12,7 @@ export const JOBS: Job[] = [
   { name: "targets.sweep", everyMs: 60_000, run: async (deps, now) => await sweepLapsed(deps.db, now) },
   // requests: escalation of overdue answers, expiry and lapse of holds, reminders before either
   { name: "requests", everyMs: 15_000, run: async (deps, now) => await runRequestClock(deps, now) },
-  // a backup when the newest in BACKUP_DIR is BACKUP_EVERY_HOURS old
+  // a backup when the newest in BACKUP_DIR is BACKUP_EVERY_HOURS old (SQLite's copy, or pg_dump on PostgreSQL)
   { name: "backup", everyMs: 5 * 60_000, run: (deps, now) => void runBackupJob(deps.config, now) },
 ];
 

@@ -11,6 +11,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -41,25 +42,29 @@ const stamp = (at: number) =>
     .replace(/[-:]/g, "")
     .replace("T", "-")
     .replace(/\.\d+Z$/, "Z");
-const BACKUP_NAME = /^fanzha-(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)Z\.sqlite$/;
-export const backupName = (at: number) => `fanzha-${stamp(at)}.sqlite`;
+/** What a backup file holds: SQLite's copy of the file, or PostgreSQL's pg_dump archive (custom format). */
+export type BackupKind = "sqlite" | "pgdump";
+const backupPattern = (kind: BackupKind) =>
+  new RegExp(`^fanzha-(\\d{4})(\\d\\d)(\\d\\d)-(\\d\\d)(\\d\\d)(\\d\\d)Z\\.${kind}$`);
+export const backupName = (at: number, kind: BackupKind = "sqlite") => `fanzha-${stamp(at)}.${kind}`;
 
-function takenAt(path: string): number {
-  const m = BACKUP_NAME.exec(path.slice(path.lastIndexOf("/") + 1))!;
+function takenAt(path: string, kind: BackupKind): number {
+  const m = backupPattern(kind).exec(path.slice(path.lastIndexOf("/") + 1))!;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 
 /** Scheduled (and dir-less CLI) backups in `dir`, newest first; other files there are never touched. */
-export function listBackups(dir: string): string[] {
+export function listBackups(dir: string, kind: BackupKind = "sqlite"): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
     return [];
   }
+  const pattern = backupPattern(kind);
   return names
-    .filter((n) => BACKUP_NAME.test(n))
+    .filter((n) => pattern.test(n))
     .sort()
     .reverse()
     .map((n) => join(dir, n));
@@ -271,10 +276,10 @@ export function checkAtStart(dbPath: string, backupDir: string): void {
  * Deletes the scheduled backups in `dir` beyond the `keep` newest, and the partial copies of
  * backups whose process died mid-copy; returns what it deleted.
  */
-function pruneBackups(dir: string, keep: number): string[] {
-  const old = listBackups(dir).slice(keep);
+function pruneBackups(dir: string, keep: number, kind: BackupKind): string[] {
+  const old = listBackups(dir, kind).slice(keep);
   for (const name of readdirSync(dir)) {
-    const pid = /^fanzha-.*\.sqlite\.partial-(\d+)$/.exec(name)?.[1];
+    const pid = new RegExp(`^fanzha-.*\\.${kind}\\.partial-(\\d+)$`).exec(name)?.[1];
     if (pid && !alive(Number(pid))) old.push(join(dir, name));
   }
   for (const f of old) rmSync(f, { force: true });
@@ -290,16 +295,21 @@ const inFlight = new Set<string>();
  */
 export async function scheduledBackup(config: Config, now: number): Promise<BackupResult | null> {
   const { dir, everyMs, keep } = config.backup;
-  if (!everyMs || config.databasePath === ":memory:" || inFlight.has(config.databasePath)) return null;
-  const newest = listBackups(dir)[0];
-  if (newest && now - takenAt(newest) < everyMs) return null;
-  inFlight.add(config.databasePath);
+  const url = config.databaseUrl;
+  const kind: BackupKind = url ? "pgdump" : "sqlite";
+  const source = url ?? config.databasePath;
+  if (!everyMs || source === ":memory:" || inFlight.has(source)) return null;
+  const newest = listBackups(dir, kind)[0];
+  if (newest && now - takenAt(newest, kind) < everyMs) return null;
+  inFlight.add(source);
   try {
-    const result = await backupInWorker(config.databasePath, join(dir, backupName(now)));
-    pruneBackups(dir, keep);
+    const dest = join(dir, backupName(now, kind));
+    // pg_dump is a process of its own: the event loop keeps answering without a worker thread
+    const result = url ? await pgBackupTo(url, dest) : await backupInWorker(source, dest);
+    pruneBackups(dir, keep, kind);
     return result;
   } finally {
-    inFlight.delete(config.databasePath);
+    inFlight.delete(source);
   }
 }
 
@@ -309,4 +319,184 @@ export function runBackupJob(config: Config, now: number): void {
     (r) => r && console.log(`backup written: ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB, ${Math.round(r.ms)} ms)`),
     (e) => console.error(`scheduled backup failed: ${message(e)}`),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: its own tools. A backup is `pg_dump --format=custom` (one consistent snapshot, taken
+// while the server writes), written under a temporary name, read back whole (`pg_restore --list`),
+// synced, then renamed; a restore is `pg_restore --clean --if-exists --no-owner` in one transaction.
+
+/** A PostgreSQL client program: on PATH (Debian's wrapper picks the server's version), else the newest installed. */
+export function pgTool(name: "pg_dump" | "pg_restore"): string {
+  const onPath = Bun.which(name);
+  if (onPath) return onPath;
+  const root = "/usr/lib/postgresql";
+  let versions: string[] = [];
+  try {
+    versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  } catch {
+    // none installed there
+  }
+  for (const v of versions) if (existsSync(join(root, v, "bin", name))) return join(root, v, "bin", name);
+  throw new BackupError(`${name} was not found on PATH nor in ${root}/*/bin; install PostgreSQL's client programs`);
+}
+
+/** libpq's view of the URL: the password travels in PGPASSWORD, never on a command line others can read. */
+function libpq(url: string): { dbname: string; env: Record<string, string | undefined> } {
+  try {
+    const u = new URL(url);
+    const password = decodeURIComponent(u.password);
+    u.password = "";
+    return { dbname: u.toString(), env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) } };
+  } catch {
+    return { dbname: url, env: process.env }; // e.g. a multi-host URL: libpq parses it itself
+  }
+}
+
+async function run(
+  cmd: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; out: string; err: string }> {
+  const proc = Bun.spawn(cmd, { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [code, out, err] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ]);
+  return { code, out, err: err.trim().split("\n").slice(0, 3).join("; ") };
+}
+
+/** A pg_dump archive of the database at `url` in `dest`, checked readable, synced. */
+export async function pgBackupTo(url: string, dest: string): Promise<BackupResult> {
+  const { redactUrl } = await import("./pg");
+  if (existsSync(dest))
+    throw new BackupError(`${dest} already exists; a backup never overwrites a file, choose a new name`);
+  mkdirSync(dirname(resolve(dest)), { recursive: true });
+  const partial = `${dest}.partial-${process.pid}`;
+  rmSync(partial, { force: true });
+  const t0 = performance.now();
+  const { dbname, env } = libpq(url);
+  const dump = await run([pgTool("pg_dump"), "--format=custom", `--file=${partial}`, `--dbname=${dbname}`], env);
+  if (dump.code !== 0) {
+    rmSync(partial, { force: true });
+    throw new BackupError(`pg_dump of ${redactUrl(url)} failed: ${dump.err}; no backup was written`);
+  }
+  const list = await run([pgTool("pg_restore"), "--list", partial], env);
+  if (list.code !== 0) {
+    rmSync(partial, { force: true });
+    throw new BackupError(`the archive of ${redactUrl(url)} does not read back (${list.err}); no backup was written`);
+  }
+  syncPath(partial);
+  renameSync(partial, dest);
+  syncPath(dirname(resolve(dest)));
+  return { path: resolve(dest), bytes: statSync(dest).size, ms: performance.now() - t0 };
+}
+
+/**
+ * Whether `file` can be restored on PostgreSQL: a pg_dump archive in custom format that reads
+ * whole, a Fanzha database (drizzle's migrations table) and not from a newer version of the code.
+ */
+async function checkPgArchive(file: string): Promise<void> {
+  if (!existsSync(file)) throw new BackupError(`no file at ${file}`);
+  const head = Buffer.alloc(5);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, head, 0, 5, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const notArchive = `${file} is not a pg_dump archive (a backup on PostgreSQL is pg_dump's custom format, as \`cli backup\` writes it); nothing was changed`;
+  if (head.toString("latin1") !== "PGDMP") throw new BackupError(notArchive);
+  const list = await run([pgTool("pg_restore"), "--list", file], process.env);
+  if (list.code !== 0) throw new BackupError(`${file} is a damaged pg_dump archive (${list.err}); nothing was changed`);
+  if (!/ TABLE drizzle __drizzle_migrations /.test(list.out))
+    throw new BackupError(
+      `${file} is a pg_dump archive but not of a Fanzha database (it has no migrations table); nothing was changed`,
+    );
+  // the migrations table's rows, as the archive would COPY them: id, hash, created_at
+  const rows = await run(
+    [pgTool("pg_restore"), "--data-only", "--schema=drizzle", "--table=__drizzle_migrations", "--file=-", file],
+    process.env,
+  );
+  const copy = /^COPY drizzle\.__drizzle_migrations .*\n([\s\S]*?)^\\\.$/m.exec(rows.out)?.[1] ?? "";
+  const at = Math.max(
+    0,
+    ...copy
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => Number(l.split("\t")[2])),
+  );
+  const { PG_MIGRATIONS } = await import("./pg");
+  const ours = readMigrationFiles({ migrationsFolder: PG_MIGRATIONS }).at(-1)?.folderMillis ?? 0;
+  if (at > ours)
+    throw new BackupError(
+      `${file} comes from a newer version of Fanzha (its schema has migrations this code does not know); nothing was changed`,
+    );
+}
+
+/**
+ * Replaces the database at `url` with the archive `file`, after checking the archive and that no
+ * other session (a running server) is connected. The replaced database is first dumped into
+ * `asideDir` (kept, like SQLite's file set aside); Fanzha's schemas are emptied, so tables of a
+ * newer migration do not outlive the restore, then pg_restore loads the archive in one transaction.
+ */
+export async function pgRestoreFrom(
+  file: string,
+  url: string,
+  asideDir: string,
+  at: number,
+): Promise<{ keptAside: string; bytes: number }> {
+  const { pgClient, redactUrl } = await import("./pg");
+  await checkPgArchive(file);
+  const sql = pgClient(url, { max: 1 });
+  try {
+    try {
+      await sql`select 1`;
+    } catch (e) {
+      throw new BackupError(`DATABASE_URL ${redactUrl(url)}: cannot connect (${message(e)}); nothing was changed`);
+    }
+    const [others] = await sql<{ n: number; who: string | null }[]>`
+      select count(*)::int as n,
+             string_agg(distinct coalesce(nullif(application_name, ''), host(client_addr), 'local'), ', ') as who
+      from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+    if (others && others.n > 0)
+      throw new BackupError(
+        `a Fanzha server (or another client) is connected to ${redactUrl(url)} (${others.n} session(s): ${others.who}); stop it first, then restore. Nothing was changed.`,
+      );
+    const aside = join(asideDir, `fanzha-before-restore-${stamp(at)}.pgdump`);
+    await pgBackupTo(url, aside);
+    await sql.begin(async (tx) => {
+      await tx.unsafe("drop schema if exists drizzle cascade");
+      await tx.unsafe("drop schema if exists public cascade");
+      await tx.unsafe("create schema public");
+      await tx.unsafe("grant usage on schema public to public"); // as a new database has it
+    });
+    const { dbname, env } = libpq(url);
+    const restore = (archive: string) =>
+      run(
+        [
+          pgTool("pg_restore"),
+          "--clean",
+          "--if-exists",
+          "--no-owner",
+          "--single-transaction",
+          "--exit-on-error",
+          `--dbname=${dbname}`,
+          archive,
+        ],
+        env,
+      );
+    const r = await restore(file);
+    if (r.code !== 0) {
+      const back = await restore(aside); // the database as it was, from the dump just taken
+      throw new BackupError(
+        back.code === 0
+          ? `pg_restore of ${file} failed (${r.err}); the database was put back as it was`
+          : `pg_restore of ${file} failed (${r.err}) and putting the database back failed too (${back.err}): restore ${aside}`,
+      );
+    }
+    return { keptAside: aside, bytes: statSync(file).size };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
