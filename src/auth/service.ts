@@ -2,6 +2,7 @@
 import { and, count, eq, gt, isNull, type SQL } from "drizzle-orm";
 import { type Conn, type Db, stored, transaction, atomic } from "../db";
 import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, users } from "../db/schema";
+import { lockKey } from "../db/dialect";
 import { type Actor, needsApproval, requiresInstitution } from "../domain/access";
 import type { Role } from "../domain/enums";
 import { refuse } from "../domain/reasons";
@@ -196,6 +197,8 @@ async function reserveSignInAttempt(db: Db, username: string, ip: string, now: n
       .where(and(who, eq(a.succeeded, false), gt(a.at, new Date(since))))
       .get())!.n;
   return await transaction(db, async (tx) => {
+    await lockKey(tx, `sign-in:user:${username}`);
+    await lockKey(tx, `sign-in:ip:${ip}`);
     if ((await failures(tx, eq(a.username, username))) >= THROTTLE.maxFailures) return null;
     if (
       (await failures(tx, eq(a.ip, ip))) >= THROTTLE.maxAddressFailures &&

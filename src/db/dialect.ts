@@ -37,3 +37,12 @@ export function jsonArray(fields: Record<string, string>, rows: SQL): SQL<string
     ? sql`(select json_agg(json_build_object(${pairs}))::text from (${rows}) x)`
     : sql`(select json_group_array(json_object(${pairs})) from (${rows}) x)`;
 }
+
+/**
+ * Serialises this transaction against others that lock the same key, until it ends. SQLite's
+ * transactions run one at a time already; PostgreSQL's take an advisory lock (read-then-insert
+ * rules such as the sign-in throttle count rows no lock would otherwise cover).
+ */
+export async function lockKey(tx: { run(q: SQL): unknown }, key: string): Promise<void> {
+  if (onPostgres) await tx.run(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
