@@ -9,7 +9,7 @@ import { createToken, createUser } from "../src/auth/service";
 import { loadConfig } from "../src/config";
 import type { Role } from "../src/domain/access";
 import type { Clock, Deps } from "../src/http/context";
-import type { Db } from "../src/db";
+import { type Db, openDatabase } from "../src/db";
 import { pgClient, openPostgres } from "../src/db/pg";
 import { seedInstitutions } from "../src/db/seed";
 import { openPlatform } from "../src/platform";
@@ -32,7 +32,7 @@ export const ORIGIN = "http://localhost";
  */
 let template: Promise<string> | null = null;
 let made = 0;
-async function freshPostgres(url: string): Promise<string> {
+export async function freshPostgres(url: string): Promise<string> {
   const admin = new URL(url);
   admin.pathname = "/postgres";
   const name = (n: string) => {
@@ -131,6 +131,16 @@ export async function apiClient(p: TestPlatform, role: Role, institution?: strin
     });
   };
   return { token, call };
+}
+
+/** A migrated database of its own on the suite's engine (an in-memory SQLite one by default). */
+export async function testDb(): Promise<Db> {
+  const url = process.env.DATABASE_URL;
+  return await openDatabase({
+    databaseUrl: url ? await freshPostgres(url) : null,
+    databasePath: ":memory:",
+    databaseSynchronous: "FULL",
+  });
 }
 
 /** Raw SQL for a test's setup and checks, on either engine (`?` placeholders, in order). */

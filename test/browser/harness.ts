@@ -11,6 +11,8 @@ import { createUser } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
 import type { Role } from "../../src/domain/access";
 import { openPlatform } from "../../src/platform";
+import { closeDatabase } from "../../src/db";
+import { freshPostgres } from "../helpers";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = [
@@ -31,7 +33,9 @@ export async function startServer(env: Record<string, string> = {}, opts: Parame
   const port = probe.port;
   probe.stop(true);
   const base = `http://127.0.0.1:${port}`;
+  const url = process.env.DATABASE_URL;
   const config = loadConfig({
+    ...(url ? { DATABASE_URL: await freshPostgres(url) } : {}),
     DATABASE_PATH: join(dir, "fanzha.sqlite"),
     OUTBOX_DIR: join(dir, "outbox"),
     PUBLIC_BASE_URL: base,
@@ -52,7 +56,7 @@ export async function startServer(env: Record<string, string> = {}, opts: Parame
     },
     stop() {
       server.stop(true);
-      deps.db.$client.close();
+      void closeDatabase(deps.db);
     },
   };
 }

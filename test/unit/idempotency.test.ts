@@ -1,15 +1,16 @@
 import { sqlAll, sqlOne } from "../helpers";
 import { describe, expect, test } from "bun:test";
-import { openDb, transaction } from "../../src/db";
+import { transaction } from "../../src/db";
 import { apiKey, formKey, once } from "../../src/db/idempotency";
 import { AppError } from "../../src/http/errors";
+import { testDb } from "../helpers";
 
 const agent = { kind: "user" as const, id: 1 };
 const post = (body: unknown) => ({ method: "POST", path: "/api/v1/cases", body });
 
 describe("once", () => {
   test("runs the work once per key; a repeat gets back what the first run made and runs nothing", async () => {
-    const db = openDb(":memory:");
+    const db = await testDb();
     let runs = 0;
     const k = formKey(agent, "nonce-0001");
     const first = await transaction(db, async (tx) => await once(tx, k, async () => ({ id: ++runs })));
@@ -20,13 +21,13 @@ describe("once", () => {
   });
 
   test("keeps what was made, not an answer", async () => {
-    const db = openDb(":memory:");
+    const db = await testDb();
     await once(db, formKey(agent, "nonce-0001"), async () => ({ id: 7 }));
     expect(await sqlAll(db, "select made from idempotency_keys")).toEqual([{ made: '{"id":7}' }]);
   });
 
   test("without a key the work runs every time and nothing is kept", async () => {
-    const db = openDb(":memory:");
+    const db = await testDb();
     let runs = 0;
     await once(db, undefined, async () => ++runs);
     await once(db, formKey(agent, "no"), async () => ++runs); // not a nonce we hand out
@@ -35,14 +36,14 @@ describe("once", () => {
   });
 
   test("the same key from another caller is another piece of work", async () => {
-    const db = openDb(":memory:");
+    const db = await testDb();
     let runs = 0;
     for (const id of [1, 2]) await once(db, apiKey({ kind: "token", id }, "k", post({ a: 1 })), async () => ++runs);
     expect(runs).toBe(2);
   });
 
   test("an API key sent again with another request is refused (422 idempotency_key_reused); with its keys reordered it is a repeat", async () => {
-    const db = openDb(":memory:");
+    const db = await testDb();
     await once(db, apiKey(agent, "k", post({ a: 1, b: 2 })), async () => ({ id: 1 }));
     expect((await once(db, apiKey(agent, "k", post({ b: 2, a: 1 })), async () => ({ id: 2 }))).replayed).toBe(true);
     const reused = await (async () => {
@@ -57,7 +58,7 @@ describe("once", () => {
   });
 
   test("a failed piece of work keeps no key: the repeat runs it again", async () => {
-    const db = openDb(":memory:");
+    const db = await testDb();
     const k = formKey(agent, "nonce-0001");
     await expect(
       (async () =>

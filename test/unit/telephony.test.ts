@@ -12,6 +12,7 @@ import { type Db, openDb } from "../../src/db";
 import { telephonyMessages } from "../../src/db/schema";
 import { createTelephony, type Telephony, TelephonyError } from "../../src/telephony";
 import { signTwilio, startTwilioStub, stubHttpClient, type TwilioStub } from "../fixtures/twilio-stub";
+import { testDb } from "../helpers";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
 const AUTH_TOKEN = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -28,8 +29,8 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "fanzha-telephony-"));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-beforeEach(() => {
-  db = openDb(":memory:");
+beforeEach(async () => {
+  db = await testDb();
 });
 
 function config(env: Record<string, string> = {}): Config {
