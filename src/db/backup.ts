@@ -43,7 +43,7 @@ const stamp = (at: number) =>
     .replace("T", "-")
     .replace(/\.\d+Z$/, "Z");
 /** What a backup file holds: SQLite's copy of the file, or PostgreSQL's pg_dump archive (custom format). */
-export type BackupKind = "sqlite" | "pgdump";
+type BackupKind = "sqlite" | "pgdump";
 const backupPattern = (kind: BackupKind) =>
   new RegExp(`^fanzha-(\\d{4})(\\d\\d)(\\d\\d)-(\\d\\d)(\\d\\d)(\\d\\d)Z\\.${kind}$`);
 export const backupName = (at: number, kind: BackupKind = "sqlite") => `fanzha-${stamp(at)}.${kind}`;
@@ -327,7 +327,7 @@ export function runBackupJob(config: Config, now: number): void {
 // synced, then renamed; a restore is `pg_restore --clean --if-exists --no-owner` in one transaction.
 
 /** A PostgreSQL client program: on PATH (Debian's wrapper picks the server's version), else the newest installed. */
-export function pgTool(name: "pg_dump" | "pg_restore"): string {
+function pgTool(name: "pg_dump" | "pg_restore"): string {
   const onPath = Bun.which(name);
   if (onPath) return onPath;
   const root = "/usr/lib/postgresql";

@@ -215,7 +215,7 @@ describe("operators' command line", () => {
   const cli = async (args: string[], env: Record<string, string>) => {
     const proc = Bun.spawn([process.execPath, "src/cli.ts", ...args], {
       cwd: join(import.meta.dir, "../.."),
-      env: { ...process.env, ...env },
+      env: { ...process.env, DATABASE_URL: "", ...env }, // these are SQLite's files, whatever the suite's engine
       stdout: "pipe",
       stderr: "pipe",
     });
@@ -288,6 +288,7 @@ describe("start-up check", () => {
       cwd: join(import.meta.dir, "../.."),
       env: {
         ...process.env,
+        DATABASE_URL: "",
         DATABASE_PATH: live,
         BACKUP_DIR: join(dir, "none"),
         OUTBOX_DIR: join(dir, "outbox"),
@@ -310,6 +311,7 @@ describe("start-up check", () => {
       cwd: join(import.meta.dir, "../.."),
       env: {
         ...process.env,
+        DATABASE_URL: "",
         DATABASE_PATH: live,
         FANZHA_DEMO: "false",
         ACCESS_LOG: "false",

@@ -66,6 +66,17 @@ describe("configuration", () => {
     expect(loadConfig({ PORT: "" }).port).toBe(3000);
   });
 
+  test("DATABASE_URL chooses PostgreSQL over DATABASE_PATH; empty counts as unset; only postgres:// URLs", () => {
+    expect(loadConfig({}).databaseUrl).toBeNull();
+    expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeNull();
+    const c = loadConfig({ DATABASE_URL: "postgres://fz:pw@db.example:5432/fanzha", DATABASE_PATH: "/tmp/x.sqlite" });
+    expect(c.databaseUrl).toBe("postgres://fz:pw@db.example:5432/fanzha");
+    expect(loadConfig({ DATABASE_URL: "postgresql://db.example/fanzha" }).databaseUrl).toBe(
+      "postgresql://db.example/fanzha",
+    );
+    expect(() => loadConfig({ DATABASE_URL: "mysql://db.example/fanzha" })).toThrow(/DATABASE_URL/);
+  });
+
   test("deadlines are read in minutes", () => {
     expect(loadConfig({ WARNING_DEADLINE_HIGH_MIN: "5" }).warningDeadlineMs.high).toBe(300_000);
   });
