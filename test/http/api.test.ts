@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { TOKEN_CACHE_MS } from "../../src/auth/service";
-import { apiClient, signIn, testPlatform, sqlOne } from "../helpers";
+import { apiClient, signIn, sqlOne, sqlRun, testPlatform } from "../helpers";
 
 describe("JSON API shell", () => {
   test("a request without a token gets 401 in the JSON error shape", async () => {
@@ -42,7 +42,7 @@ describe("JSON API shell", () => {
     const p = await testPlatform();
     const bank = await apiClient(p, "bank", "ICBC");
     expect((await bank.call("/api/v1/me")).status).toBe(200);
-    p.deps.db.$client.run("update api_tokens set revoked_at = ?", [p.clock.now()]); // not through this process's code
+    await sqlRun(p.deps.db, "update api_tokens set revoked_at = ?", p.clock.now()); // not through this process's code
     p.clock.advance(TOKEN_CACHE_MS);
     expect((await bank.call("/api/v1/me")).status).toBe(401);
   });

@@ -1,7 +1,7 @@
 // Every live stream (server-sent events) sends a first event at once: until its first bytes the
 // browser's EventSource, and the page's load event, wait.
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 /** "At once": far below the 15 s keepalive, with room for a loaded 2-core machine. */
 const FIRST_EVENT_MS = 3000;
@@ -30,15 +30,15 @@ async function warningId(p: TestPlatform): Promise<number> {
   ).warning.id;
 }
 
-function importId(p: TestPlatform, userId: number): number {
+async function importId(p: TestPlatform, userId: number): Promise<number> {
   const now = p.clock.now();
-  return (
-    p.deps.db.$client
-      .query(
-        `insert into imports (kind, filename, file_hash, status, created_by, created_at, finished_at) values ('suspects', 'a.csv', 'x', 'done', ?, ?, ?) returning id`,
-      )
-      .get(userId, now, now) as { id: number }
-  ).id;
+  return (await sqlOne<{ id: number }>(
+    p.deps.db,
+    `insert into imports (kind, filename, file_hash, status, created_by, created_at, finished_at) values ('suspects', 'a.csv', 'x', 'done', ?, ?, ?) returning id`,
+    userId,
+    now,
+    now,
+  ))!.id;
 }
 
 describe("every live stream sends a first event at once", () => {
@@ -62,7 +62,7 @@ describe("every live stream sends a first event at once", () => {
     {
       name: "an import's progress",
       role: "agent",
-      path: (p, userId) => `/imports/${importId(p, userId)}/events`,
+      path: async (p, userId) => `/imports/${await importId(p, userId)}/events`,
       first: "event: ready",
     },
   ];

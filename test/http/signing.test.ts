@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createPublicKey, verify } from "node:crypto";
 import { addSigningKey } from "../../src/requests/signing";
-import { apiClient, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 // Verification here uses only what an institution has: the request JSON and the published JWKs,
 // with node:crypto and Web Crypto, never the service's own code.
@@ -9,20 +9,20 @@ import { apiClient, type TestPlatform, testPlatform } from "../helpers";
 const ICBC_CARD = "6222020200112233445";
 type Json = Record<string, any>;
 
-function makeCase(p: TestPlatform): number {
+async function makeCase(p: TestPlatform): Promise<number> {
   const now = p.clock.now();
-  return (
-    p.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '朝阳区', 'fake_investment', 1000000, '王小明', 'received', ?, ?) returning id`,
-      )
-      .get(now, now, now) as { id: number }
-  ).id;
+  return (await sqlOne<{ id: number }>(
+    p.deps.db,
+    `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '朝阳区', 'fake_investment', 1000000, '王小明', 'received', ?, ?) returning id`,
+    now,
+    now,
+    now,
+  ))!.id;
 }
 
 async function setup() {
   const p = await testPlatform();
-  const caseId = makeCase(p);
+  const caseId = await makeCase(p);
   const agent = await apiClient(p, "agent");
   const icbc = await apiClient(p, "bank", "ICBC");
   const send = async (body: Json = {}) =>
