@@ -1,5 +1,6 @@
 // How the kind and risk columns of an imported file are written, and the SQL form of the merge
-// rule (domain/suspects.ts mergeSighting) for the bulk import's prepared statements. Pure.
+// rule (domain/suspects.ts mergeSighting) for the bulk import's statements, on SQLite (a row at a
+// time) and PostgreSQL (a batch at a time). Pure.
 import type { SuspectKind } from "./identifiers";
 import { type Refusal, refuse } from "./reasons";
 import { DEFAULT_RISK, REOPEN_REASON, RISK_RANK, type RiskLevel } from "./suspects";
@@ -106,5 +107,50 @@ export function sightingSql(): { insert: string; merge: string } {
           else note || char(10) || ?6 end
       where value = ?2 and kind = ?1
       returning id`,
+  };
+}
+
+/**
+ * The same rule for PostgreSQL, a batch at a time: the rows come as arrays (unnest), one row per
+ * suspect in a statement (a batch's repeats go in later rounds). Parameters: $1 kinds, $2 values,
+ * $3 inferred institution ids, $4 reported risks, $5 notes (arrays, one element per row), $6 the
+ * instant, $7 the source every recorded suspect gets (suspect_sources).
+ * - `insert`: firstSighting for the rows whose suspect does not exist; selects the ordinals (from 1)
+ *   of the rows it did not insert, to be merged.
+ * - `merge`: mergeSighting on the existing rows (every right-hand side reads the old values);
+ *   selects how many it merged.
+ */
+export function pgSightingSql(): { insert: string; merge: string } {
+  const rows = "unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])";
+  const nl = "E'\\n'";
+  return {
+    insert: `with t as (select * from ${rows} with ordinality as t(kind, value, institution_id, risk, note, ord)),
+      ins as (
+        insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, status_reason, first_seen_at, last_seen_at, sightings, note)
+        select kind, value, institution_id, 1, coalesce(risk, ${sqlString(DEFAULT_RISK)}), 'active', null, $6, $6, 1, note from t order by ord
+        on conflict (value, kind) do nothing
+        returning id, kind, value),
+      src as (insert into suspect_sources (suspect_id, source, first_at) select id, $7, $6 from ins on conflict do nothing)
+      select t.ord from t where not exists (select from ins where ins.value = t.value and ins.kind = t.kind)`,
+    merge: `with upd as (
+        update suspects s set
+          sightings = s.sightings + 1,
+          risk_level = case when t.risk is not null and ${rankSql("t.risk")} > ${rankSql("s.risk_level")} then t.risk else s.risk_level end,
+          status = case when s.status = 'cleared' then 'active' else s.status end,
+          status_reason = case when s.status = 'cleared' then ${sqlString(REOPEN_REASON)} else s.status_reason end,
+          first_seen_at = least(s.first_seen_at, $6),
+          last_seen_at = greatest(s.last_seen_at, $6),
+          institution_inferred = case when s.institution_id is null then 1 else s.institution_inferred end,
+          institution_id = coalesce(s.institution_id, t.institution_id),
+          note = case
+            when t.note is null then s.note
+            when s.note is null then t.note
+            when strpos(${nl} || s.note || ${nl}, ${nl} || t.note || ${nl}) > 0 then s.note
+            else s.note || ${nl} || t.note end
+        from ${rows} as t(kind, value, institution_id, risk, note)
+        where s.value = t.value and s.kind = t.kind
+        returning s.id),
+      src as (insert into suspect_sources (suspect_id, source, first_at) select id, $7, $6 from upd on conflict do nothing)
+      select count(*)::int as n from upd`,
   };
 }

@@ -184,7 +184,7 @@ export async function startImport(
     settle();
   };
 
-  worker.onmessage = async (e: MessageEvent<ReaderMessage>) => {
+  const onMessage = async (e: MessageEvent<ReaderMessage>) => {
     const m = e.data;
     if (finished) return;
     try {
@@ -211,6 +211,12 @@ export async function startImport(
     } catch (err) {
       void finish(err instanceof Error ? err.message : String(err));
     }
+  };
+  // one message at a time, in the order sent: on PostgreSQL a batch's transaction yields to the
+  // event loop, and the next batch (or the end) must not overtake it
+  let inbox = Promise.resolve();
+  worker.onmessage = (e: MessageEvent<ReaderMessage>) => {
+    inbox = inbox.then(() => onMessage(e));
   };
   worker.onerror = (e) => {
     refuse(new Error(e.message));

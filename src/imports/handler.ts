@@ -12,10 +12,11 @@ export const rejectedBy = (r: Refusal): Rejected => ({ rejected: r.reason, code:
 /** What became of one data row. Duplicates inside one file are "merged": the second sighting. */
 export type Outcome = "imported" | "merged" | Rejected;
 
-type BatchContext = {
+export type BatchContext = {
   /** The drizzle transaction the batch runs in; `db` is the same connection, for prepared queries built once per connection. */
   tx: Conn;
   db: Db;
+  /** bun:sqlite's database, for a bulk writer's driver statements; not one on PostgreSQL (there `tx`). */
   client: Database;
   importId: number;
   /** The instant the batch is recorded at (the injected clock). */

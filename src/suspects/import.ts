@@ -1,16 +1,18 @@
 // Bulk import of suspects from CSV/XLSX: rows are normalised in the reader thread and recorded
 // here with raw prepared statements — the same merge as mergeSuspect (domain/suspects.ts
 // mergeSighting, as SQL in domain/suspect-merge.ts) — a million rows in a few seconds
-// (test/bench/import.ts). One of the two bulk writers (with demo/load.ts) left on the driver's
+// (test/bench/import.ts); on PostgreSQL a batch's rows go as arrays, a few statements a batch
+// (handleBatchPg). One of the two bulk writers (with demo/load.ts) left on the driver's
 // statements, outside the house's drizzle-only rule: DESIGN §6 measured drizzle's prepared insert
 // ~3 s per million rows against 1.6–2.3 s raw, and this path's rows/s is a target. Not audited per row: the import itself is audited with its counts,
 // and each suspect keeps the source "import:<id>".
-import type { Database, Statement } from "bun:sqlite";
+import { Database, type Statement } from "bun:sqlite";
+import type { Conn } from "../db";
 import { normalizeIdentifier, type SuspectKind } from "../domain/identifiers";
 import { refuse } from "../domain/reasons";
-import { kindFromWord, riskFromWord, sightingSql } from "../domain/suspect-merge";
+import { kindFromWord, pgSightingSql, riskFromWord, sightingSql } from "../domain/suspect-merge";
 import type { RiskLevel } from "../domain/suspects";
-import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
+import { type BatchContext, defineImport, type Outcome, rejectedBy } from "../imports/handler";
 
 /** A prepared row: kind, normalised value, inferred institution code, reported risk, note. */
 type Row = [kind: SuspectKind, value: string, institution: string | null, risk: RiskLevel | null, note: string | null];
@@ -174,6 +176,7 @@ export const suspectsImport = defineImport<Row, Columns>({
   }),
 
   async handleBatch(b, ctx) {
+    if (!(ctx.client instanceof Database)) return await handleBatchPg(b, ctx);
     const s = statements(ctx.client);
     const source = importSource(ctx.importId);
     const before = s.maxId.get()!.m;
@@ -196,3 +199,60 @@ export const suspectsImport = defineImport<Row, Columns>({
     return out;
   },
 });
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: a batch is a few statements, its rows sent as arrays (pgSightingSql), on the
+// batch's transaction's own connection. A suspect named twice in a batch is merged in a later
+// round: one statement touches a row once, and each sighting is merged in the order given.
+
+type PgSql = { unsafe(q: string, params: unknown[], o: { prepare: boolean }): Promise<Record<string, unknown>[]> };
+/** The postgres.js connection a drizzle postgres-js transaction runs on. */
+const pgOf = (tx: Conn): PgSql => (tx as unknown as { session: { client: PgSql } }).session.client;
+
+async function handleBatchPg(b: Columns, ctx: BatchContext): Promise<Outcome[]> {
+  const pg = pgOf(ctx.tx);
+  const q = pgSightingSql();
+  const source = importSource(ctx.importId);
+  const known = new Map(
+    (await pg.unsafe("select code, id from institutions", [], { prepare: true })).map((r) => [
+      r.code as string,
+      r.id as number,
+    ]),
+  );
+  const institutionIds = b.institutionCodes.map((code) => known.get(code) ?? null);
+  // round of each row: 0 for a suspect's first row in the batch, 1 for its second, …
+  const round = new Uint32Array(b.length);
+  let rounds = 1;
+  const seen = new Map<string, number>();
+  for (let i = 0; i < b.length; i++) {
+    const key = b.kinds[i] + b.values[i]!;
+    const n = seen.get(key);
+    seen.set(key, n === undefined ? 1 : n + 1);
+    if (n !== undefined) rounds = Math.max(rounds, (round[i] = n) + 1);
+  }
+  const out = new Array<Outcome>(b.length);
+  for (let r = 0; r < rounds; r++) {
+    const rows: number[] = [];
+    for (let i = 0; i < b.length; i++) if (round[i] === r) rows.push(i);
+    const args = (idx: number[]) => [
+      idx.map((i) => KINDS[b.kinds[i]!]!),
+      idx.map((i) => b.values[i]!),
+      idx.map((i) => (b.institution[i] ? institutionIds[b.institution[i]! - 1]! : null)),
+      idx.map((i) => RISKS[b.risks[i]!]!),
+      idx.map((i) => b.notes.get(i) ?? null),
+      ctx.at,
+      source,
+    ];
+    for (const i of rows) out[i] = "imported";
+    const existing = (await pg.unsafe(q.insert, args(rows), { prepare: true })).map(
+      (x) => rows[(x.ord as number) - 1]!,
+    );
+    if (!existing.length) continue;
+    for (const i of existing) out[i] = "merged";
+    const [merged] = await pg.unsafe(q.merge, args(existing), { prepare: true });
+    // a row that stopped the insert was there; one deleted since is not merged into nothing
+    if (merged!.n !== existing.length)
+      throw new Error(`suspects import: ${merged!.n} of ${existing.length} rows merged`);
+  }
+  return out;
+}

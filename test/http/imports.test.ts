@@ -6,7 +6,7 @@ import { mergeSighting } from "../../src/domain/suspects";
 import { startImport, whenSettled } from "../../src/imports/engine";
 import { importSource } from "../../src/suspects/import";
 import { createSuspect, setSuspectStatus } from "../../src/suspects/service";
-import { signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { signIn, type TestPlatform, testPlatform, sqlAll, sqlOne, sqlRun } from "../helpers";
 import { transaction } from "../../src/db";
 
 const FIXTURES = join(import.meta.dir, "../fixtures");
@@ -243,9 +243,10 @@ describe("suspects import: the same file again", () => {
     const bytes = await fixture("suspects-bad-rows.csv").bytes();
     const sha = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
     // as a crash would leave it: the first three data rows recorded, then nothing
-    p.deps.db.$client.run(
+    await sqlRun(
+      p.deps.db,
       "insert into imports (kind, filename, file_hash, status, total_rows, imported) values ('suspects', 'x.csv', ?, 'running', 3, 3)",
-      [sha],
+      sha,
     );
     const res = await upload(s, "x.csv", bytes);
     expect(res.headers.get("Location")).toBe("/imports/1");
@@ -264,7 +265,8 @@ describe("suspects import: interrupted imports", () => {
   test("an import left running by a server that stopped is shown as interrupted, with how to resume", async () => {
     const p = await testPlatform();
     const s = await signIn(p, "agent");
-    p.deps.db.$client.run(
+    await sqlRun(
+      p.deps.db,
       "insert into imports (kind, filename, file_hash, status, total_rows, imported) values ('suspects', 'x.csv', 'abc', 'running', 3, 3)",
     );
     const html = await (await s.request("/imports/1")).text();
