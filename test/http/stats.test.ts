@@ -3,6 +3,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { Hono } from "hono";
 import type { Db } from "../../src/db";
+import { engineFromEnv } from "../../src/db/engine";
 import { institutionIds } from "../../src/db/seed";
 import { METRICS, type Metric } from "../../src/domain/yoy";
 import { sendTable } from "../../src/exports/tabular";
@@ -15,56 +16,48 @@ const sh = (s: string) => Date.parse(`${s.replace(" ", "T")}:00+08:00`);
 
 /** Raw SQL writes, as the demo loader and imports do: the triggers must see them all. */
 async function records(db: Db) {
-  const sql = db.$client;
   const bank = (await institutionIds(db)).get("ICBC")!;
   const carrier = (await institutionIds(db)).get("CMCC")!;
   let n = 0;
+  const id = async (q: string, ...params: unknown[]) => (await sqlOne<{ id: number }>(db, q, ...params))!.id;
   const suspect = (kind: "phone" | "bank_account") =>
-    (
-      sql
-        .query(
-          "INSERT INTO suspects (kind, value, institution_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, 0, 0) RETURNING id",
-        )
-        .get(kind, `v${++n}`, kind === "phone" ? carrier : bank) as { id: number }
-    ).id;
+    id(
+      "INSERT INTO suspects (kind, value, institution_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, 0, 0) RETURNING id",
+      kind,
+      `v${++n}`,
+      kind === "phone" ? carrier : bank,
+    );
   return {
     addCase(c: { at: string; district?: string; fraud?: string; filed?: string; solved?: string; detained?: number }) {
-      return (
-        sql
-          .query(
-            `INSERT INTO cases (received_at, district, fraud_type, victim_name, status, filed_at, solved_at, suspects_detained)
-             VALUES (?, ?, ?, '张三', 'received', ?, ?, ?) RETURNING id`,
-          )
-          .get(
-            sh(c.at),
-            c.district ?? "东城区",
-            c.fraud ?? "task_rebate",
-            c.filed ? sh(c.filed) : null,
-            c.solved ? sh(c.solved) : null,
-            c.detained ?? 0,
-          ) as { id: number }
-      ).id;
+      return id(
+        `INSERT INTO cases (received_at, district, fraud_type, victim_name, status, filed_at, solved_at, suspects_detained)
+         VALUES (?, ?, ?, '张三', 'received', ?, ?, ?) RETURNING id`,
+        sh(c.at),
+        c.district ?? "东城区",
+        c.fraud ?? "task_rebate",
+        c.filed ? sh(c.filed) : null,
+        c.solved ? sh(c.solved) : null,
+        c.detained ?? 0,
+      );
     },
     addTarget(t: { district?: string | null; caseId?: number | null } = {}) {
       const phone = `+86138${String(++n).padStart(8, "0")}`;
-      return (
-        sql
-          .query(
-            `INSERT INTO targets (phone, district, risk_grade, status, available_at, due_at, case_id) VALUES (?, ?, 'high', 'closed', 0, 0, ?) RETURNING id`,
-          )
-          .get(phone, t.district === undefined ? "西城区" : t.district, t.caseId ?? null) as { id: number }
-      ).id;
+      return id(
+        `INSERT INTO targets (phone, district, risk_grade, status, available_at, due_at, case_id) VALUES (?, ?, 'high', 'closed', 0, 0, ?) RETURNING id`,
+        phone,
+        t.district === undefined ? "西城区" : t.district,
+        t.caseId ?? null,
+      );
     },
     addWarning(targetId: number, at: string) {
-      return (
-        sql
-          .query(
-            `INSERT INTO warnings (target_id, channel, created_at, updated_at) VALUES (?, 'call', ?, ?) RETURNING id`,
-          )
-          .get(targetId, sh(at), sh(at)) as { id: number }
-      ).id;
+      return id(
+        `INSERT INTO warnings (target_id, channel, created_at, updated_at) VALUES (?, 'call', ?, ?) RETURNING id`,
+        targetId,
+        sh(at),
+        sh(at),
+      );
     },
-    addRequest(r: {
+    async addRequest(r: {
       kind: string;
       status: string;
       caseId?: number | null;
@@ -72,28 +65,21 @@ async function records(db: Db) {
       responded?: string | null;
       done?: number | null;
     }) {
-      const s = suspect(r.kind === "suspend_number" ? "phone" : "bank_account");
-      return (
-        sql
-          .query(
-            `INSERT INTO requests (kind, status, case_id, suspect_id, institution_id, effective_at, responded_at, done_amount_fen)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-          )
-          .get(
-            r.kind,
-            r.status,
-            r.caseId ?? null,
-            s,
-            r.kind === "suspend_number" ? carrier : bank,
-            r.effective ? sh(r.effective) : null,
-            r.responded ? sh(r.responded) : null,
-            r.done ?? null,
-          ) as {
-          id: number;
-        }
-      ).id;
+      const s = await suspect(r.kind === "suspend_number" ? "phone" : "bank_account");
+      return id(
+        `INSERT INTO requests (kind, status, case_id, suspect_id, institution_id, effective_at, responded_at, done_amount_fen)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        r.kind,
+        r.status,
+        r.caseId ?? null,
+        s,
+        r.kind === "suspend_number" ? carrier : bank,
+        r.effective ? sh(r.effective) : null,
+        r.responded ? sh(r.responded) : null,
+        r.done ?? null,
+      );
     },
-    run: (q: string, ...params: (string | number | null)[]) => sql.query(q).run(...params),
+    run: (q: string, ...params: (string | number | null)[]) => sqlRun(db, q, ...params),
   };
 }
 
@@ -103,14 +89,14 @@ const totals = async (p: TestPlatform, from: string, to: string, district: strin
 describe("metrics from the records", () => {
   test("a case counts as an alert on its Shanghai day, not its UTC day", async () => {
     const p = await testPlatform();
-    (await records(p.deps.db)).addCase({ at: "2026-07-01 00:30" }); // 2026-06-30 16:30 UTC
+    await (await records(p.deps.db)).addCase({ at: "2026-07-01 00:30" }); // 2026-06-30 16:30 UTC
     expect((await totals(p, "2026-07-01", "2026-07-01")).alerts).toBe(1);
     expect((await totals(p, "2026-06-30", "2026-06-30")).alerts).toBe(0);
   });
 
   test("filed, solved and detained count on the days the case was filed and solved", async () => {
     const p = await testPlatform();
-    (await records(p.deps.db)).addCase({
+    await (await records(p.deps.db)).addCase({
       at: "2026-06-20 10:00",
       filed: "2026-06-21 10:00",
       solved: "2026-07-05 10:00",
@@ -133,9 +119,9 @@ describe("metrics from the records", () => {
   test("a person warned twice counts once, at the first warning; each warning counts", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    const t = r.addTarget();
-    r.addWarning(t, "2026-05-10 09:00");
-    r.addWarning(t, "2026-03-02 09:00");
+    const t = await r.addTarget();
+    await r.addWarning(t, "2026-05-10 09:00");
+    await r.addWarning(t, "2026-03-02 09:00");
     expect(await totals(p, "2026-03-01", "2026-03-31")).toMatchObject({ peopleWarned: 1, warnings: 1 });
     expect(await totals(p, "2026-05-01", "2026-05-31")).toMatchObject({ peopleWarned: 0, warnings: 1 });
     expect(await totals(p, "2026-01-01", "2026-12-31")).toMatchObject({ peopleWarned: 1, warnings: 2 });
@@ -144,10 +130,10 @@ describe("metrics from the records", () => {
   test("a stop-payment counts at its effective time once it took effect, with its confirmed amount", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    r.addRequest({ kind: "stop_payment", status: "sent" });
-    r.addRequest({ kind: "stop_payment", status: "completed", effective: "2026-04-03 23:50", done: 150_000 });
-    r.addRequest({ kind: "stop_payment", status: "expired", effective: "2026-04-04 10:00", done: 50_000 });
-    r.addRequest({ kind: "stop_payment", status: "rejected", responded: "2026-04-04 11:00" });
+    await r.addRequest({ kind: "stop_payment", status: "sent" });
+    await r.addRequest({ kind: "stop_payment", status: "completed", effective: "2026-04-03 23:50", done: 150_000 });
+    await r.addRequest({ kind: "stop_payment", status: "expired", effective: "2026-04-04 10:00", done: 50_000 });
+    await r.addRequest({ kind: "stop_payment", status: "rejected", responded: "2026-04-04 11:00" });
     expect(await totals(p, "2026-04-03", "2026-04-03")).toMatchObject({ stopPayments: 1, amountStopped: 150_000 });
     expect(await totals(p, "2026-04-01", "2026-04-30")).toMatchObject({ stopPayments: 2, amountStopped: 200_000 });
   });
@@ -155,11 +141,11 @@ describe("metrics from the records", () => {
   test("freezes, returns, number suspensions and card closures count in their own metrics", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    r.addRequest({ kind: "freeze", status: "partially_completed", effective: "2026-04-05 10:00", done: 80_000 });
-    r.addRequest({ kind: "return", status: "completed", effective: "2026-04-06 10:00", done: 30_000 });
-    r.addRequest({ kind: "suspend_number", status: "completed", responded: "2026-04-07 10:00" });
-    r.addRequest({ kind: "close_card", status: "completed", effective: "2026-04-08 10:00" });
-    r.addRequest({ kind: "restore_number", status: "completed", effective: "2026-04-08 10:00" });
+    await r.addRequest({ kind: "freeze", status: "partially_completed", effective: "2026-04-05 10:00", done: 80_000 });
+    await r.addRequest({ kind: "return", status: "completed", effective: "2026-04-06 10:00", done: 30_000 });
+    await r.addRequest({ kind: "suspend_number", status: "completed", responded: "2026-04-07 10:00" });
+    await r.addRequest({ kind: "close_card", status: "completed", effective: "2026-04-08 10:00" });
+    await r.addRequest({ kind: "restore_number", status: "completed", effective: "2026-04-08 10:00" });
     expect(await totals(p, "2026-04-01", "2026-04-30")).toMatchObject({
       freezes: 1,
       amountFrozen: 80_000,
@@ -172,10 +158,10 @@ describe("metrics from the records", () => {
   test("breakdowns follow the case's fraud type and district; a warning the target's district", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    const c = r.addCase({ at: "2026-04-01 10:00", district: "南山区", fraud: "romance" });
-    r.addCase({ at: "2026-04-02 10:00", district: "北湖区", fraud: "fake_loan" });
-    r.addRequest({ kind: "freeze", status: "completed", caseId: c, effective: "2026-04-02 10:00", done: 1 });
-    r.addWarning(r.addTarget({ district: "高新区", caseId: c }), "2026-04-03 10:00");
+    const c = await r.addCase({ at: "2026-04-01 10:00", district: "南山区", fraud: "romance" });
+    await r.addCase({ at: "2026-04-02 10:00", district: "北湖区", fraud: "fake_loan" });
+    await r.addRequest({ kind: "freeze", status: "completed", caseId: c, effective: "2026-04-02 10:00", done: 1 });
+    await r.addWarning(await r.addTarget({ district: "高新区", caseId: c }), "2026-04-03 10:00");
     const romance = async (metric: Metric) =>
       (await compare(p.deps.db, { from: "2026-04-01", to: "2026-04-30" }, null, metric)).breakdown!.byFraudType.find(
         (b) => b.key === "romance",
@@ -192,15 +178,15 @@ describe("pre-aggregated figures", () => {
   test("equal a full recount after inserts, updates and deletions on every source table", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    const c1 = r.addCase({ at: "2026-01-31 23:59", filed: "2026-02-01 08:00", detained: 2 });
-    const c2 = r.addCase({ at: "2026-02-28 12:00", district: "西城区", fraud: "fake_investment" });
-    const t1 = r.addTarget({ caseId: c1 });
-    const t2 = r.addTarget({ district: null });
-    const w1 = r.addWarning(t1, "2026-02-03 10:00");
-    r.addWarning(t1, "2026-02-01 10:00");
-    const w3 = r.addWarning(t2, "2026-03-01 00:10");
-    const q1 = r.addRequest({ kind: "stop_payment", status: "sent", caseId: c1 });
-    const q2 = r.addRequest({
+    const c1 = await r.addCase({ at: "2026-01-31 23:59", filed: "2026-02-01 08:00", detained: 2 });
+    const c2 = await r.addCase({ at: "2026-02-28 12:00", district: "西城区", fraud: "fake_investment" });
+    const t1 = await r.addTarget({ caseId: c1 });
+    const t2 = await r.addTarget({ district: null });
+    const w1 = await r.addWarning(t1, "2026-02-03 10:00");
+    await r.addWarning(t1, "2026-02-01 10:00");
+    const w3 = await r.addWarning(t2, "2026-03-01 00:10");
+    const q1 = await r.addRequest({ kind: "stop_payment", status: "sent", caseId: c1 });
+    const q2 = await r.addRequest({
       kind: "freeze",
       status: "completed",
       caseId: c2,
@@ -210,32 +196,32 @@ describe("pre-aggregated figures", () => {
     expect(await recountDifferences(p.deps.db)).toEqual([]);
 
     // updates: lifecycle, moved timestamps, re-classified cases, re-assigned targets and warnings
-    r.run(
+    await r.run(
       "UPDATE requests SET status = 'completed', effective_at = ?, done_amount_fen = 900 WHERE id = ?",
       sh("2026-02-02 10:00"),
       q1,
     );
-    r.run("UPDATE requests SET status = 'lapsed' WHERE id = ?", q2);
-    r.run(
+    await r.run("UPDATE requests SET status = 'lapsed' WHERE id = ?", q2);
+    await r.run(
       "UPDATE cases SET solved_at = ?, status = 'solved', suspects_detained = 4 WHERE id = ?",
       sh("2026-03-03 10:00"),
       c1,
     );
-    r.run("UPDATE cases SET district = '南山区', fraud_type = 'romance' WHERE id = ?", c1);
-    r.run("UPDATE targets SET district = '北湖区', case_id = ? WHERE id = ?", c2, t2);
-    r.run("UPDATE warnings SET created_at = ? WHERE id = ?", sh("2026-01-15 10:00"), w1);
-    r.run("UPDATE warnings SET target_id = ? WHERE id = ?", t1, w3);
-    r.run("UPDATE cases SET received_at = ? WHERE id = ?", sh("2026-01-01 00:00"), c2);
+    await r.run("UPDATE cases SET district = '南山区', fraud_type = 'romance' WHERE id = ?", c1);
+    await r.run("UPDATE targets SET district = '北湖区', case_id = ? WHERE id = ?", c2, t2);
+    await r.run("UPDATE warnings SET created_at = ? WHERE id = ?", sh("2026-01-15 10:00"), w1);
+    await r.run("UPDATE warnings SET target_id = ? WHERE id = ?", t1, w3);
+    await r.run("UPDATE cases SET received_at = ? WHERE id = ?", sh("2026-01-01 00:00"), c2);
     expect(await recountDifferences(p.deps.db)).toEqual([]);
 
     // deletions
-    r.run("DELETE FROM warnings WHERE id = ?", w1);
-    r.run("DELETE FROM requests WHERE id = ?", q2);
-    r.run("DELETE FROM targets WHERE id = ?", t2);
-    r.run("DELETE FROM requests WHERE case_id = ?", c1);
-    r.run("DELETE FROM warnings WHERE target_id = ?", t1);
-    r.run("DELETE FROM targets WHERE id = ?", t1);
-    r.run("DELETE FROM cases WHERE id = ?", c1);
+    await r.run("DELETE FROM warnings WHERE id = ?", w1);
+    await r.run("DELETE FROM requests WHERE id = ?", q2);
+    await r.run("DELETE FROM targets WHERE id = ?", t2);
+    await r.run("DELETE FROM requests WHERE case_id = ?", c1);
+    await r.run("DELETE FROM warnings WHERE target_id = ?", t1);
+    await r.run("DELETE FROM targets WHERE id = ?", t1);
+    await r.run("DELETE FROM cases WHERE id = ?", c1);
     expect(await recountDifferences(p.deps.db)).toEqual([]);
     expect(await totals(p, "2026-01-01", "2026-12-31")).toMatchObject({
       alerts: 1,
@@ -247,8 +233,14 @@ describe("pre-aggregated figures", () => {
 
   test("a recount notices a figure changed behind the triggers' back, in every table", async () => {
     const p = await testPlatform();
-    (await records(p.deps.db)).addCase({ at: "2026-05-05 10:00" });
-    await sqlRun(p.deps.db, "DROP TRIGGER stats_daily_ai; DROP TRIGGER stats_daily_city_ai");
+    await (await records(p.deps.db)).addCase({ at: "2026-05-05 10:00" });
+    // the triggers that carry a stats_daily row on: two on SQLite, one on PostgreSQL
+    await sqlRun(
+      p.deps.db,
+      engineFromEnv() === "postgres"
+        ? "DROP TRIGGER stats_daily_ai ON stats_daily"
+        : "DROP TRIGGER stats_daily_ai; DROP TRIGGER stats_daily_city_ai",
+    );
     await sqlRun(
       p.deps.db,
       "INSERT INTO stats_daily (metric, day, district, fraud_type, value) VALUES ('alerts', '2026-05-06', '东城区', 'other', 1)",
@@ -265,7 +257,7 @@ describe("pre-aggregated figures", () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
     for (let i = 0; i < 40; i++)
-      r.addCase({
+      await r.addCase({
         at: `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, "0")} ${String(i % 24).padStart(2, "0")}:15`,
         filed: i % 3 ? "2026-09-10 10:00" : undefined,
       });
@@ -319,20 +311,19 @@ describe("pre-aggregated figures", () => {
 
 describe("baselines against records", () => {
   async function withBaseline(p: TestPlatform) {
-    const ins = p.deps.db.$client.query(
-      "INSERT INTO baseline_totals (metric, month, district, value) VALUES (?, ?, ?, ?)",
-    );
-    ins.run("alerts", "2025-07", "", 300);
-    ins.run("alerts", "2025-08", "", 280);
-    ins.run("alerts", "2025-09", "", 250);
-    ins.run("alerts", "2025-07", "南山区", 40);
-    ins.run("amountFrozen", "2025-07", "", 1_000_000);
+    const ins = (...row: (string | number)[]) =>
+      sqlRun(p.deps.db, "INSERT INTO baseline_totals (metric, month, district, value) VALUES (?, ?, ?, ?)", ...row);
+    await ins("alerts", "2025-07", "", 300);
+    await ins("alerts", "2025-08", "", 280);
+    await ins("alerts", "2025-09", "", 250);
+    await ins("alerts", "2025-07", "南山区", 40);
+    await ins("amountFrozen", "2025-07", "", 1_000_000);
     return await records(p.deps.db);
   }
 
   test("a month without records takes its imported baseline and says so", async () => {
     const p = await testPlatform();
-    (await withBaseline(p)).addCase({ at: "2026-07-03 10:00" });
+    await (await withBaseline(p)).addCase({ at: "2026-07-03 10:00" });
     const cmp = await compare(p.deps.db, { from: "2026-07-01", to: "2026-09-30" }, null);
     const alerts = cmp.rows.find((r) => r.metric === "alerts")!;
     expect(alerts.previous).toEqual({ value: 830, source: "baseline" });
@@ -346,8 +337,8 @@ describe("baselines against records", () => {
   test("where records exist for a month they win over the baseline", async () => {
     const p = await testPlatform();
     const r = await withBaseline(p);
-    r.addCase({ at: "2025-08-10 10:00" });
-    r.addCase({ at: "2025-08-11 10:00" });
+    await r.addCase({ at: "2025-08-10 10:00" });
+    await r.addCase({ at: "2025-08-11 10:00" });
     const alerts = (await compare(p.deps.db, { from: "2026-07-01", to: "2026-09-30" }, null)).rows.find(
       (x) => x.metric === "alerts",
     )!;
@@ -383,7 +374,7 @@ describe("baselines against records", () => {
 
   test("the screen shows which source each figure came from", async () => {
     const p = await testPlatform();
-    (await withBaseline(p)).addCase({ at: "2026-07-03 10:00" });
+    await (await withBaseline(p)).addCase({ at: "2026-07-03 10:00" });
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats?kind=quarter&quarter=2026-Q3")).text();
     const row = /data-testid="source-alerts">([^<]*)</.exec(html)![1];
@@ -467,7 +458,7 @@ describe("baseline import", () => {
   test("imported baselines show on the screen as the previous year's figures", async () => {
     const p = await testPlatform();
     await upload(p, "b.csv", "月份,警情,立案\n2025-07,300,100\n2025-08,200,90\n2025-09,100,80\n");
-    (await records(p.deps.db)).addCase({ at: "2026-07-03 10:00" });
+    await (await records(p.deps.db)).addCase({ at: "2026-07-03 10:00" });
     const body = (await (
       await (await apiClient(p, "agent")).call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30")
     ).json()) as { metrics: { metric: string; previous: number; changePct: number | null }[] };
@@ -504,10 +495,10 @@ describe("GET /api/v1/stats/yoy", () => {
   test("answers every metric, in the documented shape and order", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    r.addCase({ at: "2026-07-02 10:00" });
-    r.addCase({ at: "2025-07-02 10:00" });
-    r.addCase({ at: "2025-07-03 10:00" });
-    r.addCase({ at: "2026-08-01 10:00", solved: "2026-08-02 10:00", detained: 2 });
+    await r.addCase({ at: "2026-07-02 10:00" });
+    await r.addCase({ at: "2025-07-02 10:00" });
+    await r.addCase({ at: "2025-07-03 10:00" });
+    await r.addCase({ at: "2026-08-01 10:00", solved: "2026-08-02 10:00", detained: 2 });
     const res = await (await apiClient(p, "publicity")).call("/api/v1/stats/yoy?from=2026-07-01&to=2026-09-30");
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
@@ -532,7 +523,7 @@ describe("GET /api/v1/stats/yoy", () => {
 
   test("a period ending on 29 February compares with 28 February", async () => {
     const p = await testPlatform();
-    (await records(p.deps.db)).addCase({ at: "2023-02-28 22:00" });
+    await (await records(p.deps.db)).addCase({ at: "2023-02-28 22:00" });
     const body = (await (
       await (await apiClient(p, "agent")).call("/api/v1/stats/yoy?from=2024-02-29&to=2024-02-29")
     ).json()) as { previousFrom: string; previousTo: string; metrics: { previous: number }[] };
@@ -543,8 +534,8 @@ describe("GET /api/v1/stats/yoy", () => {
   test("filters by district", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    r.addCase({ at: "2026-07-02 10:00", district: "南山区" });
-    r.addCase({ at: "2026-07-02 11:00", district: "北湖区" });
+    await r.addCase({ at: "2026-07-02 10:00", district: "南山区" });
+    await r.addCase({ at: "2026-07-02 11:00", district: "北湖区" });
     const body = (await (
       await (
         await apiClient(p, "supervisor")
@@ -597,11 +588,11 @@ describe("the statistics screen and its exports", () => {
   test("a publicity user sees the quarter's figures with the change coloured by good direction", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    r.addCase({ at: "2025-07-02 10:00" });
-    r.addCase({ at: "2025-07-03 10:00" });
-    r.addCase({ at: "2026-07-02 10:00", solved: "2026-07-09 10:00" });
-    r.addCase({ at: "2025-08-02 10:00", solved: "2025-08-09 10:00" });
-    r.addCase({ at: "2025-08-05 10:00", solved: "2025-08-19 10:00" });
+    await r.addCase({ at: "2025-07-02 10:00" });
+    await r.addCase({ at: "2025-07-03 10:00" });
+    await r.addCase({ at: "2026-07-02 10:00", solved: "2026-07-09 10:00" });
+    await r.addCase({ at: "2025-08-02 10:00", solved: "2025-08-09 10:00" });
+    await r.addCase({ at: "2025-08-05 10:00", solved: "2025-08-19 10:00" });
     const s = await signIn(p, "publicity");
     const html = await (await s.request("/stats?kind=quarter&quarter=2026-Q3")).text();
     expect(html).toContain("本期 2026-07-01 至 2026-09-30，去年同期 2025-07-01 至 2025-09-30");
@@ -631,8 +622,8 @@ describe("the statistics screen and its exports", () => {
   test("the CSV export is UTF-8 with a BOM, parses back to the screen's figures, and is audited", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    r.addCase({ at: "2026-07-02 10:00" });
-    r.addRequest({ kind: "freeze", status: "completed", effective: "2026-07-03 10:00", done: 123_456 });
+    await r.addCase({ at: "2026-07-02 10:00" });
+    await r.addRequest({ kind: "freeze", status: "completed", effective: "2026-07-03 10:00", done: 123_456 });
     const s = await signIn(p, "supervisor");
     const res = await s.request("/stats/export?kind=quarter&quarter=2026-Q3&table=metrics&format=csv");
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
@@ -662,7 +653,7 @@ describe("the statistics screen and its exports", () => {
   test("every table on the screen exports as XLSX that opens with its header and rows", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    r.addCase({ at: "2026-07-02 10:00", fraud: "romance", district: "南山区" });
+    await r.addCase({ at: "2026-07-02 10:00", fraud: "romance", district: "南山区" });
     const s = await signIn(p, "supervisor");
     // a quarter charts (and exports) its three months
     const expected = {
@@ -693,9 +684,9 @@ describe("the statistics screen and its exports", () => {
   test("the monthly bulletin reports two down, two up for the month and the year so far", async () => {
     const p = await testPlatform();
     const r = await records(p.deps.db);
-    r.addCase({ at: "2025-10-02 10:00" });
-    r.addCase({ at: "2025-10-03 10:00", filed: "2025-10-04 10:00" });
-    r.addCase({ at: "2026-10-02 10:00", filed: "2026-10-03 10:00", solved: "2026-10-20 10:00", detained: 2 });
+    await r.addCase({ at: "2025-10-02 10:00" });
+    await r.addCase({ at: "2025-10-03 10:00", filed: "2025-10-04 10:00" });
+    await r.addCase({ at: "2026-10-02 10:00", filed: "2026-10-03 10:00", solved: "2026-10-20 10:00", detained: 2 });
     const s = await signIn(p, "supervisor");
     const res = await s.request("/stats/bulletin?month=2026-10");
     expect(res.status).toBe(200);
@@ -771,8 +762,8 @@ describe("sensible periods", () => {
   test("the quarter view charts the quarter's three months against the same months last year", async () => {
     const p = await at("2026-11-21 10:00");
     const r = await records(p.deps.db);
-    r.addCase({ at: "2026-08-02 10:00" });
-    r.addCase({ at: "2025-09-02 10:00" });
+    await r.addCase({ at: "2026-08-02 10:00" });
+    await r.addCase({ at: "2025-09-02 10:00" });
     const s = await signIn(p, "supervisor");
     const html = await (await s.request("/stats?kind=quarter&quarter=2026-Q3")).text();
     const chart = chartOf(html, "yoy-chart") as unknown as {
@@ -799,7 +790,7 @@ describe("sensible periods", () => {
   test("the bulletin's month picker selects a month, and marks the running month as not over", async () => {
     const p = await at("2026-12-02 09:00");
     const r = await records(p.deps.db);
-    r.addCase({ at: "2026-09-02 10:00" });
+    await r.addCase({ at: "2026-09-02 10:00" });
     const s = await signIn(p, "supervisor");
     const september = await (await s.request("/stats/bulletin?month=2026-09")).text();
     expect(september).toContain("2026-09 反诈工作月通报");
@@ -812,8 +803,8 @@ describe("sensible periods", () => {
   test("an XLSX export has a named sheet and money in yuan with two decimals", async () => {
     const p = await at("2026-11-21 10:00");
     const r = await records(p.deps.db);
-    r.addCase({ at: "2026-07-02 10:00" });
-    r.addRequest({ kind: "freeze", status: "completed", effective: "2026-07-03 10:00", done: 123_456_789 });
+    await r.addCase({ at: "2026-07-02 10:00" });
+    await r.addRequest({ kind: "freeze", status: "completed", effective: "2026-07-03 10:00", done: 123_456_789 });
     const s = await signIn(p, "supervisor");
     const res = await s.request("/stats/export?kind=quarter&quarter=2026-Q3&table=metrics&format=xlsx");
     const wb = new ExcelJS.Workbook();
