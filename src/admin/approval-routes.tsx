@@ -6,6 +6,7 @@ import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { render } from "../http/render";
 import { decideGrant, openGrants, recentDecisions } from "./approvals";
+import { idOf } from "../http/query";
 
 export const approvalRoutes = new Hono<AppEnv>()
   .use(allow("privileges.approve"))
@@ -24,6 +25,6 @@ export const approvalRoutes = new Hono<AppEnv>()
   })
   .post("/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
     const decision = c.req.param("decision") === "approve" ? "approved" : "rejected";
-    await decideGrant(c.var.deps.db, Number(c.req.param("id")), decision, { ...who(c), actor: c.var.actor! });
+    await decideGrant(c.var.deps.db, idOf(c), decision, { ...who(c), actor: c.var.actor! });
     return c.redirect("/approvals", 303);
   });

@@ -13,6 +13,7 @@ import { putFlash, takeFlash } from "../http/flash";
 import { type FormErrors, formErrors, render } from "../http/render";
 import { setBadge } from "./badges";
 import { listInstitutions, listTokens, listUsers, revokeToken } from "./service";
+import { idOf } from "../http/query";
 
 const optionalCode = z
   .string()
@@ -97,7 +98,7 @@ export const adminRoutes = new Hono<AppEnv>()
       await setBadge(
         c.var.deps.db,
         who(c),
-        Number(c.req.param("id")),
+        idOf(c),
         typeof body.badge === "string" ? body.badge : "",
       );
     } catch (e) {
@@ -134,7 +135,7 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.redirect("/admin", 303);
   })
   .post("/tokens/:id{[0-9]+}/revoke", async (c) => {
-    const id = Number(c.req.param("id"));
+    const id = idOf(c);
     if (await revokeToken(c.var.deps.db, id, c.var.deps.clock.now()))
       await audit(c, { action: "revoke", entity: "api_token", entityId: id });
     return c.redirect("/admin", 303);

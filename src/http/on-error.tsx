@@ -34,6 +34,9 @@ function toAppError(err: Error): AppError | null {
   if (err instanceof AppError) return err;
   const unreadable = unreadableBody(err);
   if (unreadable) return unreadable;
+  // PostgreSQL stores no NUL character in text (SQLite does): a sent "\0" is the sender's mistake
+  const dbCode = (err as { cause?: { code?: unknown } }).cause?.code;
+  if (dbCode === "22021") return badRequest("text must not contain the NUL character (\\0)");
   // a schema's .parse() on a request input: the caller's mistake, never a 500
   if (err instanceof ZodError) return validationError(err);
   if (err instanceof HTTPException && err.status < 500) {

@@ -15,6 +15,7 @@ import { readPeriod } from "../stats/schemas";
 import { exportParams, exportQuery, isTimesTable, requestKindQuery, UrgeForm } from "./schemas";
 import { board, responseTimes } from "./service";
 import { recentUrges, type UrgeSubject, urge } from "./urge";
+import { idOf } from "../http/query";
 
 /** Rows each list shows on screen; the counts and the exports have them all. */
 const SCREEN_ROWS = 50;
@@ -65,7 +66,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
       c.var.deps,
       who(c),
       c.req.param("what") as UrgeSubject,
-      Number(c.req.param("id")),
+      idOf(c),
       note.data.note ?? null,
     );
     if (c.req.header("HX-Request") === "true") return c.body(null, 204);
