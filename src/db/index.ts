@@ -96,20 +96,9 @@ export async function atomic<T>(db: Conn, work: (tx: Conn) => Promise<T>): Promi
   return isTransaction(db) ? work(db) : await transaction(db, work);
 }
 
-// PostgreSQL: a serialization failure or deadlock is retried (the work is the database's only);
-// a connection lost before COMMIT is retried on a fresh one (postgres.js reconnects)
-const RETRIED = new Set([
-  "40001",
-  "40P01",
-  "57P01",
-  "08006",
-  "08003",
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "CONNECTION_CLOSED",
-  "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED",
-]);
+// PostgreSQL: a serialization failure or deadlock is retried (the work is the database's only),
+// and a connection lost before COMMIT on a fresh one (postgres.js reconnects)
+const RETRIED = new Set(["40001", "40P01"]);
 
 async function pgTransaction<T>(db: Conn, work: (tx: Conn) => Promise<T>): Promise<T> {
   const pg = db as unknown as { transaction<R>(w: (tx: unknown) => Promise<R>): Promise<R> };
@@ -118,8 +107,9 @@ async function pgTransaction<T>(db: Conn, work: (tx: Conn) => Promise<T>): Promi
     try {
       return await pg.transaction((tx) => work(tx as Conn));
     } catch (e) {
-      const code = (e as { code?: string }).code ?? "";
-      if (attempt >= 5 || !RETRIED.has(code)) throw e;
+      const code = (e as { code?: string; cause?: { code?: string } }).cause?.code ?? (e as { code?: string }).code;
+      const { lostConnection } = await import("./pg");
+      if (attempt >= 5 || !(RETRIED.has(code ?? "") || lostConnection(e))) throw e;
       await Bun.sleep(attempt * 10 + Math.random() * 20);
     }
   }

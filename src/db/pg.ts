@@ -59,19 +59,39 @@ export async function openPostgres(url: string) {
 type Executable = { execute(p?: Record<string, unknown>): Promise<Record<string, unknown>[]> };
 const flat = (rows: Record<string, unknown>[]) => rows.map((r) => Object.values(r));
 
+// A connection the server or the network dropped: postgres.js opens a new one for the next query,
+// so the query is sent again (twice at most). Writes run in transaction(), which retries as a whole.
+const LOST = new Set(["57P01", "08006", "08003", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"]);
+const codeOf = (e: unknown) => {
+  const err = e as { code?: string; cause?: { code?: string } };
+  return err.cause?.code ?? err.code ?? "";
+};
+export const lostConnection = (e: unknown): boolean => LOST.has(codeOf(e));
+
+async function again<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= 3 || !lostConnection(e)) throw e;
+      await Bun.sleep(attempt * 20);
+    }
+  }
+}
+
 for (const Builder of [PgSelectBase, PgInsertBase, PgUpdateBase, PgDeleteBase, PostgresJsPreparedQuery]) {
   Object.assign(Builder.prototype, {
     all(this: Executable, p?: Record<string, unknown>) {
-      return this.execute(p);
+      return again(() => this.execute(p));
     },
     async get(this: Executable, p?: Record<string, unknown>) {
-      return (await this.execute(p))[0];
+      return (await again(() => this.execute(p)))[0];
     },
     run(this: Executable, p?: Record<string, unknown>) {
-      return this.execute(p);
+      return again(() => this.execute(p));
     },
     async values(this: Executable, p?: Record<string, unknown>) {
-      return flat(await this.execute(p));
+      return flat(await again(() => this.execute(p)));
     },
   });
 }
