@@ -3,26 +3,23 @@
 import { describe, expect, test } from "bun:test";
 import ExcelJS from "exceljs";
 import { institutionIds } from "../../src/db/seed";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, sqlAll, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const MIN = 60_000;
 const at = (iso: string) => Date.parse(iso);
 
 async function fixtures(p: TestPlatform) {
-  const sql = p.deps.db.$client;
   const ids = await institutionIds(p.deps.db);
   let n = 0;
+  const id = async (q: string, ...params: unknown[]) => (await sqlOne<{ id: number }>(p.deps.db, q, ...params))!.id;
   const suspect = (kind: "phone" | "bank_account") =>
-    (
-      sql
-        .query("insert into suspects (kind, value, first_seen_at, last_seen_at) values (?, ?, 0, 0) returning id")
-        .get(
-          kind,
-          kind === "phone" ? `+86138${String(++n).padStart(8, "0")}` : `6222020000000${String(++n).padStart(6, "0")}`,
-        ) as { id: number }
-    ).id;
-  const account = suspect("bank_account");
-  const phone = suspect("phone");
+    id(
+      "insert into suspects (kind, value, first_seen_at, last_seen_at) values (?, ?, 0, 0) returning id",
+      kind,
+      kind === "phone" ? `+86138${String(++n).padStart(8, "0")}` : `6222020000000${String(++n).padStart(6, "0")}`,
+    );
+  const account = await suspect("bank_account");
+  const phone = await suspect("phone");
   return {
     /** A request sent at `sent`, acknowledged and answered after the given minutes (null: not yet). */
     request(o: {
@@ -38,26 +35,21 @@ async function fixtures(p: TestPlatform) {
     }) {
       const carrier = ["CMCC", "CUCC", "CTCC", "CBN"].includes(o.inst);
       const status = o.status ?? (o.answerMin != null ? "completed" : o.ackMin != null ? "acknowledged" : "sent");
-      return (
-        sql
-          .query(
-            `insert into requests (kind, status, suspect_id, institution_id, sent_at, acknowledged_at, responded_at, deadline_at, escalated_at, expires_at, created_at)
-             values (?,?,?,?,?,?,?,?,?,?,?) returning id`,
-          )
-          .get(
-            o.kind ?? (carrier ? "suspend_number" : "stop_payment"),
-            status,
-            carrier ? phone : account,
-            ids.get(o.inst)!,
-            o.sent,
-            o.ackMin == null ? null : o.sent + o.ackMin * MIN,
-            o.answerMin == null ? null : o.sent + o.answerMin * MIN,
-            o.deadline ?? null,
-            o.escalated ?? null,
-            o.expires ?? null,
-            o.sent,
-          ) as { id: number }
-      ).id;
+      return id(
+        `insert into requests (kind, status, suspect_id, institution_id, sent_at, acknowledged_at, responded_at, deadline_at, escalated_at, expires_at, created_at)
+         values (?,?,?,?,?,?,?,?,?,?,?) returning id`,
+        o.kind ?? (carrier ? "suspend_number" : "stop_payment"),
+        status,
+        carrier ? phone : account,
+        ids.get(o.inst)!,
+        o.sent,
+        o.ackMin == null ? null : o.sent + o.ackMin * MIN,
+        o.answerMin == null ? null : o.sent + o.answerMin * MIN,
+        o.deadline ?? null,
+        o.escalated ?? null,
+        o.expires ?? null,
+        o.sent,
+      );
     },
     target(o: {
       grade: "high" | "medium" | "low";
@@ -66,22 +58,17 @@ async function fixtures(p: TestPlatform) {
       district?: string;
       status?: "open" | "closed";
     }) {
-      return (
-        sql
-          .query(
-            `insert into targets (phone, name, district, risk_grade, status, available_at, due_at, created_at) values (?,?,?,?,?,?,?,?) returning id`,
-          )
-          .get(
-            `+86139${String(++n).padStart(8, "0")}`,
-            "测试对象",
-            o.district ?? "南山区",
-            o.grade,
-            o.status ?? "open",
-            o.created,
-            o.due,
-            o.created,
-          ) as { id: number }
-      ).id;
+      return id(
+        `insert into targets (phone, name, district, risk_grade, status, available_at, due_at, created_at) values (?,?,?,?,?,?,?,?) returning id`,
+        `+86139${String(++n).padStart(8, "0")}`,
+        "测试对象",
+        o.district ?? "南山区",
+        o.grade,
+        o.status ?? "open",
+        o.created,
+        o.due,
+        o.created,
+      );
     },
   };
 }
@@ -91,24 +78,23 @@ async function handMade(p: TestPlatform) {
   const f = await fixtures(p);
   const nov = at("2026-11-05T02:00:00Z");
   // ICBC: ack 1, 2, 3, 4, 10 min → median 3, P90 4 + 0.6 × 6 = 7.6; answers 5, 10, 20, 30, 60 → median 20, P90 48
-  [
+  for (const [i, [ack, ans]] of [
     [1, 5],
     [2, 10],
     [3, 20],
     [4, 30],
     [10, 60],
-  ].forEach(([ack, ans], i) => {
-    f.request({ inst: "ICBC", sent: nov + i * 3_600_000, ackMin: ack, answerMin: ans });
-  });
+  ].entries())
+    await f.request({ inst: "ICBC", sent: nov + i * 3_600_000, ackMin: ack, answerMin: ans });
   // CCB: an even count → the median is the mean of the middle two; one answered without an acknowledgement
-  f.request({ inst: "CCB", sent: nov, ackMin: 2, answerMin: 4 });
-  f.request({ inst: "CCB", sent: nov, ackMin: null, answerMin: 8 });
+  await f.request({ inst: "CCB", sent: nov, ackMin: 2, answerMin: 4 });
+  await f.request({ inst: "CCB", sent: nov, ackMin: null, answerMin: 8 });
   // ICBC last year, same period: one answer in 40 min
-  f.request({ inst: "ICBC", sent: at("2025-11-10T02:00:00Z"), ackMin: 5, answerMin: 40 });
+  await f.request({ inst: "ICBC", sent: at("2025-11-10T02:00:00Z"), ackMin: 5, answerMin: 40 });
   // outside both periods: must not count
-  f.request({ inst: "ICBC", sent: at("2026-10-20T02:00:00Z"), ackMin: 500, answerMin: 900 });
+  await f.request({ inst: "ICBC", sent: at("2026-10-20T02:00:00Z"), ackMin: 500, answerMin: 900 });
   // a carrier: acknowledged, not yet answered
-  f.request({ inst: "CMCC", sent: nov, ackMin: 6, answerMin: null, status: "completed" });
+  await f.request({ inst: "CMCC", sent: nov, ackMin: 6, answerMin: null, status: "completed" });
   return f;
 }
 
@@ -199,7 +185,7 @@ describe("response times", () => {
   test("a request kind filter narrows the figures to that kind", async () => {
     const p = await testPlatform();
     const f = await handMade(p);
-    f.request({ inst: "ICBC", sent: at("2026-11-06T02:00:00Z"), ackMin: 100, answerMin: 200, kind: "freeze" });
+    await f.request({ inst: "ICBC", sent: at("2026-11-06T02:00:00Z"), ackMin: 100, answerMin: 200, kind: "freeze" });
     const body = (await (
       await (await apiClient(p, "supervisor")).call(`/api/v1/supervision/response-times?${PERIOD}&requestKind=freeze`)
     ).json()) as any;
@@ -221,18 +207,23 @@ describe("traffic lights and overdue lists", () => {
     const f = await fixtures(p);
     const now = p.clock.now();
     const window = 30 * MIN;
-    f.request({ inst: "ICBC", sent: now - 5 * MIN, deadline: now - 5 * MIN + window }); // green
-    f.request({ inst: "ABC", sent: now - 25 * MIN, deadline: now + 5 * MIN }); // yellow: 5 of 30 minutes left
-    const late = f.request({ inst: "CCB", sent: now - 90 * MIN, deadline: now - 60 * MIN }); // red, overdue
-    const escalated = f.request({
+    await f.request({ inst: "ICBC", sent: now - 5 * MIN, deadline: now - 5 * MIN + window }); // green
+    await f.request({ inst: "ABC", sent: now - 25 * MIN, deadline: now + 5 * MIN }); // yellow: 5 of 30 minutes left
+    const late = await f.request({ inst: "CCB", sent: now - 90 * MIN, deadline: now - 60 * MIN }); // red, overdue
+    const escalated = await f.request({
       inst: "CMCC",
       sent: now - 3 * 60 * MIN,
       deadline: now - 2 * 60 * MIN,
       escalated: now - 100 * MIN,
     }); // red, overdue, escalated
-    f.request({ inst: "BOC", sent: now - 5 * MIN, ackMin: 1, answerMin: 2, status: "completed" }); // answered, no clock: not on the board
-    const highLate = f.target({ grade: "high", created: now - 20 * MIN, due: now - 10 * MIN, district: "东城区" });
-    f.target({ grade: "low", created: now - 60 * MIN, due: now + 23 * 60 * MIN });
+    await f.request({ inst: "BOC", sent: now - 5 * MIN, ackMin: 1, answerMin: 2, status: "completed" }); // answered, no clock: not on the board
+    const highLate = await f.target({
+      grade: "high",
+      created: now - 20 * MIN,
+      due: now - 10 * MIN,
+      district: "东城区",
+    });
+    await f.target({ grade: "low", created: now - 60 * MIN, due: now + 23 * 60 * MIN });
     return { late, escalated, highLate };
   }
 
@@ -368,9 +359,10 @@ describe("exports", () => {
         await res.arrayBuffer();
       }
     }
-    const rows = p.deps.db.$client
-      .query("select detail from audit_log where action = 'export' and entity = 'supervision'")
-      .all() as { detail: string }[];
+    const rows = await sqlAll<{ detail: string }>(
+      p.deps.db,
+      "select detail from audit_log where action = 'export' and entity = 'supervision'",
+    );
     const seen = rows.map((r) => JSON.parse(r.detail)).map((d) => `${d.table}.${d.format}`);
     expect(seen.sort()).toEqual(TABLES.flatMap((t) => [`${t}.csv`, `${t}.xlsx`]).sort());
   });
