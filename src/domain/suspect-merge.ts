@@ -127,11 +127,13 @@ export function pgSightingSql(): { insert: string; merge: string } {
     insert: `with t as (select * from ${rows} with ordinality as t(kind, value, institution_id, risk, note, ord)),
       ins as (
         insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, status_reason, first_seen_at, last_seen_at, sightings, note)
-        select kind, value, institution_id, 1, coalesce(risk, ${sqlString(DEFAULT_RISK)}), 'active', null, $6, $6, 1, note from t order by ord
+        select kind, value, institution_id, 1, coalesce(risk, ${sqlString(DEFAULT_RISK)}), 'active', null, $6, $6, 1, note from t
         on conflict (value, kind) do nothing
         returning id, kind, value),
       src as (insert into suspect_sources (suspect_id, source, first_at) select id, $7, $6 from ins on conflict do nothing)
-      select t.ord from t where not exists (select from ins where ins.value = t.value and ins.kind = t.kind)`,
+      select t.ord from t
+      where (select count(*) from ins) < cardinality($2::text[]) -- all inserted (the usual case): no search
+        and not exists (select from ins where ins.value = t.value and ins.kind = t.kind)`,
     merge: `with upd as (
         update suspects s set
           sightings = s.sightings + 1,
