@@ -8,6 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { type Actor, principalOf } from "../domain/access";
 import { AppError } from "../http/errors";
 import { atomic, type Db } from ".";
+import { lockKey } from "./dialect";
 import { idempotencyKeys } from "./schema";
 
 /** `requestHash`: what the key was sent with (API keys); a form nonce has none. */
@@ -27,6 +28,8 @@ export async function once<T>(
   work: () => Promise<T>,
 ): Promise<{ value: T; replayed: boolean }> {
   if (!k) return { value: await work(), replayed: false };
+  // the same key sent twice at once: the second waits for the first's commit, then replays it
+  await lockKey(db, `once:${k.principal}:${k.key}`);
   const row = await db
     .select({ made: idempotencyKeys.made, requestHash: idempotencyKeys.requestHash })
     .from(idempotencyKeys)
