@@ -9,6 +9,16 @@ const onPostgres = engineFromEnv() === "postgres";
 export const sameAs = (a: unknown, b: unknown): SQL =>
   onPostgres ? sql`${a} is not distinct from ${b}` : sql`${a} is ${b}`;
 
+/** `a = b` ignoring the case of ASCII letters (SQLite's `collate nocase`). */
+export const sameTextAs = (a: unknown, b: unknown): SQL =>
+  onPostgres ? sql`lower(${a}) = lower(${b})` : sql`${a} = ${b} collate nocase`;
+
+/**
+ * Ends a select that picks rows to claim: on PostgreSQL it locks them and skips rows another
+ * transaction holds, so concurrent claims never pick the same row. SQLite runs one write at a time.
+ */
+export const skipLocked: SQL = onPostgres ? sql` for update skip locked` : sql``;
+
 /**
  * A table read through a named index. SQLite's planner has no statistics to prefer it (the hot
  * queue reads name theirs); PostgreSQL's has, and takes no such hint.
@@ -22,6 +32,12 @@ export const throughIndex = (table: unknown, index: string): SQL =>
  */
 export const anyOr = (param: unknown, column: unknown): SQL =>
   sql`(cast(${param} as text) is null or ${column} = ${param})`;
+
+/**
+ * How many rows of a group satisfy `condition`. SQLite's comparisons are integers and sum; PostgreSQL's
+ * are booleans, which it cannot sum.
+ */
+export const countIf = (condition: unknown): SQL<number> => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
 
 /**
  * The rows of `rows` (a subquery, in its order) as one JSON array text of objects whose keys are

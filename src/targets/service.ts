@@ -17,7 +17,7 @@ import {
   inOrder,
 } from "../db";
 import { apiTokens, auditLog, suspects, users } from "../db/schema";
-import { anyOr, sameAs, throughIndex } from "../db/dialect";
+import { anyOr, sameAs, skipLocked, throughIndex } from "../db/dialect";
 import { targets } from "../db/schema";
 import { districtIssue } from "../districts/service";
 import type { Actor } from "../domain/access";
@@ -143,7 +143,8 @@ const statements = perConnection((db: Db) => {
       })
       .from(through("targets_open_lease_idx"))
       .where(sql`${OPEN} and ${targets.leaseExpiresAt} is not null`)
-      .groupBy(targets.riskGrade, sql`${targets.leaseExpiresAt} > ${now}`)
+      // By position: PostgreSQL takes the two `> $n` as different expressions.
+      .groupBy(sql`1`, sql`2`)
       .prepare(),
     overdueCount: db
       .select({ n: sql<number>`count(*)` })
@@ -468,7 +469,8 @@ export async function sweepLapsed(db: Db, now: number): Promise<void> {
 
 type ClaimValues = Record<"user" | "token" | "until" | "now", unknown>;
 
-// One statement picks and claims: SQLite runs it alone, so two agents can never get the same row.
+// One statement picks and claims: SQLite runs it alone, PostgreSQL skips the rows another claim
+// has locked, so two agents can never get the same row.
 const claimNextQuery = (db: Db, v: ClaimValues) =>
   db
     .update(targets)
@@ -482,7 +484,7 @@ const claimNextQuery = (db: Db, v: ClaimValues) =>
       eq(
         targets.id,
         sql`(select ${targets.id} from ${through("targets_queue_free_idx")} where ${FREE} and ${targets.availableAt} <= ${v.now}
-             order by ${targets.queueRank}, ${targets.availableAt} limit 1)`,
+             order by ${targets.queueRank}, ${targets.availableAt} limit 1${skipLocked})`,
       ),
     )
     .returning({ id: targets.id });

@@ -5,6 +5,7 @@ import type { SQLQueryBindings } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { whenSettled } from "../../src/imports/engine";
 import { JOBS } from "../../src/jobs";
+import { engineFromEnv } from "../../src/db/engine";
 import { claimNextSql } from "../../src/targets/service";
 import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
 
@@ -289,15 +290,19 @@ describe("POST /api/v1/targets/next", () => {
   test("the claim walks the queue index rather than sorting", async () => {
     const p = await testPlatform();
     const claim = claimNextSql(p.deps.db);
+    // each engine says its plan in its own words: SQLite sorts in a "TEMP B-TREE", PostgreSQL in a "Sort"
+    const pg = engineFromEnv() === "postgres";
     const plan = (
-      (await sqlAll(p.deps.db, `explain query plan ${claim.sql}`, ...(claim.params as SQLQueryBindings[]))) as {
-        detail: string;
-      }[]
+      (await sqlAll(
+        p.deps.db,
+        `${pg ? "explain" : "explain query plan"} ${claim.sql}`,
+        ...(claim.params as SQLQueryBindings[]),
+      )) as { detail?: string; "QUERY PLAN"?: string }[]
     )
-      .map((r) => r.detail)
+      .map((r) => r.detail ?? r["QUERY PLAN"])
       .join("\n");
     expect(plan).toContain("targets_queue_free_idx");
-    expect(plan).not.toContain("TEMP B-TREE");
+    expect(plan).not.toContain(pg ? "Sort" : "TEMP B-TREE");
   });
 
   test("the stored queue rank follows the grades' order", async () => {
