@@ -17,6 +17,7 @@ import { shanghaiDaysRange } from "../domain/time";
 import { changePct, type Period, previousPeriod } from "../domain/yoy";
 import { compare } from "../stats/service";
 import { transaction } from "../db";
+import { countIf } from "../db/dialect";
 
 export type FraudTypeTrend = {
   fraudType: (typeof FRAUD_TYPES)[number];
@@ -53,9 +54,9 @@ function countsOf(period: Period) {
   const prev = within(shanghaiDaysRange(previousPeriod(period)));
   return {
     columns: {
-      targets: sql<number>`sum(${cur})`,
-      highRisk: sql<number>`sum(${cur} and ${targets.riskGrade} = 'high')`,
-      previous: sql<number>`sum(${prev})`,
+      targets: countIf(cur),
+      highRisk: countIf(sql`${cur} and ${targets.riskGrade} = 'high'`),
+      previous: countIf(prev),
     },
     where: or(cur, prev),
   };
@@ -178,12 +179,12 @@ export async function topSuspectNumbers(db: Db, period: Period, limit = 20): Pro
            from targets
           where suspect_id is not null and created_at >= ${cur.from} and created_at < ${cur.to}
           group by suspect_id)
-       select s.value, s.risk_level riskLevel, s.status, sum(h.cases) cases, sum(h.targets) targets, s.last_seen_at lastSeenAt,
-              i.code, i.name_zh nameZh, i.name_en nameEn
+       select s.value, s.risk_level "riskLevel", s.status, sum(h.cases) cases, sum(h.targets) targets, s.last_seen_at "lastSeenAt",
+              i.code, i.name_zh "nameZh", i.name_en "nameEn"
          from hits h join suspects s on s.id = h.sid
          left join institutions i on i.id = s.institution_id and i.kind = 'carrier'
         where s.kind = 'phone'
-        group by s.id
+        group by s.id, i.id
         order by sum(h.cases) + sum(h.targets) desc, s.sightings desc, s.last_seen_at desc, s.id
         limit ${limit}`,
   );

@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { institutionIds } from "../../src/db/seed";
 import { loadDemo } from "../../src/demo/load";
 import { INSTITUTIONS } from "../../src/domain/institutions";
-import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, signIn, sqlAll, sqlOne, sqlRun, type TestPlatform, testPlatform } from "../helpers";
 
 const TABLES = ["fraudTypes", "districts", "ageBands", "suspectNumbers", "visitSummary", "visits"];
 
@@ -32,21 +32,22 @@ describe("masking on every publicity response", () => {
   beforeAll(async () => {
     p = await testPlatform();
     await loadDemo(p.deps);
-    const sql = p.deps.db.$client;
     names = new Set(
       (
-        sql.query("select name n from targets where name is not null union select victim_name from cases").all() as {
-          n: string;
-        }[]
+        await sqlAll<{ n: string }>(
+          p.deps.db,
+          "select name n from targets where name is not null union select victim_name from cases",
+        )
       )
         .map((r) => r.n)
         .filter((n) => [...n].length >= 2),
     );
     const s = await signIn(p, "publicity");
     const api = await apiClient(p, "publicity");
-    const district = (
-      sql.query("select district d from targets where district is not null limit 1").get() as { d: string }
-    ).d;
+    const district = (await sqlOne<{ d: string }>(
+      p.deps.db,
+      "select district d from targets where district is not null limit 1",
+    ))!.d;
     const periods = ["", "kind=ytd", "kind=quarter&quarter=2026-Q3", "kind=custom&from=2025-01-01&to=2026-11-21"];
     const paths: string[] = [];
     for (const q of periods) {
@@ -126,27 +127,28 @@ describe("masking on every publicity response", () => {
 // The lists, on small hand-made data
 
 function fixtures(p: TestPlatform) {
-  const sql = p.deps.db.$client;
   let n = 0;
   return {
-    case(fraudType: string, at: string, suspectIds: number[] = []) {
-      const { id } = sql
-        .query(
-          `insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, '南山区', ?, '受害人', '+8613900000000') returning id`,
-        )
-        .get(Date.parse(at), fraudType) as { id: number };
-      for (const s of suspectIds) sql.query("insert into case_suspects (case_id, suspect_id) values (?, ?)").run(id, s);
+    async case(fraudType: string, at: string, suspectIds: number[] = []) {
+      const { id } = (await sqlOne<{ id: number }>(
+        p.deps.db,
+        `insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, '南山区', ?, '受害人', '+8613900000000') returning id`,
+        Date.parse(at),
+        fraudType,
+      ))!;
+      for (const s of suspectIds)
+        await sqlRun(p.deps.db, "insert into case_suspects (case_id, suspect_id) values (?, ?)", id, s);
       return id;
     },
     async suspect(kind: "phone" | "bank_account", value: string, institution?: string) {
       const inst = institution ? (await institutionIds(p.deps.db)).get(institution)! : null;
-      return (
-        sql
-          .query(
-            "insert into suspects (kind, value, institution_id, first_seen_at, last_seen_at) values (?, ?, ?, 0, 0) returning id",
-          )
-          .get(kind, value, inst) as { id: number }
-      ).id;
+      return (await sqlOne<{ id: number }>(
+        p.deps.db,
+        "insert into suspects (kind, value, institution_id, first_seen_at, last_seen_at) values (?, ?, ?, 0, 0) returning id",
+        kind,
+        value,
+        inst,
+      ))!.id;
     },
     target(o: {
       at: string;
@@ -158,22 +160,20 @@ function fixtures(p: TestPlatform) {
       name?: string;
     }) {
       const t = Date.parse(o.at);
-      sql
-        .query(
-          `insert into targets (phone, name, district, age, risk_grade, status, outcome, available_at, due_at, created_at) values (?,?,?,?,?,?,?,?,?,?)`,
-        )
-        .run(
-          `+86137${String(++n).padStart(8, "0")}`,
-          o.name ?? "李四",
-          o.district === undefined ? "南山区" : o.district,
-          o.age === undefined ? 30 : o.age,
-          o.grade ?? "medium",
-          o.status ?? "closed",
-          o.outcome ?? "dissuaded",
-          t,
-          t + 600_000,
-          t,
-        );
+      return sqlRun(
+        p.deps.db,
+        `insert into targets (phone, name, district, age, risk_grade, status, outcome, available_at, due_at, created_at) values (?,?,?,?,?,?,?,?,?,?)`,
+        `+86137${String(++n).padStart(8, "0")}`,
+        o.name ?? "李四",
+        o.district === undefined ? "南山区" : o.district,
+        o.age === undefined ? 30 : o.age,
+        o.grade ?? "medium",
+        o.status ?? "closed",
+        o.outcome ?? "dissuaded",
+        t,
+        t + 600_000,
+        t,
+      );
     },
   };
 }
@@ -186,11 +186,11 @@ describe("the high-risk lists", () => {
   test("fraud types are ordered by their rise in alerts against the same period last year", async () => {
     const p = await testPlatform();
     const f = fixtures(p);
-    for (let i = 0; i < 5; i++) f.case("romance", "2026-11-03T02:00:00Z");
-    f.case("romance", "2025-11-03T02:00:00Z");
-    for (let i = 0; i < 3; i++) f.case("fake_loan", "2026-11-04T02:00:00Z");
-    for (let i = 0; i < 4; i++) f.case("task_rebate", "2025-11-04T02:00:00Z");
-    f.case("task_rebate", "2026-10-04T02:00:00Z"); // outside the period
+    for (let i = 0; i < 5; i++) await f.case("romance", "2026-11-03T02:00:00Z");
+    await f.case("romance", "2025-11-03T02:00:00Z");
+    for (let i = 0; i < 3; i++) await f.case("fake_loan", "2026-11-04T02:00:00Z");
+    for (let i = 0; i < 4; i++) await f.case("task_rebate", "2025-11-04T02:00:00Z");
+    await f.case("task_rebate", "2026-10-04T02:00:00Z"); // outside the period
     const body = await lists(p);
     expect(body.fraudTypes.slice(0, 2)).toEqual([
       { fraudType: "romance", current: 5, previous: 1, change: 4, changePct: 400 },
@@ -208,11 +208,11 @@ describe("the high-risk lists", () => {
   test("districts and age bands are ranked by the people at risk registered in the period", async () => {
     const p = await testPlatform();
     const f = fixtures(p);
-    f.target({ at: "2026-11-02T02:00:00Z", district: "东城区", age: 70, grade: "high" });
-    f.target({ at: "2026-11-03T02:00:00Z", district: "东城区", age: 68 });
-    f.target({ at: "2026-11-03T02:00:00Z", district: "西城区", age: 20 });
-    f.target({ at: "2025-11-03T02:00:00Z", district: "东城区", age: 66 });
-    f.target({ at: "2026-11-04T02:00:00Z", district: null, age: null });
+    await f.target({ at: "2026-11-02T02:00:00Z", district: "东城区", age: 70, grade: "high" });
+    await f.target({ at: "2026-11-03T02:00:00Z", district: "东城区", age: 68 });
+    await f.target({ at: "2026-11-03T02:00:00Z", district: "西城区", age: 20 });
+    await f.target({ at: "2025-11-03T02:00:00Z", district: "东城区", age: 66 });
+    await f.target({ at: "2026-11-04T02:00:00Z", district: null, age: null });
     const body = await lists(p);
     expect(body.districts[0]).toEqual({ district: "东城区", targets: 2, highRisk: 1, previous: 1, changePct: 100 });
     expect(body.districts.map((d: any) => d.district).sort()).toEqual([null, "东城区", "西城区"].sort());
@@ -226,8 +226,8 @@ describe("the high-risk lists", () => {
     const busy = await f.suspect("phone", "+8613800138000", "CMCC");
     const quiet = await f.suspect("phone", "+8618612345678", "CUCC");
     const account = await f.suspect("bank_account", "6222021234567890123", "ICBC");
-    for (let i = 0; i < 3; i++) f.case("romance", "2026-11-03T02:00:00Z", [busy, account]);
-    f.case("romance", "2026-11-05T02:00:00Z", [quiet, account]);
+    for (let i = 0; i < 3; i++) await f.case("romance", "2026-11-03T02:00:00Z", [busy, account]);
+    await f.case("romance", "2026-11-05T02:00:00Z", [quiet, account]);
     const body = await lists(p);
     expect(body.suspectNumbers.map((s: any) => [s.number, s.carrier, s.cases])).toEqual([
       ["138****8000", "CMCC", 3],
@@ -238,10 +238,10 @@ describe("the high-risk lists", () => {
   test("the door-to-door list holds the high-risk people a call did not settle, masked", async () => {
     const p = await testPlatform();
     const f = fixtures(p);
-    f.target({ at: "2026-11-02T02:00:00Z", grade: "high", status: "open", outcome: null, name: "张三丰" });
-    f.target({ at: "2026-11-03T02:00:00Z", grade: "high", outcome: "unreachable", name: "王五" });
-    f.target({ at: "2026-11-03T02:00:00Z", grade: "high", outcome: "dissuaded", name: "赵六" });
-    f.target({ at: "2026-11-03T02:00:00Z", grade: "medium", status: "open", outcome: null, name: "钱七" });
+    await f.target({ at: "2026-11-02T02:00:00Z", grade: "high", status: "open", outcome: null, name: "张三丰" });
+    await f.target({ at: "2026-11-03T02:00:00Z", grade: "high", outcome: "unreachable", name: "王五" });
+    await f.target({ at: "2026-11-03T02:00:00Z", grade: "high", outcome: "dissuaded", name: "赵六" });
+    await f.target({ at: "2026-11-03T02:00:00Z", grade: "medium", status: "open", outcome: null, name: "钱七" });
     const body = (await (
       await (await apiClient(p, "publicity")).call(`/api/v1/publicity/visits?${PERIOD}`)
     ).json()) as any;
@@ -255,7 +255,7 @@ describe("the high-risk lists", () => {
   test("the visit list can be narrowed to one district", async () => {
     const p = await testPlatform();
     const f = fixtures(p);
-    f.target({
+    await f.target({
       at: "2026-11-02T02:00:00Z",
       grade: "high",
       status: "open",
@@ -263,7 +263,7 @@ describe("the high-risk lists", () => {
       district: "东城区",
       name: "张三",
     });
-    f.target({
+    await f.target({
       at: "2026-11-02T02:00:00Z",
       grade: "high",
       status: "open",
@@ -315,9 +315,10 @@ describe("who may see the lists, and the record of it", () => {
     for (const table of TABLES)
       for (const format of ["csv", "xlsx"])
         await (await s.request(`/publicity/export/${table}?format=${format}&kind=custom&${PERIOD}`)).arrayBuffer();
-    const rows = p.deps.db.$client
-      .query("select actor, detail from audit_log where action = 'export' and entity = 'publicity'")
-      .all() as { actor: string; detail: string }[];
+    const rows = await sqlAll<{ actor: string; detail: string }>(
+      p.deps.db,
+      "select actor, detail from audit_log where action = 'export' and entity = 'publicity'",
+    );
     expect(rows).toHaveLength(TABLES.length * 2);
     expect(rows.every((r) => r.actor === s.username)).toBe(true);
     const d = JSON.parse(rows[0]!.detail);
@@ -329,9 +330,10 @@ describe("who may see the lists, and the record of it", () => {
     const s = await signIn(p, "publicity");
     await s.request(`/publicity/visits?kind=custom&${PERIOD}`);
     await (await apiClient(p, "publicity")).call(`/api/v1/publicity/visits?${PERIOD}`);
-    const n = p.deps.db.$client
-      .query("select count(*) n from audit_log where action = 'view' and entity = 'publicity_visits'")
-      .get() as { n: number };
+    const n = (await sqlOne<{ n: number }>(
+      p.deps.db,
+      "select count(*) n from audit_log where action = 'view' and entity = 'publicity_visits'",
+    ))!;
     expect(n.n).toBe(2);
   });
 
@@ -353,7 +355,7 @@ describe("numbers typed into free text are masked on every publicity view", () =
   async function setup() {
     const p = await testPlatform();
     const f = fixtures(p);
-    f.target({
+    await f.target({
       at: "2026-11-02T02:00:00Z",
       grade: "high",
       status: "open",
@@ -396,11 +398,12 @@ describe("numbers typed into free text are masked on every publicity view", () =
 
   test("the statistics publicity reads show a district typed with a number masked, on screen and in the export", async () => {
     const { p, s } = await setup();
-    p.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, ?, 'fake_investment', '受害人', '+8613900000000')`,
-      )
-      .run(Date.parse("2026-11-02T02:00:00Z"), TYPED);
+    await sqlRun(
+      p.deps.db,
+      `insert into cases (received_at, district, fraud_type, victim_name, victim_phone) values (?, ?, 'fake_investment', '受害人', '+8613900000000')`,
+      Date.parse("2026-11-02T02:00:00Z"),
+      TYPED,
+    );
     for (const path of [
       `/stats?kind=custom&${PERIOD}`,
       `/stats/export?table=districts&format=csv&kind=custom&${PERIOD}`,
