@@ -378,7 +378,7 @@ describe("the case page", () => {
       form: { status: "filed", at: "2026-11-21T09:45", suspectsDetained: "" },
     });
     expect(res.status).toBe(303);
-    const c = await sqlOne(p.deps.db, "select status, filed_at as filedAt from cases where id = 1");
+    const c = await sqlOne(p.deps.db, `select status, filed_at as "filedAt" from cases where id = 1`);
     expect(c).toEqual({ status: "filed", filedAt: Date.parse("2026-11-21T01:45:00Z") });
     expect(await count(p, "select count(*) as n from audit_log where action = 'update' and entity = 'case'")).toBe(1);
   });
