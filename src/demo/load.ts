@@ -1,7 +1,9 @@
 // `cli demo` and the first start: two years of realistic records so every screen, and the
 // year-on-year view, shows something real. Deterministic (seeded), written in one transaction.
+import { Database } from "bun:sqlite";
 import { eq } from "drizzle-orm";
 import { createUser } from "../auth/service";
+import { transaction } from "../db";
 import { users } from "../db/schema";
 import { institutionIds } from "../db/seed";
 import { seedDistricts } from "../districts/service";
@@ -11,6 +13,20 @@ import { FRAUD_TYPES } from "../domain/enums";
 import { expiryAfter } from "../domain/requests";
 import { shanghaiDate } from "../domain/time";
 import type { Deps } from "../http/context";
+import { type DemoStatement, pgDemoStatements } from "./load-pg";
+
+type DemoStatementName =
+  | "insCase"
+  | "insSuspect"
+  | "insSource"
+  | "insLink"
+  | "insTarget"
+  | "insWarning"
+  | "insRequest"
+  | "insCaseTx"
+  | "insRequestTx"
+  | "setChecks"
+  | "insResponse";
 
 export const DEMO_PASSWORD = "fanzha-demo";
 
@@ -117,7 +133,19 @@ export async function loadDemo(deps: Deps) {
 
   // a bulk writer (two years of demo data at first start), like the suspects import: the driver's
   // statements, outside the drizzle-only rule, since this runs before the first sign-in
+  const bankUser = await userId("icbc");
+  const cmccUser = await userId("cmcc");
+  const deadlines = deps.config.requestDeadlineMs;
   const sql = db.$client;
+  if (!(sql instanceof Database)) {
+    // PostgreSQL: the same calls, the rows kept and written a table at a time (demo/load-pg.ts)
+    await transaction(db, async (tx) => {
+      const pg = await pgDemoStatements(tx);
+      generate(pg.statements);
+      await pg.flush();
+    });
+    return made;
+  }
   const insCase = sql.prepare(
     `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, victim_age, narrative, status, filed_at, solved_at, closed_at, suspects_detained, created_by, created_at, updated_at)
      values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`,
@@ -153,11 +181,37 @@ export async function loadDemo(deps: Deps) {
   const insResponse = sql.prepare(
     `insert into responses (request_id, action, from_status, to_status, amount_fen, balance_fen, reason, user_id, at) values (?,?,?,?,?,?,?,?,?)`,
   );
-  const bankUser = await userId("icbc");
-  const deadlines = deps.config.requestDeadlineMs;
+  sql.transaction(() =>
+    generate({
+      insCase,
+      insSuspect,
+      insSource,
+      insLink,
+      insTarget,
+      insWarning,
+      insRequest,
+      insCaseTx,
+      insRequestTx,
+      setChecks,
+      insResponse,
+    }),
+  )();
+  return made;
 
-  const cmccUser = await userId("cmcc");
-  sql.transaction(() => {
+  /** Two years of records, through the engine's statements. */
+  function generate({
+    insCase,
+    insSuspect,
+    insSource,
+    insLink,
+    insTarget,
+    insWarning,
+    insRequest,
+    insCaseTx,
+    insRequestTx,
+    setChecks,
+    insResponse,
+  }: Record<DemoStatementName, DemoStatement>) {
     for (let day = 0; day < 730; day++) {
       const dayStart = start + day * DAY;
       const thisYear = day >= 365;
@@ -494,6 +548,5 @@ export async function loadDemo(deps: Deps) {
         }
       }
     }
-  })();
-  return made;
+  }
 }
