@@ -1,6 +1,6 @@
 // Smaller things seen in use (issue 13, item 10): each one behaviour.
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
+import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne, sqlRun } from "../helpers";
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
@@ -79,20 +79,24 @@ describe("live search", () => {
 });
 
 describe("the publicity visit list", () => {
-  function visits(p: TestPlatform, n: number) {
-    const ins = p.deps.db.$client.query(
-      `insert into targets (phone, name, district, age, risk_grade, status, outcome, available_at, due_at, created_at) values (?, '李四', '南山区', 40, 'high', 'open', null, ?, ?, ?)`,
-    );
+  async function visits(p: TestPlatform, n: number) {
     const at = Date.parse("2026-11-02T02:00:00Z");
     for (let i = 0; i < n; i++)
-      ins.run(`+86137${String(i).padStart(8, "0")}`, at + i * 1000, at + i * 1000 + 600_000, at + i * 1000);
+      await sqlRun(
+        p.deps.db,
+        `insert into targets (phone, name, district, age, risk_grade, status, outcome, available_at, due_at, created_at) values (?, '李四', '南山区', 40, 'high', 'open', null, ?, ?, ?)`,
+        `+86137${String(i).padStart(8, "0")}`,
+        at + i * 1000,
+        at + i * 1000 + 600_000,
+        at + i * 1000,
+      );
   }
   const rowsOf = (html: string) =>
     (html.slice(html.indexOf('data-testid="visits"')).match(/data-testid="visit-phone"/g) ?? []).length;
 
   test("is paged, 100 people a page, with links to the next and previous pages", async () => {
     const p = await testPlatform();
-    visits(p, 230);
+    await visits(p, 230);
     const s = await signIn(p, "publicity");
     const base = "/publicity/visits?kind=custom&from=2026-11-01&to=2026-11-21";
     const first = await (await s.request(base)).text();
@@ -117,7 +121,7 @@ describe("the publicity visit list", () => {
 
   test("a list that fits one page shows no pager; a page that is not a number reads as the first", async () => {
     const p = await testPlatform();
-    visits(p, 3);
+    await visits(p, 3);
     const s = await signIn(p, "publicity");
     const html = await (await s.request("/publicity/visits?kind=custom&from=2026-11-01&to=2026-11-21&page=x")).text();
     expect(rowsOf(html)).toBe(3);
