@@ -5,7 +5,7 @@ import { normalizeIdNumber } from "../../src/domain/cases";
 import { closeDistricts } from "../../src/domain/districts";
 import { shanghaiDate } from "../../src/domain/time";
 import { whenSettled } from "../../src/imports/engine";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
+import { apiClient, freshPostgres, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
 
 const SYSTEM = { actor: null, ip: null, at: Date.parse("2026-11-21T02:00:00Z"), label: "test" };
 const count = async (p: TestPlatform, sql: string) => ((await sqlOne(p.deps.db, sql)) as { n: number }).n;
@@ -201,13 +201,16 @@ describe("districts from the admin's list", () => {
     expect((await agent.request("/admin/districts", { form: { district: "南山区" } })).status).toBe(403);
   });
 
-  test("the command line adds and lists districts", () => {
+  test("the command line adds and lists districts", async () => {
     const { mkdtempSync } = require("node:fs") as typeof import("node:fs");
     const { join } = require("node:path") as typeof import("node:path");
     const { tmpdir } = require("node:os") as typeof import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "fanzha-cli-"));
+    const url = process.env.DATABASE_URL;
     const env = {
       ...process.env,
+      // on PostgreSQL a database of its own, not the server's default one
+      ...(url ? { DATABASE_URL: await freshPostgres(url) } : {}),
       DATABASE_PATH: join(dir, "db.sqlite"),
       OUTBOX_DIR: join(dir, "outbox"),
       FANZHA_DEMO: "false",
@@ -227,19 +230,21 @@ describe("districts from the admin's list", () => {
   test("the demo data lists the districts its cases and targets use; its victims' ID numbers agree with their ages", async () => {
     const p = await testPlatform();
     await loadDemo(p.deps);
-    const db = p.deps.db.$client;
+    // read through the engine-neutral helper, sorted here (PostgreSQL's collation orders text its own way)
     const used = (
-      db
-        .query(
-          "select distinct district as d from cases union select distinct district from targets where district is not null order by 1",
-        )
-        .all() as { d: string }[]
-    ).map((r) => r.d);
-    const list = (db.query("select name as d from districts order by 1").all() as { d: string }[]).map((r) => r.d);
+      await sqlAll<{ d: string }>(
+        p.deps.db,
+        "select distinct district as d from cases union select distinct district from targets where district is not null",
+      )
+    )
+      .map((r) => r.d)
+      .sort();
+    const list = (await sqlAll<{ d: string }>(p.deps.db, "select name as d from districts")).map((r) => r.d).sort();
     expect(list).toEqual(used);
-    const victims = db
-      .query("select received_at as at, victim_id_number as id, victim_age as age from cases")
-      .all() as { at: number; id: string; age: number }[];
+    const victims = await sqlAll<{ at: number; id: string; age: number }>(
+      p.deps.db,
+      "select received_at as at, victim_id_number as id, victim_age as age from cases",
+    );
     const wrong = victims.filter((v) => {
       if (!normalizeIdNumber(v.id).ok) return true;
       const [y, m, d] = shanghaiDate(v.at).split("-").map(Number) as [number, number, number];
