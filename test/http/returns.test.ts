@@ -183,7 +183,7 @@ describe("the return plan page", () => {
     expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} })).status).toBe(303);
     const returns = (await sqlAll(
       p.deps.db,
-      `select r.id, r.status, r.amount_fen as amount, r.case_id as caseId, r.parent_request_id as parent from requests r where r.kind = 'return' order by r.case_id`,
+      `select r.id, r.status, r.amount_fen as amount, r.case_id as "caseId", r.parent_request_id as parent from requests r where r.kind = 'return' order by r.case_id`,
     )) as Json[];
     expect(returns.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
     expect(returns.every((r) => r.parent === freeze.id)).toBe(true);
@@ -212,7 +212,7 @@ describe("the return plan page", () => {
     expect((await agent.request(`/requests/${freeze.id}/returns/${planId}/send`, { form: {} })).status).toBe(303);
     const rows = (await sqlAll(
       p.deps.db,
-      `select s.to_account as toAccount, r.amount_fen as amount, r.status from return_shares s join requests r on r.id = s.return_request_id order by s.case_id`,
+      `select s.to_account as "toAccount", r.amount_fen as amount, r.status from return_shares s join requests r on r.id = s.return_request_id order by s.case_id`,
     )) as Json[];
     expect(rows).toEqual([
       { toAccount: "621700001111220000", amount: 300_000, status: "sent" },
