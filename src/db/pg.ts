@@ -6,7 +6,7 @@ import type { SQL } from "drizzle-orm";
 import { PgDatabase, PgDeleteBase, PgInsertBase, PgSelectBase, PgUpdateBase } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
-import { PostgresJsPreparedQuery } from "drizzle-orm/postgres-js/session";
+import { PostgresJsPreparedQuery, PostgresJsSession } from "drizzle-orm/postgres-js/session";
 import postgres from "postgres";
 import * as schema from "./schema";
 
@@ -29,6 +29,8 @@ const asNumber = { parse: (v: string) => Number(v), serialize: (v: unknown) => S
 export function pgClient(url: string, opts: { max?: number } = {}) {
   return postgres(url, {
     max: opts.max ?? 10,
+    // a connection idle for 10 s is closed: the pool shrinks back when the rush is over
+    idle_timeout: 10,
     onnotice: () => {},
     connect_timeout: 10,
     types: {
@@ -95,6 +97,16 @@ for (const Builder of [PgSelectBase, PgInsertBase, PgUpdateBase, PgDeleteBase, P
     },
   });
 }
+
+// Every statement is prepared once per connection and reused (postgres.js keys them by their
+// text, as it does its own tagged queries): drizzle prepares only queries given a name, which
+// SQLite's prepare() takes none of; re-planning the lookup's read each time cost most of its time.
+const session = PostgresJsSession.prototype as unknown as { prepareQuery: (...args: unknown[]) => unknown };
+const prepareQuery = session.prepareQuery;
+session.prepareQuery = function (this: unknown, ...args: unknown[]) {
+  args[2] ??= "";
+  return prepareQuery.apply(this, args);
+};
 
 type Raw = { execute(q: SQL): Promise<Record<string, unknown>[]> };
 Object.assign(PgDatabase.prototype, {

@@ -16,11 +16,12 @@ import { openPlatform } from "../../src/platform";
 import { lookup } from "../../src/suspects/service";
 
 const path = process.argv[2];
-if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path>");
+if (!path) throw new Error("usage: bun test/bench/_lookup-server.ts <database path or postgres:// URL>");
+const onPostgres = path.startsWith("postgres");
 
 const deps = await openPlatform(
   loadConfig({
-    DATABASE_PATH: path,
+    ...(onPostgres ? { DATABASE_URL: path } : { DATABASE_PATH: path }),
     FANZHA_DEMO: "false",
     API_RATE_LIMIT_PER_MIN: "0",
     ACCESS_LOG: process.env.ACCESS_LOG ?? "true",
@@ -34,7 +35,7 @@ const app = createApp(deps);
 const scope = institutionScope((await actorForToken(deps.db, token, Date.now()))!);
 const yardsticks = new Hono()
   .get("/bare", (c) => c.json({ value: "+8613800138000", kind: "phone", flagged: true }))
-  .get("/minimal", (c) => c.json(lookup(deps.db, c.req.query("value") ?? "", scope)));
+  .get("/minimal", async (c) => c.json(await lookup(deps.db, c.req.query("value") ?? "", scope)));
 
 const server = Bun.serve({
   port: 0,

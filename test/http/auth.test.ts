@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { weakPassword } from "../../src/auth/passwords";
 import { createUser, THROTTLE } from "../../src/auth/service";
 import { DEMO_PASSWORD } from "../../src/demo/load";
-import { ORIGIN, signIn, TEST_PASSWORD, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { ORIGIN, signIn, TEST_PASSWORD, testPlatform, sqlAll, sqlOne, freshPostgres } from "../helpers";
 
 const form = (o: Record<string, string>) => ({
   method: "POST",
@@ -344,7 +344,13 @@ describe("password strength", () => {
 
   test("the command line refuses a weak password, saying why, and creates no user", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fanzha-cli-"));
-    const env = { ...process.env, DATABASE_PATH: join(dir, "db.sqlite"), OUTBOX_DIR: join(dir, "outbox") };
+    const url = process.env.DATABASE_URL;
+    const env = {
+      ...process.env,
+      ...(url ? { DATABASE_URL: await freshPostgres(url) } : {}),
+      DATABASE_PATH: join(dir, "db.sqlite"),
+      OUTBOX_DIR: join(dir, "outbox"),
+    };
     const cli = (...args: string[]) =>
       Bun.spawnSync([process.execPath, "src/cli.ts", ...args], { env, stderr: "pipe", stdout: "pipe" });
     const weak = cli("user", "add", "--username", "wang", "--role", "agent", "--password", "12345678");
