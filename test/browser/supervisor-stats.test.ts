@@ -2,20 +2,25 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
+import { sqlRun } from "../helpers";
 import { browserSuite } from "./harness";
 
 // a fixed "today", so the quarters on offer and the periods do not move with the calendar
 const suite = browserSuite({
   platform: { clock: { now: () => Date.parse("2026-11-21T10:00:00+08:00") } },
-  prepare(server) {
-    const ins = server.deps.db.$client.query(
-      "INSERT INTO cases (received_at, district, fraud_type, victim_name, filed_at) VALUES (?, '南山区', 'fake_investment', '王五', ?)",
-    );
+  async prepare(server) {
+    const ins = (at: number, filed: number | null) =>
+      sqlRun(
+        server.deps.db,
+        "INSERT INTO cases (received_at, district, fraud_type, victim_name, filed_at) VALUES (?, '南山区', 'fake_investment', '王五', ?)",
+        at,
+        filed,
+      );
     // Q3 2025: three alerts, one filed; Q3 2026: two alerts, both filed
     for (const d of ["2025-07-04", "2025-08-09", "2025-09-30"])
-      ins.run(Date.parse(`${d}T10:00:00+08:00`), d === "2025-08-09" ? Date.parse(`${d}T12:00:00+08:00`) : null);
+      await ins(Date.parse(`${d}T10:00:00+08:00`), d === "2025-08-09" ? Date.parse(`${d}T12:00:00+08:00`) : null);
     for (const d of ["2026-07-14", "2026-09-02"])
-      ins.run(Date.parse(`${d}T10:00:00+08:00`), Date.parse(`${d}T12:00:00+08:00`));
+      await ins(Date.parse(`${d}T10:00:00+08:00`), Date.parse(`${d}T12:00:00+08:00`));
   },
 });
 
