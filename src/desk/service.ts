@@ -22,8 +22,8 @@ const inst = sql.placeholder("inst");
 const limit = sql.placeholder("limit");
 const COUNTS = {
   open: sql<number>`count(*)`,
-  unacked: sql<number>`coalesce(sum(${requests.status} = 'sent'), 0)`,
-  overdue: sql<number>`coalesce(sum(${requests.deadlineAt} <= ${sql.placeholder("now")}), 0)`,
+  unacked: sql<number>`coalesce(sum(case when ${requests.status} = 'sent' then 1 else 0 end), 0)`,
+  overdue: sql<number>`coalesce(sum(case when ${requests.deadlineAt} <= ${sql.placeholder("now")} then 1 else 0 end), 0)`,
 };
 const asCounts = rowsBy(COUNTS);
 // a desk's screen is a hot path: its queries are prepared once per connection

@@ -5,6 +5,7 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
 import { type IdempotencyKey, once } from "../db/idempotency";
+import { sameTextAs } from "../db/dialect";
 import { caseSuspects, cases, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { formatFen } from "../domain/money";
@@ -372,11 +373,7 @@ const INST = { id: institutions.id, code: institutions.code, kind: institutions.
 
 async function resolveInstitution(t: Tx, code: string | undefined, fallbackId: number | null): Promise<Inst | null> {
   if (code) {
-    const i = await t.tx
-      .select(INST)
-      .from(institutions)
-      .where(sql`${institutions.code} = ${code} collate nocase`)
-      .get();
+    const i = await t.tx.select(INST).from(institutions).where(sameTextAs(institutions.code, code)).get();
     if (!i) throw fieldError("institution", `no institution ${code}`);
     return i;
   }
@@ -923,9 +920,9 @@ async function recordOnward(t: Tx, r: RequestView, responseId: number, rows: Onw
 /** A bank named by code or by name, as a desk or a bank's system writes it; only banks. */
 async function bankByName(db: Db, name: string): Promise<{ id: number } | null> {
   const named = or(
-    sql`${institutions.code} = ${name} collate nocase`,
+    sameTextAs(institutions.code, name),
     eq(institutions.nameZh, name),
-    sql`${institutions.nameEn} = ${name} collate nocase`,
+    sameTextAs(institutions.nameEn, name),
   );
   return (
     (await db

@@ -72,7 +72,13 @@ const REQUEST_FIELDS = {
   instZh: institutions.nameZh,
   instEn: institutions.nameEn,
   transactionsJson: sql<string>`coalesce(${jsonArray(
-    { at: "at", amountFen: "amount_fen", payerAccount: "payer_account", payerName: "payer_name", serialNo: "serial_no" },
+    {
+      at: "at",
+      amountFen: "amount_fen",
+      payerAccount: "payer_account",
+      payerName: "payer_name",
+      serialNo: "serial_no",
+    },
     sql`select * from ${requestTransactions} where ${requestTransactions.requestId} = ${requests.id} order by ${requestTransactions.at}, ${requestTransactions.id}`,
   )}, '[]')`,
   instructionsJson: instructionsJsonOf(requests.id),
@@ -142,7 +148,8 @@ const statements = perConnection((db: Db) => ({
       at: stored(onwardTransfers.at),
       holderName: onwardTransfers.holderName,
       serialNo: onwardTransfers.serialNo,
-      level: sql<number>`${sql.placeholder("level")}`,
+      // typed: PostgreSQL returns a bare parameter as text
+      level: sql<number>`cast(${sql.placeholder("level")} as integer)`,
       nextRequestId: onwardTransfers.nextRequestId,
       nextStatus: nextRequest.status,
     })

@@ -215,13 +215,15 @@ async function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Promise
     await tx.update(suspects).set(columnsOf(state)).where(eq(suspects.id, cur.id)).run();
     suspectId = cur.id;
   } else {
-    suspectId = (
-      await tx
-        .insert(suspects)
-        .values({ kind: id.kind, value: id.value, ...columnsOf(firstSighting(sighting)) })
-        .returning({ id: suspects.id })
-        .get()
-    ).id;
+    const made = await tx
+      .insert(suspects)
+      .values({ kind: id.kind, value: id.value, ...columnsOf(firstSighting(sighting)) })
+      .onConflictDoNothing()
+      .returning({ id: suspects.id })
+      .get();
+    // On PostgreSQL a concurrent transaction may have made it since the read: merge into that one
+    if (!made) return await mergeSuspect(tx, id, o);
+    suspectId = made.id;
   }
   if (id.kind === "bank_account" && (o.holderName || o.branch)) {
     await tx

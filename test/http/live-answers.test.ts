@@ -60,7 +60,7 @@ async function confirmWithOnward(s: Awaited<ReturnType<typeof level1>>) {
   expect(res.status).toBe(201);
   return (await sqlOne(
     s.p.deps.db,
-    "select id, status, level, created_by as createdBy from requests where parent_request_id = ?",
+    `select id, status, level, created_by as "createdBy" from requests where parent_request_id = ?`,
     s.l1,
   )) as { id: number; status: string; level: number; createdBy: number | null };
 }
