@@ -59,7 +59,7 @@ export function openDb(path: string, opts: { synchronous?: Synchronous } = {}): 
   const db = drizzle(sqlite, { schema, logger: writeGuard(sqlite) });
   migrate(db, { migrationsFolder: MIGRATIONS });
   const tx = drizzle(sqlite, { schema });
-  units.set(sqlite, { tx: tx as unknown as Conn, tail: Promise.resolve(), guard: true });
+  units.set(sqlite, { tx: tx as unknown as Conn, tail: Promise.resolve() });
   inTransaction.add(tx);
   return db as unknown as Db;
 }
@@ -73,7 +73,7 @@ export function openDb(path: string, opts: { synchronous?: Synchronous } = {}): 
  * waits its turn, and a write outside `transaction()` is refused (it would land inside whichever
  * transaction happens to be open, and roll back with it). Reads outside need no lock.
  */
-type Unit = { tx: Conn; tail: Promise<void>; guard: boolean };
+type Unit = { tx: Conn; tail: Promise<void> };
 const units = new WeakMap<Database, Unit>();
 const inTransaction = new WeakSet<object>();
 let savepoints = 0;
@@ -82,7 +82,7 @@ function writeGuard(sqlite: Database) {
   return {
     logQuery(query: string) {
       const u = units.get(sqlite);
-      if (u?.guard && /^\s*(insert|update|delete|replace)\b/i.test(query)) {
+      if (u && /^\s*(insert|update|delete|replace)\b/i.test(query)) {
         throw new Error(`a write outside transaction(): ${query.slice(0, 80)}`);
       }
     },
@@ -156,7 +156,6 @@ export async function transaction<T>(db: Conn, work: (tx: Conn) => Promise<T>): 
   }
 }
 
-export { schema };
 
 /**
  * Drizzle prepared queries built once per connection and kept with it: a hot path pays the
