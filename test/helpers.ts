@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { createApp } from "../src/app";
 import { createToken, createUser } from "../src/auth/service";
 import { loadConfig } from "../src/config";
+import { type Db, openDatabase } from "../src/db";
+import { openPostgres, pgClient } from "../src/db/pg";
+import { seedInstitutions } from "../src/db/seed";
 import type { Role } from "../src/domain/access";
 import type { Clock, Deps } from "../src/http/context";
-import { type Db, openDatabase } from "../src/db";
-import { pgClient, openPostgres } from "../src/db/pg";
-import { seedInstitutions } from "../src/db/seed";
 import { openPlatform } from "../src/platform";
 
 export class TestClock implements Clock {
@@ -158,7 +158,11 @@ export async function sqlAll<T = Record<string, unknown>>(db: Db, text: string, 
 }
 
 /** The first row, or null (as bun:sqlite's get). */
-export async function sqlOne<T = Record<string, unknown>>(db: Db, text: string, ...params: unknown[]): Promise<T | null> {
+export async function sqlOne<T = Record<string, unknown>>(
+  db: Db,
+  text: string,
+  ...params: unknown[]
+): Promise<T | null> {
   return (await sqlAll<T>(db, text, ...params))[0] ?? null;
 }
 

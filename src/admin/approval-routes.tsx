@@ -4,9 +4,9 @@ import { ApprovalsPage } from "../../views/admin/approvals";
 import { allow } from "../auth/middleware";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
+import { idOf } from "../http/query";
 import { render } from "../http/render";
 import { decideGrant, openGrants, recentDecisions } from "./approvals";
-import { idOf } from "../http/query";
 
 export const approvalRoutes = new Hono<AppEnv>()
   .use(allow("privileges.approve"))

@@ -5,10 +5,10 @@ import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
+import { transaction } from "../db";
 import { apiTokens, institutions, privilegeGrants, users } from "../db/schema";
 import { refuse } from "../domain/reasons";
 import { conflict, forbidden, notFound, refused } from "../http/errors";
-import { transaction } from "../db";
 
 const requester = alias(users, "requester");
 const decider = alias(users, "decider");

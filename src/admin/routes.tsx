@@ -10,10 +10,10 @@ import { audit, who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { type Issue, refusalIssue, zodIssues } from "../http/errors";
 import { putFlash, takeFlash } from "../http/flash";
+import { idOf } from "../http/query";
 import { type FormErrors, formErrors, render } from "../http/render";
 import { setBadge } from "./badges";
 import { listInstitutions, listTokens, listUsers, revokeToken } from "./service";
-import { idOf } from "../http/query";
 
 const optionalCode = z
   .string()
@@ -95,12 +95,7 @@ export const adminRoutes = new Hono<AppEnv>()
   .post("/users/:id{[0-9]+}/badge", async (c) => {
     const body = await c.req.parseBody();
     try {
-      await setBadge(
-        c.var.deps.db,
-        who(c),
-        idOf(c),
-        typeof body.badge === "string" ? body.badge : "",
-      );
+      await setBadge(c.var.deps.db, who(c), idOf(c), typeof body.badge === "string" ? body.badge : "");
     } catch (e) {
       return await refusedForm(c, e);
     }

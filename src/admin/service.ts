@@ -1,7 +1,7 @@
 // Administration: people, tokens, institutions. Not case contents.
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { forgetResolvedTokens } from "../auth/service";
-import { type Db, atomic } from "../db";
+import { atomic, type Db } from "../db";
 import { apiTokens, institutions, users } from "../db/schema";
 
 export async function listUsers(db: Db) {

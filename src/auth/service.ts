@@ -1,8 +1,8 @@
 // Users, sessions, sign-in throttling and API tokens.
 import { and, count, eq, gt, isNull, type SQL } from "drizzle-orm";
-import { type Conn, type Db, stored, transaction, atomic } from "../db";
-import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, users } from "../db/schema";
+import { atomic, type Conn, type Db, stored, transaction } from "../db";
 import { lockKey } from "../db/dialect";
+import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, users } from "../db/schema";
 import { type Actor, needsApproval, requiresInstitution } from "../domain/access";
 import type { Role } from "../domain/enums";
 import { refuse } from "../domain/reasons";

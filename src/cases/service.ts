@@ -3,9 +3,9 @@
 import { and, count, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
+import { inOrder, transaction } from "../db";
 import { type IdempotencyKey, once } from "../db/idempotency";
-import { institutions, instructions, requests } from "../db/schema";
-import { cases, caseTransactions, suspects } from "../db/schema";
+import { cases, caseTransactions, institutions, instructions, requests, suspects } from "../db/schema";
 import { districtIssue } from "../districts/service";
 import {
   type CaseData,
@@ -25,7 +25,6 @@ import { startOfShanghaiDay } from "../domain/time";
 import { type Issue, invalid, notFound, refusalIssue } from "../http/errors";
 import { type Conn, reportSuspect, type SuspectRecord, suspectsOfCase } from "../suspects/service";
 import type { CaseFilter } from "./schemas";
-import { transaction, inOrder } from "../db";
 
 export type CaseRecord = CaseDates & {
   id: number;

@@ -156,7 +156,6 @@ export async function transaction<T>(db: Conn, work: (tx: Conn) => Promise<T>): 
   }
 }
 
-
 /**
  * Drizzle prepared queries built once per connection and kept with it: a hot path pays the
  * statement's compile once, then ~11 µs a call against ~40 µs for the builder (DESIGN §6).

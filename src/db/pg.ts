@@ -63,7 +63,15 @@ const flat = (rows: Record<string, unknown>[]) => rows.map((r) => Object.values(
 
 // A connection the server or the network dropped: postgres.js opens a new one for the next query,
 // so the query is sent again (twice at most). Writes run in transaction(), which retries as a whole.
-const LOST = new Set(["57P01", "08006", "08003", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"]);
+const LOST = new Set([
+  "57P01",
+  "08006",
+  "08003",
+  "ECONNRESET",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+]);
 const codeOf = (e: unknown) => {
   const err = e as { code?: string; cause?: { code?: string } };
   return err.cause?.code ?? err.code ?? "";

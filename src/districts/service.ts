@@ -3,11 +3,11 @@
 import { eq } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import type { Conn, Db } from "../db";
+import { transaction } from "../db";
 import { districts } from "../db/schema";
 import { checkDistrict } from "../domain/districts";
 import { type Refusal, refuse } from "../domain/reasons";
 import { type Issue, refusalIssue } from "../http/errors";
-import { transaction } from "../db";
 
 const DISTRICT_MAX = 50;
 

@@ -5,7 +5,7 @@
 
 import { and, eq, lt, or } from "drizzle-orm";
 import type { Context } from "hono";
-import { stored, transaction, atomic } from "../db";
+import { atomic, stored, transaction } from "../db";
 import { flashes } from "../db/schema";
 import type { AppEnv } from "./context";
 

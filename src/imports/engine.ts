@@ -8,6 +8,7 @@ import type { Database } from "bun:sqlite";
 import { unlink } from "node:fs/promises";
 import { eq } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
+import { transaction } from "../db";
 import { imports } from "../db/schema";
 import type { Deps } from "../http/context";
 import { AppError, notFound, refused } from "../http/errors";
@@ -29,7 +30,6 @@ import {
   settleImport,
 } from "./service";
 import { csvLine, RAW_CELL, RAW_ROW } from "./table";
-import { transaction } from "../db";
 
 /**
  * Rows per batch, one transaction each. Every commit writes out the index pages it touched, and

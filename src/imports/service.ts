@@ -1,9 +1,9 @@
 // The import records: one row per file and kind, its counts kept with every batch (so an
 // interrupted import resumes exactly where it stopped), and its rejected rows.
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Conn } from "../db";
 import { type Db, transaction } from "../db";
 import { importRejections, imports, users } from "../db/schema";
-import type { Conn } from "../db";
 
 export type ImportStatus = "running" | "done" | "failed";
 export type Counts = { totalRows: number; imported: number; merged: number; rejected: number };

@@ -4,6 +4,8 @@
 // text (the district as typed) has its numbers masked (maskFreeText).
 import { and, asc, count, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db";
+import { transaction } from "../db";
+import { countIf } from "../db/dialect";
 import { type suspects, targets } from "../db/schema";
 import {
   FRAUD_TYPES,
@@ -16,8 +18,6 @@ import { maskFreeText, maskName, maskPhone } from "../domain/masking";
 import { shanghaiDaysRange } from "../domain/time";
 import { changePct, type Period, previousPeriod } from "../domain/yoy";
 import { compare } from "../stats/service";
-import { transaction } from "../db";
-import { countIf } from "../db/dialect";
 
 export type FraudTypeTrend = {
   fraudType: (typeof FRAUD_TYPES)[number];

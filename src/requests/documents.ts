@@ -6,6 +6,7 @@ import { type AnyColumn, eq, sql } from "drizzle-orm";
 import type { AuditWho } from "../audit/service";
 import type { Config } from "../config";
 import { type Db, storedColumns } from "../db";
+import { jsonArray } from "../db/dialect";
 import {
   cases,
   documentCounters,
@@ -17,7 +18,6 @@ import {
   suspects,
   users,
 } from "../db/schema";
-import { jsonArray } from "../db/dialect";
 import { type Canonical, canonicalJson, type DocumentKind, documentKindOf, documentNumber } from "../domain/signing";
 import { iso, shanghaiDate } from "../domain/time";
 import { signBytes } from "./signing";

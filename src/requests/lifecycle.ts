@@ -4,8 +4,9 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
-import { type IdempotencyKey, once } from "../db/idempotency";
+import { transaction } from "../db";
 import { sameTextAs } from "../db/dialect";
+import { type IdempotencyKey, once } from "../db/idempotency";
 import { caseSuspects, cases, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { formatFen } from "../domain/money";
@@ -59,7 +60,6 @@ import {
   type TransactionInput,
   transactionsOf,
 } from "./transactions";
-import { transaction } from "../db";
 
 export type Ctx = Pick<Deps, "db" | "config" | "events">;
 

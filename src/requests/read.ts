@@ -5,6 +5,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, getTableColumns, inArray, lt, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { type Db, type Millis, perConnection, rowsBy, stored, storedColumns } from "../db";
+import { jsonArray } from "../db/dialect";
 import {
   apiTokens,
   institutions,
@@ -15,7 +16,6 @@ import {
   suspects,
   users,
 } from "../db/schema";
-import { jsonArray } from "../db/dialect";
 import { type Actor, institutionScope } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
 import {

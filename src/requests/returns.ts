@@ -4,7 +4,7 @@
 
 import { and, asc, desc, eq } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
-import { type Db, storedColumns, transaction, inOrder, atomic } from "../db";
+import { atomic, type Db, inOrder, storedColumns, transaction } from "../db";
 import { stepKey } from "../db/idempotency";
 import { caseSuspects, cases, requests, returnObjections, returnPlans, returnShares, users } from "../db/schema";
 import type { Actor } from "../domain/access";

@@ -11,7 +11,7 @@
 // signed. Whoever can read the database can sign; that reader already holds every case.
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey, sign } from "node:crypto";
 import { desc, isNull } from "drizzle-orm";
-import { type Db, storedColumns, atomic } from "../db";
+import { atomic, type Db, storedColumns } from "../db";
 import { signingKeys } from "../db/schema";
 import { base64url } from "../domain/signing";
 

@@ -7,6 +7,7 @@
 
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
+import { inOrder } from "../db";
 import { baselineTotals } from "../db/schema";
 import { districtRefusal } from "../districts/service";
 import { yuanToFen } from "../domain/money";
@@ -14,7 +15,6 @@ import { isRefusal, type Refusal, refuse } from "../domain/reasons";
 import { METRICS, type Metric, MONEY_METRICS } from "../domain/yoy";
 import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
 import { type HeaderMap, headerKey, type ImportColumn, mapHeader } from "../imports/table";
-import { inOrder } from "../db";
 
 /** metric, month (YYYY-MM), district ("" = whole city), value (count or fen). */
 export type BaselineFigure = [metric: Metric, month: string, district: string, value: number];

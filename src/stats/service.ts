@@ -33,8 +33,9 @@
 import { and, between, count, countDistinct, eq, getTableName, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db";
-import { baselineTotals, statsDaily, statsDailyCity, statsMonthly, statsMonthlyCity } from "../db/schema";
+import { inOrder } from "../db";
 import { anyOr } from "../db/dialect";
+import { baselineTotals, statsDaily, statsDailyCity, statsMonthly, statsMonthlyCity } from "../db/schema";
 import { FRAUD_TYPES } from "../domain/enums";
 import { maskFreeText } from "../domain/masking";
 import {
@@ -49,7 +50,6 @@ import {
   type Verdict,
   verdict,
 } from "../domain/yoy";
-import { inOrder } from "../db";
 
 export type Source = "records" | "baseline" | "mixed";
 type Figure = { value: number; source: Source };

@@ -10,12 +10,12 @@ import { sendTable } from "../exports/tabular";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
 import { badRequest, invalid, validationError } from "../http/errors";
+import { idOf } from "../http/query";
 import { render } from "../http/render";
 import { readPeriod } from "../stats/schemas";
 import { exportParams, exportQuery, isTimesTable, requestKindQuery, UrgeForm } from "./schemas";
 import { board, responseTimes } from "./service";
 import { recentUrges, type UrgeSubject, urge } from "./urge";
-import { idOf } from "../http/query";
 
 /** Rows each list shows on screen; the counts and the exports have them all. */
 const SCREEN_ROWS = 50;
@@ -62,13 +62,7 @@ export const supervisionRoutes = new Hono<AppEnv>()
   .post("/urge/:what{request|target}/:id{[0-9]+}", allow("supervision.read"), async (c) => {
     const note = UrgeForm.safeParse(await c.req.parseBody());
     if (!note.success) throw validationError(note.error);
-    await urge(
-      c.var.deps,
-      who(c),
-      c.req.param("what") as UrgeSubject,
-      idOf(c),
-      note.data.note ?? null,
-    );
+    await urge(c.var.deps, who(c), c.req.param("what") as UrgeSubject, idOf(c), note.data.note ?? null);
     if (c.req.header("HX-Request") === "true") return c.body(null, 204);
     // back to the page the button was on (the board, the request, the target), same origin only
     const ref = c.req.header("Referer");

@@ -3,6 +3,7 @@
 // (domain/requests, domain/queue); this service only counts and lists what those rules say.
 import { and, asc, eq, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db";
+import { transaction } from "../db";
 import { institutions, requests, targets, users } from "../db/schema";
 import { REQUEST_KINDS, RISK_LEVELS, type TARGET_REASONS } from "../domain/enums";
 import { type Spread, spread } from "../domain/percentile";
@@ -19,7 +20,6 @@ import {
 } from "../domain/requests";
 import { shanghaiDaysRange } from "../domain/time";
 import { changePct, type Period, previousPeriod } from "../domain/yoy";
-import { transaction } from "../db";
 
 export type LightCounts = {
   green: number;

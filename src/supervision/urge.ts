@@ -4,13 +4,13 @@
 import { desc, eq, gte } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
+import { transaction } from "../db";
 import { requests, targets, urges, users } from "../db/schema";
 import { refuse } from "../domain/reasons";
 import { isOverdue, type RequestStatus } from "../domain/requests";
 import type { Deps } from "../http/context";
 import { notFound, refused } from "../http/errors";
 import type { HistoryRow } from "../requests/read";
-import { transaction } from "../db";
 
 type Ctx = Pick<Deps, "db" | "events">;
 export type UrgeSubject = "request" | "target";

@@ -10,6 +10,7 @@ import {
   z,
 } from "../api/openapi";
 import { allow } from "../auth/middleware";
+import { inOrder } from "../db";
 import { type Actor, institutionScope } from "../domain/access";
 import { iso } from "../domain/time";
 import { who } from "../http/audit";
@@ -24,7 +25,6 @@ import {
   SuspectInput,
 } from "./schemas";
 import { createSuspect, type LookupResult as Found, lookup, type SuspectRecord, suspectDetail } from "./service";
-import { inOrder } from "../db";
 
 /** The API's suspect object (the contract other systems code against). */
 export function suspectJson(s: SuspectRecord) {

@@ -228,7 +228,10 @@ async function handleBatchPg(b: Columns, ctx: BatchContext): Promise<Outcome[]> 
     const key = b.kinds[i] + b.values[i]!;
     const n = seen.get(key);
     seen.set(key, n === undefined ? 1 : n + 1);
-    if (n !== undefined) rounds = Math.max(rounds, (round[i] = n) + 1);
+    if (n !== undefined) {
+      round[i] = n;
+      rounds = Math.max(rounds, n + 1);
+    }
   }
   const out = new Array<Outcome>(b.length);
   for (let r = 0; r < rounds; r++) {

@@ -5,6 +5,7 @@ import { SuspectDetailPage } from "../../views/suspects/detail";
 import { CheckBox, PasteBox } from "../../views/suspects/paste";
 import { type PasteState, SuspectResults, SuspectsPage } from "../../views/suspects/search";
 import { allow } from "../auth/middleware";
+import { transaction } from "../db";
 import { formKey } from "../db/idempotency";
 import { can } from "../domain/access";
 import { audit, who } from "../http/audit";
@@ -15,7 +16,6 @@ import { idOf, SearchQuery } from "../http/query";
 import { type FormErrors, formErrors, render, wantsFragment } from "../http/render";
 import { PasteCheckForm, PasteForm, StatusForm } from "./schemas";
 import { checkPasted, pasteMany, searchSuspects, setSuspectStatus, suspectDetail } from "./service";
-import { transaction } from "../db";
 
 type Paste = PasteState;
 /** The paste box's answer across a POST's redirect (a plain form, without htmx). */

@@ -2,7 +2,7 @@
 // and the reads behind the suspect screens.
 import { and, desc, eq, gte, inArray, like, lt, ne, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
-import { type Conn, type Db, perConnection, rowsBy, stored, storedColumns, transaction, inOrder } from "../db";
+import { type Conn, type Db, inOrder, perConnection, rowsBy, stored, storedColumns, transaction } from "../db";
 import { type IdempotencyKey, once } from "../db/idempotency";
 import { auditLog, caseSuspects, cases, institutions, requests, suspectSources, suspects } from "../db/schema";
 import { type Identifier, normalizeIdentifier, type SuspectKind, toHalfWidth } from "../domain/identifiers";

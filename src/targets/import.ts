@@ -5,6 +5,7 @@
 import { eq } from "drizzle-orm";
 import type { AuditWho } from "../audit/service";
 import type { Db } from "../db";
+import { inOrder, transaction } from "../db";
 import { users } from "../db/schema";
 import type { Actor } from "../domain/access";
 import { yuanToFen } from "../domain/money";
@@ -14,7 +15,6 @@ import { riskFromWord } from "../domain/suspect-merge";
 import { AppError } from "../http/errors";
 import { defineImport, type Outcome, rejectedBy } from "../imports/handler";
 import { addTargetIn, checkTarget, type NewTarget, type TargetReason } from "./service";
-import { transaction, inOrder } from "../db";
 
 const REASON_WORDS = new Map<string, TargetReason>();
 for (const [reason, words] of [

@@ -8,17 +8,16 @@ import { type AuditWho, recordAudit } from "../audit/service";
 import {
   type Conn,
   type Db,
+  inOrder,
   type Millis,
   perConnection,
   rowsBy,
   stored,
   storedColumns,
   transaction,
-  inOrder,
 } from "../db";
-import { apiTokens, auditLog, suspects, users } from "../db/schema";
 import { anyOr, sameAs, skipLocked, throughIndex } from "../db/dialect";
-import { targets } from "../db/schema";
+import { apiTokens, auditLog, suspects, targets, users } from "../db/schema";
 import { districtIssue } from "../districts/service";
 import type { Actor } from "../domain/access";
 import type { TARGET_REASONS, TARGET_SOURCES } from "../domain/enums";

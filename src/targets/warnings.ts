@@ -6,10 +6,10 @@
 import { and, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import { createCase } from "../cases/service";
-import { type Conn, type Db, type Millis, stored, storedColumns, transaction, atomic } from "../db";
+import { atomic, type Conn, type Db, type Millis, stored, storedColumns, transaction } from "../db";
+import { throughIndex } from "../db/dialect";
 import { type IdempotencyKey, once } from "../db/idempotency";
 import { apiTokens, followUps, targets, telephonyMessages, users, warnings, webhookEvents } from "../db/schema";
-import { throughIndex } from "../db/dialect";
 import type { CaseData } from "../domain/cases";
 import type { FOLLOW_UP_OUTCOMES } from "../domain/enums";
 import { type Identifier, normalizeIdentifier, normalizePhone } from "../domain/identifiers";

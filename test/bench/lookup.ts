@@ -70,7 +70,9 @@ async function postgresDatabase(url: string): Promise<string> {
     );
     await db.$client.unsafe("vacuum analyze suspects");
     await db.$client.end();
-    console.log(`built ${name} with ${N.toLocaleString("en")} suspects in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `built ${name} with ${N.toLocaleString("en")} suspects in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   await admin.end();
   return at(name);

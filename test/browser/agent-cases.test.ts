@@ -1,7 +1,7 @@
-import { sqlOne } from "../helpers";
 // An agent's intake journey in a real browser: a case with two suspects, then finding one of
 // them again by typing part of its number; the paste-many box.
 import { describe, expect, test } from "bun:test";
+import { sqlOne } from "../helpers";
 import { browserSuite } from "./harness";
 
 const suite = browserSuite();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { addTarget } from "../../src/targets/service";
 import { signTwilio, startTwilioStub, stubHttpClient, type TwilioStub } from "../fixtures/twilio-stub";
+import { sqlOne } from "../helpers";
 import { launch, signInPage, startServer } from "./harness";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
@@ -67,9 +68,11 @@ test("an agent takes the next target, calls, sees the call status live, records 
   ]);
   expect(stub.requests).toHaveLength(1);
   expect(stub.requests[0]!.params.To).toBe("+8613800138000");
-  const warning = server.deps.db.$client
-    .query("select id, provider_sid as sid from warnings where target_id = ?")
-    .get(target.id) as { id: number; sid: string };
+  const warning = (await sqlOne(
+    server.deps.db,
+    "select id, provider_sid as sid from warnings where target_id = ?",
+    target.id,
+  )) as { id: number; sid: string };
   expect(warning.sid).toMatch(/^CA/);
   const status = page.locator(`[data-testid="contacts"] [data-testid="provider-status-${warning.id}"] [data-status]`);
   expect(await status.getAttribute("data-status")).toBe("queued");

@@ -1,4 +1,3 @@
-import { sqlOne } from "../helpers";
 // A 12-month freeze from sending to renewal, in two browsers: the agent sends a freeze of a major,
 // complex case on a city-level approval; the bank checks the holder on its desk, opens the numbered
 // notice and prints it, and confirms; the agent renews the freeze (继续冻结), and the renewal
@@ -6,6 +5,7 @@ import { sqlOne } from "../helpers";
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { addShanghaiMonths } from "../../src/domain/time";
+import { sqlOne } from "../helpers";
 import { browserSuite } from "./harness";
 
 const suite = browserSuite();

@@ -9,9 +9,9 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { createApp } from "../../src/app";
 import { createUser } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
+import { closeDatabase } from "../../src/db";
 import type { Role } from "../../src/domain/access";
 import { openPlatform } from "../../src/platform";
-import { closeDatabase } from "../../src/db";
 import { freshPostgres } from "../helpers";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -1,4 +1,3 @@
-import { sqlAll } from "../helpers";
 // In a real browser: the Chinese interface shows no English and no raw codes. Every role signs
 // in over the demo data, walks every page its navigation reaches (and the detail page of the
 // first row of each list), waits for the htmx fragments, and every Latin word on screen must be
@@ -8,6 +7,7 @@ import type { Page } from "playwright-core";
 import { recordAudit } from "../../src/audit/service";
 import { createUser } from "../../src/auth/service";
 import { DEMO_PASSWORD, DEMO_USERS, loadDemo } from "../../src/demo/load";
+import { sqlAll, sqlOne } from "../helpers";
 import { browserSuite, signInPage } from "./harness";
 
 const ADMIN = { username: "admin", password: "fz-test-Pw-7391" };
@@ -197,15 +197,19 @@ async function sweep(page: Page, base: string): Promise<Map<string, Set<string>>
 }
 
 async function callAndText(page: Page, base: string) {
-  const db = suite.server.deps.db.$client;
-  const { id } = db.query("select id from targets where status = 'open' order by id limit 1").get() as { id: number };
+  const db = suite.server.deps.db;
+  const { id } = (await sqlOne(db, "select id from targets where status = 'open' order by id limit 1")) as {
+    id: number;
+  };
   await page.goto(`${base}/targets/${id}`);
   await page.click('[data-testid="call-warning"]');
   await page.waitForLoadState("load");
   await page.goto(`${base}/targets/${id}`);
   await page.click('[data-testid="send-sms"]');
   await page.waitForLoadState("load");
-  expect((db.query("select count(*) n from telephony_messages").get() as { n: number }).n).toBeGreaterThanOrEqual(2);
+  expect(((await sqlOne(db, "select count(*) n from telephony_messages")) as { n: number }).n).toBeGreaterThanOrEqual(
+    2,
+  );
 }
 
 const report = (found: Map<string, Set<string>>) => [...found].map(([p, ws]) => `${p}: ${[...ws].join(", ")}`);
@@ -238,16 +242,16 @@ describe("one language on screen", () => {
   }
 
   test("every request's history starts with its send, the demo's too", async () => {
-    const db = suite.server.deps.db.$client;
-    const unsent = db
-      .query(
-        "select count(*) n from requests r where r.status <> 'draft' and not exists (select 1 from responses x where x.request_id = r.id and x.action = 'send')",
-      )
-      .get() as { n: number };
+    const db = suite.server.deps.db;
+    const unsent = (await sqlOne(
+      db,
+      "select count(*) n from requests r where r.status <> 'draft' and not exists (select 1 from responses x where x.request_id = r.id and x.action = 'send')",
+    )) as { n: number };
     expect(unsent.n).toBe(0);
-    const { id } = db
-      .query("select id from requests where status = 'completed' and kind = 'freeze' order by id limit 1")
-      .get() as { id: number };
+    const { id } = (await sqlOne(
+      db,
+      "select id from requests where status = 'completed' and kind = 'freeze' order by id limit 1",
+    )) as { id: number };
     const context = await suite.browser.newContext();
     const page = await context.newPage();
     await signInPage(page, suite.server.base, { username: "agent", password: DEMO_PASSWORD });

@@ -1,10 +1,10 @@
-import { sqlOne, sqlRun } from "../helpers";
 // Issue 13's journeys in Chromium, counting every click and submit: the agent's next → call →
 // outcome, the desk's confirm from the alert, the level-2 stop-payment from the banner (and with
 // ONWARD_AUTO_SEND none at all), and an agent's home page updating while a bank answers elsewhere.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { createToken } from "../../src/auth/service";
+import { sqlOne, sqlRun } from "../helpers";
 import { browserSuite, launch, signInPage, startServer, type TestServer } from "./harness";
 
 const ICBC_CARD = "6222020200112233445";

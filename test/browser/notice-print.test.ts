@@ -2,6 +2,7 @@
 // notice's text on the page, the receipt on a page of its own.
 import { describe, expect, test } from "bun:test";
 import { createToken } from "../../src/auth/service";
+import { sqlOne } from "../helpers";
 import { browserSuite } from "./harness";
 
 const suite = browserSuite();
@@ -10,11 +11,13 @@ describe("printing a notice", () => {
   test("the bank opens a freeze's notice from its desk and prints it to an A4 PDF with the notice's text and its receipt page", async () => {
     const { server } = suite;
     const now = Date.now();
-    const { id: caseId } = server.deps.db.$client
-      .query(
-        `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 30000000, '李四', 'received', ?, ?) returning id`,
-      )
-      .get(now, now, now) as { id: number };
+    const { id: caseId } = (await sqlOne(
+      server.deps.db,
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, status, created_at, updated_at) values (?, '南山区', 'fake_investment', 30000000, '李四', 'received', ?, ?) returning id`,
+      now,
+      now,
+      now,
+    )) as { id: number };
     const { token } = await createToken(server.deps.db, { name: "center", role: "agent" });
     const res = await fetch(`${server.base}/api/v1/requests`, {
       method: "POST",

@@ -1,8 +1,8 @@
-import { sqlOne } from "../helpers";
 // The joint operations room in two browsers: an agent sends a stop-payment; the bank's desk
 // shows it arrive live (server-sent events, no reload); the bank confirms it with an onward
 // transfer; the agent sees the level-2 draft appear and sends it in one click.
 import { describe, expect, test } from "bun:test";
+import { sqlOne } from "../helpers";
 import { browserSuite } from "./harness";
 
 const suite = browserSuite();

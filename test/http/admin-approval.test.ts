@@ -3,7 +3,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { decideGrant } from "../../src/admin/approvals";
 import { createUser } from "../../src/auth/service";
-import { apiClient, ORIGIN, signIn, TEST_PASSWORD, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { apiClient, ORIGIN, signIn, sqlAll, sqlOne, TEST_PASSWORD, type TestPlatform, testPlatform } from "../helpers";
 
 setDefaultTimeout(30_000); // every sign-in hashes a password (argon2id)
 

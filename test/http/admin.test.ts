@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
+import { signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const count = async (p: TestPlatform, sql: string) => ((await sqlOne(p.deps.db, sql)) as { n: number }).n;
 const shownToken = (html: string) => /data-testid="new-token">[^<]*<code>([^<]+)<\/code>/.exec(html)?.[1];

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { recordAudit } from "../../src/audit/service";
-import { signIn, testPlatform, sqlOne, sqlRun } from "../helpers";
 import { transaction } from "../../src/db";
+import { signIn, sqlOne, sqlRun, testPlatform } from "../helpers";
 
 const count = async (p: Awaited<ReturnType<typeof testPlatform>>) =>
   ((await sqlOne(p.deps.db, "select count(*) as n from audit_log")) as { n: number }).n;

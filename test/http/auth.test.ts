@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { weakPassword } from "../../src/auth/passwords";
 import { createUser, THROTTLE } from "../../src/auth/service";
 import { DEMO_PASSWORD } from "../../src/demo/load";
-import { ORIGIN, signIn, TEST_PASSWORD, testPlatform, sqlAll, sqlOne, freshPostgres } from "../helpers";
+import { freshPostgres, ORIGIN, signIn, sqlAll, sqlOne, TEST_PASSWORD, testPlatform } from "../helpers";
 
 const form = (o: Record<string, string>) => ({
   method: "POST",

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { apiClient, ORIGIN, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
+import { apiClient, ORIGIN, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const count = async (p: TestPlatform, sql: string, ...args: (string | number)[]) =>
   ((await sqlOne(p.deps.db, sql, ...args)) as { n: number }).n;

@@ -23,7 +23,9 @@ describe("twenty at once", () => {
       ),
     );
     expect(answers.map((r) => r.status).filter((s) => s >= 300)).toEqual([]);
-    const ids = new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as { case: { id: number } }).case.id)));
+    const ids = new Set(
+      await Promise.all(answers.map(async (r) => ((await r.json()) as { case: { id: number } }).case.id)),
+    );
     expect(ids.size).toBe(1);
     expect(await sqlOne(p.deps.db, "select count(*) as n from cases")).toEqual({ n: 1 });
   });
@@ -39,12 +41,20 @@ describe("twenty at once", () => {
     const requestId = ((await sent.json()) as { request: { id: number } }).request.id;
     const banks = await Promise.all(Array.from({ length: 20 }, () => apiClient(p, "bank", "ICBC")));
     const answers = await Promise.all(
-      banks.map((b) => b.call(`/api/v1/requests/${requestId}/responses`, { json: { action: "confirm", amount: 300_000, balance: 300_000 } })),
+      banks.map((b) =>
+        b.call(`/api/v1/requests/${requestId}/responses`, {
+          json: { action: "confirm", amount: 300_000, balance: 300_000 },
+        }),
+      ),
     );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s !== 201).every((s) => s === 409)).toBe(true);
-    const confirms = await sqlAll(p.deps.db, "select id from responses where request_id = ? and action = 'confirm'", requestId);
+    const confirms = await sqlAll(
+      p.deps.db,
+      "select id from responses where request_id = ? and action = 'confirm'",
+      requestId,
+    );
     expect(confirms).toHaveLength(1);
     expect(await sqlOne(p.deps.db, "select status, done_amount_fen from requests where id = ?", requestId)).toEqual({
       status: "completed",

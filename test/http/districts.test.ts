@@ -5,7 +5,7 @@ import { normalizeIdNumber } from "../../src/domain/cases";
 import { closeDistricts } from "../../src/domain/districts";
 import { shanghaiDate } from "../../src/domain/time";
 import { whenSettled } from "../../src/imports/engine";
-import { apiClient, freshPostgres, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { apiClient, freshPostgres, signIn, sqlAll, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const SYSTEM = { actor: null, ip: null, at: Date.parse("2026-11-21T02:00:00Z"), label: "test" };
 const count = async (p: TestPlatform, sql: string) => ((await sqlOne(p.deps.db, sql)) as { n: number }).n;

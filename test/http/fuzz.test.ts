@@ -6,8 +6,8 @@
 // file near 30 s on the 2-core machine (measured: 16–30 s with 25 runs, 46 s with 80).
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import type { Role } from "../../src/domain/access";
 import { inOrder } from "../../src/db";
+import type { Role } from "../../src/domain/access";
 import { apiClient, signIn, type TestPlatform, testPlatform } from "../helpers";
 
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 25);

@@ -2,12 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { transaction } from "../../src/db";
 import { mergeSighting } from "../../src/domain/suspects";
 import { startImport, whenSettled } from "../../src/imports/engine";
 import { importSource } from "../../src/suspects/import";
 import { createSuspect, setSuspectStatus } from "../../src/suspects/service";
-import { signIn, type TestPlatform, testPlatform, sqlAll, sqlOne, sqlRun } from "../helpers";
-import { transaction } from "../../src/db";
+import { signIn, sqlAll, sqlOne, sqlRun, type TestPlatform, testPlatform } from "../helpers";
 
 const FIXTURES = join(import.meta.dir, "../fixtures");
 const fixture = (name: string) => Bun.file(join(FIXTURES, name));

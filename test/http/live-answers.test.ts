@@ -2,7 +2,7 @@
 // opening a sent request at the desk acknowledges it, and supervisors urge (督办) what is late.
 import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { apiClient, signIn, sqlAll, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { setBadge } from "../../src/admin/badges";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
+import { apiClient, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const SYSTEM = { actor: null, ip: "test", at: Date.parse("2026-11-21T02:00:00Z"), label: "system:test" };
 

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { loadDemo } from "../../src/demo/load";
 import { runRequestClock } from "../../src/requests/clock";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne, sqlRun } from "../helpers";
+import { apiClient, signIn, sqlOne, sqlRun, type TestPlatform, testPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { runRequestClock } from "../../src/requests/clock";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { apiClient, signIn, sqlAll, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { inOrder } from "../../src/db";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne, sqlRun } from "../helpers";
+import { apiClient, signIn, sqlAll, sqlOne, sqlRun, type TestPlatform, testPlatform } from "../helpers";
 
 const ICBC_CARD = "6222020200112233445";
 const DAY = 86_400_000;

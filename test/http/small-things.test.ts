@@ -1,6 +1,6 @@
 // Smaller things seen in use (issue 13, item 10): each one behaviour.
 import { describe, expect, test } from "bun:test";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne, sqlRun } from "../helpers";
+import { apiClient, signIn, sqlOne, sqlRun, type TestPlatform, testPlatform } from "../helpers";
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 

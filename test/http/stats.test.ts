@@ -9,7 +9,7 @@ import { METRICS, type Metric } from "../../src/domain/yoy";
 import { sendTable } from "../../src/exports/tabular";
 import type { AppEnv } from "../../src/http/context";
 import { compare, recountDifferences } from "../../src/stats/service";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne, sqlRun } from "../helpers";
+import { apiClient, signIn, sqlAll, sqlOne, sqlRun, type TestPlatform, testPlatform } from "../helpers";
 
 /** An instant given as Shanghai wall-clock time. */
 const sh = (s: string) => Date.parse(`${s.replace(" ", "T")}:00+08:00`);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { setSuspectStatus } from "../../src/suspects/service";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
 import { transaction } from "../../src/db";
+import { setSuspectStatus } from "../../src/suspects/service";
+import { apiClient, signIn, sqlAll, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const count = async (p: TestPlatform, sql: string, ...args: (string | number)[]) =>
   ((await sqlOne(p.deps.db, sql, ...args)) as { n: number }).n;

@@ -3,11 +3,11 @@
 
 import type { SQLQueryBindings } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
+import { engineFromEnv } from "../../src/db/engine";
 import { whenSettled } from "../../src/imports/engine";
 import { JOBS } from "../../src/jobs";
-import { engineFromEnv } from "../../src/db/engine";
 import { claimNextSql } from "../../src/targets/service";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlAll, sqlOne } from "../helpers";
+import { apiClient, signIn, sqlAll, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const MIN = 60_000;
 type TargetJson = {

@@ -3,7 +3,7 @@
 // the status streamed live to the agent's page.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { signTwilio, startTwilioStub, stubHttpClient, type TwilioStub } from "../fixtures/twilio-stub";
-import { apiClient, signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
+import { apiClient, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
 const AUTH_TOKEN = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";

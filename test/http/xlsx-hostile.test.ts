@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { crc32, createDeflateRaw, deflateRawSync } from "node:zlib";
 import { whenSettled } from "../../src/imports/engine";
-import { signIn, type TestPlatform, testPlatform, sqlOne } from "../helpers";
+import { signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const MiB = 1024 * 1024;
 

@@ -1,4 +1,3 @@
-import { sqlRun } from "../helpers";
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import {
@@ -29,6 +28,7 @@ import {
 } from "../../src/db/backup";
 import { JOBS } from "../../src/jobs";
 import { openPlatform } from "../../src/platform";
+import { sqlRun } from "../helpers";
 
 let dir: string;
 const open: Db[] = [];

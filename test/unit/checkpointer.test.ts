@@ -1,10 +1,10 @@
-import { sqlOne, sqlRun } from "../helpers";
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Db, openDb } from "../../src/db";
 import { SAFETY_NET_PAGES, startCheckpointer } from "../../src/db/checkpointer";
+import { sqlOne, sqlRun } from "../helpers";
 
 let dir: string;
 let db: Db;

@@ -1,9 +1,8 @@
-import { sqlAll, sqlOne } from "../helpers";
 import { describe, expect, test } from "bun:test";
 import { transaction } from "../../src/db";
 import { apiKey, formKey, once } from "../../src/db/idempotency";
 import { AppError } from "../../src/http/errors";
-import { testDb } from "../helpers";
+import { sqlAll, sqlOne, testDb } from "../helpers";
 
 const agent = { kind: "user" as const, id: 1 };
 const post = (body: unknown) => ({ method: "POST", path: "/api/v1/cases", body });
