@@ -1,0 +1,128 @@
+// Throwaway PostgreSQL clusters for the tests that are about PostgreSQL itself (several nodes,
+// failover, point-in-time recovery): Debian's binaries, a temporary directory, loopback only.
+// Debian's postgresql is installed by the pretest script when missing (test/ensure-tools.sh).
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Debian's newest PostgreSQL bin directory (/usr/lib/postgresql/<major>/bin), or PG_BIN. */
+export function pgBin(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = "/usr/lib/postgresql";
+  const majors = readdirSync(root)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a));
+  if (!majors.length) throw new Error(`no PostgreSQL under ${root}: install Debian's postgresql`);
+  return join(root, majors[0]!, "bin");
+}
+
+const asRoot = process.getuid?.() === 0;
+
+/** Runs a PostgreSQL binary, as the postgres user when the tests run as root (initdb refuses root). */
+export async function pgRun(tool: string, args: string[], opts: { allowFail?: boolean } = {}) {
+  const cmd = asRoot
+    ? ["runuser", "-u", "postgres", "--", join(pgBin(), tool), ...args]
+    : [join(pgBin(), tool), ...args];
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0 && !opts.allowFail) throw new Error(`${tool} ${args.join(" ")} exited ${code}: ${err || out}`);
+  return { out, err, code };
+}
+
+/** A directory the cluster's user may write. */
+export function pgTempDir(prefix = "fz-pg-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (asRoot) Bun.spawnSync(["chown", "postgres", dir]);
+  return dir;
+}
+
+export async function freePort(): Promise<number> {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}
+
+export type Cluster = {
+  port: number;
+  dir: string;
+  data: string;
+  /** postgres://postgres@127.0.0.1:<port>/<db> */
+  url(db?: string): string;
+  start(): Promise<void>;
+  /** pg_ctl stop -m fast (or immediate) */
+  stop(mode?: "fast" | "immediate"): Promise<void>;
+  /** SIGKILL to the postmaster, as a machine lost would */
+  kill(): Promise<void>;
+  /** Stops it and deletes its directory. */
+  destroy(): Promise<void>;
+};
+
+/**
+ * initdb + start on loopback. `conf` lines go to postgresql.conf (e.g. wal_level, archive_command).
+ * `data` may be an existing data directory (a standby made by pg_basebackup).
+ */
+export async function startCluster(
+  opts: { conf?: string[]; data?: string; port?: number; initdb?: boolean } = {},
+): Promise<Cluster> {
+  const dir = opts.data ? join(opts.data, "..") : pgTempDir();
+  const data = opts.data ?? join(dir, "data");
+  const port = opts.port ?? (await freePort());
+  if (opts.initdb ?? !opts.data) {
+    await pgRun("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]);
+  }
+  const conf = [
+    `listen_addresses = '127.0.0.1'`,
+    `port = ${port}`,
+    `unix_socket_directories = '${dir}'`,
+    ...(opts.conf ?? []),
+  ];
+  await Bun.write(join(data, "postgresql.auto.conf"), `${conf.join("\n")}\n`);
+  if (asRoot) Bun.spawnSync(["chown", "-R", "postgres", dir]);
+  const pidOf = async () => Number((await Bun.file(join(data, "postmaster.pid")).text()).split("\n")[0]);
+  const cluster: Cluster = {
+    port,
+    dir,
+    data,
+    url: (db = "postgres") => `postgres://postgres@127.0.0.1:${port}/${db}`,
+    start: async () => void (await pgRun("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "start"])),
+    stop: async (mode = "fast") =>
+      void (await pgRun("pg_ctl", ["-D", data, "-m", mode, "-w", "stop"], { allowFail: true })),
+    kill: async () => {
+      process.kill(await pidOf(), "SIGKILL");
+    },
+    destroy: async () => {
+      await cluster.stop("immediate");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await cluster.start();
+  return cluster;
+}
+
+let shared: Promise<{ url: string; cluster: Cluster | null }> | null = null;
+
+/**
+ * A PostgreSQL server URL for tests that need PostgreSQL whatever the pass: DATABASE_URL's server
+ * in the suite's PostgreSQL pass, else one throwaway cluster per test process (stopped at exit).
+ */
+export async function postgresServer(): Promise<string> {
+  shared ??= (async () => {
+    if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, cluster: null };
+    const cluster = await startCluster({ conf: ["fsync = off", "max_connections = 200"] });
+    process.on("exit", () => {
+      Bun.spawnSync(
+        asRoot
+          ? ["runuser", "-u", "postgres", "--", join(pgBin(), "pg_ctl"), "-D", cluster.data, "-m", "immediate", "stop"]
+          : [join(pgBin(), "pg_ctl"), "-D", cluster.data, "-m", "immediate", "stop"],
+      );
+      rmSync(cluster.dir, { recursive: true, force: true });
+    });
+    return { url: cluster.url(), cluster };
+  })();
+  return (await shared).url;
+}
