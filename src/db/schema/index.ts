@@ -23,6 +23,7 @@ export const {
   imports,
   institutions,
   instructions,
+  jobTicks,
   onwardTransfers,
   privilegeGrants,
   requestTransactions,

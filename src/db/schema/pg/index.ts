@@ -1,6 +1,7 @@
 export * from "./cases";
 export * from "./core";
 export * from "./documents";
+export * from "./jobs";
 export * from "./requests";
 export * from "./stats";
 export * from "./supervision";
