@@ -20,6 +20,14 @@ export const sameTextAs = (a: unknown, b: unknown): SQL =>
 export const skipLocked: SQL = onPostgres ? sql` for update skip locked` : sql``;
 
 /**
+ * A read whose rows the transaction then rewrites from what it read (a merge, a state change): on
+ * PostgreSQL it locks them until the transaction ends, so a concurrent writer waits instead of
+ * having its update overwritten. SQLite's writers run one at a time already.
+ */
+export const forUpdate = <Q>(query: Q): Q =>
+  onPostgres ? (query as unknown as { for(strength: "update"): Q }).for("update") : query;
+
+/**
  * A table read through a named index. SQLite's planner has no statistics to prefer it (the hot
  * queue reads name theirs); PostgreSQL's has, and takes no such hint.
  */

@@ -3,6 +3,7 @@
 import { and, desc, eq, gte, inArray, like, lt, ne, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import { type Conn, type Db, inOrder, perConnection, rowsBy, stored, storedColumns, transaction } from "../db";
+import { forUpdate } from "../db/dialect";
 import { type IdempotencyKey, once } from "../db/idempotency";
 import { auditLog, caseSuspects, cases, institutions, requests, suspectSources, suspects } from "../db/schema";
 import { type Identifier, normalizeIdentifier, type SuspectKind, toHalfWidth } from "../domain/identifiers";
@@ -199,11 +200,12 @@ async function mergeSuspect(tx: Conn, id: Identifier, o: SightingInput): Promise
       )?.id ?? null)
     : null;
   const sighting: Sighting = { at: o.at, riskLevel: o.riskLevel, inferredInstitutionId, note: o.note };
-  const cur = await tx
-    .select()
-    .from(suspects)
-    .where(and(eq(suspects.value, id.value), eq(suspects.kind, id.kind)))
-    .get();
+  const cur = await forUpdate(
+    tx
+      .select()
+      .from(suspects)
+      .where(and(eq(suspects.value, id.value), eq(suspects.kind, id.kind))),
+  ).get();
   let suspectId: number;
   let reopened = false;
   if (cur) {

@@ -135,7 +135,7 @@ describe("desk and center, live", () => {
     expect(c.n).toBeLessThanOrEqual(3);
     const r = await sqlOne(
       suite.server.deps.db,
-      "select status, acknowledged_at is not null as acked from requests where id = ?",
+      "select status, case when acknowledged_at is null then 0 else 1 end as acked from requests where id = ?",
       id,
     );
     expect(r).toEqual({ status: "completed", acked: 1 });

@@ -61,4 +61,19 @@ describe("twenty at once", () => {
       done_amount_fen: 300_000,
     });
   });
+
+  test("20 reports at once of one known suspect are all counted: no report overwrites another", async () => {
+    const p = await testPlatform();
+    const agent = await apiClient(p, "agent");
+    expect((await agent.call("/api/v1/suspects", { json: { value: "13800138000" } })).status).toBe(201);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        agent.call("/api/v1/suspects", { json: { value: "13800138000", source: `report-${i}` } }),
+      ),
+    );
+    expect(answers.map((r) => r.status).filter((s) => s >= 300)).toEqual([]);
+    expect(await sqlOne(p.deps.db, "select sightings from suspects")).toEqual({
+      sightings: 21,
+    });
+  });
 });
