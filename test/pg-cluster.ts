@@ -126,3 +126,93 @@ export async function postgresServer(): Promise<string> {
   })();
   return (await shared).url;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Continuous archiving and point-in-time recovery (README: PostgreSQL, Point-in-time recovery)
+
+/** One value from `psql -Atc` on a cluster (the first column of the first row, as text). */
+export async function psqlValue(cluster: Cluster, text: string, db = "postgres"): Promise<string> {
+  const { out } = await pgRun("psql", [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(cluster.port),
+    "-U",
+    "postgres",
+    "-d",
+    db,
+    "-Atc",
+    text,
+  ]);
+  return out.trim();
+}
+
+/** postgresql.conf lines that archive every finished WAL segment into `archive` (never overwriting one). */
+export const archivingConf = (archive: string): string[] => [
+  "wal_level = replica",
+  "archive_mode = on",
+  `archive_command = 'test ! -f ${archive}/%f && cp %p ${archive}/%f'`,
+];
+
+/**
+ * A base backup of a running cluster into a new directory (plain files, WAL left to the archive:
+ * `-X none`), as a nightly job takes one; returns its data directory, ready for `startRecovery`.
+ */
+export async function takeBaseBackup(from: Cluster): Promise<string> {
+  const data = join(pgTempDir("fz-pg-base-"), "data");
+  await pgRun("pg_basebackup", [
+    ...["-h", "127.0.0.1", "-p", String(from.port), "-U", "postgres"],
+    ...["-D", data, "-Fp", "-X", "none", "--checkpoint=fast", "--no-sync"],
+  ]);
+  return data;
+}
+
+/**
+ * Closes the current WAL segment (`pg_switch_wal()`) and waits until the archiver has copied it:
+ * every commit made before the call is then in the archive. Returns the segment's name.
+ */
+export async function archiveCurrentWal(cluster: Cluster, timeoutMs = 20_000): Promise<string> {
+  const segment = await psqlValue(cluster, "select pg_walfile_name(pg_switch_wal())");
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await Bun.sleep(100)) {
+    const last = await psqlValue(cluster, "select coalesce(last_archived_wal, '') from pg_stat_archiver");
+    // segment names sort in WAL order within a timeline
+    if (last >= segment) return segment;
+  }
+  throw new Error(`WAL segment ${segment} was not archived within ${timeoutMs} ms`);
+}
+
+/**
+ * Point-in-time recovery: starts a base backup (`takeBaseBackup`) as a cluster that replays WAL
+ * from `archive` (restore_command) up to `target` — a restore point's name, a time (any text
+ * PostgreSQL reads as timestamptz), or the end of the archive when none — then promotes itself
+ * to a primary on a new timeline. Resolves once it accepts writes.
+ */
+export async function startRecovery(opts: {
+  data: string;
+  archive: string;
+  target?: { name: string } | { time: string };
+  timeoutMs?: number;
+}): Promise<Cluster> {
+  const target = !opts.target
+    ? []
+    : "name" in opts.target
+      ? [`recovery_target_name = '${opts.target.name}'`]
+      : [`recovery_target_time = '${opts.target.time}'`];
+  await Bun.write(join(opts.data, "recovery.signal"), "");
+  const cluster = await startCluster({
+    data: opts.data,
+    initdb: false,
+    conf: [
+      "fsync = off",
+      `restore_command = 'cp ${opts.archive}/%f %p'`,
+      ...target,
+      ...(opts.target ? ["recovery_target_action = 'promote'"] : []),
+    ],
+  });
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await Bun.sleep(100)) {
+    if ((await psqlValue(cluster, "select pg_is_in_recovery()")) === "f") return cluster;
+  }
+  await cluster.destroy();
+  throw new Error(`the recovered cluster did not leave recovery within ${timeoutMs} ms`);
+}
