@@ -13,6 +13,8 @@
 //
 //   bun test/bench/queue.ts
 //   BENCH_ROWS=1000000 BENCH_CLAIMS=500 bun test/bench/queue.ts
+//   DATABASE_URL=postgres://… bun test/bench/queue.ts   # on PostgreSQL: a fresh database of its own
+//                                                        # on that server, its targets by generate_series
 
 import type { SQLQueryBindings } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -22,10 +24,13 @@ import { Hono } from "hono";
 import { createApp } from "../../src/app";
 import { createToken, createUser } from "../../src/auth/service";
 import { loadConfig } from "../../src/config";
+import { closeDatabase } from "../../src/db";
 import { startCheckpointer } from "../../src/db/checkpointer";
 import { discardLog } from "../../src/http/log";
 import { openPlatform } from "../../src/platform";
 import { claimNextSql } from "../../src/targets/service";
+import { sqlAll, sqlRun } from "../helpers";
+import { benchDatabase, dropBenchDatabases, ENGINE, loadLine, PG_URL } from "./_engine";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 20);
@@ -36,8 +41,11 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const claimsPerSec = (xs: number[], secs: number) => xs.length / secs;
+// on PostgreSQL, this run's database: made by the parent, handed to the child in its environment
+let dbUrl: string | null = process.argv[2] === "--serve" ? PG_URL : null;
 const configFor = (dir: string, port = 0) =>
   loadConfig({
+    DATABASE_URL: dbUrl ?? undefined,
     DATABASE_PATH: join(dir, "queue.sqlite"),
     OUTBOX_DIR: join(dir, "outbox"),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port || 3000}`,
@@ -67,22 +75,54 @@ if (process.argv[2] === "--serve") {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "fanzha-bench-queue-"));
+  if (PG_URL) dbUrl = await benchDatabase("queue");
+  console.log(`engine ${ENGINE} · ${loadLine()}`);
   try {
     const tokens = await seed(dir);
     await nextOverHttp(dir, tokens);
     await queuePage(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await dropBenchDatabases();
   }
+  console.log(`engine ${ENGINE} · ${loadLine()}`);
 }
 
 /** BENCH_ROWS open targets spread over the last day, one API token per agent. */
 async function seed(dir: string): Promise<string[]> {
   const deps = await openPlatform(configFor(dir));
-  const db = deps.db.$client;
   const now = Date.now();
   const deadlines = deps.config.warningDeadlineMs;
   const t0 = performance.now();
+  if (dbUrl) {
+    // the same rows, set-based
+    await sqlRun(
+      deps.db,
+      `insert into targets (phone, name, district, reason, risk_grade, source, amount_at_risk_fen, status, available_at, due_at, created_at, updated_at)
+       select '+86138' || lpad(i::text, 8, '0'), case when i % 3 = 0 then null else '对象' || i end,
+         (array['江北区', '渝中区', '南岸区'])[i % 3 + 1], 'other', g, 'feed', (i % 50) * 100000, 'open',
+         at, at + case g when 'high' then ?::bigint when 'medium' then ?::bigint else ?::bigint end, at, at
+       from (select i, (array['high', 'medium', 'medium', 'low', 'low'])[i % 5 + 1] as g,
+               ?::bigint - (i::bigint * 7919) % 86400000 as at
+             from generate_series(0, ?::int - 1) i) s`,
+      deadlines.high,
+      deadlines.medium,
+      deadlines.low,
+      now,
+      ROWS,
+    );
+    await sqlRun(deps.db, "analyze targets");
+    console.log(`${ROWS.toLocaleString()} open targets inserted in ${fmt(performance.now() - t0)}`);
+    const claim = claimNextSql(deps.db);
+    const plan = await sqlAll<{ "QUERY PLAN": string }>(
+      deps.db,
+      `explain ${claim.sql.replace(/\$\d+/g, "?")}`,
+      ...claim.params,
+    );
+    console.log(`"next" query plan:\n  ${plan.map((r) => r["QUERY PLAN"]).join("\n  ")}`);
+    return await tokensFor(deps);
+  }
+  const db = deps.db.$client;
   const ins = db.prepare(
     `insert into targets (phone, name, district, reason, risk_grade, source, amount_at_risk_fen, status, available_at, due_at, created_at, updated_at)
      values (?, ?, ?, 'other', ?, 'feed', ?, 'open', ?, ?, ?, ?)`,
@@ -113,10 +153,14 @@ async function seed(dir: string): Promise<string[]> {
   explain.finalize(); // an EXPLAIN of an UPDATE … RETURNING left open would keep the next COMMIT waiting
 
   console.log(`"next" query plan: ${plan.map((r) => r.detail).join(" / ")}`);
+  return await tokensFor(deps);
+}
+
+async function tokensFor(deps: Awaited<ReturnType<typeof openPlatform>>): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < AGENTS; i++)
     tokens.push((await createToken(deps.db, { name: `bench-agent-${i}`, role: "agent" })).token);
-  db.close();
+  await closeDatabase(deps.db);
   return tokens;
 }
 
@@ -138,7 +182,11 @@ async function agents(n: number, step: (agent: number) => Promise<number | null>
 }
 
 async function nextOverHttp(dir: string, tokens: string[]) {
-  const child = Bun.spawn(["bun", import.meta.path, "--serve", dir], { stdout: "pipe", stderr: "inherit" });
+  const child = Bun.spawn(["bun", import.meta.path, "--serve", dir], {
+    stdout: "pipe",
+    stderr: "inherit",
+    env: { ...process.env, DATABASE_URL: dbUrl ?? "" }, // the engine is chosen from the environment
+  });
   try {
     const first = (await child.stdout.getReader().read()).value!;
     const ports = JSON.parse(new TextDecoder().decode(first).trim().split("\n")[0]!) as { app: number; bare: number };
@@ -281,5 +329,5 @@ async function queuePage(dir: string) {
   console.log(line("GET /targets/list (live-refresh fragment)", frag));
   console.log(line("GET /targets?overdue=1 (supervisor's overdue)", overdue));
   console.log(`target ≤ 30 ms: ${pct(full, 95) <= 30 ? "met" : "MISSED"}`);
-  deps.db.$client.close();
+  await closeDatabase(deps.db);
 }
