@@ -63,7 +63,7 @@ export async function testPlatform(env: Record<string, string> = {}, opts: Param
   const clock = (opts.clock as TestClock) ?? new TestClock();
   const url = process.env.DATABASE_URL;
   const config = loadConfig({
-    ...(url ? { DATABASE_URL: await freshPostgres(url) } : {}),
+    ...(url && !env.DATABASE_URL ? { DATABASE_URL: await freshPostgres(url) } : {}), // env's: a shared one
     DATABASE_PATH: ":memory:",
     OUTBOX_DIR: mkdtempSync(join(tmpdir(), "fanzha-outbox-")),
     PUBLIC_BASE_URL: ORIGIN,
@@ -76,6 +76,16 @@ export async function testPlatform(env: Record<string, string> = {}, opts: Param
 }
 
 export type TestPlatform = Awaited<ReturnType<typeof testPlatform>>;
+
+/**
+ * One database for several platforms (nodes) to share: pass it as `env` to each testPlatform. A
+ * SQLite file in a temporary directory, or a fresh PostgreSQL database on the suite's server.
+ */
+export async function sharedDatabase(): Promise<Record<string, string>> {
+  const url = process.env.DATABASE_URL;
+  if (url) return { DATABASE_URL: await freshPostgres(url) };
+  return { DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "fanzha-shared-")), "fanzha.sqlite") };
+}
 
 /** The password of every test user: strong enough for the password check (auth/passwords.ts). */
 export const TEST_PASSWORD = "fz-test-Pw-7391";
