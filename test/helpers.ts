@@ -31,6 +31,14 @@ export const ORIGIN = "http://localhost";
  * database of its own, copied from one migrated template (a copy takes milliseconds; migrating, seconds).
  */
 let template: Promise<string> | null = null;
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 let made = 0;
 export async function freshPostgres(url: string): Promise<string> {
   const admin = new URL(url);
@@ -43,6 +51,12 @@ export async function freshPostgres(url: string): Promise<string> {
   const tpl = `fz_tpl_${process.pid}`;
   template ??= (async () => {
     const sql = pgClient(admin.toString(), { max: 1 });
+    // the databases of earlier test processes that have ended go first: a local server would pile them up
+    const left = await sql<{ datname: string }[]>`select datname from pg_database where datname ~ '^fz_t(pl_)?[0-9]+'`;
+    for (const { datname } of left) {
+      const pid = Number(/^fz_t(?:pl_)?(\d+)/.exec(datname)?.[1]);
+      if (pid !== process.pid && !alive(pid)) await sql.unsafe(`drop database if exists ${datname} with (force)`);
+    }
     await sql.unsafe(`drop database if exists ${tpl}`);
     await sql.unsafe(`create database ${tpl}`);
     await sql.end();

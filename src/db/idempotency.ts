@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { type Actor, principalOf } from "../domain/access";
 import { AppError } from "../http/errors";
-import { atomic, type Db } from ".";
+import { atomic, type Db, isTransaction, transaction } from ".";
 import { lockKey } from "./dialect";
 import { idempotencyKeys } from "./schema";
 
@@ -20,7 +20,8 @@ type Writer = Db;
 /**
  * Runs `work` once per key: a repeat returns what the first run made (`replayed`) and runs
  * nothing. Call it inside the transaction that makes the thing, so the key and the
- * thing commit together. Without a key it simply runs `work`. `T` must survive JSON.
+ * thing commit together; work that spans several transactions calls it outside any (below).
+ * Without a key it simply runs `work`. `T` must survive JSON.
  */
 export async function once<T>(
   db: Writer,
@@ -28,6 +29,7 @@ export async function once<T>(
   work: () => Promise<T>,
 ): Promise<{ value: T; replayed: boolean }> {
   if (!k) return { value: await work(), replayed: false };
+  if (!isTransaction(db)) return await reserved(db, k, work);
   // the same key sent twice at once: the second waits for the first's commit, then replays it
   await lockKey(db, `once:${k.principal}:${k.key}`);
   const row = await db
@@ -35,15 +37,7 @@ export async function once<T>(
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.principal, k.principal), eq(idempotencyKeys.key, k.key)))
     .get();
-  if (row) {
-    if (row.requestHash && k.requestHash && row.requestHash !== k.requestHash) {
-      throw new AppError(
-        "idempotency_key_reused",
-        "Idempotency-Key: this key was already used with a different request; use a new key for a new request",
-      );
-    }
-    return { value: JSON.parse(row.made) as T, replayed: true };
-  }
+  if (row) return replay(row, k);
   const value = await work();
   await atomic(
     db,
@@ -54,6 +48,69 @@ export async function once<T>(
         .run(),
   );
   return { value, replayed: false };
+}
+
+function replay<T>(row: { made: string; requestHash: string | null }, k: IdempotencyKey) {
+  if (row.requestHash && k.requestHash && row.requestHash !== k.requestHash) {
+    throw new AppError(
+      "idempotency_key_reused",
+      "Idempotency-Key: this key was already used with a different request; use a new key for a new request",
+    );
+  }
+  return { value: JSON.parse(row.made) as T, replayed: true };
+}
+
+// Work of several transactions: the key is reserved first in a transaction of its own (`made` empty:
+// no JSON), so a repeat arriving meanwhile waits for the first to finish and then replays it; a
+// failed first run gives the key up and the waiting repeat runs the work itself.
+const PENDING = "";
+const WAIT_MS = 25;
+const GIVE_UP_MS = 30_000;
+
+async function reserved<T>(db: Writer, k: IdempotencyKey, work: () => Promise<T>) {
+  const where = and(eq(idempotencyKeys.principal, k.principal), eq(idempotencyKeys.key, k.key));
+  for (const until = Date.now() + GIVE_UP_MS; Date.now() < until; await Bun.sleep(WAIT_MS)) {
+    const mine = await transaction(db, async (tx) =>
+      tx
+        .insert(idempotencyKeys)
+        .values({ principal: k.principal, key: k.key, made: PENDING, requestHash: k.requestHash ?? null })
+        .onConflictDoNothing()
+        .returning({ id: idempotencyKeys.id })
+        .get(),
+    );
+    if (mine) {
+      let value: T;
+      try {
+        value = await work();
+      } catch (e) {
+        await transaction(
+          db,
+          async (tx) => await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.id, mine.id)).run(),
+        );
+        throw e;
+      }
+      await transaction(
+        db,
+        async (tx) =>
+          await tx
+            .update(idempotencyKeys)
+            .set({ made: JSON.stringify(value) })
+            .where(eq(idempotencyKeys.id, mine.id))
+            .run(),
+      );
+      return { value, replayed: false };
+    }
+    const row = await db
+      .select({ made: idempotencyKeys.made, requestHash: idempotencyKeys.requestHash })
+      .from(idempotencyKeys)
+      .where(where)
+      .get();
+    if (row && row.made !== PENDING) return replay<T>(row, k);
+  }
+  throw new AppError(
+    "idempotency_key_busy",
+    "Idempotency-Key: the first request with this key is still running; try again",
+  );
 }
 
 /** JSON with object keys sorted: the same body however its keys were ordered. */

@@ -89,7 +89,7 @@ function writeGuard(sqlite: Database) {
   };
 }
 
-const isTransaction = (db: Conn): boolean => inTransaction.has(db) || (db as unknown) instanceof PgTransaction;
+export const isTransaction = (db: Conn): boolean => inTransaction.has(db) || (db as unknown) instanceof PgTransaction;
 
 /** A single write: in the caller's transaction when there is one, else in its own. */
 export async function atomic<T>(db: Conn, work: (tx: Conn) => Promise<T>): Promise<T> {

@@ -43,6 +43,7 @@ const STATUS = {
   withdrawn: 409,
   not_overdue: 409,
   already_decided: 409,
+  idempotency_key_busy: 409, // the first request with the key is still running
   payload_too_large: 413,
   too_many_values: 413,
   unsupported_media_type: 415,
@@ -52,6 +53,8 @@ const STATUS = {
   unreadable_file: 422,
   idempotency_key_reused: 422,
   rate_limited: 429,
+  // the database cannot be reached or written for a moment (a failover under way): try again
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;

@@ -327,7 +327,8 @@ async function insertWarning(tx: Conn, who: AuditWho, input: ContactInput, outco
 /**
  * With `idem`, a repeat (a double click on "call") returns the first warning: one call, not two.
  * A contact with an outcome takes several transactions (the case, the outcome, the stop-payment),
- * so `once` stands around them; nothing awaits inside it, so no repeat can slip in between.
+ * so `once` stands around them outside any transaction: it reserves the key first, and a repeat
+ * arriving meanwhile waits for the first to finish and replays it.
  */
 export async function contact(
   ctx: WarningCtx,

@@ -74,4 +74,32 @@ describe("once", () => {
       replayed: false,
     });
   });
+
+  test("outside a transaction, the same key twice at once runs work of several awaits once; the repeat waits and replays it", async () => {
+    const db = await testDb();
+    let runs = 0;
+    const k = formKey(agent, "nonce-0002");
+    const work = async () => {
+      const id = ++runs;
+      await Bun.sleep(30); // the work of several transactions: awaits in between
+      return { id };
+    };
+    const [a, b] = await Promise.all([once(db, k, work), once(db, k, work)]);
+    expect(runs).toBe(1);
+    expect([a, b].map((r) => r.value)).toEqual([{ id: 1 }, { id: 1 }]);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+  });
+
+  test("outside a transaction, a failed first run gives the key up: the waiting repeat runs the work", async () => {
+    const db = await testDb();
+    const k = formKey(agent, "nonce-0003");
+    const first = once(db, k, async () => {
+      await Bun.sleep(30);
+      throw new Error("refused");
+    });
+    const second = once(db, k, async () => ({ id: 2 }));
+    await expect(first).rejects.toThrow("refused");
+    expect(await second).toEqual({ value: { id: 2 }, replayed: false });
+    expect(await sqlAll(db, "select made from idempotency_keys")).toEqual([{ made: '{"id":2}' }]);
+  });
 });
