@@ -17,6 +17,12 @@ export type CenterEventData = {
 };
 type Listener = (e: LiveEvent) => void;
 
+/**
+ * Published on one node only, when its connection listening to the other nodes came back (on
+ * PostgreSQL, src/db/notify.ts): what they published in between was lost, so caches start afresh.
+ */
+export const RELISTENED = { channel: "node", event: "relistened" } as const;
+
 export class EventBus {
   private listeners = new Map<string, Set<Listener>>();
 

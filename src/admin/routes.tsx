@@ -131,7 +131,7 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .post("/tokens/:id{[0-9]+}/revoke", async (c) => {
     const id = idOf(c);
-    if (await revokeToken(c.var.deps.db, id, c.var.deps.clock.now()))
+    if (await revokeToken(c.var.deps, id, c.var.deps.clock.now()))
       await audit(c, { action: "revoke", entity: "api_token", entityId: id });
     return c.redirect("/admin", 303);
   });

@@ -1,8 +1,9 @@
 // Administration: people, tokens, institutions. Not case contents.
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
-import { forgetResolvedTokens } from "../auth/service";
+import { announceRevocation } from "../auth/service";
 import { atomic, type Db } from "../db";
 import { apiTokens, institutions, users } from "../db/schema";
+import type { EventBus } from "../events";
 
 export async function listUsers(db: Db) {
   return await db
@@ -45,7 +46,8 @@ export async function listInstitutions(db: Db) {
   return await db.select().from(institutions).orderBy(asc(institutions.kind), asc(institutions.id)).all();
 }
 
-export async function revokeToken(db: Db, id: number, now: number): Promise<boolean> {
+export async function revokeToken(ctx: { db: Db; events: EventBus }, id: number, now: number): Promise<boolean> {
+  const { db } = ctx;
   const revoked =
     (
       await atomic(
@@ -59,6 +61,7 @@ export async function revokeToken(db: Db, id: number, now: number): Promise<bool
             .all(),
       )
     ).length > 0;
-  forgetResolvedTokens(db);
+  // after the commit: every node's token cache forgets (the other nodes through the bus)
+  announceRevocation(ctx, id);
   return revoked;
 }

@@ -6,6 +6,7 @@ import { apiTokens, institutions, privilegeGrants, sessions, signInAttempts, use
 import { type Actor, needsApproval, requiresInstitution } from "../domain/access";
 import type { Role } from "../domain/enums";
 import { refuse } from "../domain/reasons";
+import { type EventBus, RELISTENED } from "../events";
 import { refused } from "../http/errors";
 import { weakPassword } from "./passwords";
 
@@ -107,22 +108,30 @@ export async function createToken(
 }
 
 // Every API request resolves its token, so a resolved token is kept for TOKEN_CACHE_MS (keyed by
-// its hash): a database read per request cost more than the lookup it guards. A revocation through
-// this process (the admin screen) forgets the cache at once; one written by another process takes
-// effect within TOKEN_CACHE_MS. The last-use time is written at minute granularity.
+// its hash): a database read per request cost more than the lookup it guards. A revocation (the
+// admin screen) is announced on the event bus: every node sharing the database forgets its cache at
+// once (README: Several nodes); one written past the bus (SQL by hand) takes effect within
+// TOKEN_CACHE_MS. The last-use time is written at minute granularity.
 export const TOKEN_CACHE_MS = 5_000;
 const LAST_USE_GRANULARITY_MS = 60_000;
 type Resolved = { actor: Actor; lastUsedAt: number | null; readAt: number };
-const resolvedTokens = new WeakMap<Db, Map<string, Resolved>>();
+/** `generation` counts the forgettings: a read begun before one is not kept after it. */
+type TokenCache = { byHash: Map<string, Resolved>; generation: number };
+const resolvedTokens = new WeakMap<Db, TokenCache>();
 const MAX_RESOLVED = 10_000; // only valid tokens are kept; a bound all the same
+
+/** The channel a revocation is announced on, to every node. */
+const TOKENS_CHANNEL = "tokens";
 
 export async function actorForToken(db: Db, token: string, now: number): Promise<Actor | null> {
   const hash = sha256(token);
-  let cache = resolvedTokens.get(db);
-  if (!cache) {
-    cache = new Map();
-    resolvedTokens.set(db, cache);
+  let tokens = resolvedTokens.get(db);
+  if (!tokens) {
+    tokens = { byHash: new Map(), generation: 0 };
+    resolvedTokens.set(db, tokens);
   }
+  const cache = tokens.byHash;
+  const generation = tokens.generation;
   let r = cache.get(hash);
   if (!r || now - r.readAt >= TOKEN_CACHE_MS || now < r.readAt) {
     const row = await db
@@ -149,7 +158,8 @@ export async function actorForToken(db: Db, token: string, now: number): Promise
       institutionId: row.institutionId,
     });
     r = { actor, lastUsedAt: row.lastUsedAt, readAt: now };
-    cache.set(hash, r);
+    // a revocation heard while this read was under way: the row may be the one before it
+    if (tokens.generation === generation) cache.set(hash, r);
   }
   if (r.lastUsedAt === null || now - r.lastUsedAt > LAST_USE_GRANULARITY_MS) {
     await atomic(
@@ -166,9 +176,30 @@ export async function actorForToken(db: Db, token: string, now: number): Promise
   return r.actor;
 }
 
-/** After a revocation: the next request of every token reads the database again. */
-export function forgetResolvedTokens(db: Db): void {
-  resolvedTokens.get(db)?.clear();
+/** After a revocation: the next request of every token reads the database again (this node only). */
+function forgetResolvedTokens(db: Db): void {
+  const tokens = resolvedTokens.get(db);
+  if (!tokens) return;
+  tokens.byHash.clear();
+  tokens.generation++;
+}
+
+/**
+ * A revocation committed: this node forgets at once, and the bus tells the others (on PostgreSQL,
+ * NOTIFY; README: Several nodes), whose caches forget through `forgetOnRevocation`.
+ */
+export function announceRevocation(ctx: { db: Db; events: EventBus }, tokenId: number): void {
+  forgetResolvedTokens(ctx.db);
+  ctx.events.publish(TOKENS_CHANNEL, "revoked", String(tokenId));
+}
+
+/**
+ * Every node's cache forgets on a revocation heard from any node, and when its listening
+ * connection came back (a revocation sent while it was away never arrives).
+ */
+export function forgetOnRevocation(db: Db, events: EventBus): void {
+  events.subscribe(TOKENS_CHANNEL, () => forgetResolvedTokens(db));
+  events.subscribe(RELISTENED.channel, (e) => e.event === RELISTENED.event && forgetResolvedTokens(db));
 }
 
 /**

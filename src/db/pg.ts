@@ -50,8 +50,26 @@ export async function openPostgres(url: string) {
     await client.end({ timeout: 1 }).catch(() => {});
     throw new Error(`DATABASE_URL ${redactUrl(url)}: cannot connect (${(e as Error).message})`);
   }
-  await migrate(db, { migrationsFolder: PG_MIGRATIONS });
+  await migrateOnce(client, () => migrate(db, { migrationsFolder: PG_MIGRATIONS }));
   return db;
+}
+
+/**
+ * Nodes started together on an empty database migrate it once: each waits for a session advisory
+ * lock held on one reserved connection, and the ones after the first find every migration applied.
+ */
+async function migrateOnce(client: ReturnType<typeof pgClient>, run: () => Promise<void>): Promise<void> {
+  const lock = await client.reserve();
+  try {
+    await lock`select pg_advisory_lock(hashtextextended('fanzha:migrate', 0))`;
+    try {
+      await run();
+    } finally {
+      await lock`select pg_advisory_unlock(hashtextextended('fanzha:migrate', 0))`;
+    }
+  } finally {
+    lock.release();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
