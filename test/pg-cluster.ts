@@ -127,6 +127,94 @@ export async function postgresServer(): Promise<string> {
   return (await shared).url;
 }
 
+/** SIGKILL to the postmaster and every process it started, at once: the machine is gone. */
+export async function killMachine(cluster: Cluster): Promise<void> {
+  const pid = Number((await Bun.file(join(cluster.data, "postmaster.pid")).text()).split("\n")[0]);
+  const children = Bun.spawnSync(["pgrep", "-P", String(pid)])
+    .stdout.toString()
+    .split(/\s+/)
+    .filter(Boolean);
+  for (const p of [pid, ...children.map(Number)]) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {} // gone already
+  }
+}
+
+export type ReplicatedPair = {
+  primary: Cluster;
+  standby: Cluster;
+  /** The nodes' URL: both hosts, the writable one chosen (target_session_attrs=read-write). */
+  url(db?: string): string;
+  /** pg_ctl promote on the standby; resolves when it accepts writes. */
+  promote(): Promise<void>;
+  destroy(): Promise<void>;
+};
+
+/**
+ * A primary and a synchronous streaming standby (pg_basebackup -R): a commit returns once the
+ * standby has the WAL on disk (synchronous_commit = on, synchronous_standby_names = 'standby1'),
+ * so a commit the primary acknowledged survives the primary's loss.
+ */
+export async function startReplicatedPair(opts: { conf?: string[] } = {}): Promise<ReplicatedPair> {
+  const primary = await startCluster({
+    conf: [
+      "wal_level = replica",
+      "max_wal_senders = 5",
+      "synchronous_standby_names = 'FIRST 1 (standby1)'",
+      "synchronous_commit = on",
+      "max_connections = 200",
+      ...(opts.conf ?? []),
+    ],
+  });
+  const data = join(pgTempDir("fz-pg-standby-"), "data");
+  await pgRun("pg_basebackup", [
+    "-d",
+    `host=127.0.0.1 port=${primary.port} user=postgres application_name=standby1`,
+    "-D",
+    data,
+    "-R",
+    "-X",
+    "stream",
+    "--no-sync",
+  ]);
+  const standby = await startCluster({
+    data,
+    conf: [
+      "hot_standby = on",
+      "max_connections = 200",
+      `primary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres application_name=standby1'`,
+      ...(opts.conf ?? []),
+    ],
+  });
+  // synchronous from here: the primary names standby1 as its sync standby
+  for (let i = 0; ; i++) {
+    const { out } = await pgRun("psql", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(primary.port),
+      "-U",
+      "postgres",
+      "-Atc",
+      "select sync_state from pg_stat_replication where application_name = 'standby1'",
+    ]);
+    if (out.trim() === "sync") break;
+    if (i > 100) throw new Error(`standby1 is not synchronous (${out.trim() || "not connected"})`);
+    await Bun.sleep(100);
+  }
+  return {
+    primary,
+    standby,
+    url: (db = "postgres") =>
+      `postgres://postgres@127.0.0.1:${primary.port},127.0.0.1:${standby.port}/${db}?target_session_attrs=primary`,
+    promote: async () => void (await pgRun("pg_ctl", ["-D", standby.data, "-w", "promote"])),
+    destroy: async () => {
+      await Promise.all([primary.destroy(), standby.destroy()]);
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Continuous archiving and point-in-time recovery (README: PostgreSQL, Point-in-time recovery)
 
@@ -215,4 +303,102 @@ export async function startRecovery(opts: {
   }
   await cluster.destroy();
   throw new Error(`the recovered cluster did not leave recovery within ${timeoutMs} ms`);
+}
+
+const ROOT = join(import.meta.dir, "..");
+
+export type AppNode = {
+  name: string;
+  port: number;
+  url: string;
+  /** What the process printed so far (standard output and error). */
+  output(): string;
+  stop(): Promise<void>;
+};
+
+/** Collects a stream's text as it comes, so the child never blocks on a full pipe. */
+function drain(stream: ReadableStream<Uint8Array>, into: string[]) {
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) into.push(decoder.decode(chunk, { stream: true }));
+  })();
+}
+
+/**
+ * One application node: `bun src/main.ts`, a process of its own on the given database URL, ready
+ * when /healthz answers. `env` adds to (or overrides) the node's environment.
+ */
+export async function startNode(opts: {
+  name: string;
+  databaseUrl: string;
+  port?: number;
+  env?: Record<string, string>;
+  /** How long start-up may take (migrations, a demo load). */
+  readyWithinMs?: number;
+}): Promise<AppNode> {
+  const port = opts.port ?? (await freePort());
+  const scratch = mkdtempSync(join(tmpdir(), `fz-node-${opts.name}-`));
+  const out: string[] = [];
+  const proc = Bun.spawn([process.execPath, join(ROOT, "src/main.ts")], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: opts.databaseUrl,
+      DATABASE_PATH: join(scratch, "unused.sqlite"),
+      BACKUP_DIR: join(scratch, "backups"),
+      BACKUP_EVERY_HOURS: "0",
+      OUTBOX_DIR: join(scratch, "outbox"),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      FANZHA_DEMO: "false",
+      ...opts.env,
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  drain(proc.stdout, out);
+  drain(proc.stderr, out);
+  const url = `http://127.0.0.1:${port}`;
+  const node: AppNode = {
+    name: opts.name,
+    port,
+    url,
+    output: () => out.join(""),
+    stop: async () => {
+      proc.kill("SIGTERM");
+      const exited = await Promise.race([proc.exited, Bun.sleep(8000).then(() => null)]);
+      if (exited === null) proc.kill("SIGKILL");
+      await proc.exited;
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+  const until = Date.now() + (opts.readyWithinMs ?? 60_000);
+  while (Date.now() < until) {
+    if (proc.exitCode !== null) throw new Error(`node ${opts.name} exited ${proc.exitCode}:\n${node.output()}`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return node;
+    await Bun.sleep(100);
+  }
+  await node.stop();
+  throw new Error(`node ${opts.name} did not answer /healthz:\n${node.output()}`);
+}
+
+/** `bun src/cli.ts <args>` on the given database URL; its standard output. */
+export async function cli(databaseUrl: string, args: string[]): Promise<string> {
+  const proc = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`cli ${args.join(" ")} exited ${code}: ${err || out}`);
+  return out;
 }
