@@ -166,11 +166,46 @@ if (url) {
   if (s) console.log(`server: ${s.v.split(" ").slice(0, 2).join(" ")}, fsync=${s.fsync}, synchronous_commit=${s.sc}`);
   await sql.end();
 }
+/** Writes so far (audit entries on suspects: one per write, route or raw), and on PostgreSQL the WAL position. */
+async function probe(): Promise<{ writes: number; wal: number }> {
+  if (!url) {
+    const r = deps.db.$client.query("select count(*) as n from audit_log where entity = 'suspect'").get() as {
+      n: number;
+    };
+    return { writes: r.n, wal: 0 };
+  }
+  const sql = pgClient(url, { max: 1 });
+  const [r] = await sql<{ n: number; lsn: string }[]>`
+    select (select count(*) from audit_log where entity = 'suspect')::int8 as n,
+           (pg_current_wal_lsn() - '0/0')::int8 as lsn`;
+  await sql.end();
+  return { writes: Number(r?.n ?? 0), wal: Number(r?.lsn ?? 0) };
+}
+
+/** What the writes take on disk: the three tables with their indexes (SQLite: the whole file). */
+async function storedBytes(): Promise<number> {
+  if (!url) {
+    deps.db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    return Bun.file(file).size;
+  }
+  const sql = pgClient(url, { max: 1 });
+  const [r] = await sql<{ b: number }[]>`
+    select (pg_total_relation_size('suspects') + pg_total_relation_size('suspect_sources')
+            + pg_total_relation_size('audit_log'))::int8 as b`;
+  await sql.end();
+  return Number(r?.b ?? 0);
+}
+const emptyBytes = await storedBytes();
+
 // warm-up: JIT, prepared statements, the page cache
 await wrk(13_900_000_000);
 const rounds: { route: Run; raw: Run }[] = [];
+let walPerWrite = 0;
 for (let i = 0; i < ROUNDS; i++) {
+  const before = await probe();
   const route = await wrk(13_000_000_000 + i * 10_000_000);
+  const after = await probe();
+  if (i === 0 && url) walPerWrite = (after.wal - before.wal) / Math.max(1, after.writes - before.writes);
   const raw = url
     ? await rawPostgres(url, 18_000_000_000 + i * 10_000_000)
     : rawSqlite(18_000_000_000 + i * 10_000_000);
@@ -185,6 +220,13 @@ rounds.forEach((r, i) => {
 const best = (k: "route" | "raw") => Math.max(...rounds.map((r) => r[k].rate));
 console.log(
   `${ENGINE}: route ${Math.round(best("route")).toLocaleString("en")} writes/s (best round) / raw ${Math.round(best("raw")).toLocaleString("en")} → ratio ${(best("route") / best("raw")).toFixed(2)}; ${loadLine()}`,
+);
+
+// what a write leaves on disk, beyond the empty database
+const { writes } = await probe();
+const bytes = (await storedBytes()) - emptyBytes;
+console.log(
+  `${writes.toLocaleString("en")} writes stored in ${(bytes / 1e6).toFixed(1)} MB: ${Math.round(bytes / writes)} bytes a write${url ? `; WAL ${Math.round(walPerWrite).toLocaleString("en")} bytes a route write (the archive's growth, full-page images included)` : ""}`,
 );
 
 server.stop(true);
