@@ -1,8 +1,9 @@
 // Point-in-time recovery on PostgreSQL with its own tools (README: Point-in-time recovery): a
 // cluster archiving its WAL, a base backup, Fanzha writing through its API, a named restore point,
-// more writes; then the base backup replayed from the archive up to the point. The rows reported
-// before the point are back, the later ones are not, and the server opens on the recovered
-// database and takes writes. Its own throwaway clusters, so it runs in both CI passes.
+// more writes; then the base backup replayed from the archive up to the point (and a copy of it up
+// to a time). The rows reported before the point are back, the later ones are not, and the server
+// opens on the recovered database and takes writes. Its own throwaway clusters, so it runs in both
+// CI passes.
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -98,7 +99,7 @@ async function server(env: Record<string, string>, token = "") {
   };
 }
 
-test("a base backup and the archived WAL bring the database back to a named point, not past it", async () => {
+test("a base backup and the archived WAL bring the database back to a named point or a time, not past it", async () => {
   const archive = pgTempDir("fz-pitr-archive-");
   dirs.push(archive);
   const primary = await startCluster({ conf: [...archivingConf(archive), "fsync = off"] });
@@ -107,6 +108,10 @@ test("a base backup and the archived WAL bring the database back to a named poin
   // the nightly base backup, taken before the database even exists: WAL replays everything after
   const base = await takeBaseBackup(primary);
   dirs.push(join(base, ".."));
+  // a second copy of it, for the recovery to a time (a recovery consumes the directory it runs in)
+  const copy = join(pgTempDir("fz-pg-base-"), "data");
+  dirs.push(join(copy, ".."));
+  expect(Bun.spawnSync(["cp", "-a", base, copy]).exitCode).toBe(0);
 
   await psqlValue(primary, "create database fanzha");
   const env = envFor(primary);
@@ -117,15 +122,16 @@ test("a base backup and the archived WAL bring the database back to a named poin
 
   const app = await server(env, token);
   for (const v of before) await app.report(v);
-  // an operator marks the moment before a mistake (or a time is noted: recovery_target_time)
+  // an operator marks the moment before a mistake; or the time is noted (recovery_target_time)
   await psqlValue(primary, "select pg_create_restore_point('fz-before')");
+  const moment = await psqlValue(primary, "select clock_timestamp()");
   for (const v of after) await app.report(v);
   for (const v of [...before, ...after]) expect(await app.flagged(v)).toBe(true);
   await app.stop();
   await archiveCurrentWal(primary);
   await primary.stop();
 
-  // a new directory from the base backup, replaying the archive up to the point, then promoted
+  // the base backup's directory, replaying the archive up to the point, then promoted
   const recovered = await startRecovery({ data: base, archive, target: { name: "fz-before" } });
   made.push(recovered);
   expect(await psqlValue(recovered, "select pg_is_in_recovery()")).toBe("f");
@@ -142,4 +148,10 @@ test("a base backup and the archived WAL bring the database back to a named poin
   await again.report("13800138009");
   expect(await again.flagged("13800138009")).toBe(true);
   await again.stop();
+  await recovered.destroy();
+
+  // the same to a time: the commits up to it, none after
+  const toTime = await startRecovery({ data: copy, archive, target: { time: moment } });
+  made.push(toTime);
+  expect(await psqlValue(toTime, "select string_agg(value, ',' order by value) from suspects", "fanzha")).toBe(values);
 }, 90_000);
