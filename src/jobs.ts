@@ -2,7 +2,7 @@
 // is a function of (deps, now) so tests drive it with an injected clock. Several nodes on one
 // database run each period of a job once: the node that claims it in job_ticks runs it.
 import { hostname } from "node:os";
-import { eq, lte } from "drizzle-orm";
+import { and, eq, lte } from "drizzle-orm";
 import { type Db, transaction } from "./db";
 import { runBackupJob } from "./db/backup";
 import { jobTicks } from "./db/schema";
@@ -88,11 +88,39 @@ export async function runDueJobs(
  */
 export const pollEvery = (everyMs: number): number => Math.max(1000, Math.floor(everyMs / 5));
 
+/**
+ * A run that outlasts its period keeps the next one on its node: while the run goes on, each look
+ * moves due_at past the next look (when it would come before), so no other node starts the job
+ * beside it. A node that dies stops moving it, and the next look of another node after it takes over.
+ */
+export async function holdPeriod(db: Db, job: Job, now: number, node: string): Promise<boolean> {
+  const nextLook = now + 2 * pollEvery(job.everyMs); // a look may come late: two looks' margin
+  const held = await transaction(db, async (tx) =>
+    tx
+      .update(jobTicks)
+      .set({ dueAt: new Date(nextPeriod(nextLook, job.everyMs)) })
+      .where(and(eq(jobTicks.name, job.name), eq(jobTicks.node, node), lte(jobTicks.dueAt, new Date(nextLook))))
+      .returning({ name: jobTicks.name })
+      .all(),
+  );
+  return held.length > 0;
+}
+
 export function startJobs(deps: Deps, node: string = NODE_ID, jobs: Job[] = JOBS): () => void {
   const timers = jobs.map((job) => {
-    let running = false; // a slow tick is not overtaken by the next
+    let running = false; // a slow tick is not overtaken by the next, here or on another node
+    let holding = false;
     return setInterval(async () => {
-      if (running) return;
+      if (running) {
+        if (holding) return;
+        holding = true;
+        await holdPeriod(deps.db, job, deps.clock.now(), node)
+          .catch((e) => deps.log.error({ job: job.name, node, err: e }, "job hold failed"))
+          .finally(() => {
+            holding = false;
+          });
+        return;
+      }
       running = true;
       try {
         await runIfDue(deps, job, deps.clock.now(), node);

@@ -2,7 +2,17 @@
 // in the suite's PostgreSQL pass) tick with one injected clock; each period of a job runs on one node.
 import { afterEach, describe, expect, test } from "bun:test";
 import { closeDatabase } from "../../src/db";
-import { claimPeriod, type Job, NODE_ID, nextPeriod, pollEvery, runDueJobs, runIfDue, startJobs } from "../../src/jobs";
+import {
+  claimPeriod,
+  holdPeriod,
+  type Job,
+  NODE_ID,
+  nextPeriod,
+  pollEvery,
+  runDueJobs,
+  runIfDue,
+  startJobs,
+} from "../../src/jobs";
 import { sharedDatabase, sqlOne, TestClock, type TestPlatform, testPlatform } from "../helpers";
 
 const onPostgres = !!process.env.DATABASE_URL;
@@ -139,6 +149,38 @@ describe("a job across two nodes", () => {
   });
 });
 
+describe("a run that outlasts its period", () => {
+  test("its node holds the next period: the other node does not start the job beside it", async () => {
+    const { a, b, clock } = await twoNodes();
+    const job = counter();
+    await runIfDue(a.deps, job, clock.now(), "node-a"); // still running, say
+    clock.advance(EVERY - pollEvery(EVERY));
+    expect(await holdPeriod(a.deps.db, job, clock.now(), "node-a")).toBe(true);
+    clock.advance(pollEvery(EVERY));
+    expect(await runIfDue(b.deps, job, clock.now(), "node-b")).toBe(false);
+    expect(job.runs).toBe(1);
+  });
+
+  test("a hold far from the period's end changes nothing", async () => {
+    const { a, clock } = await twoNodes();
+    const job = counter();
+    await runIfDue(a.deps, job, clock.now(), "node-a");
+    clock.advance(pollEvery(EVERY));
+    expect(await holdPeriod(a.deps.db, job, clock.now(), "node-a")).toBe(false);
+    expect((await tickOf(a, "count"))?.due_at).toBe(clock.now() - pollEvery(EVERY) + EVERY);
+  });
+
+  test("a node cannot hold a period another node claimed", async () => {
+    const { a, b, clock } = await twoNodes();
+    const job = counter();
+    await runIfDue(a.deps, job, clock.now(), "node-a");
+    clock.advance(EVERY);
+    expect(await runIfDue(b.deps, job, clock.now(), "node-b")).toBe(true);
+    expect(await holdPeriod(a.deps.db, job, clock.now(), "node-a")).toBe(false);
+    expect((await tickOf(a, "count"))?.node).toBe("node-b");
+  });
+});
+
 describe("periods", () => {
   test("periods are multiples of the job's period: a late claim does not shift the next one", async () => {
     const { a, clock } = await twoNodes();
@@ -181,5 +223,41 @@ describe("timers", () => {
       for (const stop of stops) stop();
     }
     expect(job.runs).toBe(1);
+  });
+
+  test("a slow run on one node's timer is not overtaken by the other node's", async () => {
+    const { a, b, clock } = await twoNodes();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let runs = 0;
+    const slow: Job = {
+      name: "slow",
+      everyMs: 5_000, // looked at every second
+      run: async () => {
+        runs++;
+        await gate;
+      },
+    };
+    const stops = [startJobs(a.deps, "node-a", [slow]), startJobs(b.deps, "node-b", [slow])];
+    const until = async (cond: () => Promise<boolean> | boolean) => {
+      for (let i = 0; i < 100 && !(await cond()); i++) await Bun.sleep(100);
+    };
+    try {
+      await until(() => runs === 1);
+      const dueAt = async () => (await tickOf(a, "slow"))?.due_at ?? 0;
+      const first = await dueAt();
+      // the period nears its end while the run goes on: its node's next look holds the next one
+      clock.t = first - 1_000;
+      await until(async () => (await dueAt()) > first);
+      expect(await dueAt()).toBe(first + 5_000);
+      clock.t = first + 1;
+      await Bun.sleep(2_200); // both nodes look twice
+      expect(runs).toBe(1);
+    } finally {
+      release();
+      for (const stop of stops) stop();
+    }
   });
 });
