@@ -89,7 +89,8 @@ export async function loadDemo(deps: Deps) {
   const ids = await institutionIds(db);
   const userId = async (name: string) => (await idOf(name))!;
   const agents = [await userId("agent"), await userId("agent2")];
-  const r = rng(20261121);
+  const SEED = 20261121;
+  let r = rng(SEED);
   const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
   const weighted = () => {
     let x = r() * FRAUD_WEIGHTS.reduce((a, b) => a + b, 0);
@@ -141,61 +142,50 @@ export async function loadDemo(deps: Deps) {
     // PostgreSQL: the same calls, the rows kept and written a table at a time (demo/load-pg.ts)
     await transaction(db, async (tx) => {
       const pg = await pgDemoStatements(tx);
+      r = rng(SEED); // a retried transaction (serialization failure, lost connection) writes the same records
       generate(pg.statements);
       await pg.flush();
     });
     return made;
   }
-  const insCase = sql.prepare(
-    `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, victim_age, narrative, status, filed_at, solved_at, closed_at, suspects_detained, created_by, created_at, updated_at)
+  const statements: Record<DemoStatementName, DemoStatement> = {
+    insCase: sql.prepare(
+      `insert into cases (received_at, district, fraud_type, loss_fen, victim_name, victim_phone, victim_id_number, victim_age, narrative, status, filed_at, solved_at, closed_at, suspects_detained, created_by, created_at, updated_at)
      values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`,
-  );
-  const insSuspect = sql.prepare(
-    `insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, first_seen_at, last_seen_at, sightings, holder_name)
+    ),
+    insSuspect: sql.prepare(
+      `insert into suspects (kind, value, institution_id, institution_inferred, risk_level, status, first_seen_at, last_seen_at, sightings, holder_name)
      values (?,?,?,1,?,?,?,?,?,?) on conflict do nothing returning id`,
-  );
-  const insSource = sql.prepare(`insert or ignore into suspect_sources (suspect_id, source, first_at) values (?,?,?)`);
-  const insLink = sql.prepare(
-    `insert or ignore into case_suspects (case_id, suspect_id, level, parent_suspect_id, created_at) values (?,?,?,?,?)`,
-  );
-  const insTarget = sql.prepare(
-    `insert into targets (phone, name, district, age, reason, suspect_id, risk_grade, source, amount_at_risk_fen, status, available_at, due_at, outcome, closed_at, created_at, updated_at)
+    ),
+    insSource: sql.prepare(`insert or ignore into suspect_sources (suspect_id, source, first_at) values (?,?,?)`),
+    insLink: sql.prepare(
+      `insert or ignore into case_suspects (case_id, suspect_id, level, parent_suspect_id, created_at) values (?,?,?,?,?)`,
+    ),
+    insTarget: sql.prepare(
+      `insert into targets (phone, name, district, age, reason, suspect_id, risk_grade, source, amount_at_risk_fen, status, available_at, due_at, outcome, closed_at, created_at, updated_at)
      values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict do nothing returning id`,
-  );
-  const insWarning = sql.prepare(
-    `insert into warnings (target_id, agent_id, channel, outcome, note, provider_status, created_at, updated_at) values (?,?,?,?,?,?,?,?)`,
-  );
-  const insRequest = sql.prepare(
-    `insert into requests (kind, status, case_id, suspect_id, institution_id, level, amount_fen, done_amount_fen, balance_fen, created_by, created_at, sent_at, acknowledged_at, responded_at, effective_at, expires_at, deadline_at, updated_at, parent_request_id)
+    ),
+    insWarning: sql.prepare(
+      `insert into warnings (target_id, agent_id, channel, outcome, note, provider_status, created_at, updated_at) values (?,?,?,?,?,?,?,?)`,
+    ),
+    insRequest: sql.prepare(
+      `insert into requests (kind, status, case_id, suspect_id, institution_id, level, amount_fen, done_amount_fen, balance_fen, created_by, created_at, sent_at, acknowledged_at, responded_at, effective_at, expires_at, deadline_at, updated_at, parent_request_id)
      values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) returning id`,
-  );
-  const insCaseTx = sql.prepare(
-    `insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?,?)`,
-  );
-  const insRequestTx = sql.prepare(
-    `insert into request_transactions (request_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?)`,
-  );
-  const setChecks = sql.prepare(
-    `update requests set holder_name = ?, term = ?, approval_by = ?, approval_at = ?, approval_ref = ?, scope = ?, includes_interest = ? where id = ?`,
-  );
-  const insResponse = sql.prepare(
-    `insert into responses (request_id, action, from_status, to_status, amount_fen, balance_fen, reason, user_id, at) values (?,?,?,?,?,?,?,?,?)`,
-  );
-  sql.transaction(() =>
-    generate({
-      insCase,
-      insSuspect,
-      insSource,
-      insLink,
-      insTarget,
-      insWarning,
-      insRequest,
-      insCaseTx,
-      insRequestTx,
-      setChecks,
-      insResponse,
-    }),
-  )();
+    ),
+    insCaseTx: sql.prepare(
+      `insert into case_transactions (case_id, suspect_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?,?)`,
+    ),
+    insRequestTx: sql.prepare(
+      `insert into request_transactions (request_id, at, amount_fen, payer_account, payer_name, serial_no) values (?,?,?,?,?,?)`,
+    ),
+    setChecks: sql.prepare(
+      `update requests set holder_name = ?, term = ?, approval_by = ?, approval_at = ?, approval_ref = ?, scope = ?, includes_interest = ? where id = ?`,
+    ),
+    insResponse: sql.prepare(
+      `insert into responses (request_id, action, from_status, to_status, amount_fen, balance_fen, reason, user_id, at) values (?,?,?,?,?,?,?,?,?)`,
+    ),
+  };
+  sql.transaction(() => generate(statements))();
   return made;
 
   /** Two years of records, through the engine's statements. */

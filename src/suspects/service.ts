@@ -53,35 +53,24 @@ const inst = <K extends "code" | "nameZh" | "nameEn">(k: K) =>
   sql<
     string | null
   >`(select ${institutions[k]} from ${institutions} where ${institutions.id} = ${suspects.institutionId})`;
-const {
-  id,
-  kind,
-  value,
-  riskLevel,
-  status,
-  statusReason,
-  firstSeenAt,
-  lastSeenAt,
-  sightings,
-  note,
-  holderName,
-  branch,
-} = suspects;
+const COLUMNS = [
+  "id",
+  "kind",
+  "value",
+  "riskLevel",
+  "status",
+  "statusReason",
+  "firstSeenAt",
+  "lastSeenAt",
+  "sightings",
+  "note",
+  "holderName",
+  "branch",
+] as const;
 const FIELDS = {
-  ...storedColumns({
-    id,
-    kind,
-    value,
-    riskLevel,
-    status,
-    statusReason,
-    firstSeenAt,
-    lastSeenAt,
-    sightings,
-    note,
-    holderName,
-    branch,
-  }),
+  ...storedColumns(
+    Object.fromEntries(COLUMNS.map((k) => [k, suspects[k]])) as Pick<typeof suspects, (typeof COLUMNS)[number]>,
+  ),
   instInferred: sql<number>`${suspects.institutionInferred}`,
   instCode: inst("code"),
   instZh: inst("nameZh"),
