@@ -144,7 +144,11 @@ export async function killMachine(cluster: Cluster): Promise<void> {
 export type ReplicatedPair = {
   primary: Cluster;
   standby: Cluster;
-  /** The nodes' URL: both hosts, the writable one chosen (target_session_attrs=read-write). */
+  /**
+   * The nodes' URL: both hosts, the primary chosen. target_session_attrs=primary, not read-write:
+   * postgres.js judges read-write by default_transaction_read_only alone, which PostgreSQL ≥ 14
+   * reports "off" on a standby too, so it would connect to the standby (pg_auto_failover#970).
+   */
   url(db?: string): string;
   /** pg_ctl promote on the standby; resolves when it accepts writes. */
   promote(): Promise<void>;

@@ -33,6 +33,9 @@ export function pgClient(url: string, opts: { max?: number } = {}) {
     idle_timeout: 10,
     onnotice: () => {},
     connect_timeout: 10,
+    // a lost server is tried again after 50 ms, doubling to 0.5 s at most (postgres.js's own backoff
+    // grows to 20 s: after a failover the nodes would wait that long to find the promoted standby)
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
     types: {
       int8: { to: 20, from: [20], ...asNumber },
       numeric: { to: 1700, from: [1700], ...asNumber },
@@ -95,6 +98,13 @@ const codeOf = (e: unknown) => {
   return err.cause?.code ?? err.code ?? "";
 };
 export const lostConnection = (e: unknown): boolean => LOST.has(codeOf(e));
+
+// No server takes the work at the moment: refused, unreachable, starting up or in recovery, or a
+// standby (read-only). During a failover every host of the URL may answer so for a few seconds.
+const UNAVAILABLE = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ETIMEDOUT", "CONNECT_TIMEOUT", "57P03", "25006"]);
+
+/** The database cannot be reached or written right now: the request is refused with a 503, not a 500. */
+export const databaseUnavailable = (e: unknown): boolean => lostConnection(e) || UNAVAILABLE.has(codeOf(e));
 
 async function again<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {

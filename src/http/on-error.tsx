@@ -5,6 +5,7 @@ import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import { Errors } from "../../views/components";
+import { databaseUnavailable } from "../db/pg";
 import { refuse } from "../domain/reasons";
 import type { AppEnv } from "./context";
 import { AppError, badRequest, type ErrorCode, errorBody, refused, validationError } from "./errors";
@@ -37,6 +38,9 @@ function toAppError(err: Error): AppError | null {
   // PostgreSQL stores no NUL character in text (SQLite does): a sent "\0" is the sender's mistake
   const dbCode = (err as { cause?: { code?: unknown } }).cause?.code;
   if (dbCode === "22021") return badRequest("text must not contain the NUL character (\\0)");
+  // PostgreSQL lost or not writable (a failover under way): a clean refusal the caller may retry
+  if (databaseUnavailable(err))
+    return new AppError("unavailable", "The database is unavailable for a moment; try again in a few seconds");
   // a schema's .parse() on a request input: the caller's mistake, never a 500
   if (err instanceof ZodError) return validationError(err);
   if (err instanceof HTTPException && err.status < 500) {
@@ -65,6 +69,14 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
         500,
       );
     return c.text(`${c.var.t ? c.var.t("error.internal") : "Internal error; it has been logged"} (${requestId})`, 500);
+  }
+  if (e.code === "unavailable") {
+    // one line, no stack: the log says which connection error; the caller retries after a moment
+    c.var.deps.log.warn(
+      { reqId: requestId, method: c.req.method, route: routePath(c, -1) || null, why: String(err.message) },
+      "database unavailable",
+    );
+    c.header("Retry-After", "2");
   }
   // one line, no stack: a sender can send these as often as it likes
   if (e.code === "unreadable_body")

@@ -60,6 +60,7 @@ export function sayError(c: Context<AppEnv>, e: AppError): string {
   if (answersJson(c)) return e.message;
   const t = c.var.t;
   if (e.code === "csrf") return t("error.csrf");
+  if (e.code === "unavailable") return t("error.unavailable");
   if (e.status === 403) return t("error.forbidden");
   if (e.status === 404) return t("error.notFound");
   if (e.code === "invalid_input" && e.issues.length && !e.refusal) return t("error.invalid");
