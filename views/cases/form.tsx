@@ -94,6 +94,24 @@ export function SuspectRow(p: {
   );
 }
 
+/** One text box of a transfer's row: its label is its placeholder (the row has no room for labels). */
+const TxCell = (p: {
+  name: Exclude<keyof TransactionValues, "at">;
+  v?: TransactionValues;
+  label: string;
+  size: number;
+  inputmode?: "decimal" | "numeric";
+}) => (
+  <input
+    name={`tx.${p.name}`}
+    value={p.v?.[p.name] ?? ""}
+    inputmode={p.inputmode}
+    size={p.size}
+    placeholder={p.label}
+    aria-label={p.label}
+  />
+);
+
 /** One of the victim's transfers: when, how much, to which account, from which, its serial number. */
 export function TransactionRow(p: { t: T; v?: TransactionValues; errors?: (string | undefined)[] }) {
   const { t, v } = p;
@@ -101,44 +119,11 @@ export function TransactionRow(p: { t: T; v?: TransactionValues; errors?: (strin
   return (
     <div class="row tx-row" data-testid="tx-row">
       <input type="datetime-local" name="tx.at" value={v?.at ?? ""} aria-label={t("checks.at")} />
-      <input
-        name="tx.amount"
-        value={v?.amount ?? ""}
-        inputmode="decimal"
-        size={10}
-        placeholder={t("checks.txAmount")}
-        aria-label={t("checks.txAmount")}
-      />
-      <input
-        name="tx.account"
-        value={v?.account ?? ""}
-        inputmode="numeric"
-        size={22}
-        placeholder={t("cases.txAccount")}
-        aria-label={t("cases.txAccount")}
-      />
-      <input
-        name="tx.payerAccount"
-        value={v?.payerAccount ?? ""}
-        inputmode="numeric"
-        size={20}
-        placeholder={t("field.payerAccount")}
-        aria-label={t("field.payerAccount")}
-      />
-      <input
-        name="tx.payerName"
-        value={v?.payerName ?? ""}
-        size={8}
-        placeholder={t("field.payerName")}
-        aria-label={t("field.payerName")}
-      />
-      <input
-        name="tx.serialNo"
-        value={v?.serialNo ?? ""}
-        size={16}
-        placeholder={t("field.serialNo")}
-        aria-label={t("field.serialNo")}
-      />
+      <TxCell name="amount" v={v} label={t("checks.txAmount")} size={10} inputmode="decimal" />
+      <TxCell name="account" v={v} label={t("cases.txAccount")} size={22} inputmode="numeric" />
+      <TxCell name="payerAccount" v={v} label={t("field.payerAccount")} size={20} inputmode="numeric" />
+      <TxCell name="payerName" v={v} label={t("field.payerName")} size={8} />
+      <TxCell name="serialNo" v={v} label={t("field.serialNo")} size={16} />
       {err && <span class="field-error">{err}</span>}
     </div>
   );
