@@ -1,9 +1,8 @@
 // Opening the platform: config → db (migrated, reference data) → deps.
 
-import { forgetOnRevocation } from "./auth/service";
+import { watchRevocations } from "./auth/service";
 import type { Config } from "./config";
 import { type Db, openDatabase } from "./db";
-import { NodeEventBus } from "./db/notify";
 import { seedInstitutions } from "./db/seed";
 import { EventBus } from "./events";
 import { type Clock, type Deps, systemClock } from "./http/context";
@@ -21,8 +20,8 @@ export async function openPlatform(
   const db = await openDatabase(config);
   await seedInstitutions(db);
   const log = createLogger(config, opts.logStream);
-  const events = config.databaseUrl ? await nodeEventBus(db, log) : new EventBus();
-  forgetOnRevocation(db, events);
+  const events = config.databaseUrl ? await nodeEventBus(config.databaseUrl, db, log) : new EventBus();
+  watchRevocations(db, events);
   return {
     config,
     db,
@@ -36,9 +35,10 @@ export async function openPlatform(
 /**
  * The event bus on PostgreSQL (on SQLite one process owns the file, and the bus is in it): several
  * nodes may share the database, so every node hears every node's events (LISTEN/NOTIFY,
- * src/db/notify.ts); its listening connection is the pool's and ends with it (closeDatabase).
+ * src/db/notify.ts). Loaded only there, as the driver is (db/index.ts).
  */
-async function nodeEventBus(db: Db, log: Deps["log"]): Promise<EventBus> {
-  const client = db.$client as unknown as Parameters<typeof NodeEventBus.open>[0];
-  return await NodeEventBus.open(client, (message, err) => log.warn({ err }, message));
+async function nodeEventBus(url: string, db: Db, log: Deps["log"]): Promise<EventBus> {
+  const { NodeEventBus } = await import("./db/notify");
+  const client = db.$client as unknown as ConstructorParameters<typeof NodeEventBus>[1];
+  return new NodeEventBus(url, client, (message, err) => log.warn({ err }, message));
 }

@@ -115,8 +115,18 @@ export async function createToken(
 export const TOKEN_CACHE_MS = 5_000;
 const LAST_USE_GRANULARITY_MS = 60_000;
 type Resolved = { actor: Actor; lastUsedAt: number | null; readAt: number };
-/** `generation` counts the forgettings: a read begun before one is not kept after it. */
-type TokenCache = { byHash: Map<string, Resolved>; generation: number };
+/**
+ * `generation` counts the forgettings: a read begun before one is not kept after it. While it keeps
+ * tokens the cache listens for revocations (`events`, `off`); TOKEN_CACHE_MS after its last read it
+ * forgets them and stops (on PostgreSQL a node then holds no listening connection for it).
+ */
+type TokenCache = {
+  byHash: Map<string, Resolved>;
+  generation: number;
+  events: EventBus | null;
+  off: (() => void) | null;
+  filledAt: number;
+};
 const resolvedTokens = new WeakMap<Db, TokenCache>();
 const MAX_RESOLVED = 10_000; // only valid tokens are kept; a bound all the same
 
@@ -125,11 +135,7 @@ const TOKENS_CHANNEL = "tokens";
 
 export async function actorForToken(db: Db, token: string, now: number): Promise<Actor | null> {
   const hash = sha256(token);
-  let tokens = resolvedTokens.get(db);
-  if (!tokens) {
-    tokens = { byHash: new Map(), generation: 0 };
-    resolvedTokens.set(db, tokens);
-  }
+  const tokens = cacheOf(db);
   const cache = tokens.byHash;
   const generation = tokens.generation;
   let r = cache.get(hash);
@@ -159,7 +165,10 @@ export async function actorForToken(db: Db, token: string, now: number): Promise
     });
     r = { actor, lastUsedAt: row.lastUsedAt, readAt: now };
     // a revocation heard while this read was under way: the row may be the one before it
-    if (tokens.generation === generation) cache.set(hash, r);
+    if (tokens.generation === generation) {
+      cache.set(hash, r);
+      hearRevocations(tokens);
+    }
   }
   if (r.lastUsedAt === null || now - r.lastUsedAt > LAST_USE_GRANULARITY_MS) {
     await atomic(
@@ -176,30 +185,59 @@ export async function actorForToken(db: Db, token: string, now: number): Promise
   return r.actor;
 }
 
+function cacheOf(db: Db): TokenCache {
+  let tokens = resolvedTokens.get(db);
+  if (!tokens) {
+    tokens = { byHash: new Map(), generation: 0, events: null, off: null, filledAt: 0 };
+    resolvedTokens.set(db, tokens);
+  }
+  return tokens;
+}
+
 /** After a revocation: the next request of every token reads the database again (this node only). */
-function forgetResolvedTokens(db: Db): void {
-  const tokens = resolvedTokens.get(db);
-  if (!tokens) return;
+function forget(tokens: TokenCache): void {
   tokens.byHash.clear();
   tokens.generation++;
 }
 
-/**
- * A revocation committed: this node forgets at once, and the bus tells the others (on PostgreSQL,
- * NOTIFY; README: Several nodes), whose caches forget through `forgetOnRevocation`.
- */
-export function announceRevocation(ctx: { db: Db; events: EventBus }, tokenId: number): void {
-  forgetResolvedTokens(ctx.db);
-  ctx.events.publish(TOKENS_CHANNEL, "revoked", String(tokenId));
+/** The cache keeps a token: it hears revocations until TOKEN_CACHE_MS after it last kept one. */
+function hearRevocations(tokens: TokenCache): void {
+  tokens.filledAt = performance.now();
+  if (tokens.off || !tokens.events) return;
+  const { events } = tokens;
+  const offs = [
+    events.subscribe(TOKENS_CHANNEL, () => forget(tokens)),
+    // listening (again): a revocation sent before it was never heard here
+    events.subscribe(RELISTENED.channel, (e) => e.event === RELISTENED.event && forget(tokens)),
+  ];
+  tokens.off = () => {
+    for (const off of offs) off();
+  };
+  const check = () => {
+    if (performance.now() - tokens.filledAt < TOKEN_CACHE_MS) {
+      setTimeout(check, TOKEN_CACHE_MS).unref?.();
+      return;
+    }
+    // deaf from here on: nothing kept
+    forget(tokens);
+    tokens.off?.();
+    tokens.off = null;
+  };
+  setTimeout(check, TOKEN_CACHE_MS).unref?.();
 }
 
 /**
- * Every node's cache forgets on a revocation heard from any node, and when its listening
- * connection came back (a revocation sent while it was away never arrives).
+ * A revocation committed: this node forgets at once, and the bus tells the others (on PostgreSQL,
+ * NOTIFY; README: Several nodes), whose caches hear it while they keep any token.
  */
-export function forgetOnRevocation(db: Db, events: EventBus): void {
-  events.subscribe(TOKENS_CHANNEL, () => forgetResolvedTokens(db));
-  events.subscribe(RELISTENED.channel, (e) => e.event === RELISTENED.event && forgetResolvedTokens(db));
+export function announceRevocation(ctx: { db: Db; events: EventBus }, tokenId: number): void {
+  forget(cacheOf(ctx.db));
+  ctx.events.publish(TOKENS_CHANNEL, "revoked", String(tokenId));
+}
+
+/** The bus on which this database's token cache hears the revocations of every node. */
+export function watchRevocations(db: Db, events: EventBus): void {
+  cacheOf(db).events = events;
 }
 
 /**

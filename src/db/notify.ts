@@ -1,13 +1,15 @@
 // Several nodes on one PostgreSQL (README: Several nodes): what one node publishes on its event bus,
 // every node's subscribers hear, through NOTIFY on one channel and one LISTEN connection per node.
 import { randomUUID } from "node:crypto";
-import { EventBus, RELISTENED } from "../events";
-import type { pgClient } from "./pg";
+import { EventBus, type LiveEvent, RELISTENED } from "../events";
+import { pgClient } from "./pg";
 
 type Client = ReturnType<typeof pgClient>;
 
 /** The one PostgreSQL channel every node listens on. */
 const NOTIFY_CHANNEL = "fanzha_events";
+/** How long a node keeps listening after its last subscriber left (as the pool keeps a connection). */
+const LISTEN_IDLE_MS = 10_000;
 /** NOTIFY refuses a payload of 8000 bytes or more. */
 export const MAX_PAYLOAD_BYTES = 7_999;
 
@@ -26,29 +28,92 @@ export class NodeEventBus extends EventBus {
   readonly node = randomUUID();
   private queue: string[] = [];
   private sending: Promise<void> | null = null;
-  private listening: { unlisten: () => Promise<void> } | null = null;
+  private subscribers = 0;
+  private listener: { client: Client; ready: Promise<boolean> } | null = null;
+  private heard = false;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
 
-  private constructor(
+  /**
+   * `url`: the database's, for the listening connection (one per node, its own client: it is
+   * opened while anyone here subscribes and closed LISTEN_IDLE_MS after the last one leaves, so an
+   * idle node, or a test's platform left behind, holds no connection). `sql`: the pool NOTIFY uses.
+   */
+  constructor(
+    private readonly url: string,
     private readonly sql: Client,
     private readonly onError: (message: string, e?: unknown) => void,
   ) {
     super();
   }
 
-  /** A bus whose node listens before it is handed out (so nothing published after is missed). */
-  static async open(sql: Client, onError: (message: string, e?: unknown) => void): Promise<NodeEventBus> {
-    const bus = new NodeEventBus(sql, onError);
-    let listens = 0;
+  override subscribe(channel: string, fn: (e: LiveEvent) => void): () => void {
+    const off = super.subscribe(channel, fn);
+    this.subscribers++;
+    this.listen();
+    let on = true;
+    return () => {
+      if (!on) return;
+      on = false;
+      off();
+      if (--this.subscribers === 0) this.idle();
+    };
+  }
+
+  /** True once this node hears the other nodes (until its listening connection closes). */
+  get listening(): boolean {
+    return this.heard;
+  }
+
+  private listen(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.listener) return;
+    const client = pgClient(this.url, { max: 1 });
     // postgres.js listens on a connection of its own and, when it drops, opens a new one and
-    // listens again, calling onlisten each time; notifications sent in between never arrive
-    bus.listening = await sql.listen(
-      NOTIFY_CHANNEL,
-      (payload) => bus.receive(payload),
-      () => {
-        if (listens++ > 0) EventBus.prototype.publish.call(bus, RELISTENED.channel, RELISTENED.event, "");
-      },
-    );
-    return bus;
+    // listens again, calling onlisten each time; what was sent in between never arrives, so this
+    // node's caches hear RELISTENED (at the first listen too: what they kept before it is unsure)
+    const ready = client
+      .listen(
+        NOTIFY_CHANNEL,
+        (payload) => this.receive(payload),
+        () => {
+          this.heard = true;
+          EventBus.prototype.publish.call(this, RELISTENED.channel, RELISTENED.event, "");
+        },
+      )
+      .then(
+        () => true,
+        (e) => {
+          this.onError("LISTEN failed: this node does not hear the others; trying again in 1 s", e);
+          if (this.listener?.client === client) this.listener = null;
+          void client.end({ timeout: 1 }).catch(() => {});
+          setTimeout(() => this.subscribers > 0 && this.listen(), 1000).unref?.();
+          return false;
+        },
+      );
+    this.listener = { client, ready };
+  }
+
+  private idle(): void {
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.subscribers === 0) void this.unlisten();
+    }, LISTEN_IDLE_MS);
+    this.idleTimer.unref?.();
+  }
+
+  private async unlisten(): Promise<void> {
+    const l = this.listener;
+    this.listener = null;
+    this.heard = false;
+    await l?.client.end({ timeout: 1 }).catch(() => {});
+  }
+
+  /** Stops listening; what is still queued is sent first. */
+  async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    await this.sending;
+    await this.unlisten();
   }
 
   override publish(channel: string, event: string, data = ""): void {
@@ -63,13 +128,6 @@ export class NodeEventBus extends EventBus {
     }
     this.queue.push(payload);
     this.sending ??= this.flush();
-  }
-
-  /** Stops listening; what is still queued is sent first. */
-  async close(): Promise<void> {
-    await this.sending;
-    await this.listening?.unlisten().catch(() => {});
-    this.listening = null;
   }
 
   private async flush(): Promise<void> {

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeDatabase, type Db } from "../../src/db";
 import { engineFromEnv } from "../../src/db/engine";
-import { MAX_PAYLOAD_BYTES } from "../../src/db/notify";
+import { MAX_PAYLOAD_BYTES, type NodeEventBus } from "../../src/db/notify";
 import { openPostgres, pgClient } from "../../src/db/pg";
 import type { LiveEvent } from "../../src/events";
 import { apiClient, freshPostgres, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
@@ -95,6 +95,18 @@ if (engineFromEnv() === "sqlite") {
 
   const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+  /**
+   * A node listens while anyone on it subscribes, from a few milliseconds after the first one: a
+   * test that publishes right after subscribing waits for it (a page's stream opens long after the
+   * page was read, so a person never meets that moment).
+   */
+  async function listening(p: TestPlatform): Promise<void> {
+    await settle(20); // a stream's route subscribes after its first event
+    const bus = p.deps.events as NodeEventBus;
+    for (let t = 0; t < 250 && !bus.listening; t++) await settle(20);
+    expect(bus.listening).toBe(true);
+  }
+
   describe("live events across nodes", () => {
     test("a request an agent sends on node A reaches the bank's desk stream on node B within a second", async () => {
       const [a, b] = await nodes(2);
@@ -102,7 +114,7 @@ if (engineFromEnv() === "sqlite") {
       const bank = await signIn(b!, "bank", "ICBC");
       const caseId = await makeCase(a!, agent.userId);
       const reading = readStream(await bank.request("/desk/events"), /event: arrived[\s\S]*?\n\n/);
-      await settle(50);
+      await listening(b!);
       const res = await agent.request("/requests", {
         form: {
           caseId: String(caseId),
@@ -139,7 +151,7 @@ if (engineFromEnv() === "sqlite") {
       const id = Number(/\/requests\/(\d+)/.exec(res.headers.get("location")!)![1]);
       const icbc = await apiClient(b!, "bank", "ICBC");
       const reading = readStream(await agent.request("/live/events"), /banner-answer-\d+[\s\S]*?\n\n/);
-      await settle(50);
+      await listening(a!);
       const answer = await icbc.call(`/api/v1/requests/${id}/responses`, {
         json: { action: "confirm", amount: 1_000_000, balance: 1_000_000 },
       });
@@ -154,6 +166,8 @@ if (engineFromEnv() === "sqlite") {
       const [a, b] = await nodes(2);
       const onA = hear(a!, "probe");
       const onB = hear(b!, "probe");
+      await listening(a!);
+      await listening(b!);
       a!.deps.events.publish("probe", "ping", "1");
       expect(onA).toEqual([{ event: "ping", data: "1" }]); // at once, as on SQLite
       await settle(300);
@@ -164,6 +178,7 @@ if (engineFromEnv() === "sqlite") {
     test("events published together reach the other node in the order they were published", async () => {
       const [a, b] = await nodes(2);
       const onB = hear(b!, "probe");
+      await listening(b!);
       for (let i = 0; i < 50; i++) a!.deps.events.publish("probe", "n", String(i));
       for (let t = 0; t < 100 && onB.length < 50; t++) await settle(20);
       expect(onB.map((e) => Number(e.data))).toEqual([...Array(50).keys()]);
@@ -173,11 +188,38 @@ if (engineFromEnv() === "sqlite") {
       const [a, b] = await nodes(2);
       const onA = hear(a!, "probe");
       const onB = hear(b!, "probe");
+      await listening(b!);
       const big = "x".repeat(MAX_PAYLOAD_BYTES + 1);
       a!.deps.events.publish("probe", "big", big);
       for (let t = 0; t < 50 && onB.length < 1; t++) await settle(20);
       expect(onA).toEqual([{ event: "big", data: big }]);
       expect(onB).toEqual([{ event: "big", data: "" }]);
+    });
+  });
+
+  describe("the listening connection", () => {
+    /** The connections listening on this node's database (their last statement was LISTEN). */
+    const listeners = async (p: TestPlatform) =>
+      (await sqlOne<{ n: number }>(
+        p.deps.db,
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %'",
+      ))!.n;
+
+    test("a node listens while someone on it subscribes, and lets its connection go when the last one has left", async () => {
+      const [a] = await nodes(1);
+      expect(await listeners(a!)).toBe(0); // nobody subscribes: no connection held
+      const off = a!.deps.events.subscribe("probe", () => {});
+      await listening(a!);
+      expect(await listeners(a!)).toBe(1);
+      off();
+      // LISTEN_IDLE_MS (10 s) after the last subscriber left, the connection is closed
+      let n = 1;
+      for (let t = 0; t < 40 && n > 0; t++) {
+        await settle(500);
+        n = await listeners(a!);
+      }
+      expect(n).toBe(0);
+      expect((a!.deps.events as NodeEventBus).listening).toBe(false);
     });
   });
 
@@ -207,7 +249,9 @@ if (engineFromEnv() === "sqlite") {
       const { token } = await apiClient(b!, "bank", "ICBC");
       const tokenId = (await sqlOne<{ id: number }>(a!.deps.db, "select max(id) as id from api_tokens"))!.id;
       const call = () => b!.app.request("/api/v1/requests", { headers: { Authorization: `Bearer ${token}` } });
-      expect((await call()).status).toBe(200); // B resolved it: cached for TOKEN_CACHE_MS
+      expect((await call()).status).toBe(200); // B resolved it, and listens while it keeps it
+      await listening(b!);
+      expect((await call()).status).toBe(200); // kept for TOKEN_CACHE_MS (its first listen forgot it)
       const res = await admin.request(`/admin/tokens/${tokenId}/revoke`, { form: {} });
       expect(res.status).toBe(303);
       const revoked = performance.now();
