@@ -29,11 +29,12 @@ export async function benchDatabase(name: string): Promise<string> {
   return at(db);
 }
 
-// a run that stops on an error still drops its databases (psql, as an exit handler cannot await)
+// a run that stops on an error or a signal still drops its databases (psql: an exit handler cannot await)
 process.on("exit", () => {
   if (made.length && Bun.which("psql"))
     for (const db of made) Bun.spawnSync(["psql", at("postgres"), "-qc", `drop database if exists ${db} with (force)`]);
 });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
 /** Drops every database this run made (connections still open to them are ended). */
 export async function dropBenchDatabases(): Promise<void> {
@@ -51,19 +52,21 @@ export const pgOf = (db: Db): Sql => db.$client as unknown as Sql;
 
 /**
  * Rows into a PostgreSQL table as columns: `cols` maps a column to its type and its values (one
- * array per column, all as long); sent `chunk` rows per statement through unnest.
+ * array per column, all as long); sent `chunk` rows per statement through unnest; `suffix`: an
+ * `on conflict …` clause.
  */
 export async function pgInsert(
-  sql: Sql,
+  sql: Pick<Sql, "unsafe">,
   table: string,
   cols: Record<string, [type: string, values: unknown[]]>,
-  chunk = 50_000,
+  opts: { chunk?: number; suffix?: string } = {},
 ): Promise<void> {
+  const chunk = opts.chunk ?? 50_000;
   const names = Object.keys(cols);
   const n = cols[names[0]!]![1].length;
   const text = `insert into ${table} (${names.join(", ")}) select * from unnest(${names
     .map((k, i) => `$${i + 1}::${cols[k]![0]}[]`)
-    .join(", ")})`;
+    .join(", ")}) ${opts.suffix ?? ""}`;
   for (let i = 0; i < n; i += chunk)
     await sql.unsafe(text, names.map((k) => cols[k]![1].slice(i, i + chunk)) as never[]);
 }
