@@ -19,7 +19,9 @@ export function redactUrl(url: string): string {
     if (u.password) u.password = "***";
     return u.toString();
   } catch {
-    return "(not a URL)";
+    // a multi-host URL (host1:5432,host2:5432/db, for failover) is no WHATWG URL: its password by hand
+    if (!/^postgres(ql)?:\/\//.test(url)) return "(not a URL)";
+    return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*:)[^/]*@/, "$1***@");
   }
 }
 

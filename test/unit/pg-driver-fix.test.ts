@@ -2,7 +2,7 @@
 // transaction rejects it instead of crashing the process, and a multi-host URL whose hosts all
 // refuse fails the query instead of holding it until one accepts.
 import { expect, test } from "bun:test";
-import { pgClient } from "../../src/db/pg";
+import { pgClient, redactUrl } from "../../src/db/pg";
 import { freePort, postgresServer } from "../pg-cluster";
 
 test("a backend killed under a transaction rejects it with CONNECTION_CLOSED; the pool goes on", async () => {
@@ -51,4 +51,14 @@ test("a query on a multi-host URL where no host accepts fails after trying each,
   } finally {
     await sql.end({ timeout: 1 });
   }
+});
+
+test("a multi-host URL (no WHATWG URL) is printed with its password hidden", () => {
+  expect(redactUrl("postgres://fanzha:s3cret@db1:5432,db2:5432/fanzha?target_session_attrs=primary")).toBe(
+    "postgres://fanzha:***@db1:5432,db2:5432/fanzha?target_session_attrs=primary",
+  );
+  expect(redactUrl("postgres://postgres@127.0.0.1:1,127.0.0.1:2/fanzha")).toBe(
+    "postgres://postgres@127.0.0.1:1,127.0.0.1:2/fanzha",
+  );
+  expect(redactUrl("postgres://u:p@h/db")).toBe("postgres://u:***@h/db");
 });
