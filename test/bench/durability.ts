@@ -5,13 +5,21 @@
 //
 //   bun test/bench/durability.ts
 //   BENCH_WRITES=20000 bun test/bench/durability.ts
+//   DATABASE_URL=postgres://… bun test/bench/durability.ts
+//
+// On PostgreSQL the same writes go to a fresh database of their own on that server, with
+// synchronous_commit off and on in turn (its counterpart of NORMAL and FULL: off answers before the
+// commit's WAL is flushed); the server's fsync setting is printed, as fsync=off makes both alike.
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config";
+import { closeDatabase } from "../../src/db";
 import { startCheckpointer } from "../../src/db/checkpointer";
 import { openPlatform } from "../../src/platform";
 import { createSuspect } from "../../src/suspects/service";
+import { sqlOne, sqlRun } from "../helpers";
+import { benchDatabase, dropBenchDatabases, ENGINE, PG_URL } from "./_engine";
 
 const WRITES = Number(process.env.BENCH_WRITES ?? 5000);
 const pct = (xs: number[], p: number) =>
@@ -20,8 +28,20 @@ const pct = (xs: number[], p: number) =>
 async function run(synchronous: "FULL" | "NORMAL") {
   const dir = mkdtempSync(join(tmpdir(), "fanzha-bench-durability-"));
   try {
+    const url = PG_URL ? await benchDatabase(`durability_${synchronous.toLowerCase()}`) : undefined;
+    if (url) {
+      // set for the database before the platform's connections open
+      const setup = await openPlatform(loadConfig({ DATABASE_URL: url, OUTBOX_DIR: join(dir, "outbox") }));
+      const name = new URL(url).pathname.slice(1);
+      await sqlRun(
+        setup.db,
+        `alter database ${name} set synchronous_commit = ${synchronous === "FULL" ? "on" : "off"}`,
+      );
+      await closeDatabase(setup.db);
+    }
     const deps = await openPlatform(
       loadConfig({
+        DATABASE_URL: url,
         DATABASE_PATH: join(dir, "d.sqlite"),
         OUTBOX_DIR: join(dir, "outbox"),
         DATABASE_SYNCHRONOUS: synchronous,
@@ -38,7 +58,8 @@ async function run(synchronous: "FULL" | "NORMAL") {
     }
     const secs = (performance.now() - t0) / 1000;
     stop();
-    deps.db.$client.close();
+    await closeDatabase(deps.db);
+    await dropBenchDatabases();
     return { synchronous, rate: WRITES / secs, p50: pct(times, 50), p99: pct(times, 99) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -46,8 +67,17 @@ async function run(synchronous: "FULL" | "NORMAL") {
 }
 
 console.log(
-  `${WRITES.toLocaleString()} single-row audited writes (createSuspect), one transaction each; load average ${loadavg()[0]!.toFixed(2)}`,
+  `${WRITES.toLocaleString()} single-row audited writes (createSuspect), one transaction each; engine ${ENGINE}; load average ${loadavg()[0]!.toFixed(2)}`,
 );
+if (PG_URL) {
+  const probe = await openPlatform(loadConfig({ DATABASE_URL: await benchDatabase("durability_probe") }));
+  const fsync = (await sqlOne<{ fsync: string }>(probe.db, "show fsync"))!.fsync;
+  await closeDatabase(probe.db);
+  await dropBenchDatabases();
+  console.log(
+    `PostgreSQL: NORMAL below is synchronous_commit=off, FULL synchronous_commit=on; the server runs with fsync=${fsync}${fsync === "off" ? " (nothing is flushed: both alike)" : ""}`,
+  );
+}
 const results: Awaited<ReturnType<typeof run>>[] = [];
 for (const s of ["NORMAL", "FULL", "NORMAL", "FULL"] as const) results.push(await run(s));
 for (const r of results)
