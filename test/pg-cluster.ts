@@ -1,7 +1,7 @@
 // Throwaway PostgreSQL clusters for the tests that are about PostgreSQL itself (several nodes,
 // failover, point-in-time recovery): Debian's binaries, a temporary directory, loopback only.
 // Debian's postgresql is installed by the pretest script when missing (test/ensure-tools.sh).
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -130,10 +130,18 @@ export async function postgresServer(): Promise<string> {
 /** SIGKILL to the postmaster and every process it started, at once: the machine is gone. */
 export async function killMachine(cluster: Cluster): Promise<void> {
   const pid = Number((await Bun.file(join(cluster.data, "postmaster.pid")).text()).split("\n")[0]);
-  const children = Bun.spawnSync(["pgrep", "-P", String(pid)])
-    .stdout.toString()
-    .split(/\s+/)
-    .filter(Boolean);
+  // its children from /proc (no procps needed): every pid first, then the signals back to back
+  const children = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // /proc/<pid>/stat: pid (comm) state ppid …; comm may hold spaces, so read after its ")"
+        const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false; // ended meanwhile
+      }
+    });
   for (const p of [pid, ...children.map(Number)]) {
     try {
       process.kill(p, "SIGKILL");
