@@ -5,7 +5,8 @@
 // one after another (SQLite has one writer), postgres.js from BENCH_CONNECTIONS workers on a pool
 // of 10 (the app's). Route and baseline take turns (BENCH_ROUNDS rounds), so a neighbour's load
 // falls on both. Durability as shipped: SQLite synchronous=FULL; PostgreSQL the server's settings
-// (printed).
+// (printed). Also printed: this process's CPU time per write (on PostgreSQL the server's own CPU
+// is not in it), the disk a write takes, and on PostgreSQL the WAL a write adds to the archive.
 //
 //   bun test/bench/writes.ts
 //   DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres bun test/bench/writes.ts
@@ -54,7 +55,8 @@ const base = `http://127.0.0.1:${server.port}`;
 // ---------------------------------------------------------------------------------------------
 // The route, under wrk: every request a phone number not seen before (13… from `first` on)
 
-type Run = { rate: number; p50: number; p99: number; non2xx: number };
+// cpu: this process's CPU time (all its threads) per write, ms: the figure load moves least
+type Run = { rate: number; p50: number; p99: number; non2xx: number; cpu?: number };
 
 async function wrk(first: number): Promise<Run> {
   const lua = join(OUT, `writes-${process.pid}.lua`);
@@ -196,6 +198,10 @@ async function storedBytes(): Promise<number> {
   return Number(r?.b ?? 0);
 }
 const emptyBytes = await storedBytes();
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
 
 // warm-up: JIT, prepared statements, the page cache
 await wrk(13_900_000_000);
@@ -203,16 +209,20 @@ const rounds: { route: Run; raw: Run }[] = [];
 let walPerWrite = 0;
 for (let i = 0; i < ROUNDS; i++) {
   const before = await probe();
+  let cpu = process.cpuUsage();
   const route = await wrk(13_000_000_000 + i * 10_000_000);
+  route.cpu = cpuMs(cpu) / (route.rate * SECONDS);
   const after = await probe();
   if (i === 0 && url) walPerWrite = (after.wal - before.wal) / Math.max(1, after.writes - before.writes);
+  cpu = process.cpuUsage();
   const raw = url
     ? await rawPostgres(url, 18_000_000_000 + i * 10_000_000)
     : rawSqlite(18_000_000_000 + i * 10_000_000);
+  raw.cpu = cpuMs(cpu) / (raw.rate * SECONDS);
   rounds.push({ route, raw });
 }
 const line = (label: string, r: Run) =>
-  `${label.padEnd(34)} ${Math.round(r.rate).toLocaleString("en").padStart(7)} writes/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.non2xx ? `  NON-2XX ${r.non2xx}` : ""}`;
+  `${label.padEnd(34)} ${Math.round(r.rate).toLocaleString("en").padStart(7)} writes/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  CPU ${r.cpu?.toFixed(3)} ms a write${r.non2xx ? `  NON-2XX ${r.non2xx}` : ""}`;
 rounds.forEach((r, i) => {
   console.log(line(`round ${i + 1}: POST /api/v1/suspects`, r.route));
   console.log(line(`round ${i + 1}: raw ${url ? "postgres.js" : "bun:sqlite"} insert`, r.raw));
