@@ -29,7 +29,7 @@ test(
     await admin.unsafe("create database fanzha");
     await admin.end();
     const env = { ACCESS_LOG: "false", LOG_LEVEL: "warn", FANZHA_ADMIN_PASSWORD: "failover-admin-Pw-2026!" };
-    // the first node migrates the empty database; the second finds it migrated
+    // one after the other: the first migrates the empty database and creates its admin
     nodes.push(await startNode({ name: "a", databaseUrl: url, env }));
     nodes.push(await startNode({ name: "b", databaseUrl: url, env }));
     const token = (await cli(url, ["token", "create", "--name", "load", "--role", "agent"]))
