@@ -3,9 +3,10 @@ import { count } from "drizzle-orm";
 import { createApp } from "./app";
 import { createUser } from "./auth/service";
 import { type Config, ConfigError, loadConfig } from "./config";
-import { closeDatabase } from "./db";
+import { closeDatabase, transaction } from "./db";
 import { checkAtStart, claimPidFile, DamagedDatabaseError } from "./db/backup";
 import { startCheckpointer } from "./db/checkpointer";
+import { lockKey } from "./db/dialect";
 import { users } from "./db/schema";
 import { DEMO_PASSWORD, loadDemo } from "./demo/load";
 import type { Deps } from "./http/context";
@@ -50,19 +51,25 @@ try {
   throw e;
 }
 const { db } = deps;
-const fresh = ((await db.select({ c: count() }).from(users).get())?.c ?? 0) === 0;
+// the first start makes the admin; nodes started together on an empty database make it once (the
+// first takes the lock, the others then find a user and go on)
+const password = config.adminPassword ?? Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
+let fresh: boolean;
+try {
+  fresh = await transaction(db, async (tx) => {
+    await lockKey(tx, "fanzha:first-start");
+    if (((await tx.select({ c: count() }).from(users).get())?.c ?? 0) > 0) return false;
+    await createUser(tx, { username: "admin", password, role: "admin", displayName: "系统管理员" });
+    return true;
+  });
+} catch (e) {
+  // a weak FANZHA_ADMIN_PASSWORD is refused like any other (auth/passwords.ts)
+  if (!(e instanceof AppError)) throw e;
+  console.error(`Invalid configuration:\n  FANZHA_ADMIN_PASSWORD: ${e.message}`);
+  process.exit(2);
+}
 
 if (fresh) {
-  const password =
-    config.adminPassword ?? Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("base64url");
-  try {
-    await createUser(db, { username: "admin", password, role: "admin", displayName: "系统管理员" });
-  } catch (e) {
-    // a weak FANZHA_ADMIN_PASSWORD is refused like any other (auth/passwords.ts)
-    if (!(e instanceof AppError)) throw e;
-    console.error(`Invalid configuration:\n  FANZHA_ADMIN_PASSWORD: ${e.message}`);
-    process.exit(2);
-  }
   console.log(
     config.adminPassword
       ? "Created user admin with FANZHA_ADMIN_PASSWORD."
