@@ -9,6 +9,7 @@ import { unlink } from "node:fs/promises";
 import { eq } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import { transaction } from "../db";
+import { heldElsewhere, holdWhileWorking } from "../db/node-locks";
 import { imports } from "../db/schema";
 import type { Deps } from "../http/context";
 import { AppError, notFound, refused } from "../http/errors";
@@ -73,12 +74,17 @@ export function liveProgress(deps: Deps, id: number): Progress | undefined {
 
 /**
  * An import as the screens show it: one left "running" by a process that has since stopped is
- * interrupted (uploading the same file again resumes it).
+ * interrupted (uploading the same file again resumes it); one running on another node (PostgreSQL:
+ * that node holds its lock) is running.
  */
-export function asShown(deps: Deps, rec: ImportRecord): ImportRecord {
+export async function asShown(deps: Deps, rec: ImportRecord): Promise<ImportRecord> {
   if (rec.status !== "running" || runsOf(deps).has(rec.id)) return rec;
+  if (await heldElsewhere(deps.db, importLock(rec.id))) return rec;
   return { ...rec, status: "failed", error: rec.error ?? "the server stopped during the import" };
 }
+
+/** Held by the node running the import, while it runs (src/db/node-locks.ts). */
+export const importLock = (id: number) => `import:${id}`;
 
 /** Resolves when the import has finished (done or failed); at once if it is not running here. */
 export function whenSettled(deps: Deps, id: number): Promise<void> {
@@ -103,7 +109,12 @@ export async function startImport(
   const handler = importHandler(upload.kind);
   const active = runsOf(deps);
   const earlier = await findByHash(db, upload.kind, upload.sha256);
-  if (earlier && (earlier.status === "done" || active.has(earlier.id))) {
+  if (
+    earlier &&
+    (earlier.status === "done" ||
+      active.has(earlier.id) ||
+      (earlier.status === "running" && (await heldElsewhere(db, importLock(earlier.id)))))
+  ) {
     await unlink(upload.path).catch(() => {});
     return { id: earlier.id, repeated: true };
   }
@@ -132,7 +143,12 @@ export async function startImport(
   };
   let settle!: () => void;
   const run: Run = { live, settled: new Promise((r) => (settle = r)) };
-  active.set(id, run);
+  active.set(id, run); // before any await: a second upload of the same file here finds it running
+  // the other nodes know it runs (and that it stopped, should this node die)
+  const release = await holdWhileWorking(db, importLock(id)).catch((e) => {
+    active.delete(id);
+    throw e;
+  });
 
   const worker = new Worker(new URL("./reader.ts", import.meta.url).href);
   let header!: (info: TableInfo) => void;
@@ -180,6 +196,7 @@ export async function startImport(
     );
     deps.events.publish(importChannel(id), "done", JSON.stringify(live));
     active.delete(id);
+    await release();
     await unlink(upload.path).catch(() => {});
     settle();
   };
@@ -241,6 +258,7 @@ export async function startImport(
       active.delete(id);
       if (earlier) await settleImport(db, id, deps.clock.now(), err.message);
       else await transaction(db, async (tx) => await tx.delete(imports).where(eq(imports.id, id)).run());
+      await release();
       await unlink(upload.path).catch(() => {});
       settle();
     }

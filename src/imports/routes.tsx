@@ -61,12 +61,14 @@ async function importsPage(c: Context<AppEnv>, kind: string, shown?: FormErrors)
   const chosen = kinds.find((k) => k.kind === kind)!;
   if (wantsFragment(c) && shown)
     return c.html(<ImportForm t={c.var.t} kind={chosen} message={shown.error} issues={shown.issues} />);
-  const recent = (
-    await listImports(
-      c.var.deps.db,
-      kinds.map((k) => k.kind),
-    )
-  ).map((r) => asShown(c.var.deps, r));
+  const recent = await Promise.all(
+    (
+      await listImports(
+        c.var.deps.db,
+        kinds.map((k) => k.kind),
+      )
+    ).map((r) => asShown(c.var.deps, r)),
+  );
   return render(
     c,
     c.var.t("imports.title"),
@@ -117,7 +119,7 @@ export const importsRoutes = new Hono<AppEnv>()
   )
   .get("/:id{[0-9]+}", allowImport, async (c) => {
     const { db } = c.var.deps;
-    const rec = asShown(c.var.deps, (await getImport(db, idOf(c)))!);
+    const rec = await asShown(c.var.deps, (await getImport(db, idOf(c)))!);
     // rejected rows are raw file content: numbers, names
     await audit(c, { action: "view", entity: "import", entityId: rec.id });
     const progress = rec.status === "running" ? liveProgress(c.var.deps, rec.id) : undefined;
@@ -155,7 +157,7 @@ export const importsRoutes = new Hono<AppEnv>()
           const progress = liveProgress(deps, id);
           if (!progress) {
             // settled (or never ran here): the result replaces the bar, and the browser closes the stream
-            const rec = asShown(deps, (await getImport(deps.db, id))!);
+            const rec = await asShown(deps, (await getImport(deps.db, id))!);
             await live.send({
               event: "done",
               data: String(

@@ -4,11 +4,17 @@
 // suite's SQLite pass this process's tables are SQLite's (chosen when the schema was first
 // imported), so the file runs itself again in a child process on a throwaway cluster.
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { closeDatabase, type Db } from "../../src/db";
 import { engineFromEnv } from "../../src/db/engine";
+import { holdWhileWorking } from "../../src/db/node-locks";
 import { MAX_PAYLOAD_BYTES, type NodeEventBus } from "../../src/db/notify";
 import { openPostgres, pgClient } from "../../src/db/pg";
 import type { LiveEvent } from "../../src/events";
+import { asShown, importLock, startImport } from "../../src/imports/engine";
+import { getImport } from "../../src/imports/service";
 import { apiClient, freshPostgres, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 import { postgresServer } from "../pg-cluster";
 
@@ -262,6 +268,41 @@ if (engineFromEnv() === "sqlite") {
         if (status === 200) await settle(10);
       }
       expect(status).toBe(401);
+    });
+  });
+
+  describe("imports across nodes", () => {
+    test("an import running on node A shows as running on node B, and as interrupted once A has let go", async () => {
+      const [a, b] = await nodes(2);
+      const now = a!.clock.now();
+      const id = (await sqlOne<{ id: number }>(
+        a!.deps.db,
+        "insert into imports (kind, filename, file_hash, status, created_at) values ('suspects', 'a.csv', 'x', 'running', ?) returning id",
+        now,
+      ))!.id;
+      // what startImport holds on node A while the import runs
+      const release = await holdWhileWorking(a!.deps.db, importLock(id));
+      const shownOnB = async () => (await asShown(b!.deps, (await getImport(b!.deps.db, id))!)).status;
+      expect(await shownOnB()).toBe("running");
+      await release(); // A finished without writing, or died: its connection, and the lock, are gone
+      expect(await shownOnB()).toBe("failed");
+    });
+
+    test("the same file uploaded on node B while node A imports it answers with A's import, and starts no second run", async () => {
+      const [a, b] = await nodes(2);
+      const id = (await sqlOne<{ id: number }>(
+        a!.deps.db,
+        "insert into imports (kind, filename, file_hash, status, created_at) values ('suspects', 'a.csv', 'same', 'running', ?) returning id",
+        a!.clock.now(),
+      ))!.id;
+      const release = await holdWhileWorking(a!.deps.db, importLock(id));
+      const path = join(mkdtempSync(join(tmpdir(), "fz-nodes-")), "a.csv");
+      await Bun.write(path, "phone\n13800138000\n");
+      const upload = { kind: "suspects", filename: "a.csv", path, sha256: "same" };
+      const started = await startImport(b!.deps, { actor: null, ip: null, at: b!.clock.now() }, upload);
+      expect(started).toEqual({ id, repeated: true });
+      expect((await getImport(b!.deps.db, id))!.status).toBe("running");
+      await release();
     });
   });
 
