@@ -386,7 +386,10 @@ export async function startNode(opts: {
   };
   const until = Date.now() + (opts.readyWithinMs ?? 60_000);
   while (Date.now() < until) {
-    if (proc.exitCode !== null) throw new Error(`node ${opts.name} exited ${proc.exitCode}:\n${node.output()}`);
+    if (proc.exitCode !== null) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(`node ${opts.name} exited ${proc.exitCode}:\n${node.output()}`);
+    }
     const ok = await fetch(`${url}/healthz`).then(
       (r) => r.ok,
       () => false,
