@@ -12,7 +12,7 @@ import { engineFromEnv } from "../../src/db/engine";
 import { holdWhileWorking } from "../../src/db/node-locks";
 import { MAX_PAYLOAD_BYTES, type NodeEventBus } from "../../src/db/notify";
 import { openPostgres, pgClient } from "../../src/db/pg";
-import type { LiveEvent } from "../../src/events";
+import { type LiveEvent, RELISTENED } from "../../src/events";
 import { asShown, importLock, startImport } from "../../src/imports/engine";
 import { getImport } from "../../src/imports/service";
 import { apiClient, freshPostgres, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
@@ -41,7 +41,9 @@ if (engineFromEnv() === "sqlite") {
   }, 300_000);
 } else {
   const opened: Db[] = [];
+  const buses: NodeEventBus[] = [];
   afterAll(async () => {
+    for (const bus of buses) await bus.close();
     for (const db of opened) await closeDatabase(db).catch(() => {});
   });
 
@@ -53,6 +55,7 @@ if (engineFromEnv() === "sqlite") {
     for (let i = 1; i < n; i++) rest.push(await testPlatform({ DATABASE_URL: url }, { clock: first.clock }));
     const all = [first, ...rest];
     opened.push(...all.map((p) => p.deps.db));
+    buses.push(...all.map((p) => p.deps.events as NodeEventBus));
     return all;
   }
 
@@ -226,6 +229,26 @@ if (engineFromEnv() === "sqlite") {
       }
       expect(n).toBe(0);
       expect((a!.deps.events as NodeEventBus).listening).toBe(false);
+    });
+  });
+
+  describe("a lost listening connection", () => {
+    test("a node whose listening connection was cut listens again, hears the others, and its caches start afresh", async () => {
+      const [a, b] = await nodes(2);
+      const onB = hear(b!, "probe");
+      const relistened = hear(b!, RELISTENED.channel);
+      await listening(b!);
+      expect(relistened).toHaveLength(1);
+      // the server ends B's listening backend, as a network cut or a restarted pooler would
+      await sqlOne(
+        a!.deps.db,
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen %'",
+      );
+      for (let t = 0; t < 250 && relistened.length < 2; t++) await settle(20);
+      expect(relistened).toHaveLength(2); // the token cache forgets on it (auth/service.ts)
+      a!.deps.events.publish("probe", "after", "1");
+      for (let t = 0; t < 100 && onB.length < 1; t++) await settle(20);
+      expect(onB).toEqual([{ event: "after", data: "1" }]);
     });
   });
 
