@@ -1,7 +1,9 @@
-// In-process publish/subscribe behind the live screens (server-sent events).
+// Publish/subscribe behind the live screens (server-sent events): in this process, and on
+// PostgreSQL across every node sharing the database (src/db/notify.ts; README: Several nodes).
 // Channels: "desk:<institutionId>", "warning:<id>", "queue", "supervision", "requests", and
 // "center" (what the agents and supervisors hear: a desk's "answer", an "onward" stop-payment
 // drafted or sent, a target "urged"; home/live.tsx). A desk's channel also carries "urged".
+// "tokens" carries revocations to every node's token cache (auth/service.ts).
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 export type LiveEvent = { event: string; data: string };
