@@ -29,7 +29,7 @@ export class NodeEventBus extends EventBus {
   private queue: string[] = [];
   private sending: Promise<void> | null = null;
   private subscribers = 0;
-  private listener: { client: Client; ready: Promise<boolean> } | null = null;
+  private listener: { client: Client } | null = null;
   private heard = false;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -72,7 +72,7 @@ export class NodeEventBus extends EventBus {
     // postgres.js listens on a connection of its own and, when it drops, opens a new one and
     // listens again, calling onlisten each time; what was sent in between never arrives, so this
     // node's caches hear RELISTENED (at the first listen too: what they kept before it is unsure)
-    const ready = client
+    client
       .listen(
         NOTIFY_CHANNEL,
         (payload) => this.receive(payload),
@@ -81,17 +81,14 @@ export class NodeEventBus extends EventBus {
           EventBus.prototype.publish.call(this, RELISTENED.channel, RELISTENED.event, "");
         },
       )
-      .then(
-        () => true,
-        (e) => {
-          this.onError("LISTEN failed: this node does not hear the others; trying again in 1 s", e);
-          if (this.listener?.client === client) this.listener = null;
-          void client.end({ timeout: 1 }).catch(() => {});
-          setTimeout(() => this.subscribers > 0 && this.listen(), 1000).unref?.();
-          return false;
-        },
-      );
-    this.listener = { client, ready };
+      .catch((e) => {
+        if (this.listener?.client !== client) return; // let go meanwhile (unlisten)
+        this.onError("LISTEN failed: this node does not hear the others; trying again in 1 s", e);
+        this.listener = null;
+        void client.end({ timeout: 1 }).catch(() => {});
+        setTimeout(() => this.subscribers > 0 && this.listen(), 1000).unref?.();
+      });
+    this.listener = { client };
   }
 
   private idle(): void {
@@ -137,8 +134,10 @@ export class NodeEventBus extends EventBus {
       try {
         await this.sql`select pg_notify(${NOTIFY_CHANNEL}, p) from unnest(${this.sql.array(batch)}::text[]) as p`;
       } catch (e) {
-        // the database out of reach: this node's screens heard it, the others miss it
-        this.onError(`NOTIFY failed: ${batch.length} event(s) not sent to the other nodes`, e);
+        // the database out of reach: this node's screens heard it, the others miss it (a pool
+        // closed with the platform, at a node's stop, says nothing)
+        if ((e as { code?: string }).code !== "CONNECTION_ENDED")
+          this.onError(`NOTIFY failed: ${batch.length} event(s) not sent to the other nodes`, e);
       }
     }
     this.sending = null;
