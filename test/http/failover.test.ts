@@ -29,9 +29,10 @@ test(
     await admin.unsafe("create database fanzha");
     await admin.end();
     const env = { ACCESS_LOG: "false", LOG_LEVEL: "warn", FANZHA_ADMIN_PASSWORD: "failover-admin-Pw-2026!" };
-    // one after the other: the first migrates the empty database and creates its admin
-    nodes.push(await startNode({ name: "a", databaseUrl: url, env }));
-    nodes.push(await startNode({ name: "b", databaseUrl: url, env }));
+    // started together on the empty database: one migrates it and makes the admin, the other waits
+    const started = await Promise.allSettled(["a", "b"].map((name) => startNode({ name, databaseUrl: url, env })));
+    for (const s of started) if (s.status === "fulfilled") nodes.push(s.value);
+    for (const s of started) if (s.status === "rejected") throw s.reason;
     const token = (await cli(url, ["token", "create", "--name", "load", "--role", "agent"]))
       .split("\n")
       .find((l) => l.startsWith("fz_"))!;
