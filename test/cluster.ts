@@ -4,16 +4,14 @@
 // k (Enter) to kill the primary's machine, p to promote the standby; Ctrl-C stops everything.
 // It lives beside the test clusters it is built from (test/pg-cluster.ts), as the benchmarks do:
 // a tool for trying the product, not part of what src/ ships.
-import { type AppNode, killMachine, pgBin, startNode, startReplicatedPair } from "./pg-cluster";
+import { type AppNode, killMachine, pgBin, pgRun, startNode, startReplicatedPair } from "./pg-cluster";
 
 const base = Number(process.env.PORT ?? 3001);
 const say = (line: string) => console.log(line);
 
 say("Starting a PostgreSQL primary and a synchronous standby (initdb, pg_basebackup)…");
 const pair = await startReplicatedPair();
-const sql = (await import("postgres")).default(pair.primary.url(), { onnotice: () => {} });
-await sql.unsafe("create database fanzha");
-await sql.end();
+await pgRun("createdb", ["-h", "127.0.0.1", "-p", String(pair.primary.port), "-U", "postgres", "fanzha"]);
 const url = pair.url("fanzha");
 
 const nodes: AppNode[] = [];
