@@ -13,7 +13,7 @@ import { allow } from "../auth/middleware";
 import { institutionScope } from "../domain/access";
 import { who } from "../http/audit";
 import type { AppEnv } from "../http/context";
-import { type Issue, zodIssues } from "../http/errors";
+import { AppError, type Issue, zodIssues } from "../http/errors";
 import { idOf, SearchQuery } from "../http/query";
 import { type FormErrors, formErrors, fragment, pageCtx, render, wantsFragment } from "../http/render";
 import { respond } from "../requests/lifecycle";
@@ -143,6 +143,9 @@ export const deskRoutes = new Hono<AppEnv>()
         onwardTransfers: onward,
       });
     } catch (e) {
+      // "签收" pressed as the page's own acknowledgement on opening (or a colleague's) landed: done already
+      if (parsed.data.action === "acknowledge" && e instanceof AppError && e.status === 409)
+        return c.redirect(`/desk/${id}`, 303);
       const f = formErrors(c, e);
       if (!f) throw e;
       return await deskDetail(c, id, { ...f, values });

@@ -5,9 +5,10 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { type AuditWho, recordAudit } from "../audit/service";
 import type { Db } from "../db";
 import { transaction } from "../db";
-import { sameTextAs } from "../db/dialect";
+import { forUpdate, sameTextAs } from "../db/dialect";
 import { type IdempotencyKey, once } from "../db/idempotency";
 import { caseSuspects, cases, institutions, onwardTransfers, requests, responses, suspects } from "../db/schema";
+import type { Actor } from "../domain/access";
 import { normalizeIdentifier } from "../domain/identifiers";
 import { formatFen } from "../domain/money";
 import { refuse } from "../domain/reasons";
@@ -167,6 +168,16 @@ export async function inTransaction<T>(ctx: Ctx, who: AuditWho, fn: (t: Tx) => T
   // after the commit: the desks and the center's screens hear of it
   for (const e of live) ctx.events.publish(e.channel, e.event, e.data);
   return out;
+}
+
+/**
+ * The request as this change may see it, its row locked until the change commits: a concurrent change
+ * (the desk's acknowledgement on open, a colleague's answer) is waited for, then read as it left it,
+ * instead of turning this one into a stale 409 (PostgreSQL; SQLite runs one change at a time).
+ */
+async function lockedRequest(t: Tx, actor: Actor, id: number): Promise<RequestView> {
+  await forUpdate(t.tx.select({ id: requests.id }).from(requests).where(eq(requests.id, id))).get();
+  return await getRequest(t.db, actor, id);
 }
 
 async function reload(t: Tx, id: number): Promise<RequestView> {
@@ -504,7 +515,7 @@ export async function centerAction(
 ): Promise<ActionOutcome> {
   const reason = opts.reason;
   return await inTransaction(ctx, who, async (t) => {
-    const r = await getRequest(t.db, who.actor!, id);
+    const r = await lockedRequest(t, who.actor!, id);
     let instruction: RequestView | null = null;
     if (action === "send") await send(t, r);
     else if (action === "discard") await move(t, r, "discard", "center", {}, { reason: reason ?? null });
@@ -664,7 +675,7 @@ function checkAnswer(r: RequestView, input: RespondInput): Issue[] {
 
 export async function respond(ctx: Ctx, who: AuditWho, id: number, input: RespondInput): Promise<RequestView> {
   return await inTransaction(ctx, who, async (t) => {
-    const r = await getRequest(t.db, who.actor!, id);
+    const r = await lockedRequest(t, who.actor!, id);
     // the state machine first: answering twice is a 409, whatever the fields say
     const v = transition(r, input.action, "institution", who.at);
     if (!v.ok) throw refusedTransition(input.action, r, v);

@@ -242,6 +242,22 @@ describe("opening a sent request at the desk acknowledges it", () => {
     expect(JSON.parse(audit[1]!.detail)).toEqual({ acknowledged: true });
   });
 
+  test("pressing 签收 after the page's opening acknowledged it shows the request, not an error, and records nothing more", async () => {
+    const s = await level1();
+    const bank = await signIn(s.p, "bank", "ICBC");
+    await bank.request(`/desk/${s.l1}/open`, { form: {}, htmx: true });
+    const late = await bank.request(`/desk/${s.l1}/respond`, { form: { action: "acknowledge" } });
+    expect(late.status).toBe(303);
+    expect(late.headers.get("location")).toBe(`/desk/${s.l1}`);
+    expect(
+      await sqlOne(
+        s.p.deps.db,
+        "select count(*) as n from responses where request_id = ? and action = 'acknowledge'",
+        s.l1,
+      ),
+    ).toEqual({ n: 1 });
+  });
+
   test("another bank's staff cannot open it (404) and it stays unacknowledged", async () => {
     const s = await level1();
     const other = await signIn(s.p, "bank", "ABC");
