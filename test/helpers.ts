@@ -197,3 +197,24 @@ export async function sqlRun(db: Db, text: string, ...params: unknown[]): Promis
   else if (client instanceof Database) client.run(text);
   else await (client as { unsafe(q: string): { simple(): Promise<unknown> } }).unsafe(text).simple();
 }
+
+/**
+ * Reads a live stream until `until` matches what arrived (or `ms` passed); `at` is when it matched.
+ * Start it before the action, so the stream is subscribed by the time the action runs.
+ */
+export async function readLive(res: Response, until: RegExp, ms = 5000): Promise<{ text: string; at: number }> {
+  const reader = res.body!.getReader();
+  let text = "";
+  const deadline = performance.now() + ms;
+  while (!until.test(text) && performance.now() < deadline) {
+    const chunk = await Promise.race([
+      reader.read(),
+      new Promise<null>((r) => setTimeout(() => r(null), deadline - performance.now())),
+    ]);
+    if (!chunk || chunk.done) break;
+    text += new TextDecoder().decode(chunk.value);
+  }
+  const at = performance.now();
+  await reader.cancel();
+  return { text, at };
+}

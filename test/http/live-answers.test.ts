@@ -2,7 +2,7 @@
 // opening a sent request at the desk acknowledges it, and supervisors urge (督办) what is late.
 import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config";
-import { apiClient, signIn, sqlAll, sqlOne, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, readLive, signIn, sqlAll, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
 const ABC_CARD = "6228480011223344556";
@@ -65,22 +65,8 @@ async function confirmWithOnward(s: Awaited<ReturnType<typeof level1>>) {
   )) as { id: number; status: string; level: number; createdBy: number | null };
 }
 
-/** Reads a live stream until `until` matches what arrived (or gives up after `ms`). */
-async function readStream(res: Response, until: RegExp, ms = 1500): Promise<string> {
-  const reader = res.body!.getReader();
-  let text = "";
-  const deadline = Date.now() + ms;
-  while (!until.test(text) && Date.now() < deadline) {
-    const chunk = await Promise.race([
-      reader.read(),
-      new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now())),
-    ]);
-    if (!chunk || chunk.done) break;
-    text += new TextDecoder().decode(chunk.value);
-  }
-  await reader.cancel();
-  return text;
-}
+/** What a live stream sent until `until` matched (or 1.5 s passed). */
+const readStream = async (res: Response, until: RegExp, ms = 1500) => (await readLive(res, until, ms)).text;
 
 describe("ONWARD_AUTO_SEND", () => {
   test("the setting is off by default and refuses anything but true or false", () => {

@@ -15,7 +15,7 @@ import { openPostgres, pgClient } from "../../src/db/pg";
 import { type LiveEvent, RELISTENED } from "../../src/events";
 import { asShown, importLock, startImport } from "../../src/imports/engine";
 import { getImport } from "../../src/imports/service";
-import { apiClient, freshPostgres, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
+import { apiClient, freshPostgres, readLive, signIn, sqlOne, type TestPlatform, testPlatform } from "../helpers";
 import { postgresServer } from "../pg-cluster";
 
 const ICBC_CARD = "6222 0202 0011 2233 445";
@@ -59,29 +59,6 @@ if (engineFromEnv() === "sqlite") {
     return all;
   }
 
-  /**
-   * Reads a live stream until `until` matches what arrived (or `ms` passed); `at` is when it matched.
-   * Started before the action, so the stream is subscribed by the time the action runs.
-   */
-  function readStream(res: Response, until: RegExp, ms = 5000): Promise<{ text: string; at: number }> {
-    const reader = res.body!.getReader();
-    return (async () => {
-      let text = "";
-      const deadline = performance.now() + ms;
-      while (!until.test(text) && performance.now() < deadline) {
-        const chunk = await Promise.race([
-          reader.read(),
-          new Promise<null>((r) => setTimeout(() => r(null), deadline - performance.now())),
-        ]);
-        if (!chunk || chunk.done) break;
-        text += new TextDecoder().decode(chunk.value);
-      }
-      const at = performance.now();
-      await reader.cancel();
-      return { text, at };
-    })();
-  }
-
   async function makeCase(p: TestPlatform, createdBy: number): Promise<number> {
     const now = p.clock.now();
     return (await sqlOne<{ id: number }>(
@@ -122,7 +99,7 @@ if (engineFromEnv() === "sqlite") {
       const agent = await signIn(a!, "agent");
       const bank = await signIn(b!, "bank", "ICBC");
       const caseId = await makeCase(a!, agent.userId);
-      const reading = readStream(await bank.request("/desk/events"), /event: arrived[\s\S]*?\n\n/);
+      const reading = readLive(await bank.request("/desk/events"), /event: arrived[\s\S]*?\n\n/);
       await listening(b!);
       const res = await agent.request("/requests", {
         form: {
@@ -159,7 +136,7 @@ if (engineFromEnv() === "sqlite") {
       });
       const id = Number(/\/requests\/(\d+)/.exec(res.headers.get("location")!)![1]);
       const icbc = await apiClient(b!, "bank", "ICBC");
-      const reading = readStream(await agent.request("/live/events"), /banner-answer-\d+[\s\S]*?\n\n/);
+      const reading = readLive(await agent.request("/live/events"), /banner-answer-\d+[\s\S]*?\n\n/);
       await listening(a!);
       const answer = await icbc.call(`/api/v1/requests/${id}/responses`, {
         json: { action: "confirm", amount: 1_000_000, balance: 1_000_000 },
