@@ -93,10 +93,14 @@ describe("once", () => {
   test("outside a transaction, a failed first run gives the key up: the waiting repeat runs the work", async () => {
     const db = await testDb();
     const k = formKey(agent, "nonce-0003");
+    let started = () => {};
+    const running = new Promise<void>((r) => (started = r));
     const first = once(db, k, async () => {
+      started();
       await Bun.sleep(30);
       throw new Error("refused");
     });
+    await running; // the first holds the key before the repeat arrives
     const second = once(db, k, async () => ({ id: 2 }));
     await expect(first).rejects.toThrow("refused");
     expect(await second).toEqual({ value: { id: 2 }, replayed: false });
