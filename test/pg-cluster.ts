@@ -4,6 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runScript } from "./run-script";
 
 /** Debian's newest PostgreSQL bin directory (/usr/lib/postgresql/<major>/bin), or PG_BIN. */
 export function pgBin(): string {
@@ -403,17 +404,7 @@ export async function startNode(opts: {
 
 /** `bun src/cli.ts <args>` on the given database URL; its standard output. */
 export async function cli(databaseUrl: string, args: string[]): Promise<string> {
-  const proc = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) throw new Error(`cli ${args.join(" ")} exited ${code}: ${err || out}`);
-  return out;
+  const r = await runScript("src/cli.ts", args, { DATABASE_URL: databaseUrl });
+  if (r.code !== 0) throw new Error(`cli ${args.join(" ")} exited ${r.code}: ${r.stderr || r.stdout}`);
+  return r.stdout;
 }

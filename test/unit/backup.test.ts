@@ -29,6 +29,7 @@ import {
 import { JOBS } from "../../src/jobs";
 import { openPlatform } from "../../src/platform";
 import { sqlRun } from "../helpers";
+import { runScript } from "../run-script";
 
 let dir: string;
 const open: Db[] = [];
@@ -212,22 +213,9 @@ describe("backup and restore", () => {
 });
 
 describe("operators' command line", () => {
-  const cli = async (args: string[], env: Record<string, string>) => {
-    const proc = Bun.spawn([process.execPath, "src/cli.ts", ...args], {
-      cwd: join(import.meta.dir, "../.."),
-      env: { ...process.env, DATABASE_URL: "", ...env }, // these are SQLite's files, whatever the suite's engine
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const timer = setTimeout(() => proc.kill(), 20_000);
-    const [code, stdout, stderr] = await Promise.all([
-      proc.exited,
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-    ]);
-    clearTimeout(timer);
-    return { code, stdout, stderr };
-  };
+  // these are SQLite's files, whatever the suite's engine
+  const cli = (args: string[], env: Record<string, string>) =>
+    runScript("src/cli.ts", args, { DATABASE_URL: "", ...env }, 20_000);
 
   test("cli backup prints the checked copy's path and size; cli restore of a garbage file exits non-zero saying why", async () => {
     const live = join(dir, "live.sqlite");

@@ -17,6 +17,7 @@ import {
   startRecovery,
   takeBaseBackup,
 } from "../pg-cluster";
+import { runScript } from "../run-script";
 
 const ROOT = join(import.meta.dir, "../..");
 const made: Cluster[] = [];
@@ -43,19 +44,9 @@ function envFor(cluster: Cluster) {
 }
 
 async function cli(args: string[], env: Record<string, string>) {
-  const proc = Bun.spawn([process.execPath, "src/cli.ts", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [code, out, err] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ]);
-  if (code !== 0) throw new Error(`cli ${args.join(" ")} exited ${code}: ${err || out}`);
-  return out;
+  const r = await runScript("src/cli.ts", args, env);
+  if (r.code !== 0) throw new Error(`cli ${args.join(" ")} exited ${r.code}: ${r.stderr || r.stdout}`);
+  return r.stdout;
 }
 
 /** The server (src/main.ts) on a cluster's database, once it answers /healthz. */

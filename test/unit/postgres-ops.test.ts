@@ -9,6 +9,7 @@ import { basename, join } from "node:path";
 import { loadConfig } from "../../src/config";
 import { listBackups, pidFile, scheduledBackup } from "../../src/db/backup";
 import { pgClient } from "../../src/db/pg";
+import { runScript } from "../run-script";
 
 const ROOT = join(import.meta.dir, "../..");
 const SERVER_URL = process.env.DATABASE_URL?.trim() || null;
@@ -76,22 +77,7 @@ async function target() {
   return { env: { ...common, DATABASE_URL: url, DATABASE_PATH: join(dir, "fanzha.sqlite") }, query, path: null };
 }
 
-async function spawn(script: string, args: string[], env: Record<string, string>) {
-  const proc = Bun.spawn([process.execPath, script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const timer = setTimeout(() => proc.kill(), 60_000);
-  const [code, stdout, stderr] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ]);
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
+const spawn = runScript;
 const cli = (args: string[], env: Record<string, string>) => spawn("src/cli.ts", args, env);
 
 const usernames = async (t: Awaited<ReturnType<typeof target>>) =>
