@@ -29,6 +29,7 @@ import {
 import { JOBS } from "../../src/jobs";
 import { openPlatform } from "../../src/platform";
 import { sqlRun } from "../helpers";
+import { freePort } from "../pg-cluster";
 import { runScript } from "../run-script";
 
 let dir: string;
@@ -295,6 +296,7 @@ describe("start-up check", () => {
 
   test("a first start creates the database's folder, then serves", async () => {
     const live = join(dir, "not-yet", "fanzha.sqlite");
+    const port = await freePort(); // a fixed one may be a client socket's ephemeral port by then
     const proc = Bun.spawn([process.execPath, "src/main.ts"], {
       cwd: join(import.meta.dir, "../.."),
       env: {
@@ -305,7 +307,7 @@ describe("start-up check", () => {
         ACCESS_LOG: "false",
         BACKUP_DIR: join(dir, "backups"),
         OUTBOX_DIR: join(dir, "outbox"),
-        PORT: "39518",
+        PORT: String(port),
       },
       stdout: "pipe",
       stderr: "pipe",
@@ -314,7 +316,7 @@ describe("start-up check", () => {
       let status = 0;
       for (let i = 0; i < 100 && status !== 200 && proc.exitCode === null; i++) {
         await Bun.sleep(200);
-        status = await fetch("http://127.0.0.1:39518/healthz").then(
+        status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
           (r) => r.status,
           () => 0,
         );

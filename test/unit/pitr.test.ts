@@ -11,6 +11,7 @@ import {
   archiveCurrentWal,
   archivingConf,
   type Cluster,
+  freePort,
   pgTempDir,
   psqlValue,
   startCluster,
@@ -51,7 +52,7 @@ async function cli(args: string[], env: Record<string, string>) {
 
 /** The server (src/main.ts) on a cluster's database, once it answers /healthz. */
 async function server(env: Record<string, string>, token = "") {
-  const port = String(40_000 + Math.floor(Math.random() * 10_000));
+  const port = String(await freePort());
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: port },

@@ -9,6 +9,7 @@ import { basename, join } from "node:path";
 import { loadConfig } from "../../src/config";
 import { listBackups, pidFile, scheduledBackup } from "../../src/db/backup";
 import { pgClient } from "../../src/db/pg";
+import { freePort } from "../pg-cluster";
 import { runScript } from "../run-script";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -85,7 +86,7 @@ const usernames = async (t: Awaited<ReturnType<typeof target>>) =>
 
 /** A server on the target, serving; stopped by the returned function (SIGTERM), which gives its exit code and output. */
 async function startServer(env: Record<string, string>) {
-  const port = String(40_000 + Math.floor(Math.random() * 10_000));
+  const port = String(await freePort());
   const proc = Bun.spawn([process.execPath, "src/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: port, ACCESS_LOG: "false" },
